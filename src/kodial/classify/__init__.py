@@ -1,0 +1,32 @@
+"""Query understanding: which domain or intent a Korean query is about, with a safe fallback."""
+
+from kodial.classify.base import (
+    METHODS,
+    Classifier,
+    Explanation,
+    FallbackPolicy,
+    LabelScore,
+    Neighbor,
+    Prediction,
+    create_classifier,
+    get_method,
+    load_classifier,
+)
+from kodial.classify.data import FALLBACK, OOD_LABEL, LabelledData, load_labelled
+
+__all__ = [
+    "FALLBACK",
+    "METHODS",
+    "OOD_LABEL",
+    "Classifier",
+    "Explanation",
+    "FallbackPolicy",
+    "LabelScore",
+    "LabelledData",
+    "Neighbor",
+    "Prediction",
+    "create_classifier",
+    "get_method",
+    "load_classifier",
+    "load_labelled",
+]

@@ -1,0 +1,319 @@
+"""The classifier interface every method implements, and the registry of methods.
+
+Every method answers the same calls:
+
+- ``fit(train, dev=None)``: learn from :class:`~kodial.classify.data.LabelledData` (a no-op for
+  methods whose labels come at predict time, such as ``nli-zeroshot``).
+- ``predict_scores(texts, labels=None)``: an ``(N, L)`` array. Single-label methods return a
+  distribution over the L labels (rows sum to 1); multi-label methods return an independent
+  probability per label.
+- ``predict(texts, labels=None, top_k=None)``: ranked :class:`Prediction` objects, with the
+  fallback decision applied.
+- ``explain(text, labels=None)``: the evidence behind one prediction (nearest labelled examples,
+  weighted features), as an :class:`Explanation`.
+- ``save(dir)`` / :func:`load_classifier` ``(dir)``: a directory with ``manifest.json``.
+
+Methods register in :data:`METHODS` (name -> "module:Class"); they are imported lazily so that
+the offline default never imports torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import shutil
+import tempfile
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Self
+
+import numpy as np
+
+from kodial import __version__
+from kodial.classify.data import FALLBACK, LabelledData
+from kodial.errors import KodialError
+
+MANIFEST = "manifest.json"
+
+METHODS: dict[str, str] = {
+    "lexical": "kodial.classify.lexical:LexicalClassifier",
+    "embedding": "kodial.classify.embedding:EmbeddingClassifier",
+    "nli-zeroshot": "kodial.classify.nli:NLIZeroShotClassifier",
+    "nli-finetuned": "kodial.classify.nli_finetune:NLIFinetunedClassifier",
+    "finetune": "kodial.classify.finetune:FinetunedClassifier",
+}
+"""Registry of classifier methods: CLI name -> ``module:Class``. A test checks every entry."""
+
+DEFAULT_METHOD = "lexical"
+
+
+@dataclass
+class LabelScore:
+    label: str
+    score: float
+
+
+@dataclass
+class FallbackPolicy:
+    """When to answer ``fallback`` instead of the top label. Calibrated on the dev split."""
+
+    min_score: float = 0.0
+    """Fall back when the top label's score is below this."""
+    min_margin: float = 0.0
+    """Fall back when top score minus second score is below this (ambiguous query)."""
+
+    def decide(self, ranked: Sequence[float]) -> str | None:
+        """Return ``'low_score'``, ``'ambiguous'`` or None (no fallback) for sorted scores."""
+        if not len(ranked):
+            return "no_labels"
+        if ranked[0] < self.min_score:
+            return "low_score"
+        if len(ranked) > 1 and ranked[0] - ranked[1] < self.min_margin:
+            return "ambiguous"
+        return None
+
+
+@dataclass
+class Prediction:
+    """A ranked answer for one text. ``label`` is ``'fallback'`` when the policy fired."""
+
+    text: str
+    ranking: list[LabelScore]
+    fallback_reason: str | None = None
+    multi_label: bool = False
+    threshold: float = 0.5
+    """Multi-label only: labels scoring at least this are all predicted."""
+
+    @property
+    def fallback(self) -> bool:
+        return self.fallback_reason is not None
+
+    @property
+    def label(self) -> str:
+        return FALLBACK if self.fallback else self.ranking[0].label
+
+    @property
+    def labels(self) -> list[str]:
+        """Multi-label: every label at or above ``threshold`` (at least the top one)."""
+        if self.fallback:
+            return [FALLBACK]
+        if not self.multi_label:
+            return [self.ranking[0].label]
+        chosen = [ls.label for ls in self.ranking if ls.score >= self.threshold]
+        return chosen or [self.ranking[0].label]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "label": self.label,
+            "labels": self.labels,
+            "fallback": self.fallback,
+            "fallback_reason": self.fallback_reason,
+            "ranking": [{"label": ls.label, "score": round(ls.score, 6)} for ls in self.ranking],
+        }
+
+
+@dataclass
+class Neighbor:
+    """A labelled example close to the query, with its similarity (higher is closer)."""
+
+    text: str
+    label: str
+    similarity: float
+
+
+@dataclass
+class Explanation:
+    """Why a prediction came out as it did."""
+
+    prediction: Prediction
+    neighbors: list[Neighbor] = field(default_factory=list)
+    """Nearest labelled examples; for example-based methods the first one decided."""
+    features: list[tuple[str, str, float]] = field(default_factory=list)
+    """(feature, label, weight) for the features that weighed most toward the top labels."""
+    details: dict[str, Any] = field(default_factory=dict)
+    """Method-specific evidence, e.g. the NLI hypotheses used."""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "prediction": self.prediction.to_dict(),
+            "neighbors": [asdict(n) for n in self.neighbors],
+            "features": [
+                {"feature": f, "label": lab, "weight": round(w, 6)} for f, lab, w in self.features
+            ],
+            "details": self.details,
+        }
+
+
+class Classifier(ABC):
+    """Base class of every classifier method. Subclasses document, in their docstring:
+    **Needs** (pretrained weights? labels at fit or at predict time?), **Returns** (what the
+    scores mean) and **Relations** (how it compares with the other methods)."""
+
+    name: ClassVar[str]
+    needs_weights: ClassVar[bool] = False
+    """True when the method needs a pretrained checkpoint (hub id or local path)."""
+    labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
+    """Where the label set comes from: training data, or the caller of ``predict``."""
+
+    def __init__(self, config: Any = None) -> None:
+        self.config = config
+        self.labels: list[str] = []
+        self.descriptions: dict[str, str] = {}
+        self.multi_label = False
+        self.fallback = FallbackPolicy()
+        self.multi_label_threshold = 0.5
+
+    # -- to implement -------------------------------------------------------------------------
+    @abstractmethod
+    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+        """Learn from labelled data; returns self."""
+
+    @abstractmethod
+    def predict_scores(
+        self, texts: Sequence[str], labels: Sequence[str] | None = None
+    ) -> np.ndarray:
+        """(N, L) scores for ``labels`` (default: the fitted labels, in ``self.labels`` order)."""
+
+    @abstractmethod
+    def explain(self, text: str, labels: Sequence[str] | None = None) -> Explanation:
+        """Evidence for the prediction on ``text``."""
+
+    @abstractmethod
+    def _save_state(self, directory: Path) -> None:
+        """Write the method's own files into ``directory`` (the manifest is written for you)."""
+
+    @abstractmethod
+    def _load_state(self, directory: Path) -> None:
+        """Read back what :meth:`_save_state` wrote; config and labels are already set."""
+
+    # -- shared behaviour ---------------------------------------------------------------------
+    def candidate_labels(self, labels: Sequence[str] | None) -> list[str]:
+        if labels is not None:
+            out = list(dict.fromkeys(labels))
+            if not out:
+                raise KodialError("no candidate labels given")
+            return out
+        if not self.labels:
+            raise KodialError(
+                f"the {self.name!r} classifier has no labels",
+                hint="fit it on labelled data, or pass candidate labels at predict time",
+            )
+        return self.labels
+
+    def predict(
+        self,
+        texts: Sequence[str],
+        labels: Sequence[str] | None = None,
+        top_k: int | None = None,
+        scores: np.ndarray | None = None,
+    ) -> list[Prediction]:
+        """Ranked labels for each text, fallback applied (``scores`` skips recomputing them)."""
+        cands = self.candidate_labels(labels)
+        if scores is None:
+            scores = self.predict_scores(texts, cands)  # (N, L)
+        out = []
+        for text, row in zip(texts, scores, strict=True):
+            order = np.argsort(-row, kind="stable")
+            if top_k:
+                order = order[:top_k]
+            ranked = [LabelScore(cands[i], float(row[i])) for i in order]
+            reason = self.fallback.decide([ls.score for ls in ranked])
+            out.append(
+                Prediction(text, ranked, reason, self.multi_label, self.multi_label_threshold)
+            )
+        return out
+
+    def manifest(self) -> dict[str, Any]:
+        cfg = self.config
+        return {
+            "kodial_version": __version__,
+            "method": self.name,
+            "config": asdict(cfg) if is_dataclass(cfg) and not isinstance(cfg, type) else cfg,
+            "labels": self.labels,
+            "descriptions": self.descriptions,
+            "multi_label": self.multi_label,
+            "multi_label_threshold": self.multi_label_threshold,
+            "fallback": asdict(self.fallback),
+        }
+
+    def save(self, directory: str | Path) -> Path:
+        """Save to ``directory`` atomically: files go to a temporary sibling first, which then
+        replaces the target, so an interrupted save never leaves a half-written model."""
+        target = Path(directory)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        try:
+            self._save_state(tmp)
+            (tmp / MANIFEST).write_text(
+                json.dumps(self.manifest(), ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+            if target.exists():
+                shutil.rmtree(target)
+            tmp.rename(target)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+        return target
+
+
+def get_method(name: str) -> type[Classifier]:
+    """The classifier class registered under ``name``."""
+    if name not in METHODS:
+        raise KodialError(
+            f"unknown classifier method {name!r}", hint=f"choose one of: {', '.join(METHODS)}"
+        )
+    module, cls = METHODS[name].split(":")
+    klass: type[Classifier] = getattr(importlib.import_module(module), cls)
+    return klass
+
+
+def config_from_dict(config_cls: type, values: dict[str, Any] | None) -> Any:
+    """Build a dataclass config, rejecting unknown keys with a clear error."""
+    values = dict(values or {})
+    known = {f.name for f in fields(config_cls)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise KodialError(
+            f"unknown option(s) for {config_cls.__name__}: {', '.join(unknown)}",
+            hint=f"known options: {', '.join(sorted(known))}",
+        )
+    return config_cls(**values)
+
+
+def create_classifier(method: str = DEFAULT_METHOD, **options: Any) -> Classifier:
+    """A new, unfitted classifier of ``method`` configured with ``options``.
+
+    >>> clf = create_classifier("lexical")
+    >>> clf.name
+    'lexical'
+    """
+    klass = get_method(method)
+    config_cls = getattr(klass, "config_class", None)
+    config = config_from_dict(config_cls, options) if config_cls else None
+    return klass(config)
+
+
+def load_classifier(directory: str | Path) -> Classifier:
+    """Load any saved classifier; the manifest says which method to use."""
+    d = Path(directory)
+    manifest_path = d / MANIFEST
+    if not manifest_path.exists():
+        raise KodialError(
+            f"{d} is not a saved kodial classifier (no {MANIFEST})",
+            hint="train one with `kodial classify train`",
+        )
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    klass = get_method(manifest["method"])
+    config_cls = getattr(klass, "config_class", None)
+    config = config_from_dict(config_cls, manifest.get("config")) if config_cls else None
+    clf = klass(config)
+    clf.labels = list(manifest.get("labels", []))
+    clf.descriptions = dict(manifest.get("descriptions", {}))
+    clf.multi_label = bool(manifest.get("multi_label", False))
+    clf.multi_label_threshold = float(manifest.get("multi_label_threshold", 0.5))
+    clf.fallback = FallbackPolicy(**manifest.get("fallback", {}))
+    clf._load_state(d)
+    return clf

@@ -1,0 +1,42 @@
+"""Reading user text files: UTF-8 (with or without BOM) only, with a clear error otherwise."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kodial.errors import DataError
+
+
+def read_text(path: str | Path) -> str:
+    """Read a UTF-8 file. A CP949/EUC-KR file (common for Korean data) gets an error saying how
+    to convert it, instead of mojibake or a UnicodeDecodeError traceback."""
+    p = Path(path)
+    if not p.exists():
+        raise DataError("file not found", path=p, hint="check the path")
+    if p.is_dir():
+        raise DataError("is a directory, expected a file", path=p)
+    raw = p.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        try:
+            raw.decode("cp949")
+            looks = "it looks like CP949 (EUC-KR), a legacy Korean encoding"
+        except UnicodeDecodeError:
+            looks = "its encoding is unknown"
+        raise DataError(
+            f"not valid UTF-8 (byte {exc.start}); {looks}",
+            path=p,
+            line=line,
+            hint=f"convert it first: iconv -f cp949 -t utf-8 {p} > {p.stem}.utf8{p.suffix}",
+        ) from None
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    """Write a file via a temporary sibling and a rename, so readers never see half a file."""
+    p = Path(path)
+    p.parent.mkdir(parents=True, exist_ok=True)
+    tmp = p.with_name(f".{p.name}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(p)

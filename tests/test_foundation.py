@@ -1,0 +1,159 @@
+"""Foundation: Korean particles, labelled-data validation, registries."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from pathlib import Path
+
+import pytest
+
+from kodial import cli
+from kodial.classify.base import METHODS, get_method
+from kodial.classify.data import OOD_LABEL, load_labelled
+from kodial.errors import DataError, DataErrors
+from kodial.korean import attach_particle, fill_template, has_final_consonant
+
+
+@pytest.mark.parametrize(
+    ("word", "particle", "expected"),
+    [
+        ("금융", "은/는", "금융은"),
+        ("영화", "은/는", "영화는"),
+        ("장소", "이/가", "장소가"),
+        ("날씨", "을/를", "날씨를"),
+        ("음식", "을/를", "음식을"),
+        ("영화", "와/과", "영화와"),
+        ("금융", "와/과", "금융과"),
+        ("서울", "(으)로", "서울로"),
+        ("부산", "(으)로", "부산으로"),
+        ("버스", "(으)로", "버스로"),
+        ("SNS", "을/를", "SNS를"),
+        ("3", "이/가", "3이"),
+    ],
+)
+def test_particles(word: str, particle: str, expected: str) -> None:
+    assert attach_particle(word, particle) == expected
+
+
+def test_fill_template_variants() -> None:
+    assert (
+        fill_template("이 문장은 {}에 관한 것입니다.", "금융") == "이 문장은 금융에 관한 것입니다."
+    )
+    assert fill_template("{label}은/는 주제다", "날씨") == "날씨는 주제다"
+    assert fill_template("{label}을/를 묻는다", "일정") == "일정을 묻는다"
+    with pytest.raises(ValueError):
+        fill_template("no placeholder", "x")
+    assert has_final_consonant("맛집") and not has_final_consonant("카페")
+
+
+def write(tmp: Path, name: str, text: str, encoding: str = "utf-8") -> Path:
+    p = tmp / name
+    p.write_bytes(text.encode(encoding))
+    return p
+
+
+def test_all_formats_agree(tmp_path: Path) -> None:
+    csv = write(
+        tmp_path,
+        "q.csv",
+        "text,label\n코스닥 지수 알려줘,금융\n환율 얼마야,금융\n"
+        "영화 추천해줘,영화\n개봉작 알려줘,영화\n",
+    )
+    tsv = write(
+        tmp_path,
+        "q.tsv",
+        "text\tlabel\n코스닥 지수 알려줘\t금융\n환율 얼마야\t금융\n"
+        "영화 추천해줘\t영화\n개봉작 알려줘\t영화\n",
+    )
+    jsonl = write(
+        tmp_path,
+        "q.jsonl",
+        "\n".join(
+            json.dumps(o, ensure_ascii=False)
+            for o in [
+                {"text": "코스닥 지수 알려줘", "label": "금융"},
+                {"text": "환율 얼마야", "label": "금융"},
+                {"text": "영화 추천해줘", "labels": ["영화"]},
+                {"text": "개봉작 알려줘", "label": "영화"},
+            ]
+        ),
+    )
+    yml = write(
+        tmp_path,
+        "q.yaml",
+        "금융: [코스닥 지수 알려줘, 환율 얼마야]\n"
+        "영화:\n  description: 영화와 드라마\n  examples:\n    - 영화 추천해줘\n"
+        "    - 개봉작 알려줘\n",
+    )
+    loaded = [load_labelled(p) for p in (csv, tsv, jsonl, yml)]
+    for d in loaded:
+        assert d.labels == ["금융", "영화"]
+        assert sorted(d.texts) == sorted(loaded[0].texts)
+        assert not d.multi_label
+    assert loaded[3].description("영화") == "영화와 드라마"
+    assert loaded[3].description("금융") == "금융"
+
+
+def test_multilabel_and_ood(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "m.csv",
+        "text,label\n주가랑 영화 둘 다,금융|영화\n환율,금융\n"
+        "영화표,영화\n주식 영화,영화|금융\n오늘 기분 어때,__ood__\n",
+    )
+    d = load_labelled(p)
+    assert d.multi_label
+    assert d.ood == ["오늘 기분 어때"]
+    assert OOD_LABEL not in d.labels
+
+
+def test_errors_name_file_line_field(tmp_path: Path) -> None:
+    p = write(
+        tmp_path,
+        "bad.csv",
+        "text,label\n,금융\n환율,\n코스닥,금융\n코스닥,영화\n영화표,영화\n날씨,날씨\n",
+    )
+    with pytest.raises(DataErrors) as info:
+        load_labelled(p)
+    msgs = [e.message for e in info.value.errors]
+    assert any("bad.csv:2: field 'text': empty text" in m for m in msgs)
+    assert any("bad.csv:3: field 'label': missing label" in m for m in msgs)
+    assert any("bad.csv:5" in m and "labelled '금융' on line 4" in m for m in msgs)
+    assert any("'날씨' has 1 example(s)" in m for m in msgs)
+
+
+def test_cp949_is_named(tmp_path: Path) -> None:
+    p = write(tmp_path, "legacy.csv", "text,label\n환율 알려줘,금융\n", encoding="cp949")
+    with pytest.raises(DataError) as info:
+        load_labelled(p)
+    assert "CP949" in str(info.value) and "iconv" in str(info.value)
+
+
+def test_missing_column_and_bad_yaml(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="missing column 'label'"):
+        load_labelled(write(tmp_path, "c.csv", "text,intent\na,b\n"))
+    with pytest.raises(DataError, match=r"y.yaml:\d+"):
+        load_labelled(write(tmp_path, "y.yaml", "a: [x, y\nb: z\n"))
+
+
+def test_stratified_split(tmp_path: Path) -> None:
+    rows = "".join(f"질문 {lab} {i},{lab}\n" for lab in "abc" for i in range(10))
+    d = load_labelled(write(tmp_path, "s.csv", "text,label\n" + rows))
+    train, dev = d.split(0.2, seed=1)
+    assert len(train) + len(dev) == 30
+    assert dev.counts() == {"a": 2, "b": 2, "c": 2}
+    assert not set(train.texts) & set(dev.texts)
+
+
+def test_classifier_registry_in_sync() -> None:
+    for name in METHODS:
+        klass = get_method(name)
+        assert klass.name == name
+        assert klass.__doc__ and "Needs" in klass.__doc__
+
+
+def test_cli_registry_loads() -> None:
+    for spec in [*cli.GROUPS.values(), *cli.COMMANDS.values()]:
+        module, attr = spec.split(":")
+        assert getattr(importlib.import_module(module), attr) is not None
