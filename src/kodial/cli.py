@@ -9,6 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -39,15 +40,15 @@ app = typer.Typer(
 )
 
 
-def _resolve(spec: str) -> object:
+def _resolve(spec: str) -> Any:
     module, attr = spec.split(":")
     return getattr(importlib.import_module(module), attr)
 
 
 for _name, _spec in GROUPS.items():
-    app.add_typer(_resolve(_spec), name=_name)  # type: ignore[arg-type]
+    app.add_typer(_resolve(_spec), name=_name)
 for _name, _spec in COMMANDS.items():
-    app.command(_name)(_resolve(_spec))  # type: ignore[arg-type]
+    app.command(_name)(_resolve(_spec))
 
 
 def main() -> None:
