@@ -1,10 +1,16 @@
-"""Command-line group (being built; see the owning package)."""
+"""`kodial chat ...`: inspect samples, train, evaluate, export and talk to character chat models.
+
+Commands are defined next to the code they drive (``inspect_cli`` for samples and masks,
+``train_cli`` for training, evaluation, export and the terminal chat) and registered here.
+"""
 
 import typer
 
-app = typer.Typer(no_args_is_help=True, help="(being built)")
+from kodial.chat import inspect_cli, train_cli
 
-
-@app.callback()
-def _group() -> None:
-    """(being built)"""
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Character chat models: inspect training samples, train, evaluate, export, chat.",
+)
+inspect_cli.register(app)
+train_cli.register(app)
