@@ -1,0 +1,250 @@
+"""Talking to a chat model: persona + message history -> the next reply, whole or streamed.
+
+:class:`ChatModel` is the one place where a trained chat model meets a conversation: it renders
+the history with the tokenizer's own chat template (the one saved at training time), puts the
+persona's system prompt first, and stops at the end-of-turn token(s) found by
+:func:`end_of_turn_ids`. ``kodial chat run``, ``kodial chat eval`` and the assistant service's
+chit-chat handler all go through it.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, cast
+
+from kodial.errors import KodialError
+
+if TYPE_CHECKING:
+    import torch
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase
+
+    from kodial.chat.persona import Persona
+
+_MARK = "\u2063kodial\u2063"
+
+
+def end_of_turn_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
+    """Token ids that close an assistant turn in this tokenizer's chat template.
+
+    Found by rendering a one-exchange conversation and reading the special token right after the
+    assistant's text (``<|eot_id|>`` for Llama-3, ``<|im_end|>`` for ChatML, ``<end_of_turn>`` for
+    Gemma), plus the tokenizer's ``eos_token_id``. Generation must stop on any of them; a model that
+    only knows ``eos`` keeps talking past its turn, the most common fine-tuning complaint.
+    """
+    ids: list[int] = []
+    if tokenizer.chat_template:
+        text = tokenizer.apply_chat_template(
+            [{"role": "user", "content": "a"}, {"role": "assistant", "content": _MARK}],
+            tokenize=False,
+        )
+        assert isinstance(text, str)
+        tail = text.split(_MARK, 1)[1] if _MARK in text else ""
+        special = set(tokenizer.all_special_ids) | {
+            i for i, t in tokenizer.added_tokens_decoder.items() if t.special
+        }
+        for tok in tokenizer(tail, add_special_tokens=False)["input_ids"]:
+            if tok in special:
+                ids.append(tok)
+                break
+            if str(tokenizer.decode([tok])).strip():
+                break
+    if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in ids:
+        ids.append(tokenizer.eos_token_id)
+    if not ids:
+        raise KodialError(
+            "cannot tell where an assistant turn ends: no chat template end-of-turn token and no eos token",
+            hint="use a tokenizer with a chat template (see kodial tokenizer --help)",
+        )
+    return ids
+
+
+def as_messages(messages: Sequence[Any]) -> list[dict[str, str]]:
+    """Accept ``{role, content}`` dicts or objects with ``.role``/``.content`` (``kodial.chat.dialogue.Message``)."""
+    out = []
+    for m in messages:
+        if isinstance(m, dict):
+            out.append({"role": str(m["role"]), "content": str(m["content"])})
+        else:
+            out.append({"role": str(m.role), "content": str(m.content)})
+    return out
+
+
+@dataclass
+class Reply:
+    """One generated reply: its text, token ids, and whether it ended on an end-of-turn token."""
+
+    text: str
+    token_ids: list[int]
+    ended_on_eot: bool
+
+
+class ChatModel:
+    """A causal LM + its tokenizer + an optional persona, ready to answer a message history.
+
+    >>> bot = ChatModel.from_pretrained("runs/chat/final", persona="persona.yaml")  # doctest: +SKIP
+    >>> bot.generate([{"role": "user", "content": "안녕하세요!"}])  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        model: PreTrainedModel,
+        tokenizer: PreTrainedTokenizerBase,
+        persona: Persona | None = None,
+        device: str | None = None,
+    ) -> None:
+        import torch
+
+        self.device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+        self.model: Any = cast(Any, model)
+        self.model.to(torch.device(self.device)).eval()
+        self.tokenizer = tokenizer
+        self.persona = persona
+        self.eot_ids = end_of_turn_ids(tokenizer)
+
+    @classmethod
+    def from_pretrained(
+        cls,
+        path: str | Path,
+        persona: Persona | str | Path | None = None,
+        device: str | None = None,
+    ) -> ChatModel:
+        """Load a model directory (full model, or a LoRA/prompt-tuning adapter over its base) and its
+        tokenizer; ``persona`` is a :class:`Persona` or a persona YAML path."""
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+
+        p = Path(path)
+        if (
+            p.exists()
+            and not (p / "config.json").exists()
+            and not (p / "adapter_config.json").exists()
+        ):
+            raise KodialError(
+                f"{p} holds no model (no config.json or adapter_config.json)",
+                hint="pass a model dir",
+            )
+        try:
+            tokenizer = AutoTokenizer.from_pretrained(str(path))
+            if (p / "adapter_config.json").exists():
+                from peft import AutoPeftModelForCausalLM
+
+                model = AutoPeftModelForCausalLM.from_pretrained(str(path))
+            else:
+                model = AutoModelForCausalLM.from_pretrained(str(path))
+        except OSError as exc:
+            raise KodialError(
+                f"cannot load model {path}: {exc}", hint="check the path or hub id"
+            ) from None
+        if isinstance(persona, str | Path):
+            from kodial.chat.persona import load_persona
+
+            persona = load_persona(persona)
+        return cls(model, tokenizer, persona=persona, device=device)
+
+    def prompt_ids(self, messages: Sequence[Any]) -> list[int]:
+        """Render the history and the assistant header to token ids; a persona's system prompt
+        replaces any system message (``apply_persona``), exactly as at training time."""
+        from kodial.chat.dialogue import Message
+        from kodial.chat.persona import apply_persona
+
+        turns = [Message(m["role"], m["content"]) for m in as_messages(messages)]
+        msgs = [m.to_dict() for m in apply_persona(turns, self.persona)]
+        if not self.tokenizer.chat_template:
+            raise KodialError(
+                "the tokenizer has no chat template",
+                hint="export the model with kodial chat export",
+            )
+        ids: Any = self.tokenizer.apply_chat_template(
+            msgs, add_generation_prompt=True, tokenize=True, return_dict=True
+        )
+        return [int(i) for i in ids["input_ids"]]
+
+    def _generate_kwargs(
+        self, input_ids: torch.Tensor, max_new_tokens: int, temperature: float, top_p: float
+    ) -> dict[str, Any]:
+        import torch
+
+        sample = temperature > 0
+        kwargs: dict[str, Any] = {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            "max_new_tokens": max_new_tokens,
+            "do_sample": sample,
+            "eos_token_id": self.eot_ids,
+            "pad_token_id": self.tokenizer.pad_token_id
+            if self.tokenizer.pad_token_id is not None
+            else self.eot_ids[0],
+        }
+        if sample:
+            kwargs.update(temperature=temperature, top_p=top_p)
+        else:
+            kwargs.update(temperature=None, top_p=None, top_k=None)
+        return kwargs
+
+    def reply(
+        self,
+        messages: Sequence[Any],
+        max_new_tokens: int = 128,
+        temperature: float = 0.7,
+        top_p: float = 0.9,
+    ) -> Reply:
+        """Generate the next assistant turn; ``temperature=0`` is greedy."""
+        import torch
+
+        ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
+        with torch.no_grad():
+            out = self.model.generate(
+                **self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
+            )
+        new = out[0, ids.shape[1] :].tolist()
+        ended = bool(new) and new[-1] in self.eot_ids
+        if ended:
+            new = new[:-1]
+        return Reply(str(self.tokenizer.decode(new, skip_special_tokens=True)).strip(), new, ended)
+
+    def generate(
+        self,
+        messages: Sequence[Any],
+        max_new_tokens: int = 128,
+        temperature: float = 0.7,
+        top_p: float = 0.9,
+    ) -> str:
+        """The next assistant reply as text (stops at the end-of-turn token)."""
+        return self.reply(messages, max_new_tokens, temperature, top_p).text
+
+    def stream(
+        self,
+        messages: Sequence[Any],
+        max_new_tokens: int = 128,
+        temperature: float = 0.7,
+        top_p: float = 0.9,
+    ) -> Iterator[str]:
+        """Yield the reply in pieces as it is generated. Pieces never split a UTF-8 character:
+        ``TextIteratorStreamer`` decodes the whole reply so far and releases text only up to a
+        word boundary, so a Hangul syllable spread over several byte-level tokens arrives whole."""
+        import torch
+        from transformers import TextIteratorStreamer
+
+        ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
+        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        kwargs = self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
+        errors: list[BaseException] = []
+
+        def run() -> None:
+            try:
+                with torch.no_grad():
+                    self.model.generate(**kwargs, streamer=streamer)
+            except BaseException as exc:
+                errors.append(exc)
+                streamer.end()
+
+        thread = threading.Thread(target=run, daemon=True)
+        thread.start()
+        for piece in streamer:
+            if piece:
+                yield piece
+        thread.join()
+        if errors:
+            raise errors[0]

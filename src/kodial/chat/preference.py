@@ -1,0 +1,149 @@
+"""Preference data for DPO and KTO: JSONL read, validated and turned into TRL's conversational rows.
+
+DPO rows hold ``prompt`` (a string, or a list of ``{role, content}`` messages for a multi-turn
+context), ``chosen`` and ``rejected`` (strings, the assistant's better and worse reply). KTO rows hold
+``prompt``, ``completion`` and ``label`` (``true`` = desirable). Every error names the file, the line
+and the field. Rows come out in TRL's conversational form so that TRL renders them with the
+tokenizer's own chat template, the same one SFT and serving use.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from kodial.errors import DataError, DataErrors
+from kodial.textio import read_text
+
+ROLES = ("system", "user", "assistant")
+
+KINDS: dict[str, tuple[str, ...]] = {
+    "dpo": ("prompt", "chosen", "rejected"),
+    "kto": ("prompt", "completion", "label"),
+}
+"""Preference data kind -> its required fields."""
+
+
+def _text(value: Any, path: Path, line: int, name: str) -> str:
+    if not isinstance(value, str):
+        raise DataError(
+            f"expected a string, got {type(value).__name__}", path=path, line=line, field=name
+        )
+    if not value.strip():
+        raise DataError("empty text", path=path, line=line, field=name)
+    return value
+
+
+def _prompt(value: Any, path: Path, line: int) -> list[dict[str, str]]:
+    if isinstance(value, str):
+        return [{"role": "user", "content": _text(value, path, line, "prompt")}]
+    if not isinstance(value, list) or not value:
+        raise DataError(
+            "expected a string or a non-empty list of messages",
+            path=path,
+            line=line,
+            field="prompt",
+        )
+    messages = []
+    for i, msg in enumerate(value):
+        where = f"prompt[{i}]"
+        if not isinstance(msg, dict) or "role" not in msg or "content" not in msg:
+            raise DataError("expected {role, content}", path=path, line=line, field=where)
+        if msg["role"] not in ROLES:
+            raise DataError(
+                f"unknown role {msg['role']!r}; use one of {', '.join(ROLES)}",
+                path=path,
+                line=line,
+                field=where,
+            )
+        messages.append(
+            {"role": msg["role"], "content": _text(msg["content"], path, line, where + ".content")}
+        )
+    if messages[-1]["role"] != "user":
+        raise DataError(
+            "the prompt must end with a user turn", path=path, line=line, field="prompt"
+        )
+    return messages
+
+
+def load_preferences(
+    path: str | Path, kind: str = "dpo", system_prompt: str | None = None
+) -> list[dict[str, Any]]:
+    """Read preference JSONL into TRL conversational rows.
+
+    Returns for ``dpo``: ``{"prompt": [messages], "chosen": [assistant msg], "rejected": [...]}``;
+    for ``kto``: ``{"prompt": [...], "completion": [assistant msg], "label": bool}``. A persona's
+    ``system_prompt`` replaces any system message, as ``apply_persona`` does for SFT.
+    All problems in the file are reported together.
+    """
+    if kind not in KINDS:
+        raise DataError(
+            f"unknown preference kind {kind!r}; choose from {', '.join(KINDS)}", path=path
+        )
+    p = Path(path)
+    rows: list[dict[str, Any]] = []
+    errors: list[DataError] = []
+    for line_no, raw in enumerate(read_text(p).splitlines(), start=1):
+        if not raw.strip():
+            continue
+        try:
+            rows.append(_row(raw, p, line_no, kind, system_prompt))
+        except DataError as exc:
+            errors.append(exc)
+    if errors:
+        raise errors[0] if len(errors) == 1 else DataErrors(errors)
+    if not rows:
+        raise DataError(
+            "no preference rows", path=p, hint=f"write one JSON object per line with {KINDS[kind]}"
+        )
+    return rows
+
+
+def _row(raw: str, path: Path, line: int, kind: str, system_prompt: str | None) -> dict[str, Any]:
+    try:
+        obj = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise DataError(f"invalid JSON: {exc.msg}", path=path, line=line) from None
+    if not isinstance(obj, dict):
+        raise DataError("expected a JSON object", path=path, line=line)
+    for name in KINDS[kind]:
+        if name not in obj:
+            raise DataError("missing field", path=path, line=line, field=name)
+    prompt = _prompt(obj["prompt"], path, line)
+    if system_prompt:
+        prompt = [
+            {"role": "system", "content": system_prompt},
+            *(m for m in prompt if m["role"] != "system"),
+        ]
+    if kind == "dpo":
+        chosen = _text(obj["chosen"], path, line, "chosen")
+        rejected = _text(obj["rejected"], path, line, "rejected")
+        if chosen == rejected:
+            raise DataError(
+                "chosen and rejected are identical", path=path, line=line, field="rejected"
+            )
+        return {
+            "prompt": prompt,
+            "chosen": [{"role": "assistant", "content": chosen}],
+            "rejected": [{"role": "assistant", "content": rejected}],
+        }
+    if not isinstance(obj["label"], bool):
+        raise DataError("expected true or false", path=path, line=line, field="label")
+    return {
+        "prompt": prompt,
+        "completion": [
+            {"role": "assistant", "content": _text(obj["completion"], path, line, "completion")}
+        ],
+        "label": obj["label"],
+    }
+
+
+def dpo_to_kto(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Split DPO pairs into KTO rows (chosen = desirable, rejected = undesirable), so one pairs file
+    serves both stages."""
+    out = []
+    for row in rows:
+        out.append({"prompt": row["prompt"], "completion": row["chosen"], "label": True})
+        out.append({"prompt": row["prompt"], "completion": row["rejected"], "label": False})
+    return out

@@ -1,0 +1,304 @@
+"""Training recipes: dataclass configs read from YAML, whose field docstrings are the help text.
+
+A recipe is everything one training run needs: which model and data, how samples are shaped,
+which fine-tuning method, and the optimiser settings. ``stage`` picks the recipe class:
+``sft`` is a :class:`TrainRecipe`; ``dpo`` and ``kto`` are a :class:`PreferenceRecipe`. Unknown
+keys are rejected with the file and key named, so a typo never silently falls back to a default.
+
+>>> r = recipe_from_dict({"model": "m", "data": "d.jsonl", "method": "lora"})
+>>> r.method, r.lora_r
+('lora', 16)
+"""
+
+from __future__ import annotations
+
+import ast
+import dataclasses
+import inspect
+import itertools
+import textwrap
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kodial.errors import DataError, KodialError
+from kodial.textio import read_text
+
+METHODS = ("full", "lora", "qlora", "prompt-tuning")
+"""Fine-tuning methods; ``kodial.chat.train.PEFT_BUILDERS`` maps each to its peft config."""
+
+STAGES = ("sft", "dpo", "kto")
+
+
+@dataclass
+class BaseRecipe:
+    """Fields shared by supervised and preference training."""
+
+    model: str
+    """Base model: a local directory saved with ``save_pretrained`` or a hub id."""
+    data: str
+    """Training data file: dialogues for SFT, preference pairs (DPO) or labelled completions (KTO)."""
+    stage: str = "sft"
+    """Training stage: ``sft`` (supervised), ``dpo`` (preference pairs) or ``kto`` (good/bad labels)."""
+    tokenizer: str | None = None
+    """Tokenizer directory or hub id; defaults to ``model``. Its chat template is used everywhere."""
+    eval_data: str | None = None
+    """Held-out file in the same format as ``data``; if unset, ``eval_split`` of ``data`` is held out."""
+    persona: str | None = None
+    """Persona YAML; its system prompt is put in front of every conversation, as at serving time."""
+    method: str = "lora"
+    """Fine-tuning method: ``full``, ``lora``, ``qlora`` (4-bit, CUDA only) or ``prompt-tuning``."""
+    lora_r: int = 16
+    """LoRA rank (``lora``/``qlora``)."""
+    lora_alpha: int = 32
+    """LoRA scaling numerator; the update is scaled by ``lora_alpha / lora_r``."""
+    lora_dropout: float = 0.05
+    """Dropout on the LoRA input."""
+    lora_target_modules: list[str] = field(
+        default_factory=lambda: [
+            "q_proj",
+            "k_proj",
+            "v_proj",
+            "o_proj",
+            "gate_proj",
+            "up_proj",
+            "down_proj",
+        ]
+    )
+    """Module names that get LoRA adapters, or ``["all-linear"]``."""
+    max_length: int = 1024
+    """Longest sample in tokens (and the packed row length when packing)."""
+    epochs: float = 3.0
+    """Number of passes over the training data."""
+    max_steps: int = -1
+    """Stop after this many optimiser steps (overrides ``epochs`` when > 0)."""
+    learning_rate: float = 2e-4
+    """Peak learning rate (linear decay)."""
+    warmup_ratio: float = 0.0
+    """Fraction of steps with a linear learning-rate warm-up."""
+    batch_size: int = 4
+    """Samples (or packed rows) per device per step."""
+    grad_accum: int = 1
+    """Gradient accumulation steps: the effective batch is ``batch_size * grad_accum``."""
+    eval_split: float = 0.1
+    """Fraction of conversations held out for eval loss when ``eval_data`` is unset (0 disables)."""
+    save_steps: int = 100
+    """Write a resumable checkpoint every this many optimiser steps."""
+    save_total_limit: int = 2
+    """Keep at most this many checkpoints (older ones are deleted)."""
+    logging_steps: int = 10
+    """Log the training loss every this many steps (the curve PNG uses these points)."""
+    seed: int = 42
+    """Random seed for the split, initialisation of adapters and data order."""
+    output_dir: str = "runs/chat"
+    """Run directory: checkpoints, ``final/`` model, ``training_curve.png``, ``metrics.json``."""
+    resume: bool = False
+    """Continue from the last complete checkpoint in ``output_dir``."""
+    gradient_checkpointing: bool = False
+    """Recompute activations in the backward pass: less memory, about 30% slower."""
+    bf16: bool = False
+    """Train in bfloat16 mixed precision (GPU)."""
+
+    def validate(self, source: str = "<recipe>") -> None:
+        """Check values that a type alone does not catch; raise :class:`KodialError` naming the key."""
+        if self.stage not in STAGES:
+            raise DataError(
+                f"unknown stage {self.stage!r}; choose from {', '.join(STAGES)}",
+                path=source,
+                field="stage",
+            )
+        if self.method not in METHODS:
+            raise DataError(
+                f"unknown method {self.method!r}; choose from {', '.join(METHODS)}",
+                path=source,
+                field="method",
+            )
+        for name in (
+            "max_length",
+            "batch_size",
+            "grad_accum",
+            "save_steps",
+            "logging_steps",
+            "lora_r",
+        ):
+            if getattr(self, name) < 1:
+                raise DataError(
+                    f"must be at least 1, got {getattr(self, name)}", path=source, field=name
+                )
+        if not 0.0 <= self.eval_split < 1.0:
+            raise DataError(
+                f"must be in [0, 1), got {self.eval_split}", path=source, field="eval_split"
+            )
+
+
+@dataclass
+class TrainRecipe(BaseRecipe):
+    """Supervised fine-tuning on multi-turn dialogues (``stage: sft``)."""
+
+    data_format: str | None = None
+    """Dialogue file format (see ``kodial data convert --help``); guessed from the file if unset."""
+    strategy: str = "all-turns"
+    """Training-sample strategy: ``all-turns``, ``last-turn``, ``sliding-window`` or ``plain-text``."""
+    window: int = 4
+    """Previous turns kept as context by the ``sliding-window`` strategy."""
+    packing: bool = True
+    """Pack several samples into one row of ``max_length`` tokens; attention never crosses samples."""
+    num_virtual_tokens: int = 20
+    """Learned prompt length for ``prompt-tuning``."""
+
+    def validate(self, source: str = "<recipe>") -> None:
+        super().validate(source)
+        if self.stage != "sft":
+            raise DataError("a TrainRecipe is for stage 'sft'", path=source, field="stage")
+        if self.method == "prompt-tuning" and self.packing:
+            raise DataError(
+                "prompt tuning prepends virtual tokens to each row, which cannot be packed",
+                path=source,
+                field="packing",
+                hint="set packing: false for method prompt-tuning",
+            )
+
+
+@dataclass
+class PreferenceRecipe(BaseRecipe):
+    """Preference tuning with DPO (``prompt/chosen/rejected``) or KTO (``prompt/completion/label``)."""
+
+    stage: str = "dpo"
+    """``dpo`` (pairs) or ``kto`` (single completions labelled good/bad)."""
+    beta: float = 0.1
+    """Strength of the pull towards the reference model (higher = stay closer)."""
+    learning_rate: float = 5e-5
+    """Peak learning rate; preference tuning wants a smaller one than SFT."""
+    epochs: float = 1.0
+    """Number of passes over the preference data."""
+
+    def validate(self, source: str = "<recipe>") -> None:
+        super().validate(source)
+        if self.stage not in ("dpo", "kto"):
+            raise DataError(
+                "a PreferenceRecipe is for stage 'dpo' or 'kto'", path=source, field="stage"
+            )
+        if self.method == "prompt-tuning":
+            raise DataError("prompt tuning is for SFT only", path=source, field="method")
+        if self.beta <= 0:
+            raise DataError(f"must be positive, got {self.beta}", path=source, field="beta")
+
+
+RECIPES: dict[str, type[BaseRecipe]] = {
+    "sft": TrainRecipe,
+    "dpo": PreferenceRecipe,
+    "kto": PreferenceRecipe,
+}
+"""Stage name -> recipe class."""
+
+Recipe = TrainRecipe | PreferenceRecipe
+
+
+def field_docs(cls: type) -> dict[str, str]:
+    """Field name -> the docstring under it, over ``cls`` and its bases (used as help text)."""
+    docs: dict[str, str] = {}
+    for klass in reversed(cls.__mro__):
+        if not dataclasses.is_dataclass(klass):
+            continue
+        tree = ast.parse(textwrap.dedent(inspect.getsource(klass)))
+        body = tree.body[0].body  # type: ignore[attr-defined]
+        for node, nxt in itertools.pairwise(body):
+            if (
+                isinstance(node, ast.AnnAssign)
+                and isinstance(node.target, ast.Name)
+                and isinstance(nxt, ast.Expr)
+                and isinstance(nxt.value, ast.Constant)
+                and isinstance(nxt.value.value, str)
+            ):
+                docs[node.target.id] = " ".join(nxt.value.value.split())
+    return docs
+
+
+def _check_type(value: Any, hint: Any) -> bool:
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        return any(_check_type(value, arg) for arg in typing.get_args(hint))
+    if hint is type(None):
+        return value is None
+    if origin is list:
+        (item,) = typing.get_args(hint)
+        return isinstance(value, list) and all(_check_type(v, item) for v in value)
+    if hint is float:
+        return isinstance(value, int | float) and not isinstance(value, bool)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, hint)
+
+
+def recipe_from_dict(values: dict[str, Any], source: str = "<recipe>") -> Recipe:
+    """Build and validate a recipe; unknown keys and wrong types raise :class:`DataError`."""
+    stage = values.get("stage", "sft")
+    if stage not in RECIPES:
+        raise DataError(
+            f"unknown stage {stage!r}; choose from {', '.join(STAGES)}", path=source, field="stage"
+        )
+    cls = RECIPES[stage]
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    for key, value in values.items():
+        if key not in known:
+            raise DataError(
+                f"unknown key {key!r} for a {stage} recipe",
+                path=source,
+                field=key,
+                hint=f"known keys: {', '.join(sorted(known))}",
+            )
+        if not _check_type(value, hints[key]):
+            raise DataError(f"expected {hints[key]}, got {value!r}", path=source, field=key)
+    for f in dataclasses.fields(cls):
+        if (
+            f.default is dataclasses.MISSING
+            and f.default_factory is dataclasses.MISSING
+            and f.name not in values
+        ):
+            raise DataError("required key is missing", path=source, field=f.name)
+    recipe = cls(**values)
+    recipe.validate(source)
+    return recipe  # type: ignore[return-value]
+
+
+def parse_overrides(pairs: list[str]) -> dict[str, Any]:
+    """``["lr=1e-4", "packing=false"]`` -> ``{"lr": 0.0001, "packing": False}`` (values read as YAML)."""
+    out: dict[str, Any] = {}
+    for pair in pairs:
+        key, sep, raw = pair.partition("=")
+        if not sep or not key.strip():
+            raise KodialError(
+                f"bad --set {pair!r}", hint="write --set key=value, e.g. --set epochs=2"
+            )
+        out[key.strip()] = yaml.safe_load(raw) if raw.strip() else None
+    return out
+
+
+def load_recipe(path: str | Path, overrides: list[str] | None = None) -> Recipe:
+    """Read a recipe YAML, apply ``key=value`` overrides, and validate it.
+
+    Relative paths inside the file (model, data, persona, ...) stay relative to the working
+    directory, as a user types them on the command line.
+    """
+    text = read_text(path)
+    try:
+        values = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"invalid YAML: {exc}", path=path, line=mark.line + 1 if mark else None
+        ) from None
+    if not isinstance(values, dict):
+        raise DataError("a recipe must be a mapping of key: value", path=path)
+    values.update(parse_overrides(overrides or []))
+    return recipe_from_dict(values, source=str(path))
+
+
+def recipe_to_dict(recipe: BaseRecipe) -> dict[str, Any]:
+    """Plain dict of a recipe, for ``recipe.yaml`` in the run directory and the model card."""
+    return dataclasses.asdict(recipe)

@@ -1,0 +1,492 @@
+"""Training chat models: one path for SFT, DPO and KTO, with the fine-tuning method as a parameter.
+
+The recipe's ``stage`` picks the TRL trainer (``SFTTrainer``, ``DPOTrainer``, ``KTOTrainer``) and
+its ``method`` picks the peft wrapping (:data:`PEFT_BUILDERS`): nothing here is a training loop of
+our own. What kodial adds is around the trainer:
+
+- SFT trains on *our* masks: the samples come from :func:`kodial.chat.samples.build_samples`
+  (token ids and ``-100`` labels rendered turn by turn from the tokenizer's own chat template) and
+  go to ``SFTTrainer`` as a pre-tokenized ``input_ids`` + ``labels`` dataset, which TRL uses as is.
+- Packing uses TRL's best-fit-decreasing packer in padding-free mode: each packed row carries
+  ``position_ids`` restarting at 0 for every sample and no attention mask, from which transformers'
+  ``masking_utils.find_packed_sequence_indices`` builds a block-diagonal causal mask, so attention
+  never crosses samples (``tests/chat/test_packing.py`` proves logits equal the unpacked ones).
+  TRL also masks the label of each sample's first token so no sample is trained to predict the
+  next sample's start.
+- QLoRA fails with a clear error on a machine without CUDA + bitsandbytes, before loading anything.
+- A run directory that survives interruption: Trainer checkpoints (``trainer_state.json`` is
+  written last, so a checkpoint without it is incomplete and is skipped on resume), ``final/``
+  written to a temp dir and renamed, ``training_curve.png`` and ``metrics.json`` written atomically.
+
+Run directory layout::
+
+    output_dir/checkpoint-N/     resumable Trainer checkpoints
+    output_dir/final/            model or adapter + tokenizer (training chat template) +
+                                 generation_config (eos = end-of-turn) + kodial_run.json
+    output_dir/training_curve.png, metrics.json, recipe.yaml
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import random
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import yaml
+
+from kodial.chat.recipe import BaseRecipe, PreferenceRecipe, Recipe, TrainRecipe, recipe_to_dict
+from kodial.errors import DataError, KodialError
+from kodial.textio import atomic_write_text
+
+if TYPE_CHECKING:
+    from datasets import Dataset
+    from peft import PeftConfig
+    from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainerCallback
+
+RUN_FILE = "kodial_run.json"
+"""Written into ``final/``: recipe, data statistics and metrics; read by export and the model card."""
+
+
+def _no_peft(recipe: BaseRecipe) -> PeftConfig | None:
+    return None
+
+
+def _lora(recipe: BaseRecipe) -> PeftConfig | None:
+    from peft import LoraConfig, TaskType
+
+    targets: list[str] | str = recipe.lora_target_modules
+    if targets == ["all-linear"]:
+        targets = "all-linear"
+    return LoraConfig(
+        task_type=TaskType.CAUSAL_LM,
+        r=recipe.lora_r,
+        lora_alpha=recipe.lora_alpha,
+        lora_dropout=recipe.lora_dropout,
+        target_modules=targets,
+    )
+
+
+def _prompt_tuning(recipe: BaseRecipe) -> PeftConfig | None:
+    from peft import PromptTuningConfig, PromptTuningInit, TaskType
+
+    assert isinstance(recipe, TrainRecipe)
+    return PromptTuningConfig(
+        task_type=TaskType.CAUSAL_LM,
+        num_virtual_tokens=recipe.num_virtual_tokens,
+        prompt_tuning_init=PromptTuningInit.RANDOM,
+    )
+
+
+PEFT_BUILDERS: dict[str, Callable[[BaseRecipe], PeftConfig | None]] = {
+    "full": _no_peft,
+    "lora": _lora,
+    "qlora": _lora,
+    "prompt-tuning": _prompt_tuning,
+}
+"""Method name -> peft config builder (``None`` = train every weight). QLoRA is LoRA over a
+4-bit base, which :func:`load_model` provides."""
+
+
+def check_method_available(method: str) -> None:
+    """Refuse a method this machine cannot run, before any model is loaded."""
+    if method != "qlora":
+        return
+    import importlib.util
+
+    import torch
+
+    if not torch.cuda.is_available() or importlib.util.find_spec("bitsandbytes") is None:
+        raise KodialError(
+            "QLoRA needs a CUDA GPU and bitsandbytes; use --method lora on CPU",
+            hint="pip install 'kodial[gpu]' on a CUDA machine, or --set method=lora",
+        )
+
+
+def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:
+    """The recipe's tokenizer; a pad token is borrowed from eos when missing (padding is masked)."""
+    from transformers import AutoTokenizer
+
+    name = recipe.tokenizer or recipe.model
+    try:
+        tokenizer = AutoTokenizer.from_pretrained(name)
+    except OSError as exc:
+        raise KodialError(
+            f"cannot load tokenizer {name!r}: {exc}", hint="check the model/tokenizer path"
+        ) from None
+    if tokenizer.pad_token_id is None:
+        tokenizer.pad_token = tokenizer.eos_token
+    return tokenizer
+
+
+def load_model(recipe: BaseRecipe) -> PreTrainedModel:
+    """The base model: float32 on CPU, bf16 with ``bf16: true``, 4-bit NF4 for QLoRA."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if recipe.bf16 else torch.float32}
+    if recipe.method == "qlora":
+        from transformers import BitsAndBytesConfig
+
+        kwargs["quantization_config"] = BitsAndBytesConfig(
+            load_in_4bit=True,
+            bnb_4bit_quant_type="nf4",
+            bnb_4bit_use_double_quant=True,
+            bnb_4bit_compute_dtype=torch.bfloat16,
+        )
+        kwargs["dtype"] = torch.bfloat16
+    try:
+        return AutoModelForCausalLM.from_pretrained(recipe.model, **kwargs)
+    except OSError as exc:
+        raise KodialError(
+            f"cannot load model {recipe.model!r}: {exc}", hint="check the model path"
+        ) from None
+
+
+def split_conversations(
+    items: list[Any], eval_split: float, seed: int
+) -> tuple[list[Any], list[Any]]:
+    """Hold out ``eval_split`` of whole conversations (never turns of one conversation on both sides)."""
+    if eval_split <= 0 or len(items) < 2:
+        return items, []
+    order = list(range(len(items)))
+    random.Random(seed).shuffle(order)
+    n_eval = max(1, round(len(items) * eval_split))
+    held = set(order[:n_eval])
+    return [x for i, x in enumerate(items) if i not in held], [
+        x for i, x in enumerate(items) if i in held
+    ]
+
+
+def _persona_prompt(recipe: BaseRecipe) -> tuple[Any, str | None]:
+    if not recipe.persona:
+        return None, None
+    from kodial.chat.persona import load_persona
+
+    persona = load_persona(recipe.persona)
+    return persona, persona.system_prompt()
+
+
+def samples_dataset(samples: list[Any]) -> Dataset:
+    """``TokenizedSample`` list -> a ``Dataset`` of ``input_ids`` and ``labels`` (-100 = no loss),
+    dropping samples with no trained token."""
+    from datasets import Dataset
+
+    kept = [s for s in samples if any(lab != -100 for lab in s.labels)]
+    return Dataset.from_dict(
+        {"input_ids": [list(s.input_ids) for s in kept], "labels": [list(s.labels) for s in kept]}
+    )
+
+
+def sft_datasets(
+    recipe: TrainRecipe, tokenizer: PreTrainedTokenizerBase
+) -> tuple[Dataset, Dataset | None, dict[str, Any]]:
+    """Dialogues -> (train, eval, stats) datasets of our exact masked samples."""
+    from kodial.chat.dialogue import load_dialogues
+    from kodial.chat.samples import build_samples
+
+    persona, _ = _persona_prompt(recipe)
+    conversations = load_dialogues(recipe.data, fmt=recipe.data_format)
+    if recipe.eval_data:
+        train_convs, eval_convs = (
+            conversations,
+            load_dialogues(recipe.eval_data, fmt=recipe.data_format),
+        )
+    else:
+        train_convs, eval_convs = split_conversations(conversations, recipe.eval_split, recipe.seed)
+
+    def build(convs: list[Any]) -> tuple[Dataset, Any]:
+        samples, stats = build_samples(
+            convs,
+            tokenizer,
+            strategy=recipe.strategy,
+            max_length=recipe.max_length,
+            persona=persona,
+            window=recipe.window,
+        )
+        return samples_dataset(samples), stats
+
+    train_ds, train_stats = build(train_convs)
+    if len(train_ds) == 0:
+        raise DataError(
+            "no training sample has a trained token", path=recipe.data, hint="check the strategy"
+        )
+    eval_ds = build(eval_convs)[0] if eval_convs else None
+    stats = {
+        "train_conversations": len(train_convs),
+        "eval_conversations": len(eval_convs),
+        "train_samples": len(train_ds),
+        "eval_samples": len(eval_ds) if eval_ds is not None else 0,
+        "train_tokens": sum(len(x) for x in train_ds["input_ids"]),
+        "trained_tokens": sum(sum(lab != -100 for lab in x) for x in train_ds["labels"]),
+        "build": str(train_stats),
+    }
+    return train_ds, (eval_ds if eval_ds is not None and len(eval_ds) else None), stats
+
+
+def preference_datasets(recipe: PreferenceRecipe) -> tuple[Dataset, Dataset | None, dict[str, Any]]:
+    """Preference JSONL -> (train, eval, stats) conversational datasets for DPO/KTO.
+
+    KTO also accepts a DPO pairs file: each pair becomes one desirable and one undesirable row.
+    """
+    from datasets import Dataset
+
+    from kodial.chat.preference import dpo_to_kto, load_preferences
+    from kodial.textio import read_text
+
+    _, system = _persona_prompt(recipe)
+
+    def load(path: str) -> list[dict[str, Any]]:
+        first = next((line for line in read_text(path).splitlines() if line.strip()), "")
+        if recipe.stage == "kto" and '"chosen"' in first:
+            return dpo_to_kto(load_preferences(path, "dpo", system))
+        return load_preferences(path, recipe.stage, system)
+
+    rows = load(recipe.data)
+    if recipe.eval_data:
+        train_rows, eval_rows = rows, load(recipe.eval_data)
+    else:
+        train_rows, eval_rows = split_conversations(rows, recipe.eval_split, recipe.seed)
+    stats = {"train_rows": len(train_rows), "eval_rows": len(eval_rows)}
+    return (
+        Dataset.from_list(train_rows),
+        (Dataset.from_list(eval_rows) if eval_rows else None),
+        stats,
+    )
+
+
+def last_complete_checkpoint(output_dir: str | Path) -> Path | None:
+    """The highest ``checkpoint-N`` holding ``trainer_state.json`` (which the Trainer writes last)."""
+    root = Path(output_dir)
+    if not root.is_dir():
+        return None
+    done = [
+        p
+        for p in root.glob("checkpoint-*")
+        if p.name.split("-")[-1].isdigit() and (p / "trainer_state.json").exists()
+    ]
+    return max(done, key=lambda p: int(p.name.split("-")[-1]), default=None)
+
+
+def _remove_incomplete_checkpoints(output_dir: Path) -> None:
+    for p in output_dir.glob("checkpoint-*"):
+        if p.is_dir() and not (p / "trainer_state.json").exists():
+            shutil.rmtree(p)
+
+
+def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
+    return {
+        "output_dir": recipe.output_dir,
+        "num_train_epochs": recipe.epochs,
+        "max_steps": recipe.max_steps,
+        "learning_rate": recipe.learning_rate,
+        "warmup_steps": recipe.warmup_ratio,
+        "lr_scheduler_type": "linear",
+        "per_device_train_batch_size": recipe.batch_size,
+        "per_device_eval_batch_size": recipe.batch_size,
+        "gradient_accumulation_steps": recipe.grad_accum,
+        "eval_strategy": "epoch" if has_eval else "no",
+        "save_strategy": "steps",
+        "save_steps": recipe.save_steps,
+        "save_total_limit": recipe.save_total_limit,
+        "logging_steps": recipe.logging_steps,
+        "logging_first_step": True,
+        "seed": recipe.seed,
+        "data_seed": recipe.seed,
+        "bf16": recipe.bf16,
+        "gradient_checkpointing": recipe.gradient_checkpointing,
+        "report_to": "none",
+        "max_length": recipe.max_length,
+        "dataset_num_proc": None,
+    }
+
+
+def build_trainer(
+    recipe: Recipe,
+    callbacks: list[TrainerCallback] | None = None,
+    tokenizer: PreTrainedTokenizerBase | None = None,
+) -> tuple[Trainer, dict[str, Any]]:
+    """The TRL trainer for this recipe (stage -> trainer, method -> peft), and data statistics."""
+    check_method_available(recipe.method)
+    tokenizer = tokenizer or load_tokenizer(recipe)
+    if isinstance(recipe, TrainRecipe):
+        from trl import SFTConfig, SFTTrainer
+
+        train_ds, eval_ds, stats = sft_datasets(recipe, tokenizer)
+        args = SFTConfig(
+            **_training_args(recipe, eval_ds is not None),
+            packing=recipe.packing,
+            packing_strategy="bfd",
+        )
+        trainer: Trainer = SFTTrainer(
+            model=load_model(recipe),
+            args=args,
+            train_dataset=train_ds,
+            eval_dataset=eval_ds,
+            processing_class=tokenizer,
+            peft_config=PEFT_BUILDERS[recipe.method](recipe),
+            callbacks=callbacks,
+        )
+        return trainer, stats
+    if not tokenizer.chat_template:
+        raise KodialError(
+            "preference tuning needs a tokenizer with a chat template", hint="train SFT first"
+        )
+    train_ds, eval_ds, stats = preference_datasets(recipe)
+    if recipe.stage == "dpo":
+        from trl import DPOConfig, DPOTrainer
+
+        trainer_cls: Any = DPOTrainer
+        args_pref: Any = DPOConfig(**_training_args(recipe, eval_ds is not None), beta=recipe.beta)
+    else:
+        from trl import KTOConfig, KTOTrainer
+
+        trainer_cls = KTOTrainer
+        args_pref = KTOConfig(**_training_args(recipe, eval_ds is not None), beta=recipe.beta)
+    trainer = trainer_cls(
+        model=load_model(recipe),
+        args=args_pref,
+        train_dataset=train_ds,
+        eval_dataset=eval_ds,
+        processing_class=tokenizer,
+        peft_config=PEFT_BUILDERS[recipe.method](recipe),
+        callbacks=callbacks,
+    )
+    return trainer, stats
+
+
+@dataclass
+class TrainResult:
+    """What a finished run produced."""
+
+    output_dir: Path
+    final_dir: Path
+    metrics: dict[str, Any] = field(default_factory=dict)
+
+
+def loss_history(log_history: list[dict[str, Any]]) -> dict[str, list[tuple[float, float]]]:
+    """Trainer ``log_history`` -> ``{"train": [(step, loss)], "eval": [(step, eval_loss)]}``."""
+    train = [
+        (float(h["step"]), float(h["loss"])) for h in log_history if "loss" in h and "step" in h
+    ]
+    evals = [(float(h["step"]), float(h["eval_loss"])) for h in log_history if "eval_loss" in h]
+    return {"train": train, "eval": evals}
+
+
+def plot_training_curve(
+    history: dict[str, list[tuple[float, float]]], path: Path, title: str
+) -> None:
+    """Train and eval loss against the optimiser step, as a PNG (written via a temp file)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for name, marker in (("train", "-"), ("eval", "o-")):
+        if history[name]:
+            xs, ys = zip(*history[name], strict=True)
+            ax.plot(xs, ys, marker, label=f"{name} loss")
+    ax.set_xlabel("optimizer step")
+    ax.set_ylabel("loss")
+    ax.set_title(title)
+    ax.grid(alpha=0.3)
+    ax.legend()
+    fig.tight_layout()
+    tmp = path.with_name(f".{path.stem}.tmp.png")
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    tmp.replace(path)
+
+
+def save_final(
+    trainer: Trainer, tokenizer: PreTrainedTokenizerBase, final_dir: Path, run_info: dict[str, Any]
+) -> None:
+    """Write the trained model (or adapter), the training tokenizer and an end-of-turn
+    ``generation_config`` to a temp sibling, then rename it to ``final_dir``."""
+    from transformers import GenerationConfig
+
+    from kodial.chat.generate import end_of_turn_ids
+
+    tmp = final_dir.with_name(f".{final_dir.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    trainer.save_model(str(tmp))
+    adapter_cfg = tmp / "adapter_config.json"
+    if adapter_cfg.exists():
+        # An adapter names its base; a relative local path would break once the cwd changes.
+        cfg = json.loads(adapter_cfg.read_text(encoding="utf-8"))
+        base_path = Path(cfg.get("base_model_name_or_path") or "")
+        if str(base_path) and base_path.exists():
+            cfg["base_model_name_or_path"] = str(base_path.resolve())
+            adapter_cfg.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
+    tokenizer.save_pretrained(str(tmp))
+    base = getattr(trainer.model, "generation_config", None)
+    gen = copy.deepcopy(base) if isinstance(base, GenerationConfig) else GenerationConfig()
+    gen.bos_token_id = tokenizer.bos_token_id
+    gen.eos_token_id = end_of_turn_ids(tokenizer)
+    gen.pad_token_id = tokenizer.pad_token_id
+    gen.save_pretrained(str(tmp))
+    (tmp / RUN_FILE).write_text(
+        json.dumps(run_info, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
+    if final_dir.exists():
+        shutil.rmtree(final_dir)
+    tmp.rename(final_dir)
+
+
+def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> TrainResult:
+    """Run one recipe end to end: data -> TRL trainer -> checkpoints -> ``final/`` + curve + metrics.
+
+    With ``recipe.resume`` the run continues from the last complete checkpoint; otherwise an output
+    directory that already holds checkpoints is refused, so two runs never mix.
+    """
+    out = Path(recipe.output_dir)
+    resume_from: Path | None = None
+    if recipe.resume:
+        resume_from = last_complete_checkpoint(out)
+        if resume_from is None:
+            raise KodialError(
+                f"nothing to resume: no complete checkpoint in {out}", hint="drop resume: true"
+            )
+        _remove_incomplete_checkpoints(out)
+    elif last_complete_checkpoint(out) is not None:
+        raise KodialError(
+            f"{out} already holds checkpoints of another run",
+            hint="--set resume=true to continue it, or choose another output_dir",
+        )
+    check_method_available(recipe.method)
+    tokenizer = load_tokenizer(recipe)
+    trainer, stats = build_trainer(recipe, callbacks=callbacks, tokenizer=tokenizer)
+    out.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(
+        out / "recipe.yaml",
+        yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True, sort_keys=False),
+    )
+    result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
+    history = loss_history(trainer.state.log_history)
+    metrics: dict[str, Any] = {
+        "stage": recipe.stage,
+        "method": recipe.method,
+        "global_step": trainer.state.global_step,
+        "train_loss": result.training_loss,
+        "first_logged_loss": history["train"][0][1] if history["train"] else None,
+        "last_logged_loss": history["train"][-1][1] if history["train"] else None,
+        "eval_loss_per_epoch": [
+            {"epoch": h.get("epoch"), "eval_loss": h["eval_loss"]}
+            for h in trainer.state.log_history
+            if "eval_loss" in h
+        ],
+        "train_runtime_s": result.metrics.get("train_runtime"),
+        "data": stats,
+    }
+    plot_training_curve(history, out / "training_curve.png", f"{recipe.stage} / {recipe.method}")
+    run_info = {"recipe": recipe_to_dict(recipe), "metrics": metrics}
+    final_dir = out / "final"
+    save_final(trainer, tokenizer, final_dir, run_info)
+    atomic_write_text(out / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2))
+    return TrainResult(out, final_dir, metrics)
