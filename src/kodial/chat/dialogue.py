@@ -1,0 +1,617 @@
+"""Multi-turn dialogue data: one in-memory shape (:class:`Conversation`) and readers for the common
+file formats, validated with errors that name the file, the line (or record) and the turn.
+
+Formats (:data:`FORMATS`, chosen with ``fmt`` or sniffed from the extension and first record):
+
+- ``messages``: OpenAI chat JSONL, one ``{"messages": [{"role": ..., "content": ...}, ...]}`` per
+  line (optional ``id`` and ``persona`` keys); a JSON list of such objects also works.
+- ``sharegpt``: ``{"conversations": [{"from": "human"|"gpt"|"system", "value": ...}, ...]}``, JSONL
+  or a JSON list.
+- ``qa-csv``: single-turn question/answer CSV or TSV with a header; the columns come from the
+  mapping (``Q=user,A=assistant``) or are found among Q/A, question/answer, prompt/response,
+  input/output, instruction/output. An optional ``system`` mapping names a system-prompt column.
+- ``persona``: persona dialogues, a JSON list (or JSONL) of
+  ``{"persona": [fact, ...], "dialogue": [[user, bot], ...]}``; the facts land in
+  :attr:`Conversation.persona`.
+- ``turns``: any speaker-turn JSON/JSONL through a :class:`RoleMapping`, either one record per
+  conversation holding a list of turns, or one record per turn with a conversation-id column.
+
+Every reader collects all problems of a file and raises them together as
+:class:`~kodial.errors.DataErrors`.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kodial.errors import DataError, DataErrors, KodialError
+from kodial.textio import atomic_write_text, read_text
+
+ROLES: tuple[str, ...] = ("system", "user", "assistant")
+"""Canonical roles of a :class:`Message`."""
+
+DEFAULT_ROLE_ALIASES: dict[str, str] = {
+    "system": "system",
+    "user": "user",
+    "human": "user",
+    "사용자": "user",
+    "assistant": "assistant",
+    "gpt": "assistant",
+    "bot": "assistant",
+    "model": "assistant",
+    "chatgpt": "assistant",
+    "챗봇": "assistant",
+}
+"""Role names accepted without a mapping (ShareGPT's human/gpt, Gemma's model, ...)."""
+
+TURN_LIST_KEYS: tuple[str, ...] = ("messages", "conversations", "turns", "dialogue", "utterances")
+"""Keys searched, in order, for the list of turns in a ``turns``-format record."""
+
+
+@dataclass
+class Message:
+    """One turn of a dialogue."""
+
+    role: str
+    """``"system"``, ``"user"`` or ``"assistant"``."""
+    content: str
+    """The turn's text."""
+
+    def to_dict(self) -> dict[str, str]:
+        """The OpenAI / Hugging Face chat-template shape ``{"role": ..., "content": ...}``."""
+        return {"role": self.role, "content": self.content}
+
+
+@dataclass
+class Conversation:
+    """A dialogue plus where it came from, so that later errors can point back into the file."""
+
+    messages: list[Message]
+    id: str | None = None
+    source: str | None = None
+    """File the dialogue was read from."""
+    line: int | None = None
+    """Line (JSONL, CSV) or 1-based record index (JSON list) in :attr:`source`; see :attr:`unit`."""
+    persona: list[str] | None = None
+    """Persona facts attached to this dialogue, when the format has them (``persona`` format)."""
+    unit: str = "line"
+    """What :attr:`line` counts: ``"line"`` or ``"record"``."""
+
+    def error(self, message: str, turn: int | None = None, hint: str | None = None) -> DataError:
+        """A :class:`DataError` located at this conversation (and 1-based ``turn`` if given).
+
+        >>> c = Conversation([], id="d1", source="chat.json", line=4, unit="record")
+        >>> print(c.error("empty turn", turn=2))
+        chat.json: record 4 (id d1), turn 2: empty turn
+        """
+        where: list[str] = []
+        if self.unit == "record" and self.line is not None:
+            where.append(f"record {self.line}")
+        if self.id is not None:
+            where.append(f"(id {self.id})")
+        prefix = " ".join(where)
+        if turn is not None:
+            prefix = f"{prefix}, turn {turn}" if prefix else f"turn {turn}"
+        text = f"{prefix}: {message}" if prefix else message
+        line = self.line if self.unit == "line" else None
+        return DataError(text, path=self.source, line=line, hint=hint)
+
+    def to_dicts(self) -> list[dict[str, str]]:
+        """Messages as chat-template dicts."""
+        return [m.to_dict() for m in self.messages]
+
+
+@dataclass
+class RoleMapping:
+    """How the fields and speaker names of a file map onto :class:`Message`.
+
+    Written on the command line as ``--map speaker=role,utterance=content,A=user,B=assistant``:
+    an entry whose target is ``role``/``content``/``messages``/``id``/``conversation`` names a field,
+    an entry whose target is ``system``/``user``/``assistant`` maps a speaker value (or, in
+    ``qa-csv``, a column) to that role.
+
+    >>> m = RoleMapping.parse("speaker=role,utterance=content,A=user,B=assistant")
+    >>> m.role_field, m.content_field, m.roles
+    ('speaker', 'utterance', {'A': 'user', 'B': 'assistant'})
+    """
+
+    role_field: str | None = None
+    """Field holding the speaker of a turn (default: ``role``, or ``from`` in ShareGPT)."""
+    content_field: str | None = None
+    """Field holding a turn's text (default: ``content``, or ``value`` in ShareGPT)."""
+    messages_field: str | None = None
+    """Field of a record holding its list of turns (default: the first of :data:`TURN_LIST_KEYS`)."""
+    id_field: str | None = None
+    """Field holding a conversation id (default: ``id``)."""
+    conversation_field: str | None = None
+    """For files with one turn per record: the field that groups turns into conversations."""
+    roles: dict[str, str] = field(default_factory=dict)
+    """Speaker value (or CSV column) -> canonical role; used before :data:`DEFAULT_ROLE_ALIASES`."""
+
+    FIELD_TARGETS = ("role", "content", "messages", "id", "conversation")
+
+    @classmethod
+    def parse(cls, spec: str) -> RoleMapping:
+        """Parse ``name=target,...`` (see the class docstring); a bad entry is a :class:`KodialError`."""
+        mapping = cls()
+        for raw in spec.split(","):
+            entry = raw.strip()
+            if not entry:
+                continue
+            name, sep, target = entry.partition("=")
+            name, target = name.strip(), target.strip()
+            if not sep or not name or not target:
+                raise KodialError(
+                    f"bad mapping entry {entry!r}: expected NAME=TARGET",
+                    hint="e.g. --map speaker=role,utterance=content,A=user,B=assistant",
+                )
+            if target in ROLES:
+                mapping.roles[name] = target
+            elif target in cls.FIELD_TARGETS:
+                setattr(mapping, f"{target}_field", name)
+            else:
+                raise KodialError(
+                    f"bad mapping entry {entry!r}: unknown target {target!r}",
+                    hint="targets are field names "
+                    + "/".join(cls.FIELD_TARGETS)
+                    + " or roles "
+                    + "/".join(ROLES),
+                )
+        return mapping
+
+    def role(self, value: Any) -> str | None:
+        """Canonical role for a speaker value, or None if unknown."""
+        key = str(value).strip()
+        if key in self.roles:
+            return self.roles[key]
+        return DEFAULT_ROLE_ALIASES.get(key.lower())
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading records
+
+
+@dataclass
+class _Record:
+    """One parsed JSON object with its location."""
+
+    data: Any
+    line: int
+    unit: str
+
+
+def _iter_json_records(path: Path) -> Iterator[_Record]:
+    """Records of a JSON list (located by record index) or JSONL file (located by line)."""
+    text = read_text(path)
+    stripped = text.lstrip()
+    if stripped.startswith("[") or (stripped.startswith("{") and path.suffix.lower() == ".json"):
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+        for i, rec in enumerate(data if isinstance(data, list) else [data], start=1):
+            yield _Record(rec, i, "record")
+        return
+    errors: list[DataError] = []
+    records: list[_Record] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(_Record(json.loads(line), lineno, "line"))
+        except json.JSONDecodeError as exc:
+            errors.append(DataError(f"invalid JSON: {exc.msg}", path=path, line=lineno))
+    if errors:
+        raise DataErrors(errors)
+    yield from records
+
+
+def _conv(rec: _Record, path: Path, messages: list[Message], **kw: Any) -> Conversation:
+    return Conversation(messages=messages, source=str(path), line=rec.line, unit=rec.unit, **kw)
+
+
+def _text(value: Any) -> str | None:
+    """A turn's text, or None when it is not a string."""
+    return value if isinstance(value, str) else None
+
+
+def _check_turns(conv: Conversation, errors: list[DataError]) -> None:
+    """Empty turns and dialogues without messages are errors, reported per turn."""
+    if not conv.messages:
+        errors.append(conv.error("conversation has no turns"))
+    for t, msg in enumerate(conv.messages, start=1):
+        if not msg.content.strip():
+            errors.append(conv.error(f"empty {msg.role} turn", turn=t))
+
+
+def _turns_from_list(
+    rec: _Record,
+    path: Path,
+    turns: Any,
+    role_field: str,
+    content_field: str,
+    mapping: RoleMapping,
+    errors: list[DataError],
+    **kw: Any,
+) -> Conversation | None:
+    """Build a conversation from a list of ``{role_field: ..., content_field: ...}`` dicts."""
+    probe = Conversation([], source=str(path), line=rec.line, unit=rec.unit, id=kw.get("id"))
+    if not isinstance(turns, list):
+        errors.append(probe.error("expected a list of turns"))
+        return None
+    messages: list[Message] = []
+    bad = False
+    for t, turn in enumerate(turns, start=1):
+        if not isinstance(turn, dict):
+            errors.append(probe.error("turn is not an object", turn=t))
+            bad = True
+            continue
+        if role_field not in turn:
+            errors.append(probe.error(f"missing field {role_field!r}", turn=t))
+            bad = True
+            continue
+        role = mapping.role(turn[role_field])
+        if role is None:
+            errors.append(
+                probe.error(
+                    f"unknown role {turn[role_field]!r}",
+                    turn=t,
+                    hint="map speaker names to roles, e.g. --map A=user,B=assistant",
+                )
+            )
+            bad = True
+            continue
+        content = _text(turn.get(content_field))
+        if content is None:
+            errors.append(probe.error(f"missing or non-text field {content_field!r}", turn=t))
+            bad = True
+            continue
+        messages.append(Message(role, content))
+    if bad:
+        return None
+    conv = _conv(rec, path, messages, **kw)
+    _check_turns(conv, errors)
+    return conv
+
+
+def _record_id(data: dict[str, Any], mapping: RoleMapping) -> str | None:
+    value = data.get(mapping.id_field or "id")
+    return None if value is None else str(value)
+
+
+def _finish(convs: list[Conversation], errors: list[DataError]) -> list[Conversation]:
+    if errors:
+        raise DataErrors(errors)
+    return convs
+
+
+def read_messages(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """OpenAI ``messages`` JSONL (or a JSON list of ``{"messages": [...]}``)."""
+    mapping = mapping or RoleMapping()
+    key = mapping.messages_field or "messages"
+    convs: list[Conversation] = []
+    errors: list[DataError] = []
+    for rec in _iter_json_records(path):
+        probe = _conv(rec, path, [])
+        if not isinstance(rec.data, dict) or key not in rec.data:
+            errors.append(probe.error(f"expected an object with a {key!r} list"))
+            continue
+        persona = rec.data.get("persona")
+        conv = _turns_from_list(
+            rec,
+            path,
+            rec.data[key],
+            mapping.role_field or "role",
+            mapping.content_field or "content",
+            mapping,
+            errors,
+            id=_record_id(rec.data, mapping),
+            persona=[str(p) for p in persona] if isinstance(persona, list) else None,
+        )
+        if conv is not None:
+            convs.append(conv)
+    return _finish(convs, errors)
+
+
+def read_sharegpt(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """ShareGPT: ``{"conversations": [{"from": "human"|"gpt"|"system", "value": ...}]}``."""
+    mapping = mapping or RoleMapping()
+    key = mapping.messages_field or "conversations"
+    convs: list[Conversation] = []
+    errors: list[DataError] = []
+    for rec in _iter_json_records(path):
+        if not isinstance(rec.data, dict) or key not in rec.data:
+            errors.append(_conv(rec, path, []).error(f"expected an object with a {key!r} list"))
+            continue
+        conv = _turns_from_list(
+            rec,
+            path,
+            rec.data[key],
+            mapping.role_field or "from",
+            mapping.content_field or "value",
+            mapping,
+            errors,
+            id=_record_id(rec.data, mapping),
+        )
+        if conv is not None:
+            if isinstance(rec.data.get("system"), str) and rec.data["system"].strip():
+                conv.messages.insert(0, Message("system", rec.data["system"]))
+            convs.append(conv)
+    return _finish(convs, errors)
+
+
+QA_COLUMN_PAIRS: tuple[tuple[str, str], ...] = (
+    ("Q", "A"),
+    ("question", "answer"),
+    ("prompt", "response"),
+    ("input", "output"),
+    ("instruction", "output"),
+    ("user", "assistant"),
+)
+"""Question/answer column names recognised in a ``qa-csv`` file without a mapping."""
+
+
+def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """Single-turn question/answer CSV (TSV for ``.tsv``): one conversation per row."""
+    text = read_text(path)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = reader.fieldnames or []
+    columns: dict[str, str] = {}  # role -> column
+    if mapping and mapping.roles:
+        for col, role in mapping.roles.items():
+            if col not in header:
+                raise DataError(
+                    f"column {col!r} not found; columns are {', '.join(header)}",
+                    path=path,
+                    line=1,
+                    hint="pass the question/answer columns, e.g. --map Q=user,A=assistant",
+                )
+            columns[role] = col
+    else:
+        lower = {h.lower(): h for h in header}
+        for q, a in QA_COLUMN_PAIRS:
+            if q.lower() in lower and a.lower() in lower:
+                columns = {"user": lower[q.lower()], "assistant": lower[a.lower()]}
+                if "system" in lower:
+                    columns["system"] = lower["system"]
+                break
+    if "user" not in columns or "assistant" not in columns:
+        raise DataError(
+            f"no question/answer columns among {', '.join(header) or '(no header)'}",
+            path=path,
+            line=1,
+            hint="name them with --map QUESTION_COLUMN=user,ANSWER_COLUMN=assistant",
+        )
+    id_col = mapping.id_field if mapping else None
+    convs: list[Conversation] = []
+    errors: list[DataError] = []
+    start_line = 2
+    for row in reader:
+        messages = [
+            Message(role, (row.get(columns[role]) or ""))
+            for role in ROLES
+            if role in columns and not (role == "system" and not (row.get(columns[role]) or ""))
+        ]
+        conv = Conversation(
+            messages,
+            id=row.get(id_col) if id_col else None,
+            source=str(path),
+            line=start_line,
+        )
+        _check_turns(conv, errors)
+        convs.append(conv)
+        start_line = reader.line_num + 1
+    return _finish(convs, errors)
+
+
+def read_persona(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """Persona dialogues: ``{"persona": [...], "dialogue": [[user, bot], ...]}`` per record.
+
+    The last pair may hold only the user's line (a dialogue cut before the bot answered).
+    """
+    convs: list[Conversation] = []
+    errors: list[DataError] = []
+    for rec in _iter_json_records(path):
+        probe = _conv(rec, path, [])
+        data = rec.data
+        if not isinstance(data, dict) or not isinstance(data.get("dialogue"), list):
+            errors.append(probe.error("expected an object with a 'dialogue' list of pairs"))
+            continue
+        persona = data.get("persona")
+        if persona is not None and not (
+            isinstance(persona, list) and all(isinstance(p, str) for p in persona)
+        ):
+            errors.append(probe.error("'persona' must be a list of strings"))
+            continue
+        messages: list[Message] = []
+        ok = True
+        for p, pair in enumerate(data["dialogue"], start=1):
+            if (
+                not isinstance(pair, list)
+                or not 1 <= len(pair) <= 2
+                or not all(isinstance(x, str) for x in pair)
+            ):
+                errors.append(probe.error(f"pair {p} is not [user, bot] text", turn=2 * p - 1))
+                ok = False
+                continue
+            messages.append(Message("user", pair[0]))
+            if len(pair) == 2:
+                messages.append(Message("assistant", pair[1]))
+        if not ok:
+            continue
+        conv = _conv(rec, path, messages, id=_record_id(data, RoleMapping()), persona=persona)
+        _check_turns(conv, errors)
+        convs.append(conv)
+    return _finish(convs, errors)
+
+
+def read_turns(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """Any speaker-turn JSON/JSONL through a :class:`RoleMapping`.
+
+    Two layouts: records holding a list of turns (``{"turns": [{"speaker": "A", ...}]}``, key from
+    ``messages=`` or :data:`TURN_LIST_KEYS`), or one record per turn grouped into conversations by
+    the ``conversation=`` field (consecutive records with the same value form one dialogue).
+    """
+    mapping = mapping or RoleMapping()
+    role_field = mapping.role_field or "role"
+    content_field = mapping.content_field or "content"
+    records = list(_iter_json_records(path))
+    convs: list[Conversation] = []
+    errors: list[DataError] = []
+    if mapping.conversation_field:
+        group_key = mapping.conversation_field
+        current: list[_Record] = []
+
+        def flush() -> None:
+            if not current:
+                return
+            first = current[0]
+            turns = [r.data for r in current]
+            conv = _turns_from_list(
+                first,
+                path,
+                turns,
+                role_field,
+                content_field,
+                mapping,
+                errors,
+                id=str(first.data.get(group_key)),
+            )
+            if conv is not None:
+                convs.append(conv)
+            current.clear()
+
+        for rec in records:
+            if not isinstance(rec.data, dict) or group_key not in rec.data:
+                errors.append(_conv(rec, path, []).error(f"missing field {group_key!r}"))
+                continue
+            if current and current[-1].data.get(group_key) != rec.data[group_key]:
+                flush()
+            current.append(rec)
+        flush()
+        return _finish(convs, errors)
+    for rec in records:
+        data = rec.data
+        turns: Any = data
+        if isinstance(data, dict):
+            keys = [mapping.messages_field] if mapping.messages_field else list(TURN_LIST_KEYS)
+            found = next((k for k in keys if k and isinstance(data.get(k), list)), None)
+            if found is None:
+                errors.append(
+                    _conv(rec, path, []).error(
+                        "no list of turns found",
+                        hint="name it with --map FIELD=messages, or group per-turn records "
+                        "with --map FIELD=conversation",
+                    )
+                )
+                continue
+            turns = data[found]
+        conv = _turns_from_list(
+            rec,
+            path,
+            turns,
+            role_field,
+            content_field,
+            mapping,
+            errors,
+            id=_record_id(data, mapping) if isinstance(data, dict) else None,
+        )
+        if conv is not None:
+            convs.append(conv)
+    return _finish(convs, errors)
+
+
+Reader = Callable[[Path, "RoleMapping | None"], list[Conversation]]
+
+FORMATS: dict[str, Reader] = {
+    "messages": read_messages,
+    "sharegpt": read_sharegpt,
+    "qa-csv": read_qa_csv,
+    "persona": read_persona,
+    "turns": read_turns,
+}
+"""Input formats: name -> reader ``(path, mapping) -> list[Conversation]``."""
+
+
+def sniff_format(path: str | Path) -> str:
+    """Guess the format from the extension and the first record.
+
+    CSV/TSV is ``qa-csv``; for JSON/JSONL the first record decides: ``messages`` key ->
+    ``messages``, ``conversations`` with ``from`` -> ``sharegpt``, ``dialogue`` -> ``persona``,
+    anything else -> ``turns``.
+    """
+    p = Path(path)
+    if p.suffix.lower() in (".csv", ".tsv"):
+        return "qa-csv"
+    first: Any = None
+    for rec in _iter_json_records(p):
+        first = rec.data
+        break
+    if isinstance(first, dict):
+        if isinstance(first.get("messages"), list):
+            return "messages"
+        conv = first.get("conversations")
+        if isinstance(conv, list) and conv and isinstance(conv[0], dict) and "from" in conv[0]:
+            return "sharegpt"
+        if isinstance(first.get("dialogue"), list):
+            return "persona"
+    return "turns"
+
+
+def load_dialogues(
+    path: str | Path, fmt: str | None = None, mapping: RoleMapping | None = None
+) -> list[Conversation]:
+    """Read and validate a dialogue file in any of :data:`FORMATS`.
+
+    Raises :class:`~kodial.errors.DataErrors` listing every empty turn, unknown role or malformed
+    record with its file, line (or record) and turn.
+    """
+    p = Path(path)
+    name = fmt or sniff_format(p)
+    if name not in FORMATS:
+        raise KodialError(
+            f"unknown dialogue format {name!r}", hint=f"choose one of: {', '.join(FORMATS)}"
+        )
+    return FORMATS[name](p, mapping)
+
+
+def merge_consecutive(conversation: Conversation, sep: str = "\n") -> Conversation:
+    """Join consecutive turns of the same role into one (for strategies that need alternation)."""
+    merged: list[Message] = []
+    for msg in conversation.messages:
+        if merged and merged[-1].role == msg.role:
+            merged[-1] = Message(msg.role, merged[-1].content + sep + msg.content)
+        else:
+            merged.append(Message(msg.role, msg.content))
+    return Conversation(
+        merged,
+        id=conversation.id,
+        source=conversation.source,
+        line=conversation.line,
+        persona=conversation.persona,
+        unit=conversation.unit,
+    )
+
+
+def conversation_record(conversation: Conversation) -> dict[str, Any]:
+    """The ``messages``-format JSON object of a conversation (``id``/``persona`` when set)."""
+    rec: dict[str, Any] = {}
+    if conversation.id is not None:
+        rec["id"] = conversation.id
+    if conversation.persona:
+        rec["persona"] = list(conversation.persona)
+    rec["messages"] = conversation.to_dicts()
+    return rec
+
+
+def save_messages_jsonl(conversations: Iterable[Conversation], path: str | Path) -> None:
+    """Write conversations as OpenAI ``messages`` JSONL, atomically (temp file + rename)."""
+    lines = [json.dumps(conversation_record(c), ensure_ascii=False) for c in conversations]
+    atomic_write_text(path, "".join(line + "\n" for line in lines))

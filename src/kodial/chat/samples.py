@@ -1,0 +1,509 @@
+"""Training samples from conversations: the sample-shaping strategies and exact loss masks.
+
+A sample is token ids plus labels (``-100`` where no loss). Ids come from the tokenizer's own chat
+template (or the plain-text format, see :mod:`kodial.chat.rendering`), turn by turn: for a trained
+assistant turn ``i``,
+
+- ``head`` = ids of ``messages[:i]`` with the generation prompt (the assistant header), which is
+  exactly what the model is given at serving time;
+- ``turn`` = ids of ``messages[:i+1]``.
+
+Both must be prefixes of the ids of the whole conversation; a template whose rendering of a prefix
+is not a prefix of the whole (one that rewrites earlier turns, or marks the last one) is detected
+and refused with a clear error, since no exact mask exists for it. The trained tokens of the turn
+are ``turn[len(head):]`` up to and including the last special token there: the reply's content and
+its end-of-turn token (``<|eot_id|>``, ``<|im_end|>``, ``<end_of_turn>``, EOS), never the header
+and never a newline the template writes after the end-of-turn token. Finally the assembled ids are
+compared with ``apply_chat_template(whole conversation, tokenize=True)`` for every sample.
+
+Strategies (:data:`STRATEGIES`): ``all-turns``, ``last-turn``, ``sliding-window`` and
+``plain-text``; see each entry's ``description``. Conversations longer than ``max_length`` are
+handled by :data:`TRUNCATION` and counted in :class:`BuildStats`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from kodial.chat.dialogue import Conversation, Message
+from kodial.chat.persona import Persona, apply_persona
+from kodial.chat.rendering import ChatFormat, TemplateRefused, chat_format, special_ids
+from kodial.errors import DataError, DataErrors, KodialError
+
+if TYPE_CHECKING:
+    from transformers import PreTrainedTokenizerBase
+
+IGNORE_INDEX = -100
+"""Label of a token that gets no loss (the value PyTorch's cross-entropy ignores)."""
+
+
+@dataclass
+class TokenizedSample:
+    """One training sample. ``input_ids`` and ``labels`` have the same length ``T``; ``labels[t]``
+    is ``input_ids[t]`` where the token is trained and :data:`IGNORE_INDEX` elsewhere (the model
+    shifts labels itself)."""
+
+    input_ids: list[int]
+    labels: list[int]
+    conversation_id: str | None = None
+    trained_spans: list[tuple[int, int]] = field(default_factory=list)
+    """``[start, end)`` token ranges of the trained assistant turns, in order."""
+
+    @property
+    def trained_tokens(self) -> int:
+        """How many tokens get loss."""
+        return sum(1 for x in self.labels if x != IGNORE_INDEX)
+
+    def __len__(self) -> int:
+        return len(self.input_ids)
+
+
+class TemplateMismatch(KodialError):
+    """The chat template cannot give exact per-turn masks (prefix rendering is not a prefix)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Strategies: conversation -> sample specs (messages, indices of trained assistant turns)
+
+
+@dataclass
+class SampleSpec:
+    """Messages of one sample and the indices of the assistant turns trained in it."""
+
+    messages: list[Message]
+    trained: list[int]
+
+
+def _trainable(messages: Sequence[Message]) -> list[int]:
+    """Assistant turns that follow a user turn (a greeting before any user turn is context)."""
+    seen_user = False
+    out: list[int] = []
+    for i, m in enumerate(messages):
+        if m.role == "user":
+            seen_user = True
+        elif m.role == "assistant" and seen_user:
+            out.append(i)
+    return out
+
+
+def _all_turns(messages: list[Message], window: int) -> list[SampleSpec]:
+    trained = _trainable(messages)
+    if not trained:
+        return []
+    return [SampleSpec(messages[: trained[-1] + 1], trained)]
+
+
+def _last_turn(messages: list[Message], window: int) -> list[SampleSpec]:
+    trained = _trainable(messages)
+    if not trained:
+        return []
+    return [SampleSpec(messages[: trained[-1] + 1], [trained[-1]])]
+
+
+def _sliding_window(messages: list[Message], window: int) -> list[SampleSpec]:
+    system = [m for m in messages if m.role == "system"]
+    turns = [m for m in messages if m.role != "system"]
+    specs: list[SampleSpec] = []
+    for a in _trainable(turns):
+        start = max(0, a - window)
+        if turns[start].role == "assistant" and start > 0:
+            start -= 1  # keep the user turn that the window's first reply answers
+        context = system + turns[start : a + 1]
+        specs.append(SampleSpec(context, [len(context) - 1]))
+    return specs
+
+
+@dataclass(frozen=True)
+class Strategy:
+    """A way to cut conversations into training samples."""
+
+    name: str
+    description: str
+    select: Callable[[list[Message], int], list[SampleSpec]]
+    """``(messages, window) -> sample specs``."""
+    needs_alternation: bool = False
+    """Whether conversations must alternate user/assistant (checked, with errors per turn)."""
+    plain_text: bool = False
+    """Render with role prefixes instead of the tokenizer's chat template."""
+
+
+STRATEGIES: dict[str, Strategy] = {
+    "all-turns": Strategy(
+        "all-turns",
+        "one sample per conversation, loss on every assistant turn",
+        _all_turns,
+    ),
+    "last-turn": Strategy(
+        "last-turn",
+        "one sample per conversation, loss on its last assistant turn only (history masked)",
+        _last_turn,
+    ),
+    "sliding-window": Strategy(
+        "sliding-window",
+        "one sample per assistant turn, with the `window` previous turns as (masked) context; "
+        "the context starts on a user turn, so it may hold window+1 turns",
+        _sliding_window,
+        needs_alternation=True,
+    ),
+    "plain-text": Strategy(
+        "plain-text",
+        "role-prefixed text (사용자: ... / 챗봇: ...) for base models without a chat template; "
+        "loss on every bot turn and its EOS",
+        _all_turns,
+        plain_text=True,
+    ),
+}
+"""Sample-shaping strategies: name -> :class:`Strategy`."""
+
+TRUNCATION: dict[str, str] = {
+    "drop-oldest": "drop the oldest user/assistant exchanges (the system prompt stays) until the "
+    "sample fits; drop the sample if even its last exchange does not fit",
+    "truncate": "cut the tokens at max_length; an assistant turn cut in the middle gets no loss "
+    "(the model never learns a reply without its end-of-turn token)",
+    "drop": "drop samples longer than max_length",
+    "error": "stop with an error listing every conversation that is too long",
+}
+"""What to do with a sample longer than ``max_length``: name -> description."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact masks
+
+
+def _require_prefix(part: list[int], whole: list[int], what: str, turn: int) -> None:
+    if whole[: len(part)] == part:
+        return
+    at = next((k for k, (x, y) in enumerate(zip(part, whole, strict=False)) if x != y), len(whole))
+    raise TemplateMismatch(
+        f"turn {turn}: the chat template renders {what} differently from the same turns inside "
+        f"the whole conversation (first difference at token {at}), so exact loss masks are "
+        "impossible",
+        hint="this happens with templates that rewrite earlier turns (e.g. strip reasoning) or "
+        "mark the last turn; use a template whose prefixes are stable, or --strategy last-turn "
+        "with one sample per reply",
+    )
+
+
+def encode_with_mask(
+    fmt: ChatFormat,
+    messages: Sequence[Message],
+    trained: Sequence[int],
+    full: list[int] | None = None,
+) -> TokenizedSample:
+    """Ids and labels of ``messages`` (already prepared by ``fmt``) with loss on the assistant
+    turns at indices ``trained`` (content + end-of-turn token). Raises :class:`TemplateMismatch`
+    when the template's prefixes are unstable or the assembled ids differ from the template
+    applied to the whole conversation, and :class:`TemplateRefused` when the template raises.
+    ``full`` is ``fmt.encode(messages)`` when the caller has it already."""
+    msgs = list(messages)
+    if full is None:
+        full = fmt.encode(msgs)
+    specials = special_ids(fmt.tokenizer)
+    ids: list[int] = []
+    labels: list[int] = []
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for i in sorted(trained):
+        if msgs[i].role != "assistant" or i == 0:
+            raise ValueError(f"turn {i + 1} is not a trainable assistant turn")
+        head = fmt.encode(msgs[:i], add_generation_prompt=True)
+        turn = fmt.encode(msgs[: i + 1])
+        _require_prefix(head, full, "the history with the assistant header", i + 1)
+        _require_prefix(turn, full, "the conversation up to this turn", i + 1)
+        if len(head) < pos or len(turn) <= len(head):
+            raise TemplateMismatch(
+                f"turn {i + 1}: the assistant header overlaps the previous turn or the reply "
+                "renders as nothing; exact loss masks are impossible with this template"
+            )
+        ids += full[pos : len(head)]
+        labels += [IGNORE_INDEX] * (len(head) - pos)
+        delta = turn[len(head) :]
+        last_special = max((k for k, t in enumerate(delta) if t in specials), default=None)
+        # Train up to the end-of-turn token; a newline the template adds after it is not trained.
+        end = len(delta) if last_special is None or last_special == 0 else last_special + 1
+        ids += delta
+        labels += delta[:end] + [IGNORE_INDEX] * (len(delta) - end)
+        spans.append((len(head), len(head) + end))
+        pos = len(turn)
+    ids += full[pos:]
+    labels += [IGNORE_INDEX] * (len(full) - pos)
+    reference = fmt.reference_ids(msgs)
+    if ids != reference:
+        raise TemplateMismatch(
+            "the per-turn token ids do not add up to the chat template applied to the whole "
+            "conversation; exact loss masks are impossible with this template"
+        )
+    return TokenizedSample(ids, labels, trained_spans=spans)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building samples
+
+
+@dataclass
+class BuildStats:
+    """What :func:`build_samples` did, to report to the user (``summary()``)."""
+
+    strategy: str
+    max_length: int
+    truncation: str
+    conversations: int = 0
+    """Conversations read."""
+    samples: int = 0
+    """Samples produced."""
+    tokens: int = 0
+    """Tokens in all samples."""
+    trained_tokens: int = 0
+    """Tokens with loss."""
+    no_assistant: int = 0
+    """Conversations with no assistant turn after a user turn (nothing to train)."""
+    too_long: int = 0
+    """Samples longer than ``max_length`` before cutting."""
+    shortened: int = 0
+    """Samples that fit after dropping their oldest turns (``drop-oldest``)."""
+    turns_dropped: int = 0
+    """Turns removed by ``drop-oldest``."""
+    truncated: int = 0
+    """Samples cut at ``max_length`` (``truncate``)."""
+    dropped: int = 0
+    """Samples dropped because they could not fit."""
+    conversations_cut: int = 0
+    """Conversations with at least one sample shortened, truncated or dropped."""
+
+    def summary(self) -> str:
+        """One paragraph for the user: counts, and how many were cut and how."""
+        share = self.trained_tokens / self.tokens if self.tokens else 0.0
+        text = (
+            f"{self.samples} sample(s) from {self.conversations} conversation(s) "
+            f"(strategy {self.strategy}, max_length {self.max_length}): {self.tokens} tokens, "
+            f"{self.trained_tokens} trained ({share:.0%})."
+        )
+        if self.too_long:
+            text += (
+                f" {self.too_long} sample(s) from {self.conversations_cut} conversation(s) were "
+                f"longer than {self.max_length} tokens ({self.truncation}): "
+                f"{self.shortened} shortened by dropping {self.turns_dropped} oldest turn(s), "
+                f"{self.truncated} truncated, {self.dropped} dropped."
+            )
+        if self.no_assistant:
+            text += f" {self.no_assistant} conversation(s) skipped: no assistant turn to train."
+        return text
+
+
+def check_alternation(conversation: Conversation, messages: Sequence[Message]) -> list[DataError]:
+    """Errors for turns that break user/assistant alternation (after leading system turns)."""
+    errors: list[DataError] = []
+    prev: Message | None = None
+    for t, m in enumerate(messages, start=1):
+        if m.role == "system":
+            if prev is not None:
+                errors.append(conversation.error("system turn in the middle of a dialogue", t))
+            continue
+        if prev is None and m.role != "user":
+            errors.append(
+                conversation.error(
+                    "dialogue starts with an assistant turn",
+                    t,
+                    hint="strategies that need alternation expect user, assistant, user, ...",
+                )
+            )
+        elif prev is not None and prev.role == m.role:
+            errors.append(
+                conversation.error(
+                    f"two {m.role} turns in a row (turns {t - 1} and {t})",
+                    t,
+                    hint="merge consecutive turns (kodial data convert --merge-consecutive) or "
+                    "use --strategy all-turns",
+                )
+            )
+        prev = m
+    return errors
+
+
+def _with_system(
+    conversation: Conversation, persona: Persona | None, template: str | None
+) -> list[Message]:
+    """The persona's system prompt (or one from the dialogue's own persona facts) + turns."""
+    if persona is not None:
+        return apply_persona(conversation.messages, persona, template)
+    has_system = any(m.role == "system" for m in conversation.messages)
+    if conversation.persona and not has_system:
+        return apply_persona(conversation.messages, Persona.from_facts(conversation.persona))
+    return list(conversation.messages)
+
+
+def _prepare(fmt: ChatFormat, spec: SampleSpec) -> SampleSpec:
+    """Apply the format's preparation (it may only remove system turns), remapping indices."""
+    prepared = fmt.prepare(spec.messages)
+    removed = len(spec.messages) - len(prepared)
+    if removed == 0:
+        return SampleSpec(prepared, list(spec.trained))
+    n_system = [0]
+    for m in spec.messages:
+        n_system.append(n_system[-1] + (m.role == "system"))
+    trained = [i - n_system[i] for i in spec.trained]
+    assert all(prepared[i].role == "assistant" for i in trained)
+    return SampleSpec(prepared, trained)
+
+
+def _drop_oldest(spec: SampleSpec) -> tuple[SampleSpec, int] | None:
+    """Remove the oldest exchange (first non-system turn up to the next user turn)."""
+    msgs = spec.messages
+    first = next((i for i, m in enumerate(msgs) if m.role != "system"), None)
+    if first is None:
+        return None
+    nxt = next((i for i in range(first + 1, len(msgs)) if msgs[i].role == "user"), None)
+    if nxt is None:
+        return None
+    n = nxt - first
+    kept = msgs[:first] + msgs[nxt:]
+    trained = [i - n for i in spec.trained if i >= nxt]
+    if not trained:
+        return None
+    return SampleSpec(kept, trained), n
+
+
+def _truncate(sample: TokenizedSample, max_length: int) -> TokenizedSample | None:
+    labels = sample.labels[:max_length]
+    spans: list[tuple[int, int]] = []
+    for start, end in sample.trained_spans:
+        if end <= max_length:
+            spans.append((start, end))
+        else:
+            for k in range(start, min(end, max_length)):
+                labels[k] = IGNORE_INDEX
+    if not spans:
+        return None
+    return TokenizedSample(
+        sample.input_ids[:max_length], labels, sample.conversation_id, trained_spans=spans
+    )
+
+
+def build_samples(
+    conversations: Iterable[Conversation],
+    tokenizer: PreTrainedTokenizerBase,
+    strategy: str = "all-turns",
+    max_length: int = 2048,
+    persona: Persona | None = None,
+    window: int = 4,
+    truncation: str = "drop-oldest",
+    system_template: str | None = None,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[list[TokenizedSample], BuildStats]:
+    """Tokenized samples with exact loss masks, and what happened on the way.
+
+    ``persona``'s system prompt (filled with ``system_template`` if given) replaces each dialogue's
+    own system message; without it, a dialogue's persona facts (``persona`` format) become its
+    system prompt. ``window`` is the context size of ``sliding-window``; ``truncation`` is a key of
+    :data:`TRUNCATION`. ``on_progress(n)`` is called after each conversation (progress bars).
+
+    Raises :class:`~kodial.errors.DataErrors` for alternation problems (strategies that need it),
+    template refusals and, with ``truncation="error"``, too-long conversations, each naming file,
+    line and turn; :class:`TemplateMismatch` when the template cannot give exact masks.
+    """
+    if strategy not in STRATEGIES:
+        raise KodialError(
+            f"unknown strategy {strategy!r}", hint=f"choose one of: {', '.join(STRATEGIES)}"
+        )
+    if truncation not in TRUNCATION:
+        raise KodialError(
+            f"unknown truncation {truncation!r}", hint=f"choose one of: {', '.join(TRUNCATION)}"
+        )
+    if max_length < 8:
+        raise KodialError(f"max_length {max_length} is too small")
+    if window < 1:
+        raise KodialError(f"window must be at least 1, got {window}")
+    strat = STRATEGIES[strategy]
+    fmt = chat_format(tokenizer, plain_text=strat.plain_text)
+    convs = list(conversations)
+    stats = BuildStats(strategy, max_length, truncation, conversations=len(convs))
+    errors: list[DataError] = []
+    if strat.needs_alternation:
+        for conv in convs:
+            errors += check_alternation(conv, conv.messages)
+        if errors:
+            raise DataErrors(errors)
+    samples: list[TokenizedSample] = []
+    for conv in convs:
+        specs = strat.select(_with_system(conv, persona, system_template), window)
+        if not specs:
+            stats.no_assistant += 1
+        cut = False
+        for spec in specs:
+            try:
+                fit = _fit(fmt, spec, max_length, truncation, stats)
+            except TemplateRefused as exc:
+                errors.append(conv.error(exc.message))
+                break
+            except TemplateMismatch as exc:
+                raise TemplateMismatch(conv.error(exc.message).message, exc.hint) from None
+            cut = cut or fit.cut
+            if fit.overlong is not None:
+                errors.append(
+                    conv.error(
+                        f"{fit.overlong} tokens, longer than max_length {max_length}",
+                        hint="raise --max-length or choose another --truncation",
+                    )
+                )
+            if fit.sample is not None:
+                fit.sample.conversation_id = conv.id
+                samples.append(fit.sample)
+                stats.samples += 1
+                stats.tokens += len(fit.sample)
+                stats.trained_tokens += fit.sample.trained_tokens
+        stats.conversations_cut += cut
+        if on_progress is not None:
+            on_progress(1)
+    if errors:
+        raise DataErrors(errors)
+    return samples, stats
+
+
+@dataclass
+class _Fit:
+    sample: TokenizedSample | None
+    """None when the sample was dropped."""
+    cut: bool = False
+    overlong: int | None = None
+    """Length of a too-long sample under ``truncation="error"``."""
+
+
+def _fit(
+    fmt: ChatFormat, spec: SampleSpec, max_length: int, truncation: str, stats: BuildStats
+) -> _Fit:
+    """Encode one sample, applying the truncation policy when it is longer than ``max_length``."""
+    prepared = _prepare(fmt, spec)
+    full = fmt.encode(prepared.messages)
+    if len(full) <= max_length:
+        return _Fit(encode_with_mask(fmt, prepared.messages, prepared.trained, full=full))
+    stats.too_long += 1
+    if truncation == "error":
+        return _Fit(None, True, overlong=len(full))
+    if truncation == "drop":
+        stats.dropped += 1
+        return _Fit(None, True)
+    if truncation == "truncate":
+        whole = encode_with_mask(fmt, prepared.messages, prepared.trained, full=full)
+        cut = _truncate(whole, max_length)
+        if cut is None:
+            stats.dropped += 1
+        else:
+            stats.truncated += 1
+        return _Fit(cut, True)
+    current, n_dropped = spec, 0
+    while True:
+        step = _drop_oldest(current)
+        if step is None:
+            stats.dropped += 1
+            return _Fit(None, True)
+        current, n = step
+        n_dropped += n
+        prepared = _prepare(fmt, current)
+        full = fmt.encode(prepared.messages)
+        if len(full) <= max_length:
+            stats.shortened += 1
+            stats.turns_dropped += n_dropped
+            sample = encode_with_mask(fmt, prepared.messages, prepared.trained, full=full)
+            return _Fit(sample, True)
