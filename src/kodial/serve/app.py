@@ -1,0 +1,134 @@
+"""The FastAPI application: :func:`create_app` wires settings, the assistant, the session store,
+security and the routers together. Models are loaded once, in the lifespan, before the first
+request is served.
+
+>>> app = create_app(ServeSettings(database_url="sqlite://"), assistant=None)
+>>> sorted(r.path for r in app.routes if r.path.startswith("/v1/"))[:3]
+['/v1/assistant', '/v1/chat/completions', '/v1/classify']
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from kodial import __version__
+from kodial.serve.errors import error_body, install_error_handlers
+from kodial.serve.routes import chat, classify, health, sessions, web
+from kodial.serve.runtime import AssistantLike, Services
+from kodial.serve.settings import ServeSettings
+
+STATIC_DIR = Path(__file__).parent / "static"
+log = logging.getLogger("kodial.serve")
+
+
+class ContentLengthLimit:
+    """Reject a request whose declared ``Content-Length`` exceeds the limit with 413 before
+    reading it. Bodies sent without a length are capped by FastAPI's ``max_body_size``."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            for name, value in scope.get("headers", ()):
+                if name == b"content-length":
+                    try:
+                        size = int(value)
+                    except ValueError:
+                        size = -1
+                    if size > self.max_bytes or size < 0:
+                        await self._reject(send, size)
+                        return
+        await self.app(scope, receive, send)
+
+    async def _reject(self, send: Send, size: int) -> None:
+        import json
+
+        status = 413 if size > 0 else 400
+        message = (
+            f"request body too large: {size} bytes, the limit is {self.max_bytes}"
+            if status == 413
+            else "invalid Content-Length header"
+        )
+        body = json.dumps(error_body(status, message, code="body_too_large").model_dump()).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": status,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                    (b"connection", b"close"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+def create_app(
+    settings: ServeSettings | None = None, assistant: AssistantLike | None = None
+) -> FastAPI:
+    """A ready-to-serve app. ``assistant`` skips loading one from ``settings.config`` (tests and
+    benchmarks share one loaded assistant between apps)."""
+    settings = settings or ServeSettings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        services = Services.build(settings, assistant)
+        app.state.services = services
+        log.info(
+            "serving assistant %r (auth %s, store %s)",
+            services.assistant.name,
+            "on" if services.keys.enabled else "off",
+            services.store.engine.url.render_as_string(hide_password=True),
+        )
+        try:
+            yield
+        finally:
+            services.store.close()
+
+    app = FastAPI(
+        title="kodial assistant service",
+        version=__version__,
+        description="A Korean assistant behind an OpenAI-compatible API: chat completions "
+        "(streaming and not), server-side sessions, query classification, and a web chat page "
+        "at `/`.",
+        lifespan=lifespan,
+        max_body_size=settings.max_body_bytes,
+        responses={
+            400: {"description": "Invalid request", "model": _error_model()},
+            401: {"description": "Missing or invalid API key", "model": _error_model()},
+            413: {"description": "Request body too large", "model": _error_model()},
+            422: {"description": "Malformed request", "model": _error_model()},
+            429: {"description": "Rate limit exceeded (see Retry-After)", "model": _error_model()},
+        },
+    )
+    install_error_handlers(app)
+    for module in (health, chat, sessions, classify, web):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
+            allow_headers=["Authorization", "Content-Type"],
+            max_age=600,
+        )
+    app.add_middleware(ContentLengthLimit, max_bytes=settings.max_body_bytes)
+    return app
+
+
+def _error_model() -> type:
+    from kodial.serve.schemas import ErrorResponse
+
+    return ErrorResponse

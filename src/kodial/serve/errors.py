@@ -1,0 +1,103 @@
+"""API errors and the exception handlers that turn every failure into OpenAI's error shape
+(``{"error": {"message", "type", "param", "code"}}``) with no stack trace, path or setting in it.
+Unexpected exceptions are logged server-side with a request id that the client also receives.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from kodial.errors import KodialError
+from kodial.serve.schemas import ErrorBody, ErrorResponse
+
+log = logging.getLogger("kodial.serve")
+
+_TYPES = {
+    400: "invalid_request_error",
+    401: "authentication_error",
+    403: "permission_error",
+    404: "not_found_error",
+    405: "invalid_request_error",
+    409: "conflict_error",
+    413: "invalid_request_error",
+    422: "invalid_request_error",
+    429: "rate_limit_error",
+}
+
+
+class ApiError(Exception):
+    """An error meant for the client: status, a clear message and optional headers."""
+
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        *,
+        code: str | None = None,
+        param: str | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.code = code
+        self.param = param
+        self.headers = headers or {}
+
+    def body(self) -> ErrorResponse:
+        return error_body(self.status, self.message, code=self.code, param=self.param)
+
+
+def error_body(
+    status: int, message: str, *, code: str | None = None, param: str | None = None
+) -> ErrorResponse:
+    kind = _TYPES.get(status, "server_error" if status >= 500 else "invalid_request_error")
+    return ErrorResponse(error=ErrorBody(message=message, type=kind, param=param, code=code))
+
+
+def _json(
+    status: int, body: ErrorResponse, headers: Mapping[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(body.model_dump(), status_code=status, headers=headers)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(ApiError)
+    async def _api_error(_request: Request, exc: ApiError) -> JSONResponse:
+        return _json(exc.status, exc.body(), exc.headers)
+
+    @app.exception_handler(KodialError)
+    async def _kodial_error(_request: Request, exc: KodialError) -> JSONResponse:
+        return _json(400, error_body(400, exc.message))
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+        message = exc.detail if isinstance(exc.detail, str) else "request failed"
+        return _json(exc.status_code, error_body(exc.status_code, message), exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        problems = []
+        param = None
+        for err in exc.errors()[:5]:
+            loc = [str(p) for p in err.get("loc", ()) if p != "body"]
+            where = ".".join(loc) or "body"
+            param = param or where
+            problems.append(f"{where}: {err.get('msg', 'invalid')}")
+        message = "invalid request: " + "; ".join(problems)
+        return _json(422, error_body(422, message, code="invalid_request", param=param))
+
+    @app.exception_handler(Exception)
+    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+        ref = uuid.uuid4().hex[:12]
+        log.error("internal error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
+        return _json(500, error_body(500, f"internal server error (reference {ref})"))

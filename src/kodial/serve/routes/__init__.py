@@ -1,0 +1,1 @@
+"""One router per resource: health, chat (completions and models), sessions, classify, web."""

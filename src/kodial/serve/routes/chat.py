@@ -1,0 +1,153 @@
+"""``POST /v1/chat/completions`` (OpenAI-compatible, streaming or not), ``GET /v1/models``
+and ``GET /v1/assistant``."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
+from starlette.concurrency import run_in_threadpool
+
+from kodial.serve.deps import CallerDep, ServicesDep
+from kodial.serve.errors import ApiError
+from kodial.serve.schemas import (
+    AssistantInfo,
+    AssistantMessage,
+    ChatCompletion,
+    ChatCompletionChunk,
+    ChatCompletionRequest,
+    Choice,
+    ChunkChoice,
+    Delta,
+    ModelCard,
+    ModelList,
+)
+from kodial.serve.streaming import sse_event
+from kodial.serve.turns import Piece, PreparedTurn, prepare, run
+
+router = APIRouter(prefix="/v1", tags=["chat"])
+
+_STREAM_DOC = {
+    200: {
+        "description": "A chat.completion, or with `stream: true` a `text/event-stream` of "
+        "`data: <chat.completion.chunk>` events ending with `data: [DONE]`.",
+        "content": {
+            "text/event-stream": {
+                "schema": {"type": "string"},
+                "example": 'data: {"object": "chat.completion.chunk", ...}\n\ndata: [DONE]\n\n',
+            }
+        },
+    },
+    404: {"description": "Unknown model or session"},
+    409: {"description": "Another turn on the session finished first"},
+}
+
+
+@router.post(
+    "/chat/completions",
+    response_model=ChatCompletion,
+    responses=_STREAM_DOC,  # type: ignore[arg-type]
+    summary="Answer one user turn",
+)
+async def chat_completions(
+    body: ChatCompletionRequest, services: ServicesDep, caller: CallerDep
+) -> ChatCompletion | StreamingResponse:
+    """The assistant routes the last user message to a task, an FAQ answer, chit-chat or the
+    fallback; ``kodial.route`` in the response says which and why. With ``session_id`` the
+    server keeps the history and dialogue state; the turn is stored once the reply is
+    complete."""
+    turn = await run_in_threadpool(prepare, services, caller, body)
+    if body.stream:
+        include_usage = bool(body.stream_options and body.stream_options.include_usage)
+        return StreamingResponse(
+            _sse(services, turn, include_usage),
+            media_type="text/event-stream",
+            headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+        )
+    final = await run_in_threadpool(_complete, services, turn)
+    if final.error is not None:
+        raise final.error
+    assert final.usage is not None and final.meta is not None
+    return ChatCompletion(
+        id=turn.completion_id,
+        created=turn.created,
+        model=turn.model,
+        choices=[
+            Choice(
+                message=AssistantMessage(content=final.reply),
+                finish_reason="length" if final.finish_reason == "length" else "stop",
+            )
+        ],
+        usage=final.usage,
+        kodial=final.meta,
+    )
+
+
+def _complete(services: ServicesDep, turn: PreparedTurn) -> Piece:
+    final = Piece(final=True)
+    for piece in run(services, turn, paced=False):
+        if piece.final:
+            final = piece
+    return final
+
+
+def _sse(services: ServicesDep, turn: PreparedTurn, include_usage: bool) -> Iterator[str]:
+    """The event stream. A sync generator: Starlette runs it in its thread pool."""
+
+    def chunk(delta: Delta, finish: str | None = None, **extra: object) -> str:
+        c = ChatCompletionChunk(
+            id=turn.completion_id,
+            created=turn.created,
+            model=turn.model,
+            choices=[ChunkChoice(delta=delta, finish_reason=finish)],  # type: ignore[arg-type]
+            **extra,  # type: ignore[arg-type]
+        )
+        return sse_event(c.model_dump(exclude_none=True))
+
+    yield chunk(Delta(role="assistant", content=""))
+    try:
+        for piece in run(services, turn, paced=True):
+            if not piece.final:
+                yield chunk(Delta(content=piece.text))
+                continue
+            if piece.error is not None:
+                yield sse_event(piece.error.body().model_dump())
+                return
+            yield chunk(Delta(), piece.finish_reason, usage=piece.usage, kodial=piece.meta)
+            if include_usage:
+                c = ChatCompletionChunk(
+                    id=turn.completion_id,
+                    created=turn.created,
+                    model=turn.model,
+                    choices=[],
+                    usage=piece.usage,
+                )
+                yield sse_event(c.model_dump(exclude_none=True))
+    except ApiError as exc:
+        yield sse_event(exc.body().model_dump())
+        return
+    except Exception:
+        import logging
+
+        logging.getLogger("kodial.serve").exception("turn failed while streaming")
+        yield sse_event(ApiError(500, "internal server error while answering").body().model_dump())
+        return
+    yield sse_event("[DONE]")
+
+
+@router.get("/models", response_model=ModelList, summary="The served assistant, as a model")
+def list_models(services: ServicesDep, _caller: CallerDep) -> ModelList:
+    return ModelList(data=[ModelCard(id=services.assistant.name, created=int(services.started))])
+
+
+@router.get("/assistant", response_model=AssistantInfo, summary="What the assistant can do")
+def assistant_info(services: ServicesDep, _caller: CallerDep) -> AssistantInfo:
+    return AssistantInfo(
+        name=services.assistant.name,
+        auth_required=services.keys.enabled,
+        details=services.assistant.describe(),
+    )
+
+
+__all__ = ["ApiError", "router"]

@@ -1,0 +1,75 @@
+"""What one running service holds: settings, the loaded assistant, the session store, keys
+and rate limits. Built once in the app's lifespan and kept on ``app.state.services``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any, Protocol
+
+from kodial.serve.security import KeyRing, RateLimiter, read_keys_file
+from kodial.serve.settings import ServeSettings
+from kodial.serve.store import SessionStore
+
+
+class TurnResultLike(Protocol):
+    chunks: Iterator[str]
+    text: str
+    route: dict[str, Any]
+    state: dict[str, Any]
+
+
+class AssistantLike(Protocol):
+    """What the service needs from :class:`kodial.assistant.engine.Assistant`."""
+
+    name: str
+
+    def turn(
+        self, message: str, state: dict[str, Any] | None, history: list[dict[str, Any]]
+    ) -> TurnResultLike: ...
+
+    def classify(self, texts: list[str]) -> list[dict[str, Any]]: ...
+
+    def describe(self) -> dict[str, Any]: ...
+
+
+def bundled_config() -> Path:
+    """The example assistant shipped with kodial."""
+    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
+
+
+def load_assistant(config: Path | None) -> AssistantLike:
+    """Build the assistant of ``config`` (default: the bundled example); models load once."""
+    from kodial.assistant.engine import Assistant
+
+    assistant: AssistantLike = Assistant.from_config(config or bundled_config())
+    return assistant
+
+
+@dataclass
+class Services:
+    settings: ServeSettings
+    assistant: AssistantLike
+    store: SessionStore
+    keys: KeyRing
+    limiter: RateLimiter
+    started: float = field(default_factory=time.time)
+
+    @classmethod
+    def build(cls, settings: ServeSettings, assistant: AssistantLike | None) -> Services:
+        hashes = list(settings.api_key_hashes)
+        if settings.api_keys_file is not None:
+            hashes += read_keys_file(settings.api_keys_file)
+        keys = KeyRing(hashes)
+        limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
+        store = SessionStore(settings.database_url)
+        return cls(
+            settings=settings,
+            assistant=assistant if assistant is not None else load_assistant(settings.config),
+            store=store,
+            keys=keys,
+            limiter=limiter,
+        )

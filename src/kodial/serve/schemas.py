@@ -1,0 +1,247 @@
+"""Request and response bodies. They are the API's documentation: ``/docs`` and
+``/openapi.json`` are generated from these classes.
+
+The chat schemas follow OpenAI's Chat Completions API, so existing clients work unchanged;
+kodial additions are optional fields (``session_id``, ``state`` in requests; ``kodial`` in
+responses) that OpenAI clients pass through (``extra_body=...``) and otherwise ignore.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class ErrorBody(BaseModel):
+    message: str
+    type: str
+    param: str | None = None
+    code: str | None = None
+
+
+class ErrorResponse(BaseModel):
+    """Every error, in OpenAI's shape. Never carries a stack trace or configuration."""
+
+    error: ErrorBody
+
+
+# -- chat --------------------------------------------------------------------------------------
+class TextPart(BaseModel):
+    type: Literal["text"]
+    text: str
+
+
+class ChatMessage(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    role: Literal["system", "developer", "user", "assistant", "tool"]
+    content: str | list[TextPart] | None = None
+
+    def text(self) -> str:
+        if self.content is None:
+            return ""
+        if isinstance(self.content, str):
+            return self.content
+        return "".join(p.text for p in self.content)
+
+
+class StreamOptions(BaseModel):
+    include_usage: bool = False
+    """Send a last chunk with ``usage`` and no choices (OpenAI behaviour)."""
+
+
+class ChatCompletionRequest(BaseModel):
+    """An OpenAI chat request. Sampling options the assistant does not use (``temperature``,
+    ``top_p`` ...) are accepted and ignored, so OpenAI clients can send their defaults."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    model: str = Field(description="The assistant's name, as listed by GET /v1/models.")
+    messages: list[ChatMessage] = Field(
+        min_length=1,
+        description="With session_id: just the new user message (earlier messages are "
+        "ignored; the server keeps the history). Without: the whole conversation, ending "
+        "with the new user message.",
+    )
+    stream: bool = False
+    stream_options: StreamOptions | None = None
+    max_tokens: int | None = Field(default=None, ge=1)
+    max_completion_tokens: int | None = Field(default=None, ge=1)
+    n: int = Field(default=1, ge=1, le=1, description="Only 1 is supported.")
+    session_id: str | None = Field(
+        default=None, description="kodial: continue this server-side session (POST /v1/sessions)."
+    )
+    state: dict[str, Any] | None = Field(
+        default=None,
+        description="kodial: dialogue state from the previous response's kodial.state, for "
+        "clients without a session that keep the state themselves. Ignored with session_id.",
+    )
+
+
+class KodialMeta(BaseModel):
+    """Why the assistant answered as it did."""
+
+    session_id: str | None = None
+    turn: int | None = Field(default=None, description="The turn's number in the session.")
+    route: dict[str, Any] = Field(
+        description="Handler chosen, intent, classifier scores and thresholds, slot state."
+    )
+    state: dict[str, Any] = Field(description="Dialogue state after this turn.")
+
+
+class Usage(BaseModel):
+    """Token counts by the rule of kodial.serve.usage: one per non-whitespace character."""
+
+    prompt_tokens: int
+    completion_tokens: int
+    total_tokens: int
+
+
+class AssistantMessage(BaseModel):
+    role: Literal["assistant"] = "assistant"
+    content: str
+
+
+class Choice(BaseModel):
+    index: int = 0
+    message: AssistantMessage
+    finish_reason: Literal["stop", "length"]
+    logprobs: None = None
+
+
+class ChatCompletion(BaseModel):
+    id: str
+    object: Literal["chat.completion"] = "chat.completion"
+    created: int
+    model: str
+    choices: list[Choice]
+    usage: Usage
+    kodial: KodialMeta
+
+
+class Delta(BaseModel):
+    role: Literal["assistant"] | None = None
+    content: str | None = None
+
+
+class ChunkChoice(BaseModel):
+    index: int = 0
+    delta: Delta
+    finish_reason: Literal["stop", "length"] | None = None
+    logprobs: None = None
+
+
+class ChatCompletionChunk(BaseModel):
+    """One SSE event of a streamed answer (``data: <chunk>``); the stream ends with
+    ``data: [DONE]``. The chunk with ``finish_reason`` also carries ``kodial``."""
+
+    id: str
+    object: Literal["chat.completion.chunk"] = "chat.completion.chunk"
+    created: int
+    model: str
+    choices: list[ChunkChoice]
+    usage: Usage | None = None
+    kodial: KodialMeta | None = None
+
+
+class ModelCard(BaseModel):
+    id: str
+    object: Literal["model"] = "model"
+    created: int
+    owned_by: str = "kodial"
+
+
+class ModelList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[ModelCard]
+
+
+class AssistantInfo(BaseModel):
+    name: str
+    auth_required: bool = Field(description="Whether /v1 calls need an API key.")
+    details: dict[str, Any] = Field(
+        description="The assistant's own description: persona, handlers, intents, example requests."
+    )
+
+
+# -- sessions ----------------------------------------------------------------------------------
+class SessionCreate(BaseModel):
+    title: str = Field(default="", max_length=200)
+
+
+class TurnOut(BaseModel):
+    seq: int
+    user: str
+    assistant: str
+    route: dict[str, Any]
+    finish_reason: str
+    usage: Usage
+    created_at: datetime
+
+
+class SessionOut(BaseModel):
+    id: str
+    object: Literal["session"] = "session"
+    title: str
+    turn_count: int
+    state: dict[str, Any]
+    created_at: datetime
+    updated_at: datetime
+
+
+class SessionDetail(SessionOut):
+    turns: list[TurnOut] = Field(description="Every turn, in order, with its route log.")
+
+
+class SessionList(BaseModel):
+    object: Literal["list"] = "list"
+    data: list[SessionOut]
+    total: int
+
+
+class Deleted(BaseModel):
+    id: str
+    deleted: bool = True
+
+
+# -- classify ----------------------------------------------------------------------------------
+class ClassifyRequest(BaseModel):
+    input: str | list[str] = Field(description="One text or a batch of texts.")
+    top_k: int | None = Field(default=None, ge=1, description="Keep only the best k labels.")
+
+
+class LabelScoreOut(BaseModel):
+    label: str
+    score: float
+
+
+class ClassifyResult(BaseModel):
+    index: int
+    text: str
+    label: str = Field(description="Top label, or 'fallback' when the fallback policy fired.")
+    fallback: bool
+    fallback_reason: str | None = None
+    ranking: list[LabelScoreOut] = Field(description="Labels, best first, with scores.")
+    explanation: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Evidence: nearest labelled examples, weighted features, thresholds.",
+    )
+
+
+class ClassifyResponse(BaseModel):
+    object: Literal["list"] = "list"
+    model: str
+    data: list[ClassifyResult]
+
+
+# -- health ------------------------------------------------------------------------------------
+class Health(BaseModel):
+    status: Literal["ok"] = "ok"
+
+
+class Ready(BaseModel):
+    status: Literal["ready", "not_ready"]
+    assistant: str | None = None
+    database: bool

@@ -1,0 +1,78 @@
+"""Service settings, read from ``KODIAL_*`` environment variables or a ``.env`` file.
+
+One :class:`ServeSettings` object is built at start-up and handed to
+:func:`kodial.serve.app.create_app`; nothing reads the environment after that, so tests build
+several apps with different settings side by side.
+
+>>> ServeSettings(port=9000).port
+9000
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_URL = "sqlite:///kodial-sessions.db"
+
+
+class ServeSettings(BaseSettings):
+    """Everything ``kodial serve`` can be told. Each field's docstring is its help text."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="KODIAL_", env_file=".env", extra="ignore", use_attribute_docstrings=True
+    )
+
+    config: Path | None = None
+    """Assistant YAML to serve (default: the bundled example assistant)."""
+    host: str = "127.0.0.1"
+    """Interface to listen on. Keep 127.0.0.1 unless API keys are configured."""
+    port: int = Field(default=8000, ge=0, le=65535)
+    """TCP port (0 picks a free one)."""
+    database_url: str = DEFAULT_DATABASE_URL
+    """SQLAlchemy URL of the session store. SQLite files are opened in WAL mode."""
+
+    api_keys_file: Path | None = None
+    """File of hashed API keys (one ``sha256:<hex> [name]`` per line), written by
+    ``kodial serve --create-key``. With no keys configured, the API is open."""
+    api_key_hashes: list[str] = Field(default_factory=list)
+    """Hashed API keys given directly (``sha256:<hex>``), e.g. as a JSON list in the environment."""
+
+    rate_limit_per_minute: float = Field(default=120.0, ge=0)
+    """Sustained requests per minute allowed per API key (per client address without keys);
+    0 disables rate limiting."""
+    rate_limit_burst: int = Field(default=30, ge=1)
+    """Requests a key may make at once before the per-minute rate applies (bucket size)."""
+
+    max_body_bytes: int = Field(default=65_536, ge=1)
+    """Largest accepted request body; bigger requests get 413."""
+    max_message_chars: int = Field(default=2_000, ge=1)
+    """Longest accepted user message, in characters; longer ones get 400."""
+    max_messages: int = Field(default=64, ge=1)
+    """Most messages accepted in one chat request."""
+    max_tokens: int = Field(default=512, ge=1)
+    """Largest ``max_tokens`` a request may ask for, and the reply length used when it asks for
+    none (tokens counted as in :mod:`kodial.serve.usage`)."""
+    max_batch: int = Field(default=64, ge=1)
+    """Most texts accepted by one ``/v1/classify`` request."""
+
+    history_turns: int = Field(default=8, ge=0)
+    """History rule: at most this many previous turns (user + assistant pairs) go to the model."""
+    history_chars: int = Field(default=2_000, ge=0)
+    """History rule: after the turn limit, the oldest turns are dropped until the history holds
+    at most this many characters."""
+
+    stream_chunk_chars: int = Field(default=0, ge=0)
+    """Re-split streamed replies into pieces of at most this many characters (grapheme clusters),
+    for a typing effect; 0 streams pieces as the assistant produces them."""
+    stream_delay_ms: float = Field(default=0.0, ge=0)
+    """Pause between streamed pieces, in milliseconds (typing effect for demos; 0 = none)."""
+
+    cors_origins: list[str] = Field(default_factory=list)
+    """Browser origins allowed to call the API from other sites (empty: same origin only)."""
+    log_message_text: bool = False
+    """Write user messages and replies to the log (off: only sizes, routes and timings)."""
+    log_level: str = "info"
+    """Log level of the service and of uvicorn."""

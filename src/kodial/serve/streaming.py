@@ -1,0 +1,89 @@
+"""UTF-8-safe streaming: reply pieces -> SSE chunks that never split a character.
+
+A chat model streams token deltas. A byte-level tokenizer can end a delta in the middle of a
+UTF-8 sequence (a Hangul syllable is 3 bytes), and even whole code points can split a
+user-perceived character: an emoji and its skin-tone modifier, a ZWJ family, a flag's two
+regional indicators, conjoining Hangul jamo (ᄒ+ᅡ+ᆫ renders as one syllable) or a letter and
+its combining mark. :class:`SafeChunker` buffers pieces and only releases text up to a
+**grapheme-cluster boundary** (Unicode UAX #29, via ``regex``'s ``\\X``), holding back the last
+cluster until the next piece shows it is complete or the stream ends.
+
+>>> c = SafeChunker()
+>>> c.feed("한".encode()[:2]), c.feed("한".encode()[2:] + "국".encode()), c.flush()
+([], ['한'], ['국'])
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+import regex
+
+_GRAPHEME = regex.compile(r"\X")
+
+
+def graphemes(text: str) -> list[str]:
+    """User-perceived characters of ``text``.
+
+    >>> graphemes("가👍🏽!")
+    ['가', '👍🏽', '!']
+    """
+    return _GRAPHEME.findall(text)
+
+
+class SafeChunker:
+    """Turns a stream of ``str`` or ``bytes`` pieces into text chunks cut only between
+    grapheme clusters. ``max_chars`` > 0 also splits long pieces into chunks of at most that
+    many clusters (a typing effect); 0 keeps the assistant's own piece boundaries."""
+
+    def __init__(self, max_chars: int = 0) -> None:
+        self.max_chars = max_chars
+        self._decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
+        self._pending = ""
+
+    def feed(self, piece: str | bytes) -> list[str]:
+        """Add one piece; return the chunks that are now safe to send (maybe none)."""
+        text = self._decoder.decode(piece) if isinstance(piece, bytes) else piece
+        self._pending += text
+        clusters = graphemes(self._pending)
+        if len(clusters) <= 1:
+            return []
+        # The last cluster may still grow (a modifier or jamo in the next piece): hold it back.
+        self._pending = clusters[-1]
+        return self._split(clusters[:-1])
+
+    def flush(self) -> list[str]:
+        """End of stream: release everything held back."""
+        self._pending += self._decoder.decode(b"", final=True)
+        rest, self._pending = self._pending, ""
+        return self._split(graphemes(rest)) if rest else []
+
+    def _split(self, clusters: list[str]) -> list[str]:
+        if not clusters:
+            return []
+        if self.max_chars <= 0:
+            return ["".join(clusters)]
+        n = self.max_chars
+        return ["".join(clusters[i : i + n]) for i in range(0, len(clusters), n)]
+
+
+def safe_chunks(pieces: Iterable[str | bytes], max_chars: int = 0) -> Iterator[str]:
+    """Re-chunk a stream of pieces with :class:`SafeChunker`.
+
+    >>> list(safe_chunks(["안", "녕하", "세요"], max_chars=2))
+    ['안녕', '하세', '요']
+    """
+    chunker = SafeChunker(max_chars)
+    for piece in pieces:
+        yield from chunker.feed(piece)
+    yield from chunker.flush()
+
+
+def sse_event(payload: dict[str, Any] | str) -> str:
+    """One server-sent event: ``data: <json>`` (or a literal such as ``[DONE]``) and a blank
+    line. JSON keeps non-ASCII text as is; SSE is UTF-8 by definition."""
+    data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
+    return f"data: {data}\n\n"

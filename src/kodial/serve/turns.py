@@ -1,0 +1,236 @@
+"""One chat turn from request to stored session: the path both the streaming and the
+non-streaming endpoint take.
+
+1. :func:`prepare` checks the request (model, message length, ``max_tokens``), loads the
+   session's state and history (trimmed by :func:`kodial.serve.store.trim_history`), or takes
+   them from the request when there is no session.
+2. :func:`run` asks the assistant for the turn and yields :class:`Piece` objects: text safe to
+   send (never half a character, see :mod:`kodial.serve.streaming`), cut at ``max_tokens``, then
+   one final piece after the turn has been stored.
+3. The turn is stored (user message + reply + route + new state, one transaction) only after
+   the reply is complete. If the client goes away or the process dies before that, the session
+   is as it was before the turn.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from kodial.serve.errors import ApiError
+from kodial.serve.runtime import Services
+from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
+from kodial.serve.store import TurnConflict, trim_history
+from kodial.serve.streaming import safe_chunks
+from kodial.serve.usage import count_tokens, truncate_tokens
+
+log = logging.getLogger("kodial.serve")
+
+
+@dataclass
+class PreparedTurn:
+    completion_id: str
+    created: int
+    model: str
+    message: str
+    history: list[dict[str, Any]]
+    state: dict[str, Any] | None
+    max_tokens: int
+    session_id: str | None = None
+    expected_count: int = 0
+    caller: str = ""
+
+
+@dataclass
+class Piece:
+    """Text to send, or (``final=True``) the end of the turn with its metadata."""
+
+    text: str = ""
+    final: bool = False
+    finish_reason: str = "stop"
+    usage: Usage | None = None
+    meta: KodialMeta | None = None
+    reply: str = ""
+    error: ApiError | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> PreparedTurn:
+    """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`."""
+    s = services.settings
+    name = services.assistant.name
+    if req.model != name:
+        raise ApiError(
+            404,
+            f"model {req.model!r} does not exist; this server serves {name!r}",
+            code="model_not_found",
+            param="model",
+        )
+    if len(req.messages) > s.max_messages:
+        raise ApiError(
+            400,
+            f"too many messages: {len(req.messages)}, at most {s.max_messages}",
+            param="messages",
+        )
+    for i, m in enumerate(req.messages):
+        if len(m.text()) > s.max_message_chars:
+            raise ApiError(
+                400,
+                f"message {i} is too long: {len(m.text())} characters, at most "
+                f"{s.max_message_chars}",
+                code="message_too_long",
+                param=f"messages.{i}.content",
+            )
+    last = req.messages[-1]
+    message = last.text().strip()
+    if last.role != "user" or not message:
+        raise ApiError(
+            400,
+            "the last message must be a non-empty user message",
+            param="messages",
+        )
+    wanted = req.max_completion_tokens or req.max_tokens or s.max_tokens
+    if wanted > s.max_tokens:
+        raise ApiError(
+            400,
+            f"max_tokens is {wanted}, the limit is {s.max_tokens} (tokens = non-space characters)",
+            code="max_tokens_too_large",
+            param="max_tokens",
+        )
+    turn = PreparedTurn(
+        completion_id="chatcmpl-" + uuid.uuid4().hex[:24],
+        created=int(time.time()),
+        model=name,
+        message=message,
+        history=[],
+        state=None,
+        max_tokens=wanted,
+        caller=caller,
+    )
+    if req.session_id is not None:
+        session = services.store.get(req.session_id, caller)
+        if session is None:
+            raise ApiError(
+                404,
+                f"session {req.session_id!r} not found",
+                code="session_not_found",
+                param="session_id",
+            )
+        pairs = [
+            (t.user, t.assistant) for t in services.store.recent_turns(session.id, s.history_turns)
+        ]
+        turn.history = trim_history(pairs, s.history_turns, s.history_chars)
+        turn.state = session.state
+        turn.session_id = session.id
+        turn.expected_count = session.turn_count
+    else:
+        turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+        turn.state = req.state
+    return turn
+
+
+def _history_from_messages(
+    req: ChatCompletionRequest, max_turns: int, max_chars: int
+) -> list[dict[str, Any]]:
+    """Earlier user/assistant messages of a session-less request, trimmed by the same rule."""
+    msgs = [
+        {"role": m.role, "content": m.text()}
+        for m in req.messages[:-1]
+        if m.role in ("user", "assistant")
+    ]
+    msgs = msgs[-2 * max_turns :] if max_turns > 0 else []
+    while msgs and sum(len(m["content"]) for m in msgs) > max_chars:
+        msgs = msgs[1:]
+    return msgs
+
+
+def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
+    """Run the turn; see the module docstring. ``paced`` applies the settings' typing effect
+    (streaming only)."""
+    s = services.settings
+    t0 = time.perf_counter()
+    result = services.assistant.turn(turn.message, turn.state, turn.history)
+    used = 0
+    parts: list[str] = []
+    finish = "stop"
+    delay = s.stream_delay_ms / 1000.0 if paced else 0.0
+    chunk_chars = s.stream_chunk_chars if paced else 0
+    for text in safe_chunks(result.chunks, chunk_chars):
+        budget = turn.max_tokens - used
+        text, cut = truncate_tokens(text, budget)
+        used += count_tokens(text)
+        if text:
+            parts.append(text)
+            yield Piece(text=text)
+            if delay:
+                time.sleep(delay)
+        if cut:
+            finish = "length"
+            break
+    reply = "".join(parts)
+    route = _jsonable(result.route)
+    state = _jsonable(result.state)
+    prompt = count_tokens(turn.message) + sum(count_tokens(m["content"]) for m in turn.history)
+    usage = Usage(prompt_tokens=prompt, completion_tokens=used, total_tokens=prompt + used)
+    seq = None
+    if turn.session_id is not None:
+        try:
+            stored = services.store.append_turn(
+                turn.session_id,
+                turn.expected_count,
+                turn.message,
+                reply,
+                route,
+                state,
+                finish_reason=finish,
+                prompt_tokens=prompt,
+                completion_tokens=used,
+            )
+        except TurnConflict:
+            yield Piece(
+                final=True,
+                error=ApiError(
+                    409,
+                    "another turn on this session finished first; resend the message",
+                    code="session_conflict",
+                ),
+            )
+            return
+        seq = stored.seq
+    _log_turn(services, turn, route, reply, time.perf_counter() - t0, seq)
+    meta = KodialMeta(session_id=turn.session_id, turn=seq, route=route, state=state)
+    yield Piece(final=True, finish_reason=finish, usage=usage, meta=meta, reply=reply)
+
+
+def _jsonable(obj: Any) -> dict[str, Any]:
+    out: dict[str, Any] = json.loads(json.dumps(obj or {}, ensure_ascii=False, default=str))
+    return out
+
+
+def _log_turn(
+    services: Services,
+    turn: PreparedTurn,
+    route: dict[str, Any],
+    reply: str,
+    seconds: float,
+    seq: int | None,
+) -> None:
+    fields: dict[str, Any] = {
+        "caller": turn.caller,
+        "session": turn.session_id,
+        "turn": seq,
+        "handler": route.get("handler"),
+        "intent": route.get("intent"),
+        "message_chars": len(turn.message),
+        "reply_chars": len(reply),
+        "ms": round(seconds * 1000, 1),
+    }
+    if services.settings.log_message_text:
+        fields["message"] = turn.message
+        fields["reply"] = reply
+    log.info("turn %s", json.dumps(fields, ensure_ascii=False))
