@@ -180,7 +180,7 @@ class EmbeddingClassifier(Classifier):
         order = [int(i) for i in np.argsort(-sims, kind="stable")]
         top_label = pred.ranking[0].label
         decider = next(i for i in order if top_label in self.example_labels[i])
-        chosen = [decider] + [i for i in order if i != decider][: max(self.config.k, 5) - 1]
+        chosen = [decider, *[i for i in order if i != decider][: max(self.config.k, 5) - 1]]
         neighbors = [
             Neighbor(self.texts[i], self.example_labels[i][0], float(sims[i])) for i in chosen
         ]
