@@ -1,0 +1,167 @@
+"""Korean-aware text features for the lexical classifier: kiwipiepy morphemes + character n-grams.
+
+Korean glues particles and endings onto words (``환율을``, ``환율이``, ``환율은``), so plain
+whitespace words split one concept into many sparse features. Two complementary views fix that:
+
+- **morphemes** from kiwipiepy (``환율/NNG``, ``알리/VV``, ``어요/EF``): the content morphemes carry
+  the topic, the endings carry the speech act (question vs command);
+- **character n-grams** inside word boundaries: robust to typos, spacing mistakes and words the
+  morpheme analyser does not know.
+
+Each view is TF-IDF weighted (sublinear tf) and the two sparse matrices are concatenated.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+CONTENT_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MAG", "SL", "SH", "SN")
+"""Kiwi tags of content morphemes (nouns, verb/adjective stems, roots, adverbs, foreign words)."""
+
+_CACHE_LIMIT = 200_000
+_kiwi_lock = threading.Lock()
+
+
+@cache
+def shared_kiwi(num_workers: int) -> Any:
+    """One Kiwi analyser per worker count, shared by every featurizer in the process (loading the
+    model takes a second or two; analysing is thread-safe)."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=num_workers)
+
+
+def _morph_doc(tokens: Iterable[Any], content_only: bool) -> str:
+    """Space-joined ``form/TAG`` morphemes (forms lowercased) for one analysed text."""
+    out = []
+    for tok in tokens:
+        tag = tok.tag.split("-")[0]
+        if content_only and not tag.startswith(CONTENT_TAG_PREFIXES):
+            continue
+        out.append(f"{tok.form.lower()}/{tag}")
+    return " ".join(out)
+
+
+class KoreanFeaturizer(TransformerMixin, BaseEstimator):
+    """sklearn transformer: texts -> sparse ``(N, F_morph + F_char)`` TF-IDF features.
+
+    ``morph_ngrams``: n-gram range over the morpheme sequence (``(1, 2)`` adds pairs such as
+    ``환율/NNG 알리/VV``); ``(0, 0)`` disables the morpheme view. ``char_ngrams``: character n-gram
+    range within word boundaries; ``(0, 0)`` disables it. ``content_only`` keeps only content
+    morphemes (drops particles and endings). ``min_df`` applies to both views.
+    """
+
+    def __init__(
+        self,
+        morph_ngrams: tuple[int, int] = (1, 2),
+        char_ngrams: tuple[int, int] = (1, 4),
+        content_only: bool = False,
+        min_df: int = 1,
+        max_features: int | None = None,
+        num_workers: int = 2,
+    ) -> None:
+        self.morph_ngrams = morph_ngrams
+        self.char_ngrams = char_ngrams
+        self.content_only = content_only
+        self.min_df = min_df
+        self.max_features = max_features
+        self.num_workers = num_workers
+
+    # -- morpheme analysis, batched and cached ------------------------------------------------
+    def morphemes(self, texts: Sequence[str]) -> list[str]:
+        """``form/TAG`` documents for ``texts``: unseen texts go to Kiwi in one batched call
+        (its worker threads analyse them in parallel); repeated texts come from a cache."""
+        cache_: dict[str, str] = self.__dict__.setdefault("_morph_cache", {})
+        known = {t: cache_[t] for t in texts if t in cache_}
+        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        if todo:
+            kiwi = shared_kiwi(self.num_workers)
+            with _kiwi_lock:
+                analysed = list(kiwi.tokenize(todo))
+            if len(cache_) + len(todo) > _CACHE_LIMIT:
+                cache_.clear()
+            for text, tokens in zip(todo, analysed, strict=True):
+                known[text] = cache_[text] = _morph_doc(tokens, self.content_only)
+        return [known[t] for t in texts]
+
+    # -- sklearn API --------------------------------------------------------------------------
+    def _use_morph(self) -> bool:
+        return self.morph_ngrams[0] > 0
+
+    def _use_char(self) -> bool:
+        return self.char_ngrams[0] > 0
+
+    def fit(self, texts: Sequence[str], y: Any = None) -> KoreanFeaturizer:
+        self.fit_transform(texts)
+        return self
+
+    def fit_transform(self, texts: Sequence[str], y: Any = None, **_: Any) -> sp.csr_matrix:
+        if not (self._use_morph() or self._use_char()):
+            raise ValueError("KoreanFeaturizer needs morph_ngrams or char_ngrams")
+        blocks = []
+        self.morph_vectorizer_: TfidfVectorizer | None = None
+        self.char_vectorizer_: TfidfVectorizer | None = None
+        if self._use_morph():
+            self.morph_vectorizer_ = TfidfVectorizer(
+                tokenizer=str.split,
+                token_pattern=None,
+                lowercase=False,
+                ngram_range=self.morph_ngrams,
+                sublinear_tf=True,
+                min_df=self.min_df,
+                max_features=self.max_features,
+                dtype=np.float32,
+            )
+            blocks.append(self.morph_vectorizer_.fit_transform(self.morphemes(texts)))
+        if self._use_char():
+            self.char_vectorizer_ = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=self.char_ngrams,
+                lowercase=True,
+                sublinear_tf=True,
+                min_df=self.min_df,
+                max_features=self.max_features,
+                dtype=np.float32,
+            )
+            blocks.append(self.char_vectorizer_.fit_transform(texts))
+        return self._combine(blocks)
+
+    def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        blocks = []
+        if self.morph_vectorizer_ is not None:
+            blocks.append(self.morph_vectorizer_.transform(self.morphemes(texts)))
+        if self.char_vectorizer_ is not None:
+            blocks.append(self.char_vectorizer_.transform(texts))
+        return self._combine(blocks)
+
+    @staticmethod
+    def _combine(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+        """Concatenate the views, each L2-normalised, scaled by 1/sqrt(#views) so rows keep unit
+        norm (cosine similarity between rows stays a plain dot product)."""
+        if len(blocks) == 1:
+            return blocks[0].tocsr()
+        scale = 1.0 / np.sqrt(len(blocks))
+        return (sp.hstack(blocks, format="csr") * scale).astype(np.float32)
+
+    def feature_names(self) -> list[str]:
+        """Readable names aligned with the columns: ``morph:환율/NNG``, ``char:'환율'``."""
+        names: list[str] = []
+        if self.morph_vectorizer_ is not None:
+            names += [f"morph:{n}" for n in self.morph_vectorizer_.get_feature_names_out()]
+        if self.char_vectorizer_ is not None:
+            names += [f"char:{n!r}" for n in self.char_vectorizer_.get_feature_names_out()]
+        return names
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the morpheme cache (the Kiwi analyser is global and rebuilt on use)."""
+        state = dict(self.__dict__)
+        state.pop("_morph_cache", None)
+        return state

@@ -1,0 +1,239 @@
+"""The offline default classifier: Korean morpheme + character n-gram TF-IDF and a linear model."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Literal, Self
+
+import joblib
+import numpy as np
+import scipy.sparse as sp
+from sklearn.calibration import CalibratedClassifierCV
+from sklearn.linear_model import LogisticRegression
+from sklearn.multiclass import OneVsRestClassifier
+from sklearn.preprocessing import MultiLabelBinarizer
+from sklearn.svm import LinearSVC
+
+from kodial.classify.base import Classifier, Explanation, Neighbor
+from kodial.classify.data import LabelledData
+from kodial.classify.features import KoreanFeaturizer
+from kodial.errors import KodialError
+
+STATE_FILE = "lexical.joblib"
+
+
+@dataclass
+class LexicalConfig:
+    """Options of the ``lexical`` method (``--option key=value`` on the CLI)."""
+
+    morph_ngrams: tuple[int, int] = (1, 2)
+    """N-gram range over kiwipiepy morphemes (form/TAG); [0, 0] turns the morpheme view off."""
+    char_ngrams: tuple[int, int] = (1, 4)
+    """Character n-gram range inside word boundaries; [0, 0] turns the character view off."""
+    content_only: bool = False
+    """Keep only content morphemes (nouns, stems, adverbs); drops particles and endings, which
+    hurts intent (question vs command) tasks but can help pure topic tasks."""
+    model: Literal["logreg", "svm"] = "logreg"
+    """Linear model: 'logreg' (logistic regression, probabilities are native) or 'svm' (linear
+    SVM calibrated by 3-fold sigmoid scaling; slower to train)."""
+    C: float = 10.0
+    """Inverse regularisation strength (larger fits the training data more closely)."""
+    class_weight: Literal["balanced"] | None = None
+    """'balanced' reweights rare classes (raises macro-F1 on skewed data, may cost accuracy)."""
+    min_df: int = 1
+    """Ignore features seen in fewer training texts than this."""
+    num_workers: int = 2
+    """Threads kiwipiepy uses to analyse a batch of texts."""
+    max_iter: int = 2000
+    """Iteration limit of the solver."""
+
+
+class LexicalClassifier(Classifier):
+    """Bag of Korean morphemes and character n-grams, TF-IDF weighted, with a linear model.
+
+    **Needs**: no pretrained weights, nothing downloaded; labelled examples at fit time (a few
+    dozen per class already work; it keeps improving with tens of thousands). kiwipiepy analyses
+    the morphemes.
+
+    **Returns**: single-label data gives a probability distribution over the fitted labels
+    (multinomial logistic regression, or a calibrated linear SVM); multi-label data gives an
+    independent probability per label (one-vs-rest). Passing a subset of the fitted labels to
+    ``predict_scores`` renormalises over that subset (single-label). ``explain`` returns the
+    nearest training examples (cosine similarity of the TF-IDF vectors) and the features whose
+    weight times value pushed most toward the top labels.
+
+    **Relations**: the fastest method and the offline default (the demo uses it). It cannot
+    score labels it has not seen in training, unlike ``nli-zeroshot``/``nli-finetuned``; with
+    very few examples per class ``embedding`` generalises better to unseen wordings when a
+    pretrained sentence encoder is at hand. Its scores also serve as the cheap first stage that
+    narrows candidates for the NLI methods.
+    """
+
+    name: ClassVar[str] = "lexical"
+    config_class: ClassVar[type] = LexicalConfig
+    needs_weights: ClassVar[bool] = False
+    labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
+
+    def __init__(self, config: LexicalConfig | None = None) -> None:
+        super().__init__(config or LexicalConfig())
+        self.config: LexicalConfig
+        self.featurizer: KoreanFeaturizer | None = None
+        self.model: Any = None
+        self.train_matrix: sp.csr_matrix | None = None  # (N_train, F), rows L2-normalised
+        self.train_texts: list[str] = []
+        self.train_labels: list[list[str]] = []
+
+    # -- fitting ------------------------------------------------------------------------------
+    def _featurizer(self) -> KoreanFeaturizer:
+        c = self.config
+        return KoreanFeaturizer(
+            morph_ngrams=(int(c.morph_ngrams[0]), int(c.morph_ngrams[1])),
+            char_ngrams=(int(c.char_ngrams[0]), int(c.char_ngrams[1])),
+            content_only=c.content_only,
+            min_df=c.min_df,
+            num_workers=c.num_workers,
+        )
+
+    def _estimator(self) -> Any:
+        c = self.config
+        if c.model == "logreg":
+            return LogisticRegression(C=c.C, max_iter=c.max_iter, class_weight=c.class_weight)
+        if c.model == "svm":
+            return CalibratedClassifierCV(
+                LinearSVC(C=c.C / 10.0, class_weight=c.class_weight, max_iter=c.max_iter),
+                method="sigmoid",
+                cv=3,
+            )
+        raise KodialError(f"unknown lexical model {c.model!r}", hint="use 'logreg' or 'svm'")
+
+    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+        labels = train.labels
+        if len(labels) < 2:
+            raise KodialError(
+                f"the lexical classifier needs at least 2 labels, got {len(labels)}",
+                hint="add examples of other classes (out-of-domain queries go to the fallback "
+                "calibration, not to a class)",
+            )
+        self.featurizer = self._featurizer()
+        X = self.featurizer.fit_transform(train.texts)  # (N, F)
+        self.labels = labels
+        self.multi_label = train.multi_label
+        self.descriptions = {lab: train.description(lab) for lab in labels}
+        if self.multi_label:
+            y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
+            self.model = OneVsRestClassifier(self._estimator()).fit(X, y)
+        else:
+            self.model = self._estimator().fit(X, train.first_labels)
+            if list(self.model.classes_) != labels:
+                raise AssertionError("classes out of order")
+        self.train_matrix = X
+        self.train_texts = train.texts
+        self.train_labels = train.label_lists
+        return self
+
+    # -- scoring ------------------------------------------------------------------------------
+    def _check_fitted(self) -> tuple[KoreanFeaturizer, Any]:
+        if self.featurizer is None or self.model is None:
+            raise KodialError("the lexical classifier is not fitted", hint="call fit() first")
+        return self.featurizer, self.model
+
+    def _columns(self, labels: Sequence[str] | None) -> list[int]:
+        cands = self.candidate_labels(labels)
+        unknown = [lab for lab in cands if lab not in self.labels]
+        if unknown:
+            raise KodialError(
+                f"label(s) not seen in training: {', '.join(unknown)}",
+                hint="the lexical method only scores its fitted labels "
+                f"({', '.join(self.labels)}); use nli-zeroshot for new labels",
+            )
+        return [self.labels.index(lab) for lab in cands]
+
+    def _all_scores(self, X: sp.csr_matrix) -> np.ndarray:
+        _, model = self._check_fitted()
+        return np.asarray(model.predict_proba(X), dtype=np.float64)  # (N, L)
+
+    def predict_scores(
+        self, texts: Sequence[str], labels: Sequence[str] | None = None
+    ) -> np.ndarray:
+        featurizer, _ = self._check_fitted()
+        cols = self._columns(labels)
+        if not len(texts):
+            return np.zeros((0, len(cols)))
+        scores = self._all_scores(featurizer.transform(list(texts)))[:, cols]  # (N, L')
+        if not self.multi_label and len(cols) < len(self.labels):
+            scores = scores / np.clip(scores.sum(axis=1, keepdims=True), 1e-12, None)
+        return scores
+
+    # -- evidence -----------------------------------------------------------------------------
+    def _coef(self) -> np.ndarray:
+        """(L, F) weight of each feature toward each label, whatever the fitted model."""
+        _, model = self._check_fitted()
+
+        def of(est: Any) -> np.ndarray:
+            if isinstance(est, CalibratedClassifierCV):
+                return np.mean([of(cc.estimator) for cc in est.calibrated_classifiers_], axis=0)
+            coef = np.asarray(est.coef_)
+            return np.vstack([-coef[0], coef[0]]) if coef.shape[0] == 1 else coef
+
+        if isinstance(model, OneVsRestClassifier):
+            return np.vstack([of(est)[-1] for est in model.estimators_])
+        return of(model)
+
+    def explain(
+        self, text: str, labels: Sequence[str] | None = None, k: int = 5, n_features: int = 10
+    ) -> Explanation:
+        featurizer, _ = self._check_fitted()
+        x = featurizer.transform([text])  # (1, F)
+        scores = self.predict_scores([text], labels)
+        prediction = self.predict([text], labels, scores=scores)[0]
+        neighbors: list[Neighbor] = []
+        if self.train_matrix is not None:
+            sims = np.asarray((self.train_matrix @ x.T).todense()).ravel()  # (N_train,)
+            for i in np.argsort(-sims, kind="stable")[:k]:
+                neighbors.append(
+                    Neighbor(self.train_texts[i], "|".join(self.train_labels[i]), float(sims[i]))
+                )
+        coef = self._coef()
+        names = featurizer.feature_names()
+        row = x.tocsr()
+        features: list[tuple[str, str, float]] = []
+        for ls in prediction.ranking[:2]:
+            li = self.labels.index(ls.label)
+            contrib = row.data * coef[li, row.indices]  # (nnz,)
+            for j in np.argsort(-contrib, kind="stable")[:n_features]:
+                if contrib[j] > 0:
+                    features.append((names[row.indices[j]], ls.label, float(contrib[j])))
+        features.sort(key=lambda f: -f[2])
+        return Explanation(
+            prediction,
+            neighbors,
+            features[:n_features],
+            {"similarity": "cosine of TF-IDF vectors", "weight": "feature value x model weight"},
+        )
+
+    # -- persistence --------------------------------------------------------------------------
+    def _save_state(self, directory: Path) -> None:
+        featurizer, model = self._check_fitted()
+        joblib.dump(
+            {
+                "featurizer": featurizer,
+                "model": model,
+                "train_matrix": self.train_matrix,
+                "train_texts": self.train_texts,
+                "train_labels": self.train_labels,
+            },
+            directory / STATE_FILE,
+        )
+
+    def _load_state(self, directory: Path) -> None:
+        path = directory / STATE_FILE
+        if not path.exists():
+            raise KodialError(f"{directory} has no {STATE_FILE}", hint="re-train the model")
+        state = joblib.load(path)
+        self.featurizer = state["featurizer"]
+        self.model = state["model"]
+        self.train_matrix = state["train_matrix"]
+        self.train_texts = state["train_texts"]
+        self.train_labels = state["train_labels"]
