@@ -1,10 +1,247 @@
-"""Command-line group (being built; see the owning package)."""
+"""`kodial data ...`: convert dialogue files to messages JSONL and describe them.
+
+Input formats are those of :data:`kodial.chat.dialogue.FORMATS` (sniffed unless ``--format`` is
+given); ``--map`` maps fields and speaker names (see :class:`kodial.chat.dialogue.RoleMapping`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(no_args_is_help=True, help="(being built)")
+from kodial.chat.dialogue import (
+    FORMATS,
+    Conversation,
+    RoleMapping,
+    load_dialogues,
+    merge_consecutive,
+    save_messages_jsonl,
+)
+from kodial.errors import KodialError
+
+if TYPE_CHECKING:
+    from kodial.chat.datastats import DialogueStats, Histogram
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Dialogue data: convert any supported format to messages JSONL; print statistics.",
+)
+
+WRITERS: dict[str, Callable[[Iterable[Conversation], str | Path], None]] = {
+    "messages": save_messages_jsonl,
+}
+"""Output formats of ``kodial data convert``: name -> writer ``(conversations, path)``."""
+
+FormatOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--format",
+        "-f",
+        help=f"Input format: {', '.join(FORMATS)}. Default: sniffed from the extension and first record.",
+    ),
+]
+MapOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--map",
+        help="Field and speaker mapping, e.g. 'speaker=role,utterance=content,A=user,B=assistant' "
+        "(targets: role, content, messages, id, conversation, system, user, assistant). "
+        "For qa-csv, map columns to roles: 'Q=user,A=assistant'.",
+    ),
+]
+
+
+def _load(path: Path, fmt: str | None, mapping: str | None) -> list[Conversation]:
+    return load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None)
 
 
 @app.callback()
 def _group() -> None:
-    """(being built)"""
+    """Dialogue data: convert and describe."""
+
+
+@app.command()
+def convert(
+    src: Annotated[Path, typer.Argument(help="Input dialogue file.")],
+    out: Annotated[Path, typer.Argument(help="Output file (written atomically).")],
+    to: Annotated[
+        str, typer.Option("--to", help=f"Output format: {', '.join(WRITERS)}.")
+    ] = "messages",
+    fmt: FormatOpt = None,
+    mapping: MapOpt = None,
+    merge: Annotated[
+        bool,
+        typer.Option(
+            "--merge-consecutive",
+            help="Join consecutive turns of the same speaker into one turn (for strategies that "
+            "need user/assistant alternation).",
+        ),
+    ] = False,
+    facts_as_system: Annotated[
+        bool,
+        typer.Option(
+            "--persona-as-system",
+            help="Write a dialogue's persona facts as a system message instead of a 'persona' key.",
+        ),
+    ] = False,
+) -> None:
+    """Convert a dialogue file (any supported format) to messages JSONL.
+
+    Example: kodial data convert chat.csv chat.jsonl --map Q=user,A=assistant
+    """
+    if to not in WRITERS:
+        raise KodialError(
+            f"unknown output format {to!r}", hint=f"choose one of: {', '.join(WRITERS)}"
+        )
+    if src.resolve() == out.resolve():
+        raise KodialError("the output would overwrite the input", hint="choose another output path")
+    convs = _load(src, fmt, mapping)
+    if merge:
+        convs = [merge_consecutive(c) for c in convs]
+    if facts_as_system:
+        from kodial.chat.persona import Persona, apply_persona
+
+        for c in convs:
+            if c.persona and not any(m.role == "system" for m in c.messages):
+                c.messages = apply_persona(c.messages, Persona.from_facts(c.persona))
+                c.persona = None
+    WRITERS[to](convs, out)
+    n_msgs = sum(len(c.messages) for c in convs)
+    Console().print(f"wrote {len(convs)} conversation(s), {n_msgs} message(s) to {out}")
+
+
+def _bar(count: int, top: int, width: int = 30) -> str:
+    return "█" * max(1 if count else 0, round(width * count / top)) if top else ""
+
+
+def _hist_table(title: str, hist: Histogram, unit: str) -> Table:
+    table = Table(title=title)
+    table.add_column(unit)
+    table.add_column("count", justify="right")
+    table.add_column("")
+    top = max(hist.counts, default=0)
+    for label, count in zip(hist.labels(), hist.counts, strict=False):
+        table.add_row(label, str(count), _bar(count, top))
+    return table
+
+
+def _summary(values: Sequence[int]) -> str:
+    if not values:
+        return "-"
+    s = sorted(values)
+    p95 = s[min(len(s) - 1, round(0.95 * (len(s) - 1)))]
+    return f"min {s[0]} · median {s[len(s) // 2]} · p95 {p95} · max {s[-1]}"
+
+
+def _plot(stats: DialogueStats, path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    axes[0].hist(stats.turns, bins=min(30, max(1, len(set(stats.turns)))), color="#4C72B0")
+    axes[0].set_xlabel("turns per conversation")
+    axes[0].set_ylabel("conversations")
+    axes[1].hist(stats.lengths, bins=30, color="#55A868")
+    axes[1].set_xlabel(f"{stats.length_unit} per conversation")
+    if stats.max_length:
+        axes[1].axvline(stats.max_length, color="#C44E52", linestyle="--", label="max_length")
+        axes[1].legend()
+    fig.tight_layout()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
+    fig.savefig(tmp, dpi=100)
+    plt.close(fig)
+    tmp.replace(path)
+
+
+@app.command()
+def stats(
+    src: Annotated[Path, typer.Argument(help="Dialogue file.")],
+    fmt: FormatOpt = None,
+    mapping: MapOpt = None,
+    tokenizer: Annotated[
+        Path | None,
+        typer.Option(
+            help="Tokenizer directory: lengths in tokens through its chat template (plain text "
+            "without one). Default: lengths in characters."
+        ),
+    ] = None,
+    persona: Annotated[
+        Path | None,
+        typer.Option(help="Persona YAML whose system prompt is counted in token lengths."),
+    ] = None,
+    max_length: Annotated[
+        int | None,
+        typer.Option(
+            help="Context size: report how many conversations are longer (with --tokenizer)."
+        ),
+    ] = None,
+    plot: Annotated[
+        Path | None, typer.Option(help="Write histograms of turns and lengths to this PNG.")
+    ] = None,
+) -> None:
+    """Counts per role, turns per conversation and length histograms.
+
+    Example: kodial data stats dialogues.jsonl --tokenizer tok/ --max-length 1024 --plot stats.png
+    """
+    from rich.progress import Progress
+
+    from kodial.chat.datastats import Histogram, dialogue_stats
+
+    convs = _load(src, fmt, mapping)
+    tok = None
+    if tokenizer is not None:
+        from kodial.chat.inspect_cli import load_tokenizer
+
+        tok = load_tokenizer(tokenizer)
+    if max_length is not None and tok is None:
+        raise KodialError("--max-length compares token lengths", hint="give --tokenizer too")
+    pers = None
+    if persona is not None:
+        from kodial.chat.persona import load_persona
+
+        pers = load_persona(persona)
+    with Progress(transient=True) as progress:
+        task = progress.add_task("measuring", total=len(convs))
+        result = dialogue_stats(
+            convs, tok, pers, max_length, on_progress=lambda n: progress.advance(task, n)
+        )
+    console = Console()
+    overview = Table(title=f"{src.name}")
+    overview.add_column("")
+    overview.add_column("value", justify="right")
+    overview.add_row("conversations", str(result.conversations))
+    overview.add_row("messages", str(result.messages))
+    for role in ("system", "user", "assistant"):
+        chars = result.role_chars.get(role, [])
+        mean = sum(chars) / len(chars) if chars else 0
+        overview.add_row(
+            f"{role} messages", f"{result.role_counts.get(role, 0)} (mean {mean:.0f} chars)"
+        )
+    overview.add_row("turns per conversation", _summary(result.turns))
+    overview.add_row(f"{result.length_unit} per conversation", _summary(result.lengths))
+    overview.add_row("with persona facts", str(result.with_persona_facts))
+    overview.add_row("not alternating user/assistant", str(result.not_alternating))
+    if result.refused:
+        overview.add_row("refused by the chat template", str(result.refused))
+    if max_length is not None:
+        overview.add_row(f"longer than {max_length} tokens", str(result.over_max_length))
+    console.print(overview)
+    console.print(_hist_table("turns per conversation", Histogram.of(result.turns), "turns"))
+    console.print(
+        _hist_table(
+            f"{result.length_unit} per conversation",
+            Histogram.of(result.lengths),
+            result.length_unit,
+        )
+    )
+    if plot is not None:
+        _plot(result, plot)
+        console.print(f"plot written to {plot}")

@@ -322,10 +322,12 @@ def check_alternation(conversation: Conversation, messages: Sequence[Message]) -
     return errors
 
 
-def _with_system(
-    conversation: Conversation, persona: Persona | None, template: str | None
+def with_system_prompt(
+    conversation: Conversation, persona: Persona | None, template: str | None = None
 ) -> list[Message]:
-    """The persona's system prompt (or one from the dialogue's own persona facts) + turns."""
+    """A dialogue's messages with the system prompt samples are built with: ``persona``'s (it
+    replaces the dialogue's own system message), else the dialogue's own system message, else a
+    prompt from its persona facts (:meth:`Persona.from_facts`)."""
     if persona is not None:
         return apply_persona(conversation.messages, persona, template)
     has_system = any(m.role == "system" for m in conversation.messages)
@@ -427,7 +429,7 @@ def build_samples(
             raise DataErrors(errors)
     samples: list[TokenizedSample] = []
     for conv in convs:
-        specs = strat.select(_with_system(conv, persona, system_template), window)
+        specs = strat.select(with_system_prompt(conv, persona, system_template), window)
         if not specs:
             stats.no_assistant += 1
         cut = False
