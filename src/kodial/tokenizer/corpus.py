@@ -1,0 +1,201 @@
+"""Streaming training text from files and saved ``datasets``, one text at a time.
+
+A tokenizer corpus can be tens of gigabytes, so nothing here reads a whole file: files are read line
+by line (``.txt``: one text per line; ``.jsonl``: one JSON object per line, text in ``field``;
+``.tsv`` / ``.csv``: one row per record, text in ``column``), and a directory written by
+``datasets.Dataset.save_to_disk`` is iterated row by row from its memory-mapped Arrow files.
+
+Encoding problems are user errors: a file that is not UTF-8 raises a :class:`~kodial.errors.DataError`
+naming the file and line (and saying when it looks like CP949) before any training starts.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kodial.errors import DataError, KodialError
+
+TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv")
+"""File types :func:`iter_texts` reads (plus saved-dataset directories)."""
+
+
+@dataclass
+class TextSource:
+    """Where the text is inside each input."""
+
+    field: str = "text"
+    """JSONL key or saved-dataset column holding the text."""
+    column: str | None = None
+    """TSV/CSV column(s) holding the text: header names or 0-based indices, comma-separated
+    (``Q,A`` reads both). None: the first column named ``document``, ``text``, ``sentence``,
+    ``sentence1``, ``Q``, ``question`` or ``utterance``."""
+
+
+def _decode_line(raw: bytes, path: Path, lineno: int) -> str:
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            raw.decode("cp949")
+            looks = "it looks like CP949 (EUC-KR), a legacy Korean encoding"
+        except UnicodeDecodeError:
+            looks = "its encoding is unknown"
+        raise DataError(
+            f"not valid UTF-8; {looks}",
+            path=path,
+            line=lineno,
+            hint=f"convert it first: iconv -f cp949 -t utf-8 {path} > {path.stem}.utf8{path.suffix}",
+        ) from None
+
+
+def iter_lines(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
+    """Decoded lines of a UTF-8 file (BOM dropped, line ends stripped), streamed."""
+    with path.open("rb") as handle:
+        for lineno, raw in enumerate(handle, start=1):
+            if on_bytes is not None:
+                on_bytes(len(raw))
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            yield _decode_line(raw, path, lineno).rstrip("\r\n")
+
+
+_TEXT_COLUMNS = ("document", "text", "sentence", "sentence1", "Q", "question", "utterance")
+
+
+def _pick_columns(header: list[str], column: str | None, path: Path) -> list[int]:
+    if column is not None:
+        return [_pick_column(header, name.strip(), path) for name in column.split(",")]
+    for name in _TEXT_COLUMNS:
+        if name in header:
+            return [header.index(name)]
+    raise DataError(
+        "cannot tell which column holds the text",
+        path=path,
+        line=1,
+        hint=f"pass --column with one of: {', '.join(header)}",
+    )
+
+
+def _pick_column(header: list[str], column: str, path: Path) -> int:
+    if column.isdigit():
+        index = int(column)
+        if index >= len(header):
+            raise DataError(f"no column {index}: rows have {len(header)}", path=path, line=1)
+        return index
+    if column not in header:
+        raise DataError(
+            f"no column {column!r}", path=path, line=1, hint=f"columns: {', '.join(header)}"
+        )
+    return header.index(column)
+
+
+def _iter_table(
+    path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
+) -> Iterator[str]:
+    delimiter = "\t" if path.suffix == ".tsv" else ","
+    reader = csv.reader(iter_lines(path, on_bytes), delimiter=delimiter)
+    header = next(reader, None)
+    if header is None:
+        return
+    indices = _pick_columns(header, source.column, path)
+    for row in reader:
+        yield from (row[i] for i in indices if i < len(row))
+
+
+def _iter_jsonl(
+    path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
+) -> Iterator[str]:
+    for lineno, line in enumerate(iter_lines(path, on_bytes), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"not valid JSON ({exc.msg})", path=path, line=lineno) from None
+        value = record.get(source.field) if isinstance(record, dict) else None
+        if not isinstance(value, str):
+            raise DataError(
+                "missing or non-text field",
+                path=path,
+                line=lineno,
+                field=source.field,
+                hint="pass --field with the key that holds the text",
+            )
+        yield value
+
+
+def _iter_dataset(path: Path, source: TextSource) -> Iterator[str]:
+    from datasets import load_from_disk
+
+    dataset = load_from_disk(str(path))
+    # a DatasetDict holds several splits: read them all, in order
+    splits = [dataset[name] for name in dataset] if hasattr(dataset, "keys") else [dataset]
+    for split in splits:
+        if source.field not in split.column_names:
+            raise DataError(
+                "no such column in the dataset",
+                path=path,
+                field=source.field,
+                hint=f"columns: {', '.join(split.column_names)}",
+            )
+        for batch in split.iter(batch_size=1000):
+            yield from (t for t in batch[source.field] if isinstance(t, str))
+
+
+def check_inputs(paths: Sequence[str | Path]) -> list[Path]:
+    """The inputs as paths, each an existing file of a known type or a saved dataset."""
+    if not paths:
+        raise KodialError("no input files given")
+    checked = []
+    for item in paths:
+        p = Path(item)
+        if not p.exists():
+            raise DataError("file not found", path=p, hint="check the path")
+        if p.is_dir():
+            if not (p / "dataset_info.json").exists() and not (p / "dataset_dict.json").exists():
+                raise DataError(
+                    "directory is not a saved dataset",
+                    path=p,
+                    hint="pass text files, or a directory written by Dataset.save_to_disk",
+                )
+        elif p.suffix not in TEXT_SUFFIXES:
+            raise DataError(
+                f"unsupported file type {p.suffix or '(none)'}",
+                path=p,
+                hint=f"use one of {', '.join(TEXT_SUFFIXES)}",
+            )
+        checked.append(p)
+    return checked
+
+
+def input_bytes(paths: Sequence[Path]) -> int:
+    """Total size of the file inputs (for progress bars); datasets count as 0."""
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def iter_texts(
+    paths: Sequence[str | Path],
+    source: TextSource | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[str]:
+    """Every non-empty text of every input, in order, streamed.
+
+    ``on_bytes`` is called with the size of each raw line read (progress reporting).
+    """
+    source = source or TextSource()
+    for path in check_inputs(paths):
+        if path.is_dir():
+            texts: Iterator[str] = _iter_dataset(path, source)
+        elif path.suffix == ".jsonl":
+            texts = _iter_jsonl(path, source, on_bytes)
+        elif path.suffix in (".tsv", ".csv"):
+            texts = _iter_table(path, source, on_bytes)
+        else:
+            texts = iter_lines(path, on_bytes)
+        for text in texts:
+            if text.strip():
+                yield text

@@ -1,0 +1,184 @@
+"""Morpheme-aware byte-level BPE: Kiwi morphemes as the "words" BPE merges within.
+
+Why: Korean glues particles and endings onto stems (사과+를, 먹+었+다). Plain byte-level BPE learns
+whatever byte sequences are frequent, so one token often spans a stem and its particle; cutting the
+text at morpheme boundaries first makes every token part of a single morpheme, and the vocabulary is
+spent on reusable stems and endings.
+
+How the text is cut (:func:`cut_points`): Kiwi gives each morpheme a character span of the
+*original* string (offsets, not the analysed forms, so contractions like 했 = 하+었 keep the
+syllable whole). We cut at every morpheme start and end; a single space before a morpheme is kept
+at the front of that morpheme's piece (`` 사과``, as GPT-2 keeps `` word``), other whitespace runs are
+pieces of their own. The pieces are substrings that tile the text, so joining them gives back the
+exact input (any Unicode form, NFD included), and the byte-level step that follows makes every
+piece representable: ``decode(encode(text)) == text``.
+
+Saving and loading (the trade-off): ``tokenizers`` cannot serialize a Python pre-tokenizer. The
+saved ``tokenizer.json`` therefore holds the portable GPT-2 byte-level pre-tokenizer, and
+``tokenizer_config.json`` names the class :class:`MorphemeByteBPETokenizer`, which importing this
+module registers with ``AutoTokenizer`` (``kodial.tokenizer.load_tokenizer`` does it for you; the
+package itself stays light so ``kodial --help`` does not import transformers). After
+``import kodial.tokenizer.morpheme``, ``AutoTokenizer.from_pretrained(dir)`` gives the
+morpheme-aware tokenizer; without it, transformers says the class is not imported. Any other program
+(no kodial, another language's ``tokenizers`` binding) can still load ``tokenizer.json``: it gets
+the same vocabulary and merges with the GPT-2 regex split, which decodes exactly but may merge
+across a morpheme boundary that the regex does not split (stem+particle within one eojeol).
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import os
+from collections.abc import Iterable, Iterator
+from typing import Any, cast
+
+from tokenizers import NormalizedString, PreTokenizedString, Tokenizer, pre_tokenizers
+from transformers import PreTrainedTokenizerFast
+
+
+@functools.cache
+def get_kiwi(num_workers: int = 0) -> Any:
+    """A shared Kiwi analyser (loading takes ~2 s). ``num_workers=0`` uses every core."""
+    from kiwipiepy import Kiwi
+
+    return Kiwi(num_workers=num_workers or (os.cpu_count() or 1))
+
+
+def morpheme_spans(text: str, tokens: Iterable[Any]) -> list[tuple[int, int]]:
+    """``(start, end)`` character spans of Kiwi ``tokens`` in ``text`` (original offsets)."""
+    return [(t.start, t.start + t.len) for t in tokens]
+
+
+def cut_points(text: str, spans: Iterable[tuple[int, int]]) -> list[int]:
+    """Sorted cut positions (0 and ``len(text)`` included) for the morpheme pieces of ``text``.
+
+    >>> cut_points("사과를  먹었다", [(0, 2), (2, 3), (5, 6), (6, 7), (7, 8)])
+    [0, 2, 3, 4, 6, 7, 8]
+    """
+    n = len(text)
+    cuts = {0, n}
+    for start, end in spans:
+        if start > 0 and text[start - 1] == " ":
+            cuts.add(start - 1)
+        else:
+            cuts.add(start)
+        cuts.add(end)
+    return sorted(c for c in cuts if 0 <= c <= n)
+
+
+def split_text(text: str, spans: Iterable[tuple[int, int]]) -> list[str]:
+    """The morpheme pieces of ``text``: substrings that concatenate back to ``text``.
+
+    >>> split_text("사과를  먹었다", [(0, 2), (2, 3), (5, 6), (6, 7), (7, 8)])
+    ['사과', '를', ' ', ' 먹', '었', '다']
+    """
+    cuts = cut_points(text, spans)
+    return [text[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+
+
+def morpheme_pieces(texts: Iterable[str], num_workers: int = 0) -> Iterator[list[str]]:
+    """Stream the morpheme pieces of each text, analysed in parallel by Kiwi's worker threads.
+
+    Kiwi reads the iterable lazily and keeps only a bounded window in flight, so a corpus of any
+    size streams through without being held in memory. Empty texts are skipped.
+    """
+    kiwi = get_kiwi(num_workers)
+    nonempty = (t for t in texts if t and not t.isspace())
+    for tokens, text in kiwi.tokenize(nonempty, echo=True):
+        yield split_text(text, morpheme_spans(text, tokens))
+
+
+class MorphemeSplitter:
+    """``tokenizers`` custom pre-tokenizer cutting each segment into morpheme pieces."""
+
+    def _split(self, _index: int, normalized: NormalizedString) -> list[NormalizedString]:
+        text = str(normalized)
+        if not text:
+            return [normalized]
+        cuts = cut_points(text, morpheme_spans(text, get_kiwi().tokenize(text)))
+        pieces = [normalized[a:b] for a, b in itertools.pairwise(cuts) if b > a]
+        return [p for p in pieces if p is not None]
+
+    def pre_tokenize(self, pretok: PreTokenizedString) -> None:
+        pretok.split(self._split)
+
+
+def morpheme_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    """Morpheme split followed by the byte-level mapping (no regex: pieces are already words)."""
+    return pre_tokenizers.Sequence(
+        [
+            pre_tokenizers.PreTokenizer.custom(MorphemeSplitter()),
+            pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
+        ]
+    )
+
+
+def portable_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+    """What the saved ``tokenizer.json`` holds: the serializable GPT-2 byte-level split."""
+    return pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=True)
+
+
+class MorphemeByteBPETokenizer(PreTrainedTokenizerFast):
+    """A fast tokenizer whose pre-tokenizer cuts text at Kiwi morpheme boundaries.
+
+    Behaves like any ``PreTrainedTokenizerFast`` (encode, decode, offsets, chat templates). It
+    installs the morpheme pre-tokenizer on load and swaps the portable one in whenever the backend
+    has to be serialized (``save_pretrained``, pickling, deep copies).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._backend().pre_tokenizer = morpheme_pre_tokenizer()
+
+    def _backend(self) -> Tokenizer:
+        return cast(Tokenizer, self._tokenizer)
+
+    @classmethod
+    def convert_to_native_format(cls, trust_remote_code: bool = False, **kwargs: Any) -> Any:
+        """Load ``tokenizer.json`` as is (transformers would otherwise rebuild subclasses that
+        define ``__init__`` from bare vocab/merges, dropping the byte-level pipeline)."""
+        return dict(kwargs)
+
+    def portable_backend(self) -> Tokenizer:
+        """A copy of the backend with the serializable pre-tokenizer."""
+        current = self._backend().pre_tokenizer
+        self._backend().pre_tokenizer = portable_pre_tokenizer()
+        try:
+            return Tokenizer.from_str(self._backend().to_str())
+        finally:
+            self._backend().pre_tokenizer = current
+
+    def save_pretrained(self, *args: Any, **kwargs: Any) -> Any:
+        current = self._backend().pre_tokenizer
+        self._backend().pre_tokenizer = portable_pre_tokenizer()
+        try:
+            return super().save_pretrained(*args, **kwargs)
+        finally:
+            self._backend().pre_tokenizer = current
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        state["_tokenizer"] = self.portable_backend()
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._backend().pre_tokenizer = morpheme_pre_tokenizer()
+
+
+def register_with_auto_tokenizer() -> None:
+    """Let ``AutoTokenizer.from_pretrained`` build :class:`MorphemeByteBPETokenizer` by name."""
+    from transformers import AutoTokenizer, PretrainedConfig
+
+    class KodialMorphemeConfig(PretrainedConfig):
+        """Registration key only: ``AutoTokenizer.register`` files tokenizers under a config class."""
+
+        model_type = "kodial-morpheme-byte-bpe"
+
+    AutoTokenizer.register(
+        KodialMorphemeConfig, tokenizer_class=MorphemeByteBPETokenizer, exist_ok=True
+    )
+
+
+register_with_auto_tokenizer()
