@@ -1,0 +1,288 @@
+"""``assistant.yaml``: what an assistant understands and how it answers, validated up front.
+
+A file looks like this (the bundled example, ``kodial/resources/assistant/assistant.yaml``, has
+every feature)::
+
+    name: kodial-demo
+    description: 식당 예약, 날씨, 영화 예매와 서비스 안내를 돕는 예시 비서
+    persona: persona.yaml            # a kodial.chat.persona file
+    classifier:
+      method: lexical                # any kodial.classify method, trained at start-up
+      min_score: 0.35                # fallback policy (or target_recall with ood data)
+    intents:
+      data: intents.yaml             # labelled queries (kodial.classify.data formats)
+      ood: ood.txt                   # out-of-domain queries, for the fallback
+    handlers:                        # intent label -> handler; 'fallback' is required
+      book_table: {type: task, slots: [...], confirm: ..., action: {...}}
+      faq: {type: faq, data: faq.yaml}
+      smalltalk: {type: chitchat, backend: retrieval, data: chitchat.yaml}
+      fallback: {type: fallback}
+
+Paths are relative to the YAML file. Unknown keys and wrong types are errors that name the file,
+the line and the key path (``handlers.book_table.slots.0.extractor.type``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import (
+    AfterValidator,
+    Field,
+    TypeAdapter,
+    ValidationError,
+    ValidationInfo,
+    model_validator,
+)
+
+from kodial.assistant.actions import Action
+from kodial.assistant.slots import SlotConfig, StrictModel
+from kodial.errors import DataError, DataErrors
+from kodial.textio import read_text
+
+
+def _relative(value: Path, info: ValidationInfo) -> Path:
+    base = (info.context or {}).get("base_dir")
+    return value if value.is_absolute() or base is None else Path(base) / value
+
+
+RelPath = Annotated[Path, AfterValidator(_relative)]
+"""A path resolved against the directory of the YAML file that holds it."""
+
+
+class ClassifierConfig(StrictModel):
+    """The query classifier that picks an intent for each new request."""
+
+    method: str = "lexical"
+    """A method of ``kodial.classify`` (``lexical`` needs no download)."""
+    options: dict[str, Any] = Field(default_factory=dict)
+    """Options of that method (its config dataclass fields)."""
+    model_dir: RelPath | None = None
+    """A saved classifier to load instead of training one from ``intents`` at start-up."""
+    min_score: float | None = None
+    """Fall back when the top intent scores below this (overrides the saved/calibrated value)."""
+    min_margin: float | None = None
+    """Fall back when the top two intents are closer than this."""
+    target_recall: float | None = Field(default=None, gt=0, le=1)
+    """Calibrate ``min_score`` on the ``ood`` queries so that this share of in-domain training
+    queries is still answered (used when ``min_score`` is not given)."""
+
+
+class IntentsConfig(StrictModel):
+    """Example queries per intent: what the classifier learns."""
+
+    data: RelPath | None = None
+    """Labelled queries (YAML ``intent: [examples]``, CSV, TSV or JSONL)."""
+    ood: RelPath | None = None
+    """Out-of-domain queries, one per line: calibrate and test the fallback."""
+    examples: dict[str, list[str]] = Field(default_factory=dict)
+    """Inline examples, intent -> queries (added to ``data``)."""
+    descriptions: dict[str, str] = Field(default_factory=dict)
+    """Short Korean description per intent, shown in suggestions (식당 예약)."""
+
+
+class TaskConfig(StrictModel):
+    """A task that fills slots, confirms, then runs an action."""
+
+    type: Literal["task"] = "task"
+    description: str = ""
+    """What the task does, as a noun phrase (식당 예약)."""
+    slots: list[SlotConfig]
+    """Values to collect, asked in this order."""
+    confirm: str | None = None
+    """Confirmation question with ``{slot}`` placeholders; None runs the action without asking."""
+    done: str = "완료했어요."
+    """Reply after the action succeeds; ``{slot}`` and the action's result fields fill it."""
+    failed: str = "죄송해요, 지금은 처리할 수 없어요. 잠시 후 다시 시도해 주세요."
+    """Reply when the action fails (the reason goes to the route, not to the user)."""
+    cancelled: str = "알겠어요, 취소했어요. 다른 도움이 필요하면 말씀해 주세요."
+    """Reply when the user cancels."""
+    max_failures: int = Field(default=2, ge=1)
+    """Unusable answers to one question before offering choices or cancelling."""
+    action: Action | None = None
+    """What to call with the slots; None answers with ``done`` only."""
+
+    @model_validator(mode="after")
+    def _unique_slots(self) -> TaskConfig:
+        names = [s.name for s in self.slots]
+        dupes = sorted({n for n in names if names.count(n) > 1})
+        if dupes:
+            raise ValueError(f"duplicate slot name(s): {', '.join(dupes)}")
+        for s in self.slots:
+            if s.date_slot is not None and s.date_slot not in names:
+                raise ValueError(f"slot {s.name!r}: date_slot {s.date_slot!r} is not a slot")
+        return self
+
+
+class FAQConfig(StrictModel):
+    """Answers to known questions, found by retrieval over the questions."""
+
+    type: Literal["faq"] = "faq"
+    description: str = "자주 묻는 질문"
+    data: RelPath
+    """YAML list of ``{q: question or [paraphrases], a: answer}``."""
+    min_similarity: float = Field(default=0.35, ge=0, le=1)
+    """Abstain (hand over to fallback) below this cosine similarity to the nearest question."""
+
+
+class ChitchatConfig(StrictModel):
+    """Small talk in the persona's voice."""
+
+    type: Literal["chitchat"] = "chitchat"
+    description: str = "가벼운 대화"
+    backend: Literal["retrieval", "transformers", "vllm"] = "retrieval"
+    """``retrieval`` (offline, over ``data``), ``transformers`` or ``vllm`` (a causal LM at ``model``)."""
+    data: RelPath | None = None
+    """YAML list of ``{user: ..., reply: ...}`` pairs written in the persona's voice."""
+    model: str | None = None
+    """Model directory (or hub id) for the transformers and vllm backends."""
+    min_similarity: float = Field(default=0.3, ge=0, le=1)
+    """Retrieval: below this similarity, answer with one of ``default_replies``."""
+    default_replies: list[str] = Field(
+        default_factory=lambda: ["그렇군요! 조금 더 이야기해 주세요."]
+    )
+    """Retrieval: replies when no pair is close enough (chosen by the message, deterministically)."""
+    max_new_tokens: int = Field(default=96, ge=1)
+    """LM backends: reply length limit."""
+    temperature: float = Field(default=0.7, ge=0)
+    """LM backends: sampling temperature (0 is greedy)."""
+    history_turns: int = Field(default=6, ge=0)
+    """LM backends: how many previous messages go into the prompt."""
+
+    @model_validator(mode="after")
+    def _needs(self) -> ChitchatConfig:
+        if self.backend == "retrieval" and self.data is None:
+            raise ValueError("the retrieval backend needs 'data' (chit-chat pairs)")
+        if self.backend != "retrieval" and not self.model:
+            raise ValueError(f"the {self.backend} backend needs 'model' (a model directory)")
+        return self
+
+
+class FallbackConfig(StrictModel):
+    """The safe answer when nothing else fits."""
+
+    type: Literal["fallback"] = "fallback"
+    description: str = "안내"
+    message: str = "죄송해요, 잘 이해하지 못했어요."
+    """First sentence of the reply."""
+    suggest: bool = True
+    """Add what the assistant can do, with an example request."""
+
+
+HandlerConfig = Annotated[
+    TaskConfig | FAQConfig | ChitchatConfig | FallbackConfig, Field(discriminator="type")
+]
+"""Any handler config; ``type`` chooses the handler class in
+:data:`kodial.assistant.handlers.HANDLERS`."""
+
+
+class AssistantConfig(StrictModel):
+    """The whole ``assistant.yaml``."""
+
+    name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
+    """Assistant id (the model name in ``/v1/models``): letters, digits, ``.``, ``_``, ``-``."""
+    description: str = ""
+    """One sentence about the assistant, shown on the web page."""
+    persona: RelPath | None = None
+    """A persona YAML (``kodial.chat.persona``): the character's name and voice."""
+    greeting: str | None = None
+    """First message shown by clients."""
+    demo_script: list[str] = Field(default_factory=list)
+    """User messages of a short scripted conversation (``kodial demo --check`` replays it)."""
+    timezone: str = "Asia/Seoul"
+    """Timezone in which 오늘/내일 are resolved."""
+    classifier: ClassifierConfig = Field(default_factory=ClassifierConfig)
+    intents: IntentsConfig
+    handlers: dict[str, HandlerConfig]
+    """Intent label -> handler; the key ``fallback`` is the handler used when nothing fits."""
+
+    @model_validator(mode="after")
+    def _fallback_present(self) -> AssistantConfig:
+        if "fallback" not in self.handlers:
+            raise ValueError("handlers need a 'fallback' entry (type: fallback)")
+        if (
+            self.intents.data is None
+            and not self.intents.examples
+            and self.classifier.model_dir is None
+        ):
+            raise ValueError("intents need 'data' or 'examples' (or classifier.model_dir)")
+        return self
+
+
+def _yaml_loc(root: yaml.Node | None, loc: tuple[int | str, ...]) -> tuple[list[str], int | None]:
+    """The key path and 1-based line in the YAML file of a pydantic error location.
+
+    Pydantic inserts the tag of a discriminated union (``task``, ``lexicon`` ...) into the
+    location; parts that do not exist in the YAML are dropped so the path matches the file."""
+    node, line, path = root, None, []
+    for key in loc:
+        if node is not None:
+            line = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if str(k.value) == str(key)), None)
+            if child is None and isinstance(key, str) and key in _UNION_TAGS:
+                continue
+            node = child
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            node = node.value[key]
+        else:
+            if isinstance(key, str) and key in _UNION_TAGS:
+                continue
+            node = None
+        path.append(str(key))
+    if node is not None:
+        line = node.start_mark.line + 1
+    return path, line
+
+
+def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = None) -> Any:
+    """Read a YAML file and validate it against ``schema`` (a pydantic model or a
+    ``TypeAdapter``); every problem becomes a :class:`~kodial.errors.DataError` naming the file,
+    the line and the key path, all raised together as :class:`~kodial.errors.DataErrors`."""
+    p = Path(path)
+    text = read_text(p)
+    try:
+        root = yaml.compose(text)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise DataError(
+            f"invalid YAML: {getattr(exc, 'problem', exc)}",
+            path=p,
+            line=mark.line + 1 if mark is not None else None,
+        ) from None
+    adapter = schema if isinstance(schema, TypeAdapter) else TypeAdapter(schema)
+    try:
+        return adapter.validate_python(data, context={"base_dir": p.parent, **(context or {})})
+    except ValidationError as exc:
+        errors = []
+        for err in exc.errors():
+            keys, line = _yaml_loc(root, tuple(err["loc"]))
+            errors.append(
+                DataError(
+                    err["msg"],
+                    path=p,
+                    line=line,
+                    field=".".join(keys) or None,
+                    hint="see kodial/assistant/config.py for the keys each block accepts",
+                )
+            )
+        raise DataErrors(errors) from None
+
+
+def load_config(path: str | Path) -> AssistantConfig:
+    """Read and validate an ``assistant.yaml``; every problem is reported with file, line, key.
+
+    Raises :class:`~kodial.errors.DataErrors` (a :class:`~kodial.errors.KodialError`) listing
+    each invalid key, e.g. ``assistant.yaml:12: field 'handlers.book.slots.0.prompt': Field
+    required``.
+    """
+    config: AssistantConfig = load_yaml(path, AssistantConfig)
+    return config
+
+
+_UNION_TAGS = {"task", "faq", "chitchat", "fallback", "lexicon", "regex", "datetime", "number"}
+_UNION_TAGS |= {"callable", "webhook"}
+"""Discriminator tags pydantic puts in error locations; dropped so locations match YAML keys."""

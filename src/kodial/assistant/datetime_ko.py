@@ -1,0 +1,518 @@
+"""Korean date and time expressions, resolved against a given ``now``.
+
+:func:`parse_datetime` finds the first date expression and the first time expression in a
+sentence and resolves them relative to ``now`` (timezone-aware, Asia/Seoul by default):
+
+========================  ==================================================================
+Dates                     오늘, 내일/낼, 모레, 글피, 어제, 그제; 3일 후, 일주일 뒤, 두 달 후;
+                          (이번|다음|다다음|지난) 주 금요일, 금요일; (이번|다음) 주말, 주말;
+                          3월 5일, 2027년 3월 5일, 삼월 오일, 5일, 3/5, 2027-03-05;
+                          (이번|다음) 달 10일
+Times                     3시, 3시 30분, 7시 반, 19:30, 세 시, 열한 시 반; 정오, 자정, 지금;
+                          오전/오후/아침/점심/낮/저녁/밤/새벽 + hour; 30분 뒤, 두 시간 후
+Periods (no hour)         내일 저녁, 오후 -> :attr:`KoreanDateTime.period`, no time
+========================  ==================================================================
+
+Why a hand-written grammar: these expressions are a small closed set, the rules must be exact
+(a booking for the wrong day is worse than a question back), and the result must not depend on
+a model. Ambiguous hours follow one documented rule (:func:`resolve_hour`).
+
+Weeks run Monday to Sunday, so on a Wednesday "이번 주 월요일" is two days ago (callers validate
+past dates) and "다음 주 금요일" is the Friday of the following calendar week. A bare weekday
+("금요일") is its next occurrence, today included. "3월 5일" without a year is the next such
+day, today included; "5일" alone is the 5th of this month, or of next month when already past.
+
+>>> from datetime import datetime
+>>> now = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)  # a Wednesday
+>>> parse_datetime("내일 저녁 7시 반에 예약해줘", now).isoformat()
+'2026-11-19T19:30'
+>>> parse_datetime("다음 주 금요일 3시", now).isoformat()
+'2026-11-27T15:00'
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo
+
+SEOUL = ZoneInfo("Asia/Seoul")
+"""Default timezone of the assistant."""
+
+WEEKDAYS = "월화수목금토일"
+"""Weekday syllables, Monday first (``date.weekday()`` order)."""
+
+_NATIVE = {
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "석": 3,
+    "네": 4,
+    "넷": 4,
+    "넉": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+    "열": 10,
+    "열한": 11,
+    "열하나": 11,
+    "열두": 12,
+    "열둘": 12,
+    "스무": 20,
+    "스물": 20,
+}
+"""Native Korean numerals (hours, counts): 한 시, 네 명, 스무 명."""
+
+_SINO = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
+_SINO_MONTH = {"유": 6, "시": 10}  # 유월 and 시월 drop their final consonant
+
+_NATIVE_RE = "|".join(sorted(_NATIVE, key=len, reverse=True))
+_SINO_RE = "[일이삼사오육륙칠팔구십]{1,4}"
+
+
+def sino_to_int(word: str) -> int | None:
+    """Value of a Sino-Korean numeral up to 99 (``"이십오"`` -> 25), None if not one.
+
+    >>> sino_to_int("삼"), sino_to_int("십이"), sino_to_int("이십오"), sino_to_int("가")
+    (3, 12, 25, None)
+    """
+    if not word or any(ch not in _SINO and ch != "십" for ch in word):
+        return None
+    if "십" not in word:
+        return _SINO[word] if len(word) == 1 else None
+    tens, _, ones = word.partition("십")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (_SINO[tens] if tens else 1) * 10 + (_SINO[ones] if ones else 0)
+
+
+def number_value(word: str) -> int | None:
+    """Arabic, native or Sino-Korean numeral -> int (``"7"``, ``"일곱"``, ``"칠"``)."""
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word in _NATIVE:
+        return _NATIVE[word]
+    return sino_to_int(word)
+
+
+PERIODS: dict[str, tuple[int, int]] = {
+    "새벽": (0, 6),
+    "아침": (6, 11),
+    "오전": (0, 12),
+    "점심": (11, 15),
+    "낮": (11, 18),
+    "오후": (12, 24),
+    "저녁": (17, 22),
+    "밤": (19, 28),
+}
+"""Part of day -> hour range [start, end) it covers (28 = 4 a.m. next day, for 밤 12시/1시)."""
+
+PERIOD_DEFAULT_HOUR = {
+    "새벽": 5,
+    "아침": 8,
+    "오전": 10,
+    "점심": 12,
+    "낮": 13,
+    "오후": 15,
+    "저녁": 19,
+}
+PERIOD_DEFAULT_HOUR["밤"] = 21
+"""A representative hour per period, used only when a caller asks for one."""
+
+
+def resolve_hour(
+    hour: int, period: str | None, prefer: tuple[int, int] | None = None
+) -> tuple[int, int]:
+    """24-hour clock value and day offset (0 or 1) for a spoken ``hour`` (0-24).
+
+    The rule: with a period (오후, 저녁 ...) the hour is placed inside that period's range
+    (저녁 7시 -> 19, 밤 12시 -> 0 the next day, 새벽 2시 -> 2). Without one, an hour above 12 is
+    already 24-hour; otherwise, when ``prefer`` (an opening-hours range [start, end)) is given,
+    the reading that falls in it wins (7시 with (11, 23) -> 19); else 1-6 read as afternoon
+    (15시 is what people mean by "3시" far more often than 3 a.m.) and 7-12 as written.
+
+    >>> resolve_hour(7, "저녁"), resolve_hour(12, "밤"), resolve_hour(7, None, (11, 23))
+    ((19, 0), (0, 1), (19, 0))
+    >>> resolve_hour(3, None), resolve_hour(9, None), resolve_hour(12, "점심")
+    ((15, 0), (9, 0), (12, 0))
+    """
+    if period is not None and hour <= 12:
+        lo, hi = PERIODS[period]
+        for cand in (hour, hour + 12, hour + 24):
+            if lo <= cand < hi:
+                return (cand % 24, cand // 24)
+        if period in ("오전", "새벽", "아침"):
+            return (hour % 12, 0)
+        return ((hour % 12) + 12, 0)
+    if hour > 12:
+        return (hour % 24, hour // 24)
+    if prefer is not None:
+        lo, hi = prefer
+        for cand in (hour, hour + 12):
+            if lo <= cand < hi:
+                return (cand % 24, 0)
+    if 1 <= hour <= 6:
+        return (hour + 12, 0)
+    return (hour % 24, 0)
+
+
+@dataclass(frozen=True)
+class KoreanDateTime:
+    """A resolved expression. ``date``/``time`` are None when the sentence did not give one."""
+
+    date: date | None
+    time: time | None
+    period: str | None = None
+    """Part of day said without an hour (내일 저녁 -> "저녁"), or the one qualifying the hour."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """(start, end) character offsets of the matched words in the input."""
+    tz: tzinfo = SEOUL
+
+    @property
+    def matched(self) -> bool:
+        return self.date is not None or self.time is not None or self.period is not None
+
+    def to_datetime(self, now: datetime) -> datetime | None:
+        """Combine into one aware datetime (date defaults to ``now``'s day), None without time."""
+        if self.time is None:
+            return None
+        day = self.date or now.astimezone(self.tz).date()
+        return datetime.combine(day, self.time, tzinfo=self.tz)
+
+    def isoformat(self) -> str:
+        """``YYYY-MM-DD``, ``HH:MM`` or ``YYYY-MM-DDTHH:MM`` (what was said, nothing more)."""
+        parts = []
+        if self.date is not None:
+            parts.append(self.date.isoformat())
+        if self.time is not None:
+            parts.append(self.time.strftime("%H:%M"))
+        return "T".join(parts)
+
+
+_WS = r"\s*"
+_REL_DAY = {
+    "오늘": 0,
+    "금일": 0,
+    "당일": 0,
+    "내일": 1,
+    "낼": 1,
+    "명일": 1,
+    "모레": 2,
+    "내일모레": 2,
+    "글피": 3,
+    "어제": -1,
+    "그제": -2,
+    "그저께": -2,
+}
+_WEEK_WORD = {
+    "이번": 0,
+    "금": 0,
+    "다음": 1,
+    "담": 1,
+    "차": 1,
+    "다다음": 2,
+    "지난": -1,
+    "저번": -1,
+}
+_DAYS_WORD = {
+    "하루": 1,
+    "이틀": 2,
+    "사흘": 3,
+    "나흘": 4,
+    "닷새": 5,
+    "엿새": 6,
+    "이레": 7,
+    "열흘": 10,
+}
+_UNIT_DAYS = {"일": 1, "주": 7, "주일": 7}
+
+_DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
+    (
+        "ymd",
+        re.compile(
+            r"(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + _SINO_RE + r"|유|시)\s*월\s*"
+            r"(?P<d>\d{1,2}|" + _SINO_RE + r")\s*일(?!\s*(?:후|뒤|동안|간|째))"
+        ),
+    ),
+    ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
+    (
+        "month_day",
+        re.compile(r"(?P<which>이번|다음|담)\s*달\s*(?P<d>\d{1,2}|" + _SINO_RE + r")\s*일"),
+    ),
+    (
+        "week_day",
+        re.compile(
+            r"(?:(?P<which>다다음|이번|다음|지난|저번|담|차|금)\s*주\s*)?(?P<wd>[월화수목금토일])요일"
+        ),
+    ),
+    ("weekend", re.compile(r"(?:(?P<which>다다음|이번|다음|담|차|금)\s*)?주말")),
+    (
+        "offset",
+        re.compile(
+            r"(?P<n>\d{1,3}|" + _NATIVE_RE + r"|" + _SINO_RE + r")?\s*"
+            r"(?P<unit>일주일|주일|주|일|달|개월)\s*(?:후|뒤|있다가|지나서)"
+        ),
+    ),
+    (
+        "days_word",
+        re.compile(r"(?P<w>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘)\s*(?:후|뒤|있다가|지나서)"),
+    ),
+    (
+        "rel_day",
+        re.compile(r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼)"),
+    ),
+    ("day_only", re.compile(r"(?<![\d월])(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))")),
+]
+
+_HOUR_RE = r"(?P<h>\d{1,2}|" + _NATIVE_RE + r")"
+# A period word, or a word boundary so that "오시나요" or "네 시작" never read as an hour.
+_PERIOD_RE = r"(?:(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮)\s*|(?<![가-힣\d]))"
+_NOT_HOUR = r"(?!\s*간|작|켜|키|원|도|청|험|내|장|계|설|스템|즌|리즈|식|민|골)"
+_TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "rel_time",
+        re.compile(
+            r"(?P<n>\d{1,3}|" + _NATIVE_RE + r"|" + _SINO_RE + r"|반)\s*"
+            r"(?P<unit>시간|분)\s*(?:후|뒤|있다가|지나서)"
+        ),
+    ),
+    (
+        "clock",
+        re.compile(_PERIOD_RE + r"(?P<h>\d{1,2}):(?P<mi>\d{2})(?!\d)"),
+    ),
+    (
+        "hour",
+        re.compile(
+            _PERIOD_RE
+            + _HOUR_RE
+            + r"\s*시"
+            + _NOT_HOUR
+            + r"(?:\s*(?P<half>반)|\s*(?P<mi>\d{1,2}|"
+            + _SINO_RE
+            + r")\s*분)?"
+        ),
+    ),
+    ("noon", re.compile(r"(?P<w>정오|자정|지금|당장)")),
+    ("period", re.compile(r"(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮(?!은|아|고|게|추|춰))")),
+]
+
+
+def _week_offset(word: str | None) -> int:
+    return 0 if word is None else _WEEK_WORD[word]
+
+
+def _next_month_day(today: date, day: int, months_ahead: int) -> date | None:
+    y, m = today.year, today.month + months_ahead
+    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    try:
+        return date(y, m, day)
+    except ValueError:
+        return None
+
+
+def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
+    g = m.groupdict()
+    if kind in ("iso", "ymd", "slash"):
+        month_word = g["m"]
+        month = _SINO_MONTH.get(month_word) or number_value(month_word)
+        day = number_value(g["d"])
+        if month is None or day is None:
+            return None
+        year = int(g["y"]) if g.get("y") else today.year
+        try:
+            out = date(year, month, day)
+        except ValueError:
+            return None
+        if not g.get("y") and out < today:
+            try:
+                out = date(year + 1, month, day)
+            except ValueError:
+                return None
+        return out
+    if kind == "month_day":
+        day = number_value(g["d"])
+        return (
+            None if day is None else _next_month_day(today, day, 0 if g["which"] == "이번" else 1)
+        )
+    if kind == "day_only":
+        day = int(g["d"])
+        this = _next_month_day(today, day, 0)
+        if this is not None and this >= today:
+            return this
+        return _next_month_day(today, day, 1)
+    if kind == "week_day":
+        wd = WEEKDAYS.index(g["wd"])
+        if g["which"] is None:
+            return today + timedelta(days=(wd - today.weekday()) % 7)
+        monday = today - timedelta(days=today.weekday())
+        return monday + timedelta(days=7 * _week_offset(g["which"]) + wd)
+    if kind == "weekend":
+        monday = today - timedelta(days=today.weekday())
+        saturday = monday + timedelta(days=7 * _week_offset(g["which"]) + 5)
+        # On a Sunday, "이번 주말" is today: the weekend is not over yet.
+        return today if g["which"] in (None, "이번", "금") and today.weekday() == 6 else saturday
+    if kind == "offset":
+        n = 1 if g["n"] is None else number_value(g["n"])
+        if n is None:
+            return None
+        unit = g["unit"]
+        if unit == "일주일":
+            return today + timedelta(days=7 * n)
+        if unit in ("달", "개월"):
+            return _next_month_day(today, today.day, n) or _next_month_day(today, 28, n)
+        if g["n"] is None:
+            return None
+        return today + timedelta(days=n * _UNIT_DAYS[unit])
+    if kind == "days_word":
+        return today + timedelta(days=_DAYS_WORD[g["w"]])
+    if kind == "rel_day":
+        return today + timedelta(days=_REL_DAY[g["w"]])
+    raise ValueError(kind)
+
+
+def _first(
+    patterns: list[tuple[str, re.Pattern[str]]], text: str, taken: list[tuple[int, int]]
+) -> list[tuple[str, re.Match[str]]]:
+    """Matches of every pattern, earliest first, skipping ones overlapping ``taken``."""
+    found: list[tuple[str, re.Match[str]]] = []
+    for kind, pat in patterns:
+        for m in pat.finditer(text):
+            if m.end() == m.start():
+                continue
+            span = m.span()
+            if any(span[0] < e and s < span[1] for s, e in taken):
+                continue
+            found.append((kind, m))
+    return found
+
+
+def parse_datetime(
+    text: str,
+    now: datetime | None = None,
+    *,
+    prefer_hours: tuple[int, int] | None = None,
+    period_hint: str | None = None,
+    tz: tzinfo = SEOUL,
+) -> KoreanDateTime:
+    """Find and resolve the first date and time expressions in ``text``.
+
+    ``now`` defaults to the current time in ``tz``; a naive ``now`` is taken to be in ``tz``.
+    ``prefer_hours`` disambiguates bare hours (see :func:`resolve_hour`); ``period_hint`` is a
+    part of day said in an earlier turn ("저녁으로" then "7시"). Returns a
+    :class:`KoreanDateTime` whose ``matched`` is False when nothing was found.
+
+    >>> now = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
+    >>> parse_datetime("모레 오후 3시", now).isoformat(), parse_datetime("3월 5일", now).isoformat()
+    ('2026-11-20T15:00', '2027-03-05')
+    """
+    now = datetime.now(tz) if now is None else now
+    now = now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
+    today = now.date()
+    spans: list[tuple[int, int]] = []
+
+    day: date | None = None
+    for kind, m in sorted(
+        _first(_DATE_PATTERNS, text, spans),
+        key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
+    ):
+        resolved = _resolve_date(kind, m, today)
+        if resolved is not None:
+            day = resolved
+            spans.append(m.span())
+            break
+
+    clock: time | None = None
+    period: str | None = None
+    day_shift = 0
+    for kind, m in sorted(
+        _first(_TIME_PATTERNS, text, spans),
+        key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
+    ):
+        g = m.groupdict()
+        if kind == "rel_time":
+            n = number_value(g["n"])
+            if g["n"] == "반":
+                delta = timedelta(minutes=30)
+            elif n is None:
+                continue
+            else:
+                delta = timedelta(hours=n) if g["unit"] == "시간" else timedelta(minutes=n)
+            when = now + delta
+            day, clock = when.date(), when.time().replace(second=0, microsecond=0)
+        elif kind == "noon":
+            word = g["w"]
+            if word == "정오":
+                clock = time(12, 0)
+            elif word == "자정":
+                clock, day_shift = time(0, 0), 1
+            else:
+                day, clock = today, now.time().replace(second=0, microsecond=0)
+        elif kind == "period":
+            period = g["period"]
+        else:
+            hour = number_value(g["h"])
+            if g.get("half"):
+                minute: int | None = 30
+            else:
+                minute = number_value(g["mi"]) if g.get("mi") else 0
+            if hour is None or minute is None or hour > 24 or minute > 59:
+                continue
+            period = g.get("period") or period_hint
+            h24, day_shift = resolve_hour(hour, period, prefer_hours)
+            if (
+                period is None
+                and prefer_hours is None
+                and hour < 12
+                and (day is None or day == today)
+                and time(h24, minute) < now.time()
+            ):
+                h24 += 12  # "9시" said at 2 p.m. about today means 9 p.m.
+            clock = time(h24, minute)
+        spans.append(m.span())
+        break
+
+    if day_shift:
+        day = (day or today) + timedelta(days=day_shift)
+    return KoreanDateTime(day, clock, period, tuple(sorted(spans)), tz)
+
+
+def format_date_ko(day: date, today: date | None = None) -> str:
+    """``11월 19일 목요일``, prefixed with 오늘/내일/모레 when ``today`` makes it near.
+
+    >>> format_date_ko(date(2026, 11, 19), date(2026, 11, 18))
+    '내일(11월 19일 목요일)'
+    """
+    base = f"{day.month}월 {day.day}일 {WEEKDAYS[day.weekday()]}요일"
+    if today is not None:
+        near = {0: "오늘", 1: "내일", 2: "모레"}.get((day - today).days)
+        if near:
+            return f"{near}({base})"
+    if today is not None and day.year != today.year:
+        return f"{day.year}년 {base}"
+    return base
+
+
+def format_time_ko(clock: time) -> str:
+    """``오후 7시 30분``, ``오전 11시``, ``낮 12시``, ``밤 12시``.
+
+    >>> format_time_ko(time(19, 30)), format_time_ko(time(12, 0)), format_time_ko(time(9, 0))
+    ('오후 7시 30분', '낮 12시', '오전 9시')
+    """
+    h, mi = clock.hour, clock.minute
+    if h == 0:
+        head = "밤 12시"
+    elif h < 12:
+        head = f"오전 {h}시"
+    elif h == 12:
+        head = "낮 12시"
+    else:
+        head = f"오후 {h - 12}시"
+    return head if mi == 0 else f"{head} {mi}분"

@@ -1,0 +1,447 @@
+"""The dialogue engine: one user turn in, a reply (whole or streamed), the route and the new
+state out. The HTTP service (:mod:`kodial.serve`) calls it; so can any Python program.
+
+>>> from kodial.assistant import build_demo_assistant        # doctest: +SKIP
+>>> bot = build_demo_assistant()                              # doctest: +SKIP
+>>> r = bot.turn("내일 저녁 7시에 4명 예약해줘", state=None, history=[])  # doctest: +SKIP
+>>> r.text, r.route["handler"], r.state["task"]["asking"]     # doctest: +SKIP
+('어느 지점으로 예약할까요? ...', 'book_table', '장소')
+
+Routing rule (one turn):
+
+1. **A task is in progress** (``state["task"]``): the task reads the message first. A cancel
+   word ends it; slot values fill or change slots (any slot, at any step, confirmation included);
+   a yes/no answers the confirmation. If the message is none of these, go on.
+2. **Classify** the message with the assistant's classifier (the configured intents, the
+   fallback policy calibrated on out-of-domain queries).
+3. With a task in progress: if the classifier fell back, or chose the same task, the task asks
+   its question again (offering choices after repeated failures). If it chose another task, that
+   task starts and replaces the old one. If it chose another handler (FAQ, chit-chat), that
+   handler answers, the task waits, and its pending question is repeated after the answer.
+4. Without a task: the fallback policy's verdict goes to the ``fallback`` handler; otherwise the
+   intent's handler answers. A handler that abstains (an FAQ below its threshold) hands the
+   turn to the ``fallback`` handler.
+
+Every answer carries ``route``: the handler, the intent, the classifier's top labels and
+scores, the thresholds, the slot state and a human-readable ``reason``.
+
+State: ``turn`` takes and returns plain JSON dicts, ``{"task": {...} | None, "turns": n}``
+(see :mod:`kodial.assistant.task` for the task part). The engine keeps nothing between calls:
+handlers and models are built once and only read afterwards, and the classifier is called under
+a lock, so one :class:`Assistant` serves many sessions from many threads.
+"""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Iterator
+from datetime import datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from kodial.assistant.config import AssistantConfig, load_config
+from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.handlers import HANDLERS
+from kodial.assistant.task import TaskHandler
+from kodial.classify.base import Classifier, FallbackPolicy, Prediction
+from kodial.classify.data import (
+    FALLBACK,
+    LabelledData,
+    load_labelled,
+    merge,
+    read_ood_lines,
+    validate_rows,
+)
+from kodial.errors import KodialError
+
+STATE_VERSION = 1
+"""Version of the dialogue-state layout; a state of another version starts afresh."""
+
+
+def bundled_config() -> Path:
+    """Path of the example assistant shipped with kodial (``resources/assistant/assistant.yaml``)."""
+    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
+
+
+class TurnResult:
+    """The answer to one turn.
+
+    ``chunks`` yields the reply in pieces (token deltas for language-model chit-chat, the whole
+    text at once for other handlers); ``text`` is the full reply (reading it consumes whatever
+    ``chunks`` has not yielded yet, so read ``chunks`` first when streaming). ``route`` and
+    ``state`` are JSON-serialisable and known before the first chunk; store ``state`` only once
+    the turn is complete.
+    """
+
+    def __init__(self, pieces: Iterator[str], route: dict[str, Any], state: dict[str, Any]):
+        self.route = route
+        self.state = state
+        self._parts: list[str] = []
+        self._source = pieces
+        self.chunks: Iterator[str] = self._record()
+
+    def _record(self) -> Iterator[str]:
+        for piece in self._source:
+            if piece:
+                self._parts.append(piece)
+                yield piece
+
+    def collect(self) -> str:
+        """Consume the remaining chunks and return the full reply."""
+        for _ in self.chunks:
+            pass
+        return "".join(self._parts)
+
+    @property
+    def text(self) -> str:
+        return self.collect()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "route": self.route, "state": self.state}
+
+
+def _classifier_route(pred: Prediction, policy: FallbackPolicy, top: int = 3) -> dict[str, Any]:
+    return {
+        "label": pred.label,
+        "fallback": pred.fallback,
+        "fallback_reason": pred.fallback_reason,
+        "ranking": [{"label": ls.label, "score": round(ls.score, 4)} for ls in pred.ranking[:top]],
+        "thresholds": {"min_score": policy.min_score, "min_margin": policy.min_margin},
+    }
+
+
+class Assistant:
+    """A configured assistant: classifier + handlers, ready to answer turns.
+
+    Build it with :meth:`from_config`; then call :meth:`turn` per user message,
+    :meth:`classify` for the understanding endpoint and :meth:`describe` for what it can do.
+    """
+
+    def __init__(
+        self,
+        config: AssistantConfig,
+        classifier: Classifier,
+        persona: Any = None,
+        source: Path | None = None,
+    ) -> None:
+        self.config = config
+        self.name: str = config.name
+        """Assistant id, the model name shown in ``/v1/models``."""
+        self.source = source
+        self.persona = persona
+        self.classifier = classifier
+        try:
+            self.tz = ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise KodialError(
+                f"unknown timezone {config.timezone!r}", hint="use an IANA name such as Asia/Seoul"
+            ) from None
+        self._lock = threading.Lock()
+        labels = set(classifier.labels)
+        unhandled = sorted(labels - set(config.handlers))
+        if unhandled:
+            raise KodialError(
+                f"intent(s) without a handler: {', '.join(unhandled)}",
+                hint="add them under 'handlers' in the assistant YAML",
+            )
+        unknown = sorted(set(config.handlers) - labels - {FALLBACK})
+        if unknown:
+            raise KodialError(
+                f"handler(s) for intents the classifier does not know: {', '.join(unknown)}",
+                hint=f"the classifier's intents are: {', '.join(sorted(labels))}",
+            )
+        env = Environment(describe=self.describe, persona=persona)
+        self.handlers: dict[str, Handler] = {
+            name: HANDLERS[cfg.type](name, cfg, env) for name, cfg in config.handlers.items()
+        }
+        self.fallback_handler = self.handlers[FALLBACK]
+        self._examples = self._intent_examples()
+
+    # -- building -------------------------------------------------------------------------
+    @classmethod
+    def from_config(cls, path: str | Path) -> Assistant:
+        """Load ``assistant.yaml``: validate it, train (or load) the classifier, build handlers.
+
+        Models are built here, once; every error names the file and the key."""
+        p = Path(path)
+        config = load_config(p)
+        persona = None
+        if config.persona is not None:
+            from kodial.chat.persona import load_persona
+
+            persona = load_persona(config.persona)
+        classifier = build_classifier(config)
+        return cls(config, classifier, persona=persona, source=p)
+
+    def _intent_examples(self) -> dict[str, list[str]]:
+        data = (
+            intent_data(self.config)
+            if self.config.intents.data or self.config.intents.examples
+            else None
+        )
+        out: dict[str, list[str]] = {}
+        if data is not None:
+            for ex in data.examples:
+                out.setdefault(ex.labels[0], []).append(ex.text)
+        return out
+
+    # -- answering ------------------------------------------------------------------------
+    def now(self) -> datetime:
+        return datetime.now(self.tz)
+
+    def predict(self, texts: list[str]) -> list[Prediction]:
+        """Classifier predictions (serialised: the classifier's internals are not guaranteed to
+        be safe under concurrent calls)."""
+        with self._lock:
+            return self.classifier.predict(texts)
+
+    def turn(
+        self,
+        message: str,
+        state: dict[str, Any] | None,
+        history: list[dict[str, Any]],
+        now: datetime | None = None,
+    ) -> TurnResult:
+        """Answer one user message.
+
+        ``state`` is what the previous turn returned (None for a new conversation), ``history``
+        the earlier ``{"role", "content"}`` messages (used by language-model chit-chat); ``now``
+        fixes the clock (tests). Nothing in the arguments is mutated."""
+        now = self.now() if now is None else now.astimezone(self.tz)
+        prev = self._state_in(state)
+        msgs = [
+            {"role": str(m.get("role")), "content": str(m.get("content", ""))}
+            for m in history or []
+            if isinstance(m, dict)
+        ]
+        ctx = TurnContext(message=" ".join(str(message).split()), history=msgs, now=now)
+        route: dict[str, Any] = {"intent": None, "classifier": None}
+        if prev.get("stale"):
+            route["note"] = prev.pop("stale")
+        task = prev.get("task")
+        if not ctx.message:
+            reply = self.fallback_handler.respond(ctx)
+            reply.text = "무엇을 도와드릴까요? " + (reply.text or "")
+            route["reason"] = "empty message"
+            return self._result(self.fallback_handler, reply, route, prev)
+
+        active = self.handlers.get(task["handler"]) if task else None
+        if isinstance(active, TaskHandler) and task is not None:
+            reply_or_none = active.resume(ctx, task)
+            if reply_or_none is not None:
+                route["intent"] = active.name
+                return self._result(active, reply_or_none, route, prev)
+
+        pred = self.predict([ctx.message])[0]
+        route["classifier"] = _classifier_route(pred, self.classifier.fallback)
+        intent = pred.label
+        handler = self.handlers.get(intent) if not pred.fallback else None
+
+        if isinstance(active, TaskHandler) and task is not None:
+            if handler is None or handler is active:
+                why = (
+                    f"classifier fell back ({pred.fallback_reason})"
+                    if pred.fallback
+                    else f"classifier chose {intent!r} again"
+                )
+                reply = active.unclear(ctx, task, reason=f"message filled no slot; {why}")
+                route["intent"] = active.name
+                return self._result(active, reply, route, prev)
+            route["intent"] = intent
+            if isinstance(handler, TaskHandler):
+                reply = handler.respond(ctx)
+                reply.route["reason"] = f"switched from task {active.name!r}: " + reply.route.get(
+                    "reason", ""
+                )
+                return self._result(handler, reply, route, prev)
+            reply, used = self._answer(handler, ctx, route)
+            reminder = active.reminder(task, ctx)
+            reply = _append(reply, " " + reminder)
+            reply.route["task_waiting"] = active.name
+            return self._result(used, reply, route, prev)
+
+        if handler is None:
+            route["reason"] = (
+                f"classifier fell back ({pred.fallback_reason})"
+                if pred.fallback
+                else f"no handler for intent {intent!r}"
+            )
+            reply = self.fallback_handler.respond(ctx)
+            return self._result(self.fallback_handler, reply, route, prev)
+        route["intent"] = intent
+        reply, used = self._answer(handler, ctx, route)
+        return self._result(used, reply, route, prev)
+
+    def _answer(
+        self, handler: Handler, ctx: TurnContext, route: dict[str, Any]
+    ) -> tuple[Reply, Handler]:
+        """``handler``'s reply, or the fallback's when it abstains (the reason is kept)."""
+        reply = handler.respond(ctx)
+        if not reply.abstain:
+            return reply, handler
+        fb = self.fallback_handler.respond(ctx)
+        fb.route = {**reply.route, **fb.route, "abstained": handler.name}
+        return fb, self.fallback_handler
+
+    def _state_in(self, state: dict[str, Any] | None) -> dict[str, Any]:
+        """A private copy of the incoming state; unusable states start afresh (with a note)."""
+        if not state:
+            return {"version": STATE_VERSION, "task": None, "turns": 0}
+        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+            return {
+                "version": STATE_VERSION,
+                "task": None,
+                "turns": 0,
+                "stale": "state from another version was reset",
+            }
+        out = copy.deepcopy(state)
+        task = out.get("task")
+        if task is not None and (
+            not isinstance(task, dict)
+            or not isinstance(self.handlers.get(str(task.get("handler"))), TaskHandler)
+            or not isinstance(task.get("slots"), dict)
+        ):
+            out["task"] = None
+            out["stale"] = "the task in the state is not one of this assistant's tasks"
+        return out
+
+    def _result(
+        self, handler: Handler, reply: Reply, route: dict[str, Any], prev: dict[str, Any]
+    ) -> TurnResult:
+        task = prev.get("task") if reply.keep_task else reply.task
+        state = {
+            "version": STATE_VERSION,
+            "task": task,
+            "turns": int(prev.get("turns", 0)) + 1,
+            "last_handler": handler.name,
+        }
+        full = {
+            "handler": handler.name,
+            "type": handler.config.type,
+            **route,
+            **reply.route,
+        }
+        task_route = full.get("task")
+        if isinstance(task_route, dict):
+            full["slots"] = task_route.get("slots", {})
+        full.setdefault("reason", f"{handler.config.type} handler")
+        if reply.stream is not None:
+            pieces: Iterator[str] = reply.stream
+        else:
+            pieces = iter([reply.text or ""])
+        return TurnResult(pieces, full, state)
+
+    # -- understanding and self-description ----------------------------------------------
+    def classify(self, texts: list[str]) -> list[dict[str, Any]]:
+        """Ranked labels, scores, the fallback decision, the explanation and the handler that
+        would answer, for each text (the ``/v1/classify`` payload)."""
+        preds = self.predict(list(texts))
+        out = []
+        policy = self.classifier.fallback
+        for pred in preds:
+            with self._lock:
+                explanation = self.classifier.explain(pred.text).to_dict()
+            explanation.pop("prediction", None)
+            item = pred.to_dict()
+            handler = self.handlers.get(pred.label) or self.fallback_handler
+            item.update(
+                thresholds={"min_score": policy.min_score, "min_margin": policy.min_margin},
+                handler=handler.name,
+                handler_type=handler.config.type,
+                explanation=explanation,
+            )
+            out.append(item)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """What the assistant can do: name, persona, capabilities with example requests, and a
+        short scripted conversation (``demo_script``) that exercises every handler type."""
+        caps = []
+        for name, cfg in self.config.handlers.items():
+            desc = self.config.intents.descriptions.get(name) or cfg.description or name
+            caps.append(
+                {
+                    "intent": name,
+                    "type": cfg.type,
+                    "description": desc,
+                    "examples": self._examples.get(name, [])[:3],
+                }
+            )
+        persona_name = getattr(self.persona, "name", None)
+        examples = [c["examples"][0] for c in caps if c["examples"]]
+        return {
+            "name": self.name,
+            "display_name": persona_name or self.name,
+            "persona_name": persona_name,
+            "description": self.config.description,
+            "greeting": self.config.greeting,
+            "classifier": self.classifier.name,
+            "capabilities": caps,
+            "examples": examples,
+            "demo_script": list(self.config.demo_script),
+        }
+
+
+def _append(reply: Reply, tail: str) -> Reply:
+    if reply.stream is not None:
+        head = reply.stream
+
+        def joined() -> Iterator[str]:
+            yield from head
+            yield tail
+
+        reply.stream = joined()
+    else:
+        reply.text = (reply.text or "") + tail
+    return reply
+
+
+def intent_data(config: AssistantConfig) -> LabelledData:
+    """The labelled intents of ``config``: its data file, inline examples and OOD queries."""
+    parts: list[LabelledData] = []
+    intents = config.intents
+    if intents.data is not None:
+        parts.append(load_labelled(intents.data, descriptions=intents.descriptions))
+    if intents.examples:
+        rows = [(0, text, (label,)) for label, texts in intents.examples.items() for text in texts]
+        parts.append(
+            validate_rows(
+                rows, "assistant.yaml:intents.examples", descriptions=intents.descriptions
+            )
+        )
+    data = merge(parts) if len(parts) > 1 else parts[0]
+    if intents.ood is not None:
+        data.ood = [*data.ood, *read_ood_lines(intents.ood)]
+    return data
+
+
+def build_classifier(config: AssistantConfig) -> Classifier:
+    """Train the configured classifier on the intents (or load ``model_dir``), then set the
+    fallback policy: explicit thresholds win; else ``target_recall`` calibrates on the OOD
+    queries; else the saved/default policy stays."""
+    from kodial.classify.base import create_classifier, load_classifier
+
+    cc = config.classifier
+    if cc.model_dir is not None:
+        clf = load_classifier(cc.model_dir)
+    else:
+        data = intent_data(config)
+        clf = create_classifier(cc.method, **cc.options).fit(data)
+        if cc.min_score is None and cc.target_recall is not None:
+            from kodial.classify.fallback import calibrate_fallback
+
+            calibrate_fallback(clf, data, target_recall=cc.target_recall)
+    policy = clf.fallback
+    clf.fallback = FallbackPolicy(
+        min_score=policy.min_score if cc.min_score is None else cc.min_score,
+        min_margin=policy.min_margin if cc.min_margin is None else cc.min_margin,
+    )
+    return clf
+
+
+def build_demo_assistant() -> Assistant:
+    """The bundled example assistant (offline: lexical classifier, retrieval chit-chat)."""
+    return Assistant.from_config(bundled_config())

@@ -1,0 +1,376 @@
+"""Task handlers: fill slots over several turns, confirm, run the action.
+
+The task's progress is a JSON dict kept in the dialogue state (the engine stores it between
+turns; this class holds no per-session data)::
+
+    {"handler": "book_table",
+     "slots": {"날짜": {"value": "2026-11-19", "display": "내일(11월 19일 목요일)"}, ...},
+     "asking": "시간",          # the question just asked (None while confirming)
+     "confirming": false,       # the confirmation question was just asked
+     "failures": 0,             # unusable answers to the current question
+     "period": "저녁"}          # a part of day said without an hour, for the next "7시"
+
+Each message is first read for cancellation (취소, 그만, 안 할래 ...), then offered to every slot
+(so "아니 시간은 8시로 바꿔줘" changes one slot at any point, confirmation included), then, at
+the confirmation, for yes/no. A message that does none of these is not claimed
+(:meth:`TaskHandler.resume` returns None) and the engine classifies it; if it turns out to be
+about something else the other handler answers and the task waits, otherwise
+:meth:`TaskHandler.unclear` asks again, offering the choices (or how to cancel) after
+``max_failures`` unusable answers.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kodial.assistant.actions import ActionResult, CallableAction
+from kodial.assistant.config import TaskConfig
+from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.slots import ExtractContext, SlotConfig, extract_all, render
+from kodial.korean import attach_particle
+
+CANCEL_WORDS = (
+    "취소",
+    "그만",
+    "안 할래",
+    "안할래",
+    "안 해",
+    "됐어",
+    "됐습니다",
+    "관둘래",
+    "관둬",
+    "멈춰",
+    "중단",
+    "필요 없어",
+    "필요없어",
+    "나중에 할게",
+    "cancel",
+)
+"""Words that end the task in progress, at any step."""
+
+YES_WORDS = (
+    "네",
+    "예",
+    "응",
+    "어",
+    "좋아",
+    "좋습니다",
+    "그래",
+    "그렇게",
+    "맞아",
+    "맞습니다",
+    "맞아요",
+    "확인",
+    "ㅇㅇ",
+    "ㅇㅋ",
+    "오케이",
+    "ok",
+    "yes",
+    "진행",
+    "해줘",
+    "해 줘",
+    "해주세요",
+    "해 주세요",
+    "부탁",
+    "콜",
+)
+"""Answers that accept the confirmation (checked at the start of the message)."""
+
+NO_WORDS = ("아니", "아뇨", "아니요", "싫어", "노", "no", "잠깐", "잠시만")
+"""Answers that refuse the confirmation without saying what to change."""
+
+QUESTION_MARKERS = ("?", "어떻게", "방법", "되나요", "돼요", "규정", "언제까지", "수수료")
+"""A message with these asks about cancelling (an FAQ) rather than cancelling."""
+
+CHANGE_WORDS = ("바꿔", "바꿀", "변경", "말고", "수정", "고쳐")
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[\s.,!?~…]+", " ", text.lower()).strip() + " "
+
+
+def _is_cancel(text: str) -> bool:
+    t = _norm(text)
+    return any(w in t for w in CANCEL_WORDS) and not any(q in text for q in QUESTION_MARKERS)
+
+
+def _starts_with_any(text: str, words: tuple[str, ...]) -> bool:
+    """True when the message opens with one of ``words``; one-syllable words (네, 응) must be
+    the whole first word, so that 예약 does not read as 예."""
+    t = _norm(text)
+    first = t.split(" ", 1)[0]
+    for w in words:
+        w = w.strip()
+        if len(w) == 1 and first in (w, w + "요", w + w):
+            return True
+        if len(w) > 1 and t.startswith(w):
+            return True
+    return False
+
+
+class TaskHandler(Handler):
+    """Collect slots, confirm, then call the action; state lives in the dialogue state."""
+
+    config_class = TaskConfig
+    config: TaskConfig
+
+    def __init__(self, name: str, config: TaskConfig, env: Environment) -> None:
+        super().__init__(name, config, env)
+        if isinstance(config.action, CallableAction):
+            config.action.resolve()  # fail at start-up, not at the first booking
+
+    @property
+    def description(self) -> str:
+        return self.config.description or self.name
+
+    # -- entry points ---------------------------------------------------------------------
+    def respond(self, ctx: TurnContext) -> Reply:
+        """A new request for this task: start it, reading any slot values already given."""
+        task: dict[str, Any] = {
+            "handler": self.name,
+            "slots": {},
+            "asking": None,
+            "confirming": False,
+            "failures": 0,
+            "period": None,
+        }
+        updates = self._apply(task, ctx)
+        return self._next(task, ctx, event="started", updates=updates)
+
+    def resume(self, ctx: TurnContext, task: dict[str, Any]) -> Reply | None:
+        """Continue ``task`` with a new message; None when the message is not about it."""
+        task = _copy(task)
+        if _is_cancel(ctx.message):
+            return Reply(
+                text=self.config.cancelled,
+                task=None,
+                route=self._route(task, "cancelled", reason="the user cancelled the task"),
+            )
+        updates = self._apply(task, ctx)
+        errors = updates["errors"]
+        if updates["filled"] or updates["changed"]:
+            event = "changed" if updates["changed"] else "filled"
+            return self._next(task, ctx, event=event, updates=updates)
+        if errors:
+            task["failures"] += 1
+            name, message = next(iter(errors.items()))
+            task["asking"] = name
+            task["confirming"] = False
+            return Reply(
+                text=f"{message} {self._question(task, name)}",
+                task=task,
+                route=self._route(task, "invalid", reason=f"slot {name!r} refused: {message}"),
+            )
+        if task["confirming"]:
+            if _starts_with_any(ctx.message, YES_WORDS):
+                return self._run(task, ctx)
+            if _starts_with_any(ctx.message, NO_WORDS):
+                task["confirming"] = False
+                names = ", ".join(s.name for s in self.config.slots)
+                return Reply(
+                    text=f"어떤 부분을 바꿀까요? {names} 중에서 말씀해 주세요. "
+                    "그만두시려면 '취소'라고 해 주세요.",
+                    task=task,
+                    route=self._route(task, "declined", reason="confirmation refused"),
+                )
+        mentioned = self._mentioned_slot(ctx.message)
+        if mentioned is not None:
+            task["asking"] = mentioned
+            task["confirming"] = False
+            task["failures"] = 0
+            return Reply(
+                text=self._slot(mentioned).prompt,
+                task=task,
+                route=self._route(
+                    task, "reasking", reason=f"the user wants to change {mentioned!r}"
+                ),
+            )
+        return None
+
+    def unclear(self, ctx: TurnContext, task: dict[str, Any], reason: str) -> Reply:
+        """Ask the pending question again (the message filled nothing and meant nothing else)."""
+        task = _copy(task)
+        task["failures"] += 1
+        if task["confirming"]:
+            text = "잘 못 알아들었어요. " + self._confirmation(task, ctx) + " ('네' 또는 '취소')"
+        else:
+            name = task["asking"] or self._missing(task)[0].name
+            text = "잘 못 알아들었어요. " + self._question(task, name)
+        return Reply(text=text, task=task, route=self._route(task, "reprompt", reason=reason))
+
+    def reminder(self, task: dict[str, Any], ctx: TurnContext) -> str:
+        """The pending question, appended when another handler answered in between."""
+        desc = attach_particle(self.description, "은/는")
+        if task["confirming"]:
+            return f"(진행 중인 {desc} 계속할게요: {self._confirmation(task, ctx)})"
+        name = task["asking"] or self._missing(task)[0].name
+        return f"(진행 중인 {desc} 계속할게요: {self._slot(name).prompt})"
+
+    # -- steps ----------------------------------------------------------------------------
+    def _apply(self, task: dict[str, Any], ctx: TurnContext) -> dict[str, Any]:
+        """Read slot values from the message into ``task``; report what was filled, changed
+        or refused (slot -> reason)."""
+        found, period = extract_all(
+            self.config.slots, ctx.message, ctx.now, task.get("asking"), task.get("period")
+        )
+        if period is not None:
+            task["period"] = period
+        filled: list[str] = []
+        changed: list[str] = []
+        errors: dict[str, str] = {}
+        values = {k: v["value"] for k, v in task["slots"].items()}
+        for slot in self.config.slots:
+            got = found.get(slot.name)
+            if got is None:
+                continue
+            problem = slot.check(got.value, ctx.now, {**values, **_new_values(found)})
+            if problem is not None:
+                errors[slot.name] = problem
+                continue
+            old = task["slots"].get(slot.name)
+            if old is not None and old["value"] != got.value:
+                changed.append(slot.name)
+            elif old is None:
+                filled.append(slot.name)
+            task["slots"][slot.name] = {"value": got.value, "display": got.display}
+            if (
+                slot.extractor_type() == "datetime"
+                and getattr(slot.extractor, "part", "") == "time"
+            ):
+                task["period"] = None
+        return {"filled": filled, "changed": changed, "errors": errors}
+
+    def _next(
+        self, task: dict[str, Any], ctx: TurnContext, event: str, updates: dict[str, Any]
+    ) -> Reply:
+        """Ask the next missing slot, or confirm, or run the action."""
+        errors: dict[str, str] = updates["errors"]
+        missing = self._missing(task)
+        self._fill_defaults(task, ctx, missing)
+        missing = self._missing(task)
+        task["failures"] = 0
+        prefix = ""
+        if updates["changed"]:
+            names = ", ".join(attach_particle(n, "을/를") for n in updates["changed"])
+            prefix = f"{names} 바꿨어요. "
+        if errors:
+            name, message = next(iter(errors.items()))
+            prefix += message + " "
+            task["asking"], task["confirming"] = name, False
+            return Reply(
+                text=prefix + self._question(task, name),
+                task=task,
+                route=self._route(task, event, reason=f"slot {name!r} refused: {message}"),
+            )
+        if missing:
+            task["asking"], task["confirming"] = missing[0].name, False
+            return Reply(
+                text=prefix + self._question(task, missing[0].name),
+                task=task,
+                route=self._route(task, event, reason=f"asking for {missing[0].name!r}"),
+            )
+        if self.config.confirm is not None:
+            task["asking"], task["confirming"] = None, True
+            return Reply(
+                text=prefix + self._confirmation(task, ctx),
+                task=task,
+                route=self._route(task, event, reason="all slots filled: confirming"),
+            )
+        return self._run(task, ctx)
+
+    def _fill_defaults(
+        self, task: dict[str, Any], ctx: TurnContext, missing: list[SlotConfig]
+    ) -> None:
+        for slot in missing:
+            if slot.default is None:
+                continue
+            got = slot.extractor.extract(slot.default, ExtractContext(now=ctx.now, asked=True))
+            if got is not None:
+                task["slots"][slot.name] = {
+                    "value": got.value,
+                    "display": got.display,
+                    "default": True,
+                }
+
+    def _run(self, task: dict[str, Any], ctx: TurnContext) -> Reply:
+        values = {k: v["value"] for k, v in task["slots"].items()}
+        result = (
+            self.config.action.run(self.name, values)
+            if self.config.action is not None
+            else ActionResult(True)
+        )
+        action_route = {
+            "type": self.config.action.type if self.config.action is not None else None,
+            "ok": result.ok,
+            "reason": result.reason,
+            "result": result.values,
+        }
+        if not result.ok:
+            task["confirming"], task["asking"] = True, None
+            route = self._route(task, "action_failed", reason=f"action failed: {result.reason}")
+            route["action"] = action_route
+            return Reply(
+                text=self.config.failed
+                + " 다시 시도하려면 '네', 그만두려면 '취소'라고 말씀해 주세요.",
+                task=task,
+                route=route,
+            )
+        displays = {k: v["display"] for k, v in task["slots"].items()}
+        text = result.text or render(
+            self.config.done, {**displays, **{k: v for k, v in result.values.items()}}
+        )
+        route = self._route(task, "done", reason="action completed")
+        route["action"] = action_route
+        return Reply(text=text, task=None, route=route)
+
+    # -- helpers --------------------------------------------------------------------------
+    def _slot(self, name: str) -> SlotConfig:
+        return next(s for s in self.config.slots if s.name == name)
+
+    def _missing(self, task: dict[str, Any]) -> list[SlotConfig]:
+        return [s for s in self.config.slots if s.required and s.name not in task["slots"]]
+
+    def _mentioned_slot(self, message: str) -> str | None:
+        if not any(w in message for w in CHANGE_WORDS) and len(message.strip()) > 8:
+            return None
+        return next((s.name for s in self.config.slots if s.name in message), None)
+
+    def _question(self, task: dict[str, Any], name: str) -> str:
+        slot = self._slot(name)
+        if task["failures"] < self.config.max_failures:
+            return slot.prompt
+        choices = slot.choices()
+        if choices:
+            listed = ", ".join(choices)
+            return f"{slot.prompt} {listed} 중에서 골라 주세요. 그만두시려면 '취소'라고 해 주세요."
+        example = f" 예를 들면 '{slot.example}'처럼요." if slot.example else ""
+        return f"{slot.prompt}{example} 그만두시려면 '취소'라고 해 주세요."
+
+    def _confirmation(self, task: dict[str, Any], ctx: TurnContext) -> str:
+        assert self.config.confirm is not None
+        return render(self.config.confirm, {k: v["display"] for k, v in task["slots"].items()})
+
+    def _route(self, task: dict[str, Any], event: str, reason: str) -> dict[str, Any]:
+        return {
+            "task": {
+                "event": event,
+                "slots": {k: v["value"] for k, v in task["slots"].items()},
+                "missing": [s.name for s in self._missing(task)],
+                "asking": task.get("asking"),
+                "confirming": task.get("confirming", False),
+                "failures": task.get("failures", 0),
+            },
+            "reason": reason,
+        }
+
+
+def _new_values(found: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.value for k, v in found.items()}
+
+
+def _copy(task: dict[str, Any]) -> dict[str, Any]:
+    """A deep copy of the JSON task state (the caller's dict is never mutated)."""
+    out = dict(task)
+    out["slots"] = {k: dict(v) for k, v in task.get("slots", {}).items()}
+    return out
