@@ -16,6 +16,7 @@ import ast
 import dataclasses
 import inspect
 import itertools
+import os
 import textwrap
 import types
 import typing
@@ -32,6 +33,9 @@ METHODS = ("full", "lora", "qlora", "prompt-tuning")
 """Fine-tuning methods; ``kodial.chat.train.PEFT_BUILDERS`` maps each to its peft config."""
 
 STAGES = ("sft", "dpo", "kto")
+
+INPUT_PATH_KEYS = ("model", "tokenizer", "data", "eval_data", "persona")
+"""Recipe keys holding input paths, resolved next to the recipe file when they exist there."""
 
 
 @dataclass
@@ -282,8 +286,10 @@ def parse_overrides(pairs: list[str]) -> dict[str, Any]:
 def load_recipe(path: str | Path, overrides: list[str] | None = None) -> Recipe:
     """Read a recipe YAML, apply ``key=value`` overrides, and validate it.
 
-    Relative paths inside the file (model, data, persona, ...) stay relative to the working
-    directory, as a user types them on the command line.
+    A relative input path (``model``, ``tokenizer``, ``data``, ``eval_data``, ``persona``) that
+    exists next to the recipe file is read from there, so shipped recipes find their sample data
+    wherever kodial is installed; otherwise it stays relative to the working directory.
+    ``output_dir`` is always relative to the working directory.
     """
     text = read_text(path)
     try:
@@ -295,6 +301,11 @@ def load_recipe(path: str | Path, overrides: list[str] | None = None) -> Recipe:
         ) from None
     if not isinstance(values, dict):
         raise DataError("a recipe must be a mapping of key: value", path=path)
+    here = Path(path).parent
+    for key in INPUT_PATH_KEYS:
+        value = values.get(key)
+        if isinstance(value, str) and not Path(value).is_absolute() and (here / value).exists():
+            values[key] = os.path.normpath(here / value)
     values.update(parse_overrides(overrides or []))
     return recipe_from_dict(values, source=str(path))
 

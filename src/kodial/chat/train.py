@@ -223,7 +223,7 @@ def sft_datasets(
         "eval_samples": len(eval_ds) if eval_ds is not None else 0,
         "train_tokens": sum(len(x) for x in train_ds["input_ids"]),
         "trained_tokens": sum(sum(lab != -100 for lab in x) for x in train_ds["labels"]),
-        "build": str(train_stats),
+        "build": train_stats.summary(),
     }
     return train_ds, (eval_ds if eval_ds is not None and len(eval_ds) else None), stats
 
@@ -279,6 +279,8 @@ def _remove_incomplete_checkpoints(output_dir: Path) -> None:
 
 
 def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
+    import torch
+
     return {
         "output_dir": recipe.output_dir,
         "num_train_epochs": recipe.epochs,
@@ -298,8 +300,9 @@ def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
         "seed": recipe.seed,
         "data_seed": recipe.seed,
         "bf16": recipe.bf16,
-        "gradient_checkpointing": recipe.gradient_checkpointing,
+        "activation_checkpointing": recipe.gradient_checkpointing,
         "report_to": "none",
+        "dataloader_pin_memory": torch.cuda.is_available(),
         "max_length": recipe.max_length,
         "dataset_num_proc": None,
     }

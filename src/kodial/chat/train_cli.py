@@ -1,7 +1,220 @@
-"""Chat commands (being built)."""
+"""``kodial chat train | eval | export | run``: train a chat model from a recipe, validate it,
+export it for serving, and talk to it in the terminal.
+
+Heavy imports (torch, transformers, TRL) happen inside the commands so ``kodial --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
 
 import typer
+from rich.console import Console
+from rich.table import Table
+
+console = Console()
+
+
+def train_command(
+    recipe: Annotated[
+        Path, typer.Argument(help="Recipe YAML (see src/kodial/resources/recipes/).")
+    ],
+    set_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--set",
+            help="Override a recipe key, e.g. --set epochs=2 --set method=full (repeatable).",
+        ),
+    ] = None,
+    method: Annotated[
+        str | None,
+        typer.Option(help="Fine-tuning method: full, lora, qlora (CUDA only) or prompt-tuning."),
+    ] = None,
+    output_dir: Annotated[
+        Path | None, typer.Option(help="Run directory (checkpoints, final/, curve).")
+    ] = None,
+    resume: Annotated[
+        bool, typer.Option("--resume", help="Continue from the last complete checkpoint.")
+    ] = False,
+    max_steps: Annotated[
+        int | None, typer.Option(help="Stop after this many optimiser steps.")
+    ] = None,
+) -> None:
+    """Train a chat model (SFT, DPO or KTO, picked by the recipe's ``stage``).
+
+    Writes checkpoints, final/ (model or adapter + tokenizer + end-of-turn generation config),
+    training_curve.png and metrics.json into the output directory. Ctrl-C leaves the last complete
+    checkpoint; rerun with --resume to continue.
+    """
+    from kodial.chat.recipe import load_recipe
+
+    overrides = list(set_ or [])
+    if method is not None:
+        overrides.append(f"method={method}")
+    if output_dir is not None:
+        overrides.append(f"output_dir={output_dir}")
+    if resume:
+        overrides.append("resume=true")
+    if max_steps is not None:
+        overrides.append(f"max_steps={max_steps}")
+    rec = load_recipe(recipe, overrides)
+
+    from kodial.chat.train import check_method_available, last_complete_checkpoint, train
+
+    check_method_available(rec.method)
+    console.print(
+        f"[bold]{rec.stage}[/] / {rec.method}: {rec.model} on {rec.data} -> {rec.output_dir}"
+    )
+    try:
+        result = train(rec)
+    except KeyboardInterrupt:
+        last = last_complete_checkpoint(rec.output_dir)
+        where = f"last complete checkpoint: {last}" if last else "no checkpoint was written yet"
+        console.print(
+            f"[yellow]interrupted[/]; {where}. Continue with: kodial chat train {recipe} --resume"
+        )
+        raise typer.Exit(130) from None
+    m = result.metrics
+    table = Table(title="training")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("steps", str(m["global_step"]))
+    table.add_row(
+        "first / last logged loss", f"{m['first_logged_loss']:.4f} / {m['last_logged_loss']:.4f}"
+    )
+    for item in m["eval_loss_per_epoch"]:
+        table.add_row(f"eval loss, epoch {item['epoch']:.0f}", f"{item['eval_loss']:.4f}")
+    console.print(table)
+    if "build" in m["data"]:
+        console.print(m["data"]["build"])
+    console.print(f"model: {result.final_dir}\ncurve: {result.output_dir / 'training_curve.png'}")
+
+
+def eval_command(
+    model: Annotated[Path, typer.Argument(help="Model or run directory (final/ is used).")],
+    data: Annotated[
+        Path, typer.Argument(help="Held-out dialogue file (any kodial dialogue format).")
+    ],
+    persona: Annotated[
+        Path | None, typer.Option(help="Persona YAML used for the system prompt.")
+    ] = None,
+    data_format: Annotated[
+        str | None, typer.Option("--format", help="Dialogue format; sniffed if unset.")
+    ] = None,
+    max_new_tokens: Annotated[int, typer.Option(help="Length limit of each generated reply.")] = 64,
+    max_generations: Annotated[
+        int, typer.Option(help="Generate for at most this many conversations.")
+    ] = 50,
+    max_length: Annotated[
+        int, typer.Option(help="Longest sample for perplexity, in tokens.")
+    ] = 1024,
+    out: Annotated[
+        Path | None, typer.Option(help="Where to write eval_report.md and eval_metrics.json.")
+    ] = None,
+) -> None:
+    """Perplexity on trained tokens, chrF/BLEU against references, end-of-turn rate, and a
+    Markdown report of sample generations per persona."""
+    from kodial.chat.evaluate import evaluate, write_report
+    from kodial.chat.export import resolve_model_dir
+
+    model_dir = resolve_model_dir(model)
+    with console.status("evaluating ..."):
+        report = evaluate(
+            model_dir,
+            data,
+            persona=persona,
+            data_format=data_format,
+            max_length=max_length,
+            max_new_tokens=max_new_tokens,
+            max_generations=max_generations,
+        )
+    table = Table(title=f"eval: {model_dir}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    table.add_row("perplexity (trained tokens)", f"{report.perplexity:.3f}")
+    table.add_row("chrF", f"{report.chrf:.2f}")
+    table.add_row("BLEU", f"{report.bleu:.2f}")
+    table.add_row(f"ended on end-of-turn (<= {max_new_tokens} tokens)", f"{report.eot_rate:.1%}")
+    table.add_row("generations", str(report.num_generations))
+    console.print(table)
+    md, js = write_report(report, out or model_dir.parent / "eval")
+    console.print(f"report: {md}\nmetrics: {js}")
+
+
+def export_command(
+    model: Annotated[Path, typer.Argument(help="Run directory or model/adapter directory.")],
+    out: Annotated[Path, typer.Argument(help="Export directory (replaced if it exists).")],
+    keep_adapter: Annotated[
+        bool,
+        typer.Option(
+            "--keep-adapter", help="Keep a LoRA adapter instead of merging it into the base."
+        ),
+    ] = False,
+    eval_metrics: Annotated[
+        Path | None,
+        typer.Option(help="eval_metrics.json from kodial chat eval, for the model card."),
+    ] = None,
+) -> None:
+    """Export for serving: merged weights (or the adapter), tokenizer with the training chat
+    template, end-of-turn stop tokens in generation_config.json, and a model card."""
+    from kodial.chat.export import export
+
+    with console.status("exporting ..."):
+        path = export(model, out, merge=not keep_adapter, eval_metrics=eval_metrics)
+    console.print(f"exported to {path}")
+
+
+def run_command(
+    model: Annotated[Path, typer.Argument(help="Model, adapter or run directory.")],
+    persona: Annotated[
+        Path | None, typer.Option(help="Persona YAML (its system prompt is used).")
+    ] = None,
+    max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 256,
+    temperature: Annotated[float, typer.Option(help="Sampling temperature; 0 = greedy.")] = 0.7,
+) -> None:
+    """Chat with a model in the terminal, replies streamed as they are generated.
+    Type /reset to start over and /exit (or Ctrl-D) to quit."""
+    from kodial.chat.export import resolve_model_dir
+    from kodial.chat.generate import ChatModel
+
+    with console.status("loading model ..."):
+        bot = ChatModel.from_pretrained(resolve_model_dir(model), persona=persona)
+    name = bot.persona.name if bot.persona is not None else "bot"
+    console.print(f"[dim]{name} is ready. /reset starts over, /exit quits.[/]")
+    history: list[dict[str, str]] = []
+    while True:
+        try:
+            text = console.input("[bold cyan]you>[/] ").strip()
+        except (EOFError, KeyboardInterrupt):
+            console.print()
+            break
+        if not text:
+            continue
+        if text == "/exit":
+            break
+        if text == "/reset":
+            history.clear()
+            console.print("[dim](conversation reset)[/]")
+            continue
+        history.append({"role": "user", "content": text})
+        console.print(f"[bold magenta]{name}>[/] ", end="")
+        pieces: list[str] = []
+        try:
+            for piece in bot.stream(
+                history, max_new_tokens=max_new_tokens, temperature=temperature
+            ):
+                pieces.append(piece)
+                console.print(piece, end="", markup=False, highlight=False)
+        except KeyboardInterrupt:
+            console.print("[dim] (stopped)[/]", end="")
+        console.print()
+        history.append({"role": "assistant", "content": "".join(pieces).strip()})
 
 
 def register(app: typer.Typer) -> None:
-    """Add this module's commands to ``kodial chat``."""
+    """Add ``train``, ``eval``, ``export`` and ``run`` to ``kodial chat``."""
+    app.command("train")(train_command)
+    app.command("eval")(eval_command)
+    app.command("export")(export_command)
+    app.command("run")(run_command)

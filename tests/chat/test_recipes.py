@@ -1,0 +1,101 @@
+"""Recipes: every shipped YAML loads, unknown keys and wrong types are named, help texts exist."""
+
+from __future__ import annotations
+
+import dataclasses
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from kodial.chat.recipe import (
+    METHODS,
+    RECIPES,
+    PreferenceRecipe,
+    TrainRecipe,
+    field_docs,
+    load_recipe,
+    parse_overrides,
+)
+from kodial.chat.train import PEFT_BUILDERS
+from kodial.errors import DataError, KodialError
+
+RECIPE_DIR = Path(str(resources.files("kodial") / "resources" / "recipes"))
+
+
+def shipped() -> list[Path]:
+    return sorted(RECIPE_DIR.glob("*.yaml"))
+
+
+def test_expected_recipes_are_shipped() -> None:
+    names = {p.stem for p in shipped()}
+    assert {"sft-lora", "sft-full", "qlora", "prompt-tuning", "dpo"} <= names
+
+
+@pytest.mark.parametrize("path", shipped(), ids=lambda p: p.stem)
+def test_every_shipped_recipe_loads(path: Path) -> None:
+    recipe = load_recipe(path)
+    assert recipe.method in METHODS
+    # sample data paths resolve next to the recipe, wherever kodial is installed
+    assert Path(recipe.data).exists(), recipe.data
+    if recipe.persona:
+        assert Path(recipe.persona).exists()
+
+
+def test_stage_picks_the_recipe_class() -> None:
+    assert isinstance(load_recipe(RECIPE_DIR / "sft-lora.yaml"), TrainRecipe)
+    dpo = load_recipe(RECIPE_DIR / "dpo.yaml")
+    assert isinstance(dpo, PreferenceRecipe) and dpo.stage == "dpo"
+
+
+def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("model: m\ndata: d.jsonl\nlearnig_rate: 0.1\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_recipe(path)
+    assert str(path) in str(err.value) and "learnig_rate" in str(err.value)
+    assert "learning_rate" in (err.value.hint or "")
+
+
+def test_wrong_type_and_bad_values(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("model: m\ndata: d.jsonl\nepochs: three\n", encoding="utf-8")
+    with pytest.raises(DataError, match="epochs"):
+        load_recipe(path)
+    path.write_text("model: m\ndata: d.jsonl\nmethod: adapterv2\n", encoding="utf-8")
+    with pytest.raises(DataError, match="method"):
+        load_recipe(path)
+    path.write_text("model: m\n", encoding="utf-8")
+    with pytest.raises(DataError, match="data"):
+        load_recipe(path)
+    path.write_text("model: m\ndata: d\nmethod: prompt-tuning\npacking: true\n", encoding="utf-8")
+    with pytest.raises(DataError, match="packing"):
+        load_recipe(path)
+    path.write_text("model: [unclosed\n", encoding="utf-8")
+    with pytest.raises(DataError, match="invalid YAML"):
+        load_recipe(path)
+
+
+def test_overrides(tmp_path: Path) -> None:
+    assert parse_overrides(["epochs=2", "packing=false", "lora_target_modules=[q_proj]"]) == {
+        "epochs": 2,
+        "packing": False,
+        "lora_target_modules": ["q_proj"],
+    }
+    with pytest.raises(KodialError):
+        parse_overrides(["epochs"])
+    recipe = load_recipe(RECIPE_DIR / "sft-lora.yaml", ["method=full", "max_steps=3"])
+    assert recipe.method == "full" and recipe.max_steps == 3
+    with pytest.raises(DataError, match="nope"):
+        load_recipe(RECIPE_DIR / "sft-lora.yaml", ["nope=1"])
+
+
+@pytest.mark.parametrize("cls", sorted(set(RECIPES.values()), key=lambda c: c.__name__))
+def test_every_field_has_help(cls: type) -> None:
+    docs = field_docs(cls)
+    missing = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
+    assert not missing
+
+
+def test_method_registry_in_sync() -> None:
+    assert set(PEFT_BUILDERS) == set(METHODS)
