@@ -1,0 +1,191 @@
+"""`kodial data convert/stats` and `kodial chat inspect`, run through their typer apps."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from kodial.chat.data_cli import app as data_app
+from kodial.chat.dialogue import load_dialogues, save_messages_jsonl
+from kodial.chat.inspect_cli import CONTEXT_STYLE, TRAINED_STYLE, highlighted
+from kodial.chat.samples import build_samples
+from kodial.errors import DataErrors, KodialError
+
+try:  # tests/chat is a package when it has an __init__.py, a plain folder otherwise
+    from ._data_fixtures import CAFE, TokenizerCache, chat_tokenizer
+except ImportError:
+    from _data_fixtures import CAFE, TokenizerCache, chat_tokenizer  # type: ignore[no-redef]
+
+__all__ = ["chat_tokenizer"]
+
+runner = CliRunner()
+RESOURCES = resources.files("kodial") / "resources" / "chat"
+
+
+def chat_app():
+    from kodial.chat.cli import app
+
+    return app
+
+
+def test_convert_qa_csv_to_messages(tmp_path: Path) -> None:
+    src = tmp_path / "qa.csv"
+    src.write_text("질문,답변\n안녕,반가워요\n뭐 해?,쉬어요\n", encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    result = runner.invoke(
+        data_app, ["convert", str(src), str(out), "--map", "질문=user,답변=assistant"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "wrote 2 conversation(s), 4 message(s)" in result.output
+    rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+    assert rows[0] == {
+        "messages": [
+            {"role": "user", "content": "안녕"},
+            {"role": "assistant", "content": "반가워요"},
+        ]
+    }
+
+
+def test_convert_turns_with_merge_and_persona_facts(tmp_path: Path) -> None:
+    src = tmp_path / "t.json"
+    data = [
+        {
+            "facts": "unused",
+            "turns": [
+                {"who": "A", "text": "안녕"},
+                {"who": "A", "text": "계세요?"},
+                {"who": "B", "text": "네"},
+            ],
+        }
+    ]
+    src.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = tmp_path / "out.jsonl"
+    args = ["convert", str(src), str(out), "--map", "who=role,text=content,A=user,B=assistant"]
+    result = runner.invoke(data_app, [*args, "--merge-consecutive"])
+    assert result.exit_code == 0, result.output
+    (conv,) = load_dialogues(out)
+    assert [m.content for m in conv.messages] == ["안녕\n계세요?", "네"]
+
+    persona_src = tmp_path / "p.json"
+    persona_src.write_text(
+        json.dumps(
+            [{"persona": ["나는 빵을 굽는다."], "dialogue": [["안녕", "반가워"]]}],
+            ensure_ascii=False,
+        ),
+        encoding="utf-8",
+    )
+    result = runner.invoke(data_app, ["convert", str(persona_src), str(out), "--persona-as-system"])
+    assert result.exit_code == 0, result.output
+    (conv,) = load_dialogues(out)
+    assert conv.messages[0].role == "system" and "나는 빵을 굽는다." in conv.messages[0].content
+    assert conv.persona is None
+
+
+def test_convert_errors_are_located(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"messages": [{"role": "robot", "content": "삐"}]}\n', encoding="utf-8")
+    result = runner.invoke(data_app, ["convert", str(src), str(tmp_path / "o.jsonl")])
+    assert isinstance(result.exception, DataErrors)
+    assert "bad.jsonl:1: turn 1: unknown role 'robot'" in str(result.exception)
+    assert not (tmp_path / "o.jsonl").exists()
+    result = runner.invoke(data_app, ["convert", str(src), str(src)])
+    assert isinstance(result.exception, KodialError)
+
+
+def test_cli_prints_errors_without_traceback(tmp_path: Path) -> None:
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"messages": [{"role": "user", "content": ""}]}\n', encoding="utf-8")
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from kodial.cli import main; main()",
+            *("data", "convert", str(src), str(tmp_path / "o.jsonl")),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "COLUMNS": "200"},
+        check=False,
+    )
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr
+    assert "turn 1: empty user turn" in proc.stderr
+
+
+def test_stats_with_tokenizer_and_plot(tmp_path: Path, chat_tokenizer: TokenizerCache) -> None:
+    png = tmp_path / "plots" / "stats.png"
+    args = [
+        "stats",
+        str(RESOURCES / "dialogues.jsonl"),
+        "--tokenizer",
+        str(chat_tokenizer.dir("llama3")),
+        "--persona",
+        str(RESOURCES / "persona.yaml"),
+        "--max-length",
+        "200",
+        "--plot",
+        str(png),
+    ]
+    result = runner.invoke(data_app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "tokens per conversation" in result.output
+    assert "longer than 200 tokens" in result.output
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert [p.name for p in png.parent.iterdir()] == ["stats.png"]
+
+
+def test_stats_in_characters(tmp_path: Path) -> None:
+    src = tmp_path / "d.jsonl"
+    save_messages_jsonl([CAFE, CAFE], src)
+    result = runner.invoke(data_app, ["stats", str(src)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "characters per conversation" in result.output
+    assert "│ 5     │     2 │" in result.output  # both conversations have 5 turns
+    result = runner.invoke(data_app, ["stats", str(src), "--max-length", "10"])
+    assert isinstance(result.exception, KodialError)
+
+
+def test_inspect_shows_a_sample(tmp_path: Path, chat_tokenizer: TokenizerCache) -> None:
+    args = [
+        "inspect",
+        str(RESOURCES / "dialogues.jsonl"),
+        "--tokenizer",
+        str(chat_tokenizer.dir("chatml")),
+        "--persona",
+        str(RESOURCES / "persona.yaml"),
+        "--strategy",
+        "sliding-window",
+        "--window",
+        "2",
+        "--index",
+        "1",
+        "--tokens",
+    ]
+    result = runner.invoke(chat_app(), args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "sample 1 · conversation haru-001" in result.output
+    assert "뭐가 제일 맛있어요?" in result.output
+    assert "trained (loss)" in result.output and "<|im_end|>" in result.output
+    result = runner.invoke(chat_app(), [*args[:-2], "999"])
+    assert isinstance(result.exception, KodialError)
+    assert "out of range" in str(result.exception)
+    result = runner.invoke(
+        chat_app(), ["inspect", str(RESOURCES / "dialogues.jsonl"), "--tokenizer", str(tmp_path)]
+    )
+    assert isinstance(result.exception, KodialError)
+
+
+def test_highlighting_covers_exactly_the_trained_tokens(chat_tokenizer: TokenizerCache) -> None:
+    tok = chat_tokenizer("llama3")
+    (sample,), _ = build_samples([CAFE], tok)
+    text = highlighted(sample, tok)
+    trained = [text.plain[s.start : s.end] for s in text.spans if s.style == TRAINED_STYLE]
+    assert trained == ["어서 오세요! 뭐 드릴까요?<|eot_id|>", "네, 따뜻하게 드릴게요.<|eot_id|>"]
+    assert all(s.style in (TRAINED_STYLE, CONTEXT_STYLE) for s in text.spans)
+    assert text.plain == tok.decode(sample.input_ids, skip_special_tokens=False)
