@@ -11,6 +11,7 @@ import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +121,35 @@ def chat_data(tmp_path: Path) -> dict[str, Path]:
         "preferences": write_preferences(tmp_path / "preferences.jsonl"),
         "persona": persona,
     }
+
+
+OVERFIT_DIALOGUES = [turns[:1] for turns in DIALOGUES[:3]]
+"""Three one-exchange dialogues: small enough for a 2-layer model to learn in 30 steps."""
+
+
+@pytest.fixture(scope="session")
+def overfit_run(
+    tiny_llama_factory: Callable[[str], Path], tmp_path_factory: pytest.TempPathFactory
+) -> Any:
+    """A full fine-tune of the tiny Llama on :data:`OVERFIT_DIALOGUES`, trained once per session:
+    it learns the replies well enough to end them with the end-of-turn token."""
+    from kodial.chat.recipe import TrainRecipe
+    from kodial.chat.train import train
+
+    root = tmp_path_factory.mktemp("overfit")
+    data = write_dialogues(root / "dialogues.jsonl", OVERFIT_DIALOGUES)
+    recipe = TrainRecipe(
+        model=str(tiny_llama_factory("llama3")),
+        data=str(data),
+        method="full",
+        packing=True,
+        max_length=128,
+        epochs=30,
+        learning_rate=2e-2,
+        batch_size=4,
+        eval_split=0.0,
+        save_steps=1000,
+        logging_steps=5,
+        output_dir=str(root / "run"),
+    )
+    return train(recipe)

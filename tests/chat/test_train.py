@@ -1,0 +1,226 @@
+"""SFT through the one training path: loss goes down, adapters round-trip, interruption is safe."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from transformers import TrainerCallback
+
+from kodial.chat.generate import ChatModel, end_of_turn_ids
+from kodial.chat.recipe import TrainRecipe
+from kodial.chat.train import last_complete_checkpoint, train
+from kodial.errors import KodialError
+
+from .conftest import OVERFIT_DIALOGUES, write_dialogues
+
+
+def recipe(model: Path, data: Path, out: Path, **kw: Any) -> TrainRecipe:
+    values: dict[str, Any] = {
+        "model": str(model),
+        "data": str(data),
+        "max_length": 256,
+        "batch_size": 4,
+        "eval_split": 0.0,
+        "logging_steps": 1,
+        "output_dir": str(out),
+    }
+    values.update(kw)
+    return TrainRecipe(**values)
+
+
+def test_sft_overfits_a_tiny_set_and_learns_to_stop(overfit_run: Any) -> None:
+    m = overfit_run.metrics
+    assert m["global_step"] == 30
+    assert m["last_logged_loss"] < 0.4 * m["first_logged_loss"]
+    out, final = overfit_run.output_dir, overfit_run.final_dir
+    assert (out / "training_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert json.loads((out / "metrics.json").read_text())["global_step"] == 30
+    assert not list(out.glob(".*tmp*"))
+    bot = ChatModel.from_pretrained(final)
+    eot = end_of_turn_ids(bot.tokenizer)
+    assert json.loads((final / "generation_config.json").read_text())["eos_token_id"] == eot
+    for turns in OVERFIT_DIALOGUES:
+        reply = bot.reply(
+            [{"role": "user", "content": turns[0][0]}], max_new_tokens=40, temperature=0
+        )
+        assert reply.ended_on_eot, reply
+
+
+def test_sft_eval_loss_per_epoch(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    r = recipe(
+        tiny_llama,
+        chat_data["dialogues"],
+        tmp_path / "run",
+        method="full",
+        epochs=2,
+        eval_split=0.25,
+    )
+    result = train(r)
+    evals = result.metrics["eval_loss_per_epoch"]
+    assert [round(e["epoch"]) for e in evals] == [1, 2]
+    assert result.metrics["data"]["eval_conversations"] == 2
+
+
+def logits(model: Any, ids: torch.Tensor) -> torch.Tensor:
+    with torch.no_grad():
+        return model(input_ids=ids).logits
+
+
+def test_lora_adapter_saves_loads_and_merges(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    from peft import AutoPeftModelForCausalLM
+    from transformers import AutoModelForCausalLM
+
+    from kodial.chat.export import export
+
+    r = recipe(
+        tiny_llama,
+        chat_data["dialogues"],
+        tmp_path / "run",
+        method="lora",
+        lora_r=4,
+        learning_rate=5e-2,
+        max_steps=3,
+        save_steps=1000,
+    )
+    result = train(r)
+    assert (result.final_dir / "adapter_config.json").exists()
+    ids = torch.tensor([[5, 40, 77, 120, 9, 300, 41]])
+    base = logits(AutoModelForCausalLM.from_pretrained(tiny_llama).eval(), ids)
+    peft_model = AutoPeftModelForCausalLM.from_pretrained(str(result.final_dir)).eval()
+    adapted = logits(peft_model, ids)
+    assert not torch.allclose(base, adapted, atol=1e-4), "the adapter changed nothing"
+    merged = peft_model.merge_and_unload()
+    torch.testing.assert_close(logits(merged, ids), adapted, atol=1e-5, rtol=1e-4)
+    exported = export(result.output_dir, tmp_path / "exported")
+    assert not (exported / "adapter_config.json").exists()
+    reloaded = AutoModelForCausalLM.from_pretrained(exported).eval()
+    torch.testing.assert_close(logits(reloaded, ids), adapted, atol=1e-5, rtol=1e-4)
+    kept = export(result.output_dir, tmp_path / "adapter", merge=False)
+    assert (kept / "adapter_config.json").exists()
+    torch.testing.assert_close(
+        logits(AutoPeftModelForCausalLM.from_pretrained(str(kept)).eval(), ids),
+        adapted,
+        atol=1e-5,
+        rtol=1e-4,
+    )
+
+
+def test_prompt_tuning_trains_only_the_prompt(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    r = recipe(
+        tiny_llama,
+        chat_data["dialogues"],
+        tmp_path / "run",
+        method="prompt-tuning",
+        packing=False,
+        num_virtual_tokens=4,
+        learning_rate=1e-1,
+        max_steps=2,
+    )
+    result = train(r)
+    cfg = json.loads((result.final_dir / "adapter_config.json").read_text())
+    assert cfg["peft_type"] == "PROMPT_TUNING" and cfg["num_virtual_tokens"] == 4
+    bot = ChatModel.from_pretrained(result.final_dir)
+    assert isinstance(
+        bot.generate([{"role": "user", "content": "안녕하세요"}], max_new_tokens=4), str
+    )
+
+
+def test_qlora_on_cpu_fails_before_loading(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kodial.chat.train as train_mod
+
+    def forbidden(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("loaded something before refusing QLoRA")
+
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    monkeypatch.setattr(train_mod, "load_tokenizer", forbidden)
+    monkeypatch.setattr(train_mod, "load_model", forbidden)
+    with pytest.raises(
+        KodialError, match="QLoRA needs a CUDA GPU and bitsandbytes; use --method lora on CPU"
+    ):
+        train(recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", method="qlora"))
+
+
+class StopAt(TrainerCallback):
+    """Simulates Ctrl-C right after optimiser step ``step``."""
+
+    def __init__(self, step: int) -> None:
+        self.step = step
+
+    def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        if state.global_step == self.step:
+            raise KeyboardInterrupt
+
+
+def test_interrupted_run_resumes_from_last_complete_checkpoint(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    r = recipe(tiny_llama, chat_data["dialogues"], out, method="full", max_steps=5, save_steps=2)
+    with pytest.raises(KeyboardInterrupt):
+        train(r, callbacks=[StopAt(3)])
+    assert last_complete_checkpoint(out) == out / "checkpoint-2"
+    assert not (out / "final").exists()
+    # a checkpoint cut short while saving (no trainer_state.json) is never resumed from
+    (out / "checkpoint-3").mkdir()
+    (out / "checkpoint-3" / "model.safetensors").write_bytes(b"partial")
+    assert last_complete_checkpoint(out) == out / "checkpoint-2"
+
+    with pytest.raises(KodialError, match="already holds checkpoints"):
+        train(r)
+    r.resume = True
+    result = train(r)
+    assert result.metrics["global_step"] == 5
+    state = json.loads((out / "checkpoint-4" / "trainer_state.json").read_text())
+    assert [h["step"] for h in state["log_history"] if "loss" in h][:2] == [1, 2]
+    assert (result.final_dir / "model.safetensors").exists()
+    assert not list(out.glob(".*tmp*"))
+
+
+def test_resume_without_checkpoint_is_a_clean_error(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    r = recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", resume=True)
+    with pytest.raises(KodialError, match="nothing to resume"):
+        train(r)
+
+
+def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
+    from kodial.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["kodial", *args])
+    with pytest.raises(SystemExit) as exc:
+        main()
+    return int(exc.value.code or 0)
+
+
+def test_bad_dialogues_give_a_clean_cli_error(
+    tiny_llama: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    data = write_dialogues(
+        tmp_path / "bad.jsonl", [[("안녕하세요", "네 안녕하세요")], [("뭐 해요?", "")]]
+    )
+    rec = tmp_path / "r.yaml"
+    rec.write_text(
+        f"model: {tiny_llama}\ndata: {data}\noutput_dir: {tmp_path / 'run'}\n", encoding="utf-8"
+    )
+    assert run_cli(["chat", "train", str(rec), "--method", "full"], monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "bad.jsonl" in err and "Traceback" not in err
+    assert run_cli(["chat", "train", str(rec), "--set", "methd=full"], monkeypatch) == 2
+    assert "methd" in capsys.readouterr().err
