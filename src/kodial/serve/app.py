@@ -9,6 +9,7 @@ request is served.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,7 +18,8 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial import __version__
 from kodial.serve.errors import error_body, install_error_handlers
@@ -29,37 +31,50 @@ STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger("kodial.serve")
 
 
-class ContentLengthLimit:
-    """Reject a request whose declared ``Content-Length`` exceeds the limit with 413 before
-    reading it. Bodies sent without a length are capped by FastAPI's ``max_body_size``."""
+class BodyLimit:
+    """413 for request bodies over the limit, in the API's error shape. A declared
+    ``Content-Length`` over the limit is refused before anything is read; a body sent without
+    one (chunked) is counted as it arrives and refused once it passes the limit."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app = app
         self.max_bytes = max_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            for name, value in scope.get("headers", ()):
-                if name == b"content-length":
-                    try:
-                        size = int(value)
-                    except ValueError:
-                        size = -1
-                    if size > self.max_bytes or size < 0:
-                        await self._reject(send, size)
-                        return
-        await self.app(scope, receive, send)
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        for name, value in scope.get("headers", ()):
+            if name == b"content-length":
+                size = int(value) if value.isdigit() else -1
+                if size > self.max_bytes or size < 0:
+                    await self._reject(send, size)
+                    return
+        received = 0
+
+        async def counted() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_bytes:
+                    # An HTTPException: FastAPI re-raises it from body parsing, and the
+                    # app's handler renders it like every other error.
+                    raise StarletteHTTPException(413, self._too_large(received, more=True))
+            return message
+
+        await self.app(scope, counted, send)
+
+    def _too_large(self, size: int, more: bool = False) -> str:
+        return (
+            f"request body too large: {'more than ' if more else ''}{size} bytes, "
+            f"the limit is {self.max_bytes}"
+        )
 
     async def _reject(self, send: Send, size: int) -> None:
-        import json
-
         status = 413 if size > 0 else 400
-        message = (
-            f"request body too large: {size} bytes, the limit is {self.max_bytes}"
-            if status == 413
-            else "invalid Content-Length header"
-        )
-        body = json.dumps(error_body(status, message, code="body_too_large").model_dump()).encode()
+        message = self._too_large(size) if status == 413 else "invalid Content-Length header"
+        body = json.dumps(error_body(status, message).model_dump()).encode()
         await send(
             {
                 "type": "http.response.start",
@@ -103,7 +118,6 @@ def create_app(
         "(streaming and not), server-side sessions, query classification, and a web chat page "
         "at `/`.",
         lifespan=lifespan,
-        max_body_size=settings.max_body_bytes,
         responses={
             400: {"description": "Invalid request", "model": _error_model()},
             401: {"description": "Missing or invalid API key", "model": _error_model()},
@@ -124,7 +138,7 @@ def create_app(
             allow_headers=["Authorization", "Content-Type"],
             max_age=600,
         )
-    app.add_middleware(ContentLengthLimit, max_bytes=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     return app
 
 

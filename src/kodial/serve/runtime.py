@@ -16,10 +16,16 @@ from kodial.serve.store import SessionStore
 
 
 class TurnResultLike(Protocol):
-    chunks: Iterator[str]
-    text: str
-    route: dict[str, Any]
-    state: dict[str, Any]
+    """What :meth:`AssistantLike.turn` returns (:class:`kodial.assistant.engine.TurnResult`)."""
+
+    @property
+    def chunks(self) -> Iterator[str]: ...
+
+    @property
+    def route(self) -> dict[str, Any]: ...
+
+    @property
+    def state(self) -> dict[str, Any]: ...
 
 
 class AssistantLike(Protocol):

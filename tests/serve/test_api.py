@@ -1,0 +1,255 @@
+"""The HTTP API against a real uvicorn server on a loopback port: chat (plain and streamed),
+sessions, classification, OpenAPI, and clear 4xx answers after which the server keeps serving."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+from serve_helpers import chat, new_session, parse_sse, reply_of
+
+from kodial.serve.streaming import graphemes
+
+
+def test_health_ready_models(http: httpx.Client, model: str) -> None:
+    assert http.get("/healthz").json() == {"status": "ok"}
+    ready = http.get("/readyz").json()
+    assert ready["status"] == "ready" and ready["assistant"] == model and ready["database"]
+    models = http.get("/v1/models").json()
+    assert models["object"] == "list" and [m["id"] for m in models["data"]] == [model]
+    info = http.get("/v1/assistant").json()
+    assert info["name"] == model and info["auth_required"] is False
+
+
+def test_openapi_documents_the_api(http: httpx.Client) -> None:
+    spec = http.get("/openapi.json").json()
+    paths = spec["paths"]
+    for path in [
+        "/v1/chat/completions",
+        "/v1/models",
+        "/v1/classify",
+        "/v1/sessions",
+        "/v1/sessions/{session_id}",
+        "/healthz",
+        "/readyz",
+    ]:
+        assert path in paths, path
+    chat_op = paths["/v1/chat/completions"]["post"]
+    assert "text/event-stream" in chat_op["responses"]["200"]["content"]
+    schemas = spec["components"]["schemas"]
+    assert "session_id" in schemas["ChatCompletionRequest"]["properties"]
+    assert "kodial" in schemas["ChatCompletion"]["properties"]
+    assert {"ErrorResponse", "ClassifyResponse", "SessionDetail"} <= set(schemas)
+    assert "HTTPBearer" in spec["components"]["securitySchemes"]
+
+
+def test_plain_completion_shape(http: httpx.Client, model: str) -> None:
+    out = chat(http, model, "안녕하세요!")
+    assert out["object"] == "chat.completion" and out["model"] == model
+    assert out["id"].startswith("chatcmpl-")
+    choice = out["choices"][0]
+    assert choice["message"]["role"] == "assistant" and choice["message"]["content"].strip()
+    assert choice["finish_reason"] == "stop"
+    usage = out["usage"]
+    assert usage["total_tokens"] == usage["prompt_tokens"] + usage["completion_tokens"]
+    assert usage["prompt_tokens"] == 6  # "안녕하세요!": one token per non-space character
+    route = out["kodial"]["route"]
+    assert route["handler"] and route["type"] in {"task", "faq", "chitchat", "fallback"}
+    assert out["kodial"]["session_id"] is None and out["kodial"]["turn"] is None
+
+
+def test_streamed_completion_matches_plain(http: httpx.Client, model: str) -> None:
+    plain = chat(http, model, "안녕하세요!")
+    streamed = chat(http, model, "안녕하세요!", stream=True)
+    events = streamed["_events"]
+    first = events[0]
+    assert first["object"] == "chat.completion.chunk"
+    assert first["choices"][0]["delta"]["role"] == "assistant"
+    finishes = [e["choices"][0].get("finish_reason") for e in events[:-1]]
+    assert finishes[-1] == "stop" and all(f is None for f in finishes[:-1])
+    assert len({e["id"] for e in events[:-1]}) == 1
+    assert reply_of(streamed) == reply_of(plain)
+    assert streamed["kodial"]["route"]["handler"] == plain["kodial"]["route"]["handler"]
+    assert streamed["usage"] == plain["usage"]
+
+
+def test_stream_include_usage_chunk(http: httpx.Client, model: str) -> None:
+    out = chat(http, model, "안녕", stream=True, stream_options={"include_usage": True})
+    last = out["_events"][-2]
+    assert last["choices"] == [] and last["usage"]["total_tokens"] > 0
+
+
+def test_streaming_never_splits_a_character(start_server: Any, model: str) -> None:
+    """One grapheme cluster per chunk: every chunk boundary is a cluster boundary of the reply,
+    and the raw bytes of every event are valid UTF-8."""
+    url = start_server(stream_chunk_chars=1)
+    with httpx.Client(base_url=url, timeout=60) as http:
+        with http.stream(
+            "POST",
+            "/v1/chat/completions",
+            json={
+                "model": model,
+                "stream": True,
+                "messages": [{"role": "user", "content": "안녕하세요! 반가워요 😀"}],
+            },
+        ) as r:
+            raw = b"".join(r.iter_raw())
+        for block in raw.split(b"\n\n"):
+            block.decode("utf-8")  # strict: fails on half a character
+        events = parse_sse(raw.decode("utf-8"))
+        deltas = [e["choices"][0]["delta"].get("content") for e in events[1:-1] if e.get("choices")]
+        deltas = [d for d in deltas if d]
+        reply = "".join(deltas)
+        assert len(reply) > 1
+        assert deltas == graphemes(reply)
+
+
+def test_max_tokens_cuts_the_reply(http: httpx.Client, model: str) -> None:
+    full = reply_of(chat(http, model, "안녕하세요!"))
+    out = chat(http, model, "안녕하세요!", max_tokens=2)
+    assert out["usage"]["completion_tokens"] <= 2
+    if len(full.replace(" ", "")) > 2:
+        assert out["choices"][0]["finish_reason"] == "length"
+        assert full.startswith(reply_of(out).rstrip())
+
+
+def test_session_lifecycle(http: httpx.Client, model: str) -> None:
+    sid = new_session(http, "테스트 세션")
+    first = chat(http, model, "안녕하세요!", session_id=sid)
+    assert first["kodial"]["session_id"] == sid and first["kodial"]["turn"] == 1
+    second = chat(http, model, "고마워요", session_id=sid, stream=True)
+    assert second["kodial"]["turn"] == 2
+    detail = http.get(f"/v1/sessions/{sid}").json()
+    assert detail["title"] == "테스트 세션" and detail["turn_count"] == 2
+    assert [t["seq"] for t in detail["turns"]] == [1, 2]
+    assert [t["user"] for t in detail["turns"]] == ["안녕하세요!", "고마워요"]
+    assert detail["turns"][1]["assistant"] == reply_of(second)
+    assert detail["turns"][0]["route"] == first["kodial"]["route"]
+    assert detail["state"] == second["kodial"]["state"]
+    listed = http.get("/v1/sessions", params={"limit": 200}).json()
+    assert sid in [s["id"] for s in listed["data"]] and listed["total"] >= 1
+    assert http.delete(f"/v1/sessions/{sid}").json() == {"id": sid, "deleted": True}
+    assert http.get(f"/v1/sessions/{sid}").status_code == 404
+    assert http.delete(f"/v1/sessions/{sid}").status_code == 404
+    r = http.post(
+        "/v1/chat/completions",
+        json={"model": model, "session_id": sid, "messages": [{"role": "user", "content": "안녕"}]},
+    )
+    assert r.status_code == 404 and r.json()["error"]["code"] == "session_not_found"
+
+
+def test_classify_single_and_batch(http: httpx.Client, model: str) -> None:
+    one = http.post("/v1/classify", json={"input": "내일 날씨 어때?"}).json()
+    assert one["model"] == model and len(one["data"]) == 1
+    res = one["data"][0]
+    assert res["text"] == "내일 날씨 어때?" and res["ranking"]
+    scores = [x["score"] for x in res["ranking"]]
+    assert scores == sorted(scores, reverse=True)
+    assert res["label"] == ("fallback" if res["fallback"] else res["ranking"][0]["label"])
+    assert isinstance(res["explanation"], dict)
+    batch = http.post(
+        "/v1/classify", json={"input": ["안녕", "영업시간 알려줘", "ㅋㅋ"], "top_k": 2}
+    ).json()
+    assert [d["index"] for d in batch["data"]] == [0, 1, 2]
+    assert all(len(d["ranking"]) <= 2 for d in batch["data"])
+
+
+def _error(r: httpx.Response, status: int) -> dict[str, Any]:
+    assert r.status_code == status, r.text
+    err: dict[str, Any] = r.json()["error"]
+    assert err["message"] and err["type"]
+    assert "Traceback" not in r.text and "/site-packages/" not in r.text
+    return err
+
+
+def test_bad_requests_get_clear_errors_and_server_keeps_serving(
+    http: httpx.Client, model: str
+) -> None:
+    hdr = {"Content-Type": "application/json"}
+    _error(http.post("/v1/chat/completions", content=b"{not json", headers=hdr), 422)
+    err = _error(http.post("/v1/chat/completions", json={"model": model}), 422)
+    assert "messages" in err["message"]
+    err = _error(http.post("/v1/chat/completions", json={"model": model, "messages": []}), 422)
+    assert "messages" in err["message"]
+    err = _error(
+        http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "wizard", "content": "x"}]},
+        ),
+        422,
+    )
+    assert "role" in err["message"]
+    err = _error(
+        http.post(
+            "/v1/chat/completions",
+            json={"model": "gpt-4", "messages": [{"role": "user", "content": "x"}]},
+        ),
+        404,
+    )
+    assert model in err["message"]
+    err = _error(
+        http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "assistant", "content": "x"}]},
+        ),
+        400,
+    )
+    assert "user message" in err["message"]
+    err = _error(
+        http.post(
+            "/v1/chat/completions",
+            json={"model": model, "messages": [{"role": "user", "content": "가" * 2001}]},
+        ),
+        400,
+    )
+    assert err["code"] == "message_too_long" and "2000" in err["message"]
+    err = _error(
+        http.post(
+            "/v1/chat/completions",
+            json={
+                "model": model,
+                "max_tokens": 10**6,
+                "messages": [{"role": "user", "content": "x"}],
+            },
+        ),
+        400,
+    )
+    assert err["param"] == "max_tokens"
+    err = _error(http.post("/v1/chat/completions", content=b"x" * 70_000, headers=hdr), 413)
+    assert "65536" in err["message"]
+    _error(http.post("/v1/classify", json={"input": []}), 400)
+    _error(http.post("/v1/classify", json={"input": ["가"] * 65}), 400)
+    _error(http.get("/v1/nothing-here"), 404)
+    assert reply_of(chat(http, model, "안녕하세요!")).strip()
+
+
+def test_chunked_oversized_body_is_rejected(http: httpx.Client, model: str) -> None:
+    def body() -> Any:
+        for _ in range(20):
+            yield b"x" * 8192
+
+    r = http.post(
+        "/v1/chat/completions", content=body(), headers={"Content-Type": "application/json"}
+    )
+    assert r.status_code == 413
+    assert reply_of(chat(http, model, "안녕하세요!")).strip()
+
+
+def test_stateless_history_and_state_round_trip(http: httpx.Client, model: str) -> None:
+    """Without a session, the request's messages are the history and kodial.state may be sent
+    back by the client."""
+    first = chat(http, model, "안녕하세요!")
+    r = http.post(
+        "/v1/chat/completions",
+        json={
+            "model": model,
+            "state": first["kodial"]["state"],
+            "messages": [
+                {"role": "system", "content": "ignored"},
+                {"role": "user", "content": "안녕하세요!"},
+                {"role": "assistant", "content": reply_of(first)},
+                {"role": "user", "content": [{"type": "text", "text": "고마워요"}]},
+            ],
+        },
+    )
+    assert r.status_code == 200 and r.json()["usage"]["prompt_tokens"] > 4

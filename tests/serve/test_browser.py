@@ -1,0 +1,88 @@
+"""The web chat page in a real headless Chromium (the Debian ``chromium`` package, driven by
+Playwright; no browser download): a multi-turn restaurant booking with slot questions, streamed
+replies, the route and the classifier's top labels shown for each turn, the session kept across
+a page reload."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def page(start_server: Any) -> Any:
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium not installed (apt-get install chromium)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    url = start_server(stream_chunk_chars=2, stream_delay_ms=5)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        pg = browser.new_page(viewport={"width": 1000, "height": 900}, locale="ko-KR")
+        pg.set_default_timeout(30_000)
+        pg.goto(url + "/")
+        pg.wait_for_selector("body[data-ready='1']")
+        yield pg
+        browser.close()
+
+
+def _say(page: Any, text: str) -> Any:
+    """Send ``text`` and wait for its streamed answer; returns the answer's turn element."""
+    before = page.locator(".turn").count()
+    page.fill("#input", text)
+    page.press("#input", "Enter")
+    turn = page.locator(".turn").nth(before)
+    turn.locator(".route .badge").wait_for()
+    page.wait_for_selector("#send:not([disabled])")
+    return turn
+
+
+def test_booking_conversation_in_the_browser(page: Any, tmp_path: Path) -> None:
+    assert page.title().endswith("kodial")
+    assert page.locator("#examples button").count() >= 3
+
+    t1 = _say(page, "내일 저녁 7시에 4명 예약하고 싶어요")
+    assert "지점" in t1.locator(".msg.assistant").inner_text()  # the slot question
+    assert t1.locator(".badge").inner_text() == "book_table"
+    labels = t1.locator(".route .label")
+    assert labels.count() >= 2  # the classifier's top labels, with scores
+    assert "book_table" in labels.first.inner_text()
+    assert "인원=4" in t1.locator(".slots").inner_text()
+
+    t2 = _say(page, "강남점으로 해 주세요")
+    assert "예약할까요" in t2.locator(".msg.assistant").inner_text()
+    t3 = _say(page, "아니 시간은 8시로 바꿔줘")
+    text3 = t3.locator(".msg.assistant").inner_text()
+    assert "8시" in text3 or "20:00" in text3
+    t4 = _say(page, "네 좋아요")
+    assert "예약했어요" in t4.locator(".msg.assistant").inner_text()
+
+    t5 = _say(page, "자동차 엔진오일 교체 주기는?")
+    assert t5.locator(".badge").inner_text() == "fallback"
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+
+    page.reload()
+    page.wait_for_selector("body[data-ready='1']")
+    assert page.locator(".msg.user").count() == 5  # the session survived the reload
+    assert page.locator(".turn .badge").first.inner_text() == "book_table"
+
+    page.click("#new-session")
+    page.wait_for_function("document.querySelectorAll('.msg').length === 0")
+    assert _say(page, "안녕하세요!").locator(".msg.assistant").inner_text().strip()

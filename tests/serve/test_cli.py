@@ -1,0 +1,49 @@
+"""``kodial demo --check`` and ``kodial serve`` from the command line."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kodial.serve.security import KeyRing, read_keys_file
+
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+
+
+def _kodial(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from kodial.cli import main; main()", *args],
+        capture_output=True,
+        text=True,
+        env=ENV,
+        cwd=cwd,
+        timeout=300,
+    )
+
+
+@pytest.mark.slow
+def test_demo_check_runs_a_conversation(tmp_path: Path) -> None:
+    out = _kodial("demo", "--check", "--db", str(tmp_path / "demo.db"))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "demo check passed" in out.stdout
+    assert (tmp_path / "demo.db").exists()
+
+
+def test_create_key_prints_key_once_and_stores_hash(tmp_path: Path) -> None:
+    keys = tmp_path / "keys.txt"
+    out = _kodial("serve", "--create-key", "--keys-file", str(keys), "--key-name", "ci")
+    assert out.returncode == 0, out.stderr
+    key = next(line for line in out.stdout.splitlines() if line.startswith("kd-"))
+    assert key not in keys.read_text()
+    assert KeyRing(read_keys_file(keys)).check(key) is not None
+
+
+def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
+    out = _kodial("serve", "--config", str(tmp_path / "nope.yaml"))
+    assert out.returncode == 2
+    err = " ".join(out.stderr.split())  # rich wraps long lines
+    assert "nope.yaml not found" in err and "Traceback" not in err

@@ -1,0 +1,124 @@
+"""Kill -9 during streamed answers, restart on the same database: every session is exactly as
+the client last saw it complete: no lost turn, no duplicated turn, no half-written turn."""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from serve_helpers import ServerProcess, chat, new_session, reply_of
+
+from kodial.serve.app import create_app
+from kodial.serve.runner import ServerThread, free_port
+from kodial.serve.settings import ServeSettings
+
+pytestmark = pytest.mark.slow
+
+PACED = {  # one character per chunk, 40 ms apart: a reply takes long enough to be cut
+    "KODIAL_STREAM_CHUNK_CHARS": "1",
+    "KODIAL_STREAM_DELAY_MS": "40",
+    "KODIAL_RATE_LIMIT_PER_MINUTE": "0",
+}
+MESSAGES = ["안녕하세요!", "고마워요"]
+CUT_MESSAGE = "안녕하세요!"
+
+
+def _settings(db: Path) -> ServeSettings:
+    return ServeSettings(  # type: ignore[call-arg]
+        _env_file=None, database_url=f"sqlite:///{db}", rate_limit_per_minute=0
+    )
+
+
+def _stream_until_killed(
+    url: str, body: dict[str, Any], started: threading.Event, seen: list[str]
+) -> None:
+    try:
+        with (
+            httpx.Client(base_url=url, timeout=60) as http,
+            http.stream("POST", "/v1/chat/completions", json=body) as r,
+        ):
+            for line in r.iter_lines():
+                seen.append(line)
+                if sum(1 for s in seen if '"content"' in s) >= 3:
+                    started.set()
+    except httpx.HTTPError:
+        pass
+    finally:
+        started.set()
+
+
+def test_sigkill_mid_stream_leaves_sessions_consistent(
+    tmp_path: Path, model: str, assistant: Any
+) -> None:
+    db = tmp_path / "sessions.db"
+    port = free_port()
+    server = ServerProcess(port, f"sqlite:///{db}", PACED, tmp_path / "server.log")
+    try:
+        server.wait_ready()
+        seen: dict[str, list[dict[str, Any]]] = {}
+        with httpx.Client(base_url=server.url, timeout=60) as http:
+            for _ in range(4):
+                sid = new_session(http)
+                seen[sid] = [chat(http, model, m, session_id=sid) for m in MESSAGES]
+            assert len(reply_of(seen[sid][0]).replace(" ", "")) >= 6, "reply too short to cut"
+        # three streams in flight at the moment of the kill
+        cut = list(seen)[:3]
+        events, threads, lines = [], [], []
+        for sid in cut:
+            ev, got = threading.Event(), []
+            body = {
+                "model": model,
+                "stream": True,
+                "session_id": sid,
+                "messages": [{"role": "user", "content": CUT_MESSAGE}],
+            }
+            t = threading.Thread(
+                target=_stream_until_killed, args=(server.url, body, ev, got), daemon=True
+            )
+            t.start()
+            events.append(ev)
+            threads.append(t)
+            lines.append(got)
+        for ev in events:
+            assert ev.wait(60)
+        server.kill()
+        for t in threads:
+            t.join(30)
+        for got in lines:
+            assert any('"content"' in s for s in got), "the kill came before any content"
+            assert not any("[DONE]" in s for s in got), "the kill came after the answer"
+    finally:
+        server.stop()
+
+    # Restart on the same database file. In-process, reusing the loaded assistant: what is
+    # under test is the store the killed process left behind, and this saves a second start-up.
+    restarted = ServerThread(create_app(_settings(db), assistant))
+    try:
+        url = restarted.start()
+        with httpx.Client(base_url=url, timeout=60) as http:
+            for sid, outs in seen.items():
+                s = http.get(f"/v1/sessions/{sid}").json()
+                assert s["turn_count"] == len(MESSAGES), sid
+                assert [t["seq"] for t in s["turns"]] == list(range(1, len(MESSAGES) + 1))
+                assert [t["user"] for t in s["turns"]] == MESSAGES
+                assert [t["assistant"] for t in s["turns"]] == [reply_of(o) for o in outs]
+                assert s["state"] == outs[-1]["kodial"]["state"]
+                # the session goes on from where it was
+                nxt = chat(http, model, CUT_MESSAGE, session_id=sid, stream=True)
+                assert nxt["kodial"]["turn"] == len(MESSAGES) + 1
+    finally:
+        restarted.stop()
+    with sqlite3.connect(db) as conn:
+        dup = conn.execute(
+            "SELECT session_id, seq, count(*) FROM turns GROUP BY session_id, seq HAVING count(*) > 1"
+        ).fetchall()
+        assert dup == []
+        counts = dict(conn.execute("SELECT id, turn_count FROM sessions").fetchall())
+        rows = dict(
+            conn.execute("SELECT session_id, count(*) FROM turns GROUP BY session_id").fetchall()
+        )
+        assert counts == rows

@@ -1,0 +1,78 @@
+"""Bounded load on loopback: 50 concurrent sessions x 4 turns (half streamed), zero errors, no
+lost turns. Prints p50/p99 turn latency; no timing assertion (speed belongs in bench/)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import httpx
+import numpy as np
+import pytest
+from serve_helpers import parse_sse
+
+pytestmark = pytest.mark.slow
+
+SESSIONS = 50
+TURNS = ["안녕하세요!", "고마워요", "안녕하세요!", "고마워요"]
+
+
+async def _session(
+    http: httpx.AsyncClient, model: str, i: int, lat: list[float]
+) -> tuple[str, list[str]]:
+    r = await http.post("/v1/sessions", json={"title": f"load {i}"})
+    assert r.status_code == 201, r.text
+    sid = r.json()["id"]
+    replies = []
+    for message in TURNS:
+        stream = i % 2 == 0
+        body = {
+            "model": model,
+            "session_id": sid,
+            "stream": stream,
+            "messages": [{"role": "user", "content": message}],
+        }
+        t0 = time.perf_counter()
+        r = await http.post("/v1/chat/completions", json=body)
+        lat.append(time.perf_counter() - t0)
+        assert r.status_code == 200, r.text
+        if stream:
+            events = parse_sse(r.text)
+            assert events[-1] == "[DONE]"
+            replies.append(
+                "".join(
+                    e["choices"][0]["delta"].get("content") or ""
+                    for e in events[:-1]
+                    if e.get("choices")
+                )
+            )
+        else:
+            replies.append(r.json()["choices"][0]["message"]["content"])
+    return sid, replies
+
+
+async def _run(url: str, model: str) -> tuple[list[tuple[str, list[str]]], list[float]]:
+    lat: list[float] = []
+    limits = httpx.Limits(max_connections=SESSIONS, max_keepalive_connections=SESSIONS)
+    async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
+        results = await asyncio.gather(*[_session(http, model, i, lat) for i in range(SESSIONS)])
+    return list(results), lat
+
+
+def test_fifty_concurrent_sessions(server_url: str, model: str) -> None:
+    t0 = time.perf_counter()
+    results, lat = asyncio.run(_run(server_url, model))
+    wall = time.perf_counter() - t0
+    assert len(lat) == SESSIONS * len(TURNS)
+    with httpx.Client(base_url=server_url, timeout=60) as http:
+        for sid, replies in results:
+            s = http.get(f"/v1/sessions/{sid}").json()
+            assert s["turn_count"] == len(TURNS)
+            assert [t["seq"] for t in s["turns"]] == [1, 2, 3, 4]
+            assert [t["user"] for t in s["turns"]] == TURNS
+            assert [t["assistant"] for t in s["turns"]] == replies
+    p50, p99 = np.percentile(np.array(lat) * 1000, [50, 99])
+    print(
+        f"\nload: {SESSIONS} sessions x {len(TURNS)} turns in {wall:.1f} s, "
+        f"{len(lat) / wall:.1f} turns/s, latency p50 {p50:.0f} ms, p99 {p99:.0f} ms"
+    )

@@ -1,0 +1,73 @@
+"""The official ``openai`` Python client against the running server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from openai import OpenAI
+
+
+@pytest.fixture
+def client(server_url: str) -> OpenAI:
+    return OpenAI(base_url=server_url + "/v1", api_key="unused", max_retries=0)
+
+
+def test_models(client: OpenAI, model: str) -> None:
+    assert [m.id for m in client.models.list()] == [model]
+
+
+def test_non_streaming(client: OpenAI, model: str) -> None:
+    out = client.chat.completions.create(
+        model=model, messages=[{"role": "user", "content": "안녕하세요!"}]
+    )
+    assert out.choices[0].message.content and out.choices[0].finish_reason == "stop"
+    assert out.usage is not None and out.usage.total_tokens > 0
+    extra: Any = out.model_extra
+    assert extra["kodial"]["route"]["handler"]
+
+
+def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url: str) -> None:
+    sid = httpx.post(server_url + "/v1/sessions", json={}).json()["id"]
+    texts = []
+    for message in ["안녕하세요!", "고마워요"]:
+        stream = client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": message}],
+            stream=True,
+            stream_options={"include_usage": True},
+            extra_body={"session_id": sid},
+        )
+        pieces, finish, usage = [], None, None
+        for chunk in stream:
+            if chunk.choices:
+                pieces.append(chunk.choices[0].delta.content or "")
+                finish = chunk.choices[0].finish_reason or finish
+            usage = chunk.usage or usage
+        assert finish == "stop" and usage is not None and usage.completion_tokens > 0
+        texts.append("".join(pieces))
+    turns = httpx.get(f"{server_url}/v1/sessions/{sid}").json()["turns"]
+    assert [t["assistant"] for t in turns] == texts
+
+
+def test_errors_map_to_client_exceptions(client: OpenAI, model: str) -> None:
+    with pytest.raises(openai.NotFoundError, match="does not exist"):
+        client.chat.completions.create(model="gpt-x", messages=[{"role": "user", "content": "x"}])
+    with pytest.raises(openai.BadRequestError, match="too long"):
+        client.chat.completions.create(
+            model=model, messages=[{"role": "user", "content": "가" * 5000}]
+        )
+
+
+def test_auth_error(start_server: Any, model: str) -> None:
+    from kodial.serve.security import hash_key
+
+    url = start_server(api_key_hashes=[hash_key("kd-right")])
+    bad = OpenAI(base_url=url + "/v1", api_key="kd-wrong", max_retries=0)
+    with pytest.raises(openai.AuthenticationError):
+        bad.models.list()
+    good = OpenAI(base_url=url + "/v1", api_key="kd-right", max_retries=0)
+    out = good.chat.completions.create(model=model, messages=[{"role": "user", "content": "안녕"}])
+    assert out.choices[0].message.content
