@@ -196,6 +196,19 @@ class EncodedDataset(torch.utils.data.Dataset):
         return item
 
 
+def _loss_bar() -> Any:
+    """The Trainer's tqdm progress bar, showing the latest loss on the bar instead of printing a
+    line per logged step."""
+    from transformers import ProgressCallback
+
+    class LossBar(ProgressCallback):
+        def on_log(self, args: Any, state: Any, control: Any, logs: Any = None, **kw: Any) -> None:
+            if self.training_bar is not None and logs and "loss" in logs:
+                self.training_bar.set_postfix(loss=f"{float(logs['loss']):.4f}")
+
+    return LossBar()
+
+
 def train(
     model: Any,
     tokenizer: Any,
@@ -211,7 +224,7 @@ def train(
 ) -> list[float]:
     """Fine-tune ``model`` on ``dataset`` with the transformers ``Trainer`` (its tqdm progress
     bar shows the steps); returns the training loss logged at every step."""
-    from transformers import DataCollatorWithPadding, Trainer, TrainingArguments
+    from transformers import DataCollatorWithPadding, ProgressCallback, Trainer, TrainingArguments
 
     keep = accepted_inputs(model) | {"labels"}
     dataset.encoded = {k: v for k, v in dataset.encoded.items() if k in keep}
@@ -238,6 +251,8 @@ def train(
             train_dataset=dataset,
             data_collator=DataCollatorWithPadding(tokenizer),
         )
+        trainer.remove_callback(ProgressCallback)
+        trainer.add_callback(_loss_bar())
         trainer.train()
     model.to(device).eval()
     return [float(h["loss"]) for h in trainer.state.log_history if "loss" in h]
