@@ -9,9 +9,9 @@ token, a prefix of what it was trained on.
 
 Two formats (:data:`CHAT_FORMATS`):
 
-- ``template``: the tokenizer's own chat template (``tokenizer.apply_chat_template``); rendered
-  text is tokenized without extra special tokens, exactly as ``apply_chat_template(tokenize=True)``
-  does. A template that refuses a system message gets it folded into the first user turn.
+- ``template``: the tokenizer's own chat template: ids are
+  ``tokenizer.apply_chat_template(..., tokenize=True)``, what any Hugging Face based server
+  computes. A template that refuses a system message gets it folded into the first user turn.
 - ``plain-text``: for base models without a chat template, role-prefixed lines
   (``사용자: ...`` / ``챗봇: ...``), each bot turn ending with the EOS token. Every piece (prefix,
   content, EOS, newline) is tokenized on its own, so the prompt ``...챗봇: `` is a token prefix of
@@ -60,8 +60,8 @@ class ChatFormat(Protocol):
         ``add_generation_prompt``."""
         ...
 
-    def reference_ids(self, messages: Sequence[Message]) -> list[int]:
-        """Ids of the whole conversation by an independent route, for the exactness check."""
+    def render(self, messages: Sequence[Message], add_generation_prompt: bool = False) -> str:
+        """The same as text (for display; :meth:`encode` is what trains and serves)."""
         ...
 
 
@@ -120,14 +120,19 @@ class TemplateFormat:
         return text
 
     def encode(self, messages: Sequence[Message], add_generation_prompt: bool = False) -> list[int]:
-        text = self.render(messages, add_generation_prompt)
-        return list(self.tokenizer(text, add_special_tokens=False)["input_ids"])
+        """``apply_chat_template(..., tokenize=True)``: the ids any HF-based server computes."""
+        import jinja2
 
-    def reference_ids(self, messages: Sequence[Message]) -> list[int]:
-        ids = self.tokenizer.apply_chat_template(
-            [m.to_dict() for m in messages], tokenize=True, return_dict=False
-        )
-        return list(ids)
+        try:
+            ids: Any = self.tokenizer.apply_chat_template(
+                [m.to_dict() for m in messages],
+                tokenize=True,
+                return_dict=False,
+                add_generation_prompt=add_generation_prompt,
+            )
+        except jinja2.TemplateError as exc:
+            raise TemplateRefused(f"the chat template refused the conversation: {exc}") from None
+        return [int(i) for i in ids]
 
 
 @dataclass
@@ -179,9 +184,6 @@ class PlainTextFormat:
         for piece in self.pieces(messages, add_generation_prompt):
             ids += self.tokenizer(piece, add_special_tokens=False)["input_ids"]
         return ids
-
-    def reference_ids(self, messages: Sequence[Message]) -> list[int]:
-        return self.encode(messages)
 
 
 CHAT_FORMATS: dict[str, type[TemplateFormat] | type[PlainTextFormat]] = {

@@ -1,8 +1,8 @@
 """Training samples from conversations: the sample-shaping strategies and exact loss masks.
 
 A sample is token ids plus labels (``-100`` where no loss). Ids come from the tokenizer's own chat
-template (or the plain-text format, see :mod:`kodial.chat.rendering`), turn by turn: for a trained
-assistant turn ``i``,
+template, ``apply_chat_template(..., tokenize=True)`` (or the plain-text format, see
+:mod:`kodial.chat.rendering`), turn by turn: for a trained assistant turn ``i``,
 
 - ``head`` = ids of ``messages[:i]`` with the generation prompt (the assistant header), which is
   exactly what the model is given at serving time;
@@ -209,7 +209,7 @@ def encode_with_mask(
         if msgs[i].role != "assistant" or i == 0:
             raise ValueError(f"turn {i + 1} is not a trainable assistant turn")
         head = fmt.encode(msgs[:i], add_generation_prompt=True)
-        turn = fmt.encode(msgs[: i + 1])
+        turn = full if i == len(msgs) - 1 else fmt.encode(msgs[: i + 1])
         _require_prefix(head, full, "the history with the assistant header", i + 1)
         _require_prefix(turn, full, "the conversation up to this turn", i + 1)
         if len(head) < pos or len(turn) <= len(head):
@@ -229,8 +229,7 @@ def encode_with_mask(
         pos = len(turn)
     ids += full[pos:]
     labels += [IGNORE_INDEX] * (len(full) - pos)
-    reference = fmt.reference_ids(msgs)
-    if ids != reference:
+    if ids != full:
         raise TemplateMismatch(
             "the per-turn token ids do not add up to the chat template applied to the whole "
             "conversation; exact loss masks are impossible with this template"
