@@ -96,8 +96,12 @@ def _pick_column(header: list[str], column: str, path: Path) -> int:
 def _iter_table(
     path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
 ) -> Iterator[str]:
-    delimiter = "\t" if path.suffix == ".tsv" else ","
-    reader = csv.reader(iter_lines(path, on_bytes), delimiter=delimiter)
+    lines = iter_lines(path, on_bytes)
+    # TSV corpora (NSMC, KorNLI) use quotes as ordinary characters; CSV quotes fields.
+    if path.suffix == ".tsv":
+        reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+    else:
+        reader = csv.reader(lines)
     header = next(reader, None)
     if header is None:
         return

@@ -39,10 +39,16 @@ from transformers import PreTrainedTokenizerFast
 
 @functools.cache
 def get_kiwi(num_workers: int = 0) -> Any:
-    """A shared Kiwi analyser (loading takes ~2 s). ``num_workers=0`` uses every core."""
+    """A shared Kiwi analyser (loading takes a few seconds). ``num_workers=0`` uses every core.
+
+    The typo and multi-word dictionaries are off: typo correction does not change offsets but
+    costs time, and multi-word entries would make one "morpheme" span a space.
+    """
     from kiwipiepy import Kiwi
 
-    return Kiwi(num_workers=num_workers or (os.cpu_count() or 1))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    workers = num_workers or cores or 1
+    return Kiwi(num_workers=workers, load_typo_dict=False, load_multi_dict=False)
 
 
 def morpheme_spans(text: str, tokens: Iterable[Any]) -> list[tuple[int, int]]:
@@ -89,6 +95,15 @@ def morpheme_pieces(texts: Iterable[str], num_workers: int = 0) -> Iterator[list
         yield split_text(text, morpheme_spans(text, tokens))
 
 
+def analysed_cut_points(text: str) -> tuple[int, ...]:
+    """:func:`cut_points` of one text, analysed by Kiwi."""
+    return tuple(cut_points(text, morpheme_spans(text, get_kiwi().tokenize(text))))
+
+
+_cached_cut_points = functools.lru_cache(maxsize=65536)(analysed_cut_points)
+"""Memoised for short segments: chat data repeats role names, persona lines, short replies."""
+
+
 class MorphemeSplitter:
     """``tokenizers`` custom pre-tokenizer cutting each segment into morpheme pieces."""
 
@@ -96,7 +111,7 @@ class MorphemeSplitter:
         text = str(normalized)
         if not text:
             return [normalized]
-        cuts = cut_points(text, morpheme_spans(text, get_kiwi().tokenize(text)))
+        cuts = _cached_cut_points(text) if len(text) <= 256 else analysed_cut_points(text)
         pieces = [normalized[a:b] for a, b in itertools.pairwise(cuts) if b > a]
         return [p for p in pieces if p is not None]
 

@@ -81,6 +81,12 @@ def _special_tokens(config: TrainConfig, defaults: list[str]) -> list[str]:
     return list(dict.fromkeys([*defaults, *chat, *config.special_tokens]))
 
 
+def _alphabet_limit(config: TrainConfig) -> int:
+    """Most characters a character-level kind keeps (rarer ones become unknown): a quarter of the
+    vocabulary, so that Korean's thousands of syllables cannot push it past ``vocab_size``."""
+    return max(100, min(4000, config.vocab_size // 4))
+
+
 def _bpe_trainer(config: TrainConfig, specials: list[str], **kwargs: Any) -> trainers.BpeTrainer:
     return trainers.BpeTrainer(
         vocab_size=config.vocab_size,
@@ -97,7 +103,9 @@ def build_bpe(config: TrainConfig) -> Built:
     tok.pre_tokenizer = pre_tokenizers.Whitespace()
     tok.decoder = decoders.BPEDecoder(suffix="</w>")
     specials = _special_tokens(config, ["[UNK]"])
-    trainer = _bpe_trainer(config, specials, end_of_word_suffix="</w>", limit_alphabet=3000)
+    trainer = _bpe_trainer(
+        config, specials, end_of_word_suffix="</w>", limit_alphabet=_alphabet_limit(config)
+    )
     return Built(tok, trainer, unk_token="[UNK]")
 
 
@@ -124,7 +132,7 @@ def build_wordpiece(config: TrainConfig) -> Built:
         vocab_size=config.vocab_size,
         min_frequency=config.min_frequency,
         special_tokens=specials,
-        limit_alphabet=3000,
+        limit_alphabet=_alphabet_limit(config),
         show_progress=False,
     )
     return Built(tok, trainer, unk_token="[UNK]")
