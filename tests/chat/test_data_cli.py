@@ -189,3 +189,31 @@ def test_highlighting_covers_exactly_the_trained_tokens(chat_tokenizer: Tokenize
     assert trained == ["어서 오세요! 뭐 드릴까요?<|eot_id|>", "네, 따뜻하게 드릴게요.<|eot_id|>"]
     assert all(s.style in (TRAINED_STYLE, CONTEXT_STYLE) for s in text.spans)
     assert text.plain == tok.decode(sample.input_ids, skip_special_tokens=False)
+
+
+def test_check_reports_cut_conversations(chat_tokenizer: TokenizerCache) -> None:
+    convs = load_dialogues(RESOURCES / "dialogues.jsonl")
+    samples, _ = build_samples(convs, chat_tokenizer("gemma"))
+    lengths = sorted(len(s) for s in samples)
+    limit = lengths[len(lengths) // 2]  # half the dialogues are longer
+    longer = sum(n > limit for n in lengths)
+    args = [
+        "check",
+        str(RESOURCES / "dialogues.jsonl"),
+        "--tokenizer",
+        str(chat_tokenizer.dir("gemma")),
+        "--max-length",
+        str(limit),
+    ]
+    result = runner.invoke(data_app, args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert f"{len(convs)} sample(s) from {len(convs)} conversation(s)" in result.output
+    assert (
+        f"{longer} sample(s) from {longer} conversation(s) were longer than {limit}"
+        in result.output
+    )
+    assert f"{longer} shortened by dropping" in result.output
+    result = runner.invoke(data_app, [*args, "--truncation", "error"])
+    assert isinstance(result.exception, DataErrors)
+    assert len(result.exception.errors) == longer
+    assert f"longer than max_length {limit}" in str(result.exception)

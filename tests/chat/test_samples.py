@@ -332,3 +332,27 @@ def test_real_persona_dialogues_build_exactly(chat_tokenizer: TokenizerCache) ->
     assert stats.samples == 25
     replies = sum(m.role == "assistant" for c in convs for m in c.messages)
     assert sum(len(s.trained_spans) for s in samples) == replies
+
+
+def test_masks_match_transformers_generation_tags(chat_tokenizer: TokenizerCache) -> None:
+    """Parity with the reference: transformers' ``return_assistant_tokens_mask`` on the same ChatML
+    template written with ``{% generation %}`` around each reply and its end-of-turn token."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(chat_tokenizer.dir("chatml"))
+    tok.chat_template = (
+        "{%- for m in messages -%}{{ '<|im_start|>' + m['role'] + '\\n' }}"
+        "{%- if m['role'] == 'assistant' -%}"
+        "{% generation %}{{ m['content'] + '<|im_end|>' }}{% endgeneration %}"
+        "{%- else -%}{{ m['content'] + '<|im_end|>' }}{%- endif -%}{{ '\\n' }}{%- endfor -%}"
+        "{%- if add_generation_prompt -%}{{ '<|im_start|>assistant\\n' }}{%- endif -%}"
+    )
+    conv = Conversation(
+        [*CAFE.messages, Message("user", "고마워요"), Message("assistant", "또 오세요!")]
+    )
+    (sample,), _ = build_samples([conv], tok)
+    ref = tok.apply_chat_template(
+        conv.to_dicts(), tokenize=True, return_dict=True, return_assistant_tokens_mask=True
+    )
+    assert sample.input_ids == list(ref["input_ids"])
+    assert [int(lab != IGNORE_INDEX) for lab in sample.labels] == list(ref["assistant_masks"])

@@ -245,3 +245,73 @@ def stats(
     if plot is not None:
         _plot(result, plot)
         console.print(f"plot written to {plot}")
+
+
+@app.command()
+def check(
+    src: Annotated[Path, typer.Argument(help="Dialogue file.")],
+    tokenizer: Annotated[
+        Path, typer.Option(help="Tokenizer (or model) directory whose chat template is used.")
+    ],
+    strategy: Annotated[
+        str,
+        typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text."),
+    ] = "all-turns",
+    persona: Annotated[
+        Path | None, typer.Option(help="Persona YAML: its system prompt starts every sample.")
+    ] = None,
+    max_length: Annotated[int, typer.Option(help="Context size in tokens.")] = 2048,
+    window: Annotated[int, typer.Option(help="Previous turns kept by sliding-window.")] = 4,
+    truncation: Annotated[
+        str,
+        typer.Option(help="Samples longer than max-length: drop-oldest, truncate, drop, error."),
+    ] = "drop-oldest",
+    fmt: FormatOpt = None,
+    mapping: MapOpt = None,
+) -> None:
+    """Build every training sample (exact masks, checked against the chat template) and report
+    how many there are, how many tokens get loss, and how many conversations were cut and how.
+
+    Example: kodial data check dialogues.jsonl --tokenizer tok/ --strategy last-turn --max-length 512
+    """
+    from rich.progress import Progress
+
+    from kodial.chat.inspect_cli import load_tokenizer
+    from kodial.chat.persona import load_persona
+    from kodial.chat.samples import build_samples
+
+    convs = _load(src, fmt, mapping)
+    tok = load_tokenizer(tokenizer)
+    pers = load_persona(persona) if persona is not None else None
+    with Progress(transient=True) as progress:
+        task = progress.add_task("building samples", total=len(convs))
+        _, result = build_samples(
+            convs,
+            tok,
+            strategy=strategy,
+            max_length=max_length,
+            persona=pers,
+            window=window,
+            truncation=truncation,
+            on_progress=lambda n: progress.advance(task, n),
+        )
+    table = Table(title=f"{src.name} · {strategy} · max_length {max_length}")
+    table.add_column("")
+    table.add_column("value", justify="right")
+    rows = [
+        ("conversations", result.conversations),
+        ("samples", result.samples),
+        ("tokens", result.tokens),
+        ("trained tokens", result.trained_tokens),
+        ("skipped: no assistant turn", result.no_assistant),
+        (f"longer than {max_length} tokens", result.too_long),
+        ("  shortened (oldest turns dropped)", result.shortened),
+        ("  turns dropped", result.turns_dropped),
+        ("  truncated", result.truncated),
+        ("  dropped", result.dropped),
+    ]
+    for name, value in rows:
+        table.add_row(name, str(value))
+    console = Console()
+    console.print(table)
+    console.print(result.summary(), soft_wrap=True, highlight=False)
