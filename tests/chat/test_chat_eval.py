@@ -1,0 +1,105 @@
+"""``kodial chat eval`` and the chat model API: perplexity on trained tokens only, reference
+metrics, end-of-turn rate, per-persona report, streaming, and the terminal chat."""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+
+from kodial.chat.evaluate import evaluate, perplexity, render_markdown, write_report
+from kodial.chat.generate import ChatModel
+
+from .conftest import OVERFIT_DIALOGUES, write_dialogues
+
+
+def base_model(run: Any) -> str:
+    """The untrained model the run started from."""
+    return json.loads((run.final_dir / "kodial_run.json").read_text())["recipe"]["model"]
+
+
+@pytest.fixture(scope="module")
+def overfit_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_dialogues(
+        tmp_path_factory.mktemp("evaldata") / "dialogues.jsonl", OVERFIT_DIALOGUES
+    )
+
+
+def test_trained_model_scores_better_and_stops(
+    overfit_run: Any, overfit_data: Path, tmp_path: Path
+) -> None:
+    trained = evaluate(overfit_run.final_dir, overfit_data, max_new_tokens=40)
+    base = evaluate(base_model(overfit_run), overfit_data, max_new_tokens=10)
+    assert trained.num_generations == len(OVERFIT_DIALOGUES)
+    assert trained.eot_rate == 1.0
+    assert trained.perplexity < base.perplexity / 5
+    assert trained.chrf > base.chrf
+    md, js = write_report(trained, tmp_path)
+    text = md.read_text(encoding="utf-8")
+    assert "### (no persona)" in text and "chrF" in text
+    assert '"eot_rate": 1.0' in js.read_text()
+
+
+def test_perplexity_counts_trained_tokens_only(overfit_run: Any) -> None:
+    """Our number equals an independent masked cross-entropy, and changing the untrained
+    (masked) tokens' labels does not change it."""
+    from kodial.chat.samples import TokenizedSample
+
+    bot = ChatModel.from_pretrained(overfit_run.final_dir)
+    ids = [5, 40, 77, 120, 9, 300, 41, 12]
+    labels = [-100, -100, -100, 120, 9, -100, 41, 12]
+    ppl, n = perplexity(bot, [TokenizedSample(ids, labels)])
+    with torch.no_grad():
+        logits = bot.model(input_ids=torch.tensor([ids])).logits[0]
+    nll = [
+        -torch.log_softmax(logits[t - 1], -1)[ids[t]].item()
+        for t in range(1, len(ids))
+        if labels[t] != -100
+    ]
+    assert n == 4
+    assert ppl == pytest.approx(math.exp(sum(nll) / len(nll)), rel=1e-4)
+
+
+def test_report_groups_generations_by_persona(tiny_llama: Path, chat_data: dict[str, Path]) -> None:
+    report = evaluate(
+        tiny_llama,
+        chat_data["dialogues"],
+        persona=chat_data["persona"],
+        max_new_tokens=3,
+        max_generations=2,
+    )
+    assert report.num_generations == 2 and 0.0 <= report.eot_rate <= 1.0
+    text = render_markdown(report)
+    assert "### 보리" in text and "**reference**" in text
+
+
+def test_stream_matches_generate(overfit_run: Any) -> None:
+    bot = ChatModel.from_pretrained(overfit_run.final_dir)
+    history = [{"role": "user", "content": OVERFIT_DIALOGUES[0][0][0]}]
+    whole = bot.generate(history, max_new_tokens=40, temperature=0)
+    pieces = list(bot.stream(history, max_new_tokens=40, temperature=0))
+    assert whole and "".join(pieces).strip() == whole
+    assert all("\ufffd" not in p for p in pieces)
+
+
+def test_terminal_chat(
+    overfit_run: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kodial.cli import main
+
+    user = OVERFIT_DIALOGUES[0][0][0]
+    bot = ChatModel.from_pretrained(overfit_run.final_dir)
+    expected = bot.generate([{"role": "user", "content": user}], max_new_tokens=40, temperature=0)
+    lines = iter([user, "/reset", "/exit"])
+    monkeypatch.setattr("rich.console.Console.input", lambda self, prompt="", **kw: next(lines))
+    monkeypatch.setattr(
+        sys, "argv", ["kodial", "chat", "run", str(overfit_run.output_dir), "--temperature", "0"]
+    )
+    main()  # returns normally after /exit
+    out = capsys.readouterr().out
+    assert expected in out and "(conversation reset)" in out

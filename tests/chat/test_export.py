@@ -1,0 +1,74 @@
+"""Export: the exported model stops at the end-of-turn token through plain ``generate``, keeps the
+training chat template, and carries a model card."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from transformers import AutoModelForCausalLM, AutoTokenizer
+
+from kodial.chat.export import export
+from kodial.chat.generate import end_of_turn_ids
+from kodial.errors import KodialError
+
+from .conftest import OVERFIT_DIALOGUES
+
+
+@pytest.fixture(scope="module")
+def exported(overfit_run: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return export(overfit_run.output_dir, tmp_path_factory.mktemp("export") / "model")
+
+
+def greedy_without_stopping(model: Any, prompt: torch.Tensor, steps: int) -> list[int]:
+    """Plain argmax decoding for ``steps`` tokens, with no notion of a stop token."""
+    ids = prompt
+    for _ in range(steps):
+        nxt = model(input_ids=ids).logits[0, -1].argmax()
+        ids = torch.cat([ids, nxt.view(1, 1)], dim=1)
+    return ids[0, prompt.shape[1] :].tolist()
+
+
+def test_exported_model_stops_at_end_of_turn(exported: Path) -> None:
+    """No stop token is passed to ``generate``: the exported generation_config alone must end the
+    reply at the end-of-turn token. The control decoding without stop tokens shows the model does emit
+    that token at the same place and would otherwise keep going."""
+    tokenizer = AutoTokenizer.from_pretrained(exported)
+    model = AutoModelForCausalLM.from_pretrained(exported).eval()
+    eot = end_of_turn_ids(tokenizer)
+    assert model.generation_config.eos_token_id == eot
+    limit = 40
+    for turns in OVERFIT_DIALOGUES:
+        prompt = tokenizer.apply_chat_template(
+            [{"role": "user", "content": turns[0][0]}],
+            add_generation_prompt=True,
+            return_tensors="pt",
+            return_dict=True,
+        )["input_ids"]
+        with torch.no_grad():
+            out = model.generate(prompt, max_new_tokens=limit, do_sample=False)
+            free = greedy_without_stopping(model, prompt, limit)
+        new = out[0, prompt.shape[1] :].tolist()
+        assert new[-1] in eot and len(new) < limit
+        assert free[: len(new)] == new
+        assert tokenizer.decode(new[:-1], skip_special_tokens=True).strip()
+
+
+def test_export_keeps_the_training_template_and_writes_a_card(
+    exported: Path, overfit_run: Any
+) -> None:
+    trained = AutoTokenizer.from_pretrained(overfit_run.final_dir)
+    assert AutoTokenizer.from_pretrained(exported).chat_template == trained.chat_template
+    card = (exported / "README.md").read_text(encoding="utf-8")
+    recipe = json.loads((exported / "kodial_run.json").read_text())["recipe"]
+    assert recipe["model"] in card and "<|eot_id|>" in card
+    assert f"| global_step | {overfit_run.metrics['global_step']} |" in card
+    assert not list(exported.parent.glob(".*tmp*"))
+
+
+def test_export_refuses_a_dir_without_model(tmp_path: Path) -> None:
+    with pytest.raises(KodialError, match="holds no model"):
+        export(tmp_path, tmp_path / "out")
