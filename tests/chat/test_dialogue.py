@@ -240,3 +240,31 @@ def test_reads_real_qa_csv() -> None:
     convs = load_dialogues(SHARED / "chatbot_data" / "ChatbotData.csv")
     assert len(convs) == 11823
     assert all(roles(c) == ["user", "assistant"] for c in convs)
+
+
+def test_openai_content_parts_and_developer_role(tmp_path: Path) -> None:
+    parts = [{"type": "text", "text": "안녕"}, {"type": "text", "text": "하세요"}]
+    path = jsonl(
+        tmp_path / "m.jsonl",
+        [
+            {
+                "messages": [
+                    {"role": "developer", "content": "짧게 답해."},
+                    {"role": "user", "content": parts},
+                    {"role": "assistant", "content": "네"},
+                ]
+            },
+            {"messages": [{"role": "user", "content": [{"type": "image_url", "image_url": "x"}]}]},
+        ],
+    )
+    with pytest.raises(
+        DataErrors, match=r"m\.jsonl:2: turn 1: missing or non-text field 'content'"
+    ):
+        load_dialogues(path)
+    path.write_text(path.read_text(encoding="utf-8").splitlines(True)[0], encoding="utf-8")
+    (conv,) = load_dialogues(path)
+    assert conv.messages == [
+        Message("system", "짧게 답해."),
+        Message("user", "안녕하세요"),
+        Message("assistant", "네"),
+    ]

@@ -175,7 +175,9 @@ def stats(
     ] = None,
     persona: Annotated[
         Path | None,
-        typer.Option(help="Persona YAML whose system prompt is counted in token lengths."),
+        typer.Option(
+            help="Persona YAML whose system prompt is counted in token lengths (with --tokenizer)."
+        ),
     ] = None,
     max_length: Annotated[
         int | None,
@@ -203,6 +205,10 @@ def stats(
         tok = load_tokenizer(tokenizer)
     if max_length is not None and tok is None:
         raise KodialError("--max-length compares token lengths", hint="give --tokenizer too")
+    if persona is not None and tok is None:
+        raise KodialError(
+            "--persona adds its system prompt to token lengths", hint="give --tokenizer too"
+        )
     pers = None
     if persona is not None:
         from kodial.chat.persona import load_persona

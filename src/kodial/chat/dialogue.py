@@ -38,6 +38,7 @@ ROLES: tuple[str, ...] = ("system", "user", "assistant")
 
 DEFAULT_ROLE_ALIASES: dict[str, str] = {
     "system": "system",
+    "developer": "system",
     "user": "user",
     "human": "user",
     "사용자": "user",
@@ -217,8 +218,18 @@ def _conv(rec: _Record, path: Path, messages: list[Message], **kw: Any) -> Conve
 
 
 def _text(value: Any) -> str | None:
-    """A turn's text, or None when it is not a string."""
-    return value if isinstance(value, str) else None
+    """A turn's text, or None when it is not text. OpenAI content parts
+    (``[{"type": "text", "text": ...}, ...]``) are joined; a non-text part makes it None."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and value:
+        parts = [
+            p.get("text") if isinstance(p, dict) and p.get("type") == "text" else None
+            for p in value
+        ]
+        if all(isinstance(t, str) for t in parts):
+            return "".join(t for t in parts if t is not None)
+    return None
 
 
 def _check_turns(conv: Conversation, errors: list[DataError]) -> None:

@@ -222,7 +222,7 @@ def encode_with_mask(
         delta = turn[len(head) :]
         last_special = max((k for k, t in enumerate(delta) if t in specials), default=None)
         # Train up to the end-of-turn token; a newline the template adds after it is not trained.
-        end = len(delta) if last_special is None or last_special == 0 else last_special + 1
+        end = len(delta) if last_special is None else last_special + 1
         ids += delta
         labels += delta[:end] + [IGNORE_INDEX] * (len(delta) - end)
         spans.append((len(head), len(head) + end))
