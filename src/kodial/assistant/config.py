@@ -66,8 +66,17 @@ class ClassifierConfig(StrictModel):
     min_margin: float | None = None
     """Fall back when the top two intents are closer than this."""
     target_recall: float | None = Field(default=None, gt=0, le=1)
-    """Calibrate ``min_score`` on the ``ood`` queries so that this share of in-domain training
-    queries is still answered (used when ``min_score`` is not given)."""
+    """Calibrate the thresholds at start-up so that this share of in-domain queries (scored by
+    cross-validation) is still answered while rejecting the most ``ood`` queries (used when
+    ``min_score`` is not given)."""
+    interrupt_min_score: float = Field(default=0.5, ge=0, le=1)
+    """While a task waits for an answer, another intent takes the turn only with at least this
+    score; below it the task asks its question again (a stray "음" should not start small talk)."""
+    calibration_folds: int = Field(default=4, ge=2)
+    """Cross-validation folds for ``target_recall`` calibration."""
+    ood_neighbors: bool = True
+    """Also fall back when the nearest example of a message (character n-gram similarity) is
+    one of the ``ood`` queries: a cheap second opinion that uses the OOD list directly."""
 
 
 class IntentsConfig(StrictModel):

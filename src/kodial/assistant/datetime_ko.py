@@ -305,6 +305,16 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 ]
 
 
+NEGATIONS = ("말고", "아니고", "대신", "빼고")
+"""Words after a value that take it back: "7시 말고 8시" means 8시."""
+
+
+def negated(text: str, end: int) -> bool:
+    """True when the words right after ``text[:end]`` take the value back (7시 말고)."""
+    rest = text[end:].lstrip(" 은는이가을를으로에")
+    return rest.startswith(NEGATIONS)
+
+
 def _week_offset(word: str | None) -> int:
     return 0 if word is None else _WEEK_WORD[word]
 
@@ -419,15 +429,20 @@ def parse_datetime(
     spans: list[tuple[int, int]] = []
 
     day: date | None = None
+    refused: list[tuple[int, int]] = []
     for kind, m in sorted(
         _first(_DATE_PATTERNS, text, spans),
         key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
     ):
+        if any(m.start() < e and s < m.end() for s, e in refused) or negated(text, m.end()):
+            continue
         resolved = _resolve_date(kind, m, today)
         if resolved is not None:
             day = resolved
             spans.append(m.span())
             break
+        # "2월 30일" is no date; its "30일" must not be read as the 30th of this month.
+        refused.append(m.span())
 
     clock: time | None = None
     period: str | None = None
@@ -437,6 +452,8 @@ def parse_datetime(
         key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
     ):
         g = m.groupdict()
+        if negated(text, m.end()):
+            continue
         if kind == "rel_time":
             n = number_value(g["n"])
             if g["n"] == "반":

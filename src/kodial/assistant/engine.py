@@ -14,8 +14,8 @@ Routing rule (one turn):
    a yes/no answers the confirmation. If the message is none of these, go on.
 2. **Classify** the message with the assistant's classifier (the configured intents, the
    fallback policy calibrated on out-of-domain queries).
-3. With a task in progress: if the classifier fell back, or chose the same task, the task asks
-   its question again (offering choices after repeated failures). If it chose another task, that
+3. With a task in progress: if the classifier fell back, chose the same task, or chose another
+   intent with a score below ``interrupt_min_score``, the task asks its question again (offering choices after repeated failures). If it chose another task, that
    task starts and replaces the old one. If it chose another handler (FAQ, chit-chat), that
    handler answers, the task waits, and its pending question is repeated after the answer.
 4. Without a task: the fallback policy's verdict goes to the ``fallback`` handler; otherwise the
@@ -45,6 +45,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
+from kodial.assistant.retrieval import NearestText
 from kodial.assistant.task import TaskHandler
 from kodial.classify.base import Classifier, FallbackPolicy, Prediction
 from kodial.classify.data import (
@@ -158,7 +159,19 @@ class Assistant:
             name: HANDLERS[cfg.type](name, cfg, env) for name, cfg in config.handlers.items()
         }
         self.fallback_handler = self.handlers[FALLBACK]
-        self._examples = self._intent_examples()
+        data = (
+            intent_data(config)
+            if config.intents.data is not None or config.intents.examples
+            else None
+        )
+        self._examples: dict[str, list[str]] = {}
+        for ex in data.examples if data is not None else []:
+            self._examples.setdefault(ex.labels[0], []).append(ex.text)
+        self._ood_index: NearestText | None = None
+        self._ood_flags: list[bool] = []
+        if config.classifier.ood_neighbors and data is not None and data.ood:
+            self._ood_index = NearestText([*data.texts, *data.ood])
+            self._ood_flags = [False] * len(data.texts) + [True] * len(data.ood)
 
     # -- building -------------------------------------------------------------------------
     @classmethod
@@ -176,27 +189,26 @@ class Assistant:
         classifier = build_classifier(config)
         return cls(config, classifier, persona=persona, source=p)
 
-    def _intent_examples(self) -> dict[str, list[str]]:
-        data = (
-            intent_data(self.config)
-            if self.config.intents.data or self.config.intents.examples
-            else None
-        )
-        out: dict[str, list[str]] = {}
-        if data is not None:
-            for ex in data.examples:
-                out.setdefault(ex.labels[0], []).append(ex.text)
-        return out
-
     # -- answering ------------------------------------------------------------------------
     def now(self) -> datetime:
         return datetime.now(self.tz)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Classifier predictions (serialised: the classifier's internals are not guaranteed to
-        be safe under concurrent calls)."""
+        """Classifier predictions with the assistant's fallback rules applied: the classifier's
+        policy (``low_score``, ``ambiguous``), then the OOD-neighbour check (``near_ood``: the
+        message's nearest example is an out-of-domain query). Classifier calls are serialised:
+        a method's internals are not guaranteed to be safe under concurrent calls."""
         with self._lock:
-            return self.classifier.predict(texts)
+            preds = self.classifier.predict(texts)
+        if self._ood_index is None:
+            return preds
+        for pred in preds:
+            if pred.fallback:
+                continue
+            hit = self._ood_index.search(pred.text, k=1)[0]
+            if self._ood_flags[hit.index] and hit.similarity > 0:
+                pred.fallback_reason = "near_ood"
+        return preds
 
     def turn(
         self,
@@ -241,12 +253,15 @@ class Assistant:
         handler = self.handlers.get(intent) if not pred.fallback else None
 
         if isinstance(active, TaskHandler) and task is not None:
-            if handler is None or handler is active:
-                why = (
-                    f"classifier fell back ({pred.fallback_reason})"
-                    if pred.fallback
-                    else f"classifier chose {intent!r} again"
-                )
+            bar = self.config.classifier.interrupt_min_score
+            weak = handler is not None and pred.ranking[0].score < bar
+            if handler is None or handler is active or weak:
+                if pred.fallback:
+                    why = f"classifier fell back ({pred.fallback_reason})"
+                elif weak:
+                    why = f"{intent!r} scored below interrupt_min_score {bar}"
+                else:
+                    why = f"classifier chose {intent!r} again"
                 reply = active.unclear(ctx, task, reason=f"message filled no slot; {why}")
                 route["intent"] = active.name
                 return self._result(active, reply, route, prev)
@@ -420,8 +435,9 @@ def intent_data(config: AssistantConfig) -> LabelledData:
 
 def build_classifier(config: AssistantConfig) -> Classifier:
     """Train the configured classifier on the intents (or load ``model_dir``), then set the
-    fallback policy: explicit thresholds win; else ``target_recall`` calibrates on the OOD
-    queries; else the saved/default policy stays."""
+    fallback policy: explicit thresholds win; else ``target_recall`` calibrates them on
+    cross-validated in-domain scores and the OOD queries
+    (:func:`calibrate_cross_validated`); else the saved/default policy stays."""
     from kodial.classify.base import create_classifier, load_classifier
 
     cc = config.classifier
@@ -431,15 +447,56 @@ def build_classifier(config: AssistantConfig) -> Classifier:
         data = intent_data(config)
         clf = create_classifier(cc.method, **cc.options).fit(data)
         if cc.min_score is None and cc.target_recall is not None:
-            from kodial.classify.fallback import calibrate_fallback
-
-            calibrate_fallback(clf, data, target_recall=cc.target_recall)
+            clf.fallback = calibrate_cross_validated(
+                clf, data, cc.target_recall, cc.calibration_folds
+            )
     policy = clf.fallback
     clf.fallback = FallbackPolicy(
         min_score=policy.min_score if cc.min_score is None else cc.min_score,
         min_margin=policy.min_margin if cc.min_margin is None else cc.min_margin,
     )
     return clf
+
+
+def calibrate_cross_validated(
+    clf: Classifier, data: LabelledData, target_recall: float, folds: int
+) -> FallbackPolicy:
+    """Fallback thresholds from held-out scores.
+
+    Scores of the training queries under the model trained on them are overconfident (a
+    threshold picked on them rejects far more real queries than ``target_recall`` promises), so
+    each query is scored by a model trained on the other folds (folds taken round-robin within
+    each intent). OOD queries are scored by the full model, as they will be when served; then
+    :func:`kodial.classify.fallback.choose_policy` picks the thresholds.
+    """
+    import numpy as np
+
+    from kodial.classify.base import create_classifier
+    from kodial.classify.fallback import choose_policy
+
+    seen: dict[str, int] = {}
+    fold_of = []
+    for ex in data.examples:
+        lab = ex.labels[0]
+        fold_of.append(seen.get(lab, 0) % folds)
+        seen[lab] = seen.get(lab, 0) + 1
+    in_scores = np.zeros((len(data.examples), len(clf.labels)))  # (N, L)
+    for k in range(folds):
+        held = [i for i, f in enumerate(fold_of) if f == k]
+        train = data.subset([ex for i, ex in enumerate(data.examples) if fold_of[i] != k], ood=[])
+        if not held or set(train.labels) != set(clf.labels):
+            continue
+        part = create_classifier(clf.name, **_options(clf)).fit(train)
+        in_scores[held] = part.predict_scores([data.examples[i].text for i in held], clf.labels)
+    ood = clf.predict_scores(data.ood, clf.labels) if data.ood else None  # (M, L)
+    return choose_policy(in_scores, ood, target_recall)
+
+
+def _options(clf: Classifier) -> dict[str, Any]:
+    from dataclasses import asdict, is_dataclass
+
+    cfg = clf.config
+    return asdict(cfg) if is_dataclass(cfg) and not isinstance(cfg, type) else {}
 
 
 def build_demo_assistant() -> Assistant:

@@ -31,6 +31,7 @@ from kodial.assistant.datetime_ko import (
     KoreanDateTime,
     format_date_ko,
     format_time_ko,
+    negated,
     number_value,
     parse_datetime,
 )
@@ -87,9 +88,13 @@ class LexiconExtractor(StrictModel):
         best: tuple[int, int, str] | None = None  # (start, -length, canonical)
         for canon, synonyms in self.values.items():
             for word in {canon, *synonyms}:
-                pos = low.find(word.lower())
-                if pos >= 0 and (best is None or (pos, -len(word)) < best[:2]):
-                    best = (pos, -len(word), canon)
+                for m in re.finditer(re.escape(word.lower()), low):
+                    pos = m.start()
+                    if negated(low, m.end()):
+                        continue
+                    if best is None or (pos, -len(word)) < best[:2]:
+                        best = (pos, -len(word), canon)
+                    break
         if best is None:
             return None
         return Extracted(best[2], best[2], (best[0], best[0] - best[1]))
@@ -200,7 +205,7 @@ class NumberExtractor(StrictModel):
             pattern = r"(?<![\d:])(?P<n>\d{1,4})(?![\d:])"
         for m in re.finditer(pattern, text):
             n = number_value(m.group("n"))
-            if n is not None:
+            if n is not None and not negated(text, m.end()):
                 return Extracted(n, str(n), m.span())
         if ctx.asked:
             # The slot was just asked: a bare answer ("4", "넷이요", "다섯") counts.

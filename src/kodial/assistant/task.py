@@ -162,6 +162,17 @@ class TaskHandler(Handler):
                 task=task,
                 route=self._route(task, "invalid", reason=f"slot {name!r} refused: {message}"),
             )
+        if updates["period"] is not None:
+            name = self._time_slot()
+            if name is not None:
+                task["asking"], task["confirming"], task["failures"] = name, False, 0
+                return Reply(
+                    text=f"{updates['period']} 몇 시로 할까요?",
+                    task=task,
+                    route=self._route(
+                        task, "period", reason=f"part of day {updates['period']!r} without an hour"
+                    ),
+                )
         if task["confirming"]:
             if _starts_with_any(ctx.message, YES_WORDS):
                 return self._run(task, ctx)
@@ -216,6 +227,8 @@ class TaskHandler(Handler):
         )
         if period is not None:
             task["period"] = period
+            if self._time_slot() is None:
+                period = None
         filled: list[str] = []
         changed: list[str] = []
         errors: dict[str, str] = {}
@@ -239,7 +252,9 @@ class TaskHandler(Handler):
                 and getattr(slot.extractor, "part", "") == "time"
             ):
                 task["period"] = None
-        return {"filled": filled, "changed": changed, "errors": errors}
+        if any(self._slot(n).extractor_type() == "datetime" for n in filled + changed):
+            period = None  # the period came with a time, or with the date only (내일 저녁)
+        return {"filled": filled, "changed": changed, "errors": errors, "period": period}
 
     def _next(
         self, task: dict[str, Any], ctx: TurnContext, event: str, updates: dict[str, Any]
@@ -327,6 +342,18 @@ class TaskHandler(Handler):
     # -- helpers --------------------------------------------------------------------------
     def _slot(self, name: str) -> SlotConfig:
         return next(s for s in self.config.slots if s.name == name)
+
+    def _time_slot(self) -> str | None:
+        """The slot that takes a time of day, if any (where a part of day said alone goes)."""
+        return next(
+            (
+                s.name
+                for s in self.config.slots
+                if s.extractor_type() == "datetime"
+                and getattr(s.extractor, "part", "") in ("time", "datetime")
+            ),
+            None,
+        )
 
     def _missing(self, task: dict[str, Any]) -> list[SlotConfig]:
         return [s for s in self.config.slots if s.required and s.name not in task["slots"]]

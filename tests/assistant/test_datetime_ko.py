@@ -1,0 +1,184 @@
+"""Korean date/time expressions, resolved against a fixed ``now``: Wednesday 2026-11-18 14:00
+in Seoul. Each row: expression -> ISO date/time (``YYYY-MM-DD``, ``HH:MM`` or both) and the part
+of day said without an hour."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from kodial.assistant.datetime_ko import (
+    SEOUL,
+    format_date_ko,
+    format_time_ko,
+    parse_datetime,
+    resolve_hour,
+    sino_to_int,
+)
+
+NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
+
+TABLE = [
+    # relative days
+    ("오늘", "2026-11-18", None),
+    ("내일", "2026-11-19", None),
+    ("낼 봐요", "2026-11-19", None),
+    ("모레", "2026-11-20", None),
+    ("내일모레 저녁", "2026-11-20", "저녁"),
+    ("글피", "2026-11-21", None),
+    ("어제", "2026-11-17", None),
+    ("그저께", "2026-11-16", None),
+    ("3일 후", "2026-11-21", None),
+    ("이틀 뒤", "2026-11-20", None),
+    ("일주일 후", "2026-11-25", None),
+    ("2주 뒤", "2026-12-02", None),
+    ("한 달 뒤", "2026-12-18", None),
+    # weeks (Monday-Sunday)
+    ("금요일", "2026-11-20", None),
+    ("수요일", "2026-11-18", None),
+    ("화요일", "2026-11-24", None),
+    ("이번 주 금요일", "2026-11-20", None),
+    ("이번주 월요일", "2026-11-16", None),
+    ("다음 주 금요일", "2026-11-27", None),
+    ("담주 화요일", "2026-11-24", None),
+    ("다다음 주 수요일", "2026-12-02", None),
+    ("지난 주 금요일", "2026-11-13", None),
+    ("이번 주말", "2026-11-21", None),
+    ("주말에 부산 가요", "2026-11-21", None),
+    ("다음 주말", "2026-11-28", None),
+    # calendar dates
+    ("3월 5일", "2027-03-05", None),
+    ("12월 25일", "2026-12-25", None),
+    ("11월 18일", "2026-11-18", None),
+    ("2027년 1월 2일", "2027-01-02", None),
+    ("2027-01-02", "2027-01-02", None),
+    ("12/24", "2026-12-24", None),
+    ("삼월 오일", "2027-03-05", None),
+    ("시월 삼일", "2027-10-03", None),
+    ("유월 이십오일", "2027-06-25", None),
+    ("25일", "2026-11-25", None),
+    ("5일", "2026-12-05", None),
+    ("다음 달 3일", "2026-12-03", None),
+    ("이번 달 30일", "2026-11-30", None),
+    # times
+    ("3시", "15:00", None),
+    ("오후 3시", "15:00", "오후"),
+    ("오전 10시 30분", "10:30", "오전"),
+    ("7시 반", "19:30", None),
+    ("저녁 7시", "19:00", "저녁"),
+    ("아침 7시", "07:00", "아침"),
+    ("점심 1시", "13:00", "점심"),
+    ("낮 12시", "12:00", "낮"),
+    ("새벽 2시", "02:00", "새벽"),
+    ("밤 11시", "23:00", "밤"),
+    ("19:30", "19:30", None),
+    ("세 시", "15:00", None),
+    ("다섯시 반", "17:30", None),
+    ("열한 시", "23:00", None),
+    ("정오", "12:00", None),
+    ("30분 뒤", "2026-11-18T14:30", None),
+    ("두 시간 후", "2026-11-18T16:00", None),
+    ("지금", "2026-11-18T14:00", None),
+    # date + time
+    ("모레 오후 3시", "2026-11-20T15:00", "오후"),
+    ("다음 주 금요일 3시", "2026-11-27T15:00", None),
+    ("내일 저녁 7시 반에 예약", "2026-11-19T19:30", "저녁"),
+    ("다음주 월요일 오전 10시 30분", "2026-11-23T10:30", "오전"),
+    ("오늘 밤 11시", "2026-11-18T23:00", "밤"),
+    ("내일 밤 12시", "2026-11-20T00:00", "밤"),
+    ("자정", "2026-11-19T00:00", None),
+    ("12월 24일 저녁 6시", "2026-12-24T18:00", "저녁"),
+    # a value taken back
+    ("7시 말고 8시로", "20:00", None),
+    ("내일 말고 모레", "2026-11-20", None),
+    # a part of day alone
+    ("내일 저녁", "2026-11-19", "저녁"),
+    ("오후에 갈게요", "", "오후"),
+    # nothing
+    ("언제 오시나요", "", None),
+    ("네 시작할게요", "", None),
+    ("두 시간 동안 기다렸어요", "", None),
+    ("가격이 낮은 메뉴", "", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected", "period"), TABLE)
+def test_expression(text: str, expected: str, period: str | None) -> None:
+    got = parse_datetime(text, NOW)
+    assert got.isoformat() == expected
+    assert got.period == period
+    assert got.matched == bool(expected or period)
+
+
+def test_bare_hour_earlier_today_means_evening() -> None:
+    # At 2 p.m., "오늘 9시" is 9 p.m.; at 8 a.m. it is 9 a.m.
+    assert parse_datetime("오늘 9시", NOW).isoformat() == "2026-11-18T21:00"
+    morning = NOW.replace(hour=8)
+    assert parse_datetime("오늘 9시", morning).isoformat() == "2026-11-18T09:00"
+
+
+def test_prefer_hours_and_period_hint() -> None:
+    assert parse_datetime("7시", NOW, prefer_hours=(11, 22)).isoformat() == "19:00"
+    assert parse_datetime("11시", NOW, prefer_hours=(11, 22)).isoformat() == "11:00"
+    assert parse_datetime("8시", NOW, period_hint="아침").isoformat() == "08:00"
+    assert parse_datetime("8시", NOW, period_hint="저녁").isoformat() == "20:00"
+
+
+def test_spans_point_at_the_words() -> None:
+    text = "음 내일 저녁 7시에 4명이요"
+    got = parse_datetime(text, NOW)
+    assert [text[s:e] for s, e in got.spans] == ["내일", "저녁 7시"]
+
+
+def test_timezone_of_now_is_converted() -> None:
+    # 20:00 UTC on the 18th is already 05:00 on the 19th in Seoul: 오늘 is the 19th.
+    utc = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)
+    assert parse_datetime("오늘", utc).isoformat() == "2026-11-19"
+    naive = datetime(2026, 11, 18, 14, 0)
+    assert parse_datetime("내일", naive).isoformat() == "2026-11-19"
+    got = parse_datetime("내일 3시", NOW)
+    when = got.to_datetime(NOW)
+    assert when is not None and when.utcoffset() == timedelta(hours=9)
+
+
+def test_invalid_calendar_dates_are_not_matched() -> None:
+    assert parse_datetime("2월 30일", NOW).date is None
+    assert parse_datetime("13월 1일", NOW).date is None
+
+
+@pytest.mark.parametrize(
+    ("hour", "period", "prefer", "expected"),
+    [
+        (7, "저녁", None, (19, 0)),
+        (12, "밤", None, (0, 1)),
+        (1, "밤", None, (1, 1)),
+        (12, "점심", None, (12, 0)),
+        (12, "오전", None, (0, 0)),
+        (3, None, None, (15, 0)),
+        (9, None, None, (9, 0)),
+        (7, None, (11, 23), (19, 0)),
+        (11, None, (11, 23), (11, 0)),
+        (18, None, None, (18, 0)),
+        (24, None, None, (0, 1)),
+    ],
+)
+def test_resolve_hour(
+    hour: int, period: str | None, prefer: tuple[int, int] | None, expected: tuple[int, int]
+) -> None:
+    assert resolve_hour(hour, period, prefer) == expected
+
+
+def test_numerals_and_formatting() -> None:
+    assert [sino_to_int(w) for w in ("일", "십", "십오", "이십", "삼십일", "가나")] == [
+        1,
+        10,
+        15,
+        20,
+        31,
+        None,
+    ]
+    assert format_date_ko(date(2026, 11, 18), date(2026, 11, 18)) == "오늘(11월 18일 수요일)"
+    assert format_date_ko(date(2027, 3, 5), date(2026, 11, 18)) == "2027년 3월 5일 금요일"
+    assert format_time_ko(time(0, 0)) == "밤 12시"
+    assert format_time_ko(time(15, 5)) == "오후 3시 5분"
