@@ -29,7 +29,8 @@ if TYPE_CHECKING:
 
 app = typer.Typer(
     no_args_is_help=True,
-    help="Dialogue data: convert any supported format to messages JSONL; print statistics.",
+    help="Dialogue data: convert any supported format to messages JSONL, print statistics, "
+    "check training samples.",
 )
 
 WRITERS: dict[str, Callable[[Iterable[Conversation], str | Path], None]] = {
@@ -275,8 +276,10 @@ def check(
     fmt: FormatOpt = None,
     mapping: MapOpt = None,
 ) -> None:
-    """Build every training sample (exact masks, checked against the chat template) and report
-    how many there are, how many tokens get loss, and how many conversations were cut and how.
+    """Build every training sample and report tokens, loss and what was cut to fit.
+
+    Samples are built exactly as training builds them (masks checked against the chat template),
+    so template problems, alternation errors and too-long conversations show up here first.
 
     Example: kodial data check dialogues.jsonl --tokenizer tok/ --strategy last-turn --max-length 512
     """
