@@ -215,9 +215,17 @@ def train_tokenizer(
             hint=f"use one of: {', '.join(TRAINERS)}",
         )
     built = TRAINERS[config.kind](config)
-    stream: Iterable[str | list[str]] = built.prepare(texts) if built.prepare else texts
+    seen = 0
+
+    def counted() -> Iterator[str]:
+        nonlocal seen
+        for text in texts:
+            seen += 1
+            yield text
+
+    stream: Iterable[str | list[str]] = built.prepare(counted()) if built.prepare else counted()
     built.tokenizer.train_from_iterator(stream, trainer=built.trainer, length=length)
-    if built.tokenizer.get_vocab_size() == 0:
+    if seen == 0:
         raise KodialError("no text to train on", hint="check that the input files are not empty")
     _post_processor(built, config, built.tokenizer)
     return wrap_for_transformers(built, config)

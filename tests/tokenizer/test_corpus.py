@@ -1,0 +1,67 @@
+"""Streaming corpus readers and their errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kodial.errors import DataError
+from kodial.tokenizer.corpus import TextSource, iter_texts
+
+
+def test_reads_txt_jsonl_tsv_csv(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("\ufeff첫 줄\n\n둘째 줄\r\n", encoding="utf-8")
+    (tmp_path / "b.jsonl").write_text(
+        "\n".join(json.dumps({"body": t}, ensure_ascii=False) for t in ["제이슨", "라인"]),
+        encoding="utf-8",
+    )
+    (tmp_path / "c.tsv").write_text('id\tdocument\n1\t"따옴표" 그대로\n', encoding="utf-8")
+    (tmp_path / "d.csv").write_text('Q,A\n"질문, 하나",대답\n', encoding="utf-8")
+    assert list(iter_texts([tmp_path / "a.txt"])) == ["첫 줄", "둘째 줄"]
+    assert list(iter_texts([tmp_path / "b.jsonl"], TextSource(field="body"))) == ["제이슨", "라인"]
+    assert list(iter_texts([tmp_path / "c.tsv"])) == ['"따옴표" 그대로']
+    assert list(iter_texts([tmp_path / "d.csv"], TextSource(column="Q,A"))) == [
+        "질문, 하나",
+        "대답",
+    ]
+
+
+def test_saved_dataset(tmp_path: Path) -> None:
+    from datasets import Dataset
+
+    Dataset.from_dict({"text": ["데이터셋", "두 번째"]}).save_to_disk(str(tmp_path / "ds"))
+    assert list(iter_texts([tmp_path / "ds"])) == ["데이터셋", "두 번째"]
+
+
+def test_cp949_file_is_named_with_line(tmp_path: Path) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes("첫 줄\n".encode() + "옛 인코딩".encode("cp949") + b"\n")
+    with pytest.raises(DataError, match="CP949") as info:
+        list(iter_texts([path]))
+    assert info.value.line == 2 and "iconv" in (info.value.hint or "")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "source", "message"),
+    [
+        ("x.jsonl", '{"text": 1}\n', TextSource(), "non-text field"),
+        ("x.jsonl", "{broken\n", TextSource(), "not valid JSON"),
+        ("x.tsv", "a\tb\n1\t2\n", TextSource(), "which column"),
+        ("x.tsv", "a\tb\n1\t2\n", TextSource(column="c"), "no column 'c'"),
+        ("x.pdf", "", TextSource(), "unsupported file type"),
+    ],
+)
+def test_bad_inputs(
+    tmp_path: Path, name: str, content: str, source: TextSource, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError, match=message):
+        list(iter_texts([path], source))
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="not found"):
+        list(iter_texts([tmp_path / "nope.txt"]))
