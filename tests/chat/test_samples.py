@@ -356,3 +356,32 @@ def test_masks_match_transformers_generation_tags(chat_tokenizer: TokenizerCache
     )
     assert sample.input_ids == list(ref["input_ids"])
     assert [int(lab != IGNORE_INDEX) for lab in sample.labels] == list(ref["assistant_masks"])
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_plain_text_serving_prompt_is_a_prefix(
+    chat_tokenizer: TokenizerCache, template: str
+) -> None:
+    tok = chat_tokenizer(template)
+    (sample,), _ = build_samples([CAFE], tok, strategy="plain-text")
+    ids = prompt_ids(tok, [m.to_dict() for m in CAFE.messages[:4]], plain_text=True)
+    assert sample.input_ids[: len(ids)] == ids
+    assert sample.trained_spans[1][0] == len(ids)
+
+
+def test_system_is_folded_for_templates_that_refuse_it(chat_tokenizer: TokenizerCache) -> None:
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(chat_tokenizer.dir("gemma"))
+    # Gemma-2 style: a system message raises instead of being folded by the template
+    tok.chat_template = (
+        "{{ bos_token }}{% if messages[0]['role'] == 'system' %}"
+        "{{ raise_exception('System role not supported') }}{% endif %}"
+        "{% for m in messages %}{% set role = 'model' if m['role'] == 'assistant' else m['role'] %}"
+        "{{ '<start_of_turn>' + role + '\\n' + m['content'] | trim + '<end_of_turn>\\n' }}"
+        "{% endfor %}{% if add_generation_prompt %}{{ '<start_of_turn>model\\n' }}{% endif %}"
+    )
+    (sample,), _ = build_samples([CAFE], tok)
+    assert runs(sample, tok) == EXPECTED_ALL_TURNS["gemma"]
+    ids = prompt_ids(tok, CAFE.messages[:4])
+    assert sample.input_ids[: len(ids)] == ids

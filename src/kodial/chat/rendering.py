@@ -200,17 +200,19 @@ def chat_format(tokenizer: PreTrainedTokenizerBase, plain_text: bool = False) ->
 
 def prompt_ids(
     tokenizer: PreTrainedTokenizerBase,
-    messages: Sequence[Message],
+    messages: Sequence[Message | dict[str, Any]],
     persona: Persona | None = None,
     plain_text: bool = False,
 ) -> list[int]:
     """Ids to generate the next assistant turn from: persona system prompt + history + assistant
-    header, exactly as the training samples were built.
+    header, exactly as the training samples were built (a sample's ids start with these).
 
-    >>> # ids = prompt_ids(tok, [Message("user", "안녕하세요")], persona=load_persona("p.yaml"))
+    ``messages`` are :class:`Message` objects or ``{"role", "content"}`` dicts (as a server
+    receives them). Example: ``prompt_ids(tok, [{"role": "user", "content": "안녕하세요"}],
+    persona=load_persona("persona.yaml"))``.
     """
     fmt = chat_format(tokenizer, plain_text)
-    msgs = fmt.prepare(apply_persona(list(messages), persona))
+    msgs = fmt.prepare(apply_persona(as_messages(messages), persona))
     return fmt.encode(msgs, add_generation_prompt=True)
 
 

@@ -180,9 +180,10 @@ def _require_prefix(part: list[int], whole: list[int], what: str, turn: int) -> 
         f"turn {turn}: the chat template renders {what} differently from the same turns inside "
         f"the whole conversation (first difference at token {at}), so exact loss masks are "
         "impossible",
-        hint="this happens with templates that rewrite earlier turns (e.g. strip reasoning) or "
-        "mark the last turn; use a template whose prefixes are stable, or --strategy last-turn "
-        "with one sample per reply",
+        hint="this happens with templates that rewrite earlier turns or mark the last one; for "
+        "templates that only strip earlier replies' reasoning, --strategy last-turn or "
+        "sliding-window (one sample per reply) works; otherwise use a template whose prefixes "
+        "are stable",
     )
 
 
