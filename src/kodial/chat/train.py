@@ -7,12 +7,11 @@ our own. What kodial adds is around the trainer:
 - SFT trains on *our* masks: the samples come from :func:`kodial.chat.samples.build_samples`
   (token ids and ``-100`` labels rendered turn by turn from the tokenizer's own chat template) and
   go to ``SFTTrainer`` as a pre-tokenized ``input_ids`` + ``labels`` dataset, which TRL uses as is.
-- Packing uses TRL's best-fit-decreasing packer in padding-free mode: each packed row carries
-  ``position_ids`` restarting at 0 for every sample and no attention mask, from which transformers'
-  ``masking_utils.find_packed_sequence_indices`` builds a block-diagonal causal mask, so attention
-  never crosses samples (``tests/chat/test_packing.py`` proves logits equal the unpacked ones).
-  TRL also masks the label of each sample's first token so no sample is trained to predict the
-  next sample's start.
+- Packing (:mod:`kodial.chat.packing`) uses TRL's best-fit-decreasing packer; each packed sample
+  gets ``position_ids`` restarting at 0 and no attention mask, from which transformers builds a
+  block-diagonal causal mask, so attention never crosses samples (``tests/chat/test_packing.py``
+  proves the logits equal the unpacked ones). FlashAttention models use TRL's padding-free
+  batches; sdpa/eager models get ``(B, max_length)`` rows, which costs ``B`` times less attention.
 - QLoRA fails with a clear error on a machine without CUDA + bitsandbytes, before loading anything.
 - A run directory that survives interruption: Trainer checkpoints (``trainer_state.json`` is
   written last, so a checkpoint without it is incomplete and is skipped on resume), ``final/``
@@ -319,15 +318,27 @@ def build_trainer(
     if isinstance(recipe, TrainRecipe):
         from trl import SFTConfig, SFTTrainer
 
+        from kodial.chat.packing import PackedRowCollator, pack_rows, packing_layout
+
         train_ds, eval_ds, stats = sft_datasets(recipe, tokenizer)
+        model = load_model(recipe)
+        attn = getattr(model.config, "_attn_implementation", None)
+        layout = packing_layout(attn) if recipe.packing else "off"
+        collator = None
+        if layout == "rows":
+            train_ds = pack_rows(train_ds, recipe.max_length)
+            eval_ds = pack_rows(eval_ds, recipe.max_length) if eval_ds is not None else None
+            collator = PackedRowCollator(pad_token_id=int(tokenizer.pad_token_id))
+        stats["packing"] = layout
         args = SFTConfig(
             **_training_args(recipe, eval_ds is not None),
-            packing=recipe.packing,
+            packing=layout == "padding-free",
             packing_strategy="bfd",
         )
         trainer: Trainer = SFTTrainer(
-            model=load_model(recipe),
+            model=model,
             args=args,
+            data_collator=collator,
             train_dataset=train_ds,
             eval_dataset=eval_ds,
             processing_class=tokenizer,
