@@ -17,11 +17,11 @@ def test_reads_txt_jsonl_tsv_csv(tmp_path: Path) -> None:
         "\n".join(json.dumps({"body": t}, ensure_ascii=False) for t in ["제이슨", "라인"]),
         encoding="utf-8",
     )
-    (tmp_path / "c.tsv").write_text('id\tdocument\n1\t"따옴표" 그대로\n', encoding="utf-8")
+    (tmp_path / "c.tsv").write_bytes('id\tdocument\n1\t"따옴표" 그대로\n2\t캐리지\r리턴\n'.encode())
     (tmp_path / "d.csv").write_text('Q,A\n"질문, 하나",대답\n', encoding="utf-8")
     assert list(iter_texts([tmp_path / "a.txt"])) == ["첫 줄", "둘째 줄"]
     assert list(iter_texts([tmp_path / "b.jsonl"], TextSource(field="body"))) == ["제이슨", "라인"]
-    assert list(iter_texts([tmp_path / "c.tsv"])) == ['"따옴표" 그대로']
+    assert list(iter_texts([tmp_path / "c.tsv"])) == ['"따옴표" 그대로', "캐리지\r리턴"]
     assert list(iter_texts([tmp_path / "d.csv"], TextSource(column="Q,A"))) == [
         "질문, 하나",
         "대답",
@@ -51,6 +51,7 @@ def test_cp949_file_is_named_with_line(tmp_path: Path) -> None:
         ("x.tsv", "a\tb\n1\t2\n", TextSource(), "which column"),
         ("x.tsv", "a\tb\n1\t2\n", TextSource(column="c"), "no column 'c'"),
         ("x.pdf", "", TextSource(), "unsupported file type"),
+        ("x.tsv", "id\ttext\n1\tok\n2\n", TextSource(), "row has 1 column"),
     ],
 )
 def test_bad_inputs(

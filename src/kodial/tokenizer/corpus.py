@@ -97,17 +97,28 @@ def _iter_table(
     path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
 ) -> Iterator[str]:
     lines = iter_lines(path, on_bytes)
-    # TSV corpora (NSMC, KorNLI) use quotes as ordinary characters; CSV quotes fields.
+    rows: Iterator[list[str]]
     if path.suffix == ".tsv":
-        reader = csv.reader(lines, delimiter="\t", quoting=csv.QUOTE_NONE)
+        # TSV corpora (NSMC, KorNLI) use quotes as ordinary characters and may hold stray \r
+        rows = (line.split("\t") for line in lines)
     else:
-        reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
-        return
-    indices = _pick_columns(header, source.column, path)
-    for row in reader:
-        yield from (row[i] for i in indices if i < len(row))
+        # CSV quotes fields; a stray \r inside a line would stop the csv module
+        rows = csv.reader(line.replace("\r", " ") for line in lines)
+    try:
+        header = next(rows, None)
+        if header is None:
+            return
+        indices = _pick_columns(header, source.column, path)
+        for lineno, row in enumerate(rows, start=2):
+            if len(row) <= max(indices) and any(cell.strip() for cell in row):
+                raise DataError(
+                    f"row has {len(row)} column(s), the text column is number {max(indices)}",
+                    path=path,
+                    line=lineno,
+                )
+            yield from (row[i] for i in indices if i < len(row))
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV ({exc})", path=path) from None
 
 
 def _iter_jsonl(
