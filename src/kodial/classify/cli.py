@@ -1,10 +1,401 @@
-"""Command-line group (being built; see the owning package)."""
+"""``kodial classify train | predict | eval | compare``: domain/intent classification from the shell.
+
+Inputs are the labelled-query files of :mod:`kodial.classify.data` (CSV, TSV, JSONL, YAML) and
+plain text (one query per line). Heavy imports (the methods, sklearn, torch) happen inside the
+commands so ``kodial --help`` stays fast. Every user mistake raises a ``KodialError``: the CLI
+prints it without a traceback, exits with code 2 and leaves no partial output behind.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.table import Table
 
-app = typer.Typer(no_args_is_help=True, help="(being built)")
+from kodial.errors import KodialError
+
+if TYPE_CHECKING:
+    from kodial.classify.base import Classifier
+    from kodial.classify.data import LabelledData
+    from kodial.classify.evaluate import Comparison, Report
+
+app = typer.Typer(
+    no_args_is_help=True,
+    help="Korean domain/intent classification: train, predict, evaluate and compare classifiers.",
+)
+console = Console(stderr=True)
+
+LABELLED_SUFFIXES = (".csv", ".tsv", ".jsonl", ".yaml", ".yml")
+PREDICT_BATCH = 256
+
+TextField = Annotated[
+    str, typer.Option("--text-field", help="Column/key holding the query (CSV, TSV, JSONL).")
+]
+LabelField = Annotated[
+    str, typer.Option("--label-field", help="Column/key holding the label (CSV, TSV, JSONL).")
+]
+LabelsOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--labels",
+        help="Comma-separated candidate labels (methods that take labels at predict time, e.g. "
+        "nli-zeroshot; others accept a subset of their fitted labels).",
+    ),
+]
 
 
-@app.callback()
-def _group() -> None:
-    """(being built)"""
+# -- helpers --------------------------------------------------------------------------------
+
+
+def parse_value(raw: str) -> Any:
+    """A ``--option`` value as YAML: ``3`` -> int, ``true`` -> bool, ``[1, 4]`` -> list.
+
+    >>> parse_value("0.5"), parse_value("true"), parse_value("[1, 3]"), parse_value("klue/roberta")
+    (0.5, True, [1, 3], 'klue/roberta')
+    """
+    import yaml
+
+    try:
+        return yaml.safe_load(raw)
+    except yaml.YAMLError:
+        return raw
+
+
+def collect_options(options: list[str] | None, config: Path | None) -> dict[str, Any]:
+    """Method options from a YAML file (``--config``) overridden by ``--option key=value``."""
+    import yaml
+
+    from kodial.errors import DataError
+    from kodial.textio import read_text
+
+    values: dict[str, Any] = {}
+    if config is not None:
+        try:
+            loaded = yaml.safe_load(read_text(config))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise DataError(
+                f"invalid YAML: {getattr(exc, 'problem', exc)}",
+                path=config,
+                line=mark.line + 1 if mark else None,
+            ) from None
+        if loaded is not None and not isinstance(loaded, dict):
+            raise DataError("expected a mapping of option: value", path=config, line=1)
+        values.update(loaded or {})
+    for item in options or []:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise KodialError(f"bad --option {item!r}", hint="write --option key=value")
+        values[key.strip()] = parse_value(raw.strip())
+    return values
+
+
+def split_labels(labels: str | None) -> list[str] | None:
+    if labels is None:
+        return None
+    out = [lab.strip() for lab in labels.split(",") if lab.strip()]
+    if not out:
+        raise KodialError("--labels is empty", hint="e.g. --labels 금융,영화,날씨")
+    return out
+
+
+def load_data(
+    path: Path, text_field: str, label_field: str, ood: Path | None = None
+) -> LabelledData:
+    """Labelled data plus, optionally, an OOD file (one query per line, or labelled ``__ood__``)."""
+    from kodial.classify.data import load_labelled, merge
+
+    data = load_labelled(path, text_field=text_field, label_field=label_field)
+    if not len(data):
+        raise KodialError(f"{path} has no in-domain labelled queries")
+    if ood is not None:
+        extra = load_labelled(ood, text_field=text_field, label_field=label_field)
+        data = merge([data, extra])
+        data.source = str(path)
+    return data
+
+
+def read_queries(
+    source: str | None, text_field: str, label_field: str
+) -> tuple[list[str], list[Any]]:
+    """Queries from a file or stdin (``-`` or nothing): a labelled file gives its texts and gold
+    labels; anything else is one query per line."""
+    from kodial.classify.data import load_labelled
+    from kodial.textio import read_text
+
+    if source is None or source == "-":
+        texts = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+        return texts, [None] * len(texts)
+    path = Path(source)
+    if path.suffix.lower() in LABELLED_SUFFIXES:
+        data = load_labelled(path, text_field=text_field, label_field=label_field, min_examples=1)
+        gold: list[Any] = [
+            list(ex.labels) if data.multi_label else ex.labels[0] for ex in data.examples
+        ]
+        return data.texts + data.ood, gold + ["__ood__"] * len(data.ood)
+    texts = [line.strip() for line in read_text(path).splitlines() if line.strip()]
+    return texts, [None] * len(texts)
+
+
+def load_model(path: Path) -> Classifier:
+    from kodial.classify.base import load_classifier
+
+    with console.status(f"loading {path}"):
+        return load_classifier(path)
+
+
+def summary_table(report: Report, title: str) -> Table:
+    table = Table(title=title, show_header=True)
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for k, v in report.metrics.items():
+        table.add_row(k, f"{v:.4f}")
+    fb = report.fallback
+    for k in ("min_score", "min_margin", "false_fallback_rate", "ood_auroc", "ood_detection_rate"):
+        if fb.get(k) is not None:
+            table.add_row(f"fallback {k}", f"{fb[k]:.4f}")
+    for k in ("batch_p50", "batch_p95", "single_p50"):
+        if k in report.latency_ms:
+            table.add_row(f"latency {k} (ms/query)", f"{report.latency_ms[k]:.3f}")
+    return table
+
+
+def comparison_table(comp: Comparison) -> Table:
+    table = Table(title=f"A = {comp.name_a}   B = {comp.name_b}")
+    for col in ("label", "support", "F1 A", "F1 B", "B - A", "recall A", "recall B"):
+        table.add_column(col, justify="left" if col == "label" else "right")
+    for lab, s, fa, fb, ra, rb in comp.per_class:
+        table.add_row(
+            lab, str(s), f"{fa:.4f}", f"{fb:.4f}", f"{fb - fa:+.4f}", f"{ra:.4f}", f"{rb:.4f}"
+        )
+    for m, a, b in comp.overall:
+        if a is not None and b is not None:
+            table.add_row(f"[bold]{m}[/]", "", f"{a:.4f}", f"{b:.4f}", f"{b - a:+.4f}", "", "")
+    return table
+
+
+# -- commands -------------------------------------------------------------------------------
+
+
+@app.command()
+def train(
+    data: Annotated[Path, typer.Argument(help="Labelled queries: .csv, .tsv, .jsonl or .yaml.")],
+    out: Annotated[Path, typer.Option("--out", help="Directory to save the model in.")],
+    method: Annotated[
+        str,
+        typer.Option(
+            help="Classifier method: lexical (offline default), embedding, "
+            "nli-zeroshot, nli-finetuned, finetune."
+        ),
+    ] = "lexical",
+    dev_ratio: Annotated[
+        float,
+        typer.Option(
+            help="Share of each class held out (stratified) to calibrate the fallback and evaluate."
+        ),
+    ] = 0.2,
+    ood: Annotated[
+        Path | None,
+        typer.Option(help="Out-of-domain queries (one per line) to calibrate the fallback on."),
+    ] = None,
+    target_recall: Annotated[
+        float,
+        typer.Option(
+            help="Share of in-domain dev queries that must still get a label "
+            "(the rest may fall back)."
+        ),
+    ] = 0.95,
+    option: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--option",
+            help="Method option key=value (repeatable); values read as "
+            "YAML, e.g. --option char_ngrams=[2,4].",
+        ),
+    ] = None,
+    config: Annotated[
+        Path | None, typer.Option(help="YAML file of method options (--option overrides it).")
+    ] = None,
+    seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    text_field: TextField = "text",
+    label_field: LabelField = "label",
+) -> None:
+    """Train a classifier, calibrate its fallback on the dev split (+ OOD queries), evaluate it
+    on the dev split and save it with its report (OUT/report/).
+
+    Methods that take labels at predict time (nli-zeroshot) are not trained: the labels and
+    descriptions of DATA are stored and the whole file calibrates the fallback.
+    """
+    from kodial.classify.base import create_classifier
+    from kodial.classify.evaluate import evaluate, write_report
+    from kodial.classify.fallback import calibrate
+
+    options = collect_options(option, config)
+    all_data = load_data(data, text_field, label_field, ood)
+    clf = create_classifier(method, **options)
+    if not 0.0 < dev_ratio < 1.0:
+        raise KodialError(f"--dev-ratio must be between 0 and 1, got {dev_ratio}")
+    if clf.labels_at == "predict":
+        train_set, dev = all_data, all_data
+    else:
+        train_set, dev = all_data.split(dev_ratio, seed=seed)
+    dev = dev.subset(dev.examples, ood=list(all_data.ood))
+    console.print(
+        f"{method}: {len(train_set)} training / {len(dev)} dev queries, "
+        f"{len(all_data.labels)} labels, {len(all_data.ood)} out-of-domain"
+    )
+    with console.status(f"fitting {method}"):
+        clf.fit(train_set, dev)
+    if clf.labels_at == "predict":
+        clf.labels = all_data.labels
+        clf.descriptions = {lab: all_data.description(lab) for lab in clf.labels}
+    with console.status("calibrating the fallback"):
+        calibrate(clf, dev, target_recall, labels=clf.labels)
+    with console.status("evaluating on the dev split"):
+        report = evaluate(clf, dev, model=str(out))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        clf.save(staging / "model")
+        write_report(report, staging / "model" / "report")
+        if out.exists():
+            shutil.rmtree(out)
+        (staging / "model").rename(out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    Console().print(summary_table(report, f"{method} on the dev split ({len(dev)} queries)"))
+    console.print(f"saved to {out} (report in {out / 'report'})")
+
+
+@app.command()
+def predict(
+    model: Annotated[Path, typer.Argument(help="Saved model directory.")],
+    source: Annotated[
+        str | None,
+        typer.Argument(
+            help="Queries: a text file (one per line), a labelled file, or - for "
+            "stdin (the default)."
+        ),
+    ] = None,
+    labels: LabelsOpt = None,
+    top_k: Annotated[int, typer.Option(help="Labels listed per query in 'ranking'.")] = 3,
+    explain: Annotated[
+        bool,
+        typer.Option(
+            "--explain",
+            help="Add the evidence: nearest labelled examples and the features that weighed most.",
+        ),
+    ] = False,
+    text_field: TextField = "text",
+    label_field: LabelField = "label",
+) -> None:
+    """Classify queries and print one JSON object per line (label, fallback, ranking; 'gold' when
+    the input is a labelled file)."""
+    texts, gold = read_queries(source, text_field, label_field)
+    clf = load_model(model)
+    cands = split_labels(labels)
+    for start in range(0, len(texts), PREDICT_BATCH):
+        batch = texts[start : start + PREDICT_BATCH]
+        preds = clf.predict(batch, cands, top_k=top_k if top_k > 0 else None)
+        for i, pred in enumerate(preds):
+            obj = clf.explain(pred.text, cands).to_dict() if explain else pred.to_dict()
+            if explain:
+                obj["prediction"]["ranking"] = obj["prediction"]["ranking"][: max(top_k, 1)]
+            if gold[start + i] is not None:
+                obj["gold"] = gold[start + i]
+            sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
+    sys.stdout.flush()
+
+
+@app.command("eval")
+def eval_(
+    model: Annotated[Path, typer.Argument(help="Saved model directory.")],
+    data: Annotated[Path, typer.Argument(help="Labelled queries to evaluate on.")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Directory for report.json, report.md, confusion.png.")
+    ],
+    ood: Annotated[
+        Path | None, typer.Option(help="Out-of-domain queries for the fallback metrics.")
+    ] = None,
+    labels: LabelsOpt = None,
+    text_field: TextField = "text",
+    label_field: LabelField = "label",
+) -> None:
+    """Evaluate a saved model: accuracy, macro-F1, per-class P/R/F1, top-k accuracy, confusion
+    matrix, fallback metrics (OOD AUROC, false-fallback rate) and latency."""
+    from kodial.classify.evaluate import evaluate, write_report
+
+    dataset = load_data(data, text_field, label_field, ood)
+    clf = load_model(model)
+    with console.status(f"evaluating on {len(dataset)} queries"):
+        report = evaluate(clf, dataset, split_labels(labels), model=str(model))
+    write_report(report, out)
+    Console().print(summary_table(report, f"{model} on {data}"))
+    console.print(f"report written to {out}")
+
+
+@app.command()
+def compare(
+    model_a: Annotated[Path, typer.Argument(help="First saved model (A).")],
+    model_b: Annotated[Path, typer.Argument(help="Second saved model (B).")],
+    data: Annotated[Path, typer.Argument(help="Labelled queries both are evaluated on.")],
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="Directory for comparison.{json,md} and both reports (a/, b/)."),
+    ] = None,
+    ood: Annotated[
+        Path | None, typer.Option(help="Out-of-domain queries for the fallback metrics.")
+    ] = None,
+    labels: LabelsOpt = None,
+    text_field: TextField = "text",
+    label_field: LabelField = "label",
+) -> None:
+    """Evaluate two models on the same data and show them side by side, per class (e.g. an
+    nli-zeroshot base model against its nli-finetuned version)."""
+    from kodial.classify.evaluate import compare as compare_reports
+    from kodial.classify.evaluate import evaluate, write_report
+    from kodial.textio import atomic_write_text
+
+    dataset = load_data(data, text_field, label_field, ood)
+    cands = split_labels(labels)
+    reports = []
+    for path in (model_a, model_b):
+        clf = load_model(path)
+        with console.status(f"evaluating {path}"):
+            reports.append(evaluate(clf, dataset, cands, model=str(path)))
+    comp = compare_reports(reports[0], reports[1])
+    Console().print(comparison_table(comp))
+    if out is not None:
+        write_report(reports[0], out / "a")
+        write_report(reports[1], out / "b")
+        atomic_write_text(
+            out / "comparison.json", json.dumps(comp.to_dict(), ensure_ascii=False, indent=2)
+        )
+        atomic_write_text(out / "comparison.md", comp.markdown())
+        console.print(f"comparison written to {out}")
+
+
+@app.command()
+def methods() -> None:
+    """List the classifier methods and what each needs."""
+    from kodial.classify.base import METHODS, get_method
+
+    table = Table(title="classifier methods")
+    for col in ("method", "pretrained weights", "labels at", "summary"):
+        table.add_column(col)
+    for name in METHODS:
+        try:
+            klass = get_method(name)
+        except ImportError as exc:
+            table.add_row(name, "?", "?", f"unavailable: {exc}")
+            continue
+        doc = (klass.__doc__ or "").strip().splitlines()[0] if klass.__doc__ else ""
+        table.add_row(name, "yes" if klass.needs_weights else "no", klass.labels_at, doc)
+    Console().print(table)

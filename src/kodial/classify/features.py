@@ -77,20 +77,27 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
 
     # -- morpheme analysis, batched and cached ------------------------------------------------
     def morphemes(self, texts: Sequence[str]) -> list[str]:
-        """``form/TAG`` documents for ``texts``: unseen texts go to Kiwi in one batched call
-        (its worker threads analyse them in parallel); repeated texts come from a cache."""
+        """``form/TAG`` documents for ``texts``.
+
+        Analysed one whitespace word (어절) at a time: particles and endings attach inside the
+        word, so the analysis barely depends on the neighbours, and words repeat across queries
+        far more than whole queries do. Unseen words of a batch go to Kiwi in one call (its
+        worker threads analyse them in parallel); known words come from a per-featurizer cache
+        that fitting fills with the training vocabulary.
+        """
         cache_: dict[str, str] = self.__dict__.setdefault("_morph_cache", {})
-        known = {t: cache_[t] for t in texts if t in cache_}
-        todo = list(dict.fromkeys(t for t in texts if t not in known))
+        split = [t.split() for t in texts]
+        todo = list(dict.fromkeys(w for words in split for w in words if w not in cache_))
         if todo:
+            if len(cache_) + len(todo) > _CACHE_LIMIT:
+                cache_.clear()
+                todo = list(dict.fromkeys(w for words in split for w in words))
             kiwi = shared_kiwi(self.num_workers)
             with _kiwi_lock:
                 analysed = list(kiwi.tokenize(todo))
-            if len(cache_) + len(todo) > _CACHE_LIMIT:
-                cache_.clear()
-            for text, tokens in zip(todo, analysed, strict=True):
-                known[text] = cache_[text] = _morph_doc(tokens, self.content_only)
-        return [known[t] for t in texts]
+            for word, tokens in zip(todo, analysed, strict=True):
+                cache_[word] = _morph_doc(tokens, self.content_only)
+        return [" ".join(cache_[w] for w in words) for words in split]
 
     # -- sklearn API --------------------------------------------------------------------------
     def _use_morph(self) -> bool:
@@ -152,12 +159,13 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         return (sp.hstack(blocks, format="csr") * scale).astype(np.float32)
 
     def feature_names(self) -> list[str]:
-        """Readable names aligned with the columns: ``morph:환율/NNG``, ``char:'환율'``."""
+        """Readable names aligned with the columns: ``morph:환율/NNG``, ``char:환율`` (word-edge
+        padding stripped, so one n-gram seen at different word edges shares a name)."""
         names: list[str] = []
         if self.morph_vectorizer_ is not None:
             names += [f"morph:{n}" for n in self.morph_vectorizer_.get_feature_names_out()]
         if self.char_vectorizer_ is not None:
-            names += [f"char:{n!r}" for n in self.char_vectorizer_.get_feature_names_out()]
+            names += [f"char:{n.strip()}" for n in self.char_vectorizer_.get_feature_names_out()]
         return names
 
     def __getstate__(self) -> dict[str, Any]:

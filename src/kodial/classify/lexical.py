@@ -35,11 +35,16 @@ class LexicalConfig:
     content_only: bool = False
     """Keep only content morphemes (nouns, stems, adverbs); drops particles and endings, which
     hurts intent (question vs command) tasks but can help pure topic tasks."""
-    model: Literal["logreg", "svm"] = "logreg"
-    """Linear model: 'logreg' (logistic regression, probabilities are native) or 'svm' (linear
-    SVM calibrated by 3-fold sigmoid scaling; slower to train)."""
-    C: float = 10.0
-    """Inverse regularisation strength (larger fits the training data more closely)."""
+    model: Literal["auto", "svm", "logreg"] = "auto"
+    """Linear model. 'svm': linear SVM with probabilities from 3-fold sigmoid calibration (fast
+    to train on large sets; needs 3+ examples per class). 'logreg': multinomial logistic
+    regression (native probabilities; slow beyond ~20k queries). 'auto': svm for single-label
+    data whose classes all have 3+ training examples, logreg otherwise (and one-vs-rest
+    logistic regression for multi-label data)."""
+    svm_C: float = 0.5
+    """Inverse regularisation strength of the SVM (larger fits the training data more closely)."""
+    logreg_C: float = 10.0
+    """Inverse regularisation strength of the logistic regression."""
     class_weight: Literal["balanced"] | None = None
     """'balanced' reweights rare classes (raises macro-F1 on skewed data, may cost accuracy)."""
     min_df: int = 1
@@ -58,7 +63,7 @@ class LexicalClassifier(Classifier):
     the morphemes.
 
     **Returns**: single-label data gives a probability distribution over the fitted labels
-    (multinomial logistic regression, or a calibrated linear SVM); multi-label data gives an
+    (a linear SVM with sigmoid-calibrated probabilities, or multinomial logistic regression); multi-label data gives an
     independent probability per label (one-vs-rest). Passing a subset of the fitted labels to
     ``predict_scores`` renormalises over that subset (single-label). ``explain`` returns the
     nearest training examples (cosine similarity of the TF-IDF vectors) and the features whose
@@ -96,17 +101,26 @@ class LexicalClassifier(Classifier):
             num_workers=c.num_workers,
         )
 
-    def _estimator(self) -> Any:
+    def _estimator(self, train: LabelledData) -> Any:
         c = self.config
-        if c.model == "logreg":
-            return LogisticRegression(C=c.C, max_iter=c.max_iter, class_weight=c.class_weight)
-        if c.model == "svm":
-            return CalibratedClassifierCV(
-                LinearSVC(C=c.C / 10.0, class_weight=c.class_weight, max_iter=c.max_iter),
-                method="sigmoid",
-                cv=3,
+        model = c.model
+        if model not in ("auto", "svm", "logreg"):
+            raise KodialError(
+                f"unknown lexical model {model!r}", hint="use 'auto', 'svm' or 'logreg'"
             )
-        raise KodialError(f"unknown lexical model {c.model!r}", hint="use 'logreg' or 'svm'")
+        smallest = min(train.counts().values())
+        if model == "auto":
+            model = "svm" if not train.multi_label and smallest >= 3 else "logreg"
+        if model == "svm" and (train.multi_label or smallest < 3):
+            raise KodialError(
+                "model 'svm' needs single-label data with 3+ training examples per class "
+                f"(smallest class has {smallest})",
+                hint="use --option model=auto or model=logreg",
+            )
+        if model == "svm":
+            svm = LinearSVC(C=c.svm_C, class_weight=c.class_weight, max_iter=c.max_iter)
+            return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+        return LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
 
     def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
         labels = train.labels
@@ -123,9 +137,9 @@ class LexicalClassifier(Classifier):
         self.descriptions = {lab: train.description(lab) for lab in labels}
         if self.multi_label:
             y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
-            self.model = OneVsRestClassifier(self._estimator()).fit(X, y)
+            self.model = OneVsRestClassifier(self._estimator(train)).fit(X, y)
         else:
-            self.model = self._estimator().fit(X, train.first_labels)
+            self.model = self._estimator(train).fit(X, train.first_labels)
             if list(self.model.classes_) != labels:
                 raise AssertionError("classes out of order")
         self.train_matrix = X
@@ -198,14 +212,16 @@ class LexicalClassifier(Classifier):
         coef = self._coef()
         names = featurizer.feature_names()
         row = x.tocsr()
-        features: list[tuple[str, str, float]] = []
+        best: dict[tuple[str, str], float] = {}
         for ls in prediction.ranking[:2]:
             li = self.labels.index(ls.label)
             contrib = row.data * coef[li, row.indices]  # (nnz,)
-            for j in np.argsort(-contrib, kind="stable")[:n_features]:
+            for j in np.argsort(-contrib, kind="stable")[: 4 * n_features]:
                 if contrib[j] > 0:
-                    features.append((names[row.indices[j]], ls.label, float(contrib[j])))
-        features.sort(key=lambda f: -f[2])
+                    # "' 맛집'", "'맛집 '" and "'맛집'" are one n-gram at different word edges
+                    key = (names[row.indices[j]], ls.label)
+                    best[key] = max(best.get(key, 0.0), float(contrib[j]))
+        features = sorted(((f, lab, w) for (f, lab), w in best.items()), key=lambda f: -f[2])
         return Explanation(
             prediction,
             neighbors,
