@@ -253,3 +253,49 @@ def test_stateless_history_and_state_round_trip(http: httpx.Client, model: str) 
         },
     )
     assert r.status_code == 200 and r.json()["usage"]["prompt_tokens"] > 4
+
+
+class _Exploding:
+    """The real assistant, except that answering a turn fails with an internal error."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.name = inner.name
+
+    def turn(self, message: str, state: Any, history: Any) -> Any:
+        raise RuntimeError("db password is hunter2 at /srv/secret.yaml")
+
+    def classify(self, texts: list[str]) -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = self.inner.classify(texts)
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        out: dict[str, Any] = self.inner.describe()
+        return out
+
+
+def test_internal_errors_reveal_nothing(assistant: Any, tmp_path: Any) -> None:
+    from kodial.serve.app import create_app
+    from kodial.serve.runner import ServerThread
+    from kodial.serve.settings import ServeSettings
+
+    settings = ServeSettings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
+    with (
+        ServerThread(create_app(settings, _Exploding(assistant))) as url,
+        httpx.Client(base_url=url, timeout=60) as http,
+    ):
+        body = {"model": assistant.name, "messages": [{"role": "user", "content": "안녕"}]}
+        r = http.post("/v1/chat/completions", json=body)
+        err = _error(r, 500)
+        assert err["type"] == "server_error" and "reference" in err["message"]
+        assert "hunter2" not in r.text and "secret" not in r.text
+        r = http.post("/v1/chat/completions", json={**body, "stream": True})
+        assert r.status_code == 200  # headers were sent before the failure: an error event
+        events = parse_sse(r.text)
+        assert events[-1]["error"]["type"] == "server_error" and "[DONE]" not in events
+        assert "hunter2" not in r.text
+        sid = new_session(http)
+        r = http.post("/v1/chat/completions", json={**body, "session_id": sid})
+        assert r.status_code == 500
+        assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0  # nothing stored
+        assert http.post("/v1/classify", json={"input": "안녕"}).status_code == 200

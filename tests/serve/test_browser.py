@@ -84,5 +84,5 @@ def test_booking_conversation_in_the_browser(page: Any, tmp_path: Path) -> None:
     assert page.locator(".turn .badge").first.inner_text() == "book_table"
 
     page.click("#new-session")
-    page.wait_for_function("document.querySelectorAll('.msg').length === 0")
+    page.wait_for_function("document.querySelectorAll('.msg.user').length === 0")
     assert _say(page, "안녕하세요!").locator(".msg.assistant").inner_text().strip()

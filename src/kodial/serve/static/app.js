@@ -3,7 +3,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { model: null, session: null, busy: false };
+const state = { model: null, session: null, busy: false, greeting: "" };
 
 function apiKey() { return localStorage.getItem("kodial.key") || ""; }
 
@@ -75,7 +75,7 @@ function renderRoute(box, route) {
   const badge = el("span", "badge" + (handler === "fallback" ? " fallback" : ""), handler);
   box.append(badge);
   const intent = route.intent || route.label;
-  if (intent) box.append(el("span", "intent", intent));
+  if (intent && intent !== handler) box.append(el("span", "intent", "intent " + intent));
   if (route.reason) box.append(el("span", "muted", " · " + route.reason));
   const labels = topLabels(route);
   if (labels.length) {
@@ -88,6 +88,8 @@ function renderRoute(box, route) {
       row.append(item);
     }
     box.append(row);
+  } else if ("classifier" in route && !route.classifier) {
+    box.append(el("div", "muted", "classifier not consulted: the task read this message"));
   }
   const slots = slotText(route);
   if (slots) box.append(el("div", "slots", "slots: " + slots));
@@ -111,12 +113,17 @@ function addAssistant(text, route) {
 
 function addError(text) { $("log").append(el("div", "msg error", text)); scrollDown(); }
 
+function greet() {
+  if (state.greeting) $("log").append(el("div", "msg assistant greeting", state.greeting));
+}
+
 async function newSession() {
   const res = await api("/v1/sessions", { method: "POST", body: "{}" });
   if (!res.ok) { addError(await errorText(res)); return; }
   state.session = (await res.json()).id;
   localStorage.setItem("kodial.session", state.session);
   $("log").replaceChildren();
+  greet();
   $("session-label").textContent = state.session.slice(0, 8);
 }
 
@@ -128,6 +135,7 @@ async function restoreSession() {
   const s = await res.json();
   state.session = s.id;
   $("session-label").textContent = s.id.slice(0, 8);
+  greet();
   for (const t of s.turns) { addUser(t.user); addAssistant(t.assistant, t.route); }
 }
 
@@ -213,7 +221,8 @@ async function init() {
   const d = info.details || {};
   $("assistant-name").textContent = d.display_name || d.persona_name || info.name;
   document.title = $("assistant-name").textContent + " · kodial";
-  $("assistant-about").textContent = d.description || d.greeting || "";
+  $("assistant-about").textContent = d.description || "";
+  state.greeting = d.greeting || "";
   showExamples(d);
   await restoreSession();
   document.body.dataset.ready = "1";
