@@ -105,13 +105,30 @@ _cached_cut_points = functools.lru_cache(maxsize=65536)(analysed_cut_points)
 
 
 class MorphemeSplitter:
-    """``tokenizers`` custom pre-tokenizer cutting each segment into morpheme pieces."""
+    """``tokenizers`` custom pre-tokenizer cutting each segment into morpheme pieces.
+
+    Segments are analysed one by one as the Rust encoder asks for them, unless
+    :meth:`prefetch` analysed them beforehand in a parallel Kiwi batch (what
+    :class:`MorphemeByteBPETokenizer` does for batch calls).
+    """
+
+    def __init__(self) -> None:
+        self.prefetched: dict[str, tuple[int, ...]] = {}
+
+    def prefetch(self, texts: Iterable[str]) -> None:
+        """Analyse ``texts`` in parallel now; later splits of the same strings reuse the result."""
+        kiwi = get_kiwi()
+        nonempty = (t for t in texts if t and not t.isspace())
+        for tokens, text in kiwi.tokenize(nonempty, echo=True):
+            self.prefetched[text] = tuple(cut_points(text, morpheme_spans(text, tokens)))
 
     def _split(self, _index: int, normalized: NormalizedString) -> list[NormalizedString]:
         text = str(normalized)
         if not text:
             return [normalized]
-        cuts = _cached_cut_points(text) if len(text) <= 256 else analysed_cut_points(text)
+        cuts = self.prefetched.get(text)
+        if cuts is None:
+            cuts = _cached_cut_points(text) if len(text) <= 256 else analysed_cut_points(text)
         pieces = [normalized[a:b] for a, b in itertools.pairwise(cuts) if b > a]
         return [p for p in pieces if p is not None]
 
@@ -119,11 +136,11 @@ class MorphemeSplitter:
         pretok.split(self._split)
 
 
-def morpheme_pre_tokenizer() -> pre_tokenizers.PreTokenizer:
+def morpheme_pre_tokenizer(splitter: MorphemeSplitter | None = None) -> pre_tokenizers.PreTokenizer:
     """Morpheme split followed by the byte-level mapping (no regex: pieces are already words)."""
     return pre_tokenizers.Sequence(
         [
-            pre_tokenizers.PreTokenizer.custom(MorphemeSplitter()),
+            pre_tokenizers.PreTokenizer.custom(splitter or MorphemeSplitter()),
             pre_tokenizers.ByteLevel(add_prefix_space=False, use_regex=False),
         ]
     )
@@ -144,7 +161,18 @@ class MorphemeByteBPETokenizer(PreTrainedTokenizerFast):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._backend().pre_tokenizer = morpheme_pre_tokenizer()
+        self._splitter = MorphemeSplitter()
+        self._backend().pre_tokenizer = morpheme_pre_tokenizer(self._splitter)
+
+    def _encode_plus(self, text: Any, *args: Any, **kwargs: Any) -> Any:
+        """Batch calls analyse their texts in one parallel Kiwi pass before encoding."""
+        batch = isinstance(text, list | tuple) and len(text) > 1
+        if batch and not kwargs.get("is_split_into_words") and isinstance(text[0], str):
+            self._splitter.prefetch(text)
+        try:
+            return super()._encode_plus(text, *args, **kwargs)
+        finally:
+            self._splitter.prefetched.clear()
 
     def _backend(self) -> Tokenizer:
         return cast(Tokenizer, self._tokenizer)
@@ -175,11 +203,13 @@ class MorphemeByteBPETokenizer(PreTrainedTokenizerFast):
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
         state["_tokenizer"] = self.portable_backend()
+        state.pop("_splitter", None)
         return state
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
-        self._backend().pre_tokenizer = morpheme_pre_tokenizer()
+        self._splitter = MorphemeSplitter()
+        self._backend().pre_tokenizer = morpheme_pre_tokenizer(self._splitter)
 
 
 def register_with_auto_tokenizer() -> None:
