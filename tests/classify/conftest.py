@@ -15,6 +15,15 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _one_torch_thread() -> None:
+    """Tiny models run many small ops: on a shared 2-core CI box, two torch threads spend more
+    time synchronising than computing (measured: ~7x slower per training step)."""
+    import torch
+
+    torch.set_num_threads(1)
+
+
 @pytest.fixture(scope="session")
 def models_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("tiny-models")
@@ -34,6 +43,17 @@ def nli_roberta(models_dir: Path) -> Path:
     from kodial.testing.models import build_nli
 
     return build_nli(models_dir / "nli-roberta", style="roberta")
+
+
+@pytest.fixture(scope="session")
+def nli_trainable(models_dir: Path) -> Path:
+    """BERT NLI cross-encoder (non-standard label order) without dropout, so a few hundred
+    steps teach the tiny model the toy task."""
+    from kodial.testing.models import build_nli
+
+    return build_nli(
+        models_dir / "nli-trainable", hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0
+    )
 
 
 @pytest.fixture(scope="session")

@@ -63,7 +63,7 @@ class EmbeddingClassifier(Classifier):
 
     name: ClassVar[str] = "embedding"
     needs_weights: ClassVar[bool] = True
-    labels_at: ClassVar = "fit"
+    labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
     config_class: ClassVar[type] = EmbeddingConfig
 
     def __init__(self, config: EmbeddingConfig | None = None) -> None:

@@ -24,7 +24,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
@@ -62,7 +62,7 @@ class FinetunedClassifier(Classifier):
 
     name: ClassVar[str] = "finetune"
     needs_weights: ClassVar[bool] = True
-    labels_at: ClassVar = "fit"
+    labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
     config_class: ClassVar[type] = FinetuneConfig
 
     def __init__(self, config: FinetuneConfig | None = None) -> None:

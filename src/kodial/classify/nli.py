@@ -38,7 +38,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, ClassVar, Self
+from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
@@ -84,7 +84,7 @@ class NLIZeroShotClassifier(Classifier):
 
     name: ClassVar[str] = "nli-zeroshot"
     needs_weights: ClassVar[bool] = True
-    labels_at: ClassVar = "predict"
+    labels_at: ClassVar[Literal["fit", "predict"]] = "predict"
     config_class: ClassVar[type] = NLIConfig
 
     def __init__(self, config: NLIConfig | None = None) -> None:
