@@ -69,14 +69,15 @@ def talk(demo: Assistant) -> Callable[..., Conversation]:
 
 @pytest.fixture
 def make_assistant(tmp_path: Path) -> Callable[..., Assistant]:
-    """``make_assistant(action_yaml)``: a two-intent assistant whose booking task calls it."""
+    """``make_assistant(action_yaml, faq_min)``: a two-intent assistant (book_table, faq)
+    whose booking task calls ``action`` and whose FAQ abstains below ``faq_min``."""
 
     def build(
         action: str = "{type: callable, function: 'kodial.assistant.examples:book_table'}",
+        faq_min: float = 0.3,
     ) -> Assistant:
-        return Assistant.from_config(
-            write_assistant(tmp_path, TABLE_TASK.replace("ACTION", action))
-        )
+        handlers = TABLE_TASK.replace("ACTION", action).replace("FAQ_MIN", str(faq_min))
+        return Assistant.from_config(write_assistant(tmp_path, handlers))
 
     return build
 
@@ -104,7 +105,8 @@ INTENTS = {
 def write_assistant(tmp_path: Path, handlers_yaml: str, extra: str = "") -> Path:
     """An assistant.yaml with two intents (book_table, faq) and the given handlers block."""
     intents = "\n".join(
-        f"  {label}:\n" + "\n".join(f"    - {t}" for t in texts) for label, texts in INTENTS.items()
+        f"    {label}:\n" + "\n".join(f"      - {t}" for t in texts)
+        for label, texts in INTENTS.items()
     )
     (tmp_path / "faq.yaml").write_text(
         "- q: [환불은 어떻게 받나요, 환불 방법]\n  a: 하루 전까지 취소하면 전액 환불돼요.\n"
@@ -142,6 +144,6 @@ book_table:
   confirm: "{날짜}에 {인원}명으로 예약할까요?"
   done: "예약 번호는 {confirmation}입니다."
   action: ACTION
-faq: {type: faq, data: faq.yaml, min_similarity: 0.3}
+faq: {type: faq, data: faq.yaml, min_similarity: FAQ_MIN}
 fallback: {type: fallback}
 """

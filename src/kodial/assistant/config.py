@@ -75,8 +75,9 @@ class ClassifierConfig(StrictModel):
     calibration_folds: int = Field(default=4, ge=2)
     """Cross-validation folds for ``target_recall`` calibration."""
     ood_neighbors: bool = True
-    """Also fall back when the nearest example of a message (character n-gram similarity) is
-    one of the ``ood`` queries: a cheap second opinion that uses the OOD list directly."""
+    """Also fall back when a message's nearest examples (character n-gram similarity) are
+    ``ood`` queries (see ``kodial.assistant.engine.OOD_NEIGHBORS``): a cheap second opinion
+    that uses the OOD list directly."""
 
 
 class IntentsConfig(StrictModel):

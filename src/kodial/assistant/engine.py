@@ -12,6 +12,7 @@ Routing rule (one turn):
 1. **A task is in progress** (``state["task"]``): the task reads the message first. A cancel
    word ends it; slot values fill or change slots (any slot, at any step, confirmation included);
    a yes/no answers the confirmation. If the message is none of these, go on.
+   A message that says nothing (음, 글쎄요) makes the task ask again.
 2. **Classify** the message with the assistant's classifier (the configured intents, the
    fallback policy calibrated on out-of-domain queries).
 3. With a task in progress: if the classifier fell back, chose the same task, or chose another
@@ -46,7 +47,7 @@ from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.task import TaskHandler
+from kodial.assistant.task import TaskHandler, is_filler
 from kodial.classify.base import Classifier, FallbackPolicy, Prediction
 from kodial.classify.data import (
     FALLBACK,
@@ -57,6 +58,13 @@ from kodial.classify.data import (
     validate_rows,
 )
 from kodial.errors import KodialError
+
+OOD_NEIGHBORS = 3
+"""Nearest examples (intent examples + OOD queries, character n-gram TF-IDF) consulted by the
+OOD-neighbour check; a majority of OOD queries among them means fallback."""
+
+OOD_NEIGHBOR_SIMILARITY = 0.35
+"""A single nearest OOD query this similar (cosine) is enough for fallback."""
 
 STATE_VERSION = 1
 """Version of the dialogue-state layout; a state of another version starts afresh."""
@@ -203,12 +211,20 @@ class Assistant:
         if self._ood_index is None:
             return preds
         for pred in preds:
-            if pred.fallback:
-                continue
-            hit = self._ood_index.search(pred.text, k=1)[0]
-            if self._ood_flags[hit.index] and hit.similarity > 0:
+            if not pred.fallback and self._near_ood(pred.text):
                 pred.fallback_reason = "near_ood"
         return preds
+
+    def _near_ood(self, text: str) -> bool:
+        """The nearest example is an OOD query at least :data:`OOD_NEIGHBOR_SIMILARITY`
+        similar, or most of the :data:`OOD_NEIGHBORS` nearest are OOD queries."""
+        assert self._ood_index is not None
+        hits = self._ood_index.search(text, k=OOD_NEIGHBORS)
+        ood = [self._ood_flags[h.index] for h in hits if h.similarity > 0]
+        first = hits[0]
+        return (
+            self._ood_flags[first.index] and first.similarity >= OOD_NEIGHBOR_SIMILARITY
+        ) or sum(ood) * 2 > len(hits)
 
     def turn(
         self,
@@ -246,6 +262,11 @@ class Assistant:
             if reply_or_none is not None:
                 route["intent"] = active.name
                 return self._result(active, reply_or_none, route, prev)
+
+        if isinstance(active, TaskHandler) and task is not None and is_filler(ctx.message):
+            route["intent"] = active.name
+            reply = active.unclear(ctx, task, reason="the message says nothing (filler)")
+            return self._result(active, reply, route, prev)
 
         pred = self.predict([ctx.message])[0]
         route["classifier"] = _classifier_route(pred, self.classifier.fallback)

@@ -1,6 +1,6 @@
 """Nearest-question retrieval for the FAQ and the offline chit-chat backend.
 
-Character n-gram TF-IDF (1-3 grams within words, scikit-learn) with cosine similarity: Korean
+Character n-gram TF-IDF (1-3 grams within words, :func:`char_ngrams`) with cosine similarity: Korean
 questions that share stems and particles ("환불은 어떻게 해요" / "환불하려면 어떻게 하나요")
 overlap in character n-grams without any tokenizer or model download, and the similarity is a
 number in [0, 1] that a threshold can abstain on.
@@ -8,6 +8,7 @@ number in [0, 1] that a threshold can abstain on.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -15,6 +16,26 @@ import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kodial.errors import KodialError
+
+_PUNCT = re.compile(r"[^\w\s]")
+
+
+def char_ngrams(text: str) -> list[str]:
+    """Character 1-grams and word-boundary-marked 2- and 3-grams of each word.
+
+    Unlike scikit-learn's ``char_wb`` analyser, no n-gram is made of padding alone (a lone
+    space feature would be shared by every text and lift every similarity).
+
+    >>> char_ngrams("환불 돼요")[:6]
+    ['환', '불', '<환', '환불', '불>', '<환불']
+    """
+    out: list[str] = []
+    for word in _PUNCT.sub(" ", text.lower()).split():
+        out.extend(word)
+        padded = f"<{word}>"
+        for n in (2, 3):
+            out.extend(padded[i : i + n] for i in range(len(padded) - n + 1))
+    return out
 
 
 @dataclass(frozen=True)
@@ -39,9 +60,7 @@ class NearestText:
         if not texts:
             raise KodialError("nothing to index: the retrieval data is empty")
         self.texts = list(texts)
-        self.vectorizer = TfidfVectorizer(
-            analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True, lowercase=True
-        )
+        self.vectorizer = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
         self.matrix = self.vectorizer.fit_transform(self.texts)  # (N, V), rows L2-normalised
 
     def search(self, query: str, k: int = 1) -> list[Hit]:

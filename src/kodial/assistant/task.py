@@ -83,11 +83,24 @@ NO_WORDS = ("아니", "아뇨", "아니요", "싫어", "노", "no", "잠깐", "�
 QUESTION_MARKERS = ("?", "어떻게", "방법", "되나요", "돼요", "규정", "언제까지", "수수료")
 """A message with these asks about cancelling (an FAQ) rather than cancelling."""
 
+FILLERS = re.compile(r"(음+|흠+|으+음|어+|엄+|아+|에+|글쎄[요다]?|ㅎ+|ㅋ+|ㅠ+|ㅜ+|\.+|…+)")
+"""Messages that say nothing (음, 글쎄요, ㅋㅋ): during a task the question is asked again."""
+
 CHANGE_WORDS = ("바꿔", "바꿀", "변경", "말고", "수정", "고쳐")
 
 
 def _norm(text: str) -> str:
     return re.sub(r"[\s.,!?~…]+", " ", text.lower()).strip() + " "
+
+
+def is_filler(text: str) -> bool:
+    """True for a message with no content (음..., 글쎄요, ㅎㅎ).
+
+    >>> is_filler("음..."), is_filler("글쎄요"), is_filler("음 강남")
+    (True, True, False)
+    """
+    words = re.sub(r"[\s.,!?~…]+", " ", text).split()
+    return all(FILLERS.fullmatch(w) for w in words)
 
 
 def _is_cancel(text: str) -> bool:

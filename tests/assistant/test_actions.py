@@ -1,0 +1,146 @@
+"""Task actions: a Python callable and an HTTP webhook against a real server on 127.0.0.1,
+including failing webhooks (HTTP error, bad body, timeout, unreachable) that become a polite
+reply plus a route reason."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable, Iterator
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from kodial.assistant.actions import CallableAction, WebhookAction
+from kodial.assistant.engine import Assistant
+from kodial.assistant.examples import confirmation_code
+
+RECEIVED: list[dict[str, Any]] = []
+
+
+class Hook(BaseHTTPRequestHandler):
+    """/ok answers a confirmation; /fail 500; /text non-JSON; /slow sleeps past the timeout."""
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        RECEIVED.append({"path": self.path, "body": body, "auth": self.headers.get("X-Token")})
+        if self.path == "/slow":
+            time.sleep(1.5)
+        if self.path == "/fail":
+            self._send(500, b'{"error": "db down"}')
+        elif self.path == "/text":
+            self._send(200, b"<html>ok</html>")
+        else:
+            out = {"confirmation": "W-" + str(body["slots"]["인원"]) + body["slots"]["날짜"][-2:]}
+            self._send(200, json.dumps(out).encode())
+
+    def _send(self, status: int, body: bytes) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return
+
+
+@pytest.fixture(scope="module")
+def hook_url() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+
+
+SLOTS = {"날짜": "2026-11-19", "인원": 3}
+
+
+def test_webhook_success_posts_the_slots(hook_url: str) -> None:
+    RECEIVED.clear()
+    action = WebhookAction(url=hook_url + "/ok", headers={"X-Token": "secret"})
+    result = action.run("book_table", SLOTS)
+    assert result.ok and result.values == {"confirmation": "W-319"}
+    assert RECEIVED == [
+        {"path": "/ok", "body": {"task": "book_table", "slots": SLOTS}, "auth": "secret"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("path", "timeout", "reason"),
+    [
+        ("/fail", 5.0, "webhook answered HTTP 500"),
+        ("/text", 5.0, "not JSON"),
+        ("/slow", 0.3, "timed out after 0.3s"),
+    ],
+)
+def test_webhook_failures_become_reasons(
+    hook_url: str, path: str, timeout: float, reason: str
+) -> None:
+    result = WebhookAction(url=hook_url + path, timeout=timeout).run("book_table", SLOTS)
+    assert not result.ok and reason in result.reason
+
+
+def test_unreachable_webhook() -> None:
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = WebhookAction(url=f"http://127.0.0.1:{port}/x", timeout=1).run("t", {})
+    assert not result.ok and "unreachable" in result.reason
+
+
+def test_callable_action_results_and_errors() -> None:
+    ok = CallableAction(function="kodial.assistant.examples:book_table").run(
+        "book_table", {"날짜": "2026-11-19", "시간": "19:00", "인원": 2, "장소": "홍대점"}
+    )
+    assert ok.ok and ok.values["confirmation"] == confirmation_code(
+        "R", "book_table", {"날짜": "2026-11-19", "시간": "19:00", "인원": 2, "장소": "홍대점"}
+    )
+    missing = CallableAction(function="kodial.assistant.examples:book_table").run("t", {})
+    assert not missing.ok and "needs the slot" in missing.reason
+
+
+def _book(bot: Assistant, now: datetime) -> tuple[list[str], list[dict[str, Any]]]:
+    state = None
+    replies, routes = [], []
+    for msg in ["예약해 줘 내일 3명", "네"]:
+        r = bot.turn(msg, state, [], now=now)
+        replies.append(r.collect())
+        routes.append(r.route)
+        state = r.state
+    return replies, routes
+
+
+def test_task_with_webhook_end_to_end(
+    make_assistant: Callable[..., Assistant], hook_url: str, now: datetime
+) -> None:
+    bot = make_assistant(f"{{type: webhook, url: '{hook_url}/ok', timeout: 5}}")
+    replies, routes = _book(bot, now)
+    assert replies[0] == "내일(11월 19일 목요일)에 3명으로 예약할까요?"
+    assert replies[1] == "예약 번호는 W-319입니다."
+    assert routes[1]["action"]["type"] == "webhook" and routes[1]["action"]["ok"] is True
+
+
+def test_failing_webhook_gives_a_polite_reply_and_keeps_the_task(
+    make_assistant: Callable[..., Assistant], hook_url: str, now: datetime
+) -> None:
+    bot = make_assistant(f"{{type: webhook, url: '{hook_url}/fail', timeout: 5}}")
+    state = None
+    for msg in ["예약해 줘 내일 3명", "네"]:
+        r = bot.turn(msg, state, [], now=now)
+        text = r.collect()
+        state = r.state
+    assert text.startswith("죄송해요, 지금은 처리할 수 없어요.") and "'네'" in text
+    assert "500" not in text and "db down" not in text  # no internals in the reply
+    assert r.route["reason"] == "action failed: webhook answered HTTP 500"
+    assert r.route["action"]["ok"] is False
+    assert state["task"] is not None and state["task"]["confirming"] is True
+    r = bot.turn("취소", state, [], now=now)
+    assert r.state["task"] is None
