@@ -98,3 +98,27 @@ def test_gemma_rejects_non_alternating_roles(tmp_path: Path) -> None:
         tok.apply_chat_template(
             [{"role": "user", "content": "a"}, {"role": "user", "content": "b"}], tokenize=False
         )
+
+
+def test_custom_template_file(tmp_path: Path) -> None:
+    from kodial.errors import KodialError
+    from kodial.tokenizer.templates import resolve_chat_format
+    from kodial.tokenizer.train import TrainConfig, train_tokenizer
+
+    path = tmp_path / "turns.jinja"
+    path.write_text(
+        "{% for m in messages %}<턴>{{ m['role'] }}: {{ m['content'] }}<끝>{% endfor %}",
+        encoding="utf-8",
+    )
+    with pytest.raises(KodialError, match="end-of-turn"):
+        resolve_chat_format(str(path))
+    fmt = resolve_chat_format(str(path), special_tokens=["<턴>", "<끝>"])
+    assert fmt.eos_token == "<끝>" and fmt.bos_token is None
+    tok = train_tokenizer(
+        ["안녕 반가워"] * 5, TrainConfig(vocab_size=300, min_frequency=1, chat_format=fmt)
+    )
+    rendered = tok.apply_chat_template([{"role": "user", "content": "안녕"}], tokenize=False)
+    assert rendered == "<턴>user: 안녕<끝>"
+    assert tok.eos_token == "<끝>" and tok.pad_token == "<pad>"
+    with pytest.raises(KodialError, match="unknown chat template"):
+        resolve_chat_format("vicuna")

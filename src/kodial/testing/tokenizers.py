@@ -18,7 +18,7 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kodial.tokenizer.templates import CHAT_FORMATS
+from kodial.tokenizer.templates import resolve_chat_format
 from kodial.tokenizer.train import TrainConfig, train_tokenizer
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def build_chat_tokenizer(
         kind="byte-bpe",
         vocab_size=vocab_size,
         min_frequency=1,
-        chat_format=CHAT_FORMATS[template],
+        chat_format=resolve_chat_format(template),
     )
     tokenizer = train_tokenizer(sample_corpus_lines(), config)
     out = Path(out_dir)
