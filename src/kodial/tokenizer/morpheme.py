@@ -19,10 +19,11 @@ saved ``tokenizer.json`` therefore holds the portable GPT-2 byte-level pre-token
 module registers with ``AutoTokenizer`` (``kodial.tokenizer.load_tokenizer`` does it for you; the
 package itself stays light so ``kodial --help`` does not import transformers). After
 ``import kodial.tokenizer.morpheme``, ``AutoTokenizer.from_pretrained(dir)`` gives the
-morpheme-aware tokenizer; without it, transformers says the class is not imported. Any other program
-(no kodial, another language's ``tokenizers`` binding) can still load ``tokenizer.json``: it gets
-the same vocabulary and merges with the GPT-2 regex split, which decodes exactly but may merge
-across a morpheme boundary that the regex does not split (stem+particle within one eojeol).
+morpheme-aware tokenizer. Without kodial (a serving stack, another language's ``tokenizers``
+binding), the directory still loads: transformers 5 falls back to its generic fast tokenizer,
+which reads ``tokenizer.json`` with the GPT-2 regex split. That gives the same vocabulary and
+exact decoding, but its merges may join a stem and particle that the regex does not separate, so
+ids can differ from the morpheme-aware encoding: serve such a model with kodial imported.
 """
 
 from __future__ import annotations
