@@ -135,3 +135,24 @@ def test_handler_registry_matches_the_config_union() -> None:
         assert cls.config_class.model_fields["type"].default == name  # type: ignore[attr-defined]
     backends = typing.get_args(ChitchatConfig.model_fields["backend"].annotation)
     assert set(backends) == set(CHAT_BACKENDS)
+
+
+def test_saved_classifier_dir_is_loaded_instead_of_training(tmp_path: Path) -> None:
+    trained = Assistant.from_config(write(tmp_path, GOOD))
+    saved = trained.classifier.save(tmp_path / "clf")
+    text = GOOD.replace("name: mini", f"name: mini\nclassifier:\n  model_dir: {saved.name}")
+    loaded = Assistant.from_config(write(tmp_path, text))
+    assert loaded.classifier.labels == ["bye", "greet"]
+    queries = ["안녕하세요 반가워요", "다음에 봐요"]
+    assert [p.label for p in loaded.predict(queries)] == [p.label for p in trained.predict(queries)]
+
+
+def test_demo_fallback_is_calibrated_and_package_exports_are_lazy() -> None:
+    import kodial.assistant as pkg
+
+    assert pkg.bundled_config() == bundled_config()
+    assert pkg.Assistant is Assistant
+    cfg = load_config(bundled_config())
+    assert cfg.classifier.min_score is None and cfg.classifier.target_recall == 0.95
+    with pytest.raises(AttributeError):
+        _ = pkg.nothing_here

@@ -76,6 +76,7 @@ def test_classify_payload(demo: Assistant) -> None:
     assert abs(sum(r["score"] for r in weather["ranking"]) - 1) < 1e-3
     assert weather["explanation"]["neighbors"] and weather["explanation"]["features"]
     assert set(weather["thresholds"]) == {"min_score", "min_margin"}
+    assert weather["thresholds"]["min_score"] > 0  # calibrated at start-up (target_recall)
     assert stocks["fallback"] is True and stocks["handler"] == "fallback"
     json.dumps(out)
 

@@ -14,11 +14,13 @@ Routing rule (one turn):
    a yes/no answers the confirmation. If the message is none of these, go on.
    A message that says nothing (음, 글쎄요) makes the task ask again.
 2. **Classify** the message with the assistant's classifier (the configured intents, the
-   fallback policy calibrated on out-of-domain queries).
+   fallback policy calibrated on out-of-domain queries). Every turn is classified, so every
+   route carries the classifier's ranking, but only an unclaimed message is routed by it.
 3. With a task in progress: if the classifier fell back, chose the same task, or chose another
-   intent with a score below ``interrupt_min_score``, the task asks its question again (offering choices after repeated failures). If it chose another task, that
-   task starts and replaces the old one. If it chose another handler (FAQ, chit-chat), that
-   handler answers, the task waits, and its pending question is repeated after the answer.
+   intent with a score below ``interrupt_min_score``, the task asks its question again
+   (offering choices after repeated failures). If it chose another task, that task starts and
+   replaces the old one. If it chose another handler (FAQ, chit-chat), that handler answers,
+   the task waits, and its pending question is repeated after the answer.
 4. Without a task: the fallback policy's verdict goes to the ``fallback`` handler; otherwise the
    intent's handler answers. A handler that abstains (an FAQ below its threshold) hands the
    turn to the ``fallback`` handler.
@@ -26,7 +28,8 @@ Routing rule (one turn):
 Every answer carries ``route``: the handler, the intent, the classifier's top labels and
 scores, the thresholds, the slot state and a human-readable ``reason``.
 
-State: ``turn`` takes and returns plain JSON dicts, ``{"task": {...} | None, "turns": n}``
+State: ``turn`` takes and returns plain JSON dicts,
+``{"version": 1, "task": {...} | None, "turns": n, "last_handler": name}``
 (see :mod:`kodial.assistant.task` for the task part). The engine keeps nothing between calls:
 handlers and models are built once and only read afterwards, and the classifier is called under
 a lock, so one :class:`Assistant` serves many sessions from many threads.
@@ -256,6 +259,10 @@ class Assistant:
             route["reason"] = "empty message"
             return self._result(self.fallback_handler, reply, route, prev)
 
+        # Classified every turn, so each route shows the classifier's view, even when the task
+        # in progress claims the message first.
+        pred = self.predict([ctx.message])[0]
+        route["classifier"] = _classifier_route(pred, self.classifier.fallback)
         active = self.handlers.get(task["handler"]) if task else None
         if isinstance(active, TaskHandler) and task is not None:
             reply_or_none = active.resume(ctx, task)
@@ -268,8 +275,6 @@ class Assistant:
             reply = active.unclear(ctx, task, reason="the message says nothing (filler)")
             return self._result(active, reply, route, prev)
 
-        pred = self.predict([ctx.message])[0]
-        route["classifier"] = _classifier_route(pred, self.classifier.fallback)
         intent = pred.label
         handler = self.handlers.get(intent) if not pred.fallback else None
 
