@@ -156,3 +156,14 @@ def test_demo_fallback_is_calibrated_and_package_exports_are_lazy() -> None:
     assert cfg.classifier.min_score is None and cfg.classifier.target_recall == 0.95
     with pytest.raises(AttributeError):
         _ = pkg.nothing_here
+
+
+def test_confirm_template_must_name_slots(tmp_path: Path) -> None:
+    text = GOOD.replace(
+        "  bye: {type: fallback, message: 잘 가요}",
+        "  bye:\n    type: task\n    slots:\n      - name: 날짜\n        prompt: 언제요?\n"
+        "        extractor: {type: datetime, part: date}\n    confirm: '{날자}에 할까요?'",
+    )
+    with pytest.raises(DataErrors, match=r"confirm mentions \{날자\}") as info:
+        load_config(write(tmp_path, text))
+    assert info.value.errors[0].field == "handlers.bye"

@@ -155,3 +155,14 @@ def test_empty_message(talk: Talk, message: str) -> None:
     c = talk()
     reply = c.say(message)
     assert c.route["handler"] == "fallback" and reply.startswith("무엇을 도와드릴까요?")
+
+
+def test_decomposed_hangul_and_long_messages(talk: Talk) -> None:
+    import unicodedata
+
+    c = talk()
+    c.say(unicodedata.normalize("NFD", "내일 저녁 7시에 4명 강남점 예약"))
+    assert c.task is not None and c.task["confirming"]
+    c = talk()
+    c.say("예약 " + "아주 " * 2000 + "내일 2명")
+    assert c.route["handler"] in ("book_table", "fallback")

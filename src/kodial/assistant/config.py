@@ -24,6 +24,7 @@ the line and the key path (``handlers.book_table.slots.0.extractor.type``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -123,6 +124,12 @@ class TaskConfig(StrictModel):
         for s in self.slots:
             if s.date_slot is not None and s.date_slot not in names:
                 raise ValueError(f"slot {s.name!r}: date_slot {s.date_slot!r} is not a slot")
+        unknown = sorted(set(re.findall(r"\{([^{}]+)\}", self.confirm or "")) - set(names))
+        if unknown:
+            raise ValueError(
+                f"confirm mentions {', '.join('{' + u + '}' for u in unknown)}, "
+                f"which is not a slot (slots: {', '.join(names)})"
+            )
         return self
 
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 import copy
 import threading
+import unicodedata
 from collections.abc import Iterator
 from datetime import datetime
 from importlib import resources
@@ -248,7 +249,8 @@ class Assistant:
             for m in history or []
             if isinstance(m, dict)
         ]
-        ctx = TurnContext(message=" ".join(str(message).split()), history=msgs, now=now)
+        text = unicodedata.normalize("NFC", str(message))  # decomposed Hangul (macOS) too
+        ctx = TurnContext(message=" ".join(text.split()), history=msgs, now=now)
         route: dict[str, Any] = {"intent": None, "classifier": None}
         if prev.get("stale"):
             route["note"] = prev.pop("stale")
