@@ -166,3 +166,17 @@ def test_decomposed_hangul_and_long_messages(talk: Talk) -> None:
     c = talk()
     c.say("예약 " + "아주 " * 2000 + "내일 2명")
     assert c.route["handler"] in ("book_table", "fallback")
+
+
+def test_after_declining_fillers_and_yes_return_to_the_confirmation(talk: Talk) -> None:
+    c = talk()
+    c.say("내일 저녁 7시 4명 판교점 예약")
+    c.say("아니")
+    assert c.task["asking"] is None and not c.task["confirming"]
+    reply = c.say("음")
+    assert reply.startswith("잘 못 알아들었어요. 어떤 부분을 바꿀까요?")
+    reply = c.say("고마워요")  # small talk answers, then the pending question
+    assert c.route["handler"] == "smalltalk" and "어떤 부분을 바꿀까요?" in reply
+    reply = c.say("넵")
+    assert reply.startswith("그럼 이대로 할게요.") and c.task["confirming"]
+    assert "예약 번호는 R-" in c.say("네")

@@ -51,6 +51,8 @@ CANCEL_WORDS = (
 
 YES_WORDS = (
     "네",
+    "넵",
+    "넹",
     "예",
     "응",
     "어",
@@ -190,14 +192,25 @@ class TaskHandler(Handler):
             if _starts_with_any(ctx.message, YES_WORDS):
                 return self._run(task, ctx)
             if _starts_with_any(ctx.message, NO_WORDS):
-                task["confirming"] = False
-                names = ", ".join(s.name for s in self.config.slots)
+                task["confirming"], task["asking"] = False, None
                 return Reply(
-                    text=f"어떤 부분을 바꿀까요? {names} 중에서 말씀해 주세요. "
-                    "그만두시려면 '취소'라고 해 주세요.",
+                    text=self._pending_question(task, ctx),
                     task=task,
                     route=self._route(task, "declined", reason="confirmation refused"),
                 )
+        elif (
+            self.config.confirm is not None
+            and not self._missing(task)
+            and task["asking"] is None
+            and _starts_with_any(ctx.message, YES_WORDS)
+        ):
+            # "네" after "어떤 부분을 바꿀까요?": nothing to change, so confirm again.
+            task["confirming"] = True
+            return Reply(
+                text="그럼 이대로 할게요. " + self._confirmation(task, ctx),
+                task=task,
+                route=self._route(task, "confirming", reason="nothing to change: confirming"),
+            )
         mentioned = self._mentioned_slot(ctx.message)
         if mentioned is not None:
             task["asking"] = mentioned
@@ -216,20 +229,27 @@ class TaskHandler(Handler):
         """Ask the pending question again (the message filled nothing and meant nothing else)."""
         task = _copy(task)
         task["failures"] += 1
+        text = "잘 못 알아들었어요. " + self._pending_question(task, ctx)
         if task["confirming"]:
-            text = "잘 못 알아들었어요. " + self._confirmation(task, ctx) + " ('네' 또는 '취소')"
-        else:
-            name = task["asking"] or self._missing(task)[0].name
-            text = "잘 못 알아들었어요. " + self._question(task, name)
+            text += " ('네' 또는 '취소')"
         return Reply(text=text, task=task, route=self._route(task, "reprompt", reason=reason))
 
     def reminder(self, task: dict[str, Any], ctx: TurnContext) -> str:
         """The pending question, appended when another handler answered in between."""
         desc = attach_particle(self.description, "은/는")
+        return f"(진행 중인 {desc} 계속할게요: {self._pending_question(task, ctx, plain=True)})"
+
+    def _pending_question(self, task: dict[str, Any], ctx: TurnContext, plain: bool = False) -> str:
+        """What the task is waiting for: the confirmation, a slot, or (after the user declined
+        the confirmation) which slot to change."""
         if task["confirming"]:
-            return f"(진행 중인 {desc} 계속할게요: {self._confirmation(task, ctx)})"
-        name = task["asking"] or self._missing(task)[0].name
-        return f"(진행 중인 {desc} 계속할게요: {self._slot(name).prompt})"
+            return self._confirmation(task, ctx)
+        missing = self._missing(task)
+        name = task["asking"] or (missing[0].name if missing else None)
+        if name is not None:
+            return self._slot(name).prompt if plain else self._question(task, name)
+        names = ", ".join(s.name for s in self.config.slots)
+        return f"어떤 부분을 바꿀까요? {names} 중에서 말씀해 주세요. 그만두시려면 '취소'라고 해 주세요."
 
     # -- steps ----------------------------------------------------------------------------
     def _apply(self, task: dict[str, Any], ctx: TurnContext) -> dict[str, Any]:
