@@ -6,12 +6,13 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from kodial.serve.security import KeyRing, read_keys_file
 
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "COLUMNS": "400"}
 
 
 def _kodial(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
@@ -25,11 +26,23 @@ def _kodial(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     )
 
 
-@pytest.mark.slow
-def test_demo_check_runs_a_conversation(tmp_path: Path) -> None:
-    out = _kodial("demo", "--check", "--db", str(tmp_path / "demo.db"))
-    assert out.returncode == 0, out.stdout + out.stderr
-    assert "demo check passed" in out.stdout
+def test_demo_check_runs_a_conversation(
+    tmp_path: Path, assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``kodial demo --check`` in-process (the bundled assistant already loaded by the session
+    fixture; a subprocess start-up is covered by the fault test)."""
+    from typer.testing import CliRunner
+
+    from kodial import cli
+    from kodial.serve import runtime
+
+    monkeypatch.setattr(runtime, "load_assistant", lambda config: assistant)
+    out = CliRunner().invoke(cli.app, ["demo", "--check", "--db", str(tmp_path / "demo.db")])
+    assert out.exit_code == 0, out.output
+    assert "demo check passed" in out.output
+    script = assistant.describe()["demo_script"]
+    assert f"{len(script)} turns" in out.output
+    assert "book_table" in out.output and "faq" in out.output
     assert (tmp_path / "demo.db").exists()
 
 

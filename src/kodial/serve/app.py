@@ -22,7 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial import __version__
-from kodial.serve.errors import error_body, install_error_handlers
+from kodial.serve.errors import InternalErrors, error_body, install_error_handlers
 from kodial.serve.routes import chat, classify, health, sessions, web
 from kodial.serve.runtime import AssistantLike, Services
 from kodial.serve.settings import ServeSettings
@@ -130,6 +130,7 @@ def create_app(
     for module in (health, chat, sessions, classify, web):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    app.add_middleware(InternalErrors)  # added first: the innermost middleware
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,

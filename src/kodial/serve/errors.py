@@ -13,6 +13,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial.errors import KodialError
 from kodial.serve.schemas import ErrorBody, ErrorResponse
@@ -96,8 +97,44 @@ def install_error_handlers(app: FastAPI) -> None:
         message = "invalid request: " + "; ".join(problems)
         return _json(422, error_body(422, message, code="invalid_request", param=param))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
-        ref = uuid.uuid4().hex[:12]
-        log.error("internal error %s on %s %s", ref, request.method, request.url.path, exc_info=exc)
-        return _json(500, error_body(500, f"internal server error (reference {ref})"))
+
+class InternalErrors:
+    """Turn an unexpected exception into a 500 in the API's error shape, with a reference the
+    client can quote, and log the traceback server-side only.
+
+    It sits inside the other middleware and swallows the exception (Starlette's outermost error
+    middleware would re-raise it, and uvicorn then drops the keep-alive connection, failing the
+    client's next request). If the response had already started (a stream), the client sees
+    the stream end early; streams report their own errors as an SSE error event.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracked(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracked)
+        except Exception as exc:
+            ref = uuid.uuid4().hex[:12]
+            log.error(
+                "internal error %s on %s %s",
+                ref,
+                scope.get("method"),
+                scope.get("path"),
+                exc_info=exc,
+            )
+            if started:
+                return
+            response = _json(500, error_body(500, f"internal server error (reference {ref})"))
+            await response(scope, receive, send)
