@@ -75,6 +75,30 @@ def test_one_message_fills_several_slots(now: datetime) -> None:
     }
 
 
+def test_words_between_date_and_time_stay_visible(now: datetime) -> None:
+    assert values("내일 4명 저녁 7시 강남", now) == {
+        "날짜": "2026-11-19",
+        "시간": "19:00",
+        "인원": 4,
+        "장소": "강남점",
+    }
+
+
+def test_datetime_part_and_unitless_numbers(now: datetime) -> None:
+    slots = [
+        SlotConfig.model_validate(
+            {"name": "언제", "prompt": "?", "extractor": {"type": "datetime"}, "not_past": True}
+        ),
+        SlotConfig.model_validate({"name": "수량", "prompt": "?", "extractor": {"type": "number"}}),
+    ]
+    found, _ = extract_all(slots, "다음 주 금요일 3시에 12개", now)
+    assert found["언제"].value == "2026-11-27T15:00+09:00"
+    assert found["언제"].display == "11월 27일 금요일 오후 3시"
+    assert found["수량"].value == 12
+    found, _ = extract_all(slots, "내일만 돼요", now)
+    assert "언제" not in found  # a date without a time does not fill a datetime slot
+
+
 @pytest.mark.parametrize(
     ("text", "asked", "expected"),
     [

@@ -174,6 +174,10 @@ class KoreanDateTime:
     spans: tuple[tuple[int, int], ...] = ()
     """(start, end) character offsets of the matched words in the input."""
     tz: tzinfo = SEOUL
+    date_span: tuple[int, int] | None = None
+    """Where the date was said (None: not said, or implied by a time such as 30분 뒤)."""
+    time_span: tuple[int, int] | None = None
+    """Where the time (or the part of day) was said."""
 
     @property
     def matched(self) -> bool:
@@ -429,6 +433,8 @@ def parse_datetime(
     spans: list[tuple[int, int]] = []
 
     day: date | None = None
+    date_span: tuple[int, int] | None = None
+    time_span: tuple[int, int] | None = None
     refused: list[tuple[int, int]] = []
     for kind, m in sorted(
         _first(_DATE_PATTERNS, text, spans),
@@ -440,6 +446,7 @@ def parse_datetime(
         if resolved is not None:
             day = resolved
             spans.append(m.span())
+            date_span = m.span()
             break
         # "2월 30일" is no date; its "30일" must not be read as the 30th of this month.
         refused.append(m.span())
@@ -494,11 +501,12 @@ def parse_datetime(
                 h24 += 12  # "9시" said at 2 p.m. about today means 9 p.m.
             clock = time(h24, minute)
         spans.append(m.span())
+        time_span = m.span()
         break
 
     if day_shift:
         day = (day or today) + timedelta(days=day_shift)
-    return KoreanDateTime(day, clock, period, tuple(sorted(spans)), tz)
+    return KoreanDateTime(day, clock, period, tuple(sorted(spans)), tz, date_span, time_span)
 
 
 def format_date_ko(day: date, today: date | None = None) -> str:

@@ -52,8 +52,9 @@ class Extracted:
     """JSON value stored in the dialogue state and passed to the action (str, int, ISO date)."""
     display: str
     """How the value is said back to the user (``내일(11월 19일 목요일)``, ``오후 7시``)."""
-    span: tuple[int, int] = (0, 0)
-    """(start, end) of the words it came from in the message."""
+    spans: tuple[tuple[int, int], ...] = ()
+    """(start, end) of each run of words it came from in the message (hidden from the
+    extractors that run after this one)."""
 
 
 @dataclass
@@ -97,7 +98,7 @@ class LexiconExtractor(StrictModel):
                     break
         if best is None:
             return None
-        return Extracted(best[2], best[2], (best[0], best[0] - best[1]))
+        return Extracted(best[2], best[2], ((best[0], best[0] - best[1]),))
 
     def choices(self) -> list[str]:
         return list(self.values)
@@ -130,7 +131,7 @@ class RegexExtractor(StrictModel):
         value = m.group(key)
         if value is None:
             return None
-        return Extracted(value, value, m.span(key))
+        return Extracted(value, value, (m.span(key),))
 
     def choices(self) -> list[str]:
         return []
@@ -158,16 +159,17 @@ class DatetimeExtractor(StrictModel):
     def extract(self, text: str, ctx: ExtractContext) -> Extracted | None:
         r = self.parse(text, ctx)
         today = ctx.now.date()
-        span = (r.spans[0][0], r.spans[-1][1]) if r.spans else (0, 0)
+        date_spans = (r.date_span,) if r.date_span else ()
+        time_spans = (r.time_span,) if r.time_span else ()
         if self.part == "date" and r.date is not None:
-            return Extracted(r.date.isoformat(), format_date_ko(r.date, today), span)
+            return Extracted(r.date.isoformat(), format_date_ko(r.date, today), date_spans)
         if self.part == "time" and r.time is not None:
-            return Extracted(r.time.strftime("%H:%M"), format_time_ko(r.time), span)
+            return Extracted(r.time.strftime("%H:%M"), format_time_ko(r.time), time_spans)
         if self.part == "datetime" and r.time is not None:
             when = r.to_datetime(ctx.now)
             assert when is not None
             display = f"{format_date_ko(when.date(), today)} {format_time_ko(when.time())}"
-            return Extracted(when.isoformat(timespec="minutes"), display, span)
+            return Extracted(when.isoformat(timespec="minutes"), display, date_spans + time_spans)
         return None
 
     def period(self, text: str, ctx: ExtractContext) -> str | None:
@@ -197,7 +199,7 @@ class NumberExtractor(StrictModel):
         for word, count in sorted(self.words.items(), key=lambda kv: -len(kv[0])):
             pos = text.find(word)
             if pos >= 0:
-                return Extracted(count, str(count), (pos, pos + len(word)))
+                return Extracted(count, str(count), ((pos, pos + len(word)),))
         if self.units:
             unit_re = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
             pattern = rf"(?<![\d가-힣])(?P<n>{_NUM_WORD})\s*(?:{unit_re})"
@@ -206,7 +208,7 @@ class NumberExtractor(StrictModel):
         for m in re.finditer(pattern, text):
             n = number_value(m.group("n"))
             if n is not None and not negated(text, m.end()):
-                return Extracted(n, str(n), m.span())
+                return Extracted(n, str(n), (m.span(),))
         if ctx.asked:
             # The slot was just asked: a bare answer ("4", "넷이요", "다섯") counts.
             bare = re.fullmatch(
@@ -214,7 +216,7 @@ class NumberExtractor(StrictModel):
             )
             value = number_value(bare.group("n")) if bare is not None else None
             if bare is not None and value is not None:
-                return Extracted(value, str(value), bare.span("n"))
+                return Extracted(value, str(value), (bare.span("n"),))
         return None
 
     def choices(self) -> list[str]:
@@ -362,7 +364,7 @@ def extract_all(
             got = slot.extractor.extract(masked, ctx)
             if got is not None:
                 found[slot.name] = got
-                spans.append(got.span)
+                spans.extend(got.spans)
             elif isinstance(slot.extractor, DatetimeExtractor) and slot.extractor.part == "time":
                 period = slot.extractor.period(masked, ctx) or period
         for start, end in spans:
