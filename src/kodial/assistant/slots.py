@@ -358,7 +358,7 @@ def extract_all(
     by_kind = sorted(slots, key=lambda s: EXTRACTION_ORDER[s.extractor_type()])
     kinds = sorted({s.extractor_type() for s in slots}, key=EXTRACTION_ORDER.__getitem__)
     for kind in kinds:
-        spans = []
+        spans: list[tuple[int, int]] = []
         for slot in (s for s in by_kind if s.extractor_type() == kind):
             ctx.asked = slot.name == asked
             got = slot.extractor.extract(masked, ctx)
