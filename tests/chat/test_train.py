@@ -51,8 +51,8 @@ def test_sft_overfits_a_tiny_set_and_learns_to_stop(overfit_run: Any) -> None:
         assert reply.ended_on_eot, reply
 
 
-def test_sft_eval_loss_per_epoch(
-    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+def test_sft_eval_loss_per_epoch_and_heldout_eval(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     r = recipe(
         tiny_llama,
@@ -66,6 +66,14 @@ def test_sft_eval_loss_per_epoch(
     evals = result.metrics["eval_loss_per_epoch"]
     assert [round(e["epoch"]) for e in evals] == [1, 2]
     assert result.metrics["data"]["eval_conversations"] == 2
+    heldout = (result.output_dir / "heldout.jsonl").read_text(encoding="utf-8").splitlines()
+    assert len(heldout) == 2
+    # `kodial chat eval RUN` scores the held-out dialogues by default
+    assert (
+        run_cli(["chat", "eval", str(result.output_dir), "--max-new-tokens", "2"], monkeypatch) == 0
+    )
+    metrics = json.loads((result.output_dir / "eval" / "eval_metrics.json").read_text())
+    assert metrics["num_generations"] == 2
 
 
 def logits(model: Any, ids: torch.Tensor) -> torch.Tensor:
@@ -201,9 +209,11 @@ def run_cli(args: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     from kodial.cli import main
 
     monkeypatch.setattr(sys, "argv", ["kodial", *args])
-    with pytest.raises(SystemExit) as exc:
+    try:
         main()
-    return int(exc.value.code or 0)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
 
 
 def test_bad_dialogues_give_a_clean_cli_error(

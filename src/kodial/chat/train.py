@@ -22,7 +22,7 @@ Run directory layout::
     output_dir/checkpoint-N/     resumable Trainer checkpoints
     output_dir/final/            model or adapter + tokenizer (training chat template) +
                                  generation_config (eos = end-of-turn) + kodial_run.json
-    output_dir/training_curve.png, metrics.json, recipe.yaml
+    output_dir/training_curve.png, metrics.json, recipe.yaml, heldout.jsonl (eval_split dialogues)
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ if TYPE_CHECKING:
     from datasets import Dataset
     from peft import PeftConfig
     from transformers import PreTrainedModel, PreTrainedTokenizerBase, Trainer, TrainerCallback
+
+HELDOUT_FILE = "heldout.jsonl"
+"""Written into the run directory: the conversations held out by ``eval_split`` (messages JSONL)."""
 
 RUN_FILE = "kodial_run.json"
 """Written into ``final/``: recipe, data statistics and metrics; read by export and the model card."""
@@ -212,7 +215,9 @@ def sft_datasets(
     train_ds, train_stats = build(train_convs)
     if len(train_ds) == 0:
         raise DataError(
-            "no training sample has a trained token", path=recipe.data, hint="check the strategy"
+            f"no training sample has a trained token: {train_stats.summary()}",
+            path=recipe.data,
+            hint="raise max_length (the persona prompt counts too) or choose another strategy",
         )
     eval_ds = build(eval_convs)[0] if eval_convs else None
     stats = {
@@ -256,6 +261,24 @@ def preference_datasets(recipe: PreferenceRecipe) -> tuple[Dataset, Dataset | No
         (Dataset.from_list(eval_rows) if eval_rows else None),
         stats,
     )
+
+
+def write_heldout(recipe: TrainRecipe, path: Path) -> None:
+    """Write the conversations held out by ``eval_split`` as messages JSONL, so that
+    ``kodial chat eval`` scores the model on exactly the dialogues it never trained on."""
+    from kodial.chat.dialogue import load_dialogues
+
+    _, held = split_conversations(
+        load_dialogues(recipe.data, fmt=recipe.data_format), recipe.eval_split, recipe.seed
+    )
+    lines = []
+    for conv in held:
+        row: dict[str, Any] = {"id": conv.id, "messages": conv.to_dicts()}
+        if conv.persona:
+            row["persona"] = conv.persona
+        lines.append(json.dumps(row, ensure_ascii=False))
+    if lines:
+        atomic_write_text(path, "\n".join(lines) + "\n")
 
 
 def last_complete_checkpoint(output_dir: str | Path) -> Path | None:
@@ -481,6 +504,8 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
         out / "recipe.yaml",
         yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True, sort_keys=False),
     )
+    if isinstance(recipe, TrainRecipe) and not recipe.eval_data:
+        write_heldout(recipe, out / HELDOUT_FILE)
     result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     history = loss_history(trainer.state.log_history)
     metrics: dict[str, Any] = {

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from kodial.errors import KodialError
+
 console = Console()
 
 
@@ -41,11 +43,11 @@ def train_command(
         int | None, typer.Option(help="Stop after this many optimiser steps.")
     ] = None,
 ) -> None:
-    """Train a chat model (SFT, DPO or KTO, picked by the recipe's ``stage``).
+    """Train a chat model from a recipe (SFT, DPO or KTO, picked by its stage).
 
-    Writes checkpoints, final/ (model or adapter + tokenizer + end-of-turn generation config),
-    training_curve.png and metrics.json into the output directory. Ctrl-C leaves the last complete
-    checkpoint; rerun with --resume to continue.
+    Writes checkpoints, final/ (model or adapter, tokenizer, end-of-turn generation config),
+    training_curve.png and metrics.json. Ctrl-C keeps the last complete checkpoint: rerun with
+    --resume. See every recipe key with: kodial chat recipe-keys.
     """
     from kodial.chat.recipe import load_recipe
 
@@ -94,8 +96,11 @@ def train_command(
 def eval_command(
     model: Annotated[Path, typer.Argument(help="Model or run directory (final/ is used).")],
     data: Annotated[
-        Path, typer.Argument(help="Held-out dialogue file (any kodial dialogue format).")
-    ],
+        Path | None,
+        typer.Argument(
+            help="Held-out dialogue file (any kodial format); default: the run's heldout.jsonl."
+        ),
+    ] = None,
     persona: Annotated[
         Path | None, typer.Option(help="Persona YAML used for the system prompt.")
     ] = None,
@@ -113,12 +118,22 @@ def eval_command(
         Path | None, typer.Option(help="Where to write eval_report.md and eval_metrics.json.")
     ] = None,
 ) -> None:
-    """Perplexity on trained tokens, chrF/BLEU against references, end-of-turn rate, and a
-    Markdown report of sample generations per persona."""
+    """Evaluate a chat model on held-out dialogues.
+
+    Perplexity on trained tokens, chrF/BLEU against references, the end-of-turn rate, and a
+    Markdown report of sample generations per persona.
+    """
     from kodial.chat.evaluate import evaluate, write_report
     from kodial.chat.export import resolve_model_dir
+    from kodial.chat.train import HELDOUT_FILE
 
     model_dir = resolve_model_dir(model)
+    if data is None:
+        data = model / HELDOUT_FILE
+        if not data.exists():
+            raise KodialError(
+                f"no {HELDOUT_FILE} in {model}", hint="pass a dialogue file to evaluate on"
+            )
     with console.status("evaluating ..."):
         report = evaluate(
             model_dir,
@@ -156,8 +171,11 @@ def export_command(
         typer.Option(help="eval_metrics.json from kodial chat eval, for the model card."),
     ] = None,
 ) -> None:
-    """Export for serving: merged weights (or the adapter), tokenizer with the training chat
-    template, end-of-turn stop tokens in generation_config.json, and a model card."""
+    """Export a trained model for serving.
+
+    Merged weights (or the adapter), the tokenizer with the training chat template, end-of-turn
+    stop tokens in generation_config.json, and a model card (README.md).
+    """
     from kodial.chat.export import export
 
     with console.status("exporting ..."):
@@ -173,8 +191,10 @@ def run_command(
     max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 256,
     temperature: Annotated[float, typer.Option(help="Sampling temperature; 0 = greedy.")] = 0.7,
 ) -> None:
-    """Chat with a model in the terminal, replies streamed as they are generated.
-    Type /reset to start over and /exit (or Ctrl-D) to quit."""
+    """Chat with a model in the terminal (streamed replies).
+
+    Type /reset to start over and /exit (or Ctrl-D) to quit.
+    """
     from kodial.chat.export import resolve_model_dir
     from kodial.chat.generate import ChatModel
 
@@ -212,8 +232,35 @@ def run_command(
         history.append({"role": "assistant", "content": "".join(pieces).strip()})
 
 
+def recipe_keys_command(
+    stage: Annotated[str, typer.Option(help="Recipe stage: sft, dpo or kto.")] = "sft",
+) -> None:
+    """List the recipe keys of a stage with their defaults and help."""
+    import dataclasses
+
+    from kodial.chat.recipe import RECIPES, field_docs
+
+    if stage not in RECIPES:
+        raise KodialError(f"unknown stage {stage!r}", hint=f"choose one of: {', '.join(RECIPES)}")
+    cls = RECIPES[stage]
+    docs = field_docs(cls)
+    table = Table(title=f"{stage} recipe keys ({cls.__name__})")
+    for col in ("key", "default", "help"):
+        table.add_column(col)
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = repr(f.default)
+        elif f.default_factory is not dataclasses.MISSING:
+            default = repr(f.default_factory())
+        else:
+            default = "(required)"
+        table.add_row(f.name, default, docs.get(f.name, ""))
+    console.print(table)
+
+
 def register(app: typer.Typer) -> None:
-    """Add ``train``, ``eval``, ``export`` and ``run`` to ``kodial chat``."""
+    """Add ``train``, ``eval``, ``export``, ``run`` and ``recipe-keys`` to ``kodial chat``."""
+    app.command("recipe-keys")(recipe_keys_command)
     app.command("train")(train_command)
     app.command("eval")(eval_command)
     app.command("export")(export_command)
