@@ -299,3 +299,24 @@ def test_internal_errors_reveal_nothing(assistant: Any, tmp_path: Any) -> None:
         assert r.status_code == 500
         assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0  # nothing stored
         assert http.post("/v1/classify", json={"input": "안녕"}).status_code == 200
+
+
+def test_history_rule_decides_what_the_model_sees(start_server: Any, model: str) -> None:
+    """prompt_tokens counts the new message plus the history sent to the assistant, so it shows
+    the trimming: one previous turn with history_turns=1, none once over history_chars."""
+    from kodial.serve.usage import count_tokens
+
+    url = start_server(history_turns=1, history_chars=60)
+    with httpx.Client(base_url=url, timeout=60) as http:
+        sid = new_session(http)
+        t1 = chat(http, model, "안녕하세요!", session_id=sid)
+        assert t1["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
+        t2 = chat(http, model, "고마워요", session_id=sid)
+        seen = count_tokens("안녕하세요!") + count_tokens(reply_of(t1))
+        assert t2["usage"]["prompt_tokens"] == count_tokens("고마워요") + seen
+        t3 = chat(http, model, "영업시간이 어떻게 돼요?", session_id=sid)
+        only_t2 = count_tokens("고마워요") + count_tokens(reply_of(t2))
+        assert t3["usage"]["prompt_tokens"] == count_tokens("영업시간이 어떻게 돼요?") + only_t2
+        assert len(reply_of(t3)) + len("영업시간이 어떻게 돼요?") > 60
+        t4 = chat(http, model, "안녕하세요!", session_id=sid)  # turn 3 alone is over 60 chars
+        assert t4["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")

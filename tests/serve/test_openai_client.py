@@ -30,7 +30,7 @@ def test_non_streaming(client: OpenAI, model: str) -> None:
 
 
 def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url: str) -> None:
-    sid = httpx.post(server_url + "/v1/sessions", json={}).json()["id"]
+    sid = client.post("/sessions", body={}, cast_to=dict)["id"]  # as `kodial demo` prints
     texts = []
     for message in ["안녕하세요!", "고마워요"]:
         stream = client.chat.completions.create(
