@@ -103,3 +103,23 @@ def test_terminal_chat(
     main()  # returns normally after /exit
     out = capsys.readouterr().out
     assert expected in out and "(conversation reset)" in out
+
+
+def test_closing_a_stream_stops_generation(tiny_llama: Path) -> None:
+    """A consumer that stops reading (a client gone) must not leave the model generating."""
+    bot = ChatModel.from_pretrained(tiny_llama)
+    lengths: list[int] = []
+    generate = bot.model.generate
+
+    def recording(**kwargs: Any) -> Any:
+        out = generate(**kwargs)
+        lengths.append(out.shape[1] - kwargs["input_ids"].shape[1])
+        return out
+
+    bot.model.generate = recording
+    stream = bot.stream(
+        [{"role": "user", "content": "안녕하세요"}], max_new_tokens=300, temperature=1.0
+    )
+    next(stream)
+    stream.close()
+    assert lengths and lengths[0] < 300

@@ -221,11 +221,23 @@ class ChatModel:
         temperature: float = 0.7,
         top_p: float = 0.9,
     ) -> Iterator[str]:
-        """Yield the reply in pieces as it is generated. Pieces never split a UTF-8 character:
-        ``TextIteratorStreamer`` decodes the whole reply so far and releases text only up to a
-        word boundary, so a Hangul syllable spread over several byte-level tokens arrives whole."""
+        """Yield the reply in pieces as it is generated.
+
+        Pieces never split a UTF-8 character: ``TextIteratorStreamer`` decodes the whole reply so
+        far and releases text only up to a word boundary, so a Hangul syllable spread over several
+        byte-level tokens arrives whole. Closing the iterator early (a client that disconnects, a
+        ``break``) stops the generation thread at its next token.
+        """
         import torch
-        from transformers import TextIteratorStreamer
+        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+
+        cancelled = threading.Event()
+
+        class Cancelled(StoppingCriteria):
+            def __call__(
+                self, input_ids: torch.Tensor, scores: torch.Tensor, **kwargs: Any
+            ) -> bool:
+                return cancelled.is_set()
 
         ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
         streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
@@ -235,16 +247,23 @@ class ChatModel:
         def run() -> None:
             try:
                 with torch.no_grad():
-                    self.model.generate(**kwargs, streamer=streamer)
+                    self.model.generate(
+                        **kwargs,
+                        streamer=streamer,
+                        stopping_criteria=StoppingCriteriaList([Cancelled()]),
+                    )
             except BaseException as exc:
                 errors.append(exc)
                 streamer.end()
 
         thread = threading.Thread(target=run, daemon=True)
         thread.start()
-        for piece in streamer:
-            if piece:
-                yield piece
-        thread.join()
+        try:
+            for piece in streamer:
+                if piece:
+                    yield piece
+        finally:
+            cancelled.set()
+            thread.join()
         if errors:
             raise errors[0]
