@@ -118,7 +118,7 @@ def test_closing_a_stream_stops_generation(tiny_llama: Path) -> None:
 
     bot.model.generate = recording
     stream = bot.stream(
-        [{"role": "user", "content": "안녕하세요"}], max_new_tokens=300, temperature=1.0
+        [{"role": "user", "content": "안녕하세요"}], max_new_tokens=300, temperature=0
     )
     next(stream)
     stream.close()
