@@ -28,19 +28,28 @@ ARGS = [
 
 
 @pytest.fixture
-def page(start_server: Any) -> Any:
+def browser() -> Any:
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium not installed (apt-get install chromium)")
     sync_api = pytest.importorskip("playwright.sync_api")
-    url = start_server(stream_chunk_chars=2, stream_delay_ms=5)
     with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        pg = browser.new_page(viewport={"width": 1000, "height": 900}, locale="ko-KR")
-        pg.set_default_timeout(30_000)
-        pg.goto(url + "/")
-        pg.wait_for_selector("body[data-ready='1']")
-        yield pg
-        browser.close()
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _open(browser: Any, url: str) -> Any:
+    pg = browser.new_page(viewport={"width": 1000, "height": 900}, locale="ko-KR")
+    pg.set_default_timeout(30_000)
+    pg.goto(url + "/")
+    return pg
+
+
+@pytest.fixture
+def page(browser: Any, start_server: Any) -> Any:
+    pg = _open(browser, start_server(stream_chunk_chars=2, stream_delay_ms=5))
+    pg.wait_for_selector("body[data-ready='1']")
+    return pg
 
 
 def _say(page: Any, text: str) -> Any:
@@ -86,3 +95,14 @@ def test_booking_conversation_in_the_browser(page: Any, tmp_path: Path) -> None:
     page.click("#new-session")
     page.wait_for_function("document.querySelectorAll('.msg.user').length === 0")
     assert _say(page, "안녕하세요!").locator(".msg.assistant").inner_text().strip()
+
+
+def test_page_asks_for_the_api_key(browser: Any, start_server: Any) -> None:
+    from kodial.serve.security import hash_key
+
+    pg = _open(browser, start_server(api_key_hashes=[hash_key("kd-browser-key")]))
+    pg.wait_for_selector("#key-dialog[open]")  # the first API call got 401
+    pg.fill("#key-input", "kd-browser-key")
+    pg.click("#key-dialog button")
+    pg.wait_for_selector("body[data-ready='1']")
+    assert "영화" in _say(pg, "영화 예매해 줘").locator(".msg.assistant").inner_text()
