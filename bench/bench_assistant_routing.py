@@ -12,7 +12,8 @@ Metrics over held-out queries written for this benchmark (not in the training fi
 eight out-of-domain ones were looked at while choosing the OOD-neighbour rule, the other twelve
 were written afterwards):
 in-domain routing accuracy (answered by the right intent), in-domain false-fallback rate, and
-out-of-domain rejection rate. Timing: one first turn through ``Assistant.turn`` against one
+out-of-domain rejection rate. FAQ retrieval: the right entry for 20 held-out paraphrases, with
+character n-grams alone against characters + content morphemes (the FAQ handler's choice). Timing: one first turn through ``Assistant.turn`` against one
 ``classifier.predict`` call on the same query (the engine's overhead as a ratio; noisy on a
 shared machine, so compare ratios; both are timed after a warm-up pass, as the featurizer caches
 morpheme analyses).
@@ -107,6 +108,30 @@ HELD_OUT: dict[str, list[str]] = {
         "오늘 좋은 일 있었어",
     ],
 }
+FAQ_GOLD: dict[str, str] = {
+    "포인트 적립은 어떻게 돼요": "포인트는 어떻게 쌓여요",
+    "주차는 몇 시간 무료예요": "주차 가능한가요",
+    "환불 언제 들어와요": "환불은 어떻게 받나요",
+    "예약 바꾸려면 어떻게 해요": "예약을 변경하고 싶으면 어떻게 하나요",
+    "강아지 데려가도 돼요?": "반려동물 데리고 가도 되나요",
+    "유모차 가지고 들어가도 되나요": "아이 의자 있나요",
+    "현금영수증 어떻게 받아요": "영수증 발급되나요",
+    "학생은 할인 돼요?": "학생 할인 있어요",
+    "예약 안 가면 불이익 있어요?": "노쇼하면 어떻게 돼요",
+    "상품권으로 결제할 수 있어요?": "상품권 사용할 수 있나요",
+    "몇 시까지 영업해요": "영업시간이 어떻게 되나요",
+    "카드로 계산 돼요": "결제 수단은 뭐가 있어요",
+    "비번 까먹었어요": "비밀번호를 잊어버렸어요",
+    "20명 넘게 예약 가능해요": "단체 예약은 몇 명까지 돼요",
+    "휠체어 타고 갈 수 있어요": "휠체어로 들어갈 수 있나요",
+    "영화 취소하면 돈 돌려받나요": "영화표 환불 규정이 궁금해요",
+    "탈퇴하고 싶어요": "회원 탈퇴는 어떻게 하나요",
+    "내 개인정보 지워 주세요": "개인정보는 어떻게 관리돼요",
+    "견과류 알레르기가 있어요": "알레르기 정보 확인할 수 있나요",
+    "와인 들고 가도 돼요": "콜키지 되나요",
+}
+"""Held-out FAQ paraphrase -> the first question of the entry that answers it."""
+
 OUT_OF_DOMAIN = [
     "내일 주가 오를까",
     "은행 대출 이자 알려 줘",
@@ -158,6 +183,25 @@ def evaluate(assistant: Any, policy: str, quick: bool) -> dict[str, Any]:
     }
 
 
+def faq_retrieval(assistant: Any) -> list[dict[str, Any]]:
+    """Right FAQ entry found for held-out paraphrases: character view alone vs characters +
+    content morphemes (what the FAQ handler uses)."""
+    from kodial.assistant.retrieval import NearestText
+
+    faq = assistant.handlers["faq"]
+    first = {e.q[0]: i for i, e in enumerate(faq.entries)}
+    questions = [q for e in faq.entries for q in e.q]
+    rows = []
+    for name, morphemes in (("characters", False), ("characters+morphemes", True)):
+        index = NearestText(questions, morphemes=morphemes)
+        right = 0
+        for query, gold in FAQ_GOLD.items():
+            hit = index.search(query)[0]
+            right += faq.owner[hit.index] == first[gold]
+        rows.append({"features": name, "right": right, "queries": len(FAQ_GOLD)})
+    return rows
+
+
 def timing(assistant: Any, quick: bool) -> dict[str, Any]:
     queries = [q for qs in HELD_OUT.values() for q in qs] + OUT_OF_DOMAIN
     repeats = 1 if quick else 3
@@ -200,6 +244,7 @@ def main() -> None:
         for p in ("classifier-argmax", "calibrated-thresholds", "assistant")
     ]
     times = timing(assistant, args.quick)
+    faq_rows = faq_retrieval(assistant)
     policy = assistant.classifier.fallback
 
     table = Table(title="Example assistant routing on held-out queries")
@@ -213,6 +258,8 @@ def main() -> None:
             f"{r['ood_rejection_rate']:.1%} of {r['ood']}",
         )
     console.print(table)
+    for r in faq_rows:
+        console.print(f"FAQ retrieval, {r['features']}: {r['right']}/{r['queries']} right entries")
     console.print(
         f"calibrated policy: min_score={policy.min_score:.3f} min_margin={policy.min_margin:.3f}; "
         f"build {build_s:.1f}s; turn p50 {times['assistant_turn_ms_p50']:.1f} ms vs predict p50 "
@@ -224,6 +271,7 @@ def main() -> None:
         "calibrated_policy": {"min_score": policy.min_score, "min_margin": policy.min_margin},
         "build_seconds": build_s,
         "timing": times,
+        "faq_retrieval": faq_rows,
     }
     out = ROOT / "results"
     atomic_write_text(out / "assistant_routing.json", json.dumps(result, indent=2) + "\n")
@@ -241,6 +289,10 @@ def main() -> None:
         ],
         "",
         f"Calibrated policy: min_score {policy.min_score:.3f}, min_margin {policy.min_margin:.3f}.",
+        "FAQ retrieval on held-out paraphrases (right entry): "
+        + ", ".join(f"{r['features']} {r['right']}/{r['queries']}" for r in faq_rows)
+        + ".",
+        "",
         "Held-out queries are in the script; the first 8 OOD queries were seen while choosing the "
         "OOD-neighbour rule.",
         f"Turn latency p50/p99: {times['assistant_turn_ms_p50']:.1f}/"

@@ -132,3 +132,13 @@ def test_transformers_backend_streams_pieces(
     )
     assert "".join(pieces).strip() == expected
     assert reply.route["chitchat"]["backend"] == "transformers"
+
+
+def test_retrieval_views() -> None:
+    from kodial.assistant.retrieval import NearestText
+
+    questions = ["예약 취소는 어떻게 해요", "예약 시간 바꿀 수 있나요"]
+    both = NearestText(questions)
+    assert both.search("예약 바꾸려면 어떻게 해요")[0].index == 1  # meets on 바꾸/VV
+    greetings = NearestText(["안녕", "네"])  # no content morpheme: characters only
+    assert greetings.morphs is None and greetings.search("안녕하세요")[0].index == 0

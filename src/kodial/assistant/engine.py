@@ -182,7 +182,7 @@ class Assistant:
         self._ood_index: NearestText | None = None
         self._ood_flags: list[bool] = []
         if config.classifier.ood_neighbors and data is not None and data.ood:
-            self._ood_index = NearestText([*data.texts, *data.ood])
+            self._ood_index = NearestText([*data.texts, *data.ood], morphemes=False)
             self._ood_flags = [False] * len(data.texts) + [True] * len(data.ood)
 
     # -- building -------------------------------------------------------------------------
