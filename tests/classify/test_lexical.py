@@ -114,8 +114,15 @@ def test_featurizer_morphemes_and_views() -> None:
     norms = np.sqrt(np.asarray(X.multiply(X).sum(1))).ravel()
     np.testing.assert_allclose(norms, 1.0, atol=1e-5)  # rows unit norm: cosine = dot product
     assert len(f.feature_names()) == X.shape[1]
+    # the cached per-word fast path equals sklearn's own transform, for every view setting
+    texts = ["환율이 올랐대  진짜?", "영화 추천 좀", "ABC 가나다라마바사", "", "날씨를 알려줘"]
+    for kw in [{}, {"content_only": True}, {"morph_ngrams": (2, 2), "char_ngrams": (2, 3)}]:
+        g = KoreanFeaturizer(**kw)  # type: ignore[arg-type]
+        g.fit_transform(["환율을 알려줘", "영화 추천해줘", "날씨 어때", "환율 올랐어?"])
+        fast, ref = g.transform(texts), g._sklearn_transform(texts)
+        assert abs(fast - ref).max() < 1e-6 and fast.nnz == ref.nnz
     restored = pickle.loads(pickle.dumps(f))
-    assert "_morph_cache" not in restored.__dict__
+    assert "_morph_cache" not in restored.__dict__ and "_word_cache" not in restored.__dict__
     np.testing.assert_allclose(
         restored.transform(["환율"]).toarray(), f.transform(["환율"]).toarray()
     )

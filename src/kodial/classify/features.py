@@ -16,12 +16,16 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from kodial.errors import KodialError
 
 CONTENT_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MAG", "SL", "SH", "SN")
 """Kiwi tags of content morphemes (nouns, verb/adjective stems, roots, adverbs, foreign words)."""
@@ -48,6 +52,22 @@ def _morph_doc(tokens: Iterable[Any], content_only: bool) -> str:
             continue
         out.append(f"{tok.form.lower()}/{tag}")
     return " ".join(out)
+
+
+def _tfidf(vec: TfidfVectorizer, parts: list[list[int]], lengths: list[int]) -> sp.csr_matrix:
+    """(N, F) TF-IDF rows from per-row feature ids, as ``vec.transform`` computes them."""
+    cols = np.fromiter((j for p in parts for j in p), dtype=np.int64, count=sum(lengths))
+    rows = np.repeat(np.arange(len(lengths)), lengths)
+    n_features = len(vec.vocabulary_)
+    counts = sp.csr_matrix(
+        (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(lengths), n_features)
+    )
+    counts.sum_duplicates()
+    np.log(counts.data, counts.data)
+    counts.data += 1.0  # sublinear tf
+    counts.data *= vec.idf_[counts.indices].astype(np.float32)
+    out: sp.csr_matrix = normalize(counts, norm="l2", copy=False)
+    return out
 
 
 class KoreanFeaturizer(TransformerMixin, BaseEstimator):
@@ -112,7 +132,10 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
 
     def fit_transform(self, texts: Sequence[str], y: Any = None, **_: Any) -> sp.csr_matrix:
         if not (self._use_morph() or self._use_char()):
-            raise ValueError("KoreanFeaturizer needs morph_ngrams or char_ngrams")
+            raise KodialError(
+                "both feature views are off",
+                hint="set morph_ngrams or char_ngrams to a range such as [1, 2]",
+            )
         blocks = []
         self.morph_vectorizer_: TfidfVectorizer | None = None
         self.char_vectorizer_: TfidfVectorizer | None = None
@@ -142,11 +165,107 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         return self._combine(blocks)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Features of new texts, equal to the fitted TfidfVectorizers' ``transform`` but built
+        from cached per-word feature ids (see :meth:`_fast_transform`)."""
+        if self.morph_vectorizer_ is not None and self.morph_ngrams[1] > 2:
+            return self._sklearn_transform(texts)
+        return self._fast_transform(texts)
+
+    def _sklearn_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         blocks = []
         if self.morph_vectorizer_ is not None:
             blocks.append(self.morph_vectorizer_.transform(self.morphemes(texts)))
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.transform(texts))
+        return self._combine(blocks)
+
+    # -- fast path: per-word feature ids ------------------------------------------------------
+    def _char_ids(self, word: str) -> list[int]:
+        """Vocabulary ids of the word-bounded character n-grams of one word (sklearn's
+        ``char_wb`` analyser: the word padded with one space on each side)."""
+        assert self.char_vectorizer_ is not None
+        vocab = self.char_vectorizer_.vocabulary_
+        w = f" {word.lower()} "
+        ids = []
+        for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
+            last = max(len(w) - n, 0)
+            for offset in range(last + 1):
+                j = vocab.get(w[offset : offset + n])
+                if j is not None:
+                    ids.append(j)
+            if last == 0:  # a word shorter than n counts once
+                break
+        return ids
+
+    def _morph_ids(self, tokens: list[str]) -> list[int]:
+        """Vocabulary ids of the morpheme unigrams and within-word bigrams of one word."""
+        assert self.morph_vectorizer_ is not None
+        vocab = self.morph_vectorizer_.vocabulary_
+        lo, hi = self.morph_ngrams
+        grams = list(tokens) if lo <= 1 else []
+        if hi >= 2:
+            grams += [f"{a} {b}" for a, b in pairwise(tokens)]
+        return [j for g in grams if (j := vocab.get(g)) is not None]
+
+    def _word_entries(self, words: list[str]) -> dict[str, tuple[Any, ...]]:
+        """word -> (char ids, morpheme ids, first morpheme, last morpheme), cached."""
+        cache_: dict[str, tuple[Any, ...]] = self.__dict__.setdefault("_word_cache", {})
+        missing = list(dict.fromkeys(w for w in words if w not in cache_))
+        if missing:
+            if len(cache_) + len(missing) > _CACHE_LIMIT:
+                cache_.clear()
+                missing = list(dict.fromkeys(words))
+            docs = (
+                self.morphemes(missing)
+                if self.morph_vectorizer_ is not None
+                else [""] * len(missing)
+            )
+            for word, doc in zip(missing, docs, strict=True):
+                toks = doc.split()
+                cache_[word] = (
+                    self._char_ids(word) if self.char_vectorizer_ is not None else [],
+                    self._morph_ids(toks) if self.morph_vectorizer_ is not None else [],
+                    toks[0] if toks else None,
+                    toks[-1] if toks else None,
+                )
+        return cache_
+
+    def _fast_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """Both views are word-local (character n-grams inside word boundaries; morphemes
+        analysed per word), so a text's counts are the sum of its words' counts, plus the
+        morpheme bigrams that cross a word boundary. Word ids are cached; the counts then get
+        sklearn's TF-IDF steps (1 + log tf, times idf, L2 row norm)."""
+        split = [t.split() for t in texts]
+        entries = self._word_entries([w for ws in split for w in ws])
+        morph_vocab = self.morph_vectorizer_.vocabulary_ if self.morph_vectorizer_ else {}
+        cross = self.morph_ngrams[1] >= 2
+        char_parts: list[list[int]] = []
+        char_len: list[int] = []
+        morph_parts: list[list[int]] = []
+        morph_len: list[int] = []
+        for words in split:
+            n_char = n_morph = 0
+            prev_last = None
+            for w in words:
+                c_ids, m_ids, first, last = entries[w]
+                char_parts.append(c_ids)
+                morph_parts.append(m_ids)
+                n_char += len(c_ids)
+                n_morph += len(m_ids)
+                if first is not None:
+                    if cross and prev_last is not None:
+                        j = morph_vocab.get(f"{prev_last} {first}")
+                        if j is not None:
+                            morph_parts.append([j])
+                            n_morph += 1
+                    prev_last = last
+            char_len.append(n_char)
+            morph_len.append(n_morph)
+        blocks = []
+        if self.morph_vectorizer_ is not None:
+            blocks.append(_tfidf(self.morph_vectorizer_, morph_parts, morph_len))
+        if self.char_vectorizer_ is not None:
+            blocks.append(_tfidf(self.char_vectorizer_, char_parts, char_len))
         return self._combine(blocks)
 
     @staticmethod
@@ -169,7 +288,8 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         return names
 
     def __getstate__(self) -> dict[str, Any]:
-        """Pickle without the morpheme cache (the Kiwi analyser is global and rebuilt on use)."""
+        """Pickle without the caches (the Kiwi analyser is global and rebuilt on use)."""
         state = dict(self.__dict__)
         state.pop("_morph_cache", None)
+        state.pop("_word_cache", None)
         return state
