@@ -134,11 +134,19 @@ def test_transformers_backend_streams_pieces(
     assert reply.route["chitchat"]["backend"] == "transformers"
 
 
-def test_retrieval_views() -> None:
+def test_retrieval_views(demo: Assistant) -> None:
     from kodial.assistant.retrieval import NearestText
 
-    questions = ["예약 취소는 어떻게 해요", "예약 시간 바꿀 수 있나요"]
-    both = NearestText(questions)
-    assert both.search("예약 바꾸려면 어떻게 해요")[0].index == 1  # meets on 바꾸/VV
+    faq = demo.handlers["faq"]
+    assert isinstance(faq, FAQHandler) and faq.index.morphs is not None
+    chars = NearestText(faq.index.texts, morphemes=False)
+    for query, answer_starts in [
+        ("탈퇴하고 싶어요", "앱의 설정 > 계정 > 회원 탈퇴"),
+        ("주차는 몇 시간 무료예요", "강남점과 판교점은 건물 주차장"),
+    ]:
+        hit = faq.index.search(query)[0]
+        assert faq.entries[faq.owner[hit.index]].a.startswith(answer_starts)
+        wrong = chars.search(query)[0]  # characters alone pick another entry
+        assert not faq.entries[faq.owner[wrong.index]].a.startswith(answer_starts)
     greetings = NearestText(["안녕", "네"])  # no content morpheme: characters only
     assert greetings.morphs is None and greetings.search("안녕하세요")[0].index == 0
