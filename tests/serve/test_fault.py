@@ -1,5 +1,6 @@
 """Kill -9 during streamed answers, restart on the same database: every session is exactly as
-the client last saw it complete: no lost turn, no duplicated turn, no half-written turn."""
+the client last saw it complete: no lost turn, no duplicated turn, no half-written turn. A client
+that leaves mid-stream leaves the session unchanged too."""
 
 from __future__ import annotations
 
@@ -122,3 +123,32 @@ def test_sigkill_mid_stream_leaves_sessions_consistent(
             conn.execute("SELECT session_id, count(*) FROM turns GROUP BY session_id").fetchall()
         )
         assert counts == rows
+
+
+def test_client_leaving_mid_stream_stores_nothing(start_server: Any, model: str) -> None:
+    """A reply the client did not stay for is not a completed turn: the session is unchanged
+    and carries on normally."""
+    import time
+
+    url = start_server(stream_chunk_chars=1, stream_delay_ms=40)
+    message = "영업시간이 어떻게 돼요?"
+    with httpx.Client(base_url=url, timeout=60) as http:
+        full = reply_of(chat(http, model, message))
+        sid = new_session(http)
+        body = {
+            "model": model,
+            "stream": True,
+            "session_id": sid,
+            "messages": [{"role": "user", "content": message}],
+        }
+        with http.stream("POST", "/v1/chat/completions", json=body) as r:
+            contents = 0
+            for line in r.iter_lines():
+                contents += '"content"' in line
+                if contents >= 3:
+                    break  # leave: the connection closes with the stream
+        # the abandoned reply would have finished (and been stored) by now
+        time.sleep(len(full) * 0.04 + 1.0)
+        assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0
+        out = chat(http, model, message, session_id=sid, stream=True)
+        assert out["kodial"]["turn"] == 1 and reply_of(out) == full
