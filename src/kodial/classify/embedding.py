@@ -59,7 +59,9 @@ class EmbeddingConfig:
 
 
 class EmbeddingClassifier(Classifier):
-    """Sentence-embedding classifier (see the module docstring)."""
+    """Few-shot: nearest labelled examples or class centroids in a sentence-embedding space.
+
+    See the module docstring for needs, scores and relations."""
 
     name: ClassVar[str] = "embedding"
     needs_weights: ClassVar[bool] = True

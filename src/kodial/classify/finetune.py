@@ -58,7 +58,9 @@ class FinetuneConfig:
 
 
 class FinetunedClassifier(Classifier):
-    """Fine-tuned sequence classifier (see the module docstring)."""
+    """Fine-tunes an encoder with a classification head (softmax or multi-label sigmoid).
+
+    See the module docstring for needs, scores and relations."""
 
     name: ClassVar[str] = "finetune"
     needs_weights: ClassVar[bool] = True

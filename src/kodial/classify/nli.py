@@ -80,7 +80,9 @@ def _find_label(id2label: dict[int, str], prefix: str) -> int | None:
 
 
 class NLIZeroShotClassifier(Classifier):
-    """Zero-shot classifier over an NLI cross-encoder (see the module docstring)."""
+    """Zero-shot: an NLI cross-encoder scores "query entails <label hypothesis>" per label.
+
+    See the module docstring for needs, scores and relations."""
 
     name: ClassVar[str] = "nli-zeroshot"
     needs_weights: ClassVar[bool] = True

@@ -64,7 +64,9 @@ class NLIFinetuneConfig(NLIConfig):
 
 
 class NLIFinetunedClassifier(NLIZeroShotClassifier):
-    """Fine-tuned NLI classifier (see the module docstring)."""
+    """Fine-tunes an NLI cross-encoder on pairs from labelled queries; new labels still work.
+
+    See the module docstring for needs, scores and relations."""
 
     name: ClassVar[str] = "nli-finetuned"
     needs_weights: ClassVar[bool] = True

@@ -17,6 +17,7 @@ a BERT-base-shaped (12 x 768) random model through the same path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -98,9 +99,12 @@ def corpus() -> list[str]:
     return [s for qs in TOY_QUERIES.values() for s in qs] + EXTRA_SENTENCES
 
 
-def build_tokenizer(vocab_size: int = 600, model_max_length: int = 128) -> Any:
-    """A klue-style BERT WordPiece tokenizer trained on :func:`corpus` (no lowercasing or accent
-    stripping: stripping accents would decompose Hangul syllables into jamo)."""
+def build_tokenizer(
+    vocab_size: int = 600, model_max_length: int = 128, texts: Sequence[str] = ()
+) -> Any:
+    """A klue-style BERT WordPiece tokenizer trained on :func:`corpus` plus ``texts`` (no
+    lowercasing or accent stripping: stripping accents would decompose Hangul syllables into
+    jamo). Benchmarks pass their own queries as ``texts`` so sequence lengths look realistic."""
     from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
     from transformers import BertTokenizer
 
@@ -110,7 +114,7 @@ def build_tokenizer(vocab_size: int = 600, model_max_length: int = 128) -> Any:
     trainer = trainers.WordPieceTrainer(
         vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, show_progress=False
     )
-    raw.train_from_iterator(corpus(), trainer)
+    raw.train_from_iterator([*corpus(), *texts], trainer)
     return BertTokenizer(
         vocab=raw.get_vocab(),
         do_lower_case=False,
@@ -158,6 +162,7 @@ def build_nli(
     style: str = "bert",
     id2label: dict[int, str] | None = None,
     seed: int = 0,
+    tokenizer: Any = None,
     **overrides: Any,
 ) -> Path:
     """A random NLI cross-encoder (3-way sequence classifier) with its tokenizer.
@@ -165,7 +170,8 @@ def build_nli(
     ``style="bert"``: BERT with two token types and :data:`NONSTANDARD_ID2LABEL`.
     ``style="roberta"``: RoBERTa with ``type_vocab_size=1`` (no token type embeddings to speak
     of) and :data:`ROBERTA_ID2LABEL`; its klue-style tokenizer still returns ``token_type_ids``
-    with 1s on the hypothesis, which the model cannot take.
+    with 1s on the hypothesis, which the model cannot take. ``tokenizer`` replaces the default
+    one from :func:`build_tokenizer`; ``overrides`` change the config (sizes, dropout).
     """
     import torch
     from transformers import (
@@ -176,7 +182,7 @@ def build_nli(
     )
 
     torch.manual_seed(seed)
-    tok = build_tokenizer()
+    tok = tokenizer if tokenizer is not None else build_tokenizer()
     size = _size(overrides)
     model: Any
     if style == "bert":
