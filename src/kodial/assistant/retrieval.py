@@ -16,6 +16,7 @@ often than characters alone (18 vs 16 of 20). No model download; the similarity 
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -59,7 +60,8 @@ class Hit:
 class NearestText:
     """Index of texts; :meth:`search` returns the most similar ones to a query.
 
-    Read-only after construction, so one index serves concurrent sessions.
+    Read-only after construction apart from the morpheme cache, which is locked, so one index
+    serves concurrent sessions.
 
     >>> idx = NearestText(["영업시간이 어떻게 되나요", "환불은 어떻게 하나요"])
     >>> idx.search("환불하고 싶어요")[0].index
@@ -72,6 +74,7 @@ class NearestText:
         self.texts = list(texts)
         self.chars = TfidfVectorizer(analyzer=char_ngrams, sublinear_tf=True)
         self.morphs: Any = None
+        self._lock = threading.Lock()
         blocks = [self.chars.fit_transform(self.texts)]
         if morphemes:
             from kodial.classify.features import KoreanFeaturizer
@@ -88,7 +91,10 @@ class NearestText:
         """``(len(texts), V)`` unit rows in the index's feature space."""
         blocks = [self.chars.transform(list(texts))]
         if self.morphs is not None:
-            blocks.append(self.morphs.transform(list(texts)))
+            # The featurizer's word cache is shared mutable state (cleared when it grows large):
+            # one transform at a time keeps concurrent sessions from seeing it half-cleared.
+            with self._lock:
+                blocks.append(self.morphs.transform(list(texts)))
         return _join(blocks)
 
     def search(self, query: str, k: int = 1) -> list[Hit]:
