@@ -488,13 +488,13 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
         resume_from = last_complete_checkpoint(out)
         if resume_from is None:
             raise KodialError(
-                f"nothing to resume: no complete checkpoint in {out}", hint="drop resume: true"
+                f"nothing to resume: no complete checkpoint in {out}", hint="drop --resume"
             )
         _remove_incomplete_checkpoints(out)
     elif last_complete_checkpoint(out) is not None:
         raise KodialError(
             f"{out} already holds checkpoints of another run",
-            hint="--set resume=true to continue it, or choose another output_dir",
+            hint="add --resume to continue it, or choose another --output-dir",
         )
     check_method_available(recipe.method)
     tokenizer = load_tokenizer(recipe)
