@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from serve_helpers import ServerProcess, chat, new_session, reply_of
+from serve_helpers import ServerProcess, chat, new_session, parse_sse, reply_of
 
 from kodial.serve.app import create_app
 from kodial.serve.runner import ServerThread, free_port
@@ -152,3 +152,35 @@ def test_client_leaving_mid_stream_stores_nothing(start_server: Any, model: str)
         assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0
         out = chat(http, model, message, session_id=sid, stream=True)
         assert out["kodial"]["turn"] == 1 and reply_of(out) == full
+
+
+def test_two_streams_on_one_session_store_one_turn(start_server: Any, model: str) -> None:
+    """Two answers computed from the same session state: the first to finish is stored, the
+    other gets a 409 error event; the session never holds a duplicate or a stale turn."""
+    url = start_server(stream_chunk_chars=1, stream_delay_ms=20)
+    with httpx.Client(base_url=url, timeout=60) as http:
+        sid = new_session(http)
+    body = {
+        "model": model,
+        "stream": True,
+        "session_id": sid,
+        "messages": [{"role": "user", "content": "영업시간이 어떻게 돼요?"}],
+    }
+    results: list[list[Any]] = []
+
+    def one() -> None:
+        with httpx.Client(base_url=url, timeout=60) as c:
+            results.append(parse_sse(c.post("/v1/chat/completions", json=body).text))
+
+    threads = [threading.Thread(target=one) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    done = [r for r in results if r[-1] == "[DONE]"]
+    conflicts = [r for r in results if isinstance(r[-1], dict) and "error" in r[-1]]
+    assert len(done) == 1 and len(conflicts) == 1
+    assert conflicts[0][-1]["error"]["code"] == "session_conflict"
+    with httpx.Client(base_url=url, timeout=60) as http:
+        s = http.get(f"/v1/sessions/{sid}").json()
+    assert s["turn_count"] == 1 and [t["seq"] for t in s["turns"]] == [1]

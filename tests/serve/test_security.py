@@ -64,3 +64,18 @@ def test_token_bucket_refills_and_says_when() -> None:
 def test_zero_rate_disables() -> None:
     rl = RateLimiter(per_minute=0, burst=1)
     assert all(rl.acquire("a") is None for _ in range(100))
+
+
+def test_full_buckets_are_pruned() -> None:
+    now = [0.0]
+    rl = RateLimiter(per_minute=60, burst=1, clock=lambda: now[0])
+    rl.max_keys = 3
+    for k in "abc":
+        assert rl.acquire(k) is None
+    now[0] = 0.5
+    assert rl.acquire("d") is None  # nothing full yet: all kept
+    assert len(rl._buckets) == 4
+    now[0] = 10.0
+    assert rl.acquire("e") is None  # a..d refilled: dropped
+    assert set(rl._buckets) == {"e"}
+    assert rl.acquire("e") == 1  # the live bucket kept its state

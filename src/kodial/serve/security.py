@@ -124,6 +124,9 @@ class RateLimiter:
     (None, None, 1)
     """
 
+    max_keys = 10_000
+    """Above this many buckets, full ones are dropped (a full bucket is the same as none)."""
+
     def __init__(
         self, per_minute: float, burst: int, clock: Callable[[], float] = time.monotonic
     ) -> None:
@@ -144,6 +147,8 @@ class RateLimiter:
         now = self.clock()
         with self._lock:
             b = self._buckets.get(key)
+            if b is None and len(self._buckets) >= self.max_keys:
+                self._prune(now)
             if b is None:
                 b = self._buckets[key] = _Bucket(float(self.burst), now)
             b.tokens = min(float(self.burst), b.tokens + (now - b.updated) * self.rate)
@@ -152,3 +157,12 @@ class RateLimiter:
                 b.tokens -= 1.0
                 return None
             return max(1, math.ceil((1.0 - b.tokens) / self.rate))
+
+    def _prune(self, now: float) -> None:
+        full = [
+            k
+            for k, b in self._buckets.items()
+            if b.tokens + (now - b.updated) * self.rate >= self.burst
+        ]
+        for k in full:
+            del self._buckets[k]
