@@ -173,3 +173,15 @@ def test_save_load_round_trip_and_explain(nli_roberta, toy_data, tmp_path):
     assert exp.neighbors[0].text == toy_data.texts[0]
     assert exp.neighbors[0].similarity == pytest.approx(1.0, abs=1e-4)
     assert exp.to_dict()["prediction"]["label"] in clf.labels
+
+
+def test_two_way_model_uses_its_other_label_as_contradiction(models_dir):
+    from kodial.testing.models import build_nli
+
+    path = build_nli(
+        models_dir / "nli-2way-parity", id2label={0: "ENTAILMENT", 1: "not_entailment"}
+    )
+    clf = create_classifier("nli-zeroshot", model=str(path), multi_label=True)
+    assert clf.label_indices() == (0, 1)
+    ref = pipeline_scores(reference_pipeline(path), QUERIES, LABELS, True)
+    np.testing.assert_allclose(clf.predict_scores(QUERIES, LABELS), ref, atol=1e-5, rtol=0)

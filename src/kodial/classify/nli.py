@@ -117,10 +117,12 @@ class NLIZeroShotClassifier(Classifier):
         return self._tokenizer, self._model
 
     def label_indices(self) -> tuple[int, int]:
-        """(entailment, contradiction) indices in the model's logits, read from ``id2label``."""
-        _, model = self._tokenizer, self._model
-        if model is None:
-            _, model = self._load_model()
+        """(entailment, contradiction) indices in the model's logits, read from ``id2label``.
+
+        Without a label named contradiction: the other label of a two-label model (e.g.
+        ``not_entailment``), else the pipeline's rule (index 0, or the last when entailment is 0).
+        """
+        model = self._model if self._model is not None else self._load_model()[1]
         id2label = {int(k): v for k, v in model.config.id2label.items()}
         entail = _find_label(id2label, "entail")
         if entail is None:
