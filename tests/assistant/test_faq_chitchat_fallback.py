@@ -150,3 +150,37 @@ def test_retrieval_views(demo: Assistant) -> None:
         assert not faq.entries[faq.owner[wrong.index]].a.startswith(answer_starts)
     greetings = NearestText(["안녕", "네"])  # no content morpheme: characters only
     assert greetings.morphs is None and greetings.search("안녕하세요")[0].index == 0
+
+
+def test_engine_streams_lm_chitchat_and_appends_the_task_reminder(
+    tiny_llama: Path, tmp_path: Path, now: datetime
+) -> None:
+    (tmp_path / "persona.yaml").write_text(
+        "name: 모아\nprofile: [예약 비서]\nstyle: [해요체]\n", encoding="utf-8"
+    )
+    (tmp_path / "assistant.yaml").write_text(
+        "name: lm-chat\npersona: persona.yaml\n"
+        "classifier: {min_score: 0.0, ood_neighbors: false}\n"
+        "intents:\n  examples:\n"
+        "    hello: [안녕, 안녕하세요, 반가워요, 좋은 아침]\n"
+        "    book: [예약해 줘, 자리 예약할래요, 예약하고 싶어요, 테이블 예약]\n"
+        "handlers:\n"
+        f"  hello: {{type: chitchat, backend: transformers, model: '{tiny_llama}', "
+        "max_new_tokens: 8, temperature: 0}\n"
+        "  book:\n    type: task\n    description: 식당 예약\n    slots:\n      - name: 인원\n        prompt: 몇 분이세요?\n"
+        "        extractor: {type: number, units: [명]}\n"
+        "  fallback: {type: fallback}\n",
+        encoding="utf-8",
+    )
+    bot = Assistant.from_config(tmp_path / "assistant.yaml")
+    assert bot.describe()["display_name"] == "모아"
+    result = bot.turn("안녕하세요", None, [], now=now)
+    assert result.route["handler"] == "hello" and result.route["chitchat"]["model"]
+    pieces = list(result.chunks)
+    assert pieces and result.text == "".join(pieces)
+    started = bot.turn("예약해 줘", None, [], now=now)
+    assert started.collect() == "몇 분이세요?"
+    during = bot.turn("안녕", started.state, [], now=now)
+    streamed = list(during.chunks)
+    assert streamed[-1] == " (진행 중인 식당 예약은 계속할게요: 몇 분이세요?)"
+    assert during.state["task"] == started.state["task"]
