@@ -300,7 +300,7 @@ class Assistant:
                     "reason", ""
                 )
                 return self._result(handler, reply, route, prev)
-            reply, used = self._answer(handler, ctx, route)
+            reply, used = self._answer(handler, ctx)
             reminder = active.reminder(task, ctx)
             reply = _append(reply, " " + reminder)
             reply.route["task_waiting"] = active.name
@@ -315,12 +315,10 @@ class Assistant:
             reply = self.fallback_handler.respond(ctx)
             return self._result(self.fallback_handler, reply, route, prev)
         route["intent"] = intent
-        reply, used = self._answer(handler, ctx, route)
+        reply, used = self._answer(handler, ctx)
         return self._result(used, reply, route, prev)
 
-    def _answer(
-        self, handler: Handler, ctx: TurnContext, route: dict[str, Any]
-    ) -> tuple[Reply, Handler]:
+    def _answer(self, handler: Handler, ctx: TurnContext) -> tuple[Reply, Handler]:
         """``handler``'s reply, or the fallback's when it abstains (the reason is kept)."""
         reply = handler.respond(ctx)
         if not reply.abstain:
