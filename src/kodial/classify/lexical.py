@@ -10,8 +10,11 @@ from typing import Any, ClassVar, Literal, Self
 import joblib
 import numpy as np
 import scipy.sparse as sp
-from sklearn.calibration import CalibratedClassifierCV
+from scipy.optimize import minimize_scalar
+from scipy.special import log_softmax, softmax
+from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
@@ -36,12 +39,12 @@ class LexicalConfig:
     """Keep only content morphemes (nouns, stems, adverbs); drops particles and endings, which
     hurts intent (question vs command) tasks but can help pure topic tasks."""
     model: Literal["auto", "svm", "logreg"] = "auto"
-    """Linear model. 'svm': linear SVM with probabilities from 3-fold sigmoid calibration (fast
-    to train on large sets; needs 3+ examples per class). 'logreg': multinomial logistic
+    """Linear model. 'svm': linear SVM with probabilities from a softmax whose temperature is
+    fitted on a held-out 20% (fast to train on large sets; needs 3+ examples per class). 'logreg': multinomial logistic
     regression (native probabilities; slow beyond ~20k queries). 'auto': svm for single-label
     data whose classes all have 3+ training examples, logreg otherwise (and one-vs-rest
     logistic regression for multi-label data)."""
-    svm_C: float = 0.5
+    svm_C: float = 1.0
     """Inverse regularisation strength of the SVM (larger fits the training data more closely)."""
     logreg_C: float = 10.0
     """Inverse regularisation strength of the logistic regression."""
@@ -55,6 +58,59 @@ class LexicalConfig:
     """Iteration limit of the solver."""
 
 
+class SoftmaxSVM(ClassifierMixin, BaseEstimator):
+    """Linear SVM with probabilities ``softmax(decision / T)``; the one temperature ``T`` is
+    fitted (minimum log loss) on a held-out 20% scored by an SVM trained on the other 80%.
+
+    Unlike per-class sigmoid calibration (``CalibratedClassifierCV``), one temperature keeps the
+    full-data SVM's ranking of the labels, so calibration costs no accuracy; and the final SVM
+    sees all the training data.
+    """
+
+    def __init__(
+        self, C: float = 1.0, class_weight: str | None = None, max_iter: int = 2000
+    ) -> None:
+        self.C = C
+        self.class_weight = class_weight
+        self.max_iter = max_iter
+
+    def _svm(self) -> LinearSVC:
+        return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
+
+    @staticmethod
+    def _logits(svm: LinearSVC, X: Any) -> np.ndarray:
+        dec = np.asarray(svm.decision_function(X))
+        return np.column_stack([np.zeros_like(dec), dec]) if dec.ndim == 1 else dec  # (N, L)
+
+    def fit(self, X: Any, y: Sequence[str]) -> SoftmaxSVM:
+        y_arr = np.asarray(y)
+        self.svm_ = self._svm().fit(X, y_arr)
+        self.classes_ = self.svm_.classes_
+        split = StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
+        fit_idx, held_idx = next(split.split(np.zeros(len(y_arr)), y_arr))
+        held_svm = self._svm().fit(X[fit_idx], y_arr[fit_idx])
+        logits = self._logits(held_svm, X[held_idx])  # (H, L)
+        gold = np.searchsorted(self.classes_, y_arr[held_idx])  # (H,)
+
+        def nll(log_t: float) -> float:
+            return float(
+                -log_softmax(logits / np.exp(log_t), axis=1)[np.arange(len(gold)), gold].mean()
+            )
+
+        self.temperature_ = float(np.exp(minimize_scalar(nll, bounds=(-5, 3), method="bounded").x))
+        return self
+
+    @property
+    def coef_(self) -> np.ndarray:
+        return np.asarray(self.svm_.coef_)
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        return np.asarray(softmax(self._logits(self.svm_, X) / self.temperature_, axis=1))
+
+    def predict(self, X: Any) -> np.ndarray:
+        return np.asarray(self.classes_[self._logits(self.svm_, X).argmax(1)])
+
+
 class LexicalClassifier(Classifier):
     """Bag of Korean morphemes and character n-grams, TF-IDF weighted, with a linear model.
 
@@ -63,7 +119,8 @@ class LexicalClassifier(Classifier):
     the morphemes.
 
     **Returns**: single-label data gives a probability distribution over the fitted labels
-    (a linear SVM with sigmoid-calibrated probabilities, or multinomial logistic regression); multi-label data gives an
+    (a linear SVM with temperature-scaled softmax probabilities, or multinomial logistic
+    regression); multi-label data gives an
     independent probability per label (one-vs-rest). Passing a subset of the fitted labels to
     ``predict_scores`` renormalises over that subset (single-label). ``explain`` returns the
     nearest training examples (cosine similarity of the TF-IDF vectors) and the features whose
@@ -118,8 +175,7 @@ class LexicalClassifier(Classifier):
                 hint="use --option model=auto or model=logreg",
             )
         if model == "svm":
-            svm = LinearSVC(C=c.svm_C, class_weight=c.class_weight, max_iter=c.max_iter)
-            return CalibratedClassifierCV(svm, method="sigmoid", cv=3)
+            return SoftmaxSVM(C=c.svm_C, class_weight=c.class_weight, max_iter=c.max_iter)
         return LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
 
     def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
@@ -186,8 +242,6 @@ class LexicalClassifier(Classifier):
         _, model = self._check_fitted()
 
         def of(est: Any) -> np.ndarray:
-            if isinstance(est, CalibratedClassifierCV):
-                return np.mean([of(cc.estimator) for cc in est.calibrated_classifiers_], axis=0)
             coef = np.asarray(est.coef_)
             return np.vstack([-coef[0], coef[0]]) if coef.shape[0] == 1 else coef
 
