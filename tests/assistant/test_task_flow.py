@@ -180,3 +180,11 @@ def test_after_declining_fillers_and_yes_return_to_the_confirmation(talk: Talk) 
     reply = c.say("넵")
     assert reply.startswith("그럼 이대로 할게요.") and c.task["confirming"]
     assert "예약 번호는 R-" in c.say("네")
+
+
+def test_part_of_day_in_the_first_message_shapes_the_time_question(talk: Talk) -> None:
+    c = talk()
+    assert c.say("이번 주 금요일 저녁에 세 명 예약할게요") == "저녁 몇 시로 할까요?"
+    assert c.route["slots"] == {"날짜": "2026-11-20", "인원": 3}
+    c.say("7시 반")
+    assert c.route["slots"]["시간"] == "19:30" and c.task["period"] is None

@@ -399,6 +399,8 @@ class TaskHandler(Handler):
     def _question(self, task: dict[str, Any], name: str) -> str:
         slot = self._slot(name)
         if task["failures"] < self.config.max_failures:
+            if task.get("period") and name == self._time_slot():
+                return f"{task['period']} 몇 시로 할까요?"  # 내일 저녁 -> "저녁 몇 시로 할까요?"
             return slot.prompt
         choices = slot.choices()
         if choices:
