@@ -51,7 +51,9 @@ CLIMATE_NORMALS: dict[str, tuple[float, ...]] = {
     "부산": (3.2, 5.0, 8.9, 13.6, 17.7, 21.0, 24.5, 25.9, 22.5, 17.8, 11.8, 5.6),
     "제주": (6.1, 7.0, 9.9, 14.2, 18.3, 21.8, 26.3, 27.2, 23.5, 18.8, 13.2, 8.3),
 }
-"""Approximate monthly mean temperatures (°C, January first), rounded 1991-2020 normals."""
+"""Approximate monthly mean temperatures (°C, January first) in the spirit of the KMA 1991-2020
+normals, rounded; written for the demo and not checked against the official table, so the
+replies say "평년 기온 ... 정도" and never claim to be a forecast."""
 
 
 def weather_normals(task: str, slots: dict[str, Any]) -> dict[str, Any]:
