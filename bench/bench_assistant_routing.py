@@ -230,6 +230,24 @@ def timing(assistant: Any, quick: bool) -> dict[str, Any]:
     }
 
 
+def code_version() -> str:
+    """``git describe`` of the checkout (``-dirty`` when files differ from the commit): the
+    lexical classifier is still changing, and its numbers move with it."""
+    import subprocess
+
+    try:
+        out = subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return out.stdout.strip()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument(
@@ -272,6 +290,7 @@ def main() -> None:
         "build_seconds": build_s,
         "timing": times,
         "faq_retrieval": faq_rows,
+        "code": code_version(),
     }
     out = ROOT / "results"
     atomic_write_text(out / "assistant_routing.json", json.dumps(result, indent=2) + "\n")
@@ -292,6 +311,8 @@ def main() -> None:
         "FAQ retrieval on held-out paraphrases (right entry): "
         + ", ".join(f"{r['features']} {r['right']}/{r['queries']}" for r in faq_rows)
         + ".",
+        "",
+        f"Code: `{result['code']}`.",
         "",
         "Held-out queries are in the script; the first 8 OOD queries were seen while choosing the "
         "OOD-neighbour rule.",
