@@ -326,6 +326,11 @@ def render_markdown(
         lines += [
             "## Scale: one training run per process on a large file (vocab 16k)",
             "",
+            "The file repeats the training texts in shuffled order. CPU s is user+sys time over all "
+            "threads: on a shared machine wall time stretches with the load, while CPU s divided by "
+            "the cores in use estimates the wall time on idle cores (morpheme analysis runs on all "
+            "cores through Kiwi's worker threads).",
+            "",
             "| trainer | MiB | wall s | CPU s | peak RSS MiB | MiB/s (wall) |",
             "|---|---:|---:|---:|---:|---:|",
         ]
