@@ -19,7 +19,7 @@ import logging
 import time
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from kodial.serve.errors import ApiError
@@ -57,7 +57,6 @@ class Piece:
     meta: KodialMeta | None = None
     reply: str = ""
     error: ApiError | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> PreparedTurn:

@@ -3,6 +3,7 @@ and ``GET /v1/assistant``."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 
 from fastapi import APIRouter
@@ -11,6 +12,7 @@ from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import CallerDep, ServicesDep
 from kodial.serve.errors import ApiError
+from kodial.serve.runtime import Services
 from kodial.serve.schemas import (
     AssistantInfo,
     AssistantMessage,
@@ -27,6 +29,7 @@ from kodial.serve.streaming import sse_event
 from kodial.serve.turns import Piece, PreparedTurn, prepare, run
 
 router = APIRouter(prefix="/v1", tags=["chat"])
+log = logging.getLogger("kodial.serve")
 
 _STREAM_DOC = {
     200: {
@@ -84,7 +87,7 @@ async def chat_completions(
     )
 
 
-def _complete(services: ServicesDep, turn: PreparedTurn) -> Piece:
+def _complete(services: Services, turn: PreparedTurn) -> Piece:
     final = Piece(final=True)
     for piece in run(services, turn, paced=False):
         if piece.final:
@@ -92,7 +95,7 @@ def _complete(services: ServicesDep, turn: PreparedTurn) -> Piece:
     return final
 
 
-def _sse(services: ServicesDep, turn: PreparedTurn, include_usage: bool) -> Iterator[str]:
+def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Iterator[str]:
     """The event stream. A sync generator: Starlette runs it in its thread pool."""
 
     def chunk(delta: Delta, finish: str | None = None, **extra: object) -> str:
@@ -128,9 +131,7 @@ def _sse(services: ServicesDep, turn: PreparedTurn, include_usage: bool) -> Iter
         yield sse_event(exc.body().model_dump())
         return
     except Exception:
-        import logging
-
-        logging.getLogger("kodial.serve").exception("turn failed while streaming")
+        log.exception("turn failed while streaming")
         yield sse_event(ApiError(500, "internal server error while answering").body().model_dump())
         return
     yield sse_event("[DONE]")
@@ -148,6 +149,3 @@ def assistant_info(services: ServicesDep, _caller: CallerDep) -> AssistantInfo:
         auth_required=services.keys.enabled,
         details=services.assistant.describe(),
     )
-
-
-__all__ = ["ApiError", "router"]
