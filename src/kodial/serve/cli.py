@@ -56,13 +56,15 @@ def serve(
         Path | None,
         typer.Option(help="Assistant YAML (default: the bundled example assistant)."),
     ] = None,
-    host: Annotated[str | None, typer.Option(help="Interface to listen on [127.0.0.1].")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port [8000].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")
+    ] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port (default 8000).")] = None,
     db: Annotated[
         str | None,
         typer.Option(
             help="Session store: a SQLAlchemy URL or a SQLite file path "
-            "[sqlite:///kodial-sessions.db]."
+            "(default sqlite:///kodial-sessions.db)."
         ),
     ] = None,
     keys_file: Annotated[
@@ -81,7 +83,7 @@ def serve(
         list[str] | None,
         typer.Option(help="Browser origin allowed to call the API (repeatable)."),
     ] = None,
-    log_level: Annotated[str | None, typer.Option(help="Log level [info].")] = None,
+    log_level: Annotated[str | None, typer.Option(help="Log level (default info).")] = None,
 ) -> None:
     """Serve an assistant over HTTP: OpenAI-compatible chat, sessions, classification and a
     web chat page. Every option can also be set as a KODIAL_* environment variable (or in
@@ -113,7 +115,7 @@ def demo(
     ] = 8000,
     db: Annotated[
         str | None,
-        typer.Option(help="Session store [~/.cache/kodial/demo-sessions.db]."),
+        typer.Option(help="Session store (default ~/.cache/kodial/demo-sessions.db)."),
     ] = None,
     check: Annotated[
         bool,
