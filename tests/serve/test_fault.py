@@ -19,9 +19,9 @@ from kodial.serve.settings import ServeSettings
 
 pytestmark = pytest.mark.slow
 
-PACED = {  # one character per chunk, 40 ms apart: a reply takes long enough to be cut
+PACED = {  # one character per chunk, 80 ms apart: a reply takes long enough to be cut
     "KODIAL_STREAM_CHUNK_CHARS": "1",
-    "KODIAL_STREAM_DELAY_MS": "40",
+    "KODIAL_STREAM_DELAY_MS": "80",
     "KODIAL_RATE_LIMIT_PER_MINUTE": "0",
 }
 MESSAGES = ["안녕하세요!", "고마워요"]
@@ -157,7 +157,7 @@ def test_client_leaving_mid_stream_stores_nothing(start_server: Any, model: str)
 def test_two_streams_on_one_session_store_one_turn(start_server: Any, model: str) -> None:
     """Two answers computed from the same session state: the first to finish is stored, the
     other gets a 409 error event; the session never holds a duplicate or a stale turn."""
-    url = start_server(stream_chunk_chars=1, stream_delay_ms=20)
+    url = start_server(stream_chunk_chars=1, stream_delay_ms=50)  # a wide overlap
     with httpx.Client(base_url=url, timeout=60) as http:
         sid = new_session(http)
     body = {
