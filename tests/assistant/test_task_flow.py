@@ -188,3 +188,13 @@ def test_part_of_day_in_the_first_message_shapes_the_time_question(talk: Talk) -
     assert c.route["slots"] == {"날짜": "2026-11-20", "인원": 3}
     c.say("7시 반")
     assert c.route["slots"]["시간"] == "19:30" and c.task["period"] is None
+
+
+def test_cancel_without_a_task(talk: Talk) -> None:
+    c = talk()
+    for message in ("취소할래", "그만"):
+        assert c.say(message) == "지금 진행 중인 일은 없어요. 무엇을 도와드릴까요?"
+        assert c.route["handler"] == "fallback" and "no task in progress" in c.route["reason"]
+        assert c.task is None
+    c.say("예약 취소는 어떻게 해요?")  # a question about cancelling is still an FAQ
+    assert c.route["handler"] == "faq"

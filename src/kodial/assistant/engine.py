@@ -21,9 +21,10 @@ Routing rule (one turn):
    (offering choices after repeated failures). If it chose another task, that task starts and
    replaces the old one. If it chose another handler (FAQ, chit-chat), that handler answers,
    the task waits, and its pending question is repeated after the answer.
-4. Without a task: the fallback policy's verdict goes to the ``fallback`` handler; otherwise the
-   intent's handler answers. A handler that abstains (an FAQ below its threshold) hands the
-   turn to the ``fallback`` handler.
+4. Without a task: a short cancel command ("그만") gets "nothing in progress"; the fallback
+   policy's verdict goes to the ``fallback`` handler; otherwise the intent's handler answers.
+   A handler that abstains (an FAQ below its threshold) hands the turn to the ``fallback``
+   handler.
 
 Every answer carries ``route``: the handler, the intent, the classifier's top labels and
 scores, the thresholds, the slot state and a human-readable ``reason``.
@@ -51,7 +52,7 @@ from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.task import TaskHandler, is_filler
+from kodial.assistant.task import TaskHandler, is_cancel, is_filler
 from kodial.classify.base import Classifier, FallbackPolicy, Prediction
 from kodial.classify.data import (
     FALLBACK,
@@ -276,6 +277,12 @@ class Assistant:
             route["intent"] = active.name
             reply = active.unclear(ctx, task, reason="the message says nothing (filler)")
             return self._result(active, reply, route, prev)
+
+        if active is None and is_cancel(ctx.message) and len(ctx.message) <= 12:
+            # "취소할래" / "그만" with nothing to cancel: say so rather than guess an intent.
+            route["reason"] = "a cancel word with no task in progress"
+            reply = Reply(text="지금 진행 중인 일은 없어요. 무엇을 도와드릴까요?")
+            return self._result(self.fallback_handler, reply, route, prev)
 
         intent = pred.label
         handler = self.handlers.get(intent) if not pred.fallback else None

@@ -105,7 +105,12 @@ def is_filler(text: str) -> bool:
     return all(FILLERS.fullmatch(w) for w in words)
 
 
-def _is_cancel(text: str) -> bool:
+def is_cancel(text: str) -> bool:
+    """True for a request to stop (취소할래, 그만), not a question about cancelling.
+
+    >>> is_cancel("취소할래"), is_cancel("예약 취소는 어떻게 해요?")
+    (True, False)
+    """
     t = _norm(text)
     return any(w in t for w in CANCEL_WORDS) and not any(q in text for q in QUESTION_MARKERS)
 
@@ -156,7 +161,7 @@ class TaskHandler(Handler):
     def resume(self, ctx: TurnContext, task: dict[str, Any]) -> Reply | None:
         """Continue ``task`` with a new message; None when the message is not about it."""
         task = _copy(task)
-        if _is_cancel(ctx.message):
+        if is_cancel(ctx.message):
             return Reply(
                 text=self.config.cancelled,
                 task=None,
