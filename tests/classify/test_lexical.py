@@ -122,7 +122,7 @@ def test_featurizer_morphemes_and_views() -> None:
         fast, ref = g.transform(texts), g._sklearn_transform(texts)
         assert abs(fast - ref).max() < 1e-6 and fast.nnz == ref.nnz
     restored = pickle.loads(pickle.dumps(f))
-    assert "_morph_cache" not in restored.__dict__ and "_word_cache" not in restored.__dict__
+    assert not {"_morph_cache", "_word_cache", "_cross_cache"} & set(restored.__dict__)
     np.testing.assert_allclose(
         restored.transform(["환율"]).toarray(), f.transform(["환율"]).toarray()
     )

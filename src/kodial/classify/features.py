@@ -5,7 +5,8 @@ whitespace words split one concept into many sparse features. Two complementary 
 
 - **morphemes** from kiwipiepy (``환율/NNG``, ``알리/VV``, ``어요/EF``): the content morphemes carry
   the topic, the endings carry the speech act (question vs command);
-- **character n-grams** inside word boundaries: robust to typos, spacing mistakes and words the
+- **character n-grams** (spanning the space between words too): robust to typos, spacing
+  mistakes (``안읽은`` / ``안 읽은``) and words the
   morpheme analyser does not know.
 
 Each view is TF-IDF weighted (sublinear tf) and the two sparse matrices are concatenated.
@@ -54,6 +55,11 @@ def _morph_doc(tokens: Iterable[Any], content_only: bool) -> str:
     return " ".join(out)
 
 
+def _normalise(texts: Sequence[str]) -> list[str]:
+    """Whitespace runs to one space, ends stripped: the text the character view sees."""
+    return [" ".join(t.split()) for t in texts]
+
+
 def _tfidf(vec: TfidfVectorizer, parts: list[list[int]], lengths: list[int]) -> sp.csr_matrix:
     """(N, F) TF-IDF rows from per-row feature ids, as ``vec.transform`` computes them."""
     cols = np.fromiter((j for p in parts for j in p), dtype=np.int64, count=sum(lengths))
@@ -75,7 +81,8 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
 
     ``morph_ngrams``: n-gram range over the morpheme sequence (``(1, 2)`` adds pairs such as
     ``환율/NNG 알리/VV``); ``(0, 0)`` disables the morpheme view. ``char_ngrams``: character n-gram
-    range within word boundaries; ``(0, 0)`` disables it. ``content_only`` keeps only content
+    range over the whitespace-normalised text (n-grams may span the space between two words);
+    ``(0, 0)`` disables it. ``content_only`` keeps only content
     morphemes (drops particles and endings). ``min_df`` applies to both views.
     """
 
@@ -153,7 +160,7 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             blocks.append(self.morph_vectorizer_.fit_transform(self.morphemes(texts)))
         if self._use_char():
             self.char_vectorizer_ = TfidfVectorizer(
-                analyzer="char_wb",
+                analyzer="char",
                 ngram_range=self.char_ngrams,
                 lowercase=True,
                 sublinear_tf=True,
@@ -161,7 +168,7 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 max_features=self.max_features,
                 dtype=np.float32,
             )
-            blocks.append(self.char_vectorizer_.fit_transform(texts))
+            blocks.append(self.char_vectorizer_.fit_transform(_normalise(texts)))
         return self._combine(blocks)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
@@ -176,25 +183,51 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         if self.morph_vectorizer_ is not None:
             blocks.append(self.morph_vectorizer_.transform(self.morphemes(texts)))
         if self.char_vectorizer_ is not None:
-            blocks.append(self.char_vectorizer_.transform(texts))
+            blocks.append(self.char_vectorizer_.transform(_normalise(texts)))
         return self._combine(blocks)
 
     # -- fast path: per-word feature ids ------------------------------------------------------
     def _char_ids(self, word: str) -> list[int]:
-        """Vocabulary ids of the word-bounded character n-grams of one word (sklearn's
-        ``char_wb`` analyser: the word padded with one space on each side)."""
+        """Vocabulary ids of the character n-grams inside one word."""
         assert self.char_vectorizer_ is not None
         vocab = self.char_vectorizer_.vocabulary_
-        w = f" {word.lower()} "
+        w = word.lower()
         ids = []
-        for n in range(self.char_ngrams[0], self.char_ngrams[1] + 1):
-            last = max(len(w) - n, 0)
-            for offset in range(last + 1):
-                j = vocab.get(w[offset : offset + n])
+        for n in range(self.char_ngrams[0], min(self.char_ngrams[1], len(w)) + 1):
+            for k in range(len(w) - n + 1):
+                j = vocab.get(w[k : k + n])
                 if j is not None:
                     ids.append(j)
-            if last == 0:  # a word shorter than n counts once
-                break
+        return ids
+
+    def _cross_char_ids(self, words: list[str]) -> list[int]:
+        """Vocabulary ids of the character n-grams of ``" ".join(words)`` that contain a space,
+        each counted at the first space it contains (the rest are inside one word)."""
+        assert self.char_vectorizer_ is not None
+        vocab = self.char_vectorizer_.vocabulary_
+        lo, hi = self.char_ngrams
+        lowered = [w.lower() for w in words]
+        text = " ".join(lowered)
+        cache_: dict[str, list[int]] = self.__dict__.setdefault("_cross_cache", {})
+        if len(cache_) > _CACHE_LIMIT:
+            cache_.clear()
+        ids: list[int] = []
+        pos = 0
+        for w in lowered[:-1]:
+            pos += len(w)  # index of the space after w
+            start = max(pos - (hi - 1), pos - len(w))  # n-grams start inside w or at the space
+            seg = text[start : pos + hi]  # its first space is the one after w
+            seg_ids = cache_.get(seg)
+            if seg_ids is None:
+                space = pos - start
+                seg_ids = cache_[seg] = [
+                    j
+                    for n in range(lo, hi + 1)
+                    for k in range(max(0, space - n + 1), min(space, len(seg) - n) + 1)
+                    if (j := vocab.get(seg[k : k + n])) is not None
+                ]
+            ids += seg_ids
+            pos += 1
         return ids
 
     def _morph_ids(self, tokens: list[str]) -> list[int]:
@@ -231,9 +264,9 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         return cache_
 
     def _fast_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """Both views are word-local (character n-grams inside word boundaries; morphemes
-        analysed per word), so a text's counts are the sum of its words' counts, plus the
-        morpheme bigrams that cross a word boundary. Word ids are cached; the counts then get
+        """Both views are nearly word-local (morphemes are analysed per word), so a text's
+        counts are the sum of its words' counts plus the few n-grams that cross a word boundary
+        (character n-grams containing a space, morpheme bigrams across two words). Word ids are cached; the counts then get
         sklearn's TF-IDF steps (1 + log tf, times idf, L2 row norm)."""
         split = [t.split() for t in texts]
         entries = self._word_entries([w for ws in split for w in ws])
@@ -259,6 +292,10 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                             morph_parts.append([j])
                             n_morph += 1
                     prev_last = last
+            if self.char_vectorizer_ is not None and len(words) > 1:
+                cross_ids = self._cross_char_ids(words)
+                char_parts.append(cross_ids)
+                n_char += len(cross_ids)
             char_len.append(n_char)
             morph_len.append(n_morph)
         blocks = []
@@ -292,4 +329,5 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         state = dict(self.__dict__)
         state.pop("_morph_cache", None)
         state.pop("_word_cache", None)
+        state.pop("_cross_cache", None)
         return state

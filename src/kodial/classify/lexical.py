@@ -34,7 +34,8 @@ class LexicalConfig:
     morph_ngrams: tuple[int, int] = (1, 2)
     """N-gram range over kiwipiepy morphemes (form/TAG); [0, 0] turns the morpheme view off."""
     char_ngrams: tuple[int, int] = (1, 4)
-    """Character n-gram range inside word boundaries; [0, 0] turns the character view off."""
+    """Character n-gram range (n-grams may span the space between two words); [0, 0] turns the
+    character view off."""
     content_only: bool = False
     """Keep only content morphemes (nouns, stems, adverbs); drops particles and endings, which
     hurts intent (question vs command) tasks but can help pure topic tasks."""
