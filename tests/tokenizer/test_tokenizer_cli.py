@@ -44,6 +44,8 @@ def test_train_compare_sample_size(
             str(m),
             "--chat-template",
             "chatml",
+            "--workers",
+            "2",
             "--special-tokens",
             "<tool>",
             *args,

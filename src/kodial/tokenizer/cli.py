@@ -120,6 +120,10 @@ def train(
         str | None,
         typer.Option("--eos-token", help="End-of-turn token of a custom --chat-template file."),
     ] = None,
+    workers: Annotated[
+        int,
+        typer.Option("--workers", help="Threads for morpheme analysis (0: every core)."),
+    ] = 0,
     field: FieldOpt = "text",
     column: ColumnOpt = None,
 ) -> None:
@@ -146,6 +150,7 @@ def train(
         min_frequency=min_frequency,
         special_tokens=extra,
         chat_format=fmt,
+        analysis_workers=workers,
     )
     source = TextSource(field=field, column=column)
     # Validate every input (encoding, columns) on its first lines before the long run.

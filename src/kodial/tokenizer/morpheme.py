@@ -38,17 +38,20 @@ from tokenizers import NormalizedString, PreTokenizedString, Tokenizer, pre_toke
 from transformers import PreTrainedTokenizerFast
 
 
-@functools.cache
 def get_kiwi(num_workers: int = 0) -> Any:
     """A shared Kiwi analyser (loading takes a few seconds). ``num_workers=0`` uses every core.
 
     The typo and multi-word dictionaries are off: typo correction does not change offsets but
     costs time, and multi-word entries would make one "morpheme" span a space.
     """
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return _load_kiwi(num_workers or cores or 1)
+
+
+@functools.cache
+def _load_kiwi(workers: int) -> Any:
     from kiwipiepy import Kiwi
 
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    workers = num_workers or cores or 1
     return Kiwi(num_workers=workers, load_typo_dict=False, load_multi_dict=False)
 
 

@@ -23,6 +23,7 @@ Kinds and how they treat text (what ``kodial tokenizer compare`` then measures):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -60,6 +61,8 @@ class TrainConfig:
     """Chat template and its control tokens (see :mod:`kodial.tokenizer.templates`)."""
     model_max_length: int = 4096
     """Longest sequence the tokenizer reports as supported (``model_max_length``)."""
+    analysis_workers: int = 0
+    """Kiwi worker threads for the morpheme analysis of ``morpheme-byte-bpe`` (0: every core)."""
 
 
 @dataclass(frozen=True)
@@ -164,7 +167,8 @@ def build_morpheme_byte_bpe(config: TrainConfig) -> Built:
     tok.decoder = decoders.ByteLevel()
     specials = _special_tokens(config, [])
     trainer = _bpe_trainer(config, specials, initial_alphabet=pre_tokenizers.ByteLevel.alphabet())
-    return Built(tok, trainer, unk_token=None, prepare=morpheme_pieces, wrapper="morpheme")
+    prepare = functools.partial(morpheme_pieces, num_workers=config.analysis_workers)
+    return Built(tok, trainer, unk_token=None, prepare=prepare, wrapper="morpheme")
 
 
 TRAINERS: dict[str, Callable[[TrainConfig], Built]] = {
