@@ -31,7 +31,9 @@ def trained(nli_trainable, toy_data) -> NLIFinetunedClassifier:
 
 def test_pairs_use_the_models_label_indices_and_hard_negatives_first(nli_bert, toy_data):
     # id2label {0: CONTRADICTION, 1: entailment, 2: Neutral}
-    clf = create_classifier("nli-finetuned", model=str(nli_bert), negatives=1, neutrals=1)
+    clf = create_classifier(
+        "nli-finetuned", model=str(nli_bert), negatives=1, random_negatives=0, neutrals=1
+    )
     clf.labels = toy_data.labels
     premises, hyps, targets = clf.training_pairs(toy_data)
     assert clf.pair_counts == {"entailment": 36, "contradiction": 36, "neutral": 36}
@@ -49,6 +51,19 @@ def test_pairs_use_the_models_label_indices_and_hard_negatives_first(nli_bert, t
         ]
         assert negs[0] == max(wrong)[1]  # the label the base model confuses most comes first
         assert hyps[premises.index(ex.text) + 1] == clf.hypothesis(negs[0])
+
+
+def test_random_negatives_cover_the_labels_hard_ones_leave_out(nli_bert, toy_data):
+    clf = create_classifier("nli-finetuned", model=str(nli_bert), negatives=1, random_negatives=1)
+    clf.labels = toy_data.labels
+    premises, hyps, targets = clf.training_pairs(toy_data)
+    assert clf.pair_counts == {"entailment": 36, "contradiction": 72, "neutral": 0}
+    for ex in toy_data.examples:
+        negs = {
+            h for p, h, t in zip(premises, hyps, targets, strict=True) if p == ex.text and t == 0
+        }
+        others = {clf.hypothesis(lab) for lab in toy_data.labels if lab not in ex.labels}
+        assert negs == others
 
 
 def test_neutrals_need_a_neutral_label(models_dir, toy_data):

@@ -8,7 +8,10 @@ template and label descriptions used at predict time:
 - (text, hypothesis(other label)) -> *contradiction* for the ``negatives`` hardest other labels,
   hardest first: the labels the base model itself finds most entailed by the text
   (``hard_negatives="model"``), the labels whose embedding is closest to the gold label's
-  (``"description"``), or random ones (``"random"``);
+  (``"description"``), or random ones (``"random"``); plus ``random_negatives`` drawn at random
+  from the rest. The random ones matter: when the base model is poor at the task, its hardest
+  labels are nearly the same for every text, and hard negatives alone then teach "hypothesis X
+  is false" whatever the premise (seen on a tiny model: low pair loss, chance-level ranking);
 - optionally (text, hypothesis(a remaining, easy label)) -> *neutral*, ``neutrals`` per example,
   which keeps the neutral logit in use so the model stays a 3-way NLI model.
 
@@ -50,8 +53,11 @@ class NLIFinetuneConfig(NLIConfig):
     """Pairs per training step."""
     negatives: int = 2
     """Contradiction pairs per example, hardest labels first (all other labels if fewer)."""
+    random_negatives: int = 1
+    """Extra contradiction pairs per example with labels drawn at random from the rest, so every
+    label is seen as false for some texts."""
     neutrals: int = 0
-    """Neutral pairs per example, with labels left over after the hard negatives."""
+    """Neutral pairs per example, with labels left over after the negatives."""
     hard_negatives: Literal["model", "description", "random"] = "model"
     """How to rank the other labels: by the base model's scores on the text, by embedding
     similarity to the gold label, or at random."""
@@ -152,9 +158,11 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
             for gold in ex.labels:
                 add(ex.text, gold, entail, "entailment")
             hard = negs[: self.config.negatives]
-            for lab in hard:
-                add(ex.text, lab, contra, "contradiction")
             rest = negs[len(hard) :]
+            extra = rng.sample(rest, min(self.config.random_negatives, len(rest)))
+            for lab in [*hard, *extra]:
+                add(ex.text, lab, contra, "contradiction")
+            rest = [lab for lab in rest if lab not in extra]
             if neutral is not None:
                 for lab in rng.sample(rest, min(self.config.neutrals, len(rest))):
                     add(ex.text, lab, neutral, "neutral")
