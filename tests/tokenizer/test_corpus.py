@@ -35,6 +35,18 @@ def test_saved_dataset(tmp_path: Path) -> None:
     assert list(iter_texts([tmp_path / "ds"])) == ["데이터셋", "두 번째"]
 
 
+def test_parquet_file_streams(tmp_path: Path) -> None:
+    from datasets import Dataset
+
+    Dataset.from_dict({"body": ["파케이", "두 줄"]}).to_parquet(str(tmp_path / "t.parquet"))
+    assert list(iter_texts([tmp_path / "t.parquet"], TextSource(field="body"))) == [
+        "파케이",
+        "두 줄",
+    ]
+    with pytest.raises(DataError, match="no such column"):
+        list(iter_texts([tmp_path / "t.parquet"]))
+
+
 def test_cp949_file_is_named_with_line(tmp_path: Path) -> None:
     path = tmp_path / "old.txt"
     path.write_bytes("첫 줄\n".encode() + "옛 인코딩".encode("cp949") + b"\n")

@@ -37,7 +37,8 @@ console = Console()
 
 KINDS_HELP = "bpe, byte-bpe, wordpiece, unigram or morpheme-byte-bpe"
 FieldOpt = Annotated[
-    str, typer.Option("--field", help="JSONL key / saved-dataset column holding the text.")
+    str,
+    typer.Option("--field", help="JSONL key / parquet or saved-dataset column holding the text."),
 ]
 ColumnOpt = Annotated[
     str | None,
@@ -87,7 +88,7 @@ def train(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Training text: .txt (a text per line), .jsonl, .tsv, .csv files or "
+            help="Training text: .txt (a text per line), .jsonl, .tsv, .csv, .parquet files or "
             "directories saved with datasets' save_to_disk.",
             show_default=False,
         ),

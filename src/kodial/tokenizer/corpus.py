@@ -2,8 +2,9 @@
 
 A tokenizer corpus can be tens of gigabytes, so nothing here reads a whole file: files are read line
 by line (``.txt``: one text per line; ``.jsonl``: one JSON object per line, text in ``field``;
-``.tsv`` / ``.csv``: one row per record, text in ``column``), and a directory written by
-``datasets.Dataset.save_to_disk`` is iterated row by row from its memory-mapped Arrow files.
+``.tsv`` / ``.csv``: one row per record, text in ``column``), ``.parquet`` files are streamed by
+``datasets`` (text in ``field``), and a directory written by ``datasets.Dataset.save_to_disk`` is
+iterated row by row from its memory-mapped Arrow files.
 
 Encoding problems are user errors: a file that is not UTF-8 raises a :class:`~kodial.errors.DataError`
 naming the file and line (and saying when it looks like CP949) before any training starts.
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from kodial.errors import DataError, KodialError
 
-TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv")
+TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv", ".parquet")
 """File types :func:`iter_texts` reads (plus saved-dataset directories)."""
 
 
@@ -28,7 +29,7 @@ class TextSource:
     """Where the text is inside each input."""
 
     field: str = "text"
-    """JSONL key or saved-dataset column holding the text."""
+    """JSONL key, parquet column or saved-dataset column holding the text."""
     column: str | None = None
     """TSV/CSV column(s) holding the text: header names or 0-based indices, comma-separated
     (``Q,A`` reads both). None: the first column named ``document``, ``text``, ``sentence``,
@@ -161,6 +162,24 @@ def _iter_dataset(path: Path, source: TextSource) -> Iterator[str]:
             yield from (t for t in batch[source.field] if isinstance(t, str))
 
 
+def _iter_parquet(path: Path, source: TextSource) -> Iterator[str]:
+    from datasets import load_dataset
+
+    stream = load_dataset("parquet", data_files=str(path), split="train", streaming=True)
+    columns = stream.column_names
+    if columns is not None and source.field not in columns:
+        raise DataError(
+            "no such column in the parquet file",
+            path=path,
+            field=source.field,
+            hint=f"columns: {', '.join(columns)}",
+        )
+    for row in stream:
+        text = row.get(source.field)
+        if isinstance(text, str):
+            yield text
+
+
 def check_inputs(paths: Sequence[str | Path]) -> list[Path]:
     """The inputs as paths, each an existing file of a known type or a saved dataset."""
     if not paths:
@@ -205,6 +224,8 @@ def iter_texts(
     for path in check_inputs(paths):
         if path.is_dir():
             texts: Iterator[str] = _iter_dataset(path, source)
+        elif path.suffix == ".parquet":
+            texts = _iter_parquet(path, source)
         elif path.suffix == ".jsonl":
             texts = _iter_jsonl(path, source, on_bytes)
         elif path.suffix in (".tsv", ".csv"):
