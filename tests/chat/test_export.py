@@ -72,3 +72,21 @@ def test_export_keeps_the_training_template_and_writes_a_card(
 def test_export_refuses_a_dir_without_model(tmp_path: Path) -> None:
     with pytest.raises(KodialError, match="holds no model"):
         export(tmp_path, tmp_path / "out")
+
+
+@pytest.mark.parametrize(
+    ("template", "eot"),
+    [("llama3", "<|eot_id|>"), ("chatml", "<|im_end|>"), ("gemma", "<end_of_turn>")],
+)
+def test_tiny_llama_stops_at_its_templates_end_of_turn(
+    tiny_llama_factory: Any, template: str, eot: str
+) -> None:
+    """The test model of every template loads like a hub checkpoint and names its end-of-turn
+    token as the stop token."""
+    path = tiny_llama_factory(template)
+    tokenizer = AutoTokenizer.from_pretrained(path)
+    model = AutoModelForCausalLM.from_pretrained(path)
+    eot_id = tokenizer.convert_tokens_to_ids(eot)
+    assert end_of_turn_ids(tokenizer)[0] == eot_id
+    assert eot_id in model.generation_config.eos_token_id
+    assert model.config.vocab_size == len(tokenizer)
