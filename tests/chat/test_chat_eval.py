@@ -79,7 +79,7 @@ def test_report_groups_generations_by_persona(tiny_llama: Path, chat_data: dict[
 
 
 def test_stream_matches_generate(overfit_run: Any) -> None:
-    bot = ChatModel.from_pretrained(overfit_run.final_dir)
+    bot = ChatModel.from_pretrained(overfit_run.output_dir)  # a run dir means its final/
     history = [{"role": "user", "content": OVERFIT_DIALOGUES[0][0][0]}]
     whole = bot.generate(history, max_new_tokens=40, temperature=0)
     pieces = list(bot.stream(history, max_new_tokens=40, temperature=0))

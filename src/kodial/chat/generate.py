@@ -111,11 +111,14 @@ class ChatModel:
         persona: Persona | str | Path | None = None,
         device: str | None = None,
     ) -> ChatModel:
-        """Load a model directory (full model, or a LoRA/prompt-tuning adapter over its base) and its
-        tokenizer; ``persona`` is a :class:`Persona` or a persona YAML path."""
+        """Load a model directory (full model, or a LoRA/prompt-tuning adapter over its base; for
+        a training run directory, its ``final/``) and its tokenizer. ``persona`` is a
+        :class:`Persona` or a persona YAML path."""
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         p = Path(path)
+        if (p / "final").is_dir():  # a training run directory
+            p = path = p / "final"
         if (
             p.exists()
             and not (p / "config.json").exists()
