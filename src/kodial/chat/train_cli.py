@@ -86,7 +86,7 @@ def train_command(
         "first / last logged loss", f"{m['first_logged_loss']:.4f} / {m['last_logged_loss']:.4f}"
     )
     for item in m["eval_loss_per_epoch"]:
-        table.add_row(f"eval loss, epoch {item['epoch']:.0f}", f"{item['eval_loss']:.4f}")
+        table.add_row(f"eval loss, epoch {round(item['epoch'], 2):g}", f"{item['eval_loss']:.4f}")
     console.print(table)
     if "build" in m["data"]:
         console.print(m["data"]["build"])
