@@ -6,7 +6,9 @@ Four numbers and a report:
   (``build_samples``, same template and persona), and only tokens with a label contribute, so
   the number is comparable with the eval loss of training (``ppl = exp(eval_loss)``);
 - **chrF and BLEU** (sacrebleu) of greedy replies against the reference reply of each held-out
-  conversation's last assistant turn, given the turns before it as context;
+  conversation's last assistant turn, given the turns before it as context (chrF works on
+  character n-grams and suits Korean best; BLEU uses sacrebleu's default ``13a`` word
+  tokenization, i.e. space-separated eojeol, so it punishes particle differences harshly);
 - **end-of-turn rate**: the share of those replies that ended on the end-of-turn token within
   ``max_new_tokens`` (a model that never stops scores 0 here, whatever its chrF);
 - a Markdown report with sample generations grouped by persona.
