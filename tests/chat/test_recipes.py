@@ -65,6 +65,9 @@ def test_wrong_type_and_bad_values(tmp_path: Path) -> None:
     path.write_text("model: m\ndata: d.jsonl\nmethod: adapterv2\n", encoding="utf-8")
     with pytest.raises(DataError, match="method"):
         load_recipe(path)
+    path.write_text("model: m\ndata: d.jsonl\nstrategy: every-turn\n", encoding="utf-8")
+    with pytest.raises(DataError, match="strategy"):
+        load_recipe(path)
     path.write_text("model: m\n", encoding="utf-8")
     with pytest.raises(DataError, match="data"):
         load_recipe(path)

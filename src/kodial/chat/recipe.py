@@ -158,6 +158,14 @@ class TrainRecipe(BaseRecipe):
         super().validate(source)
         if self.stage != "sft":
             raise DataError("a TrainRecipe is for stage 'sft'", path=source, field="stage")
+        from kodial.chat.samples import STRATEGIES
+
+        if self.strategy not in STRATEGIES:
+            raise DataError(
+                f"unknown strategy {self.strategy!r}; choose from {', '.join(STRATEGIES)}",
+                path=source,
+                field="strategy",
+            )
         if self.method == "prompt-tuning" and self.packing:
             raise DataError(
                 "prompt tuning prepends virtual tokens to each row, which cannot be packed",
