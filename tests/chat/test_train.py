@@ -234,3 +234,26 @@ def test_bad_dialogues_give_a_clean_cli_error(
     assert "bad.jsonl:2" in err and "turn 2" in err and "Traceback" not in err
     assert run_cli(["chat", "train", str(rec), "--set", "methd=full"], monkeypatch) == 2
     assert "methd" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("template", "eot"), [("chatml", "<|im_end|>"), ("gemma", "<end_of_turn>")]
+)
+def test_sft_on_other_chat_templates(
+    tiny_llama_factory: Any, chat_data: dict[str, Path], tmp_path: Path, template: str, eot: str
+) -> None:
+    """The same path trains ChatML and Gemma-style models (Gemma folds the persona into the first
+    user turn) and saves their own end-of-turn token as the stop token."""
+    r = recipe(
+        tiny_llama_factory(template),
+        chat_data["dialogues"],
+        tmp_path / "run",
+        persona=str(chat_data["persona"]),
+        method="lora",
+        max_steps=1,
+    )
+    result = train(r)
+    bot = ChatModel.from_pretrained(result.final_dir)
+    assert json.loads((result.final_dir / "generation_config.json").read_text())["eos_token_id"][
+        0
+    ] == (bot.tokenizer.convert_tokens_to_ids(eot))
