@@ -58,9 +58,11 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except KodialError as exc:
-        err.print(f"[bold red]error:[/] {exc.message}", markup=True, highlight=False)
+        err.print(
+            f"[bold red]error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True
+        )
         if exc.hint:
-            err.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False)
+            err.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False, soft_wrap=True)
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")
