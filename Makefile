@@ -20,12 +20,14 @@ install: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/kodial demo
 
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+browser:  # headless Chromium for the web-page test, and a Korean font for screenshots and plots
+	@pkgs=""; command -v chromium >/dev/null 2>&1 || pkgs="chromium"; \
+	fc-list :lang=ko 2>/dev/null | grep -q . || pkgs="$$pkgs fonts-nanum"; \
+	if [ -n "$$pkgs" ]; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
-	      || echo "could not install chromium: browser tests will be skipped"; \
-	  else echo "chromium not found: browser tests will be skipped (apt-get install chromium)"; fi; }
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null) \
+	      || echo "could not install$$pkgs: browser tests will be skipped"; \
+	  else echo "missing$$pkgs (apt-get install $$pkgs): browser tests will be skipped"; fi; fi
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
