@@ -23,41 +23,22 @@ if TYPE_CHECKING:
 
     from kodial.chat.persona import Persona
 
-_MARK = "\u2063kodial\u2063"
-
 
 def end_of_turn_ids(tokenizer: PreTrainedTokenizerBase) -> list[int]:
-    """Token ids that close an assistant turn in this tokenizer's chat template.
-
-    Found by rendering a one-exchange conversation and reading the special token right after the
-    assistant's text (``<|eot_id|>`` for Llama-3, ``<|im_end|>`` for ChatML, ``<end_of_turn>`` for
-    Gemma), plus the tokenizer's ``eos_token_id``. Generation must stop on any of them; a model that
-    only knows ``eos`` keeps talking past its turn, the most common fine-tuning complaint.
+    """Token ids that close an assistant turn: the end-of-turn token the training samples were
+    trained on (:func:`kodial.chat.rendering.end_of_turn_token`: ``<|eot_id|>`` for Llama-3,
+    ``<|im_end|>`` for ChatML, ``<end_of_turn>`` for Gemma, EOS for plain text), plus the
+    tokenizer's ``eos_token_id``. Generation must stop on any of them; a model that only knows
+    ``eos`` keeps talking past its turn, the most common fine-tuning complaint.
     """
-    ids: list[int] = []
-    if tokenizer.chat_template:
-        text = tokenizer.apply_chat_template(
-            [{"role": "user", "content": "a"}, {"role": "assistant", "content": _MARK}],
-            tokenize=False,
-        )
-        assert isinstance(text, str)
-        tail = text.split(_MARK, 1)[1] if _MARK in text else ""
-        special = set(tokenizer.all_special_ids) | {
-            i for i, t in tokenizer.added_tokens_decoder.items() if t.special
-        }
-        for tok in tokenizer(tail, add_special_tokens=False)["input_ids"]:
-            if tok in special:
-                ids.append(tok)
-                break
-            if str(tokenizer.decode([tok])).strip():
-                break
+    from kodial.chat.rendering import end_of_turn_token
+
+    token = end_of_turn_token(tokenizer, plain_text=not tokenizer.chat_template)
+    token_id = tokenizer.convert_tokens_to_ids(token)
+    assert isinstance(token_id, int)
+    ids = [token_id]
     if tokenizer.eos_token_id is not None and tokenizer.eos_token_id not in ids:
-        ids.append(tokenizer.eos_token_id)
-    if not ids:
-        raise KodialError(
-            "cannot tell where an assistant turn ends: no chat template end-of-turn token and no eos token",
-            hint="use a tokenizer with a chat template (see kodial tokenizer --help)",
-        )
+        ids.append(int(tokenizer.eos_token_id))
     return ids
 
 
@@ -147,22 +128,15 @@ class ChatModel:
         return cls(model, tokenizer, persona=persona, device=device)
 
     def prompt_ids(self, messages: Sequence[Any]) -> list[int]:
-        """Render the history and the assistant header to token ids; a persona's system prompt
-        replaces any system message (``apply_persona``), exactly as at training time."""
-        from kodial.chat.dialogue import Message
-        from kodial.chat.persona import apply_persona
+        """Render the history and the assistant header to token ids through the same
+        :func:`kodial.chat.rendering.prompt_ids` the training samples start with: the persona's
+        system prompt replaces any system message, a template that refuses system messages gets
+        it folded in as at training, and a model without a chat template gets the plain-text
+        role-prefixed format it was trained on."""
+        from kodial.chat.rendering import prompt_ids
 
-        turns = [Message(m["role"], m["content"]) for m in as_messages(messages)]
-        msgs = [m.to_dict() for m in apply_persona(turns, self.persona)]
-        if not self.tokenizer.chat_template:
-            raise KodialError(
-                "the tokenizer has no chat template",
-                hint="export the model with kodial chat export",
-            )
-        ids: Any = self.tokenizer.apply_chat_template(
-            msgs, add_generation_prompt=True, tokenize=True, return_dict=True
-        )
-        return [int(i) for i in ids["input_ids"]]
+        plain = not self.tokenizer.chat_template
+        return prompt_ids(self.tokenizer, as_messages(messages), self.persona, plain_text=plain)
 
     def _generate_kwargs(
         self, input_ids: torch.Tensor, max_new_tokens: int, temperature: float, top_p: float
