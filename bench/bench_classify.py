@@ -279,6 +279,19 @@ def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
             f" | {k['macro_f1'] - b['macro_f1']:+.4f} | {k['train_s'] / b['train_s']:.2f}x | "
             f"{k['predict_qps'] / b['predict_qps']:.2f}x |"
         )
+    nsmc_rows = [r for r in rows if r["dataset"].startswith("NSMC") and r["n_train"] >= 50_000]
+    k_rows = [r for r in rows if r["method"] == Kodial.name]
+    lines += ["", "## Targets", ""]
+    if nsmc_rows:
+        lines.append(
+            f"- train on 50k queries in under a minute: {nsmc_rows[0]['train_s']:.1f} s "
+            f"(NSMC, load average {nsmc_rows[0]['load_avg_1m']})"
+        )
+    lines.append(
+        "- predict >= 5,000 queries/s in batch: "
+        + ", ".join(f"{r['dataset']} {r['predict_qps']:,.0f}" for r in k_rows)
+        + " (cold: the test words are new to the morpheme cache)"
+    )
     lines += ["", "Notes:", ""]
     lines += [f"- {name}: {note}" for name, note in meta["notes"].items() if note]
     lines += [

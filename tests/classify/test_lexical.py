@@ -30,7 +30,7 @@ def accuracy(clf: Classifier, data: LabelledData) -> float:
 
 def test_accuracy_on_held_out_sample_queries() -> None:
     # 10 domains, ~43 training queries each, dev queries are unseen wordings. Measured with the
-    # default config: 0.837 / 0.759 / 0.766 on seeds 0-2 (chance is 0.10).
+    # default config: 0.816 / 0.801 / 0.766 on seeds 0-2 (chance is 0.10).
     accs = []
     for seed in range(3):
         train, dev = sample_split(seed)
@@ -50,7 +50,7 @@ def test_top3_and_ood_rejection_beat_chance() -> None:
     ood = load_sample_queries().ood  # never trained on
     ood_scores = clf.predict_scores(ood)
     score = auroc(top_two(scores)[0], top_two(ood_scores)[0])
-    assert score is not None and score >= 0.7  # measured 0.78; chance is 0.5
+    assert score is not None and score >= 0.7  # measured 0.82; chance is 0.5
 
 
 def test_scores_are_distributions_and_subsets_renormalise() -> None:

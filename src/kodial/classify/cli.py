@@ -232,6 +232,9 @@ def train(
 
     Methods that take labels at predict time (nli-zeroshot) are not trained: the labels and
     descriptions of DATA are stored and the whole file calibrates the fallback.
+
+    The report's fallback numbers come from the same dev and OOD queries the thresholds were
+    calibrated on (optimistic); `kodial classify eval` on held-out files gives unbiased ones.
     """
     from kodial.classify.base import create_classifier
     from kodial.classify.evaluate import evaluate, write_report
