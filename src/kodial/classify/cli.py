@@ -227,14 +227,13 @@ def train(
     text_field: TextField = "text",
     label_field: LabelField = "label",
 ) -> None:
-    """Train a classifier, calibrate its fallback on the dev split (+ OOD queries), evaluate it
-    on the dev split and save it with its report (OUT/report/).
+    """Train a classifier, calibrate its fallback and save it with a dev-split report.
 
-    Methods that take labels at predict time (nli-zeroshot) are not trained: the labels and
-    descriptions of DATA are stored and the whole file calibrates the fallback.
+    DATA is split (stratified) into train and dev; the model is fitted on train, its fallback thresholds are calibrated on dev (+ the OOD queries), it is evaluated on dev and saved to OUT with the report in OUT/report/.
 
-    The report's fallback numbers come from the same dev and OOD queries the thresholds were
-    calibrated on (optimistic); `kodial classify eval` on held-out files gives unbiased ones.
+    Methods that take labels at predict time (nli-zeroshot) are not trained: the labels and descriptions of DATA are stored and the whole file calibrates the fallback.
+
+    The report's fallback numbers come from the same dev and OOD queries the thresholds were calibrated on (optimistic); `kodial classify eval` on held-out files gives unbiased ones.
     """
     from kodial.classify.base import create_classifier
     from kodial.classify.evaluate import evaluate, write_report
@@ -299,8 +298,10 @@ def predict(
     text_field: TextField = "text",
     label_field: LabelField = "label",
 ) -> None:
-    """Classify queries and print one JSON object per line (label, fallback, ranking; 'gold' when
-    the input is a labelled file)."""
+    """Classify queries and print one JSON object per line.
+
+    Each line has the label (or 'fallback'), the fallback reason and the ranking; 'gold' when the input is a labelled file; with --explain, the nearest labelled examples and weighted features.
+    """
     texts, gold = read_queries(source, text_field, label_field)
     clf = load_model(model)
     cands = split_labels(labels)
@@ -331,8 +332,10 @@ def eval_(
     text_field: TextField = "text",
     label_field: LabelField = "label",
 ) -> None:
-    """Evaluate a saved model: accuracy, macro-F1, per-class P/R/F1, top-k accuracy, confusion
-    matrix, fallback metrics (OOD AUROC, false-fallback rate) and latency."""
+    """Evaluate a saved model and write report.json, report.md and confusion.png.
+
+    The report has accuracy, macro-F1, per-class P/R/F1, top-k accuracy, the confusion matrix, fallback metrics (OOD AUROC, false-fallback rate, OOD detection) and latency p50/p95.
+    """
     from kodial.classify.evaluate import evaluate, write_report
 
     dataset = load_data(data, text_field, label_field, ood)
@@ -360,8 +363,10 @@ def compare(
     text_field: TextField = "text",
     label_field: LabelField = "label",
 ) -> None:
-    """Evaluate two models on the same data and show them side by side, per class (e.g. an
-    nli-zeroshot base model against its nli-finetuned version)."""
+    """Evaluate two models on the same data and show them side by side, per class.
+
+    For example an nli-zeroshot base model against its nli-finetuned version.
+    """
     from kodial.classify.evaluate import compare as compare_reports
     from kodial.classify.evaluate import evaluate, write_report
     from kodial.textio import atomic_write_text
