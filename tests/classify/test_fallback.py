@@ -60,6 +60,8 @@ def test_ood_rejected_by_margin_when_scores_cannot() -> None:
     m = fallback_metrics(ind, ood, policy)
     assert m.ood_detection_rate == 1.0 and m.in_domain_recall >= 0.95
     assert [policy.decide(sorted(r, reverse=True)) for r in ood[:3]] == ["ambiguous"] * 3
+    # multi-label: two high labels are an answer, so only the score threshold is calibrated
+    assert choose_policy(ind, ood, target_recall=0.95, use_margin=False).min_margin == 0.0
 
 
 def test_auroc_matches_sklearn_with_ties() -> None:

@@ -141,9 +141,13 @@ def choose_policy(
     in_scores: np.ndarray,
     ood_scores: np.ndarray | None = None,
     target_recall: float = 0.95,
+    use_margin: bool = True,
 ) -> FallbackPolicy:
     """Thresholds from ``(N, L)`` in-domain scores (and ``(M, L)`` OOD scores): the policy that
     rejects the most OOD queries while answering at least ``target_recall`` of in-domain ones.
+
+    ``use_margin=False`` keeps ``min_margin`` at 0: for multi-label scores, two high labels are
+    an answer, not an ambiguity.
 
     >>> import numpy as np
     >>> ind = np.array([[0.9, 0.1], [0.8, 0.2], [0.7, 0.3], [0.95, 0.05]])
@@ -162,7 +166,7 @@ def choose_policy(
         k = min(_loosest(top_in, target_recall), len(top_in) - 1)
         return FallbackPolicy(min_score=float(np.sort(top_in)[k]), min_margin=0.0)
     top_ood, margin_ood = top_two(ood_scores)
-    use_margin = in_scores.shape[1] > 1
+    use_margin = use_margin and in_scores.shape[1] > 1
     s_grid = _candidates(top_in, target_recall)  # (S,)
     m_grid = _candidates(margin_in, target_recall) if use_margin else np.zeros(1)  # (G,)
     best: tuple[float, float, int, int] = (-1.0, -1.0, 0, 0)
@@ -214,6 +218,6 @@ def calibrate(
     ood_texts = list(ood) if ood is not None else list(dev.ood)
     in_scores = _scores(clf, dev.texts, labels)  # (N, L)
     ood_scores = _scores(clf, ood_texts, labels) if ood_texts else None  # (M, L)
-    policy = choose_policy(in_scores, ood_scores, target_recall)
+    policy = choose_policy(in_scores, ood_scores, target_recall, use_margin=not clf.multi_label)
     clf.fallback = policy
     return policy, fallback_metrics(in_scores, ood_scores, policy, target_recall)
