@@ -155,6 +155,19 @@ def test_candidates_top_k_scores_only_k_labels(nli_bert, toy_data, multi_label):
         np.testing.assert_allclose(s_narrow, renorm, atol=1e-5)
 
 
+def test_tfidf_narrowing_keeps_the_gold_label_of_fitted_examples(nli_bert, toy_data):
+    clf = create_classifier("nli-zeroshot", model=str(nli_bert), candidates_top_k=1)
+    clf.fit(toy_data)
+    mask = clf.narrow(toy_data.texts, clf.labels, 1)  # auto: tfidf, the classifier has examples
+    gold = [clf.labels.index(lab) for lab in toy_data.first_labels]
+    assert mask[np.arange(len(gold)), gold].all()
+    # a new label known only by its description still gets ranked
+    sims = clf.tfidf_similarities(["오늘 저녁 메뉴 추천해 줘"], [*clf.labels, "저녁 메뉴"])
+    assert sims.argmax() == 3
+    clf.config.narrow_by = "encoder"
+    assert clf.narrow(toy_data.texts, clf.labels, 1).sum() == len(toy_data)
+
+
 def test_save_load_round_trip_and_explain(nli_roberta, toy_data, tmp_path):
     clf = create_classifier("nli-zeroshot", model=str(nli_roberta), candidates_top_k=2).fit(
         toy_data

@@ -66,8 +66,12 @@ class NLIConfig:
     """Token limit of a pair (the query is truncated, never the hypothesis); default: the
     tokenizer's model_max_length."""
     candidates_top_k: int | None = None
-    """Run the NLI model only on the k labels closest to the query by a cheap embedding
-    similarity; the other labels get score 0. None: score every label."""
+    """Run the NLI model only on the k labels closest to the query by a cheap similarity (see
+    narrow_by); the other labels get score 0. None: score every label."""
+    narrow_by: Literal["auto", "tfidf", "encoder"] = "auto"
+    """How candidates_top_k ranks labels: tfidf (character 1-3-gram TF-IDF similarity to the
+    label's fitted examples and description), encoder (the NLI encoder's mean-pooled embedding of
+    query and label), auto: tfidf when fitted with examples, else encoder."""
     device: str = "auto"
     """auto (CUDA if available), cpu or cuda."""
 
@@ -101,6 +105,9 @@ class NLIZeroShotClassifier(Classifier):
         self._model: Any = None
         self._example_vectors: np.ndarray | None = None
         self._label_vectors: dict[tuple[str, str], np.ndarray] = {}
+        self._tfidf: Any = None
+        self._tfidf_examples: Any = None
+        self._tfidf_profiles: dict[tuple[str, str], np.ndarray] = {}
 
     # -- model ------------------------------------------------------------------------------
     def model_source(self) -> str:
@@ -160,6 +167,8 @@ class NLIZeroShotClassifier(Classifier):
         self.examples = [(ex.text, ex.labels) for ex in train.examples]
         self._example_vectors = None
         self._label_vectors = {}
+        self._tfidf = None
+        self._tfidf_profiles = {}
         return self
 
     # -- scoring ----------------------------------------------------------------------------
@@ -256,17 +265,55 @@ class NLIZeroShotClassifier(Classifier):
             [self._label_vectors[(lab, self.descriptions.get(lab, lab))] for lab in labels]
         )
 
+    def tfidf_similarities(self, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+        """(N, L) cosine similarity of character 1-3-gram TF-IDF vectors: the query against each
+        label's profile (mean of its fitted examples' vectors plus its description's vector)."""
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        example_texts = [t for t, _ in self.examples]
+        if self._tfidf is None:
+            self._tfidf = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
+            self._tfidf.fit(example_texts + list(self.descriptions.values()) + list(labels))
+            self._tfidf_examples = self._tfidf.transform(example_texts) if example_texts else None
+        for lab in labels:
+            key = (lab, self.descriptions.get(lab, lab))
+            if key in self._tfidf_profiles:
+                continue
+            vec = np.asarray(self._tfidf.transform([key[1]]).toarray()[0], dtype=np.float64)
+            rows = [i for i, (_, labs) in enumerate(self.examples) if lab in labs]
+            if rows and self._tfidf_examples is not None:
+                vec = vec + np.asarray(self._tfidf_examples[rows].mean(0)).ravel()
+            self._tfidf_profiles[key] = vec / max(float(np.linalg.norm(vec)), 1e-12)
+        profiles = np.stack(
+            [self._tfidf_profiles[(lab, self.descriptions.get(lab, lab))] for lab in labels]
+        )  # (L, V)
+        return np.asarray(self._tfidf.transform(list(texts)) @ profiles.T)  # (N, L)
+
     def narrow(self, texts: Sequence[str], labels: Sequence[str], k: int) -> np.ndarray:
         """(N, L) mask of the k labels per text to run the NLI model on.
 
-        The cheap method: cosine similarity between the mean-pooled encoder states of the query
-        and of each label (its description, plus its examples when fitted), using the NLI model's
-        own encoder. It costs N + L single-text forward passes (label vectors are cached) instead
-        of N x L pair passes, so for many labels the cost stays near k pair passes per query.
-        The encoder was trained for NLI, not for similarity: expect the narrowing to miss the top
-        label sometimes (bench/bench_nli.py measures the top-1 agreement it costs).
+        Two cheap rankings (``narrow_by``), both far cheaper than N x L pair passes:
+
+        - ``tfidf``: character n-gram TF-IDF similarity to each label's fitted examples and
+          description; no model call at all. Needs examples to be useful (a label known only by
+          a one-word description shares few n-grams with queries).
+        - ``encoder``: cosine similarity between mean-pooled states of the NLI model's own
+          encoder for the query and for each label (its description, plus its examples when
+          fitted): N + L single-text passes, label vectors cached. The encoder was trained for
+          NLI, not for similarity, so expect misses.
+
+        ``auto`` takes tfidf when the classifier was fitted with examples, else encoder.
+        bench/bench_nli.py measures how often the gold label survives each.
         """
-        sims = self._embed(texts) @ self.label_vectors(labels).T  # (N, L)
+        how = self.config.narrow_by
+        if how == "auto":
+            how = "tfidf" if self.examples else "encoder"
+        if how == "tfidf":
+            sims = self.tfidf_similarities(texts, labels)
+        elif how == "encoder":
+            sims = self._embed(texts) @ self.label_vectors(labels).T  # (N, L)
+        else:
+            raise KodialError(f"unknown narrow_by {how!r}", hint="use auto, tfidf or encoder")
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         mask = np.zeros(sims.shape, dtype=bool)
         np.put_along_axis(mask, top, True, axis=1)
