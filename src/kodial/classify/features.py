@@ -114,17 +114,18 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         """
         cache_: dict[str, str] = self.__dict__.setdefault("_morph_cache", {})
         split = [t.split() for t in texts]
-        todo = list(dict.fromkeys(w for words in split for w in words if w not in cache_))
+        # a local view of the entries this call needs: another thread may clear the cache
+        known = {w: doc for words in split for w in words if (doc := cache_.get(w)) is not None}
+        todo = list(dict.fromkeys(w for words in split for w in words if w not in known))
         if todo:
             if len(cache_) + len(todo) > _CACHE_LIMIT:
                 cache_.clear()
-                todo = list(dict.fromkeys(w for words in split for w in words))
             kiwi = shared_kiwi(self.num_workers)
             with _kiwi_lock:
                 analysed = list(kiwi.tokenize(todo))
             for word, tokens in zip(todo, analysed, strict=True):
-                cache_[word] = _morph_doc(tokens, self.content_only)
-        return [" ".join(cache_[w] for w in words) for words in split]
+                known[word] = cache_[word] = _morph_doc(tokens, self.content_only)
+        return [" ".join(known[w] for w in words) for words in split]
 
     # -- sklearn API --------------------------------------------------------------------------
     def _use_morph(self) -> bool:
@@ -241,13 +242,14 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         return [j for g in grams if (j := vocab.get(g)) is not None]
 
     def _word_entries(self, words: list[str]) -> dict[str, tuple[Any, ...]]:
-        """word -> (char ids, morpheme ids, first morpheme, last morpheme), cached."""
+        """word -> (char ids, morpheme ids, first morpheme, last morpheme) for ``words``, from
+        a cache (returned as a local dict, safe if another thread clears the cache)."""
         cache_: dict[str, tuple[Any, ...]] = self.__dict__.setdefault("_word_cache", {})
-        missing = list(dict.fromkeys(w for w in words if w not in cache_))
+        known = {w: e for w in words if (e := cache_.get(w)) is not None}
+        missing = list(dict.fromkeys(w for w in words if w not in known))
         if missing:
             if len(cache_) + len(missing) > _CACHE_LIMIT:
                 cache_.clear()
-                missing = list(dict.fromkeys(words))
             docs = (
                 self.morphemes(missing)
                 if self.morph_vectorizer_ is not None
@@ -255,13 +257,13 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             )
             for word, doc in zip(missing, docs, strict=True):
                 toks = doc.split()
-                cache_[word] = (
+                known[word] = cache_[word] = (
                     self._char_ids(word) if self.char_vectorizer_ is not None else [],
                     self._morph_ids(toks) if self.morph_vectorizer_ is not None else [],
                     toks[0] if toks else None,
                     toks[-1] if toks else None,
                 )
-        return cache_
+        return known
 
     def _fast_transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Both views are nearly word-local (morphemes are analysed per word), so a text's
