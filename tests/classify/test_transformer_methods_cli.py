@@ -103,3 +103,25 @@ def test_missing_model_is_a_clean_cli_error(monkeypatch, capsys, tmp_path: Path)
     assert code == 2
     assert "no model at" in err and "Traceback" not in err
     assert not (tmp_path / "m").exists()
+
+
+def test_compare_base_against_fine_tuned(nli_bert, monkeypatch, capsys, tmp_path):
+    data = str(sample_queries_path())
+    for method, extra in (("nli-zeroshot", []), ("nli-finetuned", ["--option", "epochs=1"])):
+        code, _, err = run(
+            monkeypatch,
+            capsys,
+            *["classify", "train", data, "--out", str(tmp_path / method), "--method", method],
+            *["--option", f"model={nli_bert}", *extra],
+        )
+        assert code == 0, err
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        *["classify", "compare", str(tmp_path / "nli-zeroshot"), str(tmp_path / "nli-finetuned")],
+        *[data, "--out", str(tmp_path / "cmp")],
+    )
+    assert code == 0, err
+    comparison = json.loads((tmp_path / "cmp" / "comparison.json").read_text(encoding="utf-8"))
+    assert comparison
+    assert "finance" in (tmp_path / "cmp" / "comparison.md").read_text(encoding="utf-8")
