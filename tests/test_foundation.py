@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -150,7 +151,10 @@ def test_classifier_registry_in_sync() -> None:
     for name in METHODS:
         klass = get_method(name)
         assert klass.name == name
-        assert klass.__doc__ and "Needs" in klass.__doc__
+        # The docstring template (class or module docstring): Needs / Returns / Relations.
+        doc = (klass.__doc__ or "") + (sys.modules[klass.__module__].__doc__ or "")
+        for section in ("Needs", "Returns", "Relations"):
+            assert section in doc, f"{name}: docstring has no {section!r} section"
 
 
 def test_cli_registry_loads() -> None:
