@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from kodial.errors import DataError
 
@@ -40,3 +41,23 @@ def atomic_write_text(path: str | Path, text: str) -> None:
     tmp = p.with_name(f".{p.name}.tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(p)
+
+
+def yaml_error(exc: Exception, path: str | Path) -> DataError:
+    """A YAML syntax error as a :class:`DataError` naming the file and line."""
+    mark = getattr(exc, "problem_mark", None)
+    return DataError(
+        f"invalid YAML: {getattr(exc, 'problem', None) or exc}",
+        path=path,
+        line=mark.line + 1 if mark is not None else None,
+    )
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse a UTF-8 YAML file (``safe_load``); syntax errors name the file and line."""
+    import yaml
+
+    try:
+        return yaml.safe_load(read_text(path))
+    except yaml.YAMLError as exc:
+        raise yaml_error(exc, path) from None

@@ -41,7 +41,7 @@ from pydantic import (
 from kodial.assistant.actions import Action
 from kodial.assistant.slots import SlotConfig, StrictModel
 from kodial.errors import DataError, DataErrors
-from kodial.textio import read_text
+from kodial.textio import read_text, yaml_error
 
 
 def _relative(value: Path, info: ValidationInfo) -> Path:
@@ -264,12 +264,7 @@ def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = No
         root = yaml.compose(text)
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=p,
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
+        raise yaml_error(exc, p) from None
     adapter = schema if isinstance(schema, TypeAdapter) else TypeAdapter(schema)
     try:
         return adapter.validate_python(data, context={"base_dir": p.parent, **(context or {})})

@@ -28,12 +28,10 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kodial.chat.dialogue import Message
 from kodial.errors import DataError, KodialError
 from kodial.korean import PARTICLES, attach_particle, has_final_consonant
-from kodial.textio import read_text
+from kodial.textio import read_yaml
 
 DEFAULT_SYSTEM_TEMPLATE = """\
 너는 {name}(이)라는 캐릭터야. 아래 프로필과 말투를 지키면서 사용자와 여러 차례 대화를 이어 가.
@@ -145,15 +143,7 @@ def load_persona(path: str | Path) -> Persona:
     """Read a persona YAML file; unknown keys, a missing name or non-text items are
     :class:`~kodial.errors.DataError` naming the field."""
     p = Path(path)
-    try:
-        data = yaml.safe_load(read_text(p))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=p,
-            line=mark.line + 1 if mark is not None else None,
-        ) from None
+    data = read_yaml(p)
     if not isinstance(data, dict):
         raise DataError("expected a mapping with name, profile, style, examples", path=p)
     known = {f.name for f in fields(Persona)}

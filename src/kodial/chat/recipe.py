@@ -27,7 +27,7 @@ from typing import Any
 import yaml
 
 from kodial.errors import DataError, KodialError
-from kodial.textio import read_text
+from kodial.textio import read_yaml
 
 METHODS = ("full", "lora", "qlora", "prompt-tuning")
 """Fine-tuning methods; ``kodial.chat.train.PEFT_BUILDERS`` maps each to its peft config."""
@@ -299,14 +299,7 @@ def load_recipe(path: str | Path, overrides: list[str] | None = None) -> Recipe:
     wherever kodial is installed; otherwise it stays relative to the working directory.
     ``output_dir`` is always relative to the working directory.
     """
-    text = read_text(path)
-    try:
-        values = yaml.safe_load(text) or {}
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"invalid YAML: {exc}", path=path, line=mark.line + 1 if mark else None
-        ) from None
+    values = read_yaml(path) or {}
     if not isinstance(values, dict):
         raise DataError("a recipe must be a mapping of key: value", path=path)
     here = Path(path).parent

@@ -70,22 +70,13 @@ def parse_value(raw: str) -> Any:
 
 def collect_options(options: list[str] | None, config: Path | None) -> dict[str, Any]:
     """Method options from a YAML file (``--config``) overridden by ``--option key=value``."""
-    import yaml
 
     from kodial.errors import DataError
-    from kodial.textio import read_text
+    from kodial.textio import read_yaml
 
     values: dict[str, Any] = {}
     if config is not None:
-        try:
-            loaded = yaml.safe_load(read_text(config))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise DataError(
-                f"invalid YAML: {getattr(exc, 'problem', exc)}",
-                path=config,
-                line=mark.line + 1 if mark else None,
-            ) from None
+        loaded = read_yaml(config)
         if loaded is not None and not isinstance(loaded, dict):
             raise DataError("expected a mapping of option: value", path=config, line=1)
         values.update(loaded or {})

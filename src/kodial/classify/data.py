@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from kodial.errors import DataError, DataErrors
-from kodial.textio import read_text
+from kodial.textio import read_text, yaml_error
 
 OOD_LABEL = "__ood__"
 """Label marking an out-of-domain example in any input format."""
@@ -210,12 +210,7 @@ def _read_yaml(
     try:
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise DataError(
-            f"invalid YAML: {getattr(exc, 'problem', exc)}",
-            path=path,
-            line=mark.line + 1 if mark else None,
-        ) from None
+        raise yaml_error(exc, path) from None
     if root is None:
         return [], {}, []
     if not isinstance(root, yaml.MappingNode):
