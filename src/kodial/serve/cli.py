@@ -13,7 +13,7 @@ from rich.console import Console
 
 from kodial.errors import KodialError
 
-console = Console(highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # commands stay copy-pasteable
 
 
 def _settings(**overrides: Any) -> Any:
