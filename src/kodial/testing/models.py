@@ -1,7 +1,7 @@
 """Tiny random checkpoints for tests and benchmarks, saved like any hub checkpoint.
 
 No hub is reachable in tests, so each builder makes a small model from a config, pairs it with a
-real Korean WordPiece tokenizer trained (with the ``tokenizers`` library) on :data:`TOY_QUERIES`
+real Korean WordPiece tokenizer trained (with :mod:`kodial.tokenizer`) on :data:`TOY_QUERIES`
 and :data:`EXTRA_SENTENCES`, and writes both with ``save_pretrained``. Code under test then loads
 the directory through the same ``from_pretrained(path)`` a user's hub id goes through.
 
@@ -105,16 +105,17 @@ def build_tokenizer(
     """A klue-style BERT WordPiece tokenizer trained on :func:`corpus` plus ``texts`` (no
     lowercasing or accent stripping: stripping accents would decompose Hangul syllables into
     jamo). Benchmarks pass their own queries as ``texts`` so sequence lengths look realistic."""
-    from tokenizers import Tokenizer, models, normalizers, pre_tokenizers, trainers
     from transformers import BertTokenizer
 
-    raw = Tokenizer(models.WordPiece(unk_token="[UNK]"))
-    raw.normalizer = normalizers.NFC()
-    raw.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
-    trainer = trainers.WordPieceTrainer(
-        vocab_size=vocab_size, special_tokens=SPECIAL_TOKENS, show_progress=False
+    from kodial.tokenizer.train import TrainConfig, train_tokenizer
+
+    # kodial's own WordPiece trainer learns the vocabulary; BertTokenizer wraps it so pairs get
+    # [CLS] a [SEP] b [SEP] with token_type_ids, as klue/bert-style checkpoints expect.
+    trained = train_tokenizer(
+        [*corpus(), *texts],
+        TrainConfig(kind="wordpiece", vocab_size=vocab_size, min_frequency=1),
     )
-    raw.train_from_iterator([*corpus(), *texts], trainer)
+    raw = trained.backend_tokenizer
     return BertTokenizer(
         vocab=raw.get_vocab(),
         do_lower_case=False,
