@@ -109,7 +109,11 @@ class TransformersChat:
 
 
 class VLLMChat:
-    """The same model served by vLLM (GPU). One generation at a time through ``LLM``."""
+    """The same model served by vLLM (GPU). One generation at a time through ``LLM``.
+
+    Prompts are rendered to token ids by :func:`kodial.chat.rendering.prompt_ids`, the renderer
+    the training samples were built with (persona, system folding, plain-text models), and
+    generation stops on the same end-of-turn ids as the transformers backend."""
 
     def __init__(self, config: ChitchatConfig, persona: Any) -> None:
         try:
@@ -119,25 +123,35 @@ class VLLMChat:
                 "the vllm chit-chat backend needs vLLM, which is not installed",
                 hint="pip install 'kodial[gpu]' on a CUDA machine, or use backend: transformers",
             ) from None
+        from transformers import AutoTokenizer
+
+        from kodial.chat.generate import end_of_turn_ids
+
         assert config.model is not None
         self.config = config
         self.persona = persona
+        self.tokenizer = AutoTokenizer.from_pretrained(config.model)
         self.llm = LLM(model=config.model)
         self.params = SamplingParams(
-            max_tokens=config.max_new_tokens, temperature=config.temperature
+            max_tokens=config.max_new_tokens,
+            temperature=config.temperature,
+            stop_token_ids=end_of_turn_ids(self.tokenizer),
         )
         self.lock = threading.Lock()
 
     def reply(
         self, message: str, history: list[dict[str, str]]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
-        msgs = _lm_messages(self.config, message, history)
-        if self.persona is not None:
-            msgs = [{"role": "system", "content": self.persona.system_prompt()}, *msgs]
-        tokenizer = self.llm.get_tokenizer()
-        prompt = tokenizer.apply_chat_template(msgs, tokenize=False, add_generation_prompt=True)
+        from kodial.chat.rendering import prompt_ids
+
+        ids = prompt_ids(
+            self.tokenizer,
+            _lm_messages(self.config, message, history),
+            self.persona,
+            plain_text=not self.tokenizer.chat_template,
+        )
         with self.lock:
-            out = self.llm.generate([prompt], self.params)
+            out = self.llm.generate([{"prompt_token_ids": ids}], self.params)
         return out[0].outputs[0].text.strip(), {"model": self.config.model}
 
 
