@@ -11,7 +11,7 @@ from kodial.classify.finetune import FinetunedClassifier
 from kodial.errors import KodialError
 from kodial.testing.models import TOY_QUERIES
 
-FAST = {"epochs": 12, "learning_rate": 3e-3, "batch_size": 8, "warmup_ratio": 0.0, "device": "cpu"}
+FAST = {"epochs": 20, "learning_rate": 3e-3, "batch_size": 8, "warmup_ratio": 0.0, "device": "cpu"}
 
 
 def loss_went_down(history: list[float]) -> bool:
