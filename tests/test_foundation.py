@@ -161,3 +161,19 @@ def test_cli_registry_loads() -> None:
     for spec in [*cli.GROUPS.values(), *cli.COMMANDS.values()]:
         module, attr = spec.split(":")
         assert getattr(importlib.import_module(module), attr) is not None
+
+
+def test_top_k_does_not_change_the_fallback() -> None:
+    import numpy as np
+
+    from kodial.classify.base import FallbackPolicy
+    from kodial.classify.lexical import LexicalClassifier
+
+    clf = LexicalClassifier()
+    clf.labels = ["a", "b", "c"]
+    clf.fallback = FallbackPolicy(min_score=0.1, min_margin=0.2)
+    scores = np.array([[0.45, 0.40, 0.15]])
+    full = clf.predict(["x"], scores=scores)[0]
+    top1 = clf.predict(["x"], top_k=1, scores=scores)[0]
+    assert full.fallback_reason == top1.fallback_reason == "ambiguous"
+    assert len(top1.ranking) == 1

@@ -217,10 +217,11 @@ class Classifier(ABC):
         out = []
         for text, row in zip(texts, scores, strict=True):
             order = np.argsort(-row, kind="stable")
+            # The fallback sees the full ranking: cutting to top_k=1 first would hide the margin.
+            reason = self.fallback.decide([float(row[i]) for i in order])
             if top_k:
                 order = order[:top_k]
             ranked = [LabelScore(cands[i], float(row[i])) for i in order]
-            reason = self.fallback.decide([ls.score for ls in ranked])
             out.append(
                 Prediction(text, ranked, reason, self.multi_label, self.multi_label_threshold)
             )
