@@ -198,3 +198,13 @@ def test_cancel_without_a_task(talk: Talk) -> None:
         assert c.task is None
     c.say("예약 취소는 어떻게 해요?")  # a question about cancelling is still an FAQ
     assert c.route["handler"] == "faq"
+
+
+def test_a_hesitation_at_the_confirmation_is_not_a_yes(talk: Talk) -> None:
+    c = talk()
+    c.say("내일 저녁 7시 4명 판교점 예약")
+    assert c.task["confirming"]
+    for hesitation in ("어...", "어어", "음"):
+        reply = c.say(hesitation)
+        assert "예약 번호" not in reply and c.task is not None and c.task["confirming"]
+    assert "예약 번호는 R-" in c.say("네")

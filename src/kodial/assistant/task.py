@@ -194,7 +194,8 @@ class TaskHandler(Handler):
                     ),
                 )
         if task["confirming"]:
-            if _starts_with_any(ctx.message, YES_WORDS):
+            # A hesitation (어..., 음) is never consent, even where it spells a yes-word (어 = yes).
+            if not is_filler(ctx.message) and _starts_with_any(ctx.message, YES_WORDS):
                 return self._run(task, ctx)
             if _starts_with_any(ctx.message, NO_WORDS):
                 task["confirming"], task["asking"] = False, None
