@@ -52,11 +52,25 @@ def test_state_layout_and_stale_states(demo: Assistant, now: datetime) -> None:
     old = {**r.state, "version": 0}
     again = demo.turn("고마워요", old, [], now=now)
     assert again.state["task"] is None and "another version" in again.route["note"]
-    foreign = {**r.state, "task": {"handler": "nope", "slots": {}}}
+    foreign = {**r.state, "task": {**r.state["task"], "handler": "nope"}}
     fresh = demo.turn("안녕하세요", foreign, [], now=now)
     assert (
         fresh.state["task"] is None and "not one of this assistant's tasks" in fresh.route["note"]
     )
+    unknown_slot = {
+        **r.state,
+        "task": {**r.state["task"], "slots": {"x": {"value": 1, "display": "1"}}},
+    }
+    assert "not one of" in demo.turn("네", unknown_slot, [], now=now).route["note"]
+    # Malformed states (missing keys, wrong types) reset instead of failing the turn.
+    for task in (
+        {"handler": "book_table", "slots": {}},
+        {**r.state["task"], "confirming": "yes"},
+        {**r.state["task"], "slots": {"인원": 4}},
+    ):
+        out = demo.turn("네", {**r.state, "task": task}, [], now=now)
+        assert out.state["task"] is None and "malformed" in out.route["note"]
+    assert "malformed" in demo.turn("네", {**r.state, "turns": "x"}, [], now=now).route["note"]
 
 
 def test_turn_result_chunks_then_text() -> None:

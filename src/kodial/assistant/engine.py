@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from pydantic import BaseModel, ConfigDict, ValidationError
+
 from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
@@ -72,6 +74,36 @@ OOD_NEIGHBOR_SIMILARITY = 0.35
 """A single nearest OOD query this similar (cosine) is enough for fallback."""
 
 STATE_VERSION = 1
+
+
+class _SlotShape(BaseModel):
+    model_config = ConfigDict(extra="allow")
+    value: Any
+    display: str
+
+
+class _TaskShape(BaseModel):
+    """The task part of a state, as :mod:`kodial.assistant.task` writes it."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    handler: str
+    slots: dict[str, _SlotShape]
+    asking: str | None
+    confirming: bool
+    failures: int
+    period: str | None = None
+
+
+class _StateShape(BaseModel):
+    """A state coming back from a client or a store: checked before any handler reads it, so a
+    malformed one is reset instead of failing the turn."""
+
+    model_config = ConfigDict(extra="allow", strict=True)
+    version: int
+    task: _TaskShape | None = None
+    turns: int = 0
+
+
 """Version of the dialogue-state layout; a state of another version starts afresh."""
 
 
@@ -345,15 +377,24 @@ class Assistant:
                 "turns": 0,
                 "stale": "state from another version was reset",
             }
+        try:
+            checked = _StateShape.model_validate(state)
+        except ValidationError:
+            return {
+                "version": STATE_VERSION,
+                "task": None,
+                "turns": 0,
+                "stale": "a malformed state was reset",
+            }
         out = copy.deepcopy(state)
-        task = out.get("task")
-        if task is not None and (
-            not isinstance(task, dict)
-            or not isinstance(self.handlers.get(str(task.get("handler"))), TaskHandler)
-            or not isinstance(task.get("slots"), dict)
-        ):
-            out["task"] = None
-            out["stale"] = "the task in the state is not one of this assistant's tasks"
+        task = checked.task
+        if task is not None:
+            handler = self.handlers.get(task.handler)
+            if not isinstance(handler, TaskHandler) or not set(task.slots) <= {
+                slot.name for slot in handler.config.slots
+            }:
+                out["task"] = None
+                out["stale"] = "the task in the state is not one of this assistant's tasks"
         return out
 
     def _result(
