@@ -244,6 +244,7 @@ def test_stateless_history_and_state_round_trip(http: httpx.Client, model: str) 
         json={
             "model": model,
             "state": first["kodial"]["state"],
+            "state_signature": first["kodial"]["state_signature"],
             "messages": [
                 {"role": "system", "content": "ignored"},
                 {"role": "user", "content": "안녕하세요!"},

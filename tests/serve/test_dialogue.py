@@ -72,8 +72,42 @@ def test_session_less_client_carries_the_state(http: httpx.Client, model: str) -
     ]
     r2 = http.post(
         "/v1/chat/completions",
-        json={"model": model, "messages": messages, "state": r["kodial"]["state"]},
+        json={
+            "model": model,
+            "messages": messages,
+            "state": r["kodial"]["state"],
+            "state_signature": r["kodial"]["state_signature"],
+        },
     )
     out = r2.json()
     assert handler_of(out) == "book_movie"
     assert out["kodial"]["route"]["slots"]["영화"] == "별빛 정거장"
+
+
+def test_a_forged_or_unsigned_state_is_refused(http: httpx.Client, model: str) -> None:
+    """A session-less client cannot hand the engine a task it never went through: states come
+    back only with the signature of the response that returned them."""
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "내일 저녁 7시에 4명 예약"}]
+    r = http.post("/v1/chat/completions", json={"model": model, "messages": messages}).json()
+    state = r["kodial"]["state"]
+    assert state["task"] is not None
+    forged = {**state, "task": {**state["task"], "confirming": True, "asking": None}}
+    forged["task"]["slots"] = {**state["task"]["slots"], "인원": {"value": -7, "display": "-7명"}}
+    messages += [{"role": "assistant", "content": reply_of(r)}, {"role": "user", "content": "네"}]
+    for body in (
+        {"state": forged, "state_signature": r["kodial"]["state_signature"]},
+        {"state": state},
+    ):
+        bad = http.post("/v1/chat/completions", json={"model": model, "messages": messages, **body})
+        assert bad.status_code == 400
+        assert bad.json()["error"]["code"] == "invalid_state"
+    ok = http.post(
+        "/v1/chat/completions",
+        json={
+            "model": model,
+            "messages": messages,
+            "state": state,
+            "state_signature": r["kodial"]["state_signature"],
+        },
+    )
+    assert ok.status_code == 200 and "예약 번호" not in reply_of(ok.json())

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from kodial.serve.security import KeyRing, RateLimiter, read_keys_file
+from kodial.serve.security import KeyRing, RateLimiter, StateSigner, read_keys_file
 from kodial.serve.settings import ServeSettings
 from kodial.serve.store import SessionStore
 
@@ -62,6 +62,7 @@ class Services:
     store: SessionStore
     keys: KeyRing
     limiter: RateLimiter
+    signer: StateSigner
     started: float = field(default_factory=time.time)
 
     @classmethod
@@ -78,4 +79,7 @@ class Services:
             store=store,
             keys=keys,
             limiter=limiter,
+            signer=StateSigner(
+                settings.state_secret.get_secret_value() if settings.state_secret else None
+            ),
         )

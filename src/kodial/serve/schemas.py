@@ -78,6 +78,11 @@ class ChatCompletionRequest(BaseModel):
         description="kodial: dialogue state from the previous response's kodial.state, for "
         "clients without a session that keep the state themselves. Ignored with session_id.",
     )
+    state_signature: str | None = Field(
+        default=None,
+        description="kodial: the previous response's kodial.state_signature; required with "
+        "state (a changed or unsigned state is refused with 400).",
+    )
 
 
 class KodialMeta(BaseModel):
@@ -89,6 +94,9 @@ class KodialMeta(BaseModel):
         description="Handler chosen, intent, classifier scores and thresholds, slot state."
     )
     state: dict[str, Any] = Field(description="Dialogue state after this turn.")
+    state_signature: str = Field(
+        description="Signature to send back with state (session-less clients)."
+    )
 
 
 class Usage(BaseModel):

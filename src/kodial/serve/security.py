@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import math
 import secrets
 import threading
@@ -25,6 +26,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from kodial.errors import KodialError
 from kodial.textio import atomic_write_text, read_text
@@ -166,3 +168,22 @@ class RateLimiter:
         ]
         for k in full:
             del self._buckets[k]
+
+
+class StateSigner:
+    """HMAC-SHA256 over the canonical JSON of a dialogue state.
+
+    Session-less clients carry their dialogue state (``kodial.state``) between requests. The
+    engine would otherwise trust whatever comes back (a task already confirming, slot values
+    that never passed validation), so the server signs each state it hands out and accepts only
+    states that come back unchanged with their signature."""
+
+    def __init__(self, secret: str | None) -> None:
+        self._key = (secret or secrets.token_hex(32)).encode()
+
+    def sign(self, state: dict[str, Any]) -> str:
+        canonical = json.dumps(state, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return hmac.new(self._key, canonical.encode(), hashlib.sha256).hexdigest()
+
+    def verify(self, state: dict[str, Any], signature: str | None) -> bool:
+        return signature is not None and hmac.compare_digest(self.sign(state), signature)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kodial-sessions.db"
@@ -39,6 +39,11 @@ class ServeSettings(BaseSettings):
     ``kodial serve --create-key``. With no keys configured, the API is open."""
     api_key_hashes: list[str] = Field(default_factory=list)
     """Hashed API keys given directly (``sha256:<hex>``), e.g. as a JSON list in the environment."""
+
+    state_secret: SecretStr | None = None
+    """Key that signs the ``kodial.state`` handed to session-less clients
+    (``KODIAL_STATE_SECRET``); a state that comes back changed or unsigned is refused. Unset: a
+    random key per process, so such states do not survive a restart (sessions always do)."""
 
     rate_limit_per_minute: float = Field(default=120.0, ge=0)
     """Sustained requests per minute allowed per API key (per client address without keys);

@@ -129,6 +129,14 @@ def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> Prep
         turn.expected_count = session.turn_count
     else:
         turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+        if req.state is not None and not services.signer.verify(req.state, req.state_signature):
+            raise ApiError(
+                400,
+                "state must come back unchanged, with the state_signature of the response "
+                "that returned it",
+                code="invalid_state",
+                param="state",
+            )
         turn.state = req.state
     return turn
 
@@ -202,7 +210,13 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
             return
         seq = stored.seq
     _log_turn(services, turn, route, reply, time.perf_counter() - t0, seq)
-    meta = KodialMeta(session_id=turn.session_id, turn=seq, route=route, state=state)
+    meta = KodialMeta(
+        session_id=turn.session_id,
+        turn=seq,
+        route=route,
+        state=state,
+        state_signature=services.signer.sign(state),
+    )
     yield Piece(final=True, finish_reason=finish, usage=usage, meta=meta, reply=reply)
 
 
