@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from kodial.serve.store import SessionStore, TurnConflict, trim_history
+from kodial.serve.store import SessionGone, SessionStore, TurnConflict, trim_history
 
 
 @pytest.fixture
@@ -71,3 +71,10 @@ def test_history_rule() -> None:
     # 8 characters: the 20-character turn goes, whole turns only
     assert [m["content"] for m in trim_history(pairs, 8, 8)] == ["다다다", "라라라", "마", "바"]
     assert trim_history(pairs, 0, 100) == []
+
+
+def test_a_turn_on_a_deleted_session_says_so(store: SessionStore) -> None:
+    s = store.create("k1")
+    assert store.delete(s.id, "k1")
+    with pytest.raises(SessionGone):
+        store.append_turn(s.id, 0, "a", "b", {}, {})

@@ -128,6 +128,10 @@ class TurnConflict(Exception):
     computed from is stale)."""
 
 
+class SessionGone(Exception):
+    """The session was deleted while the turn was being answered."""
+
+
 class SessionStore:
     """Sessions and their turns in a SQL database.
 
@@ -249,6 +253,8 @@ class SessionStore:
                     .values(turn_count=seq, state=_dump(state), updated_at=now)
                 ).rowcount  # type: ignore[attr-defined]
                 if moved != 1:
+                    if db.get(SessionRow, session_id) is None:
+                        raise SessionGone(session_id)
                     raise TurnConflict(session_id)
                 row = TurnRow(
                     session_id=session_id,

@@ -25,7 +25,7 @@ from typing import Any
 from kodial.serve.errors import ApiError
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
-from kodial.serve.store import TurnConflict, trim_history
+from kodial.serve.store import SessionGone, TurnConflict, trim_history
 from kodial.serve.streaming import safe_chunks
 from kodial.serve.usage import count_tokens, truncate_tokens
 
@@ -198,6 +198,16 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
                 prompt_tokens=prompt,
                 completion_tokens=used,
             )
+        except SessionGone:
+            yield Piece(
+                final=True,
+                error=ApiError(
+                    404,
+                    f"session {turn.session_id!r} was deleted during this turn",
+                    code="session_not_found",
+                ),
+            )
+            return
         except TurnConflict:
             yield Piece(
                 final=True,
