@@ -62,23 +62,6 @@ def load_queries(n: int) -> list[str]:
     return rows[:n]
 
 
-def untie_head(model_dir: Path, seed: int = 1) -> None:
-    """Give the random Llama its own random output head. With the input embeddings tied to the
-    output, a random model mostly repeats its last input token (a newline after the chat
-    template); an untied head makes greedy decoding produce varied byte-level tokens, including
-    partial UTF-8 sequences, which is what the streaming path has to handle."""
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(model_dir)
-    model.config.tie_word_embeddings = False
-    torch.manual_seed(seed)
-    head = torch.nn.Linear(model.config.hidden_size, model.config.vocab_size, bias=False)
-    torch.nn.init.normal_(head.weight, std=1.0)
-    model.lm_head = head
-    model.save_pretrained(model_dir)
-
-
 def build_assistant_dir(tmp: Path, model_dir: Path, max_new_tokens: int) -> Path:
     """The bundled assistant, with chit-chat answered by the LM at ``model_dir``."""
     src = bundled_config().parent
@@ -313,7 +296,7 @@ def main() -> None:
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
     from kodial.assistant.engine import Assistant
-    from kodial.testing.causal_lm import build_tiny_llama
+    from kodial.testing.causal_lm import build_tiny_llama, untie_head
 
     tmp = Path(tempfile.mkdtemp(prefix="kodial-bench-serve-"))
     proc = None

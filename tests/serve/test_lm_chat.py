@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -22,28 +21,11 @@ from kodial.serve.settings import ServeSettings
 from kodial.serve.streaming import graphemes
 
 
-def untie_head(model_dir: Path, seed: int = 1) -> None:
-    """Give the random Llama its own random output head. With the input embeddings tied to the
-    output, a random model mostly repeats its last input token (a newline after the chat
-    template); an untied head makes greedy decoding produce varied byte-level tokens, including
-    partial UTF-8 sequences, which is what the streaming path has to handle."""
-    import torch
-    from transformers import AutoModelForCausalLM
-
-    model = AutoModelForCausalLM.from_pretrained(model_dir)
-    model.config.tie_word_embeddings = False
-    torch.manual_seed(seed)
-    head = torch.nn.Linear(model.config.hidden_size, model.config.vocab_size, bias=False)
-    torch.nn.init.normal_(head.weight, std=1.0)
-    model.lm_head = head
-    model.save_pretrained(model_dir)
-
-
 @pytest.fixture(scope="module")
 def lm_url(assistant: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from kodial.assistant.config import load_config
     from kodial.assistant.engine import Assistant
-    from kodial.testing.causal_lm import build_tiny_llama
+    from kodial.testing.causal_lm import build_tiny_llama, untie_head
 
     tmp = tmp_path_factory.mktemp("lm")
     model_dir = build_tiny_llama(tmp / "llama", hidden_size=32, num_layers=2, num_heads=4)

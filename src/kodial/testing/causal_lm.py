@@ -67,3 +67,20 @@ def build_tiny_llama(
     model.save_pretrained(out)
     tokenizer.save_pretrained(out)
     return out
+
+
+def untie_head(model_dir: Path, seed: int = 1) -> None:
+    """Give the random Llama its own random output head. With the input embeddings tied to the
+    output, a random model mostly repeats its last input token (a newline after the chat
+    template); an untied head makes greedy decoding produce varied byte-level tokens, including
+    partial UTF-8 sequences, which is what the streaming path has to handle."""
+    import torch
+    from transformers import AutoModelForCausalLM
+
+    model = AutoModelForCausalLM.from_pretrained(model_dir)
+    model.config.tie_word_embeddings = False
+    torch.manual_seed(seed)
+    head = torch.nn.Linear(model.config.hidden_size, model.config.vocab_size, bias=False)
+    torch.nn.init.normal_(head.weight, std=1.0)
+    model.lm_head = head
+    model.save_pretrained(model_dir)
