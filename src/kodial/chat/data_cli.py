@@ -56,6 +56,22 @@ MapOpt = Annotated[
     ),
 ]
 
+# Sample-building options shared by `kodial data check` and `kodial chat inspect`.
+TokenizerOpt = Annotated[
+    Path, typer.Option(help="Tokenizer (or model) directory whose chat template is used.")
+]
+StrategyOpt = Annotated[
+    str, typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text.")
+]
+PersonaOpt = Annotated[
+    Path | None, typer.Option(help="Persona YAML: its system prompt starts every sample.")
+]
+MaxLengthOpt = Annotated[int, typer.Option(help="Context size in tokens.")]
+WindowOpt = Annotated[int, typer.Option(help="Previous turns kept by sliding-window.")]
+TruncationOpt = Annotated[
+    str, typer.Option(help="Samples longer than max-length: drop-oldest, truncate, drop, error.")
+]
+
 
 def _load(path: Path, fmt: str | None, mapping: str | None) -> list[Conversation]:
     return load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None)
@@ -257,22 +273,12 @@ def stats(
 @app.command()
 def check(
     src: Annotated[Path, typer.Argument(help="Dialogue file.")],
-    tokenizer: Annotated[
-        Path, typer.Option(help="Tokenizer (or model) directory whose chat template is used.")
-    ],
-    strategy: Annotated[
-        str,
-        typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text."),
-    ] = "all-turns",
-    persona: Annotated[
-        Path | None, typer.Option(help="Persona YAML: its system prompt starts every sample.")
-    ] = None,
-    max_length: Annotated[int, typer.Option(help="Context size in tokens.")] = 2048,
-    window: Annotated[int, typer.Option(help="Previous turns kept by sliding-window.")] = 4,
-    truncation: Annotated[
-        str,
-        typer.Option(help="Samples longer than max-length: drop-oldest, truncate, drop, error."),
-    ] = "drop-oldest",
+    tokenizer: TokenizerOpt,
+    strategy: StrategyOpt = "all-turns",
+    persona: PersonaOpt = None,
+    max_length: MaxLengthOpt = 2048,
+    window: WindowOpt = 4,
+    truncation: TruncationOpt = "drop-oldest",
     fmt: FormatOpt = None,
     mapping: MapOpt = None,
 ) -> None:

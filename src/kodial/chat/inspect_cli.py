@@ -15,6 +15,16 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from kodial.chat.data_cli import (
+    FormatOpt,
+    MapOpt,
+    MaxLengthOpt,
+    PersonaOpt,
+    StrategyOpt,
+    TokenizerOpt,
+    TruncationOpt,
+    WindowOpt,
+)
 from kodial.errors import KodialError
 
 if TYPE_CHECKING:
@@ -102,16 +112,9 @@ def register(app: typer.Typer) -> None:
     @app.command()
     def inspect(
         data: Annotated[Path, typer.Argument(help="Dialogue file (any format of `kodial data`).")],
-        tokenizer: Annotated[
-            Path, typer.Option(help="Tokenizer (or model) directory whose chat template is used.")
-        ],
-        strategy: Annotated[
-            str,
-            typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text."),
-        ] = "all-turns",
-        persona: Annotated[
-            Path | None, typer.Option(help="Persona YAML: its system prompt starts every sample.")
-        ] = None,
+        tokenizer: TokenizerOpt,
+        strategy: StrategyOpt = "all-turns",
+        persona: PersonaOpt = None,
         system_template: Annotated[
             str | None,
             typer.Option(
@@ -120,20 +123,11 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         index: Annotated[int, typer.Option(help="Which sample to show (0-based).")] = 0,
-        max_length: Annotated[int, typer.Option(help="Context size in tokens.")] = 2048,
-        window: Annotated[int, typer.Option(help="Previous turns kept by sliding-window.")] = 4,
-        truncation: Annotated[
-            str,
-            typer.Option(
-                help="Samples longer than max-length: drop-oldest, truncate, drop, error."
-            ),
-        ] = "drop-oldest",
-        fmt: Annotated[
-            str | None, typer.Option("--format", "-f", help="Input format (default: sniffed).")
-        ] = None,
-        mapping: Annotated[
-            str | None, typer.Option("--map", help="Field/speaker mapping, as in `kodial data`.")
-        ] = None,
+        max_length: MaxLengthOpt = 2048,
+        window: WindowOpt = 4,
+        truncation: TruncationOpt = "drop-oldest",
+        fmt: FormatOpt = None,
+        mapping: MapOpt = None,
         tokens: Annotated[
             bool, typer.Option("--tokens", help="Also list every token with its loss flag.")
         ] = False,
