@@ -177,3 +177,21 @@ def test_top_k_does_not_change_the_fallback() -> None:
     top1 = clf.predict(["x"], top_k=1, scores=scores)[0]
     assert full.fallback_reason == top1.fallback_reason == "ambiguous"
     assert len(top1.ranking) == 1
+
+
+def test_cli_errors_print_square_brackets_literally(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """User text in an error (a path, a pip extra in a hint) is not read as rich markup."""
+    from kodial.errors import KodialError
+
+    def fail() -> None:
+        raise KodialError("cannot read [bold]q[v2].csv", hint="pip install 'kodial[gpu]'")
+
+    monkeypatch.setattr(cli, "app", lambda **kw: fail())
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "cannot read [bold]q[v2].csv" in err
+    assert "pip install 'kodial[gpu]'" in err

@@ -13,6 +13,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from kodial.errors import KodialError
 
@@ -58,11 +59,18 @@ def main() -> None:
     try:
         app(standalone_mode=False)
     except KodialError as exc:
+        # messages carry user text (paths, field values, pip extras like 'kodial[gpu]'): escaped,
+        # so that square brackets in it are printed rather than read as rich markup
         err.print(
-            f"[bold red]error:[/] {exc.message}", markup=True, highlight=False, soft_wrap=True
+            f"[bold red]error:[/] {escape(exc.message)}",
+            markup=True,
+            highlight=False,
+            soft_wrap=True,
         )
         if exc.hint:
-            err.print(f"[yellow]hint:[/] {exc.hint}", markup=True, highlight=False, soft_wrap=True)
+            err.print(
+                f"[yellow]hint:[/] {escape(exc.hint)}", markup=True, highlight=False, soft_wrap=True
+            )
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
         err.print("aborted")

@@ -161,6 +161,134 @@ def test_qlora_on_cpu_fails_before_loading(
         train(recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", method="qlora"))
 
 
+def test_qlora_without_bitsandbytes_says_what_to_install(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.metadata
+
+    real_version = importlib.metadata.version
+
+    def version(name: str) -> str:
+        if name == "bitsandbytes":
+            raise importlib.metadata.PackageNotFoundError(name)
+        return real_version(name)
+
+    monkeypatch.setattr(importlib.metadata, "version", version)
+    r = recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", method="qlora")
+    r.qlora_on_cpu = True
+    with pytest.raises(KodialError, match="QLoRA needs bitsandbytes, which is not installed"):
+        train(r)
+    assert not (tmp_path / "run").exists()
+
+
+def test_qlora_adapter_is_not_silently_loaded_over_the_full_precision_base(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from kodial.chat.adapters import RUN_FILE, load_peft_model
+
+    final = tmp_path / "final"
+    final.mkdir()
+    (final / "adapter_config.json").write_text("{}")
+    (final / RUN_FILE).write_text(json.dumps({"recipe": {"method": "qlora"}}))
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == "bitsandbytes" else real_find_spec(name, *a),
+    )
+    with pytest.raises(KodialError, match="QLoRA adapter, trained over a 4-bit base"):
+        load_peft_model(final)
+
+
+class Watch4bit(TrainerCallback):
+    """Records the quantised layers of the model the trainer actually trains."""
+
+    def __init__(self) -> None:
+        self.quant_types: set[str] = set()
+        self.trainable_dtypes: set[torch.dtype] = set()
+
+    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
+        import bitsandbytes as bnb
+
+        model = kwargs["model"]
+        for module in model.modules():
+            if isinstance(module, bnb.nn.Linear4bit):
+                self.quant_types.add(module.weight.quant_type)
+        self.trainable_dtypes = {p.dtype for p in model.parameters() if p.requires_grad}
+
+
+def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -> None:
+    """QLoRA for real: bitsandbytes' CPU backend quantises the tiny Llama to NF4, TRL trains the
+    LoRA adapters over it until they fit a tiny set, and the exported model is a plain
+    full-precision checkpoint that still ends its replies on the end-of-turn token."""
+    pytest.importorskip("bitsandbytes")
+    from transformers import AutoModelForCausalLM
+
+    from kodial.chat.export import export
+    from kodial.testing.causal_lm import build_tiny_llama
+
+    # embeddings at a scale adapters can use (see build_tiny_llama); in_features >= 64, the NF4
+    # block size, since bitsandbytes' CPU inference kernel rejects narrower layers
+    model = build_tiny_llama(tmp_path / "base", hidden_size=64, initializer_range=0.5)
+    data = write_dialogues(tmp_path / "d.jsonl", OVERFIT_DIALOGUES)
+    watch = Watch4bit()
+    r = recipe(
+        model,
+        data,
+        tmp_path / "run",
+        method="qlora",
+        qlora_on_cpu=True,
+        lora_r=16,
+        lora_alpha=32,
+        lora_dropout=0.0,
+        lora_target_modules=["all-linear"],
+        max_length=128,
+        epochs=40,
+        learning_rate=3e-2,
+        save_steps=1000,
+        logging_steps=5,
+    )
+    result = train(r, callbacks=[watch])
+    assert watch.quant_types == {"nf4"}, "the base was not loaded in 4-bit"
+    assert watch.trainable_dtypes == {torch.bfloat16}
+    m = result.metrics
+    assert m["last_logged_loss"] < 0.05 * m["first_logged_loss"], m
+    adapter = json.loads((result.final_dir / "adapter_config.json").read_text())
+    assert adapter["peft_type"] == "LORA" and Path(adapter["base_model_name_or_path"]) == model
+    exported = export(result.output_dir, tmp_path / "exported")
+    assert not (exported / "adapter_config.json").exists()
+    merged = AutoModelForCausalLM.from_pretrained(exported).eval()
+    assert not any("4bit" in type(mod).__name__ for mod in merged.modules())
+    # the export is the model training saw: the adapter over the 4-bit base
+    from peft import PeftModel
+
+    from kodial.chat.adapters import nf4_config
+
+    quantised = AutoModelForCausalLM.from_pretrained(
+        model, quantization_config=nf4_config(), dtype=torch.bfloat16
+    )
+    trained = PeftModel.from_pretrained(quantised, str(result.final_dir)).eval()
+    ids = torch.tensor([[5, 40, 77, 120, 9, 300, 41]])
+    seen, out = logits(trained, ids).float(), logits(merged, ids)
+    naive = logits(
+        PeftModel.from_pretrained(
+            AutoModelForCausalLM.from_pretrained(model), str(result.final_dir)
+        )
+        .merge_and_unload()
+        .eval(),
+        ids,
+    )
+    assert (out - seen).abs().max() < 0.1 * (naive - seen).abs().max()
+    bot = ChatModel.from_pretrained(exported)
+    for turns in OVERFIT_DIALOGUES:
+        reply = bot.reply(
+            [{"role": "user", "content": turns[0][0]}], max_new_tokens=40, temperature=0
+        )
+        assert reply.ended_on_eot, reply
+
+
 class StopAt(TrainerCallback):
     """Simulates Ctrl-C right after optimiser step ``step``."""
 

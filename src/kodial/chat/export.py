@@ -124,9 +124,9 @@ def export(
     is_adapter = (src / "adapter_config.json").exists()
     merged = False
     if is_adapter:
-        from peft import AutoPeftModelForCausalLM
+        from kodial.chat.adapters import load_peft_model
 
-        peft_model = AutoPeftModelForCausalLM.from_pretrained(str(src))
+        peft_model = load_peft_model(src)
         lora = peft_model.peft_config["default"].peft_type.value == "LORA"
         if merge and lora:
             model = peft_model.merge_and_unload()

@@ -112,9 +112,9 @@ class ChatModel:
         try:
             tokenizer = AutoTokenizer.from_pretrained(str(path))
             if (p / "adapter_config.json").exists():
-                from peft import AutoPeftModelForCausalLM
+                from kodial.chat.adapters import load_peft_model
 
-                model = AutoPeftModelForCausalLM.from_pretrained(str(path))
+                model = load_peft_model(p)
             else:
                 model = AutoModelForCausalLM.from_pretrained(str(path))
         except OSError as exc:

@@ -55,7 +55,8 @@ class BaseRecipe:
     persona: str | None = None
     """Persona YAML; its system prompt is put in front of every conversation, as at serving time."""
     method: str = "lora"
-    """Fine-tuning method: ``full``, ``lora``, ``qlora`` (4-bit, CUDA only) or ``prompt-tuning``."""
+    """Fine-tuning method: ``full``, ``lora``, ``qlora`` (4-bit NF4 base, CUDA GPU; see
+    ``qlora_on_cpu``) or ``prompt-tuning``."""
     lora_r: int = 16
     """LoRA rank (``lora``/``qlora``)."""
     lora_alpha: int = 32
@@ -106,6 +107,10 @@ class BaseRecipe:
     """Recompute activations in the backward pass: less memory, about 30% slower."""
     bf16: bool = False
     """Train in bfloat16 mixed precision (GPU)."""
+    qlora_on_cpu: bool = False
+    """Let ``qlora`` run without a CUDA GPU through bitsandbytes' CPU 4-bit backend
+    (bitsandbytes >= 0.46). It saves memory but trains slower than ``lora``, so it is off by
+    default: a recipe written for a GPU then stops with a clear error instead of crawling on CPU."""
 
     def validate(self, source: str = "<recipe>") -> None:
         """Check values that a type alone does not catch; raise :class:`KodialError` naming the key."""

@@ -12,7 +12,8 @@ our own. What kodial adds is around the trainer:
   block-diagonal causal mask, so attention never crosses samples (``tests/chat/test_packing.py``
   proves the logits equal the unpacked ones). FlashAttention models use TRL's padding-free
   batches; sdpa/eager models get ``(B, max_length)`` rows, which costs ``B`` times less attention.
-- QLoRA fails with a clear error on a machine without CUDA + bitsandbytes, before loading anything.
+- QLoRA fails with a clear error, before loading anything, on a machine without CUDA + bitsandbytes
+  (``qlora_on_cpu`` opts in to bitsandbytes' CPU 4-bit backend).
 - A run directory that survives interruption: Trainer checkpoints (``trainer_state.json`` is
   written last, so a checkpoint without it is incomplete and is skipped on resume), ``final/``
   written to a temp dir and renamed, ``training_curve.png`` and ``metrics.json`` written atomically.
@@ -38,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from kodial.chat import adapters
 from kodial.chat.recipe import BaseRecipe, PreferenceRecipe, Recipe, TrainRecipe, recipe_to_dict
 from kodial.errors import DataError, KodialError
 from kodial.textio import atomic_write_text
@@ -50,7 +52,7 @@ if TYPE_CHECKING:
 HELDOUT_FILE = "heldout.jsonl"
 """Written into the run directory: the conversations held out by ``eval_split`` (messages JSONL)."""
 
-RUN_FILE = "kodial_run.json"
+RUN_FILE = adapters.RUN_FILE
 """Written into ``final/``: recipe, data statistics and metrics; read by export and the model card."""
 
 
@@ -94,19 +96,45 @@ PEFT_BUILDERS: dict[str, Callable[[BaseRecipe], PeftConfig | None]] = {
 4-bit base, which :func:`load_model` provides."""
 
 
-def check_method_available(method: str) -> None:
-    """Refuse a method this machine cannot run, before any model is loaded."""
-    if method != "qlora":
+def check_method_available(recipe: BaseRecipe) -> None:
+    """Refuse a method this machine cannot run, before any model is loaded.
+
+    QLoRA needs bitsandbytes and, unless the recipe sets ``qlora_on_cpu``, a CUDA GPU.
+    """
+    if recipe.method != "qlora":
         return
-    import importlib.util
+    import importlib.metadata
 
     import torch
 
-    if not torch.cuda.is_available() or importlib.util.find_spec("bitsandbytes") is None:
+    try:
+        bnb_version = importlib.metadata.version("bitsandbytes")
+    except importlib.metadata.PackageNotFoundError:
+        bnb_version = None
+    if not torch.cuda.is_available() and not recipe.qlora_on_cpu:
         raise KodialError(
             "QLoRA needs a CUDA GPU and bitsandbytes; use --method lora on CPU",
-            hint="pip install 'kodial[gpu]' on a CUDA machine, or --set method=lora",
+            hint="pip install 'kodial[gpu]' on a CUDA machine, or --set method=lora "
+            "(--set qlora_on_cpu=true runs 4-bit on CPU: less memory, slower than lora)",
         )
+    if bnb_version is None:
+        raise KodialError(
+            "QLoRA needs bitsandbytes, which is not installed",
+            hint="pip install 'bitsandbytes>=0.46', or --set method=lora",
+        )
+    if not torch.cuda.is_available() and _version_tuple(bnb_version) < (0, 46):
+        raise KodialError(
+            f"QLoRA on CPU needs bitsandbytes >= 0.46 (installed: {bnb_version})",
+            hint="pip install -U 'bitsandbytes>=0.46', or --set method=lora",
+        )
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    parts = []
+    for piece in version.split(".")[:3]:
+        digits = "".join(c for c in piece if c.isdigit())
+        parts.append(int(digits) if digits else 0)
+    return tuple(parts)
 
 
 def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:
@@ -132,14 +160,7 @@ def load_model(recipe: BaseRecipe) -> PreTrainedModel:
 
     kwargs: dict[str, Any] = {"dtype": torch.bfloat16 if recipe.bf16 else torch.float32}
     if recipe.method == "qlora":
-        from transformers import BitsAndBytesConfig
-
-        kwargs["quantization_config"] = BitsAndBytesConfig(
-            load_in_4bit=True,
-            bnb_4bit_quant_type="nf4",
-            bnb_4bit_use_double_quant=True,
-            bnb_4bit_compute_dtype=torch.bfloat16,
-        )
+        kwargs["quantization_config"] = adapters.nf4_config()
         kwargs["dtype"] = torch.bfloat16
     try:
         return AutoModelForCausalLM.from_pretrained(recipe.model, **kwargs)
@@ -322,6 +343,8 @@ def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
         "seed": recipe.seed,
         "data_seed": recipe.seed,
         "bf16": recipe.bf16,
+        # bf16 without a GPU is CPU autocast, which transformers allows only with use_cpu
+        "use_cpu": recipe.bf16 and not torch.cuda.is_available(),
         "activation_checkpointing": recipe.gradient_checkpointing,
         "report_to": "none",
         "dataloader_pin_memory": torch.cuda.is_available(),
@@ -336,7 +359,7 @@ def build_trainer(
     tokenizer: PreTrainedTokenizerBase | None = None,
 ) -> tuple[Trainer, dict[str, Any]]:
     """The TRL trainer for this recipe (stage -> trainer, method -> peft), and data statistics."""
-    check_method_available(recipe.method)
+    check_method_available(recipe)
     tokenizer = tokenizer or load_tokenizer(recipe)
     if isinstance(recipe, TrainRecipe):
         from trl import SFTConfig, SFTTrainer
@@ -496,7 +519,7 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
             f"{out} already holds checkpoints of another run",
             hint="add --resume to continue it, or choose another --output-dir",
         )
-    check_method_available(recipe.method)
+    check_method_available(recipe)
     tokenizer = load_tokenizer(recipe)
     trainer, stats = build_trainer(recipe, callbacks=callbacks, tokenizer=tokenizer)
     out.mkdir(parents=True, exist_ok=True)

@@ -31,7 +31,9 @@ def train_command(
     ] = None,
     method: Annotated[
         str | None,
-        typer.Option(help="Fine-tuning method: full, lora, qlora (CUDA only) or prompt-tuning."),
+        typer.Option(
+            help="Fine-tuning method: full, lora, qlora (4-bit; CUDA GPU unless qlora_on_cpu) or prompt-tuning."
+        ),
     ] = None,
     output_dir: Annotated[
         Path | None, typer.Option(help="Run directory (checkpoints, final/, curve).")
@@ -64,7 +66,7 @@ def train_command(
 
     from kodial.chat.train import check_method_available, last_complete_checkpoint, train
 
-    check_method_available(rec.method)
+    check_method_available(rec)
     console.print(
         f"[bold]{rec.stage}[/] / {rec.method}: {rec.model} on {rec.data} -> {rec.output_dir}"
     )

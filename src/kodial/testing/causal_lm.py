@@ -24,13 +24,16 @@ def build_tiny_llama(
     vocab_size: int = 1000,
     max_positions: int = 1024,
     seed: int = 0,
+    initializer_range: float = 0.02,
 ) -> Path:
     """Build, save and return ``out_dir``: a random tiny ``LlamaForCausalLM`` plus tokenizer.
 
     ``template`` picks the chat template (``llama3``, ``chatml`` or ``gemma``) of the byte-level
     Korean BPE tokenizer from :func:`kodial.testing.tokenizers.build_chat_tokenizer`. The input and
     output embeddings are tied, as in small Llama-3 models, which keeps the model under 100k
-    parameters.
+    parameters. A larger ``initializer_range`` gives the tied embeddings a larger scale; with the
+    default 0.02 the largest logit a hidden-32 model can reach without training its embeddings is
+    about 0.6, so adapter-only methods (LoRA, QLoRA) cannot fit a tiny set until it is raised.
     """
     import torch
     from transformers import AutoTokenizer, GenerationConfig, LlamaConfig, LlamaForCausalLM
@@ -57,6 +60,7 @@ def build_tiny_llama(
         eos_token_id=eot,
         pad_token_id=tokenizer.pad_token_id,
         tie_word_embeddings=True,
+        initializer_range=initializer_range,
     )
     torch.manual_seed(seed)
     model = LlamaForCausalLM(config)
