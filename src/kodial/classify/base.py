@@ -260,6 +260,13 @@ class Classifier(ABC):
         return target
 
 
+def model_reference(name_or_path: str) -> str:
+    """A hub id as given; a local directory made absolute, so a saved classifier still finds its
+    model when it is loaded from another working directory."""
+    path = Path(name_or_path)
+    return str(path.resolve()) if path.exists() else name_or_path
+
+
 def get_method(name: str) -> type[Classifier]:
     """The classifier class registered under ``name``."""
     if name not in METHODS:

@@ -35,7 +35,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
-from kodial.classify.base import Classifier, Explanation, Neighbor
+from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
 from kodial.classify.data import LabelledData
 from kodial.errors import KodialError
 
@@ -71,8 +71,7 @@ class EmbeddingClassifier(Classifier):
     def __init__(self, config: EmbeddingConfig | None = None) -> None:
         super().__init__(config or EmbeddingConfig())
         self.config: EmbeddingConfig
-        if Path(self.config.model).exists():
-            self.config.model = str(Path(self.config.model).resolve())
+        self.config.model = model_reference(self.config.model)
         if self.config.mode not in ("knn", "centroid"):
             raise KodialError(
                 f"unknown embedding mode {self.config.mode!r}", hint="use knn or centroid"

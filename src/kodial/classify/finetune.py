@@ -28,7 +28,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
-from kodial.classify.base import Classifier, Explanation, Neighbor
+from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
 from kodial.classify.data import LabelledData
 from kodial.errors import KodialError
 
@@ -70,8 +70,7 @@ class FinetunedClassifier(Classifier):
     def __init__(self, config: FinetuneConfig | None = None) -> None:
         super().__init__(config or FinetuneConfig())
         self.config: FinetuneConfig
-        if Path(self.config.model).exists():
-            self.config.model = str(Path(self.config.model).resolve())
+        self.config.model = model_reference(self.config.model)
         self._tokenizer: Any = None
         self._model: Any = None
         self._model_dir: Path | None = None

@@ -42,7 +42,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
-from kodial.classify.base import Classifier, Explanation, Neighbor
+from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
 from kodial.classify.data import LabelledData
 from kodial.errors import KodialError
 from kodial.korean import fill_template
@@ -96,8 +96,7 @@ class NLIZeroShotClassifier(Classifier):
     def __init__(self, config: NLIConfig | None = None) -> None:
         super().__init__(config or NLIConfig())
         self.config: NLIConfig
-        if Path(self.config.model).exists():
-            self.config.model = str(Path(self.config.model).resolve())
+        self.config.model = model_reference(self.config.model)
         self.multi_label = self.config.multi_label
         self.examples: list[tuple[str, tuple[str, ...]]] = []
         """(text, labels) seen at fit: used by the candidate narrowing and by ``explain``."""
