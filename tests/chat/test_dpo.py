@@ -33,9 +33,24 @@ def preference_recipe(model: Path, data: Path, out: Path, **kw: Any) -> Preferen
     return PreferenceRecipe(**values)
 
 
-def test_dpo_margin_grows(tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path) -> None:
+@pytest.mark.parametrize("method", ["lora", "qlora"])
+def test_dpo_margin_grows(
+    method: str, tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    base = tiny_llama
+    if method == "qlora":  # DPO over a 4-bit base, through bitsandbytes' CPU backend
+        pytest.importorskip("bitsandbytes")
+        from kodial.testing.causal_lm import build_tiny_llama
+
+        base = build_tiny_llama(tmp_path / "base64", hidden_size=64)
     r = preference_recipe(
-        tiny_llama, chat_data["preferences"], tmp_path / "run", learning_rate=5e-2, max_steps=4
+        base,
+        chat_data["preferences"],
+        tmp_path / "run",
+        method=method,
+        qlora_on_cpu=True,
+        learning_rate=1e-2 if method == "qlora" else 5e-2,  # bf16 adapters want a smaller step
+        max_steps=4,
     )
     result = train(r)
     state = json.loads((result.final_dir / "kodial_run.json").read_text())
