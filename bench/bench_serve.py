@@ -440,8 +440,8 @@ def report(r: dict[str, Any]) -> None:
         "Server tokens/s = reference tokens per reply x replies / wall time (greedy decoding: the "
         "server produces the reference's tokens; checked on the reply text). TTFT: reference = one "
         "`generate` call with `max_new_tokens=1`; `ChatModel.stream` = first text piece in-process "
-        "(the streamer releases text at word boundaries, so a random model's space-less Hangul "
-        "is held back); server = request sent to first content delta (adds routing, "
+        "(the streamer releases each character once its bytes are complete); server = request "
+        "sent to first content delta (adds routing, "
         "classification and HTTP to the `ChatModel.stream` figure). Classify latencies are "
         "measured interleaved (each query in-process, then over HTTP); queries/s = 1 / mean.",
         "",

@@ -123,3 +123,41 @@ def test_closing_a_stream_stops_generation(tiny_llama: Path) -> None:
     next(stream)
     stream.close()
     assert lengths and lengths[0] < 300
+
+
+def test_streamer_releases_hangul_a_character_at_a_time(tiny_llama: Path) -> None:
+    """Korean text streams as soon as each syllable is complete, not an eojeol at a time, and a
+    syllable spread over several byte-level tokens is never split."""
+    import queue
+
+    import torch
+    from transformers import AutoTokenizer
+
+    from kodial.chat.generate import character_streamer
+
+    tok = AutoTokenizer.from_pretrained(tiny_llama)
+    text = "안녕하세요,반가워요! 오늘은 뭘 드릴까요?\n좋은 아침 😊"
+    ids = tok.encode(text, add_special_tokens=False)
+    streamer = character_streamer(tok)
+    streamer.put(torch.tensor([[1, 2, 3]]))  # the prompt is skipped
+    released: list[str] = []
+    seen_after: list[str] = []
+    for i in ids:
+        streamer.put(torch.tensor([i]))
+        while True:
+            try:
+                piece = streamer.text_queue.get_nowait()
+            except queue.Empty:
+                break
+            assert "\ufffd" not in piece
+            released.append(piece)
+        seen_after.append("".join(released))
+    streamer.end()
+    rest = []
+    while (piece := streamer.text_queue.get_nowait()) is not streamer.stop_signal:
+        rest.append(piece)
+    assert "".join(released + rest) == text
+    # before the first space, the first eojeol has already gone out syllable by syllable
+    first_space = next(n for n in range(len(ids)) if " " in tok.decode(ids[: n + 1]))
+    assert seen_after[first_space - 1] == tok.decode(ids[:first_space]) != ""
+    assert any(s in ("안", "안녕") for s in seen_after)

@@ -200,13 +200,13 @@ class ChatModel:
     ) -> Iterator[str]:
         """Yield the reply in pieces as it is generated.
 
-        Pieces never split a UTF-8 character: ``TextIteratorStreamer`` decodes the whole reply so
-        far and releases text only up to a word boundary, so a Hangul syllable spread over several
-        byte-level tokens arrives whole. Closing the iterator early (a client that disconnects, a
-        ``break``) stops the generation thread at its next token.
+        Pieces never split a UTF-8 character and arrive a character at a time, not a word at a
+        time (:func:`character_streamer`), so a Korean reply starts to show after its first
+        syllable. Closing the iterator early (a client that disconnects, a ``break``) stops the
+        generation thread at its next token.
         """
         import torch
-        from transformers import StoppingCriteria, StoppingCriteriaList, TextIteratorStreamer
+        from transformers import StoppingCriteria, StoppingCriteriaList
 
         cancelled = threading.Event()
 
@@ -217,7 +217,7 @@ class ChatModel:
                 return cancelled.is_set()
 
         ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
-        streamer = TextIteratorStreamer(self.tokenizer, skip_prompt=True, skip_special_tokens=True)
+        streamer = character_streamer(self.tokenizer)
         kwargs = self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
         errors: list[BaseException] = []
 
@@ -244,3 +244,38 @@ class ChatModel:
             thread.join()
         if errors:
             raise errors[0]
+
+
+def character_streamer(tokenizer: PreTrainedTokenizerBase) -> Any:
+    """A ``TextIteratorStreamer`` that releases text as soon as its characters are complete.
+
+    transformers' streamer holds text back to the last space unless the last character is a CJK
+    ideograph, so Hangul, which is not one, waits for the end of each eojeol. This one decodes the
+    whole reply so far and releases everything except (a) trailing U+FFFD, the decoder's stand-in
+    for the first bytes of a character whose last byte has not been generated yet, and (b)
+    trailing white space, which a tokenizer's clean-up may still merge with the next token. A
+    newline flushes as before; what is held is released by ``end()``.
+    """
+    from transformers import TextIteratorStreamer
+
+    class CharacterStreamer(TextIteratorStreamer):
+        def put(self, value: Any) -> None:
+            if len(value.shape) > 1 and value.shape[0] > 1:
+                raise ValueError("CharacterStreamer supports batch size 1")
+            if len(value.shape) > 1:
+                value = value[0]
+            if self.skip_prompt and self.next_tokens_are_prompt:
+                self.next_tokens_are_prompt = False
+                return
+            self.token_cache.extend(value.tolist())
+            text = str(self.tokenizer.decode(self.token_cache, **self.decode_kwargs))
+            if text.endswith("\n"):
+                printable, self.token_cache, self.print_len = text[self.print_len :], [], 0
+            else:
+                end = len(text.rstrip("\ufffd"))
+                end = len(text[:end].rstrip())
+                printable = text[self.print_len : max(end, self.print_len)]
+                self.print_len += len(printable)
+            self.on_finalized_text(printable)
+
+    return CharacterStreamer(tokenizer, skip_prompt=True, skip_special_tokens=True)
