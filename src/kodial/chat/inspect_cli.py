@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -188,6 +189,6 @@ def register(app: typer.Typer) -> None:
         legend.append("context (no loss)", style=CONTEXT_STYLE)
         console.print(legend)
         if stats.too_long:
-            console.print(f"[yellow]note:[/] {stats.summary()}")
+            console.print(f"[yellow]note:[/] {escape(stats.summary())}")
         if tokens:
             console.print(token_table(sample, tok))

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kodial.errors import KodialError
@@ -202,7 +203,7 @@ def run_command(
 
     with console.status("loading model ..."):
         bot = ChatModel.from_pretrained(resolve_model_dir(model), persona=persona)
-    name = bot.persona.name if bot.persona is not None else "bot"
+    name = escape(bot.persona.name) if bot.persona is not None else "bot"
     console.print(f"[dim]{name} is ready. /reset starts over, /exit quits.[/]")
     history: list[dict[str, str]] = []
     while True:
