@@ -144,6 +144,18 @@ def test_prompt_tuning_trains_only_the_prompt(
     )
 
 
+def test_a_bf16_recipe_trains_on_cpu(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    """A GPU recipe (``bf16: true``) run on a machine without an accelerator uses CPU autocast
+    instead of failing inside TrainingArguments."""
+    r = recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", bf16=True, max_steps=2)
+    result = train(r)
+    assert (
+        result.metrics["global_step"] == 2 and (result.final_dir / "adapter_config.json").exists()
+    )
+
+
 def test_qlora_on_cpu_fails_before_loading(
     tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -321,6 +321,16 @@ def _remove_incomplete_checkpoints(output_dir: Path) -> None:
             shutil.rmtree(p)
 
 
+def _has_accelerator() -> bool:
+    """CUDA, MPS, XPU ... (``torch.accelerator`` where this torch has it, else CUDA or MPS)."""
+    import torch
+
+    accelerator = getattr(torch, "accelerator", None)
+    if accelerator is not None:
+        return bool(accelerator.is_available())
+    return torch.cuda.is_available() or torch.backends.mps.is_available()
+
+
 def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
     import torch
 
@@ -343,8 +353,8 @@ def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
         "seed": recipe.seed,
         "data_seed": recipe.seed,
         "bf16": recipe.bf16,
-        # bf16 without a GPU is CPU autocast, which transformers allows only with use_cpu
-        "use_cpu": recipe.bf16 and not torch.cuda.is_available(),
+        # bf16 without any accelerator is CPU autocast, which transformers allows only with use_cpu
+        "use_cpu": recipe.bf16 and not _has_accelerator(),
         "activation_checkpointing": recipe.gradient_checkpointing,
         "report_to": "none",
         "dataloader_pin_memory": torch.cuda.is_available(),
