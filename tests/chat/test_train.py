@@ -271,6 +271,7 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
     assert adapter["peft_type"] == "LORA" and Path(adapter["base_model_name_or_path"]) == model
     exported = export(result.output_dir, tmp_path / "exported")
     assert not (exported / "adapter_config.json").exists()
+    assert "merged into the NF4-dequantised base" in (exported / "README.md").read_text()
     merged = AutoModelForCausalLM.from_pretrained(exported).eval()
     assert not any("4bit" in type(mod).__name__ for mod in merged.modules())
     # the export is the model training saw: the adapter over the 4-bit base

@@ -50,7 +50,15 @@ def model_card(
         "",
         f"- Base model: `{recipe.get('model', '?')}`",
         f"- Stage / method: {recipe.get('stage', '?')} / {recipe.get('method', '?')}"
-        + (" (LoRA merged into the base)" if merged else ""),
+        + (
+            (
+                " (LoRA merged into the NF4-dequantised base it was trained against)"
+                if recipe.get("method") == "qlora"
+                else " (LoRA merged into the base)"
+            )
+            if merged
+            else ""
+        ),
         f"- Training data: `{recipe.get('data', '?')}`"
         + (f", persona `{recipe['persona']}`" if recipe.get("persona") else ""),
         f"- Sample strategy: {recipe.get('strategy', 'n/a')}, packing: {recipe.get('packing', 'n/a')}",
