@@ -15,6 +15,8 @@ from kodial.chat.recipe import PreferenceRecipe
 from kodial.chat.train import train
 from kodial.errors import DataError, DataErrors
 
+from .conftest import Watch4bit
+
 
 def preference_recipe(model: Path, data: Path, out: Path, **kw: Any) -> PreferenceRecipe:
     values: dict[str, Any] = {
@@ -52,7 +54,10 @@ def test_dpo_margin_grows(
         learning_rate=1e-2 if method == "qlora" else 5e-2,  # bf16 adapters want a smaller step
         max_steps=4,
     )
-    result = train(r)
+    watch = Watch4bit() if method == "qlora" else None
+    result = train(r, callbacks=[watch] if watch else None)
+    if watch is not None:
+        assert watch.quant_types == {"nf4"}, "the base was not loaded in 4-bit"
     state = json.loads((result.final_dir / "kodial_run.json").read_text())
     assert state["metrics"]["stage"] == "dpo"
     logs = json.loads((result.output_dir / "metrics.json").read_text())

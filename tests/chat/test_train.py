@@ -16,7 +16,7 @@ from kodial.chat.recipe import TrainRecipe
 from kodial.chat.train import last_complete_checkpoint, train
 from kodial.errors import KodialError
 
-from .conftest import OVERFIT_DIALOGUES, write_dialogues
+from .conftest import OVERFIT_DIALOGUES, Watch4bit, write_dialogues
 
 
 def recipe(model: Path, data: Path, out: Path, **kw: Any) -> TrainRecipe:
@@ -173,62 +173,69 @@ def test_qlora_on_cpu_fails_before_loading(
         train(recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", method="qlora"))
 
 
-def test_qlora_without_bitsandbytes_says_what_to_install(
-    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def fake_bitsandbytes(monkeypatch: pytest.MonkeyPatch, version: str | None) -> None:
+    """Make ``importlib.metadata`` report bitsandbytes at ``version`` (``None``: not installed)."""
     import importlib.metadata
 
     real_version = importlib.metadata.version
 
-    def version(name: str) -> str:
-        if name == "bitsandbytes":
+    def fake(name: str) -> str:
+        if name != "bitsandbytes":
+            return real_version(name)
+        if version is None:
             raise importlib.metadata.PackageNotFoundError(name)
-        return real_version(name)
+        return version
 
-    monkeypatch.setattr(importlib.metadata, "version", version)
+    monkeypatch.setattr(importlib.metadata, "version", fake)
+
+
+@pytest.mark.parametrize(
+    ("installed", "message"),
+    [
+        (None, r"QLoRA needs bitsandbytes >= 0\.46\.1, which is not installed"),
+        ("0.46.0", r"QLoRA needs bitsandbytes >= 0\.46\.1 \(installed: 0\.46\.0\)"),
+        ("0.46.1rc1", r"\(installed: 0\.46\.1rc1\)"),
+    ],
+)
+def test_qlora_without_a_usable_bitsandbytes_says_what_to_install(
+    installed: str | None,
+    message: str,
+    tiny_llama: Path,
+    chat_data: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fake_bitsandbytes(monkeypatch, installed)
     r = recipe(tiny_llama, chat_data["dialogues"], tmp_path / "run", method="qlora")
     r.qlora_on_cpu = True
-    with pytest.raises(KodialError, match="QLoRA needs bitsandbytes, which is not installed"):
+    with pytest.raises(KodialError, match=message):
         train(r)
     assert not (tmp_path / "run").exists()
 
 
-def test_qlora_adapter_is_not_silently_loaded_over_the_full_precision_base(
+def test_a_qlora_adapter_is_never_silently_loaded_over_the_full_precision_base(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import importlib.util
+    """Whether an adapter is QLoRA is read from final/'s run file or, for a checkpoint, from its
+    run's recipe.yaml; without bitsandbytes that is an error, and so is an unreadable run file."""
+    from kodial.chat.adapters import RUN_FILE, load_peft_model, run_recipe
 
-    from kodial.chat.adapters import RUN_FILE, load_peft_model
-
-    final = tmp_path / "final"
-    final.mkdir()
-    (final / "adapter_config.json").write_text("{}")
+    run = tmp_path / "run"
+    final, checkpoint = run / "final", run / "checkpoint-40"
+    for d in (final, checkpoint):
+        d.mkdir(parents=True)
+        (d / "adapter_config.json").write_text("{}")
     (final / RUN_FILE).write_text(json.dumps({"recipe": {"method": "qlora"}}))
-    real_find_spec = importlib.util.find_spec
-    monkeypatch.setattr(
-        importlib.util,
-        "find_spec",
-        lambda name, *a: None if name == "bitsandbytes" else real_find_spec(name, *a),
-    )
-    with pytest.raises(KodialError, match="QLoRA adapter, trained over a 4-bit base"):
+    (run / "recipe.yaml").write_text("method: qlora\nbf16: true\n")
+    assert run_recipe(checkpoint) == {"method": "qlora", "bf16": True}
+    fake_bitsandbytes(monkeypatch, None)
+    for d in (final, checkpoint):
+        with pytest.raises(KodialError, match="QLoRA needs bitsandbytes") as info:
+            load_peft_model(d)
+        assert "trained over a 4-bit base" in str(info.value.hint)
+    (final / RUN_FILE).write_text('{"recipe": {"method": "ql')
+    with pytest.raises(KodialError, match="unreadable run file"):
         load_peft_model(final)
-
-
-class Watch4bit(TrainerCallback):
-    """Records the quantised layers of the model the trainer actually trains."""
-
-    def __init__(self) -> None:
-        self.quant_types: set[str] = set()
-        self.trainable_dtypes: set[torch.dtype] = set()
-
-    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        import bitsandbytes as bnb
-
-        model = kwargs["model"]
-        for module in model.modules():
-            if isinstance(module, bnb.nn.Linear4bit):
-                self.quant_types.add(module.weight.quant_type)
-        self.trainable_dtypes = {p.dtype for p in model.parameters() if p.requires_grad}
 
 
 def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -> None:
@@ -259,7 +266,7 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
         max_length=128,
         epochs=40,
         learning_rate=3e-2,
-        save_steps=1000,
+        save_steps=40,
         logging_steps=5,
     )
     result = train(r, callbacks=[watch])
@@ -284,7 +291,8 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
     )
     trained = PeftModel.from_pretrained(quantised, str(result.final_dir)).eval()
     ids = torch.tensor([[5, 40, 77, 120, 9, 300, 41]])
-    seen, out = logits(trained, ids).float(), logits(merged, ids)
+    seen = logits(trained, ids.to(trained.device)).float().cpu()
+    out = logits(merged, ids)
     naive = logits(
         PeftModel.from_pretrained(
             AutoModelForCausalLM.from_pretrained(model), str(result.final_dir)
@@ -294,6 +302,11 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
         ids,
     )
     assert (out - seen).abs().max() < 0.1 * (naive - seen).abs().max()
+    # the last checkpoint (what an interrupted run leaves) loads over the same 4-bit base
+    from kodial.chat.adapters import load_peft_model
+
+    checkpoint = logits(load_peft_model(result.output_dir / "checkpoint-40").eval(), ids)
+    torch.testing.assert_close(checkpoint, logits(load_peft_model(result.final_dir).eval(), ids))
     bot = ChatModel.from_pretrained(exported)
     for turns in OVERFIT_DIALOGUES:
         reply = bot.reply(

@@ -2,12 +2,14 @@
 
 A LoRA adapter trained by ``qlora`` learned its update against the *4-bit NF4* base, not the
 original weights: each adapter partly corrects the rounding of the layer it sits on. Loading it
-over the full-precision base (what ``AutoPeftModelForCausalLM`` does) gives a different model, and
-on small models a visibly worse one (``tests/chat/test_train.py`` shows replies that no longer
-stop). So an adapter whose run recorded ``method: qlora`` is loaded over the base quantised with
-the same :func:`nf4_config` and then dequantised: the weights are exactly the NF4 values training
-saw, in ``bfloat16`` (recipe ``bf16: true``) or ``float32``, and merging into them (export) keeps
-the trained model. Everything else loads as usual.
+over the full-precision base (what ``AutoPeftModelForCausalLM`` does) gives a different model:
+on the tiny test model its logits land 55x further from the trained model's and its greedy
+replies turn to noise (``tests/chat/test_train.py`` checks the logits). So an adapter whose run
+recorded ``method: qlora`` (``final/`` carries the run file; a ``checkpoint-N`` directory is read
+through its run's ``recipe.yaml``) is loaded over the base quantised with the same
+:func:`nf4_config` and dequantised in bfloat16, the compute dtype training used: the weights are
+exactly the values training saw, then cast to the recipe's dtype on the CPU, and merging into them
+(export) keeps the trained model. Everything else loads as usual.
 
 >>> model = load_peft_model("runs/qlora/final")  # doctest: +SKIP
 """
@@ -41,22 +43,56 @@ def nf4_config() -> BitsAndBytesConfig:
     )
 
 
-def run_recipe(model_dir: str | Path) -> dict[str, Any]:
-    """The recipe recorded in ``model_dir``'s run file, or ``{}`` for a directory kodial did not
-    train."""
-    path = Path(model_dir) / RUN_FILE
-    if not path.exists():
-        return {}
+BNB_MIN_VERSION = "0.46.1"
+"""Oldest bitsandbytes kodial accepts: the first with a CPU 4-bit backend that transformers takes."""
+
+
+def require_bitsandbytes(hint: str) -> None:
+    """Raise a :class:`KodialError` unless bitsandbytes >= :data:`BNB_MIN_VERSION` is installed."""
+    import importlib.metadata
+
+    from packaging.version import Version
+
     try:
-        recipe = json.loads(path.read_text(encoding="utf-8")).get("recipe") or {}
-    except (ValueError, AttributeError):
-        return {}
-    return recipe if isinstance(recipe, dict) else {}
+        version = importlib.metadata.version("bitsandbytes")
+    except importlib.metadata.PackageNotFoundError:
+        raise KodialError(
+            f"QLoRA needs bitsandbytes >= {BNB_MIN_VERSION}, which is not installed", hint=hint
+        ) from None
+    if Version(version) < Version(BNB_MIN_VERSION):
+        raise KodialError(
+            f"QLoRA needs bitsandbytes >= {BNB_MIN_VERSION} (installed: {version})", hint=hint
+        )
+
+
+def run_recipe(model_dir: str | Path) -> dict[str, Any]:
+    """The recipe a model directory was trained with: the run file of ``final/`` (or of an
+    export), the run's ``recipe.yaml`` for a ``checkpoint-N`` directory, ``{}`` for a directory
+    kodial did not train. An unreadable file is an error, not ``{}``: guessing wrong would load a
+    QLoRA adapter over the wrong base."""
+    directory = Path(model_dir)
+    run_file = directory / RUN_FILE
+    if run_file.exists():
+        try:
+            recipe = json.loads(run_file.read_text(encoding="utf-8")).get("recipe") or {}
+        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
+            raise KodialError(
+                f"{run_file}: unreadable run file ({exc})",
+                hint="restore it from the run directory's final/",
+            ) from None
+        return recipe if isinstance(recipe, dict) else {}
+    recipe_file = directory.parent / "recipe.yaml"
+    if directory.name.startswith("checkpoint-") and recipe_file.exists():
+        from kodial.textio import read_yaml
+
+        recipe = read_yaml(recipe_file)
+        return recipe if isinstance(recipe, dict) else {}
+    return {}
 
 
 def load_peft_model(adapter_dir: str | Path) -> Any:
-    """A ``PeftModel``: the adapter in ``adapter_dir`` over its base, the NF4-dequantised base for
-    an adapter trained with ``qlora``."""
+    """A ``PeftModel`` on the CPU: the adapter in ``adapter_dir`` over its base, the
+    NF4-dequantised base for an adapter trained with ``qlora``."""
     import torch
     from peft import AutoPeftModelForCausalLM, PeftConfig, PeftModel
     from transformers import AutoModelForCausalLM
@@ -64,19 +100,18 @@ def load_peft_model(adapter_dir: str | Path) -> Any:
     recipe = run_recipe(adapter_dir)
     if recipe.get("method") != "qlora":
         return AutoPeftModelForCausalLM.from_pretrained(str(adapter_dir))
-    import importlib.util
-
-    if importlib.util.find_spec("bitsandbytes") is None:
-        raise KodialError(
-            f"{adapter_dir} is a QLoRA adapter, trained over a 4-bit base: loading it needs "
-            "bitsandbytes to rebuild that base (over the full-precision base it is a different "
-            "model)",
-            hint="pip install 'bitsandbytes>=0.46', or load a model exported on a machine that has it",
-        )
+    require_bitsandbytes(
+        hint=f"{adapter_dir} is a QLoRA adapter, trained over a 4-bit base, and loading it "
+        "needs bitsandbytes to rebuild that base (over the full-precision base it is a "
+        "different model); pip install -U bitsandbytes, or load a model exported on a machine "
+        "that has it"
+    )
     base_name = PeftConfig.from_pretrained(str(adapter_dir)).base_model_name_or_path
     dtype = torch.bfloat16 if recipe.get("bf16") else torch.float32
     quantised = AutoModelForCausalLM.from_pretrained(
         base_name, quantization_config=nf4_config(), dtype=torch.bfloat16
     )
-    base: PreTrainedModel = quantised.dequantize(dtype=dtype).to(dtype)
+    # bitsandbytes puts a quantised model on the GPU when there is one; dequantise there in
+    # bf16 (half the memory of fp32), then continue on the CPU like every other adapter
+    base: PreTrainedModel = quantised.dequantize(dtype=torch.bfloat16).to("cpu").to(dtype)
     return PeftModel.from_pretrained(base, str(adapter_dir))

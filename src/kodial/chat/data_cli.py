@@ -267,7 +267,7 @@ def stats(
     )
     if plot is not None:
         _plot(result, plot)
-        console.print(f"plot written to {plot}")
+        console.print(f"plot written to {plot}", markup=False)
 
 
 @app.command()

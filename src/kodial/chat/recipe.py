@@ -109,7 +109,7 @@ class BaseRecipe:
     """Train in bfloat16 mixed precision (GPU)."""
     qlora_on_cpu: bool = False
     """Let ``qlora`` run without a CUDA GPU through bitsandbytes' CPU 4-bit backend
-    (bitsandbytes >= 0.46). It saves memory but trains slower than ``lora``, so it is off by
+    (bitsandbytes >= 0.46.1). It saves memory but trains slower than ``lora``, so it is off by
     default: a recipe written for a GPU then stops with a clear error instead of crawling on CPU."""
 
     def validate(self, source: str = "<recipe>") -> None:

@@ -103,38 +103,17 @@ def check_method_available(recipe: BaseRecipe) -> None:
     """
     if recipe.method != "qlora":
         return
-    import importlib.metadata
-
     import torch
 
-    try:
-        bnb_version = importlib.metadata.version("bitsandbytes")
-    except importlib.metadata.PackageNotFoundError:
-        bnb_version = None
     if not torch.cuda.is_available() and not recipe.qlora_on_cpu:
         raise KodialError(
             "QLoRA needs a CUDA GPU and bitsandbytes; use --method lora on CPU",
             hint="pip install 'kodial[gpu]' on a CUDA machine, or --set method=lora "
             "(--set qlora_on_cpu=true runs 4-bit on CPU: less memory, slower than lora)",
         )
-    if bnb_version is None:
-        raise KodialError(
-            "QLoRA needs bitsandbytes, which is not installed",
-            hint="pip install 'bitsandbytes>=0.46', or --set method=lora",
-        )
-    if not torch.cuda.is_available() and _version_tuple(bnb_version) < (0, 46):
-        raise KodialError(
-            f"QLoRA on CPU needs bitsandbytes >= 0.46 (installed: {bnb_version})",
-            hint="pip install -U 'bitsandbytes>=0.46', or --set method=lora",
-        )
-
-
-def _version_tuple(version: str) -> tuple[int, ...]:
-    parts = []
-    for piece in version.split(".")[:3]:
-        digits = "".join(c for c in piece if c.isdigit())
-        parts.append(int(digits) if digits else 0)
-    return tuple(parts)
+    adapters.require_bitsandbytes(
+        hint=f"pip install -U 'bitsandbytes>={adapters.BNB_MIN_VERSION}', or --set method=lora"
+    )
 
 
 def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:

@@ -69,7 +69,8 @@ def train_command(
 
     check_method_available(rec)
     console.print(
-        f"[bold]{rec.stage}[/] / {rec.method}: {rec.model} on {rec.data} -> {rec.output_dir}"
+        f"[bold]{rec.stage}[/] / {rec.method}: "
+        + escape(f"{rec.model} on {rec.data} -> {rec.output_dir}")
     )
     try:
         result = train(rec)
@@ -93,7 +94,10 @@ def train_command(
     console.print(table)
     if "build" in m["data"]:
         console.print(m["data"]["build"])
-    console.print(f"model: {result.final_dir}\ncurve: {result.output_dir / 'training_curve.png'}")
+    console.print(
+        f"model: {result.final_dir}\ncurve: {result.output_dir / 'training_curve.png'}",
+        markup=False,
+    )
 
 
 def eval_command(
@@ -157,7 +161,7 @@ def eval_command(
     table.add_row("generations", str(report.num_generations))
     console.print(table)
     md, js = write_report(report, out or model_dir.parent / "eval")
-    console.print(f"report: {md}\nmetrics: {js}")
+    console.print(f"report: {md}\nmetrics: {js}", markup=False)
 
 
 def export_command(
@@ -183,7 +187,7 @@ def export_command(
 
     with console.status("exporting ..."):
         path = export(model, out, merge=not keep_adapter, eval_metrics=eval_metrics)
-    console.print(f"exported to {path}")
+    console.print(f"exported to {path}", markup=False)
 
 
 def run_command(

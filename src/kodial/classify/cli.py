@@ -264,7 +264,7 @@ def train(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     Console().print(summary_table(report, f"{method} on the dev split ({len(dev)} queries)"))
-    console.print(f"saved to {out} (report in {out / 'report'})")
+    console.print(f"saved to {out} (report in {out / 'report'})", markup=False)
 
 
 @app.command()
@@ -335,7 +335,7 @@ def eval_(
         report = evaluate(clf, dataset, split_labels(labels), model=str(model))
     write_report(report, out)
     Console().print(summary_table(report, f"{model} on {data}"))
-    console.print(f"report written to {out}")
+    console.print(f"report written to {out}", markup=False)
 
 
 @app.command()
@@ -378,7 +378,7 @@ def compare(
             out / "comparison.json", json.dumps(comp.to_dict(), ensure_ascii=False, indent=2)
         )
         atomic_write_text(out / "comparison.md", comp.markdown())
-        console.print(f"comparison written to {out}")
+        console.print(f"comparison written to {out}", markup=False)
 
 
 @app.command()

@@ -93,7 +93,9 @@ def serve(
 
         target = keys_file or Path(os.environ.get("KODIAL_API_KEYS_FILE", "kodial-keys.txt"))
         key = add_key_to_file(target, key_name)
-        console.print(f"new API key (shown once, only its hash is stored in {target}):")
+        console.print(
+            f"new API key (shown once, only its hash is stored in {target}):", markup=False
+        )
         console.print(key, markup=False)
         console.print(f"serve with: kodial serve --keys-file {target}", markup=False)
         return
@@ -222,7 +224,7 @@ def _converse(url: str, model: str, script: list[str]) -> None:
         if ready.status_code != 200:
             raise KodialError(f"server not ready: {ready.text}")
         sid = http.post("/v1/sessions", json={"title": "demo --check"}).json()["id"]
-        console.print(f"server {url}, session {sid}")
+        console.print(f"server {url}, session {sid}", markup=False)
         for message in script:
             r = http.post(
                 "/v1/chat/completions",

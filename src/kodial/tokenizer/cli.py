@@ -178,7 +178,7 @@ def train(
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
-    console.print(f"saved {kind} tokenizer ({len(tokenizer):,} tokens) to {out}")
+    console.print(f"saved {kind} tokenizer ({len(tokenizer):,} tokens) to {out}", markup=False)
 
 
 @app.command()
@@ -228,7 +228,7 @@ def compare(
         table.add_row(r.name, *(fmt.format(getattr(r, attr)) for _, attr, fmt in COLUMNS))
     console.print(table)
     path = write_report(reports, out, f"Tokenizer comparison on {len(texts):,} texts")
-    console.print(f"report: {path}")
+    console.print(f"report: {path}", markup=False)
 
 
 @app.command("sample-size")
@@ -281,4 +281,4 @@ def sample_size(
             lambda: iter_texts(paths, source), config, values, seed, on_point=done
         )
     path = write_study(points, out, kind, vocab_size)
-    console.print(f"report: {path}")
+    console.print(f"report: {path}", markup=False)
