@@ -15,7 +15,9 @@ tokens/s within 16 GiB.
     .venv/bin/python bench/bench_chat_gpu.py --cpu-check
 
 Needs a CUDA GPU and bitsandbytes (``pip install 'kodial[gpu]'``); exits with a message otherwise.
-``--cpu-check`` runs the same code on CPU (bitsandbytes' CPU 4-bit backend, ``qlora_on_cpu``) with
+``--cpu-1b`` measures on CPU what QLoRA saves against LoRA on a Llama-3.2-1B-shaped model (rows
+of 256 tokens, 1 + 1 steps): the model's memory footprint, the process RSS once the trainer is
+built and its peak RSS (``chat_gpu-cpu-1b.{json,md}``). ``--cpu-check`` runs the same code on CPU (bitsandbytes' CPU 4-bit backend, ``qlora_on_cpu``) with
 a down-scaled Llama-3 shape (the 128,256 vocabulary, 2 layers of width 256, rows of 256 tokens)
 and 1 + 2 steps: it proves the script and both training paths work end to end on a machine without
 a GPU. Its numbers (peak RSS of the process, CPU tokens/s) say nothing about the GPU targets and go
@@ -64,6 +66,15 @@ CPU_CHECK_SHAPE: dict[str, Any] = {
     "num_hidden_layers": 2,
     "num_attention_heads": 4,
     "num_key_value_heads": 1,
+}
+LLAMA32_1B: dict[str, Any] = {
+    **LLAMA3_8B,
+    "hidden_size": 2048,
+    "intermediate_size": 8192,
+    "num_hidden_layers": 16,
+    "num_attention_heads": 32,
+    "num_key_value_heads": 8,
+    "tie_word_embeddings": True,
 }
 METHODS = ("qlora", "lora")
 console = Console()
@@ -155,7 +166,7 @@ def run(
         output_dir=str(scratch / f"run-{method}"),
     )
     marks: dict[str, float] = {}
-    tokens = [0]
+    batch_tokens: list[int] = []  # real tokens of each collated batch, in order
 
     def sync() -> None:
         if cuda:
@@ -178,21 +189,27 @@ def run(
     collate = trainer.data_collator
 
     def counting(examples: list[dict[str, Any]]) -> Any:
-        batch = collate(examples)
-        if "start" in marks:
-            tokens[0] += sum(len(e["input_ids"]) for e in examples)
-        return batch
+        # the Trainer fetches a step's batch before that step's callbacks run, so tokens are
+        # attributed by batch order (one batch per optimiser step, grad_accum 1), not by time
+        batch_tokens.append(sum(len(e["input_ids"]) for e in examples))
+        return collate(examples)
 
     trainer.data_collator = counting
+    trained: Any = trainer.model
+    footprint = trained.get_memory_footprint() / 2**30
+    rss_built = _rss_gib()
     trainer.train()
     seconds = marks["end"] - marks["start"]
+    tokens = sum(batch_tokens[warmup : warmup + steps])
     result = {
         "method": method,
+        "model_gib": footprint,
+        "rss_after_load_gib": rss_built,
         "attn": getattr(getattr(trainer.model, "config", None), "_attn_implementation", "?"),
         "timed_steps": steps,
-        "tokens": tokens[0],
+        "tokens": tokens,
         "seconds": seconds,
-        "tokens_per_s": tokens[0] / seconds,
+        "tokens_per_s": tokens / seconds,
         "peak_gib": (
             torch.cuda.max_memory_allocated() / 2**30
             if cuda
@@ -201,6 +218,17 @@ def run(
         "peak_kind": "torch.cuda.max_memory_allocated" if cuda else "peak RSS of the process",
     }
     return result
+
+
+def _rss_gib() -> float | None:
+    """Current resident memory of this process (Linux), or ``None``."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 2**20
+    except OSError:
+        pass
+    return None
 
 
 def in_child(*args: Any) -> dict[str, Any]:
@@ -222,6 +250,11 @@ def main() -> None:
         help="run the same code on CPU at a small Llama-3 shape, to check it works (no GPU numbers)",
     )
     parser.add_argument(
+        "--cpu-1b",
+        action="store_true",
+        help="QLoRA vs LoRA memory on CPU at the Llama-3.2-1B shape (slow: minutes per method)",
+    )
+    parser.add_argument(
         "--scratch", type=Path, help="where to keep the 16 GB random model (default: a temp dir)"
     )
     args = parser.parse_args()
@@ -231,12 +264,17 @@ def main() -> None:
 
     if importlib.util.find_spec("bitsandbytes") is None:
         raise SystemExit("bench_chat_gpu needs bitsandbytes (pip install 'kodial[gpu]')")
-    if not args.cpu_check and not torch.cuda.is_available():
+    cpu = args.cpu_check or args.cpu_1b
+    if not cpu and not torch.cuda.is_available():
         raise SystemExit("bench_chat_gpu needs a CUDA GPU (--cpu-check runs a small CPU check)")
     if args.cpu_check:
         shape, device, max_length, (warmup, steps) = CPU_CHECK_SHAPE, "cpu", 256, (1, 2)
         where = f"CPU ({os.cpu_count()} cores), check run"
         name = "chat_gpu-cpu-check"
+    elif args.cpu_1b:
+        shape, device, max_length, (warmup, steps) = LLAMA32_1B, "cpu", 256, (1, 1)
+        where = f"CPU ({os.cpu_count()} cores)"
+        name = "chat_gpu-cpu-1b"
     else:
         shape, device, max_length = LLAMA3_8B, "cuda", 2048
         warmup, steps = (2, 5) if args.quick else (5, 20)
@@ -245,6 +283,8 @@ def main() -> None:
     label = (
         "Llama-3-8B-shaped"
         if shape is LLAMA3_8B
+        else "Llama-3.2-1B-shaped"
+        if shape is LLAMA32_1B
         else f"Llama-3-shaped, {shape['num_hidden_layers']} layers x {shape['hidden_size']}"
     )
     with tempfile.TemporaryDirectory(dir=args.scratch) as tmp:
@@ -255,20 +295,33 @@ def main() -> None:
         results = [in_child(m, model, data, scratch, warmup, steps, max_length) for m in METHODS]
     peak = results[0]["peak_kind"]
     table = Table(title=f"{label}, batch 2 x {max_length} packed, {where}")
-    for col in ("method", "attention", "tokens/s", "peak GiB"):
+    cols = ("method", "attention", "tokens/s", "model GiB", "after load GiB", "peak GiB")
+    for col in cols:
         table.add_column(col)
     md = [
         f"# QLoRA / LoRA on a {label} model ({where})",
         "",
         f"Device: {where}. Batch 2, rows packed to {max_length} tokens, LoRA r=16 on all "
         f"linear layers, gradient checkpointing, bf16. {warmup} warm-up + {steps} timed steps. "
-        f"Peak memory: {peak}.",
+        f"model = `get_memory_footprint()` of the loaded model; after load = process RSS once the "
+        f"trainer is built (CPU only); peak = {peak}.",
         "",
-        "| method | attention | tokens/s | peak GiB |",
-        "|---|---|---|---|",
+        "| " + " | ".join(cols) + " |",
+        "|" + "---|" * len(cols),
     ]
+
+    def gib(value: float | None) -> str:
+        return "" if value is None else f"{value:.2f}"
+
     for r in results:
-        cells = [r["method"], r["attn"], f"{r['tokens_per_s']:.0f}", f"{r['peak_gib']:.2f}"]
+        cells = [
+            r["method"],
+            r["attn"],
+            f"{r['tokens_per_s']:.0f}",
+            gib(r["model_gib"]),
+            gib(r["rss_after_load_gib"] if not torch.cuda.is_available() else None),
+            gib(r["peak_gib"]),
+        ]
         table.add_row(*cells)
         md.append("| " + " | ".join(cells) + " |")
     if args.cpu_check:
@@ -276,6 +329,15 @@ def main() -> None:
             "",
             "A functional check on CPU: it shows that the script and both training paths run end "
             "to end (4-bit NF4 through bitsandbytes' CPU backend). It measures nothing about the "
+            "GPU targets.",
+        ]
+    if args.cpu_1b:
+        q, lo = results[0], results[1]
+        md += [
+            "",
+            f"QLoRA / LoRA: model memory x{q['model_gib'] / lo['model_gib']:.2f}, peak RSS "
+            f"x{q['peak_gib'] / lo['peak_gib']:.2f}, tokens/s x{q['tokens_per_s'] / lo['tokens_per_s']:.2f}. "
+            "CPU numbers (bitsandbytes' CPU backend, `qlora_on_cpu`); they say nothing about the "
             "GPU targets.",
         ]
     console.print(table)
