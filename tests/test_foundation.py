@@ -195,3 +195,156 @@ def test_cli_errors_print_square_brackets_literally(
     err = capsys.readouterr().err
     assert "cannot read [bold]q[v2].csv" in err
     assert "pip install 'kodial[gpu]'" in err
+
+
+def _run_cli(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int | str | None, str]:
+    """Run ``kodial.cli.main()`` with ``argv``; return its exit code and stdout + stderr."""
+    monkeypatch.setattr(sys, "argv", ["kodial", *argv])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    out = capsys.readouterr()
+    return exit_info.value.code, out.out + out.err
+
+
+def test_cli_without_arguments_prints_help_without_traceback(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A bare ``kodial`` prints the help; exit code 2, as typer (click's no_args_is_help) does."""
+    code, output = _run_cli([], monkeypatch, capsys)
+    assert code == 2
+    assert "Traceback" not in output
+    assert "NoArgsIsHelpError" not in output
+    assert "Usage: kodial" in output
+    assert "chat" in output and "classify" in output
+
+
+def test_cli_missing_argument_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = _run_cli(["chat", "train"], monkeypatch, capsys)
+    assert code == 2
+    assert "Traceback" not in output
+    assert "Usage: kodial chat train" in output
+    assert "Try 'kodial chat train --help' for help." in output
+    assert "Error: Missing argument 'recipe'" in output
+
+
+def test_cli_unknown_command_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, output = _run_cli(["chat", "trian"], monkeypatch, capsys)
+    assert code == 2
+    assert "Traceback" not in output
+    assert "Error: No such command 'trian'" in output
+    assert "Did you mean 'train'?" in output
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["chat", "run", "M", "--temperature", "abc"], "--temperature"),
+        (["chat", "train", "r.yaml", "--max-steps", "two"], "--max-steps"),
+    ],
+)
+def test_cli_bad_option_value_is_a_usage_error(
+    argv: list[str],
+    option: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, output = _run_cli(argv, monkeypatch, capsys)
+    assert code == 2
+    assert "Traceback" not in output
+    assert f"Error: Invalid value for '{option}'" in output
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["chat", "train", "r.yaml", "--nope"], "Error: No such option: --nope"),
+        (["chat", "recipe-keys", "extra"], "Error: Got unexpected extra argument"),
+    ],
+)
+def test_cli_unknown_option_or_extra_argument_is_a_usage_error(
+    argv: list[str],
+    message: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, output = _run_cli(argv, monkeypatch, capsys)
+    assert code == 2
+    assert "Traceback" not in output
+    assert message in output
+
+
+def test_cli_help_exits_zero(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "argv", ["kodial", "chat", "--help"])
+    cli.main()  # click's --help returns normally in non-standalone mode: exit code 0
+    output = capsys.readouterr().out
+    assert "Usage: kodial chat" in output
+
+
+def test_cli_recognises_click_errors_from_plain_click_and_typer_bundle() -> None:
+    """Usage errors are recognised whether they come from click or typer's bundled copy."""
+    import click
+    import typer
+
+    bundled = type(typer.BadParameter("x")).__mro__
+    assert any(c.__name__ == "ClickException" for c in bundled)
+    assert cli._is_click_exception(typer.BadParameter("x"))
+    assert cli._is_click_exception(click.UsageError("x"))
+    assert cli._is_click_exception(click.ClickException("x"))
+    assert not cli._is_click_exception(ValueError("x"))
+
+
+def test_cli_plain_click_error_from_a_command_is_shown(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import click
+
+    def fail() -> None:
+        raise click.UsageError("bad input")
+
+    monkeypatch.setattr(cli, "app", lambda **kw: fail())
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == 2
+    assert "Error: bad input" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("raised", "code"), [(3, 3), (130, 130), ("interrupt", 130)])
+def test_cli_exit_codes_and_ctrl_c_pass_through(
+    raised: int | str,
+    code: int,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """``typer.Exit(n)`` exits with n and Ctrl-C prints "aborted" with 130, also through typer."""
+    import typer
+
+    app = typer.Typer()
+
+    @app.command()
+    def go() -> None:
+        if raised == "interrupt":
+            raise KeyboardInterrupt
+        assert isinstance(raised, int)
+        raise typer.Exit(raised)
+
+    @app.command()
+    def other() -> None:  # a second command, so that "go" is a sub-command
+        pass
+
+    monkeypatch.setattr(cli, "app", app)
+    monkeypatch.setattr(sys, "argv", ["kodial", "go"])
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main()
+    assert exit_info.value.code == code
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    if code == 130:
+        assert "aborted" in err

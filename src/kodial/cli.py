@@ -9,7 +9,7 @@ from __future__ import annotations
 import importlib
 import os
 import sys
-from typing import Any
+from typing import Any, NoReturn, Protocol, TypeGuard
 
 import typer
 from rich.console import Console
@@ -52,12 +52,47 @@ for _name, _spec in COMMANDS.items():
     app.command(_name)(_resolve(_spec))
 
 
+class _ClickError(Protocol):
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+    def show(self) -> None: ...
+
+
+def _is_click_exception(exc: BaseException) -> TypeGuard[_ClickError]:
+    """Whether ``exc`` is a click usage error (``ClickException``), from whichever click.
+
+    typer bundles its own copy of click (``typer._click``), whose exceptions are not instances of
+    ``click.ClickException``; the class is therefore recognised by name in the hierarchy, plus the
+    ``show()`` and ``exit_code`` that both copies give it.
+    """
+    return (
+        any(cls.__name__ == "ClickException" for cls in type(exc).__mro__)
+        and callable(getattr(exc, "show", None))
+        and callable(getattr(exc, "format_message", None))
+        and isinstance(getattr(exc, "exit_code", None), int)
+    )
+
+
+def _aborted(err: Console) -> NoReturn:
+    err.print("aborted")
+    sys.exit(130)
+
+
 def main() -> None:
-    """Entry point: run the CLI and turn user errors into clean messages."""
+    """Entry point: run the CLI and turn user errors into clean messages.
+
+    Usage errors (a missing argument, an unknown command or option, a bad option value) are
+    printed as click prints them (usage line, ``Try '... --help'``, ``Error: ...``) with exit
+    code 2. A bare ``kodial`` prints the help and exits 2, as typer does in standalone mode.
+    """
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     err = Console(stderr=True)
     try:
-        app(standalone_mode=False)
+        # not standalone: typer would otherwise print a KodialError as a traceback. In this mode
+        # typer returns the code of a ``typer.Exit`` (and 130 for Ctrl-C) instead of exiting.
+        code = app(standalone_mode=False)
     except KodialError as exc:
         # messages carry user text (paths, field values, pip extras like 'kodial[gpu]'): escaped,
         # so that square brackets in it are printed rather than read as rich markup
@@ -73,14 +108,19 @@ def main() -> None:
             )
         sys.exit(2)
     except (typer.Abort, KeyboardInterrupt):
-        err.print("aborted")
-        sys.exit(130)
+        _aborted(err)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
-    except Exception as exc:  # click usage errors carry their own formatting
-        import click
-
-        if isinstance(exc, click.ClickException):
+    except Exception as exc:
+        if not _is_click_exception(exc):
+            raise
+        # click's NoArgsIsHelpError: with rich help the help is printed already, the message is
+        # empty and there is nothing more to show (typer's own handler skips it too)
+        if type(exc).__name__ != "NoArgsIsHelpError" or exc.format_message().strip():
             exc.show()
-            sys.exit(exc.exit_code)
-        raise
+        sys.exit(exc.exit_code)
+    # every command returns None; an int is the exit code of a typer.Exit (or click's ctx.exit)
+    if isinstance(code, int) and not isinstance(code, bool) and code != 0:
+        if code == 130:
+            _aborted(err)
+        sys.exit(code)
