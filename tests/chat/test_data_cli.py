@@ -99,6 +99,21 @@ def test_convert_errors_are_located(tmp_path: Path) -> None:
     assert isinstance(result.exception, KodialError)
 
 
+def test_convert_checks_the_output_path_before_reading(tmp_path: Path) -> None:
+    src = tmp_path / "in.jsonl"
+    src.write_text("{not json\n", encoding="utf-8")  # never read: the output is refused first
+    folder = tmp_path / "w"
+    folder.mkdir()
+    result = runner.invoke(data_app, ["convert", str(src), str(folder)])
+    assert isinstance(result.exception, KodialError)
+    assert f"the output {folder} is a directory" in str(result.exception)
+    result = runner.invoke(data_app, ["convert", str(src), str(tmp_path / "no" / "o.jsonl")])
+    assert isinstance(result.exception, KodialError)
+    assert "does not exist" in str(result.exception)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.jsonl", "w"]
+    assert not any(folder.iterdir())
+
+
 def test_cli_prints_errors_without_traceback(tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
     src.write_text('{"messages": [{"role": "user", "content": ""}]}\n', encoding="utf-8")

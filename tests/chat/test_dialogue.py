@@ -67,6 +67,14 @@ def test_messages_round_trip_is_atomic(tmp_path: Path) -> None:
     assert (back[1].source, back[1].line, back[1].unit) == (str(out), 2, "line")
 
 
+def test_failed_write_is_an_error_and_leaves_no_temp_file(tmp_path: Path) -> None:
+    folder = tmp_path / "out.jsonl"
+    folder.mkdir()  # the rename onto a directory fails after the temp file was written
+    with pytest.raises(KodialError, match="cannot write"):
+        save_messages_jsonl([Conversation([Message("user", "안녕")])], folder)
+    assert [p.name for p in tmp_path.iterdir()] == ["out.jsonl"]
+
+
 def test_sharegpt_roles_and_system_key(tmp_path: Path) -> None:
     path = jsonl(
         tmp_path / "s.jsonl",

@@ -73,6 +73,24 @@ TruncationOpt = Annotated[
 ]
 
 
+def _check_output(out: Path) -> None:
+    """Refuse an output path that cannot be written, before any input is read."""
+    if out.is_dir():
+        raise KodialError(
+            f"the output {out} is a directory", hint=f"name a file in it, e.g. {out / 'chat.jsonl'}"
+        )
+    parent = out.parent
+    if not parent.exists():
+        raise KodialError(
+            f"the output folder {parent} does not exist",
+            hint=f"create it first (mkdir -p {parent}) or choose another output path",
+        )
+    if not parent.is_dir():
+        raise KodialError(
+            f"the output folder {parent} is a file", hint="choose another output path"
+        )
+
+
 def _load(path: Path, fmt: str | None, mapping: str | None) -> list[Conversation]:
     return load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None)
 
@@ -117,6 +135,7 @@ def convert(
         )
     if src.resolve() == out.resolve():
         raise KodialError("the output would overwrite the input", hint="choose another output path")
+    _check_output(out)
     convs = _load(src, fmt, mapping)
     if merge:
         convs = [merge_consecutive(c) for c in convs]

@@ -22,6 +22,7 @@ Every reader collects all problems of a file and raises them together as
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -623,6 +624,19 @@ def conversation_record(conversation: Conversation) -> dict[str, Any]:
 
 
 def save_messages_jsonl(conversations: Iterable[Conversation], path: str | Path) -> None:
-    """Write conversations as OpenAI ``messages`` JSONL, atomically (temp file + rename)."""
+    """Write conversations as OpenAI ``messages`` JSONL, atomically (temp file + rename).
+
+    A failed write is a :class:`~kodial.errors.KodialError` and leaves no temporary file behind.
+    """
+    p = Path(path)
     lines = [json.dumps(conversation_record(c), ensure_ascii=False) for c in conversations]
-    atomic_write_text(path, "".join(line + "\n" for line in lines))
+    try:
+        atomic_write_text(p, "".join(line + "\n" for line in lines))
+    except OSError as exc:
+        if p.name:  # atomic_write_text writes .NAME.tmp next to the target, then renames it
+            with contextlib.suppress(OSError):
+                p.with_name(f".{p.name}.tmp").unlink(missing_ok=True)
+        raise KodialError(
+            f"cannot write {p}: {exc.strerror or exc}",
+            hint="check that the path names a file in an existing, writable folder",
+        ) from None
