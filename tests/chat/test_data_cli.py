@@ -53,6 +53,28 @@ def test_convert_qa_csv_to_messages(tmp_path: Path) -> None:
     }
 
 
+def test_convert_turn_per_row_csv(tmp_path: Path) -> None:
+    src = tmp_path / "turns.csv"
+    src.write_text(
+        "dialog_id,speaker,utterance\nd1,A,안녕\nd1,B,반가워요\nd2,A,뭐 해?\nd2,B,쉬어요\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "o.jsonl"
+    mapping = "speaker=role,utterance=content,A=user,B=assistant,dialog_id=conversation"
+    for extra in ([], ["-f", "turns"]):
+        result = runner.invoke(data_app, ["convert", str(src), str(out), "--map", mapping, *extra])
+        assert result.exit_code == 0, result.output
+        assert "wrote 2 conversation(s), 4 message(s)" in result.output
+        rows = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
+        assert rows[1] == {
+            "id": "d2",
+            "messages": [
+                {"role": "user", "content": "뭐 해?"},
+                {"role": "assistant", "content": "쉬어요"},
+            ],
+        }
+
+
 def test_convert_turns_with_merge_and_persona_facts(tmp_path: Path) -> None:
     src = tmp_path / "t.json"
     data = [

@@ -161,6 +161,44 @@ def test_turns_one_record_per_turn(tmp_path: Path) -> None:
     assert [(c.id, c.line, len(c.messages)) for c in convs] == [("1", 1, 2), ("2", 3, 2)]
 
 
+TURN_ROWS = "dialog_id,speaker,utterance\nd1,A,안녕하세요\nd1,B,어서 오세요\nd2,A,계산할게요\nd1,A,고마워요\n"
+
+
+def test_turns_one_row_per_turn_in_csv_and_tsv(tmp_path: Path) -> None:
+    mapping = RoleMapping.parse(
+        "speaker=role,utterance=content,A=user,B=assistant,dialog_id=conversation"
+    )
+    path = write(tmp_path / "turns.csv", TURN_ROWS)
+    assert sniff_format(path, mapping) == "turns" and sniff_format(path) == "qa-csv"
+    for fmt in (None, "turns"):
+        first, second = load_dialogues(path, fmt=fmt, mapping=mapping)
+        assert (first.id, first.line, roles(first)) == ("d1", 2, ["user", "assistant", "user"])
+        assert [m.content for m in first.messages] == ["안녕하세요", "어서 오세요", "고마워요"]
+        assert (second.id, second.line, second.messages) == (
+            "d2",
+            4,
+            [Message("user", "계산할게요")],
+        )
+    tsv = write(tmp_path / "turns.tsv", TURN_ROWS.replace(",", "\t"))
+    assert [len(c.messages) for c in load_dialogues(tsv, mapping=mapping)] == [3, 1]
+
+
+def test_turn_rows_errors_name_the_row(tmp_path: Path) -> None:
+    path = write(
+        tmp_path / "t.csv", "conv,role,content\nc1,user,안녕\nc1,robot,삐\nc1,assistant,\n"
+    )
+    with pytest.raises(DataErrors) as err:
+        load_dialogues(path, mapping=RoleMapping.parse("conv=conversation"))
+    assert "t.csv:3: (id c1), turn 2: unknown role 'robot'" in str(err.value)
+    path.write_text("conv,role,content\nc1,user,안녕\nc1,assistant,\n", encoding="utf-8")
+    with pytest.raises(DataErrors, match=r"t\.csv:3: \(id c1\), turn 2: empty assistant turn"):
+        load_dialogues(path, mapping=RoleMapping.parse("conv=conversation"))
+    with pytest.raises(DataError, match="needs the column that groups rows into conversations"):
+        load_dialogues(path, fmt="turns")
+    with pytest.raises(DataError, match=r"columns 'who' \(role\), 'text' \(content\) not found"):
+        load_dialogues(path, mapping=RoleMapping.parse("who=role,text=content,conv=conversation"))
+
+
 def test_errors_name_file_line_and_turn_and_are_collected(tmp_path: Path) -> None:
     path = jsonl(
         tmp_path / "bad.jsonl",

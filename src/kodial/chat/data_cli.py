@@ -52,7 +52,9 @@ MapOpt = Annotated[
         "--map",
         help="Field and speaker mapping, e.g. 'speaker=role,utterance=content,A=user,B=assistant' "
         "(targets: role, content, messages, id, conversation, system, user, assistant). "
-        "For qa-csv, map columns to roles: 'Q=user,A=assistant'.",
+        "CSV/TSV with one row per turn also names the conversation-id column "
+        "('...,dialog_id=conversation'); for question/answer CSV, map columns to roles: "
+        "'Q=user,A=assistant'.",
     ),
 ]
 

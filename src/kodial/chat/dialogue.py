@@ -14,7 +14,10 @@ Formats (:data:`FORMATS`, chosen with ``fmt`` or sniffed from the extension and 
   ``{"persona": [fact, ...], "dialogue": [[user, bot], ...]}``; the facts land in
   :attr:`Conversation.persona`.
 - ``turns``: any speaker-turn JSON/JSONL through a :class:`RoleMapping`, either one record per
-  conversation holding a list of turns, or one record per turn with a conversation-id column.
+  conversation holding a list of turns, or one record per turn with a conversation-id column;
+  also CSV/TSV with one row per turn (``speaker=role,utterance=content,dialog_id=conversation``).
+  A CSV/TSV file is read as ``turns`` when the mapping names a role, content or conversation
+  column, as ``qa-csv`` otherwise.
 
 Every reader collects all problems of a file and raises them together as
 :class:`~kodial.errors.DataErrors`.
@@ -27,7 +30,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -233,13 +236,21 @@ def _text(value: Any) -> str | None:
     return None
 
 
-def _check_turns(conv: Conversation, errors: list[DataError]) -> None:
-    """Empty turns and dialogues without messages are errors, reported per turn."""
+def _at(conv: Conversation, lines: list[int] | None, turn: int) -> Conversation:
+    """``conv`` located at the line of its ``turn`` (1-based) when each turn has its own line."""
+    return conv if lines is None else replace(conv, line=lines[turn - 1])
+
+
+def _check_turns(
+    conv: Conversation, errors: list[DataError], lines: list[int] | None = None
+) -> None:
+    """Empty turns and dialogues without messages are errors, reported per turn (at the turn's
+    own line when ``lines`` gives one per turn)."""
     if not conv.messages:
         errors.append(conv.error("conversation has no turns"))
     for t, msg in enumerate(conv.messages, start=1):
         if not msg.content.strip():
-            errors.append(conv.error(f"empty {msg.role} turn", turn=t))
+            errors.append(_at(conv, lines, t).error(f"empty {msg.role} turn", turn=t))
 
 
 def _turns_from_list(
@@ -250,9 +261,11 @@ def _turns_from_list(
     content_field: str,
     mapping: RoleMapping,
     errors: list[DataError],
+    lines: list[int] | None = None,
     **kw: Any,
 ) -> Conversation | None:
-    """Build a conversation from a list of ``{role_field: ..., content_field: ...}`` dicts."""
+    """Build a conversation from a list of ``{role_field: ..., content_field: ...}`` dicts;
+    ``lines`` locates each turn when turns are records of their own (one per line or row)."""
     probe = Conversation([], source=str(path), line=rec.line, unit=rec.unit, id=kw.get("id"))
     if not isinstance(turns, list):
         errors.append(probe.error("expected a list of turns"))
@@ -260,18 +273,19 @@ def _turns_from_list(
     messages: list[Message] = []
     bad = False
     for t, turn in enumerate(turns, start=1):
+        here = _at(probe, lines, t)
         if not isinstance(turn, dict):
-            errors.append(probe.error("turn is not an object", turn=t))
+            errors.append(here.error("turn is not an object", turn=t))
             bad = True
             continue
         if role_field not in turn:
-            errors.append(probe.error(f"missing field {role_field!r}", turn=t))
+            errors.append(here.error(f"missing field {role_field!r}", turn=t))
             bad = True
             continue
         role = mapping.role(turn[role_field])
         if role is None:
             errors.append(
-                probe.error(
+                here.error(
                     f"unknown role {turn[role_field]!r}",
                     turn=t,
                     hint="map speaker names to roles, e.g. --map A=user,B=assistant",
@@ -281,14 +295,14 @@ def _turns_from_list(
             continue
         content = _text(turn.get(content_field))
         if content is None:
-            errors.append(probe.error(f"missing or non-text field {content_field!r}", turn=t))
+            errors.append(here.error(f"missing or non-text field {content_field!r}", turn=t))
             bad = True
             continue
         messages.append(Message(role, content))
     if bad:
         return None
     conv = _conv(rec, path, messages, **kw)
-    _check_turns(conv, errors)
+    _check_turns(conv, errors, lines)
     return conv
 
 
@@ -369,12 +383,33 @@ QA_COLUMN_PAIRS: tuple[tuple[str, str], ...] = (
 """Question/answer column names recognised in a ``qa-csv`` file without a mapping."""
 
 
-def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
-    """Single-turn question/answer CSV (TSV for ``.tsv``): one conversation per row."""
+TABLE_SUFFIXES: tuple[str, ...] = (".csv", ".tsv")
+"""Extensions read as tables with a header row (tab-separated for ``.tsv``)."""
+
+
+def _is_table(path: Path) -> bool:
+    return path.suffix.lower() in TABLE_SUFFIXES
+
+
+def _iter_table_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
+    """The header of a CSV/TSV file and its rows, each with the line it starts on."""
     text = read_text(path)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = reader.fieldnames or []
+    header = list(reader.fieldnames or [])
+
+    def rows() -> Iterator[tuple[int, dict[str, Any]]]:
+        start = 2
+        for row in reader:
+            yield start, row
+            start = reader.line_num + 1  # a quoted cell may span several lines
+
+    return header, rows()
+
+
+def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """Single-turn question/answer CSV (TSV for ``.tsv``): one conversation per row."""
+    header, rows = _iter_table_rows(path)
     columns: dict[str, str] = {}  # role -> column
     if mapping and mapping.roles:
         for col, role in mapping.roles.items():
@@ -404,8 +439,7 @@ def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversa
     id_col = mapping.id_field if mapping else None
     convs: list[Conversation] = []
     errors: list[DataError] = []
-    start_line = 2
-    for row in reader:
+    for start_line, row in rows:
         messages = [
             Message(role, (row.get(columns[role]) or ""))
             for role in ROLES
@@ -419,7 +453,6 @@ def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversa
         )
         _check_turns(conv, errors)
         convs.append(conv)
-        start_line = reader.line_num + 1
     return _finish(convs, errors)
 
 
@@ -464,51 +497,92 @@ def read_persona(path: Path, mapping: RoleMapping | None = None) -> list[Convers
     return _finish(convs, errors)
 
 
+def _check_turn_columns(path: Path, header: list[str], mapping: RoleMapping) -> None:
+    """A table of turns needs its role, content and conversation-id columns, named up front."""
+    columns = ", ".join(header) or "(no header)"
+    example = "e.g. --map speaker=role,utterance=content,dialog_id=conversation"
+    if not mapping.conversation_field:
+        raise DataError(
+            "a table with one row per turn needs the column that groups rows into "
+            f"conversations; columns are {columns}",
+            path=path,
+            line=1,
+            hint=f"name it with --map COLUMN=conversation, {example}",
+        )
+    wanted = {
+        "role": mapping.role_field or "role",
+        "content": mapping.content_field or "content",
+        "conversation": mapping.conversation_field,
+    }
+    missing = [f"{col!r} ({target})" for target, col in wanted.items() if col not in header]
+    if missing:
+        raise DataError(
+            f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)} not found; "
+            f"columns are {columns}",
+            path=path,
+            line=1,
+            hint=f"map the speaker, text and conversation-id columns, {example}",
+        )
+
+
+def _group_turn_records(
+    records: list[_Record],
+    path: Path,
+    mapping: RoleMapping,
+    errors: list[DataError],
+) -> list[Conversation]:
+    """One record (line, row) per turn -> conversations, grouped by the ``conversation=`` field:
+    conversations in the order they first appear, turns in file order."""
+    key = mapping.conversation_field or "conversation"
+    groups: dict[str, list[_Record]] = {}
+    for rec in records:
+        if not isinstance(rec.data, dict) or key not in rec.data:
+            errors.append(_conv(rec, path, []).error(f"missing field {key!r}"))
+            continue
+        value = rec.data[key]
+        if value is None or not str(value).strip():
+            errors.append(_conv(rec, path, []).error(f"empty conversation id in field {key!r}"))
+            continue
+        groups.setdefault(str(value), []).append(rec)
+    convs: list[Conversation] = []
+    for cid, group in groups.items():
+        conv = _turns_from_list(
+            group[0],
+            path,
+            [r.data for r in group],
+            mapping.role_field or "role",
+            mapping.content_field or "content",
+            mapping,
+            errors,
+            lines=[r.line for r in group],
+            id=cid,
+        )
+        if conv is not None:
+            convs.append(conv)
+    return convs
+
+
 def read_turns(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
-    """Any speaker-turn JSON/JSONL through a :class:`RoleMapping`.
+    """Any speaker-turn JSON/JSONL or CSV/TSV through a :class:`RoleMapping`.
 
     Two layouts: records holding a list of turns (``{"turns": [{"speaker": "A", ...}]}``, key from
     ``messages=`` or :data:`TURN_LIST_KEYS`), or one record per turn grouped into conversations by
-    the ``conversation=`` field (consecutive records with the same value form one dialogue).
+    the ``conversation=`` field (records with the same value form one dialogue, its turns in file
+    order). A CSV/TSV file always has the second layout: one row per turn, with a header.
     """
     mapping = mapping or RoleMapping()
     role_field = mapping.role_field or "role"
     content_field = mapping.content_field or "content"
-    records = list(_iter_json_records(path))
-    convs: list[Conversation] = []
     errors: list[DataError] = []
+    if _is_table(path):
+        header, rows = _iter_table_rows(path)
+        _check_turn_columns(path, header, mapping)
+        records = [_Record(row, line, "line") for line, row in rows]
+    else:
+        records = list(_iter_json_records(path))
     if mapping.conversation_field:
-        group_key = mapping.conversation_field
-        current: list[_Record] = []
-
-        def flush() -> None:
-            if not current:
-                return
-            first = current[0]
-            turns = [r.data for r in current]
-            conv = _turns_from_list(
-                first,
-                path,
-                turns,
-                role_field,
-                content_field,
-                mapping,
-                errors,
-                id=str(first.data.get(group_key)),
-            )
-            if conv is not None:
-                convs.append(conv)
-            current.clear()
-
-        for rec in records:
-            if not isinstance(rec.data, dict) or group_key not in rec.data:
-                errors.append(_conv(rec, path, []).error(f"missing field {group_key!r}"))
-                continue
-            if current and current[-1].data.get(group_key) != rec.data[group_key]:
-                flush()
-            current.append(rec)
-        flush()
-        return _finish(convs, errors)
+        return _finish(_group_turn_records(records, path, mapping, errors), errors)
+    convs: list[Conversation] = []
     for rec in records:
         data = rec.data
         turns: Any = data
@@ -552,15 +626,18 @@ FORMATS: dict[str, Reader] = {
 """Input formats: name -> reader ``(path, mapping) -> list[Conversation]``."""
 
 
-def sniff_format(path: str | Path) -> str:
-    """Guess the format from the extension and the first record.
+def sniff_format(path: str | Path, mapping: RoleMapping | None = None) -> str:
+    """Guess the format from the extension, the mapping and the first record.
 
-    CSV/TSV is ``qa-csv``; for JSON/JSONL the first record decides: ``messages`` key ->
-    ``messages``, ``conversations`` with ``from`` -> ``sharegpt``, ``dialogue`` -> ``persona``,
-    anything else -> ``turns``.
+    CSV/TSV is ``turns`` (one row per turn) when the mapping names a role, content or
+    conversation column, ``qa-csv`` otherwise; for JSON/JSONL the first record decides:
+    ``messages`` key -> ``messages``, ``conversations`` with ``from`` -> ``sharegpt``,
+    ``dialogue`` -> ``persona``, anything else -> ``turns``.
     """
     p = Path(path)
-    if p.suffix.lower() in (".csv", ".tsv"):
+    if _is_table(p):
+        if mapping and (mapping.role_field or mapping.content_field or mapping.conversation_field):
+            return "turns"
         return "qa-csv"
     first: Any = None
     for rec in _iter_json_records(p):
@@ -586,7 +663,7 @@ def load_dialogues(
     record with its file, line (or record) and turn.
     """
     p = Path(path)
-    name = fmt or sniff_format(p)
+    name = fmt or sniff_format(p, mapping)
     if name not in FORMATS:
         raise KodialError(
             f"unknown dialogue format {name!r}", hint=f"choose one of: {', '.join(FORMATS)}"
