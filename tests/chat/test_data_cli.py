@@ -189,6 +189,20 @@ def test_stats_in_characters(tmp_path: Path) -> None:
     assert isinstance(result.exception, KodialError)
 
 
+def test_stats_refuses_unsupported_plot_types(tmp_path: Path) -> None:
+    src = tmp_path / "d.jsonl"
+    save_messages_jsonl([CAFE], src)
+    result = runner.invoke(data_app, ["stats", str(src), "--plot", str(tmp_path / "stats.txt")])
+    assert isinstance(result.exception, KodialError)
+    assert "unsupported image type '.txt'" in str(result.exception)
+    assert ".png, .svg, .pdf" in str(result.exception)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+    svg = tmp_path / "stats.svg"
+    result = runner.invoke(data_app, ["stats", str(src), "--plot", str(svg)])
+    assert result.exit_code == 0, result.output
+    assert b"<svg" in svg.read_bytes()[:500]
+
+
 def test_inspect_shows_a_sample(tmp_path: Path, chat_tokenizer: TokenizerCache) -> None:
     args = [
         "inspect",

@@ -176,6 +176,21 @@ def _summary(values: Sequence[int]) -> str:
     return f"min {s[0]} · median {s[len(s) // 2]} · p95 {p95} · max {s[-1]}"
 
 
+PLOT_SUFFIXES: tuple[str, ...] = (".png", ".svg", ".pdf")
+"""Image formats of ``kodial data stats --plot``, chosen by the file's extension."""
+
+
+def _check_plot_path(path: Path) -> None:
+    """Refuse a ``--plot`` path matplotlib cannot write, before any work is done."""
+    if path.suffix.lower() not in PLOT_SUFFIXES:
+        raise KodialError(
+            f"cannot plot to {path}: unsupported image type {path.suffix or '(no extension)'!r}",
+            hint="end the file name with one of: " + ", ".join(PLOT_SUFFIXES),
+        )
+    if path.is_dir():
+        raise KodialError(f"cannot plot to {path}: it is a directory", hint="name an image file")
+
+
 def _plot(stats: DialogueStats, path: Path) -> None:
     import matplotlib
 
@@ -194,9 +209,14 @@ def _plot(stats: DialogueStats, path: Path) -> None:
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    tmp.replace(path)
+    try:
+        fig.savefig(tmp, dpi=100)
+        tmp.replace(path)
+    except OSError as exc:
+        raise KodialError(f"cannot write {path}: {exc.strerror or exc}") from None
+    finally:
+        plt.close(fig)
+        tmp.unlink(missing_ok=True)
 
 
 @app.command()
@@ -224,7 +244,10 @@ def stats(
         ),
     ] = None,
     plot: Annotated[
-        Path | None, typer.Option(help="Write histograms of turns and lengths to this PNG.")
+        Path | None,
+        typer.Option(
+            help="Write histograms of turns and lengths to this image (.png, .svg or .pdf)."
+        ),
     ] = None,
 ) -> None:
     """Counts per role, turns per conversation and length histograms.
@@ -235,6 +258,8 @@ def stats(
 
     from kodial.chat.datastats import Histogram, dialogue_stats
 
+    if plot is not None:
+        _check_plot_path(plot)
     convs = _load(src, fmt, mapping)
     tok = None
     if tokenizer is not None:
