@@ -16,7 +16,7 @@ from kodial.chat.data_cli import app as data_app
 from kodial.chat.dialogue import load_dialogues, save_messages_jsonl
 from kodial.chat.inspect_cli import CONTEXT_STYLE, TRAINED_STYLE, highlighted
 from kodial.chat.samples import build_samples
-from kodial.errors import DataErrors, KodialError
+from kodial.errors import DataError, DataErrors, KodialError
 
 try:  # tests/chat is a package when it has an __init__.py, a plain folder otherwise
     from ._data_fixtures import CAFE, TokenizerCache, chat_tokenizer
@@ -73,6 +73,20 @@ def test_convert_turn_per_row_csv(tmp_path: Path) -> None:
                 {"role": "assistant", "content": "쉬어요"},
             ],
         }
+
+
+def test_nothing_to_convert_is_an_error(tmp_path: Path) -> None:
+    out = tmp_path / "o.jsonl"
+    for name, text in [("empty.jsonl", ""), ("blank.jsonl", "\n\n"), ("header.csv", "Q,A\n")]:
+        src = tmp_path / name
+        src.write_text(text, encoding="utf-8")
+        result = runner.invoke(data_app, ["convert", str(src), str(out)])
+        assert isinstance(result.exception, DataError), result.output
+        assert f"{name}: no conversations found, nothing to convert" in str(result.exception)
+        assert not out.exists()
+    result = runner.invoke(data_app, ["stats", str(tmp_path / "empty.jsonl")])
+    assert isinstance(result.exception, DataError)
+    assert "nothing to count" in str(result.exception)
 
 
 def test_convert_turns_with_merge_and_persona_facts(tmp_path: Path) -> None:

@@ -22,7 +22,7 @@ from kodial.chat.dialogue import (
     merge_consecutive,
     save_messages_jsonl,
 )
-from kodial.errors import KodialError
+from kodial.errors import DataError, KodialError
 
 if TYPE_CHECKING:
     from kodial.chat.datastats import DialogueStats, Histogram
@@ -93,8 +93,16 @@ def _check_output(out: Path) -> None:
         )
 
 
-def _load(path: Path, fmt: str | None, mapping: str | None) -> list[Conversation]:
-    return load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None)
+def _load(path: Path, fmt: str | None, mapping: str | None, action: str) -> list[Conversation]:
+    """The file's conversations; a file without any is an error (``nothing to {action}``)."""
+    convs = load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None)
+    if not convs:
+        raise DataError(
+            f"no conversations found, nothing to {action}",
+            path=path,
+            hint="check that this is the file you meant; it holds no records",
+        )
+    return convs
 
 
 @app.callback()
@@ -138,7 +146,7 @@ def convert(
     if src.resolve() == out.resolve():
         raise KodialError("the output would overwrite the input", hint="choose another output path")
     _check_output(out)
-    convs = _load(src, fmt, mapping)
+    convs = _load(src, fmt, mapping, "convert")
     if merge:
         convs = [merge_consecutive(c) for c in convs]
     if facts_as_system:
@@ -260,7 +268,7 @@ def stats(
 
     if plot is not None:
         _check_plot_path(plot)
-    convs = _load(src, fmt, mapping)
+    convs = _load(src, fmt, mapping, "count")
     tok = None
     if tokenizer is not None:
         from kodial.chat.inspect_cli import load_tokenizer
@@ -341,7 +349,7 @@ def check(
     from kodial.chat.persona import load_persona
     from kodial.chat.samples import build_samples
 
-    convs = _load(src, fmt, mapping)
+    convs = _load(src, fmt, mapping, "check")
     tok = load_tokenizer(tokenizer)
     pers = load_persona(persona) if persona is not None else None
     with Progress(transient=True) as progress:
