@@ -95,7 +95,7 @@ def test_terminal_chat(
     user = OVERFIT_DIALOGUES[0][0][0]
     bot = ChatModel.from_pretrained(overfit_run.final_dir)
     expected = bot.generate([{"role": "user", "content": user}], max_new_tokens=40, temperature=0)
-    lines = iter([user, "/reset", "/exit"])
+    lines = iter([user, "/help", "/reset", "/quit"])
     monkeypatch.setattr("rich.console.Console.input", lambda self, prompt="", **kw: next(lines))
     monkeypatch.setattr(
         sys, "argv", ["kodial", "chat", "run", str(overfit_run.output_dir), "--temperature", "0"]
@@ -103,6 +103,7 @@ def test_terminal_chat(
     main()  # returns normally after /exit
     out = capsys.readouterr().out
     assert expected in out and "(conversation reset)" in out
+    assert "/reset starts over" in out  # /help is not sent to the model
 
 
 def test_closing_a_stream_stops_generation(tiny_llama: Path) -> None:

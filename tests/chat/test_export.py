@@ -90,3 +90,34 @@ def test_tiny_llama_stops_at_its_templates_end_of_turn(
     assert end_of_turn_ids(tokenizer)[0] == eot_id
     assert eot_id in model.generation_config.eos_token_id
     assert model.config.vocab_size == len(tokenizer)
+
+
+def test_export_never_deletes_what_is_not_an_earlier_export(
+    overfit_run: Any, exported: Path, tmp_path: Path
+) -> None:
+    """Export replaces its output directory as a whole, so it refuses a directory with other
+    content, one that overlaps the run, and bad arguments, before loading anything."""
+    project = tmp_path / "project"
+    (project / "src").mkdir(parents=True)
+    (project / "notes.txt").write_text("keep me")
+    with pytest.raises(KodialError, match="not a kodial export"):
+        export(overfit_run.output_dir, project)
+    assert (project / "notes.txt").read_text() == "keep me"
+    run = overfit_run.output_dir
+    for out in (run, run.parent, run / "final", run / "exported"):
+        with pytest.raises(KodialError, match="overlap the model"):
+            export(run, out)
+    assert (run / "final" / "config.json").exists() and (run / "metrics.json").exists()
+    (tmp_path / "f.txt").write_text("x")
+    with pytest.raises(KodialError, match="is a file"):
+        export(run, tmp_path / "f.txt")
+    with pytest.raises(KodialError, match="does not exist"):
+        export(run, tmp_path / "missing" / "model")
+    with pytest.raises(KodialError, match="not a JSON file"):
+        export(run, tmp_path / "m", eval_metrics=tmp_path / "f.txt")
+    assert not (tmp_path / "m").exists() and not list(tmp_path.glob(".*tmp*"))
+    # an earlier export is replaced, an empty directory is used
+    again = export(run, exported)
+    assert (again / "kodial_export.json").exists()
+    (tmp_path / "empty").mkdir()
+    assert (export(run, tmp_path / "empty") / "config.json").exists()

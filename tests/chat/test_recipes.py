@@ -54,7 +54,26 @@ def test_unknown_key_names_file_and_key(tmp_path: Path) -> None:
     with pytest.raises(DataError) as err:
         load_recipe(path)
     assert str(path) in str(err.value) and "learnig_rate" in str(err.value)
-    assert "learning_rate" in (err.value.hint or "")
+    assert "did you mean 'learning_rate'?" in str(err.value)
+    assert "recipe-keys" in (err.value.hint or "")
+
+
+def test_numbers_yaml_reads_as_text_are_numbers(tmp_path: Path) -> None:
+    """PyYAML reads ``1e-4`` (no dot) as a string; a key that takes a number accepts it."""
+    path = tmp_path / "r.yaml"
+    path.write_text("model: m\ndata: d.jsonl\nlearning_rate: 1e-4\n", encoding="utf-8")
+    assert load_recipe(path).learning_rate == pytest.approx(1e-4)
+    assert load_recipe(path, ["learning_rate=3e-5"]).learning_rate == pytest.approx(3e-5)
+    with pytest.raises(DataError, match="expected a whole number, got '1e-4'"):
+        load_recipe(path, ["max_steps=1e-4"])
+
+
+def test_a_bad_override_is_blamed_on_the_override_not_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "r.yaml"
+    path.write_text("model: m\ndata: d.jsonl\n", encoding="utf-8")
+    with pytest.raises(DataError) as err:
+        load_recipe(path, ["epochs=three"])
+    assert err.value.path == "--set epochs" and "expected a number" in str(err.value)
 
 
 def test_wrong_type_and_bad_values(tmp_path: Path) -> None:

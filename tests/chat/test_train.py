@@ -14,7 +14,7 @@ from transformers import TrainerCallback
 from kodial.chat.generate import ChatModel, end_of_turn_ids
 from kodial.chat.recipe import TrainRecipe
 from kodial.chat.train import last_complete_checkpoint, train
-from kodial.errors import KodialError
+from kodial.errors import DataError, KodialError
 
 from .conftest import OVERFIT_DIALOGUES, Watch4bit, write_dialogues
 
@@ -74,6 +74,10 @@ def test_sft_eval_loss_per_epoch_and_heldout_eval(
     )
     metrics = json.loads((result.output_dir / "eval" / "eval_metrics.json").read_text())
     assert metrics["num_generations"] == 2
+    # so does the final/ directory that `kodial chat train` prints as the model
+    assert (
+        run_cli(["chat", "eval", str(result.final_dir), "--max-new-tokens", "2"], monkeypatch) == 0
+    )
 
 
 def logits(model: Any, ids: torch.Tensor) -> torch.Tensor:
@@ -411,3 +415,98 @@ def test_sft_on_other_chat_templates(
     assert json.loads((result.final_dir / "generation_config.json").read_text())["eos_token_id"][
         0
     ] == (bot.tokenizer.convert_tokens_to_ids(eot))
+
+
+def test_model_values_that_are_no_model_are_refused_before_loading(
+    chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    adapter = tmp_path / "adapter"
+    adapter.mkdir()
+    (adapter / "adapter_config.json").write_text("{}")
+    (tmp_path / "run0" / "final").mkdir(parents=True)
+    (tmp_path / "file.txt").write_text("x")
+    cases = [
+        (adapter, "is an adapter"),
+        (tmp_path / "run0", "is a training run directory"),
+        (tmp_path / "file.txt", "is a file"),
+        (tmp_path / "nope" / "model", "does not exist"),
+        (tmp_path, "holds no model"),
+    ]
+    for source, message in cases:
+        with pytest.raises(DataError, match=message) as err:
+            train(recipe(source, chat_data["dialogues"], tmp_path / "out"))
+        assert err.value.field == "model"
+    assert not (tmp_path / "out").exists()
+
+
+def test_recipe_values_the_model_cannot_take(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(DataError, match="longer than the model's context") as err:
+        train(recipe(tiny_llama, chat_data["dialogues"], tmp_path / "a", max_length=4096))
+    assert err.value.field == "max_length"
+    with pytest.raises(DataError, match="Target modules") as err:
+        train(
+            recipe(tiny_llama, chat_data["dialogues"], tmp_path / "b", lora_target_modules=["foo"])
+        )
+    assert err.value.field == "lora_target_modules"
+
+
+def test_resuming_with_a_changed_recipe_is_refused_and_changes_nothing(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    out = tmp_path / "run"
+    train(recipe(tiny_llama, chat_data["dialogues"], out, max_steps=2, save_steps=1))
+    saved = (out / "recipe.yaml").read_text()
+    changed = recipe(
+        tiny_llama, chat_data["dialogues"], out, max_steps=4, save_steps=1, lora_r=4, resume=True
+    )
+    with pytest.raises(KodialError, match=r"changed recipe \(lora_r: 16 -> 4\)"):
+        train(changed)
+    assert (out / "recipe.yaml").read_text() == saved
+    more = recipe(tiny_llama, chat_data["dialogues"], out, max_steps=3, save_steps=1, resume=True)
+    assert train(more).metrics["global_step"] == 3
+
+
+def test_the_trained_persona_travels_with_the_model(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    """final/ and the export carry persona.yaml; loading them keeps the character unless another
+    persona is given."""
+    from kodial.chat.export import export
+    from kodial.chat.persona import Persona
+
+    r = recipe(
+        tiny_llama, chat_data["dialogues"], tmp_path / "run", persona=str(chat_data["persona"])
+    )
+    r.max_steps = 1
+    result = train(r)
+    assert (result.final_dir / "persona.yaml").exists()
+    exported = export(result.output_dir, tmp_path / "exported")
+    for where in (result.output_dir, exported):
+        bot = ChatModel.from_pretrained(where)
+        assert bot.persona is not None and bot.persona.name == "보리"
+    other = Persona(name="다른이")
+    assert ChatModel.from_pretrained(exported, persona=other).persona is other
+
+
+def test_long_histories_are_cut_to_the_context_oldest_turns_first(tiny_llama: Path) -> None:
+    bot = ChatModel.from_pretrained(tiny_llama)
+    limit = bot.context_length
+    assert limit == 1024
+    long_turn = "빵이 정말 맛있어요 " * 30
+    history: list[dict[str, str]] = []
+    for i in range(12):
+        history += [
+            {"role": "user", "content": f"{i}번째 질문 {long_turn}"},
+            {"role": "assistant", "content": long_turn},
+        ]
+    history.append({"role": "user", "content": "마지막 질문이에요"})
+    assert len(bot.prompt_ids(history)) > limit
+    ids = bot.fitted_prompt_ids(history, max_new_tokens=64)
+    assert len(ids) <= limit - 64
+    text = bot.tokenizer.decode(ids)
+    assert "마지막 질문이에요" in text and "0번째 질문" not in text and "11번째 질문" in text
+    assert isinstance(bot.generate(history, max_new_tokens=4), str)
+    with pytest.raises(KodialError, match="too long for the model"):
+        bot.fitted_prompt_ids([{"role": "user", "content": long_turn * 20}], max_new_tokens=64)

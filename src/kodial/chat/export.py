@@ -104,30 +104,63 @@ def model_card(
     return "\n".join(lines) + "\n"
 
 
-def export(
-    model_dir: str | Path,
-    out_dir: str | Path,
-    merge: bool = True,
-    eval_metrics: str | Path | None = None,
-) -> Path:
-    """Export a trained model (run dir or model dir) to ``out_dir``; returns ``out_dir``.
+EXPORT_MARKER = "kodial_export.json"
+"""Written into every export; an existing directory is only ever replaced if it holds one."""
 
-    ``merge=True`` folds a LoRA adapter into the base weights (one plain checkpoint any
-    transformers/vLLM loader reads); ``merge=False`` keeps the adapter. A prompt-tuning adapter
-    cannot be merged and is always kept.
+
+def check_export_target(src: Path, given: Path, out: Path) -> Path:
+    """Refuse an output directory that export would damage, before anything is loaded.
+
+    Export replaces ``out`` as a whole, so ``out`` must be new, empty, or an earlier export
+    (it holds :data:`EXPORT_MARKER`), and it must neither contain nor sit inside the model
+    being exported or its run directory.
     """
+    out_abs = out.resolve()
+    if out_abs == out_abs.parent or not out.name or out.name in (".", ".."):
+        raise KodialError(f"cannot export into {out}", hint="name a new directory, e.g. out/model")
+    for protected in {src.resolve(), given.resolve()}:
+        if out_abs == protected or out_abs in protected.parents or protected in out_abs.parents:
+            raise KodialError(
+                f"cannot export into {out}: it would overlap the model being exported ({given})",
+                hint="choose a directory outside the run, e.g. out/model",
+            )
+    if out.exists() and not out.is_dir():
+        raise KodialError(f"{out} is a file, not a directory", hint="name a new directory")
+    if out.is_dir() and any(out.iterdir()) and not (out / EXPORT_MARKER).exists():
+        raise KodialError(
+            f"{out} already exists and is not a kodial export: export replaces its directory "
+            "as a whole, so it refuses to delete what is there",
+            hint="choose a new or empty directory, or delete it yourself",
+        )
+    if not out_abs.parent.is_dir():
+        raise KodialError(f"{out.parent} does not exist", hint="create it first")
+    return out
+
+
+def _read_eval_metrics(path: str | Path) -> dict[str, Any]:
+    try:
+        metrics = json.loads(read_text(path))
+    except ValueError as exc:
+        raise KodialError(
+            f"{path}: not a JSON file ({exc})",
+            hint="pass the eval_metrics.json written by kodial chat eval",
+        ) from None
+    if not isinstance(metrics, dict):
+        raise KodialError(
+            f"{path}: expected a JSON object of metrics",
+            hint="pass the eval_metrics.json written by kodial chat eval",
+        )
+    return metrics
+
+
+def _write_export(src: Path, tmp: Path, merge: bool, metrics: dict[str, Any] | None) -> None:
+    """Write the whole export of ``src`` into ``tmp`` (renamed into place by :func:`export`)."""
     from transformers import AutoModelForCausalLM, AutoTokenizer, GenerationConfig
 
     from kodial.chat.generate import end_of_turn_ids
+    from kodial.chat.persona import PERSONA_FILE
     from kodial.chat.train import RUN_FILE
 
-    src = resolve_model_dir(model_dir)
-    out = Path(out_dir)
-    if out.resolve() == src.resolve():
-        raise KodialError("export into the model's own directory", hint="choose another --out")
-    tmp = out.with_name(f".{out.name}.tmp")
-    if tmp.exists():
-        shutil.rmtree(tmp)
     tokenizer = AutoTokenizer.from_pretrained(str(src))
     is_adapter = (src / "adapter_config.json").exists()
     merged = False
@@ -158,11 +191,41 @@ def export(
     if (src / RUN_FILE).exists():
         run_info = json.loads(read_text(src / RUN_FILE))
         shutil.copy(src / RUN_FILE, tmp / RUN_FILE)
-    metrics = json.loads(read_text(eval_metrics)) if eval_metrics else None
     card = model_card(
         run_info, metrics, merged, [str(tokenizer.convert_ids_to_tokens(i)) for i in eot]
     )
     (tmp / "README.md").write_text(card, encoding="utf-8")
+    (tmp / EXPORT_MARKER).write_text(
+        json.dumps({"source": str(src.resolve()), "merged": merged}, indent=2), encoding="utf-8"
+    )
+    if (src / PERSONA_FILE).exists():
+        shutil.copy(src / PERSONA_FILE, tmp / PERSONA_FILE)
+
+
+def export(
+    model_dir: str | Path,
+    out_dir: str | Path,
+    merge: bool = True,
+    eval_metrics: str | Path | None = None,
+) -> Path:
+    """Export a trained model (run dir or model dir) to ``out_dir``; returns ``out_dir``.
+
+    ``merge=True`` folds a LoRA adapter into the base weights (one plain checkpoint any
+    transformers/vLLM loader reads); ``merge=False`` keeps the adapter. A prompt-tuning adapter
+    cannot be merged and is always kept. The persona the model was trained with travels along
+    (``persona.yaml``), so loading the export keeps its character.
+    """
+    src = resolve_model_dir(model_dir)
+    out = check_export_target(src, Path(model_dir), Path(out_dir))
+    metrics = _read_eval_metrics(eval_metrics) if eval_metrics else None
+    tmp = out.with_name(f".{out.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    try:
+        _write_export(src, tmp, merge, metrics)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     if out.exists():
         shutil.rmtree(out)
     tmp.rename(out)

@@ -94,7 +94,8 @@ class ChatModel:
     ) -> ChatModel:
         """Load a model directory (full model, or a LoRA/prompt-tuning adapter over its base; for
         a training run directory, its ``final/``) and its tokenizer. ``persona`` is a
-        :class:`Persona` or a persona YAML path."""
+        :class:`Persona` or a persona YAML path; by default the persona the model was trained
+        with (:func:`kodial.chat.persona.model_persona`), if any."""
         from transformers import AutoModelForCausalLM, AutoTokenizer
 
         p = Path(path)
@@ -121,6 +122,10 @@ class ChatModel:
             raise KodialError(
                 f"cannot load model {path}: {exc}", hint="check the path or hub id"
             ) from None
+        if persona is None:
+            from kodial.chat.persona import model_persona
+
+            persona = model_persona(p)
         if isinstance(persona, str | Path):
             from kodial.chat.persona import load_persona
 
@@ -137,6 +142,39 @@ class ChatModel:
 
         plain = not self.tokenizer.chat_template
         return prompt_ids(self.tokenizer, as_messages(messages), self.persona, plain_text=plain)
+
+    @property
+    def context_length(self) -> int | None:
+        """Most positions the model takes (``max_position_embeddings``), if its config says."""
+        config = getattr(self.model, "config", None)
+        length = getattr(config, "max_position_embeddings", None)
+        return int(length) if isinstance(length, int) else None
+
+    def fitted_prompt_ids(self, messages: Sequence[Any], max_new_tokens: int) -> list[int]:
+        """:meth:`prompt_ids`, dropping the oldest turns (never the system prompt or the last
+        user message) until the prompt and ``max_new_tokens`` fit the model's context, as the
+        training samples drop them (``drop-oldest``). A last message that alone does not fit is
+        a :class:`KodialError`."""
+        msgs = list(as_messages(messages))
+        ids = self.prompt_ids(msgs)
+        limit = self.context_length
+        if limit is None:
+            return ids
+        budget = limit - max_new_tokens
+        system = [m for m in msgs[:1] if m["role"] == "system"]
+        turns = msgs[len(system) :]
+        while len(ids) > budget and len(turns) > 1:
+            turns = turns[1:]
+            while len(turns) > 1 and turns[0]["role"] != "user":
+                turns = turns[1:]
+            ids = self.prompt_ids(system + turns)
+        if len(ids) > budget:
+            raise KodialError(
+                f"the message is too long for the model: {len(ids)} prompt tokens + "
+                f"{max_new_tokens} new tokens > its context of {limit}",
+                hint="send a shorter message or lower max_new_tokens",
+            )
+        return ids
 
     def _generate_kwargs(
         self, input_ids: torch.Tensor, max_new_tokens: int, temperature: float, top_p: float
@@ -170,7 +208,7 @@ class ChatModel:
         """Generate the next assistant turn; ``temperature=0`` is greedy."""
         import torch
 
-        ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
+        ids = torch.tensor([self.fitted_prompt_ids(messages, max_new_tokens)], device=self.device)
         with torch.no_grad():
             out = self.model.generate(
                 **self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
@@ -216,7 +254,7 @@ class ChatModel:
             ) -> bool:
                 return cancelled.is_set()
 
-        ids = torch.tensor([self.prompt_ids(messages)], device=self.device)
+        ids = torch.tensor([self.fitted_prompt_ids(messages, max_new_tokens)], device=self.device)
         streamer = character_streamer(self.tokenizer)
         kwargs = self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
         errors: list[BaseException] = []

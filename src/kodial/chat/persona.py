@@ -173,6 +173,27 @@ def load_persona(path: str | Path) -> Persona:
     return persona
 
 
+PERSONA_FILE = "persona.yaml"
+"""The persona a model was trained with, saved beside it: in ``final/`` by training and in the
+export, so that ``kodial chat eval``, ``kodial chat run`` and serving keep the character without
+being told again."""
+
+
+def model_persona(model_dir: str | Path) -> Path | None:
+    """The persona file that goes with a model directory: its :data:`PERSONA_FILE`, or for a
+    checkpoint or an older run the ``persona`` of the recipe it was trained with, if that file
+    still exists; ``None`` for a model trained without one."""
+    from kodial.chat.adapters import run_recipe
+
+    directory = Path(model_dir)
+    if (directory / PERSONA_FILE).is_file():
+        return directory / PERSONA_FILE
+    recorded = run_recipe(directory).get("persona")
+    if isinstance(recorded, str) and Path(recorded).is_file():
+        return Path(recorded)
+    return None
+
+
 def apply_persona(
     messages: list[Message], persona: Persona | None, template: str | None = None
 ) -> list[Message]:

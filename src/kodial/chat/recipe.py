@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import difflib
 import inspect
 import itertools
 import os
@@ -109,8 +110,10 @@ class BaseRecipe:
     """Train in bfloat16 mixed precision (GPU)."""
     qlora_on_cpu: bool = False
     """Let ``qlora`` run without a CUDA GPU through bitsandbytes' CPU 4-bit backend
-    (bitsandbytes >= 0.46.1). It saves memory but trains slower than ``lora``, so it is off by
-    default: a recipe written for a GPU then stops with a clear error instead of crawling on CPU."""
+    (bitsandbytes >= 0.46.1), e.g. to check a QLoRA recipe. The base's weights take about 0.4x
+    the memory, but on CPU the peak of a training step was no lower at the Llama-3.2-1B shape
+    (``bench/results/chat_gpu-cpu-1b.md``), so it is off by default: a recipe written for a GPU
+    then stops with a clear error instead of crawling on CPU."""
 
     def validate(self, source: str = "<recipe>") -> None:
         """Check values that a type alone does not catch; raise :class:`KodialError` naming the key."""
@@ -251,26 +254,64 @@ def _check_type(value: Any, hint: Any) -> bool:
     return isinstance(value, hint)
 
 
-def recipe_from_dict(values: dict[str, Any], source: str = "<recipe>") -> Recipe:
-    """Build and validate a recipe; unknown keys and wrong types raise :class:`DataError`."""
+def _type_name(hint: Any) -> str:
+    """``float | None`` -> ``"a number or null"``: types as a recipe author reads them."""
+    if typing.get_origin(hint) in (typing.Union, types.UnionType):
+        return " or ".join(_type_name(arg) for arg in typing.get_args(hint))
+    if typing.get_origin(hint) is list:
+        return f"a list of {_type_name(typing.get_args(hint)[0])}"
+    names = {float: "a number", int: "a whole number", bool: "true/false", str: "text"}
+    return "null" if hint is type(None) else names.get(hint, getattr(hint, "__name__", str(hint)))
+
+
+def _coerce(value: Any, hint: Any) -> Any:
+    """Numbers YAML leaves as text (PyYAML reads ``1e-4`` as a string) become numbers where the
+    key takes a number; anything else is returned as is."""
+    if not isinstance(value, str):
+        return value
+    args = typing.get_args(hint) if typing.get_origin(hint) else (hint,)
+    if float in args:
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
+
+
+def recipe_from_dict(
+    values: dict[str, Any], source: str = "<recipe>", origins: dict[str, str] | None = None
+) -> Recipe:
+    """Build and validate a recipe; unknown keys and wrong types raise :class:`DataError`.
+
+    ``origins`` names where a key came from when not from ``source`` (``--set key=...``)."""
+    origins = origins or {}
     stage = values.get("stage", "sft")
     if stage not in RECIPES:
         raise DataError(
-            f"unknown stage {stage!r}; choose from {', '.join(STAGES)}", path=source, field="stage"
+            f"unknown stage {stage!r}; choose from {', '.join(STAGES)}",
+            path=origins.get("stage", source),
+            field="stage",
         )
     cls = RECIPES[stage]
     hints = typing.get_type_hints(cls)
     known = {f.name for f in dataclasses.fields(cls)}
-    for key, value in values.items():
+    values = dict(values)
+    for key, value in list(values.items()):
+        where = origins.get(key, source)
         if key not in known:
+            close = difflib.get_close_matches(key, sorted(known), n=1)
             raise DataError(
-                f"unknown key {key!r} for a {stage} recipe",
-                path=source,
+                f"unknown key {key!r} for a {stage} recipe"
+                + (f"; did you mean {close[0]!r}?" if close else ""),
+                path=where,
                 field=key,
-                hint=f"known keys: {', '.join(sorted(known))}",
+                hint="`kodial chat recipe-keys` lists every key with its help",
             )
+        value = values[key] = _coerce(value, hints[key])
         if not _check_type(value, hints[key]):
-            raise DataError(f"expected {hints[key]}, got {value!r}", path=source, field=key)
+            raise DataError(
+                f"expected {_type_name(hints[key])}, got {value!r}", path=where, field=key
+            )
     for f in dataclasses.fields(cls):
         if (
             f.default is dataclasses.MISSING
@@ -312,8 +353,10 @@ def load_recipe(path: str | Path, overrides: list[str] | None = None) -> Recipe:
         value = values.get(key)
         if isinstance(value, str) and not Path(value).is_absolute() and (here / value).exists():
             values[key] = os.path.normpath(here / value)
-    values.update(parse_overrides(overrides or []))
-    return recipe_from_dict(values, source=str(path))
+    overridden = parse_overrides(overrides or [])
+    values.update(overridden)
+    origins = {key: f"--set {key}" for key in overridden}
+    return recipe_from_dict(values, source=str(path), origins=origins)
 
 
 def recipe_to_dict(recipe: BaseRecipe) -> dict[str, Any]:

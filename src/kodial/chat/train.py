@@ -28,11 +28,12 @@ Run directory layout::
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import random
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -96,6 +97,16 @@ PEFT_BUILDERS: dict[str, Callable[[BaseRecipe], PeftConfig | None]] = {
 4-bit base, which :func:`load_model` provides."""
 
 
+def preflight(recipe: BaseRecipe) -> None:
+    """Everything that can be checked before a model is loaded: the model and tokenizer sources,
+    the method on this machine, and ``max_length`` against the model's context."""
+    check_model_source(recipe.model)
+    if recipe.tokenizer:
+        check_model_source(recipe.tokenizer, key="tokenizer")
+    check_method_available(recipe)
+    check_context(recipe)
+
+
 def check_method_available(recipe: BaseRecipe) -> None:
     """Refuse a method this machine cannot run, before any model is loaded.
 
@@ -109,11 +120,74 @@ def check_method_available(recipe: BaseRecipe) -> None:
         raise KodialError(
             "QLoRA needs a CUDA GPU and bitsandbytes; use --method lora on CPU",
             hint="pip install 'kodial[gpu]' on a CUDA machine, or --set method=lora "
-            "(--set qlora_on_cpu=true runs 4-bit on CPU: less memory, slower than lora)",
+            "(--set qlora_on_cpu=true runs the 4-bit path on CPU, to check a QLoRA recipe)",
         )
     adapters.require_bitsandbytes(
         hint=f"pip install -U 'bitsandbytes>={adapters.BNB_MIN_VERSION}', or --set method=lora"
     )
+
+
+def _looks_local(name: str) -> bool:
+    """A path rather than a hub id (``org/name``): absolute, ``./``, ``~`` or several parts."""
+    return name.startswith(("/", ".", "~")) or name.count("/") > 1 or "\\" in name
+
+
+def check_model_source(name: str, key: str = "model") -> None:
+    """Refuse a ``model``/``tokenizer`` value that is no model, with a message that says why,
+    before anything is loaded. Hub ids are left to ``from_pretrained``."""
+    path = Path(name).expanduser()
+    if not path.exists():
+        if _looks_local(name):
+            raise DataError(
+                f"{name} does not exist", path="recipe", field=key, hint="check the path"
+            )
+        return
+    if not path.is_dir():
+        raise DataError(f"{name} is a file, not a model directory", path="recipe", field=key)
+    if (path / "config.json").exists() or (
+        key == "tokenizer" and (path / "tokenizer.json").exists()
+    ):
+        return
+    if (path / "adapter_config.json").exists():
+        raise DataError(
+            f"{name} is an adapter (LoRA or prompt tuning), not a model: training over it would "
+            "start a new adapter on the bare base and silently drop this one",
+            path="recipe",
+            field=key,
+            hint=f"merge it first: kodial chat export {name} merged/ ; then --set {key}=merged/",
+        )
+    if (path / "final").is_dir():
+        raise DataError(
+            f"{name} is a training run directory, not a model",
+            path="recipe",
+            field=key,
+            hint=f"export its model first (kodial chat export {name} merged/), then train on merged/",
+        )
+    raise DataError(
+        f"{name} holds no model (no config.json)",
+        path="recipe",
+        field=key,
+        hint="pass a model directory saved with save_pretrained, or a hub id",
+    )
+
+
+def check_context(recipe: BaseRecipe) -> None:
+    """``max_length`` must fit the model's context (``max_position_embeddings``)."""
+    from transformers import AutoConfig
+
+    try:
+        config = AutoConfig.from_pretrained(recipe.model)
+    except (OSError, ValueError):
+        return  # load_model reports it
+    limit = getattr(config, "max_position_embeddings", None)
+    if isinstance(limit, int) and recipe.max_length > limit:
+        raise DataError(
+            f"max_length {recipe.max_length} is longer than the model's context ({limit} "
+            "positions, max_position_embeddings)",
+            path="recipe",
+            field="max_length",
+            hint=f"--set max_length={limit}",
+        )
 
 
 def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:
@@ -123,7 +197,7 @@ def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:
     name = recipe.tokenizer or recipe.model
     try:
         tokenizer = AutoTokenizer.from_pretrained(name)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise KodialError(
             f"cannot load tokenizer {name!r}: {exc}", hint="check the model/tokenizer path"
         ) from None
@@ -143,7 +217,7 @@ def load_model(recipe: BaseRecipe) -> PreTrainedModel:
         kwargs["dtype"] = torch.bfloat16
     try:
         return AutoModelForCausalLM.from_pretrained(recipe.model, **kwargs)
-    except OSError as exc:
+    except (OSError, ValueError) as exc:
         raise KodialError(
             f"cannot load model {recipe.model!r}: {exc}", hint="check the model path"
         ) from None
@@ -342,13 +416,29 @@ def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
     }
 
 
+@contextlib.contextmanager
+def _target_module_errors() -> Iterator[None]:
+    """peft's "Target modules ... not found" as a recipe error naming ``lora_target_modules``."""
+    try:
+        yield
+    except ValueError as exc:
+        if "target modules" not in str(exc).lower():
+            raise
+        raise DataError(
+            str(exc).split(". ")[0],
+            path="recipe",
+            field="lora_target_modules",
+            hint="name the model's linear layers (e.g. q_proj, v_proj), or use [all-linear]",
+        ) from None
+
+
 def build_trainer(
     recipe: Recipe,
     callbacks: list[TrainerCallback] | None = None,
     tokenizer: PreTrainedTokenizerBase | None = None,
 ) -> tuple[Trainer, dict[str, Any]]:
     """The TRL trainer for this recipe (stage -> trainer, method -> peft), and data statistics."""
-    check_method_available(recipe)
+    preflight(recipe)
     tokenizer = tokenizer or load_tokenizer(recipe)
     if isinstance(recipe, TrainRecipe):
         from trl import SFTConfig, SFTTrainer
@@ -370,16 +460,17 @@ def build_trainer(
             packing=layout == "padding-free",
             packing_strategy="bfd",
         )
-        trainer: Trainer = SFTTrainer(
-            model=model,
-            args=args,
-            data_collator=collator,
-            train_dataset=train_ds,
-            eval_dataset=eval_ds,
-            processing_class=tokenizer,
-            peft_config=PEFT_BUILDERS[recipe.method](recipe),
-            callbacks=callbacks,
-        )
+        with _target_module_errors():
+            trainer: Trainer = SFTTrainer(
+                model=model,
+                args=args,
+                data_collator=collator,
+                train_dataset=train_ds,
+                eval_dataset=eval_ds,
+                processing_class=tokenizer,
+                peft_config=PEFT_BUILDERS[recipe.method](recipe),
+                callbacks=callbacks,
+            )
         return trainer, stats
     if not tokenizer.chat_template:
         raise KodialError(
@@ -396,15 +487,16 @@ def build_trainer(
 
         trainer_cls = KTOTrainer
         args_pref = KTOConfig(**_training_args(recipe, eval_ds is not None), beta=recipe.beta)
-    trainer = trainer_cls(
-        model=load_model(recipe),
-        args=args_pref,
-        train_dataset=train_ds,
-        eval_dataset=eval_ds,
-        processing_class=tokenizer,
-        peft_config=PEFT_BUILDERS[recipe.method](recipe),
-        callbacks=callbacks,
-    )
+    with _target_module_errors():
+        trainer = trainer_cls(
+            model=load_model(recipe),
+            args=args_pref,
+            train_dataset=train_ds,
+            eval_dataset=eval_ds,
+            processing_class=tokenizer,
+            peft_config=PEFT_BUILDERS[recipe.method](recipe),
+            callbacks=callbacks,
+        )
     return trainer, stats
 
 
@@ -474,6 +566,11 @@ def save_final(
             cfg["base_model_name_or_path"] = str(base_path.resolve())
             adapter_cfg.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
     tokenizer.save_pretrained(str(tmp))
+    persona = run_info.get("recipe", {}).get("persona")
+    if persona:
+        from kodial.chat.persona import PERSONA_FILE
+
+        shutil.copy(persona, tmp / PERSONA_FILE)
     base = getattr(trainer.model, "generation_config", None)
     gen = copy.deepcopy(base) if isinstance(base, GenerationConfig) else GenerationConfig()
     gen.bos_token_id = tokenizer.bos_token_id
@@ -486,6 +583,38 @@ def save_final(
     if final_dir.exists():
         shutil.rmtree(final_dir)
     tmp.rename(final_dir)
+
+
+RESUMABLE_CHANGES = frozenset(
+    {"resume", "max_steps", "epochs", "save_steps", "save_total_limit", "logging_steps"}
+)
+"""Recipe keys a resumed run may change; any other change would mix two runs in one."""
+
+
+def check_same_recipe(recipe: Recipe, out: Path) -> None:
+    """Refuse to resume a run with a recipe that differs from the one it started with (other
+    than :data:`RESUMABLE_CHANGES`), before anything in the run directory is touched."""
+    saved_path = out / "recipe.yaml"
+    if not saved_path.exists():
+        return
+    from kodial.textio import read_yaml
+
+    saved = read_yaml(saved_path) or {}
+    current = yaml.safe_load(yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True))
+    changed = sorted(
+        key
+        for key in set(saved) | set(current)
+        if key not in RESUMABLE_CHANGES and saved.get(key) != current.get(key)
+    )
+    if changed:
+        diffs = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed)
+        raise KodialError(
+            f"cannot resume {out} with a changed recipe ({diffs})",
+            hint="resume with the run's own recipe.yaml, or start a new run in another "
+            "--output-dir (only "
+            + ", ".join(sorted(RESUMABLE_CHANGES - {"resume"}))
+            + " may change)",
+        )
 
 
 def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> TrainResult:
@@ -502,13 +631,14 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
             raise KodialError(
                 f"nothing to resume: no complete checkpoint in {out}", hint="drop --resume"
             )
+        check_same_recipe(recipe, out)
         _remove_incomplete_checkpoints(out)
     elif last_complete_checkpoint(out) is not None:
         raise KodialError(
             f"{out} already holds checkpoints of another run",
             hint="add --resume to continue it, or choose another --output-dir",
         )
-    check_method_available(recipe)
+    preflight(recipe)
     tokenizer = load_tokenizer(recipe)
     trainer, stats = build_trainer(recipe, callbacks=callbacks, tokenizer=tokenizer)
     out.mkdir(parents=True, exist_ok=True)

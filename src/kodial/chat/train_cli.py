@@ -65,9 +65,9 @@ def train_command(
         overrides.append(f"max_steps={max_steps}")
     rec = load_recipe(recipe, overrides)
 
-    from kodial.chat.train import check_method_available, last_complete_checkpoint, train
+    from kodial.chat.train import last_complete_checkpoint, preflight, train
 
-    check_method_available(rec)
+    preflight(rec)
     console.print(
         f"[bold]{rec.stage}[/] / {rec.method}: "
         + escape(f"{rec.model} on {rec.data} -> {rec.output_dir}")
@@ -109,20 +109,29 @@ def eval_command(
         ),
     ] = None,
     persona: Annotated[
-        Path | None, typer.Option(help="Persona YAML used for the system prompt.")
+        Path | None,
+        typer.Option(
+            help="Persona YAML for the system prompt; default: the persona the model was trained "
+            "with (its persona.yaml), else each dialogue's own persona."
+        ),
     ] = None,
     data_format: Annotated[
         str | None, typer.Option("--format", help="Dialogue format; sniffed if unset.")
     ] = None,
-    max_new_tokens: Annotated[int, typer.Option(help="Length limit of each generated reply.")] = 64,
+    max_new_tokens: Annotated[
+        int, typer.Option(min=1, help="Length limit of each generated reply.")
+    ] = 64,
     max_generations: Annotated[
-        int, typer.Option(help="Generate for at most this many conversations.")
+        int, typer.Option(min=0, help="Generate for at most this many conversations.")
     ] = 50,
     max_length: Annotated[
-        int, typer.Option(help="Longest sample for perplexity, in tokens.")
+        int, typer.Option(min=1, help="Longest sample for perplexity, in tokens.")
     ] = 1024,
     out: Annotated[
-        Path | None, typer.Option(help="Where to write eval_report.md and eval_metrics.json.")
+        Path | None,
+        typer.Option(
+            help="Where to write eval_report.md and eval_metrics.json; default: eval/ in the run."
+        ),
     ] = None,
 ) -> None:
     """Evaluate a chat model on held-out dialogues.
@@ -136,11 +145,14 @@ def eval_command(
 
     model_dir = resolve_model_dir(model)
     if data is None:
-        data = model / HELDOUT_FILE
-        if not data.exists():
+        # a run directory, or its final/ (what `kodial chat train` prints as the model)
+        found = [d / HELDOUT_FILE for d in (model, model_dir.parent) if (d / HELDOUT_FILE).exists()]
+        if not found:
             raise KodialError(
-                f"no {HELDOUT_FILE} in {model}", hint="pass a dialogue file to evaluate on"
+                f"no {HELDOUT_FILE} in {model}",
+                hint="pass a dialogue file to evaluate on (runs with eval_split > 0 write one)",
             )
+        data = found[0]
     with console.status("evaluating ..."):
         report = evaluate(
             model_dir,
@@ -166,7 +178,12 @@ def eval_command(
 
 def export_command(
     model: Annotated[Path, typer.Argument(help="Run directory or model/adapter directory.")],
-    out: Annotated[Path, typer.Argument(help="Export directory (replaced if it exists).")],
+    out: Annotated[
+        Path,
+        typer.Argument(
+            help="Export directory: new, empty, or an earlier export (which is replaced)."
+        ),
+    ],
     keep_adapter: Annotated[
         bool,
         typer.Option(
@@ -193,10 +210,16 @@ def export_command(
 def run_command(
     model: Annotated[Path, typer.Argument(help="Model, adapter or run directory.")],
     persona: Annotated[
-        Path | None, typer.Option(help="Persona YAML (its system prompt is used).")
+        Path | None,
+        typer.Option(
+            help="Persona YAML (its system prompt is used); default: the persona the model was "
+            "trained with, if any."
+        ),
     ] = None,
-    max_new_tokens: Annotated[int, typer.Option(help="Longest reply in tokens.")] = 256,
-    temperature: Annotated[float, typer.Option(help="Sampling temperature; 0 = greedy.")] = 0.7,
+    max_new_tokens: Annotated[int, typer.Option(min=1, help="Longest reply in tokens.")] = 256,
+    temperature: Annotated[
+        float, typer.Option(min=0.0, help="Sampling temperature; 0 = greedy.")
+    ] = 0.7,
 ) -> None:
     """Chat with a model in the terminal (streamed replies).
 
@@ -218,11 +241,17 @@ def run_command(
             break
         if not text:
             continue
-        if text == "/exit":
+        if text in ("/exit", "/quit"):
             break
         if text == "/reset":
             history.clear()
             console.print("[dim](conversation reset)[/]")
+            continue
+        if text.startswith("/") and " " not in text:
+            console.print(
+                "[dim]/reset starts over, /exit (or /quit) quits; anything else is sent to "
+                "the model.[/]"
+            )
             continue
         history.append({"role": "user", "content": text})
         console.print(f"[bold magenta]{name}>[/] ", end="")
