@@ -115,6 +115,35 @@ def test_qa_csv_column_errors(tmp_path: Path) -> None:
         load_dialogues(empty)
 
 
+def test_mapping_mistakes_are_named(tmp_path: Path) -> None:
+    path = write(tmp_path / "qa.csv", "Q,A,label\n안녕,반가워요,0\n")
+
+    def error(spec: str, fmt: str | None = None) -> str:
+        with pytest.raises(KodialError) as err:
+            load_dialogues(path, fmt=fmt, mapping=RoleMapping.parse(spec))
+        return str(err.value)
+
+    assert "no column is mapped to assistant (the answer column)" in error("Q=user")
+    assert "no column is mapped to user (the question column)" in error("A=assistant")
+    assert "more than one column is mapped to user ('Q', 'A')" in error("Q=user,A=user")
+    message = error("Q=content,A=role", fmt="qa-csv")
+    assert "--map A=role,Q=content: the qa-csv format does not use role, content" in message
+    assert "--map Q=user,A=assistant" in message
+    message = error("Q=content,A=role")  # role/content columns: read as one row per turn
+    assert "--map A=role,Q=content reads one row per turn" in message
+    assert "needs the column that groups rows into conversations" in message
+    assert "files with one record per turn are read with --format turns" in error(
+        "s=conversation", fmt="messages"
+    )
+    with pytest.raises(KodialError, match="'A' is mapped to both user and assistant"):
+        RoleMapping.parse("A=user,A=assistant")
+    with pytest.raises(KodialError, match="both 'x' and 'y' are mapped to role"):
+        RoleMapping.parse("x=role,y=role")
+    system = write(tmp_path / "s.csv", "Q,A,prompt\n안녕,반가워요,짧게 답해\n")
+    (conv,) = load_dialogues(system, mapping=RoleMapping.parse("prompt=system"))
+    assert roles(conv) == ["system", "user", "assistant"]  # Q/A still found by name
+
+
 def test_persona_dialogues(tmp_path: Path) -> None:
     data = [
         {"persona": ["나는 고양이를 키운다."], "dialogue": [["안녕", "반가워"], ["뭐 해?"]]},

@@ -157,8 +157,20 @@ class RoleMapping:
                     hint="e.g. --map speaker=role,utterance=content,A=user,B=assistant",
                 )
             if target in ROLES:
+                if mapping.roles.get(name, target) != target:
+                    raise KodialError(
+                        f"bad mapping: {name!r} is mapped to both {mapping.roles[name]} "
+                        f"and {target}",
+                        hint="map each speaker (or column) to one role",
+                    )
                 mapping.roles[name] = target
             elif target in cls.FIELD_TARGETS:
+                before = getattr(mapping, f"{target}_field")
+                if before not in (None, name):
+                    raise KodialError(
+                        f"bad mapping: both {before!r} and {name!r} are mapped to {target}",
+                        hint=f"name one field as {target}",
+                    )
                 setattr(mapping, f"{target}_field", name)
             else:
                 raise KodialError(
@@ -169,6 +181,19 @@ class RoleMapping:
                     + "/".join(ROLES),
                 )
         return mapping
+
+    def entries(self) -> list[tuple[str, str]]:
+        """``(name, target)`` pairs: the mapped fields, then the speakers (or columns).
+
+        >>> RoleMapping.parse("A=user,speaker=role").entries()
+        [('speaker', 'role'), ('A', 'user')]
+        """
+        fields = [(getattr(self, f"{t}_field"), t) for t in self.FIELD_TARGETS]
+        return [(n, t) for n, t in fields if n is not None] + list(self.roles.items())
+
+    def spec(self) -> str:
+        """The mapping written back as ``--map`` text."""
+        return ",".join(f"{n}={t}" for n, t in self.entries())
 
     def role(self, value: Any) -> str | None:
         """Canonical role for a speaker value, or None if unknown."""
@@ -407,35 +432,63 @@ def _iter_table_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[st
     return header, rows()
 
 
+def _qa_columns(path: Path, header: list[str], mapping: RoleMapping) -> dict[str, str]:
+    """Role -> column of a question/answer table: from the mapping when it maps a user or
+    assistant column (then it must map exactly one of each), else found by name
+    (:data:`QA_COLUMN_PAIRS`)."""
+    names = ", ".join(header) or "(no header)"
+    example = "e.g. --map Q=user,A=assistant"
+    by_role: dict[str, list[str]] = {}
+    for col, role in mapping.roles.items():
+        by_role.setdefault(role, []).append(col)
+    for role, cols in by_role.items():
+        if len(cols) > 1:
+            raise DataError(
+                f"more than one column is mapped to {role} ({', '.join(map(repr, cols))}); "
+                "a question/answer file has one question (user) and one answer (assistant) "
+                "column",
+                path=path,
+                line=1,
+                hint=f"map one column to each role, {example}",
+            )
+    for col in mapping.roles:
+        if col not in header:
+            raise DataError(
+                f"column {col!r} not found; columns are {names}",
+                path=path,
+                line=1,
+                hint=f"pass the question/answer columns, {example}",
+            )
+    columns = {role: cols[0] for role, cols in by_role.items()}
+    if "user" in columns or "assistant" in columns:
+        for role, what in (("user", "question"), ("assistant", "answer")):
+            if role not in columns:
+                raise DataError(
+                    f"no column is mapped to {role} (the {what} column); columns are {names}",
+                    path=path,
+                    line=1,
+                    hint=f"add {what.upper()}_COLUMN={role}, {example}",
+                )
+        return columns
+    lower = {h.lower(): h for h in header}
+    for q, a in QA_COLUMN_PAIRS:
+        if q.lower() in lower and a.lower() in lower:
+            found = {"user": lower[q.lower()], "assistant": lower[a.lower()]}
+            if "system" not in columns and "system" in lower:
+                found["system"] = lower["system"]
+            return {**found, **columns}
+    raise DataError(
+        f"no question/answer columns among {names}",
+        path=path,
+        line=1,
+        hint="name them with --map QUESTION_COLUMN=user,ANSWER_COLUMN=assistant",
+    )
+
+
 def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
     """Single-turn question/answer CSV (TSV for ``.tsv``): one conversation per row."""
     header, rows = _iter_table_rows(path)
-    columns: dict[str, str] = {}  # role -> column
-    if mapping and mapping.roles:
-        for col, role in mapping.roles.items():
-            if col not in header:
-                raise DataError(
-                    f"column {col!r} not found; columns are {', '.join(header)}",
-                    path=path,
-                    line=1,
-                    hint="pass the question/answer columns, e.g. --map Q=user,A=assistant",
-                )
-            columns[role] = col
-    else:
-        lower = {h.lower(): h for h in header}
-        for q, a in QA_COLUMN_PAIRS:
-            if q.lower() in lower and a.lower() in lower:
-                columns = {"user": lower[q.lower()], "assistant": lower[a.lower()]}
-                if "system" in lower:
-                    columns["system"] = lower["system"]
-                break
-    if "user" not in columns or "assistant" not in columns:
-        raise DataError(
-            f"no question/answer columns among {', '.join(header) or '(no header)'}",
-            path=path,
-            line=1,
-            hint="name them with --map QUESTION_COLUMN=user,ANSWER_COLUMN=assistant",
-        )
+    columns = _qa_columns(path, header, mapping or RoleMapping())
     id_col = mapping.id_field if mapping else None
     convs: list[Conversation] = []
     errors: list[DataError] = []
@@ -491,7 +544,9 @@ def read_persona(path: Path, mapping: RoleMapping | None = None) -> list[Convers
                 messages.append(Message("assistant", pair[1]))
         if not ok:
             continue
-        conv = _conv(rec, path, messages, id=_record_id(data, RoleMapping()), persona=persona)
+        conv = _conv(
+            rec, path, messages, id=_record_id(data, mapping or RoleMapping()), persona=persona
+        )
         _check_turns(conv, errors)
         convs.append(conv)
     return _finish(convs, errors)
@@ -502,12 +557,14 @@ def _check_turn_columns(path: Path, header: list[str], mapping: RoleMapping) -> 
     columns = ", ".join(header) or "(no header)"
     example = "e.g. --map speaker=role,utterance=content,dialog_id=conversation"
     if not mapping.conversation_field:
+        given = f"--map {mapping.spec()} reads" if mapping.entries() else "reading"
         raise DataError(
-            "a table with one row per turn needs the column that groups rows into "
+            f"{given} one row per turn, which needs the column that groups rows into "
             f"conversations; columns are {columns}",
             path=path,
             line=1,
-            hint=f"name it with --map COLUMN=conversation, {example}",
+            hint=f"name it with COLUMN=conversation, {example}; for a question/answer file "
+            "map its columns to roles instead, e.g. --map Q=user,A=assistant",
         )
     wanted = {
         "role": mapping.role_field or "role",
@@ -625,6 +682,45 @@ FORMATS: dict[str, Reader] = {
 }
 """Input formats: name -> reader ``(path, mapping) -> list[Conversation]``."""
 
+FORMAT_MAP_TARGETS: dict[str, tuple[str, ...]] = {
+    "messages": ("role", "content", "messages", "id", *ROLES),
+    "sharegpt": ("role", "content", "messages", "id", *ROLES),
+    "qa-csv": ("id", *ROLES),
+    "persona": ("id",),
+    "turns": (*RoleMapping.FIELD_TARGETS, *ROLES),
+}
+"""The :class:`RoleMapping` targets each format uses; a mapping entry with any other target is
+an error rather than silently ignored."""
+
+
+def check_mapping(fmt: str, mapping: RoleMapping) -> None:
+    """Raise a :class:`KodialError` naming the entries of ``mapping`` that format ``fmt`` ignores.
+
+    >>> check_mapping("qa-csv", RoleMapping.parse("A=role,Q=content"))
+    Traceback (most recent call last):
+    ...
+    kodial.errors.KodialError: --map A=role,Q=content: the qa-csv format does not use role, content
+      hint: qa-csv maps its question and answer columns to roles, e.g. --map Q=user,A=assistant
+    """
+    used = FORMAT_MAP_TARGETS.get(fmt, ())
+    unused = [(n, t) for n, t in mapping.entries() if t not in used]
+    if not unused:
+        return
+    hints = {
+        "qa-csv": "qa-csv maps its question and answer columns to roles, e.g. "
+        "--map Q=user,A=assistant",
+        "persona": "persona dialogues have fixed fields (persona, dialogue); only FIELD=id "
+        "can be mapped",
+    }
+    hint = hints.get(fmt) or f"the {fmt} format uses " + ", ".join(used)
+    if any(t == "conversation" for _, t in unused):
+        hint += "; files with one record per turn are read with --format turns"
+    raise KodialError(
+        f"--map {','.join(f'{n}={t}' for n, t in unused)}: the {fmt} format does not use "
+        + ", ".join(dict.fromkeys(t for _, t in unused)),
+        hint=hint,
+    )
+
 
 def sniff_format(path: str | Path, mapping: RoleMapping | None = None) -> str:
     """Guess the format from the extension, the mapping and the first record.
@@ -668,6 +764,8 @@ def load_dialogues(
         raise KodialError(
             f"unknown dialogue format {name!r}", hint=f"choose one of: {', '.join(FORMATS)}"
         )
+    if mapping is not None:
+        check_mapping(name, mapping)
     return FORMATS[name](p, mapping)
 
 
