@@ -93,6 +93,9 @@ def test_wrong_type_and_bad_values(tmp_path: Path) -> None:
     path.write_text("model: m\ndata: d\nmethod: prompt-tuning\npacking: true\n", encoding="utf-8")
     with pytest.raises(DataError, match="packing"):
         load_recipe(path)
+    path.write_text("model: m\ndata: d\nwindow: 0\n", encoding="utf-8")
+    with pytest.raises(DataError, match="field 'window': must be at least 1"):
+        load_recipe(path)
     path.write_text("model: [unclosed\n", encoding="utf-8")
     with pytest.raises(DataError, match="invalid YAML"):
         load_recipe(path)

@@ -40,6 +40,8 @@ def test_sft_overfits_a_tiny_set_and_learns_to_stop(overfit_run: Any) -> None:
     out, final = overfit_run.output_dir, overfit_run.final_dir
     assert (out / "training_curve.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert json.loads((out / "metrics.json").read_text())["global_step"] == 30
+    for card in (out / "README.md", final / "README.md"):
+        assert "Korean character chat model (kodial)" in card.read_text(encoding="utf-8")
     assert not list(out.glob(".*tmp*"))
     bot = ChatModel.from_pretrained(final)
     eot = end_of_turn_ids(bot.tokenizer)
@@ -510,3 +512,12 @@ def test_long_histories_are_cut_to_the_context_oldest_turns_first(tiny_llama: Pa
     assert isinstance(bot.generate(history, max_new_tokens=4), str)
     with pytest.raises(KodialError, match="too long for the model"):
         bot.fitted_prompt_ids([{"role": "user", "content": long_turn * 20}], max_new_tokens=64)
+
+
+def test_data_without_assistant_replies_says_so(tiny_llama: Path, tmp_path: Path) -> None:
+    data = tmp_path / "users.jsonl"
+    line = json.dumps({"messages": [{"role": "user", "content": "안녕하세요"}]}, ensure_ascii=False)
+    data.write_text((line + "\n") * 3, encoding="utf-8")
+    with pytest.raises(DataError, match="no training sample has a trained token") as err:
+        train(recipe(tiny_llama, data, tmp_path / "run"))
+    assert "no conversation has an assistant reply" in (err.value.hint or "")

@@ -174,6 +174,11 @@ class TrainRecipe(BaseRecipe):
                 path=source,
                 field="strategy",
             )
+        for name in ("window", "num_virtual_tokens"):
+            if getattr(self, name) < 1:
+                raise DataError(
+                    f"must be at least 1, got {getattr(self, name)}", path=source, field=name
+                )
         if self.method == "prompt-tuning" and self.packing:
             raise DataError(
                 "prompt tuning prepends virtual tokens to each row, which cannot be packed",

@@ -288,10 +288,19 @@ def sft_datasets(
 
     train_ds, train_stats = build(train_convs)
     if len(train_ds) == 0:
+        if train_stats.conversations and train_stats.no_assistant == train_stats.conversations:
+            hint = (
+                "no conversation has an assistant reply after a user turn: check the roles "
+                "(kodial data check FILE), or map them with kodial data convert --map"
+            )
+        elif train_stats.dropped:
+            hint = "raise max_length (the persona prompt counts too) or choose another strategy"
+        else:
+            hint = "check the data with kodial data check FILE"
         raise DataError(
             f"no training sample has a trained token: {train_stats.summary()}",
             path=recipe.data,
-            hint="raise max_length (the persona prompt counts too) or choose another strategy",
+            hint=hint,
         )
     eval_ds = build(eval_convs)[0] if eval_convs else None
     stats = {
@@ -670,4 +679,12 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
     final_dir = out / "final"
     save_final(trainer, tokenizer, final_dir, run_info)
     atomic_write_text(out / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2))
+    # TRL leaves its generic model card ("fine-tuned version of [None]"); ours says what was run
+    from kodial.chat.export import model_card
+    from kodial.chat.generate import end_of_turn_ids
+
+    eot = [str(tokenizer.convert_ids_to_tokens(i)) for i in end_of_turn_ids(tokenizer)]
+    card = model_card(run_info, None, merged=False, eot=eot)
+    for where in (out, final_dir):
+        atomic_write_text(where / "README.md", card)
     return TrainResult(out, final_dir, metrics)
