@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
 """Top-level commands: name -> ``module:function``."""
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     name="kodial",
     help="Korean conversational assistants: query understanding, character chat models and an "
     "assistant service. Run `kodial demo` for the offline example assistant.",

@@ -9,6 +9,7 @@ import typer
 from kodial.chat import inspect_cli, train_cli
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help="Character chat models: inspect training samples, train, evaluate, export, chat.",
 )

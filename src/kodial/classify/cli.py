@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from kodial.classify.evaluate import Comparison, Report
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help="Korean domain/intent classification: train, predict, evaluate and compare classifiers.",
 )

@@ -29,6 +29,7 @@ from rich.table import Table
 from kodial.errors import KodialError
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help="Train and compare Korean tokenizers (BPE, byte-level BPE, WordPiece, Unigram, "
     "morpheme-aware byte-level BPE).",
