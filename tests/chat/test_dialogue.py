@@ -258,6 +258,46 @@ def test_errors_name_file_line_and_turn_and_are_collected(tmp_path: Path) -> Non
     assert "--map" in text  # the hint says how to map speakers
 
 
+def test_a_file_of_another_kind_gets_one_error(tmp_path: Path) -> None:
+    persona = "name: 하루\nprofile:\n  - 카페 사장\nstyle:\n  - 해요체\n"
+    for name in ("persona.yaml", "persona.jsonl"):
+        with pytest.raises(DataError, match="not JSON Lines: this looks like a persona YAML file"):
+            load_dialogues(write(tmp_path / name, persona))
+    pairs = [{"prompt": f"질문 {i}", "chosen": "좋은 답", "rejected": "나쁜 답"} for i in range(8)]
+    path = jsonl(tmp_path / "prefs.jsonl", pairs)
+    for fmt in (None, "messages", "sharegpt", "persona", "turns"):
+        with pytest.raises(DataError) as err:
+            load_dialogues(path, fmt=fmt)
+        assert not isinstance(err.value, DataErrors)
+        assert "this looks like preference data (prompt/chosen/rejected)" in str(err.value)
+        assert "stage: dpo" in str(err.value)
+    table = write(tmp_path / "qa.csv", "Q,A\n가,나\n")
+    with pytest.raises(DataError, match="not JSON Lines: this looks like a CSV/TSV table"):
+        load_dialogues(table, fmt="messages")
+    with pytest.raises(DataError, match="none of the first 3 line"):
+        load_dialogues(write(tmp_path / "notes.jsonl", "안녕\n반가워\n뭐 해\n"))
+    other = jsonl(tmp_path / "other.jsonl", [{"foo": [1], "bar": 2}] * 3)
+    with pytest.raises(DataError, match=r"other\.jsonl:1: .*the first has keys 'foo', 'bar'"):
+        load_dialogues(other)
+    pretty = write(
+        tmp_path / "one.jsonl", '{\n  "messages": [{"role": "user", "content": "가"}]\n}\n'
+    )
+    (conv,) = load_dialogues(pretty)  # one pretty-printed JSON object is read as it is
+    assert conv.messages == [Message("user", "가")]
+
+
+def test_a_mixed_file_keeps_per_line_errors(tmp_path: Path) -> None:
+    good = {"messages": [{"role": "user", "content": "안녕"}]}
+    pair = {"prompt": "질문", "chosen": "좋은 답", "rejected": "나쁜 답"}
+    path = jsonl(tmp_path / "mixed.jsonl", [good, pair, pair])
+    with pytest.raises(DataErrors) as err:
+        load_dialogues(path)
+    assert [e.line for e in err.value.errors] == [2, 3]
+    path.write_text("nope\n" + json.dumps(good) + "\n", encoding="utf-8")
+    with pytest.raises(DataErrors, match=r"mixed\.jsonl:1: invalid JSON"):
+        load_dialogues(path)
+
+
 def test_json_list_errors_name_the_record(tmp_path: Path) -> None:
     data = [{"persona": [], "dialogue": [["가", "나"]]}, {"persona": [], "dialogue": [["", "나"]]}]
     path = write(tmp_path / "p.json", json.dumps(data, ensure_ascii=False))

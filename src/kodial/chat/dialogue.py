@@ -29,6 +29,7 @@ import contextlib
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -216,8 +217,48 @@ class _Record:
     unit: str
 
 
+SNIFF_RECORDS = 5
+"""How many leading lines (records) decide that a whole file is of the wrong kind: when they all
+fail the same way, one error says what the file looks like instead of one error per line."""
+
+_YAML_KEY = re.compile(r"^(---\s*$|[^\s{\[\"',][^:,{]*:(\s|$))")
+"""A YAML document start or a ``key:`` line."""
+
+
+def _not_json_lines(path: Path, head: list[str]) -> DataError:
+    """One error for a file whose first lines are not JSON at all, saying what it looks like."""
+    suffix = path.suffix.lower()
+    first = head[0].strip()
+    if suffix in (".yaml", ".yml") or (_YAML_KEY.match(first) and suffix not in TABLE_SUFFIXES):
+        keys = {line.split(":", 1)[0].strip() for line in head if ":" in line}
+        persona = "name" in keys and bool(keys & {"profile", "style", "system_template"})
+        looks = "a persona YAML file" if persona else "a YAML file"
+        hint = "dialogue commands read JSON Lines, e.g. "
+        hint += '{"messages": [{"role": "user", "content": "..."}, ...]} per line'
+        if persona:
+            hint = "pass a persona with --persona; " + hint
+        return DataError(f"not JSON Lines: this looks like {looks}", path=path, hint=hint)
+    if suffix in TABLE_SUFFIXES or "\t" in first or ("," in first and first[:1] not in "{["):
+        return DataError(
+            "not JSON Lines: this looks like a CSV/TSV table",
+            path=path,
+            hint="read a .csv/.tsv file with --format qa-csv (question/answer columns) or "
+            "--format turns (one row per turn)",
+        )
+    return DataError(
+        f"not JSON Lines: none of the first {len(head)} line(s) is JSON",
+        path=path,
+        line=1,
+        hint="dialogue files are JSON Lines (one JSON object per line), a JSON list, or CSV/TSV",
+    )
+
+
 def _iter_json_records(path: Path) -> Iterator[_Record]:
-    """Records of a JSON list (located by record index) or JSONL file (located by line)."""
+    """Records of a JSON list (located by record index) or JSONL file (located by line).
+
+    A file whose first lines are all not JSON gets one error saying what it looks like (YAML,
+    CSV), unless the whole text is a single JSON document (a pretty-printed object).
+    """
     text = read_text(path)
     stripped = text.lstrip()
     if stripped.startswith("[") or (stripped.startswith("{") and path.suffix.lower() == ".json"):
@@ -230,6 +271,7 @@ def _iter_json_records(path: Path) -> Iterator[_Record]:
         return
     errors: list[DataError] = []
     records: list[_Record] = []
+    head: list[str] = []  # the first lines, while none of them is JSON
     for lineno, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -237,9 +279,86 @@ def _iter_json_records(path: Path) -> Iterator[_Record]:
             records.append(_Record(json.loads(line), lineno, "line"))
         except json.JSONDecodeError as exc:
             errors.append(DataError(f"invalid JSON: {exc.msg}", path=path, line=lineno))
+            if not records and len(head) < SNIFF_RECORDS:
+                head.append(line)
+    if errors and len(head) == min(SNIFF_RECORDS, len(errors) + len(records)):
+        try:
+            whole = json.loads(text)
+        except json.JSONDecodeError:
+            if not any(line.lstrip()[:1] in ("{", "[") for line in head):
+                raise _not_json_lines(path, head) from None
+        else:
+            for i, rec in enumerate(whole if isinstance(whole, list) else [whole], start=1):
+                yield _Record(rec, i, "record")
+            return
     if errors:
         raise DataErrors(errors)
     yield from records
+
+
+KNOWN_SHAPES: tuple[tuple[frozenset[str], str, str], ...] = (
+    (
+        frozenset({"prompt", "chosen", "rejected"}),
+        "preference data (prompt/chosen/rejected)",
+        "train on it with a recipe that has stage: dpo",
+    ),
+    (
+        frozenset({"prompt", "completion", "label"}),
+        "labelled completions (prompt/completion/label)",
+        "train on it with a recipe that has stage: kto",
+    ),
+    (
+        frozenset({"text", "label"}),
+        "classification data (text/label)",
+        "use it with kodial classify",
+    ),
+)
+"""Record keys of other kodial data files -> what they are and where they go, so that such a file
+passed as dialogues gets one error naming it (see :func:`_check_shape`)."""
+
+
+def _check_shape(
+    path: Path, records: list[_Record], fits: Callable[[Any], bool], expected: str
+) -> None:
+    """Raise one :class:`DataError` saying what the file looks like when none of its first
+    :data:`SNIFF_RECORDS` records ``fits`` (a file of another kind, not a few bad records)."""
+    head = records[:SNIFF_RECORDS]
+    if not head or any(fits(r.data) for r in head):
+        return
+    first = head[0]
+    line = first.line if first.unit == "line" else None
+    hint = 'dialogue records look like {"messages": [{"role": "user", "content": ...}, ...]}'
+    if isinstance(first.data, dict):
+        keys = set(first.data)
+        for shape, what, where in KNOWN_SHAPES:
+            if shape <= keys:
+                raise DataError(
+                    f"this looks like {what}, not dialogues; dialogue commands need "
+                    "messages/conversations records",
+                    path=path,
+                    hint=f"{where}; {hint}",
+                )
+        shown = ", ".join(repr(k) for k in list(first.data)[:8])
+        more = ", ..." if len(first.data) > 8 else ""
+        raise DataError(
+            f"the records are not dialogues: expected {expected}, the first has keys "
+            f"{shown or '(none)'}{more}",
+            path=path,
+            line=line,
+            hint="pick the format with --format, or name the fields with --map, e.g. "
+            "--map FIELD=messages; " + hint,
+        )
+    kind = "lists" if isinstance(first.data, list) else f"{type(first.data).__name__} values"
+    raise DataError(
+        f"the records are JSON {kind}, expected {expected}",
+        path=path,
+        line=line,
+        hint=(
+            "--format turns reads records that are lists of turns"
+            if isinstance(first.data, list)
+            else hint
+        ),
+    )
 
 
 def _conv(rec: _Record, path: Path, messages: list[Message], **kw: Any) -> Conversation:
@@ -348,7 +467,14 @@ def read_messages(path: Path, mapping: RoleMapping | None = None) -> list[Conver
     key = mapping.messages_field or "messages"
     convs: list[Conversation] = []
     errors: list[DataError] = []
-    for rec in _iter_json_records(path):
+    records = list(_iter_json_records(path))
+    _check_shape(
+        path,
+        records,
+        lambda d: isinstance(d, dict) and key in d,
+        f"objects with a {key!r} list of turns",
+    )
+    for rec in records:
         probe = _conv(rec, path, [])
         if not isinstance(rec.data, dict) or key not in rec.data:
             errors.append(probe.error(f"expected an object with a {key!r} list"))
@@ -376,7 +502,14 @@ def read_sharegpt(path: Path, mapping: RoleMapping | None = None) -> list[Conver
     key = mapping.messages_field or "conversations"
     convs: list[Conversation] = []
     errors: list[DataError] = []
-    for rec in _iter_json_records(path):
+    records = list(_iter_json_records(path))
+    _check_shape(
+        path,
+        records,
+        lambda d: isinstance(d, dict) and key in d,
+        f"objects with a {key!r} list of turns",
+    )
+    for rec in records:
         if not isinstance(rec.data, dict) or key not in rec.data:
             errors.append(_conv(rec, path, []).error(f"expected an object with a {key!r} list"))
             continue
@@ -516,7 +649,14 @@ def read_persona(path: Path, mapping: RoleMapping | None = None) -> list[Convers
     """
     convs: list[Conversation] = []
     errors: list[DataError] = []
-    for rec in _iter_json_records(path):
+    records = list(_iter_json_records(path))
+    _check_shape(
+        path,
+        records,
+        lambda d: isinstance(d, dict) and "dialogue" in d,
+        "objects with a 'dialogue' list of [user, bot] pairs",
+    )
+    for rec in records:
         probe = _conv(rec, path, [])
         data = rec.data
         if not isinstance(data, dict) or not isinstance(data.get("dialogue"), list):
@@ -637,14 +777,27 @@ def read_turns(path: Path, mapping: RoleMapping | None = None) -> list[Conversat
         records = [_Record(row, line, "line") for line, row in rows]
     else:
         records = list(_iter_json_records(path))
+    keys = [mapping.messages_field] if mapping.messages_field else list(TURN_LIST_KEYS)
     if mapping.conversation_field:
+        group_key = mapping.conversation_field
+        _check_shape(
+            path,
+            records,
+            lambda d: isinstance(d, dict) and group_key in d,
+            f"one turn per record with a {group_key!r} field",
+        )
         return _finish(_group_turn_records(records, path, mapping, errors), errors)
+    _check_shape(
+        path,
+        records,
+        lambda d: isinstance(d, list) or (isinstance(d, dict) and any(k in d for k in keys)),
+        "objects holding a list of turns (" + ", ".join(repr(k) for k in keys) + ")",
+    )
     convs: list[Conversation] = []
     for rec in records:
         data = rec.data
         turns: Any = data
         if isinstance(data, dict):
-            keys = [mapping.messages_field] if mapping.messages_field else list(TURN_LIST_KEYS)
             found = next((k for k in keys if k and isinstance(data.get(k), list)), None)
             if found is None:
                 errors.append(
