@@ -150,6 +150,19 @@ def test_convert_checks_the_output_path_before_reading(tmp_path: Path) -> None:
     assert not any(folder.iterdir())
 
 
+def test_convert_refuses_other_output_extensions(tmp_path: Path) -> None:
+    src = tmp_path / "d.jsonl"
+    save_messages_jsonl([CAFE], src)
+    for name in ("o.csv", "o.json", "o"):
+        result = runner.invoke(data_app, ["convert", str(src), str(tmp_path / name)])
+        assert isinstance(result.exception, KodialError), result.output
+        assert "its name must end in .jsonl" in str(result.exception)
+        assert f"e.g. {tmp_path / 'o.jsonl'}" in str(result.exception)
+    assert [p.name for p in tmp_path.iterdir()] == ["d.jsonl"]
+    result = runner.invoke(data_app, ["convert", str(src), str(tmp_path / "o.JSONL")])
+    assert result.exit_code == 0, result.output
+
+
 def test_cli_prints_errors_without_traceback(tmp_path: Path) -> None:
     src = tmp_path / "bad.jsonl"
     src.write_text('{"messages": [{"role": "user", "content": ""}]}\n', encoding="utf-8")

@@ -7,6 +7,7 @@ given); ``--map`` maps fields and speaker names (see :class:`kodial.chat.dialogu
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -33,10 +34,23 @@ app = typer.Typer(
     "check training samples.",
 )
 
-WRITERS: dict[str, Callable[[Iterable[Conversation], str | Path], None]] = {
-    "messages": save_messages_jsonl,
+
+@dataclass(frozen=True)
+class Writer:
+    """An output format of ``kodial data convert``."""
+
+    write: Callable[[Iterable[Conversation], str | Path], None]
+    """Writes ``(conversations, path)``, atomically."""
+    suffixes: tuple[str, ...]
+    """File extensions the output may have; any other is refused rather than silently mislabelled."""
+    description: str
+    """What the file holds, for error messages."""
+
+
+WRITERS: dict[str, Writer] = {
+    "messages": Writer(save_messages_jsonl, (".jsonl",), "OpenAI messages JSON Lines"),
 }
-"""Output formats of ``kodial data convert``: name -> writer ``(conversations, path)``."""
+"""Output formats of ``kodial data convert``: name -> :class:`Writer`."""
 
 FormatOpt = Annotated[
     str | None,
@@ -75,11 +89,18 @@ TruncationOpt = Annotated[
 ]
 
 
-def _check_output(out: Path) -> None:
-    """Refuse an output path that cannot be written, before any input is read."""
+def _check_output(out: Path, writer: Writer) -> None:
+    """Refuse an output path that cannot be written or has the wrong extension, before any input
+    is read."""
     if out.is_dir():
         raise KodialError(
             f"the output {out} is a directory", hint=f"name a file in it, e.g. {out / 'chat.jsonl'}"
+        )
+    if out.suffix.lower() not in writer.suffixes:
+        raise KodialError(
+            f"the output {out} would hold {writer.description}, so its name must end in "
+            + " or ".join(writer.suffixes),
+            hint=f"e.g. {out.with_suffix(writer.suffixes[0])}",
         )
     parent = out.parent
     if not parent.exists():
@@ -113,7 +134,7 @@ def _group() -> None:
 @app.command()
 def convert(
     src: Annotated[Path, typer.Argument(help="Input dialogue file.")],
-    out: Annotated[Path, typer.Argument(help="Output file (written atomically).")],
+    out: Annotated[Path, typer.Argument(help="Output .jsonl file (written atomically).")],
     to: Annotated[
         str, typer.Option("--to", help=f"Output format: {', '.join(WRITERS)}.")
     ] = "messages",
@@ -145,7 +166,7 @@ def convert(
         )
     if src.resolve() == out.resolve():
         raise KodialError("the output would overwrite the input", hint="choose another output path")
-    _check_output(out)
+    _check_output(out, WRITERS[to])
     convs = _load(src, fmt, mapping, "convert")
     if merge:
         convs = [merge_consecutive(c) for c in convs]
@@ -156,7 +177,7 @@ def convert(
             if c.persona and not any(m.role == "system" for m in c.messages):
                 c.messages = apply_persona(c.messages, Persona.from_facts(c.persona))
                 c.persona = None
-    WRITERS[to](convs, out)
+    WRITERS[to].write(convs, out)
     n_msgs = sum(len(c.messages) for c in convs)
     Console().print(f"wrote {len(convs)} conversation(s), {n_msgs} message(s) to {out}")
 
