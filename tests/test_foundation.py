@@ -348,3 +348,14 @@ def test_cli_exit_codes_and_ctrl_c_pass_through(
     assert "Traceback" not in err
     if code == 130:
         assert "aborted" in err
+
+
+def test_atomic_write_leaves_no_temp_file_when_the_rename_fails(tmp_path: Path) -> None:
+    from kodial.textio import atomic_write_text
+
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "x").write_text("occupied")  # a non-empty directory cannot be replaced by a file
+    with pytest.raises(OSError):
+        atomic_write_text(target, "text")
+    assert not (tmp_path / ".out.tmp").exists() and (target / "x").exists()

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from kodial.chat.datastats import DialogueStats, Histogram
 
 app = typer.Typer(
+    rich_markup_mode="markdown",
     no_args_is_help=True,
     help="Dialogue data: convert any supported format to messages JSONL, print statistics, "
     "check training samples.",
