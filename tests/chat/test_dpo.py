@@ -147,3 +147,15 @@ def test_all_problems_reported_together(tmp_path: Path) -> None:
     with pytest.raises(DataErrors) as err:
         load_preferences(path)
     assert len(err.value.errors) == 2
+
+
+def test_dialogue_data_given_to_a_preference_stage_gets_one_error(
+    chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    with pytest.raises(DataError, match="looks like dialogue data") as err:
+        load_preferences(chat_data["dialogues"], "dpo")
+    assert not isinstance(err.value, DataErrors)
+    text = tmp_path / "notes.jsonl"
+    text.write_text("안녕하세요\n반가워요\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not JSON Lines"):
+        load_preferences(text, "dpo")

@@ -92,12 +92,43 @@ def load_preferences(
         except DataError as exc:
             errors.append(exc)
     if errors:
+        _check_kind(p, kind, len(rows), errors)
         raise errors[0] if len(errors) == 1 else DataErrors(errors)
     if not rows:
         raise DataError(
             "no preference rows", path=p, hint=f"write one JSON object per line with {KINDS[kind]}"
         )
     return rows
+
+
+DIALOGUE_KEYS = frozenset({"messages", "conversations", "dialogue", "conversation"})
+"""Record keys of dialogue (SFT) data, told apart from preference data."""
+
+
+def _check_kind(path: Path, kind: str, good: int, errors: list[DataError]) -> None:
+    """One error, not one per line, when the leading records are all of another kind: dialogue
+    data given to a preference stage, or a file that is not JSON Lines at all."""
+    from kodial.chat.dialogue import SNIFF_RECORDS
+
+    if good or len(errors) < min(SNIFF_RECORDS, 2):
+        return
+    lines = [raw for raw in read_text(path).splitlines() if raw.strip()][:SNIFF_RECORDS]
+    try:
+        first = json.loads(lines[0])
+    except (ValueError, IndexError):
+        raise DataError(
+            f"not JSON Lines: none of the first {len(lines)} line(s) is JSON",
+            path=path,
+            hint=f"preference data is one JSON object per line with {', '.join(KINDS[kind])}",
+        ) from None
+    if isinstance(first, dict) and DIALOGUE_KEYS & set(first):
+        raise DataError(
+            f"this looks like dialogue data (SFT), not preference data; stage {kind} needs "
+            f"{', '.join(KINDS[kind])} per line",
+            path=path,
+            hint="train SFT on dialogues (stage: sft), or write preference pairs, e.g. "
+            '{"prompt": [...], "chosen": "...", "rejected": "..."}',
+        )
 
 
 def _row(raw: str, path: Path, line: int, kind: str, system_prompt: str | None) -> dict[str, Any]:
