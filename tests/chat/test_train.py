@@ -484,6 +484,7 @@ def test_the_trained_persona_travels_with_the_model(
     r.max_steps = 1
     result = train(r)
     assert (result.final_dir / "persona.yaml").exists()
+    assert "persona_replaced" not in result.metrics["data"]  # the dialogues carry no persona
     exported = export(result.output_dir, tmp_path / "exported")
     for where in (result.output_dir, exported):
         bot = ChatModel.from_pretrained(where)
@@ -521,3 +522,20 @@ def test_data_without_assistant_replies_says_so(tiny_llama: Path, tmp_path: Path
     with pytest.raises(DataError, match="no training sample has a trained token") as err:
         train(recipe(tiny_llama, data, tmp_path / "run"))
     assert "no conversation has an assistant reply" in (err.value.hint or "")
+
+
+def test_a_recipe_persona_replacing_dialogue_personas_is_reported(
+    tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path
+) -> None:
+    data = tmp_path / "with_system.jsonl"
+    record = {
+        "messages": [
+            {"role": "system", "content": "너는 꽃집 주인이야."},
+            {"role": "user", "content": "장미 있어요?"},
+            {"role": "assistant", "content": "네, 빨간 장미가 있어요."},
+        ]
+    }
+    data.write_text((json.dumps(record, ensure_ascii=False) + "\n") * 4, encoding="utf-8")
+    r = recipe(tiny_llama, data, tmp_path / "run", persona=str(chat_data["persona"]))
+    r.max_steps = 1
+    assert train(r).metrics["data"]["persona_replaced"] == 4

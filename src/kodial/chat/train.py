@@ -312,6 +312,12 @@ def sft_datasets(
         "trained_tokens": sum(sum(lab != -100 for lab in x) for x in train_ds["labels"]),
         "build": train_stats.summary(),
     }
+    if persona is not None:
+        own = sum(
+            1 for c in conversations if c.persona or any(m.role == "system" for m in c.messages)
+        )
+        if own:
+            stats["persona_replaced"] = own
     return train_ds, (eval_ds if eval_ds is not None and len(eval_ds) else None), stats
 
 

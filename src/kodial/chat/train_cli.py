@@ -93,7 +93,13 @@ def train_command(
         table.add_row(f"eval loss, epoch {round(item['epoch'], 2):g}", f"{item['eval_loss']:.4f}")
     console.print(table)
     if "build" in m["data"]:
-        console.print(m["data"]["build"])
+        console.print(m["data"]["build"], markup=False)
+    if m["data"].get("persona_replaced"):
+        console.print(
+            f"[yellow]note:[/] the recipe's persona replaced the own persona or system prompt of "
+            f"{m['data']['persona_replaced']} conversation(s); drop `persona` from the recipe to "
+            "train on each conversation's own"
+        )
     console.print(
         f"model: {result.final_dir}\ncurve: {result.output_dir / 'training_curve.png'}",
         markup=False,
