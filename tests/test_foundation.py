@@ -359,3 +359,15 @@ def test_atomic_write_leaves_no_temp_file_when_the_rename_fails(tmp_path: Path) 
     with pytest.raises(OSError):
         atomic_write_text(target, "text")
     assert not (tmp_path / ".out.tmp").exists() and (target / "x").exists()
+
+
+def test_yaml_with_a_repeated_key_is_refused_at_its_line(tmp_path: Path) -> None:
+    from kodial.textio import read_yaml
+
+    path = tmp_path / "r.yaml"
+    path.write_text("epochs: 2\nmodel: m\nepochs: 5\n", encoding="utf-8")
+    with pytest.raises(DataError, match="duplicate key 'epochs'") as err:
+        read_yaml(path)
+    assert err.value.line == 3
+    path.write_text("a:\n  b: 1\nc:\n  b: 2\n", encoding="utf-8")  # same key in two mappings
+    assert read_yaml(path) == {"a": {"b": 1}, "c": {"b": 2}}

@@ -57,11 +57,33 @@ def yaml_error(exc: Exception, path: str | Path) -> DataError:
     )
 
 
+def load_yaml_text(text: str) -> Any:
+    """``yaml.safe_load`` that refuses a key repeated in one mapping (PyYAML keeps the last one
+    silently, so a recipe or config with ``epochs`` twice would train with whichever came last);
+    the error is a ``yaml.YAMLError`` carrying the line of the repeat."""
+    import yaml
+
+    class UniqueKeyLoader(yaml.SafeLoader):
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
+
+
 def read_yaml(path: str | Path) -> Any:
-    """Parse a UTF-8 YAML file (``safe_load``); syntax errors name the file and line."""
+    """Parse a UTF-8 YAML file (safe, duplicate keys refused); syntax errors name the file and
+    line."""
     import yaml
 
     try:
-        return yaml.safe_load(read_text(path))
+        return load_yaml_text(read_text(path))
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None

@@ -72,6 +72,8 @@ def test_export_keeps_the_training_template_and_writes_a_card(
 def test_export_refuses_a_dir_without_model(tmp_path: Path) -> None:
     with pytest.raises(KodialError, match="holds no model"):
         export(tmp_path, tmp_path / "out")
+    with pytest.raises(KodialError, match="does not exist"):
+        export(tmp_path / "nope", tmp_path / "out")
 
 
 @pytest.mark.parametrize(

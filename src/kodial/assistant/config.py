@@ -41,7 +41,7 @@ from pydantic import (
 from kodial.assistant.actions import Action
 from kodial.assistant.slots import SlotConfig, StrictModel
 from kodial.errors import DataError, DataErrors
-from kodial.textio import read_text, yaml_error
+from kodial.textio import load_yaml_text, read_text, yaml_error
 
 
 def _relative(value: Path, info: ValidationInfo) -> Path:
@@ -262,7 +262,7 @@ def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = No
     text = read_text(p)
     try:
         root = yaml.compose(text)
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, p) from None
     adapter = schema if isinstance(schema, TypeAdapter) else TypeAdapter(schema)

@@ -229,6 +229,10 @@ def _plot(stats: DialogueStats, path: Path) -> None:
 
     fig, axes = plt.subplots(1, 2, figsize=(10, 4))
     axes[0].hist(stats.turns, bins=min(30, max(1, len(set(stats.turns)))), color="#4C72B0")
+    from matplotlib.ticker import MaxNLocator
+
+    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+    axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))
     axes[0].set_xlabel("turns per conversation")
     axes[0].set_ylabel("conversations")
     axes[1].hist(stats.lengths, bins=30, color="#55A868")

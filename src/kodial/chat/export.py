@@ -24,6 +24,8 @@ from kodial.textio import read_text
 def resolve_model_dir(path: str | Path) -> Path:
     """A run directory (``final/`` inside) or a model/adapter directory itself."""
     p = Path(path)
+    if not p.exists():
+        raise KodialError(f"{path} does not exist", hint="pass a run directory or a model dir")
     if (p / "final").is_dir():
         p = p / "final"
     if not (p / "config.json").exists() and not (p / "adapter_config.json").exists():

@@ -543,9 +543,11 @@ def plot_training_curve(
     import matplotlib.pyplot as plt
 
     fig, ax = plt.subplots(figsize=(6, 4))
-    for name, marker in (("train", "-"), ("eval", "o-")):
+    for name in ("train", "eval"):
         if history[name]:
             xs, ys = zip(*history[name], strict=True)
+            # points as well as lines while there are few, so a 1-point curve still shows
+            marker = "o-" if name == "eval" or len(xs) < 30 else "-"
             ax.plot(xs, ys, marker, label=f"{name} loss")
     ax.set_xlabel("optimizer step")
     ax.set_ylabel("loss")
