@@ -162,3 +162,18 @@ def test_streamer_releases_hangul_a_character_at_a_time(tiny_llama: Path) -> Non
     first_space = next(n for n in range(len(ids)) if " " in tok.decode(ids[: n + 1]))
     assert seen_after[first_space - 1] == tok.decode(ids[:first_space]) != ""
     assert any(s in ("안", "안녕") for s in seen_after)
+
+
+def test_dialogue_personas_are_told_apart_in_the_report() -> None:
+    from types import SimpleNamespace
+
+    from kodial.chat.evaluate import _persona_label
+    from kodial.chat.persona import Persona
+
+    facts = ["나는 고양이 두 마리를 키운다.", "주말마다 등산을 간다."]
+    conv = SimpleNamespace(persona=facts)
+    label = _persona_label(Persona.from_facts(facts), conv, per_dialogue=True)
+    assert label == "챗봇: 나는 고양이 두 마리를 키운다."
+    bori = Persona(name="보리")
+    assert _persona_label(bori, conv, per_dialogue=False) == "보리"
+    assert _persona_label(None, conv, per_dialogue=True) == "(no persona)"

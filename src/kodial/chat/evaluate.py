@@ -130,7 +130,7 @@ def evaluate(
         reply = bot.reply(msgs[:last], max_new_tokens=max_new_tokens, temperature=0.0)
         gens.append(
             GenerationSample(
-                persona=p.name if p is not None else "(no persona)",
+                persona=_persona_label(p, conv, bot.persona is None),
                 context=msgs[:last],
                 reference=msgs[last]["content"],
                 generated=reply.text,
@@ -194,3 +194,15 @@ def write_report(report: EvalReport, out_dir: str | Path) -> tuple[Path, Path]:
     atomic_write_text(md, render_markdown(report))
     atomic_write_text(js, json.dumps(report.metrics(), ensure_ascii=False, indent=2))
     return md, js
+
+
+def _persona_label(persona: Any, conv: Any, per_dialogue: bool) -> str:
+    """The report heading a generation is grouped under: the persona's name, or for a dialogue
+    that carries its own persona facts (xpersona) its first fact too, so that different
+    personas are not all grouped as one nameless bot."""
+    if persona is None:
+        return "(no persona)"
+    if per_dialogue and conv.persona:
+        first = conv.persona[0]
+        return f"{persona.name}: {first[:40]}{'…' if len(first) > 40 else ''}"
+    return str(persona.name)
