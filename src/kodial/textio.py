@@ -47,6 +47,37 @@ def atomic_write_text(path: str | Path, text: str) -> None:
         raise
 
 
+def staging_dir(target: Path) -> Path:
+    """A fresh hidden sibling directory of ``target`` to write an output into before renaming it
+    into place. ``tempfile.mkdtemp`` creates it private (0700); it is opened up to what the
+    umask allows, as ``mkdir`` would, so a model saved by one user can be served by another."""
+    import os
+    import tempfile
+
+    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)
+    return tmp
+
+
+def check_output_dir(out: Path, owned: tuple[str, ...], what: str) -> None:
+    """Refuse an output directory that saving would damage, before the work starts: a file, or
+    a non-empty directory that does not hold one of the ``owned`` files (an earlier output of
+    the same kind, which is replaced)."""
+    if out.exists() and not out.is_dir():
+        raise DataError(
+            f"is a file, expected a directory for the {what}", path=out, hint="name a new directory"
+        )
+    if out.is_dir() and any(out.iterdir()) and not any((out / f).exists() for f in owned):
+        raise DataError(
+            f"already exists and holds no {what}: saving replaces the directory as a whole, so "
+            "it refuses to delete what is there",
+            path=out,
+            hint="choose a new or empty directory",
+        )
+
+
 def yaml_error(exc: Exception, path: str | Path) -> DataError:
     """A YAML syntax error as a :class:`DataError` naming the file and line."""
     mark = getattr(exc, "problem_mark", None)

@@ -124,3 +124,34 @@ def test_bad_input_gives_clean_error(
     err = " ".join(capsys.readouterr().err.split())  # rich wraps long lines
     assert message in err and "Traceback" not in err
     assert not (tmp_path / "o").exists()
+
+
+def test_train_never_replaces_what_is_not_a_tokenizer(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    corpus: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--out on a file or on a directory with other content is refused before training, and
+    both are left as they were; an earlier tokenizer is replaced, readable beyond its owner."""
+    import os
+    import stat
+
+    afile = tmp_path / "afile"
+    afile.write_text("mine")
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "notes.txt").write_text("keep")
+    args = ["train", "--kind", "byte-bpe", "--vocab-size", "400", str(corpus), "--out"]
+    assert run(monkeypatch, *args, str(afile)) == 2
+    assert "is a file" in capsys.readouterr().err and afile.read_text() == "mine"
+    assert run(monkeypatch, *args, str(project)) == 2
+    assert "holds no tokenizer" in capsys.readouterr().err
+    assert (project / "notes.txt").read_text() == "keep"
+    out = tmp_path / "tok"
+    assert run(monkeypatch, *args, str(out)) == 0
+    assert run(monkeypatch, *args, str(out)) == 0  # an earlier tokenizer is replaced
+    umask = os.umask(0)
+    os.umask(umask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask
+    assert not list(tmp_path.glob(".tok*"))

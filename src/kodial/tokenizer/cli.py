@@ -7,7 +7,6 @@ Heavy libraries (transformers, tokenizers, kiwipiepy) are imported inside the co
 from __future__ import annotations
 
 import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
@@ -27,6 +26,7 @@ from rich.progress import (
 from rich.table import Table
 
 from kodial.errors import KodialError
+from kodial.textio import check_output_dir, staging_dir
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -143,6 +143,7 @@ def train(
             f"--vocab-size {vocab_size} is too small",
             hint="use at least 300 (byte-level kinds need 256 symbols)",
         )
+    check_output_dir(out, ("tokenizer.json", "tokenizer_config.json"), "tokenizer")
     paths = check_inputs(files)
     extra = _split_list(special_tokens)
     fmt = resolve_chat_format(chat_template, eos_token, extra) if chat_template else None
@@ -172,7 +173,7 @@ def train(
         progress.update(task, description="done", completed=total or 0)
 
     out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    tmp = staging_dir(out)
     try:
         tokenizer.save_pretrained(str(tmp))
         _replace_dir(tmp, out)
