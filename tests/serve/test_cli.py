@@ -60,3 +60,32 @@ def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
     assert out.returncode == 2
     err = " ".join(out.stderr.split())  # rich wraps long lines
     assert "nope.yaml not found" in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["--db", "/nonexistent/dir/s.db"], "cannot open the session store"),
+        (["--db", "postgresql://x@nohost/db"], "cannot open the session store"),
+        (["--keys-file", "missing.txt"], "keys file missing.txt: file not found"),
+        (["--keys-file", "."], "is a directory"),
+        (["--log-level", "loud"], "unknown log level 'loud'"),
+    ],
+)
+def test_serve_startup_mistakes_are_one_error_line(
+    tmp_path: Path, args: list[str], expected: str
+) -> None:
+    """Checked before the models load and uvicorn starts: no traceback, exit code 2."""
+    out = _kodial("serve", *args, cwd=tmp_path)
+    err = " ".join(out.stderr.split())
+    assert out.returncode == 2, out.stderr
+    assert err.startswith("error:") and expected in err and "Traceback" not in err
+    assert "hint:" in err
+
+
+def test_create_key_refuses_a_missing_directory(tmp_path: Path) -> None:
+    keys = tmp_path / "no-such-dir" / "keys.txt"
+    out = _kodial("serve", "--create-key", "--keys-file", str(keys))
+    assert out.returncode == 2
+    assert "does not exist" in " ".join(out.stderr.split())
+    assert not keys.parent.exists()

@@ -27,10 +27,43 @@ def _settings(**overrides: Any) -> Any:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first.get("loc", ()))
+        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
         raise KodialError(
-            f"invalid setting {where}: {first.get('msg')}",
+            f"invalid setting {where}: {msg}",
             hint="check the command options and KODIAL_* environment variables",
         ) from None
+
+
+def _preflight(settings: Any) -> None:
+    """Check what the server would otherwise fail on inside uvicorn's start-up (with a
+    traceback): the keys file and the session store. Cheap, so done before the models load."""
+    from kodial.serve.security import read_keys_file
+    from kodial.serve.store import SessionStore
+
+    if settings.api_keys_file is not None:
+        try:
+            read_keys_file(Path(settings.api_keys_file))
+        except KodialError as exc:
+            raise KodialError(
+                f"keys file {exc.message}",
+                hint="create one with `kodial serve --create-key --keys-file FILE`"
+                if "not found" in exc.message
+                else exc.hint or "pass the keys file written by `kodial serve --create-key`",
+            ) from None
+    url = settings.database_url
+    shown = url
+    try:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True)
+        store = SessionStore(url)
+    except Exception as exc:  # any driver: a bad URL, a missing driver, no server, no file
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
+        raise KodialError(
+            f"cannot open the session store {shown}: {reason[0] if reason else type(exc).__name__}",
+            hint="pass --db with an existing directory's file path or a reachable database URL",
+        ) from None
+    store.close()
 
 
 def _load(settings: Any) -> Any:
@@ -108,6 +141,7 @@ def serve(
         cors_origins=cors_origin or None,
         log_level=log_level,
     )
+    _preflight(settings)
     _run(settings, _load(settings))
 
 
@@ -140,6 +174,7 @@ def demo(
         stream_chunk_chars=2,
         stream_delay_ms=15.0,
     )
+    _preflight(settings)
     assistant = _load(settings)
     if check:
         _check(settings, assistant)

@@ -73,7 +73,15 @@ def read_keys_file(path: Path) -> list[str]:
 
 
 def add_key_to_file(path: Path, name: str = "") -> str:
-    """Create a key, append its hash to ``path`` (atomically) and return the key itself."""
+    """Create a key, append its hash to ``path`` (atomically) and return the key itself.
+    The file's directory must exist (a typo in it is refused, not created)."""
+    if path.is_dir():
+        raise KodialError(f"keys file {path} is a directory", hint="pass a file path")
+    if not path.parent.is_dir():
+        raise KodialError(
+            f"keys file {path}: directory {path.parent} does not exist",
+            hint="create the directory first or pass another --keys-file",
+        )
     key = new_key()
     old = read_text(path) if path.exists() else "# kodial API keys: sha256 hashes, one per line\n"
     if old and not old.endswith("\n"):

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kodial-sessions.db"
+LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
 
 
 class ServeSettings(BaseSettings):
@@ -80,4 +81,14 @@ class ServeSettings(BaseSettings):
     log_message_text: bool = False
     """Write user messages and replies to the log (off: only sizes, routes and timings)."""
     log_level: str = "info"
-    """Log level of the service and of uvicorn."""
+    """Log level of the service and of uvicorn: critical, error, warning, info or debug."""
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.strip().lower()
+        if level not in LOG_LEVELS:
+            raise ValueError(
+                f"unknown log level {value!r}, expected one of {', '.join(LOG_LEVELS)}"
+            )
+        return level
