@@ -89,6 +89,56 @@ def collect_options(options: list[str] | None, config: Path | None) -> dict[str,
     return values
 
 
+def check_out(out: Path, option: str = "--out") -> None:
+    """Refuse an output path that is (or sits under) a regular file, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise KodialError(
+            f"{option} {out}: is a file, expected a directory",
+            hint=f"choose another {option} path or remove that file",
+        )
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise KodialError(
+                    f"{option} {out}: {parent} is a file, expected a directory",
+                    hint=f"choose another {option} path",
+                )
+            break
+
+
+def check_model_out(out: Path, overwrite: bool) -> None:
+    """``train --out``: a missing or empty directory, or (with ``--overwrite``) a saved model."""
+    from kodial.classify.base import MANIFEST
+
+    check_out(out)
+    if not out.exists() or not any(out.iterdir()):
+        return
+    if not overwrite:
+        raise KodialError(
+            f"--out {out}: already exists and is not empty",
+            hint="pass --overwrite to replace a saved model there, or choose another --out",
+        )
+    if not (out / MANIFEST).is_file():
+        raise KodialError(
+            f"--out {out}: is not a saved kodial classifier (no {MANIFEST}); "
+            "--overwrite only replaces a saved model, never other content",
+            hint="choose another --out, or empty that directory yourself",
+        )
+
+
+def check_train_options(dev_ratio: float, target_recall: float) -> None:
+    if not 0.0 < dev_ratio < 1.0:
+        raise KodialError(
+            f"--dev-ratio must be between 0 and 1 (exclusive), got {dev_ratio}",
+            hint="e.g. --dev-ratio 0.2",
+        )
+    if not 0.0 < target_recall <= 1.0:
+        raise KodialError(
+            f"--target-recall must be in (0, 1], got {target_recall}",
+            hint="e.g. --target-recall 0.95 (95% of in-domain queries keep their label)",
+        )
+
+
 def split_labels(labels: str | None) -> list[str] | None:
     if labels is None:
         return None
@@ -216,6 +266,13 @@ def train(
         Path | None, typer.Option(help="YAML file of method options (--option overrides it).")
     ] = None,
     seed: Annotated[int, typer.Option(help="Seed of the train/dev split.")] = 0,
+    overwrite: Annotated[
+        bool,
+        typer.Option(
+            "--overwrite",
+            help="Replace a saved model already in OUT (only a saved kodial classifier).",
+        ),
+    ] = False,
     text_field: TextField = "text",
     label_field: LabelField = "label",
 ) -> None:
@@ -231,11 +288,11 @@ def train(
     from kodial.classify.evaluate import evaluate, write_report
     from kodial.classify.fallback import calibrate
 
+    check_train_options(dev_ratio, target_recall)
+    check_model_out(out, overwrite)
     options = collect_options(option, config)
-    all_data = load_data(data, text_field, label_field, ood)
     clf = create_classifier(method, **options)
-    if not 0.0 < dev_ratio < 1.0:
-        raise KodialError(f"--dev-ratio must be between 0 and 1, got {dev_ratio}")
+    all_data = load_data(data, text_field, label_field, ood)
     if clf.labels_at == "predict":
         train_set, dev = all_data, all_data
     else:
@@ -259,6 +316,7 @@ def train(
     try:
         clf.save(staging / "model")
         write_report(report, staging / "model" / "report")
+        check_model_out(out, overwrite)  # again: something may have appeared there meanwhile
         if out.exists():
             shutil.rmtree(out)
         (staging / "model").rename(out)
@@ -279,7 +337,9 @@ def predict(
         ),
     ] = None,
     labels: LabelsOpt = None,
-    top_k: Annotated[int, typer.Option(help="Labels listed per query in 'ranking'.")] = 3,
+    top_k: Annotated[
+        int, typer.Option(help="Labels listed per query in 'ranking' (1 or more).")
+    ] = 3,
     explain: Annotated[
         bool,
         typer.Option(
@@ -294,16 +354,18 @@ def predict(
 
     Each line has the label (or 'fallback'), the fallback reason and the ranking; 'gold' when the input is a labelled file; with --explain, the nearest labelled examples and weighted features.
     """
+    if top_k < 1:
+        raise KodialError(f"--top-k must be 1 or more, got {top_k}", hint="e.g. --top-k 3")
     texts, gold = read_queries(source, text_field, label_field)
     clf = load_model(model)
     cands = split_labels(labels)
     for start in range(0, len(texts), PREDICT_BATCH):
         batch = texts[start : start + PREDICT_BATCH]
-        preds = clf.predict(batch, cands, top_k=top_k if top_k > 0 else None)
+        preds = clf.predict(batch, cands, top_k=top_k)
         for i, pred in enumerate(preds):
             obj = clf.explain(pred.text, cands).to_dict() if explain else pred.to_dict()
             if explain:
-                obj["prediction"]["ranking"] = obj["prediction"]["ranking"][: max(top_k, 1)]
+                obj["prediction"]["ranking"] = obj["prediction"]["ranking"][:top_k]
             if gold[start + i] is not None:
                 obj["gold"] = gold[start + i]
             sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
@@ -330,6 +392,7 @@ def eval_(
     """
     from kodial.classify.evaluate import evaluate, write_report
 
+    check_out(out)
     dataset = load_data(data, text_field, label_field, ood)
     clf = load_model(model)
     with console.status(f"evaluating on {len(dataset)} queries"):
@@ -363,6 +426,8 @@ def compare(
     from kodial.classify.evaluate import evaluate, write_report
     from kodial.textio import atomic_write_text
 
+    if out is not None:
+        check_out(out)
     dataset = load_data(data, text_field, label_field, ood)
     cands = split_labels(labels)
     reports = []

@@ -1,0 +1,191 @@
+"""``kodial classify``: bad options and output paths are refused up front, with one clear error,
+before any data is loaded or any model trained, and nothing is left half-written."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from kodial.classify.lexical import LexicalClassifier
+from kodial.classify.samples import sample_queries_path
+from kodial.cli import main
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
+) -> tuple[int, str, str]:
+    monkeypatch.setattr(sys, "argv", ["kodial", *args])
+    monkeypatch.setenv("COLUMNS", "500")
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def no_training(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Training must not start: the checks come first."""
+
+    def boom(*_: object, **__: object) -> None:
+        raise AssertionError("training started before the options were checked")
+
+    monkeypatch.setattr(LexicalClassifier, "fit", boom)
+
+
+@pytest.fixture
+def tiny_model(tmp_path: Path) -> Path:
+    """A saved lexical model (a tiny one, trained directly)."""
+    from kodial.classify.base import create_classifier
+    from kodial.classify.data import load_labelled
+
+    data = load_labelled(sample_queries_path())
+    return create_classifier("lexical").fit(data).save(tmp_path / "model")
+
+
+def test_train_out_is_a_file(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("keep me", encoding="utf-8")
+    for out in (afile, afile / "model"):
+        code, _, err = run(
+            monkeypatch, capsys, "classify", "train", str(sample_queries_path()), "--out", str(out)
+        )
+        assert code == 2 and "is a file, expected a directory" in err, err
+        assert "Traceback" not in err
+    assert afile.read_text(encoding="utf-8") == "keep me"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile"]
+
+
+def test_eval_and_compare_out_is_a_file(
+    tmp_path: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    afile = tmp_path / "afile"
+    afile.write_text("keep me", encoding="utf-8")
+    data = str(sample_queries_path())
+    for args in (
+        ["eval", str(tiny_model), data, "--out", str(afile)],
+        ["compare", str(tiny_model), str(tiny_model), data, "--out", str(afile)],
+    ):
+        code, _, err = run(monkeypatch, capsys, "classify", *args)
+        assert code == 2 and "is a file, expected a directory" in err, err
+        assert "Traceback" not in err
+    assert afile.read_text(encoding="utf-8") == "keep me"
+
+
+def test_train_refuses_existing_model_without_overwrite(
+    tmp_path: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    before = (tiny_model / "manifest.json").read_text(encoding="utf-8")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(tiny_model),
+    )
+    assert code == 2 and "already exists and is not empty" in err and "--overwrite" in err
+    assert (tiny_model / "manifest.json").read_text(encoding="utf-8") == before
+
+
+def test_overwrite_never_deletes_unrelated_content(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    other = tmp_path / "photos"
+    other.mkdir()
+    (other / "cat.jpg").write_bytes(b"\xff\xd8")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(other),
+        "--overwrite",
+    )
+    assert code == 2 and "not a saved kodial classifier" in err, err
+    assert (other / "cat.jpg").read_bytes() == b"\xff\xd8"
+
+
+def test_overwrite_replaces_a_saved_model(
+    tmp_path: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    (tiny_model / "stale.txt").write_text("old", encoding="utf-8")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(tiny_model),
+        "--overwrite",
+    )
+    assert code == 0, err
+    assert not (tiny_model / "stale.txt").exists()
+    assert json.loads((tiny_model / "manifest.json").read_text(encoding="utf-8"))["labels"]
+    assert (tiny_model / "report" / "report.json").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--target-recall", "0"], "--target-recall must be in (0, 1]"),
+        (["--target-recall", "2"], "--target-recall must be in (0, 1]"),
+        (["--dev-ratio", "1"], "--dev-ratio must be between 0 and 1"),
+    ],
+)
+def test_train_options_checked_before_loading(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
+) -> None:
+    # The data file does not exist: the option error must come before the data is read.
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(tmp_path / "missing.csv"),
+        "--out",
+        str(tmp_path / "m"),
+        *args,
+    )
+    assert code == 2 and message in err, err
+    assert "file not found" not in err
+
+
+def test_predict_top_k_must_be_positive(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run(
+        monkeypatch, capsys, "classify", "predict", str(tmp_path / "nomodel"), "--top-k", "0"
+    )
+    assert code == 2 and "--top-k must be 1 or more" in err and not out, err
