@@ -223,6 +223,18 @@ def test_bad_requests_get_clear_errors_and_server_keeps_serving(
     assert reply_of(chat(http, model, "안녕하세요!")).strip()
 
 
+def test_classify_refuses_other_models_and_labels(http: httpx.Client, model: str) -> None:
+    """Neither is silently ignored: another model is 404 as in chat; ``labels`` (unsupported
+    here) is 400, known or not."""
+    err = _error(http.post("/v1/classify", json={"input": "hi", "model": "gpt-4"}), 404)
+    assert err["code"] == "model_not_found" and err["param"] == "model" and model in err["message"]
+    for labels in (["nope"], ["greeting"]):
+        err = _error(http.post("/v1/classify", json={"input": "hi", "labels": labels}), 400)
+        assert err["param"] == "labels" and "not supported" in err["message"]
+    ok = http.post("/v1/classify", json={"input": "hi", "model": model})
+    assert ok.status_code == 200 and ok.json()["model"] == model
+
+
 def test_chunked_oversized_body_is_rejected(http: httpx.Client, model: str) -> None:
     def body() -> Any:
         for _ in range(20):

@@ -216,8 +216,20 @@ class Deleted(BaseModel):
 
 # -- classify ----------------------------------------------------------------------------------
 class ClassifyRequest(BaseModel):
+    """Texts to classify with the assistant's own labels (its intents). ``labels`` (choosing
+    candidate labels, as ``kodial classify predict --labels`` does) is not supported here and
+    is refused with 400 rather than ignored."""
+
     input: str | list[str] = Field(description="One text or a batch of texts.")
+    model: str | None = Field(
+        default=None,
+        description="Optional: the assistant's name (GET /v1/models); another name gets 404.",
+    )
     top_k: int | None = Field(default=None, ge=1, description="Keep only the best k labels.")
+    labels: Any = Field(
+        default=None,
+        description="Not supported: the ranking always covers the assistant's own labels.",
+    )
 
 
 class LabelScoreOut(BaseModel):

@@ -20,6 +20,22 @@ async def classify(
     body: ClassifyRequest, services: ServicesDep, _caller: CallerDep
 ) -> ClassifyResponse:
     s = services.settings
+    name = services.assistant.name
+    if body.model is not None and body.model != name:
+        raise ApiError(
+            404,
+            f"model {body.model!r} does not exist; this server serves {name!r}",
+            code="model_not_found",
+            param="model",
+        )
+    if body.labels is not None:
+        raise ApiError(
+            400,
+            "labels is not supported: /v1/classify ranks the assistant's own labels "
+            "(its intents, listed by GET /v1/assistant); use top_k to shorten the ranking",
+            code="unsupported_parameter",
+            param="labels",
+        )
     texts = [body.input] if isinstance(body.input, str) else list(body.input)
     if not texts:
         raise ApiError(400, "input is empty", param="input")
@@ -37,7 +53,7 @@ async def classify(
             )
     raw = await run_in_threadpool(services.assistant.classify, texts)
     return ClassifyResponse(
-        model=services.assistant.name,
+        model=name,
         data=[
             _result(i, t, r, body.top_k) for i, (t, r) in enumerate(zip(texts, raw, strict=True))
         ],
