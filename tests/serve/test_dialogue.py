@@ -111,3 +111,22 @@ def test_a_forged_or_unsigned_state_is_refused(http: httpx.Client, model: str) -
         },
     )
     assert ok.status_code == 200 and "예약 번호" not in reply_of(ok.json())
+
+
+def test_state_nested_under_kodial_is_refused_not_ignored(http: httpx.Client, model: str) -> None:
+    """The one request shape is top-level state + state_signature; a client that sends the
+    response's ``kodial`` object back gets 400 naming the right fields, not a silent reset."""
+    messages: list[dict[str, Any]] = [{"role": "user", "content": "내일 저녁 7시에 4명 예약"}]
+    r = http.post("/v1/chat/completions", json={"model": model, "messages": messages}).json()
+    meta = r["kodial"]
+    messages += [{"role": "assistant", "content": reply_of(r)}, {"role": "user", "content": "네"}]
+    for nested in (
+        {"state": meta["state"], "state_signature": meta["state_signature"]},
+        {"state": meta["state"], "state_signature": "abc"},
+    ):
+        bad = http.post(
+            "/v1/chat/completions", json={"model": model, "messages": messages, "kodial": nested}
+        )
+        assert bad.status_code == 400, bad.text
+        err = bad.json()["error"]
+        assert err["param"] == "kodial" and "top-level state and state_signature" in err["message"]

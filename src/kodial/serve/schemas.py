@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
 
 
 class ErrorBody(BaseModel):
@@ -83,6 +84,9 @@ class ChatCompletionRequest(BaseModel):
         description="kodial: the previous response's kodial.state_signature; required with "
         "state (a changed or unsigned state is refused with 400).",
     )
+    kodial: SkipJsonSchema[Any] = None
+    """Not accepted: ``kodial`` is a response field. A request carrying one gets 400 saying to
+    send ``state`` and ``state_signature`` at the top level (it is not silently ignored)."""
 
 
 class KodialMeta(BaseModel):

@@ -70,6 +70,14 @@ def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> Prep
             code="model_not_found",
             param="model",
         )
+    if req.kodial is not None:
+        raise ApiError(
+            400,
+            "kodial is a response field: send the response's kodial.state and "
+            "kodial.state_signature back as the request's top-level state and state_signature",
+            code="invalid_state",
+            param="kodial",
+        )
     if len(req.messages) > s.max_messages:
         raise ApiError(
             400,
