@@ -169,7 +169,7 @@ def test_eval_and_compare(
         "model=logreg",
     )
     assert code == 0, err
-    assert load_classifier(other).config.char_ngrams == [0, 0]
+    assert load_classifier(other).config.char_ngrams == (0, 0)  # the declared type
     code, out, err = run(
         monkeypatch,
         capsys,

@@ -189,3 +189,49 @@ def test_predict_top_k_must_be_positive(
         monkeypatch, capsys, "classify", "predict", str(tmp_path / "nomodel"), "--top-k", "0"
     )
     assert code == 2 and "--top-k must be 1 or more" in err and not out, err
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("svm_C=-1", "--option svm_C: must be > 0, got -1"),
+        ("char_ngrams=abc", "--option char_ngrams: must be a list of 2 values"),
+        ("char_ngrams=[4, 2]", "--option char_ngrams: must be [lo, hi] with 1 <= lo <= hi"),
+        ("model=forest", "--option model: must be one of 'auto', 'svm', 'logreg'"),
+        ("min_df=1.5", "--option min_df: must be a whole number"),
+        ("content_only=maybe", "--option content_only: must be true or false"),
+        ("logreg_C=abc", "--option logreg_C: must be a number"),
+    ],
+)
+def test_bad_option_values_refused_before_training(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+    option: str,
+    message: str,
+) -> None:
+    out = tmp_path / "m"
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(out),
+        "--option",
+        option,
+    )
+    assert code == 2 and message in err and "Traceback" not in err, err
+    assert "hint: the default is" in err
+    assert not out.exists()
+
+
+def test_option_values_converted_where_harmless() -> None:
+    from kodial.classify.base import create_classifier
+
+    clf = create_classifier("lexical", svm_C="5e-1", char_ngrams=[2, 3], logreg_C=3)
+    assert clf.config.svm_C == 0.5 and clf.config.char_ngrams == (2, 3)
+    assert isinstance(clf.config.logreg_C, float)
+    assert create_classifier("lexical", char_ngrams=[0, 0]).config.char_ngrams == (0, 0)

@@ -23,9 +23,11 @@ import importlib
 import json
 import shutil
 import tempfile
+import types
+import typing
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, asdict, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
@@ -288,7 +290,119 @@ def config_from_dict(config_cls: type, values: dict[str, Any] | None) -> Any:
             f"unknown option(s) for {config_cls.__name__}: {', '.join(unknown)}",
             hint=f"known options: {', '.join(sorted(known))}",
         )
+    hints = typing.get_type_hints(config_cls)
+    defaults = {f.name: f.default for f in fields(config_cls)}
+    for name, value in list(values.items()):
+        try:
+            values[name] = check_option(name, value, hints[name])
+        except KodialError as exc:
+            default = defaults[name]
+            if isinstance(default, tuple):
+                default = list(default)
+            if default is not MISSING:
+                exc.hint = f"the default is {name}={json.dumps(default, ensure_ascii=False)}"
+            raise
     return config_cls(**values)
+
+
+POSITIVE_OPTIONS = frozenset(
+    {
+        "svm_C",
+        "logreg_C",
+        "k",
+        "temperature",
+        "batch_size",
+        "predict_batch_size",
+        "train_batch_size",
+        "max_length",
+        "candidates_top_k",
+        "epochs",
+        "learning_rate",
+        "min_df",
+        "num_workers",
+        "max_iter",
+    }
+)
+"""Options that must be > 0, whichever method has them."""
+
+NON_NEGATIVE_OPTIONS = frozenset({"weight_decay", "negatives", "random_negatives", "neutrals"})
+"""Options that must be >= 0."""
+
+FRACTION_OPTIONS = frozenset({"warmup_ratio"})
+"""Options that must lie in [0, 1)."""
+
+NGRAM_OPTIONS = frozenset({"morph_ngrams", "char_ngrams"})
+"""N-gram ranges [lo, hi]: 1 <= lo <= hi, or [0, 0] for off."""
+
+
+def _option_error(name: str, problem: str, value: Any) -> KodialError:
+    return KodialError(f"--option {name}: {problem}, got {value!r}")
+
+
+def _type_name(hint: Any) -> str:
+    return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
+
+
+def check_option(name: str, value: Any, hint: Any) -> Any:
+    """``value`` checked against the config field's type ``hint`` and its range; returns it,
+    converted where harmless (an int for a float, ``5e-5`` read by YAML as a string)."""
+    raw = value
+    origin = typing.get_origin(hint)
+    args = typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        inner = [a for a in args if a is not type(None)]
+        if len(inner) == 1:
+            return check_option(name, value, inner[0])
+        for alt in inner:
+            try:
+                return check_option(name, value, alt)
+            except KodialError:
+                continue
+        raise _option_error(name, f"must be {' or '.join(map(_type_name, inner))}", value)
+    if origin is Literal:
+        if value not in args:
+            raise _option_error(name, f"must be one of {', '.join(map(repr, args))}", value)
+        return value
+    if origin is tuple:
+        if not isinstance(value, list | tuple) or len(value) != len(args):
+            raise _option_error(name, f"must be a list of {len(args)} values, e.g. [1, 2]", value)
+        out = tuple(check_option(name, v, a) for v, a in zip(value, args, strict=True))
+        if name in NGRAM_OPTIONS and out != (0, 0) and not 1 <= out[0] <= out[1]:
+            raise _option_error(name, "must be [lo, hi] with 1 <= lo <= hi, or [0, 0] (off)", value)
+        return out
+    if hint is bool:
+        if not isinstance(value, bool):
+            raise _option_error(name, "must be true or false", value)
+        return value
+    if hint is int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _option_error(name, "must be a whole number", value)
+    elif hint is float:
+        if isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                raise _option_error(name, "must be a number", value) from None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _option_error(name, "must be a number", value)
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _option_error(name, "must be a finite number", value)
+    elif hint is str:
+        if not isinstance(value, str):
+            raise _option_error(name, "must be a string", value)
+        return value
+    else:
+        return value
+    if name in POSITIVE_OPTIONS and not value > 0:
+        raise _option_error(name, "must be > 0", raw)
+    if name in NON_NEGATIVE_OPTIONS and not value >= 0:
+        raise _option_error(name, "must be >= 0", raw)
+    if name in FRACTION_OPTIONS and not 0 <= value < 1:
+        raise _option_error(name, "must be in [0, 1)", raw)
+    return value
 
 
 def create_classifier(method: str = DEFAULT_METHOD, **options: Any) -> Classifier:
