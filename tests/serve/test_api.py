@@ -166,17 +166,18 @@ def test_bad_requests_get_clear_errors_and_server_keeps_serving(
     http: httpx.Client, model: str
 ) -> None:
     hdr = {"Content-Type": "application/json"}
-    _error(http.post("/v1/chat/completions", content=b"{not json", headers=hdr), 422)
-    err = _error(http.post("/v1/chat/completions", json={"model": model}), 422)
-    assert "messages" in err["message"]
-    err = _error(http.post("/v1/chat/completions", json={"model": model, "messages": []}), 422)
+    err = _error(http.post("/v1/chat/completions", content=b"{not json", headers=hdr), 400)
+    assert err["type"] == "invalid_request_error" and "not valid JSON" in err["message"]
+    err = _error(http.post("/v1/chat/completions", json={"model": model}), 400)
+    assert "messages" in err["message"] and err["param"] == "messages"
+    err = _error(http.post("/v1/chat/completions", json={"model": model, "messages": []}), 400)
     assert "messages" in err["message"]
     err = _error(
         http.post(
             "/v1/chat/completions",
             json={"model": model, "messages": [{"role": "wizard", "content": "x"}]},
         ),
-        422,
+        400,
     )
     assert "role" in err["message"]
     err = _error(
@@ -233,6 +234,35 @@ def test_classify_refuses_other_models_and_labels(http: httpx.Client, model: str
         assert err["param"] == "labels" and "not supported" in err["message"]
     ok = http.post("/v1/classify", json={"input": "hi", "model": model})
     assert ok.status_code == 200 and ok.json()["model"] == model
+
+
+def test_request_mistakes_are_400_naming_the_param(http: httpx.Client, model: str) -> None:
+    """As OpenAI: not-JSON and schema errors are 400 invalid_request_error; temperature is
+    bounded to [0, 2]; booleans are strict ("yes" is not true)."""
+    hdr = {"Content-Type": "application/json"}
+    body = b'{"model": "x", "messages": [{"role": "user",, "content": "hi"}]}'
+    err = _error(http.post("/v1/chat/completions", content=body, headers=hdr), 400)
+    assert err["type"] == "invalid_request_error" and err["code"] == "invalid_json"
+    assert err["message"].startswith("request body is not valid JSON at character 44")
+    assert err["param"] is None
+    user = [{"role": "user", "content": "안녕"}]
+    for extra, param in [
+        ({"temperature": -5}, "temperature"),
+        ({"temperature": 2.5}, "temperature"),
+        ({"stream": "yes"}, "stream"),
+        ({"stream": True, "stream_options": {"include_usage": 1}}, "stream_options.include_usage"),
+    ]:
+        r = http.post("/v1/chat/completions", json={"model": model, "messages": user, **extra})
+        err = _error(r, 400)
+        assert err["param"] == param and err["type"] == "invalid_request_error", err
+        assert err["message"].startswith(f"invalid request: {param}:")
+    ok = http.post(
+        "/v1/chat/completions",
+        json={"model": model, "messages": user, "temperature": 0, "top_p": 1},
+    )
+    assert ok.status_code == 200
+    err = _error(http.post("/v1/classify", json={"input": 5}), 400)
+    assert err["param"] and err["param"].startswith("input")
 
 
 def test_chunked_oversized_body_is_rejected(http: httpx.Client, model: str) -> None:

@@ -119,10 +119,13 @@ def create_app(
         "at `/`.",
         lifespan=lifespan,
         responses={
-            400: {"description": "Invalid request", "model": _error_model()},
+            400: {
+                "description": "Invalid request: not JSON, a missing or ill-typed field, or a "
+                "value out of range",
+                "model": _error_model(),
+            },
             401: {"description": "Missing or invalid API key", "model": _error_model()},
             413: {"description": "Request body too large", "model": _error_model()},
-            422: {"description": "Malformed request", "model": _error_model()},
             429: {"description": "Rate limit exceeded (see Retry-After)", "model": _error_model()},
         },
     )

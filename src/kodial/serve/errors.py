@@ -87,15 +87,25 @@ def install_error_handlers(app: FastAPI) -> None:
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:
+        """Schema and JSON problems are 400 ``invalid_request_error``, as OpenAI answers them,
+        each naming the parameter (dotted path) it is about."""
         problems = []
         param = None
+        for err in exc.errors():
+            if err.get("type") == "json_invalid":
+                loc = err.get("loc", ())
+                pos = loc[-1] if len(loc) > 1 else None
+                reason = str((err.get("ctx") or {}).get("error") or "JSON decode error")
+                where = f" at character {pos}" if isinstance(pos, int) else ""
+                message = f"request body is not valid JSON{where}: {reason}"
+                return _json(400, error_body(400, message, code="invalid_json"))
         for err in exc.errors()[:5]:
             loc = [str(p) for p in err.get("loc", ()) if p != "body"]
             where = ".".join(loc) or "body"
             param = param or where
             problems.append(f"{where}: {err.get('msg', 'invalid')}")
         message = "invalid request: " + "; ".join(problems)
-        return _json(422, error_body(422, message, code="invalid_request", param=param))
+        return _json(400, error_body(400, message, code="invalid_request", param=param))
 
 
 class InternalErrors:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
 
@@ -49,7 +49,7 @@ class ChatMessage(BaseModel):
 
 
 class StreamOptions(BaseModel):
-    include_usage: bool = False
+    include_usage: StrictBool = False
     """Send a last chunk with ``usage`` and no choices (OpenAI behaviour)."""
 
 
@@ -66,7 +66,13 @@ class ChatCompletionRequest(BaseModel):
         "ignored; the server keeps the history). Without: the whole conversation, ending "
         "with the new user message.",
     )
-    stream: bool = False
+    stream: StrictBool = False
+    temperature: float | None = Field(
+        default=None, ge=0, le=2, description="Accepted (0 to 2, as OpenAI) and not used."
+    )
+    top_p: float | None = Field(
+        default=None, ge=0, le=1, description="Accepted (0 to 1, as OpenAI) and not used."
+    )
     stream_options: StreamOptions | None = None
     max_tokens: int | None = Field(default=None, ge=1)
     max_completion_tokens: int | None = Field(default=None, ge=1)
