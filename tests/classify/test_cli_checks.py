@@ -235,3 +235,26 @@ def test_option_values_converted_where_harmless() -> None:
     assert clf.config.svm_C == 0.5 and clf.config.char_ngrams == (2, 3)
     assert isinstance(clf.config.logreg_C, float)
     assert create_classifier("lexical", char_ngrams=[0, 0]).config.char_ngrams == (0, 0)
+
+
+def test_ood_directory_says_so(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    adir = tmp_path / "adir"
+    adir.mkdir()
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(tmp_path / "m"),
+        "--ood",
+        str(adir),
+    )
+    assert code == 2 and "adir: is a directory, expected a file" in err, err
+    assert "extension" not in err

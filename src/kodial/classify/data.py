@@ -121,8 +121,7 @@ def _sniff_format(path: Path, fmt: str | None) -> str:
     raise DataError(
         f"cannot tell the format from the extension {path.suffix!r}",
         path=path,
-        hint="use .csv, .tsv, .jsonl, .yaml or .txt (one out-of-domain query per line), "
-        "or pass the format explicitly",
+        hint="rename it to .csv, .tsv, .jsonl, .yaml or .txt (one out-of-domain query per line)",
     )
 
 
@@ -130,9 +129,62 @@ def _split_labels(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split(MULTI_LABEL_SEP) if p.strip())
 
 
+def _unterminated_quote_line(text: str, delimiter: str) -> int | None:
+    """The line where a quoted field opens and never closes (None if every quote closes).
+
+    Mirrors the csv module's default dialect: a quote opens a field only at the field's start;
+    inside, a doubled quote is a literal quote."""
+    line, quote_line = 1, 0
+    start, quoted, after_quote = True, False, False
+    for ch in text:
+        if quoted:
+            if ch == '"':
+                quoted, after_quote = False, True
+            elif ch == "\n":
+                line += 1
+            continue
+        if after_quote and ch == '"':
+            quoted, after_quote = True, False  # "" inside a quoted field
+            continue
+        after_quote = False
+        if ch == "\n":
+            line += 1
+            start = True
+        elif ch == delimiter or ch == "\r":
+            start = True
+        elif start and ch == '"':
+            quoted, quote_line, start = True, line, False
+        else:
+            start = False
+    return quote_line if quoted else None
+
+
+def _check_quotes(path: Path, text: str, delimiter: str) -> None:
+    """A quoted field that never closes swallows the rest of the file into one cell; the csv
+    module then reports nothing, so say where the quote opened. The C-speed strict reader finds
+    the common case; the exact line comes from a slower scan, run only then."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        pass
+    else:
+        return
+    line = _unterminated_quote_line(text, delimiter)
+    if line is not None:
+        raise DataError(
+            "unterminated quote: this quoted field never closes, so the rest of the file would "
+            "be read as one cell",
+            path=path,
+            line=line,
+            hint='close the quote, or write a literal quote inside a quoted field as ""',
+        )
+
+
 def _read_delimited(
     path: Path, text: str, delimiter: str, text_field: str, label_field: str
 ) -> tuple[list[tuple[int, str, tuple[str, ...]]], dict[str, str], list[DataError]]:
+    _check_quotes(path, text, delimiter)
     reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = reader.fieldnames or []
     for needed in (text_field, label_field):
@@ -239,10 +291,36 @@ def _read_yaml(
                 continue
             rows.append((line, str(item.value), (label,)))
 
+    first_line: dict[str, int] = {}
     for key_node, value_node in root.value:
         label = str(key_node.value).strip()
+        key_line = key_node.start_mark.line + 1
+        if label in first_line:
+            errors.append(
+                DataError(
+                    f"label {label!r} is defined twice (first on line {first_line[label]})",
+                    path=path,
+                    line=key_line,
+                    field=label,
+                    hint="merge the two blocks into one list of examples",
+                )
+            )
+            continue
+        first_line[label] = key_line
         if isinstance(value_node, yaml.MappingNode):
-            fields = {str(k.value): v for k, v in value_node.value}
+            fields: dict[str, yaml.Node] = {}
+            for k, v in value_node.value:
+                if str(k.value) in fields:
+                    errors.append(
+                        DataError(
+                            f"key {k.value!r} appears twice",
+                            path=path,
+                            line=k.start_mark.line + 1,
+                            field=label,
+                            hint="keep one 'description' and one 'examples' per label",
+                        )
+                    )
+                fields.setdefault(str(k.value), v)
             unknown = set(fields) - {"description", "examples"}
             if unknown:
                 errors.append(
@@ -296,10 +374,14 @@ def load_labelled(
     (['finance'], '금융', 2)
     """
     p = Path(path)
+    if p.is_dir():
+        raise DataError("is a directory, expected a file", path=p, hint="give the data file itself")
     kind = _sniff_format(p, fmt)
     text = read_text(p)
     if kind == "txt":
         return LabelledData(examples=[], ood=read_ood_lines(p), source=str(p))
+    if not text.strip():
+        raise DataError("file is empty", path=p, hint="add labelled queries, or check the path")
     if kind in ("csv", "tsv"):
         rows, descs, errors = _read_delimited(
             p, text, "," if kind == "csv" else "\t", text_field, label_field
