@@ -22,7 +22,6 @@ from __future__ import annotations
 import importlib
 import json
 import shutil
-import tempfile
 import types
 import typing
 from abc import ABC, abstractmethod
@@ -36,6 +35,7 @@ import numpy as np
 from kodial import __version__
 from kodial.classify.data import FALLBACK, LabelledData
 from kodial.errors import KodialError
+from kodial.textio import staging_dir
 
 MANIFEST = "manifest.json"
 
@@ -247,7 +247,7 @@ class Classifier(ABC):
         replaces the target, so an interrupted save never leaves a half-written model."""
         target = Path(directory)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+        tmp = staging_dir(target)
         try:
             self._save_state(tmp)
             (tmp / MANIFEST).write_text(

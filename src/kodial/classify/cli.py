@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -20,6 +19,7 @@ from rich.console import Console
 from rich.table import Table
 
 from kodial.errors import KodialError
+from kodial.textio import staging_dir
 
 if TYPE_CHECKING:
     from kodial.classify.base import Classifier
@@ -312,7 +312,7 @@ def train(
     with console.status("evaluating on the dev split"):
         report = evaluate(clf, dev, model=str(out))
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = staging_dir(out)
     try:
         clf.save(staging / "model")
         write_report(report, staging / "model" / "report")
