@@ -130,3 +130,13 @@ def test_state_nested_under_kodial_is_refused_not_ignored(http: httpx.Client, mo
         assert bad.status_code == 400, bad.text
         err = bad.json()["error"]
         assert err["param"] == "kodial" and "top-level state and state_signature" in err["message"]
+
+
+def test_a_signature_without_its_state_is_refused(http: httpx.Client, model: str) -> None:
+    messages = [{"role": "user", "content": "안녕하세요"}]
+    bad = http.post(
+        "/v1/chat/completions",
+        json={"model": model, "messages": messages, "state_signature": "abc"},
+    )
+    assert bad.status_code == 400, bad.text
+    assert bad.json()["error"]["code"] == "invalid_state"

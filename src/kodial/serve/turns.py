@@ -137,6 +137,13 @@ def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> Prep
         turn.expected_count = session.turn_count
     else:
         turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+        if req.state is None and req.state_signature is not None:
+            raise ApiError(
+                400,
+                "state_signature was sent without the state it signs",
+                code="invalid_state",
+                param="state",
+            )
         if req.state is not None and not services.signer.verify(req.state, req.state_signature):
             raise ApiError(
                 400,
