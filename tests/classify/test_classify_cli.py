@@ -3,35 +3,16 @@ eval, compare, methods; bad input gives file:line:field errors, exit code 2 and 
 
 from __future__ import annotations
 
-import io
 import json
 import sys
 from pathlib import Path
 
 import pytest
+from _cli import run
 
 from kodial.classify.base import load_classifier
 from kodial.classify.samples import sample_ood_path, sample_queries_path
 from kodial.cli import main
-
-
-def run(
-    monkeypatch: pytest.MonkeyPatch,
-    capsys: pytest.CaptureFixture[str],
-    *args: str,
-    stdin: str | None = None,
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["kodial", *args])
-    monkeypatch.setenv("COLUMNS", "500")  # rich wraps error messages at the terminal width
-    if stdin is not None:
-        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture(scope="module")

@@ -4,28 +4,13 @@ before any data is loaded or any model trained, and nothing is left half-written
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import pytest
+from _cli import run
 
 from kodial.classify.lexical import LexicalClassifier
 from kodial.classify.samples import sample_queries_path
-from kodial.cli import main
-
-
-def run(
-    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str
-) -> tuple[int, str, str]:
-    monkeypatch.setattr(sys, "argv", ["kodial", *args])
-    monkeypatch.setenv("COLUMNS", "500")
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture

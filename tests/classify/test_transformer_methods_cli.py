@@ -9,23 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
+from _cli import run
 
 from kodial.classify.base import load_classifier
 from kodial.classify.samples import sample_queries_path
-from kodial.cli import main
-
-
-def run(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], *args: str):
-    monkeypatch.setattr(sys, "argv", ["kodial", *args])
-    monkeypatch.setenv("COLUMNS", "500")
-    code = 0
-    try:
-        main()
-    except SystemExit as exc:
-        code = int(exc.code or 0)
-    out, err = capsys.readouterr()
-    return code, out, err
-
 
 OPTIONS = {
     "nli-zeroshot": ["model={nli_roberta}", "candidates_top_k=3"],
