@@ -200,6 +200,23 @@ def test_cancel_without_a_task(talk: Talk) -> None:
     assert c.route["handler"] == "faq"
 
 
+def test_cancelling_something_is_routed_and_never_starts_a_task(talk: Talk) -> None:
+    """A cancel that names what to cancel is not answered "nothing in progress", and a request
+    to cancel a booking never starts a booking, even when the classifier ranks the booking
+    task first."""
+    for message in (
+        "내일 예약 취소할래",
+        "강남점 예약 취소할게",
+        "영화 예매 취소하고 싶어",
+        "예약 좀 취소해 줄래요?",
+    ):
+        c = talk()
+        reply = c.say(message)
+        assert "진행 중인 일은 없어요" not in reply
+        assert c.route["handler"] == "faq", (message, c.route)
+        assert c.task is None
+
+
 def test_a_hesitation_at_the_confirmation_is_not_a_yes(talk: Talk) -> None:
     c = talk()
     c.say("내일 저녁 7시 4명 판교점 예약")

@@ -54,7 +54,7 @@ from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.task import TaskHandler, is_cancel, is_filler
+from kodial.assistant.task import TaskHandler, is_bare_cancel, is_filler, mentions_cancel
 from kodial.classify.base import Classifier, FallbackPolicy, Prediction
 from kodial.classify.data import (
     FALLBACK,
@@ -310,8 +310,9 @@ class Assistant:
             reply = active.unclear(ctx, task, reason="the message says nothing (filler)")
             return self._result(active, reply, route, prev)
 
-        if active is None and is_cancel(ctx.message) and len(ctx.message) <= 12:
-            # "취소할래" / "그만" with nothing to cancel: say so rather than guess an intent.
+        if active is None and is_bare_cancel(ctx.message):
+            # "취소할래" / "그만" with nothing to cancel: say so rather than guess an intent
+            # ("내일 예약 취소할래" names something, and is routed like any request).
             route["reason"] = "a cancel word with no task in progress"
             reply = Reply(text="지금 진행 중인 일은 없어요. 무엇을 도와드릴까요?")
             return self._result(self.fallback_handler, reply, route, prev)
@@ -345,11 +346,31 @@ class Assistant:
             reply.route["task_waiting"] = active.name
             return self._result(used, reply, route, prev)
 
+        if isinstance(handler, TaskHandler) and mentions_cancel(ctx.message):
+            # "영화 예매 취소하고 싶어" is about cancelling, never a reason to start a booking. An
+            # FAQ handler answers it (cancellation policies live there; it abstains, and the
+            # fallback answers, when nothing matches); without one, the classifier's best label
+            # among the handlers that are not tasks.
+            others = [
+                label
+                for label in self.classifier.labels
+                if label in self.handlers and not isinstance(self.handlers[label], TaskHandler)
+            ]
+            faqs = [label for label in others if self.handlers[label].config.type == "faq"]
+            others = faqs or others
+            route["reason"] = f"a cancel request does not start task {intent!r}"
+            handler = None
+            if others:
+                with self._lock:
+                    scores = self.classifier.predict_scores([ctx.message], labels=others)[0]
+                intent = max(zip(others, scores, strict=True), key=lambda pair: pair[1])[0]
+                handler = self.handlers[intent]
         if handler is None:
-            route["reason"] = (
+            route.setdefault(
+                "reason",
                 f"classifier fell back ({pred.fallback_reason})"
                 if pred.fallback
-                else f"no handler for intent {intent!r}"
+                else f"no handler for intent {intent!r}",
             )
             reply = self.fallback_handler.respond(ctx)
             return self._result(self.fallback_handler, reply, route, prev)

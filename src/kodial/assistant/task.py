@@ -115,6 +115,34 @@ def is_cancel(text: str) -> bool:
     return any(w in t for w in CANCEL_WORDS) and not any(q in text for q in QUESTION_MARKERS)
 
 
+CANCEL_FRAME = re.compile(
+    r"^(그냥|이제|다|좀|전부|모두|제발|아니|아니요|아뇨|됐고|"
+    r"(해|하|할|했)?(줘|줘요|주세요|줄래|줄래요|래|래요|게|게요|요|야|어|어요|습니다)?)$"
+)
+"""Words around a bare cancel (그냥, 좀, 해 줘 ...): they name nothing to cancel."""
+
+
+def mentions_cancel(text: str) -> bool:
+    """True when a cancel word appears at all, request or question (예약 좀 취소해 줄래요?)."""
+    t = _norm(text)
+    return any(w in t for w in CANCEL_WORDS)
+
+
+def is_bare_cancel(text: str) -> bool:
+    """A cancel that names nothing (취소할래, 그냥 그만, 취소해 줘), as opposed to one about
+    something (내일 예약 취소할래), which is routed like any other request.
+
+    >>> is_bare_cancel("취소할래"), is_bare_cancel("취소해 줘"), is_bare_cancel("내일 예약 취소할래")
+    (True, True, False)
+    """
+    if not is_cancel(text):
+        return False
+    words = _norm(text).split()
+    rest = [w for w in words if not any(c in w for c in CANCEL_WORDS)]
+    rest = [w for w in rest if not any(w in c.split() for c in CANCEL_WORDS)]
+    return all(CANCEL_FRAME.match(w) for w in rest)
+
+
 def _starts_with_any(text: str, words: tuple[str, ...]) -> bool:
     """True when the message opens with one of ``words``; one-syllable words (네, 응) must be
     the whole first word, so that 예약 does not read as 예."""
