@@ -371,3 +371,19 @@ def test_yaml_with_a_repeated_key_is_refused_at_its_line(tmp_path: Path) -> None
     assert err.value.line == 3
     path.write_text("a:\n  b: 1\nc:\n  b: 2\n", encoding="utf-8")  # same key in two mappings
     assert read_yaml(path) == {"a": {"b": 1}, "c": {"b": 2}}
+
+
+def test_yaml_merge_keys_and_anchors_still_work(tmp_path: Path) -> None:
+    from kodial.textio import read_yaml
+
+    path = tmp_path / "m.yaml"
+    path.write_text(
+        "common: &c {type: faq, data: a}\nh:\n  <<: *c\n  data: b\n"
+        "b: &b {k: 1}\ndefs:\n  b2: &b2\n    <<: *b\n    k: 9\ny:\n  <<: *b2\n",
+        encoding="utf-8",
+    )
+    data = read_yaml(path)
+    assert data["h"] == {"type": "faq", "data": "b"} and data["y"] == {"k": 9}
+    path.write_text("b: &b {a: 1, a: 2}\nx: {<<: *b}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="duplicate key 'a'"):
+        read_yaml(path)

@@ -94,17 +94,30 @@ def load_yaml_text(text: str) -> Any:
     the error is a ``yaml.YAMLError`` carrying the line of the repeat."""
     import yaml
 
+    merge_tag = "tag:yaml.org,2002:merge"
+
     class UniqueKeyLoader(yaml.SafeLoader):
-        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
-            seen: set[Any] = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        None, None, f"duplicate key {key!r}", key_node.start_mark
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
+        # Checked in flatten_mapping, before PyYAML folds merge keys (<<: *anchor) in: each
+        # mapping's own keys once (merged-in keys may be overridden, as YAML allows).
+        def flatten_mapping(self, node: Any) -> None:
+            checked: set[int] = self.__dict__.setdefault("_kodial_checked", set())
+            if id(node) not in checked:
+                checked.add(id(node))
+                seen: set[Any] = set()
+                for key_node, _ in node.value:
+                    if key_node.tag == merge_tag:
+                        continue
+                    key = self.construct_object(key_node, deep=False)
+                    try:
+                        repeated = key in seen
+                    except TypeError:  # an unhashable key: PyYAML reports it
+                        break
+                    if repeated:
+                        raise yaml.constructor.ConstructorError(
+                            None, None, f"duplicate key {key!r}", key_node.start_mark
+                        )
+                    seen.add(key)
+            super().flatten_mapping(node)
 
     return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
 

@@ -225,3 +225,21 @@ def test_a_hesitation_at_the_confirmation_is_not_a_yes(talk: Talk) -> None:
         reply = c.say(hesitation)
         assert "예약 번호" not in reply and c.task is not None and c.task["confirming"]
     assert "예약 번호는 R-" in c.say("네")
+
+
+@pytest.mark.parametrize(
+    ("message", "task"),
+    [
+        ("잘됐어 내일 저녁 7시에 4명 강남점 예약해줘", "book_table"),
+        ("내일 저녁 7시에 그만큼 인원으로 4명 강남 예약해줘", "book_table"),
+        ("취소된 예약 말고 새로 내일 저녁 7시 4명 강남 예약할래", "book_table"),
+        ("회의가 취소돼서 오늘 저녁 7시에 2명 홍대점 예약할게요", "book_table"),
+        ("공연이 취소돼서 대신 오늘 밤 9시 별빛 정거장 2장 예매해줘", "book_movie"),
+    ],
+)
+def test_requests_that_only_mention_cancelling_still_start_their_task(
+    talk: Talk, message: str, task: str
+) -> None:
+    c = talk()
+    c.say(message)
+    assert c.route["handler"] == task and c.task is not None and c.task["handler"] == task

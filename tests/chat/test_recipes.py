@@ -66,6 +66,8 @@ def test_numbers_yaml_reads_as_text_are_numbers(tmp_path: Path) -> None:
     assert load_recipe(path, ["learning_rate=3e-5"]).learning_rate == pytest.approx(3e-5)
     with pytest.raises(DataError, match="expected a whole number, got '1e-4'"):
         load_recipe(path, ["max_steps=1e-4"])
+    with pytest.raises(DataError, match="expected a number, got 'nan'"):
+        load_recipe(path, ["learning_rate=nan"])
 
 
 def test_a_bad_override_is_blamed_on_the_override_not_the_file(tmp_path: Path) -> None:

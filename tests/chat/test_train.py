@@ -118,6 +118,8 @@ def test_lora_adapter_saves_loads_and_merges(
     assert not (exported / "adapter_config.json").exists()
     reloaded = AutoModelForCausalLM.from_pretrained(exported).eval()
     torch.testing.assert_close(logits(reloaded, ids), adapted, atol=1e-5, rtol=1e-4)
+    with pytest.raises(KodialError, match="the base it needs"):  # never over the adapter's base
+        export(result.output_dir, tiny_llama, merge=False)
     kept = export(result.output_dir, tmp_path / "adapter", merge=False)
     assert (kept / "adapter_config.json").exists()
     torch.testing.assert_close(
@@ -466,7 +468,10 @@ def test_resuming_with_a_changed_recipe_is_refused_and_changes_nothing(
     with pytest.raises(KodialError, match=r"changed recipe \(lora_r: 16 -> 4\)"):
         train(changed)
     assert (out / "recipe.yaml").read_text() == saved
-    more = recipe(tiny_llama, chat_data["dialogues"], out, max_steps=3, save_steps=1, resume=True)
+    # the same run and data, written differently, are not a change
+    same_data = tmp_path / "." / chat_data["dialogues"].relative_to(tmp_path)
+    more = recipe(tiny_llama, same_data, tmp_path / "." / "run", max_steps=3, save_steps=1)
+    more.resume = True
     assert train(more).metrics["global_step"] == 3
 
 

@@ -167,3 +167,14 @@ def test_multi_label_independent_probabilities() -> None:
     assert not np.allclose(scores.sum(1), 1.0)  # independent, not a distribution
     pred = clf.predict(["주식 영화 추천해줘"])[0]
     assert set(pred.labels) == {"finance", "movie"}
+
+
+def test_kiwi_worker_counts_follow_kiwi() -> None:
+    """Kiwi takes 0 (one thread) and -1 (every core); below that is refused with the option."""
+    from kodial.classify.base import create_classifier
+    from kodial.errors import KodialError
+
+    for workers in (0, -1, 2):
+        assert create_classifier("lexical", num_workers=workers).config.num_workers == workers
+    with pytest.raises(KodialError, match="num_workers"):
+        create_classifier("lexical", num_workers=-2)

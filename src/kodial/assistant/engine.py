@@ -54,7 +54,7 @@ from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.task import TaskHandler, is_bare_cancel, is_filler, mentions_cancel
+from kodial.assistant.task import TaskHandler, asks_to_cancel, is_bare_cancel, is_filler
 from kodial.classify.base import Classifier, FallbackPolicy, Prediction
 from kodial.classify.data import (
     FALLBACK,
@@ -346,7 +346,7 @@ class Assistant:
             reply.route["task_waiting"] = active.name
             return self._result(used, reply, route, prev)
 
-        if isinstance(handler, TaskHandler) and mentions_cancel(ctx.message):
+        if isinstance(handler, TaskHandler) and asks_to_cancel(ctx.message):
             # "영화 예매 취소하고 싶어" is about cancelling, never a reason to start a booking. An
             # FAQ handler answers it (cancellation policies live there; it abstains, and the
             # fallback answers, when nothing matches); without one, the classifier's best label

@@ -122,10 +122,23 @@ CANCEL_FRAME = re.compile(
 """Words around a bare cancel (그냥, 좀, 해 줘 ...): they name nothing to cancel."""
 
 
-def mentions_cancel(text: str) -> bool:
-    """True when a cancel word appears at all, request or question (예약 좀 취소해 줄래요?)."""
-    t = _norm(text)
-    return any(w in t for w in CANCEL_WORDS)
+CANCEL_REQUEST = re.compile(
+    r"취소\s*(?:좀\s*)?"
+    r"(?:해\s*(?:줘|주세요|주실|줄래|줄 수|달라|요)|할래|할게|할께|하고\s*싶|하려|하겠|해(?=\s|$|[.!?~])"
+    r"|요청|부탁|가능|되나|돼요\?|할 수)"
+)
+"""A request to cancel something (예약 취소할래, 예매 좀 취소해 줄래요?), not a mention of
+something cancelled (취소된 예약, 회의가 취소돼서, 취소해야 해서)."""
+
+
+def asks_to_cancel(text: str) -> bool:
+    """True for a request (or a question) to cancel something, the signal that a message must
+    not start a task even when the classifier ranks one first.
+
+    >>> asks_to_cancel("내일 예약 취소할래"), asks_to_cancel("회의가 취소돼서 오늘 예약할게요")
+    (True, False)
+    """
+    return bool(CANCEL_REQUEST.search(_norm(text)))
 
 
 def is_bare_cancel(text: str) -> bool:
@@ -138,9 +151,9 @@ def is_bare_cancel(text: str) -> bool:
     if not is_cancel(text):
         return False
     words = _norm(text).split()
-    rest = [w for w in words if not any(c in w for c in CANCEL_WORDS)]
+    rest = [w for w in words if not any(w.startswith(c) for c in CANCEL_WORDS)]
     rest = [w for w in rest if not any(w in c.split() for c in CANCEL_WORDS)]
-    return all(CANCEL_FRAME.match(w) for w in rest)
+    return len(rest) < len(words) and all(CANCEL_FRAME.match(w) for w in rest)
 
 
 def _starts_with_any(text: str, words: tuple[str, ...]) -> bool:

@@ -120,10 +120,26 @@ def check_export_target(src: Path, given: Path, out: Path) -> Path:
     out_abs = out.resolve()
     if out_abs == out_abs.parent or not out.name or out.name in (".", ".."):
         raise KodialError(f"cannot export into {out}", hint="name a new directory, e.g. out/model")
-    for protected in {src.resolve(), given.resolve()}:
-        if out_abs == protected or out_abs in protected.parents or protected in out_abs.parents:
+    protected = {src.resolve(), given.resolve()}
+    adapter_config = src / "adapter_config.json"
+    if adapter_config.exists():  # the base an adapter needs, an earlier export or not
+        try:
+            base = json.loads(adapter_config.read_text(encoding="utf-8")).get(
+                "base_model_name_or_path"
+            )
+        except (ValueError, AttributeError):
+            base = None
+        if isinstance(base, str) and base and Path(base).exists():
+            protected.add(Path(base).resolve())
+    for protected_dir in protected:
+        if (
+            out_abs == protected_dir
+            or out_abs in protected_dir.parents
+            or protected_dir in out_abs.parents
+        ):
             raise KodialError(
-                f"cannot export into {out}: it would overlap the model being exported ({given})",
+                f"cannot export into {out}: it would overlap the model being exported or the "
+                f"base it needs ({protected_dir})",
                 hint="choose a directory outside the run, e.g. out/model",
             )
     if out.exists() and not out.is_dir():

@@ -17,6 +17,7 @@ import dataclasses
 import difflib
 import inspect
 import itertools
+import math
 import os
 import textwrap
 import types
@@ -277,9 +278,10 @@ def _coerce(value: Any, hint: Any) -> Any:
     args = typing.get_args(hint) if typing.get_origin(hint) else (hint,)
     if float in args:
         try:
-            return float(value)
+            number = float(value)
         except ValueError:
             return value
+        return number if math.isfinite(number) else value  # nan/inf stay text: a type error
     return value
 
 

@@ -41,7 +41,14 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from kodial.chat import adapters
-from kodial.chat.recipe import BaseRecipe, PreferenceRecipe, Recipe, TrainRecipe, recipe_to_dict
+from kodial.chat.recipe import (
+    INPUT_PATH_KEYS,
+    BaseRecipe,
+    PreferenceRecipe,
+    Recipe,
+    TrainRecipe,
+    recipe_to_dict,
+)
 from kodial.errors import DataError, KodialError
 from kodial.textio import atomic_write_text
 
@@ -144,8 +151,9 @@ def check_model_source(name: str, key: str = "model") -> None:
         return
     if not path.is_dir():
         raise DataError(f"{name} is a file, not a model directory", path="recipe", field=key)
+    tokenizer_files = ("tokenizer.json", "tokenizer_config.json")
     if (path / "config.json").exists() or (
-        key == "tokenizer" and (path / "tokenizer.json").exists()
+        key == "tokenizer" and any((path / f).exists() for f in tokenizer_files)
     ):
         return
     if (path / "adapter_config.json").exists():
@@ -618,11 +626,17 @@ def check_same_recipe(recipe: Recipe, out: Path) -> None:
 
     saved = read_yaml(saved_path) or {}
     current = yaml.safe_load(yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True))
-    changed = sorted(
-        key
-        for key in set(saved) | set(current)
-        if key not in RESUMABLE_CHANGES and saved.get(key) != current.get(key)
-    )
+
+    def same(key: str) -> bool:
+        old, new = saved.get(key), current.get(key)
+        if key in INPUT_PATH_KEYS and isinstance(old, str) and isinstance(new, str):
+            # the same file written differently (./data.jsonl, an absolute path) is the same
+            return old == new or Path(old).resolve() == Path(new).resolve()
+        return bool(old == new)
+
+    # output_dir is the run being resumed, however it is written
+    ignored = RESUMABLE_CHANGES | {"output_dir"}
+    changed = sorted(k for k in set(saved) | set(current) if k not in ignored and not same(k))
     if changed:
         diffs = ", ".join(f"{k}: {saved.get(k)!r} -> {current.get(k)!r}" for k in changed)
         raise KodialError(

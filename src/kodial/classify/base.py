@@ -319,7 +319,6 @@ POSITIVE_OPTIONS = frozenset(
         "epochs",
         "learning_rate",
         "min_df",
-        "num_workers",
         "max_iter",
     }
 )
@@ -396,6 +395,8 @@ def check_option(name: str, value: Any, hint: Any) -> Any:
         return value
     else:
         return value
+    if name == "num_workers" and not value >= -1:  # Kiwi: 0 = one thread, -1 = every core
+        raise _option_error(name, "must be -1 (every core), 0 (one thread) or more", raw)
     if name in POSITIVE_OPTIONS and not value > 0:
         raise _option_error(name, "must be > 0", raw)
     if name in NON_NEGATIVE_OPTIONS and not value >= 0:
