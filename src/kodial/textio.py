@@ -51,14 +51,27 @@ def staging_dir(target: Path) -> Path:
     """A fresh hidden sibling directory of ``target`` to write an output into before renaming it
     into place. ``tempfile.mkdtemp`` creates it private (0700); it is opened up to what the
     umask allows, as ``mkdir`` would, so a model saved by one user can be served by another."""
-    import os
     import tempfile
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)
+    tmp.chmod(0o777 & ~_umask())
     return tmp
+
+
+def _umask() -> int:
+    """The process umask, read without changing it where Linux shows it (``os.umask`` can only
+    be read by setting it, which is process-wide and races with other threads)."""
+    import os
+
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
 
 
 def check_output_dir(out: Path, owned: tuple[str, ...], what: str) -> None:
