@@ -21,17 +21,23 @@ def read_text(path: str | Path) -> str:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        try:
-            raw.decode("cp949")
-            looks = "it looks like CP949 (EUC-KR), a legacy Korean encoding"
-        except UnicodeDecodeError:
-            looks = "its encoding is unknown"
-        raise DataError(
-            f"not valid UTF-8 (byte {exc.start}); {looks}",
-            path=p,
-            line=line,
-            hint=f"convert it first: iconv -f cp949 -t utf-8 {p} > {p.stem}.utf8{p.suffix}",
-        ) from None
+        raise not_utf8(raw, p, line, f" (byte {exc.start})") from None
+
+
+def not_utf8(raw: bytes, path: Path, line: int, where: str = "") -> DataError:
+    """The error for bytes that are not UTF-8: says whether they look like CP949 (EUC-KR), a
+    legacy Korean encoding, and how to convert the file."""
+    try:
+        raw.decode("cp949")
+        looks = "it looks like CP949 (EUC-KR), a legacy Korean encoding"
+    except UnicodeDecodeError:
+        looks = "its encoding is unknown"
+    return DataError(
+        f"not valid UTF-8{where}; {looks}",
+        path=path,
+        line=line,
+        hint=f"convert it first: iconv -f cp949 -t utf-8 {path} > {path.stem}.utf8{path.suffix}",
+    )
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -84,8 +90,8 @@ def check_output_dir(out: Path, owned: tuple[str, ...], what: str) -> None:
         )
     if out.is_dir() and any(out.iterdir()) and not any((out / f).exists() for f in owned):
         raise DataError(
-            f"already exists and holds no {what}: saving replaces the directory as a whole, so "
-            "it refuses to delete what is there",
+            f"already exists and is not a {what}: it holds no {' or '.join(owned)}, and saving "
+            "replaces the directory as a whole, so it refuses to delete what is there",
             path=out,
             hint="choose a new or empty directory",
         )

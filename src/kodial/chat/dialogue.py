@@ -461,46 +461,12 @@ def _finish(convs: list[Conversation], errors: list[DataError]) -> list[Conversa
     return convs
 
 
-def read_messages(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
-    """OpenAI ``messages`` JSONL (or a JSON list of ``{"messages": [...]}``)."""
-    mapping = mapping or RoleMapping()
-    key = mapping.messages_field or "messages"
-    convs: list[Conversation] = []
-    errors: list[DataError] = []
-    records = list(_iter_json_records(path))
-    _check_shape(
-        path,
-        records,
-        lambda d: isinstance(d, dict) and key in d,
-        f"objects with a {key!r} list of turns",
-    )
-    for rec in records:
-        probe = _conv(rec, path, [])
-        if not isinstance(rec.data, dict) or key not in rec.data:
-            errors.append(probe.error(f"expected an object with a {key!r} list"))
-            continue
-        persona = rec.data.get("persona")
-        conv = _turns_from_list(
-            rec,
-            path,
-            rec.data[key],
-            mapping.role_field or "role",
-            mapping.content_field or "content",
-            mapping,
-            errors,
-            id=_record_id(rec.data, mapping),
-            persona=[str(p) for p in persona] if isinstance(persona, list) else None,
-        )
-        if conv is not None:
-            convs.append(conv)
-    return _finish(convs, errors)
-
-
-def read_sharegpt(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
-    """ShareGPT: ``{"conversations": [{"from": "human"|"gpt"|"system", "value": ...}]}``."""
-    mapping = mapping or RoleMapping()
-    key = mapping.messages_field or "conversations"
-    convs: list[Conversation] = []
+def _read_turn_lists(
+    path: Path, mapping: RoleMapping, key: str, role_field: str, content_field: str
+) -> tuple[list[tuple[dict[str, Any], Conversation]], list[DataError]]:
+    """Records holding a list of turns under ``key`` (messages, ShareGPT): each good record's
+    data with its conversation, and the errors of the others."""
+    out: list[tuple[dict[str, Any], Conversation]] = []
     errors: list[DataError] = []
     records = list(_iter_json_records(path))
     _check_shape(
@@ -517,17 +483,38 @@ def read_sharegpt(path: Path, mapping: RoleMapping | None = None) -> list[Conver
             rec,
             path,
             rec.data[key],
-            mapping.role_field or "from",
-            mapping.content_field or "value",
+            mapping.role_field or role_field,
+            mapping.content_field or content_field,
             mapping,
             errors,
             id=_record_id(rec.data, mapping),
         )
         if conv is not None:
-            if isinstance(rec.data.get("system"), str) and rec.data["system"].strip():
-                conv.messages.insert(0, Message("system", rec.data["system"]))
-            convs.append(conv)
-    return _finish(convs, errors)
+            out.append((rec.data, conv))
+    return out, errors
+
+
+def read_messages(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """OpenAI ``messages`` JSONL (or a JSON list of ``{"messages": [...]}``)."""
+    mapping = mapping or RoleMapping()
+    key = mapping.messages_field or "messages"
+    read, errors = _read_turn_lists(path, mapping, key, "role", "content")
+    for data, conv in read:
+        persona = data.get("persona")
+        if isinstance(persona, list):
+            conv.persona = [str(p) for p in persona]
+    return _finish([conv for _, conv in read], errors)
+
+
+def read_sharegpt(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
+    """ShareGPT: ``{"conversations": [{"from": "human"|"gpt"|"system", "value": ...}]}``."""
+    mapping = mapping or RoleMapping()
+    key = mapping.messages_field or "conversations"
+    read, errors = _read_turn_lists(path, mapping, key, "from", "value")
+    for data, conv in read:
+        if isinstance(data.get("system"), str) and data["system"].strip():
+            conv.messages.insert(0, Message("system", data["system"]))
+    return _finish([conv for _, conv in read], errors)
 
 
 QA_COLUMN_PAIRS: tuple[tuple[str, str], ...] = (

@@ -18,7 +18,7 @@ from typing import Any
 import yaml
 
 from kodial.errors import KodialError
-from kodial.textio import read_text
+from kodial.textio import check_output_dir, read_text
 
 
 def resolve_model_dir(path: str | Path) -> Path:
@@ -142,14 +142,7 @@ def check_export_target(src: Path, given: Path, out: Path) -> Path:
                 f"base it needs ({protected_dir})",
                 hint="choose a directory outside the run, e.g. out/model",
             )
-    if out.exists() and not out.is_dir():
-        raise KodialError(f"{out} is a file, not a directory", hint="name a new directory")
-    if out.is_dir() and any(out.iterdir()) and not (out / EXPORT_MARKER).exists():
-        raise KodialError(
-            f"{out} already exists and is not a kodial export: export replaces its directory "
-            "as a whole, so it refuses to delete what is there",
-            hint="choose a new or empty directory, or delete it yourself",
-        )
+    check_output_dir(out, (EXPORT_MARKER,), "kodial export")
     if not out_abs.parent.is_dir():
         raise KodialError(f"{out.parent} does not exist", hint="create it first")
     return out

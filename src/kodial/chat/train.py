@@ -36,7 +36,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
@@ -669,9 +669,8 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
             f"{out} already holds checkpoints of another run",
             hint="add --resume to continue it, or choose another --output-dir",
         )
-    preflight(recipe)
-    tokenizer = load_tokenizer(recipe)
-    trainer, stats = build_trainer(recipe, callbacks=callbacks, tokenizer=tokenizer)
+    trainer, stats = build_trainer(recipe, callbacks=callbacks)  # preflight() comes first
+    tokenizer = cast("PreTrainedTokenizerBase", trainer.processing_class)
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(
         out / "recipe.yaml",

@@ -59,17 +59,22 @@ class Piece:
     error: ApiError | None = None
 
 
-def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> PreparedTurn:
-    """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`."""
-    s = services.settings
+def require_model(services: Services, model: str) -> None:
+    """404 ``model_not_found`` unless ``model`` names the assistant this server serves."""
     name = services.assistant.name
-    if req.model != name:
+    if model != name:
         raise ApiError(
             404,
-            f"model {req.model!r} does not exist; this server serves {name!r}",
+            f"model {model!r} does not exist; this server serves {name!r}",
             code="model_not_found",
             param="model",
         )
+
+
+def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> PreparedTurn:
+    """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`."""
+    s = services.settings
+    require_model(services, req.model)
     if req.kodial is not None:
         raise ApiError(
             400,
@@ -112,7 +117,7 @@ def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> Prep
     turn = PreparedTurn(
         completion_id="chatcmpl-" + uuid.uuid4().hex[:24],
         created=int(time.time()),
-        model=name,
+        model=req.model,
         message=message,
         history=[],
         state=None,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kodial.errors import DataError, KodialError
+from kodial.textio import not_utf8
 
 TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv", ".parquet")
 """File types :func:`iter_texts` reads (plus saved-dataset directories)."""
@@ -40,17 +41,7 @@ def _decode_line(raw: bytes, path: Path, lineno: int) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError:
-        try:
-            raw.decode("cp949")
-            looks = "it looks like CP949 (EUC-KR), a legacy Korean encoding"
-        except UnicodeDecodeError:
-            looks = "its encoding is unknown"
-        raise DataError(
-            f"not valid UTF-8; {looks}",
-            path=path,
-            line=lineno,
-            hint=f"convert it first: iconv -f cp949 -t utf-8 {path} > {path.stem}.utf8{path.suffix}",
-        ) from None
+        raise not_utf8(raw, path, lineno) from None
 
 
 def iter_lines(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:

@@ -11,6 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from kodial.serve.deps import CallerDep, ServicesDep
 from kodial.serve.errors import ApiError
 from kodial.serve.schemas import ClassifyRequest, ClassifyResponse, ClassifyResult, LabelScoreOut
+from kodial.serve.turns import require_model
 
 router = APIRouter(prefix="/v1", tags=["classify"])
 
@@ -20,14 +21,8 @@ async def classify(
     body: ClassifyRequest, services: ServicesDep, _caller: CallerDep
 ) -> ClassifyResponse:
     s = services.settings
-    name = services.assistant.name
-    if body.model is not None and body.model != name:
-        raise ApiError(
-            404,
-            f"model {body.model!r} does not exist; this server serves {name!r}",
-            code="model_not_found",
-            param="model",
-        )
+    if body.model is not None:
+        require_model(services, body.model)
     if body.labels is not None:
         raise ApiError(
             400,
@@ -53,7 +48,7 @@ async def classify(
             )
     raw = await run_in_threadpool(services.assistant.classify, texts)
     return ClassifyResponse(
-        model=name,
+        model=services.assistant.name,
         data=[
             _result(i, t, r, body.top_k) for i, (t, r) in enumerate(zip(texts, raw, strict=True))
         ],
