@@ -384,6 +384,14 @@ def test_yaml_merge_keys_and_anchors_still_work(tmp_path: Path) -> None:
     )
     data = read_yaml(path)
     assert data["h"] == {"type": "faq", "data": "b"} and data["y"] == {"k": 9}
+    # YAML 1.1 merge order: own keys win, then the earlier of several merged mappings
+    path.write_text(
+        "a: &a {x: 1, y: 2}\nb: &b {x: 3, z: 4}\nc: {<<: [*a, *b], y: 0}\n", encoding="utf-8"
+    )
+    assert read_yaml(path)["c"] == {"x": 1, "y": 0, "z": 4}
+    path.write_text("a: &a [1]\nc: {<<: *a}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="merge key"):
+        read_yaml(path)
     path.write_text("b: &b {a: 1, a: 2}\nx: {<<: *b}\n", encoding="utf-8")
     with pytest.raises(DataError, match="duplicate key 'a'"):
         read_yaml(path)

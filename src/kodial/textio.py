@@ -108,35 +108,79 @@ def yaml_error(exc: Exception, path: str | Path) -> DataError:
 
 
 def load_yaml_text(text: str) -> Any:
-    """``yaml.safe_load`` that refuses a key repeated in one mapping (PyYAML keeps the last one
-    silently, so a recipe or config with ``epochs`` twice would train with whichever came last);
-    the error is a ``yaml.YAMLError`` carrying the line of the repeat."""
+    """``yaml.safe_load`` with two promises that hold on every PyYAML release:
+
+    - a key repeated in one mapping is refused (PyYAML keeps the last one silently, so a recipe
+      with ``epochs`` twice would train with whichever came last); the error is a
+      ``yaml.YAMLError`` carrying the line of the repeat;
+    - merge keys (``<<: *anchor`` or ``<<: [*a, *b]``) follow the YAML 1.1 merge spec: a mapping's
+      own keys win over merged ones, an earlier merged mapping wins over a later one, and merged
+      mappings are themselves resolved first (nested merges). kodial resolves them itself because
+      PyYAML 6.0.4 changed which value a nested merge keeps.
+
+    >>> load_yaml_text("b: &b {k: 1}\nc: &c {<<: *b, k: 9}\nd: {<<: *c}")["d"]
+    {'k': 9}
+    """
     import yaml
+    from yaml.nodes import MappingNode, SequenceNode
 
     merge_tag = "tag:yaml.org,2002:merge"
 
     class UniqueKeyLoader(yaml.SafeLoader):
-        # Checked in flatten_mapping, before PyYAML folds merge keys (<<: *anchor) in: each
-        # mapping's own keys once (merged-in keys may be overridden, as YAML allows).
         def flatten_mapping(self, node: Any) -> None:
-            checked: set[int] = self.__dict__.setdefault("_kodial_checked", set())
-            if id(node) not in checked:
-                checked.add(id(node))
-                seen: set[Any] = set()
-                for key_node, _ in node.value:
-                    if key_node.tag == merge_tag:
-                        continue
+            # Anchored mappings are shared nodes: resolve each once (resolution is idempotent,
+            # since it removes the merge keys, but re-checking would be wasted work).
+            done: set[int] = self.__dict__.setdefault("_kodial_flattened", set())
+            if id(node) in done:
+                return
+            done.add(id(node))
+            own: list[tuple[Any, Any]] = []
+            sources: list[Any] = []
+            taken: set[Any] = set()
+            for key_node, value_node in node.value:
+                if key_node.tag == merge_tag:
+                    if isinstance(value_node, MappingNode):
+                        sources.append(value_node)
+                    elif isinstance(value_node, SequenceNode) and all(
+                        isinstance(sub, MappingNode) for sub in value_node.value
+                    ):
+                        sources.extend(value_node.value)
+                    else:
+                        raise yaml.constructor.ConstructorError(
+                            "while constructing a mapping",
+                            node.start_mark,
+                            "a merge key (<<) needs a mapping or a list of mappings",
+                            value_node.start_mark,
+                        )
+                    continue
+                if key_node.tag == "tag:yaml.org,2002:value":
+                    key_node.tag = "tag:yaml.org,2002:str"
+                key = self.construct_object(key_node, deep=False)
+                try:
+                    repeated = key in taken
+                except TypeError:  # an unhashable key: construct_mapping reports it
+                    own.append((key_node, value_node))
+                    continue
+                if repeated:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"duplicate key {key!r}", key_node.start_mark
+                    )
+                taken.add(key)
+                own.append((key_node, value_node))
+            merged: list[tuple[Any, Any]] = []
+            for source in sources:
+                self.flatten_mapping(source)
+                for key_node, value_node in source.value:
                     key = self.construct_object(key_node, deep=False)
                     try:
-                        repeated = key in seen
-                    except TypeError:  # an unhashable key: PyYAML reports it
-                        break
-                    if repeated:
-                        raise yaml.constructor.ConstructorError(
-                            None, None, f"duplicate key {key!r}", key_node.start_mark
-                        )
-                    seen.add(key)
-            super().flatten_mapping(node)
+                        new = key not in taken
+                    except TypeError:
+                        new = True
+                    if new:
+                        taken.add(key)
+                        merged.append((key_node, value_node))
+            # no key appears twice, so the result does not depend on PyYAML's "last one wins"
+            node.value = merged + own
 
     return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
 
