@@ -289,7 +289,11 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
     assert "merged into the NF4-dequantised base" in (exported / "README.md").read_text()
     merged = AutoModelForCausalLM.from_pretrained(exported).eval()
     assert not any("4bit" in type(mod).__name__ for mod in merged.modules())
-    # the export is the model training saw: the adapter over the 4-bit base
+    # The export is the model training saw: in every adapted layer its weight is the NF4 base as
+    # training dequantised it plus the adapter's update, far closer than the naive merge into the
+    # original weights. Checked in weight space, which depends only on the NF4 code book, not on
+    # bitsandbytes' CPU matmul kernels (their bf16 rounding moved between releases).
+    import bitsandbytes.functional as bnbf
     from peft import PeftModel
 
     from kodial.chat.adapters import nf4_config
@@ -298,18 +302,27 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
         model, quantization_config=nf4_config(), dtype=torch.bfloat16
     )
     trained = PeftModel.from_pretrained(quantised, str(result.final_dir)).eval()
-    ids = torch.tensor([[5, 40, 77, 120, 9, 300, 41]])
-    seen = logits(trained, ids.to(trained.device)).float().cpu()
-    out = logits(merged, ids)
-    naive = logits(
-        PeftModel.from_pretrained(
-            AutoModelForCausalLM.from_pretrained(model), str(result.final_dir)
-        )
+    naive = (
+        PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(model), str(result.final_dir))
         .merge_and_unload()
-        .eval(),
-        ids,
+        .eval()
     )
-    assert (out - seen).abs().max() < 0.1 * (naive - seen).abs().max()
+    exported_weights = dict(merged.named_parameters())
+    naive_weights = dict(naive.named_parameters())
+    layers = 0
+    for name, module in trained.named_modules():
+        if not hasattr(module, "get_delta_weight"):
+            continue
+        base = module.base_layer.weight
+        seen = bnbf.dequantize_4bit(base.data, base.quant_state).float()
+        seen = seen + module.get_delta_weight("default").float()
+        key = name.removeprefix("base_model.model.") + ".weight"
+        export_gap = (exported_weights[key].float() - seen).abs().max()
+        naive_gap = (naive_weights[key].float() - seen).abs().max()
+        assert export_gap < 0.1 * naive_gap, (key, float(export_gap), float(naive_gap))
+        layers += 1
+    assert layers >= 7 * 2, "every linear layer of both blocks carries an adapter"
+    ids = torch.tensor([[5, 40, 77, 120, 9, 300, 41]])
     # the last checkpoint (what an interrupted run leaves) loads over the same 4-bit base
     from kodial.chat.adapters import load_peft_model
 
