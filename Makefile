@@ -1,21 +1,44 @@
 # The two set-up commands of the README:
 #   make demo   builds the bundled offline example assistant and serves it
 #   make test   lint + type check + the whole test suite (what CI runs)
-# Both create .venv on first use (CPU torch first, so nothing pulls CUDA wheels).
+# Both create .venv on first use (CPU torch first, so nothing pulls CUDA wheels) and install the
+# exact versions of requirements-lock.txt, the set CI was green with. `make lock` re-resolves it.
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements-lock.txt
+TORCH  := torch==2.13.0
 
-.PHONY: demo test lint typecheck install browser
+.PHONY: demo test lint typecheck install browser lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q torch==2.13.0
-	$(BIN)/pip install -q -e ".[dev]"
+	$(BIN)/pip install -q $(TORCH)
+	$(BIN)/pip install -q -c $(LOCK) -e ".[dev]"
+	@# every installed distribution must be pinned by the lock: nothing floats on a fresh machine
+	@$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' | sort > $(VENV)/freeze.txt; \
+	  grep -v '^#' $(LOCK) | sort | comm -23 $(VENV)/freeze.txt - > $(VENV)/unlocked.txt; \
+	  if [ -s $(VENV)/unlocked.txt ]; then echo "installed but not in $(LOCK) (run make lock):"; \
+	    cat $(VENV)/unlocked.txt; exit 1; fi
 	touch $@
+	@echo "kodial is installed in $(VENV): run 'source $(BIN)/activate' to put the kodial command on PATH"
 
 install: $(STAMP)
+
+# Re-resolve the newest releases pyproject's ranges allow (CPU torch pinned) in a scratch venv and
+# write them to the lock. Then run `make test` (it reinstalls from the new lock) and commit the lock
+# only if it is green.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install -q $(TORCH)
+	.lock-venv/bin/pip install -q -e ".[dev]"
+	{ echo "# The exact versions CI was green with (Linux x86_64, CPython 3.11), installed by make as"; \
+	  echo "# pip constraints. Regenerate with 'make lock', then 'make test'; see README Development."; \
+	  .lock-venv/bin/pip freeze --exclude-editable | sed 's/+cpu$$//'; } > $(LOCK).tmp
+	mv $(LOCK).tmp $(LOCK)
+	rm -rf .lock-venv
 
 demo: $(STAMP)
 	$(BIN)/kodial demo

@@ -113,11 +113,22 @@ def test_export_never_deletes_what_is_not_an_earlier_export(
     (tmp_path / "f.txt").write_text("x")
     with pytest.raises(KodialError, match="is a file"):
         export(run, tmp_path / "f.txt")
-    with pytest.raises(KodialError, match="does not exist"):
-        export(run, tmp_path / "missing" / "model")
+    with pytest.raises(KodialError, match="f.txt is a file"):
+        export(run, tmp_path / "f.txt" / "model")
     with pytest.raises(KodialError, match="not a JSON file"):
         export(run, tmp_path / "m", eval_metrics=tmp_path / "f.txt")
     assert not (tmp_path / "m").exists() and not list(tmp_path.glob(".*tmp*"))
+    # missing parent folders are created (README: out/model in a fresh clone) ...
+    assert (export(run, tmp_path / "new" / "out" / "model") / "config.json").exists()
+    # ... and removed again when the export fails
+    weights = next((run / "final").glob("*.safetensors"))
+    weights.rename(weights.with_suffix(".bak"))
+    try:
+        with pytest.raises(OSError, match="model.safetensors"):
+            export(run / "final", tmp_path / "gone" / "out" / "model")
+    finally:
+        weights.with_suffix(".bak").rename(weights)
+    assert not (tmp_path / "gone").exists()
     # an earlier export is replaced, an empty directory is used
     again = export(run, exported)
     assert (again / "kodial_export.json").exists()

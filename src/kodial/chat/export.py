@@ -9,6 +9,7 @@ metrics. It is written to a temp sibling and renamed, so a failed export leaves 
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 import shutil
@@ -143,8 +144,13 @@ def check_export_target(src: Path, given: Path, out: Path) -> Path:
                 hint="choose a directory outside the run, e.g. out/model",
             )
     check_output_dir(out, (EXPORT_MARKER,), "kodial export")
-    if not out_abs.parent.is_dir():
-        raise KodialError(f"{out.parent} does not exist", hint="create it first")
+    for parent in out_abs.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise KodialError(
+                    f"cannot export into {out}: {parent} is a file", hint="choose another directory"
+                )
+            break
     return out
 
 
@@ -229,6 +235,10 @@ def export(
     src = resolve_model_dir(model_dir)
     out = check_export_target(src, Path(model_dir), Path(out_dir))
     metrics = _read_eval_metrics(eval_metrics) if eval_metrics else None
+    # missing parent folders are created (`out/model` in a fresh clone), and removed again if
+    # the export fails, so a failed export leaves nothing behind
+    created = [p for p in reversed(out.resolve().parents) if not p.exists()]
+    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     if tmp.exists():
         shutil.rmtree(tmp)
@@ -236,6 +246,9 @@ def export(
         _write_export(src, tmp, merge, metrics)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
+        for folder in reversed(created):
+            with contextlib.suppress(OSError):
+                folder.rmdir()
         raise
     if out.exists():
         shutil.rmtree(out)
