@@ -113,7 +113,7 @@ def test_export_never_deletes_what_is_not_an_earlier_export(
     (tmp_path / "f.txt").write_text("x")
     with pytest.raises(KodialError, match="is a file"):
         export(run, tmp_path / "f.txt")
-    with pytest.raises(KodialError, match="f.txt is a file"):
+    with pytest.raises(KodialError, match=r"f\.txt is a file"):
         export(run, tmp_path / "f.txt" / "model")
     with pytest.raises(KodialError, match="not a JSON file"):
         export(run, tmp_path / "m", eval_metrics=tmp_path / "f.txt")
@@ -124,7 +124,7 @@ def test_export_never_deletes_what_is_not_an_earlier_export(
     weights = next((run / "final").glob("*.safetensors"))
     weights.rename(weights.with_suffix(".bak"))
     try:
-        with pytest.raises(OSError, match="model.safetensors"):
+        with pytest.raises(OSError, match=r"model\.safetensors"):
             export(run / "final", tmp_path / "gone" / "out" / "model")
     finally:
         weights.with_suffix(".bak").rename(weights)

@@ -303,7 +303,9 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
     )
     trained = PeftModel.from_pretrained(quantised, str(result.final_dir)).eval()
     naive = (
-        PeftModel.from_pretrained(AutoModelForCausalLM.from_pretrained(model), str(result.final_dir))
+        PeftModel.from_pretrained(
+            AutoModelForCausalLM.from_pretrained(model), str(result.final_dir)
+        )
         .merge_and_unload()
         .eval()
     )

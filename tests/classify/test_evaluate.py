@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -125,3 +126,43 @@ def test_write_report_and_compare(tmp_path: Path) -> None:
     assert "| finance |" in comp.markdown() and "-0.1000" in comp.markdown()
     assert comp.to_dict()["overall"][0]["metric"] == "accuracy"
     assert report_markdown(report).startswith("# Evaluation: lexical")
+
+
+def korean_report(labels: list[str]) -> Any:
+    """A report over ``labels`` from a table classifier (one text per label, one error)."""
+    table = {
+        f"t{i}": [1.0 if j == (i if i < 2 else 0) else 0.0 for j in range(3)] for i in range(3)
+    }
+    data = LabelledData([Example(f"t{i}", (lab,)) for i, lab in enumerate(labels)])
+    return evaluate(TableClassifier(table).fit(data), data)
+
+
+def test_confusion_matrix_draws_korean_label_names(tmp_path: Path) -> None:
+    """The labels are drawn in a font with Hangul glyphs (bundled with koreanize-matplotlib, or
+    the system's), registered by path so a font cache built before the font was installed does
+    not matter: matplotlib warns about no missing glyph."""
+    import warnings
+
+    from kodial.classify.evaluate import plot_confusion
+    from kodial.plots import korean_font
+
+    assert korean_font() is not None
+    report = korean_report(["금융", "영화", "장소"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        assert plot_confusion(report, tmp_path / "c.png") is None
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_without_a_korean_font_the_report_explains_the_short_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kodial import plots
+
+    monkeypatch.setattr(plots, "korean_font", lambda: None)
+    report = korean_report(["금융", "movie", "장소"])
+    write_report(report, tmp_path / "r")
+    md = (tmp_path / "r" / "report.md").read_text(encoding="utf-8")
+    assert report.labels == ["movie", "금융", "장소"]  # sorted; ASCII names stay as they are
+    assert "- L1 = 금융" in md and "- L2 = 장소" in md and "L0" not in md

@@ -222,35 +222,23 @@ def _check_plot_path(path: Path) -> None:
 
 
 def _plot(stats: DialogueStats, path: Path) -> None:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
-    axes[0].hist(stats.turns, bins=min(30, max(1, len(set(stats.turns)))), color="#4C72B0")
     from matplotlib.ticker import MaxNLocator
 
-    axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))
-    axes[0].set_xlabel("turns per conversation")
-    axes[0].set_ylabel("conversations")
-    axes[1].hist(stats.lengths, bins=30, color="#55A868")
-    axes[1].set_xlabel(f"{stats.length_unit} per conversation")
-    if stats.max_length:
-        axes[1].axvline(stats.max_length, color="#C44E52", linestyle="--", label="max_length")
-        axes[1].legend()
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp{path.suffix}")
-    try:
-        fig.savefig(tmp, dpi=100)
-        tmp.replace(path)
-    except OSError as exc:
-        raise KodialError(f"cannot write {path}: {exc.strerror or exc}") from None
-    finally:
-        plt.close(fig)
-        tmp.unlink(missing_ok=True)
+    from kodial.plots import figure, save
+
+    with figure(1, 2, figsize=(10, 4)) as (fig, axes):
+        axes[0].hist(stats.turns, bins=min(30, max(1, len(set(stats.turns)))), color="#4C72B0")
+        axes[0].xaxis.set_major_locator(MaxNLocator(integer=True))
+        axes[0].yaxis.set_major_locator(MaxNLocator(integer=True))
+        axes[0].set_xlabel("turns per conversation")
+        axes[0].set_ylabel("conversations")
+        axes[1].hist(stats.lengths, bins=30, color="#55A868")
+        axes[1].set_xlabel(f"{stats.length_unit} per conversation")
+        if stats.max_length:
+            axes[1].axvline(stats.max_length, color="#C44E52", linestyle="--", label="max_length")
+            axes[1].legend()
+        fig.tight_layout()
+        save(fig, path)
 
 
 @app.command()

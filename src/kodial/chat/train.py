@@ -545,28 +545,22 @@ def plot_training_curve(
     history: dict[str, list[tuple[float, float]]], path: Path, title: str
 ) -> None:
     """Train and eval loss against the optimiser step, as a PNG (written via a temp file)."""
-    import matplotlib
+    from kodial.plots import figure, save
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(6, 4))
-    for name in ("train", "eval"):
-        if history[name]:
-            xs, ys = zip(*history[name], strict=True)
-            # points as well as lines while there are few, so a 1-point curve still shows
-            marker = "o-" if name == "eval" or len(xs) < 30 else "-"
-            ax.plot(xs, ys, marker, label=f"{name} loss")
-    ax.set_xlabel("optimizer step")
-    ax.set_ylabel("loss")
-    ax.set_title(title)
-    ax.grid(alpha=0.3)
-    ax.legend()
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(tmp, dpi=100)
-    plt.close(fig)
-    tmp.replace(path)
+    with figure(figsize=(6, 4)) as (fig, ax):
+        for name in ("train", "eval"):
+            if history[name]:
+                xs, ys = zip(*history[name], strict=True)
+                # points as well as lines while there are few, so a 1-point curve still shows
+                marker = "o-" if name == "eval" or len(xs) < 30 else "-"
+                ax.plot(xs, ys, marker, label=f"{name} loss")
+        ax.set_xlabel("optimizer step")
+        ax.set_ylabel("loss")
+        ax.set_title(title)
+        ax.grid(alpha=0.3)
+        ax.legend()
+        fig.tight_layout()
+        save(fig, path)
 
 
 def save_final(

@@ -85,12 +85,15 @@ def _timed_scores(
 ) -> tuple[np.ndarray, dict[str, float]]:
     """Score ``texts`` in batches of :data:`LATENCY_BATCH` -> (N, L) scores and latency stats.
 
-    ``batch_p50/p95``: per-query time (batch time / batch size) over the batches;
-    ``single_p50/p95``: one ``predict_scores`` call per query on the first
+    ``batch_p50/p95``: per-query time (batch time / batch size) over the batches, after one
+    warm-up batch (lazy loading, first-call allocations and caches are not the latency a running
+    service sees); ``single_p50/p95``: one ``predict_scores`` call per query on the first
     :data:`LATENCY_SINGLE` queries, after one warm-up call.
     """
     out = []
     per_query = []
+    if texts:
+        clf.predict_scores(texts[:LATENCY_BATCH], labels)
     for i in range(0, len(texts), LATENCY_BATCH):
         batch = texts[i : i + LATENCY_BATCH]
         t0 = time.perf_counter()
@@ -312,35 +315,17 @@ def report_markdown(report: Report) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _korean_font() -> str | None:
-    """A font family that has Hangul glyphs, if matplotlib can find one."""
-    from matplotlib import font_manager
-
-    for f in font_manager.fontManager.ttflist:
-        if any(k in f.name for k in ("Nanum", "Noto Sans CJK", "Noto Sans KR", "Malgun", "Gothic")):
-            return str(f.name)
-    return None
-
-
-def _ascii_safe(label: str, i: int, hangul_ok: bool) -> str:
-    return label if hangul_ok or label.isascii() else f"L{i}"
-
-
-def plot_confusion(report: Report, path: Path) -> None:
-    """Write the confusion matrix as a PNG (row-normalised colours, counts in the cells).
-    Labels that need Hangul glyphs become ``L0``, ``L1``... when no Korean font is installed."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def plot_confusion(report: Report, path: Path) -> str | None:
+    """Write the confusion matrix as a PNG (row-normalised colours, counts in the cells) and
+    return the legend of its label names when a machine without any Korean font had to draw
+    them as ``L0``, ``L1`` ... (see :func:`kodial.plots.label_names`)."""
+    from kodial.plots import figure, label_names, save
 
     cm = np.asarray(report.confusion, dtype=float)
-    font = _korean_font()
-    names = [_ascii_safe(lab, i, font is not None) for i, lab in enumerate(report.labels)]
+    names, legend = label_names(list(report.labels))
     n = len(names)
     size = max(4.0, 0.5 * n + 2.0)
-    with plt.rc_context({"font.family": font} if font else {}):
-        fig, ax = plt.subplots(figsize=(size, size))
+    with figure(figsize=(size, size)) as (fig, ax):
         norm = cm / np.maximum(cm.sum(1, keepdims=True), 1)
         ax.imshow(norm, cmap="Blues", vmin=0, vmax=1)
         ax.set_xticks(range(n), names, rotation=45, ha="right")
@@ -362,10 +347,8 @@ def plot_confusion(report: Report, path: Path) -> None:
                             color="white" if norm[i, j] > 0.5 else "black",
                         )
         fig.tight_layout()
-        tmp = path.with_name(f".{path.name}.tmp.png")
-        fig.savefig(tmp, dpi=100)
-        plt.close(fig)
-    tmp.replace(path)
+        save(fig, path)
+    return legend
 
 
 def write_report(report: Report, out_dir: str | Path) -> list[Path]:
@@ -375,10 +358,16 @@ def write_report(report: Report, out_dir: str | Path) -> list[Path]:
     out.mkdir(parents=True, exist_ok=True)
     written = [out / "report.json", out / "report.md"]
     atomic_write_text(written[0], json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-    atomic_write_text(written[1], report_markdown(report))
+    markdown = report_markdown(report)
     if report.confusion:
-        plot_confusion(report, out / "confusion.png")
+        legend = plot_confusion(report, out / "confusion.png")
         written.append(out / "confusion.png")
+        markdown += "\n![confusion matrix](confusion.png)\n"
+        if legend:  # no Korean font on this machine: say which label each L<i> is
+            markdown += "\nLabels in confusion.png:\n\n" + "".join(
+                f"- {line}\n" for line in legend.splitlines()
+            )
+    atomic_write_text(written[1], markdown)
     return written
 
 

@@ -189,11 +189,8 @@ def failures_markdown(reports: Sequence[TokenizerReport]) -> str:
 
 
 def plot_reports(reports: Sequence[TokenizerReport], path: Path) -> None:
-    """Bar charts of fertility, morpheme crossing and round-trip rate (ASCII labels)."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+    """Bar charts of fertility, morpheme crossing and round-trip rate."""
+    from kodial.plots import figure, save
 
     names = [r.name for r in reports]
     panels = (
@@ -201,19 +198,15 @@ def plot_reports(reports: Sequence[TokenizerReport], path: Path) -> None:
         ("morpheme-crossing tokens", [r.morpheme_crossing for r in reports]),
         ("exact round trip", [r.roundtrip_rate for r in reports]),
     )
-    fig, axes = plt.subplots(1, len(panels), figsize=(4.2 * len(panels), 3.6))
-    for ax, (title, values) in zip(axes, panels, strict=True):
-        ax.bar(names, values, color="#4c72b0")
-        ax.set_title(title)
-        ax.tick_params(axis="x", rotation=30)
-        for label in ax.get_xticklabels():
-            label.set_horizontalalignment("right")
-    fig.tight_layout()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    with figure(1, len(panels), figsize=(4.2 * len(panels), 3.6)) as (fig, axes):
+        for ax, (title, values) in zip(axes, panels, strict=True):
+            ax.bar(names, values, color="#4c72b0")
+            ax.set_title(title)
+            ax.tick_params(axis="x", rotation=30)
+            for label in ax.get_xticklabels():
+                label.set_horizontalalignment("right")
+        fig.tight_layout()
+        save(fig, path, dpi=110)
 
 
 def write_report(reports: Sequence[TokenizerReport], out_dir: str | Path, title: str) -> Path:

@@ -130,23 +130,17 @@ def markdown(points: Sequence[SamplePoint], kind: str, vocab_size: int) -> str:
 
 def plot(points: Sequence[SamplePoint], path: Path) -> None:
     """Overlap with the largest sample's vocabulary against the sample fraction (log x)."""
-    import matplotlib
+    from kodial.plots import figure, save
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 3.8))
-    ax.plot([p.fraction for p in points], [p.overlap_with_largest for p in points], marker="o")
-    ax.set_xscale("log")
-    ax.set_xlabel("sample fraction of corpus")
-    ax.set_ylabel("vocab overlap with largest")
-    ax.set_ylim(0, 1.02)
-    ax.grid(alpha=0.3)
-    fig.tight_layout()
-    tmp = path.with_name(f".{path.stem}.tmp.png")
-    fig.savefig(tmp, dpi=110)
-    plt.close(fig)
-    tmp.replace(path)
+    with figure(figsize=(5.5, 3.8)) as (fig, ax):
+        ax.plot([p.fraction for p in points], [p.overlap_with_largest for p in points], marker="o")
+        ax.set_xscale("log")
+        ax.set_xlabel("sample fraction of corpus")
+        ax.set_ylabel("vocab overlap with largest")
+        ax.set_ylim(0, 1.02)
+        ax.grid(alpha=0.3)
+        fig.tight_layout()
+        save(fig, path, dpi=110)
 
 
 def write_study(
