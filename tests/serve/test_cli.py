@@ -56,7 +56,7 @@ def test_create_key_prints_key_once_and_stores_hash(tmp_path: Path) -> None:
 
 
 def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
-    out = _kodial("serve", "--config", str(tmp_path / "nope.yaml"))
+    out = _kodial("serve", "--config", str(tmp_path / "nope.yaml"), cwd=tmp_path)
     assert out.returncode == 2
     err = " ".join(out.stderr.split())  # rich wraps long lines
     assert "nope.yaml not found" in err and "Traceback" not in err
