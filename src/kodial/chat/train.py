@@ -183,8 +183,11 @@ def check_context(recipe: BaseRecipe) -> None:
     """``max_length`` must fit the model's context (``max_position_embeddings``)."""
     from transformers import AutoConfig
 
+    from kodial.hub import load_kwargs
+
+    extra = load_kwargs(recipe.model)  # a hub id without network fails here, in seconds
     try:
-        config = AutoConfig.from_pretrained(recipe.model)
+        config = AutoConfig.from_pretrained(recipe.model, **extra)
     except (OSError, ValueError):
         return  # load_model reports it
     limit = getattr(config, "max_position_embeddings", None)
@@ -202,13 +205,14 @@ def load_tokenizer(recipe: BaseRecipe) -> PreTrainedTokenizerBase:
     """The recipe's tokenizer; a pad token is borrowed from eos when missing (padding is masked)."""
     from transformers import AutoTokenizer
 
+    from kodial.hub import checkpoint_error, load_kwargs
+
     name = recipe.tokenizer or recipe.model
+    extra = load_kwargs(name)
     try:
-        tokenizer = AutoTokenizer.from_pretrained(name)
+        tokenizer = AutoTokenizer.from_pretrained(name, **extra)
     except (OSError, ValueError) as exc:
-        raise KodialError(
-            f"cannot load tokenizer {name!r}: {exc}", hint="check the model/tokenizer path"
-        ) from None
+        raise checkpoint_error(name, exc) from None
     if tokenizer.pad_token_id is None:
         tokenizer.pad_token = tokenizer.eos_token
     return tokenizer
@@ -223,12 +227,13 @@ def load_model(recipe: BaseRecipe) -> PreTrainedModel:
     if recipe.method == "qlora":
         kwargs["quantization_config"] = adapters.nf4_config()
         kwargs["dtype"] = torch.bfloat16
+    from kodial.hub import checkpoint_error, load_kwargs
+
+    kwargs.update(load_kwargs(recipe.model))
     try:
         return AutoModelForCausalLM.from_pretrained(recipe.model, **kwargs)
     except (OSError, ValueError) as exc:
-        raise KodialError(
-            f"cannot load model {recipe.model!r}: {exc}", hint="check the model path"
-        ) from None
+        raise checkpoint_error(recipe.model, exc) from None
 
 
 def split_conversations(

@@ -92,7 +92,8 @@ class EmbeddingClassifier(Classifier):
             source = str(self._model_dir) if self._model_dir else self.config.model
             device = str(hf.resolve_device(self.config.device))
             try:
-                self._encoder = SentenceTransformer(source, device=device)
+                extra = hf.load_kwargs(source)
+                self._encoder = SentenceTransformer(source, device=device, **extra)
             except (OSError, ValueError, KeyError) as e:
                 raise hf.checkpoint_error(source, e) from e
         return self._encoder

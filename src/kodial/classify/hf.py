@@ -9,16 +9,17 @@ only those methods import it.
 from __future__ import annotations
 
 import inspect
-import os
 import tempfile
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import torch
 
 from kodial.errors import KodialError
+from kodial.hub import checkpoint_error, load_kwargs
+
+__all__ = ["checkpoint_error", "load_kwargs"]  # re-exported: the methods import them from here
 
 
 def resolve_device(device: str = "auto") -> torch.device:
@@ -31,32 +32,12 @@ def resolve_device(device: str = "auto") -> torch.device:
         raise KodialError(f"unknown device {device!r}", hint="use auto, cpu or cuda") from e
 
 
-def _offline() -> bool:
-    return os.environ.get("HF_HUB_OFFLINE", "0") not in ("0", "", "false") or os.environ.get(
-        "TRANSFORMERS_OFFLINE", "0"
-    ) not in ("0", "", "false")
-
-
-def checkpoint_error(name: str, exc: Exception) -> KodialError:
-    """A user-facing error for a checkpoint that could not be loaded."""
-    if not Path(name).exists():
-        hint = (
-            "with no network pass a local path (a directory saved with save_pretrained)"
-            if _offline()
-            else "check the hub id, or pass a local path"
-        )
-        return KodialError(f"no model at {name!r}: {exc.__class__.__name__}: {exc}", hint=hint)
-    return KodialError(
-        f"could not load the model at {name!r}: {exc.__class__.__name__}: {exc}",
-        hint="the directory must hold a transformers checkpoint (config.json, weights, tokenizer)",
-    )
-
-
 def load_tokenizer(name: str) -> Any:
     from transformers import AutoTokenizer
 
+    extra = load_kwargs(name)
     try:
-        return AutoTokenizer.from_pretrained(name)
+        return AutoTokenizer.from_pretrained(name, **extra)
     except (OSError, ValueError, KeyError) as e:
         raise checkpoint_error(name, e) from e
 
@@ -67,7 +48,9 @@ def load_sequence_classifier(name: str, device: torch.device, **kwargs: Any) -> 
 
     tokenizer = load_tokenizer(name)
     try:
-        model = AutoModelForSequenceClassification.from_pretrained(name, **kwargs)
+        model = AutoModelForSequenceClassification.from_pretrained(
+            name, **load_kwargs(name), **kwargs
+        )
     except (OSError, ValueError, KeyError) as e:
         raise checkpoint_error(name, e) from e
     model.to(device).eval()
