@@ -559,3 +559,28 @@ def test_a_recipe_persona_replacing_dialogue_personas_is_reported(
     r = recipe(tiny_llama, data, tmp_path / "run", persona=str(chat_data["persona"]))
     r.max_steps = 1
     assert train(r).metrics["data"]["persona_replaced"] == 4
+
+
+def test_offline_walkthrough_tiny_model_then_the_tiny_recipe(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """README's offline walk-through: `kodial chat tiny-model` builds a model that loads like a
+    checkpoint, and the bundled tiny recipe trains it (cut to 2 steps here)."""
+    monkeypatch.chdir(tmp_path)
+    assert run_cli(["chat", "tiny-model", "runs/tiny-base"], monkeypatch) == 0
+    assert "recipes/tiny.yaml --set model=runs/tiny-base" in " ".join(
+        capsys.readouterr().out.split()
+    )
+    bot = ChatModel.from_pretrained(tmp_path / "runs" / "tiny-base")
+    assert bot.tokenizer.convert_ids_to_tokens(bot.eot_ids[0]) == "<|eot_id|>"
+    from importlib import resources
+
+    tiny = Path(str(resources.files("kodial") / "resources" / "recipes" / "tiny.yaml"))
+    args = ["chat", "train", str(tiny), "--set", "model=runs/tiny-base", "--set", "max_steps=2"]
+    assert run_cli(args, monkeypatch) == 0
+    assert (tmp_path / "runs" / "tiny-chat" / "final" / "config.json").exists()
+    # a second tiny-model into a directory holding something else is refused
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "a.txt").write_text("keep")
+    assert run_cli(["chat", "tiny-model", "notes"], monkeypatch) == 2
+    assert (tmp_path / "notes" / "a.txt").read_text() == "keep"

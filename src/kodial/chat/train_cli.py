@@ -274,6 +274,49 @@ def run_command(
         history.append({"role": "assistant", "content": "".join(pieces).strip()})
 
 
+def tiny_model_command(
+    out: Annotated[Path, typer.Argument(help="Directory to write the model to (new or empty).")],
+    template: Annotated[
+        str, typer.Option(help="Chat template of its tokenizer: llama3, chatml or gemma.")
+    ] = "llama3",
+    hidden_size: Annotated[int, typer.Option(min=16, help="Width of the model.")] = 64,
+    num_layers: Annotated[int, typer.Option(min=1, help="Number of transformer blocks.")] = 2,
+) -> None:
+    """Build a tiny random Llama-style model to try the chat pipeline offline.
+
+    No hub is needed: a byte-level BPE tokenizer is trained on kodial's bundled Korean sample
+    text, with a real chat template and end-of-turn token, and a randomly initialised model of a
+    few hundred thousand parameters is saved beside it, loadable with `from_pretrained(OUT)` like
+    any checkpoint. Its replies mean nothing until it is trained; use it to walk through
+    `kodial chat train -> eval -> export -> run` in minutes on a CPU (see the README).
+    """
+    from kodial.testing.causal_lm import build_tiny_llama
+    from kodial.textio import check_output_dir
+    from kodial.tokenizer.templates import CHAT_FORMATS
+
+    if template not in CHAT_FORMATS:
+        raise KodialError(
+            f"unknown template {template!r}", hint=f"choose one of: {', '.join(CHAT_FORMATS)}"
+        )
+    check_output_dir(out, ("config.json",), "model directory")
+    with console.status("building a tiny model ..."):
+        # embeddings at a scale adapters can use (see build_tiny_llama), so LoRA learns too
+        path = build_tiny_llama(
+            out,
+            template=template,
+            hidden_size=hidden_size,
+            num_layers=num_layers,
+            num_heads=4,
+            vocab_size=2000,
+            initializer_range=0.5,
+        )
+    console.print(
+        f"tiny {template} model in {path}; train it with\n"
+        f"  kodial chat train src/kodial/resources/recipes/tiny.yaml --set model={path}",
+        markup=False,
+    )
+
+
 def recipe_keys_command(
     stage: Annotated[str, typer.Option(help="Recipe stage: sft, dpo or kto.")] = "sft",
 ) -> None:
@@ -301,8 +344,10 @@ def recipe_keys_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``train``, ``eval``, ``export``, ``run`` and ``recipe-keys`` to ``kodial chat``."""
+    """Add ``train``, ``eval``, ``export``, ``run``, ``recipe-keys`` and ``tiny-model`` to
+    ``kodial chat``."""
     app.command("recipe-keys")(recipe_keys_command)
+    app.command("tiny-model")(tiny_model_command)
     app.command("train")(train_command)
     app.command("eval")(eval_command)
     app.command("export")(export_command)
