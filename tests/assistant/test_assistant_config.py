@@ -56,7 +56,7 @@ def test_minimal_config_builds(tmp_path: Path) -> None:
             "  bye: {type: fallback, mesage: 잘 가요}",
             "handlers.bye.mesage",
             8,
-            "Extra inputs",
+            "unknown key",
         ),
         (
             "  greet: {type: chitchat, data: pairs.yaml}",

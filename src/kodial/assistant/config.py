@@ -28,20 +28,11 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-import yaml
-from pydantic import (
-    AfterValidator,
-    Field,
-    TypeAdapter,
-    ValidationError,
-    ValidationInfo,
-    model_validator,
-)
+from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
+from kodial import config
 from kodial.assistant.actions import Action
 from kodial.assistant.slots import SlotConfig, StrictModel
-from kodial.errors import DataError, DataErrors
-from kodial.textio import load_yaml_text, read_text, yaml_error
 
 
 def _relative(value: Path, info: ValidationInfo) -> Path:
@@ -228,60 +219,11 @@ class AssistantConfig(StrictModel):
         return self
 
 
-def _yaml_loc(root: yaml.Node | None, loc: tuple[int | str, ...]) -> tuple[list[str], int | None]:
-    """The key path and 1-based line in the YAML file of a pydantic error location.
-
-    Pydantic inserts the tag of a discriminated union (``task``, ``lexicon`` ...) into the
-    location; parts that do not exist in the YAML are dropped so the path matches the file."""
-    node, line, path = root, None, []
-    for key in loc:
-        if node is not None:
-            line = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if str(k.value) == str(key)), None)
-            if child is None and isinstance(key, str) and key in _UNION_TAGS:
-                continue
-            node = child
-        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            node = node.value[key]
-        else:
-            if isinstance(key, str) and key in _UNION_TAGS:
-                continue
-            node = None
-        path.append(str(key))
-    if node is not None:
-        line = node.start_mark.line + 1
-    return path, line
-
-
 def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = None) -> Any:
-    """Read a YAML file and validate it against ``schema`` (a pydantic model or a
-    ``TypeAdapter``); every problem becomes a :class:`~kodial.errors.DataError` naming the file,
-    the line and the key path, all raised together as :class:`~kodial.errors.DataErrors`."""
-    p = Path(path)
-    text = read_text(p)
-    try:
-        root = yaml.compose(text)
-        data = load_yaml_text(text)
-    except yaml.YAMLError as exc:
-        raise yaml_error(exc, p) from None
-    adapter = schema if isinstance(schema, TypeAdapter) else TypeAdapter(schema)
-    try:
-        return adapter.validate_python(data, context={"base_dir": p.parent, **(context or {})})
-    except ValidationError as exc:
-        errors = []
-        for err in exc.errors():
-            keys, line = _yaml_loc(root, tuple(err["loc"]))
-            errors.append(
-                DataError(
-                    err["msg"],
-                    path=p,
-                    line=line,
-                    field=".".join(keys) or None,
-                    hint="see kodial/assistant/config.py for the keys each block accepts",
-                )
-            )
-        raise DataErrors(errors) from None
+    """:func:`kodial.config.load_yaml` with a hint to the keys of each block."""
+    return config.load_yaml(
+        path, schema, context, hint="see kodial/assistant/config.py for the keys each block accepts"
+    )
 
 
 def load_config(path: str | Path) -> AssistantConfig:
@@ -293,8 +235,3 @@ def load_config(path: str | Path) -> AssistantConfig:
     """
     config: AssistantConfig = load_yaml(path, AssistantConfig)
     return config
-
-
-_UNION_TAGS = {"task", "faq", "chitchat", "fallback", "lexicon", "regex", "datetime", "number"}
-_UNION_TAGS |= {"callable", "webhook"}
-"""Discriminator tags pydantic puts in error locations; dropped so locations match YAML keys."""

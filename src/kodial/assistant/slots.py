@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from kodial.assistant.datetime_ko import (
     _NATIVE,
@@ -35,13 +35,12 @@ from kodial.assistant.datetime_ko import (
     number_value,
     parse_datetime,
 )
+from kodial.config import FrozenConfig
 from kodial.korean import PARTICLES, attach_particle
 
 
-class StrictModel(BaseModel):
+class StrictModel(FrozenConfig):
     """Base of every assistant config model: unknown keys are errors, docstrings are help."""
-
-    model_config = ConfigDict(extra="forbid", use_attribute_docstrings=True, frozen=True)
 
 
 @dataclass
