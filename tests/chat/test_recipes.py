@@ -16,6 +16,7 @@ from kodial.chat.recipe import (
     field_docs,
     load_recipe,
     parse_overrides,
+    recipe_from_dict,
 )
 from kodial.chat.train import PEFT_BUILDERS
 from kodial.errors import DataError, KodialError
@@ -126,3 +127,23 @@ def test_every_field_has_help(cls: type) -> None:
 
 def test_method_registry_in_sync() -> None:
     assert set(PEFT_BUILDERS) == set(METHODS)
+
+
+def test_report_to_names_known_trackers_and_needs_their_package(tmp_path: Path) -> None:
+    """``report_to`` goes to the Trainer; an unknown tracker is a recipe error, and a tracker
+    whose package is missing stops before any model is loaded."""
+    import importlib.util
+
+    from kodial.chat.train import check_trackers
+
+    base = {"model": "m", "data": "d.jsonl"}
+    assert recipe_from_dict(base).report_to == ["none"]
+    with pytest.raises(DataError, match="unknown or conflicting trackers") as err:
+        recipe_from_dict({**base, "report_to": ["tensorbord"]})
+    assert err.value.field == "report_to"
+    with pytest.raises(DataError, match="conflicting"):
+        recipe_from_dict({**base, "report_to": ["none", "wandb"]})
+    missing = [t for t in ("tensorboard", "wandb", "mlflow") if importlib.util.find_spec(t) is None]
+    if missing:
+        with pytest.raises(DataError, match=f"needs the {missing[0]} package"):
+            check_trackers(recipe_from_dict({**base, "report_to": [missing[0]]}))

@@ -36,6 +36,9 @@ METHODS = ("full", "lora", "qlora", "prompt-tuning")
 
 STAGES = ("sft", "dpo", "kto")
 
+REPORT_TO = {"none": "", "tensorboard": "tensorboard", "wandb": "wandb", "mlflow": "mlflow"}
+"""Experiment trackers a recipe may name -> the Python package each needs."""
+
 INPUT_PATH_KEYS = ("model", "tokenizer", "data", "eval_data", "persona")
 """Recipe keys holding input paths, resolved next to the recipe file when they exist there."""
 
@@ -109,6 +112,10 @@ class BaseRecipe:
     """Recompute activations in the backward pass: less memory, about 30% slower."""
     bf16: bool = False
     """Train in bfloat16 mixed precision (GPU)."""
+    report_to: list[str] = field(default_factory=lambda: ["none"])
+    """Experiment trackers that get the training metrics: ``none``, or any of ``tensorboard``,
+    ``wandb``, ``mlflow`` (the tracker's package must be installed; its own settings come from
+    its environment variables, e.g. ``WANDB_PROJECT``, ``MLFLOW_TRACKING_URI``)."""
     qlora_on_cpu: bool = False
     """Let ``qlora`` run without a CUDA GPU through bitsandbytes' CPU 4-bit backend
     (bitsandbytes >= 0.46.1), e.g. to check a QLoRA recipe. The base's weights take about 0.4x
@@ -142,6 +149,15 @@ class BaseRecipe:
                 raise DataError(
                     f"must be at least 1, got {getattr(self, name)}", path=source, field=name
                 )
+        trackers = set(self.report_to)
+        unknown = sorted(trackers - set(REPORT_TO))
+        if unknown or ("none" in trackers and len(trackers) > 1):
+            raise DataError(
+                f"unknown or conflicting trackers {sorted(trackers)}; choose none or any of "
+                + ", ".join(t for t in REPORT_TO if t != "none"),
+                path=source,
+                field="report_to",
+            )
         if not 0.0 <= self.eval_split < 1.0:
             raise DataError(
                 f"must be in [0, 1), got {self.eval_split}", path=source, field="eval_split"

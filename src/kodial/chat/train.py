@@ -31,6 +31,7 @@ from __future__ import annotations
 import contextlib
 import copy
 import json
+import os
 import random
 import shutil
 from collections.abc import Callable, Iterator
@@ -62,6 +63,12 @@ HELDOUT_FILE = "heldout.jsonl"
 
 RUN_FILE = adapters.RUN_FILE
 """Written into ``final/``: recipe, data statistics and metrics; read by export and the model card."""
+
+
+def is_main_process() -> bool:
+    """Whether this is the process that prints and writes: always, unless launched as one of
+    several by ``torchrun`` / ``accelerate launch`` (which set ``RANK``)."""
+    return os.environ.get("RANK", "0") == "0"
 
 
 def _no_peft(recipe: BaseRecipe) -> PeftConfig | None:
@@ -111,7 +118,25 @@ def preflight(recipe: BaseRecipe) -> None:
     if recipe.tokenizer:
         check_model_source(recipe.tokenizer, key="tokenizer")
     check_method_available(recipe)
+    check_trackers(recipe)
     check_context(recipe)
+
+
+def check_trackers(recipe: BaseRecipe) -> None:
+    """Each tracker in ``report_to`` needs its package: say which, before any model is loaded."""
+    import importlib.util
+
+    from kodial.chat.recipe import REPORT_TO
+
+    for tracker in recipe.report_to:
+        package = REPORT_TO.get(tracker)
+        if package and importlib.util.find_spec(package) is None:
+            raise DataError(
+                f"report_to {tracker!r} needs the {package} package, which is not installed",
+                path="recipe",
+                field="report_to",
+                hint=f"pip install {package}, or --set report_to=[none]",
+            )
 
 
 def check_method_available(recipe: BaseRecipe) -> None:
@@ -434,10 +459,12 @@ def _training_args(recipe: BaseRecipe, has_eval: bool) -> dict[str, Any]:
         "seed": recipe.seed,
         "data_seed": recipe.seed,
         "bf16": recipe.bf16,
-        # bf16 without any accelerator is CPU autocast, which transformers allows only with use_cpu
-        "use_cpu": recipe.bf16 and not _has_accelerator(),
+        # On a machine without an accelerator, say so: bf16 is then CPU autocast (which
+        # transformers allows only with use_cpu), and several processes (torchrun / accelerate
+        # launch) form a gloo process group only when accelerate is told it runs on the CPU.
+        "use_cpu": not _has_accelerator(),
         "activation_checkpointing": recipe.gradient_checkpointing,
-        "report_to": "none",
+        "report_to": recipe.report_to,
         "dataloader_pin_memory": torch.cuda.is_available(),
         "max_length": recipe.max_length,
         "dataset_num_proc": None,
@@ -572,15 +599,23 @@ def save_final(
     trainer: Trainer, tokenizer: PreTrainedTokenizerBase, final_dir: Path, run_info: dict[str, Any]
 ) -> None:
     """Write the trained model (or adapter), the training tokenizer and an end-of-turn
-    ``generation_config`` to a temp sibling, then rename it to ``final_dir``."""
+    ``generation_config`` to a temp sibling, then rename it to ``final_dir``.
+
+    Every process calls this: ``save_model`` gathers sharded weights (FSDP, DeepSpeed ZeRO-3)
+    from all of them; only the main process writes files."""
     from transformers import GenerationConfig
 
     from kodial.chat.generate import end_of_turn_ids
 
     tmp = final_dir.with_name(f".{final_dir.name}.tmp")
-    if tmp.exists():
+    main = trainer.is_world_process_zero()
+    if main and tmp.exists():
         shutil.rmtree(tmp)
+    trainer.accelerator.wait_for_everyone()
     trainer.save_model(str(tmp))
+    if not main:
+        trainer.accelerator.wait_for_everyone()
+        return
     adapter_cfg = tmp / "adapter_config.json"
     if adapter_cfg.exists():
         # An adapter names its base; a relative local path would break once the cwd changes.
@@ -607,6 +642,7 @@ def save_final(
     if final_dir.exists():
         shutil.rmtree(final_dir)
     tmp.rename(final_dir)
+    trainer.accelerator.wait_for_everyone()
 
 
 RESUMABLE_CHANGES = frozenset(
@@ -670,13 +706,17 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
         )
     trainer, stats = build_trainer(recipe, callbacks=callbacks)  # preflight() comes first
     tokenizer = cast("PreTrainedTokenizerBase", trainer.processing_class)
-    out.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(
-        out / "recipe.yaml",
-        yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True, sort_keys=False),
-    )
-    if isinstance(recipe, TrainRecipe) and not recipe.eval_data:
-        write_heldout(recipe, out / HELDOUT_FILE)
+    # Under torchrun / accelerate launch every process runs this function; the main one alone
+    # writes the run files, the Trainer reduces the logged losses across processes.
+    main = trainer.is_world_process_zero()
+    if main:
+        out.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(
+            out / "recipe.yaml",
+            yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True, sort_keys=False),
+        )
+        if isinstance(recipe, TrainRecipe) and not recipe.eval_data:
+            write_heldout(recipe, out / HELDOUT_FILE)
     result = trainer.train(resume_from_checkpoint=str(resume_from) if resume_from else None)
     history = loss_history(trainer.state.log_history)
     metrics: dict[str, Any] = {
@@ -692,12 +732,15 @@ def train(recipe: Recipe, callbacks: list[TrainerCallback] | None = None) -> Tra
             if "eval_loss" in h
         ],
         "train_runtime_s": result.metrics.get("train_runtime"),
+        "processes": trainer.args.world_size,
         "data": stats,
     }
-    plot_training_curve(history, out / "training_curve.png", f"{recipe.stage} / {recipe.method}")
     run_info = {"recipe": recipe_to_dict(recipe), "metrics": metrics}
     final_dir = out / "final"
     save_final(trainer, tokenizer, final_dir, run_info)
+    if not main:
+        return TrainResult(out, final_dir, metrics)
+    plot_training_curve(history, out / "training_curve.png", f"{recipe.stage} / {recipe.method}")
     atomic_write_text(out / "metrics.json", json.dumps(metrics, ensure_ascii=False, indent=2))
     # TRL leaves its generic model card ("fine-tuned version of [None]"); ours says what was run
     from kodial.chat.export import model_card

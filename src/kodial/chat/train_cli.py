@@ -65,13 +65,15 @@ def train_command(
         overrides.append(f"max_steps={max_steps}")
     rec = load_recipe(recipe, overrides)
 
-    from kodial.chat.train import last_complete_checkpoint, preflight, train
+    from kodial.chat.train import is_main_process, last_complete_checkpoint, preflight, train
 
     preflight(rec)
-    console.print(
-        f"[bold]{rec.stage}[/] / {rec.method}: "
-        + escape(f"{rec.model} on {rec.data} -> {rec.output_dir}")
-    )
+    main = is_main_process()  # under torchrun / accelerate launch, one process reports
+    if main:
+        console.print(
+            f"[bold]{rec.stage}[/] / {rec.method}: "
+            + escape(f"{rec.model} on {rec.data} -> {rec.output_dir}")
+        )
     try:
         result = train(rec)
     except KeyboardInterrupt:
@@ -81,6 +83,8 @@ def train_command(
             f"[yellow]interrupted[/]; {where}. Continue with: kodial chat train {recipe} --resume"
         )
         raise typer.Exit(130) from None
+    if not main:
+        return
     m = result.metrics
     table = Table(title="training")
     table.add_column("metric")
