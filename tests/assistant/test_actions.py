@@ -229,6 +229,8 @@ def test_each_task_action_carries_the_task_key(
 def test_a_task_without_an_id_gets_a_key_from_its_slots() -> None:
     """States stored before tasks had ids still get a stable key (their slots' digest)."""
     old = {"handler": "book_table", "slots": {"인원": {"value": 3, "display": "3명"}}}
-    assert task_key(old) == task_key(json.loads(json.dumps(old))) != task_key(
-        {**old, "slots": {"인원": {"value": 4, "display": "4명"}}}
+    assert (
+        task_key(old)
+        == task_key(json.loads(json.dumps(old)))
+        != task_key({**old, "slots": {"인원": {"value": 4, "display": "4명"}}})
     )
