@@ -11,6 +11,7 @@ several apps with different settings side by side.
 from __future__ import annotations
 
 import ipaddress
+import json
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -135,6 +136,9 @@ class ServeSettings(BaseSettings):
     @field_validator("allowed_hosts", mode="before")
     @classmethod
     def _split_hosts(cls, value: Any) -> Any:
+        """``a.example,b.example`` or a JSON list, as the other list settings take."""
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
         if isinstance(value, str):
             return [h.strip() for h in value.split(",") if h.strip()]
         return value
