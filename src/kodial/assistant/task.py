@@ -406,6 +406,7 @@ class TaskHandler(Handler):
         action_route: dict[str, Any] = {
             "type": self.config.action.type if self.config.action is not None else None,
             "ok": result.ok,
+            "reason": "" if result.ok else f"error {result.error_id}",
             "result": result.values,
         }
         if result.replayed:
