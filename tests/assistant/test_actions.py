@@ -1,10 +1,12 @@
 """Task actions: a Python callable and an HTTP webhook against a real server on 127.0.0.1,
 including failing webhooks (HTTP error, bad body, timeout, unreachable) that become a polite
-reply plus a route reason."""
+reply with an error id; what failed goes to the log only. Each task's action carries the
+task's idempotency key."""
 
 from __future__ import annotations
 
 import json
+import logging
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -14,9 +16,10 @@ from typing import Any
 
 import pytest
 
-from kodial.assistant.actions import CallableAction, WebhookAction
+from kodial.assistant.actions import ActionResult, CallableAction, WebhookAction
 from kodial.assistant.engine import Assistant
 from kodial.assistant.examples import confirmation_code
+from kodial.assistant.task import task_key
 
 RECEIVED: list[dict[str, Any]] = []
 
@@ -26,7 +29,14 @@ class Hook(BaseHTTPRequestHandler):
 
     def do_POST(self) -> None:
         body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        RECEIVED.append({"path": self.path, "body": body, "auth": self.headers.get("X-Token")})
+        RECEIVED.append(
+            {
+                "path": self.path,
+                "body": body,
+                "auth": self.headers.get("X-Token"),
+                "key": self.headers.get("Idempotency-Key"),
+            }
+        )
         if self.path == "/slow":
             time.sleep(1.5)
         if self.path == "/fail":
@@ -67,7 +77,12 @@ def test_webhook_success_posts_the_slots(hook_url: str) -> None:
     result = action.run("book_table", SLOTS)
     assert result.ok and result.values == {"confirmation": "W-319"}
     assert RECEIVED == [
-        {"path": "/ok", "body": {"task": "book_table", "slots": SLOTS}, "auth": "secret"}
+        {
+            "path": "/ok",
+            "body": {"task": "book_table", "slots": SLOTS},
+            "auth": "secret",
+            "key": None,
+        }
     ]
 
 
@@ -80,10 +95,14 @@ def test_webhook_success_posts_the_slots(hook_url: str) -> None:
     ],
 )
 def test_webhook_failures_become_reasons(
-    hook_url: str, path: str, timeout: float, reason: str
+    hook_url: str, path: str, timeout: float, reason: str, caplog: Any
 ) -> None:
-    result = WebhookAction(url=hook_url + path, timeout=timeout).run("book_table", SLOTS)
+    with caplog.at_level(logging.WARNING, logger="kodial.assistant.actions"):
+        result = WebhookAction(url=hook_url + path, timeout=timeout).run("book_table", SLOTS)
     assert not result.ok and reason in result.reason
+    assert len(result.error_id) == 8  # the reference shown to the user
+    logged = [r.getMessage() for r in caplog.records]
+    assert any(result.error_id in m and reason in m for m in logged), logged
 
 
 def test_unreachable_webhook() -> None:
@@ -139,8 +158,80 @@ def test_failing_webhook_gives_a_polite_reply_and_keeps_the_task(
         state = r.state
     assert text.startswith("죄송해요, 지금은 처리할 수 없어요.") and "'네'" in text
     assert "500" not in text and "db down" not in text  # no internals in the reply
-    assert r.route["reason"] == "action failed: webhook answered HTTP 500"
+    error_id = r.route["action"]["error_id"]
+    assert f"오류 번호 {error_id}" in text  # the user can quote it
+    assert r.route["reason"] == f"action failed (error {error_id})"
     assert r.route["action"]["ok"] is False
+    assert r.route["action"]["reason"] == f"error {error_id}"
+    assert "HTTP 500" not in json.dumps(r.route)
     assert state["task"] is not None and state["task"]["confirming"] is True
     r = bot.turn("취소", state, [], now=now)
     assert r.state["task"] is None
+
+
+SECRET_URL = "postgresql://booker:s3cr3t-pw@db.internal:5432/bookings"
+
+
+def db_down(task: str, slots: dict[str, Any]) -> dict[str, Any]:
+    """An action whose exception text holds a password (as a driver's error often does)."""
+    raise ConnectionError(f"could not connect to {SECRET_URL}")
+
+
+def test_an_action_exception_reaches_the_log_only(
+    make_assistant: Callable[..., Assistant], now: datetime, caplog: Any
+) -> None:
+    """The exception text (a DB URL with its password) goes to the log under an error id; the
+    reply, the route and the state carry the id alone."""
+    bot = make_assistant(f"{{type: callable, function: '{__name__}:db_down'}}")
+    state = None
+    with caplog.at_level(logging.WARNING, logger="kodial.assistant.actions"):
+        for msg in ["예약해 줘 내일 3명", "네"]:
+            r = bot.turn(msg, state, [], now=now)
+            text = r.collect()
+            state = r.state
+    error_id = r.route["action"]["error_id"]
+    shown = text + json.dumps(r.route, ensure_ascii=False) + json.dumps(state, ensure_ascii=False)
+    assert "s3cr3t" not in shown and "postgresql" not in shown and "ConnectionError" not in shown
+    assert error_id in text and error_id in r.route["reason"]
+    logged = [rec for rec in caplog.records if error_id in rec.getMessage()]
+    assert len(logged) == 1 and SECRET_URL in logged[0].getMessage()
+    assert logged[0].exc_info is not None  # the operator gets the traceback
+
+
+def test_each_task_action_carries_the_task_key(
+    make_assistant: Callable[..., Assistant], hook_url: str, now: datetime
+) -> None:
+    """The task's id is its action's idempotency key: the same confirming state sends the same
+    key (a receiver can drop the duplicate), a new booking another; a runner gets it too."""
+    RECEIVED.clear()
+    bot = make_assistant(f"{{type: webhook, url: '{hook_url}/ok', timeout: 5}}")
+    confirming = bot.turn("예약해 줘 내일 3명", None, [], now=now).state
+    key = task_key(confirming["task"])
+    assert key.startswith("book_table:") and len(confirming["task"]["id"]) == 16
+    for _ in range(2):
+        bot.turn("네", confirming, [], now=now).collect()
+    other = bot.turn("예약해 줘 내일 3명", None, [], now=now).state
+    bot.turn("네", other, [], now=now).collect()
+    assert [r["key"] for r in RECEIVED] == [key, key, task_key(other["task"])]
+    assert task_key(other["task"]) != key
+
+    seen: list[tuple[str, str]] = []
+
+    def runner(action: Any, task: str, slots: dict[str, Any], run_key: str) -> ActionResult:
+        seen.append((task, run_key))
+        return ActionResult(True, {"confirmation": "STORED-1"}, replayed=True)
+
+    r = bot.turn("네", confirming, [], now=now, run_action=runner)
+    assert r.collect() == "예약 번호는 STORED-1입니다."
+    assert seen == [("book_table", key)] and r.route["action"]["replayed"] is True
+    assert len(RECEIVED) == 3  # the runner answered: the webhook was not called
+
+
+def test_a_task_without_an_id_gets_a_key_from_its_slots() -> None:
+    """States stored before tasks had ids still get a stable key (their slots' digest)."""
+    old = {"handler": "book_table", "slots": {"인원": {"value": 3, "display": "3명"}}}
+    assert (
+        task_key(old)
+        == task_key(json.loads(json.dumps(old)))
+        != task_key({**old, "slots": {"인원": {"value": 4, "display": "4명"}}})
+    )

@@ -13,6 +13,20 @@ from typing import Any
 
 import httpx
 
+TOKENS: dict[str, str] = {}
+"""Session id -> its session token, for every session a test created (servers without API keys
+reach a session only with its token)."""
+
+
+def token_header(session_id: str) -> dict[str, str]:
+    """The header that reaches ``session_id`` (empty for a session not made by these helpers)."""
+    token = TOKENS.get(session_id)
+    return {"X-Kodial-Session-Token": token} if token else {}
+
+
+def get_session(http: httpx.Client, session_id: str) -> httpx.Response:
+    return http.get(f"/v1/sessions/{session_id}", headers=token_header(session_id))
+
 
 def parse_sse(raw: str) -> list[Any]:
     """The ``data:`` payloads of an SSE body: JSON objects, or the string ``[DONE]``."""
@@ -44,6 +58,8 @@ def chat(
     }
     if session_id is not None:
         body["session_id"] = session_id
+        if session_id in TOKENS:
+            body.setdefault("session_token", TOKENS[session_id])
     r = http.post("/v1/chat/completions", json=body)
     assert r.status_code == 200, r.text
     if not stream:
@@ -68,9 +84,11 @@ def chat(
 
 
 def new_session(http: httpx.Client, title: str = "") -> str:
+    """A new session's id; its token is kept in :data:`TOKENS`."""
     r = http.post("/v1/sessions", json={"title": title})
     assert r.status_code == 201, r.text
     sid: str = r.json()["id"]
+    TOKENS[sid] = r.json()["session_token"]
     return sid
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from serve_helpers import chat, new_session, parse_sse, reply_of
+from serve_helpers import TOKENS, chat, get_session, new_session, parse_sse, reply_of, token_header
 
 from kodial.serve.streaming import graphemes
 
@@ -119,21 +119,29 @@ def test_session_lifecycle(http: httpx.Client, model: str) -> None:
     assert first["kodial"]["session_id"] == sid and first["kodial"]["turn"] == 1
     second = chat(http, model, "고마워요", session_id=sid, stream=True)
     assert second["kodial"]["turn"] == 2
-    detail = http.get(f"/v1/sessions/{sid}").json()
+    detail = get_session(http, sid).json()
     assert detail["title"] == "테스트 세션" and detail["turn_count"] == 2
     assert [t["seq"] for t in detail["turns"]] == [1, 2]
     assert [t["user"] for t in detail["turns"]] == ["안녕하세요!", "고마워요"]
     assert detail["turns"][1]["assistant"] == reply_of(second)
     assert detail["turns"][0]["route"] == first["kodial"]["route"]
     assert detail["state"] == second["kodial"]["state"]
-    listed = http.get("/v1/sessions", params={"limit": 200}).json()
-    assert sid in [s["id"] for s in listed["data"]] and listed["total"] >= 1
-    assert http.delete(f"/v1/sessions/{sid}").json() == {"id": sid, "deleted": True}
-    assert http.get(f"/v1/sessions/{sid}").status_code == 404
-    assert http.delete(f"/v1/sessions/{sid}").status_code == 404
+    assert first["kodial"]["state_signature"] is None  # the state stays on the server
+    listed = http.get("/v1/sessions", params={"limit": 200})  # no keys: sessions have no owner
+    assert listed.status_code == 403, listed.text
+    assert listed.json()["error"]["code"] == "sessions_list_needs_key"
+    mine = token_header(sid)
+    assert http.delete(f"/v1/sessions/{sid}", headers=mine).json() == {"id": sid, "deleted": True}
+    assert http.get(f"/v1/sessions/{sid}", headers=mine).status_code == 404
+    assert http.delete(f"/v1/sessions/{sid}", headers=mine).status_code == 404
     r = http.post(
         "/v1/chat/completions",
-        json={"model": model, "session_id": sid, "messages": [{"role": "user", "content": "안녕"}]},
+        json={
+            "model": model,
+            "session_id": sid,
+            "session_token": TOKENS[sid],
+            "messages": [{"role": "user", "content": "안녕"}],
+        },
     )
     assert r.status_code == 404 and r.json()["error"]["code"] == "session_not_found"
 
@@ -305,7 +313,7 @@ class _Exploding:
         self.inner = inner
         self.name = inner.name
 
-    def turn(self, message: str, state: Any, history: Any) -> Any:
+    def turn(self, message: str, state: Any, history: Any, run_action: Any = None) -> Any:
         raise RuntimeError("db password is hunter2 at /srv/secret.yaml")
 
     def classify(self, texts: list[str]) -> list[dict[str, Any]]:
@@ -338,9 +346,12 @@ def test_internal_errors_reveal_nothing(assistant: Any, tmp_path: Any) -> None:
         assert events[-1]["error"]["type"] == "server_error" and "[DONE]" not in events
         assert "hunter2" not in r.text
         sid = new_session(http)
-        r = http.post("/v1/chat/completions", json={**body, "session_id": sid})
+        r = http.post(
+            "/v1/chat/completions",
+            json={**body, "session_id": sid, "session_token": TOKENS[sid]},
+        )
         assert r.status_code == 500
-        assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0  # nothing stored
+        assert get_session(http, sid).json()["turn_count"] == 0  # nothing stored
         assert http.post("/v1/classify", json={"input": "안녕"}).status_code == 200
 
 

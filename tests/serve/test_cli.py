@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kodial.errors import KodialError
 from kodial.serve.security import KeyRing, read_keys_file
 
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "COLUMNS": "400"}
@@ -89,3 +90,30 @@ def test_create_key_refuses_a_missing_directory(tmp_path: Path) -> None:
     assert out.returncode == 2
     assert "does not exist" in " ".join(out.stderr.split())
     assert not keys.parent.exists()
+
+
+def test_serve_security_flags_reach_the_settings(
+    tmp_path: Path, assistant: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``--insecure-no-auth`` is what lets a public host start without keys (the start itself,
+    uvicorn on 0.0.0.0, is left out); ``--allowed-host`` fills the Host list."""
+    from typer.testing import CliRunner
+
+    from kodial import cli
+    from kodial.serve import cli as serve_cli
+    from kodial.serve import runtime
+
+    started: list[Any] = []
+    monkeypatch.setattr(runtime, "load_assistant", lambda config: assistant)
+    monkeypatch.setattr(serve_cli, "_run", lambda settings, _assistant: started.append(settings))
+    base = ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "s.db")]
+    refused = CliRunner().invoke(cli.app, base)  # (kodial's main() prints it, exit code 2)
+    assert isinstance(refused.exception, KodialError) and not started
+    assert "--insecure-no-auth" in (refused.exception.hint or "")
+    out = CliRunner().invoke(
+        cli.app, [*base, "--insecure-no-auth", "--allowed-host", "chat.example"]
+    )
+    assert out.exit_code == 0, out.output
+    assert started[0].insecure_no_auth is True
+    assert started[0].allowed_hosts == ["chat.example"]
+    assert started[0].effective_allowed_hosts() == ["chat.example"]

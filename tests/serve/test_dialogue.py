@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import httpx
-from serve_helpers import chat, handler_of, new_session, reply_of
+from serve_helpers import chat, get_session, handler_of, new_session, reply_of
 
 
 def test_booking_with_a_change_of_mind(http: httpx.Client, model: str) -> None:
@@ -28,7 +28,7 @@ def test_booking_with_a_change_of_mind(http: httpx.Client, model: str) -> None:
     assert "예약했어요" in reply_of(out) and "오후 8시" in reply_of(out)
     assert out["kodial"]["state"]["task"] is None
 
-    s = http.get(f"/v1/sessions/{sid}").json()
+    s = get_session(http, sid).json()
     assert s["turn_count"] == 4 and s["state"]["task"] is None
     logged = [t["route"] for t in s["turns"]]
     assert [r["handler"] for r in logged] == ["book_table"] * 4
@@ -55,7 +55,7 @@ def test_faq_chitchat_and_fallback(http: httpx.Client, model: str) -> None:
     assert handler_of(fb) == "fallback"
     assert "식당 예약" in reply_of(fb)  # says what it can do
     assert fb["kodial"]["route"]["classifier"]["fallback"] is True
-    s = http.get(f"/v1/sessions/{sid}").json()
+    s = get_session(http, sid).json()
     assert [t["route"]["handler"] for t in s["turns"]] == ["faq", "smalltalk", "fallback"]
 
 

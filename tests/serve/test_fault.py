@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from serve_helpers import ServerProcess, chat, new_session, parse_sse, reply_of
+from serve_helpers import TOKENS, ServerProcess, chat, get_session, new_session, parse_sse, reply_of
 
 from kodial.serve.app import create_app
 from kodial.serve.runner import ServerThread, free_port
@@ -75,6 +75,7 @@ def test_sigkill_mid_stream_leaves_sessions_consistent(
                 "model": model,
                 "stream": True,
                 "session_id": sid,
+                "session_token": TOKENS[sid],
                 "messages": [{"role": "user", "content": CUT_MESSAGE}],
             }
             t = threading.Thread(
@@ -102,7 +103,7 @@ def test_sigkill_mid_stream_leaves_sessions_consistent(
         url = restarted.start()
         with httpx.Client(base_url=url, timeout=60) as http:
             for sid, outs in seen.items():
-                s = http.get(f"/v1/sessions/{sid}").json()
+                s = get_session(http, sid).json()
                 assert s["turn_count"] == len(MESSAGES), sid
                 assert [t["seq"] for t in s["turns"]] == list(range(1, len(MESSAGES) + 1))
                 assert [t["user"] for t in s["turns"]] == MESSAGES
@@ -139,6 +140,7 @@ def test_client_leaving_mid_stream_stores_nothing(start_server: Any, model: str)
             "model": model,
             "stream": True,
             "session_id": sid,
+            "session_token": TOKENS[sid],
             "messages": [{"role": "user", "content": message}],
         }
         with http.stream("POST", "/v1/chat/completions", json=body) as r:
@@ -149,7 +151,7 @@ def test_client_leaving_mid_stream_stores_nothing(start_server: Any, model: str)
                     break  # leave: the connection closes with the stream
         # the abandoned reply would have finished (and been stored) by now
         time.sleep(len(full) * 0.04 + 1.0)
-        assert http.get(f"/v1/sessions/{sid}").json()["turn_count"] == 0
+        assert get_session(http, sid).json()["turn_count"] == 0
         out = chat(http, model, message, session_id=sid, stream=True)
         assert out["kodial"]["turn"] == 1 and reply_of(out) == full
 
@@ -164,6 +166,7 @@ def test_two_streams_on_one_session_store_one_turn(start_server: Any, model: str
         "model": model,
         "stream": True,
         "session_id": sid,
+        "session_token": TOKENS[sid],
         "messages": [{"role": "user", "content": "영업시간이 어떻게 돼요?"}],
     }
     results: list[list[Any]] = []
@@ -182,5 +185,5 @@ def test_two_streams_on_one_session_store_one_turn(start_server: Any, model: str
     assert len(done) == 1 and len(conflicts) == 1
     assert conflicts[0][-1]["error"]["code"] == "session_conflict"
     with httpx.Client(base_url=url, timeout=60) as http:
-        s = http.get(f"/v1/sessions/{sid}").json()
+        s = get_session(http, sid).json()
     assert s["turn_count"] == 1 and [t["seq"] for t in s["turns"]] == [1]

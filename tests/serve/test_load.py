@@ -9,7 +9,7 @@ import time
 import httpx
 import numpy as np
 import pytest
-from serve_helpers import parse_sse
+from serve_helpers import TOKENS, get_session, parse_sse
 
 pytestmark = pytest.mark.slow
 
@@ -23,12 +23,14 @@ async def _session(
     r = await http.post("/v1/sessions", json={"title": f"load {i}"})
     assert r.status_code == 201, r.text
     sid = r.json()["id"]
+    TOKENS[sid] = r.json()["session_token"]
     replies = []
     for message in TURNS:
         stream = i % 2 == 0
         body = {
             "model": model,
             "session_id": sid,
+            "session_token": TOKENS[sid],
             "stream": stream,
             "messages": [{"role": "user", "content": message}],
         }
@@ -66,7 +68,7 @@ def test_fifty_concurrent_sessions(server_url: str, model: str) -> None:
     assert len(lat) == SESSIONS * len(TURNS)
     with httpx.Client(base_url=server_url, timeout=60) as http:
         for sid, replies in results:
-            s = http.get(f"/v1/sessions/{sid}").json()
+            s = get_session(http, sid).json()
             assert s["turn_count"] == len(TURNS)
             assert [t["seq"] for t in s["turns"]] == [1, 2, 3, 4]
             assert [t["user"] for t in s["turns"]] == TURNS

@@ -30,7 +30,8 @@ def test_non_streaming(client: OpenAI, model: str) -> None:
 
 
 def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url: str) -> None:
-    sid = client.post("/sessions", body={}, cast_to=dict)["id"]  # as `kodial demo` prints
+    created = client.post("/sessions", body={}, cast_to=dict)  # as `kodial demo` prints
+    sid, token = created["id"], created["session_token"]
     texts = []
     for message in ["안녕하세요!", "고마워요"]:
         stream = client.chat.completions.create(
@@ -38,7 +39,7 @@ def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url:
             messages=[{"role": "user", "content": message}],
             stream=True,
             stream_options={"include_usage": True},
-            extra_body={"session_id": sid},
+            extra_body={"session_id": sid, "session_token": token},
         )
         pieces, finish, usage = [], None, None
         for chunk in stream:
@@ -48,8 +49,23 @@ def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url:
             usage = chunk.usage or usage
         assert finish == "stop" and usage is not None and usage.completion_tokens > 0
         texts.append("".join(pieces))
-    turns = httpx.get(f"{server_url}/v1/sessions/{sid}").json()["turns"]
+    headers = {"X-Kodial-Session-Token": token}
+    turns = httpx.get(f"{server_url}/v1/sessions/{sid}", headers=headers).json()["turns"]
     assert [t["assistant"] for t in turns] == texts
+    # the token as a header, through the client's extra_headers, works the same
+    out = client.chat.completions.create(
+        model=model,
+        messages=[{"role": "user", "content": "안녕하세요!"}],
+        extra_body={"session_id": sid},
+        extra_headers=headers,
+    )
+    assert out.model_extra is not None and out.model_extra["kodial"]["turn"] == 3
+    with pytest.raises(openai.NotFoundError, match="session_token"):  # no token: not ours
+        client.chat.completions.create(
+            model=model,
+            messages=[{"role": "user", "content": "안녕하세요!"}],
+            extra_body={"session_id": sid},
+        )
 
 
 def test_errors_map_to_client_exceptions(client: OpenAI, model: str) -> None:

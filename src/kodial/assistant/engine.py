@@ -50,6 +50,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from kodial.assistant.actions import ActionRunner
 from kodial.assistant.config import AssistantConfig, load_config
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.handlers import HANDLERS
@@ -269,12 +270,15 @@ class Assistant:
         state: dict[str, Any] | None,
         history: list[dict[str, Any]],
         now: datetime | None = None,
+        run_action: ActionRunner | None = None,
     ) -> TurnResult:
         """Answer one user message.
 
         ``state`` is what the previous turn returned (None for a new conversation), ``history``
         the earlier ``{"role", "content"}`` messages (used by language-model chit-chat); ``now``
-        fixes the clock (tests). Nothing in the arguments is mutated."""
+        fixes the clock (tests); ``run_action`` is how a task runs its action (the service
+        passes one that runs each task's action at most once; default: just call it). Nothing
+        in the arguments is mutated."""
         now = self.now() if now is None else now.astimezone(self.tz)
         prev = self._state_in(state)
         msgs = [
@@ -283,7 +287,9 @@ class Assistant:
             if isinstance(m, dict)
         ]
         text = unicodedata.normalize("NFC", str(message))  # decomposed Hangul (macOS) too
-        ctx = TurnContext(message=" ".join(text.split()), history=msgs, now=now)
+        ctx = TurnContext(
+            message=" ".join(text.split()), history=msgs, now=now, run_action=run_action
+        )
         route: dict[str, Any] = {"intent": None, "classifier": None}
         if prev.get("stale"):
             route["note"] = prev.pop("stale")

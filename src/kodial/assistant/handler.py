@@ -11,7 +11,10 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from kodial.assistant.actions import ActionRunner
 
 
 @dataclass
@@ -23,6 +26,8 @@ class TurnContext:
     """Earlier messages, oldest first, as ``{"role", "content"}`` (user/assistant)."""
     now: datetime
     """Current time in the assistant's timezone (fixed by tests)."""
+    run_action: ActionRunner | None = None
+    """How a task runs its action (the service's runs each task's action once); None: call it."""
 
 
 @dataclass

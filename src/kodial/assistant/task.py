@@ -4,6 +4,7 @@ The task's progress is a JSON dict kept in the dialogue state (the engine stores
 turns; this class holds no per-session data)::
 
     {"handler": "book_table",
+     "id": "3f2a...",           # random, per task: the idempotency key of its action
      "slots": {"날짜": {"value": "2026-11-19", "display": "내일(11월 19일 목요일)"}, ...},
      "asking": "시간",          # the question just asked (None while confirming)
      "confirming": false,       # the confirmation question was just asked
@@ -21,10 +22,13 @@ about something else the other handler answers and the task waits, otherwise
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import secrets
 from typing import Any
 
-from kodial.assistant.actions import ActionResult, CallableAction
+from kodial.assistant.actions import ActionResult, CallableAction, run_action
 from kodial.assistant.config import TaskConfig
 from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
 from kodial.assistant.slots import ExtractContext, SlotConfig, extract_all, render
@@ -190,6 +194,7 @@ class TaskHandler(Handler):
         """A new request for this task: start it, reading any slot values already given."""
         task: dict[str, Any] = {
             "handler": self.name,
+            "id": secrets.token_hex(8),
             "slots": {},
             "asking": None,
             "confirming": False,
@@ -390,24 +395,33 @@ class TaskHandler(Handler):
 
     def _run(self, task: dict[str, Any], ctx: TurnContext) -> Reply:
         values = {k: v["value"] for k, v in task["slots"].items()}
+        runner = ctx.run_action or run_action
         result = (
-            self.config.action.run(self.name, values)
+            runner(self.config.action, self.name, values, task_key(task))
             if self.config.action is not None
             else ActionResult(True)
         )
-        action_route = {
+        # The failure's reason stays in the log (it may hold internals); the route, the stored
+        # session and the reply get its error id.
+        action_route: dict[str, Any] = {
             "type": self.config.action.type if self.config.action is not None else None,
             "ok": result.ok,
-            "reason": result.reason,
+            "reason": "" if result.ok else f"error {result.error_id}",
             "result": result.values,
         }
+        if result.replayed:
+            action_route["replayed"] = True
         if not result.ok:
+            action_route["error_id"] = result.error_id
             task["confirming"], task["asking"] = True, None
-            route = self._route(task, "action_failed", reason=f"action failed: {result.reason}")
+            route = self._route(
+                task, "action_failed", reason=f"action failed (error {result.error_id})"
+            )
             route["action"] = action_route
             return Reply(
                 text=self.config.failed
-                + " 다시 시도하려면 '네', 그만두려면 '취소'라고 말씀해 주세요.",
+                + f" (오류 번호 {result.error_id}) 다시 시도하려면 '네', 그만두려면 '취소'라고 "
+                "말씀해 주세요.",
                 task=task,
                 route=route,
             )
@@ -472,6 +486,20 @@ class TaskHandler(Handler):
             },
             "reason": reason,
         }
+
+
+def task_key(task: dict[str, Any]) -> str:
+    """The idempotency key of the task's action: its id, or for a task started before tasks had
+    ids, a digest of what it would do (the same state gives the same key).
+
+    >>> task_key({"handler": "book_table", "id": "3f2a9c", "slots": {}})
+    'book_table:3f2a9c'
+    """
+    ident = task.get("id")
+    if not isinstance(ident, str) or not ident:
+        canonical = json.dumps(task.get("slots", {}), ensure_ascii=True, sort_keys=True)
+        ident = "slots-" + hashlib.sha256(canonical.encode()).hexdigest()[:16]
+    return f"{task['handler']}:{ident[:64]}"
 
 
 def _new_values(found: dict[str, Any]) -> dict[str, Any]:

@@ -22,6 +22,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial import __version__
+from kodial.serve.deps import SESSION_TOKEN_HEADER
 from kodial.serve.errors import InternalErrors, error_body, install_error_handlers
 from kodial.serve.routes import chat, classify, health, sessions, web
 from kodial.serve.runtime import AssistantLike, Services
@@ -29,6 +30,59 @@ from kodial.serve.settings import ServeSettings
 
 STATIC_DIR = Path(__file__).parent / "static"
 log = logging.getLogger("kodial.serve")
+
+
+PROBES = ("/healthz", "/readyz")
+"""Paths answered whatever the Host header says (load balancers probe by IP address)."""
+
+
+def host_of(value: str) -> str:
+    """The host part of a Host header, lower-case, without the port.
+
+    >>> host_of("127.0.0.1:8000"), host_of("[::1]:8000"), host_of("Example.COM")
+    ('127.0.0.1', '[::1]', 'example.com')
+    """
+    value = value.strip().lower()
+    if value.startswith("["):
+        return value[: value.find("]") + 1] if "]" in value else value
+    return value.rsplit(":", 1)[0] if ":" in value else value
+
+
+class AllowedHosts:
+    """400 for a request whose Host header is not an allowed host: a web page on another
+    site that made its own name resolve to 127.0.0.1 (DNS rebinding) sends its own name as the
+    Host, so it cannot reach a server on this machine through the browser."""
+
+    def __init__(self, app: ASGIApp, hosts: list[str]) -> None:
+        self.app = app
+        self.hosts = frozenset(hosts)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("path") in PROBES:
+            await self.app(scope, receive, send)
+            return
+        raw = dict(scope.get("headers", ())).get(b"host", b"")
+        host = host_of(raw.decode("latin-1"))
+        if host in self.hosts:
+            await self.app(scope, receive, send)
+            return
+        shown = host[:80] if host.isascii() and host.isprintable() else "(not printable)"
+        message = (
+            f"Host {shown!r} is not served here; allowed hosts: {', '.join(sorted(self.hosts))} "
+            "(set KODIAL_ALLOWED_HOSTS to serve other names)"
+        )
+        body = json.dumps(error_body(400, message, code="invalid_host").model_dump()).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 400,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(body)).encode()),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
 
 
 class BodyLimit:
@@ -100,10 +154,12 @@ def create_app(
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         services = Services.build(settings, assistant)
         app.state.services = services
+        hosts = settings.effective_allowed_hosts()
         log.info(
-            "serving assistant %r (auth %s, store %s)",
+            "serving assistant %r (auth %s, hosts %s, store %s)",
             services.assistant.name,
-            "on" if services.keys.enabled else "off",
+            "on" if services.keys.enabled else "off (loopback only)",
+            ", ".join(hosts) if hosts is not None else "any",
             services.store.engine.url.render_as_string(hide_password=True),
         )
         try:
@@ -127,8 +183,13 @@ def create_app(
             401: {"description": "Missing or invalid API key", "model": _error_model()},
             413: {"description": "Request body too large", "model": _error_model()},
             429: {"description": "Rate limit exceeded (see Retry-After)", "model": _error_model()},
+            503: {
+                "description": "The session store is busy or unavailable (see Retry-After)",
+                "model": _error_model(),
+            },
         },
     )
+    app.state.settings = settings  # read before the lifespan: body parsing, uvicorn limits
     install_error_handlers(app)
     for module in (health, chat, sessions, classify, web):
         app.include_router(module.router)
@@ -139,10 +200,13 @@ def create_app(
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST", "DELETE", "OPTIONS"],
-            allow_headers=["Authorization", "Content-Type"],
+            allow_headers=["Authorization", "Content-Type", SESSION_TOKEN_HEADER],
             max_age=600,
         )
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    hosts = settings.effective_allowed_hosts()
+    if hosts is not None:
+        app.add_middleware(AllowedHosts, hosts=hosts)  # added last: the outermost
     return app
 
 

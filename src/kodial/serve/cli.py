@@ -36,27 +36,30 @@ def _settings(**overrides: Any) -> Any:
 
 def _preflight(settings: Any) -> None:
     """Check what the server would otherwise fail on inside uvicorn's start-up (with a
-    traceback): the keys file and the session store. Cheap, so done before the models load."""
-    from kodial.serve.security import read_keys_file
+    traceback): the keys (a keys file without keys, an open API on a non-loopback host) and
+    the session store. Cheap, so done before the models load."""
+    from kodial.serve.security import check_exposure, load_keys
     from kodial.serve.store import SessionStore
 
-    if settings.api_keys_file is not None:
-        try:
-            read_keys_file(Path(settings.api_keys_file))
-        except KodialError as exc:
-            raise KodialError(
-                f"keys file {exc.message}",
-                hint="create one with `kodial serve --create-key --keys-file FILE`"
-                if "not found" in exc.message
-                else exc.hint or "pass the keys file written by `kodial serve --create-key`",
-            ) from None
+    try:
+        keys = load_keys(settings)
+    except KodialError as exc:
+        if exc.message.startswith("keys file"):
+            raise
+        raise KodialError(
+            f"keys file {exc.message}",
+            hint="create one with `kodial serve --create-key --keys-file FILE`"
+            if "not found" in exc.message
+            else exc.hint or "pass the keys file written by `kodial serve --create-key`",
+        ) from None
+    check_exposure(settings, keys)
     url = settings.database_url
     shown = url
     try:
         from sqlalchemy.engine import make_url
 
         shown = make_url(url).render_as_string(hide_password=True)
-        store = SessionStore(url)
+        store = SessionStore(url, settings.database_busy_timeout_s)
     except Exception as exc:  # any driver: a bad URL, a missing driver, no server, no file
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
         raise KodialError(
@@ -102,7 +105,25 @@ def serve(
     ] = None,
     keys_file: Annotated[
         Path | None,
-        typer.Option(help="File of hashed API keys; the API needs a key when it has any."),
+        typer.Option(
+            help="File of hashed API keys; the API needs a key when it has any. A file with no "
+            "key is refused (it never means an open API)."
+        ),
+    ] = None,
+    insecure_no_auth: Annotated[
+        bool,
+        typer.Option(
+            "--insecure-no-auth",
+            help="Allow a non-loopback --host without API keys: anyone who can reach the port "
+            "can use the API. Without this, such a start is refused.",
+        ),
+    ] = False,
+    allowed_host: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Host header to answer (repeatable; '*' for any). Default: localhost and "
+            "127.0.0.1 on a loopback --host, any otherwise."
+        ),
     ] = None,
     create_key: Annotated[
         bool,
@@ -138,6 +159,8 @@ def serve(
         port=port,
         database_url=_db_url(db),
         api_keys_file=keys_file,
+        insecure_no_auth=insecure_no_auth or None,
+        allowed_hosts=allowed_host or None,
         cors_origins=cors_origin or None,
         log_level=log_level,
     )
@@ -206,7 +229,8 @@ def _run(settings: Any, assistant: Any) -> None:
 
     _logging(settings.log_level)
     app = create_app(settings, assistant)
-    uvicorn.Server(uvicorn_config(app, settings.host, settings.port, settings.log_level)).run()
+    config = uvicorn_config(app, settings.host, settings.port, settings.log_level, settings)
+    uvicorn.Server(config).run()
 
 
 def _print_usage(url: str, model: str) -> None:
@@ -226,10 +250,11 @@ def _print_usage(url: str, model: str) -> None:
     console.print(
         "from openai import OpenAI\n"
         f'client = OpenAI(base_url="{url}/v1", api_key="unused")\n'
-        f'session = client.post("/sessions", body={{}}, cast_to=dict)["id"]\n'
+        'session = client.post("/sessions", body={}, cast_to=dict)\n'
         "reply = client.chat.completions.create(\n"
         f'    model="{model}", messages=[{{"role": "user", "content": "안녕하세요!"}}],\n'
-        '    extra_body={"session_id": session},\n'
+        '    extra_body={"session_id": session["id"], '
+        '"session_token": session["session_token"]},\n'
         ")\n"
         "print(reply.choices[0].message.content)\n",
         markup=False,
@@ -258,7 +283,9 @@ def _converse(url: str, model: str, script: list[str]) -> None:
         ready = http.get("/readyz")
         if ready.status_code != 200:
             raise KodialError(f"server not ready: {ready.text}")
-        sid = http.post("/v1/sessions", json={"title": "demo --check"}).json()["id"]
+        created = http.post("/v1/sessions", json={"title": "demo --check"}).json()
+        sid = created["id"]
+        http.headers["X-Kodial-Session-Token"] = created["session_token"]
         console.print(f"server {url}, session {sid}", markup=False)
         for message in script:
             r = http.post(

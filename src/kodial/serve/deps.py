@@ -6,16 +6,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Header, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from kodial.serve.errors import ApiError
 from kodial.serve.runtime import AssistantLike, Services
 from kodial.serve.security import OPEN_KEY_ID
 from kodial.serve.settings import ServeSettings
-from kodial.serve.store import SessionStore
+from kodial.serve.store import Access, SessionStore
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `kodial serve --create-key`.")
+
+SESSION_TOKEN_HEADER = "X-Kodial-Session-Token"
+"""Header carrying a session's token (``session_token`` from ``POST /v1/sessions``)."""
 
 
 def get_services(request: Request) -> Services:
@@ -49,20 +52,26 @@ def get_caller(
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> str:
     """The caller's id (an API key id, or ``open`` without keys), after the key check (401)
-    and the rate limit (429 with Retry-After)."""
+    and the rate limit (429 with Retry-After). Requests without a valid key are limited per
+    client address, so a missing or wrong key is no way around the limit (nor a way to guess
+    keys at full speed)."""
+    address = "addr:" + (request.client.host if request.client else "unknown")
+    caller: str | None = OPEN_KEY_ID
     if services.keys.enabled:
         caller = services.keys.check(credentials.credentials if credentials else None)
-        if caller is None:
-            raise ApiError(
-                401,
-                "missing or invalid API key: send `Authorization: Bearer <key>`",
-                code="invalid_api_key",
-                headers={"WWW-Authenticate": "Bearer"},
-            )
-        bucket = caller
-    else:
-        caller = OPEN_KEY_ID
-        bucket = request.client.host if request.client else OPEN_KEY_ID
+    _limit(services, caller if caller not in (None, OPEN_KEY_ID) else address)
+    if caller is None:
+        raise ApiError(
+            401,
+            "missing or invalid API key: send `Authorization: Bearer <key>`",
+            code="invalid_api_key",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    request.state.caller = caller
+    return caller
+
+
+def _limit(services: Services, bucket: str) -> None:
     wait = services.limiter.acquire(bucket)
     if wait is not None:
         raise ApiError(
@@ -72,8 +81,27 @@ def get_caller(
             code="rate_limit_exceeded",
             headers={"Retry-After": str(wait)},
         )
-    request.state.caller = caller
-    return caller
 
 
 CallerDep = Annotated[str, Depends(get_caller)]
+
+
+def get_access(
+    services: ServicesDep,
+    caller: CallerDep,
+    token: Annotated[
+        str | None,
+        Header(
+            alias=SESSION_TOKEN_HEADER,
+            description="The session's token (from POST /v1/sessions); needed to reach a "
+            "session when the server has no API keys.",
+        ),
+    ] = None,
+) -> Access:
+    """How the caller reaches sessions: by API key when the server has keys, else by the
+    session's own token (every caller without keys is ``open``, so the token tells them
+    apart)."""
+    return Access(owner=caller, token=token, by_token=not services.keys.enabled)
+
+
+AccessDep = Annotated[Access, Depends(get_access)]

@@ -1,6 +1,8 @@
 """API errors and the exception handlers that turn every failure into OpenAI's error shape
 (``{"error": {"message", "type", "param", "code"}}``) with no stack trace, path or setting in it.
 Unexpected exceptions are logged server-side with a request id that the client also receives.
+A session store that is locked by another process or unreachable is not unexpected: it is a
+prompt 503 with ``Retry-After`` (:func:`store_unavailable`), logged as one line, no traceback.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -26,6 +30,7 @@ _TYPES = {
     403: "permission_error",
     404: "not_found_error",
     405: "invalid_request_error",
+    408: "invalid_request_error",
     409: "conflict_error",
     413: "invalid_request_error",
     422: "invalid_request_error",
@@ -63,6 +68,22 @@ def error_body(
     return ErrorResponse(error=ErrorBody(message=message, type=kind, param=param, code=code))
 
 
+STORE_RETRY_AFTER_S = 2
+
+
+def store_unavailable(exc: BaseException) -> ApiError:
+    """503 + Retry-After for a session store that is locked or unreachable. The driver's own
+    message (never the SQL statement or its parameters, which hold user text) goes to the log."""
+    reason = str(getattr(exc, "orig", None) or type(exc).__name__).strip().splitlines()
+    log.warning("session store unavailable: %s", reason[0] if reason else type(exc).__name__)
+    return ApiError(
+        503,
+        f"the session store is busy or unavailable; retry in {STORE_RETRY_AFTER_S} s",
+        code="store_unavailable",
+        headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+    )
+
+
 def _json(
     status: int, body: ErrorResponse, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
@@ -83,7 +104,14 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
         message = exc.detail if isinstance(exc.detail, str) else "request failed"
-        return _json(exc.status_code, error_body(exc.status_code, message), exc.headers)
+        code = getattr(exc, "code", None)  # set by kodial.serve.jsonbody.BadJson
+        return _json(exc.status_code, error_body(exc.status_code, message, code=code), exc.headers)
+
+    @app.exception_handler(OperationalError)
+    @app.exception_handler(PoolTimeout)
+    async def _store_error(_request: Request, exc: Exception) -> JSONResponse:
+        err = store_unavailable(exc)
+        return _json(err.status, err.body(), err.headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation_error(_request: Request, exc: RequestValidationError) -> JSONResponse:

@@ -10,7 +10,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
-from kodial.serve.security import KeyRing, RateLimiter, StateSigner, read_keys_file
+from kodial.serve.security import KeyRing, RateLimiter, StateSigner, check_exposure, load_keys
 from kodial.serve.settings import ServeSettings
 from kodial.serve.store import SessionStore
 
@@ -34,7 +34,12 @@ class AssistantLike(Protocol):
     name: str
 
     def turn(
-        self, message: str, state: dict[str, Any] | None, history: list[dict[str, Any]]
+        self,
+        message: str,
+        state: dict[str, Any] | None,
+        history: list[dict[str, Any]],
+        *,
+        run_action: Any = None,
     ) -> TurnResultLike: ...
 
     def classify(self, texts: list[str]) -> list[dict[str, Any]]: ...
@@ -67,12 +72,13 @@ class Services:
 
     @classmethod
     def build(cls, settings: ServeSettings, assistant: AssistantLike | None) -> Services:
-        hashes = list(settings.api_key_hashes)
-        if settings.api_keys_file is not None:
-            hashes += read_keys_file(settings.api_keys_file)
-        keys = KeyRing(hashes)
+        """Everything the service runs on. Refuses (:class:`~kodial.errors.KodialError`) a
+        keys file without keys and an open API on a non-loopback host: authentication never
+        turns itself off."""
+        keys = load_keys(settings)
+        check_exposure(settings, keys)
         limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-        store = SessionStore(settings.database_url)
+        store = SessionStore(settings.database_url, settings.database_busy_timeout_s)
         return cls(
             settings=settings,
             assistant=assistant if assistant is not None else load_assistant(settings.config),
@@ -80,6 +86,7 @@ class Services:
             keys=keys,
             limiter=limiter,
             signer=StateSigner(
-                settings.state_secret.get_secret_value() if settings.state_secret else None
+                settings.state_secret.get_secret_value() if settings.state_secret else None,
+                ttl_s=settings.state_ttl_s,
             ),
         )

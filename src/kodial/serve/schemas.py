@@ -80,6 +80,12 @@ class ChatCompletionRequest(BaseModel):
     session_id: str | None = Field(
         default=None, description="kodial: continue this server-side session (POST /v1/sessions)."
     )
+    session_token: str | None = Field(
+        default=None,
+        description="kodial: the session's token from POST /v1/sessions (or send it as the "
+        "X-Kodial-Session-Token header). Needed with session_id when the server has no API "
+        "keys; without it another client's session is 404.",
+    )
     state: dict[str, Any] | None = Field(
         default=None,
         description="kodial: dialogue state from the previous response's kodial.state, for "
@@ -88,7 +94,8 @@ class ChatCompletionRequest(BaseModel):
     state_signature: str | None = Field(
         default=None,
         description="kodial: the previous response's kodial.state_signature; required with "
-        "state (a changed or unsigned state is refused with 400).",
+        "state. A changed, unsigned, expired, already used or other key's state is refused "
+        "with 400: each state is good for one request.",
     )
     kodial: SkipJsonSchema[Any] = None
     """Not accepted: ``kodial`` is a response field. A request carrying one gets 400 saying to
@@ -104,8 +111,11 @@ class KodialMeta(BaseModel):
         description="Handler chosen, intent, classifier scores and thresholds, slot state."
     )
     state: dict[str, Any] = Field(description="Dialogue state after this turn.")
-    state_signature: str = Field(
-        description="Signature to send back with state (session-less clients)."
+    state_signature: str | None = Field(
+        default=None,
+        description="Signature to send back with state (session-less clients; null with a "
+        "session, whose state stays on the server). Bound to the API key, the turn and an "
+        "expiry (KODIAL_STATE_TTL_S); good for one request.",
     )
 
 
@@ -207,6 +217,14 @@ class SessionOut(BaseModel):
     state: dict[str, Any]
     created_at: datetime
     updated_at: datetime
+
+
+class SessionCreated(SessionOut):
+    session_token: str = Field(
+        description="The session's secret, shown only here: send it with every request about "
+        "the session (X-Kodial-Session-Token header, or session_token in a chat request). "
+        "Without API keys it is what makes the session yours; with keys the key suffices."
+    )
 
 
 class SessionDetail(SessionOut):

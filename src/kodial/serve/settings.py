@@ -10,13 +10,33 @@ several apps with different settings side by side.
 
 from __future__ import annotations
 
+import ipaddress
+import json
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, SecretStr, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kodial-sessions.db"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
+"""Host header values that always mean this machine (the allowed hosts of a loopback server)."""
+
+
+def is_loopback(host: str) -> bool:
+    """True for an interface only this machine can reach (``127.0.0.1``, ``::1``, ``localhost``).
+
+    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0")
+    (True, True, False)
+    """
+    name = host.strip().strip("[]").lower()
+    if name == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(name).is_loopback
+    except ValueError:
+        return False
 
 
 class ServeSettings(BaseSettings):
@@ -29,7 +49,8 @@ class ServeSettings(BaseSettings):
     config: Path | None = None
     """Assistant YAML to serve (default: the bundled example assistant)."""
     host: str = "127.0.0.1"
-    """Interface to listen on. Keep 127.0.0.1 unless API keys are configured."""
+    """Interface to listen on. Any other than a loopback one needs API keys (or
+    ``insecure_no_auth``)."""
     port: int = Field(default=8000, ge=0, le=65535)
     """TCP port (0 picks a free one)."""
     database_url: str = DEFAULT_DATABASE_URL
@@ -37,14 +58,25 @@ class ServeSettings(BaseSettings):
 
     api_keys_file: Path | None = None
     """File of hashed API keys (one ``sha256:<hex> [name]`` per line), written by
-    ``kodial serve --create-key``. With no keys configured, the API is open."""
+    ``kodial serve --create-key``. A keys file that holds no key is an error, never an open API.
+    With no keys configured at all, the API is open, which is allowed on a loopback host only
+    (see ``insecure_no_auth``)."""
     api_key_hashes: list[str] = Field(default_factory=list)
     """Hashed API keys given directly (``sha256:<hex>``), e.g. as a JSON list in the environment."""
+
+    insecure_no_auth: bool = False
+    """Allow serving a non-loopback host without API keys (``--insecure-no-auth``): anyone who
+    can reach the port can then use the API. Off: such a start is refused."""
 
     state_secret: SecretStr | None = None
     """Key that signs the ``kodial.state`` handed to session-less clients
     (``KODIAL_STATE_SECRET``); a state that comes back changed or unsigned is refused. Unset: a
     random key per process, so such states do not survive a restart (sessions always do)."""
+    state_ttl_s: int = Field(default=3600, ge=1)
+    """Seconds a signed ``kodial.state`` stays usable; an older one is refused with 400."""
+    action_lock_s: float = Field(default=120.0, gt=0)
+    """Seconds an unfinished task action (one whose process died mid-call) blocks another try
+    of the same action; longer than any action's timeout."""
 
     rate_limit_per_minute: float = Field(default=120.0, ge=0)
     """Sustained requests per minute allowed per API key (per client address without keys);
@@ -54,6 +86,24 @@ class ServeSettings(BaseSettings):
 
     max_body_bytes: int = Field(default=65_536, ge=1)
     """Largest accepted request body; bigger requests get 413."""
+    max_json_depth: int = Field(default=32, ge=2, le=200)
+    """Deepest nesting of arrays and objects accepted in a JSON body; deeper ones get 400."""
+    request_read_timeout_s: float = Field(default=15.0, gt=0)
+    """Seconds a client has to send a whole request (headers and body); a stalled upload gets
+    408 and its connection is closed."""
+    keep_alive_timeout_s: int = Field(default=5, ge=1)
+    """Seconds an idle keep-alive connection stays open between requests."""
+    max_connections: int = Field(default=200, ge=1)
+    """Most connections served at once; more get 503 (uvicorn's ``limit_concurrency``)."""
+    max_header_bytes: int = Field(default=16_384, ge=1024)
+    """Largest accepted request head (request line and headers)."""
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(default_factory=list)
+    """Host header values the server answers (DNS-rebinding protection), comma-separated in
+    ``KODIAL_ALLOWED_HOSTS``; ``*`` allows any. Empty: the loopback names (localhost,
+    127.0.0.1, [::1]) when serving a loopback host, any host otherwise."""
+    database_busy_timeout_s: float = Field(default=2.0, gt=0, le=60)
+    """Seconds a request waits for the session store's write lock (another process writing)
+    before it gets 503 with Retry-After."""
     max_message_chars: int = Field(default=2_000, ge=1)
     """Longest accepted user message, in characters; longer ones get 400."""
     max_messages: int = Field(default=64, ge=1)
@@ -82,6 +132,25 @@ class ServeSettings(BaseSettings):
     """Write user messages and replies to the log (off: only sizes, routes and timings)."""
     log_level: str = "info"
     """Log level of the service and of uvicorn: critical, error, warning, info or debug."""
+
+    @field_validator("allowed_hosts", mode="before")
+    @classmethod
+    def _split_hosts(cls, value: Any) -> Any:
+        """``a.example,b.example`` or a JSON list, as the other list settings take."""
+        if isinstance(value, str) and value.lstrip().startswith("["):
+            return json.loads(value)
+        if isinstance(value, str):
+            return [h.strip() for h in value.split(",") if h.strip()]
+        return value
+
+    def effective_allowed_hosts(self) -> list[str] | None:
+        """The Host names to answer, lower-case and without port; None means any."""
+        hosts = [h.strip().lower() for h in self.allowed_hosts if h.strip()]
+        if "*" in hosts:
+            return None
+        if hosts:
+            return hosts
+        return list(LOOPBACK_NAMES) if is_loopback(self.host) else None
 
     @field_validator("log_level")
     @classmethod

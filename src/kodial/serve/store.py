@@ -2,11 +2,22 @@
 
 Tables:
 
-- ``sessions``: id, owner (the API key's id, so keys cannot read each other's sessions),
-  dialogue ``state`` (JSON), ``turn_count`` and timestamps.
+- ``sessions``: id, owner (the API key's id, so keys cannot read each other's sessions), the
+  hash of the session token (what reaches a session when the API has no keys), dialogue
+  ``state`` (JSON), ``turn_count`` and timestamps.
 - ``turns``: one row per completed turn: user message, assistant reply, route JSON (why the
   assistant answered as it did), finish reason, token counts, ``created_at`` and ``seq``
   (1, 2, 3 ... within a session; ``UNIQUE(session_id, seq)``).
+- ``action_runs``: one row per task action run, keyed by its idempotency key (the task's id in
+  its session or signed state): claimed before the action is called, holding its outcome once
+  it succeeded, so that the same action is never called twice (see :mod:`kodial.serve.ledger`).
+- ``spent_states``: the nonces of signed states already used by session-less clients (each is
+  good for one request), kept until the state would have expired anyway.
+
+**Busy store.** SQLite waits at most ``busy_timeout_s`` for another writer (another process
+holding the write lock) and then raises ``OperationalError`` ("database is locked"), which the
+service answers with 503 and ``Retry-After``; :meth:`SessionStore.ping` checks that the write
+lock can be taken at all, within a short timeout.
 
 **Crash safety.** A turn is written by :meth:`SessionStore.append_turn` in ONE transaction,
 only once the reply is complete: the turn row, the new dialogue state and the new
@@ -23,6 +34,8 @@ characters. Whole turns are dropped, never half a turn.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import uuid
 from collections.abc import Iterator
@@ -41,11 +54,13 @@ from sqlalchemy import (
     delete,
     event,
     func,
+    inspect,
     select,
+    text,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import (
     DeclarativeBase,
     Mapped,
@@ -69,6 +84,9 @@ class SessionRow(Base):
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner: Mapped[str] = mapped_column(String(64), index=True)
+    token_hash: Mapped[str | None] = mapped_column(String(80), nullable=True, default=None)
+    """``sha256:<hex>`` of the session token; None for sessions made before tokens existed
+    (reachable with an API key only)."""
     title: Mapped[str] = mapped_column(String(200), default="")
     state: Mapped[str] = mapped_column(Text, default="{}")
     turn_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -96,6 +114,52 @@ class TurnRow(Base):
     completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(default=_now)
     session: Mapped[SessionRow] = relationship(back_populates="turns")
+
+
+class ActionRow(Base):
+    __tablename__ = "action_runs"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    session_id: Mapped[str | None] = mapped_column(
+        ForeignKey("sessions.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    started_at: Mapped[datetime] = mapped_column(default=_now)
+    outcome: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
+    """JSON of the action's successful result; None while it runs."""
+    expires_at: Mapped[datetime | None] = mapped_column(index=True, nullable=True, default=None)
+    """When the row may be forgotten (session-less actions); None: kept with its session."""
+
+
+class SpentStateRow(Base):
+    __tablename__ = "spent_states"
+
+    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+@dataclass(frozen=True)
+class Access:
+    """Who asks for a session. ``owner`` is the caller's API key id (``open`` without keys);
+    with ``by_token`` the session token must match too (an API without keys has one owner for
+    everybody, so the token is what tells sessions apart)."""
+
+    owner: str
+    token: str | None = None
+    by_token: bool = False
+
+    def allows(self, row: SessionRow) -> bool:
+        if row.owner != self.owner:
+            return False
+        if not self.by_token:
+            return True
+        if not self.token or row.token_hash is None:
+            return False
+        return hmac.compare_digest(hash_token(self.token).encode(), row.token_hash.encode())
+
+
+def hash_token(token: str) -> str:
+    """The stored form of a session token (as API keys: 256 random bits need no slow hash)."""
+    return "sha256:" + hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 @dataclass
@@ -132,6 +196,10 @@ class SessionGone(Exception):
     """The session was deleted while the turn was being answered."""
 
 
+class ActionBusy(Exception):
+    """Another request is running this action right now."""
+
+
 class SessionStore:
     """Sessions and their turns in a SQL database.
 
@@ -139,16 +207,21 @@ class SessionStore:
     >>> s = store.create(owner="k")
     >>> store.append_turn(s.id, 0, "안녕", "안녕하세요!", {"handler": "chitchat"}, {"n": 1}).seq
     1
-    >>> store.get(s.id, "k").state
+    >>> store.get(s.id, Access("k")).state
     {'n': 1}
     """
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, busy_timeout_s: float = 2.0) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, future=True, **_engine_options(url))
+        self.busy_timeout_s = busy_timeout_s
+        self.engine: Engine = create_engine(
+            url, future=True, **_engine_options(url, busy_timeout_s)
+        )
         if url.startswith("sqlite"):
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            busy_ms = int(busy_timeout_s * 1000)
+            event.listen(self.engine, "connect", lambda conn, _rec: _sqlite_pragmas(conn, busy_ms))
         Base.metadata.create_all(self.engine)
+        _migrate(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -156,30 +229,57 @@ class SessionStore:
         with self._sessions() as db, db.begin():
             yield db
 
-    def ping(self) -> None:
-        """Raise if the database cannot be reached (used by ``/readyz``)."""
-        with self._sessions() as db:
-            db.execute(select(1))
+    def ping(self, timeout_s: float | None = None) -> None:
+        """Raise unless the store answers and could take a write within ``timeout_s`` (default:
+        the busy timeout). ``/readyz`` uses it (a SQLite file another process keeps locked is
+        not ready, even though reads still work), and so does a session turn before it starts
+        answering (a reply that could not be stored is not worth streaming)."""
+        if timeout_s is None:
+            timeout_s = self.busy_timeout_s
+        memory = self.url in ("sqlite://", "sqlite:///:memory:")
+        with self.engine.connect() as conn:
+            if self.engine.dialect.name != "sqlite" or memory:
+                conn.execute(select(1))
+                return
+            raw: Any = conn.connection.dbapi_connection
+            raw.execute(f"PRAGMA busy_timeout={int(timeout_s * 1000)}")
+            try:
+                raw.execute("BEGIN IMMEDIATE")  # the write lock, taken and given back
+                raw.execute("ROLLBACK")
+            except raw.OperationalError as exc:  # as SQLAlchemy reports driver errors
+                raise OperationalError("BEGIN IMMEDIATE", None, exc) from exc
+            finally:
+                raw.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
 
     def close(self) -> None:
         self.engine.dispose()
 
     # -- sessions ---------------------------------------------------------------------------
     def create(
-        self, owner: str, title: str = "", state: dict[str, Any] | None = None
+        self,
+        owner: str,
+        title: str = "",
+        state: dict[str, Any] | None = None,
+        token: str | None = None,
     ) -> SessionRecord:
+        """A new session of ``owner``; ``token`` (only its hash is stored) reaches it when
+        sessions are reached by token."""
         row = SessionRow(
-            id=uuid.uuid4().hex, owner=owner, title=title[:200], state=_dump(state or {})
+            id=uuid.uuid4().hex,
+            owner=owner,
+            token_hash=hash_token(token) if token is not None else None,
+            title=title[:200],
+            state=_dump(state or {}),
         )
         with self._tx() as db:
             db.add(row)
         return _record(row)
 
-    def get(self, session_id: str, owner: str, turns: bool = False) -> SessionRecord | None:
-        """The session, or None if it does not exist or belongs to another owner."""
+    def get(self, session_id: str, access: Access, turns: bool = False) -> SessionRecord | None:
+        """The session, or None if it does not exist or ``access`` does not reach it."""
         with self._sessions() as db:
             row = db.get(SessionRow, session_id)
-            if row is None or row.owner != owner:
+            if row is None or not access.allows(row):
                 return None
             rec = _record(row)
             if turns:
@@ -203,12 +303,13 @@ class SessionStore:
             ).all()
             return [_record(r) for r in rows], int(total or 0)
 
-    def delete(self, session_id: str, owner: str) -> bool:
+    def delete(self, session_id: str, access: Access) -> bool:
         with self._tx() as db:
             row = db.get(SessionRow, session_id)
-            if row is None or row.owner != owner:
+            if row is None or not access.allows(row):
                 return False
             db.execute(delete(TurnRow).where(TurnRow.session_id == session_id))
+            db.execute(delete(ActionRow).where(ActionRow.session_id == session_id))
             db.delete(row)
         return True
 
@@ -272,11 +373,95 @@ class SessionStore:
             raise TurnConflict(session_id) from exc
         return _turn(row)
 
+    # -- signed states and actions: used once -------------------------------------------------
+    def spend_state(self, nonce: str, expires_at: datetime) -> bool:
+        """Record that the signed state with ``nonce`` is being used; False if it already
+        was. Nonces of expired states are forgotten (an expired state is refused anyway)."""
+        try:
+            with self._tx() as db:
+                db.execute(delete(SpentStateRow).where(SpentStateRow.expires_at < _now()))
+                db.add(SpentStateRow(nonce=nonce, expires_at=expires_at))
+        except IntegrityError:
+            return False
+        return True
 
-def _engine_options(url: str) -> dict[str, Any]:
+    def claim_action(
+        self,
+        key: str,
+        session_id: str | None,
+        stale_after_s: float,
+        expires_at: datetime | None = None,
+    ) -> dict[str, Any] | None:
+        """Claim the right to run the action ``key``: None when the caller may run it now,
+        or the stored outcome of its successful earlier run. :class:`ActionBusy` when another
+        request claimed it less than ``stale_after_s`` ago and has not finished (a claim that
+        old belonged to a process that died mid-call, and is taken over)."""
+        for _ in range(3):  # a claim released between our insert and our read: try again
+            now = _now()
+            try:
+                with self._tx() as db:
+                    db.execute(
+                        delete(ActionRow).where(
+                            ActionRow.expires_at.is_not(None), ActionRow.expires_at < now
+                        )
+                    )
+                    db.add(
+                        ActionRow(
+                            key=key, session_id=session_id, started_at=now, expires_at=expires_at
+                        )
+                    )
+                return None
+            except IntegrityError:
+                pass
+            with self._tx() as db:
+                row = db.get(ActionRow, key)
+                if row is None:
+                    continue
+                if row.outcome is not None:
+                    done: dict[str, Any] = json.loads(row.outcome)
+                    return done
+                if (now - row.started_at).total_seconds() < stale_after_s:
+                    raise ActionBusy(key)
+                taken = db.execute(
+                    update(ActionRow)
+                    .where(
+                        ActionRow.key == key,
+                        ActionRow.outcome.is_(None),
+                        ActionRow.started_at == row.started_at,
+                    )
+                    .values(started_at=now)
+                ).rowcount  # type: ignore[attr-defined]
+                if taken != 1:
+                    raise ActionBusy(key)
+                return None
+        raise ActionBusy(key)
+
+    def finish_action(self, key: str, outcome: dict[str, Any]) -> None:
+        """Store the outcome of a successful action run (replays get it instead of a call)."""
+        with self._tx() as db:
+            db.execute(update(ActionRow).where(ActionRow.key == key).values(outcome=_dump(outcome)))
+
+    def release_action(self, key: str) -> None:
+        """Give up the claim of an action that failed (a later request may try again)."""
+        with self._tx() as db:
+            db.execute(delete(ActionRow).where(ActionRow.key == key, ActionRow.outcome.is_(None)))
+
+
+def _migrate(engine: Engine) -> None:
+    """Bring a store made by an older kodial up to date (columns ``create_all`` won't add)."""
+    columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
+    if "token_hash" not in columns:
+        with engine.begin() as conn:
+            conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
+
+
+def _engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
     if url.startswith("sqlite"):
-        # One connection per thread is fine for SQLite; wait for a writer instead of failing.
-        opts: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+        # One connection per thread is fine for SQLite. Wait for another writer, but briefly:
+        # a request that cannot write soon gets 503 + Retry-After, not a half-minute hang.
+        opts: dict[str, Any] = {
+            "connect_args": {"check_same_thread": False, "timeout": busy_timeout_s}
+        }
         if url in ("sqlite://", "sqlite:///:memory:"):
             from sqlalchemy.pool import StaticPool
 
@@ -285,12 +470,12 @@ def _engine_options(url: str) -> dict[str, Any]:
     return {"pool_pre_ping": True}
 
 
-def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
     cur = dbapi_conn.cursor()
+    cur.execute(f"PRAGMA busy_timeout={busy_ms}")
     cur.execute("PRAGMA journal_mode=WAL")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=30000")
     cur.close()
 
 

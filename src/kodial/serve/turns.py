@@ -3,13 +3,17 @@ non-streaming endpoint take.
 
 1. :func:`prepare` checks the request (model, message length, ``max_tokens``), loads the
    session's state and history (trimmed by :func:`kodial.serve.store.trim_history`), or takes
-   them from the request when there is no session.
+   them from the request when there is no session. A session-less state must carry a valid
+   signature (issued to this caller, not expired) and has not been used before: its nonce is
+   spent here, before anything runs, so a replayed state gets 400 and never reaches an action.
 2. :func:`run` asks the assistant for the turn and yields :class:`Piece` objects: text safe to
    send (never half a character, see :mod:`kodial.serve.streaming`), cut at ``max_tokens``, then
    one final piece after the turn has been stored.
 3. The turn is stored (user message + reply + route + new state, one transaction) only after
    the reply is complete. If the client goes away or the process dies before that, the session
-   is as it was before the turn.
+   is as it was before the turn. A task action that ran meanwhile is recorded by its
+   idempotency key (:mod:`kodial.serve.ledger`), so resending the message replays its outcome
+   instead of calling it again.
 """
 
 from __future__ import annotations
@@ -20,12 +24,18 @@ import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
-from kodial.serve.errors import ApiError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from kodial.serve.errors import ApiError, store_unavailable
+from kodial.serve.ledger import OnceRunner
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
-from kodial.serve.store import SessionGone, TurnConflict, trim_history
+from kodial.serve.security import StateRefused
+from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict, trim_history
 from kodial.serve.streaming import safe_chunks
 from kodial.serve.usage import count_tokens, truncate_tokens
 
@@ -44,6 +54,8 @@ class PreparedTurn:
     session_id: str | None = None
     expected_count: int = 0
     caller: str = ""
+    runner: OnceRunner | None = None
+    """Runs the turn's task action at most once (see :mod:`kodial.serve.ledger`)."""
 
 
 @dataclass
@@ -71,8 +83,15 @@ def require_model(services: Services, model: str) -> None:
         )
 
 
-def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> PreparedTurn:
-    """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`."""
+def _utc_naive(ts: float) -> datetime:
+    return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
+
+
+def prepare(
+    services: Services, caller: str, req: ChatCompletionRequest, access: Access
+) -> PreparedTurn:
+    """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`.
+    ``access`` says how the caller reaches sessions (key, or the session's token)."""
     s = services.settings
     require_model(services, req.model)
     if req.kodial is not None:
@@ -124,40 +143,64 @@ def prepare(services: Services, caller: str, req: ChatCompletionRequest) -> Prep
         max_tokens=wanted,
         caller=caller,
     )
+    store = services.store
     if req.session_id is not None:
-        session = services.store.get(req.session_id, caller)
+        session = store.get(req.session_id, access)
         if session is None:
+            hint = ""
+            if access.by_token and not access.token:
+                hint = (
+                    " (this server has no API keys: send the session_token that POST "
+                    "/v1/sessions returned, as session_token or the X-Kodial-Session-Token header)"
+                )
             raise ApiError(
                 404,
-                f"session {req.session_id!r} not found",
+                f"session {req.session_id!r} not found{hint}",
                 code="session_not_found",
                 param="session_id",
             )
-        pairs = [
-            (t.user, t.assistant) for t in services.store.recent_turns(session.id, s.history_turns)
-        ]
+        pairs = [(t.user, t.assistant) for t in store.recent_turns(session.id, s.history_turns)]
         turn.history = trim_history(pairs, s.history_turns, s.history_chars)
         turn.state = session.state
         turn.session_id = session.id
         turn.expected_count = session.turn_count
-    else:
-        turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
-        if req.state is None and req.state_signature is not None:
-            raise ApiError(
-                400,
-                "state_signature was sent without the state it signs",
-                code="invalid_state",
-                param="state",
-            )
-        if req.state is not None and not services.signer.verify(req.state, req.state_signature):
-            raise ApiError(
-                400,
-                "state must come back unchanged, with the state_signature of the response "
-                "that returned it",
-                code="invalid_state",
-                param="state",
-            )
-        turn.state = req.state
+        turn.runner = OnceRunner(store, f"session:{session.id}", session.id, s.action_lock_s)
+        # A locked store is a 503 now, before a reply is streamed that could not be stored.
+        store.ping()
+        return turn
+    turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+    if req.state is None and req.state_signature is not None:
+        raise ApiError(
+            400,
+            "state_signature was sent without the state it signs",
+            code="invalid_state",
+            param="state",
+        )
+    # Tasks of session-less clients are scoped by caller; their ids come from signed states.
+    turn.runner = OnceRunner(
+        store,
+        f"caller:{caller}",
+        None,
+        s.action_lock_s,
+        expires_at=_utc_naive(time.time() + s.state_ttl_s + s.action_lock_s),
+    )
+    if req.state is None:
+        return turn
+    try:
+        ticket = services.signer.verify(req.state, req.state_signature, caller)
+    except StateRefused as exc:
+        raise ApiError(400, exc.message, code="invalid_state", param="state") from None
+    # Spent last, once everything else about the request is known to be fine: a request
+    # refused for another reason leaves the state usable.
+    if not store.spend_state(ticket.nonce, _utc_naive(ticket.expires)):
+        raise ApiError(
+            400,
+            f"this state (after turn {ticket.turn}) was already used: each state is good for "
+            "one request; continue from the kodial.state of the latest response",
+            code="state_replayed",
+            param="state",
+        )
+    turn.state = req.state
     return turn
 
 
@@ -181,7 +224,20 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
     (streaming only)."""
     s = services.settings
     t0 = time.perf_counter()
-    result = services.assistant.turn(turn.message, turn.state, turn.history)
+    try:
+        result = services.assistant.turn(
+            turn.message, turn.state, turn.history, run_action=turn.runner
+        )
+    except ActionBusy:
+        raise ApiError(
+            409,
+            "this task's action is being run by another request on the same conversation; "
+            "retry in a few seconds",
+            code="action_in_progress",
+            headers={"Retry-After": "2"},
+        ) from None
+    except (OperationalError, PoolTimeout) as exc:
+        raise store_unavailable(exc) from None
     used = 0
     parts: list[str] = []
     finish = "stop"
@@ -238,6 +294,9 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
                 ),
             )
             return
+        except (OperationalError, PoolTimeout) as exc:
+            yield Piece(final=True, error=store_unavailable(exc))
+            return
         seq = stored.seq
     _log_turn(services, turn, route, reply, time.perf_counter() - t0, seq)
     meta = KodialMeta(
@@ -245,7 +304,11 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
         turn=seq,
         route=route,
         state=state,
-        state_signature=services.signer.sign(state),
+        # Only session-less clients hold their state; a session's stays on the server (signing
+        # it would let a copy of it run as a second, session-less conversation).
+        state_signature=services.signer.sign(state, turn.caller)
+        if turn.session_id is None
+        else None,
     )
     yield Piece(final=True, finish_reason=finish, usage=usage, meta=meta, reply=reply)
 

@@ -3,6 +3,7 @@ and ``GET /v1/assistant``."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterator
 
@@ -10,8 +11,9 @@ from fastapi import APIRouter
 from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
-from kodial.serve.deps import CallerDep, ServicesDep
+from kodial.serve.deps import AccessDep, CallerDep, ServicesDep
 from kodial.serve.errors import ApiError
+from kodial.serve.jsonbody import StrictJsonRoute
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import (
     AssistantInfo,
@@ -28,7 +30,7 @@ from kodial.serve.schemas import (
 from kodial.serve.streaming import sse_event
 from kodial.serve.turns import Piece, PreparedTurn, prepare, run
 
-router = APIRouter(prefix="/v1", tags=["chat"])
+router = APIRouter(prefix="/v1", tags=["chat"], route_class=StrictJsonRoute)
 log = logging.getLogger("kodial.serve")
 
 _STREAM_DOC = {
@@ -42,8 +44,11 @@ _STREAM_DOC = {
             }
         },
     },
-    404: {"description": "Unknown model or session"},
-    409: {"description": "Another turn on the session finished first"},
+    404: {"description": "Unknown model or session (or no valid session token for it)"},
+    409: {
+        "description": "Another turn on the session finished first, or its task's action is "
+        "being run by another request"
+    },
 }
 
 
@@ -54,13 +59,15 @@ _STREAM_DOC = {
     summary="Answer one user turn",
 )
 async def chat_completions(
-    body: ChatCompletionRequest, services: ServicesDep, caller: CallerDep
+    body: ChatCompletionRequest, services: ServicesDep, caller: CallerDep, access: AccessDep
 ) -> ChatCompletion | StreamingResponse:
     """The assistant routes the last user message to a task, an FAQ answer, chit-chat or the
     fallback; ``kodial.route`` in the response says which and why. With ``session_id`` the
     server keeps the history and dialogue state; the turn is stored once the reply is
     complete."""
-    turn = await run_in_threadpool(prepare, services, caller, body)
+    if body.session_token is not None:
+        access = dataclasses.replace(access, token=body.session_token)
+    turn = await run_in_threadpool(prepare, services, caller, body, access)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
         return StreamingResponse(

@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import CallerDep, ServicesDep
 from kodial.serve.errors import ApiError
+from kodial.serve.jsonbody import StrictJsonRoute
 from kodial.serve.schemas import ClassifyRequest, ClassifyResponse, ClassifyResult, LabelScoreOut
 from kodial.serve.turns import require_model
 
-router = APIRouter(prefix="/v1", tags=["classify"])
+router = APIRouter(prefix="/v1", tags=["classify"], route_class=StrictJsonRoute)
 
 
 @router.post("/classify", response_model=ClassifyResponse, summary="Classify texts")

@@ -1,18 +1,30 @@
-"""Liveness and readiness probes (no API key needed, never rate limited)."""
+"""Liveness and readiness probes (no API key needed, never rate limited).
+
+Both are ``async``: they need no worker thread, so they answer even when every thread is busy
+(turns waiting on a locked store, say). ``/readyz`` checks that the session store could take a
+write within ``PROBE_TIMEOUT_S`` and answers 503 with ``Retry-After`` otherwise.
+"""
 
 from __future__ import annotations
 
+import asyncio
+
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
+from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import ServicesDep
+from kodial.serve.errors import STORE_RETRY_AFTER_S
 from kodial.serve.schemas import Health, Ready
 
 router = APIRouter(tags=["health"])
 
+PROBE_TIMEOUT_S = 1.0
+"""How long ``/readyz`` waits for the store's write lock."""
+
 
 @router.get("/healthz", response_model=Health, summary="The process is up")
-def healthz() -> Health:
+async def healthz() -> Health:
     return Health()
 
 
@@ -22,15 +34,22 @@ def healthz() -> Health:
     summary="The assistant is loaded and the session store answers",
     responses={503: {"model": Ready, "description": "Not ready"}},
 )
-def readyz(services: ServicesDep) -> Ready | JSONResponse:
+async def readyz(services: ServicesDep) -> Ready | JSONResponse:
     try:
-        services.store.ping()
+        # The outer timeout also covers waiting for a free worker thread.
+        await asyncio.wait_for(
+            run_in_threadpool(services.store.ping, PROBE_TIMEOUT_S), PROBE_TIMEOUT_S + 1.0
+        )
         db_ok = True
-    except Exception:
+    except Exception:  # locked, unreachable, timed out: not ready, whatever the reason
         db_ok = False
     ready = Ready(
         status="ready" if db_ok else "not_ready", assistant=services.assistant.name, database=db_ok
     )
     if not db_ok:
-        return JSONResponse(ready.model_dump(), status_code=503)
+        return JSONResponse(
+            ready.model_dump(),
+            status_code=503,
+            headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+        )
     return ready

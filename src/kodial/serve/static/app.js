@@ -3,13 +3,15 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { model: null, session: null, busy: false, greeting: "" };
+const state = { model: null, session: null, token: null, busy: false, greeting: "" };
 
 function apiKey() { return localStorage.getItem("kodial.key") || ""; }
 
 function headers() {
   const h = { "Content-Type": "application/json" };
   if (apiKey()) h["Authorization"] = "Bearer " + apiKey();
+  // The session's secret: without API keys it is what makes the session ours.
+  if (state.token) h["X-Kodial-Session-Token"] = state.token;
   return h;
 }
 
@@ -120,8 +122,11 @@ function greet() {
 async function newSession() {
   const res = await api("/v1/sessions", { method: "POST", body: "{}" });
   if (!res.ok) { addError(await errorText(res)); return; }
-  state.session = (await res.json()).id;
+  const created = await res.json();
+  state.session = created.id;
+  state.token = created.session_token;
   localStorage.setItem("kodial.session", state.session);
+  localStorage.setItem("kodial.session_token", state.token);
   $("log").replaceChildren();
   greet();
   $("session-label").textContent = state.session.slice(0, 8);
@@ -130,7 +135,8 @@ async function newSession() {
 async function restoreSession() {
   const saved = localStorage.getItem("kodial.session");
   if (!saved) return newSession();
-  const res = await api("/v1/sessions/" + saved);
+  state.token = localStorage.getItem("kodial.session_token");
+  const res = await api("/v1/sessions/" + encodeURIComponent(saved));
   if (!res.ok) return newSession();
   const s = await res.json();
   state.session = s.id;
