@@ -3,6 +3,8 @@ sessions, classification, OpenAPI, and clear 4xx answers after which the server 
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -374,3 +376,26 @@ def test_history_rule_decides_what_the_model_sees(start_server: Any, model: str)
         assert len(reply_of(t3)) + len("영업시간이 어떻게 돼요?") > 60
         t4 = chat(http, model, "안녕하세요!", session_id=sid)  # turn 3 alone is over 60 chars
         assert t4["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
+
+
+def test_api_docs_work_offline(assistant: Any, tmp_path: Path) -> None:
+    """/docs and /redoc load their scripts from the server itself (fastapi-offline's assets),
+    never from a CDN, so the docs open on a machine without network."""
+    from fastapi.testclient import TestClient
+
+    from kodial.serve.app import create_app
+    from kodial.serve.settings import ServeSettings
+
+    settings = ServeSettings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
+    with TestClient(create_app(settings, assistant), base_url="http://127.0.0.1") as client:
+        for page in ("/docs", "/redoc"):
+            html = client.get(page).text
+            assert "cdn." not in html and "https://" not in html.split("<body")[-1], page
+            scripts = re.findall(r'src="([^"]+\.js)"', html) + re.findall(
+                r'(?:spec-url|href)="([^"]+\.css)"', html
+            )
+            assert scripts, page
+            for url in scripts:
+                r = client.get(url)
+                assert r.status_code == 200 and len(r.content) > 10_000, url
+        assert client.get("/openapi.json").json()["info"]["title"] == "kodial assistant service"

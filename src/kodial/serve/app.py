@@ -16,6 +16,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -167,7 +168,9 @@ def create_app(
         finally:
             services.store.close()
 
-    app = FastAPI(
+    # FastAPIOffline: FastAPI whose /docs and /redoc load Swagger UI / ReDoc from files in the
+    # fastapi-offline wheel instead of a CDN, so the API docs work on a machine without network
+    app = FastAPIOffline(
         title="kodial assistant service",
         version=__version__,
         description="A Korean assistant behind an OpenAI-compatible API: chat completions "
