@@ -61,6 +61,7 @@ def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
     assert out.returncode == 2
     err = " ".join(out.stderr.split())  # rich wraps long lines
     assert "nope.yaml not found" in err and "Traceback" not in err
+    assert not list(tmp_path.iterdir()), "a failed start leaves no session database behind"
 
 
 @pytest.mark.parametrize(

@@ -38,9 +38,13 @@ def _preflight(settings: Any) -> None:
     """Check what the server would otherwise fail on inside uvicorn's start-up (with a
     traceback): the keys (a keys file without keys, an open API on a non-loopback host) and
     the session store. Cheap, so done before the models load."""
+    from kodial.serve.runtime import bundled_config
     from kodial.serve.security import check_exposure, load_keys
     from kodial.serve.store import SessionStore
 
+    config = settings.config or bundled_config()
+    if not Path(config).is_file():  # before the store: a failed start creates no database
+        raise KodialError(f"assistant config {config} not found", hint="pass --config FILE.yaml")
     try:
         keys = load_keys(settings)
     except KodialError as exc:
