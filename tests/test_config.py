@@ -52,7 +52,7 @@ def test_yaml_errors_name_file_line_and_key_and_overrides_apply(tmp_path: Path) 
         load_yaml(path, Recipe)
     e = err.value.errors[0]
     assert (e.path, e.line, e.field) == (str(path), 3, "lora.rank")
-    assert "greater than or equal to 1" in e.message and "got 0" in e.message
+    assert "must be at least 1, got 0" in e.message
     fixed = load_yaml(path, Recipe, overrides=parse_overrides(["lora={rank: 4}"]))
     assert fixed.lora.rank == 4
     with pytest.raises(DataErrors) as err:

@@ -132,6 +132,40 @@ def _node_at(
     return path, line
 
 
+_MESSAGES = {
+    "int_parsing": "expected a whole number",
+    "int_type": "expected a whole number",
+    "int_from_float": "expected a whole number",
+    "float_parsing": "expected a number",
+    "float_type": "expected a number",
+    "finite_number": "expected a number",
+    "bool_parsing": "expected true or false",
+    "bool_type": "expected true or false",
+    "string_type": "expected text",
+    "list_type": "expected a list",
+    "dict_type": "expected a mapping of key: value",
+    "model_type": "expected a mapping of key: value",
+    "missing": "required key is missing",
+    "extra_forbidden": "unknown key",
+    "greater_than_equal": "must be at least {ge}",
+    "greater_than": "must be greater than {gt}",
+    "less_than_equal": "must be at most {le}",
+    "less_than": "must be less than {lt}",
+}
+"""pydantic error types -> what a config author reads ("expected a whole number, got '1e-4'")."""
+
+
+def _message(err: Any) -> str:
+    template = _MESSAGES.get(err["type"])
+    if template is None:
+        msg = str(err["msg"])
+        return msg.removeprefix("Value error, ")  # a validator's own words
+    try:
+        return template.format(**(err.get("ctx") or {}))
+    except (KeyError, IndexError):
+        return str(err["msg"])
+
+
 def _errors(
     exc: ValidationError,
     schema: Any,
@@ -150,15 +184,14 @@ def _errors(
         where: str | Path = source
         if origins and loc and str(loc[0]) in origins:  # a --set/--option value, not the file
             where, line = origins[str(loc[0])], None
-        message = err["msg"]
+        message = _message(err)
         if err["type"] == "extra_forbidden":
-            message = "unknown key"
             close = _unknown_key_hint(schema, loc)
             if close:
                 message += f"; {close}"
         elif (
             "input" in err
-            and err["type"] not in ("missing",)
+            and err["type"] not in ("missing", "value_error", "assertion_error")
             and not isinstance(err["input"], dict | list)
         ):
             message += f", got {err['input']!r}"

@@ -49,15 +49,18 @@ class DataError(KodialError):
         super().__init__(f"{where}: {message}", hint)
 
 
-class DataErrors(KodialError):
-    """Several :class:`DataError` found in one pass, reported together."""
+class DataErrors(DataError):
+    """Several :class:`DataError` found in one pass, reported together. It is a
+    :class:`DataError` itself, located where the first problem is, so callers that expect one
+    error (``except DataError``) see the first and can read all of them in ``errors``."""
 
     def __init__(self, errors: list[DataError], limit: int = 20) -> None:
         self.errors = errors
-        shown = "\n".join(f"  - {e.message}" for e in errors[:limit])
-        more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+        first = errors[0] if errors else DataError("no details")
         hints = sorted({e.hint for e in errors if e.hint})
-        super().__init__(
-            f"{len(errors)} problem(s) in input:\n{shown}{more}",
-            "; ".join(hints) if hints else None,
-        )
+        KodialError.__init__(self, first.message, "; ".join(hints) if hints else None)
+        self.path, self.line, self.field = first.path, first.line, first.field
+        if len(errors) > 1:
+            shown = "\n".join(f"  - {e.message}" for e in errors[:limit])
+            more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+            self.message = f"{len(errors)} problem(s) in input:\n{shown}{more}"

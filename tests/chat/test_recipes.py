@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from importlib import resources
 from pathlib import Path
 
@@ -121,7 +120,7 @@ def test_overrides(tmp_path: Path) -> None:
 @pytest.mark.parametrize("cls", sorted(set(RECIPES.values()), key=lambda c: c.__name__))
 def test_every_field_has_help(cls: type) -> None:
     docs = field_docs(cls)
-    missing = [f.name for f in dataclasses.fields(cls) if not docs.get(f.name)]
+    missing = [name for name in cls.model_fields if not docs.get(name)]
     assert not missing
 
 

@@ -325,25 +325,17 @@ def recipe_keys_command(
     stage: Annotated[str, typer.Option(help="Recipe stage: sft, dpo or kto.")] = "sft",
 ) -> None:
     """List the recipe keys of a stage with their defaults and help."""
-    import dataclasses
-
-    from kodial.chat.recipe import RECIPES, field_docs
+    from kodial.chat.recipe import RECIPES
+    from kodial.config import field_help
 
     if stage not in RECIPES:
         raise KodialError(f"unknown stage {stage!r}", hint=f"choose one of: {', '.join(RECIPES)}")
     cls = RECIPES[stage]
-    docs = field_docs(cls)
     table = Table(title=f"{stage} recipe keys ({cls.__name__})")
     for col in ("key", "default", "help"):
         table.add_column(col)
-    for f in dataclasses.fields(cls):
-        if f.default is not dataclasses.MISSING:
-            default = repr(f.default)
-        elif f.default_factory is not dataclasses.MISSING:
-            default = repr(f.default_factory())
-        else:
-            default = "(required)"
-        table.add_row(f.name, default, docs.get(f.name, ""))
+    for row in field_help(cls):
+        table.add_row(row.name, row.default, row.help)
     console.print(table)
 
 
