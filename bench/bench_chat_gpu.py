@@ -142,7 +142,7 @@ def run(
     from transformers import TrainerCallback
 
     from kodial.chat.recipe import TrainRecipe
-    from kodial.chat.train import build_trainer
+    from kodial.chat.trainer import build_trainer
 
     cuda = torch.cuda.is_available()
     recipe = TrainRecipe(

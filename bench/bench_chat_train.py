@@ -77,7 +77,7 @@ def prepare(work: Path, quick: bool) -> dict[str, Any]:
 def run_one(name: str, work: Path) -> dict[str, Any]:
     """Train one configuration for one epoch; return tokens, seconds and peak RSS."""
     from kodial.chat.recipe import TrainRecipe
-    from kodial.chat.train import build_trainer
+    from kodial.chat.trainer import build_trainer
 
     out = work / f"run-{name}"
     common = {

@@ -86,3 +86,43 @@ def test_classify_train_with_a_hub_id_fails_fast_from_the_cli(
     err = capsys.readouterr().err
     assert exited.value.code == 2 and "not reachable" in err and "Traceback" not in err
     assert not (tmp_path / "zs").exists()
+
+
+def test_a_morpheme_tokenizer_loads_as_itself_through_every_loader(tmp_path: Path) -> None:
+    """A fresh process that never imported kodial.tokenizer (as `kodial chat train` does) still
+    gets kodial's morpheme-aware tokenizer, with its Kiwi pre-tokenizer and its own ids, not a
+    plain byte-level BPE over the same vocabulary."""
+    import subprocess
+    import sys
+
+    from kodial.tokenizer.templates import resolve_chat_format
+    from kodial.tokenizer.train import TrainConfig, train_tokenizer
+
+    texts = ["안녕하세요 반가워요", "오늘 날씨가 좋네요", "학교에 갔어요"] * 30
+    config = TrainConfig(
+        kind="morpheme-byte-bpe",
+        vocab_size=400,
+        min_frequency=1,
+        chat_format=resolve_chat_format("llama3"),
+    )
+    tok = train_tokenizer(texts, config)
+    tok.save_pretrained(tmp_path / "tok")
+    expected = tok("학교에 갔어요")["input_ids"]
+    script = (
+        "import sys\n"
+        "from kodial.chat.recipe import recipe_from_dict\n"
+        "from kodial.chat.trainer import load_tokenizer\n"
+        "assert 'kodial.tokenizer.morpheme' not in sys.modules\n"
+        "t = load_tokenizer(recipe_from_dict({'model': sys.argv[1], 'data': 'd.jsonl'}))\n"
+        "print(type(t).__name__, t('학교에 갔어요')['input_ids'])\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path / "tok")],
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ, "HF_HUB_OFFLINE": "1"},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[0] == "MorphemeByteBPETokenizer"
+    assert out.stdout.strip().endswith(str(expected))

@@ -113,3 +113,30 @@ def checkpoint_error(name: str | Path, exc: Exception) -> KodialError:
         f"could not load the model at {str(name)!r}: {exc.__class__.__name__}: {exc}",
         hint="the directory must hold a transformers checkpoint (config.json, weights, tokenizer)",
     )
+
+
+def _registers_kodial_classes(name: str | Path) -> None:
+    """Import kodial's own tokenizer classes when ``name`` is one of them (a morpheme-aware
+    tokenizer saved by ``kodial tokenizer train``), so ``AutoTokenizer`` builds it with its Kiwi
+    pre-tokenizer instead of silently loading a plain byte-level BPE with other ids."""
+    config = Path(name) / "tokenizer_config.json"
+    try:
+        text = config.read_text(encoding="utf-8") if config.is_file() else ""
+    except OSError:
+        text = ""
+    if "MorphemeByteBPETokenizer" in text:
+        import kodial.tokenizer.morpheme  # noqa: F401  (registers the class with AutoTokenizer)
+
+
+def load_tokenizer(name: str | Path, **kwargs: Any) -> Any:
+    """``AutoTokenizer.from_pretrained`` for a hub id or a local directory, the one way kodial
+    loads tokenizers: kodial's own tokenizer kinds are registered first, a hub id without network
+    fails in seconds (:func:`load_kwargs`), and loading errors are :class:`KodialError`."""
+    from transformers import AutoTokenizer
+
+    _registers_kodial_classes(name)
+    extra = load_kwargs(name)
+    try:
+        return AutoTokenizer.from_pretrained(str(name), **extra, **kwargs)
+    except (OSError, ValueError, KeyError) as exc:
+        raise checkpoint_error(name, exc) from None

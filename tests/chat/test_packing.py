@@ -16,7 +16,7 @@ import torch
 import kodial.chat.packing as packing
 from kodial.chat.packing import PackedRowCollator, packing_layout
 from kodial.chat.recipe import TrainRecipe
-from kodial.chat.train import build_trainer
+from kodial.chat.trainer import build_trainer
 
 
 def segments(position_ids: torch.Tensor) -> list[tuple[int, int]]:

@@ -17,7 +17,7 @@ from kodial.chat.recipe import (
     parse_overrides,
     recipe_from_dict,
 )
-from kodial.chat.train import PEFT_BUILDERS
+from kodial.chat.trainer import PEFT_BUILDERS
 from kodial.errors import DataError, KodialError
 
 RECIPE_DIR = Path(str(resources.files("kodial") / "resources" / "recipes"))
@@ -133,7 +133,7 @@ def test_report_to_names_known_trackers_and_needs_their_package(tmp_path: Path) 
     whose package is missing stops before any model is loaded."""
     import importlib.util
 
-    from kodial.chat.train import check_trackers
+    from kodial.chat.trainer import check_trackers
 
     base = {"model": "m", "data": "d.jsonl"}
     assert recipe_from_dict(base).report_to == ["none"]

@@ -13,7 +13,8 @@ from transformers import TrainerCallback
 
 from kodial.chat.generate import ChatModel, end_of_turn_ids
 from kodial.chat.recipe import TrainRecipe
-from kodial.chat.train import last_complete_checkpoint, train
+from kodial.chat.rundir import last_complete_checkpoint
+from kodial.chat.train import train
 from kodial.errors import DataError, KodialError
 
 from .conftest import OVERFIT_DIALOGUES, Watch4bit, write_dialogues
@@ -167,7 +168,7 @@ def test_a_bf16_recipe_trains_on_cpu(
 def test_qlora_on_cpu_fails_before_loading(
     tiny_llama: Path, chat_data: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import kodial.chat.train as train_mod
+    import kodial.chat.trainer as train_mod
 
     def forbidden(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("loaded something before refusing QLoRA")
@@ -226,7 +227,8 @@ def test_a_qlora_adapter_is_never_silently_loaded_over_the_full_precision_base(
 ) -> None:
     """Whether an adapter is QLoRA is read from final/'s run file or, for a checkpoint, from its
     run's recipe.yaml; without bitsandbytes that is an error, and so is an unreadable run file."""
-    from kodial.chat.adapters import RUN_FILE, load_peft_model, run_recipe
+    from kodial.chat.adapters import load_peft_model
+    from kodial.chat.rundir import RUN_FILE, run_recipe
 
     run = tmp_path / "run"
     final, checkpoint = run / "final", run / "checkpoint-40"

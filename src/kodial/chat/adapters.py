@@ -16,17 +16,14 @@ exactly the values training saw, then cast to the recipe's dtype on the CPU, and
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kodial.chat.rundir import run_recipe
 from kodial.errors import KodialError
 
 if TYPE_CHECKING:
     from transformers import BitsAndBytesConfig, PreTrainedModel
-
-RUN_FILE = "kodial_run.json"
-"""Written into ``final/`` by training: recipe, data statistics and metrics."""
 
 
 def nf4_config() -> BitsAndBytesConfig:
@@ -63,31 +60,6 @@ def require_bitsandbytes(hint: str) -> None:
         raise KodialError(
             f"QLoRA needs bitsandbytes >= {BNB_MIN_VERSION} (installed: {version})", hint=hint
         )
-
-
-def run_recipe(model_dir: str | Path) -> dict[str, Any]:
-    """The recipe a model directory was trained with: the run file of ``final/`` (or of an
-    export), the run's ``recipe.yaml`` for a ``checkpoint-N`` directory, ``{}`` for a directory
-    kodial did not train. An unreadable file is an error, not ``{}``: guessing wrong would load a
-    QLoRA adapter over the wrong base."""
-    directory = Path(model_dir)
-    run_file = directory / RUN_FILE
-    if run_file.exists():
-        try:
-            recipe = json.loads(run_file.read_text(encoding="utf-8")).get("recipe") or {}
-        except (ValueError, AttributeError, UnicodeDecodeError) as exc:
-            raise KodialError(
-                f"{run_file}: unreadable run file ({exc})",
-                hint="restore it from the run directory's final/",
-            ) from None
-        return recipe if isinstance(recipe, dict) else {}
-    recipe_file = directory.parent / "recipe.yaml"
-    if directory.name.startswith("checkpoint-") and recipe_file.exists():
-        from kodial.textio import read_yaml
-
-        recipe = read_yaml(recipe_file)
-        return recipe if isinstance(recipe, dict) else {}
-    return {}
 
 
 def load_peft_model(adapter_dir: str | Path) -> Any:

@@ -26,7 +26,7 @@ from kodial.errors import DataError
 __all__ = ["parse_overrides"]  # re-exported for the chat CLI and its tests
 
 METHODS = ("full", "lora", "qlora", "prompt-tuning")
-"""Fine-tuning methods; ``kodial.chat.train.PEFT_BUILDERS`` maps each to its peft config."""
+"""Fine-tuning methods; ``kodial.chat.trainer.PEFT_BUILDERS`` maps each to its peft config."""
 
 STAGES = ("sft", "dpo", "kto")
 

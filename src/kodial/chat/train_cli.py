@@ -65,7 +65,9 @@ def train_command(
         overrides.append(f"max_steps={max_steps}")
     rec = load_recipe(recipe, overrides)
 
-    from kodial.chat.train import is_main_process, last_complete_checkpoint, preflight, train
+    from kodial.chat.rundir import last_complete_checkpoint
+    from kodial.chat.train import is_main_process, train
+    from kodial.chat.trainer import preflight
 
     preflight(rec)
     main = is_main_process()  # under torchrun / accelerate launch, one process reports
@@ -150,8 +152,7 @@ def eval_command(
     Markdown report of sample generations per persona.
     """
     from kodial.chat.evaluate import evaluate, write_report
-    from kodial.chat.export import resolve_model_dir
-    from kodial.chat.train import HELDOUT_FILE
+    from kodial.chat.rundir import HELDOUT_FILE, resolve_model_dir
 
     model_dir = resolve_model_dir(model)
     if data is None:
@@ -235,8 +236,8 @@ def run_command(
 
     Type /reset to start over and /exit (or Ctrl-D) to quit.
     """
-    from kodial.chat.export import resolve_model_dir
     from kodial.chat.generate import ChatModel
+    from kodial.chat.rundir import resolve_model_dir
 
     with console.status("loading model ..."):
         bot = ChatModel.from_pretrained(resolve_model_dir(model), persona=persona)

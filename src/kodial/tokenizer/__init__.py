@@ -23,14 +23,12 @@ def load_tokenizer(path: str | Path) -> Any:
     Returns a ``PreTrainedTokenizerFast`` (a :class:`~kodial.tokenizer.morpheme.MorphemeByteBPETokenizer`
     for morpheme-aware ones).
     """
-    from transformers import AutoTokenizer
-
-    import kodial.tokenizer.morpheme  # noqa: F401  (registers MorphemeByteBPETokenizer)
     from kodial.errors import KodialError
+    from kodial.hub import load_tokenizer as load
 
     p = Path(path)
     if not (p / "tokenizer_config.json").is_file() and not (p / "tokenizer.json").is_file():
         raise KodialError(
             f"no tokenizer in {p}", hint="pass a directory written by `kodial tokenizer train`"
         )
-    return AutoTokenizer.from_pretrained(str(p))
+    return load(p)
