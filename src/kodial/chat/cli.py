@@ -1,12 +1,13 @@
 """`kodial chat ...`: inspect samples, train, evaluate, export and talk to character chat models.
 
 Commands are defined next to the code they drive (``inspect_cli`` for samples and masks,
-``train_cli`` for training, evaluation, export and the terminal chat) and registered here.
+``train_cli`` for training, ``model_cli`` for evaluation, export and the terminal chat) and
+registered here.
 """
 
 import typer
 
-from kodial.chat import inspect_cli, train_cli
+from kodial.chat import inspect_cli, model_cli, train_cli
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -15,3 +16,4 @@ app = typer.Typer(
 )
 inspect_cli.register(app)
 train_cli.register(app)
+model_cli.register(app)

@@ -59,6 +59,19 @@ def resolve_model_dir(path: str | Path) -> Path:
     return p
 
 
+def heldout_file(model: str | Path) -> Path:
+    """The held-out dialogues of the run ``model`` belongs to: ``model`` may be the run
+    directory or its ``final/`` (what ``kodial chat train`` prints as the model)."""
+    model = Path(model)
+    for directory in (model, resolve_model_dir(model).parent):
+        if (directory / HELDOUT_FILE).exists():
+            return directory / HELDOUT_FILE
+    raise KodialError(
+        f"no {HELDOUT_FILE} in {model}",
+        hint="pass a dialogue file to evaluate on (runs with eval_split > 0 write one)",
+    )
+
+
 def run_recipe(model_dir: str | Path) -> dict[str, Any]:
     """The recipe a model directory was trained with: the run file of ``final/`` (or of an
     export), the run's ``recipe.yaml`` for a ``checkpoint-N`` directory, ``{}`` for a directory

@@ -1,5 +1,5 @@
-"""``kodial chat train | eval | export | run``: train a chat model from a recipe, validate it,
-export it for serving, and talk to it in the terminal.
+"""``kodial chat train | recipe-keys | tiny-model``: train a chat model from a recipe, list the
+recipe keys, build a tiny model to try the pipeline offline.
 
 Heavy imports (torch, transformers, TRL) happen inside the commands so ``kodial --help`` stays fast.
 """
@@ -112,173 +112,6 @@ def train_command(
     )
 
 
-def eval_command(
-    model: Annotated[Path, typer.Argument(help="Model or run directory (final/ is used).")],
-    data: Annotated[
-        Path | None,
-        typer.Argument(
-            help="Held-out dialogue file (any kodial format); default: the run's heldout.jsonl."
-        ),
-    ] = None,
-    persona: Annotated[
-        Path | None,
-        typer.Option(
-            help="Persona YAML for the system prompt; default: the persona the model was trained "
-            "with (its persona.yaml), else each dialogue's own persona."
-        ),
-    ] = None,
-    data_format: Annotated[
-        str | None, typer.Option("--format", help="Dialogue format; sniffed if unset.")
-    ] = None,
-    max_new_tokens: Annotated[
-        int, typer.Option(min=1, help="Length limit of each generated reply.")
-    ] = 64,
-    max_generations: Annotated[
-        int, typer.Option(min=0, help="Generate for at most this many conversations.")
-    ] = 50,
-    max_length: Annotated[
-        int, typer.Option(min=1, help="Longest sample for perplexity, in tokens.")
-    ] = 1024,
-    out: Annotated[
-        Path | None,
-        typer.Option(
-            help="Where to write eval_report.md and eval_metrics.json; default: eval/ in the run."
-        ),
-    ] = None,
-) -> None:
-    """Evaluate a chat model on held-out dialogues.
-
-    Perplexity on trained tokens, chrF/BLEU against references, the end-of-turn rate, and a
-    Markdown report of sample generations per persona.
-    """
-    from kodial.chat.evaluate import evaluate, write_report
-    from kodial.chat.rundir import HELDOUT_FILE, resolve_model_dir
-
-    model_dir = resolve_model_dir(model)
-    if data is None:
-        # a run directory, or its final/ (what `kodial chat train` prints as the model)
-        found = [d / HELDOUT_FILE for d in (model, model_dir.parent) if (d / HELDOUT_FILE).exists()]
-        if not found:
-            raise KodialError(
-                f"no {HELDOUT_FILE} in {model}",
-                hint="pass a dialogue file to evaluate on (runs with eval_split > 0 write one)",
-            )
-        data = found[0]
-    with console.status("evaluating ..."):
-        report = evaluate(
-            model_dir,
-            data,
-            persona=persona,
-            data_format=data_format,
-            max_length=max_length,
-            max_new_tokens=max_new_tokens,
-            max_generations=max_generations,
-        )
-    table = Table(title=f"eval: {model_dir}")
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    table.add_row("perplexity (trained tokens)", f"{report.perplexity:.3f}")
-    table.add_row("chrF", f"{report.chrf:.2f}")
-    table.add_row("BLEU", f"{report.bleu:.2f}")
-    table.add_row(f"ended on end-of-turn (<= {max_new_tokens} tokens)", f"{report.eot_rate:.1%}")
-    table.add_row("generations", str(report.num_generations))
-    console.print(table)
-    md, js = write_report(report, out or model_dir.parent / "eval")
-    console.print(f"report: {md}\nmetrics: {js}", markup=False)
-
-
-def export_command(
-    model: Annotated[Path, typer.Argument(help="Run directory or model/adapter directory.")],
-    out: Annotated[
-        Path,
-        typer.Argument(
-            help="Export directory: new, empty, or an earlier export (which is replaced)."
-        ),
-    ],
-    keep_adapter: Annotated[
-        bool,
-        typer.Option(
-            "--keep-adapter", help="Keep a LoRA adapter instead of merging it into the base."
-        ),
-    ] = False,
-    eval_metrics: Annotated[
-        Path | None,
-        typer.Option(help="eval_metrics.json from kodial chat eval, for the model card."),
-    ] = None,
-) -> None:
-    """Export a trained model for serving.
-
-    Merged weights (or the adapter), the tokenizer with the training chat template, end-of-turn
-    stop tokens in generation_config.json, and a model card (README.md).
-    """
-    from kodial.chat.export import export
-
-    with console.status("exporting ..."):
-        path = export(model, out, merge=not keep_adapter, eval_metrics=eval_metrics)
-    console.print(f"exported to {path}", markup=False)
-
-
-def run_command(
-    model: Annotated[Path, typer.Argument(help="Model, adapter or run directory.")],
-    persona: Annotated[
-        Path | None,
-        typer.Option(
-            help="Persona YAML (its system prompt is used); default: the persona the model was "
-            "trained with, if any."
-        ),
-    ] = None,
-    max_new_tokens: Annotated[int, typer.Option(min=1, help="Longest reply in tokens.")] = 256,
-    temperature: Annotated[
-        float, typer.Option(min=0.0, help="Sampling temperature; 0 = greedy.")
-    ] = 0.7,
-) -> None:
-    """Chat with a model in the terminal (streamed replies).
-
-    Type /reset to start over and /exit (or Ctrl-D) to quit.
-    """
-    from kodial.chat.generate import ChatModel
-    from kodial.chat.rundir import resolve_model_dir
-
-    with console.status("loading model ..."):
-        bot = ChatModel.from_pretrained(resolve_model_dir(model), persona=persona)
-    name = escape(bot.persona.name) if bot.persona is not None else "bot"
-    console.print(f"[dim]{name} is ready. /reset starts over, /exit quits.[/]")
-    history: list[dict[str, str]] = []
-    while True:
-        try:
-            text = console.input("[bold cyan]you>[/] ").strip()
-        except (EOFError, KeyboardInterrupt):
-            console.print()
-            break
-        if not text:
-            continue
-        if text in ("/exit", "/quit"):
-            break
-        if text == "/reset":
-            history.clear()
-            console.print("[dim](conversation reset)[/]")
-            continue
-        if text.startswith("/") and " " not in text:
-            console.print(
-                "[dim]/reset starts over, /exit (or /quit) quits; anything else is sent to "
-                "the model.[/]"
-            )
-            continue
-        history.append({"role": "user", "content": text})
-        console.print(f"[bold magenta]{name}>[/] ", end="")
-        pieces: list[str] = []
-        try:
-            for piece in bot.stream(
-                history, max_new_tokens=max_new_tokens, temperature=temperature
-            ):
-                pieces.append(piece)
-                console.print(piece, end="", markup=False, highlight=False)
-        except KeyboardInterrupt:
-            console.print("[dim] (stopped)[/]", end="")
-        console.print()
-        history.append({"role": "assistant", "content": "".join(pieces).strip()})
-
-
 def tiny_model_command(
     out: Annotated[Path, typer.Argument(help="Directory to write the model to (new or empty).")],
     template: Annotated[
@@ -341,11 +174,7 @@ def recipe_keys_command(
 
 
 def register(app: typer.Typer) -> None:
-    """Add ``train``, ``eval``, ``export``, ``run``, ``recipe-keys`` and ``tiny-model`` to
-    ``kodial chat``."""
+    """Add ``train``, ``recipe-keys`` and ``tiny-model`` to ``kodial chat``."""
     app.command("recipe-keys")(recipe_keys_command)
     app.command("tiny-model")(tiny_model_command)
     app.command("train")(train_command)
-    app.command("eval")(eval_command)
-    app.command("export")(export_command)
-    app.command("run")(run_command)
