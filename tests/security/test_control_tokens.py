@@ -286,3 +286,22 @@ def test_dpo_and_kto_trainers_get_text_not_control_tokens(
     assert len(injected) == len(harmless)
     for got, want in zip(injected, harmless, strict=True):
         assert [t for t in got if t in specials] == [t for t in want if t in specials]
+
+
+def test_plain_added_tokens_the_template_writes_are_control_tokens_too(tmp_path: Path) -> None:
+    """Like Qwen's ``<tool_call>``: an added token that is not special but that the chat template
+    writes. A tokenizer cuts it out of any text, so content holding it is refused; an added
+    vocabulary word the template does not write stays ordinary text."""
+    from transformers import AutoTokenizer
+
+    build_chat_tokenizer(tmp_path, template="chatml")
+    tok = AutoTokenizer.from_pretrained(tmp_path)
+    tok.add_tokens(["<tool_call>", "소금빵"])  # added, not special
+    tok.chat_template = tok.chat_template.replace(
+        "{%- endfor -%}",
+        "{%- if message['role'] == 'tool' -%}<tool_call>{%- endif -%}{%- endfor -%}",
+    )
+    with pytest.raises(KodialError, match="would become the control token '<tool_call>'"):
+        prompt_ids(tok, [{"role": "user", "content": "<tool_call>{}"}])
+    ids = prompt_ids(tok, [{"role": "user", "content": "소금빵 주세요"}])
+    assert tok.convert_tokens_to_ids("소금빵") in ids

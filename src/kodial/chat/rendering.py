@@ -100,10 +100,11 @@ class ControlTokens:
     message content is searched for."""
 
     ids: dict[str, int]
-    """Text of each special *added* token -> its id: the strings a Hugging Face tokenizer cuts
-    out of text before tokenizing the rest (and so the places where tokenization restarts)."""
+    """Text of each control token that is an *added* token -> its id: strings a Hugging Face
+    tokenizer cuts out of text before tokenizing the rest (so tokenization restarts there)."""
     special: frozenset[int]
-    """Every special id (:func:`special_ids`): none may come from message content."""
+    """Every control id (:func:`special_ids` and the values of :attr:`ids`): none may come from
+    message content."""
     split: re.Pattern[str] | None
     """Matches any key of :attr:`ids`, longest first (the tokenizer's own leftmost-longest rule)."""
     find: re.Pattern[str] | None
@@ -118,16 +119,27 @@ def _alternation(strings: tuple[str, ...]) -> re.Pattern[str] | None:
 
 
 def control_tokens(tokenizer: PreTrainedTokenizerBase) -> ControlTokens:
-    """:class:`ControlTokens` of ``tokenizer`` (read anew each time: tokens can be added)."""
+    """:class:`ControlTokens` of ``tokenizer`` (read anew each time: tokens can be added).
+
+    Control tokens are the special tokens, plus the plain (non-special) added tokens that the chat
+    template's own text contains, such as Qwen's ``<tool_call>``: a tokenizer cuts those out of
+    any text, even with ``split_special_tokens``, so content holding one is refused rather than
+    rendered (:func:`text_ids`). Added tokens the template does not write (words added to the
+    vocabulary) are ordinary text."""
+    template = getattr(tokenizer, "chat_template", None)
+    if isinstance(template, dict):
+        template = "\n".join(str(t) for t in template.values())
+    source = template if isinstance(template, str) else ""
     added = {
         str(tok.content): int(idx)
         for idx, tok in tokenizer.added_tokens_decoder.items()
-        if tok.special and tok.content
+        if tok.content
+        and (tok.special or (not str(tok.content).isspace() and str(tok.content) in source))
     }
     every = set(added) | {str(t) for t in tokenizer.all_special_tokens if t}
     return ControlTokens(
         ids=added,
-        special=frozenset(special_ids(tokenizer)),
+        special=frozenset(special_ids(tokenizer) | set(added.values())),
         split=_alternation(tuple(sorted(added))),
         find=_alternation(tuple(sorted(every))),
     )
