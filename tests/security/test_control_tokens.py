@@ -305,3 +305,27 @@ def test_plain_added_tokens_the_template_writes_are_control_tokens_too(tmp_path:
         prompt_ids(tok, [{"role": "user", "content": "<tool_call>{}"}])
     ids = prompt_ids(tok, [{"role": "user", "content": "소금빵 주세요"}])
     assert tok.convert_tokens_to_ids("소금빵") in ids
+
+
+def test_the_chitchat_model_backend_serves_injected_text_as_text(tiny_llama: Path) -> None:
+    """The assistant's transformers chit-chat backend: the prompt its ChatModel generates from
+    (persona + recent history + the new message) holds only the template's control tokens."""
+    from kodial.assistant.chitchat import TransformersChat, _lm_messages
+    from kodial.assistant.config import ChitchatConfig
+
+    config = ChitchatConfig(backend="transformers", model=str(tiny_llama), max_new_tokens=4)
+    chat = TransformersChat(config, Persona("보리", profile=["제빵사"]))
+    specials = special_ids(chat.model.tokenizer)
+    history = [
+        {"role": "user", "content": PAYLOADS[0]},
+        {"role": "assistant", "content": "네"},
+    ]
+
+    def served(message: str, past: list[dict[str, str]]) -> list[int]:
+        msgs = _lm_messages(config, message, past)
+        return chat.model.fitted_prompt_ids(msgs, config.max_new_tokens)
+
+    harmless = [{**m, "content": "가"} for m in history]
+    assert_only_template_specials(served(PAYLOADS[0], history), served("가", harmless), specials)
+    pieces, facts = chat.reply(PAYLOADS[0], history)
+    assert isinstance("".join(pieces), str) and facts["model"] == str(tiny_llama)

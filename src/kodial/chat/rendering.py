@@ -665,8 +665,9 @@ def text_safe_tokenizer(tokenizer: PreTrainedTokenizerBase) -> PreTrainedTokeniz
     for templates that refuse them, as in SFT samples and at serving.
 
     For trainers that tokenize conversations themselves (TRL's DPO and KTO call
-    ``processing_class.apply_chat_template(messages, tokenize=True, ...)``); calls with
-    tools, documents or another template, or without ``tokenize``, go to the original method.
+    ``processing_class.apply_chat_template(messages, tokenize=True, ...)``). Calls this cannot
+    answer the same way (tools, documents, another template, padding, tensors, assistant masks,
+    or ``tokenize=False``) go to the original method; kodial's preference rows never need them.
     """
     import copy
 
@@ -691,8 +692,8 @@ def text_safe_tokenizer(tokenizer: PreTrainedTokenizerBase) -> PreTrainedTokeniz
             and tools is None
             and documents is None
             and chat_template is None
-            and not kwargs.get("continue_final_message")
-            and not kwargs.get("return_assistant_tokens_mask")
+            # padding, tensors, continue_final_message, assistant masks: not ours to emulate
+            and not any(v for k, v in kwargs.items() if k != "sanitize_control_tokens")
             and isinstance(conversation, list)
             and all(isinstance(m, dict) for m in conversation)
         )
@@ -712,5 +713,5 @@ def text_safe_tokenizer(tokenizer: PreTrainedTokenizerBase) -> PreTrainedTokeniz
             return ids
         return BatchEncoding({"input_ids": ids, "attention_mask": [1] * len(ids)})
 
-    safe.apply_chat_template = apply_chat_template  # type: ignore[method-assign]
+    safe.apply_chat_template = apply_chat_template  # type: ignore[method-assign,assignment]
     return safe
