@@ -322,7 +322,8 @@ class TemplateFormat:
         return out
 
     def _tokenize(self, text: str, restore: dict[int, str]) -> tuple[list[int], list[Any]]:
-        """Ids of rendered masked text, and per segment ``(start, end, first token, ids)``."""
+        """Ids of rendered masked text, and per segment ``(start, end, index of its first token,
+        its ids, whether it is a control token)``."""
         segs = self._segments(text)
         texts = text_ids(
             self.tokenizer, [text[s:e] for s, e, i in segs if i is None], self.controls, restore

@@ -16,9 +16,22 @@ its end-of-turn token (``<|eot_id|>``, ``<|im_end|>``, ``<end_of_turn>``, EOS), 
 and never a newline the template writes after the end-of-turn token. Finally the assembled ids are
 compared with ``apply_chat_template(whole conversation, tokenize=True)`` for every sample.
 
+Message text is text: a control token typed in a message (``<|eot_id|>``, ``<|im_start|>``, ...)
+is trained as the characters it is spelt with, never as the control token (see
+:mod:`kodial.chat.rendering`).
+
+Work is linear in the length of a conversation. Encoding ``head`` and ``turn`` for every reply
+costs O(turns²) template work, so a short conversation is built that way and a long one from
+:meth:`~kodial.chat.rendering.ChatFormat.spans`, which finds every boundary in one pass (same ids,
+same masks; a template it cannot follow falls back to the per-turn encodes). ``drop-oldest``
+searches for the fewest oldest exchanges to drop (:func:`~kodial.chat.rendering.fewest`) instead of
+re-encoding the conversation once per dropped exchange: a 10,000-turn conversation took over 400 s
+to build and now takes seconds (``tests/security/test_long_conversations.py`` counts the work).
+
 Strategies (:data:`STRATEGIES`): ``all-turns``, ``last-turn``, ``sliding-window`` and
 ``plain-text``; see each entry's ``description``. Conversations longer than ``max_length`` are
-handled by :data:`TRUNCATION` and counted in :class:`BuildStats`.
+handled by :data:`TRUNCATION` and counted in :class:`BuildStats`: nothing is dropped or cut
+without a count in :meth:`BuildStats.summary`.
 """
 
 from __future__ import annotations
