@@ -3,6 +3,7 @@ strategies, truncation policies, alternation errors and train/serve consistency.
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pytest
@@ -385,3 +386,133 @@ def test_system_is_folded_for_templates_that_refuse_it(chat_tokenizer: Tokenizer
     assert runs(sample, tok) == EXPECTED_ALL_TURNS["gemma"]
     ids = prompt_ids(tok, CAFE.messages[:4])
     assert sample.input_ids[: len(ids)] == ids
+
+
+# ---------------------------------------------------------------------------------------------
+# One-pass boundaries (spans) == rendering every prefix, for any conversation
+
+
+def _random_conversation(rng: random.Random, turns: int, alternate: bool) -> Conversation:
+    words = ["안녕", "소금빵", " 라떼", "주세요\n", "네!", "  ", "😀", "<b>", "|>", "<|", "123"]
+    msgs = [Message("system", SYSTEM)] if rng.random() < 0.5 else []
+    for k in range(turns):
+        role = ("user", "assistant")[k % 2]
+        if not alternate and rng.random() < 0.2:
+            role = rng.choice(["user", "assistant"])
+        text = "".join(rng.choice(words) for _ in range(rng.randint(1, 12)))
+        msgs.append(Message(role, text))
+    return Conversation(msgs, id=f"r{turns}", source="r.jsonl", line=1)
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_one_pass_masks_equal_rendering_every_prefix(
+    chat_tokenizer: TokenizerCache, template: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import kodial.chat.samples as samples_module
+    from kodial.chat.rendering import chat_format
+
+    tok = chat_tokenizer(template)
+    fmt = chat_format(tok)
+    rng = random.Random(7)
+    for n in [2, 3, 5, 8, 13, 30]:
+        for alternate in (True, False):
+            conv = _random_conversation(rng, n, alternate or template == "gemma")
+            msgs = fmt.prepare(conv.messages)
+            trained = [i for i, m in enumerate(msgs) if m.role == "assistant" and i > 0]
+            if not trained:
+                continue
+            spans = fmt.spans(msgs, trained)
+            assert spans is not None, "the bundled templates take the one-pass path"
+            monkeypatch.setattr(samples_module, "PER_PREFIX_WORK", 0)
+            fast = samples_module.encode_with_mask(fmt, msgs, trained)
+            monkeypatch.setattr(samples_module, "PER_PREFIX_WORK", 10**9)
+            slow = samples_module.encode_with_mask(fmt, msgs, trained)
+            assert (fast.input_ids, fast.labels, fast.trained_spans) == (
+                slow.input_ids,
+                slow.labels,
+                slow.trained_spans,
+            )
+            assert fast.input_ids == fmt.encode(msgs)
+
+
+def test_an_unstable_template_is_still_detected_on_long_conversations(
+    chat_tokenizer: TokenizerCache,
+) -> None:
+    """The one-pass path gives up on a template it cannot follow; rendering every prefix then
+    names the turn, as for short conversations."""
+    from transformers import AutoTokenizer
+
+    tok = AutoTokenizer.from_pretrained(chat_tokenizer.dir("chatml"))
+    tok.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ m['role'] }}\n{{ m['content'] }}"
+        "{% if loop.last %} (last){% endif %}<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+    )
+    with pytest.raises(TemplateMismatch, match="turn 3"):
+        build_samples([_long_conversation(20)], tok)
+    # numbered turns: each turn renders differently in a short context, so the one pass refuses
+    # and the exact path builds the sample
+    tok.chat_template = (
+        "{% for m in messages %}<|im_start|>{{ loop.index }} {{ m['role'] }}\n{{ m['content'] }}"
+        "<|im_end|>\n{% endfor %}"
+        "{% if add_generation_prompt %}<|im_start|>{{ messages|length + 1 }} assistant\n"
+        "{% endif %}"
+    )
+    conv = _long_conversation(20)
+    (sample,), _ = build_samples([conv], tok, max_length=10**6)
+    assert len(sample.trained_spans) == 20
+    assert sample.input_ids == tok.apply_chat_template(conv.to_dicts(), return_dict=False)
+    assert "<|im_start|>41 assistant\n" in tok.decode(sample.input_ids)
+
+
+def test_fewest_finds_the_smallest_fitting_drop_with_few_calls() -> None:
+    from kodial.chat.rendering import fewest
+
+    for count in range(0, 40):
+        for answer in range(1, count + 2):  # count + 1: nothing fits
+            for start in range(-1, count + 2):
+                calls: list[int] = []
+
+                def fits(d: int, answer: int = answer, calls: list[int] = calls) -> bool:
+                    calls.append(d)
+                    return d >= answer
+
+                got = fewest(count, fits, start)
+                assert got == (answer if answer <= count else None)
+                assert len(calls) == len(set(calls)) <= 2 * count.bit_length() + 2
+    calls = []
+    assert fewest(10_000, lambda d: calls.append(d) or d >= 4_321, 4_321) == 4_321
+    assert len(calls) == 2  # a right estimate: itself and the one below
+
+
+@pytest.mark.parametrize("template", TEMPLATES)
+def test_drop_oldest_keeps_what_dropping_one_exchange_at_a_time_keeps(
+    chat_tokenizer: TokenizerCache, template: str
+) -> None:
+    """The search for the fewest dropped exchanges gives the sample the one-by-one rule gives."""
+    tok = chat_tokenizer(template)
+    rng = random.Random(3)
+    for _ in range(6):
+        conv = _random_conversation(rng, rng.randint(6, 40), alternate=True)
+        (whole,), _ = build_samples([conv], tok, max_length=10**6)
+        for max_length in sorted({len(whole) // 3, len(whole) // 2, len(whole) - 5}):
+            samples, stats = build_samples([conv], tok, max_length=max_length)
+            expected = None
+            first = next(i for i, m in enumerate(conv.messages) if m.role != "system")
+            for cut in range(first + 1, len(conv.messages)):
+                if conv.messages[cut].role != "user":
+                    continue
+                kept = Conversation(conv.messages[:first] + conv.messages[cut:])
+                built, _ = build_samples([kept], tok, max_length=10**6)
+                if not built:  # no reply left to train: the sample is dropped
+                    break
+                (candidate,) = built
+                if len(candidate) <= max_length:
+                    expected = (candidate, cut - first)
+                    break
+            if expected is None:
+                assert samples == [] and stats.dropped == 1
+                continue
+            assert samples[0].input_ids == expected[0].input_ids
+            assert samples[0].labels == expected[0].labels
+            assert stats.turns_dropped == expected[1]

@@ -153,28 +153,50 @@ class ChatModel:
     def fitted_prompt_ids(self, messages: Sequence[Any], max_new_tokens: int) -> list[int]:
         """:meth:`prompt_ids`, dropping the oldest turns (never the system prompt or the last
         user message) until the prompt and ``max_new_tokens`` fit the model's context, as the
-        training samples drop them (``drop-oldest``). A last message that alone does not fit is
-        a :class:`KodialError`."""
+        training samples drop them (``drop-oldest``): the kept history starts on a user turn. A
+        last message that alone does not fit is a :class:`KodialError`.
+
+        The number of turns to drop is searched for (:func:`kodial.chat.rendering.fewest`), from
+        an estimate in characters, so a long history costs a few renders, not one per turn."""
+        from kodial.chat.rendering import fewest
+
         msgs = list(as_messages(messages))
         ids = self.prompt_ids(msgs)
         limit = self.context_length
         if limit is None:
             return ids
         budget = limit - max_new_tokens
+        if len(ids) <= budget:
+            return ids
         system = [m for m in msgs[:1] if m["role"] == "system"]
         turns = msgs[len(system) :]
-        while len(ids) > budget and len(turns) > 1:
-            turns = turns[1:]
-            while len(turns) > 1 and turns[0]["role"] != "user":
-                turns = turns[1:]
-            ids = self.prompt_ids(system + turns)
-        if len(ids) > budget:
-            raise KodialError(
-                f"the message is too long for the model: {len(ids)} prompt tokens + "
-                f"{max_new_tokens} new tokens > its context of {limit}",
-                hint="send a shorter message or lower max_new_tokens",
-            )
-        return ids
+        # Where the kept turns can start: a user turn, or the last message whatever it is.
+        starts = [k for k in range(1, len(turns)) if turns[k]["role"] == "user"]
+        if len(turns) > 1 and (not starts or starts[-1] != len(turns) - 1):
+            starts.append(len(turns) - 1)
+        found: dict[int, list[int]] = {}
+
+        def fits(d: int) -> bool:
+            found[d] = self.prompt_ids(system + turns[starts[d - 1] :])
+            return len(found[d]) <= budget
+
+        # Estimate: drop as many characters as the excess tokens take at this history's rate.
+        before = [0]
+        for m in turns:
+            before.append(before[-1] + len(m["content"]) + 1)
+        excess = (len(ids) - budget) * before[-1] / max(1, len(ids))
+        estimate = next(
+            (d for d, k in enumerate(starts, start=1) if before[k] >= excess), len(starts)
+        )
+        d = fewest(len(starts), fits, estimate)
+        if d is not None:
+            return found[d]
+        last = found.get(len(starts), ids)
+        raise KodialError(
+            f"the message is too long for the model: {len(last)} prompt tokens + "
+            f"{max_new_tokens} new tokens > its context of {limit}",
+            hint="send a shorter message or lower max_new_tokens",
+        )
 
     def _generate_kwargs(
         self, input_ids: torch.Tensor, max_new_tokens: int, temperature: float, top_p: float

@@ -16,9 +16,22 @@ its end-of-turn token (``<|eot_id|>``, ``<|im_end|>``, ``<end_of_turn>``, EOS), 
 and never a newline the template writes after the end-of-turn token. Finally the assembled ids are
 compared with ``apply_chat_template(whole conversation, tokenize=True)`` for every sample.
 
+Message text is text: a control token typed in a message (``<|eot_id|>``, ``<|im_start|>``, ...)
+is trained as the characters it is spelt with, never as the control token (see
+:mod:`kodial.chat.rendering`).
+
+Work is linear in the length of a conversation. Encoding ``head`` and ``turn`` for every reply
+costs O(turns²) template work, so a short conversation is built that way and a long one from
+:meth:`~kodial.chat.rendering.ChatFormat.spans`, which finds every boundary in one pass (same ids,
+same masks; a template it cannot follow falls back to the per-turn encodes). ``drop-oldest``
+searches for the fewest oldest exchanges to drop (:func:`~kodial.chat.rendering.fewest`) instead of
+re-encoding the conversation once per dropped exchange: a 10,000-turn conversation took over 400 s
+to build and now takes seconds (``tests/security/test_long_conversations.py`` counts the work).
+
 Strategies (:data:`STRATEGIES`): ``all-turns``, ``last-turn``, ``sliding-window`` and
 ``plain-text``; see each entry's ``description``. Conversations longer than ``max_length`` are
-handled by :data:`TRUNCATION` and counted in :class:`BuildStats`.
+handled by :data:`TRUNCATION` and counted in :class:`BuildStats`: nothing is dropped or cut
+without a count in :meth:`BuildStats.summary`.
 """
 
 from __future__ import annotations
@@ -29,7 +42,14 @@ from typing import TYPE_CHECKING
 
 from kodial.chat.dialogue import Conversation, Message
 from kodial.chat.persona import Persona, apply_persona
-from kodial.chat.rendering import ChatFormat, TemplateRefused, chat_format, special_ids
+from kodial.chat.rendering import (
+    ChatFormat,
+    TemplateMismatch,
+    TemplateRefused,
+    chat_format,
+    fewest,
+    special_ids,
+)
 from kodial.errors import DataError, DataErrors, KodialError
 
 if TYPE_CHECKING:
@@ -58,10 +78,6 @@ class TokenizedSample:
 
     def __len__(self) -> int:
         return len(self.input_ids)
-
-
-class TemplateMismatch(KodialError):
-    """The chat template cannot give exact per-turn masks (prefix rendering is not a prefix)."""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -187,6 +203,11 @@ def _require_prefix(part: list[int], whole: list[int], what: str, turn: int) -> 
     )
 
 
+PER_PREFIX_WORK = 4
+"""Masks are built by rendering every prefix while that costs at most this many messages of
+template work per message of the conversation (a handful of turns), in one pass otherwise."""
+
+
 def encode_with_mask(
     fmt: ChatFormat,
     messages: Sequence[Message],
@@ -197,37 +218,71 @@ def encode_with_mask(
     turns at indices ``trained`` (content + end-of-turn token). Raises :class:`TemplateMismatch`
     when the template's prefixes are unstable or the assembled ids differ from the template
     applied to the whole conversation, and :class:`TemplateRefused` when the template raises.
-    ``full`` is ``fmt.encode(messages)`` when the caller has it already."""
+    ``full`` is ``fmt.encode(messages)`` when the caller has it already.
+
+    The boundaries come from :meth:`ChatFormat.spans` (O(conversation) work); for a template it
+    cannot handle, every prefix is rendered and compared (O(turns²), exact for any template).
+    """
     msgs = list(messages)
+    order = sorted(trained)
+    for i in order:
+        if msgs[i].role != "assistant" or i == 0:
+            raise ValueError(f"turn {i + 1} is not a trainable assistant turn")
+    # Rendering every prefix costs about sum(2i + 1) messages of template work, the one pass of
+    # spans a few short renders per message: short conversations take the first, long ones the
+    # second (both give the same ids and masks; tests/chat/test_samples.py checks it).
+    per_prefix = sum(2 * i + 1 for i in order)
+    spans = fmt.spans(msgs, order, full=full) if per_prefix > PER_PREFIX_WORK * len(msgs) else None
+    if spans is None:
+        return _encode_with_mask_per_prefix(fmt, msgs, order, full)
+    bounds = [(i, spans.heads[i], spans.ends[i + 1]) for i in order]
+    return _assemble(fmt, spans.ids, bounds)
+
+
+def _encode_with_mask_per_prefix(
+    fmt: ChatFormat, msgs: list[Message], order: list[int], full: list[int] | None
+) -> TokenizedSample:
+    """:func:`encode_with_mask` by encoding ``msgs[:i]`` (with the assistant header) and
+    ``msgs[:i+1]`` for every trained turn: exact for any template, and where an unstable one is
+    diagnosed, but quadratic in the number of turns."""
     if full is None:
         full = fmt.encode(msgs)
+    bounds: list[tuple[int, int, int]] = []
+    for i in order:
+        head = fmt.encode(msgs[:i], add_generation_prompt=True)
+        turn = full if i == len(msgs) - 1 else fmt.encode(msgs[: i + 1])
+        _require_prefix(head, full, "the history with the assistant header", i + 1)
+        _require_prefix(turn, full, "the conversation up to this turn", i + 1)
+        bounds.append((i, len(head), len(turn)))
+    return _assemble(fmt, full, bounds)
+
+
+def _assemble(
+    fmt: ChatFormat, full: list[int], bounds: list[tuple[int, int, int]]
+) -> TokenizedSample:
+    """The sample from the whole conversation's ids and, per trained turn ``i`` (in order), the
+    token counts of its history with the assistant header and of the conversation up to it."""
     specials = special_ids(fmt.tokenizer)
     ids: list[int] = []
     labels: list[int] = []
     spans: list[tuple[int, int]] = []
     pos = 0
-    for i in sorted(trained):
-        if msgs[i].role != "assistant" or i == 0:
-            raise ValueError(f"turn {i + 1} is not a trainable assistant turn")
-        head = fmt.encode(msgs[:i], add_generation_prompt=True)
-        turn = full if i == len(msgs) - 1 else fmt.encode(msgs[: i + 1])
-        _require_prefix(head, full, "the history with the assistant header", i + 1)
-        _require_prefix(turn, full, "the conversation up to this turn", i + 1)
-        if len(head) < pos or len(turn) <= len(head):
+    for i, head, turn in bounds:
+        if head < pos or turn <= head:
             raise TemplateMismatch(
                 f"turn {i + 1}: the assistant header overlaps the previous turn or the reply "
                 "renders as nothing; exact loss masks are impossible with this template"
             )
-        ids += full[pos : len(head)]
-        labels += [IGNORE_INDEX] * (len(head) - pos)
-        delta = turn[len(head) :]
+        ids += full[pos:head]
+        labels += [IGNORE_INDEX] * (head - pos)
+        delta = full[head:turn]
         last_special = max((k for k, t in enumerate(delta) if t in specials), default=None)
         # Train up to the end-of-turn token; a newline the template adds after it is not trained.
         end = len(delta) if last_special is None else last_special + 1
         ids += delta
         labels += delta[:end] + [IGNORE_INDEX] * (len(delta) - end)
-        spans.append((len(head), len(head) + end))
-        pos = len(turn)
+        spans.append((head, head + end))
+        pos = turn
     ids += full[pos:]
     labels += [IGNORE_INDEX] * (len(full) - pos)
     if ids != full:
@@ -350,21 +405,23 @@ def _prepare(fmt: ChatFormat, spec: SampleSpec) -> SampleSpec:
     return SampleSpec(prepared, trained)
 
 
-def _drop_oldest(spec: SampleSpec) -> tuple[SampleSpec, int] | None:
-    """Remove the oldest exchange (first non-system turn up to the next user turn)."""
+def _drop_cuts(spec: SampleSpec) -> tuple[int, list[int]]:
+    """Where ``drop-oldest`` can cut: the index of the first non-system turn (everything before
+    it stays) and, in order, the index where the kept turns start after dropping 1, 2, ...
+    oldest exchanges (an exchange runs from the first kept non-system turn up to the next user
+    turn), as long as a trained turn is left."""
     msgs = spec.messages
-    first = next((i for i, m in enumerate(msgs) if m.role != "system"), None)
-    if first is None:
-        return None
-    nxt = next((i for i in range(first + 1, len(msgs)) if msgs[i].role == "user"), None)
-    if nxt is None:
-        return None
-    n = nxt - first
-    kept = msgs[:first] + msgs[nxt:]
-    trained = [i - n for i in spec.trained if i >= nxt]
-    if not trained:
-        return None
-    return SampleSpec(kept, trained), n
+    first = next((i for i, m in enumerate(msgs) if m.role != "system"), len(msgs))
+    last_trained = max(spec.trained, default=-1)
+    cuts = [i for i in range(first + 1, last_trained + 1) if msgs[i].role == "user"]
+    return first, cuts
+
+
+def _cut(spec: SampleSpec, first: int, cut: int) -> SampleSpec:
+    """``spec`` without its turns ``first .. cut-1`` (the leading system turns stay)."""
+    n = cut - first
+    kept = spec.messages[:first] + spec.messages[cut:]
+    return SampleSpec(kept, [i - n for i in spec.trained if i >= cut])
 
 
 def _truncate(sample: TokenizedSample, max_length: int) -> TokenizedSample | None:
@@ -494,18 +551,43 @@ def _fit(
         else:
             stats.truncated += 1
         return _Fit(cut, True)
-    current, n_dropped = spec, 0
-    while True:
-        step = _drop_oldest(current)
-        if step is None:
-            stats.dropped += 1
-            return _Fit(None, True)
-        current, n = step
-        n_dropped += n
-        prepared = _prepare(fmt, current)
-        full = fmt.encode(prepared.messages)
-        if len(full) <= max_length:
-            stats.shortened += 1
-            stats.turns_dropped += n_dropped
-            sample = encode_with_mask(fmt, prepared.messages, prepared.trained, full=full)
-            return _Fit(sample, True)
+    # drop-oldest: the fewest oldest exchanges whose removal makes the sample fit. The search
+    # starts where the characters of the dropped turns make up for the excess tokens, and each
+    # candidate it encodes is near max_length, so a 10,000-turn conversation costs a few encodes
+    # of its kept part instead of one encode of the whole per dropped exchange.
+    first, cuts = _drop_cuts(spec)
+    candidates: dict[int, list[int]] = {}
+
+    def fits(d: int) -> bool:
+        prepared = _prepare(fmt, _cut(spec, first, cuts[d - 1]))
+        ids = fmt.encode(prepared.messages)
+        candidates[d] = ids
+        return len(ids) <= max_length
+
+    d = fewest(len(cuts), fits, _estimate_drops(spec, first, cuts, len(full), max_length))
+    if d is None:
+        stats.dropped += 1
+        return _Fit(None, True)
+    stats.shortened += 1
+    stats.turns_dropped += cuts[d - 1] - first
+    prepared = _prepare(fmt, _cut(spec, first, cuts[d - 1]))
+    sample = encode_with_mask(fmt, prepared.messages, prepared.trained, full=candidates[d])
+    return _Fit(sample, True)
+
+
+def _estimate_drops(
+    spec: SampleSpec, first: int, cuts: list[int], tokens: int, max_length: int
+) -> int:
+    """How many oldest exchanges to drop, guessed from characters: enough of them to hold the
+    excess tokens at the conversation's own tokens-per-character rate."""
+    sizes = [len(m.content) + 1 for m in spec.messages]
+    per_char = tokens / max(1, sum(sizes))
+    excess = tokens - max_length
+    dropped = 0.0
+    prev = first
+    for d, cut in enumerate(cuts, start=1):
+        dropped += sum(sizes[prev:cut]) * per_char
+        prev = cut
+        if dropped >= excess:
+            return d
+    return len(cuts)

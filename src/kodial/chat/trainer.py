@@ -329,13 +329,16 @@ def build_trainer(
 
         trainer_cls = KTOTrainer
         args_pref = KTOConfig(**_training_args(recipe, eval_ds is not None), beta=recipe.beta)
+    from kodial.chat.rendering import text_safe_tokenizer
+
     with _target_module_errors():
         trainer = trainer_cls(
             model=load_model(recipe),
             args=args_pref,
             train_dataset=train_ds,
             eval_dataset=eval_ds,
-            processing_class=tokenizer,
+            # TRL tokenizes the rows with apply_chat_template: this one keeps message text text
+            processing_class=text_safe_tokenizer(tokenizer),
             peft_config=PEFT_BUILDERS[recipe.method](recipe),
             callbacks=callbacks,
         )

@@ -19,6 +19,10 @@ The ``| trim`` in the Llama-3 and Gemma templates is the real templates' behavio
 trailing whitespace of each message is dropped when rendering, so loss masks must be computed on
 the rendered text, not on the raw message strings.
 
+Every control token of a format, a custom one's included, is registered as a *special* token:
+that is what :mod:`kodial.chat.rendering` relies on to keep message text from ever becoming a
+control token (a user typing ``<|eot_id|>`` gets those characters, not the end of their turn).
+
 For ``llama3`` and ``gemma`` the tokenizer's post-processor adds the BOS token when encoding with
 ``add_special_tokens=True`` (as the real tokenizers do); the template already contains it, so
 encode rendered chat text with ``add_special_tokens=False`` (``apply_chat_template(tokenize=True)``
