@@ -13,7 +13,7 @@ import json
 import os
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -59,6 +59,12 @@ class ReadLimits:
             values[f.name] = int(raw) or _UNLIMITED
         return cls(**values)
 
+    @classmethod
+    def streaming(cls) -> ReadLimits:
+        """Limits of a streamed corpus (tokenizer training): no file size or row limit, since
+        memory does not grow with the file; the line and cell limits of :meth:`from_env`."""
+        return replace(cls.from_env(), max_bytes=_UNLIMITED, max_rows=_UNLIMITED)
+
     def hint(self, name: str) -> str:
         """How to raise limit ``name``."""
         return (
@@ -81,15 +87,21 @@ def check_size(path: Path, limits: ReadLimits) -> None:
         )
 
 
+def check_input_file(path: Path, limits: ReadLimits | None = None) -> None:
+    """An existing file (not a directory) within ``limits.max_bytes``."""
+    if not path.exists():
+        raise DataError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise DataError("is a directory, expected a file", path=path)
+    check_size(path, limits or ReadLimits.from_env())
+
+
 def read_text(path: str | Path, limits: ReadLimits | None = None) -> str:
-    """Read a UTF-8 file. A CP949/EUC-KR file (common for Korean data) gets an error saying how
-    to convert it, instead of mojibake or a UnicodeDecodeError traceback."""
+    """Read a UTF-8 file (within ``limits.max_bytes``). A CP949/EUC-KR file (common for Korean
+    data) gets an error saying how to convert it, instead of mojibake or a UnicodeDecodeError
+    traceback."""
     p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", path=p, hint="check the path")
-    if p.is_dir():
-        raise DataError("is a directory, expected a file", path=p)
-    check_size(p, limits or ReadLimits.from_env())
+    check_input_file(p, limits)
     raw = p.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -164,6 +176,10 @@ _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 written as UTF-8) gets into a decoded string."""
 
 
+class InvalidJSON(DataError):
+    """Text that is not JSON (as opposed to JSON holding a bad value)."""
+
+
 def parse_json(text: str, path: Path, line: int | None) -> Any:
     """``json.loads`` of one record whose every failure is a :class:`DataError` at ``line``:
     bad syntax, nesting too deep for the parser, an integer too long to convert, and a lone
@@ -173,13 +189,13 @@ def parse_json(text: str, path: Path, line: int | None) -> Any:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         at = line + exc.lineno - 1 if line is not None else exc.lineno
-        raise DataError(f"invalid JSON: {exc.msg}", path=path, line=at) from None
+        raise InvalidJSON(f"invalid JSON: {exc.msg}", path=path, line=at) from None
     except RecursionError:
-        raise DataError(
+        raise InvalidJSON(
             "invalid JSON: nested too deeply", path=path, line=line, hint="flatten the record"
         ) from None
     except ValueError as exc:  # e.g. an integer of more than 4300 digits
-        raise DataError(f"invalid JSON: {exc}", path=path, line=line) from None
+        raise InvalidJSON(f"invalid JSON: {exc}", path=path, line=line) from None
     if _SURROGATE_ESCAPE.search(text):
         check_json_text(value, path, line)
     return value
@@ -352,13 +368,15 @@ def iter_table(
     limits: ReadLimits | None = None,
     *,
     quoting: bool = True,
+    stray_cr: bool = False,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[TableRow]:
     """Records of a CSV/TSV file (the header is the first), streamed and bounded: cells over
     ``limits.max_cell_chars`` and quoting mistakes are errors at their line, found with the
     strict parser (a quote that closes in the middle of a later line would otherwise merge the
     rows in between silently). ``quoting=False`` reads quotes as ordinary characters (corpora
-    whose TSV files do not quote)."""
+    whose TSV files do not quote); ``stray_cr=True`` reads a carriage return inside a line as a
+    space (scraped corpora hold them; the csv module would stop)."""
     limits = limits or ReadLimits.from_env()
     record: list[tuple[int, str]] = []
     lines = iter_lines(
@@ -366,9 +384,11 @@ def iter_table(
     )
 
     def feed() -> Iterator[str]:
-        for item in lines:
-            record.append(item)
-            yield item[1]
+        for lineno, text in lines:
+            if stray_cr and "\r" in text.rstrip("\r\n"):
+                text = text.rstrip("\r\n").replace("\r", " ") + "\n"
+            record.append((lineno, text))
+            yield text
 
     reader = csv.reader(
         feed(),

@@ -59,7 +59,7 @@ def test_cp949_file_is_named_with_line(tmp_path: Path) -> None:
     ("name", "content", "source", "message"),
     [
         ("x.jsonl", '{"text": 1}\n', TextSource(), "non-text field"),
-        ("x.jsonl", "{broken\n", TextSource(), "not valid JSON"),
+        ("x.jsonl", "{broken\n", TextSource(), "invalid JSON"),
         ("x.tsv", "a\tb\n1\t2\n", TextSource(), "which column"),
         ("x.tsv", "a\tb\n1\t2\n", TextSource(column="c"), "no column 'c'"),
         ("x.pdf", "", TextSource(), "unsupported file type"),

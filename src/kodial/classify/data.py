@@ -25,7 +25,7 @@ import yaml
 from kodial.errors import DataError, DataErrors
 from kodial.textio import (
     ReadLimits,
-    check_size,
+    check_input_file,
     check_text,
     iter_lines,
     iter_table,
@@ -387,13 +387,11 @@ def read_ood_lines(path: str | Path, limits: ReadLimits | None = None) -> list[s
 
 
 def _check_file(path: Path, limits: ReadLimits) -> None:
-    if not path.exists():
-        raise DataError("file not found", path=path, hint="check the path")
     if path.is_dir():
         raise DataError(
             "is a directory, expected a file", path=path, hint="give the data file itself"
         )
-    check_size(path, limits)
+    check_input_file(path, limits)
 
 
 def load_labelled(
