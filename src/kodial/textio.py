@@ -491,6 +491,33 @@ def yaml_error(exc: Exception, path: str | Path) -> DataError:
     )
 
 
+MAX_YAML_DEPTH = 100
+"""Deepest ``[``/``{`` nesting a YAML file may have. PyYAML's pure-Python parser slows down with
+the square of the depth (900 levels: over a second) before failing with a RecursionError; no
+kodial file needs more than a few levels."""
+
+_YAML_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def check_yaml_depth(text: str) -> None:
+    """Raise a ``yaml.YAMLError`` (with the line) when flow collections nest deeper than
+    :data:`MAX_YAML_DEPTH`; checked before parsing, in one pass over the brackets."""
+    import yaml
+
+    depth = 0
+    for match in _YAML_BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = text.count("\n", 0, match.start())
+                mark = yaml.error.Mark("<yaml>", match.start(), line, 0, None, 0)
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=mark
+                )
+        elif depth:
+            depth -= 1
+
+
 def load_yaml_text(text: str) -> Any:
     """``yaml.safe_load`` that refuses a key repeated in one mapping (PyYAML keeps the last one
     silently, so a recipe or config with ``epochs`` twice would train with whichever came last);
@@ -522,7 +549,11 @@ def load_yaml_text(text: str) -> Any:
                     seen.add(key)
             super().flatten_mapping(node)
 
-    return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
+    check_yaml_depth(text)
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
+    except RecursionError:  # deep block nesting (indentation), which brackets do not show
+        raise yaml.YAMLError("nested too deeply") from None
 
 
 def read_yaml(path: str | Path) -> Any:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -104,10 +105,13 @@ def load_array(path: Path, what: str) -> np.ndarray:
         raise KodialError(
             f"{path.parent} has no {path.name} ({what})", hint=retrain_hint(path.parent)
         ) from None
-    except (OSError, ValueError, EOFError) as exc:
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile) as exc:
         raise KodialError(
             f"cannot read {path} ({what}): {exc}", hint=retrain_hint(path.parent)
         ) from None
+    if not isinstance(array, np.ndarray):  # a zip (.npz) under a .npy name
+        array.close()
+        raise KodialError(f"cannot read {path} ({what}): not a .npy array")
     return _numeric(array, path, what)
 
 
@@ -120,7 +124,7 @@ def load_arrays(path: Path, what: str) -> dict[str, np.ndarray]:
         raise KodialError(
             f"{path.parent} has no {path.name} ({what})", hint=retrain_hint(path.parent)
         ) from None
-    except (OSError, ValueError, EOFError, KeyError) as exc:
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise KodialError(
             f"cannot read {path} ({what}): {exc}", hint=retrain_hint(path.parent)
         ) from None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -27,6 +27,7 @@ from kodial.textio import (
     ReadLimits,
     check_input_file,
     check_text,
+    check_yaml_depth,
     iter_lines,
     iter_table,
     parse_json,
@@ -43,7 +44,7 @@ FALLBACK = "fallback"
 MULTI_LABEL_SEP = "|"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million examples, no dict each
 class Example:
     """One labelled query; ``line`` is where it came from, for error messages."""
 
@@ -135,8 +136,9 @@ def _split_labels(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split(MULTI_LABEL_SEP) if p.strip())
 
 
-Rows = list[tuple[int, str, tuple[str, ...]]]
-"""(line, text, labels) rows as read, before validation."""
+Row = tuple[int, str, tuple[str, ...]]
+"""(line, text, labels): a row as read, before validation."""
+Rows = list[Row]
 
 
 def _read_delimited(
@@ -147,7 +149,7 @@ def _read_delimited(
     limits: ReadLimits,
     errors: list[DataError],
     descriptions: dict[str, str],
-) -> Rows:
+) -> Iterator[Row]:
     """Rows of a CSV/TSV file, streamed (:func:`~kodial.textio.iter_table` finds quoting
     mistakes and oversized cells). A quoted cell spanning lines is refused when one of the lines
     it swallowed reads as a labelled row of its own (its label cell holds a label of the file):
@@ -171,7 +173,7 @@ def _read_delimited(
     ti, li = header.index(text_field), header.index(label_field)
     di = header.index("description") if "description" in header else None
     width = len(header)
-    rows: Rows = []
+    known: dict[str, tuple[str, ...]] = {}  # label cell -> labels, one tuple shared by its rows
     swallowed: list[tuple[int, int, str]] = []  # (quote line, inner line, label cell)
     for row in table:
         cells = row.cells
@@ -181,8 +183,10 @@ def _read_delimited(
             errors.append(DataError("more fields than the header", path=path, line=row.line))
             continue
         cells = cells + [""] * (width - len(cells))
-        labels = _split_labels(cells[li])
-        rows.append((row.line, cells[ti], labels))
+        labels = known.get(cells[li])
+        if labels is None:
+            labels = known[cells[li]] = _split_labels(cells[li])
+        yield row.line, cells[ti], labels
         if row.lines:
             swallowed += [
                 (row.quote_line(delimiter), n, inner[li])
@@ -192,9 +196,9 @@ def _read_delimited(
         if desc and len(labels) == 1:
             descriptions[labels[0]] = desc
     if swallowed:
-        known = {lab for _, _, labs in rows for lab in labs}
+        seen = {lab for labs in known.values() for lab in labs}
         for quote_line, inner, cell in swallowed:
-            if any(lab in known for lab in _split_labels(cell)):
+            if any(lab in seen for lab in _split_labels(cell)):
                 raise DataError(
                     f"unterminated quote: the quoted cell opened here runs over several lines, "
                     f"and line {inner} inside it reads as a labelled row of its own "
@@ -204,7 +208,6 @@ def _read_delimited(
                     hint="close the quote on its line, or write a literal quote inside a quoted "
                     'cell as ""',
                 )
-    return rows
 
 
 def _read_jsonl(
@@ -214,8 +217,7 @@ def _read_jsonl(
     limits: ReadLimits,
     errors: list[DataError],
     descriptions: dict[str, str],
-) -> Rows:
-    rows: Rows = []
+) -> Iterator[Row]:
     count = 0
     for i, raw in iter_lines(path, limits):
         if not raw.strip():
@@ -257,12 +259,11 @@ def _read_jsonl(
         if t is not None and not isinstance(t, str):
             errors.append(DataError("text must be a string", path=path, line=i, field=text_field))
             continue
-        rows.append((i, t or "", labels))
+        yield i, t or "", labels
         if isinstance(obj.get("description"), str) and len(labels) == 1:
             descriptions[labels[0]] = obj["description"]
     if not count:
         raise DataError("file is empty", path=path, hint="add labelled queries, or check the path")
-    return rows
 
 
 def _read_yaml(
@@ -272,6 +273,7 @@ def _read_yaml(
     if not text.strip():
         raise DataError("file is empty", path=path, hint="add labelled queries, or check the path")
     try:
+        check_yaml_depth(text)
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None
@@ -427,6 +429,7 @@ def load_labelled(
         return LabelledData(examples=[], ood=read_ood_lines(p, limits), source=str(p))
     errors: list[DataError] = []
     descs: dict[str, str] = {}
+    rows: Iterable[Row]
     if kind in ("csv", "tsv"):
         delimiter = "," if kind == "csv" else "\t"
         rows = _read_delimited(p, delimiter, text_field, label_field, limits, errors, descs)
@@ -436,18 +439,12 @@ def load_labelled(
         rows = _read_yaml(p, limits, errors, descs)
     else:
         raise DataError(f"unknown format {kind!r}", path=p)
+    # the readers stream: their errors and descriptions are complete once the rows are consumed
+    data = validate_rows(rows, p, errors, None, min_examples, text_field, label_field, limits)
     for label, desc in descs.items():
         check_text(desc, p, None, f"description of {label}")
-    return validate_rows(
-        rows,
-        p,
-        errors,
-        {**descs, **(descriptions or {})},
-        min_examples,
-        text_field,
-        label_field,
-        limits=limits,
-    )
+    data.descriptions = {**descs, **(descriptions or {})}
+    return data
 
 
 def validate_rows(
@@ -460,12 +457,13 @@ def validate_rows(
     label_field: str = "label",
     limits: ReadLimits | None = None,
 ) -> LabelledData:
-    """Turn (line, text, labels) rows into :class:`LabelledData`, collecting every problem:
+    """Turn (line, text, labels) rows into :class:`LabelledData`, collecting every problem
+    (into ``errors``, which a streaming reader of ``rows`` may still be adding to):
     besides empty, unlabelled and conflicting rows, a text over ``limits.max_cell_chars``
     characters and text that cannot be written as UTF-8 (a lone surrogate from an escape)."""
     max_chars = limits.max_cell_chars if limits is not None else None
-    errors = list(errors or [])
-    seen: dict[str, tuple[tuple[str, ...], int]] = {}
+    errors = errors if errors is not None else []  # shared: a streaming reader adds to it
+    seen: dict[str, int] = {}  # text -> index in examples (rows may be many: no tuple each)
     examples: list[Example] = []
     ood: list[str] = []
     for line, raw_text, labels in rows:
@@ -499,7 +497,8 @@ def validate_rows(
             continue
         key = t
         if key in seen:
-            prev_labels, prev_line = seen[key]
+            prev = examples[seen[key]]
+            prev_labels, prev_line = prev.labels, prev.line
             if set(prev_labels) != set(labels):
                 errors.append(
                     DataError(
@@ -512,7 +511,7 @@ def validate_rows(
                     )
                 )
             continue
-        seen[key] = (labels, line)
+        seen[key] = len(examples)
         examples.append(Example(t, labels, line))
     counts = Counter(lab for ex in examples for lab in ex.labels)
     for label, n in sorted(counts.items()):
