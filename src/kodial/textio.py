@@ -260,10 +260,18 @@ class TableRow:
         return _quote_scan("".join(t for _, t in self.lines), delimiter, self.line)[2] or self.line
 
     def inner_rows(self, width: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
-        """Physical lines of a multi-line record, but its last, that read as a complete row of
-        ``width`` cells on their own (quotes taken literally): what a quote that never closed
-        on its line would have swallowed."""
-        for lineno, text in (self.lines or [])[:-1]:
+        """Physical lines of a multi-line record that read as a complete row of ``width``
+        cells on their own (quotes taken literally): what a quote that never closed on its line
+        would have swallowed. The first line is left out when the multi-line cell is the last
+        column, the last line when it is the first column: there a real multi-line cell puts
+        every cell of its row on that one line."""
+        lines = self.lines or []
+        column = next((i for i, c in enumerate(self.cells) if "\n" in c or "\r" in c), None)
+        if column is None:
+            return
+        for k, (lineno, text) in enumerate(lines):
+            if (k == 0 and column == width - 1) or (k == len(lines) - 1 and column == 0):
+                continue
             cells = next(
                 csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE),
                 [],
