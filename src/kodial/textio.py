@@ -375,16 +375,14 @@ def iter_table(
     delimiter: str,
     limits: ReadLimits | None = None,
     *,
-    quoting: bool = True,
     stray_cr: bool = False,
     on_bytes: Callable[[int], None] | None = None,
 ) -> Iterator[TableRow]:
     """Records of a CSV/TSV file (the header is the first), streamed and bounded: cells over
     ``limits.max_cell_chars`` and quoting mistakes are errors at their line, found with the
     strict parser (a quote that closes in the middle of a later line would otherwise merge the
-    rows in between silently). ``quoting=False`` reads quotes as ordinary characters (corpora
-    whose TSV files do not quote); ``stray_cr=True`` reads a carriage return inside a line as a
-    space (scraped corpora hold them; the csv module would stop)."""
+    rows in between silently). ``stray_cr=True`` reads a carriage return inside a line as a space
+    (scraped corpora hold them; the csv module would stop)."""
     limits = limits or ReadLimits.from_env()
     record: list[tuple[int, str]] = []
     lines = iter_lines(
@@ -398,15 +396,11 @@ def iter_table(
             record.append((lineno, text))
             yield text
 
-    reader = csv.reader(
-        feed(),
-        delimiter=delimiter,
-        strict=True,
-        quoting=csv.QUOTE_MINIMAL if quoting else csv.QUOTE_NONE,
-    )
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
     rows = 0
     while True:
-        # the csv module's cell limit is process-wide: set it for this row only
+        # the csv module's cell limit is process-wide: set for this row only (a reader in another
+        # thread may see it for that moment; every kodial reader sets its own before each row)
         before = csv.field_size_limit(min(limits.max_cell_chars, _C_LONG_MAX))
         try:
             cells = next(reader)

@@ -189,14 +189,24 @@ def read_stdin_lines() -> list[str]:
 
     limits = ReadLimits.from_env()
     stream = getattr(sys.stdin, "buffer", None)
-    if stream is None:  # a text stream without bytes underneath (tests, embedding)
-        raw = sys.stdin.read(limits.max_bytes + 1).encode("utf-8", "surrogatepass")
-    else:
-        raw = stream.read(limits.max_bytes + 1)
-    if len(raw) > limits.max_bytes:
-        raise DataError(
-            f"more than {limits.max_bytes:,} bytes", path="<stdin>", hint=limits.hint("max_bytes")
-        )
+    chunks: list[bytes] = []
+    size = 0
+    while True:  # in chunks: read(n) would reserve all n bytes up front
+        if stream is None:  # a text stream without bytes underneath (tests, embedding)
+            chunk = sys.stdin.read(1 << 20).encode("utf-8", "surrogatepass")
+        else:
+            chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise DataError(
+                f"more than {limits.max_bytes:,} bytes",
+                path="<stdin>",
+                hint=limits.hint("max_bytes"),
+            )
+    raw = b"".join(chunks)
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -140,9 +140,9 @@ class LinearHead:
     temperature: float = 1.0
 
     @classmethod
-    def of(cls, model: Any) -> LinearHead:
+    def of(cls, model: Any, n_features: int) -> LinearHead:
         """The head of a fitted :class:`SoftmaxSVM`, ``LogisticRegression`` or (multi-label)
-        ``OneVsRestClassifier`` of logistic regressions."""
+        ``OneVsRestClassifier`` of logistic regressions, over ``n_features`` features."""
         if isinstance(model, SoftmaxSVM):
             svm = model.svm_
             return cls(_f64(svm.coef_), _f64(svm.intercept_), "softmax", model.temperature_)
@@ -150,7 +150,6 @@ class LinearHead:
             return cls(_f64(model.coef_), _f64(model.intercept_), "softmax")
         if isinstance(model, OneVsRestClassifier):
             rows, bias = [], []
-            n_features = next(e.coef_.shape[1] for e in model.estimators_ if hasattr(e, "coef_"))
             for est in model.estimators_:
                 if hasattr(est, "coef_"):
                     rows.append(_f64(est.coef_)[-1])
@@ -264,12 +263,13 @@ class LexicalClassifier(Classifier):
         # scikit-learn fits; the arrays it learned are kept (and saved) as a LinearHead
         if self.multi_label:
             y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
-            self.model = LinearHead.of(OneVsRestClassifier(self._estimator(train)).fit(X, y))
+            ovr = OneVsRestClassifier(self._estimator(train)).fit(X, y)
+            self.model = LinearHead.of(ovr, X.shape[1])
         else:
             fitted = self._estimator(train).fit(X, train.first_labels)
             if list(fitted.classes_) != labels:
                 raise AssertionError("classes out of order")
-            self.model = LinearHead.of(fitted)
+            self.model = LinearHead.of(fitted, X.shape[1])
         self.train_matrix = X
         self.train_texts = train.texts
         self.train_labels = train.label_lists
