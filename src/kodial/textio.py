@@ -1,21 +1,107 @@
-"""Reading user text files: UTF-8 (with or without BOM) only, with a clear error otherwise."""
+"""Reading user text files: UTF-8 (with or without BOM) only, with a clear error otherwise.
+
+Every reader here is bounded (:class:`ReadLimits`): a file, a line, a cell or a row count past
+its limit is a :class:`~kodial.errors.DataError` naming the file, the line and the setting that
+raises the limit, never a memory blow-up or a traceback. Line-wise readers stream: memory follows
+the longest line (or CSV record), not the file.
+"""
 
 from __future__ import annotations
 
+import csv
+import json
+import os
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
-from kodial.errors import DataError
+from kodial.errors import DataError, KodialError
 
 
-def read_text(path: str | Path) -> str:
-    """Read a UTF-8 file. A CP949/EUC-KR file (common for Korean data) gets an error saying how
-    to convert it, instead of mojibake or a UnicodeDecodeError traceback."""
+@dataclass(frozen=True)
+class ReadLimits:
+    """How much one input file may hold. Each limit is raised with its environment variable
+    (``KODIAL_MAX_ROWS=5000000 kodial classify train ...``); 0 there means no limit."""
+
+    max_bytes: int = 1 << 30
+    """Size of a file read into memory (labelled queries, dialogues, preference pairs);
+    ``KODIAL_MAX_INPUT_BYTES``. Streamed corpora (tokenizer training) have no size limit."""
+    max_rows: int = 1_000_000
+    """Rows (CSV/TSV), lines (JSONL) or records (JSON list) of such a file; ``KODIAL_MAX_ROWS``."""
+    max_cell_chars: int = 100_000
+    """Characters of one CSV/TSV cell; ``KODIAL_MAX_CELL_CHARS``."""
+    max_line_chars: int = 10_000_000
+    """Characters of one line (a JSONL record holds a whole conversation);
+    ``KODIAL_MAX_LINE_CHARS``."""
+
+    ENV: ClassVar[dict[str, str]] = {
+        "max_bytes": "KODIAL_MAX_INPUT_BYTES",
+        "max_rows": "KODIAL_MAX_ROWS",
+        "max_cell_chars": "KODIAL_MAX_CELL_CHARS",
+        "max_line_chars": "KODIAL_MAX_LINE_CHARS",
+    }
+
+    @classmethod
+    def from_env(cls) -> ReadLimits:
+        """The defaults, overridden by the environment variables in :attr:`ENV`."""
+        values: dict[str, int] = {}
+        for f in fields(cls):
+            raw = os.environ.get(cls.ENV[f.name], "").strip().replace("_", "")
+            if not raw:
+                continue
+            if not raw.isdigit():
+                raise KodialError(
+                    f"{cls.ENV[f.name]}={os.environ[cls.ENV[f.name]]!r} is not a whole number",
+                    hint=f"set it to a number of {f.name.removeprefix('max_')}, or 0 for no limit",
+                )
+            values[f.name] = int(raw) or _UNLIMITED
+        return cls(**values)
+
+    @classmethod
+    def streaming(cls) -> ReadLimits:
+        """Limits of a streamed corpus (tokenizer training): no file size or row limit, since
+        memory does not grow with the file; the line and cell limits of :meth:`from_env`."""
+        return replace(cls.from_env(), max_bytes=_UNLIMITED, max_rows=_UNLIMITED)
+
+    def hint(self, name: str) -> str:
+        """How to raise limit ``name``."""
+        return (
+            f"if the input is right, raise the limit: {self.ENV[name]}=N "
+            f"(now {getattr(self, name)}; 0 = no limit)"
+        )
+
+
+_UNLIMITED = 1 << 62
+
+
+def check_size(path: Path, limits: ReadLimits) -> None:
+    """Refuse a file over ``limits.max_bytes`` before reading any of it."""
+    size = path.stat().st_size
+    if size > limits.max_bytes:
+        raise DataError(
+            f"file is {size:,} bytes, over the limit of {limits.max_bytes:,}",
+            path=path,
+            hint=limits.hint("max_bytes"),
+        )
+
+
+def check_input_file(path: Path, limits: ReadLimits | None = None) -> None:
+    """An existing file (not a directory) within ``limits.max_bytes``."""
+    if not path.exists():
+        raise DataError("file not found", path=path, hint="check the path")
+    if path.is_dir():
+        raise DataError("is a directory, expected a file", path=path)
+    check_size(path, limits or ReadLimits.from_env())
+
+
+def read_text(path: str | Path, limits: ReadLimits | None = None) -> str:
+    """Read a UTF-8 file (within ``limits.max_bytes``). A CP949/EUC-KR file (common for Korean
+    data) gets an error saying how to convert it, instead of mojibake or a UnicodeDecodeError
+    traceback."""
     p = Path(path)
-    if not p.exists():
-        raise DataError("file not found", path=p, hint="check the path")
-    if p.is_dir():
-        raise DataError("is a directory, expected a file", path=p)
+    check_input_file(p, limits)
     raw = p.read_bytes()
     try:
         return raw.decode("utf-8-sig")
@@ -38,6 +124,306 @@ def not_utf8(raw: bytes, path: Path, line: int, where: str = "") -> DataError:
         line=line,
         hint=f"convert it first: iconv -f cp949 -t utf-8 {path} > {path.stem}.utf8{path.suffix}",
     )
+
+
+def iter_lines(
+    path: Path,
+    limits: ReadLimits | None = None,
+    *,
+    keep_ends: bool = False,
+    max_chars: int | None = None,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[tuple[int, str]]:
+    """``(line number, text)`` of a UTF-8 file, streamed: BOM dropped, line ends stripped unless
+    ``keep_ends``. A line longer than ``max_chars`` (default ``limits.max_line_chars``) is an
+    error at its line, found without reading the rest of it."""
+    limits = limits or ReadLimits.from_env()
+    cap = max_chars or limits.max_line_chars
+    # a UTF-8 character is at most 4 bytes: reading 4 * cap + 4 bytes either ends the line or
+    # proves it longer than cap characters
+    cap_bytes = 4 * cap + 4 if cap < _UNLIMITED else -1
+    with path.open("rb") as handle:
+        lineno = 0
+        while raw := handle.readline(cap_bytes):
+            lineno += 1
+            if on_bytes is not None:
+                on_bytes(len(raw))
+            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if len(raw) == cap_bytes and not raw.endswith(b"\n"):
+                raise line_too_long(path, lineno, cap, limits)
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise not_utf8(raw, path, lineno, f" (byte {exc.start} of the line)") from None
+            if len(text) > cap + 2:  # + the line end
+                raise line_too_long(path, lineno, cap, limits)
+            yield lineno, text if keep_ends else text.rstrip("\r\n")
+
+
+def line_too_long(path: Path, line: int, cap: int, limits: ReadLimits) -> DataError:
+    which = "max_cell_chars" if cap == limits.max_cell_chars else "max_line_chars"
+    return DataError(
+        f"line is longer than {cap:,} characters",
+        path=path,
+        line=line,
+        hint=limits.hint(which),
+    )
+
+
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+"""A JSON escape of a UTF-16 surrogate: the only way a lone surrogate (text that cannot be
+written as UTF-8) gets into a decoded string."""
+
+
+class InvalidJSON(DataError):
+    """Text that is not JSON (as opposed to JSON holding a bad value)."""
+
+
+def parse_json(text: str, path: Path, line: int | None) -> Any:
+    """``json.loads`` of one record whose every failure is a :class:`DataError` at ``line``:
+    bad syntax, nesting too deep for the parser, an integer too long to convert, and a lone
+    surrogate escape such as ``"\\ud800"`` (it would fail later, far from the file, when the text
+    is written or tokenized)."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        at = line + exc.lineno - 1 if line is not None else exc.lineno
+        raise InvalidJSON(f"invalid JSON: {exc.msg}", path=path, line=at) from None
+    except RecursionError:
+        raise InvalidJSON(
+            "invalid JSON: nested too deeply", path=path, line=line, hint="flatten the record"
+        ) from None
+    except ValueError as exc:  # e.g. an integer of more than 4300 digits
+        raise InvalidJSON(f"invalid JSON: {exc}", path=path, line=line) from None
+    if _SURROGATE_ESCAPE.search(text):
+        check_json_text(value, path, line)
+    return value
+
+
+def check_text(value: str, path: Path | str | None, line: int | None, field: str | None) -> str:
+    """``value`` if it is text: a NUL character (a binary file read as text) or a lone surrogate
+    (from an escape such as ``\\ud800`` in JSON or YAML; it cannot be written as UTF-8) is a
+    :class:`DataError` naming the field."""
+    if "\x00" in value:
+        raise DataError(
+            f"text holds a NUL character (at character {value.index(chr(0))})",
+            path=path,
+            line=line,
+            field=field,
+            hint="is this a binary file? remove the NUL bytes",
+        )
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise DataError(
+            f"text holds a lone UTF-16 surrogate {value[exc.start]!r} (at character {exc.start}), "
+            "which is not a character",
+            path=path,
+            line=line,
+            field=field,
+            hint="fix the escape (a \\uD800-\\uDFFF escape must be half of a pair) or remove it",
+        ) from None
+    return value
+
+
+def check_json_text(value: Any, path: Path, line: int | None) -> None:
+    """Every string (keys included) in a parsed JSON value can be written as UTF-8. Iterative,
+    so a deeply nested value cannot exhaust the stack."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        item, where = stack.pop()
+        if isinstance(item, str):
+            check_text(item, path, line, where or None)
+        elif isinstance(item, dict):
+            for k, v in item.items():
+                check_text(k, path, line, where or None)
+                stack.append((v, f"{where}.{k}" if where else k))
+        elif isinstance(item, list):
+            stack.extend((v, f"{where}[{i}]") for i, v in enumerate(item))
+
+
+@dataclass
+class TableRow:
+    """One CSV/TSV record: where it starts, its cells, and its physical lines when it spans
+    more than one (a quoted cell holding a line break)."""
+
+    line: int
+    cells: list[str]
+    lines: list[tuple[int, str]] | None = None
+
+    def quote_line(self, delimiter: str) -> int:
+        """The line where the first quoted cell spanning a line break opened (for a multi-line
+        record; else the record's line)."""
+        if not self.lines:
+            return self.line
+        return _quote_scan("".join(t for _, t in self.lines), delimiter, self.line)[2] or self.line
+
+    def inner_rows(self, width: int, delimiter: str) -> Iterator[tuple[int, list[str]]]:
+        """Physical lines of a multi-line record that read as a complete row of ``width``
+        cells on their own (quotes taken literally): what a quote that never closed on its line
+        would have swallowed. The first line is left out when the multi-line cell is the last
+        column, the last line when it is the first column: there a real multi-line cell puts
+        every cell of its row on that one line."""
+        lines = self.lines or []
+        column = next((i for i, c in enumerate(self.cells) if "\n" in c or "\r" in c), None)
+        if column is None:
+            return
+        for k, (lineno, text) in enumerate(lines):
+            if (k == 0 and column == width - 1) or (k == len(lines) - 1 and column == 0):
+                continue
+            cells = next(
+                csv.reader([text.rstrip("\r\n")], delimiter=delimiter, quoting=csv.QUOTE_NONE),
+                [],
+            )
+            if len(cells) == width:
+                yield lineno, [c.strip().strip('"').strip() for c in cells]
+
+
+def _quote_scan(text: str, delimiter: str, first_line: int) -> tuple[int | None, bool, int | None]:
+    """(line where the last quoted field of ``text`` opened, whether it is still open, line where
+    the first quoted field holding a line break opened), reading quotes as the csv module's
+    default dialect does: a quote opens a field only at its start; inside, a doubled quote is a
+    literal quote."""
+    line, quote_line, multi_line = first_line, None, None
+    start, quoted, after_quote = True, False, False
+    for ch in text:
+        if quoted:
+            if ch == '"':
+                quoted, after_quote = False, True
+            elif ch == "\n":
+                line += 1
+                if multi_line is None:
+                    multi_line = quote_line
+            continue
+        if after_quote and ch == '"':
+            quoted, after_quote = True, False  # "" inside a quoted field
+            continue
+        after_quote = False
+        if ch == "\n":
+            line += 1
+            start = True
+        elif ch == delimiter or ch == "\r":
+            start = True
+        elif start and ch == '"':
+            quoted, quote_line, start = True, line, False
+        else:
+            start = False
+    return quote_line, quoted, multi_line
+
+
+def _csv_error(
+    exc: csv.Error, path: Path, lines: list[tuple[int, str]], delimiter: str, limits: ReadLimits
+) -> DataError:
+    """A csv module error as a :class:`DataError` at the line where the trouble began (the
+    quote that opened the field, not where the parser gave up)."""
+    first = lines[0][0] if lines else 1
+    last = lines[-1][0] if lines else 1
+    quote_line, still_open, _ = _quote_scan("".join(t for _, t in lines), delimiter, first)
+    problem = str(exc)
+    close_hint = 'close the quote, or write a literal quote inside a quoted field as ""'
+    if "field larger than field limit" in problem:
+        message = f"a cell is longer than {limits.max_cell_chars:,} characters"
+        hint = limits.hint("max_cell_chars")
+        if still_open and quote_line is not None:
+            message += (
+                f": the quoted field opened on line {quote_line} is still open on line {last}; "
+                "an unterminated quote?"
+            )
+            hint = f"{close_hint}; {hint}"
+        return DataError(
+            message,
+            path=path,
+            line=quote_line if still_open and quote_line is not None else first,
+            hint=hint,
+        )
+    if still_open and quote_line is not None:
+        return DataError(
+            "unterminated quote: this quoted field never closes, so the rest of the file would "
+            "be read as one cell",
+            path=path,
+            line=quote_line,
+            hint=close_hint,
+        )
+    if "expected after" in problem and quote_line is not None:
+        if last > quote_line:
+            return DataError(
+                f"unterminated quote: the quoted field opened here only closes on line {last}, "
+                "so the lines in between would be read as one cell",
+                path=path,
+                line=quote_line,
+                hint=close_hint,
+            )
+        return DataError(
+            "text after the closing quote of a quoted field",
+            path=path,
+            line=quote_line,
+            hint='quote the whole cell and double the quotes inside it: "he said ""hi"" then"',
+        )
+    if "new-line character seen in unquoted field" in problem:
+        return DataError(
+            "a carriage return (\\r) inside an unquoted cell",
+            path=path,
+            line=last,
+            hint="save the file with Unix (\\n) or Windows (\\r\\n) line ends, or quote the cell",
+        )
+    return DataError(f"malformed CSV: {problem}", path=path, line=last)
+
+
+def iter_table(
+    path: Path,
+    delimiter: str,
+    limits: ReadLimits | None = None,
+    *,
+    stray_cr: bool = False,
+    on_bytes: Callable[[int], None] | None = None,
+) -> Iterator[TableRow]:
+    """Records of a CSV/TSV file (the header is the first), streamed and bounded: cells over
+    ``limits.max_cell_chars`` and quoting mistakes are errors at their line, found with the
+    strict parser (a quote that closes in the middle of a later line would otherwise merge the
+    rows in between silently). ``stray_cr=True`` reads a carriage return inside a line as a space
+    (scraped corpora hold them; the csv module would stop)."""
+    limits = limits or ReadLimits.from_env()
+    record: list[tuple[int, str]] = []
+    lines = iter_lines(
+        path, limits, keep_ends=True, max_chars=limits.max_line_chars, on_bytes=on_bytes
+    )
+
+    def feed() -> Iterator[str]:
+        for lineno, text in lines:
+            if stray_cr and "\r" in text.rstrip("\r\n"):
+                text = text.rstrip("\r\n").replace("\r", " ") + "\n"
+            record.append((lineno, text))
+            yield text
+
+    reader = csv.reader(feed(), delimiter=delimiter, strict=True)
+    rows = 0
+    while True:
+        # the csv module's cell limit is process-wide: set for this row only (a reader in another
+        # thread may see it for that moment; every kodial reader sets its own before each row)
+        before = csv.field_size_limit(min(limits.max_cell_chars, _C_LONG_MAX))
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise _csv_error(exc, path, record, delimiter, limits) from None
+        finally:
+            csv.field_size_limit(before)
+        if rows > limits.max_rows:  # the header is row 0
+            raise DataError(
+                f"more than {limits.max_rows:,} rows",
+                path=path,
+                line=record[0][0],
+                hint=limits.hint("max_rows"),
+            )
+        rows += 1
+        yield TableRow(record[0][0], cells, list(record) if len(record) > 1 else None)
+        record.clear()
+
+
+_C_LONG_MAX = (1 << 31) - 1
+"""The csv module keeps its cell limit in a C long (32 bits on some platforms)."""
 
 
 def atomic_write_text(path: str | Path, text: str) -> None:
@@ -105,6 +491,33 @@ def yaml_error(exc: Exception, path: str | Path) -> DataError:
         path=path,
         line=mark.line + 1 if mark is not None else None,
     )
+
+
+MAX_YAML_DEPTH = 100
+"""Deepest ``[``/``{`` nesting a YAML file may have. PyYAML's pure-Python parser slows down with
+the square of the depth (900 levels: over a second) before failing with a RecursionError; no
+kodial file needs more than a few levels."""
+
+_YAML_BRACKETS = re.compile(r"[\[\]{}]")
+
+
+def check_yaml_depth(text: str) -> None:
+    """Raise a ``yaml.YAMLError`` (with the line) when flow collections nest deeper than
+    :data:`MAX_YAML_DEPTH`; checked before parsing, in one pass over the brackets."""
+    import yaml
+
+    depth = 0
+    for match in _YAML_BRACKETS.finditer(text):
+        if match.group() in "[{":
+            depth += 1
+            if depth > MAX_YAML_DEPTH:
+                line = text.count("\n", 0, match.start())
+                mark = yaml.error.Mark("<yaml>", match.start(), line, 0, None, 0)
+                raise yaml.MarkedYAMLError(
+                    problem=f"nested more than {MAX_YAML_DEPTH} levels deep", problem_mark=mark
+                )
+        elif depth:
+            depth -= 1
 
 
 def load_yaml_text(text: str) -> Any:
@@ -182,7 +595,11 @@ def load_yaml_text(text: str) -> Any:
             # no key appears twice, so the result does not depend on PyYAML's "last one wins"
             node.value = merged + own
 
-    return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
+    check_yaml_depth(text)
+    try:
+        return yaml.load(text, Loader=UniqueKeyLoader)  # a SafeLoader subclass: safe
+    except RecursionError:  # deep block nesting (indentation), which brackets do not show
+        raise yaml.YAMLError("nested too deeply") from None
 
 
 def read_yaml(path: str | Path) -> Any:

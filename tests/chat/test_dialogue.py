@@ -383,3 +383,48 @@ def test_openai_content_parts_and_developer_role(tmp_path: Path) -> None:
         Message("user", "안녕하세요"),
         Message("assistant", "네"),
     ]
+
+
+def test_turn_table_quote_that_swallows_turn_rows_is_refused(tmp_path: Path) -> None:
+    """Regression: a quote left open in a one-row-per-turn table merged the following turns
+    into one message; the error points at the line where the quote opened."""
+    mapping = RoleMapping.parse("conv=conversation")
+    path = write(
+        tmp_path / "t.csv",
+        'conv,role,content\nc1,user,"안녕하세요\nc1,assistant,어서 오세요"\nc1,user,고마워요\n',
+    )
+    with pytest.raises(DataError, match="reads as a turn of its own") as err:
+        load_dialogues(path, mapping=mapping)
+    assert err.value.line == 2
+    write(tmp_path / "t.csv", 'conv,role,content\nc1,user,"두 줄\n인사"\nc1,assistant,네\n')
+    assert load_dialogues(path, mapping=mapping)[0].messages[0].content == "두 줄\n인사"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ('{"messages": [{"role": "user", "content": "a\\ud800"}]}\n', "lone UTF-16 surrogate"),
+        ('{"messages": [{"role": "user", "content": "a\\u0000b"}]}\n', "NUL character"),
+        ('{"messages": ' + "[" * 5000 + "]" * 5000 + "}\n", "nested too deeply"),
+    ],
+)
+def test_turn_text_that_is_not_text_is_named(tmp_path: Path, content: str, message: str) -> None:
+    """Regression: a lone surrogate passed reading and failed when written (UnicodeEncodeError
+    traceback); deep nesting was a RecursionError traceback."""
+    path = write(tmp_path / "d.jsonl", content)
+    with pytest.raises(DataErrors, match=message) as err:
+        load_dialogues(path, fmt="messages")
+    assert err.value.errors[0].line == 1
+
+
+def test_dialogue_readers_are_bounded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    turn = {"messages": [{"role": "user", "content": "안녕"}]}
+    path = jsonl(tmp_path / "d.jsonl", [turn] * 6)
+    monkeypatch.setenv("KODIAL_MAX_ROWS", "5")
+    with pytest.raises(DataError, match="more than 5 records") as err:
+        load_dialogues(path)
+    assert err.value.line == 6 and "KODIAL_MAX_ROWS" in (err.value.hint or "")
+    monkeypatch.setenv("KODIAL_MAX_ROWS", "0")
+    monkeypatch.setenv("KODIAL_MAX_LINE_CHARS", "40")
+    with pytest.raises(DataError, match="longer than 40 characters"):
+        load_dialogues(path)

@@ -45,8 +45,15 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_train_writes_model_and_report(trained: Path) -> None:
     names = sorted(p.name for p in trained.iterdir())
-    assert names == ["lexical.joblib", "manifest.json", "report"]
+    assert names == ["lexical.json", "lexical.npz", "manifest.json", "report"]
     manifest = json.loads((trained / "manifest.json").read_text(encoding="utf-8"))
+    # every file kodial wrote is listed, so --overwrite can delete exactly those
+    written = sorted(
+        p.relative_to(trained).as_posix()
+        for p in trained.rglob("*")
+        if p.is_file() and p.name != "manifest.json"
+    )
+    assert manifest["files"] == written and "report/report.json" in written
     assert manifest["method"] == "lexical" and len(manifest["labels"]) == 10
     assert manifest["descriptions"]["weather"] == "날씨"
     assert manifest["fallback"]["min_score"] > 0 or manifest["fallback"]["min_margin"] > 0

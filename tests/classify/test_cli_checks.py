@@ -120,7 +120,6 @@ def test_overwrite_replaces_a_saved_model(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    (tiny_model / "stale.txt").write_text("old", encoding="utf-8")
     code, _, err = run(
         monkeypatch,
         capsys,
@@ -132,9 +131,64 @@ def test_overwrite_replaces_a_saved_model(
         "--overwrite",
     )
     assert code == 0, err
-    assert not (tiny_model / "stale.txt").exists()
-    assert json.loads((tiny_model / "manifest.json").read_text(encoding="utf-8"))["labels"]
+    manifest = json.loads((tiny_model / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["labels"] and "report/report.json" in manifest["files"]
     assert (tiny_model / "report" / "report.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_overwrite_refuses_a_model_dir_holding_other_files(
+    tmp_path: Path,
+    tiny_model: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    """Regression: --overwrite deleted any directory holding a manifest.json, with whatever
+    else was in it. Now it deletes only the files the manifest lists, and a directory holding
+    anything else is refused, naming the file, before any work."""
+    (tiny_model / "notes").mkdir()
+    (tiny_model / "notes" / "mine.txt").write_text("keep", encoding="utf-8")
+    before = sorted(p.relative_to(tiny_model) for p in tiny_model.rglob("*"))
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(tiny_model),
+        "--overwrite",
+    )
+    assert code == 2 and "notes/mine.txt" in err and "kodial did not write" in err, err
+    assert "Traceback" not in err
+    assert sorted(p.relative_to(tiny_model) for p in tiny_model.rglob("*")) == before
+
+
+def test_overwrite_refuses_a_manifest_that_lists_no_files(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    no_training: None,
+) -> None:
+    """A directory whose manifest.json does not list kodial's files (an older save, or any
+    folder that happens to hold a manifest.json) is never deleted."""
+    other = tmp_path / "project"
+    other.mkdir()
+    (other / "manifest.json").write_text('{"name": "web app"}', encoding="utf-8")
+    (other / "index.html").write_text("<html>", encoding="utf-8")
+    code, _, err = run(
+        monkeypatch,
+        capsys,
+        "classify",
+        "train",
+        str(sample_queries_path()),
+        "--out",
+        str(other),
+        "--overwrite",
+    )
+    assert code == 2 and "does not list the files kodial wrote" in err, err
+    assert sorted(p.name for p in other.iterdir()) == ["index.html", "manifest.json"]
 
 
 @pytest.mark.parametrize(

@@ -59,7 +59,7 @@ def test_cp949_file_is_named_with_line(tmp_path: Path) -> None:
     ("name", "content", "source", "message"),
     [
         ("x.jsonl", '{"text": 1}\n', TextSource(), "non-text field"),
-        ("x.jsonl", "{broken\n", TextSource(), "not valid JSON"),
+        ("x.jsonl", "{broken\n", TextSource(), "invalid JSON"),
         ("x.tsv", "a\tb\n1\t2\n", TextSource(), "which column"),
         ("x.tsv", "a\tb\n1\t2\n", TextSource(column="c"), "no column 'c'"),
         ("x.pdf", "", TextSource(), "unsupported file type"),
@@ -78,3 +78,37 @@ def test_bad_inputs(
 def test_missing_file(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="not found"):
         list(iter_texts([tmp_path / "nope.txt"]))
+
+
+def test_long_words_are_cut_before_training(tmp_path: Path) -> None:
+    """Regression: one 3,000,000-character word made BPE training run for minutes (its time
+    grows with the square of a word's length); words are cut at MAX_WORD_CHARS."""
+    from kodial.tokenizer.corpus import MAX_WORD_CHARS, cut_long_words
+
+    path = tmp_path / "a.txt"
+    path.write_text("짧은 줄\n" + "가" * (2 * MAX_WORD_CHARS + 10) + " 끝\n", encoding="utf-8")
+    texts = list(iter_texts([path]))
+    assert texts[0] == "짧은 줄"
+    assert [len(w) for w in texts[1].split()] == [MAX_WORD_CHARS, MAX_WORD_CHARS, 10, 1]
+    assert cut_long_words("보통 문장") == "보통 문장"
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("x.jsonl", '{"text": "\\ud800"}\n', "lone UTF-16 surrogate"),
+        ("x.jsonl", "[" * 5000 + "]" * 5000 + "\n", "nested too deeply"),
+        ("x.csv", 'text\n"열린 따옴표\n다음 줄\n', "unterminated quote"),
+        ("x.txt", "x" * 200 + "\n", "KODIAL_MAX_LINE_CHARS"),
+    ],
+)
+def test_bad_lines_are_located_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, content: str, message: str
+) -> None:
+    if name == "x.txt":
+        monkeypatch.setenv("KODIAL_MAX_LINE_CHARS", "100")
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        list(iter_texts([path]))
+    assert message in str(info.value) and info.value.line is not None

@@ -155,3 +155,27 @@ def test_train_never_replaces_what_is_not_a_tokenizer(
     os.umask(umask)
     assert stat.S_IMODE(out.stat().st_mode) == 0o777 & ~umask
     assert not list(tmp_path.glob(".tok*"))
+
+
+def test_train_replaces_only_the_tokenizer_files(
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    corpus: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Regression: --out on a model directory (a tokenizer plus weights) deleted the whole
+    directory to replace it. Now anything that is not a tokenizer file refuses the run before
+    training, and an earlier tokenizer's own files are all that is replaced."""
+    args = ["train", "--kind", "byte-bpe", "--vocab-size", "400", str(corpus), "--out"]
+    model = tmp_path / "model"
+    assert run(monkeypatch, *args, str(model)) == 0
+    (model / "model.safetensors").write_bytes(b"weights")
+    assert run(monkeypatch, *args, str(model)) == 2
+    err = capsys.readouterr().err
+    assert "model.safetensors" in err and "not a tokenizer file" in err
+    assert (model / "model.safetensors").read_bytes() == b"weights"
+    (model / "model.safetensors").unlink()
+    (model / "added_tokens.json").write_text("{}")  # a tokenizer file: replaced
+    assert run(monkeypatch, *args, str(model)) == 0
+    assert not (model / "added_tokens.json").exists() and (model / "tokenizer.json").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]

@@ -26,8 +26,6 @@ Every reader collects all problems of a file and raises them together as
 from __future__ import annotations
 
 import contextlib
-import csv
-import io
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
@@ -36,7 +34,19 @@ from pathlib import Path
 from typing import Any
 
 from kodial.errors import DataError, DataErrors, KodialError
-from kodial.textio import atomic_write_text, read_text
+from kodial.textio import (
+    InvalidJSON,
+    ReadLimits,
+    TableRow,
+    atomic_write_text,
+    check_input_file,
+    check_json_text,
+    check_text,
+    iter_lines,
+    iter_table,
+    parse_json,
+    read_text,
+)
 
 ROLES: tuple[str, ...] = ("system", "user", "assistant")
 """Canonical roles of a :class:`Message`."""
@@ -253,47 +263,83 @@ def _not_json_lines(path: Path, head: list[str]) -> DataError:
     )
 
 
-def _iter_json_records(path: Path) -> Iterator[_Record]:
+def _first_char(path: Path) -> str:
+    """The first non-blank character of a file (BOM skipped), read without loading it."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).removeprefix(b"\xef\xbb\xbf").lstrip()
+        while not head:
+            chunk = handle.read(1 << 16)
+            if not chunk:
+                return ""
+            head = chunk.lstrip()
+    return chr(head[0]) if head[0] < 128 else ""
+
+
+def _too_many(path: Path, line: int | None, limits: ReadLimits, what: str) -> DataError:
+    return DataError(
+        f"more than {limits.max_rows:,} {what}", path=path, line=line, hint=limits.hint("max_rows")
+    )
+
+
+def _iter_json_records(path: Path, limits: ReadLimits | None = None) -> Iterator[_Record]:
     """Records of a JSON list (located by record index) or JSONL file (located by line).
 
-    A file whose first lines are all not JSON gets one error saying what it looks like (YAML,
-    CSV), unless the whole text is a single JSON document (a pretty-printed object).
+    JSONL is streamed line by line; a JSON document (a list, or an object in a ``.json`` file)
+    is read whole, within ``limits.max_bytes``. A file whose first lines are all not JSON gets
+    one error saying what it looks like (YAML, CSV), unless the whole text is a single JSON
+    document (a pretty-printed object).
     """
-    text = read_text(path)
-    stripped = text.lstrip()
-    if stripped.startswith("[") or (stripped.startswith("{") and path.suffix.lower() == ".json"):
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
-        for i, rec in enumerate(data if isinstance(data, list) else [data], start=1):
-            yield _Record(rec, i, "record")
+    limits = limits or ReadLimits.from_env()
+    check_input_file(path, limits)
+    first = _first_char(path)
+    if first == "[" or (first == "{" and path.suffix.lower() == ".json"):
+        yield from _document_records(path, read_text(path, limits), limits)
         return
     errors: list[DataError] = []
     records: list[_Record] = []
     head: list[str] = []  # the first lines, while none of them is JSON
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    count = 0
+    for lineno, line in iter_lines(path, limits):
         if not line.strip():
             continue
+        count += 1
+        if count > limits.max_rows:
+            raise _too_many(path, lineno, limits, "records")
         try:
-            records.append(_Record(json.loads(line), lineno, "line"))
-        except json.JSONDecodeError as exc:
-            errors.append(DataError(f"invalid JSON: {exc.msg}", path=path, line=lineno))
+            records.append(_Record(parse_json(line, path, lineno), lineno, "line"))
+        except InvalidJSON as exc:
+            errors.append(exc)
             if not records and len(head) < SNIFF_RECORDS:
                 head.append(line)
-    if errors and len(head) == min(SNIFF_RECORDS, len(errors) + len(records)):
+        except DataError as exc:  # JSON, but holding text that is not text (a lone surrogate)
+            errors.append(exc)
+    if errors and head and len(head) == min(SNIFF_RECORDS, len(errors) + len(records)):
         try:
-            whole = json.loads(text)
-        except json.JSONDecodeError:
+            whole = json.loads(read_text(path, limits))
+        except (ValueError, RecursionError):
             if not any(line.lstrip()[:1] in ("{", "[") for line in head):
                 raise _not_json_lines(path, head) from None
         else:
-            for i, rec in enumerate(whole if isinstance(whole, list) else [whole], start=1):
-                yield _Record(rec, i, "record")
+            yield from _document_records(path, None, limits, whole)
             return
     if errors:
         raise DataErrors(errors)
     yield from records
+
+
+def _document_records(
+    path: Path, text: str | None, limits: ReadLimits, data: Any = None
+) -> Iterator[_Record]:
+    """Records of one JSON document (a list of records, or one record)."""
+    if text is not None:
+        data = parse_json(text, path, None)
+    elif isinstance(data, str | list | dict):
+        check_json_text(data, path, None)
+    items = data if isinstance(data, list) else [data]
+    if len(items) > limits.max_rows:
+        raise _too_many(path, None, limits, "records")
+    for i, rec in enumerate(items, start=1):
+        yield _Record(rec, i, "record")
 
 
 KNOWN_SHAPES: tuple[tuple[frozenset[str], str, str], ...] = (
@@ -392,9 +438,24 @@ def _check_turns(
     own line when ``lines`` gives one per turn)."""
     if not conv.messages:
         errors.append(conv.error("conversation has no turns"))
+    for name, value in [("id", conv.id), *(("persona", fact) for fact in conv.persona or [])]:
+        if value is not None and (problem := _not_text(value)):
+            errors.append(conv.error(f"{name}: {problem}"))
     for t, msg in enumerate(conv.messages, start=1):
         if not msg.content.strip():
             errors.append(_at(conv, lines, t).error(f"empty {msg.role} turn", turn=t))
+        elif problem := _not_text(msg.content):
+            errors.append(_at(conv, lines, t).error(f"{msg.role} turn: {problem}", turn=t))
+
+
+def _not_text(value: str) -> str | None:
+    """Why ``value`` is not text that can be written and tokenized (a NUL character, a lone
+    surrogate), or None."""
+    try:
+        check_text(value, None, None, None)
+    except DataError as exc:
+        return exc.message.removeprefix("<input>: ")
+    return None
 
 
 def _turns_from_list(
@@ -536,20 +597,58 @@ def _is_table(path: Path) -> bool:
     return path.suffix.lower() in TABLE_SUFFIXES
 
 
-def _iter_table_rows(path: Path) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]]]:
-    """The header of a CSV/TSV file and its rows, each with the line it starts on."""
-    text = read_text(path)
+def _iter_table_rows(
+    path: Path, limits: ReadLimits | None = None
+) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]], list[TableRow]]:
+    """The header of a CSV/TSV file and its rows (streamed, bounded, quoting checked by
+    :func:`~kodial.textio.iter_table`), each with the line it starts on; blank lines skipped,
+    cells past the header ignored. The third value collects the rows that span several lines,
+    once the rows are read (see :func:`_check_swallowed_turns`)."""
+    limits = limits or ReadLimits.from_env()
+    check_input_file(path, limits)
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = list(reader.fieldnames or [])
+    table = iter_table(path, delimiter, limits)
+    head = next(table, None)
+    while head is not None and not head.cells:
+        head = next(table, None)
+    header = list(head.cells) if head is not None else []
+    multi_line: list[TableRow] = []
 
     def rows() -> Iterator[tuple[int, dict[str, Any]]]:
-        start = 2
-        for row in reader:
-            yield start, row
-            start = reader.line_num + 1  # a quoted cell may span several lines
+        for row in table:
+            if not row.cells:
+                continue
+            if row.lines:
+                multi_line.append(row)
+            yield row.line, dict(zip(header, row.cells, strict=False))
 
-    return header, rows()
+    return header, rows(), multi_line
+
+
+def _check_swallowed_turns(
+    path: Path, header: list[str], multi_line: list[TableRow], mapping: RoleMapping
+) -> None:
+    """A cell of a one-row-per-turn table that spans lines, one of which reads as a turn row of
+    its own (its role column names a role, its conversation column is set), is a quote left
+    open that a later quote closed: the rows in between would become one turn."""
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+    role_col = mapping.role_field or "role"
+    conv_col = mapping.conversation_field or "conversation"
+    if role_col not in header or conv_col not in header:
+        return
+    ri, ci = header.index(role_col), header.index(conv_col)
+    for row in multi_line:
+        for inner, cells in row.inner_rows(len(header), delimiter):
+            if mapping.role(cells[ri]) is not None and cells[ci]:
+                raise DataError(
+                    "unterminated quote: the quoted cell opened here runs over several lines, "
+                    f"and line {inner} inside it reads as a turn of its own; rows would be "
+                    "merged into one turn",
+                    path=path,
+                    line=row.quote_line(delimiter),
+                    hint="close the quote on its line, or write a literal quote inside a quoted "
+                    'cell as ""',
+                )
 
 
 def _qa_columns(path: Path, header: list[str], mapping: RoleMapping) -> dict[str, str]:
@@ -607,7 +706,7 @@ def _qa_columns(path: Path, header: list[str], mapping: RoleMapping) -> dict[str
 
 def read_qa_csv(path: Path, mapping: RoleMapping | None = None) -> list[Conversation]:
     """Single-turn question/answer CSV (TSV for ``.tsv``): one conversation per row."""
-    header, rows = _iter_table_rows(path)
+    header, rows, _ = _iter_table_rows(path)
     columns = _qa_columns(path, header, mapping or RoleMapping())
     id_col = mapping.id_field if mapping else None
     convs: list[Conversation] = []
@@ -759,9 +858,10 @@ def read_turns(path: Path, mapping: RoleMapping | None = None) -> list[Conversat
     content_field = mapping.content_field or "content"
     errors: list[DataError] = []
     if _is_table(path):
-        header, rows = _iter_table_rows(path)
+        header, rows, multi_line = _iter_table_rows(path)
         _check_turn_columns(path, header, mapping)
         records = [_Record(row, line, "line") for line, row in rows]
+        _check_swallowed_turns(path, header, multi_line, mapping)
     else:
         records = list(_iter_json_records(path))
     keys = [mapping.messages_field] if mapping.messages_field else list(TURN_LIST_KEYS)

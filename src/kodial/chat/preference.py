@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from kodial.errors import DataError, DataErrors
-from kodial.textio import read_text
+from kodial.textio import ReadLimits, check_input_file, check_text, iter_lines, parse_json
 
 ROLES = ("system", "user", "assistant")
 
@@ -32,7 +32,7 @@ def _text(value: Any, path: Path, line: int, name: str) -> str:
         )
     if not value.strip():
         raise DataError("empty text", path=path, line=line, field=name)
-    return value
+    return check_text(value, path, line, name)
 
 
 def _prompt(value: Any, path: Path, line: int) -> list[dict[str, str]]:
@@ -82,11 +82,22 @@ def load_preferences(
             f"unknown preference kind {kind!r}; choose from {', '.join(KINDS)}", path=path
         )
     p = Path(path)
+    limits = ReadLimits.from_env()
+    check_input_file(p, limits)
     rows: list[dict[str, Any]] = []
     errors: list[DataError] = []
-    for line_no, raw in enumerate(read_text(p).splitlines(), start=1):
+    count = 0
+    for line_no, raw in iter_lines(p, limits):  # streamed: memory follows the rows kept
         if not raw.strip():
             continue
+        count += 1
+        if count > limits.max_rows:
+            raise DataError(
+                f"more than {limits.max_rows:,} rows",
+                path=p,
+                line=line_no,
+                hint=limits.hint("max_rows"),
+            )
         try:
             rows.append(_row(raw, p, line_no, kind, system_prompt))
         except DataError as exc:
@@ -112,10 +123,15 @@ def _check_kind(path: Path, kind: str, good: int, errors: list[DataError]) -> No
 
     if good or len(errors) < min(SNIFF_RECORDS, 2):
         return
-    lines = [raw for raw in read_text(path).splitlines() if raw.strip()][:SNIFF_RECORDS]
+    lines = []
+    for _, raw in iter_lines(path):
+        if raw.strip():
+            lines.append(raw)
+            if len(lines) == SNIFF_RECORDS:
+                break
     try:
         first = json.loads(lines[0])
-    except (ValueError, IndexError):
+    except (ValueError, IndexError, RecursionError):
         raise DataError(
             f"not JSON Lines: none of the first {len(lines)} line(s) is JSON",
             path=path,
@@ -132,10 +148,7 @@ def _check_kind(path: Path, kind: str, good: int, errors: list[DataError]) -> No
 
 
 def _row(raw: str, path: Path, line: int, kind: str, system_prompt: str | None) -> dict[str, Any]:
-    try:
-        obj = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise DataError(f"invalid JSON: {exc.msg}", path=path, line=line) from None
+    obj = parse_json(raw, path, line)  # syntax, nesting and lone surrogates checked
     if not isinstance(obj, dict):
         raise DataError("expected a JSON object", path=path, line=line)
     for name in KINDS[kind]:

@@ -33,11 +33,17 @@ from typing import Any, ClassVar, Literal, Self
 import numpy as np
 
 from kodial import __version__
+from kodial.classify.artefacts import MANIFEST as MANIFEST  # re-exported: CLI and tests use it
+from kodial.classify.artefacts import (
+    owned_files,
+    read_json_file,
+    record_files,
+    refuse_pickles,
+    remove_files,
+)
 from kodial.classify.data import FALLBACK, LabelledData
 from kodial.errors import KodialError
 from kodial.textio import staging_dir
-
-MANIFEST = "manifest.json"
 
 METHODS: dict[str, str] = {
     "lexical": "kodial.classify.lexical:LexicalClassifier",
@@ -244,22 +250,52 @@ class Classifier(ABC):
 
     def save(self, directory: str | Path) -> Path:
         """Save to ``directory`` atomically: files go to a temporary sibling first, which then
-        replaces the target, so an interrupted save never leaves a half-written model."""
+        replaces the target, so an interrupted save never leaves a half-written model. The
+        manifest lists the files written; an existing ``directory`` is replaced only when it is
+        empty or a saved model holding nothing but its listed files (see
+        :func:`replace_model_dir`)."""
         target = Path(directory)
         target.parent.mkdir(parents=True, exist_ok=True)
+        if target.is_dir() and any(target.iterdir()):
+            owned_files(target, "save to")  # refuse before the work, not after
         tmp = staging_dir(target)
         try:
             self._save_state(tmp)
             (tmp / MANIFEST).write_text(
                 json.dumps(self.manifest(), ensure_ascii=False, indent=2), encoding="utf-8"
             )
-            if target.exists():
-                shutil.rmtree(target)
-            tmp.rename(target)
+            record_files(tmp)
+            replace_model_dir(tmp, target, "save to")
         except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
+            shutil.rmtree(tmp, ignore_errors=True)  # our own staging directory
             raise
         return target
+
+
+def replace_model_dir(staged: Path, target: Path, option: str = "--out") -> None:
+    """Move the finished model directory ``staged`` to ``target``. An existing ``target`` must
+    be empty or a saved model whose manifest lists every file in it; it is moved aside, the new
+    model moved in, and then only the listed files of the old one are deleted (never a whole
+    directory tree: a file kodial did not write is refused up front, see
+    :func:`~kodial.classify.artefacts.owned_files`)."""
+    if target.exists() and not target.is_dir():
+        raise KodialError(f"{option} {target}: is a file, expected a directory")
+    if not target.exists():
+        staged.rename(target)
+        return
+    if not any(target.iterdir()):
+        target.rmdir()
+        staged.rename(target)
+        return
+    files = owned_files(target, option)
+    old = staging_dir(target)
+    target.rename(old)  # onto the new, empty staging directory
+    try:
+        staged.rename(target)
+    except BaseException:
+        old.rename(target)
+        raise
+    remove_files(old, files)
 
 
 def model_reference(name_or_path: str) -> str:
@@ -420,23 +456,57 @@ def create_classifier(method: str = DEFAULT_METHOD, **options: Any) -> Classifie
 
 
 def load_classifier(directory: str | Path) -> Classifier:
-    """Load any saved classifier; the manifest says which method to use."""
+    """Load any saved classifier; the manifest says which method to use.
+
+    Loading reads JSON and arrays only, never a pickle: a directory holding one (a model saved
+    by an older version) is refused before any file in it is opened."""
     d = Path(directory)
     manifest_path = d / MANIFEST
-    if not manifest_path.exists():
+    if not manifest_path.is_file():
         raise KodialError(
             f"{d} is not a saved kodial classifier (no {MANIFEST})",
             hint="train one with `kodial classify train`",
         )
-    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    refuse_pickles(d)
+    manifest = read_json_file(manifest_path, "the manifest")
+    if not isinstance(manifest, dict) or not isinstance(manifest.get("method"), str):
+        raise KodialError(f"{manifest_path} is not a kodial classifier manifest (no 'method')")
     klass = get_method(manifest["method"])
     config_cls = getattr(klass, "config_class", None)
-    config = config_from_dict(config_cls, manifest.get("config")) if config_cls else None
+    config_values = manifest.get("config")
+    if config_values is not None and not isinstance(config_values, dict):
+        raise KodialError(f"{manifest_path}: 'config' must be a mapping of options")
+    config = config_from_dict(config_cls, config_values) if config_cls else None
     clf = klass(config)
-    clf.labels = list(manifest.get("labels", []))
-    clf.descriptions = dict(manifest.get("descriptions", {}))
+    labels = manifest.get("labels", [])
+    descriptions = manifest.get("descriptions", {})
+    threshold = manifest.get("multi_label_threshold", 0.5)
+    if not (isinstance(labels, list) and all(isinstance(lab, str) for lab in labels)):
+        raise KodialError(f"{manifest_path}: 'labels' must be a list of strings")
+    if not (
+        isinstance(descriptions, dict) and all(isinstance(v, str) for v in descriptions.values())
+    ):
+        raise KodialError(f"{manifest_path}: 'descriptions' must map labels to strings")
+    if isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        raise KodialError(f"{manifest_path}: 'multi_label_threshold' must be a number")
+    clf.labels = list(labels)
+    clf.descriptions = dict(descriptions)
     clf.multi_label = bool(manifest.get("multi_label", False))
-    clf.multi_label_threshold = float(manifest.get("multi_label_threshold", 0.5))
-    clf.fallback = FallbackPolicy(**manifest.get("fallback", {}))
+    clf.multi_label_threshold = float(threshold)
+    clf.fallback = fallback_from_dict(manifest.get("fallback", {}), manifest_path)
     clf._load_state(d)
     return clf
+
+
+def fallback_from_dict(values: Any, where: str | Path) -> FallbackPolicy:
+    """A :class:`FallbackPolicy` from saved JSON, checked field by field."""
+    if not isinstance(values, dict):
+        raise KodialError(f"{where}: 'fallback' must be a mapping")
+    known = {f.name for f in fields(FallbackPolicy)}
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise KodialError(f"{where}: unknown fallback field(s) {', '.join(unknown)}")
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != value:
+            raise KodialError(f"{where}: fallback {name} must be a number, got {value!r}")
+    return FallbackPolicy(**{k: float(v) for k, v in values.items()})

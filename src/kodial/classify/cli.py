@@ -107,8 +107,9 @@ def check_out(out: Path, option: str = "--out") -> None:
 
 
 def check_model_out(out: Path, overwrite: bool) -> None:
-    """``train --out``: a missing or empty directory, or (with ``--overwrite``) a saved model."""
-    from kodial.classify.base import MANIFEST
+    """``train --out``: a missing or empty directory, or (with ``--overwrite``) a saved model
+    holding only the files its manifest lists (the ones ``--overwrite`` deletes)."""
+    from kodial.classify.artefacts import owned_files
 
     check_out(out)
     if not out.exists() or not any(out.iterdir()):
@@ -118,12 +119,7 @@ def check_model_out(out: Path, overwrite: bool) -> None:
             f"--out {out}: already exists and is not empty",
             hint="pass --overwrite to replace a saved model there, or choose another --out",
         )
-    if not (out / MANIFEST).is_file():
-        raise KodialError(
-            f"--out {out}: is not a saved kodial classifier (no {MANIFEST}); "
-            "--overwrite only replaces a saved model, never other content",
-            hint="choose another --out, or empty that directory yourself",
-        )
+    owned_files(out, "--out")
 
 
 def check_train_options(dev_ratio: float, target_recall: float) -> None:
@@ -169,11 +165,10 @@ def read_queries(
 ) -> tuple[list[str], list[Any]]:
     """Queries from a file or stdin (``-`` or nothing): a labelled file gives its texts and gold
     labels; anything else is one query per line."""
-    from kodial.classify.data import load_labelled
-    from kodial.textio import read_text
+    from kodial.classify.data import load_labelled, read_ood_lines
 
     if source is None or source == "-":
-        texts = [line.strip() for line in sys.stdin.read().splitlines() if line.strip()]
+        texts = read_stdin_lines()
         return texts, [None] * len(texts)
     path = Path(source)
     if path.suffix.lower() in LABELLED_SUFFIXES:
@@ -182,8 +177,52 @@ def read_queries(
             list(ex.labels) if data.multi_label else ex.labels[0] for ex in data.examples
         ]
         return data.texts + data.ood, gold + ["__ood__"] * len(data.ood)
-    texts = [line.strip() for line in read_text(path).splitlines() if line.strip()]
+    texts = read_ood_lines(path)  # one query per line: streamed and bounded like an OOD file
     return texts, [None] * len(texts)
+
+
+def read_stdin_lines() -> list[str]:
+    """Queries from standard input, one per line, under the same limits as a file: at most
+    ``max_bytes`` read, UTF-8 only, each line a query of at most ``max_cell_chars``."""
+    from kodial.errors import DataError
+    from kodial.textio import ReadLimits, check_text, not_utf8
+
+    limits = ReadLimits.from_env()
+    stream = getattr(sys.stdin, "buffer", None)
+    chunks: list[bytes] = []
+    size = 0
+    while True:  # in chunks: read(n) would reserve all n bytes up front
+        if stream is None:  # a text stream without bytes underneath (tests, embedding)
+            chunk = sys.stdin.read(1 << 20).encode("utf-8", "surrogatepass")
+        else:
+            chunk = stream.read(1 << 20)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > limits.max_bytes:
+            raise DataError(
+                f"more than {limits.max_bytes:,} bytes",
+                path="<stdin>",
+                hint=limits.hint("max_bytes"),
+            )
+    raw = b"".join(chunks)
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise not_utf8(raw, Path("<stdin>"), raw[: exc.start].count(b"\n") + 1) from None
+    texts = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if len(line) > limits.max_cell_chars:
+            raise DataError(
+                f"line is longer than {limits.max_cell_chars:,} characters",
+                path="<stdin>",
+                line=n,
+                hint=limits.hint("max_cell_chars"),
+            )
+        if line.strip():
+            texts.append(check_text(line.strip(), "<stdin>", n, None))
+    return texts
 
 
 def load_model(path: Path) -> Classifier:
@@ -270,7 +309,8 @@ def train(
         bool,
         typer.Option(
             "--overwrite",
-            help="Replace a saved model already in OUT (only a saved kodial classifier).",
+            help="Replace a saved model already in OUT: only a saved kodial classifier holding "
+            "nothing but the files it lists in its manifest; just those files are deleted.",
         ),
     ] = False,
     text_field: TextField = "text",
@@ -284,7 +324,8 @@ def train(
 
     The report's fallback numbers come from the same dev and OOD queries the thresholds were calibrated on (optimistic); `kodial classify eval` on held-out files gives unbiased ones.
     """
-    from kodial.classify.base import create_classifier
+    from kodial.classify.artefacts import record_files
+    from kodial.classify.base import create_classifier, replace_model_dir
     from kodial.classify.evaluate import evaluate, write_report
     from kodial.classify.fallback import calibrate
 
@@ -316,12 +357,11 @@ def train(
     try:
         clf.save(staging / "model")
         write_report(report, staging / "model" / "report")
+        record_files(staging / "model")  # the report too: --overwrite may delete it later
         check_model_out(out, overwrite)  # again: something may have appeared there meanwhile
-        if out.exists():
-            shutil.rmtree(out)
-        (staging / "model").rename(out)
+        replace_model_dir(staging / "model", out, "--out")
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(staging, ignore_errors=True)  # our own staging directory
     Console().print(summary_table(report, f"{method} on the dev split ({len(dev)} queries)"))
     console.print(f"saved to {out} (report in {out / 'report'})", markup=False)
 

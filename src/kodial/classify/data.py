@@ -14,19 +14,26 @@ used to calibrate the fallback, never learned as a class.
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import yaml
 
 from kodial.errors import DataError, DataErrors
-from kodial.textio import read_text, yaml_error
+from kodial.textio import (
+    ReadLimits,
+    check_input_file,
+    check_text,
+    check_yaml_depth,
+    iter_lines,
+    iter_table,
+    parse_json,
+    read_text,
+    yaml_error,
+)
 
 OOD_LABEL = "__ood__"
 """Label marking an out-of-domain example in any input format."""
@@ -37,7 +44,7 @@ FALLBACK = "fallback"
 MULTI_LABEL_SEP = "|"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: a million examples, no dict each
 class Example:
     """One labelled query; ``line`` is where it came from, for error messages."""
 
@@ -129,102 +136,104 @@ def _split_labels(cell: str) -> tuple[str, ...]:
     return tuple(p.strip() for p in cell.split(MULTI_LABEL_SEP) if p.strip())
 
 
-def _unterminated_quote_line(text: str, delimiter: str) -> int | None:
-    """The line where a quoted field opens and never closes (None if every quote closes).
-
-    Mirrors the csv module's default dialect: a quote opens a field only at the field's start;
-    inside, a doubled quote is a literal quote."""
-    line, quote_line = 1, 0
-    start, quoted, after_quote = True, False, False
-    for ch in text:
-        if quoted:
-            if ch == '"':
-                quoted, after_quote = False, True
-            elif ch == "\n":
-                line += 1
-            continue
-        if after_quote and ch == '"':
-            quoted, after_quote = True, False  # "" inside a quoted field
-            continue
-        after_quote = False
-        if ch == "\n":
-            line += 1
-            start = True
-        elif ch == delimiter or ch == "\r":
-            start = True
-        elif start and ch == '"':
-            quoted, quote_line, start = True, line, False
-        else:
-            start = False
-    return quote_line if quoted else None
-
-
-def _check_quotes(path: Path, text: str, delimiter: str) -> None:
-    """A quoted field that never closes swallows the rest of the file into one cell; the csv
-    module then reports nothing, so say where the quote opened. The C-speed strict reader finds
-    the common case; the exact line comes from a slower scan, run only then."""
-    try:
-        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
-            pass
-    except csv.Error:
-        pass
-    else:
-        return
-    line = _unterminated_quote_line(text, delimiter)
-    if line is not None:
-        raise DataError(
-            "unterminated quote: this quoted field never closes, so the rest of the file would "
-            "be read as one cell",
-            path=path,
-            line=line,
-            hint='close the quote, or write a literal quote inside a quoted field as ""',
-        )
+Row = tuple[int, str, tuple[str, ...]]
+"""(line, text, labels): a row as read, before validation."""
+Rows = list[Row]
 
 
 def _read_delimited(
-    path: Path, text: str, delimiter: str, text_field: str, label_field: str
-) -> tuple[list[tuple[int, str, tuple[str, ...]]], dict[str, str], list[DataError]]:
-    _check_quotes(path, text, delimiter)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
+    path: Path,
+    delimiter: str,
+    text_field: str,
+    label_field: str,
+    limits: ReadLimits,
+    errors: list[DataError],
+    descriptions: dict[str, str],
+) -> Iterator[Row]:
+    """Rows of a CSV/TSV file, streamed (:func:`~kodial.textio.iter_table` finds quoting
+    mistakes and oversized cells). A quoted cell spanning lines is refused when one of the lines
+    it swallowed reads as a labelled row of its own (its label cell holds a label of the file):
+    a quote left open on one line that another quote closes lines later."""
+    table = iter_table(path, delimiter, limits)
+    head = next(table, None)
+    while head is not None and not any(c.strip() for c in head.cells):
+        head = next(table, None)
+    if head is None:
+        raise DataError("file is empty", path=path, hint="add labelled queries, or check the path")
+    header = head.cells
     for needed in (text_field, label_field):
         if needed not in header:
             raise DataError(
                 f"missing column {needed!r} (columns: {', '.join(header) or 'none'})",
                 path=path,
-                line=1,
+                line=head.line,
                 field=needed,
                 hint="name the columns with --text-field / --label-field",
             )
-    rows: list[tuple[int, str, tuple[str, ...]]] = []
-    descriptions: dict[str, str] = {}
-    errors: list[DataError] = []
-    for row in reader:
-        line = reader.line_num
-        if None in row:
-            errors.append(DataError("more fields than the header", path=path, line=line))
+    ti, li = header.index(text_field), header.index(label_field)
+    di = header.index("description") if "description" in header else None
+    width = len(header)
+    known: dict[str, tuple[str, ...]] = {}  # label cell -> labels, one tuple shared by its rows
+    swallowed: list[tuple[int, int, str]] = []  # (quote line, inner line, label cell)
+    for row in table:
+        cells = row.cells
+        if not cells:
+            continue  # a blank line
+        if len(cells) > width:
+            errors.append(DataError("more fields than the header", path=path, line=row.line))
             continue
-        labels = _split_labels(row.get(label_field) or "")
-        rows.append((line, (row.get(text_field) or ""), labels))
-        desc = (row.get("description") or "").strip()
+        cells = cells + [""] * (width - len(cells))
+        labels = known.get(cells[li])
+        if labels is None:
+            labels = known[cells[li]] = _split_labels(cells[li])
+        yield row.line, cells[ti], labels
+        if row.lines:
+            swallowed += [
+                (row.quote_line(delimiter), n, inner[li])
+                for n, inner in row.inner_rows(width, delimiter)
+            ]
+        desc = cells[di].strip() if di is not None else ""
         if desc and len(labels) == 1:
             descriptions[labels[0]] = desc
-    return rows, descriptions, errors
+    if swallowed:
+        seen = {lab for labs in known.values() for lab in labs}
+        for quote_line, inner, cell in swallowed:
+            if any(lab in seen for lab in _split_labels(cell)):
+                raise DataError(
+                    f"unterminated quote: the quoted cell opened here runs over several lines, "
+                    f"and line {inner} inside it reads as a labelled row of its own "
+                    f"(label {cell!r}); rows would be merged into one cell",
+                    path=path,
+                    line=quote_line,
+                    hint="close the quote on its line, or write a literal quote inside a quoted "
+                    'cell as ""',
+                )
 
 
 def _read_jsonl(
-    path: Path, text: str, text_field: str, label_field: str
-) -> tuple[list[tuple[int, str, tuple[str, ...]]], dict[str, str], list[DataError]]:
-    rows: list[tuple[int, str, tuple[str, ...]]] = []
-    descriptions: dict[str, str] = {}
-    errors: list[DataError] = []
-    for i, raw in enumerate(text.splitlines(), start=1):
+    path: Path,
+    text_field: str,
+    label_field: str,
+    limits: ReadLimits,
+    errors: list[DataError],
+    descriptions: dict[str, str],
+) -> Iterator[Row]:
+    count = 0
+    for i, raw in iter_lines(path, limits):
         if not raw.strip():
             continue
+        count += 1
+        if count > limits.max_rows:
+            raise DataError(
+                f"more than {limits.max_rows:,} records",
+                path=path,
+                line=i,
+                hint=limits.hint("max_rows"),
+            )
         try:
-            obj = json.loads(raw)
-        except json.JSONDecodeError as exc:
-            errors.append(DataError(f"invalid JSON: {exc.msg}", path=path, line=i))
+            obj = parse_json(raw, path, i)
+        except DataError as exc:
+            errors.append(exc)
             continue
         if not isinstance(obj, dict):
             errors.append(DataError("expected a JSON object", path=path, line=i))
@@ -250,26 +259,31 @@ def _read_jsonl(
         if t is not None and not isinstance(t, str):
             errors.append(DataError("text must be a string", path=path, line=i, field=text_field))
             continue
-        rows.append((i, t or "", labels))
+        yield i, t or "", labels
         if isinstance(obj.get("description"), str) and len(labels) == 1:
             descriptions[labels[0]] = obj["description"]
-    return rows, descriptions, errors
+    if not count:
+        raise DataError("file is empty", path=path, hint="add labelled queries, or check the path")
 
 
 def _read_yaml(
-    path: Path, text: str
-) -> tuple[list[tuple[int, str, tuple[str, ...]]], dict[str, str], list[DataError]]:
+    path: Path, limits: ReadLimits, errors: list[DataError], descriptions: dict[str, str]
+) -> Rows:
+    text = read_text(path, limits)
+    if not text.strip():
+        raise DataError("file is empty", path=path, hint="add labelled queries, or check the path")
     try:
+        check_yaml_depth(text)
         root = yaml.compose(text)
     except yaml.YAMLError as exc:
         raise yaml_error(exc, path) from None
+    except RecursionError:
+        raise DataError("YAML nested too deeply", path=path) from None
     if root is None:
-        return [], {}, []
+        return []
     if not isinstance(root, yaml.MappingNode):
         raise DataError("expected a mapping of label: [examples]", path=path, line=1)
-    rows: list[tuple[int, str, tuple[str, ...]]] = []
-    descriptions: dict[str, str] = {}
-    errors: list[DataError] = []
+    rows: Rows = []
 
     def examples_of(label: str, node: yaml.Node) -> None:
         if not isinstance(node, yaml.SequenceNode):
@@ -289,6 +303,13 @@ def _read_yaml(
                     DataError("example must be a string", path=path, line=line, field=label)
                 )
                 continue
+            if len(rows) >= limits.max_rows:
+                raise DataError(
+                    f"more than {limits.max_rows:,} examples",
+                    path=path,
+                    line=line,
+                    hint=limits.hint("max_rows"),
+                )
             rows.append((line, str(item.value), (label,)))
 
     first_line: dict[str, int] = {}
@@ -344,12 +365,35 @@ def _read_yaml(
                 )
         else:
             examples_of(label, value_node)
-    return rows, descriptions, errors
+    return rows
 
 
-def read_ood_lines(path: str | Path) -> list[str]:
-    """Read out-of-domain queries, one per line (blank lines skipped)."""
-    return [t.strip() for t in read_text(path).splitlines() if t.strip()]
+def read_ood_lines(path: str | Path, limits: ReadLimits | None = None) -> list[str]:
+    """Read out-of-domain queries, one per line (blank lines skipped), streamed; a line is one
+    query, so it is bounded like a cell (``limits.max_cell_chars``)."""
+    p = Path(path)
+    limits = limits or ReadLimits.from_env()
+    _check_file(p, limits)
+    out: list[str] = []
+    for i, line in iter_lines(p, limits, max_chars=limits.max_cell_chars):
+        if line.strip():
+            if len(out) >= limits.max_rows:
+                raise DataError(
+                    f"more than {limits.max_rows:,} queries",
+                    path=p,
+                    line=i,
+                    hint=limits.hint("max_rows"),
+                )
+            out.append(line.strip())
+    return out
+
+
+def _check_file(path: Path, limits: ReadLimits) -> None:
+    if path.is_dir():
+        raise DataError(
+            "is a directory, expected a file", path=path, hint="give the data file itself"
+        )
+    check_input_file(path, limits)
 
 
 def load_labelled(
@@ -360,8 +404,10 @@ def load_labelled(
     label_field: str = "label",
     min_examples: int = 2,
     descriptions: dict[str, str] | None = None,
+    limits: ReadLimits | None = None,
 ) -> LabelledData:
-    """Read and validate a labelled-query file.
+    """Read and validate a labelled-query file (bounded by ``limits``, default
+    :meth:`ReadLimits.from_env <kodial.textio.ReadLimits.from_env>`).
 
     Raises :class:`~kodial.errors.DataErrors` listing every problem (file, line, field): empty
     text, missing label, the same text under conflicting labels, a label with fewer than
@@ -377,24 +423,28 @@ def load_labelled(
     if p.is_dir():
         raise DataError("is a directory, expected a file", path=p, hint="give the data file itself")
     kind = _sniff_format(p, fmt)
-    text = read_text(p)
+    limits = limits or ReadLimits.from_env()
+    _check_file(p, limits)
     if kind == "txt":
-        return LabelledData(examples=[], ood=read_ood_lines(p), source=str(p))
-    if not text.strip():
-        raise DataError("file is empty", path=p, hint="add labelled queries, or check the path")
+        return LabelledData(examples=[], ood=read_ood_lines(p, limits), source=str(p))
+    errors: list[DataError] = []
+    descs: dict[str, str] = {}
+    rows: Iterable[Row]
     if kind in ("csv", "tsv"):
-        rows, descs, errors = _read_delimited(
-            p, text, "," if kind == "csv" else "\t", text_field, label_field
-        )
+        delimiter = "," if kind == "csv" else "\t"
+        rows = _read_delimited(p, delimiter, text_field, label_field, limits, errors, descs)
     elif kind == "jsonl":
-        rows, descs, errors = _read_jsonl(p, text, text_field, label_field)
+        rows = _read_jsonl(p, text_field, label_field, limits, errors, descs)
     elif kind == "yaml":
-        rows, descs, errors = _read_yaml(p, text)
+        rows = _read_yaml(p, limits, errors, descs)
     else:
         raise DataError(f"unknown format {kind!r}", path=p)
-    return validate_rows(
-        rows, p, errors, {**descs, **(descriptions or {})}, min_examples, text_field, label_field
-    )
+    # the readers stream: their errors and descriptions are complete once the rows are consumed
+    data = validate_rows(rows, p, errors, None, min_examples, text_field, label_field, limits)
+    for label, desc in descs.items():
+        check_text(desc, p, None, f"description of {label}")
+    data.descriptions = {**descs, **(descriptions or {})}
+    return data
 
 
 def validate_rows(
@@ -405,13 +455,36 @@ def validate_rows(
     min_examples: int = 2,
     text_field: str = "text",
     label_field: str = "label",
+    limits: ReadLimits | None = None,
 ) -> LabelledData:
-    """Turn (line, text, labels) rows into :class:`LabelledData`, collecting every problem."""
-    errors = list(errors or [])
-    seen: dict[str, tuple[tuple[str, ...], int]] = {}
+    """Turn (line, text, labels) rows into :class:`LabelledData`, collecting every problem
+    (into ``errors``, which a streaming reader of ``rows`` may still be adding to):
+    besides empty, unlabelled and conflicting rows, a text over ``limits.max_cell_chars``
+    characters and text that cannot be written as UTF-8 (a lone surrogate from an escape)."""
+    max_chars = limits.max_cell_chars if limits is not None else None
+    errors = errors if errors is not None else []  # shared: a streaming reader adds to it
+    seen: dict[str, int] = {}  # text -> index in examples (rows may be many: no tuple each)
     examples: list[Example] = []
     ood: list[str] = []
     for line, raw_text, labels in rows:
+        if max_chars is not None and len(raw_text) > max_chars:
+            errors.append(
+                DataError(
+                    f"text is longer than {max_chars:,} characters",
+                    path=path,
+                    line=line,
+                    field=text_field,
+                    hint=limits.hint("max_cell_chars") if limits else None,
+                )
+            )
+            continue
+        try:
+            check_text(raw_text, path, line, text_field)
+            for lab in labels:
+                check_text(lab, path, line, label_field)
+        except DataError as exc:
+            errors.append(exc)
+            continue
         t = " ".join(raw_text.split())
         if not t:
             errors.append(DataError("empty text", path=path, line=line, field=text_field))
@@ -424,7 +497,8 @@ def validate_rows(
             continue
         key = t
         if key in seen:
-            prev_labels, prev_line = seen[key]
+            prev = examples[seen[key]]
+            prev_labels, prev_line = prev.labels, prev.line
             if set(prev_labels) != set(labels):
                 errors.append(
                     DataError(
@@ -437,7 +511,7 @@ def validate_rows(
                     )
                 )
             continue
-        seen[key] = (labels, line)
+        seen[key] = len(examples)
         examples.append(Example(t, labels, line))
     counts = Counter(lab for ex in examples for lab in ex.labels)
     for label, n in sorted(counts.items()):

@@ -35,6 +35,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
+from kodial.classify.artefacts import load_array, read_examples
 from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
 from kodial.classify.data import LabelledData
 from kodial.errors import KodialError
@@ -209,9 +210,12 @@ class EmbeddingClassifier(Classifier):
             self.encoder().save(str(directory / "model"))
 
     def _load_state(self, directory: Path) -> None:
-        self.vectors = np.load(directory / "embeddings.npy")
-        rows = json.loads((directory / "examples.json").read_text(encoding="utf-8"))
-        self.texts = [t for t, _ in rows]
-        self.example_labels = [tuple(labs) for _, labs in rows]
+        self.vectors = load_array(directory / "embeddings.npy", "example embeddings")
+        self.texts, self.example_labels = read_examples(directory / "examples.json")
+        if len(self.texts) != len(self.vectors):
+            raise KodialError(
+                f"{directory}: {len(self.texts)} examples but {len(self.vectors)} embeddings",
+                hint="re-train the model",
+            )
         if (directory / "model").is_dir():
             self._model_dir = directory / "model"

@@ -145,10 +145,18 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 hint="set morph_ngrams or char_ngrams to a range such as [1, 2]",
             )
         blocks = []
-        self.morph_vectorizer_: TfidfVectorizer | None = None
-        self.char_vectorizer_: TfidfVectorizer | None = None
+        self.morph_vectorizer_, self.char_vectorizer_ = self._vectorizers()
+        if self.morph_vectorizer_ is not None:
+            blocks.append(self.morph_vectorizer_.fit_transform(self.morphemes(texts)))
+        if self.char_vectorizer_ is not None:
+            blocks.append(self.char_vectorizer_.fit_transform(_normalise(texts)))
+        return self._combine(blocks)
+
+    def _vectorizers(self) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
+        """Unfitted (morpheme, character) vectorizers for this configuration (None: view off)."""
+        morph = char = None
         if self._use_morph():
-            self.morph_vectorizer_ = TfidfVectorizer(
+            morph = TfidfVectorizer(
                 tokenizer=str.split,
                 token_pattern=None,
                 lowercase=False,
@@ -158,9 +166,8 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 max_features=self.max_features,
                 dtype=np.float32,
             )
-            blocks.append(self.morph_vectorizer_.fit_transform(self.morphemes(texts)))
         if self._use_char():
-            self.char_vectorizer_ = TfidfVectorizer(
+            char = TfidfVectorizer(
                 analyzer="char",
                 ngram_range=self.char_ngrams,
                 lowercase=True,
@@ -169,8 +176,58 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 max_features=self.max_features,
                 dtype=np.float32,
             )
-            blocks.append(self.char_vectorizer_.fit_transform(_normalise(texts)))
-        return self._combine(blocks)
+        return morph, char
+
+    # -- persistence as plain data ------------------------------------------------------------
+    VIEWS = ("morph", "char")
+
+    def fitted_state(self) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
+        """What transform needs, as data: each view's terms in column order (JSON) and its idf
+        weights (an array). :meth:`restore` rebuilds the vectorizers from them."""
+        terms: dict[str, list[str]] = {}
+        idf: dict[str, np.ndarray] = {}
+        for view, vec in zip(self.VIEWS, self._fitted(), strict=True):
+            if vec is None:
+                continue
+            ordered = [""] * len(vec.vocabulary_)
+            for term, j in vec.vocabulary_.items():
+                ordered[j] = term
+            terms[view] = ordered
+            idf[view] = np.asarray(vec.idf_)
+        return terms, idf
+
+    def _fitted(self) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
+        if not hasattr(self, "morph_vectorizer_"):
+            raise KodialError("the featurizer is not fitted", hint="call fit() first")
+        return self.morph_vectorizer_, self.char_vectorizer_
+
+    def restore(self, terms: dict[str, list[str]], idf: dict[str, np.ndarray]) -> None:
+        """Rebuild the fitted vectorizers from :meth:`fitted_state` (as loaded from disk): the
+        features of any text are then identical to the fitted ones. A view the configuration
+        turns on must be present, with one idf weight per term, and vice versa."""
+        vectorizers = self._vectorizers()
+        for view, vec in zip(self.VIEWS, vectorizers, strict=True):
+            if (vec is None) != (view not in terms):
+                raise KodialError(
+                    f"saved features do not match the configuration: the {view} view is "
+                    f"{'on' if vec is not None else 'off'} but its vocabulary is "
+                    f"{'missing' if view not in terms else 'present'}"
+                )
+            if vec is None:
+                continue
+            words = terms[view]
+            weights = idf.get(view)
+            if (
+                weights is None
+                or weights.ndim != 1
+                or len(weights) != len(words)
+                or not all(isinstance(w, str) for w in words)
+                or len(set(words)) != len(words)
+            ):
+                raise KodialError(f"saved {view} vocabulary and idf weights do not match")
+            vec.vocabulary_ = {w: j for j, w in enumerate(words)}
+            vec.idf_ = weights  # sklearn's public setter: builds the fitted TF-IDF transformer
+        self.morph_vectorizer_, self.char_vectorizer_ = vectorizers
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Features of new texts, equal to the fitted TfidfVectorizers' ``transform`` but built

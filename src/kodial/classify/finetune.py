@@ -28,6 +28,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
+from kodial.classify.artefacts import load_array, read_examples, read_json_file
 from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
 from kodial.classify.data import LabelledData
 from kodial.errors import KodialError
@@ -207,9 +208,15 @@ class FinetunedClassifier(Classifier):
 
     def _load_state(self, directory: Path) -> None:
         self._model_dir = directory / "model"
-        self.vectors = np.load(directory / "embeddings.npy")
-        rows = json.loads((directory / "examples.json").read_text(encoding="utf-8"))
-        self.texts = [t for t, _ in rows]
-        self.example_labels = [tuple(labs) for _, labs in rows]
-        history = json.loads((directory / "training.json").read_text(encoding="utf-8"))
-        self.loss_history = list(history["loss_history"])
+        self.vectors = load_array(directory / "embeddings.npy", "example embeddings")
+        self.texts, self.example_labels = read_examples(directory / "examples.json")
+        if len(self.texts) != len(self.vectors):
+            raise KodialError(
+                f"{directory}: {len(self.texts)} examples but {len(self.vectors)} embeddings",
+                hint="re-train the model",
+            )
+        history = read_json_file(directory / "training.json", "training record")
+        losses = history.get("loss_history") if isinstance(history, dict) else None
+        if not isinstance(losses, list):
+            raise KodialError(f"{directory}/training.json has no loss_history list")
+        self.loss_history = list(losses)

@@ -1,4 +1,11 @@
-"""The offline default classifier: Korean morpheme + character n-gram TF-IDF and a linear model."""
+"""The offline default classifier: Korean morpheme + character n-gram TF-IDF and a linear model.
+
+Saved as data only (no pickle, so loading a model directory cannot run code): ``lexical.json``
+holds the vocabularies, the training texts and labels and the kind of linear head;
+``lexical.npz`` (read with ``allow_pickle=False``) holds the idf weights, the head's weights and
+the training matrix. Loading rebuilds the featurizer and the head from them, so predictions after
+loading are bit-identical to those before saving.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
-import joblib
 import numpy as np
 import scipy.sparse as sp
 from scipy.optimize import minimize_scalar
-from scipy.special import log_softmax, softmax
+from scipy.special import expit, log_softmax, softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedShuffleSplit
@@ -19,12 +25,18 @@ from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
+from kodial.classify.artefacts import load_arrays, read_json_file, write_json_file
 from kodial.classify.base import Classifier, Explanation, Neighbor
 from kodial.classify.data import LabelledData
 from kodial.classify.features import KoreanFeaturizer
 from kodial.errors import KodialError
 
-STATE_FILE = "lexical.joblib"
+STATE_JSON = "lexical.json"
+"""Vocabularies, training texts and labels, the head's kind (JSON)."""
+STATE_ARRAYS = "lexical.npz"
+"""Idf weights, the head's weights, the training matrix (numpy, no pickle)."""
+STATE_FORMAT = 1
+"""Version of the two files' layout."""
 
 
 @dataclass
@@ -112,6 +124,62 @@ class SoftmaxSVM(ClassifierMixin, BaseEstimator):
         return np.asarray(self.classes_[self._logits(self.svm_, X).argmax(1)])
 
 
+@dataclass
+class LinearHead:
+    """A fitted linear model reduced to its arrays: what the lexical classifier scores with, and
+    what it saves. ``softmax``: one distribution over the labels, ``softmax(logits /
+    temperature)`` (a single weight row is a two-label model whose first label has logit 0, as
+    in scikit-learn's binary models); ``sigmoid``: an independent probability per label
+    (one-vs-rest multi-label)."""
+
+    coef: np.ndarray
+    """(K, F) weights."""
+    intercept: np.ndarray
+    """(K,) biases; +-inf for a label that was constant in training (always / never on)."""
+    kind: Literal["softmax", "sigmoid"]
+    temperature: float = 1.0
+
+    @classmethod
+    def of(cls, model: Any, n_features: int) -> LinearHead:
+        """The head of a fitted :class:`SoftmaxSVM`, ``LogisticRegression`` or (multi-label)
+        ``OneVsRestClassifier`` of logistic regressions, over ``n_features`` features."""
+        if isinstance(model, SoftmaxSVM):
+            svm = model.svm_
+            return cls(_f64(svm.coef_), _f64(svm.intercept_), "softmax", model.temperature_)
+        if isinstance(model, LogisticRegression):
+            return cls(_f64(model.coef_), _f64(model.intercept_), "softmax")
+        if isinstance(model, OneVsRestClassifier):
+            rows, bias = [], []
+            for est in model.estimators_:
+                if hasattr(est, "coef_"):
+                    rows.append(_f64(est.coef_)[-1])
+                    bias.append(float(_f64(est.intercept_)[-1]))
+                else:  # a label on (or off) for every training text: a constant predictor
+                    rows.append(np.zeros(n_features))
+                    bias.append(np.inf if float(np.ravel(est.y_)[0]) > 0.5 else -np.inf)
+            return cls(np.vstack(rows), np.asarray(bias, dtype=np.float64), "sigmoid")
+        raise TypeError(f"no linear head for {type(model).__name__}")
+
+    def predict_proba(self, X: Any) -> np.ndarray:
+        """(N, L) probabilities for features ``X`` (N, F)."""
+        logits = np.asarray(X @ self.coef.T) + self.intercept  # (N, K)
+        if self.kind == "sigmoid":
+            return np.asarray(expit(logits))
+        if logits.shape[1] == 1:
+            logits = np.column_stack([np.zeros_like(logits[:, 0]), logits[:, 0]])
+        return np.asarray(softmax(logits / self.temperature, axis=1))
+
+    def weights(self) -> np.ndarray:
+        """(L, F) weight of each feature toward each label."""
+        if self.kind == "softmax" and self.coef.shape[0] == 1:
+            return np.vstack([-self.coef[0], self.coef[0]])
+        return self.coef
+
+
+def _f64(values: Any) -> np.ndarray:
+    return np.asarray(values, dtype=np.float64)
+
+
 class LexicalClassifier(Classifier):
     """Bag of Korean morphemes and character n-grams, TF-IDF weighted, with a linear model.
 
@@ -143,7 +211,7 @@ class LexicalClassifier(Classifier):
         super().__init__(config or LexicalConfig())
         self.config: LexicalConfig
         self.featurizer: KoreanFeaturizer | None = None
-        self.model: Any = None
+        self.model: LinearHead | None = None
         self.train_matrix: sp.csr_matrix | None = None  # (N_train, F), rows L2-normalised
         self.train_texts: list[str] = []
         self.train_labels: list[list[str]] = []
@@ -192,20 +260,23 @@ class LexicalClassifier(Classifier):
         self.labels = labels
         self.multi_label = train.multi_label
         self.descriptions = {lab: train.description(lab) for lab in labels}
+        # scikit-learn fits; the arrays it learned are kept (and saved) as a LinearHead
         if self.multi_label:
             y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
-            self.model = OneVsRestClassifier(self._estimator(train)).fit(X, y)
+            ovr = OneVsRestClassifier(self._estimator(train)).fit(X, y)
+            self.model = LinearHead.of(ovr, X.shape[1])
         else:
-            self.model = self._estimator(train).fit(X, train.first_labels)
-            if list(self.model.classes_) != labels:
+            fitted = self._estimator(train).fit(X, train.first_labels)
+            if list(fitted.classes_) != labels:
                 raise AssertionError("classes out of order")
+            self.model = LinearHead.of(fitted, X.shape[1])
         self.train_matrix = X
         self.train_texts = train.texts
         self.train_labels = train.label_lists
         return self
 
     # -- scoring ------------------------------------------------------------------------------
-    def _check_fitted(self) -> tuple[KoreanFeaturizer, Any]:
+    def _check_fitted(self) -> tuple[KoreanFeaturizer, LinearHead]:
         if self.featurizer is None or self.model is None:
             raise KodialError("the lexical classifier is not fitted", hint="call fit() first")
         return self.featurizer, self.model
@@ -241,14 +312,7 @@ class LexicalClassifier(Classifier):
     def _coef(self) -> np.ndarray:
         """(L, F) weight of each feature toward each label, whatever the fitted model."""
         _, model = self._check_fitted()
-
-        def of(est: Any) -> np.ndarray:
-            coef = np.asarray(est.coef_)
-            return np.vstack([-coef[0], coef[0]]) if coef.shape[0] == 1 else coef
-
-        if isinstance(model, OneVsRestClassifier):
-            return np.vstack([of(est)[-1] for est in model.estimators_])
-        return of(model)
+        return model.weights()
 
     def explain(
         self, text: str, labels: Sequence[str] | None = None, k: int = 5, n_features: int = 10
@@ -287,24 +351,113 @@ class LexicalClassifier(Classifier):
     # -- persistence --------------------------------------------------------------------------
     def _save_state(self, directory: Path) -> None:
         featurizer, model = self._check_fitted()
-        joblib.dump(
+        terms, idf = featurizer.fitted_state()
+        matrix = sp.csr_matrix(self.train_matrix) if self.train_matrix is not None else None
+        arrays: dict[str, np.ndarray] = {
+            "coef": model.coef,
+            "intercept": model.intercept,
+            **{f"idf_{view}": weights for view, weights in idf.items()},
+        }
+        if matrix is not None:
+            arrays.update(
+                train_data=matrix.data,
+                train_indices=matrix.indices,
+                train_indptr=matrix.indptr,
+                train_shape=np.asarray(matrix.shape, dtype=np.int64),
+            )
+        np.savez(directory / STATE_ARRAYS, allow_pickle=False, **arrays)
+        write_json_file(
+            directory / STATE_JSON,
             {
-                "featurizer": featurizer,
-                "model": model,
-                "train_matrix": self.train_matrix,
+                "format": STATE_FORMAT,
+                "head": {"kind": model.kind, "temperature": model.temperature},
+                "vocabularies": terms,
                 "train_texts": self.train_texts,
                 "train_labels": self.train_labels,
             },
-            directory / STATE_FILE,
         )
 
     def _load_state(self, directory: Path) -> None:
-        path = directory / STATE_FILE
-        if not path.exists():
-            raise KodialError(f"{directory} has no {STATE_FILE}", hint="re-train the model")
-        state = joblib.load(path)
-        self.featurizer = state["featurizer"]
-        self.model = state["model"]
-        self.train_matrix = state["train_matrix"]
-        self.train_texts = state["train_texts"]
-        self.train_labels = state["train_labels"]
+        """Rebuild the featurizer and head from the JSON and arrays, checking that they fit
+        together (a damaged or hand-edited file is an error, not a wrong prediction)."""
+        state = read_json_file(directory / STATE_JSON, "lexical vocabularies and texts")
+        arrays = load_arrays(directory / STATE_ARRAYS, "lexical weights")
+
+        def bad(problem: str) -> KodialError:
+            return KodialError(
+                f"{directory} holds a damaged lexical model: {problem}",
+                hint="re-train it with `kodial classify train`",
+            )
+
+        if not isinstance(state, dict) or state.get("format") != STATE_FORMAT:
+            raise bad(f"{STATE_JSON} is not format {STATE_FORMAT}")
+        head, vocabularies = state.get("head"), state.get("vocabularies")
+        texts, labels = state.get("train_texts"), state.get("train_labels")
+        if not (
+            isinstance(head, dict)
+            and head.get("kind") in ("softmax", "sigmoid")
+            and isinstance(head.get("temperature"), int | float)
+            and not isinstance(head.get("temperature"), bool)
+            and head["temperature"] > 0
+        ):
+            raise bad("unknown head")
+        if not (
+            isinstance(vocabularies, dict)
+            and set(vocabularies) <= set(KoreanFeaturizer.VIEWS)
+            and all(isinstance(v, list) for v in vocabularies.values())
+        ):
+            raise bad("vocabularies must map a view (morph, char) to a list of terms")
+        if not (
+            isinstance(texts, list)
+            and isinstance(labels, list)
+            and len(texts) == len(labels)
+            and all(isinstance(t, str) for t in texts)
+            and all(isinstance(ls, list) and all(isinstance(x, str) for x in ls) for ls in labels)
+        ):
+            raise bad("training texts and labels must be two lists of the same length")
+        featurizer = self._featurizer()
+        try:
+            featurizer.restore(
+                vocabularies,
+                {v: arrays[f"idf_{v}"] for v in KoreanFeaturizer.VIEWS if f"idf_{v}" in arrays},
+            )
+        except KodialError as exc:
+            raise bad(exc.message) from None
+        n_features = sum(len(v) for v in vocabularies.values())
+        coef, intercept = arrays.get("coef"), arrays.get("intercept")
+        n_rows = 1 if head["kind"] == "softmax" and len(self.labels) == 2 else len(self.labels)
+        if (
+            coef is None
+            or intercept is None
+            or coef.shape != (n_rows, n_features)
+            or intercept.shape != (n_rows,)
+        ):
+            raise bad(f"weights must be ({n_rows}, {n_features}) for {len(self.labels)} labels")
+        self.train_matrix = self._train_matrix(arrays, len(texts), n_features, bad)
+        self.featurizer = featurizer
+        self.model = LinearHead(coef, intercept, head["kind"], float(head["temperature"]))
+        self.train_texts = texts
+        self.train_labels = labels
+
+    @staticmethod
+    def _train_matrix(
+        arrays: dict[str, np.ndarray], n_rows: int, n_features: int, bad: Any
+    ) -> sp.csr_matrix | None:
+        """The saved training matrix, fully checked (bad indices would read out of bounds)."""
+        names = ("train_data", "train_indices", "train_indptr", "train_shape")
+        if not any(n in arrays for n in names):
+            return None
+        if not all(n in arrays for n in names):
+            raise bad("the training matrix is incomplete")
+        shape = tuple(int(x) for x in arrays["train_shape"])
+        if shape != (n_rows, n_features):
+            raise bad(f"the training matrix is {shape}, expected ({n_rows}, {n_features})")
+        try:
+            matrix = sp.csr_matrix(
+                (arrays["train_data"], arrays["train_indices"], arrays["train_indptr"]),
+                shape=shape,
+            )
+            matrix.check_format(full_check=True)
+        except (ValueError, TypeError) as exc:
+            raise bad(f"the training matrix is invalid ({exc})") from None
+        return matrix

@@ -38,6 +38,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 
+from kodial.classify.artefacts import read_json_file
 from kodial.classify.data import LabelledData
 from kodial.classify.nli import NLIConfig, NLIZeroShotClassifier, _find_label
 from kodial.errors import KodialError
@@ -211,6 +212,12 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
     def _load_state(self, directory: Path) -> None:
         super()._load_state(directory)
         self._model_dir = directory / "model"
-        record = json.loads((directory / "training.json").read_text(encoding="utf-8"))
+        record = read_json_file(directory / "training.json", "training record")
+        if not (
+            isinstance(record, dict)
+            and isinstance(record.get("loss_history"), list)
+            and isinstance(record.get("pairs"), dict)
+        ):
+            raise KodialError(f"{directory}/training.json lacks loss_history or pairs")
         self.loss_history = list(record["loss_history"])
         self.pair_counts = dict(record["pairs"])

@@ -6,20 +6,22 @@ by line (``.txt``: one text per line; ``.jsonl``: one JSON object per line, text
 ``datasets`` (text in ``field``), and a directory written by ``datasets.Dataset.save_to_disk`` is
 iterated row by row from its memory-mapped Arrow files.
 
-Encoding problems are user errors: a file that is not UTF-8 raises a :class:`~kodial.errors.DataError`
+There is no limit on a corpus's size, but one on each line (``KODIAL_MAX_LINE_CHARS``) and CSV
+cell (``KODIAL_MAX_CELL_CHARS``), so one runaway line cannot exhaust memory. Encoding problems
+are user errors: a file that is not UTF-8 raises a :class:`~kodial.errors.DataError`
 naming the file and line (and saying when it looks like CP949) before any training starts.
 """
 
 from __future__ import annotations
 
-import csv
-import json
+import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from kodial import textio
 from kodial.errors import DataError, KodialError
-from kodial.textio import not_utf8
+from kodial.textio import ReadLimits, iter_table, parse_json
 
 TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv", ".parquet")
 """File types :func:`iter_texts` reads (plus saved-dataset directories)."""
@@ -37,22 +39,11 @@ class TextSource:
     ``sentence1``, ``Q``, ``question`` or ``utterance``."""
 
 
-def _decode_line(raw: bytes, path: Path, lineno: int) -> str:
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise not_utf8(raw, path, lineno) from None
-
-
 def iter_lines(path: Path, on_bytes: Callable[[int], None] | None = None) -> Iterator[str]:
-    """Decoded lines of a UTF-8 file (BOM dropped, line ends stripped), streamed."""
-    with path.open("rb") as handle:
-        for lineno, raw in enumerate(handle, start=1):
-            if on_bytes is not None:
-                on_bytes(len(raw))
-            if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
-                raw = raw[3:]
-            yield _decode_line(raw, path, lineno).rstrip("\r\n")
+    """Decoded lines of a UTF-8 file (BOM dropped, line ends stripped), streamed; a line over
+    the line limit (``KODIAL_MAX_LINE_CHARS``) is an error at its line."""
+    for _, line in textio.iter_lines(path, ReadLimits.streaming(), on_bytes=on_bytes):
+        yield line
 
 
 _TEXT_COLUMNS = ("document", "text", "sentence", "sentence1", "Q", "question", "utterance")
@@ -88,41 +79,40 @@ def _pick_column(header: list[str], column: str, path: Path) -> int:
 def _iter_table(
     path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
 ) -> Iterator[str]:
-    lines = iter_lines(path, on_bytes)
-    rows: Iterator[list[str]]
+    limits = ReadLimits.streaming()
+    rows: Iterator[tuple[int, list[str]]]
     if path.suffix == ".tsv":
         # TSV corpora (NSMC, KorNLI) use quotes as ordinary characters and may hold stray \r
-        rows = (line.split("\t") for line in lines)
+        rows = (
+            (n, line.split("\t")) for n, line in textio.iter_lines(path, limits, on_bytes=on_bytes)
+        )
     else:
-        # CSV quotes fields; a stray \r inside a line would stop the csv module
-        rows = csv.reader(line.replace("\r", " ") for line in lines)
-    try:
-        header = next(rows, None)
-        if header is None:
-            return
-        indices = _pick_columns(header, source.column, path)
-        for lineno, row in enumerate(rows, start=2):
-            if len(row) <= max(indices) and any(cell.strip() for cell in row):
-                raise DataError(
-                    f"row has {len(row)} column(s), the text column is number {max(indices)}",
-                    path=path,
-                    line=lineno,
-                )
-            yield from (row[i] for i in indices if i < len(row))
-    except csv.Error as exc:
-        raise DataError(f"malformed CSV ({exc})", path=path) from None
+        # CSV quotes fields; strict parsing finds quotes left open, a stray \r reads as a space
+        rows = (
+            (row.line, row.cells)
+            for row in iter_table(path, ",", limits, stray_cr=True, on_bytes=on_bytes)
+        )
+    first = next(rows, None)
+    if first is None:
+        return
+    indices = _pick_columns(first[1], source.column, path)
+    for lineno, row in rows:
+        if len(row) <= max(indices) and any(cell.strip() for cell in row):
+            raise DataError(
+                f"row has {len(row)} column(s), the text column is number {max(indices)}",
+                path=path,
+                line=lineno,
+            )
+        yield from (row[i] for i in indices if i < len(row))
 
 
 def _iter_jsonl(
     path: Path, source: TextSource, on_bytes: Callable[[int], None] | None
 ) -> Iterator[str]:
-    for lineno, line in enumerate(iter_lines(path, on_bytes), start=1):
+    for lineno, line in textio.iter_lines(path, ReadLimits.streaming(), on_bytes=on_bytes):
         if not line.strip():
             continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"not valid JSON ({exc.msg})", path=path, line=lineno) from None
+        record = parse_json(line, path, lineno)  # syntax, nesting, lone surrogates
         value = record.get(source.field) if isinstance(record, dict) else None
         if not isinstance(value, str):
             raise DataError(
@@ -225,4 +215,30 @@ def iter_texts(
             texts = iter_lines(path, on_bytes)
         for text in texts:
             if text.strip():
-                yield text
+                yield cut_long_words(text)
+
+
+MAX_WORD_CHARS = 256
+"""Longest run of non-space characters passed to a trainer as one word; longer runs (base64
+blobs, minified code, a line of one repeated character) are cut into pieces of this size.
+BPE training time grows with the square of a word's length: one 300,000-character word took
+75 s and a 3,000,000-character one did not finish, while no real word comes near 256."""
+
+_LONG_WORD = re.compile(rf"\S{{{MAX_WORD_CHARS + 1},}}")
+
+
+def cut_long_words(text: str) -> str:
+    """``text`` with every run of more than :data:`MAX_WORD_CHARS` non-space characters split
+    by spaces into pieces of at most that length (other text unchanged).
+
+    >>> cut_long_words("ab " + "x" * 600)[:3], [len(w) for w in cut_long_words("x" * 600).split()]
+    ('ab ', [256, 256, 88])
+    """
+    if len(text) <= MAX_WORD_CHARS:
+        return text
+
+    def cut(match: re.Match[str]) -> str:
+        word = match.group()
+        return " ".join(word[i : i + MAX_WORD_CHARS] for i in range(0, len(word), MAX_WORD_CHARS))
+
+    return _LONG_WORD.sub(cut, text)

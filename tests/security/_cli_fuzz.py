@@ -1,0 +1,56 @@
+"""Running the ``kodial`` CLI in-process for the security tests, and what every run must show."""
+
+from __future__ import annotations
+
+import io
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kodial.cli import main
+
+
+def run(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    *args: str,
+    stdin: str | None = None,
+) -> tuple[int, str, str]:
+    """``kodial ARGS`` -> (exit code, stdout, stderr). An exception escaping ``main`` (what a
+    user would see as a traceback) fails the test that ran it."""
+    monkeypatch.setattr(sys, "argv", ["kodial", *args])
+    monkeypatch.setenv("COLUMNS", "500")  # no wrapping inside error messages
+    if stdin is not None:
+        monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    code = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def fast_cli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Build the click command tree of ``kodial`` once instead of on every run (typer rebuilds
+    it on each call, about 0.1 s): the same command objects run the same code, so the fuzz loop
+    fits in its time budget."""
+    import typer.main
+
+    built: dict[int, Any] = {}
+    original = typer.main.get_command
+
+    def cached(app: Any) -> Any:
+        if id(app) not in built:
+            built[id(app)] = original(app)
+        return built[id(app)]
+
+    monkeypatch.setattr(typer.main, "get_command", cached)
+
+
+def tree(root: Path) -> list[str]:
+    """Every path under ``root`` (hidden ones included), to compare before and after a run."""
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
