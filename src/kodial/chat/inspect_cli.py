@@ -40,8 +40,9 @@ CONTEXT_STYLE = "dim"
 
 
 def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
-    """``AutoTokenizer.from_pretrained(path)`` with a clear error for a wrong path."""
-    from transformers import AutoTokenizer
+    """The tokenizer saved in directory ``path`` (:func:`kodial.hub.load_tokenizer`), with a
+    clear error for a wrong path."""
+    from kodial.hub import load_tokenizer as load
 
     p = Path(path)
     if not p.is_dir():
@@ -49,10 +50,8 @@ def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
             f"tokenizer directory not found: {p}",
             hint="give a directory saved with tokenizer.save_pretrained (or a model directory)",
         )
-    try:
-        return AutoTokenizer.from_pretrained(str(p))
-    except (OSError, ValueError) as exc:
-        raise KodialError(f"cannot load a tokenizer from {p}: {exc}") from None
+    tokenizer: PreTrainedTokenizerBase = load(p)
+    return tokenizer
 
 
 def runs(sample: TokenizedSample) -> list[tuple[list[int], bool]]:
