@@ -21,6 +21,8 @@ NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
 
 @pytest.fixture(scope="session")
 def demo() -> Assistant:
+    """The bundled example assistant, built once per test process (shared with the other
+    suites' fixtures)."""
     return build_demo_assistant()
 
 

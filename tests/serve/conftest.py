@@ -14,7 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from serve_helpers import BASE_URL
 
-from kodial.serve import runtime
+from kodial.assistant.engine import build_demo_assistant
 from kodial.serve.app import create_app
 from kodial.serve.runner import ServerThread
 from kodial.serve.settings import ServeSettings
@@ -22,8 +22,9 @@ from kodial.serve.settings import ServeSettings
 
 @pytest.fixture(scope="session")
 def assistant() -> Any:
-    """The bundled example assistant (src/kodial/resources/assistant/assistant.yaml)."""
-    return runtime.load_assistant(None)
+    """The bundled example assistant (src/kodial/resources/assistant/assistant.yaml), built once
+    per test process (shared with the other suites' fixtures)."""
+    return build_demo_assistant()
 
 
 def serve_settings(db: Path, **overrides: Any) -> ServeSettings:

@@ -36,6 +36,7 @@ threads.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
@@ -414,6 +415,9 @@ def _append(answer: Answer, tail: str) -> None:
         answer.text = (answer.text or "") + tail
 
 
+@functools.cache
 def build_demo_assistant() -> Assistant:
-    """The bundled example assistant (offline: lexical classifier, retrieval chit-chat)."""
+    """The bundled example assistant (offline: lexical classifier, retrieval chit-chat), built
+    once per process: it is made from files inside the package and only read afterwards (see
+    the module docstring), so every caller can share it."""
     return Assistant.from_config(bundled_config())
