@@ -521,3 +521,20 @@ def test_api_docs_work_offline(http: TestClient) -> None:
             r = http.get(url)
             assert r.status_code == 200 and len(r.content) > 10_000, url
     assert http.get("/openapi.json").json()["info"]["title"] == "kodial assistant service"
+
+
+def test_a_session_state_from_another_version_starts_afresh_with_a_note(
+    make_client: Any, model: str
+) -> None:
+    """The store reads it as a fresh state; the turn says why in its route and goes on."""
+    http = make_client()
+    sid = new_session(http)
+    chat(http, model, "영화 예매해 줘", session_id=sid)
+    services: Services = http.app.state.services  # type: ignore[attr-defined]
+    with services.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE sessions SET state = ? WHERE id = ?", ('{"version": 0}', sid))
+    out = chat(http, model, "별빛 정거장이요", session_id=sid)
+    assert out["kodial"]["route"]["note"] == "state from another version was reset"
+    task = out["kodial"]["route"]["task"]
+    assert task is None or task["event"] == "started"  # the old task is gone
+    assert out["kodial"]["turn"] == 2 and "note" not in out["kodial"]["state"]

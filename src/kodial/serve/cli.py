@@ -60,9 +60,9 @@ def serve(
         Path | None,
         typer.Option(
             help="File of hashed API keys (per line: sha256: and 64 hex digits, then an optional "
-            "name), written by kodial serve --create-key. A keys file that holds no key is an error, never an open API. "
-            "With no keys configured at all, the API is open, which is allowed on a loopback "
-            "host only (see insecure_no_auth)."
+            "name), written by kodial serve --create-key. A keys file that holds no key is an "
+            "error, never an open API. With no keys configured at all, the API is open, which is "
+            "allowed on a loopback host only (see insecure_no_auth)."
         ),
     ] = None,
     insecure_no_auth: Annotated[

@@ -3,10 +3,11 @@ non-streaming endpoint take.
 
 1. :func:`prepare` checks the request (model, message length, ``max_tokens``), loads the
    session's state and history, or takes them from the request when there is no session; either
-   history is cut by the one history rule (:func:`kodial.assistant.history.recent_exchanges`,
-   whole exchanges: ``history_turns``, then ``history_chars``). A session-less state must carry a valid
-   signature (issued to this caller, not expired) and has not been used before: its nonce is
-   spent here, before anything runs, so a replayed state gets 400 and never reaches an action.
+   history is cut by the one history rule (:func:`kodial.assistant.history.recent_exchanges`:
+   whole exchanges, ``history_turns``, then ``history_chars``). A session-less state must carry
+   a valid signature (issued to this caller, not expired) and has not been used before: its
+   nonce is spent here, before anything runs, so a replayed state gets 400 and never reaches an
+   action.
 2. :func:`run` asks the assistant for the turn and yields :class:`Piece` objects: text safe to
    send (never half a character, see :mod:`kodial.serve.streaming`), cut at ``max_tokens``, then
    one final piece after the turn has been stored.
