@@ -39,8 +39,8 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from kodial.assistant.config import bundled_config
 from kodial.serve.runner import free_port
-from kodial.serve.runtime import bundled_config
 from kodial.textio import atomic_write_text
 
 ROOT = Path(__file__).resolve().parent

@@ -24,13 +24,15 @@ from typing import Any, Protocol
 from pydantic import Field, TypeAdapter
 
 from kodial.assistant.config import ChitchatConfig, load_yaml
-from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.history import Exchange, as_chat_messages, recent_exchanges
+from kodial.assistant.interface import Answer, Environment, Handler, TurnContext
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.slots import StrictModel
+from kodial.assistant.route import ChitchatRoute
+from kodial.config import FrozenConfig
 from kodial.errors import KodialError
 
 
-class ChatPair(StrictModel):
+class ChatPair(FrozenConfig):
     """A user line and the persona's reply to it."""
 
     user: str = Field(min_length=1)
@@ -48,7 +50,7 @@ def load_pairs(path: str | Path) -> list[ChatPair]:
 
 class ChatBackend(Protocol):
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]: ...
 
 
@@ -62,7 +64,7 @@ class RetrievalChat:
         self.index = NearestText([p.user for p in self.pairs])
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
         hit = self.index.search(message, k=1)[0]
         facts: dict[str, Any] = {
@@ -78,13 +80,13 @@ class RetrievalChat:
 
 
 def _lm_messages(
-    config: ChitchatConfig, message: str, history: list[dict[str, str]]
+    config: ChitchatConfig, message: str, history: list[Exchange]
 ) -> list[dict[str, str]]:
-    """The last ``history_turns`` user/assistant messages plus the new one (the persona's
+    """The last ``history_turns`` exchanges (by the history rule,
+    :func:`kodial.assistant.history.recent_exchanges`) plus the new message (the persona's
     system prompt is added by the model wrapper)."""
-    turns = [m for m in history if m.get("role") in ("user", "assistant")]
-    turns = turns[-config.history_turns :] if config.history_turns else []
-    return [*turns, {"role": "user", "content": message}]
+    recent = recent_exchanges(history, config.history_turns)
+    return [*as_chat_messages(recent), {"role": "user", "content": message}]
 
 
 class TransformersChat:
@@ -98,7 +100,7 @@ class TransformersChat:
         self.model = ChatModel.from_pretrained(config.model, persona=persona)
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
         pieces = self.model.stream(
             _lm_messages(self.config, message, history),
@@ -140,7 +142,7 @@ class VLLMChat:
         self.lock = threading.Lock()
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
         from kodial.chat.rendering import prompt_ids
 
@@ -173,12 +175,10 @@ class ChitchatHandler(Handler):
         super().__init__(name, config, env)
         self.backend: ChatBackend = CHAT_BACKENDS[config.backend](config, env.persona)
 
-    def respond(self, ctx: TurnContext) -> Reply:
+    def respond(self, ctx: TurnContext) -> Answer:
         out, facts = self.backend.reply(ctx.message, ctx.history)
-        route = {
-            "chitchat": {"backend": self.config.backend, **facts},
-            "reason": f"small talk ({self.config.backend} backend)",
-        }
+        route = ChitchatRoute(backend=self.config.backend, **facts)
+        reason = f"small talk ({self.config.backend} backend)"
         if isinstance(out, str):
-            return Reply(text=out, keep_task=True, route=route)
-        return Reply(stream=out, keep_task=True, route=route)
+            return Answer(text=out, keep_task=True, reason=reason, chitchat=route)
+        return Answer(stream=out, keep_task=True, reason=reason, chitchat=route)

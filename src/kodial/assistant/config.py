@@ -25,6 +25,7 @@ the line and the key path (``handlers.book_table.slots.0.extractor.type``).
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +33,8 @@ from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from kodial import config
 from kodial.assistant.actions import Action
-from kodial.assistant.slots import SlotConfig, StrictModel
+from kodial.assistant.slots import SlotConfig
+from kodial.config import FrozenConfig
 
 
 def _relative(value: Path, info: ValidationInfo) -> Path:
@@ -44,7 +46,7 @@ RelPath = Annotated[Path, AfterValidator(_relative)]
 """A path resolved against the directory of the YAML file that holds it."""
 
 
-class ClassifierConfig(StrictModel):
+class ClassifierConfig(FrozenConfig):
     """The query classifier that picks an intent for each new request."""
 
     method: str = "lexical"
@@ -68,11 +70,11 @@ class ClassifierConfig(StrictModel):
     """Cross-validation folds for ``target_recall`` calibration."""
     ood_neighbors: bool = True
     """Also fall back when a message's nearest examples (character n-gram similarity) are
-    ``ood`` queries (see ``kodial.assistant.engine.OOD_NEIGHBORS``): a cheap second opinion
+    ``ood`` queries (see ``kodial.assistant.understanding.OOD_NEIGHBORS``): a cheap second opinion
     that uses the OOD list directly."""
 
 
-class IntentsConfig(StrictModel):
+class IntentsConfig(FrozenConfig):
     """Example queries per intent: what the classifier learns."""
 
     data: RelPath | None = None
@@ -85,7 +87,7 @@ class IntentsConfig(StrictModel):
     """Short Korean description per intent, shown in suggestions (식당 예약)."""
 
 
-class TaskConfig(StrictModel):
+class TaskConfig(FrozenConfig):
     """A task that fills slots, confirms, then runs an action."""
 
     type: Literal["task"] = "task"
@@ -124,7 +126,7 @@ class TaskConfig(StrictModel):
         return self
 
 
-class FAQConfig(StrictModel):
+class FAQConfig(FrozenConfig):
     """Answers to known questions, found by retrieval over the questions."""
 
     type: Literal["faq"] = "faq"
@@ -135,7 +137,7 @@ class FAQConfig(StrictModel):
     """Abstain (hand over to fallback) below this cosine similarity to the nearest question."""
 
 
-class ChitchatConfig(StrictModel):
+class ChitchatConfig(FrozenConfig):
     """Small talk in the persona's voice."""
 
     type: Literal["chitchat"] = "chitchat"
@@ -156,8 +158,9 @@ class ChitchatConfig(StrictModel):
     """LM backends: reply length limit."""
     temperature: float = Field(default=0.7, ge=0)
     """LM backends: sampling temperature (0 is greedy)."""
-    history_turns: int = Field(default=6, ge=0)
-    """LM backends: how many previous messages go into the prompt."""
+    history_turns: int = Field(default=3, ge=0)
+    """LM backends: how many previous turns (a user message and its reply each) go into the
+    prompt, by the same history rule as the service's ``history_turns``."""
 
     @model_validator(mode="after")
     def _needs(self) -> ChitchatConfig:
@@ -168,7 +171,7 @@ class ChitchatConfig(StrictModel):
         return self
 
 
-class FallbackConfig(StrictModel):
+class FallbackConfig(FrozenConfig):
     """The safe answer when nothing else fits."""
 
     type: Literal["fallback"] = "fallback"
@@ -186,7 +189,7 @@ HandlerConfig = Annotated[
 :data:`kodial.assistant.handlers.HANDLERS`."""
 
 
-class AssistantConfig(StrictModel):
+class AssistantConfig(FrozenConfig):
     """The whole ``assistant.yaml``."""
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
@@ -217,6 +220,11 @@ class AssistantConfig(StrictModel):
         ):
             raise ValueError("intents need 'data' or 'examples' (or classifier.model_dir)")
         return self
+
+
+def bundled_config() -> Path:
+    """The example assistant shipped with kodial (``resources/assistant/assistant.yaml``)."""
+    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
 
 
 def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = None) -> Any:

@@ -4,12 +4,18 @@ and rate limits. Built once in the app's lifespan and kept on ``app.state.servic
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
+from kodial.assistant.actions import ActionRunner
+from kodial.assistant.config import bundled_config
+from kodial.assistant.history import Exchange
+from kodial.assistant.interface import Description
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
+from kodial.assistant.understanding import Classification
 from kodial.serve.security import KeyRing, RateLimiter, StateSigner, check_exposure, load_keys
 from kodial.serve.settings import ServeSettings
 from kodial.serve.store import SessionStore
@@ -22,34 +28,30 @@ class TurnResultLike(Protocol):
     def chunks(self) -> Iterator[str]: ...
 
     @property
-    def route(self) -> dict[str, Any]: ...
+    def route(self) -> Route: ...
 
     @property
-    def state(self) -> dict[str, Any]: ...
+    def state(self) -> DialogueState: ...
 
 
 class AssistantLike(Protocol):
-    """What the service needs from :class:`kodial.assistant.engine.Assistant`."""
+    """What the service needs from :class:`kodial.assistant.engine.Assistant` (tests put a
+    failing one behind the API through ``app.dependency_overrides``)."""
 
     name: str
 
     def turn(
         self,
         message: str,
-        state: dict[str, Any] | None,
-        history: list[dict[str, Any]],
+        state: DialogueState | None,
+        history: Sequence[Exchange] = (),
         *,
-        run_action: Any = None,
+        run_action: ActionRunner | None = None,
     ) -> TurnResultLike: ...
 
-    def classify(self, texts: list[str]) -> list[dict[str, Any]]: ...
+    def classify(self, texts: list[str]) -> list[Classification]: ...
 
-    def describe(self) -> dict[str, Any]: ...
-
-
-def bundled_config() -> Path:
-    """The example assistant shipped with kodial."""
-    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
+    def describe(self) -> Description: ...
 
 
 def load_assistant(config: Path | None) -> AssistantLike:

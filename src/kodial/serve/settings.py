@@ -57,8 +57,8 @@ class ServeSettings(BaseSettings):
     """SQLAlchemy URL of the session store. SQLite files are opened in WAL mode."""
 
     api_keys_file: Path | None = None
-    """File of hashed API keys (one ``sha256:<hex> [name]`` per line), written by
-    ``kodial serve --create-key``. A keys file that holds no key is an error, never an open API.
+    """File of hashed API keys (per line: ``sha256:`` and 64 hex digits, then an optional
+    name), written by ``kodial serve --create-key``. A keys file that holds no key is an error, never an open API.
     With no keys configured at all, the API is open, which is allowed on a loopback host only
     (see ``insecure_no_auth``)."""
     api_key_hashes: list[str] = Field(default_factory=list)

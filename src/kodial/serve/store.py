@@ -27,9 +27,11 @@ so a ``kill -9`` mid-stream leaves the session exactly as it was before that tur
 is never stored twice. SQLite files are opened in WAL mode (``PRAGMA journal_mode=WAL``), in
 which a committed transaction survives the process being killed.
 
-**History rule** (:func:`trim_history`): the model sees at most ``history_turns`` previous
-turns; then the oldest turns are dropped until the history holds at most ``history_chars``
-characters. Whole turns are dropped, never half a turn.
+The dialogue state and the route go in and come out as the assistant's typed models
+(:class:`~kodial.assistant.state.DialogueState`, :class:`~kodial.assistant.route.Route`) and
+are stored as their JSON; a stored state that no longer reads (another version, malformed)
+comes back as a fresh state whose ``reset_note`` says so. How much of the stored history a
+turn sees is the turn logic's business (:func:`kodial.assistant.history.recent_exchanges`).
 """
 
 from __future__ import annotations
@@ -69,6 +71,9 @@ from sqlalchemy.orm import (
     relationship,
     sessionmaker,
 )
+
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
 
 
 def _now() -> datetime:
@@ -167,7 +172,7 @@ class Turn:
     seq: int
     user: str
     assistant: str
-    route: dict[str, Any]
+    route: Route
     finish_reason: str
     prompt_tokens: int
     completion_tokens: int
@@ -179,7 +184,7 @@ class SessionRecord:
     id: str
     owner: str
     title: str
-    state: dict[str, Any]
+    state: DialogueState
     turn_count: int
     created_at: datetime
     updated_at: datetime
@@ -205,10 +210,11 @@ class SessionStore:
 
     >>> store = SessionStore("sqlite://")
     >>> s = store.create(owner="k")
-    >>> store.append_turn(s.id, 0, "안녕", "안녕하세요!", {"handler": "chitchat"}, {"n": 1}).seq
+    >>> route = Route(handler="smalltalk", type="chitchat")
+    >>> store.append_turn(s.id, 0, "안녕", "안녕하세요!", route, DialogueState(turns=1)).seq
     1
-    >>> store.get(s.id, Access("k")).state
-    {'n': 1}
+    >>> store.get(s.id, Access("k")).state.turns
+    1
     """
 
     def __init__(self, url: str, busy_timeout_s: float = 2.0) -> None:
@@ -259,7 +265,6 @@ class SessionStore:
         self,
         owner: str,
         title: str = "",
-        state: dict[str, Any] | None = None,
         token: str | None = None,
     ) -> SessionRecord:
         """A new session of ``owner``; ``token`` (only its hash is stored) reaches it when
@@ -269,7 +274,7 @@ class SessionStore:
             owner=owner,
             token_hash=hash_token(token) if token is not None else None,
             title=title[:200],
-            state=_dump(state or {}),
+            state=DialogueState().model_dump_json(),
         )
         with self._tx() as db:
             db.add(row)
@@ -333,8 +338,8 @@ class SessionStore:
         expected_count: int,
         user: str,
         assistant: str,
-        route: dict[str, Any],
-        state: dict[str, Any],
+        route: Route,
+        state: DialogueState,
         finish_reason: str = "stop",
         prompt_tokens: int = 0,
         completion_tokens: int = 0,
@@ -351,7 +356,7 @@ class SessionStore:
                 moved = db.execute(
                     update(SessionRow)
                     .where(SessionRow.id == session_id, SessionRow.turn_count == expected_count)
-                    .values(turn_count=seq, state=_dump(state), updated_at=now)
+                    .values(turn_count=seq, state=state.model_dump_json(), updated_at=now)
                 ).rowcount  # type: ignore[attr-defined]
                 if moved != 1:
                     if db.get(SessionRow, session_id) is None:
@@ -362,7 +367,7 @@ class SessionStore:
                     seq=seq,
                     user=user,
                     assistant=assistant,
-                    route=_dump(route),
+                    route=route.model_dump_json(),
                     finish_reason=finish_reason,
                     prompt_tokens=prompt_tokens,
                     completion_tokens=completion_tokens,
@@ -439,7 +444,8 @@ class SessionStore:
     def finish_action(self, key: str, outcome: dict[str, Any]) -> None:
         """Store the outcome of a successful action run (replays get it instead of a call)."""
         with self._tx() as db:
-            db.execute(update(ActionRow).where(ActionRow.key == key).values(outcome=_dump(outcome)))
+            outcome_json = json.dumps(outcome, ensure_ascii=False)
+            db.execute(update(ActionRow).where(ActionRow.key == key).values(outcome=outcome_json))
 
     def release_action(self, key: str) -> None:
         """Give up the claim of an action that failed (a later request may try again)."""
@@ -479,16 +485,12 @@ def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
     cur.close()
 
 
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)
-
-
 def _record(row: SessionRow) -> SessionRecord:
     return SessionRecord(
         id=row.id,
         owner=row.owner,
         title=row.title,
-        state=json.loads(row.state or "{}"),
+        state=DialogueState.from_json(json.loads(row.state or "{}")),
         turn_count=row.turn_count,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -500,7 +502,7 @@ def _turn(row: TurnRow) -> Turn:
         seq=row.seq,
         user=row.user,
         assistant=row.assistant,
-        route=json.loads(row.route or "{}"),
+        route=_route(row.route),
         finish_reason=row.finish_reason,
         prompt_tokens=row.prompt_tokens,
         completion_tokens=row.completion_tokens,
@@ -508,20 +510,15 @@ def _turn(row: TurnRow) -> Turn:
     )
 
 
-def trim_history(
-    turns: list[tuple[str, str]], max_turns: int, max_chars: int
-) -> list[dict[str, str]]:
-    """Apply the history rule to ``(user, assistant)`` pairs, oldest first, and return
-    chat messages (``{"role", "content"}``), oldest first.
-
-    >>> trim_history([("가" * 5, "나" * 5), ("다", "라")], max_turns=8, max_chars=4)
-    [{'role': 'user', 'content': '다'}, {'role': 'assistant', 'content': '라'}]
-    """
-    kept = turns[-max_turns:] if max_turns > 0 else []
-    while kept and sum(len(u) + len(a) for u, a in kept) > max_chars:
-        kept = kept[1:]
-    out: list[dict[str, str]] = []
-    for user, reply in kept:
-        out.append({"role": "user", "content": user})
-        out.append({"role": "assistant", "content": reply})
-    return out
+def _route(raw: str | None) -> Route:
+    """A stored route; one this version cannot read (a row from an older kodial that lacks a
+    field) is shown as what it still says rather than failing the session read."""
+    data = json.loads(raw or "{}")
+    try:
+        return Route.model_validate(data)
+    except ValueError:
+        return Route(
+            handler=str(data.get("handler", "?")) if isinstance(data, dict) else "?",
+            type=str(data.get("type", "?")) if isinstance(data, dict) else "?",
+            reason="(route stored by another version of kodial)",
+        )

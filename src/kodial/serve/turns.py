@@ -2,10 +2,12 @@
 non-streaming endpoint take.
 
 1. :func:`prepare` checks the request (model, message length, ``max_tokens``), loads the
-   session's state and history (trimmed by :func:`kodial.serve.store.trim_history`), or takes
-   them from the request when there is no session. A session-less state must carry a valid
-   signature (issued to this caller, not expired) and has not been used before: its nonce is
-   spent here, before anything runs, so a replayed state gets 400 and never reaches an action.
+   session's state and history, or takes them from the request when there is no session; either
+   history is cut by the one history rule (:func:`kodial.assistant.history.recent_exchanges`:
+   whole exchanges, ``history_turns``, then ``history_chars``). A session-less state must carry
+   a valid signature (issued to this caller, not expired) and has not been used before: its
+   nonce is spent here, before anything runs, so a replayed state gets 400 and never reaches an
+   action.
 2. :func:`run` asks the assistant for the turn and yields :class:`Piece` objects: text safe to
    send (never half a character, see :mod:`kodial.serve.streaming`), cut at ``max_tokens``, then
    one final piece after the turn has been stored.
@@ -22,20 +24,23 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
+from kodial.assistant.history import Exchange, exchanges_from_messages, recent_exchanges
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
 from kodial.serve.errors import ApiError, store_unavailable
 from kodial.serve.ledger import OnceRunner
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
 from kodial.serve.security import StateRefused
-from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict, trim_history
+from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict
 from kodial.serve.streaming import safe_chunks
 from kodial.serve.usage import count_tokens, truncate_tokens
 
@@ -48,9 +53,10 @@ class PreparedTurn:
     created: int
     model: str
     message: str
-    history: list[dict[str, Any]]
-    state: dict[str, Any] | None
     max_tokens: int
+    history: list[Exchange] = field(default_factory=list)
+    """Earlier exchanges the assistant sees (after the history rule)."""
+    state: DialogueState | None = None
     session_id: str | None = None
     expected_count: int = 0
     caller: str = ""
@@ -138,8 +144,6 @@ def prepare(
         created=int(time.time()),
         model=req.model,
         message=message,
-        history=[],
-        state=None,
         max_tokens=wanted,
         caller=caller,
     )
@@ -159,8 +163,10 @@ def prepare(
                 code="session_not_found",
                 param="session_id",
             )
-        pairs = [(t.user, t.assistant) for t in store.recent_turns(session.id, s.history_turns)]
-        turn.history = trim_history(pairs, s.history_turns, s.history_chars)
+        stored = [
+            Exchange(t.user, t.assistant) for t in store.recent_turns(session.id, s.history_turns)
+        ]
+        turn.history = recent_exchanges(stored, s.history_turns, s.history_chars)
         turn.state = session.state
         turn.session_id = session.id
         turn.expected_count = session.turn_count
@@ -168,7 +174,10 @@ def prepare(
         # A locked store is a 503 now, before a reply is streamed that could not be stored.
         store.ping()
         return turn
-    turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+    earlier = exchanges_from_messages(
+        {"role": m.role, "content": m.text()} for m in req.messages[:-1]
+    )
+    turn.history = recent_exchanges(earlier, s.history_turns, s.history_chars)
     if req.state is None and req.state_signature is not None:
         raise ApiError(
             400,
@@ -187,7 +196,9 @@ def prepare(
     if req.state is None:
         return turn
     try:
-        ticket = services.signer.verify(req.state, req.state_signature, caller)
+        ticket = services.signer.verify(
+            req.state.model_dump(mode="json"), req.state_signature, caller
+        )
     except StateRefused as exc:
         raise ApiError(400, exc.message, code="invalid_state", param="state") from None
     # Spent last, once everything else about the request is known to be fine: a request
@@ -204,22 +215,7 @@ def prepare(
     return turn
 
 
-def _history_from_messages(
-    req: ChatCompletionRequest, max_turns: int, max_chars: int
-) -> list[dict[str, Any]]:
-    """Earlier user/assistant messages of a session-less request, trimmed by the same rule."""
-    msgs = [
-        {"role": m.role, "content": m.text()}
-        for m in req.messages[:-1]
-        if m.role in ("user", "assistant")
-    ]
-    msgs = msgs[-2 * max_turns :] if max_turns > 0 else []
-    while msgs and sum(len(m["content"]) for m in msgs) > max_chars:
-        msgs = msgs[1:]
-    return msgs
-
-
-def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
+def run(services: Services, turn: PreparedTurn, paced: bool) -> Generator[Piece, None, None]:
     """Run the turn; see the module docstring. ``paced`` applies the settings' typing effect
     (streaming only)."""
     s = services.settings
@@ -243,22 +239,33 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
     finish = "stop"
     delay = s.stream_delay_ms / 1000.0 if paced else 0.0
     chunk_chars = s.stream_chunk_chars if paced else 0
-    for text in safe_chunks(result.chunks, chunk_chars):
-        budget = turn.max_tokens - used
-        text, cut = truncate_tokens(text, budget)
-        used += count_tokens(text)
-        if text:
-            parts.append(text)
-            yield Piece(text=text)
-            if delay:
-                time.sleep(delay)
-        if cut:
-            finish = "length"
-            break
+    try:
+        for text in safe_chunks(result.chunks, chunk_chars):
+            budget = turn.max_tokens - used
+            text, cut = truncate_tokens(text, budget)
+            used += count_tokens(text)
+            if text:
+                parts.append(text)
+                yield Piece(text=text)
+                if delay:
+                    time.sleep(delay)
+            if cut:
+                finish = "length"
+                break
+    except GeneratorExit:
+        # The client went away before the reply was complete: the turn is not stored, and from
+        # here on it cannot be (operators see abandoned turns; the fault test waits for this).
+        log.info(
+            "turn %s abandoned by the client after %d tokens: not stored",
+            turn.completion_id,
+            used,
+        )
+        raise
     reply = "".join(parts)
-    route = _jsonable(result.route)
-    state = _jsonable(result.state)
-    prompt = count_tokens(turn.message) + sum(count_tokens(m["content"]) for m in turn.history)
+    route, state = result.route, result.state
+    prompt = count_tokens(turn.message) + sum(
+        count_tokens(e.user) + count_tokens(e.assistant) for e in turn.history
+    )
     usage = Usage(prompt_tokens=prompt, completion_tokens=used, total_tokens=prompt + used)
     seq = None
     if turn.session_id is not None:
@@ -306,22 +313,17 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
         state=state,
         # Only session-less clients hold their state; a session's stays on the server (signing
         # it would let a copy of it run as a second, session-less conversation).
-        state_signature=services.signer.sign(state, turn.caller)
+        state_signature=services.signer.sign(state.model_dump(mode="json"), turn.caller)
         if turn.session_id is None
         else None,
     )
     yield Piece(final=True, finish_reason=finish, usage=usage, meta=meta, reply=reply)
 
 
-def _jsonable(obj: Any) -> dict[str, Any]:
-    out: dict[str, Any] = json.loads(json.dumps(obj or {}, ensure_ascii=False, default=str))
-    return out
-
-
 def _log_turn(
     services: Services,
     turn: PreparedTurn,
-    route: dict[str, Any],
+    route: Route,
     reply: str,
     seconds: float,
     seq: int | None,
@@ -330,8 +332,8 @@ def _log_turn(
         "caller": turn.caller,
         "session": turn.session_id,
         "turn": seq,
-        "handler": route.get("handler"),
-        "intent": route.get("intent"),
+        "handler": route.handler,
+        "intent": route.intent,
         "message_chars": len(turn.message),
         "reply_chars": len(reply),
         "ms": round(seconds * 1000, 1),

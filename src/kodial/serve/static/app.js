@@ -45,29 +45,11 @@ function el(tag, cls, text) {
 
 function scrollDown() { const m = document.querySelector("main"); m.scrollTop = m.scrollHeight; }
 
-// The classifier's ranked labels, wherever the route keeps them.
-function topLabels(route) {
-  const places = [route, route.classifier || {}, route.classification || {}];
-  for (const p of places) {
-    for (const key of ["ranking", "top_labels", "labels", "scores"]) {
-      const v = p[key];
-      if (Array.isArray(v) && v.length && typeof v[0] === "object") {
-        return v.map((x) => [x.label ?? x.name, Number(x.score ?? 0)]).slice(0, 3);
-      }
-      if (v && typeof v === "object" && !Array.isArray(v)) {
-        const entries = Object.entries(v).filter(([, s]) => typeof s === "number");
-        if (entries.length) return entries.sort((a, b) => b[1] - a[1]).slice(0, 3);
-      }
-    }
-  }
-  return [];
-}
-
-function slotText(route) {
-  const slots = route.slots || route.slot_state || (route.task && route.task.slots);
-  if (!slots || typeof slots !== "object") return "";
-  return Object.entries(slots)
-    .map(([k, v]) => `${k}=${v === null || v === undefined ? "?" : (typeof v === "object" ? JSON.stringify(v) : v)}`)
+// The route is kodial's Route (GET /openapi.json, components.schemas.Route): the classifier's
+// top labels are classifier.ranking, the filled slots of a task turn are slots.
+function slotText(slots) {
+  return Object.entries(slots || {})
+    .map(([k, v]) => `${k}=${typeof v === "object" && v !== null ? JSON.stringify(v) : v}`)
     .join(", ");
 }
 
@@ -76,13 +58,13 @@ function renderRoute(box, route) {
   const handler = route.handler || "?";
   const badge = el("span", "badge" + (handler === "fallback" ? " fallback" : ""), handler);
   box.append(badge);
-  const intent = route.intent || route.label;
+  const intent = route.intent;
   if (intent && intent !== handler) box.append(el("span", "intent", "intent " + intent));
   if (route.reason) box.append(el("span", "muted", " · " + route.reason));
-  const labels = topLabels(route);
+  const labels = route.classifier ? route.classifier.ranking : [];
   if (labels.length) {
     const row = el("div", "labels");
-    for (const [label, score] of labels) {
+    for (const { label, score } of labels) {
       const item = el("span", "label");
       const bar = el("span", "bar");
       bar.style.width = Math.max(2, Math.round(40 * Math.min(1, Math.max(0, score)))) + "px";
@@ -90,10 +72,10 @@ function renderRoute(box, route) {
       row.append(item);
     }
     box.append(row);
-  } else if ("classifier" in route && !route.classifier) {
-    box.append(el("div", "muted", "classifier not consulted: the task read this message"));
+  } else if (!route.classifier) {
+    box.append(el("div", "muted", "nothing to classify (an empty message)"));
   }
-  const slots = slotText(route);
+  const slots = slotText(route.slots);
   if (slots) box.append(el("div", "slots", "slots: " + slots));
   const details = el("details");
   details.append(el("summary", "", "route"), el("pre", "", JSON.stringify(route, null, 2)));
