@@ -17,8 +17,10 @@ $(STAMP): pyproject.toml $(LOCK)
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -c $(LOCK) -e ".[dev]"
 	@# every installed distribution must be pinned by the lock: nothing floats on a fresh machine
-	@$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' | sort > $(VENV)/freeze.txt; \
-	  grep -v '^#' $(LOCK) | sort | comm -23 $(VENV)/freeze.txt - > $(VENV)/unlocked.txt; \
+	@# (names compared as PEP 503 normalises them: fastapi_offline == fastapi-offline)
+	@norm() { tr 'A-Z_.' 'a-z--' | sed 's/--*/-/g; s/+cpu$$//' | sort; }; \
+	  $(BIN)/pip freeze --exclude-editable | norm > $(VENV)/freeze.txt; \
+	  grep -v '^#' $(LOCK) | norm | comm -23 $(VENV)/freeze.txt - > $(VENV)/unlocked.txt; \
 	  if [ -s $(VENV)/unlocked.txt ]; then echo "installed but not in $(LOCK) (run make lock):"; \
 	    cat $(VENV)/unlocked.txt; exit 1; fi
 	touch $@
