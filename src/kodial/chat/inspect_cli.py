@@ -21,6 +21,7 @@ from kodial.chat.data_cli import (
     MapOpt,
     MaxLengthOpt,
     PersonaOpt,
+    RecipeOpt,
     StrategyOpt,
     TokenizerOpt,
     TruncationOpt,
@@ -113,7 +114,8 @@ def register(app: typer.Typer) -> None:
     def inspect(
         data: Annotated[Path, typer.Argument(help="Dialogue file (any format of `kodial data`).")],
         tokenizer: TokenizerOpt,
-        strategy: StrategyOpt = "all-turns",
+        recipe: RecipeOpt = None,
+        strategy: StrategyOpt = None,
         persona: PersonaOpt = None,
         system_template: Annotated[
             str | None,
@@ -123,9 +125,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         index: Annotated[int, typer.Option(help="Which sample to show (0-based).")] = 0,
-        max_length: MaxLengthOpt = 2048,
-        window: WindowOpt = 4,
-        truncation: TruncationOpt = "drop-oldest",
+        max_length: MaxLengthOpt = None,
+        window: WindowOpt = None,
+        truncation: TruncationOpt = None,
         fmt: FormatOpt = None,
         mapping: MapOpt = None,
         tokens: Annotated[
@@ -136,30 +138,30 @@ def register(app: typer.Typer) -> None:
 
         Example: kodial chat inspect dialogues.jsonl --tokenizer tok/ --persona persona.yaml --index 3
         """
+        from kodial.chat.data_cli import sample_options
         from kodial.chat.dialogue import RoleMapping, load_dialogues
-        from kodial.chat.persona import load_persona
         from kodial.chat.samples import build_samples
 
         if index < 0:
             raise KodialError("--index must be 0 or more")
+        options, pers = sample_options(
+            recipe,
+            persona,
+            strategy=strategy,
+            max_length=max_length,
+            window=window,
+            truncation=truncation,
+            system_template=system_template,
+        )
+        strategy = options.strategy
         convs = load_dialogues(
             data, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None
         )
         tok = load_tokenizer(tokenizer)
-        pers = load_persona(persona) if persona is not None else None
         seen = 0
         found: Any = None
         for conv in convs:
-            samples, stats = build_samples(
-                [conv],
-                tok,
-                strategy=strategy,
-                max_length=max_length,
-                persona=pers,
-                window=window,
-                truncation=truncation,
-                system_template=system_template,
-            )
+            samples, stats = build_samples([conv], tok, persona=pers, **options.sample_kwargs())
             if index < seen + len(samples):
                 found = (conv, samples[index - seen], stats)
                 break
