@@ -1,0 +1,983 @@
+"""Filling a tool's arguments from the whole conversation, never inventing a value.
+
+Each parameter gets a *kind* from its JSON schema and, where the schema says little, from its
+description (the words an app already writes for an LLM):
+
+=============  ===================================================================================
+kind           found as
+=============  ===================================================================================
+enum           an allowed value or a synonym (``male`` <- 남자/남성; options listed in the
+               description, ``('low', 'moderate', 'high')`` or ``(낮음, 보통, 높음 중 선택)``)
+boolean        the parameter's own words with a yes/no reading (셔플은 하지마 -> false); a bare
+               yes/no answer when it was asked
+number         digits or Korean numerals with units (13만원, 십오프로, 네 명, 175cm), matched to the
+               parameter by unit and by its words written next to the number (키 176)
+date / time    :mod:`kodial.assistant.datetime_ko`, written in the format the schema asks for
+               (``format: date`` or "YYYY-MM-DD" -> ``2024-08-19``; ``HH:MM``; date-time), else
+               the user's own words ("사용자의 표현 그대로": 내일 아침 7시); start/end ranges
+email / phone  patterns
+string         labelled values (이름은 X, 제목: X, X라는 메모), particles the description implies
+               (출발지 X에서, 도착지 X까지, 수신자 X한테, 결과 X(으)로), a payload after a colon or on
+               its own line, the noun phrase next to the tool's words (판교 날씨), or the whole
+               answer to a question that asked for it
+=============  ===================================================================================
+
+Values come from the latest user message first, then earlier ones, then arguments of earlier
+tool calls and fields of tool results with the same name. A parameter found nowhere stays
+missing: the caller asks for it if required and omits it if optional.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from kodial.assistant.datetime_ko import SEOUL, KoreanDateTime, parse_datetime
+from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
+from kodial.tools.text import (
+    Chunk,
+    NumberMention,
+    chunks,
+    content_words,
+    numbers,
+    split_identifier,
+    strip_ending,
+    tokens,
+)
+
+# --- what a parameter is ------------------------------------------------------------------
+
+_DATE_WORDS = ("날짜", "일자", "날", "기한", "마감", "데드라인", "deadline", "date", "day", "생일")
+_TIME_WORDS = ("시간", "시각", "time", "시점")
+_EMAIL_WORDS = ("이메일", "메일", "email", "e-mail")
+_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "연락처 번호", "phone", "mobile", "tel")
+_TEXT_WORDS = ("내용", "텍스트", "문장", "단락", "본문", "메시지", "메세지", "text", "content", "message",
+               "body", "문자열", "가사")
+_START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
+_END_WORDS = ("종료", "끝", "end", "until", "to", "도착", "목적", "결과", "target", "destination")
+_RECEIVER_WORDS = ("수신", "받는", "receiver", "recipient", "to whom", "받을")
+
+
+def _words_of(p: ParamSpec) -> str:
+    return f"{p.description} {' '.join(split_identifier(p.name))}".lower()
+
+
+def _head(p: ParamSpec) -> str:
+    """The description's last word before any bracket (what the parameter *is*):
+    "시간 정보를 가져올 지역 이름" -> "이름", "알람을 추가할 시간(예: ...)" -> "시간"."""
+    label = re.split(r"[(\[（:]", p.description, maxsplit=1)[0].strip(" .")
+    words = label.split()
+    if not words:
+        return " ".join(split_identifier(p.name)[-1:])
+    return words[-1].lower()
+
+
+def _has(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    """Whole-word match for Latin words (so "to" is not found in "total")."""
+    for w in words:
+        if re.search(r"[a-z]", w):
+            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text):
+                return True
+        elif w in text:
+            return True
+    return False
+
+
+_OPTIONS_QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
+_OPTIONS_LIST = re.compile(r"\(([^()]*?)\s*중\s*(?:선택|하나)[^()]*\)")
+
+
+def enum_options(p: ParamSpec) -> tuple[Any, ...]:
+    """Allowed values: the schema's enum, else options the description lists
+    (``성별 ('male' 또는 'female')``, ``(낮음, 보통, 높음 중 선택)``)."""
+    if p.enum:
+        return p.enum
+    if p.type != "string":
+        return ()
+    quoted = [a or b for a, b in _OPTIONS_QUOTED.findall(p.description)]
+    if len(quoted) >= 2 and re.search(r"또는|or|,|/|중", p.description):
+        return tuple(quoted)
+    m = _OPTIONS_LIST.search(p.description)
+    if m:
+        options = [o.strip() for o in re.split(r"[,/]|또는", m.group(1)) if o.strip()]
+        if len(options) >= 2:
+            return tuple(options)
+    return ()
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How a date/time parameter wants its value."""
+
+    part: str
+    """date, time, datetime, year, month or raw (the user's words)."""
+
+
+def date_format(p: ParamSpec) -> DateFormat | None:
+    """The date/time format a parameter asks for, or None when it is not a date/time."""
+    if p.type != "string" and not (p.type == "integer" and _head(p) in ("연도", "년도", "year")):
+        return None
+    d = p.description
+    low = d.lower()
+    if p.format == "date-time" or re.search(r"YYYY-MM-DD[T ]HH|ISO ?8601", d):
+        return DateFormat("datetime")
+    if p.format == "date" or "YYYY-MM-DD" in d or "yyyy-mm-dd" in low:
+        return DateFormat("date")
+    if p.format == "time" or re.search(r"HH:MM|hh:mm", d):
+        return DateFormat("time")
+    head = _head(p)
+    if re.search(r"YYYY\s*형식", d) or head in ("연도", "년도", "year"):
+        return DateFormat("year")
+    if re.search(r"\bMM\s*형식", d) or head in ("월", "month"):
+        return DateFormat("month")
+    label = re.split(r"[(\[（]", low, maxsplit=1)[0]
+    if _has(head, _TIME_WORDS) or _has(head, _DATE_WORDS) or _has_word(label, ("deadline",)):
+        return DateFormat("raw")
+    if _has_word(" ".join(split_identifier(p.name)), ("date", "time", "datetime", "deadline")):
+        return DateFormat("raw")
+    return None
+
+
+def param_kind(p: ParamSpec) -> str:
+    """enum, boolean, number, date, email, phone, text or string (see the module table)."""
+    if enum_options(p):
+        return "enum"
+    if p.type == "boolean":
+        return "boolean"
+    if date_format(p) is not None:
+        return "date"
+    if p.type in ("number", "integer"):
+        return "number"
+    words = _words_of(p)
+    head = _head(p)
+    if _has(words, _EMAIL_WORDS) and "이름" not in head:
+        return "email"
+    if _has(words, _PHONE_WORDS) and ("번호" in words or "phone" in words):
+        return "phone"
+    if _has(head, _TEXT_WORDS) or _has_word(" ".join(split_identifier(p.name)), ("text", "content",
+                                                                                  "message", "body")):
+        return "text"
+    return "string"
+
+
+# --- numbers: which unit belongs to which parameter ---------------------------------------
+
+_UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    # (words in the parameter's description/name, units said after the number)
+    (("퍼센트", "%", "율", "비율", "percent", "rate", "백분율", "프로"), ("%", "퍼센트", "프로")),
+    (("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
+     ("원", "달러", "불", "유로", "엔", "위안", "파운드")),
+    (("사람", "인원", "명", "people", "person", "guest", "party"), ("명", "인", "사람", "인분")),
+    (("키", "신장", "height", "센티미터", "cm"), ("cm", "센티미터", "센티", "㎝")),
+    (("무게", "체중", "몸무게", "weight", "킬로그램", "kg"), ("kg", "킬로그램", "키로", "킬로", "㎏")),
+    (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "미터", "m")),
+    (("나이", "age", "연령"), ("살", "세")),
+    (("회차", "round", "회"), ("회차", "회")),
+    (("길이", "length", "자리", "글자", "자수"), ("자리", "글자", "자")),
+    (("수량", "개수", "quantity", "count", "개"), ("개", "잔", "장", "권", "병", "마리")),
+    (("평",), ("평",)),
+    (("제곱미터", "squaremeter", "square", "㎡", "넓이", "면적"), ("제곱미터", "㎡")),
+    (("연도", "year", "년도"), ("년",)),
+    (("개월", "기간", "months", "month"), ("개월", "달")),
+    (("온도", "기온", "temperature", "°"), ("도",)),
+    (("분", "minutes"), ("분",)),
+    (("층", "floor"), ("층",)),
+    (("볼륨", "음량", "volume"), ("%",)),
+]
+
+
+def _param_units(p: ParamSpec) -> set[str]:
+    words = _words_of(p)
+    units: set[str] = set()
+    for keys, group in _UNIT_GROUPS:
+        if any(k in words for k in keys if len(k) > 1) or any(
+            re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
+        ):
+            units.update(group)
+    return units
+
+
+def _param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
+    """Words that name this parameter in a message: content words of its description and name,
+    without the ones every parameter of the tool shares, plus Korean synonyms."""
+    own = [w for w in content_words(p.description) + split_identifier(p.name) if len(w) >= 1]
+    others: set[str] = set()
+    for q in tool.params:
+        if q.name != p.name:
+            others.update(content_words(q.description))
+    generic = {"단위", "여부", "정보", "입력", "값", "경우", "예", "수", "것", "하", "되", "있", "위하",
+               "사용자", "사용", "적용", "설정", "the", "of", "for", "a", "to", "in", "id"}
+    keys = [w for w in own if w not in generic and (w not in others or w in _head(p))]
+    for group in _SYNONYMS:
+        if any(k in group for k in keys):
+            keys.extend(group)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+_SYNONYMS: list[tuple[str, ...]] = [
+    ("무게", "몸무게", "체중", "weight"),
+    ("키", "신장", "height"),
+    ("나이", "살", "age"),
+    ("성별", "gender", "sex"),
+    ("이름", "성함", "name"),
+    ("비밀번호", "암호", "패스워드", "password"),
+    ("이메일", "메일", "email"),
+    ("전화번호", "전화", "번호", "phone", "휴대폰"),
+    ("금액", "가격", "원가", "총액", "총", "값"),
+    ("할인율", "할인", "세일"),
+    ("인원", "사람", "명"),
+    ("제목", "타이틀", "title"),
+    ("내용", "본문", "content"),
+    ("메시지", "메세지", "문자"),
+    ("출발지", "출발", "origin"),
+    ("도착지", "도착", "목적지", "destination"),
+    ("수신자", "받는사람", "receiver"),
+    ("날짜", "일자", "date"),
+    ("길이", "자리", "글자", "length"),
+]
+
+_ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "male": ("남자", "남성", "남", "man", "남자예요"),
+    "female": ("여자", "여성", "여", "woman"),
+    "low": ("낮음", "낮", "적음", "가벼운", "조금"),
+    "moderate": ("보통", "중간", "적당"),
+    "medium": ("보통", "중간", "적당"),
+    "high": ("높음", "높", "많음", "격한", "많이"),
+    "true": ("예", "네", "응"),
+    "false": ("아니", "아니요"),
+}
+
+
+# --- results ------------------------------------------------------------------------------
+
+
+@dataclass
+class Found:
+    value: Any
+    source: str
+    """Where it came from: ``message`` (the latest user message), ``history`` (an earlier user
+    message), ``answer`` (a bare answer to a question about it), ``call`` (an earlier call's
+    argument) or ``tool_result``."""
+    text: str = ""
+    """The words it was read from."""
+
+
+@dataclass
+class Filling:
+    """Arguments found for one tool."""
+
+    tool: ToolSpec
+    found: dict[str, Found] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+    """Schema problems of values that were dropped (never sent to the client)."""
+
+    @property
+    def arguments(self) -> dict[str, Any]:
+        return {p.name: self.found[p.name].value for p in self.tool.params if p.name in self.found}
+
+    @property
+    def missing(self) -> list[str]:
+        return [p.name for p in self.tool.params if p.required and p.name not in self.found]
+
+    @property
+    def from_message(self) -> list[str]:
+        return [k for k, f in self.found.items() if f.source in ("message", "answer")]
+
+
+# --- extraction from one message ------------------------------------------------------------
+
+_EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+_PHONE_RE = re.compile(r"(?<!\d)(?:0\d{1,2}[- .]?\d{3,4}[- .]?\d{4}|0\d{1,2}-\d{3}-\d{4})(?!\d)")
+_YES = re.compile(r"^(?:네|넹|예|응|어|그래|좋아|맞아|ㅇㅇ|yes|y|ok|오케이|포함|켜)")
+_NO = re.compile(r"^(?:아니|아뇨|노|no|n$|싫어|안\s|빼|제외|끄|꺼|ㄴㄴ)")
+_NEG_AFTER = re.compile(
+    r"^[은는을를도이가만]?\s*(?:넣지|하지|포함하지|쓰지|사용하지|켜지|말|빼|제외|없이|안\s*(?:넣|하|해|쓰|켜)|"
+    r"꺼|끄|off|않|없)"
+)
+_POS_AFTER = re.compile(r"^[은는을를도이가만]?\s*(?:포함|넣|켜|설정|해|하고|추가|사용|쓰|모두|전부|섞|조합|로|on)")
+_ONLY_BEFORE = re.compile(r"(?:전부|모두|오직|only|온리)\s*$")
+_ONLY_AFTER = re.compile(r"^\s*(?:만|으?로만|로\s*된|으로\s*된)")
+
+_TIME_WORDS_SKIP = {"지금", "현재", "오늘", "요즘", "최근", "이번", "좀", "정보", "것", "거", "나", "내",
+                    "저", "제", "우리", "혹시", "그럼", "그러면", "근데", "이거", "그거", "이", "그",
+                    "하나", "한번", "번", "때", "날", "뭐", "무엇", "어디", "언제", "얼마", "몇"}
+
+
+@dataclass
+class _Msg:
+    text: str
+    masked: str
+    used: list[tuple[int, int]] = field(default_factory=list)
+
+    def take(self, start: int, end: int) -> None:
+        self.used.append((start, end))
+        self.masked = self.masked[:start] + " " * (end - start) + self.masked[end:]
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.used)
+
+
+def _tool_words(tool: ToolSpec) -> set[str]:
+    words = set(content_words(tool.description)) | set(split_identifier(tool.name))
+    return {w for w in words if len(w) > 1 or re.match(r"[가-힣]", w)}
+
+
+def _date_span_text(text: str, r: KoreanDateTime) -> tuple[int, int] | None:
+    spans = [s for s in (r.date_span, r.time_span) if s is not None]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+_RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
+_DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
+
+
+def _normalise_years(text: str) -> str:
+    """"25년6월1일" -> "2025년6월1일" (same length kept by padding? no: offsets are not reused)."""
+    return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", r"20\1년\2", text)
+
+
+def _format_date_value(
+    fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime
+) -> Any | None:
+    if fmt.part == "raw":
+        return raw.strip() or None
+    if fmt.part == "date":
+        return r.date.isoformat() if r.date else None
+    if fmt.part == "time":
+        return r.time.strftime("%H:%M") if r.time else None
+    if fmt.part == "datetime":
+        if r.time is None:
+            return None
+        when = r.to_datetime(now)
+        return when.strftime("%Y-%m-%dT%H:%M:%S") if when else None
+    return None
+
+
+def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: datetime,
+                   out: dict[str, Found], source: str) -> None:
+    if not params:
+        return
+    text = _normalise_years(msg.text)
+    if text != msg.text:
+        msg = _Msg(text, text)
+    year_month = [p for p in params if date_format(p).part in ("year", "month")]  # type: ignore[union-attr]
+    for p in year_month:
+        part = date_format(p).part  # type: ignore[union-attr]
+        m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
+        if m:
+            value: Any = m.group(1)
+            if part == "month":
+                value = value.zfill(2) if "MM" in p.description else value
+            if p.type == "integer":
+                value = int(value)
+            out[p.name] = Found(value, source, m.group(0))
+    rest = [p for p in params if p not in year_month]
+    if not rest:
+        return
+    r = parse_datetime(text, now)
+    span = _date_span_text(text, r)
+    if span is None:
+        return
+    starts = [p for p in rest if _has_word(_words_of(p), _START_WORDS)]
+    ends = [p for p in rest if _has_word(_words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    start_raw = text[span[0] : span[1]]
+    if starts and ends:
+        tail = text[span[1] :]
+        sep = _RANGE_SPLIT.match(tail)
+        end_value: tuple[KoreanDateTime, str] | None = None
+        if sep:
+            after = tail[sep.end() :]
+            r2 = parse_datetime(after, now)
+            span2 = _date_span_text(after, r2)
+            if span2 is not None and span2[0] <= 2:
+                raw2 = after[span2[0] : span2[1]]
+                if r2.date_span is None and r.date_span is not None:
+                    raw2_full = text[r.date_span[0] : r.date_span[1]] + " "
+                    if r2.period is None and r.period is not None and r2.time is not None:
+                        raw2_full += r.period + " "
+                    raw2 = raw2_full + raw2
+                    r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
+                end_value = (r2, raw2)
+        dur = _DURATION.search(text[span[1] :])
+        if end_value is None and dur and r.time is not None:
+            n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
+            amount = float(n) if n is not None else float(dur.group("n"))
+            delta = timedelta(hours=amount) if dur.group("unit") == "시간" else timedelta(
+                minutes=amount)
+            start_dt = datetime.combine(r.date or now.date(), r.time)
+            end_dt = start_dt + delta
+            raw_date = text[r.date_span[0] : r.date_span[1]] + " " if r.date_span else ""
+            end_value = (
+                KoreanDateTime(end_dt.date(), end_dt.time(), r.period),
+                raw_date + _say_time(end_dt.time(), r.period),
+            )
+        for p in starts:
+            v = _format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
+            if v is not None:
+                out[p.name] = Found(v, source, start_raw)
+        if end_value is not None:
+            for p in ends:
+                v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
+                if v is not None:
+                    out[p.name] = Found(v, source, end_value[1])
+        return
+    for p in rest:
+        fmt = date_format(p)
+        assert fmt is not None
+        v = _format_date_value(fmt, r, start_raw, now)
+        if v is not None:
+            out[p.name] = Found(v, source, start_raw)
+            break  # one expression fills one parameter
+
+
+def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:
+    """An end time said without 오전/오후 after a start that had one stays in the start's half
+    of the day when that keeps it after the start (10시부터 11시 30분 -> 오전 11시 30분)."""
+    if r2.time is None:
+        return None
+    if r.time is None:
+        return r2.time
+    h = r2.time.hour % 12 + (12 if r.time.hour >= 12 else 0)
+    cand = r2.time.replace(hour=h)
+    return cand if cand > r.time else r2.time
+
+
+def _say_time(t: time, period: str | None) -> str:
+    h = t.hour
+    if period in ("오전", "아침", "새벽") or (period is None and h < 12):
+        word, h12 = period or "오전", h
+    else:
+        word, h12 = period or "오후", h - 12 if h > 12 else h
+    return f"{word} {h12}시" + (f" {t.minute}분" if t.minute else "")
+
+
+def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> int:
+    """How close (characters) a keyword is to the number, -1 if none within ``window``."""
+    best = -1
+    for k in keys:
+        for m in re.finditer(re.escape(k), text):
+            if m.end() <= mention.start:
+                gap = mention.start - m.end()
+            elif m.start() >= mention.end:
+                gap = m.start() - mention.end
+            else:
+                continue
+            if gap <= window and (best < 0 or gap < best):
+                best = gap
+    return best
+
+
+def _extract_numbers(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
+                     out: dict[str, Found], source: str) -> None:
+    if not params:
+        return
+    mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    if not mentions:
+        return
+    pairs: list[tuple[float, int, ParamSpec, NumberMention]] = []
+    for p in params:
+        units = _param_units(p)
+        keys = _param_keywords(p, tool)
+        for i, n in enumerate(mentions):
+            score = 0.0
+            if n.unit and n.unit in units:
+                score += 2.0
+            elif n.unit and units and n.unit not in units:
+                score -= 3.0
+            elif n.unit and not units and n.unit in ("%", "퍼센트", "프로", "시간", "분", "초"):
+                score -= 1.0
+            gap = _mentions_near(msg.text, n, keys)
+            if gap >= 0:
+                score += 2.0 - gap * 0.15
+            if p.type == "integer" and not float(n.value).is_integer():
+                score -= 3.0
+            pairs.append((score, i, p, n))
+    pairs.sort(key=lambda x: (-x[0], x[3].start))
+    used_m: set[int] = set()
+    used_p: set[str] = set()
+    for score, i, p, n in pairs:
+        if i in used_m or p.name in used_p or score <= 0:
+            continue
+        _put_number(p, n, msg, out, source)
+        used_m.add(i)
+        used_p.add(p.name)
+    # One number left and one numeric parameter left: it is that one, if nothing says otherwise
+    # (a bare "58키로" answering a question about weight, or "3명이야" after being asked).
+    left_p = [p for p in params if p.name not in used_p and p.name not in out]
+    left_m = [(i, n) for i, n in enumerate(mentions) if i not in used_m]
+    if len(left_m) == 1 and left_p:
+        n = left_m[0][1]
+        candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
+        candidates = [p for p in candidates if not (n.unit and _param_units(p)
+                                                      and n.unit not in _param_units(p))]
+        if len(candidates) == 1 and (candidates[0].name in asked or not n.unit or
+                                     n.unit in _param_units(candidates[0])):
+            _put_number(candidates[0], n, msg, out, "answer" if candidates[0].name in asked
+                        and source == "message" else source)
+
+
+def _put_number(p: ParamSpec, n: NumberMention, msg: _Msg, out: dict[str, Found],
+                source: str) -> None:
+    value: Any = n.value
+    if p.type == "integer":
+        value = int(value)
+    elif isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if p.type == "string":
+        value = str(value)
+    out[p.name] = Found(value, source, msg.text[n.start : n.end])
+    msg.take(n.start, n.end)
+
+
+def _extract_enums(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
+                   out: dict[str, Found], source: str) -> None:
+    low = msg.masked.lower()
+    for p in params:
+        options = enum_options(p)
+        best: tuple[int, Any] | None = None
+        for opt in options:
+            forms = {str(opt).lower(), *_ENUM_SYNONYMS.get(str(opt).lower(), ())}
+            described = re.search(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)", p.description)
+            if described:
+                forms.add(described.group(1).strip().lower())
+            for form in sorted(forms, key=len, reverse=True):
+                if len(form) == 1 and re.match(r"[가-힣]", form):
+                    pat = rf"(?<![가-힣]){re.escape(form)}(?=$|[^가-힣]|[이가은는요])"
+                else:
+                    pat = rf"(?<![a-z가-힣]){re.escape(form)}"
+                m = re.search(pat, low)
+                if m and (best is None or m.start() < best[0]):
+                    best = (m.start(), opt)
+        if best is not None and best[1] is not None:
+            value = best[1]
+            if not p.enum and p.type == "string":
+                value = str(value)
+            out[p.name] = Found(value, source, str(best[1]))
+
+
+def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
+    keys = _param_keywords(p, tool)
+    generic = {"포함", "여부", "옵션", "사용", "설정", "할지", "계산", "날짜", "일수", "true", "false",
+               "이면", "남", "지나", "당일", "재생", "목록", "재생목록", "알파벳"}
+    out = [k for k in keys if k not in generic and len(k) > 1]
+    return out or keys[:1]
+
+
+def _extract_booleans(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
+                      out: dict[str, Found], source: str) -> None:
+    text = msg.masked
+    exclusive: ParamSpec | None = None
+    for p in params:
+        for word in _bool_words(p, tool):
+            m = re.search(re.escape(word), text, flags=re.IGNORECASE)
+            if not m:
+                continue
+            after = text[m.end() : m.end() + 14]
+            before = text[max(0, m.start() - 6) : m.start()]
+            explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
+            if explicit and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안",
+                                      text):
+                value = False
+            elif _NEG_AFTER.match(after) or re.search(r"(?:안|노|no)\s*$", before):
+                value = False
+            else:
+                value = True
+            if value and (_ONLY_BEFORE.search(before) or _ONLY_AFTER.match(after)):
+                exclusive = p
+            out[p.name] = Found(value, source, text[m.start() : m.end()])
+            break
+    if exclusive is not None:
+        for p in params:
+            if p.name not in out and p is not exclusive:
+                out[p.name] = Found(False, source, "")
+    # A bare yes/no answers the one boolean that was asked.
+    open_asked = [p for p in params if p.name in asked and p.name not in out]
+    if len(open_asked) == 1:
+        stripped = msg.text.strip().lower()
+        if _NO.match(stripped) or re.search(r"(?:안|않|말아|하지\s*마)", stripped):
+            out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
+        elif _YES.match(stripped):
+            out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
+
+
+# --- strings ----------------------------------------------------------------------------------
+
+_COPULA_TAIL = r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|,|\.|$|\n|이랑|랑|하고))"
+
+
+def _labelled(text: str, keys: list[str]) -> tuple[int, int] | None:
+    """``제목은 X``, ``제목: X``, ``이름 X`` -> span of X."""
+    for k in sorted(keys, key=len, reverse=True):
+        if len(k) < 2 and not re.match(r"[가-힣]", k):
+            continue
+        for m in re.finditer(
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를)?\s*[:：=]?\s*", text, flags=re.IGNORECASE
+        ):
+            sep = text[m.start() + len(k) : m.end()]
+            rest = text[m.end() :]
+            if not rest.strip():
+                continue
+            if ":" in sep or "：" in sep or "=" in sep:
+                end = re.search(r"\s+-\s*\S+\s*[:：]|\n|\s+[가-힣]{1,4}\s*[:：]|$", rest)
+                span_end = end.start() if end else len(rest)
+                value = rest[:span_end].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
+                continue
+            if not re.search(r"(?:은|는)\s*$", sep) and not re.match(r"\s", text[m.start() + len(k):]
+                                                                         [:1] or "x"):
+                continue
+            val = re.match(r"[^\s,.!?]+(?:\s+[^\s,.!?]+){0,5}?" + _COPULA_TAIL, rest)
+            if val and val.group(0).strip():
+                s = m.end()
+                e = s + len(val.group(0).rstrip())
+                inner = strip_ending(text[s:e])
+                return (s, s + len(inner))
+    return None
+
+
+def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
+    """``X라는 메모``, ``X이라는 플레이리스트``, ``'X'로 메모`` -> span of X."""
+    for k in keys:
+        m = re.search(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}", text)
+        if m:
+            head = m.group(1)
+            quoted = re.search(r"['\"‘“]([^'\"’”]+)['\"’”]\s*$", head)
+            if quoted:
+                return (m.start(1) + quoted.start(1), m.start(1) + quoted.end(1))
+            cs = [c for c in chunks(head)]
+            if cs:
+                last = cs[-1]
+                # a run of chunks ending right before 라는 (ost mix, 장보기 목록)
+                first = last
+                for c in reversed(cs[:-1]):
+                    if head[c.end : first.start].strip() == "":
+                        first = c
+                    else:
+                        break
+                return (m.start(1) + first.start, m.start(1) + last.end)
+    return None
+
+
+_QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
+
+
+def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
+    """The part of a message that is data, not instruction: after a colon, on its own line, or
+    before ``<-``; or a Latin sentence next to a Korean instruction."""
+    m = re.search(r"(.*?)\s*(?:<-|<--|←)\s*", text, flags=re.S)
+    if m and m.group(1).strip():
+        return (m.start(1), m.end(1))
+    lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text)]
+    if len(lines) > 1:
+        scored = sorted(lines, key=lambda s: _instruction_score(text[s[0] : s[1]], tool_words))
+        s, e = scored[0]
+        return (s, e)
+    m = re.search(r"[:：]\s*", text)
+    if m and len(text) - m.end() > 3:
+        return (m.end(), len(text.rstrip()))
+    latin = re.search(r"[A-Za-z][A-Za-z0-9 ,.'’!?;:-]{15,}[A-Za-z.!?]", text)
+    if latin:
+        return latin.span()
+    return None
+
+
+def _instruction_score(line: str, tool_words: set[str]) -> float:
+    words = set(content_words(line))
+    verbs = len(re.findall(r"(?:해줘|해 줘|주세요|줄래|해주|줘|써줘|하세요|해놔|알려)", line))
+    return len(words & tool_words) + 2 * verbs
+
+
+_PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
+    (("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source"), r"(?:에서부터|에서|부터|를|을)"),
+    (("도착", "목적", "destination", "to", "결과", "target"), r"(?:까지|으로|로)"),
+    (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
+]
+
+
+def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    words = _words_of(p)
+    for role_words, particle in _PARTICLE_ROLES:
+        if not _has_word(words, role_words):
+            continue
+        for c in chunks(text):
+            if any(not (c.end <= s or c.start >= e) for s, e in taken):
+                continue
+            tail = text[c.end : c.end + 5]
+            if re.match(particle, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
+                forms = [f for f in c.forms if f not in _TIME_WORDS_SKIP]
+                if not forms:
+                    continue
+                if c.text.strip() in _TIME_WORDS_SKIP:
+                    continue
+                return (c.start, c.end)
+    return None
+
+
+def _topic_chunk(text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]],
+                 all_keys: set[str]) -> tuple[int, int] | None:
+    """The noun phrase the request is about: the first one that is not a tool word, a time word
+    or another parameter's word (지금 판교 날씨 -> 판교; 기영이 결혼식 날짜좀 -> 기영이 결혼식)."""
+    skip = _tool_words(tool) | all_keys | _TIME_WORDS_SKIP
+    for c in chunks(text):
+        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+            continue
+        toks = [t for t in tokens(text) if c.start <= t.start and t.end <= c.end]
+        keep = [t for t in toks if t.form.lower() not in skip and t.tag not in ("NNB",)]
+        if not keep:
+            continue
+        # trim tool words at both ends, keep the inside as written
+        while toks and (toks[0].form.lower() in skip or toks[0].tag == "NNB"):
+            toks = toks[1:]
+        while toks and (toks[-1].form.lower() in skip or toks[-1].tag == "NNB"):
+            toks = toks[:-1]
+        if not toks:
+            continue
+        if all(t.tag in ("SN", "NR") for t in toks):
+            continue
+        return (toks[0].start, toks[-1].end)
+    return None
+
+
+def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
+                     out: dict[str, Found], source: str) -> None:
+    text = msg.text
+    taken = list(msg.used)
+    all_keys: set[str] = set()
+    keys_of = {p.name: _param_keywords(p, tool) for p in tool.params}
+    for p in tool.params:
+        all_keys.update(k.lower() for k in keys_of[p.name])
+    tool_words = _tool_words(tool)
+
+    def put(p: ParamSpec, span: tuple[int, int], how: str = source) -> None:
+        value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        if value:
+            out[p.name] = Found(value, how, value)
+            taken.append(span)
+            msg.take(*span)
+
+    pending = [p for p in params if p.name not in out]
+    for p in list(pending):  # emails and phone numbers
+        kind = param_kind(p)
+        pat = _EMAIL_RE if kind == "email" else _PHONE_RE if kind == "phone" else None
+        if pat is None:
+            continue
+        m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+            pending.remove(p)
+    for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
+        keys = keys_of[p.name]
+        span = _labelled(text, keys) or _named_by(text, keys)
+        if span and msg.free(*span):
+            put(p, span)
+            pending.remove(p)
+    for p in list(pending):  # quoted names
+        if param_kind(p) == "text":
+            continue
+        m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, (m.start(1), m.end(1)))
+            pending.remove(p)
+    for p in list(pending):  # payload for text parameters
+        if param_kind(p) != "text":
+            continue
+        span = _payload(text, tool_words)
+        if span and msg.free(*span):
+            put(p, span)
+            pending.remove(p)
+    for p in list(pending):  # particle roles: X에서 / X까지 / X한테
+        span = _by_particle(text, p, taken)
+        if span:
+            put(p, span)
+            pending.remove(p)
+    # A bare answer to a question about exactly one string parameter is its value.
+    open_asked = [p for p in pending if p.name in asked]
+    if len(open_asked) == 1 and source == "message":
+        bare = strip_ending(text)
+        if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
+            s = text.find(bare)
+            put(open_asked[0], (s, s + len(bare)), "answer")
+            pending.remove(open_asked[0])
+    for p in list(pending):  # the noun phrase the request is about
+        if param_kind(p) == "text":
+            continue
+        span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
+        if span:
+            put(p, span)
+            pending.remove(p)
+
+
+def extract_message(
+    tool: ToolSpec,
+    text: str,
+    now: datetime,
+    asked: set[str] | None = None,
+    source: str = "message",
+    only: set[str] | None = None,
+) -> dict[str, Found]:
+    """Values for ``tool``'s parameters found in one message. ``asked``: the parameters the
+    assistant just asked for (a bare answer fills them); ``only``: the kinds to look for."""
+    asked = asked or set()
+    msg = _Msg(text, text)
+    out: dict[str, Found] = {}
+    by_kind: dict[str, list[ParamSpec]] = {}
+    for p in tool.params:
+        by_kind.setdefault(param_kind(p), []).append(p)
+    if only is not None:
+        by_kind = {k: v for k, v in by_kind.items() if k in only}
+    for e in _EMAIL_RE.finditer(text):  # an e-mail address is never a number or a name part
+        if "email" in by_kind or "string" in by_kind:
+            pass
+    _extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
+    # date/time words are read once: hide them from numbers and names
+    r = parse_datetime(_normalise_years(text), now) if _normalise_years(text) == text else None
+    if r is not None:
+        for s in (r.date_span, r.time_span):
+            if s is not None:
+                msg.take(*s)
+    for p in by_kind.get("email", []) + by_kind.get("phone", []):
+        pass
+    for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):
+        if not any(param_kind(p) in ("email", "phone") for p in tool.params):
+            continue
+    _extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
+    _extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
+    for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):
+        # hide addresses and phone numbers from the number reader
+        if by_kind.get("email") or by_kind.get("phone"):
+            break
+        msg.take(*m.span())
+    strings = by_kind.get("email", []) + by_kind.get("phone", []) + by_kind.get("string", []) + \
+        by_kind.get("text", [])
+    # Strings first when they are labelled (이름은 X), numbers after: "비밀번호는 password123".
+    _extract_strings(tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked,
+                     out, source)
+    _extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
+    _extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
+    return out
+
+
+# --- the whole conversation -------------------------------------------------------------------
+
+
+def _content(m: dict[str, Any]) -> str:
+    c = m.get("content")
+    if isinstance(c, list):  # OpenAI content parts
+        return " ".join(str(part.get("text", "")) for part in c if isinstance(part, dict))
+    return c if isinstance(c, str) else ""
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, dict):
+                out.update(_flatten(v, f"{k}."))
+            out[f"{prefix}{k}"] = v
+            out.setdefault(str(k), v)
+    return out
+
+
+def _coerce(p: ParamSpec, value: Any) -> Any | None:
+    if value is None:
+        return None
+    if p.type == "string":
+        return value if isinstance(value, str) else None
+    if p.type in ("number", "integer"):
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", ""))
+            except ValueError:
+                return None
+        if isinstance(value, int | float):
+            if p.type == "integer":
+                return int(value) if float(value).is_integer() else None
+            return int(value) if float(value).is_integer() else value
+        return None
+    if p.type == "boolean":
+        return value if isinstance(value, bool) else None
+    return value if validate_arguments(ToolSpec("x", params=(p,)), {p.name: value}) == [] else None
+
+
+def fill_arguments(
+    tool: ToolSpec,
+    messages: list[dict[str, Any]],
+    now: datetime | None = None,
+    asked: set[str] | None = None,
+) -> Filling:
+    """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
+
+    The latest user message is read for every kind of value, and a bare answer fills the
+    ``asked`` parameters. Earlier user messages since the last tool result fill what is still
+    open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
+    calls and fields of tool results with the parameter's exact name fill the rest.
+    """
+    now = now or datetime.now(SEOUL)
+    filling = Filling(tool)
+    user_idx = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    for rank, i in enumerate(reversed(user_idx)):
+        text = _content(messages[i])
+        if not text.strip():
+            continue
+        source = "message" if rank == 0 else "history"
+        only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
+        found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
+        for k, v in found.items():
+            filling.found.setdefault(k, v)
+    # earlier calls and tool results, newest first
+    for m in reversed(messages):
+        if m.get("role") == "assistant":
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function", {}) if isinstance(call, dict) else {}
+                try:
+                    args = json.loads(fn.get("arguments") or "{}")
+                except (TypeError, json.JSONDecodeError):
+                    continue
+                if not isinstance(args, dict):
+                    continue
+                for p in tool.params:
+                    if p.name in filling.found or p.name not in args or not p.required:
+                        continue
+                    v = _coerce(p, args[p.name])
+                    if v is not None:
+                        filling.found[p.name] = Found(v, "call", str(args[p.name]))
+        elif m.get("role") == "tool":
+            try:
+                result = json.loads(_content(m))
+            except json.JSONDecodeError:
+                continue
+            flat = _flatten(result)
+            for p in tool.params:
+                if p.name in filling.found or p.name not in flat or not p.required:
+                    continue
+                v = _coerce(p, flat[p.name])
+                if v is not None:
+                    filling.found[p.name] = Found(v, "tool_result", str(flat[p.name]))
+    # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
+    for p in tool.params:
+        if p.name in filling.found:
+            problems = validate_arguments(ToolSpec(tool.name, params=(p,)),
+                                          {p.name: filling.found[p.name].value})
+            problems = [x for x in problems if not x.endswith("required")]
+            if problems:
+                filling.problems.extend(problems)
+                del filling.found[p.name]
+    return filling
+
+
+def _unused(_: Any) -> None:  # pragma: no cover - keeps linters quiet about helper imports
+    del _, Chunk, date
