@@ -238,7 +238,7 @@ _SYNONYMS: list[tuple[str, ...]] = [
     ("메시지", "메세지", "문자"),
     ("출발지", "출발", "origin"),
     ("도착지", "도착", "목적지", "destination"),
-    ("수신자", "받는사람", "receiver"),
+    ("수신자", "수신인", "받는사람", "받는 사람", "receiver"),
     ("날짜", "일자", "date"),
     ("길이", "자리", "글자", "length"),
 ]
@@ -267,6 +267,9 @@ class Found:
     argument) or ``tool_result``."""
     text: str = ""
     """The words it was read from."""
+    strong: bool = True
+    """Read from words that name this parameter (a unit, a label, a particle role, a format);
+    False for a guess from position (the leftover number, the request's main noun phrase)."""
 
 
 @dataclass
@@ -285,6 +288,12 @@ class Filling:
     @property
     def missing(self) -> list[str]:
         return [p.name for p in self.tool.params if p.required and p.name not in self.found]
+
+    @property
+    def evidence(self) -> int:
+        """Parameters read from the latest message by words that name them: evidence that the
+        message is a request for this tool."""
+        return sum(1 for f in self.found.values() if f.source in ("message", "answer") and f.strong)
 
     @property
     def from_message(self) -> list[str]:
@@ -307,7 +316,10 @@ _ONLY_AFTER = re.compile(r"^\s*(?:만|으?로만|로\s*된|으로\s*된)")
 
 _TIME_WORDS_SKIP = {"지금", "현재", "오늘", "요즘", "최근", "이번", "좀", "정보", "것", "거", "나", "내",
                     "저", "제", "우리", "혹시", "그럼", "그러면", "근데", "이거", "그거", "이", "그",
-                    "하나", "한번", "번", "때", "날", "뭐", "무엇", "어디", "언제", "얼마", "몇"}
+                    "하나", "한번", "번", "때", "날", "뭐", "무엇", "어디", "언제", "얼마", "몇",
+                    "날짜", "시간", "시각", "요일", "동안", "거기", "여기", "이것", "그것", "저것",
+                    "부탁", "요청", "혹시", "다음", "내용", "목록", "리스트", "달", "주", "년", "월",
+                    "올해", "작년", "내년", "이번달", "주말", "새", "중", "상태"}
 
 
 @dataclass
@@ -325,7 +337,12 @@ class _Msg:
 
 
 def _tool_words(tool: ToolSpec) -> set[str]:
+    from kodial.tools.choose import TOOL_SYNONYMS
+
     words = set(content_words(tool.description)) | set(split_identifier(tool.name))
+    for group in TOOL_SYNONYMS:
+        if words & set(group):
+            words.update(group)
     return {w for w in words if len(w) > 1 or re.match(r"[가-힣]", w)}
 
 
@@ -373,6 +390,8 @@ def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: date
     for p in year_month:
         part = date_format(p).part  # type: ignore[union-attr]
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
+        if m is None and part == "year":
+            m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
         if m:
             value: Any = m.group(1)
             if part == "month":
@@ -384,6 +403,13 @@ def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: date
     if not rest:
         return
     r = parse_datetime(text, now)
+    if r.date_span is not None and re.match(r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0]:]):
+        # "오늘은 1989년 7월 22일로부터": today is the reference point, the other date is asked
+        blank = text[: r.date_span[0]] + " " * (r.date_span[1] - r.date_span[0]) + text[
+            r.date_span[1] :]
+        other = parse_datetime(blank, now)
+        if other.date_span is not None:
+            r, text = other, blank
     span = _date_span_text(text, r)
     if span is None:
         return
@@ -460,18 +486,21 @@ def _say_time(t: time, period: str | None) -> str:
     return f"{word} {h12}시" + (f" {t.minute}분" if t.minute else "")
 
 
-def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> int:
-    """How close (characters) a keyword is to the number, -1 if none within ``window``."""
-    best = -1
+def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> float:
+    """How far (characters) a keyword is from the number, -1 if none within ``window``. A keyword
+    after the number counts as further away: Korean names the thing first (키 176, 몸무게는 68)."""
+    best = -1.0
     for k in keys:
+        if not k:
+            continue
         for m in re.finditer(re.escape(k), text):
             if m.end() <= mention.start:
-                gap = mention.start - m.end()
+                gap = float(mention.start - m.end())
             elif m.start() >= mention.end:
-                gap = m.start() - mention.end
+                gap = m.start() - mention.end + 6.0
             else:
                 continue
-            if gap <= window and (best < 0 or gap < best):
+            if gap <= window + 6 and (best < 0 or gap < best):
                 best = gap
     return best
 
@@ -521,8 +550,9 @@ def _extract_numbers(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
                                                       and n.unit not in _param_units(p))]
         if len(candidates) == 1 and (candidates[0].name in asked or not n.unit or
                                      n.unit in _param_units(candidates[0])):
-            _put_number(candidates[0], n, msg, out, "answer" if candidates[0].name in asked
-                        and source == "message" else source)
+            asked_now = candidates[0].name in asked and source == "message"
+            _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
+            out[candidates[0].name].strong = asked_now or bool(n.unit)
 
 
 def _put_number(p: ParamSpec, n: NumberMention, msg: _Msg, out: dict[str, Found],
@@ -594,6 +624,7 @@ def _extract_booleans(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked:
             if value and (_ONLY_BEFORE.search(before) or _ONLY_AFTER.match(after)):
                 exclusive = p
             out[p.name] = Found(value, source, text[m.start() : m.end()])
+            msg.take(m.start(), m.end())
             break
     if exclusive is not None:
         for p in params:
@@ -611,31 +642,61 @@ def _extract_booleans(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked:
 
 # --- strings ----------------------------------------------------------------------------------
 
-_COPULA_TAIL = r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|,|\.|$|\n|이랑|랑|하고))"
+_COPULA_TAIL = (
+    r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|이렇게|처럼|"
+    r",|\.|!|$|\n|이랑|랑|하고))"
+)
 
 
-def _labelled(text: str, keys: list[str]) -> tuple[int, int] | None:
-    """``제목은 X``, ``제목: X``, ``이름 X`` -> span of X."""
+def _label_keys(p: ParamSpec) -> list[str]:
+    """Words that label a value of ``p`` in a message: its short label's words, its name's
+    words, and their synonyms (제목, 이름/성함, 내용 ...)."""
+    from kodial.tools.questions import param_label
+
+    keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
+    keys += [w for w in split_identifier(p.name) if len(w) > 2 and w not in ("new", "the")]
+    for group in _SYNONYMS:
+        if any(k in group for k in keys):
+            keys.extend(group)
+    return list(dict.fromkeys(keys))
+
+
+def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
+    """``제목은 X``, ``제목: X``, ``내용에는 X``, ``이름 X`` (a bare space only after the
+    parameter's head noun and before a noun) -> span of X."""
     for k in sorted(keys, key=len, reverse=True):
         if len(k) < 2 and not re.match(r"[가-힣]", k):
             continue
         for m in re.finditer(
-            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를)?\s*[:：=]?\s*", text, flags=re.IGNORECASE
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*", text, flags=re.IGNORECASE
         ):
             sep = text[m.start() + len(k) : m.end()]
             rest = text[m.end() :]
-            if not rest.strip():
+            if not rest.strip() or (m.start() > 0 and re.match(r"[A-Za-z]", text[m.start() - 1])):
                 continue
             if ":" in sep or "：" in sep or "=" in sep:
-                end = re.search(r"\s+-\s*\S+\s*[:：]|\n|\s+[가-힣]{1,4}\s*[:：]|$", rest)
-                span_end = end.start() if end else len(rest)
-                value = rest[:span_end].strip()
+                end = re.search(r"\s+-\s*\S+\s*[:：]|\n|\s+[가-힣]{1,4}\s*[:：]|\)|$", rest)
+                value = rest[: end.start() if end else len(rest)].strip()
                 if value:
                     s = m.end() + rest.index(value[0])
                     return (s, s + len(value))
                 continue
-            if not re.search(r"(?:은|는)\s*$", sep) and not re.match(r"\s", text[m.start() + len(k):]
-                                                                         [:1] or "x"):
+            particle = sep.strip()
+            if not particle:
+                if k.lower() != head or kind == "text":
+                    continue
+                nxt = next((t for t in tokens(text) if t.start >= m.end()), None)
+                if nxt is None or nxt.tag not in ("NNP", "NNG", "SL", "SN", "SH", "W_SERIAL"):
+                    continue
+            elif particle not in ("은", "는", "에는", "엔"):
+                continue
+            if kind == "text":
+                stop = re.search(r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
+                                 r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)", rest)
+                value = rest[: stop.start() if stop else len(rest)].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
                 continue
             val = re.match(r"[^\s,.!?]+(?:\s+[^\s,.!?]+){0,5}?" + _COPULA_TAIL, rest)
             if val and val.group(0).strip():
@@ -686,7 +747,7 @@ def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
     m = re.search(r"[:：]\s*", text)
     if m and len(text) - m.end() > 3:
         return (m.end(), len(text.rstrip()))
-    latin = re.search(r"[A-Za-z][A-Za-z0-9 ,.'’!?;:-]{15,}[A-Za-z.!?]", text)
+    latin = re.search(r"[A-Za-z][A-Za-z0-9 ,.'’!?;:-]{15,}[A-Za-z0-9.!?]", text)
     if latin:
         return latin.span()
     return None
@@ -699,29 +760,44 @@ def _instruction_score(line: str, tool_words: set[str]) -> float:
 
 
 _PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
-    (("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source"), r"(?:에서부터|에서|부터|를|을)"),
-    (("도착", "목적", "destination", "to", "결과", "target"), r"(?:까지|으로|로)"),
+    (("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source", "전 통화"),
+     r"(?:에서부터|에서|부터|를|을)"),
+    (("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"), r"(?:까지|으로|로)(?![가-힣])"),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]
 
 
 def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
     words = _words_of(p)
-    for role_words, particle in _PARTICLE_ROLES:
-        if not _has_word(words, role_words):
+    role = next((particle for role_words, particle in _PARTICLE_ROLES
+                 if _has_word(words, role_words)), None)
+    if role is None:
+        return None
+    for c in chunks(text):
+        if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
-        for c in chunks(text):
-            if any(not (c.end <= s or c.start >= e) for s, e in taken):
+        tail = text[c.end : c.end + 5]
+        if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
+            if not [f for f in c.forms if f not in _TIME_WORDS_SKIP]:
                 continue
-            tail = text[c.end : c.end + 5]
-            if re.match(particle, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
-                forms = [f for f in c.forms if f not in _TIME_WORDS_SKIP]
-                if not forms:
-                    continue
-                if c.text.strip() in _TIME_WORDS_SKIP:
-                    continue
-                return (c.start, c.end)
+            if c.text.strip() in _TIME_WORDS_SKIP:
+                continue
+            return (c.start, c.end)
     return None
+
+
+def _skip_mask(text: str, skip: set[str]) -> list[bool]:
+    """Per character: inside an occurrence of a skip word of two or more syllables (so that
+    "플레이리스트" is skipped even when the analyser splits it into 플레이 + 리스트)."""
+    mask = [False] * len(text)
+    low = text.lower()
+    for w in skip:
+        if len(w) < 2:
+            continue
+        for m in re.finditer(re.escape(w), low):
+            for i in range(m.start(), m.end()):
+                mask[i] = True
+    return mask
 
 
 def _topic_chunk(text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]],
@@ -729,28 +805,74 @@ def _topic_chunk(text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int,
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 판교 날씨 -> 판교; 기영이 결혼식 날짜좀 -> 기영이 결혼식)."""
     skip = _tool_words(tool) | all_keys | _TIME_WORDS_SKIP
+    mask = _skip_mask(text, skip)
+
+    def skipped(t: Any) -> bool:
+        if t.tag in ("XSN",):
+            return False
+        if t.tag in ("XSV", "ETN", "VV", "JKG"):
+            return True
+        return t.form.lower() in skip or all(mask[t.start : t.end]) or (
+            t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " ")
+        )
+
     for c in chunks(text):
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
         toks = [t for t in tokens(text) if c.start <= t.start and t.end <= c.end]
-        keep = [t for t in toks if t.form.lower() not in skip and t.tag not in ("NNB",)]
-        if not keep:
-            continue
-        # trim tool words at both ends, keep the inside as written
-        while toks and (toks[0].form.lower() in skip or toks[0].tag == "NNB"):
+        while toks and skipped(toks[0]):
             toks = toks[1:]
-        while toks and (toks[-1].form.lower() in skip or toks[-1].tag == "NNB"):
+        # a tool or time word inside ends the phrase (서귀포시의 현재 날씨 -> 서귀포시)
+        cut = next((i for i, t in enumerate(toks) if i > 0 and skipped(t) and text[t.start - 1] == " "
+                    and t.tag not in ("XSV", "VV", "ETN", "JKG")), None)
+        if cut is not None:
+            toks = toks[:cut]
+        while toks and (skipped(toks[-1]) and not (
+            toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV")
+        )) or (toks and toks[-1].tag in ("XSV", "VV")):
             toks = toks[:-1]
-        if not toks:
+        if not toks or all(t.tag in ("SN", "NR") for t in toks):
             continue
-        if all(t.tag in ("SN", "NR") for t in toks):
-            continue
-        return (toks[0].start, toks[-1].end)
+        start, end = toks[0].start, toks[-1].end
+        # the analyser may cut an unknown word short: take its whole eojeol start (어반클래식)
+        word_start = text.rfind(" ", 0, start) + 1
+        if word_start < start and not any(mask[word_start:start]) and text[word_start:start].strip():
+            start = word_start
+        return (start, end)
+    return None
+
+
+_QUOTATIVE = re.compile(
+    r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
+)
+
+
+def _reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said (a message's content)."""
+    for m in _QUOTATIVE.finditer(text):
+        s, e = m.span("q")
+        # drop a leading receiver phrase or filler that belongs to the instruction
+        head = re.match(r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
+                        r"(?:보내|남겨)\S*\s*)?", text[s:e])
+        if head:
+            s += head.end()
+        if e - s >= 2 and all(e <= a or s >= b for a, b in taken):
+            return (s, e)
+    return None
+
+
+def _currency_unit(text: str) -> tuple[int, int] | None:
+    """The currency written after an amount (500유로 -> 유로, 50만원 -> 원)."""
+    for n in numbers(text):
+        if n.unit in ("원", "달러", "불", "유로", "엔", "위안", "파운드"):
+            return (n.end - len(n.unit), n.end)
     return None
 
 
 def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
                      out: dict[str, Found], source: str) -> None:
+    """Strings in order of evidence: patterns (e-mail, phone), labels, names, quotes, payloads,
+    currencies, particle roles, a bare answer, then the noun phrase the request is about."""
     text = msg.text
     taken = list(msg.used)
     all_keys: set[str] = set()
@@ -759,10 +881,10 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
         all_keys.update(k.lower() for k in keys_of[p.name])
     tool_words = _tool_words(tool)
 
-    def put(p: ParamSpec, span: tuple[int, int], how: str = source) -> None:
+    def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
         if value:
-            out[p.name] = Found(value, how, value)
+            out[p.name] = Found(value, how, value, strong)
             taken.append(span)
             msg.take(*span)
 
@@ -775,11 +897,14 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
         m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, m.span())
-            pending.remove(p)
+        pending.remove(p)  # an address or a number is never read from other words
     for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
-        keys = keys_of[p.name]
-        span = _labelled(text, keys) or _named_by(text, keys)
-        if span and msg.free(*span):
+        keys = _label_keys(p)
+        span = _labelled(text, keys, _head(p), param_kind(p)) or _named_by(
+            text, keys + sorted(tool_words, key=len, reverse=True)
+        )
+        # a text's payload may contain dates and numbers that other readers saw first
+        if span and (param_kind(p) == "text" or msg.free(*span)):
             put(p, span)
             pending.remove(p)
     for p in list(pending):  # quoted names
@@ -789,32 +914,57 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
         if m:
             put(p, (m.start(1), m.end(1)))
             pending.remove(p)
-    for p in list(pending):  # payload for text parameters
-        if param_kind(p) != "text":
+    # Optional parameters are filled only from explicit words (labelled, named, quoted, a
+    # particle role): guessing them from what is left over would invent values.
+    pending_loose = [p for p in pending if p.required or p.name in asked]
+    for p in list(pending_loose):  # payload for text parameters
+        if param_kind(p) != "text" or p not in pending:
             continue
-        span = _payload(text, tool_words)
-        if span and msg.free(*span):
+        span = _payload(text, tool_words) or _reported_speech(text, taken)
+        if span:
             put(p, span)
+            pending.remove(p)
+            pending_loose.remove(p)
+    for p in list(pending):  # currencies: the unit of the amount is what is converted
+        words = _words_of(p)
+        if not _has(words, ("통화", "currency", "화폐")):
+            continue
+        role = next((i for i, (role_words, _) in enumerate(_PARTICLE_ROLES)
+                     if _has_word(words, role_words)), None)
+        if role == 0:
+            span = _currency_unit(text)
+        elif role == 1:
+            m = re.search(r"몇\s*(달러|유로|엔|위안|원|파운드)", text)
+            span = m.span(1) if m else None
+        else:
+            span = None
+        if span:
+            value = text[span[0] : span[1]]
+            out[p.name] = Found(value, source, value)
             pending.remove(p)
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
         span = _by_particle(text, p, taken)
         if span:
             put(p, span)
             pending.remove(p)
+            if p in pending_loose:
+                pending_loose.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
-    if len(open_asked) == 1 and source == "message":
+    if len(open_asked) == 1 and source == "message" and param_kind(open_asked[0]) not in (
+        "email", "phone"
+    ):
         bare = strip_ending(text)
         if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
             s = text.find(bare)
             put(open_asked[0], (s, s + len(bare)), "answer")
             pending.remove(open_asked[0])
-    for p in list(pending):  # the noun phrase the request is about
-        if param_kind(p) == "text":
+    for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
+        if param_kind(p) in ("text", "email", "phone"):
             continue
         span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
-            put(p, span)
+            put(p, span, strong=False)
             pending.remove(p)
 
 
@@ -836,9 +986,6 @@ def extract_message(
         by_kind.setdefault(param_kind(p), []).append(p)
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
-    for e in _EMAIL_RE.finditer(text):  # an e-mail address is never a number or a name part
-        if "email" in by_kind or "string" in by_kind:
-            pass
     _extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
     # date/time words are read once: hide them from numbers and names
     r = parse_datetime(_normalise_years(text), now) if _normalise_years(text) == text else None
@@ -846,11 +993,8 @@ def extract_message(
         for s in (r.date_span, r.time_span):
             if s is not None:
                 msg.take(*s)
-    for p in by_kind.get("email", []) + by_kind.get("phone", []):
-        pass
-    for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):
-        if not any(param_kind(p) in ("email", "phone") for p in tool.params):
-            continue
+        for m in _DURATION.finditer(text):
+            msg.take(*m.span())
     _extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
     _extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
     for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):

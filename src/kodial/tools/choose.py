@@ -23,11 +23,13 @@ import json
 import math
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from importlib import resources
 from typing import Any
 
 import numpy as np
 
+from kodial.assistant.datetime_ko import SEOUL
 from kodial.encoders import Encoder, load_encoder
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier
@@ -80,6 +82,8 @@ class ToolScore:
     """Bonus for a tool the conversation is already about (an open question, a recent call)."""
     examples: float = 0.0
     """Probability from a classifier trained on the app's examples (0 without examples)."""
+    evidence: int = 0
+    """Parameters of this tool the message names with their own words (units, labels, formats)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -90,6 +94,7 @@ class ToolScore:
             "matched": self.matched,
             "context": round(self.context, 4),
             "examples": round(self.examples, 4),
+            "evidence": self.evidence,
         }
 
 
@@ -111,7 +116,8 @@ def tool_documents(tool: ToolSpec) -> list[str]:
     description with its parameters' descriptions."""
     desc = tool.description.strip() or " ".join(split_identifier(tool.name))
     params = ", ".join(p.description.split("(")[0].strip() for p in tool.params if p.description)
-    return [desc, f"{desc} ({params})" if params else desc]
+    named = f"{' '.join(split_identifier(tool.name))}: {desc}"
+    return [desc, f"{desc} ({params})" if params else named, named]
 
 
 def _norm(text: str) -> str:
@@ -123,6 +129,9 @@ class Calibration:
     """Scoring weights and the "none fits" threshold."""
 
     word_weight: float = 0.08
+    """Weight of the IDF-weighted tool words found in the message."""
+    evidence_weight: float = 0.05
+    """Weight per argument (at most two) the message gives for the tool in its own words."""
     threshold: float = 0.35
     """Smallest score at which the best tool is called (below: answer or decline)."""
     context_bonus: float = 0.12
@@ -184,12 +193,18 @@ class ToolChooser:
             for w in ws:
                 df[w] = df.get(w, 0) + 1
         query = _norm(text)
+        query_words = set(content_words(text))
         out = []
         for ws in words:
-            matched = sorted(w for w in ws if _norm(w) and _norm(w) in query)
+            # a word of two or more syllables may sit inside a compound (할인가, 기초대사율); a
+            # one-syllable word must be a morpheme of its own (키, 찾) or it matches everywhere
+            matched = sorted(
+                w for w in ws if w in query_words or (len(_norm(w)) >= 2 and _norm(w) in query)
+            )
             # drop words contained in a longer matched word ("대사" inside "기초대사율")
-            matched = [w for w in matched if not any(w != o and _norm(w) in _norm(o)
-                                                     for o in matched)]
+            matched = [
+                w for w in matched if not any(w != o and _norm(w) in _norm(o) for o in matched)
+            ]
             score = sum(math.log((n + 1) / (df[w] + 0.5)) + 0.5 for w in matched)
             out.append((score, matched))
         return out
@@ -200,10 +215,12 @@ class ToolChooser:
         text: str,
         context: dict[str, float] | None = None,
         examples: dict[str, float] | None = None,
+        evidence: dict[str, int] | None = None,
     ) -> list[ToolScore]:
         """Scores of every tool for ``text``, best first. ``context``: tool name -> weight (0-1)
         of the conversation being about it; ``examples``: tool name -> probability from a
-        classifier trained on the app's examples."""
+        classifier trained on the app's examples; ``evidence``: tool name -> arguments the
+        message gives for it by their own words (:attr:`kodial.tools.arguments.Filling.evidence`)."""
         cal = self.calibration
         cos = self.cosines(tools, text)
         words = self.word_scores(tools, text)
@@ -211,8 +228,9 @@ class ToolChooser:
         for t, c, (w, matched) in zip(tools, cos, words, strict=True):
             ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)
             ex = (examples or {}).get(t.name, 0.0)
-            total = float(c) + cal.word_weight * w + ctx + 0.3 * ex
-            scores.append(ToolScore(t.name, total, float(c), w, matched, ctx, ex))
+            ev = (evidence or {}).get(t.name, 0)
+            total = float(c) + cal.word_weight * w + cal.evidence_weight * min(ev, 2) + ctx + 0.3 * ex
+            scores.append(ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev))
         scores.sort(key=lambda s: -s.score)
         return scores
 
@@ -228,36 +246,53 @@ def load_requests() -> list[dict[str, Any]]:
     return rows
 
 
+def evidence_for(tools: list[ToolSpec], text: str, now: datetime | None = None) -> dict[str, int]:
+    """Tool name -> arguments ``text`` gives for it in their own words."""
+    from kodial.tools.arguments import extract_message
+
+    when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
+    return {
+        t.name: sum(1 for f in extract_message(t, text, when).values() if f.strong)
+        for t in tools
+    }
+
+
 def calibrate(
     tools: list[ToolSpec], requests: list[dict[str, Any]], chooser: ToolChooser
 ) -> Calibration:
-    """Pick the word weight and the threshold that maximise balanced accuracy over "call the
-    right tool" and "call nothing" on labelled requests (own data, not the benchmark). Ties go
-    to the lower threshold (a question back is cheaper than a refusal)."""
+    """Pick the word weight, the evidence weight and the threshold that maximise balanced
+    accuracy over "call the right tool" and "call nothing" on labelled requests (own data, not
+    the benchmark). Ties go to the simpler, lower setting."""
     cos_rows = []
     word_rows = []
+    ev_rows = []
     gold = []
+    names = [t.name for t in tools]
     for r in requests:
         cos_rows.append(chooser.cosines(tools, r["text"]))
         word_rows.append(np.array([w for w, _ in chooser.word_scores(tools, r["text"])]))
+        ev = evidence_for(tools, r["text"])
+        ev_rows.append(np.array([min(ev[n], 2) for n in names], dtype=np.float32))
         gold.append(r["tool"])
-    names = [t.name for t in tools]
-    best: tuple[float, float, float] | None = None
+    best: tuple[float, float, float, float] | None = None
     for ww in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2):
-        totals = [c + ww * w for c, w in zip(cos_rows, word_rows, strict=True)]
-        tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
-        for thr in np.arange(0.1, 1.2, 0.01):
-            pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
-            neg_ok = [s < thr for (s, _), g in zip(tops, gold, strict=True) if not g]
-            if not pos_ok or not neg_ok:
-                continue
-            bal = (float(np.mean(pos_ok)) + float(np.mean(neg_ok))) / 2
-            if best is None or bal > best[0] + 1e-9:
-                best = (bal, ww, float(thr))
+        for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15):
+            totals = [c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows,
+                                                              strict=True)]
+            tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
+            for thr in np.arange(0.1, 1.2, 0.01):
+                pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
+                neg_ok = [s < thr for (s, _), g in zip(tops, gold, strict=True) if not g]
+                if not pos_ok or not neg_ok:
+                    continue
+                bal = (float(np.mean(pos_ok)) + float(np.mean(neg_ok))) / 2
+                if best is None or bal > best[0] + 1e-9:
+                    best = (bal, ww, ew, float(thr))
     assert best is not None, "calibration needs requests with and without a tool"
     return Calibration(
         word_weight=best[1],
-        threshold=round(best[2], 2),
+        evidence_weight=best[2],
+        threshold=round(best[3], 2),
         source=f"bundled requests ({len(requests)}), balanced accuracy {best[0]:.3f}",
     )
 

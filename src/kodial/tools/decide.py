@@ -29,7 +29,7 @@ from typing import Any, Literal
 from kodial.assistant.datetime_ko import SEOUL
 from kodial.errors import KodialError
 from kodial.tools.arguments import Filling, fill_arguments, _param_keywords
-from kodial.tools.choose import ToolChooser, ToolScore
+from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
 
@@ -202,7 +202,8 @@ def decide(
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
     example_probs = _example_probs(examples, specs, user_text) if examples else None
-    scores = chooser.score(specs, user_text, context, example_probs)
+    evidence = evidence_for(specs, user_text, now)
+    scores = chooser.score(specs, user_text, context, example_probs, evidence)
     explain["scores"] = [s.as_dict() for s in scores[:5]]
 
     tool: ToolSpec | None

@@ -62,12 +62,24 @@ def chunks(text: str) -> list[Chunk]:
             i += 1
             continue
         j = i
-        while (
-            j + 1 < len(toks)
-            and toks[j + 1].tag in NOMINAL_TAGS
-            and text[toks[j].end : toks[j + 1].start].strip() == ""
-        ):
-            j += 1
+        while j + 1 < len(toks):
+            nxt = toks[j + 1]
+            gap = text[toks[j].end : nxt.start]
+            if gap.strip() != "" or len(gap) > 1:  # a blanked-out value ends the phrase
+                break
+            if nxt.tag in NOMINAL_TAGS:
+                j += 1
+            elif (  # "7번방의 선물": a possessive inside a name
+                nxt.tag == "JKG" and gap == "" and j + 2 < len(toks)
+                and toks[j + 2].tag in ("NNG", "NNP") and text[nxt.end : toks[j + 2].start] == " "
+            ):
+                j += 2
+            elif (  # a nominalised verb stays one thing: 반납하기, 세탁기 돌리기
+                nxt.tag in ("XSV", "VV") and j + 2 < len(toks) and toks[j + 2].tag == "ETN"
+            ):
+                j += 2
+            else:
+                break
         start, end = toks[i].start, toks[j].end
         after = tuple(f"{t.form}/{t.tag}" for t in toks[j + 1 : j + 4])
         out.append(Chunk(start, end, text[start:end], tuple(t.form for t in toks[i : j + 1]), after))
@@ -155,11 +167,11 @@ UNITS = (
 )
 _NATIVE_RE = "|".join(sorted(_NATIVE, key=len, reverse=True))
 _NUMBER_RE = re.compile(
-    r"(?<![\w.])(?P<num>"
-    r"\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
-    r"|[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
-    r"|[일이삼사오육칠팔구십백천만]{1}(?=\s*(?:퍼센트|프로|만|원))"
-    r"|(?:" + _NATIVE_RE + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
+    r"(?P<num>"
+    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
+    r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
+    r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
+    r"|(?<![가-힣\d])(?:" + _NATIVE_RE + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
     r")\s*(?P<unit>" + UNITS + r")?(?![a-zA-Z])"
 )
 
