@@ -17,8 +17,9 @@ Every turn is decided by :func:`kodial.tools.decide` exactly as a client's reque
   (numbers by value; strings ignoring case, spacing and end punctuation) or to the benchmark's
   ``acceptable_arguments`` when it gives them as values;
 - slot-question accuracy: asked about the gold's next tool, for exactly the gold's missing
-  parameters (the parameters the gold question names; when it names none by their descriptions,
-  the required parameters whose gold value the user has not said yet);
+  parameters under one of two readings of the gold question: the parameters it names by their
+  descriptions' words, or the required parameters whose gold value the user has not said yet
+  (the gold questions paraphrase, "팁의 비율" for "팁 백분율", so neither reading alone is exact);
 - decline accuracy: relevance turns that neither call nor ask;
 - completion: tool-result turns answered (not called again) with the result's values in the
   reply;
@@ -48,13 +49,13 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 from kodial.assistant.datetime_ko import SEOUL
+from kodial.textio import atomic_write_text
 from kodial.tools import decide
 from kodial.tools.arguments import _param_keywords
 from kodial.tools.choose import tool_documents
 from kodial.tools.decide import default_chooser
 from kodial.tools.questions import param_label
 from kodial.tools.schema import parse_tools
-from kodial.textio import atomic_write_text
 
 ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
@@ -106,10 +107,12 @@ def args_match(pred: dict[str, Any], gold: dict[str, Any], acceptable: Any) -> t
         if _norm(pred[key]) not in [_norm(v) for v in _accepted(key, gold, acceptable)]:
             return False, "wrong_arg_value"
     for key in pred:
-        if key not in gold:
-            if not (isinstance(acceptable, dict) and key in acceptable
-                    and _norm(pred[key]) in [_norm(v) for v in _accepted(key, gold, acceptable)]):
-                return False, "extra_arg"
+        if key not in gold and not (
+            isinstance(acceptable, dict)
+            and key in acceptable
+            and _norm(pred[key]) in [_norm(v) for v in _accepted(key, gold, acceptable)]
+        ):
+            return False, "extra_arg"
     return True, ""
 
 
@@ -149,24 +152,31 @@ def judge_call(d: Any, name: str, args: dict[str, Any], acceptable: Any) -> dict
     return out
 
 
-def gold_missing(tool: dict[str, Any], question: str, call_args: dict[str, Any],
-                 said: str) -> set[str]:
-    """Required parameters the gold question asks for (see the module docstring)."""
+def gold_missing(
+    tool: dict[str, Any], question: str, call_args: dict[str, Any], said: str
+) -> tuple[set[str], set[str]]:
+    """Two readings of what the gold question asks for: the parameters it names by their
+    descriptions, and the required parameters whose gold value the user has not said yet."""
     spec = parse_tools([tool])[0]
     q = re.sub(r"\s+", "", question.lower())
     named = set()
     for p in spec.params:
         words = [param_label(p), *_param_keywords(p, spec)[:6]]
-        if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
-            named.add(p.name)
+        for w in words:
+            w = re.sub(r"\s+", "", w.lower())
+            one = len(w) == 1 and re.search(
+                rf"(?<![가-힣]){re.escape(w)}(?:[와과,를을는은가이도]|$)", q
+            )
+            if (len(w) > 1 and w in q) or one:
+                named.add(p.name)
     named &= set(spec.required) | set(call_args)
-    if named:
-        return named
     said_n = re.sub(r"\s+", "", said.lower())
-    return {
-        k for k in spec.required
+    unsaid = {
+        k
+        for k in spec.required
         if k in call_args and re.sub(r"\s+", "", str(call_args[k]).lower()) not in said_n
     }
+    return named, unsaid
 
 
 def _values(obj: Any) -> list[str]:
@@ -185,9 +195,12 @@ def judge_completion(d: Any, last: dict[str, Any]) -> dict[str, Any]:
     if last.get("role") != "tool":
         return {"ok": True}
     try:
-        values = _values(json.loads(last.get("content") or "null"))
+        result = json.loads(last.get("content") or "null")
     except json.JSONDecodeError:
-        values = [last.get("content") or ""]
+        result = last.get("content") or ""
+    if isinstance(result, dict):  # a status word is not a fact to report
+        result = {k: v for k, v in result.items() if k not in ("status", "success")}
+    values = _values(result)
     reply = (d.content or "").replace(",", "")
     shown = [v for v in values if v.replace(",", "") in reply]
     ok = not values or bool(shown)
@@ -207,9 +220,16 @@ def run_dialogs(path: Path, limit: int | None) -> list[dict[str, Any]]:
             d = decide(messages, tools, "auto", now=NOW)
             ms = (time.perf_counter() - t0) * 1000
             row: dict[str, Any] = {
-                "set": "dialog", "dialog": dialog["dialog_num"], "turn": turn["turn_num"],
-                "type": kind, "kind": d.kind, "tool": d.tool, "arguments": d.arguments,
-                "missing": d.missing, "content": d.content, "ms": round(ms, 1),
+                "set": "dialog",
+                "dialog": dialog["dialog_num"],
+                "turn": turn["turn_num"],
+                "type": kind,
+                "kind": d.kind,
+                "tool": d.tool,
+                "arguments": d.arguments,
+                "missing": d.missing,
+                "content": d.content,
+                "ms": round(ms, 1),
             }
             gt = turn["ground_truth"]
             if kind == "call":
@@ -223,21 +243,27 @@ def run_dialogs(path: Path, limit: int | None) -> list[dict[str, Any]]:
                 name, args = _gold_call(nxt["ground_truth"])
                 tool = next(t for t in tools if t["function"]["name"] == name)
                 said = " ".join(m.get("content") or "" for m in messages if m["role"] == "user")
-                missing = gold_missing(tool, gt.get("content") or "", args, said)
-                row.update(gold_tool=name, gold_missing=sorted(missing))
-                ok = d.kind == "ask" and d.tool == name and set(d.missing) == missing
+                named, unsaid = gold_missing(tool, gt.get("content") or "", args, said)
+                row.update(gold_tool=name, gold_missing=sorted(named or unsaid))
+                ok = d.kind == "ask" and d.tool == name and set(d.missing) in (named, unsaid)
                 row["ok"] = ok
                 if not ok:
                     row["error"] = (
-                        "called_when_should_ask" if d.kind == "call" else
-                        "declined_when_should_ask" if d.kind == "decline" else
-                        "asked_wrong_tool" if d.tool != name else "asked_wrong_params"
+                        "called_when_should_ask"
+                        if d.kind == "call"
+                        else "declined_when_should_ask"
+                        if d.kind == "decline"
+                        else "asked_wrong_tool"
+                        if d.tool != name
+                        else "asked_wrong_params"
                     )
             elif kind == "relevance":
                 ok = d.kind in ("decline", "answer")
                 row["ok"] = ok
                 if not ok:
-                    row["error"] = f"{'called' if d.kind == 'call' else 'asked'}_when_should_decline"
+                    row["error"] = (
+                        f"{'called' if d.kind == 'call' else 'asked'}_when_should_decline"
+                    )
             else:
                 row.update(judge_completion(d, messages[-1]))
             rows.append(row)
@@ -248,21 +274,31 @@ def run_singlecall(path: Path, limit: int | None) -> list[dict[str, Any]]:
     rows = []
     items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
     for item in items[:limit]:
-        for q, g, a in zip(item["query"], item["ground_truth"], item["acceptable_arguments"],
-                           strict=True):
+        for q, g, a in zip(
+            item["query"], item["ground_truth"], item["acceptable_arguments"], strict=True
+        ):
             gold = json.loads(g["content"])
             args = json.loads(gold["arguments"])
             for ts in item["tools"]:
                 t0 = time.perf_counter()
-                d = decide([{"role": "user", "content": q["content"]}], ts["content"], "auto",
-                           now=NOW)
+                d = decide(
+                    [{"role": "user", "content": q["content"]}], ts["content"], "auto", now=NOW
+                )
                 ms = (time.perf_counter() - t0) * 1000
                 row = {
-                    "set": "singlecall", "function": item["function_name"],
-                    "toolset": ts["type"], "serial": q["serial_num"], "type": "call",
-                    "kind": d.kind, "tool": d.tool, "arguments": d.arguments,
-                    "missing": d.missing, "gold_tool": gold["name"], "gold_arguments": args,
-                    "extraction": item["function_info"]["extraction_type"], "ms": round(ms, 1),
+                    "set": "singlecall",
+                    "function": item["function_name"],
+                    "toolset": ts["type"],
+                    "serial": q["serial_num"],
+                    "type": "call",
+                    "kind": d.kind,
+                    "tool": d.tool,
+                    "arguments": d.arguments,
+                    "missing": d.missing,
+                    "gold_tool": gold["name"],
+                    "gold_arguments": args,
+                    "extraction": item["function_info"]["extraction_type"],
+                    "ms": round(ms, 1),
                 }
                 row.update(judge_call(d, gold["name"], args, _acceptable(a["content"])))
                 rows.append(row)
@@ -296,10 +332,12 @@ def summarise(dialog: list[dict[str, Any]], single: list[dict[str, Any]]) -> dic
             "exact_argument_accuracy": _acc(single, "exact"),
             "by_toolset": {
                 ts: {
-                    "tool_choice_accuracy": _acc([r for r in single if r["toolset"] == ts],
-                                                 "tool_ok"),
-                    "exact_argument_accuracy": _acc([r for r in single if r["toolset"] == ts],
-                                                    "exact"),
+                    "tool_choice_accuracy": _acc(
+                        [r for r in single if r["toolset"] == ts], "tool_ok"
+                    ),
+                    "exact_argument_accuracy": _acc(
+                        [r for r in single if r["toolset"] == ts], "exact"
+                    ),
                 }
                 for ts in dict.fromkeys(r["toolset"] for r in single)
             },
@@ -319,12 +357,19 @@ def summarise(dialog: list[dict[str, Any]], single: list[dict[str, Any]]) -> dic
         "slot_question_accuracy": d["slot_question_accuracy"],
         "decline_accuracy": d["decline_accuracy"],
         "balanced": round(
-            ((_acc(all_calls, "exact") or 0) + (d["slot_question_accuracy"] or 0)
-             + (d["decline_accuracy"] or 0)) / 3, 4),
+            (
+                (_acc(all_calls, "exact") or 0)
+                + (d["slot_question_accuracy"] or 0)
+                + (d["decline_accuracy"] or 0)
+            )
+            / 3,
+            4,
+        ),
     }
     out["errors"] = {
-        "dialog": dict(Counter(f"{r['type']}: {r['error']}" for r in dialog if r.get("error"))
-                       .most_common()),
+        "dialog": dict(
+            Counter(f"{r['type']}: {r['error']}" for r in dialog if r.get("error")).most_common()
+        ),
         "singlecall": dict(Counter(r["error"] for r in single if r.get("error")).most_common()),
     }
     ms = sorted(r["ms"] for r in dialog + single)
@@ -365,17 +410,30 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     ]
     for ts, v in s["by_toolset"].items():
         lines.append(f"| {ts} | {v['tool_choice_accuracy']} | {v['exact_argument_accuracy']} |")
-    lines += ["", "Exact arguments by the benchmark's extraction type: "
-              + ", ".join(f"{k} {v}" for k, v in s["by_extraction"].items()), ""]
-    lines += ["## Errors by class", "", "| where: class | count | examples (turn: got) |",
-              "|---|---|---|"]
-    for key, n in {**summary["errors"]["dialog"],
-                   **{f"singlecall: {k}": v for k, v in summary["errors"]["singlecall"].items()}
-                   }.items():
+    lines += [
+        "",
+        "Exact arguments by the benchmark's extraction type: "
+        + ", ".join(f"{k} {v}" for k, v in s["by_extraction"].items()),
+        "",
+    ]
+    lines += [
+        "## Errors by class",
+        "",
+        "| where: class | count | examples (turn: got) |",
+        "|---|---|---|",
+    ]
+    for key, n in {
+        **summary["errors"]["dialog"],
+        **{f"singlecall: {k}": v for k, v in summary["errors"]["singlecall"].items()},
+    }.items():
         lines.append(f"| {key} | {n} | {'; '.join(examples.get(key, [])[:3])} |")
-    lines += ["", f"Latency per decision: p50 {summary['latency_ms'].get('p50')} ms, "
-              f"p95 {summary['latency_ms'].get('p95')} ms (encoder cache warm after the first "
-              "pass over a tool set).", ""]
+    lines += [
+        "",
+        f"Latency per decision: p50 {summary['latency_ms'].get('p50')} ms, "
+        f"p95 {summary['latency_ms'].get('p95')} ms (encoder cache warm after the first "
+        "pass over a tool set).",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -385,8 +443,11 @@ def _examples(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
         if not r.get("error"):
             continue
         key = f"{r['type']}: {r['error']}" if r["set"] == "dialog" else f"singlecall: {r['error']}"
-        where = (f"d{r['dialog']}t{r['turn']}" if r["set"] == "dialog"
-                 else f"{r['function']}/{r['toolset']}#{r['serial']}")
+        where = (
+            f"d{r['dialog']}t{r['turn']}"
+            if r["set"] == "dialog"
+            else f"{r['function']}/{r['toolset']}#{r['serial']}"
+        )
         got = f"{r['kind']} {r['tool'] or ''}"
         if r["kind"] == "call":
             got += " " + json.dumps(r["arguments"], ensure_ascii=False)
@@ -416,16 +477,20 @@ def main() -> None:
     for name in ("FunctionChat-Dialog.jsonl", "FunctionChat-Singlecall.jsonl"):
         for line in (data / name).read_text(encoding="utf-8").splitlines():
             item = json.loads(line)
-            sets = [ts["content"] for ts in item["tools"]] if "function_num" in item else [
-                item["tools"]]
+            sets = (
+                [ts["content"] for ts in item["tools"]]
+                if "function_num" in item
+                else [item["tools"]]
+            )
             for tools in sets:
                 for t in parse_tools(tools):
                     texts.extend(tool_documents(t))
             for q in item.get("query", []):
                 texts.append(q["content"])
             for turn in item.get("turns", []):
-                texts.extend(m["content"] for m in turn["query"]
-                             if m["role"] == "user" and m.get("content"))
+                texts.extend(
+                    m["content"] for m in turn["query"] if m["role"] == "user" and m.get("content")
+                )
     if chooser.encoder is not None:
         chooser.encoder.encode(list(dict.fromkeys(texts)))
     dialog = run_dialogs(data / "FunctionChat-Dialog.jsonl", args.limit)
@@ -443,9 +508,15 @@ def main() -> None:
         "now": NOW.isoformat(),
     }
     out = Path(args.out)
-    atomic_write_text(out / "tools.json", json.dumps(
-        {"meta": meta, "summary": summary, "turns": dialog + single}, ensure_ascii=False,
-        indent=1, default=str))
+    atomic_write_text(
+        out / "tools.json",
+        json.dumps(
+            {"meta": meta, "summary": summary, "turns": dialog + single},
+            ensure_ascii=False,
+            indent=1,
+            default=str,
+        ),
+    )
     atomic_write_text(out / "tools.md", markdown(summary, meta, _examples(dialog + single)))
     print(json.dumps(summary, ensure_ascii=False, indent=1))
 

@@ -32,13 +32,12 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from typing import Any
 
 from kodial.assistant.datetime_ko import SEOUL, KoreanDateTime, parse_datetime
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import (
-    Chunk,
     NumberMention,
     chunks,
     content_words,
@@ -54,8 +53,21 @@ _DATE_WORDS = ("날짜", "일자", "날", "기한", "마감", "데드라인", "d
 _TIME_WORDS = ("시간", "시각", "time", "시점")
 _EMAIL_WORDS = ("이메일", "메일", "email", "e-mail")
 _PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "연락처 번호", "phone", "mobile", "tel")
-_TEXT_WORDS = ("내용", "텍스트", "문장", "단락", "본문", "메시지", "메세지", "text", "content", "message",
-               "body", "문자열", "가사")
+_TEXT_WORDS = (
+    "내용",
+    "텍스트",
+    "문장",
+    "단락",
+    "본문",
+    "메시지",
+    "메세지",
+    "text",
+    "content",
+    "message",
+    "body",
+    "문자열",
+    "가사",
+)
 _START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
 _END_WORDS = ("종료", "끝", "end", "until", "to", "도착", "목적", "결과", "target", "destination")
 _RECEIVER_WORDS = ("수신", "받는", "receiver", "recipient", "to whom", "받을")
@@ -161,8 +173,9 @@ def param_kind(p: ParamSpec) -> str:
         return "email"
     if _has(words, _PHONE_WORDS) and ("번호" in words or "phone" in words):
         return "phone"
-    if _has(head, _TEXT_WORDS) or _has_word(" ".join(split_identifier(p.name)), ("text", "content",
-                                                                                  "message", "body")):
+    if _has(head, _TEXT_WORDS) or _has_word(
+        " ".join(split_identifier(p.name)), ("text", "content", "message", "body")
+    ):
         return "text"
     return "string"
 
@@ -172,18 +185,23 @@ def param_kind(p: ParamSpec) -> str:
 _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # (words in the parameter's description/name, units said after the number)
     (("퍼센트", "%", "율", "비율", "percent", "rate", "백분율", "프로"), ("%", "퍼센트", "프로")),
-    (("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
-     ("원", "달러", "불", "유로", "엔", "위안", "파운드")),
+    (
+        ("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
+        ("원", "달러", "불", "유로", "엔", "위안", "파운드"),
+    ),
     (("사람", "인원", "명", "people", "person", "guest", "party"), ("명", "인", "사람", "인분")),
     (("키", "신장", "height", "센티미터", "cm"), ("cm", "센티미터", "센티", "㎝")),
-    (("무게", "체중", "몸무게", "weight", "킬로그램", "kg"), ("kg", "킬로그램", "키로", "킬로", "㎏")),
+    (
+        ("무게", "체중", "몸무게", "weight", "킬로그램", "kg"),
+        ("kg", "킬로그램", "키로", "킬로", "㎏"),
+    ),
     (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "미터", "m")),
     (("나이", "age", "연령"), ("살", "세")),
     (("회차", "round", "회"), ("회차", "회")),
     (("길이", "length", "자리", "글자", "자수"), ("자리", "글자", "자")),
     (("수량", "개수", "quantity", "count", "개"), ("개", "잔", "장", "권", "병", "마리")),
-    (("평",), ("평",)),
-    (("제곱미터", "squaremeter", "square", "㎡", "넓이", "면적"), ("제곱미터", "㎡")),
+    (("평", "평수", "pyeong"), ("평",)),
+    (("제곱미터", "squaremeter", "square", "㎡", "넓이"), ("제곱미터", "㎡")),
     (("연도", "year", "년도"), ("년",)),
     (("개월", "기간", "months", "month"), ("개월", "달")),
     (("온도", "기온", "temperature", "°"), ("도",)),
@@ -212,8 +230,32 @@ def _param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
     for q in tool.params:
         if q.name != p.name:
             others.update(content_words(q.description))
-    generic = {"단위", "여부", "정보", "입력", "값", "경우", "예", "수", "것", "하", "되", "있", "위하",
-               "사용자", "사용", "적용", "설정", "the", "of", "for", "a", "to", "in", "id"}
+    generic = {
+        "단위",
+        "여부",
+        "정보",
+        "입력",
+        "값",
+        "경우",
+        "예",
+        "수",
+        "것",
+        "하",
+        "되",
+        "있",
+        "위하",
+        "사용자",
+        "사용",
+        "적용",
+        "설정",
+        "the",
+        "of",
+        "for",
+        "a",
+        "to",
+        "in",
+        "id",
+    }
     keys = [w for w in own if w not in generic and (w not in others or w in _head(p))]
     for group in _SYNONYMS:
         if any(k in group for k in keys):
@@ -310,16 +352,76 @@ _NEG_AFTER = re.compile(
     r"^[은는을를도이가만]?\s*(?:넣지|하지|포함하지|쓰지|사용하지|켜지|말|빼|제외|없이|안\s*(?:넣|하|해|쓰|켜)|"
     r"꺼|끄|off|않|없)"
 )
-_POS_AFTER = re.compile(r"^[은는을를도이가만]?\s*(?:포함|넣|켜|설정|해|하고|추가|사용|쓰|모두|전부|섞|조합|로|on)")
+_POS_AFTER = re.compile(
+    r"^[은는을를도이가만]?\s*(?:포함|넣|켜|설정|해|하고|추가|사용|쓰|모두|전부|섞|조합|로|on)"
+)
 _ONLY_BEFORE = re.compile(r"(?:전부|모두|오직|only|온리)\s*$")
 _ONLY_AFTER = re.compile(r"^\s*(?:만|으?로만|로\s*된|으로\s*된)")
 
-_TIME_WORDS_SKIP = {"지금", "현재", "오늘", "요즘", "최근", "이번", "좀", "정보", "것", "거", "나", "내",
-                    "저", "제", "우리", "혹시", "그럼", "그러면", "근데", "이거", "그거", "이", "그",
-                    "하나", "한번", "번", "때", "날", "뭐", "무엇", "어디", "언제", "얼마", "몇",
-                    "날짜", "시간", "시각", "요일", "동안", "거기", "여기", "이것", "그것", "저것",
-                    "부탁", "요청", "혹시", "다음", "내용", "목록", "리스트", "달", "주", "년", "월",
-                    "올해", "작년", "내년", "이번달", "주말", "새", "중", "상태"}
+_TIME_WORDS_SKIP = {
+    "지금",
+    "현재",
+    "오늘",
+    "요즘",
+    "최근",
+    "이번",
+    "좀",
+    "정보",
+    "것",
+    "거",
+    "나",
+    "내",
+    "저",
+    "제",
+    "우리",
+    "혹시",
+    "그럼",
+    "그러면",
+    "근데",
+    "이거",
+    "그거",
+    "이",
+    "그",
+    "하나",
+    "한번",
+    "번",
+    "때",
+    "날",
+    "뭐",
+    "무엇",
+    "어디",
+    "언제",
+    "얼마",
+    "몇",
+    "날짜",
+    "시간",
+    "시각",
+    "요일",
+    "동안",
+    "거기",
+    "여기",
+    "이것",
+    "그것",
+    "저것",
+    "부탁",
+    "요청",
+    "다음",
+    "내용",
+    "목록",
+    "리스트",
+    "달",
+    "주",
+    "년",
+    "월",
+    "올해",
+    "작년",
+    "내년",
+    "이번달",
+    "주말",
+    "새",
+    "중",
+    "상태",
+}
 
 
 @dataclass
@@ -358,13 +460,11 @@ _DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s
 
 
 def _normalise_years(text: str) -> str:
-    """"25년6월1일" -> "2025년6월1일" (same length kept by padding? no: offsets are not reused)."""
+    """ "25년6월1일" -> "2025년6월1일" (same length kept by padding? no: offsets are not reused)."""
     return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", r"20\1년\2", text)
 
 
-def _format_date_value(
-    fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime
-) -> Any | None:
+def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime) -> Any | None:
     if fmt.part == "raw":
         return raw.strip() or None
     if fmt.part == "date":
@@ -379,8 +479,14 @@ def _format_date_value(
     return None
 
 
-def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: datetime,
-                   out: dict[str, Found], source: str) -> None:
+def _extract_dates(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: _Msg,
+    now: datetime,
+    out: dict[str, Found],
+    source: str,
+) -> None:
     if not params:
         return
     text = _normalise_years(msg.text)
@@ -403,10 +509,15 @@ def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: date
     if not rest:
         return
     r = parse_datetime(text, now)
-    if r.date_span is not None and re.match(r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0]:]):
+    if r.date_span is not None and re.match(
+        r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
+    ):
         # "오늘은 1989년 7월 22일로부터": today is the reference point, the other date is asked
-        blank = text[: r.date_span[0]] + " " * (r.date_span[1] - r.date_span[0]) + text[
-            r.date_span[1] :]
+        blank = (
+            text[: r.date_span[0]]
+            + " " * (r.date_span[1] - r.date_span[0])
+            + text[r.date_span[1] :]
+        )
         other = parse_datetime(blank, now)
         if other.date_span is not None:
             r, text = other, blank
@@ -437,8 +548,11 @@ def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: date
         if end_value is None and dur and r.time is not None:
             n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
             amount = float(n) if n is not None else float(dur.group("n"))
-            delta = timedelta(hours=amount) if dur.group("unit") == "시간" else timedelta(
-                minutes=amount)
+            delta = (
+                timedelta(hours=amount)
+                if dur.group("unit") == "시간"
+                else timedelta(minutes=amount)
+            )
             start_dt = datetime.combine(r.date or now.date(), r.time)
             end_dt = start_dt + delta
             raw_date = text[r.date_span[0] : r.date_span[1]] + " " if r.date_span else ""
@@ -456,13 +570,23 @@ def _extract_dates(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, now: date
                 if v is not None:
                     out[p.name] = Found(v, source, end_value[1])
         return
+    parts_used: set[str] = set()
     for p in rest:
         fmt = date_format(p)
         assert fmt is not None
-        v = _format_date_value(fmt, r, start_raw, now)
-        if v is not None:
-            out[p.name] = Found(v, source, start_raw)
-            break  # one expression fills one parameter
+        raw = start_raw
+        if fmt.part == "date" and r.date_span is not None:
+            raw = text[r.date_span[0] : r.date_span[1]]
+        elif fmt.part == "time" and r.time_span is not None:
+            raw = text[r.time_span[0] : r.time_span[1]]
+        v = _format_date_value(fmt, r, raw, now)
+        # one expression fills one parameter per part: a date and a time parameter share it
+        # ("내일 오후 3시"), two date parameters do not
+        if v is not None and fmt.part not in parts_used:
+            out[p.name] = Found(v, source, raw)
+            parts_used.update(
+                {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
+            )
 
 
 def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:
@@ -505,8 +629,14 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
-def _extract_numbers(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
-                     out: dict[str, Found], source: str) -> None:
+def _extract_numbers(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: _Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
     if not params:
         return
     mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
@@ -546,21 +676,24 @@ def _extract_numbers(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
     if len(left_m) == 1 and left_p:
         n = left_m[0][1]
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
-        candidates = [p for p in candidates if not (n.unit and _param_units(p)
-                                                      and n.unit not in _param_units(p))]
-        if len(candidates) == 1 and (candidates[0].name in asked or not n.unit or
-                                     n.unit in _param_units(candidates[0])):
+        candidates = [
+            p
+            for p in candidates
+            if not (n.unit and _param_units(p) and n.unit not in _param_units(p))
+        ]
+        if len(candidates) == 1 and (
+            candidates[0].name in asked or not n.unit or n.unit in _param_units(candidates[0])
+        ):
             asked_now = candidates[0].name in asked and source == "message"
             _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
             out[candidates[0].name].strong = asked_now or bool(n.unit)
 
 
-def _put_number(p: ParamSpec, n: NumberMention, msg: _Msg, out: dict[str, Found],
-                source: str) -> None:
+def _put_number(
+    p: ParamSpec, n: NumberMention, msg: _Msg, out: dict[str, Found], source: str
+) -> None:
     value: Any = n.value
-    if p.type == "integer":
-        value = int(value)
-    elif isinstance(value, float) and value.is_integer():
+    if p.type == "integer" or (isinstance(value, float) and value.is_integer()):
         value = int(value)
     if p.type == "string":
         value = str(value)
@@ -568,42 +701,129 @@ def _put_number(p: ParamSpec, n: NumberMention, msg: _Msg, out: dict[str, Found]
     msg.take(n.start, n.end)
 
 
-def _extract_enums(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
-                   out: dict[str, Found], source: str) -> None:
-    low = msg.masked.lower()
+_CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
+    "원": ("원화", "한국 돈", "한국돈", "우리 돈", "우리돈", "krw"),
+    "달러": ("미국 달러", "달러화", "불", "usd"),
+    "엔": ("엔화", "일본 엔", "jpy"),
+    "위안": ("위안화", "중국 위안", "cny"),
+    "유로": ("유로화", "eur"),
+}
+"""Everyday names of currencies (general Korean, for enums described as ``KRW=원``)."""
+
+
+def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
+    forms = {str(opt).lower(), *_ENUM_SYNONYMS.get(str(opt).lower(), ())}
+    described = re.search(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)", p.description)
+    if described:
+        word = described.group(1).strip().lower()
+        forms.add(word)
+        forms.update(_CURRENCY_WORDS.get(word, ()))
+    return forms
+
+
+def _enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, option) of every allowed value said in ``text``, longest forms first."""
+    low = text.lower()
+    found: list[tuple[int, int, Any]] = []
+    for opt in enum_options(p):
+        for form in sorted(_enum_forms(p, opt), key=len, reverse=True):
+            if len(form) == 1 and re.match(r"[가-힣]", form):
+                # one syllable (원, 엔, 남): alone, or right after a number (50만원)
+                pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({re.escape(form)})(?=$|[^가-힣]|[이가은는을를으로요])"
+            else:
+                pat = rf"(?<![a-z가-힣])({re.escape(form)})"
+            for m in re.finditer(pat, low):
+                if not any(s <= m.start(1) < e for s, e, _ in found):
+                    found.append((m.start(1), m.end(1), opt))
+    return sorted(found)
+
+
+def _extract_enums(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: _Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    """Allowed values; two parameters over the same values (from/to currency) are told apart
+    by particles: the unit after the amount or X에서/X를 is the start, X(으)로 or 몇 X the end."""
+    text = msg.masked
+    roles: dict[str, int | None] = {}
     for p in params:
-        options = enum_options(p)
-        best: tuple[int, Any] | None = None
-        for opt in options:
-            forms = {str(opt).lower(), *_ENUM_SYNONYMS.get(str(opt).lower(), ())}
-            described = re.search(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)", p.description)
-            if described:
-                forms.add(described.group(1).strip().lower())
-            for form in sorted(forms, key=len, reverse=True):
-                if len(form) == 1 and re.match(r"[가-힣]", form):
-                    pat = rf"(?<![가-힣]){re.escape(form)}(?=$|[^가-힣]|[이가은는요])"
-                else:
-                    pat = rf"(?<![a-z가-힣]){re.escape(form)}"
-                m = re.search(pat, low)
-                if m and (best is None or m.start() < best[0]):
-                    best = (m.start(), opt)
-        if best is not None and best[1] is not None:
-            value = best[1]
-            if not p.enum and p.type == "string":
-                value = str(value)
-            out[p.name] = Found(value, source, str(best[1]))
+        roles[p.name] = next(
+            (
+                i
+                for i, (words, _) in enumerate(_PARTICLE_ROLES[:2])
+                if _has_word(_words_of(p), words)
+            ),
+            None,
+        )
+    claimed: set[int] = set()
+    for p in sorted(params, key=lambda q: roles[q.name] is None):
+        mentions = [m for m in _enum_mentions(p, text) if m[0] not in claimed]
+        if not mentions:
+            continue
+        role = roles[p.name]
+        pick = mentions[0]
+        if role is not None and len({q for q in params if roles[q.name] is not None}) > 1:
+            tail_ok = [
+                m
+                for m in mentions
+                if re.match(
+                    r"\s*(?:으로|로|까지)"
+                    if role == 1
+                    else r"\s*(?:에서|을|를|은|는|이|가|이면|면)",
+                    text[m[1] :],
+                )
+                or (role == 1 and re.search(r"몇\s*$", text[: m[0]]))
+                or (role == 0 and re.search(r"\d\s*[만천백억]?\s*$", text[: m[0]]))
+            ]
+            if not tail_ok:
+                continue
+            pick = tail_ok[0]
+        value = pick[2]
+        if not p.enum and p.type == "string":
+            value = str(value)
+        out[p.name] = Found(value, source, text[pick[0] : pick[1]])
+        claimed.add(pick[0])
 
 
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
     keys = _param_keywords(p, tool)
-    generic = {"포함", "여부", "옵션", "사용", "설정", "할지", "계산", "날짜", "일수", "true", "false",
-               "이면", "남", "지나", "당일", "재생", "목록", "재생목록", "알파벳"}
+    generic = {
+        "포함",
+        "여부",
+        "옵션",
+        "사용",
+        "설정",
+        "할지",
+        "계산",
+        "날짜",
+        "일수",
+        "true",
+        "false",
+        "이면",
+        "남",
+        "지나",
+        "당일",
+        "재생",
+        "목록",
+        "재생목록",
+        "알파벳",
+    }
     out = [k for k in keys if k not in generic and len(k) > 1]
     return out or keys[:1]
 
 
-def _extract_booleans(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
-                      out: dict[str, Found], source: str) -> None:
+def _extract_booleans(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: _Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
     text = msg.masked
     exclusive: ParamSpec | None = None
     for p in params:
@@ -614,10 +834,14 @@ def _extract_booleans(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked:
             after = text[m.end() : m.end() + 14]
             before = text[max(0, m.start() - 6) : m.start()]
             explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
-            if explicit and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안",
-                                      text):
-                value = False
-            elif _NEG_AFTER.match(after) or re.search(r"(?:안|노|no)\s*$", before):
+            if (
+                (
+                    explicit
+                    and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
+                )
+                or _NEG_AFTER.match(after)
+                or re.search(r"(?:안|노|no)\s*$", before)
+            ):
                 value = False
             else:
                 value = True
@@ -668,7 +892,9 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
         if len(k) < 2 and not re.match(r"[가-힣]", k):
             continue
         for m in re.finditer(
-            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*", text, flags=re.IGNORECASE
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*",
+            text,
+            flags=re.IGNORECASE,
         ):
             sep = text[m.start() + len(k) : m.end()]
             rest = text[m.end() :]
@@ -688,11 +914,18 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
                 nxt = next((t for t in tokens(text) if t.start >= m.end()), None)
                 if nxt is None or nxt.tag not in ("NNP", "NNG", "SL", "SN", "SH", "W_SERIAL"):
                     continue
+                word = re.match(r"\S+", rest)
+                if word:  # "이름 코비 이메일 ...": one word after a bare label
+                    inner = strip_ending(word.group(0))
+                    return (m.end(), m.end() + len(inner))
             elif particle not in ("은", "는", "에는", "엔"):
                 continue
             if kind == "text":
-                stop = re.search(r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
-                                 r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)", rest)
+                stop = re.search(
+                    r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
+                    r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)",
+                    rest,
+                )
                 value = rest[: stop.start() if stop else len(rest)].strip()
                 if value:
                     s = m.end() + rest.index(value[0])
@@ -760,19 +993,33 @@ def _instruction_score(line: str, tool_words: set[str]) -> float:
 
 
 _PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
-    (("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source", "전 통화"),
-     r"(?:에서부터|에서|부터|를|을)"),
-    (("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"), r"(?:까지|으로|로)(?![가-힣])"),
+    (
+        ("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source", "전 통화"),
+        r"(?:에서부터|에서|부터|를|을)",
+    ),
+    (
+        ("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"),
+        r"(?:까지|(?:으로|로)(?![가-힣]))",
+    ),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]
 
 
 def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
     words = _words_of(p)
-    role = next((particle for role_words, particle in _PARTICLE_ROLES
-                 if _has_word(words, role_words)), None)
-    if role is None:
+    index = next(
+        (i for i, (role_words, _) in enumerate(_PARTICLE_ROLES) if _has_word(words, role_words)),
+        None,
+    )
+    if index is None:
         return None
+    role = _PARTICLE_ROLES[index][1]
+    if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
+        between = re.search(r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", text)
+        if between:
+            g = between.span(index + 1)
+            if all(g[1] <= a or g[0] >= b for a, b in taken):
+                return g
     for c in chunks(text):
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
@@ -800,8 +1047,9 @@ def _skip_mask(text: str, skip: set[str]) -> list[bool]:
     return mask
 
 
-def _topic_chunk(text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]],
-                 all_keys: set[str]) -> tuple[int, int] | None:
+def _topic_chunk(
+    text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
+) -> tuple[int, int] | None:
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 판교 날씨 -> 판교; 기영이 결혼식 날짜좀 -> 기영이 결혼식)."""
     skip = _tool_words(tool) | all_keys | _TIME_WORDS_SKIP
@@ -812,35 +1060,89 @@ def _topic_chunk(text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int,
             return False
         if t.tag in ("XSV", "ETN", "VV", "JKG"):
             return True
-        return t.form.lower() in skip or all(mask[t.start : t.end]) or (
-            t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " ")
+        return (
+            t.form.lower() in skip
+            or all(mask[t.start : t.end])
+            or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
         )
 
+    all_toks = tokens(text)
     for c in chunks(text):
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
-        toks = [t for t in tokens(text) if c.start <= t.start and t.end <= c.end]
+        prev_word = text[: c.start].split()[-1:] or [""]
+        if prev_word[0] in _NOT_SPECIFIC:
+            continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
+        toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
         while toks and skipped(toks[0]):
             toks = toks[1:]
         # a tool or time word inside ends the phrase (서귀포시의 현재 날씨 -> 서귀포시)
-        cut = next((i for i, t in enumerate(toks) if i > 0 and skipped(t) and text[t.start - 1] == " "
-                    and t.tag not in ("XSV", "VV", "ETN", "JKG")), None)
+        cut = next(
+            (
+                i
+                for i, t in enumerate(toks)
+                if i > 0
+                and skipped(t)
+                and text[t.start - 1] == " "
+                and t.tag not in ("XSV", "VV", "ETN", "JKG")
+            ),
+            None,
+        )
         if cut is not None:
             toks = toks[:cut]
-        while toks and (skipped(toks[-1]) and not (
-            toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV")
-        )) or (toks and toks[-1].tag in ("XSV", "VV")):
+        while (
+            toks
+            and (
+                skipped(toks[-1])
+                and not (toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV"))
+            )
+        ) or (toks and toks[-1].tag in ("XSV", "VV")):
             toks = toks[:-1]
         if not toks or all(t.tag in ("SN", "NR") for t in toks):
             continue
         start, end = toks[0].start, toks[-1].end
         # the analyser may cut an unknown word short: take its whole eojeol start (어반클래식)
         word_start = text.rfind(" ", 0, start) + 1
-        if word_start < start and not any(mask[word_start:start]) and text[word_start:start].strip():
+        if (
+            word_start < start
+            and not any(mask[word_start:start])
+            and text[word_start:start].strip()
+        ):
             start = word_start
         return (start, end)
+    # The analyser may not see a short unknown name as a noun at all ("다니" -> 다 + 니): take
+    # the first word that has no verb, no number and no tool or time word in it.
+    for m in re.finditer(r"\S+", text):
+        word = strip_ending(m.group(0))
+        word_toks = tokens(m.group(0))
+        if (
+            len(word) < 2
+            or word.lower() in skip
+            or word in _NOT_SPECIFIC
+            or any(mask[m.start() : m.start() + len(word)])
+            or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
+            or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
+            or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
+            or not re.search(r"[가-힣A-Za-z]", word)
+        ):
+            continue
+        return (m.start(), m.start() + len(word))
     return None
 
+
+_NOT_SPECIFIC = {
+    "다른",
+    "어떤",
+    "아무",
+    "무슨",
+    "어느",
+    "모든",
+    "여러",
+    "이런",
+    "그런",
+    "저런",
+    "새",
+}
 
 _QUOTATIVE = re.compile(
     r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
@@ -852,8 +1154,11 @@ def _reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int]
     for m in _QUOTATIVE.finditer(text):
         s, e = m.span("q")
         # drop a leading receiver phrase or filler that belongs to the instruction
-        head = re.match(r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
-                        r"(?:보내|남겨)\S*\s*)?", text[s:e])
+        head = re.match(
+            r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
+            r"(?:보내|남겨)\S*\s*)?",
+            text[s:e],
+        )
         if head:
             s += head.end()
         if e - s >= 2 and all(e <= a or s >= b for a, b in taken):
@@ -869,23 +1174,31 @@ def _currency_unit(text: str) -> tuple[int, int] | None:
     return None
 
 
-def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: set[str],
-                     out: dict[str, Found], source: str) -> None:
+def _extract_strings(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: _Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
     """Strings in order of evidence: patterns (e-mail, phone), labels, names, quotes, payloads,
     currencies, particle roles, a bare answer, then the noun phrase the request is about."""
     text = msg.text
     taken = list(msg.used)
     all_keys: set[str] = set()
-    keys_of = {p.name: _param_keywords(p, tool) for p in tool.params}
-    for p in tool.params:
-        all_keys.update(k.lower() for k in keys_of[p.name])
+    for p in tool.params:  # words that name parameters (not the examples in brackets)
+        all_keys.update(k.lower() for k in _label_keys(p))
     tool_words = _tool_words(tool)
+
+    put_spans: list[tuple[int, int]] = []
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
         if value:
             out[p.name] = Found(value, how, value, strong)
             taken.append(span)
+            put_spans.append(span)
             msg.take(*span)
 
     pending = [p for p in params if p.name not in out]
@@ -898,13 +1211,28 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
         if m:
             put(p, m.span())
         pending.remove(p)  # an address or a number is never read from other words
+    for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
+        if not p.pattern:
+            continue
+        body = p.pattern.removeprefix("^").removesuffix("$")
+        m = next(
+            (m for m in re.finditer(rf"(?<![\w-]){body}(?![\w-])", text) if msg.free(*m.span())),
+            None,
+        )
+        if m:
+            put(p, m.span())
+            pending.remove(p)
     for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
         keys = _label_keys(p)
         span = _labelled(text, keys, _head(p), param_kind(p)) or _named_by(
             text, keys + sorted(tool_words, key=len, reverse=True)
         )
-        # a text's payload may contain dates and numbers that other readers saw first
-        if span and (param_kind(p) == "text" or msg.free(*span)):
+        # a text's payload may contain dates and numbers that other readers saw first, but
+        # never another parameter's value
+        free = msg.free(*span) if span else False
+        if span and param_kind(p) == "text":
+            free = all(span[1] <= a or span[0] >= b for a, b in put_spans)
+        if span and free:
             put(p, span)
             pending.remove(p)
     for p in list(pending):  # quoted names
@@ -929,8 +1257,14 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
         words = _words_of(p)
         if not _has(words, ("통화", "currency", "화폐")):
             continue
-        role = next((i for i, (role_words, _) in enumerate(_PARTICLE_ROLES)
-                     if _has_word(words, role_words)), None)
+        role = next(
+            (
+                i
+                for i, (role_words, _) in enumerate(_PARTICLE_ROLES)
+                if _has_word(words, role_words)
+            ),
+            None,
+        )
         if role == 0:
             span = _currency_unit(text)
         elif role == 1:
@@ -943,7 +1277,7 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
             out[p.name] = Found(value, source, value)
             pending.remove(p)
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
-        span = _by_particle(text, p, taken)
+        span = _by_particle(msg.masked, p, taken)
         if span:
             put(p, span)
             pending.remove(p)
@@ -951,20 +1285,28 @@ def _extract_strings(tool: ToolSpec, params: list[ParamSpec], msg: _Msg, asked: 
                 pending_loose.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
-    if len(open_asked) == 1 and source == "message" and param_kind(open_asked[0]) not in (
-        "email", "phone"
+    if (
+        len(open_asked) == 1
+        and source == "message"
+        and not out
+        and param_kind(open_asked[0]) not in ("email", "phone")
     ):
         bare = strip_ending(text)
         if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
             s = text.find(bare)
             put(open_asked[0], (s, s + len(bare)), "answer")
             pending.remove(open_asked[0])
+    # Guess from position only when no string was read by its own words in this message ("X에서
+    # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
+    if any(out[k].strong and k in {q.name for q in params} for k in out):
+        return
     for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
         if param_kind(p) in ("text", "email", "phone"):
             continue
         span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
             put(p, span, strong=False)
+            break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
 
 
@@ -988,10 +1330,13 @@ def extract_message(
         by_kind = {k: v for k, v in by_kind.items() if k in only}
     _extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
     # date/time words are read once: hide them from numbers and names
-    r = parse_datetime(_normalise_years(text), now) if _normalise_years(text) == text else None
-    if r is not None:
-        for s in (r.date_span, r.time_span):
-            if s is not None:
+    if _normalise_years(text) == text:
+        for _ in range(4):  # every date/time said (a range has two)
+            r = parse_datetime(msg.masked, now)
+            spans = [s for s in (r.date_span, r.time_span) if s is not None]
+            if not spans:
+                break
+            for s in spans:
                 msg.take(*s)
         for m in _DURATION.finditer(text):
             msg.take(*m.span())
@@ -1002,11 +1347,16 @@ def extract_message(
         if by_kind.get("email") or by_kind.get("phone"):
             break
         msg.take(*m.span())
-    strings = by_kind.get("email", []) + by_kind.get("phone", []) + by_kind.get("string", []) + \
-        by_kind.get("text", [])
+    strings = (
+        by_kind.get("email", [])
+        + by_kind.get("phone", [])
+        + by_kind.get("string", [])
+        + by_kind.get("text", [])
+    )
     # Strings first when they are labelled (이름은 X), numbers after: "비밀번호는 password123".
-    _extract_strings(tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked,
-                     out, source)
+    _extract_strings(
+        tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked, out, source
+    )
     _extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
     _extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
     return out
@@ -1081,7 +1431,8 @@ def fill_arguments(
         only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
         for k, v in found.items():
-            filling.found.setdefault(k, v)
+            if rank == 0 or v.strong:  # earlier messages give values only by their own words
+                filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
     for m in reversed(messages):
         if m.get("role") == "assistant":
@@ -1096,9 +1447,9 @@ def fill_arguments(
                 for p in tool.params:
                     if p.name in filling.found or p.name not in args or not p.required:
                         continue
-                    v = _coerce(p, args[p.name])
-                    if v is not None:
-                        filling.found[p.name] = Found(v, "call", str(args[p.name]))
+                    coerced = _coerce(p, args[p.name])
+                    if coerced is not None:
+                        filling.found[p.name] = Found(coerced, "call", str(args[p.name]))
         elif m.get("role") == "tool":
             try:
                 result = json.loads(_content(m))
@@ -1108,20 +1459,17 @@ def fill_arguments(
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
-                v = _coerce(p, flat[p.name])
-                if v is not None:
-                    filling.found[p.name] = Found(v, "tool_result", str(flat[p.name]))
+                coerced = _coerce(p, flat[p.name])
+                if coerced is not None:
+                    filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
     for p in tool.params:
         if p.name in filling.found:
-            problems = validate_arguments(ToolSpec(tool.name, params=(p,)),
-                                          {p.name: filling.found[p.name].value})
+            problems = validate_arguments(
+                ToolSpec(tool.name, params=(p,)), {p.name: filling.found[p.name].value}
+            )
             problems = [x for x in problems if not x.endswith("required")]
             if problems:
                 filling.problems.extend(problems)
                 del filling.found[p.name]
     return filling
-
-
-def _unused(_: Any) -> None:  # pragma: no cover - keeps linters quiet about helper imports
-    del _, Chunk, date

@@ -59,13 +59,50 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("영화", "movie", "film"),
     ("음악", "노래", "music", "song"),
     ("택배", "배송", "운송장", "parcel"),
+    ("레시피", "요리법", "만드는 법", "만드는 방법", "만들어", "recipe"),
+    ("병원", "진료", "clinic", "hospital"),
     ("송금", "이체", "보내", "transfer"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
 
-_STOP = {"하", "되", "있", "주", "것", "수", "등", "위하", "의", "를", "을", "get", "set", "the",
-         "of", "for", "to", "a", "an", "by", "and", "or", "in", "on", "is", "info", "정보", "제공",
-         "함수", "반환", "입력", "받", "특정", "주어지", "사용자", "값"}
+_STOP = {
+    "하",
+    "되",
+    "있",
+    "주",
+    "것",
+    "수",
+    "등",
+    "위하",
+    "의",
+    "를",
+    "을",
+    "get",
+    "set",
+    "the",
+    "of",
+    "for",
+    "to",
+    "a",
+    "an",
+    "by",
+    "and",
+    "or",
+    "in",
+    "on",
+    "is",
+    "info",
+    "정보",
+    "제공",
+    "함수",
+    "반환",
+    "입력",
+    "받",
+    "특정",
+    "주어지",
+    "사용자",
+    "값",
+}
 
 
 @dataclass
@@ -229,7 +266,9 @@ class ToolChooser:
             ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)
             ex = (examples or {}).get(t.name, 0.0)
             ev = (evidence or {}).get(t.name, 0)
-            total = float(c) + cal.word_weight * w + cal.evidence_weight * min(ev, 2) + ctx + 0.3 * ex
+            total = (
+                float(c) + cal.word_weight * w + cal.evidence_weight * min(ev, 2) + ctx + 0.3 * ex
+            )
             scores.append(ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev))
         scores.sort(key=lambda s: -s.score)
         return scores
@@ -252,8 +291,7 @@ def evidence_for(tools: list[ToolSpec], text: str, now: datetime | None = None) 
 
     when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
     return {
-        t.name: sum(1 for f in extract_message(t, text, when).values() if f.strong)
-        for t in tools
+        t.name: sum(1 for f in extract_message(t, text, when).values() if f.strong) for t in tools
     }
 
 
@@ -277,8 +315,9 @@ def calibrate(
     best: tuple[float, float, float, float] | None = None
     for ww in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2):
         for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15):
-            totals = [c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows,
-                                                              strict=True)]
+            totals = [
+                c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows, strict=True)
+            ]
             tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
             for thr in np.arange(0.1, 1.2, 0.01):
                 pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
@@ -303,17 +342,3 @@ def bundled_tools() -> list[ToolSpec]:
 
     path = resources.files("kodial") / "resources" / "tools" / "tools.json"
     return parse_tools(load_tools(str(path)))
-
-
-def main() -> None:  # pragma: no cover - maintenance command
-    """``python -m kodial.tools.choose``: recompute ``resources/tools/calibration.json``."""
-    from kodial.textio import atomic_write_text
-
-    cal = calibrate(bundled_tools(), load_requests(), ToolChooser(calibration=Calibration()))
-    path = resources.files("kodial") / "resources" / "tools" / "calibration.json"
-    atomic_write_text(str(path), json.dumps(cal.__dict__, ensure_ascii=False, indent=1) + "\n")
-    print(json.dumps(cal.__dict__, ensure_ascii=False))
-
-
-if __name__ == "__main__":  # pragma: no cover
-    main()

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from kodial.assistant.datetime_ko import SEOUL
 from kodial.errors import KodialError
-from kodial.tools.arguments import Filling, fill_arguments, _param_keywords
+from kodial.tools.arguments import Filling, _param_keywords, fill_arguments
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
@@ -73,8 +73,13 @@ def _check_messages(messages: Any) -> list[dict[str, Any]]:
     if not isinstance(messages, list) or not messages:
         raise KodialError("messages must be a non-empty list")
     for i, m in enumerate(messages):
-        if not isinstance(m, dict) or m.get("role") not in ("system", "developer", "user",
-                                                              "assistant", "tool"):
+        if not isinstance(m, dict) or m.get("role") not in (
+            "system",
+            "developer",
+            "user",
+            "assistant",
+            "tool",
+        ):
             raise KodialError(f"messages[{i}]: needs a role of system, user, assistant or tool")
     return messages
 
@@ -85,12 +90,16 @@ def _named_choice(tool_choice: Any, specs: list[ToolSpec]) -> ToolSpec | None:
     fn = tool_choice.get("function")
     name = fn.get("name") if isinstance(fn, dict) else None
     if tool_choice.get("type") != "function" or not isinstance(name, str):
-        raise KodialError('tool_choice must be "auto", "none", "required" or '
-                          '{"type": "function", "function": {"name": ...}}')
+        raise KodialError(
+            'tool_choice must be "auto", "none", "required" or '
+            '{"type": "function", "function": {"name": ...}}'
+        )
     spec = next((s for s in specs if s.name == name), None)
     if spec is None:
-        raise KodialError(f"tool_choice names {name!r}, which is not in tools",
-                          hint=f"tools: {', '.join(s.name for s in specs)}")
+        raise KodialError(
+            f"tool_choice names {name!r}, which is not in tools",
+            hint=f"tools: {', '.join(s.name for s in specs)}",
+        )
     return spec
 
 
@@ -119,6 +128,18 @@ def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]
     return open_named or set(missing)
 
 
+_QUESTION_END = re.compile(
+    r"(?:\?|까요|나요|가요|인가요|세요|시겠어요|주세요|십시오|습니까|ㄹ까요|니까)\s*[.!~]*\s*$"
+)
+
+
+def _is_question(text: str) -> bool:
+    """An assistant message that asks the user something (ends in ? or a question/request form)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+    asks = re.search(r"알려\s*주시|말씀해\s*주|입력해\s*주|알려\s*줘", text)
+    return bool(asks) or any(_QUESTION_END.search(s) for s in sentences)
+
+
 @dataclass
 class _Pending:
     tool: ToolSpec
@@ -136,13 +157,11 @@ def _pending(
     if not prev:
         return None
     a = prev[-1]
-    if messages[a].get("tool_calls") or not _text(messages[a]).strip():
+    if messages[a].get("tool_calls") or not _is_question(_text(messages[a])):
         return None
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
-    request = " ".join(
-        _text(m) for m in messages[start + 1 : a] if m.get("role") == "user"
-    ).strip()
+    request = " ".join(_text(m) for m in messages[start + 1 : a] if m.get("role") == "user").strip()
     if not request:
         return None
     scores = chooser.score(specs, request + " " + _text(messages[a]))
@@ -156,8 +175,7 @@ def _pending(
 
 def _filled_explain(filling: Filling) -> dict[str, Any]:
     return {
-        k: {"value": v.value, "source": v.source, "text": v.text}
-        for k, v in filling.found.items()
+        k: {"value": v.value, "source": v.source, "text": v.text} for k, v in filling.found.items()
     }
 
 
@@ -175,8 +193,10 @@ def decide(
     messages = _check_messages(messages)
     specs = parse_tools(tools)
     if tool_choice not in ("auto", "none", "required") and not isinstance(tool_choice, dict):
-        raise KodialError(f"unknown tool_choice {tool_choice!r}",
-                          hint='use "auto", "none", "required" or a named function')
+        raise KodialError(
+            f"unknown tool_choice {tool_choice!r}",
+            hint='use "auto", "none", "required" or a named function',
+        )
     named = _named_choice(tool_choice, specs)
     now = now or datetime.now(SEOUL)
     chooser = chooser or default_chooser()
@@ -186,8 +206,9 @@ def decide(
     if last.get("role") == "tool":
         name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
         explain["why"] = "answered from the result of the last tool call"
-        return ToolDecision("answer", answer_from_result(name, _text(last)), tool=name,
-                            explain=explain)
+        return ToolDecision(
+            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
+        )
     if not any(m.get("role") == "user" for m in messages):
         raise KodialError("messages need at least one user message")
     user_text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
@@ -230,10 +251,14 @@ def decide(
         why=why,
     )
     if filling.missing:
-        return ToolDecision("ask", slot_question(tool, filling.missing), tool=tool.name,
-                            missing=filling.missing, explain=explain)
-    return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments,
-                        explain=explain)
+        return ToolDecision(
+            "ask",
+            slot_question(tool, filling.missing),
+            tool=tool.name,
+            missing=filling.missing,
+            explain=explain,
+        )
+    return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
@@ -261,8 +286,11 @@ def _choose(
         filled = fill_arguments(pending.tool, messages, now, pending.asked)
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
         pend_score = next(s for s in scores if s.name == pending.tool.name)
-        new_request = best.name != pending.tool.name and best.score >= chooser.threshold + 0.15 \
+        new_request = (
+            best.name != pending.tool.name
+            and best.score >= chooser.threshold + 0.15
             and best.score > pend_score.score + 0.1
+        )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
     if best.score >= chooser.threshold:
@@ -280,8 +308,13 @@ def _example_probs(
     from kodial.classify.data import Example, LabelledData
 
     names = {s.name for s in specs}
-    rows = [Example(t, (name,)) for name, texts in examples.items() if name in names
-            for t in texts if t.strip()]
+    rows = [
+        Example(t, (name,))
+        for name, texts in examples.items()
+        if name in names
+        for t in texts
+        if t.strip()
+    ]
     if len({r.labels[0] for r in rows}) < 2:
         return {}
     key = json.dumps(examples, sort_keys=True, ensure_ascii=False)

@@ -47,11 +47,11 @@ def join_ko(words: list[str]) -> str:
         return ""
     if len(words) == 1:
         return words[0]
-    return ", ".join(words[:-2] + [attach_particle(words[-2], "와/과") + " " + words[-1]])
+    return ", ".join([*words[:-2], attach_particle(words[-2], "와/과") + " " + words[-1]])
 
 
 def slot_question(tool: ToolSpec, missing: list[str]) -> str:
-    """"수거할 위치와 날짜를 알려주세요." — the missing required parameters of ``tool``; a single
+    """ "수거할 위치와 날짜를 알려주세요." — the missing required parameters of ``tool``; a single
     parameter with allowed values lists them, a yes/no one says so."""
     params = [p for p in (tool.param(n) for n in missing) if p is not None]
     labels = list(dict.fromkeys(param_label(p) for p in params))
@@ -82,7 +82,9 @@ def _what(tool: ToolSpec) -> str:
     desc = tool.description.strip().rstrip(".")
     if not desc:
         return tool.name
-    desc = re.sub(r"(?:합니다|한다|해줍니다|해주는 함수입니다|하는 함수입니다|함수입니다|입니다)$", "", desc)
+    desc = re.sub(
+        r"(?:합니다|한다|해줍니다|해주는 함수입니다|하는 함수입니다|함수입니다|입니다)$", "", desc
+    )
     desc = re.sub(r"(?:를|을)\s*(?:제공|반환|계산|추가|생성|검색|조회)$", r" \g<0>", desc)
     return f"'{desc.strip()}'"
 

@@ -91,9 +91,7 @@ def _where(index: int, name: str | None, param: str | None = None) -> str:
     return where + (f": parameter {param!r}" if param else "")
 
 
-def _parse_param(
-    index: int, tool: str, pname: str, schema: Any, required: bool
-) -> ParamSpec:
+def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool) -> ParamSpec:
     where = _where(index, tool, pname)
     if not isinstance(schema, dict):
         raise ToolSchemaError("must be a JSON object (a JSON schema)", where=where)
@@ -234,8 +232,9 @@ def load_tools(path: str | Path) -> list[dict[str, Any]]:
         parse_tools(data)
     except ToolSchemaError as exc:
         line = _line_of_tool(text, data, exc.where)
-        raise DataError(exc.message.split(": ", 1)[1], path=path, line=line, field=exc.where,
-                        hint=exc.hint) from None
+        raise DataError(
+            exc.message.split(": ", 1)[1], path=path, line=line, field=exc.where, hint=exc.hint
+        ) from None
     tools: list[dict[str, Any]] = data
     return tools
 

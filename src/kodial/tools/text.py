@@ -69,20 +69,26 @@ def chunks(text: str) -> list[Chunk]:
                 break
             if nxt.tag in NOMINAL_TAGS:
                 j += 1
-            elif (  # "7번방의 선물": a possessive inside a name
-                nxt.tag == "JKG" and gap == "" and j + 2 < len(toks)
-                and toks[j + 2].tag in ("NNG", "NNP") and text[nxt.end : toks[j + 2].start] == " "
-            ):
-                j += 2
-            elif (  # a nominalised verb stays one thing: 반납하기, 세탁기 돌리기
-                nxt.tag in ("XSV", "VV") and j + 2 < len(toks) and toks[j + 2].tag == "ETN"
+            elif (
+                (  # "7번방의 선물": a possessive inside a name
+                    nxt.tag == "JKG"
+                    and gap == ""
+                    and j + 2 < len(toks)
+                    and toks[j + 2].tag in ("NNG", "NNP")
+                    and text[nxt.end : toks[j + 2].start] == " "
+                )
+                or (  # a nominalised verb stays one thing: 반납하기, 세탁기 돌리기
+                    nxt.tag in ("XSV", "VV") and j + 2 < len(toks) and toks[j + 2].tag == "ETN"
+                )
             ):
                 j += 2
             else:
                 break
         start, end = toks[i].start, toks[j].end
         after = tuple(f"{t.form}/{t.tag}" for t in toks[j + 1 : j + 4])
-        out.append(Chunk(start, end, text[start:end], tuple(t.form for t in toks[i : j + 1]), after))
+        out.append(
+            Chunk(start, end, text[start:end], tuple(t.form for t in toks[i : j + 1]), after)
+        )
         i = j + 1
     return out
 
@@ -105,7 +111,18 @@ def split_identifier(name: str) -> list[str]:
 
 # --- numbers --------------------------------------------------------------------------------
 
-_SINO_DIGIT = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
+_SINO_DIGIT = {
+    "일": 1,
+    "이": 2,
+    "삼": 3,
+    "사": 4,
+    "오": 5,
+    "육": 6,
+    "륙": 6,
+    "칠": 7,
+    "팔": 8,
+    "구": 9,
+}
 _SMALL_UNIT = {"십": 10, "백": 100, "천": 1000}
 _BIG_UNIT = {"만": 10_000, "억": 100_000_000}
 
@@ -171,8 +188,10 @@ _NUMBER_RE = re.compile(
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
-    r"|(?<![가-힣\d])(?:" + _NATIVE_RE + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
-    r")\s*(?P<unit>" + UNITS + r")?(?![a-zA-Z])"
+    r"|(?<![가-힣\d])(?:"
+    + _NATIVE_RE
+    + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
+    r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
 
 
@@ -202,7 +221,7 @@ def strip_ending(text: str) -> str:
     toks = tokens(text)
     end = len(text)
     for t in reversed(toks):
-        if t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH") or (
+        if (t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH")) or (
             t.tag == "VX" and t.form == "주"
         ):
             end = min(end, t.start)
