@@ -787,6 +787,7 @@ def _extract_enums(
             value = str(value)
         out[p.name] = Found(value, source, text[pick[0] : pick[1]])
         claimed.add(pick[0])
+        msg.take(pick[0], pick[1])
 
 
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
@@ -1070,6 +1071,9 @@ def _topic_chunk(
     for c in chunks(text):
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
+        nxt = next((t for t in all_toks if t.start >= c.end), None)
+        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
+            continue  # "신청하려고요", "예약해줘": the action, not a value
         prev_word = text[: c.start].split()[-1:] or [""]
         if prev_word[0] in _NOT_SPECIFIC:
             continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
@@ -1101,6 +1105,8 @@ def _topic_chunk(
         if not toks or all(t.tag in ("SN", "NR") for t in toks):
             continue
         start, end = toks[0].start, toks[-1].end
+        if end - start < 2 and toks[0].tag != "SL":
+            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
         # the analyser may cut an unknown word short: take its whole eojeol start (어반클래식)
         word_start = text.rfind(" ", 0, start) + 1
         if (

@@ -46,6 +46,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("할일", "할 일", "투두", "to-do", "todo", "task"),
     ("날씨", "기온", "weather"),
     ("예약", "예매", "book", "reserve"),
+    ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
     ("환율", "환전", "통화", "exchange", "currency"),
     ("체중", "몸무게", "무게", "weight"),
     ("재생", "틀어", "play"),

@@ -62,7 +62,7 @@ def slot_question(tool: ToolSpec, missing: list[str]) -> str:
         if options:
             sentence = f"{sentence[:-1]} ({', '.join(map(str, options))} 중에서)."
         elif p.type == "boolean":
-            sentence = f"{attach_particle(labels[0], '을/를')} 할까요? (예/아니요)"
+            sentence = f"{sentence[:-1]} (예/아니요)."
     return sentence
 
 
@@ -70,7 +70,7 @@ def decline_message(tools: list[ToolSpec]) -> str:
     """A polite refusal that says what the offered tools can do."""
     if not tools:
         return "죄송하지만 그 요청은 도와드릴 수 없어요."
-    things = [_what(t) for t in tools[:5]]
+    things = [f"'{_what(t)}'" for t in tools[:5]]
     more = f" 외 {len(tools) - 5}가지" if len(tools) > 5 else ""
     return (
         "죄송하지만 그 요청은 제가 할 수 없는 일이에요. "
@@ -79,14 +79,32 @@ def decline_message(tools: list[ToolSpec]) -> str:
 
 
 def _what(tool: ToolSpec) -> str:
-    desc = tool.description.strip().rstrip(".")
+    """A tool's description as a noun phrase for a list: "식당 좌석을 예약한다" -> "식당 좌석을
+    예약하기", "알람을 맞춘다" -> "알람을 맞추기"; a description that is already a noun phrase is
+    kept; no description: the name."""
+    desc = re.split(r"(?<=[.!?])\s", tool.description.strip(), maxsplit=1)[0].strip().rstrip(".")
     if not desc:
-        return tool.name
-    desc = re.sub(
-        r"(?:합니다|한다|해줍니다|해주는 함수입니다|하는 함수입니다|함수입니다|입니다)$", "", desc
-    )
-    desc = re.sub(r"(?:를|을)\s*(?:제공|반환|계산|추가|생성|검색|조회)$", r" \g<0>", desc)
-    return f"'{desc.strip()}'"
+        return " ".join(split_identifier(tool.name))
+    desc = re.sub(r"\s*(?:하는|해주는|주는)?\s*함수(?:입니다|이다)?$", "", desc)
+    for ending, repl in (
+        ("합니다", "하기"),
+        ("한다", "하기"),
+        ("해준다", "해 주기"),
+        ("해줍니다", "해 주기"),
+        ("입니다", ""),
+        ("이다", ""),
+    ):
+        if desc.endswith(ending):
+            return desc[: -len(ending)] + repl
+    if desc.endswith("는다"):  # 찾는다 -> 찾기
+        return desc[:-2] + "기"
+    if len(desc) >= 2 and desc.endswith("다"):
+        last = desc[-2]
+        code = ord(last) - 0xAC00
+        if 0 <= code < 11172 and code % 28 == 4:  # ㄴ다: 맞춘다 -> 맞추기, 보낸다 -> 보내기
+            return desc[:-2] + chr(ord(last) - 4) + "기"
+        return desc[:-1] + "기"
+    return desc
 
 
 def answer_from_result(tool_name: str | None, content: str) -> str:

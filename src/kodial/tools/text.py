@@ -210,7 +210,8 @@ def numbers(text: str) -> list[NumberMention]:
         value = korean_number(m.group("num"))
         if value is None:
             continue
-        out.append(NumberMention(value, m.group("unit") or "", m.start(), m.end()))
+        unit = m.group("unit") or ""
+        out.append(NumberMention(value, unit, m.start(), m.end() if unit else m.end("num")))
     return out
 
 
