@@ -55,8 +55,10 @@ def test_korean_numbers(word: str, value: float) -> None:
 
 
 def test_number_mentions_keep_their_units_and_skip_copulas() -> None:
-    found = [(n.value, n.unit) for n in numbers("총 61500원이고 우리는 5명, 키 175인데요 20퍼센트")]
-    assert found == [(61500, "원"), (5, "명"), (175, ""), (20, "퍼센트")]
+    found = [
+        (n.value, n.unit) for n in numbers("모두 48200원이고 우리는 3명, 키 182인데요 35퍼센트")
+    ]
+    assert found == [(48200, "원"), (3, "명"), (182, ""), (35, "퍼센트")]
     assert [(n.value, n.unit) for n in numbers("네 명이서 삼만칠천원")] == [
         (4, "명"),
         (37000, "원"),
@@ -84,40 +86,40 @@ def test_dates_and_times_in_the_formats_the_schema_asks_for() -> None:
     }
     # YYYY-MM-DD in the description, two-digit year
     calc = one(
-        {"eventDate": {"type": "string", "description": "이벤트의 날짜(YYYY-MM-DD)"}}, ["eventDate"]
+        {"day": {"type": "string", "description": "요일을 알고 싶은 날(YYYY-MM-DD)"}}, ["day"]
     )
-    found = extract_message(calc, "25년6월1일까지 얼마나 남았어?", NOW)
-    assert found["eventDate"].value == "2025-06-01"
+    found = extract_message(calc, "27년3월2일은 무슨 요일이었지", NOW)
+    assert found["day"].value == "2027-03-02"
 
 
 def test_user_words_when_the_description_asks_for_them_and_ranges() -> None:
     raw = one(
         {
-            "name": {"type": "string", "description": "일정 이름"},
-            "start_datetime": {"type": "string", "description": "일정 시작 일자 및 시간"},
-            "end_datetime": {"type": "string", "description": "일정 종료 일자 및 시간"},
+            "name": {"type": "string", "description": "모임 이름"},
+            "start_datetime": {"type": "string", "description": "모임이 시작하는 날과 시각"},
+            "end_datetime": {"type": "string", "description": "모임이 끝나는 날과 시각"},
         },
         ["name", "start_datetime", "end_datetime"],
-        "캘린더에 일정 추가",
+        "달력에 모임 등록",
     )
-    found = fill_arguments(raw, [user("6월 3일 오전 9시부터 11시까지 치과 일정 넣어줘")], NOW)
+    found = fill_arguments(raw, [user("9월 9일 오후 1시부터 3시까지 독서 모임 잡아줘")], NOW)
     assert found.arguments == {
-        "name": "치과",
-        "start_datetime": "6월 3일 오전 9시",
-        "end_datetime": "6월 3일 오전 11시",
+        "name": "독서",
+        "start_datetime": "9월 9일 오후 1시",
+        "end_datetime": "9월 9일 오후 3시",
     }
-    found = fill_arguments(raw, [user("내일 오전 9시 30분부터 1시간 동안 티타임 일정 등록")], NOW)
-    assert found.arguments["end_datetime"] == "내일 오전 10시 30분"
+    found = fill_arguments(raw, [user("모레 오후 2시부터 2시간 동안 워크숍 등록")], NOW)
+    assert found.arguments["end_datetime"] == "모레 오후 4시"
     alarm = one(
         {
             "time": {
                 "type": "string",
-                "description": "알람 시간(사용자의 표현 그대로 추출. 예: 5분 후)",
+                "description": "울릴 시각(사용자가 말한 그대로, 예: 모레 8시)",
             }
         },
         ["time"],
     )
-    assert fill_arguments(alarm, [user("10분후에 알람맞춰줘")], NOW).arguments == {"time": "10분후"}
+    assert fill_arguments(alarm, [user("15분후에 깨워줘")], NOW).arguments == {"time": "15분후"}
 
 
 def test_numbers_by_unit_and_by_the_word_before_them() -> None:
@@ -128,18 +130,18 @@ def test_numbers_by_unit_and_by_the_word_before_them() -> None:
     }
     bmi = one(
         {
-            "height": {"type": "number", "description": "센티미터 단위의 키"},
-            "weight": {"type": "number", "description": "킬로그램 단위의 무게"},
+            "height": {"type": "number", "description": "키 (cm)"},
+            "weight": {"type": "number", "description": "몸무게 (kg)"},
         },
         ["height", "weight"],
     )
-    assert fill_arguments(bmi, [user("체질량지수 계산해줘. 몸무게 70 키 160")], NOW).arguments == {
-        "height": 160,
-        "weight": 70,
+    assert fill_arguments(bmi, [user("비만도 좀 봐줘. 체중 82 키 177")], NOW).arguments == {
+        "height": 177,
+        "weight": 82,
     }
-    assert fill_arguments(bmi, [user("몸무게75키로에 키180으로 계산")], NOW).arguments == {
-        "height": 180,
-        "weight": 75,
+    assert fill_arguments(bmi, [user("키190에 체중88키로야")], NOW).arguments == {
+        "height": 190,
+        "weight": 88,
     }
 
 
@@ -159,38 +161,33 @@ def test_enums_by_value_synonym_and_role() -> None:
         "from_currency": "KRW",
         "to_currency": "JPY",
     }
-    gender = one({"gender": {"type": "string", "description": "성별 ('male' 또는 'female')"}})
+    gender = one({"gender": {"type": "string", "description": "성별: 'male' 또는 'female'"}})
     assert enum_options(gender.params[0]) == ("male", "female")
-    assert extract_message(gender, "29세 남성이에요", NOW)["gender"].value == "male"
-    level = one({"level": {"type": "string", "description": "활동 수준(낮음, 보통, 높음 중 선택)"}})
+    assert extract_message(gender, "저는 41세 남성입니다", NOW)["gender"].value == "male"
+    level = one({"level": {"type": "string", "description": "맵기(순한맛, 보통, 매운맛 중 하나)"}})
     assert param_kind(level.params[0]) == "enum"
 
 
 def test_booleans_read_yes_and_no() -> None:
     pw = one(
         {
-            "length": {"type": "integer", "description": "비밀번호의 길이"},
-            "upper": {"type": "boolean", "description": "알파벳 대문자 포함 여부"},
-            "lower": {"type": "boolean", "description": "알파벳 소문자 포함 여부"},
-            "digits": {"type": "boolean", "description": "숫자 포함 여부"},
+            "length": {"type": "integer", "description": "암호 자릿수"},
+            "upper": {"type": "boolean", "description": "영문 대문자를 넣을지"},
+            "lower": {"type": "boolean", "description": "영문 소문자를 넣을지"},
+            "digits": {"type": "boolean", "description": "숫자를 넣을지"},
         },
         ["length", "upper", "lower", "digits"],
-        "임의의 비밀번호 생성",
+        "새 암호를 무작위로 만든다",
     )
     got = fill_arguments(
         pw,
-        [
-            user(
-                "알파벳 소문자와 숫자를 조합해서 8자리 비밀번호를 만들어주세요. "
-                "대문자는 넣지 마세요."
-            )
-        ],
+        [user("소문자랑 숫자 섞어서 열두 자리로 만들어줘, 대문자는 빼고")],
         NOW,
     ).arguments
-    assert got == {"length": 8, "upper": False, "lower": True, "digits": True}
-    got = fill_arguments(pw, [user("전부 숫자로 된 6자리 비밀번호 하나 만들어줘")], NOW).arguments
-    assert got == {"length": 6, "upper": False, "lower": False, "digits": True}
-    assert args("play_music", "잔잔한 음악 셔플로 재생해줘")["shuffle"] is True
+    assert got == {"length": 12, "upper": False, "lower": True, "digits": True}
+    got = fill_arguments(pw, [user("숫자로만 된 네 자리 암호 부탁해")], NOW).arguments
+    assert got == {"length": 4, "upper": False, "lower": False, "digits": True}
+    assert args("play_music", "잔잔한 피아노곡 셔플로 들려줘")["shuffle"] is True
     assert args("order_coffee", "아이스 아메리카노 두 잔 주문해줘") == {
         "menu": "아메리카노",
         "quantity": 2,

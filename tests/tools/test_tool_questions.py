@@ -60,11 +60,11 @@ def test_enum_and_boolean_questions_offer_the_choices() -> None:
 @pytest.mark.parametrize(
     ("description", "label"),
     [
-        ("킬로그램 단위의 무게", "무게"),
-        ("날씨 정보를 가져올 지역 이름", "지역 이름"),
-        ("로또 당첨 번호를 확인하고자 하는 회차", "회차"),
+        ("그램 단위의 중량", "중량"),
+        ("미세먼지를 조회할 지역 이름", "지역 이름"),
+        ("배송 상태를 확인하고자 하는 주문 번호", "주문 번호"),
         ("수거할 위치 (동, 호수)", "수거할 위치"),
-        ("사용자의 이메일 주소", "이메일 주소"),
+        ("사용자의 휴대폰 번호", "휴대폰 번호"),
         ("The currency to convert from.", "base currency"),
     ],
 )

@@ -7,18 +7,18 @@ description (the words an app already writes for an LLM):
 kind           found as
 =============  ===================================================================================
 enum           an allowed value or a synonym (``male`` <- 남자/남성; options listed in the
-               description, ``('low', 'moderate', 'high')`` or ``(낮음, 보통, 높음 중 선택)``)
-boolean        the parameter's own words with a yes/no reading (셔플은 하지마 -> false); a bare
+               description, ``('small', 'large')`` or ``(긴급, 보통, 여유 중 하나)``)
+boolean        the parameter's own words with a yes/no reading (반복은 끄고 -> false); a bare
                yes/no answer when it was asked
 number         digits or Korean numerals with units (13만원, 십오프로, 네 명, 175cm), matched to the
                parameter by unit and by its words written next to the number (키 176)
 date / time    :mod:`kodial.assistant.datetime_ko`, written in the format the schema asks for
                (``format: date`` or "YYYY-MM-DD" -> ``2024-08-19``; ``HH:MM``; date-time), else
-               the user's own words ("사용자의 표현 그대로": 내일 아침 7시); start/end ranges
+               the user's own words ("말한 그대로": 모레 저녁 8시); start/end ranges
 email / phone  patterns
 string         labelled values (이름은 X, 제목: X, X라는 메모), particles the description implies
                (출발지 X에서, 도착지 X까지, 수신자 X한테, 결과 X(으)로), a payload after a colon or on
-               its own line, the noun phrase next to the tool's words (판교 날씨), or the whole
+               its own line, the noun phrase next to the tool's words (춘천 날씨), or the whole
                answer to a question that asked for it
 =============  ===================================================================================
 
@@ -79,7 +79,7 @@ def _words_of(p: ParamSpec) -> str:
 
 def _head(p: ParamSpec) -> str:
     """The description's last word before any bracket (what the parameter *is*):
-    "시간 정보를 가져올 지역 이름" -> "이름", "알람을 추가할 시간(예: ...)" -> "시간"."""
+    "미세먼지를 조회할 지역 이름" -> "이름", "알림을 보낼 시각(예: ...)" -> "시각"."""
     label = re.split(r"[(\[（:]", p.description, maxsplit=1)[0].strip(" .")
     words = label.split()
     if not words:
@@ -108,7 +108,7 @@ _OPTIONS_LIST = re.compile(r"\(([^()]*?)\s*중\s*(?:선택|하나)[^()]*\)")
 
 def enum_options(p: ParamSpec) -> tuple[Any, ...]:
     """Allowed values: the schema's enum, else options the description lists
-    (``성별 ('male' 또는 'female')``, ``(낮음, 보통, 높음 중 선택)``)."""
+    (``크기 ('small' 또는 'large')``, ``(긴급, 보통, 여유 중 하나)``)."""
     if p.enum:
         return p.enum
     if p.type != "string":
@@ -512,7 +512,7 @@ def _extract_dates(
     if r.date_span is not None and re.match(
         r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
     ):
-        # "오늘은 1989년 7월 22일로부터": today is the reference point, the other date is asked
+        # "오늘은 2001년 3월 1일부터 며칠째": today is the reference point, the other date is asked
         blank = (
             text[: r.date_span[0]]
             + " " * (r.date_span[1] - r.date_span[0])
@@ -591,7 +591,7 @@ def _extract_dates(
 
 def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:
     """An end time said without 오전/오후 after a start that had one stays in the start's half
-    of the day when that keeps it after the start (10시부터 11시 30분 -> 오전 11시 30분)."""
+    of the day when that keeps it after the start (오전 8시부터 9시 반 -> 오전 9시 반)."""
     if r2.time is None:
         return None
     if r.time is None:
@@ -698,7 +698,13 @@ def _put_number(
     if p.type == "string":
         value = str(value)
     out[p.name] = Found(value, source, msg.text[n.start : n.end])
-    msg.take(n.start, n.end)
+    # hide the particle after it too ("300달러가 원화로": 가 is not part of the next name);
+    # role particles (로, 까지, 에서) stay, they may mark something else
+    tail = re.match(
+        r"(?:이면|면|가|이|는|은|을|를|의|도|만|씩|이고|이야|야|이에요|예요)(?![가-힣])",
+        msg.text[n.end :],
+    )
+    msg.take(n.start, n.end + (tail.end() if tail and n.unit else 0))
 
 
 _CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
@@ -916,7 +922,7 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
                 if nxt is None or nxt.tag not in ("NNP", "NNG", "SL", "SN", "SH", "W_SERIAL"):
                     continue
                 word = re.match(r"\S+", rest)
-                if word:  # "이름 코비 이메일 ...": one word after a bare label
+                if word:  # "이름 하람 이메일 ...": one word after a bare label
                     inner = strip_ending(word.group(0))
                     return (m.end(), m.end() + len(inner))
             elif particle not in ("은", "는", "에는", "엔"):
@@ -942,7 +948,7 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
 
 
 def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
-    """``X라는 메모``, ``X이라는 플레이리스트``, ``'X'로 메모`` -> span of X."""
+    """``X라는 메모``, ``X이라는 앨범``, ``'X'로 메모`` -> span of X."""
     for k in keys:
         m = re.search(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}", text)
         if m:
@@ -953,7 +959,7 @@ def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
             cs = [c for c in chunks(head)]
             if cs:
                 last = cs[-1]
-                # a run of chunks ending right before 라는 (ost mix, 장보기 목록)
+                # a run of chunks ending right before 라는 (road trip, 여행 준비물)
                 first = last
                 for c in reversed(cs[:-1]):
                     if head[c.end : first.start].strip() == "":
@@ -1006,7 +1012,11 @@ _PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
 ]
 
 
-def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+def _by_particle(
+    text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
+) -> tuple[int, int] | None:
+    """A noun phrase followed by the particle the parameter's role implies (``text`` has the
+    values other readers took blanked out; ``original`` is the message as written)."""
     words = _words_of(p)
     index = next(
         (i for i, (role_words, _) in enumerate(_PARTICLE_ROLES) if _has_word(words, role_words)),
@@ -1016,7 +1026,9 @@ def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple
         return None
     role = _PARTICLE_ROLES[index][1]
     if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
-        between = re.search(r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", text)
+        between = re.search(
+            r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", original or text
+        )
         if between:
             g = between.span(index + 1)
             if all(g[1] <= a or g[0] >= b for a, b in taken):
@@ -1036,7 +1048,7 @@ def _by_particle(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple
 
 def _skip_mask(text: str, skip: set[str]) -> list[bool]:
     """Per character: inside an occurrence of a skip word of two or more syllables (so that
-    "플레이리스트" is skipped even when the analyser splits it into 플레이 + 리스트)."""
+    "스마트워치" is skipped even when the analyser splits it into 스마트 + 워치)."""
     mask = [False] * len(text)
     low = text.lower()
     for w in skip:
@@ -1052,7 +1064,7 @@ def _topic_chunk(
     text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
 ) -> tuple[int, int] | None:
     """The noun phrase the request is about: the first one that is not a tool word, a time word
-    or another parameter's word (지금 판교 날씨 -> 판교; 기영이 결혼식 날짜좀 -> 기영이 결혼식)."""
+    or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
     skip = _tool_words(tool) | all_keys | _TIME_WORDS_SKIP
     mask = _skip_mask(text, skip)
 
@@ -1071,16 +1083,16 @@ def _topic_chunk(
     for c in chunks(text):
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
-        nxt = next((t for t in all_toks if t.start >= c.end), None)
-        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
-            continue  # "신청하려고요", "예약해줘": the action, not a value
         prev_word = text[: c.start].split()[-1:] or [""]
         if prev_word[0] in _NOT_SPECIFIC:
             continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
         toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
+        nxt = next((t for t in all_toks if t.start >= c.end), None)
+        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
+            toks = toks[:-1]  # "수거 신청하려고요", "검색해줘": the action noun is not a value
         while toks and skipped(toks[0]):
             toks = toks[1:]
-        # a tool or time word inside ends the phrase (서귀포시의 현재 날씨 -> 서귀포시)
+        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시)
         cut = next(
             (
                 i
@@ -1107,7 +1119,7 @@ def _topic_chunk(
         start, end = toks[0].start, toks[-1].end
         if end - start < 2 and toks[0].tag != "SL":
             continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
-        # the analyser may cut an unknown word short: take its whole eojeol start (어반클래식)
+        # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
         word_start = text.rfind(" ", 0, start) + 1
         if (
             word_start < start
@@ -1116,7 +1128,7 @@ def _topic_chunk(
         ):
             start = word_start
         return (start, end)
-    # The analyser may not see a short unknown name as a noun at all ("다니" -> 다 + 니): take
+    # The analyser may not see a short unknown name as a noun at all (a two-syllable nickname read as an adverb + a determiner): take
     # the first word that has no verb, no number and no tool or time word in it.
     for m in re.finditer(r"\S+", text):
         word = strip_ending(m.group(0))
@@ -1283,7 +1295,7 @@ def _extract_strings(
             out[p.name] = Found(value, source, value)
             pending.remove(p)
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
-        span = _by_particle(msg.masked, p, taken)
+        span = _by_particle(msg.masked, p, taken, msg.text)
         if span:
             put(p, span)
             pending.remove(p)

@@ -301,7 +301,7 @@ def calibrate(
 ) -> Calibration:
     """Pick the word weight, the evidence weight and the threshold that maximise balanced
     accuracy over "call the right tool" and "call nothing" on labelled requests (own data, not
-    the benchmark). Ties go to the simpler, lower setting."""
+    the benchmark); near-ties go to the smallest weights."""
     cos_rows = []
     word_rows = []
     ev_rows = []
@@ -313,22 +313,30 @@ def calibrate(
         ev = evidence_for(tools, r["text"])
         ev_rows.append(np.array([min(ev[n], 2) for n in names], dtype=np.float32))
         gold.append(r["tool"])
-    best: tuple[float, float, float, float] | None = None
+    results: list[tuple[float, float, float, float]] = []  # (balanced, ww, ew, threshold)
     for ww in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2):
-        for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15):
+        for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25):
             totals = [
                 c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows, strict=True)
             ]
             tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
+            best_here: tuple[float, float] | None = None
             for thr in np.arange(0.1, 1.2, 0.01):
                 pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
                 neg_ok = [s < thr for (s, _), g in zip(tops, gold, strict=True) if not g]
                 if not pos_ok or not neg_ok:
                     continue
                 bal = (float(np.mean(pos_ok)) + float(np.mean(neg_ok))) / 2
-                if best is None or bal > best[0] + 1e-9:
-                    best = (bal, ww, ew, float(thr))
-    assert best is not None, "calibration needs requests with and without a tool"
+                if best_here is None or bal > best_here[0] + 1e-9:
+                    best_here = (bal, float(thr))
+            if best_here is not None:
+                results.append((best_here[0], ww, ew, best_here[1]))
+    assert results, "calibration needs requests with and without a tool"
+    # A few labelled requests cannot tell weights apart by less than one request or so: among
+    # settings within 0.01 of the best, take the smallest weights (the cosine stays the main
+    # signal), which keeps the calibration from fitting the quirks of its own examples.
+    top = max(r[0] for r in results)
+    best = min((r for r in results if r[0] >= top - 0.01), key=lambda r: (r[2], r[1]))
     return Calibration(
         word_weight=best[1],
         evidence_weight=best[2],

@@ -117,7 +117,7 @@ def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
 
 def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
     """Parameters a question names (its label or keywords appear in it); all missing ones when it
-    names none ("뭐라고 보내면 될까요?")."""
+    names none ("무엇을 전할까요?")."""
     q = re.sub(r"\s+", "", question.lower())
     named = set()
     for p in tool.params:

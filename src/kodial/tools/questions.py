@@ -21,8 +21,8 @@ _MODIFIER_END = re.compile(r"(?:[을를할될볼갈올줄]|하는|되는|있는|
 
 
 def param_label(p: ParamSpec) -> str:
-    """A short Korean name for a parameter from its description: ``"킬로그램 단위의 무게"`` ->
-    ``"무게"``, ``"날씨 정보를 가져올 지역 이름"`` -> ``"지역 이름"``, ``"수거할 위치"`` kept."""
+    """A short Korean name for a parameter from its description: ``"그램 단위의 중량"`` ->
+    ``"중량"``, ``"미세먼지를 조회할 지역 이름"`` -> ``"지역 이름"``, ``"수거할 위치"`` kept."""
     label = re.split(r"[(\[（:;.]", p.description, maxsplit=1)[0].strip()
     if not label or not re.search(r"[가-힣]", label):
         return " ".join(split_identifier(p.name))
@@ -31,7 +31,7 @@ def param_label(p: ParamSpec) -> str:
     words = label.split()
     if len(words) <= 3:
         return " ".join(words)
-    # a long description: the noun phrase after its last modifier (…을 가져올 지역 이름 -> 지역 이름)
+    # a long description: the noun phrase after its last modifier (…를 조회할 지역 이름 -> 지역 이름)
     for i in range(len(words) - 1, 0, -1):
         if _MODIFIER_END.search(words[i - 1]):
             tail = words[i:]

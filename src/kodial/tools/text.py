@@ -70,14 +70,14 @@ def chunks(text: str) -> list[Chunk]:
             if nxt.tag in NOMINAL_TAGS:
                 j += 1
             elif (
-                (  # "7번방의 선물": a possessive inside a name
+                (  # "별의 노래": a possessive inside a name
                     nxt.tag == "JKG"
                     and gap == ""
                     and j + 2 < len(toks)
                     and toks[j + 2].tag in ("NNG", "NNP")
                     and text[nxt.end : toks[j + 2].start] == " "
                 )
-                or (  # a nominalised verb stays one thing: 반납하기, 세탁기 돌리기
+                or (  # a nominalised verb stays one thing: 정리하기, 빨래 널기
                     nxt.tag in ("XSV", "VV") and j + 2 < len(toks) and toks[j + 2].tag == "ETN"
                 )
             ):
@@ -204,7 +204,7 @@ class NumberMention:
 
 
 def numbers(text: str) -> list[NumberMention]:
-    """Every number said in ``text`` with its unit (``"총 61500원이고 5명"`` -> 61500 원, 5 명)."""
+    """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명)."""
     out = []
     for m in _NUMBER_RE.finditer(text):
         value = korean_number(m.group("num"))
@@ -216,8 +216,8 @@ def numbers(text: str) -> list[NumberMention]:
 
 
 def strip_ending(text: str) -> str:
-    """A bare answer without its copula, ending and punctuation: ``"문정고등학교야"`` ->
-    ``"문정고등학교"``, ``"John이고,"`` -> ``"John"``, ``"복정동이요."`` -> ``"복정동"``."""
+    """A bare answer without its copula, ending and punctuation: ``"한빛초등학교야"`` ->
+    ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
     text = text.strip().strip(" .!?~,;")
     toks = tokens(text)
     end = len(text)
