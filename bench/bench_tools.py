@@ -51,7 +51,7 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 from kodial.assistant.datetime_ko import SEOUL
 from kodial.textio import atomic_write_text
 from kodial.tools import decide
-from kodial.tools.arguments import _param_keywords
+from kodial.tools.arguments import param_keywords
 from kodial.tools.choose import tool_documents
 from kodial.tools.decide import default_chooser
 from kodial.tools.questions import param_label
@@ -174,7 +174,7 @@ def gold_missing(
     q = re.sub(r"\s+", "", question.lower())
     named = set()
     for p in spec.params:
-        words = [param_label(p), *_param_keywords(p, spec)[:6]]
+        words = [param_label(p), *param_keywords(p, spec)[:6]]
         for w in words:
             w = re.sub(r"\s+", "", w.lower())
             one = len(w) == 1 and re.search(

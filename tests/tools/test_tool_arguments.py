@@ -276,3 +276,23 @@ def test_arguments_accumulate_over_turns_and_from_earlier_calls_and_results() ->
     result = {"role": "tool", "tool_call_id": "c1", "content": json.dumps({"temp": 5})}
     got = fill_arguments(weather, [user("부산 날씨 알려줘"), call, result, user("내일은?")], NOW)
     assert got.arguments == {"city": "부산", "date": "2026-11-19"}
+
+
+def test_simple_arrays() -> None:
+    t = one(
+        {
+            "days": {
+                "type": "array",
+                "items": {"type": "string", "enum": ["mon", "wed", "fri"]},
+                "description": "요일 (mon=월요일, wed=수요일, fri=금요일)",
+            },
+            "toppings": {"type": "array", "items": {"type": "string"}, "description": "토핑"},
+            "scores": {"type": "array", "items": {"type": "integer"}, "description": "점수들"},
+        },
+        ["days"],
+    )
+    assert extract_message(t, "fri랑 mon에 알려줘", NOW)["days"].value == ["fri", "mon"]
+    got = extract_message(t, "토핑은 치즈, 버섯, 올리브로 해줘", NOW)
+    assert got["toppings"].value == ["치즈", "버섯", "올리브"]
+    assert extract_message(t, "점수 90 85 77 기록", NOW)["scores"].value == [90, 85, 77]
+    assert "days" in fill_arguments(t, [user("아무 때나 좋아")], NOW).missing

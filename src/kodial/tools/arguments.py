@@ -16,6 +16,8 @@ date / time    :mod:`kodial.assistant.datetime_ko`, written in the format the sc
                (``format: date`` or "YYYY-MM-DD" -> ``2024-08-19``; ``HH:MM``; date-time), else
                the user's own words ("말한 그대로": 모레 저녁 8시); start/end ranges
 email / phone  patterns
+array          simple lists: the allowed values said (enum items), the numbers said, or a
+               labelled list split at commas and 와/과
 string         labelled values (이름은 X, 제목: X, X라는 메모), particles the description implies
                (출발지 X에서, 도착지 X까지, 수신자 X한테, 결과 X(으)로), a payload after a colon or on
                its own line, the noun phrase next to the tool's words (춘천 날씨), or the whole
@@ -158,7 +160,12 @@ def date_format(p: ParamSpec) -> DateFormat | None:
 
 
 def param_kind(p: ParamSpec) -> str:
-    """enum, boolean, number, date, email, phone, text or string (see the module table)."""
+    """enum, boolean, number, date, email, phone, text, array or string (see the module
+    table)."""
+    if p.type == "array":
+        return "array"
+    if p.type == "object":
+        return "object"  # never filled from words: asked for when required
     if enum_options(p):
         return "enum"
     if p.type == "boolean":
@@ -222,7 +229,7 @@ def _param_units(p: ParamSpec) -> set[str]:
     return units
 
 
-def _param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
+def param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
     """Words that name this parameter in a message: content words of its description and name,
     without the ones every parameter of the tool shares, plus Korean synonyms."""
     own = [w for w in content_words(p.description) + split_identifier(p.name) if len(w) >= 1]
@@ -645,7 +652,7 @@ def _extract_numbers(
     pairs: list[tuple[float, int, ParamSpec, NumberMention]] = []
     for p in params:
         units = _param_units(p)
-        keys = _param_keywords(p, tool)
+        keys = param_keywords(p, tool)
         for i, n in enumerate(mentions):
             score = 0.0
             if n.unit and n.unit in units:
@@ -797,7 +804,7 @@ def _extract_enums(
 
 
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
-    keys = _param_keywords(p, tool)
+    keys = param_keywords(p, tool)
     generic = {
         "포함",
         "여부",
@@ -1328,6 +1335,35 @@ def _extract_strings(
             pending.remove(p)
 
 
+def _extract_arrays(
+    tool: ToolSpec, params: list[ParamSpec], msg: _Msg, out: dict[str, Found], source: str
+) -> None:
+    """Simple arrays: every allowed value said (items with an enum), every number said (number
+    items), or a labelled list split at commas and 와/과/하고 (string items)."""
+    for p in params:
+        values: list[Any] = []
+        if p.items_enum:
+            item = ParamSpec(p.name, p.items_type or "string", p.description, enum=p.items_enum)
+            values = list(dict.fromkeys(opt for _, _, opt in _enum_mentions(item, msg.masked)))
+        elif p.items_type in ("number", "integer"):
+            values = [
+                int(n.value) if p.items_type == "integer" else n.value
+                for n in numbers(msg.masked)
+                if p.items_type != "integer" or float(n.value).is_integer()
+            ]
+        elif p.items_type == "string":
+            span = _labelled(msg.text, _label_keys(p), _head(p), "text")
+            if span:
+                listed = msg.text[span[0] : span[1]]
+                values = [
+                    v.strip(" .")
+                    for v in re.split(r"\s*(?:,|、|/|\s와\s|\s과\s|하고\s|랑\s)\s*", listed)
+                    if v.strip(" .")
+                ]
+        if values:
+            out[p.name] = Found(values, source, ", ".join(map(str, values)))
+
+
 def extract_message(
     tool: ToolSpec,
     text: str,
@@ -1347,7 +1383,8 @@ def extract_message(
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
     _extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
-    # date/time words are read once: hide them from numbers and names
+    # date/time words are read once: hide them from numbers and names (skipped when a two-digit
+    # year was expanded, since offsets into the expanded text would not match the message)
     if _normalise_years(text) == text:
         for _ in range(4):  # every date/time said (a range has two)
             r = parse_datetime(msg.masked, now)
@@ -1359,19 +1396,20 @@ def extract_message(
         for m in _DURATION.finditer(text):
             msg.take(*m.span())
     _extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
+    _extract_arrays(tool, by_kind.get("array", []), msg, out, source)
     _extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
-    for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):
-        # hide addresses and phone numbers from the number reader
-        if by_kind.get("email") or by_kind.get("phone"):
-            break
-        msg.take(*m.span())
+    if not (by_kind.get("email") or by_kind.get("phone")):
+        # no parameter takes them, but their digits are still not numbers
+        for m in list(_EMAIL_RE.finditer(text)) + list(_PHONE_RE.finditer(text)):
+            msg.take(*m.span())
     strings = (
         by_kind.get("email", [])
         + by_kind.get("phone", [])
         + by_kind.get("string", [])
         + by_kind.get("text", [])
     )
-    # Strings first when they are labelled (이름은 X), numbers after: "비밀번호는 password123".
+    # E-mail addresses and phone numbers first (their digits are not numbers), then numbers,
+    # then the other strings (which see what the numbers took).
     _extract_strings(
         tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked, out, source
     )

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 from kodial.assistant.datetime_ko import SEOUL
 from kodial.errors import KodialError
-from kodial.tools.arguments import Filling, _param_keywords, fill_arguments
+from kodial.tools.arguments import Filling, fill_arguments, param_keywords
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
@@ -121,7 +121,7 @@ def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]
     q = re.sub(r"\s+", "", question.lower())
     named = set()
     for p in tool.params:
-        words = [param_label(p), *_param_keywords(p, tool)[:6]]
+        words = [param_label(p), *param_keywords(p, tool)[:6]]
         if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
             named.add(p.name)
     open_named = {n for n in named if n in missing}
