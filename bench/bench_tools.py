@@ -48,7 +48,7 @@ from typing import Any
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
-from kodial.assistant.datetime_ko import SEOUL
+from kodial.korean.datetimes import SEOUL
 from kodial.textio import atomic_write_text
 from kodial.tools import decide
 from kodial.tools.arguments import param_keywords

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from kodial.assistant.datetime_ko import SEOUL
+from kodial.korean.datetimes import SEOUL
 from kodial.tools.schema import load_tools
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)

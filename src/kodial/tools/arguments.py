@@ -12,7 +12,7 @@ boolean        the parameter's own words with a yes/no reading (반복은 끄고
                yes/no answer when it was asked
 number         digits or Korean numerals with units (13만원, 십오프로, 네 명, 175cm), matched to the
                parameter by unit and by its words written next to the number (키 176)
-date / time    :mod:`kodial.assistant.datetime_ko`, written in the format the schema asks for
+date / time    :mod:`kodial.korean.datetimes`, written in the format the schema asks for
                (``format: date`` or "YYYY-MM-DD" -> ``2024-08-19``; ``HH:MM``; date-time), else
                the user's own words ("말한 그대로": 모레 저녁 8시); start/end ranges
 email / phone  patterns
@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from kodial.assistant.datetime_ko import SEOUL, KoreanDateTime, parse_datetime
+from kodial.korean.datetimes import SEOUL, KoreanDateTime, parse_datetime
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import (
     NumberMention,

@@ -29,8 +29,8 @@ from typing import Any
 
 import numpy as np
 
-from kodial.assistant.datetime_ko import SEOUL
 from kodial.encoders import Encoder, load_encoder
+from kodial.korean.datetimes import SEOUL
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier
 

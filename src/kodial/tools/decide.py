@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from kodial.assistant.datetime_ko import SEOUL
 from kodial.errors import KodialError
+from kodial.korean.datetimes import SEOUL
 from kodial.tools.arguments import Filling, fill_arguments, param_keywords
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from kodial.assistant.datetime_ko import _NATIVE
 from kodial.classify.features import shared_kiwi
+from kodial.korean.numerals import NATIVE_NUMERALS as _NATIVE
 
 
 @dataclass(frozen=True)
