@@ -6,7 +6,7 @@ ones (삼월 오일, 이십 분). :func:`number_value` reads either, or Arabic d
 
 from __future__ import annotations
 
-NATIVE_NUMERALS: dict[str, int] = {
+NATIVE_UNITS: dict[str, int] = {
     "한": 1,
     "하나": 1,
     "두": 2,
@@ -22,15 +22,29 @@ NATIVE_NUMERALS: dict[str, int] = {
     "일곱": 7,
     "여덟": 8,
     "아홉": 9,
-    "열": 10,
-    "열한": 11,
-    "열하나": 11,
-    "열두": 12,
-    "열둘": 12,
-    "스무": 20,
-    "스물": 20,
 }
-"""Native Korean numerals (hours, counts): 한 시, 네 명, 스무 명."""
+"""Native units, in the forms used before a noun (한 명) and alone (하나)."""
+
+NATIVE_TENS: dict[str, int] = {
+    "열": 10,
+    "스물": 20,
+    "서른": 30,
+    "마흔": 40,
+    "쉰": 50,
+    "예순": 60,
+    "일흔": 70,
+    "여든": 80,
+    "아흔": 90,
+}
+"""Native tens; a unit follows without a space (서른다섯, 스물한)."""
+
+NATIVE_NUMERALS: dict[str, int] = {
+    **NATIVE_UNITS,
+    **NATIVE_TENS,
+    "스무": 20,  # 20 before a noun (스무 명); 21 and up use 스물 (스물한 명)
+    **{tens + unit: t + u for tens, t in NATIVE_TENS.items() for unit, u in NATIVE_UNITS.items()},
+}
+"""Native Korean numerals 1-99 (hours, counts): 한 시, 네 명, 스무 명, 서른다섯 살."""
 
 SINO_DIGITS: dict[str, int] = {
     "일": 1,
@@ -62,7 +76,7 @@ def sino_to_int(word: str) -> int | None:
     >>> sino_to_int("삼"), sino_to_int("십이"), sino_to_int("이십오"), sino_to_int("가")
     (3, 12, 25, None)
     """
-    if not word or any(ch not in SINO_DIGITS and ch != "십" for ch in word):
+    if not word or word.count("십") > 1 or any(ch not in SINO_DIGITS and ch != "십" for ch in word):
         return None
     if "십" not in word:
         return SINO_DIGITS[word] if len(word) == 1 else None
@@ -77,6 +91,8 @@ def number_value(word: str) -> int | None:
 
     >>> number_value("7"), number_value("일곱"), number_value("칠"), number_value("많이")
     (7, 7, 7, None)
+    >>> number_value("서른다섯"), number_value("마흔"), number_value("스물한")
+    (35, 40, 21)
     """
     word = word.strip()
     if word.isdigit():
