@@ -197,7 +197,9 @@ class ServeSettings(BaseSettings):
     @classmethod
     def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
         if value is not None and len(value.get_secret_value()) < 16:
-            raise ValueError("must be at least 16 characters (a guessable secret opens the channel)")
+            raise ValueError(
+                "must be at least 16 characters (a guessable secret opens the channel)"
+            )
         return value
 
     @field_validator("redis_url")

@@ -27,6 +27,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from kodial.serve.shared import SharedStateUnavailable
+
 log = logging.getLogger("kodial.serve")
 
 
@@ -166,7 +168,7 @@ class RedisTurnLocks:
         token = secrets.token_hex(16)
         t0 = self.clock()
         pause = self.poll_s
-        while not self.client.set(key, token, nx=True, px=self.lease_ms):
+        while not self._try(key, token):
             waited = self.clock() - t0
             if waited >= wait_s:
                 raise TurnBusy(session_id, waited)
@@ -176,6 +178,12 @@ class RedisTurnLocks:
         with self._guard:
             self._held[id(lease)] = lease
         return lease
+
+    def _try(self, key: str, token: str) -> bool:
+        try:
+            return bool(self.client.set(key, token, nx=True, px=self.lease_ms))
+        except Exception as exc:
+            raise SharedStateUnavailable(type(exc).__name__) from None
 
     def _release(self, lease: _RedisLease) -> None:
         with self._guard:
