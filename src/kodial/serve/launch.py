@@ -213,6 +213,10 @@ def run_workers(settings: ServeSettings) -> None:
             factory=True,
             workers=settings.workers,
             log_config=logs,
+            # uvicorn kills a worker that does not answer its supervisor's ping within 5 s; a
+            # worker loading its models on a busy machine can take longer (seen on 2 cores:
+            # killed, restarted, killed again), so the supervisor waits up to a minute
+            timeout_worker_healthcheck=60,
         )
         sock = config.bind_socket()
         uvicorn.Server(config)  # checks the config the way uvicorn.run does

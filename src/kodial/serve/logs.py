@@ -7,7 +7,8 @@ response's ``X-Request-ID`` header and is on every log line written while the re
 served (a context variable, carried into the worker threads that run turns).
 
 **Formats** (``--log-format``): ``text``, one readable line, or ``json``, one object per line
-(``time``, ``level``, ``logger``, ``message``, ``request_id``, plus the structured fields a line
+(``time``, ``level``, ``logger``, ``pid``, ``message``, ``request_id``, plus the structured fields a
+line
 carries, e.g. a turn's handler, sizes and milliseconds; a line with an ``event`` name, such as
 ``turn``, has that name as its message) for log collectors. uvicorn's own lines
 go through the same formatter.
@@ -98,6 +99,7 @@ class JsonFormatter(logging.Formatter):
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
             "level": record.levelname.lower(),
             "logger": record.name,
+            "pid": record.process,  # which worker, under --workers
             # a line with an event name and fields says its text once, as the fields
             "message": getattr(record, "event", None) or record.getMessage(),
             "request_id": getattr(record, "request_id", None) or REQUEST_ID.get(),
