@@ -24,6 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial import __version__
+from kodial.serve.channels import channel_routers
 from kodial.serve.deps import SESSION_TOKEN_HEADER
 from kodial.serve.errors import InternalErrors, error_body, install_error_handlers
 from kodial.serve.logs import RequestIds
@@ -230,6 +231,8 @@ def create_app(
     install_error_handlers(app)
     for module in (health, metrics, chat, sessions, classify, web):
         app.include_router(module.router)
+    for router in channel_routers(settings):  # KakaoTalk and others, when configured
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(InternalErrors)  # added first: the innermost middleware
     app.add_middleware(HttpMetrics)

@@ -210,13 +210,9 @@ class InternalErrors:
         except Exception as exc:
             ref = uuid.uuid4().hex[:12]
             metrics.ERRORS.labels("internal").inc()
-            log.error(
-                "internal error %s on %s %s",
-                ref,
-                scope.get("method"),
-                scope.get("path"),
-                exc_info=exc,
-            )
+            # the route template, not the path: a channel's path holds its secret
+            where = getattr(scope.get("route"), "path", None) or "(no route)"
+            log.error("internal error %s on %s %s", ref, scope.get("method"), where, exc_info=exc)
             if started:
                 return
             response = JSONResponse(

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -115,9 +116,15 @@ class Services:
     turn_locks: TurnLocks = field(default_factory=LocalTurnLocks)
     redis: Any = None
     """The Redis client replicas share (None: one replica)."""
+    jobs: ThreadPoolExecutor = field(
+        default_factory=lambda: ThreadPoolExecutor(16, thread_name_prefix="kodial-channel")
+    )
+    """Threads that answer channel messages (a messenger's webhook waits only seconds; the
+    turn may go on after the webhook answered, to a callback)."""
     started: float = field(default_factory=time.time)
 
     def close(self) -> None:
+        self.jobs.shutdown(wait=False, cancel_futures=True)
         self.turn_locks.close()
         self.store.close()
         if self.redis is not None:
