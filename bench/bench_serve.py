@@ -53,9 +53,9 @@ from kodial.serve.runner import free_port
 from kodial.textio import atomic_write_text
 
 ROOT = Path(__file__).resolve().parent
-QUERIES = (
-    ROOT.parent.parent / "shared" / "data" / "kochat_demo" / "demo" / "data" / "intent_data.csv"
-)
+SHARED = Path(os.environ.get("KODIAL_SHARED_DIR", ROOT.parent.parent / "shared"))
+"""The project's shared data (next to the checkout; KODIAL_SHARED_DIR for a git worktree)."""
+QUERIES = SHARED / "data" / "kochat_demo" / "demo" / "data" / "intent_data.csv"
 CHAT_MESSAGE = "안녕하세요!"
 console = Console()
 
@@ -505,13 +505,43 @@ def main() -> None:
         if "batched" in parts:
             assert ref is not None
             with console.status(f"batched generation: {levels} concurrent SSE streams"):
-                result["batched"] = {
-                    "model_params_m": round(ref["params_m"], 1),
-                    "max_new_tokens": max_new,
-                    "max_batch": 32,
-                    "reference": {k: v for k, v in ref.items() if k != "text"},
-                    "streams": bench_streams(url, assistant.name, ref, levels),
-                }
+                result["batched"] = [
+                    {
+                        "model_params_m": round(ref["params_m"], 1),
+                        "max_new_tokens": max_new,
+                        "max_batch": 32,
+                        "reference": {k: v for k, v in ref.items() if k != "text"},
+                        "streams": bench_streams(url, assistant.name, ref, levels),
+                    }
+                ]
+            with console.status("batched generation, a ~3M-parameter model"):
+                small = build_tiny_llama(
+                    tmp / "lm-small",
+                    hidden_size=256,
+                    num_layers=4,
+                    num_heads=4,
+                    vocab_size=2000,
+                    max_positions=2048,
+                )
+                untie_head(small)
+                small_cfg = build_assistant_dir(
+                    tmp, "small", max_new, backend="transformers", model=str(small), max_batch=32
+                )
+                sproc, surl = start_server(small_cfg, tmp / "small.db", tmp / "small.log")
+                try:
+                    sref = reference_generate(small, assistant.persona, max_new, n_ref)
+                    result["batched"].append(
+                        {
+                            "model_params_m": round(sref["params_m"], 1),
+                            "max_new_tokens": max_new,
+                            "max_batch": 32,
+                            "reference": {k: v for k, v in sref.items() if k != "text"},
+                            "streams": bench_streams(surl, assistant.name, sref, levels),
+                        }
+                    )
+                finally:
+                    sproc.send_signal(signal.SIGTERM)
+                    sproc.wait(timeout=60)
         if "remote" in parts:
             with console.status("remote backend: transformers serve, direct and through kodial"):
                 ts_proc, base_url = start_transformers_serve(model_dir, tmp / "ts.log")
@@ -589,8 +619,7 @@ def report(r: dict[str, Any]) -> None:
             f"Server overhead at p50: **x{c['overhead_p50_ratio']:.2f}**.",
             "",
         ]
-    if "batched" in r:
-        b = r["batched"]
+    for b in r.get("batched", []):
         ref = b["reference"]
         t = Table(
             title=f"batched generation over HTTP, {b['model_params_m']}M random Llama, greedy"
@@ -621,9 +650,16 @@ def report(r: dict[str, Any]) -> None:
             "|---|---|---|---|---|",
             *rows,
             "",
+        ]
+    if r.get("batched"):
+        md += [
             "Tokens/s = reference tokens per reply x replies / wall time (greedy: the server "
             "produces the reference's tokens; checked on every reply's text). Before batching, "
-            "8 streams gave 1.05x the reference (they were serialized).",
+            "8 streams gave 1.05x the reference (they were serialized). Batching pays where a "
+            "decoding step costs about the same for 8 rows as for 1 (a small model, or a GPU); "
+            "a 32M model on one shared CPU thread is compute-bound, and each request's "
+            "350-token prompt (the persona) is prefilled row by row. A stream that arrives "
+            "while a batch decodes waits for the next batch (its TTFT).",
             "",
         ]
     if "remote" in r:
