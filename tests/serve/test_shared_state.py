@@ -167,8 +167,11 @@ def test_redis_down_is_503_not_an_open_limit(assistant: Any, pg_redis: tuple[str
         url = server.start()
         with httpx.Client(base_url=url, timeout=30) as http:
             assert http.get("/v1/models").status_code == 200
+            assert http.get("/readyz").json()["redis"] is True
     try:  # the Redis is gone now
         with httpx.Client(base_url=url, timeout=30) as http:
+            ready = http.get("/readyz")
+            assert ready.status_code == 503 and ready.json()["redis"] is False
             r = http.get("/v1/models")
         assert r.status_code == 503, r.text
         assert r.json()["error"]["code"] == "shared_state_unavailable"

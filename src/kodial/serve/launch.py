@@ -177,7 +177,6 @@ def run_workers(settings: ServeSettings) -> None:
 
     Rate limits and the session turn order are shared only through ``redis_url``; without it
     each worker keeps its own (logged as a warning)."""
-    import uvicorn
     from uvicorn.supervisors import Multiprocess
 
     from kodial.serve.logs import log_config
@@ -219,7 +218,6 @@ def run_workers(settings: ServeSettings) -> None:
             timeout_worker_healthcheck=60,
         )
         sock = config.bind_socket()
-        uvicorn.Server(config)  # checks the config the way uvicorn.run does
         Multiprocess(config, sockets=[sock]).run()
     finally:
         os.environ.pop(WORKER_SETTINGS_ENV, None)
