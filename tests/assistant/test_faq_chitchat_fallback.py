@@ -16,7 +16,6 @@ from kodial.assistant.engine import Assistant
 from kodial.assistant.faq import FAQHandler
 from kodial.assistant.history import Exchange
 from kodial.assistant.interface import Description, Environment, TurnContext
-from kodial.errors import KodialError
 
 Talk = Callable[..., Any]
 
@@ -98,17 +97,12 @@ def test_out_of_domain_query_falls_back_with_a_suggestion(talk: Talk) -> None:
     assert "식당 예약, 영화 예매, 날씨 안내" in reply and '"' in reply  # an example request
 
 
-def test_vllm_backend_without_vllm_is_a_clear_error(tmp_path: Path) -> None:
-    pytest.importorskip("pydantic")
-    try:
-        import vllm  # noqa: F401
-
-        pytest.skip("vllm is installed here")
-    except ImportError:
-        pass
-    cfg = ChitchatConfig(backend="vllm", model=str(tmp_path))
-    with pytest.raises(KodialError, match="needs vLLM"):
-        CHAT_BACKENDS["vllm"](cfg, None)
+def test_the_removed_vllm_backend_points_to_the_openai_backend(tmp_path: Path) -> None:
+    """vLLM is served by `vllm serve` and reached through the openai backend (batched,
+    streamed) rather than run in-process behind a lock."""
+    with pytest.raises(ValueError, match="vllm serve MODEL_DIR"):
+        ChitchatConfig(backend="vllm", model=str(tmp_path))  # type: ignore[arg-type]
+    assert "vllm" not in CHAT_BACKENDS
 
 
 @pytest.fixture(scope="module")

@@ -36,11 +36,11 @@ def serve_settings(db: Path, **overrides: Any) -> ServeSettings:
 
 @pytest.fixture
 def make_client(assistant: Any, tmp_path: Path) -> Iterator[Callable[..., TestClient]]:
-    """``make_client(**settings)``: the app in-process (its lifespan run: the store open), on a
+    """``make_client(assistant=..., **settings)``: the app in-process (its lifespan run: the store open), on a
     fresh SQLite file; ``client.app.dependency_overrides`` swaps what the routes depend on."""
     clients: list[TestClient] = []
 
-    def make(**overrides: Any) -> TestClient:
+    def make(assistant: Any = assistant, **overrides: Any) -> TestClient:
         settings = serve_settings(tmp_path / f"sessions-{len(clients)}.db", **overrides)
         client = TestClient(create_app(settings, assistant), base_url=BASE_URL)
         clients.append(client.__enter__())
@@ -61,10 +61,10 @@ def http(assistant: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[T
 
 @pytest.fixture
 def start_server(assistant: Any, tmp_path: Path) -> Iterator[Callable[..., str]]:
-    """Start a real server with settings overrides; returns its URL. Stopped after the test."""
+    """Start a real server (``assistant=`` another one) with settings overrides; returns its URL. Stopped after the test."""
     servers: list[ServerThread] = []
 
-    def start(**overrides: Any) -> str:
+    def start(assistant: Any = assistant, **overrides: Any) -> str:
         settings = serve_settings(tmp_path / f"served-{len(servers)}.db", **overrides)
         server = ServerThread(create_app(settings, assistant))
         servers.append(server)

@@ -137,17 +137,37 @@ class FAQConfig(FrozenConfig):
     """Abstain (hand over to fallback) below this cosine similarity to the nearest question."""
 
 
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""What an environment variable's name looks like (``api_key_env``)."""
+
+
 class ChitchatConfig(FrozenConfig):
     """Small talk in the persona's voice."""
 
     type: Literal["chitchat"] = "chitchat"
     description: str = "가벼운 대화"
-    backend: Literal["retrieval", "transformers", "vllm"] = "retrieval"
-    """``retrieval`` (offline, over ``data``), ``transformers`` or ``vllm`` (a causal LM at ``model``)."""
+    backend: Literal["retrieval", "transformers", "openai"] = "retrieval"
+    """``retrieval`` (offline, over ``data``), ``transformers`` (a causal LM at ``model``, in
+    this process) or ``openai`` (alias ``remote``: any OpenAI-compatible server at
+    ``base_url``: vLLM, SGLang, ``transformers serve``, a hosted LLM)."""
     data: RelPath | None = None
     """YAML list of ``{user: ..., reply: ...}`` pairs written in the persona's voice."""
     model: str | None = None
-    """Model directory (or hub id) for the transformers and vllm backends."""
+    """transformers: the model directory (or hub id); openai: the model name the server
+    serves (``vllm serve runs/chat/final`` serves ``runs/chat/final``)."""
+    base_url: str | None = None
+    """openai: the server's base URL, ending in ``/v1`` (``http://127.0.0.1:8000/v1``)."""
+    api_key_env: str | None = None
+    """openai: the NAME of the environment variable that holds the server's API key (the key
+    itself never goes in the YAML); unset: no key is sent."""
+    timeout_s: float = Field(default=30.0, gt=0)
+    """openai: seconds to connect and, after that, the longest wait for more text."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """openai: more tries of a request that failed before any text came back (connection
+    refused, 429, 5xx), with back-off."""
+    max_batch: int = Field(default=8, ge=1, le=256)
+    """transformers: concurrent replies that share one ``generate`` call (dynamic batching;
+    greedy replies are the same as alone); 1 answers one request at a time."""
     min_similarity: float = Field(default=0.3, ge=0, le=1)
     """Retrieval: below this similarity, answer with one of ``default_replies``."""
     default_replies: list[str] = Field(
@@ -162,12 +182,46 @@ class ChitchatConfig(FrozenConfig):
     """LM backends: how many previous turns (a user message and its reply each) go into the
     prompt, by the same history rule as the service's ``history_turns``."""
 
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "api_key" in data:
+            raise ValueError(
+                "api_key is not read from assistant.yaml (a key in a file gets copied and "
+                "committed): put it in an environment variable and name that variable in "
+                "api_key_env"
+            )
+        if data.get("backend") == "remote":
+            data = {**data, "backend": "openai"}
+        if data.get("backend") == "vllm":
+            raise ValueError(
+                "the in-process vllm backend was replaced by the openai backend: run "
+                "`vllm serve MODEL_DIR` and set backend: openai, base_url: "
+                "http://HOST:8000/v1, model: MODEL_DIR"
+            )
+        return data
+
     @model_validator(mode="after")
     def _needs(self) -> ChitchatConfig:
         if self.backend == "retrieval" and self.data is None:
             raise ValueError("the retrieval backend needs 'data' (chit-chat pairs)")
-        if self.backend != "retrieval" and not self.model:
-            raise ValueError(f"the {self.backend} backend needs 'model' (a model directory)")
+        if self.backend == "transformers" and not self.model:
+            raise ValueError("the transformers backend needs 'model' (a model directory)")
+        if self.backend == "openai":
+            if not self.base_url or not self.model:
+                raise ValueError(
+                    "the openai backend needs 'base_url' (the server's URL ending in /v1) and "
+                    "'model' (the name it serves the model under)"
+                )
+            if not self.base_url.startswith(("http://", "https://")):
+                raise ValueError(f"base_url {self.base_url!r} must start with http:// or https://")
+        if self.api_key_env is not None and not ENV_NAME.match(self.api_key_env):
+            raise ValueError(
+                f"api_key_env must name an environment variable (letters, digits, _), not "
+                f"{self.api_key_env[:20]!r}"
+            )
         return self
 
 

@@ -106,7 +106,7 @@ class FAQRoute(RouteModel):
 
 class ChitchatRoute(RouteModel):
     backend: str
-    """``retrieval``, ``transformers`` or ``vllm``."""
+    """``retrieval``, ``transformers`` or ``openai``."""
     nearest: str | None = None
     """Retrieval: the nearest written user line."""
     similarity: float | None = None

@@ -28,6 +28,9 @@ SETTING_OF_OPTION = {
     "allowed_host": "allowed_hosts",
     "cors_origin": "cors_origins",
     "log_level": "log_level",
+    "log_format": "log_format",
+    "workers": "workers",
+    "redis_url": "redis_url",
 }
 """``kodial serve`` option -> the :class:`~kodial.serve.settings.ServeSettings` field it sets.
 Each option's help is that field's docstring (written out here rather than read from the model,
@@ -52,8 +55,9 @@ def serve(
     db: Annotated[
         str | None,
         typer.Option(
-            help="SQLAlchemy URL of the session store. SQLite files are opened in WAL mode. A "
-            "file path means a SQLite file. Default kodial-sessions.db."
+            help="SQLAlchemy URL of the session store. SQLite files are opened in WAL mode. "
+            "postgresql://user:password@host/db is shared by replicas. A file path means a "
+            "SQLite file. Default kodial-sessions.db."
         ),
     ] = None,
     keys_file: Annotated[
@@ -103,6 +107,30 @@ def serve(
             help="Log level of the service and of uvicorn: critical, error, warning, info or debug."
         ),
     ] = None,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            help="Log lines as text or json (one object per line: time, level, logger, message, "
+            "request_id and the turn's fields), for log collectors. Default text."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes serving the port (--workers); each loads its own assistant. "
+            "With more than one, the rate limits and the session turn order are per process "
+            "unless redis_url is set. Default 1."
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Redis shared by all replicas (redis://host:6379/0): rate limits count across "
+            "them and a session's turns run one at a time whichever replica gets them. Needs "
+            "state_secret, so that every replica signs states with the same key. Unset: both "
+            "are kept in this process (one replica)."
+        ),
+    ] = None,
 ) -> None:
     """Serve an assistant over HTTP: OpenAI-compatible chat, sessions, classification and a
     web chat page. Every setting can also be given as a KODIAL_* environment variable (or in
@@ -127,8 +155,16 @@ def serve(
         allowed_hosts=allowed_host or None,
         cors_origins=cors_origin or None,
         log_level=log_level,
+        log_format=log_format,
+        workers=workers,
+        redis_url=redis_url,
     )
     launch.preflight(settings)
+    if settings.workers > 1:
+        # each worker loads its own assistant; here only the config is checked, up front
+        launch.check_config(settings)
+        launch.run_workers(settings)
+        return
     with console.status(f"loading assistant from {launch.config_path(settings)} ..."):
         assistant = launch.load_assistant(settings)
     launch.run_server(settings, assistant)

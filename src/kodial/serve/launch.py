@@ -1,26 +1,39 @@
 """Starting the service: settings from command-line options, the checks that must pass before
-the models load, the server in the foreground, a new API key, and the demo's scripted check
-conversation. The command line (:mod:`kodial.serve.cli`) parses options and prints; what it
+the models load, the server in the foreground (one process, or ``--workers N`` processes on one
+port), a new API key, and the demo's scripted check conversation. The command line (:mod:`kodial.serve.cli`) parses options and prints; what it
 does is here, where tests and other programs call it too.
 """
 
 from __future__ import annotations
 
+import json
 import logging
+import logging.config
 import os
+import secrets
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from pydantic import SecretStr, ValidationError
 
 from kodial.assistant.config import bundled_config
 from kodial.errors import KodialError
 from kodial.serve.settings import ServeSettings
 
 if TYPE_CHECKING:
+    from fastapi import FastAPI
+
     from kodial.assistant.route import Route
     from kodial.serve.runtime import AssistantLike
+
+log = logging.getLogger("kodial.serve")
+
+WORKER_SETTINGS_ENV = "KODIAL_WORKER_SETTINGS"
+"""How ``kodial serve --workers N`` hands its settings (command-line options included) to the
+worker processes it starts: JSON in the environment they inherit."""
 
 DEFAULT_KEYS_FILE = "kodial-keys.txt"
 """Where ``kodial serve --create-key`` writes without ``--keys-file`` or KODIAL_API_KEYS_FILE."""
@@ -95,6 +108,11 @@ def preflight(settings: ServeSettings) -> None:
             else exc.hint or "pass the keys file written by `kodial serve --create-key`",
         ) from None
     check_exposure(settings, keys)
+    from kodial.serve.runtime import check_replicas, connect_redis
+
+    check_replicas(settings)
+    if settings.redis_url:
+        connect_redis(settings.redis_url).close()
     url = shown = settings.database_url
     try:
         shown = make_url(url).render_as_string(hide_password=True)
@@ -124,19 +142,108 @@ def create_key(keys_file: Path | None, name: str = "") -> tuple[str, Path]:
     return add_key_to_file(target, name), target
 
 
+def check_config(settings: ServeSettings) -> None:
+    """Validate the assistant YAML without loading its models (errors name file, line, key)."""
+    from kodial.assistant.config import load_config
+
+    load_config(config_path(settings))
+
+
 def run_server(settings: ServeSettings, assistant: AssistantLike) -> None:
     """Serve ``assistant`` under uvicorn in the foreground until interrupted."""
     import uvicorn
 
     from kodial.serve.app import create_app
+    from kodial.serve.logs import log_config
     from kodial.serve.runner import uvicorn_config
 
-    logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+    logs = log_config(settings.log_format, settings.log_level)
+    logging.config.dictConfig(logs)
     app = create_app(settings, assistant)
-    config = uvicorn_config(app, settings.host, settings.port, settings.log_level, settings)
+    config = uvicorn_config(
+        app, settings.host, settings.port, settings.log_level, settings, log_config=logs
+    )
     uvicorn.Server(config).run()
+
+
+def run_workers(settings: ServeSettings) -> None:
+    """Serve with ``settings.workers`` processes sharing the port (uvicorn's supervisor restarts
+    a worker that dies). What the workers must agree on is settled here, before they start:
+
+    - the key that signs session-less states (a random one for this run unless
+      ``state_secret`` is set), so a state from one worker verifies on the others;
+    - ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary directory unless set), where each worker
+      writes its metrics and from which any worker's ``/metrics`` adds them up.
+
+    Rate limits and the session turn order are shared only through ``redis_url``; without it
+    each worker keeps its own (logged as a warning)."""
+    from uvicorn.supervisors import Multiprocess
+
+    from kodial.serve.logs import log_config
+    from kodial.serve.metrics import MULTIPROC_ENV
+    from kodial.serve.runner import uvicorn_config
+
+    logs = log_config(settings.log_format, settings.log_level)
+    logging.config.dictConfig(logs)
+    if settings.state_secret is None:
+        settings = settings.model_copy(update={"state_secret": SecretStr(secrets.token_hex(32))})
+        log.info(
+            "workers sign states with a key made for this run: set KODIAL_STATE_SECRET to keep "
+            "them valid across restarts"
+        )
+    if not settings.redis_url:
+        log.warning(
+            "%d workers without redis_url: each worker keeps its own rate limits and session "
+            "turn order (a turn may get 409 while another worker answers its session)",
+            settings.workers,
+        )
+    made_dir = None
+    if not os.environ.get(MULTIPROC_ENV):
+        made_dir = tempfile.mkdtemp(prefix="kodial-metrics-")
+        os.environ[MULTIPROC_ENV] = made_dir
+    os.environ[WORKER_SETTINGS_ENV] = _settings_json(settings)
+    try:
+        config = uvicorn_config(
+            "kodial.serve.launch:worker_app",
+            settings.host,
+            settings.port,
+            settings.log_level,
+            settings,
+            factory=True,
+            workers=settings.workers,
+            log_config=logs,
+            # uvicorn kills a worker that does not answer its supervisor's ping within 5 s; a
+            # worker loading its models on a busy machine can take longer (seen on 2 cores:
+            # killed, restarted, killed again), so the supervisor waits up to a minute
+            timeout_worker_healthcheck=60,
+        )
+        sock = config.bind_socket()
+        Multiprocess(config, sockets=[sock]).run()
+    finally:
+        os.environ.pop(WORKER_SETTINGS_ENV, None)
+        if made_dir is not None:
+            shutil.rmtree(made_dir, ignore_errors=True)
+
+
+def worker_app() -> FastAPI:
+    """The app of one ``--workers`` process: the settings its parent handed down, the assistant
+    loaded in the app's lifespan."""
+    from kodial.serve.app import create_app
+
+    raw = os.environ.get(WORKER_SETTINGS_ENV)
+    if not raw:
+        raise KodialError(f"{WORKER_SETTINGS_ENV} is not set: start workers with kodial serve")
+    return create_app(ServeSettings(_env_file=None, **json.loads(raw)))  # type: ignore[call-arg]
+
+
+def _settings_json(settings: ServeSettings) -> str:
+    """The settings as JSON with their secrets in clear (only the workers read it)."""
+    values = settings.model_dump(mode="json")
+    for name in type(settings).model_fields:
+        value = getattr(settings, name)
+        if isinstance(value, SecretStr):
+            values[name] = value.get_secret_value()
+    return json.dumps(values)
 
 
 @dataclass

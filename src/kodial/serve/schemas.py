@@ -287,3 +287,5 @@ class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     assistant: str | None = None
     database: bool
+    redis: bool | None = None
+    """Whether the Redis replicas share answers; None when the server uses none."""

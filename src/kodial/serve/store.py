@@ -14,9 +14,14 @@ Tables:
 - ``spent_states``: the nonces of signed states already used by session-less clients (each is
   good for one request), kept until the state would have expired anyway.
 
+**Databases.** SQLite (a file, the embedded default) or PostgreSQL (``postgresql://user@host/db``,
+driven by psycopg 3), which several replicas share. Tables are created on first use; replicas
+that start together create them under a PostgreSQL advisory lock, so only one does.
+
 **Busy store.** SQLite waits at most ``busy_timeout_s`` for another writer (another process
 holding the write lock) and then raises ``OperationalError`` ("database is locked"), which the
-service answers with 503 and ``Retry-After``; :meth:`SessionStore.ping` checks that the write
+service answers with 503 and ``Retry-After`` (PostgreSQL: ``lock_timeout`` and the pool's wait
+are the same bound); :meth:`SessionStore.ping` checks that the write
 lock can be taken at all, within a short timeout.
 
 **Crash safety.** A turn is written by :meth:`SessionStore.append_turn` in ONE transaction,
@@ -217,17 +222,17 @@ class SessionStore:
     1
     """
 
-    def __init__(self, url: str, busy_timeout_s: float = 2.0) -> None:
+    def __init__(self, url: str, busy_timeout_s: float = 2.0, pool_size: int = 10) -> None:
+        url = driver_url(url)
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self.engine: Engine = create_engine(
-            url, future=True, **_engine_options(url, busy_timeout_s)
+            url, future=True, **_engine_options(url, busy_timeout_s, pool_size)
         )
         if url.startswith("sqlite"):
             busy_ms = int(busy_timeout_s * 1000)
             event.listen(self.engine, "connect", lambda conn, _rec: _sqlite_pragmas(conn, busy_ms))
-        Base.metadata.create_all(self.engine)
-        _migrate(self.engine)
+        _create_tables(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -290,6 +295,33 @@ class SessionStore:
             if turns:
                 rec.turns = [_turn(t) for t in row.turns]
             return rec
+
+    def get_or_create(self, session_id: str, owner: str, title: str = "") -> SessionRecord:
+        """The session ``session_id`` of ``owner``, created (without a token: reachable by its
+        owner only) if it does not exist yet; a channel keeps one session per user this way
+        (:mod:`kodial.serve.channels`). Two first messages at once create it once. A session
+        of that id with another owner is :class:`SessionGone` (never handed over)."""
+        access = Access(owner)
+        for _ in range(2):
+            with self._sessions() as db:
+                row = db.get(SessionRow, session_id)
+                if row is not None:
+                    if not access.allows(row):
+                        raise SessionGone(session_id)
+                    return _record(row)
+            row = SessionRow(
+                id=session_id,
+                owner=owner,
+                title=title[:200],
+                state=DialogueState().model_dump_json(),
+            )
+            try:
+                with self._tx() as db:
+                    db.add(row)
+                return _record(row)
+            except IntegrityError:
+                continue  # created by a request at the same moment: read it
+        raise SessionGone(session_id)
 
     def list_sessions(
         self, owner: str, limit: int = 50, offset: int = 0
@@ -453,15 +485,48 @@ class SessionStore:
             db.execute(delete(ActionRow).where(ActionRow.key == key, ActionRow.outcome.is_(None)))
 
 
+def driver_url(url: str) -> str:
+    """``url`` with kodial's PostgreSQL driver (psycopg 3) when it names none: SQLAlchemy reads
+    a plain ``postgresql://`` as psycopg2, which kodial does not install.
+
+    >>> driver_url("postgresql://kodial@db/kodial"), driver_url("sqlite:///s.db")
+    ('postgresql+psycopg://kodial@db/kodial', 'sqlite:///s.db')
+    """
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+_CREATE_LOCK = 0x6B6F6469616C  # "kodial": the advisory lock id of table creation
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create missing tables and columns. On PostgreSQL under an advisory lock: replicas that
+    start at the same moment would otherwise race on ``CREATE TABLE`` and one would fail."""
+    if engine.dialect.name != "postgresql":
+        Base.metadata.create_all(engine)
+        _migrate(engine)
+        return
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CREATE_LOCK})
+        Base.metadata.create_all(conn)
+        _migrate_conn(conn)
+
+
 def _migrate(engine: Engine) -> None:
     """Bring a store made by an older kodial up to date (columns ``create_all`` won't add)."""
-    columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
+    with engine.begin() as conn:
+        _migrate_conn(conn)
+
+
+def _migrate_conn(conn: Any) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
     if "token_hash" not in columns:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
+        conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
 
 
-def _engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
+def _engine_options(url: str, busy_timeout_s: float, pool_size: int = 10) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # One connection per thread is fine for SQLite. Wait for another writer, but briefly:
         # a request that cannot write soon gets 503 + Retry-After, not a half-minute hang.
@@ -473,7 +538,20 @@ def _engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
 
             opts["poolclass"] = StaticPool
         return opts
-    return {"pool_pre_ping": True}
+    opts = {
+        "pool_pre_ping": True,
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        # the same bound as SQLite's busy timeout: no free connection or a row lock held longer
+        # than this is a 503 + Retry-After, not a hang
+        "pool_timeout": busy_timeout_s,
+    }
+    if url.startswith("postgresql"):
+        opts["connect_args"] = {
+            "connect_timeout": max(1, round(busy_timeout_s)),
+            "options": f"-c lock_timeout={int(busy_timeout_s * 1000)}",
+        }
+    return opts
 
 
 def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:

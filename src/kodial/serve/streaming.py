@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import AsyncIterator, Generator, Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from typing import Any
 
 import anyio
@@ -104,8 +104,16 @@ class EventStream(StreamingResponse):
     Closed, it ends where it stands, and a reply that was not complete is never stored.
     """
 
-    def __init__(self, events: Generator[str, None, None], headers: dict[str, str]) -> None:
+    def __init__(
+        self,
+        events: Generator[str, None, None],
+        headers: dict[str, str],
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
         self._events = events
+        self._on_close = on_close
+        """Called once the stream is over, however it ended, even if it never started (a
+        generator closed before its first step runs none of its ``finally`` blocks)."""
         super().__init__(self._pump(), media_type="text/event-stream", headers=headers)
 
     async def _pump(self) -> AsyncIterator[str]:
@@ -121,3 +129,5 @@ class EventStream(StreamingResponse):
             # its step is done), so it can be closed.
             with anyio.CancelScope(shield=True):
                 await run_in_threadpool(self._events.close)
+                if self._on_close is not None:
+                    await run_in_threadpool(self._on_close)

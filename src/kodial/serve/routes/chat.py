@@ -11,7 +11,7 @@ from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import AccessDep, CallerDep, ServicesDep
-from kodial.serve.errors import ApiError
+from kodial.serve.errors import ApiError, count_error
 from kodial.serve.jsonbody import StrictJsonRoute
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import (
@@ -72,6 +72,7 @@ async def chat_completions(
         return EventStream(
             _sse(services, turn, include_usage),
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            on_close=turn.release,
         )
     final = await run_in_threadpool(_complete, services, turn)
     if final.error is not None:
@@ -123,7 +124,7 @@ def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Generat
                 yield chunk(Delta(content=piece.text))
                 continue
             if piece.error is not None:
-                yield sse_event(piece.error.body().model_dump())
+                yield _error_event(piece.error)
                 return
             yield chunk(Delta(), piece.finish_reason, usage=piece.usage, kodial=piece.meta)
             if include_usage:
@@ -136,15 +137,22 @@ def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Generat
                 )
                 yield sse_event(_chunk_json(c))
     except ApiError as exc:
-        yield sse_event(exc.body().model_dump())
+        yield _error_event(exc)
         return
     except Exception:
         log.exception("turn failed while streaming")
-        yield sse_event(ApiError(500, "internal server error while answering").body().model_dump())
+        yield _error_event(ApiError(500, "internal server error while answering", code="internal"))
         return
     finally:
         pieces.close()
     yield sse_event("[DONE]")
+
+
+def _error_event(error: ApiError) -> str:
+    """A stream's error event (the response is already 200), counted like any error answer."""
+    body = error.body()
+    count_error(body)
+    return sse_event(body.model_dump())
 
 
 def _chunk_json(c: ChatCompletionChunk) -> dict[str, object]:
