@@ -90,3 +90,30 @@ def test_each_row_keeps_its_own_limit_and_a_reader_can_leave(talkative: Path) ->
         assert 0 < length <= limit
     # the generator thread is still serving after a reader left
     assert bot.reply([{"role": "user", "content": "안녕"}], max_new_tokens=4, temperature=0)
+
+
+def test_a_shared_persona_prompt_is_encoded_once_and_replies_stay_identical(
+    talkative: Path,
+) -> None:
+    """Every prompt starts with the same long persona system prompt: the batch encodes it once
+    (prefix cache, reused by the next batch) and greedy replies are still the replies alone."""
+    from kodial.chat.persona import Persona
+
+    persona = Persona(name="하루", profile=["동네 카페 사장님이에요."] * 20)
+    alone = ChatModel.from_pretrained(talkative, persona=persona)
+    batched = ChatModel.from_pretrained(talkative, persona=persona, max_batch=8)
+    assert batched.batcher is not None
+    for round_ in range(2):
+        expected = [
+            alone.reply(
+                [{"role": "user", "content": q}], max_new_tokens=12, temperature=0
+            ).token_ids
+            for q in QUESTIONS[round_ * 4 : round_ * 4 + 4]
+        ]
+
+        def ask(i: int, offset: int = round_ * 4) -> list[int]:
+            msgs = [{"role": "user", "content": QUESTIONS[offset + i]}]
+            return batched.reply(msgs, max_new_tokens=12, temperature=0).token_ids
+
+        assert concurrently(ask, 4) == expected
+    assert batched.batcher.prefix_hits >= 1

@@ -18,12 +18,22 @@ Requests are grouped by their sampling settings (greedy, or the same temperature
 each row stops at its own end-of-turn token, its own ``max_new_tokens``, or when its reader goes
 away. Under greedy decoding a batched reply is the reply the model gives alone
 (``tests/chat/test_batching.py``).
+
+**Shared prefixes.** The prompts of one assistant start with the same persona system prompt
+(hundreds of tokens); encoding it once per batch row dominated the cost of a batch. The longest
+prefix the rows share is encoded once, its KV cache (transformers' ``DynamicCache``) is kept in
+a small LRU and repeated for the rows, and each row is laid out as ``[prefix][padding][rest]``
+with the padding masked, so positions are those of the prompt alone and greedy replies stay
+identical. A later batch whose prompts start with a cached prefix reuses it.
 """
 
 from __future__ import annotations
 
+import copy
+import inspect
 import queue
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -106,6 +116,12 @@ class BatchedGenerator:
         """Number of ``generate`` calls run (for tests and the benchmark)."""
         self.max_rows = 0
         """Most rows decoded together so far."""
+        self.prefix_hits = 0
+        """Batches that started from a cached prefix (for tests and the benchmark)."""
+        self._prefixes: OrderedDict[tuple[int, ...], Any] = OrderedDict()
+        # transformers 5 names the cache argument `cache` (past_key_values is deprecated)
+        forward = inspect.signature(model.forward).parameters
+        self._cache_arg = "cache" if "cache" in forward else "past_key_values"
 
     def stream_ids(
         self,
@@ -180,17 +196,54 @@ class BatchedGenerator:
                 for request in batch:
                     request.tokens.put(_DONE)
 
+    MIN_PREFIX = 32
+    """Shortest shared prefix worth caching, in tokens."""
+    MAX_PREFIXES = 8
+    """Most prefix caches kept (least recently used dropped first)."""
+
+    def _prefix(self, prompts: list[list[int]]) -> tuple[int, Any]:
+        """(length, KV cache) of the longest cached or shared prefix of ``prompts``; every row
+        keeps at least one token after it (generate needs a token to start from)."""
+        import torch
+
+        shortest = min(len(p) for p in prompts) - 1
+        common = 0
+        while common < shortest and all(p[common] == prompts[0][common] for p in prompts):
+            common += 1
+        for key in sorted(self._prefixes, key=len, reverse=True):
+            if len(key) <= common and tuple(prompts[0][: len(key)]) == key:
+                self._prefixes.move_to_end(key)
+                return len(key), self._prefixes[key]
+        if len(prompts) < 2 or common < self.MIN_PREFIX:
+            return 0, None
+        from transformers import DynamicCache
+
+        cache = DynamicCache()
+        head = torch.tensor([prompts[0][:common]], device=self.model.device)
+        with torch.no_grad():
+            self.model(head, use_cache=True, **{self._cache_arg: cache})
+        self._prefixes[tuple(prompts[0][:common])] = cache
+        while len(self._prefixes) > self.MAX_PREFIXES:
+            self._prefixes.popitem(last=False)
+        return common, cache
+
     def _run(self, batch: list[_Request]) -> None:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
         from transformers.generation.streamers import BaseStreamer
 
-        width = max(len(r.prompt) for r in batch)
-        ids = torch.full((len(batch), width), self.pad_id, dtype=torch.long)
-        mask = torch.zeros((len(batch), width), dtype=torch.long)
-        for row, request in enumerate(batch):  # left padding: every prompt ends at column -1
-            ids[row, width - len(request.prompt) :] = torch.tensor(request.prompt)
-            mask[row, width - len(request.prompt) :] = 1
+        prefix, cached = self._prefix([r.prompt for r in batch])
+        rest = max(len(r.prompt) for r in batch) - prefix
+        ids = torch.full((len(batch), prefix + rest), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(batch), prefix + rest), dtype=torch.long)
+        for row, request in enumerate(batch):
+            # [shared prefix][padding][rest of the prompt]: every prompt ends at column -1 and
+            # the prefix sits at the same positions in every row, as its cache expects
+            tail = request.prompt[prefix:]
+            ids[row, :prefix] = torch.tensor(request.prompt[:prefix], dtype=torch.long)
+            mask[row, :prefix] = 1
+            ids[row, prefix + rest - len(tail) :] = torch.tensor(tail)
+            mask[row, prefix + rest - len(tail) :] = 1
         eot = set(self.eot_ids)
 
         class Fanout(BaseStreamer):
@@ -237,6 +290,12 @@ class BatchedGenerator:
             kwargs.update(temperature=temperature, top_p=top_p)
         else:
             kwargs.update(temperature=None, top_p=None, top_k=None)
+        if cached is not None:
+            cache = copy.deepcopy(cached)  # generate extends the cache it is given
+            if len(batch) > 1:
+                cache.batch_repeat_interleave(len(batch))
+            kwargs[self._cache_arg] = cache
+            self.prefix_hits += 1
         self.batches += 1
         self.max_rows = max(self.max_rows, len(batch))
         with torch.no_grad():
