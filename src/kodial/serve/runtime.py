@@ -3,6 +3,7 @@ and rate limits. Built once in the app's lifespan and kept on ``app.state.servic
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -71,6 +72,17 @@ class Services:
     limiter: RateLimiter
     signer: StateSigner
     started: float = field(default_factory=time.time)
+    _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def swap_assistant(self, assistant: AssistantLike) -> AssistantLike:
+        """Serve ``assistant`` from the next request on and return the one it replaces (hot
+        reload, used by ``kodial studio``'s deploy). Sessions live in the store, not in the
+        assistant, so none is dropped; a turn already running finishes with the assistant it
+        started with (routes read ``services.assistant`` once per turn). The lock makes
+        concurrent swaps return the assistant each one actually replaced."""
+        with self._swap_lock:
+            old, self.assistant = self.assistant, assistant
+        return old
 
     @classmethod
     def build(cls, settings: ServeSettings, assistant: AssistantLike | None) -> Services:
