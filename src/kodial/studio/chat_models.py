@@ -11,6 +11,7 @@ lines, and base models are the tiny test model the studio builds, the operator's
 from __future__ import annotations
 
 import json
+import math
 import shutil
 import threading
 from importlib import resources
@@ -301,7 +302,11 @@ class ChatModels:
         job.step("평가 중 (답변 생성)", 0.2)
         report = evaluate(run["model"], heldout, max_new_tokens=48, max_generations=8)
         write_report(report, model_dir / "eval")
-        metrics = report.metrics()
+        # NaN (no generation to score) is not JSON: shown as "-" in the console
+        metrics = {
+            k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in report.metrics().items()
+        }
         run["eval"] = {
             "metrics": metrics,
             "samples": [

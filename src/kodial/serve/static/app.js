@@ -98,11 +98,14 @@ async function rate(turn, rating, buttons) {
   for (const b of buttons) b.classList.toggle("chosen", b.dataset.rating === rating);
 }
 
+const THUMB = '<svg viewBox="0 0 24 24" aria-hidden="true"><path d="M2 21h4V9H2v12zm20-11a2 2 0 0 0-2-2h-6.3l1-4.6v-.3c0-.4-.2-.8-.4-1.1L13.2 1 6.6 7.6C6.2 8 6 8.5 6 9v10a2 2 0 0 0 2 2h9c.8 0 1.5-.5 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z"/></svg>';
+
 function addFeedback(view, turn) {
   if (!state.feedback || !turn) return;
   const box = el("div", "feedback");
-  const up = el("button", "", "👍");
-  const down = el("button", "", "👎");
+  const up = el("button", "up");
+  const down = el("button", "down");
+  up.innerHTML = down.innerHTML = THUMB; // an inline icon: no emoji font needed
   up.type = down.type = "button";
   up.dataset.rating = "up"; down.dataset.rating = "down";
   up.title = "도움이 됐어요"; down.title = "도움이 안 됐어요";
