@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import logging
 import queue
+import re
 import secrets
 import threading
 import time
@@ -27,6 +28,24 @@ from kodial.errors import KodialError
 log = logging.getLogger("kodial.studio")
 
 LANES = ("assistant", "chat")
+
+_PATH = re.compile(r"(?<![\w.~/:])(?:/[^\s'\":/]+)+/([^\s'\":/]+)")
+
+
+def redact(text: str) -> str:
+    """``text`` with absolute paths cut to their last part: the console says which file or
+    folder, not where the server keeps it.
+
+    >>> redact("/srv/kodial/ws/chat/exports/c0001 holds no model")
+    'c0001 holds no model'
+    """
+    return _PATH.sub(r"\1", text)
+
+
+def user_message(exc: KodialError) -> str:
+    """A :class:`KodialError` as the console shows it: message and hint, paths cut."""
+    text = exc.message + (f" (도움말: {exc.hint})" if exc.hint else "")
+    return redact(text)
 """``assistant``: classifier training; ``chat``: chat-model training, evaluation, export."""
 
 
@@ -177,7 +196,7 @@ class Jobs:
         except Cancelled:
             self._finish(job, "cancelled", error="작업을 취소했어요.")
         except KodialError as exc:
-            self._finish(job, "failed", error=str(exc))
+            self._finish(job, "failed", error=user_message(exc))
         except Exception:
             ref = secrets.token_hex(4)
             log.exception("studio job %s (%s) failed, error %s", job.id, job.kind, ref)

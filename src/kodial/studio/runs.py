@@ -26,7 +26,7 @@ class Worse(KodialError):
     """The run is worse than the version it was compared with; deploying needs a confirmation."""
 
     def __init__(self, run: dict[str, Any]) -> None:
-        regressions = run.get("comparison", {}).get("regressions", [])
+        regressions = (run.get("comparison") or {}).get("regressions", [])
         super().__init__(
             "이전 버전보다 나빠진 지표가 있어 배포하지 않았어요: "
             + "; ".join(regressions)
@@ -111,7 +111,7 @@ class Runs:
             "version": run["version"],
             "deployed_at": now_iso(),
             "by": by,
-            "confirmed_worse": confirmed and bool(run.get("comparison", {}).get("worse")),
+            "confirmed_worse": confirmed and bool((run.get("comparison") or {}).get("worse")),
         }
         with self._deployed.lock:
             self._deployed.write(record)
@@ -137,6 +137,6 @@ class Runs:
             raise KodialError(f"학습 기록 {run_id!r}이 없어요.")
         if run.get("status") != "done":
             raise KodialError("학습이 끝난 버전만 배포할 수 있어요.")
-        if run.get("comparison", {}).get("worse") and not confirm:
+        if (run.get("comparison") or {}).get("worse") and not confirm:
             raise Worse(run)
         return run

@@ -14,7 +14,7 @@ from kodial.errors import KodialError
 from kodial.serve.runtime import AssistantLike, Services
 from kodial.studio import charts, review, training
 from kodial.studio.chat_models import ChatModels, use_for_chitchat
-from kodial.studio.jobs import Job, Jobs
+from kodial.studio.jobs import Job, Jobs, user_message
 from kodial.studio.project import (
     PERSONA_FILE,
     Conflict,
@@ -139,11 +139,17 @@ class StudioServices:
         with self._deploy_lock:
             run = self.runs.check_deployable(run_id, confirm)
             found = self.candidate(run_id)
-            assistant = (
-                found[1]
-                if found is not None
-                else training.build_assistant(self.project.config_path(int(run["version"])))
-            )
+            if found is not None:
+                assistant = found[1]
+            else:
+                try:
+                    assistant = training.build_assistant(
+                        self.project.config_path(int(run["version"]))
+                    )
+                except KodialError as exc:
+                    raise KodialError(
+                        "이 버전으로 비서를 만들지 못해 배포하지 않았어요: " + user_message(exc)
+                    ) from None
             services.swap_assistant(assistant)
             record = self.runs.record_deploy(run, by, confirm)
         log.info("deployed run %s (version %s) by %s", run_id, run["version"], by)
