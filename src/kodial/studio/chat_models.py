@@ -214,30 +214,42 @@ class ChatModels:
         staging.rename(self.tiny_dir)
         return {"base": TINY}
 
-    def train(
+    def choose(
         self,
-        job: Job,
         recipe: str,
         data: str,
         base: str,
         overrides: dict[str, Any],
         doc: ProjectDoc | None,
         version: int,
-        persona: Path | None,
-    ) -> dict[str, Any]:
-        """Train ``recipe`` on ``data`` from ``base`` (see the module docstring), drawing the
-        loss into the job as it is logged."""
-        from kodial.chat.recipe import load_recipe
-        from kodial.chat.train import train
-
+    ) -> tuple[Path, str, Path]:
+        """The recipe file, base model and data file of a training request, each picked from
+        its list (:class:`KodialError` for anything else), before any job starts."""
         names = {r["name"] for r in recipes()}
         if recipe not in names:
             raise KodialError(f"알 수 없는 레시피예요: {recipe!r}", hint=", ".join(sorted(names)))
         unknown = sorted(set(overrides) - set(TUNABLE))
         if unknown:
-            raise KodialError(f"바꿀 수 없는 설정이에요: {', '.join(unknown)}")
-        model = self._base_path(base)
+            raise KodialError(
+                f"바꿀 수 없는 설정이에요: {', '.join(unknown)}", hint=", ".join(TUNABLE)
+            )
         data_path = self._data_path(data, doc, version)
+        return _resource("recipes", f"{recipe}.yaml"), self._base_path(base), data_path
+
+    def train(
+        self,
+        job: Job,
+        recipe: str,
+        chosen: tuple[Path, str, Path],
+        overrides: dict[str, Any],
+        persona: Path | None,
+    ) -> dict[str, Any]:
+        """Train the ``chosen`` recipe, base and data (:meth:`choose`), drawing the loss into
+        the job as it is logged."""
+        from kodial.chat.recipe import load_recipe
+        from kodial.chat.train import train
+
+        recipe_file, model, data_path = chosen
         job.step("레시피 확인 중", 0.02)
         run_dir = self._new_run_dir()
         sets = [
@@ -255,14 +267,14 @@ class ChatModels:
             "id": run_dir.name,
             "status": "running",
             "recipe": recipe,
-            "data": data,
-            "base": base,
+            "data": data_path.name,
+            "base": model if not Path(model).is_absolute() else Path(model).name,
             "overrides": overrides,
             "points": [],
         }
         self._save_run(run)
         try:
-            loaded = load_recipe(_resource("recipes", f"{recipe}.yaml"), sets)
+            loaded = load_recipe(recipe_file, sets)
             job.step("모델과 데이터를 불러오는 중", 0.05)
             result = train(loaded, callbacks=[live_loss(job)])
         except BaseException as exc:

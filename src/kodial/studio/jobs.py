@@ -46,6 +46,8 @@ def user_message(exc: KodialError) -> str:
     """A :class:`KodialError` as the console shows it: message and hint, paths cut."""
     text = exc.message + (f" (도움말: {exc.hint})" if exc.hint else "")
     return redact(text)
+
+
 """``assistant``: classifier training; ``chat``: chat-model training, evaluation, export."""
 
 

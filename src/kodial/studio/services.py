@@ -203,11 +203,12 @@ class StudioServices:
         persona = self.ws.version_dir(version) / PERSONA_FILE if version else None
         if persona is not None and not persona.is_file():
             persona = None
+        chosen = self.chat.choose(recipe, data, base, overrides, doc, version)
         return self.jobs.submit(
             "chat-train",
             "chat",
             f"채팅 모델 학습 ({recipe})",
-            lambda job: self.chat.train(job, recipe, data, base, overrides, doc, version, persona),
+            lambda job: self.chat.train(job, recipe, chosen, overrides, persona),
         )
 
     def use_chat_model(self, run_id: str, handler: str, by: str) -> dict[str, Any]:
