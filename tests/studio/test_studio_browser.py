@@ -46,6 +46,7 @@ def shoot(page: Any, out: Path, name: str) -> None:
     """Desktop and phone screenshots of what the page shows now; the phone layout must not
     scroll sideways."""
     page.evaluate("document.getElementById('toasts')?.replaceChildren()")  # passing notices
+    page.evaluate("window.scrollTo(0, 0)")  # sticky header and tabs where a visitor sees them
     page.set_viewport_size(DESKTOP)
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
     page.set_viewport_size(PHONE)
@@ -184,7 +185,34 @@ def test_the_whole_loop_in_the_browser(browser: Any, start_studio: Any, tmp_path
         ).json()
     assert reply["kodial"]["route"]["handler"] == "delivery"
 
-    # 8. the chat models tab (its training is driven in test_studio_chat_models)
+
+def test_chat_models_tab_in_the_browser(browser: Any, start_studio: Any, tmp_path: Path) -> None:
+    """Build the tiny base, train with the loss curve drawing itself, evaluate, export and hand
+    the small talk to the model, all from the tab."""
+    url = start_studio()
+    out = shots_dir(tmp_path)
+    page = browser.new_page(viewport=DESKTOP, locale="ko-KR")
+    page.set_default_timeout(180_000)
+    page.goto(url + "/studio/#chat")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#start-example")
     tab(page, "chat")
-    page.wait_for_selector("#build-tiny")
+    page.click("#build-tiny")
+    page.wait_for_function("document.querySelector('[name=base]').value === 'tiny'")
+    page.select_option("[name=data]", "chitchat")
+    page.fill("[name=max_steps]", "24")
+    page.click("#chat-train")
+    # the curve is drawn while the job runs, then the run is listed
+    page.wait_for_selector("#loss-chart svg path")
+    page.wait_for_selector("article.chat-run[data-status=done]")
+    run = page.locator("article.chat-run").first
+    run.locator("button.eval-model").click()
+    page.wait_for_selector("article.chat-run .eval-table")
+    page.locator("article.chat-run button.export-model").click()
+    page.wait_for_selector("article.chat-run .chip.ok")
+    page.locator("article.chat-run button.use-model").click()
+    page.wait_for_function("document.querySelector('#project-line').textContent.includes('버전 2')")
     shoot(page, out, "studio-chat-models")
+    tab(page, "project")
+    page.click(".section[data-section='intent:smalltalk']")
+    assert "채팅 모델이 답해요" in page.inner_text("#editor")

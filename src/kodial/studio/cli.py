@@ -79,11 +79,10 @@ def studio(
 
     from kodial.errors import KodialError
     from kodial.serve import launch
-    from kodial.serve.runner import uvicorn_config
+    from kodial.serve.runner import free_port, uvicorn_config
     from kodial.studio.app import create_studio_app
     from kodial.studio.settings import StudioSettings
 
-    workspace.mkdir(parents=True, exist_ok=True)
     given: dict[str, Any] = {
         "workspace": workspace,
         "host": host,
@@ -105,14 +104,16 @@ def studio(
             f"invalid setting {where}: {str(first.get('msg', 'invalid')).removeprefix('Value error, ')}",
             hint="check the command options and KODIAL_* environment variables",
         ) from None
+    workspace.mkdir(parents=True, exist_ok=True)  # once the settings are known to be good
     launch.preflight(settings)
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     with console.status("loading the assistant ..."):
         app = create_studio_app(settings)
+    port = settings.port or free_port(settings.host)  # 0: a free one, printed
     shown = "127.0.0.1" if settings.host in ("0.0.0.0", "::") else settings.host
-    console.print(f"kodial studio: http://{shown}:{settings.port}/studio/", markup=False)
-    console.print(f"web chat: http://{shown}:{settings.port}/   API: /v1", markup=False)
-    config = uvicorn_config(app, settings.host, settings.port, settings.log_level, settings)
+    console.print(f"kodial studio: http://{shown}:{port}/studio/", markup=False)
+    console.print(f"web chat: http://{shown}:{port}/   API: http://{shown}:{port}/v1", markup=False)
+    config = uvicorn_config(app, settings.host, port, settings.log_level, settings)
     uvicorn.Server(config).run()

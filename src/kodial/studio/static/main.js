@@ -27,7 +27,10 @@ function header() {
 }
 
 async function openTab(name) {
-  for (const b of document.querySelectorAll("[role=tab]")) b.setAttribute("aria-selected", String(b.dataset.tab === name));
+  for (const b of document.querySelectorAll("[role=tab]")) {
+    b.setAttribute("aria-selected", String(b.dataset.tab === name));
+    if (b.dataset.tab === name) b.scrollIntoView({ block: "nearest", inline: "nearest" });
+  }
   for (const p of document.querySelectorAll(".tab-panel")) p.hidden = p.id !== "tab-" + name;
   document.body.dataset.tab = name;
   location.hash = name;
