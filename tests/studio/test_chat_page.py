@@ -127,3 +127,45 @@ def test_plain_serve_shows_no_ratings(browser: Any, assistant: Any, tmp_path: Pa
         page.wait_for_selector("body[data-ready='1']")
         say(page, "안녕하세요")
         assert page.locator(".feedback").count() == 0
+
+
+def test_no_word_of_the_studio_is_broken_at_phone_width(browser: Any, start_studio: Any) -> None:
+    """At 390 px no word of the console's text is split over two lines (a flex item squeezed to
+    a syllable a line, as `overflow-wrap: anywhere` allows, included); the check itself sees
+    such splits when that rule is put back."""
+    url = start_studio()
+    page = browser.new_page(viewport=PHONE, locale="ko-KR")
+    page.goto(url + "/studio/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#start-example")
+    page.wait_for_selector("body[data-check]")
+    assert page.evaluate(SPLIT_ANYWHERE) == []  # the project tab
+    page.click("[role=tab][data-tab=try]")
+    page.wait_for_selector("#try-log")
+    assert page.evaluate(SPLIT_ANYWHERE) == []
+    page.add_style_tag(content="body { overflow-wrap: anywhere !important; }")
+    assert page.evaluate(SPLIT_ANYWHERE) != []
+
+
+# Every visible text node's words: those whose first and last letters sit on different lines.
+SPLIT_ANYWHERE = """() => {
+  const split = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+    const parent = text.parentElement;
+    if (!parent || !parent.offsetParent || ["SCRIPT", "STYLE", "TEXTAREA", "OPTION", "PRE"].includes(parent.tagName)) continue;
+    let start = 0;
+    for (const word of text.textContent.split(" ")) {
+      if (word.length > 1 && /[가-힣]/.test(word)) {
+        const range = document.createRange();
+        range.setStart(text, start); range.setEnd(text, start + 1);
+        const first = range.getBoundingClientRect();
+        range.setStart(text, start + word.length - 1); range.setEnd(text, start + word.length);
+        const last = range.getBoundingClientRect();
+        if (first.height && Math.abs(last.top - first.top) > 2) split.push(word);
+      }
+      start += word.length + 1;
+    }
+  }
+  return split;
+}"""

@@ -129,7 +129,7 @@ def test_the_whole_loop_in_the_browser(browser: Any, start_studio: Any, tmp_path
 
     # 4. chat with the trained version: the new intent answers, the unseen question falls back
     tab(page, "try")
-    page.wait_for_selector("#try-log")
+    page.wait_for_selector("#try-log[data-session]")
     assert say(page, "배달 되나요?").get_attribute("data-handler") == "delivery"
     failing = say(page, UNSEEN_DELIVERY)
     assert failing.get_attribute("data-handler") == "fallback"

@@ -10,6 +10,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 from studio_helpers import BASE_URL, UNSEEN_DELIVERY, add_delivery_intent, wait_job
 
+from kodial.assistant.config import load_config
 from kodial.classify.data import Example, LabelledData
 from kodial.studio.app import create_studio_app
 from kodial.studio.training import stable_split
@@ -102,6 +103,9 @@ def test_deploy_hot_reloads_and_keeps_sessions(studio: TestClient) -> None:
     assert going["kodial"]["turn"] == 2
     info = studio.get("/studio/api/info").json()
     assert info["deployed"]["run"] == run["id"]
+    # what was deployed, as files kodial serve can be pointed at
+    root = Path(studio.app.state.studio.ws.root)  # type: ignore[attr-defined]
+    assert "delivery" in load_config(root / "deployed" / "assistant.yaml").handlers
 
 
 def test_a_worse_version_is_deployed_only_when_confirmed(studio: TestClient) -> None:

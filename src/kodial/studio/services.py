@@ -5,6 +5,7 @@ Built once by :func:`kodial.studio.app.create_studio_app` and kept on ``app.stat
 from __future__ import annotations
 
 import logging
+import shutil
 import threading
 from datetime import UTC, datetime
 from pathlib import Path
@@ -152,8 +153,25 @@ class StudioServices:
                     ) from None
             services.swap_assistant(assistant)
             record = self.runs.record_deploy(run, by, confirm)
+            self._mirror_deployed(int(run["version"]))
         log.info("deployed run %s (version %s) by %s", run_id, run["version"], by)
         return record
+
+    def _mirror_deployed(self, version: int) -> None:
+        """Copy the deployed version's files to ``deployed/``, so that ``kodial serve --config
+        <workspace>/deployed/assistant.yaml`` elsewhere serves exactly what the studio serves
+        (``project/`` holds the latest saved version, deployed or not)."""
+        target = self.ws.root / "deployed"
+        staging = self.ws.root / ".deployed.tmp"
+        shutil.rmtree(staging, ignore_errors=True)
+        shutil.copytree(self.ws.version_dir(version), staging)
+        (staging / "meta.json").unlink(missing_ok=True)
+        old = self.ws.root / ".deployed.old"
+        shutil.rmtree(old, ignore_errors=True)
+        if target.exists():
+            target.rename(old)
+        staging.rename(target)
+        shutil.rmtree(old, ignore_errors=True)
 
     # -- review --------------------------------------------------------------------------------
     def review(

@@ -48,19 +48,28 @@ function note() {
 
 export async function showTry() { note(); if (!session) await newSession(); }
 
-async function newSession() {
-  const created = await post("/v1/sessions", { title: "스튜디오 대화 테스트" });
-  session = { id: created.id, token: created.session_token };
-  sessionLabel.textContent = "대화 " + created.id.slice(0, 8);
-  clear(log);
+// One session at a time; a message typed while it is being made waits for it.
+let starting = null;
+
+function newSession() {
+  starting = (async () => {
+    session = null;
+    const created = await post("/v1/sessions", { title: "스튜디오 대화 테스트" });
+    session = { id: created.id, token: created.session_token };
+    sessionLabel.textContent = "대화 " + created.id.slice(0, 8);
+    log.dataset.session = created.id;
+    clear(log);
+  })();
+  return starting;
 }
 
 async function send(text) {
   if (busy || !text.trim()) return;
   busy = true;
   document.getElementById("try-send").disabled = true;
-  log.append(el("div", { class: "msg user", text }));
   try {
+    if (!session) await (starting || newSession());
+    log.append(el("div", { class: "msg user", text }));
     const res = await post("/studio/api/try", { message: text, session_id: session.id, session_token: session.token, target: target.value });
     const box = el("div", { class: "route" });
     KodialRoute.render(box, res.route);
