@@ -169,3 +169,19 @@ SPLIT_ANYWHERE = """() => {
   }
   return split;
 }"""
+
+
+def test_the_console_waits_out_the_rate_limit(browser: Any, start_studio: Any) -> None:
+    """The console shares the API's rate limit; a burst of its own calls (start-up, the first
+    check) gets 429 and is retried after Retry-After instead of failing."""
+    url = start_studio(rate_limit_per_minute=60, rate_limit_burst=2)
+    page = browser.new_page(viewport=PHONE, locale="ko-KR")
+    page.set_default_timeout(60_000)
+    statuses: list[int] = []
+    page.on("response", lambda r: statuses.append(r.status) if "/studio/api/" in r.url else None)
+    page.goto(url + "/studio/")
+    page.wait_for_selector("body[data-ready='1']")
+    page.click("#start-example")
+    page.wait_for_selector("body[data-check='ok']")
+    assert 429 in statuses  # the limit was hit ...
+    assert page.locator(".toast.error").count() == 0  # ... and nobody saw it

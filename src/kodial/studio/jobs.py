@@ -51,6 +51,10 @@ def user_message(exc: KodialError) -> str:
 """``assistant``: classifier training; ``chat``: chat-model training, evaluation, export."""
 
 
+KEPT = 200
+"""Finished jobs remembered (for the console to read their results); older ones are forgotten."""
+
+
 class Cancelled(Exception):
     """Raised inside a job that was asked to stop."""
 
@@ -135,6 +139,9 @@ class Jobs:
         )
         with self._lock:
             self._jobs[job.id] = job
+            finished = [j for j in self._jobs.values() if j.finished is not None]
+            for old in finished[: max(0, len(finished) - KEPT)]:  # oldest first (insertion order)
+                del self._jobs[old.id]
             if lane not in self._threads:
                 thread = threading.Thread(
                     target=self._worker, args=(lane,), name=f"kodial-studio-{lane}", daemon=True

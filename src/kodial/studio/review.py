@@ -195,7 +195,9 @@ def relabel(
         if owner is None:
             raise KodialError(f"{faq_file}을(를) 쓰는 FAQ 인텐트가 없어요.")
         entry = entries[faq_index]
-        questions = entry.get("q") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict):
+            raise KodialError("고른 FAQ 항목을 읽을 수 없어요. 프로젝트 탭에서 먼저 고쳐 주세요.")
+        questions = entry.get("q")
         questions = [questions] if isinstance(questions, str) else list(questions or [])
         if text not in (clean(str(q)) for q in questions):
             questions.append(text)

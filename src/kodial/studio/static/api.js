@@ -31,6 +31,8 @@ export class ApiError extends Error {
   }
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
 const CODES = {
   invalid_api_key: "API 키가 없거나 맞지 않아요.",
   rate_limit_exceeded: "요청이 너무 많아요. 잠시 뒤에 다시 시도해 주세요.",
@@ -61,6 +63,12 @@ export async function call(method, path, body) {
     res = await fetch(path, options);
     message = "API 키가 맞지 않아요. 다시 입력해 주세요.";
   }
+  // the studio shares the API's rate limit: a busy console (polling a long training, checking
+  // every edit) waits as told instead of failing
+  for (let tries = 0; res.status === 429 && tries < 5; tries++) {
+    await sleep(1000 * Math.min(10, Number(res.headers.get("Retry-After")) || 2));
+    res = await fetch(path, options);
+  }
   let data = null;
   const type = res.headers.get("content-type") || "";
   if (type.includes("json")) data = await res.json();
@@ -80,7 +88,7 @@ export async function imageUrl(path) {
 }
 
 // Poll a job until it ends; onUpdate(job) after every poll. Resolves with the finished job.
-export async function follow(jobId, onUpdate, every = 400) {
+export async function follow(jobId, onUpdate, every = 700) {
   let since = 0;
   const points = [];
   for (;;) {
@@ -90,6 +98,6 @@ export async function follow(jobId, onUpdate, every = 400) {
     job.allPoints = points;
     onUpdate(job);
     if (!["queued", "running"].includes(job.status)) return job;
-    await new Promise((r) => setTimeout(r, every));
+    await sleep(every);
   }
 }

@@ -62,7 +62,7 @@ async function train() {
     const job = await post("/studio/api/chat/train", { recipe: choice.recipe, data: choice.data, base: choice.base, overrides });
     cancel.hidden = false;
     cancel.onclick = () => post(`/studio/api/jobs/${job.id}/cancel`);
-    const done = await follow(job.id, (j) => { progress.set(j); clear(chart, lossChart(j.allPoints)); }, 500);
+    const done = await follow(job.id, (j) => { progress.set(j); clear(chart, lossChart(j.allPoints)); }, 1000);
     if (done.status === "done") toast(`채팅 모델을 학습했어요 (${done.result.run}).`, "ok");
     else toast(done.error || "학습하지 못했어요.", "error");
   } catch (err) {

@@ -67,7 +67,7 @@ function changed(structural = false) {
   renderStatus("checking");
 }
 
-function scheduleCheck(delay = 500) {
+function scheduleCheck(delay = 700) {
   clearTimeout(checkTimer);
   checkTimer = setTimeout(check, delay);
 }

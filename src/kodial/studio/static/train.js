@@ -25,7 +25,7 @@ export function mountTrain(root) {
       el("div", {},
         el("h2", { text: "학습·평가" }),
         el("p", { class: "muted", id: "train-version", text: "" })),
-      el("button", { id: "train-button", type: "button", class: "primary", onclick: train, text: "학습 시작" }),
+      el("button", { id: "train-button", type: "button", class: "primary", onclick: () => train(), text: "학습 시작" }),
       progress),
     el("div", { class: "train-body" }, el("div", { class: "panel" }, el("h3", { text: "학습 기록" }), runsBox), detail));
   on((what) => { if (what === "project" || what === "edited" || what === "info") header(); });
@@ -38,13 +38,22 @@ function header() {
     + (dirty() ? " (프로젝트 탭에 저장하지 않은 변경이 있어요: 저장해야 학습에 들어가요)" : "");
 }
 
-export async function showTrain() { header(); await refreshRuns(); }
+export async function showTrain() {
+  header();
+  await refreshRuns();
+  // a training started before this page was (re)loaded: follow it
+  const running = ((state.info && state.info.jobs) || []).find((j) => j.kind === "train");
+  if (running && !following) train(running);
+}
 
-async function train() {
+let following = false;
+
+async function train(existing) {
   const button = document.getElementById("train-button");
   button.disabled = true;
+  following = true;
   try {
-    const job = await post("/studio/api/train", {});
+    const job = existing && existing.id ? existing : await post("/studio/api/train", {});
     const done = await follow(job.id, (j) => progress.set(j));
     if (done.status === "done") {
       toast(`학습을 마쳤어요 (버전 ${done.result.version}).`, "ok");
@@ -58,6 +67,7 @@ async function train() {
     toast(err.message, "error");
   } finally {
     button.disabled = false;
+    following = false;
   }
 }
 
