@@ -108,9 +108,10 @@ class Problem:
 class Conflict(KodialError):
     """The document was edited from a version that is no longer the latest."""
 
-    def __init__(self, base: int, current: int) -> None:
+    def __init__(self, base: int, current: int, message: str | None = None) -> None:
         super().__init__(
-            f"다른 곳에서 먼저 저장했어요 (편집을 시작한 버전 {base}, 지금 버전 {current}). "
+            message
+            or f"다른 곳에서 먼저 저장했어요 (편집을 시작한 버전 {base}, 지금 버전 {current}). "
             "최신 버전을 불러온 뒤 다시 고쳐 주세요."
         )
         self.base = base
@@ -590,7 +591,8 @@ class Project:
         """Version 1 from a trusted document (the bundled example or the starter)."""
         with self._lock:
             if self.exists():
-                raise Conflict(0, self.version())
+                current = self.version()
+                raise Conflict(0, current, f"이미 프로젝트가 있어요 (버전 {current}).")
             return self._write(doc, None, 0, by, "프로젝트 만들기")
 
     def save(self, doc: ProjectDoc, base_version: int, by: str, note: str = "") -> int:
