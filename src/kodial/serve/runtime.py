@@ -4,6 +4,7 @@ Built once in the app's lifespan and kept on ``app.state.services``."""
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -122,6 +123,17 @@ class Services:
     """Threads that answer channel messages (a messenger's webhook waits only seconds; the
     turn may go on after the webhook answered, to a callback)."""
     started: float = field(default_factory=time.time)
+    _swap_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def swap_assistant(self, assistant: AssistantLike) -> AssistantLike:
+        """Serve ``assistant`` from the next request on and return the one it replaces (hot
+        reload, used by ``kodial studio``'s deploy). Sessions live in the store, not in the
+        assistant, so none is dropped; a turn already running finishes with the assistant it
+        started with (routes read ``services.assistant`` once per turn). The lock makes
+        concurrent swaps return the assistant each one actually replaced."""
+        with self._swap_lock:
+            old, self.assistant = self.assistant, assistant
+        return old
 
     def close(self) -> None:
         self.jobs.shutdown(wait=False, cancel_futures=True)
