@@ -48,6 +48,10 @@ def shoot(page: Any, out: Path, name: str) -> None:
     page.evaluate("document.getElementById('toasts')?.replaceChildren()")  # passing notices
     page.evaluate("window.scrollTo(0, 0)")  # sticky header and tabs where a visitor sees them
     page.set_viewport_size(DESKTOP)
+    # report pictures load through the API (blob URLs): wait for them, or they show as broken
+    page.wait_for_function(
+        "[...document.querySelectorAll('img.picture')].every(i => i.complete && i.naturalWidth > 0)"
+    )
     page.screenshot(path=str(out / f"{name}.png"), full_page=True)
     page.set_viewport_size(PHONE)
     page.wait_for_timeout(100)  # layout settles after the resize

@@ -186,7 +186,7 @@ function perClassTable(r) {
 function confusionTable(r) {
   if (!r.confusion || !r.confusion.length) return el("p", { class: "muted", text: "-" });
   return el("div", { class: "scroll-x" }, el("table", { class: "table confusion" },
-    el("thead", {}, el("tr", {}, el("th", { text: "정답 \\ 예측" }), r.labels.map((l) => el("th", { text: l })))),
+    el("thead", {}, el("tr", {}, el("th", { text: "정답 ↓ · 예측 →" }), r.labels.map((l) => el("th", { text: l })))),
     el("tbody", {}, r.labels.map((label, i) => el("tr", {}, el("th", { text: label }),
       r.confusion[i].map((n, j) => el("td", { class: n ? (i === j ? "hit" : "miss") : "", text: n || "" })))))));
 }
