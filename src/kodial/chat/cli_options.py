@@ -1,6 +1,6 @@
 """Typer options shared by the chat CLIs (`kodial data ...`, `kodial chat inspect`).
 
-The sample-building options mirror :class:`kodial.chat.samples.SampleOptions`: unset ones come
+The sample-building options mirror :class:`kodial.chat.strategies.SampleOptions`: unset ones come
 from ``--recipe``, else from SampleOptions' defaults (the recipe defaults), so `data check` and
 `chat inspect` show what `kodial chat train` builds.
 """
@@ -68,7 +68,7 @@ def sample_options(recipe: Path | None, persona: Path | None, **given: Any) -> t
     """(SampleOptions, Persona or None): the recipe's, overridden by the options given."""
     from kodial.chat.persona import load_persona
     from kodial.chat.recipe import TrainRecipe, load_recipe
-    from kodial.chat.samples import SampleOptions
+    from kodial.chat.strategies import SampleOptions
     from kodial.config import validate
 
     values: dict[str, Any] = {}

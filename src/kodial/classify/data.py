@@ -22,6 +22,7 @@ from pathlib import Path
 
 import yaml
 
+from kodial.csvio import iter_table
 from kodial.errors import DataError, DataErrors
 from kodial.textio import (
     ReadLimits,
@@ -29,7 +30,6 @@ from kodial.textio import (
     check_text,
     check_yaml_depth,
     iter_lines,
-    iter_table,
     parse_json,
     read_text,
     yaml_error,
@@ -150,7 +150,7 @@ def _read_delimited(
     errors: list[DataError],
     descriptions: dict[str, str],
 ) -> Iterator[Row]:
-    """Rows of a CSV/TSV file, streamed (:func:`~kodial.textio.iter_table` finds quoting
+    """Rows of a CSV/TSV file, streamed (:func:`~kodial.csvio.iter_table` finds quoting
     mistakes and oversized cells). A quoted cell spanning lines is refused when one of the lines
     it swallowed reads as a labelled row of its own (its label cell holds a label of the file):
     a quote left open on one line that another quote closes lines later."""

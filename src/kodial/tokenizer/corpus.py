@@ -21,8 +21,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from kodial import textio
+from kodial.csvio import iter_table
 from kodial.errors import DataError, KodialError
-from kodial.textio import ReadLimits, iter_table, parse_json
+from kodial.textio import ReadLimits, parse_json
 
 if TYPE_CHECKING:
     from rich.console import Console
