@@ -13,6 +13,7 @@ import openai
 import pytest
 from fastapi.testclient import TestClient
 from openai import OpenAI
+from prometheus_client.parser import text_string_to_metric_families
 
 from kodial.tools.schema import load_tools
 
@@ -207,6 +208,21 @@ def test_bad_tool_schemas_are_400_naming_the_tool_and_parameter(
     r = _post(http, model, messages=[user("회의실 잡아줘")], tools=[missing])
     assert r.status_code == 400 and "size" in r.json()["error"]["message"]
     assert "book_room" in r.json()["error"]["message"]
+
+
+def test_tool_turns_are_counted_in_metrics(http: TestClient, model: str) -> None:
+    def turns() -> float:
+        page = http.get("/metrics").text
+        return sum(
+            s.value
+            for f in text_string_to_metric_families(page)
+            for s in f.samples
+            if s.name == "kodial_turns_total" and s.labels.get("handler") == "tools"
+        )
+
+    before = turns()
+    r = _post(http, model, messages=[user("피자 한 판 배달시켜줘")], tools=TOOLS)
+    assert r.status_code == 200 and turns() == before + 1
 
 
 def test_tool_turns_refuse_what_they_cannot_honour(http: TestClient, model: str) -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from kodial.assistant.route import Route
 from kodial.assistant.state import DialogueState
 from kodial.errors import KodialError
+from kodial.serve import metrics
 from kodial.serve.errors import ApiError
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import (
@@ -107,6 +108,7 @@ def decide_turn(services: Services, req: ChatCompletionRequest) -> ToolTurn:
             param="max_tokens",
         )
     messages = [m.as_openai() for m in req.messages]
+    t0 = time.perf_counter()
     try:
         decision = decide(messages, req.tools or [], req.tool_choice or "auto")
     except ToolSchemaError as exc:
@@ -126,6 +128,12 @@ def decide_turn(services: Services, req: ChatCompletionRequest) -> ToolTurn:
     done = sum(
         count_tokens(c["function"]["arguments"]) for c in message.get("tool_calls") or []
     ) + count_tokens(message.get("content") or "")
+    # counted like the assistant's turns (handler and type "tools"), so dashboards see them
+    seconds = time.perf_counter() - t0
+    metrics.TURNS.labels("api", "tools", "tools", str(req.stream).lower()).inc()
+    metrics.TURN_SECONDS.labels("api", "tools").observe(seconds)
+    metrics.TOKENS.labels("prompt").inc(prompt)
+    metrics.TOKENS.labels("completion").inc(done)
     explain = {"kind": decision.kind, **decision.explain}
     route = Route(
         handler="tools",
