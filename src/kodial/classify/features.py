@@ -18,10 +18,11 @@ import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import AfterValidator, BeforeValidator
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -30,6 +31,22 @@ from kodial.errors import KodialError
 
 CONTENT_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MAG", "SL", "SH", "SN")
 """Kiwi tags of content morphemes (nouns, verb/adjective stems, roots, adverbs, foreign words)."""
+
+
+def _two_values(value: Any) -> Any:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError("must be a list of 2 values [lo, hi], e.g. [1, 4]")
+    return value
+
+
+def _ngram_range(value: tuple[int, int]) -> tuple[int, int]:
+    if value != (0, 0) and not 1 <= value[0] <= value[1]:
+        raise ValueError("must be [lo, hi] with 1 <= lo <= hi, or [0, 0] (off)")
+    return value
+
+
+NgramRange = Annotated[tuple[int, int], BeforeValidator(_two_values), AfterValidator(_ngram_range)]
+"""An n-gram range option: ``[lo, hi]`` with ``1 <= lo <= hi``, or ``[0, 0]`` for off."""
 
 _CACHE_LIMIT = 200_000
 _kiwi_lock = threading.Lock()
