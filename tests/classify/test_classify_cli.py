@@ -34,6 +34,8 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
             str(sample_ood_path()),
             "--target-recall",
             "0.9",
+            "--method",
+            "lexical",
         ],
     )
     try:
@@ -157,6 +159,8 @@ def test_eval_and_compare(
         "char_ngrams=[0, 0]",
         "--option",
         "model=logreg",
+        "--method",
+        "lexical",
     )
     assert code == 0, err
     assert load_classifier(other).config.char_ngrams == (0, 0)  # the declared type

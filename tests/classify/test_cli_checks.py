@@ -129,6 +129,8 @@ def test_overwrite_replaces_a_saved_model(
         "--out",
         str(tiny_model),
         "--overwrite",
+        "--method",
+        "lexical",
     )
     assert code == 0, err
     manifest = json.loads((tiny_model / "manifest.json").read_text(encoding="utf-8"))

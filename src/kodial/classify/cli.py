@@ -87,7 +87,7 @@ def summary_table(report: Any, title: str) -> Table:
 def train(
     data: Annotated[Path, typer.Argument(help=HELP["data"])],
     out: Annotated[Path, typer.Option("--out", help="Directory to save the model in.")],
-    method: Annotated[str, typer.Option(help=HELP["method"])] = "lexical",
+    method: Annotated[str, typer.Option(help=HELP["method"])] = "auto",
     dev_ratio: Annotated[float, typer.Option(help=HELP["dev_ratio"])] = 0.2,
     folds: Annotated[int, typer.Option(help=HELP["folds"])] = 5,
     ood: OodFile = None,
@@ -137,7 +137,10 @@ def train(
     origins = {k: "--" + k.replace("_", "-") for k in [*args, "method", "on_conflict"]}
     cfg = validate_flags(TrainConfig, {**args, "method": method, "seed": seed}, origins)
     check_model_out(out, overwrite)
-    cfg.options = method_options(method, method_values(option, config), "--option").model_dump()
+    values = method_values(option, config)
+    if method != "auto" or values:  # auto resolves to a method only once the data is read
+        checked = method_options("lexical" if method == "auto" else method, values)
+        cfg.options = checked.model_dump(exclude_unset=True)
     source = validate_flags(
         DataSource,
         {"data": data, "ood": ood, "ood_field": ood_field, "on_conflict": on_conflict}
@@ -149,6 +152,7 @@ def train(
     if trained.report is not None and trained.report.data_report is not None:
         for line in trained.report.data_report.summary():
             console.print(f"data: {line}", markup=False)
+    console.print(f"method: {trained.method}", markup=False)
     console.print(f"{trained.n_train} training / {trained.n_dev} dev queries", markup=False)
     console.print(f"calibration: {trained.calibration.sentence()}", markup=False)
     for warning in trained.calibration.warnings + (
@@ -156,7 +160,7 @@ def train(
     ):
         console.print(f"warning: {warning}", markup=False, style="yellow")
     if trained.report is not None:
-        Console().print(summary_table(trained.report, f"{method} on the dev split"))
+        Console().print(summary_table(trained.report, f"{trained.method} on the dev split"))
     console.print(f"saved to {out}", markup=False)
 
 

