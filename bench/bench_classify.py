@@ -1,359 +1,200 @@
-"""Offline default classifier (``lexical``) vs two classic baselines on public Korean sets.
-
-Datasets (read from ``../shared/data``, split here with a fixed seed, stratified):
-
-- ParaKQC topic: 1,000 groups of 10 paraphrases; whole groups go to one side of the split, so
-  the test queries are paraphrases the model never saw.
-- 3i4k: 7 utterance intents (fragment, statement, question, command, rhetorical ...).
-- kochat: 4 intents plus its out-of-domain set, used for the fallback: every method's fallback
-  thresholds are calibrated (``choose_policy``, target recall 0.95) on a dev split + half of the
-  OOD queries and measured on the test split + the other half.
-- NSMC: movie-review sentiment; subsampled to 62,500 reviews so that training uses 50,000
-  (the "train on 50k queries" timing).
-
-Methods, same splits, same run: kodial ``lexical`` with its default config; (a) word TF-IDF +
-LogisticRegression; (b) character 1-4-gram TF-IDF (sublinear) + LinearSVC.
-Speed: training wall time and batch predict throughput (test queries scored in batches of 1,024,
-end to end from raw text, morpheme analysis included). The machine is shared, so the load
-average is recorded and ratios matter more than absolute numbers.
-
-Run: ``.venv/bin/python bench/bench_classify.py [--quick]``.
-"""
+"""Query understanding on public Korean sets nobody here wrote: WIP (loaders and the embedding
+cache first)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
-import json
-import os
-import platform
+import hashlib
 import random
 import sys
 import time
-from collections.abc import Callable
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from rich.console import Console
-from rich.table import Table
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, f1_score
-from sklearn.model_selection import train_test_split
-from sklearn.pipeline import Pipeline, make_pipeline
-from sklearn.svm import LinearSVC
 
-from kodial.classify.data import Example, LabelledData
-from kodial.classify.fallback import auroc, choose_policy, fallback_metrics, top_two
-from kodial.classify.lexical import LexicalClassifier
-from kodial.textio import atomic_write_text
-
-DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data"
+ROOT = Path(__file__).resolve().parents[1]
+DATA = next(
+    (p / "shared" / "data" for p in ROOT.parents if (p / "shared" / "data").is_dir()),
+    ROOT.parent / "shared" / "data",
+)
+"""``../shared/data`` seen from the checkout (a worktree may sit one level deeper)."""
 RESULTS = Path(__file__).resolve().parent / "results"
+CACHE = Path(__file__).resolve().parent / ".cache"
 SEED = 0
-TEST_RATIO = 0.2
-BATCH = 1024
-TARGET_RECALL = 0.95
 
 
 @dataclass
-class Split:
+class Dataset:
+    """Texts (whitespace-normalised, as kodial's readers store them), their labels, and the
+    paraphrase group of each text when the set has groups."""
+
     name: str
-    train_x: list[str]
-    train_y: list[str]
-    test_x: list[str]
-    test_y: list[str]
-    dev_x: list[str] = field(default_factory=list)
-    dev_y: list[str] = field(default_factory=list)
-    ood_calib: list[str] = field(default_factory=list)
-    ood_test: list[str] = field(default_factory=list)
+    texts: list[str]
+    labels: list[tuple[str, ...]]
+    groups: list[str] | None = None
+    ood: list[str] = field(default_factory=list)
     note: str = ""
 
 
-def _subsample(x: list[str], y: list[str], n: int | None) -> tuple[list[str], list[str]]:
-    if n is None or len(x) <= n:
-        return x, y
-    xs, _, ys, _ = train_test_split(x, y, train_size=n, stratify=y, random_state=SEED)
-    return list(xs), list(ys)
-
-
-def _stratified(name: str, x: list[str], y: list[str], n: int | None, note: str) -> Split:
-    x, y = _subsample(x, y, n)
-    a, b, c, d = train_test_split(x, y, test_size=TEST_RATIO, stratify=y, random_state=SEED)
-    return Split(name, list(a), list(c), list(b), list(d), note=note)
+def _norm(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _tsv(path: Path) -> list[list[str]]:
-    return [line.split("\t") for line in path.read_text(encoding="utf-8").splitlines() if line]
+    lines = path.read_text(encoding="utf-8-sig").splitlines()
+    return [line.rstrip("\r").split("\t") for line in lines if line.strip()]
 
 
-def parakqc(n: int | None) -> Split:
+def _sample(rows: list, n: int | None, key: int = SEED) -> list:
+    """A seeded sample of ``n`` rows in file order (all rows when there are fewer)."""
+    if n is None or len(rows) <= n:
+        return rows
+    keep = sorted(random.Random(key).sample(range(len(rows)), n))
+    return [rows[i] for i in keep]
+
+
+def parakqc(column: int) -> Dataset:
+    """ParaKQC: 1,000 groups of 10 paraphrases (consecutive lines sharing topic and act)."""
     rows = _tsv(DATA / "paraKQC" / "data" / "paraKQC_v1.txt")
-    groups = list(range(len(rows) // 10))
-    random.Random(SEED).shuffle(groups)
-    if n is not None:
-        groups = groups[: max(10, n // 10)]
-    test = set(groups[: round(len(groups) * TEST_RATIO)])
-    tr = [r for i, r in enumerate(rows) if i // 10 in groups and i // 10 not in test]
-    te = [r for i, r in enumerate(rows) if i // 10 in test]
-    return Split(
-        "ParaKQC topic",
-        [r[2] for r in tr],
-        [r[0] for r in tr],
-        [r[2] for r in te],
-        [r[0] for r in te],
-        note="paraphrase groups of 10 kept on one side of the split",
+    name = "ParaKQC topic" if column == 0 else "ParaKQC act"
+    return Dataset(
+        name,
+        [_norm(r[2]) for r in rows],
+        [(r[column],) for r in rows],
+        [f"g{i // 10}" for i in range(len(rows))],
+        note="groups: 10 consecutive paraphrases",
     )
 
 
-def i4k(n: int | None) -> Split:
-    rows = _tsv(DATA / "3i4k" / "data" / "train_val_test" / "fci_train_val.txt")
-    return _stratified("3i4k intent", [r[1] for r in rows], [r[0] for r in rows], n, "")
+def i4k(n: int | None = 12_000) -> Dataset:
+    rows = _sample(_tsv(DATA / "3i4k" / "data" / "train_val_test" / "fci_train_val.txt"), n)
+    return Dataset(
+        "3i4k intent",
+        [_norm(r[1]) for r in rows],
+        [(r[0],) for r in rows],
+        note=f"seeded sample of {n:,} of 55,133 lines" if n else "",
+    )
 
 
-def kochat(n: int | None) -> Split:
+def kochat(n: int | None = 6_000, n_ood: int | None = 3_000) -> Dataset:
     base = DATA / "kochat_demo" / "demo" / "data"
     with (base / "intent_data.csv").open(encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    x, y = _subsample([r["question"] for r in rows], [r["label"] for r in rows], n)
-    a, te_x, b, te_y = train_test_split(x, y, test_size=TEST_RATIO, stratify=y, random_state=SEED)
-    tr_x, dev_x, tr_y, dev_y = train_test_split(a, b, test_size=0.1, stratify=b, random_state=SEED)
+        rows = _sample([(r["question"], r["label"]) for r in csv.DictReader(f)], n)
     with (base / "ood" / "ood_data.csv").open(encoding="utf-8") as f:
-        ood = [r["question"] for r in csv.DictReader(f) if r["question"].strip()]
-    random.Random(SEED).shuffle(ood)
-    if n is not None:
-        ood = ood[: n // 2]
-    half = len(ood) // 2
-    return Split(
+        ood = _sample([r["question"] for r in csv.DictReader(f) if r["question"].strip()], n_ood)
+    return Dataset(
         "kochat intent + OOD",
-        list(tr_x),
-        list(tr_y),
-        list(te_x),
-        list(te_y),
-        list(dev_x),
-        list(dev_y),
-        ood[:half],
-        ood[half:],
-        note="10% of train held out as dev for fallback calibration (all methods train on the rest)",
+        [_norm(q) for q, _ in rows],
+        [(lab,) for _, lab in rows],
+        ood=[_norm(q) for q in ood],
+        note=f"seeded samples of {n:,} of 19,992 intents and {n_ood:,} of 12,223 OOD queries",
     )
 
 
-def nsmc(n: int | None) -> Split:
+def sentineg() -> Dataset:
+    rows = _tsv(DATA / "kobest" / "v1.0" / "SentiNeg" / "train.tsv")[1:]  # ID Text Label
+    return Dataset("KoBEST SentiNeg", [_norm(r[1]) for r in rows], [(r[2],) for r in rows])
+
+
+def nsmc(n: int | None = 10_000) -> Dataset:
     rows = [r for r in _tsv(DATA / "nsmc" / "train.tsv")[1:] if len(r) == 3]
-    return _stratified(
+    rows = _sample(rows, n)
+    return Dataset(
         "NSMC sentiment",
-        [r[1] for r in rows],
-        [r[2] for r in rows],
-        n or 62_500,
-        "subsampled to 62,500 reviews: 50,000 train / 12,500 test",
+        [_norm(r[1]) for r in rows],
+        [(r[2],) for r in rows],
+        note=f"seeded sample of {n:,} of 79,957 reviews" if n else "",
     )
 
 
-DATASETS: dict[str, Callable[[int | None], Split]] = {
-    "parakqc": parakqc,
-    "3i4k": i4k,
-    "kochat": kochat,
-    "nsmc": nsmc,
-}
-
-
-# -- methods: fit(train_x, train_y) and scores(texts) -> (N, L) ------------------------------
-
-
-class Kodial:
-    name = "kodial lexical"
-
-    def fit(self, x: list[str], y: list[str]) -> list[str]:
-        data = LabelledData([Example(t, (lab,)) for t, lab in zip(x, y, strict=True)])
-        self.clf = LexicalClassifier().fit(data)
-        return self.clf.labels
-
-    def scores(self, x: list[str]) -> np.ndarray:
-        return self.clf.predict_scores(x)
-
-
-class SkBaseline:
-    def __init__(self, name: str, make: Callable[[], Pipeline]) -> None:
-        self.name = name
-        self.make = make
-
-    def fit(self, x: list[str], y: list[str]) -> list[str]:
-        self.pipe = self.make().fit(x, y)
-        return [str(c) for c in self.pipe.classes_]
-
-    def scores(self, x: list[str]) -> np.ndarray:
-        if hasattr(self.pipe, "predict_proba"):
-            return np.asarray(self.pipe.predict_proba(x))
-        dec = np.asarray(self.pipe.decision_function(x))
-        return np.stack([-dec, dec], 1) if dec.ndim == 1 else dec
-
-
-def methods() -> list[Any]:
-    return [
-        Kodial(),
-        SkBaseline(
-            "(a) word TF-IDF + LogReg",
-            lambda: make_pipeline(TfidfVectorizer(), LogisticRegression(max_iter=1000)),
-        ),
-        SkBaseline(
-            "(b) char 1-4 TF-IDF + LinearSVC",
-            lambda: make_pipeline(
-                TfidfVectorizer(analyzer="char", ngram_range=(1, 4), sublinear_tf=True),
-                LinearSVC(),
-            ),
-        ),
-    ]
-
-
-def batched_scores(method: Any, x: list[str]) -> tuple[np.ndarray, float]:
-    t0 = time.perf_counter()
-    out = [method.scores(x[i : i + BATCH]) for i in range(0, len(x), BATCH)]
-    return np.vstack(out), time.perf_counter() - t0
-
-
-def run_one(split: Split, method: Any) -> dict[str, Any]:
-    load0 = os.getloadavg()[0]
-    t0 = time.perf_counter()
-    labels = method.fit(split.train_x, split.train_y)
-    train_s = time.perf_counter() - t0
-    scores, pred_s = batched_scores(method, split.test_x)  # (N, L)
-    pred = [labels[i] for i in scores.argmax(1)]
-    row: dict[str, Any] = {
-        "dataset": split.name,
-        "method": method.name,
-        "n_train": len(split.train_x),
-        "n_test": len(split.test_x),
-        "accuracy": accuracy_score(split.test_y, pred),
-        "macro_f1": f1_score(split.test_y, pred, average="macro"),
-        "train_s": train_s,
-        "predict_qps": len(split.test_x) / pred_s,
-        "load_avg_1m": round((load0 + os.getloadavg()[0]) / 2, 2),
-    }
-    if split.ood_test:
-        dev_scores, _ = batched_scores(method, split.dev_x)
-        calib_scores, _ = batched_scores(method, split.ood_calib)
-        ood_scores, _ = batched_scores(method, split.ood_test)
-        policy = choose_policy(dev_scores, calib_scores, TARGET_RECALL)
-        m = fallback_metrics(scores, ood_scores, policy)
-        row |= {
-            "ood_auroc": auroc(top_two(scores)[0], top_two(ood_scores)[0]),
-            "false_fallback_rate": m.false_fallback_rate,
-            "ood_detection_rate": m.ood_detection_rate,
-        }
-    return row
-
-
-def markdown(rows: list[dict[str, Any]], meta: dict[str, Any]) -> str:
-    lines = [
-        "# bench_classify: kodial lexical vs classic baselines",
-        "",
-        f"Command: `{meta['command']}`; {meta['cpus']} CPUs shared with other jobs (load average "
-        "per row); seed 0 stratified splits, test share 0.2. Throughput: test queries scored from "
-        f"raw text in batches of {BATCH}.",
-        "",
-        "| dataset | method | n train / test | accuracy | macro-F1 | train s | predict q/s "
-        "| OOD AUROC | false fallback | OOD detected | load |",
-        "|---|---|---|---|---|---|---|---|---|---|---|",
-    ]
-
-    def f(v: Any, spec: str = ".4f") -> str:
-        return "-" if v is None else format(v, spec)
-
-    for r in rows:
-        lines.append(
-            f"| {r['dataset']} | {r['method']} | {r['n_train']} / {r['n_test']} | "
-            f"{f(r['accuracy'])} | {f(r['macro_f1'])} | {f(r['train_s'], '.1f')} | "
-            f"{f(r['predict_qps'], ',.0f')} | {f(r.get('ood_auroc'))} | "
-            f"{f(r.get('false_fallback_rate'))} | {f(r.get('ood_detection_rate'))} | "
-            f"{r['load_avg_1m']} |"
-        )
-    lines += ["", "## Ratios (kodial / baseline)", ""]
-    lines += ["| dataset | acc - (a) | acc - (b) | F1 - (b) | train time / (b) | q/s / (b) |"]
-    lines += ["|---|---|---|---|---|---|"]
-    for ds in dict.fromkeys(r["dataset"] for r in rows):
-        k, a, b = (r for r in rows if r["dataset"] == ds)
-        lines.append(
-            f"| {ds} | {k['accuracy'] - a['accuracy']:+.4f} | {k['accuracy'] - b['accuracy']:+.4f}"
-            f" | {k['macro_f1'] - b['macro_f1']:+.4f} | {k['train_s'] / b['train_s']:.2f}x | "
-            f"{k['predict_qps'] / b['predict_qps']:.2f}x |"
-        )
-    nsmc_rows = [r for r in rows if r["dataset"].startswith("NSMC") and r["n_train"] >= 50_000]
-    k_rows = [r for r in rows if r["method"] == Kodial.name]
-    lines += ["", "## Targets", ""]
-    if nsmc_rows:
-        lines.append(
-            f"- train on 50k queries in under a minute: {nsmc_rows[0]['train_s']:.1f} s "
-            f"(NSMC, load average {nsmc_rows[0]['load_avg_1m']})"
-        )
-    lines.append(
-        "- predict >= 5,000 queries/s in batch: "
-        + ", ".join(f"{r['dataset']} {r['predict_qps']:,.0f}" for r in k_rows)
-        + " (cold: the test words are new to the morpheme cache)"
+def kote() -> Dataset:
+    rows = _tsv(DATA / "kote" / "val.tsv")
+    return Dataset(
+        "KOTE emotion (multi-label)",
+        [_norm(r[1]) for r in rows],
+        [tuple(r[2].split(",")) for r in rows],
     )
-    lines += ["", "Notes:", ""]
-    lines += [f"- {name}: {note}" for name, note in meta["notes"].items() if note]
-    lines += [
-        "- Fallback (kochat): thresholds from `choose_policy` on the dev split + half the OOD "
-        f"queries at target in-domain recall {TARGET_RECALL}; false fallback and OOD detection "
-        "measured on the test split + the other half. AUROC uses the top score (LinearSVC: top "
-        "decision value).",
-    ]
-    return "\n".join(lines) + "\n"
+
+
+# -- embedding cache: USE-multilingual vectors on disk, keyed by text hash --------------------
+
+
+def _key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+
+class VectorCache:
+    """``bench/.cache/<encoder>.npz``: ``keys`` (sha1 of each text) and ``vectors`` (float32),
+    read with ``allow_pickle=False``. The encoder is slow on a shared 2-core machine (10-50
+    texts/s), so every text is encoded once, ever."""
+
+    def __init__(self, encoder: str = "use-multilingual") -> None:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        ignore = CACHE / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("*\n", encoding="utf-8")  # never committed
+        self.path = CACHE / f"{encoder}.npz"
+        self.encoder = encoder
+        self.rows: dict[str, np.ndarray] = {}
+        if self.path.exists():
+            with np.load(self.path, allow_pickle=False) as z:
+                self.rows = dict(zip(z["keys"].tolist(), z["vectors"], strict=True))
+
+    def save(self) -> None:
+        keys = np.array(list(self.rows), dtype="<U40")
+        vectors = np.stack(list(self.rows.values())).astype(np.float32)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vectors=vectors)
+        tmp.replace(self.path)
+
+    def missing(self, texts: list[str]) -> list[str]:
+        return [t for t in dict.fromkeys(texts) if _key(t) not in self.rows]
+
+    def fill(self, texts: list[str], chunk: int = 512) -> None:
+        from kodial.encoders import load_encoder
+
+        todo = self.missing(texts)
+        enc = load_encoder(self.encoder)
+        for i in range(0, len(todo), chunk):
+            part = todo[i : i + chunk]
+            t0 = time.perf_counter()
+            vecs = enc.encode(part)
+            self.rows.update(zip(map(_key, part), vecs, strict=True))
+            self.save()
+            rate = len(part) / (time.perf_counter() - t0)
+            print(f"  {i + len(part)}/{len(todo)} encoded ({rate:.0f} texts/s)", flush=True)
+
+    def vectors(self, texts: list[str]) -> np.ndarray:
+        return np.stack([self.rows[_key(t)] for t in texts])
+
+
+def embed_all() -> None:
+    cache = VectorCache()
+    for make in (
+        lambda: parakqc(0),
+        i4k,
+        kochat,
+        sentineg,
+        kote,
+        nsmc,
+    ):
+        ds = make()
+        texts = ds.texts + ds.ood
+        print(f"{ds.name}: {len(cache.missing(texts))} of {len(set(texts))} texts to encode")
+        cache.fill(texts)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="subsample every set to 4,000")
-    parser.add_argument("--only", help="comma-separated dataset keys: " + ", ".join(DATASETS))
+    parser.add_argument("--embed", action="store_true", help="fill the embedding cache only")
     args = parser.parse_args()
-    n = 4000 if args.quick else None
-    keys = args.only.split(",") if args.only else list(DATASETS)
-    console = Console()
-    rows = []
-    notes = {}
-    for key in keys:
-        split = DATASETS[key](n)
-        notes[split.name] = split.note
-        for method in methods():
-            with console.status(f"{split.name}: {method.name}"):
-                row = run_one(split, method)
-            rows.append(row)
-            console.print(
-                f"{split.name:22s} {method.name:34s} acc {row['accuracy']:.4f} "
-                f"F1 {row['macro_f1']:.4f} train {row['train_s']:.1f}s "
-                f"{row['predict_qps']:,.0f} q/s"
-            )
-    table = Table(title="bench_classify")
-    for col in ("dataset", "method", "acc", "macro-F1", "train s", "q/s", "OOD AUROC", "load"):
-        table.add_column(col)
-    for r in rows:
-        au = r.get("ood_auroc")
-        table.add_row(
-            r["dataset"],
-            r["method"],
-            f"{r['accuracy']:.4f}",
-            f"{r['macro_f1']:.4f}",
-            f"{r['train_s']:.1f}",
-            f"{r['predict_qps']:,.0f}",
-            "-" if au is None else f"{au:.4f}",
-            str(r["load_avg_1m"]),
-        )
-    console.print(table)
-    meta = {
-        "command": "python bench/bench_classify.py" + (" --quick" if args.quick else ""),
-        "cpus": os.cpu_count(),
-        "python": platform.python_version(),
-        "notes": notes,
-    }
-    suffix = ("_quick" if args.quick else "") + ("_" + "-".join(keys) if args.only else "")
-    RESULTS.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(
-        RESULTS / f"classify{suffix}.json", json.dumps({"meta": meta, "rows": rows}, indent=2)
-    )
-    atomic_write_text(RESULTS / f"classify{suffix}.md", markdown(rows, meta))
-    console.print(f"wrote {RESULTS / f'classify{suffix}.json'} and .md")
+    if args.embed:
+        embed_all()
+        return
+    print(Counter(len(parakqc(0).texts) for _ in range(1)))
 
 
 if __name__ == "__main__":
