@@ -10,15 +10,17 @@ STAMP  := $(VENV)/.installed
 LOCK   := requirements-lock.txt
 TORCH  := torch==2.13.0
 
-.PHONY: demo test lint typecheck install browser lock
+.PHONY: demo test lint typecheck install browser services lock
 
 $(STAMP): pyproject.toml $(LOCK)
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q $(TORCH)
 	$(BIN)/pip install -q -c $(LOCK) -e ".[dev]"
 	@# every installed distribution must be pinned by the lock: nothing floats on a fresh machine
-	@$(BIN)/pip freeze --exclude-editable | sed 's/+cpu$$//' | sort > $(VENV)/freeze.txt; \
-	  grep -v '^#' $(LOCK) | sort | comm -23 $(VENV)/freeze.txt - > $(VENV)/unlocked.txt; \
+	@# (names compared as PEP 503 normalises them: fastapi_offline == fastapi-offline)
+	@norm() { tr 'A-Z_.' 'a-z--' | sed 's/--*/-/g; s/+cpu$$//' | sort; }; \
+	  $(BIN)/pip freeze --exclude-editable | norm > $(VENV)/freeze.txt; \
+	  grep -v '^#' $(LOCK) | norm | comm -23 $(VENV)/freeze.txt - > $(VENV)/unlocked.txt; \
 	  if [ -s $(VENV)/unlocked.txt ]; then echo "installed but not in $(LOCK) (run make lock):"; \
 	    cat $(VENV)/unlocked.txt; exit 1; fi
 	touch $@
@@ -52,6 +54,17 @@ browser:  # headless Chromium for the web-page test, and a Korean font for scree
 	      || echo "could not install$$pkgs: browser tests will be skipped"; \
 	  else echo "missing$$pkgs (apt-get install $$pkgs): browser tests will be skipped"; fi; fi
 
+# PostgreSQL and Redis binaries for the replica tests (tests/serve/test_replicas.py), which start
+# their own servers in temp dirs on free ports: nothing is started or configured here.
+services:
+	@pkgs=""; { command -v initdb >/dev/null 2>&1 || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; } \
+	  || pkgs="postgresql"; command -v redis-server >/dev/null 2>&1 || pkgs="$$pkgs redis-server"; \
+	if [ -n "$$pkgs" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null) \
+	      || echo "could not install$$pkgs: replica tests will be skipped"; \
+	  else echo "missing$$pkgs (apt-get install$$pkgs): replica tests will be skipped"; fi; fi
+
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -59,6 +72,6 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
-test: $(STAMP) browser lint typecheck
+test: $(STAMP) browser services lint typecheck
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
 	  $(BIN)/pytest -n 2 --dist loadfile -q

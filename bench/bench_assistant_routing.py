@@ -35,9 +35,9 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
-from kodial.assistant.datetime_ko import SEOUL
 from kodial.assistant.engine import build_demo_assistant
 from kodial.classify.base import FallbackPolicy
+from kodial.korean.datetimes import SEOUL
 from kodial.textio import atomic_write_text
 
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")

@@ -28,6 +28,7 @@ GROUPS: dict[str, str] = {
 COMMANDS: dict[str, str] = {
     "serve": "kodial.serve.cli:serve",
     "demo": "kodial.serve.cli:demo",
+    "studio": "kodial.studio.cli:studio",
 }
 """Top-level commands: name -> ``module:function``."""
 

@@ -11,8 +11,9 @@ from typing import Any
 
 import pytest
 
-from kodial.assistant.datetime_ko import SEOUL
 from kodial.assistant.engine import Assistant, TurnResult, build_demo_assistant
+from kodial.assistant.history import Exchange
+from kodial.korean.datetimes import SEOUL
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
 """Wednesday 18 November 2026, 2 p.m. in Seoul: every test resolves dates against this."""
@@ -20,34 +21,34 @@ NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
 
 @pytest.fixture(scope="session")
 def demo() -> Assistant:
+    """The bundled example assistant, built once per test process (shared with the other
+    suites' fixtures)."""
     return build_demo_assistant()
 
 
 class Conversation:
-    """Feeds messages to an assistant turn by turn, carrying state and history like a server."""
+    """Feeds messages to an assistant turn by turn, carrying state and history like a server:
+    the state and the route are kept as the JSON a session store holds."""
 
     def __init__(self, assistant: Assistant, now: datetime = NOW) -> None:
         self.assistant = assistant
         self.now = now
         self.state: dict[str, Any] | None = None
-        self.history: list[dict[str, str]] = []
+        self.history: list[Exchange] = []
         self.last: TurnResult | None = None
 
     def say(self, message: str) -> str:
         result = self.assistant.turn(message, self.state, self.history, now=self.now)
         text = result.collect()
-        self.state = result.state
-        self.history += [
-            {"role": "user", "content": message},
-            {"role": "assistant", "content": text},
-        ]
+        self.state = result.state.model_dump(mode="json")
+        self.history.append(Exchange(message, text))
         self.last = result
         return text
 
     @property
     def route(self) -> dict[str, Any]:
         assert self.last is not None
-        return self.last.route
+        return self.last.route.model_dump(mode="json")
 
     @property
     def task(self) -> dict[str, Any] | None:

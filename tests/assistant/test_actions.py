@@ -5,6 +5,7 @@ task's idempotency key."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import threading
@@ -19,6 +20,8 @@ import pytest
 from kodial.assistant.actions import ActionResult, CallableAction, WebhookAction
 from kodial.assistant.engine import Assistant
 from kodial.assistant.examples import confirmation_code
+from kodial.assistant.route import Route
+from kodial.assistant.state import TaskState
 from kodial.assistant.task import task_key
 
 RECEIVED: list[dict[str, Any]] = []
@@ -126,7 +129,7 @@ def test_callable_action_results_and_errors() -> None:
     assert not missing.ok and "needs the slot" in missing.reason
 
 
-def _book(bot: Assistant, now: datetime) -> tuple[list[str], list[dict[str, Any]]]:
+def _book(bot: Assistant, now: datetime) -> tuple[list[str], list[Route]]:
     state = None
     replies, routes = [], []
     for msg in ["예약해 줘 내일 3명", "네"]:
@@ -144,7 +147,8 @@ def test_task_with_webhook_end_to_end(
     replies, routes = _book(bot, now)
     assert replies[0] == "내일(11월 19일 목요일)에 3명으로 예약할까요?"
     assert replies[1] == "예약 번호는 W-319입니다."
-    assert routes[1]["action"]["type"] == "webhook" and routes[1]["action"]["ok"] is True
+    action = routes[1].action
+    assert action is not None and action.type == "webhook" and action.ok is True
 
 
 def test_failing_webhook_gives_a_polite_reply_and_keeps_the_task(
@@ -158,15 +162,17 @@ def test_failing_webhook_gives_a_polite_reply_and_keeps_the_task(
         state = r.state
     assert text.startswith("죄송해요, 지금은 처리할 수 없어요.") and "'네'" in text
     assert "500" not in text and "db down" not in text  # no internals in the reply
-    error_id = r.route["action"]["error_id"]
+    action = r.route.action
+    assert action is not None and action.error_id
+    error_id = action.error_id
     assert f"오류 번호 {error_id}" in text  # the user can quote it
-    assert r.route["reason"] == f"action failed (error {error_id})"
-    assert r.route["action"]["ok"] is False
-    assert r.route["action"]["reason"] == f"error {error_id}"
-    assert "HTTP 500" not in json.dumps(r.route)
-    assert state["task"] is not None and state["task"]["confirming"] is True
+    assert r.route.reason == f"action failed (error {error_id})"
+    assert action.ok is False
+    assert action.reason == f"error {error_id}"
+    assert "HTTP 500" not in r.route.model_dump_json()
+    assert state is not None and state.task is not None and state.task.confirming is True
     r = bot.turn("취소", state, [], now=now)
-    assert r.state["task"] is None
+    assert r.state.task is None
 
 
 SECRET_URL = "postgresql://booker:s3cr3t-pw@db.internal:5432/bookings"
@@ -189,10 +195,12 @@ def test_an_action_exception_reaches_the_log_only(
             r = bot.turn(msg, state, [], now=now)
             text = r.collect()
             state = r.state
-    error_id = r.route["action"]["error_id"]
-    shown = text + json.dumps(r.route, ensure_ascii=False) + json.dumps(state, ensure_ascii=False)
+    assert r.route.action is not None and r.route.action.error_id
+    error_id = r.route.action.error_id
+    assert state is not None
+    shown = text + r.route.model_dump_json() + state.model_dump_json()
     assert "s3cr3t" not in shown and "postgresql" not in shown and "ConnectionError" not in shown
-    assert error_id in text and error_id in r.route["reason"]
+    assert error_id in text and error_id in r.route.reason
     logged = [rec for rec in caplog.records if error_id in rec.getMessage()]
     assert len(logged) == 1 and SECRET_URL in logged[0].getMessage()
     assert logged[0].exc_info is not None  # the operator gets the traceback
@@ -206,14 +214,16 @@ def test_each_task_action_carries_the_task_key(
     RECEIVED.clear()
     bot = make_assistant(f"{{type: webhook, url: '{hook_url}/ok', timeout: 5}}")
     confirming = bot.turn("예약해 줘 내일 3명", None, [], now=now).state
-    key = task_key(confirming["task"])
-    assert key.startswith("book_table:") and len(confirming["task"]["id"]) == 16
+    assert confirming.task is not None and confirming.task.id is not None
+    key = task_key(confirming.task)
+    assert key.startswith("book_table:") and len(confirming.task.id) == 16
     for _ in range(2):
         bot.turn("네", confirming, [], now=now).collect()
     other = bot.turn("예약해 줘 내일 3명", None, [], now=now).state
     bot.turn("네", other, [], now=now).collect()
-    assert [r["key"] for r in RECEIVED] == [key, key, task_key(other["task"])]
-    assert task_key(other["task"]) != key
+    assert other.task is not None
+    assert [r["key"] for r in RECEIVED] == [key, key, task_key(other.task)]
+    assert task_key(other.task) != key
 
     seen: list[tuple[str, str]] = []
 
@@ -223,15 +233,24 @@ def test_each_task_action_carries_the_task_key(
 
     r = bot.turn("네", confirming, [], now=now, run_action=runner)
     assert r.collect() == "예약 번호는 STORED-1입니다."
-    assert seen == [("book_table", key)] and r.route["action"]["replayed"] is True
+    assert r.route.action is not None
+    assert seen == [("book_table", key)] and r.route.action.replayed is True
     assert len(RECEIVED) == 3  # the runner answered: the webhook was not called
 
 
 def test_a_task_without_an_id_gets_a_key_from_its_slots() -> None:
     """States stored before tasks had ids still get a stable key (their slots' digest)."""
-    old = {"handler": "book_table", "slots": {"인원": {"value": 3, "display": "3명"}}}
-    assert (
-        task_key(old)
-        == task_key(json.loads(json.dumps(old)))
-        != task_key({**old, "slots": {"인원": {"value": 4, "display": "4명"}}})
-    )
+    old = {
+        "handler": "book_table",
+        "slots": {"인원": {"value": 3, "display": "3명"}},
+        "asking": None,
+        "confirming": True,
+        "failures": 0,
+    }
+    stored = TaskState.model_validate(json.loads(json.dumps(old)))
+    again = TaskState.model_validate(stored.model_dump(mode="json"))  # one more round trip
+    other = TaskState.model_validate({**old, "slots": {"인원": {"value": 4, "display": "4명"}}})
+    assert task_key(stored) == task_key(again) != task_key(other)
+    # the same key as before tasks had typed states: a digest of the slots as stored then
+    digest = hashlib.sha256(json.dumps(old["slots"], sort_keys=True).encode()).hexdigest()
+    assert task_key(stored) == f"book_table:slots-{digest[:16]}"

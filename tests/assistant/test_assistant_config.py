@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from kodial.assistant.chitchat import CHAT_BACKENDS
-from kodial.assistant.config import ChitchatConfig, HandlerConfig, load_config
-from kodial.assistant.engine import Assistant, bundled_config
+from kodial.assistant.config import ChitchatConfig, HandlerConfig, bundled_config, load_config
+from kodial.assistant.engine import Assistant
 from kodial.assistant.handlers import HANDLERS
 from kodial.errors import DataError, DataErrors, KodialError
 

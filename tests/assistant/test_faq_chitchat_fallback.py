@@ -14,8 +14,8 @@ from kodial.assistant.chitchat import CHAT_BACKENDS, ChitchatHandler
 from kodial.assistant.config import ChitchatConfig, FAQConfig
 from kodial.assistant.engine import Assistant
 from kodial.assistant.faq import FAQHandler
-from kodial.assistant.handler import Environment, TurnContext
-from kodial.errors import KodialError
+from kodial.assistant.history import Exchange
+from kodial.assistant.interface import Description, Environment, TurnContext
 
 Talk = Callable[..., Any]
 
@@ -34,15 +34,22 @@ def _ctx(message: str, now: datetime) -> TurnContext:
     return TurnContext(message=message, history=[], now=now)
 
 
+def _nothing() -> Description:
+    """An assistant that can do nothing (what a lone handler's environment describes)."""
+    return Description(
+        name="x", display_name="x", classifier="x", capabilities=[], examples=[], demo_script=[]
+    )
+
+
 def test_faq_abstains_below_its_threshold(tmp_path: Path, now: datetime) -> None:
     data = tmp_path / "faq.yaml"
     data.write_text("- q: 주차 가능한가요\n  a: 2시간 무료예요.\n", encoding="utf-8")
-    env = Environment(describe=lambda: {"capabilities": []})
+    env = Environment(describe=_nothing)
     handler = FAQHandler("faq", FAQConfig(data=data, min_similarity=0.5), env)
     assert handler.respond(_ctx("주차 가능해요?", now)).text == "2시간 무료예요."
     far = handler.respond(_ctx("고양이가 귀여워", now))
     assert far.abstain and far.text is None
-    assert far.route["faq"]["similarity"] < 0.5 and "abstained" in far.route["reason"]
+    assert far.faq is not None and far.faq.similarity < 0.5 and "abstained" in far.reason
 
 
 def test_engine_hands_an_abstained_faq_to_the_fallback(
@@ -50,13 +57,13 @@ def test_engine_hands_an_abstained_faq_to_the_fallback(
 ) -> None:
     strict = make_assistant(faq_min=0.95)
     result = strict.turn("주차 되나요", None, [], now=now)
-    assert result.route["classifier"]["label"] == "faq"
-    assert result.route["handler"] == "fallback" and result.route["abstained"] == "faq"
-    assert "abstained" in result.route["reason"]
+    assert result.route.classifier is not None and result.route.classifier.label == "faq"
+    assert result.route.handler == "fallback" and result.route.abstained == "faq"
+    assert "abstained" in result.route.reason
     assert result.text.startswith("죄송해요, 잘 이해하지 못했어요.")
     assert "식당 예약" in result.text
     loose = make_assistant(faq_min=0.3)
-    assert loose.turn("환불 방법", None, [], now=now).route["handler"] == "faq"
+    assert loose.turn("환불 방법", None, [], now=now).route.handler == "faq"
 
 
 def test_chitchat_in_the_persona_voice(talk: Talk) -> None:
@@ -71,13 +78,13 @@ def test_chitchat_default_reply_is_deterministic(tmp_path: Path, now: datetime) 
     data = tmp_path / "pairs.yaml"
     data.write_text("- {user: 안녕, reply: 안녕하세요!}\n", encoding="utf-8")
     cfg = ChitchatConfig(data=data, default_replies=["하나", "둘", "셋"], min_similarity=0.5)
-    env = Environment(describe=lambda: {"capabilities": []})
+    env = Environment(describe=_nothing)
     handler = ChitchatHandler("smalltalk", cfg, env)
     assert handler.respond(_ctx("안녕", now)).text == "안녕하세요!"
     first = handler.respond(_ctx("양자역학 이야기", now))
     again = handler.respond(_ctx("양자역학 이야기", now))
     assert first.text == again.text and first.text in ("하나", "둘", "셋")
-    assert first.route["chitchat"]["default_reply"] is True
+    assert first.chitchat is not None and first.chitchat.default_reply is True
 
 
 def test_out_of_domain_query_falls_back_with_a_suggestion(talk: Talk) -> None:
@@ -90,17 +97,12 @@ def test_out_of_domain_query_falls_back_with_a_suggestion(talk: Talk) -> None:
     assert "식당 예약, 영화 예매, 날씨 안내" in reply and '"' in reply  # an example request
 
 
-def test_vllm_backend_without_vllm_is_a_clear_error(tmp_path: Path) -> None:
-    pytest.importorskip("pydantic")
-    try:
-        import vllm  # noqa: F401
-
-        pytest.skip("vllm is installed here")
-    except ImportError:
-        pass
-    cfg = ChitchatConfig(backend="vllm", model=str(tmp_path))
-    with pytest.raises(KodialError, match="needs vLLM"):
-        CHAT_BACKENDS["vllm"](cfg, None)
+def test_the_removed_vllm_backend_points_to_the_openai_backend(tmp_path: Path) -> None:
+    """vLLM is served by `vllm serve` and reached through the openai backend (batched,
+    streamed) rather than run in-process behind a lock."""
+    with pytest.raises(ValueError, match="vllm serve MODEL_DIR"):
+        ChitchatConfig(backend="vllm", model=str(tmp_path))  # type: ignore[arg-type]
+    assert "vllm" not in CHAT_BACKENDS
 
 
 @pytest.fixture(scope="module")
@@ -118,20 +120,23 @@ def test_transformers_backend_streams_pieces(
     cfg = ChitchatConfig(
         backend="transformers", model=str(tiny_llama), max_new_tokens=12, temperature=0.0
     )
-    env = Environment(
-        describe=lambda: {"capabilities": []}, persona=Persona("모아", ["예약 비서"], ["해요체"])
-    )
+    env = Environment(describe=_nothing, persona=Persona("모아", ["예약 비서"], ["해요체"]))
     handler = ChitchatHandler("smalltalk", cfg, env)
-    history = [{"role": "user", "content": "안녕"}, {"role": "assistant", "content": "안녕하세요"}]
+    history = [Exchange("안녕", "안녕하세요")]
     reply = handler.respond(TurnContext("오늘 어때요?", history, now))
     assert reply.text is None and reply.stream is not None
     pieces = list(reply.stream)
     assert all(isinstance(p, str) for p in pieces)
+    prompt = [
+        {"role": "user", "content": "안녕"},
+        {"role": "assistant", "content": "안녕하세요"},
+        {"role": "user", "content": "오늘 어때요?"},
+    ]
     expected = handler.backend.model.generate(  # type: ignore[attr-defined]
-        [*history, {"role": "user", "content": "오늘 어때요?"}], max_new_tokens=12, temperature=0.0
+        prompt, max_new_tokens=12, temperature=0.0
     )
     assert "".join(pieces).strip() == expected
-    assert reply.route["chitchat"]["backend"] == "transformers"
+    assert reply.chitchat is not None and reply.chitchat.backend == "transformers"
 
 
 def test_retrieval_views(demo: Assistant) -> None:
@@ -173,9 +178,10 @@ def test_engine_streams_lm_chitchat_and_appends_the_task_reminder(
         encoding="utf-8",
     )
     bot = Assistant.from_config(tmp_path / "assistant.yaml")
-    assert bot.describe()["display_name"] == "모아"
+    assert bot.describe().display_name == "모아"
     result = bot.turn("안녕하세요", None, [], now=now)
-    assert result.route["handler"] == "hello" and result.route["chitchat"]["model"]
+    assert result.route.handler == "hello"
+    assert result.route.chitchat is not None and result.route.chitchat.model
     pieces = list(result.chunks)
     assert pieces and result.text == "".join(pieces)
     started = bot.turn("예약해 줘", None, [], now=now)
@@ -183,4 +189,4 @@ def test_engine_streams_lm_chitchat_and_appends_the_task_reminder(
     during = bot.turn("안녕", started.state, [], now=now)
     streamed = list(during.chunks)
     assert streamed[-1] == " (진행 중인 식당 예약은 계속할게요: 몇 분이세요?)"
-    assert during.state["task"] == started.state["task"]
+    assert during.state.task == started.state.task

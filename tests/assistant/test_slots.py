@@ -17,8 +17,8 @@ from kodial.assistant.slots import (
     Extractor,
     SlotConfig,
     extract_all,
-    render,
 )
+from kodial.korean import render
 
 TABLE_SLOTS = [
     SlotConfig.model_validate(s)

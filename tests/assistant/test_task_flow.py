@@ -44,6 +44,8 @@ def test_booking_with_a_change_of_mind(talk: Talk) -> None:
         "ok": True,
         "reason": "",
         "result": {"confirmation": code, "branch": "강남점"},
+        "replayed": False,
+        "error_id": None,
     }
     json.dumps(c.state)  # the state stays plain JSON
 
@@ -91,14 +93,14 @@ def test_cancel_at_any_step(talk: Talk) -> None:
     c.say("내일 저녁 7시 4명 홍대점 예약")
     assert c.task["confirming"]
     c.say("그만")
-    assert c.task is None and "취소했어요" in c.history[-1]["content"]
+    assert c.task is None and "취소했어요" in c.history[-1].assistant
 
 
 def test_declining_the_confirmation_then_naming_the_slot(talk: Talk) -> None:
     c = talk()
     c.say("토요일 오후 2시에 별빛 정거장 2장 예매")
     assert c.task["confirming"]
-    assert "11월 21일 토요일 오후 2시에 별빛 정거장을 2장 예매할까요?" in c.history[-1]["content"]
+    assert "11월 21일 토요일 오후 2시에 별빛 정거장을 2장 예매할까요?" in c.history[-1].assistant
     reply = c.say("아니요")
     assert "어떤 부분을 바꿀까요" in reply and not c.task["confirming"]
     assert c.say("시간 바꿀래") == "몇 시 상영으로 할까요?"
@@ -144,9 +146,8 @@ def test_weather_fills_the_date_by_default(talk: Talk) -> None:
     assert reply.startswith("제주의 11월 평년 기온은 13.2도 정도로 선선해요.")
     assert c.route["slots"] == {"지역": "제주", "날짜": "2026-11-18"}
     c.say("내년 3월 5일 서울 날씨")
-    assert (
-        c.route["slots"]["날짜"] == "2027-03-05"
-        and "3월 평년 기온은 6.1도" in (c.history[-1]["content"])
+    assert c.route["slots"]["날짜"] == "2027-03-05" and "3월 평년 기온은 6.1도" in (
+        c.history[-1].assistant
     )
 
 

@@ -306,3 +306,56 @@ def test_histogram_bins() -> None:
     wide = Histogram.of([0, 5, 999, 1000])
     assert wide.labels()[:2] == ["0-199", "200-399"] and wide.labels()[-1] == "1000-1199"
     assert sum(wide.counts) == 4 and wide.counts[0] == 2 and wide.counts[-1] == 1
+
+
+def test_inspect_and_check_build_what_the_recipe_trains(
+    tmp_path: Path, chat_tokenizer: TokenizerCache
+) -> None:
+    """Sample options are one config (SampleOptions): the recipe's strategy, max_length,
+    truncation and persona drive inspect and check, their defaults are the recipe defaults, and
+    a bad option is named as the option."""
+    from kodial.chat.recipe import TrainRecipe
+    from kodial.chat.samples import SampleOptions
+
+    assert TrainRecipe.model_fields["max_length"].default == SampleOptions().max_length
+    recipe = tmp_path / "r.yaml"
+    recipe.write_text(
+        f"model: {chat_tokenizer.dir('llama3')}\ndata: {RESOURCES / 'dialogues.jsonl'}\n"
+        f"persona: {RESOURCES / 'persona.yaml'}\nstrategy: last-turn\nmax_length: 600\n"
+        "truncation: drop\n",
+        encoding="utf-8",
+    )
+    args = ["inspect", str(RESOURCES / "dialogues.jsonl"), "--tokenizer"]
+    args += [str(chat_tokenizer.dir("llama3")), "--recipe", str(recipe), "--tokens"]
+    result = runner.invoke(chat_app(), args, env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "· last-turn ·" in result.output
+    # the same sample as training builds from the recipe
+    from kodial.chat.persona import load_persona
+    from kodial.chat.recipe import load_recipe
+
+    r = load_recipe(recipe)
+    assert isinstance(r, TrainRecipe)
+    built, _ = build_samples(
+        load_dialogues(RESOURCES / "dialogues.jsonl"),
+        chat_tokenizer("llama3"),
+        persona=load_persona(RESOURCES / "persona.yaml"),
+        **r.sample_kwargs(),
+    )
+    assert f"{len(built[0])} tokens, {built[0].trained_tokens} trained" in result.output
+    result = runner.invoke(
+        data_app,
+        [
+            "check",
+            str(RESOURCES / "dialogues.jsonl"),
+            "--tokenizer",
+            str(chat_tokenizer.dir("llama3")),
+            "--recipe",
+            str(recipe),
+        ],
+        env={"COLUMNS": "200"},
+    )
+    assert result.exit_code == 0 and "last-turn · max_length 600" in result.output
+    result = runner.invoke(chat_app(), [*args, "--window", "0"])
+    assert isinstance(result.exception, DataErrors)
+    assert "--window" in str(result.exception) and "at least 1" in str(result.exception)

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from kodial.assistant.engine import build_demo_assistant
 from kodial.serve.app import create_app
 from kodial.serve.runner import ServerThread
 from kodial.serve.settings import ServeSettings
@@ -25,10 +26,9 @@ SERVER_LOGGERS = ("kodial", "uvicorn", "uvicorn.error")
 
 @pytest.fixture(scope="session")
 def demo_assistant() -> Any:
-    """The bundled example assistant, loaded once."""
-    from kodial.serve import runtime
-
-    return runtime.load_assistant(None)
+    """The bundled example assistant, built once per test process (shared with the other
+    suites' fixtures)."""
+    return build_demo_assistant()
 
 
 class LogCapture(logging.Handler):

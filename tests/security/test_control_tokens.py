@@ -316,16 +316,15 @@ def test_the_chitchat_model_backend_serves_injected_text_as_text(tiny_llama: Pat
     config = ChitchatConfig(backend="transformers", model=str(tiny_llama), max_new_tokens=4)
     chat = TransformersChat(config, Persona("보리", profile=["제빵사"]))
     specials = special_ids(chat.model.tokenizer)
-    history = [
-        {"role": "user", "content": PAYLOADS[0]},
-        {"role": "assistant", "content": "네"},
-    ]
+    from kodial.assistant.history import Exchange
 
-    def served(message: str, past: list[dict[str, str]]) -> list[int]:
+    history = [Exchange(user=PAYLOADS[0], assistant="네")]
+
+    def served(message: str, past: list[Exchange]) -> list[int]:
         msgs = _lm_messages(config, message, past)
         return chat.model.fitted_prompt_ids(msgs, config.max_new_tokens)
 
-    harmless = [{**m, "content": "가"} for m in history]
+    harmless = [Exchange(user="가", assistant="가")]
     assert_only_template_specials(served(PAYLOADS[0], history), served("가", harmless), specials)
     pieces, facts = chat.reply(PAYLOADS[0], history)
     assert isinstance("".join(pieces), str) and facts["model"] == str(tiny_llama)

@@ -1,4 +1,4 @@
-"""Helpers shared by the serve tests: talking to a running server over HTTP."""
+"""Helpers shared by the serve tests: talking to the API, in-process or over HTTP."""
 
 from __future__ import annotations
 
@@ -12,6 +12,10 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from fastapi.testclient import TestClient
+
+BASE_URL = "http://127.0.0.1"
+"""What in-process clients call: a loopback Host, as the default allowed hosts want."""
 
 TOKENS: dict[str, str] = {}
 """Session id -> its session token, for every session a test created (servers without API keys
@@ -26,6 +30,12 @@ def token_header(session_id: str) -> dict[str, str]:
 
 def get_session(http: httpx.Client, session_id: str) -> httpx.Response:
     return http.get(f"/v1/sessions/{session_id}", headers=token_header(session_id))
+
+
+def as_caller(client: TestClient, **headers: str) -> TestClient:
+    """Another client of ``client``'s running app that sends ``headers`` with every request
+    (an API key, say); the app's lifespan is not run again."""
+    return TestClient(client.app, base_url=BASE_URL, headers=headers)
 
 
 def parse_sse(raw: str) -> list[Any]:

@@ -1,16 +1,23 @@
-"""The HTTP API against a real uvicorn server on a loopback port: chat (plain and streamed),
-sessions, classification, OpenAPI, and clear 4xx answers after which the server keeps serving."""
+"""The HTTP API, in-process (FastAPI's TestClient): chat (plain and streamed), sessions,
+classification, OpenAPI, the history rule, and clear 4xx/5xx answers after which the app keeps
+serving; error paths reached through ``app.dependency_overrides``. Streaming bytes over a real
+socket are checked against a real uvicorn server."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import httpx
+from fastapi.testclient import TestClient
 from serve_helpers import TOKENS, chat, get_session, new_session, parse_sse, reply_of, token_header
 
+from kodial.serve.deps import get_services
+from kodial.serve.runtime import Services
 from kodial.serve.streaming import graphemes
+from kodial.serve.usage import count_tokens
 
 
 def test_health_ready_models(http: httpx.Client, model: str) -> None:
@@ -43,6 +50,32 @@ def test_openapi_documents_the_api(http: httpx.Client) -> None:
     assert "kodial" in schemas["ChatCompletion"]["properties"]
     assert {"ErrorResponse", "ClassifyResponse", "SessionDetail"} <= set(schemas)
     assert "HTTPBearer" in spec["components"]["securitySchemes"]
+
+
+def test_openapi_response_schemas_are_typed(http: httpx.Client) -> None:
+    """The route, the dialogue state, the assistant's description and the classification are
+    documented field by field (before: free-form objects), in the responses and in the
+    session log."""
+    schemas = http.get("/openapi.json").json()["components"]["schemas"]
+
+    def ref(schema: str, field: str) -> str:
+        prop = schemas[schema]["properties"][field]
+        target = prop.get("$ref") or next(
+            (a["$ref"] for a in prop.get("anyOf", []) if "$ref" in a), ""
+        )
+        return str(target).rsplit("/", 1)[-1]
+
+    assert ref("KodialMeta", "route") == "Route" and ref("KodialMeta", "state") == "DialogueState"
+    assert ref("TurnOut", "route") == "Route" and ref("SessionOut", "state") == "DialogueState"
+    assert ref("AssistantInfo", "details") == "Description"
+    assert ref("ChatCompletionRequest", "state") == "DialogueState"
+    route = schemas["Route"]["properties"]
+    assert {"handler", "intent", "classifier", "reason", "slots", "task", "action"} <= set(route)
+    assert ref("Route", "task") == "TaskRoute" and ref("Route", "classifier") == "ClassifierView"
+    assert {"asking", "confirming", "slots", "failures"} <= set(schemas["TaskState"]["properties"])
+    result = schemas["ClassifyResult"]["properties"]
+    assert {"handler", "handler_type", "thresholds", "labels", "explanation"} <= set(result)
+    assert "reset_note" not in schemas["DialogueState"]["properties"]
 
 
 def test_plain_completion_shape(http: httpx.Client, model: str) -> None:
@@ -157,6 +190,11 @@ def test_classify_single_and_batch(http: httpx.Client, model: str) -> None:
     assert scores == sorted(scores, reverse=True)
     assert res["label"] == ("fallback" if res["fallback"] else res["ranking"][0]["label"])
     assert isinstance(res["explanation"], dict)
+    # what the engine computes reaches the client (before, these four were dropped)
+    assert res["handler"] == ("fallback" if res["fallback"] else res["label"])
+    assert res["handler_type"] in {"task", "faq", "chitchat", "fallback"}
+    assert set(res["thresholds"]) == {"min_score", "min_margin"} and res["labels"]
+    assert res["explanation"]["neighbors"] and "features" in res["explanation"]
     batch = http.post(
         "/v1/classify", json={"input": ["안녕", "영업시간 알려줘", "ㅋㅋ"], "top_k": 2}
     ).json()
@@ -308,94 +346,195 @@ def test_stateless_history_and_state_round_trip(http: httpx.Client, model: str) 
     assert r.status_code == 200 and r.json()["usage"]["prompt_tokens"] > 4
 
 
-class _Exploding:
-    """The real assistant, except that answering a turn fails with an internal error."""
+class _Faulty:
+    """The real assistant, except that answering a turn first does ``fault`` (raise, or change
+    the session store behind the turn's back): how the service meets failures it cannot cause
+    on purpose from outside."""
 
-    def __init__(self, inner: Any) -> None:
+    def __init__(self, inner: Any, fault: Callable[[], object]) -> None:
         self.inner = inner
         self.name = inner.name
+        self.fault = fault
 
-    def turn(self, message: str, state: Any, history: Any, run_action: Any = None) -> Any:
+    def turn(self, *args: Any, **kwargs: Any) -> Any:
+        self.fault()
+        return self.inner.turn(*args, **kwargs)
+
+    def classify(self, texts: list[str]) -> Any:
+        return self.inner.classify(texts)
+
+    def describe(self) -> Any:
+        return self.inner.describe()
+
+
+def _with_assistant(client: TestClient, fault: Callable[[], object]) -> Services:
+    """Put a :class:`_Faulty` assistant behind ``client``'s app through the services
+    dependency; returns the real services (their store is the one the app uses)."""
+    services: Services = client.app.state.services  # type: ignore[attr-defined]
+    faulty = dataclasses.replace(services, assistant=_Faulty(services.assistant, fault))
+    client.app.dependency_overrides[get_services] = lambda: faulty  # type: ignore[attr-defined]
+    return services
+
+
+def test_internal_errors_reveal_nothing(make_client: Any, model: str) -> None:
+    def explode() -> None:
         raise RuntimeError("db password is hunter2 at /srv/secret.yaml")
 
-    def classify(self, texts: list[str]) -> list[dict[str, Any]]:
-        out: list[dict[str, Any]] = self.inner.classify(texts)
-        return out
+    http = make_client()
+    sid = new_session(http)
+    _with_assistant(http, explode)
+    body = {"model": model, "messages": [{"role": "user", "content": "안녕"}]}
+    r = http.post("/v1/chat/completions", json=body)
+    err = _error(r, 500)
+    assert err["type"] == "server_error" and "reference" in err["message"]
+    assert "hunter2" not in r.text and "secret" not in r.text
+    r = http.post("/v1/chat/completions", json={**body, "stream": True})
+    assert r.status_code == 200  # headers were sent before the failure: an error event
+    events = parse_sse(r.text)
+    assert events[-1]["error"]["type"] == "server_error" and "[DONE]" not in events
+    assert "hunter2" not in r.text
+    r = http.post(
+        "/v1/chat/completions", json={**body, "session_id": sid, "session_token": TOKENS[sid]}
+    )
+    assert r.status_code == 500
+    assert get_session(http, sid).json()["turn_count"] == 0  # nothing stored
+    assert http.post("/v1/classify", json={"input": "안녕"}).status_code == 200
 
-    def describe(self) -> dict[str, Any]:
-        out: dict[str, Any] = self.inner.describe()
-        return out
 
+def test_failures_during_a_session_turn_are_clear_and_store_nothing(
+    make_client: Any, model: str
+) -> None:
+    """What can go wrong between reading a session and storing its turn: each is a clear
+    error (never a 500) and leaves the session as the other requests left it."""
+    from sqlalchemy.exc import OperationalError
 
-def test_internal_errors_reveal_nothing(assistant: Any, tmp_path: Any) -> None:
-    from kodial.serve.app import create_app
-    from kodial.serve.runner import ServerThread
-    from kodial.serve.settings import ServeSettings
+    from kodial.serve.store import Access, ActionBusy
 
-    settings = ServeSettings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
-    with (
-        ServerThread(create_app(settings, _Exploding(assistant))) as url,
-        httpx.Client(base_url=url, timeout=60) as http,
-    ):
-        body = {"model": assistant.name, "messages": [{"role": "user", "content": "안녕"}]}
+    http = make_client()
+    sid = new_session(http)
+    body = {
+        "model": model,
+        "messages": [{"role": "user", "content": "안녕하세요!"}],
+        "session_id": sid,
+        "session_token": TOKENS[sid],
+    }
+    chat(http, model, "안녕하세요!", session_id=sid)  # turn 1, stored
+    store = _with_assistant(http, lambda: None).store
+    owner = Access("open", TOKENS[sid], by_token=True)
+
+    def users() -> list[str]:
+        return [t["user"] for t in get_session(http, sid).json()["turns"]]
+
+    def busy() -> None:  # another request on the conversation is running the task's action
+        raise ActionBusy("book_table:x")
+
+    def locked() -> None:  # another process holds the store's write lock
+        raise OperationalError("BEGIN IMMEDIATE", None, Exception("database is locked"))
+
+    for fault, status, code in [
+        (busy, 409, "action_in_progress"),
+        (locked, 503, "store_unavailable"),
+    ]:
+        _with_assistant(http, fault)
         r = http.post("/v1/chat/completions", json=body)
-        err = _error(r, 500)
-        assert err["type"] == "server_error" and "reference" in err["message"]
-        assert "hunter2" not in r.text and "secret" not in r.text
-        r = http.post("/v1/chat/completions", json={**body, "stream": True})
-        assert r.status_code == 200  # headers were sent before the failure: an error event
-        events = parse_sse(r.text)
-        assert events[-1]["error"]["type"] == "server_error" and "[DONE]" not in events
-        assert "hunter2" not in r.text
-        sid = new_session(http)
-        r = http.post(
-            "/v1/chat/completions",
-            json={**body, "session_id": sid, "session_token": TOKENS[sid]},
-        )
-        assert r.status_code == 500
-        assert get_session(http, sid).json()["turn_count"] == 0  # nothing stored
-        assert http.post("/v1/classify", json={"input": "안녕"}).status_code == 200
+        assert _error(r, status)["code"] == code and int(r.headers["retry-after"]) >= 1
+        assert users() == ["안녕하세요!"]
+
+    def finished_first() -> None:  # another request stores its turn while this one answers
+        count = store.get(sid, owner).turn_count  # type: ignore[union-attr]
+        store.append_turn(sid, count, "다른 요청", "답", _route(), _state())
+
+    _with_assistant(http, finished_first)
+    r = http.post("/v1/chat/completions", json=body)
+    assert _error(r, 409)["code"] == "session_conflict"
+    r = http.post("/v1/chat/completions", json={**body, "stream": True})
+    assert parse_sse(r.text)[-1]["error"]["code"] == "session_conflict"
+    assert users() == ["안녕하세요!", "다른 요청", "다른 요청"]
+
+    _with_assistant(http, lambda: store.delete(sid, owner))  # deleted while it answers
+    r = http.post("/v1/chat/completions", json=body)
+    assert _error(r, 404)["code"] == "session_not_found" and "during this turn" in r.text
 
 
-def test_history_rule_decides_what_the_model_sees(start_server: Any, model: str) -> None:
+def _route() -> Any:
+    from kodial.assistant.route import Route
+
+    return Route(handler="smalltalk", type="chitchat")
+
+
+def _state() -> Any:
+    from kodial.assistant.state import DialogueState
+
+    return DialogueState(turns=1)
+
+
+def test_history_rule_decides_what_the_model_sees(make_client: Any, model: str) -> None:
     """prompt_tokens counts the new message plus the history sent to the assistant, so it shows
     the trimming: one previous turn with history_turns=1, none once over history_chars."""
-    from kodial.serve.usage import count_tokens
-
-    url = start_server(history_turns=1, history_chars=60)
-    with httpx.Client(base_url=url, timeout=60) as http:
-        sid = new_session(http)
-        t1 = chat(http, model, "안녕하세요!", session_id=sid)
-        assert t1["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
-        t2 = chat(http, model, "고마워요", session_id=sid)
-        seen = count_tokens("안녕하세요!") + count_tokens(reply_of(t1))
-        assert t2["usage"]["prompt_tokens"] == count_tokens("고마워요") + seen
-        t3 = chat(http, model, "영업시간이 어떻게 돼요?", session_id=sid)
-        only_t2 = count_tokens("고마워요") + count_tokens(reply_of(t2))
-        assert t3["usage"]["prompt_tokens"] == count_tokens("영업시간이 어떻게 돼요?") + only_t2
-        assert len(reply_of(t3)) + len("영업시간이 어떻게 돼요?") > 60
-        t4 = chat(http, model, "안녕하세요!", session_id=sid)  # turn 3 alone is over 60 chars
-        assert t4["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
+    http = make_client(history_turns=1, history_chars=60)
+    sid = new_session(http)
+    t1 = chat(http, model, "안녕하세요!", session_id=sid)
+    assert t1["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
+    t2 = chat(http, model, "고마워요", session_id=sid)
+    seen = count_tokens("안녕하세요!") + count_tokens(reply_of(t1))
+    assert t2["usage"]["prompt_tokens"] == count_tokens("고마워요") + seen
+    t3 = chat(http, model, "영업시간이 어떻게 돼요?", session_id=sid)
+    only_t2 = count_tokens("고마워요") + count_tokens(reply_of(t2))
+    assert t3["usage"]["prompt_tokens"] == count_tokens("영업시간이 어떻게 돼요?") + only_t2
+    assert len(reply_of(t3)) + len("영업시간이 어떻게 돼요?") > 60
+    t4 = chat(http, model, "안녕하세요!", session_id=sid)  # turn 3 alone is over 60 chars
+    assert t4["usage"]["prompt_tokens"] == count_tokens("안녕하세요!")
 
 
-def test_api_docs_work_offline(assistant: Any, tmp_path: Path) -> None:
+def test_session_less_history_keeps_whole_turns(make_client: Any, model: str) -> None:
+    """The same rule for the messages of a session-less request. Before, they were cut one
+    message at a time: over history_chars, the assistant saw a reply without the message it
+    answered."""
+    http = make_client(history_turns=8, history_chars=12)
+    earlier = [
+        {"role": "user", "content": "가" * 10},
+        {"role": "assistant", "content": "나나"},
+        {"role": "user", "content": "다다다"},
+        {"role": "assistant", "content": "라라라"},
+    ]
+    r = http.post(
+        "/v1/chat/completions",
+        json={"model": model, "messages": [*earlier, {"role": "user", "content": "안녕하세요!"}]},
+    )
+    assert r.status_code == 200, r.text
+    # kept: the second turn (6 characters); the first (12) would make 18 > 12, so it goes
+    # whole, its reply "나나" (which alone would still fit) with it
+    assert r.json()["usage"]["prompt_tokens"] == count_tokens("안녕하세요!") + 6
+
+
+def test_api_docs_work_offline(http: TestClient) -> None:
     """/docs and /redoc load their scripts from the server itself (fastapi-offline's assets),
     never from a CDN, so the docs open on a machine without network."""
-    from fastapi.testclient import TestClient
+    for page in ("/docs", "/redoc"):
+        html = http.get(page).text
+        assert "cdn." not in html and "https://" not in html.split("<body")[-1], page
+        scripts = re.findall(r'src="([^"]+\.js)"', html) + re.findall(
+            r'(?:spec-url|href)="([^"]+\.css)"', html
+        )
+        assert scripts, page
+        for url in scripts:
+            r = http.get(url)
+            assert r.status_code == 200 and len(r.content) > 10_000, url
+    assert http.get("/openapi.json").json()["info"]["title"] == "kodial assistant service"
 
-    from kodial.serve.app import create_app
-    from kodial.serve.settings import ServeSettings
 
-    settings = ServeSettings(_env_file=None, database_url=f"sqlite:///{tmp_path / 's.db'}")  # type: ignore[call-arg]
-    with TestClient(create_app(settings, assistant), base_url="http://127.0.0.1") as client:
-        for page in ("/docs", "/redoc"):
-            html = client.get(page).text
-            assert "cdn." not in html and "https://" not in html.split("<body")[-1], page
-            scripts = re.findall(r'src="([^"]+\.js)"', html) + re.findall(
-                r'(?:spec-url|href)="([^"]+\.css)"', html
-            )
-            assert scripts, page
-            for url in scripts:
-                r = client.get(url)
-                assert r.status_code == 200 and len(r.content) > 10_000, url
-        assert client.get("/openapi.json").json()["info"]["title"] == "kodial assistant service"
+def test_a_session_state_from_another_version_starts_afresh_with_a_note(
+    make_client: Any, model: str
+) -> None:
+    """The store reads it as a fresh state; the turn says why in its route and goes on."""
+    http = make_client()
+    sid = new_session(http)
+    chat(http, model, "영화 예매해 줘", session_id=sid)
+    services: Services = http.app.state.services  # type: ignore[attr-defined]
+    with services.store.engine.begin() as conn:
+        conn.exec_driver_sql("UPDATE sessions SET state = ? WHERE id = ?", ('{"version": 0}', sid))
+    out = chat(http, model, "별빛 정거장이요", session_id=sid)
+    assert out["kodial"]["route"]["note"] == "state from another version was reset"
+    task = out["kodial"]["route"]["task"]
+    assert task is None or task["event"] == "started"  # the old task is gone
+    assert out["kodial"]["turn"] == 2 and "note" not in out["kodial"]["state"]

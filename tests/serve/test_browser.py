@@ -49,6 +49,7 @@ def _open(browser: Any, url: str) -> Any:
 def page(browser: Any, start_server: Any) -> Any:
     pg = _open(browser, start_server(stream_chunk_chars=2, stream_delay_ms=5))
     pg.wait_for_selector("body[data-ready='1']")
+    pg.check("#show-route")  # the route panel is off by default (a builder's view)
     return pg
 
 
@@ -105,4 +106,5 @@ def test_page_asks_for_the_api_key(browser: Any, start_server: Any) -> None:
     pg.fill("#key-input", "kd-browser-key")
     pg.click("#key-dialog button")
     pg.wait_for_selector("body[data-ready='1']")
+    pg.check("#show-route")
     assert "영화" in _say(pg, "영화 예매해 줘").locator(".msg.assistant").inner_text()

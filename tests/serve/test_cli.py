@@ -41,7 +41,7 @@ def test_demo_check_runs_a_conversation(
     out = CliRunner().invoke(cli.app, ["demo", "--check", "--db", str(tmp_path / "demo.db")])
     assert out.exit_code == 0, out.output
     assert "demo check passed" in out.output
-    script = assistant.describe()["demo_script"]
+    script = assistant.describe().demo_script
     assert f"{len(script)} turns" in out.output
     assert "book_table" in out.output and "faq" in out.output
     assert (tmp_path / "demo.db").exists()
@@ -101,12 +101,11 @@ def test_serve_security_flags_reach_the_settings(
     from typer.testing import CliRunner
 
     from kodial import cli
-    from kodial.serve import cli as serve_cli
-    from kodial.serve import runtime
+    from kodial.serve import launch, runtime
 
     started: list[Any] = []
     monkeypatch.setattr(runtime, "load_assistant", lambda config: assistant)
-    monkeypatch.setattr(serve_cli, "_run", lambda settings, _assistant: started.append(settings))
+    monkeypatch.setattr(launch, "run_server", lambda settings, _assistant: started.append(settings))
     base = ["serve", "--host", "0.0.0.0", "--db", str(tmp_path / "s.db")]
     refused = CliRunner().invoke(cli.app, base)  # (kodial's main() prints it, exit code 2)
     assert isinstance(refused.exception, KodialError) and not started
@@ -118,3 +117,30 @@ def test_serve_security_flags_reach_the_settings(
     assert started[0].insecure_no_auth is True
     assert started[0].allowed_hosts == ["chat.example"]
     assert started[0].effective_allowed_hosts() == ["chat.example"]
+
+
+def test_serve_options_are_the_settings_and_say_the_same() -> None:
+    """Each ``kodial serve`` option that sets a setting has the setting's docstring as its help
+    (one text for ``--help``, KODIAL_* and the docs), and every setting documents itself."""
+    import re
+
+    import typer.main
+
+    from kodial import cli
+    from kodial.serve.cli import SETTING_OF_OPTION
+    from kodial.serve.settings import ServeSettings
+
+    def words(text: str) -> str:
+        return " ".join(re.sub(r"``([^`]+)``", r"\1", text).split())
+
+    for name, field in ServeSettings.model_fields.items():
+        assert field.description, f"setting {name} has no docstring"
+    command = typer.main.get_command(cli.app).commands["serve"]  # type: ignore[attr-defined]
+    options = {p.name: p for p in command.params}
+    assert set(SETTING_OF_OPTION) <= set(options)
+    assert set(SETTING_OF_OPTION.values()) <= set(ServeSettings.model_fields)
+    for option, setting in SETTING_OF_OPTION.items():
+        doc = words(ServeSettings.model_fields[setting].description or "")
+        assert words(options[option].help or "").startswith(doc), option
+    cli_only = set(options) - set(SETTING_OF_OPTION)
+    assert cli_only == {"create_key", "key_name"}  # actions of the command, not settings

@@ -1,6 +1,6 @@
-"""Whole conversations with the bundled example assistant over HTTP, with server-side
-sessions: a slot-filling booking with a change of mind, a cancelled task, FAQ, chit-chat and
-fallback, each answer's route logged in the session."""
+"""Whole conversations with the bundled example assistant over the HTTP API (in-process), with
+server-side sessions: a slot-filling booking with a change of mind, a cancelled task, FAQ,
+chit-chat and fallback, each answer's route logged in the session."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Chit-chat answered by a transformers causal LM (a tiny random Llama with a byte-level Korean
-BPE tokenizer, built here) through the real server: token deltas are streamed as SSE without
-ever splitting a character, greedy streams equal the non-streamed reply, and max_tokens cuts the
-generation."""
+BPE tokenizer, built here) through the HTTP API (in-process): token deltas are streamed as SSE
+without ever splitting a character, greedy streams equal the non-streamed reply, and max_tokens
+cuts the generation."""
 
 from __future__ import annotations
 
@@ -9,20 +9,19 @@ import shutil
 from collections.abc import Iterator
 from typing import Any
 
-import httpx
 import pytest
 import yaml
-from serve_helpers import chat, reply_of
+from fastapi.testclient import TestClient
+from serve_helpers import BASE_URL, chat, reply_of
 
+from kodial.assistant.config import bundled_config
 from kodial.serve.app import create_app
-from kodial.serve.runner import ServerThread
-from kodial.serve.runtime import bundled_config
 from kodial.serve.settings import ServeSettings
 from kodial.serve.streaming import graphemes
 
 
 @pytest.fixture(scope="module")
-def lm_url(assistant: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def lm_http(assistant: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     from kodial.assistant.config import load_config
     from kodial.assistant.engine import Assistant
     from kodial.testing.causal_lm import build_tiny_llama, untie_head
@@ -48,15 +47,13 @@ def lm_url(assistant: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator
     settings = ServeSettings(  # type: ignore[call-arg]
         _env_file=None, database_url=f"sqlite:///{tmp / 's.db'}", rate_limit_per_minute=0
     )
-    server = ServerThread(create_app(settings, lm_assistant))
-    yield server.start()
-    server.stop()
+    with TestClient(create_app(settings, lm_assistant), base_url=BASE_URL) as client:
+        yield client
 
 
-def test_lm_stream_is_character_safe_and_matches(lm_url: str, model: str) -> None:
-    with httpx.Client(base_url=lm_url, timeout=120) as http:
-        plain = chat(http, model, "안녕하세요!")
-        streamed = chat(http, model, "안녕하세요!", stream=True)
+def test_lm_stream_is_character_safe_and_matches(lm_http: TestClient, model: str) -> None:
+    plain = chat(lm_http, model, "안녕하세요!")
+    streamed = chat(lm_http, model, "안녕하세요!", stream=True)
     route = streamed["kodial"]["route"]
     assert route["handler"] == "smalltalk" and route["chitchat"]["backend"] == "transformers"
     text = reply_of(streamed)
@@ -79,10 +76,9 @@ def test_lm_stream_is_character_safe_and_matches(lm_url: str, model: str) -> Non
         assert pos in bounds, f"delta ends inside a character: {d!r}"
 
 
-def test_lm_max_tokens(lm_url: str, model: str) -> None:
-    with httpx.Client(base_url=lm_url, timeout=120) as http:
-        full = reply_of(chat(http, model, "안녕하세요!"))
-        out = chat(http, model, "안녕하세요!", stream=True, max_tokens=3)
+def test_lm_max_tokens(lm_http: TestClient, model: str) -> None:
+    full = reply_of(chat(lm_http, model, "안녕하세요!"))
+    out = chat(lm_http, model, "안녕하세요!", stream=True, max_tokens=3)
     assert out["usage"]["completion_tokens"] <= 3
     if len("".join(full.split())) > 3:
         assert out["choices"][0]["finish_reason"] == "length"

@@ -1,4 +1,5 @@
-"""The official ``openai`` Python client against the running server."""
+"""The official ``openai`` Python client against the API: in-process (its HTTP client is the
+app's TestClient), and streaming over a real socket from a real server."""
 
 from __future__ import annotations
 
@@ -7,12 +8,14 @@ from typing import Any
 import httpx
 import openai
 import pytest
+from fastapi.testclient import TestClient
 from openai import OpenAI
+from serve_helpers import BASE_URL, as_caller
 
 
 @pytest.fixture
-def client(server_url: str) -> OpenAI:
-    return OpenAI(base_url=server_url + "/v1", api_key="unused", max_retries=0)
+def client(http: TestClient) -> OpenAI:
+    return OpenAI(base_url=BASE_URL + "/v1", api_key="unused", max_retries=0, http_client=http)
 
 
 def test_models(client: OpenAI, model: str) -> None:
@@ -29,7 +32,8 @@ def test_non_streaming(client: OpenAI, model: str) -> None:
     assert extra["kodial"]["route"]["handler"]
 
 
-def test_streaming_with_a_server_session(client: OpenAI, model: str, server_url: str) -> None:
+def test_streaming_with_a_server_session(model: str, server_url: str) -> None:
+    client = OpenAI(base_url=server_url + "/v1", api_key="unused", max_retries=0)
     created = client.post("/sessions", body={}, cast_to=dict)  # as `kodial demo` prints
     sid, token = created["id"], created["session_token"]
     texts = []
@@ -77,13 +81,17 @@ def test_errors_map_to_client_exceptions(client: OpenAI, model: str) -> None:
         )
 
 
-def test_auth_error(start_server: Any, model: str) -> None:
+def test_auth_error(make_client: Any, model: str) -> None:
     from kodial.serve.security import hash_key
 
-    url = start_server(api_key_hashes=[hash_key("kd-right")])
-    bad = OpenAI(base_url=url + "/v1", api_key="kd-wrong", max_retries=0)
+    app = make_client(api_key_hashes=[hash_key("kd-right")])
+    bad = OpenAI(
+        base_url=BASE_URL + "/v1", api_key="kd-wrong", max_retries=0, http_client=as_caller(app)
+    )
     with pytest.raises(openai.AuthenticationError):
         bad.models.list()
-    good = OpenAI(base_url=url + "/v1", api_key="kd-right", max_retries=0)
+    good = OpenAI(
+        base_url=BASE_URL + "/v1", api_key="kd-right", max_retries=0, http_client=as_caller(app)
+    )
     out = good.chat.completions.create(model=model, messages=[{"role": "user", "content": "안녕"}])
     assert out.choices[0].message.content

@@ -1,5 +1,5 @@
-"""The session store: one transaction per turn, no duplicate turns, the history rule, session
-tokens, single-use state nonces and the action ledger."""
+"""The session store: one transaction per turn, no duplicate turns, typed state and route in
+and out, session tokens, single-use state nonces and the action ledger."""
 
 from __future__ import annotations
 
@@ -9,14 +9,21 @@ from pathlib import Path
 
 import pytest
 
+from kodial.assistant.route import Route, TaskRoute
+from kodial.assistant.state import DialogueState
 from kodial.serve.store import (
     Access,
     ActionBusy,
     SessionGone,
     SessionStore,
     TurnConflict,
-    trim_history,
 )
+
+CHAT = Route(handler="smalltalk", type="chitchat")
+
+
+def state(turns: int) -> DialogueState:
+    return DialogueState(turns=turns)
 
 
 @pytest.fixture
@@ -33,27 +40,34 @@ def test_sqlite_file_is_in_wal_mode(store: SessionStore) -> None:
 
 def test_turns_are_numbered_and_state_follows(store: SessionStore) -> None:
     s = store.create("k1", title="예약")
-    store.append_turn(s.id, 0, "안녕", "반가워요", {"handler": "chitchat"}, {"step": 1})
-    store.append_turn(s.id, 1, "예약", "몇 시요?", {"handler": "task"}, {"step": 2})
+    assert s.state == DialogueState()
+    task = Route(
+        handler="book_table",
+        type="task",
+        slots={"인원": 4},
+        task=TaskRoute(event="started", slots={"인원": 4}, missing=["날짜"], asking="날짜"),
+    )
+    store.append_turn(s.id, 0, "안녕", "반가워요", CHAT, state(1))
+    store.append_turn(s.id, 1, "예약", "몇 시요?", task, state(2))
     got = store.get(s.id, Access("k1"), turns=True)
-    assert got is not None and got.turn_count == 2 and got.state == {"step": 2}
+    assert got is not None and got.turn_count == 2 and got.state == state(2)
     assert [t.seq for t in got.turns or []] == [1, 2]
-    assert got.turns is not None and got.turns[1].route == {"handler": "task"}
+    assert got.turns is not None and got.turns[1].route == task  # every field comes back
 
 
 def test_stale_turn_is_rejected_and_writes_nothing(store: SessionStore) -> None:
     s = store.create("k1")
-    store.append_turn(s.id, 0, "a", "b", {}, {"v": 1})
+    store.append_turn(s.id, 0, "a", "b", CHAT, state(1))
     with pytest.raises(TurnConflict):
-        store.append_turn(s.id, 0, "a again", "b again", {}, {"v": 99})
+        store.append_turn(s.id, 0, "a again", "b again", CHAT, state(99))
     got = store.get(s.id, Access("k1"), turns=True)
-    assert got is not None and got.turn_count == 1 and got.state == {"v": 1}
+    assert got is not None and got.turn_count == 1 and got.state == state(1)
     assert [t.user for t in got.turns or []] == ["a"]
 
 
 def test_owner_isolation_and_delete(store: SessionStore) -> None:
     s = store.create("k1")
-    store.append_turn(s.id, 0, "a", "b", {}, {})
+    store.append_turn(s.id, 0, "a", "b", CHAT, state(1))
     assert store.get(s.id, Access("k2")) is None
     assert not store.delete(s.id, Access("k2"))
     assert store.list_sessions("k2") == ([], 0)
@@ -66,28 +80,30 @@ def test_owner_isolation_and_delete(store: SessionStore) -> None:
 def test_recent_turns_oldest_first(store: SessionStore) -> None:
     s = store.create("k")
     for i in range(5):
-        store.append_turn(s.id, i, f"u{i}", f"a{i}", {}, {})
+        store.append_turn(s.id, i, f"u{i}", f"a{i}", CHAT, state(i + 1))
     assert [t.user for t in store.recent_turns(s.id, 2)] == ["u3", "u4"]
     assert store.recent_turns(s.id, 0) == []
 
 
-def test_history_rule() -> None:
-    pairs = [("가" * 10, "나" * 10), ("다" * 3, "라" * 3), ("마", "바")]
-    assert len(trim_history(pairs, max_turns=8, max_chars=100)) == 6
-    assert trim_history(pairs, max_turns=1, max_chars=100) == [
-        {"role": "user", "content": "마"},
-        {"role": "assistant", "content": "바"},
-    ]
-    # 8 characters: the 20-character turn goes, whole turns only
-    assert [m["content"] for m in trim_history(pairs, 8, 8)] == ["다다다", "라라라", "마", "바"]
-    assert trim_history(pairs, 0, 100) == []
+def test_a_stored_state_that_no_longer_reads_starts_afresh(store: SessionStore) -> None:
+    """A state written by another version (or damaged) is a new conversation with a note,
+    never a failed read."""
+    s = store.create("k")
+    for raw, note in [
+        ('{"version": 0}', "another version"),
+        ('{"version": 1, "turns": "x"}', "malformed"),
+    ]:
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql("UPDATE sessions SET state = ? WHERE id = ?", (raw, s.id))
+        got = store.get(s.id, Access("k"))
+        assert got is not None and got.state.task is None and note in (got.state.reset_note or "")
 
 
 def test_a_turn_on_a_deleted_session_says_so(store: SessionStore) -> None:
     s = store.create("k1")
     assert store.delete(s.id, Access("k1"))
     with pytest.raises(SessionGone):
-        store.append_turn(s.id, 0, "a", "b", {}, {})
+        store.append_turn(s.id, 0, "a", "b", CHAT, state(1))
 
 
 def test_sessions_reached_by_token(store: SessionStore) -> None:
@@ -166,11 +182,11 @@ def test_ping_fails_fast_while_another_process_holds_the_write_lock(tmp_path: Pa
                 store.ping(timeout_s=0.2)
             assert store.get(s.id, Access("k")) is not None  # reads still work (WAL)
             with pytest.raises(Exception, match="locked"):
-                store.append_turn(s.id, 0, "a", "b", {}, {})
+                store.append_turn(s.id, 0, "a", "b", CHAT, state(1))
         finally:
             other.execute("ROLLBACK")
             other.close()
         store.ping(timeout_s=0.2)
-        assert store.append_turn(s.id, 0, "a", "b", {}, {}).seq == 1
+        assert store.append_turn(s.id, 0, "a", "b", CHAT, state(1)).seq == 1
     finally:
         store.close()

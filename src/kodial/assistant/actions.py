@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal, Protocol
 import httpx
 from pydantic import Field, field_validator
 
-from kodial.assistant.slots import StrictModel
+from kodial.config import FrozenConfig
 from kodial.errors import KodialError
 
 
@@ -90,7 +90,7 @@ def _result_from(value: Any, action: str, task: str) -> ActionResult:
     return failure(action, task, f"action returned {type(value).__name__}, not a dict or str")
 
 
-class CallableAction(StrictModel):
+class CallableAction(FrozenConfig):
     """Call ``module:function`` with ``slots`` (dict) as keyword ``slots`` and ``task`` (name)."""
 
     type: Literal["callable"] = "callable"
@@ -129,7 +129,7 @@ class CallableAction(StrictModel):
             return failure(self.type, task, f"{type(exc).__name__}: {exc}", exc)
 
 
-class WebhookAction(StrictModel):
+class WebhookAction(FrozenConfig):
     """POST ``{"task", "slots"}`` as JSON to ``url``; a 2xx JSON object or string answers."""
 
     type: Literal["webhook"] = "webhook"
@@ -191,5 +191,5 @@ def run_action(
     return action.run(task, slots, key=key)
 
 
-ACTIONS: dict[str, type[StrictModel]] = {"callable": CallableAction, "webhook": WebhookAction}
+ACTIONS: dict[str, type[FrozenConfig]] = {"callable": CallableAction, "webhook": WebhookAction}
 """Registry of task actions: ``type`` in YAML -> class. A test keeps it in sync with :data:`Action`."""

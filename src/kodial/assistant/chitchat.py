@@ -6,16 +6,23 @@ Backends register in :data:`CHAT_BACKENDS`:
   persona's voice answers with its reply; below ``min_similarity`` one of ``default_replies``
   (picked by a hash of the message, so the same message always gets the same reply).
 - ``transformers``: any causal LM directory through :class:`kodial.chat.generate.ChatModel`,
-  with the persona's system prompt; streams text pieces as they are generated.
-- ``vllm``: the same model served by vLLM on a GPU (``pip install 'kodial[gpu]'``); the whole
-  reply arrives at once.
+  with the persona's system prompt, in this process; streams text pieces as they are generated,
+  and concurrent replies share ``generate`` calls (``max_batch``, :mod:`kodial.chat.batching`).
+- ``openai`` (alias ``remote``): any OpenAI-compatible server through
+  :class:`kodial.chat.remote.RemoteChatModel`: vLLM (``vllm serve MODEL_DIR``), SGLang,
+  ``transformers serve``, LLaMA-Factory's API or a hosted LLM; the persona's system prompt and
+  kodial's end-of-turn stop strings are sent, the reply streams, and a request that fails before
+  any text is retried. This is how a GPU serves the chit-chat model: the engine batches and
+  pages its cache, kodial stays a client.
 
 Every backend answers ``reply(message, history) -> (text or pieces, route facts)``.
 """
 
 from __future__ import annotations
 
-import threading
+import logging
+import os
+import uuid
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,13 +31,17 @@ from typing import Any, Protocol
 from pydantic import Field, TypeAdapter
 
 from kodial.assistant.config import ChitchatConfig, load_yaml
-from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.history import Exchange, as_chat_messages, recent_exchanges
+from kodial.assistant.interface import Answer, Environment, Handler, TurnContext
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.slots import StrictModel
+from kodial.assistant.route import ChitchatRoute
+from kodial.config import FrozenConfig
 from kodial.errors import KodialError
 
+log = logging.getLogger("kodial.assistant")
 
-class ChatPair(StrictModel):
+
+class ChatPair(FrozenConfig):
     """A user line and the persona's reply to it."""
 
     user: str = Field(min_length=1)
@@ -48,7 +59,7 @@ def load_pairs(path: str | Path) -> list[ChatPair]:
 
 class ChatBackend(Protocol):
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]: ...
 
 
@@ -62,7 +73,7 @@ class RetrievalChat:
         self.index = NearestText([p.user for p in self.pairs])
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
         hit = self.index.search(message, k=1)[0]
         facts: dict[str, Any] = {
@@ -78,27 +89,30 @@ class RetrievalChat:
 
 
 def _lm_messages(
-    config: ChitchatConfig, message: str, history: list[dict[str, str]]
+    config: ChitchatConfig, message: str, history: list[Exchange]
 ) -> list[dict[str, str]]:
-    """The last ``history_turns`` user/assistant messages plus the new one (the persona's
+    """The last ``history_turns`` exchanges (by the history rule,
+    :func:`kodial.assistant.history.recent_exchanges`) plus the new message (the persona's
     system prompt is added by the model wrapper)."""
-    turns = [m for m in history if m.get("role") in ("user", "assistant")]
-    turns = turns[-config.history_turns :] if config.history_turns else []
-    return [*turns, {"role": "user", "content": message}]
+    recent = recent_exchanges(history, config.history_turns)
+    return [*as_chat_messages(recent), {"role": "user", "content": message}]
 
 
 class TransformersChat:
-    """A causal LM via :class:`kodial.chat.generate.ChatModel`, streamed."""
+    """A causal LM via :class:`kodial.chat.generate.ChatModel`, streamed; concurrent replies
+    share batches (``max_batch``)."""
 
     def __init__(self, config: ChitchatConfig, persona: Any) -> None:
         from kodial.chat.generate import ChatModel
 
         assert config.model is not None
         self.config = config
-        self.model = ChatModel.from_pretrained(config.model, persona=persona)
+        self.model = ChatModel.from_pretrained(
+            config.model, persona=persona, max_batch=config.max_batch
+        )
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
         pieces = self.model.stream(
             _lm_messages(self.config, message, history),
@@ -108,59 +122,53 @@ class TransformersChat:
         return pieces, {"model": self.config.model}
 
 
-class VLLMChat:
-    """The same model served by vLLM (GPU). One generation at a time through ``LLM``.
-
-    Prompts are rendered to token ids by :func:`kodial.chat.rendering.prompt_ids`, the renderer
-    the training samples were built with (persona, system folding, plain-text models), and
-    generation stops on the same end-of-turn ids as the transformers backend."""
+class OpenAIChat:
+    """The chit-chat model behind an OpenAI-compatible server, streamed
+    (:class:`kodial.chat.remote.RemoteChatModel`). The API key is read from the environment
+    variable named by ``api_key_env`` when the assistant is built."""
 
     def __init__(self, config: ChitchatConfig, persona: Any) -> None:
-        try:
-            from vllm import LLM, SamplingParams
-        except ImportError:
-            raise KodialError(
-                "the vllm chit-chat backend needs vLLM, which is not installed",
-                hint="pip install 'kodial[gpu]' on a CUDA machine, or use backend: transformers",
-            ) from None
-        from transformers import AutoTokenizer
+        from kodial.chat.remote import RemoteChatModel
 
-        from kodial.chat.generate import end_of_turn_ids
-
-        assert config.model is not None
+        assert config.base_url is not None and config.model is not None
+        key = None
+        if config.api_key_env is not None:
+            key = os.environ.get(config.api_key_env)
+            if not key:
+                raise KodialError(
+                    f"the openai chit-chat backend reads its API key from ${config.api_key_env}, "
+                    "which is not set",
+                    hint=f"export {config.api_key_env}=... before starting, or remove api_key_env "
+                    "for a server without keys",
+                )
         self.config = config
-        self.persona = persona
-        self.tokenizer = AutoTokenizer.from_pretrained(config.model)
-        self.llm = LLM(model=config.model)
-        self.params = SamplingParams(
-            max_tokens=config.max_new_tokens,
-            temperature=config.temperature,
-            stop_token_ids=end_of_turn_ids(self.tokenizer),
+        self.model = RemoteChatModel(
+            config.base_url,
+            model=config.model,
+            api_key=key,
+            persona=persona,
+            timeout=config.timeout_s,
+            retries=config.retries,
         )
-        self.lock = threading.Lock()
 
     def reply(
-        self, message: str, history: list[dict[str, str]]
+        self, message: str, history: list[Exchange]
     ) -> tuple[str | Iterator[str], dict[str, Any]]:
-        from kodial.chat.rendering import prompt_ids
-
-        ids = prompt_ids(
-            self.tokenizer,
+        pieces = self.model.stream(
             _lm_messages(self.config, message, history),
-            self.persona,
-            plain_text=not self.tokenizer.chat_template,
+            max_new_tokens=self.config.max_new_tokens,
+            temperature=self.config.temperature,
         )
-        with self.lock:
-            out = self.llm.generate([{"prompt_token_ids": ids}], self.params)
-        return out[0].outputs[0].text.strip(), {"model": self.config.model}
+        return pieces, {"model": self.config.model}
 
 
 CHAT_BACKENDS: dict[str, type] = {
     "retrieval": RetrievalChat,
     "transformers": TransformersChat,
-    "vllm": VLLMChat,
+    "openai": OpenAIChat,
 }
-"""Registry of chit-chat backends: ``backend`` in YAML -> class."""
+"""Registry of chit-chat backends: ``backend`` in YAML -> class (``remote`` is read as
+``openai`` by :class:`~kodial.assistant.config.ChitchatConfig`)."""
 
 
 class ChitchatHandler(Handler):
@@ -173,12 +181,33 @@ class ChitchatHandler(Handler):
         super().__init__(name, config, env)
         self.backend: ChatBackend = CHAT_BACKENDS[config.backend](config, env.persona)
 
-    def respond(self, ctx: TurnContext) -> Reply:
+    def respond(self, ctx: TurnContext) -> Answer:
         out, facts = self.backend.reply(ctx.message, ctx.history)
-        route = {
-            "chitchat": {"backend": self.config.backend, **facts},
-            "reason": f"small talk ({self.config.backend} backend)",
-        }
+        route = ChitchatRoute(backend=self.config.backend, **facts)
+        reason = f"small talk ({self.config.backend} backend)"
         if isinstance(out, str):
-            return Reply(text=out, keep_task=True, route=route)
-        return Reply(stream=out, keep_task=True, route=route)
+            return Answer(text=out, keep_task=True, reason=reason, chitchat=route)
+        return Answer(stream=_polite(out), keep_task=True, reason=reason, chitchat=route)
+
+
+UNAVAILABLE_REPLY = (
+    "죄송해요, 지금은 대화가 어려워요. 잠시 후 다시 말씀해 주세요. (오류 번호 {ref})"
+)
+"""The reply when the chat model fails before saying anything (its server down, say): the
+user gets a polite answer with an error id, the details go to the log under the same id."""
+
+
+def _polite(pieces: Iterator[str]) -> Iterator[str]:
+    """``pieces``, or :data:`UNAVAILABLE_REPLY` when the model fails before its first piece.
+    A failure after text was shown still raises: half a reply is not passed off as whole."""
+    try:
+        first = next(pieces)
+    except StopIteration:
+        return
+    except KodialError as exc:
+        ref = uuid.uuid4().hex[:8]
+        log.warning("chat model failed (error id %s): %s", ref, exc.message)
+        yield UNAVAILABLE_REPLY.format(ref=ref)
+        return
+    yield first
+    yield from pieces

@@ -25,6 +25,7 @@ the line and the key path (``handlers.book_table.slots.0.extractor.type``).
 from __future__ import annotations
 
 import re
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -32,7 +33,8 @@ from pydantic import AfterValidator, Field, ValidationInfo, model_validator
 
 from kodial import config
 from kodial.assistant.actions import Action
-from kodial.assistant.slots import SlotConfig, StrictModel
+from kodial.assistant.slots import SlotConfig
+from kodial.config import FrozenConfig
 
 
 def _relative(value: Path, info: ValidationInfo) -> Path:
@@ -44,7 +46,7 @@ RelPath = Annotated[Path, AfterValidator(_relative)]
 """A path resolved against the directory of the YAML file that holds it."""
 
 
-class ClassifierConfig(StrictModel):
+class ClassifierConfig(FrozenConfig):
     """The query classifier that picks an intent for each new request."""
 
     method: str = "lexical"
@@ -68,11 +70,11 @@ class ClassifierConfig(StrictModel):
     """Cross-validation folds for ``target_recall`` calibration."""
     ood_neighbors: bool = True
     """Also fall back when a message's nearest examples (character n-gram similarity) are
-    ``ood`` queries (see ``kodial.assistant.engine.OOD_NEIGHBORS``): a cheap second opinion
+    ``ood`` queries (see ``kodial.assistant.understanding.OOD_NEIGHBORS``): a cheap second opinion
     that uses the OOD list directly."""
 
 
-class IntentsConfig(StrictModel):
+class IntentsConfig(FrozenConfig):
     """Example queries per intent: what the classifier learns."""
 
     data: RelPath | None = None
@@ -85,7 +87,7 @@ class IntentsConfig(StrictModel):
     """Short Korean description per intent, shown in suggestions (식당 예약)."""
 
 
-class TaskConfig(StrictModel):
+class TaskConfig(FrozenConfig):
     """A task that fills slots, confirms, then runs an action."""
 
     type: Literal["task"] = "task"
@@ -124,7 +126,7 @@ class TaskConfig(StrictModel):
         return self
 
 
-class FAQConfig(StrictModel):
+class FAQConfig(FrozenConfig):
     """Answers to known questions, found by retrieval over the questions."""
 
     type: Literal["faq"] = "faq"
@@ -135,17 +137,37 @@ class FAQConfig(StrictModel):
     """Abstain (hand over to fallback) below this cosine similarity to the nearest question."""
 
 
-class ChitchatConfig(StrictModel):
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+"""What an environment variable's name looks like (``api_key_env``)."""
+
+
+class ChitchatConfig(FrozenConfig):
     """Small talk in the persona's voice."""
 
     type: Literal["chitchat"] = "chitchat"
     description: str = "가벼운 대화"
-    backend: Literal["retrieval", "transformers", "vllm"] = "retrieval"
-    """``retrieval`` (offline, over ``data``), ``transformers`` or ``vllm`` (a causal LM at ``model``)."""
+    backend: Literal["retrieval", "transformers", "openai"] = "retrieval"
+    """``retrieval`` (offline, over ``data``), ``transformers`` (a causal LM at ``model``, in
+    this process) or ``openai`` (alias ``remote``: any OpenAI-compatible server at
+    ``base_url``: vLLM, SGLang, ``transformers serve``, a hosted LLM)."""
     data: RelPath | None = None
     """YAML list of ``{user: ..., reply: ...}`` pairs written in the persona's voice."""
     model: str | None = None
-    """Model directory (or hub id) for the transformers and vllm backends."""
+    """transformers: the model directory (or hub id); openai: the model name the server
+    serves (``vllm serve runs/chat/final`` serves ``runs/chat/final``)."""
+    base_url: str | None = None
+    """openai: the server's base URL, ending in ``/v1`` (``http://127.0.0.1:8000/v1``)."""
+    api_key_env: str | None = None
+    """openai: the NAME of the environment variable that holds the server's API key (the key
+    itself never goes in the YAML); unset: no key is sent."""
+    timeout_s: float = Field(default=30.0, gt=0)
+    """openai: seconds to connect and, after that, the longest wait for more text."""
+    retries: int = Field(default=2, ge=0, le=10)
+    """openai: more tries of a request that failed before any text came back (connection
+    refused, 429, 5xx), with back-off."""
+    max_batch: int = Field(default=8, ge=1, le=256)
+    """transformers: concurrent replies that share one ``generate`` call (dynamic batching;
+    greedy replies are the same as alone); 1 answers one request at a time."""
     min_similarity: float = Field(default=0.3, ge=0, le=1)
     """Retrieval: below this similarity, answer with one of ``default_replies``."""
     default_replies: list[str] = Field(
@@ -156,19 +178,54 @@ class ChitchatConfig(StrictModel):
     """LM backends: reply length limit."""
     temperature: float = Field(default=0.7, ge=0)
     """LM backends: sampling temperature (0 is greedy)."""
-    history_turns: int = Field(default=6, ge=0)
-    """LM backends: how many previous messages go into the prompt."""
+    history_turns: int = Field(default=3, ge=0)
+    """LM backends: how many previous turns (a user message and its reply each) go into the
+    prompt, by the same history rule as the service's ``history_turns``."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _aliases(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        if "api_key" in data:
+            raise ValueError(
+                "api_key is not read from assistant.yaml (a key in a file gets copied and "
+                "committed): put it in an environment variable and name that variable in "
+                "api_key_env"
+            )
+        if data.get("backend") == "remote":
+            data = {**data, "backend": "openai"}
+        if data.get("backend") == "vllm":
+            raise ValueError(
+                "the in-process vllm backend was replaced by the openai backend: run "
+                "`vllm serve MODEL_DIR` and set backend: openai, base_url: "
+                "http://HOST:8000/v1, model: MODEL_DIR"
+            )
+        return data
 
     @model_validator(mode="after")
     def _needs(self) -> ChitchatConfig:
         if self.backend == "retrieval" and self.data is None:
             raise ValueError("the retrieval backend needs 'data' (chit-chat pairs)")
-        if self.backend != "retrieval" and not self.model:
-            raise ValueError(f"the {self.backend} backend needs 'model' (a model directory)")
+        if self.backend == "transformers" and not self.model:
+            raise ValueError("the transformers backend needs 'model' (a model directory)")
+        if self.backend == "openai":
+            if not self.base_url or not self.model:
+                raise ValueError(
+                    "the openai backend needs 'base_url' (the server's URL ending in /v1) and "
+                    "'model' (the name it serves the model under)"
+                )
+            if not self.base_url.startswith(("http://", "https://")):
+                raise ValueError(f"base_url {self.base_url!r} must start with http:// or https://")
+        if self.api_key_env is not None and not ENV_NAME.match(self.api_key_env):
+            raise ValueError(
+                f"api_key_env must name an environment variable (letters, digits, _), not "
+                f"{self.api_key_env[:20]!r}"
+            )
         return self
 
 
-class FallbackConfig(StrictModel):
+class FallbackConfig(FrozenConfig):
     """The safe answer when nothing else fits."""
 
     type: Literal["fallback"] = "fallback"
@@ -186,7 +243,7 @@ HandlerConfig = Annotated[
 :data:`kodial.assistant.handlers.HANDLERS`."""
 
 
-class AssistantConfig(StrictModel):
+class AssistantConfig(FrozenConfig):
     """The whole ``assistant.yaml``."""
 
     name: str = Field(min_length=1, pattern=r"^[A-Za-z0-9._-]+$")
@@ -217,6 +274,11 @@ class AssistantConfig(StrictModel):
         ):
             raise ValueError("intents need 'data' or 'examples' (or classifier.model_dir)")
         return self
+
+
+def bundled_config() -> Path:
+    """The example assistant shipped with kodial (``resources/assistant/assistant.yaml``)."""
+    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
 
 
 def load_yaml(path: str | Path, schema: Any, context: dict[str, Any] | None = None) -> Any:

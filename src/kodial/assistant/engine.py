@@ -3,13 +3,13 @@ state out. The HTTP service (:mod:`kodial.serve`) calls it; so can any Python pr
 
 >>> from kodial.assistant import build_demo_assistant        # doctest: +SKIP
 >>> bot = build_demo_assistant()                              # doctest: +SKIP
->>> r = bot.turn("내일 저녁 7시에 4명 예약해줘", state=None, history=[])  # doctest: +SKIP
->>> r.text, r.route["handler"], r.state["task"]["asking"]     # doctest: +SKIP
+>>> r = bot.turn("내일 저녁 7시에 4명 예약해줘", state=None)  # doctest: +SKIP
+>>> r.text, r.route.handler, r.state.task.asking              # doctest: +SKIP
 ('어느 지점으로 예약할까요? ...', 'book_table', '장소')
 
 Routing rule (one turn):
 
-1. **A task is in progress** (``state["task"]``): the task reads the message first. A cancel
+1. **A task is in progress** (``state.task``): the task reads the message first. A cancel
    word ends it; slot values fill or change slots (any slot, at any step, confirmation included);
    a yes/no answers the confirmation. If the message is none of these, go on.
    A message that says nothing (음, 글쎄요) makes the task ask again.
@@ -26,91 +26,49 @@ Routing rule (one turn):
    A handler that abstains (an FAQ below its threshold) hands the turn to the ``fallback``
    handler.
 
-Every answer carries ``route``: the handler, the intent, the classifier's top labels and
-scores, the thresholds, the slot state and a human-readable ``reason``.
-
-State: ``turn`` takes and returns plain JSON dicts,
-``{"version": 1, "task": {...} | None, "turns": n, "last_handler": name}``
-(see :mod:`kodial.assistant.task` for the task part). The engine keeps nothing between calls:
-handlers and models are built once and only read afterwards, and the classifier is called under
-a lock, so one :class:`Assistant` serves many sessions from many threads.
+Every answer carries a :class:`~kodial.assistant.route.Route`: the handler, the intent, the
+classifier's top labels and scores, the thresholds, the slot state and a human-readable
+``reason``; and the next :class:`~kodial.assistant.state.DialogueState`. The engine keeps
+nothing between calls: handlers and models are built once and only read afterwards, and the
+classifier is called under a lock, so one :class:`Assistant` serves many sessions from many
+threads.
 """
 
 from __future__ import annotations
 
-import copy
-import threading
+import functools
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, ValidationError
-
 from kodial.assistant.actions import ActionRunner
-from kodial.assistant.config import AssistantConfig, load_config
-from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.config import AssistantConfig, bundled_config, load_config
 from kodial.assistant.handlers import HANDLERS
-from kodial.assistant.retrieval import NearestText
-from kodial.assistant.task import TaskHandler, asks_to_cancel, is_bare_cancel, is_filler
-from kodial.classify.base import Classifier, FallbackPolicy, Prediction
-from kodial.classify.data import (
-    FALLBACK,
-    LabelledData,
-    load_labelled,
-    merge,
-    read_ood_lines,
-    validate_rows,
+from kodial.assistant.history import Exchange
+from kodial.assistant.interface import (
+    Answer,
+    Capability,
+    Description,
+    Environment,
+    Handler,
+    TurnContext,
 )
+from kodial.assistant.route import ClassifierView, LabelScore, Route
+from kodial.assistant.state import STATE_VERSION, DialogueState
+from kodial.assistant.task import TaskHandler
+from kodial.assistant.understanding import (
+    Classification,
+    Understanding,
+    build_classifier,
+    intent_data,
+)
+from kodial.classify.base import Classifier, Prediction
+from kodial.classify.data import FALLBACK
 from kodial.errors import KodialError
-
-OOD_NEIGHBORS = 3
-"""Nearest examples (intent examples + OOD queries, character n-gram TF-IDF) consulted by the
-OOD-neighbour check; a majority of OOD queries among them means fallback."""
-
-OOD_NEIGHBOR_SIMILARITY = 0.35
-"""A single nearest OOD query this similar (cosine) is enough for fallback."""
-
-STATE_VERSION = 1
-
-
-class _SlotShape(BaseModel):
-    model_config = ConfigDict(extra="allow")
-    value: Any
-    display: str
-
-
-class _TaskShape(BaseModel):
-    """The task part of a state, as :mod:`kodial.assistant.task` writes it."""
-
-    model_config = ConfigDict(extra="allow", strict=True)
-    handler: str
-    slots: dict[str, _SlotShape]
-    asking: str | None
-    confirming: bool
-    failures: int
-    period: str | None = None
-
-
-class _StateShape(BaseModel):
-    """A state coming back from a client or a store: checked before any handler reads it, so a
-    malformed one is reset instead of failing the turn."""
-
-    model_config = ConfigDict(extra="allow", strict=True)
-    version: int
-    task: _TaskShape | None = None
-    turns: int = 0
-
-
-"""Version of the dialogue-state layout; a state of another version starts afresh."""
-
-
-def bundled_config() -> Path:
-    """Path of the example assistant shipped with kodial (``resources/assistant/assistant.yaml``)."""
-    return Path(str(resources.files("kodial") / "resources" / "assistant" / "assistant.yaml"))
+from kodial.korean.dialogue_acts import asks_to_cancel, is_bare_cancel, is_filler
 
 
 class TurnResult:
@@ -119,11 +77,10 @@ class TurnResult:
     ``chunks`` yields the reply in pieces (token deltas for language-model chit-chat, the whole
     text at once for other handlers); ``text`` is the full reply (reading it consumes whatever
     ``chunks`` has not yielded yet, so read ``chunks`` first when streaming). ``route`` and
-    ``state`` are JSON-serialisable and known before the first chunk; store ``state`` only once
-    the turn is complete.
+    ``state`` are known before the first chunk; store ``state`` only once the turn is complete.
     """
 
-    def __init__(self, pieces: Iterator[str], route: dict[str, Any], state: dict[str, Any]):
+    def __init__(self, pieces: Iterator[str], route: Route, state: DialogueState):
         self.route = route
         self.state = state
         self._parts: list[str] = []
@@ -145,19 +102,6 @@ class TurnResult:
     @property
     def text(self) -> str:
         return self.collect()
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"text": self.text, "route": self.route, "state": self.state}
-
-
-def _classifier_route(pred: Prediction, policy: FallbackPolicy, top: int = 3) -> dict[str, Any]:
-    return {
-        "label": pred.label,
-        "fallback": pred.fallback,
-        "fallback_reason": pred.fallback_reason,
-        "ranking": [{"label": ls.label, "score": round(ls.score, 4)} for ls in pred.ranking[:top]],
-        "thresholds": {"min_score": policy.min_score, "min_margin": policy.min_margin},
-    }
 
 
 class Assistant:
@@ -186,7 +130,6 @@ class Assistant:
             raise KodialError(
                 f"unknown timezone {config.timezone!r}", hint="use an IANA name such as Asia/Seoul"
             ) from None
-        self._lock = threading.Lock()
         labels = set(classifier.labels)
         unhandled = sorted(labels - set(config.handlers))
         if unhandled:
@@ -213,13 +156,8 @@ class Assistant:
         self._examples: dict[str, list[str]] = {}
         for ex in data.examples if data is not None else []:
             self._examples.setdefault(ex.labels[0], []).append(ex.text)
-        self._ood_index: NearestText | None = None
-        self._ood_flags: list[bool] = []
-        if config.classifier.ood_neighbors and data is not None and data.ood:
-            self._ood_index = NearestText([*data.texts, *data.ood], morphemes=False)
-            self._ood_flags = [False] * len(data.texts) + [True] * len(data.ood)
+        self.understanding = Understanding(classifier, data, config.classifier.ood_neighbors)
 
-    # -- building -------------------------------------------------------------------------
     @classmethod
     def from_config(cls, path: str | Path) -> Assistant:
         """Load ``assistant.yaml``: validate it, train (or load) the classifier, build handlers.
@@ -240,88 +178,62 @@ class Assistant:
         return datetime.now(self.tz)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Classifier predictions with the assistant's fallback rules applied: the classifier's
-        policy (``low_score``, ``ambiguous``), then the OOD-neighbour check (``near_ood``: the
-        message's nearest example is an out-of-domain query). Classifier calls are serialised:
-        a method's internals are not guaranteed to be safe under concurrent calls."""
-        with self._lock:
-            preds = self.classifier.predict(texts)
-        if self._ood_index is None:
-            return preds
-        for pred in preds:
-            if not pred.fallback and self._near_ood(pred.text):
-                pred.fallback_reason = "near_ood"
-        return preds
-
-    def _near_ood(self, text: str) -> bool:
-        """The nearest example is an OOD query at least :data:`OOD_NEIGHBOR_SIMILARITY`
-        similar, or most of the :data:`OOD_NEIGHBORS` nearest are OOD queries."""
-        assert self._ood_index is not None
-        hits = self._ood_index.search(text, k=OOD_NEIGHBORS)
-        ood = [self._ood_flags[h.index] for h in hits if h.similarity > 0]
-        first = hits[0]
-        return (
-            self._ood_flags[first.index] and first.similarity >= OOD_NEIGHBOR_SIMILARITY
-        ) or sum(ood) * 2 > len(hits)
+        """Classifier predictions with the assistant's fallback rules applied (see
+        :class:`~kodial.assistant.understanding.Understanding`)."""
+        return self.understanding.predict(texts)
 
     def turn(
         self,
         message: str,
-        state: dict[str, Any] | None,
-        history: list[dict[str, Any]],
+        state: DialogueState | Mapping[str, Any] | None,
+        history: Sequence[Exchange] = (),
         now: datetime | None = None,
         run_action: ActionRunner | None = None,
     ) -> TurnResult:
         """Answer one user message.
 
-        ``state`` is what the previous turn returned (None for a new conversation), ``history``
-        the earlier ``{"role", "content"}`` messages (used by language-model chit-chat); ``now``
-        fixes the clock (tests); ``run_action`` is how a task runs its action (the service
-        passes one that runs each task's action at most once; default: just call it). Nothing
-        in the arguments is mutated."""
+        ``state`` is what the previous turn returned (None for a new conversation; its JSON
+        form is read with :meth:`DialogueState.from_json`), ``history`` the earlier exchanges
+        (used by language-model chit-chat); ``now`` fixes the clock (tests); ``run_action`` is
+        how a task runs its action (the service passes one that runs each task's action at most
+        once; default: just call it). Nothing in the arguments is mutated."""
         now = self.now() if now is None else now.astimezone(self.tz)
         prev = self._state_in(state)
-        msgs = [
-            {"role": str(m.get("role")), "content": str(m.get("content", ""))}
-            for m in history or []
-            if isinstance(m, dict)
-        ]
         text = unicodedata.normalize("NFC", str(message))  # decomposed Hangul (macOS) too
         ctx = TurnContext(
-            message=" ".join(text.split()), history=msgs, now=now, run_action=run_action
+            message=" ".join(text.split()), history=list(history), now=now, run_action=run_action
         )
-        route: dict[str, Any] = {"intent": None, "classifier": None}
-        if prev.get("stale"):
-            route["note"] = prev.pop("stale")
-        task = prev.get("task")
+        turn = _Turn(prev, note=prev.reset_note)
+        task = prev.task
         if not ctx.message:
-            reply = self.fallback_handler.respond(ctx)
-            reply.text = "무엇을 도와드릴까요? " + (reply.text or "")
-            route["reason"] = "empty message"
-            return self._result(self.fallback_handler, reply, route, prev)
+            answer = self.fallback_handler.respond(ctx)
+            answer.text = "무엇을 도와드릴까요? " + (answer.text or "")
+            answer.reason = "empty message"
+            return self._result(self.fallback_handler, answer, turn)
 
         # Classified every turn, so each route shows the classifier's view, even when the task
         # in progress claims the message first.
         pred = self.predict([ctx.message])[0]
-        route["classifier"] = _classifier_route(pred, self.classifier.fallback)
-        active = self.handlers.get(task["handler"]) if task else None
+        turn.classifier = self.understanding.view(pred)
+        active = self.handlers.get(task.handler) if task is not None else None
         if isinstance(active, TaskHandler) and task is not None:
-            reply_or_none = active.resume(ctx, task)
-            if reply_or_none is not None:
-                route["intent"] = active.name
-                return self._result(active, reply_or_none, route, prev)
-
-        if isinstance(active, TaskHandler) and task is not None and is_filler(ctx.message):
-            route["intent"] = active.name
-            reply = active.unclear(ctx, task, reason="the message says nothing (filler)")
-            return self._result(active, reply, route, prev)
+            claimed = active.resume(ctx, task)
+            if claimed is not None:
+                turn.intent = active.name
+                return self._result(active, claimed, turn)
+            if is_filler(ctx.message):
+                turn.intent = active.name
+                answer = active.unclear(ctx, task, reason="the message says nothing (filler)")
+                return self._result(active, answer, turn)
 
         if active is None and is_bare_cancel(ctx.message):
             # "취소할래" / "그만" with nothing to cancel: say so rather than guess an intent
             # ("내일 예약 취소할래" names something, and is routed like any request).
-            route["reason"] = "a cancel word with no task in progress"
-            reply = Reply(text="지금 진행 중인 일은 없어요. 무엇을 도와드릴까요?")
-            return self._result(self.fallback_handler, reply, route, prev)
+            answer = Answer(
+                text="지금 진행 중인 일은 없어요. 무엇을 도와드릴까요?",
+                reason="a cancel word with no task in progress",
+            )
+            return self._result(self.fallback_handler, answer, turn)
 
         intent = pred.label
         handler = self.handlers.get(intent) if not pred.fallback else None
@@ -336,22 +248,20 @@ class Assistant:
                     why = f"{intent!r} scored below interrupt_min_score {bar}"
                 else:
                     why = f"classifier chose {intent!r} again"
-                reply = active.unclear(ctx, task, reason=f"message filled no slot; {why}")
-                route["intent"] = active.name
-                return self._result(active, reply, route, prev)
-            route["intent"] = intent
+                answer = active.unclear(ctx, task, reason=f"message filled no slot; {why}")
+                turn.intent = active.name
+                return self._result(active, answer, turn)
+            turn.intent = intent
             if isinstance(handler, TaskHandler):
-                reply = handler.respond(ctx)
-                reply.route["reason"] = f"switched from task {active.name!r}: " + reply.route.get(
-                    "reason", ""
-                )
-                return self._result(handler, reply, route, prev)
-            reply, used = self._answer(handler, ctx)
-            reminder = active.reminder(task, ctx)
-            reply = _append(reply, " " + reminder)
-            reply.route["task_waiting"] = active.name
-            return self._result(used, reply, route, prev)
+                answer = handler.respond(ctx)
+                answer.reason = f"switched from task {active.name!r}: " + answer.reason
+                return self._result(handler, answer, turn)
+            answer, used = self._answer(handler, ctx, turn)
+            _append(answer, " " + active.reminder(task, ctx))
+            turn.task_waiting = active.name
+            return self._result(used, answer, turn)
 
+        reason = ""
         if isinstance(handler, TaskHandler) and asks_to_cancel(ctx.message):
             # "영화 예매 취소하고 싶어" is about cancelling, never a reason to start a booking. An
             # FAQ handler answers it (cancellation policies live there; it abstains, and the
@@ -364,242 +274,150 @@ class Assistant:
             ]
             faqs = [label for label in others if self.handlers[label].config.type == "faq"]
             others = faqs or others
-            route["reason"] = f"a cancel request does not start task {intent!r}"
+            reason = f"a cancel request does not start task {intent!r}"
             handler = None
             if others:
-                with self._lock:
-                    scores = self.classifier.predict_scores([ctx.message], labels=others)[0]
-                intent = max(zip(others, scores, strict=True), key=lambda pair: pair[1])[0]
+                intent = self.understanding.best_of(ctx.message, others)
                 handler = self.handlers[intent]
         if handler is None:
-            route.setdefault(
-                "reason",
+            answer = self.fallback_handler.respond(ctx)
+            answer.reason = reason or (
                 f"classifier fell back ({pred.fallback_reason})"
                 if pred.fallback
-                else f"no handler for intent {intent!r}",
+                else f"no handler for intent {intent!r}"
             )
-            reply = self.fallback_handler.respond(ctx)
-            return self._result(self.fallback_handler, reply, route, prev)
-        route["intent"] = intent
-        reply, used = self._answer(handler, ctx)
-        return self._result(used, reply, route, prev)
+            return self._result(self.fallback_handler, answer, turn)
+        turn.intent = intent
+        answer, used = self._answer(handler, ctx, turn)
+        answer.reason = answer.reason or reason  # the handler's own reason, when it gives one
+        return self._result(used, answer, turn)
 
-    def _answer(self, handler: Handler, ctx: TurnContext) -> tuple[Reply, Handler]:
-        """``handler``'s reply, or the fallback's when it abstains (the reason is kept)."""
-        reply = handler.respond(ctx)
-        if not reply.abstain:
-            return reply, handler
+    def _answer(self, handler: Handler, ctx: TurnContext, turn: _Turn) -> tuple[Answer, Handler]:
+        """``handler``'s answer, or the fallback's when it abstains (its reason and facts are
+        kept)."""
+        answer = handler.respond(ctx)
+        if not answer.abstain:
+            return answer, handler
         fb = self.fallback_handler.respond(ctx)
-        fb.route = {**reply.route, **fb.route, "abstained": handler.name}
+        fb.reason = fb.reason or answer.reason
+        fb.faq, fb.chitchat = answer.faq, answer.chitchat
+        turn.abstained = handler.name
         return fb, self.fallback_handler
 
-    def _state_in(self, state: dict[str, Any] | None) -> dict[str, Any]:
-        """A private copy of the incoming state; unusable states start afresh (with a note)."""
-        if not state:
-            return {"version": STATE_VERSION, "task": None, "turns": 0}
-        if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
-            return {
-                "version": STATE_VERSION,
-                "task": None,
-                "turns": 0,
-                "stale": "state from another version was reset",
-            }
-        try:
-            checked = _StateShape.model_validate(state)
-        except ValidationError:
-            return {
-                "version": STATE_VERSION,
-                "task": None,
-                "turns": 0,
-                "stale": "a malformed state was reset",
-            }
-        out = copy.deepcopy(state)
-        task = checked.task
+    def _state_in(self, raw: DialogueState | Mapping[str, Any] | None) -> DialogueState:
+        """The incoming state, checked (a private copy: nothing the caller holds changes);
+        unusable states start afresh, with a note saying why."""
+        state = DialogueState.from_json(raw).model_copy(deep=True)
+        if state.version != STATE_VERSION:
+            return DialogueState.fresh("state from another version was reset")
+        task = state.task
         if task is not None:
             handler = self.handlers.get(task.handler)
-            if not isinstance(handler, TaskHandler) or not set(task.slots) <= {
-                slot.name for slot in handler.config.slots
-            }:
-                out["task"] = None
-                out["stale"] = "the task in the state is not one of this assistant's tasks"
-        return out
+            if not isinstance(handler, TaskHandler) or not handler.accepts(task):
+                state.task = None
+                state.reset_note = "the task in the state is not one of this assistant's tasks"
+        return state
 
-    def _result(
-        self, handler: Handler, reply: Reply, route: dict[str, Any], prev: dict[str, Any]
-    ) -> TurnResult:
-        task = prev.get("task") if reply.keep_task else reply.task
-        state = {
-            "version": STATE_VERSION,
-            "task": task,
-            "turns": int(prev.get("turns", 0)) + 1,
-            "last_handler": handler.name,
-        }
-        full = {
-            "handler": handler.name,
-            "type": handler.config.type,
-            **route,
-            **reply.route,
-        }
-        task_route = full.get("task")
-        if isinstance(task_route, dict):
-            full["slots"] = task_route.get("slots", {})
-        full.setdefault("reason", f"{handler.config.type} handler")
-        if reply.stream is not None:
-            pieces: Iterator[str] = reply.stream
-        else:
-            pieces = iter([reply.text or ""])
-        return TurnResult(pieces, full, state)
+    def _result(self, handler: Handler, answer: Answer, turn: _Turn) -> TurnResult:
+        task = turn.prev.task if answer.keep_task else answer.task
+        state = DialogueState(task=task, turns=turn.prev.turns + 1, last_handler=handler.name)
+        route = Route(
+            handler=handler.name,
+            type=handler.config.type,
+            intent=turn.intent,
+            classifier=turn.classifier,
+            reason=answer.reason or f"{handler.config.type} handler",
+            note=turn.note,
+            slots=answer.progress.slots if answer.progress is not None else None,
+            task=answer.progress,
+            action=answer.action,
+            faq=answer.faq,
+            chitchat=answer.chitchat,
+            abstained=turn.abstained,
+            task_waiting=turn.task_waiting,
+        )
+        pieces = answer.stream if answer.stream is not None else iter([answer.text or ""])
+        return TurnResult(pieces, route, state)
 
     # -- understanding and self-description ----------------------------------------------
-    def classify(self, texts: list[str]) -> list[dict[str, Any]]:
-        """Ranked labels, scores, the fallback decision, the explanation and the handler that
-        would answer, for each text (the ``/v1/classify`` payload)."""
-        preds = self.predict(list(texts))
+    def classify(self, texts: list[str]) -> list[Classification]:
+        """Ranked labels, scores, the fallback decision, the thresholds, the explanation and
+        the handler that would answer, for each text (the ``/v1/classify`` payload)."""
         out = []
-        policy = self.classifier.fallback
-        for pred in preds:
-            with self._lock:
-                explanation = self.classifier.explain(pred.text).to_dict()
-            explanation.pop("prediction", None)
-            item = pred.to_dict()
+        for pred in self.predict(list(texts)):
             handler = self.handlers.get(pred.label) or self.fallback_handler
-            item.update(
-                thresholds={"min_score": policy.min_score, "min_margin": policy.min_margin},
-                handler=handler.name,
-                handler_type=handler.config.type,
-                explanation=explanation,
+            out.append(
+                Classification(
+                    text=pred.text,
+                    label=pred.label,
+                    labels=pred.labels,
+                    fallback=pred.fallback,
+                    fallback_reason=pred.fallback_reason,
+                    ranking=[
+                        LabelScore(label=ls.label, score=round(ls.score, 6)) for ls in pred.ranking
+                    ],
+                    thresholds=self.understanding.thresholds,
+                    handler=handler.name,
+                    handler_type=handler.config.type,
+                    explanation=self.understanding.explain(pred.text),
+                )
             )
-            out.append(item)
         return out
 
-    def describe(self) -> dict[str, Any]:
+    def describe(self) -> Description:
         """What the assistant can do: name, persona, capabilities with example requests, and a
         short scripted conversation (``demo_script``) that exercises every handler type."""
-        caps = []
-        for name, cfg in self.config.handlers.items():
-            desc = self.config.intents.descriptions.get(name) or cfg.description or name
-            caps.append(
-                {
-                    "intent": name,
-                    "type": cfg.type,
-                    "description": desc,
-                    "examples": self._examples.get(name, [])[:3],
-                }
+        caps = [
+            Capability(
+                intent=name,
+                type=cfg.type,
+                description=self.config.intents.descriptions.get(name) or cfg.description or name,
+                examples=self._examples.get(name, [])[:3],
             )
+            for name, cfg in self.config.handlers.items()
+        ]
         persona_name = getattr(self.persona, "name", None)
-        examples = [c["examples"][0] for c in caps if c["examples"]]
-        return {
-            "name": self.name,
-            "display_name": persona_name or self.name,
-            "persona_name": persona_name,
-            "description": self.config.description,
-            "greeting": self.config.greeting,
-            "classifier": self.classifier.name,
-            "capabilities": caps,
-            "examples": examples,
-            "demo_script": list(self.config.demo_script),
-        }
+        return Description(
+            name=self.name,
+            display_name=persona_name or self.name,
+            persona_name=persona_name,
+            description=self.config.description,
+            greeting=self.config.greeting,
+            classifier=self.classifier.name,
+            capabilities=caps,
+            examples=[c.examples[0] for c in caps if c.examples],
+            demo_script=list(self.config.demo_script),
+        )
 
 
-def _append(reply: Reply, tail: str) -> Reply:
-    if reply.stream is not None:
-        head = reply.stream
+class _Turn:
+    """What the engine learns about a turn before a handler answers it."""
+
+    def __init__(self, prev: DialogueState, note: str | None) -> None:
+        self.prev = prev
+        self.note = note
+        self.intent: str | None = None
+        self.classifier: ClassifierView | None = None
+        self.task_waiting: str | None = None
+        self.abstained: str | None = None
+
+
+def _append(answer: Answer, tail: str) -> None:
+    if answer.stream is not None:
+        head = answer.stream
 
         def joined() -> Iterator[str]:
             yield from head
             yield tail
 
-        reply.stream = joined()
+        answer.stream = joined()
     else:
-        reply.text = (reply.text or "") + tail
-    return reply
+        answer.text = (answer.text or "") + tail
 
 
-def intent_data(config: AssistantConfig) -> LabelledData:
-    """The labelled intents of ``config``: its data file, inline examples and OOD queries."""
-    parts: list[LabelledData] = []
-    intents = config.intents
-    if intents.data is not None:
-        parts.append(load_labelled(intents.data, descriptions=intents.descriptions))
-    if intents.examples:
-        rows = [(0, text, (label,)) for label, texts in intents.examples.items() for text in texts]
-        parts.append(
-            validate_rows(
-                rows, "assistant.yaml:intents.examples", descriptions=intents.descriptions
-            )
-        )
-    data = merge(parts) if len(parts) > 1 else parts[0]
-    if intents.ood is not None:
-        data.ood = [*data.ood, *read_ood_lines(intents.ood)]
-    return data
-
-
-def build_classifier(config: AssistantConfig) -> Classifier:
-    """Train the configured classifier on the intents (or load ``model_dir``), then set the
-    fallback policy: explicit thresholds win; else ``target_recall`` calibrates them on
-    cross-validated in-domain scores and the OOD queries
-    (:func:`calibrate_cross_validated`); else the saved/default policy stays."""
-    from kodial.classify.base import create_classifier, load_classifier
-
-    cc = config.classifier
-    if cc.model_dir is not None:
-        clf = load_classifier(cc.model_dir)
-    else:
-        data = intent_data(config)
-        clf = create_classifier(cc.method, **cc.options).fit(data)
-        if cc.min_score is None and cc.target_recall is not None:
-            clf.fallback = calibrate_cross_validated(
-                clf, data, cc.target_recall, cc.calibration_folds
-            )
-    policy = clf.fallback
-    clf.fallback = FallbackPolicy(
-        min_score=policy.min_score if cc.min_score is None else cc.min_score,
-        min_margin=policy.min_margin if cc.min_margin is None else cc.min_margin,
-    )
-    return clf
-
-
-def calibrate_cross_validated(
-    clf: Classifier, data: LabelledData, target_recall: float, folds: int
-) -> FallbackPolicy:
-    """Fallback thresholds from held-out scores.
-
-    Scores of the training queries under the model trained on them are overconfident (a
-    threshold picked on them rejects far more real queries than ``target_recall`` promises), so
-    each query is scored by a model trained on the other folds (folds taken round-robin within
-    each intent). OOD queries are scored by the full model, as they will be when served; then
-    :func:`kodial.classify.fallback.choose_policy` picks the thresholds.
-    """
-    import numpy as np
-
-    from kodial.classify.base import create_classifier
-    from kodial.classify.fallback import choose_policy
-
-    seen: dict[str, int] = {}
-    fold_of = []
-    for ex in data.examples:
-        lab = ex.labels[0]
-        fold_of.append(seen.get(lab, 0) % folds)
-        seen[lab] = seen.get(lab, 0) + 1
-    in_scores = np.zeros((len(data.examples), len(clf.labels)))  # (N, L)
-    for k in range(folds):
-        held = [i for i, f in enumerate(fold_of) if f == k]
-        train = data.subset([ex for i, ex in enumerate(data.examples) if fold_of[i] != k], ood=[])
-        if not held or set(train.labels) != set(clf.labels):
-            continue
-        part = create_classifier(clf.name, **_options(clf)).fit(train)
-        in_scores[held] = part.predict_scores([data.examples[i].text for i in held], clf.labels)
-    ood = clf.predict_scores(data.ood, clf.labels) if data.ood else None  # (M, L)
-    return choose_policy(in_scores, ood, target_recall)
-
-
-def _options(clf: Classifier) -> dict[str, Any]:
-    from dataclasses import asdict, is_dataclass
-
-    cfg = clf.config
-    return asdict(cfg) if is_dataclass(cfg) and not isinstance(cfg, type) else {}
-
-
+@functools.cache
 def build_demo_assistant() -> Assistant:
-    """The bundled example assistant (offline: lexical classifier, retrieval chit-chat)."""
+    """The bundled example assistant (offline: lexical classifier, retrieval chit-chat), built
+    once per process: it is made from files inside the package and only read afterwards (see
+    the module docstring), so every caller can share it."""
     return Assistant.from_config(bundled_config())

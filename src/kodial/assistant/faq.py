@@ -14,17 +14,17 @@ a confident wrong answer to a policy question is worse than saying so.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from pydantic import Field, TypeAdapter, field_validator
 
 from kodial.assistant.config import FAQConfig, load_yaml
-from kodial.assistant.handler import Environment, Handler, Reply, TurnContext
+from kodial.assistant.interface import Answer, Environment, Handler, TurnContext
 from kodial.assistant.retrieval import NearestText
-from kodial.assistant.slots import StrictModel
+from kodial.assistant.route import FAQRoute
+from kodial.config import FrozenConfig
 
 
-class FAQEntry(StrictModel):
+class FAQEntry(FrozenConfig):
     """One question (or paraphrases) and its answer."""
 
     q: list[str] = Field(min_length=1)
@@ -59,21 +59,19 @@ class FAQHandler(Handler):
         self.owner = [i for i, e in enumerate(self.entries) for _ in e.q]
         self.index = NearestText([q for e in self.entries for q in e.q])
 
-    def respond(self, ctx: TurnContext) -> Reply:
+    def respond(self, ctx: TurnContext) -> Answer:
         hit = self.index.search(ctx.message, k=1)[0]
         entry = self.entries[self.owner[hit.index]]
-        route: dict[str, Any] = {
-            "faq": {
-                "question": self.index.texts[hit.index],
-                "similarity": round(hit.similarity, 4),
-                "threshold": self.config.min_similarity,
-            }
-        }
+        facts = FAQRoute(
+            question=self.index.texts[hit.index],
+            similarity=round(hit.similarity, 4),
+            threshold=self.config.min_similarity,
+        )
         if hit.similarity < self.config.min_similarity:
-            route["reason"] = (
+            reason = (
                 f"nearest FAQ question similarity {hit.similarity:.3f} < "
                 f"{self.config.min_similarity}: abstained"
             )
-            return Reply(abstain=True, keep_task=True, route=route)
-        route["reason"] = f"nearest FAQ question, similarity {hit.similarity:.3f}"
-        return Reply(text=entry.a, keep_task=True, route=route)
+            return Answer(abstain=True, keep_task=True, reason=reason, faq=facts)
+        reason = f"nearest FAQ question, similarity {hit.similarity:.3f}"
+        return Answer(text=entry.a, keep_task=True, reason=reason, faq=facts)

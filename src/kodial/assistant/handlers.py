@@ -21,7 +21,7 @@ from __future__ import annotations
 from kodial.assistant.chitchat import ChitchatHandler
 from kodial.assistant.fallback import FallbackHandler
 from kodial.assistant.faq import FAQHandler
-from kodial.assistant.handler import Handler
+from kodial.assistant.interface import Handler
 from kodial.assistant.task import TaskHandler
 
 HANDLERS: dict[str, type[Handler]] = {

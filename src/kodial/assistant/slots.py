@@ -7,7 +7,7 @@ span it came from. Extractors register in :data:`EXTRACTORS`; each is a pydantic
 
 - ``lexicon``: canonical values with synonyms (``강남점: [강남, 강남역]``).
 - ``regex``: a pattern; the ``value`` group (or group 1, or the whole match) is the value.
-- ``datetime``: Korean date/time expressions (:mod:`kodial.assistant.datetime_ko`), the ``date``,
+- ``datetime``: Korean date/time expressions (:mod:`kodial.korean.datetimes`), the ``date``,
   ``time`` or full ``datetime`` part.
 - ``number``: Arabic, native or Sino-Korean numerals followed by a unit (4명, 네 명, 두 사람),
   plus words such as 혼자; a bare number only when the slot is the one being asked.
@@ -26,21 +26,16 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator
 
-from kodial.assistant.datetime_ko import (
-    _NATIVE,
+from kodial.config import FrozenConfig
+from kodial.korean import attach_particle
+from kodial.korean.datetimes import (
     KoreanDateTime,
     format_date_ko,
     format_time_ko,
-    negated,
-    number_value,
     parse_datetime,
 )
-from kodial.config import FrozenConfig
-from kodial.korean import PARTICLES, attach_particle
-
-
-class StrictModel(FrozenConfig):
-    """Base of every assistant config model: unknown keys are errors, docstrings are help."""
+from kodial.korean.dialogue_acts import negated
+from kodial.korean.numerals import NATIVE_RE, number_value
 
 
 @dataclass
@@ -69,7 +64,7 @@ class ExtractContext:
     """Per-message memo shared by the extractors (one date/time parse per message)."""
 
 
-class LexiconExtractor(StrictModel):
+class LexiconExtractor(FrozenConfig):
     """Canonical values and their synonyms; the longest, earliest mention wins."""
 
     type: Literal["lexicon"] = "lexicon"
@@ -103,7 +98,7 @@ class LexiconExtractor(StrictModel):
         return list(self.values)
 
 
-class RegexExtractor(StrictModel):
+class RegexExtractor(FrozenConfig):
     """A regular expression; the named group ``value``, else group 1, else the match is the value."""
 
     type: Literal["regex"] = "regex"
@@ -136,7 +131,7 @@ class RegexExtractor(StrictModel):
         return []
 
 
-class DatetimeExtractor(StrictModel):
+class DatetimeExtractor(FrozenConfig):
     """Korean date/time expressions resolved against the current time (Asia/Seoul)."""
 
     type: Literal["datetime"] = "datetime"
@@ -180,12 +175,10 @@ class DatetimeExtractor(StrictModel):
         return []
 
 
-_NUM_WORD = (
-    r"\d{1,4}|" + "|".join(sorted(_NATIVE, key=len, reverse=True)) + r"|[일이삼사오육칠팔구십]{1,3}"
-)
+_NUM_WORD = r"\d{1,4}|" + NATIVE_RE + r"|[일이삼사오육칠팔구십]{1,3}"
 
 
-class NumberExtractor(StrictModel):
+class NumberExtractor(FrozenConfig):
     """A count: a numeral followed by one of ``units``, or a word from ``words``."""
 
     type: Literal["number"] = "number"
@@ -228,7 +221,7 @@ Extractor = Annotated[
 ]
 """Any extractor config; ``type`` chooses the class."""
 
-EXTRACTORS: dict[str, type[StrictModel]] = {
+EXTRACTORS: dict[str, type[FrozenConfig]] = {
     "lexicon": LexiconExtractor,
     "regex": RegexExtractor,
     "datetime": DatetimeExtractor,
@@ -241,7 +234,7 @@ EXTRACTION_ORDER: dict[str, int] = {"datetime": 0, "regex": 1, "lexicon": 2, "nu
 """Dates and times first, counts last: earlier extractors hide their spans from later ones."""
 
 
-class SlotConfig(StrictModel):
+class SlotConfig(FrozenConfig):
     """One value a task needs, how to ask for it, find it and check it."""
 
     name: str
@@ -370,28 +363,3 @@ def extract_all(
             masked = masked[:start] + " " * (end - start) + masked[end:]
         ctx.cache.clear()
     return found, period
-
-
-_TEMPLATE_RE = re.compile(
-    r"\{(?P<name>[^{}]+)\}(?P<particle>"
-    + "|".join(re.escape(p) for p in sorted(PARTICLES, key=len, reverse=True))
-    + r")?"
-)
-
-
-def render(template: str, values: dict[str, Any]) -> str:
-    """Fill ``{name}`` placeholders, choosing the particle written right after one.
-
-    >>> render("{장소}에서 {인원}명, {영화}을/를 볼까요?", {"장소": "강남점", "인원": 4, "영화": "별빛"})
-    '강남점에서 4명, 별빛을 볼까요?'
-    """
-
-    def sub(m: re.Match[str]) -> str:
-        name = m.group("name")
-        if name not in values:
-            return m.group(0)
-        word = str(values[name])
-        particle = m.group("particle")
-        return attach_particle(word, particle) if particle else word
-
-    return _TEMPLATE_RE.sub(sub, template)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -73,21 +73,60 @@ MapOpt = Annotated[
     ),
 ]
 
-# Sample-building options shared by `kodial data check` and `kodial chat inspect`.
+# Sample-building options shared by `kodial data check` and `kodial chat inspect`: unset ones
+# come from --recipe, else from SampleOptions' defaults (the recipe defaults), so both show what
+# `kodial chat train` builds.
 TokenizerOpt = Annotated[
     Path, typer.Option(help="Tokenizer (or model) directory whose chat template is used.")
 ]
+RecipeOpt = Annotated[
+    Path | None,
+    typer.Option(
+        help="Training recipe whose sample options (strategy, max_length, window, truncation, "
+        "system_template) and persona are used, so you see what it trains on."
+    ),
+]
 StrategyOpt = Annotated[
-    str, typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text.")
+    str | None,
+    typer.Option(help="Sample strategy: all-turns, last-turn, sliding-window, plain-text."),
 ]
 PersonaOpt = Annotated[
     Path | None, typer.Option(help="Persona YAML: its system prompt starts every sample.")
 ]
-MaxLengthOpt = Annotated[int, typer.Option(help="Context size in tokens.")]
-WindowOpt = Annotated[int, typer.Option(help="Previous turns kept by sliding-window.")]
-TruncationOpt = Annotated[
-    str, typer.Option(help="Samples longer than max-length: drop-oldest, truncate, drop, error.")
+MaxLengthOpt = Annotated[int | None, typer.Option(help="Context size in tokens (default 1024).")]
+WindowOpt = Annotated[
+    int | None, typer.Option(help="Previous turns kept by sliding-window (default 4).")
 ]
+TruncationOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="Samples longer than max-length: drop-oldest (default), truncate, drop, error."
+    ),
+]
+
+
+def sample_options(recipe: Path | None, persona: Path | None, **given: Any) -> tuple[Any, Any]:
+    """(SampleOptions, Persona or None): the recipe's, overridden by the options given."""
+    from kodial.chat.persona import load_persona
+    from kodial.chat.recipe import TrainRecipe, load_recipe
+    from kodial.chat.samples import SampleOptions
+    from kodial.config import validate
+
+    values: dict[str, Any] = {}
+    if recipe is not None:
+        loaded = load_recipe(recipe)
+        if not isinstance(loaded, TrainRecipe):
+            raise KodialError(f"{recipe} is a {loaded.stage} recipe", hint="pass an sft recipe")
+        values = loaded.sample_kwargs()
+        persona = persona or (Path(loaded.persona) if loaded.persona else None)
+    given = {k: v for k, v in given.items() if v is not None}
+    options = validate(
+        SampleOptions,
+        {**values, **given},
+        source=str(recipe) if recipe else "<options>",
+        origins={k: "--" + k.replace("_", "-") for k in given},
+    )
+    return options, (load_persona(persona) if persona is not None else None)
 
 
 def _check_output(out: Path, writer: Writer) -> None:
@@ -342,11 +381,12 @@ def stats(
 def check(
     src: Annotated[Path, typer.Argument(help="Dialogue file.")],
     tokenizer: TokenizerOpt,
-    strategy: StrategyOpt = "all-turns",
+    recipe: RecipeOpt = None,
+    strategy: StrategyOpt = None,
     persona: PersonaOpt = None,
-    max_length: MaxLengthOpt = 2048,
-    window: WindowOpt = 4,
-    truncation: TruncationOpt = "drop-oldest",
+    max_length: MaxLengthOpt = None,
+    window: WindowOpt = None,
+    truncation: TruncationOpt = None,
     fmt: FormatOpt = None,
     mapping: MapOpt = None,
 ) -> None:
@@ -360,25 +400,29 @@ def check(
     from rich.progress import Progress
 
     from kodial.chat.inspect_cli import load_tokenizer
-    from kodial.chat.persona import load_persona
     from kodial.chat.samples import build_samples
 
+    options, pers = sample_options(
+        recipe,
+        persona,
+        strategy=strategy,
+        max_length=max_length,
+        window=window,
+        truncation=truncation,
+    )
     convs = _load(src, fmt, mapping, "check")
     tok = load_tokenizer(tokenizer)
-    pers = load_persona(persona) if persona is not None else None
     with Progress(transient=True) as progress:
         task = progress.add_task("building samples", total=len(convs))
         _, result = build_samples(
             convs,
             tok,
-            strategy=strategy,
-            max_length=max_length,
             persona=pers,
-            window=window,
-            truncation=truncation,
             on_progress=lambda n: progress.advance(task, n),
+            **options.sample_kwargs(),
         )
-    table = Table(title=f"{src.name} · {strategy} · max_length {max_length}")
+    max_length = options.max_length
+    table = Table(title=f"{src.name} · {options.strategy} · max_length {max_length}")
     table.add_column("")
     table.add_column("value", justify="right")
     rows = [

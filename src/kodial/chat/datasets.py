@@ -75,14 +75,7 @@ def sft_datasets(
         train_convs, eval_convs = split_conversations(conversations, recipe.eval_split, recipe.seed)
 
     def build(convs: list[Any]) -> tuple[Dataset, Any]:
-        samples, stats = build_samples(
-            convs,
-            tokenizer,
-            strategy=recipe.strategy,
-            max_length=recipe.max_length,
-            persona=persona,
-            window=recipe.window,
-        )
+        samples, stats = build_samples(convs, tokenizer, persona=persona, **recipe.sample_kwargs())
         return samples_dataset(samples), stats
 
     train_ds, train_stats = build(train_convs)

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import torch
     from transformers import PreTrainedModel, PreTrainedTokenizerBase
 
+    from kodial.chat.batching import BatchedGenerator
     from kodial.chat.persona import Persona
 
 
@@ -75,6 +76,7 @@ class ChatModel:
         tokenizer: PreTrainedTokenizerBase,
         persona: Persona | None = None,
         device: str | None = None,
+        max_batch: int = 1,
     ) -> None:
         import torch
 
@@ -84,6 +86,13 @@ class ChatModel:
         self.tokenizer = tokenizer
         self.persona = persona
         self.eot_ids = end_of_turn_ids(tokenizer)
+        self.batcher: BatchedGenerator | None = None
+        """With ``max_batch > 1``, concurrent replies (from several threads) share ``generate``
+        calls (:mod:`kodial.chat.batching`); greedy replies are the same as alone."""
+        if max_batch > 1:
+            from kodial.chat.batching import BatchedGenerator
+
+            self.batcher = BatchedGenerator(self.model, tokenizer, self.eot_ids, max_batch)
 
     @classmethod
     def from_pretrained(
@@ -91,12 +100,15 @@ class ChatModel:
         path: str | Path,
         persona: Persona | str | Path | None = None,
         device: str | None = None,
+        max_batch: int = 1,
     ) -> ChatModel:
         """Load a model directory (full model, or a LoRA/prompt-tuning adapter over its base; for
         a training run directory, its ``final/``) and its tokenizer. ``persona`` is a
         :class:`Persona` or a persona YAML path; by default the persona the model was trained
         with (:func:`kodial.chat.persona.model_persona`), if any."""
-        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers import AutoModelForCausalLM
+
+        from kodial.hub import load_kwargs, load_tokenizer
 
         p = Path(path)
         if (p / "final").is_dir():  # a training run directory
@@ -110,14 +122,14 @@ class ChatModel:
                 f"{p} holds no model (no config.json or adapter_config.json)",
                 hint="pass a model dir",
             )
+        tokenizer = load_tokenizer(path)
         try:
-            tokenizer = AutoTokenizer.from_pretrained(str(path))
             if (p / "adapter_config.json").exists():
                 from kodial.chat.adapters import load_peft_model
 
                 model = load_peft_model(p)
             else:
-                model = AutoModelForCausalLM.from_pretrained(str(path))
+                model = AutoModelForCausalLM.from_pretrained(str(path), **load_kwargs(path))
         except OSError as exc:
             raise KodialError(
                 f"cannot load model {path}: {exc}", hint="check the path or hub id"
@@ -130,7 +142,7 @@ class ChatModel:
             from kodial.chat.persona import load_persona
 
             persona = load_persona(persona)
-        return cls(model, tokenizer, persona=persona, device=device)
+        return cls(model, tokenizer, persona=persona, device=device, max_batch=max_batch)
 
     def prompt_ids(self, messages: Sequence[Any]) -> list[int]:
         """Render the history and the assistant header to token ids through the same
@@ -230,6 +242,19 @@ class ChatModel:
         """Generate the next assistant turn; ``temperature=0`` is greedy."""
         import torch
 
+        if self.batcher is not None:
+            new = list(
+                self.batcher.stream_ids(
+                    self.fitted_prompt_ids(messages, max_new_tokens),
+                    max_new_tokens,
+                    temperature=temperature,
+                    top_p=top_p,
+                )
+            )
+            ended = bool(new) and new[-1] in self.eot_ids
+            new = new[:-1] if ended else new
+            text = str(self.tokenizer.decode(new, skip_special_tokens=True)).strip()
+            return Reply(text, new, ended)
         ids = torch.tensor([self.fitted_prompt_ids(messages, max_new_tokens)], device=self.device)
         with torch.no_grad():
             out = self.model.generate(
@@ -268,6 +293,14 @@ class ChatModel:
         import torch
         from transformers import StoppingCriteria, StoppingCriteriaList
 
+        if self.batcher is not None:
+            yield from self.batcher.stream(
+                self.fitted_prompt_ids(messages, max_new_tokens),
+                max_new_tokens,
+                temperature=temperature,
+                top_p=top_p,
+            )
+            return
         cancelled = threading.Event()
 
         class Cancelled(StoppingCriteria):

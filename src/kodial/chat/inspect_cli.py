@@ -21,6 +21,7 @@ from kodial.chat.data_cli import (
     MapOpt,
     MaxLengthOpt,
     PersonaOpt,
+    RecipeOpt,
     StrategyOpt,
     TokenizerOpt,
     TruncationOpt,
@@ -40,8 +41,9 @@ CONTEXT_STYLE = "dim"
 
 
 def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
-    """``AutoTokenizer.from_pretrained(path)`` with a clear error for a wrong path."""
-    from transformers import AutoTokenizer
+    """The tokenizer saved in directory ``path`` (:func:`kodial.hub.load_tokenizer`), with a
+    clear error for a wrong path."""
+    from kodial.hub import load_tokenizer as load
 
     p = Path(path)
     if not p.is_dir():
@@ -49,10 +51,8 @@ def load_tokenizer(path: str | Path) -> PreTrainedTokenizerBase:
             f"tokenizer directory not found: {p}",
             hint="give a directory saved with tokenizer.save_pretrained (or a model directory)",
         )
-    try:
-        return AutoTokenizer.from_pretrained(str(p))
-    except (OSError, ValueError) as exc:
-        raise KodialError(f"cannot load a tokenizer from {p}: {exc}") from None
+    tokenizer: PreTrainedTokenizerBase = load(p)
+    return tokenizer
 
 
 def runs(sample: TokenizedSample) -> list[tuple[list[int], bool]]:
@@ -114,7 +114,8 @@ def register(app: typer.Typer) -> None:
     def inspect(
         data: Annotated[Path, typer.Argument(help="Dialogue file (any format of `kodial data`).")],
         tokenizer: TokenizerOpt,
-        strategy: StrategyOpt = "all-turns",
+        recipe: RecipeOpt = None,
+        strategy: StrategyOpt = None,
         persona: PersonaOpt = None,
         system_template: Annotated[
             str | None,
@@ -124,9 +125,9 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
         index: Annotated[int, typer.Option(help="Which sample to show (0-based).")] = 0,
-        max_length: MaxLengthOpt = 2048,
-        window: WindowOpt = 4,
-        truncation: TruncationOpt = "drop-oldest",
+        max_length: MaxLengthOpt = None,
+        window: WindowOpt = None,
+        truncation: TruncationOpt = None,
         fmt: FormatOpt = None,
         mapping: MapOpt = None,
         tokens: Annotated[
@@ -137,30 +138,30 @@ def register(app: typer.Typer) -> None:
 
         Example: kodial chat inspect dialogues.jsonl --tokenizer tok/ --persona persona.yaml --index 3
         """
+        from kodial.chat.data_cli import sample_options
         from kodial.chat.dialogue import RoleMapping, load_dialogues
-        from kodial.chat.persona import load_persona
         from kodial.chat.samples import build_samples
 
         if index < 0:
             raise KodialError("--index must be 0 or more")
+        options, pers = sample_options(
+            recipe,
+            persona,
+            strategy=strategy,
+            max_length=max_length,
+            window=window,
+            truncation=truncation,
+            system_template=system_template,
+        )
+        strategy = options.strategy
         convs = load_dialogues(
             data, fmt=fmt, mapping=RoleMapping.parse(mapping) if mapping else None
         )
         tok = load_tokenizer(tokenizer)
-        pers = load_persona(persona) if persona is not None else None
         seen = 0
         found: Any = None
         for conv in convs:
-            samples, stats = build_samples(
-                [conv],
-                tok,
-                strategy=strategy,
-                max_length=max_length,
-                persona=pers,
-                window=window,
-                truncation=truncation,
-                system_template=system_template,
-            )
+            samples, stats = build_samples([conv], tok, persona=pers, **options.sample_kwargs())
             if index < seen + len(samples):
                 found = (conv, samples[index - seen], stats)
                 break

@@ -119,7 +119,7 @@ DIALOGUE_KEYS = frozenset({"messages", "conversations", "dialogue", "conversatio
 def _check_kind(path: Path, kind: str, good: int, errors: list[DataError]) -> None:
     """One error, not one per line, when the leading records are all of another kind: dialogue
     data given to a preference stage, or a file that is not JSON Lines at all."""
-    from kodial.chat.dialogue import SNIFF_RECORDS
+    from kodial.chat.dialogue.records import SNIFF_RECORDS
 
     if good or len(errors) < min(SNIFF_RECORDS, 2):
         return

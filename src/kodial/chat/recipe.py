@@ -20,6 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
+from kodial.chat.samples import SampleOptions
 from kodial.config import Config, field_help, load_yaml, parse_overrides, validate
 from kodial.errors import DataError
 
@@ -165,15 +166,11 @@ class BaseRecipe(Config):
         return value
 
 
-class TrainRecipe(BaseRecipe):
+class TrainRecipe(BaseRecipe, SampleOptions):
     """Supervised fine-tuning on multi-turn dialogues (``stage: sft``)."""
 
     data_format: str | None = None
     """Dialogue file format (see ``kodial data convert --help``); guessed from the file if unset."""
-    strategy: str = "all-turns"
-    """Training-sample strategy: ``all-turns``, ``last-turn``, ``sliding-window`` or ``plain-text``."""
-    window: int = Field(default=4, ge=1)
-    """Previous turns kept as context by the ``sliding-window`` strategy."""
     packing: bool = True
     """Pack several samples into one row of ``max_length`` tokens; attention never crosses samples."""
     num_virtual_tokens: int = Field(default=20, ge=1)
@@ -185,13 +182,6 @@ class TrainRecipe(BaseRecipe):
         if value != "sft":
             raise ValueError("a TrainRecipe is for stage 'sft'")
         return value
-
-    @field_validator("strategy")
-    @classmethod
-    def _strategy(cls, value: str) -> str:
-        from kodial.chat.samples import STRATEGIES
-
-        return _one_of(value, STRATEGIES, "strategy")
 
     @field_validator("packing")
     @classmethod

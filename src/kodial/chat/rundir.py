@@ -125,16 +125,19 @@ RESUMABLE_CHANGES = frozenset(
 def check_same_recipe(recipe: Recipe, out: Path) -> None:
     """Refuse to resume a run with a recipe that differs from the one it started with (other
     than :data:`RESUMABLE_CHANGES`), before anything in the run directory is touched."""
-    saved_path = out / "recipe.yaml"
+    saved_path = out / RECIPE_FILE
     if not saved_path.exists():
         return
     from kodial.textio import read_yaml
 
     saved = read_yaml(saved_path) or {}
     current = yaml.safe_load(yaml.safe_dump(recipe_to_dict(recipe), allow_unicode=True))
+    defaults = type(recipe).model_fields
 
     def same(key: str) -> bool:
         old, new = saved.get(key), current.get(key)
+        if key not in saved and key in defaults and new == defaults[key].get_default():
+            return True  # a key kodial added since the run started, at its default
         if key in INPUT_PATH_KEYS and isinstance(old, str) and isinstance(new, str):
             # the same file written differently (./data.jsonl, an absolute path) is the same
             return old == new or Path(old).resolve() == Path(new).resolve()

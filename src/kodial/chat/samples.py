@@ -38,7 +38,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from pydantic import Field, field_validator
 
 from kodial.chat.dialogue import Conversation, Message
 from kodial.chat.persona import Persona, apply_persona
@@ -50,6 +52,7 @@ from kodial.chat.rendering import (
     fewest,
     special_ids,
 )
+from kodial.config import Config
 from kodial.errors import DataError, DataErrors, KodialError
 
 if TYPE_CHECKING:
@@ -182,6 +185,43 @@ TRUNCATION: dict[str, str] = {
     "error": "stop with an error listing every conversation that is too long",
 }
 """What to do with a sample longer than ``max_length``: name -> description."""
+
+
+class SampleOptions(Config):
+    """How conversations become training samples. Training recipes carry these keys, and
+    ``kodial chat inspect`` / ``kodial data check`` take the same ones (from ``--recipe`` and
+    their options), so what they show is exactly what training builds."""
+
+    strategy: str = "all-turns"
+    """Training-sample strategy: ``all-turns``, ``last-turn``, ``sliding-window`` or ``plain-text``."""
+    max_length: int = Field(default=1024, ge=1)
+    """Longest sample in tokens (and the packed row length when packing)."""
+    window: int = Field(default=4, ge=1)
+    """Previous turns kept as context by the ``sliding-window`` strategy."""
+    truncation: str = "drop-oldest"
+    """A sample longer than ``max_length``: ``drop-oldest`` (whole oldest exchanges, the system
+    prompt stays), ``truncate``, ``drop`` or ``error``."""
+    system_template: str | None = None
+    """Override the persona's system-prompt template (``{name}``, ``{profile}``, ``{style}``,
+    ``{examples}``)."""
+
+    @field_validator("strategy")
+    @classmethod
+    def _strategy(cls, value: str) -> str:
+        if value not in STRATEGIES:
+            raise ValueError(f"unknown strategy {value!r}; choose from {', '.join(STRATEGIES)}")
+        return value
+
+    @field_validator("truncation")
+    @classmethod
+    def _truncation(cls, value: str) -> str:
+        if value not in TRUNCATION:
+            raise ValueError(f"unknown truncation {value!r}; choose from {', '.join(TRUNCATION)}")
+        return value
+
+    def sample_kwargs(self) -> dict[str, Any]:
+        """These options as keyword arguments of :func:`build_samples`."""
+        return {name: getattr(self, name) for name in SampleOptions.model_fields}
 
 
 # ---------------------------------------------------------------------------------------------

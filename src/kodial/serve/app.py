@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -23,9 +24,11 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial import __version__
+from kodial.serve.channels import channel_routers
 from kodial.serve.deps import SESSION_TOKEN_HEADER
 from kodial.serve.errors import InternalErrors, error_body, install_error_handlers
-from kodial.serve.routes import chat, classify, health, sessions, web
+from kodial.serve.logs import RequestIds
+from kodial.serve.routes import chat, classify, health, metrics, sessions, web
 from kodial.serve.runtime import AssistantLike, Services
 from kodial.serve.settings import ServeSettings
 
@@ -84,6 +87,38 @@ class AllowedHosts:
             }
         )
         await send({"type": "http.response.body", "body": body})
+
+
+class HttpMetrics:
+    """Counts every request and its duration (to the end of the response body) by method,
+    route template and status (:mod:`kodial.serve.metrics`). Paths that match no route are
+    counted as ``unmatched``: a scanner's paths never become label values."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        from kodial.serve import metrics
+
+        t0 = time.perf_counter()
+        status = 500
+
+        async def watched(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = int(message["status"])
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched)
+        finally:
+            route = getattr(scope.get("route"), "path", None) or "unmatched"
+            method = str(scope.get("method", ""))
+            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
+            metrics.HTTP_SECONDS.labels(method, route).observe(time.perf_counter() - t0)
 
 
 class BodyLimit:
@@ -166,7 +201,7 @@ def create_app(
         try:
             yield
         finally:
-            services.store.close()
+            services.close()
 
     # FastAPIOffline: FastAPI whose /docs and /redoc load Swagger UI / ReDoc from files in the
     # fastapi-offline wheel instead of a CDN, so the API docs work on a machine without network
@@ -194,10 +229,13 @@ def create_app(
     )
     app.state.settings = settings  # read before the lifespan: body parsing, uvicorn limits
     install_error_handlers(app)
-    for module in (health, chat, sessions, classify, web):
+    for module in (health, metrics, chat, sessions, classify, web):
         app.include_router(module.router)
+    for router in channel_routers(settings):  # KakaoTalk and others, when configured
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.add_middleware(InternalErrors)  # added first: the innermost middleware
+    app.add_middleware(HttpMetrics)
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware,
@@ -209,7 +247,8 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     hosts = settings.effective_allowed_hosts()
     if hosts is not None:
-        app.add_middleware(AllowedHosts, hosts=hosts)  # added last: the outermost
+        app.add_middleware(AllowedHosts, hosts=hosts)
+    app.add_middleware(RequestIds)  # added last: the outermost, every answer carries its id
     return app
 
 

@@ -1,132 +1,89 @@
 """``kodial serve`` (an assistant behind the HTTP API) and ``kodial demo`` (the bundled
-example assistant, served on 127.0.0.1 with its web chat page)."""
+example assistant, served on 127.0.0.1 with its web chat page). Options are parsed and results
+printed here; the work is :mod:`kodial.serve.launch` (imported when a command runs, so that
+``kodial --help`` stays fast)."""
 
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
-from kodial.errors import KodialError
+if TYPE_CHECKING:
+    from kodial.serve.launch import DemoCheck
 
 console = Console(highlight=False, soft_wrap=True)  # commands stay copy-pasteable
 
-
-def _settings(**overrides: Any) -> Any:
-    from pydantic import ValidationError
-
-    from kodial.serve.settings import ServeSettings
-
-    given = {k: v for k, v in overrides.items() if v is not None}
-    try:
-        return ServeSettings(**given)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first.get("loc", ()))
-        msg = str(first.get("msg", "invalid")).removeprefix("Value error, ")
-        raise KodialError(
-            f"invalid setting {where}: {msg}",
-            hint="check the command options and KODIAL_* environment variables",
-        ) from None
-
-
-def _preflight(settings: Any) -> None:
-    """Check what the server would otherwise fail on inside uvicorn's start-up (with a
-    traceback): the keys (a keys file without keys, an open API on a non-loopback host) and
-    the session store. Cheap, so done before the models load."""
-    from kodial.serve.runtime import bundled_config
-    from kodial.serve.security import check_exposure, load_keys
-    from kodial.serve.store import SessionStore
-
-    config = settings.config or bundled_config()
-    if not Path(config).is_file():  # before the store: a failed start creates no database
-        raise KodialError(f"assistant config {config} not found", hint="pass --config FILE.yaml")
-    try:
-        keys = load_keys(settings)
-    except KodialError as exc:
-        if exc.message.startswith("keys file"):
-            raise
-        raise KodialError(
-            f"keys file {exc.message}",
-            hint="create one with `kodial serve --create-key --keys-file FILE`"
-            if "not found" in exc.message
-            else exc.hint or "pass the keys file written by `kodial serve --create-key`",
-        ) from None
-    check_exposure(settings, keys)
-    url = settings.database_url
-    shown = url
-    try:
-        from sqlalchemy.engine import make_url
-
-        shown = make_url(url).render_as_string(hide_password=True)
-        store = SessionStore(url, settings.database_busy_timeout_s)
-    except Exception as exc:  # any driver: a bad URL, a missing driver, no server, no file
-        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()
-        raise KodialError(
-            f"cannot open the session store {shown}: {reason[0] if reason else type(exc).__name__}",
-            hint="pass --db with an existing directory's file path or a reachable database URL",
-        ) from None
-    store.close()
-
-
-def _load(settings: Any) -> Any:
-    from kodial.serve.runtime import bundled_config, load_assistant
-
-    path = settings.config or bundled_config()
-    if not Path(path).exists():
-        raise KodialError(f"assistant config {path} not found", hint="pass --config FILE.yaml")
-    with console.status(f"loading assistant from {path} ..."):
-        return load_assistant(Path(path))
-
-
-def _logging(level: str) -> None:
-    import logging
-
-    logging.basicConfig(
-        level=level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+SETTING_OF_OPTION = {
+    "config": "config",
+    "host": "host",
+    "port": "port",
+    "db": "database_url",
+    "keys_file": "api_keys_file",
+    "insecure_no_auth": "insecure_no_auth",
+    "allowed_host": "allowed_hosts",
+    "cors_origin": "cors_origins",
+    "log_level": "log_level",
+    "log_format": "log_format",
+    "workers": "workers",
+    "redis_url": "redis_url",
+}
+"""``kodial serve`` option -> the :class:`~kodial.serve.settings.ServeSettings` field it sets.
+Each option's help is that field's docstring (written out here rather than read from the model,
+which would load pydantic for every ``kodial`` command); a test keeps the two the same."""
 
 
 def serve(
     config: Annotated[
         Path | None,
-        typer.Option(help="Assistant YAML (default: the bundled example assistant)."),
+        typer.Option(help="Assistant YAML to serve (default: the bundled example assistant)."),
     ] = None,
     host: Annotated[
-        str | None, typer.Option(help="Interface to listen on (default 127.0.0.1).")
+        str | None,
+        typer.Option(
+            help="Interface to listen on. Any other than a loopback one needs API keys (or "
+            "insecure_no_auth). Default 127.0.0.1."
+        ),
     ] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port (default 8000).")] = None,
+    port: Annotated[
+        int | None, typer.Option(help="TCP port (0 picks a free one). Default 8000.")
+    ] = None,
     db: Annotated[
         str | None,
         typer.Option(
-            help="Session store: a SQLAlchemy URL or a SQLite file path "
-            "(default sqlite:///kodial-sessions.db)."
+            help="SQLAlchemy URL of the session store. SQLite files are opened in WAL mode. "
+            "postgresql://user:password@host/db is shared by replicas. A file path means a "
+            "SQLite file. Default kodial-sessions.db."
         ),
     ] = None,
     keys_file: Annotated[
         Path | None,
         typer.Option(
-            help="File of hashed API keys; the API needs a key when it has any. A file with no "
-            "key is refused (it never means an open API)."
+            help="File of hashed API keys (per line: sha256: and 64 hex digits, then an optional "
+            "name), written by kodial serve --create-key. A keys file that holds no key is an "
+            "error, never an open API. With no keys configured at all, the API is open, which is "
+            "allowed on a loopback host only (see insecure_no_auth)."
         ),
     ] = None,
     insecure_no_auth: Annotated[
         bool,
         typer.Option(
             "--insecure-no-auth",
-            help="Allow a non-loopback --host without API keys: anyone who can reach the port "
-            "can use the API. Without this, such a start is refused.",
+            help="Allow serving a non-loopback host without API keys (--insecure-no-auth): "
+            "anyone who can reach the port can then use the API. Off: such a start is refused.",
         ),
     ] = False,
     allowed_host: Annotated[
         list[str] | None,
         typer.Option(
-            help="Host header to answer (repeatable; '*' for any). Default: localhost and "
-            "127.0.0.1 on a loopback --host, any otherwise."
+            help="Host header values the server answers (DNS-rebinding protection), "
+            "comma-separated in KODIAL_ALLOWED_HOSTS; * allows any. Empty: the loopback names "
+            "(localhost, 127.0.0.1, [::1]) when serving a loopback host, any host otherwise. "
+            "Repeatable."
         ),
     ] = None,
     create_key: Annotated[
@@ -139,37 +96,78 @@ def serve(
     key_name: Annotated[str, typer.Option(help="A note stored next to a created key.")] = "",
     cors_origin: Annotated[
         list[str] | None,
-        typer.Option(help="Browser origin allowed to call the API (repeatable)."),
+        typer.Option(
+            help="Browser origins allowed to call the API from other sites (empty: same origin "
+            "only). Repeatable."
+        ),
     ] = None,
-    log_level: Annotated[str | None, typer.Option(help="Log level (default info).")] = None,
+    log_level: Annotated[
+        str | None,
+        typer.Option(
+            help="Log level of the service and of uvicorn: critical, error, warning, info or debug."
+        ),
+    ] = None,
+    log_format: Annotated[
+        str | None,
+        typer.Option(
+            help="Log lines as text or json (one object per line: time, level, logger, message, "
+            "request_id and the turn's fields), for log collectors. Default text."
+        ),
+    ] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            help="Worker processes serving the port (--workers); each loads its own assistant. "
+            "With more than one, the rate limits and the session turn order are per process "
+            "unless redis_url is set. Default 1."
+        ),
+    ] = None,
+    redis_url: Annotated[
+        str | None,
+        typer.Option(
+            help="Redis shared by all replicas (redis://host:6379/0): rate limits count across "
+            "them and a session's turns run one at a time whichever replica gets them. Needs "
+            "state_secret, so that every replica signs states with the same key. Unset: both "
+            "are kept in this process (one replica)."
+        ),
+    ] = None,
 ) -> None:
     """Serve an assistant over HTTP: OpenAI-compatible chat, sessions, classification and a
-    web chat page. Every option can also be set as a KODIAL_* environment variable (or in
+    web chat page. Every setting can also be given as a KODIAL_* environment variable (or in
     .env), e.g. KODIAL_RATE_LIMIT_PER_MINUTE=60."""
-    if create_key:
-        from kodial.serve.security import add_key_to_file
+    from kodial.serve import launch
 
-        target = keys_file or Path(os.environ.get("KODIAL_API_KEYS_FILE", "kodial-keys.txt"))
-        key = add_key_to_file(target, key_name)
+    if create_key:
+        key, target = launch.create_key(keys_file, key_name)
         console.print(
             f"new API key (shown once, only its hash is stored in {target}):", markup=False
         )
         console.print(key, markup=False)
         console.print(f"serve with: kodial serve --keys-file {target}", markup=False)
         return
-    settings = _settings(
+    settings = launch.settings_from_options(
         config=config,
         host=host,
         port=port,
-        database_url=_db_url(db),
+        database_url=launch.database_url(db),
         api_keys_file=keys_file,
         insecure_no_auth=insecure_no_auth or None,
         allowed_hosts=allowed_host or None,
         cors_origins=cors_origin or None,
         log_level=log_level,
+        log_format=log_format,
+        workers=workers,
+        redis_url=redis_url,
     )
-    _preflight(settings)
-    _run(settings, _load(settings))
+    launch.preflight(settings)
+    if settings.workers > 1:
+        # each worker loads its own assistant; here only the config is checked, up front
+        launch.check_config(settings)
+        launch.run_workers(settings)
+        return
+    with console.status(f"loading assistant from {launch.config_path(settings)} ..."):
+        assistant = launch.load_assistant(settings)
+    launch.run_server(settings, assistant)
 
 
 def demo(
@@ -191,50 +189,36 @@ def demo(
 ) -> None:
     """Build the bundled example assistant (no download) and serve it on 127.0.0.1 with its
     web chat page; prints the URL, a curl example and an OpenAI-client snippet."""
+    from kodial.serve import launch
     from kodial.serve.runner import free_port
 
     host = "127.0.0.1"
-    settings = _settings(
+    settings = launch.settings_from_options(
         host=host,
         port=free_port(host, None if check else port),
-        database_url=_db_url(db) or _db_url(str(_demo_db())),
+        database_url=launch.database_url(db) or launch.database_url(str(launch.demo_database())),
         stream_chunk_chars=2,
         stream_delay_ms=15.0,
     )
-    _preflight(settings)
-    assistant = _load(settings)
+    launch.preflight(settings)
+    with console.status(f"loading assistant from {launch.config_path(settings)} ..."):
+        assistant = launch.load_assistant(settings)
     if check:
-        _check(settings, assistant)
+        _print_check(launch.check_demo(settings, assistant))
         return
     _print_usage(f"http://{host}:{settings.port}", assistant.name)
-    _run(settings, assistant)
+    launch.run_server(settings, assistant)
 
 
-def _demo_db() -> Path:
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "kodial"
-    base.mkdir(parents=True, exist_ok=True)
-    return base / "demo-sessions.db"
-
-
-def _db_url(db: str | None) -> str | None:
-    """A SQLAlchemy URL as given, or a file path turned into a SQLite URL."""
-    if db is None:
-        return None
-    if "://" in db:
-        return db
-    return f"sqlite:///{Path(db).expanduser().resolve()}"
-
-
-def _run(settings: Any, assistant: Any) -> None:
-    import uvicorn
-
-    from kodial.serve.app import create_app
-    from kodial.serve.runner import uvicorn_config
-
-    _logging(settings.log_level)
-    app = create_app(settings, assistant)
-    config = uvicorn_config(app, settings.host, settings.port, settings.log_level, settings)
-    uvicorn.Server(config).run()
+def _print_check(check: DemoCheck) -> None:
+    console.print(f"server {check.url}, session {check.session_id}", markup=False)
+    for message, reply, route in check.turns:
+        intent = f" · {escape(route.intent)}" if route.intent else ""
+        console.print(f"[bold]user[/]      {escape(message)}", markup=True)
+        console.print(
+            f"[bold]assistant[/] {escape(reply)}  [dim]({route.handler}{intent})[/]", markup=True
+        )
+    console.print(f"[green]demo check passed:[/] {len(check.turns)} turns", markup=True)
 
 
 def _print_usage(url: str, model: str) -> None:
@@ -263,56 +247,3 @@ def _print_usage(url: str, model: str) -> None:
         "print(reply.choices[0].message.content)\n",
         markup=False,
     )
-
-
-DEMO_SCRIPT_FALLBACK = ["안녕하세요!", "무엇을 할 수 있어요?"]
-
-
-def _check(settings: Any, assistant: Any) -> None:
-    """One scripted conversation over HTTP against a server in a background thread."""
-    from kodial.serve.app import create_app
-    from kodial.serve.runner import ServerThread
-
-    script = list(assistant.describe().get("demo_script") or []) or DEMO_SCRIPT_FALLBACK
-    with ServerThread(create_app(settings, assistant), settings.host, settings.port) as url:
-        _converse(url, assistant.name, script)
-    console.print(f"[green]demo check passed:[/] {len(script)} turns", markup=True)
-
-
-def _converse(url: str, model: str, script: list[str]) -> None:
-    import httpx
-    from rich.markup import escape
-
-    with httpx.Client(base_url=url, timeout=60) as http:
-        ready = http.get("/readyz")
-        if ready.status_code != 200:
-            raise KodialError(f"server not ready: {ready.text}")
-        created = http.post("/v1/sessions", json={"title": "demo --check"}).json()
-        sid = created["id"]
-        http.headers["X-Kodial-Session-Token"] = created["session_token"]
-        console.print(f"server {url}, session {sid}", markup=False)
-        for message in script:
-            r = http.post(
-                "/v1/chat/completions",
-                json={
-                    "model": model,
-                    "session_id": sid,
-                    "messages": [{"role": "user", "content": message}],
-                },
-            )
-            if r.status_code != 200:
-                raise KodialError(f"turn {message!r} failed: {r.status_code} {r.text}")
-            out = r.json()
-            route = out["kodial"]["route"]
-            reply = out["choices"][0]["message"]["content"]
-            if not reply.strip():
-                raise KodialError(f"empty reply to {message!r}")
-            console.print(f"[bold]user[/]      {escape(message)}", markup=True)
-            console.print(
-                f"[bold]assistant[/] {escape(reply)}  [dim]({route.get('handler')}"
-                f"{' · ' + escape(str(route['intent'])) if route.get('intent') else ''})[/]",
-                markup=True,
-            )
-        turns = http.get(f"/v1/sessions/{sid}").json()["turn_count"]
-        if turns != len(script):
-            raise KodialError(f"session holds {turns} turns, expected {len(script)}")

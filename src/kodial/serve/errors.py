@@ -20,7 +20,10 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from kodial.errors import KodialError
+from kodial.serve import metrics
 from kodial.serve.schemas import ErrorBody, ErrorResponse
+from kodial.serve.shared import SharedStateUnavailable
+from kodial.serve.turnlock import TurnBusy
 
 log = logging.getLogger("kodial.serve")
 
@@ -84,9 +87,40 @@ def store_unavailable(exc: BaseException) -> ApiError:
     )
 
 
+SESSION_RETRY_AFTER_S = 2
+
+
+def session_busy(exc: TurnBusy) -> ApiError:
+    """409 + Retry-After for a turn whose session kept answering another turn all the wait."""
+    return ApiError(
+        409,
+        f"this session is still answering another turn (waited {exc.waited_s:.0f} s); "
+        f"retry in {SESSION_RETRY_AFTER_S} s",
+        code="session_busy",
+        headers={"Retry-After": str(SESSION_RETRY_AFTER_S)},
+    )
+
+
+def shared_unavailable(exc: SharedStateUnavailable) -> ApiError:
+    """503 + Retry-After when Redis (rate limits, turn locks shared by replicas) is down."""
+    log.warning("shared state (Redis) unavailable: %s", exc)
+    return ApiError(
+        503,
+        f"the service's shared state is unavailable; retry in {STORE_RETRY_AFTER_S} s",
+        code="shared_state_unavailable",
+        headers={"Retry-After": str(STORE_RETRY_AFTER_S)},
+    )
+
+
+def count_error(body: ErrorResponse) -> None:
+    """One more error answered, by its code (its status when it has none)."""
+    metrics.ERRORS.labels(body.error.code or body.error.type).inc()
+
+
 def _json(
     status: int, body: ErrorResponse, headers: Mapping[str, str] | None = None
 ) -> JSONResponse:
+    count_error(body)
     return JSONResponse(body.model_dump(), status_code=status, headers=headers)
 
 
@@ -111,6 +145,16 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(PoolTimeout)
     async def _store_error(_request: Request, exc: Exception) -> JSONResponse:
         err = store_unavailable(exc)
+        return _json(err.status, err.body(), err.headers)
+
+    @app.exception_handler(TurnBusy)
+    async def _turn_busy(_request: Request, exc: TurnBusy) -> JSONResponse:
+        err = session_busy(exc)
+        return _json(err.status, err.body(), err.headers)
+
+    @app.exception_handler(SharedStateUnavailable)
+    async def _shared_down(_request: Request, exc: SharedStateUnavailable) -> JSONResponse:
+        err = shared_unavailable(exc)
         return _json(err.status, err.body(), err.headers)
 
     @app.exception_handler(RequestValidationError)
@@ -165,14 +209,14 @@ class InternalErrors:
             await self.app(scope, receive, tracked)
         except Exception as exc:
             ref = uuid.uuid4().hex[:12]
-            log.error(
-                "internal error %s on %s %s",
-                ref,
-                scope.get("method"),
-                scope.get("path"),
-                exc_info=exc,
-            )
+            metrics.ERRORS.labels("internal").inc()
+            # the route template, not the path: a channel's path holds its secret
+            where = getattr(scope.get("route"), "path", None) or "(no route)"
+            log.error("internal error %s on %s %s", ref, scope.get("method"), where, exc_info=exc)
             if started:
                 return
-            response = _json(500, error_body(500, f"internal server error (reference {ref})"))
+            response = JSONResponse(
+                error_body(500, f"internal server error (reference {ref})").model_dump(),
+                status_code=500,
+            )
             await response(scope, receive, send)

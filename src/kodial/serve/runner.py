@@ -108,9 +108,15 @@ class DeadlineH11Protocol(H11Protocol):
 
 
 def uvicorn_config(
-    app: Any, host: str, port: int, log_level: str = "info", settings: ServeSettings | None = None
+    app: Any,
+    host: str,
+    port: int,
+    log_level: str = "info",
+    settings: ServeSettings | None = None,
+    **more: Any,
 ) -> uvicorn.Config:
-    """The uvicorn config of ``app``; limits from ``settings`` (default: the app's own)."""
+    """The uvicorn config of ``app`` (an app, or an import string with ``factory=True`` and
+    ``workers=N`` in ``more``); limits from ``settings`` (default: the app's own)."""
     if settings is None:
         settings = getattr(getattr(app, "state", None), "settings", None) or ServeSettings()
     return ServerConfig(
@@ -126,6 +132,7 @@ def uvicorn_config(
         timeout_keep_alive=settings.keep_alive_timeout_s,
         limit_concurrency=settings.max_connections,
         h11_max_incomplete_event_size=settings.max_header_bytes,
+        **more,
     )
 
 

@@ -14,6 +14,11 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool
 from pydantic.json_schema import SkipJsonSchema
 
+from kodial.assistant.interface import Description
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
+from kodial.assistant.understanding import Classification
+
 
 class ErrorBody(BaseModel):
     message: str
@@ -86,7 +91,7 @@ class ChatCompletionRequest(BaseModel):
         "X-Kodial-Session-Token header). Needed with session_id when the server has no API "
         "keys; without it another client's session is 404.",
     )
-    state: dict[str, Any] | None = Field(
+    state: DialogueState | None = Field(
         default=None,
         description="kodial: dialogue state from the previous response's kodial.state, for "
         "clients without a session that keep the state themselves. Ignored with session_id.",
@@ -107,10 +112,10 @@ class KodialMeta(BaseModel):
 
     session_id: str | None = None
     turn: int | None = Field(default=None, description="The turn's number in the session.")
-    route: dict[str, Any] = Field(
+    route: Route = Field(
         description="Handler chosen, intent, classifier scores and thresholds, slot state."
     )
-    state: dict[str, Any] = Field(description="Dialogue state after this turn.")
+    state: DialogueState = Field(description="Dialogue state after this turn.")
     state_signature: str | None = Field(
         default=None,
         description="Signature to send back with state (session-less clients; null with a "
@@ -189,7 +194,7 @@ class ModelList(BaseModel):
 class AssistantInfo(BaseModel):
     name: str
     auth_required: bool = Field(description="Whether /v1 calls need an API key.")
-    details: dict[str, Any] = Field(
+    details: Description = Field(
         description="The assistant's own description: persona, handlers, intents, example requests."
     )
 
@@ -203,7 +208,7 @@ class TurnOut(BaseModel):
     seq: int
     user: str
     assistant: str
-    route: dict[str, Any]
+    route: Route
     finish_reason: str
     usage: Usage
     created_at: datetime
@@ -214,7 +219,7 @@ class SessionOut(BaseModel):
     object: Literal["session"] = "session"
     title: str
     turn_count: int
-    state: dict[str, Any]
+    state: DialogueState
     created_at: datetime
     updated_at: datetime
 
@@ -260,22 +265,11 @@ class ClassifyRequest(BaseModel):
     )
 
 
-class LabelScoreOut(BaseModel):
-    label: str
-    score: float
+class ClassifyResult(Classification):
+    """The assistant's understanding of one input text (the engine's
+    :class:`~kodial.assistant.understanding.Classification`, every field of it)."""
 
-
-class ClassifyResult(BaseModel):
-    index: int
-    text: str
-    label: str = Field(description="Top label, or 'fallback' when the fallback policy fired.")
-    fallback: bool
-    fallback_reason: str | None = None
-    ranking: list[LabelScoreOut] = Field(description="Labels, best first, with scores.")
-    explanation: dict[str, Any] = Field(
-        default_factory=dict,
-        description="Evidence: nearest labelled examples, weighted features, thresholds.",
-    )
+    index: int = Field(description="Position of the text in the request's input.")
 
 
 class ClassifyResponse(BaseModel):
@@ -293,3 +287,5 @@ class Ready(BaseModel):
     status: Literal["ready", "not_ready"]
     assistant: str | None = None
     database: bool
+    redis: bool | None = None
+    """Whether the Redis replicas share answers; None when the server uses none."""

@@ -20,6 +20,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 DEFAULT_DATABASE_URL = "sqlite:///kodial-sessions.db"
 LOG_LEVELS = ("critical", "error", "warning", "info", "debug")
+LOG_FORMATS = ("text", "json")
 LOOPBACK_NAMES = ("localhost", "127.0.0.1", "::1", "[::1]")
 """Host header values that always mean this machine (the allowed hosts of a loopback server)."""
 
@@ -54,11 +55,29 @@ class ServeSettings(BaseSettings):
     port: int = Field(default=8000, ge=0, le=65535)
     """TCP port (0 picks a free one)."""
     database_url: str = DEFAULT_DATABASE_URL
-    """SQLAlchemy URL of the session store. SQLite files are opened in WAL mode."""
+    """SQLAlchemy URL of the session store. SQLite files are opened in WAL mode.
+    ``postgresql://user:password@host/db`` is shared by replicas."""
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    """PostgreSQL: connections each worker keeps open (as many more are opened under load)."""
+    workers: int = Field(default=1, ge=1, le=64)
+    """Worker processes serving the port (``--workers``); each loads its own assistant. With
+    more than one, the rate limits and the session turn order are per process unless
+    ``redis_url`` is set."""
+    redis_url: str | None = None
+    """Redis shared by all replicas (``redis://host:6379/0``): rate limits count across them
+    and a session's turns run one at a time whichever replica gets them. Needs
+    ``state_secret``, so that every replica signs states with the same key. Unset: both are
+    kept in this process (one replica)."""
+    session_wait_s: float = Field(default=30.0, ge=0, le=600)
+    """A turn on a session that is still answering another turn waits this long for it to
+    finish, then gets 409 with Retry-After."""
+    session_lock_lease_s: float = Field(default=10.0, ge=0.5, le=600)
+    """With Redis: how long a session's turn lock outlives a replica that died holding it (the
+    lease is renewed while the turn runs)."""
 
     api_keys_file: Path | None = None
-    """File of hashed API keys (one ``sha256:<hex> [name]`` per line), written by
-    ``kodial serve --create-key``. A keys file that holds no key is an error, never an open API.
+    """File of hashed API keys (per line: ``sha256:`` and 64 hex digits, then an optional
+    name), written by ``kodial serve --create-key``. A keys file that holds no key is an error, never an open API.
     With no keys configured at all, the API is open, which is allowed on a loopback host only
     (see ``insecure_no_auth``)."""
     api_key_hashes: list[str] = Field(default_factory=list)
@@ -132,6 +151,20 @@ class ServeSettings(BaseSettings):
     """Write user messages and replies to the log (off: only sizes, routes and timings)."""
     log_level: str = "info"
     """Log level of the service and of uvicorn: critical, error, warning, info or debug."""
+    log_format: str = "text"
+    """Log lines as ``text`` or ``json`` (one object per line: time, level, logger, message,
+    request_id and the turn's fields), for log collectors."""
+
+    kakao_secret: SecretStr | None = None
+    """Enables the KakaoTalk channel: the secret that Kakao i Open Builder's skill URL carries
+    (``/channels/kakao/<secret>``, or the ``X-Kodial-Channel-Secret`` header). Kakao sends no
+    API key, so this is the skill server's password; at least 16 characters."""
+    kakao_reply_s: float = Field(default=3.5, ge=0, le=4.5)
+    """KakaoTalk: seconds to answer a skill request directly (Kakao waits 5 s); a slower reply
+    goes to the request's ``callbackUrl`` (AI chatbot callback), or is given up without one."""
+    kakao_callback_hosts: list[str] = Field(default_factory=lambda: ["kakao.com"])
+    """KakaoTalk: hosts (and their subdomains) that a ``callbackUrl`` may point to, over
+    https; a loopback host listed here is also reached over http (tests)."""
 
     @field_validator("allowed_hosts", mode="before")
     @classmethod
@@ -151,6 +184,30 @@ class ServeSettings(BaseSettings):
         if hosts:
             return hosts
         return list(LOOPBACK_NAMES) if is_loopback(self.host) else None
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_format(cls, value: str) -> str:
+        fmt = value.strip().lower()
+        if fmt not in LOG_FORMATS:
+            raise ValueError(f"unknown log format {value!r}, expected text or json")
+        return fmt
+
+    @field_validator("kakao_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "must be at least 16 characters (a guessable secret opens the channel)"
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_scheme(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("must be a redis://, rediss:// or unix:// URL")
+        return value or None
 
     @field_validator("log_level")
     @classmethod

@@ -14,9 +14,14 @@ Tables:
 - ``spent_states``: the nonces of signed states already used by session-less clients (each is
   good for one request), kept until the state would have expired anyway.
 
+**Databases.** SQLite (a file, the embedded default) or PostgreSQL (``postgresql://user@host/db``,
+driven by psycopg 3), which several replicas share. Tables are created on first use; replicas
+that start together create them under a PostgreSQL advisory lock, so only one does.
+
 **Busy store.** SQLite waits at most ``busy_timeout_s`` for another writer (another process
 holding the write lock) and then raises ``OperationalError`` ("database is locked"), which the
-service answers with 503 and ``Retry-After``; :meth:`SessionStore.ping` checks that the write
+service answers with 503 and ``Retry-After`` (PostgreSQL: ``lock_timeout`` and the pool's wait
+are the same bound); :meth:`SessionStore.ping` checks that the write
 lock can be taken at all, within a short timeout.
 
 **Crash safety.** A turn is written by :meth:`SessionStore.append_turn` in ONE transaction,
@@ -27,9 +32,11 @@ so a ``kill -9`` mid-stream leaves the session exactly as it was before that tur
 is never stored twice. SQLite files are opened in WAL mode (``PRAGMA journal_mode=WAL``), in
 which a committed transaction survives the process being killed.
 
-**History rule** (:func:`trim_history`): the model sees at most ``history_turns`` previous
-turns; then the oldest turns are dropped until the history holds at most ``history_chars``
-characters. Whole turns are dropped, never half a turn.
+The dialogue state and the route go in and come out as the assistant's typed models
+(:class:`~kodial.assistant.state.DialogueState`, :class:`~kodial.assistant.route.Route`) and
+are stored as their JSON; a stored state that no longer reads (another version, malformed)
+comes back as a fresh state whose ``reset_note`` says so. How much of the stored history a
+turn sees is the turn logic's business (:func:`kodial.assistant.history.recent_exchanges`).
 """
 
 from __future__ import annotations
@@ -69,6 +76,9 @@ from sqlalchemy.orm import (
     relationship,
     sessionmaker,
 )
+
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
 
 
 def _now() -> datetime:
@@ -167,7 +177,7 @@ class Turn:
     seq: int
     user: str
     assistant: str
-    route: dict[str, Any]
+    route: Route
     finish_reason: str
     prompt_tokens: int
     completion_tokens: int
@@ -179,7 +189,7 @@ class SessionRecord:
     id: str
     owner: str
     title: str
-    state: dict[str, Any]
+    state: DialogueState
     turn_count: int
     created_at: datetime
     updated_at: datetime
@@ -205,23 +215,24 @@ class SessionStore:
 
     >>> store = SessionStore("sqlite://")
     >>> s = store.create(owner="k")
-    >>> store.append_turn(s.id, 0, "안녕", "안녕하세요!", {"handler": "chitchat"}, {"n": 1}).seq
+    >>> route = Route(handler="smalltalk", type="chitchat")
+    >>> store.append_turn(s.id, 0, "안녕", "안녕하세요!", route, DialogueState(turns=1)).seq
     1
-    >>> store.get(s.id, Access("k")).state
-    {'n': 1}
+    >>> store.get(s.id, Access("k")).state.turns
+    1
     """
 
-    def __init__(self, url: str, busy_timeout_s: float = 2.0) -> None:
+    def __init__(self, url: str, busy_timeout_s: float = 2.0, pool_size: int = 10) -> None:
+        url = driver_url(url)
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self.engine: Engine = create_engine(
-            url, future=True, **_engine_options(url, busy_timeout_s)
+            url, future=True, **_engine_options(url, busy_timeout_s, pool_size)
         )
         if url.startswith("sqlite"):
             busy_ms = int(busy_timeout_s * 1000)
             event.listen(self.engine, "connect", lambda conn, _rec: _sqlite_pragmas(conn, busy_ms))
-        Base.metadata.create_all(self.engine)
-        _migrate(self.engine)
+        _create_tables(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -259,7 +270,6 @@ class SessionStore:
         self,
         owner: str,
         title: str = "",
-        state: dict[str, Any] | None = None,
         token: str | None = None,
     ) -> SessionRecord:
         """A new session of ``owner``; ``token`` (only its hash is stored) reaches it when
@@ -269,7 +279,7 @@ class SessionStore:
             owner=owner,
             token_hash=hash_token(token) if token is not None else None,
             title=title[:200],
-            state=_dump(state or {}),
+            state=DialogueState().model_dump_json(),
         )
         with self._tx() as db:
             db.add(row)
@@ -285,6 +295,33 @@ class SessionStore:
             if turns:
                 rec.turns = [_turn(t) for t in row.turns]
             return rec
+
+    def get_or_create(self, session_id: str, owner: str, title: str = "") -> SessionRecord:
+        """The session ``session_id`` of ``owner``, created (without a token: reachable by its
+        owner only) if it does not exist yet; a channel keeps one session per user this way
+        (:mod:`kodial.serve.channels`). Two first messages at once create it once. A session
+        of that id with another owner is :class:`SessionGone` (never handed over)."""
+        access = Access(owner)
+        for _ in range(2):
+            with self._sessions() as db:
+                row = db.get(SessionRow, session_id)
+                if row is not None:
+                    if not access.allows(row):
+                        raise SessionGone(session_id)
+                    return _record(row)
+            row = SessionRow(
+                id=session_id,
+                owner=owner,
+                title=title[:200],
+                state=DialogueState().model_dump_json(),
+            )
+            try:
+                with self._tx() as db:
+                    db.add(row)
+                return _record(row)
+            except IntegrityError:
+                continue  # created by a request at the same moment: read it
+        raise SessionGone(session_id)
 
     def list_sessions(
         self, owner: str, limit: int = 50, offset: int = 0
@@ -333,8 +370,8 @@ class SessionStore:
         expected_count: int,
         user: str,
         assistant: str,
-        route: dict[str, Any],
-        state: dict[str, Any],
+        route: Route,
+        state: DialogueState,
         finish_reason: str = "stop",
         prompt_tokens: int = 0,
         completion_tokens: int = 0,
@@ -351,7 +388,7 @@ class SessionStore:
                 moved = db.execute(
                     update(SessionRow)
                     .where(SessionRow.id == session_id, SessionRow.turn_count == expected_count)
-                    .values(turn_count=seq, state=_dump(state), updated_at=now)
+                    .values(turn_count=seq, state=state.model_dump_json(), updated_at=now)
                 ).rowcount  # type: ignore[attr-defined]
                 if moved != 1:
                     if db.get(SessionRow, session_id) is None:
@@ -362,7 +399,7 @@ class SessionStore:
                     seq=seq,
                     user=user,
                     assistant=assistant,
-                    route=_dump(route),
+                    route=route.model_dump_json(),
                     finish_reason=finish_reason,
                     prompt_tokens=prompt_tokens,
                     completion_tokens=completion_tokens,
@@ -439,7 +476,8 @@ class SessionStore:
     def finish_action(self, key: str, outcome: dict[str, Any]) -> None:
         """Store the outcome of a successful action run (replays get it instead of a call)."""
         with self._tx() as db:
-            db.execute(update(ActionRow).where(ActionRow.key == key).values(outcome=_dump(outcome)))
+            outcome_json = json.dumps(outcome, ensure_ascii=False)
+            db.execute(update(ActionRow).where(ActionRow.key == key).values(outcome=outcome_json))
 
     def release_action(self, key: str) -> None:
         """Give up the claim of an action that failed (a later request may try again)."""
@@ -447,15 +485,48 @@ class SessionStore:
             db.execute(delete(ActionRow).where(ActionRow.key == key, ActionRow.outcome.is_(None)))
 
 
+def driver_url(url: str) -> str:
+    """``url`` with kodial's PostgreSQL driver (psycopg 3) when it names none: SQLAlchemy reads
+    a plain ``postgresql://`` as psycopg2, which kodial does not install.
+
+    >>> driver_url("postgresql://kodial@db/kodial"), driver_url("sqlite:///s.db")
+    ('postgresql+psycopg://kodial@db/kodial', 'sqlite:///s.db')
+    """
+    for plain in ("postgresql://", "postgres://"):
+        if url.startswith(plain):
+            return "postgresql+psycopg://" + url[len(plain) :]
+    return url
+
+
+_CREATE_LOCK = 0x6B6F6469616C  # "kodial": the advisory lock id of table creation
+
+
+def _create_tables(engine: Engine) -> None:
+    """Create missing tables and columns. On PostgreSQL under an advisory lock: replicas that
+    start at the same moment would otherwise race on ``CREATE TABLE`` and one would fail."""
+    if engine.dialect.name != "postgresql":
+        Base.metadata.create_all(engine)
+        _migrate(engine)
+        return
+    with engine.begin() as conn:
+        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CREATE_LOCK})
+        Base.metadata.create_all(conn)
+        _migrate_conn(conn)
+
+
 def _migrate(engine: Engine) -> None:
     """Bring a store made by an older kodial up to date (columns ``create_all`` won't add)."""
-    columns = {c["name"] for c in inspect(engine).get_columns("sessions")}
+    with engine.begin() as conn:
+        _migrate_conn(conn)
+
+
+def _migrate_conn(conn: Any) -> None:
+    columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
     if "token_hash" not in columns:
-        with engine.begin() as conn:
-            conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
+        conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
 
 
-def _engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
+def _engine_options(url: str, busy_timeout_s: float, pool_size: int = 10) -> dict[str, Any]:
     if url.startswith("sqlite"):
         # One connection per thread is fine for SQLite. Wait for another writer, but briefly:
         # a request that cannot write soon gets 503 + Retry-After, not a half-minute hang.
@@ -467,7 +538,20 @@ def _engine_options(url: str, busy_timeout_s: float) -> dict[str, Any]:
 
             opts["poolclass"] = StaticPool
         return opts
-    return {"pool_pre_ping": True}
+    opts = {
+        "pool_pre_ping": True,
+        "pool_size": pool_size,
+        "max_overflow": pool_size,
+        # the same bound as SQLite's busy timeout: no free connection or a row lock held longer
+        # than this is a 503 + Retry-After, not a hang
+        "pool_timeout": busy_timeout_s,
+    }
+    if url.startswith("postgresql"):
+        opts["connect_args"] = {
+            "connect_timeout": max(1, round(busy_timeout_s)),
+            "options": f"-c lock_timeout={int(busy_timeout_s * 1000)}",
+        }
+    return opts
 
 
 def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
@@ -479,16 +563,12 @@ def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
     cur.close()
 
 
-def _dump(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, default=str)
-
-
 def _record(row: SessionRow) -> SessionRecord:
     return SessionRecord(
         id=row.id,
         owner=row.owner,
         title=row.title,
-        state=json.loads(row.state or "{}"),
+        state=DialogueState.from_json(json.loads(row.state or "{}")),
         turn_count=row.turn_count,
         created_at=row.created_at,
         updated_at=row.updated_at,
@@ -500,7 +580,7 @@ def _turn(row: TurnRow) -> Turn:
         seq=row.seq,
         user=row.user,
         assistant=row.assistant,
-        route=json.loads(row.route or "{}"),
+        route=_route(row.route),
         finish_reason=row.finish_reason,
         prompt_tokens=row.prompt_tokens,
         completion_tokens=row.completion_tokens,
@@ -508,20 +588,15 @@ def _turn(row: TurnRow) -> Turn:
     )
 
 
-def trim_history(
-    turns: list[tuple[str, str]], max_turns: int, max_chars: int
-) -> list[dict[str, str]]:
-    """Apply the history rule to ``(user, assistant)`` pairs, oldest first, and return
-    chat messages (``{"role", "content"}``), oldest first.
-
-    >>> trim_history([("가" * 5, "나" * 5), ("다", "라")], max_turns=8, max_chars=4)
-    [{'role': 'user', 'content': '다'}, {'role': 'assistant', 'content': '라'}]
-    """
-    kept = turns[-max_turns:] if max_turns > 0 else []
-    while kept and sum(len(u) + len(a) for u, a in kept) > max_chars:
-        kept = kept[1:]
-    out: list[dict[str, str]] = []
-    for user, reply in kept:
-        out.append({"role": "user", "content": user})
-        out.append({"role": "assistant", "content": reply})
-    return out
+def _route(raw: str | None) -> Route:
+    """A stored route; one this version cannot read (a row from an older kodial that lacks a
+    field) is shown as what it still says rather than failing the session read."""
+    data = json.loads(raw or "{}")
+    try:
+        return Route.model_validate(data)
+    except ValueError:
+        return Route(
+            handler=str(data.get("handler", "?")) if isinstance(data, dict) else "?",
+            type=str(data.get("type", "?")) if isinstance(data, dict) else "?",
+            reason="(route stored by another version of kodial)",
+        )

@@ -1,4 +1,5 @@
-"""UTF-8-safe streaming: reply pieces -> SSE chunks that never split a character.
+"""UTF-8-safe streaming: reply pieces -> SSE chunks that never split a character, sent by an
+:class:`EventStream` that ends the turn as soon as its client leaves.
 
 A chat model streams token deltas. A byte-level tokenizer can end a delta in the middle of a
 UTF-8 sequence (a Hangul syllable is 3 bytes), and even whole code points can split a
@@ -17,10 +18,14 @@ from __future__ import annotations
 
 import codecs
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import AsyncIterator, Callable, Generator, Iterable, Iterator
 from typing import Any
 
+import anyio
 import regex
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import StreamingResponse
+from starlette.types import Send
 
 _GRAPHEME = regex.compile(r"\X")
 
@@ -87,3 +92,42 @@ def sse_event(payload: dict[str, Any] | str) -> str:
     line. JSON keeps non-ASCII text as is; SSE is UTF-8 by definition."""
     data = payload if isinstance(payload, str) else json.dumps(payload, ensure_ascii=False)
     return f"data: {data}\n\n"
+
+
+class EventStream(StreamingResponse):
+    """A ``text/event-stream`` response whose events come from a blocking generator, each
+    produced in a worker thread (a turn runs the assistant and writes to the store).
+
+    When the response ends for any reason (complete, the client gone, the server stopping)
+    the generator is closed at once. Starlette leaves a stream it stops reading suspended until
+    garbage collection: a turn whose client left would hang there, neither stored nor ended.
+    Closed, it ends where it stands, and a reply that was not complete is never stored.
+    """
+
+    def __init__(
+        self,
+        events: Generator[str, None, None],
+        headers: dict[str, str],
+        on_close: Callable[[], None] | None = None,
+    ) -> None:
+        self._events = events
+        self._on_close = on_close
+        """Called once the stream is over, however it ended, even if it never started (a
+        generator closed before its first step runs none of its ``finally`` blocks)."""
+        super().__init__(self._pump(), media_type="text/event-stream", headers=headers)
+
+    async def _pump(self) -> AsyncIterator[str]:
+        while (event := await run_in_threadpool(next, self._events, None)) is not None:
+            yield event
+
+    async def stream_response(self, send: Send) -> None:
+        try:
+            await super().stream_response(send)
+        finally:
+            # Shielded: a disconnect cancels this task, and the close must still happen. No
+            # worker thread is inside the generator now (a cancelled wait for one lasts until
+            # its step is done), so it can be closed.
+            with anyio.CancelScope(shield=True):
+                await run_in_threadpool(self._events.close)
+                if self._on_close is not None:
+                    await run_in_threadpool(self._on_close)

@@ -1,17 +1,20 @@
 """One chat turn from request to stored session: the path both the streaming and the
 non-streaming endpoint take.
 
-1. :func:`prepare` checks the request (model, message length, ``max_tokens``), loads the
-   session's state and history (trimmed by :func:`kodial.serve.store.trim_history`), or takes
-   them from the request when there is no session. A session-less state must carry a valid
-   signature (issued to this caller, not expired) and has not been used before: its nonce is
-   spent here, before anything runs, so a replayed state gets 400 and never reaches an action.
+1. :func:`prepare` checks the request (model, message length, ``max_tokens``), waits for the
+   session's turn lock (:mod:`kodial.serve.turnlock`: one turn at a time per session, across
+   replicas with Redis; a bounded wait, then 409), loads the session's state and history, or takes them from the request when there is no session; either
+   history is cut by the one history rule (:func:`kodial.assistant.history.recent_exchanges`:
+   whole exchanges, ``history_turns``, then ``history_chars``). A session-less state must carry
+   a valid signature (issued to this caller, not expired) and has not been used before: its
+   nonce is spent here, before anything runs, so a replayed state gets 400 and never reaches an
+   action.
 2. :func:`run` asks the assistant for the turn and yields :class:`Piece` objects: text safe to
    send (never half a character, see :mod:`kodial.serve.streaming`), cut at ``max_tokens``, then
    one final piece after the turn has been stored.
 3. The turn is stored (user message + reply + route + new state, one transaction) only after
-   the reply is complete. If the client goes away or the process dies before that, the session
-   is as it was before the turn. A task action that ran meanwhile is recorded by its
+   the reply is complete, and the session's lock is given back. If the client goes away or the
+   process dies before that, the session is as it was before the turn. A task action that ran meanwhile is recorded by its
    idempotency key (:mod:`kodial.serve.ledger`), so resending the message replays its outcome
    instead of calling it again.
 """
@@ -22,21 +25,26 @@ import json
 import logging
 import time
 import uuid
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Generator
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 
-from kodial.serve.errors import ApiError, store_unavailable
+from kodial.assistant.history import Exchange, exchanges_from_messages, recent_exchanges
+from kodial.assistant.route import Route
+from kodial.assistant.state import DialogueState
+from kodial.serve import metrics
+from kodial.serve.errors import ApiError, session_busy, store_unavailable
 from kodial.serve.ledger import OnceRunner
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
 from kodial.serve.security import StateRefused
-from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict, trim_history
+from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict
 from kodial.serve.streaming import safe_chunks
+from kodial.serve.turnlock import Lease, TurnBusy
 from kodial.serve.usage import count_tokens, truncate_tokens
 
 log = logging.getLogger("kodial.serve")
@@ -48,14 +56,26 @@ class PreparedTurn:
     created: int
     model: str
     message: str
-    history: list[dict[str, Any]]
-    state: dict[str, Any] | None
     max_tokens: int
+    history: list[Exchange] = field(default_factory=list)
+    """Earlier exchanges the assistant sees (after the history rule)."""
+    state: DialogueState | None = None
     session_id: str | None = None
     expected_count: int = 0
     caller: str = ""
     runner: OnceRunner | None = None
     """Runs the turn's task action at most once (see :mod:`kodial.serve.ledger`)."""
+    channel: str = "api"
+    """Where the turn came from (``api``, ``kakao``): a metrics label."""
+    lease: Lease | None = None
+    """The session's turn lock, held from before the state was read until the turn is stored
+    or given up (:meth:`release`)."""
+    started: float = field(default_factory=time.perf_counter)
+
+    def release(self) -> None:
+        """Give the session's turn lock back (idempotent)."""
+        if self.lease is not None:
+            self.lease.release()
 
 
 @dataclass
@@ -88,10 +108,16 @@ def _utc_naive(ts: float) -> datetime:
 
 
 def prepare(
-    services: Services, caller: str, req: ChatCompletionRequest, access: Access
+    services: Services,
+    caller: str,
+    req: ChatCompletionRequest,
+    access: Access,
+    channel: str = "api",
 ) -> PreparedTurn:
     """Validate ``req`` and gather what the assistant needs; raises :class:`ApiError`.
-    ``access`` says how the caller reaches sessions (key, or the session's token)."""
+    ``access`` says how the caller reaches sessions (key, or the session's token). A turn on
+    a session comes back holding the session's turn lock: :func:`run` gives it back, and so
+    must the caller if it never runs the turn (:meth:`PreparedTurn.release`)."""
     s = services.settings
     require_model(services, req.model)
     if req.kodial is not None:
@@ -138,10 +164,9 @@ def prepare(
         created=int(time.time()),
         model=req.model,
         message=message,
-        history=[],
-        state=None,
         max_tokens=wanted,
         caller=caller,
+        channel=channel,
     )
     store = services.store
     if req.session_id is not None:
@@ -159,16 +184,33 @@ def prepare(
                 code="session_not_found",
                 param="session_id",
             )
-        pairs = [(t.user, t.assistant) for t in store.recent_turns(session.id, s.history_turns)]
-        turn.history = trim_history(pairs, s.history_turns, s.history_chars)
-        turn.state = session.state
-        turn.session_id = session.id
-        turn.expected_count = session.turn_count
-        turn.runner = OnceRunner(store, f"session:{session.id}", session.id, s.action_lock_s)
-        # A locked store is a 503 now, before a reply is streamed that could not be stored.
-        store.ping()
+        turn.lease = _wait_for_turn(services, session.id)
+        try:
+            # read again under the lock: the state as the previous turn left it
+            session = store.get(session.id, access)
+            if session is None:
+                raise ApiError(
+                    404, f"session {req.session_id!r} not found", code="session_not_found"
+                )
+            stored = [
+                Exchange(t.user, t.assistant)
+                for t in store.recent_turns(session.id, s.history_turns)
+            ]
+            turn.history = recent_exchanges(stored, s.history_turns, s.history_chars)
+            turn.state = session.state
+            turn.session_id = session.id
+            turn.expected_count = session.turn_count
+            turn.runner = OnceRunner(store, f"session:{session.id}", session.id, s.action_lock_s)
+            # A locked store is a 503 now, before a reply is streamed that could not be stored.
+            store.ping()
+        except BaseException:
+            turn.release()
+            raise
         return turn
-    turn.history = _history_from_messages(req, s.history_turns, s.history_chars)
+    earlier = exchanges_from_messages(
+        {"role": m.role, "content": m.text()} for m in req.messages[:-1]
+    )
+    turn.history = recent_exchanges(earlier, s.history_turns, s.history_chars)
     if req.state is None and req.state_signature is not None:
         raise ApiError(
             400,
@@ -187,7 +229,9 @@ def prepare(
     if req.state is None:
         return turn
     try:
-        ticket = services.signer.verify(req.state, req.state_signature, caller)
+        ticket = services.signer.verify(
+            req.state.model_dump(mode="json"), req.state_signature, caller
+        )
     except StateRefused as exc:
         raise ApiError(400, exc.message, code="invalid_state", param="state") from None
     # Spent last, once everything else about the request is known to be fine: a request
@@ -204,26 +248,31 @@ def prepare(
     return turn
 
 
-def _history_from_messages(
-    req: ChatCompletionRequest, max_turns: int, max_chars: int
-) -> list[dict[str, Any]]:
-    """Earlier user/assistant messages of a session-less request, trimmed by the same rule."""
-    msgs = [
-        {"role": m.role, "content": m.text()}
-        for m in req.messages[:-1]
-        if m.role in ("user", "assistant")
-    ]
-    msgs = msgs[-2 * max_turns :] if max_turns > 0 else []
-    while msgs and sum(len(m["content"]) for m in msgs) > max_chars:
-        msgs = msgs[1:]
-    return msgs
-
-
-def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
-    """Run the turn; see the module docstring. ``paced`` applies the settings' typing effect
-    (streaming only)."""
-    s = services.settings
+def _wait_for_turn(services: Services, session_id: str) -> Lease:
+    """The session's turn lock, after at most ``session_wait_s``; 409 after that."""
     t0 = time.perf_counter()
+    try:
+        lease = services.turn_locks.acquire(session_id, services.settings.session_wait_s)
+    except TurnBusy as exc:
+        metrics.QUEUE_WAIT.labels("session").observe(time.perf_counter() - t0)
+        raise session_busy(exc) from None
+    metrics.QUEUE_WAIT.labels("session").observe(time.perf_counter() - t0)
+    return lease
+
+
+def run(services: Services, turn: PreparedTurn, paced: bool) -> Generator[Piece, None, None]:
+    """Run the turn; see the module docstring. ``paced`` applies the settings' typing effect
+    (streaming only). The session's turn lock is given back however the turn ends."""
+    try:
+        yield from _run(services, turn, paced)
+    finally:
+        turn.release()
+
+
+def _run(services: Services, turn: PreparedTurn, paced: bool) -> Generator[Piece, None, None]:
+    s = services.settings
+    t0 = turn.started
+    first_text: float | None = None
     try:
         result = services.assistant.turn(
             turn.message, turn.state, turn.history, run_action=turn.runner
@@ -243,22 +292,36 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
     finish = "stop"
     delay = s.stream_delay_ms / 1000.0 if paced else 0.0
     chunk_chars = s.stream_chunk_chars if paced else 0
-    for text in safe_chunks(result.chunks, chunk_chars):
-        budget = turn.max_tokens - used
-        text, cut = truncate_tokens(text, budget)
-        used += count_tokens(text)
-        if text:
-            parts.append(text)
-            yield Piece(text=text)
-            if delay:
-                time.sleep(delay)
-        if cut:
-            finish = "length"
-            break
+    try:
+        for text in safe_chunks(result.chunks, chunk_chars):
+            budget = turn.max_tokens - used
+            text, cut = truncate_tokens(text, budget)
+            used += count_tokens(text)
+            if text:
+                parts.append(text)
+                if first_text is None:
+                    first_text = time.perf_counter() - t0
+                yield Piece(text=text)
+                if delay:
+                    time.sleep(delay)
+            if cut:
+                finish = "length"
+                break
+    except GeneratorExit:
+        # The client went away before the reply was complete: the turn is not stored, and from
+        # here on it cannot be (operators see abandoned turns; the fault test waits for this).
+        log.info(
+            "turn %s abandoned by the client after %d tokens: not stored",
+            turn.completion_id,
+            used,
+        )
+        metrics.ABANDONED.inc()
+        raise
     reply = "".join(parts)
-    route = _jsonable(result.route)
-    state = _jsonable(result.state)
-    prompt = count_tokens(turn.message) + sum(count_tokens(m["content"]) for m in turn.history)
+    route, state = result.route, result.state
+    prompt = count_tokens(turn.message) + sum(
+        count_tokens(e.user) + count_tokens(e.assistant) for e in turn.history
+    )
     usage = Usage(prompt_tokens=prompt, completion_tokens=used, total_tokens=prompt + used)
     seq = None
     if turn.session_id is not None:
@@ -298,7 +361,10 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
             yield Piece(final=True, error=store_unavailable(exc))
             return
         seq = stored.seq
-    _log_turn(services, turn, route, reply, time.perf_counter() - t0, seq)
+        turn.release()  # stored: the session's next turn may start now
+    seconds = time.perf_counter() - t0
+    _log_turn(services, turn, route, reply, seconds, seq)
+    _count_turn(turn, route, seconds, first_text, usage, paced)
     meta = KodialMeta(
         session_id=turn.session_id,
         turn=seq,
@@ -306,22 +372,33 @@ def run(services: Services, turn: PreparedTurn, paced: bool) -> Iterator[Piece]:
         state=state,
         # Only session-less clients hold their state; a session's stays on the server (signing
         # it would let a copy of it run as a second, session-less conversation).
-        state_signature=services.signer.sign(state, turn.caller)
+        state_signature=services.signer.sign(state.model_dump(mode="json"), turn.caller)
         if turn.session_id is None
         else None,
     )
     yield Piece(final=True, finish_reason=finish, usage=usage, meta=meta, reply=reply)
 
 
-def _jsonable(obj: Any) -> dict[str, Any]:
-    out: dict[str, Any] = json.loads(json.dumps(obj or {}, ensure_ascii=False, default=str))
-    return out
+def _count_turn(
+    turn: PreparedTurn,
+    route: Route,
+    seconds: float,
+    first_text: float | None,
+    usage: Usage,
+    stream: bool,
+) -> None:
+    metrics.TURNS.labels(turn.channel, route.handler, route.type, str(stream).lower()).inc()
+    metrics.TURN_SECONDS.labels(turn.channel, route.type).observe(seconds)
+    if first_text is not None:
+        metrics.FIRST_TEXT_SECONDS.labels(turn.channel, route.type).observe(first_text)
+    metrics.TOKENS.labels("prompt").inc(usage.prompt_tokens)
+    metrics.TOKENS.labels("completion").inc(usage.completion_tokens)
 
 
 def _log_turn(
     services: Services,
     turn: PreparedTurn,
-    route: dict[str, Any],
+    route: Route,
     reply: str,
     seconds: float,
     seq: int | None,
@@ -330,8 +407,8 @@ def _log_turn(
         "caller": turn.caller,
         "session": turn.session_id,
         "turn": seq,
-        "handler": route.get("handler"),
-        "intent": route.get("intent"),
+        "handler": route.handler,
+        "intent": route.intent,
         "message_chars": len(turn.message),
         "reply_chars": len(reply),
         "ms": round(seconds * 1000, 1),
@@ -339,4 +416,6 @@ def _log_turn(
     if services.settings.log_message_text:
         fields["message"] = turn.message
         fields["reply"] = reply
-    log.info("turn %s", json.dumps(fields, ensure_ascii=False))
+    log.info(
+        "turn %s", json.dumps(fields, ensure_ascii=False), extra={"event": "turn", "fields": fields}
+    )

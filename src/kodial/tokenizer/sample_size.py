@@ -135,6 +135,12 @@ def plot(points: Sequence[SamplePoint], path: Path) -> None:
     with figure(figsize=(5.5, 3.8)) as (fig, ax):
         ax.plot([p.fraction for p in points], [p.overlap_with_largest for p in points], marker="o")
         ax.set_xscale("log")
+        # plain numbers (0.1, 0.5, 1) rather than 10^-1: clearer, and no mathtext minus glyph
+        from matplotlib.ticker import FuncFormatter
+
+        ax.set_xticks([p.fraction for p in points])
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:g}"))
+        ax.xaxis.set_minor_formatter(FuncFormatter(lambda x, _: ""))
         ax.set_xlabel("sample fraction of corpus")
         ax.set_ylabel("vocab overlap with largest")
         ax.set_ylim(0, 1.02)

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Iterator
+from collections.abc import Generator
 
 from fastapi import APIRouter
-from fastapi.responses import StreamingResponse
 from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import AccessDep, CallerDep, ServicesDep
-from kodial.serve.errors import ApiError
+from kodial.serve.errors import ApiError, count_error
 from kodial.serve.jsonbody import StrictJsonRoute
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import (
@@ -27,7 +26,7 @@ from kodial.serve.schemas import (
     ModelCard,
     ModelList,
 )
-from kodial.serve.streaming import sse_event
+from kodial.serve.streaming import EventStream, sse_event
 from kodial.serve.turns import Piece, PreparedTurn, prepare, run
 
 router = APIRouter(prefix="/v1", tags=["chat"], route_class=StrictJsonRoute)
@@ -60,7 +59,7 @@ _STREAM_DOC = {
 )
 async def chat_completions(
     body: ChatCompletionRequest, services: ServicesDep, caller: CallerDep, access: AccessDep
-) -> ChatCompletion | StreamingResponse:
+) -> ChatCompletion | EventStream:
     """The assistant routes the last user message to a task, an FAQ answer, chit-chat or the
     fallback; ``kodial.route`` in the response says which and why. With ``session_id`` the
     server keeps the history and dialogue state; the turn is stored once the reply is
@@ -70,10 +69,10 @@ async def chat_completions(
     turn = await run_in_threadpool(prepare, services, caller, body, access)
     if body.stream:
         include_usage = bool(body.stream_options and body.stream_options.include_usage)
-        return StreamingResponse(
+        return EventStream(
             _sse(services, turn, include_usage),
-            media_type="text/event-stream",
             headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            on_close=turn.release,
         )
     final = await run_in_threadpool(_complete, services, turn)
     if final.error is not None:
@@ -102,8 +101,10 @@ def _complete(services: Services, turn: PreparedTurn) -> Piece:
     return final
 
 
-def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Iterator[str]:
-    """The event stream. A sync generator: Starlette runs it in its thread pool."""
+def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Generator[str, None, None]:
+    """The event stream, run in worker threads by :class:`EventStream`, which closes it when the
+    response ends: the turn (``pieces``) is closed with it, so a reply whose client left is
+    never stored."""
 
     def chunk(delta: Delta, finish: str | None = None, **extra: object) -> str:
         c = ChatCompletionChunk(
@@ -113,16 +114,17 @@ def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Iterato
             choices=[ChunkChoice(delta=delta, finish_reason=finish)],  # type: ignore[arg-type]
             **extra,  # type: ignore[arg-type]
         )
-        return sse_event(c.model_dump(exclude_none=True))
+        return sse_event(_chunk_json(c))
 
     yield chunk(Delta(role="assistant", content=""))
+    pieces = run(services, turn, paced=True)
     try:
-        for piece in run(services, turn, paced=True):
+        for piece in pieces:
             if not piece.final:
                 yield chunk(Delta(content=piece.text))
                 continue
             if piece.error is not None:
-                yield sse_event(piece.error.body().model_dump())
+                yield _error_event(piece.error)
                 return
             yield chunk(Delta(), piece.finish_reason, usage=piece.usage, kodial=piece.meta)
             if include_usage:
@@ -133,15 +135,33 @@ def _sse(services: Services, turn: PreparedTurn, include_usage: bool) -> Iterato
                     choices=[],
                     usage=piece.usage,
                 )
-                yield sse_event(c.model_dump(exclude_none=True))
+                yield sse_event(_chunk_json(c))
     except ApiError as exc:
-        yield sse_event(exc.body().model_dump())
+        yield _error_event(exc)
         return
     except Exception:
         log.exception("turn failed while streaming")
-        yield sse_event(ApiError(500, "internal server error while answering").body().model_dump())
+        yield _error_event(ApiError(500, "internal server error while answering", code="internal"))
         return
+    finally:
+        pieces.close()
     yield sse_event("[DONE]")
+
+
+def _error_event(error: ApiError) -> str:
+    """A stream's error event (the response is already 200), counted like any error answer."""
+    body = error.body()
+    count_error(body)
+    return sse_event(body.model_dump())
+
+
+def _chunk_json(c: ChatCompletionChunk) -> dict[str, object]:
+    """A chunk as OpenAI sends it (fields without a value left out), with ``kodial`` whole: the
+    same route and state as a non-streamed answer, nulls included."""
+    data = c.model_dump(mode="json", exclude_none=True, exclude={"kodial"})
+    if c.kodial is not None:
+        data["kodial"] = c.kodial.model_dump(mode="json")
+    return data
 
 
 @router.get("/models", response_model=ModelList, summary="The served assistant, as a model")

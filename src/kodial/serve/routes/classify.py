@@ -3,15 +3,13 @@ scores, the fallback decision and the explanation, for one text or a batch."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter
 from starlette.concurrency import run_in_threadpool
 
 from kodial.serve.deps import CallerDep, ServicesDep
 from kodial.serve.errors import ApiError
 from kodial.serve.jsonbody import StrictJsonRoute
-from kodial.serve.schemas import ClassifyRequest, ClassifyResponse, ClassifyResult, LabelScoreOut
+from kodial.serve.schemas import ClassifyRequest, ClassifyResponse, ClassifyResult
 from kodial.serve.turns import require_model
 
 router = APIRouter(prefix="/v1", tags=["classify"], route_class=StrictJsonRoute)
@@ -47,27 +45,11 @@ async def classify(
                 code="message_too_long",
                 param="input",
             )
-    raw = await run_in_threadpool(services.assistant.classify, texts)
-    return ClassifyResponse(
-        model=services.assistant.name,
-        data=[
-            _result(i, t, r, body.top_k) for i, (t, r) in enumerate(zip(texts, raw, strict=True))
-        ],
-    )
-
-
-def _result(index: int, text: str, r: dict[str, Any], top_k: int | None) -> ClassifyResult:
-    """Map the engine's result (a :meth:`Prediction.to_dict` plus ``explanation``)."""
-    ranking = [LabelScoreOut(label=x["label"], score=float(x["score"])) for x in r["ranking"]]
-    if top_k:
-        ranking = ranking[:top_k]
-    explanation = r.get("explanation") or {}
-    return ClassifyResult(
-        index=index,
-        text=text,
-        label=r["label"],
-        fallback=bool(r.get("fallback", False)),
-        fallback_reason=r.get("fallback_reason"),
-        ranking=ranking,
-        explanation=explanation,
-    )
+    found = await run_in_threadpool(services.assistant.classify, texts)
+    data = []
+    for index, result in enumerate(found):
+        item = ClassifyResult(index=index, **result.model_dump())
+        if body.top_k:
+            item.ranking = item.ranking[: body.top_k]
+        data.append(item)
+    return ClassifyResponse(model=services.assistant.name, data=data)

@@ -2,7 +2,8 @@
 
 Both are ``async``: they need no worker thread, so they answer even when every thread is busy
 (turns waiting on a locked store, say). ``/readyz`` checks that the session store could take a
-write within ``PROBE_TIMEOUT_S`` and answers 503 with ``Retry-After`` otherwise.
+write within ``PROBE_TIMEOUT_S`` (and, for replicas, that Redis answers) and answers 503 with
+``Retry-After`` otherwise.
 """
 
 from __future__ import annotations
@@ -43,10 +44,21 @@ async def readyz(services: ServicesDep) -> Ready | JSONResponse:
         db_ok = True
     except Exception:  # locked, unreachable, timed out: not ready, whatever the reason
         db_ok = False
+    redis_ok = None
+    if services.redis is not None:
+        try:
+            await asyncio.wait_for(run_in_threadpool(services.redis.ping), PROBE_TIMEOUT_S + 1.0)
+            redis_ok = True
+        except Exception:  # down or slow: rate limits and turn locks would fail
+            redis_ok = False
+    ok = db_ok and redis_ok is not False
     ready = Ready(
-        status="ready" if db_ok else "not_ready", assistant=services.assistant.name, database=db_ok
+        status="ready" if ok else "not_ready",
+        assistant=services.assistant.name,
+        database=db_ok,
+        redis=redis_ok,
     )
-    if not db_ok:
+    if not ok:
         return JSONResponse(
             ready.model_dump(),
             status_code=503,

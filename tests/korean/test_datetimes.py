@@ -8,14 +8,14 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
-from kodial.assistant.datetime_ko import (
+from kodial.korean.datetimes import (
     SEOUL,
     format_date_ko,
     format_time_ko,
     parse_datetime,
     resolve_hour,
-    sino_to_int,
 )
+from kodial.korean.numerals import sino_to_int
 
 NOW = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
 

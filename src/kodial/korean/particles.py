@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 
 _HANGUL_BASE = 0xAC00
 _HANGUL_LAST = 0xD7A3
@@ -98,11 +99,31 @@ def attach_particle(word: str, particle: str) -> str:
     return word + (after_consonant if has_final_consonant(word) else after_vowel)
 
 
-_PARTICLE_RE = re.compile(
-    r"\{(?P<name>\w*)\}(?P<particle>"
+_PLACEHOLDER_RE = re.compile(
+    r"\{(?P<name>[^{}]*)\}(?P<particle>"
     + "|".join(re.escape(p) for p in sorted(PARTICLES, key=len, reverse=True))
     + r")?"
 )
+"""``{name}`` and the particle written right after it, if any (``{장소}에서``, ``{영화}을/를``)."""
+
+
+def render(template: str, values: Mapping[str, object]) -> str:
+    """Fill ``{name}`` placeholders, choosing the particle written right after one; a
+    placeholder with no value stays as it is.
+
+    >>> render("{장소}에서 {인원}명, {영화}을/를 볼까요?", {"장소": "강남점", "인원": 4, "영화": "별빛"})
+    '강남점에서 4명, 별빛을 볼까요?'
+    """
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group("name")
+        if name not in values:
+            return m.group(0)
+        word = str(values[name])
+        particle = m.group("particle")
+        return attach_particle(word, particle) if particle else word
+
+    return _PLACEHOLDER_RE.sub(sub, template)
 
 
 def fill_template(template: str, value: str, name: str = "label") -> str:
@@ -115,14 +136,6 @@ def fill_template(template: str, value: str, name: str = "label") -> str:
     >>> fill_template("주제는 {label}이/가 맞다.", "장소")
     '주제는 장소가 맞다.'
     """
-
-    def sub(m: re.Match[str]) -> str:
-        if m.group("name") not in ("", name):
-            return m.group(0)
-        particle = m.group("particle")
-        return attach_particle(value, particle) if particle else value
-
-    filled, n = _PARTICLE_RE.subn(sub, template)
-    if n == 0:
+    if not any(m.group("name") in ("", name) for m in _PLACEHOLDER_RE.finditer(template)):
         raise ValueError(f"template {template!r} has no '{{}}' or '{{{name}}}' placeholder")
-    return filled
+    return render(template, {"": value, name: value})

@@ -37,70 +37,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
+from kodial.korean.dialogue_acts import negated
+from kodial.korean.numerals import NATIVE_RE, SINO_MONTHS, SINO_RE, number_value
+
 SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
 
 WEEKDAYS = "월화수목금토일"
 """Weekday syllables, Monday first (``date.weekday()`` order)."""
-
-_NATIVE = {
-    "한": 1,
-    "하나": 1,
-    "두": 2,
-    "둘": 2,
-    "세": 3,
-    "셋": 3,
-    "석": 3,
-    "네": 4,
-    "넷": 4,
-    "넉": 4,
-    "다섯": 5,
-    "여섯": 6,
-    "일곱": 7,
-    "여덟": 8,
-    "아홉": 9,
-    "열": 10,
-    "열한": 11,
-    "열하나": 11,
-    "열두": 12,
-    "열둘": 12,
-    "스무": 20,
-    "스물": 20,
-}
-"""Native Korean numerals (hours, counts): 한 시, 네 명, 스무 명."""
-
-_SINO = {"일": 1, "이": 2, "삼": 3, "사": 4, "오": 5, "육": 6, "륙": 6, "칠": 7, "팔": 8, "구": 9}
-_SINO_MONTH = {"유": 6, "시": 10}  # 유월 and 시월 drop their final consonant
-
-_NATIVE_RE = "|".join(sorted(_NATIVE, key=len, reverse=True))
-_SINO_RE = "[일이삼사오육륙칠팔구십]{1,4}"
-
-
-def sino_to_int(word: str) -> int | None:
-    """Value of a Sino-Korean numeral up to 99 (``"이십오"`` -> 25), None if not one.
-
-    >>> sino_to_int("삼"), sino_to_int("십이"), sino_to_int("이십오"), sino_to_int("가")
-    (3, 12, 25, None)
-    """
-    if not word or any(ch not in _SINO and ch != "십" for ch in word):
-        return None
-    if "십" not in word:
-        return _SINO[word] if len(word) == 1 else None
-    tens, _, ones = word.partition("십")
-    if len(tens) > 1 or len(ones) > 1:
-        return None
-    return (_SINO[tens] if tens else 1) * 10 + (_SINO[ones] if ones else 0)
-
-
-def number_value(word: str) -> int | None:
-    """Arabic, native or Sino-Korean numeral -> int (``"7"``, ``"일곱"``, ``"칠"``)."""
-    word = word.strip()
-    if word.isdigit():
-        return int(word)
-    if word in _NATIVE:
-        return _NATIVE[word]
-    return sino_to_int(word)
-
 
 PERIODS: dict[str, tuple[int, int]] = {
     "새벽": (0, 6),
@@ -113,18 +57,6 @@ PERIODS: dict[str, tuple[int, int]] = {
     "밤": (19, 28),
 }
 """Part of day -> hour range [start, end) it covers (28 = 4 a.m. next day, for 밤 12시/1시)."""
-
-PERIOD_DEFAULT_HOUR = {
-    "새벽": 5,
-    "아침": 8,
-    "오전": 10,
-    "점심": 12,
-    "낮": 13,
-    "오후": 15,
-    "저녁": 19,
-}
-PERIOD_DEFAULT_HOUR["밤"] = 21
-"""A representative hour per period, used only when a caller asks for one."""
 
 
 def resolve_hour(
@@ -200,7 +132,6 @@ class KoreanDateTime:
         return "T".join(parts)
 
 
-_WS = r"\s*"
 _REL_DAY = {
     "오늘": 0,
     "금일": 0,
@@ -242,14 +173,14 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "ymd",
         re.compile(
-            r"(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + _SINO_RE + r"|유|시)\s*월\s*"
-            r"(?P<d>\d{1,2}|" + _SINO_RE + r")\s*일(?!\s*(?:후|뒤|동안|간|째))"
+            r"(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + SINO_RE + r"|유|시)\s*월\s*"
+            r"(?P<d>\d{1,2}|" + SINO_RE + r")\s*일(?!\s*(?:후|뒤|동안|간|째))"
         ),
     ),
     ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
     (
         "month_day",
-        re.compile(r"(?P<which>이번|다음|담)\s*달\s*(?P<d>\d{1,2}|" + _SINO_RE + r")\s*일"),
+        re.compile(r"(?P<which>이번|다음|담)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
     ),
     (
         "week_day",
@@ -261,7 +192,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "offset",
         re.compile(
-            r"(?P<n>\d{1,3}|" + _NATIVE_RE + r"|" + _SINO_RE + r")?\s*"
+            r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r")?\s*"
             r"(?P<unit>일주일|주일|주|일|달|개월)\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
@@ -276,7 +207,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_only", re.compile(r"(?<![\d월])(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))")),
 ]
 
-_HOUR_RE = r"(?P<h>\d{1,2}|" + _NATIVE_RE + r")"
+_HOUR_RE = r"(?P<h>\d{1,2}|" + NATIVE_RE + r")"
 # A period word, or a word boundary so that "오시나요" or "네 시작" never read as an hour.
 _PERIOD_RE = r"(?:(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮)\s*|(?<![가-힣\d]))"
 _NOT_HOUR = r"(?!\s*간|작|켜|키|원|도|청|험|내|장|계|설|스템|즌|리즈|식|민|골)"
@@ -284,7 +215,7 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_time",
         re.compile(
-            r"(?P<n>\d{1,3}|" + _NATIVE_RE + r"|" + _SINO_RE + r"|반)\s*"
+            r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r"|반)\s*"
             r"(?P<unit>시간|분)\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
@@ -300,23 +231,13 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + r"\s*시"
             + _NOT_HOUR
             + r"(?:\s*(?P<half>반)|\s*(?P<mi>\d{1,2}|"
-            + _SINO_RE
+            + SINO_RE
             + r")\s*분)?"
         ),
     ),
     ("noon", re.compile(r"(?P<w>정오|자정|지금|당장)")),
     ("period", re.compile(r"(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮(?!은|아|고|게|추|춰))")),
 ]
-
-
-NEGATIONS = ("말고", "아니고", "대신", "빼고")
-"""Words after a value that take it back: "7시 말고 8시" means 8시."""
-
-
-def negated(text: str, end: int) -> bool:
-    """True when the words right after ``text[:end]`` take the value back (7시 말고)."""
-    rest = text[end:].lstrip(" 은는이가을를으로에")
-    return rest.startswith(NEGATIONS)
 
 
 def _week_offset(word: str | None) -> int:
@@ -336,7 +257,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
     g = m.groupdict()
     if kind in ("iso", "ymd", "slash"):
         month_word = g["m"]
-        month = _SINO_MONTH.get(month_word) or number_value(month_word)
+        month = SINO_MONTHS.get(month_word) or number_value(month_word)
         day = number_value(g["d"])
         if month is None or day is None:
             return None

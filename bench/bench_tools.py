@@ -1,0 +1,603 @@
+"""FunctionChat-Bench (Korean tool use) with kodial's offline tool-call engine (no LLM).
+
+Data: ``../shared/data/functionchat_bench/data`` (read there at run time, never copied):
+
+- ``FunctionChat-Dialog.jsonl``: 45 dialogues, 200 turns typed ``call`` (call the right tool with
+  the right arguments), ``slot`` (ask for exactly the missing required arguments),
+  ``relevance`` (no tool fits: answer or decline, never call) and ``completion`` (answer from
+  the tool result);
+- ``FunctionChat-Singlecall.jsonl``: 25 functions x 4 requests x 5 tool sets (``exact``, 4 or 8
+  tools drawn at random or close in meaning).
+
+Every turn is decided by :func:`kodial.tools.decide` exactly as a client's request would be
+(the turn's messages and tools, ``tool_choice="auto"``). Measures:
+
+- tool-choice accuracy: a call turn called the gold tool (with any arguments);
+- exact-argument accuracy: the gold tool with arguments equal to the gold ones, parsed as JSON
+  (numbers by value; strings ignoring case, spacing and end punctuation) or to the benchmark's
+  ``acceptable_arguments`` when it gives them as values;
+- slot-question accuracy: asked about the gold's next tool, for exactly the gold's missing
+  parameters under one of two readings of the gold question: the parameters it names by their
+  descriptions' words, or the required parameters whose gold value the user has not said yet
+  (the gold questions paraphrase parameter names, so neither reading alone is exact);
+- decline accuracy: relevance turns that neither call nor ask;
+- completion: tool-result turns answered (not called again) with the result's values in the
+  reply;
+- balanced: mean of call (exact), slot and decline accuracy, so never calling cannot look good.
+
+The benchmark's own scoring uses an LLM judge on free text; here only what can be checked
+exactly is counted. Results go to ``bench/results/tools.{json,md}``.
+
+Usage: ``python bench/bench_tools.py [--data DIR] [--limit N]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+from kodial.korean.datetimes import SEOUL
+from kodial.textio import atomic_write_text
+from kodial.tools import decide
+from kodial.tools.arguments import param_keywords
+from kodial.tools.choose import tool_documents
+from kodial.tools.decide import default_chooser
+from kodial.tools.questions import param_label
+from kodial.tools.schema import parse_tools
+
+ROOT = Path(__file__).resolve().parent
+RESULTS = ROOT / "results"
+NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
+"""A fixed "now" (the benchmark's dialogues are from spring 2024)."""
+
+
+def find_data(given: str | None) -> Path:
+    """``--data``, ``$KODIAL_SHARED_DATA``, else the first ``shared/data`` above this file."""
+    if given:
+        return Path(given)
+    if os.environ.get("KODIAL_SHARED_DATA"):
+        return Path(os.environ["KODIAL_SHARED_DATA"]) / "functionchat_bench" / "data"
+    for parent in ROOT.parents:
+        cand = parent / "shared" / "data" / "functionchat_bench" / "data"
+        if cand.exists():
+            return cand
+    sys.exit("FunctionChat-Bench not found: pass --data DIR (…/functionchat_bench/data)")
+
+
+# --- comparing arguments ------------------------------------------------------------------
+
+
+def _norm(v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, int | float):
+        return round(float(v), 6)
+    if isinstance(v, str):
+        return re.sub(r"\s+", "", v.lower()).strip(".,!?~")
+    return json.dumps(v, sort_keys=True, ensure_ascii=False)
+
+
+def _accepted(key: str, gold: dict[str, Any], acceptable: Any) -> list[Any]:
+    values = [gold[key]] if key in gold else []
+    if isinstance(acceptable, dict) and key in acceptable:
+        extra = acceptable[key]
+        values.extend(extra if isinstance(extra, list) else [extra])
+    return values
+
+
+def wrong_params(pred: dict[str, Any], gold: dict[str, Any], acceptable: Any) -> list[str]:
+    """Names of the arguments that are missing, different or extra."""
+    if isinstance(acceptable, str):
+        acceptable = None
+    out = []
+    for key in sorted(set(gold) | set(pred)):
+        ok_values = [_norm(v) for v in _accepted(key, gold, acceptable)]
+        if key not in pred or _norm(pred[key]) not in ok_values:
+            out.append(key)
+    return out
+
+
+def args_match(pred: dict[str, Any], gold: dict[str, Any], acceptable: Any) -> tuple[bool, str]:
+    """(equal, error class) — error classes: missing_arg, wrong_arg_value, extra_arg."""
+    if isinstance(acceptable, str):
+        acceptable = None
+    for key in gold:
+        if key not in pred:
+            return False, "missing_arg"
+        if _norm(pred[key]) not in [_norm(v) for v in _accepted(key, gold, acceptable)]:
+            return False, "wrong_arg_value"
+    for key in pred:
+        if key not in gold and not (
+            isinstance(acceptable, dict)
+            and key in acceptable
+            and _norm(pred[key]) in [_norm(v) for v in _accepted(key, gold, acceptable)]
+        ):
+            return False, "extra_arg"
+    return True, ""
+
+
+def _gold_call(gt: dict[str, Any]) -> tuple[str, dict[str, Any]]:
+    fn = gt["tool_calls"][0]["function"]
+    return fn["name"], json.loads(fn["arguments"])
+
+
+def _acceptable(raw: Any) -> Any:
+    if isinstance(raw, str):
+        try:
+            return json.loads(raw)
+        except json.JSONDecodeError:
+            return None
+    return raw
+
+
+# --- one decision, judged -----------------------------------------------------------------
+
+
+def judge_call(d: Any, name: str, args: dict[str, Any], acceptable: Any) -> dict[str, Any]:
+    out: dict[str, Any] = {"tool_ok": d.kind == "call" and d.tool == name, "exact": False}
+    if d.kind != "call":
+        out["error"] = {
+            "ask": "asked_when_should_call" if d.tool == name else "asked_wrong_tool",
+            "decline": "declined_when_should_call",
+            "answer": "answered_when_should_call",
+        }[d.kind]
+        return out
+    if d.tool != name:
+        out["error"] = "wrong_tool"
+        return out
+    ok, err = args_match(d.arguments, args, acceptable)
+    out["exact"] = ok
+    if not ok:
+        out["error"] = err
+        out["wrong_params"] = wrong_params(d.arguments, args, acceptable)
+    return out
+
+
+def gold_missing(
+    tool: dict[str, Any], question: str, call_args: dict[str, Any], said: str
+) -> tuple[set[str], set[str]]:
+    """Two readings of what the gold question asks for: the parameters it names by their
+    descriptions, and the required parameters whose gold value the user has not said yet."""
+    spec = parse_tools([tool])[0]
+    q = re.sub(r"\s+", "", question.lower())
+    named = set()
+    for p in spec.params:
+        words = [param_label(p), *param_keywords(p, spec)[:6]]
+        for w in words:
+            w = re.sub(r"\s+", "", w.lower())
+            one = len(w) == 1 and re.search(
+                rf"(?<![가-힣]){re.escape(w)}(?:[와과,를을는은가이도]|$)", q
+            )
+            if (len(w) > 1 and w in q) or one:
+                named.add(p.name)
+    named &= set(spec.required) | set(call_args)
+    said_n = re.sub(r"\s+", "", said.lower())
+    unsaid = {
+        k
+        for k in spec.required
+        if k in call_args and re.sub(r"\s+", "", str(call_args[k]).lower()) not in said_n
+    }
+    return named, unsaid
+
+
+def _values(obj: Any) -> list[str]:
+    if isinstance(obj, dict):
+        return [x for v in obj.values() for x in _values(v)]
+    if isinstance(obj, list):
+        return [x for v in obj for x in _values(v)]
+    if obj is None or isinstance(obj, bool):
+        return []
+    return [str(obj)]
+
+
+def judge_completion(d: Any, last: dict[str, Any]) -> dict[str, Any]:
+    if d.kind != "answer":
+        return {"ok": False, "error": f"{d.kind}_when_should_answer"}
+    if last.get("role") != "tool":
+        return {"ok": True}
+    try:
+        result = json.loads(last.get("content") or "null")
+    except json.JSONDecodeError:
+        result = last.get("content") or ""
+    if isinstance(result, dict):  # a status word is not a fact to report
+        result = {k: v for k, v in result.items() if k not in ("status", "success")}
+    values = _values(result)
+    reply = (d.content or "").replace(",", "")
+    shown = [v for v in values if v.replace(",", "") in reply]
+    ok = not values or bool(shown)
+    return {"ok": ok, **({} if ok else {"error": "result_not_in_answer"})}
+
+
+def run_dialogs(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    rows = []
+    dialogs = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for dialog in dialogs[:limit]:
+        tools = dialog["tools"]
+        turns = dialog["turns"]
+        for k, turn in enumerate(turns):
+            messages = turn["query"]
+            kind = turn["type_of_output"]
+            t0 = time.perf_counter()
+            d = decide(messages, tools, "auto", now=NOW)
+            ms = (time.perf_counter() - t0) * 1000
+            row: dict[str, Any] = {
+                "set": "dialog",
+                "dialog": dialog["dialog_num"],
+                "turn": turn["turn_num"],
+                "type": kind,
+                "kind": d.kind,
+                "tool": d.tool,
+                "arguments": d.arguments,
+                "missing": d.missing,
+                "content": d.content,
+                "ms": round(ms, 1),
+            }
+            gt = turn["ground_truth"]
+            if kind == "call":
+                name, args = _gold_call(gt)
+                row.update(gold_tool=name, gold_arguments=args)
+                row.update(judge_call(d, name, args, _acceptable(turn.get("acceptable_arguments"))))
+            elif kind == "slot":
+                nxt = next((t for t in turns[k + 1 :] if t["type_of_output"] == "call"), None)
+                if nxt is None:
+                    continue
+                name, args = _gold_call(nxt["ground_truth"])
+                tool = next(t for t in tools if t["function"]["name"] == name)
+                said = " ".join(m.get("content") or "" for m in messages if m["role"] == "user")
+                named, unsaid = gold_missing(tool, gt.get("content") or "", args, said)
+                row.update(gold_tool=name, gold_missing=sorted(named or unsaid))
+                ok = d.kind == "ask" and d.tool == name and set(d.missing) in (named, unsaid)
+                row["ok"] = ok
+                if not ok:
+                    row["error"] = (
+                        "called_when_should_ask"
+                        if d.kind == "call"
+                        else "declined_when_should_ask"
+                        if d.kind == "decline"
+                        else "asked_wrong_tool"
+                        if d.tool != name
+                        else "asked_wrong_params"
+                    )
+            elif kind == "relevance":
+                ok = d.kind in ("decline", "answer")
+                row["ok"] = ok
+                if not ok:
+                    row["error"] = (
+                        f"{'called' if d.kind == 'call' else 'asked'}_when_should_decline"
+                    )
+            else:
+                row.update(judge_completion(d, messages[-1]))
+            rows.append(row)
+    return rows
+
+
+def run_singlecall(path: Path, limit: int | None) -> list[dict[str, Any]]:
+    rows = []
+    items = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    for item in items[:limit]:
+        for q, g, a in zip(
+            item["query"], item["ground_truth"], item["acceptable_arguments"], strict=True
+        ):
+            gold = json.loads(g["content"])
+            args = json.loads(gold["arguments"])
+            for ts in item["tools"]:
+                t0 = time.perf_counter()
+                d = decide(
+                    [{"role": "user", "content": q["content"]}], ts["content"], "auto", now=NOW
+                )
+                ms = (time.perf_counter() - t0) * 1000
+                row = {
+                    "set": "singlecall",
+                    "function": item["function_name"],
+                    "toolset": ts["type"],
+                    "serial": q["serial_num"],
+                    "type": "call",
+                    "kind": d.kind,
+                    "tool": d.tool,
+                    "arguments": d.arguments,
+                    "missing": d.missing,
+                    "gold_tool": gold["name"],
+                    "gold_arguments": args,
+                    "extraction": item["function_info"]["extraction_type"],
+                    "ms": round(ms, 1),
+                }
+                row.update(judge_call(d, gold["name"], args, _acceptable(a["content"])))
+                rows.append(row)
+    return rows
+
+
+# --- report -------------------------------------------------------------------------------
+
+
+def _acc(rows: list[dict[str, Any]], key: str) -> float | None:
+    return round(sum(bool(r.get(key)) for r in rows) / len(rows), 4) if rows else None
+
+
+def summarise(dialog: list[dict[str, Any]], single: list[dict[str, Any]]) -> dict[str, Any]:
+    by_type = defaultdict(list)
+    for r in dialog:
+        by_type[r["type"]].append(r)
+    calls = by_type["call"]
+    out: dict[str, Any] = {
+        "dialog": {
+            "turns": {k: len(v) for k, v in by_type.items()},
+            "tool_choice_accuracy": _acc(calls, "tool_ok"),
+            "exact_argument_accuracy": _acc(calls, "exact"),
+            "slot_question_accuracy": _acc(by_type["slot"], "ok"),
+            "decline_accuracy": _acc(by_type["relevance"], "ok"),
+            "completion_accuracy": _acc(by_type["completion"], "ok"),
+        },
+        "singlecall": {
+            "requests": len(single),
+            "tool_choice_accuracy": _acc(single, "tool_ok"),
+            "exact_argument_accuracy": _acc(single, "exact"),
+            "by_toolset": {
+                ts: {
+                    "tool_choice_accuracy": _acc(
+                        [r for r in single if r["toolset"] == ts], "tool_ok"
+                    ),
+                    "exact_argument_accuracy": _acc(
+                        [r for r in single if r["toolset"] == ts], "exact"
+                    ),
+                }
+                for ts in dict.fromkeys(r["toolset"] for r in single)
+            },
+            "by_extraction": {
+                ex: _acc([r for r in single if r["extraction"] == ex], "exact")
+                for ex in dict.fromkeys(r["extraction"] for r in single)
+            },
+        },
+    }
+    d = out["dialog"]
+    parts = [d["exact_argument_accuracy"], d["slot_question_accuracy"], d["decline_accuracy"]]
+    d["balanced"] = round(sum(p or 0 for p in parts) / 3, 4)
+    all_calls = calls + single
+    out["overall"] = {
+        "tool_choice_accuracy": _acc(all_calls, "tool_ok"),
+        "exact_argument_accuracy": _acc(all_calls, "exact"),
+        "slot_question_accuracy": d["slot_question_accuracy"],
+        "decline_accuracy": d["decline_accuracy"],
+        "balanced": round(
+            (
+                (_acc(all_calls, "exact") or 0)
+                + (d["slot_question_accuracy"] or 0)
+                + (d["decline_accuracy"] or 0)
+            )
+            / 3,
+            4,
+        ),
+    }
+    out["errors"] = {
+        "dialog": dict(
+            Counter(f"{r['type']}: {r['error']}" for r in dialog if r.get("error")).most_common()
+        ),
+        "singlecall": dict(Counter(r["error"] for r in single if r.get("error")).most_common()),
+    }
+    ms = sorted(r["ms"] for r in dialog + single)
+    out["latency_ms"] = {"p50": ms[len(ms) // 2], "p95": ms[int(len(ms) * 0.95)]} if ms else {}
+    return out
+
+
+ERROR_CLASSES = {
+    "declined_when_should_call": "no tool reached the threshold: the request shares no words "
+    "with the tool's description and the encoder sees little similarity (a box-office tool asked "
+    "for 'what films are good lately' needs world knowledge)",
+    "wrong_tool": "a close neighbour won (by round vs by date, A->B vs B->A conversion, add vs "
+    "update contact): the distinguishing words were missing or shared",
+    "asked_when_should_call": "the right tool, but a required argument was not found: free text "
+    "the gold rewrites, a value from an earlier result under another name, or a name the "
+    "morpheme analyser splits",
+    "asked_wrong_tool": "asked for the arguments of a close neighbour instead of calling the "
+    "right tool",
+    "declined_when_should_answer": "declined where the gold answers",
+    "wrong_arg_value": "the right tool and keys, a different value: a shorter or longer span, "
+    "or a value the gold paraphrases (messages rewritten as direct speech, categories merged)",
+    "missing_arg": "an argument the gold fills was left out (optional ones are only filled from "
+    "explicit words)",
+    "extra_arg": "an argument the gold leaves out was filled",
+    "called_when_should_ask": "called with a guessed or carried-over value where the gold "
+    "still asks",
+    "declined_when_should_ask": "the intent (a capability question: can you compute X?) scored "
+    "under the threshold",
+    "asked_wrong_params": "asked about the right tool but for a different set of parameters "
+    "(a value guessed from the message, or carried over from an earlier call)",
+    "called_when_should_decline": "a tool matched words of a request it cannot serve",
+    "asked_when_should_decline": "a question about a topic a tool covers (what does X mean?) was "
+    "taken as a request for the tool",
+    "call_when_should_answer": "a follow-up about earlier results was taken as a new request",
+    "result_not_in_answer": "the reply built from the result left out its values",
+}
+"""What each error class means, for the report."""
+
+
+def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, list[str]]) -> str:
+    d, s, o = summary["dialog"], summary["singlecall"], summary["overall"]
+    lines = [
+        "# Tool calling on FunctionChat-Bench (offline, no LLM)",
+        "",
+        f"Engine: `kodial.tools.decide` (encoder `{meta['encoder']}`, calibrated threshold "
+        f"{meta['threshold']}, word weight {meta['word_weight']}; calibration from the project's "
+        "own requests, not from this benchmark). "
+        f"Command: `{meta['command']}`; {meta['cpus']} CPUs, {meta['seconds']:.0f} s in all.",
+        "",
+        "| measure | dialog | singlecall | overall |",
+        "|---|---|---|---|",
+        f"| tool-choice accuracy (call turns) | {d['tool_choice_accuracy']} | "
+        f"{s['tool_choice_accuracy']} | {o['tool_choice_accuracy']} |",
+        f"| exact-argument accuracy (call turns) | {d['exact_argument_accuracy']} | "
+        f"{s['exact_argument_accuracy']} | {o['exact_argument_accuracy']} |",
+        f"| slot-question accuracy | {d['slot_question_accuracy']} | – | "
+        f"{o['slot_question_accuracy']} |",
+        f"| decline accuracy (relevance turns) | {d['decline_accuracy']} | – | "
+        f"{o['decline_accuracy']} |",
+        f"| completion (answered from the tool result) | {d['completion_accuracy']} | – | – |",
+        f"| **balanced** (mean of exact call, slot, decline) | **{d['balanced']}** | – | "
+        f"**{o['balanced']}** |",
+        "",
+        f"Dialog turns: {d['turns']}. Singlecall: {s['requests']} decisions.",
+        "",
+        "**Reading the numbers.** The issue's target is 0.85 balanced, offline; this engine is "
+        "below it, and the table says where. Declining is not what makes it look good: a "
+        "never-calling engine scores 1.0 on decline and 0 on call and slot turns (balanced "
+        "0.33). Most lost calls are declines: the request shares no words with the tool's "
+        "description (asking which films are worth seeing, for a box-office ranking tool) and the "
+        "offline encoder sees too little similarity, so the score stays under the threshold that "
+        "the project's own requests calibrated (the benchmark never tuned it). When the tool is "
+        "chosen, its arguments are mostly right; the rest are spans the gold rewrites (messages "
+        "turned into direct speech), values from earlier results under another name, and close "
+        "neighbours (by round vs by date). Strings are compared ignoring case, spacing and end "
+        "punctuation; numbers by value. An LLM decider (issue part 2) is the intended remedy "
+        "for the vocabulary gap; this engine is the fast, explainable default.",
+        "",
+        "## Singlecall by tool set",
+        "",
+        "| tool set | tool choice | exact arguments |",
+        "|---|---|---|",
+    ]
+    for ts, v in s["by_toolset"].items():
+        lines.append(f"| {ts} | {v['tool_choice_accuracy']} | {v['exact_argument_accuracy']} |")
+    lines += [
+        "",
+        "Exact arguments by the benchmark's extraction type: "
+        + ", ".join(f"{k} {v}" for k, v in s["by_extraction"].items()),
+        "",
+    ]
+    lines += [
+        "## Errors by class",
+        "",
+        "| where: class | count | what it is | examples (turn: decided) |",
+        "|---|---|---|---|",
+    ]
+    for key, n in {
+        **summary["errors"]["dialog"],
+        **{f"singlecall: {k}": v for k, v in summary["errors"]["singlecall"].items()},
+    }.items():
+        meaning = ERROR_CLASSES.get(key.split(": ", 1)[1], "")
+        lines.append(f"| {key} | {n} | {meaning} | {'; '.join(examples.get(key, [])[:3])} |")
+    lines += [
+        "",
+        f"Latency per decision: p50 {summary['latency_ms'].get('p50')} ms, "
+        f"p95 {summary['latency_ms'].get('p95')} ms (encoder cache warm after the first "
+        "pass over a tool set).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _examples(rows: list[dict[str, Any]]) -> dict[str, list[str]]:
+    """Per error class, a few turns: their ids, what was decided and which argument names were
+    wrong (ids and names only, no benchmark text)."""
+    out: dict[str, list[str]] = defaultdict(list)
+    for r in rows:
+        if not r.get("error"):
+            continue
+        key = f"{r['type']}: {r['error']}" if r["set"] == "dialog" else f"singlecall: {r['error']}"
+        where = (
+            f"d{r['dialog']}t{r['turn']}"
+            if r["set"] == "dialog"
+            else f"{r['function']}/{r['toolset']}#{r['serial']}"
+        )
+        got = f"{r['kind']} {r['tool'] or ''}".strip()
+        if r.get("wrong_params"):
+            got += f" wrong {','.join(r['wrong_params'])}"
+        elif r["kind"] == "ask":
+            got += f" asks {','.join(r['missing'])}"
+        if r.get("gold_missing") is not None:
+            got += f" (gold asks {','.join(r['gold_missing'])})"
+        elif r.get("gold_tool") and r.get("gold_tool") != r.get("tool"):
+            got += f" (gold {r['gold_tool']})"
+        out[key].append(f"{where}: {got}")
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", help="…/functionchat_bench/data")
+    ap.add_argument("--limit", type=int, help="first N dialogues and functions only (smoke run)")
+    ap.add_argument("--out", default=str(RESULTS), help="results folder")
+    args = ap.parse_args()
+    data = find_data(args.data)
+    t0 = time.perf_counter()
+    chooser = default_chooser()
+    # one batched pass over every text the decisions will encode (the encoder caches vectors)
+    texts: list[str] = []
+    for name in ("FunctionChat-Dialog.jsonl", "FunctionChat-Singlecall.jsonl"):
+        for line in (data / name).read_text(encoding="utf-8").splitlines():
+            item = json.loads(line)
+            sets = (
+                [ts["content"] for ts in item["tools"]]
+                if "function_num" in item
+                else [item["tools"]]
+            )
+            for tools in sets:
+                for t in parse_tools(tools):
+                    texts.extend(tool_documents(t))
+            for q in item.get("query", []):
+                texts.append(q["content"])
+            for turn in item.get("turns", []):
+                texts.extend(
+                    m["content"] for m in turn["query"] if m["role"] == "user" and m.get("content")
+                )
+    if chooser.encoder is not None:
+        chooser.encoder.encode(list(dict.fromkeys(texts)))
+    dialog = run_dialogs(data / "FunctionChat-Dialog.jsonl", args.limit)
+    single = run_singlecall(data / "FunctionChat-Singlecall.jsonl", args.limit)
+    summary = summarise(dialog, single)
+    meta = {
+        "encoder": "use-multilingual",
+        "threshold": chooser.threshold,
+        "word_weight": chooser.calibration.word_weight,
+        "calibration": chooser.calibration.source,
+        "command": " ".join(["python", "bench/bench_tools.py", *sys.argv[1:]]),
+        "cpus": os.cpu_count(),
+        "machine": platform.machine(),
+        "seconds": time.perf_counter() - t0,
+        "now": NOW.isoformat(),
+    }
+    out = Path(args.out)
+    # Only ids, names and classes are written: the benchmark's sentences (and the values read
+    # from them) stay in ../shared.
+    keep = (
+        "set",
+        "dialog",
+        "turn",
+        "function",
+        "toolset",
+        "serial",
+        "type",
+        "kind",
+        "tool",
+        "gold_tool",
+        "missing",
+        "gold_missing",
+        "wrong_params",
+        "error",
+        "ok",
+        "exact",
+        "tool_ok",
+        "extraction",
+        "ms",
+    )
+    rows = [{k: r[k] for k in keep if k in r} for r in dialog + single]
+    atomic_write_text(
+        out / "tools.json",
+        json.dumps({"meta": meta, "summary": summary, "turns": rows}, ensure_ascii=False, indent=1),
+    )
+    atomic_write_text(out / "tools.md", markdown(summary, meta, _examples(dialog + single)))
+    print(json.dumps(summary, ensure_ascii=False, indent=1))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,102 @@
+"""Korean numerals: native (한, 두, 세 ... 스무) and Sino-Korean (일, 이, 삼 ... 구십구).
+
+Hours and counts use native numerals (세 시, 네 명); dates, minutes and prices use Sino-Korean
+ones (삼월 오일, 이십 분). :func:`number_value` reads either, or Arabic digits.
+"""
+
+from __future__ import annotations
+
+NATIVE_UNITS: dict[str, int] = {
+    "한": 1,
+    "하나": 1,
+    "두": 2,
+    "둘": 2,
+    "세": 3,
+    "셋": 3,
+    "석": 3,
+    "네": 4,
+    "넷": 4,
+    "넉": 4,
+    "다섯": 5,
+    "여섯": 6,
+    "일곱": 7,
+    "여덟": 8,
+    "아홉": 9,
+}
+"""Native units, in the forms used before a noun (한 명) and alone (하나)."""
+
+NATIVE_TENS: dict[str, int] = {
+    "열": 10,
+    "스물": 20,
+    "서른": 30,
+    "마흔": 40,
+    "쉰": 50,
+    "예순": 60,
+    "일흔": 70,
+    "여든": 80,
+    "아흔": 90,
+}
+"""Native tens; a unit follows without a space (서른다섯, 스물한)."""
+
+NATIVE_NUMERALS: dict[str, int] = {
+    **NATIVE_UNITS,
+    **NATIVE_TENS,
+    "스무": 20,  # 20 before a noun (스무 명); 21 and up use 스물 (스물한 명)
+    **{tens + unit: t + u for tens, t in NATIVE_TENS.items() for unit, u in NATIVE_UNITS.items()},
+}
+"""Native Korean numerals 1-99 (hours, counts): 한 시, 네 명, 스무 명, 서른다섯 살."""
+
+SINO_DIGITS: dict[str, int] = {
+    "일": 1,
+    "이": 2,
+    "삼": 3,
+    "사": 4,
+    "오": 5,
+    "육": 6,
+    "륙": 6,
+    "칠": 7,
+    "팔": 8,
+    "구": 9,
+}
+"""Sino-Korean digits; 십 (ten) combines them: 이십오 = 25."""
+
+SINO_MONTHS: dict[str, int] = {"유": 6, "시": 10}
+"""Months whose Sino-Korean numeral drops its final consonant: 유월 (6월), 시월 (10월)."""
+
+NATIVE_RE = "|".join(sorted(NATIVE_NUMERALS, key=len, reverse=True))
+"""Regex alternation of the native numerals, longest first (열한 before 열)."""
+
+SINO_RE = "[일이삼사오육륙칠팔구십]{1,4}"
+"""Regex of a Sino-Korean numeral up to 99."""
+
+
+def sino_to_int(word: str) -> int | None:
+    """Value of a Sino-Korean numeral up to 99 (``"이십오"`` -> 25), None if not one.
+
+    >>> sino_to_int("삼"), sino_to_int("십이"), sino_to_int("이십오"), sino_to_int("가")
+    (3, 12, 25, None)
+    """
+    if not word or word.count("십") > 1 or any(ch not in SINO_DIGITS and ch != "십" for ch in word):
+        return None
+    if "십" not in word:
+        return SINO_DIGITS[word] if len(word) == 1 else None
+    tens, _, ones = word.partition("십")
+    if len(tens) > 1 or len(ones) > 1:
+        return None
+    return (SINO_DIGITS[tens] if tens else 1) * 10 + (SINO_DIGITS[ones] if ones else 0)
+
+
+def number_value(word: str) -> int | None:
+    """Arabic, native or Sino-Korean numeral -> int (``"7"``, ``"일곱"``, ``"칠"``).
+
+    >>> number_value("7"), number_value("일곱"), number_value("칠"), number_value("많이")
+    (7, 7, 7, None)
+    >>> number_value("서른다섯"), number_value("마흔"), number_value("스물한")
+    (35, 40, 21)
+    """
+    word = word.strip()
+    if word.isdigit():
+        return int(word)
+    if word in NATIVE_NUMERALS:
+        return NATIVE_NUMERALS[word]
+    return sino_to_int(word)

@@ -1,0 +1,353 @@
+"""Zero-shot tool scoring from names and descriptions, with a calibrated "none fits".
+
+A tool's score for a message mixes two views that fail differently:
+
+- **meaning**: cosine between the message and the tool's description (alone, and with its
+  parameter descriptions) under a pretrained multilingual sentence encoder
+  (:func:`kodial.encoders.load_encoder`, ``use-multilingual`` by default: offline, Korean);
+- **words**: the tool's own words (description, parameter descriptions, the parts of its
+  name, general Korean synonyms) found in the message, each weighted by how few of the offered
+  tools share it (IDF over the tool list), so "로또" says nothing among five lottery tools but
+  "회차" does.
+
+``score = cosine + word_weight * words``. The best tool is called only when its score reaches
+:attr:`ToolChooser.threshold`, calibrated on the project's own labelled requests
+(``resources/tools/requests.jsonl``, never the benchmark) by :func:`calibrate`; below it nothing
+fits and the assistant answers or declines. When an app supplies examples per tool, a
+:mod:`kodial.classify` lexical classifier trained on them adds its probability.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from importlib import resources
+from typing import Any
+
+import numpy as np
+
+from kodial.encoders import Encoder, load_encoder
+from kodial.korean.datetimes import SEOUL
+from kodial.tools.schema import ToolSpec
+from kodial.tools.text import content_words, split_identifier
+
+DEFAULT_ENCODER = "use-multilingual"
+
+TOOL_SYNONYMS: list[tuple[str, ...]] = [
+    ("메시지", "메세지", "문자", "카톡", "message"),
+    ("비밀번호", "암호", "패스워드", "password"),
+    ("연락처", "전화번호", "주소록", "contact"),
+    ("일정", "스케줄", "약속", "캘린더", "달력", "calendar", "event"),
+    ("알람", "알림", "깨워", "alarm"),
+    ("메모", "노트", "메모장", "memo", "note"),
+    ("할일", "할 일", "투두", "to-do", "todo", "task"),
+    ("날씨", "기온", "weather"),
+    ("예약", "예매", "book", "reserve"),
+    ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
+    ("환율", "환전", "통화", "exchange", "currency"),
+    ("체중", "몸무게", "무게", "weight"),
+    ("재생", "틀어", "play"),
+    ("재생목록", "플레이리스트", "playlist"),
+    ("검색", "찾아", "조회", "search", "find"),
+    ("생성", "만들", "추가", "등록", "create", "add"),
+    ("삭제", "지워", "없애", "delete", "remove"),
+    ("변경", "수정", "바꿔", "update", "modify"),
+    ("계산", "얼마", "calculate"),
+    ("추천", "골라", "recommend"),
+    ("영화", "movie", "film"),
+    ("음악", "노래", "music", "song"),
+    ("택배", "배송", "운송장", "parcel"),
+    ("레시피", "요리법", "만드는 법", "만드는 방법", "만들어", "recipe"),
+    ("병원", "진료", "clinic", "hospital"),
+    ("송금", "이체", "보내", "transfer"),
+]
+"""General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
+
+_STOP = {
+    "하",
+    "되",
+    "있",
+    "주",
+    "것",
+    "수",
+    "등",
+    "위하",
+    "의",
+    "를",
+    "을",
+    "get",
+    "set",
+    "the",
+    "of",
+    "for",
+    "to",
+    "a",
+    "an",
+    "by",
+    "and",
+    "or",
+    "in",
+    "on",
+    "is",
+    "info",
+    "정보",
+    "제공",
+    "함수",
+    "반환",
+    "입력",
+    "받",
+    "특정",
+    "주어지",
+    "사용자",
+    "값",
+}
+
+
+@dataclass
+class ToolScore:
+    """How well one tool fits a message."""
+
+    name: str
+    score: float
+    cosine: float
+    words: float
+    matched: list[str] = field(default_factory=list)
+    """The tool's words found in the message."""
+    context: float = 0.0
+    """Bonus for a tool the conversation is already about (an open question, a recent call)."""
+    examples: float = 0.0
+    """Probability from a classifier trained on the app's examples (0 without examples)."""
+    evidence: int = 0
+    """Parameters of this tool the message names with their own words (units, labels, formats)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "tool": self.name,
+            "score": round(self.score, 4),
+            "cosine": round(self.cosine, 4),
+            "words": round(self.words, 4),
+            "matched": self.matched,
+            "context": round(self.context, 4),
+            "examples": round(self.examples, 4),
+            "evidence": self.evidence,
+        }
+
+
+def tool_words(tool: ToolSpec) -> set[str]:
+    """Words that name what the tool does or needs, lower-cased, with synonyms."""
+    text = " ".join([tool.description, *(p.description for p in tool.params)])
+    words = set(content_words(text)) | set(split_identifier(tool.name))
+    for p in tool.params:
+        words.update(split_identifier(p.name))
+    words = {w for w in words if w not in _STOP and (len(w) > 1 or re.match(r"[가-힣]", w))}
+    for group in TOOL_SYNONYMS:
+        if words & set(group):
+            words.update(group)
+    return words
+
+
+def tool_documents(tool: ToolSpec) -> list[str]:
+    """Texts that describe a tool to the encoder: its description (or name words), and the
+    description with its parameters' descriptions."""
+    desc = tool.description.strip() or " ".join(split_identifier(tool.name))
+    params = ", ".join(p.description.split("(")[0].strip() for p in tool.params if p.description)
+    named = f"{' '.join(split_identifier(tool.name))}: {desc}"
+    return [desc, f"{desc} ({params})" if params else named, named]
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"\s+", "", text.lower())
+
+
+@dataclass
+class Calibration:
+    """Scoring weights and the "none fits" threshold."""
+
+    word_weight: float = 0.08
+    """Weight of the IDF-weighted tool words found in the message."""
+    evidence_weight: float = 0.05
+    """Weight per argument (at most two) the message gives for the tool in its own words."""
+    threshold: float = 0.35
+    """Smallest score at which the best tool is called (below: answer or decline)."""
+    context_bonus: float = 0.12
+    source: str = "default"
+
+    @classmethod
+    def bundled(cls) -> Calibration:
+        """The calibration computed by :func:`calibrate` on the bundled requests."""
+        path = resources.files("kodial") / "resources" / "tools" / "calibration.json"
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return cls()
+        return cls(**data)
+
+
+class ToolChooser:
+    """Scores the offered tools for a message (see the module docstring)."""
+
+    def __init__(
+        self,
+        encoder: Encoder | str | None = DEFAULT_ENCODER,
+        calibration: Calibration | None = None,
+    ) -> None:
+        self._encoder_spec = encoder
+        self._encoder: Encoder | None = encoder if isinstance(encoder, Encoder) else None
+        self.calibration = calibration or Calibration.bundled()
+
+    @property
+    def encoder(self) -> Encoder | None:
+        if self._encoder is None and isinstance(self._encoder_spec, str):
+            self._encoder = load_encoder(self._encoder_spec)
+        return self._encoder
+
+    @property
+    def threshold(self) -> float:
+        return self.calibration.threshold
+
+    def cosines(self, tools: list[ToolSpec], text: str) -> np.ndarray:
+        enc = self.encoder
+        if enc is None or not tools:
+            return np.zeros(len(tools), dtype=np.float32)
+        docs = [tool_documents(t) for t in tools]
+        flat = [d for ds in docs for d in ds]
+        vecs = enc.encode([text, *flat])
+        sims = vecs[1:] @ vecs[0]
+        out = np.zeros(len(tools), dtype=np.float32)
+        pos = 0
+        for i, ds in enumerate(docs):
+            out[i] = float(np.max(sims[pos : pos + len(ds)]))
+            pos += len(ds)
+        return out
+
+    def word_scores(self, tools: list[ToolSpec], text: str) -> list[tuple[float, list[str]]]:
+        words = [tool_words(t) for t in tools]
+        n = len(tools)
+        df: dict[str, int] = {}
+        for ws in words:
+            for w in ws:
+                df[w] = df.get(w, 0) + 1
+        query = _norm(text)
+        query_words = set(content_words(text))
+        out = []
+        for ws in words:
+            # a word of two or more syllables may sit inside a compound (할인가, 기초대사율); a
+            # one-syllable word must be a morpheme of its own (키, 찾) or it matches everywhere
+            matched = sorted(
+                w for w in ws if w in query_words or (len(_norm(w)) >= 2 and _norm(w) in query)
+            )
+            # drop words contained in a longer matched word ("대사" inside "기초대사율")
+            matched = [
+                w for w in matched if not any(w != o and _norm(w) in _norm(o) for o in matched)
+            ]
+            score = sum(math.log((n + 1) / (df[w] + 0.5)) + 0.5 for w in matched)
+            out.append((score, matched))
+        return out
+
+    def score(
+        self,
+        tools: list[ToolSpec],
+        text: str,
+        context: dict[str, float] | None = None,
+        examples: dict[str, float] | None = None,
+        evidence: dict[str, int] | None = None,
+    ) -> list[ToolScore]:
+        """Scores of every tool for ``text``, best first. ``context``: tool name -> weight (0-1)
+        of the conversation being about it; ``examples``: tool name -> probability from a
+        classifier trained on the app's examples; ``evidence``: tool name -> arguments the
+        message gives for it by their own words (:attr:`kodial.tools.arguments.Filling.evidence`)."""
+        cal = self.calibration
+        cos = self.cosines(tools, text)
+        words = self.word_scores(tools, text)
+        scores = []
+        for t, c, (w, matched) in zip(tools, cos, words, strict=True):
+            ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)
+            ex = (examples or {}).get(t.name, 0.0)
+            ev = (evidence or {}).get(t.name, 0)
+            total = (
+                float(c) + cal.word_weight * w + cal.evidence_weight * min(ev, 2) + ctx + 0.3 * ex
+            )
+            scores.append(ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev))
+        scores.sort(key=lambda s: -s.score)
+        return scores
+
+
+def load_requests() -> list[dict[str, Any]]:
+    """The bundled labelled requests (``resources/tools/requests.jsonl``): ``text``, ``tool``
+    (a name, or null when no tool fits) and, for some, ``arguments``."""
+    path = resources.files("kodial") / "resources" / "tools" / "requests.jsonl"
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            rows.append(json.loads(line))
+    return rows
+
+
+def evidence_for(tools: list[ToolSpec], text: str, now: datetime | None = None) -> dict[str, int]:
+    """Tool name -> arguments ``text`` gives for it in their own words."""
+    from kodial.tools.arguments import extract_message
+
+    when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
+    return {
+        t.name: sum(1 for f in extract_message(t, text, when).values() if f.strong) for t in tools
+    }
+
+
+def calibrate(
+    tools: list[ToolSpec], requests: list[dict[str, Any]], chooser: ToolChooser
+) -> Calibration:
+    """Pick the word weight, the evidence weight and the threshold that maximise balanced
+    accuracy over "call the right tool" and "call nothing" on labelled requests (own data, not
+    the benchmark); near-ties go to the smallest weights."""
+    cos_rows = []
+    word_rows = []
+    ev_rows = []
+    gold = []
+    names = [t.name for t in tools]
+    for r in requests:
+        cos_rows.append(chooser.cosines(tools, r["text"]))
+        word_rows.append(np.array([w for w, _ in chooser.word_scores(tools, r["text"])]))
+        ev = evidence_for(tools, r["text"])
+        ev_rows.append(np.array([min(ev[n], 2) for n in names], dtype=np.float32))
+        gold.append(r["tool"])
+    results: list[tuple[float, float, float, float]] = []  # (balanced, ww, ew, threshold)
+    for ww in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2):
+        for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25):
+            totals = [
+                c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows, strict=True)
+            ]
+            tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
+            best_here: tuple[float, float] | None = None
+            for thr in np.arange(0.1, 1.2, 0.01):
+                pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
+                neg_ok = [s < thr for (s, _), g in zip(tops, gold, strict=True) if not g]
+                if not pos_ok or not neg_ok:
+                    continue
+                bal = (float(np.mean(pos_ok)) + float(np.mean(neg_ok))) / 2
+                if best_here is None or bal > best_here[0] + 1e-9:
+                    best_here = (bal, float(thr))
+            if best_here is not None:
+                results.append((best_here[0], ww, ew, best_here[1]))
+    assert results, "calibration needs requests with and without a tool"
+    # A few labelled requests cannot tell weights apart by less than one request or so: among
+    # settings within 0.01 of the best, take the smallest weights (the cosine stays the main
+    # signal), which keeps the calibration from fitting the quirks of its own examples.
+    top = max(r[0] for r in results)
+    best = min((r for r in results if r[0] >= top - 0.01), key=lambda r: (r[2], r[1]))
+    return Calibration(
+        word_weight=best[1],
+        evidence_weight=best[2],
+        threshold=round(best[3], 2),
+        source=f"bundled requests ({len(requests)}), balanced accuracy {best[0]:.3f}",
+    )
+
+
+def bundled_tools() -> list[ToolSpec]:
+    """The project's own Korean tool set (``resources/tools/tools.json``)."""
+    from kodial.tools.schema import load_tools, parse_tools
+
+    path = resources.files("kodial") / "resources" / "tools" / "tools.json"
+    return parse_tools(load_tools(str(path)))

@@ -1,0 +1,330 @@
+"""One turn of OpenAI function calling, decided by kodial's understanding.
+
+:func:`decide` reads the conversation (OpenAI ``messages``) and the offered ``tools`` and returns
+a :class:`ToolDecision`:
+
+- ``call``: the tool and its arguments (validated against the schema, every value read from the
+  conversation);
+- ``ask``: the tool's missing required parameters and a Korean question about them;
+- ``answer``: after a ``tool`` message, a reply built from the result;
+- ``decline``: no tool fits (or ``tool_choice`` is ``"none"``): what the tools can do.
+
+``tool_choice`` follows OpenAI: ``"auto"`` (decide), ``"none"`` (never call), ``"required"``
+(call the best tool; ask when its arguments are missing), ``{"type": "function", "function":
+{"name": X}}`` (that tool). A question the assistant asked earlier is remembered from the
+conversation itself: its tool is the one the user's earlier request chose, and the parameters it
+named are the ones a bare answer ("내일 오후 3시요") fills. ``explain`` says why: tool scores, the
+threshold, which tool was already being filled, the arguments found (value, source, words) and
+the ones missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal
+
+from kodial.errors import KodialError
+from kodial.korean.datetimes import SEOUL
+from kodial.tools.arguments import Filling, fill_arguments, param_keywords
+from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
+from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
+from kodial.tools.schema import ToolSpec, parse_tools
+
+Kind = Literal["call", "ask", "answer", "decline"]
+
+
+@dataclass
+class ToolDecision:
+    """What the assistant does this turn."""
+
+    kind: Kind
+    content: str | None = None
+    """The Korean text said to the user (None for a call)."""
+    tool: str | None = None
+    """The tool called, or asked about."""
+    arguments: dict[str, Any] = field(default_factory=dict)
+    """For a call: the arguments, valid under the tool's schema."""
+    missing: list[str] = field(default_factory=list)
+    """For a question: the required parameters still missing."""
+    explain: dict[str, Any] = field(default_factory=dict)
+
+
+_CHOOSERS: dict[str, ToolChooser] = {}
+
+
+def default_chooser() -> ToolChooser:
+    """One shared chooser (the encoder loads once per process)."""
+    if "default" not in _CHOOSERS:
+        _CHOOSERS["default"] = ToolChooser()
+    return _CHOOSERS["default"]
+
+
+def _text(m: dict[str, Any]) -> str:
+    c = m.get("content")
+    if isinstance(c, list):
+        return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
+    return c if isinstance(c, str) else ""
+
+
+def _check_messages(messages: Any) -> list[dict[str, Any]]:
+    if not isinstance(messages, list) or not messages:
+        raise KodialError("messages must be a non-empty list")
+    for i, m in enumerate(messages):
+        if not isinstance(m, dict) or m.get("role") not in (
+            "system",
+            "developer",
+            "user",
+            "assistant",
+            "tool",
+        ):
+            raise KodialError(f"messages[{i}]: needs a role of system, user, assistant or tool")
+    return messages
+
+
+def _named_choice(tool_choice: Any, specs: list[ToolSpec]) -> ToolSpec | None:
+    if not isinstance(tool_choice, dict):
+        return None
+    fn = tool_choice.get("function")
+    name = fn.get("name") if isinstance(fn, dict) else None
+    if tool_choice.get("type") != "function" or not isinstance(name, str):
+        raise KodialError(
+            'tool_choice must be "auto", "none", "required" or '
+            '{"type": "function", "function": {"name": ...}}'
+        )
+    spec = next((s for s in specs if s.name == name), None)
+    if spec is None:
+        raise KodialError(
+            f"tool_choice names {name!r}, which is not in tools",
+            hint=f"tools: {', '.join(s.name for s in specs)}",
+        )
+    return spec
+
+
+def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
+    """Names of tools called so far, most recent last."""
+    out = []
+    for m in messages:
+        if m.get("role") == "assistant":
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function", {}) if isinstance(call, dict) else {}
+                if isinstance(fn.get("name"), str):
+                    out.append(fn["name"])
+    return out
+
+
+def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
+    """Parameters a question names (its label or keywords appear in it); all missing ones when it
+    names none ("무엇을 전할까요?")."""
+    q = re.sub(r"\s+", "", question.lower())
+    named = set()
+    for p in tool.params:
+        words = [param_label(p), *param_keywords(p, tool)[:6]]
+        if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
+            named.add(p.name)
+    open_named = {n for n in named if n in missing}
+    return open_named or set(missing)
+
+
+_QUESTION_END = re.compile(
+    r"(?:\?|까요|나요|가요|인가요|세요|시겠어요|주세요|십시오|습니까|ㄹ까요|니까)\s*[.!~]*\s*$"
+)
+
+
+def _is_question(text: str) -> bool:
+    """An assistant message that asks the user something (ends in ? or a question/request form)."""
+    sentences = [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
+    asks = re.search(r"알려\s*주시|말씀해\s*주|입력해\s*주|알려\s*줘", text)
+    return bool(asks) or any(_QUESTION_END.search(s) for s in sentences)
+
+
+@dataclass
+class _Pending:
+    tool: ToolSpec
+    asked: set[str]
+    score: float
+
+
+def _pending(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], chooser: ToolChooser, now: datetime
+) -> _Pending | None:
+    """The tool an earlier assistant question was about, if the last assistant message is a
+    question (no tool call) that followed a user request for a tool."""
+    last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
+    prev = [i for i in range(last_user) if messages[i].get("role") == "assistant"]
+    if not prev:
+        return None
+    a = prev[-1]
+    if messages[a].get("tool_calls") or not _is_question(_text(messages[a])):
+        return None
+    # the user's request(s) before that question, back to the previous tool result
+    start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
+    request = " ".join(_text(m) for m in messages[start + 1 : a] if m.get("role") == "user").strip()
+    if not request:
+        return None
+    scores = chooser.score(specs, request + " " + _text(messages[a]))
+    best = scores[0]
+    if best.score < chooser.threshold:
+        return None
+    tool = next(s for s in specs if s.name == best.name)
+    before = fill_arguments(tool, messages[:a], now)
+    return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
+
+
+def _filled_explain(filling: Filling) -> dict[str, Any]:
+    return {
+        k: {"value": v.value, "source": v.source, "text": v.text} for k, v in filling.found.items()
+    }
+
+
+def decide(
+    messages: list[dict[str, Any]],
+    tools: list[dict[str, Any]],
+    tool_choice: str | dict[str, Any] = "auto",
+    now: datetime | None = None,
+    examples: dict[str, list[str]] | None = None,
+    chooser: ToolChooser | None = None,
+) -> ToolDecision:
+    """Decide this turn (see the module docstring). ``examples``: tool name -> example requests
+    from the app; with them a lexical classifier trained on the examples joins the scores.
+    Raises :class:`~kodial.tools.schema.ToolSchemaError` / :class:`KodialError` on bad input."""
+    messages = _check_messages(messages)
+    specs = parse_tools(tools)
+    if tool_choice not in ("auto", "none", "required") and not isinstance(tool_choice, dict):
+        raise KodialError(
+            f"unknown tool_choice {tool_choice!r}",
+            hint='use "auto", "none", "required" or a named function',
+        )
+    named = _named_choice(tool_choice, specs)
+    now = now or datetime.now(SEOUL)
+    chooser = chooser or default_chooser()
+    explain: dict[str, Any] = {"tool_choice": tool_choice, "threshold": chooser.threshold}
+
+    last = messages[-1]
+    if last.get("role") == "tool":
+        name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
+        explain["why"] = "answered from the result of the last tool call"
+        return ToolDecision(
+            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
+        )
+    if not any(m.get("role") == "user" for m in messages):
+        raise KodialError("messages need at least one user message")
+    user_text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+
+    if tool_choice == "none" or not specs:
+        explain["why"] = "tool_choice is none" if specs else "no tools were offered"
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+
+    pending = _pending(messages, specs, chooser, now)
+    context = {name: 0.5 for name in _called_tools(messages)[-2:]}
+    if pending is not None:
+        context[pending.tool.name] = 1.0
+        explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
+    example_probs = _example_probs(examples, specs, user_text) if examples else None
+    evidence = evidence_for(specs, user_text, now)
+    scores = chooser.score(specs, user_text, context, example_probs, evidence)
+    explain["scores"] = [s.as_dict() for s in scores[:5]]
+
+    tool: ToolSpec | None
+    asked: set[str] = set()
+    if named is not None:
+        tool = named
+        why = "tool_choice names this tool"
+    else:
+        tool, why = _choose(scores, specs, pending, messages, now, chooser)
+        if tool is None and tool_choice == "required":
+            tool = next(s for s in specs if s.name == scores[0].name)
+            why = "tool_choice is required: the best-scoring tool"
+    if tool is None:
+        explain["why"] = why
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+    if pending is not None and tool.name == pending.tool.name:
+        asked = pending.asked
+    filling = fill_arguments(tool, messages, now, asked)
+    explain.update(
+        tool=tool.name,
+        filled=_filled_explain(filling),
+        missing=filling.missing,
+        dropped=filling.problems,
+        why=why,
+    )
+    if filling.missing:
+        return ToolDecision(
+            "ask",
+            slot_question(tool, filling.missing),
+            tool=tool.name,
+            missing=filling.missing,
+            explain=explain,
+        )
+    return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
+
+
+def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
+    for m in reversed(messages):
+        for call in m.get("tool_calls") or []:
+            if isinstance(call, dict) and call.get("id") == call_id:
+                name = call.get("function", {}).get("name")
+                return name if isinstance(name, str) else None
+    return None
+
+
+def _choose(
+    scores: list[ToolScore],
+    specs: list[ToolSpec],
+    pending: _Pending | None,
+    messages: list[dict[str, Any]],
+    now: datetime,
+    chooser: ToolChooser,
+) -> tuple[ToolSpec | None, str]:
+    by_name = {s.name: s for s in specs}
+    best = scores[0]
+    if pending is not None:
+        # A reply that fills what was asked continues that tool, unless the message is plainly
+        # a new request for another tool.
+        filled = fill_arguments(pending.tool, messages, now, pending.asked)
+        answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
+        pend_score = next(s for s in scores if s.name == pending.tool.name)
+        new_request = (
+            best.name != pending.tool.name
+            and best.score >= chooser.threshold + 0.15
+            and best.score > pend_score.score + 0.1
+        )
+        if answered and not new_request:
+            return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
+    if best.score >= chooser.threshold:
+        return by_name[best.name], (
+            f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
+        )
+    return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+
+
+def _example_probs(
+    examples: dict[str, list[str]], specs: list[ToolSpec], text: str
+) -> dict[str, float]:
+    """Probabilities of a lexical classifier trained on the app's examples (one per tool)."""
+    from kodial.classify import create_classifier
+    from kodial.classify.data import Example, LabelledData
+
+    names = {s.name for s in specs}
+    rows = [
+        Example(t, (name,))
+        for name, texts in examples.items()
+        if name in names
+        for t in texts
+        if t.strip()
+    ]
+    if len({r.labels[0] for r in rows}) < 2:
+        return {}
+    key = json.dumps(examples, sort_keys=True, ensure_ascii=False)
+    clf = _EXAMPLE_CLASSIFIERS.get(key)
+    if clf is None:
+        clf = create_classifier("lexical").fit(LabelledData(rows))
+        _EXAMPLE_CLASSIFIERS.clear()
+        _EXAMPLE_CLASSIFIERS[key] = clf
+    pred = clf.predict([text])[0]
+    return {ls.label: float(ls.score) for ls in pred.ranking}
+
+
+_EXAMPLE_CLASSIFIERS: dict[str, Any] = {}

@@ -1,0 +1,174 @@
+"""Korean sentences the tool engine says: slot questions, declines and answers from tool results.
+
+Parameters are named by their descriptions ("수거할 위치", "날짜"), joined with the particle
+their final consonant needs: "수거할 위치와 날짜를 알려주세요", "이름, 이메일 주소와 비밀번호를
+알려주세요". Nothing here calls a model: the sentences are built, so they are always grammatical
+and never promise what the tools cannot do.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from kodial.korean import attach_particle
+from kodial.tools.arguments import enum_options
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import split_identifier
+
+_MODIFIER_END = re.compile(r"(?:[을를할될볼갈올줄]|하는|되는|있는|싶은|원하는|고자|의)$")
+
+
+def param_label(p: ParamSpec) -> str:
+    """A short Korean name for a parameter from its description: ``"그램 단위의 중량"`` ->
+    ``"중량"``, ``"미세먼지를 조회할 지역 이름"`` -> ``"지역 이름"``, ``"수거할 위치"`` kept."""
+    label = re.split(r"[(\[（:;.]", p.description, maxsplit=1)[0].strip()
+    if not label or not re.search(r"[가-힣]", label):
+        return " ".join(split_identifier(p.name))
+    label = re.sub(r"^.*?단위의\s*", "", label)
+    label = re.sub(r"^사용자(?:의|가)?\s+", "", label)
+    words = label.split()
+    if len(words) <= 3:
+        return " ".join(words)
+    # a long description: the noun phrase after its last modifier (…를 조회할 지역 이름 -> 지역 이름)
+    for i in range(len(words) - 1, 0, -1):
+        if _MODIFIER_END.search(words[i - 1]):
+            tail = words[i:]
+            if len(tail) > 1 or words[i - 1] in ("하는", "되는", "있는"):
+                return " ".join(tail)
+            return " ".join(words[i - 1 :])
+    return " ".join(words[-2:])
+
+
+def join_ko(words: list[str]) -> str:
+    """``["위치", "날짜"]`` -> ``"위치와 날짜"``; three or more: ``"이름, 이메일 주소와 비밀번호"``."""
+    if not words:
+        return ""
+    if len(words) == 1:
+        return words[0]
+    return ", ".join([*words[:-2], attach_particle(words[-2], "와/과") + " " + words[-1]])
+
+
+def slot_question(tool: ToolSpec, missing: list[str]) -> str:
+    """ "수거할 위치와 날짜를 알려주세요." — the missing required parameters of ``tool``; a single
+    parameter with allowed values lists them, a yes/no one says so."""
+    params = [p for p in (tool.param(n) for n in missing) if p is not None]
+    labels = list(dict.fromkeys(param_label(p) for p in params))
+    sentence = f"{attach_particle(join_ko(labels), '을/를')} 알려주세요."
+    if len(params) == 1:
+        p = params[0]
+        options = enum_options(p)
+        if options:
+            sentence = f"{sentence[:-1]} ({', '.join(map(str, options))} 중에서)."
+        elif p.type == "boolean":
+            sentence = f"{sentence[:-1]} (예/아니요)."
+    return sentence
+
+
+def decline_message(tools: list[ToolSpec]) -> str:
+    """A polite refusal that says what the offered tools can do."""
+    if not tools:
+        return "죄송하지만 그 요청은 도와드릴 수 없어요."
+    things = [f"'{_what(t)}'" for t in tools[:5]]
+    more = f" 외 {len(tools) - 5}가지" if len(tools) > 5 else ""
+    return (
+        "죄송하지만 그 요청은 제가 할 수 없는 일이에요. "
+        f"제가 도와드릴 수 있는 일은 {', '.join(things)}{more}입니다."
+    )
+
+
+def _what(tool: ToolSpec) -> str:
+    """A tool's description as a noun phrase for a list: "식당 좌석을 예약한다" -> "식당 좌석을
+    예약하기", "알람을 맞춘다" -> "알람을 맞추기"; a description that is already a noun phrase is
+    kept; no description: the name."""
+    desc = re.split(r"(?<=[.!?])\s", tool.description.strip(), maxsplit=1)[0].strip().rstrip(".")
+    if not desc:
+        return " ".join(split_identifier(tool.name))
+    desc = re.sub(r"\s*(?:하는|해주는|주는)?\s*함수(?:입니다|이다)?$", "", desc)
+    for ending, repl in (
+        ("합니다", "하기"),
+        ("한다", "하기"),
+        ("해준다", "해 주기"),
+        ("해줍니다", "해 주기"),
+        ("입니다", ""),
+        ("이다", ""),
+    ):
+        if desc.endswith(ending):
+            return desc[: -len(ending)] + repl
+    if desc.endswith("는다"):  # 찾는다 -> 찾기
+        return desc[:-2] + "기"
+    if len(desc) >= 2 and desc.endswith("다"):
+        last = desc[-2]
+        code = ord(last) - 0xAC00
+        if 0 <= code < 11172 and code % 28 == 4:  # ㄴ다: 맞춘다 -> 맞추기, 보낸다 -> 보내기
+            return desc[:-2] + chr(ord(last) - 4) + "기"
+        return desc[:-1] + "기"
+    return desc
+
+
+def answer_from_result(tool_name: str | None, content: str) -> str:
+    """A Korean reply built from a tool's result: its ``message`` (or ``error``) field when it
+    has one, otherwise its key facts ("distance_km: 3944.28")."""
+    try:
+        data = json.loads(content)
+    except (json.JSONDecodeError, TypeError):
+        text = (content or "").strip()
+        return text if text else "요청을 처리했습니다."
+    if isinstance(data, dict):
+        for key in ("message", "msg", "result_message", "error", "detail"):
+            value = data.get(key)
+            if isinstance(value, str) and value.strip():
+                status = _status(data)
+                prefix = "요청을 처리하지 못했습니다: " if status is False or key == "error" else ""
+                return prefix + value.strip()
+        status = _status(data)
+        facts = _facts(data)
+        if not facts:
+            if status is True:
+                return "요청하신 작업을 완료했습니다."
+            if status is False:
+                return "요청하신 작업을 처리하지 못했습니다."
+            return "결과가 비어 있습니다."
+        head = "요청하신 작업을 완료했습니다. " if status is True else ""
+        return head + "결과는 다음과 같습니다: " + ", ".join(facts) + "."
+    if isinstance(data, list):
+        items = [_say(v) for v in data[:10]]
+        return "결과는 다음과 같습니다: " + ", ".join(items) + "."
+    return f"결과는 {_say(data)}입니다."
+
+
+def _status(data: dict[str, Any]) -> bool | None:
+    status = data.get("status", data.get("success"))
+    if isinstance(status, bool):
+        return status
+    if isinstance(status, str):
+        s = status.lower()
+        if s in ("success", "ok", "done", "succeeded") or "success" in s:
+            return True
+        if s in ("fail", "failed", "error") or "fail" in s or "error" in s or "no result" in s:
+            return False
+    return None
+
+
+def _facts(data: dict[str, Any]) -> list[str]:
+    out = []
+    for k, v in data.items():
+        if k in ("status", "success") or v is None:
+            continue
+        out.append(f"{k}: {_say(v)}")
+    return out[:12]
+
+
+def _say(v: Any) -> str:
+    if isinstance(v, bool):
+        return "예" if v else "아니요"
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    if isinstance(v, int | float):
+        return f"{v:,}" if abs(v) >= 10_000 else str(v)
+    if isinstance(v, dict):
+        return "(" + ", ".join(f"{k}: {_say(x)}" for k, x in list(v.items())[:6]) + ")"
+    if isinstance(v, list):
+        return "[" + ", ".join(_say(x) for x in v[:6]) + (", …" if len(v) > 6 else "") + "]"
+    return str(v)

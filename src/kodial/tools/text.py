@@ -1,0 +1,232 @@
+"""Korean text pieces the tool engine needs: morphemes with offsets, noun-phrase chunks, numbers
+written in digits or words (13만원, 삼만칠천원, 십오프로, 네 명), and the words of a tool's
+name and descriptions.
+
+Kiwi (kiwipiepy, already used by the classifiers) gives morphemes with character offsets, so
+every value the engine reports is a span of what the user wrote.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from kodial.classify.features import shared_kiwi
+from kodial.korean.numerals import NATIVE_NUMERALS as _NATIVE
+
+
+@dataclass(frozen=True)
+class Token:
+    form: str
+    tag: str
+    start: int
+    end: int
+
+
+@lru_cache(maxsize=4096)
+def tokens(text: str) -> tuple[Token, ...]:
+    """Kiwi morphemes of ``text`` with their character spans."""
+    kiwi: Any = shared_kiwi(1)
+    return tuple(
+        Token(t.form, t.tag.split("-")[0], t.start, t.start + t.len) for t in kiwi.tokenize(text)
+    )
+
+
+NOMINAL_TAGS = frozenset(
+    {"NNG", "NNP", "NNB", "NR", "SL", "SN", "SH", "XSN", "XPN", "W_EMAIL", "W_URL", "W_SERIAL"}
+)
+CONTENT_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR", "VV", "VA", "NR", "W_SERIAL"})
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A run of nominal morphemes (a noun phrase as the user wrote it) and what follows it."""
+
+    start: int
+    end: int
+    text: str
+    forms: tuple[str, ...]
+    after: tuple[str, ...]
+    """Up to three morphemes after the chunk (particles, copula, endings) as ``form/TAG``."""
+
+
+def chunks(text: str) -> list[Chunk]:
+    """Noun phrases of ``text``: maximal runs of nominal morphemes separated only by spaces."""
+    toks = tokens(text)
+    out: list[Chunk] = []
+    i = 0
+    while i < len(toks):
+        if toks[i].tag not in NOMINAL_TAGS or toks[i].tag == "XSN":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks):
+            nxt = toks[j + 1]
+            gap = text[toks[j].end : nxt.start]
+            if gap.strip() != "" or len(gap) > 1:  # a blanked-out value ends the phrase
+                break
+            if nxt.tag in NOMINAL_TAGS:
+                j += 1
+            elif (
+                (  # "별의 노래": a possessive inside a name
+                    nxt.tag == "JKG"
+                    and gap == ""
+                    and j + 2 < len(toks)
+                    and toks[j + 2].tag in ("NNG", "NNP")
+                    and text[nxt.end : toks[j + 2].start] == " "
+                )
+                or (  # a nominalised verb stays one thing: 정리하기, 빨래 널기
+                    nxt.tag in ("XSV", "VV") and j + 2 < len(toks) and toks[j + 2].tag == "ETN"
+                )
+            ):
+                j += 2
+            else:
+                break
+        start, end = toks[i].start, toks[j].end
+        after = tuple(f"{t.form}/{t.tag}" for t in toks[j + 1 : j + 4])
+        out.append(
+            Chunk(start, end, text[start:end], tuple(t.form for t in toks[i : j + 1]), after)
+        )
+        i = j + 1
+    return out
+
+
+def content_words(text: str) -> list[str]:
+    """Lower-cased content morphemes (nouns, stems, foreign words) plus the words of Latin
+    identifiers split at case and underscores (``getWalkInfo`` -> get, walk, info)."""
+    words = [t.form.lower() for t in tokens(text) if t.tag in CONTENT_TAGS]
+    for ident in re.findall(r"[A-Za-z][A-Za-z0-9_]*", text):
+        words.extend(split_identifier(ident))
+    return words
+
+
+def split_identifier(name: str) -> list[str]:
+    """``calculate_bmi`` / ``getWalkInfo`` -> ``['calculate', 'bmi']`` / ``['get', 'walk', 'info']``."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name.replace("_", " ").replace("-", " "))
+    spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
+    return [w.lower() for w in spaced.split() if w]
+
+
+# --- numbers --------------------------------------------------------------------------------
+
+_SINO_DIGIT = {
+    "일": 1,
+    "이": 2,
+    "삼": 3,
+    "사": 4,
+    "오": 5,
+    "육": 6,
+    "륙": 6,
+    "칠": 7,
+    "팔": 8,
+    "구": 9,
+}
+_SMALL_UNIT = {"십": 10, "백": 100, "천": 1000}
+_BIG_UNIT = {"만": 10_000, "억": 100_000_000}
+
+
+def korean_number(word: str) -> float | None:
+    """Digits, Sino-Korean words and their mix -> value: ``"61,500"`` 61500, ``"13만"`` 130000,
+    ``"삼만칠천"`` 37000, ``"십오"`` 15, ``"1억 2천만"`` 120000000, ``"163.2"`` 163.2; native
+    counts (``"다섯"``) too. None when it is not a number.
+
+    >>> korean_number("삼만칠천"), korean_number("13만"), korean_number("십오"), korean_number("네")
+    (37000, 130000, 15, 4)
+    """
+    w = word.replace(",", "").replace(" ", "")
+    if not w:
+        return None
+    if w in _NATIVE:
+        return _NATIVE[w]
+    if re.fullmatch(r"\d+(\.\d+)?", w):
+        value = float(w)
+        return int(value) if value.is_integer() and "." not in w else value
+    total = 0.0
+    section = 0.0
+    digit: float | None = None
+    pos = 0
+    seen = False
+    while pos < len(w):
+        m = re.match(r"\d+(\.\d+)?", w[pos:])
+        if m:
+            digit = float(m.group(0))
+            pos += m.end()
+            seen = True
+            continue
+        ch = w[pos]
+        pos += 1
+        if ch in _SINO_DIGIT:
+            if digit is not None:
+                return None
+            digit = _SINO_DIGIT[ch]
+        elif ch in _SMALL_UNIT:
+            section += (1 if digit is None else digit) * _SMALL_UNIT[ch]
+            digit = None
+        elif ch in _BIG_UNIT:
+            section += digit or 0
+            total += (section or 1) * _BIG_UNIT[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    value = total + section + (digit or 0)
+    return int(value) if float(value).is_integer() else value
+
+
+UNITS = (
+    "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
+    "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
+    "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점"
+)
+_NATIVE_RE = "|".join(sorted(_NATIVE, key=len, reverse=True))
+_NUMBER_RE = re.compile(
+    r"(?P<num>"
+    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
+    r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
+    r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
+    r"|(?<![가-힣\d])(?:"
+    + _NATIVE_RE
+    + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
+    r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
+)
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    value: float
+    unit: str
+    start: int
+    end: int
+
+
+def numbers(text: str) -> list[NumberMention]:
+    """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명)."""
+    out = []
+    for m in _NUMBER_RE.finditer(text):
+        value = korean_number(m.group("num"))
+        if value is None:
+            continue
+        unit = m.group("unit") or ""
+        out.append(NumberMention(value, unit, m.start(), m.end() if unit else m.end("num")))
+    return out
+
+
+def strip_ending(text: str) -> str:
+    """A bare answer without its copula, ending and punctuation: ``"한빛초등학교야"`` ->
+    ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
+    text = text.strip().strip(" .!?~,;")
+    toks = tokens(text)
+    end = len(text)
+    for t in reversed(toks):
+        if (t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH")) or (
+            t.tag == "VX" and t.form == "주"
+        ):
+            end = min(end, t.start)
+            continue
+        break
+    out = text[:end].strip().strip(" .!?~,;")
+    return out or text

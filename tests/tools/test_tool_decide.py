@@ -1,0 +1,205 @@
+"""One turn of OpenAI function calling decided by kodial, end to end on the bundled Korean tool
+set (real encoder, no mocks): call, ask, decline, answer; tool_choice; multi-turn slot filling."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from _tool_fixtures import NOW, assistant, bundled_tools, user
+
+from kodial.errors import KodialError
+from kodial.tools import ToolSchemaError, decide
+
+TOOLS = bundled_tools()
+
+
+def turn(messages: list[dict[str, Any]], choice: Any = "auto", **kw: Any) -> Any:
+    return decide(messages, TOOLS, choice, now=NOW, **kw)
+
+
+@pytest.mark.parametrize(
+    ("text", "tool", "arguments"),
+    [
+        (
+            "금요일 점심 12시 반에 두 명 자리 잡아줘, 식당은 소담정",
+            "book_restaurant",
+            {"restaurant": "소담정", "date": "2026-11-20", "time": "12:30", "party_size": 2},
+        ),
+        (
+            "안방 에어컨 제습 모드로 26도 맞춰줘",
+            "set_air_conditioner",
+            {"room": "안방", "temperature": 26, "mode": "dry"},
+        ),
+        (
+            "50만원을 엔으로 바꾸면 얼마야",
+            "exchange_currency",
+            {"amount": 500000, "from_currency": "KRW", "to_currency": "JPY"},
+        ),
+        ("내일 아침 6시 반에 깨워줘", "set_alarm", {"time": "06:30"}),
+        (
+            "아이스 아메리카노 두 잔 주문해줘",
+            "order_coffee",
+            {"menu": "아메리카노", "quantity": 2, "iced": True},
+        ),
+        (
+            "1억을 연 4.5%로 36개월 빌리면 한 달에 얼마씩 갚아?",
+            "calculate_loan_payment",
+            {"principal": 100000000, "annual_rate": 4.5, "months": 36},
+        ),
+        (
+            "운송장 번호 6123456789012 택배 어디쯤 왔어?",
+            "track_parcel",
+            {"tracking_number": "6123456789012"},
+        ),
+        (
+            "민수에게 메시지 보내줘: 회의 자료 메일로 보냈어",
+            "send_text",
+            {"recipient": "민수", "message": "회의 자료 메일로 보냈어"},
+        ),
+    ],
+)
+def test_calls_with_dates_numbers_and_enums_in_the_schema_format(
+    text: str, tool: str, arguments: dict[str, Any]
+) -> None:
+    d = turn([user(text)])
+    assert (d.kind, d.tool, d.arguments) == ("call", tool, arguments)
+    assert d.explain["why"].startswith("best score")
+
+
+def test_asks_for_exactly_the_missing_required_arguments() -> None:
+    d = turn([user("대형 폐기물 수거 예약하고 싶어요")])
+    assert (d.kind, d.tool, d.missing) == ("ask", "schedule_waste_pickup", ["location", "date"])
+    assert d.content == "수거할 위치와 날짜를 알려주세요."
+    d = turn([user("내일 대형 폐기물 수거 예약하고 싶어요")])
+    assert d.missing == ["location"] and d.content == "수거할 위치를 알려주세요."
+
+
+def test_multi_turn_slot_filling_accumulates_arguments() -> None:
+    messages = [user("회원가입 하고 싶어요")]
+    d = turn(messages)
+    assert (d.kind, d.missing, d.content) == (
+        "ask",
+        ["name", "email"],
+        "회원 이름과 이메일 주소를 알려주세요.",
+    )
+    messages += [assistant(d.content), user("이름은 이서연이에요")]
+    d = turn(messages)
+    assert (d.kind, d.missing, d.content) == ("ask", ["email"], "이메일 주소를 알려주세요.")
+    assert d.explain["pending"] == {"tool": "register_member", "asked": ["email", "name"]}
+    messages += [assistant(d.content), user("seoyeon@example.com")]
+    d = turn(messages)
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "register_member",
+        {"name": "이서연", "email": "seoyeon@example.com"},
+    )
+    assert d.explain["filled"]["name"]["source"] == "history"
+
+
+def test_a_bare_answer_continues_the_question() -> None:
+    messages = [
+        user("대형 폐기물 수거 예약하고 싶어요"),
+        assistant("수거할 위치와 날짜를 알려주세요."),
+        user("내일이요"),
+    ]
+    d = turn(messages)
+    assert (d.kind, d.missing) == ("ask", ["location"])
+    messages += [assistant(d.content), user("101동 앞이요")]
+    d = turn(messages)
+    assert (d.kind, d.arguments) == ("call", {"location": "101동 앞", "date": "2026-11-19"})
+    assert d.explain["filled"]["location"]["source"] == "answer"
+
+
+@pytest.mark.parametrize(
+    "text", ["피자 한 판 배달시켜줘", "호텔 방 하나 잡아줘", "고마워 덕분에 살았다"]
+)
+def test_declines_when_no_tool_fits(text: str) -> None:
+    d = turn([user(text)])
+    assert d.kind == "decline" and d.tool is None and not d.arguments
+    assert "도와드릴 수 있는 일은" in d.content and "no tool fits" in d.explain["why"]
+    assert d.explain["scores"][0]["score"] < d.explain["threshold"]
+
+
+def test_tool_choice_none_required_and_named() -> None:
+    fitting = [user("내일 부산 날씨 어때?")]
+    assert turn(fitting).kind == "call"
+    none = turn(fitting, "none")
+    assert none.kind == "decline" and none.explain["why"] == "tool_choice is none"
+    # required: the best tool even for a message that fits none; it asks rather than invents
+    required = turn([user("안녕하세요")], "required")
+    assert required.kind == "ask" and required.tool is not None and required.arguments == {}
+    named = turn(
+        [user("부산은?")], {"type": "function", "function": {"name": "get_weather_forecast"}}
+    )
+    assert (named.kind, named.tool, named.arguments) == (
+        "call",
+        "get_weather_forecast",
+        {"city": "부산"},
+    )
+    assert named.explain["why"] == "tool_choice names this tool"
+
+
+def test_answers_from_the_last_tool_message() -> None:
+    call = {
+        "role": "assistant",
+        "content": None,
+        "tool_calls": [
+            {
+                "id": "call_1",
+                "type": "function",
+                "function": {"name": "book_restaurant", "arguments": "{}"},
+            }
+        ],
+    }
+    result = {
+        "role": "tool",
+        "tool_call_id": "call_1",
+        "content": json.dumps(
+            {"status": "success", "message": "소담정 예약이 완료되었습니다."}, ensure_ascii=False
+        ),
+    }
+    d = turn([user("소담정 예약해줘"), call, result])
+    assert (d.kind, d.tool, d.content) == (
+        "answer",
+        "book_restaurant",
+        "소담정 예약이 완료되었습니다.",
+    )
+    result["content"] = json.dumps({"temperature": 3, "sky": "맑음"}, ensure_ascii=False)
+    d = turn([user("날씨"), call, result])
+    assert d.kind == "answer" and "temperature: 3" in d.content and "sky: 맑음" in d.content
+
+
+def test_explain_says_why() -> None:
+    d = turn([user("다음 주 월요일 오후 2시에 팀 회의 일정 잡아줘")])
+    ex = d.explain
+    assert ex["tool"] == "create_event" and ex["scores"][0]["tool"] == "create_event"
+    assert {"score", "cosine", "words", "matched", "evidence"} <= set(ex["scores"][0])
+    assert ex["filled"]["start"] == {
+        "value": "2026-11-23T14:00:00",
+        "source": "message",
+        "text": "다음 주 월요일 오후 2시",
+    }
+    assert ex["missing"] == [] and 0 < ex["threshold"] < 1
+
+
+def test_app_examples_join_the_scores() -> None:
+    examples = {
+        "play_music": ["노동요 부탁해", "출근길 플레이 부탁해"],
+        "find_recipe": ["집밥 메뉴 부탁해", "반찬 뭐 하지"],
+    }
+    d = turn([user("노동요 좀 부탁해")], examples=examples)
+    music = next(s for s in d.explain["scores"] if s["tool"] == "play_music")
+    assert music["examples"] > 0.5 and d.explain["scores"][0]["tool"] == "play_music"
+
+
+def test_bad_requests_are_refused_clearly() -> None:
+    with pytest.raises(KodialError, match="not in tools"):
+        turn([user("x")], {"type": "function", "function": {"name": "nope"}})
+    with pytest.raises(KodialError, match="unknown tool_choice"):
+        turn([user("x")], "sometimes")
+    with pytest.raises(KodialError, match="non-empty list"):
+        decide([], TOOLS)
+    with pytest.raises(ToolSchemaError, match=r"tools\[0\]"):
+        decide([user("x")], [{"type": "function", "function": {"name": "bad name"}}])
