@@ -92,7 +92,7 @@ def test_out_of_domain_query_falls_back_with_a_suggestion(talk: Talk) -> None:
     reply = c.say("비트코인 지금 얼마야")
     assert c.route["handler"] == "fallback" and c.route["intent"] is None
     assert c.route["classifier"]["fallback"] is True
-    assert c.route["classifier"]["fallback_reason"] in ("low_score", "ambiguous", "near_ood")
+    assert c.route["classifier"]["fallback_reason"] in ("low_score", "ambiguous")
     assert reply.startswith("죄송해요, 그건 제가 잘 모르는 일이에요.")
     assert "식당 예약, 영화 예매, 날씨 안내" in reply and '"' in reply  # an example request
 
@@ -165,7 +165,7 @@ def test_engine_streams_lm_chitchat_and_appends_the_task_reminder(
     )
     (tmp_path / "assistant.yaml").write_text(
         "name: lm-chat\npersona: persona.yaml\n"
-        "classifier: {min_score: 0.0, ood_neighbors: false}\n"
+        "classifier: {min_score: 0.0}\n"
         "intents:\n  examples:\n"
         "    hello: [안녕, 안녕하세요, 반가워요, 좋은 아침]\n"
         "    book: [예약해 줘, 자리 예약할래요, 예약하고 싶어요, 테이블 예약]\n"

@@ -40,7 +40,7 @@ class ClassifierView(RouteModel):
     """The top intent, or ``fallback`` when the fallback policy fired."""
     fallback: bool
     fallback_reason: str | None = None
-    """``low_score``, ``ambiguous``, ``near_ood`` (the nearest examples are out-of-domain)."""
+    """``low_score`` (top score under min_score) or ``ambiguous`` (top two closer than min_margin)."""
     ranking: list[LabelScore]
     """The best labels, best first."""
     thresholds: Thresholds
