@@ -140,3 +140,24 @@ def test_cli_and_assistant_answer_alike_for_the_same_model(
     _same(cli, started.predict(texts), tolerance=1e-4)
     a, b = started.understanding.thresholds, saved.understanding.thresholds
     assert (a.min_score, a.min_margin) == pytest.approx((b.min_score, b.min_margin), abs=1e-4)
+
+
+def test_near_ood_rule_is_saved_with_the_model_and_narrow(tmp_path: Path) -> None:
+    """A near-paraphrase of a known OOD query falls back (``near_ood``) even when the
+    classifier is confident, before and after saving; an in-domain query that shares only its
+    ending with OOD queries does not."""
+    from kodial.classify.base import load_classifier
+    from kodial.classify.bundled import load_sample_queries
+
+    data = load_sample_queries()
+    data.ood = [*data.ood, "주식 시세 좀 알려줘", "로또 번호 추천해 줘", "고양이 사료 추천해 줘"]
+    clf = fit_classifier(data, TrainConfig(method="lexical", dev_ratio=0, noise_report=False))
+    queries = ["주식 시세 좀 알려 줘", "영화 추천해 줘"]
+    before = clf.classifier.predict(queries)
+    assert [p.fallback_reason for p in before] == ["near_ood", None]
+    assert before[1].label == "movie"
+    clf.classifier.save(tmp_path / "m")
+    after = load_classifier(tmp_path / "m").predict(queries)
+    assert [p.fallback_reason for p in after] == ["near_ood", None]
+    off = TrainConfig(method="lexical", dev_ratio=0, noise_report=False, near_ood=None)
+    assert fit_classifier(data, off).classifier.ood_neighbors is None

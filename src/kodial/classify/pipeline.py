@@ -31,6 +31,7 @@ from kodial.classify.base import Classifier, create_classifier
 from kodial.classify.calibration import CalibrationReport, calibrate
 from kodial.classify.data import LabelledData, load_labelled, merge, read_ood
 from kodial.classify.evaluate import Report, evaluate
+from kodial.classify.near_ood import OodNeighbors
 from kodial.classify.noise import NOISE_KINDS, augment
 from kodial.classify.options import DataSource, TrainConfig
 from kodial.classify.splits import group_folds, resolve_groups, split_by_group
@@ -145,6 +146,8 @@ def fit_classifier(data: LabelledData, config: TrainConfig) -> Trained:
         ood=train.ood,
     )
     _override(clf, config)
+    if config.near_ood is not None and train.ood:
+        clf.ood_neighbors = OodNeighbors(train.texts, train.ood, config.near_ood)
     report = None
     if dev is not None:
         report = evaluate(
