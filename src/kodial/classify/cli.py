@@ -149,8 +149,8 @@ def train(
     )
     with console.status(f"training {method} (load, split, fit, calibrate, evaluate)"):
         trained = run(source, cfg, out, overwrite)
-    if trained.report is not None and trained.report.data_report is not None:
-        for line in trained.report.data_report.summary():
+    if trained.data_report is not None:
+        for line in trained.data_report.summary():
             console.print(f"data: {line}", markup=False)
     console.print(f"method: {trained.method}", markup=False)
     console.print(f"{trained.n_train} training / {trained.n_dev} dev queries", markup=False)
