@@ -23,8 +23,8 @@ import csv
 import hashlib
 import json
 import os
-import re
 import random
+import re
 import sys
 import time
 from dataclasses import dataclass, field
