@@ -315,7 +315,7 @@ def test_inspect_and_check_build_what_the_recipe_trains(
     truncation and persona drive inspect and check, their defaults are the recipe defaults, and
     a bad option is named as the option."""
     from kodial.chat.recipe import TrainRecipe
-    from kodial.chat.samples import SampleOptions
+    from kodial.chat.strategies import SampleOptions
 
     assert TrainRecipe.model_fields["max_length"].default == SampleOptions().max_length
     recipe = tmp_path / "r.yaml"

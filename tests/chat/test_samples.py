@@ -12,12 +12,11 @@ from kodial.chat.dialogue import Conversation, Message, load_dialogues
 from kodial.chat.rendering import end_of_turn_token, prompt_ids
 from kodial.chat.samples import (
     IGNORE_INDEX,
-    STRATEGIES,
-    TRUNCATION,
     TemplateMismatch,
     TokenizedSample,
     build_samples,
 )
+from kodial.chat.strategies import STRATEGIES, TRUNCATION
 from kodial.errors import DataErrors, KodialError
 
 try:  # tests/chat is a package when it has an __init__.py, a plain folder otherwise
@@ -466,7 +465,7 @@ def test_an_unstable_template_is_still_detected_on_long_conversations(
 
 
 def test_fewest_finds_the_smallest_fitting_drop_with_few_calls() -> None:
-    from kodial.chat.rendering import fewest
+    from kodial.chat.fitting import fewest
 
     for count in range(0, 40):
         for answer in range(1, count + 2):  # count + 1: nothing fits

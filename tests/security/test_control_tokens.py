@@ -17,16 +17,12 @@ from typing import Any
 
 import pytest
 
+from kodial.chat.control_tokens import control_tokens, special_ids
 from kodial.chat.dialogue import Conversation, Message
 from kodial.chat.persona import Persona
-from kodial.chat.rendering import (
-    TemplateFormat,
-    control_tokens,
-    prompt_ids,
-    special_ids,
-    text_safe_tokenizer,
-)
-from kodial.chat.samples import STRATEGIES, build_samples
+from kodial.chat.rendering import TemplateFormat, prompt_ids, text_safe_tokenizer
+from kodial.chat.samples import build_samples
+from kodial.chat.strategies import STRATEGIES
 from kodial.errors import DataErrors, KodialError
 from kodial.testing.tokenizers import build_chat_tokenizer
 

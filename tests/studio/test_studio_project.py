@@ -15,7 +15,7 @@ from studio_helpers import add_delivery_intent
 
 from kodial.assistant.config import load_config
 from kodial.errors import DataErrors
-from kodial.studio.project import ProjectDoc, render, write_files
+from kodial.studio.document import ProjectDoc, render, write_files
 
 
 def create(client: TestClient, source: str = "example") -> dict[str, Any]:

@@ -125,7 +125,8 @@ def test_custom_template_file(tmp_path: Path) -> None:
 
 
 def test_control_tokens_are_special_so_message_text_cannot_forge_them(chat_tokenizer) -> None:
-    from kodial.chat.rendering import control_tokens, prompt_ids
+    from kodial.chat.control_tokens import control_tokens
+    from kodial.chat.rendering import prompt_ids
 
     name, tok = chat_tokenizer
     fmt = CHAT_FORMATS[name]

@@ -52,6 +52,29 @@ def test_a_word_every_tool_shares_says_less_than_a_distinctive_one() -> None:
     assert "키" not in single[0][1]
 
 
+def test_enum_values_and_nouns_inside_them_are_tool_words() -> None:
+    coffee = {
+        "type": "function",
+        "function": {
+            "name": "order",
+            "description": "음료를 주문한다",
+            "parameters": {
+                "type": "object",
+                "properties": {
+                    "menu": {"type": "string", "enum": ["카페라테", "아메리카노"]},
+                },
+                "required": ["menu"],
+            },
+        },
+    }
+    tools = parse_tools([coffee, bus("weather", "도시의 날씨를 조회", "도시 이름")])
+    assert {"카페라테", "아메리카노"} <= tool_words(tools[0])
+    chooser = ToolChooser(encoder=None, calibration=Calibration())
+    # "라테" (a noun of the request) sits inside the enum value "카페라테"
+    (order, matched), (weather, _) = chooser.word_scores(tools, "따뜻한 라테 한 잔")
+    assert matched == ["카페라테"] and order > 0 and weather == 0
+
+
 def test_bundled_requests_cover_every_tool_and_none() -> None:
     names = {t.name for t in bundled_tools()}
     rows = load_requests()

@@ -66,6 +66,11 @@ def test_parses_types_enums_formats_and_required() -> None:
             "'two' is not a integer",
         ),
         (
+            fn(props={"x": {"type": "integer", "enum": []}}),
+            "tools[0] 'book': parameter 'x'",
+            "enum must not be empty",
+        ),
+        (
             fn(props={"x": {"type": "string", "pattern": "(["}}),
             "tools[0] 'book': parameter 'x'",
             "invalid pattern",

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import TYPE_CHECKING
 
+from kodial.chat.control_tokens import TemplateRefused
 from kodial.chat.dialogue import Conversation
 from kodial.chat.persona import Persona
-from kodial.chat.rendering import TemplateRefused, chat_format
+from kodial.chat.rendering import chat_format
 
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase

@@ -168,9 +168,9 @@ class ChatModel:
         training samples drop them (``drop-oldest``): the kept history starts on a user turn. A
         last message that alone does not fit is a :class:`KodialError`.
 
-        The number of turns to drop is searched for (:func:`kodial.chat.rendering.fewest`), from
+        The number of turns to drop is searched for (:func:`kodial.chat.fitting.fewest`), from
         an estimate in characters, so a long history costs a few renders, not one per turn."""
-        from kodial.chat.rendering import fewest
+        from kodial.chat.fitting import fewest
 
         msgs = list(as_messages(messages))
         ids = self.prompt_ids(msgs)

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kodial.chat.data_cli import (
+from kodial.chat.cli_options import (
     FormatOpt,
     MapOpt,
     MaxLengthOpt,
@@ -138,7 +138,7 @@ def register(app: typer.Typer) -> None:
 
         Example: kodial chat inspect dialogues.jsonl --tokenizer tok/ --persona persona.yaml --index 3
         """
-        from kodial.chat.data_cli import sample_options
+        from kodial.chat.cli_options import sample_options
         from kodial.chat.dialogue import RoleMapping, load_dialogues
         from kodial.chat.samples import build_samples
 

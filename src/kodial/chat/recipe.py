@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import Field, ValidationInfo, field_validator, model_validator
 
-from kodial.chat.samples import SampleOptions
+from kodial.chat.strategies import SampleOptions
 from kodial.config import Config, field_help, load_yaml, parse_overrides, validate
 from kodial.errors import DataError
 

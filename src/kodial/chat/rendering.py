@@ -51,12 +51,18 @@ falls back to rendering every prefix, which is exact for any template.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kodial.chat.control_tokens import (
+    TemplateRefused,
+    check_roles,
+    control_tokens,
+    special_ids,
+    text_ids,
+)
 from kodial.chat.dialogue import Message
 from kodial.chat.persona import Persona, apply_persona
 from kodial.errors import KodialError
@@ -64,8 +70,6 @@ from kodial.errors import KodialError
 if TYPE_CHECKING:
     from transformers import PreTrainedTokenizerBase
 
-ROLES: tuple[str, ...] = ("system", "user", "assistant")
-"""Roles a conversation may use; the template pastes the role as it is, so no other is rendered."""
 
 CONTEXT_ANCHOR = 2
 """Leading messages kept in every bounded context of :meth:`TemplateFormat.spans` (a system prompt
@@ -75,115 +79,8 @@ _PRIVATE = re.compile("[\U00100000-\U0010fffd]")
 """Supplementary Private Use Area-B, where content placeholders are taken from."""
 
 
-class TemplateRefused(KodialError):
-    """The chat template raised (e.g. Gemma's "roles must alternate") for one conversation, or the
-    conversation cannot be rendered safely (unknown role, content that would become a control
-    token)."""
-
-
 class TemplateMismatch(KodialError):
     """The chat template cannot give exact per-turn masks (prefix rendering is not a prefix)."""
-
-
-def special_ids(tokenizer: PreTrainedTokenizerBase) -> set[int]:
-    """Ids of the tokenizer's special tokens (control tokens such as ``<|eot_id|>``)."""
-    ids = set(tokenizer.all_special_ids)
-    for idx, tok in tokenizer.added_tokens_decoder.items():
-        if tok.special:
-            ids.add(idx)
-    return ids
-
-
-@dataclass(frozen=True)
-class ControlTokens:
-    """The special tokens of a tokenizer as text: where rendered chat text is cut, and what
-    message content is searched for."""
-
-    ids: dict[str, int]
-    """Text of each control token that is an *added* token -> its id: strings a Hugging Face
-    tokenizer cuts out of text before tokenizing the rest (so tokenization restarts there)."""
-    special: frozenset[int]
-    """Every control id (:func:`special_ids` and the values of :attr:`ids`): none may come from
-    message content."""
-    split: re.Pattern[str] | None
-    """Matches any key of :attr:`ids`, longest first (the tokenizer's own leftmost-longest rule)."""
-    find: re.Pattern[str] | None
-    """Matches any special-token string, added or not: what content must not contain as such."""
-
-
-@functools.lru_cache(maxsize=64)
-def _alternation(strings: tuple[str, ...]) -> re.Pattern[str] | None:
-    if not strings:
-        return None
-    return re.compile("|".join(re.escape(s) for s in sorted(strings, key=len, reverse=True)))
-
-
-def control_tokens(tokenizer: PreTrainedTokenizerBase) -> ControlTokens:
-    """:class:`ControlTokens` of ``tokenizer`` (read anew each time: tokens can be added).
-
-    Control tokens are the special tokens, plus the plain (non-special) added tokens that the chat
-    template's own text contains, such as Qwen's ``<tool_call>``: a tokenizer cuts those out of
-    any text, even with ``split_special_tokens``, so content holding one is refused rather than
-    rendered (:func:`text_ids`). Added tokens the template does not write (words added to the
-    vocabulary) are ordinary text."""
-    template = getattr(tokenizer, "chat_template", None)
-    if isinstance(template, dict):
-        template = "\n".join(str(t) for t in template.values())
-    source = template if isinstance(template, str) else ""
-    added = {
-        str(tok.content): int(idx)
-        for idx, tok in tokenizer.added_tokens_decoder.items()
-        if tok.content
-        and (tok.special or (not str(tok.content).isspace() and str(tok.content) in source))
-    }
-    every = set(added) | {str(t) for t in tokenizer.all_special_tokens if t}
-    return ControlTokens(
-        ids=added,
-        special=frozenset(special_ids(tokenizer) | set(added.values())),
-        split=_alternation(tuple(sorted(added))),
-        find=_alternation(tuple(sorted(every))),
-    )
-
-
-def check_roles(messages: Sequence[Message]) -> None:
-    """:class:`TemplateRefused` for a role outside :data:`ROLES` (templates paste roles verbatim,
-    so ``"user<|end_header_id|>"`` would otherwise write a header of its own)."""
-    for t, m in enumerate(messages, start=1):
-        if m.role not in ROLES:
-            raise TemplateRefused(
-                f"turn {t}: unknown role {m.role[:40]!r}; a conversation uses {', '.join(ROLES)}"
-            )
-
-
-def text_ids(
-    tokenizer: PreTrainedTokenizerBase,
-    texts: Sequence[str],
-    controls: ControlTokens,
-    restore: dict[int, str] | None = None,
-) -> list[list[int]]:
-    """Ids of each text as plain text: special-token strings in it become ordinary pieces
-    (``split_special_tokens=True``). ``restore`` maps placeholder code points back to the
-    special-token strings they stand for. :class:`TemplateRefused` if a special id still comes out.
-    """
-    if not texts:
-        return []
-    plain = [t.translate(restore) for t in texts] if restore else list(texts)
-    out: list[list[int]] = [[] for _ in plain]
-    todo = [k for k, t in enumerate(plain) if t]
-    if todo:
-        enc = tokenizer(
-            [plain[k] for k in todo], add_special_tokens=False, split_special_tokens=True
-        )["input_ids"]
-        for k, ids in zip(todo, enc, strict=True):
-            out[k] = [int(i) for i in ids]
-    for k, ids in enumerate(out):
-        bad = next((i for i in ids if i in controls.special), None)
-        if bad is not None:
-            raise TemplateRefused(
-                f"message text {plain[k][:60]!r} would become the control token "
-                f"{tokenizer.convert_ids_to_tokens(bad)!r} even as plain text; remove it"
-            )
-    return out
 
 
 @dataclass
@@ -611,53 +508,6 @@ def as_messages(raw: Sequence[dict[str, Any] | Message]) -> list[Message]:
     return [
         m if isinstance(m, Message) else Message(str(m["role"]), str(m["content"])) for m in raw
     ]
-
-
-def fewest(count: int, fits: Callable[[int], bool], start: int = 1) -> int | None:
-    """The smallest ``d`` in ``1..count`` with ``fits(d)``, or None if ``fits(count)`` is false;
-    ``fits`` must be monotone (dropping more never stops a sample from fitting).
-
-    The search starts at the estimate ``start`` and gallops away from it (1, 2, 4, ... steps)
-    before bisecting, so a good estimate costs a handful of calls, each on a candidate near the
-    answer, and a bad one O(log count) calls: never the one call per step of dropping one turn at
-    a time, which made dropping the oldest turns of a long conversation quadratic.
-    """
-    if count < 1:
-        return None
-    known: dict[int, bool] = {}
-
-    def ok(d: int) -> bool:
-        if d not in known:
-            known[d] = fits(d)
-        return known[d]
-
-    start = min(max(start, 1), count)
-    if ok(start):
-        lo, hi, step = 0, start, 1  # lo: largest d known not to fit (0: none needed below 1)
-        while hi - step >= 1:
-            if ok(hi - step):
-                hi -= step
-                step *= 2
-            else:
-                lo = hi - step
-                break
-    else:
-        lo, step = start, 1
-        while True:
-            probe = min(lo + step, count)
-            if ok(probe):
-                hi = probe
-                break
-            if probe == count:
-                return None
-            lo, step = probe, step * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if ok(mid):
-            hi = mid
-        else:
-            lo = mid
-    return hi
 
 
 def text_safe_tokenizer(tokenizer: PreTrainedTokenizerBase) -> PreTrainedTokenizerBase:

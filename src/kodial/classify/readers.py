@@ -25,12 +25,12 @@ from pathlib import Path
 
 import yaml
 
+from kodial.csvio import iter_table
 from kodial.errors import DataError
 from kodial.textio import (
     ReadLimits,
     check_yaml_depth,
     iter_lines,
-    iter_table,
     parse_json,
     read_text,
     yaml_error,

@@ -13,6 +13,8 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from kodial.serve.options import HostOpt, PortOpt
+
 if TYPE_CHECKING:
     from kodial.serve.launch import DemoCheck
 
@@ -42,16 +44,8 @@ def serve(
         Path | None,
         typer.Option(help="Assistant YAML to serve (default: the bundled example assistant)."),
     ] = None,
-    host: Annotated[
-        str | None,
-        typer.Option(
-            help="Interface to listen on. Any other than a loopback one needs API keys (or "
-            "insecure_no_auth). Default 127.0.0.1."
-        ),
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="TCP port (0 picks a free one). Default 8000.")
-    ] = None,
+    host: HostOpt = None,
+    port: PortOpt = None,
     db: Annotated[
         str | None,
         typer.Option(

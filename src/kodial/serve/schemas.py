@@ -39,11 +39,34 @@ class TextPart(BaseModel):
     text: str
 
 
+class FunctionCall(BaseModel):
+    model_config = ConfigDict(extra="ignore")
+
+    name: str
+    arguments: str
+    """The arguments as a JSON string (as OpenAI sends them)."""
+
+
+class ToolCall(BaseModel):
+    """A call the assistant makes (``message.tool_calls``), or made in an earlier turn."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str
+    type: Literal["function"] = "function"
+    function: FunctionCall
+
+
 class ChatMessage(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
     role: Literal["system", "developer", "user", "assistant", "tool"]
     content: str | list[TextPart] | None = None
+    tool_calls: list[ToolCall] | None = None
+    """Assistant messages: the calls it made (tool turns)."""
+    tool_call_id: str | None = None
+    """Tool messages: the call this is the result of."""
+    name: str | None = None
 
     def text(self) -> str:
         if self.content is None:
@@ -51,6 +74,16 @@ class ChatMessage(BaseModel):
         if isinstance(self.content, str):
             return self.content
         return "".join(p.text for p in self.content)
+
+    def as_openai(self) -> dict[str, Any]:
+        """The message as a plain OpenAI dict (content as text), for the tool engine."""
+        out: dict[str, Any] = {"role": self.role, "content": self.text()}
+        if self.tool_calls:
+            out["tool_calls"] = [c.model_dump() for c in self.tool_calls]
+        for key in ("tool_call_id", "name"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
 
 
 class StreamOptions(BaseModel):
@@ -102,6 +135,21 @@ class ChatCompletionRequest(BaseModel):
         "state. A changed, unsigned, expired, already used or other key's state is refused "
         "with 400: each state is good for one request.",
     )
+    tools: list[dict[str, Any]] | None = Field(
+        default=None,
+        description="OpenAI function tools (JSON schemas). With tools (and tool_choice not "
+        '"none") the turn calls a tool, asks for its missing required arguments, answers '
+        "from a tool result or declines; messages must hold the whole conversation (no "
+        "session_id or state).",
+    )
+    tool_choice: Literal["auto", "none", "required"] | dict[str, Any] | None = Field(
+        default=None,
+        description='"auto" (default), "none" (the assistant answers as without tools), '
+        '"required", or {"type": "function", "function": {"name": ...}}.',
+    )
+    parallel_tool_calls: StrictBool | None = Field(
+        default=None, description="Accepted and not used: at most one call per turn."
+    )
     kodial: SkipJsonSchema[Any] = None
     """Not accepted: ``kodial`` is a response field. A request carrying one gets 400 saying to
     send ``state`` and ``state_signature`` at the top level (it is not silently ignored)."""
@@ -116,6 +164,11 @@ class KodialMeta(BaseModel):
         description="Handler chosen, intent, classifier scores and thresholds, slot state."
     )
     state: DialogueState = Field(description="Dialogue state after this turn.")
+    tools: dict[str, Any] | None = Field(
+        default=None,
+        description="Tool turns: the decision (kind: call, ask, answer or decline), the tool "
+        "scores and threshold, the arguments filled (value, source, words) and missing, and why.",
+    )
     state_signature: str | None = Field(
         default=None,
         description="Signature to send back with state (session-less clients; null with a "
@@ -134,13 +187,15 @@ class Usage(BaseModel):
 
 class AssistantMessage(BaseModel):
     role: Literal["assistant"] = "assistant"
-    content: str
+    content: str | None
+    """None when the assistant calls a tool."""
+    tool_calls: list[ToolCall] | None = None
 
 
 class Choice(BaseModel):
     index: int = 0
     message: AssistantMessage
-    finish_reason: Literal["stop", "length"]
+    finish_reason: Literal["stop", "length", "tool_calls"]
     logprobs: None = None
 
 
@@ -154,15 +209,30 @@ class ChatCompletion(BaseModel):
     kodial: KodialMeta
 
 
+class FunctionCallDelta(BaseModel):
+    name: str | None = None
+    arguments: str | None = None
+
+
+class ToolCallDelta(BaseModel):
+    """A piece of a streamed tool call: its id, type and name first, then its arguments."""
+
+    index: int = 0
+    id: str | None = None
+    type: Literal["function"] | None = None
+    function: FunctionCallDelta | None = None
+
+
 class Delta(BaseModel):
     role: Literal["assistant"] | None = None
     content: str | None = None
+    tool_calls: list[ToolCallDelta] | None = None
 
 
 class ChunkChoice(BaseModel):
     index: int = 0
     delta: Delta
-    finish_reason: Literal["stop", "length"] | None = None
+    finish_reason: Literal["stop", "length", "tool_calls"] | None = None
     logprobs: None = None
 
 

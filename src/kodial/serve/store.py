@@ -48,103 +48,37 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
     create_engine,
     delete,
     event,
     func,
-    inspect,
     select,
-    text,
     update,
 )
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import (
-    DeclarativeBase,
-    Mapped,
     Session,
-    mapped_column,
-    relationship,
     sessionmaker,
 )
 
 from kodial.assistant.route import Route
 from kodial.assistant.state import DialogueState
-
-
-def _now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-class Base(DeclarativeBase):
-    pass
-
-
-class SessionRow(Base):
-    __tablename__ = "sessions"
-
-    id: Mapped[str] = mapped_column(String(32), primary_key=True)
-    owner: Mapped[str] = mapped_column(String(64), index=True)
-    token_hash: Mapped[str | None] = mapped_column(String(80), nullable=True, default=None)
-    """``sha256:<hex>`` of the session token; None for sessions made before tokens existed
-    (reachable with an API key only)."""
-    title: Mapped[str] = mapped_column(String(200), default="")
-    state: Mapped[str] = mapped_column(Text, default="{}")
-    turn_count: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=_now)
-    updated_at: Mapped[datetime] = mapped_column(default=_now)
-    turns: Mapped[list[TurnRow]] = relationship(
-        back_populates="session", cascade="all, delete-orphan", order_by="TurnRow.seq"
-    )
-
-
-class TurnRow(Base):
-    __tablename__ = "turns"
-    __table_args__ = (UniqueConstraint("session_id", "seq", name="uq_turn_seq"),)
-
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    session_id: Mapped[str] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True
-    )
-    seq: Mapped[int] = mapped_column(Integer)
-    user: Mapped[str] = mapped_column(Text)
-    assistant: Mapped[str] = mapped_column(Text)
-    route: Mapped[str] = mapped_column(Text, default="{}")
-    finish_reason: Mapped[str] = mapped_column(String(16), default="stop")
-    prompt_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    completion_tokens: Mapped[int] = mapped_column(Integer, default=0)
-    created_at: Mapped[datetime] = mapped_column(default=_now)
-    session: Mapped[SessionRow] = relationship(back_populates="turns")
-
-
-class ActionRow(Base):
-    __tablename__ = "action_runs"
-
-    key: Mapped[str] = mapped_column(String(200), primary_key=True)
-    session_id: Mapped[str | None] = mapped_column(
-        ForeignKey("sessions.id", ondelete="CASCADE"), index=True, nullable=True
-    )
-    started_at: Mapped[datetime] = mapped_column(default=_now)
-    outcome: Mapped[str | None] = mapped_column(Text, nullable=True, default=None)
-    """JSON of the action's successful result; None while it runs."""
-    expires_at: Mapped[datetime | None] = mapped_column(index=True, nullable=True, default=None)
-    """When the row may be forgotten (session-less actions); None: kept with its session."""
-
-
-class SpentStateRow(Base):
-    __tablename__ = "spent_states"
-
-    nonce: Mapped[str] = mapped_column(String(32), primary_key=True)
-    expires_at: Mapped[datetime] = mapped_column(index=True)
+from kodial.serve.tables import (
+    ActionRow,
+    SessionRow,
+    SpentStateRow,
+    TurnRow,
+    create_tables,
+    driver_url,
+    engine_options,
+    sqlite_pragmas,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -227,12 +161,12 @@ class SessionStore:
         self.url = url
         self.busy_timeout_s = busy_timeout_s
         self.engine: Engine = create_engine(
-            url, future=True, **_engine_options(url, busy_timeout_s, pool_size)
+            url, future=True, **engine_options(url, busy_timeout_s, pool_size)
         )
         if url.startswith("sqlite"):
             busy_ms = int(busy_timeout_s * 1000)
-            event.listen(self.engine, "connect", lambda conn, _rec: _sqlite_pragmas(conn, busy_ms))
-        _create_tables(self.engine)
+            event.listen(self.engine, "connect", lambda conn, _rec: sqlite_pragmas(conn, busy_ms))
+        create_tables(self.engine)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
@@ -382,7 +316,7 @@ class SessionStore:
         turn committed meanwhile, nothing is written and :class:`TurnConflict` is raised.
         """
         seq = expected_count + 1
-        now = _now()
+        now = utc_now()
         try:
             with self._tx() as db:
                 moved = db.execute(
@@ -416,7 +350,7 @@ class SessionStore:
         was. Nonces of expired states are forgotten (an expired state is refused anyway)."""
         try:
             with self._tx() as db:
-                db.execute(delete(SpentStateRow).where(SpentStateRow.expires_at < _now()))
+                db.execute(delete(SpentStateRow).where(SpentStateRow.expires_at < utc_now()))
                 db.add(SpentStateRow(nonce=nonce, expires_at=expires_at))
         except IntegrityError:
             return False
@@ -434,7 +368,7 @@ class SessionStore:
         request claimed it less than ``stale_after_s`` ago and has not finished (a claim that
         old belonged to a process that died mid-call, and is taken over)."""
         for _ in range(3):  # a claim released between our insert and our read: try again
-            now = _now()
+            now = utc_now()
             try:
                 with self._tx() as db:
                     db.execute(
@@ -483,84 +417,6 @@ class SessionStore:
         """Give up the claim of an action that failed (a later request may try again)."""
         with self._tx() as db:
             db.execute(delete(ActionRow).where(ActionRow.key == key, ActionRow.outcome.is_(None)))
-
-
-def driver_url(url: str) -> str:
-    """``url`` with kodial's PostgreSQL driver (psycopg 3) when it names none: SQLAlchemy reads
-    a plain ``postgresql://`` as psycopg2, which kodial does not install.
-
-    >>> driver_url("postgresql://kodial@db/kodial"), driver_url("sqlite:///s.db")
-    ('postgresql+psycopg://kodial@db/kodial', 'sqlite:///s.db')
-    """
-    for plain in ("postgresql://", "postgres://"):
-        if url.startswith(plain):
-            return "postgresql+psycopg://" + url[len(plain) :]
-    return url
-
-
-_CREATE_LOCK = 0x6B6F6469616C  # "kodial": the advisory lock id of table creation
-
-
-def _create_tables(engine: Engine) -> None:
-    """Create missing tables and columns. On PostgreSQL under an advisory lock: replicas that
-    start at the same moment would otherwise race on ``CREATE TABLE`` and one would fail."""
-    if engine.dialect.name != "postgresql":
-        Base.metadata.create_all(engine)
-        _migrate(engine)
-        return
-    with engine.begin() as conn:
-        conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CREATE_LOCK})
-        Base.metadata.create_all(conn)
-        _migrate_conn(conn)
-
-
-def _migrate(engine: Engine) -> None:
-    """Bring a store made by an older kodial up to date (columns ``create_all`` won't add)."""
-    with engine.begin() as conn:
-        _migrate_conn(conn)
-
-
-def _migrate_conn(conn: Any) -> None:
-    columns = {c["name"] for c in inspect(conn).get_columns("sessions")}
-    if "token_hash" not in columns:
-        conn.execute(text("ALTER TABLE sessions ADD COLUMN token_hash VARCHAR(80)"))
-
-
-def _engine_options(url: str, busy_timeout_s: float, pool_size: int = 10) -> dict[str, Any]:
-    if url.startswith("sqlite"):
-        # One connection per thread is fine for SQLite. Wait for another writer, but briefly:
-        # a request that cannot write soon gets 503 + Retry-After, not a half-minute hang.
-        opts: dict[str, Any] = {
-            "connect_args": {"check_same_thread": False, "timeout": busy_timeout_s}
-        }
-        if url in ("sqlite://", "sqlite:///:memory:"):
-            from sqlalchemy.pool import StaticPool
-
-            opts["poolclass"] = StaticPool
-        return opts
-    opts = {
-        "pool_pre_ping": True,
-        "pool_size": pool_size,
-        "max_overflow": pool_size,
-        # the same bound as SQLite's busy timeout: no free connection or a row lock held longer
-        # than this is a 503 + Retry-After, not a hang
-        "pool_timeout": busy_timeout_s,
-    }
-    if url.startswith("postgresql"):
-        opts["connect_args"] = {
-            "connect_timeout": max(1, round(busy_timeout_s)),
-            "options": f"-c lock_timeout={int(busy_timeout_s * 1000)}",
-        }
-    return opts
-
-
-def _sqlite_pragmas(dbapi_conn: Any, busy_ms: int) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute(f"PRAGMA busy_timeout={busy_ms}")
-    cur.execute("PRAGMA journal_mode=WAL")
-    cur.execute("PRAGMA synchronous=NORMAL")
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.close()
 
 
 def _record(row: SessionRow) -> SessionRecord:

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kodial.errors import KodialError
+from kodial.studio.document import ProjectDoc
 from kodial.studio.jobs import Cancelled, Job
-from kodial.studio.project import ProjectDoc
 from kodial.studio.workspace import Workspace
 from kodial.textio import atomic_write_text, read_yaml
 

@@ -9,6 +9,8 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from kodial.serve.options import HostOpt, PortOpt
+
 console = Console(highlight=False, soft_wrap=True)
 
 
@@ -20,16 +22,8 @@ def studio(
             "saved version (history/), training runs, chat models and the deploy record."
         ),
     ] = Path("kodial-studio"),
-    host: Annotated[
-        str | None,
-        typer.Option(
-            help="Interface to listen on. Any other than a loopback one needs API keys (or "
-            "insecure_no_auth). Default 127.0.0.1."
-        ),
-    ] = None,
-    port: Annotated[
-        int | None, typer.Option(help="TCP port (0 picks a free one). Default 8000.")
-    ] = None,
+    host: HostOpt = None,
+    port: PortOpt = None,
     db: Annotated[
         str | None,
         typer.Option(

@@ -23,9 +23,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from kodial.errors import KodialError
-from kodial.serve.store import SessionRow, SessionStore, TurnRow
+from kodial.serve.store import SessionStore
+from kodial.serve.tables import SessionRow, TurnRow
+from kodial.studio.document import ProjectDoc
 from kodial.studio.feedback import ratings
-from kodial.studio.project import ProjectDoc
 
 KINDS = {
     "fallback": "대체 응답",

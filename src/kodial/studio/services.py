@@ -15,15 +15,9 @@ from kodial.errors import KodialError
 from kodial.serve.runtime import AssistantLike, Services
 from kodial.studio import charts, review, training
 from kodial.studio.chat_models import ChatModels, use_for_chitchat
+from kodial.studio.document import PERSONA_FILE, ProjectDoc, bundled_example, starter
 from kodial.studio.jobs import Job, Jobs, user_message
-from kodial.studio.project import (
-    PERSONA_FILE,
-    Conflict,
-    Project,
-    ProjectDoc,
-    bundled_example,
-    starter,
-)
+from kodial.studio.project import Conflict, Project
 from kodial.studio.runs import Runs
 from kodial.studio.settings import StudioSettings
 from kodial.studio.workspace import JsonFile, Workspace

@@ -6,28 +6,16 @@ Heavy libraries (transformers, tokenizers, kiwipiepy) are imported inside the co
 
 from __future__ import annotations
 
-import contextlib
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    DownloadColumn,
-    MofNCompleteColumn,
-    Progress,
-    SpinnerColumn,
-    TextColumn,
-    TimeElapsedColumn,
-    TransferSpeedColumn,
-)
-from rich.table import Table
 
 from kodial.errors import KodialError
-from kodial.textio import check_output_dir, staging_dir
+from kodial.tokenizer.corpus import progress_bar
+from kodial.tokenizer.output import check_tokenizer_out, save_tokenizer
 
 app = typer.Typer(
     rich_markup_mode="markdown",
@@ -59,77 +47,6 @@ def _group() -> None:
 
 def _split_list(value: str | None) -> list[str]:
     return [v.strip() for v in value.split(",") if v.strip()] if value else []
-
-
-def _progress(in_bytes: bool) -> Progress:
-    counts = (DownloadColumn(), TransferSpeedColumn()) if in_bytes else (MofNCompleteColumn(),)
-    return Progress(
-        SpinnerColumn(),
-        TextColumn("{task.description}"),
-        BarColumn(),
-        *counts,
-        TimeElapsedColumn(),
-        console=console,
-    )
-
-
-TOKENIZER_FILES = frozenset(
-    {
-        "tokenizer.json",
-        "tokenizer_config.json",
-        "special_tokens_map.json",
-        "added_tokens.json",
-        "chat_template.jinja",
-        "chat_template.json",
-        "vocab.json",
-        "vocab.txt",
-        "merges.txt",
-        "tokenizer.model",
-        "spiece.model",
-    }
-)
-"""Files a saved tokenizer consists of: the only ones ``train --out`` replaces in an existing
-directory (a model directory also holds weights and a config, which are not touched)."""
-
-
-def check_tokenizer_out(out: Path, also: frozenset[str] = frozenset()) -> list[str]:
-    """The files of the earlier tokenizer in ``out`` that training replaces; refuses (before
-    any work) a file, a directory without a tokenizer, and a tokenizer directory holding
-    anything else (a model's weights, notes): only tokenizer files are ever deleted."""
-    check_output_dir(out, ("tokenizer.json", "tokenizer_config.json"), "tokenizer")
-    if not out.is_dir():
-        return []
-    names = []
-    for entry in sorted(out.iterdir()):
-        if entry.name not in TOKENIZER_FILES | also or entry.is_dir() or entry.is_symlink():
-            raise KodialError(
-                f"--out {out}: holds {entry.name}, which is not a tokenizer file; training "
-                "replaces only the files of the earlier tokenizer and deletes nothing else",
-                hint="save the tokenizer to its own directory, or move that file elsewhere",
-            )
-        names.append(entry.name)
-    return names
-
-
-def _replace_dir(tmp: Path, out: Path) -> None:
-    """Move a finished tokenizer directory into place. An earlier tokenizer there is moved aside
-    first and then only its tokenizer files are deleted (checked again now: something may have
-    appeared there during training)."""
-    if not out.exists():
-        tmp.rename(out)
-        return
-    names = check_tokenizer_out(out, frozenset(p.name for p in tmp.iterdir()))
-    old = staging_dir(out)
-    out.rename(old)  # onto the new, empty staging directory
-    try:
-        tmp.rename(out)
-    except BaseException:
-        old.rename(out)
-        raise
-    for name in names:
-        (old / name).unlink(missing_ok=True)
-    with contextlib.suppress(OSError):  # empty now; rmdir never deletes content
-        old.rmdir()
 
 
 @app.command()
@@ -180,12 +97,9 @@ def train(
     """Train a tokenizer on text files and save it as a Hugging Face tokenizer."""
     from kodial.tokenizer.corpus import TextSource, check_inputs, input_bytes, iter_texts
     from kodial.tokenizer.templates import resolve_chat_format
-    from kodial.tokenizer.train import TRAINERS, TrainConfig, train_tokenizer
+    from kodial.tokenizer.train import TrainConfig, check_kind, train_tokenizer
 
-    if kind not in TRAINERS:
-        raise KodialError(
-            f"unknown tokenizer kind {kind!r}", hint=f"use one of: {', '.join(TRAINERS)}"
-        )
+    check_kind(kind)
     if vocab_size < 300:
         raise KodialError(
             f"--vocab-size {vocab_size} is too small",
@@ -210,7 +124,7 @@ def train(
             pass
 
     total = input_bytes(paths) or None
-    with _progress(in_bytes=True) as progress:
+    with progress_bar(console, in_bytes=True) as progress:
         task = progress.add_task(f"reading + counting ({kind})", total=total)
 
         def stream() -> Iterator[str]:
@@ -220,14 +134,7 @@ def train(
         tokenizer = train_tokenizer(stream(), config)
         progress.update(task, description="done", completed=total or 0)
 
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = staging_dir(out)
-    try:
-        tokenizer.save_pretrained(str(tmp))
-        _replace_dir(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp)  # our own staging directory, never the user's
+    save_tokenizer(tokenizer, out)
     console.print(f"saved {kind} tokenizer ({len(tokenizer):,} tokens) to {out}", markup=False)
 
 
@@ -253,7 +160,7 @@ def compare(
 ) -> None:
     """Compare tokenizers: fertility, unknown tokens, round trip, morpheme crossing, speed."""
     from kodial.tokenizer import load_tokenizer
-    from kodial.tokenizer.compare import COLUMNS, compare_tokenizers, write_report
+    from kodial.tokenizer.compare import compare_tokenizers, report_table, write_report
     from kodial.tokenizer.corpus import TextSource, iter_texts
 
     texts = [
@@ -270,13 +177,7 @@ def compare(
         names[name] = load_tokenizer(path)
     with console.status(f"measuring {len(names)} tokenizer(s) on {len(texts):,} texts"):
         reports = compare_tokenizers(names, texts)
-    table = Table(title=f"{len(texts):,} texts")
-    table.add_column("tokenizer")
-    for header, _, _ in COLUMNS:
-        table.add_column(header, justify="right")
-    for r in reports:
-        table.add_row(r.name, *(fmt.format(getattr(r, attr)) for _, attr, fmt in COLUMNS))
-    console.print(table)
+    console.print(report_table(reports, f"{len(texts):,} texts"))
     path = write_report(reports, out, f"Tokenizer comparison on {len(texts):,} texts")
     console.print(f"report: {path}", markup=False)
 
@@ -305,12 +206,9 @@ def sample_size(
     """Train on growing samples and report how much of the largest vocabulary each one learns."""
     from kodial.tokenizer.corpus import TextSource, check_inputs, iter_texts
     from kodial.tokenizer.sample_size import SamplePoint, sample_size_study, write_study
-    from kodial.tokenizer.train import TRAINERS, TrainConfig
+    from kodial.tokenizer.train import TrainConfig, check_kind
 
-    if kind not in TRAINERS:
-        raise KodialError(
-            f"unknown tokenizer kind {kind!r}", hint=f"use one of: {', '.join(TRAINERS)}"
-        )
+    check_kind(kind)
     try:
         values = [float(f) for f in _split_list(fractions)]
     except ValueError:
@@ -318,7 +216,7 @@ def sample_size(
     paths = check_inputs(files)
     source = TextSource(field=field, column=column)
     config = TrainConfig(kind=kind, vocab_size=vocab_size)
-    with _progress(in_bytes=False) as progress:
+    with progress_bar(console, in_bytes=False) as progress:
         task = progress.add_task("training samples (largest first)", total=len(set(values)))
 
         def done(point: SamplePoint) -> None:

@@ -22,10 +22,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 FAILURE_CAUSES = ("unknown token", "lost or added spaces", "normalization", "other")
 """Why a round trip failed, checked in this order."""
+
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 
 @dataclass
@@ -225,3 +229,16 @@ def write_report(reports: Sequence[TokenizerReport], out_dir: str | Path, title:
     )
     atomic_write_text(out / "report.md", md)
     return out / "report.md"
+
+
+def report_table(reports: list[TokenizerReport], title: str) -> Table:
+    """The comparison as a terminal table (one row per tokenizer, the :data:`COLUMNS`)."""
+    from rich.table import Table
+
+    table = Table(title=title)
+    table.add_column("tokenizer")
+    for header, _, _ in COLUMNS:
+        table.add_column(header, justify="right")
+    for r in reports:
+        table.add_row(r.name, *(fmt.format(getattr(r, attr)) for _, attr, fmt in COLUMNS))
+    return table

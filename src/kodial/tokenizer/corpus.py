@@ -18,10 +18,16 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kodial import textio
+from kodial.csvio import iter_table
 from kodial.errors import DataError, KodialError
-from kodial.textio import ReadLimits, iter_table, parse_json
+from kodial.textio import ReadLimits, parse_json
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.progress import Progress
 
 TEXT_SUFFIXES = (".txt", ".jsonl", ".tsv", ".csv", ".parquet")
 """File types :func:`iter_texts` reads (plus saved-dataset directories)."""
@@ -242,3 +248,27 @@ def cut_long_words(text: str) -> str:
         return " ".join(word[i : i + MAX_WORD_CHARS] for i in range(0, len(word), MAX_WORD_CHARS))
 
     return _LONG_WORD.sub(cut, text)
+
+
+def progress_bar(console: Console, in_bytes: bool) -> Progress:
+    """A progress bar for reading a corpus: bytes and speed, or a count of steps."""
+    from rich.progress import (
+        BarColumn,
+        DownloadColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TransferSpeedColumn,
+    )
+
+    counts = (DownloadColumn(), TransferSpeedColumn()) if in_bytes else (MofNCompleteColumn(),)
+    return Progress(
+        SpinnerColumn(),
+        TextColumn("{task.description}"),
+        BarColumn(),
+        *counts,
+        TimeElapsedColumn(),
+        console=console,
+    )

@@ -199,6 +199,14 @@ def _post_processor(built: Built, config: TrainConfig, tok: Tokenizer) -> None:
         )
 
 
+def check_kind(kind: str) -> None:
+    """Refuse a tokenizer kind that is not in :data:`TRAINERS`, naming the ones that are."""
+    if kind not in TRAINERS:
+        raise KodialError(
+            f"unknown tokenizer kind {kind!r}", hint=f"use one of: {', '.join(TRAINERS)}"
+        )
+
+
 def train_tokenizer(
     texts: Iterable[str],
     config: TrainConfig,
@@ -213,11 +221,7 @@ def train_tokenizer(
     >>> tok.decode(tok("안녕하세요 반가워요")["input_ids"])
     '안녕하세요 반가워요'
     """
-    if config.kind not in TRAINERS:
-        raise KodialError(
-            f"unknown tokenizer kind {config.kind!r}",
-            hint=f"use one of: {', '.join(TRAINERS)}",
-        )
+    check_kind(config.kind)
     built = TRAINERS[config.kind](config)
     seen = 0
 

@@ -32,7 +32,7 @@ import numpy as np
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import content_words, split_identifier
+from kodial.tools.text import content_words, split_identifier, tokens
 
 DEFAULT_ENCODER = "use-multilingual"
 
@@ -58,11 +58,21 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("계산", "얼마", "calculate"),
     ("추천", "골라", "recommend"),
     ("영화", "movie", "film"),
-    ("음악", "노래", "music", "song"),
+    ("음악", "노래", "곡", "music", "song", "track"),
     ("택배", "배송", "운송장", "parcel"),
     ("레시피", "요리법", "만드는 법", "만드는 방법", "만들어", "recipe"),
     ("병원", "진료", "clinic", "hospital"),
     ("송금", "이체", "보내", "transfer"),
+    ("크기", "사이즈", "size"),
+    ("계좌", "통장", "account"),
+    ("잔액", "잔고", "balance"),
+    ("이메일", "메일", "email", "e-mail"),
+    ("주가", "시세", "stock"),
+    ("경로", "길", "가는 법", "route"),
+    ("타이머", "timer"),
+    ("미세먼지", "먼지", "공기", "dust"),
+    ("일출", "해돋이", "해 뜨", "sunrise"),
+    ("일몰", "노을", "해 지", "sunset"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
 
@@ -142,6 +152,8 @@ def tool_words(tool: ToolSpec) -> set[str]:
     words = set(content_words(text)) | set(split_identifier(tool.name))
     for p in tool.params:
         words.update(split_identifier(p.name))
+        # the values an enum offers name what the tool handles (카페라테, 정형외과)
+        words.update(str(v).lower() for v in (*p.enum, *p.items_enum) if isinstance(v, str))
     words = {w for w in words if w not in _STOP and (len(w) > 1 or re.match(r"[가-힣]", w))}
     for group in TOOL_SYNONYMS:
         if words & set(group):
@@ -150,8 +162,8 @@ def tool_words(tool: ToolSpec) -> set[str]:
 
 
 def tool_documents(tool: ToolSpec) -> list[str]:
-    """Texts that describe a tool to the encoder: its description (or name words), and the
-    description with its parameters' descriptions."""
+    """Texts that describe a tool to the encoder: its description (or name words), the
+    description with its parameters' descriptions, and with its name's words."""
     desc = tool.description.strip() or " ".join(split_identifier(tool.name))
     params = ", ".join(p.description.split("(")[0].strip() for p in tool.params if p.description)
     named = f"{' '.join(split_identifier(tool.name))}: {desc}"
@@ -232,12 +244,18 @@ class ToolChooser:
                 df[w] = df.get(w, 0) + 1
         query = _norm(text)
         query_words = set(content_words(text))
+        query_nouns = {t.form for t in tokens(text) if t.tag in ("NNG", "NNP")}
         out = []
         for ws in words:
             # a word of two or more syllables may sit inside a compound (할인가, 기초대사율); a
             # one-syllable word must be a morpheme of its own (키, 찾) or it matches everywhere
             matched = sorted(
-                w for w in ws if w in query_words or (len(_norm(w)) >= 2 and _norm(w) in query)
+                w
+                for w in ws
+                if w in query_words
+                or (len(_norm(w)) >= 2 and _norm(w) in query)
+                # a noun of the request inside a longer word of the tool: 라테 in 카페라테
+                or (len(w) >= 3 and any(len(q) >= 2 and q in w for q in query_nouns))
             )
             # drop words contained in a longer matched word ("대사" inside "기초대사율")
             matched = [

@@ -111,7 +111,8 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
     enum = schema.get("enum", ())
     if not isinstance(enum, list | tuple):
         raise ToolSchemaError("enum must be a list of values", where=where)
-    if enum and len(enum) == 0:
+    if "enum" in schema and len(enum) == 0:
+        # an empty enum allows no value at all: the parameter could never be filled
         raise ToolSchemaError("enum must not be empty", where=where)
     for value in enum:
         if not _type_ok(value, ptype):

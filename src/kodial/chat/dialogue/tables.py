@@ -25,12 +25,11 @@ from kodial.chat.dialogue.records import (
     _record_id,
     _turns_from_list,
 )
+from kodial.csvio import TableRow, iter_table
 from kodial.errors import DataError
 from kodial.textio import (
     ReadLimits,
-    TableRow,
     check_input_file,
-    iter_table,
 )
 
 QA_COLUMN_PAIRS: tuple[tuple[str, str], ...] = (
@@ -52,7 +51,7 @@ def _iter_table_rows(
     path: Path, limits: ReadLimits | None = None
 ) -> tuple[list[str], Iterator[tuple[int, dict[str, Any]]], list[TableRow]]:
     """The header of a CSV/TSV file and its rows (streamed, bounded, quoting checked by
-    :func:`~kodial.textio.iter_table`), each with the line it starts on; blank lines skipped,
+    :func:`~kodial.csvio.iter_table`), each with the line it starts on; blank lines skipped,
     cells past the header ignored. The third value collects the rows that span several lines,
     once the rows are read (see :func:`_check_swallowed_turns`)."""
     limits = limits or ReadLimits.from_env()

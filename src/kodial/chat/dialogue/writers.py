@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -61,3 +62,46 @@ def save_messages_jsonl(conversations: Iterable[Conversation], path: str | Path)
             f"cannot write {p}: {exc.strerror or exc}",
             hint="check that the path names a file in an existing, writable folder",
         ) from None
+
+
+@dataclass(frozen=True)
+class Writer:
+    """An output format of ``kodial data convert``."""
+
+    write: Callable[[Iterable[Conversation], str | Path], None]
+    """Writes ``(conversations, path)``, atomically."""
+    suffixes: tuple[str, ...]
+    """File extensions the output may have; any other is refused rather than silently mislabelled."""
+    description: str
+    """What the file holds, for error messages."""
+
+
+WRITERS: dict[str, Writer] = {
+    "messages": Writer(save_messages_jsonl, (".jsonl",), "OpenAI messages JSON Lines"),
+}
+"""Output formats of ``kodial data convert``: name -> :class:`Writer`."""
+
+
+def check_output(out: Path, writer: Writer) -> None:
+    """Refuse an output path that cannot be written or has the wrong extension, before any input
+    is read."""
+    if out.is_dir():
+        raise KodialError(
+            f"the output {out} is a directory", hint=f"name a file in it, e.g. {out / 'chat.jsonl'}"
+        )
+    if out.suffix.lower() not in writer.suffixes:
+        raise KodialError(
+            f"the output {out} would hold {writer.description}, so its name must end in "
+            + " or ".join(writer.suffixes),
+            hint=f"e.g. {out.with_suffix(writer.suffixes[0])}",
+        )
+    parent = out.parent
+    if not parent.exists():
+        raise KodialError(
+            f"the output folder {parent} does not exist",
+            hint=f"create it first (mkdir -p {parent}) or choose another output path",
+        )
+    if not parent.is_dir():
+        raise KodialError(
+            f"the output folder {parent} is a file", hint="choose another output path"
+        )

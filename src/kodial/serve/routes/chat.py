@@ -27,6 +27,7 @@ from kodial.serve.schemas import (
     ModelList,
 )
 from kodial.serve.streaming import EventStream, sse_event
+from kodial.serve.tool_turns import completion, decide_turn, events, wants_tools
 from kodial.serve.turns import Piece, PreparedTurn, prepare, run
 
 router = APIRouter(prefix="/v1", tags=["chat"], route_class=StrictJsonRoute)
@@ -63,7 +64,18 @@ async def chat_completions(
     """The assistant routes the last user message to a task, an FAQ answer, chit-chat or the
     fallback; ``kodial.route`` in the response says which and why. With ``session_id`` the
     server keeps the history and dialogue state; the turn is stored once the reply is
-    complete."""
+    complete. With ``tools`` (and ``tool_choice`` not ``"none"``) the turn is OpenAI function
+    calling instead (:mod:`kodial.serve.tool_turns`): a ``tool_calls`` message, a question for
+    missing arguments, an answer from a tool result or a decline."""
+    if wants_tools(body):
+        tool_turn = await run_in_threadpool(decide_turn, services, body)
+        if body.stream:
+            include_usage = bool(body.stream_options and body.stream_options.include_usage)
+            return EventStream(
+                events(tool_turn, include_usage),
+                headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"},
+            )
+        return completion(tool_turn)
     if body.session_token is not None:
         access = dataclasses.replace(access, token=body.session_token)
     turn = await run_in_threadpool(prepare, services, caller, body, access)

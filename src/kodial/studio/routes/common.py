@@ -9,7 +9,8 @@ from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 
 from kodial.serve.errors import error_body
-from kodial.studio.project import Conflict, Invalid
+from kodial.studio.checks import Invalid
+from kodial.studio.project import Conflict
 from kodial.studio.runs import Worse
 from kodial.studio.services import StudioServices
 

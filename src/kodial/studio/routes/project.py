@@ -13,7 +13,7 @@ from starlette.concurrency import run_in_threadpool
 from kodial.errors import KodialError
 from kodial.serve.deps import CallerDep, ServicesDep
 from kodial.serve.jsonbody import StrictJsonRoute
-from kodial.studio.project import ProjectDoc
+from kodial.studio.document import ProjectDoc
 from kodial.studio.routes.common import StudioDep
 
 router = APIRouter(prefix="/studio/api", tags=["studio"], route_class=StrictJsonRoute)

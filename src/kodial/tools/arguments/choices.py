@@ -1,0 +1,173 @@
+"""Enums and booleans: an allowed value or its synonym, a yes/no reading of the parameter's words."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
+from kodial.tools.arguments.numbers import CURRENCY_WORDS
+from kodial.tools.arguments.params import (
+    ENUM_SYNONYMS,
+    PARTICLE_ROLES,
+    enum_options,
+    has_whole_word,
+    param_keywords,
+    words_of,
+)
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec, ToolSpec
+
+
+def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
+    forms = {str(opt).lower(), *ENUM_SYNONYMS.get(str(opt).lower(), ())}
+    described = re.search(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)", p.description)
+    if described:
+        word = described.group(1).strip().lower()
+        forms.add(word)
+        forms.update(CURRENCY_WORDS.get(word, ()))
+    return forms
+
+
+def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
+    """(start, end, option) of every allowed value said in ``text``, longest forms first."""
+    low = text.lower()
+    found: list[tuple[int, int, Any]] = []
+    for opt in enum_options(p):
+        for form in sorted(_enum_forms(p, opt), key=len, reverse=True):
+            if len(form) == 1 and re.match(r"[가-힣]", form):
+                # one syllable (원, 엔, 남): alone, or right after a number (50만원)
+                pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({re.escape(form)})(?=$|[^가-힣]|[이가은는을를으로요])"
+            else:
+                pat = rf"(?<![a-z가-힣])({re.escape(form)})"
+            for m in re.finditer(pat, low):
+                if not any(s <= m.start(1) < e for s, e, _ in found):
+                    found.append((m.start(1), m.end(1), opt))
+    return sorted(found)
+
+
+def extract_enums(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    """Allowed values; two parameters over the same values (from/to currency) are told apart
+    by particles: the unit after the amount or X에서/X를 is the start, X(으)로 or 몇 X the end."""
+    text = msg.masked
+    roles: dict[str, int | None] = {}
+    for p in params:
+        roles[p.name] = next(
+            (
+                i
+                for i, (words, _) in enumerate(PARTICLE_ROLES[:2])
+                if has_whole_word(words_of(p), words)
+            ),
+            None,
+        )
+    claimed: set[int] = set()
+    for p in sorted(params, key=lambda q: roles[q.name] is None):
+        mentions = [m for m in enum_mentions(p, text) if m[0] not in claimed]
+        if not mentions:
+            continue
+        role = roles[p.name]
+        pick = mentions[0]
+        if role is not None and len({q for q in params if roles[q.name] is not None}) > 1:
+            tail_ok = [
+                m
+                for m in mentions
+                if re.match(
+                    r"\s*(?:으로|로|까지)"
+                    if role == 1
+                    else r"\s*(?:에서|을|를|은|는|이|가|이면|면)",
+                    text[m[1] :],
+                )
+                or (role == 1 and re.search(r"몇\s*$", text[: m[0]]))
+                or (role == 0 and re.search(r"\d\s*[만천백억]?\s*$", text[: m[0]]))
+            ]
+            if not tail_ok:
+                continue
+            pick = tail_ok[0]
+        value = pick[2]
+        if not p.enum and p.type == "string":
+            value = str(value)
+        out[p.name] = Found(value, source, text[pick[0] : pick[1]])
+        claimed.add(pick[0])
+        msg.take(pick[0], pick[1])
+
+
+def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
+    keys = param_keywords(p, tool)
+    generic = {
+        "포함",
+        "여부",
+        "옵션",
+        "사용",
+        "설정",
+        "할지",
+        "계산",
+        "날짜",
+        "일수",
+        "true",
+        "false",
+        "이면",
+        "남",
+        "지나",
+        "당일",
+        "재생",
+        "목록",
+        "재생목록",
+        "알파벳",
+    }
+    out = [k for k in keys if k not in generic and len(k) > 1]
+    return out or keys[:1]
+
+
+def extract_booleans(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    text = msg.masked
+    exclusive: ParamSpec | None = None
+    for p in params:
+        for word in _bool_words(p, tool):
+            m = re.search(re.escape(word), text, flags=re.IGNORECASE)
+            if not m:
+                continue
+            after = text[m.end() : m.end() + 14]
+            before = text[max(0, m.start() - 6) : m.start()]
+            explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
+            if (
+                (
+                    explicit
+                    and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
+                )
+                or NEG_AFTER.match(after)
+                or re.search(r"(?:안|노|no)\s*$", before)
+            ):
+                value = False
+            else:
+                value = True
+            if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
+                exclusive = p
+            out[p.name] = Found(value, source, text[m.start() : m.end()])
+            msg.take(m.start(), m.end())
+            break
+    if exclusive is not None:
+        for p in params:
+            if p.name not in out and p is not exclusive:
+                out[p.name] = Found(False, source, "")
+    # A bare yes/no answers the one boolean that was asked.
+    open_asked = [p for p in params if p.name in asked and p.name not in out]
+    if len(open_asked) == 1:
+        stripped = msg.text.strip().lower()
+        if NO.match(stripped) or re.search(r"(?:안|않|말아|하지\s*마)", stripped):
+            out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
+        elif YES.match(stripped):
+            out[open_asked[0].name] = Found(True, "answer", msg.text.strip())

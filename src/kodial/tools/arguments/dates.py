@@ -1,0 +1,182 @@
+"""Dates and times for a parameter: :mod:`kodial.korean.datetimes` read in the format the schema
+asks for, ranges split into start and end."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, time, timedelta
+from typing import Any
+
+from kodial.korean.datetimes import KoreanDateTime, parse_datetime
+from kodial.tools.arguments.message import Msg
+from kodial.tools.arguments.params import (
+    START_WORDS,
+    DateFormat,
+    date_format,
+    has_whole_word,
+    words_of,
+)
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec, ToolSpec
+
+
+def _date_span_text(text: str, r: KoreanDateTime) -> tuple[int, int] | None:
+    spans = [s for s in (r.date_span, r.time_span) if s is not None]
+    if not spans:
+        return None
+    return min(s for s, _ in spans), max(e for _, e in spans)
+
+
+_RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
+DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
+
+
+def normalise_years(text: str) -> str:
+    """ "25년6월1일" -> "2025년6월1일" (same length kept by padding? no: offsets are not reused)."""
+    return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", r"20\1년\2", text)
+
+
+def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime) -> Any | None:
+    if fmt.part == "raw":
+        return raw.strip() or None
+    if fmt.part == "date":
+        return r.date.isoformat() if r.date else None
+    if fmt.part == "time":
+        return r.time.strftime("%H:%M") if r.time else None
+    if fmt.part == "datetime":
+        if r.time is None:
+            return None
+        when = r.to_datetime(now)
+        return when.strftime("%Y-%m-%dT%H:%M:%S") if when else None
+    return None
+
+
+def extract_dates(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    now: datetime,
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    if not params:
+        return
+    text = normalise_years(msg.text)
+    if text != msg.text:
+        msg = Msg(text, text)
+    year_month = [p for p in params if date_format(p).part in ("year", "month")]  # type: ignore[union-attr]
+    for p in year_month:
+        part = date_format(p).part  # type: ignore[union-attr]
+        m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
+        if m is None and part == "year":
+            m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
+        if m:
+            value: Any = m.group(1)
+            if part == "month":
+                value = value.zfill(2) if "MM" in p.description else value
+            if p.type == "integer":
+                value = int(value)
+            out[p.name] = Found(value, source, m.group(0))
+    rest = [p for p in params if p not in year_month]
+    if not rest:
+        return
+    r = parse_datetime(text, now)
+    if r.date_span is not None and re.match(
+        r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
+    ):
+        # "오늘은 2001년 3월 1일부터 며칠째": today is the reference point, the other date is asked
+        blank = (
+            text[: r.date_span[0]]
+            + " " * (r.date_span[1] - r.date_span[0])
+            + text[r.date_span[1] :]
+        )
+        other = parse_datetime(blank, now)
+        if other.date_span is not None:
+            r, text = other, blank
+    span = _date_span_text(text, r)
+    if span is None:
+        return
+    starts = [p for p in rest if has_whole_word(words_of(p), START_WORDS)]
+    ends = [p for p in rest if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    start_raw = text[span[0] : span[1]]
+    if starts and ends:
+        tail = text[span[1] :]
+        sep = _RANGE_SPLIT.match(tail)
+        end_value: tuple[KoreanDateTime, str] | None = None
+        if sep:
+            after = tail[sep.end() :]
+            r2 = parse_datetime(after, now)
+            span2 = _date_span_text(after, r2)
+            if span2 is not None and span2[0] <= 2:
+                raw2 = after[span2[0] : span2[1]]
+                if r2.date_span is None and r.date_span is not None:
+                    raw2_full = text[r.date_span[0] : r.date_span[1]] + " "
+                    if r2.period is None and r.period is not None and r2.time is not None:
+                        raw2_full += r.period + " "
+                    raw2 = raw2_full + raw2
+                    r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
+                end_value = (r2, raw2)
+        dur = DURATION.search(text[span[1] :])
+        if end_value is None and dur and r.time is not None:
+            n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
+            amount = float(n) if n is not None else float(dur.group("n"))
+            delta = (
+                timedelta(hours=amount)
+                if dur.group("unit") == "시간"
+                else timedelta(minutes=amount)
+            )
+            start_dt = datetime.combine(r.date or now.date(), r.time)
+            end_dt = start_dt + delta
+            raw_date = text[r.date_span[0] : r.date_span[1]] + " " if r.date_span else ""
+            end_value = (
+                KoreanDateTime(end_dt.date(), end_dt.time(), r.period),
+                raw_date + _say_time(end_dt.time(), r.period),
+            )
+        for p in starts:
+            v = _format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
+            if v is not None:
+                out[p.name] = Found(v, source, start_raw)
+        if end_value is not None:
+            for p in ends:
+                v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
+                if v is not None:
+                    out[p.name] = Found(v, source, end_value[1])
+        return
+    parts_used: set[str] = set()
+    for p in rest:
+        fmt = date_format(p)
+        assert fmt is not None
+        raw = start_raw
+        if fmt.part == "date" and r.date_span is not None:
+            raw = text[r.date_span[0] : r.date_span[1]]
+        elif fmt.part == "time" and r.time_span is not None:
+            raw = text[r.time_span[0] : r.time_span[1]]
+        v = _format_date_value(fmt, r, raw, now)
+        # one expression fills one parameter per part: a date and a time parameter share it
+        # ("내일 오후 3시"), two date parameters do not
+        if v is not None and fmt.part not in parts_used:
+            out[p.name] = Found(v, source, raw)
+            parts_used.update(
+                {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
+            )
+
+
+def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:
+    """An end time said without 오전/오후 after a start that had one stays in the start's half
+    of the day when that keeps it after the start (오전 8시부터 9시 반 -> 오전 9시 반)."""
+    if r2.time is None:
+        return None
+    if r.time is None:
+        return r2.time
+    h = r2.time.hour % 12 + (12 if r.time.hour >= 12 else 0)
+    cand = r2.time.replace(hour=h)
+    return cand if cand > r.time else r2.time
+
+
+def _say_time(t: time, period: str | None) -> str:
+    h = t.hour
+    if period in ("오전", "아침", "새벽") or (period is None and h < 12):
+        word, h12 = period or "오전", h
+    else:
+        word, h12 = period or "오후", h - 12 if h > 12 else h
+    return f"{word} {h12}시" + (f" {t.minute}분" if t.minute else "")

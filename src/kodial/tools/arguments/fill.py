@@ -1,0 +1,185 @@
+"""Filling a tool's arguments from one message and from the whole conversation (history, earlier
+calls, tool results), validated against the schema."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from kodial.korean.datetimes import SEOUL, parse_datetime
+from kodial.tools.arguments.choices import extract_booleans, extract_enums
+from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
+from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
+from kodial.tools.arguments.numbers import extract_numbers
+from kodial.tools.arguments.params import param_kind
+from kodial.tools.arguments.results import Filling, Found
+from kodial.tools.arguments.strings import extract_arrays, extract_strings
+from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
+
+
+def extract_message(
+    tool: ToolSpec,
+    text: str,
+    now: datetime,
+    asked: set[str] | None = None,
+    source: str = "message",
+    only: set[str] | None = None,
+) -> dict[str, Found]:
+    """Values for ``tool``'s parameters found in one message. ``asked``: the parameters the
+    assistant just asked for (a bare answer fills them); ``only``: the kinds to look for."""
+    asked = asked or set()
+    msg = Msg(text, text)
+    out: dict[str, Found] = {}
+    by_kind: dict[str, list[ParamSpec]] = {}
+    for p in tool.params:
+        by_kind.setdefault(param_kind(p), []).append(p)
+    if only is not None:
+        by_kind = {k: v for k, v in by_kind.items() if k in only}
+    extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
+    # date/time words are read once: hide them from numbers and names (skipped when a two-digit
+    # year was expanded, since offsets into the expanded text would not match the message)
+    if normalise_years(text) == text:
+        for _ in range(4):  # every date/time said (a range has two)
+            r = parse_datetime(msg.masked, now)
+            spans = [s for s in (r.date_span, r.time_span) if s is not None]
+            if not spans:
+                break
+            for s in spans:
+                msg.take(*s)
+        for m in DURATION.finditer(text):
+            msg.take(*m.span())
+    extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
+    extract_arrays(tool, by_kind.get("array", []), msg, out, source)
+    extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
+    if not (by_kind.get("email") or by_kind.get("phone")):
+        # no parameter takes them, but their digits are still not numbers
+        for m in list(EMAIL_RE.finditer(text)) + list(PHONE_RE.finditer(text)):
+            msg.take(*m.span())
+    strings = (
+        by_kind.get("email", [])
+        + by_kind.get("phone", [])
+        + by_kind.get("string", [])
+        + by_kind.get("text", [])
+    )
+    # E-mail addresses and phone numbers first (their digits are not numbers), then numbers,
+    # then the other strings (which see what the numbers took).
+    extract_strings(
+        tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked, out, source
+    )
+    extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
+    extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
+    return out
+
+
+# --- the whole conversation -------------------------------------------------------------------
+
+
+def _content(m: dict[str, Any]) -> str:
+    c = m.get("content")
+    if isinstance(c, list):  # OpenAI content parts
+        return " ".join(str(part.get("text", "")) for part in c if isinstance(part, dict))
+    return c if isinstance(c, str) else ""
+
+
+def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            if isinstance(v, dict):
+                out.update(_flatten(v, f"{k}."))
+            out[f"{prefix}{k}"] = v
+            out.setdefault(str(k), v)
+    return out
+
+
+def _coerce(p: ParamSpec, value: Any) -> Any | None:
+    if value is None:
+        return None
+    if p.type == "string":
+        return value if isinstance(value, str) else None
+    if p.type in ("number", "integer"):
+        if isinstance(value, bool):
+            return None
+        if isinstance(value, str):
+            try:
+                value = float(value.replace(",", ""))
+            except ValueError:
+                return None
+        if isinstance(value, int | float):
+            if p.type == "integer":
+                return int(value) if float(value).is_integer() else None
+            return int(value) if float(value).is_integer() else value
+        return None
+    if p.type == "boolean":
+        return value if isinstance(value, bool) else None
+    return value if validate_arguments(ToolSpec("x", params=(p,)), {p.name: value}) == [] else None
+
+
+def fill_arguments(
+    tool: ToolSpec,
+    messages: list[dict[str, Any]],
+    now: datetime | None = None,
+    asked: set[str] | None = None,
+) -> Filling:
+    """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
+
+    The latest user message is read for every kind of value, and a bare answer fills the
+    ``asked`` parameters. Earlier user messages since the last tool result fill what is still
+    open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
+    calls and fields of tool results with the parameter's exact name fill the rest.
+    """
+    now = now or datetime.now(SEOUL)
+    filling = Filling(tool)
+    user_idx = [i for i, m in enumerate(messages) if m.get("role") == "user"]
+    last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    for rank, i in enumerate(reversed(user_idx)):
+        text = _content(messages[i])
+        if not text.strip():
+            continue
+        source = "message" if rank == 0 else "history"
+        only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
+        found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
+        for k, v in found.items():
+            if rank == 0 or v.strong:  # earlier messages give values only by their own words
+                filling.found.setdefault(k, v)
+    # earlier calls and tool results, newest first
+    for m in reversed(messages):
+        if m.get("role") == "assistant":
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function", {}) if isinstance(call, dict) else {}
+                try:
+                    args = json.loads(fn.get("arguments") or "{}")
+                except (TypeError, json.JSONDecodeError):
+                    continue
+                if not isinstance(args, dict):
+                    continue
+                for p in tool.params:
+                    if p.name in filling.found or p.name not in args or not p.required:
+                        continue
+                    coerced = _coerce(p, args[p.name])
+                    if coerced is not None:
+                        filling.found[p.name] = Found(coerced, "call", str(args[p.name]))
+        elif m.get("role") == "tool":
+            try:
+                result = json.loads(_content(m))
+            except json.JSONDecodeError:
+                continue
+            flat = _flatten(result)
+            for p in tool.params:
+                if p.name in filling.found or p.name not in flat or not p.required:
+                    continue
+                coerced = _coerce(p, flat[p.name])
+                if coerced is not None:
+                    filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
+    # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
+    for p in tool.params:
+        if p.name in filling.found:
+            problems = validate_arguments(
+                ToolSpec(tool.name, params=(p,)), {p.name: filling.found[p.name].value}
+            )
+            problems = [x for x in problems if not x.endswith("required")]
+            if problems:
+                filling.problems.extend(problems)
+                del filling.found[p.name]
+    return filling

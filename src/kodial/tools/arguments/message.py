@@ -1,0 +1,118 @@
+"""One user message as the extractors see it: the text, the spans already taken, the patterns
+that recognise yes/no answers, e-mail addresses and phone numbers, and the tool's own words."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from kodial.tools.schema import ToolSpec
+from kodial.tools.text import (
+    content_words,
+    split_identifier,
+)
+
+# --- extraction from one message ------------------------------------------------------------
+
+EMAIL_RE = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
+PHONE_RE = re.compile(r"(?<!\d)(?:0\d{1,2}[- .]?\d{3,4}[- .]?\d{4}|0\d{1,2}-\d{3}-\d{4})(?!\d)")
+YES = re.compile(r"^(?:네|넹|예|응|어|그래|좋아|맞아|ㅇㅇ|yes|y|ok|오케이|포함|켜)")
+NO = re.compile(r"^(?:아니|아뇨|노|no|n$|싫어|안\s|빼|제외|끄|꺼|ㄴㄴ)")
+NEG_AFTER = re.compile(
+    r"^[은는을를도이가만]?\s*(?:넣지|하지|포함하지|쓰지|사용하지|켜지|말|빼|제외|없이|안\s*(?:넣|하|해|쓰|켜)|"
+    r"꺼|끄|off|않|없)"
+)
+_POS_AFTER = re.compile(
+    r"^[은는을를도이가만]?\s*(?:포함|넣|켜|설정|해|하고|추가|사용|쓰|모두|전부|섞|조합|로|on)"
+)
+ONLY_BEFORE = re.compile(r"(?:전부|모두|오직|only|온리)\s*$")
+ONLY_AFTER = re.compile(r"^\s*(?:만|으?로만|로\s*된|으로\s*된)")
+
+TIME_WORDS_SKIP = {
+    "지금",
+    "현재",
+    "오늘",
+    "요즘",
+    "최근",
+    "이번",
+    "좀",
+    "정보",
+    "것",
+    "거",
+    "나",
+    "내",
+    "저",
+    "제",
+    "우리",
+    "혹시",
+    "그럼",
+    "그러면",
+    "근데",
+    "이거",
+    "그거",
+    "이",
+    "그",
+    "하나",
+    "한번",
+    "번",
+    "때",
+    "날",
+    "뭐",
+    "무엇",
+    "어디",
+    "언제",
+    "얼마",
+    "몇",
+    "날짜",
+    "시간",
+    "시각",
+    "요일",
+    "동안",
+    "거기",
+    "여기",
+    "이것",
+    "그것",
+    "저것",
+    "부탁",
+    "요청",
+    "다음",
+    "내용",
+    "목록",
+    "리스트",
+    "달",
+    "주",
+    "년",
+    "월",
+    "올해",
+    "작년",
+    "내년",
+    "이번달",
+    "주말",
+    "새",
+    "중",
+    "상태",
+}
+
+
+@dataclass
+class Msg:
+    text: str
+    masked: str
+    used: list[tuple[int, int]] = field(default_factory=list)
+
+    def take(self, start: int, end: int) -> None:
+        self.used.append((start, end))
+        self.masked = self.masked[:start] + " " * (end - start) + self.masked[end:]
+
+    def free(self, start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in self.used)
+
+
+def words_of_tool(tool: ToolSpec) -> set[str]:
+    from kodial.tools.choose import TOOL_SYNONYMS
+
+    words = set(content_words(tool.description)) | set(split_identifier(tool.name))
+    for group in TOOL_SYNONYMS:
+        if words & set(group):
+            words.update(group)
+    return {w for w in words if len(w) > 1 or re.match(r"[가-힣]", w)}

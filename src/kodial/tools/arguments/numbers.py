@@ -1,0 +1,123 @@
+"""Numbers for a parameter: digits or Korean numerals, matched by unit and by the parameter's words
+written next to them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kodial.tools.arguments.message import Msg
+from kodial.tools.arguments.params import param_keywords, param_units
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import (
+    NumberMention,
+    numbers,
+)
+
+
+def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> float:
+    """How far (characters) a keyword is from the number, -1 if none within ``window``. A keyword
+    after the number counts as further away: Korean names the thing first (키 176, 몸무게는 68)."""
+    best = -1.0
+    for k in keys:
+        if not k:
+            continue
+        for m in re.finditer(re.escape(k), text):
+            if m.end() <= mention.start:
+                gap = float(mention.start - m.end())
+            elif m.start() >= mention.end:
+                gap = m.start() - mention.end + 6.0
+            else:
+                continue
+            if gap <= window + 6 and (best < 0 or gap < best):
+                best = gap
+    return best
+
+
+def extract_numbers(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    if not params:
+        return
+    mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    if not mentions:
+        return
+    pairs: list[tuple[float, int, ParamSpec, NumberMention]] = []
+    for p in params:
+        units = param_units(p)
+        keys = param_keywords(p, tool)
+        for i, n in enumerate(mentions):
+            score = 0.0
+            if n.unit and n.unit in units:
+                score += 2.0
+            elif n.unit and units and n.unit not in units:
+                score -= 3.0
+            elif n.unit and not units and n.unit in ("%", "퍼센트", "프로", "시간", "분", "초"):
+                score -= 1.0
+            gap = _mentions_near(msg.text, n, keys)
+            if gap >= 0:
+                score += 2.0 - gap * 0.15
+            if p.type == "integer" and not float(n.value).is_integer():
+                score -= 3.0
+            pairs.append((score, i, p, n))
+    pairs.sort(key=lambda x: (-x[0], x[3].start))
+    used_m: set[int] = set()
+    used_p: set[str] = set()
+    for score, i, p, n in pairs:
+        if i in used_m or p.name in used_p or score <= 0:
+            continue
+        _put_number(p, n, msg, out, source)
+        used_m.add(i)
+        used_p.add(p.name)
+    # One number left and one numeric parameter left: it is that one, if nothing says otherwise
+    # (a bare "58키로" answering a question about weight, or "3명이야" after being asked).
+    left_p = [p for p in params if p.name not in used_p and p.name not in out]
+    left_m = [(i, n) for i, n in enumerate(mentions) if i not in used_m]
+    if len(left_m) == 1 and left_p:
+        n = left_m[0][1]
+        candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
+        candidates = [
+            p
+            for p in candidates
+            if not (n.unit and param_units(p) and n.unit not in param_units(p))
+        ]
+        if len(candidates) == 1 and (
+            candidates[0].name in asked or not n.unit or n.unit in param_units(candidates[0])
+        ):
+            asked_now = candidates[0].name in asked and source == "message"
+            _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
+            out[candidates[0].name].strong = asked_now or bool(n.unit)
+
+
+def _put_number(
+    p: ParamSpec, n: NumberMention, msg: Msg, out: dict[str, Found], source: str
+) -> None:
+    value: Any = n.value
+    if p.type == "integer" or (isinstance(value, float) and value.is_integer()):
+        value = int(value)
+    if p.type == "string":
+        value = str(value)
+    out[p.name] = Found(value, source, msg.text[n.start : n.end])
+    # hide the particle after it too ("300달러가 원화로": 가 is not part of the next name);
+    # role particles (로, 까지, 에서) stay, they may mark something else
+    tail = re.match(
+        r"(?:이면|면|가|이|는|은|을|를|의|도|만|씩|이고|이야|야|이에요|예요)(?![가-힣])",
+        msg.text[n.end :],
+    )
+    msg.take(n.start, n.end + (tail.end() if tail and n.unit else 0))
+
+
+CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
+    "원": ("원화", "한국 돈", "한국돈", "우리 돈", "우리돈", "krw"),
+    "달러": ("미국 달러", "달러화", "불", "usd"),
+    "엔": ("엔화", "일본 엔", "jpy"),
+    "위안": ("위안화", "중국 위안", "cny"),
+    "유로": ("유로화", "eur"),
+}
+"""Everyday names of currencies (general Korean, for enums described as ``KRW=원``)."""

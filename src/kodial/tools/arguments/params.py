@@ -1,0 +1,287 @@
+"""What a tool parameter is: its kind (enum, boolean, number, date, time, email, phone, array,
+string) read from its schema and description, its units, keywords and synonyms."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import (
+    content_words,
+    split_identifier,
+)
+
+# --- what a parameter is ------------------------------------------------------------------
+
+_DATE_WORDS = ("날짜", "일자", "날", "기한", "마감", "데드라인", "deadline", "date", "day", "생일")
+_TIME_WORDS = ("시간", "시각", "time", "시점")
+_EMAIL_WORDS = ("이메일", "메일", "email", "e-mail")
+_PHONE_WORDS = ("전화", "휴대폰", "핸드폰", "연락처 번호", "phone", "mobile", "tel")
+_TEXT_WORDS = (
+    "내용",
+    "텍스트",
+    "문장",
+    "단락",
+    "본문",
+    "메시지",
+    "메세지",
+    "text",
+    "content",
+    "message",
+    "body",
+    "문자열",
+    "가사",
+)
+START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
+_END_WORDS = ("종료", "끝", "end", "until", "to", "도착", "목적", "결과", "target", "destination")
+_RECEIVER_WORDS = ("수신", "받는", "receiver", "recipient", "to whom", "받을")
+
+
+def words_of(p: ParamSpec) -> str:
+    return f"{p.description} {' '.join(split_identifier(p.name))}".lower()
+
+
+def param_head(p: ParamSpec) -> str:
+    """The description's last word before any bracket (what the parameter *is*):
+    "미세먼지를 조회할 지역 이름" -> "이름", "알림을 보낼 시각(예: ...)" -> "시각"."""
+    label = re.split(r"[(\[（:]", p.description, maxsplit=1)[0].strip(" .")
+    words = label.split()
+    if not words:
+        return " ".join(split_identifier(p.name)[-1:])
+    return words[-1].lower()
+
+
+def has_any(text: str, words: tuple[str, ...]) -> bool:
+    return any(w in text for w in words)
+
+
+def has_whole_word(text: str, words: tuple[str, ...]) -> bool:
+    """Whole-word match for Latin words (so "to" is not found in "total")."""
+    for w in words:
+        if re.search(r"[a-z]", w):
+            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text):
+                return True
+        elif w in text:
+            return True
+    return False
+
+
+_OPTIONS_QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
+_OPTIONS_LIST = re.compile(r"\(([^()]*?)\s*중\s*(?:선택|하나)[^()]*\)")
+
+
+def enum_options(p: ParamSpec) -> tuple[Any, ...]:
+    """Allowed values: the schema's enum, else options the description lists
+    (``크기 ('small' 또는 'large')``, ``(긴급, 보통, 여유 중 하나)``)."""
+    if p.enum:
+        return p.enum
+    if p.type != "string":
+        return ()
+    quoted = [a or b for a, b in _OPTIONS_QUOTED.findall(p.description)]
+    if len(quoted) >= 2 and re.search(r"또는|or|,|/|중", p.description):
+        return tuple(quoted)
+    m = _OPTIONS_LIST.search(p.description)
+    if m:
+        options = [o.strip() for o in re.split(r"[,/]|또는", m.group(1)) if o.strip()]
+        if len(options) >= 2:
+            return tuple(options)
+    return ()
+
+
+@dataclass(frozen=True)
+class DateFormat:
+    """How a date/time parameter wants its value."""
+
+    part: str
+    """date, time, datetime, year, month or raw (the user's words)."""
+
+
+def date_format(p: ParamSpec) -> DateFormat | None:
+    """The date/time format a parameter asks for, or None when it is not a date/time."""
+    if p.type != "string" and not (
+        p.type == "integer" and param_head(p) in ("연도", "년도", "year")
+    ):
+        return None
+    d = p.description
+    low = d.lower()
+    if p.format == "date-time" or re.search(r"YYYY-MM-DD[T ]HH|ISO ?8601", d):
+        return DateFormat("datetime")
+    if p.format == "date" or "YYYY-MM-DD" in d or "yyyy-mm-dd" in low:
+        return DateFormat("date")
+    if p.format == "time" or re.search(r"HH:MM|hh:mm", d):
+        return DateFormat("time")
+    head = param_head(p)
+    if re.search(r"YYYY\s*형식", d) or head in ("연도", "년도", "year"):
+        return DateFormat("year")
+    if re.search(r"\bMM\s*형식", d) or head in ("월", "month"):
+        return DateFormat("month")
+    label = re.split(r"[(\[（]", low, maxsplit=1)[0]
+    if (
+        has_any(head, _TIME_WORDS)
+        or has_any(head, _DATE_WORDS)
+        or has_whole_word(label, ("deadline",))
+    ):
+        return DateFormat("raw")
+    if has_whole_word(" ".join(split_identifier(p.name)), ("date", "time", "datetime", "deadline")):
+        return DateFormat("raw")
+    return None
+
+
+def param_kind(p: ParamSpec) -> str:
+    """enum, boolean, number, date, email, phone, text, array or string (see the module
+    table)."""
+    if p.type == "array":
+        return "array"
+    if p.type == "object":
+        return "object"  # never filled from words: asked for when required
+    if enum_options(p):
+        return "enum"
+    if p.type == "boolean":
+        return "boolean"
+    if date_format(p) is not None:
+        return "date"
+    if p.type in ("number", "integer"):
+        return "number"
+    words = words_of(p)
+    head = param_head(p)
+    if has_any(words, _EMAIL_WORDS) and "이름" not in head:
+        return "email"
+    if has_any(words, _PHONE_WORDS) and ("번호" in words or "phone" in words):
+        return "phone"
+    if has_any(head, _TEXT_WORDS) or has_whole_word(
+        " ".join(split_identifier(p.name)), ("text", "content", "message", "body")
+    ):
+        return "text"
+    return "string"
+
+
+# --- numbers: which unit belongs to which parameter ---------------------------------------
+
+_UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    # (words in the parameter's description/name, units said after the number)
+    (("퍼센트", "%", "율", "비율", "percent", "rate", "백분율", "프로"), ("%", "퍼센트", "프로")),
+    (
+        ("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
+        ("원", "달러", "불", "유로", "엔", "위안", "파운드"),
+    ),
+    (("사람", "인원", "명", "people", "person", "guest", "party"), ("명", "인", "사람", "인분")),
+    (("키", "신장", "height", "센티미터", "cm"), ("cm", "센티미터", "센티", "㎝")),
+    (
+        ("무게", "체중", "몸무게", "weight", "킬로그램", "kg"),
+        ("kg", "킬로그램", "키로", "킬로", "㎏"),
+    ),
+    (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "미터", "m")),
+    (("나이", "age", "연령"), ("살", "세")),
+    (("회차", "round", "회"), ("회차", "회")),
+    (("길이", "length", "자리", "글자", "자수"), ("자리", "글자", "자")),
+    (("수량", "개수", "quantity", "count", "개"), ("개", "잔", "장", "권", "병", "마리")),
+    (("평", "평수", "pyeong"), ("평",)),
+    (("제곱미터", "squaremeter", "square", "㎡", "넓이"), ("제곱미터", "㎡")),
+    (("연도", "year", "년도"), ("년",)),
+    (("개월", "기간", "months", "month"), ("개월", "달")),
+    (("온도", "기온", "temperature", "°"), ("도",)),
+    (("분", "minutes"), ("분",)),
+    (("층", "floor"), ("층",)),
+    (("볼륨", "음량", "volume"), ("%",)),
+]
+
+
+def param_units(p: ParamSpec) -> set[str]:
+    words = words_of(p)
+    units: set[str] = set()
+    for keys, group in _UNIT_GROUPS:
+        if any(k in words for k in keys if len(k) > 1) or any(
+            re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
+        ):
+            units.update(group)
+    return units
+
+
+def param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
+    """Words that name this parameter in a message: content words of its description and name,
+    without the ones every parameter of the tool shares, plus Korean synonyms."""
+    own = [w for w in content_words(p.description) + split_identifier(p.name) if len(w) >= 1]
+    others: set[str] = set()
+    for q in tool.params:
+        if q.name != p.name:
+            others.update(content_words(q.description))
+    generic = {
+        "단위",
+        "여부",
+        "정보",
+        "입력",
+        "값",
+        "경우",
+        "예",
+        "수",
+        "것",
+        "하",
+        "되",
+        "있",
+        "위하",
+        "사용자",
+        "사용",
+        "적용",
+        "설정",
+        "the",
+        "of",
+        "for",
+        "a",
+        "to",
+        "in",
+        "id",
+    }
+    keys = [w for w in own if w not in generic and (w not in others or w in param_head(p))]
+    for group in SYNONYMS:
+        if any(k in group for k in keys):
+            keys.extend(group)
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+SYNONYMS: list[tuple[str, ...]] = [
+    ("무게", "몸무게", "체중", "weight"),
+    ("키", "신장", "height"),
+    ("나이", "살", "age"),
+    ("성별", "gender", "sex"),
+    ("이름", "성함", "name"),
+    ("비밀번호", "암호", "패스워드", "password"),
+    ("이메일", "메일", "email"),
+    ("전화번호", "전화", "번호", "phone", "휴대폰"),
+    ("금액", "가격", "원가", "총액", "총", "값"),
+    ("할인율", "할인", "세일"),
+    ("인원", "사람", "명"),
+    ("제목", "타이틀", "title"),
+    ("내용", "본문", "content"),
+    ("메시지", "메세지", "문자"),
+    ("출발지", "출발", "origin"),
+    ("도착지", "도착", "목적지", "destination"),
+    ("수신자", "수신인", "받는사람", "받는 사람", "receiver"),
+    ("날짜", "일자", "date"),
+    ("길이", "자리", "글자", "length"),
+]
+
+ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
+    "male": ("남자", "남성", "남", "man", "남자예요"),
+    "female": ("여자", "여성", "여", "woman"),
+    "low": ("낮음", "낮", "적음", "가벼운", "조금"),
+    "moderate": ("보통", "중간", "적당"),
+    "medium": ("보통", "중간", "적당"),
+    "high": ("높음", "높", "많음", "격한", "많이"),
+    "true": ("예", "네", "응"),
+    "false": ("아니", "아니요"),
+}
+
+
+PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
+    (
+        ("출발", "origin", "기준 위치", "from", "환전 대상", "base", "source", "전 통화"),
+        r"(?:에서부터|에서|부터|를|을)",
+    ),
+    (
+        ("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"),
+        r"(?:까지|(?:으로|로)(?![가-힣]))",
+    ),
+    (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
+]

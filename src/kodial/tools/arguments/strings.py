@@ -1,0 +1,505 @@
+"""Strings and arrays: labelled values, particle roles, payloads, reported speech, the noun phrase
+next to the tool's words, simple lists."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
+from kodial.tools.arguments.params import (
+    PARTICLE_ROLES,
+    SYNONYMS,
+    has_any,
+    has_whole_word,
+    param_head,
+    param_kind,
+    words_of,
+)
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import (
+    chunks,
+    content_words,
+    numbers,
+    split_identifier,
+    strip_ending,
+    tokens,
+)
+
+# --- strings ----------------------------------------------------------------------------------
+
+_COPULA_TAIL = (
+    r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|이렇게|처럼|"
+    r",|\.|!|$|\n|이랑|랑|하고))"
+)
+
+
+def _label_keys(p: ParamSpec) -> list[str]:
+    """Words that label a value of ``p`` in a message: its short label's words, its name's
+    words, and their synonyms (제목, 이름/성함, 내용 ...)."""
+    from kodial.tools.questions import param_label
+
+    keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
+    keys += [w for w in split_identifier(p.name) if len(w) > 2 and w not in ("new", "the")]
+    for group in SYNONYMS:
+        if any(k in group for k in keys):
+            keys.extend(group)
+    return list(dict.fromkeys(keys))
+
+
+def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
+    """``제목은 X``, ``제목: X``, ``내용에는 X``, ``이름 X`` (a bare space only after the
+    parameter's head noun and before a noun) -> span of X."""
+    for k in sorted(keys, key=len, reverse=True):
+        if len(k) < 2 and not re.match(r"[가-힣]", k):
+            continue
+        for m in re.finditer(
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*",
+            text,
+            flags=re.IGNORECASE,
+        ):
+            sep = text[m.start() + len(k) : m.end()]
+            rest = text[m.end() :]
+            if not rest.strip() or (m.start() > 0 and re.match(r"[A-Za-z]", text[m.start() - 1])):
+                continue
+            if ":" in sep or "：" in sep or "=" in sep:
+                end = re.search(r"\s+-\s*\S+\s*[:：]|\n|\s+[가-힣]{1,4}\s*[:：]|\)|$", rest)
+                value = rest[: end.start() if end else len(rest)].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
+                continue
+            particle = sep.strip()
+            if not particle:
+                if k.lower() != head or kind == "text":
+                    continue
+                nxt = next((t for t in tokens(text) if t.start >= m.end()), None)
+                if nxt is None or nxt.tag not in ("NNP", "NNG", "SL", "SN", "SH", "W_SERIAL"):
+                    continue
+                word = re.match(r"\S+", rest)
+                if word:  # "이름 하람 이메일 ...": one word after a bare label
+                    inner = strip_ending(word.group(0))
+                    return (m.end(), m.end() + len(inner))
+            elif particle not in ("은", "는", "에는", "엔"):
+                continue
+            if kind == "text":
+                stop = re.search(
+                    r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
+                    r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)",
+                    rest,
+                )
+                value = rest[: stop.start() if stop else len(rest)].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
+                continue
+            val = re.match(r"[^\s,.!?]+(?:\s+[^\s,.!?]+){0,5}?" + _COPULA_TAIL, rest)
+            if val and val.group(0).strip():
+                s = m.end()
+                e = s + len(val.group(0).rstrip())
+                inner = strip_ending(text[s:e])
+                return (s, s + len(inner))
+    return None
+
+
+def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
+    """``X라는 메모``, ``X이라는 앨범``, ``'X'로 메모`` -> span of X."""
+    for k in keys:
+        m = re.search(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}", text)
+        if m:
+            head = m.group(1)
+            quoted = re.search(r"['\"‘“]([^'\"’”]+)['\"’”]\s*$", head)
+            if quoted:
+                return (m.start(1) + quoted.start(1), m.start(1) + quoted.end(1))
+            cs = [c for c in chunks(head)]
+            if cs:
+                last = cs[-1]
+                # a run of chunks ending right before 라는 (road trip, 여행 준비물)
+                first = last
+                for c in reversed(cs[:-1]):
+                    if head[c.end : first.start].strip() == "":
+                        first = c
+                    else:
+                        break
+                return (m.start(1) + first.start, m.start(1) + last.end)
+    return None
+
+
+_QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
+
+
+def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
+    """The part of a message that is data, not instruction: after a colon, on its own line, or
+    before ``<-``; or a Latin sentence next to a Korean instruction."""
+    m = re.search(r"(.*?)\s*(?:<-|<--|←)\s*", text, flags=re.S)
+    if m and m.group(1).strip():
+        return (m.start(1), m.end(1))
+    lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text)]
+    if len(lines) > 1:
+        scored = sorted(lines, key=lambda s: _instruction_score(text[s[0] : s[1]], tool_words))
+        s, e = scored[0]
+        return (s, e)
+    m = re.search(r"[:：]\s*", text)
+    if m and len(text) - m.end() > 3:
+        return (m.end(), len(text.rstrip()))
+    latin = re.search(r"[A-Za-z][A-Za-z0-9 ,.'’!?;:-]{15,}[A-Za-z0-9.!?]", text)
+    if latin:
+        return latin.span()
+    return None
+
+
+def _instruction_score(line: str, tool_words: set[str]) -> float:
+    words = set(content_words(line))
+    verbs = len(re.findall(r"(?:해줘|해 줘|주세요|줄래|해주|줘|써줘|하세요|해놔|알려)", line))
+    return len(words & tool_words) + 2 * verbs
+
+
+def _by_particle(
+    text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
+) -> tuple[int, int] | None:
+    """A noun phrase followed by the particle the parameter's role implies (``text`` has the
+    values other readers took blanked out; ``original`` is the message as written)."""
+    words = words_of(p)
+    index = next(
+        (
+            i
+            for i, (role_words, _) in enumerate(PARTICLE_ROLES)
+            if has_whole_word(words, role_words)
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    role = PARTICLE_ROLES[index][1]
+    if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
+        between = re.search(
+            r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", original or text
+        )
+        if between:
+            g = between.span(index + 1)
+            if all(g[1] <= a or g[0] >= b for a, b in taken):
+                return g
+    for c in chunks(text):
+        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+            continue
+        tail = text[c.end : c.end + 5]
+        if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
+            if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
+                continue
+            if c.text.strip() in TIME_WORDS_SKIP:
+                continue
+            return (c.start, c.end)
+    return None
+
+
+def _skip_mask(text: str, skip: set[str]) -> list[bool]:
+    """Per character: inside an occurrence of a skip word of two or more syllables (so that
+    "스마트워치" is skipped even when the analyser splits it into 스마트 + 워치)."""
+    mask = [False] * len(text)
+    low = text.lower()
+    for w in skip:
+        if len(w) < 2:
+            continue
+        for m in re.finditer(re.escape(w), low):
+            for i in range(m.start(), m.end()):
+                mask[i] = True
+    return mask
+
+
+def _topic_chunk(
+    text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
+) -> tuple[int, int] | None:
+    """The noun phrase the request is about: the first one that is not a tool word, a time word
+    or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
+    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
+    mask = _skip_mask(text, skip)
+
+    def skipped(t: Any) -> bool:
+        if t.tag in ("XSN",):
+            return False
+        if t.tag in ("XSV", "ETN", "VV", "JKG"):
+            return True
+        return (
+            t.form.lower() in skip
+            or all(mask[t.start : t.end])
+            or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
+        )
+
+    all_toks = tokens(text)
+    for c in chunks(text):
+        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+            continue
+        prev_word = text[: c.start].split()[-1:] or [""]
+        if prev_word[0] in _NOT_SPECIFIC:
+            continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
+        toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
+        nxt = next((t for t in all_toks if t.start >= c.end), None)
+        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
+            toks = toks[:-1]  # "수거 신청하려고요", "검색해줘": the action noun is not a value
+        while toks and skipped(toks[0]):
+            toks = toks[1:]
+        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시)
+        cut = next(
+            (
+                i
+                for i, t in enumerate(toks)
+                if i > 0
+                and skipped(t)
+                and text[t.start - 1] == " "
+                and t.tag not in ("XSV", "VV", "ETN", "JKG")
+            ),
+            None,
+        )
+        if cut is not None:
+            toks = toks[:cut]
+        while (
+            toks
+            and (
+                skipped(toks[-1])
+                and not (toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV"))
+            )
+        ) or (toks and toks[-1].tag in ("XSV", "VV")):
+            toks = toks[:-1]
+        if not toks or all(t.tag in ("SN", "NR") for t in toks):
+            continue
+        start, end = toks[0].start, toks[-1].end
+        if end - start < 2 and toks[0].tag != "SL":
+            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
+        # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
+        word_start = text.rfind(" ", 0, start) + 1
+        if (
+            word_start < start
+            and not any(mask[word_start:start])
+            and text[word_start:start].strip()
+        ):
+            start = word_start
+        return (start, end)
+    # The analyser may not see a short unknown name as a noun at all (a two-syllable nickname read as an adverb + a determiner): take
+    # the first word that has no verb, no number and no tool or time word in it.
+    for m in re.finditer(r"\S+", text):
+        word = strip_ending(m.group(0))
+        word_toks = tokens(m.group(0))
+        if (
+            len(word) < 2
+            or word.lower() in skip
+            or word in _NOT_SPECIFIC
+            or any(mask[m.start() : m.start() + len(word)])
+            or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
+            or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
+            or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
+            or not re.search(r"[가-힣A-Za-z]", word)
+        ):
+            continue
+        return (m.start(), m.start() + len(word))
+    return None
+
+
+_NOT_SPECIFIC = {
+    "다른",
+    "어떤",
+    "아무",
+    "무슨",
+    "어느",
+    "모든",
+    "여러",
+    "이런",
+    "그런",
+    "저런",
+    "새",
+}
+
+_QUOTATIVE = re.compile(
+    r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
+)
+
+
+def _reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said (a message's content)."""
+    for m in _QUOTATIVE.finditer(text):
+        s, e = m.span("q")
+        # drop a leading receiver phrase or filler that belongs to the instruction
+        head = re.match(
+            r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
+            r"(?:보내|남겨)\S*\s*)?",
+            text[s:e],
+        )
+        if head:
+            s += head.end()
+        if e - s >= 2 and all(e <= a or s >= b for a, b in taken):
+            return (s, e)
+    return None
+
+
+def _currency_unit(text: str) -> tuple[int, int] | None:
+    """The currency written after an amount (500유로 -> 유로, 50만원 -> 원)."""
+    for n in numbers(text):
+        if n.unit in ("원", "달러", "불", "유로", "엔", "위안", "파운드"):
+            return (n.end - len(n.unit), n.end)
+    return None
+
+
+def extract_strings(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    """Strings in order of evidence: patterns (e-mail, phone), labels, names, quotes, payloads,
+    currencies, particle roles, a bare answer, then the noun phrase the request is about."""
+    text = msg.text
+    taken = list(msg.used)
+    all_keys: set[str] = set()
+    for p in tool.params:  # words that name parameters (not the examples in brackets)
+        all_keys.update(k.lower() for k in _label_keys(p))
+    tool_words = words_of_tool(tool)
+
+    put_spans: list[tuple[int, int]] = []
+
+    def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
+        value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        if value:
+            out[p.name] = Found(value, how, value, strong)
+            taken.append(span)
+            put_spans.append(span)
+            msg.take(*span)
+
+    pending = [p for p in params if p.name not in out]
+    for p in list(pending):  # emails and phone numbers
+        kind = param_kind(p)
+        pat = EMAIL_RE if kind == "email" else PHONE_RE if kind == "phone" else None
+        if pat is None:
+            continue
+        m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+        pending.remove(p)  # an address or a number is never read from other words
+    for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
+        if not p.pattern:
+            continue
+        body = p.pattern.removeprefix("^").removesuffix("$")
+        m = next(
+            (m for m in re.finditer(rf"(?<![\w-]){body}(?![\w-])", text) if msg.free(*m.span())),
+            None,
+        )
+        if m:
+            put(p, m.span())
+            pending.remove(p)
+    for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
+        keys = _label_keys(p)
+        span = _labelled(text, keys, param_head(p), param_kind(p)) or _named_by(
+            text, keys + sorted(tool_words, key=len, reverse=True)
+        )
+        # a text's payload may contain dates and numbers that other readers saw first, but
+        # never another parameter's value
+        free = msg.free(*span) if span else False
+        if span and param_kind(p) == "text":
+            free = all(span[1] <= a or span[0] >= b for a, b in put_spans)
+        if span and free:
+            put(p, span)
+            pending.remove(p)
+    for p in list(pending):  # quoted names
+        if param_kind(p) == "text":
+            continue
+        m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, (m.start(1), m.end(1)))
+            pending.remove(p)
+    # Optional parameters are filled only from explicit words (labelled, named, quoted, a
+    # particle role): guessing them from what is left over would invent values.
+    pending_loose = [p for p in pending if p.required or p.name in asked]
+    for p in list(pending_loose):  # payload for text parameters
+        if param_kind(p) != "text" or p not in pending:
+            continue
+        span = _payload(text, tool_words) or _reported_speech(text, taken)
+        if span:
+            put(p, span)
+            pending.remove(p)
+            pending_loose.remove(p)
+    for p in list(pending):  # currencies: the unit of the amount is what is converted
+        words = words_of(p)
+        if not has_any(words, ("통화", "currency", "화폐")):
+            continue
+        role = next(
+            (
+                i
+                for i, (role_words, _) in enumerate(PARTICLE_ROLES)
+                if has_whole_word(words, role_words)
+            ),
+            None,
+        )
+        if role == 0:
+            span = _currency_unit(text)
+        elif role == 1:
+            m = re.search(r"몇\s*(달러|유로|엔|위안|원|파운드)", text)
+            span = m.span(1) if m else None
+        else:
+            span = None
+        if span:
+            value = text[span[0] : span[1]]
+            out[p.name] = Found(value, source, value)
+            pending.remove(p)
+    for p in list(pending):  # particle roles: X에서 / X까지 / X한테
+        span = _by_particle(msg.masked, p, taken, msg.text)
+        if span:
+            put(p, span)
+            pending.remove(p)
+            if p in pending_loose:
+                pending_loose.remove(p)
+    # A bare answer to a question about exactly one string parameter is its value.
+    open_asked = [p for p in pending if p.name in asked]
+    if (
+        len(open_asked) == 1
+        and source == "message"
+        and not out
+        and param_kind(open_asked[0]) not in ("email", "phone")
+    ):
+        bare = strip_ending(text)
+        if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
+            s = text.find(bare)
+            put(open_asked[0], (s, s + len(bare)), "answer")
+            pending.remove(open_asked[0])
+    # Guess from position only when no string was read by its own words in this message ("X에서
+    # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
+    if any(out[k].strong and k in {q.name for q in params} for k in out):
+        return
+    for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
+        if param_kind(p) in ("text", "email", "phone"):
+            continue
+        span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
+        if span:
+            put(p, span, strong=False)
+            break  # one guess per message at most: a second would be a guess about a guess
+            pending.remove(p)
+
+
+def extract_arrays(
+    tool: ToolSpec, params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str
+) -> None:
+    """Simple arrays: every allowed value said (items with an enum), every number said (number
+    items), or a labelled list split at commas and 와/과/하고 (string items)."""
+    for p in params:
+        values: list[Any] = []
+        if p.items_enum:
+            item = ParamSpec(p.name, p.items_type or "string", p.description, enum=p.items_enum)
+            values = list(dict.fromkeys(opt for _, _, opt in enum_mentions(item, msg.masked)))
+        elif p.items_type in ("number", "integer"):
+            values = [
+                int(n.value) if p.items_type == "integer" else n.value
+                for n in numbers(msg.masked)
+                if p.items_type != "integer" or float(n.value).is_integer()
+            ]
+        elif p.items_type == "string":
+            span = _labelled(msg.text, _label_keys(p), param_head(p), "text")
+            if span:
+                listed = msg.text[span[0] : span[1]]
+                values = [
+                    v.strip(" .")
+                    for v in re.split(r"\s*(?:,|、|/|\s와\s|\s과\s|하고\s|랑\s)\s*", listed)
+                    if v.strip(" .")
+                ]
+        if values:
+            out[p.name] = Found(values, source, ", ".join(map(str, values)))
