@@ -41,7 +41,7 @@ class ClassifierView(RouteModel):
     fallback: bool
     fallback_reason: str | None = None
     """``low_score`` (top score under min_score), ``ambiguous`` (top two closer than min_margin)
-    or ``near_ood`` (the nearest known query is an out-of-domain one)."""
+    or ``near_ood`` (much closer to a known out-of-domain query than to any intent example)."""
     ranking: list[LabelScore]
     """The best labels, best first."""
     thresholds: Thresholds

@@ -6,9 +6,9 @@
 probabilities and fallback thresholds calibrated on out-of-fold scores (paraphrase groups kept
 within a fold) and the OOD queries, so ``kodial classify eval`` measures what the assistant
 does. :class:`Understanding` answers for the engine: predictions through the classifier's own
-predict path (its fallback policy is the whole rule: the former extra ``near_ood`` neighbour rule
-made the CLI and the service disagree and sent confident in-domain queries to fallback), the
-classifier's view for a turn's route, and the ``/v1/classify`` payload (:class:`Classification`).
+predict path (the thresholds and the ``near_ood`` rule both live in the classifier, see
+:mod:`kodial.classify.near_ood`; the assistant used to add its own neighbour rule, so the CLI and
+the service disagreed), the classifier's view for a turn's route, and the ``/v1/classify`` payload (:class:`Classification`).
 Classifier calls are serialised: a method's internals are not guaranteed to be safe under
 concurrent calls.
 """

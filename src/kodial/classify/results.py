@@ -36,7 +36,8 @@ class Prediction(Result):
     """Labels, best first, with their (calibrated) scores; cut to ``top_k`` when asked."""
     fallback_reason: str | None = None
     """``low_score`` (top score under ``min_score``), ``ambiguous`` (top two closer than
-    ``min_margin``), ``near_ood`` (the nearest known query is an out-of-domain one), or None."""
+    ``min_margin``), ``near_ood`` (much closer to a known out-of-domain query than to any
+    training query), or None."""
     multi_label: bool = False
     chosen: list[str] = Field(default_factory=list)
     """Multi-label: every label over its own calibrated threshold (at least the top one)."""
