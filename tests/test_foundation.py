@@ -133,7 +133,7 @@ def test_cp949_is_named(tmp_path: Path) -> None:
 
 def test_missing_column_and_bad_yaml(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="missing column 'label'"):
-        load_labelled(write(tmp_path, "c.csv", "text,intent\na,b\n"))
+        load_labelled(write(tmp_path, "c.csv", "text,tag\na,b\n"))
     with pytest.raises(DataError, match=r"y.yaml:\d+"):
         load_labelled(write(tmp_path, "y.yaml", "a: [x, y\nb: z\n"))
 

@@ -12,9 +12,9 @@ from typing import Any, ClassVar, Self
 import numpy as np
 
 from kodial.classify.base import Classifier, Explanation
+from kodial.classify.bundled import load_sample_queries
 from kodial.classify.data import LabelledData
 from kodial.classify.lexical import LexicalClassifier
-from kodial.classify.samples import load_sample_queries
 
 DEV_RATIO = 0.25
 
@@ -44,17 +44,19 @@ class TableClassifier(Classifier):
     def __post_init__(self) -> None:
         super().__init__(None)
 
-    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+    def fit(self, train: LabelledData) -> Self:
         self.labels = train.labels
         return self
 
-    def predict_scores(self, texts: Sequence[str], labels: Sequence[str] | None = None) -> Any:
-        cands = self.candidate_labels(labels)
-        cols = [self.labels.index(lab) for lab in cands]
+    def raw_scores(self, texts: Sequence[str], labels: Sequence[str]) -> Any:
+        cols = [self.labels.index(lab) for lab in labels]
         return np.array([[self.table[t][c] for c in cols] for t in texts], dtype=float)
 
+    def unfitted_copy(self) -> TableClassifier:
+        return TableClassifier(self.table)
+
     def explain(self, text: str, labels: Sequence[str] | None = None) -> Explanation:
-        return Explanation(self.predict([text], labels)[0])
+        return Explanation(prediction=self.predict([text], labels)[0])
 
     def _save_state(self, directory: Path) -> None:
         raise NotImplementedError

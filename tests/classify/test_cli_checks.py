@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from _cli import run
 
+from kodial.classify.bundled import sample_queries_path
 from kodial.classify.lexical import LexicalClassifier
-from kodial.classify.samples import sample_queries_path
 
 
 @pytest.fixture
@@ -129,6 +129,8 @@ def test_overwrite_replaces_a_saved_model(
         "--out",
         str(tiny_model),
         "--overwrite",
+        "--method",
+        "lexical",
     )
     assert code == 0, err
     manifest = json.loads((tiny_model / "manifest.json").read_text(encoding="utf-8"))
@@ -194,9 +196,9 @@ def test_overwrite_refuses_a_manifest_that_lists_no_files(
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--target-recall", "0"], "--target-recall must be in (0, 1]"),
-        (["--target-recall", "2"], "--target-recall must be in (0, 1]"),
-        (["--dev-ratio", "1"], "--dev-ratio must be between 0 and 1"),
+        (["--target-recall", "0"], "--target-recall: must be greater than 0"),
+        (["--target-recall", "2"], "--target-recall: must be at most 1"),
+        (["--dev-ratio", "1"], "--dev-ratio: must be less than 1"),
     ],
 )
 def test_train_options_checked_before_loading(
@@ -233,13 +235,13 @@ def test_predict_top_k_must_be_positive(
 @pytest.mark.parametrize(
     ("option", "message"),
     [
-        ("svm_C=-1", "--option svm_C: must be > 0, got -1"),
+        ("svm_C=-1", "--option svm_C: must be greater than 0.0, got -1"),
         ("char_ngrams=abc", "--option char_ngrams: must be a list of 2 values"),
         ("char_ngrams=[4, 2]", "--option char_ngrams: must be [lo, hi] with 1 <= lo <= hi"),
-        ("model=forest", "--option model: must be one of 'auto', 'svm', 'logreg'"),
-        ("min_df=1.5", "--option min_df: must be a whole number"),
-        ("content_only=maybe", "--option content_only: must be true or false"),
-        ("logreg_C=abc", "--option logreg_C: must be a number"),
+        ("model=forest", "--option model: Input should be 'auto', 'svm' or 'logreg'"),
+        ("min_df=1.5", "--option min_df: expected a whole number"),
+        ("content_only=maybe", "--option content_only: expected true or false"),
+        ("logreg_C=abc", "--option logreg_C: expected a number"),
     ],
 )
 def test_bad_option_values_refused_before_training(

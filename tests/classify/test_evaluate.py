@@ -18,7 +18,8 @@ from sklearn.metrics import (
 
 from kodial.classify.base import FallbackPolicy
 from kodial.classify.data import Example, LabelledData
-from kodial.classify.evaluate import compare, evaluate, load_report, report_markdown, write_report
+from kodial.classify.evaluate import evaluate
+from kodial.classify.reports import compare, load_report, report_markdown, write_report
 from kodial.errors import KodialError
 
 LABELS = ["a", "b", "c"]
@@ -143,7 +144,7 @@ def test_confusion_matrix_draws_korean_label_names(tmp_path: Path) -> None:
     not matter: matplotlib warns about no missing glyph."""
     import warnings
 
-    from kodial.classify.evaluate import plot_confusion
+    from kodial.classify.reports import plot_confusion
     from kodial.plots import korean_font
 
     assert korean_font() is not None

@@ -1,4 +1,4 @@
-"""Fallback calibration: generic over classifiers, exact on known scores, saved with the model."""
+"""Fallback thresholds: generic over classifiers, exact on known scores, saved with the model."""
 
 from __future__ import annotations
 
@@ -6,19 +6,14 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from _lexical_fixtures import TableClassifier, fitted_lexical, sample_split
+from _lexical_fixtures import TableClassifier, sample_split
 from sklearn.metrics import roc_auc_score
 
 from kodial.classify.base import FallbackPolicy, load_classifier
+from kodial.classify.calibration import calibrate
 from kodial.classify.data import Example, LabelledData
-from kodial.classify.fallback import (
-    auroc,
-    calibrate,
-    calibrate_fallback,
-    choose_policy,
-    fallback_metrics,
-    falls_back,
-)
+from kodial.classify.fallback import auroc, choose_policy, fallback_metrics, falls_back
+from kodial.classify.pipeline import TrainConfig, fit_classifier
 from kodial.errors import KodialError
 
 
@@ -78,24 +73,31 @@ def test_calibrate_any_classifier_sets_policy() -> None:
     clf = TableClassifier(table)
     dev = LabelledData([Example(t, ("a",)) for t in table if t.startswith("in")])
     clf.labels = ["a", "b"]
-    policy, metrics = calibrate(clf, dev, 0.8, ood=[t for t in table if t.startswith("ood")])
-    assert clf.fallback == policy
-    assert metrics.ood_detection_rate == 1.0 and metrics.in_domain_recall >= 0.8
+    report = calibrate(
+        clf,
+        dev,
+        clf.raw_scores(dev.texts, clf.labels),
+        method="dev",
+        folds=0,
+        groups="none",
+        target_recall=0.8,
+        ood=[t for t in table if t.startswith("ood")],
+    )
+    assert clf.fallback == report.policy
+    assert report.expected_ood_detection == 1.0 and report.expected_false_fallback <= 0.2
     preds = clf.predict(["ood0", "in19"])
     assert preds[0].label == "fallback" and preds[1].label == "a"
 
 
 def test_lexical_calibration_saved_with_model(tmp_path: Path) -> None:
-    clf = fitted_lexical(0)
-    keep = clf.fallback
-    try:
-        _, dev = sample_split(0)
-        policy = calibrate_fallback(clf, dev, target_recall=0.9)  # OOD: dev.ood
-        assert policy.min_score > 0.0 or policy.min_margin > 0.0
-        loaded = load_classifier(clf.save(tmp_path / "m"))
-        assert loaded.fallback == policy
-        m = fallback_metrics(loaded.predict_scores(dev.texts), None, loaded.fallback)
-        assert m.in_domain_recall >= 0.9 and m.ood_auroc is None
-    finally:
-        clf.fallback = keep
+    train, dev = sample_split(0)
+    trained = fit_classifier(train, TrainConfig(target_recall=0.9, noise_report=False))
+    clf = trained.classifier
+    assert clf.fallback.min_score > 0.0 or clf.fallback.min_margin > 0.0
+    assert clf.calibration.kind == "temperature"
+    loaded = load_classifier(clf.save(tmp_path / "m"))
+    assert loaded.fallback == clf.fallback and loaded.calibration == clf.calibration
+    np.testing.assert_array_equal(loaded.predict_scores(dev.texts), clf.predict_scores(dev.texts))
+    m = fallback_metrics(loaded.predict_scores(dev.texts), None, loaded.fallback)
+    assert m.in_domain_recall >= 0.85 and m.ood_auroc is None
     assert FallbackPolicy().decide([0.1, 0.0]) is None

@@ -11,11 +11,11 @@ import pytest
 from _lexical_fixtures import fitted_lexical, sample_split
 
 from kodial.classify.base import Classifier, create_classifier, load_classifier
+from kodial.classify.bundled import load_sample_queries
 from kodial.classify.data import Example, LabelledData
 from kodial.classify.fallback import auroc, top_two
 from kodial.classify.features import KoreanFeaturizer
 from kodial.classify.lexical import LexicalClassifier, LexicalConfig
-from kodial.classify.samples import load_sample_queries
 from kodial.errors import KodialError
 
 
@@ -94,9 +94,9 @@ def test_explain_gives_neighbors_and_features() -> None:
     unseen = clf.explain("내일 제주도에 비 많이 와요?")
     assert unseen.prediction.label == "weather"
     assert unseen.neighbors[0].label == "weather"
-    top = [f for f in unseen.features if f[1] == "weather"]
-    assert top and all(w > 0 for _, _, w in unseen.features)
-    assert any(name.startswith("morph:") for name, _, _ in top)
+    top = [f for f in unseen.features if f.label == "weather"]
+    assert top and all(f.weight > 0 for f in unseen.features)
+    assert any(f.feature.startswith("morph:") for f in top)
     assert unseen.to_dict()["features"][0]["label"] in (
         "weather",
         unseen.prediction.ranking[1].label,
@@ -134,7 +134,7 @@ def test_options_and_errors() -> None:
     assert morph_only.featurizer is not None
     assert all(n.startswith("morph:") for n in morph_only.featurizer.feature_names())
     assert accuracy(morph_only, dev) > 0.5
-    with pytest.raises(KodialError, match="unknown option"):
+    with pytest.raises(KodialError, match=r"colour.*unknown key"):
         create_classifier("lexical", colour="red")
     with pytest.raises(KodialError, match="at least 2 labels"):
         LexicalClassifier().fit(LabelledData([Example("a", ("x",)), Example("b", ("x",))]))

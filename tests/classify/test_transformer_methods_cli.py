@@ -12,7 +12,7 @@ import pytest
 from _cli import run
 
 from kodial.classify.base import load_classifier
-from kodial.classify.samples import sample_queries_path
+from kodial.classify.bundled import sample_queries_path
 
 OPTIONS = {
     "nli-zeroshot": ["model={nli_roberta}", "candidates_top_k=3"],

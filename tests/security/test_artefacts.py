@@ -20,9 +20,9 @@ import numpy as np
 import pytest
 
 from kodial.classify.base import create_classifier, load_classifier
+from kodial.classify.bundled import load_sample_queries, sample_queries_path
 from kodial.classify.data import Example, LabelledData, load_labelled
 from kodial.classify.lexical import LexicalClassifier
-from kodial.classify.samples import load_sample_queries, sample_queries_path
 from kodial.errors import KodialError
 
 from ._cli_fuzz import run, tree

@@ -354,7 +354,7 @@ def test_predict_from_stdin_that_is_not_utf8(
 ) -> None:
     """Regression: undecodable bytes on standard input gave a UnicodeDecodeError traceback."""
     from kodial.classify.base import create_classifier
-    from kodial.classify.samples import load_sample_queries
+    from kodial.classify.bundled import load_sample_queries
 
     model = create_classifier("lexical").fit(load_sample_queries()).save(tmp_path / "m")
     stdin = io.TextIOWrapper(io.BytesIO("환율 알려줘\n".encode() + b"\xff\xfe\n"), encoding="utf-8")

@@ -3,16 +3,13 @@
 from kodial.classify.base import (
     METHODS,
     Classifier,
-    Explanation,
     FallbackPolicy,
-    LabelScore,
-    Neighbor,
-    Prediction,
     create_classifier,
     get_method,
     load_classifier,
 )
 from kodial.classify.data import FALLBACK, OOD_LABEL, LabelledData, load_labelled
+from kodial.classify.results import Explanation, LabelScore, Neighbor, Prediction
 
 __all__ = [
     "FALLBACK",

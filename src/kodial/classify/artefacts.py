@@ -214,3 +214,68 @@ def remove_files(directory: Path, files: Iterable[str]) -> None:
     for dirpath, _, _ in sorted(os.walk(directory), key=lambda w: -len(Path(w[0]).parts)):
         with contextlib.suppress(OSError):  # rmdir only succeeds when empty: nothing is lost
             Path(dirpath).rmdir()
+
+
+def replace_model_dir(staged: Path, target: Path, option: str = "--out") -> None:
+    """Move the finished model directory ``staged`` to ``target``. An existing ``target`` must
+    be empty or a saved model whose manifest lists every file in it; it is moved aside, the new
+    model moved in, and then only the listed files of the old one are deleted (never a whole
+    directory tree: a file kodial did not write is refused up front, see :func:`owned_files`)."""
+    from kodial.textio import staging_dir
+
+    if target.exists() and not target.is_dir():
+        raise KodialError(f"{option} {target}: is a file, expected a directory")
+    if not target.exists():
+        staged.rename(target)
+        return
+    if not any(target.iterdir()):
+        target.rmdir()
+        staged.rename(target)
+        return
+    files = owned_files(target, option)
+    old = staging_dir(target)
+    target.rename(old)  # onto the new, empty staging directory
+    try:
+        staged.rename(target)
+    except BaseException:
+        old.rename(target)
+        raise
+    remove_files(old, files)
+
+
+def model_reference(name_or_path: str) -> str:
+    """A hub id as given; a local directory made absolute, so a saved classifier still finds its
+    model when it is loaded from another working directory."""
+    path = Path(name_or_path)
+    return str(path.resolve()) if path.exists() else name_or_path
+
+
+def check_out(out: Path, option: str = "--out") -> None:
+    """Refuse an output path that is (or sits under) a regular file, before any work is done."""
+    if out.exists() and not out.is_dir():
+        raise KodialError(
+            f"{option} {out}: is a file, expected a directory",
+            hint=f"choose another {option} path or remove that file",
+        )
+    for parent in out.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise KodialError(
+                    f"{option} {out}: {parent} is a file, expected a directory",
+                    hint=f"choose another {option} path",
+                )
+            break
+
+
+def check_model_out(out: Path, overwrite: bool) -> None:
+    """``train --out``: a missing or empty directory, or (with ``--overwrite``) a saved model
+    holding only the files its manifest lists (the ones ``--overwrite`` deletes)."""
+    check_out(out)
+    if not out.exists() or not any(out.iterdir()):
+        return
+    if not overwrite:
+        raise KodialError(
+            f"--out {out}: already exists and is not empty",
+            hint="pass --overwrite to replace a saved model there, or choose another --out",
+        )
+    owned_files(out, "--out")

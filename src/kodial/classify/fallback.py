@@ -1,9 +1,9 @@
-"""Calibrating when a classifier should answer ``fallback``, for any method.
+"""When a classifier should answer ``fallback``, for any method.
 
 A query that belongs to no class should not be forced into one. Every classifier applies a
-:class:`~kodial.classify.base.FallbackPolicy` (minimum top score, minimum gap to the second label);
-this module picks its two thresholds from labelled dev queries, and from out-of-domain (OOD)
-queries when there are some:
+:class:`FallbackPolicy` (minimum top score, minimum gap to the second label); :func:`choose_policy`
+picks its two thresholds from in-domain scores (out-of-fold scores of the training queries, see
+:mod:`kodial.classify.calibration`) and from out-of-domain (OOD) queries when there are some:
 
 - without OOD queries, the thresholds are the loosest that still let ``target_recall`` of the
   in-domain dev queries through (the lowest-scoring ``1 - target_recall`` fall back);
@@ -23,9 +23,29 @@ from typing import Any
 
 import numpy as np
 
-from kodial.classify.base import Classifier, FallbackPolicy
-from kodial.classify.data import LabelledData
+from kodial.config import Config
 from kodial.errors import KodialError
+
+
+class FallbackPolicy(Config):
+    """When to answer ``fallback`` instead of the top label: the thresholds saved with a model
+    (``manifest.json``, key ``fallback``), picked by :func:`choose_policy`."""
+
+    min_score: float = 0.0
+    """Fall back when the top label's (calibrated) score is below this."""
+    min_margin: float = 0.0
+    """Fall back when top score minus second score is below this (an ambiguous query)."""
+
+    def decide(self, ranked: Sequence[float]) -> str | None:
+        """``'low_score'``, ``'ambiguous'`` or None (no fallback) for scores sorted high to low."""
+        if not len(ranked):
+            return "no_labels"
+        if ranked[0] < self.min_score:
+            return "low_score"
+        if len(ranked) > 1 and ranked[0] - ranked[1] < self.min_margin:
+            return "ambiguous"
+        return None
+
 
 GRID_SIZE = 40
 """Threshold candidates per axis (quantiles of the in-domain scores) in the OOD grid search."""
@@ -182,42 +202,3 @@ def choose_policy(
             if cand[:2] > best[:2]:
                 best = cand
     return FallbackPolicy(min_score=float(s_grid[best[2]]), min_margin=float(m_grid[best[3]]))
-
-
-def _scores(clf: Classifier, texts: Sequence[str], labels: Sequence[str] | None) -> np.ndarray:
-    cands = clf.candidate_labels(labels)
-    if not len(texts):
-        return np.zeros((0, len(cands)))
-    return clf.predict_scores(list(texts), cands)
-
-
-def calibrate_fallback(
-    clf: Classifier,
-    dev: LabelledData,
-    target_recall: float = 0.95,
-    ood: Sequence[str] | None = None,
-    labels: Sequence[str] | None = None,
-) -> FallbackPolicy:
-    """Pick ``clf.fallback`` on the dev split (and OOD queries: ``ood``, else ``dev.ood``).
-
-    Sets ``clf.fallback`` (saved with the model) and returns it. ``labels`` are the candidate
-    labels for methods that take them at predict time (default: ``clf.labels``).
-    Use :func:`calibrate` to also get the metrics.
-    """
-    return calibrate(clf, dev, target_recall, ood, labels)[0]
-
-
-def calibrate(
-    clf: Classifier,
-    dev: LabelledData,
-    target_recall: float = 0.95,
-    ood: Sequence[str] | None = None,
-    labels: Sequence[str] | None = None,
-) -> tuple[FallbackPolicy, FallbackMetrics]:
-    """Like :func:`calibrate_fallback`, also returning the policy's metrics on the same data."""
-    ood_texts = list(ood) if ood is not None else list(dev.ood)
-    in_scores = _scores(clf, dev.texts, labels)  # (N, L)
-    ood_scores = _scores(clf, ood_texts, labels) if ood_texts else None  # (M, L)
-    policy = choose_policy(in_scores, ood_scores, target_recall, use_margin=not clf.multi_label)
-    clf.fallback = policy
-    return policy, fallback_metrics(in_scores, ood_scores, policy, target_recall)

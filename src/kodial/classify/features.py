@@ -10,6 +10,13 @@ whitespace words split one concept into many sparse features. Two complementary 
   morpheme analyser does not know.
 
 Each view is TF-IDF weighted (sublinear tf) and the two sparse matrices are concatenated.
+
+A third, optional view (``ending_weight`` > 0) looks only at how the sentence **ends**: its last
+characters, its final punctuation and the last morphemes of its last word (``주/VX 어/EF``,
+``ㄹ까/EF``). In Korean the ending carries the speech act (question, request, statement,
+rhetorical), so with a handful of examples per intent this view generalises where the bag of
+n-grams cannot; for topic tasks it adds little (the training pipeline and ``hybrid`` pick its
+weight out of fold).
 """
 
 from __future__ import annotations
@@ -18,10 +25,11 @@ import threading
 from collections.abc import Iterable, Sequence
 from functools import cache
 from itertools import pairwise
-from typing import Any
+from typing import Annotated, Any
 
 import numpy as np
 import scipy.sparse as sp
+from pydantic import AfterValidator, BeforeValidator
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
@@ -30,6 +38,22 @@ from kodial.errors import KodialError
 
 CONTENT_TAG_PREFIXES = ("NN", "NR", "NP", "VV", "VA", "XR", "MAG", "SL", "SH", "SN")
 """Kiwi tags of content morphemes (nouns, verb/adjective stems, roots, adverbs, foreign words)."""
+
+
+def _two_values(value: Any) -> Any:
+    if not isinstance(value, list | tuple) or len(value) != 2:
+        raise ValueError("must be a list of 2 values [lo, hi], e.g. [1, 4]")
+    return value
+
+
+def _ngram_range(value: tuple[int, int]) -> tuple[int, int]:
+    if value != (0, 0) and not 1 <= value[0] <= value[1]:
+        raise ValueError("must be [lo, hi] with 1 <= lo <= hi, or [0, 0] (off)")
+    return value
+
+
+NgramRange = Annotated[tuple[int, int], BeforeValidator(_two_values), AfterValidator(_ngram_range)]
+"""An n-gram range option: ``[lo, hi]`` with ``1 <= lo <= hi``, or ``[0, 0]`` for off."""
 
 _CACHE_LIMIT = 200_000
 _kiwi_lock = threading.Lock()
@@ -53,6 +77,29 @@ def _morph_doc(tokens: Iterable[Any], content_only: bool) -> str:
             continue
         out.append(f"{tok.form.lower()}/{tag}")
     return " ".join(out)
+
+
+_PUNCT = "?!.~…"
+
+
+def ending_tokens(text: str, last_word_morphemes: Sequence[str]) -> list[str]:
+    """The sentence-ending features of ``text``: ``p=`` its final punctuation, ``c=`` its last
+    1-3 characters before it, ``m=`` the last two morphemes of its last word and ``t=`` their
+    tags (``last_word_morphemes``: that word's ``form/TAG`` morphemes).
+
+    >>> ending_tokens("내일 비 와?", ["오/VV", "아/EF", "?/SF"])
+    ['p=?', 'c=와', 'c=_와', 'c=비_와', 'm=오/VV', 'm=아/EF', 't=VV+EF']
+    """
+    t = text.strip()
+    body = t.rstrip(_PUNCT + " ")
+    punct = t[len(body) :].replace(" ", "")[:2] or "none"
+    tail = body.replace(" ", "_")
+    toks = [f"p={punct}", *(f"c={tail[-k:]}" for k in (1, 2, 3) if len(tail) >= k)]
+    last = [m for m in last_word_morphemes if "/S" not in m][-2:]
+    toks += [f"m={m}" for m in last]
+    if last:
+        toks.append("t=" + "+".join(m.rsplit("/", 1)[-1] for m in last))
+    return toks
 
 
 def _normalise(texts: Sequence[str]) -> list[str]:
@@ -94,6 +141,7 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         min_df: int = 1,
         max_features: int | None = None,
         num_workers: int = 2,
+        ending_weight: float = 0.0,
     ) -> None:
         self.morph_ngrams = morph_ngrams
         self.char_ngrams = char_ngrams
@@ -101,6 +149,7 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         self.min_df = min_df
         self.max_features = max_features
         self.num_workers = num_workers
+        self.ending_weight = ending_weight
 
     # -- morpheme analysis, batched and cached ------------------------------------------------
     def morphemes(self, texts: Sequence[str]) -> list[str]:
@@ -134,6 +183,16 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
     def _use_char(self) -> bool:
         return self.char_ngrams[0] > 0
 
+    def ending_docs(self, texts: Sequence[str]) -> list[str]:
+        """Space-joined :func:`ending_tokens` of ``texts`` (the last word's morphemes come from
+        the per-word analysis cache)."""
+        lasts = [(t.split() or [""])[-1] for t in texts]
+        unique = list(dict.fromkeys(lasts))
+        docs = dict(zip(unique, self.morphemes(unique), strict=True))
+        return [
+            " ".join(ending_tokens(t, docs[w].split())) for t, w in zip(texts, lasts, strict=True)
+        ]
+
     def fit(self, texts: Sequence[str], y: Any = None) -> KoreanFeaturizer:
         self.fit_transform(texts)
         return self
@@ -145,16 +204,30 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 hint="set morph_ngrams or char_ngrams to a range such as [1, 2]",
             )
         blocks = []
-        self.morph_vectorizer_, self.char_vectorizer_ = self._vectorizers()
+        self.morph_vectorizer_, self.char_vectorizer_, self.end_vectorizer_ = self._vectorizers()
         if self.morph_vectorizer_ is not None:
             blocks.append(self.morph_vectorizer_.fit_transform(self.morphemes(texts)))
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.fit_transform(_normalise(texts)))
-        return self._combine(blocks)
+        end = None
+        if self.end_vectorizer_ is not None:
+            end = self.end_vectorizer_.fit_transform(self.ending_docs(texts))
+        return self._combine(blocks, end)
 
-    def _vectorizers(self) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
-        """Unfitted (morpheme, character) vectorizers for this configuration (None: view off)."""
-        morph = char = None
+    def _vectorizers(
+        self,
+    ) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None, TfidfVectorizer | None]:
+        """Unfitted (morpheme, character, ending) vectorizers for this configuration (None:
+        view off)."""
+        morph = char = end = None
+        if self.ending_weight > 0:
+            end = TfidfVectorizer(
+                tokenizer=str.split,
+                token_pattern=None,
+                lowercase=False,
+                sublinear_tf=True,
+                dtype=np.float32,
+            )
         if self._use_morph():
             morph = TfidfVectorizer(
                 tokenizer=str.split,
@@ -176,10 +249,10 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 max_features=self.max_features,
                 dtype=np.float32,
             )
-        return morph, char
+        return morph, char, end
 
     # -- persistence as plain data ------------------------------------------------------------
-    VIEWS = ("morph", "char")
+    VIEWS = ("morph", "char", "end")
 
     def fitted_state(self) -> tuple[dict[str, list[str]], dict[str, np.ndarray]]:
         """What transform needs, as data: each view's terms in column order (JSON) and its idf
@@ -196,10 +269,12 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             idf[view] = np.asarray(vec.idf_)
         return terms, idf
 
-    def _fitted(self) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None]:
+    def _fitted(
+        self,
+    ) -> tuple[TfidfVectorizer | None, TfidfVectorizer | None, TfidfVectorizer | None]:
         if not hasattr(self, "morph_vectorizer_"):
             raise KodialError("the featurizer is not fitted", hint="call fit() first")
-        return self.morph_vectorizer_, self.char_vectorizer_
+        return self.morph_vectorizer_, self.char_vectorizer_, self.end_vectorizer_
 
     def restore(self, terms: dict[str, list[str]], idf: dict[str, np.ndarray]) -> None:
         """Rebuild the fitted vectorizers from :meth:`fitted_state` (as loaded from disk): the
@@ -227,7 +302,7 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
                 raise KodialError(f"saved {view} vocabulary and idf weights do not match")
             vec.vocabulary_ = {w: j for j, w in enumerate(words)}
             vec.idf_ = weights  # sklearn's public setter: builds the fitted TF-IDF transformer
-        self.morph_vectorizer_, self.char_vectorizer_ = vectorizers
+        self.morph_vectorizer_, self.char_vectorizer_, self.end_vectorizer_ = vectorizers
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """Features of new texts, equal to the fitted TfidfVectorizers' ``transform`` but built
@@ -242,7 +317,13 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             blocks.append(self.morph_vectorizer_.transform(self.morphemes(texts)))
         if self.char_vectorizer_ is not None:
             blocks.append(self.char_vectorizer_.transform(_normalise(texts)))
-        return self._combine(blocks)
+        return self._combine(blocks, self._end_block(texts))
+
+    def _end_block(self, texts: Sequence[str]) -> sp.csr_matrix | None:
+        if self.end_vectorizer_ is None:
+            return None
+        out: sp.csr_matrix = self.end_vectorizer_.transform(self.ending_docs(texts))
+        return out
 
     # -- fast path: per-word feature ids ------------------------------------------------------
     def _char_ids(self, word: str) -> list[int]:
@@ -362,16 +443,22 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             blocks.append(_tfidf(self.morph_vectorizer_, morph_parts, morph_len))
         if self.char_vectorizer_ is not None:
             blocks.append(_tfidf(self.char_vectorizer_, char_parts, char_len))
-        return self._combine(blocks)
+        return self._combine(blocks, self._end_block(texts))
 
-    @staticmethod
-    def _combine(blocks: list[sp.csr_matrix]) -> sp.csr_matrix:
+    def _combine(self, blocks: list[sp.csr_matrix], end: sp.csr_matrix | None) -> sp.csr_matrix:
         """Concatenate the views, each L2-normalised, scaled by 1/sqrt(#views) so rows keep unit
-        norm (cosine similarity between rows stays a plain dot product)."""
+        norm (cosine similarity between rows stays a plain dot product); the ending view, when
+        on, weighs ``ending_weight`` against them, and the rows are normalised again."""
         if len(blocks) == 1:
-            return blocks[0].tocsr()
-        scale = 1.0 / np.sqrt(len(blocks))
-        return (sp.hstack(blocks, format="csr") * scale).astype(np.float32)
+            out = blocks[0].tocsr()
+        else:
+            scale = 1.0 / np.sqrt(len(blocks))
+            out = (sp.hstack(blocks, format="csr") * scale).astype(np.float32)
+        if end is None:
+            return out
+        both = sp.hstack([out, end * self.ending_weight], format="csr")
+        combined: sp.csr_matrix = normalize(both, norm="l2", copy=False).astype(np.float32)
+        return combined
 
     def feature_names(self) -> list[str]:
         """Readable names aligned with the columns: ``morph:환율/NNG``, ``char:환율`` (word-edge
@@ -381,6 +468,8 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
             names += [f"morph:{n}" for n in self.morph_vectorizer_.get_feature_names_out()]
         if self.char_vectorizer_ is not None:
             names += [f"char:{n.strip()}" for n in self.char_vectorizer_.get_feature_names_out()]
+        if self.end_vectorizer_ is not None:
+            names += [f"end:{n}" for n in self.end_vectorizer_.get_feature_names_out()]
         return names
 
     def __getstate__(self) -> dict[str, Any]:

@@ -22,35 +22,35 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
+from pydantic import Field
 
-from kodial.classify.artefacts import load_array, read_examples, read_json_file
-from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
+from kodial.classify.artefacts import load_array, model_reference, read_examples, read_json_file
+from kodial.classify.base import Classifier, MethodConfig
 from kodial.classify.data import LabelledData
+from kodial.classify.results import Explanation, Neighbor
 from kodial.errors import KodialError
 
 
-@dataclass
-class FinetuneConfig:
+class FinetuneConfig(MethodConfig):
     model: str = "klue/roberta-base"
     """Pretrained encoder: hub id or local directory."""
-    epochs: float = 3.0
+    epochs: float = Field(default=3.0, gt=0)
     """Passes over the training data."""
-    learning_rate: float = 5e-5
+    learning_rate: float = Field(default=5e-5, gt=0)
     """Peak AdamW learning rate (linear decay)."""
-    batch_size: int = 16
+    batch_size: int = Field(default=16, gt=0)
     """Training examples per step."""
-    predict_batch_size: int = 64
+    predict_batch_size: int = Field(default=64, gt=0)
     """Texts per forward pass at predict time."""
-    max_length: int = 128
+    max_length: int = Field(default=128, gt=0)
     """Token limit of a text (longer texts are truncated)."""
-    weight_decay: float = 0.01
+    weight_decay: float = Field(default=0.01, ge=0)
     """AdamW weight decay."""
-    warmup_ratio: float = 0.1
+    warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     """Fraction of the steps spent warming the learning rate up."""
     seed: int = 0
     """Seed of the head initialisation and data order."""
@@ -66,7 +66,8 @@ class FinetunedClassifier(Classifier):
     name: ClassVar[str] = "finetune"
     needs_weights: ClassVar[bool] = True
     labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
-    config_class: ClassVar[type] = FinetuneConfig
+    config_class: ClassVar[type[MethodConfig]] = FinetuneConfig
+    cheap_refit: ClassVar[bool] = False
 
     def __init__(self, config: FinetuneConfig | None = None) -> None:
         super().__init__(config or FinetuneConfig())
@@ -94,7 +95,7 @@ class FinetunedClassifier(Classifier):
             self._tokenizer, self._model = hf.load_sequence_classifier(str(self._model_dir), device)
         return self._tokenizer, self._model
 
-    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+    def fit(self, train: LabelledData) -> Self:
         """Fine-tune the encoder with a fresh head on ``train``."""
         import torch
 
@@ -155,13 +156,11 @@ class FinetunedClassifier(Classifier):
 
         return hf.normalize_rows(self._run(texts, hf.first_token_embedding))
 
-    def predict_scores(
-        self, texts: Sequence[str], labels: Sequence[str] | None = None
-    ) -> np.ndarray:
+    def raw_scores(self, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
         """Scores over the fitted labels; asking for a subset renormalizes the softmax over it."""
         from kodial.classify import hf
 
-        cands = self.candidate_labels(labels)
+        cands = list(labels)
         unknown = [lab for lab in cands if lab not in self.labels]
         if unknown:
             raise KodialError(
@@ -185,10 +184,12 @@ class FinetunedClassifier(Classifier):
         query = self.embed([text])[0]
         sims = self.vectors @ query  # (M,)
         neighbors = [
-            Neighbor(self.texts[i], self.example_labels[i][0], float(sims[i]))
+            Neighbor(text=self.texts[i], label=self.example_labels[i][0], similarity=float(sims[i]))
             for i in np.argsort(-sims, kind="stable")[:5]
         ]
-        return Explanation(pred, neighbors=neighbors, details={"pooling": "first-token state"})
+        return Explanation(
+            prediction=pred, neighbors=neighbors, details={"pooling": "first-token state"}
+        )
 
     def _save_state(self, directory: Path) -> None:
         tokenizer, model = self._loaded()

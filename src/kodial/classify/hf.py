@@ -17,7 +17,7 @@ import numpy as np
 import torch
 
 from kodial.errors import KodialError
-from kodial.hub import checkpoint_error, load_kwargs
+from kodial.hub import checkpoint_error, load_kwargs, load_tokenizer
 
 __all__ = ["checkpoint_error", "load_kwargs"]  # re-exported: the methods import them from here
 
@@ -30,16 +30,6 @@ def resolve_device(device: str = "auto") -> torch.device:
         return torch.device(device)
     except RuntimeError as e:
         raise KodialError(f"unknown device {device!r}", hint="use auto, cpu or cuda") from e
-
-
-def load_tokenizer(name: str) -> Any:
-    from transformers import AutoTokenizer
-
-    extra = load_kwargs(name)
-    try:
-        return AutoTokenizer.from_pretrained(name, **extra)
-    except (OSError, ValueError, KeyError) as e:
-        raise checkpoint_error(name, e) from e
 
 
 def load_sequence_classifier(name: str, device: torch.device, **kwargs: Any) -> tuple[Any, Any]:

@@ -16,19 +16,18 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.optimize import minimize_scalar
-from scipy.special import expit, log_softmax, softmax
-from sklearn.base import BaseEstimator, ClassifierMixin
+from pydantic import Field
+from scipy.special import expit, softmax
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedShuffleSplit
 from sklearn.multiclass import OneVsRestClassifier
 from sklearn.preprocessing import MultiLabelBinarizer
 from sklearn.svm import LinearSVC
 
 from kodial.classify.artefacts import load_arrays, read_json_file, write_json_file
-from kodial.classify.base import Classifier, Explanation, Neighbor
+from kodial.classify.base import Classifier, MethodConfig
 from kodial.classify.data import LabelledData
-from kodial.classify.features import KoreanFeaturizer
+from kodial.classify.features import KoreanFeaturizer, NgramRange
+from kodial.classify.results import Explanation, FeatureWeight, Neighbor
 from kodial.errors import KodialError
 
 STATE_JSON = "lexical.json"
@@ -39,89 +38,39 @@ STATE_FORMAT = 1
 """Version of the two files' layout."""
 
 
-@dataclass
-class LexicalConfig:
+class LexicalConfig(MethodConfig):
     """Options of the ``lexical`` method (``--option key=value`` on the CLI)."""
 
-    morph_ngrams: tuple[int, int] = (1, 2)
+    morph_ngrams: NgramRange = (1, 2)
     """N-gram range over kiwipiepy morphemes (form/TAG); [0, 0] turns the morpheme view off."""
-    char_ngrams: tuple[int, int] = (1, 4)
+    char_ngrams: NgramRange = (1, 4)
     """Character n-gram range (n-grams may span the space between two words); [0, 0] turns the
     character view off."""
+    ending_weight: float = Field(default=0.0, ge=0)
+    """Weight of the sentence-ending view (last characters, final punctuation, last morphemes),
+    where Korean marks the speech act: helps intent tasks with few examples, not topic tasks;
+    0 turns it off."""
     content_only: bool = False
     """Keep only content morphemes (nouns, stems, adverbs); drops particles and endings, which
     hurts intent (question vs command) tasks but can help pure topic tasks."""
     model: Literal["auto", "svm", "logreg"] = "auto"
-    """Linear model. 'svm': linear SVM with probabilities from a softmax whose temperature is
-    fitted on a held-out 20% (fast to train on large sets; needs 3+ examples per class). 'logreg': multinomial logistic
-    regression (native probabilities; slow beyond ~20k queries). 'auto': svm for single-label
-    data whose classes all have 3+ training examples, logreg otherwise (and one-vs-rest
-    logistic regression for multi-label data)."""
-    svm_C: float = 1.0
+    """Linear model. 'svm': linear SVM (one-vs-rest for multi-label data), fast on large sets,
+    needs 3+ examples per class; its decision values become probabilities through the
+    calibration fitted by the training pipeline. 'logreg': logistic regression (native
+    probabilities; slow beyond ~20k queries and on many labels). 'auto': svm when every class has
+    3+ training examples, else logreg."""
+    svm_C: float = Field(default=1.0, gt=0)
     """Inverse regularisation strength of the SVM (larger fits the training data more closely)."""
-    logreg_C: float = 10.0
+    logreg_C: float = Field(default=10.0, gt=0)
     """Inverse regularisation strength of the logistic regression."""
     class_weight: Literal["balanced"] | None = None
     """'balanced' reweights rare classes (raises macro-F1 on skewed data, may cost accuracy)."""
-    min_df: int = 1
+    min_df: int = Field(default=1, ge=1)
     """Ignore features seen in fewer training texts than this."""
-    num_workers: int = 2
-    """Threads kiwipiepy uses to analyse a batch of texts."""
-    max_iter: int = 2000
+    num_workers: int = Field(default=2, ge=-1)
+    """Threads kiwipiepy uses to analyse a batch of texts (0: one thread, -1: every core)."""
+    max_iter: int = Field(default=2000, gt=0)
     """Iteration limit of the solver."""
-
-
-class SoftmaxSVM(ClassifierMixin, BaseEstimator):
-    """Linear SVM with probabilities ``softmax(decision / T)``; the one temperature ``T`` is
-    fitted (minimum log loss) on a held-out 20% scored by an SVM trained on the other 80%.
-
-    Unlike per-class sigmoid calibration (``CalibratedClassifierCV``), one temperature keeps the
-    full-data SVM's ranking of the labels, so calibration costs no accuracy; and the final SVM
-    sees all the training data.
-    """
-
-    def __init__(
-        self, C: float = 1.0, class_weight: str | None = None, max_iter: int = 2000
-    ) -> None:
-        self.C = C
-        self.class_weight = class_weight
-        self.max_iter = max_iter
-
-    def _svm(self) -> LinearSVC:
-        return LinearSVC(C=self.C, class_weight=self.class_weight, max_iter=self.max_iter)
-
-    @staticmethod
-    def _logits(svm: LinearSVC, X: Any) -> np.ndarray:
-        dec = np.asarray(svm.decision_function(X))
-        return np.column_stack([np.zeros_like(dec), dec]) if dec.ndim == 1 else dec  # (N, L)
-
-    def fit(self, X: Any, y: Sequence[str]) -> SoftmaxSVM:
-        y_arr = np.asarray(y)
-        self.svm_ = self._svm().fit(X, y_arr)
-        self.classes_ = self.svm_.classes_
-        split = StratifiedShuffleSplit(n_splits=1, test_size=0.2, random_state=0)
-        fit_idx, held_idx = next(split.split(np.zeros(len(y_arr)), y_arr))
-        held_svm = self._svm().fit(X[fit_idx], y_arr[fit_idx])
-        logits = self._logits(held_svm, X[held_idx])  # (H, L)
-        gold = np.searchsorted(self.classes_, y_arr[held_idx])  # (H,)
-
-        def nll(log_t: float) -> float:
-            return float(
-                -log_softmax(logits / np.exp(log_t), axis=1)[np.arange(len(gold)), gold].mean()
-            )
-
-        self.temperature_ = float(np.exp(minimize_scalar(nll, bounds=(-5, 3), method="bounded").x))
-        return self
-
-    @property
-    def coef_(self) -> np.ndarray:
-        return np.asarray(self.svm_.coef_)
-
-    def predict_proba(self, X: Any) -> np.ndarray:
-        return np.asarray(softmax(self._logits(self.svm_, X) / self.temperature_, axis=1))
-
-    def predict(self, X: Any) -> np.ndarray:
-        return np.asarray(self.classes_[self._logits(self.svm_, X).argmax(1)])
 
 
 @dataclass
@@ -141,12 +90,9 @@ class LinearHead:
 
     @classmethod
     def of(cls, model: Any, n_features: int) -> LinearHead:
-        """The head of a fitted :class:`SoftmaxSVM`, ``LogisticRegression`` or (multi-label)
-        ``OneVsRestClassifier`` of logistic regressions, over ``n_features`` features."""
-        if isinstance(model, SoftmaxSVM):
-            svm = model.svm_
-            return cls(_f64(svm.coef_), _f64(svm.intercept_), "softmax", model.temperature_)
-        if isinstance(model, LogisticRegression):
+        """The head of a fitted ``LinearSVC``, ``LogisticRegression`` or (multi-label)
+        ``OneVsRestClassifier`` of either, over ``n_features`` features."""
+        if isinstance(model, LinearSVC | LogisticRegression):
             return cls(_f64(model.coef_), _f64(model.intercept_), "softmax")
         if isinstance(model, OneVsRestClassifier):
             rows, bias = [], []
@@ -180,6 +126,22 @@ def _f64(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
+def unseen_dropped(held: sp.csr_matrix, rest: sp.csr_matrix) -> sp.csr_matrix:
+    """``held`` rows as a model fitted on ``rest`` would see them as new queries: the features
+    no row of ``rest`` has are removed and the rows L2-normalised again.
+
+    Why: the vocabulary is built once from all training texts, so a held-out query keeps the
+    n-grams only it has; they carry no weight yet dilute its normalised row, which lowers its
+    out-of-fold scores below what a truly new query gets (whose unknown n-grams are dropped).
+    Thresholds picked on those lower scores promised 5% false fallback and delivered 2-3% on
+    held-out paraphrase groups (bench/results/classify.md)."""
+    from sklearn.preprocessing import normalize
+
+    present = np.asarray((rest != 0).sum(axis=0)).ravel() > 0  # (F,)
+    kept = sp.csr_matrix(held.multiply(present[None, :]))
+    return normalize(kept, norm="l2", copy=False).astype(held.dtype)
+
+
 class LexicalClassifier(Classifier):
     """Bag of Korean morphemes and character n-grams, TF-IDF weighted, with a linear model.
 
@@ -203,7 +165,7 @@ class LexicalClassifier(Classifier):
     """
 
     name: ClassVar[str] = "lexical"
-    config_class: ClassVar[type] = LexicalConfig
+    config_class: ClassVar[type[MethodConfig]] = LexicalConfig
     needs_weights: ClassVar[bool] = False
     labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
 
@@ -213,11 +175,15 @@ class LexicalClassifier(Classifier):
         self.featurizer: KoreanFeaturizer | None = None
         self.model: LinearHead | None = None
         self.train_matrix: sp.csr_matrix | None = None  # (N_train, F), rows L2-normalised
+        self._train_features: sp.csr_matrix | None = None  # what the head was fitted on
         self.train_texts: list[str] = []
         self.train_labels: list[list[str]] = []
 
     # -- fitting ------------------------------------------------------------------------------
     def _featurizer(self) -> KoreanFeaturizer:
+        return self._featurizer_for(self.config.ending_weight)
+
+    def _featurizer_for(self, ending_weight: float) -> KoreanFeaturizer:
         c = self.config
         return KoreanFeaturizer(
             morph_ngrams=(int(c.morph_ngrams[0]), int(c.morph_ngrams[1])),
@@ -225,29 +191,39 @@ class LexicalClassifier(Classifier):
             content_only=c.content_only,
             min_df=c.min_df,
             num_workers=c.num_workers,
+            ending_weight=ending_weight,
         )
 
     def _estimator(self, train: LabelledData) -> Any:
         c = self.config
         model = c.model
-        if model not in ("auto", "svm", "logreg"):
-            raise KodialError(
-                f"unknown lexical model {model!r}", hint="use 'auto', 'svm' or 'logreg'"
-            )
         smallest = min(train.counts().values())
         if model == "auto":
-            model = "svm" if not train.multi_label and smallest >= 3 else "logreg"
-        if model == "svm" and (train.multi_label or smallest < 3):
+            model = "svm" if smallest >= 3 else "logreg"
+        if model == "svm" and smallest < 3:
             raise KodialError(
-                "model 'svm' needs single-label data with 3+ training examples per class "
-                f"(smallest class has {smallest})",
+                f"model 'svm' needs 3+ training examples per class (smallest class has {smallest})",
                 hint="use --option model=auto or model=logreg",
             )
         if model == "svm":
-            return SoftmaxSVM(C=c.svm_C, class_weight=c.class_weight, max_iter=c.max_iter)
-        return LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
+            est: Any = LinearSVC(C=c.svm_C, class_weight=c.class_weight, max_iter=c.max_iter)
+        else:
+            est = LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
+        # one-vs-rest for multi-label data: one binary model per label
+        return OneVsRestClassifier(est) if train.multi_label else est
 
-    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+    def _head(self, X: sp.csr_matrix, train: LabelledData, labels: list[str]) -> LinearHead:
+        """A linear head fitted on features ``X`` (N, F) of ``train`` for ``labels``."""
+        # scikit-learn fits; the arrays it learned are kept (and saved) as a LinearHead
+        if train.multi_label:
+            y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
+            return LinearHead.of(self._estimator(train).fit(X, y), X.shape[1])
+        fitted = self._estimator(train).fit(X, train.first_labels)
+        if list(fitted.classes_) != labels:
+            raise AssertionError("classes out of order")
+        return LinearHead.of(fitted, X.shape[1])
+
+    def fit(self, train: LabelledData) -> Self:
         labels = train.labels
         if len(labels) < 2:
             raise KodialError(
@@ -256,24 +232,53 @@ class LexicalClassifier(Classifier):
                 "calibration, not to a class)",
             )
         self.featurizer = self._featurizer()
-        X = self.featurizer.fit_transform(train.texts)  # (N, F)
+        self.train_matrix = self.featurizer.fit_transform(train.texts)  # (N, F)
+        X = self._train_features = self._with_extra(self.train_matrix, train.texts)
         self.labels = labels
         self.multi_label = train.multi_label
         self.descriptions = {lab: train.description(lab) for lab in labels}
-        # scikit-learn fits; the arrays it learned are kept (and saved) as a LinearHead
-        if self.multi_label:
-            y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
-            ovr = OneVsRestClassifier(self._estimator(train)).fit(X, y)
-            self.model = LinearHead.of(ovr, X.shape[1])
-        else:
-            fitted = self._estimator(train).fit(X, train.first_labels)
-            if list(fitted.classes_) != labels:
-                raise AssertionError("classes out of order")
-            self.model = LinearHead.of(fitted, X.shape[1])
-        self.train_matrix = X
+        self.model = self._head(X, train, labels)
         self.train_texts = train.texts
         self.train_labels = train.label_lists
         return self
+
+    def _with_extra(self, X: sp.csr_matrix, texts: Sequence[str]) -> sp.csr_matrix:
+        """The features the linear model reads: the TF-IDF ``X`` (N, F) of ``texts``, plus
+        whatever a subclass adds (``hybrid``: the sentence embedding)."""
+        return X
+
+    def extra_features(self) -> int:
+        """How many features :meth:`_with_extra` adds after the TF-IDF ones."""
+        return 0
+
+    def out_of_fold_scores(
+        self, train: LabelledData, folds: np.ndarray, labels: Sequence[str]
+    ) -> np.ndarray:
+        """Out-of-fold scores from the features computed once at fit (only the linear model is
+        fitted per fold: the vocabulary and idf weights come from all training texts, which
+        tells a fold nothing about the labels of the queries it scores)."""
+        X = self._train_features
+        if X is None or train.texts != self.train_texts:
+            return super().out_of_fold_scores(train, folds, labels)
+        return self._out_of_fold(X, train, folds, labels)
+
+    def _out_of_fold(
+        self, X: sp.csr_matrix, train: LabelledData, folds: np.ndarray, labels: Sequence[str]
+    ) -> np.ndarray:
+        """(N, L) scores of each row of the features ``X`` of ``train`` by a linear head fitted
+        on the other folds."""
+        out = np.zeros((len(train), len(labels)))
+        for k in np.unique(folds):
+            held = np.flatnonzero(folds == k)
+            rest = np.flatnonzero(folds != k)
+            part = train.subset([train.examples[i] for i in rest], ood=[])
+            known = [lab for lab in labels if lab in set(part.labels)]
+            if len(known) < 2:
+                continue
+            head = self._head(X[rest], part, known)
+            cols = np.array([list(labels).index(lab) for lab in known])
+            out[np.ix_(held, cols)] = head.predict_proba(unseen_dropped(X[held], X[rest]))
+        return out
 
     # -- scoring ------------------------------------------------------------------------------
     def _check_fitted(self) -> tuple[KoreanFeaturizer, LinearHead]:
@@ -292,18 +297,18 @@ class LexicalClassifier(Classifier):
             )
         return [self.labels.index(lab) for lab in cands]
 
-    def _all_scores(self, X: sp.csr_matrix) -> np.ndarray:
-        _, model = self._check_fitted()
-        return np.asarray(model.predict_proba(X), dtype=np.float64)  # (N, L)
-
-    def predict_scores(
-        self, texts: Sequence[str], labels: Sequence[str] | None = None
-    ) -> np.ndarray:
+    def features_of(self, texts: Sequence[str]) -> sp.csr_matrix:
+        """(N, F) features of ``texts``: TF-IDF rows L2-normalised, and any extra ones."""
         featurizer, _ = self._check_fitted()
+        return self._with_extra(featurizer.transform(list(texts)), texts)
+
+    def raw_scores(self, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+        _, model = self._check_fitted()
         cols = self._columns(labels)
         if not len(texts):
             return np.zeros((0, len(cols)))
-        scores = self._all_scores(featurizer.transform(list(texts)))[:, cols]  # (N, L')
+        scores = np.asarray(model.predict_proba(self.features_of(texts)), dtype=np.float64)
+        scores = scores[:, cols]  # (N, L')
         if not self.multi_label and len(cols) < len(self.labels):
             scores = scores / np.clip(scores.sum(axis=1, keepdims=True), 1e-12, None)
         return scores
@@ -326,7 +331,11 @@ class LexicalClassifier(Classifier):
             sims = np.asarray((self.train_matrix @ x.T).todense()).ravel()  # (N_train,)
             for i in np.argsort(-sims, kind="stable")[:k]:
                 neighbors.append(
-                    Neighbor(self.train_texts[i], "|".join(self.train_labels[i]), float(sims[i]))
+                    Neighbor(
+                        text=self.train_texts[i],
+                        label="|".join(self.train_labels[i]),
+                        similarity=float(sims[i]),
+                    )
                 )
         coef = self._coef()
         names = featurizer.feature_names()
@@ -340,12 +349,18 @@ class LexicalClassifier(Classifier):
                     # "' 맛집'", "'맛집 '" and "'맛집'" are one n-gram at different word edges
                     key = (names[row.indices[j]], ls.label)
                     best[key] = max(best.get(key, 0.0), float(contrib[j]))
-        features = sorted(((f, lab, w) for (f, lab), w in best.items()), key=lambda f: -f[2])
+        features = sorted(
+            (FeatureWeight(feature=f, label=lab, weight=w) for (f, lab), w in best.items()),
+            key=lambda f: -f.weight,
+        )
         return Explanation(
-            prediction,
-            neighbors,
-            features[:n_features],
-            {"similarity": "cosine of TF-IDF vectors", "weight": "feature value x model weight"},
+            prediction=prediction,
+            neighbors=neighbors,
+            features=features[:n_features],
+            details={
+                "similarity": "cosine of TF-IDF vectors",
+                "weight": "feature value x model weight",
+            },
         )
 
     # -- persistence --------------------------------------------------------------------------
@@ -424,15 +439,16 @@ class LexicalClassifier(Classifier):
         except KodialError as exc:
             raise bad(exc.message) from None
         n_features = sum(len(v) for v in vocabularies.values())
+        n_model = n_features + self.extra_features()
         coef, intercept = arrays.get("coef"), arrays.get("intercept")
         n_rows = 1 if head["kind"] == "softmax" and len(self.labels) == 2 else len(self.labels)
         if (
             coef is None
             or intercept is None
-            or coef.shape != (n_rows, n_features)
+            or coef.shape != (n_rows, n_model)
             or intercept.shape != (n_rows,)
         ):
-            raise bad(f"weights must be ({n_rows}, {n_features}) for {len(self.labels)} labels")
+            raise bad(f"weights must be ({n_rows}, {n_model}) for {len(self.labels)} labels")
         self.train_matrix = self._train_matrix(arrays, len(texts), n_features, bad)
         self.featurizer = featurizer
         self.model = LinearHead(coef, intercept, head["kind"], float(head["temperature"]))

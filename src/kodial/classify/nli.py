@@ -36,22 +36,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
+from pydantic import Field
 
-from kodial.classify.base import Classifier, Explanation, Neighbor, model_reference
+from kodial.classify.artefacts import model_reference
+from kodial.classify.base import Classifier, MethodConfig
 from kodial.classify.data import LabelledData
+from kodial.classify.results import Explanation, Neighbor
 from kodial.errors import KodialError
 from kodial.korean import fill_template
 
 DEFAULT_TEMPLATE = "이 문장은 {}에 관한 것입니다."
 
 
-@dataclass
-class NLIConfig:
+class NLIConfig(MethodConfig):
     model: str = "Huffon/klue-roberta-base-nli"
     """NLI cross-encoder: hub id or local directory (saved with save_pretrained)."""
     hypothesis_template: str = DEFAULT_TEMPLATE
@@ -60,18 +61,20 @@ class NLIConfig:
     multi_label: bool = False
     """Score each label independently (entailment vs contradiction) instead of a softmax across
     labels. Set automatically when the training data is multi-label."""
-    batch_size: int = 32
+    batch_size: int = Field(default=32, gt=0)
     """Query-label pairs per forward pass."""
-    max_length: int | None = None
+    max_length: int | None = Field(default=None, gt=0)
     """Token limit of a pair (the query is truncated, never the hypothesis); default: the
     tokenizer's model_max_length."""
-    candidates_top_k: int | None = None
+    candidates_top_k: int | None = Field(default=None, gt=0)
     """Run the NLI model only on the k labels closest to the query by a cheap similarity (see
     narrow_by); the other labels get score 0. None: score every label."""
-    narrow_by: Literal["auto", "tfidf", "encoder"] = "auto"
+    narrow_by: Literal["auto", "tfidf", "encoder", "offline-encoder"] = "auto"
     """How candidates_top_k ranks labels: tfidf (character 1-3-gram TF-IDF similarity to the
     label's fitted examples and description), encoder (the NLI encoder's mean-pooled embedding of
-    query and label), auto: tfidf when fitted with examples, else encoder."""
+    query and label), offline-encoder (encoder-zeroshot's similarity to the label's description
+    in Korean templates, with the offline USE-multilingual encoder), auto: tfidf when fitted with
+    examples, else encoder."""
     device: str = "auto"
     """auto (CUDA if available), cpu or cuda."""
 
@@ -91,7 +94,7 @@ class NLIZeroShotClassifier(Classifier):
     name: ClassVar[str] = "nli-zeroshot"
     needs_weights: ClassVar[bool] = True
     labels_at: ClassVar[Literal["fit", "predict"]] = "predict"
-    config_class: ClassVar[type] = NLIConfig
+    config_class: ClassVar[type[MethodConfig]] = NLIConfig
 
     def __init__(self, config: NLIConfig | None = None) -> None:
         super().__init__(config or NLIConfig())
@@ -157,7 +160,7 @@ class NLIZeroShotClassifier(Classifier):
                 hint="write the label slot as {} or {label}, e.g. '이 문장은 {}에 관한 것입니다.'",
             ) from e
 
-    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+    def fit(self, train: LabelledData) -> Self:
         """Store labels, descriptions and examples (no training)."""
         self.labels = train.labels
         self.descriptions = {lab: train.description(lab) for lab in self.labels}
@@ -217,10 +220,8 @@ class NLIZeroShotClassifier(Classifier):
             probs = e / e.sum(-1, keepdims=True)
         return np.where(keep, probs, 0.0).astype(np.float32)
 
-    def predict_scores(
-        self, texts: Sequence[str], labels: Sequence[str] | None = None
-    ) -> np.ndarray:
-        cands = self.candidate_labels(labels)
+    def raw_scores(self, texts: Sequence[str], labels: Sequence[str]) -> np.ndarray:
+        cands = list(labels)
         k = self.config.candidates_top_k
         mask = self.narrow(texts, cands, k) if k and k < len(cands) else None
         return self.scores_from_logits(self.pair_logits(texts, cands, mask), mask)
@@ -311,12 +312,23 @@ class NLIZeroShotClassifier(Classifier):
             sims = self.tfidf_similarities(texts, labels)
         elif how == "encoder":
             sims = self._embed(texts) @ self.label_vectors(labels).T  # (N, L)
+        elif how == "offline-encoder":
+            sims = self._offline_narrower().similarities(texts, labels)
         else:
             raise KodialError(f"unknown narrow_by {how!r}", hint="use auto, tfidf or encoder")
         top = np.argsort(-sims, axis=1, kind="stable")[:, :k]
         mask = np.zeros(sims.shape, dtype=bool)
         np.put_along_axis(mask, top, True, axis=1)
         return mask
+
+    def _offline_narrower(self) -> Any:
+        """An ``encoder-zeroshot`` classifier over this classifier's label descriptions."""
+        from kodial.classify.zeroshot import EncoderZeroShotClassifier
+
+        if getattr(self, "_zeroshot", None) is None:
+            self._zeroshot = EncoderZeroShotClassifier()
+        self._zeroshot.descriptions = self.descriptions
+        return self._zeroshot
 
     # -- explanation and persistence ----------------------------------------------------------
     def explain(self, text: str, labels: Sequence[str] | None = None) -> Explanation:
@@ -326,7 +338,7 @@ class NLIZeroShotClassifier(Classifier):
         k = self.config.candidates_top_k
         mask = self.narrow([text], cands, k) if k and k < len(cands) else None
         logits = self.pair_logits([text], cands, mask)  # (1, L, C)
-        scores = self.scores_from_logits(logits, mask)
+        scores = self.calibrated(self.scores_from_logits(logits, mask), cands)
         pred = self.predict([text], cands, scores=scores)[0]
         entail, _ = self.label_indices()
         lg = logits[0].astype(np.float64)
@@ -354,8 +366,8 @@ class NLIZeroShotClassifier(Classifier):
             sims = self._example_vectors @ self._embed([text])[0]
             for i in np.argsort(-sims)[:5]:
                 t, labs = self.examples[int(i)]
-                neighbors.append(Neighbor(t, labs[0], float(sims[i])))
-        return Explanation(pred, neighbors=neighbors, details=details)
+                neighbors.append(Neighbor(text=t, label=labs[0], similarity=float(sims[i])))
+        return Explanation(prediction=pred, neighbors=neighbors, details=details)
 
     def _save_state(self, directory: Path) -> None:
         (directory / "examples.json").write_text(

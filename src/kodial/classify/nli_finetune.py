@@ -32,39 +32,39 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
+from pydantic import Field
 
 from kodial.classify.artefacts import read_json_file
+from kodial.classify.base import MethodConfig
 from kodial.classify.data import LabelledData
 from kodial.classify.nli import NLIConfig, NLIZeroShotClassifier, _find_label
 from kodial.errors import KodialError
 
 
-@dataclass
 class NLIFinetuneConfig(NLIConfig):
-    epochs: float = 3.0
+    epochs: float = Field(default=3.0, gt=0)
     """Passes over the generated pairs."""
-    learning_rate: float = 2e-5
+    learning_rate: float = Field(default=2e-5, gt=0)
     """Peak AdamW learning rate (linear decay)."""
-    train_batch_size: int = 16
+    train_batch_size: int = Field(default=16, gt=0)
     """Pairs per training step."""
-    negatives: int = 2
+    negatives: int = Field(default=2, ge=0)
     """Contradiction pairs per example, hardest labels first (all other labels if fewer)."""
-    random_negatives: int = 1
+    random_negatives: int = Field(default=1, ge=0)
     """Extra contradiction pairs per example with labels drawn at random from the rest, so every
     label is seen as false for some texts."""
-    neutrals: int = 0
+    neutrals: int = Field(default=0, ge=0)
     """Neutral pairs per example, with labels left over after the negatives."""
     hard_negatives: Literal["model", "description", "random"] = "model"
     """How to rank the other labels: by the base model's scores on the text, by embedding
     similarity to the gold label, or at random."""
-    weight_decay: float = 0.01
+    weight_decay: float = Field(default=0.01, ge=0)
     """AdamW weight decay."""
-    warmup_ratio: float = 0.1
+    warmup_ratio: float = Field(default=0.1, ge=0, lt=1)
     """Fraction of the steps spent warming the learning rate up."""
     seed: int = 0
     """Seed of the pair sampling and data order."""
@@ -78,7 +78,8 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
     name: ClassVar[str] = "nli-finetuned"
     needs_weights: ClassVar[bool] = True
     labels_at: ClassVar[Literal["fit", "predict"]] = "fit"
-    config_class: ClassVar[type] = NLIFinetuneConfig
+    config_class: ClassVar[type[MethodConfig]] = NLIFinetuneConfig
+    cheap_refit: ClassVar[bool] = False
 
     def __init__(self, config: NLIFinetuneConfig | None = None) -> None:
         super().__init__(config or NLIFinetuneConfig())
@@ -95,8 +96,7 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
     def base_classifier(self) -> NLIZeroShotClassifier:
         """``nli-zeroshot`` on the base checkpoint with the same labels, descriptions, template and
         examples: the "before" of a base vs fine-tuned comparison."""
-        base_fields = {f.name for f in fields(NLIConfig)}
-        cfg = NLIConfig(**{k: v for k, v in vars(self.config).items() if k in base_fields})
+        cfg = NLIConfig(**self.config.model_dump(include=set(NLIConfig.model_fields)))
         base = NLIZeroShotClassifier(cfg)
         base.labels = list(self.labels)
         base.descriptions = dict(self.descriptions)
@@ -111,7 +111,7 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
         rng = random.Random(self.config.seed)
         how = self.config.hard_negatives
         if how == "model":
-            scores = self.predict_scores(train.texts, labels)  # (N, L), base model
+            scores = self.raw_scores(train.texts, labels)  # (N, L), base model
         elif how == "description":
             vecs = self.label_vectors(labels)  # (L, H)
             label_sims = vecs @ vecs.T
@@ -170,13 +170,13 @@ class NLIFinetunedClassifier(NLIZeroShotClassifier):
         self.pair_counts = counts
         return premises, hyps, targets
 
-    def fit(self, train: LabelledData, dev: LabelledData | None = None) -> Self:
+    def fit(self, train: LabelledData) -> Self:
         """Generate NLI pairs from ``train`` and fine-tune the checkpoint on them."""
         import torch
 
         from kodial.classify import hf
 
-        super().fit(train, dev)
+        super().fit(train)
         if len(self.labels) < 2:
             raise KodialError("nli-finetuned needs at least two labels to make negatives")
         premises, hyps, targets = self.training_pairs(train)

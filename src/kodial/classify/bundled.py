@@ -1,5 +1,5 @@
-"""The project's own Korean sample queries (10 domains, out-of-domain small talk), for demos,
-tests and the README: written for kodial, not taken from a public dataset."""
+"""The queries shipped with kodial (10 domains, out-of-domain small talk), for demos, tests and
+the README: written for kodial, not taken from a public dataset."""
 
 from __future__ import annotations
 
