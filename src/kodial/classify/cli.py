@@ -110,6 +110,9 @@ def train(
         Path | None, typer.Option(help="YAML file of method options (--option overrides it).")
     ] = None,
     seed: Annotated[int, typer.Option(help=HELP["seed"])] = 0,
+    model: Annotated[
+        str | None, typer.Option(help="Pretrained model of the method (--option model=...).")
+    ] = None,
     overwrite: Annotated[
         bool,
         typer.Option(
@@ -137,7 +140,7 @@ def train(
     origins = {k: "--" + k.replace("_", "-") for k in [*args, "method", "on_conflict"]}
     cfg = validate_flags(TrainConfig, {**args, "method": method, "seed": seed}, origins)
     check_model_out(out, overwrite)
-    values = method_values(option, config)
+    values = method_values(option, config) | ({"model": model} if model else {})
     if method != "auto" or values:  # auto resolves to a method only once the data is read
         checked = method_options("lexical" if method == "auto" else method, values)
         cfg.options = checked.model_dump(exclude_unset=True)
