@@ -319,3 +319,9 @@ def methods(
             for row in field_help(klass.config_class):
                 table.add_row("", "", f"  {row.name} = {row.default}", row.help)
     Console().print(table)
+
+
+# `kodial classify augment` lives in its own module (kodial.classify.augment_cli)
+from kodial.classify.augment_cli import augment as _augment  # noqa: E402
+
+app.command("augment")(_augment)
