@@ -72,12 +72,13 @@ def test_filter_keeps_only_new_candidates_the_classifier_agrees_with() -> None:
         Candidate("코스피 지수 오늘 얼마나 올랐어요", "금융", "rule"),
         Candidate("코스피 지수 오늘 얼마나 올랐어요", "금융", "rule"),  # repeated
         Candidate("코스피 지수가 오늘 얼마나 올랐어", "금융", "rule"),  # already in the data
-        Candidate("코스피지수가 오늘 얼마나 올랐어?", "금융", "rule"),  # the same, spaced apart
+        Candidate("코스피  지수가 오늘 얼마나 올랐어?", "금융", "rule"),  # only spaces and a "?"
         Candidate("그 영화 감독이 누구야?!", "금융", "rule"),  # known text under another label
         Candidate("영화 감독 알려줘", "금융", "llm"),  # the classifier says 영화
+        Candidate("코스피지수가 오늘 얼마나 올랐어", "금융", "rule:spacing"),  # new tokens: new
     ]
     apply_filter(clf, data, cands, threshold=0.0)
-    assert [c.kept for c in cands] == [True, False, False, False, False, False]
+    assert [c.kept for c in cands] == [True, False, False, False, False, False, True]
     assert cands[0].score is not None and cands[-1].score is not None
     apply_filter(clf, data, cands[:1], threshold=1.0)
     assert not cands[0].kept  # nothing reaches probability 1

@@ -36,7 +36,7 @@ from pydantic import Field
 from kodial.classify.data import MULTI_LABEL_SEP, OOD_LABEL, Example, LabelledData
 from kodial.classify.noise import ending, spacing
 from kodial.classify.options import DEFAULT_METHOD
-from kodial.classify.splits import resolve_groups, split_by_group, text_key
+from kodial.classify.splits import resolve_groups, split_by_group
 from kodial.config import Config
 from kodial.errors import KodialError
 from kodial.korean import attach_particle, final_consonant
@@ -282,15 +282,24 @@ def train_filter(data: LabelledData, config: AugmentConfig) -> Any:
     return fit_classifier(data, cfg).classifier
 
 
+def same_text(text: str) -> str:
+    """What a candidate must differ in to be new: more than case, repeated spaces and final
+    punctuation (a variant without spaces *is* new: the classifier sees other tokens)."""
+    import unicodedata
+
+    return " ".join(unicodedata.normalize("NFKC", text).lower().split()).rstrip("?!.~ ")
+
+
 def apply_filter(
     classifier: Any, data: LabelledData, candidates: list[Candidate], threshold: float
 ) -> None:
-    """Mark as kept the candidates new to ``data`` whose intent is the classifier's top label
-    with probability >= ``threshold``; the first of near-identical candidates wins."""
-    seen = {text_key(t) for t in data.texts}
+    """Mark as kept the candidates new to ``data`` (:func:`same_text`) whose intent is the
+    classifier's top label with probability >= ``threshold``; the first of equal candidates
+    wins."""
+    seen = {same_text(t) for t in data.texts}
     fresh = []
     for c in candidates:
-        key = text_key(c.text)
+        key = same_text(c.text)
         if key and key not in seen:
             seen.add(key)
             fresh.append(c)
