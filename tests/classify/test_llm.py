@@ -149,8 +149,11 @@ def test_train_predict_eval_explain_through_the_cli(llama, monkeypatch, capsys, 
         monkeypatch, capsys, "classify", "predict", str(out), "--explain", stdin="환율 알려줘\n"
     )
     assert code == 0, err
-    details = json.loads(stdout)["details"]["labels"]
-    assert details["금융"]["verbalisation"] == " 금융이다."
+    details = json.loads(stdout)["details"]
+    assert details["labels"]["금융"]["verbalisation"] == " 금융이다."
+    assert len(details["shots"]) == 3 and details["prompt"].endswith(
+        "문장: 환율 알려줘\n이 문장의 주제는"
+    )
 
     code, _, err = run(
         monkeypatch, capsys, "classify", "eval", str(out), str(src), "--out", str(tmp_path / "ev")

@@ -50,7 +50,7 @@ from pydantic import Field, field_validator
 from kodial.classify.artefacts import model_reference, read_json_file, write_json_file
 from kodial.classify.base import Classifier, MethodConfig
 from kodial.classify.data import LabelledData
-from kodial.classify.results import Explanation, Neighbor
+from kodial.classify.results import Explanation
 from kodial.errors import KodialError
 from kodial.korean import fill_template
 
@@ -463,11 +463,14 @@ class LLMClassifier(Classifier):
             }
             for lab, cont, lp in zip(cands, conts, lps, strict=True)
         }
-        shots = [Neighbor(text=t, label=lab, similarity=1.0) for t, lab in self.shots]
+        wanted = set(cands)
         return Explanation(
             prediction=self.predict([text], cands)[0],
-            neighbors=shots,
-            details={"labels": details, "prompt": self.head(cands) + self.query_part(text)},
+            details={
+                "labels": details,
+                "shots": [{"text": t, "label": lab} for t, lab in self.shots if lab in wanted],
+                "prompt": self.head(cands) + self.query_part(text),
+            },
         )
 
     def _save_state(self, directory: Path) -> None:
