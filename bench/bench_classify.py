@@ -1,19 +1,39 @@
-"""Query understanding on public Korean sets nobody here wrote: WIP (loaders and the embedding
-cache first)."""
+"""Query understanding on public Korean sets nobody here wrote (issue 12), split honestly.
+
+For each set: whole paraphrase groups held out (ParaKQC: 10 consecutive paraphrases; elsewhere
+kodial's near-duplicate clusters), 20% of the groups as the test split. kodial is trained with
+the one pipeline (``fit_classifier``: out-of-fold calibration, target recall 0.95, so about 5%
+false fallback is promised) and scored on the test split through its predict path: top-1
+macro-F1, label-after-fallback, false fallback on the held-out in-domain queries (promised vs
+measured), OOD detection (kochat). Baseline: char 1-4-gram TF-IDF + LinearSVC (one-vs-rest for
+multi-label) on the same split. Then 8/32/128-shot curves (lexical, encoder = logistic regression
+on USE-multilingual vectors, hybrid, SVM), noise robustness and throughput.
+
+Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
+``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
+shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
+``python bench/bench_classify.py`` (about 20 minutes here); results in
+``bench/results/classify.{json,md}``.
+"""
 
 from __future__ import annotations
 
 import argparse
 import csv
 import hashlib
+import json
+import os
 import random
+import re
 import sys
 import time
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+
+from kodial.classify.data import LabelledData
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = next(
@@ -116,6 +136,7 @@ def kote() -> Dataset:
         "KOTE emotion (multi-label)",
         [_norm(r[1]) for r in rows],
         [tuple(r[2].split(",")) for r in rows],
+        note="val.tsv, all 5,000 comments",
     )
 
 
@@ -187,14 +208,390 @@ def embed_all() -> None:
         cache.fill(texts)
 
 
+# -- the benchmark ------------------------------------------------------------------------------
+
+
+def labelled(ds: Dataset, groups: list[str] | None) -> LabelledData:
+    from kodial.classify.data import Example
+
+    gs = groups or ds.groups or [None] * len(ds.texts)
+    ex = [Example(t, lab, group=g) for t, lab, g in zip(ds.texts, ds.labels, gs, strict=True)]
+    return LabelledData(ex, ood=list(ds.ood), multi_label=any(len(lab) > 1 for lab in ds.labels))
+
+
+def split(ds: Dataset) -> tuple[LabelledData, LabelledData, str]:
+    """(train, test, how grouped): whole groups held out, 20%."""
+    from kodial.classify.splits import resolve_groups, split_by_group
+
+    data = labelled(ds, None)
+    groups, how = resolve_groups(data, "column" if ds.groups else "similar")
+    data = labelled(ds, groups)
+    train, test, _ = split_by_group(data, groups, 0.2, SEED)
+    return train, test, how
+
+
+def use_cached_vectors(cache: VectorCache, texts: list[str]) -> None:
+    """Put the cached vectors of ``texts`` into the shared encoder's memory cache, so kodial's
+    hybrid/embedding methods (which call the encoder) get them without encoding again."""
+    from kodial.encoders import USE_NAME, load_encoder
+
+    enc = load_encoder(USE_NAME)
+    enc.cache_size = 10**7
+    for t in texts:
+        vec = cache.rows.get(_key(t))
+        if vec is not None:
+            enc._cache[t] = vec
+
+
+def svm_baseline(train: LabelledData, test: LabelledData) -> dict[str, Any]:
+    """char 1-4-gram TF-IDF + LinearSVC (one-vs-rest for multi-label): macro-F1 or label-set
+    F1 and the training time."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics import f1_score
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.preprocessing import MultiLabelBinarizer
+    from sklearn.svm import LinearSVC
+
+    t0 = time.perf_counter()
+    vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 4), sublinear_tf=True, min_df=2)
+    x = vec.fit_transform(train.texts)
+    if train.multi_label:
+        mlb = MultiLabelBinarizer().fit(train.label_lists)
+        model = OneVsRestClassifier(LinearSVC(C=0.5)).fit(x, mlb.transform(train.label_lists))
+        secs = time.perf_counter() - t0
+        gold = mlb.transform(
+            [[lab for lab in ls if lab in mlb.classes_] for ls in test.label_lists]
+        )
+        dec = model.decision_function(vec.transform(test.texts))
+        pred = (dec > 0).astype(int)
+        pred[np.arange(len(pred)), dec.argmax(1)] = 1  # at least one label, as kodial does
+        return {
+            "micro_f1": f1_score(gold, pred, average="micro", zero_division=0),
+            "macro_f1": f1_score(gold, pred, average="macro", zero_division=0),
+            "samples_f1": f1_score(gold, pred, average="samples", zero_division=0),
+            "train_s": secs,
+        }
+    model = LinearSVC(C=0.5).fit(x, train.first_labels)
+    secs = time.perf_counter() - t0
+    pred = model.predict(vec.transform(test.texts))
+    return {
+        "macro_f1": f1_score(test.first_labels, pred, average="macro"),
+        "accuracy": float(np.mean(pred == np.array(test.first_labels))),
+        "train_s": secs,
+    }
+
+
+def run_kodial(
+    method: str, train: LabelledData, test: LabelledData, noise: bool, options: dict | None = None
+) -> dict[str, Any]:
+    from kodial.classify.evaluate import evaluate
+    from kodial.classify.noise import NOISE_KINDS
+    from kodial.classify.options import TrainConfig
+    from kodial.classify.pipeline import fit_classifier
+
+    cfg = TrainConfig(
+        method=method, options=options or {}, dev_ratio=0, group_by="column", noise_report=False
+    )
+    t0 = time.perf_counter()
+    trained = fit_classifier(train, cfg)
+    secs = time.perf_counter() - t0
+    clf = trained.classifier
+    t0 = time.perf_counter()
+    report = evaluate(clf, test, noise=NOISE_KINDS if noise else ())
+    eval_s = time.perf_counter() - t0
+    cal = trained.calibration
+    fb = report.fallback
+    out: dict[str, Any] = {
+        "method": method,
+        "train_s": secs,
+        "predict_qps": len(test) / max(eval_s, 1e-9) if not noise else None,
+        "promised_false_fallback": cal.expected_false_fallback,
+        "false_fallback": fb.get("false_fallback_rate"),
+        "ood_detection": fb.get("ood_detection_rate"),
+        "fallback_reasons": fb.get("reasons"),
+        "thresholds": [round(clf.fallback.min_score, 4), round(clf.fallback.min_margin, 4)],
+        **report.metrics,
+        "accuracy_with_fallback_answered": fb.get("accuracy_with_fallback"),
+    }
+    if report.multi_label:
+        out["per_label"] = {
+            lab: {"p": round(m.precision, 3), "r": round(m.recall, 3), "n": m.support}
+            for lab, m in report.per_class.items()
+        }
+    if noise:
+        out["noise"] = report.noise
+    return out
+
+
+def few_shot(train: LabelledData, test: LabelledData, k: int, rng_seed: int = SEED) -> LabelledData:
+    """``k`` training queries per label, from as many different groups as possible (seeded)."""
+    rng = random.Random(rng_seed + k)
+    by_label: dict[str, list] = {}
+    for ex in train.examples:
+        by_label.setdefault(ex.labels[0], []).append(ex)
+    chosen = []
+    for _lab, exs in sorted(by_label.items()):
+        rng.shuffle(exs)
+        seen: set[str | None] = set()
+        first = [e for e in exs if not (e.group in seen or seen.add(e.group))]  # type: ignore[func-returns-value]
+        rest = [e for e in exs if e not in first]
+        chosen += (first + rest)[:k]
+    return train.subset(chosen, ood=[])
+
+
+def encoder_logreg(train: LabelledData, test: LabelledData, cache: VectorCache) -> float:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import f1_score
+
+    model = LogisticRegression(C=10.0, max_iter=2000).fit(
+        cache.vectors(train.texts), train.first_labels
+    )
+    return float(
+        f1_score(test.first_labels, model.predict(cache.vectors(test.texts)), average="macro")
+    )
+
+
+def curve(train: LabelledData, test: LabelledData, cache: VectorCache) -> list[dict[str, Any]]:
+    from sklearn.metrics import f1_score
+
+    from kodial.classify.options import TrainConfig
+    from kodial.classify.pipeline import fit_classifier
+
+    test = test.subset(_sample(test.examples, 2000), ood=[])
+    rows = []
+    for k in SHOTS:
+        part = few_shot(train, test, k)
+        row: dict[str, Any] = {"k": k, "n_train": len(part)}
+        for method in ("lexical", "hybrid"):
+            cfg = TrainConfig(method=method, dev_ratio=0, group_by="column", noise_report=False)
+            clf = fit_classifier(part, cfg).classifier
+            pred = clf.predict_scores(test.texts).argmax(1)
+            row[method] = float(
+                f1_score(test.first_labels, [clf.labels[i] for i in pred], average="macro")
+            )
+        row["encoder"] = encoder_logreg(part, test, cache)
+        row["svm"] = float(svm_baseline(part, test)["macro_f1"])
+        print(f"    {k}-shot: " + ", ".join(f"{m} {row[m]:.3f}" for m in METHODS_SHOWN), flush=True)
+        rows.append(row)
+    return rows
+
+
+def encoder_throughput(texts: list[str]) -> float:
+    """Texts per second through the encoder itself (texts it has not seen: the cache is
+    bypassed)."""
+    from kodial.encoders import USE_NAME, load_encoder
+
+    enc = load_encoder(USE_NAME)
+    fresh = [f"{t} ." for t in texts]
+    t0 = time.perf_counter()
+    enc._encode(fresh)
+    return len(fresh) / (time.perf_counter() - t0)
+
+
+SHOTS = (8, 32, 128)
+METHODS_SHOWN = ("lexical", "encoder", "hybrid", "svm")
+SETS: dict[str, Any] = {
+    "parakqc-topic": lambda: parakqc(0),
+    "parakqc-act": lambda: parakqc(1),
+    "3i4k": i4k,
+    "kochat": kochat,
+    "nsmc": nsmc,
+    "kote": kote,
+}
+CURVES = ("parakqc-topic", "3i4k", "kochat")
+HYBRID_FULL = ("parakqc-topic", "parakqc-act", "3i4k", "kochat")
+"""Sets whose every text is in the vector cache (NSMC's sample is not: lexical only)."""
+NOISE = ("parakqc-topic", "3i4k")
+
+
+def limited(ds: Dataset, n: int | None) -> Dataset:
+    """A seeded sample of ``n`` queries (and OOD queries) of ``ds``: a smoke test of the script."""
+    if n is None or len(ds.texts) <= n:
+        return ds
+    keep = _sample(list(range(len(ds.texts))), n)
+    return Dataset(
+        ds.name,
+        [ds.texts[i] for i in keep],
+        [ds.labels[i] for i in keep],
+        [ds.groups[i] for i in keep] if ds.groups else None,
+        _sample(ds.ood, n // 2),
+        ds.note + f"; smoke sample of {n}",
+    )
+
+
+def bench(names: list[str], limit: int | None = None) -> dict[str, Any]:
+    cache = VectorCache()
+    results: dict[str, Any] = {"sets": {}, "curves": {}, "throughput": {}}
+    for name in names:
+        t_set = time.perf_counter()
+        ds = limited(SETS[name](), limit)
+        train, test, how = split(ds)
+        print(f"{ds.name}: {len(train)} train / {len(test)} test ({how})", flush=True)
+        if name in HYBRID_FULL or name in CURVES:
+            use_cached_vectors(cache, ds.texts + ds.ood)
+        entry: dict[str, Any] = {
+            "name": ds.name,
+            "note": ds.note,
+            "groups": how,
+            "n_train": len(train),
+            "n_test": len(test),
+            "n_ood_test": len(test.ood),
+            "labels": len(set(train.labels) | set(test.labels)),
+            "svm": svm_baseline(train, test),
+            "kodial": [],
+        }
+        methods = ["lexical"] + (["hybrid"] if name in HYBRID_FULL else [])
+        for method in methods:
+            res = run_kodial(method, train, test, noise=False)
+            if name in NOISE:
+                sub = test.subset(_sample(test.examples, 300), ood=[])
+                res["noise"] = run_kodial(method, train, sub, noise=True)["noise"]
+            entry["kodial"].append(res)
+            print(f"  {method}: " + json.dumps(_brief(res), ensure_ascii=False), flush=True)
+        print(f"  svm: {json.dumps(_rounded(entry['svm']))}", flush=True)
+        if name in CURVES:
+            entry_curve = curve(train, test, cache)
+            results["curves"][name] = entry_curve
+        entry["seconds"] = time.perf_counter() - t_set
+        results["sets"][name] = entry
+    results["throughput"]["encoder_texts_per_s"] = encoder_throughput(parakqc(0).texts[:128])
+    return results
+
+
+def _rounded(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+
+
+def _brief(res: dict[str, Any]) -> dict[str, Any]:
+    keys = ("macro_f1", "macro_f1_with_fallback", "micro_f1", "samples_f1", "false_fallback")
+    keys += ("promised_false_fallback", "ood_detection", "train_s", "predict_qps")
+    return _rounded({k: res[k] for k in keys if k in res})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--embed", action="store_true", help="fill the embedding cache only")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ",".join(SETS))
+    parser.add_argument("--out", default="classify", help="results/<out>.{json,md}")
+    parser.add_argument("--limit", type=int, help="smoke test: a seeded sample of N per set")
     args = parser.parse_args()
     if args.embed:
         embed_all()
         return
-    print(Counter(len(parakqc(0).texts) for _ in range(1)))
+    t0 = time.perf_counter()
+    results = bench(args.sets.split(","), args.limit)
+    results["seconds"] = time.perf_counter() - t0
+    results["load_average"] = os.getloadavg()
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{args.out}.json").write_text(
+        json.dumps(results, ensure_ascii=False, indent=1, default=float), encoding="utf-8"
+    )
+    (RESULTS / f"{args.out}.md").write_text(markdown(results), encoding="utf-8")
+    print(f"wrote {RESULTS / args.out}.{{json,md}} in {results['seconds']:.0f} s")
+
+
+def _f(x: Any, digits: int = 3) -> str:
+    if x is None:
+        return "-"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+def markdown(r: dict[str, Any]) -> str:
+    lines = [
+        "# bench_classify: query understanding on held-out paraphrase groups",
+        "",
+        __doc__.split("\n\n", 1)[1].strip(),
+        "",
+        f"Whole run {r['seconds']:.0f} s; load average {', '.join(f'{x:.1f}' for x in r['load_average'])} on 2 shared cores.",
+        "",
+        "## Single-label sets",
+        "",
+        "| set | groups | train / test | method | top-1 macro-F1 | after fallback macro-F1 | false fallback (promised) | OOD detected | train s | q/s |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for e in r["sets"].values():
+        if e["svm"].get("micro_f1") is not None:
+            continue
+        size = f"{e['n_train']} / {e['n_test']}"
+        found = re.search(r"\((\d+) groups", e["groups"])
+        kind = "column" if e["groups"].startswith("column") else "near-dup"
+        e = {**e, "groups": f"{kind} ({found.group(1)})" if found else e["groups"]}
+        for k in e["kodial"]:
+            lines.append(
+                f"| {e['name']} | {e['groups']} | {size} | kodial {k['method']} | {_f(k['macro_f1'])} | "
+                f"{_f(k.get('macro_f1_with_fallback'))} | {_f(k['false_fallback'])} ({_f(k['promised_false_fallback'])}) | "
+                f"{_f(k['ood_detection'])} | {_f(k['train_s'], 1)} | {_f(k['predict_qps'], 0)} |"
+            )
+        s = e["svm"]
+        lines.append(
+            f"| {e['name']} | {e['groups']} | {size} | char 1-4 TF-IDF + LinearSVC | {_f(s['macro_f1'])} | - | - | - | {_f(s['train_s'], 1)} | - |"
+        )
+    lines += [
+        "",
+        "Notes: " + "; ".join(f"{e['name']}: {e['note']}" for e in r["sets"].values() if e["note"]),
+        "",
+    ]
+    ml = [e for e in r["sets"].values() if e["svm"].get("micro_f1") is not None]
+    if ml:
+        lines += [
+            "## Multi-label (KOTE val, 44 emotions)",
+            "",
+            "| method | micro-F1 | macro-F1 | samples-F1 | train s |",
+            "|---|---|---|---|---|",
+        ]
+        for e in ml:
+            for k in e["kodial"]:
+                lines.append(
+                    f"| kodial {k['method']} (per-label thresholds out of fold) | {_f(k['micro_f1'])} | {_f(k['macro_f1'])} | {_f(k['samples_f1'])} | {_f(k['train_s'], 1)} |"
+                )
+            s = e["svm"]
+            lines.append(
+                f"| one-vs-rest char TF-IDF + LinearSVC | {_f(s['micro_f1'])} | {_f(s['macro_f1'])} | {_f(s['samples_f1'])} | {_f(s['train_s'], 1)} |"
+            )
+            lines.append("")
+    if r["curves"]:
+        lines += [
+            "## Few-shot curves (macro-F1 on up to 2,000 held-out test queries)",
+            "",
+            "| set | k per label | lexical | encoder (logreg) | hybrid | SVM | hybrid - lexical |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for name, rows in r["curves"].items():
+            for row in rows:
+                lines.append(
+                    f"| {r['sets'][name]['name']} | {row['k']} | {_f(row['lexical'])} | {_f(row['encoder'])} | "
+                    f"{_f(row['hybrid'])} | {_f(row['svm'])} | {row['hybrid'] - row['lexical']:+.3f} |"
+                )
+        lines.append("")
+    noise_rows = [
+        (e["name"], k["method"], kind, v)
+        for e in r["sets"].values()
+        for k in e["kodial"]
+        for kind, v in (k.get("noise") or {}).items()
+    ]
+    if noise_rows:
+        lines += [
+            "## Noise robustness (300 test queries, noised copies)",
+            "",
+            "| set | method | noise | accuracy | macro-F1 |",
+            "|---|---|---|---|---|",
+        ]
+        for name, method, kind, v in noise_rows:
+            lines.append(
+                f"| {name} | {method} | {kind} | {_f(v.get('accuracy'))} | {_f(v.get('macro_f1'))} |"
+            )
+        lines.append("")
+    lines += [
+        "## Throughput",
+        "",
+        f"The encoder (USE-multilingual, numpy) on texts it has not seen: {r['throughput']['encoder_texts_per_s']:.0f} texts/s. "
+        "The q/s column above is kodial's predict path on the test split; hybrid's is with cached "
+        "vectors, so a new query costs one encoder pass on top (bounded by the encoder's rate).",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

@@ -117,7 +117,7 @@ def write_assistant(tmp_path: Path, handlers_yaml: str, extra: str = "") -> Path
     text = (
         "name: test-assistant\n"
         + extra
-        + "classifier:\n  method: lexical\n  min_score: 0.0\n  ood_neighbors: false\n"
+        + "classifier:\n  method: lexical\n  min_score: 0.0\n"
         + "intents:\n  examples:\n"
         + intents
         + "\nhandlers:\n"

@@ -165,7 +165,7 @@ def test_engine_streams_lm_chitchat_and_appends_the_task_reminder(
     )
     (tmp_path / "assistant.yaml").write_text(
         "name: lm-chat\npersona: persona.yaml\n"
-        "classifier: {min_score: 0.0, ood_neighbors: false}\n"
+        "classifier: {min_score: 0.0}\n"
         "intents:\n  examples:\n"
         "    hello: [안녕, 안녕하세요, 반가워요, 좋은 아침]\n"
         "    book: [예약해 줘, 자리 예약할래요, 예약하고 싶어요, 테이블 예약]\n"

@@ -144,7 +144,7 @@ def receiver() -> Iterator[Receiver]:
 
 BOOKING = """\
 name: booking-test
-classifier: {method: lexical, min_score: 0.0, ood_neighbors: false}
+classifier: {method: lexical, min_score: 0.0}
 intents:
   examples:
     book_table: [식당 예약해 줘, 자리 예약하고 싶어요, 저녁 예약 부탁해요, 테이블 잡아 줘,

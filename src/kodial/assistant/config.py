@@ -60,18 +60,14 @@ class ClassifierConfig(FrozenConfig):
     min_margin: float | None = None
     """Fall back when the top two intents are closer than this."""
     target_recall: float | None = Field(default=None, gt=0, le=1)
-    """Calibrate the thresholds at start-up so that this share of in-domain queries (scored by
-    cross-validation) is still answered while rejecting the most ``ood`` queries (used when
-    ``min_score`` is not given)."""
+    """Share of new in-domain queries that must still get an intent: the thresholds are
+    calibrated at start-up on out-of-fold scores of the intents and the ``ood`` queries, as
+    ``kodial classify train`` does (default 0.95; ``min_score``/``min_margin`` override)."""
     interrupt_min_score: float = Field(default=0.5, ge=0, le=1)
     """While a task waits for an answer, another intent takes the turn only with at least this
     score; below it the task asks its question again (a stray "음" should not start small talk)."""
     calibration_folds: int = Field(default=4, ge=2)
-    """Cross-validation folds for ``target_recall`` calibration."""
-    ood_neighbors: bool = True
-    """Also fall back when a message's nearest examples (character n-gram similarity) are
-    ``ood`` queries (see ``kodial.assistant.understanding.OOD_NEIGHBORS``): a cheap second opinion
-    that uses the OOD list directly."""
+    """Cross-validation folds whose out-of-fold scores calibrate the classifier."""
 
 
 class IntentsConfig(FrozenConfig):

@@ -156,7 +156,7 @@ class Assistant:
         self._examples: dict[str, list[str]] = {}
         for ex in data.examples if data is not None else []:
             self._examples.setdefault(ex.labels[0], []).append(ex.text)
-        self.understanding = Understanding(classifier, data, config.classifier.ood_neighbors)
+        self.understanding = Understanding(classifier)
 
     @classmethod
     def from_config(cls, path: str | Path) -> Assistant:

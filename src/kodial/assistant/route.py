@@ -40,7 +40,8 @@ class ClassifierView(RouteModel):
     """The top intent, or ``fallback`` when the fallback policy fired."""
     fallback: bool
     fallback_reason: str | None = None
-    """``low_score``, ``ambiguous``, ``near_ood`` (the nearest examples are out-of-domain)."""
+    """``low_score`` (top score under min_score), ``ambiguous`` (top two closer than min_margin)
+    or ``near_ood`` (the nearest known query is an out-of-domain one)."""
     ranking: list[LabelScore]
     """The best labels, best first."""
     thresholds: Thresholds

@@ -1,54 +1,34 @@
 """Query understanding for an assistant: the classifier trained (or loaded) from
-``assistant.yaml``, its fallback policy, and a second fallback opinion from the out-of-domain
-queries.
+``assistant.yaml`` through the one understanding pipeline of :mod:`kodial.classify`.
 
-:func:`build_classifier` trains the configured :mod:`kodial.classify` method on the intents and
-sets the fallback thresholds (explicit, calibrated by cross-validation, or saved);
-:class:`Understanding` answers for the engine: predictions with the assistant's fallback rules,
-the classifier's view for a turn's route, and the ``/v1/classify`` payload
-(:class:`Classification`). Classifier calls are serialised: a method's internals are not
-guaranteed to be safe under concurrent calls.
+:func:`build_classifier` trains the configured method on the intents with
+:func:`kodial.classify.pipeline.fit_classifier`, the function ``kodial classify train`` calls:
+probabilities and fallback thresholds calibrated on out-of-fold scores (paraphrase groups kept
+within a fold) and the OOD queries, so ``kodial classify eval`` measures what the assistant
+does. :class:`Understanding` answers for the engine: predictions through the classifier's own
+predict path (its fallback policy is the whole rule: the former extra ``near_ood`` neighbour rule
+made the CLI and the service disagree and sent confident in-domain queries to fallback), the
+classifier's view for a turn's route, and the ``/v1/classify`` payload (:class:`Classification`).
+Classifier calls are serialised: a method's internals are not guaranteed to be safe under
+concurrent calls.
 """
 
 from __future__ import annotations
 
 import threading
-from dataclasses import asdict, is_dataclass
 from typing import Any
 
 from pydantic import BaseModel
 
 from kodial.assistant.config import AssistantConfig
-from kodial.assistant.retrieval import NearestText
 from kodial.assistant.route import ClassifierView, LabelScore, Thresholds
-from kodial.classify.base import Classifier, FallbackPolicy, Prediction
-from kodial.classify.data import LabelledData, load_labelled, merge, read_ood_lines, validate_rows
-
-OOD_NEIGHBORS = 3
-"""Nearest examples (intent examples + OOD queries, character n-gram TF-IDF) consulted by the
-OOD-neighbour check; a majority of OOD queries among them means fallback."""
-
-OOD_NEIGHBOR_SIMILARITY = 0.35
-"""A single nearest OOD query this similar (cosine) is enough for fallback."""
+from kodial.classify.base import Classifier, Prediction
+from kodial.classify.data import LabelledData, load_labelled, merge, read_ood, validate_rows
+from kodial.classify.options import TrainConfig
+from kodial.classify.results import FeatureWeight, Neighbor
 
 ROUTE_RANKING = 3
 """Labels of the classifier's ranking kept in a turn's route."""
-
-
-class Neighbor(BaseModel):
-    """A labelled example close to the text."""
-
-    text: str
-    label: str
-    similarity: float
-
-
-class FeatureWeight(BaseModel):
-    """A feature that weighed toward a label."""
-
-    feature: str
-    label: str
-    weight: float
 
 
 class Explanation(BaseModel):
@@ -84,18 +64,12 @@ class Classification(BaseModel):
 
 
 class Understanding:
-    """The classifier with the assistant's fallback rules: the classifier's own policy
-    (``low_score``, ``ambiguous``), then the OOD-neighbour check (``near_ood``: the message's
-    nearest example is an out-of-domain query), when ``data`` has OOD queries."""
+    """The classifier as the engine uses it: its own predict path (fallback included), one call
+    at a time."""
 
-    def __init__(self, classifier: Classifier, data: LabelledData | None, ood_neighbors: bool):
+    def __init__(self, classifier: Classifier):
         self.classifier = classifier
         self._lock = threading.Lock()
-        self._ood_index: NearestText | None = None
-        self._ood_flags: list[bool] = []
-        if ood_neighbors and data is not None and data.ood:
-            self._ood_index = NearestText([*data.texts, *data.ood], morphemes=False)
-            self._ood_flags = [False] * len(data.texts) + [True] * len(data.ood)
 
     @property
     def thresholds(self) -> Thresholds:
@@ -103,26 +77,10 @@ class Understanding:
         return Thresholds(min_score=policy.min_score, min_margin=policy.min_margin)
 
     def predict(self, texts: list[str]) -> list[Prediction]:
-        """Predictions with the fallback rules applied."""
+        """Predictions with the classifier's fallback policy applied (``kodial classify
+        predict`` gives the same for the same saved model)."""
         with self._lock:
-            preds = self.classifier.predict(texts)
-        if self._ood_index is None:
-            return preds
-        for pred in preds:
-            if not pred.fallback and self._near_ood(pred.text):
-                pred.fallback_reason = "near_ood"
-        return preds
-
-    def _near_ood(self, text: str) -> bool:
-        """The nearest example is an OOD query at least :data:`OOD_NEIGHBOR_SIMILARITY`
-        similar, or most of the :data:`OOD_NEIGHBORS` nearest are OOD queries."""
-        assert self._ood_index is not None
-        hits = self._ood_index.search(text, k=OOD_NEIGHBORS)
-        ood = [self._ood_flags[h.index] for h in hits if h.similarity > 0]
-        first = hits[0]
-        return (
-            self._ood_flags[first.index] and first.similarity >= OOD_NEIGHBOR_SIMILARITY
-        ) or sum(ood) * 2 > len(hits)
+            return self.classifier.predict(texts)
 
     def best_of(self, text: str, labels: list[str]) -> str:
         """The label among ``labels`` that the classifier scores highest for ``text``."""
@@ -147,10 +105,10 @@ class Understanding:
         with self._lock:
             found = self.classifier.explain(text)
         return Explanation(
-            neighbors=[Neighbor(**asdict(n)) for n in found.neighbors],
+            neighbors=found.neighbors,
             features=[
-                FeatureWeight(feature=f, label=label, weight=round(w, 6))
-                for f, label, w in found.features
+                FeatureWeight(feature=f.feature, label=f.label, weight=round(f.weight, 6))
+                for f in found.features
             ],
             details=found.details,
         )
@@ -171,69 +129,46 @@ def intent_data(config: AssistantConfig) -> LabelledData:
         )
     data = merge(parts) if len(parts) > 1 else parts[0]
     if intents.ood is not None:
-        data.ood = [*data.ood, *read_ood_lines(intents.ood)]
+        data.ood = [*data.ood, *read_ood(intents.ood)]
     return data
 
 
+def train_config(config: AssistantConfig) -> TrainConfig:
+    """The pipeline options of ``config.classifier``: trained on every intent example
+    (``dev_ratio`` 0: the out-of-fold scores calibrate), thresholds at ``target_recall`` (the
+    pipeline's default when not set) unless ``min_score``/``min_margin`` fix them (a fixed
+    ``min_score`` alone means no margin rule, as it always has)."""
+    cc = config.classifier
+    min_margin = cc.min_margin
+    if min_margin is None and cc.min_score is not None:
+        min_margin = 0.0
+    values: dict[str, Any] = {
+        "method": cc.method,
+        "options": cc.options,
+        "dev_ratio": 0.0,
+        "folds": cc.calibration_folds,
+        "noise_report": False,
+        "min_score": cc.min_score,
+        "min_margin": min_margin,
+    }
+    if cc.target_recall is not None:
+        values["target_recall"] = cc.target_recall
+    return TrainConfig(**values)
+
+
 def build_classifier(config: AssistantConfig) -> Classifier:
-    """Train the configured classifier on the intents (or load ``model_dir``), then set the
-    fallback policy: explicit thresholds win; else ``target_recall`` calibrates them on
-    cross-validated in-domain scores and the OOD queries
-    (:func:`calibrate_cross_validated`); else the saved/default policy stays."""
-    from kodial.classify.base import create_classifier, load_classifier
+    """Train the configured classifier on the intents with the understanding pipeline
+    (:func:`kodial.classify.pipeline.fit_classifier`), or load ``model_dir`` as saved by
+    ``kodial classify train``; explicit ``min_score``/``min_margin`` override its thresholds."""
+    from kodial.classify.base import load_classifier
+    from kodial.classify.pipeline import fit_classifier
 
     cc = config.classifier
-    if cc.model_dir is not None:
-        clf = load_classifier(cc.model_dir)
-    else:
-        data = intent_data(config)
-        clf = create_classifier(cc.method, **cc.options).fit(data)
-        if cc.min_score is None and cc.target_recall is not None:
-            clf.fallback = calibrate_cross_validated(
-                clf, data, cc.target_recall, cc.calibration_folds
-            )
-    policy = clf.fallback
-    clf.fallback = FallbackPolicy(
-        min_score=policy.min_score if cc.min_score is None else cc.min_score,
-        min_margin=policy.min_margin if cc.min_margin is None else cc.min_margin,
-    )
+    if cc.model_dir is None:
+        return fit_classifier(intent_data(config), train_config(config)).classifier
+    clf = load_classifier(cc.model_dir)
+    if cc.min_score is not None:
+        clf.fallback.min_score = cc.min_score
+    if cc.min_margin is not None or cc.min_score is not None:
+        clf.fallback.min_margin = cc.min_margin or 0.0
     return clf
-
-
-def calibrate_cross_validated(
-    clf: Classifier, data: LabelledData, target_recall: float, folds: int
-) -> FallbackPolicy:
-    """Fallback thresholds from held-out scores.
-
-    Scores of the training queries under the model trained on them are overconfident (a
-    threshold picked on them rejects far more real queries than ``target_recall`` promises), so
-    each query is scored by a model trained on the other folds (folds taken round-robin within
-    each intent). OOD queries are scored by the full model, as they will be when served; then
-    :func:`kodial.classify.fallback.choose_policy` picks the thresholds.
-    """
-    import numpy as np
-
-    from kodial.classify.base import create_classifier
-    from kodial.classify.fallback import choose_policy
-
-    seen: dict[str, int] = {}
-    fold_of = []
-    for ex in data.examples:
-        lab = ex.labels[0]
-        fold_of.append(seen.get(lab, 0) % folds)
-        seen[lab] = seen.get(lab, 0) + 1
-    in_scores = np.zeros((len(data.examples), len(clf.labels)))  # (N, L)
-    for k in range(folds):
-        held = [i for i, f in enumerate(fold_of) if f == k]
-        train = data.subset([ex for i, ex in enumerate(data.examples) if fold_of[i] != k], ood=[])
-        if not held or set(train.labels) != set(clf.labels):
-            continue
-        part = create_classifier(clf.name, **_options(clf)).fit(train)
-        in_scores[held] = part.predict_scores([data.examples[i].text for i in held], clf.labels)
-    ood = clf.predict_scores(data.ood, clf.labels) if data.ood else None  # (M, L)
-    return choose_policy(in_scores, ood, target_recall)
-
-
-def _options(clf: Classifier) -> dict[str, Any]:
-    cfg = clf.config
-    return asdict(cfg) if is_dataclass(cfg) and not isinstance(cfg, type) else {}

@@ -46,6 +46,7 @@ from kodial.classify.artefacts import (
 from kodial.classify.calibration import Calibration
 from kodial.classify.data import LabelledData
 from kodial.classify.fallback import FallbackPolicy
+from kodial.classify.near_ood import OodNeighbors
 from kodial.classify.options import DEFAULT_METHOD, METHODS, validate_flags
 from kodial.classify.results import Explanation, LabelScore, Prediction
 from kodial.config import Config, validate
@@ -96,6 +97,9 @@ class Classifier(ABC):
         self.multi_label = False
         self.fallback = FallbackPolicy()
         self.calibration = Calibration()
+        self.ood_neighbors: OodNeighbors | None = None
+        """The ``near_ood`` rule (:mod:`kodial.classify.near_ood`), set by the pipeline when
+        the training data has OOD queries."""
 
     # -- to implement -------------------------------------------------------------------------
     @abstractmethod
@@ -185,11 +189,18 @@ class Classifier(ABC):
         cands = self.candidate_labels(labels)
         if scores is None:
             scores = self.predict_scores(texts, cands)  # (N, L)
+        near = (
+            self.ood_neighbors.near_ood(texts)
+            if self.ood_neighbors is not None
+            else np.zeros(len(texts), dtype=bool)
+        )
         out = []
-        for text, row in zip(texts, scores, strict=True):
+        for text, row, is_near in zip(texts, scores, near, strict=True):
             order = np.argsort(-row, kind="stable")
             # The fallback sees the full ranking: cutting to top_k=1 first would hide the margin.
             reason = self.fallback.decide([float(row[i]) for i in order])
+            if reason is None and is_near:
+                reason = "near_ood"
             chosen = self.calibration.chosen(row, cands) if self.multi_label else []
             if top_k:
                 order = order[:top_k]
@@ -230,6 +241,8 @@ class Classifier(ABC):
         tmp = staging_dir(target)
         try:
             self._save_state(tmp)
+            if self.ood_neighbors is not None:
+                self.ood_neighbors.save(tmp)
             (tmp / MANIFEST).write_text(
                 json.dumps(self.manifest(), ensure_ascii=False, indent=2), encoding="utf-8"
             )
@@ -311,4 +324,5 @@ def load_classifier(directory: str | Path) -> Classifier:
     except DataError as exc:
         raise KodialError(exc.message, hint="re-train the model") from None
     clf._load_state(d)
+    clf.ood_neighbors = OodNeighbors.load(d)
     return clf

@@ -125,6 +125,8 @@ def clean_rows(
     first: list[tuple[int | None, str, tuple[str, ...], str | None]] = []
     # label sets of each text seen under more than one: text -> {sorted labels: [lines]}
     variants: dict[str, dict[tuple[str, ...], list[int | None]]] = {}
+    # lines that repeated a text with its first label set: votes for it, should a conflict come
+    repeats: dict[str, list[int | None]] = {}
     ood: list[str] = []
     for line, raw_text, labels, group in rows:
         report.rows += 1
@@ -166,12 +168,19 @@ def clean_rows(
         if t not in variants:
             if key == prev_key:
                 report.duplicates += 1
+                repeats.setdefault(t, []).append(line)
                 if len(report.duplicate_lines) < EXAMPLES_SHOWN:
                     report.duplicate_lines.append(
                         f"line {line} repeats line {prev_line}: {_short(t)!r}"
                     )
                 continue
-            variants[t] = {prev_key: [prev_line]}
+            # the rows that repeated the first label set are votes for it, not duplicates
+            earlier = repeats.pop(t, [])
+            report.duplicates -= len(earlier)
+            report.duplicate_lines = [
+                d for d in report.duplicate_lines if not d.endswith(f": {_short(t)!r}")
+            ]
+            variants[t] = {prev_key: [prev_line, *earlier]}
         seen = variants[t]
         if key in seen:  # one more row of a label set this text already has
             seen[key].append(line)

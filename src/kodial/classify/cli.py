@@ -14,9 +14,19 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
-from kodial.config import field_help
+from kodial.classify.augment_cli import augment
+from kodial.classify.cli_inspect import compare, methods
+from kodial.classify.cli_options import (
+    HELP,
+    LabelField,
+    LabelsOpt,
+    OodFile,
+    TextField,
+    console,
+    split_labels,
+    summary_table,
+)
 from kodial.errors import KodialError
 
 app = typer.Typer(
@@ -24,37 +34,7 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Korean domain/intent classification: train, predict, evaluate and compare classifiers.",
 )
-console = Console(stderr=True)
 PREDICT_BATCH = 256
-
-
-def _help() -> dict[str, str]:
-    from kodial.classify.options import DataSource, TrainConfig
-
-    return {r.name: r.help for m in (TrainConfig, DataSource) for r in field_help(m)}
-
-
-HELP = _help()
-TextField = Annotated[str | None, typer.Option("--text-field", help=HELP["text_field"])]
-LabelField = Annotated[str | None, typer.Option("--label-field", help=HELP["label_field"])]
-OodFile = Annotated[Path | None, typer.Option("--ood", help=HELP["ood"])]
-LabelsOpt = Annotated[
-    str | None,
-    typer.Option(
-        "--labels",
-        help="Comma-separated candidate labels (methods that take labels at predict time, e.g. "
-        "nli-zeroshot; others accept a subset of their fitted labels).",
-    ),
-]
-
-
-def split_labels(labels: str | None) -> list[str] | None:
-    if labels is None:
-        return None
-    out = [lab.strip() for lab in labels.split(",") if lab.strip()]
-    if not out:
-        raise KodialError("--labels is empty", hint="e.g. --labels 금융,영화,날씨")
-    return out
 
 
 def method_values(option: list[str] | None, config: Path | None) -> dict[str, Any]:
@@ -70,17 +50,6 @@ def method_values(option: list[str] | None, config: Path | None) -> dict[str, An
             raise DataError("expected a mapping of option: value", path=config, line=1)
         values.update(loaded or {})
     return {**values, **parse_overrides(option or [], "--option")}
-
-
-def summary_table(report: Any, title: str) -> Table:
-    from kodial.classify.reports import summary_rows
-
-    table = Table(title=title)
-    table.add_column("metric")
-    table.add_column("value", justify="right")
-    for name, value in summary_rows(report):
-        table.add_row(name, value)
-    return table
 
 
 @app.command()
@@ -152,8 +121,8 @@ def train(
     )
     with console.status(f"training {method} (load, split, fit, calibrate, evaluate)"):
         trained = run(source, cfg, out, overwrite)
-    if trained.report is not None and trained.report.data_report is not None:
-        for line in trained.report.data_report.summary():
+    if trained.data_report is not None:
+        for line in trained.data_report.summary():
             console.print(f"data: {line}", markup=False)
     console.print(f"method: {trained.method}", markup=False)
     console.print(f"{trained.n_train} training / {trained.n_dev} dev queries", markup=False)
@@ -248,80 +217,7 @@ def eval_(
     console.print(f"report written to {out}", markup=False)
 
 
-@app.command()
-def compare(
-    model_a: Annotated[Path, typer.Argument(help="First saved model (A).")],
-    model_b: Annotated[Path, typer.Argument(help="Second saved model (B).")],
-    data: Annotated[Path, typer.Argument(help="Labelled queries both are evaluated on.")],
-    out: Annotated[
-        Path | None,
-        typer.Option("--out", help="Directory for comparison.{json,md} and both reports (a/, b/)."),
-    ] = None,
-    ood: OodFile = None,
-    labels: LabelsOpt = None,
-    text_field: TextField = None,
-    label_field: LabelField = None,
-) -> None:
-    """Evaluate two models on the same data and show them side by side, per class.
-
-    For example an nli-zeroshot base model against its nli-finetuned version.
-    """
-    from kodial.classify.artefacts import check_out
-    from kodial.classify.base import load_classifier
-    from kodial.classify.evaluate import evaluate
-    from kodial.classify.pipeline import evaluation_data
-    from kodial.classify.reports import compare as compare_reports
-    from kodial.classify.reports import comparison_rows, write_comparison
-
-    if out is not None:
-        check_out(out)
-    dataset = evaluation_data(data, ood, text_field, label_field)
-    reports = []
-    for path in (model_a, model_b):
-        with console.status(f"evaluating {path}"):
-            reports.append(
-                evaluate(load_classifier(path), dataset, split_labels(labels), model=str(path))
-            )
-    comp = compare_reports(reports[0], reports[1])
-    header, *rows = comparison_rows(comp)
-    table = Table(title=f"A = {comp.name_a}   B = {comp.name_b}")
-    for col in header:
-        table.add_column(col, justify="left" if col == "label" else "right")
-    for row in rows:
-        table.add_row(*row)
-    Console().print(table)
-    if out is not None:
-        write_comparison(comp, reports, out)
-        console.print(f"comparison written to {out}", markup=False)
-
-
-@app.command()
-def methods(
-    options: Annotated[
-        bool, typer.Option("--options", help="Also list each method's options.")
-    ] = False,
-) -> None:
-    """List the classifier methods, what each needs and (--options) its options."""
-    from kodial.classify.base import METHODS, get_method
-
-    table = Table(title="classifier methods")
-    for col in ("method", "pretrained weights", "labels at", "summary"):
-        table.add_column(col)
-    for name in METHODS:
-        try:
-            klass = get_method(name)
-        except ImportError as exc:
-            table.add_row(name, "?", "?", f"unavailable: {exc}")
-            continue
-        doc = (klass.__doc__ or "").strip().splitlines()[0] if klass.__doc__ else ""
-        table.add_row(name, "yes" if klass.needs_weights else "no", klass.labels_at, doc)
-        if options:
-            for row in field_help(klass.config_class):
-                table.add_row("", "", f"  {row.name} = {row.default}", row.help)
-    Console().print(table)
-
-
-# `kodial classify augment` lives in its own module (kodial.classify.augment_cli)
-from kodial.classify.augment_cli import augment as _augment  # noqa: E402
-
-app.command("augment")(_augment)
+# in cli_inspect.py to keep this module short; registered here so the order of --help stays
+app.command()(compare)
+app.command()(methods)
+app.command()(augment)  # kodial.classify.augment_cli

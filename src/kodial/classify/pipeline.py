@@ -29,8 +29,10 @@ import numpy as np
 from kodial.classify.artefacts import check_model_out, record_files, replace_model_dir
 from kodial.classify.base import Classifier, create_classifier
 from kodial.classify.calibration import CalibrationReport, calibrate
+from kodial.classify.cleaning import DataReport
 from kodial.classify.data import LabelledData, load_labelled, merge, read_ood
 from kodial.classify.evaluate import Report, evaluate
+from kodial.classify.near_ood import OodNeighbors
 from kodial.classify.noise import NOISE_KINDS, augment
 from kodial.classify.options import DataSource, TrainConfig
 from kodial.classify.splits import group_folds, resolve_groups, split_by_group
@@ -83,6 +85,8 @@ class Trained:
     n_dev: int
     method: str = ""
     """Why this method (``auto`` resolved, or as configured)."""
+    data_report: DataReport | None = None
+    """What reading the data kept, dropped and resolved (printed even without a dev split)."""
 
 
 def load_training_data(source: DataSource) -> LabelledData:
@@ -145,6 +149,8 @@ def fit_classifier(data: LabelledData, config: TrainConfig) -> Trained:
         ood=train.ood,
     )
     _override(clf, config)
+    if config.near_ood is not None and train.ood:
+        clf.ood_neighbors = OodNeighbors(train.texts, train.ood, config.near_ood)
     report = None
     if dev is not None:
         report = evaluate(
@@ -152,7 +158,7 @@ def fit_classifier(data: LabelledData, config: TrainConfig) -> Trained:
         )
         report.calibration, report.data_report = calibration, data.report
     n_dev = len(dev) if dev is not None else 0
-    return Trained(clf, calibration, report, len(train), n_dev, f"{method} ({why})")
+    return Trained(clf, calibration, report, len(train), n_dev, f"{method} ({why})", data.report)
 
 
 def _unfitted(clf: Classifier, data: LabelledData, config: TrainConfig) -> Trained:
@@ -173,7 +179,7 @@ def _unfitted(clf: Classifier, data: LabelledData, config: TrainConfig) -> Train
     _override(clf, config)
     report = evaluate(clf, data)
     report.calibration, report.data_report = calibration, data.report
-    return Trained(clf, calibration, report, len(data), len(data))
+    return Trained(clf, calibration, report, len(data), len(data), data_report=data.report)
 
 
 def _override(clf: Classifier, config: TrainConfig) -> None:

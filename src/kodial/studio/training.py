@@ -11,8 +11,7 @@ only decides what the report is measured on.
 **The report** is the one ``kodial classify eval`` writes (:func:`kodial.classify.evaluate.evaluate`
 and ``write_report``: per-class table, confusion matrix as a picture, fallback and OOD numbers,
 latency), for a classifier trained the way the assistant trains it (same method, options and
-fallback calibration) on the training split. The assistant's own fallback rules (the
-out-of-domain neighbour check on top of the classifier's thresholds) are measured too.
+fallback calibration: :func:`kodial.classify.pipeline.fit_classifier`) on the training split.
 
 **Comparing versions**: both versions' evaluation classifiers score the newer version's
 evaluation split (queries of intents the older one knows), so the numbers differ only by the
@@ -93,44 +92,29 @@ def project_data(config_path: Path) -> LabelledData:
 
 
 def _fit(config_path: Path, train: LabelledData) -> Classifier:
-    """A classifier trained on ``train`` as the assistant trains its own (method, options,
-    fallback thresholds: explicit, else calibrated by cross-validation to ``target_recall``)."""
+    """A classifier trained on ``train`` as the assistant trains its own: the understanding
+    pipeline with the assistant's options (:func:`kodial.assistant.understanding.train_config`)."""
     from kodial.assistant.config import load_config
-    from kodial.assistant.understanding import calibrate_cross_validated
-    from kodial.classify.base import FallbackPolicy, create_classifier
+    from kodial.assistant.understanding import train_config
+    from kodial.classify.pipeline import fit_classifier
 
-    cc = load_config(config_path).classifier
-    clf = create_classifier(cc.method, **cc.options).fit(train)
-    if cc.min_score is None and cc.target_recall is not None:
-        clf.fallback = calibrate_cross_validated(clf, train, cc.target_recall, cc.calibration_folds)
-    policy = clf.fallback
-    clf.fallback = FallbackPolicy(
-        min_score=policy.min_score if cc.min_score is None else cc.min_score,
-        min_margin=policy.min_margin if cc.min_margin is None else cc.min_margin,
-    )
-    return clf
+    return fit_classifier(train, train_config(load_config(config_path))).classifier
 
 
-def _assistant_rules(
-    config_path: Path, clf: Classifier, train: LabelledData, dev: LabelledData
-) -> dict[str, Any]:
-    """How the assistant's whole fallback rule (the classifier's thresholds, then the OOD
-    neighbour check) treats the evaluation split: what a user of the deployed assistant sees."""
-    from kodial.assistant.config import load_config
-    from kodial.assistant.understanding import Understanding
-
-    rules = Understanding(clf, train, load_config(config_path).classifier.ood_neighbors)
-    preds = rules.predict(dev.texts) if len(dev) else []
+def _assistant_rules(clf: Classifier, dev: LabelledData) -> dict[str, Any]:
+    """How the assistant's fallback rule (the classifier's calibrated thresholds, the one
+    predict path the service uses) treats the evaluation split: what a user of the deployed
+    assistant sees."""
+    preds = clf.predict(dev.texts) if len(dev) else []
     correct = sum(1 for p, ex in zip(preds, dev.examples, strict=True) if p.label == ex.labels[0])
     fell = sum(1 for p in preds if p.fallback)
-    ood = rules.predict(list(dev.ood)) if dev.ood else []
+    ood = clf.predict(list(dev.ood)) if dev.ood else []
     return {
         "n": len(dev),
         "answered_correctly": correct / len(dev) if len(dev) else None,
         "false_fallback_rate": fell / len(dev) if len(dev) else None,
         "n_ood": len(ood),
         "ood_detection_rate": sum(p.fallback for p in ood) / len(ood) if ood else None,
-        "near_ood": sum(p.fallback_reason == "near_ood" for p in preds + ood),
     }
 
 
@@ -139,7 +123,8 @@ def evaluate_version(config_path: Path, out: Path, progress: Progress) -> dict[s
     on the held-out split, and write ``out/report/`` (report.json, report.md, confusion.png)
     and ``out/eval-model/``. Returns the report as a dict, with the split sizes and the
     assistant-rule numbers."""
-    from kodial.classify.evaluate import evaluate, write_report
+    from kodial.classify.evaluate import evaluate
+    from kodial.classify.reports import write_report
 
     progress("예문 읽는 중", 0.05)
     data = project_data(config_path)
@@ -157,7 +142,7 @@ def evaluate_version(config_path: Path, out: Path, progress: Progress) -> dict[s
     clf.save(out / EVAL_MODEL_DIR)
     result = report.to_dict()
     result["split"] = {"train": len(train), "dev": len(dev), "ood_dev": len(dev.ood)}
-    result["assistant_rules"] = _assistant_rules(config_path, clf, train, dev)
+    result["assistant_rules"] = _assistant_rules(clf, dev)
     return result
 
 
@@ -179,7 +164,8 @@ def compare_versions(previous_run: Path, current_run: Path, config_path: Path) -
     to the intents the previous one knows; the overall and per-intent numbers side by side,
     and the ``regressions`` (metrics that got worse, with Korean names)."""
     from kodial.classify.base import load_classifier
-    from kodial.classify.evaluate import compare, evaluate
+    from kodial.classify.evaluate import evaluate
+    from kodial.classify.reports import compare
 
     before = load_classifier(previous_run / EVAL_MODEL_DIR)
     after = load_classifier(current_run / EVAL_MODEL_DIR)

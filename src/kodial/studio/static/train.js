@@ -199,7 +199,7 @@ function fallbackTable(r, rules) {
     ["아는 질문을 대체 응답으로 보낸 비율 (분류기)", pct(fb.false_fallback_rate)],
     ["범위 밖 문장 감지율 (분류기)", pct(fb.ood_detection_rate)],
     ["범위 밖 AUROC (1에 가까울수록 잘 구분)", num(fb.ood_auroc)],
-    ["비서 규칙으로 맞게 답한 비율 (범위 밖 이웃 검사 포함)", pct(rules.answered_correctly)],
+    ["비서 규칙으로 맞게 답한 비율", pct(rules.answered_correctly)],
     ["비서 규칙: 아는 질문을 대체 응답으로 보낸 비율", pct(rules.false_fallback_rate)],
     ["비서 규칙: 범위 밖 문장 감지율", pct(rules.ood_detection_rate)],
   ];
