@@ -142,6 +142,7 @@ class LocalScorer:
         self.lead: list[int] = [int(bos)] if bos is not None and probe and probe[0] == bos else []
         """What the tokenizer puts before any text (BOS for Llama-style models)."""
         self._heads: OrderedDict[tuple[int, ...], tuple[Any, torch.Tensor]] = OrderedDict()
+        self._head_ids: OrderedDict[str, list[int]] = OrderedDict()
 
     @classmethod
     def load(cls, name: str, device: str = "auto", label_batch: int = 32) -> LocalScorer:
@@ -252,9 +253,12 @@ class LocalScorer:
     def token_logprobs(
         self, head: str, tail: str, continuations: Sequence[str]
     ) -> list[list[float]]:
-        return self.id_logprobs(
-            self.lead + self.ids(head), self.ids(tail), [self.ids(c) for c in continuations]
-        )
+        head_ids = self._head_ids.get(head)
+        if head_ids is None:  # the shared head (few-shot examples: long) is tokenized once
+            head_ids = self._head_ids[head] = self.lead + self.ids(head)
+            while len(self._head_ids) > self.MAX_HEADS:
+                self._head_ids.popitem(last=False)
+        return self.id_logprobs(head_ids, self.ids(tail), [self.ids(c) for c in continuations])
 
 
 class RemoteScorer:
