@@ -12,7 +12,7 @@ on USE-multilingual vectors, hybrid, SVM), noise robustness and throughput.
 Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
 ``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
 shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
-``python bench/bench_classify.py`` (about 20 minutes here); results in
+``python bench/bench_classify.py`` (6.5 minutes here, vectors cached); results in
 ``bench/results/classify.{json,md}``.
 """
 
@@ -498,6 +498,34 @@ def _f(x: Any, digits: int = 3) -> str:
     return str(x)
 
 
+def targets(r: dict[str, Any]) -> list[str]:
+    """Issue 12's "what must hold", each with the measured numbers and met / not met."""
+    out = ["## Targets (issue 12)", "", "| target | measured | met |", "|---|---|---|"]
+    for e in r["sets"].values():
+        for k in e["kodial"]:
+            gap = k["false_fallback"] - k["promised_false_fallback"]
+            out.append(
+                f"| false fallback within 2 points of promised: {e['name']}, {k['method']} | "
+                f"{k['false_fallback']:.3f} vs {k['promised_false_fallback']:.3f} ({gap * 100:+.1f} points) | "
+                f"{'yes' if abs(gap) <= 0.02 + 1e-9 else 'no (fewer fallbacks than promised)' if gap < 0 else 'no'} |"
+            )
+        key = "micro_f1" if e["svm"].get("micro_f1") is not None else "macro_f1"
+        best = max(k[key] for k in e["kodial"])
+        out.append(
+            f"| {key} >= SVM: {e['name']} | {best:.3f} vs {e['svm'][key]:.3f} | "
+            f"{'yes' if best >= e['svm'][key] else 'no'} |"
+        )
+    for name in ("parakqc-topic", "3i4k"):
+        rows = r["curves"].get(name) or []
+        for row in rows[:1]:
+            gain = row["hybrid"] - row["lexical"]
+            out.append(
+                f"| 8-shot offline default (hybrid) >= lexical + 0.10: {r['sets'][name]['name']} | "
+                f"{row['hybrid']:.3f} vs {row['lexical']:.3f} ({gain:+.3f}) | {'yes' if gain >= 0.10 else 'no'} |"
+            )
+    return [*out, ""]
+
+
 def markdown(r: dict[str, Any]) -> str:
     lines = [
         "# bench_classify: query understanding on held-out paraphrase groups",
@@ -583,6 +611,7 @@ def markdown(r: dict[str, Any]) -> str:
                 f"| {name} | {method} | {kind} | {_f(v.get('accuracy'))} | {_f(v.get('macro_f1'))} |"
             )
         lines.append("")
+    lines += targets(r)
     lines += [
         "## Throughput",
         "",

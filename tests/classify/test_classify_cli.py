@@ -47,7 +47,7 @@ def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_train_writes_model_and_report(trained: Path) -> None:
     names = sorted(p.name for p in trained.iterdir())
-    assert names == ["lexical.json", "lexical.npz", "manifest.json", "report"]
+    assert names == ["lexical.json", "lexical.npz", "manifest.json", "near_ood.json", "report"]
     manifest = json.loads((trained / "manifest.json").read_text(encoding="utf-8"))
     # every file kodial wrote is listed, so --overwrite can delete exactly those
     written = sorted(

@@ -37,7 +37,9 @@ def test_calibration_by_paraphrase_group_keeps_false_fallback_near_target() -> N
     unseen = paraphrase_groups(seed=2, n_groups=20)
     grouped = _false_fallback(unseen, "column")
     leaky = _false_fallback(unseen, "none")
-    assert grouped <= (1 - TARGET) + 0.04, grouped
+    # near the promise from both sides: 3.3% here; 1.25% before held-out rows dropped the
+    # n-grams their training folds never saw (see kodial.classify.lexical.unseen_dropped)
+    assert abs(grouped - (1 - TARGET)) <= 0.025, grouped
     assert leaky > 0.25, leaky  # the same test sees the leak
 
 
@@ -212,3 +214,17 @@ def test_multi_label_thresholds_per_label_out_of_fold_and_label_set_metrics() ->
     shared = evaluate(clf, test).metrics["micro_f1"]
     assert per_label >= shared - 0.02, (per_label, shared)
     assert per_label > 0.8
+
+
+def test_out_of_fold_rows_see_only_the_training_folds_features() -> None:
+    """A held-out row keeps only the features its training folds have, normalised again:
+    what a new query looks like to the fold's model."""
+    import numpy as np
+    import scipy.sparse as sp
+
+    from kodial.classify.lexical import unseen_dropped
+
+    rest = sp.csr_matrix(np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]))
+    held = sp.csr_matrix(np.array([[0.6, 0.0, 0.8], [0.0, 0.0, 1.0]]))
+    out = unseen_dropped(held, rest).toarray()
+    assert np.allclose(out, [[1.0, 0.0, 0.0], [0.0, 0.0, 0.0]])

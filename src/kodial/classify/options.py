@@ -70,9 +70,9 @@ class TrainConfig(Config):
     """Also measure accuracy on noised copies of the dev queries."""
     seed: int = 0
     """Seed of the split, the folds and the augmentation."""
-    near_ood: float | None = Field(default=0.7, ge=0, le=1)
-    """With OOD queries: fall back when a query's nearest known query is an OOD one at least
-    this similar (character n-gram cosine); none turns the rule off."""
+    near_ood: float | None = Field(default=0.2, ge=0, le=1)
+    """With OOD queries: fall back when a query is more similar to an OOD query than to any
+    training query by this much (character n-gram cosine); none turns the rule off."""
     min_score: float | None = None
     """Fixed fallback threshold on the top score instead of the calibrated one."""
     min_margin: float | None = None
