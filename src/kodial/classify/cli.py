@@ -15,6 +15,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
+from kodial.classify.augment_cli import augment
 from kodial.classify.cli_inspect import compare, methods
 from kodial.classify.cli_options import (
     HELP,
@@ -78,6 +79,9 @@ def train(
         Path | None, typer.Option(help="YAML file of method options (--option overrides it).")
     ] = None,
     seed: Annotated[int, typer.Option(help=HELP["seed"])] = 0,
+    model: Annotated[
+        str | None, typer.Option(help="Pretrained model of the method (--option model=...).")
+    ] = None,
     overwrite: Annotated[
         bool,
         typer.Option(
@@ -105,7 +109,7 @@ def train(
     origins = {k: "--" + k.replace("_", "-") for k in [*args, "method", "on_conflict"]}
     cfg = validate_flags(TrainConfig, {**args, "method": method, "seed": seed}, origins)
     check_model_out(out, overwrite)
-    values = method_values(option, config)
+    values = method_values(option, config) | ({"model": model} if model else {})
     if method != "auto" or values:  # auto resolves to a method only once the data is read
         checked = method_options("lexical" if method == "auto" else method, values)
         cfg.options = checked.model_dump(exclude_unset=True)
@@ -216,3 +220,4 @@ def eval_(
 # in cli_inspect.py to keep this module short; registered here so the order of --help stays
 app.command()(compare)
 app.command()(methods)
+app.command()(augment)  # kodial.classify.augment_cli

@@ -26,6 +26,7 @@ METHODS: dict[str, str] = {
     "nli-zeroshot": "kodial.classify.nli:NLIZeroShotClassifier",
     "nli-finetuned": "kodial.classify.nli_finetune:NLIFinetunedClassifier",
     "finetune": "kodial.classify.finetune:FinetunedClassifier",
+    "llm": "kodial.classify.llm:LLMClassifier",
 }
 """Registry of classifier methods: CLI name -> ``module:Class``. A test checks every entry."""
 

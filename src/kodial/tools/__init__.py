@@ -10,3 +10,6 @@ from kodial.tools.decide import ToolDecision, decide
 from kodial.tools.schema import ParamSpec, ToolSchemaError, ToolSpec, parse_tools
 
 __all__ = ["ParamSpec", "ToolDecision", "ToolSchemaError", "ToolSpec", "decide", "parse_tools"]
+
+DECIDERS = {"offline": "kodial.tools.decide:decide", "llm": "kodial.tools.llm_decide:decide"}
+"""Tool-call deciders by name (``module:function``, same arguments and ToolDecision result)."""
