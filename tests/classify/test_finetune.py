@@ -64,7 +64,9 @@ def test_multi_label_task_is_learned(encoder):
         a, b = domains[i % 3], domains[(i + 1) % 3]
         examples.append(Example(f"{TOY_QUERIES[a][i]} 그리고 {TOY_QUERIES[b][i]}", (a, b)))
     data = LabelledData(examples=examples, multi_label=True)
-    options = {**FAST, "epochs": 15, "learning_rate": 5e-3, "batch_size": 4, "seed": 2}
+    # 30 epochs of batch 8 (the same 120 steps as 15 of batch 4): a smoother loss, so the check
+    # holds for every seed tried (0-5), not only for the one that happened to pass.
+    options = {**FAST, "epochs": 30, "learning_rate": 5e-3, "batch_size": 8, "seed": 2}
     clf = create_classifier("finetune", model=str(encoder), **options).fit(data)
     assert clf.multi_label and loss_went_down(clf.loss_history)
     preds = clf.predict(data.texts)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +26,28 @@ def run(
     monkeypatch.setenv("COLUMNS", "500")  # no wrapping inside error messages
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    # An uncaught exception in a thread prints a traceback to stderr. Only threads this run
+    # started count: a thread left running by an earlier test in the same worker (a server, a
+    # batching loop) could otherwise print into this run's captured output.
+    before = set(threading.enumerate())
+    own: list[str] = []
+
+    def hook(exc: threading.ExceptHookArgs) -> None:
+        if exc.thread is not None and exc.thread in before:
+            return
+        own.append(
+            "".join(traceback.format_exception(exc.exc_type, exc.exc_value, exc.exc_traceback))
+        )
+
+    monkeypatch.setattr(threading, "excepthook", hook)
     code = 0
     try:
         main()
     except SystemExit as exc:
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
-    return code, out, err
+    monkeypatch.setattr(threading, "excepthook", threading.__excepthook__)
+    return code, out, err + "".join(own)
 
 
 @pytest.fixture
