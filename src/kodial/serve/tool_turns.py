@@ -36,7 +36,7 @@ from kodial.serve.schemas import (
     Usage,
 )
 from kodial.serve.streaming import sse_event
-from kodial.serve.turns import require_model
+from kodial.serve.turns import check_message_limits, require_model
 from kodial.serve.usage import count_tokens, truncate_tokens
 from kodial.tools.decide import ToolDecision, decide
 from kodial.tools.openai import assistant_message, stream_chunks
@@ -78,21 +78,7 @@ def decide_turn(services: Services, req: ChatCompletionRequest) -> ToolTurn:
                 "the server",
                 param=field_name,
             )
-    if len(req.messages) > s.max_messages:
-        raise ApiError(
-            400,
-            f"too many messages: {len(req.messages)}, at most {s.max_messages}",
-            param="messages",
-        )
-    for i, m in enumerate(req.messages):
-        if len(m.text()) > s.max_message_chars:
-            raise ApiError(
-                400,
-                f"message {i} is too long: {len(m.text())} characters, at most "
-                f"{s.max_message_chars}",
-                code="message_too_long",
-                param=f"messages.{i}.content",
-            )
+    check_message_limits(s, req)
     if req.messages[-1].role not in ("user", "tool"):
         raise ApiError(
             400,

@@ -42,6 +42,7 @@ from kodial.serve.ledger import OnceRunner
 from kodial.serve.runtime import Services
 from kodial.serve.schemas import ChatCompletionRequest, KodialMeta, Usage
 from kodial.serve.security import StateRefused
+from kodial.serve.settings import ServeSettings
 from kodial.serve.store import Access, ActionBusy, SessionGone, TurnConflict
 from kodial.serve.streaming import safe_chunks
 from kodial.serve.turnlock import Lease, TurnBusy
@@ -103,6 +104,27 @@ def require_model(services: Services, model: str) -> None:
         )
 
 
+def check_message_limits(settings: ServeSettings, req: ChatCompletionRequest) -> None:
+    """400 for a request with more messages than ``max_messages`` or a message longer than
+    ``max_message_chars`` (the assistant path and the tools path alike)."""
+    s = settings
+    if len(req.messages) > s.max_messages:
+        raise ApiError(
+            400,
+            f"too many messages: {len(req.messages)}, at most {s.max_messages}",
+            param="messages",
+        )
+    for i, m in enumerate(req.messages):
+        if len(m.text()) > s.max_message_chars:
+            raise ApiError(
+                400,
+                f"message {i} is too long: {len(m.text())} characters, at most "
+                f"{s.max_message_chars}",
+                code="message_too_long",
+                param=f"messages.{i}.content",
+            )
+
+
 def _utc_naive(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
 
@@ -128,21 +150,7 @@ def prepare(
             code="invalid_state",
             param="kodial",
         )
-    if len(req.messages) > s.max_messages:
-        raise ApiError(
-            400,
-            f"too many messages: {len(req.messages)}, at most {s.max_messages}",
-            param="messages",
-        )
-    for i, m in enumerate(req.messages):
-        if len(m.text()) > s.max_message_chars:
-            raise ApiError(
-                400,
-                f"message {i} is too long: {len(m.text())} characters, at most "
-                f"{s.max_message_chars}",
-                code="message_too_long",
-                param=f"messages.{i}.content",
-            )
+    check_message_limits(s, req)
     last = req.messages[-1]
     message = last.text().strip()
     if last.role != "user" or not message:

@@ -15,6 +15,7 @@ from typing import Any
 
 from kodial.classify.features import shared_kiwi
 from kodial.korean.numerals import NATIVE_NUMERALS as _NATIVE
+from kodial.korean.numerals import SINO_DIGITS
 
 
 @dataclass(frozen=True)
@@ -111,18 +112,6 @@ def split_identifier(name: str) -> list[str]:
 
 # --- numbers --------------------------------------------------------------------------------
 
-_SINO_DIGIT = {
-    "일": 1,
-    "이": 2,
-    "삼": 3,
-    "사": 4,
-    "오": 5,
-    "육": 6,
-    "륙": 6,
-    "칠": 7,
-    "팔": 8,
-    "구": 9,
-}
 _SMALL_UNIT = {"십": 10, "백": 100, "천": 1000}
 _BIG_UNIT = {"만": 10_000, "억": 100_000_000}
 
@@ -157,10 +146,10 @@ def korean_number(word: str) -> float | None:
             continue
         ch = w[pos]
         pos += 1
-        if ch in _SINO_DIGIT:
+        if ch in SINO_DIGITS:
             if digit is not None:
                 return None
-            digit = _SINO_DIGIT[ch]
+            digit = SINO_DIGITS[ch]
         elif ch in _SMALL_UNIT:
             section += (1 if digit is None else digit) * _SMALL_UNIT[ch]
             digit = None
