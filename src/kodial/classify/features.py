@@ -460,6 +460,36 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         combined: sp.csr_matrix = normalize(both, norm="l2", copy=False).astype(np.float32)
         return combined
 
+    def _view_sizes(self) -> list[int]:
+        """Columns of each view that is on, in output order (morph, char, end)."""
+        views = (self.morph_vectorizer_, self.char_vectorizer_, self.end_vectorizer_)
+        return [len(v.vocabulary_) for v in views if v is not None]
+
+    def n_features(self) -> int:
+        """Columns of :meth:`transform`'s output."""
+        return sum(self._view_sizes())
+
+    def as_new(self, X: sp.csr_matrix, present: np.ndarray) -> sp.csr_matrix:
+        """Rows ``X`` of this featurizer's output as they would come out of a featurizer whose
+        vocabulary holds only the columns where ``present`` (F,) is true: the other n-grams
+        dropped and every view normalised again as :meth:`_combine` does (each view on its own,
+        then the ending view weighed and the row normalised once more).
+
+        Why per view: a row's views are normalised separately, so removing a view's unseen
+        n-grams raises that view's remaining weights, not the whole row's; normalising the row
+        as one block (what the out-of-fold scores used to do) gives a row no new query has."""
+        sizes = self._view_sizes()
+        if X.shape[1] != sum(sizes) or present.shape != (X.shape[1],):
+            raise ValueError(f"{X.shape[1]} columns for a vocabulary of {sum(sizes)}")
+        kept = sp.csr_matrix(X.multiply(present[None, :].astype(X.dtype)))
+        edges = np.cumsum([0, *sizes])
+        blocks = [
+            normalize(kept[:, edges[i] : edges[i + 1]], norm="l2", copy=False)
+            for i in range(len(sizes))
+        ]
+        end = blocks.pop() if self.end_vectorizer_ is not None else None
+        return self._combine(blocks, end)
+
     def feature_names(self) -> list[str]:
         """Readable names aligned with the columns: ``morph:환율/NNG``, ``char:환율`` (word-edge
         padding stripped, so one n-gram seen at different word edges shares a name)."""

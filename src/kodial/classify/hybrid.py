@@ -121,11 +121,12 @@ class HybridClassifier(LexicalClassifier):
         vectors = self.encoder().encode(sample.texts)  # (S, D)
         best: tuple[float, dict[str, float]] = (-1.0, {})
         for ending in [fixed["ending"]] if fixed["ending"] is not None else ENDING_WEIGHTS:
-            lexical = self._featurizer(float(ending)).fit_transform(sample.texts)
+            featurizer = self._featurizer(float(ending))
+            lexical = featurizer.fit_transform(sample.texts)
             for enc in [fixed["encoder"]] if fixed["encoder"] is not None else ENCODER_WEIGHTS:
                 X = sp.hstack([lexical, sp.csr_matrix(vectors * float(enc))], format="csr")
                 self.weights = {"encoder": float(enc), "ending": float(ending)}
-                scores = self._out_of_fold(X, sample, folds, sample.labels)
+                scores = self._out_of_fold(X, sample, folds, sample.labels, featurizer)
                 if sample.multi_label:
                     gold = np.array(
                         [[lab in ex.labels for lab in sample.labels] for ex in sample.examples]

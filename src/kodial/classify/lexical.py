@@ -126,20 +126,28 @@ def _f64(values: Any) -> np.ndarray:
     return np.asarray(values, dtype=np.float64)
 
 
-def unseen_dropped(held: sp.csr_matrix, rest: sp.csr_matrix) -> sp.csr_matrix:
-    """``held`` rows as a model fitted on ``rest`` would see them as new queries: the features
-    no row of ``rest`` has are removed and the rows L2-normalised again.
+def held_as_new(
+    featurizer: KoreanFeaturizer, held: sp.csr_matrix, rest: sp.csr_matrix
+) -> sp.csr_matrix:
+    """``held`` rows as a model fitted on ``rest`` would see them as new queries: the TF-IDF
+    n-grams no row of ``rest`` has are removed and each view normalised again, as
+    ``featurizer`` (which made the first columns) does for a new query; the columns after them
+    (``hybrid``'s sentence vector) are a new query's as they are and stay untouched.
 
     Why: the vocabulary is built once from all training texts, so a held-out query keeps the
     n-grams only it has; they carry no weight yet dilute its normalised row, which lowers its
     out-of-fold scores below what a truly new query gets (whose unknown n-grams are dropped).
     Thresholds picked on those lower scores promised 5% false fallback and delivered 2-3% on
-    held-out paraphrase groups (bench/results/classify.md)."""
-    from sklearn.preprocessing import normalize
-
-    present = np.asarray((rest != 0).sum(axis=0)).ravel() > 0  # (F,)
-    kept = sp.csr_matrix(held.multiply(present[None, :]))
-    return normalize(kept, norm="l2", copy=False).astype(held.dtype)
+    held-out paraphrase groups (bench/results/classify.md). Normalising the whole row instead
+    (the first fix) still shrank ``hybrid``'s rows: a new query's row has norm
+    sqrt(1 + encoder_weight**2), a renormalised one 1, so its out-of-fold scores stayed low and
+    it fell back 2.2-2.4% for 5% promised."""
+    n_tfidf = featurizer.n_features()
+    present = np.asarray((rest[:, :n_tfidf] != 0).sum(axis=0)).ravel() > 0  # (F,)
+    tfidf = featurizer.as_new(sp.csr_matrix(held[:, :n_tfidf]), present)
+    if n_tfidf == held.shape[1]:
+        return tfidf.astype(held.dtype)
+    return sp.hstack([tfidf, held[:, n_tfidf:]], format="csr").astype(held.dtype)
 
 
 class LexicalClassifier(Classifier):
@@ -260,13 +268,18 @@ class LexicalClassifier(Classifier):
         X = self._train_features
         if X is None or train.texts != self.train_texts:
             return super().out_of_fold_scores(train, folds, labels)
-        return self._out_of_fold(X, train, folds, labels)
+        return self._out_of_fold(X, train, folds, labels, self._check_fitted()[0])
 
     def _out_of_fold(
-        self, X: sp.csr_matrix, train: LabelledData, folds: np.ndarray, labels: Sequence[str]
+        self,
+        X: sp.csr_matrix,
+        train: LabelledData,
+        folds: np.ndarray,
+        labels: Sequence[str],
+        featurizer: KoreanFeaturizer,
     ) -> np.ndarray:
-        """(N, L) scores of each row of the features ``X`` of ``train`` by a linear head fitted
-        on the other folds."""
+        """(N, L) scores of each row of the features ``X`` of ``train`` (TF-IDF columns from
+        ``featurizer``, then any extra ones) by a linear head fitted on the other folds."""
         out = np.zeros((len(train), len(labels)))
         for k in np.unique(folds):
             held = np.flatnonzero(folds == k)
@@ -277,7 +290,7 @@ class LexicalClassifier(Classifier):
                 continue
             head = self._head(X[rest], part, known)
             cols = np.array([list(labels).index(lab) for lab in known])
-            out[np.ix_(held, cols)] = head.predict_proba(unseen_dropped(X[held], X[rest]))
+            out[np.ix_(held, cols)] = head.predict_proba(held_as_new(featurizer, X[held], X[rest]))
         return out
 
     # -- scoring ------------------------------------------------------------------------------
