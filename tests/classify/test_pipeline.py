@@ -223,33 +223,40 @@ def _texts() -> list[str]:
 
 
 @pytest.mark.parametrize("ending_weight", [0.0, 0.5])
-def test_out_of_fold_rows_are_what_a_smaller_vocabulary_gives_a_new_query(
+def test_out_of_fold_rows_are_what_a_featurizer_fitted_on_the_other_folds_gives(
     ending_weight: float,
 ) -> None:
-    """A held-out row keeps only the n-grams its training folds have, each view normalised
-    again: exactly the row a featurizer whose vocabulary lacks the other n-grams (same idf)
-    gives the query. Normalising the whole row at once (the old out-of-fold path) does not."""
+    """A held-out row is the row a featurizer fitted on the training folds' texts alone gives
+    the query: its unseen n-grams dropped, the folds' idf, each view normalised again. The
+    old out-of-fold rows (all texts' vocabulary and idf, or unseen n-grams dropped and the
+    whole row normalised) are not."""
     import numpy as np
     from sklearn.preprocessing import normalize
 
     from kodial.classify.features import KoreanFeaturizer
 
     texts = _texts()
+    held_texts, rest_texts = texts[:15], texts[15:]
     featurizer = KoreanFeaturizer(ending_weight=ending_weight)
     X = featurizer.fit_transform(texts)
-    terms, idf = featurizer.fitted_state()
-    rng = np.random.default_rng(0)
-    keep = {view: rng.random(len(words)) < 0.6 for view, words in terms.items()}
-    smaller = KoreanFeaturizer(ending_weight=ending_weight)
-    smaller.restore(
-        {v: [w for w, k in zip(terms[v], keep[v], strict=True) if k] for v in terms},
-        {v: idf[v][keep[v]] for v in terms},
-    )
-    present = np.concatenate([keep[v] for v in KoreanFeaturizer.VIEWS if v in keep])
-    expected = smaller.transform(texts).toarray()
-    got = featurizer.as_new(X, present).toarray()[:, present]
+    fold = KoreanFeaturizer(ending_weight=ending_weight)
+    fold.fit(rest_texts)
+    # the fold featurizer's columns in the full featurizer's column order
+    full_terms, _ = featurizer.fitted_state()
+    fold_terms, _ = fold.fitted_state()
+    offsets, index = 0, {}
+    for view in KoreanFeaturizer.VIEWS:
+        for j, term in enumerate(full_terms.get(view, [])):
+            index[(view, term)] = offsets + j
+        offsets += len(full_terms.get(view, []))
+    cols = [index[(v, t)] for v in KoreanFeaturizer.VIEWS for t in fold_terms.get(v, [])]
+    expected = np.zeros((len(held_texts), X.shape[1]))
+    expected[:, cols] = fold.transform(held_texts).toarray()
+
+    got = featurizer.as_new(X[:15], X[15:]).toarray()
     assert np.allclose(got, expected, atol=1e-5)
-    whole_row = normalize(X.multiply(present[None, :]).tocsr()).toarray()[:, present]
+    present = np.asarray((X[15:] != 0).sum(axis=0)).ravel() > 0
+    whole_row = normalize(X[:15].multiply(present[None, :]).tocsr()).toarray()
     assert not np.allclose(whole_row, expected, atol=1e-3)  # the old path
 
 
@@ -274,6 +281,5 @@ def test_out_of_fold_rows_keep_the_extra_features_as_a_new_query_has_them() -> N
     out = held_as_new(featurizer, held, rest).toarray()
     n = featurizer.n_features()
     assert np.allclose(out[:, n:], extra[:10])  # the sentence vector untouched
-    present = np.asarray((tfidf[10:] != 0).sum(axis=0)).ravel() > 0
-    assert np.allclose(out[:, :n], featurizer.as_new(tfidf[:10], present).toarray(), atol=1e-6)
+    assert np.allclose(out[:, :n], featurizer.as_new(tfidf[:10], tfidf[10:]).toarray(), atol=1e-6)
     assert np.allclose(np.linalg.norm(out, axis=1), np.sqrt(1 + 0.5**2), atol=1e-5)

@@ -134,22 +134,19 @@ def _f64(values: Any) -> np.ndarray:
 def held_as_new(
     featurizer: KoreanFeaturizer, held: sp.csr_matrix, rest: sp.csr_matrix
 ) -> sp.csr_matrix:
-    """``held`` rows as a model fitted on ``rest`` would see them as new queries: the TF-IDF
-    n-grams no row of ``rest`` has are removed and each view normalised again, as
-    ``featurizer`` (which made the first columns) does for a new query; the columns after them
-    (``hybrid``'s sentence vector) are a new query's as they are and stay untouched.
+    """``held`` rows as a model fitted on the ``rest`` rows would see them: the TF-IDF columns
+    (the first ``featurizer.n_features()``) as a featurizer fitted on ``rest``'s texts gives
+    them (:meth:`KoreanFeaturizer.as_new`: unseen n-grams dropped, idf of ``rest``, each view
+    normalised again); the columns after them (``hybrid``'s sentence vector) do not depend on
+    the training texts and stay as they are.
 
-    Why: the vocabulary is built once from all training texts, so a held-out query keeps the
-    n-grams only it has; they carry no weight yet dilute its normalised row, which lowers its
-    out-of-fold scores below what a truly new query gets (whose unknown n-grams are dropped).
-    Thresholds picked on those lower scores promised 5% false fallback and delivered 2-3% on
-    held-out paraphrase groups (bench/results/classify.md). Normalising the whole row instead
-    (the first fix) still shrank ``hybrid``'s rows: a new query's row has norm
-    sqrt(1 + encoder_weight**2), a renormalised one 1, so its out-of-fold scores stayed low and
-    it fell back 2.2-2.4% for 5% promised."""
+    Why: out-of-fold scores stand in for new queries' scores when the fallback thresholds are
+    chosen. A held-out row built with the vocabulary and idf of all training texts scored lower
+    than a new query (see ``as_new``): 5% false fallback promised, 2-3% delivered on held-out
+    paraphrase groups (bench/results/classify.md). Renormalising the whole row (the first fix)
+    also shrank ``hybrid``'s rows, whose new-query norm is sqrt(1 + encoder_weight**2)."""
     n_tfidf = featurizer.n_features()
-    present = np.asarray((rest[:, :n_tfidf] != 0).sum(axis=0)).ravel() > 0  # (F,)
-    tfidf = featurizer.as_new(sp.csr_matrix(held[:, :n_tfidf]), present)
+    tfidf = featurizer.as_new(sp.csr_matrix(held[:, :n_tfidf]), sp.csr_matrix(rest[:, :n_tfidf]))
     if n_tfidf == held.shape[1]:
         return tfidf.astype(held.dtype)
     return sp.hstack([tfidf, held[:, n_tfidf:]], format="csr").astype(held.dtype)
@@ -300,7 +297,8 @@ class LexicalClassifier(Classifier):
             known = [lab for lab in labels if lab in set(part.labels)]
             if len(known) < 2:
                 continue
-            head = self._head(X[rest], part, known)
+            # the fold's model as if fitted on its own texts: their vocabulary and idf
+            head = self._head(held_as_new(featurizer, X[rest], X[rest]), part, known)
             cols = np.array([list(labels).index(lab) for lab in known])
             out[np.ix_(held, cols)] = head.predict_proba(held_as_new(featurizer, X[held], X[rest]))
         return out
