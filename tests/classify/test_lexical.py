@@ -204,3 +204,17 @@ def test_kiwi_worker_counts_follow_kiwi() -> None:
         assert create_classifier("lexical", num_workers=workers).config.num_workers == workers
     with pytest.raises(KodialError, match="num_workers"):
         create_classifier("lexical", num_workers=-2)
+
+
+def test_hybrid_weight_selection_averages_small_samples_over_several_fold_assignments() -> None:
+    """With 8 examples per label one query moves a single fold assignment's F1 by 2 points,
+    more than the candidates differ: small samples average over up to 5 seeded assignments
+    (about 2,000 scored queries per candidate); a full selection sample uses one."""
+    from kodial.classify.hybrid import SELECTION_ROWS, _repeats
+
+    def data(n: int) -> LabelledData:
+        return LabelledData([Example(f"질문 {i}", (("a", "b")[i % 2],)) for i in range(n)])
+
+    assert _repeats(data(56)) == 5
+    assert _repeats(data(700)) == 2
+    assert _repeats(data(SELECTION_ROWS)) == 1
