@@ -52,7 +52,7 @@ __all__ = [
 
 FEW_SHOT = 128
 """``auto`` picks ``hybrid`` up to this many examples per label (the median label): measured on
-held-out paraphrase groups it beats ``lexical`` by 0.13 macro-F1 with 8 examples per label, 0.05
+held-out paraphrase groups it beats ``lexical`` by 0.19 macro-F1 with 8 examples per label, 0.05
 with 32 and 0.01 with 128 (ParaKQC topics, bench/results/classify.md), and costs an encoder pass
 per query (tens per second on two CPU cores against thousands)."""
 
