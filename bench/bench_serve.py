@@ -51,6 +51,7 @@ from rich.table import Table
 
 from kodial.assistant.config import bundled_config
 from kodial.serve.runner import free_port
+from kodial.testing.services import transformers_serve
 from kodial.textio import atomic_write_text
 
 ROOT = Path(__file__).resolve().parent
@@ -282,28 +283,35 @@ def bench_streams(
     return out
 
 
+def batched_result(
+    url: str,
+    assistant: Any,
+    model_dir: Path,
+    ref: dict[str, Any],
+    levels: list[int],
+    max_new: int,
+    n_ref: int,
+) -> dict[str, Any]:
+    """One model's batched-generation rows: the server at ``url`` against sequential
+    ``generate`` on ``model_dir`` (``ref`` measured first, re-measured around each level)."""
+    return {
+        "model_params_m": round(ref["params_m"], 1),
+        "max_new_tokens": max_new,
+        "max_batch": 32,
+        "reference": {k: v for k, v in ref.items() if k != "text"},
+        "streams": bench_streams(
+            url,
+            assistant.name,
+            ref,
+            levels,
+            lambda: reference_generate(model_dir, assistant.persona, max_new, n_ref)[
+                "tokens_per_s"
+            ],
+        ),
+    }
+
+
 # -- remote backend ----------------------------------------------------------------------------
-def start_transformers_serve(model_dir: Path, log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    cli = "from transformers.cli.transformers import main; main()"
-    cmd = [sys.executable, "-c", cli, "serve", str(model_dir), "--host", "127.0.0.1"]
-    cmd += ["--port", str(port)]
-    proc = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, env=os.environ)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 300
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"transformers serve exited:\n{log.read_text()[-2000:]}")
-        try:
-            if httpx.get(url + "/health", timeout=2).status_code == 200:
-                return proc, url + "/v1"
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("transformers serve did not start")
-
-
 def direct_once(base_url: str, body: dict[str, Any]) -> tuple[float, float, str]:
     """(first content, total time, reply) of one streamed request straight to the server."""
     first = None
@@ -525,21 +533,7 @@ def main() -> None:
             assert ref is not None
             with console.status(f"batched generation: {levels} concurrent SSE streams"):
                 result["batched"] = [
-                    {
-                        "model_params_m": round(ref["params_m"], 1),
-                        "max_new_tokens": max_new,
-                        "max_batch": 32,
-                        "reference": {k: v for k, v in ref.items() if k != "text"},
-                        "streams": bench_streams(
-                            url,
-                            assistant.name,
-                            ref,
-                            levels,
-                            lambda: reference_generate(
-                                model_dir, assistant.persona, max_new, n_ref
-                            )["tokens_per_s"],
-                        ),
-                    }
+                    batched_result(url, assistant, model_dir, ref, levels, max_new, n_ref)
                 ]
             with console.status("batched generation, a ~3M-parameter model"):
                 small = build_tiny_llama(
@@ -558,29 +552,16 @@ def main() -> None:
                 try:
                     sref = reference_generate(small, assistant.persona, max_new, n_ref)
                     result["batched"].append(
-                        {
-                            "model_params_m": round(sref["params_m"], 1),
-                            "max_new_tokens": max_new,
-                            "max_batch": 32,
-                            "reference": {k: v for k, v in sref.items() if k != "text"},
-                            "streams": bench_streams(
-                                surl,
-                                assistant.name,
-                                sref,
-                                levels,
-                                lambda: reference_generate(
-                                    small, assistant.persona, max_new, n_ref
-                                )["tokens_per_s"],
-                            ),
-                        }
+                        batched_result(surl, assistant, small, sref, levels, max_new, n_ref)
                     )
                 finally:
                     sproc.send_signal(signal.SIGTERM)
                     sproc.wait(timeout=60)
         if "remote" in parts:
-            with console.status("remote backend: transformers serve, direct and through kodial"):
-                ts_proc, base_url = start_transformers_serve(model_dir, tmp / "ts.log")
-                procs.append(ts_proc)
+            with (
+                console.status("remote backend: transformers serve, direct and through kodial"),
+                transformers_serve(model_dir, tmp / "ts.log", timeout_s=300) as base_url,
+            ):
                 remote_cfg = build_assistant_dir(
                     tmp,
                     "remote",

@@ -4,10 +4,6 @@ on loopback) and against small fault-injecting HTTP servers (refused, 503 then O
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -15,19 +11,14 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, ClassVar
 
-import httpx
 import pytest
 
 from kodial.chat.generate import ChatModel
 from kodial.chat.persona import Persona
 from kodial.chat.remote import RemoteChatModel
 from kodial.errors import KodialError
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+from kodial.serve.runner import free_port
+from kodial.testing.services import transformers_serve
 
 
 @pytest.fixture(scope="module")
@@ -37,42 +28,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
     model = build_tiny_llama(tmp_path_factory.mktemp("served"), hidden_size=64)
     untie_head(model)
-    port = free_port()
     log = tmp_path_factory.mktemp("served-log") / "serve.log"
-    cli = "from transformers.cli.transformers import main; main()"
-    with log.open("wb") as out:
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                cli,
-                "serve",
-                str(model),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                str(port),
-            ],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"},
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 180
-        while True:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("transformers serve did not start:\n" + log.read_text()[-3000:])
-            time.sleep(0.5)
-        yield f"{url}/v1", model
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
+    with transformers_serve(model, log) as url:
+        yield url, model
 
 
 PERSONA = Persona(name="하루", profile=["카페 사장님이에요."])

@@ -15,7 +15,6 @@ from typing import Any
 import httpx
 import pytest
 import yaml
-from openai_server import transformers_serve
 from serve_helpers import chat, reply_of
 
 from kodial.assistant.chitchat import UNAVAILABLE_REPLY, ChitchatHandler
@@ -23,6 +22,7 @@ from kodial.assistant.config import ChitchatConfig, bundled_config, load_config
 from kodial.config import validate
 from kodial.errors import KodialError
 from kodial.serve.runner import free_port
+from kodial.testing.services import transformers_serve
 
 MESSAGE = "안녕하세요!"
 

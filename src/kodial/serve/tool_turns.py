@@ -36,7 +36,7 @@ from kodial.serve.schemas import (
     Usage,
 )
 from kodial.serve.streaming import sse_event
-from kodial.serve.turns import check_message_limits, require_model
+from kodial.serve.turns import check_message_limits, requested_max_tokens, require_model
 from kodial.serve.usage import count_tokens, truncate_tokens
 from kodial.tools.decide import ToolDecision, decide
 from kodial.tools.openai import assistant_message, stream_chunks
@@ -85,14 +85,7 @@ def decide_turn(services: Services, req: ChatCompletionRequest) -> ToolTurn:
             "the last message must be a user message or a tool result",
             param="messages",
         )
-    wanted = req.max_completion_tokens or req.max_tokens or s.max_tokens
-    if wanted > s.max_tokens:
-        raise ApiError(
-            400,
-            f"max_tokens is {wanted}, the limit is {s.max_tokens} (tokens = non-space characters)",
-            code="max_tokens_too_large",
-            param="max_tokens",
-        )
+    wanted = requested_max_tokens(s, req)
     messages = [m.as_openai() for m in req.messages]
     t0 = time.perf_counter()
     try:

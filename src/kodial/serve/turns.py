@@ -125,6 +125,21 @@ def check_message_limits(settings: ServeSettings, req: ChatCompletionRequest) ->
             )
 
 
+def requested_max_tokens(settings: ServeSettings, req: ChatCompletionRequest) -> int:
+    """The reply budget the request asks for (``max_completion_tokens``, ``max_tokens``, else the
+    server's); 400 above the server's ``max_tokens``."""
+    wanted = req.max_completion_tokens or req.max_tokens or settings.max_tokens
+    if wanted > settings.max_tokens:
+        raise ApiError(
+            400,
+            f"max_tokens is {wanted}, the limit is {settings.max_tokens} (tokens = non-space "
+            "characters)",
+            code="max_tokens_too_large",
+            param="max_tokens",
+        )
+    return wanted
+
+
 def _utc_naive(ts: float) -> datetime:
     return datetime.fromtimestamp(ts, UTC).replace(tzinfo=None)
 
@@ -159,14 +174,7 @@ def prepare(
             "the last message must be a non-empty user message",
             param="messages",
         )
-    wanted = req.max_completion_tokens or req.max_tokens or s.max_tokens
-    if wanted > s.max_tokens:
-        raise ApiError(
-            400,
-            f"max_tokens is {wanted}, the limit is {s.max_tokens} (tokens = non-space characters)",
-            code="max_tokens_too_large",
-            param="max_tokens",
-        )
+    wanted = requested_max_tokens(s, req)
     turn = PreparedTurn(
         completion_id="chatcmpl-" + uuid.uuid4().hex[:24],
         created=int(time.time()),

@@ -1,4 +1,5 @@
-"""Real PostgreSQL and Redis servers for tests and benchmarks, each started in a temporary
+"""Real PostgreSQL and Redis servers (and an OpenAI-compatible ``transformers serve``) for tests
+and benchmarks, each started in a temporary
 directory on a free loopback port (nothing global: no system service, no config outside the
 directory) and removed afterwards. The Debian packages ``postgresql`` and ``redis-server``
 provide the binaries (``make test`` installs them); :func:`missing_services` says what is
@@ -15,6 +16,7 @@ import pwd
 import shutil
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -167,3 +169,42 @@ def redis_server() -> Iterator[str]:
             proc.kill()
             proc.wait(timeout=30)
         shutil.rmtree(base, ignore_errors=True)
+
+
+@contextmanager
+def transformers_serve(model: Path, log: Path, timeout_s: float = 240) -> Iterator[str]:
+    """``transformers serve`` (preloading ``model``, offline, one OpenMP thread) on a free
+    loopback port until the block ends; yields its base URL (ending in ``/v1``). The server names
+    the model by its path. :class:`KodialError` with the log's tail if it does not come up."""
+    import httpx
+
+    port = free_port()
+    cli = "from transformers.cli.transformers import main; main()"
+    cmd = [sys.executable, "-c", cli, "serve", str(model), "--host", "127.0.0.1"]
+    with log.open("wb") as out:
+        proc = subprocess.Popen(
+            [*cmd, "--port", str(port)],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "HF_HUB_OFFLINE": "1", "OMP_NUM_THREADS": "1"},
+        )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout_s
+        while True:
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                raise KodialError("transformers serve did not start:\n" + log.read_text()[-3000:])
+            time.sleep(0.5)
+        yield f"{url}/v1"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=30)

@@ -85,7 +85,14 @@ def _check_messages(messages: Any) -> list[dict[str, Any]]:
 
 
 def _named_choice(tool_choice: Any, specs: list[ToolSpec]) -> ToolSpec | None:
+    """The tool a named ``tool_choice`` forces, or None for ``auto``/``none``/``required``;
+    :class:`KodialError` for anything else (both deciders check their choice here)."""
     if not isinstance(tool_choice, dict):
+        if tool_choice not in ("auto", "none", "required"):
+            raise KodialError(
+                f"unknown tool_choice {tool_choice!r}",
+                hint='use "auto", "none", "required" or a named function',
+            )
         return None
     fn = tool_choice.get("function")
     name = fn.get("name") if isinstance(fn, dict) else None
@@ -192,11 +199,6 @@ def decide(
     Raises :class:`~kodial.tools.schema.ToolSchemaError` / :class:`KodialError` on bad input."""
     messages = _check_messages(messages)
     specs = parse_tools(tools)
-    if tool_choice not in ("auto", "none", "required") and not isinstance(tool_choice, dict):
-        raise KodialError(
-            f"unknown tool_choice {tool_choice!r}",
-            hint='use "auto", "none", "required" or a named function',
-        )
     named = _named_choice(tool_choice, specs)
     now = now or datetime.now(SEOUL)
     chooser = chooser or default_chooser()

@@ -315,11 +315,6 @@ def decide(
     options = options or LLMDecideOptions()
     messages = _check_messages(messages)
     specs = parse_tools(tools)
-    if tool_choice not in ("auto", "none", "required") and not isinstance(tool_choice, dict):
-        raise KodialError(
-            f"unknown tool_choice {tool_choice!r}",
-            hint='use "auto", "none", "required" or a named function',
-        )
     named = _named_choice(tool_choice, specs)
     now = now or datetime.now(SEOUL)
     explain: dict[str, Any] = {"decider": "llm", "tool_choice": tool_choice}
