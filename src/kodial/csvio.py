@@ -185,12 +185,7 @@ def iter_table(
         finally:
             csv.field_size_limit(before)
         if rows > limits.max_rows:  # the header is row 0
-            raise DataError(
-                f"more than {limits.max_rows:,} rows",
-                path=path,
-                line=record[0][0],
-                hint=limits.hint("max_rows"),
-            )
+            raise limits.too_many_rows(path, record[0][0], "rows")
         rows += 1
         yield TableRow(record[0][0], cells, list(record) if len(record) > 1 else None)
         record.clear()

@@ -71,6 +71,12 @@ class ReadLimits:
             f"(now {getattr(self, name)}; 0 = no limit)"
         )
 
+    def too_many_rows(self, path: Path | str, line: int | None, what: str = "rows") -> DataError:
+        """The error for an input past :attr:`max_rows` (``what``: rows, records, queries ...)."""
+        return DataError(
+            f"more than {self.max_rows:,} {what}", path=path, line=line, hint=self.hint("max_rows")
+        )
+
 
 _UNLIMITED = 1 << 62
 

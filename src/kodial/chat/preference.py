@@ -92,12 +92,7 @@ def load_preferences(
             continue
         count += 1
         if count > limits.max_rows:
-            raise DataError(
-                f"more than {limits.max_rows:,} rows",
-                path=p,
-                line=line_no,
-                hint=limits.hint("max_rows"),
-            )
+            raise limits.too_many_rows(p, line_no, "rows")
         try:
             rows.append(_row(raw, p, line_no, kind, system_prompt))
         except DataError as exc:

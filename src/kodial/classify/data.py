@@ -143,12 +143,7 @@ def read_ood_lines(path: str | Path, limits: ReadLimits | None = None) -> list[s
     for i, line in iter_lines(p, limits, max_chars=limits.max_cell_chars):
         if line.strip():
             if len(out) >= limits.max_rows:
-                raise DataError(
-                    f"more than {limits.max_rows:,} queries",
-                    path=p,
-                    line=i,
-                    hint=limits.hint("max_rows"),
-                )
+                raise limits.too_many_rows(p, i, "queries")
             out.append(line.strip())
     return out
 

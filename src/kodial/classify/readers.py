@@ -238,12 +238,7 @@ def iter_cells(
         if text.strip():
             count += 1
             if count > limits.max_rows + 1:  # the header is row 0
-                raise DataError(
-                    f"more than {limits.max_rows:,} rows",
-                    path=path,
-                    line=line,
-                    hint=limits.hint("max_rows"),
-                )
+                raise limits.too_many_rows(path, line, "rows")
         cells = [_unquote_tsv(c) for c in text.split("\t")] if text.strip() else []
         for cell in cells:
             if len(cell) > limits.max_cell_chars:
@@ -350,12 +345,7 @@ def read_jsonl(
             continue
         count += 1
         if count > limits.max_rows:
-            raise DataError(
-                f"more than {limits.max_rows:,} records",
-                path=path,
-                line=i,
-                hint=limits.hint("max_rows"),
-            )
+            raise limits.too_many_rows(path, i, "records")
         try:
             obj = parse_json(raw, path, i)
         except DataError as exc:
@@ -435,12 +425,7 @@ def read_yaml_labels(
                 )
                 continue
             if len(rows) >= limits.max_rows:
-                raise DataError(
-                    f"more than {limits.max_rows:,} examples",
-                    path=path,
-                    line=line,
-                    hint=limits.hint("max_rows"),
-                )
+                raise limits.too_many_rows(path, line, "examples")
             rows.append((line, str(item.value), (label,), None))
 
     first_line: dict[str, int] = {}

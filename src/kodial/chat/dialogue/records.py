@@ -82,12 +82,6 @@ def _first_char(path: Path) -> str:
     return chr(head[0]) if head[0] < 128 else ""
 
 
-def _too_many(path: Path, line: int | None, limits: ReadLimits, what: str) -> DataError:
-    return DataError(
-        f"more than {limits.max_rows:,} {what}", path=path, line=line, hint=limits.hint("max_rows")
-    )
-
-
 def _iter_json_records(path: Path, limits: ReadLimits | None = None) -> Iterator[_Record]:
     """Records of a JSON list (located by record index) or JSONL file (located by line).
 
@@ -111,7 +105,7 @@ def _iter_json_records(path: Path, limits: ReadLimits | None = None) -> Iterator
             continue
         count += 1
         if count > limits.max_rows:
-            raise _too_many(path, lineno, limits, "records")
+            raise limits.too_many_rows(path, lineno, "records")
         try:
             records.append(_Record(parse_json(line, path, lineno), lineno, "line"))
         except InvalidJSON as exc:
@@ -144,7 +138,7 @@ def _document_records(
         check_json_text(data, path, None)
     items = data if isinstance(data, list) else [data]
     if len(items) > limits.max_rows:
-        raise _too_many(path, None, limits, "records")
+        raise limits.too_many_rows(path, None, "records")
     for i, rec in enumerate(items, start=1):
         yield _Record(rec, i, "record")
 
