@@ -27,18 +27,28 @@ def run(
     if stdin is not None:
         monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
     # An uncaught exception in a thread prints a traceback to stderr. Only threads this run
-    # started count: a thread left running by an earlier test in the same worker (a server, a
-    # batching loop) could otherwise print into this run's captured output.
-    before = set(threading.enumerate())
+    # started from its own thread count: a thread left running by an earlier test in the same
+    # worker (a server, a batching loop) could otherwise print into this run's captured output,
+    # and so could a thread that such a leftover starts while this run is going.
+    caller = threading.current_thread()
+    started: set[threading.Thread] = set()
+    original_start = threading.Thread.start
+
+    def start(self: threading.Thread) -> None:
+        if threading.current_thread() is caller:
+            started.add(self)
+        original_start(self)
+
     own: list[str] = []
 
     def hook(exc: threading.ExceptHookArgs) -> None:
-        if exc.thread is not None and exc.thread in before:
+        if exc.thread is not None and exc.thread not in started:
             return
         own.append(
             "".join(traceback.format_exception(exc.exc_type, exc.exc_value, exc.exc_traceback))
         )
 
+    monkeypatch.setattr(threading.Thread, "start", start)
     monkeypatch.setattr(threading, "excepthook", hook)
     code = 0
     try:
@@ -47,6 +57,7 @@ def run(
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
     monkeypatch.setattr(threading, "excepthook", threading.__excepthook__)
+    monkeypatch.setattr(threading.Thread, "start", original_start)
     return code, out, err + "".join(own)
 
 

@@ -196,7 +196,8 @@ def test_every_cli_reader_fails_cleanly_on_bad_input(
         if code not in (0, 2):
             broken.append(f"{case}: exit {code}: {message[-200:]}")
         elif "Traceback" in stdout + err:
-            broken.append(f"{case}: traceback printed")
+            printed = (stdout + err)[(stdout + err).index("Traceback") :]
+            broken.append(f"{case}: traceback printed: {printed[-600:]}")
         elif code == 2:
             if tree(work) != before:
                 broken.append(f"{case}: left {sorted(set(tree(work)) - set(before))}")
