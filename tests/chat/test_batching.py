@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -117,3 +118,120 @@ def test_a_shared_persona_prompt_is_encoded_once_and_replies_stay_identical(
 
         assert concurrently(ask, 4) == expected
     assert batched.batcher.prefix_hits >= 1
+
+
+def test_a_request_joins_a_batch_that_is_already_decoding(talkative: Path) -> None:
+    """Continuous batching: the second request does not wait for the first reply to end; it
+    joins between two decoding steps, and both replies are still the replies alone."""
+    first_q, second_q = QUESTIONS[1], QUESTIONS[6]
+    alone = ChatModel.from_pretrained(talkative)
+    want_first = alone.reply([{"role": "user", "content": first_q}], 40, temperature=0)
+    want_second = alone.reply([{"role": "user", "content": second_q}], 12, temperature=0)
+    bot = ChatModel.from_pretrained(talkative, max_batch=4)
+    batcher = bot.batcher
+    assert batcher is not None and batcher.continuous_off is None
+    # The decoding thread is held at the first row's third step until the second request
+    # is queued, so the second one arrives mid-decode however fast the machine is.
+    queued, forward, calls = threading.Event(), bot.model.forward, [0]
+
+    def held_forward(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        if calls[0] == 4:  # the prefill, then decoding steps 1, 2, 3
+            assert queued.wait(60)
+        return forward(*args, **kwargs)
+
+    bot.model.forward = held_forward
+    prompt = bot.fitted_prompt_ids([{"role": "user", "content": first_q}], 40)
+    ids = batcher.stream_ids(prompt, 40)
+    got = [next(ids)]
+    second = concurrently_started(
+        lambda: bot.reply([{"role": "user", "content": second_q}], 12, temperature=0)
+    )
+    deadline = time.monotonic() + 60
+    while batcher._pending.qsize() == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    queued.set()
+    got += list(ids)
+    joined = second()
+    assert joined.token_ids == want_second.token_ids
+    assert [t for t in got if t not in bot.eot_ids] == want_first.token_ids
+    assert batcher.batches == 1, "the second request waited for a new batch"
+    assert batcher.max_rows == 2
+
+
+def concurrently_started(fn: Callable[[], Any]) -> Callable[[], Any]:
+    """Start ``fn`` in a thread; the returned function joins it and gives its result."""
+    box: list[Any] = []
+    thread = threading.Thread(target=lambda: box.append(fn()))
+    thread.start()
+
+    def result() -> Any:
+        thread.join(timeout=300)
+        assert box, "the call did not return"
+        return box[0]
+
+    return result
+
+
+def test_greedy_and_sampled_rows_share_a_running_batch(talkative: Path) -> None:
+    """Rows pick their next token by their own settings: a sampled neighbour does not change
+    a greedy reply."""
+    alone = ChatModel.from_pretrained(talkative)
+    want = alone.reply([{"role": "user", "content": QUESTIONS[0]}], 16, temperature=0)
+    bot = ChatModel.from_pretrained(talkative, max_batch=4)
+
+    def ask(i: int) -> list[int]:
+        msgs = [{"role": "user", "content": QUESTIONS[0 if i == 0 else i]}]
+        temperature = 0.0 if i == 0 else 1.0
+        return bot.reply(msgs, 16, temperature=temperature, top_p=0.9).token_ids
+
+    replies = concurrently(ask, 3)
+    assert replies[0] == want.token_ids
+    assert all(0 < len(r) <= 16 for r in replies[1:])
+    assert bot.batcher is not None and bot.batcher.max_rows > 1
+
+
+def test_a_model_the_running_batch_cannot_take_batches_whole_generate_calls(
+    talkative: Path, tmp_path: Path
+) -> None:
+    """A generation setting only ``generate`` applies (a repetition penalty) sends the model
+    to whole-batch ``generate`` calls, which still give the replies alone."""
+    import shutil
+
+    from transformers import GenerationConfig
+
+    model_dir = tmp_path / "penalised"
+    shutil.copytree(talkative, model_dir)
+    GenerationConfig(repetition_penalty=1.3).save_pretrained(model_dir)
+    alone = ChatModel.from_pretrained(model_dir)
+    expected = [
+        alone.reply([{"role": "user", "content": q}], 12, temperature=0).token_ids
+        for q in QUESTIONS[:4]
+    ]
+    bot = ChatModel.from_pretrained(model_dir, max_batch=4)
+    assert bot.batcher is not None
+    assert "repetition_penalty" in str(bot.batcher.continuous_off)
+    got = concurrently(
+        lambda i: bot.reply([{"role": "user", "content": QUESTIONS[i]}], 12, 0).token_ids, 4
+    )
+    assert got == expected
+
+
+def test_a_reader_that_fell_behind_gets_the_waiting_tokens_as_one_piece(talkative: Path) -> None:
+    """Tokens that wait for a slow reader (a client on a slow link) come out as one piece, one
+    decode, not one piece each; the text is the same."""
+    alone = ChatModel.from_pretrained(talkative)
+    msgs = [{"role": "user", "content": QUESTIONS[2]}]
+    want = alone.reply(msgs, 24, temperature=0)
+    bot = ChatModel.from_pretrained(talkative, max_batch=2)
+    batcher = bot.batcher
+    assert batcher is not None
+    pieces = bot.stream(msgs, 24, temperature=0)
+    got = [next(pieces)]
+    deadline = time.monotonic() + 60
+    while batcher.running and time.monotonic() < deadline:  # the reply is decoded by now
+        time.sleep(0.01)
+    assert batcher.running == 0
+    got += list(pieces)
+    assert "".join(got).strip() == want.text
+    assert len(got) <= 3  # the first piece, then everything that waited (and a flushed tail)

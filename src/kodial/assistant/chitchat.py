@@ -7,7 +7,7 @@ Backends register in :data:`CHAT_BACKENDS`:
   (picked by a hash of the message, so the same message always gets the same reply).
 - ``transformers``: any causal LM directory through :class:`kodial.chat.generate.ChatModel`,
   with the persona's system prompt, in this process; streams text pieces as they are generated,
-  and concurrent replies share ``generate`` calls (``max_batch``, :mod:`kodial.chat.batching`).
+  and concurrent replies share decoding steps (``max_batch``, :mod:`kodial.chat.batching`).
 - ``openai`` (alias ``remote``): any OpenAI-compatible server through
   :class:`kodial.chat.remote.RemoteChatModel`: vLLM (``vllm serve MODEL_DIR``), SGLang,
   ``transformers serve``, LLaMA-Factory's API or a hosted LLM; the persona's system prompt and

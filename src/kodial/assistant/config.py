@@ -162,8 +162,9 @@ class ChitchatConfig(FrozenConfig):
     """openai: more tries of a request that failed before any text came back (connection
     refused, 429, 5xx), with back-off."""
     max_batch: int = Field(default=8, ge=1, le=256)
-    """transformers: concurrent replies that share one ``generate`` call (dynamic batching;
-    greedy replies are the same as alone); 1 answers one request at a time."""
+    """transformers: most concurrent replies decoded together (continuous batching: a reply
+    joins between decoding steps; greedy replies are the same as alone); 1 answers one request
+    at a time."""
     min_similarity: float = Field(default=0.3, ge=0, le=1)
     """Retrieval: below this similarity, answer with one of ``default_replies``."""
     default_replies: list[str] = Field(

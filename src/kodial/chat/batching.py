@@ -1,42 +1,46 @@
-"""Concurrent replies from one local model share batches: dynamic batching around ``generate``.
+"""Concurrent replies from one local model share decoding steps: continuous batching.
 
 A causal LM on a CPU (or a small GPU model) spends most of a decoding step on overhead that does
 not grow with the batch, so eight conversations decoded together cost little more than one.
-:class:`BatchedGenerator` collects the requests that arrive while the model is busy (or within
-``max_wait_ms`` of each other), left-pads them into one batch and runs one
-``model.generate`` call for all of them; a streamer fans the new tokens of each step out to the
-requests, which turn them into text a character at a time (:class:`IncrementalText`, the rule
-of :func:`kodial.chat.generate.character_streamer`).
+:class:`BatchedGenerator` keeps one running batch per model (:mod:`kodial.chat.running_batch`):
+a request that arrives while others decode has its prompt encoded and joins between two steps,
+and a row leaves the moment it ends (its end-of-turn token, its own ``max_new_tokens``, its
+reader gone), so nobody waits for a longer reply to finish. Each row picks its own next token
+(greedy, or its own temperature / top-p), so one batch serves every sampling setting. A reader
+gets each step's token through a queue and turns it into text a character at a time
+(:class:`IncrementalText`, the rule of :func:`kodial.chat.generate.character_streamer`); a
+reader that fell behind gets everything waiting as one piece.
 
 transformers' own continuous batching (``generate_batch`` / ``init_continuous_batching``) keeps
-a paged KV cache and admits requests between steps; on a CPU it ran at 8-16 tokens/s on the
-test model where a plain ``generate`` ran at 150, so kodial batches whole requests around the
-plain ``generate`` instead: a request that arrives while a batch is decoding waits for the next
-one (its wait is bounded by ``max_new_tokens`` steps of the running batch).
+a paged KV cache; on a CPU it ran at 8-16 tokens/s on the test model where a plain ``generate``
+ran at 150, so kodial lays rows of a ``DynamicCache`` side by side instead. Models that cache
+differently (sliding-window layers, prompt-tuning adapters, generation settings only
+``generate`` applies; :func:`kodial.chat.running_batch.unsupported` says which) are batched the
+earlier way: the requests waiting when the model is free share one ``generate`` call, and a
+request that arrives meanwhile waits for the next one.
 
-Requests are grouped by their sampling settings (greedy, or the same temperature and top-p);
-each row stops at its own end-of-turn token, its own ``max_new_tokens``, or when its reader goes
-away. Under greedy decoding a batched reply is the reply the model gives alone
+Under greedy decoding a batched reply is the reply the model gives alone
 (``tests/chat/test_batching.py``).
 
 **Shared prefixes.** The prompts of one assistant start with the same persona system prompt
-(hundreds of tokens); encoding it once per batch row dominated the cost of a batch. The longest
-prefix the rows share is encoded once, its KV cache (transformers' ``DynamicCache``) is kept in
-a small LRU and repeated for the rows, and each row is laid out as ``[prefix][padding][rest]``
-with the padding masked, so positions are those of the prompt alone and greedy replies stay
-identical. A later batch whose prompts start with a cached prefix reuses it.
+(hundreds of tokens). The longest prefix a prompt shares with a recent one is encoded once, its
+KV cache (transformers' ``DynamicCache``) kept in a small LRU, and a later prompt that starts
+with it is encoded from a copy of that cache; positions are those of the prompt alone, so greedy
+replies stay identical.
 """
 
 from __future__ import annotations
 
+import contextlib
 import copy
-import inspect
 import queue
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from kodial.chat.running_batch import RunningBatch, cache_arg, pick, unsupported
 
 if TYPE_CHECKING:
     import torch
@@ -59,8 +63,11 @@ class IncrementalText:
     def _text(self) -> str:
         return str(self.tokenizer.decode(self.ids, skip_special_tokens=True))
 
-    def add(self, token_id: int) -> str:
-        self.ids.append(token_id)
+    def add(self, *token_ids: int) -> str:
+        """The text the new token(s) complete (possibly empty)."""
+        if not token_ids:
+            return ""
+        self.ids.extend(token_ids)
         text = self._text()
         end = len(text.rstrip("\ufffd"))
         end = len(text[:end].rstrip())
@@ -110,18 +117,59 @@ class BatchedGenerator:
         self.max_wait = max_wait_ms / 1000
         self._pending: queue.Queue[_Request] = queue.Queue()
         self._held: list[_Request] = []  # taken from the queue but for a later batch
-        self._thread = threading.Thread(target=self._loop, name="kodial-batcher", daemon=True)
-        self._thread.start()
         self.batches = 0
         """Number of ``generate`` calls run (for tests and the benchmark)."""
         self.max_rows = 0
         """Most rows decoded together so far."""
+        self.running = 0
+        """Rows decoding right now (continuous batching; for tests and metrics)."""
         self.prefix_hits = 0
         """Batches that started from a cached prefix (for tests and the benchmark)."""
         self._prefixes: OrderedDict[tuple[int, ...], Any] = OrderedDict()
-        # transformers 5 names the cache argument `cache` (past_key_values is deprecated)
-        forward = inspect.signature(model.forward).parameters
-        self._cache_arg = "cache" if "cache" in forward else "past_key_values"
+        self._recent: list[list[int]] = []  # the last prompts, to find a shared prefix
+        self._cache_arg = cache_arg(model)
+        self.continuous_off = unsupported(model)
+        """Why rows cannot join a running batch (None: they do); then whole batches are
+        decoded by one ``generate`` call each."""
+        self._thread = threading.Thread(target=self._loop, name="kodial-batcher", daemon=True)
+        self._thread.start()
+
+    def _submit(
+        self, prompt: list[int], max_new_tokens: int, temperature: float, top_p: float
+    ) -> _Request:
+        sample = temperature > 0
+        request = _Request(
+            list(prompt),
+            max_new_tokens,
+            (sample, temperature if sample else 0.0, top_p if sample else 1.0),
+        )
+        self._pending.put(request)
+        return request
+
+    def _chunks(self, request: _Request) -> Iterator[list[int]]:
+        """The reply's token ids as they come, each chunk everything waiting at that moment:
+        one id while the reader keeps up, several when it fell behind (so a slow reader makes
+        one decode and one piece for them, not one each)."""
+        try:
+            while True:
+                chunk = [request.tokens.get()]
+                while True:
+                    try:
+                        chunk.append(request.tokens.get_nowait())
+                    except queue.Empty:
+                        break
+                ids: list[int] = []
+                for item in chunk:
+                    if item is _DONE:
+                        if ids:
+                            yield ids
+                        return
+                    if isinstance(item, BaseException):
+                        raise item
+                    ids.append(int(item))
+                yield ids
+        finally:
+            request.cancelled.set()
 
     def stream_ids(
         self,
@@ -131,33 +179,27 @@ class BatchedGenerator:
         top_p: float = 1.0,
     ) -> Iterator[int]:
         """The reply's token ids as they are generated (the end-of-turn id included, last)."""
-        sample = temperature > 0
-        request = _Request(
-            list(prompt),
-            max_new_tokens,
-            (sample, temperature if sample else 0.0, top_p if sample else 1.0),
-        )
-        self._pending.put(request)
-        try:
-            while True:
-                item = request.tokens.get()
-                if item is _DONE:
-                    return
-                if isinstance(item, BaseException):
-                    raise item
-                yield int(item)
-        finally:
-            request.cancelled.set()
+        for chunk in self._chunks(self._submit(prompt, max_new_tokens, temperature, top_p)):
+            yield from chunk
 
-    def stream(self, prompt: list[int], max_new_tokens: int, **sampling: Any) -> Iterator[str]:
-        """The reply as text pieces (end-of-turn not included), a character at a time."""
+    def stream(
+        self,
+        prompt: list[int],
+        max_new_tokens: int,
+        temperature: float = 0.0,
+        top_p: float = 1.0,
+    ) -> Iterator[str]:
+        """The reply as text pieces (end-of-turn not included), a character at a time while the
+        reader keeps up, never splitting a character."""
         text = IncrementalText(self.tokenizer)
-        for token in self.stream_ids(prompt, max_new_tokens, **sampling):
-            if token in self.eot_ids:
-                break
-            piece = text.add(token)
+        request = self._submit(prompt, max_new_tokens, temperature, top_p)
+        for chunk in self._chunks(request):
+            ended = next((k for k, t in enumerate(chunk) if t in self.eot_ids), None)
+            piece = text.add(*chunk[:ended])
             if piece:
                 yield piece
+            if ended is not None:
+                break
         rest = text.flush()
         if rest:
             yield rest
@@ -183,6 +225,8 @@ class BatchedGenerator:
         return [r for r in batch if not r.cancelled.is_set()]
 
     def _loop(self) -> None:
+        if self.continuous_off is None:
+            self._continuous()
         while True:
             batch = self._next_batch()
             if not batch:
@@ -196,36 +240,158 @@ class BatchedGenerator:
                 for request in batch:
                     request.tokens.put(_DONE)
 
+    # -- continuous batching (models :mod:`kodial.chat.running_batch` supports) ---------------
+
+    def _continuous(self) -> None:
+        """Rows join the running batch between decoding steps and leave when they end."""
+        import torch
+
+        batch = RunningBatch(self.model)
+        top_k = getattr(self.model.generation_config, "top_k", None)
+        while True:
+            if not len(batch):
+                waiting = [self._pending.get()]  # idle: block until a request comes
+                self.batches += 1
+                with contextlib.suppress(queue.Empty):  # requests sent together start together
+                    waiting.append(self._pending.get(timeout=self.max_wait))
+            else:
+                waiting = []
+            while len(batch) + len(waiting) < self.max_batch:
+                try:
+                    waiting.append(self._pending.get_nowait())
+                except queue.Empty:
+                    break
+            for request in waiting:
+                self._admit(batch, request, top_k)
+            self.running = len(batch)
+            if not len(batch):
+                continue
+            self.max_rows = max(self.max_rows, len(batch))
+            try:
+                with torch.no_grad():
+                    logits = batch.step()
+                keep = []
+                greedy = logits.argmax(dim=-1).tolist()  # one call for every greedy row
+                for row, request in enumerate(batch.rows):
+                    token = (
+                        pick(logits[row], request.sampling, top_k)
+                        if request.sampling[0]
+                        else greedy[row]
+                    )
+                    batch.last[row] = token
+                    if self._deliver(request, token):
+                        keep.append(row)
+                batch.keep(keep)
+                self.running = len(batch)
+            except BaseException as exc:  # delivered to every reader of the batch
+                for request in batch.rows:
+                    request.tokens.put(exc)
+                    request.tokens.put(_DONE)
+                batch = RunningBatch(self.model)
+                self.running = 0
+
+    def _admit(self, batch: RunningBatch, request: _Request, top_k: int | None) -> None:
+        """Encode a new request's prompt (from a cached prefix when one fits), deliver its
+        first token and lay its row into ``batch`` unless it already ended."""
+        import torch
+
+        if request.cancelled.is_set():
+            request.tokens.put(_DONE)
+            return
+        try:
+            prefix, cached = self._prefix_of(request.prompt)
+            with torch.no_grad():
+                cache, logits = batch.prefill(request.prompt, prefix, cached)
+            token = pick(logits[0], request.sampling, top_k)
+        except BaseException as exc:  # this request's reader gets it; the batch goes on
+            request.tokens.put(exc)
+            request.tokens.put(_DONE)
+            return
+        self.prefix_hits += cached is not None
+        if self._deliver(request, token):
+            batch.add(request, cache, len(request.prompt), token)
+
+    def _deliver(self, request: _Request, token: int) -> bool:
+        """Hand ``token`` to the request's reader; False (and the reader told it is done) when
+        the row ends: its end-of-turn token, its own limit, or its reader gone."""
+        if request.cancelled.is_set():
+            request.tokens.put(_DONE)
+            return False
+        request.generated += 1
+        request.tokens.put(token)
+        if token in self.eot_ids or request.generated >= request.max_new_tokens:
+            request.tokens.put(_DONE)
+            return False
+        return True
+
+    # -- whole batches through ``generate`` (other models) -----------------------------------
+
     MIN_PREFIX = 32
     """Shortest shared prefix worth caching, in tokens."""
     MAX_PREFIXES = 8
     """Most prefix caches kept (least recently used dropped first)."""
 
+    def _cached(self, prompt: list[int], limit: int) -> tuple[int, Any]:
+        """(length, KV cache) of the longest cached prefix of ``prompt`` no longer than
+        ``limit`` tokens, or (0, None)."""
+        for key in sorted(self._prefixes, key=len, reverse=True):
+            if len(key) <= limit and tuple(prompt[: len(key)]) == key:
+                self._prefixes.move_to_end(key)
+                return len(key), self._prefixes[key]
+        return 0, None
+
+    def _encode_prefix(self, ids: list[int], start: tuple[int, Any] = (0, None)) -> Any:
+        """Encode ``ids`` once (from ``start``, the cache of a shorter prefix, when given) and
+        keep its KV cache in the LRU."""
+        import torch
+        from transformers import DynamicCache
+
+        done, base = start
+        cache = copy.deepcopy(base) if base is not None else DynamicCache()
+        with torch.no_grad():
+            self.model(
+                torch.tensor([ids[done:]], device=self.model.device),
+                attention_mask=torch.ones(
+                    (1, len(ids)), dtype=torch.long, device=self.model.device
+                ),
+                use_cache=True,
+                **{self._cache_arg: cache},
+                # positions continue the cached prefix (only the running-batch path has one)
+                **(
+                    {"position_ids": torch.arange(done, len(ids), device=self.model.device)[None]}
+                    if done
+                    else {}
+                ),
+            )
+        self._prefixes[tuple(ids)] = cache
+        while len(self._prefixes) > self.MAX_PREFIXES:
+            self._prefixes.popitem(last=False)
+        return cache
+
     def _prefix(self, prompts: list[list[int]]) -> tuple[int, Any]:
         """(length, KV cache) of the longest cached or shared prefix of ``prompts``; every row
         keeps at least one token after it (generate needs a token to start from)."""
-        import torch
-
         shortest = min(len(p) for p in prompts) - 1
-        common = 0
-        while common < shortest and all(p[common] == prompts[0][common] for p in prompts):
-            common += 1
-        for key in sorted(self._prefixes, key=len, reverse=True):
-            if len(key) <= common and tuple(prompts[0][: len(key)]) == key:
-                self._prefixes.move_to_end(key)
-                return len(key), self._prefixes[key]
+        common = min(_common(prompts[0], p) for p in prompts)
+        found = self._cached(prompts[0], min(common, shortest))
+        if found[1] is not None:
+            return found
+        common = min(common, shortest)
         if len(prompts) < 2 or common < self.MIN_PREFIX:
             return 0, None
-        from transformers import DynamicCache
+        return common, self._encode_prefix(prompts[0][:common])
 
-        cache = DynamicCache()
-        head = torch.tensor([prompts[0][:common]], device=self.model.device)
-        with torch.no_grad():
-            self.model(head, use_cache=True, **{self._cache_arg: cache})
-        self._prefixes[tuple(prompts[0][:common])] = cache
-        while len(self._prefixes) > self.MAX_PREFIXES:
-            self._prefixes.popitem(last=False)
-        return common, cache
+    def _prefix_of(self, prompt: list[int]) -> tuple[int, Any]:
+        """For one prompt joining a running batch: (length, KV cache) of its longest cached
+        prefix, or of the longest prefix it shares with a recent prompt (encoded now, kept for
+        the next ones)."""
+        found = self._cached(prompt, len(prompt) - 1)
+        shared = max((_common(prompt, other) for other in self._recent), default=0)
+        self._recent = [*self._recent[-(self.MAX_PREFIXES - 1) :], prompt]
+        shared = min(shared, len(prompt) - 1)
+        if shared - found[0] < self.MIN_PREFIX:  # not worth another cache entry
+            return found
+        return shared, self._encode_prefix(prompt[:shared], found)
 
     def _run(self, batch: list[_Request]) -> None:
         import torch
@@ -300,3 +466,13 @@ class BatchedGenerator:
         self.max_rows = max(self.max_rows, len(batch))
         with torch.no_grad():
             self.model.generate(**kwargs)
+
+
+def _common(a: list[int], b: list[int]) -> int:
+    """Length of the longest common prefix of two token lists."""
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
