@@ -235,3 +235,29 @@ def test_a_reader_that_fell_behind_gets_the_waiting_tokens_as_one_piece(talkativ
     got += list(pieces)
     assert "".join(got).strip() == want.text
     assert len(got) <= 3  # the first piece, then everything that waited (and a flushed tail)
+
+
+def test_a_lora_adapter_decodes_in_the_running_batch(talkative: Path) -> None:
+    """A PEFT LoRA model (the adapter a chat run exports) takes the running batch too, its
+    keyword arguments passed on to the model it wraps; greedy replies are still the same."""
+    import torch
+    from peft import LoraConfig, get_peft_model
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+
+    def lora_bot(max_batch: int) -> ChatModel:
+        base = AutoModelForCausalLM.from_pretrained(talkative)
+        config = LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+        torch.manual_seed(0)  # the same random adapter twice
+        peft_model = get_peft_model(base, config)
+        return ChatModel(peft_model, AutoTokenizer.from_pretrained(talkative), max_batch=max_batch)
+
+    alone, bot = lora_bot(1), lora_bot(4)
+    assert bot.batcher is not None and bot.batcher.continuous_off is None
+    want = [
+        alone.reply([{"role": "user", "content": q}], 16, temperature=0).token_ids
+        for q in QUESTIONS[:4]
+    ]
+    got = concurrently(
+        lambda i: bot.reply([{"role": "user", "content": QUESTIONS[i]}], 16, 0).token_ids, 4
+    )
+    assert got == want

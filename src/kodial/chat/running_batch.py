@@ -67,8 +67,8 @@ def unsupported(model: Any) -> str | None:
         return f"no DynamicCache for this config ({type(exc).__name__})"
     if any(type(layer) is not DynamicLayer for layer in cache.layers):
         return "its cache has sliding-window or other non-plain layers"
-    forward = inspect.signature(model.forward).parameters
-    if not {"position_ids", "attention_mask"} <= set(forward) and "kwargs" not in forward:
+    forward = _forward_params(model)
+    if not {"position_ids", "attention_mask"} <= set(forward):
         return "its forward takes no position_ids / attention_mask"
     gen = getattr(model, "generation_config", None)
     for name, neutral in _NEUTRAL.items():
@@ -78,16 +78,21 @@ def unsupported(model: Any) -> str | None:
     return None
 
 
+def _forward_params(model: Any) -> Any:
+    """The parameters of the forward that takes the arguments: a PEFT model passes its keyword
+    arguments on to the model it wraps."""
+    inner = model.get_base_model() if hasattr(model, "get_base_model") else model
+    return inspect.signature(inner.forward).parameters
+
+
 def cache_arg(model: Any) -> str:
     """transformers 5 names the cache argument ``cache`` (``past_key_values`` is deprecated)."""
-    forward = inspect.signature(model.forward).parameters
-    return "cache" if "cache" in forward else "past_key_values"
+    return "cache" if "cache" in _forward_params(model) else "past_key_values"
 
 
 def _logits_kwargs(model: Any) -> dict[str, Any]:
     """Only the last position's logits, where the model can skip the others."""
-    forward = inspect.signature(model.forward).parameters
-    return {"logits_to_keep": 1} if "logits_to_keep" in forward else {}
+    return {"logits_to_keep": 1} if "logits_to_keep" in _forward_params(model) else {}
 
 
 def _growing_layer_class() -> type:
