@@ -3,11 +3,16 @@
 Every test writes under its ``tmp_path``; a file that appears in the checkout during the run (a
 default ``kodial-sessions.db`` in the working directory, a plot, a model) fails the run and is
 named, since a user running the same code would find it in their project.
+
+Also the ``kodial_cli`` fixture: the ``kodial`` command run in the test's own process.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
+import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -53,3 +58,47 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _BEFORE = pytest.StashKey[set[str] | None]()
+
+
+@pytest.fixture
+def kodial_cli(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``kodial_cli(*args, cwd=None, env=None)`` -> the exit code, stdout and stderr of
+    ``kodial ARGS``, run in this process through the entry point (:func:`kodial.cli.main`).
+
+    What a user would see is the same as in a subprocess: ``main`` prints errors and picks the
+    exit code, and an exception escaping it (a traceback for the user) fails the test. Only the
+    interpreter start (1-3 s, more on a loaded machine) is saved; the tests that are about
+    processes (a server started, killed or run as several workers, torchrun) start real ones.
+    ``env`` is set on top of the environment and ``cwd`` is the working directory; both, and
+    ``sys.argv``, are restored afterwards.
+    """
+    from kodial.cli import main
+
+    def run(
+        *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        with monkeypatch.context() as patch:
+            patch.setattr(sys, "argv", ["kodial", *args])
+            # wide enough that rich wraps no error message; main() sets this one if unset
+            patch.setenv("COLUMNS", "400")
+            patch.setenv(
+                "TOKENIZERS_PARALLELISM", os.environ.get("TOKENIZERS_PARALLELISM", "false")
+            )
+            for name, value in (env or {}).items():
+                patch.setenv(name, value)
+            if cwd is not None:
+                patch.chdir(cwd)
+            capsys.readouterr()  # what the test printed before is not the command's output
+            code: int | str | None = 0
+            try:
+                main()
+            except SystemExit as exc:
+                code = exc.code
+            out, err = capsys.readouterr()
+        if isinstance(code, str):  # sys.exit(message): the interpreter prints it, exit code 1
+            return subprocess.CompletedProcess(["kodial", *args], 1, out, err + code + "\n")
+        return subprocess.CompletedProcess(["kodial", *args], code or 0, out, err)
+
+    return run
