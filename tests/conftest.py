@@ -72,15 +72,25 @@ def kodial_cli(
     interpreter start (1-3 s, more on a loaded machine) is saved; the tests that are about
     processes (a server started, killed or run as several workers, torchrun) start real ones.
     ``env`` is set on top of the environment and ``cwd`` is the working directory; both, and
-    ``sys.argv``, are restored afterwards.
+    ``sys.argv``, are restored afterwards. A command that gets as far as serving fails the test
+    (where a subprocess would block until its timeout): these runs are for what happens before.
     """
+    import uvicorn
+    from uvicorn.supervisors import Multiprocess
+
     from kodial.cli import main
+
+    def no_serving(*args: object, **kwargs: object) -> None:
+        raise AssertionError("kodial_cli: the command started serving")
 
     def run(
         *args: str, cwd: Path | None = None, env: dict[str, str] | None = None
     ) -> subprocess.CompletedProcess[str]:
         with monkeypatch.context() as patch:
             patch.setattr(sys, "argv", ["kodial", *args])
+            patch.setattr(uvicorn, "run", no_serving)
+            patch.setattr(uvicorn.Server, "run", no_serving)
+            patch.setattr(Multiprocess, "run", no_serving)
             # wide enough that rich wraps no error message; main() sets this one if unset
             patch.setenv("COLUMNS", "400")
             patch.setenv(
