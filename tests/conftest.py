@@ -4,7 +4,8 @@ Every test writes under its ``tmp_path``; a file that appears in the checkout du
 default ``kodial-sessions.db`` in the working directory, a plot, a model) fails the run and is
 named, since a user running the same code would find it in their project.
 
-Also the ``kodial_cli`` fixture: the ``kodial`` command run in the test's own process.
+Also the order the test files are handed to the ``make test`` workers in (slow files first),
+and the ``kodial_cli`` fixture: the ``kodial`` command run in the test's own process.
 """
 
 from __future__ import annotations
@@ -58,6 +59,25 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 _BEFORE = pytest.StashKey[set[str] | None]()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a ``slow`` test first, then the others by their number of tests (most
+    first); the order inside a file is kept.
+
+    ``make test`` hands whole files to 2 workers (``--dist loadfile --no-loadscope-reorder``) in
+    this order. xdist's own order (most tests first) puts the long end-to-end files, which have
+    few tests, last, so one of them could start when the other worker had nothing left to do
+    and keep the run going alone for a minute or more.
+    """
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def cost(tests: list[pytest.Item]) -> tuple[bool, int]:
+        return (not any(t.get_closest_marker("slow") for t in tests), -len(tests))
+
+    items[:] = [item for tests in sorted(files.values(), key=cost) for item in tests]
 
 
 @pytest.fixture
