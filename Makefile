@@ -74,4 +74,4 @@ typecheck: $(STAMP)
 
 test: $(STAMP) browser services lint typecheck
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
-	  $(BIN)/pytest -n 2 --dist loadfile -q
+	  $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -q

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import subprocess
-import sys
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
@@ -163,20 +162,14 @@ def test_convert_refuses_other_output_extensions(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
-def test_cli_prints_errors_without_traceback(tmp_path: Path) -> None:
+def test_cli_prints_errors_without_traceback(
+    tmp_path: Path, kodial_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """Through the ``kodial`` entry point (in this process: ``kodial_cli``)."""
     src = tmp_path / "bad.jsonl"
     src.write_text('{"messages": [{"role": "user", "content": ""}]}\n', encoding="utf-8")
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-c",
-            "from kodial.cli import main; main()",
-            *("data", "convert", str(src), str(tmp_path / "o.jsonl")),
-        ],
-        capture_output=True,
-        text=True,
-        env={**os.environ, "COLUMNS": "200"},
-        check=False,
+    proc = kodial_cli(
+        "data", "convert", str(src), str(tmp_path / "o.jsonl"), env={"COLUMNS": "200"}
     )
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr

@@ -264,9 +264,9 @@ def test_overwrite_replaces_only_listed_files(
     small.write_text(
         "a: [주식 시세, 환율 알려줘, 코스피]\nb: [영화 추천, 배우 누구, 개봉작]\n", encoding="utf-8"
     )
-    code, _, err = run(
-        monkeypatch, capsys, "classify", "train", str(small), "--out", str(saved), "--overwrite"
-    )
+    # lexical, as the saved model is (auto would fit the hybrid's encoder for 6 queries: 20 s)
+    args = ["classify", "train", str(small), "--method", "lexical", "--out", str(saved)]
+    code, _, err = run(monkeypatch, capsys, *args, "--overwrite")
     assert code == 0, err
     assert outside.read_text(encoding="utf-8") == "keep"
     assert load_classifier(saved).labels == ["a", "b"]

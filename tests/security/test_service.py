@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
+import os
 import socket
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable
@@ -51,20 +51,22 @@ def test_a_keys_file_without_keys_is_refused(
         Services.build(settings_for(tmp_path / "s.db", api_keys_file=keys), demo_assistant)
 
 
-def test_kodial_serve_refuses_an_empty_keys_file_and_an_open_public_host(tmp_path: Path) -> None:
+def test_kodial_serve_refuses_an_empty_keys_file_and_an_open_public_host(
+    tmp_path: Path,
+    kodial_cli: Callable[..., subprocess.CompletedProcess[str]],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Through the ``kodial`` entry point (in this process: ``kodial_cli``), with no KODIAL_*
+    setting from the environment that runs the tests and an empty home directory."""
+    for name in [n for n in os.environ if n.upper().startswith("KODIAL_")]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(tmp_path))
     (tmp_path / "keys.txt").write_text("")
     for args, expected in [
         (["--keys-file", "keys.txt"], "holds no keys"),
         (["--host", "0.0.0.0"], "refusing to serve 0.0.0.0 without API keys"),
     ]:
-        out = subprocess.run(
-            [sys.executable, "-c", "from kodial.cli import main; main()", "serve", *args],
-            capture_output=True,
-            text=True,
-            cwd=tmp_path,
-            env={"COLUMNS": "400", "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
-            timeout=300,
-        )
+        out = kodial_cli("serve", *args, cwd=tmp_path)
         err = " ".join(out.stderr.split())
         assert out.returncode == 2, out.stderr
         assert expected in err and "Traceback" not in err

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -13,18 +12,9 @@ import pytest
 from kodial.errors import KodialError
 from kodial.serve.security import KeyRing, read_keys_file
 
-ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "COLUMNS": "400"}
-
-
-def _kodial(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from kodial.cli import main; main()", *args],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=cwd,
-        timeout=300,
-    )
+# ``kodial_cli`` (tests/conftest.py) runs the command through its entry point in this process;
+# real ``kodial serve`` processes are started by the fault, replica and observability tests.
+Kodial = Callable[..., subprocess.CompletedProcess[str]]
 
 
 def test_demo_check_runs_a_conversation(
@@ -47,17 +37,17 @@ def test_demo_check_runs_a_conversation(
     assert (tmp_path / "demo.db").exists()
 
 
-def test_create_key_prints_key_once_and_stores_hash(tmp_path: Path) -> None:
+def test_create_key_prints_key_once_and_stores_hash(tmp_path: Path, kodial_cli: Kodial) -> None:
     keys = tmp_path / "keys.txt"
-    out = _kodial("serve", "--create-key", "--keys-file", str(keys), "--key-name", "ci")
+    out = kodial_cli("serve", "--create-key", "--keys-file", str(keys), "--key-name", "ci")
     assert out.returncode == 0, out.stderr
     key = next(line for line in out.stdout.splitlines() if line.startswith("kd-"))
     assert key not in keys.read_text()
     assert KeyRing(read_keys_file(keys)).check(key) is not None
 
 
-def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
-    out = _kodial("serve", "--config", str(tmp_path / "nope.yaml"), cwd=tmp_path)
+def test_missing_config_is_a_clean_error(tmp_path: Path, kodial_cli: Kodial) -> None:
+    out = kodial_cli("serve", "--config", str(tmp_path / "nope.yaml"), cwd=tmp_path)
     assert out.returncode == 2
     err = " ".join(out.stderr.split())  # rich wraps long lines
     assert "nope.yaml not found" in err and "Traceback" not in err
@@ -75,19 +65,19 @@ def test_missing_config_is_a_clean_error(tmp_path: Path) -> None:
     ],
 )
 def test_serve_startup_mistakes_are_one_error_line(
-    tmp_path: Path, args: list[str], expected: str
+    tmp_path: Path, args: list[str], expected: str, kodial_cli: Kodial
 ) -> None:
     """Checked before the models load and uvicorn starts: no traceback, exit code 2."""
-    out = _kodial("serve", *args, cwd=tmp_path)
+    out = kodial_cli("serve", *args, cwd=tmp_path)
     err = " ".join(out.stderr.split())
     assert out.returncode == 2, out.stderr
     assert err.startswith("error:") and expected in err and "Traceback" not in err
     assert "hint:" in err
 
 
-def test_create_key_refuses_a_missing_directory(tmp_path: Path) -> None:
+def test_create_key_refuses_a_missing_directory(tmp_path: Path, kodial_cli: Kodial) -> None:
     keys = tmp_path / "no-such-dir" / "keys.txt"
-    out = _kodial("serve", "--create-key", "--keys-file", str(keys))
+    out = kodial_cli("serve", "--create-key", "--keys-file", str(keys))
     assert out.returncode == 2
     assert "does not exist" in " ".join(out.stderr.split())
     assert not keys.parent.exists()

@@ -64,8 +64,9 @@ def start_studio(assistant: Any, tmp_path: Path) -> Iterator[Callable[..., str]]
         s.stop()
 
 
-@pytest.fixture
-def browser() -> Any:
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium for a test module (a start takes 1-5 s); see ``browser``."""
     if not os.path.exists(CHROMIUM):
         pytest.skip("chromium not installed (apt-get install chromium, or make browser)")
     sync_api = pytest.importorskip("playwright.sync_api")
@@ -73,3 +74,12 @@ def browser() -> Any:
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The module's Chromium. A test's pages (``new_page``: each in a browser context of its
+    own, no cookies or storage shared) are closed with their contexts after the test."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -16,15 +17,11 @@ ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "COLUMN
 COMMAND = [sys.executable, "-c", "from kodial.cli import main; main()", "studio"]
 
 
-def test_a_bad_option_is_a_clean_error(tmp_path: Path) -> None:
-    out = subprocess.run(
-        [*COMMAND, "--workspace", str(tmp_path / "ws"), "--port", "70000"],
-        capture_output=True,
-        text=True,
-        env=ENV,
-        cwd=tmp_path,
-        timeout=120,
-    )
+def test_a_bad_option_is_a_clean_error(
+    tmp_path: Path, kodial_cli: Callable[..., subprocess.CompletedProcess[str]]
+) -> None:
+    """Through the entry point in this process (``kodial_cli``); the real start is below."""
+    out = kodial_cli("studio", "--workspace", str(tmp_path / "ws"), "--port", "70000", cwd=tmp_path)
     assert out.returncode == 2
     assert "invalid setting port" in out.stderr and "Traceback" not in out.stderr
     assert not (tmp_path / "ws").exists() and not (tmp_path / "kodial-sessions.db").exists()
