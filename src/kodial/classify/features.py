@@ -167,10 +167,10 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         Analysed one whitespace word (어절) at a time: particles and endings attach inside the
         word, so the analysis barely depends on the neighbours, and words repeat across queries
         far more than whole queries do. Unseen words of a batch go to Kiwi in one call (its
-        worker threads analyse them in parallel); known words come from a per-featurizer cache
-        that fitting fills with the training vocabulary, shared by every featurizer of the
-        process with the same ``content_only`` (``hybrid`` fits one featurizer per candidate
-        weight and then the final one on the same texts: each word is analysed once).
+        worker threads analyse them in parallel); known words come from a cache that fitting
+        fills with the training vocabulary, one per process and ``content_only`` setting
+        (``hybrid`` fits a featurizer per candidate weight and then the final one on the same
+        texts: each word is analysed once, not once per featurizer).
         """
         cache_ = _morph_cache(self.content_only)
         split = [t.split() for t in texts]

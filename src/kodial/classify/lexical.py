@@ -227,12 +227,7 @@ class LexicalClassifier(Classifier):
                 random_state=0,
             )
         else:
-            est = LogisticRegression(
-                C=c.logreg_C,
-                max_iter=c.max_iter,
-                class_weight=c.class_weight,
-                random_state=0,
-            )
+            est = LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
         # one-vs-rest for multi-label data: one binary model per label
         return OneVsRestClassifier(est) if train.multi_label else est
 
