@@ -13,8 +13,9 @@ on USE-multilingual vectors, hybrid, SVM), noise robustness and throughput.
 Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
 ``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
 shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
-``python bench/bench_classify.py`` (6.5 minutes here, vectors cached); results in
-``bench/results/classify.{json,md}``.
+``python bench/bench_classify.py`` (6.5 minutes here with vectors cached and ``--cv-folds 1``;
+the 4 further outer folds of the false-fallback column add about as much again, more on a
+loaded machine); results in ``bench/results/classify.{json,md}``.
 """
 
 from __future__ import annotations
