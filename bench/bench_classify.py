@@ -5,15 +5,17 @@ kodial's near-duplicate clusters), 20% of the groups as the test split. kodial i
 the one pipeline (``fit_classifier``: out-of-fold calibration, target recall 0.95, so about 5%
 false fallback is promised) and scored on the test split through its predict path: top-1
 macro-F1, label-after-fallback, false fallback on the held-out in-domain queries (promised vs
-measured), OOD detection (kochat). Baseline: char 1-4-gram TF-IDF + LinearSVC (one-vs-rest for
-multi-label) on the same split. Then 8/32/128-shot curves (lexical, encoder = logistic regression
+measured; also the mean over all 5 group folds held out in turn, since one 20% split of a few
+hundred groups moves the rate by about 2 points), OOD detection (kochat). Baseline: char
+1-4-gram TF-IDF + LinearSVC (one-vs-rest for multi-label) on the same split. Then 8/32/128-shot curves (lexical, encoder = logistic regression
 on USE-multilingual vectors, hybrid, SVM), noise robustness and throughput.
 
 Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
 ``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
 shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
-``python bench/bench_classify.py`` (6.5 minutes here, vectors cached); results in
-``bench/results/classify.{json,md}``.
+``python bench/bench_classify.py`` (6.5 minutes here with vectors cached and ``--cv-folds 1``;
+the 4 further outer folds of the false-fallback column add about as much again, more on a
+loaded machine); results in ``bench/results/classify.{json,md}``.
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ DATA = next(
 RESULTS = Path(__file__).resolve().parent / "results"
 CACHE = Path(__file__).resolve().parent / ".cache"
 SEED = 0
+CV_FOLDS = 5
+"""Outer group folds the false fallback is measured on (1: the test split only)."""
 
 
 @dataclass
@@ -228,6 +232,57 @@ def split(ds: Dataset) -> tuple[LabelledData, LabelledData, str]:
     data = labelled(ds, groups)
     train, test, _ = split_by_group(data, groups, 0.2, SEED)
     return train, test, how
+
+
+def outer_folds(ds: Dataset, n: int = 5) -> list[tuple[LabelledData, LabelledData]]:
+    """(train, test) for each of ``n`` folds of whole groups: the test split of :func:`split`
+    is fold 0 (``split_by_group`` holds out fold 0 of the same assignment), the others hold out
+    the other fifths, and the OOD queries are cut into the same fifths."""
+    from kodial.classify.splits import group_folds, resolve_groups
+
+    data = labelled(ds, None)
+    groups, _ = resolve_groups(data, "column" if ds.groups else "similar")
+    data = labelled(ds, groups)
+    folds = group_folds(data.first_labels, groups, n, SEED)
+    ood = data.ood[:]
+    random.Random(SEED).shuffle(ood)
+    cut = round(len(ood) / n)
+    out = []
+    for j in range(n):
+        test = [ex for ex, f in zip(data.examples, folds, strict=True) if f == j]
+        train = [ex for ex, f in zip(data.examples, folds, strict=True) if f != j]
+        held_ood = ood[j * cut : (j + 1) * cut] if j < n - 1 else ood[j * cut :]
+        rest_ood = ood[: j * cut] + (ood[(j + 1) * cut :] if j < n - 1 else [])
+        out.append((data.subset(train, rest_ood), data.subset(test, held_ood)))
+    return out
+
+
+def false_fallback_over_folds(
+    method: str, ds: Dataset, first: dict[str, Any], n: int = CV_FOLDS
+) -> dict[str, Any]:
+    """False fallback on held-out in-domain queries for each of ``n`` outer group folds (fold 0
+    is ``first``, the run on :func:`split`): one 20% split of a few hundred paraphrase groups
+    moves the rate by about 2 points from fold to fold (ParaKQC topics, lexical: 2.6% to 7.3%
+    for 5% promised), as much as the tolerance it is held to, so the target is checked on the
+    mean over the folds."""
+    from kodial.classify.evaluate import evaluate
+    from kodial.classify.options import TrainConfig
+    from kodial.classify.pipeline import fit_classifier
+
+    rates = [first["false_fallback"]]
+    promised = [first["promised_false_fallback"]]
+    for train, test in outer_folds(ds, n)[1:]:
+        cfg = TrainConfig(method=method, dev_ratio=0, group_by="column", noise_report=False)
+        trained = fit_classifier(train, cfg)
+        rates.append(evaluate(trained.classifier, test).fallback["false_fallback_rate"])
+        promised.append(trained.calibration.expected_false_fallback)
+    return {
+        "folds": n,
+        "false_fallback": rates,
+        "promised_false_fallback": promised,
+        "mean": float(np.mean(rates)),
+        "promised_mean": float(np.mean(promised)),
+    }
 
 
 def use_cached_vectors(cache: VectorCache, texts: list[str]) -> None:
@@ -419,7 +474,7 @@ def limited(ds: Dataset, n: int | None) -> Dataset:
     )
 
 
-def bench(names: list[str], limit: int | None = None) -> dict[str, Any]:
+def bench(names: list[str], limit: int | None = None, cv_folds: int = CV_FOLDS) -> dict[str, Any]:
     cache = VectorCache()
     results: dict[str, Any] = {"sets": {}, "curves": {}, "throughput": {}}
     for name in names:
@@ -443,6 +498,8 @@ def bench(names: list[str], limit: int | None = None) -> dict[str, Any]:
         methods = ["lexical"] + (["hybrid"] if name in HYBRID_FULL else [])
         for method in methods:
             res = run_kodial(method, train, test, noise=False)
+            if cv_folds > 1:
+                res["over_folds"] = false_fallback_over_folds(method, ds, res, cv_folds)
             if name in NOISE:
                 sub = test.subset(_sample(test.examples, 300), ood=[])
                 res["noise"] = run_kodial(method, train, sub, noise=True)["noise"]
@@ -474,12 +531,18 @@ def main() -> None:
     parser.add_argument("--sets", default=",".join(SETS), help="comma-separated: " + ",".join(SETS))
     parser.add_argument("--out", default="classify", help="results/<out>.{json,md}")
     parser.add_argument("--limit", type=int, help="smoke test: a seeded sample of N per set")
+    parser.add_argument(
+        "--cv-folds",
+        type=int,
+        default=CV_FOLDS,
+        help="outer group folds for the false-fallback rate (1: the test split only)",
+    )
     args = parser.parse_args()
     if args.embed:
         embed_all()
         return
     t0 = time.perf_counter()
-    results = bench(args.sets.split(","), args.limit)
+    results = bench(args.sets.split(","), args.limit, args.cv_folds)
     results["seconds"] = time.perf_counter() - t0
     results["load_average"] = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
@@ -498,15 +561,27 @@ def _f(x: Any, digits: int = 3) -> str:
     return str(x)
 
 
+def _folds(k: dict[str, Any]) -> str:
+    cv = k.get("over_folds")
+    if not cv:
+        return "-"
+    rates = cv["false_fallback"]
+    return f"{cv['mean']:.3f} ({min(rates):.3f}-{max(rates):.3f})"
+
+
 def targets(r: dict[str, Any]) -> list[str]:
     """Issue 12's "what must hold", each with the measured numbers and met / not met."""
     out = ["## Targets (issue 12)", "", "| target | measured | met |", "|---|---|---|"]
     for e in r["sets"].values():
         for k in e["kodial"]:
-            gap = k["false_fallback"] - k["promised_false_fallback"]
+            cv = k.get("over_folds")
+            measured = cv["mean"] if cv else k["false_fallback"]
+            promised = cv["promised_mean"] if cv else k["promised_false_fallback"]
+            where = f", mean of {cv['folds']} group folds" if cv else ""
+            gap = measured - promised
             out.append(
-                f"| false fallback within 2 points of promised: {e['name']}, {k['method']} | "
-                f"{k['false_fallback']:.3f} vs {k['promised_false_fallback']:.3f} ({gap * 100:+.1f} points) | "
+                f"| false fallback within 2 points of promised{where}: {e['name']}, {k['method']} | "
+                f"{measured:.3f} vs {promised:.3f} ({gap * 100:+.1f} points) | "
                 f"{'yes' if abs(gap) <= 0.02 + 1e-9 else 'no (fewer fallbacks than promised)' if gap < 0 else 'no'} |"
             )
         key = "micro_f1" if e["svm"].get("micro_f1") is not None else "macro_f1"
@@ -536,8 +611,8 @@ def markdown(r: dict[str, Any]) -> str:
         "",
         "## Single-label sets",
         "",
-        "| set | groups | train / test | method | top-1 macro-F1 | after fallback macro-F1 | false fallback (promised) | OOD detected | train s | q/s |",
-        "|---|---|---|---|---|---|---|---|---|---|",
+        "| set | groups | train / test | method | top-1 macro-F1 | after fallback macro-F1 | false fallback (promised) | false fallback, 5 group folds: mean (range) | OOD detected | train s | q/s |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for e in r["sets"].values():
         if e["svm"].get("micro_f1") is not None:
@@ -550,11 +625,11 @@ def markdown(r: dict[str, Any]) -> str:
             lines.append(
                 f"| {e['name']} | {e['groups']} | {size} | kodial {k['method']} | {_f(k['macro_f1'])} | "
                 f"{_f(k.get('macro_f1_with_fallback'))} | {_f(k['false_fallback'])} ({_f(k['promised_false_fallback'])}) | "
-                f"{_f(k['ood_detection'])} | {_f(k['train_s'], 1)} | {_f(k['predict_qps'], 0)} |"
+                f"{_folds(k)} | {_f(k['ood_detection'])} | {_f(k['train_s'], 1)} | {_f(k['predict_qps'], 0)} |"
             )
         s = e["svm"]
         lines.append(
-            f"| {e['name']} | {e['groups']} | {size} | char 1-4 TF-IDF + LinearSVC | {_f(s['macro_f1'])} | - | - | - | {_f(s['train_s'], 1)} | - |"
+            f"| {e['name']} | {e['groups']} | {size} | char 1-4 TF-IDF + LinearSVC | {_f(s['macro_f1'])} | - | - | - | - | {_f(s['train_s'], 1)} | - |"
         )
     lines += [
         "",

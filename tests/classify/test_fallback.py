@@ -101,3 +101,26 @@ def test_lexical_calibration_saved_with_model(tmp_path: Path) -> None:
     m = fallback_metrics(loaded.predict_scores(dev.texts), None, loaded.fallback)
     assert m.in_domain_recall >= 0.85 and m.ood_auroc is None
     assert FallbackPolicy().decide([0.1, 0.0]) is None
+
+
+def test_platt_scaling_fits_every_label_at_once_as_logistic_regression_does() -> None:
+    """Per-label Platt scaling in one vectorised Newton solve (44 scikit-learn fits took 2 s of
+    KOTE's fit): the same (a, b) as ``LogisticRegression(C=100)`` on each label's logit, the
+    identity for a label without positives or without negatives."""
+    from scipy.special import expit, logit
+    from sklearn.linear_model import LogisticRegression
+
+    from kodial.classify.calibration import PLATT_C, fit_platt
+
+    rng = np.random.default_rng(0)
+    raw = rng.uniform(0.01, 0.99, (2000, 5))  # (N, L)
+    positive = rng.uniform(size=raw.shape) < expit(np.array([3, 1, 0.5, 2, 1]) * logit(raw) - 1)
+    positive[:, 3] = False
+    positive[:, 4] = True
+    ab = fit_platt(raw, positive)
+    assert ab.shape == (5, 2)
+    for j in range(3):
+        lr = LogisticRegression(C=PLATT_C, max_iter=1000, tol=1e-8)
+        lr.fit(logit(raw[:, j : j + 1]), positive[:, j])
+        assert np.allclose(ab[j], [lr.coef_[0, 0], lr.intercept_[0]], atol=1e-3), (j, ab[j])
+    assert np.array_equal(ab[3:], [[1.0, 0.0], [1.0, 0.0]])

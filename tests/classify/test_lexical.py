@@ -218,3 +218,18 @@ def test_hybrid_weight_selection_averages_small_samples_over_several_fold_assign
     assert _repeats(data(56)) == 5
     assert _repeats(data(700)) == 2
     assert _repeats(data(SELECTION_ROWS)) == 1
+
+
+def test_hybrid_leans_on_the_encoder_when_the_training_data_says_so() -> None:
+    """``encoder_weight=auto`` is chosen out of fold on the training queries: with 8 examples
+    per label of the sample queries, the encoder's sense of meaning carries them better than
+    their few n-grams and the weight goes above 1 (the candidates used to stop at 1.0)."""
+    from kodial.classify.hybrid import ENCODER_WEIGHTS
+
+    data = load_sample_queries()
+    by_label: dict[str, list[Example]] = {}
+    for ex in data.examples:
+        by_label.setdefault(ex.labels[0], []).append(ex)
+    few = data.subset([ex for label in sorted(by_label) for ex in by_label[label][:8]], ood=[])
+    clf = create_classifier("hybrid").fit(few)
+    assert clf.weights["encoder"] == max(ENCODER_WEIGHTS) > 1.0  # type: ignore[attr-defined]

@@ -283,3 +283,63 @@ def test_out_of_fold_rows_keep_the_extra_features_as_a_new_query_has_them() -> N
     assert np.allclose(out[:, n:], extra[:10])  # the sentence vector untouched
     assert np.allclose(out[:, :n], featurizer.as_new(tfidf[:10], tfidf[10:]).toarray(), atol=1e-6)
     assert np.allclose(np.linalg.norm(out, axis=1), np.sqrt(1 + 0.5**2), atol=1e-5)
+
+
+def test_multi_label_fit_featurizes_once_and_analyses_each_word_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The training texts are featurized once (the out-of-fold heads slice that matrix, each
+    fold's rows reweighted as new), and no word goes to Kiwi twice, not even across
+    featurizers: ``hybrid`` fits one per candidate weight and then the final one on the same
+    texts, and each used to analyse every word again."""
+    from kodial.classify import features
+    from kodial.classify.features import KoreanFeaturizer
+
+    analysed: list[str] = []
+    real = features.shared_kiwi
+
+    class Counting:
+        def __init__(self, kiwi: object) -> None:
+            self.kiwi = kiwi
+
+        def tokenize(self, words: list[str]) -> object:
+            analysed.extend(words)
+            return self.kiwi.tokenize(words)  # type: ignore[attr-defined]
+
+    monkeypatch.setattr(features, "shared_kiwi", lambda n: Counting(real(n)))
+    monkeypatch.setattr(features, "_MORPH_CACHES", {})  # nothing analysed yet
+    fitted = []
+    fit_transform = KoreanFeaturizer.fit_transform
+
+    def counting_fit(self: KoreanFeaturizer, texts: object, *args: object, **kw: object) -> object:
+        fitted.append(len(texts))  # type: ignore[arg-type]
+        return fit_transform(self, texts, *args, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(KoreanFeaturizer, "fit_transform", counting_fit)
+    train = _emotions(3, 300)
+    config = TrainConfig(method="lexical", dev_ratio=0, noise_report=False)
+    assert fit_classifier(train, config).classifier.multi_label
+    assert fitted == [len(train)]
+    # a second featurizer (another ending weight) on the same texts analyses nothing again
+    KoreanFeaturizer(ending_weight=0.5).fit_transform(train.texts)
+    assert analysed and len(analysed) == len(set(analysed))
+
+
+def test_out_of_fold_scores_do_not_depend_on_numpys_global_generator() -> None:
+    """liblinear's coordinate order is seeded by the model, not drawn from numpy's global
+    generator: the same data gave slightly different models (and thresholds) depending on what
+    the process had drawn before, e.g. in the CLI and in the assistant."""
+    import numpy as np
+
+    from kodial.classify.base import create_classifier
+    from kodial.classify.splits import group_folds
+
+    train = paraphrase_groups(seed=2, n_groups=12)
+    folds = group_folds(train.first_labels, [ex.group or "" for ex in train.examples], 5)
+    scores = []
+    for seed in (1, 2):
+        np.random.seed(seed)
+        clf = create_classifier("lexical", model="svm").fit(train)
+        scores.append(clf.out_of_fold_scores(train, folds, clf.labels))
+    assert scores[0].shape == (len(train), 4) and (scores[0].sum(1) > 0).all()
+    assert np.array_equal(scores[0], scores[1])

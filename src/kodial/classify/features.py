@@ -68,6 +68,15 @@ def shared_kiwi(num_workers: int) -> Any:
     return Kiwi(num_workers=num_workers)
 
 
+_MORPH_CACHES: dict[bool, dict[str, str]] = {}
+
+
+def _morph_cache(content_only: bool) -> dict[str, str]:
+    """The process-wide word -> ``form/TAG`` document cache for ``content_only`` (the analysis
+    depends on nothing else: Kiwi's model is fixed)."""
+    return _MORPH_CACHES.setdefault(content_only, {})
+
+
 def _morph_doc(tokens: Iterable[Any], content_only: bool) -> str:
     """Space-joined ``form/TAG`` morphemes (forms lowercased) for one analysed text."""
     out = []
@@ -158,10 +167,12 @@ class KoreanFeaturizer(TransformerMixin, BaseEstimator):
         Analysed one whitespace word (어절) at a time: particles and endings attach inside the
         word, so the analysis barely depends on the neighbours, and words repeat across queries
         far more than whole queries do. Unseen words of a batch go to Kiwi in one call (its
-        worker threads analyse them in parallel); known words come from a per-featurizer cache
-        that fitting fills with the training vocabulary.
+        worker threads analyse them in parallel); known words come from a cache that fitting
+        fills with the training vocabulary, one per process and ``content_only`` setting
+        (``hybrid`` fits a featurizer per candidate weight and then the final one on the same
+        texts: each word is analysed once, not once per featurizer).
         """
-        cache_: dict[str, str] = self.__dict__.setdefault("_morph_cache", {})
+        cache_ = _morph_cache(self.content_only)
         split = [t.split() for t in texts]
         # a local view of the entries this call needs: another thread may clear the cache
         known = {w: doc for words in split for w in words if (doc := cache_.get(w)) is not None}

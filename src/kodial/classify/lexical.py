@@ -221,6 +221,10 @@ class LexicalClassifier(Classifier):
                 class_weight=c.class_weight,
                 max_iter=c.max_iter,
                 tol=c.ovr_tol if train.multi_label else 1e-4,
+                # liblinear's coordinate order: seeded here, not drawn from numpy's global
+                # generator (the same data gave slightly different models, and thresholds,
+                # depending on what the process had drawn before)
+                random_state=0,
             )
         else:
             est = LogisticRegression(C=c.logreg_C, max_iter=c.max_iter, class_weight=c.class_weight)
