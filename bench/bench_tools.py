@@ -372,7 +372,8 @@ def calibration_cases(data: Path) -> list[CalibrationCase]:
     single call in each of its tool sets; in the dialogues, the last user message of each
     relevance turn (no tool) and of each call or slot turn (the gold's tool), except call and
     slot turns that answer the assistant's question: those are decided by the open question
-    (``kodial.tools.decide``'s pending tool), not by the threshold."""
+    (``kodial.tools.decide``'s pending tool), not by the threshold. Slot turns form their own
+    group, so the tuning balances call / ask / decline as the report does."""
     tune_dialogs, tune_functions = tuning_parts(data)
     cases = request_cases(bundled_tools(), load_requests())
     for line in (data / "FunctionChat-Singlecall.jsonl").open():
@@ -403,7 +404,8 @@ def calibration_cases(data: Path) -> list[CalibrationCase]:
                 if nxt is None or answers:
                     continue
                 gold = _gold_call(nxt["ground_truth"])[0]
-            cases.append(CalibrationCase(tools, messages[-1]["content"], gold, NOW))
+            group = "slot" if kind == "slot" else ""
+            cases.append(CalibrationCase(tools, messages[-1]["content"], gold, NOW, group))
     return cases
 
 

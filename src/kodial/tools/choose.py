@@ -334,8 +334,10 @@ class ArgumentEvidence:
     strong: int = 0
     """Parameters the message names by their own words (units, labels, formats)."""
     complete: float = 0.5
-    """Share of the tool's required parameters found in the message; 0.5 when it requires none
-    (nothing to find and nothing missing: neither for nor against the tool)."""
+    """Share of the tool's required parameters found in the message, a value read from words
+    that name the parameter counting 1 and a guess from position (the request's main noun
+    phrase, a leftover number) 1/2; 0.5 when it requires none (nothing to find and nothing
+    missing: neither for nor against the tool)."""
 
 
 def evidence_for(
@@ -350,7 +352,10 @@ def evidence_for(
         found = extract_message(t, text, when)
         strong = sum(1 for f in found.values() if f.strong)
         required = list(t.required)
-        complete = sum(1 for r in required if r in found) / len(required) if required else 0.5
+        # A guess from position counts half: the main noun phrase fills some string parameter of
+        # nearly any tool (an event id, a query), which says little about which tool is meant.
+        given = sum(1.0 if found[r].strong else 0.5 for r in required if r in found)
+        complete = given / len(required) if required else 0.5
         out[t.name] = ArgumentEvidence(strong, complete)
     return out
 
@@ -364,6 +369,13 @@ class CalibrationCase:
     text: str
     tool: str | None
     now: datetime | None = None
+    group: str = ""
+    """The accuracy group the case counts in (balanced accuracy is the mean over groups):
+    ``call`` for a tool, ``none`` without one unless given (``slot``: a request whose
+    arguments are still to be asked for)."""
+
+    def __post_init__(self) -> None:
+        self.group = self.group or ("call" if self.tool else "none")
 
 
 def request_cases(tools: list[ToolSpec], requests: list[dict[str, Any]]) -> list[CalibrationCase]:
@@ -380,8 +392,10 @@ def calibrate(
     cases: list[CalibrationCase], chooser: ToolChooser, source: str = "labelled requests"
 ) -> Calibration:
     """Pick the word, evidence and completeness weights and the threshold that maximise
-    balanced accuracy over "call the right tool" and "call nothing" on labelled requests;
-    near-ties go to the smallest weights. ``source`` names the requests in the result."""
+    balanced accuracy on labelled requests: the mean over their groups
+    (:attr:`CalibrationCase.group`) of "the right tool reached the threshold" (cases with a
+    tool) or "no tool reached it" (without); near-ties go to the smallest weights. ``source``
+    names the requests in the result."""
     rows = []  # (names, cosine, words, evidence, complete, gold) per case
     for c in cases:
         names = [t.name for t in c.tools]
@@ -398,6 +412,7 @@ def calibrate(
         )
     is_pos = np.array([r[5] is not None for r in rows])
     assert is_pos.any() and (~is_pos).any(), "calibration needs requests with and without a tool"
+    groups = [np.array([c.group == g for c in cases]) for g in sorted({c.group for c in cases})]
     thresholds = np.round(np.arange(0.1, 1.2, 0.01), 2)
     results: list[tuple[float, float, float, float, float]] = []  # (balanced, ww, ew, cw, thr)
     for ww in WORD_WEIGHTS:
@@ -410,9 +425,8 @@ def calibrate(
                     j = int(np.argmax(total))
                     top[i], right[i] = total[j], names[j] == gold
                 reached = top[None, :] >= thresholds[:, None]  # (thresholds, cases)
-                pos_ok = (reached & right)[:, is_pos].mean(axis=1)
-                neg_ok = (~reached)[:, ~is_pos].mean(axis=1)
-                bal = (pos_ok + neg_ok) / 2
+                ok = np.where(is_pos[None, :], reached & right[None, :], ~reached)
+                bal = np.mean([ok[:, g].mean(axis=1) for g in groups], axis=0)
                 k = int(np.argmax(bal))
                 results.append((float(bal[k]), ww, ew, cw, float(thresholds[k])))
     # A few hundred labelled requests cannot tell weights apart by less than a request or so:
@@ -430,18 +444,15 @@ def calibrate(
 
 
 def balanced_accuracy(cases: list[CalibrationCase], chooser: ToolChooser) -> float:
-    """Balanced accuracy of ``chooser`` (its calibration as it stands) on labelled requests:
-    the mean of "the right tool reached the threshold" and "no tool reached it"."""
-    pos: list[bool] = []
-    neg: list[bool] = []
+    """Balanced accuracy of ``chooser`` (its calibration as it stands) on labelled requests,
+    as :func:`calibrate` counts it."""
+    by_group: dict[str, list[bool]] = {}
     for c in cases:
         best = chooser.score(c.tools, c.text, evidence=evidence_for(c.tools, c.text, c.now))[0]
         called = best.score >= chooser.threshold
-        if c.tool is None:
-            neg.append(not called)
-        else:
-            pos.append(called and best.name == c.tool)
-    return (float(np.mean(pos)) + float(np.mean(neg))) / 2
+        ok = not called if c.tool is None else called and best.name == c.tool
+        by_group.setdefault(c.group, []).append(ok)
+    return float(np.mean([np.mean(v) for v in by_group.values()]))
 
 
 def bundled_tools() -> list[ToolSpec]:
