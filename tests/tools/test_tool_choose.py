@@ -92,7 +92,9 @@ def test_a_word_only_this_tool_has_counts_one_whatever_the_list_size() -> None:
     # The old weights grew with the list (log(n+1)): with one tool offered its own word "날씨"
     # counted 0.79, among eight 2.29, so one threshold could not suit both.
     weather = bus("weather", "도시의 날씨를 조회", "도시 이름")
-    others = [bus(f"t{i}", f"{w} 기록을 저장", "내용") for i, w in enumerate("운동 식단 수면".split())]
+    others = [
+        bus(f"t{i}", f"{w} 기록을 저장", "내용") for i, w in enumerate(["운동", "식단", "수면"])
+    ]
     chooser = ToolChooser(encoder=None, calibration=Calibration())
     (alone, _), *_ = chooser.word_scores(parse_tools([weather]), "부산 날씨 어때")
     (among, _), *_ = chooser.word_scores(parse_tools([weather, *others]), "부산 날씨 어때")
