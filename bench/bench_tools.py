@@ -28,7 +28,19 @@ Every turn is decided by :func:`kodial.tools.decide` exactly as a client's reque
 The benchmark's own scoring uses an LLM judge on free text; here only what can be checked
 exactly is counted. Results go to ``bench/results/tools.{json,md}``.
 
-Usage: ``python bench/bench_tools.py [--data DIR] [--limit N]``
+**Tuning and held-out parts.** The engine's weights and "none fits" threshold are tuned on part
+of the benchmark, so the benchmark is split in two (:func:`split_keys`, seed :data:`SPLIT_SEED`):
+the dialogues by ``dialog_num`` and the single calls by function (all four requests and five
+tool sets of a function stay together, so a request is never tuned on in one tool set and
+scored in another), each sorted, shuffled with ``random.Random(SPLIT_SEED)`` and cut in half
+(the first half tunes). ``--calibrate`` tunes on the project's own labelled requests plus the
+tuning part (:func:`calibration_cases`) and writes the shipped
+``resources/tools/calibration.json``; the held-out part is only ever scored, and the report
+gives its score beside the tuning part's and the whole set's. Tools recur across dialogues and
+functions (a weather tool is in several dialogues), so "held out" means unseen requests and
+dialogues, not unseen tools.
+
+Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate]``
 """
 
 from __future__ import annotations
@@ -37,6 +49,7 @@ import argparse
 import json
 import os
 import platform
+import random
 import re
 import sys
 import time
@@ -52,8 +65,19 @@ from kodial.korean.datetimes import SEOUL
 from kodial.textio import atomic_write_text
 from kodial.tools import decide
 from kodial.tools.arguments import param_keywords
-from kodial.tools.choose import tool_documents
-from kodial.tools.decide import default_chooser
+from kodial.tools.calibrate import write_calibration
+from kodial.tools.choose import (
+    Calibration,
+    CalibrationCase,
+    ToolChooser,
+    balanced_accuracy,
+    bundled_tools,
+    calibrate,
+    load_requests,
+    request_cases,
+    tool_documents,
+)
+from kodial.tools.decide import _is_question, default_chooser
 from kodial.tools.questions import param_label
 from kodial.tools.schema import parse_tools
 
@@ -61,6 +85,18 @@ ROOT = Path(__file__).resolve().parent
 RESULTS = ROOT / "results"
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
 """A fixed "now" (the benchmark's dialogues are from spring 2024)."""
+
+
+SPLIT_SEED = 14
+"""Seed of the tuning / held-out split (the issue's number; fixed before any tuning)."""
+
+
+def split_keys(keys: list[Any], seed: int = SPLIT_SEED) -> set[Any]:
+    """The tuning half of ``keys`` (dialogue numbers or function names): sorted, shuffled with
+    ``random.Random(seed)``, first half. The rest is held out."""
+    order = sorted(set(keys))
+    random.Random(seed).shuffle(order)
+    return set(order[: len(order) // 2])
 
 
 def find_data(given: str | None) -> Path:
@@ -318,6 +354,61 @@ def run_singlecall(path: Path, limit: int | None) -> list[dict[str, Any]]:
     return rows
 
 
+# --- tuning ---------------------------------------------------------------------------------
+
+
+def tuning_parts(data: Path) -> tuple[set[int], set[str]]:
+    """The dialogue numbers and function names of the tuning part (:func:`split_keys`)."""
+    dialogs = [json.loads(line) for line in (data / "FunctionChat-Dialog.jsonl").open()]
+    single = [json.loads(line) for line in (data / "FunctionChat-Singlecall.jsonl").open()]
+    return (
+        split_keys([d["dialog_num"] for d in dialogs]),
+        split_keys([s["function_name"] for s in single]),
+    )
+
+
+def calibration_cases(data: Path) -> list[CalibrationCase]:
+    """The project's own labelled requests plus the tuning part as calibration cases: every
+    single call in each of its tool sets; in the dialogues, the last user message of each
+    relevance turn (no tool) and of each call or slot turn (the gold's tool), except call and
+    slot turns that answer the assistant's question: those are decided by the open question
+    (``kodial.tools.decide``'s pending tool), not by the threshold. Slot turns form their own
+    group, so the tuning balances call / ask / decline as the report does."""
+    tune_dialogs, tune_functions = tuning_parts(data)
+    cases = request_cases(bundled_tools(), load_requests())
+    for line in (data / "FunctionChat-Singlecall.jsonl").open():
+        item = json.loads(line)
+        if item["function_name"] not in tune_functions:
+            continue
+        for q, g in zip(item["query"], item["ground_truth"], strict=True):
+            gold = json.loads(g["content"])["name"]
+            for ts in item["tools"]:
+                cases.append(CalibrationCase(parse_tools(ts["content"]), q["content"], gold, NOW))
+    for line in (data / "FunctionChat-Dialog.jsonl").open():
+        dialog = json.loads(line)
+        if dialog["dialog_num"] not in tune_dialogs:
+            continue
+        tools = parse_tools(dialog["tools"])
+        turns = dialog["turns"]
+        for k, turn in enumerate(turns):
+            kind = turn["type_of_output"]
+            messages = turn["query"]
+            if kind == "completion" or messages[-1]["role"] != "user":
+                continue
+            before = [m for m in messages[:-1] if m["role"] == "assistant"]
+            answers = bool(before) and not before[-1].get("tool_calls")
+            answers = answers and _is_question(before[-1].get("content") or "")
+            gold: str | None = None
+            if kind in ("call", "slot"):
+                nxt = next((t for t in turns[k:] if t["type_of_output"] == "call"), None)
+                if nxt is None or answers:
+                    continue
+                gold = _gold_call(nxt["ground_truth"])[0]
+            group = "slot" if kind == "slot" else ""
+            cases.append(CalibrationCase(tools, messages[-1]["content"], gold, NOW, group))
+    return cases
+
+
 # --- report -------------------------------------------------------------------------------
 
 
@@ -424,12 +515,17 @@ ERROR_CLASSES = {
 
 def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, list[str]]) -> str:
     d, s, o = summary["dialog"], summary["singlecall"], summary["overall"]
+    parts = summary.get("parts") or {}
+    tune_balanced = parts.get("tuning", {}).get("balanced", "–")
+    held_balanced = parts.get("held-out", {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
         "",
-        f"Engine: `kodial.tools.decide` (encoder `{meta['encoder']}`, calibrated threshold "
-        f"{meta['threshold']}, word weight {meta['word_weight']}; calibration from the project's "
-        "own requests, not from this benchmark). "
+        f"Engine: `kodial.tools.decide` (encoder `{meta['encoder']}`, threshold "
+        f"{meta['threshold']}, word weight {meta['word_weight']}, evidence weight "
+        f"{meta['evidence_weight']}, completeness weight {meta['complete_weight']}; calibration: "
+        f"{meta['calibration']}; on the project's own requests it scores "
+        f"{meta['own_requests_balanced']} balanced). "
         f"Command: `{meta['command']}`; {meta['cpus']} CPUs, {meta['seconds']:.0f} s in all.",
         "",
         "| measure | dialog | singlecall | overall |",
@@ -448,18 +544,27 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "",
         f"Dialog turns: {d['turns']}. Singlecall: {s['requests']} decisions.",
         "",
-        "**Reading the numbers.** The issue's target is 0.85 balanced, offline; this engine is "
-        "below it, and the table says where. Declining is not what makes it look good: a "
-        "never-calling engine scores 1.0 on decline and 0 on call and slot turns (balanced "
-        "0.33). Most lost calls are declines: the request shares no words with the tool's "
-        "description (asking which films are worth seeing, for a box-office ranking tool) and the "
-        "offline encoder sees too little similarity, so the score stays under the threshold that "
-        "the project's own requests calibrated (the benchmark never tuned it). When the tool is "
-        "chosen, its arguments are mostly right; the rest are spans the gold rewrites (messages "
-        "turned into direct speech), values from earlier results under another name, and close "
-        "neighbours (by round vs by date). Strings are compared ignoring case, spacing and end "
-        "punctuation; numbers by value. An LLM decider (issue part 2) is the intended remedy "
-        "for the vocabulary gap; this engine is the fast, explainable default.",
+        "**Reading the numbers.** The issue's target is 0.85 balanced, offline. The whole set "
+        f"scores {o['balanced']}; the held-out part, never tuned on, {held_balanced}, and the "
+        f"tuning part {tune_balanced}: the held-out number is the honest one (the weights and "
+        "threshold were fitted on the tuning part, see below). Declining is not what makes it "
+        "look good: a never-calling engine scores 1.0 on decline and 0 on call and slot turns "
+        "(balanced 0.33). A tool's score adds to the encoder's cosine the tool's own words "
+        "found in the request (Kiwi morphemes; IDF scaled to the offered list, so a word no "
+        "other offered tool has counts 1) and what the request gives the tool's parameters "
+        "(arguments named by their own words; the share of required ones found), so between "
+        "close neighbours the tool the request completes wins. What still fails: requests "
+        "that share no words with the tool and give it no argument (which films are worth "
+        "seeing, for a box-office ranking tool; the time in a city asked as 'what hour is it') "
+        "stay under the threshold, since the offline encoder sees little similarity; date "
+        "words in small talk count as arguments of date-taking tools; relevance turns whose "
+        "words an offered tool shares (what does X mean? for an X calculator) are called or "
+        "asked. When the tool is chosen, its arguments are mostly right; the rest are spans "
+        "the gold rewrites (messages turned into direct speech), values from earlier results "
+        "under another name, and close neighbours (by round vs by date). Strings are compared "
+        "ignoring case, spacing and end punctuation; numbers by value. An LLM decider (issue "
+        "part 2) remains the remedy for the vocabulary gap; this engine is the fast, "
+        "explainable default.",
         "",
         "## Singlecall by tool set",
         "",
@@ -474,6 +579,36 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         + ", ".join(f"{k} {v}" for k, v in s["by_extraction"].items()),
         "",
     ]
+    if parts:
+        t, h = parts["tuning"], parts["held-out"]
+        lines += [
+            "## Tuning part vs held-out part",
+            "",
+            f"Split by dialogue and by function, seed {meta['split_seed']} (see the bench's "
+            "docstring); the weights and threshold were tuned on the tuning part and the "
+            "project's own requests only.",
+            "",
+            "| measure (dialog + singlecall) | tuning | held-out | whole |",
+            "|---|---|---|---|",
+        ]
+        for key, label in (
+            ("tool_choice_accuracy", "tool-choice accuracy (call turns)"),
+            ("exact_argument_accuracy", "exact-argument accuracy (call turns)"),
+            ("slot_question_accuracy", "slot-question accuracy"),
+            ("decline_accuracy", "decline accuracy (relevance turns)"),
+            ("balanced", "**balanced**"),
+        ):
+            lines.append(f"| {label} | {t[key]} | {h[key]} | {o[key]} |")
+        lines += [
+            f"| dialogues / functions | {len(t['dialogs'])} / {len(t['functions'])} | "
+            f"{len(h['dialogs'])} / {len(h['functions'])} | – |",
+            f"| dialog turns / singlecall decisions | {t['dialog_turns']} / "
+            f"{t['singlecall_decisions']} | {h['dialog_turns']} / "
+            f"{h['singlecall_decisions']} | – |",
+            "",
+            f"Held-out dialogues: {h['dialogs']}; held-out functions: {', '.join(h['functions'])}.",
+            "",
+        ]
     lines += [
         "## Errors by class",
         "",
@@ -527,6 +662,12 @@ def main() -> None:
     ap.add_argument("--data", help="…/functionchat_bench/data")
     ap.add_argument("--limit", type=int, help="first N dialogues and functions only (smoke run)")
     ap.add_argument("--out", default=str(RESULTS), help="results folder")
+    ap.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="tune the weights and threshold on the bundled requests plus the tuning part, "
+        "write resources/tools/calibration.json, then score with them",
+    )
     args = ap.parse_args()
     data = find_data(args.data)
     t0 = time.perf_counter()
@@ -552,14 +693,51 @@ def main() -> None:
                 )
     if chooser.encoder is not None:
         chooser.encoder.encode(list(dict.fromkeys(texts)))
+    tune_dialogs, tune_functions = tuning_parts(data)
+    if args.calibrate:
+        cases = calibration_cases(data)
+        cal = calibrate(
+            cases,
+            ToolChooser(calibration=Calibration()),
+            "bundled requests + FunctionChat-Bench tuning part",
+        )
+        print(
+            "calibration:",
+            json.dumps(cal.__dict__, ensure_ascii=False),
+            "->",
+            write_calibration(cal),
+        )
+        chooser.calibration = cal
+    own = request_cases(bundled_tools(), load_requests())
+    own_balanced = balanced_accuracy(own, chooser)
     dialog = run_dialogs(data / "FunctionChat-Dialog.jsonl", args.limit)
     single = run_singlecall(data / "FunctionChat-Singlecall.jsonl", args.limit)
+    for r in dialog:
+        r["part"] = "tuning" if r["dialog"] in tune_dialogs else "held-out"
+    for r in single:
+        r["part"] = "tuning" if r["function"] in tune_functions else "held-out"
     summary = summarise(dialog, single)
+    summary["parts"] = {
+        part: {
+            "dialogs": sorted({r["dialog"] for r in dialog if r["part"] == part}),
+            "functions": sorted({r["function"] for r in single if r["part"] == part}),
+            "dialog_turns": sum(r["part"] == part for r in dialog),
+            "singlecall_decisions": sum(r["part"] == part for r in single),
+            **summarise(
+                [r for r in dialog if r["part"] == part], [r for r in single if r["part"] == part]
+            )["overall"],
+        }
+        for part in ("tuning", "held-out")
+    }
     meta = {
         "encoder": "use-multilingual",
         "threshold": chooser.threshold,
         "word_weight": chooser.calibration.word_weight,
+        "evidence_weight": chooser.calibration.evidence_weight,
+        "complete_weight": chooser.calibration.complete_weight,
         "calibration": chooser.calibration.source,
+        "own_requests_balanced": round(own_balanced, 4),
+        "split_seed": SPLIT_SEED,
         "command": " ".join(["python", "bench/bench_tools.py", *sys.argv[1:]]),
         "cpus": os.cpu_count(),
         "machine": platform.machine(),
@@ -571,6 +749,7 @@ def main() -> None:
     # from them) stay in ../shared.
     keep = (
         "set",
+        "part",
         "dialog",
         "turn",
         "function",

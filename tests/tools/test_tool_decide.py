@@ -203,3 +203,81 @@ def test_bad_requests_are_refused_clearly() -> None:
         decide([], TOOLS)
     with pytest.raises(ToolSchemaError, match=r"tools\[0\]"):
         decide([user("x")], [{"type": "function", "function": {"name": "bad name"}}])
+
+
+# --- tools chosen by meaning and by what the message gives them (a tool set written here) ---
+
+
+def _fn(name: str, desc: str, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
+    params = {"type": "object", "properties": props, "required": required}
+    return {
+        "type": "function",
+        "function": {"name": name, "description": desc, "parameters": params},
+    }
+
+
+def _s(desc: str) -> dict[str, Any]:
+    return {"type": "string", "description": desc}
+
+
+PLACES_AND_FRIENDS = [
+    _fn(
+        "walking_route",
+        "출발지와 도착지 사이의 도보 경로와 소요 시간을 안내한다",
+        {"origin": _s("출발지"), "destination": _s("도착지")},
+        ["origin", "destination"],
+    ),
+    _fn(
+        "get_city_time",
+        "특정 도시의 현재 시각 정보를 제공한다",
+        {"city": _s("도시 이름")},
+        ["city"],
+    ),
+    _fn(
+        "find_friend_birthday",
+        "친구 이름으로 저장된 생일을 검색한다",
+        {"friend": _s("검색할 친구 이름")},
+        ["friend"],
+    ),
+    _fn(
+        "register_friend_birthday",
+        "친구의 생일을 새로 등록한다",
+        {
+            "friend": _s("등록할 친구 이름"),
+            "birthday": {"type": "string", "format": "date", "description": "생일"},
+        },
+        ["friend", "birthday"],
+    ),
+    _fn("get_box_office", "오늘의 박스오피스 순위를 제공한다", {}, []),
+]
+
+
+def test_a_request_sharing_no_word_with_the_tool_picks_it_by_meaning_and_arguments() -> None:
+    # none of 걸어서 / 얼마나 / 돼 is a word of the route tool (도보, 경로, 소요 시간, 출발지, 도착지)
+    d = decide([user("걸어서 시청에서 광화문까지 얼마나 돼?")], PLACES_AND_FRIENDS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "walking_route",
+        {"origin": "시청", "destination": "광화문"},
+    )
+    assert d.explain["scores"][0]["matched"] == []
+
+
+def test_between_close_neighbours_the_tool_the_message_completes_wins() -> None:
+    # Both birthday tools are about 생일 (the registration even a little more by cosine); the
+    # message gives a name and no date, which completes the search and half the registration.
+    # The old scoring asked for the registration's missing date.
+    d = decide([user("지수 생일이 며칠이더라?")], PLACES_AND_FRIENDS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "find_friend_birthday", {"friend": "지수"})
+    by_tool = {s["tool"]: s for s in d.explain["scores"]}
+    assert (
+        by_tool["find_friend_birthday"]["complete"]
+        > by_tool["register_friend_birthday"]["complete"]
+    )
+
+
+@pytest.mark.parametrize("text", ["고마워, 덕분에 살았어", "요즘 좀 우울해", "안녕, 반가워"])
+def test_chit_chat_still_gets_no_tool_call(text: str) -> None:
+    d = decide([user(text)], PLACES_AND_FRIENDS, now=NOW)
+    assert d.kind == "decline" and d.tool is None
+    assert d.explain["scores"][0]["score"] < d.explain["threshold"]

@@ -6,15 +6,23 @@ A tool's score for a message mixes two views that fail differently:
   parameter descriptions) under a pretrained multilingual sentence encoder
   (:func:`kodial.encoders.load_encoder`, ``use-multilingual`` by default: offline, Korean);
 - **words**: the tool's own words (description, parameter descriptions, the parts of its
-  name, general Korean synonyms) found in the message, each weighted by how few of the offered
-  tools share it (IDF over the tool list), so "로또" says nothing among five lottery tools but
-  "회차" does.
+  name, general Korean synonyms; Kiwi morphemes, so 예약해/예약할/예약을 all match 예약) found
+  in the message, each weighted by how few of the offered tools share it (IDF over the tool
+  list, scaled so a word no other offered tool has counts 1 whatever the list's size), so
+  "로또" says nothing among five lottery tools but "회차" does, and "날씨" counts fully when a
+  weather tool is the only one offered;
+- **arguments**: what the message gives the tool: parameters named by their own words
+  (units, labels, formats: *evidence*) and the share of its required parameters found
+  (*complete*). Between close neighbours the one the message can complete wins ("리사 생일
+  언제야" completes a birthday search by name, not a birthday registration that needs a date).
 
-``score = cosine + word_weight * words``. The best tool is called only when its score reaches
-:attr:`ToolChooser.threshold`, calibrated on the project's own labelled requests
-(``resources/tools/requests.jsonl``, never the benchmark) by :func:`calibrate`; below it nothing
-fits and the assistant answers or declines. When an app supplies examples per tool, a
-:mod:`kodial.classify` lexical classifier trained on them adds its probability.
+``score = cosine + word_weight * min(words, 2) + evidence_weight * min(evidence, 2) +
+complete_weight * complete``. The best tool is called only when its score reaches
+:attr:`ToolChooser.threshold`; below it nothing fits and the assistant answers or declines.
+Weights and threshold come from :func:`calibrate` (``resources/tools/calibration.json``, made by
+``bench/bench_tools.py --calibrate`` from the project's own labelled requests plus the tuning
+part of FunctionChat-Bench; the held-out part is only scored). When an app supplies examples per
+tool, a :mod:`kodial.classify` lexical classifier trained on them adds its probability.
 """
 
 from __future__ import annotations
@@ -132,6 +140,8 @@ class ToolScore:
     """Probability from a classifier trained on the app's examples (0 without examples)."""
     evidence: int = 0
     """Parameters of this tool the message names with their own words (units, labels, formats)."""
+    complete: float = 0.0
+    """Share of the tool's required parameters the message gives (0.5 when it requires none)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -143,6 +153,7 @@ class ToolScore:
             "context": round(self.context, 4),
             "examples": round(self.examples, 4),
             "evidence": self.evidence,
+            "complete": round(self.complete, 4),
         }
 
 
@@ -179,9 +190,11 @@ class Calibration:
     """Scoring weights and the "none fits" threshold."""
 
     word_weight: float = 0.08
-    """Weight of the IDF-weighted tool words found in the message."""
+    """Weight of the IDF-weighted tool words found in the message (their sum counts up to 2)."""
     evidence_weight: float = 0.05
     """Weight per argument (at most two) the message gives for the tool in its own words."""
+    complete_weight: float = 0.0
+    """Weight of the share of the tool's required parameters the message gives."""
     threshold: float = 0.35
     """Smallest score at which the best tool is called (below: answer or decline)."""
     context_bonus: float = 0.12
@@ -261,7 +274,10 @@ class ToolChooser:
             matched = [
                 w for w in matched if not any(w != o and _norm(w) in _norm(o) for o in matched)
             ]
-            score = sum(math.log((n + 1) / (df[w] + 0.5)) + 0.5 for w in matched)
+            # scaled so a word no other offered tool has counts 1 whatever the list's size: with
+            # one tool offered its words are as telling as a unique word among eight
+            top = math.log((n + 1) / 1.5) + 0.5
+            score = sum((math.log((n + 1) / (df[w] + 0.5)) + 0.5) / top for w in matched)
             out.append((score, matched))
         return out
 
@@ -271,12 +287,12 @@ class ToolChooser:
         text: str,
         context: dict[str, float] | None = None,
         examples: dict[str, float] | None = None,
-        evidence: dict[str, int] | None = None,
+        evidence: dict[str, ArgumentEvidence] | None = None,
     ) -> list[ToolScore]:
         """Scores of every tool for ``text``, best first. ``context``: tool name -> weight (0-1)
         of the conversation being about it; ``examples``: tool name -> probability from a
-        classifier trained on the app's examples; ``evidence``: tool name -> arguments the
-        message gives for it by their own words (:attr:`kodial.tools.arguments.Filling.evidence`)."""
+        classifier trained on the app's examples; ``evidence``: tool name -> what the message
+        gives the tool (:func:`evidence_for`)."""
         cal = self.calibration
         cos = self.cosines(tools, text)
         words = self.word_scores(tools, text)
@@ -284,11 +300,18 @@ class ToolChooser:
         for t, c, (w, matched) in zip(tools, cos, words, strict=True):
             ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)
             ex = (examples or {}).get(t.name, 0.0)
-            ev = (evidence or {}).get(t.name, 0)
+            ev = (evidence or {}).get(t.name, ArgumentEvidence())
             total = (
-                float(c) + cal.word_weight * w + cal.evidence_weight * min(ev, 2) + ctx + 0.3 * ex
+                float(c)
+                + cal.word_weight * min(w, 2.0)
+                + cal.evidence_weight * min(ev.strong, 2)
+                + cal.complete_weight * ev.complete
+                + ctx
+                + 0.3 * ex
             )
-            scores.append(ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev))
+            scores.append(
+                ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev.strong, ev.complete)
+            )
         scores.sort(key=lambda s: -s.score)
         return scores
 
@@ -304,63 +327,132 @@ def load_requests() -> list[dict[str, Any]]:
     return rows
 
 
-def evidence_for(tools: list[ToolSpec], text: str, now: datetime | None = None) -> dict[str, int]:
-    """Tool name -> arguments ``text`` gives for it in their own words."""
+@dataclass(frozen=True)
+class ArgumentEvidence:
+    """What one message gives one tool."""
+
+    strong: int = 0
+    """Parameters the message names by their own words (units, labels, formats)."""
+    complete: float = 0.5
+    """Share of the tool's required parameters found in the message, a value read from words
+    that name the parameter counting 1 and a guess from position (the request's main noun
+    phrase, a leftover number) 1/2; 0.5 when it requires none (nothing to find and nothing
+    missing: neither for nor against the tool)."""
+
+
+def evidence_for(
+    tools: list[ToolSpec], text: str, now: datetime | None = None
+) -> dict[str, ArgumentEvidence]:
+    """Tool name -> what ``text`` gives the tool (:class:`ArgumentEvidence`)."""
     from kodial.tools.arguments import extract_message
 
     when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
-    return {
-        t.name: sum(1 for f in extract_message(t, text, when).values() if f.strong) for t in tools
-    }
+    out = {}
+    for t in tools:
+        found = extract_message(t, text, when)
+        strong = sum(1 for f in found.values() if f.strong)
+        required = list(t.required)
+        # A guess from position counts half: the main noun phrase fills some string parameter of
+        # nearly any tool (an event id, a query), which says little about which tool is meant.
+        given = sum(1.0 if found[r].strong else 0.5 for r in required if r in found)
+        complete = given / len(required) if required else 0.5
+        out[t.name] = ArgumentEvidence(strong, complete)
+    return out
+
+
+@dataclass
+class CalibrationCase:
+    """One labelled request for :func:`calibrate`: the tools offered, the message and the tool
+    that should be chosen (None: no tool fits)."""
+
+    tools: list[ToolSpec]
+    text: str
+    tool: str | None
+    now: datetime | None = None
+    group: str = ""
+    """The accuracy group the case counts in (balanced accuracy is the mean over groups):
+    ``call`` for a tool, ``none`` without one unless given (``slot``: a request whose
+    arguments are still to be asked for)."""
+
+    def __post_init__(self) -> None:
+        self.group = self.group or ("call" if self.tool else "none")
+
+
+def request_cases(tools: list[ToolSpec], requests: list[dict[str, Any]]) -> list[CalibrationCase]:
+    """The bundled requests (:func:`load_requests`) as calibration cases over ``tools``."""
+    return [CalibrationCase(tools, r["text"], r["tool"]) for r in requests]
+
+
+WORD_WEIGHTS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2)
+EVIDENCE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2)
+COMPLETE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
 
 
 def calibrate(
-    tools: list[ToolSpec], requests: list[dict[str, Any]], chooser: ToolChooser
+    cases: list[CalibrationCase], chooser: ToolChooser, source: str = "labelled requests"
 ) -> Calibration:
-    """Pick the word weight, the evidence weight and the threshold that maximise balanced
-    accuracy over "call the right tool" and "call nothing" on labelled requests (own data, not
-    the benchmark); near-ties go to the smallest weights."""
-    cos_rows = []
-    word_rows = []
-    ev_rows = []
-    gold = []
-    names = [t.name for t in tools]
-    for r in requests:
-        cos_rows.append(chooser.cosines(tools, r["text"]))
-        word_rows.append(np.array([w for w, _ in chooser.word_scores(tools, r["text"])]))
-        ev = evidence_for(tools, r["text"])
-        ev_rows.append(np.array([min(ev[n], 2) for n in names], dtype=np.float32))
-        gold.append(r["tool"])
-    results: list[tuple[float, float, float, float]] = []  # (balanced, ww, ew, threshold)
-    for ww in (0.0, 0.02, 0.04, 0.06, 0.08, 0.1, 0.12, 0.15, 0.2):
-        for ew in (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25):
-            totals = [
-                c + ww * w + ew * e for c, w, e in zip(cos_rows, word_rows, ev_rows, strict=True)
-            ]
-            tops = [(float(np.max(t)), names[int(np.argmax(t))]) for t in totals]
-            best_here: tuple[float, float] | None = None
-            for thr in np.arange(0.1, 1.2, 0.01):
-                pos_ok = [s >= thr and n == g for (s, n), g in zip(tops, gold, strict=True) if g]
-                neg_ok = [s < thr for (s, _), g in zip(tops, gold, strict=True) if not g]
-                if not pos_ok or not neg_ok:
-                    continue
-                bal = (float(np.mean(pos_ok)) + float(np.mean(neg_ok))) / 2
-                if best_here is None or bal > best_here[0] + 1e-9:
-                    best_here = (bal, float(thr))
-            if best_here is not None:
-                results.append((best_here[0], ww, ew, best_here[1]))
-    assert results, "calibration needs requests with and without a tool"
-    # A few labelled requests cannot tell weights apart by less than one request or so: among
-    # settings within 0.01 of the best, take the smallest weights (the cosine stays the main
-    # signal), which keeps the calibration from fitting the quirks of its own examples.
-    top = max(r[0] for r in results)
-    best = min((r for r in results if r[0] >= top - 0.01), key=lambda r: (r[2], r[1]))
+    """Pick the word, evidence and completeness weights and the threshold that maximise
+    balanced accuracy on labelled requests: the mean over their groups
+    (:attr:`CalibrationCase.group`) of "the right tool reached the threshold" (cases with a
+    tool) or "no tool reached it" (without); near-ties go to the smallest weights. ``source``
+    names the requests in the result."""
+    rows = []  # (names, cosine, words, evidence, complete, gold) per case
+    for c in cases:
+        names = [t.name for t in c.tools]
+        ev = evidence_for(c.tools, c.text, c.now)
+        rows.append(
+            (
+                names,
+                chooser.cosines(c.tools, c.text),
+                np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0),
+                np.array([min(ev[n].strong, 2) for n in names], dtype=np.float32),
+                np.array([ev[n].complete for n in names], dtype=np.float32),
+                c.tool,
+            )
+        )
+    is_pos = np.array([r[5] is not None for r in rows])
+    assert is_pos.any() and (~is_pos).any(), "calibration needs requests with and without a tool"
+    groups = [np.array([c.group == g for c in cases]) for g in sorted({c.group for c in cases})]
+    thresholds = np.round(np.arange(0.1, 1.2, 0.01), 2)
+    results: list[tuple[float, float, float, float, float]] = []  # (balanced, ww, ew, cw, thr)
+    for ww in WORD_WEIGHTS:
+        for ew in EVIDENCE_WEIGHTS:
+            for cw in COMPLETE_WEIGHTS:
+                top = np.empty(len(rows))
+                right = np.empty(len(rows), dtype=bool)
+                for i, (names, cos, w, e, comp, gold) in enumerate(rows):
+                    total = cos + ww * w + ew * e + cw * comp
+                    j = int(np.argmax(total))
+                    top[i], right[i] = total[j], names[j] == gold
+                reached = top[None, :] >= thresholds[:, None]  # (thresholds, cases)
+                ok = np.where(is_pos[None, :], reached & right[None, :], ~reached)
+                bal = np.mean([ok[:, g].mean(axis=1) for g in groups], axis=0)
+                k = int(np.argmax(bal))
+                results.append((float(bal[k]), ww, ew, cw, float(thresholds[k])))
+    # A few hundred labelled requests cannot tell weights apart by less than a request or so:
+    # among settings within 0.01 of the best, take the smallest weights (the cosine stays the
+    # main signal), which keeps the calibration from fitting the quirks of its own examples.
+    best_bal = max(r[0] for r in results)
+    best = min((r for r in results if r[0] >= best_bal - 0.01), key=lambda r: (r[3], r[2], r[1]))
     return Calibration(
         word_weight=best[1],
         evidence_weight=best[2],
-        threshold=round(best[3], 2),
-        source=f"bundled requests ({len(requests)}), balanced accuracy {best[0]:.3f}",
+        complete_weight=best[3],
+        threshold=round(best[4], 2),
+        source=f"{source} ({len(cases)}), balanced accuracy {best[0]:.3f}",
     )
+
+
+def balanced_accuracy(cases: list[CalibrationCase], chooser: ToolChooser) -> float:
+    """Balanced accuracy of ``chooser`` (its calibration as it stands) on labelled requests,
+    as :func:`calibrate` counts it."""
+    by_group: dict[str, list[bool]] = {}
+    for c in cases:
+        best = chooser.score(c.tools, c.text, evidence=evidence_for(c.tools, c.text, c.now))[0]
+        called = best.score >= chooser.threshold
+        ok = not called if c.tool is None else called and best.name == c.tool
+        by_group.setdefault(c.group, []).append(ok)
+    return float(np.mean([np.mean(v) for v in by_group.values()]))
 
 
 def bundled_tools() -> list[ToolSpec]:

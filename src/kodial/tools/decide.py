@@ -287,11 +287,16 @@ def _choose(
         # a new request for another tool.
         filled = fill_arguments(pending.tool, messages, now, pending.asked)
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
-        pend_score = next(s for s in scores if s.name == pending.tool.name)
+        # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
+        # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's
+        # dish name as well as a member's name), so argument evidence says nothing here.
+        ww = chooser.calibration.word_weight
+        intent = {s.name: s.cosine + ww * min(s.words, 2.0) for s in scores}
+        rival = max(intent, key=lambda n: intent[n])
         new_request = (
-            best.name != pending.tool.name
-            and best.score >= chooser.threshold + 0.15
-            and best.score > pend_score.score + 0.1
+            rival != pending.tool.name
+            and intent[rival] >= chooser.threshold + 0.15
+            and intent[rival] > intent[pending.tool.name] + 0.1
         )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
