@@ -688,9 +688,10 @@ def report(r: dict[str, Any]) -> None:
             "shares with recent prompts, the persona system prompt) and its row joins the running "
             "batch between two decoding steps; a row leaves when its reply ends. A decoding step "
             "costs little more for 8 rows than for 1 while the model is small against the CPU's "
-            "memory bandwidth. 'x 1 stream' is against the 1-stream row of the same server: one "
-            "stream is faster than the sequential reference because its persona prefix is "
-            "cached, so both ratios are given.",
+            "memory bandwidth. 'x 1 stream' is against the 1-stream row of the same server. One "
+            "stream of the 32M model is faster than the sequential reference (its persona prefix "
+            "is cached); one of the 3.4M model is slower (HTTP, routing and an SSE event per "
+            "piece cost more than its few milliseconds per token). Both ratios are given.",
             "",
         ]
     if "remote" in r:
