@@ -55,7 +55,12 @@ async def _session(
 
 async def _run(url: str, model: str) -> tuple[list[tuple[str, list[str]]], list[float]]:
     lat: list[float] = []
-    limits = httpx.Limits(max_connections=SESSIONS, max_keepalive_connections=SESSIONS)
+    # The client drops idle connections well before the server does (2 s; the server keeps
+    # them 20 s): when both expire together, a request sent on a connection at the moment the
+    # server closes it fails with ReadError (seen on CI with the old 5 s = httpx's 5 s).
+    limits = httpx.Limits(
+        max_connections=SESSIONS, max_keepalive_connections=SESSIONS, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=url, timeout=120, limits=limits) as http:
         results = await asyncio.gather(*[_session(http, model, i, lat) for i in range(SESSIONS)])
     return list(results), lat
@@ -78,3 +83,17 @@ def test_fifty_concurrent_sessions(server_url: str, model: str) -> None:
         f"\nload: {SESSIONS} sessions x {len(TURNS)} turns in {wall:.1f} s, "
         f"{len(lat) / wall:.1f} turns/s, latency p50 {p50:.0f} ms, p99 {p99:.0f} ms"
     )
+
+
+def test_the_server_keeps_idle_connections_longer_than_common_clients() -> None:
+    """A client reuses an idle connection until its own expiry; a server that closes it at the
+    same moment makes that request fail (httpx.ReadError, the failure this file once hit). The
+    server's keep-alive must outlast httpx's (the openai client's) default, and uvicorn must get
+    it."""
+    from kodial.serve.runner import uvicorn_config
+    from kodial.serve.settings import ServeSettings
+
+    settings = ServeSettings()
+    assert settings.keep_alive_timeout_s > httpx.Limits().keepalive_expiry  # type: ignore[operator]
+    config = uvicorn_config(object(), "127.0.0.1", 8000, settings=settings)
+    assert config.timeout_keep_alive == settings.keep_alive_timeout_s

@@ -110,8 +110,11 @@ class ServeSettings(BaseSettings):
     request_read_timeout_s: float = Field(default=15.0, gt=0)
     """Seconds a client has to send a whole request (headers and body); a stalled upload gets
     408 and its connection is closed."""
-    keep_alive_timeout_s: int = Field(default=5, ge=1)
-    """Seconds an idle keep-alive connection stays open between requests."""
+    keep_alive_timeout_s: int = Field(default=20, ge=1)
+    """Seconds an idle keep-alive connection stays open between requests. Longer than common
+    clients keep idle connections (httpx and the ``openai`` client 5 s, aiohttp 15 s): a client
+    that reuses a connection just as the server closes it gets a connection error instead of
+    an answer. Idle connections count against ``max_connections``."""
     max_connections: int = Field(default=200, ge=1)
     """Most connections served at once; more get 503 (uvicorn's ``limit_concurrency``)."""
     max_header_bytes: int = Field(default=16_384, ge=1024)
