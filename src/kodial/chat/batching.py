@@ -123,6 +123,8 @@ class BatchedGenerator:
         """Most rows decoded together so far."""
         self.running = 0
         """Rows decoding right now (continuous batching; for tests and metrics)."""
+        self.ended = 0
+        """Replies ended so far (their readers told), however they ended."""
         self.prefix_hits = 0
         """Batches that started from a cached prefix (for tests and the benchmark)."""
         self._prefixes: OrderedDict[tuple[int, ...], Any] = OrderedDict()
@@ -238,7 +240,7 @@ class BatchedGenerator:
                     request.tokens.put(exc)
             finally:
                 for request in batch:
-                    request.tokens.put(_DONE)
+                    self._end(request)
 
     # -- continuous batching (models :mod:`kodial.chat.running_batch` supports) ---------------
 
@@ -286,7 +288,7 @@ class BatchedGenerator:
             except BaseException as exc:  # delivered to every reader of the batch
                 for request in batch.rows:
                     request.tokens.put(exc)
-                    request.tokens.put(_DONE)
+                    self._end(request)
                 batch = RunningBatch(self.model)
                 self.running = 0
 
@@ -296,7 +298,7 @@ class BatchedGenerator:
         import torch
 
         if request.cancelled.is_set():
-            request.tokens.put(_DONE)
+            self._end(request)
             return
         try:
             prefix, cached = self._prefix_of(request.prompt)
@@ -305,22 +307,27 @@ class BatchedGenerator:
             token = pick(logits[0], request.sampling, top_k)
         except BaseException as exc:  # this request's reader gets it; the batch goes on
             request.tokens.put(exc)
-            request.tokens.put(_DONE)
+            self._end(request)
             return
         self.prefix_hits += cached is not None
         if self._deliver(request, token):
             batch.add(request, cache, len(request.prompt), token)
 
+    def _end(self, request: _Request) -> None:
+        """Tell the request's reader its reply is over."""
+        request.tokens.put(_DONE)
+        self.ended += 1
+
     def _deliver(self, request: _Request, token: int) -> bool:
         """Hand ``token`` to the request's reader; False (and the reader told it is done) when
         the row ends: its end-of-turn token, its own limit, or its reader gone."""
         if request.cancelled.is_set():
-            request.tokens.put(_DONE)
+            self._end(request)
             return False
         request.generated += 1
         request.tokens.put(token)
         if token in self.eot_ids or request.generated >= request.max_new_tokens:
-            request.tokens.put(_DONE)
+            self._end(request)
             return False
         return True
 
