@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
@@ -23,6 +23,7 @@ from kodial.assistant.examples import confirmation_code
 from kodial.assistant.route import Route
 from kodial.assistant.state import TaskState
 from kodial.assistant.task import task_key
+from kodial.testing.http import LocalHTTPServer
 
 RECEIVED: list[dict[str, Any]] = []
 
@@ -63,7 +64,7 @@ class Hook(BaseHTTPRequestHandler):
 
 @pytest.fixture(scope="module")
 def hook_url() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    server = LocalHTTPServer(("127.0.0.1", 0), Hook)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"

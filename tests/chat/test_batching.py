@@ -130,13 +130,14 @@ def test_a_request_joins_a_batch_that_is_already_decoding(talkative: Path) -> No
     bot = ChatModel.from_pretrained(talkative, max_batch=4)
     batcher = bot.batcher
     assert batcher is not None and batcher.continuous_off is None
-    # The decoding thread is held at the first row's third step until the second request
-    # is queued, so the second one arrives mid-decode however fast the machine is.
+    # The decoding thread is held in the first row's first decoding step (right after its
+    # prefill delivered the first token; the batch takes no new request in between) until the
+    # second request is queued, so that one arrives mid-decode however fast the machine is.
     queued, forward, calls = threading.Event(), bot.model.forward, [0]
 
     def held_forward(*args: Any, **kwargs: Any) -> Any:
         calls[0] += 1
-        if calls[0] == 4:  # the prefill, then decoding steps 1, 2, 3
+        if calls[0] == 2:  # the prefill, then decoding step 1
             assert queued.wait(60)
         return forward(*args, **kwargs)
 

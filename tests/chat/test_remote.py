@@ -7,7 +7,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -18,6 +18,7 @@ from kodial.chat.persona import Persona
 from kodial.chat.remote import RemoteChatModel
 from kodial.errors import KodialError
 from kodial.serve.runner import free_port
+from kodial.testing.http import LocalHTTPServer
 from kodial.testing.services import transformers_serve
 
 
@@ -81,7 +82,7 @@ class Scripted(BaseHTTPRequestHandler):
 @pytest.fixture
 def scripted() -> Iterator[tuple[str, type[Scripted]]]:
     handler = type("Handler", (Scripted,), {"script": [], "seen": []})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = LocalHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}/v1", handler

@@ -10,7 +10,7 @@ import textwrap
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +20,7 @@ from kodial.assistant.engine import build_demo_assistant
 from kodial.serve.app import create_app
 from kodial.serve.runner import ServerThread
 from kodial.serve.settings import ServeSettings
+from kodial.testing.http import LocalHTTPServer
 
 SERVER_LOGGERS = ("kodial", "uvicorn", "uvicorn.error")
 
@@ -132,7 +133,7 @@ def receiver() -> Iterator[Receiver]:
         def log_message(self, format: str, *args: Any) -> None:
             return
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    server = LocalHTTPServer(("127.0.0.1", 0), Hook)
     box.append(Receiver(url=f"http://127.0.0.1:{server.server_address[1]}/book"))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

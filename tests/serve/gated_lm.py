@@ -13,9 +13,11 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
+
+from kodial.testing.http import LocalHTTPServer
 
 FIRST = "반가워요!"
 REST = " 오늘도 좋은 하루예요."
@@ -104,7 +106,7 @@ def _handler(lm: GatedLM) -> type[BaseHTTPRequestHandler]:
 @contextmanager
 def gated_lm() -> Iterator[GatedLM]:
     lm = GatedLM()
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(lm))
+    server = LocalHTTPServer(("127.0.0.1", 0), _handler(lm))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

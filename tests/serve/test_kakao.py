@@ -10,7 +10,7 @@ import copy
 import json
 import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from kodial.serve.channels.base import channel_owner, channel_session_id
 from kodial.serve.channels.kakao import LATE_TEXT, WAIT_TEXT, callback_allowed
 from kodial.serve.settings import ServeSettings
 from kodial.serve.store import Access
+from kodial.testing.http import LocalHTTPServer
 
 DATA = Path(__file__).parent / "data" / "kakao"
 SECRET = "kakao-skill-secret-0123456789"
@@ -59,7 +60,7 @@ class Receiver:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = LocalHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/callback/once"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
