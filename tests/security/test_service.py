@@ -171,7 +171,9 @@ def test_a_state_is_bound_to_its_key_and_expires(
         ok = _turn(a, model, "별빛 정거장이요", **back)  # bob's try did not use it up
         assert ok.status_code == 200, ok.text
         assert ok.json()["kodial"]["route"]["slots"]["영화"] == "별빛 정거장"
-        for garbage in ["é" * 20, "abc", meta["state_signature"][:-1] + "0", "ks1." + "x" * 200]:
+        sig = meta["state_signature"]
+        flipped = sig[:-1] + ("1" if sig.endswith("0") else "0")  # never the real signature
+        for garbage in ["é" * 20, "abc", flipped, "ks1." + "x" * 200]:
             r = _turn(a, model, "별빛 정거장이요", state=meta["state"], state_signature=garbage)
             assert r.status_code == 400 and r.json()["error"]["code"] == "invalid_state", r.text
 
