@@ -17,11 +17,12 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import rx
 
 
 def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     forms = {str(opt).lower(), *ENUM_SYNONYMS.get(str(opt).lower(), ())}
-    described = re.search(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)", p.description)
+    described = rx(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)").search(p.description)
     if described:
         word = described.group(1).strip().lower()
         forms.add(word)
@@ -40,7 +41,7 @@ def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
                 pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({re.escape(form)})(?=$|[^가-힣]|[이가은는을를으로요])"
             else:
                 pat = rf"(?<![a-z가-힣])({re.escape(form)})"
-            for m in re.finditer(pat, low):
+            for m in rx(pat).finditer(low):
                 if not any(s <= m.start(1) < e for s, e, _ in found):
                     found.append((m.start(1), m.end(1), opt))
     return sorted(found)

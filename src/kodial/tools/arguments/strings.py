@@ -23,6 +23,7 @@ from kodial.tools.text import (
     chunks,
     content_words,
     numbers,
+    rx,
     split_identifier,
     strip_ending,
     tokens,
@@ -55,11 +56,9 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
     for k in sorted(keys, key=len, reverse=True):
         if len(k) < 2 and not re.match(r"[가-힣]", k):
             continue
-        for m in re.finditer(
-            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*",
-            text,
-            flags=re.IGNORECASE,
-        ):
+        for m in rx(
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*", re.IGNORECASE
+        ).finditer(text):
             sep = text[m.start() + len(k) : m.end()]
             rest = text[m.end() :]
             if not rest.strip() or (m.start() > 0 and re.match(r"[A-Za-z]", text[m.start() - 1])):
@@ -107,7 +106,7 @@ def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, in
 def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
     """``X라는 메모``, ``X이라는 앨범``, ``'X'로 메모`` -> span of X."""
     for k in keys:
-        m = re.search(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}", text)
+        m = rx(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}").search(text)
         if m:
             head = m.group(1)
             quoted = re.search(r"['\"‘“]([^'\"’”]+)['\"’”]\s*$", head)
@@ -202,7 +201,7 @@ def _skip_mask(text: str, skip: set[str]) -> list[bool]:
     for w in skip:
         if len(w) < 2:
             continue
-        for m in re.finditer(re.escape(w), low):
+        for m in rx(re.escape(w)).finditer(low):
             for i in range(m.start(), m.end()):
                 mask[i] = True
     return mask
@@ -382,7 +381,7 @@ def extract_strings(
             continue
         body = p.pattern.removeprefix("^").removesuffix("$")
         m = next(
-            (m for m in re.finditer(rf"(?<![\w-]){body}(?![\w-])", text) if msg.free(*m.span())),
+            (m for m in rx(rf"(?<![\w-]){body}(?![\w-])").finditer(text) if msg.free(*m.span())),
             None,
         )
         if m:
