@@ -148,18 +148,21 @@ def test_options_and_errors() -> None:
         LexicalClassifier().predict_scores(["x"])
 
 
+MULTI_ROWS = [
+    ("주식 시세 알려줘", ("finance",)),
+    ("환율 얼마야", ("finance",)),
+    ("코스피 지수 어때", ("finance",)),
+    ("영화 추천해줘", ("movie",)),
+    ("개봉 영화 알려줘", ("movie",)),
+    ("배우 누구야", ("movie",)),
+    ("주식 영화 추천해줘", ("finance", "movie")),
+    ("영화 투자 환율 영향", ("finance", "movie")),
+]
+"""Two labels, some queries with both (the multi-label tests' training set)."""
+
+
 def test_multi_label_independent_probabilities() -> None:
-    rows = [
-        ("주식 시세 알려줘", ("finance",)),
-        ("환율 얼마야", ("finance",)),
-        ("코스피 지수 어때", ("finance",)),
-        ("영화 추천해줘", ("movie",)),
-        ("개봉 영화 알려줘", ("movie",)),
-        ("배우 누구야", ("movie",)),
-        ("주식 영화 추천해줘", ("finance", "movie")),
-        ("영화 투자 환율 영향", ("finance", "movie")),
-    ]
-    data = LabelledData([Example(t, labs) for t, labs in rows], multi_label=True)
+    data = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
     clf = create_classifier("lexical").fit(data)
     assert clf.multi_label
     scores = clf.predict_scores(["주식 영화 보여줘", "환율"])
@@ -173,18 +176,8 @@ def test_one_vs_rest_svms_stop_at_the_multi_label_tolerance() -> None:
     """Multi-label fits one SVM per label per fold (264 on KOTE): each stops at ``ovr_tol``
     (1e-2, same micro-F1 as 1e-4 in a fifth of the time) and reads float64 features converted
     once; single-label SVMs keep scikit-learn's 1e-4."""
-    rows = [
-        ("주식 시세 알려줘", ("finance",)),
-        ("환율 얼마야", ("finance",)),
-        ("코스피 지수 어때", ("finance",)),
-        ("영화 추천해줘", ("movie",)),
-        ("개봉 영화 알려줘", ("movie",)),
-        ("배우 누구야", ("movie",)),
-        ("주식 영화 추천해줘", ("finance", "movie")),
-        ("영화 투자 환율 영향", ("finance", "movie")),
-    ]
-    multi = LabelledData([Example(t, labs) for t, labs in rows], multi_label=True)
-    single = LabelledData([Example(t, labs[:1]) for t, labs in rows])
+    multi = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
+    single = LabelledData([Example(t, labs[:1]) for t, labs in MULTI_ROWS])
     clf = LexicalClassifier(LexicalConfig(model="svm"))
     assert clf._estimator(multi).estimator.tol == 1e-2
     assert clf._estimator(single).tol == 1e-4

@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import copy
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    import torch
+import torch
+from transformers import DynamicCache
+from transformers.cache_utils import DynamicLayer
 
 # generation_config settings the step applies (or that do not change the next token); any other
 # setting away from its default sends the model to whole-batch ``generate`` calls
@@ -51,8 +52,6 @@ _NEUTRAL: dict[str, Any] = {
 
 def unsupported(model: Any) -> str | None:
     """Why ``model`` cannot decode in a running batch (None: it can)."""
-    from transformers import DynamicCache
-    from transformers.cache_utils import DynamicLayer
 
     if getattr(model, "peft_config", None):
         active = model.peft_config.get(getattr(model, "active_adapter", "default"))
@@ -95,64 +94,49 @@ def _logits_kwargs(model: Any) -> dict[str, Any]:
     return {"logits_to_keep": 1} if "logits_to_keep" in _forward_params(model) else {}
 
 
-def _growing_layer_class() -> type:
+class GrowingLayer(DynamicLayer):
     """:class:`DynamicLayer` that writes each step's keys and values into spare room instead of
     concatenating (``DynamicLayer.update`` copies the whole cache every step: at 8 rows of 400
-    tokens that copy was three quarters of a step on a small model). Built on first use, so
-    importing this module does not import transformers."""
-    global _GROWING
-    if _GROWING is not None:
-        return _GROWING
-    from transformers.cache_utils import DynamicLayer
+    tokens that copy was three quarters of a step on a small model)."""
 
-    class GrowingLayer(DynamicLayer):
-        def __init__(self, keys: torch.Tensor, values: torch.Tensor) -> None:
-            super().__init__()
-            self.is_initialized = True
-            self.device = keys.device
-            self.replace(keys, values)
+    def __init__(self, keys: torch.Tensor, values: torch.Tensor) -> None:
+        super().__init__()
+        self.is_initialized = True
+        self.device = keys.device
+        self.replace(keys, values)
 
-        def replace(self, keys: torch.Tensor, values: torch.Tensor, spare: int = 64) -> None:
-            """Hold exactly ``keys`` / ``values`` (copied), with room for ``spare`` more tokens."""
-            n = keys.shape[-2]
-            self._k = keys.new_empty((*keys.shape[:-2], n + spare, keys.shape[-1]))
-            self._v = values.new_empty((*values.shape[:-2], n + spare, values.shape[-1]))
-            self._k[..., :n, :] = keys
-            self._v[..., :n, :] = values
-            self._n = n
-            self._views()
+    def replace(self, keys: torch.Tensor, values: torch.Tensor, spare: int = 64) -> None:
+        """Hold exactly ``keys`` / ``values`` (copied), with room for ``spare`` more tokens."""
+        n = keys.shape[-2]
+        self._k = keys.new_empty((*keys.shape[:-2], n + spare, keys.shape[-1]))
+        self._v = values.new_empty((*values.shape[:-2], n + spare, values.shape[-1]))
+        self._k[..., :n, :] = keys
+        self._v[..., :n, :] = values
+        self._n = n
+        self._views()
 
-        def _views(self) -> None:
-            self.keys = self._k[..., : self._n, :]
-            self.values = self._v[..., : self._n, :]
+    def _views(self) -> None:
+        self.keys = self._k[..., : self._n, :]
+        self.values = self._v[..., : self._n, :]
 
-        def update(
-            self, key_states: torch.Tensor, value_states: torch.Tensor, *args: Any, **kwargs: Any
-        ) -> tuple[torch.Tensor, torch.Tensor]:
-            new = key_states.shape[-2]
-            if self._n + new > self._k.shape[-2]:  # out of room: double it
-                self.replace(
-                    self._k[..., : self._n, :], self._v[..., : self._n, :], max(64, self._n)
-                )
-            self._k[..., self._n : self._n + new, :] = key_states
-            self._v[..., self._n : self._n + new, :] = value_states
-            self._n += new
-            self._views()
-            return self._k[..., : self._n, :], self._v[..., : self._n, :]
+    def update(
+        self, key_states: torch.Tensor, value_states: torch.Tensor, *args: Any, **kwargs: Any
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        new = key_states.shape[-2]
+        if self._n + new > self._k.shape[-2]:  # out of room: double it
+            self.replace(self._k[..., : self._n, :], self._v[..., : self._n, :], max(64, self._n))
+        self._k[..., self._n : self._n + new, :] = key_states
+        self._v[..., self._n : self._n + new, :] = value_states
+        self._n += new
+        self._views()
+        return self._k[..., : self._n, :], self._v[..., : self._n, :]
 
-        def batch_select_indices(self, indices: torch.Tensor) -> None:
-            self._k, self._v = self._k[indices], self._v[indices]
-            self._views()
-
-    _GROWING = GrowingLayer
-    return GrowingLayer
-
-
-_GROWING: type | None = None
+    def batch_select_indices(self, indices: torch.Tensor) -> None:
+        self._k, self._v = self._k[indices], self._v[indices]
+        self._views()
 
 
 def _left_pad(tensor: torch.Tensor, columns: int, dim: int) -> torch.Tensor:
-    import torch
 
     if columns == 0:
         return tensor
@@ -182,8 +166,6 @@ class RunningBatch:
         """(KV cache, last-position logits) of ``prompt`` alone, starting from ``prefix_cache``
         (the cache of ``prompt[:prefix]``, copied, never changed) when given; :meth:`add` then
         lays the row in."""
-        import torch
-        from transformers import DynamicCache
 
         cache = copy.deepcopy(prefix_cache) if prefix_cache is not None else DynamicCache()
         start = prefix if prefix_cache is not None else 0
@@ -201,12 +183,10 @@ class RunningBatch:
     def add(self, row: Any, cache: Any, length: int, token: int) -> None:
         """Lay a prefilled row (its cache holds ``length`` prompt tokens; ``token`` is the
         first token it generated) beside the others."""
-        import torch
 
         mask = torch.ones((1, length), dtype=torch.long, device=self.model.device)
         if self.cache is None or self.mask is None:
-            growing = _growing_layer_class()
-            cache.layers = [growing(layer.keys, layer.values) for layer in cache.layers]
+            cache.layers = [GrowingLayer(layer.keys, layer.values) for layer in cache.layers]
             self.cache, self.mask = cache, mask
         else:
             width = max(self.mask.shape[1], length)
@@ -228,7 +208,6 @@ class RunningBatch:
     def keep(self, keep: list[int]) -> None:
         """Keep only the rows at ``keep`` (in that order), then drop leading columns that no
         remaining row uses."""
-        import torch
 
         if len(keep) == len(self.rows):
             return
@@ -252,7 +231,6 @@ class RunningBatch:
 
     def step(self) -> torch.Tensor:
         """Feed every row its newest token: (rows, vocab) float32 logits of the next one."""
-        import torch
 
         assert self.mask is not None
         device = self.mask.device
@@ -274,7 +252,6 @@ class RunningBatch:
 def pick(logits: torch.Tensor, sampling: tuple[bool, float, float], top_k: int | None) -> int:
     """The next token from one row's logits: greedy (argmax) or sampled with temperature,
     top-k (the model's generation config) and top-p, in ``generate``'s order."""
-    import torch
 
     sample, temperature, top_p = sampling
     if not sample:

@@ -162,12 +162,7 @@ def redis_server() -> Iterator[str]:
                 time.sleep(0.05)
         yield url
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        _stop(proc)
         shutil.rmtree(base, ignore_errors=True)
 
 
@@ -202,9 +197,14 @@ def transformers_serve(model: Path, log: Path, timeout_s: float = 240) -> Iterat
             time.sleep(0.5)
         yield f"{url}/v1"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait(timeout=30)
+        _stop(proc)
+
+
+def _stop(proc: subprocess.Popen[Any]) -> None:
+    """Terminate ``proc``; kill it if it has not ended within 30 s."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)

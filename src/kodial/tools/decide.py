@@ -186,6 +186,30 @@ def _filled_explain(filling: Filling) -> dict[str, Any]:
     }
 
 
+def settled_without_choosing(
+    messages: list[dict[str, Any]],
+    specs: list[ToolSpec],
+    tool_choice: Any,
+    explain: dict[str, Any],
+) -> ToolDecision | None:
+    """The decision every decider makes before choosing a tool, if the turn needs no choice: an
+    answer from the result of the last tool call, or a decline under ``tool_choice: none`` or
+    with no tools offered. A history without a user message is a :class:`KodialError`."""
+    last = messages[-1]
+    if last.get("role") == "tool":
+        name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
+        explain["why"] = "answered from the result of the last tool call"
+        return ToolDecision(
+            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
+        )
+    if not any(m.get("role") == "user" for m in messages):
+        raise KodialError("messages need at least one user message")
+    if tool_choice == "none" or not specs:
+        explain["why"] = "tool_choice is none" if specs else "no tools were offered"
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+    return None
+
+
 def decide(
     messages: list[dict[str, Any]],
     tools: list[dict[str, Any]],
@@ -204,20 +228,10 @@ def decide(
     chooser = chooser or default_chooser()
     explain: dict[str, Any] = {"tool_choice": tool_choice, "threshold": chooser.threshold}
 
-    last = messages[-1]
-    if last.get("role") == "tool":
-        name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
-        explain["why"] = "answered from the result of the last tool call"
-        return ToolDecision(
-            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
-        )
-    if not any(m.get("role") == "user" for m in messages):
-        raise KodialError("messages need at least one user message")
+    early = settled_without_choosing(messages, specs, tool_choice, explain)
+    if early is not None:
+        return early
     user_text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
-
-    if tool_choice == "none" or not specs:
-        explain["why"] = "tool_choice is none" if specs else "no tools were offered"
-        return ToolDecision("decline", decline_message(specs), explain=explain)
 
     pending = _pending(messages, specs, chooser, now)
     context = {name: 0.5 for name in _called_tools(messages)[-2:]}

@@ -39,8 +39,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kodial.errors import KodialError
-from kodial.tools.decide import ToolDecision, _check_messages, _named_choice, _text, _tool_of_call
-from kodial.tools.questions import answer_from_result, decline_message, slot_question
+from kodial.tools.decide import (
+    ToolDecision,
+    _check_messages,
+    _named_choice,
+    _text,
+    settled_without_choosing,
+)
+from kodial.tools.questions import decline_message, slot_question
 from kodial.tools.schema import ParamSpec, ToolSpec, parse_tools, validate_arguments
 from kodial.tools.text import numbers
 
@@ -318,18 +324,9 @@ def decide(
     named = _named_choice(tool_choice, specs)
     now = now or datetime.now(SEOUL)
     explain: dict[str, Any] = {"decider": "llm", "tool_choice": tool_choice}
-    last = messages[-1]
-    if last.get("role") == "tool":
-        name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
-        explain["why"] = "answered from the result of the last tool call"
-        return ToolDecision(
-            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
-        )
-    if not any(m.get("role") == "user" for m in messages):
-        raise KodialError("messages need at least one user message")
-    if tool_choice == "none" or not specs:
-        explain["why"] = "tool_choice is none" if specs else "no tools were offered"
-        return ToolDecision("decline", decline_message(specs), explain=explain)
+    early = settled_without_choosing(messages, specs, tool_choice, explain)
+    if early is not None:
+        return early
 
     lm = model if isinstance(model, LocalScorer) else local_scorer(str(model), options.device)
     head = (
