@@ -251,16 +251,16 @@ class ChatModel:
                     top_p=top_p,
                 )
             )
-            ended = bool(new) and new[-1] in self.eot_ids
-            new = new[:-1] if ended else new
-            text = str(self.tokenizer.decode(new, skip_special_tokens=True)).strip()
-            return Reply(text, new, ended)
+            return self._reply_from(new)
         ids = torch.tensor([self.fitted_prompt_ids(messages, max_new_tokens)], device=self.device)
         with torch.no_grad():
             out = self.model.generate(
                 **self._generate_kwargs(ids, max_new_tokens, temperature, top_p)
             )
-        new = out[0, ids.shape[1] :].tolist()
+        return self._reply_from(out[0, ids.shape[1] :].tolist())
+
+    def _reply_from(self, new: list[int]) -> Reply:
+        """The reply for generated ids: a final end-of-turn token is dropped and recorded."""
         ended = bool(new) and new[-1] in self.eot_ids
         if ended:
             new = new[:-1]
