@@ -7,15 +7,18 @@ false fallback is promised) and scored on the test split through its predict pat
 macro-F1, label-after-fallback, false fallback on the held-out in-domain queries (promised vs
 measured; also the mean over all 5 group folds held out in turn, since one 20% split of a few
 hundred groups moves the rate by about 2 points), OOD detection (kochat). Baseline: char
-1-4-gram TF-IDF + LinearSVC (one-vs-rest for multi-label) on the same split. Then 8/32/128-shot curves (lexical, encoder = logistic regression
-on USE-multilingual vectors, hybrid, SVM), noise robustness and throughput.
+1-4-gram TF-IDF + LinearSVC (one-vs-rest for multi-label) on the same split. Then 8/32/128-shot
+curves (lexical, encoder = logistic regression on USE-multilingual vectors, hybrid, SVM), each
+point the mean over 5 seeded draws of k queries per label (the same draws for every method),
+noise robustness and throughput.
 
 Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
 ``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
 shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
-``python bench/bench_classify.py`` (6.5 minutes here with vectors cached and ``--cv-folds 1``;
-the 4 further outer folds of the false-fallback column add about as much again, more on a
-loaded machine); results in ``bench/results/classify.{json,md}``.
+``python bench/bench_classify.py`` (6.5 minutes here with vectors cached, ``--cv-folds 1`` and
+``--draws 1``; the 4 further outer folds of the false-fallback column add about as much again,
+the 4 further few-shot draws more, more on a loaded machine); results in
+``bench/results/classify.{json,md}``.
 """
 
 from __future__ import annotations
@@ -360,6 +363,7 @@ def run_kodial(
         "method": method,
         "train_s": secs,
         "predict_qps": len(test) / max(eval_s, 1e-9) if not noise else None,
+        "calibration_folds": cal.folds,
         "promised_false_fallback": cal.expected_false_fallback,
         "false_fallback": fb.get("false_fallback_rate"),
         "ood_detection": fb.get("ood_detection_rate"),
@@ -692,7 +696,7 @@ def markdown(r: dict[str, Any]) -> str:
         for e in ml:
             for k in e["kodial"]:
                 lines.append(
-                    f"| kodial {k['method']} (per-label thresholds out of fold) | {_f(k['micro_f1'])} | {_f(k['macro_f1'])} | {_f(k['samples_f1'])} | {_f(k['train_s'], 1)} |"
+                    f"| kodial {k['method']} (per-label thresholds, {k.get('calibration_folds', 5)}-fold out of fold) | {_f(k['micro_f1'])} | {_f(k['macro_f1'])} | {_f(k['samples_f1'])} | {_f(k['train_s'], 1)} |"
                 )
             s = e["svm"]
             lines.append(
