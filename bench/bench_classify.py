@@ -475,6 +475,8 @@ def encoder_throughput(texts: list[str]) -> float:
     return len(fresh) / (time.perf_counter() - t0)
 
 
+TIME_RATIO = 3.0
+"""What "training time comparable to one-vs-rest linear models" is held to (multi-label)."""
 SHOTS = (8, 32, 128)
 METHODS_SHOWN = ("lexical", "encoder", "hybrid", "svm")
 SETS: dict[str, Any] = {
@@ -636,6 +638,13 @@ def targets(r: dict[str, Any]) -> list[str]:
             f"| {key} >= SVM: {e['name']} | {best:.3f} vs {e['svm'][key]:.3f} | "
             f"{'yes' if best >= e['svm'][key] else 'no'} |"
         )
+        if key == "micro_f1":  # "training time comparable to one-vs-rest linear models"
+            ratio = min(k["train_s"] for k in e["kodial"]) / e["svm"]["train_s"]
+            out.append(
+                f"| multi-label training time within {TIME_RATIO:.0f}x the one-vs-rest SVM's: "
+                f"{e['name']} | {min(k['train_s'] for k in e['kodial']):.1f} s vs "
+                f"{e['svm']['train_s']:.1f} s ({ratio:.1f}x) | {'yes' if ratio <= TIME_RATIO else 'no'} |"
+            )
     for name in ("parakqc-topic", "3i4k"):
         rows = r["curves"].get(name) or []
         for row in rows[:1]:
