@@ -343,3 +343,41 @@ def test_out_of_fold_scores_do_not_depend_on_numpys_global_generator() -> None:
         scores.append(clf.out_of_fold_scores(train, folds, clf.labels))
     assert scores[0].shape == (len(train), 4) and (scores[0].sum(1) > 0).all()
     assert np.array_equal(scores[0], scores[1])
+
+
+def test_multi_label_calibrates_on_three_folds_unless_told_otherwise(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``folds: auto`` is 3 for multi-label data (every query still gets one out-of-fold score,
+    with 4 one-vs-rest rounds instead of 6: most of KOTE's training time) and 5 for single-label
+    data; a number given is kept as it is."""
+    from kodial.classify.lexical import LexicalClassifier
+
+    heads: list[int] = []
+    real = LexicalClassifier._head
+
+    def counting(self: LexicalClassifier, X: object, train: LabelledData, labels: list) -> object:
+        heads.append(len(train))
+        return real(self, X, train, labels)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LexicalClassifier, "_head", counting)
+    train = _emotions(4, 300)
+    auto = fit_classifier(train, TrainConfig(method="lexical", dev_ratio=0, noise_report=False))
+    assert auto.calibration.folds == 3 and len(heads) == 4  # the final model and 3 folds
+    assert heads[0] == len(train) and all(n < len(train) for n in heads[1:])
+    heads.clear()
+    five = TrainConfig(method="lexical", dev_ratio=0, noise_report=False, folds=5)
+    assert fit_classifier(train, five).calibration.folds == 5 and len(heads) == 6
+    single = paraphrase_groups(seed=2, n_groups=12)
+    config = TrainConfig(method="lexical", dev_ratio=0, noise_report=False)
+    assert fit_classifier(single, config).calibration.folds == 5
+
+
+@pytest.mark.parametrize("value", ["1", "x", 2.5, True])
+def test_folds_is_auto_or_a_whole_number_of_at_least_two(value: object) -> None:
+    from kodial.classify.options import validate_flags
+    from kodial.errors import DataErrors
+
+    assert validate_flags(TrainConfig, {"folds": "4"}, {"folds": "--folds"}).folds == 4
+    with pytest.raises(DataErrors, match="--folds: must be auto or a whole number of at least 2"):
+        validate_flags(TrainConfig, {"folds": value}, {"folds": "--folds"})

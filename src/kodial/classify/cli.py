@@ -58,7 +58,7 @@ def train(
     out: Annotated[Path, typer.Option("--out", help="Directory to save the model in.")],
     method: Annotated[str, typer.Option(help=HELP["method"])] = "auto",
     dev_ratio: Annotated[float, typer.Option(help=HELP["dev_ratio"])] = 0.2,
-    folds: Annotated[int, typer.Option(help=HELP["folds"])] = 5,
+    folds: Annotated[str, typer.Option(help=HELP["folds"])] = "auto",
     ood: OodFile = None,
     ood_field: Annotated[str | None, typer.Option(help=HELP["ood_field"])] = None,
     target_recall: Annotated[float, typer.Option(help=HELP["target_recall"])] = 0.95,

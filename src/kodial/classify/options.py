@@ -55,9 +55,11 @@ class TrainConfig(Config):
     dev_ratio: float = Field(default=0.2, ge=0, lt=1)
     """Share of the queries held out (whole paraphrase groups, stratified) to evaluate the saved
     model on; 0 trains on everything and reports the out-of-fold numbers only."""
-    folds: int = Field(default=5, ge=2)
+    folds: int | Literal["auto"] = "auto"
     """Cross-validation folds whose out-of-fold scores calibrate the probabilities and the
-    fallback thresholds."""
+    fallback thresholds; auto: 5, or 3 for multi-label data (one-vs-rest fits a model per label
+    and fold: 3 folds give every query its out-of-fold score with 4 fits instead of 6, for the
+    same micro-F1 on KOTE's 44 emotions)."""
     target_recall: float = Field(default=0.95, gt=0, le=1)
     """Share of new in-domain queries that must still get a label (the rest may fall back)."""
     group_by: GroupBy = "auto"
@@ -77,6 +79,20 @@ class TrainConfig(Config):
     """Fixed fallback threshold on the top score instead of the calibrated one."""
     min_margin: float | None = None
     """Fixed fallback threshold on the top-two margin instead of the calibrated one."""
+
+    @field_validator("folds", mode="before")
+    @classmethod
+    def _folds(cls, value: Any) -> Any:
+        # one clear message rather than one per member of the union (int, "auto")
+        if value == "auto":
+            return value
+        try:
+            folds = int(value)
+        except (TypeError, ValueError):
+            folds = None
+        if folds is None or isinstance(value, bool | float) or folds < 2:
+            raise ValueError(f"must be auto or a whole number of at least 2, got {value!r}")
+        return folds
 
     @field_validator("method")
     @classmethod
