@@ -235,21 +235,33 @@ def _topic_chunk(
             continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
         toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
         nxt = next((t for t in all_toks if t.start >= c.end), None)
-        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
-            toks = toks[:-1]  # "수거 신청하려고요", "검색해줘": the action noun is not a value
+        if (
+            nxt is not None
+            and nxt.start == c.end
+            and (nxt.tag in ("XSV", "XSA") or (nxt.tag == "VV" and nxt.form == "하"))
+        ):
+            # "수거 신청하려고요", "검색해줘", "디데이 설정해줘" (the analyser may read that 하
+            # as a verb of its own): the action noun is not a value
+            toks = toks[:-1]
         while toks and skipped(toks[0]):
             toks = toks[1:]
-        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시)
-        cut = next(
-            (
-                i
-                for i, t in enumerate(toks)
-                if i > 0
-                and skipped(t)
-                and text[t.start - 1] == " "
-                and t.tag not in ("XSV", "VV", "ETN", "JKG")
-            ),
-            None,
+        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시), except in a
+        # nominalised verb phrase, which is one thing to do ("회비 등록하기", "모임 일정 잡기")
+        nominalised = len(toks) > 2 and toks[-1].tag == "ETN" and toks[-2].tag in ("VV", "XSV")
+        cut = (
+            None
+            if nominalised
+            else next(
+                (
+                    i
+                    for i, t in enumerate(toks)
+                    if i > 0
+                    and skipped(t)
+                    and text[t.start - 1] == " "
+                    and t.tag not in ("XSV", "VV", "ETN", "JKG")
+                ),
+                None,
+            )
         )
         if cut is not None:
             toks = toks[:cut]
@@ -287,6 +299,9 @@ def _topic_chunk(
             or any(mask[m.start() : m.start() + len(word)])
             or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
             or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
+            # a plain adverb (새로, 빨리, 좀) is how, not what; a nickname the analyser misreads
+            # comes out as an adverb plus something else
+            or [t.tag for t in word_toks] == ["MAG"]
             or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
             or not re.search(r"[가-힣A-Za-z]", word)
         ):
