@@ -38,6 +38,9 @@ def _tool(name: str, desc: str) -> dict:
         ("회의 일정 좀 바꿔줄래", "modify"),
         # 되다 makes the noun a state asked about, not a request to register
         ("등록된 일정 중에 분갈이 찾아줘", "lookup"),
+        # knowledge asked for: what something means, or an explanation
+        ("복리가 뭐야? 쉽게 설명해줘", "explain"),
+        ("환급이란 무슨 뜻이야", "explain"),
         ("오늘 하루 정말 길었다", None),
         ("고마워 잘 자", None),
     ],
@@ -56,6 +59,9 @@ def test_the_act_a_tool_does_from_its_name_else_its_description() -> None:
     )
     assert (tool_act(find), tool_act(register), tool_act(plain)) == ("lookup", "create", "create")
     assert tool_act(parse_tools([_tool("watering_log", "식물 물 주기 기록")])[0]) is None
+    # a tool that explains says so, and matches a request for an explanation
+    glossary = parse_tools([_tool("glossary", "원예 용어의 뜻을 설명한다")])[0]
+    assert tool_act(glossary) == text_act("분갈이가 무슨 뜻이야?") == "explain"
     assert act_match("lookup", "lookup") == 1.0
     assert act_match("lookup", "create") == -1.0
     assert act_match(None, "create") == act_match("lookup", None) == 0.0

@@ -5,7 +5,9 @@ registration; a calendar query and a new event) the one whose action the request
 The request's act comes from its predicates (Kiwi morphemes): a verb stem, or an action noun
 used as the predicate (``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the
 noun in ``예약 취소해줘`` is the object, not the act). Delete beats change beats create, since
-the object of a change is often a creation noun (``예약 변경``). Without any of those, an
+the object of a change is often a creation noun (``예약 변경``). Without any of those, a
+request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
+``explain`` (knowledge, which a tool serves only when its description says it explains), and an
 interrogative (언제, 몇, 얼마, 무슨 ...) or a lookup verb (검색, 조회, 확인, 궁금) makes it a
 lookup. The tool's act comes from its name's first word (``searchFriendBirthday``,
 ``add_task``), else from its description the same way as a request.
@@ -22,7 +24,7 @@ from kodial.tools.schema import ToolSpec
 from kodial.tools.text import split_identifier, tokens
 
 Act = str
-"""``lookup``, ``create``, ``modify`` or ``delete``."""
+"""``lookup``, ``create``, ``modify``, ``delete`` or ``explain``."""
 
 PREDICATE_STEMS: dict[Act, tuple[str, ...]] = {
     "delete": ("삭제", "지우", "취소", "없애", "제거"),
@@ -50,6 +52,10 @@ LOOKUP_WORDS = (
     "찾",
 )
 """Interrogatives and lookup verbs: a request with these and no other act asks to look up."""
+
+EXPLAIN_STEMS = ("설명",)
+MEANING_NOUNS = ("뜻", "의미", "정의")
+"""A request to explain, or a question about what something means, asks for knowledge."""
 
 NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(
@@ -95,7 +101,14 @@ def text_act(text: str) -> Act | None:
     for act, stems in PREDICATE_STEMS.items():
         if any(p.startswith(stems) for p in predicates):
             return act
-    if any(t.form.startswith(LOOKUP_WORDS) for t in toks):
+    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks)
+    # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
+    # tool that explains says so in its description and matches)
+    if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
+        asks and any(t.tag == "NNG" and t.form in MEANING_NOUNS for t in toks)
+    ):
+        return "explain"
+    if asks:
         return "lookup"
     return None
 
