@@ -357,3 +357,21 @@ def test_a_guess_from_the_request_an_open_question_continues_is_kept() -> None:
     # without an open question an older message still gives values only by their own words
     later = fill_arguments(t, [*msgs[:2], user("아 그리고 이번 주 금요일")], NOW)
     assert "chore" not in later.arguments
+
+
+def test_a_search_query_is_the_object_of_the_search_verb() -> None:
+    shop = one(
+        {"query": {"type": "string", "description": "검색어(상품 이름, 종류 등)"}},
+        ["query"],
+        "꽃집에서 상품을 검색",
+    )
+    # the request's first noun phrase is the occasion, not what to search for
+    got = extract_message(shop, "어버이날 선물 고민 중이거든 카네이션 바구니좀 찾아줘", NOW)
+    assert got["query"].value == "카네이션 바구니" and not got["query"].strong
+    # the verb noun is not part of the query, nor the count after it
+    assert extract_message(shop, "꽃집에서 인기 꽃다발 검색해줘", NOW)["query"].value == (
+        "인기 꽃다발"
+    )
+    assert extract_message(shop, "예쁜 화분 몇 개 찾아줘", NOW)["query"].value == "화분"
+    # without a search verb the noun phrase the request is about still fills it
+    assert extract_message(shop, "장미 꽃다발 있어?", NOW)["query"].value == "장미 꽃다발"

@@ -310,6 +310,41 @@ def _topic_chunk(
     return None
 
 
+_QUERY_WORDS = ("검색어", "검색할", "키워드", "query", "keyword", "search term")
+"""Words that make a parameter a search query: its value is what the user asks to search for."""
+
+_SEARCH_STEMS = ("찾", "검색", "조회")
+_BETWEEN_OBJECT_AND_VERB = frozenset({"JKO", "JX", "JKS", "MAG", "MM", "NNB", "NR", "SN"})
+
+
+def _search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The object of the last search verb (``X 검색해줘``, ``X좀 찾아줘``, ``X 몇 개 찾아줘``):
+    the noun phrase right before it, past particles, adverbs and counts."""
+    toks = tokens(text)
+    verbs = [
+        i
+        for i, t in enumerate(toks)
+        if (t.tag == "VV" and t.form.startswith(_SEARCH_STEMS))
+        or (
+            t.tag == "NNG"
+            and t.form in _SEARCH_STEMS
+            and (i + 1 == len(toks) or toks[i + 1].tag in ("XSV", "VV"))
+        )
+    ]
+    if not verbs:
+        return None
+    i = verbs[-1] - 1
+    while i >= 0 and toks[i].tag in _BETWEEN_OBJECT_AND_VERB and toks[i].tag not in ("NR", "SN"):
+        i -= 1  # 좀, 을, 몇 개 (a count is skipped only as a classifier after 몇)
+    if i < 0 or toks[i].tag not in ("NNG", "NNP", "SL", "SH", "XSN"):
+        return None
+    c = next((c for c in chunks(text) if c.start <= toks[i].start < c.end), None)
+    # the chunk may run on into the verb noun ("꽃다발 검색"): it ends with the object
+    if c is None or any(not (toks[i].end <= a or c.start >= b) for a, b in taken):
+        return None
+    return (c.start, toks[i].end)
+
+
 _NOT_SPECIFIC = {
     "다른",
     "어떤",
@@ -483,7 +518,10 @@ def extract_strings(
     for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
         if param_kind(p) in ("text", "email", "phone"):
             continue
-        span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
+        span = None
+        if has_whole_word(words_of(p), _QUERY_WORDS):
+            span = _search_object(msg.masked, taken)
+        span = span or _topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
