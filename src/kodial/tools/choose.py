@@ -428,36 +428,41 @@ def calibrate(
     (:attr:`CalibrationCase.group`) of "the right tool reached the threshold" (cases with a
     tool) or "no tool reached it" (without); near-ties go to the smallest weights. ``source``
     names the requests in the result."""
-    rows = []  # (names, cosine, words, evidence, complete, gold, act) per case
-    for c in cases:
+    # One row per case, one column per offered tool (padded): every weight setting is then a
+    # few array operations over all cases at once instead of a loop over them.
+    width = max(len(c.tools) for c in cases)
+    cos = np.zeros((len(cases), width), dtype=np.float32)
+    words = np.zeros((len(cases), width), dtype=np.float64)
+    strong = np.zeros((len(cases), width), dtype=np.float32)
+    complete = np.zeros((len(cases), width), dtype=np.float32)
+    acts = np.zeros((len(cases), width), dtype=np.float32)
+    offered = np.zeros((len(cases), width), dtype=bool)
+    gold = np.full(len(cases), -1)
+    for i, c in enumerate(cases):
         names = [t.name for t in c.tools]
+        n = len(names)
         ev = evidence_for(c.tools, c.text, c.now)
-        rows.append(
-            (
-                names,
-                chooser.cosines(c.tools, c.text),
-                np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0),
-                np.array([min(ev[n].strong, 2) for n in names], dtype=np.float32),
-                np.array([ev[n].complete for n in names], dtype=np.float32),
-                c.tool,
-                np.array(chooser.act_scores(c.tools, c.text), dtype=np.float32),
-            )
-        )
-    is_pos = np.array([r[5] is not None for r in rows])
+        cos[i, :n] = chooser.cosines(c.tools, c.text)
+        words[i, :n] = np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0)
+        strong[i, :n] = [min(ev[name].strong, 2) for name in names]
+        complete[i, :n] = [ev[name].complete for name in names]
+        acts[i, :n] = chooser.act_scores(c.tools, c.text)
+        offered[i, :n] = True
+        gold[i] = names.index(c.tool) if c.tool in names else -1
+    is_pos = np.array([c.tool is not None for c in cases])
     assert is_pos.any() and (~is_pos).any(), "calibration needs requests with and without a tool"
     groups = [np.array([c.group == g for c in cases]) for g in sorted({c.group for c in cases})]
     thresholds = np.round(np.arange(0.1, 1.2, 0.01), 2)
+    every = np.arange(len(cases))
     # (balanced, ww, ew, cw, thr, aw)
     results: list[tuple[float, float, float, float, float, float]] = []
     for ww, ew, cw, aw in itertools.product(
         WORD_WEIGHTS, EVIDENCE_WEIGHTS, COMPLETE_WEIGHTS, ACT_WEIGHTS
     ):
-        top = np.empty(len(rows))
-        right = np.empty(len(rows), dtype=bool)
-        for i, (names, cos, w, e, comp, gold, act) in enumerate(rows):
-            total = cos + ww * w + ew * e + cw * comp + aw * act
-            j = int(np.argmax(total))
-            top[i], right[i] = total[j], names[j] == gold
+        total = cos + ww * words + ew * strong + cw * complete + aw * acts
+        total = np.where(offered, total, -np.inf)
+        j = np.argmax(total, axis=1)
+        top, right = total[every, j], j == gold
         reached = top[None, :] >= thresholds[:, None]  # (thresholds, cases)
         ok = np.where(is_pos[None, :], reached & right[None, :], ~reached)
         bal = np.mean([ok[:, g].mean(axis=1) for g in groups], axis=0)
