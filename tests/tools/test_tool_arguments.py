@@ -375,3 +375,10 @@ def test_a_search_query_is_the_object_of_the_search_verb() -> None:
     assert extract_message(shop, "예쁜 화분 몇 개 찾아줘", NOW)["query"].value == "화분"
     # without a search verb the noun phrase the request is about still fills it
     assert extract_message(shop, "장미 꽃다발 있어?", NOW)["query"].value == "장미 꽃다발"
+    # a name to search by is not a query: the object of 찾아 there is what is looked up
+    friend = one(
+        {"friend": {"type": "string", "description": "검색할 친구의 이름"}},
+        ["friend"],
+        "친구의 기념일을 검색",
+    )
+    assert extract_message(friend, "박서윤 기념일좀 찾아줘", NOW)["friend"].value == "박서윤"

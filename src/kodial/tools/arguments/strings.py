@@ -310,7 +310,7 @@ def _topic_chunk(
     return None
 
 
-_QUERY_WORDS = ("검색어", "검색할", "키워드", "query", "keyword", "search term")
+_QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
 """Words that make a parameter a search query: its value is what the user asks to search for."""
 
 _SEARCH_STEMS = ("찾", "검색", "조회")
