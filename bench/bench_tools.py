@@ -523,7 +523,8 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "",
         f"Engine: `kodial.tools.decide` (encoder `{meta['encoder']}`, threshold "
         f"{meta['threshold']}, word weight {meta['word_weight']}, evidence weight "
-        f"{meta['evidence_weight']}, completeness weight {meta['complete_weight']}; calibration: "
+        f"{meta['evidence_weight']}, completeness weight {meta['complete_weight']}, act weight "
+        f"{meta.get('act_weight', 0.0)}; calibration: "
         f"{meta['calibration']}; on the project's own requests it scores "
         f"{meta['own_requests_balanced']} balanced). "
         f"Command: `{meta['command']}`; {meta['cpus']} CPUs, {meta['seconds']:.0f} s in all.",
@@ -553,7 +554,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "found in the request (Kiwi morphemes; IDF scaled to the offered list, so a word no "
         "other offered tool has counts 1) and what the request gives the tool's parameters "
         "(arguments named by their own words; the share of required ones found), so between "
-        "close neighbours the tool the request completes wins. What still fails: requests "
+        "close neighbours the tool the request completes wins, and whether the request asks "
+        "for what the tool does (look up, create, change, delete, or an explanation no tool "
+        "gives: `kodial.tools.acts`), so a birthday search and a birthday registration that "
+        "share every word are told apart. What still fails: requests "
         "that share no words with the tool and give it no argument (which films are worth "
         "seeing, for a box-office ranking tool; the time in a city asked as 'what hour is it') "
         "stay under the threshold, since the offline encoder sees little similarity; date "
@@ -735,6 +739,7 @@ def main() -> None:
         "word_weight": chooser.calibration.word_weight,
         "evidence_weight": chooser.calibration.evidence_weight,
         "complete_weight": chooser.calibration.complete_weight,
+        "act_weight": chooser.calibration.act_weight,
         "calibration": chooser.calibration.source,
         "own_requests_balanced": round(own_balanced, 4),
         "split_seed": SPLIT_SEED,

@@ -296,3 +296,89 @@ def test_simple_arrays() -> None:
     assert got["toppings"].value == ["치즈", "버섯", "올리브"]
     assert extract_message(t, "점수 90 85 77 기록", NOW)["scores"].value == [90, 85, 77]
     assert "days" in fill_arguments(t, [user("아무 때나 좋아")], NOW).missing
+
+
+def _chores() -> ToolSpec:
+    return parse_tools(
+        [
+            {
+                "type": "function",
+                "function": {
+                    "name": "add_chore",
+                    "description": "집안일 목록에 새 집안일을 추가한다",
+                    "parameters": {
+                        "type": "object",
+                        "properties": {
+                            "chore": {"type": "string", "description": "집안일 이름"},
+                            "due": {
+                                "type": "string",
+                                "description": "언제까지 (사용자 표현 그대로)",
+                            },
+                        },
+                        "required": ["chore", "due"],
+                    },
+                },
+            }
+        ]
+    )[0]
+
+
+def test_a_nominalised_verb_phrase_is_one_value_even_with_a_tool_word_inside() -> None:
+    # 등록 is a word of the tool (a synonym of 추가), yet inside "X 등록하기" it is part of
+    # the chore, not the end of the phrase; the old reader cut these to "관리비" and "아파트"
+    t = _chores()
+    got = extract_message(t, "집안일 목록에 관리비 등록하기 추가해줘", NOW)
+    assert got["chore"].value == "관리비 등록하기"
+    got = extract_message(t, "집안일 목록에 아파트 등록비 내기 추가해줘", NOW)
+    assert got["chore"].value == "아파트 등록비 내기"
+
+
+def test_an_action_noun_and_a_plain_adverb_are_never_guessed_as_values() -> None:
+    naming = one({"title": {"type": "string", "description": "알림 제목"}}, ["title"], "알림 설정")
+    # 하 read as a verb of its own after 설정: the action noun stayed and became the title
+    assert "title" not in extract_message(naming, "3월 2일 알림 설정해줘", NOW)
+    member = one({"name": {"type": "string", "description": "이름"}}, ["name"], "회원 가입")
+    # "새로" (anew) is how, not who
+    assert "name" not in extract_message(member, "새로 하나 만들어줘", NOW)
+
+
+def test_a_guess_from_the_request_an_open_question_continues_is_kept() -> None:
+    t = _chores()
+    msgs = [
+        user("집안일 목록에 창틀 먼지 닦기 추가해줘"),
+        assistant("언제까지 하면 될까요?"),
+        user("이번 주 금요일"),
+    ]
+    # the question asked only for the due date, so the chore guessed from the request stands;
+    # before, a guess from an earlier message was dropped and the chore was asked for again
+    got = fill_arguments(t, msgs, NOW, asked={"due"})
+    assert got.arguments == {"chore": "창틀 먼지 닦기", "due": "이번 주 금요일"}
+    assert got.missing == []
+    # without an open question an older message still gives values only by their own words
+    later = fill_arguments(t, [*msgs[:2], user("아 그리고 이번 주 금요일")], NOW)
+    assert "chore" not in later.arguments
+
+
+def test_a_search_query_is_the_object_of_the_search_verb() -> None:
+    shop = one(
+        {"query": {"type": "string", "description": "검색어(상품 이름, 종류 등)"}},
+        ["query"],
+        "꽃집에서 상품을 검색",
+    )
+    # the request's first noun phrase is the occasion, not what to search for
+    got = extract_message(shop, "어버이날 선물 고민 중이거든 카네이션 바구니좀 찾아줘", NOW)
+    assert got["query"].value == "카네이션 바구니" and not got["query"].strong
+    # the verb noun is not part of the query, nor the count after it
+    assert extract_message(shop, "꽃집에서 인기 꽃다발 검색해줘", NOW)["query"].value == (
+        "인기 꽃다발"
+    )
+    assert extract_message(shop, "예쁜 화분 몇 개 찾아줘", NOW)["query"].value == "화분"
+    # without a search verb the noun phrase the request is about still fills it
+    assert extract_message(shop, "장미 꽃다발 있어?", NOW)["query"].value == "장미 꽃다발"
+    # a name to search by is not a query: the object of 찾아 there is what is looked up
+    friend = one(
+        {"friend": {"type": "string", "description": "검색할 친구의 이름"}},
+        ["friend"],
+        "친구의 기념일을 검색",
+    )
+    assert extract_message(friend, "박서윤 기념일좀 찾아줘", NOW)["friend"].value == "박서윤"

@@ -176,3 +176,23 @@ def test_shipped_calibration_was_tuned_on_the_tuning_part_and_holds_on_own_reque
     assert balanced_accuracy(cases, ToolChooser(calibration=stored)) >= 0.8
     own = calibrate(cases, ToolChooser(calibration=Calibration()), "bundled requests")
     assert own.source.startswith("bundled requests (146), balanced accuracy 0.8")
+
+
+def test_general_synonyms_reach_time_distance_birthday_and_dday_words() -> None:
+    tools = parse_tools(
+        [
+            bus("getLocalTime", "도시의 현재 시간", "도시 이름"),
+            bus("walkDistance", "두 장소 사이의 거리", "장소"),
+            bus("friendBirthday", "친구 생일 검색", "친구 이름"),
+            bus("countDday", "저장된 디데이 조회", "디데이 이름"),
+        ]
+    )
+    chooser = ToolChooser(encoder=None, calibration=Calibration())
+    for text, tool in [
+        ("리스본은 지금 몇 시야?", 0),
+        ("남산이랑 명동은 얼마나 떨어져 있어?", 1),
+        ("할머니 생신이 언제였지", 2),
+        ("시험 d-day 알려줘", 3),
+    ]:
+        scores = [s for s, _ in chooser.word_scores(tools, text)]
+        assert max(range(4), key=lambda i: scores[i]) == tool and scores[tool] > 0, text

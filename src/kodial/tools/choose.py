@@ -14,10 +14,13 @@ A tool's score for a message mixes two views that fail differently:
 - **arguments**: what the message gives the tool: parameters named by their own words
   (units, labels, formats: *evidence*) and the share of its required parameters found
   (*complete*). Between close neighbours the one the message can complete wins ("리사 생일
-  언제야" completes a birthday search by name, not a birthday registration that needs a date).
+  언제야" completes a birthday search by name, not a birthday registration that needs a date);
+- **act**: whether the request asks for what the tool does, look up, create, change or delete
+  (:mod:`kodial.tools.acts`: +1 same, -1 different, 0 unknown), so "생일 언제지?" goes to the
+  search and "생일 등록해줘" to the registration even when both share every word.
 
 ``score = cosine + word_weight * min(words, 2) + evidence_weight * min(evidence, 2) +
-complete_weight * complete``. The best tool is called only when its score reaches
+complete_weight * complete + act_weight * act``. The best tool is called only when its score reaches
 :attr:`ToolChooser.threshold`; below it nothing fits and the assistant answers or declines.
 Weights and threshold come from :func:`calibrate` (``resources/tools/calibration.json``, made by
 ``bench/bench_tools.py --calibrate`` from the project's own labelled requests plus the tuning
@@ -27,6 +30,7 @@ tool, a :mod:`kodial.classify` lexical classifier trained on them adds its proba
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -39,6 +43,7 @@ import numpy as np
 
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
+from kodial.tools.acts import act_match, text_act, tool_act
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier, tokens
 
@@ -81,6 +86,10 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("미세먼지", "먼지", "공기", "dust"),
     ("일출", "해돋이", "해 뜨", "sunrise"),
     ("일몰", "노을", "해 지", "sunset"),
+    ("시각", "몇 시", "몇시", "time"),
+    ("거리", "떨어져", "멀어", "distance"),
+    ("생일", "생신", "birthday"),
+    ("디데이", "d-day", "dday"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
 
@@ -142,6 +151,9 @@ class ToolScore:
     """Parameters of this tool the message names with their own words (units, labels, formats)."""
     complete: float = 0.0
     """Share of the tool's required parameters the message gives (0.5 when it requires none)."""
+    act: float = 0.0
+    """+1 when the message asks for what the tool does (look up, create, change, delete), -1
+    when for something else, 0 when either is unknown (:func:`kodial.tools.acts.act_match`)."""
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -154,6 +166,7 @@ class ToolScore:
             "examples": round(self.examples, 4),
             "evidence": self.evidence,
             "complete": round(self.complete, 4),
+            "act": self.act,
         }
 
 
@@ -195,6 +208,8 @@ class Calibration:
     """Weight per argument (at most two) the message gives for the tool in its own words."""
     complete_weight: float = 0.0
     """Weight of the share of the tool's required parameters the message gives."""
+    act_weight: float = 0.0
+    """Weight of the act match (+1 / 0 / -1) between the message and the tool."""
     threshold: float = 0.35
     """Smallest score at which the best tool is called (below: answer or decline)."""
     context_bonus: float = 0.12
@@ -270,9 +285,17 @@ class ToolChooser:
                 # a noun of the request inside a longer word of the tool: 라테 in 카페라테
                 or (len(w) >= 3 and any(len(q) >= 2 and q in w for q in query_nouns))
             )
-            # drop words contained in a longer matched word ("대사" inside "기초대사율")
+            # drop words contained in a longer matched word ("대사" inside "기초대사율"); of
+            # spellings that differ only in spacing ("할 일", "할일") keep the first, since each
+            # was inside the other and both were dropped
             matched = [
-                w for w in matched if not any(w != o and _norm(w) in _norm(o) for o in matched)
+                w
+                for i, w in enumerate(matched)
+                if not any(
+                    _norm(w) in _norm(o) and (_norm(w) != _norm(o) or j < i)
+                    for j, o in enumerate(matched)
+                    if j != i
+                )
             ]
             # scaled so a word no other offered tool has counts 1 whatever the list's size: with
             # one tool offered its words are as telling as a unique word among eight
@@ -280,6 +303,12 @@ class ToolChooser:
             score = sum((math.log((n + 1) / (df[w] + 0.5)) + 0.5) / top for w in matched)
             out.append((score, matched))
         return out
+
+    @staticmethod
+    def act_scores(tools: list[ToolSpec], text: str) -> list[float]:
+        """Per tool, whether ``text`` asks for what it does (:mod:`kodial.tools.acts`)."""
+        act = text_act(text)
+        return [act_match(act, tool_act(t)) for t in tools]
 
     def score(
         self,
@@ -296,8 +325,9 @@ class ToolChooser:
         cal = self.calibration
         cos = self.cosines(tools, text)
         words = self.word_scores(tools, text)
+        acts = self.act_scores(tools, text)
         scores = []
-        for t, c, (w, matched) in zip(tools, cos, words, strict=True):
+        for t, c, (w, matched), act in zip(tools, cos, words, acts, strict=True):
             ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)
             ex = (examples or {}).get(t.name, 0.0)
             ev = (evidence or {}).get(t.name, ArgumentEvidence())
@@ -306,11 +336,12 @@ class ToolChooser:
                 + cal.word_weight * min(w, 2.0)
                 + cal.evidence_weight * min(ev.strong, 2)
                 + cal.complete_weight * ev.complete
+                + cal.act_weight * act
                 + ctx
                 + 0.3 * ex
             )
             scores.append(
-                ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev.strong, ev.complete)
+                ToolScore(t.name, total, float(c), w, matched, ctx, ex, ev.strong, ev.complete, act)
             )
         scores.sort(key=lambda s: -s.score)
         return scores
@@ -386,58 +417,69 @@ def request_cases(tools: list[ToolSpec], requests: list[dict[str, Any]]) -> list
 WORD_WEIGHTS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2)
 EVIDENCE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2)
 COMPLETE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+ACT_WEIGHTS = (0.0, 0.05, 0.1, 0.15)
 
 
 def calibrate(
     cases: list[CalibrationCase], chooser: ToolChooser, source: str = "labelled requests"
 ) -> Calibration:
-    """Pick the word, evidence and completeness weights and the threshold that maximise
+    """Pick the word, evidence, completeness and act weights and the threshold that maximise
     balanced accuracy on labelled requests: the mean over their groups
     (:attr:`CalibrationCase.group`) of "the right tool reached the threshold" (cases with a
     tool) or "no tool reached it" (without); near-ties go to the smallest weights. ``source``
     names the requests in the result."""
-    rows = []  # (names, cosine, words, evidence, complete, gold) per case
-    for c in cases:
+    # One row per case, one column per offered tool (padded): every weight setting is then a
+    # few array operations over all cases at once instead of a loop over them.
+    width = max(len(c.tools) for c in cases)
+    cos = np.zeros((len(cases), width), dtype=np.float32)
+    words = np.zeros((len(cases), width), dtype=np.float64)
+    strong = np.zeros((len(cases), width), dtype=np.float32)
+    complete = np.zeros((len(cases), width), dtype=np.float32)
+    acts = np.zeros((len(cases), width), dtype=np.float32)
+    offered = np.zeros((len(cases), width), dtype=bool)
+    gold = np.full(len(cases), -1)
+    for i, c in enumerate(cases):
         names = [t.name for t in c.tools]
+        n = len(names)
         ev = evidence_for(c.tools, c.text, c.now)
-        rows.append(
-            (
-                names,
-                chooser.cosines(c.tools, c.text),
-                np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0),
-                np.array([min(ev[n].strong, 2) for n in names], dtype=np.float32),
-                np.array([ev[n].complete for n in names], dtype=np.float32),
-                c.tool,
-            )
-        )
-    is_pos = np.array([r[5] is not None for r in rows])
+        cos[i, :n] = chooser.cosines(c.tools, c.text)
+        words[i, :n] = np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0)
+        strong[i, :n] = [min(ev[name].strong, 2) for name in names]
+        complete[i, :n] = [ev[name].complete for name in names]
+        acts[i, :n] = chooser.act_scores(c.tools, c.text)
+        offered[i, :n] = True
+        gold[i] = names.index(c.tool) if c.tool in names else -1
+    is_pos = np.array([c.tool is not None for c in cases])
     assert is_pos.any() and (~is_pos).any(), "calibration needs requests with and without a tool"
     groups = [np.array([c.group == g for c in cases]) for g in sorted({c.group for c in cases})]
     thresholds = np.round(np.arange(0.1, 1.2, 0.01), 2)
-    results: list[tuple[float, float, float, float, float]] = []  # (balanced, ww, ew, cw, thr)
-    for ww in WORD_WEIGHTS:
-        for ew in EVIDENCE_WEIGHTS:
-            for cw in COMPLETE_WEIGHTS:
-                top = np.empty(len(rows))
-                right = np.empty(len(rows), dtype=bool)
-                for i, (names, cos, w, e, comp, gold) in enumerate(rows):
-                    total = cos + ww * w + ew * e + cw * comp
-                    j = int(np.argmax(total))
-                    top[i], right[i] = total[j], names[j] == gold
-                reached = top[None, :] >= thresholds[:, None]  # (thresholds, cases)
-                ok = np.where(is_pos[None, :], reached & right[None, :], ~reached)
-                bal = np.mean([ok[:, g].mean(axis=1) for g in groups], axis=0)
-                k = int(np.argmax(bal))
-                results.append((float(bal[k]), ww, ew, cw, float(thresholds[k])))
+    every = np.arange(len(cases))
+    # (balanced, ww, ew, cw, thr, aw)
+    results: list[tuple[float, float, float, float, float, float]] = []
+    for ww, ew, cw, aw in itertools.product(
+        WORD_WEIGHTS, EVIDENCE_WEIGHTS, COMPLETE_WEIGHTS, ACT_WEIGHTS
+    ):
+        total = cos + ww * words + ew * strong + cw * complete + aw * acts
+        total = np.where(offered, total, -np.inf)
+        j = np.argmax(total, axis=1)
+        top, right = total[every, j], j == gold
+        reached = top[None, :] >= thresholds[:, None]  # (thresholds, cases)
+        ok = np.where(is_pos[None, :], reached & right[None, :], ~reached)
+        bal = np.mean([ok[:, g].mean(axis=1) for g in groups], axis=0)
+        k = int(np.argmax(bal))
+        results.append((float(bal[k]), ww, ew, cw, float(thresholds[k]), aw))
     # A few hundred labelled requests cannot tell weights apart by less than a request or so:
     # among settings within 0.01 of the best, take the smallest weights (the cosine stays the
     # main signal), which keeps the calibration from fitting the quirks of its own examples.
     best_bal = max(r[0] for r in results)
-    best = min((r for r in results if r[0] >= best_bal - 0.01), key=lambda r: (r[3], r[2], r[1]))
+    best = min(
+        (r for r in results if r[0] >= best_bal - 0.01), key=lambda r: (r[5], r[3], r[2], r[1])
+    )
     return Calibration(
         word_weight=best[1],
         evidence_weight=best[2],
         complete_weight=best[3],
+        act_weight=best[5],
         threshold=round(best[4], 2),
         source=f"{source} ({len(cases)}), balanced accuracy {best[0]:.3f}",
     )

@@ -141,7 +141,11 @@ def fill_arguments(
         only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
         for k, v in found.items():
-            if rank == 0 or v.strong:  # earlier messages give values only by their own words
+            # Earlier messages give values only by their own words, except the request an open
+            # question continues: what was guessed from it then was not asked for, so the
+            # question took it as given ("할 일에 X 하기 추가해줘" / "기한은?" / "금요일").
+            continued = bool(asked) and k not in (asked or set()) and i > last_tool
+            if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
     for m in reversed(messages):

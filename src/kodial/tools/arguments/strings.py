@@ -235,21 +235,33 @@ def _topic_chunk(
             continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
         toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
         nxt = next((t for t in all_toks if t.start >= c.end), None)
-        if nxt is not None and nxt.start == c.end and nxt.tag in ("XSV", "XSA"):
-            toks = toks[:-1]  # "수거 신청하려고요", "검색해줘": the action noun is not a value
+        if (
+            nxt is not None
+            and nxt.start == c.end
+            and (nxt.tag in ("XSV", "XSA") or (nxt.tag == "VV" and nxt.form == "하"))
+        ):
+            # "수거 신청하려고요", "검색해줘", "디데이 설정해줘" (the analyser may read that 하
+            # as a verb of its own): the action noun is not a value
+            toks = toks[:-1]
         while toks and skipped(toks[0]):
             toks = toks[1:]
-        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시)
-        cut = next(
-            (
-                i
-                for i, t in enumerate(toks)
-                if i > 0
-                and skipped(t)
-                and text[t.start - 1] == " "
-                and t.tag not in ("XSV", "VV", "ETN", "JKG")
-            ),
-            None,
+        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시), except in a
+        # nominalised verb phrase, which is one thing to do ("회비 등록하기", "모임 일정 잡기")
+        nominalised = len(toks) > 2 and toks[-1].tag == "ETN" and toks[-2].tag in ("VV", "XSV")
+        cut = (
+            None
+            if nominalised
+            else next(
+                (
+                    i
+                    for i, t in enumerate(toks)
+                    if i > 0
+                    and skipped(t)
+                    and text[t.start - 1] == " "
+                    and t.tag not in ("XSV", "VV", "ETN", "JKG")
+                ),
+                None,
+            )
         )
         if cut is not None:
             toks = toks[:cut]
@@ -287,12 +299,50 @@ def _topic_chunk(
             or any(mask[m.start() : m.start() + len(word)])
             or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
             or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
+            # a plain adverb (새로, 빨리, 좀) is how, not what; a nickname the analyser misreads
+            # comes out as an adverb plus something else
+            or [t.tag for t in word_toks] == ["MAG"]
             or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
             or not re.search(r"[가-힣A-Za-z]", word)
         ):
             continue
         return (m.start(), m.start() + len(word))
     return None
+
+
+_QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
+"""Words that make a parameter a search query: its value is what the user asks to search for."""
+
+_SEARCH_STEMS = ("찾", "검색", "조회")
+_BETWEEN_OBJECT_AND_VERB = frozenset({"JKO", "JX", "JKS", "MAG", "MM", "NNB", "NR", "SN"})
+
+
+def _search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The object of the last search verb (``X 검색해줘``, ``X좀 찾아줘``, ``X 몇 개 찾아줘``):
+    the noun phrase right before it, past particles, adverbs and counts."""
+    toks = tokens(text)
+    verbs = [
+        i
+        for i, t in enumerate(toks)
+        if (t.tag == "VV" and t.form.startswith(_SEARCH_STEMS))
+        or (
+            t.tag == "NNG"
+            and t.form in _SEARCH_STEMS
+            and (i + 1 == len(toks) or toks[i + 1].tag in ("XSV", "VV"))
+        )
+    ]
+    if not verbs:
+        return None
+    i = verbs[-1] - 1
+    while i >= 0 and toks[i].tag in _BETWEEN_OBJECT_AND_VERB and toks[i].tag not in ("NR", "SN"):
+        i -= 1  # 좀, 을, 몇 개 (a count is skipped only as a classifier after 몇)
+    if i < 0 or toks[i].tag not in ("NNG", "NNP", "SL", "SH", "XSN"):
+        return None
+    c = next((c for c in chunks(text) if c.start <= toks[i].start < c.end), None)
+    # the chunk may run on into the verb noun ("꽃다발 검색"): it ends with the object
+    if c is None or any(not (toks[i].end <= a or c.start >= b) for a, b in taken):
+        return None
+    return (c.start, toks[i].end)
 
 
 _NOT_SPECIFIC = {
@@ -468,7 +518,10 @@ def extract_strings(
     for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
         if param_kind(p) in ("text", "email", "phone"):
             continue
-        span = _topic_chunk(msg.masked, tool, p, taken, all_keys)
+        span = None
+        if has_whole_word(words_of(p), _QUERY_WORDS):
+            span = _search_object(msg.masked, taken)
+        span = span or _topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess

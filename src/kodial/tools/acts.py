@@ -1,0 +1,129 @@
+"""What a request asks to *do* (look up, create, change, delete) and what a tool does, so that
+between close neighbours that share every content word (a birthday search and a birthday
+registration; a calendar query and a new event) the one whose action the request asks for wins.
+
+The request's act comes from its predicates (Kiwi morphemes): a verb stem, or an action noun
+used as the predicate (``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the
+noun in ``예약 취소해줘`` is the object, not the act). Delete beats change beats create, since
+the object of a change is often a creation noun (``예약 변경``). Without any of those, a
+request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
+``explain`` (knowledge, which a tool serves only when its description says it explains), and an
+interrogative (언제, 몇, 얼마, 무슨 ...) or a lookup verb (검색, 조회, 확인, 궁금) makes it a
+lookup. The tool's act comes from its name's first word (``searchFriendBirthday``,
+``add_task``), else from its description the same way as a request.
+
+:func:`act_match` is +1 when both acts are known and equal, -1 when both are known and differ,
+0 otherwise; :mod:`kodial.tools.choose` weighs it with a calibrated weight.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from kodial.tools.schema import ToolSpec
+from kodial.tools.text import split_identifier, tokens
+
+Act = str
+"""``lookup``, ``create``, ``modify``, ``delete`` or ``explain``."""
+
+PREDICATE_STEMS: dict[Act, tuple[str, ...]] = {
+    "delete": ("삭제", "지우", "취소", "없애", "제거"),
+    "modify": ("바꾸", "변경", "수정", "업데이트", "고치", "편집"),
+    "create": ("추가", "등록", "만들", "생성", "넣", "저장", "작성"),
+}
+"""Verb stems and action nouns per act, in the order they win when a request has several."""
+
+LOOKUP_WORDS = (
+    "언제",
+    "어디",
+    "뭐",
+    "무엇",
+    "무슨",
+    "몇",
+    "얼마",
+    "누구",
+    "어떤",
+    "어떻",
+    "어때",
+    "궁금",
+    "검색",
+    "조회",
+    "확인",
+    "찾",
+)
+"""Interrogatives and lookup verbs: a request with these and no other act asks to look up."""
+
+EXPLAIN_STEMS = ("설명",)
+MEANING_NOUNS = ("뜻", "의미", "정의")
+"""A request to explain, or a question about what something means, asks for knowledge."""
+
+NAME_ACTS: dict[str, Act] = {
+    **dict.fromkeys(
+        ("get", "search", "query", "inform", "find", "check", "lookup", "show", "list"), "lookup"
+    ),
+    **dict.fromkeys(("fetch", "read", "retrieve", "calculate", "count", "convert"), "lookup"),
+    **dict.fromkeys(("add", "create", "register", "set", "setup", "new", "make"), "create"),
+    **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
+    **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
+    **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
+}
+"""A tool name's first word (``get_weather``, ``AddAlarm``) -> its act."""
+
+_NOUNS = ("NNG", "NNP")
+
+
+@lru_cache(maxsize=4096)
+def text_act(text: str) -> Act | None:
+    """The act ``text`` asks for (see the module docstring), or None when it says none.
+
+    >>> text_act("예약 취소해줘"), text_act("생일 언제지?"), text_act("고마워")
+    ('delete', 'lookup', None)
+    """
+    toks = tokens(text)
+    predicates = []
+    for i, t in enumerate(toks):
+        if t.tag == "VV":
+            predicates.append(t.form)
+        elif t.tag == "NNG":
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            # an action noun is the predicate when 하다 follows or nothing nominal does ("할일에
+            # 추가"); with 되다 it is passive, a state asked about ("등록된 일정", "등록돼 있어?")
+            if (
+                nxt is None
+                or (nxt.tag == "XSV" and nxt.form == "하")
+                or nxt.tag
+                not in (
+                    *_NOUNS,
+                    "XSV",
+                )
+            ):
+                predicates.append(t.form)
+    for act, stems in PREDICATE_STEMS.items():
+        if any(p.startswith(stems) for p in predicates):
+            return act
+    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks)
+    # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
+    # tool that explains says so in its description and matches)
+    if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
+        asks and any(t.tag == "NNG" and t.form in MEANING_NOUNS for t in toks)
+    ):
+        return "explain"
+    if asks:
+        return "lookup"
+    return None
+
+
+def tool_act(tool: ToolSpec) -> Act | None:
+    """The act a tool performs: its name's first word, else its description's predicates."""
+    words = split_identifier(tool.name)
+    if words and words[0] in NAME_ACTS:
+        return NAME_ACTS[words[0]]
+    return text_act(tool.description) if tool.description else None
+
+
+def act_match(request: Act | None, tool: Act | None) -> float:
+    """+1 when the request asks for what the tool does, -1 when for something else, 0 when
+    either is unknown."""
+    if request is None or tool is None:
+        return 0.0
+    return 1.0 if request == tool else -1.0

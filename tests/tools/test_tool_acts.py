@@ -1,0 +1,89 @@
+"""What a request asks to do (look up, create, change, delete) and what a tool does: between
+neighbours that share every word, the one whose act the request asks for wins."""
+
+from __future__ import annotations
+
+import pytest
+
+from kodial.tools.acts import act_match, text_act, tool_act
+from kodial.tools.choose import Calibration, ToolChooser
+from kodial.tools.schema import parse_tools
+
+
+def _tool(name: str, desc: str) -> dict:
+    return {
+        "type": "function",
+        "function": {
+            "name": name,
+            "description": desc,
+            "parameters": {
+                "type": "object",
+                "properties": {"plant": {"type": "string", "description": "식물 이름"}},
+                "required": ["plant"],
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "act"),
+    [
+        ("선인장 물 주는 날이 언제더라?", "lookup"),
+        ("다음 주 화분 분갈이 몇 시였지", "lookup"),
+        ("화분 분갈이 일정 추가해줘", "create"),
+        ("장보기 목록에 두부 넣어줘", "create"),
+        ("할 일 목록에 분갈이 추가", "create"),
+        # the action noun before another one is its object: cancelling a booking deletes
+        ("미용실 예약 취소해줘", "delete"),
+        ("회의 일정 좀 바꿔줄래", "modify"),
+        # 되다 makes the noun a state asked about, not a request to register
+        ("등록된 일정 중에 분갈이 찾아줘", "lookup"),
+        # knowledge asked for: what something means, or an explanation
+        ("복리가 뭐야? 쉽게 설명해줘", "explain"),
+        ("환급이란 무슨 뜻이야", "explain"),
+        ("오늘 하루 정말 길었다", None),
+        ("고마워 잘 자", None),
+    ],
+)
+def test_the_act_a_request_asks_for(text: str, act: str | None) -> None:
+    assert text_act(text) == act
+
+
+def test_the_act_a_tool_does_from_its_name_else_its_description() -> None:
+    find, register, plain = parse_tools(
+        [
+            _tool("searchWatering", "식물 물 주기 기록"),
+            _tool("add_watering", "식물 물 주기 기록"),
+            _tool("watering_log", "식물 물 주기 기록을 새로 추가한다"),
+        ]
+    )
+    assert (tool_act(find), tool_act(register), tool_act(plain)) == ("lookup", "create", "create")
+    assert tool_act(parse_tools([_tool("watering_log", "식물 물 주기 기록")])[0]) is None
+    # a tool that explains says so, and matches a request for an explanation
+    glossary = parse_tools([_tool("glossary", "원예 용어의 뜻을 설명한다")])[0]
+    assert tool_act(glossary) == text_act("분갈이가 무슨 뜻이야?") == "explain"
+    assert act_match("lookup", "lookup") == 1.0
+    assert act_match("lookup", "create") == -1.0
+    assert act_match(None, "create") == act_match("lookup", None) == 0.0
+
+
+def test_between_neighbours_sharing_every_word_the_asked_act_wins() -> None:
+    tools = parse_tools(
+        [
+            _tool("register_watering", "식물에 물 주는 날을 등록한다"),
+            _tool("find_watering", "식물에 물 주는 날을 찾는다"),
+        ]
+    )
+    text = "몬스테라 물 주는 날이 언제야?"
+    without = ToolChooser(encoder=None, calibration=Calibration(act_weight=0.0)).score(tools, text)
+    # the same words, nothing to tell them apart: the first offered stays first
+    assert without[0].score == without[1].score and without[0].name == "register_watering"
+    scores = ToolChooser(encoder=None, calibration=Calibration(act_weight=0.1)).score(tools, text)
+    assert [s.name for s in scores] == ["find_watering", "register_watering"]
+    assert (scores[0].act, scores[1].act) == (1.0, -1.0)
+    assert scores[0].as_dict()["act"] == 1.0
+    # a request to register goes the other way with the same weights
+    again = ToolChooser(encoder=None, calibration=Calibration(act_weight=0.1)).score(
+        tools, "몬스테라 물 주는 날 등록해줘"
+    )
+    assert again[0].name == "register_watering"
