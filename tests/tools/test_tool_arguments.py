@@ -9,9 +9,10 @@ from typing import Any
 import pytest
 from _tool_fixtures import NOW, assistant, bundled_tools, user
 
+from kodial.korean.numerals import korean_number
 from kodial.tools.arguments import enum_options, extract_message, fill_arguments, param_kind
 from kodial.tools.schema import ToolSpec, parse_tools
-from kodial.tools.text import korean_number, numbers
+from kodial.tools.text import numbers
 
 
 def tool(name: str) -> ToolSpec:

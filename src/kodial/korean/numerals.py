@@ -1,10 +1,13 @@
 """Korean numerals: native (한, 두, 세 ... 스무) and Sino-Korean (일, 이, 삼 ... 구십구).
 
 Hours and counts use native numerals (세 시, 네 명); dates, minutes and prices use Sino-Korean
-ones (삼월 오일, 이십 분). :func:`number_value` reads either, or Arabic digits.
+ones (삼월 오일, 이십 분). :func:`number_value` reads either, or Arabic digits, up to 99 (times
+and dates); :func:`korean_number` reads any amount, with 백/천/만/억 and digits mixed in (13만원).
 """
 
 from __future__ import annotations
+
+import re
 
 NATIVE_UNITS: dict[str, int] = {
     "한": 1,
@@ -100,3 +103,59 @@ def number_value(word: str) -> int | None:
     if word in NATIVE_NUMERALS:
         return NATIVE_NUMERALS[word]
     return sino_to_int(word)
+
+
+_SMALL_UNIT = {"십": 10, "백": 100, "천": 1000}
+
+
+_BIG_UNIT = {"만": 10_000, "억": 100_000_000}
+
+
+def korean_number(word: str) -> float | None:
+    """Digits, Sino-Korean words and their mix -> value: ``"61,500"`` 61500, ``"13만"`` 130000,
+    ``"삼만칠천"`` 37000, ``"십오"`` 15, ``"1억 2천만"`` 120000000, ``"163.2"`` 163.2; native
+    counts (``"다섯"``) too. None when it is not a number.
+
+    >>> korean_number("삼만칠천"), korean_number("13만"), korean_number("십오"), korean_number("네")
+    (37000, 130000, 15, 4)
+    """
+    w = word.replace(",", "").replace(" ", "")
+    if not w:
+        return None
+    if w in NATIVE_NUMERALS:
+        return NATIVE_NUMERALS[w]
+    if re.fullmatch(r"\d+(\.\d+)?", w):
+        value = float(w)
+        return int(value) if value.is_integer() and "." not in w else value
+    total = 0.0
+    section = 0.0
+    digit: float | None = None
+    pos = 0
+    seen = False
+    while pos < len(w):
+        m = re.match(r"\d+(\.\d+)?", w[pos:])
+        if m:
+            digit = float(m.group(0))
+            pos += m.end()
+            seen = True
+            continue
+        ch = w[pos]
+        pos += 1
+        if ch in SINO_DIGITS:
+            if digit is not None:
+                return None
+            digit = SINO_DIGITS[ch]
+        elif ch in _SMALL_UNIT:
+            section += (1 if digit is None else digit) * _SMALL_UNIT[ch]
+            digit = None
+        elif ch in _BIG_UNIT:
+            section += digit or 0
+            total += (section or 1) * _BIG_UNIT[ch]
+            section, digit = 0.0, None
+        else:
+            return None
+        seen = True
+    if not seen:
+        return None
+    value = total + section + (digit or 0)
+    return int(value) if float(value).is_integer() else value

@@ -9,8 +9,9 @@ the object of a change is often a creation noun (``예약 변경``). Without any
 request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
 ``explain`` (knowledge, which a tool serves only when its description says it explains), and an
 interrogative (언제, 몇, 얼마, 무슨 ...) or a lookup verb (검색, 조회, 확인, 궁금) makes it a
-lookup. The tool's act comes from its name's first word (``searchFriendBirthday``,
-``add_task``), else from its description the same way as a request.
+lookup (the word lists are :mod:`kodial.korean.request_acts`). The tool's act comes from its
+name's first word (``searchFriendBirthday``, ``add_task``), else from its description the same
+way as a request.
 
 :func:`act_match` is +1 when both acts are known and equal, -1 when both are known and differ,
 0 otherwise; :mod:`kodial.tools.choose` weighs it with a calibrated weight.
@@ -20,42 +21,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from kodial.korean.request_acts import EXPLAIN_STEMS, LOOKUP_WORDS, MEANING_NOUNS, PREDICATE_STEMS
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import split_identifier, tokens
 
 Act = str
 """``lookup``, ``create``, ``modify``, ``delete`` or ``explain``."""
-
-PREDICATE_STEMS: dict[Act, tuple[str, ...]] = {
-    "delete": ("삭제", "지우", "취소", "없애", "제거"),
-    "modify": ("바꾸", "변경", "수정", "업데이트", "고치", "편집"),
-    "create": ("추가", "등록", "만들", "생성", "넣", "저장", "작성"),
-}
-"""Verb stems and action nouns per act, in the order they win when a request has several."""
-
-LOOKUP_WORDS = (
-    "언제",
-    "어디",
-    "뭐",
-    "무엇",
-    "무슨",
-    "몇",
-    "얼마",
-    "누구",
-    "어떤",
-    "어떻",
-    "어때",
-    "궁금",
-    "검색",
-    "조회",
-    "확인",
-    "찾",
-)
-"""Interrogatives and lookup verbs: a request with these and no other act asks to look up."""
-
-EXPLAIN_STEMS = ("설명",)
-MEANING_NOUNS = ("뜻", "의미", "정의")
-"""A request to explain, or a question about what something means, asks for knowledge."""
 
 NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(

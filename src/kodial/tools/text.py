@@ -14,8 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from kodial.classify.features import shared_kiwi
-from kodial.korean.numerals import NATIVE_NUMERALS as _NATIVE
-from kodial.korean.numerals import SINO_DIGITS
+from kodial.korean.numerals import NATIVE_RE, korean_number
 
 
 @dataclass(frozen=True)
@@ -121,73 +120,18 @@ def split_identifier(name: str) -> list[str]:
 
 # --- numbers --------------------------------------------------------------------------------
 
-_SMALL_UNIT = {"십": 10, "백": 100, "천": 1000}
-_BIG_UNIT = {"만": 10_000, "억": 100_000_000}
-
-
-def korean_number(word: str) -> float | None:
-    """Digits, Sino-Korean words and their mix -> value: ``"61,500"`` 61500, ``"13만"`` 130000,
-    ``"삼만칠천"`` 37000, ``"십오"`` 15, ``"1억 2천만"`` 120000000, ``"163.2"`` 163.2; native
-    counts (``"다섯"``) too. None when it is not a number.
-
-    >>> korean_number("삼만칠천"), korean_number("13만"), korean_number("십오"), korean_number("네")
-    (37000, 130000, 15, 4)
-    """
-    w = word.replace(",", "").replace(" ", "")
-    if not w:
-        return None
-    if w in _NATIVE:
-        return _NATIVE[w]
-    if re.fullmatch(r"\d+(\.\d+)?", w):
-        value = float(w)
-        return int(value) if value.is_integer() and "." not in w else value
-    total = 0.0
-    section = 0.0
-    digit: float | None = None
-    pos = 0
-    seen = False
-    while pos < len(w):
-        m = re.match(r"\d+(\.\d+)?", w[pos:])
-        if m:
-            digit = float(m.group(0))
-            pos += m.end()
-            seen = True
-            continue
-        ch = w[pos]
-        pos += 1
-        if ch in SINO_DIGITS:
-            if digit is not None:
-                return None
-            digit = SINO_DIGITS[ch]
-        elif ch in _SMALL_UNIT:
-            section += (1 if digit is None else digit) * _SMALL_UNIT[ch]
-            digit = None
-        elif ch in _BIG_UNIT:
-            section += digit or 0
-            total += (section or 1) * _BIG_UNIT[ch]
-            section, digit = 0.0, None
-        else:
-            return None
-        seen = True
-    if not seen:
-        return None
-    value = total + section + (digit or 0)
-    return int(value) if float(value).is_integer() else value
-
-
 UNITS = (
     "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점"
 )
-_NATIVE_RE = "|".join(sorted(_NATIVE, key=len, reverse=True))
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
     r"|(?<![가-힣\d])(?:"
-    + _NATIVE_RE
+    + NATIVE_RE
     + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
     r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
