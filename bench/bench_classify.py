@@ -13,8 +13,8 @@ point the mean over 5 seeded draws of k queries per label (the same draws for ev
 noise robustness and throughput.
 
 Sentence vectors come from ``bench/.cache/use-multilingual.npz`` (``--embed`` fills it; npz,
-``allow_pickle=False``, keyed by the text's sha1): the encoder runs at 10-50 texts/s on this
-shared 2-core machine. Large sets are subsampled with seed 0 (see each set's note). Run:
+``allow_pickle=False``, keyed by the text's sha1), so every run scores the same vectors. Large
+sets are subsampled with seed 0 (see each set's note). Run:
 ``python bench/bench_classify.py`` (6.5 minutes here with vectors cached, ``--cv-folds 1`` and
 ``--draws 1``; the 4 further outer folds of the false-fallback column add about as much again,
 the 4 further few-shot draws more, more on a loaded machine); results in
@@ -156,8 +156,8 @@ def _key(text: str) -> str:
 
 class VectorCache:
     """``bench/.cache/<encoder>.npz``: ``keys`` (sha1 of each text) and ``vectors`` (float32),
-    read with ``allow_pickle=False``. The encoder is slow on a shared 2-core machine (10-50
-    texts/s), so every text is encoded once, ever."""
+    read with ``allow_pickle=False``: every text is encoded once, ever, so every run scores the
+    same vectors."""
 
     def __init__(self, encoder: str = "use-multilingual") -> None:
         CACHE.mkdir(parents=True, exist_ok=True)

@@ -11,7 +11,7 @@ the ``kodial[offline-encoder]`` extra, Apache-2.0) and labelled examples at fit 
 probability per label for multi-label data), calibrated by the training pipeline.
 
 **Relations**: measured on held-out paraphrase groups (bench/results/classify.md), it beats
-``lexical`` most where examples are few (8 per class: +0.19 macro-F1 on ParaKQC topics) and
+``lexical`` most where examples are few (8 per class: +0.16 macro-F1 on ParaKQC topics, mean of 5 draws) and
 matches or beats it with many; it is as slow as the encoder (tens of queries a second on two CPU
 cores against thousands for ``lexical``). ``explain`` shows the nearest training examples and
 the n-gram features, as ``lexical`` does.
