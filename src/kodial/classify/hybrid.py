@@ -12,8 +12,8 @@ probability per label for multi-label data), calibrated by the training pipeline
 
 **Relations**: measured on held-out paraphrase groups (bench/results/classify.md), it beats
 ``lexical`` most where examples are few (8 per class: +0.16 macro-F1 on ParaKQC topics, mean of 5 draws) and
-matches or beats it with many; it is as slow as the encoder (tens of queries a second on two CPU
-cores against thousands for ``lexical``). ``explain`` shows the nearest training examples and
+matches or beats it with many; a new query costs one encoder pass on top of ``lexical`` (about
+1 ms on two CPU cores). ``explain`` shows the nearest training examples and
 the n-gram features, as ``lexical`` does.
 """
 
