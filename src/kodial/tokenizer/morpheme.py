@@ -30,12 +30,13 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 from collections.abc import Iterable, Iterator
 from typing import Any, cast
 
 from tokenizers import NormalizedString, PreTokenizedString, Tokenizer, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
+
+from kodial.cpus import available_cpus
 
 
 def get_kiwi(num_workers: int = 0) -> Any:
@@ -44,8 +45,7 @@ def get_kiwi(num_workers: int = 0) -> Any:
     The typo and multi-word dictionaries are off: typo correction does not change offsets but
     costs time, and multi-word entries would make one "morpheme" span a space.
     """
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return _load_kiwi(num_workers or cores or 1)
+    return _load_kiwi(num_workers or available_cpus())
 
 
 @functools.cache

@@ -1,0 +1,42 @@
+"""How many CPUs this process may use: its CPU affinity, and a container's CPU quota.
+
+Thread pools sized past that fight for the cores instead of sharing them: the offline sentence
+encoder with 4 BLAS threads on 2 cores took 187 ms for one short text instead of 1.6 ms. A
+container limited with ``--cpus 2`` on a larger host still sees every host CPU in its affinity
+mask; cgroup v2's ``cpu.max`` holds the quota (``200000 100000``: 2 CPUs' worth of time).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+
+CGROUP_CPU_MAX = Path("/sys/fs/cgroup/cpu.max")
+
+
+def quota_cpus(cpu_max: str) -> int | None:
+    """CPUs a cgroup v2 ``cpu.max`` line allows (rounded up), None when it sets no limit.
+
+    >>> quota_cpus("200000 100000"), quota_cpus("150000 100000"), quota_cpus("max 100000")
+    (2, 2, None)
+    """
+    parts = cpu_max.split()
+    if len(parts) != 2 or parts[0] == "max":
+        return None
+    try:
+        quota, period = int(parts[0]), int(parts[1])
+    except ValueError:
+        return None
+    return max(1, math.ceil(quota / period)) if quota > 0 and period > 0 else None
+
+
+def available_cpus() -> int:
+    """CPUs this process may run on: the affinity mask, lowered to the cgroup quota if any."""
+    # no affinity mask on macOS and Windows
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        quota = quota_cpus(CGROUP_CPU_MAX.read_text(encoding="ascii"))
+    except OSError:
+        quota = None
+    return max(1, min(cpus, quota) if quota else cpus)
