@@ -1,4 +1,5 @@
-"""Shared pieces of the tool-calling tests: the bundled Korean tool set and a fixed "now"."""
+"""Shared pieces of the tool-calling tests: the bundled Korean tool set, a fixed "now", and
+builders for tools written in a test."""
 
 from __future__ import annotations
 
@@ -25,3 +26,23 @@ def user(text: str) -> dict[str, Any]:
 
 def assistant(text: str) -> dict[str, Any]:
     return {"role": "assistant", "content": text}
+
+
+def function_tool(
+    name: str, desc: str, props: dict[str, Any], required: list[str]
+) -> dict[str, Any]:
+    """An OpenAI function tool with these parameters."""
+    params = {"type": "object", "properties": props, "required": required}
+    return {
+        "type": "function",
+        "function": {"name": name, "description": desc, "parameters": params},
+    }
+
+
+def string_param(desc: str) -> dict[str, Any]:
+    return {"type": "string", "description": desc}
+
+
+def one_string_tool(name: str, desc: str, param: str, key: str = "q") -> dict[str, Any]:
+    """A tool with one required string parameter ``key`` described as ``param``."""
+    return function_tool(name, desc, {key: string_param(param)}, [key])

@@ -4,6 +4,7 @@ neighbours that share every word, the one whose act the request asks for wins.""
 from __future__ import annotations
 
 import pytest
+from _tool_fixtures import one_string_tool
 
 from kodial.tools.acts import act_match, text_act, tool_act
 from kodial.tools.choose import Calibration, ToolChooser
@@ -11,18 +12,7 @@ from kodial.tools.schema import parse_tools
 
 
 def _tool(name: str, desc: str) -> dict:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": desc,
-            "parameters": {
-                "type": "object",
-                "properties": {"plant": {"type": "string", "description": "식물 이름"}},
-                "required": ["plant"],
-            },
-        },
-    }
+    return one_string_tool(name, desc, "식물 이름", key="plant")
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ lists; the shipped one still holds on the project's own requests)."""
 from __future__ import annotations
 
 import pytest
+from _tool_fixtures import function_tool, one_string_tool, string_param
 
 from kodial.tools.choose import (
     ArgumentEvidence,
@@ -22,27 +23,12 @@ from kodial.tools.choose import (
 from kodial.tools.schema import parse_tools
 
 
-def bus(name: str, desc: str, param: str) -> dict:
-    return {
-        "type": "function",
-        "function": {
-            "name": name,
-            "description": desc,
-            "parameters": {
-                "type": "object",
-                "properties": {"q": {"type": "string", "description": param}},
-                "required": ["q"],
-            },
-        },
-    }
-
-
 def test_a_word_every_tool_shares_says_less_than_a_distinctive_one() -> None:
     tools = parse_tools(
         [
-            bus("routeArrival", "노선 번호로 버스 도착 시간을 조회", "버스 노선"),
-            bus("stopArrival", "정류장 이름으로 버스 도착 시간을 조회", "버스 정류장"),
-            bus("routeFare", "노선 번호로 버스 요금을 조회", "버스 노선"),
+            one_string_tool("routeArrival", "노선 번호로 버스 도착 시간을 조회", "버스 노선"),
+            one_string_tool("stopArrival", "정류장 이름으로 버스 도착 시간을 조회", "버스 정류장"),
+            one_string_tool("routeFare", "노선 번호로 버스 요금을 조회", "버스 노선"),
         ]
     )
     chooser = ToolChooser(encoder=None, calibration=Calibration())
@@ -51,29 +37,24 @@ def test_a_word_every_tool_shares_says_less_than_a_distinctive_one() -> None:
     assert by_route > fare > 0 and by_route > by_stop > 0
     assert "노선" in scores[0][1] and "노선" not in scores[1][1]
     # one-syllable words match only as morphemes of their own, not inside other words
-    assert "키" in tool_words(parse_tools([bus("bmi", "키와 몸무게로 비만도 계산", "키")])[0])
+    assert "키" in tool_words(
+        parse_tools([one_string_tool("bmi", "키와 몸무게로 비만도 계산", "키")])[0]
+    )
     single = ToolChooser(encoder=None, calibration=Calibration()).word_scores(
-        parse_tools([bus("bmi", "키와 몸무게로 비만도 계산", "키")]), "스키 타러 가고 싶어"
+        parse_tools([one_string_tool("bmi", "키와 몸무게로 비만도 계산", "키")]),
+        "스키 타러 가고 싶어",
     )
     assert "키" not in single[0][1]
 
 
 def test_enum_values_and_nouns_inside_them_are_tool_words() -> None:
-    coffee = {
-        "type": "function",
-        "function": {
-            "name": "order",
-            "description": "음료를 주문한다",
-            "parameters": {
-                "type": "object",
-                "properties": {
-                    "menu": {"type": "string", "enum": ["카페라테", "아메리카노"]},
-                },
-                "required": ["menu"],
-            },
-        },
-    }
-    tools = parse_tools([coffee, bus("weather", "도시의 날씨를 조회", "도시 이름")])
+    coffee = function_tool(
+        "order",
+        "음료를 주문한다",
+        {"menu": {"type": "string", "enum": ["카페라테", "아메리카노"]}},
+        ["menu"],
+    )
+    tools = parse_tools([coffee, one_string_tool("weather", "도시의 날씨를 조회", "도시 이름")])
     assert {"카페라테", "아메리카노"} <= tool_words(tools[0])
     chooser = ToolChooser(encoder=None, calibration=Calibration())
     # "라테" (a noun of the request) sits inside the enum value "카페라테"
@@ -91,9 +72,10 @@ def test_bundled_requests_cover_every_tool_and_none() -> None:
 def test_a_word_only_this_tool_has_counts_one_whatever_the_list_size() -> None:
     # The old weights grew with the list (log(n+1)): with one tool offered its own word "날씨"
     # counted 0.79, among eight 2.29, so one threshold could not suit both.
-    weather = bus("weather", "도시의 날씨를 조회", "도시 이름")
+    weather = one_string_tool("weather", "도시의 날씨를 조회", "도시 이름")
     others = [
-        bus(f"t{i}", f"{w} 기록을 저장", "내용") for i, w in enumerate(["운동", "식단", "수면"])
+        one_string_tool(f"t{i}", f"{w} 기록을 저장", "내용")
+        for i, w in enumerate(["운동", "식단", "수면"])
     ]
     chooser = ToolChooser(encoder=None, calibration=Calibration())
     (alone, _), *_ = chooser.word_scores(parse_tools([weather]), "부산 날씨 어때")
@@ -102,33 +84,18 @@ def test_a_word_only_this_tool_has_counts_one_whatever_the_list_size() -> None:
 
 
 def test_complete_counts_required_parameters_found_and_guesses_half() -> None:
-    search = {
-        "type": "function",
-        "function": {
-            "name": "find_birthday",
-            "description": "친구 이름으로 저장된 생일을 검색한다",
-            "parameters": {
-                "type": "object",
-                "properties": {"friend": {"type": "string", "description": "친구 이름"}},
-                "required": ["friend"],
-            },
+    search = one_string_tool(
+        "find_birthday", "친구 이름으로 저장된 생일을 검색한다", "친구 이름", key="friend"
+    )
+    register = function_tool(
+        "register_birthday",
+        "친구의 생일을 등록한다",
+        {
+            "friend": string_param("친구 이름"),
+            "birthday": {"type": "string", "format": "date", "description": "생일"},
         },
-    }
-    register = {
-        "type": "function",
-        "function": {
-            "name": "register_birthday",
-            "description": "친구의 생일을 등록한다",
-            "parameters": {
-                "type": "object",
-                "properties": {
-                    "friend": {"type": "string", "description": "친구 이름"},
-                    "birthday": {"type": "string", "format": "date", "description": "생일"},
-                },
-                "required": ["friend", "birthday"],
-            },
-        },
-    }
+        ["friend", "birthday"],
+    )
     no_args = {"type": "function", "function": {"name": "box_office", "description": "순위"}}
     tools = parse_tools([search, register, no_args])
     ev = evidence_for(tools, "민지라는 친구 생일 찾아줘")
@@ -143,8 +110,8 @@ def test_complete_counts_required_parameters_found_and_guesses_half() -> None:
 def test_calibrate_balances_groups_and_prefers_small_weights() -> None:
     tools = parse_tools(
         [
-            bus("weather", "도시의 날씨를 조회", "도시 이름"),
-            bus("fare", "버스 요금을 조회", "버스 노선"),
+            one_string_tool("weather", "도시의 날씨를 조회", "도시 이름"),
+            one_string_tool("fare", "버스 요금을 조회", "버스 노선"),
         ]
     )
     cases = [
@@ -181,10 +148,10 @@ def test_shipped_calibration_was_tuned_on_the_tuning_part_and_holds_on_own_reque
 def test_general_synonyms_reach_time_distance_birthday_and_dday_words() -> None:
     tools = parse_tools(
         [
-            bus("getLocalTime", "도시의 현재 시간", "도시 이름"),
-            bus("walkDistance", "두 장소 사이의 거리", "장소"),
-            bus("friendBirthday", "친구 생일 검색", "친구 이름"),
-            bus("countDday", "저장된 디데이 조회", "디데이 이름"),
+            one_string_tool("getLocalTime", "도시의 현재 시간", "도시 이름"),
+            one_string_tool("walkDistance", "두 장소 사이의 거리", "장소"),
+            one_string_tool("friendBirthday", "친구 생일 검색", "친구 이름"),
+            one_string_tool("countDday", "저장된 디데이 조회", "디데이 이름"),
         ]
     )
     chooser = ToolChooser(encoder=None, calibration=Calibration())

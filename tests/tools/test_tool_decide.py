@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from _tool_fixtures import NOW, assistant, bundled_tools, user
+from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_param, user
 
 from kodial.errors import KodialError
 from kodial.tools import ToolSchemaError, decide
@@ -208,47 +208,35 @@ def test_bad_requests_are_refused_clearly() -> None:
 # --- tools chosen by meaning and by what the message gives them (a tool set written here) ---
 
 
-def _fn(name: str, desc: str, props: dict[str, Any], required: list[str]) -> dict[str, Any]:
-    params = {"type": "object", "properties": props, "required": required}
-    return {
-        "type": "function",
-        "function": {"name": name, "description": desc, "parameters": params},
-    }
-
-
-def _s(desc: str) -> dict[str, Any]:
-    return {"type": "string", "description": desc}
-
-
 PLACES_AND_FRIENDS = [
-    _fn(
+    function_tool(
         "walking_route",
         "출발지와 도착지 사이의 도보 경로와 소요 시간을 안내한다",
-        {"origin": _s("출발지"), "destination": _s("도착지")},
+        {"origin": string_param("출발지"), "destination": string_param("도착지")},
         ["origin", "destination"],
     ),
-    _fn(
+    function_tool(
         "get_city_time",
         "특정 도시의 현재 시각 정보를 제공한다",
-        {"city": _s("도시 이름")},
+        {"city": string_param("도시 이름")},
         ["city"],
     ),
-    _fn(
+    function_tool(
         "find_friend_birthday",
         "친구 이름으로 저장된 생일을 검색한다",
-        {"friend": _s("검색할 친구 이름")},
+        {"friend": string_param("검색할 친구 이름")},
         ["friend"],
     ),
-    _fn(
+    function_tool(
         "register_friend_birthday",
         "친구의 생일을 새로 등록한다",
         {
-            "friend": _s("등록할 친구 이름"),
+            "friend": string_param("등록할 친구 이름"),
             "birthday": {"type": "string", "format": "date", "description": "생일"},
         },
         ["friend", "birthday"],
     ),
-    _fn("get_box_office", "오늘의 박스오피스 순위를 제공한다", {}, []),
+    function_tool("get_box_office", "오늘의 박스오피스 순위를 제공한다", {}, []),
 ]
 
 
