@@ -11,10 +11,12 @@ and the ``kodial_cli`` fixture: the ``kodial`` command run in the test's own pro
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -132,3 +134,38 @@ def kodial_cli(
         return subprocess.CompletedProcess(["kodial", *args], code or 0, out, err)
 
     return run
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium (the Debian package, driven by Playwright; no browser download)
+    for the module, since a start takes 1-5 s; see ``browser``."""
+    if not os.path.exists(CHROMIUM):
+        pytest.skip("chromium not installed (apt-get install chromium, or make browser)")
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def browser(chromium: Any) -> Iterator[Any]:
+    """The module's Chromium. A test's pages (``new_page``: each in a browser context of its
+    own, no cookies or storage shared) are closed with their contexts after the test."""
+    yield chromium
+    for context in chromium.contexts:
+        context.close()

@@ -4,14 +4,13 @@ and SQLite file, and real servers on free loopback ports for the browser tests."
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from studio_helpers import BASE_URL, CHROMIUM, CHROMIUM_ARGS, studio_settings
+from studio_helpers import BASE_URL, studio_settings
 
 from kodial.assistant.engine import build_demo_assistant
 from kodial.serve.runner import ServerThread
@@ -62,24 +61,3 @@ def start_studio(assistant: Any, tmp_path: Path) -> Iterator[Callable[..., str]]
     yield start
     for s in servers:
         s.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    """One headless Chromium for a test module (a start takes 1-5 s); see ``browser``."""
-    if not os.path.exists(CHROMIUM):
-        pytest.skip("chromium not installed (apt-get install chromium, or make browser)")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def browser(chromium: Any) -> Iterator[Any]:
-    """The module's Chromium. A test's pages (``new_page``: each in a browser context of its
-    own, no cookies or storage shared) are closed with their contexts after the test."""
-    yield chromium
-    for context in chromium.contexts:
-        context.close()

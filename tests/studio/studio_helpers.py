@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import time
 from pathlib import Path
 from typing import Any
@@ -12,17 +11,6 @@ from fastapi.testclient import TestClient
 from kodial.studio.settings import StudioSettings
 
 BASE_URL = "http://127.0.0.1:8000"
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def studio_settings(root: Path, **overrides: Any) -> StudioSettings:
