@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 import pytest
-from _tool_fixtures import NOW, assistant, bundled_tools, user
+from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_param, user
 
 from kodial.korean.numerals import korean_number
 from kodial.tools.arguments import enum_options, extract_message, fill_arguments, param_kind
@@ -20,22 +20,7 @@ def tool(name: str) -> ToolSpec:
 
 
 def one(props: dict[str, Any], required: list[str] | None = None, desc: str = "") -> ToolSpec:
-    return parse_tools(
-        [
-            {
-                "type": "function",
-                "function": {
-                    "name": "f",
-                    "description": desc,
-                    "parameters": {
-                        "type": "object",
-                        "properties": props,
-                        "required": required or [],
-                    },
-                },
-            }
-        ]
-    )[0]
+    return parse_tools([function_tool("f", desc, props, required or [])])[0]
 
 
 @pytest.mark.parametrize(
@@ -300,28 +285,16 @@ def test_simple_arrays() -> None:
 
 
 def _chores() -> ToolSpec:
-    return parse_tools(
-        [
-            {
-                "type": "function",
-                "function": {
-                    "name": "add_chore",
-                    "description": "집안일 목록에 새 집안일을 추가한다",
-                    "parameters": {
-                        "type": "object",
-                        "properties": {
-                            "chore": {"type": "string", "description": "집안일 이름"},
-                            "due": {
-                                "type": "string",
-                                "description": "언제까지 (사용자 표현 그대로)",
-                            },
-                        },
-                        "required": ["chore", "due"],
-                    },
-                },
-            }
-        ]
-    )[0]
+    chores = function_tool(
+        "add_chore",
+        "집안일 목록에 새 집안일을 추가한다",
+        {
+            "chore": string_param("집안일 이름"),
+            "due": string_param("언제까지 (사용자 표현 그대로)"),
+        },
+        ["chore", "due"],
+    )
+    return parse_tools([chores])[0]
 
 
 def test_a_nominalised_verb_phrase_is_one_value_even_with_a_tool_word_inside() -> None:
