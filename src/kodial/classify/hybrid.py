@@ -11,9 +11,9 @@ the ``kodial[offline-encoder]`` extra, Apache-2.0) and labelled examples at fit 
 probability per label for multi-label data), calibrated by the training pipeline.
 
 **Relations**: measured on held-out paraphrase groups (bench/results/classify.md), it beats
-``lexical`` most where examples are few (8 per class: +0.16 macro-F1 on ParaKQC topics, mean of 5 draws) and
-matches or beats it with many; a new query costs one encoder pass on top of ``lexical`` (about
-1 ms on two CPU cores). ``explain`` shows the nearest training examples and
+``lexical`` most where examples are few (8 per class: +0.16 macro-F1 on ParaKQC topics, mean
+of 5 draws) and matches or beats it with many; a new query costs one encoder pass on top of
+``lexical`` (about 1 ms on two CPU cores). ``explain`` shows the nearest training examples and
 the n-gram features, as ``lexical`` does.
 """
 

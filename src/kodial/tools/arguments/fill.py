@@ -144,7 +144,7 @@ def fill_arguments(
             # Earlier messages give values only by their own words, except the request an open
             # question continues: what was guessed from it then was not asked for, so the
             # question took it as given ("할 일에 X 하기 추가해줘" / "기한은?" / "금요일").
-            continued = bool(asked) and k not in (asked or set()) and i > last_tool
+            continued = asked is not None and bool(asked) and k not in asked and i > last_tool
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first

@@ -314,7 +314,9 @@ _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
 """Words that make a parameter a search query: its value is what the user asks to search for."""
 
 _SEARCH_STEMS = ("찾", "검색", "조회")
-_BETWEEN_OBJECT_AND_VERB = frozenset({"JKO", "JX", "JKS", "MAG", "MM", "NNB", "NR", "SN"})
+_BETWEEN_OBJECT_AND_VERB = frozenset({"JKO", "JX", "JKS", "MAG", "MM", "NNB"})
+"""Tags skipped between a search verb and its object: particles, adverbs, and 몇 개 (a count
+is skipped only as a classifier after 몇, never a number: "3개" is not between)."""
 
 
 def _search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -334,8 +336,8 @@ def _search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] |
     if not verbs:
         return None
     i = verbs[-1] - 1
-    while i >= 0 and toks[i].tag in _BETWEEN_OBJECT_AND_VERB and toks[i].tag not in ("NR", "SN"):
-        i -= 1  # 좀, 을, 몇 개 (a count is skipped only as a classifier after 몇)
+    while i >= 0 and toks[i].tag in _BETWEEN_OBJECT_AND_VERB:
+        i -= 1  # 좀, 을, 몇 개
     if i < 0 or toks[i].tag not in ("NNG", "NNP", "SL", "SH", "XSN"):
         return None
     c = next((c for c in chunks(text) if c.start <= toks[i].start < c.end), None)
