@@ -16,7 +16,7 @@ from typing import Any, ClassVar, Literal, Self
 
 import numpy as np
 import scipy.sparse as sp
-from pydantic import Field
+from pydantic import Field, PositiveInt
 from scipy.special import expit, softmax
 from sklearn.linear_model import LogisticRegression
 from sklearn.multiclass import OneVsRestClassifier
@@ -36,6 +36,11 @@ STATE_ARRAYS = "lexical.npz"
 """Idf weights, the head's weights, the training matrix (numpy, no pickle)."""
 STATE_FORMAT = 1
 """Version of the two files' layout."""
+PARALLEL_WORK = 20_000_000
+"""Labels x stored TF-IDF values from which ``ovr_jobs=auto`` fits one-vs-rest models in
+parallel processes. KOTE's 44 labels over 4,000 comments (about 70 million) take 1.9 s a
+round alone and 0.9 s on two processes; a few thousand short queries with a handful of labels
+fit in well under the second that starting the processes costs."""
 
 
 class LexicalConfig(MethodConfig):
@@ -76,6 +81,11 @@ class LexicalConfig(MethodConfig):
     scikit-learn's 1e-4). On KOTE (44 labels, 4,000 comments, 358k features) 1e-2 gives the
     same test micro-F1 as 1e-4 to four decimals in a fifth of the time: the dual solver is
     close to its optimum long before 1e-4, and multi-label fits 44 models per fold."""
+    ovr_jobs: PositiveInt | Literal["auto"] = "auto"
+    """Processes that fit the one-vs-rest SVMs of multi-label data side by side (the models
+    are the same whatever the count: each binary fit seeds its own solver). auto: every CPU
+    the process may use when the fit is large enough to repay starting them (at least
+    :data:`PARALLEL_WORK` label x stored-feature cells), else 1."""
 
 
 @dataclass
@@ -231,6 +241,15 @@ class LexicalClassifier(Classifier):
         # one-vs-rest for multi-label data: one binary model per label
         return OneVsRestClassifier(est) if train.multi_label else est
 
+    def _ovr_jobs(self, work: int) -> int:
+        """Processes for a one-vs-rest fit of ``work`` label x stored-value cells."""
+        jobs = self.config.ovr_jobs
+        if jobs != "auto":
+            return jobs
+        from kodial.cpus import available_cpus
+
+        return available_cpus() if work >= PARALLEL_WORK else 1
+
     def _head(self, X: sp.csr_matrix, train: LabelledData, labels: list[str]) -> LinearHead:
         """A linear head fitted on features ``X`` (N, F) of ``train`` for ``labels``."""
         # scikit-learn fits; the arrays it learned are kept (and saved) as a LinearHead
@@ -238,7 +257,9 @@ class LexicalClassifier(Classifier):
             y = MultiLabelBinarizer(classes=labels).fit_transform(train.label_lists)  # (N, L)
             # once here rather than once per label inside each binary model (liblinear reads f64)
             X = sp.csr_matrix(X, dtype=np.float64)
-            return LinearHead.of(self._estimator(train).fit(X, y), X.shape[1])
+            estimator = self._estimator(train)
+            estimator.n_jobs = self._ovr_jobs(X.nnz * len(labels))
+            return LinearHead.of(estimator.fit(X, y), X.shape[1])
         fitted = self._estimator(train).fit(X, train.first_labels)
         if list(fitted.classes_) != labels:
             raise AssertionError("classes out of order")
