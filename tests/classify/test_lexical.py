@@ -116,7 +116,12 @@ def test_featurizer_morphemes_and_views() -> None:
     assert len(f.feature_names()) == X.shape[1]
     # the cached per-word fast path equals sklearn's own transform, for every view setting
     texts = ["환율이 올랐대  진짜?", "영화 추천 좀", "ABC 가나다라마바사", "", "날씨를 알려줘"]
-    for kw in [{}, {"content_only": True}, {"morph_ngrams": (2, 2), "char_ngrams": (2, 3)}]:
+    for kw in [
+        {},
+        {"content_only": True},
+        {"morph_ngrams": (2, 2), "char_ngrams": (2, 3)},
+        {"ending_weight": 0.5},
+    ]:
         g = KoreanFeaturizer(**kw)  # type: ignore[arg-type]
         g.fit_transform(["환율을 알려줘", "영화 추천해줘", "날씨 어때", "환율 올랐어?"])
         fast, ref = g.transform(texts), g._sklearn_transform(texts)
@@ -186,6 +191,42 @@ def test_one_vs_rest_svms_stop_at_the_multi_label_tolerance() -> None:
     loose, exact = clf.fit(multi), tight.fit(multi)
     texts = ["주식 영화 보여줘", "환율", "배우 추천"]
     assert np.allclose(loose.predict_scores(texts), exact.predict_scores(texts), atol=0.02)
+
+
+def test_parallel_one_vs_rest_fits_the_same_models() -> None:
+    """``ovr_jobs`` fits the per-label SVMs in separate processes: the same weights as one
+    process (each binary fit seeds its own solver); ``auto`` starts them only for fits large
+    enough to repay it."""
+    from kodial.classify.lexical import PARALLEL_WORK
+    from kodial.cpus import available_cpus
+
+    multi = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
+    one = LexicalClassifier(LexicalConfig(model="svm", ovr_jobs=1)).fit(multi)
+    two = LexicalClassifier(LexicalConfig(model="svm", ovr_jobs=2)).fit(multi)
+    assert one.model is not None and two.model is not None
+    np.testing.assert_array_equal(one.model.coef, two.model.coef)
+    np.testing.assert_array_equal(one.model.intercept, two.model.intercept)
+    auto = LexicalClassifier()
+    assert auto._ovr_jobs(PARALLEL_WORK - 1) == 1
+    assert auto._ovr_jobs(PARALLEL_WORK) == available_cpus()
+    with pytest.raises(KodialError, match="ovr_jobs"):
+        create_classifier("lexical", ovr_jobs=0)
+
+
+def test_sentence_types_carry_a_few_examples_to_unseen_endings() -> None:
+    """With the ending view on, questions ending in 니 and orders ending in 라 teach that 냐,
+    ᆯ까 and 습니까 ask and 십시오 and 세요 tell: the sentence type pools endings that do the
+    same thing (the words are shared by both labels, so only the ending can decide)."""
+    rows = [
+        (f"{w} {e}", lab)
+        for w, stem in (("밥", "먹"), ("숙제", "하"), ("집에", "가"))
+        for e, lab in ((f"{stem}니", "ask"), (f"{stem}라", "tell"))
+    ]
+    rows = [(t.replace("먹라", "먹어라").replace("하라", "해라"), lab) for t, lab in rows]
+    train = LabelledData([Example(t, (lab,)) for t, lab in rows])
+    clf = LexicalClassifier(LexicalConfig(ending_weight=1.0, model="logreg")).fit(train)
+    unseen = ["밥 먹을까", "숙제 했냐", "집에 갑니까", "집에 가십시오", "밥 드세요", "숙제 하세요"]
+    assert [p.label for p in clf.predict(unseen)] == ["ask"] * 3 + ["tell"] * 3
 
 
 def test_kiwi_worker_counts_follow_kiwi() -> None:
