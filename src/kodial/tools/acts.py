@@ -26,7 +26,7 @@ from kodial.tools.schema import ToolSpec
 from kodial.tools.text import split_identifier, tokens
 
 Act = str
-"""``lookup``, ``create``, ``modify``, ``delete`` or ``explain``."""
+"""``lookup``, ``create``, ``modify``, ``delete``, ``send`` or ``explain``."""
 
 NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(
@@ -37,10 +37,12 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
     **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
+    **dict.fromkeys(("send", "notify"), "send"),
 }
 """A tool name's first word (``get_weather``, ``AddAlarm``) -> its act."""
 
 _NOUNS = ("NNG", "NNP")
+_BOUND_AFTER = ("수", "것", "거", "줄")
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +56,11 @@ def text_act(text: str) -> Act | None:
     predicates = []
     for i, t in enumerate(toks):
         if t.tag == "VV":
+            # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
+            # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")
+            nxt, after = toks[i + 1 : i + 2], toks[i + 2 : i + 3]
+            if nxt and nxt[0].tag == "ETM" and not (after and after[0].form in _BOUND_AFTER):
+                continue
             predicates.append(t.form)
         elif t.tag == "NNG":
             nxt = toks[i + 1] if i + 1 < len(toks) else None

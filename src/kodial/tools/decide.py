@@ -176,7 +176,7 @@ def _pending(
     if best.score < chooser.threshold:
         return None
     tool = next(s for s in specs if s.name == best.name)
-    before = fill_arguments(tool, messages[:a], now)
+    before = fill_arguments(tool, messages[:a], now, tools=specs)
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
@@ -258,7 +258,7 @@ def decide(
         return ToolDecision("decline", decline_message(specs), explain=explain)
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
-    filling = fill_arguments(tool, messages, now, asked)
+    filling = fill_arguments(tool, messages, now, asked, specs)
     explain.update(
         tool=tool.name,
         filled=_filled_explain(filling),
@@ -299,7 +299,7 @@ def _choose(
     if pending is not None:
         # A reply that fills what was asked continues that tool, unless the message is plainly
         # a new request for another tool.
-        filled = fill_arguments(pending.tool, messages, now, pending.asked)
+        filled = fill_arguments(pending.tool, messages, now, pending.asked, specs)
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
         # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
         # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's

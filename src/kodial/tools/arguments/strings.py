@@ -296,6 +296,8 @@ def _topic_chunk(
             len(word) < 2
             or word.lower() in skip
             or word in _NOT_SPECIFIC
+            # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
+            or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC
             or any(mask[m.start() : m.start() + len(word)])
             or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
             or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
