@@ -4,6 +4,7 @@ set (real encoder, no mocks): call, ask, decline, answer; tool_choice; multi-tur
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_
 
 from kodial.errors import KodialError
 from kodial.tools import ToolSchemaError, decide
+from kodial.tools.choose import Calibration, ToolChooser
 
 TOOLS = bundled_tools()
 
@@ -269,3 +271,54 @@ def test_chit_chat_still_gets_no_tool_call(text: str) -> None:
     d = decide([user(text)], PLACES_AND_FRIENDS, now=NOW)
     assert d.kind == "decline" and d.tool is None
     assert d.explain["scores"][0]["score"] < d.explain["threshold"]
+
+
+def _integer(desc: str) -> dict[str, Any]:
+    return {"type": "integer", "description": desc}
+
+
+DIVISORS = [
+    function_tool(
+        "calculate_gcd",
+        "두 정수의 최대공약수(GCD)를 계산한다",
+        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        ["a", "b"],
+    ),
+    function_tool(
+        "calculate_lcm",
+        "두 정수의 최소공배수(LCM)를 계산한다",
+        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        ["a", "b"],
+    ),
+]
+
+
+def test_a_follow_up_never_repeats_the_last_call_with_nothing_new() -> None:
+    """The tool just called, with every argument carried over and none from the message, would
+    give the user the result they already have: the next tool that fits is meant. A context
+    bonus this large makes the called tool the best-scoring one, as a close neighbour's
+    cosine can."""
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "calculate_gcd", "arguments": '{"a": 12, "b": 18}'},
+    }
+    messages = [
+        user("12랑 18의 최대공약수 구해줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"gcd": 6}'},
+        assistant("최대공약수는 6입니다."),
+        user("LCM도 계산할 수 있나요?"),
+    ]
+    chooser = ToolChooser(calibration=replace(Calibration.bundled(), context_bonus=1.0))
+    d = decide(messages, DIVISORS, now=NOW, chooser=chooser)
+    assert d.explain["scores"][0]["tool"] == "calculate_gcd"
+    assert (d.kind, d.tool, d.arguments) == ("call", "calculate_lcm", {"a": 12, "b": 18})
+    assert "would repeat the last call" in d.explain["why"]
+    # with no other tool that fits, the call stands (asked again, the user gets it again)
+    alone = decide(messages, DIVISORS[:1], now=NOW, chooser=chooser)
+    assert (alone.kind, alone.tool, alone.arguments) == (
+        "call",
+        "calculate_gcd",
+        {"a": 12, "b": 18},
+    )

@@ -58,8 +58,8 @@ def text_act(text: str) -> Act | None:
         if t.tag == "VV":
             # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
             # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")
-            nxt, after = toks[i + 1 : i + 2], toks[i + 2 : i + 3]
-            if nxt and nxt[0].tag == "ETM" and not (after and after[0].form in _BOUND_AFTER):
+            ending, after = toks[i + 1 : i + 2], toks[i + 2 : i + 3]
+            if ending and ending[0].tag == "ETM" and not (after and after[0].form in _BOUND_AFTER):
                 continue
             predicates.append(t.form)
         elif t.tag == "NNG":

@@ -259,6 +259,20 @@ def decide(
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
     filling = fill_arguments(tool, messages, now, asked, specs)
+    if named is None and _repeats_last_call(filling, messages):
+        # The same call again with nothing new from this message would only repeat the result
+        # the user has just been given: the message asks for something else ("BMR도 계산할 수
+        # 있나요?" after a BMI), so the next tool that also fits is meant.
+        other = next(
+            (s for s in scores[1:] if s.score >= chooser.threshold and s.name != tool.name), None
+        )
+        if other is not None:
+            tool = next(t for t in specs if t.name == other.name)
+            why = (
+                f"{filling.tool.name} would repeat the last call with the same arguments; "
+                f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
+            )
+            filling = fill_arguments(tool, messages, now, set(), specs)
     explain.update(
         tool=tool.name,
         filled=_filled_explain(filling),
@@ -275,6 +289,24 @@ def decide(
             explain=explain,
         )
     return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
+
+
+def _repeats_last_call(filling: Filling, messages: list[dict[str, Any]]) -> bool:
+    """Whether calling ``filling``'s tool now would repeat the last tool call: the same tool,
+    the same arguments, none of them from the latest user message."""
+    if filling.missing or filling.from_message:
+        return False
+    for m in reversed(messages):
+        calls = m.get("tool_calls") if m.get("role") == "assistant" else None
+        if not calls:
+            continue
+        fn = calls[-1].get("function", {}) if isinstance(calls[-1], dict) else {}
+        try:
+            args = json.loads(fn.get("arguments") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            return False
+        return fn.get("name") == filling.tool.name and args == filling.arguments
+    return False
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
