@@ -322,3 +322,34 @@ def test_a_follow_up_never_repeats_the_last_call_with_nothing_new() -> None:
         "calculate_gcd",
         {"a": 12, "b": 18},
     )
+
+
+INTEREST = function_tool(
+    "calculate_compound_interest",
+    "복리 이자를 계산한다",
+    {
+        "principal": {"type": "integer", "description": "원금 (원)"},
+        "rate": {"type": "number", "description": "연 이자율 (퍼센트)"},
+        "years": {"type": "integer", "description": "기간 (년)"},
+    },
+    ["principal", "rate", "years"],
+)
+
+
+def test_a_request_for_an_explanation_is_not_a_calculation() -> None:
+    """ "What is compound interest? Explain" shares the calculator's words but asks for
+    knowledge: no tool call and no question about the calculator's arguments. A tool that says
+    it explains does serve it, and a request to calculate still goes to the calculator."""
+    d = decide([user("복리 이자가 뭐야? 쉽게 설명해줘")], [INTEREST], now=NOW)
+    assert (d.kind, d.tool) == ("decline", None)
+    assert "explanation" in d.explain["why"]
+    glossary = function_tool(
+        "explain_finance_term",
+        "이자, 대출, 복리 같은 금융 용어의 뜻을 쉽게 설명한다",
+        {"term": string_param("설명할 금융 용어")},
+        ["term"],
+    )
+    d = decide([user("복리 이자가 뭐야? 쉽게 설명해줘")], [INTEREST, glossary], now=NOW)
+    assert d.kind in ("call", "ask") and d.tool == "explain_finance_term"
+    d = decide([user("원금 100만원 연 5퍼센트로 3년 복리 이자 계산해줘")], [INTEREST], now=NOW)
+    assert (d.kind, d.tool) == ("call", "calculate_compound_interest")

@@ -28,6 +28,7 @@ from typing import Any, Literal
 
 from kodial.errors import KodialError
 from kodial.korean.datetimes import SEOUL
+from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import Filling, fill_arguments, param_keywords
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
@@ -346,11 +347,36 @@ def _choose(
         )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
+    if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
+        explains = next(
+            (
+                s
+                for s in scores
+                if s.score >= chooser.threshold
+                and not _wants_explanation(messages, by_name[s.name])
+            ),
+            None,
+        )
+        if explains is None:
+            return None, (
+                "no tool fits: the request asks for an explanation, and "
+                f"{best.name} does not explain (best score {best.score:.3f})"
+            )
+        best = explains
     if best.score >= chooser.threshold:
         return by_name[best.name], (
             f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
     return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+
+
+def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
+    """Whether the latest user message asks for an explanation (what X is, what X means:
+    :func:`kodial.tools.acts.text_act`) that ``tool`` does not give. Knowledge is the
+    assistant's to answer: a BMR calculator does not explain what a BMR is, however many of
+    its words the question shares."""
+    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    return text_act(text) == "explain" and tool_act(tool) != "explain"
 
 
 def _example_probs(
