@@ -40,6 +40,9 @@ def _tool(name: str, desc: str) -> dict:
         ("편의점에서 보낸 택배 지금 어디쯤이야", "lookup"),
         ("어제 만든 메모 찾아줘", "lookup"),
         ("새 폴더 만들 수 있어?", "create"),
+        # whether something is registered is asked: a lookup, not a registration
+        ("다음 주 치과 예약 등록돼 있어?", "lookup"),
+        ("그 회의 캘린더에 저장되어 있나요?", "lookup"),
         ("오늘 하루 정말 길었다", None),
         ("고마워 잘 자", None),
     ],

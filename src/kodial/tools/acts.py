@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from kodial.korean.request_acts import EXPLAIN_STEMS, LOOKUP_WORDS, MEANING_NOUNS, PREDICATE_STEMS
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import split_identifier, tokens
+from kodial.tools.text import Token, split_identifier, tokens
 
 Act = str
 """``lookup``, ``create``, ``modify``, ``delete``, ``send`` or ``explain``."""
@@ -79,7 +79,7 @@ def text_act(text: str) -> Act | None:
     for act, stems in PREDICATE_STEMS.items():
         if any(p.startswith(stems) for p in predicates):
             return act
-    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks)
+    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks) or _asks_state(toks)
     # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
     # tool that explains says so in its description and matches)
     if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
@@ -89,6 +89,23 @@ def text_act(text: str) -> Act | None:
     if asks:
         return "lookup"
     return None
+
+
+def _asks_state(toks: tuple[Token, ...]) -> bool:
+    """"등록돼 있어?", "예약되어 있나요?": whether something is in a state (an action noun + 되어
+    있다 ending the sentence) is asked, which is a lookup, not a request to do the action."""
+    for i in range(len(toks) - 3):
+        noun, become, _, stay = toks[i : i + 4]
+        if (
+            noun.tag == "NNG"
+            and (become.tag, become.form) == ("XSV", "되")
+            and stay.form == "있"
+            and stay.tag in ("VX", "VA")
+            and i + 4 < len(toks)
+            and toks[i + 4].tag == "EF"
+        ):
+            return True
+    return False
 
 
 def tool_act(tool: ToolSpec) -> Act | None:
