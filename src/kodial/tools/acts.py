@@ -92,7 +92,7 @@ def text_act(text: str) -> Act | None:
 
 
 def _asks_state(toks: tuple[Token, ...]) -> bool:
-    """"등록돼 있어?", "예약되어 있나요?": whether something is in a state (an action noun + 되어
+    """ "등록돼 있어?", "예약되어 있나요?": whether something is in a state (an action noun + 되어
     있다 ending the sentence) is asked, which is a lookup, not a request to do the action."""
     for i in range(len(toks) - 3):
         noun, become, _, stay = toks[i : i + 4]
