@@ -353,3 +353,42 @@ def test_a_request_for_an_explanation_is_not_a_calculation() -> None:
     assert d.kind in ("call", "ask") and d.tool == "explain_finance_term"
     d = decide([user("원금 100만원 연 5퍼센트로 3년 복리 이자 계산해줘")], [INTEREST], now=NOW)
     assert (d.kind, d.tool) == ("call", "calculate_compound_interest")
+
+
+BOOKS = [
+    function_tool(
+        "get_book_price",
+        "책의 판매 가격을 알려준다",
+        {"title": string_param("책 제목")},
+        ["title"],
+    ),
+    function_tool(
+        "order_book",
+        "책을 주문한다",
+        {"title": string_param("주문할 책 제목"), "quantity": _integer("권수")},
+        ["title", "quantity"],
+    ),
+]
+
+
+def test_an_elliptical_follow_up_continues_the_last_call_with_its_new_value() -> None:
+    """ "데미안은?" after a price lookup asks the same thing of another book: the last call's
+    tool with the new value, though the two words alone fit no tool. A bare pronoun ("너는?")
+    gives no value and is not a follow-up."""
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "get_book_price", "arguments": '{"title": "어린 왕자"}'},
+    }
+    history = [
+        user("어린 왕자 책 가격 알려줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"price": 9800}'},
+        assistant("어린 왕자는 9,800원입니다."),
+    ]
+    d = decide([*history, user("데미안은?")], BOOKS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
+    assert "elliptical" in d.explain["why"]
+    d = decide([*history, user("그럼 데미안은요?")], BOOKS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
+    assert decide([*history, user("너는?")], BOOKS, now=NOW).kind == "decline"

@@ -29,10 +29,11 @@ from typing import Any, Literal
 from kodial.errors import KodialError
 from kodial.korean.datetimes import SEOUL
 from kodial.tools.acts import text_act, tool_act
-from kodial.tools.arguments import Filling, fill_arguments, param_keywords
+from kodial.tools.arguments import Filling, extract_message, fill_arguments, param_keywords
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
+from kodial.tools.text import tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
@@ -347,6 +348,12 @@ def _choose(
         )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
+    follow_up = _elliptical_follow_up(messages, specs, now)
+    if follow_up is not None and (best.score < chooser.threshold or best.name == follow_up.name):
+        return follow_up, (
+            f"an elliptical follow-up ('X은?') of the last call of {follow_up.name} "
+            "with a new value"
+        )
     if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
         explains = next(
             (
@@ -368,6 +375,45 @@ def _choose(
             f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
     return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+
+
+_ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})
+
+
+def _is_elliptical(text: str) -> bool:
+    """A bare noun phrase with a topic particle, as a question ("인셉션은?", "그럼 대전은요?"):
+    the rest of the request is the previous one's."""
+    toks = [t for t in tokens(text) if t.tag not in ("SF", "SP", "SS", "SW")]
+    while toks and toks[0].tag in ("MAJ", "IC"):  # 그럼, 아
+        toks = toks[1:]
+    i = 0
+    while i < len(toks) and toks[i].tag in _ELLIPSIS_NOMINAL:
+        i += 1
+    rest = [(t.tag, t.form) for t in toks[i:]]
+    return (
+        i > 0
+        and text.rstrip().endswith("?")
+        and bool(rest)
+        and rest[0][0] == "JX"
+        and rest[0][1] in ("은", "는")
+        # the polite 요 (the analyser reads it as an ending or, after 은, a determiner)
+        and all(form == "요" for _, form in rest[1:])
+    )
+
+
+def _elliptical_follow_up(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
+) -> ToolSpec | None:
+    """The tool of the last call, when the latest user message is an elliptical follow-up of it
+    that gives one of its parameters a new value ("다크나이트 평점 알려줘" ... "인셉션은?")."""
+    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    called = _called_tools(messages)
+    if not called or not _is_elliptical(text):
+        return None
+    tool = next((s for s in specs if s.name == called[-1]), None)
+    if tool is None:
+        return None
+    return tool if extract_message(tool, text, now) else None
 
 
 def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
