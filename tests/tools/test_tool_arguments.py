@@ -423,3 +423,21 @@ def test_an_earlier_calls_argument_fills_only_a_parameter_that_means_the_same() 
     weighed = [user("68킬로인데 단백질 얼마나 먹어야 해?"), _called("protein_need", weight=68)]
     water = [*weighed, {"role": "tool", "content": "{}"}, user("물은 얼마나 마셔야 해?")]
     assert fill_arguments(by["water_need"], water, NOW, tools=specs).arguments == {"weight": 68}
+
+
+def test_the_currency_converted_from_is_named_even_without_an_amount() -> None:
+    """With no amount to carry the unit, the currency named first and not marked as the target
+    by (으)로 is the one converted from; a word that merely starts like one (엔진) is not."""
+    t = one(
+        {
+            "source": string_param("바꾸기 전 통화"),
+            "target": string_param("바꾼 뒤 통화"),
+        },
+        ["source", "target"],
+        desc="두 통화 사이의 환율을 알려준다",
+    )
+    got = fill_arguments(t, [user("원화 일본 엔화로 바꾸면 환율이 어때?")], NOW).arguments
+    assert got == {"source": "원화", "target": "일본 엔화"}
+    got = fill_arguments(t, [user("영국 파운드 달러로 바꿀 때 환율")], NOW).arguments
+    assert got == {"source": "영국 파운드", "target": "달러"}
+    assert fill_arguments(t, [user("엔진 오일 교체 비용")], NOW).arguments.get("source") != "엔"
