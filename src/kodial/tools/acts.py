@@ -1,15 +1,17 @@
-"""What a request asks to *do* (look up, create, change, delete) and what a tool does, so that
-between close neighbours that share every content word (a birthday search and a birthday
+"""What a request asks to *do* (look up, create, change, delete, send) and what a tool does, so
+that between close neighbours that share every content word (a birthday search and a birthday
 registration; a calendar query and a new event) the one whose action the request asks for wins.
 
-The request's act comes from its predicates (Kiwi morphemes): a verb stem, or an action noun
-used as the predicate (``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the
-noun in ``예약 취소해줘`` is the object, not the act). Delete beats change beats create, since
-the object of a change is often a creation noun (``예약 변경``). Without any of those, a
+The request's act comes from its predicates (Kiwi morphemes): a verb stem that does not modify
+a noun (``보낸 물건`` describes the parcel), or an action noun used as the predicate
+(``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the noun in ``예약
+취소해줘`` is the object, not the act). Delete beats change beats send beats create, since the
+object of a change is often a creation noun (``예약 변경``). Without any of those, a
 request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
 ``explain`` (knowledge, which a tool serves only when its description says it explains), and an
-interrogative (언제, 몇, 얼마, 무슨 ...) or a lookup verb (검색, 조회, 확인, 궁금) makes it a
-lookup (the word lists are :mod:`kodial.korean.request_acts`). The tool's act comes from its
+interrogative (언제, 몇, 얼마, 무슨 ...), a lookup verb (검색, 조회, 확인, 궁금) or a question
+whether something is in a state (``등록돼 있어?``) makes it a lookup (the word lists are
+:mod:`kodial.korean.request_acts`). The tool's act comes from its
 name's first word (``searchFriendBirthday``, ``add_task``), else from its description the same
 way as a request.
 

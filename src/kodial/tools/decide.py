@@ -13,9 +13,13 @@ a :class:`ToolDecision`:
 (call the best tool; ask when its arguments are missing), ``{"type": "function", "function":
 {"name": X}}`` (that tool). A question the assistant asked earlier is remembered from the
 conversation itself: its tool is the one the user's earlier request chose, and the parameters it
-named are the ones a bare answer ("내일 오후 3시요") fills. ``explain`` says why: tool scores, the
-threshold, which tool was already being filled, the arguments found (value, source, words) and
-the ones missing.
+named are the ones a bare answer ("내일 오후 3시요") fills. Three more readings of the
+conversation: an elliptical follow-up ("인셉션은?") continues the last call's tool with the new
+value it gives; a call that would repeat the last one (same tool, same arguments, nothing from
+the latest message) gives way to the next tool above the threshold ("BMR도 계산할 수 있나요?"
+after a BMI); and a request for an explanation ("X가 뭐야? 설명해줘") goes only to a tool that
+explains, else to none. ``explain`` says why: tool scores, the threshold, which tool was already
+being filled, the arguments found (value, source, words) and the ones missing.
 """
 
 from __future__ import annotations
