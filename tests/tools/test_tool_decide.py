@@ -388,7 +388,47 @@ def test_an_elliptical_follow_up_continues_the_last_call_with_its_new_value() ->
     ]
     d = decide([*history, user("데미안은?")], BOOKS, now=NOW)
     assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
-    assert "elliptical" in d.explain["why"]
+    assert "follow-up of the last call" in d.explain["why"]
     d = decide([*history, user("그럼 데미안은요?")], BOOKS, now=NOW)
     assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
     assert decide([*history, user("너는?")], BOOKS, now=NOW).kind == "decline"
+
+
+def test_a_follow_up_naming_an_option_of_the_last_call_continues_it() -> None:
+    """ "음량 7로 해줘" after the radio was turned on sets the last call's option, even when the
+    words alone score under the threshold (a strict one here); small talk, and a request that
+    gives the last tool nothing, stay declined."""
+    radio = function_tool(
+        "start_radio",
+        "라디오 채널을 튼다",
+        {
+            "channel": string_param("채널 이름"),
+            "volume": _integer("음량 (0-10)"),
+        },
+        ["channel"],
+    )
+    weather = function_tool(
+        "get_weather", "지역의 오늘 날씨를 알려준다", {"city": string_param("도시 이름")}, ["city"]
+    )
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "start_radio", "arguments": '{"channel": "클래식 FM"}'},
+    }
+    history = [
+        user("클래식 FM 틀어줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"status": "on"}'},
+        assistant("클래식 FM을 틉니다."),
+    ]
+    strict = ToolChooser(calibration=replace(Calibration.bundled(), threshold=0.7))
+    d = decide([*history, user("음량 7로 해줘")], [radio, weather], now=NOW, chooser=strict)
+    assert d.explain["scores"][0]["score"] < 0.7
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "start_radio",
+        {"channel": "클래식 FM", "volume": 7},
+    )
+    for text in ("좋다 고마워", "내일 날씨는 어때?"):
+        other = decide([*history, user(text)], [radio, weather], now=NOW, chooser=strict)
+        assert other.kind == "decline" and other.tool is None

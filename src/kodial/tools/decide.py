@@ -14,12 +14,13 @@ a :class:`ToolDecision`:
 {"name": X}}`` (that tool). A question the assistant asked earlier is remembered from the
 conversation itself: its tool is the one the user's earlier request chose, and the parameters it
 named are the ones a bare answer ("내일 오후 3시요") fills. Three more readings of the
-conversation: an elliptical follow-up ("인셉션은?") continues the last call's tool with the new
-value it gives; a call that would repeat the last one (same tool, same arguments, nothing from
-the latest message) gives way to the next tool above the threshold ("BMR도 계산할 수 있나요?"
-after a BMI); and a request for an explanation ("X가 뭐야? 설명해줘") goes only to a tool that
-explains, else to none. ``explain`` says why: tool scores, the threshold, which tool was already
-being filled, the arguments found (value, source, words) and the ones missing.
+conversation: a follow-up, elliptical ("인셉션은?") or naming an option by its own words
+("음량 7로 해줘"), continues the last call's tool with the new value it gives; a call that
+would repeat the last one (same tool, same arguments, nothing from the latest message) gives
+way to the next tool above the threshold ("BMR도 계산할 수 있나요?" after a BMI); and a
+request for an explanation ("X가 뭐야? 설명해줘") goes only to a tool that explains, else to
+none. ``explain`` says why: tool scores, the threshold, which tool was already being filled,
+the arguments found (value, source, words) and the ones missing.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ from typing import Any, Literal
 from kodial.errors import KodialError
 from kodial.korean.datetimes import SEOUL
 from kodial.tools.acts import text_act, tool_act
-from kodial.tools.arguments import Filling, extract_message, fill_arguments, param_keywords
+from kodial.tools.arguments import (
+    Filling,
+    extract_message,
+    fill_arguments,
+    param_keywords,
+    param_kind,
+)
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
@@ -352,12 +359,9 @@ def _choose(
         )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
-    follow_up = _elliptical_follow_up(messages, specs, now)
+    follow_up = _follow_up(messages, specs, now)
     if follow_up is not None and (best.score < chooser.threshold or best.name == follow_up.name):
-        return follow_up, (
-            f"an elliptical follow-up ('X은?') of the last call of {follow_up.name} "
-            "with a new value"
-        )
+        return follow_up, f"a follow-up of the last call of {follow_up.name} with a new value"
     if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
         explains = next(
             (
@@ -405,19 +409,24 @@ def _is_elliptical(text: str) -> bool:
     )
 
 
-def _elliptical_follow_up(
+def _follow_up(
     messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
 ) -> ToolSpec | None:
-    """The tool of the last call, when the latest user message is an elliptical follow-up of it
-    that gives one of its parameters a new value ("다크나이트 평점 알려줘" ... "인셉션은?")."""
+    """The tool of the last call, when the latest user message follows it up with a new value:
+    elliptically ("다크나이트 평점 알려줘" ... "인셉션은?"), or by naming one of its options with
+    the option's own words ("셔플도 켜줘")."""
     text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
     called = _called_tools(messages)
-    if not called or not _is_elliptical(text):
-        return None
-    tool = next((s for s in specs if s.name == called[-1]), None)
+    tool = next((s for s in specs if s.name == called[-1]), None) if called else None
     if tool is None:
         return None
-    return tool if extract_message(tool, text, now) else None
+    found = extract_message(tool, text, now)
+    if _is_elliptical(text):
+        return tool if found else None
+    # "셔플 설정해줘" after a playlist started: an option of the last call named by its own
+    # words (not a date, which small talk says as often: "내일 날씨는 어때?")
+    kinds = {p.name: param_kind(p) for p in tool.params}
+    return tool if any(f.strong and kinds[k] != "date" for k, f in found.items()) else None
 
 
 def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
