@@ -31,6 +31,18 @@ def _tool(name: str, desc: str) -> dict:
         # knowledge asked for: what something means, or an explanation
         ("복리가 뭐야? 쉽게 설명해줘", "explain"),
         ("환급이란 무슨 뜻이야", "explain"),
+        # setting something up creates it (a tool named set_/setup_ does); sending is its own act
+        ("내일 아침 7시로 알람 맞춰줘", "create"),
+        ("수능 디데이 설정해줘", "create"),
+        ("팀장님께 회의록 메일로 보내줘", "send"),
+        ("동생한테 문자 전송해줘", "send"),
+        # a verb describing a noun is not what is asked: where is the parcel I sent?
+        ("편의점에서 보낸 택배 지금 어디쯤이야", "lookup"),
+        ("어제 만든 메모 찾아줘", "lookup"),
+        ("새 폴더 만들 수 있어?", "create"),
+        # whether something is registered is asked: a lookup, not a registration
+        ("다음 주 치과 예약 등록돼 있어?", "lookup"),
+        ("그 회의 캘린더에 저장되어 있나요?", "lookup"),
         ("오늘 하루 정말 길었다", None),
         ("고마워 잘 자", None),
     ],
@@ -77,3 +89,20 @@ def test_between_neighbours_sharing_every_word_the_asked_act_wins() -> None:
         tools, "몬스테라 물 주는 날 등록해줘"
     )
     assert again[0].name == "register_watering"
+
+
+def test_a_request_to_send_is_not_served_by_a_lookup_of_its_address() -> None:
+    """Asking to send a mail, with only an address-book search offered: the search shares the
+    mail words but does something else, so it scores lower than for a request to look up."""
+    tools = parse_tools(
+        [
+            _tool("search_address", "주소록에서 이메일 주소를 찾는다"),
+            _tool("send_letter", "편지를 보낸다"),
+        ]
+    )
+    assert (tool_act(tools[0]), tool_act(tools[1])) == ("lookup", "send")
+    chooser = ToolChooser(encoder=None, calibration=Calibration(act_weight=0.1))
+    send = {s.name: s for s in chooser.score(tools, "그 주소로 이메일 보내줘")}
+    find = {s.name: s for s in chooser.score(tools, "그 사람 이메일 주소 찾아줘")}
+    assert send["search_address"].act == -1.0 and find["search_address"].act == 1.0
+    assert send["send_letter"].act == 1.0

@@ -356,3 +356,88 @@ def test_a_search_query_is_the_object_of_the_search_verb() -> None:
         "친구의 기념일을 검색",
     )
     assert extract_message(friend, "박서윤 기념일좀 찾아줘", NOW)["friend"].value == "박서윤"
+
+
+def test_a_kind_of_thing_is_never_guessed_as_a_value() -> None:
+    """ "다른 도시" names no city: even when no noun phrase is left, the word after a
+    determiner like 다른/어떤 is not taken as the value, and the city is asked for."""
+    t = one({"city": string_param("도시 이름")}, ["city"], desc="도시의 미세먼지 농도를 알려준다")
+    assert fill_arguments(t, [user("다른 도시 농도도 알려줄래?")], NOW).missing == ["city"]
+    assert fill_arguments(t, [user("어떤 동네 공기가 좋아?")], NOW).missing == ["city"]
+    assert fill_arguments(t, [user("대전 농도도 알려줄래?")], NOW).arguments == {"city": "대전"}
+
+
+def _called(tool_name: str, **arguments: Any) -> dict[str, Any]:
+    call: dict[str, Any] = {"id": "c1", "type": "function"}
+    call["function"] = {"name": tool_name, "arguments": json.dumps(arguments, ensure_ascii=False)}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}
+
+
+def test_an_earlier_calls_argument_fills_only_a_parameter_that_means_the_same() -> None:
+    """A same-named argument of another tool carries over only when the two parameters hold
+    the same thing: a booked class's name is not a member's name, a weight in kilograms is."""
+    raw = [
+        function_tool(
+            "book_class",
+            "요가 수업을 예약한다",
+            {"name": string_param("예약할 수업의 이름")},
+            ["name"],
+        ),
+        function_tool(
+            "find_member",
+            "회원 정보를 찾는다",
+            {"name": string_param("찾을 회원의 이름")},
+            ["name"],
+        ),
+        function_tool(
+            "add_member",
+            "회원을 등록한다",
+            {"name": string_param("등록할 회원 이름")},
+            ["name"],
+        ),
+        function_tool(
+            "protein_need",
+            "하루 단백질 필요량을 계산한다",
+            {"weight": {"type": "number", "description": "킬로그램 단위 체중"}},
+            ["weight"],
+        ),
+        function_tool(
+            "water_need",
+            "하루 물 섭취량을 계산한다",
+            {"weight": {"type": "number", "description": "몸무게 (킬로그램)"}},
+            ["weight"],
+        ),
+    ]
+    specs = parse_tools(raw)
+    by = {t.name: t for t in specs}
+    booked = [user("저녁 빈야사 수업 예약해줘"), _called("book_class", name="빈야사")]
+    ask = [*booked, {"role": "tool", "content": "{}"}, user("회원 정보도 찾아줄래?")]
+    assert fill_arguments(by["find_member"], ask, NOW, tools=specs).missing == ["name"]
+    # without the other tools' schemas the name alone decides, as before
+    assert fill_arguments(by["find_member"], ask, NOW).arguments == {"name": "빈야사"}
+    added = [user("회원 김하늘 등록해줘"), _called("add_member", name="김하늘")]
+    again = [*added, {"role": "tool", "content": "{}"}, user("방금 그 회원 정보 찾아줘")]
+    assert fill_arguments(by["find_member"], again, NOW, tools=specs).arguments == {
+        "name": "김하늘"
+    }
+    weighed = [user("68킬로인데 단백질 얼마나 먹어야 해?"), _called("protein_need", weight=68)]
+    water = [*weighed, {"role": "tool", "content": "{}"}, user("물은 얼마나 마셔야 해?")]
+    assert fill_arguments(by["water_need"], water, NOW, tools=specs).arguments == {"weight": 68}
+
+
+def test_the_currency_converted_from_is_named_even_without_an_amount() -> None:
+    """With no amount to carry the unit, the currency named first and not marked as the target
+    by (으)로 is the one converted from; a word that merely starts like one (엔진) is not."""
+    t = one(
+        {
+            "source": string_param("바꾸기 전 통화"),
+            "target": string_param("바꾼 뒤 통화"),
+        },
+        ["source", "target"],
+        desc="두 통화 사이의 환율을 알려준다",
+    )
+    got = fill_arguments(t, [user("원화 일본 엔화로 바꾸면 환율이 어때?")], NOW).arguments
+    assert got == {"source": "원화", "target": "일본 엔화"}
+    got = fill_arguments(t, [user("영국 파운드 달러로 바꿀 때 환율")], NOW).arguments
+    assert got == {"source": "영국 파운드", "target": "달러"}
+    assert fill_arguments(t, [user("엔진 오일 교체 비용")], NOW).arguments.get("source") != "엔"

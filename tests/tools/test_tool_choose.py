@@ -5,8 +5,9 @@ lists; the shipped one still holds on the project's own requests)."""
 from __future__ import annotations
 
 import pytest
-from _tool_fixtures import function_tool, one_string_tool, string_param
+from _tool_fixtures import NOW, function_tool, one_string_tool, string_param
 
+from kodial.tools.arguments import extract_message
 from kodial.tools.choose import (
     ArgumentEvidence,
     Calibration,
@@ -163,3 +164,22 @@ def test_general_synonyms_reach_time_distance_birthday_and_dday_words() -> None:
     ]:
         scores = [s for s, _ in chooser.word_scores(tools, text)]
         assert max(range(4), key=lambda i: scores[i]) == tool and scores[tool] > 0, text
+
+
+def test_now_fills_a_date_but_is_no_evidence_for_a_date_tool() -> None:
+    """ "지금" is the present every request has: it still fills a date parameter, but counts as
+    a guess, not as words naming the parameter, so a tide table by date is not made likelier
+    by "지금 몇 시야"; a date the user chose (내일) is evidence."""
+    tide = function_tool(
+        "tide_by_date",
+        "날짜별 물때를 알려준다",
+        {"date": {"type": "string", "description": "YYYY-MM-DD 형식의 날짜"}},
+        ["date"],
+    )
+    tools = parse_tools([tide])
+    now = evidence_for(tools, "지금 몇 시야?", NOW)["tide_by_date"]
+    tomorrow = evidence_for(tools, "내일 물때 알려줘", NOW)["tide_by_date"]
+    assert (now.strong, now.complete) == (0, 0.5)
+    assert (tomorrow.strong, tomorrow.complete) == (1, 1.0)
+    found = extract_message(tools[0], "지금 물때 알려줘", NOW)
+    assert found["date"].value == NOW.date().isoformat() and not found["date"].strong

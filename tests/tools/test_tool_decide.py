@@ -4,6 +4,7 @@ set (real encoder, no mocks): call, ask, decline, answer; tool_choice; multi-tur
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_
 
 from kodial.errors import KodialError
 from kodial.tools import ToolSchemaError, decide
+from kodial.tools.choose import Calibration, ToolChooser
 
 TOOLS = bundled_tools()
 
@@ -269,3 +271,164 @@ def test_chit_chat_still_gets_no_tool_call(text: str) -> None:
     d = decide([user(text)], PLACES_AND_FRIENDS, now=NOW)
     assert d.kind == "decline" and d.tool is None
     assert d.explain["scores"][0]["score"] < d.explain["threshold"]
+
+
+def _integer(desc: str) -> dict[str, Any]:
+    return {"type": "integer", "description": desc}
+
+
+DIVISORS = [
+    function_tool(
+        "calculate_gcd",
+        "두 정수의 최대공약수(GCD)를 계산한다",
+        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        ["a", "b"],
+    ),
+    function_tool(
+        "calculate_lcm",
+        "두 정수의 최소공배수(LCM)를 계산한다",
+        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        ["a", "b"],
+    ),
+]
+
+
+def test_a_follow_up_never_repeats_the_last_call_with_nothing_new() -> None:
+    """The tool just called, with every argument carried over and none from the message, would
+    give the user the result they already have: the next tool that fits is meant. A context
+    bonus this large makes the called tool the best-scoring one, as a close neighbour's
+    cosine can."""
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "calculate_gcd", "arguments": '{"a": 12, "b": 18}'},
+    }
+    messages = [
+        user("12랑 18의 최대공약수 구해줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"gcd": 6}'},
+        assistant("최대공약수는 6입니다."),
+        user("LCM도 계산할 수 있나요?"),
+    ]
+    chooser = ToolChooser(calibration=replace(Calibration.bundled(), context_bonus=1.0))
+    d = decide(messages, DIVISORS, now=NOW, chooser=chooser)
+    assert d.explain["scores"][0]["tool"] == "calculate_gcd"
+    assert (d.kind, d.tool, d.arguments) == ("call", "calculate_lcm", {"a": 12, "b": 18})
+    assert "would repeat the last call" in d.explain["why"]
+    # with no other tool that fits, the call stands (asked again, the user gets it again)
+    alone = decide(messages, DIVISORS[:1], now=NOW, chooser=chooser)
+    assert (alone.kind, alone.tool, alone.arguments) == (
+        "call",
+        "calculate_gcd",
+        {"a": 12, "b": 18},
+    )
+
+
+INTEREST = function_tool(
+    "calculate_compound_interest",
+    "복리 이자를 계산한다",
+    {
+        "principal": {"type": "integer", "description": "원금 (원)"},
+        "rate": {"type": "number", "description": "연 이자율 (퍼센트)"},
+        "years": {"type": "integer", "description": "기간 (년)"},
+    },
+    ["principal", "rate", "years"],
+)
+
+
+def test_a_request_for_an_explanation_is_not_a_calculation() -> None:
+    """ "What is compound interest? Explain" shares the calculator's words but asks for
+    knowledge: no tool call and no question about the calculator's arguments. A tool that says
+    it explains does serve it, and a request to calculate still goes to the calculator."""
+    d = decide([user("복리 이자가 뭐야? 쉽게 설명해줘")], [INTEREST], now=NOW)
+    assert (d.kind, d.tool) == ("decline", None)
+    assert "explanation" in d.explain["why"]
+    glossary = function_tool(
+        "explain_finance_term",
+        "이자, 대출, 복리 같은 금융 용어의 뜻을 쉽게 설명한다",
+        {"term": string_param("설명할 금융 용어")},
+        ["term"],
+    )
+    d = decide([user("복리 이자가 뭐야? 쉽게 설명해줘")], [INTEREST, glossary], now=NOW)
+    assert d.kind in ("call", "ask") and d.tool == "explain_finance_term"
+    d = decide([user("원금 100만원 연 5퍼센트로 3년 복리 이자 계산해줘")], [INTEREST], now=NOW)
+    assert (d.kind, d.tool) == ("call", "calculate_compound_interest")
+
+
+BOOKS = [
+    function_tool(
+        "get_book_price",
+        "책의 판매 가격을 알려준다",
+        {"title": string_param("책 제목")},
+        ["title"],
+    ),
+    function_tool(
+        "order_book",
+        "책을 주문한다",
+        {"title": string_param("주문할 책 제목"), "quantity": _integer("권수")},
+        ["title", "quantity"],
+    ),
+]
+
+
+def test_an_elliptical_follow_up_continues_the_last_call_with_its_new_value() -> None:
+    """ "데미안은?" after a price lookup asks the same thing of another book: the last call's
+    tool with the new value, though the two words alone fit no tool. A bare pronoun ("너는?")
+    gives no value and is not a follow-up."""
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "get_book_price", "arguments": '{"title": "어린 왕자"}'},
+    }
+    history = [
+        user("어린 왕자 책 가격 알려줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"price": 9800}'},
+        assistant("어린 왕자는 9,800원입니다."),
+    ]
+    d = decide([*history, user("데미안은?")], BOOKS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
+    assert "follow-up of the last call" in d.explain["why"]
+    d = decide([*history, user("그럼 데미안은요?")], BOOKS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "get_book_price", {"title": "데미안"})
+    assert decide([*history, user("너는?")], BOOKS, now=NOW).kind == "decline"
+
+
+def test_a_follow_up_naming_an_option_of_the_last_call_continues_it() -> None:
+    """ "음량 7로 해줘" after the radio was turned on sets the last call's option, even when the
+    words alone score under the threshold (a strict one here); small talk, and a request that
+    gives the last tool nothing, stay declined."""
+    radio = function_tool(
+        "start_radio",
+        "라디오 채널을 튼다",
+        {
+            "channel": string_param("채널 이름"),
+            "volume": _integer("음량 (0-10)"),
+        },
+        ["channel"],
+    )
+    weather = function_tool(
+        "get_weather", "지역의 오늘 날씨를 알려준다", {"city": string_param("도시 이름")}, ["city"]
+    )
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "start_radio", "arguments": '{"channel": "클래식 FM"}'},
+    }
+    history = [
+        user("클래식 FM 틀어줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": '{"status": "on"}'},
+        assistant("클래식 FM을 틉니다."),
+    ]
+    strict = ToolChooser(calibration=replace(Calibration.bundled(), threshold=0.7))
+    d = decide([*history, user("음량 7로 해줘")], [radio, weather], now=NOW, chooser=strict)
+    assert d.explain["scores"][0]["score"] < 0.7
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "start_radio",
+        {"channel": "클래식 FM", "volume": 7},
+    )
+    for text in ("좋다 고마워", "내일 날씨는 어때?"):
+        other = decide([*history, user(text)], [radio, weather], now=NOW, chooser=strict)
+        assert other.kind == "decline" and other.tool is None

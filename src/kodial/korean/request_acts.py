@@ -11,9 +11,13 @@ from __future__ import annotations
 PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
     "delete": ("삭제", "지우", "취소", "없애", "제거"),
     "modify": ("바꾸", "변경", "수정", "업데이트", "고치", "편집"),
-    "create": ("추가", "등록", "만들", "생성", "넣", "저장", "작성"),
+    "send": ("보내", "전송", "발송"),
+    "create": ("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),
 }
-"""Verb stems and action nouns per act, in the order they win when a request has several."""
+"""Verb stems and action nouns per act, in the order they win when a request has several.
+Sending (a message, a mail) is an act of its own: a request to send something is not served by
+a tool that looks up the address it goes to. Setting (설정, 알람 맞추기) creates, as a tool
+named ``set_alarm`` / ``setupDday`` does."""
 
 LOOKUP_WORDS = (
     "언제",

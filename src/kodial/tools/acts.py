@@ -1,15 +1,17 @@
-"""What a request asks to *do* (look up, create, change, delete) and what a tool does, so that
-between close neighbours that share every content word (a birthday search and a birthday
+"""What a request asks to *do* (look up, create, change, delete, send) and what a tool does, so
+that between close neighbours that share every content word (a birthday search and a birthday
 registration; a calendar query and a new event) the one whose action the request asks for wins.
 
-The request's act comes from its predicates (Kiwi morphemes): a verb stem, or an action noun
-used as the predicate (``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the
-noun in ``예약 취소해줘`` is the object, not the act). Delete beats change beats create, since
-the object of a change is often a creation noun (``예약 변경``). Without any of those, a
+The request's act comes from its predicates (Kiwi morphemes): a verb stem that does not modify
+a noun (``보낸 물건`` describes the parcel), or an action noun used as the predicate
+(``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the noun in ``예약
+취소해줘`` is the object, not the act). Delete beats change beats send beats create, since the
+object of a change is often a creation noun (``예약 변경``). Without any of those, a
 request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
 ``explain`` (knowledge, which a tool serves only when its description says it explains), and an
-interrogative (언제, 몇, 얼마, 무슨 ...) or a lookup verb (검색, 조회, 확인, 궁금) makes it a
-lookup (the word lists are :mod:`kodial.korean.request_acts`). The tool's act comes from its
+interrogative (언제, 몇, 얼마, 무슨 ...), a lookup verb (검색, 조회, 확인, 궁금) or a question
+whether something is in a state (``등록돼 있어?``) makes it a lookup (the word lists are
+:mod:`kodial.korean.request_acts`). The tool's act comes from its
 name's first word (``searchFriendBirthday``, ``add_task``), else from its description the same
 way as a request.
 
@@ -23,10 +25,10 @@ from functools import lru_cache
 
 from kodial.korean.request_acts import EXPLAIN_STEMS, LOOKUP_WORDS, MEANING_NOUNS, PREDICATE_STEMS
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import split_identifier, tokens
+from kodial.tools.text import Token, split_identifier, tokens
 
 Act = str
-"""``lookup``, ``create``, ``modify``, ``delete`` or ``explain``."""
+"""``lookup``, ``create``, ``modify``, ``delete``, ``send`` or ``explain``."""
 
 NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(
@@ -37,10 +39,12 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
     **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
+    **dict.fromkeys(("send", "notify"), "send"),
 }
 """A tool name's first word (``get_weather``, ``AddAlarm``) -> its act."""
 
 _NOUNS = ("NNG", "NNP")
+_BOUND_AFTER = ("수", "것", "거", "줄")
 
 
 @lru_cache(maxsize=4096)
@@ -54,6 +58,11 @@ def text_act(text: str) -> Act | None:
     predicates = []
     for i, t in enumerate(toks):
         if t.tag == "VV":
+            # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
+            # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")
+            ending, after = toks[i + 1 : i + 2], toks[i + 2 : i + 3]
+            if ending and ending[0].tag == "ETM" and not (after and after[0].form in _BOUND_AFTER):
+                continue
             predicates.append(t.form)
         elif t.tag == "NNG":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
@@ -72,7 +81,7 @@ def text_act(text: str) -> Act | None:
     for act, stems in PREDICATE_STEMS.items():
         if any(p.startswith(stems) for p in predicates):
             return act
-    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks)
+    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks) or _asks_state(toks)
     # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
     # tool that explains says so in its description and matches)
     if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
@@ -82,6 +91,23 @@ def text_act(text: str) -> Act | None:
     if asks:
         return "lookup"
     return None
+
+
+def _asks_state(toks: tuple[Token, ...]) -> bool:
+    """ "등록돼 있어?", "예약되어 있나요?": whether something is in a state (an action noun + 되어
+    있다 ending the sentence) is asked, which is a lookup, not a request to do the action."""
+    for i in range(len(toks) - 3):
+        noun, become, _, stay = toks[i : i + 4]
+        if (
+            noun.tag == "NNG"
+            and (become.tag, become.form) == ("XSV", "되")
+            and stay.form == "있"
+            and stay.tag in ("VX", "VA")
+            and i + 4 < len(toks)
+            and toks[i + 4].tag == "EF"
+        ):
+            return True
+    return False
 
 
 def tool_act(tool: ToolSpec) -> Act | None:

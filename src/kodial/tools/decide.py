@@ -13,9 +13,14 @@ a :class:`ToolDecision`:
 (call the best tool; ask when its arguments are missing), ``{"type": "function", "function":
 {"name": X}}`` (that tool). A question the assistant asked earlier is remembered from the
 conversation itself: its tool is the one the user's earlier request chose, and the parameters it
-named are the ones a bare answer ("내일 오후 3시요") fills. ``explain`` says why: tool scores, the
-threshold, which tool was already being filled, the arguments found (value, source, words) and
-the ones missing.
+named are the ones a bare answer ("내일 오후 3시요") fills. Three more readings of the
+conversation: a follow-up, elliptical ("인셉션은?") or naming an option by its own words
+("음량 7로 해줘"), continues the last call's tool with the new value it gives; a call that
+would repeat the last one (same tool, same arguments, nothing from the latest message) gives
+way to the next tool above the threshold ("BMR도 계산할 수 있나요?" after a BMI); and a
+request for an explanation ("X가 뭐야? 설명해줘") goes only to a tool that explains, else to
+none. ``explain`` says why: tool scores, the threshold, which tool was already being filled,
+the arguments found (value, source, words) and the ones missing.
 """
 
 from __future__ import annotations
@@ -28,10 +33,18 @@ from typing import Any, Literal
 
 from kodial.errors import KodialError
 from kodial.korean.datetimes import SEOUL
-from kodial.tools.arguments import Filling, fill_arguments, param_keywords
+from kodial.tools.acts import text_act, tool_act
+from kodial.tools.arguments import (
+    Filling,
+    extract_message,
+    fill_arguments,
+    param_keywords,
+    param_kind,
+)
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
+from kodial.tools.text import tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
@@ -176,7 +189,7 @@ def _pending(
     if best.score < chooser.threshold:
         return None
     tool = next(s for s in specs if s.name == best.name)
-    before = fill_arguments(tool, messages[:a], now)
+    before = fill_arguments(tool, messages[:a], now, tools=specs)
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
@@ -258,7 +271,21 @@ def decide(
         return ToolDecision("decline", decline_message(specs), explain=explain)
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
-    filling = fill_arguments(tool, messages, now, asked)
+    filling = fill_arguments(tool, messages, now, asked, specs)
+    if named is None and _repeats_last_call(filling, messages):
+        # The same call again with nothing new from this message would only repeat the result
+        # the user has just been given: the message asks for something else ("BMR도 계산할 수
+        # 있나요?" after a BMI), so the next tool that also fits is meant.
+        other = next(
+            (s for s in scores[1:] if s.score >= chooser.threshold and s.name != tool.name), None
+        )
+        if other is not None:
+            tool = next(t for t in specs if t.name == other.name)
+            why = (
+                f"{filling.tool.name} would repeat the last call with the same arguments; "
+                f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
+            )
+            filling = fill_arguments(tool, messages, now, set(), specs)
     explain.update(
         tool=tool.name,
         filled=_filled_explain(filling),
@@ -275,6 +302,24 @@ def decide(
             explain=explain,
         )
     return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
+
+
+def _repeats_last_call(filling: Filling, messages: list[dict[str, Any]]) -> bool:
+    """Whether calling ``filling``'s tool now would repeat the last tool call: the same tool,
+    the same arguments, none of them from the latest user message."""
+    if filling.missing or filling.from_message:
+        return False
+    for m in reversed(messages):
+        calls = m.get("tool_calls") if m.get("role") == "assistant" else None
+        if not calls:
+            continue
+        fn = calls[-1].get("function", {}) if isinstance(calls[-1], dict) else {}
+        try:
+            args = json.loads(fn.get("arguments") or "{}")
+        except (TypeError, json.JSONDecodeError):
+            return False
+        return fn.get("name") == filling.tool.name and args == filling.arguments
+    return False
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
@@ -299,7 +344,7 @@ def _choose(
     if pending is not None:
         # A reply that fills what was asked continues that tool, unless the message is plainly
         # a new request for another tool.
-        filled = fill_arguments(pending.tool, messages, now, pending.asked)
+        filled = fill_arguments(pending.tool, messages, now, pending.asked, specs)
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
         # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
         # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's
@@ -314,11 +359,83 @@ def _choose(
         )
         if answered and not new_request:
             return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
+    follow_up = _follow_up(messages, specs, now)
+    if follow_up is not None and (best.score < chooser.threshold or best.name == follow_up.name):
+        return follow_up, f"a follow-up of the last call of {follow_up.name} with a new value"
+    if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
+        explains = next(
+            (
+                s
+                for s in scores
+                if s.score >= chooser.threshold
+                and not _wants_explanation(messages, by_name[s.name])
+            ),
+            None,
+        )
+        if explains is None:
+            return None, (
+                "no tool fits: the request asks for an explanation, and "
+                f"{best.name} does not explain (best score {best.score:.3f})"
+            )
+        best = explains
     if best.score >= chooser.threshold:
         return by_name[best.name], (
             f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
     return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+
+
+_ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})
+
+
+def _is_elliptical(text: str) -> bool:
+    """A bare noun phrase with a topic particle, as a question ("인셉션은?", "그럼 대전은요?"):
+    the rest of the request is the previous one's."""
+    toks = [t for t in tokens(text) if t.tag not in ("SF", "SP", "SS", "SW")]
+    while toks and toks[0].tag in ("MAJ", "IC"):  # 그럼, 아
+        toks = toks[1:]
+    i = 0
+    while i < len(toks) and toks[i].tag in _ELLIPSIS_NOMINAL:
+        i += 1
+    rest = [(t.tag, t.form) for t in toks[i:]]
+    return (
+        i > 0
+        and text.rstrip().endswith("?")
+        and bool(rest)
+        and rest[0][0] == "JX"
+        and rest[0][1] in ("은", "는")
+        # the polite 요 (the analyser reads it as an ending or, after 은, a determiner)
+        and all(form == "요" for _, form in rest[1:])
+    )
+
+
+def _follow_up(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
+) -> ToolSpec | None:
+    """The tool of the last call, when the latest user message follows it up with a new value:
+    elliptically ("다크나이트 평점 알려줘" ... "인셉션은?"), or by naming one of its options with
+    the option's own words ("셔플도 켜줘")."""
+    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    called = _called_tools(messages)
+    tool = next((s for s in specs if s.name == called[-1]), None) if called else None
+    if tool is None:
+        return None
+    found = extract_message(tool, text, now)
+    if _is_elliptical(text):
+        return tool if found else None
+    # "셔플 설정해줘" after a playlist started: an option of the last call named by its own
+    # words (not a date, which small talk says as often: "내일 날씨는 어때?")
+    kinds = {p.name: param_kind(p) for p in tool.params}
+    return tool if any(f.strong and kinds[k] != "date" for k, f in found.items()) else None
+
+
+def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
+    """Whether the latest user message asks for an explanation (what X is, what X means:
+    :func:`kodial.tools.acts.text_act`) that ``tool`` does not give. Knowledge is the
+    assistant's to answer: a BMR calculator does not explain what a BMR is, however many of
+    its words the question shares."""
+    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    return text_act(text) == "explain" and tool_act(tool) != "explain"
 
 
 def _example_probs(

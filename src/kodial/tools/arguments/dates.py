@@ -27,6 +27,11 @@ def _date_span_text(text: str, r: KoreanDateTime) -> tuple[int, int] | None:
     return min(s for s, _ in spans), max(e for _, e in spans)
 
 
+_DEICTIC = re.compile(r"\s*(?:지금|현재|요즘|최근|이제|방금)\s*$")
+"""A time said only as "now": the value is filled (the present), but it is the default every
+request has, not a value the user chose, so it is no evidence that a date-taking tool is meant
+("지금 몇 시야?" names no lottery draw date)."""
+
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
@@ -135,7 +140,7 @@ def extract_dates(
         for p in starts:
             v = _format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
             if v is not None:
-                out[p.name] = Found(v, source, start_raw)
+                out[p.name] = Found(v, source, start_raw, strong=not _DEICTIC.match(start_raw))
         if end_value is not None:
             for p in ends:
                 v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
@@ -155,7 +160,7 @@ def extract_dates(
         # one expression fills one parameter per part: a date and a time parameter share it
         # ("내일 오후 3시"), two date parameters do not
         if v is not None and fmt.part not in parts_used:
-            out[p.name] = Found(v, source, raw)
+            out[p.name] = Found(v, source, raw, strong=not _DEICTIC.match(raw))
             parts_used.update(
                 {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
             )

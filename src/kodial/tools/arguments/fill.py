@@ -4,6 +4,7 @@ calls, tool results), validated against the schema."""
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
@@ -16,6 +17,7 @@ from kodial.tools.arguments.params import param_kind
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
+from kodial.tools.text import content_words, tokens
 
 
 def extract_message(
@@ -116,18 +118,52 @@ def _coerce(p: ParamSpec, value: Any) -> Any | None:
     return value if validate_arguments(ToolSpec("x", params=(p,)), {p.name: value}) == [] else None
 
 
+_GENERIC_PARAM_WORDS = frozenset({"이름", "명칭", "name", "id", "아이디", "식별자", "값", "value"})
+"""Head nouns nearly every parameter of their kind has: two parameters sharing only these (an
+event's 이름 and a person's 이름) hold different things."""
+
+
+def _same_meaning(p: ParamSpec, other: ParamSpec) -> bool:
+    """Whether two same-named parameters of different tools hold the same thing: their
+    descriptions share a word other than a generic head noun (킬로그램 단위의 무게 / 체중
+    (킬로그램 단위) do; 추가할 일정의 이름 / 사람의 이름 do not). Without a description on
+    either side there is nothing to tell them apart, and the name decides."""
+    if not p.description.strip() or not other.description.strip():
+        return True
+    return bool(_meaning_words(p.description) & _meaning_words(other.description))
+
+
+def _meaning_words(description: str) -> set[str]:
+    """Content words of a parameter description, with its units (킬로그램 is a bound noun to
+    the analyser), less the generic head nouns."""
+    units = {t.form.lower() for t in tokens(description) if t.tag == "NNB" and len(t.form) > 1}
+    return (set(content_words(description)) | units) - _GENERIC_PARAM_WORDS
+
+
+def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> bool:
+    """Whether an argument ``p.name`` of an earlier call of ``called`` may fill ``p``."""
+    if called == tool.name:
+        return True
+    spec = next((t for t in tools if t.name == called), None)
+    other = next((q for q in spec.params if q.name == p.name), None) if spec else None
+    return other is None or _same_meaning(p, other)
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
     now: datetime | None = None,
     asked: set[str] | None = None,
+    tools: Sequence[ToolSpec] = (),
 ) -> Filling:
     """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
 
     The latest user message is read for every kind of value, and a bare answer fills the
     ``asked`` parameters. Earlier user messages since the last tool result fill what is still
     open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
-    calls and fields of tool results with the parameter's exact name fill the rest.
+    calls and fields of tool results with the parameter's exact name fill the rest; an earlier
+    call of another of the offered ``tools`` only when its parameter of that name means the same
+    (:func:`_same_meaning`), so an event's name never becomes a contact's.
     """
     now = now or datetime.now(SEOUL)
     filling = Filling(tool)
@@ -158,8 +194,11 @@ def fill_arguments(
                     continue
                 if not isinstance(args, dict):
                     continue
+                called = str(fn.get("name") or "")
                 for p in tool.params:
                     if p.name in filling.found or p.name not in args or not p.required:
+                        continue
+                    if not _carries(tool, p, called, tools):
                         continue
                     coerced = _coerce(p, args[p.name])
                     if coerced is not None:

@@ -296,6 +296,8 @@ def _topic_chunk(
             len(word) < 2
             or word.lower() in skip
             or word in _NOT_SPECIFIC
+            # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
+            or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC
             or any(mask[m.start() : m.start() + len(word)])
             or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
             or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
@@ -388,6 +390,25 @@ def _currency_unit(text: str) -> tuple[int, int] | None:
     for n in numbers(text):
         if n.unit in ("원", "달러", "불", "유로", "엔", "위안", "파운드"):
             return (n.end - len(n.unit), n.end)
+    return None
+
+
+_CURRENCY_NAME = re.compile(
+    r"(?<![가-힣A-Za-z])(?:한국\s?돈|한화|원화|미국\s?달러|달러|유로화?|일본\s?엔화?|엔화|엔|"
+    r"중국\s?위안화?|위안화?|영국\s?파운드|파운드|USD|EUR|JPY|CNY|KRW|GBP)"
+    r"(?=\s|$|[을를이가은는의와과도에,.?!]|으로|로)"
+)
+
+
+def _currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The currency converted from when no amount carries it: the first currency named and
+    not marked as the target with (으)로 ("한국돈 중국 위안으로 바꿀 때" -> 한국돈)."""
+    for m in _CURRENCY_NAME.finditer(text):
+        if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
+            continue
+        if re.match(r"\s*(?:으로|로)(?![가-힣])", text[m.end() :]):
+            continue
+        return m.span()
     return None
 
 
@@ -484,6 +505,11 @@ def extract_strings(
         )
         if role == 0:
             span = _currency_unit(text)
+            named = None if span else _currency_name(text, taken)
+            if named:  # a name of its own, which the target's phrase must not take in
+                put(p, named)
+                pending.remove(p)
+                continue
         elif role == 1:
             m = re.search(r"몇\s*(달러|유로|엔|위안|원|파운드)", text)
             span = m.span(1) if m else None
