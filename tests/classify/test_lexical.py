@@ -197,7 +197,7 @@ def test_parallel_one_vs_rest_fits_the_same_models() -> None:
     """``ovr_jobs`` fits the per-label SVMs in separate processes: the same weights as one
     process (each binary fit seeds its own solver); ``auto`` starts them only for fits large
     enough to repay it."""
-    from kodial.classify.lexical import PARALLEL_WORK
+    from kodial.classify.lexical import MAX_OVR_JOBS, PARALLEL_WORK
     from kodial.cpus import available_cpus
 
     multi = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
@@ -208,7 +208,7 @@ def test_parallel_one_vs_rest_fits_the_same_models() -> None:
     np.testing.assert_array_equal(one.model.intercept, two.model.intercept)
     auto = LexicalClassifier()
     assert auto._ovr_jobs(PARALLEL_WORK - 1) == 1
-    assert auto._ovr_jobs(PARALLEL_WORK) == available_cpus()
+    assert auto._ovr_jobs(PARALLEL_WORK) == min(available_cpus(), MAX_OVR_JOBS)
     with pytest.raises(KodialError, match="ovr_jobs"):
         create_classifier("lexical", ovr_jobs=0)
 

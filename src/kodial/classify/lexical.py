@@ -41,6 +41,10 @@ PARALLEL_WORK = 20_000_000
 parallel processes. KOTE's 44 labels over 4,000 comments (about 70 million) take 1.9 s a
 round alone and 0.9 s on two processes; a few thousand short queries with a handful of labels
 fit in well under the second that starting the processes costs."""
+MAX_OVR_JOBS = 8
+"""At most this many processes under ``ovr_jobs=auto``: each holds its own Python with
+scikit-learn (about 150 MB), so every core of a 64-core server would cost gigabytes for a fit
+that 8 processes already cut to a few rounds of its labels."""
 
 
 class LexicalConfig(MethodConfig):
@@ -84,8 +88,8 @@ class LexicalConfig(MethodConfig):
     ovr_jobs: PositiveInt | Literal["auto"] = "auto"
     """Processes that fit the one-vs-rest SVMs of multi-label data side by side (the models
     are the same whatever the count: each binary fit seeds its own solver). auto: every CPU
-    the process may use when the fit is large enough to repay starting them (at least
-    :data:`PARALLEL_WORK` label x stored-feature cells), else 1."""
+    the process may use, at most 8, when the fit is large enough to repay starting them (20
+    million label x stored-value cells), else 1."""
 
 
 @dataclass
@@ -248,7 +252,7 @@ class LexicalClassifier(Classifier):
             return jobs
         from kodial.cpus import available_cpus
 
-        return available_cpus() if work >= PARALLEL_WORK else 1
+        return min(available_cpus(), MAX_OVR_JOBS) if work >= PARALLEL_WORK else 1
 
     def _head(self, X: sp.csr_matrix, train: LabelledData, labels: list[str]) -> LinearHead:
         """A linear head fitted on features ``X`` (N, F) of ``train`` for ``labels``."""
