@@ -310,7 +310,6 @@ def svm_calibrated_baseline(
     F1 and the training time of all of it (what "comparable to one-vs-rest linear models"
     means once both calibrate per-label thresholds out of fold)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
-    from sklearn.metrics import f1_score
     from sklearn.model_selection import GroupKFold
     from sklearn.multiclass import OneVsRestClassifier
     from sklearn.preprocessing import MultiLabelBinarizer
@@ -329,29 +328,36 @@ def svm_calibrated_baseline(
     thresholds = np.array([_best_f1_threshold(oof[:, j], y[:, j]) for j in range(y.shape[1])])
     model = OneVsRestClassifier(LinearSVC(C=0.5)).fit(x, y)
     secs = time.perf_counter() - t0
-    gold = mlb.transform([[lab for lab in ls if lab in mlb.classes_] for ls in test.label_lists])
     dec = model.decision_function(vec.transform(test.texts))
-    pred = (dec >= thresholds).astype(int)
-    pred[np.arange(len(pred)), dec.argmax(1)] = 1  # at least one label, as kodial does
+    return {**_label_set_scores(mlb, test, dec, dec >= thresholds), "train_s": secs, "folds": folds}
+
+
+def _label_set_scores(
+    mlb: Any, test: LabelledData, dec: np.ndarray, positive: np.ndarray
+) -> dict[str, float]:
+    """Micro-, macro- and samples-F1 of the labels marked ``positive`` (N, L), plus each row's
+    top label by decision value ``dec`` (N, L) (at least one label, as kodial does); gold
+    labels unseen in training (``mlb``'s classes) are left out."""
+    from sklearn.metrics import f1_score
+
+    gold = mlb.transform([[lab for lab in ls if lab in mlb.classes_] for ls in test.label_lists])
+    pred = positive.astype(int)
+    pred[np.arange(len(pred)), dec.argmax(1)] = 1
     return {
-        "micro_f1": f1_score(gold, pred, average="micro", zero_division=0),
-        "macro_f1": f1_score(gold, pred, average="macro", zero_division=0),
-        "samples_f1": f1_score(gold, pred, average="samples", zero_division=0),
-        "train_s": secs,
-        "folds": folds,
+        f"{avg}_f1": f1_score(gold, pred, average=avg, zero_division=0)
+        for avg in ("micro", "macro", "samples")
     }
 
 
 def _best_f1_threshold(scores: np.ndarray, gold: np.ndarray) -> float:
     """The decision threshold maximising F1 of one label over ``scores`` (N,) with 0/1
     ``gold`` (N,): every cut between two sorted scores is tried at once."""
+    if gold.sum() == 0:
+        return float("inf")
     order = np.argsort(-scores)
     hits = np.cumsum(gold[order])  # true positives when the top i+1 are called positive
     f1 = 2 * hits / (np.arange(1, len(scores) + 1) + gold.sum())
-    best = int(np.argmax(f1))
-    if gold.sum() == 0:
-        return float("inf")
-    return float(scores[order][best])
+    return float(scores[order][int(np.argmax(f1))])
 
 
 def svm_baseline(train: LabelledData, test: LabelledData) -> dict[str, Any]:
@@ -370,18 +376,8 @@ def svm_baseline(train: LabelledData, test: LabelledData) -> dict[str, Any]:
         mlb = MultiLabelBinarizer().fit(train.label_lists)
         model = OneVsRestClassifier(LinearSVC(C=0.5)).fit(x, mlb.transform(train.label_lists))
         secs = time.perf_counter() - t0
-        gold = mlb.transform(
-            [[lab for lab in ls if lab in mlb.classes_] for ls in test.label_lists]
-        )
         dec = model.decision_function(vec.transform(test.texts))
-        pred = (dec > 0).astype(int)
-        pred[np.arange(len(pred)), dec.argmax(1)] = 1  # at least one label, as kodial does
-        return {
-            "micro_f1": f1_score(gold, pred, average="micro", zero_division=0),
-            "macro_f1": f1_score(gold, pred, average="macro", zero_division=0),
-            "samples_f1": f1_score(gold, pred, average="samples", zero_division=0),
-            "train_s": secs,
-        }
+        return {**_label_set_scores(mlb, test, dec, dec > 0), "train_s": secs}
     model = LinearSVC(C=0.5).fit(x, train.first_labels)
     secs = time.perf_counter() - t0
     pred = model.predict(vec.transform(test.texts))

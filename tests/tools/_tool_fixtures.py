@@ -3,6 +3,7 @@ builders for tools written in a test."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +42,17 @@ def function_tool(
 
 def string_param(desc: str) -> dict[str, Any]:
     return {"type": "string", "description": desc}
+
+
+def integer_param(desc: str) -> dict[str, Any]:
+    return {"type": "integer", "description": desc}
+
+
+def called(tool_name: str, **arguments: Any) -> dict[str, Any]:
+    """The assistant message calling ``tool_name`` with ``arguments`` (call id ``c1``)."""
+    call: dict[str, Any] = {"id": "c1", "type": "function"}
+    call["function"] = {"name": tool_name, "arguments": json.dumps(arguments, ensure_ascii=False)}
+    return {"role": "assistant", "content": None, "tool_calls": [call]}
 
 
 def one_string_tool(name: str, desc: str, param: str, key: str = "q") -> dict[str, Any]:

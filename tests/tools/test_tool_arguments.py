@@ -7,7 +7,15 @@ import json
 from typing import Any
 
 import pytest
-from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_param, user
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    bundled_tools,
+    called,
+    function_tool,
+    string_param,
+    user,
+)
 
 from kodial.korean.numerals import korean_number
 from kodial.tools.arguments import enum_options, extract_message, fill_arguments, param_kind
@@ -367,12 +375,6 @@ def test_a_kind_of_thing_is_never_guessed_as_a_value() -> None:
     assert fill_arguments(t, [user("대전 농도도 알려줄래?")], NOW).arguments == {"city": "대전"}
 
 
-def _called(tool_name: str, **arguments: Any) -> dict[str, Any]:
-    call: dict[str, Any] = {"id": "c1", "type": "function"}
-    call["function"] = {"name": tool_name, "arguments": json.dumps(arguments, ensure_ascii=False)}
-    return {"role": "assistant", "content": None, "tool_calls": [call]}
-
-
 def test_an_earlier_calls_argument_fills_only_a_parameter_that_means_the_same() -> None:
     """A same-named argument of another tool carries over only when the two parameters hold
     the same thing: a booked class's name is not a member's name, a weight in kilograms is."""
@@ -410,17 +412,17 @@ def test_an_earlier_calls_argument_fills_only_a_parameter_that_means_the_same() 
     ]
     specs = parse_tools(raw)
     by = {t.name: t for t in specs}
-    booked = [user("저녁 빈야사 수업 예약해줘"), _called("book_class", name="빈야사")]
+    booked = [user("저녁 빈야사 수업 예약해줘"), called("book_class", name="빈야사")]
     ask = [*booked, {"role": "tool", "content": "{}"}, user("회원 정보도 찾아줄래?")]
     assert fill_arguments(by["find_member"], ask, NOW, tools=specs).missing == ["name"]
     # without the other tools' schemas the name alone decides, as before
     assert fill_arguments(by["find_member"], ask, NOW).arguments == {"name": "빈야사"}
-    added = [user("회원 김하늘 등록해줘"), _called("add_member", name="김하늘")]
+    added = [user("회원 김하늘 등록해줘"), called("add_member", name="김하늘")]
     again = [*added, {"role": "tool", "content": "{}"}, user("방금 그 회원 정보 찾아줘")]
     assert fill_arguments(by["find_member"], again, NOW, tools=specs).arguments == {
         "name": "김하늘"
     }
-    weighed = [user("68킬로인데 단백질 얼마나 먹어야 해?"), _called("protein_need", weight=68)]
+    weighed = [user("68킬로인데 단백질 얼마나 먹어야 해?"), called("protein_need", weight=68)]
     water = [*weighed, {"role": "tool", "content": "{}"}, user("물은 얼마나 마셔야 해?")]
     assert fill_arguments(by["water_need"], water, NOW, tools=specs).arguments == {"weight": 68}
 

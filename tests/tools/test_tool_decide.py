@@ -8,7 +8,16 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
-from _tool_fixtures import NOW, assistant, bundled_tools, function_tool, string_param, user
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    bundled_tools,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    user,
+)
 
 from kodial.errors import KodialError
 from kodial.tools import ToolSchemaError, decide
@@ -273,21 +282,17 @@ def test_chit_chat_still_gets_no_tool_call(text: str) -> None:
     assert d.explain["scores"][0]["score"] < d.explain["threshold"]
 
 
-def _integer(desc: str) -> dict[str, Any]:
-    return {"type": "integer", "description": desc}
-
-
 DIVISORS = [
     function_tool(
         "calculate_gcd",
         "두 정수의 최대공약수(GCD)를 계산한다",
-        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        {"a": integer_param("첫 번째 정수"), "b": integer_param("두 번째 정수")},
         ["a", "b"],
     ),
     function_tool(
         "calculate_lcm",
         "두 정수의 최소공배수(LCM)를 계산한다",
-        {"a": _integer("첫 번째 정수"), "b": _integer("두 번째 정수")},
+        {"a": integer_param("첫 번째 정수"), "b": integer_param("두 번째 정수")},
         ["a", "b"],
     ),
 ]
@@ -298,14 +303,9 @@ def test_a_follow_up_never_repeats_the_last_call_with_nothing_new() -> None:
     give the user the result they already have: the next tool that fits is meant. A context
     bonus this large makes the called tool the best-scoring one, as a close neighbour's
     cosine can."""
-    call = {
-        "id": "c1",
-        "type": "function",
-        "function": {"name": "calculate_gcd", "arguments": '{"a": 12, "b": 18}'},
-    }
     messages = [
         user("12랑 18의 최대공약수 구해줘"),
-        {"role": "assistant", "content": None, "tool_calls": [call]},
+        called("calculate_gcd", a=12, b=18),
         {"role": "tool", "tool_call_id": "c1", "content": '{"gcd": 6}'},
         assistant("최대공약수는 6입니다."),
         user("LCM도 계산할 수 있나요?"),
@@ -365,7 +365,7 @@ BOOKS = [
     function_tool(
         "order_book",
         "책을 주문한다",
-        {"title": string_param("주문할 책 제목"), "quantity": _integer("권수")},
+        {"title": string_param("주문할 책 제목"), "quantity": integer_param("권수")},
         ["title", "quantity"],
     ),
 ]
@@ -375,14 +375,9 @@ def test_an_elliptical_follow_up_continues_the_last_call_with_its_new_value() ->
     """ "데미안은?" after a price lookup asks the same thing of another book: the last call's
     tool with the new value, though the two words alone fit no tool. A bare pronoun ("너는?")
     gives no value and is not a follow-up."""
-    call = {
-        "id": "c1",
-        "type": "function",
-        "function": {"name": "get_book_price", "arguments": '{"title": "어린 왕자"}'},
-    }
     history = [
         user("어린 왕자 책 가격 알려줘"),
-        {"role": "assistant", "content": None, "tool_calls": [call]},
+        called("get_book_price", title="어린 왕자"),
         {"role": "tool", "tool_call_id": "c1", "content": '{"price": 9800}'},
         assistant("어린 왕자는 9,800원입니다."),
     ]
@@ -403,21 +398,16 @@ def test_a_follow_up_naming_an_option_of_the_last_call_continues_it() -> None:
         "라디오 채널을 튼다",
         {
             "channel": string_param("채널 이름"),
-            "volume": _integer("음량 (0-10)"),
+            "volume": integer_param("음량 (0-10)"),
         },
         ["channel"],
     )
     weather = function_tool(
         "get_weather", "지역의 오늘 날씨를 알려준다", {"city": string_param("도시 이름")}, ["city"]
     )
-    call = {
-        "id": "c1",
-        "type": "function",
-        "function": {"name": "start_radio", "arguments": '{"channel": "클래식 FM"}'},
-    }
     history = [
         user("클래식 FM 틀어줘"),
-        {"role": "assistant", "content": None, "tool_calls": [call]},
+        called("start_radio", channel="클래식 FM"),
         {"role": "tool", "tool_call_id": "c1", "content": '{"status": "on"}'},
         assistant("클래식 FM을 틉니다."),
     ]

@@ -123,6 +123,11 @@ def _named_choice(tool_choice: Any, specs: list[ToolSpec]) -> ToolSpec | None:
     return spec
 
 
+def _latest_user_text(messages: list[dict[str, Any]]) -> str:
+    """The text of the last user message (the request being decided)."""
+    return _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+
+
 def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
     """Names of tools called so far, most recent last."""
     out = []
@@ -244,7 +249,7 @@ def decide(
     early = settled_without_choosing(messages, specs, tool_choice, explain)
     if early is not None:
         return early
-    user_text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    user_text = _latest_user_text(messages)
 
     pending = _pending(messages, specs, chooser, now)
     context = {name: 0.5 for name in _called_tools(messages)[-2:]}
@@ -415,7 +420,7 @@ def _follow_up(
     """The tool of the last call, when the latest user message follows it up with a new value:
     elliptically ("다크나이트 평점 알려줘" ... "인셉션은?"), or by naming one of its options with
     the option's own words ("셔플도 켜줘")."""
-    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    text = _latest_user_text(messages)
     called = _called_tools(messages)
     tool = next((s for s in specs if s.name == called[-1]), None) if called else None
     if tool is None:
@@ -434,7 +439,7 @@ def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
     :func:`kodial.tools.acts.text_act`) that ``tool`` does not give. Knowledge is the
     assistant's to answer: a BMR calculator does not explain what a BMR is, however many of
     its words the question shares."""
-    text = _text(next(m for m in reversed(messages) if m.get("role") == "user"))
+    text = _latest_user_text(messages)
     return text_act(text) == "explain" and tool_act(tool) != "explain"
 
 
