@@ -4,10 +4,13 @@ and out, session tokens, single-use state nonces and the action ledger."""
 from __future__ import annotations
 
 import sqlite3
+import threading
+import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
 
 from kodial.assistant.route import Route, TaskRoute
 from kodial.assistant.state import DialogueState
@@ -188,5 +191,40 @@ def test_ping_fails_fast_while_another_process_holds_the_write_lock(tmp_path: Pa
             other.close()
         store.ping(timeout_s=0.2)
         assert store.append_turn(s.id, 0, "a", "b", CHAT, state(1)).seq == 1
+    finally:
+        store.close()
+
+
+def test_writers_of_one_process_queue_instead_of_failing(tmp_path: Path) -> None:
+    """Each commit is held up (as a thread that waits for the GIL on two busy cores is) for
+    longer than the busy timeout: the writers of one process still all get through, in turn,
+    and a turn's probe does not fail behind them."""
+    store = SessionStore(f"sqlite:///{tmp_path / 's.db'}", busy_timeout_s=0.05)
+    slow = threading.Event()
+
+    @event.listens_for(store.engine, "commit")
+    def _hold(_conn: object) -> None:
+        if slow.is_set():
+            time.sleep(0.1)
+
+    try:
+        sessions = [store.create("k") for _ in range(8)]
+        slow.set()
+        errors: list[BaseException] = []
+
+        def turn(session_id: str) -> None:
+            try:
+                store.ping()
+                store.append_turn(session_id, 0, "a", "b", CHAT, state(1))
+            except BaseException as exc:  # reported below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=turn, args=(s.id,)) for s in sessions]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert errors == []
+        assert [store.get(s.id, Access("k")).turn_count for s in sessions] == [1] * 8
     finally:
         store.close()
