@@ -76,6 +76,8 @@ def test_save_load_round_trip_identical(tmp_path: Path) -> None:
     assert isinstance(loaded, LexicalClassifier)
     assert loaded.labels == clf.labels and loaded.descriptions["finance"] == "금융"
     np.testing.assert_array_equal(loaded.predict_scores(dev.texts), before)
+    # weights column-major, fitted and loaded: scoring reads coef.T without copying it
+    assert clf.model.coef.flags.f_contiguous and loaded.model.coef.flags.f_contiguous
     assert loaded.explain("환율 알려줘").neighbors == clf.explain("환율 알려줘").neighbors
     assert not list(tmp_path.glob(".model.*"))  # no temporary directory left behind
 
@@ -175,6 +177,7 @@ def test_multi_label_independent_probabilities() -> None:
     assert not np.allclose(scores.sum(1), 1.0)  # independent, not a distribution
     pred = clf.predict(["주식 영화 추천해줘"])[0]
     assert set(pred.labels) == {"finance", "movie"}
+    assert clf.model.coef.flags.f_contiguous  # one-vs-rest rows gathered column-major
 
 
 def test_one_vs_rest_svms_stop_at_the_multi_label_tolerance() -> None:

@@ -101,11 +101,16 @@ class LinearHead:
     (one-vs-rest multi-label)."""
 
     coef: np.ndarray
-    """(K, F) weights."""
+    """(K, F) weights, kept in column-major order: scoring multiplies by ``coef.T``, which is
+    then contiguous (a row-major copy of it was made on every call, 100 MB for KOTE's 44
+    labels)."""
     intercept: np.ndarray
     """(K,) biases; +-inf for a label that was constant in training (always / never on)."""
     kind: Literal["softmax", "sigmoid"]
     temperature: float = 1.0
+
+    def __post_init__(self) -> None:
+        self.coef = np.asfortranarray(self.coef, dtype=np.float64)
 
     @classmethod
     def of(cls, model: Any, n_features: int) -> LinearHead:
@@ -114,15 +119,15 @@ class LinearHead:
         if isinstance(model, LinearSVC | LogisticRegression):
             return cls(_f64(model.coef_), _f64(model.intercept_), "softmax")
         if isinstance(model, OneVsRestClassifier):
-            rows, bias = [], []
-            for est in model.estimators_:
+            coef = np.zeros((len(model.estimators_), n_features), order="F")
+            bias = np.zeros(len(model.estimators_))
+            for k, est in enumerate(model.estimators_):
                 if hasattr(est, "coef_"):
-                    rows.append(_f64(est.coef_)[-1])
-                    bias.append(float(_f64(est.intercept_)[-1]))
+                    coef[k] = np.asarray(est.coef_)[-1]
+                    bias[k] = float(np.asarray(est.intercept_)[-1])
                 else:  # a label on (or off) for every training text: a constant predictor
-                    rows.append(np.zeros(n_features))
-                    bias.append(np.inf if float(np.ravel(est.y_)[0]) > 0.5 else -np.inf)
-            return cls(np.vstack(rows), np.asarray(bias, dtype=np.float64), "sigmoid")
+                    bias[k] = np.inf if float(np.ravel(est.y_)[0]) > 0.5 else -np.inf
+            return cls(coef, bias, "sigmoid")
         raise TypeError(f"no linear head for {type(model).__name__}")
 
     def predict_proba(self, X: Any) -> np.ndarray:
