@@ -142,7 +142,7 @@ def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
 
 def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
     """Parameters a question names (its label or keywords appear in it); all missing ones when it
-    names none ("무엇을 전할까요?")."""
+    names none ("무엇을 전할까요?"); the named ones when none is missing."""
     q = re.sub(r"\s+", "", question.lower())
     named = set()
     for p in tool.params:
@@ -150,7 +150,8 @@ def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]
         if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
             named.add(p.name)
     open_named = {n for n in named if n in missing}
-    return open_named or set(missing)
+    # a question about a parameter that an earlier guess had filled asks for it again
+    return open_named or set(missing) or named
 
 
 _QUESTION_END = re.compile(

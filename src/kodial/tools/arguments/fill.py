@@ -4,6 +4,7 @@ calls, tool results), validated against the schema."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -95,6 +96,48 @@ def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> int:
+    """How many of a result item's own words (its names, its times) the user said since."""
+    said_flat = re.sub(r"\s+", "", said.lower())
+    score = 0
+    for v in item.values():
+        if not isinstance(v, str):
+            continue
+        hm = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+        if hm:  # "7시20분 거": a time said in the 12-hour way names 19:20 as well
+            score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
+            continue
+        # its words as the user wrote them, particles attached ("세인트존스로")
+        score += sum(len(w) > 1 and w in said_flat for w in set(re.findall(r"[\w-]+", v.lower())))
+    return score
+
+
+def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
+    """The fields of the one item of a result's list the user picked by its own words ("세인트
+    존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
+    when none or several are named equally. A list of choices is answered by naming one."""
+    lists = [v for v in (result.values() if isinstance(result, dict) else [result])]
+    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+    if not items:
+        return {}
+    if len(items) == 1:
+        return _flatten(items[0])
+    times = set()
+    masked = said
+    for _ in range(4):
+        r = parse_datetime(masked, now)
+        if r.time_span is None or r.time is None:
+            break
+        times.add((r.time.hour % 12, r.time.minute))
+        s, e = r.time_span
+        masked = masked[:s] + " " * (e - s) + masked[e:]
+    scores = [_item_score(x, said, times) for x in items]
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return {}
+    return _flatten(items[scores.index(best)])
+
+
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
     if value is None:
         return None
@@ -184,6 +227,7 @@ def fill_arguments(
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
+    i_of = {id(m): i for i, m in enumerate(messages)}
     for m in reversed(messages):
         if m.get("role") == "assistant":
             for call in m.get("tool_calls") or []:
@@ -209,6 +253,8 @@ def fill_arguments(
             except json.JSONDecodeError:
                 continue
             flat = _flatten(result)
+            said = " ".join(_content(x) for x in messages[i_of[id(m)] :] if x.get("role") == "user")
+            flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

@@ -159,6 +159,25 @@ def param_kind(p: ParamSpec) -> str:
 
 # --- numbers: which unit belongs to which parameter ---------------------------------------
 
+_CODE_NAME_ENDS = ("id", "no", "code", "number", "num")
+_CODE_HEADS = ("id", "아이디", "번호", "코드", "식별자")
+
+
+def is_code_param(p: ParamSpec) -> bool:
+    """Whether ``p`` holds an identifier (예약 번호, order_id, 상영 회차 ID): a code of
+    digits or Latin letters that a system issued, never a Korean word of the request ("그날
+    출장이네.. 취소해주세요" gives no appointment number)."""
+    if p.type != "string" or enum_options(p) or param_kind(p) not in ("string",):
+        return False
+    name = split_identifier(p.name)
+    return bool(name and name[-1] in _CODE_NAME_ENDS) or param_head(p) in _CODE_HEADS
+
+
+def looks_like_code(value: str) -> bool:
+    """A value an identifier parameter may take: it has a digit or a Latin letter."""
+    return bool(re.search(r"[0-9A-Za-z]", value))
+
+
 _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # (words in the parameter's description/name, units said after the number)
     (("퍼센트", "%", "율", "비율", "percent", "rate", "백분율", "프로"), ("%", "퍼센트", "프로")),
@@ -271,6 +290,11 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "high": ("높음", "높", "많음", "격한", "많이"),
     "true": ("예", "네", "응"),
     "false": ("아니", "아니요"),
+    # everyday names of fuels and drink temperatures
+    "경유": ("디젤", "diesel"),
+    "휘발유": ("가솔린", "gasoline"),
+    "iced": ("아이스", "차가운", "차갑게"),
+    "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
 }
 
 

@@ -13,6 +13,8 @@ from kodial.tools.arguments.params import (
     SYNONYMS,
     has_any,
     has_whole_word,
+    is_code_param,
+    looks_like_code,
     param_head,
     param_kind,
     words_of,
@@ -412,6 +414,10 @@ def _currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] |
     return None
 
 
+_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
+"""A noun phrase ending in the bound noun 거/것 names an item by what it has."""
+
+
 def extract_strings(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -433,6 +439,10 @@ def extract_strings(
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        if value and is_code_param(p) and not looks_like_code(value):
+            return  # an identifier is a code, found in a result if not said
+        if value and not strong and _PICKED_ONE.search(value):
+            return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
         if value:
             out[p.name] = Found(value, how, value, strong)
             taken.append(span)

@@ -1,0 +1,168 @@
+"""General readings that carry over to tools the engine has never seen: enum values named by
+the words the description glosses them with, identifiers taken from results instead of from
+Korean words, an item of a listed result picked by its own words. Every tool and sentence here
+is written for these tests (none comes from a benchmark)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from _tool_fixtures import NOW, assistant, called, function_tool, string_param, user
+
+from kodial.tools.arguments import extract_message, fill_arguments
+from kodial.tools.schema import ToolSpec, parse_tools
+
+
+def enum_param(desc: str, values: list[str]) -> dict[str, Any]:
+    return {"type": "string", "description": desc, "enum": values}
+
+
+def spec(name: str, props: dict[str, Any], required: list[str], desc: str = "") -> ToolSpec:
+    return parse_tools([function_tool(name, desc, props, required)])[0]
+
+
+def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
+    return {"role": "tool", "tool_call_id": "c1", "content": json.dumps(payload, ensure_ascii=False)}
+
+
+def values(tool: ToolSpec, text: str) -> dict[str, Any]:
+    return {k: f.value for k, f in extract_message(tool, text, NOW).items()}
+
+
+# --- enum values named by their gloss -------------------------------------------------------
+
+MEMBERSHIP = spec(
+    "join_membership",
+    {
+        "tier": enum_param(
+            "가입할 등급: basic(일반 회원), premium(프리미엄·골드 회원)", ["basic", "premium"]
+        )
+    },
+    ["tier"],
+    "헬스장 회원으로 가입합니다.",
+)
+
+
+def test_a_gloss_after_the_value_matches_with_or_without_its_spaces() -> None:
+    assert values(MEMBERSHIP, "일반회원으로 가입할게요") == {"tier": "basic"}
+    assert values(MEMBERSHIP, "일반 회원으로 할게요") == {"tier": "basic"}
+    # one gloss listing two names (프리미엄·골드 회원): each names the value
+    assert values(MEMBERSHIP, "골드 회원으로 해주세요") == {"tier": "premium"}
+
+
+DOOR = spec(
+    "control_door_lock",
+    {
+        "door": enum_param("문 위치", ["현관", "베란다"]),
+        "action": enum_param("잠그기(lock) 또는 풀기(unlock)", ["lock", "unlock"]),
+    },
+    ["door", "action"],
+    "도어락을 제어합니다.",
+)
+
+
+def test_a_glossed_action_matches_its_verb_in_any_conjugation() -> None:
+    assert values(DOOR, "현관 문 좀 잠가줘") == {"door": "현관", "action": "lock"}
+    assert values(DOOR, "베란다 문 풀어 줄래?") == {"door": "베란다", "action": "unlock"}
+    # the joining word before a gloss (또는 풀기) is not part of it
+    assert values(DOOR, "또는") == {}
+
+
+SHIPPING = spec(
+    "send_parcel",
+    {"method": enum_param("배송 방법", ["일반택배", "편의점택배", "퀵서비스"])},
+    ["method"],
+    "물건을 보냅니다.",
+)
+
+
+def test_a_noun_only_one_compound_option_has_names_it() -> None:
+    assert values(SHIPPING, "편의점으로 보낼게요") == {"method": "편의점택배"}
+    # 택배 is in two options: it names neither
+    assert values(SHIPPING, "택배로 보낼게요") == {}
+
+
+def test_everyday_names_of_fuels() -> None:
+    fuel = spec(
+        "find_station", {"fuel": enum_param("유종", ["휘발유", "경유", "LPG"])}, ["fuel"]
+    )
+    assert values(fuel, "디젤 넣을 거예요") == {"fuel": "경유"}
+    assert values(fuel, "가솔린이요") == {"fuel": "휘발유"}
+
+
+# --- identifiers and items of results -------------------------------------------------------
+
+TICKETS = [
+    function_tool(
+        "find_concerts",
+        "공연을 검색합니다.",
+        {"artist": string_param("가수 이름")},
+        ["artist"],
+    ),
+    function_tool(
+        "cancel_ticket",
+        "공연 예매를 취소합니다.",
+        {"ticket_no": string_param("취소할 예매 번호")},
+        ["ticket_no"],
+    ),
+    function_tool(
+        "buy_ticket",
+        "공연 티켓을 예매합니다.",
+        {"concert_id": string_param("검색 결과의 공연 ID"), "buyer": string_param("예매자 이름")},
+        ["concert_id", "buyer"],
+    ),
+]
+
+
+def test_an_identifier_is_never_read_from_korean_words() -> None:
+    cancel = parse_tools(TICKETS)[1]
+    messages = [
+        user("공연 예매해줘"),
+        called("buy_ticket", concert_id="C-77", buyer="한지민"),
+        tool_result({"ticket_no": "TK-5521", "status": "예매완료"}),
+        assistant("예매되었습니다. 예매 번호는 TK-5521입니다."),
+        user("아 그날 야근이네.. 취소해줘"),
+    ]
+    filled = fill_arguments(cancel, messages, NOW, tools=parse_tools(TICKETS))
+    assert filled.arguments == {"ticket_no": "TK-5521"}
+    # a code said by the user is still read
+    said = fill_arguments(cancel, [user("예매 번호 TK-9001 취소해줘")], NOW)
+    assert said.arguments == {"ticket_no": "TK-9001"}
+
+
+CONCERTS = {
+    "concerts": [
+        {"concert_id": "C-101", "title": "봄밤 콘서트", "venue": "올림픽홀", "start": "19:30"},
+        {"concert_id": "C-102", "title": "여름 페스티벌", "venue": "난지공원", "start": "17:00"},
+    ]
+}
+
+
+def _after_search(*replies: str) -> list[dict[str, Any]]:
+    return [
+        user("아이유 공연 찾아줘"),
+        called("find_concerts", artist="아이유"),
+        tool_result(CONCERTS),
+        assistant("봄밤 콘서트(올림픽홀 19:30)와 여름 페스티벌(난지공원 17:00)이 있어요."),
+        *[user(r) for r in replies],
+    ]
+
+
+def test_an_item_of_a_listed_result_is_picked_by_its_own_words() -> None:
+    buy = parse_tools(TICKETS)[2]
+    filled = fill_arguments(buy, _after_search("난지공원에서 하는 걸로 예매해줘"), NOW)
+    assert filled.found["concert_id"].value == "C-102"
+    # by its time, said the 12-hour way
+    filled = fill_arguments(buy, _after_search("7시 반 거로 할게"), NOW)
+    assert filled.found["concert_id"].value == "C-101"
+    # naming none (or both) picks none: the identifier stays missing
+    filled = fill_arguments(buy, _after_search("그 공연 예매해줘"), NOW)
+    assert "concert_id" in filled.missing
+
+
+def test_a_phrase_ending_in_geo_names_an_item_not_a_value() -> None:
+    buy = parse_tools(TICKETS)[2]
+    filled = fill_arguments(buy, _after_search("여름 페스티벌 걸로 예매해줘"), NOW)
+    assert filled.found["concert_id"].value == "C-102"
+    assert "buyer" in filled.missing  # "여름 페스티벌 걸" is not the buyer's name
