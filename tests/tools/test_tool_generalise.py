@@ -23,7 +23,11 @@ def spec(name: str, props: dict[str, Any], required: list[str], desc: str = "") 
 
 
 def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
-    return {"role": "tool", "tool_call_id": "c1", "content": json.dumps(payload, ensure_ascii=False)}
+    return {
+        "role": "tool",
+        "tool_call_id": "c1",
+        "content": json.dumps(payload, ensure_ascii=False),
+    }
 
 
 def values(tool: ToolSpec, text: str) -> dict[str, Any]:
@@ -84,9 +88,7 @@ def test_a_noun_only_one_compound_option_has_names_it() -> None:
 
 
 def test_everyday_names_of_fuels() -> None:
-    fuel = spec(
-        "find_station", {"fuel": enum_param("유종", ["휘발유", "경유", "LPG"])}, ["fuel"]
-    )
+    fuel = spec("find_station", {"fuel": enum_param("유종", ["휘발유", "경유", "LPG"])}, ["fuel"])
     assert values(fuel, "디젤 넣을 거예요") == {"fuel": "경유"}
     assert values(fuel, "가솔린이요") == {"fuel": "휘발유"}
 
