@@ -168,3 +168,56 @@ def test_a_phrase_ending_in_geo_names_an_item_not_a_value() -> None:
     filled = fill_arguments(buy, _after_search("여름 페스티벌 걸로 예매해줘"), NOW)
     assert filled.found["concert_id"].value == "C-102"
     assert "buyer" in filled.missing  # "여름 페스티벌 걸" is not the buyer's name
+
+
+# --- formats, corrections, where a trip ends ------------------------------------------------
+
+
+def test_a_month_in_the_year_month_format() -> None:
+    usage = spec(
+        "get_data_usage",
+        {"month": string_param("조회할 월, YYYY-MM 형식")},
+        ["month"],
+        "휴대폰 데이터 사용량을 조회합니다.",
+    )
+    assert values(usage, "9월 데이터 얼마나 썼어?") == {"month": "2026-09"}
+    assert values(usage, "2025년 12월 사용량") == {"month": "2025-12"}
+    assert values(usage, "지난달 사용량 알려줘") == {"month": "2026-10"}  # NOW is November
+
+
+def test_a_phone_number_in_the_described_format() -> None:
+    call = spec("dial", {"number": string_param("전화할 번호, 010-0000-0000 형식")}, ["number"])
+    assert values(call, "010 5512 0093으로 전화 걸어줘") == {"number": "010-5512-0093"}
+    plain = spec("dial", {"number": string_param("전화번호")}, ["number"])
+    assert values(plain, "010 5512 0093으로 전화 걸어줘") == {"number": "010 5512 0093"}
+
+
+def test_a_corrected_value_is_the_one_said_after_the_repair() -> None:
+    wake = spec(
+        "set_wakeup",
+        {
+            "time": string_param("깨울 시각, HH:MM 형식"),
+            "people": {"type": "integer", "description": "인원 수"},
+        },
+        ["time"],
+    )
+    assert values(wake, "오후 3시.. 아 아니다 4시로 해줘. 두 명이야") == {
+        "time": "16:00",
+        "people": 2,
+    }
+
+
+RIDE = spec(
+    "book_ride",
+    {"origin": string_param("출발지"), "destination": string_param("도착지")},
+    ["origin", "destination"],
+    "차량을 호출합니다.",
+)
+
+
+def test_where_a_trip_ends_right_after_where_it_starts_or_before_gada() -> None:
+    assert values(RIDE, "서울대입구역 3번출구에서 김해공항 국내선이요") == {
+        "origin": "서울대입구역 3번출구",
+        "destination": "김해공항 국내선",
+    }
+    assert values(RIDE, "수원에서 광주 가는 차 불러줘") == {"origin": "수원", "destination": "광주"}

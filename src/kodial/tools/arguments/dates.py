@@ -56,6 +56,24 @@ def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: dateti
     return None
 
 
+_RELATIVE_MONTHS = {"지난달": -1, "저번달": -1, "전달": -1, "이번달": 0, "이달": 0, "다음달": 1}
+
+
+def _year_month(text: str, now: datetime) -> tuple[str, str] | None:
+    """A month as YYYY-MM and the words that said it: "2023년 11월", "3월분" (this year's),
+    "지난달" / "이번 달" / "다음 달" (from ``now``)."""
+    m = re.search(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월", text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        year = int(m.group(1)) if m.group(1) else now.year
+        return f"{year:04d}-{int(m.group(2)):02d}", m.group(0)
+    for m in re.finditer(r"(지난|저번|이번|다음)?\s*(달)|(전달|이달)", text):
+        key = re.sub(r"\s+", "", m.group(0))
+        if key in _RELATIVE_MONTHS:
+            n = now.year * 12 + now.month - 1 + _RELATIVE_MONTHS[key]
+            return f"{n // 12:04d}-{n % 12 + 1:02d}", m.group(0)
+    return None
+
+
 def extract_dates(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -69,9 +87,14 @@ def extract_dates(
     text = normalise_years(msg.text)
     if text != msg.text:
         msg = Msg(text, text)
-    year_month = [p for p in params if date_format(p).part in ("year", "month")]  # type: ignore[union-attr]
+    year_month = [p for p in params if date_format(p).part in ("year", "month", "year_month")]  # type: ignore[union-attr]
     for p in year_month:
         part = date_format(p).part  # type: ignore[union-attr]
+        if part == "year_month":
+            found = _year_month(msg.text, now)
+            if found:
+                out[p.name] = Found(found[0], source, found[1])
+            continue
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)

@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import SEOUL, parse_datetime
+from kodial.korean.self_repair import repair
 from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
@@ -32,6 +33,8 @@ def extract_message(
     """Values for ``tool``'s parameters found in one message. ``asked``: the parameters the
     assistant just asked for (a bare answer fills them); ``only``: the kinds to look for."""
     asked = asked or set()
+    # "6시.. 아 아니다 7시로": only the words the speaker did not take back are read
+    text = repair(text)
     msg = Msg(text, text)
     out: dict[str, Found] = {}
     by_kind: dict[str, list[ParamSpec]] = {}

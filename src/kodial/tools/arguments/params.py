@@ -95,7 +95,7 @@ class DateFormat:
     """How a date/time parameter wants its value."""
 
     part: str
-    """date, time, datetime, year, month or raw (the user's words)."""
+    """date, time, datetime, year, month, year_month (YYYY-MM) or raw (the user's words)."""
 
 
 def date_format(p: ParamSpec) -> DateFormat | None:
@@ -115,6 +115,8 @@ def date_format(p: ParamSpec) -> DateFormat | None:
     head = param_head(p)
     if re.search(r"YYYY\s*형식", d) or head in ("연도", "년도", "year"):
         return DateFormat("year")
+    if re.search(r"YYYY-MM(?!-)|yyyy-mm(?!-)", d):  # 청구 월, YYYY-MM 형식
+        return DateFormat("year_month")
     if re.search(r"\bMM\s*형식", d) or head in ("월", "month"):
         return DateFormat("month")
     label = re.split(r"[(\[（]", low, maxsplit=1)[0]
@@ -305,7 +307,7 @@ PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
     ),
     (
         ("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"),
-        r"(?:까지|(?:으로|로)(?![가-힣]))",
+        r"(?:까지|(?:으로|로)(?![가-힣])|\s*가는(?![가-힣]))",
     ),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]

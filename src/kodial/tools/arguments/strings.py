@@ -186,6 +186,12 @@ def _by_particle(
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
         tail = text[c.end : c.end + 5]
+        if (
+            index == 1
+            and re.search(r"[^\s](?:에서부터|에서|부터)\s+$", (original or text)[: c.start])
+            and re.match(r"\s*(?:이요|요|이에요|예요|입니다|이고|$)", text[c.end :])
+        ):
+            return (c.start, c.end)  # "A에서 B요": where it ends, right after where it starts
         if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
             if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
                 continue
@@ -414,6 +420,16 @@ def _currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] |
     return None
 
 
+def _phone_as_described(p: ParamSpec, value: str) -> str:
+    """A phone number in the hyphenated form the description shows (``010-0000-0000 형식``),
+    however the user spaced it ("010 9931 4420")."""
+    if not re.search(r"\d{2,3}-\d{3,4}-\d{4}", p.description):
+        return value
+    digits = re.sub(r"\D", "", value)
+    m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
+    return "-".join(m.groups()) if m else value
+
+
 _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
 
@@ -458,6 +474,8 @@ def extract_strings(
         m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, m.span())
+            if kind == "phone" and p.name in out:
+                out[p.name].value = _phone_as_described(p, out[p.name].value)
         pending.remove(p)  # an address or a number is never read from other words
     for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
         if not p.pattern:
