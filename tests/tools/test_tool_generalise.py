@@ -221,3 +221,40 @@ def test_where_a_trip_ends_right_after_where_it_starts_or_before_gada() -> None:
         "destination": "김해공항 국내선",
     }
     assert values(RIDE, "수원에서 광주 가는 차 불러줘") == {"origin": "수원", "destination": "광주"}
+
+
+# --- everyday verbs -------------------------------------------------------------------------
+
+
+def test_everyday_verbs_share_the_action_nouns_of_tool_descriptions() -> None:
+    from kodial.tools.choose import Calibration, ToolChooser
+
+    tools = parse_tools(
+        [
+            function_tool("order_food", "식당에 음식을 주문합니다.", {}, []),
+            function_tool("hail_cab", "택시를 호출합니다.", {}, []),
+            function_tool("buy_train_ticket", "기차 승차권을 예매합니다.", {}, []),
+        ]
+    )
+    chooser = ToolChooser(encoder=None, calibration=Calibration())
+    matched = {
+        text: [m for _, m in chooser.word_scores(tools, text)]
+        for text in ("짜장면 두 그릇 시켜줘", "콜택시 좀 불러줘", "부산 가는 거 한 장 끊어줘")
+    }
+    assert matched["짜장면 두 그릇 시켜줘"][0] == ["주문"]
+    assert "호출" in matched["콜택시 좀 불러줘"][1]
+    assert "예매" in matched["부산 가는 거 한 장 끊어줘"][2]
+
+
+def test_ordering_booking_and_calling_a_service_are_requests_to_create() -> None:
+    from kodial.tools.acts import text_act, tool_act
+
+    assert text_act("짜장면 두 그릇 시켜줘") == "create"
+    assert text_act("치과 예약 좀 잡아줘") == "create"
+    assert text_act("반품 신청할게요") == "create"
+    # a one-syllable stem is a whole predicate, not the start of a noun (잡채)
+    assert text_act("잡채 만드는 방법 좀 알려줄래") != "create"
+    assert text_act("예약 취소해줘") == "delete"  # deleting still wins
+    order = parse_tools([function_tool("place_order", "상품을 주문합니다.", {}, [])])[0]
+    track = parse_tools([function_tool("track_order", "주문한 상품을 조회합니다.", {}, [])])[0]
+    assert (tool_act(order), tool_act(track)) == ("create", "lookup")

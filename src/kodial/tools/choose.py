@@ -43,6 +43,7 @@ import numpy as np
 
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
+from kodial.korean.request_acts import EVERYDAY_VERBS
 from kodial.tools.acts import act_match, text_act, tool_act
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier, tokens
@@ -272,6 +273,10 @@ class ToolChooser:
                 df[w] = df.get(w, 0) + 1
         query = _norm(text)
         query_words = set(content_words(text))
+        # everyday verbs name the act by the tools' formal nouns (시켜줘 -> 주문)
+        query_words.update(
+            noun for t in tokens(text) if t.tag == "VV" for noun in EVERYDAY_VERBS.get(t.form, ())
+        )
         query_nouns = {t.form for t in tokens(text) if t.tag in ("NNG", "NNP")}
         out = []
         for ws in words:
