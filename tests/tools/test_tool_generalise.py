@@ -258,3 +258,61 @@ def test_ordering_booking_and_calling_a_service_are_requests_to_create() -> None
     order = parse_tools([function_tool("place_order", "상품을 주문합니다.", {}, [])])[0]
     track = parse_tools([function_tool("track_order", "주문한 상품을 조회합니다.", {}, [])])[0]
     assert (tool_act(order), tool_act(track)) == ("create", "lookup")
+
+
+# --- the question being answered ------------------------------------------------------------
+
+
+def test_the_pending_tool_is_the_one_the_request_gave_arguments_to() -> None:
+    from kodial.tools.decide import decide
+
+    tools = [
+        function_tool(
+            "get_air_now",
+            "도시의 현재 미세먼지 농도를 조회합니다.",
+            {"city": string_param("도시 이름")},
+            ["city"],
+        ),
+        function_tool(
+            "get_air_forecast",
+            "도시의 특정 날짜 미세먼지 예보를 조회합니다.",
+            {"city": string_param("도시 이름"), "day": string_param("예보 날짜, YYYY-MM-DD 형식")},
+            ["city", "day"],
+        ),
+    ]
+    messages = [
+        user("모레 미세먼지 어때?"),
+        assistant("어느 도시의 미세먼지를 알려 드릴까요?"),
+        user("광주"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "get_air_forecast",
+        {"city": "광주", "day": "2026-11-20"},
+    )
+
+
+def test_a_question_names_the_parameter_its_own_word_tells_apart() -> None:
+    from kodial.tools.decide import decide
+
+    tools = [
+        function_tool(
+            "book_class",
+            "학원 수업을 신청합니다.",
+            {
+                "academy_name": string_param("학원 이름"),
+                "student_name": string_param("학생 이름"),
+            },
+            ["academy_name", "student_name"],
+        )
+    ]
+    messages = [
+        user("수업 신청하려고요"),
+        assistant("학생 성함을 알려 주세요."),
+        user("김도윤이요"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    # the answer is the student's name; the academy is still to be asked
+    assert (d.kind, d.missing) == ("ask", ["academy_name"])
+    assert d.explain["filled"]["student_name"]["value"] == "김도윤"

@@ -144,11 +144,20 @@ def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]
     """Parameters a question names (its label or keywords appear in it); all missing ones when it
     names none ("무엇을 전할까요?"); the named ones when none is missing."""
     q = re.sub(r"\s+", "", question.lower())
-    named = set()
+    said: dict[str, set[str]] = {}
     for p in tool.params:
         words = [param_label(p), *param_keywords(p, tool)[:6]]
-        if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
-            named.add(p.name)
+        hit = {w for w in words if len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q}
+        if hit:
+            said[p.name] = hit
+    # "환자분 성함" names the patient's name, not the hospital's: a word only one parameter
+    # has (환자) tells which of those sharing a head noun (이름, 성함) is asked
+    distinct = {
+        n
+        for n, hit in said.items()
+        if any(all(w not in other for m, other in said.items() if m != n) for w in hit)
+    }
+    named = distinct or set(said)
     open_named = {n for n in named if n in missing}
     # a question about a parameter that an earlier guess had filled asks for it again
     return open_named or set(missing) or named
@@ -190,7 +199,11 @@ def _pending(
     request = " ".join(_text(m) for m in messages[start + 1 : a] if m.get("role") == "user").strip()
     if not request:
         return None
-    scores = chooser.score(specs, request + " " + _text(messages[a]))
+    # what the request gave each tool counts as it did then ("토요일 날씨" gives a forecast
+    # its date, which the current weather does not take)
+    scores = chooser.score(
+        specs, request + " " + _text(messages[a]), evidence=evidence_for(specs, request, now)
+    )
     best = scores[0]
     if best.score < chooser.threshold:
         return None
