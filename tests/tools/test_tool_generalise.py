@@ -316,3 +316,67 @@ def test_a_question_names_the_parameter_its_own_word_tells_apart() -> None:
     # the answer is the student's name; the academy is still to be asked
     assert (d.kind, d.missing) == ("ask", ["academy_name"])
     assert d.explain["filled"]["student_name"]["value"] == "김도윤"
+
+
+# --- counts without a counter, stays, a question that commits to a tool --------------------
+
+
+def test_a_count_said_without_a_counter_after_who_is_counted() -> None:
+    table = spec(
+        "book_table",
+        {"people": {"type": "integer", "description": "방문 인원 수"}},
+        ["people"],
+    )
+    assert values(table, "어른 셋이랑 갈게요") == {"people": 3}
+    assert values(table, "성인 넷이요") == {"people": 4}
+    # words that only start like a count are none (둘러보다, 넷플릭스)
+    assert values(table, "넷플릭스 보면서 둘러볼게") == {}
+
+
+def test_a_stay_is_read_from_a_range_of_days() -> None:
+    camp = spec(
+        "reserve_campsite",
+        {
+            "site": string_param("캠핑장 이름"),
+            "check_in": string_param("입실 날짜, YYYY-MM-DD 형식"),
+            "check_out": string_param("퇴실 날짜, YYYY-MM-DD 형식"),
+        },
+        ["site", "check_in", "check_out"],
+    )
+    got = values(camp, "12월 30일부터 1월 2일까지 캠핑장 예약")
+    assert (got["check_in"], got["check_out"]) == ("2026-12-30", "2027-01-02")
+    got = values(camp, "11월 21일부터 23일까지")
+    assert (got["check_in"], got["check_out"]) == ("2026-11-21", "2026-11-23")
+
+
+def test_a_question_about_a_tools_parameters_continues_a_request_a_little_under_the_threshold() -> (
+    None
+):
+    from kodial.tools.decide import decide
+
+    tools = [
+        function_tool(
+            "buy_seat",
+            "공연 회차를 골라 좌석을 구매합니다.",
+            {
+                "session_id": string_param("공연 회차 ID"),
+                "seat_count": {"type": "integer", "description": "구매할 좌석 수"},
+            },
+            ["session_id", "seat_count"],
+        ),
+        function_tool(
+            "get_weather",
+            "도시의 날씨를 조회합니다.",
+            {"city": string_param("도시 이름")},
+            ["city"],
+        ),
+    ]
+    messages = [
+        # the request and the question score about 0.33 together, under the threshold (0.4)
+        user("8시 거로 할게요"),
+        assistant("몇 좌석 필요하세요?"),
+        user("세 개요"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    assert d.tool == "buy_seat"
+    assert d.explain["pending"]["tool"] == "buy_seat"

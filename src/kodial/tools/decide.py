@@ -143,6 +143,14 @@ def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
 def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
     """Parameters a question names (its label or keywords appear in it); all missing ones when it
     names none ("무엇을 전할까요?"); the named ones when none is missing."""
+    named = _named_params(tool, question)
+    open_named = {n for n in named if n in missing}
+    # a question about a parameter that an earlier guess had filled asks for it again
+    return open_named or set(missing) or named
+
+
+def _named_params(tool: ToolSpec, question: str) -> set[str]:
+    """Parameters a question names by their label or keywords."""
     q = re.sub(r"\s+", "", question.lower())
     said: dict[str, set[str]] = {}
     for p in tool.params:
@@ -157,10 +165,7 @@ def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]
         for n, hit in said.items()
         if any(all(w not in other for m, other in said.items() if m != n) for w in hit)
     }
-    named = distinct or set(said)
-    open_named = {n for n in named if n in missing}
-    # a question about a parameter that an earlier guess had filled asks for it again
-    return open_named or set(missing) or named
+    return distinct or set(said)
 
 
 _QUESTION_END = re.compile(
@@ -180,6 +185,12 @@ class _Pending:
     tool: ToolSpec
     asked: set[str]
     score: float
+
+
+_QUESTION_MARGIN = 0.1
+"""How far under the threshold the request behind a question about a tool's parameters may be."""
+_QUESTION_LEAD = 0.15
+"""How far that tool must lead the next one."""
 
 
 def _pending(
@@ -205,9 +216,19 @@ def _pending(
         specs, request + " " + _text(messages[a]), evidence=evidence_for(specs, request, now)
     )
     best = scores[0]
-    if best.score < chooser.threshold:
-        return None
     tool = next(s for s in specs if s.name == best.name)
+    if best.score < chooser.threshold:
+        # The assistant has asked already: a question naming the parameters of the tool that
+        # leads clearly ("몇 명 예매할까요?" after "7시20분 거 예매해줘") is about that tool
+        # even when the request alone scored a little under the threshold.
+        second = scores[1].score if len(scores) > 1 else 0.0
+        required = set(tool.required)
+        if not (
+            best.score >= chooser.threshold - _QUESTION_MARGIN
+            and best.score - second >= _QUESTION_LEAD
+            and _named_params(tool, _text(messages[a])) & required
+        ):
+            return None
     before = fill_arguments(tool, messages[:a], now, tools=specs)
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 

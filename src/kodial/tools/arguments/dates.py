@@ -32,6 +32,9 @@ _DEICTIC = re.compile(r"\s*(?:지금|현재|요즘|최근|이제|방금)\s*$")
 request has, not a value the user chose, so it is no evidence that a date-taking tool is meant
 ("지금 몇 시야?" names no lottery draw date)."""
 
+_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin")
+_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout")
+"""A stay or a rental starts and ends on the days said as a range (5월 4일부터 6일까지)."""
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
@@ -124,8 +127,12 @@ def extract_dates(
     span = _date_span_text(text, r)
     if span is None:
         return
-    starts = [p for p in rest if has_whole_word(words_of(p), START_WORDS)]
-    ends = [p for p in rest if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    starts = [p for p in rest if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
+    ends = [
+        p
+        for p in rest
+        if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침", *_STAY_ENDS))
+    ]
     start_raw = text[span[0] : span[1]]
     if starts and ends:
         tail = text[span[1] :]
