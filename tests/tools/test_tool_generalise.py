@@ -91,6 +91,9 @@ def test_everyday_names_of_fuels() -> None:
     fuel = spec("find_station", {"fuel": enum_param("유종", ["휘발유", "경유", "LPG"])}, ["fuel"])
     assert values(fuel, "디젤 넣을 거예요") == {"fuel": "경유"}
     assert values(fuel, "가솔린이요") == {"fuel": "휘발유"}
+    box = spec("send_box", {"size": enum_param("상자 크기", ["소", "중", "대"])}, ["size"])
+    assert values(box, "상자는 중간 크기예요") == {"size": "중"}
+    assert values(box, "큰 상자로 보낼게요") == {"size": "대"}
 
 
 # --- identifiers and items of results -------------------------------------------------------

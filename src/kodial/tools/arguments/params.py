@@ -297,6 +297,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "휘발유": ("가솔린", "gasoline"),
     "iced": ("아이스", "차가운", "차갑게"),
     "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # sizes given as one syllable (소/중/대): people say the size word
+    "소": ("작은", "소형", "스몰"),
+    "중": ("중간", "중형", "미디엄"),
+    "대": ("큰", "대형", "라지"),
 }
 
 
