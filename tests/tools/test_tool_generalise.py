@@ -383,3 +383,48 @@ def test_a_question_about_a_tools_parameters_continues_a_request_a_little_under_
     d = decide(messages, tools, now=NOW)
     assert d.tool == "buy_seat"
     assert d.explain["pending"]["tool"] == "buy_seat"
+
+
+# --- brand-like options, codes in digit groups, honorifics ----------------------------------
+
+TELECOM = spec(
+    "pay_phone_bill",
+    {
+        "carrier": enum_param("통신사", ["SKT텔레콤", "KT올레", "LG유플러스", "알뜰모바일"]),
+        "account_no": string_param("가입자 번호 (숫자만)"),
+    },
+    ["carrier", "account_no"],
+)
+
+
+def test_an_acronym_option_is_named_by_its_letters_typed_or_said_in_hangul() -> None:
+    assert values(TELECOM, "엘지요")["carrier"] == "LG유플러스"
+    assert values(TELECOM, "lg로 할게요")["carrier"] == "LG유플러스"
+    assert values(TELECOM, "케이티 쓰고 있어요")["carrier"] == "KT올레"
+
+
+def test_a_code_written_in_digit_groups_is_read_whole() -> None:
+    got = values(TELECOM, "알뜰모바일 가입자 번호 5521 0093 7781이에요")
+    assert got == {"carrier": "알뜰모바일", "account_no": "552100937781"}  # 숫자만: digits only
+    card = spec("block_card", {"card_number": string_param("카드 번호")}, ["card_number"])
+    assert values(card, "카드 번호 9410-2231-5567-0012 정지해줘") == {
+        "card_number": "9410-2231-5567-0012"
+    }
+
+
+def test_an_option_is_named_by_the_part_before_a_head_word_options_share() -> None:
+    insurer = spec(
+        "claim_insurance",
+        {"insurer": enum_param("보험사", ["한화생명보험", "교보생명보험", "메리츠화재"])},
+        ["insurer"],
+    )
+    assert values(insurer, "교보에 청구할게요") == {"insurer": "교보생명보험"}
+
+
+def test_an_honorific_after_a_name_is_not_part_of_it() -> None:
+    gift = spec(
+        "send_gift",
+        {"receiver": string_param("받는 사람 이름"), "item": string_param("보낼 선물")},
+        ["receiver", "item"],
+    )
+    assert values(gift, "이서연님한테 케이크 보내줘")["receiver"] == "이서연"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from kodial.korean.latin_letters import spell_letters
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
 from kodial.tools.arguments.params import (
@@ -48,7 +49,21 @@ def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     for word in _glosses(p, opt):
         forms.add(word)
         forms.update(CURRENCY_WORDS.get(word, ()))
+    forms.update(_acronym_forms(p, opt))
     return forms
+
+
+def _acronym_forms(p: ParamSpec, opt: Any) -> set[str]:
+    """An option led by a Latin acronym only it has (``CJ대한통운``, ``KB국민은행``): the acronym,
+    typed or said in Hangul (씨제이, 케이비), names it."""
+    m = re.match(r"([A-Za-z]{2,5})(?=[가-힣])", str(opt))
+    if m is None:
+        return set()
+    acronym = m.group(1).lower()
+    if sum(str(o).lower().startswith(acronym) for o in enum_options(p)) != 1:
+        return set()
+    spelled = spell_letters(acronym)
+    return {acronym, spelled} if spelled else {acronym}
 
 
 def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
@@ -62,9 +77,24 @@ def _option_nouns(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]:
     ``신용카드``, 사이즈 of ``사이즈불일치``): people name a compound by its telling part."""
     owners: dict[str, set[int]] = {}
     for i, opt in enumerate(options):
-        for t in tokens(str(opt)):
-            if t.tag in ("NNG", "NNP") and len(t.form) > 1 and t.form != str(opt):
-                owners.setdefault(t.form, set()).add(i)
+        # the analyser reads a brand-like compound whole (NH농협은행): read its Hangul part too
+        for part in {str(opt), *re.findall(r"[가-힣]{2,}", str(opt))}:
+            for t in tokens(part):
+                if t.tag in ("NNG", "NNP") and len(t.form) > 1 and t.form != str(opt):
+                    owners.setdefault(t.form, set()).add(i)
+    # the part before a head word several options end with (농협 of 농협은행 among 국민은행,
+    # 신한은행 ...; 토스 of 토스뱅크 beside 카카오뱅크)
+    runs = {i: re.findall(r"[가-힣]{2,}", str(o)) for i, o in enumerate(options)}
+    for i, rs in runs.items():
+        for run in rs:
+            for k in range(2, len(run) - 1):
+                head = run[k:]
+                if (
+                    len(head) >= 2
+                    and sum(any(r.endswith(head) for r in o) for o in runs.values()) > 1
+                ):
+                    owners.setdefault(run[:k], set()).add(i)
+                    break
     return {w: options[next(iter(ix))] for w, ix in owners.items() if len(ix) == 1}
 
 

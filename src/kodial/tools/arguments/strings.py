@@ -430,6 +430,9 @@ def _phone_as_described(p: ParamSpec, value: str) -> str:
     return "-".join(m.groups()) if m else value
 
 
+_DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-])")
+"""Digits written in groups, as codes are (account, tracking and order numbers)."""
+
 _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
 
@@ -455,6 +458,11 @@ def extract_strings(
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        toks = tokens(value) if value.endswith(("님", "씨")) else ()
+        if len(toks) >= 2 and toks[-1].tag == "XSN" and toks[-2].tag == "NNP":
+            # "김순자님한테": the honorific is said to the person, not part of the name
+            span = (span[0], span[0] + text[span[0] : span[1]].rfind(toks[-1].form))
+            value = value[: toks[-1].start].strip()
         if value and is_code_param(p) and not looks_like_code(value):
             return  # an identifier is a code, found in a result if not said
         if value and not strong and _PICKED_ONE.search(value):
@@ -487,6 +495,15 @@ def extract_strings(
         )
         if m:
             put(p, m.span())
+            pending.remove(p)
+    for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
+        if not is_code_param(p):
+            continue
+        m = next((m for m in _DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+            if p.name in out and re.search(r"숫자만|digits only", p.description):
+                out[p.name].value = re.sub(r"\D", "", out[p.name].value)
             pending.remove(p)
     for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
         keys = _label_keys(p)
