@@ -428,3 +428,41 @@ def test_an_honorific_after_a_name_is_not_part_of_it() -> None:
         ["receiver", "item"],
     )
     assert values(gift, "이서연님한테 케이크 보내줘")["receiver"] == "이서연"
+
+
+# --- parameters over the same values --------------------------------------------------------
+
+UNITS = ["cm", "inch", "kg", "lb", "geun"]
+CONVERT = spec(
+    "convert_measure",
+    {
+        "amount": {"type": "number", "description": "바꿀 값"},
+        "source": enum_param("원래 단위 (inch=인치, lb=파운드, geun=근)", UNITS),
+        "target": enum_param("결과 단위 (source와 같은 표기)", UNITS),
+    },
+    ["amount", "source", "target"],
+)
+
+
+def test_parameters_over_the_same_values_share_their_glosses() -> None:
+    # the target's description only points at the source's glosses (근 = geun)
+    assert values(CONVERT, "3근은 몇 파운드야?") == {"amount": 3, "source": "geun", "target": "lb"}
+    # a unit by its Korean name, and a description naming another parameter (source) does not
+    # make the target where the conversion starts
+    assert values(CONVERT, "170센티미터는 몇 인치야?") == {
+        "amount": 170,
+        "source": "cm",
+        "target": "inch",
+    }
+
+
+def test_a_boolean_named_by_an_everyday_synonym() -> None:
+    play = spec(
+        "play_album",
+        {
+            "album": string_param("앨범 이름"),
+            "shuffle": {"type": "boolean", "description": "셔플 재생 여부"},
+        },
+        ["album"],
+    )
+    assert values(play, "봄 앨범 랜덤으로 틀어줘")["shuffle"] is True

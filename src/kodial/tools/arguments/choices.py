@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
 from kodial.korean.latin_letters import spell_letters
@@ -133,6 +134,16 @@ def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
     return sorted(found)
 
 
+def _own_words(p: ParamSpec, tool: ToolSpec) -> str:
+    """The parameter's words without other parameters' names its description refers to ("바꿀
+    단위 (from_unit과 같은 표기)" is where a conversion ends, whatever ``from`` it names)."""
+    words = words_of(p)
+    for q in tool.params:
+        if q.name != p.name:
+            words = words.replace(q.name.lower(), " ")
+    return words
+
+
 def extract_enums(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -150,13 +161,24 @@ def extract_enums(
             (
                 i
                 for i, (words, _) in enumerate(PARTICLE_ROLES[:2])
-                if has_whole_word(words_of(p), words)
+                if has_whole_word(_own_words(p, tool), words)
             ),
             None,
         )
     claimed: set[int] = set()
+    # parameters over the same values share their glosses: "바꿀 단위 (from_unit과 같은 표기)"
+    # means the words from_unit's description gives (m2=제곱미터)
+    glossed = {
+        p.name: replace(
+            p,
+            description=" ".join(
+                q.description for q in params if enum_options(q) == enum_options(p)
+            ),
+        )
+        for p in params
+    }
     for p in sorted(params, key=lambda q: roles[q.name] is None):
-        mentions = [m for m in enum_mentions(p, text) if m[0] not in claimed]
+        mentions = [m for m in enum_mentions(glossed[p.name], text) if m[0] not in claimed]
         if not mentions:
             continue
         role = roles[p.name]

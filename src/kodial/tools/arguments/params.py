@@ -281,6 +281,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("수신자", "수신인", "받는사람", "받는 사람", "receiver"),
     ("날짜", "일자", "date"),
     ("길이", "자리", "글자", "length"),
+    ("셔플", "무작위", "랜덤", "shuffle"),
 ]
 
 ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -297,6 +298,13 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "휘발유": ("가솔린", "gasoline"),
     "iced": ("아이스", "차가운", "차갑게"),
     "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # units by their Korean names
+    "km": ("킬로미터", "키로미터"),
+    "m": ("미터",),
+    "cm": ("센티미터", "센티"),
+    "kg": ("킬로그램",),
+    "lb": ("파운드",),
+    "m2": ("제곱미터", "㎡"),
     # sizes given as one syllable (소/중/대): people say the size word
     "소": ("작은", "소형", "스몰"),
     "중": ("중간", "중형", "미디엄"),
