@@ -466,3 +466,30 @@ def test_a_boolean_named_by_an_everyday_synonym() -> None:
         ["album"],
     )
     assert values(play, "봄 앨범 랜덤으로 틀어줘")["shuffle"] is True
+
+
+# --- what surrounds a value -----------------------------------------------------------------
+
+
+def test_a_noun_asking_about_the_guessed_value_is_not_part_of_it() -> None:
+    find = spec(
+        "find_member", {"member": string_param("찾을 회원 이름")}, ["member"], "회원을 찾습니다."
+    )
+    assert values(find, "윤하람 연락처 좀 알려줘") == {"member": "윤하람"}
+
+
+def test_the_particle_of_make_it_x_is_not_part_of_x() -> None:
+    rent = spec(
+        "pay_rent",
+        {
+            "amount": {"type": "integer", "description": "보낼 금액"},
+            "note": string_param("받는 분 통장에 표시될 메모"),
+        },
+        ["amount"],
+        "월세를 보냅니다.",
+    )
+    assert values(rent, "50만원 보내고 메모는 5월 월세로 해줘") == {
+        "amount": 500000,
+        "note": "5월 월세",
+    }
+    assert values(rent, "메모는 관리비로 해주세요") == {"note": "관리비"}

@@ -430,6 +430,11 @@ def _phone_as_described(p: ParamSpec, value: str) -> str:
     return "-".join(m.groups()) if m else value
 
 
+_ATTRIBUTE_NOUNS = frozenset(
+    {"번호", "전화번호", "연락처", "주소", "이메일", "메일", "정보", "생일", "나이", "위치"}
+)
+"""Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
+
 _DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-])")
 """Digits written in groups, as codes are (account, tracking and order numbers)."""
 
@@ -462,6 +467,24 @@ def extract_strings(
         if len(toks) >= 2 and toks[-1].tag == "XSN" and toks[-2].tag == "NNP":
             # "김순자님한테": the honorific is said to the person, not part of the name
             span = (span[0], span[0] + text[span[0] : span[1]].rfind(toks[-1].form))
+            value = value[: toks[-1].start].strip()
+        words = value.split()
+        if (
+            not strong
+            and len(words) >= 2
+            and words[-1] in _ATTRIBUTE_NOUNS
+            and param_kind(p) != "text"
+        ):
+            # "박서준 번호 좀 찾아줘": what is asked about the value, not part of it
+            value = " ".join(words[:-1])
+            span = (span[0], span[0] + text[span[0] : span[1]].rfind(words[-1]))
+        toks = tokens(value) if re.search(r"로$", value) else ()
+        if (
+            toks
+            and toks[-1].tag == "JKB"
+            and re.match(r"\s*(?:해|하|할|설정|부탁)", text[span[1] :])
+        ):
+            # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
             value = value[: toks[-1].start].strip()
         if value and is_code_param(p) and not looks_like_code(value):
             return  # an identifier is a code, found in a result if not said
