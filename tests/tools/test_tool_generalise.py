@@ -493,3 +493,26 @@ def test_the_particle_of_make_it_x_is_not_part_of_x() -> None:
         "note": "5월 월세",
     }
     assert values(rent, "메모는 관리비로 해주세요") == {"note": "관리비"}
+
+
+def test_a_new_text_asked_for_with_hana_is_not_an_earlier_one() -> None:
+    tools = [
+        function_tool(
+            "post_notice",
+            "게시판에 공지를 올립니다.",
+            {"board": string_param("게시판 이름"), "body": string_param("공지 내용")},
+            ["board", "body"],
+        )
+    ]
+    messages = [
+        user("자유게시판에 '내일 휴관합니다' 공지 올려줘"),
+        called("post_notice", board="자유게시판", body="내일 휴관합니다"),
+        tool_result({"status": "posted"}),
+        assistant("공지를 올렸어요."),
+        user("자유게시판에 공지 하나 더 올려줘"),
+    ]
+    filled = fill_arguments(parse_tools(tools)[0], messages, NOW)
+    assert filled.missing == ["body"]
+    # without 하나 the request continues with what was said
+    same = fill_arguments(parse_tools(tools)[0], [*messages[:-1], user("공지 다시 올려줘")], NOW)
+    assert same.arguments["body"] == "내일 휴관합니다"

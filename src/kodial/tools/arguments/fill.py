@@ -15,7 +15,7 @@ from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import param_kind
+from kodial.tools.arguments.params import param_keywords, param_kind
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -264,6 +264,15 @@ def fill_arguments(
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
+    # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
+    latest = _content(messages[user_idx[-1]]) if user_idx else ""
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source == "message" or param_kind(p) != "text":
+            continue
+        keys = [k for k in param_keywords(p, tool) if len(k) > 1]
+        if any(re.search(rf"{re.escape(k)}\s*(?:하나|한\s*(?:개|통|줄|건))", latest) for k in keys):
+            del filling.found[p.name]
     # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
     for p in tool.params:
         if p.name in filling.found:
