@@ -516,3 +516,15 @@ def test_a_new_text_asked_for_with_hana_is_not_an_earlier_one() -> None:
     # without 하나 the request continues with what was said
     same = fill_arguments(parse_tools(tools)[0], [*messages[:-1], user("공지 다시 올려줘")], NOW)
     assert same.arguments["body"] == "내일 휴관합니다"
+
+
+def test_a_place_said_relative_to_the_speaker_is_not_a_place() -> None:
+    pharmacy = spec(
+        "find_pharmacy",
+        {"area": string_param("찾을 지역 (예: 종로구)")},
+        ["area"],
+        "문 연 약국을 찾습니다.",
+    )
+    assert values(pharmacy, "근처 약국 찾아줘") == {}
+    assert values(pharmacy, "여기 주변 약국 어디 있어?") == {}
+    assert values(pharmacy, "망원동 약국 찾아줘") == {"area": "망원동"}

@@ -371,6 +371,11 @@ _NOT_SPECIFIC = {
     "새",
 }
 
+_DEICTIC_PLACES = frozenset(
+    {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
+)
+"""Places said relative to the speaker: not a place a tool can look up."""
+
 _QUOTATIVE = re.compile(
     r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
 )
@@ -486,6 +491,8 @@ def extract_strings(
         ):
             # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
             value = value[: toks[-1].start].strip()
+        if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
+            return  # "근처 주유소": where the user is, which only the user can say
         if value and is_code_param(p) and not looks_like_code(value):
             return  # an identifier is a code, found in a result if not said
         if value and not strong and _PICKED_ONE.search(value):
