@@ -528,3 +528,27 @@ def test_a_place_said_relative_to_the_speaker_is_not_a_place() -> None:
     assert values(pharmacy, "근처 약국 찾아줘") == {}
     assert values(pharmacy, "여기 주변 약국 어디 있어?") == {}
     assert values(pharmacy, "망원동 약국 찾아줘") == {"area": "망원동"}
+
+
+def test_a_required_field_the_last_result_holds_counts_as_given() -> None:
+    from kodial.tools.choose import evidence_for
+    from kodial.tools.decide import _result_fields
+
+    pay = parse_tools(
+        [
+            function_tool(
+                "pay_invoice",
+                "청구서를 결제합니다.",
+                {
+                    "invoice_id": string_param("청구서 ID"),
+                    "method": enum_param("결제 수단", ["신용카드", "계좌이체"]),
+                },
+                ["invoice_id", "method"],
+            )
+        ]
+    )
+    result = tool_result({"invoice_id": "INV-88", "amount": 52000})
+    known = _result_fields([user("관리비 조회해줘"), result])
+    assert "invoice_id" in known
+    assert evidence_for(pay, "계좌이체로 해줘", NOW)["pay_invoice"].complete == 0.5
+    assert evidence_for(pay, "계좌이체로 해줘", NOW, known)["pay_invoice"].complete == 1.0

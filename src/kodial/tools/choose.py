@@ -377,9 +377,14 @@ class ArgumentEvidence:
 
 
 def evidence_for(
-    tools: list[ToolSpec], text: str, now: datetime | None = None
+    tools: list[ToolSpec],
+    text: str,
+    now: datetime | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> dict[str, ArgumentEvidence]:
-    """Tool name -> what ``text`` gives the tool (:class:`ArgumentEvidence`)."""
+    """Tool name -> what ``text`` gives the tool (:class:`ArgumentEvidence`). ``known``: names
+    of fields the last tool result holds; a required parameter of that name is given too (the
+    bill just looked up is the one "카드로 내줘" pays)."""
     from kodial.tools.arguments import extract_message
 
     when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
@@ -390,7 +395,11 @@ def evidence_for(
         required = list(t.required)
         # A guess from position counts half: the main noun phrase fills some string parameter of
         # nearly any tool (an event id, a query), which says little about which tool is meant.
-        given = sum(1.0 if found[r].strong else 0.5 for r in required if r in found)
+        given = sum(
+            1.0 if r in found and found[r].strong else 0.5 if r in found else 1.0
+            for r in required
+            if r in found or r in known
+        )
         complete = given / len(required) if required else 0.5
         out[t.name] = ArgumentEvidence(strong, complete)
     return out

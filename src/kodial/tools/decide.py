@@ -233,6 +233,25 @@ def _pending(
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
+def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
+    """Field names of the last tool result (top level and one level into its lists), when the
+    conversation has one since the last user message before it."""
+    last = next((m for m in reversed(messages) if m.get("role") == "tool"), None)
+    if last is None:
+        return frozenset()
+    try:
+        result = json.loads(_text(last))
+    except json.JSONDecodeError:
+        return frozenset()
+    if not isinstance(result, dict):
+        return frozenset()
+    names = set(result)
+    for v in result.values():
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            names.update(v[0])
+    return frozenset(str(n) for n in names)
+
+
 def _filled_explain(filling: Filling) -> dict[str, Any]:
     return {
         k: {"value": v.value, "source": v.source, "text": v.text} for k, v in filling.found.items()
@@ -292,7 +311,7 @@ def decide(
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
     example_probs = _example_probs(examples, specs, user_text) if examples else None
-    evidence = evidence_for(specs, user_text, now)
+    evidence = evidence_for(specs, user_text, now, _result_fields(messages))
     scores = chooser.score(specs, user_text, context, example_probs, evidence)
     explain["scores"] = [s.as_dict() for s in scores[:5]]
 
