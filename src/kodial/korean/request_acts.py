@@ -12,7 +12,11 @@ PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
     "delete": ("삭제", "지우", "취소", "없애", "제거"),
     "modify": ("바꾸", "변경", "수정", "업데이트", "고치", "편집"),
     "send": ("보내", "전송", "발송"),
-    "create": ("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),
+    "create": (
+        *("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),
+        # asking for a service to be booked or ordered creates it (an order, a booking, a call)
+        *("주문", "예약", "예매", "신청", "접수", "호출", "시키", "부르", "잡", "끊"),
+    ),
 }
 """Verb stems and action nouns per act, in the order they win when a request has several.
 Sending (a message, a mail) is an act of its own: a request to send something is not served by
@@ -42,3 +46,26 @@ LOOKUP_WORDS = (
 EXPLAIN_STEMS = ("설명",)
 MEANING_NOUNS = ("뜻", "의미", "정의")
 """A request to explain, or a question about what something means, asks for knowledge."""
+
+EVERYDAY_VERBS: dict[str, tuple[str, ...]] = {
+    "시키": ("주문",),  # 치킨 시켜줘
+    "부르": ("호출",),  # 택시 불러줘
+    "잡": ("예약",),  # 예약 잡아줘, 방 잡아줘
+    "틀": ("재생",),  # 노래 틀어줘
+    "끊": ("예매",),  # 표 끊어줘
+    "내": ("납부", "결제"),  # 요금 내줘
+    "내주": ("납부", "결제"),
+    "부치": ("송금", "이체", "발송"),  # 돈 부쳐줘, 짐 부쳐줘
+    "보내": ("송금", "이체", "발송", "전송"),
+    "바꾸": ("변경", "변환", "환산"),
+    "깨우": ("알람",),
+    "맞추": ("설정",),
+    "넣": ("추가", "등록"),
+    "빼": ("삭제", "제거"),
+    "지우": ("삭제",),
+    "무르": ("취소", "환불"),
+    "물리": ("환불", "반품"),
+}
+"""Everyday verb stems (Kiwi's lemma) -> the action nouns a tool's description uses for the same
+act: requests say 시켜줘 / 불러줘 / 잡아줘 / 틀어줘 where descriptions say 주문 / 호출 / 예약 /
+재생, so a request shares no word with the tool it means without this table."""

@@ -37,6 +37,8 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("fetch", "read", "retrieve", "calculate", "count", "convert"), "lookup"),
     **dict.fromkeys(("add", "create", "register", "set", "setup", "new", "make"), "create"),
     **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
+    **dict.fromkeys(("order", "place", "reserve", "request", "apply"), "create"),
+    **dict.fromkeys(("track",), "lookup"),
     **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
@@ -79,7 +81,8 @@ def text_act(text: str) -> Act | None:
             ):
                 predicates.append(t.form)
     for act, stems in PREDICATE_STEMS.items():
-        if any(p.startswith(stems) for p in predicates):
+        # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
+        if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
             return act
     asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks) or _asks_state(toks)
     # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a

@@ -43,6 +43,7 @@ import numpy as np
 
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
+from kodial.korean.request_acts import EVERYDAY_VERBS
 from kodial.tools.acts import act_match, text_act, tool_act
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier, tokens
@@ -272,6 +273,10 @@ class ToolChooser:
                 df[w] = df.get(w, 0) + 1
         query = _norm(text)
         query_words = set(content_words(text))
+        # everyday verbs name the act by the tools' formal nouns (시켜줘 -> 주문)
+        query_words.update(
+            noun for t in tokens(text) if t.tag == "VV" for noun in EVERYDAY_VERBS.get(t.form, ())
+        )
         query_nouns = {t.form for t in tokens(text) if t.tag in ("NNG", "NNP")}
         out = []
         for ws in words:
@@ -372,9 +377,14 @@ class ArgumentEvidence:
 
 
 def evidence_for(
-    tools: list[ToolSpec], text: str, now: datetime | None = None
+    tools: list[ToolSpec],
+    text: str,
+    now: datetime | None = None,
+    known: frozenset[str] = frozenset(),
 ) -> dict[str, ArgumentEvidence]:
-    """Tool name -> what ``text`` gives the tool (:class:`ArgumentEvidence`)."""
+    """Tool name -> what ``text`` gives the tool (:class:`ArgumentEvidence`). ``known``: names
+    of fields the last tool result holds; a required parameter of that name is given too (the
+    bill just looked up is the one "카드로 내줘" pays)."""
     from kodial.tools.arguments import extract_message
 
     when = now or datetime(2026, 1, 1, 12, 0, tzinfo=SEOUL)
@@ -385,7 +395,11 @@ def evidence_for(
         required = list(t.required)
         # A guess from position counts half: the main noun phrase fills some string parameter of
         # nearly any tool (an event id, a query), which says little about which tool is meant.
-        given = sum(1.0 if found[r].strong else 0.5 for r in required if r in found)
+        given = sum(
+            1.0 if r in found and found[r].strong else 0.5 if r in found else 1.0
+            for r in required
+            if r in found or r in known
+        )
         complete = given / len(required) if required else 0.5
         out[t.name] = ArgumentEvidence(strong, complete)
     return out

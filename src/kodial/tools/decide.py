@@ -142,15 +142,30 @@ def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
 
 def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
     """Parameters a question names (its label or keywords appear in it); all missing ones when it
-    names none ("무엇을 전할까요?")."""
+    names none ("무엇을 전할까요?"); the named ones when none is missing."""
+    named = _named_params(tool, question)
+    open_named = {n for n in named if n in missing}
+    # a question about a parameter that an earlier guess had filled asks for it again
+    return open_named or set(missing) or named
+
+
+def _named_params(tool: ToolSpec, question: str) -> set[str]:
+    """Parameters a question names by their label or keywords."""
     q = re.sub(r"\s+", "", question.lower())
-    named = set()
+    said: dict[str, set[str]] = {}
     for p in tool.params:
         words = [param_label(p), *param_keywords(p, tool)[:6]]
-        if any(len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q for w in words):
-            named.add(p.name)
-    open_named = {n for n in named if n in missing}
-    return open_named or set(missing)
+        hit = {w for w in words if len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q}
+        if hit:
+            said[p.name] = hit
+    # "환자분 성함" names the patient's name, not the hospital's: a word only one parameter
+    # has (환자) tells which of those sharing a head noun (이름, 성함) is asked
+    distinct = {
+        n
+        for n, hit in said.items()
+        if any(all(w not in other for m, other in said.items() if m != n) for w in hit)
+    }
+    return distinct or set(said)
 
 
 _QUESTION_END = re.compile(
@@ -172,6 +187,12 @@ class _Pending:
     score: float
 
 
+_QUESTION_MARGIN = 0.1
+"""How far under the threshold the request behind a question about a tool's parameters may be."""
+_QUESTION_LEAD = 0.15
+"""How far that tool must lead the next one."""
+
+
 def _pending(
     messages: list[dict[str, Any]], specs: list[ToolSpec], chooser: ToolChooser, now: datetime
 ) -> _Pending | None:
@@ -189,13 +210,46 @@ def _pending(
     request = " ".join(_text(m) for m in messages[start + 1 : a] if m.get("role") == "user").strip()
     if not request:
         return None
-    scores = chooser.score(specs, request + " " + _text(messages[a]))
+    # what the request gave each tool counts as it did then ("토요일 날씨" gives a forecast
+    # its date, which the current weather does not take)
+    scores = chooser.score(
+        specs, request + " " + _text(messages[a]), evidence=evidence_for(specs, request, now)
+    )
     best = scores[0]
-    if best.score < chooser.threshold:
-        return None
     tool = next(s for s in specs if s.name == best.name)
+    if best.score < chooser.threshold:
+        # The assistant has asked already: a question naming the parameters of the tool that
+        # leads clearly ("몇 명 예매할까요?" after "7시20분 거 예매해줘") is about that tool
+        # even when the request alone scored a little under the threshold.
+        second = scores[1].score if len(scores) > 1 else 0.0
+        required = set(tool.required)
+        if not (
+            best.score >= chooser.threshold - _QUESTION_MARGIN
+            and best.score - second >= _QUESTION_LEAD
+            and _named_params(tool, _text(messages[a])) & required
+        ):
+            return None
     before = fill_arguments(tool, messages[:a], now, tools=specs)
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
+
+
+def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
+    """Field names of the last tool result (top level and one level into its lists), when the
+    conversation has one since the last user message before it."""
+    last = next((m for m in reversed(messages) if m.get("role") == "tool"), None)
+    if last is None:
+        return frozenset()
+    try:
+        result = json.loads(_text(last))
+    except json.JSONDecodeError:
+        return frozenset()
+    if not isinstance(result, dict):
+        return frozenset()
+    names = set(result)
+    for v in result.values():
+        if isinstance(v, list) and v and isinstance(v[0], dict):
+            names.update(v[0])
+    return frozenset(str(n) for n in names)
 
 
 def _filled_explain(filling: Filling) -> dict[str, Any]:
@@ -257,7 +311,7 @@ def decide(
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
     example_probs = _example_probs(examples, specs, user_text) if examples else None
-    evidence = evidence_for(specs, user_text, now)
+    evidence = evidence_for(specs, user_text, now, _result_fields(messages))
     scores = chooser.score(specs, user_text, context, example_probs, evidence)
     explain["scores"] = [s.as_dict() for s in scores[:5]]
 

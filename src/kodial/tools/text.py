@@ -133,6 +133,8 @@ _NUMBER_RE = re.compile(
     r"|(?<![가-힣\d])(?:"
     + NATIVE_RE
     + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
+    # a count said without a counter ("어른 둘", "성인 둘이요"): the forms only a count takes
+    r"|(?<![가-힣\d])(?:둘|셋|넷|다섯|여섯|일곱|여덟|아홉)(?=$|[^가-힣]|이|은|을|도|만|씩)"
     r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Any
 
+from kodial.korean.latin_letters import spell_letters
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
 from kodial.tools.arguments.params import (
@@ -17,34 +19,129 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import rx
+from kodial.tools.text import rx, tokens
+
+_GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
+
+
+def _glosses(p: ParamSpec, opt: Any) -> list[str]:
+    """Korean words the description gives for an allowed value, after it (``checking(입출금
+    통장)``, ``ko=한국어``, ``card: 신용카드``) or before it (``켜기(on) 또는 끄기(off)``,
+    ``다음 곡(next)``); one gloss may list several (``적금·저축 통장``)."""
+    o = re.escape(str(opt))
+    found = []
+    after = rx(rf"(?<![A-Za-z0-9_]){o}\s*[:=(]\s*([^,)]+)").search(p.description)
+    if after:
+        found.append(after.group(1))
+    before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(p.description)
+    if before:
+        found.append(_GLOSS_JOINERS.sub("", before.group(1).strip()))
+    out = []
+    for gloss in found:
+        for part in re.split(r"[·/]|또는|혹은", gloss):
+            part = part.strip().lower()
+            if part:
+                out.append(part)
+    return out
 
 
 def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     forms = {str(opt).lower(), *ENUM_SYNONYMS.get(str(opt).lower(), ())}
-    described = rx(rf"{re.escape(str(opt))}\s*[:=(]\s*([^,)]+)").search(p.description)
-    if described:
-        word = described.group(1).strip().lower()
+    for word in _glosses(p, opt):
         forms.add(word)
         forms.update(CURRENCY_WORDS.get(word, ()))
+    forms.update(_acronym_forms(p, opt))
     return forms
 
 
+def _acronym_forms(p: ParamSpec, opt: Any) -> set[str]:
+    """An option led by a Latin acronym only it has (``CJ대한통운``, ``KB국민은행``): the acronym,
+    typed or said in Hangul (씨제이, 케이비), names it."""
+    m = re.match(r"([A-Za-z]{2,5})(?=[가-힣])", str(opt))
+    if m is None:
+        return set()
+    acronym = m.group(1).lower()
+    if sum(str(o).lower().startswith(acronym) for o in enum_options(p)) != 1:
+        return set()
+    spelled = spell_letters(acronym)
+    return {acronym, spelled} if spelled else {acronym}
+
+
+def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
+    """Verb stems of glosses that name an action (``켜기``, ``끄기``, ``열기``): the request
+    says the verb conjugated ("불 꺼줘"), which its morphemes give back as the stem."""
+    return {g[:-1] for g in _glosses(p, opt) if re.fullmatch(r"[가-힣]{1,4}기", g)}
+
+
+def _option_nouns(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]:
+    """Nouns that belong to exactly one compound option (농협 of ``NH농협은행``, 카드 of
+    ``신용카드``, 사이즈 of ``사이즈불일치``): people name a compound by its telling part."""
+    owners: dict[str, set[int]] = {}
+    for i, opt in enumerate(options):
+        # the analyser reads a brand-like compound whole (NH농협은행): read its Hangul part too
+        for part in {str(opt), *re.findall(r"[가-힣]{2,}", str(opt))}:
+            for t in tokens(part):
+                if t.tag in ("NNG", "NNP") and len(t.form) > 1 and t.form != str(opt):
+                    owners.setdefault(t.form, set()).add(i)
+    # the part before a head word several options end with (농협 of 농협은행 among 국민은행,
+    # 신한은행 ...; 토스 of 토스뱅크 beside 카카오뱅크)
+    runs = {i: re.findall(r"[가-힣]{2,}", str(o)) for i, o in enumerate(options)}
+    for i, rs in runs.items():
+        for run in rs:
+            for k in range(2, len(run) - 1):
+                head = run[k:]
+                if (
+                    len(head) >= 2
+                    and sum(any(r.endswith(head) for r in o) for o in runs.values()) > 1
+                ):
+                    owners.setdefault(run[:k], set()).add(i)
+                    break
+    return {w: options[next(iter(ix))] for w, ix in owners.items() if len(ix) == 1}
+
+
 def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
-    """(start, end, option) of every allowed value said in ``text``, longest forms first."""
+    """(start, end, option) of every allowed value said in ``text``, longest forms first: its
+    own words (spaces optional inside a multi-word gloss: 입출금통장 for ``입출금 통장``), a
+    glossed action's verb in any conjugation, and, when none of those is said, a noun only one
+    compound option has."""
     low = text.lower()
     found: list[tuple[int, int, Any]] = []
-    for opt in enum_options(p):
+    options = enum_options(p)
+    for opt in options:
         for form in sorted(_enum_forms(p, opt), key=len, reverse=True):
+            body = re.escape(form).replace(r"\ ", r"\s*")
             if len(form) == 1 and re.match(r"[가-힣]", form):
                 # one syllable (원, 엔, 남): alone, or right after a number (50만원)
-                pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({re.escape(form)})(?=$|[^가-힣]|[이가은는을를으로요])"
+                pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({body})(?=$|[^가-힣]|[이가은는을를으로요])"
             else:
-                pat = rf"(?<![a-z가-힣])({re.escape(form)})"
+                pat = rf"(?<![a-z가-힣])({body})"
             for m in rx(pat).finditer(low):
                 if not any(s <= m.start(1) < e for s, e, _ in found):
                     found.append((m.start(1), m.end(1), opt))
+    verbs = {stem: opt for opt in options for stem in _verb_glosses(p, opt)}
+    nouns = (
+        _option_nouns(p, options)
+        if not found and any(re.search(r"[가-힣]", str(o)) for o in options)
+        else {}
+    )
+    if verbs or nouns:
+        for t in tokens(text):
+            opt = verbs.get(t.form) if t.tag == "VV" else None
+            if opt is None and t.tag in ("NNG", "NNP"):
+                opt = nouns.get(t.form)
+            if opt is not None and not any(s <= t.start < e for s, e, _ in found):
+                found.append((t.start, t.end, opt))
     return sorted(found)
+
+
+def _own_words(p: ParamSpec, tool: ToolSpec) -> str:
+    """The parameter's words without other parameters' names its description refers to ("바꿀
+    단위 (from_unit과 같은 표기)" is where a conversion ends, whatever ``from`` it names)."""
+    words = words_of(p)
+    for q in tool.params:
+        if q.name != p.name:
+            words = words.replace(q.name.lower(), " ")
+    return words
 
 
 def extract_enums(
@@ -64,13 +161,24 @@ def extract_enums(
             (
                 i
                 for i, (words, _) in enumerate(PARTICLE_ROLES[:2])
-                if has_whole_word(words_of(p), words)
+                if has_whole_word(_own_words(p, tool), words)
             ),
             None,
         )
     claimed: set[int] = set()
+    # parameters over the same values share their glosses: "바꿀 단위 (from_unit과 같은 표기)"
+    # means the words from_unit's description gives (m2=제곱미터)
+    glossed = {
+        p.name: replace(
+            p,
+            description=" ".join(
+                q.description for q in params if enum_options(q) == enum_options(p)
+            ),
+        )
+        for p in params
+    }
     for p in sorted(params, key=lambda q: roles[q.name] is None):
-        mentions = [m for m in enum_mentions(p, text) if m[0] not in claimed]
+        mentions = [m for m in enum_mentions(glossed[p.name], text) if m[0] not in claimed]
         if not mentions:
             continue
         role = roles[p.name]

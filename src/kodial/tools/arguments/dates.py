@@ -32,6 +32,9 @@ _DEICTIC = re.compile(r"\s*(?:지금|현재|요즘|최근|이제|방금)\s*$")
 request has, not a value the user chose, so it is no evidence that a date-taking tool is meant
 ("지금 몇 시야?" names no lottery draw date)."""
 
+_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin")
+_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout")
+"""A stay or a rental starts and ends on the days said as a range (5월 4일부터 6일까지)."""
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
@@ -56,6 +59,24 @@ def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: dateti
     return None
 
 
+_RELATIVE_MONTHS = {"지난달": -1, "저번달": -1, "전달": -1, "이번달": 0, "이달": 0, "다음달": 1}
+
+
+def _year_month(text: str, now: datetime) -> tuple[str, str] | None:
+    """A month as YYYY-MM and the words that said it: "2023년 11월", "3월분" (this year's),
+    "지난달" / "이번 달" / "다음 달" (from ``now``)."""
+    m = re.search(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월", text)
+    if m and 1 <= int(m.group(2)) <= 12:
+        year = int(m.group(1)) if m.group(1) else now.year
+        return f"{year:04d}-{int(m.group(2)):02d}", m.group(0)
+    for m in re.finditer(r"(지난|저번|이번|다음)?\s*(달)|(전달|이달)", text):
+        key = re.sub(r"\s+", "", m.group(0))
+        if key in _RELATIVE_MONTHS:
+            n = now.year * 12 + now.month - 1 + _RELATIVE_MONTHS[key]
+            return f"{n // 12:04d}-{n % 12 + 1:02d}", m.group(0)
+    return None
+
+
 def extract_dates(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -69,9 +90,14 @@ def extract_dates(
     text = normalise_years(msg.text)
     if text != msg.text:
         msg = Msg(text, text)
-    year_month = [p for p in params if date_format(p).part in ("year", "month")]  # type: ignore[union-attr]
+    year_month = [p for p in params if date_format(p).part in ("year", "month", "year_month")]  # type: ignore[union-attr]
     for p in year_month:
         part = date_format(p).part  # type: ignore[union-attr]
+        if part == "year_month":
+            found = _year_month(msg.text, now)
+            if found:
+                out[p.name] = Found(found[0], source, found[1])
+            continue
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
@@ -101,8 +127,12 @@ def extract_dates(
     span = _date_span_text(text, r)
     if span is None:
         return
-    starts = [p for p in rest if has_whole_word(words_of(p), START_WORDS)]
-    ends = [p for p in rest if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    starts = [p for p in rest if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
+    ends = [
+        p
+        for p in rest
+        if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침", *_STAY_ENDS))
+    ]
     start_raw = text[span[0] : span[1]]
     if starts and ends:
         tail = text[span[1] :]

@@ -4,16 +4,18 @@ calls, tool results), validated against the schema."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import SEOUL, parse_datetime
+from kodial.korean.self_repair import repair
 from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import param_kind
+from kodial.tools.arguments.params import param_keywords, param_kind
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -31,6 +33,8 @@ def extract_message(
     """Values for ``tool``'s parameters found in one message. ``asked``: the parameters the
     assistant just asked for (a bare answer fills them); ``only``: the kinds to look for."""
     asked = asked or set()
+    # "6시.. 아 아니다 7시로": only the words the speaker did not take back are read
+    text = repair(text)
     msg = Msg(text, text)
     out: dict[str, Found] = {}
     by_kind: dict[str, list[ParamSpec]] = {}
@@ -93,6 +97,48 @@ def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
             out[f"{prefix}{k}"] = v
             out.setdefault(str(k), v)
     return out
+
+
+def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> int:
+    """How many of a result item's own words (its names, its times) the user said since."""
+    said_flat = re.sub(r"\s+", "", said.lower())
+    score = 0
+    for v in item.values():
+        if not isinstance(v, str):
+            continue
+        hm = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
+        if hm:  # "7시20분 거": a time said in the 12-hour way names 19:20 as well
+            score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
+            continue
+        # its words as the user wrote them, particles attached ("세인트존스로")
+        score += sum(len(w) > 1 and w in said_flat for w in set(re.findall(r"[\w-]+", v.lower())))
+    return score
+
+
+def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
+    """The fields of the one item of a result's list the user picked by its own words ("세인트
+    존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
+    when none or several are named equally. A list of choices is answered by naming one."""
+    lists = [v for v in (result.values() if isinstance(result, dict) else [result])]
+    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+    if not items:
+        return {}
+    if len(items) == 1:
+        return _flatten(items[0])
+    times = set()
+    masked = said
+    for _ in range(4):
+        r = parse_datetime(masked, now)
+        if r.time_span is None or r.time is None:
+            break
+        times.add((r.time.hour % 12, r.time.minute))
+        s, e = r.time_span
+        masked = masked[:s] + " " * (e - s) + masked[e:]
+    scores = [_item_score(x, said, times) for x in items]
+    best = max(scores)
+    if best == 0 or scores.count(best) > 1:
+        return {}
+    return _flatten(items[scores.index(best)])
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
@@ -184,6 +230,7 @@ def fill_arguments(
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
+    i_of = {id(m): i for i, m in enumerate(messages)}
     for m in reversed(messages):
         if m.get("role") == "assistant":
             for call in m.get("tool_calls") or []:
@@ -209,12 +256,23 @@ def fill_arguments(
             except json.JSONDecodeError:
                 continue
             flat = _flatten(result)
+            said = " ".join(_content(x) for x in messages[i_of[id(m)] :] if x.get("role") == "user")
+            flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
+    # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
+    latest = _content(messages[user_idx[-1]]) if user_idx else ""
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source == "message" or param_kind(p) != "text":
+            continue
+        keys = [k for k in param_keywords(p, tool) if len(k) > 1]
+        if any(re.search(rf"{re.escape(k)}\s*(?:하나|한\s*(?:개|통|줄|건))", latest) for k in keys):
+            del filling.found[p.name]
     # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
     for p in tool.params:
         if p.name in filling.found:

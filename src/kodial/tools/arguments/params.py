@@ -95,7 +95,7 @@ class DateFormat:
     """How a date/time parameter wants its value."""
 
     part: str
-    """date, time, datetime, year, month or raw (the user's words)."""
+    """date, time, datetime, year, month, year_month (YYYY-MM) or raw (the user's words)."""
 
 
 def date_format(p: ParamSpec) -> DateFormat | None:
@@ -115,6 +115,8 @@ def date_format(p: ParamSpec) -> DateFormat | None:
     head = param_head(p)
     if re.search(r"YYYY\s*형식", d) or head in ("연도", "년도", "year"):
         return DateFormat("year")
+    if re.search(r"YYYY-MM(?!-)|yyyy-mm(?!-)", d):  # 청구 월, YYYY-MM 형식
+        return DateFormat("year_month")
     if re.search(r"\bMM\s*형식", d) or head in ("월", "month"):
         return DateFormat("month")
     label = re.split(r"[(\[（]", low, maxsplit=1)[0]
@@ -158,6 +160,25 @@ def param_kind(p: ParamSpec) -> str:
 
 
 # --- numbers: which unit belongs to which parameter ---------------------------------------
+
+_CODE_NAME_ENDS = ("id", "no", "code", "number", "num")
+_CODE_HEADS = ("id", "아이디", "번호", "코드", "식별자")
+
+
+def is_code_param(p: ParamSpec) -> bool:
+    """Whether ``p`` holds an identifier (예약 번호, order_id, 상영 회차 ID): a code of
+    digits or Latin letters that a system issued, never a Korean word of the request ("그날
+    출장이네.. 취소해주세요" gives no appointment number)."""
+    if p.type != "string" or enum_options(p) or param_kind(p) not in ("string",):
+        return False
+    name = split_identifier(p.name)
+    return bool(name and name[-1] in _CODE_NAME_ENDS) or param_head(p) in _CODE_HEADS
+
+
+def looks_like_code(value: str) -> bool:
+    """A value an identifier parameter may take: it has a digit or a Latin letter."""
+    return bool(re.search(r"[0-9A-Za-z]", value))
+
 
 _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # (words in the parameter's description/name, units said after the number)
@@ -251,7 +272,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("전화번호", "전화", "번호", "phone", "휴대폰"),
     ("금액", "가격", "원가", "총액", "총", "값"),
     ("할인율", "할인", "세일"),
-    ("인원", "사람", "명"),
+    ("인원", "사람", "명", "어른", "성인", "인분"),
     ("제목", "타이틀", "title"),
     ("내용", "본문", "content"),
     ("메시지", "메세지", "문자"),
@@ -260,6 +281,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("수신자", "수신인", "받는사람", "받는 사람", "receiver"),
     ("날짜", "일자", "date"),
     ("길이", "자리", "글자", "length"),
+    ("셔플", "무작위", "랜덤", "shuffle"),
 ]
 
 ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
@@ -271,6 +293,22 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "high": ("높음", "높", "많음", "격한", "많이"),
     "true": ("예", "네", "응"),
     "false": ("아니", "아니요"),
+    # everyday names of fuels and drink temperatures
+    "경유": ("디젤", "diesel"),
+    "휘발유": ("가솔린", "gasoline"),
+    "iced": ("아이스", "차가운", "차갑게"),
+    "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # units by their Korean names
+    "km": ("킬로미터", "키로미터"),
+    "m": ("미터",),
+    "cm": ("센티미터", "센티"),
+    "kg": ("킬로그램",),
+    "lb": ("파운드",),
+    "m2": ("제곱미터", "㎡"),
+    # sizes given as one syllable (소/중/대): people say the size word
+    "소": ("작은", "소형", "스몰"),
+    "중": ("중간", "중형", "미디엄"),
+    "대": ("큰", "대형", "라지"),
 }
 
 
@@ -281,7 +319,7 @@ PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
     ),
     (
         ("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"),
-        r"(?:까지|(?:으로|로)(?![가-힣]))",
+        r"(?:까지|(?:으로|로)(?![가-힣])|\s*가는(?![가-힣]))",
     ),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]

@@ -13,6 +13,8 @@ from kodial.tools.arguments.params import (
     SYNONYMS,
     has_any,
     has_whole_word,
+    is_code_param,
+    looks_like_code,
     param_head,
     param_kind,
     words_of,
@@ -184,6 +186,12 @@ def _by_particle(
         if any(not (c.end <= s or c.start >= e) for s, e in taken):
             continue
         tail = text[c.end : c.end + 5]
+        if (
+            index == 1
+            and re.search(r"[^\s](?:에서부터|에서|부터)\s+$", (original or text)[: c.start])
+            and re.match(r"\s*(?:이요|요|이에요|예요|입니다|이고|$)", text[c.end :])
+        ):
+            return (c.start, c.end)  # "A에서 B요": where it ends, right after where it starts
         if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
             if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
                 continue
@@ -363,6 +371,11 @@ _NOT_SPECIFIC = {
     "새",
 }
 
+_DEICTIC_PLACES = frozenset(
+    {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
+)
+"""Places said relative to the speaker: not a place a tool can look up."""
+
 _QUOTATIVE = re.compile(
     r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
 )
@@ -412,6 +425,28 @@ def _currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] |
     return None
 
 
+def _phone_as_described(p: ParamSpec, value: str) -> str:
+    """A phone number in the hyphenated form the description shows (``010-0000-0000 형식``),
+    however the user spaced it ("010 9931 4420")."""
+    if not re.search(r"\d{2,3}-\d{3,4}-\d{4}", p.description):
+        return value
+    digits = re.sub(r"\D", "", value)
+    m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
+    return "-".join(m.groups()) if m else value
+
+
+_ATTRIBUTE_NOUNS = frozenset(
+    {"번호", "전화번호", "연락처", "주소", "이메일", "메일", "정보", "생일", "나이", "위치"}
+)
+"""Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
+
+_DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-])")
+"""Digits written in groups, as codes are (account, tracking and order numbers)."""
+
+_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
+"""A noun phrase ending in the bound noun 거/것 names an item by what it has."""
+
+
 def extract_strings(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -433,6 +468,35 @@ def extract_strings(
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        toks = tokens(value) if value.endswith(("님", "씨")) else ()
+        if len(toks) >= 2 and toks[-1].tag == "XSN" and toks[-2].tag == "NNP":
+            # "김순자님한테": the honorific is said to the person, not part of the name
+            span = (span[0], span[0] + text[span[0] : span[1]].rfind(toks[-1].form))
+            value = value[: toks[-1].start].strip()
+        words = value.split()
+        if (
+            not strong
+            and len(words) >= 2
+            and words[-1] in _ATTRIBUTE_NOUNS
+            and param_kind(p) != "text"
+        ):
+            # "박서준 번호 좀 찾아줘": what is asked about the value, not part of it
+            value = " ".join(words[:-1])
+            span = (span[0], span[0] + text[span[0] : span[1]].rfind(words[-1]))
+        toks = tokens(value) if re.search(r"로$", value) else ()
+        if (
+            toks
+            and toks[-1].tag == "JKB"
+            and re.match(r"\s*(?:해|하|할|설정|부탁)", text[span[1] :])
+        ):
+            # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
+            value = value[: toks[-1].start].strip()
+        if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
+            return  # "근처 주유소": where the user is, which only the user can say
+        if value and is_code_param(p) and not looks_like_code(value):
+            return  # an identifier is a code, found in a result if not said
+        if value and not strong and _PICKED_ONE.search(value):
+            return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
         if value:
             out[p.name] = Found(value, how, value, strong)
             taken.append(span)
@@ -448,6 +512,8 @@ def extract_strings(
         m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, m.span())
+            if kind == "phone" and p.name in out:
+                out[p.name].value = _phone_as_described(p, out[p.name].value)
         pending.remove(p)  # an address or a number is never read from other words
     for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
         if not p.pattern:
@@ -459,6 +525,15 @@ def extract_strings(
         )
         if m:
             put(p, m.span())
+            pending.remove(p)
+    for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
+        if not is_code_param(p):
+            continue
+        m = next((m for m in _DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+            if p.name in out and re.search(r"숫자만|digits only", p.description):
+                out[p.name].value = re.sub(r"\D", "", out[p.name].value)
             pending.remove(p)
     for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
         keys = _label_keys(p)
