@@ -1,5 +1,6 @@
-"""Strings and arrays: labelled values, particle roles, payloads, reported speech, the noun phrase
-next to the tool's words, simple lists."""
+"""Strings and arrays: labelled values, particle roles, payloads, the noun phrase next to the
+tool's words, simple lists (values of particular kinds, such as reported speech, currencies and
+phone numbers, come from :mod:`kodial.tools.arguments.kinds`)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,13 @@ import re
 from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.kinds import (
+    currency_name,
+    currency_unit,
+    phone_as_described,
+    reported_speech,
+    search_object,
+)
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
@@ -323,39 +331,6 @@ def _topic_chunk(
 _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
 """Words that make a parameter a search query: its value is what the user asks to search for."""
 
-_SEARCH_STEMS = ("찾", "검색", "조회")
-_BETWEEN_OBJECT_AND_VERB = frozenset({"JKO", "JX", "JKS", "MAG", "MM", "NNB"})
-"""Tags skipped between a search verb and its object: particles, adverbs, and 몇 개 (a count
-is skipped only as a classifier after 몇, never a number: "3개" is not between)."""
-
-
-def _search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The object of the last search verb (``X 검색해줘``, ``X좀 찾아줘``, ``X 몇 개 찾아줘``):
-    the noun phrase right before it, past particles, adverbs and counts."""
-    toks = tokens(text)
-    verbs = [
-        i
-        for i, t in enumerate(toks)
-        if (t.tag == "VV" and t.form.startswith(_SEARCH_STEMS))
-        or (
-            t.tag == "NNG"
-            and t.form in _SEARCH_STEMS
-            and (i + 1 == len(toks) or toks[i + 1].tag in ("XSV", "VV"))
-        )
-    ]
-    if not verbs:
-        return None
-    i = verbs[-1] - 1
-    while i >= 0 and toks[i].tag in _BETWEEN_OBJECT_AND_VERB:
-        i -= 1  # 좀, 을, 몇 개
-    if i < 0 or toks[i].tag not in ("NNG", "NNP", "SL", "SH", "XSN"):
-        return None
-    c = next((c for c in chunks(text) if c.start <= toks[i].start < c.end), None)
-    # the chunk may run on into the verb noun ("꽃다발 검색"): it ends with the object
-    if c is None or any(not (toks[i].end <= a or c.start >= b) for a, b in taken):
-        return None
-    return (c.start, toks[i].end)
-
 
 _NOT_SPECIFIC = {
     "다른",
@@ -375,64 +350,6 @@ _DEICTIC_PLACES = frozenset(
     {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
 )
 """Places said relative to the speaker: not a place a tool can look up."""
-
-_QUOTATIVE = re.compile(
-    r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
-)
-
-
-def _reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said (a message's content)."""
-    for m in _QUOTATIVE.finditer(text):
-        s, e = m.span("q")
-        # drop a leading receiver phrase or filler that belongs to the instruction
-        head = re.match(
-            r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
-            r"(?:보내|남겨)\S*\s*)?",
-            text[s:e],
-        )
-        if head:
-            s += head.end()
-        if e - s >= 2 and all(e <= a or s >= b for a, b in taken):
-            return (s, e)
-    return None
-
-
-def _currency_unit(text: str) -> tuple[int, int] | None:
-    """The currency written after an amount (500유로 -> 유로, 50만원 -> 원)."""
-    for n in numbers(text):
-        if n.unit in ("원", "달러", "불", "유로", "엔", "위안", "파운드"):
-            return (n.end - len(n.unit), n.end)
-    return None
-
-
-_CURRENCY_NAME = re.compile(
-    r"(?<![가-힣A-Za-z])(?:한국\s?돈|한화|원화|미국\s?달러|달러|유로화?|일본\s?엔화?|엔화|엔|"
-    r"중국\s?위안화?|위안화?|영국\s?파운드|파운드|USD|EUR|JPY|CNY|KRW|GBP)"
-    r"(?=\s|$|[을를이가은는의와과도에,.?!]|으로|로)"
-)
-
-
-def _currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """The currency converted from when no amount carries it: the first currency named and
-    not marked as the target with (으)로 ("한국돈 중국 위안으로 바꿀 때" -> 한국돈)."""
-    for m in _CURRENCY_NAME.finditer(text):
-        if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
-            continue
-        if re.match(r"\s*(?:으로|로)(?![가-힣])", text[m.end() :]):
-            continue
-        return m.span()
-    return None
-
-
-def _phone_as_described(p: ParamSpec, value: str) -> str:
-    """A phone number in the hyphenated form the description shows (``010-0000-0000 형식``),
-    however the user spaced it ("010 9931 4420")."""
-    if not re.search(r"\d{2,3}-\d{3,4}-\d{4}", p.description):
-        return value
-    digits = re.sub(r"\D", "", value)
-    m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
-    return "-".join(m.groups()) if m else value
 
 
 _ATTRIBUTE_NOUNS = frozenset(
@@ -513,7 +430,7 @@ def extract_strings(
         if m:
             put(p, m.span())
             if kind == "phone" and p.name in out:
-                out[p.name].value = _phone_as_described(p, out[p.name].value)
+                out[p.name].value = phone_as_described(p, out[p.name].value)
         pending.remove(p)  # an address or a number is never read from other words
     for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
         if not p.pattern:
@@ -561,7 +478,7 @@ def extract_strings(
     for p in list(pending_loose):  # payload for text parameters
         if param_kind(p) != "text" or p not in pending:
             continue
-        span = _payload(text, tool_words) or _reported_speech(text, taken)
+        span = _payload(text, tool_words) or reported_speech(text, taken)
         if span:
             put(p, span)
             pending.remove(p)
@@ -579,8 +496,8 @@ def extract_strings(
             None,
         )
         if role == 0:
-            span = _currency_unit(text)
-            named = None if span else _currency_name(text, taken)
+            span = currency_unit(text)
+            named = None if span else currency_name(text, taken)
             if named:  # a name of its own, which the target's phrase must not take in
                 put(p, named)
                 pending.remove(p)
@@ -623,7 +540,7 @@ def extract_strings(
             continue
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
-            span = _search_object(msg.masked, taken)
+            span = search_object(msg.masked, taken)
         span = span or _topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
             put(p, span, strong=False)
