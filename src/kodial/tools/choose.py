@@ -396,9 +396,7 @@ def evidence_for(
         # A guess from position counts half: the main noun phrase fills some string parameter of
         # nearly any tool (an event id, a query), which says little about which tool is meant.
         given = sum(
-            1.0 if r in found and found[r].strong else 0.5 if r in found else 1.0
-            for r in required
-            if r in found or r in known
+            (1.0 if found[r].strong else 0.5) if r in found else float(r in known) for r in required
         )
         complete = given / len(required) if required else 0.5
         out[t.name] = ArgumentEvidence(strong, complete)

@@ -234,8 +234,8 @@ def _pending(
 
 
 def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
-    """Field names of the last tool result (top level and one level into its lists), when the
-    conversation has one since the last user message before it."""
+    """Field names of the conversation's last tool result (top level and the first item of
+    each of its lists); empty when there is none or it is not a JSON object."""
     last = next((m for m in reversed(messages) if m.get("role") == "tool"), None)
     if last is None:
         return frozenset()

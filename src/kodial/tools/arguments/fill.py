@@ -119,7 +119,7 @@ def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     """The fields of the one item of a result's list the user picked by its own words ("세인트
     존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
     when none or several are named equally. A list of choices is answered by naming one."""
-    lists = [v for v in (result.values() if isinstance(result, dict) else [result])]
+    lists = result.values() if isinstance(result, dict) else [result]
     items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
     if not items:
         return {}
@@ -230,8 +230,8 @@ def fill_arguments(
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
-    i_of = {id(m): i for i, m in enumerate(messages)}
-    for m in reversed(messages):
+    for i in reversed(range(len(messages))):
+        m = messages[i]
         if m.get("role") == "assistant":
             for call in m.get("tool_calls") or []:
                 fn = call.get("function", {}) if isinstance(call, dict) else {}
@@ -256,7 +256,7 @@ def fill_arguments(
             except json.JSONDecodeError:
                 continue
             flat = _flatten(result)
-            said = " ".join(_content(x) for x in messages[i_of[id(m)] :] if x.get("role") == "user")
+            said = " ".join(_content(x) for x in messages[i:] if x.get("role") == "user")
             flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
