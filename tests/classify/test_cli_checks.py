@@ -238,7 +238,7 @@ def test_predict_top_k_must_be_positive(
         ("svm_C=-1", "--option svm_C: must be greater than 0.0, got -1"),
         ("char_ngrams=abc", "--option char_ngrams: must be a list of 2 values"),
         ("char_ngrams=[4, 2]", "--option char_ngrams: must be [lo, hi] with 1 <= lo <= hi"),
-        ("model=forest", "--option model: Input should be 'auto', 'svm' or 'logreg'"),
+        ("model=forest", "--option model: Input should be 'auto', 'svm', 'logreg' or 'ridge'"),
         ("min_df=1.5", "--option min_df: expected a whole number"),
         ("content_only=maybe", "--option content_only: expected true or false"),
         ("logreg_C=abc", "--option logreg_C: expected a number"),

@@ -270,3 +270,69 @@ def test_hybrid_leans_on_the_encoder_when_the_training_data_says_so() -> None:
     few = data.subset([ex for label in sorted(by_label) for ex in by_label[label][:8]], ood=[])
     clf = create_classifier("hybrid").fit(few)
     assert clf.weights["encoder"] == max(ENCODER_WEIGHTS) > 1.0  # type: ignore[attr-defined]
+
+
+def test_ridge_head_is_scikit_learns_ridge_for_every_label_at_once() -> None:
+    """``fit_ridge_head`` solves all labels' least-squares classifiers in the dual; each
+    label's weights and bias are what scikit-learn's ``Ridge`` gives for +1/-1 targets with the
+    bias as a penalised constant feature. A label on (or off) for every text is a constant."""
+    import scipy.sparse as sp
+    from sklearn.linear_model import Ridge
+
+    from kodial.classify.heads import fit_ridge_head
+
+    rng = np.random.default_rng(0)
+    X = sp.random(30, 200, density=0.05, random_state=1, format="csr")  # more features than rows
+    Y = (rng.random((30, 4)) < 0.4).astype(int)
+    Y[:, 2], Y[:, 3] = 0, 1  # never on, always on
+    head = fit_ridge_head(X, Y, alpha=0.7)
+    with_bias = sp.hstack([X, np.ones((30, 1))], format="csr")
+    for k in range(2):
+        ref = Ridge(alpha=0.7, fit_intercept=False, solver="svd").fit(
+            with_bias.toarray(), 2.0 * Y[:, k] - 1
+        )
+        np.testing.assert_allclose(head.coef[k], ref.coef_[:-1], atol=1e-10)
+        assert head.intercept[k] == pytest.approx(ref.coef_[-1])
+    assert head.intercept[2] == -np.inf and head.intercept[3] == np.inf
+    proba = head.predict_proba(X)
+    assert (proba[:, 2] == 0).all() and (proba[:, 3] == 1).all()
+
+
+def test_multi_label_auto_fits_ridge_up_to_its_size_and_keeps_one_model_in_every_fold(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import kodial.classify.lexical as lexical
+
+    multi = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
+    single = LabelledData([Example(t, labs[:1]) for t, labs in MULTI_ROWS])
+    assert LexicalClassifier()._model_for(multi) == "ridge"
+    assert LexicalClassifier()._model_for(single) == "svm"
+    with pytest.raises(KodialError, match="multi-label"):
+        LexicalClassifier(LexicalConfig(model="ridge")).fit(single)
+    monkeypatch.setattr(lexical, "RIDGE_MAX_ROWS", len(multi) - 1)
+    assert LexicalClassifier()._model_for(multi) == "svm"  # too many rows: the SVMs
+    with pytest.raises(KodialError, match="at most"):
+        LexicalClassifier(LexicalConfig(model="ridge")).fit(multi)
+
+
+def test_out_of_fold_models_are_the_kind_fitted_on_all_the_data() -> None:
+    """A fold holds fewer examples than the whole set: with 3 examples in the smallest class,
+    a fold's share has 2, which used to switch its model to logreg under ``auto`` (thresholds
+    then came from another kind of model than the one saved) and to fail under ``svm``."""
+    rows = [(t, labs[:1]) for t, labs in MULTI_ROWS if len(labs) == 1]
+    data = LabelledData([Example(t, labs) for t, labs in rows])
+    assert min(data.counts().values()) == 3
+    folds = np.arange(len(data)) % 3
+    for model in ("auto", "svm"):
+        clf = LexicalClassifier(LexicalConfig(model=model)).fit(data)
+        built: list[str] = []
+        estimator = clf._estimator
+
+        def spy(*args: object, build=estimator, built=built) -> object:
+            est = build(*args)
+            built.append(type(est).__name__)
+            return est
+
+        clf._estimator = spy  # type: ignore[method-assign]
+        scores = clf.out_of_fold_scores(data, folds, clf.labels)
+        assert scores.shape == (len(data), 2) and built == ["LinearSVC"] * 3, model
