@@ -336,3 +336,30 @@ def test_out_of_fold_models_are_the_kind_fitted_on_all_the_data() -> None:
         clf._estimator = spy  # type: ignore[method-assign]
         scores = clf.out_of_fold_scores(data, folds, clf.labels)
         assert scores.shape == (len(data), 2) and built == ["LinearSVC"] * 3, model
+
+
+def test_hybrid_selection_fits_the_final_kind_of_model_at_a_looser_tolerance() -> None:
+    """The ``auto`` weights are chosen with out-of-fold models of the kind the final fit makes
+    (ridge for multi-label data, SVMs here), the selection's SVMs stopping at
+    ``SELECTION_TOL``; the final fit and the calibration's folds keep 1e-4."""
+    from kodial.classify.hybrid import SELECTION_TOL, HybridClassifier
+
+    data = LabelledData([Example(t, labs[:1]) for t, labs in MULTI_ROWS])
+    clf = HybridClassifier()
+    built: list[tuple[str, float]] = []
+    estimator = clf._estimator
+
+    def spy(*args: object, build=estimator, built=built) -> object:
+        est = build(*args)
+        built.append((type(est).__name__, est.tol))
+        return est
+
+    clf._estimator = spy  # type: ignore[method-assign]
+    clf.fit(data)
+    *selection, final = built
+    assert selection and set(selection) == {("LinearSVC", SELECTION_TOL)}
+    assert final == ("LinearSVC", 1e-4) and clf._svm_tol is None
+    multi = LabelledData([Example(t, labs) for t, labs in MULTI_ROWS], multi_label=True)
+    built.clear()
+    clf.fit(multi)
+    assert built == [] and clf._model_kind == "ridge"  # selection and final fit: ridge heads

@@ -150,6 +150,8 @@ class LexicalClassifier(Classifier):
         self.featurizer: KoreanFeaturizer | None = None
         self.model: LinearHead | None = None
         self._model_kind: Literal["svm", "logreg", "ridge"] = "svm"  # set by fit()
+        self._svm_tol: float | None = None
+        """When set, every SVM's stopping tolerance (``hybrid``'s weight selection)."""
         self.train_matrix: sp.csr_matrix | None = None  # (N_train, F), rows L2-normalised
         self._train_features: sp.csr_matrix | None = None  # what the head was fitted on
         self.train_texts: list[str] = []
@@ -206,7 +208,7 @@ class LexicalClassifier(Classifier):
                 C=c.svm_C,
                 class_weight=c.class_weight,
                 max_iter=c.max_iter,
-                tol=c.ovr_tol if train.multi_label else 1e-4,
+                tol=self._svm_tol or (c.ovr_tol if train.multi_label else 1e-4),
                 # liblinear's coordinate order: seeded here, not drawn from numpy's global
                 # generator (the same data gave slightly different models, and thresholds,
                 # depending on what the process had drawn before)
