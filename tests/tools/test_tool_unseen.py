@@ -1,0 +1,65 @@
+"""Readings that carry over to tools and requests the engine has never seen (round 2): a request
+that only repeats an earlier call, items of a result picked by position or weekday, Korean
+counters and native numbers, values in the shape the description shows. Every tool and sentence
+here is written for these tests (none comes from a benchmark)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from _tool_fixtures import NOW, assistant, called, function_tool, integer_param, string_param, user
+
+from kodial.tools import decide
+
+
+def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "role": "tool",
+        "tool_call_id": "c1",
+        "content": json.dumps(payload, ensure_ascii=False),
+    }
+
+
+# --- a request that repeats an earlier call ---------------------------------------------------
+
+KEYS = [
+    function_tool(
+        "order_spare_key",
+        "현관 보조키를 주문합니다.",
+        {
+            "door_code": string_param("현관문 모델 코드"),
+            "count": integer_param("주문할 열쇠 개수"),
+        },
+        ["door_code", "count"],
+    ),
+    function_tool(
+        "get_key_order",
+        "열쇠 주문의 배송 상태를 조회합니다.",
+        {"order_no": string_param("주문번호")},
+        ["order_no"],
+    ),
+]
+
+
+def test_a_message_that_gives_nothing_new_does_not_repeat_a_finished_call() -> None:
+    """After an order went through, a remark or a request the tools cannot serve shares the
+    tool's words ("열쇠") and the conversation is about it, but gives none of its arguments:
+    calling it again with the old arguments would order the keys twice."""
+    history = [
+        user("현관 보조키 DX-200 두 개 주문해줘"),
+        called("order_spare_key", door_code="DX-200", count=2),
+        tool_result({"order_no": "K-118", "status": "주문완료"}),
+        assistant("DX-200 보조키 2개를 주문했어요. 주문번호는 K-118이에요."),
+    ]
+    for text in ("보조키 색상도 고를 수 있어?", "보조키 주문하니까 마음이 놓이네"):
+        d = decide([*history, user(text)], KEYS[:1], now=NOW)
+        assert d.kind == "decline", (text, d.kind, d.tool, d.arguments)
+        assert "would repeat an earlier call" in d.explain["why"]
+    # a new value from the message is a new order
+    d = decide([*history, user("보조키 코드 SX9로 세 개 더 주문해줘")], KEYS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "order_spare_key",
+        {"door_code": "SX9", "count": 3},
+    )
