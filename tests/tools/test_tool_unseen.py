@@ -63,3 +63,38 @@ def test_a_message_that_gives_nothing_new_does_not_repeat_a_finished_call() -> N
         "order_spare_key",
         {"door_code": "SX9", "count": 3},
     )
+
+
+# --- counters and native numbers --------------------------------------------------------------
+
+
+def test_counts_said_with_their_counters_and_native_words() -> None:
+    """Korean counts a number with the counter of the thing (운동화 두 켤레, 이불 세 채),
+    says 하나 alone ("우유 하나"), an hour count with 시간 (다섯 시간) and a day count with a
+    native word (열흘, 보름)."""
+    shoes = function_tool(
+        "order_shoe_cleaning",
+        "운동화 세탁을 맡깁니다.",
+        {"pairs": integer_param("맡길 운동화 개수")},
+        ["pairs"],
+    )
+    for text, n in (("운동화 두 켤레 세탁 맡길게요", 2), ("운동화 하나 세탁 맡겨줘", 1)):
+        d = decide([user(text)], [shoes], now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"pairs": n}), text
+    rent = function_tool(
+        "rent_meeting_room",
+        "회의실을 빌립니다.",
+        {"hours": integer_param("사용할 시간(시간 단위)")},
+        ["hours"],
+    )
+    d = decide([user("회의실 다섯 시간 빌려줘")], [rent], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"hours": 5})
+    hold = function_tool(
+        "hold_newspaper",
+        "신문 배달을 잠시 멈춥니다.",
+        {"days": integer_param("멈출 일수")},
+        ["days"],
+    )
+    for text, n in (("신문 배달 보름 동안 멈춰줘", 15), ("신문 배달 열흘만 멈춰주세요", 10)):
+        d = decide([user(text)], [hold], now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"days": n}), text
