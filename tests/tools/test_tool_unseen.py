@@ -98,3 +98,68 @@ def test_counts_said_with_their_counters_and_native_words() -> None:
     for text, n in (("신문 배달 보름 동안 멈춰줘", 15), ("신문 배달 열흘만 멈춰주세요", 10)):
         d = decide([user(text)], [hold], now=NOW)
         assert (d.kind, d.arguments) == ("call", {"days": n}), text
+
+
+# --- an item of a result picked by its place or its weekday -----------------------------------
+
+CLASSES = [
+    function_tool(
+        "search_cooking_classes",
+        "요리 원데이 클래스를 검색합니다.",
+        {"dish": string_param("배우고 싶은 요리")},
+        ["dish"],
+    ),
+    function_tool(
+        "join_cooking_class",
+        "요리 클래스를 신청합니다.",
+        {
+            "class_id": string_param("신청할 클래스 ID (검색 결과의 class_id)"),
+            "attendee": string_param("참가자 이름"),
+        },
+        ["class_id", "attendee"],
+    ),
+]
+
+CLASS_LIST = tool_result(
+    {
+        "classes": [
+            {"class_id": "CK-11", "title": "파스타 기초", "date": "2026-11-21"},
+            {"class_id": "CK-12", "title": "파스타 심화", "date": "2026-11-22"},
+            {"class_id": "CK-13", "title": "생면 파스타", "date": "2026-11-26"},
+        ]
+    }
+)
+
+
+def _after_list(text: str) -> Any:
+    messages = [
+        user("파스타 클래스 찾아줘"),
+        called("search_cooking_classes", dish="파스타"),
+        CLASS_LIST,
+        assistant("파스타 클래스가 세 개 있어요: 11/21(토) 기초, 11/22(일) 심화, 11/26(목) 생면."),
+        user(text),
+    ]
+    return decide(messages, CLASSES, now=NOW)
+
+
+def test_an_item_of_the_list_just_shown_is_picked_by_its_place() -> None:
+    for text, cid in (
+        ("두 번째 거 신청할게요 참가자 이름은 윤다솜", "CK-12"),
+        ("첫번째 클래스로 신청해줘 참가자 이름은 윤다솜", "CK-11"),
+        ("마지막 클래스 신청해 주세요 참가자 이름은 윤다솜", "CK-13"),
+    ):
+        d = _after_list(text)
+        assert (d.kind, d.tool, d.arguments.get("class_id")) == ("call", "join_cooking_class", cid)
+
+
+def test_an_item_of_the_list_just_shown_is_picked_by_its_weekday() -> None:
+    """The list shows dates; "일요일 거" (or the spoken "일욜") is the one on a Sunday."""
+    for text in (
+        "일요일 클래스 신청할게요 참가자 이름은 윤다솜",
+        "일욜 거 신청해줘 참가자 이름은 윤다솜",
+    ):
+        d = _after_list(text)
+        assert (d.kind, d.arguments.get("class_id")) == ("call", "CK-12"), text
+    # without a place or a day, nothing is picked: the question asks which
+    d = _after_list("클래스 신청할게요 참가자 이름은 윤다솜")
+    assert (d.kind, d.missing) == ("ask", ["class_id"])

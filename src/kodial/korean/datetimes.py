@@ -185,7 +185,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "week_day",
         re.compile(
-            r"(?:(?P<which>다다음|이번|다음|지난|저번|담|차|금)\s*주\s*)?(?P<wd>[월화수목금토일])요일"
+            r"(?:(?P<which>다다음|이번|다음|지난|저번|담|차|금)\s*주\s*)?(?P<wd>[월화수목금토일])(?:요일|욜)"
+            # 토욜, 금욜: the spoken short form of a weekday
         ),
     ),
     ("weekend", re.compile(r"(?:(?P<which>다다음|이번|다음|담|차|금)\s*)?주말")),

@@ -134,11 +134,59 @@ def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
         times.add((r.time.hour % 12, r.time.minute))
         s, e = r.time_span
         masked = masked[:s] + " " * (e - s) + masked[e:]
+    at = _item_by_position(said, len(items))
+    if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
+        return _flatten(items[at])
+    on_day = _items_on_weekday(items, said)
+    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
+        return _flatten(on_day[0])
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
         return {}
     return _flatten(items[scores.index(best)])
+
+
+_ORDINALS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
+_POSITION = re.compile(
+    r"(?:(?P<word>첫|두|둘|세|셋|네|넷|다섯|여섯)\s*(?:번\s*)?째|(?P<n>\d)\s*번\s*째|(?P<last>마지막))"
+)
+"""첫 번째, 두번째, 둘째, 3번째, 마지막: a place in a list just shown."""
+
+
+def _item_by_position(said: str, count: int) -> int | None:
+    """Index of the item a message names by its place in the list (두 번째 -> 1, 마지막 ->
+    the last); None when it names none, or a place the list does not have."""
+    m = _POSITION.search(said)
+    if m is None:
+        return None
+    if m.group("last"):
+        return count - 1 if count > 1 else None
+    n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))
+    return n - 1 if 1 <= n <= count else None
+
+
+_WEEKDAY_SAID = re.compile(r"([월화수목금토일])(?:요일|욜)")
+
+
+def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
+    """Items with a date (YYYY-MM-DD) that falls on a weekday the message names (토요일 공연,
+    금욜 거); empty when it names none."""
+    days = {"월화수목금토일".index(m.group(1)) for m in _WEEKDAY_SAID.finditer(said)}
+    if not days:
+        return []
+    out = []
+    for item in items:
+        for v in item.values():
+            if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+                try:
+                    on = datetime.fromisoformat(v.strip()).weekday()
+                except ValueError:
+                    continue
+                if on in days:
+                    out.append(item)
+                    break
+    return out
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
