@@ -163,3 +163,36 @@ def test_an_item_of_the_list_just_shown_is_picked_by_its_weekday() -> None:
     # without a place or a day, nothing is picked: the question asks which
     d = _after_list("클래스 신청할게요 참가자 이름은 윤다솜")
     assert (d.kind, d.missing) == ("ask", ["class_id"])
+
+
+# --- values in the shape the description shows ------------------------------------------------
+
+
+def test_a_value_is_read_and_written_in_the_shape_its_description_shows() -> None:
+    """An example with digits (예: 34나5678, 예: AB123) or a digit mask (0000-0000 형식) says
+    what a value looks like: it is found however the user spaced it, and written like the
+    example."""
+    boat = function_tool(
+        "check_ferry_status",
+        "여객선 운항 상태를 조회합니다.",
+        {"ferry_code": string_param("여객선 편명 (예: SW301)")},
+        ["ferry_code"],
+    )
+    d = decide([user("sw305 여객선 운항 상태 알려줘")], [boat], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"ferry_code": "SW305"})
+    bike = function_tool(
+        "register_motorbike",
+        "오토바이를 주차장에 등록합니다.",
+        {"plate": string_param("번호판 (예: 34나5678)")},
+        ["plate"],
+    )
+    d = decide([user("오토바이 등록해줘 번호판 56 다 7812")], [bike], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"plate": "56다7812"})
+    gift = function_tool(
+        "check_gift_card",
+        "상품권 잔액을 조회합니다.",
+        {"card_no": string_param("상품권 번호 12자리, 0000-0000-0000 형식")},
+        ["card_no"],
+    )
+    d = decide([user("상품권 잔액 좀 봐줘 482019375566")], [gift], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"card_no": "4820-1937-5566"})

@@ -102,3 +102,57 @@ def phone_as_described(p: ParamSpec, value: str) -> str:
     digits = re.sub(r"\D", "", value)
     m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
     return "-".join(m.groups()) if m else value
+
+
+# --- values in the shape the description shows -------------------------------------------------
+
+_EXAMPLE = re.compile(r"(?:예|예시|e\.g\.|ex)\s*[:：)]?\s*([0-9A-Za-z가-힣][0-9A-Za-z가-힣-]*)")
+_MASK = re.compile(r"(?<![\dA-Za-z])(0+(?:-0+)+|0{6,})(?![\dA-Za-z])")
+
+
+def value_shape(p: ParamSpec) -> tuple[re.Pattern[str], str] | None:
+    """The shape of ``p``'s values, from its description: an example with digits (``차량 번호
+    (예: 12가3456)``, ``항공편명 (예: KE1203)``) or a digit mask (``0000-0000-0000-0000
+    형식``): a pattern that finds such a value however the user spaces it, and the example it
+    is written like. None when the description shows neither (or only a phone number's form,
+    which :func:`phone_as_described` reads)."""
+    mask = _MASK.search(p.description)
+    if mask and not re.fullmatch(r"0\d{1,2}-0{3,4}-0{4}|010-0000-0000", mask.group(1)):
+        groups = mask.group(1).split("-")
+        body = r"[\s-]?".join(rf"\d{{{len(g)}}}" for g in groups)
+        return re.compile(rf"(?<![\d-]){body}(?![\d-])"), mask.group(1)
+    for m in _EXAMPLE.finditer(p.description):
+        example = m.group(1)
+        if not re.search(r"\d", example) or not re.search(r"[A-Za-z가-힣]|-", example):
+            continue  # a plain number or a word is no shape of its own
+        runs = re.findall(r"\d+|[A-Za-z]+|[가-힣]+|-", example)
+        parts = []
+        for run in runs:
+            if run == "-":
+                parts.append("-?")
+            elif run.isdigit():
+                parts.append(rf"\d{{{max(1, len(run) - 1)},{len(run) + 1}}}")
+            elif re.fullmatch(r"[A-Za-z]+", run):
+                parts.append(rf"[A-Za-z]{{{len(run)}}}")
+            else:
+                parts.append(rf"[가-힣]{{{len(run)}}}")
+        body = r"\s?".join(parts)
+        return re.compile(rf"(?<![\dA-Za-z가-힣-]){body}(?![\dA-Za-z-])"), example
+    return None
+
+
+def as_shaped(value: str, example: str) -> str:
+    """``value`` written like ``example``: without the spaces the user put in ("12가 3456" ->
+    "12가3456"), in the example's case ("ke1208" -> "KE1208"), and with a mask's hyphens
+    ("1010223344556677" -> "1010-2233-4455-6677")."""
+    compact = re.sub(r"\s+", "", value)
+    if re.fullmatch(r"0+(?:-0+)+", example):
+        digits = re.sub(r"\D", "", compact)
+        out, pos = [], 0
+        for g in example.split("-"):
+            out.append(digits[pos : pos + len(g)])
+            pos += len(g)
+        return "-".join(out)
+    if re.search(r"[A-Z]", example) and not re.search(r"[a-z]", example):
+        compact = compact.upper()
+    return compact

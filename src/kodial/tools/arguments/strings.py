@@ -9,11 +9,13 @@ from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
+    as_shaped,
     currency_name,
     currency_unit,
     phone_as_described,
     reported_speech,
     search_object,
+    value_shape,
 )
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
 from kodial.tools.arguments.params import (
@@ -432,6 +434,16 @@ def extract_strings(
             if kind == "phone" and p.name in out:
                 out[p.name].value = phone_as_described(p, out[p.name].value)
         pending.remove(p)  # an address or a number is never read from other words
+    for p in list(pending):  # the shape the description shows (예: 12가3456; 0000-0000 형식)
+        shape = value_shape(p)
+        if shape is None:
+            continue
+        m = next((m for m in shape[0].finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+            if p.name in out:
+                out[p.name].value = as_shaped(out[p.name].value, shape[1])
+            pending.remove(p)
     for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
         if not p.pattern:
             continue
