@@ -196,3 +196,61 @@ def test_a_value_is_read_and_written_in_the_shape_its_description_shows() -> Non
     )
     d = decide([user("상품권 잔액 좀 봐줘 482019375566")], [gift], now=NOW)
     assert (d.kind, d.arguments) == ("call", {"card_no": "4820-1937-5566"})
+
+
+# --- what the request asks the tool to do -----------------------------------------------------
+
+
+def test_a_question_whether_something_is_there_is_a_lookup() -> None:
+    """ "X 있어요?" asks whether X is there: a search, not a reservation of it; "낼 수 있나요?"
+    (whether one can) and "있는 거" (a thing that is) are not that question."""
+    from kodial.tools.acts import text_act
+
+    assert text_act("강아지 동반 가능한 캠핑장 있어요?") == "lookup"
+    assert text_act("이번 주말에 빈 방 있나요") == "lookup"
+    assert text_act("포인트로 낼 수 있나요?") is None
+    assert text_act("부산 가는 버스 좀 알아봐줘") == "lookup"
+    camps = [
+        function_tool(
+            "search_campsites",
+            "캠핑장을 검색합니다.",
+            {"region": string_param("지역")},
+            ["region"],
+        ),
+        function_tool(
+            "reserve_campsite",
+            "캠핑장 사이트를 예약합니다.",
+            {"site_id": string_param("예약할 사이트 ID")},
+            ["site_id"],
+        ),
+    ]
+    d = decide([user("가평에 캠핑장 있어요?")], camps, now=NOW)
+    assert (d.kind, d.tool) == ("call", "search_campsites")
+
+
+def test_the_tools_own_action_noun_as_the_predicate_is_its_act() -> None:
+    """A request whose predicate is the action noun the tool's description ends in ("환불 좀
+    해줘" / "주문 금액을 환불합니다") asks for what the tool does, even when the noun is in no
+    act class; "공부 할 일" in a description and "공부하기 싫다" in a request are noun phrases."""
+    from kodial.tools.acts import predicate_nouns
+
+    assert predicate_nouns("환불 좀 해줘") == {"환불"}
+    assert predicate_nouns("주문 금액을 카드로 환불합니다") == {"환불"}
+    assert predicate_nouns("날짜별 공부 할 일 목록을 보여줍니다") == frozenset()
+    assert predicate_nouns("아 공부하기 싫다") == frozenset()
+    shop = [
+        function_tool(
+            "refund_order",
+            "주문 금액을 카드로 환불합니다.",
+            {"order_no": string_param("주문번호")},
+            ["order_no"],
+        ),
+        function_tool(
+            "get_order",
+            "주문 내역을 조회합니다.",
+            {"order_no": string_param("주문번호")},
+            ["order_no"],
+        ),
+    ]
+    d = decide([user("환불 좀 해줘")], shop, now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "refund_order", ["order_no"])
