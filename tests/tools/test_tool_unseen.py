@@ -254,3 +254,30 @@ def test_the_tools_own_action_noun_as_the_predicate_is_its_act() -> None:
     ]
     d = decide([user("환불 좀 해줘")], shop, now=NOW)
     assert (d.kind, d.tool, d.missing) == ("ask", "refund_order", ["order_no"])
+
+
+def test_another_act_on_old_values_is_not_a_call() -> None:
+    """After a car-wash booking, "세제 뭐가 좋은지 추천 좀" asks for a lookup the booking
+    tool does not do; the message names none of its values (the main noun phrase is only a
+    guess for the car's name) and the rest would come from the booking: nothing fits."""
+    wash = function_tool(
+        "book_car_wash",
+        "손세차를 예약합니다.",
+        {
+            "car_model": string_param("차종"),
+            "date": string_param("예약 날짜, YYYY-MM-DD 형식"),
+        },
+        ["car_model", "date"],
+    )
+    history = [
+        user("아반떼 모레 손세차 예약해줘"),
+        called("book_car_wash", car_model="아반떼", date="2026-11-20"),
+        tool_result({"booking_id": "W-31", "status": "예약완료"}),
+        assistant("11월 20일 아반떼 손세차를 예약했어요."),
+    ]
+    d = decide([*history, user("손세차할 때 쓰는 세제 뭐가 좋은지 추천 좀")], [wash], now=NOW)
+    assert d.kind == "decline", (d.kind, d.arguments)
+    assert "another act" in d.explain["why"]
+    # naming a value by its own words is a new booking
+    d = decide([*history, user("쏘나타도 모레 손세차 예약해줘")], [wash], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"car_model": "쏘나타", "date": "2026-11-20"})

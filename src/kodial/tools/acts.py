@@ -147,8 +147,11 @@ def predicate_nouns(text: str) -> frozenset[str]:
             continue
         nxt = toks[i + 1] if i + 1 < len(toks) else None
         after = toks[i + 2] if i + 2 < len(toks) else None
-        if nxt is not None and nxt.tag == "MAG" and i + 3 < len(toks):
-            nxt, after = after, toks[i + 3]  # "충전 좀 해줘"
+        if nxt is not None and nxt.tag == "MAG":
+            # "충전 좀 해줘", "추천 좀"
+            nxt, after = after, (toks[i + 3] if i + 3 < len(toks) else None)
+            if nxt is not None and nxt.tag.startswith("S"):
+                nxt = None
         if nxt is None or (
             nxt.form == "하"
             and nxt.tag in ("XSV", "VV", "VX")
@@ -170,6 +173,16 @@ def tool_act(tool: ToolSpec) -> Act | None:
 def tool_predicates(tool: ToolSpec) -> frozenset[str]:
     """The action nouns a tool's description uses as predicates (:func:`predicate_nouns`)."""
     return predicate_nouns(tool.description) if tool.description else frozenset()
+
+
+def predicate_match(text: str, act: Act | None, tool: ToolSpec) -> float:
+    """:func:`act_match`, or +1 when the request's predicate is an action noun the tool's
+    description uses as its own (충전해줘 / 충전합니다), whichever act class the noun is in.
+    (Two different such nouns are not taken as different acts: 환산 and 변환, 세어 and 계산
+    name the same service too often.)"""
+    if predicate_nouns(text) & tool_predicates(tool):
+        return 1.0
+    return act_match(act, tool_act(tool))
 
 
 def act_match(request: Act | None, tool: Act | None) -> float:

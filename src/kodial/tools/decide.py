@@ -352,6 +352,16 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs)
+    continuing = why.startswith(("answers the question", "a follow-up"))
+    if named is None and not continuing and _other_act_on_old_values(filling, scores):
+        # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
+        # another act than the tool does and names none of its values; what would fill the
+        # call is only what earlier turns gave it. Nothing offered serves the request.
+        explain["why"] = (
+            f"{tool.name} does another act than the request asks for, and the message gives "
+            "it no value by its own words"
+        )
+        return ToolDecision("decline", decline_message(specs), explain=explain)
     explain.update(
         tool=tool.name,
         filled=_filled_explain(filling),
@@ -381,6 +391,18 @@ def _repeats_a_call(filling: Filling, messages: list[dict[str, Any]], text: str)
     if filling.missing or filling.from_message or not filling.found or _AGAIN.search(text):
         return False
     return filling.tool.name in _called_tools(messages)
+
+
+def _other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
+    """Whether the request asks for another act than ``filling``'s tool does (act -1), gives
+    it no value by words that name one, and some of its values come from earlier turns."""
+    score = next((s for s in scores if s.name == filling.tool.name), None)
+    return (
+        score is not None
+        and score.act < 0
+        and filling.evidence == 0
+        and any(f.source in ("call", "tool_result", "history") for f in filling.found.values())
+    )
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
