@@ -281,3 +281,57 @@ def test_another_act_on_old_values_is_not_a_call() -> None:
     # naming a value by its own words is a new booking
     d = decide([*history, user("쏘나타도 모레 손세차 예약해줘")], [wash], now=NOW)
     assert (d.kind, d.arguments) == ("call", {"car_model": "쏘나타", "date": "2026-11-20"})
+
+
+# --- values the description or the language names in other words -----------------------------
+
+
+def test_a_rule_in_the_description_names_an_enum_value() -> None:
+    """ "(배관 누수·고장은 수리)" states which things go under a value: each of them, and each
+    word of a listed phrase (누수), names it."""
+    repair = function_tool(
+        "request_home_service",
+        "집 관리 서비스를 요청합니다.",
+        {
+            "kind": {
+                "type": "string",
+                "description": "서비스 구분 (배관 누수·고장은 수리, 이사는 기타)",
+                "enum": ["청소", "수리", "기타"],
+            }
+        },
+        ["kind"],
+    )
+    for text in ("욕실 누수 때문에 서비스 요청할게요", "보일러 고장났어요 서비스 요청해줘"):
+        d = decide([user(text)], [repair], now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"kind": "수리"}), text
+    d = decide([user("이사 때문에 서비스 요청해요")], [repair], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"kind": "기타"})
+
+
+def test_a_currency_code_is_named_by_the_currencys_korean_name() -> None:
+    rate = function_tool(
+        "get_fx_rate",
+        "환율을 조회합니다.",
+        {"code": {"type": "string", "description": "통화", "enum": ["USD", "EUR", "CNY"]}},
+        ["code"],
+    )
+    for text, code in (("위안화 환율 알려줘", "CNY"), ("유로 환율 얼마예요", "EUR")):
+        d = decide([user(text)], [rate], now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"code": code}), text
+
+
+def test_a_year_said_relative_to_this_one() -> None:
+    """작년 = last year, 재작년 = the year before, 올해 = this one (NOW is in 2026)."""
+    tax = function_tool(
+        "issue_tax_statement",
+        "연말정산 소득 증명서를 발급합니다.",
+        {"year": integer_param("발급할 연도 (예: 2024)")},
+        ["year"],
+    )
+    for text, year in (
+        ("작년 소득 증명서 발급해줘", 2025),
+        ("재작년 거 소득 증명서 발급해줘", 2024),
+        ("올해 소득 증명서 발급 부탁해", 2026),
+    ):
+        d = decide([user(text)], [tax], now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"year": year}), text

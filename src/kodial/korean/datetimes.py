@@ -44,6 +44,20 @@ SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
 
 WEEKDAYS = "월화수목금토일"
+
+RELATIVE_YEARS: dict[str, int] = {
+    "재작년": -2,
+    "작년": -1,
+    "지난해": -1,
+    "지난 해": -1,
+    "올해": 0,
+    "금년": 0,
+    "이번 해": 0,
+    "내년": 1,
+    "다음 해": 1,
+    "내후년": 2,
+}
+"""Years said relative to this one (작년 = last year): offsets from the current year."""
 """Weekday syllables, Monday first (``date.weekday()`` order)."""
 
 PERIODS: dict[str, tuple[int, int]] = {

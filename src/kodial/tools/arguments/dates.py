@@ -7,7 +7,7 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from kodial.korean.datetimes import KoreanDateTime, parse_datetime
+from kodial.korean.datetimes import RELATIVE_YEARS, KoreanDateTime, parse_datetime
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     START_WORDS,
@@ -101,6 +101,16 @@ def extract_dates(
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
+        if m is None and part == "year":  # 작년 영수증, 올해 기록: a year said relative to now
+            rel = re.search(
+                r"(?<![가-힣])(" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")",
+                msg.text,
+            )
+            if rel:
+                year = now.year + RELATIVE_YEARS[rel.group(1)]
+                value_y: Any = year if p.type == "integer" else str(year)
+                out[p.name] = Found(value_y, source, rel.group(1))
+                continue
         if m:
             value: Any = m.group(1)
             if part == "month":
