@@ -335,3 +335,99 @@ def test_a_year_said_relative_to_this_one() -> None:
     ):
         d = decide([user(text)], [tax], now=NOW)
         assert (d.kind, d.arguments) == ("call", {"year": year}), text
+
+
+# --- dates: ranges, stays, a date beside start and end times ----------------------------------
+
+
+def test_a_date_beside_start_and_end_times_and_two_dates_said_in_turn() -> None:
+    """A tool with a date and start/end times reads the date from the same words ("12월 3일
+    오후 2시"); a rental's pick-up and return are the first and the second date-time said, with
+    or without 부터/까지; a stay of N nights ends N days after it starts."""
+    lesson = function_tool(
+        "book_lesson",
+        "레슨을 예약합니다.",
+        {
+            "date": string_param("레슨 날짜, YYYY-MM-DD 형식"),
+            "start_time": string_param("시작 시간, HH:MM 형식"),
+            "end_time": string_param("종료 시간, HH:MM 형식 (선택)"),
+        },
+        ["date", "start_time"],
+    )
+    d = decide([user("12월 3일 오후 2시로 레슨 예약해줘")], [lesson], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"date": "2026-12-03", "start_time": "14:00"})
+    bikes = function_tool(
+        "search_bike_rentals",
+        "자전거 대여를 검색합니다.",
+        {
+            "pickup_date": string_param("인수 날짜, YYYY-MM-DD 형식"),
+            "pickup_time": string_param("인수 시각, HH:MM 형식"),
+            "return_date": string_param("반납 날짜, YYYY-MM-DD 형식"),
+            "return_time": string_param("반납 시각, HH:MM 형식"),
+        },
+        ["pickup_date", "pickup_time", "return_date", "return_time"],
+    )
+    d = decide(
+        [user("자전거 대여 검색해줘 11월 28일 오전 9시에 받아서 11월 29일 오후 5시에 반납할게")],
+        [bikes],
+        now=NOW,
+    )
+    assert (d.kind, d.arguments) == (
+        "call",
+        {
+            "pickup_date": "2026-11-28",
+            "pickup_time": "09:00",
+            "return_date": "2026-11-29",
+            "return_time": "17:00",
+        },
+    )
+    inn = function_tool(
+        "search_guesthouses",
+        "게스트하우스를 검색합니다.",
+        {
+            "area": string_param("지역"),
+            "check_in": string_param("체크인 날짜, YYYY-MM-DD 형식"),
+            "check_out": string_param("체크아웃 날짜, YYYY-MM-DD 형식"),
+        },
+        ["area", "check_in", "check_out"],
+    )
+    d = decide([user("12월 24일부터 2박으로 강릉 게스트하우스 찾아줘")], [inn], now=NOW)
+    assert (d.kind, d.arguments) == (
+        "call",
+        {"area": "강릉", "check_in": "2026-12-24", "check_out": "2026-12-26"},
+    )
+
+
+def test_a_new_event_takes_no_time_from_an_old_result_nor_a_discourse_word_as_its_title() -> None:
+    """After the list of a day's events, "대신 25일에 요가 일정 넣어줘" makes a new event: its
+    title is what it is about (대신 is how it is said), and its start time is the user's to say,
+    not the time of an event the result listed (ids are what results give a new call)."""
+    cal = [
+        function_tool(
+            "list_day_events",
+            "특정 날짜의 일정을 조회합니다.",
+            {"date": string_param("조회할 날짜, YYYY-MM-DD 형식")},
+            ["date"],
+        ),
+        function_tool(
+            "add_day_event",
+            "새 일정을 추가합니다.",
+            {
+                "title": string_param("일정 제목"),
+                "date": string_param("일정 날짜, YYYY-MM-DD 형식"),
+                "start_time": string_param("시작 시각, HH:MM 형식"),
+            },
+            ["title", "date", "start_time"],
+        ),
+    ]
+    messages = [
+        user("24일 일정 알려줘"),
+        called("list_day_events", date="2026-11-24"),
+        tool_result({"events": [{"event_id": "E-9", "title": "요가", "start_time": "07:00"}]}),
+        assistant("24일에는 7시 요가 일정이 있어요."),
+        user("대신 25일에 요가 일정 넣어줘"),
+    ]
+    d = decide(messages, cal, now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "add_day_event", ["start_time"])
+    assert d.explain["filled"]["title"]["value"] == "요가"
+    assert d.explain["filled"]["date"]["value"] == "2026-11-25"

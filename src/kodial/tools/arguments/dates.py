@@ -8,6 +8,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from kodial.korean.datetimes import RELATIVE_YEARS, KoreanDateTime, parse_datetime
+from kodial.korean.numerals import number_value
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     START_WORDS,
@@ -32,10 +33,12 @@ _DEICTIC = re.compile(r"\s*(?:지금|현재|요즘|최근|이제|방금)\s*$")
 request has, not a value the user chose, so it is no evidence that a date-taking tool is meant
 ("지금 몇 시야?" names no lottery draw date)."""
 
-_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin")
-_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout")
+_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin", "인수", "pickup", "가는 날")
+_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout", "return", "오는 날")
 """A stay or a rental starts and ends on the days said as a range (5월 4일부터 6일까지)."""
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
+_NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\s*박")
+"""A stay said by its nights after the first day (5월 4일부터 1박): it ends that many days on."""
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
@@ -161,6 +164,19 @@ def extract_dates(
                     raw2 = raw2_full + raw2
                     r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
                 end_value = (r2, raw2)
+        nights = _NIGHTS.match(text[span[1] :])
+        if end_value is None and nights and r.date is not None:
+            count = int(nights.group(1)) if nights.group(1) else number_value(nights.group(2))
+            end_day = r.date + timedelta(days=count or 1)
+            end_value = (KoreanDateTime(end_day, None, None), f"{end_day.month}월 {end_day.day}일")
+        if end_value is None and sep is None:
+            # "5월 3일 오전 10시에 받아서 5월 5일 저녁 6시에 반납": the second date said is
+            # where it ends
+            after = text[span[1] :]
+            r2 = parse_datetime(after, now)
+            span2 = _date_span_text(after, r2)
+            if span2 is not None and r2.date_span is not None:
+                end_value = (r2, after[span2[0] : span2[1]])
         dur = DURATION.search(text[span[1] :])
         if end_value is None and dur and r.time is not None:
             n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
@@ -186,7 +202,9 @@ def extract_dates(
                 v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
                 if v is not None:
                     out[p.name] = Found(v, source, end_value[1])
-        return
+        # a date with a start and an end time ("일정 날짜" beside "시작/종료 시간") is read
+        # from the same words
+        rest = [p for p in rest if p not in starts and p not in ends]
     parts_used: set[str] = set()
     for p in rest:
         fmt = date_format(p)

@@ -11,11 +11,12 @@ from typing import Any
 
 from kodial.korean.datetimes import SEOUL, parse_datetime
 from kodial.korean.self_repair import repair
+from kodial.tools.acts import tool_act
 from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import param_keywords, param_kind
+from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -278,6 +279,7 @@ def fill_arguments(
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
+    creates = tool_act(tool) == "create"
     for i in reversed(range(len(messages))):
         m = messages[i]
         if m.get("role") == "assistant":
@@ -308,6 +310,10 @@ def fill_arguments(
             flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
+                    continue
+                if creates and not is_code_param(p):
+                    # a new booking or event takes the ids a result lists, never its other
+                    # values: the time of the event just deleted is not the new one's
                     continue
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:

@@ -291,7 +291,7 @@ def _topic_chunk(
             )
         ) or (toks and toks[-1].tag in ("XSV", "VV")):
             toks = toks[:-1]
-        if not toks or all(t.tag in ("SN", "NR") for t in toks):
+        if not toks or all(t.tag in ("SN", "NR") for t in toks) or _is_count(text, toks):
             continue
         start, end = toks[0].start, toks[-1].end
         if end - start < 2 and toks[0].tag != "SL":
@@ -328,6 +328,12 @@ def _topic_chunk(
             continue
         return (m.start(), m.start() + len(word))
     return None
+
+
+def _is_count(text: str, toks: list[Any]) -> bool:
+    """A number with its counter ("1박", "두 명"): a count, never a name or a place."""
+    said = text[toks[0].start : toks[-1].end]
+    return any(n.start == 0 and n.end >= len(said.rstrip()) for n in numbers(said))
 
 
 _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
