@@ -20,7 +20,9 @@ a model. Ambiguous hours follow one documented rule (:func:`resolve_hour`).
 Weeks run Monday to Sunday, so on a Wednesday "이번 주 월요일" is two days ago (callers validate
 past dates) and "다음 주 금요일" is the Friday of the following calendar week. A bare weekday
 ("금요일") is its next occurrence, today included. "3월 5일" without a year is the next such
-day, today included; "5일" alone is the 5th of this month, or of next month when already past.
+day, today included, unless it passed within the last month (:data:`RECENT_PAST_DAYS`): "4월
+15일" said on April 18 is three days ago (a visit, an accident being reported), never next
+year; "5일" alone is the 5th of this month, or of next month when already past.
 
 >>> from datetime import datetime
 >>> now = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)  # a Wednesday
@@ -44,6 +46,9 @@ SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
 
 WEEKDAYS = "월화수목금토일"
+
+RECENT_PAST_DAYS = 31
+"""A month and day without a year that passed at most this many days ago is that past day."""
 
 RELATIVE_YEARS: dict[str, int] = {
     "재작년": -2,
@@ -281,7 +286,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
             out = date(year, month, day)
         except ValueError:
             return None
-        if not g.get("y") and out < today:
+        if not g.get("y") and out < today - timedelta(days=RECENT_PAST_DAYS):
             try:
                 out = date(year + 1, month, day)
             except ValueError:
