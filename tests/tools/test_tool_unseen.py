@@ -431,3 +431,43 @@ def test_a_new_event_takes_no_time_from_an_old_result_nor_a_discourse_word_as_it
     assert (d.kind, d.tool, d.missing) == ("ask", "add_day_event", ["start_time"])
     assert d.explain["filled"]["title"]["value"] == "요가"
     assert d.explain["filled"]["date"]["value"] == "2026-11-25"
+
+
+def test_a_change_takes_the_value_it_changes_to_and_only_what_is_said_now() -> None:
+    """ "3시엔 안 돼요.. 5시로 바꿔주세요": the clause that says what to change to holds the
+    new time, not the one the user cannot make; a change tool's optional date is not carried
+    from the booking request (only what is changed is sent)."""
+    tools = [
+        function_tool(
+            "book_piano_tuning",
+            "피아노 조율을 예약합니다.",
+            {
+                "date": string_param("날짜, YYYY-MM-DD 형식"),
+                "time": string_param("시각, HH:MM 형식"),
+            },
+            ["date", "time"],
+        ),
+        function_tool(
+            "change_piano_tuning",
+            "예약된 피아노 조율의 날짜나 시각을 변경합니다. 바꿀 항목만 입력합니다.",
+            {
+                "booking_id": string_param("예약번호"),
+                "date": string_param("바꿀 날짜, YYYY-MM-DD 형식"),
+                "time": string_param("바꿀 시각, HH:MM 형식"),
+            },
+            ["booking_id"],
+        ),
+    ]
+    messages = [
+        user("내일 오후 3시에 피아노 조율 예약해줘"),
+        called("book_piano_tuning", date="2026-11-19", time="15:00"),
+        tool_result({"booking_id": "PT-7", "status": "예약완료"}),
+        assistant("내일 오후 3시로 예약했어요. 예약번호는 PT-7이에요."),
+        user("아 3시엔 안 돼요.. 5시로 바꿔주세요"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == (
+        "call",
+        "change_piano_tuning",
+        {"booking_id": "PT-7", "time": "17:00"},
+    )

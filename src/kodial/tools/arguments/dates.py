@@ -124,6 +124,7 @@ def extract_dates(
     rest = [p for p in params if p not in year_month]
     if not rest:
         return
+    text = _change_target(text, now)
     r = parse_datetime(text, now)
     if r.date_span is not None and re.match(
         r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
@@ -222,6 +223,30 @@ def extract_dates(
             parts_used.update(
                 {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
             )
+
+
+_CHANGE_TO = re.compile(
+    r"(?:으로|로)\s*(?:바꿔|바꾸|바꿀|변경|옮겨|옮기|미뤄|미루|당겨|당기|수정|해\s*주)"
+)
+_CLAUSE_END = re.compile(r"[.!?。]+|\n|(?<=[요다])\s+|,\s*")
+
+
+def _change_target(text: str, now: datetime) -> str:
+    """ "9시엔 집에 없어요.. 11시로 바꿔주세요": when a clause says what to change to (X로
+    바꿔), the date or time asked for is in that clause; the others (the old value, the reason)
+    are blanked, offsets kept."""
+    m = _CHANGE_TO.search(text)
+    if m is None:
+        return text
+    starts = [0, *(e.end() for e in _CLAUSE_END.finditer(text, 0, m.start()))]
+    start = max(starts)
+    clause = text[start : m.start()]
+    if start == 0 or (
+        parse_datetime(clause, now).date_span is None
+        and (parse_datetime(clause, now).time_span is None)
+    ):
+        return text
+    return " " * start + text[start:]
 
 
 def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:

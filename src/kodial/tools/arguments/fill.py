@@ -264,6 +264,8 @@ def fill_arguments(
     filling = Filling(tool)
     user_idx = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    modifies = tool_act(tool) == "modify"
+    required = set(tool.required)
     for rank, i in enumerate(reversed(user_idx)):
         text = _content(messages[i])
         if not text.strip():
@@ -276,6 +278,8 @@ def fill_arguments(
             # question continues: what was guessed from it then was not asked for, so the
             # question took it as given ("할 일에 X 하기 추가해줘" / "기한은?" / "금요일").
             continued = asked is not None and bool(asked) and k not in asked and i > last_tool
+            if rank > 0 and modifies and k not in required:
+                continue  # what a change changes is what the user says now ("11시로 바꿔줘")
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
