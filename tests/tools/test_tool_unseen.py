@@ -471,3 +471,21 @@ def test_a_change_takes_the_value_it_changes_to_and_only_what_is_said_now() -> N
         "change_piano_tuning",
         {"booking_id": "PT-7", "time": "17:00"},
     )
+
+
+def test_the_guessed_noun_goes_to_the_parameter_the_message_speaks_of() -> None:
+    """ "냉장고 버리려는데 수거 신청해주세요": the noun is what is thrown away (the parameter
+    described with 버릴, a word the tool's description lacks), not the address listed first."""
+    pickup = function_tool(
+        "request_appliance_pickup",
+        "폐가전 무상 방문 수거를 신청합니다.",
+        {
+            "address": string_param("수거할 주소"),
+            "item": string_param("버릴 가전 이름"),
+            "date": string_param("수거 날짜, YYYY-MM-DD 형식"),
+        },
+        ["address", "item", "date"],
+    )
+    d = decide([user("냉장고 버리려는데 수거 신청해주세요")], [pickup], now=NOW)
+    assert (d.kind, d.missing) == ("ask", ["address", "date"])
+    assert d.explain["filled"]["item"]["value"] == "냉장고"
