@@ -489,3 +489,38 @@ def test_the_guessed_noun_goes_to_the_parameter_the_message_speaks_of() -> None:
     d = decide([user("냉장고 버리려는데 수거 신청해주세요")], [pickup], now=NOW)
     assert (d.kind, d.missing) == ("ask", ["address", "date"])
     assert d.explain["filled"]["item"]["value"] == "냉장고"
+
+
+# --- addresses and names said as answers -------------------------------------------------------
+
+
+def test_a_street_address_is_read_whole_and_a_copula_is_not_part_of_a_name() -> None:
+    """An address runs over place names with their suffixes, numbers and buildings ("대전
+    유성구 대학로 99 한빛아파트 3동 501호"), up to the ending that closes it; "X이요" after a
+    final consonant is X said politely, so 이 is no part of the name."""
+    from kodial.tools.arguments.kinds import address_span
+    from kodial.tools.text import strip_ending
+
+    text = "대전 유성구 대학로 99 한빛아파트 3동 501호요. 모레 와주세요"
+    span = address_span(text, [])
+    assert (
+        span is not None and text[span[0] : span[1]] == "대전 유성구 대학로 99 한빛아파트 3동 501호"
+    )
+    assert address_span("내일 3시에 2명 예약해줘", []) is None
+    assert strip_ending("최은혁이요") == "최은혁"
+    assert strip_ending("한가람이에요") == "한가람"
+    mover = function_tool(
+        "book_moving_truck",
+        "용달 이사 차량을 예약합니다.",
+        {"address": string_param("짐을 실을 주소"), "date": string_param("날짜, YYYY-MM-DD 형식")},
+        ["address", "date"],
+    )
+    d = decide(
+        [user("용달 예약해줘"), assistant("짐을 실을 주소와 날짜를 알려주세요."), user(text)],
+        [mover],
+        now=NOW,
+    )
+    assert (d.kind, d.arguments) == (
+        "call",
+        {"address": "대전 유성구 대학로 99 한빛아파트 3동 501호", "date": "2026-11-20"},
+    )

@@ -188,6 +188,10 @@ def strip_ending(text: str) -> str:
     """A bare answer without its copula, ending and punctuation: ``"한빛초등학교야"`` ->
     ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
     text = text.strip().strip(" .!?~,;")
+    copula = re.fullmatch(r"(.*[가-힣])(?:이요|이에요|이고|이야|이며)", text)
+    if copula and (ord(copula.group(1)[-1]) - 0xAC00) % 28 != 0:
+        # "박지민이요": after a final consonant 이 is the copula, not part of the name
+        return copula.group(1)
     toks = tokens(text)
     end = len(text)
     for t in reversed(toks):

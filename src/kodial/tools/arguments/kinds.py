@@ -156,3 +156,51 @@ def as_shaped(value: str, example: str) -> str:
     if re.search(r"[A-Z]", example) and not re.search(r"[a-z]", example):
         compact = compact.upper()
     return compact
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+_ADDRESS_WORD = re.compile(
+    r"(?:[가-힣]+(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
+    r"|\d+(?:-\d+)?(?:번지|호|동|층|번길)?"
+    r"|[A-Za-z0-9]{1,3}(?:동|층|호)"
+    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지))"
+)
+_ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|입니다|에서|,|\.)+$")
+_ADMIN = re.compile(r"[가-힣]+(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길)$")
+
+
+def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A Korean street address said in a message ("서울 노원구 상계로 45 현대아파트 102동
+    1203호요"): the longest run of words that are place names with their administrative suffix
+    (시, 구, 동, 로, 길), numbers (45, 24-5, 1203호), or buildings (현대아파트), with at least
+    one place name and one number; the first word may be a bare city (서울, 인천)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(words):
+        j, names, digits = i, 0, 0
+        while j < len(words):
+            s, e = words[j]
+            word = text[s:e]
+            core = _ADDRESS_TAIL.sub("", word) or word
+            ok = bool(_ADDRESS_WORD.fullmatch(core)) or (
+                j == i and re.fullmatch(r"[가-힣]{2,4}", core) is not None and j + 1 < len(words)
+            )
+            if not ok or any(not (e <= a or s >= b) for a, b in taken):
+                break
+            names += bool(_ADMIN.fullmatch(core))
+            digits += bool(re.search(r"\d", core))
+            j += 1
+            if core != word:
+                break  # a particle or an ending closes the address
+        if j > i and names and digits:
+            s = words[i][0]
+            last = text[words[j - 1][0] : words[j - 1][1]]
+            e = words[j - 1][0] + len(_ADDRESS_TAIL.sub("", last) or last)
+            if best is None or e - s > best[1] - best[0]:
+                best = (s, e)
+            i = j
+        else:
+            i += 1
+    return best

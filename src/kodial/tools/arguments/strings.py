@@ -9,6 +9,7 @@ from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
+    address_span,
     as_shaped,
     currency_name,
     currency_unit,
@@ -345,6 +346,13 @@ def extract_strings(
         if span and free:
             put(p, span)
             pending.remove(p)
+    # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
+    for p in sorted(pending, key=lambda q: q.name not in asked):
+        if param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address")):
+            span = address_span(text, taken)
+            if span and msg.free(*span):
+                put(p, span)
+                pending.remove(p)
     for p in list(pending):  # quoted names
         if param_kind(p) == "text":
             continue
