@@ -524,3 +524,64 @@ def test_a_street_address_is_read_whole_and_a_copula_is_not_part_of_a_name() -> 
         "call",
         {"address": "대전 유성구 대학로 99 한빛아파트 3동 501호", "date": "2026-11-20"},
     )
+
+
+def test_replies_to_the_assistants_question_over_a_result() -> None:
+    """ "어느 강좌로 신청할까요?" over a list, answered "요리 기초요": the reply is read with the
+    question, which says what is to be done; then "윤다솜 010..." gives the phone by its
+    pattern and the name is what is left; "2026 자기소개서_최종 이거로요" is the document's
+    name though it holds the tool's word (자기소개서)."""
+    tools = [
+        function_tool(
+            "list_courses",
+            "문화센터 강좌를 조회합니다.",
+            {"month": string_param("조회할 달, MM 형식")},
+            ["month"],
+        ),
+        function_tool(
+            "enroll_course",
+            "문화센터 강좌를 신청합니다.",
+            {
+                "course_id": string_param("신청할 강좌 ID (조회 결과의 course_id)"),
+                "name": string_param("수강생 이름"),
+                "phone": string_param("수강생 휴대폰 번호, 010-0000-0000 형식"),
+            },
+            ["course_id", "name", "phone"],
+        ),
+    ]
+    messages = [
+        user("12월 강좌 보여줘"),
+        called("list_courses", month="12"),
+        tool_result(
+            {
+                "courses": [
+                    {"course_id": "C-1", "title": "요리 기초"},
+                    {"course_id": "C-2", "title": "수채화"},
+                ]
+            }
+        ),
+        assistant("12월 강좌는 요리 기초, 수채화 두 개예요. 어느 강좌로 신청할까요?"),
+        user("요리 기초요"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "enroll_course", ["name", "phone"])
+    assert d.explain["read_with"].endswith("신청할까요?")
+    messages += [assistant("수강생 이름과 휴대폰 번호를 알려주세요."), user("윤다솜 01055512345")]
+    d = decide(messages, tools, now=NOW)
+    assert (d.kind, d.arguments) == (
+        "call",
+        {"course_id": "C-1", "name": "윤다솜", "phone": "010-5551-2345"},
+    )
+    letter = function_tool(
+        "submit_application",
+        "저장된 자기소개서로 지원서를 제출합니다.",
+        {"document": string_param("제출할 자기소개서 이름")},
+        ["document"],
+    )
+    asked = [
+        user("지원서 제출해줘"),
+        assistant("제출할 자기소개서 이름을 알려주세요."),
+        user("2026 자기소개서_최종 이거로요"),
+    ]
+    d = decide(asked, [letter], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"document": "2026 자기소개서_최종"})

@@ -234,6 +234,20 @@ def _pending(
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
+def _offer_after_result(messages: list[dict[str, Any]]) -> str:
+    """The question ending the assistant's reply to a tool result ("...2대예요. 어떤 차로
+    예약할까요?"), when the latest user message answers it; empty otherwise."""
+    last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
+    if last_user < 2:
+        return ""
+    reply, before = messages[last_user - 1], messages[last_user - 2]
+    if reply.get("role") != "assistant" or reply.get("tool_calls") or before.get("role") != "tool":
+        return ""
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+|\n", _text(reply).strip()) if x.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    return last if last.endswith("?") else ""
+
+
 def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
     """Field names of the conversation's last tool result (top level and the first item of
     each of its lists); empty when there is none or it is not a JSON object."""
@@ -314,6 +328,14 @@ def decide(
     example_probs = _example_probs(examples, specs, user_text) if examples else None
     evidence = evidence_for(specs, user_text, now, _result_fields(messages))
     scores = chooser.score(specs, user_text, context, example_probs, evidence)
+    offer = _offer_after_result(messages)
+    if pending is None and offer and scores[0].score < chooser.threshold:
+        # "어떤 차로 예약할까요?" / "투싼이요": a short reply to the question the assistant
+        # asked over a result is read with that question, which says what is to be done
+        with_offer = chooser.score(specs, offer + " " + user_text, context, example_probs, evidence)
+        if with_offer[0].score >= chooser.threshold:
+            scores = with_offer
+            explain["read_with"] = offer
     explain["scores"] = [s.as_dict() for s in scores[:5]]
 
     tool: ToolSpec | None

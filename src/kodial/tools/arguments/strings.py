@@ -163,6 +163,11 @@ def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
     return None
 
 
+_POINTING = re.compile(
+    r"\s*(?:이거|이걸|그거|그걸|저거)(?:로|으로)?\s*(?:요|할게요|해\s*주세요)?[.!]*$"
+)
+
+
 def _instruction_score(line: str, tool_words: set[str]) -> float:
     words = set(content_words(line))
     verbs = len(re.findall(r"(?:해줘|해 줘|주세요|줄래|해주|줘|써줘|하세요|해놔|알려)", line))
@@ -414,11 +419,31 @@ def extract_strings(
         and not out
         and param_kind(open_asked[0]) not in ("email", "phone")
     ):
-        bare = strip_ending(text)
-        if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
+        # "2024 이력서_최종 이거로요": the pointing word after the answer is not part of it
+        spoken = _POINTING.sub("", text.strip())
+        bare = strip_ending(spoken)
+        # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
+        # verb may not
+        score = _instruction_score(spoken, tool_words)
+        if (
+            bare
+            and len(bare) <= 200
+            and (score == 0 or (score == 1 and not any(t.tag == "VV" for t in tokens(spoken))))
+        ):
             s = text.find(bare)
             put(open_asked[0], (s, s + len(bare)), "answer")
             pending.remove(open_asked[0])
+    elif len(open_asked) == 1 and source == "message" and param_kind(open_asked[0]) == "string":
+        # "김도윤 01048213390", "정하늘이고 <주소>": what is left once the other values are read
+        # is the one asked for
+        runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
+        if len(runs) == 1:
+            left = strip_ending(runs[0].group(0))
+            nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
+            if nominal and len(left.split()) <= 3 and not _instruction_score(left, tool_words):
+                s = runs[0].start() + runs[0].group(0).find(left)
+                put(open_asked[0], (s, s + len(left)), "answer")
+                pending.remove(open_asked[0])
     # Guess from position only when no string was read by its own words in this message ("X에서
     # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
     if any(out[k].strong and k in {q.name for q in params} for k in out):
