@@ -585,3 +585,18 @@ def test_replies_to_the_assistants_question_over_a_result() -> None:
     ]
     d = decide(asked, [letter], now=NOW)
     assert (d.kind, d.arguments) == ("call", {"document": "2026 자기소개서_최종"})
+
+
+def test_a_name_the_description_pairs_with_a_code_is_sent_as_the_code() -> None:
+    """ "출발역 코드 (예: 서울 SEL, 부산 BSN, 대전 DJN)": 부산에서 -> BSN, 대전역 -> DJN."""
+    train = function_tool(
+        "search_express_trains",
+        "고속열차를 검색합니다.",
+        {
+            "from_code": string_param("출발역 코드 (예: 서울 SEL, 부산 BSN, 대전 DJN)"),
+            "to_code": string_param("도착역 코드 (예: 서울 SEL, 부산 BSN, 대전 DJN)"),
+        },
+        ["from_code", "to_code"],
+    )
+    d = decide([user("부산에서 대전역까지 가는 고속열차 검색해줘")], [train], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"from_code": "BSN", "to_code": "DJN"})

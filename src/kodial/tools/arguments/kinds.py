@@ -204,3 +204,21 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
         else:
             i += 1
     return best
+
+
+# --- codes the description glosses -----------------------------------------------------------
+
+_CODE_GLOSS = re.compile(r"([가-힣]{2,6})\s*[:=]?\s*\(?([A-Z][A-Z0-9]{1,3})\)?(?![A-Za-z0-9])")
+
+
+def coded_value(p: ParamSpec, value: str) -> str:
+    """``value`` as the code the description pairs with it ("출발 공항 IATA 코드 (예: 김포 GMP,
+    제주 CJU)": 김포 -> GMP, 제주공항 -> CJU); unchanged when the description pairs none."""
+    pairs = {name: code for name, code in _CODE_GLOSS.findall(p.description)}
+    if len(pairs) < 2:
+        return value
+    said = re.sub(r"\s+", "", value)
+    for name, code in pairs.items():
+        if said == name or re.fullmatch(rf"{re.escape(name)}(?:국제)?(?:공항|역|항|터미널)?", said):
+            return code
+    return value

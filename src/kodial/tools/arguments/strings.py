@@ -11,6 +11,7 @@ from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
     address_span,
     as_shaped,
+    coded_value,
     currency_name,
     currency_unit,
     phone_as_described,
@@ -286,12 +287,13 @@ def extract_strings(
             value = value[: toks[-1].start].strip()
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
-        if value and is_code_param(p) and not looks_like_code(value):
+        if value and is_code_param(p) and not looks_like_code(coded_value(p, value)):
             return  # an identifier is a code, found in a result if not said
         if value and not strong and _PICKED_ONE.search(value):
             return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
         if value:
-            out[p.name] = Found(value, how, value, strong)
+            coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
+            out[p.name] = Found(coded, how, value, strong)
             taken.append(span)
             put_spans.append(span)
             msg.take(*span)
