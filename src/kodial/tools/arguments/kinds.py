@@ -222,3 +222,22 @@ def coded_value(p: ParamSpec, value: str) -> str:
         if said == name or re.fullmatch(rf"{re.escape(name)}(?:국제)?(?:공항|역|항|터미널)?", said):
             return code
     return value
+
+
+_TASK = re.compile(
+    r"([가-힣A-Za-z0-9]+(?:\s+[가-힣A-Za-z0-9]+){0,5}?기)(?:도|를|을|로)?\s*"
+    r"(?:추가|넣어|넣|등록|적어|써|저장)"
+)
+
+
+def task_phrase(masked: str) -> tuple[int, int] | None:
+    """A to-do said as a nominalised verb phrase before the verb that adds it ("단어 50개
+    외우기 추가해줘", "문제집 풀기도 넣어줘"): its span (the values other readers took are
+    blanked in ``masked``, so a subject or a date before it is not part of it)."""
+    m = _TASK.search(masked)
+    if m is None:
+        return None
+    start, end = m.span(1)
+    # a particle left after a value another reader took ("모레까지" -> "까지") is not the task's
+    lead = re.match(r"(?:(?:까지|부터|에서|에|은|는|도)\s+)+", masked[start:end])
+    return (start + lead.end(), end) if lead else (start, end)

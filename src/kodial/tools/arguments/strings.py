@@ -17,6 +17,7 @@ from kodial.tools.arguments.kinds import (
     phone_as_described,
     reported_speech,
     search_object,
+    task_phrase,
     value_shape,
 )
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
@@ -373,7 +374,7 @@ def extract_strings(
     for p in list(pending_loose):  # payload for text parameters
         if param_kind(p) != "text" or p not in pending:
             continue
-        span = _payload(text, tool_words) or reported_speech(text, taken)
+        span = _payload(text, tool_words) or reported_speech(text, taken) or task_phrase(msg.masked)
         if span:
             put(p, span)
             pending.remove(p)
