@@ -99,6 +99,12 @@ TABLE = [
     ("언제 오시나요", "", None),
     ("네 시작할게요", "", None),
     ("두 시간 동안 기다렸어요", "", None),
+    # a month and day that passed within the last month is that day; longer ago, next year's
+    ("11월 15일에 진료받았어요", "2026-11-15", None),
+    ("10월 10일", "2027-10-10", None),
+    # the spoken short form of a weekday
+    ("토욜 공연", "2026-11-21", None),
+    ("다음주 금욜 저녁 7시", "2026-11-27T19:00", "저녁"),
     ("가격이 낮은 메뉴", "", None),
 ]
 

@@ -31,3 +31,15 @@ def test_numbers_read_as_koreans_say_them(word: str, value: int) -> None:
 def test_words_that_are_not_numbers() -> None:
     assert number_value("많이") is None and number_value("서른여덟살") is None
     assert sino_to_int("십십") is None
+
+
+def test_native_day_counts() -> None:
+    """열흘 is ten days, 보름 fifteen: counts of days said without 일."""
+    from kodial.korean.numerals import DAY_COUNTS
+
+    assert (DAY_COUNTS["하루"], DAY_COUNTS["사흘"], DAY_COUNTS["열흘"], DAY_COUNTS["보름"]) == (
+        1,
+        3,
+        10,
+        15,
+    )

@@ -314,10 +314,17 @@ def test_a_follow_up_never_repeats_the_last_call_with_nothing_new() -> None:
     d = decide(messages, DIVISORS, now=NOW, chooser=chooser)
     assert d.explain["scores"][0]["tool"] == "calculate_gcd"
     assert (d.kind, d.tool, d.arguments) == ("call", "calculate_lcm", {"a": 12, "b": 18})
-    assert "would repeat the last call" in d.explain["why"]
-    # with no other tool that fits, the call stands (asked again, the user gets it again)
+    assert "would repeat an earlier call" in d.explain["why"]
+    # with no other tool that fits, nothing does: the GCD tool cannot give an LCM, and calling
+    # it again would only repeat the answer the user has
     alone = decide(messages, DIVISORS[:1], now=NOW, chooser=chooser)
-    assert (alone.kind, alone.tool, alone.arguments) == (
+    assert alone.kind == "decline"
+    assert "would repeat an earlier call" in alone.explain["why"]
+    # asked for again in so many words, it is called again
+    again = decide(
+        [*messages[:-1], user("한 번 더 계산해줘")], DIVISORS[:1], now=NOW, chooser=chooser
+    )
+    assert (again.kind, again.tool, again.arguments) == (
         "call",
         "calculate_gcd",
         {"a": 12, "b": 18},

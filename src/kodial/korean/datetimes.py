@@ -20,7 +20,9 @@ a model. Ambiguous hours follow one documented rule (:func:`resolve_hour`).
 Weeks run Monday to Sunday, so on a Wednesday "이번 주 월요일" is two days ago (callers validate
 past dates) and "다음 주 금요일" is the Friday of the following calendar week. A bare weekday
 ("금요일") is its next occurrence, today included. "3월 5일" without a year is the next such
-day, today included; "5일" alone is the 5th of this month, or of next month when already past.
+day, today included, unless it passed within the last month (:data:`RECENT_PAST_DAYS`): "4월
+15일" said on April 18 is three days ago (a visit, an accident being reported), never next
+year; "5일" alone is the 5th of this month, or of next month when already past.
 
 >>> from datetime import datetime
 >>> now = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)  # a Wednesday
@@ -44,6 +46,23 @@ SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
 
 WEEKDAYS = "월화수목금토일"
+
+RECENT_PAST_DAYS = 31
+"""A month and day without a year that passed at most this many days ago is that past day."""
+
+RELATIVE_YEARS: dict[str, int] = {
+    "재작년": -2,
+    "작년": -1,
+    "지난해": -1,
+    "지난 해": -1,
+    "올해": 0,
+    "금년": 0,
+    "이번 해": 0,
+    "내년": 1,
+    "다음 해": 1,
+    "내후년": 2,
+}
+"""Years said relative to this one (작년 = last year): offsets from the current year."""
 """Weekday syllables, Monday first (``date.weekday()`` order)."""
 
 PERIODS: dict[str, tuple[int, int]] = {
@@ -185,7 +204,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "week_day",
         re.compile(
-            r"(?:(?P<which>다다음|이번|다음|지난|저번|담|차|금)\s*주\s*)?(?P<wd>[월화수목금토일])요일"
+            r"(?:(?P<which>다다음|이번|다음|지난|저번|담|차|금)\s*주\s*)?(?P<wd>[월화수목금토일])(?:요일|욜)"
+            # 토욜, 금욜: the spoken short form of a weekday
         ),
     ),
     ("weekend", re.compile(r"(?:(?P<which>다다음|이번|다음|담|차|금)\s*)?주말")),
@@ -266,7 +286,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
             out = date(year, month, day)
         except ValueError:
             return None
-        if not g.get("y") and out < today:
+        if not g.get("y") and out < today - timedelta(days=RECENT_PAST_DAYS):
             try:
                 out = date(year + 1, month, day)
             except ValueError:

@@ -66,6 +66,21 @@ SINO_DIGITS: dict[str, int] = {
 SINO_MONTHS: dict[str, int] = {"유": 6, "시": 10}
 """Months whose Sino-Korean numeral drops its final consonant: 유월 (6월), 시월 (10월)."""
 
+DAY_COUNTS: dict[str, int] = {
+    "하루": 1,
+    "이틀": 2,
+    "사흘": 3,
+    "나흘": 4,
+    "닷새": 5,
+    "엿새": 6,
+    "이레": 7,
+    "여드레": 8,
+    "아흐레": 9,
+    "열흘": 10,
+    "보름": 15,
+}
+"""Native words for a number of days (열흘 = 10 days, 보름 = 15): a count of days without 일."""
+
 NATIVE_RE = "|".join(sorted(NATIVE_NUMERALS, key=len, reverse=True))
 """Regex alternation of the native numerals, longest first (열한 before 열)."""
 

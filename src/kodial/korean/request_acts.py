@@ -40,6 +40,7 @@ LOOKUP_WORDS = (
     "조회",
     "확인",
     "찾",
+    "알아보",
 )
 """Interrogatives and lookup verbs: a request with these and no other act asks to look up."""
 

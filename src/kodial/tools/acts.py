@@ -84,7 +84,11 @@ def text_act(text: str) -> Act | None:
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
             return act
-    asks = any(t.form.startswith(LOOKUP_WORDS) for t in toks) or _asks_state(toks)
+    asks = (
+        any(t.form.startswith(LOOKUP_WORDS) for t in toks)
+        or _asks_state(toks)
+        or _asks_existence(toks, text)
+    )
     # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
     # tool that explains says so in its description and matches)
     if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
@@ -113,12 +117,72 @@ def _asks_state(toks: tuple[Token, ...]) -> bool:
     return False
 
 
+def _asks_existence(toks: tuple[Token, ...], text: str) -> bool:
+    """ "불편한 편의점 책 있어요?", "투룸 있나요?": whether something is there is asked, which is
+    a lookup; not "낼 수 있나요?" (whether one can) nor "있는 거" (describing a thing)."""
+    if not text.rstrip().endswith("?") and not text.rstrip().endswith(("있나요", "있니", "있나")):
+        return False
+    for i, t in enumerate(toks):
+        if t.form != "있" or t.tag not in ("VA", "VV", "VX"):
+            continue
+        prev = toks[i - 1] if i > 0 else None
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if prev is not None and (prev.tag == "NNB" or prev.tag.startswith("E")):
+            continue  # 할 수 있어?, 해 볼 수 있나, 되어 있어?
+        if nxt is not None and nxt.tag == "EF":
+            return True
+    return False
+
+
+@lru_cache(maxsize=4096)
+def predicate_nouns(text: str) -> frozenset[str]:
+    """Action nouns ``text`` uses as its predicate (``충전 좀 해줘`` -> 충전, ``교통카드를
+    충전합니다`` -> 충전): a noun of two or more syllables followed by 하다 or ending the
+    sentence. A request whose predicate noun is the one a tool's description ends in asks for
+    what that tool does, whichever act the noun is."""
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if t.tag != "NNG" or len(t.form) < 2:
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        after = toks[i + 2] if i + 2 < len(toks) else None
+        if nxt is not None and nxt.tag == "MAG":
+            # "충전 좀 해줘", "추천 좀"
+            nxt, after = after, (toks[i + 3] if i + 3 < len(toks) else None)
+            if nxt is not None and nxt.tag.startswith("S"):
+                nxt = None
+        if nxt is None or (
+            nxt.form == "하"
+            and nxt.tag in ("XSV", "VV", "VX")
+            # "공부 할 일", "공부하기 싫다": a noun phrase, not what is asked
+            and not (after is not None and after.tag in ("ETM", "ETN"))
+        ):
+            out.add(t.form)
+    return frozenset(out)
+
+
 def tool_act(tool: ToolSpec) -> Act | None:
     """The act a tool performs: its name's first word, else its description's predicates."""
     words = split_identifier(tool.name)
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]
     return text_act(tool.description) if tool.description else None
+
+
+def tool_predicates(tool: ToolSpec) -> frozenset[str]:
+    """The action nouns a tool's description uses as predicates (:func:`predicate_nouns`)."""
+    return predicate_nouns(tool.description) if tool.description else frozenset()
+
+
+def predicate_match(text: str, act: Act | None, tool: ToolSpec) -> float:
+    """:func:`act_match`, or +1 when the request's predicate is an action noun the tool's
+    description uses as its own (충전해줘 / 충전합니다), whichever act class the noun is in.
+    (Two different such nouns are not taken as different acts: 환산 and 변환, 세어 and 계산
+    name the same service too often.)"""
+    if predicate_nouns(text) & tool_predicates(tool):
+        return 1.0
+    return act_match(act, tool_act(tool))
 
 
 def act_match(request: Act | None, tool: Act | None) -> float:

@@ -44,7 +44,7 @@ import numpy as np
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
 from kodial.korean.request_acts import EVERYDAY_VERBS
-from kodial.tools.acts import act_match, text_act, tool_act
+from kodial.tools.acts import predicate_match, text_act
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import content_words, split_identifier, tokens
 
@@ -313,7 +313,9 @@ class ToolChooser:
     def act_scores(tools: list[ToolSpec], text: str) -> list[float]:
         """Per tool, whether ``text`` asks for what it does (:mod:`kodial.tools.acts`)."""
         act = text_act(text)
-        return [act_match(act, tool_act(t)) for t in tools]
+        # the action nouns both use as predicates refine the act classes ("충전 좀 해줘" /
+        # "교통카드를 충전합니다"; "비교해줄 수 있어?" / "상한을 계산합니다")
+        return [predicate_match(text, act, t) for t in tools]
 
     def score(
         self,

@@ -16,8 +16,9 @@ conversation itself: its tool is the one the user's earlier request chose, and t
 named are the ones a bare answer ("내일 오후 3시요") fills. Three more readings of the
 conversation: a follow-up, elliptical ("인셉션은?") or naming an option by its own words
 ("음량 7로 해줘"), continues the last call's tool with the new value it gives; a call that
-would repeat the last one (same tool, same arguments, nothing from the latest message) gives
-way to the next tool above the threshold ("BMR도 계산할 수 있나요?" after a BMI); and a
+would repeat an earlier one (a tool already called, every argument carried over, nothing from
+the latest message, which does not ask for it 다시) gives way to the next tool above the
+threshold ("BMR도 계산할 수 있나요?" after a BMI), or to none; and a
 request for an explanation ("X가 뭐야? 설명해줘") goes only to a tool that explains, else to
 none. ``explain`` says why: tool scores, the threshold, which tool was already being filled,
 the arguments found (value, source, words) and the ones missing.
@@ -233,6 +234,20 @@ def _pending(
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
+def _offer_after_result(messages: list[dict[str, Any]]) -> str:
+    """The question ending the assistant's reply to a tool result ("...2대예요. 어떤 차로
+    예약할까요?"), when the latest user message answers it; empty otherwise."""
+    last_user = max(i for i, m in enumerate(messages) if m.get("role") == "user")
+    if last_user < 2:
+        return ""
+    reply, before = messages[last_user - 1], messages[last_user - 2]
+    if reply.get("role") != "assistant" or reply.get("tool_calls") or before.get("role") != "tool":
+        return ""
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+|\n", _text(reply).strip()) if x.strip()]
+    last = sentences[-1].strip() if sentences else ""
+    return last if last.endswith("?") else ""
+
+
 def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
     """Field names of the conversation's last tool result (top level and the first item of
     each of its lists); empty when there is none or it is not a JSON object."""
@@ -313,6 +328,14 @@ def decide(
     example_probs = _example_probs(examples, specs, user_text) if examples else None
     evidence = evidence_for(specs, user_text, now, _result_fields(messages))
     scores = chooser.score(specs, user_text, context, example_probs, evidence)
+    offer = _offer_after_result(messages)
+    if pending is None and offer and scores[0].score < chooser.threshold:
+        # "어떤 차로 예약할까요?" / "투싼이요": a short reply to the question the assistant
+        # asked over a result is read with that question, which says what is to be done
+        with_offer = chooser.score(specs, offer + " " + user_text, context, example_probs, evidence)
+        if with_offer[0].score >= chooser.threshold:
+            scores = with_offer
+            explain["read_with"] = offer
     explain["scores"] = [s.as_dict() for s in scores[:5]]
 
     tool: ToolSpec | None
@@ -331,20 +354,36 @@ def decide(
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
     filling = fill_arguments(tool, messages, now, asked, specs)
-    if named is None and _repeats_last_call(filling, messages):
-        # The same call again with nothing new from this message would only repeat the result
-        # the user has just been given: the message asks for something else ("BMR도 계산할 수
-        # 있나요?" after a BMI), so the next tool that also fits is meant.
+    if named is None and _repeats_a_call(filling, messages, user_text):
+        # A call of a tool already called, with every argument carried over and none from this
+        # message, would only repeat a result the user has had: the message asks for something
+        # else ("BMR도 계산할 수 있나요?" after a BMI, "보험료 계좌 바꿔주세요" after a claim),
+        # so the next tool that also fits is meant, or none is.
         other = next(
             (s for s in scores[1:] if s.score >= chooser.threshold and s.name != tool.name), None
         )
-        if other is not None:
-            tool = next(t for t in specs if t.name == other.name)
-            why = (
-                f"{filling.tool.name} would repeat the last call with the same arguments; "
-                f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
+        if other is None:
+            explain["why"] = (
+                f"{tool.name} would repeat an earlier call with nothing new from the message, "
+                "and no other tool fits"
             )
-            filling = fill_arguments(tool, messages, now, set(), specs)
+            return ToolDecision("decline", decline_message(specs), explain=explain)
+        tool = next(t for t in specs if t.name == other.name)
+        why = (
+            f"{filling.tool.name} would repeat an earlier call with nothing new; "
+            f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
+        )
+        filling = fill_arguments(tool, messages, now, set(), specs)
+    continuing = why.startswith(("answers the question", "a follow-up"))
+    if named is None and not continuing and _other_act_on_old_values(filling, scores):
+        # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
+        # another act than the tool does and names none of its values; what would fill the
+        # call is only what earlier turns gave it. Nothing offered serves the request.
+        explain["why"] = (
+            f"{tool.name} does another act than the request asks for, and the message gives "
+            "it no value by its own words"
+        )
+        return ToolDecision("decline", decline_message(specs), explain=explain)
     explain.update(
         tool=tool.name,
         filled=_filled_explain(filling),
@@ -363,22 +402,29 @@ def decide(
     return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
 
 
-def _repeats_last_call(filling: Filling, messages: list[dict[str, Any]]) -> bool:
-    """Whether calling ``filling``'s tool now would repeat the last tool call: the same tool,
-    the same arguments, none of them from the latest user message."""
-    if filling.missing or filling.from_message:
+_AGAIN = re.compile(r"다시|한\s*번\s*더|또\s*(?:해|알려|보여|조회|검색)")
+"""Words that ask for the same thing again ("다시 조회해줘", "한 번 더 알려줘")."""
+
+
+def _repeats_a_call(filling: Filling, messages: list[dict[str, Any]], text: str) -> bool:
+    """Whether calling ``filling``'s tool now would repeat an earlier call of it: every argument
+    carried over from the conversation (at least one), none from the latest message, and the
+    message does not ask for it again."""
+    if filling.missing or filling.from_message or not filling.found or _AGAIN.search(text):
         return False
-    for m in reversed(messages):
-        calls = m.get("tool_calls") if m.get("role") == "assistant" else None
-        if not calls:
-            continue
-        fn = calls[-1].get("function", {}) if isinstance(calls[-1], dict) else {}
-        try:
-            args = json.loads(fn.get("arguments") or "{}")
-        except (TypeError, json.JSONDecodeError):
-            return False
-        return fn.get("name") == filling.tool.name and args == filling.arguments
-    return False
+    return filling.tool.name in _called_tools(messages)
+
+
+def _other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
+    """Whether the request asks for another act than ``filling``'s tool does (act -1), gives
+    it no value by words that name one, and some of its values come from earlier turns."""
+    score = next((s for s in scores if s.name == filling.tool.name), None)
+    return (
+        score is not None
+        and score.act < 0
+        and filling.evidence == 0
+        and any(f.source in ("call", "tool_result", "history") for f in filling.found.values())
+    )
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:

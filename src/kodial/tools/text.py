@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from kodial.classify.features import shared_kiwi
-from kodial.korean.numerals import NATIVE_RE, korean_number
+from kodial.korean.numerals import DAY_COUNTS, NATIVE_RE, korean_number
 
 
 @dataclass(frozen=True)
@@ -123,18 +123,20 @@ def split_identifier(name: str) -> list[str]:
 UNITS = (
     "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
-    "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점"
+    "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점|채|벌|켤레|대|통|건|"
+    "그릇|가지|상자|박스|봉지|판"
 )
+_COUNTERS = "명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳|시간|채|벌|켤레|대|통|건|그릇|가지|박|상자|박스|봉지|판"
+"""Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레)."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
-    r"|(?<![가-힣\d])(?:"
-    + NATIVE_RE
-    + r")(?=\s*(?:명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳))"
-    # a count said without a counter ("어른 둘", "성인 둘이요"): the forms only a count takes
-    r"|(?<![가-힣\d])(?:둘|셋|넷|다섯|여섯|일곱|여덟|아홉)(?=$|[^가-힣]|이|은|을|도|만|씩)"
+    r"|(?<![가-힣\d])(?:" + NATIVE_RE + r")(?=\s*(?:" + _COUNTERS + r"))"
+    # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가"): the forms
+    # only a count takes
+    r"|(?<![가-힣\d])(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)(?=$|[^가-힣]|이|은|을|도|만|씩)"
     r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
 
@@ -147,15 +149,38 @@ class NumberMention:
     end: int
 
 
+_AFTER_UNIT = frozenset("을를이가은는에도만씩째짜요로으와과랑의까부쯤간")
+"""Syllables that may follow a one-syllable unit in the same word (두 장을, 세 대요)."""
+
+_DAY_COUNT_RE = re.compile(
+    r"(?<![가-힣])(" + "|".join(sorted(DAY_COUNTS, key=len, reverse=True)) + r")(?:\s*(?:동안|간))?"
+    r"(?=$|[^가-힣]|이|은|을|도|만|씩|요|으로|로|이요|이에요|예요|정도|쯤)"
+)
+
+
 def numbers(text: str) -> list[NumberMention]:
-    """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명)."""
+    """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명;
+    ``"열흘"`` -> 10 일)."""
     out = []
     for m in _NUMBER_RE.finditer(text):
         value = korean_number(m.group("num"))
         if value is None:
             continue
         unit = m.group("unit") or ""
+        after = text[m.end() : m.end() + 1]
+        if (
+            len(unit) == 1
+            and text[m.end("num") : m.start("unit")].strip() == ""
+            and m.start("unit") > m.end("num")
+            and re.match(r"[가-힣]", after)
+            and after not in _AFTER_UNIT
+        ):
+            unit = ""  # "하나 세탁", "3 일정": the first syllable of the next word, not a unit
         out.append(NumberMention(value, unit, m.start(), m.end() if unit else m.end("num")))
+    for m in _DAY_COUNT_RE.finditer(text):
+        if not any(n.start < m.end() and m.start() < n.end for n in out):
+            out.append(NumberMention(DAY_COUNTS[m.group(1)], "일", m.start(), m.end(1)))
+    out.sort(key=lambda n: n.start)
     return out
 
 
@@ -163,6 +188,10 @@ def strip_ending(text: str) -> str:
     """A bare answer without its copula, ending and punctuation: ``"한빛초등학교야"`` ->
     ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
     text = text.strip().strip(" .!?~,;")
+    copula = re.fullmatch(r"(.*[가-힣])(?:이요|이에요|이고|이야|이며)", text)
+    if copula and (ord(copula.group(1)[-1]) - 0xAC00) % 28 != 0:
+        # "박지민이요": after a final consonant 이 is the copula, not part of the name
+        return copula.group(1)
     toks = tokens(text)
     end = len(text)
     for t in reversed(toks):

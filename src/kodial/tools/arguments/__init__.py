@@ -30,7 +30,8 @@ missing: the caller asks for it if required and omits it if optional.
 
 The package, one module per concern: :mod:`.params` (what a parameter is), :mod:`.message`,
 :mod:`.dates`, :mod:`.numbers`, :mod:`.choices` (enums, booleans), :mod:`.strings` (strings,
-arrays), :mod:`.fill` (one message, the whole conversation), :mod:`.results`.
+arrays), :mod:`.topic` (the noun phrase a request is about), :mod:`.kinds` (values of particular
+kinds and shapes), :mod:`.fill` (one message, the whole conversation), :mod:`.results`.
 """
 
 from kodial.tools.arguments.fill import extract_message, fill_arguments

@@ -42,6 +42,16 @@ def _glosses(p: ParamSpec, opt: Any) -> list[str]:
             part = part.strip().lower()
             if part:
                 out.append(part)
+    # a rule the description states: "(병원 진료·아픔은 질병)", "(환불·교환은 기타)": each of
+    # the things listed, and each word of them, is said for that value
+    for m in rx(
+        rf"[(（,]\s*([가-힣][가-힣·,/ ]{{0,30}}?)(?:은|는)\s*{o}(?![A-Za-z0-9가-힣])"
+    ).finditer(p.description):
+        for part in re.split(r"[·/,]", m.group(1)):
+            part = part.strip().lower()
+            if part:
+                out.append(part)
+                out.extend(w for w in part.split() if len(w) > 1 and w != part)
     return out
 
 
@@ -50,6 +60,9 @@ def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     for word in _glosses(p, opt):
         forms.add(word)
         forms.update(CURRENCY_WORDS.get(word, ()))
+    for name, words in CURRENCY_WORDS.items():
+        if str(opt).lower() in words:  # a currency code (JPY) is said by its name (엔화)
+            forms.update({name, *words})
     forms.update(_acronym_forms(p, opt))
     return forms
 

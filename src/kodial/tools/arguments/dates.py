@@ -7,7 +7,8 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from kodial.korean.datetimes import KoreanDateTime, parse_datetime
+from kodial.korean.datetimes import RELATIVE_YEARS, KoreanDateTime, parse_datetime
+from kodial.korean.numerals import number_value
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     START_WORDS,
@@ -32,10 +33,12 @@ _DEICTIC = re.compile(r"\s*(?:지금|현재|요즘|최근|이제|방금)\s*$")
 request has, not a value the user chose, so it is no evidence that a date-taking tool is meant
 ("지금 몇 시야?" names no lottery draw date)."""
 
-_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin")
-_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout")
+_STAY_STARTS = ("체크인", "입실", "대여 시작", "check in", "checkin", "인수", "pickup", "가는 날")
+_STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout", "return", "오는 날")
 """A stay or a rental starts and ends on the days said as a range (5월 4일부터 6일까지)."""
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
+_NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\s*박")
+"""A stay said by its nights after the first day (5월 4일부터 1박): it ends that many days on."""
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
@@ -101,6 +104,16 @@ def extract_dates(
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
+        if m is None and part == "year":  # 작년 영수증, 올해 기록: a year said relative to now
+            rel = re.search(
+                r"(?<![가-힣])(" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")",
+                msg.text,
+            )
+            if rel:
+                year = now.year + RELATIVE_YEARS[rel.group(1)]
+                value_y: Any = year if p.type == "integer" else str(year)
+                out[p.name] = Found(value_y, source, rel.group(1))
+                continue
         if m:
             value: Any = m.group(1)
             if part == "month":
@@ -111,6 +124,7 @@ def extract_dates(
     rest = [p for p in params if p not in year_month]
     if not rest:
         return
+    text = _change_target(text, now)
     r = parse_datetime(text, now)
     if r.date_span is not None and re.match(
         r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
@@ -151,6 +165,19 @@ def extract_dates(
                     raw2 = raw2_full + raw2
                     r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
                 end_value = (r2, raw2)
+        nights = _NIGHTS.match(text[span[1] :])
+        if end_value is None and nights and r.date is not None:
+            count = int(nights.group(1)) if nights.group(1) else number_value(nights.group(2))
+            end_day = r.date + timedelta(days=count or 1)
+            end_value = (KoreanDateTime(end_day, None, None), f"{end_day.month}월 {end_day.day}일")
+        if end_value is None and sep is None:
+            # "5월 3일 오전 10시에 받아서 5월 5일 저녁 6시에 반납": the second date said is
+            # where it ends
+            after = text[span[1] :]
+            r2 = parse_datetime(after, now)
+            span2 = _date_span_text(after, r2)
+            if span2 is not None and r2.date_span is not None:
+                end_value = (r2, after[span2[0] : span2[1]])
         dur = DURATION.search(text[span[1] :])
         if end_value is None and dur and r.time is not None:
             n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
@@ -176,7 +203,9 @@ def extract_dates(
                 v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
                 if v is not None:
                     out[p.name] = Found(v, source, end_value[1])
-        return
+        # a date with a start and an end time ("일정 날짜" beside "시작/종료 시간") is read
+        # from the same words
+        rest = [p for p in rest if p not in starts and p not in ends]
     parts_used: set[str] = set()
     for p in rest:
         fmt = date_format(p)
@@ -194,6 +223,30 @@ def extract_dates(
             parts_used.update(
                 {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
             )
+
+
+_CHANGE_TO = re.compile(
+    r"(?:으로|로)\s*(?:바꿔|바꾸|바꿀|변경|옮겨|옮기|미뤄|미루|당겨|당기|수정|해\s*주)"
+)
+_CLAUSE_END = re.compile(r"[.!?。]+|\n|(?<=[요다])\s+|,\s*")
+
+
+def _change_target(text: str, now: datetime) -> str:
+    """ "9시엔 집에 없어요.. 11시로 바꿔주세요": when a clause says what to change to (X로
+    바꿔), the date or time asked for is in that clause; the others (the old value, the reason)
+    are blanked, offsets kept."""
+    m = _CHANGE_TO.search(text)
+    if m is None:
+        return text
+    starts = [0, *(e.end() for e in _CLAUSE_END.finditer(text, 0, m.start()))]
+    start = max(starts)
+    clause = text[start : m.start()]
+    if start == 0 or (
+        parse_datetime(clause, now).date_span is None
+        and (parse_datetime(clause, now).time_span is None)
+    ):
+        return text
+    return " " * start + text[start:]
 
 
 def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:

@@ -11,11 +11,12 @@ from typing import Any
 
 from kodial.korean.datetimes import SEOUL, parse_datetime
 from kodial.korean.self_repair import repair
+from kodial.tools.acts import tool_act
 from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import param_keywords, param_kind
+from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -134,11 +135,59 @@ def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
         times.add((r.time.hour % 12, r.time.minute))
         s, e = r.time_span
         masked = masked[:s] + " " * (e - s) + masked[e:]
+    at = _item_by_position(said, len(items))
+    if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
+        return _flatten(items[at])
+    on_day = _items_on_weekday(items, said)
+    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
+        return _flatten(on_day[0])
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
         return {}
     return _flatten(items[scores.index(best)])
+
+
+_ORDINALS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
+_POSITION = re.compile(
+    r"(?:(?P<word>첫|두|둘|세|셋|네|넷|다섯|여섯)\s*(?:번\s*)?째|(?P<n>\d)\s*번\s*째|(?P<last>마지막))"
+)
+"""첫 번째, 두번째, 둘째, 3번째, 마지막: a place in a list just shown."""
+
+
+def _item_by_position(said: str, count: int) -> int | None:
+    """Index of the item a message names by its place in the list (두 번째 -> 1, 마지막 ->
+    the last); None when it names none, or a place the list does not have."""
+    m = _POSITION.search(said)
+    if m is None:
+        return None
+    if m.group("last"):
+        return count - 1 if count > 1 else None
+    n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))
+    return n - 1 if 1 <= n <= count else None
+
+
+_WEEKDAY_SAID = re.compile(r"([월화수목금토일])(?:요일|욜)")
+
+
+def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
+    """Items with a date (YYYY-MM-DD) that falls on a weekday the message names (토요일 공연,
+    금욜 거); empty when it names none."""
+    days = {"월화수목금토일".index(m.group(1)) for m in _WEEKDAY_SAID.finditer(said)}
+    if not days:
+        return []
+    out = []
+    for item in items:
+        for v in item.values():
+            if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
+                try:
+                    on = datetime.fromisoformat(v.strip()).weekday()
+                except ValueError:
+                    continue
+                if on in days:
+                    out.append(item)
+                    break
+    return out
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
@@ -215,6 +264,8 @@ def fill_arguments(
     filling = Filling(tool)
     user_idx = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    modifies = tool_act(tool) == "modify"
+    required = set(tool.required)
     for rank, i in enumerate(reversed(user_idx)):
         text = _content(messages[i])
         if not text.strip():
@@ -227,9 +278,12 @@ def fill_arguments(
             # question continues: what was guessed from it then was not asked for, so the
             # question took it as given ("할 일에 X 하기 추가해줘" / "기한은?" / "금요일").
             continued = asked is not None and bool(asked) and k not in asked and i > last_tool
+            if rank > 0 and modifies and k not in required:
+                continue  # what a change changes is what the user says now ("11시로 바꿔줘")
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
+    creates = tool_act(tool) == "create"
     for i in reversed(range(len(messages))):
         m = messages[i]
         if m.get("role") == "assistant":
@@ -260,6 +314,10 @@ def fill_arguments(
             flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
+                    continue
+                if creates and not is_code_param(p):
+                    # a new booking or event takes the ids a result lists, never its other
+                    # values: the time of the event just deleted is not the new one's
                     continue
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:

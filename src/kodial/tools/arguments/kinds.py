@@ -102,3 +102,142 @@ def phone_as_described(p: ParamSpec, value: str) -> str:
     digits = re.sub(r"\D", "", value)
     m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
     return "-".join(m.groups()) if m else value
+
+
+# --- values in the shape the description shows -------------------------------------------------
+
+_EXAMPLE = re.compile(r"(?:예|예시|e\.g\.|ex)\s*[:：)]?\s*([0-9A-Za-z가-힣][0-9A-Za-z가-힣-]*)")
+_MASK = re.compile(r"(?<![\dA-Za-z])(0+(?:-0+)+|0{6,})(?![\dA-Za-z])")
+
+
+def value_shape(p: ParamSpec) -> tuple[re.Pattern[str], str] | None:
+    """The shape of ``p``'s values, from its description: an example with digits (``차량 번호
+    (예: 12가3456)``, ``항공편명 (예: KE1203)``) or a digit mask (``0000-0000-0000-0000
+    형식``): a pattern that finds such a value however the user spaces it, and the example it
+    is written like. None when the description shows neither (or only a phone number's form,
+    which :func:`phone_as_described` reads)."""
+    mask = _MASK.search(p.description)
+    if mask and not re.fullmatch(r"0\d{1,2}-0{3,4}-0{4}|010-0000-0000", mask.group(1)):
+        groups = mask.group(1).split("-")
+        body = r"[\s-]?".join(rf"\d{{{len(g)}}}" for g in groups)
+        return re.compile(rf"(?<![\d-]){body}(?![\d-])"), mask.group(1)
+    for m in _EXAMPLE.finditer(p.description):
+        example = m.group(1)
+        if not re.search(r"\d", example) or not re.search(r"[A-Za-z가-힣]|-", example):
+            continue  # a plain number or a word is no shape of its own
+        runs = re.findall(r"\d+|[A-Za-z]+|[가-힣]+|-", example)
+        parts = []
+        for run in runs:
+            if run == "-":
+                parts.append("-?")
+            elif run.isdigit():
+                parts.append(rf"\d{{{max(1, len(run) - 1)},{len(run) + 1}}}")
+            elif re.fullmatch(r"[A-Za-z]+", run):
+                parts.append(rf"[A-Za-z]{{{len(run)}}}")
+            else:
+                parts.append(rf"[가-힣]{{{len(run)}}}")
+        body = r"\s?".join(parts)
+        return re.compile(rf"(?<![\dA-Za-z가-힣-]){body}(?![\dA-Za-z-])"), example
+    return None
+
+
+def as_shaped(value: str, example: str) -> str:
+    """``value`` written like ``example``: without the spaces the user put in ("12가 3456" ->
+    "12가3456"), in the example's case ("ke1208" -> "KE1208"), and with a mask's hyphens
+    ("1010223344556677" -> "1010-2233-4455-6677")."""
+    compact = re.sub(r"\s+", "", value)
+    if re.fullmatch(r"0+(?:-0+)+", example):
+        digits = re.sub(r"\D", "", compact)
+        out, pos = [], 0
+        for g in example.split("-"):
+            out.append(digits[pos : pos + len(g)])
+            pos += len(g)
+        return "-".join(out)
+    if re.search(r"[A-Z]", example) and not re.search(r"[a-z]", example):
+        compact = compact.upper()
+    return compact
+
+
+# --- addresses ---------------------------------------------------------------------------------
+
+_ADDRESS_WORD = re.compile(
+    r"(?:[가-힣]+(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
+    r"|\d+(?:-\d+)?(?:번지|호|동|층|번길)?"
+    r"|[A-Za-z0-9]{1,3}(?:동|층|호)"
+    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지))"
+)
+_ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|입니다|에서|,|\.)+$")
+_ADMIN = re.compile(r"[가-힣]+(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길)$")
+
+
+def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A Korean street address said in a message ("서울 노원구 상계로 45 현대아파트 102동
+    1203호요"): the longest run of words that are place names with their administrative suffix
+    (시, 구, 동, 로, 길), numbers (45, 24-5, 1203호), or buildings (현대아파트), with at least
+    one place name and one number; the first word may be a bare city (서울, 인천)."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    best: tuple[int, int] | None = None
+    i = 0
+    while i < len(words):
+        j, names, digits = i, 0, 0
+        while j < len(words):
+            s, e = words[j]
+            word = text[s:e]
+            core = _ADDRESS_TAIL.sub("", word) or word
+            ok = bool(_ADDRESS_WORD.fullmatch(core)) or (
+                j == i and re.fullmatch(r"[가-힣]{2,4}", core) is not None and j + 1 < len(words)
+            )
+            if not ok or any(not (e <= a or s >= b) for a, b in taken):
+                break
+            names += bool(_ADMIN.fullmatch(core))
+            digits += bool(re.search(r"\d", core))
+            j += 1
+            if core != word:
+                break  # a particle or an ending closes the address
+        if j > i and names and digits:
+            s = words[i][0]
+            last = text[words[j - 1][0] : words[j - 1][1]]
+            e = words[j - 1][0] + len(_ADDRESS_TAIL.sub("", last) or last)
+            if best is None or e - s > best[1] - best[0]:
+                best = (s, e)
+            i = j
+        else:
+            i += 1
+    return best
+
+
+# --- codes the description glosses -----------------------------------------------------------
+
+_CODE_GLOSS = re.compile(r"([가-힣]{2,6})\s*[:=]?\s*\(?([A-Z][A-Z0-9]{1,3})\)?(?![A-Za-z0-9])")
+
+
+def coded_value(p: ParamSpec, value: str) -> str:
+    """``value`` as the code the description pairs with it ("출발 공항 IATA 코드 (예: 김포 GMP,
+    제주 CJU)": 김포 -> GMP, 제주공항 -> CJU); unchanged when the description pairs none."""
+    pairs = {name: code for name, code in _CODE_GLOSS.findall(p.description)}
+    if len(pairs) < 2:
+        return value
+    said = re.sub(r"\s+", "", value)
+    for name, code in pairs.items():
+        if said == name or re.fullmatch(rf"{re.escape(name)}(?:국제)?(?:공항|역|항|터미널)?", said):
+            return code
+    return value
+
+
+_TASK = re.compile(
+    r"([가-힣A-Za-z0-9]+(?:\s+[가-힣A-Za-z0-9]+){0,5}?기)(?:도|를|을|로)?\s*"
+    r"(?:추가|넣어|넣|등록|적어|써|저장)"
+)
+
+
+def task_phrase(masked: str) -> tuple[int, int] | None:
+    """A to-do said as a nominalised verb phrase before the verb that adds it ("단어 50개
+    외우기 추가해줘", "문제집 풀기도 넣어줘"): its span (the values other readers took are
+    blanked in ``masked``, so a subject or a date before it is not part of it)."""
+    m = _TASK.search(masked)
+    if m is None:
+        return None
+    start, end = m.span(1)
+    # a particle left after a value another reader took ("모레까지" -> "까지") is not the task's
+    lead = re.match(r"(?:(?:까지|부터|에서|에|은|는|도)\s+)+", masked[start:end])
+    return (start + lead.end(), end) if lead else (start, end)

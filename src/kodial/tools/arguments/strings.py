@@ -9,11 +9,16 @@ from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
+    address_span,
+    as_shaped,
+    coded_value,
     currency_name,
     currency_unit,
     phone_as_described,
     reported_speech,
     search_object,
+    task_phrase,
+    value_shape,
 )
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
 from kodial.tools.arguments.params import (
@@ -28,6 +33,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.topic import topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     chunks,
@@ -159,6 +165,11 @@ def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
     return None
 
 
+_POINTING = re.compile(
+    r"\s*(?:이거|이걸|그거|그걸|저거)(?:로|으로)?\s*(?:요|할게요|해\s*주세요)?[.!]*$"
+)
+
+
 def _instruction_score(line: str, tool_words: set[str]) -> float:
     words = set(content_words(line))
     verbs = len(re.findall(r"(?:해줘|해 줘|주세요|줄래|해주|줘|써줘|하세요|해놔|알려)", line))
@@ -209,142 +220,9 @@ def _by_particle(
     return None
 
 
-def _skip_mask(text: str, skip: set[str]) -> list[bool]:
-    """Per character: inside an occurrence of a skip word of two or more syllables (so that
-    "스마트워치" is skipped even when the analyser splits it into 스마트 + 워치)."""
-    mask = [False] * len(text)
-    low = text.lower()
-    for w in skip:
-        if len(w) < 2:
-            continue
-        for m in rx(re.escape(w)).finditer(low):
-            for i in range(m.start(), m.end()):
-                mask[i] = True
-    return mask
-
-
-def _topic_chunk(
-    text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
-) -> tuple[int, int] | None:
-    """The noun phrase the request is about: the first one that is not a tool word, a time word
-    or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
-    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
-    mask = _skip_mask(text, skip)
-
-    def skipped(t: Any) -> bool:
-        if t.tag in ("XSN",):
-            return False
-        if t.tag in ("XSV", "ETN", "VV", "JKG"):
-            return True
-        return (
-            t.form.lower() in skip
-            or all(mask[t.start : t.end])
-            or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
-        )
-
-    all_toks = tokens(text)
-    for c in chunks(text):
-        if any(not (c.end <= s or c.start >= e) for s, e in taken):
-            continue
-        prev_word = text[: c.start].split()[-1:] or [""]
-        if prev_word[0] in _NOT_SPECIFIC:
-            continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
-        toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
-        nxt = next((t for t in all_toks if t.start >= c.end), None)
-        if (
-            nxt is not None
-            and nxt.start == c.end
-            and (nxt.tag in ("XSV", "XSA") or (nxt.tag == "VV" and nxt.form == "하"))
-        ):
-            # "수거 신청하려고요", "검색해줘", "디데이 설정해줘" (the analyser may read that 하
-            # as a verb of its own): the action noun is not a value
-            toks = toks[:-1]
-        while toks and skipped(toks[0]):
-            toks = toks[1:]
-        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시), except in a
-        # nominalised verb phrase, which is one thing to do ("회비 등록하기", "모임 일정 잡기")
-        nominalised = len(toks) > 2 and toks[-1].tag == "ETN" and toks[-2].tag in ("VV", "XSV")
-        cut = (
-            None
-            if nominalised
-            else next(
-                (
-                    i
-                    for i, t in enumerate(toks)
-                    if i > 0
-                    and skipped(t)
-                    and text[t.start - 1] == " "
-                    and t.tag not in ("XSV", "VV", "ETN", "JKG")
-                ),
-                None,
-            )
-        )
-        if cut is not None:
-            toks = toks[:cut]
-        while (
-            toks
-            and (
-                skipped(toks[-1])
-                and not (toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV"))
-            )
-        ) or (toks and toks[-1].tag in ("XSV", "VV")):
-            toks = toks[:-1]
-        if not toks or all(t.tag in ("SN", "NR") for t in toks):
-            continue
-        start, end = toks[0].start, toks[-1].end
-        if end - start < 2 and toks[0].tag != "SL":
-            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
-        # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
-        word_start = text.rfind(" ", 0, start) + 1
-        if (
-            word_start < start
-            and not any(mask[word_start:start])
-            and text[word_start:start].strip()
-        ):
-            start = word_start
-        return (start, end)
-    # The analyser may not see a short unknown name as a noun at all (a two-syllable nickname read as an adverb + a determiner): take
-    # the first word that has no verb, no number and no tool or time word in it.
-    for m in re.finditer(r"\S+", text):
-        word = strip_ending(m.group(0))
-        word_toks = tokens(m.group(0))
-        if (
-            len(word) < 2
-            or word.lower() in skip
-            or word in _NOT_SPECIFIC
-            # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
-            or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC
-            or any(mask[m.start() : m.start() + len(word)])
-            or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
-            or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
-            # a plain adverb (새로, 빨리, 좀) is how, not what; a nickname the analyser misreads
-            # comes out as an adverb plus something else
-            or [t.tag for t in word_toks] == ["MAG"]
-            or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
-            or not re.search(r"[가-힣A-Za-z]", word)
-        ):
-            continue
-        return (m.start(), m.start() + len(word))
-    return None
-
-
 _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
 """Words that make a parameter a search query: its value is what the user asks to search for."""
 
-
-_NOT_SPECIFIC = {
-    "다른",
-    "어떤",
-    "아무",
-    "무슨",
-    "어느",
-    "모든",
-    "여러",
-    "이런",
-    "그런",
-    "저런",
-    "새",
-}
 
 _DEICTIC_PLACES = frozenset(
     {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
@@ -410,12 +288,13 @@ def extract_strings(
             value = value[: toks[-1].start].strip()
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
-        if value and is_code_param(p) and not looks_like_code(value):
+        if value and is_code_param(p) and not looks_like_code(coded_value(p, value)):
             return  # an identifier is a code, found in a result if not said
         if value and not strong and _PICKED_ONE.search(value):
             return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
         if value:
-            out[p.name] = Found(value, how, value, strong)
+            coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
+            out[p.name] = Found(coded, how, value, strong)
             taken.append(span)
             put_spans.append(span)
             msg.take(*span)
@@ -432,6 +311,16 @@ def extract_strings(
             if kind == "phone" and p.name in out:
                 out[p.name].value = phone_as_described(p, out[p.name].value)
         pending.remove(p)  # an address or a number is never read from other words
+    for p in list(pending):  # the shape the description shows (예: 12가3456; 0000-0000 형식)
+        shape = value_shape(p)
+        if shape is None:
+            continue
+        m = next((m for m in shape[0].finditer(text) if msg.free(*m.span())), None)
+        if m:
+            put(p, m.span())
+            if p.name in out:
+                out[p.name].value = as_shaped(out[p.name].value, shape[1])
+            pending.remove(p)
     for p in list(pending):  # a pattern the schema gives (운송장 번호 ^[0-9]{10,14}$)
         if not p.pattern:
             continue
@@ -465,6 +354,13 @@ def extract_strings(
         if span and free:
             put(p, span)
             pending.remove(p)
+    # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
+    for p in sorted(pending, key=lambda q: q.name not in asked):
+        if param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address")):
+            span = address_span(text, taken)
+            if span and msg.free(*span):
+                put(p, span)
+                pending.remove(p)
     for p in list(pending):  # quoted names
         if param_kind(p) == "text":
             continue
@@ -478,7 +374,7 @@ def extract_strings(
     for p in list(pending_loose):  # payload for text parameters
         if param_kind(p) != "text" or p not in pending:
             continue
-        span = _payload(text, tool_words) or reported_speech(text, taken)
+        span = _payload(text, tool_words) or reported_speech(text, taken) or task_phrase(msg.masked)
         if span:
             put(p, span)
             pending.remove(p)
@@ -526,22 +422,49 @@ def extract_strings(
         and not out
         and param_kind(open_asked[0]) not in ("email", "phone")
     ):
-        bare = strip_ending(text)
-        if bare and len(bare) <= 200 and not _instruction_score(bare, tool_words):
+        # "2024 이력서_최종 이거로요": the pointing word after the answer is not part of it
+        spoken = _POINTING.sub("", text.strip())
+        bare = strip_ending(spoken)
+        # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
+        # verb may not
+        score = _instruction_score(spoken, tool_words)
+        if (
+            bare
+            and len(bare) <= 200
+            and (score == 0 or (score == 1 and not any(t.tag == "VV" for t in tokens(spoken))))
+        ):
             s = text.find(bare)
             put(open_asked[0], (s, s + len(bare)), "answer")
             pending.remove(open_asked[0])
+    elif len(open_asked) == 1 and source == "message" and param_kind(open_asked[0]) == "string":
+        # "김도윤 01048213390", "정하늘이고 <주소>": what is left once the other values are read
+        # is the one asked for
+        runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
+        if len(runs) == 1:
+            left = strip_ending(runs[0].group(0))
+            nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
+            if nominal and len(left.split()) <= 3 and not _instruction_score(left, tool_words):
+                s = runs[0].start() + runs[0].group(0).find(left)
+                put(open_asked[0], (s, s + len(left)), "answer")
+                pending.remove(open_asked[0])
     # Guess from position only when no string was read by its own words in this message ("X에서
     # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
     if any(out[k].strong and k in {q.name for q in params} for k in out):
         return
-    for p in [p for p in pending_loose if p in pending]:  # the noun phrase the request is about
+    # the guess goes first to the parameter whose description shares a word with the message
+    # that the tool's own description does not have ("쇼파 버리려는데" -> 버릴 물건, not 주소)
+    said = set(content_words(text)) - set(content_words(tool.description))
+    loose = sorted(
+        (p for p in pending_loose if p in pending),
+        key=lambda p: not (said & set(content_words(p.description))),
+    )
+    for p in loose:  # the noun phrase the request is about
         if param_kind(p) in ("text", "email", "phone"):
             continue
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
             span = search_object(msg.masked, taken)
-        span = span or _topic_chunk(msg.masked, tool, p, taken, all_keys)
+        span = span or topic_chunk(msg.masked, tool, p, taken, all_keys)
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess

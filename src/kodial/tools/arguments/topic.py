@@ -1,0 +1,151 @@
+"""The noun phrase a request is about (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치): the
+guess from position that fills a string parameter no words named, read past tool words, time
+words, kinds of things (다른 나라) and counts (1박)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from kodial.tools.arguments.message import TIME_WORDS_SKIP, words_of_tool
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import chunks, numbers, rx, strip_ending, tokens
+
+_NOT_SPECIFIC = {
+    "다른",
+    "어떤",
+    "아무",
+    "무슨",
+    "어느",
+    "모든",
+    "여러",
+    "이런",
+    "그런",
+    "저런",
+    "새",
+}
+
+
+def _skip_mask(text: str, skip: set[str]) -> list[bool]:
+    """Per character: inside an occurrence of a skip word of two or more syllables (so that
+    "스마트워치" is skipped even when the analyser splits it into 스마트 + 워치)."""
+    mask = [False] * len(text)
+    low = text.lower()
+    for w in skip:
+        if len(w) < 2:
+            continue
+        for m in rx(re.escape(w)).finditer(low):
+            for i in range(m.start(), m.end()):
+                mask[i] = True
+    return mask
+
+
+def topic_chunk(
+    text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
+) -> tuple[int, int] | None:
+    """The noun phrase the request is about: the first one that is not a tool word, a time word
+    or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
+    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
+    mask = _skip_mask(text, skip)
+
+    def skipped(t: Any) -> bool:
+        if t.tag in ("XSN",):
+            return False
+        if t.tag in ("XSV", "ETN", "VV", "JKG"):
+            return True
+        return (
+            t.form.lower() in skip
+            or all(mask[t.start : t.end])
+            or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
+        )
+
+    all_toks = tokens(text)
+    for c in chunks(text):
+        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+            continue
+        prev_word = text[: c.start].split()[-1:] or [""]
+        if prev_word[0] in _NOT_SPECIFIC:
+            continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
+        toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
+        nxt = next((t for t in all_toks if t.start >= c.end), None)
+        if (
+            nxt is not None
+            and nxt.start == c.end
+            and (nxt.tag in ("XSV", "XSA") or (nxt.tag == "VV" and nxt.form == "하"))
+        ):
+            # "수거 신청하려고요", "검색해줘", "디데이 설정해줘" (the analyser may read that 하
+            # as a verb of its own): the action noun is not a value
+            toks = toks[:-1]
+        while toks and skipped(toks[0]):
+            toks = toks[1:]
+        # a tool or time word inside ends the phrase (속초시의 현재 날씨 -> 속초시), except in a
+        # nominalised verb phrase, which is one thing to do ("회비 등록하기", "모임 일정 잡기")
+        nominalised = len(toks) > 2 and toks[-1].tag == "ETN" and toks[-2].tag in ("VV", "XSV")
+        cut = (
+            None
+            if nominalised
+            else next(
+                (
+                    i
+                    for i, t in enumerate(toks)
+                    if i > 0
+                    and skipped(t)
+                    and text[t.start - 1] == " "
+                    and t.tag not in ("XSV", "VV", "ETN", "JKG")
+                ),
+                None,
+            )
+        )
+        if cut is not None:
+            toks = toks[:cut]
+        while (
+            toks
+            and (
+                skipped(toks[-1])
+                and not (toks[-1].tag == "ETN" and len(toks) > 2 and toks[-2].tag in ("XSV", "VV"))
+            )
+        ) or (toks and toks[-1].tag in ("XSV", "VV")):
+            toks = toks[:-1]
+        if not toks or all(t.tag in ("SN", "NR") for t in toks) or _is_count(text, toks):
+            continue
+        start, end = toks[0].start, toks[-1].end
+        if end - start < 2 and toks[0].tag != "SL":
+            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
+        # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
+        word_start = text.rfind(" ", 0, start) + 1
+        if (
+            word_start < start
+            and not any(mask[word_start:start])
+            and text[word_start:start].strip()
+        ):
+            start = word_start
+        return (start, end)
+    # The analyser may not see a short unknown name as a noun at all (a two-syllable nickname read as an adverb + a determiner): take
+    # the first word that has no verb, no number and no tool or time word in it.
+    for m in re.finditer(r"\S+", text):
+        word = strip_ending(m.group(0))
+        word_toks = tokens(m.group(0))
+        if (
+            len(word) < 2
+            or word.lower() in skip
+            or word in _NOT_SPECIFIC
+            # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
+            or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC
+            or any(mask[m.start() : m.start() + len(word)])
+            or any(t.tag.startswith(("V", "XS", "SN", "IC", "NP")) for t in word_toks)
+            or (word_toks and word_toks[0].tag in ("NNB", "MAJ"))
+            # a plain adverb (새로, 빨리, 좀) is how, not what; a nickname the analyser misreads
+            # comes out as an adverb plus something else
+            or [t.tag for t in word_toks] == ["MAG"]
+            or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
+            or not re.search(r"[가-힣A-Za-z]", word)
+        ):
+            continue
+        return (m.start(), m.start() + len(word))
+    return None
+
+
+def _is_count(text: str, toks: list[Any]) -> bool:
+    """A number with its counter ("1박", "두 명"): a count, never a name or a place."""
+    said = text[toks[0].start : toks[-1].end]
+    return any(n.start == 0 and n.end >= len(said.rstrip()) for n in numbers(said))
