@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from kodial.korean.dialogue_acts import negated
-from kodial.korean.numerals import NATIVE_RE, SINO_MONTHS, SINO_RE, number_value
+from kodial.korean.numerals import DAY_COUNTS, NATIVE_RE, SINO_MONTHS, SINO_RE, number_value
 
 SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
@@ -175,17 +175,9 @@ _WEEK_WORD = {
     "지난": -1,
     "저번": -1,
 }
-_DAYS_WORD = {
-    "하루": 1,
-    "이틀": 2,
-    "사흘": 3,
-    "나흘": 4,
-    "닷새": 5,
-    "엿새": 6,
-    "이레": 7,
-    "열흘": 10,
-}
 _UNIT_DAYS = {"일": 1, "주": 7, "주일": 7}
+_DAY_COUNT_WORDS = "|".join(sorted(DAY_COUNTS, key=len, reverse=True))
+"""The native day counts (이틀, 열흘, 보름 ...) as alternatives, longest first."""
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
@@ -218,7 +210,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "days_word",
-        re.compile(r"(?P<w>하루|이틀|사흘|나흘|닷새|엿새|이레|열흘)\s*(?:후|뒤|있다가|지나서)"),
+        re.compile(rf"(?P<w>{_DAY_COUNT_WORDS})\s*(?:후|뒤|있다가|지나서)"),
     ),
     (
         "rel_day",
@@ -327,7 +319,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
             return None
         return today + timedelta(days=n * _UNIT_DAYS[unit])
     if kind == "days_word":
-        return today + timedelta(days=_DAYS_WORD[g["w"]])
+        return today + timedelta(days=DAY_COUNTS[g["w"]])
     if kind == "rel_day":
         return today + timedelta(days=_REL_DAY[g["w"]])
     raise ValueError(kind)
