@@ -40,12 +40,20 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from kodial.korean.dialogue_acts import negated
-from kodial.korean.numerals import DAY_COUNTS, NATIVE_RE, SINO_MONTHS, SINO_RE, number_value
+from kodial.korean.numerals import (
+    DAY_COUNT_RE,
+    DAY_COUNTS,
+    NATIVE_RE,
+    SINO_MONTHS,
+    SINO_RE,
+    number_value,
+)
 
 SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
 
 WEEKDAYS = "월화수목금토일"
+"""Weekday syllables, Monday first (``date.weekday()`` order)."""
 
 RECENT_PAST_DAYS = 31
 """A month and day without a year that passed at most this many days ago is that past day."""
@@ -63,7 +71,8 @@ RELATIVE_YEARS: dict[str, int] = {
     "내후년": 2,
 }
 """Years said relative to this one (작년 = last year): offsets from the current year."""
-"""Weekday syllables, Monday first (``date.weekday()`` order)."""
+RELATIVE_YEAR_RE = "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True))
+"""Regex alternation of :data:`RELATIVE_YEARS`, longest first (재작년 before 작년)."""
 
 PERIODS: dict[str, tuple[int, int]] = {
     "새벽": (0, 6),
@@ -176,8 +185,6 @@ _WEEK_WORD = {
     "저번": -1,
 }
 _UNIT_DAYS = {"일": 1, "주": 7, "주일": 7}
-_DAY_COUNT_WORDS = "|".join(sorted(DAY_COUNTS, key=len, reverse=True))
-"""The native day counts (이틀, 열흘, 보름 ...) as alternatives, longest first."""
 
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
@@ -210,7 +217,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "days_word",
-        re.compile(rf"(?P<w>{_DAY_COUNT_WORDS})\s*(?:후|뒤|있다가|지나서)"),
+        re.compile(rf"(?P<w>{DAY_COUNT_RE})\s*(?:후|뒤|있다가|지나서)"),
     ),
     (
         "rel_day",

@@ -84,6 +84,9 @@ DAY_COUNTS: dict[str, int] = {
 NATIVE_RE = "|".join(sorted(NATIVE_NUMERALS, key=len, reverse=True))
 """Regex alternation of the native numerals, longest first (열한 before 열)."""
 
+DAY_COUNT_RE = "|".join(sorted(DAY_COUNTS, key=len, reverse=True))
+"""Regex alternation of the native day counts (:data:`DAY_COUNTS`), longest first."""
+
 SINO_RE = "[일이삼사오육륙칠팔구십]{1,4}"
 """Regex of a Sino-Korean numeral up to 99."""
 

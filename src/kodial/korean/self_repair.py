@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import re
 
+from kodial.korean.numerals import NATIVE_RE
+
 _MARKER = re.compile(
     r"(?<=\S)(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|말고)(?:[\s.,…~!]+)(?=\S)"
 )
-_NUMBER_WORD = re.compile(
-    r"\d+(?:[.,]\d+)?|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|스무|[일이삼사오육칠팔구십백천만]+"
-)
+_NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
 
 
 def repair(text: str) -> str:

@@ -14,7 +14,8 @@ from functools import lru_cache
 from typing import Any
 
 from kodial.classify.features import shared_kiwi
-from kodial.korean.numerals import DAY_COUNTS, NATIVE_RE, korean_number
+from kodial.korean.numerals import DAY_COUNT_RE, DAY_COUNTS, NATIVE_RE, korean_number
+from kodial.korean.particles import has_final_consonant
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ _AFTER_UNIT = frozenset("을를이가은는에도만씩째짜요로으와과랑�
 """Syllables that may follow a one-syllable unit in the same word (두 장을, 세 대요)."""
 
 _DAY_COUNT_RE = re.compile(
-    r"(?<![가-힣])(" + "|".join(sorted(DAY_COUNTS, key=len, reverse=True)) + r")(?:\s*(?:동안|간))?"
+    r"(?<![가-힣])(" + DAY_COUNT_RE + r")(?:\s*(?:동안|간))?"
     r"(?=$|[^가-힣]|이|은|을|도|만|씩|요|으로|로|이요|이에요|예요|정도|쯤)"
 )
 
@@ -189,7 +190,7 @@ def strip_ending(text: str) -> str:
     ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
     text = text.strip().strip(" .!?~,;")
     copula = re.fullmatch(r"(.*[가-힣])(?:이요|이에요|이고|이야|이며)", text)
-    if copula and (ord(copula.group(1)[-1]) - 0xAC00) % 28 != 0:
+    if copula and has_final_consonant(copula.group(1)):
         # "박지민이요": after a final consonant 이 is the copula, not part of the name
         return copula.group(1)
     toks = tokens(text)

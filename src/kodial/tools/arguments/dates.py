@@ -7,7 +7,12 @@ import re
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from kodial.korean.datetimes import RELATIVE_YEARS, KoreanDateTime, parse_datetime
+from kodial.korean.datetimes import (
+    RELATIVE_YEAR_RE,
+    RELATIVE_YEARS,
+    KoreanDateTime,
+    parse_datetime,
+)
 from kodial.korean.numerals import number_value
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
@@ -105,10 +110,7 @@ def extract_dates(
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
         if m is None and part == "year":  # 작년 영수증, 올해 기록: a year said relative to now
-            rel = re.search(
-                r"(?<![가-힣])(" + "|".join(sorted(RELATIVE_YEARS, key=len, reverse=True)) + ")",
-                msg.text,
-            )
+            rel = re.search(rf"(?<![가-힣])({RELATIVE_YEAR_RE})", msg.text)
             if rel:
                 year = now.year + RELATIVE_YEARS[rel.group(1)]
                 value_y: Any = year if p.type == "integer" else str(year)
@@ -240,11 +242,8 @@ def _change_target(text: str, now: datetime) -> str:
         return text
     starts = [0, *(e.end() for e in _CLAUSE_END.finditer(text, 0, m.start()))]
     start = max(starts)
-    clause = text[start : m.start()]
-    if start == 0 or (
-        parse_datetime(clause, now).date_span is None
-        and (parse_datetime(clause, now).time_span is None)
-    ):
+    said = parse_datetime(text[start : m.start()], now)
+    if start == 0 or (said.date_span is None and said.time_span is None):
         return text
     return " " * start + text[start:]
 

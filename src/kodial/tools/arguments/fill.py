@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from kodial.korean.datetimes import SEOUL, parse_datetime
+from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.choices import extract_booleans, extract_enums
@@ -167,13 +167,13 @@ def _item_by_position(said: str, count: int) -> int | None:
     return n - 1 if 1 <= n <= count else None
 
 
-_WEEKDAY_SAID = re.compile(r"([월화수목금토일])(?:요일|욜)")
+_WEEKDAY_SAID = re.compile(rf"([{WEEKDAYS}])(?:요일|욜)")
 
 
 def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
     """Items with a date (YYYY-MM-DD) that falls on a weekday the message names (토요일 공연,
     금욜 거); empty when it names none."""
-    days = {"월화수목금토일".index(m.group(1)) for m in _WEEKDAY_SAID.finditer(said)}
+    days = {WEEKDAYS.index(m.group(1)) for m in _WEEKDAY_SAID.finditer(said)}
     if not days:
         return []
     out = []
@@ -264,7 +264,7 @@ def fill_arguments(
     filling = Filling(tool)
     user_idx = [i for i, m in enumerate(messages) if m.get("role") == "user"]
     last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
-    modifies = tool_act(tool) == "modify"
+    act = tool_act(tool)
     required = set(tool.required)
     for rank, i in enumerate(reversed(user_idx)):
         text = _content(messages[i])
@@ -278,12 +278,11 @@ def fill_arguments(
             # question continues: what was guessed from it then was not asked for, so the
             # question took it as given ("할 일에 X 하기 추가해줘" / "기한은?" / "금요일").
             continued = asked is not None and bool(asked) and k not in asked and i > last_tool
-            if rank > 0 and modifies and k not in required:
+            if rank > 0 and act == "modify" and k not in required:
                 continue  # what a change changes is what the user says now ("11시로 바꿔줘")
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     # earlier calls and tool results, newest first
-    creates = tool_act(tool) == "create"
     for i in reversed(range(len(messages))):
         m = messages[i]
         if m.get("role") == "assistant":
@@ -315,7 +314,7 @@ def fill_arguments(
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
-                if creates and not is_code_param(p):
+                if act == "create" and not is_code_param(p):
                     # a new booking or event takes the ids a result lists, never its other
                     # values: the time of the event just deleted is not the new one's
                     continue

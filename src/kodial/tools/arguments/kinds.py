@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from kodial.tools.arguments.message import spans_free
 from kodial.tools.schema import ParamSpec
 from kodial.tools.text import chunks, numbers, tokens
 
@@ -40,7 +41,7 @@ def search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | 
         return None
     c = next((c for c in chunks(text) if c.start <= toks[i].start < c.end), None)
     # the chunk may run on into the verb noun ("꽃다발 검색"): it ends with the object
-    if c is None or any(not (toks[i].end <= a or c.start >= b) for a, b in taken):
+    if c is None or not spans_free(c.start, toks[i].end, taken):
         return None
     return (c.start, toks[i].end)
 
@@ -62,7 +63,7 @@ def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] 
         )
         if head:
             s += head.end()
-        if e - s >= 2 and all(e <= a or s >= b for a, b in taken):
+        if e - s >= 2 and spans_free(s, e, taken):
             return (s, e)
     return None
 
@@ -86,7 +87,7 @@ def currency_name(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | 
     """The currency converted from when no amount carries it: the first currency named and
     not marked as the target with (으)로 ("한국돈 중국 위안으로 바꿀 때" -> 한국돈)."""
     for m in _CURRENCY_NAME.finditer(text):
-        if any(not (m.end() <= a or m.start() >= b) for a, b in taken):
+        if not spans_free(m.start(), m.end(), taken):
             continue
         if re.match(r"\s*(?:으로|로)(?![가-힣])", text[m.end() :]):
             continue
@@ -187,7 +188,7 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
             ok = bool(_ADDRESS_WORD.fullmatch(core)) or (
                 j == i and re.fullmatch(r"[가-힣]{2,4}", core) is not None and j + 1 < len(words)
             )
-            if not ok or any(not (e <= a or s >= b) for a, b in taken):
+            if not ok or not spans_free(s, e, taken):
                 break
             names += bool(_ADMIN.fullmatch(core))
             digits += bool(re.search(r"\d", core))

@@ -102,6 +102,11 @@ TIME_WORDS_SKIP = {
 }
 
 
+def spans_free(start: int, end: int, spans: list[tuple[int, int]]) -> bool:
+    """Whether ``[start, end)`` overlaps none of ``spans`` (the values already read)."""
+    return all(end <= s or start >= e for s, e in spans)
+
+
 @dataclass
 class Msg:
     text: str
@@ -113,7 +118,7 @@ class Msg:
         self.masked = self.masked[:start] + " " * (end - start) + self.masked[end:]
 
     def free(self, start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in self.used)
+        return spans_free(start, end, self.used)
 
 
 def words_of_tool(tool: ToolSpec) -> set[str]:

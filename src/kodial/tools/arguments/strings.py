@@ -20,7 +20,14 @@ from kodial.tools.arguments.kinds import (
     task_phrase,
     value_shape,
 )
-from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, TIME_WORDS_SKIP, Msg, words_of_tool
+from kodial.tools.arguments.message import (
+    EMAIL_RE,
+    PHONE_RE,
+    TIME_WORDS_SKIP,
+    Msg,
+    spans_free,
+    words_of_tool,
+)
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
     SYNONYMS,
@@ -199,10 +206,10 @@ def _by_particle(
         )
         if between:
             g = between.span(index + 1)
-            if all(g[1] <= a or g[0] >= b for a, b in taken):
+            if spans_free(g[0], g[1], taken):
                 return g
     for c in chunks(text):
-        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+        if not spans_free(c.start, c.end, taken):
             continue
         tail = text[c.end : c.end + 5]
         if (
@@ -253,7 +260,6 @@ def extract_strings(
     """Strings in order of evidence: patterns (e-mail, phone), labels, names, quotes, payloads,
     currencies, particle roles, a bare answer, then the noun phrase the request is about."""
     text = msg.text
-    taken = list(msg.used)
     all_keys: set[str] = set()
     for p in tool.params:  # words that name parameters (not the examples in brackets)
         all_keys.update(k.lower() for k in _label_keys(p))
@@ -288,16 +294,16 @@ def extract_strings(
             value = value[: toks[-1].start].strip()
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
-        if value and is_code_param(p) and not looks_like_code(coded_value(p, value)):
+        if not value:
+            return
+        coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
+        if is_code_param(p) and not looks_like_code(coded):
             return  # an identifier is a code, found in a result if not said
-        if value and not strong and _PICKED_ONE.search(value):
+        if not strong and _PICKED_ONE.search(value):
             return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
-        if value:
-            coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
-            out[p.name] = Found(coded, how, value, strong)
-            taken.append(span)
-            put_spans.append(span)
-            msg.take(*span)
+        out[p.name] = Found(coded, how, value, strong)
+        put_spans.append(span)
+        msg.take(*span)
 
     pending = [p for p in params if p.name not in out]
     for p in list(pending):  # emails and phone numbers
@@ -350,14 +356,14 @@ def extract_strings(
         # never another parameter's value
         free = msg.free(*span) if span else False
         if span and param_kind(p) == "text":
-            free = all(span[1] <= a or span[0] >= b for a, b in put_spans)
+            free = spans_free(*span, put_spans)
         if span and free:
             put(p, span)
             pending.remove(p)
     # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
     for p in sorted(pending, key=lambda q: q.name not in asked):
         if param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address")):
-            span = address_span(text, taken)
+            span = address_span(text, msg.used)
             if span and msg.free(*span):
                 put(p, span)
                 pending.remove(p)
@@ -374,7 +380,9 @@ def extract_strings(
     for p in list(pending_loose):  # payload for text parameters
         if param_kind(p) != "text" or p not in pending:
             continue
-        span = _payload(text, tool_words) or reported_speech(text, taken) or task_phrase(msg.masked)
+        span = (
+            _payload(text, tool_words) or reported_speech(text, msg.used) or task_phrase(msg.masked)
+        )
         if span:
             put(p, span)
             pending.remove(p)
@@ -393,7 +401,7 @@ def extract_strings(
         )
         if role == 0:
             span = currency_unit(text)
-            named = None if span else currency_name(text, taken)
+            named = None if span else currency_name(text, msg.used)
             if named:  # a name of its own, which the target's phrase must not take in
                 put(p, named)
                 pending.remove(p)
@@ -408,7 +416,7 @@ def extract_strings(
             out[p.name] = Found(value, source, value)
             pending.remove(p)
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
-        span = _by_particle(msg.masked, p, taken, msg.text)
+        span = _by_particle(msg.masked, p, msg.used, msg.text)
         if span:
             put(p, span)
             pending.remove(p)
@@ -463,8 +471,8 @@ def extract_strings(
             continue
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
-            span = search_object(msg.masked, taken)
-        span = span or topic_chunk(msg.masked, tool, p, taken, all_keys)
+            span = search_object(msg.masked, msg.used)
+        span = span or topic_chunk(msg.masked, tool, p, msg.used, all_keys)
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kodial.tools.arguments.message import TIME_WORDS_SKIP, words_of_tool
+from kodial.tools.arguments.message import TIME_WORDS_SKIP, spans_free, words_of_tool
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import chunks, numbers, rx, strip_ending, tokens
 
@@ -61,7 +61,7 @@ def topic_chunk(
 
     all_toks = tokens(text)
     for c in chunks(text):
-        if any(not (c.end <= s or c.start >= e) for s, e in taken):
+        if not spans_free(c.start, c.end, taken):
             continue
         prev_word = text[: c.start].split()[-1:] or [""]
         if prev_word[0] in _NOT_SPECIFIC:
@@ -137,7 +137,7 @@ def topic_chunk(
             # a plain adverb (새로, 빨리, 좀) is how, not what; a nickname the analyser misreads
             # comes out as an adverb plus something else
             or [t.tag for t in word_toks] == ["MAG"]
-            or any(not (m.end() <= a or m.start() >= b) for a, b in taken)
+            or not spans_free(m.start(), m.end(), taken)
             or not re.search(r"[가-힣A-Za-z]", word)
         ):
             continue
