@@ -72,6 +72,9 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+# Two workers share the cores: one BLAS/OpenMP/Kiwi thread each (OMP_NUM_THREADS, read by torch,
+# OpenBLAS and kodial.cpus.thread_budget); with a pool per core in each, their spinning threads
+# fought for the cores.
 test: $(STAMP) browser services lint typecheck
 	HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 TOKENIZERS_PARALLELISM=false \
-	  $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -q
+	  OMP_NUM_THREADS=1 $(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder -q

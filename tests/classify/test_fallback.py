@@ -91,7 +91,9 @@ def test_calibrate_any_classifier_sets_policy() -> None:
 
 def test_lexical_calibration_saved_with_model(tmp_path: Path) -> None:
     train, dev = sample_split(0)
-    trained = fit_classifier(train, TrainConfig(target_recall=0.9, noise_report=False))
+    trained = fit_classifier(
+        train, TrainConfig(method="lexical", target_recall=0.9, noise_report=False)
+    )
     clf = trained.classifier
     assert clf.fallback.min_score > 0.0 or clf.fallback.min_margin > 0.0
     assert clf.calibration.kind == "temperature"

@@ -36,16 +36,17 @@ from typing import Any, cast
 from tokenizers import NormalizedString, PreTokenizedString, Tokenizer, pre_tokenizers
 from transformers import PreTrainedTokenizerFast
 
-from kodial.cpus import available_cpus
+from kodial.cpus import thread_budget
 
 
 def get_kiwi(num_workers: int = 0) -> Any:
-    """A shared Kiwi analyser (loading takes a few seconds). ``num_workers=0`` uses every core.
+    """A shared Kiwi analyser (loading takes a few seconds). ``num_workers=0`` uses every core
+    the process may use (:func:`kodial.cpus.thread_budget`).
 
     The typo and multi-word dictionaries are off: typo correction does not change offsets but
     costs time, and multi-word entries would make one "morpheme" span a space.
     """
-    return _load_kiwi(num_workers or available_cpus())
+    return _load_kiwi(num_workers or thread_budget())
 
 
 @functools.cache
