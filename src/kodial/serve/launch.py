@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from pydantic import SecretStr, ValidationError
 
 from kodial.assistant.config import bundled_config
+from kodial.cpus import split_threads
 from kodial.errors import KodialError
 from kodial.serve.settings import ServeSettings
 
@@ -173,7 +174,10 @@ def run_workers(settings: ServeSettings) -> None:
     - the key that signs session-less states (a random one for this run unless
       ``state_secret`` is set), so a state from one worker verifies on the others;
     - ``PROMETHEUS_MULTIPROC_DIR`` (a fresh temporary directory unless set), where each worker
-      writes its metrics and from which any worker's ``/metrics`` adds them up.
+      writes its metrics and from which any worker's ``/metrics`` adds them up;
+    - ``OMP_NUM_THREADS`` (unless a thread variable is set): each worker's share of the CPUs for
+      torch, BLAS and Kiwi (:func:`kodial.cpus.split_threads`), so the workers' thread pools do
+      not fight for the cores.
 
     Rate limits and the session turn order are shared only through ``redis_url``; without it
     each worker keeps its own (logged as a warning)."""
@@ -202,6 +206,8 @@ def run_workers(settings: ServeSettings) -> None:
         made_dir = tempfile.mkdtemp(prefix="kodial-metrics-")
         os.environ[MULTIPROC_ENV] = made_dir
     os.environ[WORKER_SETTINGS_ENV] = _settings_json(settings)
+    threads = split_threads(settings.workers)
+    os.environ.update(threads)
     try:
         config = uvicorn_config(
             "kodial.serve.launch:worker_app",
@@ -221,6 +227,8 @@ def run_workers(settings: ServeSettings) -> None:
         Multiprocess(config, sockets=[sock]).run()
     finally:
         os.environ.pop(WORKER_SETTINGS_ENV, None)
+        for name in threads:
+            os.environ.pop(name, None)
         if made_dir is not None:
             shutil.rmtree(made_dir, ignore_errors=True)
 
