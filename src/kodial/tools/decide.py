@@ -487,7 +487,36 @@ def _choose(
         return by_name[best.name], (
             f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
+    if _corroborated(scores, chooser.threshold):
+        return by_name[best.name], (
+            f"best score {best.score:.3f} is under the threshold, but the request names the tool "
+            "by its own words and gives it an argument by the parameter's words, and no other "
+            "tool comes close"
+        )
     return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+
+
+_CORROBORATED_MARGIN = 0.15
+"""How far under the threshold a tool named by two independent views may be."""
+_CORROBORATED_LEAD = 0.15
+"""How far that tool must lead the next one."""
+
+
+def _corroborated(scores: list[ToolScore], threshold: float) -> bool:
+    """Whether the best tool, under the threshold, is still meant: the offline encoder sees
+    little likeness between a short request and a tool description it shares few words with
+    ("정기후원 하고싶은데요" / "기부금 후원 신청"), but when the request both says one of the
+    tool's own words and gives one of its parameters a value by that parameter's words, the two
+    views agree; it must not ask for another act, and no other tool may come close."""
+    best = scores[0]
+    second = scores[1].score if len(scores) > 1 else 0.0
+    return (
+        best.score >= threshold - _CORROBORATED_MARGIN
+        and best.score - second >= _CORROBORATED_LEAD
+        and best.words > 0
+        and best.evidence > 0
+        and best.act >= 0
+    )
 
 
 _ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})
