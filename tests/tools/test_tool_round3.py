@@ -4,10 +4,30 @@ benchmark or a development set)."""
 
 from __future__ import annotations
 
-from _tool_fixtures import NOW, function_tool, integer_param, string_param, user
+import json
+from typing import Any
+
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    user,
+)
 
 from kodial.tools import decide
 from kodial.tools.choose import Calibration, ToolChooser
+
+
+def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "role": "tool",
+        "tool_call_id": "c1",
+        "content": json.dumps(payload, ensure_ascii=False),
+    }
+
 
 # --- two views agreeing under the threshold -----------------------------------------------------
 
@@ -54,3 +74,49 @@ def test_one_view_alone_under_the_threshold_still_declines() -> None:
     for text in ("후원 얘기 들었어", "매월 3만원이면 싸네"):
         d = decide([user(text)], SPONSOR, now=NOW, chooser=chooser)
         assert d.kind == "decline", (text, d.kind, d.explain.get("scores"))
+
+
+# --- a further thing the tool does not handle -----------------------------------------------------
+
+ROOMS = [
+    function_tool(
+        "reserve_study_room",
+        "도서관 스터디룸을 예약합니다.",
+        {
+            "branch": string_param("도서관 지점 이름"),
+            "date": string_param("이용 날짜 (YYYY-MM-DD)"),
+            "hours": integer_param("이용 시간 (시간 단위)"),
+        },
+        ["branch", "date", "hours"],
+    ),
+    function_tool(
+        "cancel_study_room",
+        "스터디룸 예약을 취소합니다.",
+        {"reservation_id": string_param("예약 번호")},
+        ["reservation_id"],
+    ),
+]
+
+ROOM_BOOKED = [
+    user("중앙도서관 스터디룸 내일 2시간 예약해줘"),
+    called("reserve_study_room", branch="중앙도서관", date="2026-11-19", hours=2),
+    tool_result({"reservation_id": "SR-301", "room": "3번방"}),
+    assistant("중앙도서관 스터디룸 3번방을 내일 2시간 예약했어요. 예약번호는 SR-301이에요."),
+]
+
+
+def test_a_further_thing_the_tool_never_mentions_is_declined() -> None:
+    """'사물함도 빌려줄 수 있어?' after a study-room booking shares the tool's word 도서관 and the
+    conversation is about the tool, but 사물함 (what the request adds with 도) is none of the
+    tool's words: no tool serves it, so no call and no question."""
+    d = decide([*ROOM_BOOKED, user("도서관 사물함도 빌려줄 수 있어?")], ROOMS, now=NOW)
+    assert d.kind == "decline", (d.kind, d.tool, d.arguments, d.explain.get("why"))
+    assert "does not handle '도서관 사물함'" in d.explain["why"]
+
+
+def test_a_further_thing_the_tool_handles_or_a_name_is_still_served() -> None:
+    """The same 도 adding the tool's own thing (스터디룸도) or a name (서초도서관도: a value)
+    continues the booking."""
+    for text in ("스터디룸도 하나 더 예약해줘 모레 3시간", "서초도서관도 내일 2시간 잡아줘"):
+        d = decide([*ROOM_BOOKED, user(text)], ROOMS, now=NOW)
+        assert (d.kind, d.tool) == ("call", "reserve_study_room"), (text, d.explain.get("why"))
