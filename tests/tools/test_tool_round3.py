@@ -19,6 +19,7 @@ from _tool_fixtures import (
 
 from kodial.tools import decide
 from kodial.tools.choose import Calibration, ToolChooser
+from kodial.tools.text import numbers
 
 
 def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
@@ -120,3 +121,51 @@ def test_a_further_thing_the_tool_handles_or_a_name_is_still_served() -> None:
     for text in ("스터디룸도 하나 더 예약해줘 모레 3시간", "서초도서관도 내일 2시간 잡아줘"):
         d = decide([*ROOM_BOOKED, user(text)], ROOMS, now=NOW)
         assert (d.kind, d.tool) == ("call", "reserve_study_room"), (text, d.explain.get("why"))
+
+
+# --- counts said with a counter -------------------------------------------------------------------
+
+CERTS = [
+    function_tool(
+        "issue_school_certificate",
+        "재학증명서를 발급합니다.",
+        {
+            "copies": integer_param("발급 부수 (1~5)"),
+            "language": {"type": "string", "enum": ["국문", "영문"], "description": "언어"},
+        },
+        ["copies", "language"],
+    )
+]
+DISHWASHER = [
+    function_tool(
+        "start_dishwasher",
+        "식기세척기를 작동합니다.",
+        {
+            "program": {"type": "string", "enum": ["표준", "강력", "절전"], "description": "코스"},
+            "rinse_count": integer_param("헹굼 횟수 (1~4, 선택)"),
+        },
+        ["program"],
+    )
+]
+
+
+def test_a_count_with_any_counter_fills_the_parameter_that_counts_with_counters() -> None:
+    """발급 부수 counts copies: '세 통' (the counter for documents people say) and '한 부' (the
+    description's own counter) both give it; 헹굼 횟수 counts times: '두 번'."""
+    for text, copies in (
+        ("재학증명서 영문으로 세 통 떼주세요", 3),
+        ("영문 재학증명서 한 부 필요해요", 1),
+    ):
+        d = decide([user(text)], CERTS, now=NOW)
+        assert (d.kind, d.arguments) == ("call", {"copies": copies, "language": "영문"}), text
+    d = decide([user("식기세척기 강력으로 돌려줘 헹굼은 두 번")], DISHWASHER, now=NOW)
+    assert d.arguments == {"program": "강력", "rinse_count": 2}
+
+
+def test_bu_is_a_counter_only_after_a_native_numeral_and_a_space() -> None:
+    """'두부' is tofu and '2부' a part of a show; only '두 부' counts copies. A native count may
+    end in 로 ('아이 하나로')."""
+    assert numbers("두부랑 애호박") == []
+    assert [(n.value, n.unit) for n in numbers("2부 공연")] == [(2, "")]
+    assert [(n.value, n.unit) for n in numbers("두 부 뽑아줘")] == [(2, "부")]
+    assert [(n.value, n.unit) for n in numbers("어른 둘 아이 하나로")] == [(2, ""), (1, "")]
