@@ -169,3 +169,27 @@ def test_bu_is_a_counter_only_after_a_native_numeral_and_a_space() -> None:
     assert [(n.value, n.unit) for n in numbers("2부 공연")] == [(2, "")]
     assert [(n.value, n.unit) for n in numbers("두 부 뽑아줘")] == [(2, "부")]
     assert [(n.value, n.unit) for n in numbers("어른 둘 아이 하나로")] == [(2, ""), (1, "")]
+
+
+# --- a place said with a noun of relative position ------------------------------------------------
+
+PARKING = [
+    function_tool(
+        "find_parking_lot",
+        "빈 자리가 있는 주차장을 찾습니다.",
+        {"location": string_param("찾을 위치"), "max_fee": integer_param("시간당 최대 요금 (원)")},
+        ["location"],
+    )
+]
+
+
+def test_a_place_is_sent_without_the_noun_of_relative_position_after_it() -> None:
+    """'판교역 근처', '잠실쪽', '시청 방면': the tool is asked about the place; the noun that
+    locates something by it (근처, 쪽, 방면: Kiwi NNG/NNB after the place) is not part of it."""
+    for text, place in (
+        ("판교역 근처 주차장 찾아줘", "판교역"),
+        ("잠실쪽 주차장 시간당 3천원 이하로 찾아줘", "잠실"),
+        ("시청 방면 주차장 있어?", "시청"),
+    ):
+        d = decide([user(text)], PARKING, now=NOW)
+        assert (d.kind, d.arguments.get("location")) == ("call", place), (text, d.arguments)
