@@ -193,3 +193,45 @@ def test_a_place_is_sent_without_the_noun_of_relative_position_after_it() -> Non
     ):
         d = decide([user(text)], PARKING, now=NOW)
         assert (d.kind, d.arguments.get("location")) == ("call", place), (text, d.arguments)
+
+
+# --- a new booking takes the names a lookup gave ---------------------------------------------------
+
+PETS = [
+    function_tool(
+        "get_pet_profile",
+        "등록번호로 반려동물 정보를 조회합니다.",
+        {"reg_no": string_param("동물 등록번호")},
+        ["reg_no"],
+    ),
+    function_tool(
+        "book_grooming",
+        "반려동물 미용을 예약합니다.",
+        {
+            "pet_name": string_param("반려동물 이름"),
+            "breed": string_param("품종"),
+            "date": string_param("예약 날짜 (YYYY-MM-DD)"),
+            "time": string_param("예약 시각 (HH:MM)"),
+        },
+        ["pet_name", "breed", "date", "time"],
+    ),
+]
+
+
+def test_a_new_booking_takes_the_names_a_lookup_result_gave_but_not_its_times() -> None:
+    """The profile just looked up names the pet (pet_name, breed): booking for it takes them
+    instead of asking again; the date and time come from the request (the result's own date is
+    not the booking's)."""
+    history = [
+        user("등록번호 410-22 우리 강아지 정보 좀"),
+        called("get_pet_profile", reg_no="410-22"),
+        tool_result({"pet_name": "보리", "breed": "푸들", "date": "2026-10-01", "time": "09:00"}),
+        assistant("보리(푸들)의 정보예요. 마지막 미용은 10월 1일이었어요."),
+    ]
+    d = decide([*history, user("모레 오후 2시에 미용 예약해줘")], PETS, now=NOW)
+    assert (d.kind, d.arguments) == (
+        "call",
+        {"pet_name": "보리", "breed": "푸들", "date": "2026-11-20", "time": "14:00"},
+    ), (d.kind, d.arguments, d.missing)
+    d = decide([*history, user("미용 예약해줘")], PETS, now=NOW)
+    assert (d.kind, d.missing) == ("ask", ["date", "time"])
