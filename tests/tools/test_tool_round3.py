@@ -235,3 +235,36 @@ def test_a_new_booking_takes_the_names_a_lookup_result_gave_but_not_its_times() 
     ), (d.kind, d.arguments, d.missing)
     d = decide([*history, user("미용 예약해줘")], PETS, now=NOW)
     assert (d.kind, d.missing) == ("ask", ["date", "time"])
+
+
+# --- options and switches said by their written words ----------------------------------------------
+
+POSTERS = [
+    function_tool(
+        "print_posters",
+        "포스터를 인쇄합니다.",
+        {
+            "size": {
+                "type": "string",
+                "enum": ["A2(대형)", "A3(중형)", "A4(소형)"],
+                "description": "포스터 크기",
+            },
+            "duplex": {"type": "boolean", "description": "양면 인쇄 여부 (선택)"},
+            "copies": integer_param("인쇄 장수"),
+        },
+        ["size", "copies"],
+    )
+]
+
+
+def test_an_option_with_a_gloss_in_brackets_is_said_by_its_head() -> None:
+    """'A3(중형)' is what the schema sends; people say 'A3'."""
+    d = decide([user("포스터 A3로 20장 뽑아줘")], POSTERS, now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"size": "A3(중형)", "copies": 20}), d.arguments
+
+
+def test_a_switch_is_named_by_a_word_of_its_description_the_analyser_splits() -> None:
+    """'양면' (양면 인쇄 여부) turns the switch on although the analyser reads it as two
+    one-syllable morphemes, too short to look for; the description's written word is looked for."""
+    d = decide([user("포스터 A4로 양면 10장 뽑아줘")], POSTERS, now=NOW)
+    assert d.arguments == {"size": "A4(소형)", "duplex": True, "copies": 10}, d.arguments
