@@ -18,7 +18,10 @@ from _tool_fixtures import (
 )
 
 from kodial.tools import decide
+from kodial.tools.arguments import Filling
 from kodial.tools.choose import Calibration, ToolChooser
+from kodial.tools.fit import unserved_new_thing
+from kodial.tools.schema import parse_tools
 from kodial.tools.text import numbers
 
 
@@ -268,3 +271,12 @@ def test_a_switch_is_named_by_a_word_of_its_description_the_analyser_splits() ->
     one-syllable morphemes, too short to look for; the description's written word is looked for."""
     d = decide([user("포스터 A4로 양면 10장 뽑아줘")], POSTERS, now=NOW)
     assert d.arguments == {"size": "A4(소형)", "duplex": True, "copies": 10}, d.arguments
+
+
+def test_a_common_noun_before_a_name_tagged_head_is_a_kind_of_thing_not_a_name() -> None:
+    """The analyser tags an unknown loanword head as a proper noun ('수영 크루': 수영/NNG
+    크루/NNP); with a common noun before it the compound is a kind of thing (a swimming crew),
+    which the room booking does not handle. A name alone ('서초도서관', '인셉션') stays a value."""
+    room = parse_tools(ROOMS)[0]
+    assert unserved_new_thing("수영 크루도 잡아줄 수 있어?", Filling(room)) == "수영 크루"
+    assert unserved_new_thing("인셉션도 잡아줘", Filling(room)) is None

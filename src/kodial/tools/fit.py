@@ -62,7 +62,10 @@ def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
         # the compound runs back over nouns written together or one space apart
         while j > 0 and toks[j - 1].tag in _COMPOUND_TAGS and toks[j].start - toks[j - 1].end <= 1:
             j -= 1
-        out.append((toks[j].start, head.end, head.form.lower(), head.tag))
+        # a name is a name throughout ("인셉션", "BTS"): a common noun before a name-tagged
+        # head ("러닝" + "크루") makes the compound a kind of thing, not a name
+        tag = head.tag if toks[j].tag in _NAME_TAGS or j == i - 1 else "NNG"
+        out.append((toks[j].start, head.end, head.form.lower(), tag))
     return out
 
 
