@@ -43,6 +43,7 @@ from kodial.tools.arguments import (
     param_kind,
 )
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
+from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
 from kodial.tools.text import tokens
@@ -375,7 +376,7 @@ def decide(
         )
         filling = fill_arguments(tool, messages, now, set(), specs)
     continuing = why.startswith(("answers the question", "a follow-up"))
-    if named is None and not continuing and _other_act_on_old_values(filling, scores):
+    if named is None and not continuing and other_act_on_old_values(filling, scores):
         # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
         # another act than the tool does and names none of its values; what would fill the
         # call is only what earlier turns gave it. Nothing offered serves the request.
@@ -383,6 +384,13 @@ def decide(
             f"{tool.name} does another act than the request asks for, and the message gives "
             "it no value by its own words"
         )
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+    answering = why.startswith("answers the question")
+    unserved = None if named is not None or answering else unserved_new_thing(user_text, filling)
+    if unserved is not None:
+        # "박물관 주차 자리도 잡아줄 수 있어?" after a museum booking: the request adds a thing
+        # the tool never mentions; that its other words matched does not make the tool serve it.
+        explain["why"] = f"{tool.name} does not handle {unserved!r}, which the request adds"
         return ToolDecision("decline", decline_message(specs), explain=explain)
     explain.update(
         tool=tool.name,
@@ -413,18 +421,6 @@ def _repeats_a_call(filling: Filling, messages: list[dict[str, Any]], text: str)
     if filling.missing or filling.from_message or not filling.found or _AGAIN.search(text):
         return False
     return filling.tool.name in _called_tools(messages)
-
-
-def _other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
-    """Whether the request asks for another act than ``filling``'s tool does (act -1), gives
-    it no value by words that name one, and some of its values come from earlier turns."""
-    score = next((s for s in scores if s.name == filling.tool.name), None)
-    return (
-        score is not None
-        and score.act < 0
-        and filling.evidence == 0
-        and any(f.source in ("call", "tool_result", "history") for f in filling.found.values())
-    )
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
@@ -486,6 +482,12 @@ def _choose(
     if best.score >= chooser.threshold:
         return by_name[best.name], (
             f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
+        )
+    if corroborated(scores, chooser.threshold):
+        return by_name[best.name], (
+            f"best score {best.score:.3f} is under the threshold, but the request names the tool "
+            "by its own words and gives it an argument by the parameter's words, and no other "
+            "tool comes close"
         )
     return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
 

@@ -125,10 +125,43 @@ UNITS = (
     "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점|채|벌|켤레|대|통|건|"
-    "그릇|가지|상자|박스|봉지|판"
+    "그릇|가지|상자|박스|봉지|판|"
+    # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
+    # part ("2부"), and written together it is a word of its own ("두부")
+    r"(?<=[가-힣]\s)부(?![가-힣])"
 )
-_COUNTERS = "명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳|시간|채|벌|켤레|대|통|건|그릇|가지|박|상자|박스|봉지|판"
-"""Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레)."""
+_COUNTERS = "명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳|시간|채|벌|켤레|대|통|건|그릇|가지|박|상자|박스|봉지|판|\\s부(?![가-힣])"
+"""Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부)."""
+COUNTER_UNITS = frozenset(
+    [
+        "명",
+        "사람",
+        "개",
+        "자리",
+        "잔",
+        "장",
+        "권",
+        "마리",
+        "번",
+        "병",
+        "채",
+        "벌",
+        "켤레",
+        "대",
+        "통",
+        "건",
+        "그릇",
+        "가지",
+        "상자",
+        "박스",
+        "봉지",
+        "판",
+        "부",
+        "회",
+    ]
+)
+"""Units that count things or times (not amounts, lengths or durations): a count said with one
+goes to a parameter that counts (발급 부수, 헹굼 횟수) even when its description names no unit."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
@@ -137,7 +170,8 @@ _NUMBER_RE = re.compile(
     r"|(?<![가-힣\d])(?:" + NATIVE_RE + r")(?=\s*(?:" + _COUNTERS + r"))"
     # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가"): the forms
     # only a count takes
-    r"|(?<![가-힣\d])(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)(?=$|[^가-힣]|이|은|을|도|만|씩)"
+    r"|(?<![가-힣\d])(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)"
+    r"(?=$|[^가-힣]|이|은|을|도|만|씩|(?:으로|로)(?![가-힣]))"
     r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
 

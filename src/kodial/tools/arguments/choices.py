@@ -64,6 +64,10 @@ def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
         if str(opt).lower() in words:  # a currency code (JPY) is said by its name (엔화)
             forms.update({name, *words})
     forms.update(_acronym_forms(p, opt))
+    head = re.fullmatch(r"\s*([^()]+?)\s*\([^()]*\)\s*", str(opt))
+    if head and len(head.group(1)) > 1:
+        # "2부(오후)", "L(라지)": an option written with a gloss in brackets is said by its head
+        forms.add(head.group(1).lower())
     return forms
 
 
@@ -244,7 +248,20 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
         "알파벳",
     }
     out = [k for k in keys if k not in generic and len(k) > 1]
+    # the description's own written words as well: the analyser splits some two-syllable
+    # compounds into one-syllable morphemes (양면 -> 양 + 면), which are too short to look for
+    others = {w for q in tool.params if q.name != p.name for w in _written_words(q.description)}
+    out += [
+        w
+        for w in _written_words(p.description)
+        if w not in generic and w not in others and w not in out and len(w) > 1
+    ]
     return out or keys[:1]
+
+
+def _written_words(description: str) -> list[str]:
+    """Whitespace words of a description, without brackets and what is in them."""
+    return re.sub(r"\([^()]*\)", " ", description.lower()).split()
 
 
 def extract_booleans(

@@ -314,9 +314,10 @@ def fill_arguments(
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
-                if act == "create" and not is_code_param(p):
-                    # a new booking or event takes the ids a result lists, never its other
-                    # values: the time of the event just deleted is not the new one's
+                if act == "create" and not is_code_param(p) and param_kind(p) in ("date", "number"):
+                    # a new booking or event takes the ids and names a result gives (the pet
+                    # just looked up), never its times or counts: the time of the event just
+                    # deleted is not the new one's
                     continue
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:

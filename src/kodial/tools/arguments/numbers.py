@@ -10,10 +10,7 @@ from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import param_keywords, param_units
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import (
-    NumberMention,
-    numbers,
-)
+from kodial.tools.text import COUNTER_UNITS, NumberMention, numbers
 
 
 def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> float:
@@ -82,17 +79,29 @@ def extract_numbers(
     if len(left_m) == 1 and left_p:
         n = left_m[0][1]
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
-        candidates = [
-            p
-            for p in candidates
-            if not (n.unit and param_units(p) and n.unit not in param_units(p))
-        ]
+        candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
         if len(candidates) == 1 and (
-            candidates[0].name in asked or not n.unit or n.unit in param_units(candidates[0])
+            candidates[0].name in asked or _unit_fits(n.unit, candidates[0]) is not None
         ):
             asked_now = candidates[0].name in asked and source == "message"
             _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
             out[candidates[0].name].strong = asked_now or bool(n.unit)
+
+
+def _unit_fits(unit: str, p: ParamSpec) -> bool | None:
+    """Whether a number said with ``unit`` fits ``p`` by its unit: True when it has none or one
+    of the parameter's, False when the parameter names other units, None when it cannot tell (a
+    unit said for a parameter that names none). A count of things or times said with any
+    counter fits an integer whose description counts with counters only ("두 통 떼려구요" for
+    발급 부수, "세 번" for 헹굼 횟수): the counter Korean uses depends on the thing, and the
+    parameter has only one count. A parameter naming no unit is not assumed to count ("피자 한
+    판" is not a recipe's anything)."""
+    units = param_units(p)
+    if not unit or unit in units:
+        return True
+    if unit in COUNTER_UNITS and p.type == "integer" and units and units <= COUNTER_UNITS:
+        return True
+    return False if units else None
 
 
 def _put_number(

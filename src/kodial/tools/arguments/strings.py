@@ -237,6 +237,24 @@ _DEICTIC_PLACES = frozenset(
 """Places said relative to the speaker: not a place a tool can look up."""
 
 
+_POSITION_NOUNS = frozenset(
+    {"근처", "주변", "부근", "인근", "근방", "일대", "쪽", "방면", "방향", "편"}
+)
+"""Nouns of relative position said after a place (강남쪽, 역 근처, 오이도 방면): the closed class
+of Korean nouns that locate something by another place."""
+
+
+def _without_position_noun(value: str) -> str:
+    """``value`` without a trailing noun of relative position (Kiwi morphemes: 강남/NNP 쪽/NNB),
+    when a place is left before it."""
+    toks = tokens(value)
+    if len(toks) < 2 or toks[-1].form not in _POSITION_NOUNS or toks[-1].tag not in ("NNG", "NNB"):
+        return value
+    if toks[-2].tag not in ("NNP", "NNG", "SL", "SN", "XSN"):
+        return value
+    return value[: toks[-1].start].strip()
+
+
 _ATTRIBUTE_NOUNS = frozenset(
     {"번호", "전화번호", "연락처", "주소", "이메일", "메일", "정보", "생일", "나이", "위치"}
 )
@@ -294,6 +312,13 @@ def extract_strings(
             value = value[: toks[-1].start].strip()
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
+        if param_kind(p) != "text":
+            # "여의나루역 근처", "강남쪽", "오이도 방면": the place is what the noun of relative
+            # position is said of; the tool is asked about the place
+            cut = _without_position_noun(value)
+            if cut != value:
+                span = (span[0], span[0] + text[span[0] : span[1]].find(value) + len(cut))
+                value = cut
         if not value:
             return
         coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them

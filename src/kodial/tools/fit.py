@@ -1,0 +1,92 @@
+"""Whether the tool chosen for a request serves it, beyond its score: a tool under the threshold
+that two independent views still name, and tools over it that the request does not ask for (a
+different act on old values, a new thing the tool does not handle)."""
+
+from __future__ import annotations
+
+from kodial.tools.arguments import Filling
+from kodial.tools.choose import ToolScore, tool_words
+from kodial.tools.text import tokens
+
+_CORROBORATED_MARGIN = 0.15
+"""How far under the threshold a tool named by two independent views may be."""
+_CORROBORATED_LEAD = 0.15
+"""How far that tool must lead the next one."""
+
+
+def corroborated(scores: list[ToolScore], threshold: float) -> bool:
+    """Whether the best tool, under the threshold, is still meant: the offline encoder sees
+    little likeness between a short request and a tool description it shares few words with
+    ("정기후원 하고싶은데요" / "기부금 후원 신청"), but when the request both says one of the
+    tool's own words and gives one of its parameters a value by that parameter's words, the two
+    views agree; it must not ask for another act, and no other tool may come close."""
+    best = scores[0]
+    second = scores[1].score if len(scores) > 1 else 0.0
+    return (
+        best.score >= threshold - _CORROBORATED_MARGIN
+        and best.score - second >= _CORROBORATED_LEAD
+        and best.words > 0
+        and best.evidence > 0
+        and best.act >= 0
+    )
+
+
+def other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
+    """Whether the request asks for another act than ``filling``'s tool does (act -1), gives
+    it no value by words that name one, and some of its values come from earlier turns."""
+    score = next((s for s in scores if s.name == filling.tool.name), None)
+    return (
+        score is not None
+        and score.act < 0
+        and filling.evidence == 0
+        and any(f.source in ("call", "tool_result", "history") for f in filling.found.values())
+    )
+
+
+_COMPOUND_TAGS = frozenset({"NNG", "NNP", "XPN", "SL", "SH", "SN"})
+_NAME_TAGS = frozenset({"NNP", "SL", "SH", "SN"})
+
+
+def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
+    """The noun compounds marked with the additive particle 도 ("주차 자리도", "커튼도"):
+    (start, end, head noun, head tag) each. 'X도 해줘' asks for a further thing X."""
+    toks = tokens(text)
+    out = []
+    for i, t in enumerate(toks):
+        if t.tag != "JX" or t.form != "도" or i == 0 or toks[i - 1].end != t.start:
+            continue
+        head = toks[i - 1]
+        if head.tag not in ("NNG", "NNP", "SL", "SH"):
+            continue  # '풀기도', '으로도': a verb phrase or an adverbial, not a thing
+        j = i - 1
+        # the compound runs back over nouns written together or one space apart
+        while j > 0 and toks[j - 1].tag in _COMPOUND_TAGS and toks[j].start - toks[j - 1].end <= 1:
+            j -= 1
+        # a name is a name throughout ("인셉션", "BTS"): a common noun before a name-tagged
+        # head ("러닝" + "크루") makes the compound a kind of thing, not a name
+        tag = head.tag if toks[j].tag in _NAME_TAGS or j == i - 1 else "NNG"
+        out.append((toks[j].start, head.end, head.form.lower(), tag))
+    return out
+
+
+def unserved_new_thing(text: str, filling: Filling) -> str | None:
+    """The further thing a request adds with 도 ("박물관 주차 자리도 잡아줄 수 있어?",
+    "골프채 렌탈도 되나요?") that ``filling``'s tool does not handle: its head noun is a
+    common noun that is none of the tool's own words (description, parameter descriptions,
+    enum values, name), and no parameter took it by words that name that parameter. A name
+    ('인셉션도', 'BMR도') is a value, and what a parameter took by its own words ('내일도',
+    '3만원도') is one; a common noun the tool never mentions is a thing it does not do, however
+    its other words matched, and a noun guessed into a free-text slot ('주차 자리' as a museum's
+    name) does not make it one. None when every such thing is served."""
+    words = tool_words(filling.tool)
+    strong = [
+        f.text for f in filling.found.values() if f.source in ("message", "answer") and f.strong
+    ]
+    for start, end, head, tag in also_phrases(text):
+        span = text[start:end]
+        if tag in _NAME_TAGS or head in words:
+            continue
+        if any(s and (s in span or span in s) for s in strong):
+            continue
+        return span
+    return None
