@@ -165,3 +165,19 @@ def test_bundled_tool_set_has_what_the_issue_asks() -> None:
     assert any(p.enum for p in params) and any(p.type == "boolean" for p in params)
     assert any(not p.required for p in params) and all(s.required for s in specs)
     assert all(s.description and all(p.description for p in s.params) for s in specs)
+
+
+def test_what_a_parameter_is_is_remembered_per_schema_and_unhashable_enums_still_work() -> None:
+    """``param_kind`` and ``date_format`` are remembered per parameter (the same parameters are
+    read for every message); equal schemas share the answer, and a schema whose enum holds a
+    list (not hashable) is still read, just not remembered."""
+    from kodial.tools.arguments.params import date_format, param_kind
+    from kodial.tools.schema import ParamSpec
+
+    day = ParamSpec("day", "string", "예약 날짜 (YYYY-MM-DD)")
+    assert param_kind(day) == "date" and date_format(day) is not None
+    assert param_kind(ParamSpec("day", "string", "예약 날짜 (YYYY-MM-DD)")) == "date"
+    assert param_kind(ParamSpec("day", "string", "메모 내용")) != "date"
+    odd = ParamSpec("shape", "array", "모양", enum=([1, 2], [3, 4]))
+    assert param_kind(odd) == "array"
+    assert param_kind(ParamSpec("size", "string", "크기", enum=("S", "M"))) == "enum"

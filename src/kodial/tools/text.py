@@ -114,9 +114,15 @@ def content_words(text: str) -> list[str]:
 
 def split_identifier(name: str) -> list[str]:
     """``calculate_bmi`` / ``getWalkInfo`` -> ``['calculate', 'bmi']`` / ``['get', 'walk', 'info']``."""
+    return list(_split_identifier(name))
+
+
+@lru_cache(maxsize=8192)
+def _split_identifier(name: str) -> tuple[str, ...]:
+    # the same few parameter and tool names are split for every message and every tool
     spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1 \2", name.replace("_", " ").replace("-", " "))
     spaced = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1 \2", spaced)
-    return [w.lower() for w in spaced.split() if w]
+    return tuple(w.lower() for w in spaced.split() if w)
 
 
 # --- numbers --------------------------------------------------------------------------------

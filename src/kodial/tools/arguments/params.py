@@ -3,9 +3,11 @@ string) read from its schema and description, its units, keywords and synonyms."
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
@@ -60,12 +62,41 @@ def has_any(text: str, words: tuple[str, ...]) -> bool:
 def has_whole_word(text: str, words: tuple[str, ...]) -> bool:
     """Whole-word match for Latin words (so "to" is not found in "total")."""
     for w in words:
-        if re.search(r"[a-z]", w):
-            if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text):
+        pattern = _whole_word(w)
+        if pattern is not None:
+            if pattern.search(text):
                 return True
         elif w in text:
             return True
     return False
+
+
+@functools.lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern[str] | None:
+    """The whole-word pattern of a Latin ``word``, None for a word without Latin letters."""
+    if not re.search(r"[a-z]", word):
+        return None
+    return re.compile(rf"(?<![a-z]){re.escape(word)}(?![a-z])")
+
+
+T = TypeVar("T")
+
+
+def per_param(fn: Callable[[ParamSpec], T]) -> Callable[[ParamSpec], T]:
+    """Remember ``fn(p)`` for each parameter: what a parameter is depends on its schema alone,
+    and every message is read against every offered tool's parameters (a tool set's calibration
+    asked the same few hundred parameters 60,000 times). Results must not be mutated."""
+    cached = functools.lru_cache(maxsize=4096)(fn)
+
+    @functools.wraps(fn)
+    def remembered(p: ParamSpec) -> T:
+        try:
+            hash(p)
+        except TypeError:  # an enum value that is a list or an object: not hashable
+            return fn(p)
+        return cached(p)
+
+    return remembered
 
 
 _OPTIONS_QUOTED = re.compile(r"'([^']{1,30})'|\"([^\"]{1,30})\"")
@@ -98,6 +129,7 @@ class DateFormat:
     """date, time, datetime, year, month, year_month (YYYY-MM) or raw (the user's words)."""
 
 
+@per_param
 def date_format(p: ParamSpec) -> DateFormat | None:
     """The date/time format a parameter asks for, or None when it is not a date/time."""
     if p.type != "string" and not (
@@ -131,6 +163,7 @@ def date_format(p: ParamSpec) -> DateFormat | None:
     return None
 
 
+@per_param
 def param_kind(p: ParamSpec) -> str:
     """enum, boolean, number, date, email, phone, text, array or string (see the module
     table)."""

@@ -37,6 +37,7 @@ from kodial.tools.arguments.params import (
     looks_like_code,
     param_head,
     param_kind,
+    per_param,
     words_of,
 )
 from kodial.tools.arguments.results import Found
@@ -63,6 +64,11 @@ _COPULA_TAIL = (
 def _label_keys(p: ParamSpec) -> list[str]:
     """Words that label a value of ``p`` in a message: its short label's words, its name's
     words, and their synonyms (제목, 이름/성함, 내용 ...)."""
+    return list(_label_words(p))
+
+
+@per_param
+def _label_words(p: ParamSpec) -> tuple[str, ...]:
     from kodial.tools.questions import param_label
 
     keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
@@ -70,7 +76,7 @@ def _label_keys(p: ParamSpec) -> list[str]:
     for group in SYNONYMS:
         if any(k in group for k in keys):
             keys.extend(group)
-    return list(dict.fromkeys(keys))
+    return tuple(dict.fromkeys(keys))
 
 
 def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
