@@ -53,8 +53,10 @@ def test_scores_equal_transformers_pipeline(style, multi_label, request):
     ref = pipeline_scores(reference_pipeline(path), QUERIES, LABELS, multi_label)
     assert ours.shape == (len(QUERIES), len(LABELS))
     np.testing.assert_allclose(ours, ref, atol=1e-5, rtol=0)
-    # the check has teeth: the scores are not all the same
-    assert np.ptp(ours) > 1e-3
+    # the check has teeth: the scores spread over 10x the tolerance (the tiny random model's
+    # softmax spread was 0.001-0.011 over runs, since the tokenizer it is built with trains to
+    # another vocabulary each run: huggingface/tokenizers#1794; 0.00099 once failed "> 1e-3")
+    assert np.ptp(ours) > 1e-4
     if not multi_label:
         np.testing.assert_allclose(ours.sum(1), 1.0, atol=1e-5)
 
