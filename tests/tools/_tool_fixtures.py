@@ -40,6 +40,15 @@ def function_tool(
     }
 
 
+def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
+    """The ``tool`` message answering call ``c1`` with ``payload`` as JSON."""
+    return {
+        "role": "tool",
+        "tool_call_id": "c1",
+        "content": json.dumps(payload, ensure_ascii=False),
+    }
+
+
 def string_param(desc: str) -> dict[str, Any]:
     return {"type": "string", "description": desc}
 

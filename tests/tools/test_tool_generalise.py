@@ -5,10 +5,9 @@ is written for these tests (none comes from a benchmark)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from _tool_fixtures import NOW, assistant, called, function_tool, string_param, user
+from _tool_fixtures import NOW, assistant, called, function_tool, string_param, tool_result, user
 
 from kodial.tools.arguments import extract_message, fill_arguments
 from kodial.tools.schema import ToolSpec, parse_tools
@@ -20,14 +19,6 @@ def enum_param(desc: str, values: list[str]) -> dict[str, Any]:
 
 def spec(name: str, props: dict[str, Any], required: list[str], desc: str = "") -> ToolSpec:
     return parse_tools([function_tool(name, desc, props, required)])[0]
-
-
-def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "role": "tool",
-        "tool_call_id": "c1",
-        "content": json.dumps(payload, ensure_ascii=False),
-    }
 
 
 def values(tool: ToolSpec, text: str) -> dict[str, Any]:

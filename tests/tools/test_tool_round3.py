@@ -4,9 +4,6 @@ benchmark or a development set)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from _tool_fixtures import (
     NOW,
     assistant,
@@ -14,6 +11,7 @@ from _tool_fixtures import (
     function_tool,
     integer_param,
     string_param,
+    tool_result,
     user,
 )
 
@@ -23,15 +21,6 @@ from kodial.tools.choose import Calibration, ToolChooser
 from kodial.tools.fit import unserved_new_thing
 from kodial.tools.schema import parse_tools
 from kodial.tools.text import numbers
-
-
-def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "role": "tool",
-        "tool_call_id": "c1",
-        "content": json.dumps(payload, ensure_ascii=False),
-    }
-
 
 # --- two views agreeing under the threshold -----------------------------------------------------
 

@@ -5,21 +5,20 @@ here is written for these tests (none comes from a benchmark)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from _tool_fixtures import NOW, assistant, called, function_tool, integer_param, string_param, user
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+)
 
 from kodial.tools import decide
-
-
-def tool_result(payload: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "role": "tool",
-        "tool_call_id": "c1",
-        "content": json.dumps(payload, ensure_ascii=False),
-    }
-
 
 # --- a request that repeats an earlier call ---------------------------------------------------
 
