@@ -98,18 +98,12 @@ def _lm_messages(
     return [*as_chat_messages(recent), {"role": "user", "content": message}]
 
 
-class TransformersChat:
-    """A causal LM via :class:`kodial.chat.generate.ChatModel`, streamed; concurrent replies
-    share batches (``max_batch``)."""
+class _LanguageModelChat:
+    """What the language-model backends share: the reply streamed from ``self.model`` (a
+    :class:`kodial.chat.generate.ChatModel` or a remote one) over the recent history."""
 
-    def __init__(self, config: ChitchatConfig, persona: Any) -> None:
-        from kodial.chat.generate import ChatModel
-
-        assert config.model is not None
-        self.config = config
-        self.model = ChatModel.from_pretrained(
-            config.model, persona=persona, max_batch=config.max_batch
-        )
+    config: ChitchatConfig
+    model: Any
 
     def reply(
         self, message: str, history: list[Exchange]
@@ -122,7 +116,21 @@ class TransformersChat:
         return pieces, {"model": self.config.model}
 
 
-class OpenAIChat:
+class TransformersChat(_LanguageModelChat):
+    """A causal LM via :class:`kodial.chat.generate.ChatModel`, streamed; concurrent replies
+    share batches (``max_batch``)."""
+
+    def __init__(self, config: ChitchatConfig, persona: Any) -> None:
+        from kodial.chat.generate import ChatModel
+
+        assert config.model is not None
+        self.config = config
+        self.model = ChatModel.from_pretrained(
+            config.model, persona=persona, max_batch=config.max_batch
+        )
+
+
+class OpenAIChat(_LanguageModelChat):
     """The chit-chat model behind an OpenAI-compatible server, streamed
     (:class:`kodial.chat.remote.RemoteChatModel`). The API key is read from the environment
     variable named by ``api_key_env`` when the assistant is built."""
@@ -150,16 +158,6 @@ class OpenAIChat:
             timeout=config.timeout_s,
             retries=config.retries,
         )
-
-    def reply(
-        self, message: str, history: list[Exchange]
-    ) -> tuple[str | Iterator[str], dict[str, Any]]:
-        pieces = self.model.stream(
-            _lm_messages(self.config, message, history),
-            max_new_tokens=self.config.max_new_tokens,
-            temperature=self.config.temperature,
-        )
-        return pieces, {"model": self.config.model}
 
 
 CHAT_BACKENDS: dict[str, type] = {

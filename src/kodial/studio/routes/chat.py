@@ -3,6 +3,7 @@ and switching the assistant's small talk to an exported model."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Path
@@ -68,24 +69,25 @@ async def train(body: ChatTrainIn, studio: StudioDep, _caller: CallerDep) -> dic
     return job.to_dict()
 
 
-@router.post("/runs/{run_id}/eval", summary="Evaluate a trained chat model (a background job)")
-async def evaluate(run_id: RunId, studio: StudioDep, _caller: CallerDep) -> dict[str, Any]:
+def _run_job(
+    studio: Any, run_id: str, kind: str, title: str, work: Callable[[Any, str], Any]
+) -> dict[str, Any]:
+    """Submit ``work(job, run_id)`` as a background job on an existing run (404
+    ``run_not_found`` otherwise)."""
     if studio.chat.get_run(run_id) is None:
         raise ApiError(404, f"채팅 모델 학습 {run_id!r}이 없어요.", code="run_not_found")
-    job = studio.jobs.submit(
-        "chat-eval", "chat", f"{run_id} 평가", lambda job: studio.chat.evaluate(job, run_id)
-    )
-    return job.to_dict()
+    job = studio.jobs.submit(kind, "chat", f"{run_id} {title}", lambda job: work(job, run_id))
+    return dict(job.to_dict())
+
+
+@router.post("/runs/{run_id}/eval", summary="Evaluate a trained chat model (a background job)")
+async def evaluate(run_id: RunId, studio: StudioDep, _caller: CallerDep) -> dict[str, Any]:
+    return _run_job(studio, run_id, "chat-eval", "평가", studio.chat.evaluate)
 
 
 @router.post("/runs/{run_id}/export", summary="Export a trained chat model (a background job)")
 async def export(run_id: RunId, studio: StudioDep, _caller: CallerDep) -> dict[str, Any]:
-    if studio.chat.get_run(run_id) is None:
-        raise ApiError(404, f"채팅 모델 학습 {run_id!r}이 없어요.", code="run_not_found")
-    job = studio.jobs.submit(
-        "chat-export", "chat", f"{run_id} 내보내기", lambda job: studio.chat.export(job, run_id)
-    )
-    return job.to_dict()
+    return _run_job(studio, run_id, "chat-export", "내보내기", studio.chat.export)
 
 
 @router.post("/runs/{run_id}/use", summary="Let a chit-chat intent answer with the exported model")
