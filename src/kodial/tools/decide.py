@@ -50,6 +50,10 @@ from kodial.tools.text import tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
+_How = Literal["named", "answer", "follow-up", "score", "none"]
+"""How ``_choose`` reached a turn's tool: ``tool_choice`` named it, the message answers the
+open question, it follows up the last call, the scores chose it, or none fits."""
+
 
 @dataclass
 class ToolDecision:
@@ -341,11 +345,12 @@ def decide(
 
     tool: ToolSpec | None
     asked: set[str] = set()
+    how: _How = "named"
     if named is not None:
         tool = named
         why = "tool_choice names this tool"
     else:
-        tool, why = _choose(scores, specs, pending, messages, now, chooser)
+        tool, why, how = _choose(scores, specs, pending, messages, now, chooser)
         if tool is None and tool_choice == "required":
             tool = next(s for s in specs if s.name == scores[0].name)
             why = "tool_choice is required: the best-scoring tool"
@@ -375,7 +380,7 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs)
-    continuing = why.startswith(("answers the question", "a follow-up"))
+    continuing = how in ("answer", "follow-up")
     if named is None and not continuing and other_act_on_old_values(filling, scores):
         # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
         # another act than the tool does and names none of its values; what would fill the
@@ -385,7 +390,7 @@ def decide(
             "it no value by its own words"
         )
         return ToolDecision("decline", decline_message(specs), explain=explain)
-    answering = why.startswith("answers the question")
+    answering = how == "answer"
     unserved = None if named is not None or answering else unserved_new_thing(user_text, filling)
     if unserved is not None:
         # "박물관 주차 자리도 잡아줄 수 있어?" after a museum booking: the request adds a thing
@@ -439,7 +444,8 @@ def _choose(
     messages: list[dict[str, Any]],
     now: datetime,
     chooser: ToolChooser,
-) -> tuple[ToolSpec | None, str]:
+) -> tuple[ToolSpec | None, str, _How]:
+    """The tool the turn is for (None: none fits), why in words, and how it was reached."""
     by_name = {s.name: s for s in specs}
     best = scores[0]
     if pending is not None:
@@ -459,10 +465,12 @@ def _choose(
             and intent[rival] > intent[pending.tool.name] + 0.1
         )
         if answered and not new_request:
-            return pending.tool, f"answers the question about {', '.join(sorted(pending.asked))}"
+            asked = ", ".join(sorted(pending.asked))
+            return pending.tool, f"answers the question about {asked}", "answer"
     follow_up = _follow_up(messages, specs, now)
     if follow_up is not None and (best.score < chooser.threshold or best.name == follow_up.name):
-        return follow_up, f"a follow-up of the last call of {follow_up.name} with a new value"
+        why = f"a follow-up of the last call of {follow_up.name} with a new value"
+        return follow_up, why, "follow-up"
     if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
         explains = next(
             (
@@ -474,22 +482,25 @@ def _choose(
             None,
         )
         if explains is None:
-            return None, (
+            return (
+                None,
                 "no tool fits: the request asks for an explanation, and "
-                f"{best.name} does not explain (best score {best.score:.3f})"
+                f"{best.name} does not explain (best score {best.score:.3f})",
+                "none",
             )
         best = explains
     if best.score >= chooser.threshold:
-        return by_name[best.name], (
-            f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
-        )
+        why = f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
+        return by_name[best.name], why, "score"
     if corroborated(scores, chooser.threshold):
-        return by_name[best.name], (
+        why = (
             f"best score {best.score:.3f} is under the threshold, but the request names the tool "
             "by its own words and gives it an argument by the parameter's words, and no other "
             "tool comes close"
         )
-    return None, f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+        return by_name[best.name], why, "score"
+    why = f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
+    return None, why, "none"
 
 
 _ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})

@@ -136,8 +136,6 @@ UNITS = (
     # part ("2부"), and written together it is a word of its own ("두부")
     r"(?<=[가-힣]\s)부(?![가-힣])"
 )
-_COUNTERS = "명|사람|개|살|자리|글자|잔|장|권|마리|번|병|곳|시간|채|벌|켤레|대|통|건|그릇|가지|박|상자|박스|봉지|판|\\s부(?![가-힣])"
-"""Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부)."""
 COUNTER_UNITS = frozenset(
     [
         "명",
@@ -168,6 +166,19 @@ COUNTER_UNITS = frozenset(
 )
 """Units that count things or times (not amounts, lengths or durations): a count said with one
 goes to a parameter that counts (발급 부수, 헹굼 횟수) even when its description names no unit."""
+_COUNTERS = (
+    "|".join(
+        sorted(
+            (COUNTER_UNITS - {"부", "회"}) | {"살", "글자", "곳", "시간", "박"},
+            key=len,
+            reverse=True,
+        )
+    )
+    + r"|\s부(?![가-힣])"
+)
+"""Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
+the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
+letters, places, hours and nights."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
