@@ -12,11 +12,16 @@ from typing import Any
 from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
-from kodial.tools.arguments.choices import extract_booleans, extract_enums
+from kodial.tools.arguments.choices import (
+    Encode,
+    enum_by_meaning,
+    extract_booleans,
+    extract_enums,
+)
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
+from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -100,9 +105,26 @@ def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_PICK_PARTICLE = re.compile(r"(?:으로|로|에서|이요|요|이|가|을|를|은|는|꺼|거|걸로|것)$")
+"""What follows a name the user picks by ("맑은소리로", "솔바람으로", "한라요")."""
+
+
+def _said_stems(said: str) -> set[str]:
+    """The user's words without the particle after them, two Hangul letters or more: a name
+    said by its first part ("맑은소리로" for 맑은소리이비인후과)."""
+    stems = set()
+    for word in re.findall(r"[가-힣]+", said):
+        stem = _PICK_PARTICLE.sub("", word)
+        if len(stem) >= 2:
+            stems.add(stem)
+    return stems
+
+
 def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> int:
-    """How many of a result item's own words (its names, its times) the user said since."""
+    """How many of a result item's own words (its names, its times) the user said since, whole
+    or by their first part."""
     said_flat = re.sub(r"\s+", "", said.lower())
+    stems = _said_stems(said)
     score = 0
     for v in item.values():
         if not isinstance(v, str):
@@ -112,11 +134,14 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
             score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
             continue
         # its words as the user wrote them, particles attached ("세인트존스로")
-        score += sum(len(w) > 1 and w in said_flat for w in set(re.findall(r"[\w-]+", v.lower())))
+        score += sum(
+            len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems))
+            for w in set(re.findall(r"[\w-]+", v.lower()))
+        )
     return score
 
 
-def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
+def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     """The fields of the one item of a result's list the user picked by its own words ("세인트
     존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
     when none or several are named equally. A list of choices is answered by naming one."""
@@ -250,6 +275,7 @@ def fill_arguments(
     now: datetime | None = None,
     asked: set[str] | None = None,
     tools: Sequence[ToolSpec] = (),
+    encode: Encode | None = None,
 ) -> Filling:
     """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
 
@@ -258,7 +284,9 @@ def fill_arguments(
     open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
     calls and fields of tool results with the parameter's exact name fill the rest; an earlier
     call of another of the offered ``tools`` only when its parameter of that name means the same
-    (:func:`_same_meaning`), so an event's name never becomes a contact's.
+    (:func:`_same_meaning`), so an event's name never becomes a contact's. With ``encode`` (the
+    sentence encoder), an enum of Latin identifiers still open is read by meaning from the
+    user's words since the last tool result (:func:`enum_by_meaning`: 디럭스 -> ``deluxe``).
     """
     now = now or datetime.now(SEOUL)
     filling = Filling(tool)
@@ -282,6 +310,30 @@ def fill_arguments(
                 continue  # what a change changes is what the user says now ("11시로 바꿔줘")
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
+    if encode is not None:
+        for p in tool.params:
+            if p.name in filling.found or not p.enum:
+                continue
+            others = frozenset(
+                w for q in tool.params if q.name != p.name for w in content_words(words_of(q))
+            )
+            for rank, i in enumerate(reversed(user_idx)):
+                if i < last_tool and rank > 0:
+                    break
+                meant = enum_by_meaning(p, _content(messages[i]), encode, others)
+                if meant is None:
+                    continue
+                source = "message" if rank == 0 else "history"
+                filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
+                # "최유나, 계좌이체요" answering a name and a payment method: the word that
+                # gave the enum is not part of the name read from the same answer
+                for k, f in list(filling.found.items()):
+                    if k != p.name and isinstance(f.value, str) and meant[1] in f.value:
+                        word = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
+                        rest = re.sub(word, " ", f.value).strip(" ,./")
+                        if rest:
+                            filling.found[k] = Found(rest, f.source, rest, f.strong)
+                break
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):
         m = messages[i]
@@ -310,7 +362,7 @@ def fill_arguments(
                 continue
             flat = _flatten(result)
             said = " ".join(_content(x) for x in messages[i:] if x.get("role") == "user")
-            flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
+            flat.update({k: v for k, v in picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

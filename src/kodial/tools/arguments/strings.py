@@ -31,6 +31,7 @@ from kodial.tools.arguments.message import (
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
     SYNONYMS,
+    enum_options,
     has_any,
     has_whole_word,
     is_code_param,
@@ -273,6 +274,21 @@ _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
 
 
+_CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![A-Za-z0-9-])")
+"""A code-shaped word: Latin letters, digits and dashes, with a digit (110-482-339017, M-20817)."""
+
+
+def _takes_code(p: ParamSpec) -> bool:
+    """A string parameter whose value is a code or a number written as text: an identifier
+    (:func:`is_code_param`) or what the description calls a 번호 (카드 번호 뒤 4자리)."""
+    return is_code_param(p) or (
+        p.type == "string"
+        and not enum_options(p)
+        and param_kind(p) == "string"
+        and "번호" in p.description
+    )
+
+
 def extract_strings(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -453,6 +469,15 @@ def extract_strings(
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
+    # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
+    # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
+    # answers the other question
+    if source == "message":
+        for p in [q for q in pending if q.name in asked and _takes_code(q)]:
+            codes = list(_CODE_WORD.finditer(msg.masked))
+            if len(codes) == 1:
+                put(p, codes[0].span(), "answer")
+                pending.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
     if (
