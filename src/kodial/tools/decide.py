@@ -35,8 +35,6 @@ from typing import Any, Literal
 from kodial.errors import KodialError
 from kodial.korean.datetimes import SEOUL
 from kodial.tools.acts import text_act, tool_act
-from kodial.tools.arguments.choices import Encode
-from kodial.tools.arguments.fill import picked_item
 from kodial.tools.arguments import (
     Filling,
     extract_message,
@@ -44,6 +42,8 @@ from kodial.tools.arguments import (
     param_keywords,
     param_kind,
 )
+from kodial.tools.arguments.choices import Encode
+from kodial.tools.arguments.fill import picked_item
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question

@@ -184,6 +184,11 @@ _NUMBER_RE = re.compile(
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
+    # a Sino-Korean numeral said alone ("백삼십오에 팔십오"): two letters or more with a
+    # 십, 백 or 천 in them (two only with 십: 천사 and 백일 are words), a word of its own
+    r"|(?<![가-힣\d])(?:(?=[일이삼사오육칠팔구]*[십백천])[일이삼사오육칠팔구십백천]{3,}"
+    r"|[이삼사오육칠팔구]십|십[일이삼사오육칠팔구])"
+    r"(?=$|[\s,.]|에(?![가-힣])|이요|이고|요(?![가-힣]))"
     r"|(?<![가-힣\d])(?:" + NATIVE_RE + r")(?=\s*(?:" + _COUNTERS + r"))"
     # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가"): the forms
     # only a count takes

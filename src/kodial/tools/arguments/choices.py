@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
 import re
-from dataclasses import replace
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -245,21 +246,19 @@ def enum_by_meaning(
     and each value, the best over :data:`ENUM_MEANING_MIN` and :data:`ENUM_MEANING_LEAD`
     ahead of the value next to it, with the word; None when no word means one value clearly. Words in
     ``others`` (what the tool's other parameters are about: 주소 of an address-history flag)
-    are not read. Values written in Hangul are matched by their words only
-    (:func:`enum_mentions`)."""
+    are not read. Values written in Hangul, or glossed in Korean by the description
+    (``indoor=실내``), are matched by their words only (:func:`enum_mentions`)."""
     options = enum_options(p)
     if len(options) < 2 or not all(
         isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_ -]*", o) for o in options
     ):
         return None
+    if any(_glosses(p, o) for o in options):
+        return None  # the app says its values in Korean (indoor=실내): those words decide
     nouns = [t for t in tokens(text) if t.tag in ("NNG", "NNP", "SL", "XR")]
     nouns = [t for t in nouns if t.form.lower() not in others]
     words = [t.form for t in nouns if len(t.form) > 1]
-    words += [
-        text[a.start : b.end]
-        for a, b in zip(nouns, nouns[1:], strict=False)
-        if b.start - a.end <= 1
-    ]
+    words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
     words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
     if not words:
         return None
@@ -270,9 +269,9 @@ def enum_by_meaning(
     for word, row in zip(words, sims, strict=True):
         order = sorted(range(len(options)), key=lambda k: -row[k])
         top, second = float(row[order[0]]), float(row[order[1]])
-        if top >= ENUM_MEANING_MIN and top - second >= ENUM_MEANING_LEAD:
-            if best is None or top > best[0]:
-                best = (top, options[order[0]], word)
+        clear = top >= ENUM_MEANING_MIN and top - second >= ENUM_MEANING_LEAD
+        if clear and (best is None or top > best[0]):
+            best = (top, options[order[0]], word)
     return (best[1], best[2]) if best else None
 
 

@@ -62,7 +62,7 @@ def extract_message(
         for m in DURATION.finditer(text):
             msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
-    extract_arrays(tool, by_kind.get("array", []), msg, out, source)
+    extract_arrays(tool, by_kind.get("array", []), msg, out, source, now)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
     if not (by_kind.get("email") or by_kind.get("phone")):
         # no parameter takes them, but their digits are still not numbers
@@ -166,6 +166,9 @@ def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     on_day = _items_on_weekday(items, said)
     if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
         return _flatten(on_day[0])
+    in_period = _items_in_period(items, said)
+    if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
+        return _flatten(in_period[0])
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
@@ -212,6 +215,33 @@ def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, 
                 if on in days:
                     out.append(item)
                     break
+    return out
+
+
+_PERIODS = (
+    (re.compile(r"새벽"), 0, 6),
+    (re.compile(r"아침|오전"), 0, 12),
+    (re.compile(r"점심|낮(?!에도)"), 11, 15),
+    (re.compile(r"오후"), 12, 24),
+    (re.compile(r"저녁|밤"), 17, 24),
+)
+"""Parts of the day a message names an item by, with the hours (from, to) they cover."""
+
+
+def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
+    """Items with a time (HH:MM) in the part of the day the message names (아침 거, 저녁
+    타임); empty when it names none or a time of its own (then the time decides)."""
+    hours = [(a, b) for pat, a, b in _PERIODS if pat.search(said)]
+    if not hours or re.search(r"\d\s*시|[한두세네]\s*시", said):
+        return []
+    a, b = hours[0]
+    out = []
+    for item in items:
+        for v in item.values():
+            m = re.fullmatch(r"(\d{1,2}):\d{2}", v.strip()) if isinstance(v, str) else None
+            if m and a <= int(m.group(1)) < b:
+                out.append(item)
+                break
     return out
 
 
@@ -308,6 +338,10 @@ def fill_arguments(
             continued = asked is not None and bool(asked) and k not in asked and i > last_tool
             if rank > 0 and act == "modify" and k not in required:
                 continue  # what a change changes is what the user says now ("11시로 바꿔줘")
+            if i < last_tool and k not in required:
+                # an option is the current request's: "아침 8시" of an earlier, finished request
+                # is not when a blood pressure just said was measured
+                continue
             if rank == 0 or v.strong or continued:
                 filling.found.setdefault(k, v)
     if encode is not None:
@@ -327,12 +361,12 @@ def fill_arguments(
                 filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
                 # "최유나, 계좌이체요" answering a name and a payment method: the word that
                 # gave the enum is not part of the name read from the same answer
-                for k, f in list(filling.found.items()):
-                    if k != p.name and isinstance(f.value, str) and meant[1] in f.value:
+                for k, other in list(filling.found.items()):
+                    if k != p.name and isinstance(other.value, str) and meant[1] in other.value:
                         word = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
-                        rest = re.sub(word, " ", f.value).strip(" ,./")
+                        rest = re.sub(word, " ", other.value).strip(" ,./")
                         if rest:
-                            filling.found[k] = Found(rest, f.source, rest, f.strong)
+                            filling.found[k] = Found(rest, other.source, rest, other.strong)
                 break
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):

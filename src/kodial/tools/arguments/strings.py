@@ -5,8 +5,10 @@ phone numbers, come from :mod:`kodial.tools.arguments.kinds`)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
+from kodial.korean.datetimes import parse_datetime
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
     address_span,
@@ -535,11 +537,31 @@ def extract_strings(
             pending.remove(p)
 
 
+def _times_said(text: str, now: datetime) -> list[str]:
+    """Every time of day ``text`` says, as HH:MM, in the order said (아침 8시 저녁 8시 ->
+    08:00, 20:00)."""
+    out: list[str] = []
+    for _ in range(8):
+        r = parse_datetime(text, now)
+        if r.time is None or r.time_span is None:
+            break
+        out.append(f"{r.time.hour:02d}:{r.time.minute:02d}")
+        s, e = r.time_span
+        text = text[:s] + " " * (e - s) + text[e:]
+    return out
+
+
 def extract_arrays(
-    tool: ToolSpec, params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    out: dict[str, Found],
+    source: str,
+    now: datetime,
 ) -> None:
     """Simple arrays: every allowed value said (items with an enum), every number said (number
-    items), or a labelled list split at commas and 와/과/하고 (string items)."""
+    items), every time said (string items written HH:MM), or a labelled list split at commas
+    and 와/과/하고 (string items)."""
     for p in params:
         values: list[Any] = []
         if p.items_enum:
@@ -551,6 +573,9 @@ def extract_arrays(
                 for n in numbers(msg.masked)
                 if p.items_type != "integer" or float(n.value).is_integer()
             ]
+        elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
+            # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
+            values = _times_said(msg.text, now)  # (dates and times are masked by now)
         elif p.items_type == "string":
             span = _labelled(msg.text, _label_keys(p), param_head(p), "text")
             if span:
