@@ -75,14 +75,16 @@ def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: dateti
     if fmt.part == "raw":
         return raw.strip() or None
     if fmt.part == "date":
-        return r.date.isoformat() if r.date else None
+        if r.date is None:
+            return None
+        return r.date.strftime(fmt.layout) if fmt.layout else r.date.isoformat()
     if fmt.part == "time":
         return r.time.strftime("%H:%M") if r.time else None
     if fmt.part == "datetime":
         if r.time is None:
             return None
         when = r.to_datetime(now)
-        return when.strftime("%Y-%m-%dT%H:%M:%S") if when else None
+        return when.strftime(fmt.layout or "%Y-%m-%dT%H:%M:%S") if when else None
     return None
 
 

@@ -299,6 +299,15 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
     return other is None or _same_meaning(p, other)
 
 
+def _only_particles(value: Any) -> bool:
+    """A string of particles only ("부터", "에도"): what is left of a phrase whose words were
+    read as other values, never a value itself."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    toks = tokens(value)
+    return bool(toks) and all(t.tag.startswith("J") for t in toks)
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -342,7 +351,7 @@ def fill_arguments(
                 # an option is the current request's: "아침 8시" of an earlier, finished request
                 # is not when a blood pressure just said was measured
                 continue
-            if rank == 0 or v.strong or continued:
+            if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
     if encode is not None:
         for p in tool.params:

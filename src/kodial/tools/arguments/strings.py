@@ -47,6 +47,7 @@ from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.topic import topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
+    COUNTER_UNITS,
     chunks,
     content_words,
     numbers,
@@ -280,6 +281,14 @@ _CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![A
 """A code-shaped word: Latin letters, digits and dashes, with a digit (110-482-339017, M-20817)."""
 
 
+_LEADING_COUNT = re.compile(
+    r"(?:\d+|한|두|세|네|다섯)\s*(?:박|"
+    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
+    + r")\s+(?=\S)"
+)
+"""A number with a counter at the start of a span (2박, 두 명), then more words."""
+
+
 def _takes_code(p: ParamSpec) -> bool:
     """A string parameter whose value is a code or a number written as text: an identifier
     (:func:`is_code_param`) or what the description calls a 번호 (카드 번호 뒤 4자리)."""
@@ -334,6 +343,10 @@ def extract_strings(
         ):
             # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
             value = value[: toks[-1].start].strip()
+        lead = _LEADING_COUNT.match(value)
+        if lead and param_kind(p) != "text":
+            # "2박 해운대", "두 명 강남": a count said before the name is not part of it
+            value = value[lead.end() :]
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
         if param_kind(p) != "text":
