@@ -439,6 +439,16 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
+    asks_act = text_act(user_text)
+    does = tool_act(tool)
+    changes_made = asks_act in ("modify", "delete") and bool(_called_tools(messages))
+    if how == "score" and changes_made and does not in (None, asks_act):
+        # "오후로 옮길 수 있어요?" with a clinic search and a booking offered: a change (or a
+        # cancellation) no offered tool makes is not served by looking up or booking again;
+        # a tool that does no act of the kinds may. Only once something was made in the
+        # conversation: a first request to "바꿔" is as often a conversion ("엔으로 바꿔줘")
+        explain["why"] = f"the request asks to {asks_act}, which {tool.name} does not do"
+        return ToolDecision("decline", decline_message(specs), explain=explain)
     continuing = how in ("answer", "follow-up", "pick")
     if named is None and not continuing and other_act_on_old_values(filling, scores):
         # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
