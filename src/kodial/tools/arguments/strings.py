@@ -493,6 +493,13 @@ def extract_strings(
             if len(codes) == 1:
                 put(p, codes[0].span(), "answer")
                 pending.remove(p)
+    # an identifier not asked for: the message's one code with letters or a dash ("H-204 호텔
+    # 예약해줘"), whole, where the analyser would split it at the dash
+    for p in [q for q in pending if is_code_param(q)]:
+        codes = [m for m in _CODE_WORD.finditer(msg.masked) if re.search(r"[A-Za-z-]", m.group(0))]
+        if len(codes) == 1:
+            put(p, codes[0].span(), strong=False)
+            pending.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
     if (
