@@ -169,6 +169,9 @@ def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     in_period = _items_in_period(items, said)
     if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
         return _flatten(in_period[0])
+    extreme = _item_by_superlative(items, said)
+    if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
+        return _flatten(extreme)
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
@@ -243,6 +246,50 @@ def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, A
                 out.append(item)
                 break
     return out
+
+
+_SUPERLATIVES = (
+    (
+        re.compile(r"(?<![비])싼|저렴한|싸게"),
+        re.compile(r"price|fee|cost|fare|요금|가격|금액"),
+        min,
+    ),
+    (re.compile(r"비싼"), re.compile(r"price|fee|cost|fare|요금|가격|금액"), max),
+    (re.compile(r"가까운|가까이"), re.compile(r"distance|dist|km|거리"), min),
+    (
+        re.compile(r"평점\s*(?:높은|좋은)|별점\s*(?:높은|좋은)"),
+        re.compile(r"rating|score|평점|별점"),
+        max,
+    ),
+)
+"""Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
+the dearest, the nearest, the best rated), with the field names of that kind."""
+
+
+def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
+    """The one item a superlative names ("싼 데로", "제일 가까운 곳"): the lowest (or highest)
+    number in the items' field of the kind it is about; None when it names none, the items
+    have no such field, or two share the extreme."""
+    for words, fields, pick in _SUPERLATIVES:
+        if not words.search(said):
+            continue
+        key = next(
+            (
+                k
+                for k in items[0]
+                if fields.search(k.lower()) and isinstance(items[0][k], int | float)
+            ),
+            None,
+        )
+        values = [x.get(key) for x in items] if key else []
+        if not key or not all(
+            isinstance(v, int | float) and not isinstance(v, bool) for v in values
+        ):
+            continue
+        best = pick(values)
+        if values.count(best) == 1:
+            return items[values.index(best)]
+    return None
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
