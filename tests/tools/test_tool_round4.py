@@ -93,6 +93,31 @@ def test_an_item_named_by_its_first_part_and_by_the_part_of_the_day() -> None:
         assert filling.found["room_code"].value == code, text
 
 
+def test_a_superlative_picks_the_item_with_the_extreme_value() -> None:
+    """'제일 싼 데로 할게' of two places: the one with the lowest price (a field of that kind)."""
+    result = {
+        "places": [
+            {"place_id": "PL-1", "name": "강변캠프", "price_per_night": 72000},
+            {"place_id": "PL-2", "name": "솔숲캠프", "price_per_night": 58000},
+        ]
+    }
+    tool = function_tool(
+        "reserve_place",
+        "캠핑 자리를 예약합니다.",
+        {"place_id": string_param("자리 ID"), "people": integer_param("인원")},
+        ["place_id", "people"],
+    )
+    messages = [
+        user("이번 주말 캠핑장 찾아줘"),
+        called("find_places", region="양평"),
+        tool_result(result),
+        assistant("강변캠프(72,000원)와 솔숲캠프(58,000원)가 있어요."),
+        user("제일 싼 데로 네 명 예약할게"),
+    ]
+    d = decide(messages, [tool], now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"place_id": "PL-2", "people": 4})
+
+
 def test_a_question_about_an_item_is_not_a_pick() -> None:
     d = decide(_after_rooms("노을방은 몇 명 들어가?"), STUDY, now=NOW)
     assert d.tool != "reserve_study_room"
