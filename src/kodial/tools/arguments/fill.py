@@ -281,10 +281,9 @@ def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, An
             ),
             None,
         )
-        values = [x.get(key) for x in items] if key else []
-        if not key or not all(
-            isinstance(v, int | float) and not isinstance(v, bool) for v in values
-        ):
+        raw = [x.get(key) for x in items] if key else []
+        values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not key or len(values) != len(items):
             continue
         best = pick(values)
         if values.count(best) == 1:
