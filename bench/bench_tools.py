@@ -131,7 +131,7 @@ BLIND = ROOT / "data" / "tool_dialogs_blind.jsonl"
 """The blind set (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
-BLIND_SCORES = "see the closing note of session 11"
+BLIND_SCORES = "0.544 and 0.608 balanced"
 """The blind set's two scores (before and after the session's changes), filled in once."""
 OWN_SETS = {
     "dev": (
