@@ -612,6 +612,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     blind_balanced = (summary.get("blind") or {}).get("balanced", "–")
     dev2_balanced = (summary.get("dev2") or {}).get("balanced", "–")
     dev3_balanced = (summary.get("dev3") or {}).get("balanced", "–")
+    dev4_balanced = (summary.get("dev4") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -649,12 +650,14 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "With the two act fixes taken out it scored 0.830, with all five about 0.75 (the "
         "last clean held-out measurement, before that round, was 0.752), so neither part "
         "is an unbiased estimate of the 0.85 target on unseen requests. The project's own sets "
-        f"(below) are: the development set scored {DEV_FIRST_SCORE} balanced while it was still "
-        f"blind (now {dev_balanced}), the second 0.282 (now {dev2_balanced}), the third 0.416 "
-        f"(now {dev3_balanced}), and the blind "
-        f"set, never tuned on, scores {blind_balanced}: "
-        "the engine's rules and weights were fitted to this benchmark's "
-        "phrasing and do not carry over to other tools and users. Declining is not what "
+        "(below; their slot turns judged against annotated parameters, which the earlier "
+        "word-overlap judge miscounted) are: the development set scored "
+        f"{DEV_FIRST_SCORE} balanced while it was still blind (now {dev_balanced}), the second "
+        f"0.282 (now {dev2_balanced}), the third 0.416 (now {dev3_balanced}), the fourth 0.470 "
+        f"(now {dev4_balanced}; those first scores with the word-overlap judge), and the blind "
+        f"set, never tuned on, {BLIND_SCORES} (before and after session 11's changes; now "
+        f"{blind_balanced}): rules and weights fitted to the read sets carry over only partly "
+        "to other tools and users. Declining is not what "
         "makes it look good: a never-calling engine scores 1.0 on decline and 0 on call and slot turns "
         "(balanced 0.33). A tool's score adds to the encoder's cosine the tool's own words "
         "found in the request (Kiwi morphemes; IDF scaled to the offered list, so a word no "
@@ -670,7 +673,12 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "tool, same arguments, nothing new) gives way to the next tool that fits; an earlier "
         "call's argument fills another tool's parameter only when their descriptions mean the "
         "same (an event's name is never a contact's); and a kind of thing ('다른 나라') or a "
-        "bare 'now' is never a value the user chose. What still fails: requests that share no "
+        "bare 'now' is never a value the user chose. A request that picks an item of the last "
+        "result (by its name or the name's first part, its place in the list, its day or part "
+        "of the day, or a superlative: the cheapest) goes to the tool that takes the item's "
+        "id; enums of English identifiers are read by meaning with the encoder (디럭스 -> "
+        "deluxe), unless the description glosses them in Korean; and a change nothing "
+        "offered makes is declined. What still fails: requests that share no "
         "words with the tool and give it no argument (which films are worth seeing, for a "
         "box-office ranking tool; when a named event is, for a calendar search; how long until "
         "Christmas, for a D-day search) stay under the threshold, since the offline encoder "
