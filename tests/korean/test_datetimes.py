@@ -126,6 +126,15 @@ def test_bare_hour_earlier_today_means_evening() -> None:
     assert parse_datetime("오늘 9시", morning).isoformat() == "2026-11-18T09:00"
 
 
+def test_an_afternoon_hour_already_past_stays_on_the_clock() -> None:
+    """"1시" / "오늘 2시" said at 3 p.m. read as 13:00 / 14:00 (1-6 are afternoon hours); they
+    used to be pushed another 12 hours on, past 23, and the parser raised."""
+    late = NOW.replace(hour=15)
+    assert parse_datetime("1시에 와줘", late).isoformat() == "13:00"
+    assert parse_datetime("오늘 2시", late).isoformat() == "2026-11-18T14:00"
+    assert parse_datetime("9시", late).isoformat() == "21:00"
+
+
 def test_prefer_hours_and_period_hint() -> None:
     assert parse_datetime("7시", NOW, prefer_hours=(11, 22)).isoformat() == "19:00"
     assert parse_datetime("11시", NOW, prefer_hours=(11, 22)).isoformat() == "11:00"

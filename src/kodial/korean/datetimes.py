@@ -434,7 +434,7 @@ def parse_datetime(
             if (
                 period is None
                 and prefer_hours is None
-                and hour < 12
+                and h24 < 12  # already read as afternoon (1-6 -> 13-18): never past 23
                 and (day is None or day == today)
                 and time(h24, minute) < now.time()
             ):

@@ -78,8 +78,10 @@ DAY_COUNTS: dict[str, int] = {
     "아흐레": 9,
     "열흘": 10,
     "보름": 15,
+    "일주일": 7,
 }
-"""Native words for a number of days (열흘 = 10 days, 보름 = 15): a count of days without 일."""
+"""Native words for a number of days (열흘 = 10 days, 보름 = 15, and 일주일 = 7): a count of
+days without 일."""
 
 NATIVE_RE = "|".join(sorted(NATIVE_NUMERALS, key=len, reverse=True))
 """Regex alternation of the native numerals, longest first (열한 before 열)."""

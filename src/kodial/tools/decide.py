@@ -42,6 +42,8 @@ from kodial.tools.arguments import (
     param_keywords,
     param_kind,
 )
+from kodial.tools.arguments.choices import Encode
+from kodial.tools.arguments.fill import picked_item
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
@@ -50,9 +52,10 @@ from kodial.tools.text import tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
-_How = Literal["named", "answer", "follow-up", "score", "none"]
+_How = Literal["named", "answer", "follow-up", "pick", "score", "none"]
 """How ``_choose`` reached a turn's tool: ``tool_choice`` named it, the message answers the
-open question, it follows up the last call, the scores chose it, or none fits."""
+open question, it follows up the last call, the message picks an item of the last result that
+the tool takes, the scores chose it, or none fits."""
 
 
 @dataclass
@@ -79,6 +82,11 @@ def default_chooser() -> ToolChooser:
     if "default" not in _CHOOSERS:
         _CHOOSERS["default"] = ToolChooser()
     return _CHOOSERS["default"]
+
+
+def _encode(chooser: ToolChooser) -> Encode | None:
+    """The chooser's sentence encoder, for reading enums by meaning; None without one."""
+    return chooser.encoder.encode if chooser.encoder is not None else None
 
 
 def _text(m: dict[str, Any]) -> str:
@@ -229,13 +237,16 @@ def _pending(
         # even when the request alone scored a little under the threshold.
         second = scores[1].score if len(scores) > 1 else 0.0
         required = set(tool.required)
-        if not (
+        picked = _picked_tool(messages[:a], specs, scores, now)
+        if picked is not None:  # "한라 잡아줘" / "회의 제목을 뭐라고 할까요?"
+            tool = picked[0]
+        elif not (
             best.score >= chooser.threshold - _QUESTION_MARGIN
             and best.score - second >= _QUESTION_LEAD
             and _named_params(tool, _text(messages[a])) & required
         ):
             return None
-    before = fill_arguments(tool, messages[:a], now, tools=specs)
+    before = fill_arguments(tool, messages[:a], now, tools=specs, encode=_encode(chooser))
     return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
 
 
@@ -270,6 +281,54 @@ def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
         if isinstance(v, list) and v and isinstance(v[0], dict):
             names.update(v[0])
     return frozenset(str(n) for n in names)
+
+
+def _picked_tool(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], scores: list[ToolScore], now: datetime
+) -> tuple[ToolSpec, str] | None:
+    """The tool a request that picks one of the items the last tool result listed hands that
+    item to, and the item's field it takes: "한라 잡아줘" after a list of free rooms is for the
+    booking tool, whose required ``room_id`` the picked room has and the search did not take.
+    Several such tools: the best-scoring. A question about an item ("한라는 몇 명 들어가?")
+    or a request to look something up is not a pick; None when there is no pick."""
+    t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    said = " ".join(_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
+    if t < 0 or not said or said.endswith("?") or text_act(said) in ("lookup", "explain"):
+        return None
+    try:
+        result = json.loads(_text(messages[t]))
+    except json.JSONDecodeError:
+        return None
+    lists = result.values() if isinstance(result, dict) else [result]
+    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+    picked = picked_item(result, said, now) if len(items) > 1 else {}
+    if not picked:
+        return None
+    listed_by, given = _call_of_result(messages, t)
+    rank = {s.name: k for k, s in enumerate(scores)}
+    for spec in sorted(specs, key=lambda s: rank.get(s.name, len(rank))):
+        if spec.name == listed_by:
+            continue
+        for p in spec.params:
+            if p.required and p.name in picked and p.name not in given:
+                return spec, p.name
+    return None
+
+
+def _call_of_result(messages: list[dict[str, Any]], t: int) -> tuple[str, set[str]]:
+    """The tool whose result is message ``t`` and the argument names it was called with."""
+    call_id = messages[t].get("tool_call_id")
+    for m in reversed(messages[:t]):
+        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
+            if not isinstance(call, dict) or (call_id and call.get("id") != call_id):
+                continue
+            fn = call.get("function") or {}
+            try:
+                args = json.loads(fn.get("arguments") or "{}")
+            except (TypeError, json.JSONDecodeError):
+                args = {}
+            return str(fn.get("name") or ""), set(args) if isinstance(args, dict) else set()
+    return "", set()
 
 
 def _filled_explain(filling: Filling) -> dict[str, Any]:
@@ -359,7 +418,7 @@ def decide(
         return ToolDecision("decline", decline_message(specs), explain=explain)
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
-    filling = fill_arguments(tool, messages, now, asked, specs)
+    filling = fill_arguments(tool, messages, now, asked, specs, _encode(chooser))
     if named is None and _repeats_a_call(filling, messages, user_text):
         # A call of a tool already called, with every argument carried over and none from this
         # message, would only repeat a result the user has had: the message asks for something
@@ -379,8 +438,18 @@ def decide(
             f"{filling.tool.name} would repeat an earlier call with nothing new; "
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
-        filling = fill_arguments(tool, messages, now, set(), specs)
-    continuing = how in ("answer", "follow-up")
+        filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
+    asks_act = text_act(user_text)
+    does = tool_act(tool)
+    changes_made = asks_act in ("modify", "delete") and bool(_called_tools(messages))
+    if how == "score" and changes_made and does not in (None, asks_act):
+        # "오후로 옮길 수 있어요?" with a clinic search and a booking offered: a change (or a
+        # cancellation) no offered tool makes is not served by looking up or booking again;
+        # a tool that does no act of the kinds may. Only once something was made in the
+        # conversation: a first request to "바꿔" is as often a conversion ("엔으로 바꿔줘")
+        explain["why"] = f"the request asks to {asks_act}, which {tool.name} does not do"
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+    continuing = how in ("answer", "follow-up", "pick")
     if named is None and not continuing and other_act_on_old_values(filling, scores):
         # "강아지 사료 뭐가 좋은지 추천 좀" after a grooming booking: the request asks for
         # another act than the tool does and names none of its values; what would fill the
@@ -390,7 +459,7 @@ def decide(
             "it no value by its own words"
         )
         return ToolDecision("decline", decline_message(specs), explain=explain)
-    answering = how == "answer"
+    answering = how in ("answer", "pick")
     unserved = None if named is not None or answering else unserved_new_thing(user_text, filling)
     if unserved is not None:
         # "박물관 주차 자리도 잡아줄 수 있어?" after a museum booking: the request adds a thing
@@ -451,7 +520,7 @@ def _choose(
     if pending is not None:
         # A reply that fills what was asked continues that tool, unless the message is plainly
         # a new request for another tool.
-        filled = fill_arguments(pending.tool, messages, now, pending.asked, specs)
+        filled = fill_arguments(pending.tool, messages, now, pending.asked, specs, _encode(chooser))
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
         # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
         # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's
@@ -492,6 +561,10 @@ def _choose(
     if best.score >= chooser.threshold:
         why = f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         return by_name[best.name], why, "score"
+    picked = _picked_tool(messages, specs, scores, now)
+    if picked is not None:
+        why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+        return picked[0], why, "pick"
     if corroborated(scores, chooser.threshold):
         why = (
             f"best score {best.score:.3f} is under the threshold, but the request names the tool "

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
+
+import numpy as np
 
 from kodial.korean.latin_letters import spell_letters
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
@@ -20,6 +24,9 @@ from kodial.tools.arguments.params import (
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import rx, tokens
+
+Encode = Callable[[Sequence[str]], np.ndarray]
+"""Texts -> unit vectors (:meth:`kodial.encoders.Encoder.encode`)."""
 
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
@@ -222,6 +229,50 @@ def extract_enums(
         out[p.name] = Found(value, source, text[pick[0] : pick[1]])
         claimed.add(pick[0])
         msg.take(pick[0], pick[1])
+
+
+ENUM_MEANING_MIN = 0.45
+"""Least cosine between a user's word and an allowed value it is read as (:func:`enum_by_meaning`)."""
+ENUM_MEANING_LEAD = 0.15
+"""How far that value must lead the next allowed value for the same word."""
+
+
+def enum_by_meaning(
+    p: ParamSpec, text: str, encode: Encode, others: frozenset[str] = frozenset()
+) -> tuple[Any, str] | None:
+    """The allowed value a word of ``text`` means when the values are Latin identifiers
+    the user does not type (``deluxe`` for 디럭스, ``bank_transfer`` for 계좌이체, ``heat``
+    for 난방): the multilingual encoder's cosine between each noun (or pair of adjacent nouns)
+    and each value, the best over :data:`ENUM_MEANING_MIN` and :data:`ENUM_MEANING_LEAD`
+    ahead of the value next to it, with the word; None when no word means one value clearly. Words in
+    ``others`` (what the tool's other parameters are about: 주소 of an address-history flag)
+    are not read. Values written in Hangul, or glossed in Korean by the description
+    (``indoor=실내``), are matched by their words only (:func:`enum_mentions`)."""
+    options = enum_options(p)
+    if len(options) < 2 or not all(
+        isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_ -]*", o) for o in options
+    ):
+        return None
+    if any(_glosses(p, o) for o in options):
+        return None  # the app says its values in Korean (indoor=실내): those words decide
+    nouns = [t for t in tokens(text) if t.tag in ("NNG", "NNP", "SL", "XR")]
+    nouns = [t for t in nouns if t.form.lower() not in others]
+    words = [t.form for t in nouns if len(t.form) > 1]
+    words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
+    words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
+    if not words:
+        return None
+    labels = [re.sub(r"[_-]+", " ", str(o)) for o in options]
+    vectors = encode(words + labels)
+    sims = vectors[: len(words)] @ vectors[len(words) :].T
+    best: tuple[float, Any, str] | None = None
+    for word, row in zip(words, sims, strict=True):
+        order = sorted(range(len(options)), key=lambda k: -row[k])
+        top, second = float(row[order[0]]), float(row[order[1]])
+        clear = top >= ENUM_MEANING_MIN and top - second >= ENUM_MEANING_LEAD
+        if clear and (best is None or top > best[0]):
+            best = (top, options[order[0]], word)
+    return (best[1], best[2]) if best else None
 
 
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:

@@ -10,6 +10,7 @@ from typing import Any
 from kodial.korean.datetimes import (
     RELATIVE_YEAR_RE,
     RELATIVE_YEARS,
+    WEEKDAYS,
     KoreanDateTime,
     parse_datetime,
 )
@@ -52,18 +53,38 @@ def normalise_years(text: str) -> str:
     return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", r"20\1년\2", text)
 
 
+_WEEKDAY_PAIR = re.compile(
+    r"((?:다다음|다음|이번|지난|저번)\s*주|담주|금주|저번주)\s*([월화수목금토일])([월화수목금토일])(?![가-힣])"
+)
+
+
+def expand_weekday_pairs(text: str) -> str:
+    """ "담주 목금" -> "담주 목요일부터 담주 금요일까지": two weekdays written as their first
+    letters after a week are the days from the one to the other (a later day second)."""
+
+    def expand(m: re.Match[str]) -> str:
+        a, b = m.group(2), m.group(3)
+        if WEEKDAYS.index(b) <= WEEKDAYS.index(a):
+            return m.group(0)
+        return f"{m.group(1)} {a}요일부터 {m.group(1)} {b}요일까지"
+
+    return _WEEKDAY_PAIR.sub(expand, text)
+
+
 def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime) -> Any | None:
     if fmt.part == "raw":
         return raw.strip() or None
     if fmt.part == "date":
-        return r.date.isoformat() if r.date else None
+        if r.date is None:
+            return None
+        return r.date.strftime(fmt.layout) if fmt.layout else r.date.isoformat()
     if fmt.part == "time":
         return r.time.strftime("%H:%M") if r.time else None
     if fmt.part == "datetime":
         if r.time is None:
             return None
         when = r.to_datetime(now)
-        return when.strftime("%Y-%m-%dT%H:%M:%S") if when else None
+        return when.strftime(fmt.layout or "%Y-%m-%dT%H:%M:%S") if when else None
     return None
 
 
@@ -95,7 +116,7 @@ def extract_dates(
 ) -> None:
     if not params:
         return
-    text = normalise_years(msg.text)
+    text = expand_weekday_pairs(normalise_years(msg.text))
     if text != msg.text:
         msg = Msg(text, text)
     year_month = [p for p in params if date_format(p).part in ("year", "month", "year_month")]  # type: ignore[union-attr]

@@ -12,11 +12,16 @@ from typing import Any
 from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
-from kodial.tools.arguments.choices import extract_booleans, extract_enums
+from kodial.tools.arguments.choices import (
+    Encode,
+    enum_by_meaning,
+    extract_booleans,
+    extract_enums,
+)
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
+from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_arrays, extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -57,7 +62,7 @@ def extract_message(
         for m in DURATION.finditer(text):
             msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
-    extract_arrays(tool, by_kind.get("array", []), msg, out, source)
+    extract_arrays(tool, by_kind.get("array", []), msg, out, source, now)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
     if not (by_kind.get("email") or by_kind.get("phone")):
         # no parameter takes them, but their digits are still not numbers
@@ -100,9 +105,26 @@ def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     return out
 
 
+_PICK_PARTICLE = re.compile(r"(?:으로|로|에서|이요|요|이|가|을|를|은|는|꺼|거|걸로|것)$")
+"""What follows a name the user picks by ("맑은소리로", "솔바람으로", "한라요")."""
+
+
+def _said_stems(said: str) -> set[str]:
+    """The user's words without the particle after them, two Hangul letters or more: a name
+    said by its first part ("맑은소리로" for 맑은소리이비인후과)."""
+    stems = set()
+    for word in re.findall(r"[가-힣]+", said):
+        stem = _PICK_PARTICLE.sub("", word)
+        if len(stem) >= 2:
+            stems.add(stem)
+    return stems
+
+
 def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> int:
-    """How many of a result item's own words (its names, its times) the user said since."""
+    """How many of a result item's own words (its names, its times) the user said since, whole
+    or by their first part."""
     said_flat = re.sub(r"\s+", "", said.lower())
+    stems = _said_stems(said)
     score = 0
     for v in item.values():
         if not isinstance(v, str):
@@ -112,11 +134,14 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
             score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
             continue
         # its words as the user wrote them, particles attached ("세인트존스로")
-        score += sum(len(w) > 1 and w in said_flat for w in set(re.findall(r"[\w-]+", v.lower())))
+        score += sum(
+            len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems))
+            for w in set(re.findall(r"[\w-]+", v.lower()))
+        )
     return score
 
 
-def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
+def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     """The fields of the one item of a result's list the user picked by its own words ("세인트
     존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
     when none or several are named equally. A list of choices is answered by naming one."""
@@ -141,6 +166,12 @@ def _picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     on_day = _items_on_weekday(items, said)
     if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
         return _flatten(on_day[0])
+    in_period = _items_in_period(items, said)
+    if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
+        return _flatten(in_period[0])
+    extreme = _item_by_superlative(items, said)
+    if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
+        return _flatten(extreme)
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
@@ -188,6 +219,76 @@ def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, 
                     out.append(item)
                     break
     return out
+
+
+_PERIODS = (
+    (re.compile(r"새벽"), 0, 6),
+    (re.compile(r"아침|오전"), 0, 12),
+    (re.compile(r"점심|낮(?!에도)"), 11, 15),
+    (re.compile(r"오후"), 12, 24),
+    (re.compile(r"저녁|밤"), 17, 24),
+)
+"""Parts of the day a message names an item by, with the hours (from, to) they cover."""
+
+
+def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
+    """Items with a time (HH:MM) in the part of the day the message names (아침 거, 저녁
+    타임); empty when it names none or a time of its own (then the time decides)."""
+    hours = [(a, b) for pat, a, b in _PERIODS if pat.search(said)]
+    if not hours or re.search(r"\d\s*시|[한두세네]\s*시", said):
+        return []
+    a, b = hours[0]
+    out = []
+    for item in items:
+        for v in item.values():
+            m = re.fullmatch(r"(\d{1,2}):\d{2}", v.strip()) if isinstance(v, str) else None
+            if m and a <= int(m.group(1)) < b:
+                out.append(item)
+                break
+    return out
+
+
+_SUPERLATIVES = (
+    (
+        re.compile(r"(?<![비])싼|저렴한|싸게"),
+        re.compile(r"price|fee|cost|fare|요금|가격|금액"),
+        min,
+    ),
+    (re.compile(r"비싼"), re.compile(r"price|fee|cost|fare|요금|가격|금액"), max),
+    (re.compile(r"가까운|가까이"), re.compile(r"distance|dist|km|거리"), min),
+    (
+        re.compile(r"평점\s*(?:높은|좋은)|별점\s*(?:높은|좋은)"),
+        re.compile(r"rating|score|평점|별점"),
+        max,
+    ),
+)
+"""Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
+the dearest, the nearest, the best rated), with the field names of that kind."""
+
+
+def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
+    """The one item a superlative names ("싼 데로", "제일 가까운 곳"): the lowest (or highest)
+    number in the items' field of the kind it is about; None when it names none, the items
+    have no such field, or two share the extreme."""
+    for words, fields, pick in _SUPERLATIVES:
+        if not words.search(said):
+            continue
+        key = next(
+            (
+                k
+                for k in items[0]
+                if fields.search(k.lower()) and isinstance(items[0][k], int | float)
+            ),
+            None,
+        )
+        raw = [x.get(key) for x in items] if key else []
+        values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
+        if not key or len(values) != len(items):
+            continue
+        best = pick(values)
+        if values.count(best) == 1:
+            return items[values.index(best)]
+    return None
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
@@ -244,12 +345,22 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
     return other is None or _same_meaning(p, other)
 
 
+def _only_particles(value: Any) -> bool:
+    """A string of particles only ("부터", "에도"): what is left of a phrase whose words were
+    read as other values, never a value itself."""
+    if not isinstance(value, str) or not value.strip():
+        return False
+    toks = tokens(value)
+    return bool(toks) and all(t.tag.startswith("J") for t in toks)
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
     now: datetime | None = None,
     asked: set[str] | None = None,
     tools: Sequence[ToolSpec] = (),
+    encode: Encode | None = None,
 ) -> Filling:
     """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
 
@@ -258,7 +369,9 @@ def fill_arguments(
     open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
     calls and fields of tool results with the parameter's exact name fill the rest; an earlier
     call of another of the offered ``tools`` only when its parameter of that name means the same
-    (:func:`_same_meaning`), so an event's name never becomes a contact's.
+    (:func:`_same_meaning`), so an event's name never becomes a contact's. With ``encode`` (the
+    sentence encoder), an enum of Latin identifiers still open is read by meaning from the
+    user's words since the last tool result (:func:`enum_by_meaning`: 디럭스 -> ``deluxe``).
     """
     now = now or datetime.now(SEOUL)
     filling = Filling(tool)
@@ -280,8 +393,36 @@ def fill_arguments(
             continued = asked is not None and bool(asked) and k not in asked and i > last_tool
             if rank > 0 and act == "modify" and k not in required:
                 continue  # what a change changes is what the user says now ("11시로 바꿔줘")
-            if rank == 0 or v.strong or continued:
+            if i < last_tool and k not in required:
+                # an option is the current request's: "아침 8시" of an earlier, finished request
+                # is not when a blood pressure just said was measured
+                continue
+            if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
+    if encode is not None:
+        for p in tool.params:
+            if p.name in filling.found or not p.enum:
+                continue
+            others = frozenset(
+                w for q in tool.params if q.name != p.name for w in content_words(words_of(q))
+            )
+            for rank, i in enumerate(reversed(user_idx)):
+                if i < last_tool and rank > 0:
+                    break
+                meant = enum_by_meaning(p, _content(messages[i]), encode, others)
+                if meant is None:
+                    continue
+                source = "message" if rank == 0 else "history"
+                filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
+                # "최유나, 계좌이체요" answering a name and a payment method: the word that
+                # gave the enum is not part of the name read from the same answer
+                for k, other in list(filling.found.items()):
+                    if k != p.name and isinstance(other.value, str) and meant[1] in other.value:
+                        word = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
+                        rest = re.sub(word, " ", other.value).strip(" ,./")
+                        if rest:
+                            filling.found[k] = Found(rest, other.source, rest, other.strong)
+                break
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):
         m = messages[i]
@@ -310,7 +451,7 @@ def fill_arguments(
                 continue
             flat = _flatten(result)
             said = " ".join(_content(x) for x in messages[i:] if x.get("role") == "user")
-            flat.update({k: v for k, v in _picked_item(result, said, now).items() if k not in flat})
+            flat.update({k: v for k, v in picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

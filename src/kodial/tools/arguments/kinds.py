@@ -107,7 +107,9 @@ def phone_as_described(p: ParamSpec, value: str) -> str:
 
 # --- values in the shape the description shows -------------------------------------------------
 
-_EXAMPLE = re.compile(r"(?:예|예시|e\.g\.|ex)\s*[:：)]?\s*([0-9A-Za-z가-힣][0-9A-Za-z가-힣-]*)")
+_EXAMPLE = re.compile(
+    r"(?:예|예시|e\.g\.|ex)\s*[:：)]?\s*([0-9A-Za-z가-힣][0-9A-Za-z가-힣-]*(?: \d[0-9A-Za-z-]*)?)"
+)
 _MASK = re.compile(r"(?<![\dA-Za-z])(0+(?:-0+)+|0{6,})(?![\dA-Za-z])")
 
 
@@ -156,19 +158,47 @@ def as_shaped(value: str, example: str) -> str:
         return "-".join(out)
     if re.search(r"[A-Z]", example) and not re.search(r"[a-z]", example):
         compact = compact.upper()
+    if " " in example:
+        # "12가 3456": the example's space between its parts, where the value has the same parts
+        runs = re.findall(r"\d+|[A-Za-z]+|[가-힣]+|-", compact)
+        shape = list(re.finditer(r"\d+|[A-Za-z]+|[가-힣]+|-", example))
+        if len(runs) == len(shape):
+            gaps = [" " if m.start() and example[m.start() - 1] == " " else "" for m in shape]
+            return "".join(g + r for g, r in zip(gaps, runs, strict=True))
     return compact
 
 
 # --- addresses ---------------------------------------------------------------------------------
 
 _ADDRESS_WORD = re.compile(
-    r"(?:[가-힣]+(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
+    r"(?:[가-힣][가-힣\d]*(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
     r"|\d+(?:-\d+)?(?:번지|호|동|층|번길)?"
     r"|[A-Za-z0-9]{1,3}(?:동|층|호)"
-    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지))"
+    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|빌|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지))"
 )
 _ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|입니다|에서|,|\.)+$")
-_ADMIN = re.compile(r"[가-힣]+(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길)$")
+_ADMIN = re.compile(r"[가-힣][가-힣\d]*(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길|\d가)$")
+
+
+_UNIT = re.compile(r"[A-Za-z0-9]*\d+(?:호|동|층)")
+
+
+def _unit_after_comma(
+    text: str, words: list[tuple[int, int]], j: int, taken: list[tuple[int, int]]
+) -> int | None:
+    """The end (word index) of a building and unit said after a street address and a comma
+    ("302호", "라온하임 1203호", "B동 12층"), None when the next words are not one."""
+    for k in range(j, min(j + 3, len(words))):
+        s, e = words[k]
+        if not spans_free(s, e, taken):
+            return None
+        word = text[s:e]
+        core = _ADDRESS_TAIL.sub("", word) or word
+        if _UNIT.fullmatch(core):
+            return k + 1
+        if not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
+            return None
+    return None
 
 
 def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -193,6 +223,10 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
             names += bool(_ADMIN.fullmatch(core))
             digits += bool(re.search(r"\d", core))
             j += 1
+            if word.endswith(",") and core + "," == word:
+                # "백제고분로 301, 라온하임 1203호": the building and the unit after a comma
+                j = _unit_after_comma(text, words, j, taken) or j
+                break
             if core != word:
                 break  # a particle or an ending closes the address
         if j > i and names and digits:

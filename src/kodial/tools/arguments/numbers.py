@@ -76,6 +76,15 @@ def extract_numbers(
     # (a bare "58키로" answering a question about weight, or "3명이야" after being asked).
     left_p = [p for p in params if p.name not in used_p and p.name not in out]
     left_m = [(i, n) for i, n in enumerate(mentions) if i not in used_m]
+    asked_left = [p for p in left_p if p.name in asked]
+    if len(left_m) > 1 and len(left_m) == len(asked_left) and source == "message":
+        # "135에 85" answering a question about two numbers: said in the order they were
+        # asked for (the schema's order), when every unit said fits
+        pairs_in_order = list(zip(asked_left, [n for _, n in left_m], strict=True))
+        if all(_unit_fits(n.unit, p) is True for p, n in pairs_in_order):
+            for p, n in pairs_in_order:
+                _put_number(p, n, msg, out, "answer")
+        return
     if len(left_m) == 1 and left_p:
         n = left_m[0][1]
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])

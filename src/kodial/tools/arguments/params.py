@@ -127,6 +127,34 @@ class DateFormat:
 
     part: str
     """date, time, datetime, year, month, year_month (YYYY-MM) or raw (the user's words)."""
+    layout: str | None = None
+    """The layout the description writes out when it is not ISO 8601 (``MM/DD``, ``YYYYMMDD``,
+    ``YYYY-MM-DD HH:MM``), as a :meth:`~datetime.date.strftime` pattern."""
+
+
+_LAYOUT = re.compile(
+    r"(?<![A-Za-z])((?:YYYY|yyyy)[-./]?)?(MM|mm)([-./]?)(DD|dd)(?:([ T])(HH|hh):(MM|mm)(:(?:SS|ss))?)?(?![A-Za-z])"
+)
+"""A date (and time) layout written out in a description: YYYY-MM-DD, MM/DD, YYYYMMDD,
+YYYY.MM.DD, YYYY-MM-DD HH:MM ..."""
+
+
+def _layout(description: str) -> tuple[str, str] | None:
+    """(part, strftime pattern) of a layout the description writes out, None when it writes
+    none or the ISO forms the other rules read (YYYY-MM-DD, YYYY-MM-DDTHH:MM:SS)."""
+    m = _LAYOUT.search(description)
+    if m is None:
+        return None
+    year, _, sep, _, tsep, hh, _, secs = m.groups()
+    pattern = ""
+    if year:
+        pattern += "%Y" + year[4:]
+    pattern += f"%m{sep}%d"
+    if hh:
+        pattern += f"{tsep}%H:%M" + (":%S" if secs else "")
+    if pattern in ("%Y-%m-%d", "%Y-%m-%dT%H:%M:%S"):
+        return None
+    return ("datetime" if hh else "date"), pattern
 
 
 @per_param
@@ -138,6 +166,9 @@ def date_format(p: ParamSpec) -> DateFormat | None:
         return None
     d = p.description
     low = d.lower()
+    written = _layout(d)
+    if written is not None:
+        return DateFormat(*written)
     if p.format == "date-time" or re.search(r"YYYY-MM-DD[T ]HH|ISO ?8601", d):
         return DateFormat("datetime")
     if p.format == "date" or "YYYY-MM-DD" in d or "yyyy-mm-dd" in low:

@@ -5,8 +5,10 @@ phone numbers, come from :mod:`kodial.tools.arguments.kinds`)."""
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Any
 
+from kodial.korean.datetimes import parse_datetime
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.kinds import (
     address_span,
@@ -31,6 +33,7 @@ from kodial.tools.arguments.message import (
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
     SYNONYMS,
+    enum_options,
     has_any,
     has_whole_word,
     is_code_param,
@@ -44,6 +47,7 @@ from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.topic import topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
+    COUNTER_UNITS,
     chunks,
     content_words,
     numbers,
@@ -273,6 +277,29 @@ _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
 
 
+_CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![A-Za-z0-9-])")
+"""A code-shaped word: Latin letters, digits and dashes, with a digit (110-482-339017, M-20817)."""
+
+
+_LEADING_COUNT = re.compile(
+    r"(?:\d+|한|두|세|네|다섯)\s*(?:박|"
+    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
+    + r")\s+(?=\S)"
+)
+"""A number with a counter at the start of a span (2박, 두 명), then more words."""
+
+
+def _takes_code(p: ParamSpec) -> bool:
+    """A string parameter whose value is a code or a number written as text: an identifier
+    (:func:`is_code_param`) or what the description calls a 번호 (카드 번호 뒤 4자리)."""
+    return is_code_param(p) or (
+        p.type == "string"
+        and not enum_options(p)
+        and param_kind(p) == "string"
+        and "번호" in p.description
+    )
+
+
 def extract_strings(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -316,6 +343,10 @@ def extract_strings(
         ):
             # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
             value = value[: toks[-1].start].strip()
+        lead = _LEADING_COUNT.match(value)
+        if lead and param_kind(p) != "text":
+            # "2박 해운대", "두 명 강남": a count said before the name is not part of it
+            value = value[lead.end() :]
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
         if param_kind(p) != "text":
@@ -453,6 +484,22 @@ def extract_strings(
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
+    # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
+    # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
+    # answers the other question
+    if source == "message":
+        for p in [q for q in pending if q.name in asked and _takes_code(q)]:
+            codes = list(_CODE_WORD.finditer(msg.masked))
+            if len(codes) == 1:
+                put(p, codes[0].span(), "answer")
+                pending.remove(p)
+    # an identifier not asked for: the message's one code with letters or a dash ("H-204 호텔
+    # 예약해줘"), whole, where the analyser would split it at the dash
+    for p in [q for q in pending if is_code_param(q)]:
+        codes = [m for m in _CODE_WORD.finditer(msg.masked) if re.search(r"[A-Za-z-]", m.group(0))]
+        if len(codes) == 1:
+            put(p, codes[0].span(), strong=False)
+            pending.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
     if (
@@ -510,11 +557,31 @@ def extract_strings(
             pending.remove(p)
 
 
+def _times_said(text: str, now: datetime) -> list[str]:
+    """Every time of day ``text`` says, as HH:MM, in the order said (아침 8시 저녁 8시 ->
+    08:00, 20:00)."""
+    out: list[str] = []
+    for _ in range(8):
+        r = parse_datetime(text, now)
+        if r.time is None or r.time_span is None:
+            break
+        out.append(f"{r.time.hour:02d}:{r.time.minute:02d}")
+        s, e = r.time_span
+        text = text[:s] + " " * (e - s) + text[e:]
+    return out
+
+
 def extract_arrays(
-    tool: ToolSpec, params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    out: dict[str, Found],
+    source: str,
+    now: datetime,
 ) -> None:
     """Simple arrays: every allowed value said (items with an enum), every number said (number
-    items), or a labelled list split at commas and 와/과/하고 (string items)."""
+    items), every time said (string items written HH:MM), or a labelled list split at commas
+    and 와/과/하고 (string items)."""
     for p in params:
         values: list[Any] = []
         if p.items_enum:
@@ -526,6 +593,9 @@ def extract_arrays(
                 for n in numbers(msg.masked)
                 if p.items_type != "integer" or float(n.value).is_integer()
             ]
+        elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
+            # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
+            values = _times_said(msg.text, now)  # (dates and times are masked by now)
         elif p.items_type == "string":
             span = _labelled(msg.text, _label_keys(p), param_head(p), "text")
             if span:
