@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import subprocess
 import sys
 from pathlib import Path
 
@@ -161,6 +162,19 @@ def test_cli_registry_loads() -> None:
     for spec in [*cli.GROUPS.values(), *cli.COMMANDS.values()]:
         module, attr = spec.split(":")
         assert getattr(importlib.import_module(module), attr) is not None
+
+
+def test_the_cli_imports_no_heavy_library_until_a_command_needs_it() -> None:
+    """``kodial --help`` and every command's start (a ``kodial chat train`` under torchrun, a
+    ``kodial serve`` worker) import the CLI with all its groups: scikit-learn and scipy's
+    optimiser (1.5 s together) and torch wait for the commands that use them."""
+    heavy = ["sklearn", "scipy.optimize", "scipy.special", "torch", "transformers"]
+    script = f"import sys, kodial.cli; print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip() == "[]"
 
 
 def test_top_k_does_not_change_the_fallback() -> None:

@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from transformers import TrainerCallback
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -157,20 +156,3 @@ def overfit_run(
         output_dir=str(root / "run"),
     )
     return train(recipe)
-
-
-class Watch4bit(TrainerCallback):
-    """Records the quantised layers of the model a trainer actually trains (QLoRA tests)."""
-
-    def __init__(self) -> None:
-        self.quant_types: set[str] = set()
-        self.trainable_dtypes: set[Any] = set()
-
-    def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
-        import bitsandbytes as bnb
-
-        model = kwargs["model"]
-        for module in model.modules():
-            if isinstance(module, bnb.nn.Linear4bit):
-                self.quant_types.add(module.weight.quant_type)
-        self.trainable_dtypes = {p.dtype for p in model.parameters() if p.requires_grad}

@@ -15,7 +15,7 @@ from kodial.chat.recipe import PreferenceRecipe
 from kodial.chat.train import train
 from kodial.errors import DataError, DataErrors
 
-from .conftest import Watch4bit
+from ._qlora_watch import Watch4bit
 
 
 def preference_recipe(model: Path, data: Path, out: Path, **kw: Any) -> PreferenceRecipe:

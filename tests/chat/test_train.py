@@ -17,7 +17,8 @@ from kodial.chat.rundir import last_complete_checkpoint
 from kodial.chat.train import train
 from kodial.errors import DataError, KodialError
 
-from .conftest import OVERFIT_DIALOGUES, Watch4bit, write_dialogues
+from ._qlora_watch import Watch4bit
+from .conftest import OVERFIT_DIALOGUES, write_dialogues
 
 
 def recipe(model: Path, data: Path, out: Path, **kw: Any) -> TrainRecipe:

@@ -27,8 +27,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 from pydantic import BaseModel, Field
-from scipy.optimize import minimize_scalar
-from scipy.special import expit, log_softmax, logit, softmax
 
 from kodial.classify.fallback import FallbackPolicy, choose_policy, falls_back, top_two
 from kodial.config import Config
@@ -61,6 +59,11 @@ class Calibration(Config):
 
     def apply(self, raw: np.ndarray, labels: Sequence[str], multi_label: bool) -> np.ndarray:
         """(N, L) calibrated scores of ``raw`` scores for ``labels``."""
+        # scipy is imported where it is used: importing it takes a few tenths of a second
+        # (scipy.optimize half a second more), and every ``kodial`` command imports this module
+        # through the CLI's classify group, most of them without calibrating anything
+        from scipy.special import expit, logit, softmax
+
         raw = np.asarray(raw, dtype=np.float64)
         if self.kind == "temperature" and not multi_label and self.temperature != 1.0:
             return np.asarray(softmax(np.log(np.clip(raw, EPS, None)) / self.temperature, axis=1))
@@ -94,6 +97,9 @@ def fit_temperature(raw: np.ndarray, gold: np.ndarray) -> float:
     gets ``1 - 1/(N+2)``): N right answers in a row do not prove the next is certain, and without
     the smoothing perfect out-of-fold accuracy drives T to 0, every score to exactly 1.0, and
     the fallback could no longer tell anything apart."""
+    from scipy.optimize import minimize_scalar
+    from scipy.special import log_softmax
+
     logits = np.log(np.clip(raw, EPS, None))
     n, n_labels = logits.shape
     eps = 1.0 / (n + 2)
@@ -112,6 +118,8 @@ def fit_platt(raw: np.ndarray, positive: np.ndarray) -> np.ndarray:
     (scikit-learn's objective) solved at once by Newton's method on each label's 2x2 system
     (one scikit-learn fit per label took 2 s of KOTE's 44-label fit); the identity for a
     label whose column has one class only."""
+    from scipy.special import expit, logit
+
     raw = np.asarray(raw, dtype=np.float64).reshape(len(raw), -1)
     y = np.asarray(positive, dtype=np.float64).reshape(len(raw), -1)
     x = logit(np.clip(raw, EPS, 1 - EPS))  # (N, L)

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from kodial.classify.artefacts import read_json_file
 from kodial.errors import KodialError
@@ -42,6 +41,10 @@ class OodNeighbors:
         self.texts = list(texts)
         self.ood = list(ood)
         self.margin = margin
+        # imported here, not at the top: importing scikit-learn takes about a second, and
+        # every ``kodial`` command imports this module through the CLI's classify group
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
         self._vec = TfidfVectorizer(analyzer="char_wb", ngram_range=(1, 3), sublinear_tf=True)
         self._matrix = self._vec.fit_transform([*self.texts, *self.ood])  # (N + M, F), L2 rows
 
