@@ -127,7 +127,7 @@ def test_bare_hour_earlier_today_means_evening() -> None:
 
 
 def test_an_afternoon_hour_already_past_stays_on_the_clock() -> None:
-    """"1시" / "오늘 2시" said at 3 p.m. read as 13:00 / 14:00 (1-6 are afternoon hours); they
+    """ "1시" / "오늘 2시" said at 3 p.m. read as 13:00 / 14:00 (1-6 are afternoon hours); they
     used to be pushed another 12 hours on, past 23, and the parser raised."""
     late = NOW.replace(hour=15)
     assert parse_datetime("1시에 와줘", late).isoformat() == "13:00"
