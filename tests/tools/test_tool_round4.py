@@ -13,6 +13,7 @@ from _tool_fixtures import (
     called,
     function_tool,
     integer_param,
+    one_string_tool,
     string_param,
     tool_result,
     user,
@@ -21,6 +22,7 @@ from _tool_fixtures import (
 from kodial.tools import decide
 from kodial.tools.arguments import fill_arguments
 from kodial.tools.arguments.kinds import address_span, as_shaped, value_shape
+from kodial.tools.arguments.message import words_of_tool
 from kodial.tools.arguments.params import date_format
 from kodial.tools.choose import Calibration, ToolChooser
 from kodial.tools.schema import ParamSpec, parse_tools
@@ -328,3 +330,33 @@ def test_a_change_no_offered_tool_makes_is_declined_once_something_was_made() ->
     ]
     d = decide(messages, CLINIC, now=NOW)
     assert d.kind == "decline"
+
+
+def test_loanwords_name_the_same_thing_as_the_tools_words() -> None:
+    """리마인드 is what an 알림 tool does, 히터 what a 난방 one turns on: the words are in one
+    synonym group, so the tool is named by the user's word."""
+    heat = function_tool(
+        "start_car_heating",
+        "차량 난방을 미리 켭니다.",
+        {"temperature": integer_param("설정 온도 (도)")},
+        ["temperature"],
+    )
+    words = words_of_tool(parse_tools([heat])[0])
+    assert {"히터", "heater"} <= words
+    reminder = one_string_tool("set_notice", "정해진 시각에 알림을 보냅니다.", "알림 내용")
+    assert "리마인드" in words_of_tool(parse_tools([reminder])[0])
+    d = decide([user("차 히터 24도로 미리 켜줘")], [heat], now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "start_car_heating", {"temperature": 24})
+
+
+def test_a_one_letter_name_keeps_its_i() -> None:
+    """'강아지 콩이 내일 미용': the analyser reads 콩 + the particle 이; a one-letter name is
+    the two-letter one."""
+    tool = function_tool(
+        "book_grooming",
+        "반려동물 미용을 예약합니다.",
+        {"pet_name": string_param("반려동물 이름"), "date": string_param("날짜 (YYYY-MM-DD)")},
+        ["pet_name", "date"],
+    )
+    d = decide([user("강아지 콩이 내일 미용 예약해줘")], [tool], now=NOW)
+    assert str(d.arguments.get("pet_name")).endswith("콩이")  # (강아지 콩 before)

@@ -343,6 +343,10 @@ def extract_strings(
         ):
             # "메모는 4월 용돈으로 해줘": the particle of "make it X" is not part of X
             value = value[: toks[-1].start].strip()
+        if re.search(r"(?:^|\s)[가-힣]$", value) and re.match(r"이(?:\s|$)", text[span[1] :]):
+            # "콩이 목욕", "강아지 콩이": a one-letter name is the two-letter one with its
+            # 이 (the analyser reads the 이 as a particle)
+            value += "이"
         lead = _LEADING_COUNT.match(value)
         if lead and param_kind(p) != "text":
             # "2박 해운대", "두 명 강남": a count said before the name is not part of it
