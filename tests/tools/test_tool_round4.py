@@ -360,3 +360,26 @@ def test_a_one_letter_name_keeps_its_i() -> None:
     )
     d = decide([user("강아지 콩이 내일 미용 예약해줘")], [tool], now=NOW)
     assert str(d.arguments.get("pet_name")).endswith("콩이")  # (강아지 콩 before)
+
+
+def test_a_word_only_one_values_gloss_has_names_that_value() -> None:
+    """'pdf로 주세요' for ``online_pdf(온라인 PDF)``: pdf is in that value's gloss and name
+    only, so it names it (the whole gloss 온라인 PDF was never said)."""
+    tool = function_tool(
+        "issue_document",
+        "서류를 발급합니다.",
+        {
+            "doc": string_param("서류 이름"),
+            "delivery": enum_param(
+                "받는 방법: online_pdf(온라인 PDF) 또는 post(등기 우편)", ["online_pdf", "post"]
+            ),
+        },
+        ["doc", "delivery"],
+    )
+    messages = [
+        user("졸업증명서 떼 주세요"),
+        assistant("어떻게 받으시겠어요? 온라인 PDF와 등기 우편이 있어요."),
+        user("pdf로 주세요"),
+    ]
+    d = decide(messages, [tool], now=NOW)
+    assert (d.kind, d.arguments.get("delivery")) == ("call", "online_pdf")

@@ -23,7 +23,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import rx, tokens
+from kodial.tools.text import rx, split_identifier, tokens
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors (:meth:`kodial.encoders.Encoder.encode`)."""
@@ -123,6 +123,19 @@ def _option_nouns(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]:
     return {w: options[next(iter(ix))] for w, ix in owners.items() if len(ix) == 1}
 
 
+def _distinctive_words(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]:
+    """Words (two letters or more) of an allowed value's Korean gloss or of its identifier
+    (``online_pdf`` -> online, pdf) that no other value's gloss or identifier has."""
+    owners: dict[str, set[int]] = {}
+    for i, opt in enumerate(options):
+        words = {w for g in _glosses(p, opt) for w in g.split()}
+        words.update(w.lower() for w in split_identifier(str(opt)))
+        for w in words:
+            if len(w) > 1:
+                owners.setdefault(w, set()).add(i)
+    return {w: options[next(iter(ix))] for w, ix in owners.items() if len(ix) == 1}
+
+
 def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
     """(start, end, option) of every allowed value said in ``text``, longest forms first: its
     own words (spaces optional inside a multi-word gloss: 입출금통장 for ``입출금 통장``), a
@@ -142,6 +155,13 @@ def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
             for m in rx(pat).finditer(low):
                 if not any(s <= m.start(1) < e for s, e, _ in found):
                     found.append((m.start(1), m.end(1), opt))
+    if not found:
+        # "pdf로 주세요" for online_pdf(온라인 PDF): a word of one value's gloss or name that no
+        # other value has names it
+        for word, opt in _distinctive_words(p, options).items():
+            m = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
+            if m is not None and not any(s <= m.start() < e for s, e, _ in found):
+                found.append((m.start(), m.end(), opt))
     verbs = {stem: opt for opt in options for stem in _verb_glosses(p, opt)}
     nouns = (
         _option_nouns(p, options)
