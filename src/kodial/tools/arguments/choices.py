@@ -159,9 +159,9 @@ def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
         # "pdf로 주세요" for online_pdf(온라인 PDF): a word of one value's gloss or name that no
         # other value has names it
         for word, opt in _distinctive_words(p, options).items():
-            m = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
-            if m is not None and not any(s <= m.start() < e for s, e, _ in found):
-                found.append((m.start(), m.end(), opt))
+            said = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
+            if said is not None and not any(s <= said.start() < e for s, e, _ in found):
+                found.append((said.start(), said.end(), opt))
     verbs = {stem: opt for opt in options for stem in _verb_glosses(p, opt)}
     nouns = (
         _option_nouns(p, options)
