@@ -37,18 +37,21 @@ from kodial.korean.datetimes import SEOUL
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import (
     Filling,
-    extract_message,
     fill_arguments,
     param_keywords,
-    param_kind,
 )
 from kodial.tools.arguments.choices import Encode
-from kodial.tools.arguments.fill import picked_item
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
+from kodial.tools.conversation import (
+    called_tools,
+    follow_up,
+    latest_user_text,
+    message_text,
+    picked_tool,
+)
 from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
-from kodial.tools.text import tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
@@ -87,13 +90,6 @@ def default_chooser() -> ToolChooser:
 def _encode(chooser: ToolChooser) -> Encode | None:
     """The chooser's sentence encoder, for reading enums by meaning; None without one."""
     return chooser.encoder.encode if chooser.encoder is not None else None
-
-
-def _text(m: dict[str, Any]) -> str:
-    c = m.get("content")
-    if isinstance(c, list):
-        return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
-    return c if isinstance(c, str) else ""
 
 
 def _check_messages(messages: Any) -> list[dict[str, Any]]:
@@ -135,23 +131,6 @@ def _named_choice(tool_choice: Any, specs: list[ToolSpec]) -> ToolSpec | None:
             hint=f"tools: {', '.join(s.name for s in specs)}",
         )
     return spec
-
-
-def _latest_user_text(messages: list[dict[str, Any]]) -> str:
-    """The text of the last user message (the request being decided)."""
-    return _text(next(m for m in reversed(messages) if m.get("role") == "user"))
-
-
-def _called_tools(messages: list[dict[str, Any]]) -> list[str]:
-    """Names of tools called so far, most recent last."""
-    out = []
-    for m in messages:
-        if m.get("role") == "assistant":
-            for call in m.get("tool_calls") or []:
-                fn = call.get("function", {}) if isinstance(call, dict) else {}
-                if isinstance(fn.get("name"), str):
-                    out.append(fn["name"])
-    return out
 
 
 def _asked_params(tool: ToolSpec, question: str, missing: list[str]) -> set[str]:
@@ -217,17 +196,19 @@ def _pending(
     if not prev:
         return None
     a = prev[-1]
-    if messages[a].get("tool_calls") or not _is_question(_text(messages[a])):
+    if messages[a].get("tool_calls") or not _is_question(message_text(messages[a])):
         return None
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
-    request = " ".join(_text(m) for m in messages[start + 1 : a] if m.get("role") == "user").strip()
+    request = " ".join(
+        message_text(m) for m in messages[start + 1 : a] if m.get("role") == "user"
+    ).strip()
     if not request:
         return None
     # what the request gave each tool counts as it did then ("토요일 날씨" gives a forecast
     # its date, which the current weather does not take)
     scores = chooser.score(
-        specs, request + " " + _text(messages[a]), evidence=evidence_for(specs, request, now)
+        specs, request + " " + message_text(messages[a]), evidence=evidence_for(specs, request, now)
     )
     best = scores[0]
     tool = next(s for s in specs if s.name == best.name)
@@ -237,17 +218,19 @@ def _pending(
         # even when the request alone scored a little under the threshold.
         second = scores[1].score if len(scores) > 1 else 0.0
         required = set(tool.required)
-        picked = _picked_tool(messages[:a], specs, scores, now)
+        picked = picked_tool(messages[:a], specs, scores, now)
         if picked is not None:  # "한라 잡아줘" / "회의 제목을 뭐라고 할까요?"
             tool = picked[0]
         elif not (
             best.score >= chooser.threshold - _QUESTION_MARGIN
             and best.score - second >= _QUESTION_LEAD
-            and _named_params(tool, _text(messages[a])) & required
+            and _named_params(tool, message_text(messages[a])) & required
         ):
             return None
     before = fill_arguments(tool, messages[:a], now, tools=specs, encode=_encode(chooser))
-    return _Pending(tool, _asked_params(tool, _text(messages[a]), before.missing), best.score)
+    return _Pending(
+        tool, _asked_params(tool, message_text(messages[a]), before.missing), best.score
+    )
 
 
 def _offer_after_result(messages: list[dict[str, Any]]) -> str:
@@ -259,7 +242,7 @@ def _offer_after_result(messages: list[dict[str, Any]]) -> str:
     reply, before = messages[last_user - 1], messages[last_user - 2]
     if reply.get("role") != "assistant" or reply.get("tool_calls") or before.get("role") != "tool":
         return ""
-    sentences = [x for x in re.split(r"(?<=[.?!])\s+|\n", _text(reply).strip()) if x.strip()]
+    sentences = [x for x in re.split(r"(?<=[.?!])\s+|\n", message_text(reply).strip()) if x.strip()]
     last = sentences[-1].strip() if sentences else ""
     return last if last.endswith("?") else ""
 
@@ -271,7 +254,7 @@ def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
     if last is None:
         return frozenset()
     try:
-        result = json.loads(_text(last))
+        result = json.loads(message_text(last))
     except json.JSONDecodeError:
         return frozenset()
     if not isinstance(result, dict):
@@ -281,54 +264,6 @@ def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
         if isinstance(v, list) and v and isinstance(v[0], dict):
             names.update(v[0])
     return frozenset(str(n) for n in names)
-
-
-def _picked_tool(
-    messages: list[dict[str, Any]], specs: list[ToolSpec], scores: list[ToolScore], now: datetime
-) -> tuple[ToolSpec, str] | None:
-    """The tool a request that picks one of the items the last tool result listed hands that
-    item to, and the item's field it takes: "한라 잡아줘" after a list of free rooms is for the
-    booking tool, whose required ``room_id`` the picked room has and the search did not take.
-    Several such tools: the best-scoring. A question about an item ("한라는 몇 명 들어가?")
-    or a request to look something up is not a pick; None when there is no pick."""
-    t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
-    said = " ".join(_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
-    if t < 0 or not said or said.endswith("?") or text_act(said) in ("lookup", "explain"):
-        return None
-    try:
-        result = json.loads(_text(messages[t]))
-    except json.JSONDecodeError:
-        return None
-    lists = result.values() if isinstance(result, dict) else [result]
-    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
-    picked = picked_item(result, said, now) if len(items) > 1 else {}
-    if not picked:
-        return None
-    listed_by, given = _call_of_result(messages, t)
-    rank = {s.name: k for k, s in enumerate(scores)}
-    for spec in sorted(specs, key=lambda s: rank.get(s.name, len(rank))):
-        if spec.name == listed_by:
-            continue
-        for p in spec.params:
-            if p.required and p.name in picked and p.name not in given:
-                return spec, p.name
-    return None
-
-
-def _call_of_result(messages: list[dict[str, Any]], t: int) -> tuple[str, set[str]]:
-    """The tool whose result is message ``t`` and the argument names it was called with."""
-    call_id = messages[t].get("tool_call_id")
-    for m in reversed(messages[:t]):
-        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
-            if not isinstance(call, dict) or (call_id and call.get("id") != call_id):
-                continue
-            fn = call.get("function") or {}
-            try:
-                args = json.loads(fn.get("arguments") or "{}")
-            except (TypeError, json.JSONDecodeError):
-                args = {}
-            return str(fn.get("name") or ""), set(args) if isinstance(args, dict) else set()
-    return "", set()
 
 
 def _filled_explain(filling: Filling) -> dict[str, Any]:
@@ -351,7 +286,7 @@ def settled_without_choosing(
         name = last.get("name") or _tool_of_call(messages, last.get("tool_call_id"))
         explain["why"] = "answered from the result of the last tool call"
         return ToolDecision(
-            "answer", answer_from_result(name, _text(last)), tool=name, explain=explain
+            "answer", answer_from_result(name, message_text(last)), tool=name, explain=explain
         )
     if not any(m.get("role") == "user" for m in messages):
         raise KodialError("messages need at least one user message")
@@ -382,10 +317,10 @@ def decide(
     early = settled_without_choosing(messages, specs, tool_choice, explain)
     if early is not None:
         return early
-    user_text = _latest_user_text(messages)
+    user_text = latest_user_text(messages)
 
     pending = _pending(messages, specs, chooser, now)
-    context = {name: 0.5 for name in _called_tools(messages)[-2:]}
+    context = {name: 0.5 for name in called_tools(messages)[-2:]}
     if pending is not None:
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
@@ -441,7 +376,7 @@ def decide(
         filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
     asks_act = text_act(user_text)
     does = tool_act(tool)
-    changes_made = asks_act in ("modify", "delete") and bool(_called_tools(messages))
+    changes_made = asks_act in ("modify", "delete") and bool(called_tools(messages))
     if how == "score" and changes_made and does not in (None, asks_act):
         # "오후로 옮길 수 있어요?" with a clinic search and a booking offered: a change (or a
         # cancellation) no offered tool makes is not served by looking up or booking again;
@@ -494,7 +429,7 @@ def _repeats_a_call(filling: Filling, messages: list[dict[str, Any]], text: str)
     message does not ask for it again."""
     if filling.missing or filling.from_message or not filling.found or _AGAIN.search(text):
         return False
-    return filling.tool.name in _called_tools(messages)
+    return filling.tool.name in called_tools(messages)
 
 
 def _tool_of_call(messages: list[dict[str, Any]], call_id: Any) -> str | None:
@@ -536,10 +471,10 @@ def _choose(
         if answered and not new_request:
             asked = ", ".join(sorted(pending.asked))
             return pending.tool, f"answers the question about {asked}", "answer"
-    follow_up = _follow_up(messages, specs, now)
-    if follow_up is not None and (best.score < chooser.threshold or best.name == follow_up.name):
-        why = f"a follow-up of the last call of {follow_up.name} with a new value"
-        return follow_up, why, "follow-up"
+    followed = follow_up(messages, specs, now)
+    if followed is not None and (best.score < chooser.threshold or best.name == followed.name):
+        why = f"a follow-up of the last call of {followed.name} with a new value"
+        return followed, why, "follow-up"
     if best.score >= chooser.threshold and _wants_explanation(messages, by_name[best.name]):
         explains = next(
             (
@@ -561,7 +496,7 @@ def _choose(
     if best.score >= chooser.threshold:
         why = f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         return by_name[best.name], why, "score"
-    picked = _picked_tool(messages, specs, scores, now)
+    picked = picked_tool(messages, specs, scores, now)
     if picked is not None:
         why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
         return picked[0], why, "pick"
@@ -576,56 +511,12 @@ def _choose(
     return None, why, "none"
 
 
-_ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})
-
-
-def _is_elliptical(text: str) -> bool:
-    """A bare noun phrase with a topic particle, as a question ("인셉션은?", "그럼 대전은요?"):
-    the rest of the request is the previous one's."""
-    toks = [t for t in tokens(text) if t.tag not in ("SF", "SP", "SS", "SW")]
-    while toks and toks[0].tag in ("MAJ", "IC"):  # 그럼, 아
-        toks = toks[1:]
-    i = 0
-    while i < len(toks) and toks[i].tag in _ELLIPSIS_NOMINAL:
-        i += 1
-    rest = [(t.tag, t.form) for t in toks[i:]]
-    return (
-        i > 0
-        and text.rstrip().endswith("?")
-        and bool(rest)
-        and rest[0][0] == "JX"
-        and rest[0][1] in ("은", "는")
-        # the polite 요 (the analyser reads it as an ending or, after 은, a determiner)
-        and all(form == "요" for _, form in rest[1:])
-    )
-
-
-def _follow_up(
-    messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
-) -> ToolSpec | None:
-    """The tool of the last call, when the latest user message follows it up with a new value:
-    elliptically ("다크나이트 평점 알려줘" ... "인셉션은?"), or by naming one of its options with
-    the option's own words ("셔플도 켜줘")."""
-    text = _latest_user_text(messages)
-    called = _called_tools(messages)
-    tool = next((s for s in specs if s.name == called[-1]), None) if called else None
-    if tool is None:
-        return None
-    found = extract_message(tool, text, now)
-    if _is_elliptical(text):
-        return tool if found else None
-    # "셔플 설정해줘" after a playlist started: an option of the last call named by its own
-    # words (not a date, which small talk says as often: "내일 날씨는 어때?")
-    kinds = {p.name: param_kind(p) for p in tool.params}
-    return tool if any(f.strong and kinds[k] != "date" for k, f in found.items()) else None
-
-
 def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:
     """Whether the latest user message asks for an explanation (what X is, what X means:
     :func:`kodial.tools.acts.text_act`) that ``tool`` does not give. Knowledge is the
     assistant's to answer: a BMR calculator does not explain what a BMR is, however many of
     its words the question shares."""
-    text = _latest_user_text(messages)
+    text = latest_user_text(messages)
     return text_act(text) == "explain" and tool_act(tool) != "explain"
 
 

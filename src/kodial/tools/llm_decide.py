@@ -39,11 +39,11 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kodial.errors import KodialError
+from kodial.tools.conversation import message_text
 from kodial.tools.decide import (
     ToolDecision,
     _check_messages,
     _named_choice,
-    _text,
     settled_without_choosing,
 )
 from kodial.tools.questions import decline_message, slot_question
@@ -114,7 +114,7 @@ def _conversation(messages: list[dict[str, Any]]) -> str:
         role = m.get("role")
         if role in ("system", "developer"):
             continue
-        text = _text(m).strip()
+        text = message_text(m).strip()
         for call in m.get("tool_calls") or []:
             fn = call.get("function", {}) if isinstance(call, dict) else {}
             text += f" [도구 호출 {fn.get('name')}({fn.get('arguments') or ''})]"
@@ -128,7 +128,7 @@ def _tool_list(specs: list[ToolSpec]) -> str:
 
 
 def _user_text(messages: list[dict[str, Any]]) -> str:
-    return " ".join(_text(m) for m in messages if m.get("role") == "user")
+    return " ".join(message_text(m) for m in messages if m.get("role") == "user")
 
 
 def _squash(text: str) -> str:

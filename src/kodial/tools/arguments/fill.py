@@ -12,6 +12,7 @@ from typing import Any
 from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
+from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.choices import (
     Encode,
     enum_by_meaning,
@@ -23,7 +24,7 @@ from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
 from kodial.tools.arguments.results import Filling, Found
-from kodial.tools.arguments.strings import extract_arrays, extract_strings
+from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import content_words, tokens
 

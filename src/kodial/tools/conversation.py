@@ -1,0 +1,132 @@
+"""Reading the conversation around a turn: message texts, the tools called so far, and how the
+latest user message continues what came before (a follow-up of the last call, or a pick of an
+item of the last tool result)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any
+
+from kodial.tools.acts import text_act
+from kodial.tools.arguments import extract_message, param_kind
+from kodial.tools.arguments.fill import picked_item
+from kodial.tools.choose import ToolScore
+from kodial.tools.schema import ToolSpec
+from kodial.tools.text import tokens
+
+
+def message_text(m: dict[str, Any]) -> str:
+    c = m.get("content")
+    if isinstance(c, list):
+        return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
+    return c if isinstance(c, str) else ""
+
+
+def latest_user_text(messages: list[dict[str, Any]]) -> str:
+    """The text of the last user message (the request being decided)."""
+    return message_text(next(m for m in reversed(messages) if m.get("role") == "user"))
+
+
+def called_tools(messages: list[dict[str, Any]]) -> list[str]:
+    """Names of tools called so far, most recent last."""
+    out = []
+    for m in messages:
+        if m.get("role") == "assistant":
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function", {}) if isinstance(call, dict) else {}
+                if isinstance(fn.get("name"), str):
+                    out.append(fn["name"])
+    return out
+
+
+def picked_tool(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], scores: list[ToolScore], now: datetime
+) -> tuple[ToolSpec, str] | None:
+    """The tool a request that picks one of the items the last tool result listed hands that
+    item to, and the item's field it takes: "한라 잡아줘" after a list of free rooms is for the
+    booking tool, whose required ``room_id`` the picked room has and the search did not take.
+    Several such tools: the best-scoring. A question about an item ("한라는 몇 명 들어가?")
+    or a request to look something up is not a pick; None when there is no pick."""
+    t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
+    said = " ".join(message_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
+    if t < 0 or not said or said.endswith("?") or text_act(said) in ("lookup", "explain"):
+        return None
+    try:
+        result = json.loads(message_text(messages[t]))
+    except json.JSONDecodeError:
+        return None
+    lists = result.values() if isinstance(result, dict) else [result]
+    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+    picked = picked_item(result, said, now) if len(items) > 1 else {}
+    if not picked:
+        return None
+    listed_by, given = call_of_result(messages, t)
+    rank = {s.name: k for k, s in enumerate(scores)}
+    for spec in sorted(specs, key=lambda s: rank.get(s.name, len(rank))):
+        if spec.name == listed_by:
+            continue
+        for p in spec.params:
+            if p.required and p.name in picked and p.name not in given:
+                return spec, p.name
+    return None
+
+
+def call_of_result(messages: list[dict[str, Any]], t: int) -> tuple[str, set[str]]:
+    """The tool whose result is message ``t`` and the argument names it was called with."""
+    call_id = messages[t].get("tool_call_id")
+    for m in reversed(messages[:t]):
+        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
+            if not isinstance(call, dict) or (call_id and call.get("id") != call_id):
+                continue
+            fn = call.get("function") or {}
+            try:
+                args = json.loads(fn.get("arguments") or "{}")
+            except (TypeError, json.JSONDecodeError):
+                args = {}
+            return str(fn.get("name") or ""), set(args) if isinstance(args, dict) else set()
+    return "", set()
+
+
+_ELLIPSIS_NOMINAL = frozenset({"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH"})
+
+
+def is_elliptical(text: str) -> bool:
+    """A bare noun phrase with a topic particle, as a question ("인셉션은?", "그럼 대전은요?"):
+    the rest of the request is the previous one's."""
+    toks = [t for t in tokens(text) if t.tag not in ("SF", "SP", "SS", "SW")]
+    while toks and toks[0].tag in ("MAJ", "IC"):  # 그럼, 아
+        toks = toks[1:]
+    i = 0
+    while i < len(toks) and toks[i].tag in _ELLIPSIS_NOMINAL:
+        i += 1
+    rest = [(t.tag, t.form) for t in toks[i:]]
+    return (
+        i > 0
+        and text.rstrip().endswith("?")
+        and bool(rest)
+        and rest[0][0] == "JX"
+        and rest[0][1] in ("은", "는")
+        # the polite 요 (the analyser reads it as an ending or, after 은, a determiner)
+        and all(form == "요" for _, form in rest[1:])
+    )
+
+
+def follow_up(
+    messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
+) -> ToolSpec | None:
+    """The tool of the last call, when the latest user message follows it up with a new value:
+    elliptically ("다크나이트 평점 알려줘" ... "인셉션은?"), or by naming one of its options with
+    the option's own words ("셔플도 켜줘")."""
+    text = latest_user_text(messages)
+    called = called_tools(messages)
+    tool = next((s for s in specs if s.name == called[-1]), None) if called else None
+    if tool is None:
+        return None
+    found = extract_message(tool, text, now)
+    if is_elliptical(text):
+        return tool if found else None
+    # "셔플 설정해줘" after a playlist started: an option of the last call named by its own
+    # words (not a date, which small talk says as often: "내일 날씨는 어때?")
+    kinds = {p.name: param_kind(p) for p in tool.params}
+    return tool if any(f.strong and kinds[k] != "date" for k, f in found.items()) else None
