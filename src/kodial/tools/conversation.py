@@ -17,6 +17,7 @@ from kodial.tools.text import tokens
 
 
 def message_text(m: dict[str, Any]) -> str:
+    """A message's text (OpenAI content parts joined); empty when it has none."""
     c = m.get("content")
     if isinstance(c, list):
         return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
@@ -44,9 +45,9 @@ def picked_tool(
     messages: list[dict[str, Any]], specs: list[ToolSpec], scores: list[ToolScore], now: datetime
 ) -> tuple[ToolSpec, str] | None:
     """The tool a request that picks one of the items the last tool result listed hands that
-    item to, and the item's field it takes: "한라 잡아줘" after a list of free rooms is for the
-    booking tool, whose required ``room_id`` the picked room has and the search did not take.
-    Several such tools: the best-scoring. A question about an item ("한라는 몇 명 들어가?")
+    item to, and the item's field it takes: "노을방 잡아줘" after a list of free rooms is for the
+    booking tool, whose required ``room_code`` the picked room has and the search did not take.
+    Several such tools: the best-scoring. A question about an item ("노을방은 몇 명 들어가?")
     or a request to look something up is not a pick; None when there is no pick."""
     t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
     said = " ".join(message_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
