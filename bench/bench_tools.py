@@ -136,6 +136,15 @@ BLIND2 = ROOT / "data" / "tool_dialogs_blind2.jsonl"
 """The second blind set (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
+OWN_SET_FILES = {
+    "dev": DEV,
+    "dev2": DEV2,
+    "dev3": DEV3,
+    "dev4": DEV4,
+    "blind": BLIND,
+    "blind2": BLIND2,
+}
+"""The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
 BLIND_SCORES = "0.544 and 0.608 balanced"
 """The blind set's two scores (before and after the session's changes), filled in once."""
 OWN_SETS = {
@@ -839,37 +848,13 @@ def main() -> None:
         help="tune the weights and threshold on the bundled requests plus the tuning part, "
         "write resources/tools/calibration.json, then score with them",
     )
-    ap.add_argument(
-        "--dev",
-        default=str(DEV),
-        help="the development set of dialogues, in FunctionChat-Bench's Dialog format; '' to skip",
-    )
-    ap.add_argument(
-        "--dev2",
-        default=str(DEV2),
-        help="the second development set of dialogues; '' to skip",
-    )
-    ap.add_argument(
-        "--dev3",
-        default=str(DEV3),
-        help="the third development set of dialogues; '' to skip",
-    )
-    ap.add_argument(
-        "--dev4",
-        default=str(DEV4),
-        help="the fourth development set of dialogues; '' to skip",
-    )
-    ap.add_argument(
-        "--blind",
-        default=str(BLIND),
-        help="the blind set of dialogues (scored, never tuned on); skipped when the file is "
-        "absent or ''",
-    )
-    ap.add_argument(
-        "--blind2",
-        default=str(BLIND2),
-        help="the second blind set (scored, never tuned on); skipped when absent or ''",
-    )
+    for key, path in OWN_SET_FILES.items():
+        ap.add_argument(
+            f"--{key}",
+            default=str(path),
+            help=f"{OWN_SETS[key][0]}: dialogues in FunctionChat-Bench's Dialog format; '' to "
+            "skip (a blind set is skipped when its file is absent)",
+        )
     args = ap.parse_args()
     data = find_data(args.data)
     t0 = time.perf_counter()
@@ -932,14 +917,8 @@ def main() -> None:
         for part in ("tuning", "held-out")
     }
     own_sets: dict[str, list[dict[str, Any]]] = {}
-    for key, given in (
-        ("dev", args.dev),
-        ("dev2", args.dev2),
-        ("dev3", args.dev3),
-        ("dev4", args.dev4),
-        ("blind", args.blind),
-        ("blind2", args.blind2),
-    ):
+    for key in OWN_SET_FILES:
+        given = getattr(args, key)
         if not given or (given in (str(BLIND), str(BLIND2)) and not Path(given).exists()):
             continue
         own_sets[key] = run_dialogs(Path(given), args.limit, SET_NOW.get(key, NOW))

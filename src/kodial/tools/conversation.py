@@ -10,18 +10,10 @@ from typing import Any
 
 from kodial.tools.acts import text_act
 from kodial.tools.arguments import extract_message, param_kind
-from kodial.tools.arguments.fill import picked_item
+from kodial.tools.arguments.fill import picked_item, result_items
 from kodial.tools.choose import ToolScore
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import tokens
-
-
-def message_text(m: dict[str, Any]) -> str:
-    """A message's text (OpenAI content parts joined); empty when it has none."""
-    c = m.get("content")
-    if isinstance(c, list):
-        return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
-    return c if isinstance(c, str) else ""
+from kodial.tools.text import message_text, tokens
 
 
 def latest_user_text(messages: list[dict[str, Any]]) -> str:
@@ -57,9 +49,7 @@ def picked_tool(
         result = json.loads(message_text(messages[t]))
     except json.JSONDecodeError:
         return None
-    lists = result.values() if isinstance(result, dict) else [result]
-    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
-    picked = picked_item(result, said, now) if len(items) > 1 else {}
+    picked = picked_item(result, said, now) if len(result_items(result)) > 1 else {}
     if not picked:
         return None
     listed_by, given = call_of_result(messages, t)

@@ -46,12 +46,12 @@ from kodial.tools.conversation import (
     called_tools,
     follow_up,
     latest_user_text,
-    message_text,
     picked_tool,
 )
 from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
+from kodial.tools.text import message_text
 
 Kind = Literal["call", "ask", "answer", "decline"]
 

@@ -39,7 +39,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from kodial.errors import KodialError
-from kodial.tools.conversation import message_text
 from kodial.tools.decide import (
     ToolDecision,
     _check_messages,
@@ -48,7 +47,7 @@ from kodial.tools.decide import (
 )
 from kodial.tools.questions import decline_message, slot_question
 from kodial.tools.schema import ParamSpec, ToolSpec, parse_tools, validate_arguments
-from kodial.tools.text import numbers
+from kodial.tools.text import message_text, numbers
 
 if TYPE_CHECKING:
     from kodial.classify.llm import LocalScorer

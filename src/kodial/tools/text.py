@@ -260,3 +260,11 @@ def strip_ending(text: str) -> str:
         break
     out = text[:end].strip().strip(" .!?~,;")
     return out or text
+
+
+def message_text(m: dict[str, Any]) -> str:
+    """An OpenAI message's text (content parts joined); empty when it has none."""
+    c = m.get("content")
+    if isinstance(c, list):
+        return " ".join(str(p.get("text", "")) for p in c if isinstance(p, dict))
+    return c if isinstance(c, str) else ""

@@ -26,7 +26,7 @@ from kodial.tools.arguments.params import is_code_param, param_keywords, param_k
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
-from kodial.tools.text import content_words, tokens
+from kodial.tools.text import content_words, message_text, tokens
 
 
 def extract_message(
@@ -88,13 +88,6 @@ def extract_message(
 # --- the whole conversation -------------------------------------------------------------------
 
 
-def _content(m: dict[str, Any]) -> str:
-    c = m.get("content")
-    if isinstance(c, list):  # OpenAI content parts
-        return " ".join(str(part.get("text", "")) for part in c if isinstance(part, dict))
-    return c if isinstance(c, str) else ""
-
-
 def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
     out: dict[str, Any] = {}
     if isinstance(obj, dict):
@@ -142,12 +135,18 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
     return score
 
 
+def result_items(result: Any) -> list[dict[str, Any]]:
+    """The objects a tool result lists (in any of its top-level lists, or the result itself
+    when it is a list)."""
+    lists = result.values() if isinstance(result, dict) else [result]
+    return [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+
+
 def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     """The fields of the one item of a result's list the user picked by its own words ("세인트
     존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
     when none or several are named equally. A list of choices is answered by naming one."""
-    lists = result.values() if isinstance(result, dict) else [result]
-    items = [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
+    items = result_items(result)
     if not items:
         return {}
     if len(items) == 1:
@@ -249,13 +248,10 @@ def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, A
     return out
 
 
+_PRICE_FIELDS = re.compile(r"price|fee|cost|fare|요금|가격|금액")
 _SUPERLATIVES = (
-    (
-        re.compile(r"(?<![비])싼|저렴한|싸게"),
-        re.compile(r"price|fee|cost|fare|요금|가격|금액"),
-        min,
-    ),
-    (re.compile(r"비싼"), re.compile(r"price|fee|cost|fare|요금|가격|금액"), max),
+    (re.compile(r"(?<![비])싼|저렴한|싸게"), _PRICE_FIELDS, min),
+    (re.compile(r"비싼"), _PRICE_FIELDS, max),
     (re.compile(r"가까운|가까이"), re.compile(r"distance|dist|km|거리"), min),
     (
         re.compile(r"평점\s*(?:높은|좋은)|별점\s*(?:높은|좋은)"),
@@ -355,6 +351,40 @@ def _only_particles(value: Any) -> bool:
     return bool(toks) and all(t.tag.startswith("J") for t in toks)
 
 
+def _enums_by_meaning(
+    filling: Filling,
+    messages: list[dict[str, Any]],
+    user_idx: list[int],
+    last_tool: int,
+    encode: Encode,
+) -> None:
+    """Enums still open, read by meaning (:func:`enum_by_meaning`) from the user's messages
+    since the last tool result, newest first; the word that gave one is taken out of a string
+    read from the same answer ("최유나, 계좌이체요": the name is 최유나)."""
+    tool = filling.tool
+    open_enums = [p for p in tool.params if p.enum and p.name not in filling.found]
+    if not open_enums:
+        return
+    words = {q.name: set(content_words(words_of(q))) for q in tool.params}
+    for p in open_enums:
+        others = frozenset(w for name, ws in words.items() if name != p.name for w in ws)
+        for rank, i in enumerate(reversed(user_idx)):
+            if i < last_tool and rank > 0:
+                break
+            meant = enum_by_meaning(p, message_text(messages[i]), encode, others)
+            if meant is None:
+                continue
+            source = "message" if rank == 0 else "history"
+            filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
+            said = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
+            for k, other in list(filling.found.items()):
+                if k != p.name and isinstance(other.value, str) and meant[1] in other.value:
+                    rest = re.sub(said, " ", other.value).strip(" ,./")
+                    if rest:
+                        filling.found[k] = Found(rest, other.source, rest, other.strong)
+            break
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -381,7 +411,7 @@ def fill_arguments(
     act = tool_act(tool)
     required = set(tool.required)
     for rank, i in enumerate(reversed(user_idx)):
-        text = _content(messages[i])
+        text = message_text(messages[i])
         if not text.strip():
             continue
         source = "message" if rank == 0 else "history"
@@ -401,29 +431,7 @@ def fill_arguments(
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
     if encode is not None:
-        for p in tool.params:
-            if p.name in filling.found or not p.enum:
-                continue
-            others = frozenset(
-                w for q in tool.params if q.name != p.name for w in content_words(words_of(q))
-            )
-            for rank, i in enumerate(reversed(user_idx)):
-                if i < last_tool and rank > 0:
-                    break
-                meant = enum_by_meaning(p, _content(messages[i]), encode, others)
-                if meant is None:
-                    continue
-                source = "message" if rank == 0 else "history"
-                filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
-                # "최유나, 계좌이체요" answering a name and a payment method: the word that
-                # gave the enum is not part of the name read from the same answer
-                for k, other in list(filling.found.items()):
-                    if k != p.name and isinstance(other.value, str) and meant[1] in other.value:
-                        word = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
-                        rest = re.sub(word, " ", other.value).strip(" ,./")
-                        if rest:
-                            filling.found[k] = Found(rest, other.source, rest, other.strong)
-                break
+        _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):
         m = messages[i]
@@ -447,11 +455,11 @@ def fill_arguments(
                         filling.found[p.name] = Found(coerced, "call", str(args[p.name]))
         elif m.get("role") == "tool":
             try:
-                result = json.loads(_content(m))
+                result = json.loads(message_text(m))
             except json.JSONDecodeError:
                 continue
             flat = _flatten(result)
-            said = " ".join(_content(x) for x in messages[i:] if x.get("role") == "user")
+            said = " ".join(message_text(x) for x in messages[i:] if x.get("role") == "user")
             flat.update({k: v for k, v in picked_item(result, said, now).items() if k not in flat})
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
@@ -465,7 +473,7 @@ def fill_arguments(
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
-    latest = _content(messages[user_idx[-1]]) if user_idx else ""
+    latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     for p in tool.params:
         f = filling.found.get(p.name)
         if f is None or f.source == "message" or param_kind(p) != "text":

@@ -284,6 +284,15 @@ _LEADING_COUNT = re.compile(
 """A number with a counter at the start of a span (2박, 두 명), then more words."""
 
 
+def _one_code(text: str, lettered: bool) -> tuple[int, int] | None:
+    """The span of the one code-shaped word in ``text`` (with a letter or a dash in it when
+    ``lettered``); None when there is none or more than one."""
+    codes = [
+        m for m in _CODE_WORD.finditer(text) if not lettered or re.search(r"[A-Za-z-]", m.group(0))
+    ]
+    return codes[0].span() if len(codes) == 1 else None
+
+
 def _takes_code(p: ParamSpec) -> bool:
     """A string parameter whose value is a code or a number written as text: an identifier
     (:func:`is_code_param`) or what the description calls a 번호 (카드 번호 뒤 4자리)."""
@@ -488,16 +497,16 @@ def extract_strings(
     # answers the other question
     if source == "message":
         for p in [q for q in pending if q.name in asked and _takes_code(q)]:
-            codes = list(_CODE_WORD.finditer(msg.masked))
-            if len(codes) == 1:
-                put(p, codes[0].span(), "answer")
+            span = _one_code(msg.masked, lettered=False)
+            if span:
+                put(p, span, "answer")
                 pending.remove(p)
     # an identifier not asked for: the message's one code with letters or a dash ("H-204 호텔
     # 예약해줘"), whole, where the analyser would split it at the dash
     for p in [q for q in pending if is_code_param(q)]:
-        codes = [m for m in _CODE_WORD.finditer(msg.masked) if re.search(r"[A-Za-z-]", m.group(0))]
-        if len(codes) == 1:
-            put(p, codes[0].span(), strong=False)
+        span = _one_code(msg.masked, lettered=True)
+        if span:
+            put(p, span, strong=False)
             pending.remove(p)
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
