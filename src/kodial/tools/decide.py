@@ -48,7 +48,12 @@ from kodial.tools.conversation import (
     latest_user_text,
     picked_tool,
 )
-from kodial.tools.fit import corroborated, other_act_on_old_values, unserved_new_thing
+from kodial.tools.fit import (
+    change_it_does_not_make,
+    corroborated,
+    other_act_on_old_values,
+    unserved_new_thing,
+)
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
 from kodial.tools.text import message_text
@@ -374,15 +379,9 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
-    asks_act = text_act(user_text)
-    does = tool_act(tool)
-    changes_made = asks_act in ("modify", "delete") and bool(called_tools(messages))
-    if how == "score" and changes_made and does not in (None, asks_act):
-        # "오후로 옮길 수 있어요?" with a clinic search and a booking offered: a change (or a
-        # cancellation) no offered tool makes is not served by looking up or booking again;
-        # a tool that does no act of the kinds may. Only once something was made in the
-        # conversation: a first request to "바꿔" is as often a conversion ("엔으로 바꿔줘")
-        explain["why"] = f"the request asks to {asks_act}, which {tool.name} does not do"
+    unmade = change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
+    if how == "score" and unmade is not None:
+        explain["why"] = f"the request asks to {unmade}, which {tool.name} does not do"
         return ToolDecision("decline", decline_message(specs), explain=explain)
     continuing = how in ("answer", "follow-up", "pick")
     if named is None and not continuing and other_act_on_old_values(filling, scores):

@@ -4,8 +4,10 @@ different act on old values, a new thing the tool does not handle)."""
 
 from __future__ import annotations
 
+from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import Filling
 from kodial.tools.choose import ToolScore, tool_words
+from kodial.tools.schema import ToolSpec
 from kodial.tools.text import tokens
 
 _CORROBORATED_MARGIN = 0.15
@@ -45,6 +47,19 @@ def other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
 
 _COMPOUND_TAGS = frozenset({"NNG", "NNP", "XPN", "SL", "SH", "SN"})
 _NAME_TAGS = frozenset({"NNP", "SL", "SH", "SN"})
+
+
+def change_it_does_not_make(text: str, tool: ToolSpec, something_made: bool) -> str | None:
+    """The act ``text`` asks for (``modify`` or ``delete``) when ``tool`` does another one, once
+    something was made in the conversation: "오후로 옮길 수 있어요?" with a clinic search and a
+    booking offered is a change no offered tool makes, not a search or a new booking. A tool
+    that does no act of the kinds may serve it, and a first request to "바꿔" is as often a
+    conversion ("엔으로 바꿔줘"); None otherwise."""
+    asks = text_act(text)
+    if not something_made or asks not in ("modify", "delete"):
+        return None
+    does = tool_act(tool)
+    return asks if does not in (None, asks) else None
 
 
 def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
