@@ -28,6 +28,12 @@ from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import content_words, message_text, tokens
 
+_BARE_MONTH = re.compile(
+    r"(?<![\d.:/-])(?:1[0-2]|0?[1-9])\s*월(?:달)?(?=에|부터|까지|중|쯤|엔|$|[,.?!])"
+)
+"""A month said alone as when ("10월에", "3월달쯤"), not a day of it (10월 5일), a weekday
+(월요일) nor a month that names a thing ("4월 용돈", the memo)."""
+
 
 def extract_message(
     tool: ToolSpec,
@@ -62,6 +68,9 @@ def extract_message(
                 msg.take(*s)
         for m in DURATION.finditer(text):
             msg.take(*m.span())
+        for m in _BARE_MONTH.finditer(text):  # "아이유 10월에": a month is never a name's part
+            if msg.free(*m.span()):
+                msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
     extract_arrays(tool, by_kind.get("array", []), msg, out, source, now)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
