@@ -39,7 +39,8 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
     **dict.fromkeys(("order", "place", "reserve", "request", "apply"), "create"),
     **dict.fromkeys(("track",), "lookup"),
-    **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
+    **dict.fromkeys(("update", "modify", "edit", "change", "rename", "extend"), "modify"),
+    **dict.fromkeys(("reschedule", "postpone", "reduce", "increase"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
 }

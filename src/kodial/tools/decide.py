@@ -52,6 +52,7 @@ from kodial.tools.fit import (
     change_it_does_not_make,
     corroborated,
     other_act_on_old_values,
+    remakes_what_was_made,
     unserved_new_thing,
 )
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
@@ -379,8 +380,14 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
-    unmade = change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
-    if how == "score" and unmade is not None:
+    unmade = (
+        change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
+        if how == "score"
+        else "change what the last call made"
+        if how == "follow-up" and remakes_what_was_made(user_text, tool, _result_fields(messages))
+        else None
+    )
+    if unmade is not None:
         explain["why"] = f"the request asks to {unmade}, which {tool.name} does not do"
         return ToolDecision("decline", decline_message(specs), explain=explain)
     continuing = how in ("answer", "follow-up", "pick")

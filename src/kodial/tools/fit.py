@@ -4,6 +4,8 @@ different act on old values, a new thing the tool does not handle)."""
 
 from __future__ import annotations
 
+import re
+
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import Filling
 from kodial.tools.choose import ToolScore, tool_words
@@ -60,6 +62,21 @@ def change_it_does_not_make(text: str, tool: ToolSpec, something_made: bool) -> 
         return None
     does = tool_act(tool)
     return asks if does not in (None, asks) else None
+
+
+_ID_FIELD = re.compile(r"(?:^|_)(?:id|no|number|ref|code)$|[a-z]Id$|번호$", re.IGNORECASE)
+
+
+def remakes_what_was_made(text: str, tool: ToolSpec, result_fields: frozenset[str]) -> bool:
+    """Whether following up a making call ("짬뽕 세 그릇 주문" ... "두 그릇으로 줄여줄 수
+    있어?") would make a second thing where a change of the first is asked: the request asks
+    to change or delete, the tool makes things, and the last result gave what it made an
+    identifier the tool does not take. A setting made again with a new value ("볼륨 줄여줘"
+    after setting it) gives no such identifier and is still the same tool."""
+    if text_act(text) not in ("modify", "delete") or tool_act(tool) != "create":
+        return False
+    taken = {p.name for p in tool.params}
+    return any(_ID_FIELD.search(f) and f not in taken for f in result_fields)
 
 
 def also_phrases(text: str) -> list[tuple[int, int, str, str]]:

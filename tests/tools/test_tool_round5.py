@@ -1,0 +1,191 @@
+"""Readings that should carry over to tools and requests nobody tuned on (round 5): holidays and
+month ends as days, a stay's nights and days, amounts said in words with spaces, a month or a
+bound said next to a name, counts of "X 수", values said by a shortening, and changes that make
+a thing smaller or longer. Every tool and sentence here is written for these tests (none comes
+from a benchmark or a development set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+)
+
+from kodial.korean.datetimes import parse_datetime
+from kodial.tools import decide
+from kodial.tools.acts import text_act, tool_act
+from kodial.tools.arguments import extract_message
+from kodial.tools.schema import parse_tools
+from kodial.tools.text import numbers
+
+
+def enum_param(desc: str, options: list[str]) -> dict[str, Any]:
+    return {"type": "string", "description": desc, "enum": options}
+
+
+def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
+    return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
+
+
+def values(tool: Any, text: str, asked: set[str] | None = None) -> dict[str, Any]:
+    return {k: f.value for k, f in extract_message(tool, text, NOW, asked or set()).items()}
+
+
+# --- days: fixed holidays, the end of a month, a stay of N박 M일 (NOW is 2026-11-18) ---------
+
+
+def test_a_fixed_holiday_is_its_next_day():
+    assert parse_datetime("한글날에 문 여나요?", NOW).isoformat() == "2027-10-09"
+    assert parse_datetime("크리스마스 이브 저녁 8시에 만나", NOW).isoformat() == "2026-12-24T20:00"
+    assert parse_datetime("내년 어린이날부터 사흘", NOW).isoformat() == "2027-05-05"
+
+
+def test_a_holiday_naming_a_thing_is_no_day():
+    # "크리스마스 카드" is a kind of card; the day said after it is the date
+    r = parse_datetime("크리스마스 카드 보내기 할일에 넣어줘, 마감은 12월 10일", NOW)
+    assert r.isoformat() == "2026-12-10"
+    assert not parse_datetime("광복절 특집 방송 뭐 해?", NOW).matched
+
+
+def test_the_end_of_a_month():
+    assert parse_datetime("이번 달 말일까지 내야 해", NOW).isoformat() == "2026-11-30"
+    assert parse_datetime("다음 달 말에 이사 가요", NOW).isoformat() == "2026-12-31"
+    assert parse_datetime("월말에 정산해 줘", NOW).isoformat() == "2026-11-30"
+
+
+def test_a_stay_of_nights_and_days():
+    tool = one_tool(
+        {"from_date": string_param("시작일 (YYYY-MM-DD)"), "days": integer_param("이용 일수")},
+        ["from_date", "days"],
+    )
+    assert values(tool, "광복절부터 2박 3일로 할게요") == {"from_date": "2027-08-15", "days": 3}
+    nights = one_tool({"nights": integer_param("숙박 일수")}, ["nights"])
+    assert values(nights, "2박 3일로 잡아 줘") == {"nights": 2}
+
+
+# --- numbers and the words around them --------------------------------------------------------
+
+
+def test_an_amount_said_in_words_with_spaces():
+    said = numbers("커피값 만 삼천 원 적어 둬")
+    assert [(n.value, n.unit) for n in said] == [(13000, "원")]
+    assert [(n.value, n.unit) for n in numbers("택배비 천 오백 원")] == [(1500, "원")]
+
+
+def test_a_bound_after_an_amount_is_not_part_of_a_name():
+    tool = one_tool(
+        {"query": string_param("검색어"), "max_price": integer_param("최대 가격(원)")}, ["query"]
+    )
+    got = values(tool, "5만원 이하 블루투스 스피커 보여줘")
+    assert got == {"max_price": 50000, "query": "블루투스 스피커"}
+
+
+def test_a_month_said_as_when_is_not_part_of_a_name():
+    tool = one_tool(
+        {"team": string_param("팀 이름"), "month": string_param("경기 월 (YYYY-MM)")}, ["team"]
+    )
+    assert values(tool, "한화이글스 12월에 경기 있어?") == {
+        "month": "2026-12",
+        "team": "한화이글스",
+    }
+    memo = one_tool({"memo": string_param("메모")}, ["memo"])
+    assert values(memo, "메모는 5월 회비로 해줘") == {"memo": "5월 회비"}
+
+
+def test_a_count_of_x_takes_the_counter_said_with_it():
+    tool = one_tool(
+        {"tables": integer_param("테이블 수"), "nights": integer_param("박 수")}, ["tables"]
+    )
+    assert values(tool, "창가 쪽으로 두 자리 부탁해요") == {"tables": 2}
+    assert values(tool, "3박 할게요") == {"nights": 3}
+
+
+# --- allowed values said by a shortening --------------------------------------------------------
+
+PLANS = enum_param("보장 종류", ["일반형", "고급형 종합보장", "실속형"])
+GYMS = enum_param("지점", ["피트니스 강남역점", "피트니스 잠실점"])
+
+
+def test_a_value_said_by_the_first_part_of_its_word():
+    tool = one_tool({"branch": GYMS}, ["branch"])
+    assert values(tool, "잠실로 할게요") == {"branch": "피트니스 잠실점"}
+    # the option's other word said next to it is part of the same mention
+    tool = one_tool({"branch": GYMS, "coach": string_param("트레이너 이름")}, ["branch"])
+    assert values(tool, "강남역 피트니스", {"branch"}) == {"branch": "피트니스 강남역점"}
+
+
+def test_a_value_said_by_its_kept_syllables():
+    tool = one_tool({"plan": PLANS}, ["plan"])
+    # asked for: the first syllables of its words (고급형 종합보장 -> 고종)
+    assert values(tool, "고종이요", {"plan": "plan"}) == {"plan": "고급형 종합보장"}
+    # not asked: the shortening must keep the first and the last syllable as well
+    assert values(tool, "고종으로 가입할래요") == {}
+    assert values(tool, "고장으로 가입할래요") == {"plan": "고급형 종합보장"}
+
+
+# --- changes: making a thing smaller, larger, longer -------------------------------------------
+
+
+def test_making_smaller_or_longer_is_a_change():
+    assert text_act("인원을 세 명으로 줄여 줄래?") == "modify"
+    assert text_act("구독 기간 좀 늘려 주세요") == "modify"
+    assert text_act("출발을 한 시간 앞당겨 줘") == "modify"
+    extend = parse_tools([function_tool("extend_parking", "주차 시간을 연장합니다.", {}, [])])[0]
+    assert tool_act(extend) == "modify"
+
+
+BAKERY = [
+    function_tool(
+        "order_cake",
+        "케이크를 주문합니다.",
+        {"cake": string_param("케이크 이름"), "quantity": integer_param("수량")},
+        ["cake", "quantity"],
+    ),
+    function_tool(
+        "find_cakes",
+        "주문할 수 있는 케이크를 찾습니다.",
+        {"flavor": string_param("맛")},
+        [],
+    ),
+]
+
+
+def test_a_change_after_an_order_is_not_a_new_order():
+    messages = [
+        user("치즈케이크 두 개 주문해 줘"),
+        called("order_cake", cake="치즈케이크", quantity=2),
+        tool_result({"order_id": "K-31", "status": "접수"}),
+        assistant("치즈케이크 2개 주문이 접수되었어요. 주문번호는 K-31입니다."),
+        user("아 한 개로 줄여 줄 수 있어?"),
+    ]
+    assert decide(messages, BAKERY, now=NOW).kind == "decline"
+
+
+SPEAKER = [
+    function_tool(
+        "set_speaker_volume",
+        "스피커 음량을 설정합니다.",
+        {"level": integer_param("음량 (0~10)")},
+        ["level"],
+    )
+]
+
+
+def test_a_setting_changed_again_is_the_same_tool():
+    messages = [
+        user("스피커 음량 6으로 해줘"),
+        called("set_speaker_volume", level=6),
+        tool_result({"level": 6}),
+        assistant("음량을 6으로 맞췄어요."),
+        user("음량 3으로 줄여줘"),
+    ]
+    d = decide(messages, SPEAKER, now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"level": 3})
