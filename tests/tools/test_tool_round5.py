@@ -189,3 +189,44 @@ def test_a_setting_changed_again_is_the_same_tool():
     ]
     d = decide(messages, SPEAKER, now=NOW)
     assert (d.kind, d.arguments) == ("call", {"level": 3})
+
+
+# --- what is counted, and a birth date said with a two-digit year -------------------------------
+
+DRINKS = [
+    function_tool(
+        "order_drinks",
+        "카페에 음료 포장을 주문합니다.",
+        {
+            "shop_id": string_param("매장 ID"),
+            "shop_name": string_param("가게 이름"),
+            "drink": string_param("음료 이름"),
+            "cups": integer_param("잔 수"),
+        },
+        ["shop_name", "drink", "cups"],
+    )
+]
+
+
+def test_the_noun_before_a_count_is_what_is_counted():
+    tool = parse_tools(DRINKS)[0]
+    got = values(tool, "달빛다방에서 유자차 세 잔 포장해 줘")
+    assert got == {"shop_name": "달빛다방", "drink": "유자차", "cups": 3}
+    # a shop named first is where, not what: the counted noun goes to the thing
+    got = values(tool, "달빛다방 쌍화차 두 잔")
+    assert got["drink"] == "쌍화차" and got.get("shop_name") != "쌍화차"
+
+
+def test_a_birth_date_with_a_two_digit_year():
+    tool = one_tool(
+        {
+            "visit_date": string_param("방문 날짜 (YYYY-MM-DD)"),
+            "member": string_param("회원 이름"),
+            "birth": string_param("회원 생년월일 (YYYY-MM-DD)"),
+        },
+        ["visit_date", "member", "birth"],
+    )
+    got = values(tool, "한소윤, 72년 11월 9일생", {"member", "birth"})
+    assert got == {"birth": "1972-11-09", "member": "한소윤"}
+    # a day said as a visit still goes to the visit date
+    assert values(tool, "다음 주 화요일에 갈게요") == {"visit_date": "2026-11-24"}

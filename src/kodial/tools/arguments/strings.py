@@ -40,7 +40,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.topic import topic_chunk
+from kodial.tools.arguments.topic import counted_thing, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     COUNTER_UNITS,
@@ -541,6 +541,13 @@ def extract_strings(
                 s = runs[0].start() + runs[0].group(0).find(left)
                 put(open_asked[0], (s, s + len(left)), "answer")
                 pending.remove(open_asked[0])
+    # "짬뽕 세 그릇": the noun a count of things is said of is what is ordered or bought
+    for p in [q for q in pending_loose if q in pending and param_kind(q) == "string"]:
+        span = None if is_code_param(p) else counted_thing(msg.text, p, msg.used)
+        if span:
+            put(p, span, strong=False)
+            pending.remove(p)
+            break
     # Guess from position only when no string was read by its own words in this message ("X에서
     # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
     if any(out[k].strong and k in {q.name for q in params} for k in out):
