@@ -278,9 +278,11 @@ def extract_enums(
                 m
                 for m in mentions
                 if re.match(
-                    r"\s*(?:으로|로|까지)"
+                    # "제주 가려구요", "부산에 갈 건데": where one goes is the end too
+                    r"\s*(?:으로|로|까지|행|(?:에\s*)?(?:가[는려고요서]|갈\s|갑니))"
                     if role == 1
-                    else r"\s*(?:에서|을|를|은|는|이|가|이면|면)",
+                    # a particle is written on its word ("제주 가려구요" is no subject)
+                    else r"(?:에서|을|를|은|는|이|가|이면|면)",
                     text[m[1] :],
                 )
                 or (role == 1 and re.search(r"몇\s*$", text[: m[0]]))

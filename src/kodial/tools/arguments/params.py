@@ -410,6 +410,18 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "kg": ("킬로그램",),
     "lb": ("파운드",),
     "m2": ("제곱미터", "㎡"),
+    # Korean airports by their IATA codes: a flight tool's enum of codes, said by the city
+    "gmp": ("김포", "김포공항"),
+    "icn": ("인천", "인천공항"),
+    "pus": ("김해", "김해공항", "부산"),
+    "cju": ("제주", "제주공항", "제주도"),
+    "tae": ("대구", "대구공항"),
+    "kwj": ("광주", "광주공항"),
+    "cjj": ("청주", "청주공항"),
+    "rsu": ("여수", "여수공항"),
+    "usn": ("울산", "울산공항"),
+    "mwx": ("무안", "무안공항"),
+    "yny": ("양양", "양양공항"),
     # sizes given as one syllable (소/중/대): people say the size word
     "소": ("작은", "소형", "스몰"),
     "중": ("중간", "중형", "미디엄"),
