@@ -109,8 +109,11 @@ def topic_chunk(
         if not toks or all(t.tag in ("SN", "NR") for t in toks) or _is_count(text, toks):
             continue
         start, end = toks[0].start, toks[-1].end
-        if end - start < 2 and toks[0].tag != "SL":
-            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
+        # one syllable left over ("은", "거") is a particle or a pronoun, not a name; a noun
+        # with the 이 of a name written on it is a name ("우리 콩이 목욕": 콩이)
+        named = re.match(r"이(?:$|[\s,.])", text[end:]) and toks[0].tag in ("NNG", "NNP")
+        if end - start < 2 and toks[0].tag != "SL" and not named:
+            continue
         # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
         word_start = text.rfind(" ", 0, start) + 1
         if (
