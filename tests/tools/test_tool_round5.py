@@ -230,3 +230,36 @@ def test_a_birth_date_with_a_two_digit_year():
     assert got == {"birth": "1972-11-09", "member": "한소윤"}
     # a day said as a visit still goes to the visit date
     assert values(tool, "다음 주 화요일에 갈게요") == {"visit_date": "2026-11-24"}
+
+
+# --- airports by city, where one goes, a name with 이, a better value said after 아 ------------
+
+AIRPORTS = ["GMP", "ICN", "PUS", "CJU", "CJJ"]
+
+
+def test_airport_codes_by_city_and_where_one_goes():
+    tool = one_tool(
+        {
+            "dep": enum_param("출발 공항 코드", AIRPORTS),
+            "arr": enum_param("도착 공항 코드", AIRPORTS),
+        },
+        ["dep", "arr"],
+    )
+    assert values(tool, "다음 주에 청주 가는데 김포에서 출발해요") == {"dep": "GMP", "arr": "CJJ"}
+    assert values(tool, "부산에서 제주로 가는 편") == {"dep": "PUS", "arr": "CJU"}
+
+
+def test_a_one_letter_noun_with_the_i_of_a_name_is_a_name():
+    tool = one_tool(
+        {"pet": string_param("반려동물 이름"), "kind": enum_param("서비스", ["목욕", "미용"])},
+        ["pet", "kind"],
+    )
+    assert values(tool, "우리 별이 미용 좀 하려고요") == {"kind": "미용", "pet": "별이"}
+
+
+def test_a_better_value_said_after_a_takes_back_the_first():
+    from kodial.korean.self_repair import repair
+
+    assert repair("모레 오전 10시.. 아 11시가 낫겠다") == "모레 오전 11시가 낫겠다"
+    assert repair("녹차 아 보리차가 좋겠어요") == "보리차가 좋겠어요"
+    assert repair("아 그게 낫겠다") == "아 그게 낫겠다"  # 아 opening the message takes back nothing
