@@ -263,3 +263,28 @@ def test_a_better_value_said_after_a_takes_back_the_first():
     assert repair("모레 오전 10시.. 아 11시가 낫겠다") == "모레 오전 11시가 낫겠다"
     assert repair("녹차 아 보리차가 좋겠어요") == "보리차가 좋겠어요"
     assert repair("아 그게 낫겠다") == "아 그게 낫겠다"  # 아 opening the message takes back nothing
+
+
+LOCKERS = [
+    function_tool(
+        "extend_locker",
+        "사물함의 만료 기한을 연장합니다.",
+        {"locker_no": string_param("사물함 번호")},
+        ["locker_no"],
+    ),
+    function_tool(
+        "find_lockers",
+        "빈 사물함을 찾습니다.",
+        {"floor": integer_param("층")},
+        [],
+    ),
+]
+
+
+def test_a_thing_named_by_a_compound_of_a_tool_word_is_served():
+    # "만료일도": the 만료 of the tool's 만료 기한, with 일 written on it; not a new thing
+    messages = [user("헬스장 사물함 만료일도 연장해 주세요")]
+    d = decide(messages, LOCKERS, now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "extend_locker", ["locker_no"])
+    # a thing the tool never mentions is still not served
+    assert decide([user("헬스장 수건도 연장해 주세요")], LOCKERS, now=NOW).kind == "decline"

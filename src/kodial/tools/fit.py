@@ -101,6 +101,18 @@ def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def _built_on(head: str, words: set[str]) -> bool:
+    """Whether ``head`` is a compound that starts or ends with one of ``words`` (two syllables
+    or more, Hangul): 반납일 with 반납, 대기열 with 대기."""
+    return any(
+        len(w) >= 2
+        and len(head) > len(w)
+        and re.fullmatch(r"[가-힣]+", w) is not None
+        and (head.startswith(w) or head.endswith(w))
+        for w in words
+    )
+
+
 def unserved_new_thing(text: str, filling: Filling) -> str | None:
     """The further thing a request adds with 도 ("박물관 주차 자리도 잡아줄 수 있어?",
     "골프채 렌탈도 되나요?") that ``filling``'s tool does not handle: its head noun is a
@@ -116,7 +128,8 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
     ]
     for start, end, head, tag in also_phrases(text):
         span = text[start:end]
-        if tag in _NAME_TAGS or head in words:
+        # a head made of a tool word ("반납일" of a tool that extends a 반납 기한) is its thing
+        if tag in _NAME_TAGS or head in words or _built_on(span.split()[-1].lower(), words):
             continue
         if any(s and (s in span or span in s) for s in strong):
             continue
