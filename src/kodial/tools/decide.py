@@ -179,6 +179,12 @@ def _is_question(text: str) -> bool:
     return bool(asks) or any(_QUESTION_END.search(s) for s in sentences)
 
 
+_OFFER = re.compile(
+    r"(?:무엇을|무엇이든|뭘|뭐든|어떤\s*걸|어떤\s*것을|어떻게)\s*도와\s*드릴까요\??\s*$"
+)
+"""The assistant's open offer ending its message: what to help with, not a parameter."""
+
+
 @dataclass
 class _Pending:
     tool: ToolSpec
@@ -204,6 +210,8 @@ def _pending(
     a = prev[-1]
     if messages[a].get("tool_calls") or not _is_question(message_text(messages[a])):
         return None
+    if _OFFER.search(message_text(messages[a])):
+        return None  # "무엇을 도와드릴까요?": an open offer asks about no tool's parameters
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
     request = " ".join(
