@@ -23,6 +23,7 @@ from kodial.korean.datetimes import parse_datetime
 from kodial.tools import decide
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import extract_message
+from kodial.tools.arguments.kinds import value_shape
 from kodial.tools.schema import parse_tools
 from kodial.tools.text import numbers
 
@@ -288,3 +289,45 @@ def test_a_thing_named_by_a_compound_of_a_tool_word_is_served():
     assert (d.kind, d.tool, d.missing) == ("ask", "extend_locker", ["locker_no"])
     # a thing the tool never mentions is still not served
     assert decide([user("헬스장 수건도 연장해 주세요")], LOCKERS, now=NOW).kind == "decline"
+
+
+# --- an open offer is no question about a tool; a place said like the description's example ----
+
+CLINICS = [
+    function_tool(
+        "find_dental_clinics",
+        "지역의 치과를 찾습니다.",
+        {"gu": string_param("구 이름 (예: 서초구)")},
+        ["gu"],
+    ),
+    function_tool(
+        "book_dental_visit",
+        "치과 진료를 예약합니다.",
+        {
+            "clinic_id": string_param("치과 ID"),
+            "date": string_param("진료 날짜 (YYYY-MM-DD)"),
+            "patient": string_param("환자 이름"),
+        },
+        ["clinic_id", "date", "patient"],
+    ),
+]
+
+
+def test_an_open_offer_after_a_greeting_asks_about_no_tool():
+    messages = [
+        user("안녕하세요"),
+        assistant("안녕하세요! 치과 찾기와 진료 예약을 도와드릴 수 있어요. 무엇을 도와드릴까요?"),
+        user("딸아이 충치 때문에 그러는데 관악구에 갈 만한 치과 어디 있어요?"),
+    ]
+    d = decide(messages, CLINICS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "find_dental_clinics", {"gu": "관악구"})
+
+
+def test_a_place_said_like_the_example_of_its_division():
+    tool = parse_tools(CLINICS)[0]
+    # the word of the example's division, not the first noun phrase (엄마)
+    assert values(tool, "엄마랑 같이 송파구에서 다닐 치과") == {"gu": "송파구"}
+    shape = value_shape(tool.params[0])
+    assert shape is not None
+    found = [m.group(0) for m in shape[0].finditer("친구랑 도구 사러 강동구 가요")]
+    assert found == ["강동구"]  # 친구 and 도구 are words, not districts
