@@ -331,3 +331,36 @@ def test_a_place_said_like_the_example_of_its_division():
     assert shape is not None
     found = [m.group(0) for m in shape[0].finditer("친구랑 도구 사러 강동구 가요")]
     assert found == ["강동구"]  # 친구 and 도구 are words, not districts
+
+
+# --- a quoted message is a payload, not the request ---------------------------------------------
+
+TEAM = [
+    function_tool(
+        "reserve_studio",
+        "녹음실을 예약합니다.",
+        {
+            "studio": enum_param("녹음실", ["A룸", "B룸"]),
+            "date": string_param("날짜 (YYYY-MM-DD)"),
+            "start": string_param("시작 시각 (HH:MM)"),
+        },
+        ["studio", "date", "start"],
+    ),
+    function_tool(
+        "post_notice",
+        "동아리 게시판에 공지를 올립니다.",
+        {
+            "board": enum_param("게시판", ["전체", "보컬", "밴드"]),
+            "text": string_param("공지 내용"),
+        },
+        ["board", "text"],
+    ),
+]
+
+
+def test_a_quoted_message_is_what_is_posted():
+    # the quote names a studio, a day and a time: the booking tool's values, not the request
+    said = "보컬 게시판에 '내일 저녁 8시 B룸 녹음실에서 연습' 이라고 올려줘"
+    d = decide([user(said)], TEAM, now=NOW)
+    assert (d.kind, d.tool) == ("call", "post_notice")
+    assert d.arguments == {"board": "보컬", "text": "내일 저녁 8시 B룸 녹음실에서 연습"}

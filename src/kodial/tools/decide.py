@@ -47,6 +47,7 @@ from kodial.tools.conversation import (
     follow_up,
     latest_user_text,
     picked_tool,
+    without_quoted_speech,
 )
 from kodial.tools.fit import (
     change_it_does_not_make,
@@ -339,8 +340,9 @@ def decide(
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
     example_probs = _example_probs(examples, specs, user_text) if examples else None
-    evidence = evidence_for(specs, user_text, now, _result_fields(messages))
-    scores = chooser.score(specs, user_text, context, example_probs, evidence)
+    asked_for = without_quoted_speech(user_text)  # what the request asks, not what it quotes
+    evidence = evidence_for(specs, asked_for, now, _result_fields(messages))
+    scores = chooser.score(specs, asked_for, context, example_probs, evidence)
     offer = _offer_after_result(messages)
     if pending is None and offer and scores[0].score < chooser.threshold:
         # "어떤 차로 예약할까요?" / "투싼이요": a short reply to the question the assistant

@@ -155,6 +155,7 @@ def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
 
 
 _QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
+_SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며)")
 
 
 def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
@@ -437,10 +438,12 @@ def extract_strings(
             if span and msg.free(*span):
                 put(p, span)
                 pending.remove(p)
-    for p in list(pending):  # quoted names
+    for p in list(pending):  # quoted names; a text is the words quoted as said ('...' 라고)
         if param_kind(p) == "text":
-            continue
-        m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
+            said = (q for q in _QUOTED.finditer(text) if _SAID_AFTER.match(text, q.end()))
+            m = next((q for q in said if spans_free(*q.span(), put_spans)), None)
+        else:
+            m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, (m.start(1), m.end(1)))
             pending.remove(p)
