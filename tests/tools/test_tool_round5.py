@@ -21,7 +21,7 @@ from _tool_fixtures import (
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools import decide
-from kodial.tools.acts import text_act, tool_act
+from kodial.tools.acts import predicate_verbs, text_act, tool_act
 from kodial.tools.arguments import extract_message
 from kodial.tools.arguments.kinds import value_shape
 from kodial.tools.schema import parse_tools
@@ -364,3 +364,28 @@ def test_a_quoted_message_is_what_is_posted():
     d = decide([user(said)], TEAM, now=NOW)
     assert (d.kind, d.tool) == ("call", "post_notice")
     assert d.arguments == {"board": "보컬", "text": "내일 저녁 8시 B룸 녹음실에서 연습"}
+
+
+# --- the verb the tool's description does -------------------------------------------------------
+
+REPAIRS = [
+    function_tool(
+        "get_repair_estimate",
+        "휴대폰 수리 견적을 받습니다.",
+        {"model": string_param("기종"), "damage": string_param("고장 내용")},
+        ["model", "damage"],
+    ),
+    function_tool(
+        "book_repair",
+        "받은 견적으로 휴대폰 수리를 예약합니다.",
+        {"estimate_id": string_param("견적 ID"), "date": string_param("방문 날짜 (YYYY-MM-DD)")},
+        ["estimate_id", "date"],
+    ),
+]
+
+
+def test_the_verb_a_tool_does_tells_close_neighbours_apart():
+    assert predicate_verbs("휴대폰 수리 견적을 받습니다.") == {"받"}
+    assert predicate_verbs("받은 견적으로 휴대폰 수리를 예약합니다.") == frozenset()
+    d = decide([user("폰 수리 견적 좀 받아 보고 싶어요")], REPAIRS, now=NOW)
+    assert (d.kind, d.tool) == ("ask", "get_repair_estimate")
