@@ -440,8 +440,8 @@ def extract_strings(
                 pending.remove(p)
     for p in list(pending):  # quoted names; a text is the words quoted as said ('...' 라고)
         if param_kind(p) == "text":
-            said = (q for q in _QUOTED.finditer(text) if _SAID_AFTER.match(text, q.end()))
-            m = next((q for q in said if spans_free(*q.span(), put_spans)), None)
+            quoted = (q for q in _QUOTED.finditer(text) if _SAID_AFTER.match(text, q.end()))
+            m = next((q for q in quoted if spans_free(*q.span(), put_spans)), None)
         else:
             m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
         if m:
