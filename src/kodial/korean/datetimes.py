@@ -7,7 +7,8 @@ sentence and resolves them relative to ``now`` (timezone-aware, Asia/Seoul by de
 Dates                     오늘, 내일/낼, 모레, 글피, 어제, 그제; 3일 후, 일주일 뒤, 두 달 후;
                           (이번|다음|다다음|지난) 주 금요일, 금요일; (이번|다음) 주말, 주말;
                           3월 5일, 2027년 3월 5일, 삼월 오일, 5일, 3/5, 2027-03-05;
-                          (이번|다음) 달 10일
+                          (이번|다음) 달 10일; (이번|다음) 달 말일/말; 개천절, 한글날 (the
+                          holidays on a fixed solar date: :data:`FIXED_HOLIDAYS`)
 Times                     3시, 3시 30분, 7시 반, 19:30, 세 시, 열한 시 반; 정오, 자정, 지금;
                           오전/오후/아침/점심/낮/저녁/밤/새벽 + hour; 30분 뒤, 두 시간 후
 Periods (no hour)         내일 저녁, 오후 -> :attr:`KoreanDateTime.period`, no time
@@ -186,6 +187,27 @@ _WEEK_WORD = {
 }
 _UNIT_DAYS = {"일": 1, "주": 7, "주일": 7}
 
+FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
+    "신정": (1, 1),
+    "삼일절": (3, 1),
+    "어린이날": (5, 5),
+    "어버이날": (5, 8),
+    "스승의 날": (5, 15),
+    "스승의날": (5, 15),
+    "현충일": (6, 6),
+    "제헌절": (7, 17),
+    "광복절": (8, 15),
+    "개천절": (10, 3),
+    "한글날": (10, 9),
+    "크리스마스 이브": (12, 24),
+    "크리스마스이브": (12, 24),
+    "크리스마스": (12, 25),
+    "성탄절": (12, 25),
+}
+"""Days Koreans name by their holiday, on a fixed solar date (month, day). The lunar ones (설날,
+추석) move every year and are not here: a wrong day is worse than a question back."""
+_HOLIDAY_RE = "|".join(re.escape(h) for h in sorted(FIXED_HOLIDAYS, key=len, reverse=True))
+
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
     (
@@ -207,6 +229,22 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             # 토욜, 금욜: the spoken short form of a weekday
         ),
     ),
+    (
+        "month_end",
+        re.compile(
+            r"(?P<which>이번|다음|담)\s*달\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
+        ),
+    ),
+    (
+        "holiday",
+        re.compile(
+            r"(?:(?P<year>올해|내년)\s*)?(?P<h>" + _HOLIDAY_RE + r")"
+            # a day said with a particle or a time, not a holiday naming a thing ("크리스마스
+            # 선물", "한글날 행사")
+            r"(?=에|부터|까지|로|으로|이|가|은|는|엔|쯤|때|전|당일|$|[,.?!~]"
+            r"|\s+(?:오전|오후|아침|점심|저녁|밤|새벽|낮|당일|\d))"
+        ),
+    ),
     ("weekend", re.compile(r"(?:(?P<which>다다음|이번|다음|담|차|금)\s*)?주말")),
     (
         "offset",
@@ -223,7 +261,11 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "rel_day",
         re.compile(r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼)"),
     ),
-    ("day_only", re.compile(r"(?<![\d월])(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))")),
+    # "5일" after "4박" is the length of a stay (4박 5일), not the 5th
+    (
+        "day_only",
+        re.compile(r"(?<![\d월])(?<!박)(?<!박\s)(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))"),
+    ),
 ]
 
 _HOUR_RE = r"(?P<h>\d{1,2}|" + NATIVE_RE + r")"
@@ -290,6 +332,17 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
                 out = date(year + 1, month, day)
             except ValueError:
                 return None
+        return out
+    if kind == "month_end":
+        ahead = 1 if g.get("which") in ("다음", "담") else 0
+        first_after = _next_month_day(today, 1, ahead + 1)
+        return None if first_after is None else first_after - timedelta(days=1)
+    if kind == "holiday":
+        month, day = FIXED_HOLIDAYS[g["h"]]
+        year = today.year + (1 if g.get("year") == "내년" else 0)
+        out = date(year, month, day)
+        if g.get("year") is None and out < today - timedelta(days=RECENT_PAST_DAYS):
+            out = date(year + 1, month, day)
         return out
     if kind == "month_day":
         day = number_value(g["d"])

@@ -10,7 +10,11 @@ from __future__ import annotations
 
 PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
     "delete": ("삭제", "지우", "취소", "없애", "제거"),
-    "modify": ("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
+    "modify": (
+        *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
+        # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
+        *("줄이", "늘리", "연장", "당기", "앞당기"),
+    ),
     "send": ("보내", "전송", "발송"),
     "create": (
         *("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),

@@ -3,7 +3,8 @@
 after the repair marker; :func:`repair` keeps only what stands.
 
 Rules, as a Korean speaker would state them: the marker is 아니(다/야/지/고/라) after a word
-(not opening the message, where 아니 answers a question) or 말고; what it takes back is the
+(not opening the message, where 아니 answers a question) or 말고, or 아 before a value said to
+be better (아 4시가 낫겠다); what it takes back is the
 last word before it (with its number, when that word is a counter: "두 개"); the rest of the
 message stands.
 """
@@ -16,6 +17,8 @@ from kodial.korean.numerals import NATIVE_RE
 
 _MARKER = re.compile(
     r"(?<=\S)(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|말고)(?:[\s.,…~!]+)(?=\S)"
+    # "3시.. 아 4시가 낫겠다": the better value said after 아 takes back the one before
+    r"|(?<=\S)[\s.,…~!]+아\s+(?=\S+?\s*(?:낫겠|좋겠|나을|낫다|나아))"
 )
 _NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
 

@@ -39,7 +39,8 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("save", "insert", "book", "schedule", "write"), "create"),
     **dict.fromkeys(("order", "place", "reserve", "request", "apply"), "create"),
     **dict.fromkeys(("track",), "lookup"),
-    **dict.fromkeys(("update", "modify", "edit", "change", "rename"), "modify"),
+    **dict.fromkeys(("update", "modify", "edit", "change", "rename", "extend"), "modify"),
+    **dict.fromkeys(("reschedule", "postpone", "reduce", "increase"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
 }
@@ -162,6 +163,26 @@ def predicate_nouns(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_LIGHT_VERBS = frozenset({"하", "되", "있", "없", "주", "보", "알", "싶", "가", "오", "드리"})
+"""Verbs too light to say what is asked (해 주세요, 알려 주세요, 보고 싶어요)."""
+
+
+@lru_cache(maxsize=4096)
+def predicate_verbs(text: str) -> frozenset[str]:
+    """Verb stems ``text`` uses as its predicates, not as modifiers of a noun ("견적을 받습니다"
+    -> 받; "받은 견적으로 예약합니다" has none), light verbs left out."""
+    toks = tokens(text)
+    out = set()
+    for i, t in enumerate(toks):
+        if t.tag != "VV" or t.form in _LIGHT_VERBS:
+            continue
+        nxt = toks[i + 1] if i + 1 < len(toks) else None
+        if nxt is not None and nxt.tag == "ETM":
+            continue
+        out.add(t.form)
+    return frozenset(out)
+
+
 def tool_act(tool: ToolSpec) -> Act | None:
     """The act a tool performs: its name's first word, else its description's predicates."""
     words = split_identifier(tool.name)
@@ -176,12 +197,15 @@ def tool_predicates(tool: ToolSpec) -> frozenset[str]:
 
 
 def predicate_match(text: str, act: Act | None, tool: ToolSpec) -> float:
-    """:func:`act_match`, or +1 when the request's predicate is an action noun the tool's
-    description uses as its own (충전해줘 / 충전합니다), whichever act class the noun is in.
+    """:func:`act_match`, or +1 when the request's predicate is an action noun or a verb the
+    tool's description uses as its own (충전해줘 / 충전합니다, 받아 / 받습니다), whichever act
+    class it is in.
     (Two different such nouns are not taken as different acts: 환산 and 변환, 세어 and 계산
     name the same service too often.)"""
     if predicate_nouns(text) & tool_predicates(tool):
         return 1.0
+    if tool.description and predicate_verbs(text) & predicate_verbs(tool.description):
+        return 1.0  # "견적 받아 보고 싶어요" / "견적을 받습니다": the verb the tool does
     return act_match(act, tool_act(tool))
 
 

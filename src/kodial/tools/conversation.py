@@ -5,6 +5,7 @@ item of the last tool result)."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime
 from typing import Any
 
@@ -19,6 +20,18 @@ from kodial.tools.text import message_text, tokens
 def latest_user_text(messages: list[dict[str, Any]]) -> str:
     """The text of the last user message (the request being decided)."""
     return message_text(next(m for m in reversed(messages) if m.get("role") == "user"))
+
+
+_QUOTED_SPEECH = re.compile(
+    r"(['\"‘“「『])([^'\"’”」』]{4,}?)(['\"’”」』])(?=\s*(?:이?라고|하고|라는|라며|이?란))"
+)
+
+
+def without_quoted_speech(text: str) -> str:
+    """``text`` with the words of a quoted message ("'내일 2시 회의실에서 봬요' 라고 보내줘")
+    replaced by 내용: what is to be said is a payload, not the request, so its dates and places
+    must not make a tool that takes them look meant."""
+    return _QUOTED_SPEECH.sub(lambda m: f"{m.group(1)}내용{m.group(3)}", text)
 
 
 def called_tools(messages: list[dict[str, Any]]) -> list[str]:

@@ -47,11 +47,13 @@ from kodial.tools.conversation import (
     follow_up,
     latest_user_text,
     picked_tool,
+    without_quoted_speech,
 )
 from kodial.tools.fit import (
     change_it_does_not_make,
     corroborated,
     other_act_on_old_values,
+    remakes_what_was_made,
     unserved_new_thing,
 )
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
@@ -178,6 +180,12 @@ def _is_question(text: str) -> bool:
     return bool(asks) or any(_QUESTION_END.search(s) for s in sentences)
 
 
+_OFFER = re.compile(
+    r"(?:무엇을|무엇이든|뭘|뭐든|어떤\s*걸|어떤\s*것을|어떻게)\s*도와\s*드릴까요\??\s*$"
+)
+"""The assistant's open offer ending its message: what to help with, not a parameter."""
+
+
 @dataclass
 class _Pending:
     tool: ToolSpec
@@ -203,6 +211,8 @@ def _pending(
     a = prev[-1]
     if messages[a].get("tool_calls") or not _is_question(message_text(messages[a])):
         return None
+    if _OFFER.search(message_text(messages[a])):
+        return None  # "무엇을 도와드릴까요?": an open offer asks about no tool's parameters
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
     request = " ".join(
@@ -330,8 +340,9 @@ def decide(
         context[pending.tool.name] = 1.0
         explain["pending"] = {"tool": pending.tool.name, "asked": sorted(pending.asked)}
     example_probs = _example_probs(examples, specs, user_text) if examples else None
-    evidence = evidence_for(specs, user_text, now, _result_fields(messages))
-    scores = chooser.score(specs, user_text, context, example_probs, evidence)
+    asked_for = without_quoted_speech(user_text)  # what the request asks, not what it quotes
+    evidence = evidence_for(specs, asked_for, now, _result_fields(messages))
+    scores = chooser.score(specs, asked_for, context, example_probs, evidence)
     offer = _offer_after_result(messages)
     if pending is None and offer and scores[0].score < chooser.threshold:
         # "어떤 차로 예약할까요?" / "투싼이요": a short reply to the question the assistant
@@ -379,8 +390,14 @@ def decide(
             f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
         )
         filling = fill_arguments(tool, messages, now, set(), specs, _encode(chooser))
-    unmade = change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
-    if how == "score" and unmade is not None:
+    unmade = (
+        change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
+        if how == "score"
+        else "change what the last call made"
+        if how == "follow-up" and remakes_what_was_made(user_text, tool, _result_fields(messages))
+        else None
+    )
+    if unmade is not None:
         explain["why"] = f"the request asks to {unmade}, which {tool.name} does not do"
         return ToolDecision("decline", decline_message(specs), explain=explain)
     continuing = how in ("answer", "follow-up", "pick")

@@ -4,6 +4,8 @@ different act on old values, a new thing the tool does not handle)."""
 
 from __future__ import annotations
 
+import re
+
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import Filling
 from kodial.tools.choose import ToolScore, tool_words
@@ -62,6 +64,21 @@ def change_it_does_not_make(text: str, tool: ToolSpec, something_made: bool) -> 
     return asks if does not in (None, asks) else None
 
 
+_ID_FIELD = re.compile(r"(?:^|_)(?:id|no|number|ref|code)$|[a-z]Id$|번호$", re.IGNORECASE)
+
+
+def remakes_what_was_made(text: str, tool: ToolSpec, result_fields: frozenset[str]) -> bool:
+    """Whether following up a making call ("짬뽕 세 그릇 주문" ... "두 그릇으로 줄여줄 수
+    있어?") would make a second thing where a change of the first is asked: the request asks
+    to change or delete, the tool makes things, and the last result gave what it made an
+    identifier the tool does not take. A setting made again with a new value ("볼륨 줄여줘"
+    after setting it) gives no such identifier and is still the same tool."""
+    if text_act(text) not in ("modify", "delete") or tool_act(tool) != "create":
+        return False
+    taken = {p.name for p in tool.params}
+    return any(_ID_FIELD.search(f) and f not in taken for f in result_fields)
+
+
 def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
     """The noun compounds marked with the additive particle 도 ("주차 자리도", "커튼도"):
     (start, end, head noun, head tag) each. 'X도 해줘' asks for a further thing X."""
@@ -84,6 +101,18 @@ def also_phrases(text: str) -> list[tuple[int, int, str, str]]:
     return out
 
 
+def _built_on(head: str, words: set[str]) -> bool:
+    """Whether ``head`` is a compound that starts or ends with one of ``words`` (two syllables
+    or more, Hangul): 반납일 with 반납, 대기열 with 대기."""
+    return any(
+        len(w) >= 2
+        and len(head) > len(w)
+        and re.fullmatch(r"[가-힣]+", w) is not None
+        and (head.startswith(w) or head.endswith(w))
+        for w in words
+    )
+
+
 def unserved_new_thing(text: str, filling: Filling) -> str | None:
     """The further thing a request adds with 도 ("박물관 주차 자리도 잡아줄 수 있어?",
     "골프채 렌탈도 되나요?") that ``filling``'s tool does not handle: its head noun is a
@@ -99,7 +128,8 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
     ]
     for start, end, head, tag in also_phrases(text):
         span = text[start:end]
-        if tag in _NAME_TAGS or head in words:
+        # a head made of a tool word ("반납일" of a tool that extends a 반납 기한) is its thing
+        if tag in _NAME_TAGS or head in words or _built_on(span.split()[-1].lower(), words):
             continue
         if any(s and (s in span or span in s) for s in strong):
             continue

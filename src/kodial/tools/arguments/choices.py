@@ -136,11 +136,54 @@ def _distinctive_words(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]
     return {w: options[next(iter(ix))] for w, ix in owners.items() if len(ix) == 1}
 
 
-def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
+def _shortened(word: str, option: str, asked: bool) -> bool:
+    """Whether ``word`` is a shortening of ``option`` as Korean shortens: the first part of one
+    of its words ("용산" for 용산아이파크몰, "오토" for 오토캠핑), or its syllables kept in order
+    from its first one (줄임말: "완자" for 완전자차, "실비" for 실손의료비); one not asked for must
+    also keep the last syllable, since a two-syllable word often fits a longer value by chance."""
+    w = word.lower()
+    runs = re.findall(r"[a-z0-9가-힣]+", option.lower())
+    if any(len(r) > len(w) and r.startswith(w) for r in runs):
+        return True
+    whole = "".join(runs)
+    if not re.fullmatch(r"[가-힣]{2,3}", w) or len(whole) <= len(w) or whole[0] != w[0]:
+        return False
+    if not asked and whole[-1] != w[-1]:
+        return False
+    rest = iter(whole[1:])
+    return all(ch in rest for ch in w[1:])
+
+
+def _shortening_mentions(
+    options: tuple[Any, ...], text: str, asked: bool
+) -> list[tuple[int, int, Any]]:
+    """Nouns of ``text`` that shorten exactly one option (:func:`_shortened`)."""
+    found = []
+    toks = tokens(text)
+    for i, t in enumerate(toks):
+        if t.tag not in ("NNG", "NNP", "SL") or len(t.form) < 2:
+            continue
+        owners = [o for o in options if isinstance(o, str) and _shortened(t.form, o, asked)]
+        if len(owners) != 1:
+            continue
+        start, end = t.start, t.end
+        # "용산 cgv": the option's other words said next to it are part of the mention
+        runs = set(re.findall(r"[a-z0-9가-힣]+", owners[0].lower()))
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(toks) and toks[j].form.lower() in runs:
+                between = text[min(end, toks[j].end) : max(start, toks[j].start)]
+                if not between.strip():
+                    start, end = min(start, toks[j].start), max(end, toks[j].end)
+        found.append((start, end, owners[0]))
+    return found
+
+
+def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[int, int, Any]]:
     """(start, end, option) of every allowed value said in ``text``, longest forms first: its
     own words (spaces optional inside a multi-word gloss: 입출금통장 for ``입출금 통장``), a
     glossed action's verb in any conjugation, and, when none of those is said, a noun only one
-    compound option has."""
+    compound option has, or one that shortens only one option (``asked``: the parameter was
+    just asked for, see :func:`_shortened`)."""
     low = text.lower()
     found: list[tuple[int, int, Any]] = []
     options = enum_options(p)
@@ -175,6 +218,8 @@ def enum_mentions(p: ParamSpec, text: str) -> list[tuple[int, int, Any]]:
                 opt = nouns.get(t.form)
             if opt is not None and not any(s <= t.start < e for s, e, _ in found):
                 found.append((t.start, t.end, opt))
+    if not found:
+        found = _shortening_mentions(options, text, asked)
     return sorted(found)
 
 
@@ -222,7 +267,8 @@ def extract_enums(
         for p in params
     }
     for p in sorted(params, key=lambda q: roles[q.name] is None):
-        mentions = [m for m in enum_mentions(glossed[p.name], text) if m[0] not in claimed]
+        said = enum_mentions(glossed[p.name], text, p.name in asked)
+        mentions = [m for m in said if m[0] not in claimed]
         if not mentions:
             continue
         role = roles[p.name]
@@ -232,9 +278,11 @@ def extract_enums(
                 m
                 for m in mentions
                 if re.match(
-                    r"\s*(?:으로|로|까지)"
+                    # "제주 가려구요", "부산에 갈 건데": where one goes is the end too
+                    r"\s*(?:으로|로|까지|행|(?:에\s*)?(?:가[는려고요서]|갈\s|갑니))"
                     if role == 1
-                    else r"\s*(?:에서|을|를|은|는|이|가|이면|면)",
+                    # a particle is written on its word ("제주 가려구요" is no subject)
+                    else r"(?:에서|을|를|은|는|이|가|이면|면)",
                     text[m[1] :],
                 )
                 or (role == 1 and re.search(r"몇\s*$", text[: m[0]]))

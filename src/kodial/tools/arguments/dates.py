@@ -48,9 +48,16 @@ _NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\
 DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
-def normalise_years(text: str) -> str:
-    """ "25년6월1일" -> "2025년6월1일" (same length kept by padding? no: offsets are not reused)."""
-    return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", r"20\1년\2", text)
+def normalise_years(text: str, now: datetime | None = None) -> str:
+    """ "25년6월1일" -> "2025년6월1일"; a two-digit year more than ten years ahead of ``now`` is
+    of the last century ("58년 3월 2일생" -> 1958). Offsets are not kept."""
+
+    def century(m: re.Match[str]) -> str:
+        yy = int(m.group(1))
+        ahead = now is not None and 2000 + yy > now.year + 10
+        return f"{19 if ahead else 20}{m.group(1)}년{m.group(2)}"
+
+    return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", century, text)
 
 
 _WEEKDAY_PAIR = re.compile(
@@ -116,7 +123,7 @@ def extract_dates(
 ) -> None:
     if not params:
         return
-    text = expand_weekday_pairs(normalise_years(msg.text))
+    text = expand_weekday_pairs(normalise_years(msg.text, now))
     if text != msg.text:
         msg = Msg(text, text)
     year_month = [p for p in params if date_format(p).part in ("year", "month", "year_month")]  # type: ignore[union-attr]
@@ -230,6 +237,13 @@ def extract_dates(
         # from the same words
         rest = [p for p in rest if p not in starts and p not in ends]
     parts_used: set[str] = set()
+    # "58년 3월 2일생": a day said as a birth goes to the birth date first, any other day to
+    # the other dates first (접종 날짜 beside 생년월일)
+    born = r.date is not None and (
+        bool(re.match(r"\s*생(?![가-힣])|\s*생일|\s*출생", text[span[1] :]))
+        or r.date.year < now.year - 10
+    )
+    rest = sorted(rest, key=lambda p: _is_birth(p) != born)
     for p in rest:
         fmt = date_format(p)
         assert fmt is not None
@@ -246,6 +260,11 @@ def extract_dates(
             parts_used.update(
                 {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
             )
+
+
+def _is_birth(p: ParamSpec) -> bool:
+    """A parameter that takes someone's birth date (생년월일, 생일, birth)."""
+    return has_whole_word(words_of(p), ("생년월일", "생일", "birth", "birthday", "dob"))
 
 
 _CHANGE_TO = re.compile(

@@ -28,6 +28,16 @@ from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import content_words, message_text, tokens
 
+_BARE_MONTH = re.compile(
+    r"(?<![\d.:/-])(?:1[0-2]|0?[1-9])\s*월(?:달)?(?=에|부터|까지|중|쯤|엔|$|[,.?!])"
+)
+"""A month said alone as when ("10월에", "3월달쯤"), not a day of it (10월 5일), a weekday
+(월요일) nor a month that names a thing ("4월 용돈", the memo)."""
+
+
+_SHORT_YEAR = re.compile(r"(?<!\d)\d{2}년\s*$")
+_BORN = re.compile(r"생(?![가-힣])")
+
 
 def extract_message(
     tool: ToolSpec,
@@ -50,17 +60,26 @@ def extract_message(
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
     extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
-    # date/time words are read once: hide them from numbers and names (skipped when a two-digit
-    # year was expanded, since offsets into the expanded text would not match the message)
-    if normalise_years(text) == text:
-        for _ in range(4):  # every date/time said (a range has two)
-            r = parse_datetime(msg.masked, now)
-            spans = [s for s in (r.date_span, r.time_span) if s is not None]
-            if not spans:
-                break
-            for s in spans:
-                msg.take(*s)
-        for m in DURATION.finditer(text):
+    # date/time words are read once: hide them from numbers and names (the message as said:
+    # a two-digit year, which the parser reads only expanded, and a birth's 생 go with the day)
+    for _ in range(4):  # every date/time said (a range has two)
+        r = parse_datetime(msg.masked, now)
+        spans = [s for s in (r.date_span, r.time_span) if s is not None]
+        if not spans:
+            break
+        for s in spans:
+            msg.take(*s)
+        if r.date_span is not None:
+            year = _SHORT_YEAR.search(text[: r.date_span[0]])
+            if year and normalise_years(text) != text:
+                msg.take(*year.span())
+            born = _BORN.match(text, r.date_span[1])
+            if born:
+                msg.take(*born.span())
+    for m in DURATION.finditer(text):
+        msg.take(*m.span())
+    for m in _BARE_MONTH.finditer(text):  # "아이유 10월에": a month is never a name's part
+        if msg.free(*m.span()):
             msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
     extract_arrays(tool, by_kind.get("array", []), msg, out, source, now)

@@ -115,9 +115,10 @@ _MASK = re.compile(r"(?<![\dA-Za-z])(0+(?:-0+)+|0{6,})(?![\dA-Za-z])")
 
 def value_shape(p: ParamSpec) -> tuple[re.Pattern[str], str] | None:
     """The shape of ``p``'s values, from its description: an example with digits (``차량 번호
-    (예: 12가3456)``, ``항공편명 (예: KE1203)``) or a digit mask (``0000-0000-0000-0000
-    형식``): a pattern that finds such a value however the user spaces it, and the example it
-    is written like. None when the description shows neither (or only a phone number's form,
+    (예: 12가3456)``, ``항공편명 (예: KE1203)``), a digit mask (``0000-0000-0000-0000
+    형식``) or a place of an administrative division (``예: 동작구``: a word ending in 구): a
+    pattern that finds such a value however the user spaces it, and the example it is written
+    like. None when the description shows neither (or only a phone number's form,
     which :func:`phone_as_described` reads)."""
     mask = _MASK.search(p.description)
     if mask and not re.fullmatch(r"0\d{1,2}-0{3,4}-0{4}|010-0000-0000", mask.group(1)):
@@ -126,6 +127,13 @@ def value_shape(p: ParamSpec) -> tuple[re.Pattern[str], str] | None:
         return re.compile(rf"(?<![\d-]){body}(?![\d-])"), mask.group(1)
     for m in _EXAMPLE.finditer(p.description):
         example = m.group(1)
+        district = re.fullmatch(r"[가-힣]{2,5}([시군구동읍면])", example)
+        if district:
+            # "구 이름 (예: 동작구)": a place of the same division, said by its whole name
+            suffix = district.group(1)
+            particle = r"(?:에서|에는|에|의|은|는|이|가|으로|로|쪽|까지|부터|이요|요)?"
+            body = rf"(?<![가-힣])[가-힣]{{2,5}}{suffix}(?={particle}(?![가-힣]))"
+            return re.compile(body), example
         if not re.search(r"\d", example) or not re.search(r"[A-Za-z가-힣]|-", example):
             continue  # a plain number or a word is no shape of its own
         runs = re.findall(r"\d+|[A-Za-z]+|[가-힣]+|-", example)

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from kodial.tools.arguments.message import Msg
-from kodial.tools.arguments.params import param_keywords, param_units
+from kodial.tools.arguments.params import param_keywords, param_units, words_of
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import COUNTER_UNITS, NumberMention, numbers
@@ -57,6 +57,8 @@ def extract_numbers(
                 score -= 3.0
             elif n.unit and not units and n.unit in ("%", "퍼센트", "프로", "시간", "분", "초"):
                 score -= 1.0
+            if _nights_of_a_stay(mentions, i, p):
+                score -= 1.5  # "4박 5일" for 이용 일수: the days (5), not the nights
             gap = _mentions_near(msg.text, n, keys)
             if gap >= 0:
                 score += 2.0 - gap * 0.15
@@ -97,6 +99,23 @@ def extract_numbers(
             out[candidates[0].name].strong = asked_now or bool(n.unit)
 
 
+_NIGHT_WORDS = ("박", "숙박", "night")
+
+
+def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec) -> bool:
+    """Whether mention ``i`` is the nights of a stay said as "N박 M일" (the days follow it) and
+    ``p`` counts days, not nights: a stay of 4 nights is 5 days of use."""
+    n = mentions[i]
+    after = mentions[i + 1] if i + 1 < len(mentions) else None
+    return (
+        n.unit == "박"
+        and after is not None
+        and after.unit == "일"
+        and after.start - n.end <= 2
+        and not any(w in words_of(p) for w in _NIGHT_WORDS)
+    )
+
+
 def _unit_fits(unit: str, p: ParamSpec) -> bool | None:
     """Whether a number said with ``unit`` fits ``p`` by its unit: True when it has none or one
     of the parameter's, False when the parameter names other units, None when it cannot tell (a
@@ -128,7 +147,13 @@ def _put_number(
         r"(?:이면|면|가|이|는|은|을|를|의|도|만|씩|이고|이야|야|이에요|예요)(?![가-힣])",
         msg.text[n.end :],
     )
-    msg.take(n.start, n.end + (tail.end() if tail and n.unit else 0))
+    end = n.end + (tail.end() if tail and n.unit else 0)
+    bound = _BOUND_WORD.match(msg.text[end:])
+    # "3만원 이하", "5명 이상": the bound belongs to the number, not to the next name
+    msg.take(n.start, end + (bound.end() if bound else 0))
+
+
+_BOUND_WORD = re.compile(r"\s*(?:이하|이상|미만|초과|이내|안쪽|언더)(?![가-힣])")
 
 
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {

@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
+    COUNTER_UNITS,
+    UNITS,
     content_words,
     split_identifier,
 )
@@ -306,7 +308,21 @@ def param_units(p: ParamSpec) -> set[str]:
             re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
         ):
             units.update(group)
+    counted = _COUNT_OF.search(p.description)
+    if counted and p.type == "integer":
+        # "박 수", "좌석 수", "탑승객 수": a count of the noun before 수; a counter that is that
+        # noun is its unit ("2박"), and a count of things with no unit of its own is said with
+        # any counter ("세 자리", "두 명")
+        noun = counted.group(1)
+        if re.fullmatch(UNITS, noun):
+            units.add(noun)
+        elif not units:
+            units.update(COUNTER_UNITS)
     return units
+
+
+_COUNT_OF = re.compile(r"(?<![가-힣])([가-힣]+)\s+수(?![가-힣])")
+"""A description that names a count as "X 수" (written apart: 박수 and 점수 are words)."""
 
 
 def param_keywords(p: ParamSpec, tool: ToolSpec) -> list[str]:
@@ -394,6 +410,18 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "kg": ("킬로그램",),
     "lb": ("파운드",),
     "m2": ("제곱미터", "㎡"),
+    # Korean airports by their IATA codes: a flight tool's enum of codes, said by the city
+    "gmp": ("김포", "김포공항"),
+    "icn": ("인천", "인천공항"),
+    "pus": ("김해", "김해공항", "부산"),
+    "cju": ("제주", "제주공항", "제주도"),
+    "tae": ("대구", "대구공항"),
+    "kwj": ("광주", "광주공항"),
+    "cjj": ("청주", "청주공항"),
+    "rsu": ("여수", "여수공항"),
+    "usn": ("울산", "울산공항"),
+    "mwx": ("무안", "무안공항"),
+    "yny": ("양양", "양양공항"),
     # sizes given as one syllable (소/중/대): people say the size word
     "소": ("작은", "소형", "스몰"),
     "중": ("중간", "중형", "미디엄"),

@@ -40,7 +40,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.topic import topic_chunk
+from kodial.tools.arguments.topic import counted_thing, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     COUNTER_UNITS,
@@ -155,6 +155,7 @@ def _named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
 
 
 _QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
+_SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며)")
 
 
 def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
@@ -437,10 +438,12 @@ def extract_strings(
             if span and msg.free(*span):
                 put(p, span)
                 pending.remove(p)
-    for p in list(pending):  # quoted names
+    for p in list(pending):  # quoted names; a text is the words quoted as said ('...' 라고)
         if param_kind(p) == "text":
-            continue
-        m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
+            quoted = (q for q in _QUOTED.finditer(text) if _SAID_AFTER.match(text, q.end()))
+            m = next((q for q in quoted if spans_free(*q.span(), put_spans)), None)
+        else:
+            m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, (m.start(1), m.end(1)))
             pending.remove(p)
@@ -541,6 +544,13 @@ def extract_strings(
                 s = runs[0].start() + runs[0].group(0).find(left)
                 put(open_asked[0], (s, s + len(left)), "answer")
                 pending.remove(open_asked[0])
+    # "짬뽕 세 그릇": the noun a count of things is said of is what is ordered or bought
+    for p in [q for q in pending_loose if q in pending and param_kind(q) == "string"]:
+        span = None if is_code_param(p) else counted_thing(msg.text, p, msg.used)
+        if span:
+            put(p, span, strong=False)
+            pending.remove(p)
+            break
     # Guess from position only when no string was read by its own words in this message ("X에서
     # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
     if any(out[k].strong and k in {q.name for q in params} for k in out):

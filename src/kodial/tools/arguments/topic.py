@@ -9,7 +9,7 @@ from typing import Any
 
 from kodial.tools.arguments.message import TIME_WORDS_SKIP, spans_free, words_of_tool
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import chunks, numbers, rx, strip_ending, tokens
+from kodial.tools.text import COUNTER_UNITS, chunks, numbers, rx, strip_ending, tokens
 
 _NOT_SPECIFIC = {
     "다른",
@@ -109,8 +109,11 @@ def topic_chunk(
         if not toks or all(t.tag in ("SN", "NR") for t in toks) or _is_count(text, toks):
             continue
         start, end = toks[0].start, toks[-1].end
-        if end - start < 2 and toks[0].tag != "SL":
-            continue  # one syllable left over ("은", "거") is a particle or a pronoun, not a name
+        # one syllable left over ("은", "거") is a particle or a pronoun, not a name; a noun
+        # with the 이 of a name written on it is a name ("우리 콩이 목욕": 콩이)
+        named = re.match(r"이(?:$|[\s,.])", text[end:]) and toks[0].tag in ("NNG", "NNP")
+        if end - start < 2 and toks[0].tag != "SL" and not named:
+            continue
         # the analyser may cut an unknown word short: take its whole eojeol start (unknown brand names)
         word_start = text.rfind(" ", 0, start) + 1
         if (
@@ -149,3 +152,36 @@ def _is_count(text: str, toks: list[Any]) -> bool:
     """A number with its counter ("1박", "두 명"): a count, never a name or a place."""
     said = text[toks[0].start : toks[-1].end]
     return any(n.start == 0 and n.end >= len(said.rstrip()) for n in numbers(said))
+
+
+_PLACE_WORDS = (
+    *("주소", "지역", "장소", "위치", "지점", "도시", "address", "location", "area"),
+    # where it is bought, not what: a shop is named before what it sells
+    *("가게", "매장", "식당", "음식점", "상점", "업체", "store", "shop", "restaurant"),
+)
+
+
+def counted_thing(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """The noun said right before a count of things ("짬뽕 세 그릇", "장미 열 송이"): what is
+    counted, so what the request orders, books or buys; for a parameter that is neither a place
+    nor a shop ("홍보각에서 짬뽕 세 그릇": the 에서 phrase is where). None when no count of
+    things follows a free noun."""
+    if any(w in p.description.lower() for w in _PLACE_WORDS):
+        return None
+    toks = tokens(text)
+    for n in numbers(text):
+        if n.unit not in COUNTER_UNITS:
+            continue
+        before = [t for t in toks if t.end <= n.start]
+        if not before or text[before[-1].end : n.start].strip():
+            continue
+        head = before[-1]
+        if head.tag not in ("NNG", "NNP", "SL") or not spans_free(head.start, head.end, taken):
+            continue
+        start = head.start
+        for t in reversed(before[:-1]):  # the whole word: 쌍화 + 차 written together
+            if t.end != start or t.tag not in ("NNG", "NNP", "SL", "XPN"):
+                break
+            start = t.start
+        return start, head.end
+    return None
