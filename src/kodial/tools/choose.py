@@ -46,55 +46,9 @@ from kodial.korean.datetimes import SEOUL
 from kodial.korean.request_acts import EVERYDAY_VERBS
 from kodial.tools.acts import predicate_match, text_act
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import content_words, split_identifier, tokens
+from kodial.tools.text import TOOL_SYNONYMS, content_words, split_identifier, tokens
 
 DEFAULT_ENCODER = "use-multilingual"
-
-TOOL_SYNONYMS: list[tuple[str, ...]] = [
-    ("메시지", "메세지", "문자", "카톡", "message"),
-    ("비밀번호", "암호", "패스워드", "password"),
-    ("연락처", "전화번호", "주소록", "contact"),
-    ("일정", "스케줄", "약속", "캘린더", "달력", "calendar", "event"),
-    ("알람", "알림", "깨워", "리마인드", "리마인더", "alarm", "reminder", "remind"),
-    ("난방", "히터", "heater", "heating"),
-    ("냉방", "에어컨", "air conditioner"),
-    ("메모", "노트", "메모장", "memo", "note"),
-    ("할일", "할 일", "투두", "to-do", "todo", "task"),
-    ("날씨", "기온", "weather"),
-    ("예약", "예매", "book", "reserve"),
-    ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
-    ("환율", "환전", "통화", "exchange", "currency"),
-    ("체중", "몸무게", "무게", "weight"),
-    ("재생", "틀어", "play"),
-    ("재생목록", "플레이리스트", "playlist"),
-    ("검색", "찾아", "조회", "search", "find"),
-    ("생성", "만들", "추가", "등록", "create", "add"),
-    ("삭제", "지워", "없애", "delete", "remove"),
-    ("변경", "수정", "바꿔", "update", "modify"),
-    ("계산", "얼마", "calculate"),
-    ("추천", "골라", "recommend"),
-    ("영화", "movie", "film"),
-    ("음악", "노래", "곡", "music", "song", "track"),
-    ("택배", "배송", "운송장", "parcel"),
-    ("레시피", "요리법", "만드는 법", "만드는 방법", "만들어", "recipe"),
-    ("병원", "진료", "clinic", "hospital"),
-    ("송금", "이체", "보내", "transfer"),
-    ("크기", "사이즈", "size"),
-    ("계좌", "통장", "account"),
-    ("잔액", "잔고", "balance"),
-    ("이메일", "메일", "email", "e-mail"),
-    ("주가", "시세", "stock"),
-    ("경로", "길", "가는 법", "route"),
-    ("타이머", "timer"),
-    ("미세먼지", "먼지", "공기", "dust"),
-    ("일출", "해돋이", "해 뜨", "sunrise"),
-    ("일몰", "노을", "해 지", "sunset"),
-    ("시각", "몇 시", "몇시", "time"),
-    ("거리", "떨어져", "멀어", "distance"),
-    ("생일", "생신", "birthday"),
-    ("디데이", "d-day", "dday"),
-]
-"""General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
 
 _STOP = {
     "하",

@@ -7,10 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import (
-    content_words,
-    split_identifier,
-)
+from kodial.tools.text import TOOL_SYNONYMS, content_words, split_identifier
 
 # --- extraction from one message ------------------------------------------------------------
 
@@ -122,8 +119,6 @@ class Msg:
 
 
 def words_of_tool(tool: ToolSpec) -> set[str]:
-    from kodial.tools.choose import TOOL_SYNONYMS
-
     words = set(content_words(tool.description)) | set(split_identifier(tool.name))
     for group in TOOL_SYNONYMS:
         if words & set(group):

@@ -440,3 +440,27 @@ PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
     ),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]
+
+
+_MODIFIER_END = re.compile(r"(?:[을를할될볼갈올줄]|하는|되는|있는|싶은|원하는|고자|의)$")
+
+
+def param_label(p: ParamSpec) -> str:
+    """A short Korean name for a parameter from its description: ``"그램 단위의 중량"`` ->
+    ``"중량"``, ``"미세먼지를 조회할 지역 이름"`` -> ``"지역 이름"``, ``"수거할 위치"`` kept."""
+    label = re.split(r"[(\[（:;.]", p.description, maxsplit=1)[0].strip()
+    if not label or not re.search(r"[가-힣]", label):
+        return " ".join(split_identifier(p.name))
+    label = re.sub(r"^.*?단위의\s*", "", label)
+    label = re.sub(r"^사용자(?:의|가)?\s+", "", label)
+    words = label.split()
+    if len(words) <= 3:
+        return " ".join(words)
+    # a long description: the noun phrase after its last modifier (…를 조회할 지역 이름 -> 지역 이름)
+    for i in range(len(words) - 1, 0, -1):
+        if _MODIFIER_END.search(words[i - 1]):
+            tail = words[i:]
+            if len(tail) > 1 or words[i - 1] in ("하는", "되는", "있는"):
+                return " ".join(tail)
+            return " ".join(words[i - 1 :])
+    return " ".join(words[-2:])

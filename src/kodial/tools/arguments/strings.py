@@ -36,6 +36,7 @@ from kodial.tools.arguments.params import (
     looks_like_code,
     param_head,
     param_kind,
+    param_label,
     per_param,
     words_of,
 )
@@ -68,8 +69,6 @@ def _label_keys(p: ParamSpec) -> list[str]:
 
 @per_param
 def _label_words(p: ParamSpec) -> tuple[str, ...]:
-    from kodial.tools.questions import param_label
-
     keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
     keys += [w for w in split_identifier(p.name) if len(w) > 2 and w not in ("new", "the")]
     for group in SYNONYMS:
