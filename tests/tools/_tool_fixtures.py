@@ -57,6 +57,17 @@ def integer_param(desc: str) -> dict[str, Any]:
     return {"type": "integer", "description": desc}
 
 
+def enum_param(desc: str, options: list[str]) -> dict[str, Any]:
+    return {"type": "string", "description": desc, "enum": options}
+
+
+def values(tool: Any, text: str, asked: set[str] | None = None) -> dict[str, Any]:
+    """The values :func:`kodial.tools.arguments.extract_message` reads from one message."""
+    from kodial.tools.arguments import extract_message
+
+    return {k: f.value for k, f in extract_message(tool, text, NOW, asked or set()).items()}
+
+
 def called(tool_name: str, **arguments: Any) -> dict[str, Any]:
     """The assistant message calling ``tool_name`` with ``arguments`` (call id ``c1``)."""
     call: dict[str, Any] = {"id": "c1", "type": "function"}

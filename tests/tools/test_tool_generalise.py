@@ -7,22 +7,24 @@ from __future__ import annotations
 
 from typing import Any
 
-from _tool_fixtures import NOW, assistant, called, function_tool, string_param, tool_result, user
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    enum_param,
+    function_tool,
+    string_param,
+    tool_result,
+    user,
+    values,
+)
 
-from kodial.tools.arguments import extract_message, fill_arguments
+from kodial.tools.arguments import fill_arguments
 from kodial.tools.schema import ToolSpec, parse_tools
-
-
-def enum_param(desc: str, values: list[str]) -> dict[str, Any]:
-    return {"type": "string", "description": desc, "enum": values}
 
 
 def spec(name: str, props: dict[str, Any], required: list[str], desc: str = "") -> ToolSpec:
     return parse_tools([function_tool(name, desc, props, required)])[0]
-
-
-def values(tool: ToolSpec, text: str) -> dict[str, Any]:
-    return {k: f.value for k, f in extract_message(tool, text, NOW).items()}
 
 
 # --- enum values named by their gloss -------------------------------------------------------

@@ -11,6 +11,7 @@ from _tool_fixtures import (
     NOW,
     assistant,
     called,
+    enum_param,
     function_tool,
     integer_param,
     one_string_tool,
@@ -27,11 +28,6 @@ from kodial.tools.arguments.params import date_format
 from kodial.tools.choose import Calibration, ToolChooser
 from kodial.tools.schema import ParamSpec, parse_tools
 from kodial.tools.text import numbers
-
-
-def enum_param(desc: str, options: list[str]) -> dict[str, Any]:
-    return {"type": "string", "description": desc, "enum": options}
-
 
 # --- picking an item of the last result -------------------------------------------------------
 

@@ -12,32 +12,25 @@ from _tool_fixtures import (
     NOW,
     assistant,
     called,
+    enum_param,
     function_tool,
     integer_param,
     string_param,
     tool_result,
     user,
+    values,
 )
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools import decide
 from kodial.tools.acts import predicate_verbs, text_act, tool_act
-from kodial.tools.arguments import extract_message
 from kodial.tools.arguments.kinds import value_shape
 from kodial.tools.schema import parse_tools
 from kodial.tools.text import numbers
 
 
-def enum_param(desc: str, options: list[str]) -> dict[str, Any]:
-    return {"type": "string", "description": desc, "enum": options}
-
-
 def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
     return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
-
-
-def values(tool: Any, text: str, asked: set[str] | None = None) -> dict[str, Any]:
-    return {k: f.value for k, f in extract_message(tool, text, NOW, asked or set()).items()}
 
 
 # --- days: fixed holidays, the end of a month, a stay of N박 M일 (NOW is 2026-11-18) ---------
