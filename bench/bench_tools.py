@@ -73,21 +73,25 @@ dialogues and reported on their own:
   ``SOURCE-blind2.md`` and the report);
 - ``bench/data/tool_dialogs_blind3.jsonl`` (second blind set, the seventh): written during
   session 12 by a contributor who read nothing of kodial, never read, under the same rule;
-  scored before and after session 12's round.
+  scored before and after session 12's round;
+- ``bench/data/tool_dialogs_blind4.jsonl`` (third blind set, the eighth): written at the end of
+  session 12 under the same rule, never read; first scored with the engine as that session
+  left it (skipped when absent).
 
 The blind sets are reported by their aggregate measures only (:data:`BLIND_SETS`): no error
 classes, turn ids or per-turn records are written for them. Once one has been read to fix the
 engine, it becomes a development set and a new blind one has to be written.
 
 Each own set has its reference "now" (:data:`SET_NOW`; the fifth set's dialogues are dated
-2024-09-05 15:00, the sixth's 2024-11-27 20:30, the seventh's 2025-03-13 09:40). Their slot
+2024-09-05 15:00, the sixth's 2024-11-27 20:30, the seventh's 2025-03-13 09:40, the eighth's
+2025-07-22 18:15). Their slot
 turns carry ``slot_params``: the parameters the gold question asks for, annotated by a reader who saw only the data (not the engine or its output; see each
 set's ``SOURCE*.md``). There the slot judge is exact: the question asked must be for exactly
 those parameters. FunctionChat-Bench's slot turns have no such annotation and keep the two
 readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
-[--dev4 FILE] [--dev5 FILE] [--blind2 FILE] [--blind3 FILE]``
+[--dev4 FILE] [--dev5 FILE] [--blind2 FILE] [--blind3 FILE] [--blind4 FILE]``
 """
 
 from __future__ import annotations
@@ -144,6 +148,8 @@ BLIND2 = ROOT / "data" / "tool_dialogs_blind2.jsonl"
 """The blind set, the sixth (see the module docstring): never tuned on."""
 BLIND3 = ROOT / "data" / "tool_dialogs_blind3.jsonl"
 """The second blind set, the seventh (see the module docstring): never tuned on."""
+BLIND4 = ROOT / "data" / "tool_dialogs_blind4.jsonl"
+"""The third blind set, the eighth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -154,9 +160,10 @@ OWN_SET_FILES = {
     "dev5": DEV5,
     "blind2": BLIND2,
     "blind3": BLIND3,
+    "blind4": BLIND4,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind2", "blind3"})
+BLIND_SETS = frozenset({"blind2", "blind3", "blind4"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -208,6 +215,12 @@ OWN_SETS = {
         "author; scored aggregates only: 0.639 with the engine as session 12 began and 0.659 "
         "after its round (which read the fifth set)",
     ),
+    "blind4": (
+        "Third blind set, the eighth (never tuned on)",
+        "written for the project at the end of session 12 by a contributor who had read nothing "
+        "of kodial or the other sets (see `SOURCE-blind4.md`), slot questions annotated by its "
+        "author; scored aggregates only: 0.591 with the engine as session 12 left it",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -216,6 +229,7 @@ SET_NOW = {
     "dev5": datetime(2024, 9, 5, 15, 0, tzinfo=SEOUL),
     "blind2": datetime(2024, 11, 27, 20, 30, tzinfo=SEOUL),
     "blind3": datetime(2025, 3, 13, 9, 40, tzinfo=SEOUL),
+    "blind4": datetime(2025, 7, 22, 18, 15, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
 
@@ -661,6 +675,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev4_balanced = (summary.get("dev4") or {}).get("balanced", "–")
     blind2_balanced = (summary.get("blind2") or {}).get("balanced", "–")
     blind3_balanced = (summary.get("blind3") or {}).get("balanced", "–")
+    blind4_balanced = (summary.get("blind4") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -707,7 +722,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"{dev5_balanced}), and the blind set (the sixth, never read) 0.542 before session 11, "
         f"0.580 after it, 0.580 before session 12's round and {blind2_balanced} after it; a "
         "second blind set (the seventh, written during session 12 and never read) 0.639 "
-        f"before that round and {blind3_balanced} after it. "
+        f"before that round and {blind3_balanced} after it; a third (the eighth, written at the "
+        f"end of session 12 and never read) {blind4_balanced} with the engine as that session "
+        "left it. "
         "Session 12 read the fifth set's errors and fixed general classes: days by fixed "
         "holidays and month ends, N박 M일, amounts in words with spaces, a bound or a month "
         "said next to a name, counts described as 'X 수', allowed values said by a shortening "
