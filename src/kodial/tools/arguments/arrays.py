@@ -8,12 +8,15 @@ from typing import Any
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools.arguments.choices import enum_mentions
-from kodial.tools.arguments.message import Msg
+from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.strings import _label_keys, _labelled
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import numbers
+
+_EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
+_PHONES = re.compile(r"전화\s*번호|휴대폰|핸드폰|연락처|phone", re.IGNORECASE)
 
 
 def _times_said(text: str, now: datetime) -> list[str]:
@@ -39,8 +42,9 @@ def extract_arrays(
     now: datetime,
 ) -> None:
     """Simple arrays: every allowed value said (items with an enum), every number said (number
-    items), every time said (string items written HH:MM), or a labelled list split at commas
-    and 와/과/하고 (string items)."""
+    items), every e-mail address or phone number said (string items described so), every time
+    said (string items written HH:MM), or a labelled list split at commas and 와/과/하고 (string
+    items)."""
     for p in params:
         values: list[Any] = []
         if p.items_enum:
@@ -52,6 +56,11 @@ def extract_arrays(
                 for n in numbers(msg.masked)
                 if p.items_type != "integer" or float(n.value).is_integer()
             ]
+        elif p.items_type == "string" and _EMAILS.search(f"{p.name} {p.description}"):
+            # "참석자 이메일 목록": every e-mail address said
+            values = list(dict.fromkeys(m.group(0) for m in EMAIL_RE.finditer(msg.text)))
+        elif p.items_type == "string" and _PHONES.search(f"{p.name} {p.description}"):
+            values = list(dict.fromkeys(m.group(0) for m in PHONE_RE.finditer(msg.text)))
         elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
             # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
             values = _times_said(msg.text, now)  # (dates and times are masked by now)

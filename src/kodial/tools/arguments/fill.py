@@ -23,6 +23,7 @@ from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_year
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
+from kodial.tools.arguments.people import is_person_name, is_relation
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -404,6 +405,30 @@ def _enums_by_meaning(
             break
 
 
+_SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
+"""What a tool that sends to a saved contact (a message, money) says it does."""
+
+
+def _without_relations(filling: Filling) -> None:
+    """What a message says about people, read as they are: "엄마" is who a person is, not the
+    person's name, so it never fills a person's name (받는 분 이름, 어르신 성함) except the
+    recipient of a message or a transfer (a contact may be saved as 엄마); and "엄마 혈압약" is the 혈압약 a medicine's name
+    wants."""
+    tool = filling.tool
+    sends = tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or not isinstance(f.value, str):
+            continue
+        if is_person_name(p):
+            if not sends and is_relation(f.value):
+                del filling.found[p.name]
+        elif param_kind(p) == "string" and not p.enum:
+            first, _, rest = f.value.partition(" ")
+            if rest.strip() and is_relation(first):
+                filling.found[p.name] = Found(rest.strip(), f.source, f.text, f.strong)
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -449,6 +474,7 @@ def fill_arguments(
                 continue
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
+    _without_relations(filling)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
     # earlier calls and tool results, newest first

@@ -1,0 +1,181 @@
+"""Readings that should carry over to tools and requests nobody tuned on (round 6): a year said
+before a month, a relation (엄마, 동생) that is who a person is and not their name, the
+description of a tool turned into words for a refusal, lists of e-mail addresses, and a result
+of one item picked by a word pointing at it. Every tool and sentence here is written for these
+tests (none comes from a benchmark or a development set)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+    values,
+)
+
+from kodial.tools import decide
+from kodial.tools.arguments import fill_arguments
+from kodial.tools.arguments.people import is_person_name, is_relation
+from kodial.tools.questions import decline_message
+from kodial.tools.schema import ParamSpec, ToolSpec, parse_tools
+
+
+def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
+    return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
+
+
+# --- a year said before a month (NOW is 2026-11-18) ----------------------------------------
+
+
+def test_a_month_of_next_or_last_year():
+    tool = one_tool({"month": string_param("시작 월 (YYYY-MM)")}, ["month"])
+    assert values(tool, "내년 2월부터 주말농장 하고 싶어요") == {"month": "2027-02"}
+    assert values(tool, "작년 7월 내역 보여줘") == {"month": "2025-07"}
+    assert values(tool, "올해 9월 것도") == {"month": "2026-09"}
+    assert values(tool, "4월 거 보여줘") == {"month": "2026-04"}
+
+
+# --- a relation is who a person is, not their name ------------------------------------------
+
+
+def test_relations_and_person_names():
+    assert is_relation("엄마") and is_relation("우리 동생") and is_relation("남편한테")
+    assert not is_relation("김민지") and not is_relation("엄마 생신 선물")
+    assert is_person_name(ParamSpec("to_name", "string", "받는 분 이름"))
+    assert is_person_name(ParamSpec("patient", "string", "환자 성함"))
+    assert not is_person_name(ParamSpec("drug", "string", "약 이름"))
+    assert not is_person_name(ParamSpec("album", "string", "앨범 이름"))
+
+
+def _gift_tool() -> dict[str, Any]:
+    return function_tool(
+        "send_gift",
+        "선물을 배송합니다.",
+        {
+            "gift": string_param("선물 종류"),
+            "to_name": string_param("받는 분 이름"),
+            "address": string_param("배송 주소"),
+        },
+        ["gift", "to_name", "address"],
+    )
+
+
+def test_a_relation_does_not_fill_a_persons_name():
+    d = decide([user("아빠한테 케이크 선물 보내고 싶어")], [_gift_tool()], now=NOW)
+    assert d.kind == "ask" and set(d.missing) == {"to_name", "address"}
+
+
+def test_the_name_said_after_a_relation_is_the_name():
+    msgs = [
+        user("동생한테 케이크 선물 보내고 싶어"),
+        assistant("받는 분 성함과 주소를 알려주세요."),
+        user("박서윤, 광주 북구 용봉로 77"),
+    ]
+    d = decide(msgs, [_gift_tool()], now=NOW)
+    assert d.kind == "call" and d.arguments["to_name"] == "박서윤"
+
+
+def test_a_message_may_go_to_a_contact_saved_as_a_relation():
+    tool = function_tool(
+        "send_text",
+        "문자를 보냅니다.",
+        {"to": string_param("받는 사람 이름"), "text": string_param("보낼 내용")},
+        ["to", "text"],
+    )
+    filled = fill_arguments(
+        parse_tools([tool])[0], [user("엄마한테 오늘 늦는다고 문자 보내줘")], NOW
+    )
+    assert filled.arguments["to"] == "엄마"
+
+
+def test_a_relation_before_a_things_name_is_not_part_of_it():
+    tool = one_tool(
+        {"pill": string_param("약 이름"), "at": string_param("복용 시각 (HH:MM)")},
+        ["pill", "at"],
+        name="set_pill_alarm",
+    )
+    filled = fill_arguments(tool, [user("아빠 당뇨약 저녁 7시에 알람 맞춰줘")], NOW)
+    assert filled.arguments == {"pill": "당뇨약", "at": "19:00"}
+
+
+# --- a refusal names what the tools do -------------------------------------------------------
+
+
+def test_a_refusal_turns_polite_endings_into_things_to_do():
+    specs = [
+        ToolSpec("a", "참석자에게 안내 메일을 보냅니다."),
+        ToolSpec("b", "빈 강의실을 찾습니다."),
+        ToolSpec("c", "도서에 대출 예약을 겁니다."),
+        ToolSpec("d", "사물함 문을 엽니다."),
+    ]
+    text = decline_message(specs)
+    for done in ("보내기", "찾기", "걸기", "열기"):
+        assert f"{done}'" in text
+    assert "니기" not in text
+
+
+# --- lists of e-mail addresses -------------------------------------------------------------
+
+
+def test_every_address_said_fills_a_list_of_addresses():
+    tool = one_tool(
+        {
+            "meeting": string_param("회의 번호"),
+            "to": {
+                "type": "array",
+                "items": {"type": "string"},
+                "description": "받는 사람 이메일 목록",
+            },
+        },
+        ["meeting", "to"],
+    )
+    got = values(tool, "hana.lee@example.org 그리고 tom_k@mail.example.com 두 명이요")
+    assert got["to"] == ["hana.lee@example.org", "tom_k@mail.example.com"]
+
+
+# --- a result of one item, picked by a word pointing at it ---------------------------------
+
+
+def _studio_tools() -> list[dict[str, Any]]:
+    return [
+        function_tool(
+            "find_studios",
+            "빈 연습실을 검색합니다.",
+            {"date": string_param("날짜 (YYYY-MM-DD)")},
+            ["date"],
+        ),
+        function_tool(
+            "book_studio",
+            "연습실을 예약합니다.",
+            {
+                "studio_id": string_param("연습실 ID"),
+                "date": string_param("날짜 (YYYY-MM-DD)"),
+                "people": integer_param("이용 인원"),
+            },
+            ["studio_id", "date", "people"],
+        ),
+    ]
+
+
+def test_a_pointing_word_picks_the_only_item():
+    msgs = [
+        user("금요일에 빈 연습실 있어?"),
+        called("find_studios", date="2026-11-20"),
+        tool_result({"studios": [{"studio_id": "S-12", "name": "B동 12호", "price": 15000}]}),
+        assistant("금요일에는 B동 12호 연습실 한 곳이 비어 있어요."),
+        user("거기로 잡아주세요"),
+    ]
+    d = decide(msgs, _studio_tools(), now=NOW)
+    assert d.kind == "ask" and d.tool == "book_studio" and d.missing == ["people"]
+    d = decide(
+        [*msgs, assistant("몇 명이 이용하시나요?"), user("세 명이요")], _studio_tools(), now=NOW
+    )
+    assert d.kind == "call" and d.tool == "book_studio"
+    assert d.arguments == {"studio_id": "S-12", "date": "2026-11-20", "people": 3}
