@@ -179,3 +179,67 @@ def test_a_pointing_word_picks_the_only_item():
     )
     assert d.kind == "call" and d.tool == "book_studio"
     assert d.arguments == {"studio_id": "S-12", "date": "2026-11-20", "people": 3}
+
+
+# --- words the date parser reads that are values of other parameters ----------------------
+
+
+def test_a_part_of_the_day_or_a_weekday_as_an_allowed_value():
+    tool = one_tool(
+        {
+            "day": {
+                "type": "string",
+                "enum": ["월", "화", "수", "목", "금"],
+                "description": "요일",
+            },
+            "slot": {"type": "string", "enum": ["오전", "오후"], "description": "시간대"},
+        },
+        ["day", "slot"],
+    )
+    assert values(tool, "목요일 오전반 있어요?") == {"day": "목", "slot": "오전"}
+
+
+def test_a_day_of_the_month_as_a_number():
+    tool = one_tool(
+        {"pay_day": integer_param("매월 납부일(1-28)"), "amount": integer_param("금액(원)")},
+        ["pay_day"],
+    )
+    assert values(tool, "매달 15일에 3만원씩 내게 해줘") == {"pay_day": 15, "amount": 30000}
+    # a date with its month is a date, not a day of every month
+    assert "pay_day" not in values(tool, "12월 15일에 내줘")
+
+
+def test_a_cars_plate():
+    tool = one_tool(
+        {"car": string_param("차량 번호"), "hours": integer_param("주차 시간(시간 단위)")},
+        ["car", "hours"],
+    )
+    assert values(tool, "손님 차 57다 1234 두 시간만 등록해 주세요") == {
+        "car": "57다 1234",
+        "hours": 2,
+    }
+    assert values(tool, "123머4567 차 4시간")["car"] == "123머4567"
+
+
+def test_one_more_is_a_new_thing_not_a_value():
+    tool = function_tool(
+        "add_guest_car",
+        "방문 차량을 등록합니다.",
+        {
+            "car": string_param("차량 번호"),
+            "date": string_param("방문일 (YYYY-MM-DD)"),
+            "hours": integer_param("주차 시간(시간 단위)"),
+        },
+        ["car", "date"],
+    )
+    msgs = [
+        user("오늘 68라 2345 차 등록해줘"),
+        called("add_guest_car", car="68라 2345", date="2026-11-18"),
+        tool_result({"ok": True}),
+        assistant("등록했습니다."),
+        user("모레 손님 차 하나 더 등록해줘"),
+    ]
+    d = decide(msgs, [tool], now=NOW)
+    assert d.kind == "ask" and d.missing == ["car"]
+    d = decide([*msgs, assistant("차량 번호를 알려주세요."), user("21가 9876")], [tool], now=NOW)
+    assert d.kind == "call" and d.arguments == {"car": "21가 9876", "date": "2026-11-20"}

@@ -61,6 +61,14 @@ def extract_message(
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
     extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
+    # words the date parser would take for a day or a time are values of some parameters:
+    # an enum of parts of the day or of weekdays ("오후", "화"), a day of the month as a number
+    # (매달 25일 for 결제일), a car's plate ("12가 3456")
+    extract_enums(
+        tool, [p for p in by_kind.get("enum", []) if _when_enum(p)], msg, asked, out, source
+    )
+    _days_of_month(by_kind.get("number", []), msg, out, source)
+    _plates(by_kind.get("string", []), msg, out, source)
     # date/time words are read once: hide them from numbers and names (the message as said:
     # a two-digit year, which the parser reads only expanded, and a birth's 생 go with the day)
     for _ in range(4):  # every date/time said (a range has two)
@@ -103,6 +111,51 @@ def extract_message(
     extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
     extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
     return out
+
+
+_DAY_PARTS = frozenset({"오전", "오후", "아침", "점심", "저녁", "밤", "새벽", "낮", "주간", "야간"})
+
+
+def _when_enum(p: ParamSpec) -> bool:
+    """An enum whose every allowed value is a part of the day or a weekday (오전/오후, 월..금)."""
+    opts = [str(o) for o in p.enum]
+    return bool(opts) and all(
+        o in _DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
+    )
+
+
+_DAY_OF_MONTH = re.compile(
+    r"(?<![\d.:/-])(?:(?:매달|매월|달마다)\s*)?([1-9]|[12]\d|3[01])\s*일(?=$|[^가-힣]|에|로|마다|이요|요)"
+)
+_DAY_PARAM = re.compile(
+    r"(?:결제|납부|이체|출금|지급|급여|청구|정산|마감)일|매[월달]|day of (?:the )?month"
+)
+
+
+def _days_of_month(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
+    """An integer day of the month ("매월 결제일(1-28)") from "매달 25일에"."""
+    for p in params:
+        if p.type != "integer" or p.name in out or not _DAY_PARAM.search(p.description):
+            continue
+        m = _DAY_OF_MONTH.search(msg.masked)
+        if m and not re.search(r"\d\s*월\s*$", msg.masked[: m.start()]):
+            out[p.name] = Found(int(m.group(1)), source, m.group(0))
+            msg.take(*m.span())
+
+
+_PLATE = re.compile(r"(?<![\d가-힣])\d{2,3}\s?[가-힣]\s?\d{4}(?!\d)")
+_PLATE_PARAM = re.compile(r"차량\s*번호|차\s*번호|번호판|plate", re.IGNORECASE)
+
+
+def _plates(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
+    """A car's plate ("12가 3456", "345나6789") for a parameter described as one."""
+    for p in params:
+        if p.name in out or not _PLATE_PARAM.search(f"{p.name} {p.description}"):
+            continue
+        m = _PLATE.search(msg.masked)
+        if m:
+            out[p.name] = Found(m.group(0), source, m.group(0))
+            msg.take(*m.span())
 
 
 # --- the whole conversation -------------------------------------------------------------------
@@ -405,6 +458,9 @@ def _enums_by_meaning(
             break
 
 
+_ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
+"""One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose values are not the last's."""
+
 _SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
 """What a tool that sends to a saved contact (a message, money) says it does."""
 
@@ -454,6 +510,7 @@ def fill_arguments(
     last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
     act = tool_act(tool)
     required = set(tool.required)
+    latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     for rank, i in enumerate(reversed(user_idx)):
         text = message_text(messages[i])
         if not text.strip():
@@ -490,6 +547,8 @@ def fill_arguments(
                 if not isinstance(args, dict):
                     continue
                 called = str(fn.get("name") or "")
+                if called == tool.name and act == "create" and _ANOTHER.search(latest):
+                    continue  # "하나 더 등록해줘": a new one, not the one made before
                 for p in tool.params:
                     if p.name in filling.found or p.name not in args or not p.required:
                         continue
@@ -518,7 +577,6 @@ def fill_arguments(
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
-    latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     for p in tool.params:
         f = filling.found.get(p.name)
         if f is None or f.source == "message" or param_kind(p) != "text":
