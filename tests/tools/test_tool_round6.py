@@ -22,7 +22,7 @@ from _tool_fixtures import (
 
 from kodial.tools import decide
 from kodial.tools.arguments import fill_arguments
-from kodial.tools.arguments.people import is_person_name, is_relation
+from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.questions import decline_message
 from kodial.tools.schema import ParamSpec, ToolSpec, parse_tools
 
@@ -56,8 +56,8 @@ def test_relations_and_person_names():
 
 def _gift_tool() -> dict[str, Any]:
     return function_tool(
-        "send_gift",
-        "선물을 배송합니다.",
+        "order_gift",
+        "선물 배송을 주문합니다.",
         {
             "gift": string_param("선물 종류"),
             "to_name": string_param("받는 분 이름"),
@@ -68,13 +68,13 @@ def _gift_tool() -> dict[str, Any]:
 
 
 def test_a_relation_does_not_fill_a_persons_name():
-    d = decide([user("아빠한테 케이크 선물 보내고 싶어")], [_gift_tool()], now=NOW)
+    d = decide([user("아빠한테 케이크 선물 배송 주문해줘")], [_gift_tool()], now=NOW)
     assert d.kind == "ask" and set(d.missing) == {"to_name", "address"}
 
 
 def test_the_name_said_after_a_relation_is_the_name():
     msgs = [
-        user("동생한테 케이크 선물 보내고 싶어"),
+        user("동생한테 케이크 선물 배송 주문할래"),
         assistant("받는 분 성함과 주소를 알려주세요."),
         user("박서윤, 광주 북구 용봉로 77"),
     ]
@@ -243,3 +243,22 @@ def test_one_more_is_a_new_thing_not_a_value():
     assert d.kind == "ask" and d.missing == ["car"]
     d = decide([*msgs, assistant("차량 번호를 알려주세요."), user("21가 9876")], [tool], now=NOW)
     assert d.kind == "call" and d.arguments == {"car": "21가 9876", "date": "2026-11-20"}
+
+
+def test_a_common_noun_is_no_ones_name():
+    assert not_a_name("상자") and not_a_name("요금제") and not_a_name("생일 케이크")
+    assert not not_a_name("박서윤") and not not_a_name("민준") and not not_a_name("Alex")
+    tool = parse_tools([_gift_tool()])[0]
+    filled = fill_arguments(tool, [user("생일 케이크로 보내줘 리본도")], NOW)
+    assert "to_name" not in filled.arguments
+
+
+def test_a_contact_may_have_any_name():
+    tool = function_tool(
+        "send_text",
+        "문자를 보냅니다.",
+        {"to": string_param("받는 사람 이름"), "text": string_param("보낼 내용")},
+        ["to", "text"],
+    )
+    said = [user("받는 사람은 딸기, 내용은 집 앞이야")]
+    assert fill_arguments(parse_tools([tool])[0], said, NOW).arguments["to"] == "딸기"

@@ -23,7 +23,7 @@ from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_year
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
-from kodial.tools.arguments.people import is_person_name, is_relation
+from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -468,7 +468,8 @@ _SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transf
 def _without_relations(filling: Filling) -> None:
     """What a message says about people, read as they are: "엄마" is who a person is, not the
     person's name, so it never fills a person's name (받는 분 이름, 어르신 성함) except the
-    recipient of a message or a transfer (a contact may be saved as 엄마); and "엄마 혈압약" is the 혈압약 a medicine's name
+    recipient of a message or a transfer (a contact may be saved as 엄마 or 죠르디); a common
+    noun ("등급", "박스") is no one's name either, outside those; and "엄마 혈압약" is the 혈압약 a medicine's name
     wants."""
     tool = filling.tool
     sends = tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
@@ -477,7 +478,8 @@ def _without_relations(filling: Filling) -> None:
         if f is None or not isinstance(f.value, str):
             continue
         if is_person_name(p):
-            if not sends and is_relation(f.value):
+            said = f.source in ("message", "history")  # a bare answer to "성함은요?" is a name
+            if not sends and (is_relation(f.value) or (said and not_a_name(f.value))):
                 del filling.found[p.name]
         elif param_kind(p) == "string" and not p.enum:
             first, _, rest = f.value.partition(" ")

@@ -7,6 +7,7 @@ import re
 
 from kodial.tools.arguments.params import param_head
 from kodial.tools.schema import ParamSpec
+from kodial.tools.text import tokens
 
 RELATION_WORDS = frozenset(
     {
@@ -104,3 +105,30 @@ def is_relation(value: object) -> bool:
         return False
     word = words[0]
     return word in RELATION_WORDS or _SAID_TO.sub("", word) in RELATION_WORDS
+
+
+SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민나진지엄"
+    "채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부가"
+    "복태목형피두감음빈동온호범좌팽승간상갈시"
+)
+"""Korean surnames (one syllable), for telling a full name from a common noun."""
+
+
+def not_a_name(value: object) -> bool:
+    """Whether ``value``, read for a person's name, is common nouns instead ("등급", "메시지",
+    "박스", "로봇코딩", "생일 케이크"): the analyser reads every part of every word as a common
+    noun, and no word is a surname and a given name of three syllables (이서준, which the analyser also calls common).
+    Names the analyser knows as proper nouns (김영희, 서연) and Latin names are names."""
+    if not isinstance(value, str):
+        return False
+    words = value.strip(" .,!?").split()
+    if not words or not all(re.fullmatch(r"[가-힣]{2,6}", w) for w in words):
+        return False
+    for word in words:
+        if len(word) == 3 and word[0] in SURNAMES:
+            return False
+        toks = tokens(word)
+        if not toks or not all(t.tag in ("NNG", "XSN") for t in toks):
+            return False
+    return True
