@@ -262,3 +262,63 @@ def test_a_contact_may_have_any_name():
     )
     said = [user("받는 사람은 딸기, 내용은 집 앞이야")]
     assert fill_arguments(parse_tools([tool])[0], said, NOW).arguments["to"] == "딸기"
+
+
+# --- a booking is for a day to come ---------------------------------------------------------
+
+
+def test_a_day_gone_by_is_not_a_bookings_day():
+    tool = one_tool(
+        {"day": string_param("예약일 (YYYY-MM-DD)"), "room": string_param("방 이름")},
+        ["day", "room"],
+        name="book_room",
+    )
+    assert "day" not in fill_arguments(tool, [user("어제 하늘방 예약해줘")], NOW).arguments
+    assert (
+        fill_arguments(tool, [user("내일 하늘방 예약해줘")], NOW).arguments["day"] == "2026-11-19"
+    )
+    log = one_tool(
+        {"day": string_param("날짜 (YYYY-MM-DD)"), "what": string_param("한 일")},
+        ["day", "what"],
+        name="add_diary",
+    )
+    assert fill_arguments(log, [user("어제 등산 기록해줘")], NOW).arguments["day"] == "2026-11-17"
+
+
+# --- lists of things and how many of each ---------------------------------------------------
+
+
+def _counted_tool(enum: list[str] | None = None) -> Any:
+    name: dict[str, Any] = {"type": "string", "description": "품목"}
+    if enum:
+        name["enum"] = enum
+    items = {
+        "type": "array",
+        "description": "품목 목록",
+        "items": {
+            "type": "object",
+            "properties": {"item": name, "qty": integer_param("수량")},
+            "required": ["item", "qty"],
+        },
+    }
+    return one_tool({"goods": items, "where": string_param("배송지")}, ["goods", "where"])
+
+
+def test_things_and_their_counts_fill_a_list_of_objects():
+    got = values(_counted_tool(), "식탁 하나랑 의자 4개 보내주세요")
+    assert got["goods"] == [{"item": "식탁", "qty": 1}, {"item": "의자", "qty": 4}]
+    assert "where" not in got  # the things are not the place
+    got = values(_counted_tool(["수건", "이불"]), "이불 두 채하고 수건 열 장, 책상 하나")
+    assert got["goods"] == [{"item": "이불", "qty": 2}, {"item": "수건", "qty": 10}]
+
+
+def test_a_decimal_or_an_address_number_is_not_a_count():
+    assert "goods" not in values(_counted_tool(), "주스 1.5 하나 추가 돼?")
+    assert "goods" not in values(_counted_tool(), "서초구 반포대로12길 7로 보내줘")
+
+
+def test_values_of_a_lists_objects_are_the_tools_words():
+    from kodial.tools.choose import tool_words
+
+    tool = _counted_tool(["수건", "이불"])
+    assert {"수건", "이불"} <= tool_words(tool)

@@ -487,6 +487,24 @@ def _without_relations(filling: Filling) -> None:
                 filling.found[p.name] = Found(rest.strip(), f.source, f.text, f.strong)
 
 
+_BOOKS = re.compile(r"^(?:book|reserve|schedule)(?:_|[A-Z]|$)|예약")
+
+
+def _no_booking_in_the_past(filling: Filling, now: datetime) -> None:
+    """A booking is for a day to come: a day the user says that has passed ("어제 감기약
+    먹었는데 헌혈해도 되나?" after a donation booking) is not the booking's day."""
+    tool = filling.tool
+    if tool_act(tool) != "create" or not _BOOKS.search(f"{tool.name} {tool.description}"):
+        return
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or param_kind(p) != "date":
+            continue
+        r = parse_datetime(f.text, now)
+        if r.date is not None and r.date < now.date():
+            del filling.found[p.name]
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -534,6 +552,7 @@ def fill_arguments(
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
     _without_relations(filling)
+    _no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
     # earlier calls and tool results, newest first
