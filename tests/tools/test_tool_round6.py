@@ -322,3 +322,13 @@ def test_values_of_a_lists_objects_are_the_tools_words():
 
     tool = _counted_tool(["수건", "이불"])
     assert {"수건", "이불"} <= tool_words(tool)
+
+
+# --- a value written as its description asks -----------------------------------------------
+
+
+def test_an_end_the_description_excludes_is_left_off():
+    tool = one_tool({"station": string_param("역 이름 ('역' 제외)")}, ["station"])
+    assert fill_arguments(tool, [user("역 이름은 서면역")], NOW).arguments == {"station": "서면"}
+    plain = one_tool({"station": string_param("역 이름")}, ["station"])
+    assert fill_arguments(plain, [user("역 이름은 서면역")], NOW).arguments["station"] == "서면역"

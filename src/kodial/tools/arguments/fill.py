@@ -20,12 +20,17 @@ from kodial.tools.arguments.choices import (
     extract_enums,
 )
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
+from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
-from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
+from kodial.tools.arguments.tidy import (
+    no_booking_in_the_past,
+    people_as_they_are,
+    without_excluded_ends,
+)
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import content_words, message_text, tokens
 
@@ -65,10 +70,10 @@ def extract_message(
     # an enum of parts of the day or of weekdays ("오후", "화"), a day of the month as a number
     # (매달 25일 for 결제일), a car's plate ("12가 3456")
     extract_enums(
-        tool, [p for p in by_kind.get("enum", []) if _when_enum(p)], msg, asked, out, source
+        tool, [p for p in by_kind.get("enum", []) if when_enum(p)], msg, asked, out, source
     )
-    _days_of_month(by_kind.get("number", []), msg, out, source)
-    _plates(by_kind.get("string", []), msg, out, source)
+    days_of_month(by_kind.get("number", []), msg, out, source)
+    plates(by_kind.get("string", []), msg, out, source)
     # date/time words are read once: hide them from numbers and names (the message as said:
     # a two-digit year, which the parser reads only expanded, and a birth's 생 go with the day)
     for _ in range(4):  # every date/time said (a range has two)
@@ -111,51 +116,6 @@ def extract_message(
     extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
     extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
     return out
-
-
-_DAY_PARTS = frozenset({"오전", "오후", "아침", "점심", "저녁", "밤", "새벽", "낮", "주간", "야간"})
-
-
-def _when_enum(p: ParamSpec) -> bool:
-    """An enum whose every allowed value is a part of the day or a weekday (오전/오후, 월..금)."""
-    opts = [str(o) for o in p.enum]
-    return bool(opts) and all(
-        o in _DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
-    )
-
-
-_DAY_OF_MONTH = re.compile(
-    r"(?<![\d.:/-])(?:(?:매달|매월|달마다)\s*)?([1-9]|[12]\d|3[01])\s*일(?=$|[^가-힣]|에|로|마다|이요|요)"
-)
-_DAY_PARAM = re.compile(
-    r"(?:결제|납부|이체|출금|지급|급여|청구|정산|마감)일|매[월달]|day of (?:the )?month"
-)
-
-
-def _days_of_month(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
-    """An integer day of the month ("매월 결제일(1-28)") from "매달 25일에"."""
-    for p in params:
-        if p.type != "integer" or p.name in out or not _DAY_PARAM.search(p.description):
-            continue
-        m = _DAY_OF_MONTH.search(msg.masked)
-        if m and not re.search(r"\d\s*월\s*$", msg.masked[: m.start()]):
-            out[p.name] = Found(int(m.group(1)), source, m.group(0))
-            msg.take(*m.span())
-
-
-_PLATE = re.compile(r"(?<![\d가-힣])\d{2,3}\s?[가-힣]\s?\d{4}(?!\d)")
-_PLATE_PARAM = re.compile(r"차량\s*번호|차\s*번호|번호판|plate", re.IGNORECASE)
-
-
-def _plates(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
-    """A car's plate ("12가 3456", "345나6789") for a parameter described as one."""
-    for p in params:
-        if p.name in out or not _PLATE_PARAM.search(f"{p.name} {p.description}"):
-            continue
-        m = _PLATE.search(msg.masked)
-        if m:
-            out[p.name] = Found(m.group(0), source, m.group(0))
-            msg.take(*m.span())
 
 
 # --- the whole conversation -------------------------------------------------------------------
@@ -461,49 +421,6 @@ def _enums_by_meaning(
 _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
 """One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose values are not the last's."""
 
-_SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
-"""What a tool that sends to a saved contact (a message, money) says it does."""
-
-
-def _without_relations(filling: Filling) -> None:
-    """What a message says about people, read as they are: "엄마" is who a person is, not the
-    person's name, so it never fills a person's name (받는 분 이름, 어르신 성함) except the
-    recipient of a message or a transfer (a contact may be saved as 엄마 or 죠르디); a common
-    noun ("등급", "박스") is no one's name either, outside those; and "엄마 혈압약" is the 혈압약 a medicine's name
-    wants."""
-    tool = filling.tool
-    sends = tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
-    for p in tool.params:
-        f = filling.found.get(p.name)
-        if f is None or not isinstance(f.value, str):
-            continue
-        if is_person_name(p):
-            said = f.source in ("message", "history")  # a bare answer to "성함은요?" is a name
-            if not sends and (is_relation(f.value) or (said and not_a_name(f.value))):
-                del filling.found[p.name]
-        elif param_kind(p) == "string" and not p.enum:
-            first, _, rest = f.value.partition(" ")
-            if rest.strip() and is_relation(first):
-                filling.found[p.name] = Found(rest.strip(), f.source, f.text, f.strong)
-
-
-_BOOKS = re.compile(r"^(?:book|reserve|schedule)(?:_|[A-Z]|$)|예약")
-
-
-def _no_booking_in_the_past(filling: Filling, now: datetime) -> None:
-    """A booking is for a day to come: a day the user says that has passed ("어제 감기약
-    먹었는데 헌혈해도 되나?" after a donation booking) is not the booking's day."""
-    tool = filling.tool
-    if tool_act(tool) != "create" or not _BOOKS.search(f"{tool.name} {tool.description}"):
-        return
-    for p in tool.params:
-        f = filling.found.get(p.name)
-        if f is None or f.source not in ("message", "history") or param_kind(p) != "date":
-            continue
-        r = parse_datetime(f.text, now)
-        if r.date is not None and r.date < now.date():
-            del filling.found[p.name]
-
 
 def fill_arguments(
     tool: ToolSpec,
@@ -551,8 +468,9 @@ def fill_arguments(
                 continue
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
-    _without_relations(filling)
-    _no_booking_in_the_past(filling, now)
+    people_as_they_are(filling)
+    without_excluded_ends(filling)
+    no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
     # earlier calls and tool results, newest first
