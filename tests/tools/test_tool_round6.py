@@ -332,3 +332,19 @@ def test_an_end_the_description_excludes_is_left_off():
     assert fill_arguments(tool, [user("역 이름은 서면역")], NOW).arguments == {"station": "서면"}
     plain = one_tool({"station": string_param("역 이름")}, ["station"])
     assert fill_arguments(plain, [user("역 이름은 서면역")], NOW).arguments["station"] == "서면역"
+
+
+# --- a yes/no option said by the everyday name of what it is about --------------------------
+
+
+def test_a_pet_said_by_its_kind_sets_a_pets_option():
+    tool = one_tool(
+        {
+            "area": string_param("지역 (예: 제주)"),
+            "with_pet": {"type": "boolean", "description": "반려동물 동반 가능 여부 (선택)"},
+        },
+        ["area"],
+        name="search_pensions",
+    )
+    assert values(tool, "제주 펜션 중에 고양이 데려갈 수 있는 데 있어?")["with_pet"] is True
+    assert "with_pet" not in values(tool, "제주 펜션 찾아줘")
