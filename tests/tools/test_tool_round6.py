@@ -348,3 +348,24 @@ def test_a_pet_said_by_its_kind_sets_a_pets_option():
     )
     assert values(tool, "제주 펜션 중에 고양이 데려갈 수 있는 데 있어?")["with_pet"] is True
     assert "with_pet" not in values(tool, "제주 펜션 찾아줘")
+
+
+# --- a unit left over is no value; 전해줘 sends ---------------------------------------------
+
+
+def test_what_is_left_of_a_number_and_its_unit_is_no_name():
+    from kodial.tools.arguments.results import Filling, Found
+    from kodial.tools.arguments.tidy import no_unit_leftovers
+
+    tool = one_tool({"event": string_param("대회명"), "note": string_param("메모")}, ["event"])
+    filling = Filling(tool, {"event": Found("키로로", "message", "키로로")})
+    filling.found["note"] = Found("한강 코스", "message", "한강 코스")
+    no_unit_leftovers(filling)
+    assert filling.arguments == {"note": "한강 코스"}
+
+
+def test_passing_word_on_is_sending():
+    from kodial.tools.acts import text_act
+
+    assert text_act("팀장님께 오늘 회의 못 간다고 전해줘") == "send"
+    assert text_act("이 내용 총무님한테 전달해 주세요") == "send"

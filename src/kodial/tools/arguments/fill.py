@@ -28,6 +28,7 @@ from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
     no_booking_in_the_past,
+    no_unit_leftovers,
     people_as_they_are,
     without_excluded_ends,
 )
@@ -470,6 +471,7 @@ def fill_arguments(
                 filling.found.setdefault(k, v)
     people_as_they_are(filling)
     without_excluded_ends(filling)
+    no_unit_leftovers(filling)
     no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)

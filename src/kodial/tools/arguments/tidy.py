@@ -1,6 +1,6 @@
 """Values read as they are meant, after the conversation was read: a relation (엄마) or a
-common noun is no one's name, a value is written as its description asks ('역' 제외), and a
-booking is for a day to come."""
+common noun is no one's name, a value is written as its description asks ('역' 제외), a
+booking is for a day to come, and a unit left over from a number ("키로로") is no value."""
 
 from __future__ import annotations
 
@@ -73,4 +73,44 @@ def no_booking_in_the_past(filling: Filling, now: datetime) -> None:
             continue
         r = parse_datetime(f.text, now)
         if r.date is not None and r.date < now.date():
+            del filling.found[p.name]
+
+
+_UNIT_WORDS = frozenset(
+    [
+        "키로",
+        "킬로",
+        "킬로미터",
+        "킬로그램",
+        "미터",
+        "센티",
+        "센티미터",
+        "프로",
+        "퍼센트",
+        "시간",
+        "분",
+        "초",
+        "개",
+        "명",
+        "번",
+        "회",
+        "장",
+        "권",
+        "대",
+    ]
+)
+_PARTICLE_END = re.compile(r"(?:으로|로|요|이요|에|은|는|이|가|을|를)$")
+
+
+def no_unit_leftovers(filling: Filling) -> None:
+    """What is left of a number said with its unit ("10키로로" read as 10K) is no string value:
+    "키로로" is the unit and its particle, not a race's name."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, str):
+            continue
+        if p.enum or param_kind(p) not in ("string", "text"):
+            continue
+        word = f.value.strip()
+        if word in _UNIT_WORDS or _PARTICLE_END.sub("", word) in _UNIT_WORDS:
             del filling.found[p.name]
