@@ -369,3 +369,15 @@ def test_passing_word_on_is_sending():
 
     assert text_act("팀장님께 오늘 회의 못 간다고 전해줘") == "send"
     assert text_act("이 내용 총무님한테 전달해 주세요") == "send"
+
+
+def test_a_value_joined_to_the_next_by_the_copula():
+    kind = {"type": "string", "enum": ["손세차", "자동세차"], "description": "세차 종류"}
+    tool = one_tool(
+        {"area": string_param("지역"), "kind": kind}, ["area", "kind"], name="find_wash"
+    )
+    asked = [user("세차장 찾아줘"), assistant("지역과 세차 종류를 알려주세요.")]
+    filled = fill_arguments(tool, [*asked, user("대구 수성구고 손세차요")], NOW, {"area", "kind"})
+    assert filled.arguments == {"area": "대구 수성구", "kind": "손세차"}
+    filled = fill_arguments(tool, [*asked, user("창고 앞이요, 자동세차")], NOW, {"area", "kind"})
+    assert filled.arguments["area"].startswith("창고")

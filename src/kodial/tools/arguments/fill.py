@@ -30,6 +30,7 @@ from kodial.tools.arguments.tidy import (
     no_booking_in_the_past,
     no_unit_leftovers,
     people_as_they_are,
+    without_copula,
     without_excluded_ends,
 )
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
@@ -472,6 +473,7 @@ def fill_arguments(
     people_as_they_are(filling)
     without_excluded_ends(filling)
     no_unit_leftovers(filling)
+    without_copula(filling)
     no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)

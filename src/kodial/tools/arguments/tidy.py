@@ -12,6 +12,7 @@ from kodial.tools.acts import tool_act
 from kodial.tools.arguments.params import param_kind
 from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.arguments.results import Filling, Found
+from kodial.tools.text import tokens
 
 _SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
 """What a tool that sends to a saved contact (a message, money) says it does."""
@@ -114,3 +115,23 @@ def no_unit_leftovers(filling: Filling) -> None:
         word = f.value.strip()
         if word in _UNIT_WORDS or _PARTICLE_END.sub("", word) in _UNIT_WORDS:
             del filling.found[p.name]
+
+
+def without_copula(filling: Filling) -> None:
+    """A value said with the copula that joins it to the next one ("수원 영통구고 디젤이에요",
+    "서울역이고"): the value is what comes before 이고."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, str):
+            continue
+        if p.enum or param_kind(p) != "string":
+            continue
+        toks = tokens(f.value)
+        if len(toks) < 2 or toks[-1].tag != "EC" or not toks[-1].form.startswith("고"):
+            continue
+        cut = toks[-2].start if toks[-2].tag == "VCP" else toks[-1].start
+        before = [t for t in toks if t.start < cut]
+        if before and before[-1].tag.startswith(("NN", "NR", "SL", "SN")):
+            value = f.value[:cut].strip()
+            if value:
+                filling.found[p.name] = Found(value, f.source, f.text, f.strong)
