@@ -421,7 +421,8 @@ def _enums_by_meaning(
 
 
 _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
-"""One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose values are not the last's."""
+"""One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose number (차량 번호) is not
+the last one's; where it is made (the branch) may be."""
 
 
 def fill_arguments(
@@ -490,10 +491,12 @@ def fill_arguments(
                 if not isinstance(args, dict):
                     continue
                 called = str(fn.get("name") or "")
-                if called == tool.name and act == "create" and _ANOTHER.search(latest):
-                    continue  # "하나 더 등록해줘": a new one, not the one made before
+                # "방문차 하나 더 등록해줘": a new one, whose number is not the last one's
+                another = called == tool.name and act == "create" and _ANOTHER.search(latest)
                 for p in tool.params:
                     if p.name in filling.found or p.name not in args or not p.required:
+                        continue
+                    if another and is_code_param(p):
                         continue
                     if not _carries(tool, p, called, tools):
                         continue

@@ -330,6 +330,8 @@ def plates(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str
     for p in params:
         if p.name in out or not _PLATE_PARAM.search(f"{p.name} {p.description}"):
             continue
+        if re.search(r"예\s*[:)]?\s*\S*\d", p.description):
+            continue  # "번호판 (예: 34나5678)": read and written in the example's shape elsewhere
         m = _PLATE.search(msg.masked)
         if m:
             out[p.name] = Found(m.group(0), source, m.group(0))
