@@ -381,3 +381,39 @@ def test_a_value_joined_to_the_next_by_the_copula():
     assert filled.arguments == {"area": "대구 수성구", "kind": "손세차"}
     filled = fill_arguments(tool, [*asked, user("창고 앞이요, 자동세차")], NOW, {"area", "kind"})
     assert filled.arguments["area"].startswith("창고")
+
+
+# --- nothing is cancelled or changed unasked ------------------------------------------------
+
+
+def _lesson_tools() -> list[dict[str, Any]]:
+    return [
+        function_tool(
+            "book_lesson",
+            "수영 강습을 예약합니다.",
+            {
+                "date": string_param("강습 날짜 (YYYY-MM-DD)"),
+                "level": string_param("반 (초급/중급)"),
+            },
+            ["date", "level"],
+        ),
+        function_tool(
+            "cancel_lesson",
+            "수영 강습 예약을 취소합니다.",
+            {"lesson_id": string_param("강습 예약 번호")},
+            ["lesson_id"],
+        ),
+    ]
+
+
+def test_a_question_after_a_booking_cancels_nothing():
+    msgs = [
+        user("금요일 초급 수영 강습 예약해줘"),
+        called("book_lesson", date="2026-11-20", level="초급"),
+        tool_result({"lesson_id": "SW-88", "pool": "2레인"}),
+        assistant("금요일 초급반 강습을 예약했어요. 예약번호는 SW-88이에요."),
+    ]
+    d = decide([*msgs, user("강습 끝나고 샤워실 쓸 수 있어요?")], _lesson_tools(), now=NOW)
+    assert d.kind == "decline" and "undo" in d.explain["why"]
+    d = decide([*msgs, user("방금 강습 예약 취소해줘")], _lesson_tools(), now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "cancel_lesson", {"lesson_id": "SW-88"})
