@@ -417,3 +417,11 @@ def test_a_question_after_a_booking_cancels_nothing():
     assert d.kind == "decline" and "undo" in d.explain["why"]
     d = decide([*msgs, user("방금 강습 예약 취소해줘")], _lesson_tools(), now=NOW)
     assert (d.kind, d.tool, d.arguments) == ("call", "cancel_lesson", {"lesson_id": "SW-88"})
+
+
+def test_a_count_without_a_counter_before_and():
+    from kodial.tools.text import numbers
+
+    said = [(n.value, n.unit) for n in numbers("책상 하나랑 의자 둘하고 선반 셋")]
+    assert said == [(1, ""), (2, ""), (3, "")]
+    assert [n.value for n in numbers("하나와 둘")] == [1, 2]
