@@ -425,3 +425,41 @@ def test_a_count_without_a_counter_before_and():
     said = [(n.value, n.unit) for n in numbers("책상 하나랑 의자 둘하고 선반 셋")]
     assert said == [(1, ""), (2, ""), (3, "")]
     assert [n.value for n in numbers("하나와 둘")] == [1, 2]
+
+
+# --- a day said for a finished request belongs to it ------------------------------------------
+
+
+def _gym_tools() -> list[dict[str, Any]]:
+    return [
+        function_tool(
+            "find_classes",
+            "요가 수업을 조회합니다.",
+            {"date": string_param("날짜 (YYYY-MM-DD)")},
+            ["date"],
+        ),
+        function_tool(
+            "hold_membership",
+            "회원권을 일시 정지합니다.",
+            {
+                "start_date": string_param("정지 시작일 (YYYY-MM-DD)"),
+                "days": integer_param("정지 일수"),
+            },
+            ["start_date", "days"],
+        ),
+    ]
+
+
+def test_a_day_of_a_finished_request_is_not_the_next_requests():
+    msgs = [
+        user("모레 요가 수업 뭐 있어?"),
+        called("find_classes", date="2026-11-20"),
+        tool_result({"classes": [{"name": "아침 요가", "time": "07:00"}]}),
+        assistant("모레는 아침 7시 요가 수업이 있어요."),
+        user("그리고 회원권 좀 멈추고 싶은데"),
+    ]
+    d = decide(msgs, _gym_tools(), now=NOW)
+    assert (d.kind, d.tool) == ("ask", "hold_membership")
+    assert set(d.missing) == {"start_date", "days"}
+    d = decide([*msgs[:-1], user("그 날부터 5일 동안 회원권 정지해줘")], _gym_tools(), now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"start_date": "2026-11-20", "days": 5})

@@ -425,6 +425,20 @@ _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*�
 the last one's; where it is made (the branch) may be."""
 
 
+_SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
+
+
+def _tools_called_after(messages: list[dict[str, Any]], i: int) -> set[str]:
+    """Names of the tools called after message ``i``."""
+    out: set[str] = set()
+    for m in messages[i + 1 :]:
+        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
+            fn = call.get("function", {}) if isinstance(call, dict) else {}
+            if isinstance(fn.get("name"), str):
+                out.add(fn["name"])
+    return out
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -451,12 +465,22 @@ def fill_arguments(
     act = tool_act(tool)
     required = set(tool.required)
     latest = message_text(messages[user_idx[-1]]) if user_idx else ""
+    since = " ".join(message_text(messages[i]) for i in user_idx if i > last_tool)
+    same_day = bool(_SAME_DAY.search(since))  # "이 날짜 디데이 설정해줘": the day said before
     for rank, i in enumerate(reversed(user_idx)):
         text = message_text(messages[i])
         if not text.strip():
             continue
         source = "message" if rank == 0 else "history"
-        only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
+        # a message before the last result gives only typed values, and its days only to the
+        # tool it led to ("낼 PT 비는 시간" is not when a membership pause starts)
+        only = (
+            None
+            if (rank == 0 or i > last_tool)
+            else {"date", "email", "phone"}
+            if tool.name in _tools_called_after(messages, i) or same_day
+            else {"email", "phone"}
+        )
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
         for k, v in found.items():
             # Earlier messages give values only by their own words, except the request an open
