@@ -15,7 +15,7 @@ PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
         *("줄이", "늘리", "연장", "당기", "앞당기"),
     ),
-    "send": ("보내", "전송", "발송"),
+    "send": ("보내", "전송", "발송", "전하", "전달"),
     "create": (
         *("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),
         # asking for a service to be booked or ordered creates it (an order, a booking, a call)
@@ -62,6 +62,7 @@ EVERYDAY_VERBS: dict[str, tuple[str, ...]] = {
     "내주": ("납부", "결제"),
     "부치": ("송금", "이체", "발송"),  # 돈 부쳐줘, 짐 부쳐줘
     "보내": ("송금", "이체", "발송", "전송"),
+    "전하": ("전달", "전송", "발송"),  # 선생님께 전해줘
     "바꾸": ("변경", "변환", "환산"),
     "깨우": ("알람",),
     "맞추": ("설정",),

@@ -127,6 +127,20 @@ class ToolScore:
         }
 
 
+def _nested_enum_values(tool: ToolSpec) -> set[str]:
+    """The allowed values of the fields of an array's objects ("맡길 세탁물 목록" of items named
+    셔츠, 패딩): they name what the tool handles as a top-level enum's do."""
+    props = tool.raw.get("function", {}).get("parameters", {}).get("properties", {})
+    out: set[str] = set()
+    for schema in props.values() if isinstance(props, dict) else ():
+        items = schema.get("items") if isinstance(schema, dict) else None
+        subs = items.get("properties") if isinstance(items, dict) else None
+        for sub in subs.values() if isinstance(subs, dict) else ():
+            enum = sub.get("enum") if isinstance(sub, dict) else None
+            out.update(str(v).lower() for v in enum or () if isinstance(v, str))
+    return out
+
+
 def tool_words(tool: ToolSpec) -> set[str]:
     """Words that name what the tool does or needs, lower-cased, with synonyms."""
     text = " ".join([tool.description, *(p.description for p in tool.params)])
@@ -135,6 +149,7 @@ def tool_words(tool: ToolSpec) -> set[str]:
         words.update(split_identifier(p.name))
         # the values an enum offers name what the tool handles (카페라테, 정형외과)
         words.update(str(v).lower() for v in (*p.enum, *p.items_enum) if isinstance(v, str))
+    words.update(_nested_enum_values(tool))
     words = {w for w in words if w not in _STOP and (len(w) > 1 or re.match(r"[가-힣]", w))}
     for group in TOOL_SYNONYMS:
         if words & set(group):

@@ -46,13 +46,20 @@ def called_tools(messages: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+_POINTS_AT = re.compile(
+    r"(?<![가-힣])(?:거기|그거|그걸|그것|그곳|이거|이걸|이것|이곳|저기|저거|저걸)"
+)
+"""A word that points at a thing just shown (거기로, 그걸로)."""
+
+
 def picked_tool(
     messages: list[dict[str, Any]], specs: list[ToolSpec], scores: list[ToolScore], now: datetime
 ) -> tuple[ToolSpec, str] | None:
     """The tool a request that picks one of the items the last tool result listed hands that
     item to, and the item's field it takes: "노을방 잡아줘" after a list of free rooms is for the
     booking tool, whose required ``room_code`` the picked room has and the search did not take.
-    Several such tools: the best-scoring. A question about an item ("노을방은 몇 명 들어가?")
+    A result of one item is picked by a word pointing at it ("거기로 예약해줘"). Several such
+    tools: the best-scoring. A question about an item ("노을방은 몇 명 들어가?")
     or a request to look something up is not a pick; None when there is no pick."""
     t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
     said = " ".join(message_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
@@ -62,7 +69,12 @@ def picked_tool(
         result = json.loads(message_text(messages[t]))
     except json.JSONDecodeError:
         return None
-    picked = picked_item(result, said, now) if len(result_items(result)) > 1 else {}
+    items = result_items(result)
+    if len(items) == 1 and _POINTS_AT.search(said):
+        # "거기로 예약해주세요" after a result of one court: the only item is the one meant
+        picked = picked_item(result, said, now)
+    else:
+        picked = picked_item(result, said, now) if len(items) > 1 else {}
     if not picked:
         return None
     listed_by, given = call_of_result(messages, t)

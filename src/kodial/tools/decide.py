@@ -54,6 +54,7 @@ from kodial.tools.fit import (
     corroborated,
     other_act_on_old_values,
     remakes_what_was_made,
+    undoes_unasked,
     unserved_new_thing,
 )
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
@@ -408,6 +409,14 @@ def decide(
         explain["why"] = (
             f"{tool.name} does another act than the request asks for, and the message gives "
             "it no value by its own words"
+        )
+        return ToolDecision("decline", decline_message(specs), explain=explain)
+    if named is None and how == "score" and undoes_unasked(filling, scores, user_text):
+        # "근처에 주차할 데 있어요?" after a dental booking: the cancel tool matched the
+        # conversation's words, but nothing asks to cancel and only the booking's id fills it
+        explain["why"] = (
+            f"{tool.name} would undo or change what was made, which the request does not ask, "
+            "with nothing from the message"
         )
         return ToolDecision("decline", decline_message(specs), explain=explain)
     answering = how in ("answer", "pick")

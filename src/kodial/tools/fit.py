@@ -47,6 +47,23 @@ def other_act_on_old_values(filling: Filling, scores: list[ToolScore]) -> bool:
     )
 
 
+def undoes_unasked(filling: Filling, scores: list[ToolScore], text: str) -> bool:
+    """Whether calling ``filling``'s tool would cancel, delete or change something the request
+    never asks to: the tool undoes or changes (its act), the request asks for no such act
+    ("근처에 주차할 데 있어요?", "회의록 올려줄 수 있어?"), and nothing of the call comes from the
+    message; only the id of what an earlier turn made would fill it."""
+    if tool_act(filling.tool) not in ("delete", "modify"):
+        return False
+    score = next((s for s in scores if s.name == filling.tool.name), None)
+    return (
+        score is not None
+        and score.act <= 0
+        and text_act(text) not in ("delete", "modify")
+        and not filling.from_message
+        and bool(filling.found)
+    )
+
+
 _COMPOUND_TAGS = frozenset({"NNG", "NNP", "XPN", "SL", "SH", "SN"})
 _NAME_TAGS = frozenset({"NNP", "SL", "SH", "SN"})
 

@@ -55,6 +55,10 @@ def decline_message(tools: list[ToolSpec]) -> str:
     )
 
 
+_L_DROPPED = {"거": "걸", "여": "열", "파": "팔", "드": "들"}
+"""Stems of ㄹ verbs as they are written before ㅂ니다 (겁니다), with their ㄹ."""
+
+
 def _what(tool: ToolSpec) -> str:
     """A tool's description as a noun phrase for a list: "식당 좌석을 예약한다" -> "식당 좌석을
     예약하기", "알람을 맞춘다" -> "알람을 맞추기"; a description that is already a noun phrase is
@@ -75,6 +79,16 @@ def _what(tool: ToolSpec) -> str:
             return desc[: -len(ending)] + repl
     if desc.endswith("는다"):  # 찾는다 -> 찾기
         return desc[:-2] + "기"
+    if desc.endswith("습니다"):  # 찾습니다 -> 찾기, 담습니다 -> 담기
+        return desc[:-3] + "기"
+    if len(desc) >= 3 and desc.endswith("니다"):
+        last = desc[-3]
+        code = ord(last) - 0xAC00
+        if 0 <= code < 11172 and code % 28 == 17:  # ㅂ니다: 보냅니다 -> 보내기, 겁니다 -> 걸기
+            stem = chr(ord(last) - 17)
+            # 겁니다 (걸다), 엽니다 (열다), 팝니다 (팔다), 만듭니다 (만들다): the ㄹ drops there
+            stem = _L_DROPPED.get(stem, stem)
+            return desc[:-3] + stem + "기"
     if len(desc) >= 2 and desc.endswith("다"):
         last = desc[-2]
         code = ord(last) - 0xAC00

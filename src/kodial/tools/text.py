@@ -192,10 +192,10 @@ _NUMBER_RE = re.compile(
     r"|[이삼사오육칠팔구]십|십[일이삼사오육칠팔구])"
     r"(?=$|[\s,.]|에(?![가-힣])|이요|이고|요(?![가-힣]))"
     r"|(?<![가-힣\d])(?:" + NATIVE_RE + r")(?=\s*(?:" + _COUNTERS + r"))"
-    # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가"): the forms
+    # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가", "소파 하나랑"): the forms
     # only a count takes
     r"|(?<![가-힣\d])(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)"
-    r"(?=$|[^가-힣]|이|은|을|도|만|씩|요|(?:으로|로)(?![가-힣]))"
+    r"(?=$|[^가-힣]|이|은|을|도|만|씩|요|랑|하고|와|(?:으로|로)(?![가-힣]))"
     r")\s*(?P<unit>(?:" + UNITS + r")(?<!인(?=[데지가게걸줄것])))?(?![a-zA-Z])"
 )
 
@@ -315,5 +315,6 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("거리", "떨어져", "멀어", "distance"),
     ("생일", "생신", "birthday"),
     ("디데이", "d-day", "dday"),
+    ("반려동물", "반려견", "반려묘", "애완동물", "강아지", "고양이", "애견", "pet"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""

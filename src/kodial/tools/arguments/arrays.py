@@ -8,12 +8,15 @@ from typing import Any
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools.arguments.choices import enum_mentions
-from kodial.tools.arguments.message import Msg
+from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.strings import _label_keys, _labelled
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import numbers
+from kodial.tools.text import numbers, tokens
+
+_EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
+_PHONES = re.compile(r"전화\s*번호|휴대폰|핸드폰|연락처|phone", re.IGNORECASE)
 
 
 def _times_said(text: str, now: datetime) -> list[str]:
@@ -30,6 +33,66 @@ def _times_said(text: str, now: datetime) -> list[str]:
     return out
 
 
+_NATIVE = {
+    "하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
+    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
+}  # fmt: skip
+_ALONE = ("하나", "둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
+_COUNTERS = "개|벌|장|대|잔|그릇|마리|박스|상자|권|인분|판|병|켤레|쌍|채|통|봉지|세트|점"
+_COUNTED = re.compile(
+    rf"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{{1,12}})\s*(\d{{1,3}}(?![.,]?\d)|{'|'.join(_NATIVE)})"
+    rf"\s*({_COUNTERS})?"
+    r"(?=이랑|랑|하고|와|과|이요|요|씩|[\s,.]|$)"
+)
+"""A thing and how many of it ("장롱 하나랑", "셔츠 다섯 장", "아메리카노 2잔")."""
+
+
+def _item_schema(tool: ToolSpec, p: ParamSpec) -> tuple[str, tuple[Any, ...], str] | None:
+    """The name field (and its allowed values) and the count field of an array's objects, when
+    each item is a thing and how many of it (one string and one integer field)."""
+    props = tool.raw.get("function", {}).get("parameters", {}).get("properties", {})
+    items = props.get(p.name, {}).get("items", {}) if isinstance(props, dict) else {}
+    fields = items.get("properties", {}) if isinstance(items, dict) else {}
+    if not isinstance(fields, dict) or len(fields) != 2:
+        return None
+    names = [k for k, v in fields.items() if isinstance(v, dict) and v.get("type") == "string"]
+    counts = [k for k, v in fields.items() if isinstance(v, dict) and v.get("type") == "integer"]
+    if len(names) != 1 or len(counts) != 1:
+        return None
+    return names[0], tuple(fields[names[0]].get("enum") or ()), counts[0]
+
+
+def _things_counted(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[dict[str, Any]]:
+    """Every thing said with how many of it, as the array's objects ("패딩 두 벌이랑 셔츠 다섯
+    장" -> [{name: 패딩, count: 2}, {name: 셔츠, count: 5}]); the thing must be one of the allowed
+    names when the schema lists them, else a noun. The words read are taken (not a name)."""
+    schema = _item_schema(tool, p)
+    if schema is None:
+        return []
+    name_key, options, count_key = schema
+    out: list[dict[str, Any]] = []
+    spans: list[tuple[int, int]] = []
+    for m in _COUNTED.finditer(msg.masked):
+        word, number, counter = m.group(1), m.group(2), m.group(3)
+        if not counter and not number.isdigit() and number not in _ALONE:
+            continue  # "한", "두" count only with a counter ("두 개")
+        count = int(number) if number.isdigit() else _NATIVE[number]
+        if options:
+            name = next((o for o in options if str(o) == word), None)
+            if name is None:
+                continue
+        else:
+            toks = tokens(word)
+            if not toks or not all(t.tag in ("NNG", "NNP", "SL") for t in toks):
+                continue
+            name = word
+        out.append({name_key: name, count_key: count})
+        spans.append(m.span())
+    for span in spans:
+        msg.take(*span)
+    return out
+
+
 def extract_arrays(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -39,8 +102,9 @@ def extract_arrays(
     now: datetime,
 ) -> None:
     """Simple arrays: every allowed value said (items with an enum), every number said (number
-    items), every time said (string items written HH:MM), or a labelled list split at commas
-    and 와/과/하고 (string items)."""
+    items), every e-mail address or phone number said (string items described so), every time
+    said (string items written HH:MM), or a labelled list split at commas and 와/과/하고 (string
+    items)."""
     for p in params:
         values: list[Any] = []
         if p.items_enum:
@@ -52,6 +116,13 @@ def extract_arrays(
                 for n in numbers(msg.masked)
                 if p.items_type != "integer" or float(n.value).is_integer()
             ]
+        elif p.items_type == "object":
+            values = _things_counted(tool, p, msg)
+        elif p.items_type == "string" and _EMAILS.search(f"{p.name} {p.description}"):
+            # "참석자 이메일 목록": every e-mail address said
+            values = list(dict.fromkeys(m.group(0) for m in EMAIL_RE.finditer(msg.text)))
+        elif p.items_type == "string" and _PHONES.search(f"{p.name} {p.description}"):
+            values = list(dict.fromkeys(m.group(0) for m in PHONE_RE.finditer(msg.text)))
         elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
             # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
             values = _times_said(msg.text, now)  # (dates and times are masked by now)

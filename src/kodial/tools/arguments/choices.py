@@ -23,7 +23,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import rx, split_identifier, tokens
+from kodial.tools.text import TOOL_SYNONYMS, rx, split_identifier, tokens
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors (:meth:`kodial.encoders.Encoder.encode`)."""
@@ -375,6 +375,10 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
         for w in _written_words(p.description)
         if w not in generic and w not in others and w not in out and len(w) > 1
     ]
+    # and their everyday names: "강아지 데려갈 수 있는 곳" for 반려동물 동반
+    for group in TOOL_SYNONYMS:
+        if set(out) & set(group):
+            out += [w for w in group if w not in out and w not in others and len(w) > 1]
     return out or keys[:1]
 
 

@@ -95,16 +95,34 @@ def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: dateti
     return None
 
 
+_RELATIVE_YEARS = {
+    "올해": 0,
+    "금년": 0,
+    "내년": 1,
+    "명년": 1,
+    "작년": -1,
+    "지난해": -1,
+    "재작년": -2,
+}
+"""Words for a year relative to now, said before a month ("내년 3월" -> next year's March)."""
 _RELATIVE_MONTHS = {"지난달": -1, "저번달": -1, "전달": -1, "이번달": 0, "이달": 0, "다음달": 1}
 
 
 def _year_month(text: str, now: datetime) -> tuple[str, str] | None:
-    """A month as YYYY-MM and the words that said it: "2023년 11월", "3월분" (this year's),
+    """A month as YYYY-MM and the words that said it: "2023년 11월", "내년 3월", "3월분" (this year's),
     "지난달" / "이번 달" / "다음 달" (from ``now``)."""
-    m = re.search(r"(?:(\d{4})\s*년\s*)?(\d{1,2})\s*월", text)
-    if m and 1 <= int(m.group(2)) <= 12:
-        year = int(m.group(1)) if m.group(1) else now.year
-        return f"{year:04d}-{int(m.group(2)):02d}", m.group(0)
+    m = re.search(
+        r"(?:(\d{4})\s*년\s*|(올해|금년|내년|명년|작년|지난해|재작년)\s*)?(\d{1,2})\s*월", text
+    )
+    if m and 1 <= int(m.group(3)) <= 12:
+        year = (
+            int(m.group(1))
+            if m.group(1)
+            else now.year + _RELATIVE_YEARS[m.group(2)]
+            if m.group(2)
+            else now.year
+        )
+        return f"{year:04d}-{int(m.group(3)):02d}", m.group(0)
     for m in re.finditer(r"(지난|저번|이번|다음)?\s*(달)|(전달|이달)", text):
         key = re.sub(r"\s+", "", m.group(0))
         if key in _RELATIVE_MONTHS:

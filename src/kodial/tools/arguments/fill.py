@@ -20,11 +20,19 @@ from kodial.tools.arguments.choices import (
     extract_enums,
 )
 from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
+from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
+from kodial.tools.arguments.tidy import (
+    no_booking_in_the_past,
+    no_unit_leftovers,
+    people_as_they_are,
+    without_copula,
+    without_excluded_ends,
+)
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import content_words, message_text, tokens
 
@@ -60,6 +68,14 @@ def extract_message(
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
     extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
+    # words the date parser would take for a day or a time are values of some parameters:
+    # an enum of parts of the day or of weekdays ("오후", "화"), a day of the month as a number
+    # (매달 25일 for 결제일), a car's plate ("12가 3456")
+    extract_enums(
+        tool, [p for p in by_kind.get("enum", []) if when_enum(p)], msg, asked, out, source
+    )
+    days_of_month(by_kind.get("number", []), msg, out, source)
+    plates(by_kind.get("string", []), msg, out, source)
     # date/time words are read once: hide them from numbers and names (the message as said:
     # a two-digit year, which the parser reads only expanded, and a birth's 생 go with the day)
     for _ in range(4):  # every date/time said (a range has two)
@@ -404,6 +420,25 @@ def _enums_by_meaning(
             break
 
 
+_ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
+"""One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose number (차량 번호) is not
+the last one's; where it is made (the branch) may be."""
+
+
+_SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
+
+
+def _tools_called_after(messages: list[dict[str, Any]], i: int) -> set[str]:
+    """Names of the tools called after message ``i``."""
+    out: set[str] = set()
+    for m in messages[i + 1 :]:
+        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
+            fn = call.get("function", {}) if isinstance(call, dict) else {}
+            if isinstance(fn.get("name"), str):
+                out.add(fn["name"])
+    return out
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -429,12 +464,23 @@ def fill_arguments(
     last_tool = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
     act = tool_act(tool)
     required = set(tool.required)
+    latest = message_text(messages[user_idx[-1]]) if user_idx else ""
+    since = " ".join(message_text(messages[i]) for i in user_idx if i > last_tool)
+    same_day = bool(_SAME_DAY.search(since))  # "이 날짜 디데이 설정해줘": the day said before
     for rank, i in enumerate(reversed(user_idx)):
         text = message_text(messages[i])
         if not text.strip():
             continue
         source = "message" if rank == 0 else "history"
-        only = None if (rank == 0 or i > last_tool) else {"date", "email", "phone"}
+        # a message before the last result gives only typed values, and its days only to the
+        # tool it led to ("낼 PT 비는 시간" is not when a membership pause starts)
+        only = (
+            None
+            if (rank == 0 or i > last_tool)
+            else {"date", "email", "phone"}
+            if tool.name in _tools_called_after(messages, i) or same_day
+            else {"email", "phone"}
+        )
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
         for k, v in found.items():
             # Earlier messages give values only by their own words, except the request an open
@@ -449,6 +495,11 @@ def fill_arguments(
                 continue
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
+    people_as_they_are(filling)
+    without_excluded_ends(filling)
+    no_unit_leftovers(filling)
+    without_copula(filling)
+    no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
     # earlier calls and tool results, newest first
@@ -464,8 +515,12 @@ def fill_arguments(
                 if not isinstance(args, dict):
                     continue
                 called = str(fn.get("name") or "")
+                # "방문차 하나 더 등록해줘": a new one, whose number is not the last one's
+                another = called == tool.name and act == "create" and _ANOTHER.search(latest)
                 for p in tool.params:
                     if p.name in filling.found or p.name not in args or not p.required:
+                        continue
+                    if another and is_code_param(p):
                         continue
                     if not _carries(tool, p, called, tools):
                         continue
@@ -492,7 +547,6 @@ def fill_arguments(
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
-    latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     for p in tool.params:
         f = filling.found.get(p.name)
         if f is None or f.source == "message" or param_kind(p) != "text":

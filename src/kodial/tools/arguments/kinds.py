@@ -1,12 +1,15 @@
 """Values of particular kinds read without a label: the object of a search verb, the words of
-reported speech, a currency (after an amount or by its name), and a phone number in the
-hyphenated form a parameter's description shows."""
+reported speech, a currency (after an amount or by its name), a phone number in the
+hyphenated form a parameter's description shows; and words the date parser would otherwise take:
+a part of the day or a weekday as an allowed value, a day of the month as a number, a car plate."""
 
 from __future__ import annotations
 
 import re
 
-from kodial.tools.arguments.message import spans_free
+from kodial.korean.datetimes import WEEKDAYS
+from kodial.tools.arguments.message import Msg, spans_free
+from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec
 from kodial.tools.text import chunks, numbers, tokens
 
@@ -284,3 +287,52 @@ def task_phrase(masked: str) -> tuple[int, int] | None:
     # a particle left after a value another reader took ("모레까지" -> "까지") is not the task's
     lead = re.match(r"(?:(?:까지|부터|에서|에|은|는|도)\s+)+", masked[start:end])
     return (start + lead.end(), end) if lead else (start, end)
+
+
+# --- words the date parser would take: parts of the day, days of the month, car plates -------
+
+_DAY_PARTS = frozenset({"오전", "오후", "아침", "점심", "저녁", "밤", "새벽", "낮", "주간", "야간"})
+
+
+def when_enum(p: ParamSpec) -> bool:
+    """An enum whose every allowed value is a part of the day or a weekday (오전/오후, 월..금)."""
+    opts = [str(o) for o in p.enum]
+    return bool(opts) and all(
+        o in _DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
+    )
+
+
+_DAY_OF_MONTH = re.compile(
+    r"(?<![\d.:/-])(?:(?:매달|매월|달마다)\s*)?([1-9]|[12]\d|3[01])\s*일(?=$|[^가-힣]|에|로|마다|이요|요)"
+)
+_DAY_PARAM = re.compile(
+    r"(?:결제|납부|이체|출금|지급|급여|청구|정산|마감)일|매[월달]|day of (?:the )?month"
+)
+
+
+def days_of_month(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
+    """An integer day of the month ("매월 결제일(1-28)") from "매달 25일에"."""
+    for p in params:
+        if p.type != "integer" or p.name in out or not _DAY_PARAM.search(p.description):
+            continue
+        m = _DAY_OF_MONTH.search(msg.masked)
+        if m and not re.search(r"\d\s*월\s*$", msg.masked[: m.start()]):
+            out[p.name] = Found(int(m.group(1)), source, m.group(0))
+            msg.take(*m.span())
+
+
+_PLATE = re.compile(r"(?<![\d가-힣])\d{2,3}\s?[가-힣]\s?\d{4}(?!\d)")
+_PLATE_PARAM = re.compile(r"차량\s*번호|차\s*번호|번호판|plate", re.IGNORECASE)
+
+
+def plates(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str) -> None:
+    """A car's plate ("12가 3456", "345나6789") for a parameter described as one."""
+    for p in params:
+        if p.name in out or not _PLATE_PARAM.search(f"{p.name} {p.description}"):
+            continue
+        if re.search(r"예\s*[:)]?\s*\S*\d", p.description):
+            continue  # "번호판 (예: 34나5678)": read and written in the example's shape elsewhere
+        m = _PLATE.search(msg.masked)
+        if m:
+            out[p.name] = Found(m.group(0), source, m.group(0))
+            msg.take(*m.span())

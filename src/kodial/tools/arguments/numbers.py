@@ -89,6 +89,8 @@ def extract_numbers(
         return
     if len(left_m) == 1 and left_p:
         n = left_m[0][1]
+        if not n.unit and _ONE_MORE.match(msg.text, n.end) and not asked:
+            return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
         if len(candidates) == 1 and (
@@ -98,6 +100,9 @@ def extract_numbers(
             _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
             out[candidates[0].name].strong = asked_now or bool(n.unit)
 
+
+_ONE_MORE = re.compile(r"\s*더(?![가-힣])")
+"""더 after a count: one more of a thing ("하나 더"), not a value of anything."""
 
 _NIGHT_WORDS = ("박", "숙박", "night")
 

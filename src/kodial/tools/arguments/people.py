@@ -1,0 +1,134 @@
+"""People: a parameter that holds a person's name, and words that say how someone is related
+to the speaker (엄마, 동생, 남편), which are who the person is, not their name."""
+
+from __future__ import annotations
+
+import re
+
+from kodial.tools.arguments.params import param_head
+from kodial.tools.schema import ParamSpec
+from kodial.tools.text import tokens
+
+RELATION_WORDS = frozenset(
+    {
+        "엄마",
+        "어머니",
+        "어머님",
+        "아빠",
+        "아버지",
+        "아버님",
+        "부모님",
+        "할머니",
+        "할아버지",
+        "외할머니",
+        "외할아버지",
+        "동생",
+        "남동생",
+        "여동생",
+        "형",
+        "누나",
+        "언니",
+        "오빠",
+        "남편",
+        "아내",
+        "와이프",
+        "신랑",
+        "아들",
+        "딸",
+        "애들",
+        "아이",
+        "아이들",
+        "애",
+        "자녀",
+        "시어머니",
+        "시아버지",
+        "장모님",
+        "장인어른",
+        "삼촌",
+        "이모",
+        "고모",
+        "친구",
+    }
+)
+"""How someone is related to the speaker: who the person is, never the person's name."""
+
+_PERSON_WORDS = (
+    "분",
+    "사람",
+    "성함",
+    "학생",
+    "어르신",
+    "참가자",
+    "예약자",
+    "신청자",
+    "수신자",
+    "수령인",
+    "환자",
+    "고객",
+    "회원",
+    "트레이너",
+    "강사",
+    "선생님",
+    "보호자",
+    "탑승객",
+    "승객",
+    "손님",
+    "접종자",
+    "수강생",
+    "자녀",
+)
+"""Words of a description that say its name is a person's (받는 분 이름, 학생 이름)."""
+
+_SAID_TO = re.compile(r"(?:님|께서|께|한테|에게|이가|가|이|은|는)$")
+
+
+def is_person_name(p: ParamSpec) -> bool:
+    """Whether ``p`` holds a person's name: a name (이름, 성함) of a person by its description's
+    words (받는 분 이름, 어르신 성함, 학생 이름; not 프로필 이름 or 약 이름)."""
+    if p.type != "string" or p.enum:
+        return False
+    head = param_head(p)
+    if head == "성함":
+        return True
+    return head in ("이름", "name") and any(w in p.description for w in _PERSON_WORDS)
+
+
+def is_relation(value: object) -> bool:
+    """Whether ``value`` only says how someone is related to the speaker ("엄마", "어머니께",
+    "우리 동생"), which is not the person's name."""
+    if not isinstance(value, str):
+        return False
+    words = value.strip(" .,!?").split()
+    if words and words[0] in ("우리", "저희", "제", "내"):
+        words = words[1:]
+    if len(words) != 1:
+        return False
+    word = words[0]
+    return word in RELATION_WORDS or _SAID_TO.sub("", word) in RELATION_WORDS
+
+
+SURNAMES = frozenset(
+    "김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민나진지엄"
+    "채원천방공현함변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예봉경사부가"
+    "복태목형피두감음빈동온호범좌팽승간상갈시"
+)
+"""Korean surnames (one syllable), for telling a full name from a common noun."""
+
+
+def not_a_name(value: object) -> bool:
+    """Whether ``value``, read for a person's name, is common nouns instead ("등급", "메시지",
+    "박스", "로봇코딩", "생일 케이크"): the analyser reads every part of every word as a common
+    noun, and no word is a surname and a given name of three syllables (이서준, which the analyser also calls common).
+    Names the analyser knows as proper nouns (김영희, 서연) and Latin names are names."""
+    if not isinstance(value, str):
+        return False
+    words = value.strip(" .,!?").split()
+    if not words or not all(re.fullmatch(r"[가-힣]{2,6}", w) for w in words):
+        return False
+    for word in words:
+        if len(word) == 3 and word[0] in SURNAMES:
+            return False
+        toks = tokens(word)
+        if not toks or not all(t.tag in ("NNG", "XSN") for t in toks):
+            return False
+    return True

@@ -1,0 +1,137 @@
+"""Values read as they are meant, after the conversation was read: a relation (엄마) or a
+common noun is no one's name, a value is written as its description asks ('역' 제외), a
+booking is for a day to come, and a unit left over from a number ("키로로") is no value."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from kodial.korean.datetimes import parse_datetime
+from kodial.tools.acts import tool_act
+from kodial.tools.arguments.params import param_kind
+from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
+from kodial.tools.arguments.results import Filling, Found
+from kodial.tools.text import tokens
+
+_SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
+"""What a tool that sends to a saved contact (a message, money) says it does."""
+
+
+def people_as_they_are(filling: Filling) -> None:
+    """What a message says about people, read as they are: "엄마" is who a person is, not the
+    person's name, so it never fills a person's name (받는 분 이름, 어르신 성함) except the
+    recipient of a message or a transfer (a contact may be saved as 엄마 or 죠르디); a common
+    noun ("등급", "박스") is no one's name either, outside those; and "엄마 혈압약" is the 혈압약 a medicine's name
+    wants."""
+    tool = filling.tool
+    sends = tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or not isinstance(f.value, str):
+            continue
+        if is_person_name(p):
+            said = f.source in ("message", "history")  # a bare answer to "성함은요?" is a name
+            if not sends and (is_relation(f.value) or (said and not_a_name(f.value))):
+                del filling.found[p.name]
+        elif param_kind(p) == "string" and not p.enum:
+            first, _, rest = f.value.partition(" ")
+            if rest.strip() and is_relation(first):
+                filling.found[p.name] = Found(rest.strip(), f.source, f.text, f.strong)
+
+
+_EXCLUDED_END = re.compile(
+    r"['\"‘“]([가-힣A-Za-z]{1,3})['\"’”]\s*(?:은|는)?\s*(?:제외|빼고|없이|생략)"
+)
+"""A description saying how a value is written: "역 이름 ('역' 제외)"."""
+
+
+def without_excluded_ends(filling: Filling) -> None:
+    """A value written as its description asks: "강남역" for "출발역 이름 ('역' 제외)" is 강남."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        m = _EXCLUDED_END.search(p.description)
+        if f is None or m is None or not isinstance(f.value, str) or p.enum:
+            continue
+        end = m.group(1)
+        value = f.value.strip()
+        if value.endswith(end) and len(value) > len(end):
+            filling.found[p.name] = Found(value[: -len(end)].strip(), f.source, f.text, f.strong)
+
+
+_BOOKS = re.compile(r"^(?:book|reserve|schedule)(?:_|[A-Z]|$)|예약")
+
+
+def no_booking_in_the_past(filling: Filling, now: datetime) -> None:
+    """A booking is for a day to come: a day the user says that has passed ("어제 감기약
+    먹었는데 헌혈해도 되나?" after a donation booking) is not the booking's day."""
+    tool = filling.tool
+    if tool_act(tool) != "create" or not _BOOKS.search(f"{tool.name} {tool.description}"):
+        return
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or param_kind(p) != "date":
+            continue
+        r = parse_datetime(f.text, now)
+        if r.date is not None and r.date < now.date():
+            del filling.found[p.name]
+
+
+_UNIT_WORDS = frozenset(
+    [
+        "키로",
+        "킬로",
+        "킬로미터",
+        "킬로그램",
+        "미터",
+        "센티",
+        "센티미터",
+        "프로",
+        "퍼센트",
+        "시간",
+        "분",
+        "초",
+        "개",
+        "명",
+        "번",
+        "회",
+        "장",
+        "권",
+        "대",
+    ]
+)
+_PARTICLE_END = re.compile(r"(?:으로|로|요|이요|에|은|는|이|가|을|를)$")
+
+
+def no_unit_leftovers(filling: Filling) -> None:
+    """What is left of a number said with its unit ("10키로로" read as 10K) is no string value:
+    "키로로" is the unit and its particle, not a race's name."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, str):
+            continue
+        if p.enum or param_kind(p) not in ("string", "text"):
+            continue
+        word = f.value.strip()
+        if word in _UNIT_WORDS or _PARTICLE_END.sub("", word) in _UNIT_WORDS:
+            del filling.found[p.name]
+
+
+def without_copula(filling: Filling) -> None:
+    """A value said with the copula that joins it to the next one ("수원 영통구고 디젤이에요",
+    "서울역이고"): the value is what comes before 이고."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, str):
+            continue
+        if p.enum or param_kind(p) != "string":
+            continue
+        toks = tokens(f.value)
+        if len(toks) < 2 or toks[-1].tag != "EC" or not toks[-1].form.startswith("고"):
+            continue
+        cut = toks[-2].start if toks[-2].tag == "VCP" else toks[-1].start
+        before = [t for t in toks if t.start < cut]
+        if before and before[-1].tag.startswith(("NN", "NR", "SL", "SN")):
+            value = f.value[:cut].strip()
+            if value:
+                filling.found[p.name] = Found(value, f.source, f.text, f.strong)
