@@ -40,7 +40,7 @@ the dialogues by ``dialog_num`` and the single calls by function (all four reque
 tool sets of a function stay together, so a request is never tuned on in one tool set and
 scored in another), each sorted, shuffled with ``random.Random(SPLIT_SEED)`` and cut in half
 (the first half tunes). ``--calibrate`` tunes on the project's own labelled requests plus the
-tuning part plus the read own sets (below; :func:`calibration_cases`) and writes the shipped
+tuning part (:func:`calibration_cases`) and writes the shipped
 ``resources/tools/calibration.json``; the held-out part is only ever scored, and the report
 gives its score beside the tuning part's and the whole set's. Tools recur across dialogues and
 functions (a weather tool is in several dialogues), so "held out" means unseen requests and
@@ -534,13 +534,13 @@ def tuning_parts(data: Path) -> tuple[set[int], set[str]]:
     )
 
 
-def calibration_cases(data: Path, own_sets: dict[str, Path] | None = None) -> list[CalibrationCase]:
-    """The project's own labelled requests, the tuning part and the read own sets as calibration
-    cases: every single call in each of the tuning part's tool sets; in the dialogues (the
-    tuning part's and every read own set's, ``own_sets``: key -> file, never a blind set) the
-    requests :func:`dialog_cases` takes. The read sets bring tools of some 150 other services
-    than the benchmark's (the benchmark's recur across its dialogues), so the weights and the
-    threshold are not fitted to one benchmark's vocabulary."""
+def calibration_cases(data: Path) -> list[CalibrationCase]:
+    """The project's own labelled requests plus the tuning part as calibration cases: every
+    single call in each of its tool sets; in the dialogues, the last user message of each
+    relevance turn (no tool) and of each call or slot turn (the gold's tool), except call and
+    slot turns that answer the assistant's question: those are decided by the open question
+    (``kodial.tools.decide``'s pending tool), not by the threshold. Slot turns form their own
+    group, so the tuning balances call / ask / decline as the report does."""
     tune_dialogs, tune_functions = tuning_parts(data)
     cases = request_cases(bundled_tools(), load_requests())
     for line in (data / "FunctionChat-Singlecall.jsonl").open():
@@ -551,25 +551,9 @@ def calibration_cases(data: Path, own_sets: dict[str, Path] | None = None) -> li
             gold = json.loads(g["content"])["name"]
             for ts in item["tools"]:
                 cases.append(CalibrationCase(parse_tools(ts["content"]), q["content"], gold, NOW))
-    cases += dialog_cases(data / "FunctionChat-Dialog.jsonl", NOW, tune_dialogs)
-    for key, path in (own_sets or {}).items():
-        if key in BLIND_SETS:
-            raise ValueError(f"{key} is a blind set: it is never tuned on")
-        cases += dialog_cases(path, SET_NOW.get(key, NOW))
-    return cases
-
-
-def dialog_cases(path: Path, now: datetime, keep: set[int] | None = None) -> list[CalibrationCase]:
-    """Calibration cases from a Dialog-format file (only the dialogues numbered in ``keep``
-    when given): the last user message of each relevance turn (no tool) and of each call or
-    slot turn (the gold's next tool), except call and slot turns that answer the assistant's
-    question: those are decided by the open question (``kodial.tools.decide``'s pending tool),
-    not by the threshold. Slot turns form their own group, so the tuning balances call / ask /
-    decline as the report does."""
-    cases = []
-    for line in path.open(encoding="utf-8"):
+    for line in (data / "FunctionChat-Dialog.jsonl").open():
         dialog = json.loads(line)
-        if keep is not None and dialog["dialog_num"] not in keep:
+        if dialog["dialog_num"] not in tune_dialogs:
             continue
         tools = parse_tools(dialog["tools"])
         turns = dialog["turns"]
@@ -588,7 +572,7 @@ def dialog_cases(path: Path, now: datetime, keep: set[int] | None = None) -> lis
                     continue
                 gold = _gold_call(nxt["ground_truth"])[0]
             group = "slot" if kind == "slot" else ""
-            cases.append(CalibrationCase(tools, messages[-1]["content"], gold, now, group))
+            cases.append(CalibrationCase(tools, messages[-1]["content"], gold, NOW, group))
     return cases
 
 
@@ -999,17 +983,11 @@ def main() -> None:
         chooser.encoder.encode(list(dict.fromkeys(texts)))
     tune_dialogs, tune_functions = tuning_parts(data)
     if args.calibrate:
-        read_sets = {
-            key: Path(getattr(args, key))
-            for key in OWN_SET_FILES
-            if key not in BLIND_SETS and getattr(args, key)
-        }
-        cases = calibration_cases(data, read_sets)
+        cases = calibration_cases(data)
         cal = calibrate(
             cases,
             ToolChooser(calibration=Calibration()),
-            "bundled requests + FunctionChat-Bench tuning part + read own sets "
-            f"({', '.join(read_sets)})",
+            "bundled requests + FunctionChat-Bench tuning part",
         )
         print(
             "calibration:",

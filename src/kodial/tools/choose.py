@@ -399,8 +399,8 @@ def request_cases(tools: list[ToolSpec], requests: list[dict[str, Any]]) -> list
     return [CalibrationCase(tools, r["text"], r["tool"]) for r in requests]
 
 
-WORD_WEIGHTS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
-EVIDENCE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4)
+WORD_WEIGHTS = (0.0, 0.025, 0.05, 0.075, 0.1, 0.15, 0.2)
+EVIDENCE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2)
 COMPLETE_WEIGHTS = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
 ACT_WEIGHTS = (0.0, 0.05, 0.1, 0.15)
 
