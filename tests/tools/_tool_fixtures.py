@@ -78,3 +78,10 @@ def called(tool_name: str, **arguments: Any) -> dict[str, Any]:
 def one_string_tool(name: str, desc: str, param: str, key: str = "q") -> dict[str, Any]:
     """A tool with one required string parameter ``key`` described as ``param``."""
     return function_tool(name, desc, {key: string_param(param)}, [key])
+
+
+def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
+    """A parsed tool ``name`` of the given parameters, with a description that names no act."""
+    from kodial.tools.schema import parse_tools
+
+    return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]

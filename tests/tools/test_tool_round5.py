@@ -6,8 +6,6 @@ from a benchmark or a development set)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from _tool_fixtures import (
     NOW,
     assistant,
@@ -15,6 +13,7 @@ from _tool_fixtures import (
     enum_param,
     function_tool,
     integer_param,
+    one_tool,
     string_param,
     tool_result,
     user,
@@ -27,11 +26,6 @@ from kodial.tools.acts import predicate_verbs, text_act, tool_act
 from kodial.tools.arguments.kinds import value_shape
 from kodial.tools.schema import parse_tools
 from kodial.tools.text import numbers
-
-
-def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
-    return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
-
 
 # --- days: fixed holidays, the end of a month, a stay of N박 M일 (NOW is 2026-11-18) ---------
 

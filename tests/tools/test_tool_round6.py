@@ -14,6 +14,7 @@ from _tool_fixtures import (
     called,
     function_tool,
     integer_param,
+    one_tool,
     string_param,
     tool_result,
     user,
@@ -25,11 +26,6 @@ from kodial.tools.arguments import fill_arguments
 from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.questions import decline_message
 from kodial.tools.schema import ParamSpec, ToolSpec, parse_tools
-
-
-def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") -> Any:
-    return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
-
 
 # --- a year said before a month (NOW is 2026-11-18) ----------------------------------------
 
