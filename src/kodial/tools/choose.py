@@ -45,7 +45,7 @@ from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
 from kodial.korean.request_acts import EVERYDAY_VERBS
 from kodial.tools.acts import predicate_match, text_act
-from kodial.tools.schema import ToolSpec
+from kodial.tools.schema import ToolSpec, item_fields
 from kodial.tools.text import TOOL_SYNONYMS, content_words, split_identifier, tokens
 
 DEFAULT_ENCODER = "use-multilingual"
@@ -130,14 +130,10 @@ class ToolScore:
 def _nested_enum_values(tool: ToolSpec) -> set[str]:
     """The allowed values of the fields of an array's objects ("맡길 세탁물 목록" of items named
     셔츠, 패딩): they name what the tool handles as a top-level enum's do."""
-    props = tool.raw.get("function", {}).get("parameters", {}).get("properties", {})
     out: set[str] = set()
-    for schema in props.values() if isinstance(props, dict) else ():
-        items = schema.get("items") if isinstance(schema, dict) else None
-        subs = items.get("properties") if isinstance(items, dict) else None
-        for sub in subs.values() if isinstance(subs, dict) else ():
-            enum = sub.get("enum") if isinstance(sub, dict) else None
-            out.update(str(v).lower() for v in enum or () if isinstance(v, str))
+    for p in tool.params:
+        for spec in item_fields(tool, p.name).values():
+            out.update(str(v).lower() for v in spec.get("enum") or () if isinstance(v, str))
     return out
 
 

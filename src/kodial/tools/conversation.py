@@ -14,7 +14,7 @@ from kodial.tools.arguments import extract_message, param_kind
 from kodial.tools.arguments.fill import picked_item, result_items
 from kodial.tools.choose import ToolScore
 from kodial.tools.schema import ToolSpec
-from kodial.tools.text import message_text, tokens
+from kodial.tools.text import called_tools, message_text, tokens
 
 
 def latest_user_text(messages: list[dict[str, Any]]) -> str:
@@ -32,18 +32,6 @@ def without_quoted_speech(text: str) -> str:
     replaced by 내용: what is to be said is a payload, not the request, so its dates and places
     must not make a tool that takes them look meant."""
     return _QUOTED_SPEECH.sub(lambda m: f"{m.group(1)}내용{m.group(3)}", text)
-
-
-def called_tools(messages: list[dict[str, Any]]) -> list[str]:
-    """Names of tools called so far, most recent last."""
-    out = []
-    for m in messages:
-        if m.get("role") == "assistant":
-            for call in m.get("tool_calls") or []:
-                fn = call.get("function", {}) if isinstance(call, dict) else {}
-                if isinstance(fn.get("name"), str):
-                    out.append(fn["name"])
-    return out
 
 
 _POINTS_AT = re.compile(

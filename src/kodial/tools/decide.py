@@ -43,7 +43,6 @@ from kodial.tools.arguments import (
 from kodial.tools.arguments.choices import Encode
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.conversation import (
-    called_tools,
     follow_up,
     latest_user_text,
     picked_tool,
@@ -59,7 +58,7 @@ from kodial.tools.fit import (
 )
 from kodial.tools.questions import answer_from_result, decline_message, param_label, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
-from kodial.tools.text import message_text
+from kodial.tools.text import called_tools, message_text
 
 Kind = Literal["call", "ask", "answer", "decline"]
 

@@ -86,6 +86,19 @@ class ToolSpec:
         return next((p for p in self.params if p.name == name), None)
 
 
+def item_fields(tool: ToolSpec, name: str) -> dict[str, dict[str, Any]]:
+    """The fields of the objects array parameter ``name`` holds, as the tool declares them
+    (``{"item": {"type": "string", "enum": [...]}, "count": {"type": "integer"}}``); empty when
+    its items are not objects with declared fields."""
+    props = tool.raw.get("function", {}).get("parameters", {}).get("properties", {})
+    schema = props.get(name) if isinstance(props, dict) else None
+    items = schema.get("items") if isinstance(schema, dict) else None
+    fields = items.get("properties") if isinstance(items, dict) else None
+    if not isinstance(fields, dict):
+        return {}
+    return {k: v for k, v in fields.items() if isinstance(v, dict)}
+
+
 def _where(index: int, name: str | None, param: str | None = None) -> str:
     where = f"tools[{index}]" + (f" {name!r}" if name else "")
     return where + (f": parameter {param!r}" if param else "")

@@ -272,6 +272,18 @@ def message_text(m: dict[str, Any]) -> str:
     return c if isinstance(c, str) else ""
 
 
+def called_tools(messages: list[dict[str, Any]]) -> list[str]:
+    """Names of tools called in ``messages``, most recent last."""
+    out = []
+    for m in messages:
+        if m.get("role") == "assistant":
+            for call in m.get("tool_calls") or []:
+                fn = call.get("function", {}) if isinstance(call, dict) else {}
+                if isinstance(fn.get("name"), str):
+                    out.append(fn["name"])
+    return out
+
+
 TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("메시지", "메세지", "문자", "카톡", "message"),
     ("비밀번호", "암호", "패스워드", "password"),

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import parse_datetime
+from kodial.korean.numerals import NATIVE_NUMERALS
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.strings import _label_keys, _labelled
-from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
 from kodial.tools.text import numbers, tokens
 
 _EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
@@ -33,14 +34,27 @@ def _times_said(text: str, now: datetime) -> list[str]:
     return out
 
 
-_NATIVE = {
-    "하나": 1, "한": 1, "둘": 2, "두": 2, "셋": 3, "세": 3, "넷": 4, "네": 4, "다섯": 5,
-    "여섯": 6, "일곱": 7, "여덟": 8, "아홉": 9, "열": 10,
-}  # fmt: skip
+_COUNT_WORDS = (
+    "하나",
+    "한",
+    "둘",
+    "두",
+    "셋",
+    "세",
+    "넷",
+    "네",
+    "다섯",
+    "여섯",
+    "일곱",
+    "여덟",
+    "아홉",
+    "열",
+)
+"""The native counts of one to ten (their values: :data:`kodial.korean.numerals.NATIVE_NUMERALS`)."""
 _ALONE = ("하나", "둘", "셋", "넷", "다섯", "여섯", "일곱", "여덟", "아홉", "열")
 _COUNTERS = "개|벌|장|대|잔|그릇|마리|박스|상자|권|인분|판|병|켤레|쌍|채|통|봉지|세트|점"
 _COUNTED = re.compile(
-    rf"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{{1,12}})\s*(\d{{1,3}}(?![.,]?\d)|{'|'.join(_NATIVE)})"
+    rf"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z]{{1,12}})\s*(\d{{1,3}}(?![.,]?\d)|{'|'.join(_COUNT_WORDS)})"
     rf"\s*({_COUNTERS})?"
     r"(?=이랑|랑|하고|와|과|이요|요|씩|[\s,.]|$)"
 )
@@ -50,13 +64,11 @@ _COUNTED = re.compile(
 def _item_schema(tool: ToolSpec, p: ParamSpec) -> tuple[str, tuple[Any, ...], str] | None:
     """The name field (and its allowed values) and the count field of an array's objects, when
     each item is a thing and how many of it (one string and one integer field)."""
-    props = tool.raw.get("function", {}).get("parameters", {}).get("properties", {})
-    items = props.get(p.name, {}).get("items", {}) if isinstance(props, dict) else {}
-    fields = items.get("properties", {}) if isinstance(items, dict) else {}
-    if not isinstance(fields, dict) or len(fields) != 2:
+    fields = item_fields(tool, p.name)
+    if len(fields) != 2:
         return None
-    names = [k for k, v in fields.items() if isinstance(v, dict) and v.get("type") == "string"]
-    counts = [k for k, v in fields.items() if isinstance(v, dict) and v.get("type") == "integer"]
+    names = [k for k, v in fields.items() if v.get("type") == "string"]
+    counts = [k for k, v in fields.items() if v.get("type") == "integer"]
     if len(names) != 1 or len(counts) != 1:
         return None
     return names[0], tuple(fields[names[0]].get("enum") or ()), counts[0]
@@ -76,7 +88,7 @@ def _things_counted(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[dict[str, An
         word, number, counter = m.group(1), m.group(2), m.group(3)
         if not counter and not number.isdigit() and number not in _ALONE:
             continue  # "한", "두" count only with a counter ("두 개")
-        count = int(number) if number.isdigit() else _NATIVE[number]
+        count = int(number) if number.isdigit() else NATIVE_NUMERALS[number]
         if options:
             name = next((o for o in options if str(o) == word), None)
             if name is None:

@@ -34,7 +34,7 @@ from kodial.tools.arguments.tidy import (
     without_excluded_ends,
 )
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
-from kodial.tools.text import content_words, message_text, tokens
+from kodial.tools.text import called_tools, content_words, message_text, tokens
 
 _BARE_MONTH = re.compile(
     r"(?<![\d.:/-])(?:1[0-2]|0?[1-9])\s*월(?:달)?(?=에|부터|까지|중|쯤|엔|$|[,.?!])"
@@ -428,17 +428,6 @@ the last one's; where it is made (the branch) may be."""
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
 
 
-def _tools_called_after(messages: list[dict[str, Any]], i: int) -> set[str]:
-    """Names of the tools called after message ``i``."""
-    out: set[str] = set()
-    for m in messages[i + 1 :]:
-        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
-            fn = call.get("function", {}) if isinstance(call, dict) else {}
-            if isinstance(fn.get("name"), str):
-                out.add(fn["name"])
-    return out
-
-
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -467,7 +456,11 @@ def fill_arguments(
     latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     since = " ".join(message_text(messages[i]) for i in user_idx if i > last_tool)
     same_day = bool(_SAME_DAY.search(since))  # "이 날짜 디데이 설정해줘": the day said before
+    called_later: set[str] = set()  # tools called after the message read (newest first)
+    end = len(messages)
     for rank, i in enumerate(reversed(user_idx)):
+        called_later.update(called_tools(messages[i + 1 : end]))
+        end = i + 1
         text = message_text(messages[i])
         if not text.strip():
             continue
@@ -478,7 +471,7 @@ def fill_arguments(
             None
             if (rank == 0 or i > last_tool)
             else {"date", "email", "phone"}
-            if tool.name in _tools_called_after(messages, i) or same_day
+            if tool.name in called_later or same_day
             else {"email", "phone"}
         )
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
