@@ -38,6 +38,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from kodial.korean.dialogue_acts import negated
@@ -220,7 +221,23 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
     (
         "month_day",
-        re.compile(r"(?P<which>이번|다음|담)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
+        re.compile(r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
+    ),
+    (  # "12월 첫째 주 토요일", "다음 달 마지막 금요일": the nth such weekday of the month
+        "nth_weekday",
+        re.compile(
+            r"(?:(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + SINO_RE + r"|유|시)\s*월"
+            r"|(?P<which>이번|다음|담|(?<![가-힣])이)\s*달)\s*(?:의\s*)?"
+            r"(?P<nth>첫째|첫|둘째|셋째|넷째|다섯째|마지막)\s*(?:주\s*)?"
+            r"(?P<wd>[월화수목금토일])(?:요일|욜)"
+        ),
+    ),
+    (  # "2주 뒤 목요일": that weekday of the week so many weeks on
+        "weeks_day",
+        re.compile(
+            r"(?P<n>\d{1,2}|" + NATIVE_RE + r"|" + SINO_RE + r"|일)?\s*(?:주일|주)\s*(?:후|뒤)\s*"
+            r"(?:의\s*)?(?P<wd>[월화수목금토일])(?:요일|욜)"
+        ),
     ),
     (
         "week_day",
@@ -232,7 +249,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_end",
         re.compile(
-            r"(?P<which>이번|다음|담)\s*달\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
+            r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
         ),
     ),
     (
@@ -277,7 +294,7 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "rel_time",
         re.compile(
             r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r"|반)\s*"
-            r"(?P<unit>시간|분)\s*(?:후|뒤|있다가|지나서)"
+            r"(?P<unit>시간|분)\s*(?P<half>반)?\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
     (
@@ -314,6 +331,33 @@ def _next_month_day(today: date, day: int, months_ahead: int) -> date | None:
         return None
 
 
+_NTH = {"첫째": 1, "첫": 1, "둘째": 2, "셋째": 3, "넷째": 4, "다섯째": 5, "마지막": -1}
+
+
+def _nth_weekday(g: dict[str, Any], today: date) -> date | None:
+    """The nth (or last) such weekday of the month said (this year's, or next year's when it
+    has passed), None when the month has no nth one."""
+    if g.get("which"):
+        first = _next_month_day(today, 1, 0 if g["which"] in ("이번", "이") else 1)
+    else:
+        month = SINO_MONTHS.get(g["m"]) or number_value(g["m"])
+        if month is None or not 1 <= month <= 12:
+            return None
+        first = date(int(g["y"]) if g.get("y") else today.year, month, 1)
+    if first is None:
+        return None
+    wd = WEEKDAYS.index(g["wd"])
+    days = [first + timedelta(days=k) for k in range(31)]
+    days = [d for d in days if d.month == first.month and d.weekday() == wd]
+    nth = _NTH[g["nth"]]
+    if nth > len(days):
+        return None
+    out = days[nth - 1] if nth > 0 else days[-1]
+    if not g.get("y") and not g.get("which") and out < today - timedelta(days=RECENT_PAST_DAYS):
+        return _nth_weekday({**g, "y": str(today.year + 1)}, today)
+    return out
+
+
 def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
     g = m.groupdict()
     if kind in ("iso", "ymd", "slash"):
@@ -333,6 +377,14 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
             except ValueError:
                 return None
         return out
+    if kind == "nth_weekday":
+        return _nth_weekday(g, today)
+    if kind == "weeks_day":
+        n = 1 if g["n"] in (None, "일") else number_value(g["n"])
+        if n is None:
+            return None
+        monday = today - timedelta(days=today.weekday())
+        return monday + timedelta(days=7 * n + WEEKDAYS.index(g["wd"]))
     if kind == "month_end":
         ahead = 1 if g.get("which") in ("다음", "담") else 0
         first_after = _next_month_day(today, 1, ahead + 1)
@@ -347,7 +399,9 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
     if kind == "month_day":
         day = number_value(g["d"])
         return (
-            None if day is None else _next_month_day(today, day, 0 if g["which"] == "이번" else 1)
+            None
+            if day is None
+            else _next_month_day(today, day, 0 if g["which"] in ("이번", "이") else 1)
         )
     if kind == "day_only":
         day = int(g["d"])
@@ -462,6 +516,8 @@ def parse_datetime(
                 continue
             else:
                 delta = timedelta(hours=n) if g["unit"] == "시간" else timedelta(minutes=n)
+                if g["half"] and g["unit"] == "시간":  # 한 시간 반 뒤
+                    delta += timedelta(minutes=30)
             when = now + delta
             day, clock = when.date(), when.time().replace(second=0, microsecond=0)
         elif kind == "noon":

@@ -258,8 +258,7 @@ def extract_dates(
     # "58년 3월 2일생": a day said as a birth goes to the birth date first, any other day to
     # the other dates first (접종 날짜 beside 생년월일)
     born = r.date is not None and (
-        bool(re.match(r"\s*생(?![가-힣])|\s*생일|\s*출생", text[span[1] :]))
-        or r.date.year < now.year - 10
+        bool(_BORN_AFTER.match(text[span[1] :])) or r.date.year < now.year - 10
     )
     rest = sorted(rest, key=lambda p: _is_birth(p) != born)
     for p in rest:
@@ -278,6 +277,12 @@ def extract_dates(
             parts_used.update(
                 {"raw", "datetime", fmt.part} if fmt.part in ("raw", "datetime") else {fmt.part}
             )
+
+
+_BORN_AFTER = re.compile(
+    r"\s*생(?=$|[^가-힣]|이(?:에요|예요|요|고|야|며|시|세)|입니|으로|인데)|\s*생일|\s*출생"
+)
+"""What after a day says it is a birth ("2일생", "14일생이에요", "생일", "출생")."""
 
 
 def _is_birth(p: ParamSpec) -> bool:

@@ -24,6 +24,7 @@ from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
+from kodial.tools.arguments.people import is_person_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
@@ -44,7 +45,8 @@ _BARE_MONTH = re.compile(
 
 
 _SHORT_YEAR = re.compile(r"(?<!\d)\d{2}년\s*$")
-_BORN = re.compile(r"생(?![가-힣])")
+BORN = re.compile(r"\s*생(?=$|[^가-힣]|이(?:에요|예요|요|고|야|며|시|세)|입니|으로|인데)")
+"""생 after a day: the day is a birth ("58년 3월 2일생", "67년 8월 14일생이에요")."""
 
 
 def extract_message(
@@ -89,7 +91,7 @@ def extract_message(
             year = _SHORT_YEAR.search(text[: r.date_span[0]])
             if year and normalise_years(text) != text:
                 msg.take(*year.span())
-            born = _BORN.match(text, r.date_span[1])
+            born = BORN.match(text, r.date_span[1])
             if born:
                 msg.take(*born.span())
     for m in DURATION.finditer(text):
@@ -149,12 +151,13 @@ def _said_stems(said: str) -> set[str]:
     return stems
 
 
-def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> int:
+def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> float:
     """How many of a result item's own words (its names, its times) the user said since, whole
-    or by their first part."""
+    or by their first part; a word said that is only inside one of them ("보건소로" for
+    동작구보건소) counts half."""
     said_flat = re.sub(r"\s+", "", said.lower())
     stems = _said_stems(said)
-    score = 0
+    score = 0.0
     for v in item.values():
         if not isinstance(v, str):
             continue
@@ -163,10 +166,11 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
             score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
             continue
         # its words as the user wrote them, particles attached ("세인트존스로")
-        score += sum(
-            len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems))
-            for w in set(re.findall(r"[\w-]+", v.lower()))
-        )
+        for w in set(re.findall(r"[\w-]+", v.lower())):
+            if len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems)):
+                score += 1
+            elif any(len(x) >= 2 and x in w for x in stems):
+                score += 0.5
     return score
 
 
@@ -177,15 +181,43 @@ def result_items(result: Any) -> list[dict[str, Any]]:
     return [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
 
 
+def _singular(key: str) -> str:
+    """``services`` -> ``service``, ``branches`` -> ``branch``: what one item of a list is."""
+    key = key.lower()
+    if re.search(r"(?:ch|sh|ss|x)es$", key):
+        return key[:-2]
+    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
+
+
+def _item_fields(result: Any, item: dict[str, Any]) -> dict[str, Any]:
+    """An item's fields, each also under the name of what the list holds: the ``code`` of an
+    item of ``services`` is its ``service_code``."""
+    out = _flatten(item)
+    lists = result.items() if isinstance(result, dict) else ()
+    key = next((k for k, v in lists if isinstance(v, list) and any(x is item for x in v)), None)
+    if key:
+        one = _singular(str(key))
+        for k, v in list(out.items()):
+            if "." not in k and not k.lower().startswith(one):
+                out.setdefault(f"{one}_{k}", v)
+    return out
+
+
 def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
     """The fields of the one item of a result's list the user picked by its own words ("세인트
     존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
-    when none or several are named equally. A list of choices is answered by naming one."""
+    when none or several are named equally. A list of choices is answered by naming one. Each
+    field is also given under the name of what the list holds (:func:`_item_fields`)."""
     items = result_items(result)
     if not items:
         return {}
+    picked = _picked(items, said, now)
+    return {} if picked is None else _item_fields(result, picked)
+
+
+def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, Any] | None:
     if len(items) == 1:
-        return _flatten(items[0])
+        return items[0]
     times = set()
     masked = said
     for _ in range(4):
@@ -197,21 +229,21 @@ def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
         masked = masked[:s] + " " * (e - s) + masked[e:]
     at = _item_by_position(said, len(items))
     if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
-        return _flatten(items[at])
+        return items[at]
     on_day = _items_on_weekday(items, said)
     if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
-        return _flatten(on_day[0])
+        return on_day[0]
     in_period = _items_in_period(items, said)
     if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
-        return _flatten(in_period[0])
+        return in_period[0]
     extreme = _item_by_superlative(items, said)
     if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
-        return _flatten(extreme)
+        return extreme
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
-        return {}
-    return _flatten(items[scores.index(best)])
+        return None
+    return items[scores.index(best)]
 
 
 _ORDINALS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
@@ -425,6 +457,10 @@ _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*�
 the last one's; where it is made (the branch) may be."""
 
 
+_PERSON_NAME = re.compile(r"[가-힣]{2,4}|[A-Za-z][A-Za-z.' -]{1,30}")
+"""What a person's name looks like (정민호, Yuki Tanaka), unlike a place's (동작구보건소)."""
+
+
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
 
 
@@ -536,6 +572,8 @@ def fill_arguments(
                     # just looked up), never its times or counts: the time of the event just
                     # deleted is not the new one's
                     continue
+                if is_person_name(p) and not _PERSON_NAME.fullmatch(str(flat[p.name]).strip()):
+                    continue  # the name of the clinic just picked is not whose appointment
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))

@@ -536,6 +536,8 @@ def extract_strings(
         # "김도윤 01048213390", "정하늘이고 <주소>": what is left once the other values are read
         # is the one asked for
         runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
+        # the ending left after a value read ("14일생이에요" -> "이에요") is nothing said
+        runs = [m for m in runs if not _only_ending(m.group(0))]
         if len(runs) == 1:
             left = strip_ending(runs[0].group(0))
             nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
@@ -572,3 +574,12 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
+
+
+def _only_ending(run: str) -> bool:
+    """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
+    toks = tokens(run)
+    return bool(toks) and all(
+        t.tag.startswith(("J", "E", "VCP", "S")) or (t.tag == "NP" and t.form == "이")
+        for t in toks
+    )

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools.acts import tool_act
-from kodial.tools.arguments.params import param_kind
+from kodial.tools.arguments.params import param_kind, words_of
 from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.text import tokens
@@ -62,6 +62,12 @@ def without_excluded_ends(filling: Filling) -> None:
 _BOOKS = re.compile(r"^(?:book|reserve|schedule)(?:_|[A-Z]|$)|예약")
 
 
+_PAST_DAY = re.compile(
+    r"생년월일|생일|출생|birth|dob|구매|구입|발급|가입|발생|사고|분실|증상|입사|개업|purchase|issue"
+)
+"""Words of a date parameter whose day has passed by nature (a birthday, a purchase)."""
+
+
 def no_booking_in_the_past(filling: Filling, now: datetime) -> None:
     """A booking is for a day to come: a day the user says that has passed ("어제 감기약
     먹었는데 헌혈해도 되나?" after a donation booking) is not the booking's day."""
@@ -72,6 +78,8 @@ def no_booking_in_the_past(filling: Filling, now: datetime) -> None:
         f = filling.found.get(p.name)
         if f is None or f.source not in ("message", "history") or param_kind(p) != "date":
             continue
+        if _PAST_DAY.search(words_of(p)):
+            continue  # the booking's other days: whose birthday, when it was bought
         r = parse_datetime(f.text, now)
         if r.date is not None and r.date < now.date():
             del filling.found[p.name]
