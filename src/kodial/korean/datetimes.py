@@ -221,7 +221,9 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
     (
         "month_day",
-        re.compile(r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
+        re.compile(
+            r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"
+        ),
     ),
     (  # "12월 첫째 주 토요일", "다음 달 마지막 금요일": the nth such weekday of the month
         "nth_weekday",

@@ -580,6 +580,5 @@ def _only_ending(run: str) -> bool:
     """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
     toks = tokens(run)
     return bool(toks) and all(
-        t.tag.startswith(("J", "E", "VCP", "S")) or (t.tag == "NP" and t.form == "이")
-        for t in toks
+        t.tag.startswith(("J", "E", "VCP", "S")) or (t.tag == "NP" and t.form == "이") for t in toks
     )
