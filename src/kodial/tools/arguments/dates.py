@@ -279,10 +279,10 @@ def extract_dates(
             )
 
 
-_BORN_AFTER = re.compile(
-    r"\s*생(?=$|[^가-힣]|이(?:에요|예요|요|고|야|며|시|세)|입니|으로|인데)|\s*생일|\s*출생"
-)
-"""What after a day says it is a birth ("2일생", "14일생이에요", "생일", "출생")."""
+BORN = re.compile(r"\s*생(?=$|[^가-힣]|이(?:에요|예요|요|고|야|며|시|세)|입니|으로|인데)")
+"""생 after a day: the day is a birth ("58년 3월 2일생", "67년 8월 14일생이에요")."""
+_BORN_AFTER = re.compile(rf"{BORN.pattern}|\s*생일|\s*출생")
+"""What after a day says it is a birth (생, 생일, 출생)."""
 
 
 def _is_birth(p: ParamSpec) -> bool:

@@ -19,7 +19,7 @@ from kodial.tools.arguments.choices import (
     extract_booleans,
     extract_enums,
 )
-from kodial.tools.arguments.dates import DURATION, extract_dates, normalise_years
+from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
@@ -45,8 +45,6 @@ _BARE_MONTH = re.compile(
 
 
 _SHORT_YEAR = re.compile(r"(?<!\d)\d{2}년\s*$")
-BORN = re.compile(r"\s*생(?=$|[^가-힣]|이(?:에요|예요|요|고|야|며|시|세)|입니|으로|인데)")
-"""생 after a day: the day is a birth ("58년 3월 2일생", "67년 8월 14일생이에요")."""
 
 
 def extract_message(
