@@ -102,22 +102,32 @@ def corpus() -> list[str]:
 def build_tokenizer(
     vocab_size: int = 600, model_max_length: int = 128, texts: Sequence[str] = ()
 ) -> Any:
-    """A klue-style BERT WordPiece tokenizer trained on :func:`corpus` plus ``texts`` (no
-    lowercasing or accent stripping: stripping accents would decompose Hangul syllables into
-    jamo). Benchmarks pass their own queries as ``texts`` so sequence lengths look realistic."""
+    """A klue-style BERT WordPiece tokenizer over :func:`corpus` plus ``texts`` (no lowercasing
+    or accent stripping: stripping accents would decompose Hangul syllables into jamo).
+    Benchmarks pass their own queries as ``texts`` so sequence lengths look realistic.
+
+    The vocabulary is built, not trained: the special tokens, every character as a word start
+    and as a ``##`` continuation (sorted), then whole words by frequency (ties alphabetical) up
+    to ``vocab_size``. The ``tokenizers`` WordPiece trainer breaks ties between its ``##``
+    pieces in hash-map order (huggingface/tokenizers#1794), so every process trained another
+    vocabulary, and the tiny models and what a test taught them changed from run to run."""
+    from collections import Counter
+
+    from tokenizers.pre_tokenizers import BertPreTokenizer
     from transformers import BertTokenizer
 
-    from kodial.tokenizer.train import TrainConfig, train_tokenizer
-
-    # kodial's own WordPiece trainer learns the vocabulary; BertTokenizer wraps it so pairs get
-    # [CLS] a [SEP] b [SEP] with token_type_ids, as klue/bert-style checkpoints expect.
-    trained = train_tokenizer(
-        [*corpus(), *texts],
-        TrainConfig(kind="wordpiece", vocab_size=vocab_size, min_frequency=1),
-    )
-    raw = trained.backend_tokenizer
+    split = BertPreTokenizer()
+    words = Counter(w for text in [*corpus(), *texts] for w, _ in split.pre_tokenize_str(text))
+    starts = sorted({w[0] for w in words})
+    inside = sorted({f"##{c}" for w in words for c in w[1:]})
+    vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *starts, *inside]))
+    for word, _ in sorted(words.items(), key=lambda wc: (-wc[1], wc[0])):
+        if len(vocab) >= vocab_size:
+            break
+        if word not in vocab:
+            vocab.append(word)
     return BertTokenizer(
-        vocab=raw.get_vocab(),
+        vocab={tok: i for i, tok in enumerate(vocab)},
         do_lower_case=False,
         strip_accents=False,
         tokenize_chinese_chars=True,
