@@ -1,5 +1,6 @@
-"""Readings that should carry over to tools nobody tuned on (round 7): an item of a result
-picked by a word inside its name, a field of a listed item under the name of what the list
+"""Readings that should carry over to tools nobody tuned on (round 7): a boolean whose
+description names its two values in words, an item of a result picked by a word inside its
+name, a field of a listed item under the name of what the list
 holds (``code`` of ``courses`` is ``course_code``), a birth date that is no booking day, and a
 place's name that is no person's. Every tool and sentence here is written for these tests (none
 comes from a benchmark or a development set)."""
@@ -13,9 +14,11 @@ from _tool_fixtures import (
     assistant,
     called,
     function_tool,
+    one_tool,
     string_param,
     tool_result,
     user,
+    values,
 )
 
 from kodial.tools import decide
@@ -142,3 +145,20 @@ def test_a_birth_date_is_kept_and_the_clinics_name_is_not_the_patients():
         "name": "서유진",
         "birth_date": "1967-08-14",
     }
+
+
+# --- a boolean whose description names its values in words ------------------------------------
+
+
+def test_a_boolean_said_by_the_words_its_description_gives_its_values():
+    switch = {"type": "boolean", "description": "켜기(true) / 끄기(false)"}
+    tool = one_tool({"device": string_param("기기 이름"), "power": switch}, ["device", "power"])
+    assert values(tool, "가습기 꺼 줄래")["power"] is False
+    assert values(tool, "제습기 좀 켜 주세요")["power"] is True
+    lock = {"type": "boolean", "description": "true면 잠금, false면 열림"}
+    tool = one_tool({"locked": lock}, ["locked"])
+    assert values(tool, "현관문 잠가 줘") == {"locked": True}
+    assert values(tool, "현관문 열어 줘") == {"locked": False}
+    assert values(tool, "현관 잠금 해제해 줘") == {"locked": False}
+    # neither word said: nothing is guessed
+    assert values(tool, "현관문 상태 어때") == {}

@@ -37,7 +37,8 @@ def _glosses(p: ParamSpec, opt: Any) -> list[str]:
     ``다음 곡(next)``); one gloss may list several (``적금·저축 통장``)."""
     o = re.escape(str(opt))
     found = []
-    after = rx(rf"(?<![A-Za-z0-9_]){o}\s*[:=(]\s*([^,)]+)").search(p.description)
+    # "true면 잠금" says the value's word after it as well
+    after = rx(rf"(?<![A-Za-z0-9_]){o}\s*(?:[:=(]|이?면\s)\s*([^,)]+)").search(p.description)
     if after:
         found.append(after.group(1))
     before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(p.description)
@@ -92,9 +93,23 @@ def _acronym_forms(p: ParamSpec, opt: Any) -> set[str]:
 
 
 def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
-    """Verb stems of glosses that name an action (``켜기``, ``끄기``, ``열기``): the request
-    says the verb conjugated ("불 꺼줘"), which its morphemes give back as the stem."""
-    return {g[:-1] for g in _glosses(p, opt) if re.fullmatch(r"[가-힣]{1,4}기", g)}
+    """Verb stems of glosses that name an action (``켜기``, ``끄기``, ``열기``, ``잠금``): the
+    request says the verb conjugated ("불 꺼줘", "문 잠가줘"), which its morphemes give back as
+    the stem."""
+    out = set()
+    for g in _glosses(p, opt):
+        if re.fullmatch(r"[가-힣]{1,4}기", g):
+            out.add(g[:-1])
+        elif re.fullmatch(r"[가-힣]{1,4}", g) and (ord(g[-1]) - 0xAC00) % 28 == _FINAL_M:
+            stem = g[:-1] + chr(ord(g[-1]) - _FINAL_M)  # 잠금 -> 잠그: the noun of a verb
+            out.add(stem)
+            if len(stem) > 1 and stem[-1] in "리히":
+                out.add(stem[:-1])  # 열림 -> 열리 -> 열: said in the active ("열어줘")
+    return out
+
+
+_FINAL_M = 16
+"""Index of the final consonant ㅁ in a Hangul syllable (잠금 = 잠그 + ㅁ)."""
 
 
 def _option_nouns(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]:
@@ -387,6 +402,28 @@ def _written_words(description: str) -> list[str]:
     return re.sub(r"\([^()]*\)", " ", description.lower()).split()
 
 
+def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bool] | None:
+    """A boolean whose description names its two values in words ("켜기(true) / 끄기(false)",
+    "true면 잠금, false면 열림"), read as those words are read for an enum: (start, end,
+    value) of the word said, None when neither is said or the description names neither."""
+    if not (_glosses(p, "true") or _glosses(p, "false")):
+        return None
+    said = enum_mentions(replace(p, type="string", enum=("true", "false")), text, asked)
+    values = {opt for _, _, opt in said}
+    if len(values) != 1:
+        return None
+    start, end, opt = said[0]
+    value = opt == "true"
+    after = text[end : end + 12]
+    if NEG_AFTER.match(after) or _RELEASED.match(after):  # "잠금 해제해줘", "켜기 말고"
+        value = not value
+    return start, end, value
+
+
+_RELEASED = re.compile(r"^[은는을를도이가]?\s*(?:해제|풀|취소)")
+"""A value's word taken back by the word after it (잠금 해제: unlocked)."""
+
+
 def extract_booleans(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -398,6 +435,12 @@ def extract_booleans(
     text = msg.masked
     exclusive: ParamSpec | None = None
     for p in params:
+        glossed = _glossed_boolean(p, text, p.name in asked)
+        if glossed is not None:
+            start, end, value = glossed
+            out[p.name] = Found(value, source, text[start:end])
+            msg.take(start, end)
+            continue
         for word in _bool_words(p, tool):
             m = re.search(re.escape(word), text, flags=re.IGNORECASE)
             if not m:
