@@ -162,3 +162,19 @@ def test_a_boolean_said_by_the_words_its_description_gives_its_values():
     assert values(tool, "현관 잠금 해제해 줘") == {"locked": False}
     # neither word said: nothing is guessed
     assert values(tool, "현관문 상태 어때") == {}
+
+
+# --- a label said whole goes to its own parameter ----------------------------------------------
+
+
+def test_a_label_said_whole_is_not_taken_by_a_parameter_sharing_one_of_its_words():
+    tool = one_tool(
+        {
+            "from_address": string_param("맡기는 사람 주소"),
+            "to_name": string_param("찾아갈 사람 이름"),
+        },
+        ["from_address", "to_name"],
+    )
+    # 사람 is in both labels: "찾아갈 사람은" names the second
+    assert values(tool, "찾아갈 사람은 남궁별이에요") == {"to_name": "남궁별"}
+    assert values(tool, "찾아갈사람은 남궁별") == {"to_name": "남궁별"}

@@ -77,6 +77,30 @@ def _label_words(p: ParamSpec) -> tuple[str, ...]:
     return tuple(dict.fromkeys(keys))
 
 
+@per_param
+def _label_phrases(p: ParamSpec) -> tuple[str, ...]:
+    """Runs of two or more words of the parameter's label, as written and without spaces
+    (받는 사람 이름 -> 받는 사람 이름, 받는 사람, 사람 이름, 받는사람 ...), longest first."""
+    words = re.findall(r"[가-힣A-Za-z]+", param_label(p).lower())
+    out: list[str] = []
+    for n in range(len(words), 1, -1):
+        for i in range(len(words) - n + 1):
+            out += [" ".join(words[i : i + n]), "".join(words[i : i + n])]
+    return tuple(dict.fromkeys(out))
+
+
+def _said_label_length(p: ParamSpec, text: str) -> int:
+    """Length of the longest run of the label's words said as a label in ``text`` (받는 사람은
+    X, 받는사람: X); 0 when none is."""
+    low = text.lower()
+    said = [
+        len(ph)
+        for ph in _label_phrases(p)
+        if rx(rf"{re.escape(ph)}\s*(?:은|는|에는|엔|[:：=])").search(low)
+    ]
+    return max(said, default=0)
+
+
 def _labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
     """``제목은 X``, ``제목: X``, ``내용에는 X``, ``이름 X`` (a bare space only after the
     parameter's head noun and before a noun) -> span of X."""
@@ -417,8 +441,10 @@ def extract_strings(
             if p.name in out and re.search(r"숫자만|digits only", p.description):
                 out[p.name].value = re.sub(r"\D", "", out[p.name].value)
             pending.remove(p)
-    for p in list(pending):  # labelled values: 제목은 X, 내용: X, X라는 메모
-        keys = _label_keys(p)
+    # labelled values: 제목은 X, 내용: X, X라는 메모; a parameter whose label is said whole
+    # ("받는 사람은 X") first, so a word two labels share (사람) does not give X to the other
+    for p in sorted(pending, key=lambda q: -_said_label_length(q, text)):
+        keys = [*_label_phrases(p), *_label_keys(p)]
         span = _labelled(text, keys, param_head(p), param_kind(p)) or _named_by(
             text, keys + sorted(tool_words, key=len, reverse=True)
         )
