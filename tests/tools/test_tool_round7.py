@@ -155,6 +155,7 @@ def test_a_boolean_said_by_the_words_its_description_gives_its_values():
     tool = one_tool({"device": string_param("기기 이름"), "power": switch}, ["device", "power"])
     assert values(tool, "가습기 꺼 줄래")["power"] is False
     assert values(tool, "제습기 좀 켜 주세요")["power"] is True
+    assert values(tool, "네 시에 가습기 꺼 줘")["power"] is False  # 네 시 is no yes
     lock = {"type": "boolean", "description": "true면 잠금, false면 열림"}
     tool = one_tool({"locked": lock}, ["locked"])
     assert values(tool, "현관문 잠가 줘") == {"locked": True}

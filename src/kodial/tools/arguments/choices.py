@@ -409,6 +409,9 @@ def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bo
     if not (_glosses(p, "true") or _glosses(p, "false")):
         return None
     said = enum_mentions(replace(p, type="string", enum=("true", "false")), text, asked)
+    # only the description's words: a bare 네 or 아니 (네 시, 아니 그게) is no value here
+    yes_no = {*ENUM_SYNONYMS["true"], *ENUM_SYNONYMS["false"], "true", "false"}
+    said = [m for m in said if text[m[0] : m[1]].lower() not in yes_no]
     values = {opt for _, _, opt in said}
     if len(values) != 1:
         return None
