@@ -151,8 +151,8 @@ def _said_stems(said: str) -> set[str]:
 
 def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> float:
     """How many of a result item's own words (its names, its times) the user said since, whole
-    or by their first part; a word said that is only inside one of them ("보건소로" for
-    동작구보건소) counts half."""
+    or by their first part; a word said that only ends one of them ("보건소로" for
+    동작구보건소: a name's last part says what kind of place it is) counts half."""
     said_flat = re.sub(r"\s+", "", said.lower())
     stems = _said_stems(said)
     score = 0.0
@@ -167,8 +167,8 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
         for w in set(re.findall(r"[\w-]+", v.lower())):
             if len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems)):
                 score += 1
-            elif any(len(x) >= 2 and x in w for x in stems):
-                score += 0.5
+            elif any(len(x) >= 2 and w.endswith(x) for x in stems):
+                score += 0.5  # the kind of place said for its name: 보건소 for 동작구보건소
     return score
 
 
