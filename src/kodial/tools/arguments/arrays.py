@@ -9,10 +9,10 @@ from typing import Any
 from kodial.korean.datetimes import parse_datetime
 from kodial.korean.numerals import NATIVE_NUMERALS
 from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import param_head
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.strings import _label_keys, _labelled
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
 from kodial.tools.text import numbers, tokens
 
@@ -139,7 +139,7 @@ def extract_arrays(
             # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
             values = _times_said(msg.text, now)  # (dates and times are masked by now)
         elif p.items_type == "string":
-            span = _labelled(msg.text, _label_keys(p), param_head(p), "text")
+            span = labelled(msg.text, label_keys(p), param_head(p), "text")
             if span:
                 listed = msg.text[span[0] : span[1]]
                 values = [

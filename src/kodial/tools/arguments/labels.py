@@ -1,0 +1,132 @@
+"""Values the user labels: ``제목은 X``, ``내용: X``, ``이름 X``, ``X라는 메모``, with the words
+that label each parameter (its short label, its name, their synonyms) and the runs of its
+label's words (``받는 사람``) that tell two parameters sharing a word apart."""
+
+from __future__ import annotations
+
+import re
+
+from kodial.tools.arguments.params import SYNONYMS, param_label, per_param
+from kodial.tools.schema import ParamSpec
+from kodial.tools.text import chunks, rx, split_identifier, strip_ending, tokens
+
+_COPULA_TAIL = (
+    r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|이렇게|처럼|"
+    r",|\.|!|$|\n|이랑|랑|하고))"
+)
+
+
+def label_keys(p: ParamSpec) -> list[str]:
+    """Words that label a value of ``p`` in a message: its short label's words, its name's
+    words, and their synonyms (제목, 이름/성함, 내용 ...)."""
+    return list(_label_words(p))
+
+
+@per_param
+def _label_words(p: ParamSpec) -> tuple[str, ...]:
+    keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
+    keys += [w for w in split_identifier(p.name) if len(w) > 2 and w not in ("new", "the")]
+    for group in SYNONYMS:
+        if any(k in group for k in keys):
+            keys.extend(group)
+    return tuple(dict.fromkeys(keys))
+
+
+@per_param
+def label_phrases(p: ParamSpec) -> tuple[str, ...]:
+    """Runs of two or more words of the parameter's label, as written and without spaces
+    (받는 사람 이름 -> 받는 사람 이름, 받는 사람, 사람 이름, 받는사람 ...), longest first."""
+    words = re.findall(r"[가-힣A-Za-z]+", param_label(p).lower())
+    out: list[str] = []
+    for n in range(len(words), 1, -1):
+        for i in range(len(words) - n + 1):
+            out += [" ".join(words[i : i + n]), "".join(words[i : i + n])]
+    return tuple(dict.fromkeys(out))
+
+
+def said_label_length(p: ParamSpec, text: str) -> int:
+    """Length of the longest run of the label's words said as a label in ``text`` (받는 사람은
+    X, 받는사람: X); 0 when none is."""
+    low = text.lower()
+    said = [
+        len(ph)
+        for ph in label_phrases(p)
+        if rx(rf"{re.escape(ph)}\s*(?:은|는|에는|엔|[:：=])").search(low)
+    ]
+    return max(said, default=0)
+
+
+def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
+    """``제목은 X``, ``제목: X``, ``내용에는 X``, ``이름 X`` (a bare space only after the
+    parameter's head noun and before a noun) -> span of X."""
+    for k in sorted(keys, key=len, reverse=True):
+        if len(k) < 2 and not re.match(r"[가-힣]", k):
+            continue
+        for m in rx(
+            rf"{re.escape(k)}\s*(?:은|는|이|가|을|를|에는|엔)?\s*[:：=]?\s*", re.IGNORECASE
+        ).finditer(text):
+            sep = text[m.start() + len(k) : m.end()]
+            rest = text[m.end() :]
+            if not rest.strip() or (m.start() > 0 and re.match(r"[A-Za-z]", text[m.start() - 1])):
+                continue
+            if ":" in sep or "：" in sep or "=" in sep:
+                end = re.search(r"\s+-\s*\S+\s*[:：]|\n|\s+[가-힣]{1,4}\s*[:：]|\)|$", rest)
+                value = rest[: end.start() if end else len(rest)].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
+                continue
+            particle = sep.strip()
+            if not particle:
+                if k.lower() != head or kind == "text":
+                    continue
+                nxt = next((t for t in tokens(text) if t.start >= m.end()), None)
+                if nxt is None or nxt.tag not in ("NNP", "NNG", "SL", "SN", "SH", "W_SERIAL"):
+                    continue
+                word = re.match(r"\S+", rest)
+                if word:  # "이름 하람 이메일 ...": one word after a bare label
+                    inner = strip_ending(word.group(0))
+                    return (m.end(), m.end() + len(inner))
+            elif particle not in ("은", "는", "에는", "엔"):
+                continue
+            if kind == "text":
+                stop = re.search(
+                    r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
+                    r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)",
+                    rest,
+                )
+                value = rest[: stop.start() if stop else len(rest)].strip()
+                if value:
+                    s = m.end() + rest.index(value[0])
+                    return (s, s + len(value))
+                continue
+            val = re.match(r"[^\s,.!?]+(?:\s+[^\s,.!?]+){0,5}?" + _COPULA_TAIL, rest)
+            if val and val.group(0).strip():
+                s = m.end()
+                e = s + len(val.group(0).rstrip())
+                inner = strip_ending(text[s:e])
+                return (s, s + len(inner))
+    return None
+
+
+def named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
+    """``X라는 메모``, ``X이라는 앨범``, ``'X'로 메모`` -> span of X."""
+    for k in keys:
+        m = rx(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}").search(text)
+        if m:
+            head = m.group(1)
+            quoted = re.search(r"['\"‘“]([^'\"’”]+)['\"’”]\s*$", head)
+            if quoted:
+                return (m.start(1) + quoted.start(1), m.start(1) + quoted.end(1))
+            cs = [c for c in chunks(head)]
+            if cs:
+                last = cs[-1]
+                # a run of chunks ending right before 라는 (road trip, 여행 준비물)
+                first = last
+                for c in reversed(cs[:-1]):
+                    if head[c.end : first.start].strip() == "":
+                        first = c
+                    else:
+                        break
+                return (m.start(1) + first.start, m.start(1) + last.end)
+    return None
