@@ -209,6 +209,15 @@ FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
 추석) move every year and are not here: a wrong day is worse than a question back."""
 _HOLIDAY_RE = "|".join(re.escape(h) for h in sorted(FIXED_HOLIDAYS, key=len, reverse=True))
 
+_WHICH_MONTH = r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달"
+"""This month or the next, said relative to now (이번 달, 이달, 다음 달, 담달)."""
+
+
+def _months_ahead(which: str | None) -> int:
+    """0 for this month (이번 달, 이달), 1 for the next (다음 달, 담달)."""
+    return 1 if which in ("다음", "담") else 0
+
+
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
     (
@@ -221,15 +230,13 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
     (
         "month_day",
-        re.compile(
-            r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"
-        ),
+        re.compile(_WHICH_MONTH + r"\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
     ),
     (  # "12월 첫째 주 토요일", "다음 달 마지막 금요일": the nth such weekday of the month
         "nth_weekday",
         re.compile(
             r"(?:(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + SINO_RE + r"|유|시)\s*월"
-            r"|(?P<which>이번|다음|담|(?<![가-힣])이)\s*달)\s*(?:의\s*)?"
+            r"|" + _WHICH_MONTH + r")\s*(?:의\s*)?"
             r"(?P<nth>첫째|첫|둘째|셋째|넷째|다섯째|마지막)\s*(?:주\s*)?"
             r"(?P<wd>[월화수목금토일])(?:요일|욜)"
         ),
@@ -251,7 +258,8 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_end",
         re.compile(
-            r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
+            _WHICH_MONTH
+            + r"\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
         ),
     ),
     (
@@ -340,7 +348,7 @@ def _nth_weekday(g: dict[str, Any], today: date) -> date | None:
     """The nth (or last) such weekday of the month said (this year's, or next year's when it
     has passed), None when the month has no nth one."""
     if g.get("which"):
-        first = _next_month_day(today, 1, 0 if g["which"] in ("이번", "이") else 1)
+        first = _next_month_day(today, 1, _months_ahead(g["which"]))
     else:
         month = SINO_MONTHS.get(g["m"]) or number_value(g["m"])
         if month is None or not 1 <= month <= 12:
@@ -388,8 +396,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         monday = today - timedelta(days=today.weekday())
         return monday + timedelta(days=7 * n + WEEKDAYS.index(g["wd"]))
     if kind == "month_end":
-        ahead = 1 if g.get("which") in ("다음", "담") else 0
-        first_after = _next_month_day(today, 1, ahead + 1)
+        first_after = _next_month_day(today, 1, _months_ahead(g.get("which")) + 1)
         return None if first_after is None else first_after - timedelta(days=1)
     if kind == "holiday":
         month, day = FIXED_HOLIDAYS[g["h"]]
@@ -400,11 +407,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         return out
     if kind == "month_day":
         day = number_value(g["d"])
-        return (
-            None
-            if day is None
-            else _next_month_day(today, day, 0 if g["which"] in ("이번", "이") else 1)
-        )
+        return None if day is None else _next_month_day(today, day, _months_ahead(g["which"]))
     if kind == "day_only":
         day = int(g["d"])
         this = _next_month_day(today, day, 0)

@@ -120,12 +120,11 @@ def build_tokenizer(
     words = Counter(w for text in [*corpus(), *texts] for w, _ in split.pre_tokenize_str(text))
     starts = sorted({w[0] for w in words})
     inside = sorted({f"##{c}" for w in words for c in w[1:]})
-    vocab = list(dict.fromkeys([*SPECIAL_TOKENS, *starts, *inside]))
+    vocab = dict.fromkeys([*SPECIAL_TOKENS, *starts, *inside])
     for word, _ in sorted(words.items(), key=lambda wc: (-wc[1], wc[0])):
         if len(vocab) >= vocab_size:
             break
-        if word not in vocab:
-            vocab.append(word)
+        vocab.setdefault(word)
     return BertTokenizer(
         vocab={tok: i for i, tok in enumerate(vocab)},
         do_lower_case=False,

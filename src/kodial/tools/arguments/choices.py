@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from kodial.korean.latin_letters import spell_letters
+from kodial.korean.particles import final_consonant
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
 from kodial.tools.arguments.params import (
@@ -100,7 +101,7 @@ def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
     for g in _glosses(p, opt):
         if re.fullmatch(r"[가-힣]{1,4}기", g):
             out.add(g[:-1])
-        elif re.fullmatch(r"[가-힣]{1,4}", g) and (ord(g[-1]) - 0xAC00) % 28 == _FINAL_M:
+        elif re.fullmatch(r"[가-힣]{1,4}", g) and final_consonant(g) == _FINAL_M:
             stem = g[:-1] + chr(ord(g[-1]) - _FINAL_M)  # 잠금 -> 잠그: the noun of a verb
             out.add(stem)
             if len(stem) > 1 and stem[-1] in "리히":

@@ -24,7 +24,7 @@ from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
-from kodial.tools.arguments.people import is_person_name
+from kodial.tools.arguments.people import is_person_name, looks_like_person_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
@@ -455,10 +455,6 @@ _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*�
 the last one's; where it is made (the branch) may be."""
 
 
-_PERSON_NAME = re.compile(r"[가-힣]{2,4}|[A-Za-z][A-Za-z.' -]{1,30}")
-"""What a person's name looks like (정민호, Yuki Tanaka), unlike a place's (동작구보건소)."""
-
-
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
 
 
@@ -570,7 +566,7 @@ def fill_arguments(
                     # just looked up), never its times or counts: the time of the event just
                     # deleted is not the new one's
                     continue
-                if is_person_name(p) and not _PERSON_NAME.fullmatch(str(flat[p.name]).strip()):
+                if is_person_name(p) and not looks_like_person_name(flat[p.name]):
                     continue  # the name of the clinic just picked is not whose appointment
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:

@@ -93,6 +93,15 @@ def is_person_name(p: ParamSpec) -> bool:
     return head in ("이름", "name") and any(w in p.description for w in _PERSON_WORDS)
 
 
+_PERSON_NAME_SHAPE = re.compile(r"[가-힣]{2,4}|[A-Za-z][A-Za-z.' -]{1,30}")
+
+
+def looks_like_person_name(value: object) -> bool:
+    """Whether ``value`` is shaped like a person's name (정민호, Yuki Tanaka), unlike a place's
+    (동작구보건소): what a listed item's ``name`` must be to fill a person's name."""
+    return isinstance(value, str) and _PERSON_NAME_SHAPE.fullmatch(value.strip()) is not None
+
+
 def is_relation(value: object) -> bool:
     """Whether ``value`` only says how someone is related to the speaker ("엄마", "어머니께",
     "우리 동생"), which is not the person's name."""
