@@ -122,6 +122,28 @@ TABLE = [
     ("이달 말", "2026-11-30", None),
     ("이달 25일", "2026-11-25", None),
     ("한 시간 반 뒤", "2026-11-18T15:30", None),
+    # last month and next month said in one word (a day of last month was read as next month's)
+    ("지난달 15일", "2026-10-15", None),
+    ("저번 달 말일", "2026-10-31", None),
+    ("내달 10일", "2026-12-10", None),
+    ("지난달 마지막 금요일", "2026-10-30", None),
+    # month.day written with dots, as on a form
+    ("12.24", "2026-12-24", None),
+    ("12. 24.", "2026-12-24", None),
+    ("2026. 12. 24.", "2026-12-24", None),
+    ("12.24(목) 저녁 7시", "2026-12-24T19:00", "저녁"),
+    ("1.5배", "", None),  # a decimal, not January 5th
+    ("평점 4.5 이상", "", None),
+    ("새해 첫날", "2027-01-01", None),
+    ("1년 뒤", "2027-11-18", None),
+    # minutes to the hour
+    ("3시 10분 전", "14:50", None),
+    ("오전 10시 5분 전", "09:55", "오전"),
+    ("3시 30분 전까지", "15:30", None),  # before half past three, not 2:30
+    # 모레 typed as 모래, and 이따 (later today), before a time of day
+    ("모래 오후 3시", "2026-11-20T15:00", "오후"),
+    ("이따 저녁 7시", "2026-11-18T19:00", "저녁"),
+    ("모래사장", "", None),
 ]
 
 
@@ -171,6 +193,11 @@ def test_timezone_of_now_is_converted() -> None:
     got = parse_datetime("내일 3시", NOW)
     when = got.to_datetime(NOW)
     assert when is not None and when.utcoffset() == timedelta(hours=9)
+
+
+def test_a_dotted_day_is_read_only_where_a_date_is_expected() -> None:
+    assert parse_datetime("환율 1.15에 맞춰", NOW).isoformat() == "2027-01-15"
+    assert not parse_datetime("환율 1.15에 맞춰", NOW, dotted=False).matched
 
 
 def test_invalid_calendar_dates_are_not_matched() -> None:

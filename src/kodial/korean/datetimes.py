@@ -38,10 +38,19 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from kodial.korean.dialogue_acts import negated
+from kodial.korean.named_days import (
+    FIXED_HOLIDAYS,
+    HOLIDAY_RE,
+    RECENT_PAST_DAYS,
+    WEEKDAYS,
+    WHICH_MONTH,
+    month_day,
+    months_ahead,
+    nth_weekday,
+)
 from kodial.korean.numerals import (
     DAY_COUNT_RE,
     DAY_COUNTS,
@@ -53,12 +62,6 @@ from kodial.korean.numerals import (
 
 SEOUL = ZoneInfo("Asia/Seoul")
 """Default timezone of the assistant."""
-
-WEEKDAYS = "월화수목금토일"
-"""Weekday syllables, Monday first (``date.weekday()`` order)."""
-
-RECENT_PAST_DAYS = 31
-"""A month and day without a year that passed at most this many days ago is that past day."""
 
 RELATIVE_YEARS: dict[str, int] = {
     "재작년": -2,
@@ -175,6 +178,9 @@ _REL_DAY = {
     "어제": -1,
     "그제": -2,
     "그저께": -2,
+    "모래": 2,
+    "이따": 0,
+    "이따가": 0,
 }
 _WEEK_WORD = {
     "이번": 0,
@@ -188,38 +194,8 @@ _WEEK_WORD = {
 }
 _UNIT_DAYS = {"일": 1, "주": 7, "주일": 7}
 
-FIXED_HOLIDAYS: dict[str, tuple[int, int]] = {
-    "신정": (1, 1),
-    "삼일절": (3, 1),
-    "어린이날": (5, 5),
-    "어버이날": (5, 8),
-    "스승의 날": (5, 15),
-    "스승의날": (5, 15),
-    "현충일": (6, 6),
-    "제헌절": (7, 17),
-    "광복절": (8, 15),
-    "개천절": (10, 3),
-    "한글날": (10, 9),
-    "크리스마스 이브": (12, 24),
-    "크리스마스이브": (12, 24),
-    "크리스마스": (12, 25),
-    "성탄절": (12, 25),
-}
-"""Days Koreans name by their holiday, on a fixed solar date (month, day). The lunar ones (설날,
-추석) move every year and are not here: a wrong day is worse than a question back."""
-_HOLIDAY_RE = "|".join(re.escape(h) for h in sorted(FIXED_HOLIDAYS, key=len, reverse=True))
-
-_WHICH_MONTH = r"(?P<which>이번|다음|담|(?<![가-힣])이)\s*달"
-"""This month or the next, said relative to now (이번 달, 이달, 다음 달, 담달)."""
-
-
-def _months_ahead(which: str | None) -> int:
-    """0 for this month (이번 달, 이달), 1 for the next (다음 달, 담달)."""
-    return 1 if which in ("다음", "담") else 0
-
-
 _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
-    ("iso", re.compile(r"(?P<y>\d{4})[-./](?P<m>\d{1,2})[-./](?P<d>\d{1,2})")),
+    ("iso", re.compile(r"(?P<y>\d{4})\s*[-./]\s*(?P<m>\d{1,2})\s*[-./]\s*(?P<d>\d{1,2})")),
     (
         "ymd",
         re.compile(
@@ -228,15 +204,25 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("slash", re.compile(r"(?<![\d:])(?P<m>\d{1,2})/(?P<d>\d{1,2})(?![\d/])")),
+    (  # "12.24", "12. 24.": a month and day written with dots, as on a form or a ticket; a
+        # decimal (1.5배, 2.5km, 4.5 이상) is not one: the day is followed by a space, a
+        # bracket or a date's particle, never by a unit or a comparison
+        "dot",
+        re.compile(
+            r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.\s?(?P<d>3[01]|[12]\d|0?[1-9])\.?"
+            r"(?=$|[\s,(~)?!]|에|까지|부터|이나|일|[월화수목금토일]요일)"
+            r"(?!\s*(?:이상|이하|미만|초과|정도|배|점|도|%|퍼센트|프로|[A-Za-z]))"
+        ),
+    ),
     (
         "month_day",
-        re.compile(_WHICH_MONTH + r"\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
+        re.compile(WHICH_MONTH + r"\s*(?P<d>\d{1,2}|" + SINO_RE + r")\s*일"),
     ),
     (  # "12월 첫째 주 토요일", "다음 달 마지막 금요일": the nth such weekday of the month
         "nth_weekday",
         re.compile(
             r"(?:(?:(?P<y>\d{4})\s*년\s*)?(?P<m>\d{1,2}|" + SINO_RE + r"|유|시)\s*월"
-            r"|" + _WHICH_MONTH + r")\s*(?:의\s*)?"
+            r"|" + WHICH_MONTH + r")\s*(?:의\s*)?"
             r"(?P<nth>첫째|첫|둘째|셋째|넷째|다섯째|마지막)\s*(?:주\s*)?"
             r"(?P<wd>[월화수목금토일])(?:요일|욜)"
         ),
@@ -258,14 +244,14 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "month_end",
         re.compile(
-            _WHICH_MONTH
+            WHICH_MONTH
             + r"\s*(?:말일|마지막\s*날|말(?=$|[^가-힣]|에|까지|쯤|께|경|로))|(?P<same>월말|말일)"
         ),
     ),
     (
         "holiday",
         re.compile(
-            r"(?:(?P<year>올해|내년)\s*)?(?P<h>" + _HOLIDAY_RE + r")"
+            r"(?:(?P<year>올해|내년)\s*)?(?P<h>" + HOLIDAY_RE + r")"
             # a day said with a particle or a time, not a holiday naming a thing ("크리스마스
             # 선물", "한글날 행사")
             r"(?=에|부터|까지|로|으로|이|가|은|는|엔|쯤|때|전|당일|$|[,.?!~]"
@@ -277,7 +263,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         "offset",
         re.compile(
             r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r")?\s*"
-            r"(?P<unit>일주일|주일|주|일|달|개월)\s*(?:후|뒤|있다가|지나서)"
+            r"(?P<unit>일주일|주일|주|일|달|개월|년)\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
     (
@@ -286,7 +272,12 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     (
         "rel_day",
-        re.compile(r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼)"),
+        re.compile(
+            r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼"
+            # 모래 (typed for 모레) and 이따 (later today) only before a time of day
+            r"|(?:모래|이따가?)(?=\s*(?:오전|오후|아침|점심|저녁|밤|새벽|낮|\d{1,2}\s*시"
+            r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시)))"
+        ),
     ),
     # "5일" after "4박" is the length of a stay (4박 5일), not the 5th
     (
@@ -294,6 +285,10 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(r"(?<![\d월])(?<!박)(?<!박\s)(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))"),
     ),
 ]
+
+MINUTES_TO_MAX = 20
+"""Most minutes "N시 M분 전" is read as M minutes to N (3시 10분 전 = 2:50); beyond it ("3시 30분
+전까지", "3시 40분 전에") the minutes are the time itself and 전 means before it."""
 
 _HOUR_RE = r"(?P<h>\d{1,2}|" + NATIVE_RE + r")"
 # A period word, or a word boundary so that "오시나요" or "네 시작" never read as an hour.
@@ -320,7 +315,8 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + _NOT_HOUR
             + r"(?:\s*(?P<half>반)|\s*(?P<mi>\d{1,2}|"
             + SINO_RE
-            + r")\s*분)?"
+            + r")\s*분(?P<before>\s*전(?!\s*까지))?)?"
+            # "3시 10분 전": ten to three
         ),
     ),
     ("noon", re.compile(r"(?P<w>정오|자정|지금|당장)")),
@@ -332,45 +328,9 @@ def _week_offset(word: str | None) -> int:
     return 0 if word is None else _WEEK_WORD[word]
 
 
-def _next_month_day(today: date, day: int, months_ahead: int) -> date | None:
-    y, m = today.year, today.month + months_ahead
-    y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
-    try:
-        return date(y, m, day)
-    except ValueError:
-        return None
-
-
-_NTH = {"첫째": 1, "첫": 1, "둘째": 2, "셋째": 3, "넷째": 4, "다섯째": 5, "마지막": -1}
-
-
-def _nth_weekday(g: dict[str, Any], today: date) -> date | None:
-    """The nth (or last) such weekday of the month said (this year's, or next year's when it
-    has passed), None when the month has no nth one."""
-    if g.get("which"):
-        first = _next_month_day(today, 1, _months_ahead(g["which"]))
-    else:
-        month = SINO_MONTHS.get(g["m"]) or number_value(g["m"])
-        if month is None or not 1 <= month <= 12:
-            return None
-        first = date(int(g["y"]) if g.get("y") else today.year, month, 1)
-    if first is None:
-        return None
-    wd = WEEKDAYS.index(g["wd"])
-    days = [first + timedelta(days=k) for k in range(31)]
-    days = [d for d in days if d.month == first.month and d.weekday() == wd]
-    nth = _NTH[g["nth"]]
-    if nth > len(days):
-        return None
-    out = days[nth - 1] if nth > 0 else days[-1]
-    if not g.get("y") and not g.get("which") and out < today - timedelta(days=RECENT_PAST_DAYS):
-        return _nth_weekday({**g, "y": str(today.year + 1)}, today)
-    return out
-
-
 def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
     g = m.groupdict()
-    if kind in ("iso", "ymd", "slash"):
+    if kind in ("iso", "ymd", "slash", "dot"):
         month_word = g["m"]
         month = SINO_MONTHS.get(month_word) or number_value(month_word)
         day = number_value(g["d"])
@@ -388,7 +348,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
                 return None
         return out
     if kind == "nth_weekday":
-        return _nth_weekday(g, today)
+        return nth_weekday(g, today)
     if kind == "weeks_day":
         n = 1 if g["n"] in (None, "일") else number_value(g["n"])
         if n is None:
@@ -396,7 +356,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         monday = today - timedelta(days=today.weekday())
         return monday + timedelta(days=7 * n + WEEKDAYS.index(g["wd"]))
     if kind == "month_end":
-        first_after = _next_month_day(today, 1, _months_ahead(g.get("which")) + 1)
+        first_after = month_day(today, 1, months_ahead(g.get("which")) + 1)
         return None if first_after is None else first_after - timedelta(days=1)
     if kind == "holiday":
         month, day = FIXED_HOLIDAYS[g["h"]]
@@ -407,13 +367,13 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         return out
     if kind == "month_day":
         day = number_value(g["d"])
-        return None if day is None else _next_month_day(today, day, _months_ahead(g["which"]))
+        return None if day is None else month_day(today, day, months_ahead(g["which"]))
     if kind == "day_only":
         day = int(g["d"])
-        this = _next_month_day(today, day, 0)
+        this = month_day(today, day, 0)
         if this is not None and this >= today:
             return this
-        return _next_month_day(today, day, 1)
+        return month_day(today, day, 1)
     if kind == "week_day":
         wd = WEEKDAYS.index(g["wd"])
         if g["which"] is None:
@@ -432,8 +392,12 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         unit = g["unit"]
         if unit == "일주일":
             return today + timedelta(days=7 * n)
+        if unit == "년":  # "1년 뒤": the same day in that year (Feb 29 -> Feb 28)
+            if g["n"] is None or not 1 <= n <= 10:
+                return None
+            return month_day(today, today.day, 12 * n) or month_day(today, 28, 12 * n)
         if unit in ("달", "개월"):
-            return _next_month_day(today, today.day, n) or _next_month_day(today, 28, n)
+            return month_day(today, today.day, n) or month_day(today, 28, n)
         if g["n"] is None:
             return None
         return today + timedelta(days=n * _UNIT_DAYS[unit])
@@ -467,12 +431,15 @@ def parse_datetime(
     prefer_hours: tuple[int, int] | None = None,
     period_hint: str | None = None,
     tz: tzinfo = SEOUL,
+    dotted: bool = True,
 ) -> KoreanDateTime:
     """Find and resolve the first date and time expressions in ``text``.
 
     ``now`` defaults to the current time in ``tz``; a naive ``now`` is taken to be in ``tz``.
     ``prefer_hours`` disambiguates bare hours (see :func:`resolve_hour`); ``period_hint`` is a
-    part of day said in an earlier turn ("저녁으로" then "7시"). Returns a
+    part of day said in an earlier turn ("저녁으로" then "7시"). ``dotted=False`` leaves a
+    month and day written with a dot ("12.24") unread, where a decimal is likelier (a message
+    read for numbers with no date expected). Returns a
     :class:`KoreanDateTime` whose ``matched`` is False when nothing was found.
 
     >>> now = datetime(2026, 11, 18, 14, 0, tzinfo=SEOUL)
@@ -489,7 +456,7 @@ def parse_datetime(
     time_span: tuple[int, int] | None = None
     refused: list[tuple[int, int]] = []
     for kind, m in sorted(
-        _first(_DATE_PATTERNS, text, spans),
+        _first([kp for kp in _DATE_PATTERNS if dotted or kp[0] != "dot"], text, spans),
         key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
     ):
         if any(m.start() < e and s < m.end() for s, e in refused) or negated(text, m.end()):
@@ -543,6 +510,8 @@ def parse_datetime(
                 minute = number_value(g["mi"]) if g.get("mi") else 0
             if hour is None or minute is None or hour > 24 or minute > 59:
                 continue
+            if g.get("before") and 0 < minute <= MINUTES_TO_MAX and hour > 0:
+                hour, minute = hour - 1, 60 - minute  # 3시 10분 전 = 2:50
             period = g.get("period") or period_hint
             h24, day_shift = resolve_hour(hour, period, prefer_hours)
             if (

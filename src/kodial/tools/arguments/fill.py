@@ -78,8 +78,9 @@ def extract_message(
     plates(by_kind.get("string", []), msg, out, source)
     # date/time words are read once: hide them from numbers and names (the message as said:
     # a two-digit year, which the parser reads only expanded, and a birth's 생 go with the day)
-    for _ in range(4):  # every date/time said (a range has two)
-        r = parse_datetime(msg.masked, now)
+    for _ in range(4):  # every date/time said (a range has two); "1.5" is a date only where
+        # a date is asked for
+        r = parse_datetime(msg.masked, now, dotted=bool(by_kind.get("date")))
         spans = [s for s in (r.date_span, r.time_span) if s is not None]
         if not spans:
             break

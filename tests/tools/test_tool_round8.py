@@ -1,0 +1,44 @@
+"""Days and times said as people write them (round 8): a month and day with dots ("12.24"),
+last month's day in one word (지난달 15일), minutes to the hour (3시 10분 전), and a decimal
+that stays a number where no date is asked for. Every tool and sentence here is written for
+these tests (none comes from a benchmark or a development set)."""
+
+from __future__ import annotations
+
+from _tool_fixtures import one_tool, string_param, values
+
+
+def _date(desc: str) -> dict[str, str]:
+    return {"type": "string", "format": "date", "description": desc}
+
+
+def test_a_dotted_month_and_day_fills_a_date():
+    tool = one_tool(
+        {"venue": string_param("공연장 이름"), "day": _date("공연 날짜 (YYYY-MM-DD)")},
+        ["venue", "day"],
+    )
+    assert values(tool, "12.24 해오름극장 공연 자리 있어?")["day"] == "2026-12-24"
+    assert values(tool, "해오름극장 1.9(토) 공연이요")["day"] == "2027-01-09"
+
+
+def test_last_months_day_is_in_the_past():
+    tool = one_tool(
+        {"item": string_param("반품할 상품"), "bought_on": _date("구매 날짜 (YYYY-MM-DD)")},
+        ["item", "bought_on"],
+    )
+    got = values(tool, "지난달 15일에 산 털장갑 반품할게요")
+    assert got["bought_on"] == "2026-10-15"
+
+
+def test_minutes_to_the_hour_fill_a_time():
+    tool = one_tool(
+        {"at": {"type": "string", "description": "알람 시각 (HH:MM)"}},
+        ["at"],
+    )
+    assert values(tool, "오전 7시 10분 전에 알람 맞춰줘") == {"at": "06:50"}
+
+
+def test_a_decimal_stays_a_number_where_no_date_is_asked_for():
+    ratio = {"type": "number", "description": "확대 배율"}
+    tool = one_tool({"zoom": ratio}, ["zoom"])
+    assert values(tool, "지도 1.5에 맞춰 줘") == {"zoom": 1.5}
