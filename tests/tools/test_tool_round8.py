@@ -42,3 +42,17 @@ def test_a_decimal_stays_a_number_where_no_date_is_asked_for():
     ratio = {"type": "number", "description": "확대 배율"}
     tool = one_tool({"zoom": ratio}, ["zoom"])
     assert values(tool, "지도 1.5에 맞춰 줘") == {"zoom": 1.5}
+
+
+def test_a_schema_pattern_says_the_layout_of_a_time_or_a_date():
+    hhmm = {"type": "string", "description": "픽업 시간", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}
+    tool = one_tool({"shop": string_param("매장 이름"), "pickup": hhmm}, ["shop", "pickup"])
+    # without the pattern, a time with no format is kept in the user's words
+    assert values(tool, "모레 저녁 6시 반에 달콤제과 픽업할게요")["pickup"] == "18:30"
+    day = {"type": "string", "description": "희망일", "pattern": r"^\d{4}\.\d{2}\.\d{2}$"}
+    tool = one_tool({"wish": day}, ["wish"])
+    assert values(tool, "다음 주 화요일로 부탁해요") == {"wish": "2026.11.24"}
+    # a pattern no date or time matches (a code) leaves the parameter as it was
+    code = {"type": "string", "description": "예약 시간대 코드", "pattern": r"^[A-Z]\d{2}$"}
+    tool = one_tool({"slot": code}, ["slot"])
+    assert values(tool, "A07 시간대로 해줘") == {"slot": "A07"}

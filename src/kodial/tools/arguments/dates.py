@@ -86,7 +86,7 @@ def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: dateti
             return None
         return r.date.strftime(fmt.layout) if fmt.layout else r.date.isoformat()
     if fmt.part == "time":
-        return r.time.strftime("%H:%M") if r.time else None
+        return r.time.strftime(fmt.layout or "%H:%M") if r.time else None
     if fmt.part == "datetime":
         if r.time is None:
             return None

@@ -159,6 +159,43 @@ def _layout(description: str) -> tuple[str, str] | None:
     return ("datetime" if hh else "date"), pattern
 
 
+_PATTERN_SAMPLES: list[tuple[str, str | None, str]] = [
+    ("datetime", None, "2026-11-19T14:30:00"),
+    ("datetime", "%Y-%m-%dT%H:%M", "2026-11-19T14:30"),
+    ("datetime", "%Y-%m-%d %H:%M:%S", "2026-11-19 14:30:00"),
+    ("datetime", "%Y-%m-%d %H:%M", "2026-11-19 14:30"),
+    ("date", None, "2026-11-19"),
+    ("date", "%Y.%m.%d", "2026.11.19"),
+    ("date", "%Y/%m/%d", "2026/11/19"),
+    ("date", "%m/%d", "11/19"),
+    ("date", "%m-%d", "11-19"),
+    ("year_month", None, "2026-11"),
+    ("time", None, "14:30"),
+    ("time", "%H:%M:%S", "14:30:00"),
+]
+"""A value of each date/time layout, tried against a parameter's ``pattern`` in this order
+(the first it matches whole is the layout it asks for). Digit-only layouts (YYYYMMDD, HHMM)
+are left out: their patterns are as much a code's or a year's."""
+
+
+def _pattern_format(p: ParamSpec) -> DateFormat | None:
+    """The date/time layout a parameter's JSON-schema ``pattern`` admits
+    (``^\\d{2}:\\d{2}$``: a time; ``^\\d{4}-\\d{2}-\\d{2}$``: a date), None when it admits
+    none of them, or admits words as well (a pattern that is no date's)."""
+    if not p.pattern:
+        return None
+    try:
+        rule = re.compile(p.pattern)
+    except re.error:
+        return None
+    if rule.search("내일 오후 두 시") or rule.search("tomorrow"):
+        return None
+    for part, layout, sample in _PATTERN_SAMPLES:
+        if rule.fullmatch(sample):
+            return DateFormat(part, layout)
+    return None
+
+
 @per_param
 def date_format(p: ParamSpec) -> DateFormat | None:
     """The date/time format a parameter asks for, or None when it is not a date/time."""
@@ -166,6 +203,10 @@ def date_format(p: ParamSpec) -> DateFormat | None:
         p.type == "integer" and param_head(p) in ("연도", "년도", "year")
     ):
         return None
+    if p.type == "string":
+        shaped = _pattern_format(p)
+        if shaped is not None:
+            return shaped
     d = p.description
     low = d.lower()
     written = _layout(d)
