@@ -5,7 +5,9 @@ these tests (none comes from a benchmark or a development set)."""
 
 from __future__ import annotations
 
-from _tool_fixtures import one_tool, string_param, values
+from _tool_fixtures import NOW, function_tool, one_tool, string_param, user, values
+
+from kodial.tools import decide
 
 
 def _date(desc: str) -> dict[str, str]:
@@ -56,3 +58,24 @@ def test_a_schema_pattern_says_the_layout_of_a_time_or_a_date():
     code = {"type": "string", "description": "예약 시간대 코드", "pattern": r"^[A-Z]\d{2}$"}
     tool = one_tool({"slot": code}, ["slot"])
     assert values(tool, "A07 시간대로 해줘") == {"slot": "A07"}
+
+
+def test_a_value_is_written_the_way_its_pattern_asks():
+    member = {"type": "string", "description": "회원 번호", "pattern": r"^[A-Z]{2}\d{4}$"}
+    phone = {"type": "string", "description": "연락처", "pattern": r"^\d{3}-\d{4}-\d{4}$"}
+    tools = [
+        function_tool(
+            "renew_library_card",
+            "도서관 회원증을 갱신합니다.",
+            {"member_no": member, "phone": phone},
+            ["member_no", "phone"],
+        )
+    ]
+    said = user("도서관 회원증 갱신해 주세요. 회원 번호 kr 2231, 연락처는 010 2345 6789예요")
+    d = decide([said], tools, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"member_no": "KR2231", "phone": "010-2345-6789"}
+    # a value no writing of it fits is not sent: it is asked for
+    wrong = user("도서관 회원증 갱신해 주세요. 회원 번호 kr 22, 연락처는 010 2345 6789예요")
+    d = decide([wrong], tools, "auto", now=NOW)
+    assert d.kind == "ask" and "member_no" in d.missing

@@ -30,6 +30,7 @@ from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
     no_booking_in_the_past,
     no_unit_leftovers,
+    only_what_the_schema_allows,
     people_as_they_are,
     without_copula,
     without_excluded_ends,
@@ -580,14 +581,5 @@ def fill_arguments(
         keys = [k for k in param_keywords(p, tool) if len(k) > 1]
         if any(re.search(rf"{re.escape(k)}\s*(?:하나|한\s*(?:개|통|줄|건))", latest) for k in keys):
             del filling.found[p.name]
-    # Never send a value the schema refuses: drop it (the parameter becomes missing) and say why.
-    for p in tool.params:
-        if p.name in filling.found:
-            problems = validate_arguments(
-                ToolSpec(tool.name, params=(p,)), {p.name: filling.found[p.name].value}
-            )
-            problems = [x for x in problems if not x.endswith("required")]
-            if problems:
-                filling.problems.extend(problems)
-                del filling.found[p.name]
+    only_what_the_schema_allows(filling)
     return filling

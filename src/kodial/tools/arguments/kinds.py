@@ -6,6 +6,7 @@ a part of the day or a weekday as an allowed value, a day of the month as a numb
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kodial.korean.datetimes import WEEKDAYS
 from kodial.tools.arguments.message import Msg, spans_free
@@ -177,6 +178,68 @@ def as_shaped(value: str, example: str) -> str:
             gaps = [" " if m.start() and example[m.start() - 1] == " " else "" for m in shape]
             return "".join(g + r for g, r in zip(gaps, runs, strict=True))
     return compact
+
+
+def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
+    """``value`` written the way a schema ``pattern`` asks, when only its spacing, case or
+    separators differ ("kr 1234" -> "KR1234" for ``^[A-Z]{2}\\d{4}$``, "010 1234 5678" ->
+    "010-1234-5678" for ``^\\d{3}-\\d{4}-\\d{4}$``); None when no such writing matches. The
+    characters the user said are kept; nothing is added but separators. ``whole``: the
+    pattern must match the whole writing (finding a value in a sentence), not a part of it
+    (JSON Schema's rule, for checking a value)."""
+    try:
+        rule = re.compile(pattern)
+    except re.error:
+        return None
+    compact = re.sub(r"\s+", "", value)
+    alnum = re.sub(r"[^0-9A-Za-z가-힣]", "", value)
+    candidates = [value, value.strip(), compact, compact.upper(), compact.lower(), alnum]
+    candidates += [alnum.upper(), alnum.lower()]
+    # digit groups a pattern joins with one separator: \d{3}-\d{4}-\d{4}, \d{4}\.\d{2}
+    groups = re.findall(r"\\d\{(\d+)\}", pattern)
+    sep = re.search(r"\\d\{\d+\}(\\?[-./ ])", pattern)
+    digits = re.sub(r"\D", "", value)
+    if groups and sep and sum(map(int, groups)) == len(digits) and digits == alnum:
+        cut, pos = [], 0
+        for g in map(int, groups):
+            cut.append(digits[pos : pos + g])
+            pos += g
+        candidates.append(sep.group(1).lstrip("\\").join(cut))
+    test = rule.fullmatch if whole else rule.search
+    return next((c for c in candidates if c and test(c)), None)
+
+
+_CHUNK = re.compile(r"[0-9A-Za-z]+(?:[-./][0-9A-Za-z]+)*")
+
+
+def pattern_span(
+    text: str, pattern: str, free: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
+    """Where ``text`` says a value of a schema ``pattern``, however the user spaced or cased
+    it ("kr 2231" for ``^[A-Z]{2}\\d{4}$``, "010 2345 6789" for ``^\\d{3}-\\d{4}-\\d{4}$``):
+    the longest run of up to four Latin/digit chunks, apart by a space or a hyphen, that
+    :func:`fit_pattern` writes to match the pattern whole and that ``free`` allows. None for a
+    pattern that admits words (it says nothing of a value's shape)."""
+    try:
+        rule = re.compile(pattern)
+    except re.error:
+        return None
+    if rule.search("내일 오후 두 시") or rule.search("tomorrow"):
+        return None
+    chunks = list(_CHUNK.finditer(text))
+    best: tuple[int, int] | None = None
+    for i, first in enumerate(chunks):
+        for j in range(i, min(i + 4, len(chunks))):
+            if j > i and not re.fullmatch(
+                r"\s?-?\s?", text[chunks[j - 1].end() : chunks[j].start()]
+            ):
+                break
+            span = (first.start(), chunks[j].end())
+            if best is not None and span[1] - span[0] <= best[1] - best[0]:
+                continue
+            if fit_pattern(text[span[0] : span[1]], pattern, whole=True) and free(*span):
+                best = span
+    return best
 
 
 # --- addresses ---------------------------------------------------------------------------------

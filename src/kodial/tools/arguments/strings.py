@@ -12,6 +12,7 @@ from kodial.tools.arguments.kinds import (
     coded_value,
     currency_name,
     currency_unit,
+    pattern_span,
     phone_as_described,
     reported_speech,
     search_object,
@@ -310,8 +311,11 @@ def extract_strings(
             (m for m in rx(rf"(?<![\w-]){body}(?![\w-])").finditer(text) if msg.free(*m.span())),
             None,
         )
-        if m:
-            put(p, m.span())
+        # "kr 2231" for ^[A-Z]{2}\d{4}$: the value as the user spaced or cased it, written
+        # the pattern's way when the call is checked
+        span = m.span() if m else pattern_span(text, p.pattern, msg.free)
+        if span:
+            put(p, span)
             pending.remove(p)
     for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
         if not is_code_param(p):

@@ -9,9 +9,11 @@ from datetime import datetime
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools.acts import tool_act
+from kodial.tools.arguments.kinds import fit_pattern
 from kodial.tools.arguments.params import param_kind, words_of
 from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
 from kodial.tools.arguments.results import Filling, Found
+from kodial.tools.schema import ToolSpec, validate_arguments
 from kodial.tools.text import tokens
 
 _SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
@@ -143,3 +145,24 @@ def without_copula(filling: Filling) -> None:
             value = f.value[:cut].strip()
             if value:
                 filling.found[p.name] = Found(value, f.source, f.text, f.strong)
+
+
+def only_what_the_schema_allows(filling: Filling) -> None:
+    """Never send a value the schema refuses: a string its ``pattern`` refuses is first
+    written the way the pattern asks when only spacing, case or separators differ ("kr 1234"
+    -> KR1234 for ``^[A-Z]{2}\\d{4}$``); a value still refused is dropped (the parameter
+    becomes missing, so it is asked for) and the reason kept in ``filling.problems``."""
+    tool = filling.tool
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None:
+            continue
+        if p.pattern and isinstance(f.value, str):
+            fitted = fit_pattern(f.value, p.pattern)
+            if fitted is not None:
+                f.value = fitted
+        problems = validate_arguments(ToolSpec(tool.name, params=(p,)), {p.name: f.value})
+        problems = [x for x in problems if not x.endswith("required")]
+        if problems:
+            filling.problems.extend(problems)
+            del filling.found[p.name]
