@@ -79,3 +79,24 @@ def test_a_value_is_written_the_way_its_pattern_asks():
     wrong = user("도서관 회원증 갱신해 주세요. 회원 번호 kr 22, 연락처는 010 2345 6789예요")
     d = decide([wrong], tools, "auto", now=NOW)
     assert d.kind == "ask" and "member_no" in d.missing
+
+
+def test_an_english_value_is_read_from_the_adjective_that_means_it():
+    from kodial.encoders import load_encoder
+    from kodial.tools.arguments.choices import enum_by_meaning
+    from kodial.tools.choose import DEFAULT_ENCODER
+    from kodial.tools.schema import parse_tools
+
+    encode = load_encoder(DEFAULT_ENCODER).encode
+    schema = {"type": "object", "properties": {"level": {"type": "string", "enum": []}}}
+
+    def level(options: list[str], text: str) -> object:
+        schema["properties"]["level"]["enum"] = options
+        tool = parse_tools([{"type": "function", "function": {"name": "t", "parameters": schema}}])
+        return enum_by_meaning(tool[0].params[0], text, encode)
+
+    assert level(["easy", "normal", "hard"], "관악산 쉬운 코스 알려줘") == ("easy", "쉽다")
+    assert level(["small", "medium", "large"], "넓은 방으로 잡아줘") == ("large", "넓다")
+    # said negated, or a verb that only loosely resembles a value (보내다 ~ express): nothing
+    assert level(["easy", "normal", "hard"], "관악산 쉽지 않은 코스 알려줘") is None
+    assert level(["standard", "express"], "무선 이어폰 보내 주세요") is None

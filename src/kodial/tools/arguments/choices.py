@@ -319,6 +319,11 @@ ENUM_MEANING_MIN = 0.45
 """Least cosine between a user's word and an allowed value it is read as (:func:`enum_by_meaning`)."""
 ENUM_MEANING_LEAD = 0.15
 """How far that value must lead the next allowed value for the same word."""
+ENUM_PREDICATE_MIN = 0.75
+"""Least cosine for an adjective or a verb (쉽다 -> easy 0.92; 하다, 주다 reach 0.64 with
+values they do not mean)."""
+ENUM_PREDICATE_LEAD = 0.25
+"""How far a predicate's value must lead the next one."""
 
 
 def enum_by_meaning(
@@ -344,16 +349,35 @@ def enum_by_meaning(
     words = [t.form for t in nouns if len(t.form) > 1]
     words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
     words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
-    if not words:
+    # a quality said by an adjective or a verb, in its dictionary form (쉬운 코스 -> 쉽다 for
+    # easy, 넓은 방 -> 넓다 for large); the encoder relates any verb loosely to many values
+    # (하다, 주다 ~ express), so a predicate must mean its value far more clearly than a noun
+    toks = tokens(text)
+    predicates = [
+        t.form + "다"
+        for i, t in enumerate(toks)
+        if t.tag in ("VV", "VA")
+        # not one said negated: 쉽지 않은, 안 넓은
+        and not (i and toks[i - 1].form in ("안", "못"))
+        and not re.match(r"\s*지\s*(?:않|못|말)", text[t.end :])
+    ]
+    predicates = [w for w in dict.fromkeys(predicates) if w not in words]
+    if not words and not predicates:
         return None
     labels = [re.sub(r"[_-]+", " ", str(o)) for o in options]
-    vectors = encode(words + labels)
-    sims = vectors[: len(words)] @ vectors[len(words) :].T
+    said = words + predicates
+    vectors = encode(said + labels)
+    sims = vectors[: len(said)] @ vectors[len(said) :].T
     best: tuple[float, Any, str] | None = None
-    for word, row in zip(words, sims, strict=True):
+    for i, (word, row) in enumerate(zip(said, sims, strict=True)):
         order = sorted(range(len(options)), key=lambda k: -row[k])
         top, second = float(row[order[0]]), float(row[order[1]])
-        clear = top >= ENUM_MEANING_MIN and top - second >= ENUM_MEANING_LEAD
+        least, lead = (
+            (ENUM_MEANING_MIN, ENUM_MEANING_LEAD)
+            if i < len(words)
+            else (ENUM_PREDICATE_MIN, ENUM_PREDICATE_LEAD)
+        )
+        clear = top >= least and top - second >= lead
         if clear and (best is None or top > best[0]):
             best = (top, options[order[0]], word)
     return (best[1], best[2]) if best else None
