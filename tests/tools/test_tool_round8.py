@@ -5,7 +5,7 @@ these tests (none comes from a benchmark or a development set)."""
 
 from __future__ import annotations
 
-from _tool_fixtures import NOW, function_tool, one_tool, string_param, user, values
+from _tool_fixtures import NOW, assistant, function_tool, one_tool, string_param, user, values
 
 from kodial.tools import decide
 
@@ -100,3 +100,30 @@ def test_an_english_value_is_read_from_the_adjective_that_means_it():
     # said negated, or a verb that only loosely resembles a value (보내다 ~ express): nothing
     assert level(["easy", "normal", "hard"], "관악산 쉽지 않은 코스 알려줘") is None
     assert level(["standard", "express"], "무선 이어폰 보내 주세요") is None
+
+
+def _aircon() -> list[dict[str, object]]:
+    temperature = {"type": "integer", "description": "희망 온도", "minimum": 16, "maximum": 30}
+    fan = {"type": "integer", "description": "바람 세기", "minimum": 1, "maximum": 5}
+    return [
+        function_tool(
+            "set_aircon",
+            "에어컨을 설정합니다.",
+            {"temperature": temperature, "fan": fan},
+            ["temperature", "fan"],
+        )
+    ]
+
+
+def test_a_bare_number_goes_to_the_parameter_whose_range_holds_it():
+    asked = [user("거실 에어컨 설정해줘"), assistant("희망 온도와 바람 세기를 알려주세요.")]
+    d = decide([*asked, user("22")], _aircon(), now=NOW)
+    assert (d.kind, d.missing) == ("ask", ["fan"])
+    d = decide([*asked, user("3")], _aircon(), now=NOW)
+    assert (d.kind, d.missing) == ("ask", ["temperature"])
+    # two numbers in the other order than asked: the one order that keeps both in range
+    d = decide([*asked, user("3이랑 22")], _aircon(), now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"temperature": 22, "fan": 3})
+    # a number outside every range is still refused by the schema check and asked again
+    d = decide([*asked, user("40이랑 3")], _aircon(), now=NOW)
+    assert d.kind == "ask" and "temperature" in d.missing

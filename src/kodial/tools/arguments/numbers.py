@@ -3,6 +3,7 @@ written next to them."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
@@ -65,7 +66,10 @@ def extract_numbers(
             if p.type == "integer" and not float(n.value).is_integer():
                 score -= 3.0
             pairs.append((score, i, p, n))
-    pairs.sort(key=lambda x: (-x[0], x[3].start))
+    # a number within a parameter's schema minimum/maximum goes to it before one outside it
+    # (3 of 1-10 people before 0-2 children); one outside every range still goes where it
+    # fits best, for the schema check to refuse and report
+    pairs.sort(key=lambda x: (not _in_range(x[3], x[2]), -x[0], x[3].start))
     used_m: set[int] = set()
     used_p: set[str] = set()
     for score, i, p, n in pairs:
@@ -81,11 +85,27 @@ def extract_numbers(
     asked_left = [p for p in left_p if p.name in asked]
     if len(left_m) > 1 and len(left_m) == len(asked_left) and source == "message":
         # "135에 85" answering a question about two numbers: said in the order they were
-        # asked for (the schema's order), when every unit said fits
-        pairs_in_order = list(zip(asked_left, [n for _, n in left_m], strict=True))
-        if all(_unit_fits(n.unit, p) is True for p, n in pairs_in_order):
-            for p, n in pairs_in_order:
-                _put_number(p, n, msg, out, "answer")
+        # asked for (the schema's order), when every unit said fits; in another order when
+        # only that one keeps each within its schema range ("3이랑 22" for 16-30 and 1-5)
+        said = [n for _, n in left_m]
+        orders = [asked_left]
+        if len(asked_left) <= 3:
+            orders += [list(o) for o in itertools.permutations(asked_left)][1:]
+        fitting = [
+            pairs
+            for pairs in (list(zip(order, said, strict=True)) for order in orders)
+            if all(_unit_fits(n.unit, p) is True for p, n in pairs)
+        ]
+        within = [pairs for pairs in fitting if all(_in_range(n, p) for p, n in pairs)]
+        in_order = list(zip(asked_left, said, strict=True))
+        pick: list[tuple[ParamSpec, NumberMention]] | None = (
+            in_order if in_order in fitting else None
+        )
+        if len(within) == 1:
+            pick = within[0]  # the one order that keeps every number in its range
+        # otherwise the order asked: the schema check refuses what is out of range, and says so
+        for p, n in pick or []:
+            _put_number(p, n, msg, out, "answer")
         return
     if len(left_m) == 1 and left_p:
         n = left_m[0][1]
@@ -93,6 +113,9 @@ def extract_numbers(
             return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
+        in_range = [p for p in candidates if _in_range(n, p)]
+        if len(candidates) > 1 and len(in_range) == 1:
+            candidates = in_range
         if len(candidates) == 1 and (
             candidates[0].name in asked or _unit_fits(n.unit, candidates[0]) is not None
         ):
@@ -118,6 +141,13 @@ def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec) -> bo
         and after.unit == "일"
         and after.start - n.end <= 2
         and not any(w in words_of(p) for w in _NIGHT_WORDS)
+    )
+
+
+def _in_range(n: NumberMention, p: ParamSpec) -> bool:
+    """Whether the number is within the parameter's schema ``minimum``/``maximum``."""
+    return (p.minimum is None or n.value >= p.minimum) and (
+        p.maximum is None or n.value <= p.maximum
     )
 
 
