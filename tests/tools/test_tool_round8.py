@@ -127,3 +127,18 @@ def test_a_bare_number_goes_to_the_parameter_whose_range_holds_it():
     # a number outside every range is still refused by the schema check and asked again
     d = decide([*asked, user("40이랑 3")], _aircon(), now=NOW)
     assert d.kind == "ask" and "temperature" in d.missing
+
+
+def test_a_refused_answer_is_asked_again_with_what_it_takes():
+    """40 for a 16-30 temperature answers the question: it is asked again with the range,
+    never declined as a request no tool serves."""
+    asked = [user("거실 에어컨 바람 세기 3으로 설정해줘"), assistant("희망 온도를 알려주세요.")]
+    d = decide([*asked, user("40도")], _aircon(), now=NOW)
+    assert (d.kind, d.missing) == ("ask", ["temperature"])
+    assert d.content == "희망 온도는 16~30 사이로 알려주세요."
+    assert d.explain["dropped"] == ["temperature: 40 is above the maximum 30"]
+    d = decide([*asked, user("40도"), assistant(d.content), user("25도")], _aircon(), now=NOW)
+    assert (d.kind, d.arguments) == ("call", {"temperature": 25, "fan": 3})
+    # said in the request itself, the same
+    d = decide([user("거실 에어컨 40도에 바람 세기 2로 설정해줘")], _aircon(), now=NOW)
+    assert d.content == "희망 온도는 16~30 사이로 알려주세요."

@@ -435,7 +435,7 @@ def decide(
     if filling.missing:
         return ToolDecision(
             "ask",
-            slot_question(tool, filling.missing),
+            slot_question(tool, filling.missing, filling.refused),
             tool=tool.name,
             missing=filling.missing,
             explain=explain,
@@ -481,6 +481,9 @@ def _choose(
         # a new request for another tool.
         filled = fill_arguments(pending.tool, messages, now, pending.asked, specs, _encode(chooser))
         answered = [k for k in filled.from_message if k in pending.asked or k in filled.found]
+        # a value said for what was asked that the schema refused (40 for 16-30) is an answer
+        # too: it is asked again with what it takes, not read as a request no tool serves
+        answered += [k for k in filled.refused if k in pending.asked]
         # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
         # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's
         # dish name as well as a member's name), so argument evidence says nothing here.

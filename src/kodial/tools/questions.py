@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from kodial.korean import attach_particle
 from kodial.tools.arguments.params import enum_options, param_label
-from kodial.tools.schema import ToolSpec
+from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import split_identifier
 
 
@@ -27,10 +28,15 @@ def join_ko(words: list[str]) -> str:
     return ", ".join([*words[:-2], attach_particle(words[-2], "와/과") + " " + words[-1]])
 
 
-def slot_question(tool: ToolSpec, missing: list[str]) -> str:
+def slot_question(tool: ToolSpec, missing: list[str], refused: Sequence[str] = ()) -> str:
     """ "수거할 위치와 날짜를 알려주세요." — the missing required parameters of ``tool``; a single
-    parameter with allowed values lists them, a yes/no one says so."""
+    parameter with allowed values lists them, a yes/no one says so. A parameter in ``refused``
+    (its value was said, and the schema refused it) is asked again with what it takes: "희망
+    온도는 16~30 사이로 알려주세요." """
     params = [p for p in (tool.param(n) for n in missing) if p is not None]
+    again = [p for p in params if p.name in refused]
+    if again:
+        return " ".join(_ask_again(p) for p in again)
     labels = list(dict.fromkeys(param_label(p) for p in params))
     sentence = f"{attach_particle(join_ko(labels), '을/를')} 알려주세요."
     if len(params) == 1:
@@ -41,6 +47,23 @@ def slot_question(tool: ToolSpec, missing: list[str]) -> str:
         elif p.type == "boolean":
             sentence = f"{sentence[:-1]} (예/아니요)."
     return sentence
+
+
+def _ask_again(p: ParamSpec) -> str:
+    """The question for a value the schema refused: the range, the allowed values, or again."""
+    label = param_label(p)
+    if p.minimum is not None and p.maximum is not None:
+        return f"{attach_particle(label, '은/는')} {p.minimum:g}~{p.maximum:g} 사이로 알려주세요."
+    if p.minimum is not None:
+        return f"{attach_particle(label, '은/는')} {p.minimum:g} 이상으로 알려주세요."
+    if p.maximum is not None:
+        return f"{attach_particle(label, '은/는')} {p.maximum:g} 이하로 알려주세요."
+    options = enum_options(p)
+    if options:
+        return (
+            f"{attach_particle(label, '은/는')} {', '.join(map(str, options))} 중에서 골라 주세요."
+        )
+    return f"말씀하신 {attach_particle(label, '은/는')} 받을 수 없는 형식이에요. 다시 알려주세요."
 
 
 def decline_message(tools: list[ToolSpec]) -> str:

@@ -32,6 +32,9 @@ class Filling:
     found: dict[str, Found] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
     """Schema problems of values that were dropped (never sent to the client)."""
+    refused: list[str] = field(default_factory=list)
+    """Parameters whose value in the latest message was dropped for a schema problem (asked
+    again with what they take)."""
 
     @property
     def arguments(self) -> dict[str, Any]:

@@ -165,4 +165,6 @@ def only_what_the_schema_allows(filling: Filling) -> None:
         problems = [x for x in problems if not x.endswith("required")]
         if problems:
             filling.problems.extend(problems)
+            if f.source in ("message", "answer"):
+                filling.refused.append(p.name)
             del filling.found[p.name]
