@@ -144,6 +144,10 @@ TABLE = [
     ("모래 오후 3시", "2026-11-20T15:00", "오후"),
     ("이따 저녁 7시", "2026-11-18T19:00", "저녁"),
     ("모래사장", "", None),
+    # a day in Sino-Korean numerals, from the 10th
+    ("이십오일이요", "2026-11-25", None),
+    ("삼십일일", "2026-12-31", None),  # November has no 31st
+    ("이십일 동안", "", None),  # twenty days, no day of the month
 ]
 
 

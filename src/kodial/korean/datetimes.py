@@ -282,7 +282,13 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     # "5일" after "4박" is the length of a stay (4박 5일), not the 5th
     (
         "day_only",
-        re.compile(r"(?<![\d월])(?<!박)(?<!박\s)(?P<d>\d{1,2})\s*일(?!\s*(?:후|뒤|동안|간|째|주))"),
+        re.compile(
+            r"(?<![\d월])(?<!박)(?<!박\s)"
+            # a day in Sino-Korean numerals from the 10th (이십오일): the shorter ones (이일,
+            # 삼일) are as often other words (이 일, 삼일절)
+            r"(?P<d>\d{1,2}|(?<![가-힣])[이삼]?십[일이삼사오육칠팔구]?)"
+            r"\s*일(?!\s*(?:후|뒤|동안|간|째|주))"
+        ),
     ),
 ]
 
@@ -369,7 +375,9 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         day = number_value(g["d"])
         return None if day is None else month_day(today, day, months_ahead(g["which"]))
     if kind == "day_only":
-        day = int(g["d"])
+        day = number_value(g["d"])
+        if day is None:
+            return None
         this = month_day(today, day, 0)
         if this is not None and this >= today:
             return this
