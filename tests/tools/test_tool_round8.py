@@ -142,3 +142,22 @@ def test_a_refused_answer_is_asked_again_with_what_it_takes():
     # said in the request itself, the same
     d = decide([user("거실 에어컨 40도에 바람 세기 2로 설정해줘")], _aircon(), now=NOW)
     assert d.content == "희망 온도는 16~30 사이로 알려주세요."
+
+
+def test_a_list_of_days_takes_every_day_said_with_its_week_or_month():
+    days = {
+        "type": "array",
+        "description": "상담 희망일 목록",
+        "items": {"type": "string", "format": "date"},
+        "minItems": 1,
+    }
+    tool = one_tool({"days": days}, ["days"])
+    assert values(tool, "1월 3일이랑 5일 중에 가능해요") == {"days": ["2027-01-03", "2027-01-05"]}
+    assert values(tool, "다음 주 월요일이나 수요일") == {"days": ["2026-11-23", "2026-11-25"]}
+    times = {
+        "type": "array",
+        "description": "가능한 시간",
+        "items": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+    }
+    tool = one_tool({"times": times}, ["times"])
+    assert values(tool, "오후 2시나 4시") == {"times": ["14:00", "16:00"]}

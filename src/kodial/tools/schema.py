@@ -55,6 +55,10 @@ class ParamSpec:
     items_type: str | None = None
     """Type of the elements of an array parameter."""
     items_enum: tuple[Any, ...] = ()
+    items_format: str | None = None
+    """JSON-schema format of an array's string items (``date``: a list of days)."""
+    items_pattern: str | None = None
+    """Regular expression an array's string items must match."""
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
@@ -148,7 +152,14 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
         if value is not None and not _type_ok(value, "number"):
             raise ToolSchemaError(f"{key} must be a number", where=where)
         bounds[key] = None if value is None else float(value)
+    items_pattern = items.get("pattern")
+    if items_pattern is not None:
+        try:
+            re.compile(items_pattern)
+        except (re.error, TypeError) as exc:
+            raise ToolSchemaError(f"invalid items pattern: {exc}", where=where) from None
     fmt = schema.get("format")
+    items_fmt = items.get("format")
     return ParamSpec(
         name=pname,
         type=ptype,
@@ -158,6 +169,8 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
         format=fmt if isinstance(fmt, str) else None,
         items_type=items_type,
         items_enum=tuple(items.get("enum", ())) if isinstance(items.get("enum"), list) else (),
+        items_format=items_fmt if isinstance(items_fmt, str) else None,
+        items_pattern=items_pattern,
         minimum=bounds["minimum"],
         maximum=bounds["maximum"],
         pattern=pattern,

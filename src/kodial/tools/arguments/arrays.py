@@ -9,9 +9,10 @@ from typing import Any
 from kodial.korean.datetimes import parse_datetime
 from kodial.korean.numerals import NATIVE_NUMERALS
 from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.dates import format_date_value
 from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
-from kodial.tools.arguments.params import param_head
+from kodial.tools.arguments.params import DateFormat, date_format, param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
 from kodial.tools.text import numbers, tokens
@@ -32,6 +33,54 @@ def _times_said(text: str, now: datetime) -> list[str]:
         s, e = r.time_span
         text = text[:s] + " " * (e - s) + text[e:]
     return out
+
+
+_LIST_JOINER = r"\s*(?:이나|나|랑|이랑|하고|와|과|,|또는|아니면|혹은)\s*"
+_WEEK_LIST = re.compile(
+    rf"((?:다다음|다음|담|이번|저번|지난)\s*주)\s*([월화수목금토일](?:요일|욜))"
+    rf"((?:{_LIST_JOINER}[월화수목금토일](?:요일|욜))+)"
+)
+_MONTH_LIST = re.compile(rf"(\d{{1,2}}\s*월)\s*(\d{{1,2}}\s*일)((?:{_LIST_JOINER}\d{{1,2}}\s*일)+)")
+
+
+def _carried_over(text: str) -> str:
+    """A week or a month said once for a list of days, said for each ("다음 주 월요일이나
+    수요일" -> "다음 주 월요일이나 다음 주 수요일"; "1월 3일이랑 5일" -> "1월 3일이랑 1월 5일")."""
+
+    def carry(m: re.Match[str]) -> str:
+        rest = re.sub(
+            r"([월화수목금토일](?:요일|욜)|\d{1,2}\s*일)", rf"{m.group(1)} \1", m.group(3)
+        )
+        return f"{m.group(1)} {m.group(2)}{rest}"
+
+    return _MONTH_LIST.sub(carry, _WEEK_LIST.sub(carry, text))
+
+
+def _days_said(text: str, now: datetime, fmt: DateFormat) -> list[Any]:
+    """Every day (or time, or both, as ``fmt`` asks) ``text`` says, in the order said."""
+    text = _carried_over(text)
+    out: list[Any] = []
+    for _ in range(8):
+        r = parse_datetime(text, now)
+        spans = [s for s in (r.date_span, r.time_span) if s is not None]
+        if not spans:
+            break
+        value = format_date_value(fmt, r, "", now)
+        if value is not None and value not in out:
+            out.append(value)
+        for s, e in spans:
+            text = text[:s] + " " * (e - s) + text[e:]
+    return out
+
+
+def _item_date_format(p: ParamSpec) -> DateFormat | None:
+    """How an array's items are dates or times, by their format, pattern or the description's
+    layout; None for items of another kind."""
+    item = ParamSpec(
+        p.name, "string", p.description, format=p.items_format, pattern=p.items_pattern
+    )
+    fmt = date_format(item)
+    return fmt if fmt is not None and fmt.part in ("date", "time", "datetime") else None
 
 
 _COUNT_WORDS = (
@@ -135,6 +184,9 @@ def extract_arrays(
             values = list(dict.fromkeys(m.group(0) for m in EMAIL_RE.finditer(msg.text)))
         elif p.items_type == "string" and _PHONES.search(f"{p.name} {p.description}"):
             values = list(dict.fromkeys(m.group(0) for m in PHONE_RE.finditer(msg.text)))
+        elif p.items_type == "string" and (days := _item_date_format(p)) is not None:
+            # "희망 날짜 목록" of dates: every day said ("3일이랑 5일", "다음 주 월요일이나 수요일")
+            values = _days_said(msg.text, now, days)
         elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
             # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
             values = _times_said(msg.text, now)  # (dates and times are masked by now)

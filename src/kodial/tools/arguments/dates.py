@@ -78,7 +78,9 @@ def expand_weekday_pairs(text: str) -> str:
     return _WEEKDAY_PAIR.sub(expand, text)
 
 
-def _format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime) -> Any | None:
+def format_date_value(fmt: DateFormat, r: KoreanDateTime, raw: str, now: datetime) -> Any | None:
+    """The value of a date/time parameter written as ``fmt`` asks, from a parsed expression;
+    None when the expression lacks the part the format needs."""
     if fmt.part == "raw":
         return raw.strip() or None
     if fmt.part == "date":
@@ -243,12 +245,12 @@ def extract_dates(
                 raw_date + _say_time(end_dt.time(), r.period),
             )
         for p in starts:
-            v = _format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
+            v = format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
             if v is not None:
                 out[p.name] = Found(v, source, start_raw, strong=not _DEICTIC.match(start_raw))
         if end_value is not None:
             for p in ends:
-                v = _format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
+                v = format_date_value(date_format(p), end_value[0], end_value[1], now)  # type: ignore[arg-type]
                 if v is not None:
                     out[p.name] = Found(v, source, end_value[1])
         # a date with a start and an end time ("일정 날짜" beside "시작/종료 시간") is read
@@ -269,7 +271,7 @@ def extract_dates(
             raw = text[r.date_span[0] : r.date_span[1]]
         elif fmt.part == "time" and r.time_span is not None:
             raw = text[r.time_span[0] : r.time_span[1]]
-        v = _format_date_value(fmt, r, raw, now)
+        v = format_date_value(fmt, r, raw, now)
         # one expression fills one parameter per part: a date and a time parameter share it
         # ("내일 오후 3시"), two date parameters do not
         if v is not None and fmt.part not in parts_used:
