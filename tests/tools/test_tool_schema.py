@@ -76,6 +76,16 @@ def test_parses_types_enums_formats_and_required() -> None:
             "invalid pattern",
         ),
         (
+            fn(props={"x": {"type": "array", "minItems": -1}}),
+            "tools[0] 'book': parameter 'x'",
+            "minItems must be a non-negative integer",
+        ),
+        (
+            fn(props={"x": {"type": "array", "items": {"type": "string", "pattern": "(["}}}),
+            "tools[0] 'book': parameter 'x'",
+            "invalid items pattern",
+        ),
+        (
             fn(props={"x": {"type": "string"}}, required=["y"]),
             "tools[0] 'book': parameter 'y'",
             "not defined in properties",
@@ -181,3 +191,32 @@ def test_what_a_parameter_is_is_remembered_per_schema_and_unhashable_enums_still
     odd = ParamSpec("shape", "array", "모양", enum=([1, 2], [3, 4]))
     assert param_kind(odd) == "array"
     assert param_kind(ParamSpec("size", "string", "크기", enum=("S", "M"))) == "enum"
+
+
+def test_validate_arguments_checks_lengths_item_counts_and_items() -> None:
+    days = {"type": "string", "format": "date"}
+    spec = parse_tools(
+        [
+            fn(
+                props={
+                    "days": {"type": "array", "items": days, "minItems": 2, "maxItems": 3},
+                    "tags": {"type": "array", "items": {"type": "string"}, "uniqueItems": True},
+                    "codes": {
+                        "type": "array",
+                        "items": {"type": "string", "pattern": "^[A-Z]\\d$"},
+                    },
+                    "memo": {"type": "string", "minLength": 2, "maxLength": 5},
+                }
+            )
+        ]
+    )[0]
+    ok = {"days": ["2026-12-01", "2026-12-02"], "tags": ["a", "b"], "codes": ["A1"], "memo": "안녕"}
+    assert validate_arguments(spec, ok) == []
+    bad = {"days": ["내일"], "tags": ["a", "a"], "codes": ["a1"], "memo": "안녕하세요 반가워요"}
+    assert validate_arguments(spec, bad) == [
+        "days: item '내일' is not a date",
+        "days: fewer than 2 items",
+        "tags: items repeat",
+        "codes: item 'a1' does not match '^[A-Z]\\\\d$'",
+        "memo: '안녕하세요 반가워요' is longer than 5 characters",
+    ]

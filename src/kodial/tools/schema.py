@@ -59,6 +59,12 @@ class ParamSpec:
     """JSON-schema format of an array's string items (``date``: a list of days)."""
     items_pattern: str | None = None
     """Regular expression an array's string items must match."""
+    min_items: int | None = None
+    max_items: int | None = None
+    unique_items: bool = False
+    min_length: int | None = None
+    """Fewest characters of a string value."""
+    max_length: int | None = None
     minimum: float | None = None
     maximum: float | None = None
     pattern: str | None = None
@@ -158,6 +164,14 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
             re.compile(items_pattern)
         except (re.error, TypeError) as exc:
             raise ToolSchemaError(f"invalid items pattern: {exc}", where=where) from None
+    sizes: dict[str, int | None] = {}
+    for key in ("minItems", "maxItems", "minLength", "maxLength"):
+        value = schema.get(key)
+        if value is not None and (
+            not isinstance(value, int) or isinstance(value, bool) or value < 0
+        ):
+            raise ToolSchemaError(f"{key} must be a non-negative integer", where=where)
+        sizes[key] = value
     fmt = schema.get("format")
     items_fmt = items.get("format")
     return ParamSpec(
@@ -171,6 +185,11 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
         items_enum=tuple(items.get("enum", ())) if isinstance(items.get("enum"), list) else (),
         items_format=items_fmt if isinstance(items_fmt, str) else None,
         items_pattern=items_pattern,
+        min_items=sizes["minItems"],
+        max_items=sizes["maxItems"],
+        unique_items=schema.get("uniqueItems") is True,
+        min_length=sizes["minLength"],
+        max_length=sizes["maxLength"],
         minimum=bounds["minimum"],
         maximum=bounds["maximum"],
         pattern=pattern,
@@ -301,9 +320,34 @@ _FORMAT_RES = {
 }
 
 
+def _array_problems(p: ParamSpec, value: list[Any]) -> list[str]:
+    """Problems of an array value: its items' type, allowed values, pattern and format; how
+    many items (minItems, maxItems) and whether they repeat (uniqueItems)."""
+    problems = []
+    for item in value:
+        if p.items_type and not _type_ok(item, p.items_type):
+            problems.append(f"{p.name}: item {item!r} is not a {p.items_type}")
+        elif p.items_enum and item not in p.items_enum:
+            problems.append(f"{p.name}: item {item!r} is not one of {list(p.items_enum)}")
+        elif isinstance(item, str):
+            if p.items_pattern is not None and re.search(p.items_pattern, item) is None:
+                problems.append(f"{p.name}: item {item!r} does not match {p.items_pattern!r}")
+            fmt_re = _FORMAT_RES.get(p.items_format or "")
+            if fmt_re is not None and not fmt_re.match(item):
+                problems.append(f"{p.name}: item {item!r} is not a {p.items_format}")
+    if p.min_items is not None and len(value) < p.min_items:
+        problems.append(f"{p.name}: fewer than {p.min_items} items")
+    if p.max_items is not None and len(value) > p.max_items:
+        problems.append(f"{p.name}: more than {p.max_items} items")
+    if p.unique_items and len({json.dumps(v, sort_keys=True) for v in value}) < len(value):
+        problems.append(f"{p.name}: items repeat")
+    return problems
+
+
 def validate_arguments(tool: ToolSpec, arguments: dict[str, Any]) -> list[str]:
     """Problems of ``arguments`` against the tool's schema (empty: valid). Checks unknown keys,
-    required keys, types, enum values, bounds, string patterns and formats."""
+    required keys, types, enum values, bounds, lengths, item counts, string patterns and
+    formats."""
     problems = []
     for key in arguments:
         if tool.param(key) is None:
@@ -320,17 +364,17 @@ def validate_arguments(tool: ToolSpec, arguments: dict[str, Any]) -> list[str]:
         if p.enum and value not in p.enum:
             problems.append(f"{p.name}: {value!r} is not one of {list(p.enum)}")
         if p.type == "array":
-            for item in value:
-                if p.items_type and not _type_ok(item, p.items_type):
-                    problems.append(f"{p.name}: item {item!r} is not a {p.items_type}")
-                elif p.items_enum and item not in p.items_enum:
-                    problems.append(f"{p.name}: item {item!r} is not one of {list(p.items_enum)}")
+            problems += _array_problems(p, value)
         if isinstance(value, int | float) and not isinstance(value, bool):
             if p.minimum is not None and value < p.minimum:
                 problems.append(f"{p.name}: {value} is below the minimum {p.minimum:g}")
             if p.maximum is not None and value > p.maximum:
                 problems.append(f"{p.name}: {value} is above the maximum {p.maximum:g}")
         if isinstance(value, str):
+            if p.min_length is not None and len(value) < p.min_length:
+                problems.append(f"{p.name}: {value!r} is shorter than {p.min_length} characters")
+            if p.max_length is not None and len(value) > p.max_length:
+                problems.append(f"{p.name}: {value!r} is longer than {p.max_length} characters")
             if p.pattern is not None and re.search(p.pattern, value) is None:
                 problems.append(f"{p.name}: {value!r} does not match {p.pattern!r}")
             fmt_re = _FORMAT_RES.get(p.format or "")
