@@ -161,16 +161,3 @@ def test_a_list_of_days_takes_every_day_said_with_its_week_or_month():
     }
     tool = one_tool({"times": times}, ["times"])
     assert values(tool, "오후 2시나 4시") == {"times": ["14:00", "16:00"]}
-
-
-def test_allowed_numbers_are_read_as_numbers():
-    """An integer parameter whose enum lists numbers (1-4 people, 1-5 stars) is read like a
-    number, in native numerals and with any counter, and only its allowed numbers fill it."""
-    people = {"type": "integer", "description": "인원", "enum": [1, 2, 3, 4]}
-    tool = one_tool({"people": people}, ["people"])
-    assert values(tool, "두 명이요") == {"people": 2}
-    assert values(tool, "세 명") == {"people": 3}
-    stars = {"type": "integer", "description": "별점", "enum": [1, 2, 3, 4, 5]}
-    tool = one_tool({"stars": stars, "shop": string_param("가게 이름")}, ["stars", "shop"])
-    assert values(tool, "소담정 별점 다섯 개 줄게") == {"stars": 5, "shop": "소담정"}
-    assert values(tool, "소담정 4점") == {"stars": 4, "shop": "소담정"}

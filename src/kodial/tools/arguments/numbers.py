@@ -117,10 +117,7 @@ def extract_numbers(
         if len(candidates) > 1 and len(in_range) == 1:
             candidates = in_range
         if len(candidates) == 1 and (
-            candidates[0].name in asked
-            or _unit_fits(n.unit, candidates[0]) is not None
-            # one of the parameter's allowed numbers, said with any unit ("4점" for 별점)
-            or (bool(candidates[0].enum) and _in_range(n, candidates[0]))
+            candidates[0].name in asked or _unit_fits(n.unit, candidates[0]) is not None
         ):
             asked_now = candidates[0].name in asked and source == "message"
             _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
@@ -148,12 +145,9 @@ def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec) -> bo
 
 
 def _in_range(n: NumberMention, p: ParamSpec) -> bool:
-    """Whether the number is within the parameter's schema ``minimum``/``maximum`` and, for
-    a parameter with allowed numbers (별점 1-5), one of them."""
-    return (
-        (p.minimum is None or n.value >= p.minimum)
-        and (p.maximum is None or n.value <= p.maximum)
-        and (not p.enum or n.value in p.enum)
+    """Whether the number is within the parameter's schema ``minimum``/``maximum``."""
+    return (p.minimum is None or n.value >= p.minimum) and (
+        p.maximum is None or n.value <= p.maximum
     )
 
 

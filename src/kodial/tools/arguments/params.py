@@ -245,14 +245,7 @@ def param_kind(p: ParamSpec) -> str:
         return "array"
     if p.type == "object":
         return "object"  # never filled from words: asked for when required
-    options = enum_options(p)
-    if (
-        options
-        and p.type in ("number", "integer")
-        and all(isinstance(o, int | float) and not isinstance(o, bool) for o in options)
-    ):
-        return "number"  # 1-4 people, 1-5 stars: read as numbers ("두 명"), checked by the enum
-    if options:
+    if enum_options(p):
         return "enum"
     if p.type == "boolean":
         return "boolean"
