@@ -148,6 +148,22 @@ TABLE = [
     ("이십오일이요", "2026-11-25", None),
     ("삼십일일", "2026-12-31", None),  # November has no 31st
     ("이십일 동안", "", None),  # twenty days, no day of the month
+    ("이십일 일정 잡아줘", "2026-11-20", None),  # the 20th; 일정 is a word of its own
+    ("십일월에 여행", "", None),  # a month (unread alone), not the 10th
+    ("십일조", "", None),
+    # the hour of "N시 M분 전" is read as that hour alone would be, then the minutes taken
+    ("내일 7시 10분 전", "2026-11-19T06:50", None),
+    ("내일 1시 10분 전", "2026-11-19T12:50", None),
+    ("오후 12시 10분 전", "11:50", "오후"),
+    ("내일 오후 3시 10분 전화해줘", "2026-11-19T15:10", "오후"),  # 전화, not 전
+    ("3시 10분 전후로 도착", "15:10", None),
+    # decimals are no dotted dates, nor do they lend a digit to a day or an hour count
+    ("평점 4.5 식당으로 내일 저녁 7시", "2026-11-19T19:00", "저녁"),
+    ("1.5 리터", "", None),
+    ("v3.10", "", None),
+    ("1.5 시간 뒤", "", None),
+    ("1.5일", "", None),
+    ("모래 3시간 찜질", "", None),
 ]
 
 

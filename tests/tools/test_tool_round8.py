@@ -161,3 +161,38 @@ def test_a_list_of_days_takes_every_day_said_with_its_week_or_month():
     }
     tool = one_tool({"times": times}, ["times"])
     assert values(tool, "오후 2시나 4시") == {"times": ["14:00", "16:00"]}
+
+
+def test_a_pattern_never_makes_a_value_the_user_did_not_say():
+    def code(pattern: str, text: str) -> dict[str, object]:
+        tool = one_tool({"x": {"type": "string", "description": "코드", "pattern": pattern}}, ["x"])
+        return values(tool, text)
+
+    assert code(r"^\d{2}$", "배율 코드 1.5로 해줘").get("x") != "15"
+    assert code(r"^\d{4}$", "인증 번호 12 34 56이요").get("x") != "1234"  # part of a longer number
+    # a month/year pattern (a card's expiry) is not read as a month and day
+    expiry = r"^(0[1-9]|1[0-2])/\d{2}$"
+    assert code(expiry, "유효기간 02/30") == {"x": "02/30"}
+
+
+def test_strong_evidence_beats_a_range_and_both_refusals_are_asked_again():
+    d = decide([user("에어컨 바람 세기 8, 온도 3도로 해줘")], _aircon(), now=NOW)
+    assert d.kind == "ask" and set(d.missing) == {"temperature", "fan"}
+    assert d.content == "희망 온도는 16~30 사이로 알려주세요. 바람 세기는 1~5 사이로 알려주세요."
+    # one refused and one never said: the range of the one, then the other
+    d = decide([user("거실 에어컨 40도로 설정해줘")], _aircon(), now=NOW)
+    assert d.content == "희망 온도는 16~30 사이로 알려주세요. 바람 세기를 알려주세요."
+    budget = {"type": "integer", "description": "예산", "minimum": 10000, "maximum": 5000000}
+    tools = [function_tool("set_budget", "예산을 정합니다.", {"budget": budget}, ["budget"])]
+    d = decide([user("예산 1억으로 정해줘")], tools, now=NOW)
+    assert d.content == "예산은 10,000~5,000,000 사이로 알려주세요."
+
+
+def test_a_part_of_the_day_said_once_holds_for_a_list_of_times():
+    times = {
+        "type": "array",
+        "description": "희망 시간",
+        "items": {"type": "string", "pattern": r"^\d{2}:\d{2}$"},
+    }
+    tool = one_tool({"times": times}, ["times"])
+    assert values(tool, "내일 오전 10시나 11시") == {"times": ["10:00", "11:00"]}

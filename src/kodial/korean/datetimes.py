@@ -209,8 +209,12 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         # bracket or a date's particle, never by a unit or a comparison
         "dot",
         re.compile(
-            r"(?<![\d.])(?P<m>1[0-2]|0?[1-9])\.\s?(?P<d>3[01]|[12]\d|0?[1-9])\.?"
-            r"(?=$|[\s,(~)?!]|에|까지|부터|이나|일|[월화수목금토일]요일)"
+            r"(?<![\dA-Za-z.])(?P<m>1[0-2]|0?[1-9])\.\s?(?P<d>3[01]|[12]\d|0?[1-9])\.?"
+            r"(?:(?=\s*$|[,(~)?!]|에|까지|부터|이나|\s*\([월화수목금토일]\)|\s*[월화수목금토일]요일"
+            r"|\s+(?:오전|오후|아침|점심|저녁|밤|새벽|낮|\d{1,2}\s*시(?!간)|\d{1,2}:))"
+            # followed by other words, only a two-digit day reads as one ("12.24 공연"), never
+            # "4.5 식당", "1.5 리터"
+            r"|(?<=[0-3]\d)(?<=[0-3]\d\.)?(?=\s+[가-힣]))"
             r"(?!\s*(?:이상|이하|미만|초과|정도|배|점|도|%|퍼센트|프로|[A-Za-z]))"
         ),
     ),
@@ -275,19 +279,20 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         re.compile(
             r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼"
             # 모래 (typed for 모레) and 이따 (later today) only before a time of day
-            r"|(?:모래|이따가?)(?=\s*(?:오전|오후|아침|점심|저녁|밤|새벽|낮|\d{1,2}\s*시"
-            r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시)))"
+            r"|(?:모래|이따가?)(?=\s*(?:오전|오후|아침|점심|저녁|밤|새벽|낮|\d{1,2}\s*시(?!간)"
+            r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간))))"
         ),
     ),
     # "5일" after "4박" is the length of a stay (4박 5일), not the 5th
     (
         "day_only",
         re.compile(
-            r"(?<![\d월])(?<!박)(?<!박\s)"
-            # a day in Sino-Korean numerals from the 10th (이십오일): the shorter ones (이일,
-            # 삼일) are as often other words (이 일, 삼일절)
-            r"(?P<d>\d{1,2}|(?<![가-힣])[이삼]?십[일이삼사오육칠팔구]?)"
-            r"\s*일(?!\s*(?:후|뒤|동안|간|째|주))"
+            r"(?<![\d월.])(?<!박)(?<!박\s)(?:(?P<d>\d{1,2})\s*일"
+            # a day in Sino-Korean numerals from the 10th (이십오일), written as one word and
+            # ending it: the shorter ones (이일, 삼일) and others (십일월, 십일조) are other words
+            r"|(?<![가-힣])(?P<sd>[이삼]?십[일이삼사오육칠팔구]?)일"
+            r"(?=$|[^가-힣]|에|은|는|이|가|도|요|까지|부터|로|쯤|날))"
+            r"(?!\s*(?:후|뒤|동안|간|째|주))"
         ),
     ),
 ]
@@ -304,7 +309,7 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_time",
         re.compile(
-            r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r"|반)\s*"
+            r"(?<![\d.])(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r"|반)\s*"
             r"(?P<unit>시간|분)\s*(?P<half>반)?\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
@@ -321,7 +326,7 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
             + _NOT_HOUR
             + r"(?:\s*(?P<half>반)|\s*(?P<mi>\d{1,2}|"
             + SINO_RE
-            + r")\s*분(?P<before>\s*전(?!\s*까지))?)?"
+            + r")\s*분(?P<before>\s*전(?=$|[^가-힣]|에(?!서)|으로|쯤|이요|요)(?!\s*까지))?)?"
             # "3시 10분 전": ten to three
         ),
     ),
@@ -375,7 +380,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         day = number_value(g["d"])
         return None if day is None else month_day(today, day, months_ahead(g["which"]))
     if kind == "day_only":
-        day = number_value(g["d"])
+        day = number_value(g["d"] or g["sd"])
         if day is None:
             return None
         this = month_day(today, day, 0)
@@ -518,8 +523,9 @@ def parse_datetime(
                 minute = number_value(g["mi"]) if g.get("mi") else 0
             if hour is None or minute is None or hour > 24 or minute > 59:
                 continue
-            if g.get("before") and 0 < minute <= MINUTES_TO_MAX and hour > 0:
-                hour, minute = hour - 1, 60 - minute  # 3시 10분 전 = 2:50
+            # "3시 10분 전": ten to the hour, which is read as any hour said (7시 -> 6:50)
+            to = minute if g.get("before") and 0 < minute <= MINUTES_TO_MAX else 0
+            minute -= to
             period = g.get("period") or period_hint
             h24, day_shift = resolve_hour(hour, period, prefer_hours)
             if (
@@ -530,7 +536,10 @@ def parse_datetime(
                 and time(h24, minute) < now.time()
             ):
                 h24 += 12  # "9시" said at 2 p.m. about today means 9 p.m.
-            clock = time(h24, minute)
+            at = h24 * 60 + minute - to
+            if at < 0:  # 밤 12시 10분 전: 23:50 of the day before the midnight
+                at, day_shift = at + 24 * 60, day_shift - 1
+            clock = time(at // 60, at % 60)
         spans.append(m.span())
         time_span = m.span()
         break

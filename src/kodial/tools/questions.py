@@ -36,7 +36,9 @@ def slot_question(tool: ToolSpec, missing: list[str], refused: Sequence[str] = (
     params = [p for p in (tool.param(n) for n in missing) if p is not None]
     again = [p for p in params if p.name in refused]
     if again:
-        return " ".join(_ask_again(p) for p in again)
+        rest = [p.name for p in params if p.name not in refused]
+        said = [_ask_again(p) for p in again]
+        return " ".join(said + ([slot_question(tool, rest)] if rest else []))
     labels = list(dict.fromkeys(param_label(p) for p in params))
     sentence = f"{attach_particle(join_ko(labels), '을/를')} 알려주세요."
     if len(params) == 1:
@@ -49,15 +51,23 @@ def slot_question(tool: ToolSpec, missing: list[str], refused: Sequence[str] = (
     return sentence
 
 
+def _number(x: float) -> str:
+    """A bound as people write it: 5,000,000 (never 5e+06), 0.5."""
+    return f"{int(x):,}" if float(x).is_integer() else f"{x:,}"
+
+
 def _ask_again(p: ParamSpec) -> str:
     """The question for a value the schema refused: the range, the allowed values, or again."""
     label = param_label(p)
     if p.minimum is not None and p.maximum is not None:
-        return f"{attach_particle(label, '은/는')} {p.minimum:g}~{p.maximum:g} 사이로 알려주세요."
+        return (
+            f"{attach_particle(label, '은/는')} {_number(p.minimum)}~{_number(p.maximum)} "
+            "사이로 알려주세요."
+        )
     if p.minimum is not None:
-        return f"{attach_particle(label, '은/는')} {p.minimum:g} 이상으로 알려주세요."
+        return f"{attach_particle(label, '은/는')} {_number(p.minimum)} 이상으로 알려주세요."
     if p.maximum is not None:
-        return f"{attach_particle(label, '은/는')} {p.maximum:g} 이하로 알려주세요."
+        return f"{attach_particle(label, '은/는')} {_number(p.maximum)} 이하로 알려주세요."
     options = enum_options(p)
     if options:
         return (

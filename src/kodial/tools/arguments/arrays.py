@@ -43,9 +43,16 @@ _WEEK_LIST = re.compile(
 _MONTH_LIST = re.compile(rf"(\d{{1,2}}\s*월)\s*(\d{{1,2}}\s*일)((?:{_LIST_JOINER}\d{{1,2}}\s*일)+)")
 
 
+_HOUR = r"\d{1,2}\s*시(?:\s*반|\s*\d{1,2}\s*분)?"
+_PERIOD_LIST = re.compile(
+    rf"(오전|오후|아침|점심|낮|저녁|밤|새벽)\s*({_HOUR})((?:{_LIST_JOINER}{_HOUR})+)"
+)
+
+
 def _carried_over(text: str) -> str:
-    """A week or a month said once for a list of days, said for each ("다음 주 월요일이나
-    수요일" -> "다음 주 월요일이나 다음 주 수요일"; "1월 3일이랑 5일" -> "1월 3일이랑 1월 5일")."""
+    """A week, a month or a part of the day said once for a list, said for each ("다음 주
+    월요일이나 수요일" -> "다음 주 월요일이나 다음 주 수요일"; "1월 3일이랑 5일" -> "1월 3일이랑 1월
+    5일"; "오전 10시나 11시" -> "오전 10시나 오전 11시")."""
 
     def carry(m: re.Match[str]) -> str:
         rest = re.sub(
@@ -53,7 +60,12 @@ def _carried_over(text: str) -> str:
         )
         return f"{m.group(1)} {m.group(2)}{rest}"
 
-    return _MONTH_LIST.sub(carry, _WEEK_LIST.sub(carry, text))
+    def carry_period(m: re.Match[str]) -> str:  # "오전 10시나 11시": 11 in the morning too
+        rest = re.sub(_HOUR, lambda h: f"{m.group(1)} {h.group(0)}", m.group(3))
+        return f"{m.group(1)} {m.group(2)}{rest}"
+
+    text = _MONTH_LIST.sub(carry, _WEEK_LIST.sub(carry, text))
+    return _PERIOD_LIST.sub(carry_period, text)
 
 
 def _days_said(text: str, now: datetime, fmt: DateFormat) -> list[Any]:
@@ -189,7 +201,9 @@ def extract_arrays(
             values = _days_said(msg.text, now, days)
         elif p.items_type == "string" and re.search(r"HH:?MM", p.description):
             # "복용 시각 목록 (HH:MM)": every time said ("아침 8시 저녁 8시")
-            values = _times_said(msg.text, now)  # (dates and times are masked by now)
+            values = _times_said(
+                _carried_over(msg.text), now
+            )  # (dates and times are masked by now)
         elif p.items_type == "string":
             span = labelled(msg.text, label_keys(p), param_head(p), "text")
             if span:

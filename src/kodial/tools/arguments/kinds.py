@@ -192,14 +192,15 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
     except re.error:
         return None
     compact = re.sub(r"\s+", "", value)
-    alnum = re.sub(r"[^0-9A-Za-z가-힣]", "", value)
-    candidates = [value, value.strip(), compact, compact.upper(), compact.lower(), alnum]
-    candidates += [alnum.upper(), alnum.lower()]
+    candidates = [value, value.strip(), compact, compact.upper(), compact.lower()]
+    if re.search(r"[A-Za-z]", value):  # "KR-1234" for KR1234; never "3-1" or "1.5" as digits
+        unhyphened = re.sub(r"[\s-]", "", value)
+        candidates += [unhyphened, unhyphened.upper(), unhyphened.lower()]
     # digit groups a pattern joins with one separator: \d{3}-\d{4}-\d{4}, \d{4}\.\d{2}
     groups = re.findall(r"\\d\{(\d+)\}", pattern)
     sep = re.search(r"\\d\{\d+\}(\\?[-./ ])", pattern)
     digits = re.sub(r"\D", "", value)
-    if groups and sep and sum(map(int, groups)) == len(digits) and digits == alnum:
+    if groups and sep and sum(map(int, groups)) == len(digits) and re.fullmatch(r"[\d\s-]+", value):
         cut, pos = [], 0
         for g in map(int, groups):
             cut.append(digits[pos : pos + g])
@@ -210,6 +211,19 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
 
 
 _CHUNK = re.compile(r"[0-9A-Za-z]+(?:[-./][0-9A-Za-z]+)*")
+
+
+def _digits_go_on(text: str, chunks: list[re.Match[str]], i: int, j: int) -> bool:
+    """Whether chunks i..j are digits that an adjacent run of digits continues."""
+    joined = r"\s?-?\s?"
+    before = i > 0 and re.fullmatch(joined, text[chunks[i - 1].end() : chunks[i].start()])
+    after = j + 1 < len(chunks) and re.fullmatch(
+        joined, text[chunks[j].end() : chunks[j + 1].start()]
+    )
+    return bool(
+        (before and chunks[i - 1].group(0).isdigit() and chunks[i].group(0).isdigit())
+        or (after and chunks[j + 1].group(0).isdigit() and chunks[j].group(0).isdigit())
+    )
 
 
 def pattern_span(
@@ -237,6 +251,8 @@ def pattern_span(
             span = (first.start(), chunks[j].end())
             if best is not None and span[1] - span[0] <= best[1] - best[0]:
                 continue
+            if _digits_go_on(text, chunks, i, j):
+                continue  # "12 34" of "12 34 56" is part of a longer number
             if fit_pattern(text[span[0] : span[1]], pattern, whole=True) and free(*span):
                 best = span
     return best

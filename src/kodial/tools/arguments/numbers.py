@@ -65,11 +65,12 @@ def extract_numbers(
                 score += 2.0 - gap * 0.15
             if p.type == "integer" and not float(n.value).is_integer():
                 score -= 3.0
+            if not _in_range(n, p):
+                # outside the schema's minimum/maximum: a weak pairing (no unit, no label) is
+                # dropped; a strong one stays, for the schema check to refuse and report
+                score -= 1.0
             pairs.append((score, i, p, n))
-    # a number within a parameter's schema minimum/maximum goes to it before one outside it
-    # (3 of 1-10 people before 0-2 children); one outside every range still goes where it
-    # fits best, for the schema check to refuse and report
-    pairs.sort(key=lambda x: (not _in_range(x[3], x[2]), -x[0], x[3].start))
+    pairs.sort(key=lambda x: (-x[0], x[3].start))
     used_m: set[int] = set()
     used_p: set[str] = set()
     for score, i, p, n in pairs:

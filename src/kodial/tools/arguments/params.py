@@ -167,15 +167,14 @@ _PATTERN_SAMPLES: list[tuple[str, str | None, str]] = [
     ("date", None, "2026-11-19"),
     ("date", "%Y.%m.%d", "2026.11.19"),
     ("date", "%Y/%m/%d", "2026/11/19"),
-    ("date", "%m/%d", "11/19"),
-    ("date", "%m-%d", "11-19"),
     ("year_month", None, "2026-11"),
     ("time", None, "14:30"),
     ("time", "%H:%M:%S", "14:30:00"),
 ]
 """A value of each date/time layout, tried against a parameter's ``pattern`` in this order
 (the first it matches whole is the layout it asks for). Digit-only layouts (YYYYMMDD, HHMM)
-are left out: their patterns are as much a code's or a year's."""
+and a month with a day (MM/DD) are left out: their patterns are as much a code's, a year's or
+a card's expiry (MM/YY)."""
 
 
 def _pattern_format(p: ParamSpec) -> DateFormat | None:
