@@ -196,3 +196,12 @@ def test_a_part_of_the_day_said_once_holds_for_a_list_of_times():
     }
     tool = one_tool({"times": times}, ["times"])
     assert values(tool, "내일 오전 10시나 11시") == {"times": ["10:00", "11:00"]}
+
+
+def test_a_bare_number_no_asked_parameter_takes_is_asked_again():
+    asked = [user("거실 에어컨 설정해줘"), assistant("희망 온도와 바람 세기를 알려주세요.")]
+    d = decide([*asked, user("40")], _aircon(), now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "set_aircon", ["temperature", "fan"])
+    # a new request is still no answer
+    d = decide([*asked, user("주식 시세 알려줘")], _aircon(), now=NOW)
+    assert d.kind == "decline"

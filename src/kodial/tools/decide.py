@@ -39,6 +39,7 @@ from kodial.tools.arguments import (
     Filling,
     fill_arguments,
     param_keywords,
+    param_kind,
 )
 from kodial.tools.arguments.choices import Encode
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
@@ -171,6 +172,12 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
 _QUESTION_END = re.compile(
     r"(?:\?|까요|나요|가요|인가요|세요|시겠어요|주세요|십시오|습니까|ㄹ까요|니까)\s*[.!~]*\s*$"
 )
+
+
+_BARE_NUMBER = re.compile(
+    r"^\s*[\d,.]+\s*[가-힣%]{0,2}?\s*(?:이요|요|입니다|이에요|예요)?\s*[.!~]?\s*$"
+)
+"""A message that is only a number, with a unit and an ending at most ("40", "40도요")."""
 
 
 def _is_question(text: str) -> bool:
@@ -498,6 +505,21 @@ def _choose(
         if answered and not new_request:
             asked = ", ".join(sorted(pending.asked))
             return pending.tool, f"answers the question about {asked}", "answer"
+        if (
+            not new_request
+            and _BARE_NUMBER.match(latest_user_text(messages))
+            and any(
+                param_kind(p) == "number" for p in pending.tool.params if p.name in pending.asked
+            )
+        ):
+            # "40" answering a question about two numbers, in neither's range: an answer that
+            # fits nothing asked is asked again, not declined as a request no tool serves
+            asked = ", ".join(sorted(pending.asked))
+            return (
+                pending.tool,
+                f"answers the question about {asked} with no value it takes",
+                "answer",
+            )
     followed = follow_up(messages, specs, now)
     if followed is not None and (best.score < chooser.threshold or best.name == followed.name):
         why = f"a follow-up of the last call of {followed.name} with a new value"
