@@ -130,7 +130,8 @@ from kodial.tools.choose import (
     request_cases,
     tool_documents,
 )
-from kodial.tools.decide import _is_question, default_chooser
+from kodial.tools.decide import default_chooser
+from kodial.tools.pending import is_question
 from kodial.tools.schema import parse_tools
 from tool_judge import _acceptable, _gold_call, gold_missing, judge_call, judge_completion
 from tool_report import _examples, markdown, summarise
@@ -306,7 +307,7 @@ def calibration_cases(data: Path) -> list[CalibrationCase]:
                 continue
             before = [m for m in messages[:-1] if m["role"] == "assistant"]
             answers = bool(before) and not before[-1].get("tool_calls")
-            answers = answers and _is_question(before[-1].get("content") or "")
+            answers = answers and is_question(before[-1].get("content") or "")
             gold: str | None = None
             if kind in ("call", "slot"):
                 nxt = next((t for t in turns[k:] if t["type_of_output"] == "call"), None)
