@@ -114,6 +114,17 @@ def _where(index: int, name: str | None, param: str | None = None) -> str:
     return where + (f": parameter {param!r}" if param else "")
 
 
+def _checked_pattern(pattern: Any, what: str, where: str) -> Any:
+    """A schema's regular expression, refused (naming ``what`` and ``where``) when it does
+    not compile."""
+    if pattern is not None:
+        try:
+            re.compile(pattern)
+        except (re.error, TypeError) as exc:
+            raise ToolSchemaError(f"invalid {what}: {exc}", where=where) from None
+    return pattern
+
+
 def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool) -> ParamSpec:
     where = _where(index, tool, pname)
     if not isinstance(schema, dict):
@@ -146,24 +157,14 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
     items_type = items.get("type", "string") if ptype == "array" else None
     if items_type is not None and items_type not in JSON_TYPES:
         raise ToolSchemaError(f"unsupported items type {items_type!r}", where=where)
-    pattern = schema.get("pattern")
-    if pattern is not None:
-        try:
-            re.compile(pattern)
-        except (re.error, TypeError) as exc:
-            raise ToolSchemaError(f"invalid pattern: {exc}", where=where) from None
+    pattern = _checked_pattern(schema.get("pattern"), "pattern", where)
     bounds = {}
     for key in ("minimum", "maximum"):
         value = schema.get(key)
         if value is not None and not _type_ok(value, "number"):
             raise ToolSchemaError(f"{key} must be a number", where=where)
         bounds[key] = None if value is None else float(value)
-    items_pattern = items.get("pattern")
-    if items_pattern is not None:
-        try:
-            re.compile(items_pattern)
-        except (re.error, TypeError) as exc:
-            raise ToolSchemaError(f"invalid items pattern: {exc}", where=where) from None
+    items_pattern = _checked_pattern(items.get("pattern"), "items pattern", where)
     sizes: dict[str, int | None] = {}
     for key in ("minItems", "maxItems", "minLength", "maxLength"):
         value = schema.get(key)
