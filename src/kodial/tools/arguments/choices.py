@@ -344,7 +344,8 @@ def enum_by_meaning(
         return None
     if any(_glosses(p, o) for o in options):
         return None  # the app says its values in Korean (indoor=실내): those words decide
-    nouns = [t for t in tokens(text) if t.tag in ("NNG", "NNP", "SL", "XR")]
+    toks = tokens(text)
+    nouns = [t for t in toks if t.tag in ("NNG", "NNP", "SL", "XR")]
     nouns = [t for t in nouns if t.form.lower() not in others]
     words = [t.form for t in nouns if len(t.form) > 1]
     words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
@@ -352,7 +353,6 @@ def enum_by_meaning(
     # a quality said by an adjective or a verb, in its dictionary form (쉬운 코스 -> 쉽다 for
     # easy, 넓은 방 -> 넓다 for large); the encoder relates any verb loosely to many values
     # (하다, 주다 ~ express), so a predicate must mean its value far more clearly than a noun
-    toks = tokens(text)
     predicates = [
         t.form + "다"
         for i, t in enumerate(toks)

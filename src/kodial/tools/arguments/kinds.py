@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from kodial.korean.datetimes import WEEKDAYS
 from kodial.tools.arguments.message import Msg, spans_free
+from kodial.tools.arguments.params import shape_rule
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec
 from kodial.tools.text import chunks, numbers, tokens
@@ -234,11 +235,7 @@ def pattern_span(
     the longest run of up to four Latin/digit chunks, apart by a space or a hyphen, that
     :func:`fit_pattern` writes to match the pattern whole and that ``free`` allows. None for a
     pattern that admits words (it says nothing of a value's shape)."""
-    try:
-        rule = re.compile(pattern)
-    except re.error:
-        return None
-    if rule.search("내일 오후 두 시") or rule.search("tomorrow"):
+    if shape_rule(pattern) is None:
         return None
     chunks = list(_CHUNK.finditer(text))
     best: tuple[int, int] | None = None

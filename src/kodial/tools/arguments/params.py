@@ -177,17 +177,24 @@ and a month with a day (MM/DD) are left out: their patterns are as much a code's
 a card's expiry (MM/YY)."""
 
 
+def shape_rule(pattern: str | None) -> re.Pattern[str] | None:
+    """A schema ``pattern`` compiled, when it says what shape a value has: None when there is
+    none, it does not compile, or it admits words as well ("내일 오후 두 시")."""
+    if not pattern:
+        return None
+    try:
+        rule = re.compile(pattern)
+    except re.error:
+        return None
+    return None if rule.search("내일 오후 두 시") or rule.search("tomorrow") else rule
+
+
 def _pattern_format(p: ParamSpec) -> DateFormat | None:
     """The date/time layout a parameter's JSON-schema ``pattern`` admits
     (``^\\d{2}:\\d{2}$``: a time; ``^\\d{4}-\\d{2}-\\d{2}$``: a date), None when it admits
     none of them, or admits words as well (a pattern that is no date's)."""
-    if not p.pattern:
-        return None
-    try:
-        rule = re.compile(p.pattern)
-    except re.error:
-        return None
-    if rule.search("내일 오후 두 시") or rule.search("tomorrow"):
+    rule = shape_rule(p.pattern)
+    if rule is None:
         return None
     for part, layout, sample in _PATTERN_SAMPLES:
         if rule.fullmatch(sample):
