@@ -378,6 +378,7 @@ def _choose(
         # a value said for what was asked that the schema refused (40 for 16-30) is an answer
         # too: it is asked again with what it takes, not read as a request no tool serves
         answered += [k for k in filled.refused if k in pending.asked]
+        answered += filled.gave_way  # it said something, though not what was asked
         # "Plainly a new request" is judged by meaning and the tools' own words only: an answer
         # gives values that fit many tools' parameters ("이름은 이서연이에요" fills a recipe's
         # dish name as well as a member's name), so argument evidence says nothing here.

@@ -217,6 +217,12 @@ _DAY_COUNT_RE = re.compile(
 )
 
 
+_ALONE_RE = re.compile(
+    r"(?<![가-힣])혼자(?=$|[^가-힣]|서|요|예요|이에요|만|는|도|갈|가|와|올|할|방문|이용|예약)"
+)
+"""혼자: a party of one."""
+
+
 def numbers(text: str) -> list[NumberMention]:
     """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명;
     ``"열흘"`` -> 10 일)."""
@@ -239,6 +245,8 @@ def numbers(text: str) -> list[NumberMention]:
     for m in _DAY_COUNT_RE.finditer(text):
         if not any(n.start < m.end() and m.start() < n.end for n in out):
             out.append(NumberMention(DAY_COUNTS[m.group(1)], "일", m.start(), m.end(1)))
+    for m in _ALONE_RE.finditer(text):  # "저 혼자요", "혼자서 가요": one person
+        out.append(NumberMention(1, "명", m.start(), m.end()))
     out.sort(key=lambda n: n.start)
     return out
 
@@ -254,9 +262,9 @@ def strip_ending(text: str) -> str:
     toks = tokens(text)
     end = len(text)
     for t in reversed(toks):
-        if (t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH")) or (
-            t.tag == "VX" and t.form == "주"
-        ):
+        if (
+            t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH", "ETN")
+        ) or (t.tag == "VX" and t.form == "주"):
             end = min(end, t.start)
             continue
         break

@@ -15,7 +15,7 @@ from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import DateFormat, date_format, param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
-from kodial.tools.text import numbers, tokens
+from kodial.tools.text import numbers, strip_ending, tokens
 
 _EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
 _PHONES = re.compile(r"전화\s*번호|휴대폰|핸드폰|연락처|phone", re.IGNORECASE)
@@ -166,6 +166,112 @@ def _things_counted(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[dict[str, An
     return out
 
 
+_NOUNS = ("NNG", "NNP", "SL", "SH", "XPN", "XSN", "NR")
+_JOINING_WORDS = ("그리고", "및", "또")
+
+
+def _items_of(text: str, start: int = 0) -> list[tuple[int, int]]:
+    """The spans (offsets into the whole message) of the things ``text`` lists, cut where a
+    joining particle (랑, 하고, 와/과), a comma or 그리고/및 joins them ("휴지하고 세제 그리고
+    샴푸" -> 휴지, 세제, 샴푸); the last one without its ending."""
+    cuts: list[tuple[int, int]] = []
+    for t in tokens(text):
+        joins = t.tag == "JC" or (t.tag, t.form) in (("SP", ","), ("SP", "、"))
+        if joins or (t.tag == "MAJ" and t.form in _JOINING_WORDS):
+            cuts.append((t.start, t.start + len(t.form)))
+    spans: list[tuple[int, int]] = []
+    at = 0
+    for a, b in [*cuts, (len(text), len(text))]:
+        piece = text[at:a]
+        lead = len(piece) - len(piece.lstrip())
+        piece = piece.strip()
+        if a == len(text) and piece:
+            piece = strip_ending(piece)
+        if piece:
+            s = at + lead
+            spans.append((start + s, start + s + len(piece)))
+        at = b
+    return spans
+
+
+def _noun_list(msg: Msg) -> list[tuple[int, int]]:
+    """Two or more nouns joined into a list anywhere in the message ("사과랑 우유 장보기 목록에
+    넣어줘" -> 사과, 우유): each a word of nouns only, joined by 랑/하고/와/과, a comma or
+    그리고/및; the last one ends at its particle."""
+    words = list(re.finditer(r"\S+", msg.masked))
+    toks = tokens(msg.masked)
+    in_word = [[t for t in toks if w.start() <= t.start < w.end()] for w in words]
+    for i in range(len(words)):
+        items: list[tuple[int, int]] = []
+        j = i
+        while j < len(words):
+            w, wt = words[j], in_word[j]
+            if not wt or wt[0].tag not in _NOUNS:
+                break
+            k = next((n for n, t in enumerate(wt) if t.tag not in _NOUNS), len(wt))
+            end = wt[k - 1].start + len(wt[k - 1].form)
+            items.append((w.start(), end))
+            rest = wt[k:]
+            joined = bool(rest) and (
+                rest[0].tag == "JC"
+                or rest[0].form in (",", "、")
+                or (rest[0].tag == "JKB" and rest[0].form in _JOINING_PARTICLES)
+            )
+            if not joined and j + 1 < len(words) and words[j + 1].group(0) in _JOINING_WORDS:
+                joined, j = True, j + 1
+            if not joined:
+                break
+            j += 1
+        if len(items) >= 2:
+            return items
+    return []
+
+
+_JOINING_PARTICLES = ("랑", "이랑", "하고", "와", "과")
+"""Particles that also say "with" (엄마랑 가): between two nouns they join a list."""
+
+
+def _strings_listed(
+    tool: ToolSpec, p: ParamSpec, msg: Msg, asked: set[str], source: str
+) -> list[str]:
+    """The strings a plain list parameter takes: the things listed after its label ("준비물은
+    A, B"); the whole answer to a question about it ("사과랑 우유"); or, when it is the tool's
+    only such list, nouns joined into a list anywhere in the message."""
+    span = labelled(msg.text, label_keys(p), param_head(p), "text")
+    if span:
+        listed = msg.text[span[0] : span[1]]
+        return [
+            v.strip(" .")
+            for v in re.split(r"\s*(?:,|、|/|\s와\s|\s과\s|하고\s|랑\s)\s*", listed)
+            if v.strip(" .")
+        ]
+    spans: list[tuple[int, int]] = []
+    if p.name in asked and source == "message":
+        spoken = msg.masked.strip()
+        start = msg.masked.find(spoken) if spoken else 0
+        spans = _items_of(spoken, start) if spoken else []
+        if any(len(msg.text[a:b].split()) > 4 for a, b in spans):
+            spans = []
+    plain = [q for q in tool.params if q.type == "array" and _plain_string_list(q)]
+    if not spans and plain == [p]:
+        spans = _noun_list(msg)
+    for a, b in spans:
+        msg.take(a, b)
+    return list(dict.fromkeys(msg.text[a:b] for a, b in spans))
+
+
+def _plain_string_list(p: ParamSpec) -> bool:
+    """A list of strings of no special kind (not e-mails, phone numbers, days or times)."""
+    return (
+        p.items_type == "string"
+        and not p.items_enum
+        and not _EMAILS.search(f"{p.name} {p.description}")
+        and not _PHONES.search(f"{p.name} {p.description}")
+        and _item_date_format(p) is None
+        and not re.search(r"HH:?MM", p.description)
+    )
+
+
 def extract_arrays(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -173,6 +279,7 @@ def extract_arrays(
     out: dict[str, Found],
     source: str,
     now: datetime,
+    asked: set[str] | None = None,
 ) -> None:
     """Simple arrays: every allowed value said (items with an enum), every number said (number
     items), every e-mail address or phone number said (string items described so), every time
@@ -205,13 +312,6 @@ def extract_arrays(
                 _carried_over(msg.text), now
             )  # (dates and times are masked by now)
         elif p.items_type == "string":
-            span = labelled(msg.text, label_keys(p), param_head(p), "text")
-            if span:
-                listed = msg.text[span[0] : span[1]]
-                values = [
-                    v.strip(" .")
-                    for v in re.split(r"\s*(?:,|、|/|\s와\s|\s과\s|하고\s|랑\s)\s*", listed)
-                    if v.strip(" .")
-                ]
+            values = _strings_listed(tool, p, msg, asked or set(), source)
         if values:
             out[p.name] = Found(values, source, ", ".join(map(str, values)))

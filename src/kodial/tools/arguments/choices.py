@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from kodial.korean.latin_letters import spell_letters
+from kodial.korean.loanwords import loanword_mentions
 from kodial.korean.particles import final_consonant
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
@@ -24,7 +25,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import TOOL_SYNONYMS, rx, split_identifier, tokens
+from kodial.tools.text import TOOL_SYNONYMS, numbers, rx, split_identifier, tokens
 
 Encode = Callable[[Sequence[str]], np.ndarray]
 """Texts -> unit vectors (:meth:`kodial.encoders.Encoder.encode`)."""
@@ -236,7 +237,17 @@ def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[in
                 found.append((t.start, t.end, opt))
     if not found:
         found = _shortening_mentions(options, text, asked)
+    latin = [o for o in options if isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z _-]*", o)]
+    if not found and latin:
+        # "이코노미석으로" for economy, "퍼스트 클래스" for first_class: English said in Hangul
+        found = list(loanword_mentions(text, latin, asked, _bare_nouns))
     return sorted(found)
+
+
+def _bare_nouns(word: str) -> bool:
+    """Whether Kiwi reads ``word`` as nouns only (no particle, ending or adverb)."""
+    toks = tokens(word)
+    return bool(toks) and all(t.tag in ("NNG", "NNP", "SL", "NR", "XSN", "XPN") for t in toks)
 
 
 def _own_words(p: ParamSpec, tool: ToolSpec) -> str:
@@ -259,6 +270,9 @@ def extract_enums(
 ) -> None:
     """Allowed values; two parameters over the same values (from/to currency) are told apart
     by particles: the unit after the amount or X에서/X를 is the start, X(으)로 or 몇 X the end."""
+    if any(_numeric(enum_options(p)) for p in params):
+        for m in _OUT_OF.finditer(msg.masked):  # "5점 만점에 4점": the scale is no value
+            msg.take(*m.span())
     text = msg.masked
     roles: dict[str, int | None] = {}
     for p in params:
@@ -313,6 +327,41 @@ def extract_enums(
         out[p.name] = Found(value, source, text[pick[0] : pick[1]])
         claimed.add(pick[0])
         msg.take(pick[0], pick[1])
+    for p in params:
+        if p.name not in out and p.name in asked and source == "message":
+            _numeric_answer(p, msg, out)
+
+
+_OUT_OF = re.compile(r"(?:\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중에?|기준)?\s*")
+"""The scale said before a score ("5점 만점에 4점"): not the answer."""
+
+
+def _numeric(options: Sequence[Any]) -> bool:
+    """Whether a list of allowed values is all numbers."""
+    return bool(options) and all(
+        isinstance(o, int | float) and not isinstance(o, bool) for o in options
+    )
+
+
+def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
+    """An answer to a question about a value from a list of numbers (별점 1-5): the one number
+    said, in words too ("다섯 개", "세 개요"), or the top of the list for 만점; the scale said
+    before it (5점 만점에) is no answer."""
+    options = enum_options(p)
+    if not _numeric(options):
+        return
+    said = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    if len(said) == 1 and said[0].value in options:
+        n = said[0]
+        out[p.name] = Found(
+            next(o for o in options if o == n.value), "answer", msg.text[n.start : n.end]
+        )
+        msg.take(n.start, n.end)
+        return
+    top = re.search(r"(?<![가-힣])만점", msg.masked)
+    if not said and top:
+        out[p.name] = Found(max(options), "answer", top.group(0))
+        msg.take(*top.span())
 
 
 ENUM_MEANING_MIN = 0.45
@@ -324,6 +373,9 @@ ENUM_PREDICATE_MIN = 0.75
 values they do not mean)."""
 ENUM_PREDICATE_LEAD = 0.25
 """How far a predicate's value must lead the next one."""
+ENUM_ADNOMINAL_MIN = 0.6
+"""Least cosine for an adjective said before a noun (무서운 -> horror 0.65, 큰 -> large 0.91):
+the form that describes a thing means its value more plainly than the dictionary form."""
 
 
 def enum_by_meaning(
@@ -361,14 +413,24 @@ def enum_by_meaning(
         and not (i and toks[i - 1].form in ("안", "못"))
         and not re.match(r"\s*지\s*(?:않|못|말)", text[t.end :])
     ]
+    # the adjective as said before a noun (큰, 작은) means its value more clearly to the
+    # encoder than its dictionary form (큰 -> large 0.91, 크다 0.66)
+    adnominals = [
+        text[t.start : toks[i + 1].end]
+        for i, t in enumerate(toks[:-1])
+        if t.tag == "VA"
+        and toks[i + 1].tag == "ETM"
+        and not (i and toks[i - 1].form in ("안", "못"))
+    ]
     predicates = [w for w in dict.fromkeys(predicates) if w not in words]
-    if not words and not predicates:
+    adnominals = [w for w in dict.fromkeys(adnominals) if w not in words]
+    if not words and not predicates and not adnominals:
         return None
     labels = [re.sub(r"[_-]+", " ", str(o)) for o in options]
-    said = words + predicates
+    said = words + predicates + adnominals
     vectors = encode(said + labels)
     sims = vectors[: len(said)] @ vectors[len(said) :].T
-    best: tuple[float, Any, str] | None = None
+    clear: list[tuple[float, Any, str]] = []
     for i, (word, row) in enumerate(zip(said, sims, strict=True)):
         order = sorted(range(len(options)), key=lambda k: -row[k])
         top, second = float(row[order[0]]), float(row[order[1]])
@@ -376,10 +438,15 @@ def enum_by_meaning(
             (ENUM_MEANING_MIN, ENUM_MEANING_LEAD)
             if i < len(words)
             else (ENUM_PREDICATE_MIN, ENUM_PREDICATE_LEAD)
+            if i < len(words) + len(predicates)
+            else (ENUM_ADNOMINAL_MIN, ENUM_PREDICATE_LEAD)
         )
-        clear = top >= least and top - second >= lead
-        if clear and (best is None or top > best[0]):
-            best = (top, options[order[0]], word)
+        if top >= least and top - second >= lead:
+            clear.append((top, options[order[0]], word))
+    # a compound that means a value clearly is read whole: 계좌이체 is a bank transfer, whatever
+    # its part 이체 alone is nearest to
+    clear = [c for c in clear if not any(c[2] != o[2] and c[2] in o[2] for o in clear)]
+    best = max(clear, key=lambda c: c[0], default=None)
     return (best[1], best[2]) if best else None
 
 

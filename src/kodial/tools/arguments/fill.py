@@ -100,7 +100,7 @@ def extract_message(
         if msg.free(*m.span()):
             msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
-    extract_arrays(tool, by_kind.get("array", []), msg, out, source, now)
+    extract_arrays(tool, by_kind.get("array", []), msg, out, source, now, asked)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
     if not (by_kind.get("email") or by_kind.get("phone")):
         # no parameter takes them, but their digits are still not numbers
@@ -489,6 +489,7 @@ def fill_arguments(
     since = " ".join(message_text(messages[i]) for i in user_idx if i > last_tool)
     same_day = bool(_SAME_DAY.search(since))  # "이 날짜 디데이 설정해줘": the day said before
     called_later: set[str] = set()  # tools called after the message read (newest first)
+    guessed: dict[str, Found] = {}
     end = len(messages)
     for rank, i in enumerate(reversed(user_idx)):
         called_later.update(called_tools(messages[i + 1 : end]))
@@ -518,8 +519,18 @@ def fill_arguments(
                 # an option is the current request's: "아침 8시" of an earlier, finished request
                 # is not when a blood pressure just said was measured
                 continue
+            if rank == 0 and asked and k not in asked and not v.strong:
+                # "일반석이요" answering a question about the seat: a guess for a parameter
+                # not asked about gives way to what the request it answers said ("부산 가는")
+                guessed.setdefault(k, v)
+                continue
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
                 filling.found.setdefault(k, v)
+    for k, v in guessed.items():
+        if k in filling.found:
+            filling.gave_way.append(k)
+        elif not _only_particles(v.value):
+            filling.found[k] = v
     people_as_they_are(filling)
     without_excluded_ends(filling)
     no_unit_leftovers(filling)

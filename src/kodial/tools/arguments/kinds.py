@@ -181,6 +181,56 @@ def as_shaped(value: str, example: str) -> str:
     return compact
 
 
+_LAYOUT_PART = re.compile(r"\\d\{(\d+)\}|\[0-9\]\{(\d+)\}|(\\d|\[0-9\])|(\d)|\\?([-./ ])|\\s")
+
+
+def _digit_layout(pattern: str) -> list[int | str] | None:
+    """A pattern made only of digits and separators as a layout: a number for a run of any
+    digits, a one-digit string for a digit the pattern fixes, a separator otherwise
+    (``^010-\\d{4}-\\d{4}$`` -> ["0", "1", "0", "-", 4, "-", 4]); None for any other
+    pattern, or one without a separator."""
+    body = pattern.removeprefix("^").removesuffix("$")
+    out: list[int | str] = []
+    pos = 0
+    while pos < len(body):
+        m = _LAYOUT_PART.match(body, pos)
+        if not m:
+            return None
+        if m.group(1) or m.group(2):
+            out.append(int(m.group(1) or m.group(2)))
+        elif m.group(3):
+            out.append(1)
+        elif m.group(4):
+            out.append(m.group(4))
+        else:
+            out.append(m.group(5) or " ")
+        pos = m.end()
+    has_sep = any(isinstance(x, str) and not x.isdigit() for x in out)
+    return out if has_sep else None
+
+
+def _lay_out(digits: str, layout: list[int | str]) -> str | None:
+    """``digits`` written in ``layout``; None when their count or a fixed digit differs."""
+    need = sum(
+        x if isinstance(x, int) else 1 for x in layout if not isinstance(x, str) or x.isdigit()
+    )
+    if need != len(digits):
+        return None
+    out, pos = [], 0
+    for x in layout:
+        if isinstance(x, int):
+            out.append(digits[pos : pos + x])
+            pos += x
+        elif x.isdigit():
+            if digits[pos] != x:
+                return None
+            out.append(x)
+            pos += 1
+        else:
+            out.append(x)
+    return "".join(out)
+
+
 def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
     """``value`` written the way a schema ``pattern`` asks, when only its spacing, case or
     separators differ ("kr 1234" -> "KR1234" for ``^[A-Z]{2}\\d{4}$``, "010 1234 5678" ->
@@ -197,16 +247,15 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
     if re.search(r"[A-Za-z]", value):  # "KR-1234" for KR1234; never "3-1" or "1.5" as digits
         unhyphened = re.sub(r"[\s-]", "", value)
         candidates += [unhyphened, unhyphened.upper(), unhyphened.lower()]
-    # digit groups a pattern joins with one separator: \d{3}-\d{4}-\d{4}, \d{4}\.\d{2}
-    groups = re.findall(r"\\d\{(\d+)\}", pattern)
-    sep = re.search(r"\\d\{\d+\}(\\?[-./ ])", pattern)
+    # digits a pattern lays out in groups (\d{3}-\d{4}-\d{4}, 010-\d{4}-\d{4}): the user's
+    # digits in that layout, when they say exactly as many (six at least, so a decimal is
+    # never one) and the pattern's own digits agree
+    layout = _digit_layout(pattern)
     digits = re.sub(r"\D", "", value)
-    if groups and sep and sum(map(int, groups)) == len(digits) and re.fullmatch(r"[\d\s-]+", value):
-        cut, pos = [], 0
-        for g in map(int, groups):
-            cut.append(digits[pos : pos + g])
-            pos += g
-        candidates.append(sep.group(1).lstrip("\\").join(cut))
+    if layout and re.fullmatch(r"[\d\s./-]+", value) and len(digits) >= 6:
+        written = _lay_out(digits, layout)
+        if written:
+            candidates.append(written)
     test = rule.fullmatch if whole else rule.search
     return next((c for c in candidates if c and test(c)), None)
 

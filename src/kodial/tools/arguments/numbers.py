@@ -44,6 +44,7 @@ def extract_numbers(
     if not params:
         return
     mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    mentions = in_the_unit_asked(mentions, msg.masked, params)
     if not mentions:
         return
     pairs: list[tuple[float, int, ParamSpec, NumberMention]] = []
@@ -123,6 +124,59 @@ def extract_numbers(
             asked_now = candidates[0].name in asked and source == "message"
             _put_number(candidates[0], n, msg, out, "answer" if asked_now else source)
             out[candidates[0].name].strong = asked_now or bool(n.unit)
+
+
+_SECONDS = {"초": 1, "분": 60, "시간": 3600}
+_HALF_AFTER = re.compile(r"\s*반(?![가-힣])")
+_HALF_HOUR = re.compile(r"(?<![가-힣\d])반\s*시간")
+
+
+def in_the_unit_asked(
+    mentions: list[NumberMention], text: str, params: list[ParamSpec]
+) -> list[NumberMention]:
+    """A length of time said in other units than the parameter counts, in its unit: "1시간",
+    "한 시간 반", "반 시간", "1시간 20분" for minutes (60, 90, 30, 80). Only when every
+    parameter that counts time counts it in the same unit; an integer parameter takes only a
+    whole number of its unit."""
+    units = {u for p in params for u in param_units(p) if u in _SECONDS}
+    if len(units) != 1:
+        return mentions
+    unit = units.pop()
+    integer = all(p.type == "integer" for p in params if unit in param_units(p))
+    said: list[tuple[float, int, int]] = []  # seconds, start, end
+    i = 0
+    while i < len(mentions):
+        n = mentions[i]
+        if n.unit not in _SECONDS:
+            i += 1
+            continue
+        total, start, end = n.value * _SECONDS[n.unit], n.start, n.end
+        half = _HALF_AFTER.match(text, end) if n.unit == "시간" else None
+        if half:
+            total, end = total + 1800, half.end()
+        j = i + 1
+        while (
+            j < len(mentions)
+            and mentions[j].unit in _SECONDS
+            and _SECONDS[mentions[j].unit] < _SECONDS[mentions[j - 1].unit]
+            and not text[end : mentions[j].start].strip()
+        ):
+            total, end = total + mentions[j].value * _SECONDS[mentions[j].unit], mentions[j].end
+            j += 1
+        said.append((total, start, end))
+        i = j
+    for m in _HALF_HOUR.finditer(text):
+        said.append((1800.0, m.start(), m.end()))
+    out = [n for n in mentions if n.unit not in _SECONDS]
+    for total, start, end in said:
+        value = total / _SECONDS[unit]
+        if integer and not float(value).is_integer():
+            continue
+        out.append(
+            NumberMention(int(value) if float(value).is_integer() else value, unit, start, end)
+        )
+    out.sort(key=lambda n: n.start)
+    return out
 
 
 _ONE_MORE = re.compile(r"\s*더(?![가-힣])")

@@ -35,6 +35,9 @@ class Filling:
     refused: list[str] = field(default_factory=list)
     """Parameters whose value in the latest message was dropped for a schema problem (asked
     again with what they take)."""
+    gave_way: list[str] = field(default_factory=list)
+    """Parameters the latest message gave a guess for that an earlier value kept: the message
+    said something, so it is an answer even when nothing asked was read from it."""
 
     @property
     def arguments(self) -> dict[str, Any]:

@@ -158,7 +158,9 @@ _PLACE_WORDS = (
     *("주소", "지역", "장소", "위치", "지점", "도시", "address", "location", "area"),
     # where it is bought, not what: a shop is named before what it sells
     *("가게", "매장", "식당", "음식점", "상점", "업체", "store", "shop", "restaurant"),
+    *("호텔", "숙소", "hotel"),
 )
+_PERSON_COUNTERS = frozenset({"명", "사람", "인", "분"})
 
 
 def counted_thing(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
@@ -170,8 +172,8 @@ def counted_thing(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tupl
         return None
     toks = tokens(text)
     for n in numbers(text):
-        if n.unit not in COUNTER_UNITS:
-            continue
+        if n.unit not in COUNTER_UNITS or n.unit in _PERSON_COUNTERS:
+            continue  # "성인 2명": people are who come, not what is ordered
         before = [t for t in toks if t.end <= n.start]
         if not before or text[before[-1].end : n.start].strip():
             continue

@@ -1,0 +1,262 @@
+"""Answers people give to an assistant's question (round 9): a list of things, a length of time
+in other units than the parameter counts, English values said in Hangul (이코노미, 라지), an
+adjective for a value (큰 거요), a score from a list of numbers (다섯 개, 만점), and a guess from
+an answer that must not replace what the request said. Every tool and sentence here is written
+for these tests (none comes from a benchmark or a development set)."""
+
+from __future__ import annotations
+
+import pytest
+from _tool_fixtures import NOW, assistant, function_tool, string_param, user
+
+from kodial.korean.loanwords import loanword_mentions, skeleton, sounds_like
+from kodial.tools import decide
+
+
+def _answer(tools, request: str, question: str, reply: str):
+    return decide([user(request), assistant(question), user(reply)], tools, "auto", now=NOW)
+
+
+def _filled(d) -> dict:
+    return {k: v["value"] for k, v in d.explain.get("filled", {}).items()}
+
+
+def _enum(desc: str, options: list) -> dict:
+    return {"type": "string", "description": desc, "enum": options}
+
+
+FLIGHT = [
+    function_tool(
+        "book_flight",
+        "항공권을 예약합니다",
+        {
+            "dest": string_param("도착 도시"),
+            "seat_class": _enum("좌석 등급", ["economy", "business", "first_class"]),
+        },
+        ["dest", "seat_class"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "value"),
+    [("이코노미요", "economy"), ("비즈니스석으로", "business"), ("퍼스트 클래스요", "first_class")],
+)
+def test_an_english_value_said_in_hangul_answers_the_question(reply, value):
+    d = _answer(FLIGHT, "부산 가는 비행기 예약해줘", "좌석 등급은 어떻게 하시겠어요?", reply)
+    assert d.kind == "call"
+    # the answer's words are the seat, not a new destination
+    assert d.arguments == {"dest": "부산", "seat_class": value}
+
+
+def test_a_hangul_value_in_a_request_needs_its_consonants_and_first_vowel():
+    d = decide([user("제주 가는 이코노미석으로 예약")], FLIGHT, "auto", now=NOW)
+    assert d.arguments.get("seat_class") == "economy"
+    # 파이썬 and beginner share a skeleton (PSN); their first vowels tell them apart
+    assert loanword_mentions("파이썬 왕초보 강좌", ["beginner", "advanced"]) == []
+    assert loanword_mentions("비기너 강좌", ["beginner", "advanced"]) == [(0, 3, "beginner")]
+    # two words are read together only for a value of two words (건 너무 is not economy)
+    assert loanword_mentions("싼 건 너무 이르고", ["economy", "business"]) == []
+    # two consonants are enough only in an answer to a question about the value
+    assert loanword_mentions("라지", ["small", "large"]) == []
+    assert loanword_mentions("라지", ["small", "large"], asked=True) == [(0, 2, "large")]
+
+
+def test_skeletons_of_loanwords():
+    for hangul, latin in [
+        ("이코노미", "economy"),
+        ("라지", "large"),
+        ("디럭스", "deluxe"),
+        ("스탠다드", "standard"),
+        ("싱글", "single"),
+        ("프리미엄", "premium"),
+    ]:
+        assert sounds_like(hangul, latin), (hangul, latin, skeleton(hangul), skeleton(latin))
+    assert not sounds_like("스몰", "large")
+    assert not sounds_like("오토", "auto")  # one consonant says too little
+
+
+def test_an_answers_guess_does_not_replace_what_the_request_said():
+    table = [
+        function_tool(
+            "book_table",
+            "식당 테이블을 예약합니다",
+            {
+                "restaurant": string_param("식당 이름"),
+                "people": {"type": "integer", "description": "인원 수", "minimum": 1},
+            },
+            ["restaurant", "people"],
+        )
+    ]
+    asked = "몇 분이 방문하시나요?"
+    d = _answer(table, "바다횟집 식당 테이블 예약해줘", asked, "어른 둘 아이 하나")
+    assert d.arguments["restaurant"] == "바다횟집"
+    d = _answer(table, "바다횟집 식당 테이블 예약해줘", asked, "저 혼자요")
+    assert d.arguments == {"restaurant": "바다횟집", "people": 1}
+
+
+SHOPPING = [
+    function_tool(
+        "make_list",
+        "장보기 목록을 만듭니다",
+        {"items": {"type": "array", "items": {"type": "string"}, "description": "살 물건 목록"}},
+        ["items"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "items"),
+    [
+        ("사과랑 우유", ["사과", "우유"]),
+        ("계란, 두부, 대파", ["계란", "두부", "대파"]),
+        ("휴지하고 세제 그리고 샴푸요", ["휴지", "세제", "샴푸"]),
+    ],
+)
+def test_a_list_of_things_answers_a_question_about_a_list(reply, items):
+    d = _answer(SHOPPING, "장보기 목록 만들어줘", "어떤 물건을 넣을까요?", reply)
+    assert d.kind == "call"
+    assert d.arguments == {"items": items}
+
+
+def test_nouns_joined_into_a_list_fill_the_one_list_of_a_tool():
+    d = decide([user("사과랑 우유 장보기 목록에 넣어줘")], SHOPPING, "auto", now=NOW)
+    assert d.arguments == {"items": ["사과", "우유"]}
+    # one thing is no list: it is asked for
+    d = decide([user("장보기 목록 만들어줘")], SHOPPING, "auto", now=NOW)
+    assert d.kind == "ask"
+
+
+TIMER = [
+    function_tool(
+        "set_timer",
+        "타이머를 설정합니다",
+        {"minutes": {"type": "integer", "description": "타이머 시간(분)", "minimum": 1}},
+        ["minutes"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "minutes"),
+    [("1시간", 60), ("한 시간 반", 90), ("반 시간", 30), ("1시간 20분", 80), ("15분", 15)],
+)
+def test_a_length_of_time_is_given_in_the_unit_the_parameter_counts(reply, minutes):
+    d = _answer(TIMER, "타이머 맞춰줘", "몇 분으로 설정할까요?", reply)
+    assert d.kind == "call"
+    assert d.arguments == {"minutes": minutes}
+
+
+def test_a_phone_number_is_laid_out_as_the_pattern_fixes_it():
+    phone = {"type": "string", "description": "휴대폰 번호", "pattern": r"^010-\d{4}-\d{4}$"}
+    tools = [
+        function_tool(
+            "register",
+            "회원 가입합니다",
+            {"name": string_param("이름"), "phone": phone},
+            ["name", "phone"],
+        )
+    ]
+    for reply in ("01012345678", "010.1234.5678", "010 1234 5678이요"):
+        d = _answer(tools, "김민지로 회원 가입할게요", "휴대폰 번호를 알려주세요.", reply)
+        assert d.arguments == {"name": "김민지", "phone": "010-1234-5678"}, reply
+    # a number the pattern's fixed digits refuse is asked again, never rewritten
+    d = _answer(tools, "김민지로 회원 가입할게요", "휴대폰 번호를 알려주세요.", "011 1234 5678")
+    assert d.kind == "ask"
+    assert d.missing == ["phone"]
+
+
+def test_an_adjective_before_a_noun_says_a_value():
+    tools = [
+        function_tool(
+            "order_coffee",
+            "커피를 주문합니다",
+            {"menu": string_param("메뉴"), "size": _enum("사이즈", ["small", "medium", "large"])},
+            ["menu", "size"],
+        )
+    ]
+    for reply, size in (("큰 거요", "large"), ("작은 걸로", "small"), ("라지", "large")):
+        d = _answer(tools, "아메리카노 하나 주문", "사이즈는요?", reply)
+        assert d.arguments == {"menu": "아메리카노", "size": size}, reply
+    movies = [
+        function_tool(
+            "search_movie",
+            "영화를 검색합니다",
+            {"genre": _enum("장르", ["action", "comedy", "horror", "animation"])},
+            ["genre"],
+        )
+    ]
+    assert decide([user("무서운 영화 찾아줘")], movies, "auto", now=NOW).arguments == {
+        "genre": "horror"
+    }
+    # said negated, it is no value
+    d = decide([user("안 무서운 영화 찾아줘")], movies, "auto", now=NOW)
+    assert d.arguments.get("genre") != "horror"
+
+
+def test_a_compound_means_its_value_whole():
+    tools = [
+        function_tool(
+            "pay_bill",
+            "공과금을 납부합니다",
+            {
+                "bill": _enum("공과금 종류", ["electricity", "water", "gas"]),
+                "method": _enum("결제 수단", ["card", "bank_transfer", "point"]),
+            },
+            ["bill", "method"],
+        )
+    ]
+    d = _answer(tools, "가스비 납부", "결제 수단을 골라주세요.", "계좌이체요")
+    assert d.arguments == {"bill": "gas", "method": "bank_transfer"}
+
+
+@pytest.mark.parametrize(
+    ("reply", "stars"),
+    [("다섯 개", 5), ("세 개요", 3), ("4점", 4), ("만점", 5), ("5점 만점에 4점", 4)],
+)
+def test_a_score_from_a_list_of_numbers(reply, stars):
+    tools = [
+        function_tool(
+            "rate_movie",
+            "영화에 평점을 남깁니다",
+            {
+                "movie": string_param("영화 제목"),
+                "stars": {"type": "integer", "description": "별점", "enum": [1, 2, 3, 4, 5]},
+            },
+            ["movie", "stars"],
+        )
+    ]
+    d = _answer(tools, "하얼빈 평점 남길게", "별점은 몇 점 주시겠어요?", reply)
+    assert d.arguments == {"movie": "하얼빈", "stars": stars}
+
+
+def test_a_thing_to_do_keeps_its_nominal_ending():
+    tools = [
+        function_tool(
+            "create_reminder",
+            "리마인더를 등록합니다",
+            {"title": string_param("리마인더 내용"), "date": {"type": "string", "format": "date"}},
+            ["title", "date"],
+        )
+    ]
+    d = _answer(tools, "리마인더 등록해줘", "무엇을 알려드릴까요?", "엄마 생신 선물 사기")
+    assert _filled(d)["title"] == "엄마 생신 선물 사기"
+
+
+def test_people_counted_are_not_what_is_booked():
+    hotel = [
+        function_tool(
+            "book_hotel",
+            "호텔 객실을 예약합니다",
+            {
+                "hotel": string_param("호텔 이름"),
+                "nights": {"type": "integer", "description": "숙박 일수"},
+                "guests": {"type": "integer", "description": "투숙 인원"},
+            },
+            ["hotel", "nights", "guests"],
+        )
+    ]
+    d = decide([user("신라호텔 2박 성인 2명 예약해줘")], hotel, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments["hotel"].startswith("신라")  # (the hotel's kind word may go)
+    assert (d.arguments["nights"], d.arguments["guests"]) == (2, 2)
