@@ -260,3 +260,79 @@ def test_people_counted_are_not_what_is_booked():
     assert d.kind == "call"
     assert d.arguments["hotel"].startswith("신라")  # (the hotel's kind word may go)
     assert (d.arguments["nights"], d.arguments["guests"]) == (2, 2)
+
+
+MESSAGE = [
+    function_tool(
+        "send_message",
+        "문자를 보냅니다",
+        {"to": string_param("받는 사람"), "text": string_param("보낼 내용")},
+        ["to", "text"],
+    )
+]
+
+
+def test_a_message_keeps_its_words_and_its_recipient():
+    # a parameter named "to" and described as a person is whom it goes to (X에게), and the
+    # words quoted as said are the message's, not the recipient's name
+    d = decide([user("엄마에게 '곧 도착해요' 라고 보내줘")], MESSAGE, "auto", now=NOW)
+    assert d.arguments == {"to": "엄마", "text": "곧 도착해요"}
+    # what is reported may hold a day; it is given in its plain form
+    d = decide([user("민수한테 오늘 회의 취소됐다고 문자 보내줘")], MESSAGE, "auto", now=NOW)
+    assert d.arguments == {"to": "민수", "text": "오늘 회의 취소됐다"}
+    # an answer that is the message keeps its ending
+    d = _answer(
+        MESSAGE, "김과장님께 문자 보내줘", "어떤 내용을 보낼까요?", "내일 보고서 드리겠습니다"
+    )
+    assert d.arguments == {"to": "김과장님", "text": "내일 보고서 드리겠습니다"}
+
+
+def test_an_account_sent_to_is_no_person():
+    tools = [
+        function_tool(
+            "transfer",
+            "송금합니다",
+            {"to_account": string_param("받는 계좌번호"), "amount": {"type": "integer"}},
+            ["to_account", "amount"],
+        )
+    ]
+    d = decide([user("110234567890으로 5만원 보내줘")], tools, "auto", now=NOW)
+    assert d.arguments == {"to_account": "110234567890", "amount": 50000}
+
+
+def test_a_language_is_said_by_its_name_and_a_quoted_object_is_the_text():
+    tools = [
+        function_tool(
+            "translate",
+            "문장을 번역합니다",
+            {"text": string_param("번역할 문장"), "target": _enum("도착 언어", ["en", "ja", "zh"])},
+            ["text", "target"],
+        )
+    ]
+    d = decide([user("'감사합니다'를 일본어로 번역해줘")], tools, "auto", now=NOW)
+    assert d.arguments == {"text": "감사합니다", "target": "ja"}
+    # a title quoted inside a longer text is not the text
+    count = [
+        function_tool(
+            "count_words", "단어 수를 셉니다", {"text": string_param("단어를 셀 텍스트")}, ["text"]
+        )
+    ]
+    said = "몇 단어인지 세줘: 우리 동네는 '가을 축제'를 맞아 거리마다 등을 달고 공연을 열었다."
+    d = decide([user(said)], count, "auto", now=NOW)
+    assert d.arguments.get("text") != "가을 축제"
+
+
+def test_a_long_number_is_the_identifier_asked_for():
+    tools = [
+        function_tool(
+            "track_parcel",
+            "택배 배송을 조회합니다",
+            {
+                "tracking_no": string_param("운송장 번호"),
+                "carrier": _enum("택배사", ["CJ대한통운", "한진택배", "우체국택배"]),
+            },
+            ["tracking_no", "carrier"],
+        )
+    ]
+    d = decide([user("우체국 택배 6012345678901 어디쯤이야")], tools, "auto", now=NOW)
+    assert d.arguments == {"tracking_no": "6012345678901", "carrier": "우체국택배"}

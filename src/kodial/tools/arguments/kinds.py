@@ -57,9 +57,12 @@ _QUOTATIVE = re.compile(
 
 
 def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
-    """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said (a message's content)."""
+    """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said, in their plain form (오늘
+    늦는다, 회의 자료 보냈다: a message's content)."""
     for m in _QUOTATIVE.finditer(text):
         s, e = m.span("q")
+        if text[m.end("q") :].lstrip()[:1] in ("다", "냐", "자"):
+            e = text.index(text[m.end("q") :].lstrip()[:1], e) + 1  # 늦는다고 -> 늦는다
         # drop a leading receiver phrase or filler that belongs to the instruction
         head = re.match(
             r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"

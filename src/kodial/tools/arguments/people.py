@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
+from kodial.tools.acts import tool_act
 from kodial.tools.arguments.params import param_head
-from kodial.tools.schema import ParamSpec
+from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import tokens
 
 RELATION_WORDS = frozenset(
@@ -141,3 +142,13 @@ def not_a_name(value: object) -> bool:
         if not toks or not all(t.tag in ("NNG", "XSN") for t in toks):
             return False
     return True
+
+
+_SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
+"""What a tool that sends to a saved contact (a message, money) says it does."""
+
+
+def sends_to_contacts(tool: ToolSpec) -> bool:
+    """Whether ``tool`` sends a message or money to a saved contact, who may be saved as a
+    relation (엄마) or a nickname."""
+    return tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))

@@ -45,6 +45,7 @@ from kodial.tools.arguments.params import (
     param_kind,
     words_of,
 )
+from kodial.tools.arguments.people import is_person_name, is_relation, sends_to_contacts
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.topic import counted_thing, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
@@ -94,12 +95,29 @@ def _instruction_score(line: str, tool_words: set[str]) -> float:
     return len(words & tool_words) + 2 * verbs
 
 
+_PERSON = re.compile(r"사람|수신자|이름|대상자|상대방?|친구|분(?![가-힣])")
+"""Words of a description that name a person."""
+
+
+def _quoted_object(text: str, q: re.Match[str]) -> bool:
+    """Whether quoted words are what the request acts on: marked as the object and followed by
+    the instruction only ("'감사합니다'를 일본어로 번역해줘"), not a title quoted inside the
+    text to act on ("... '국제 강아지의 날'을 맞아 스페셜 로고를 선보이고 ...")."""
+    m = re.match(r"\s*[을를](?![가-힣])", text[q.end() :])
+    return m is not None and len(text[q.end() + m.end() :].split()) <= 3
+
+
 def _by_particle(
     text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
 ) -> tuple[int, int] | None:
     """A noun phrase followed by the particle the parameter's role implies (``text`` has the
     values other readers took blanked out; ``original`` is the message as written)."""
+    # "to" described as 받는 사람 is whom a message goes to (X에게), not where a trip ends
+    # (X까지): a person the description names is a recipient whatever the name says (받는
+    # 계좌번호 is not a person: an account is sent to with 로)
     words = words_of(p)
+    if _PERSON.search(p.description) and has_whole_word(p.description, PARTICLE_ROLES[2][0]):
+        words = p.description
     index = next(
         (
             i
@@ -197,6 +215,10 @@ def _one_code(text: str, lettered: bool) -> tuple[int, int] | None:
         m for m in _CODE_WORD.finditer(text) if not lettered or re.search(r"[A-Za-z-]", m.group(0))
     ]
     return codes[0].span() if len(codes) == 1 else None
+
+
+_LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{6,}(?![\w.,-])")
+"""Six digits or more in a row: a number that names something (운송장, 주문 번호), not a count."""
 
 
 def _takes_code(p: ParamSpec) -> bool:
@@ -348,9 +370,16 @@ def extract_strings(
             if span and msg.free(*span):
                 put(p, span)
                 pending.remove(p)
-    for p in list(pending):  # quoted names; a text is the words quoted as said ('...' 라고)
+    # quoted names; a text is the words quoted as said ('...' 라고), read first: what is said
+    # is the message's, not the name of whom it goes to
+    for p in sorted(pending, key=lambda q: param_kind(q) != "text"):
         if param_kind(p) == "text":
-            quoted = (q for q in _QUOTED.finditer(text) if _SAID_AFTER.match(text, q.end()))
+            # words quoted as said ('...' 라고), or quoted as what is acted on ('...'를 번역)
+            quoted = (
+                q
+                for q in _QUOTED.finditer(text)
+                if _SAID_AFTER.match(text, q.end()) or _quoted_object(text, q)
+            )
             m = next((q for q in quoted if spans_free(*q.span(), put_spans)), None)
         else:
             m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
@@ -364,7 +393,11 @@ def extract_strings(
         if param_kind(p) != "text" or p not in pending:
             continue
         span = (
-            _payload(text, tool_words) or reported_speech(text, msg.used) or task_phrase(msg.masked)
+            _payload(text, tool_words)
+            # what is reported may hold a day or a number ("오늘 회의 취소됐다고"), never
+            # another parameter's value
+            or reported_speech(text, put_spans)
+            or task_phrase(msg.masked)
         )
         if span:
             put(p, span)
@@ -400,6 +433,13 @@ def extract_strings(
             pending.remove(p)
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
         span = _by_particle(msg.masked, p, msg.used, msg.text)
+        if (
+            span
+            and is_person_name(p)
+            and is_relation(text[span[0] : span[1]].strip())
+            and not sends_to_contacts(tool)
+        ):
+            continue  # "아빠한테 케이크 선물": who the gift is for, not the name it is sent to
         if span:
             put(p, span)
             pending.remove(p)
@@ -421,6 +461,14 @@ def extract_strings(
         if span:
             put(p, span, strong=False)
             pending.remove(p)
+    # a number or an identifier of digits only ("운송장 123456789012 조회"): the message's one
+    # run of six digits or more, which no count, amount or date is written as
+    long_runs = [m.span() for m in _LONG_DIGITS.finditer(msg.masked)]
+    for p in [q for q in pending if _takes_code(q)]:
+        if len(long_runs) == 1:
+            put(p, long_runs[0], strong=False)
+            pending.remove(p)
+            break
     # A bare answer to a question about exactly one string parameter is its value.
     open_asked = [p for p in pending if p.name in asked]
     if (
@@ -431,7 +479,13 @@ def extract_strings(
     ):
         # "2024 이력서_최종 이거로요": the pointing word after the answer is not part of it
         spoken = _POINTING.sub("", text.strip())
-        bare = strip_ending(spoken)
+        # a message or a sentence to translate is kept as said, ending and all ("내일 보고서
+        # 드리겠습니다"); a name or a place without its copula ("한빛초등학교야")
+        bare = (
+            spoken.strip().strip("'\"‘’“”")
+            if param_kind(open_asked[0]) == "text"
+            else strip_ending(spoken)
+        )
         # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
         # verb may not
         score = _instruction_score(spoken, tool_words)

@@ -11,13 +11,15 @@ from kodial.korean.datetimes import parse_datetime
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.kinds import fit_pattern
 from kodial.tools.arguments.params import param_kind, words_of
-from kodial.tools.arguments.people import is_person_name, is_relation, not_a_name
+from kodial.tools.arguments.people import (
+    is_person_name,
+    is_relation,
+    not_a_name,
+    sends_to_contacts,
+)
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ToolSpec, validate_arguments
 from kodial.tools.text import tokens
-
-_SENDS = re.compile(r"송금|이체|보내|보냅|전송|메시지|문자|transfer|send|message", re.IGNORECASE)
-"""What a tool that sends to a saved contact (a message, money) says it does."""
 
 
 def people_as_they_are(filling: Filling) -> None:
@@ -27,7 +29,7 @@ def people_as_they_are(filling: Filling) -> None:
     noun ("등급", "박스") is no one's name either, outside those; and "엄마 혈압약" is the 혈압약 a medicine's name
     wants."""
     tool = filling.tool
-    sends = tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
+    sends = sends_to_contacts(tool)
     for p in tool.params:
         f = filling.found.get(p.name)
         if f is None or not isinstance(f.value, str):
