@@ -336,3 +336,24 @@ def test_a_long_number_is_the_identifier_asked_for():
     ]
     d = decide([user("우체국 택배 6012345678901 어디쯤이야")], tools, "auto", now=NOW)
     assert d.arguments == {"tracking_no": "6012345678901", "carrier": "우체국택배"}
+
+
+def test_a_question_is_about_the_tool_whose_parameters_it_names():
+    day = {"type": "string", "format": "date", "description": "수업 날짜"}
+    tools = [
+        function_tool(
+            "search_class", "요가 수업을 찾아봅니다", {"branch": string_param("지점")}, ["branch"]
+        ),
+        function_tool(
+            "book_class",
+            "요가 수업을 예약합니다",
+            {"class_date": day, "level": _enum("난이도", ["초급", "중급"])},
+            ["class_date", "level"],
+        ),
+    ]
+    # "요가" alone scores the search a little higher, but the assistant asked for the level,
+    # which only the booking takes: the answer continues the booking
+    msgs = [user("요가"), assistant("난이도와 날짜는 어떻게 할까요?"), user("모레 초급이요")]
+    d = decide(msgs, tools, "auto", now=NOW)
+    assert (d.kind, d.tool) == ("call", "book_class")
+    assert d.arguments == {"class_date": "2026-11-20", "level": "초급"}

@@ -85,6 +85,8 @@ _QUESTION_MARGIN = 0.1
 """How far under the threshold the request behind a question about a tool's parameters may be."""
 _QUESTION_LEAD = 0.15
 """How far that tool must lead the next one."""
+_QUESTION_RIVAL = 0.2
+"""How close a rival must score for a question naming its parameters to be about it."""
 
 
 def pending_question(
@@ -115,6 +117,20 @@ def pending_question(
     )
     best = scores[0]
     tool = next(s for s in specs if s.name == best.name)
+    question = message_text(messages[a])
+    if not _named_params(tool, question):
+        # "시작일을 알려주세요" after a request two tools fit: the question is about the close
+        # rival whose parameters it names, not the one that scored a little higher
+        rivals = [
+            t
+            for s in scores[1:3]
+            if best.score - s.score <= _QUESTION_RIVAL
+            for t in specs
+            if t.name == s.name and _named_params(t, question) & set(t.required)
+        ]
+        if len(rivals) == 1:
+            tool = rivals[0]
+            best = next(s for s in scores if s.name == tool.name)
     if best.score < chooser.threshold:
         # The assistant has asked already: a question naming the parameters of the tool that
         # leads clearly ("몇 명 예매할까요?" after "7시20분 거 예매해줘") is about that tool
