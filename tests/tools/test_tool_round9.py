@@ -357,3 +357,18 @@ def test_a_question_is_about_the_tool_whose_parameters_it_names():
     d = decide(msgs, tools, "auto", now=NOW)
     assert (d.kind, d.tool) == ("call", "book_class")
     assert d.arguments == {"class_date": "2026-11-20", "level": "초급"}
+
+
+def test_an_area_is_the_proper_names_that_begin_the_phrase():
+    tools = [
+        function_tool(
+            "search_restaurant",
+            "맛집을 검색합니다",
+            {"area": string_param("지역"), "food": string_param("음식 종류")},
+            ["area"],
+        )
+    ]
+    d = decide([user("성수동 파스타 맛집 찾아줘")], tools, "auto", now=NOW)
+    assert d.arguments["area"] == "성수동"
+    d = decide([user("부산 해운대 횟집 맛집 찾아줘")], tools, "auto", now=NOW)
+    assert d.arguments["area"] == "부산 해운대"

@@ -118,15 +118,25 @@ def pending_question(
     best = scores[0]
     tool = next(s for s in specs if s.name == best.name)
     question = message_text(messages[a])
-    if not _named_params(tool, question):
+    encode = chooser_encode(chooser)
+
+    def asks_about(t: ToolSpec) -> bool:
+        """Whether the question names a required parameter of ``t`` still missing then."""
+        named = _named_params(t, question) & set(t.required)
+        return bool(named) and bool(
+            named & set(fill_arguments(t, messages[:a], now, tools=specs, encode=encode).missing)
+        )
+
+    if not asks_about(tool):
         # "시작일을 알려주세요" after a request two tools fit: the question is about the close
-        # rival whose parameters it names, not the one that scored a little higher
+        # rival whose missing parameters it names, not the one that scored a little higher
+        # (or was just called, and has all it needs)
         rivals = [
             t
             for s in scores[1:3]
             if best.score - s.score <= _QUESTION_RIVAL
             for t in specs
-            if t.name == s.name and _named_params(t, question) & set(t.required)
+            if t.name == s.name and asks_about(t)
         ]
         if len(rivals) == 1:
             tool = rivals[0]
@@ -146,5 +156,5 @@ def pending_question(
             and _named_params(tool, message_text(messages[a])) & required
         ):
             return None
-    before = fill_arguments(tool, messages[:a], now, tools=specs, encode=chooser_encode(chooser))
+    before = fill_arguments(tool, messages[:a], now, tools=specs, encode=encode)
     return Pending(tool, _asked_params(tool, message_text(messages[a]), before.missing), best.score)

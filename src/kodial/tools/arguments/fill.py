@@ -32,6 +32,7 @@ from kodial.tools.arguments.tidy import (
     no_unit_leftovers,
     only_what_the_schema_allows,
     people_as_they_are,
+    place_without_what_is_sought,
     without_copula,
     without_excluded_ends,
 )
@@ -535,6 +536,7 @@ def fill_arguments(
     without_excluded_ends(filling)
     no_unit_leftovers(filling)
     without_copula(filling)
+    place_without_what_is_sought(filling)
     no_booking_in_the_past(filling, now)
     if encode is not None:
         _enums_by_meaning(filling, messages, user_idx, last_tool, encode)

@@ -149,6 +149,31 @@ def without_copula(filling: Filling) -> None:
                 filling.found[p.name] = Found(value, f.source, f.text, f.strong)
 
 
+_AREA_WORDS = re.compile(r"지역|동네|도시|위치|장소|area|city|location|region|neighborhood")
+
+
+def place_without_what_is_sought(filling: Filling) -> None:
+    """A place is the proper names that begin the phrase: "성수동 파스타" for an area is 성수동
+    (the pasta is what is sought there), "부산 해운대" stays whole. Only a word of common
+    nouns after one or more words of proper names is cut."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or not isinstance(f.value, str) or param_kind(p) != "string" or p.enum:
+            continue
+        if not _AREA_WORDS.search(f"{p.name} {p.description}".lower()):
+            continue
+        words = f.value.split()
+        if len(words) < 2:
+            continue
+        tags = [[t.tag for t in tokens(w)] for w in words]
+        cut = next(
+            (i for i, ts in enumerate(tags) if i and ts and all(t == "NNG" for t in ts)), None
+        )
+        if cut and all(ts and all(t == "NNP" for t in ts) for ts in tags[:cut]):
+            value = " ".join(words[:cut])
+            filling.found[p.name] = Found(value, f.source, f.text, f.strong)
+
+
 def only_what_the_schema_allows(filling: Filling) -> None:
     """Never send a value the schema refuses: a string its ``pattern`` refuses is first
     written the way the pattern asks when only spacing, case or separators differ ("kr 1234"
