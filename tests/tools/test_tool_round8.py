@@ -83,7 +83,7 @@ def test_a_value_is_written_the_way_its_pattern_asks():
 
 def test_an_english_value_is_read_from_the_adjective_that_means_it():
     from kodial.encoders import load_encoder
-    from kodial.tools.arguments.choices import enum_by_meaning
+    from kodial.tools.arguments.meaning import enum_by_meaning
     from kodial.tools.choose import DEFAULT_ENCODER
     from kodial.tools.schema import parse_tools
 

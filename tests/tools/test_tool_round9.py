@@ -372,3 +372,27 @@ def test_an_area_is_the_proper_names_that_begin_the_phrase():
     assert d.arguments["area"] == "성수동"
     d = decide([user("부산 해운대 횟집 맛집 찾아줘")], tools, "auto", now=NOW)
     assert d.arguments["area"] == "부산 해운대"
+
+
+def test_an_answer_says_a_korean_value_in_other_words():
+    tools = [
+        function_tool(
+            "call_taxi",
+            "택시를 호출합니다",
+            {
+                "origin": string_param("출발지"),
+                "destination": string_param("목적지"),
+                "car_type": _enum("차량 종류", ["일반", "모범", "대형"]),
+            },
+            ["origin", "destination", "car_type"],
+        )
+    ]
+    asked = "차량 종류를 선택해주세요."
+    d = _answer(tools, "강남역에서 인천공항까지 택시 불러줘", asked, "큰 차로")
+    assert d.arguments == {"origin": "강남역", "destination": "인천공항", "car_type": "대형"}
+    # an answer that means no value clearly is asked again, not guessed
+    d = _answer(tools, "강남역에서 인천공항까지 택시 불러줘", asked, "작은 차")
+    assert d.kind == "ask" and d.missing == ["car_type"]
+    # the same words in a request nobody asked about are no answer
+    d = decide([user("큰 차로 강남역에서 인천공항까지 택시")], tools, "auto", now=NOW)
+    assert d.arguments.get("car_type") != "대형" or d.kind == "ask"

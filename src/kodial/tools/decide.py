@@ -63,7 +63,7 @@ from kodial.tools.pending import (
 )
 from kodial.tools.questions import answer_from_result, decline_message, slot_question
 from kodial.tools.schema import ToolSpec, parse_tools
-from kodial.tools.text import called_tools, message_text
+from kodial.tools.text import called_tools, message_text, tokens
 
 Kind = Literal["call", "ask", "answer", "decline"]
 
@@ -335,6 +335,18 @@ def decide(
     return ToolDecision("call", None, tool=tool.name, arguments=filling.arguments, explain=explain)
 
 
+def _short_reply(text: str) -> bool:
+    """A reply of a few words that asks nothing and requests nothing: a noun phrase or an
+    adjective ("작은 차", "창가 쪽이요"), the shape of an answer."""
+    said = text.strip()
+    if not said or len(said.split()) > 3 or "?" in said:
+        return False
+    toks = tokens(said)
+    return any(t.tag in ("NNG", "NNP", "VA", "XR") for t in toks) and not any(
+        t.tag == "VV" for t in toks
+    )
+
+
 _AGAIN = re.compile(r"다시|한\s*번\s*더|또\s*(?:해|알려|보여|조회|검색)")
 """Words that ask for the same thing again ("다시 조회해줘", "한 번 더 알려줘")."""
 
@@ -393,6 +405,15 @@ def _choose(
         if answered and not new_request:
             asked = ", ".join(sorted(pending.asked))
             return pending.tool, f"answers the question about {asked}", "answer"
+        if not new_request and _short_reply(latest_user_text(messages)):
+            # "작은 차" answering a question about the car type: a short reply to the question
+            # that gives no value it takes is asked again, not declined as a request
+            asked = ", ".join(sorted(pending.asked))
+            return (
+                pending.tool,
+                f"answers the question about {asked} with no value it takes",
+                "answer",
+            )
         if (
             not new_request
             and BARE_NUMBER.match(latest_user_text(messages))

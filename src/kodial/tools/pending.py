@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kodial.tools.arguments import fill_arguments, param_keywords
-from kodial.tools.arguments.choices import Encode
+from kodial.tools.arguments.meaning import Encode
 from kodial.tools.arguments.params import param_label
 from kodial.tools.choose import ToolChooser, evidence_for
 from kodial.tools.conversation import picked_tool

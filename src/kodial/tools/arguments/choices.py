@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import itertools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
-
-import numpy as np
 
 from kodial.korean.latin_letters import spell_letters
 from kodial.korean.loanwords import loanword_mentions
@@ -27,13 +24,10 @@ from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import TOOL_SYNONYMS, numbers, rx, split_identifier, tokens
 
-Encode = Callable[[Sequence[str]], np.ndarray]
-"""Texts -> unit vectors (:meth:`kodial.encoders.Encoder.encode`)."""
-
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
 
-def _glosses(p: ParamSpec, opt: Any) -> list[str]:
+def glosses(p: ParamSpec, opt: Any) -> list[str]:
     """Korean words the description gives for an allowed value, after it (``checking(입출금
     통장)``, ``ko=한국어``, ``card: 신용카드``) or before it (``켜기(on) 또는 끄기(off)``,
     ``다음 곡(next)``); one gloss may list several (``적금·저축 통장``)."""
@@ -67,7 +61,7 @@ def _glosses(p: ParamSpec, opt: Any) -> list[str]:
 
 def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     forms = {str(opt).lower(), *ENUM_SYNONYMS.get(str(opt).lower(), ())}
-    for word in _glosses(p, opt):
+    for word in glosses(p, opt):
         forms.add(word)
         forms.update(CURRENCY_WORDS.get(word, ()))
     for name, words in CURRENCY_WORDS.items():
@@ -99,7 +93,7 @@ def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
     request says the verb conjugated ("불 꺼줘", "문 잠가줘"), which its morphemes give back as
     the stem."""
     out = set()
-    for g in _glosses(p, opt):
+    for g in glosses(p, opt):
         if re.fullmatch(r"[가-힣]{1,4}기", g):
             out.add(g[:-1])
         elif re.fullmatch(r"[가-힣]{1,4}", g) and final_consonant(g) == _FINAL_M:
@@ -145,7 +139,7 @@ def _distinctive_words(p: ParamSpec, options: tuple[Any, ...]) -> dict[str, Any]
     (``online_pdf`` -> online, pdf) that no other value's gloss or identifier has."""
     owners: dict[str, set[int]] = {}
     for i, opt in enumerate(options):
-        words = {w for g in _glosses(p, opt) for w in g.split()}
+        words = {w for g in glosses(p, opt) for w in g.split()}
         words.update(w.lower() for w in split_identifier(str(opt)))
         for w in words:
             if len(w) > 1:
@@ -364,92 +358,6 @@ def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
         msg.take(*top.span())
 
 
-ENUM_MEANING_MIN = 0.45
-"""Least cosine between a user's word and an allowed value it is read as (:func:`enum_by_meaning`)."""
-ENUM_MEANING_LEAD = 0.15
-"""How far that value must lead the next allowed value for the same word."""
-ENUM_PREDICATE_MIN = 0.75
-"""Least cosine for an adjective or a verb (쉽다 -> easy 0.92; 하다, 주다 reach 0.64 with
-values they do not mean)."""
-ENUM_PREDICATE_LEAD = 0.25
-"""How far a predicate's value must lead the next one."""
-ENUM_ADNOMINAL_MIN = 0.6
-"""Least cosine for an adjective said before a noun (무서운 -> horror 0.65, 큰 -> large 0.91):
-the form that describes a thing means its value more plainly than the dictionary form."""
-
-
-def enum_by_meaning(
-    p: ParamSpec, text: str, encode: Encode, others: frozenset[str] = frozenset()
-) -> tuple[Any, str] | None:
-    """The allowed value a word of ``text`` means when the values are Latin identifiers
-    the user does not type (``deluxe`` for 디럭스, ``bank_transfer`` for 계좌이체, ``heat``
-    for 난방): the multilingual encoder's cosine between each noun (or pair of adjacent nouns)
-    and each value, the best over :data:`ENUM_MEANING_MIN` and :data:`ENUM_MEANING_LEAD`
-    ahead of the value next to it, with the word; None when no word means one value clearly. Words in
-    ``others`` (what the tool's other parameters are about: 주소 of an address-history flag)
-    are not read. Values written in Hangul, or glossed in Korean by the description
-    (``indoor=실내``), are matched by their words only (:func:`enum_mentions`)."""
-    options = enum_options(p)
-    if len(options) < 2 or not all(
-        isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_ -]*", o) for o in options
-    ):
-        return None
-    if any(_glosses(p, o) for o in options):
-        return None  # the app says its values in Korean (indoor=실내): those words decide
-    toks = tokens(text)
-    nouns = [t for t in toks if t.tag in ("NNG", "NNP", "SL", "XR")]
-    nouns = [t for t in nouns if t.form.lower() not in others]
-    words = [t.form for t in nouns if len(t.form) > 1]
-    words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
-    words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
-    # a quality said by an adjective or a verb, in its dictionary form (쉬운 코스 -> 쉽다 for
-    # easy, 넓은 방 -> 넓다 for large); the encoder relates any verb loosely to many values
-    # (하다, 주다 ~ express), so a predicate must mean its value far more clearly than a noun
-    predicates = [
-        t.form + "다"
-        for i, t in enumerate(toks)
-        if t.tag in ("VV", "VA")
-        # not one said negated: 쉽지 않은, 안 넓은
-        and not (i and toks[i - 1].form in ("안", "못"))
-        and not re.match(r"\s*지\s*(?:않|못|말)", text[t.end :])
-    ]
-    # the adjective as said before a noun (큰, 작은) means its value more clearly to the
-    # encoder than its dictionary form (큰 -> large 0.91, 크다 0.66)
-    adnominals = [
-        text[t.start : toks[i + 1].end]
-        for i, t in enumerate(toks[:-1])
-        if t.tag == "VA"
-        and toks[i + 1].tag == "ETM"
-        and not (i and toks[i - 1].form in ("안", "못"))
-    ]
-    predicates = [w for w in dict.fromkeys(predicates) if w not in words]
-    adnominals = [w for w in dict.fromkeys(adnominals) if w not in words]
-    if not words and not predicates and not adnominals:
-        return None
-    labels = [re.sub(r"[_-]+", " ", str(o)) for o in options]
-    said = words + predicates + adnominals
-    vectors = encode(said + labels)
-    sims = vectors[: len(said)] @ vectors[len(said) :].T
-    clear: list[tuple[float, Any, str]] = []
-    for i, (word, row) in enumerate(zip(said, sims, strict=True)):
-        order = sorted(range(len(options)), key=lambda k: -row[k])
-        top, second = float(row[order[0]]), float(row[order[1]])
-        least, lead = (
-            (ENUM_MEANING_MIN, ENUM_MEANING_LEAD)
-            if i < len(words)
-            else (ENUM_PREDICATE_MIN, ENUM_PREDICATE_LEAD)
-            if i < len(words) + len(predicates)
-            else (ENUM_ADNOMINAL_MIN, ENUM_PREDICATE_LEAD)
-        )
-        if top >= least and top - second >= lead:
-            clear.append((top, options[order[0]], word))
-    # a compound that means a value clearly is read whole: 계좌이체 is a bank transfer, whatever
-    # its part 이체 alone is nearest to
-    clear = [c for c in clear if not any(c[2] != o[2] and c[2] in o[2] for o in clear)]
-    best = max(clear, key=lambda c: c[0], default=None)
-    return (best[1], best[2]) if best else None
-
-
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
     keys = param_keywords(p, tool)
     generic = {
@@ -498,7 +406,7 @@ def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bo
     """A boolean whose description names its two values in words ("켜기(true) / 끄기(false)",
     "true면 잠금, false면 열림"), read as those words are read for an enum: (start, end,
     value) of the word said, None when neither is said or the description names neither."""
-    if not (_glosses(p, "true") or _glosses(p, "false")):
+    if not (glosses(p, "true") or glosses(p, "false")):
         return None
     said = enum_mentions(replace(p, type="string", enum=("true", "false")), text, asked)
     # only the description's words: a bare 네 or 아니 (네 시, 아니 그게) is no value here

@@ -13,17 +13,13 @@ from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.arrays import extract_arrays
-from kodial.tools.arguments.choices import (
-    Encode,
-    enum_by_meaning,
-    extract_booleans,
-    extract_enums,
-)
+from kodial.tools.arguments.choices import extract_booleans, extract_enums
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
+from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind, words_of
+from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
 from kodial.tools.arguments.people import is_person_name, looks_like_person_name
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
@@ -419,40 +415,6 @@ def _only_particles(value: Any) -> bool:
     return bool(toks) and all(t.tag.startswith("J") for t in toks)
 
 
-def _enums_by_meaning(
-    filling: Filling,
-    messages: list[dict[str, Any]],
-    user_idx: list[int],
-    last_tool: int,
-    encode: Encode,
-) -> None:
-    """Enums still open, read by meaning (:func:`enum_by_meaning`) from the user's messages
-    since the last tool result, newest first; the word that gave one is taken out of a string
-    read from the same answer ("최유나, 계좌이체요": the name is 최유나)."""
-    tool = filling.tool
-    open_enums = [p for p in tool.params if p.enum and p.name not in filling.found]
-    if not open_enums:
-        return
-    words = {q.name: set(content_words(words_of(q))) for q in tool.params}
-    for p in open_enums:
-        others = frozenset(w for name, ws in words.items() if name != p.name for w in ws)
-        for rank, i in enumerate(reversed(user_idx)):
-            if i < last_tool and rank > 0:
-                break
-            meant = enum_by_meaning(p, message_text(messages[i]), encode, others)
-            if meant is None:
-                continue
-            source = "message" if rank == 0 else "history"
-            filling.found[p.name] = Found(meant[0], source, meant[1], strong=False)
-            said = rf"[가-힣]*{re.escape(meant[1])}[가-힣]*"
-            for k, other in list(filling.found.items()):
-                if k != p.name and isinstance(other.value, str) and meant[1] in other.value:
-                    rest = re.sub(said, " ", other.value).strip(" ,./")
-                    if rest:
-                        filling.found[k] = Found(rest, other.source, rest, other.strong)
-            break
-
-
 _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
 """One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose number (차량 번호) is not
 the last one's; where it is made (the branch) may be."""
@@ -539,7 +501,7 @@ def fill_arguments(
     place_without_what_is_sought(filling)
     no_booking_in_the_past(filling, now)
     if encode is not None:
-        _enums_by_meaning(filling, messages, user_idx, last_tool, encode)
+        enums_by_meaning(filling, messages, user_idx, last_tool, encode, asked or set())
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):
         m = messages[i]

@@ -441,7 +441,9 @@ def extract_strings(
         ):
             continue  # "아빠한테 케이크 선물": who the gift is for, not the name it is sent to
         if span:
-            put(p, span)
+            # in an answer about another parameter ("큰 차로" for the car), a particle says
+            # less: what the request said for this one stays
+            put(p, span, strong=not (asked and p.name not in asked))
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
