@@ -396,3 +396,38 @@ def test_an_answer_says_a_korean_value_in_other_words():
     # the same words in a request nobody asked about are no answer
     d = decide([user("큰 차로 강남역에서 인천공항까지 택시")], tools, "auto", now=NOW)
     assert d.arguments.get("car_type") != "대형" or d.kind == "ask"
+
+
+def test_an_end_or_the_middle_of_a_range_is_a_value():
+    level = {"type": "integer", "description": "볼륨 (0-100)", "minimum": 0, "maximum": 100}
+    tools = [function_tool("set_volume", "스피커 볼륨을 조절합니다", {"level": level}, ["level"])]
+    for said, value in (("볼륨 최대로", 100), ("소리 절반으로 줄여줘", 50), ("볼륨 최소로", 0)):
+        d = decide([user(said)], tools, "auto", now=NOW)
+        assert d.arguments == {"level": value}, said
+    # a number said wins over the words
+    assert decide([user("볼륨 30으로")], tools, "auto", now=NOW).arguments == {"level": 30}
+
+
+def test_digits_spelled_or_spaced_are_laid_out_as_the_pattern_asks():
+    code = {"type": "string", "description": "인증 번호 6자리", "pattern": r"^\d{6}$"}
+    tools = [function_tool("verify", "본인 인증을 완료합니다", {"code": code}, ["code"])]
+    for reply in ("482913", "482-913", "4 8 2 9 1 3", "사팔이구일삼"):
+        d = _answer(tools, "인증 완료해줘", "인증 번호 6자리를 알려주세요.", reply)
+        assert d.arguments == {"code": "482913"}, reply
+    # a decimal point is never dropped to make a code
+    d = _answer(tools, "인증 완료해줘", "인증 번호 6자리를 알려주세요.", "4829.13")
+    assert d.kind == "ask"
+
+
+def test_addressed_to_a_person():
+    postcode = {"type": "string", "description": "우편번호", "pattern": r"^\d{5}$"}
+    tools = [
+        function_tool(
+            "ship",
+            "배송지를 등록합니다",
+            {"zip": postcode, "name": string_param("받는 분 이름")},
+            ["zip", "name"],
+        )
+    ]
+    d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육")
+    assert d.arguments == {"zip": "06236", "name": "김민지"}

@@ -190,8 +190,8 @@ _LAYOUT_PART = re.compile(r"\\d\{(\d+)\}|\[0-9\]\{(\d+)\}|(\\d|\[0-9\])|(\d)|\\?
 def _digit_layout(pattern: str) -> list[int | str] | None:
     """A pattern made only of digits and separators as a layout: a number for a run of any
     digits, a one-digit string for a digit the pattern fixes, a separator otherwise
-    (``^010-\\d{4}-\\d{4}$`` -> ["0", "1", "0", "-", 4, "-", 4]); None for any other
-    pattern, or one without a separator."""
+    (``^010-\\d{4}-\\d{4}$`` -> ["0", "1", "0", "-", 4, "-", 4]; ``^\\d{6}$`` -> [6]); None
+    for any other pattern."""
     body = pattern.removeprefix("^").removesuffix("$")
     out: list[int | str] = []
     pos = 0
@@ -208,8 +208,7 @@ def _digit_layout(pattern: str) -> list[int | str] | None:
         else:
             out.append(m.group(5) or " ")
         pos = m.end()
-    has_sep = any(isinstance(x, str) and not x.isdigit() for x in out)
-    return out if has_sep else None
+    return out if out else None
 
 
 def _lay_out(digits: str, layout: list[int | str]) -> str | None:
@@ -255,7 +254,9 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
     # never one) and the pattern's own digits agree
     layout = _digit_layout(pattern)
     digits = re.sub(r"\D", "", value)
-    if layout and re.fullmatch(r"[\d\s./-]+", value) and len(digits) >= 6:
+    # one dot is a decimal point (1234.56 is no code); dots between groups are separators
+    dots_kept = value.count(".") != 1 or "." in layout if layout else False
+    if layout and dots_kept and re.fullmatch(r"[\d\s./-]+", value) and len(digits) >= 6:
         written = _lay_out(digits, layout)
         if written:
             candidates.append(written)
@@ -464,3 +465,27 @@ def plates(params: list[ParamSpec], msg: Msg, out: dict[str, Found], source: str
         if m:
             out[p.name] = Found(m.group(0), source, m.group(0))
             msg.take(*m.span())
+
+
+_SINO_DIGITS = {"공": "0", "영": "0", "일": "1", "이": "2", "삼": "3", "사": "4", "오": "5"}
+_SINO_DIGITS.update({"육": "6", "륙": "6", "칠": "7", "팔": "8", "구": "9"})
+
+
+def spelled_digits(text: str, pattern: str) -> tuple[str, tuple[int, int]] | None:
+    """Digits said one by one in Sino-Korean ("공육이삼육" -> 06236), laid out as a digits-only
+    ``pattern`` asks; only a run exactly as long as the pattern's digits (Korean words are made
+    of these syllables too: 이사, 오이), and None for a pattern that fixes digits or has letters."""
+    layout = _digit_layout(pattern)
+    if not layout or any(isinstance(x, str) and x.isdigit() for x in layout):
+        return None
+    need = sum(x for x in layout if isinstance(x, int))
+    runs = [
+        m
+        for m in re.finditer(r"[공영일이삼사오육륙칠팔구](?:\s?[공영일이삼사오육륙칠팔구])*", text)
+        if len(re.sub(r"\s", "", m.group(0))) == need
+    ]
+    if len(runs) != 1:
+        return None
+    digits = "".join(_SINO_DIGITS[ch] for ch in runs[0].group(0) if not ch.isspace())
+    written = _lay_out(digits, layout)
+    return (written, runs[0].span()) if written else None

@@ -46,6 +46,7 @@ def extract_numbers(
     mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
     if not mentions:
+        _ends_of_the_range(params, msg, asked, out, source)
         return
     pairs: list[tuple[float, int, ParamSpec, NumberMention]] = []
     for p in params:
@@ -241,6 +242,43 @@ def _put_number(
     bound = _BOUND_WORD.match(msg.text[end:])
     # "3만원 이하", "5명 이상": the bound belongs to the number, not to the next name
     msg.take(n.start, end + (bound.end() if bound else 0))
+
+
+_RANGE_WORDS = (
+    (re.compile(r"(?<![가-힣])(?:최대|최고|맥스|끝까지)(?:로|치|한)?(?![가-힣])"), "max"),
+    (re.compile(r"(?<![가-힣])(?:최소|최저)(?:로|치|한)?(?![가-힣])"), "min"),
+    (re.compile(r"(?<![가-힣])(?:절반|반|중간)(?:으로|쯤|정도)(?![가-힣])"), "mid"),
+)
+"""Words that say an end or the middle of a range instead of a number: 볼륨 최대로, 절반으로."""
+
+
+def _ends_of_the_range(
+    params: list[ParamSpec], msg: Msg, asked: set[str], out: dict[str, Found], source: str
+) -> None:
+    """No number said, but an end or the middle of a range ("볼륨 최대로" -> the maximum,
+    "절반으로" -> halfway): for the one parameter with both bounds that is open (the one asked
+    about, when several are)."""
+    ranged = [
+        p for p in params if p.name not in out and p.minimum is not None and p.maximum is not None
+    ]
+    ranged = [p for p in ranged if p.name in asked] or ranged
+    if len(ranged) != 1:
+        return
+    p = ranged[0]
+    for rule, where in _RANGE_WORDS:
+        m = rule.search(msg.masked)
+        if m is None or not msg.free(*m.span()):
+            continue
+        lo, hi = float(p.minimum or 0), float(p.maximum or 0)
+        value = hi if where == "max" else lo if where == "min" else (lo + hi) / 2
+        if p.type == "integer":
+            if not value.is_integer():
+                return
+            out[p.name] = Found(int(value), source, m.group(0))
+        else:
+            out[p.name] = Found(value, source, m.group(0))
+        msg.take(*m.span())
+        return
 
 
 _BOUND_WORD = re.compile(r"\s*(?:이하|이상|미만|초과|이내|안쪽|언더)(?![가-힣])")

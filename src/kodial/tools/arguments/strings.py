@@ -16,6 +16,7 @@ from kodial.tools.arguments.kinds import (
     phone_as_described,
     reported_speech,
     search_object,
+    spelled_digits,
     task_phrase,
     value_shape,
 )
@@ -129,6 +130,10 @@ def _by_particle(
     if index is None:
         return None
     role = PARTICLE_ROLES[index][1]
+    if index == 2:  # "김민지 앞으로 택배": addressed to a person
+        to = re.search(r"(?<![가-힣])([가-힣]{2,4})(?:님|씨)?\s+앞으로(?![가-힣])", text)
+        if to and spans_free(*to.span(1), taken):
+            return to.span(1)
     if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
         between = re.search(
             r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", original or text
@@ -338,6 +343,12 @@ def extract_strings(
         span = m.span() if m else pattern_span(text, p.pattern, msg.free)
         if span:
             put(p, span)
+            pending.remove(p)
+            continue
+        spelled = spelled_digits(msg.masked, p.pattern) if p.name in asked else None
+        if spelled:  # "공육이삼육" answering a question about a postcode
+            out[p.name] = Found(spelled[0], "answer", text[spelled[1][0] : spelled[1][1]])
+            msg.take(*spelled[1])
             pending.remove(p)
     for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
         if not is_code_param(p):
