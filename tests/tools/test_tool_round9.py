@@ -431,3 +431,55 @@ def test_addressed_to_a_person():
     ]
     d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육")
     assert d.arguments == {"zip": "06236", "name": "김민지"}
+
+
+def test_how_is_it_about_a_new_value_follows_the_last_call_up():
+    from _tool_fixtures import called, tool_result
+
+    day = {"type": "string", "format": "date", "description": "날짜"}
+    weather = [
+        function_tool(
+            "get_weather",
+            "날씨를 조회합니다",
+            {"city": string_param("도시 이름"), "date": day},
+            ["city", "date"],
+        )
+    ]
+    before = [
+        user("내일 부산 날씨 어때?"),
+        called("get_weather", city="부산", date="2026-11-19"),
+        tool_result({"city": "부산", "weather": "맑음"}),
+        assistant("내일 부산은 맑아요."),
+    ]
+    d = decide([*before, user("서울은 어때?")], weather, "auto", now=NOW)
+    assert (d.tool, d.arguments) == ("get_weather", {"city": "서울", "date": "2026-11-19"})
+    # "내일 날씨는 어때?" after an alarm is no follow-up of the alarm: 날씨 is none of its values
+    alarm = [
+        function_tool(
+            "add_alarm", "알람을 설정합니다", {"time": string_param("알람 시각")}, ["time"]
+        )
+    ]
+    after_alarm = [
+        user("내일 아침 7시에 알람"),
+        called("add_alarm", time="내일 아침 7시"),
+        tool_result({"status": "success"}),
+        assistant("알람을 설정했어요."),
+        user("내일 날씨는 어때?"),
+    ]
+    assert decide(after_alarm, alarm, "auto", now=NOW).kind == "decline"
+
+
+def test_a_bound_with_its_particle_is_no_search_word():
+    tools = [
+        function_tool(
+            "search_product",
+            "상품을 검색합니다",
+            {
+                "keyword": string_param("검색어"),
+                "max_price": {"type": "integer", "description": "최대 가격(원)"},
+            },
+            ["keyword"],
+        )
+    ]
+    d = decide([user("무선 이어폰 5만원 이하로 찾아줘")], tools, "auto", now=NOW)
+    assert d.arguments == {"keyword": "무선 이어폰", "max_price": 50000}

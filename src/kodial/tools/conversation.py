@@ -105,15 +105,25 @@ def is_elliptical(text: str) -> bool:
     while i < len(toks) and toks[i].tag in _ELLIPSIS_NOMINAL:
         i += 1
     rest = [(t.tag, t.form) for t in toks[i:]]
-    return (
-        i > 0
-        and text.rstrip().endswith("?")
-        and bool(rest)
-        and rest[0][0] == "JX"
-        and rest[0][1] in ("은", "는")
-        # the polite 요 (the analyser reads it as an ending or, after 은, a determiner)
-        and all(form == "요" for _, form in rest[1:])
-    )
+    topic = i > 0 and bool(rest) and rest[0][0] == "JX" and rest[0][1] in ("은", "는")
+    if not topic or not text.rstrip().endswith("?"):
+        return False
+    # the polite 요 (the analyser reads it as an ending or, after 은, a determiner), or "how
+    # is it" said out ("서울은 어때?", "대전은 어떤가요?")
+    return all(form == "요" for _, form in rest[1:]) or how_is_it(text) is not None
+
+
+def how_is_it(text: str) -> str | None:
+    """The topic of "X은 어때?" ("서울은 어때?" -> 서울), a follow-up asking the last
+    question again about X; None for any other message."""
+    m = re.fullmatch(r"\s*(?:그럼|그러면|아)?\s*(\S+?)(?:은|는)" + _HOW_IS_IT.pattern, text)
+    return m.group(1) if m else None
+
+
+_HOW_IS_IT = re.compile(
+    r"\s*(?:요\s*)?(?:어때|어때요|어떤가요|어떤데|어떨까|어떨까요|어떻게\s*돼요?)\s*[?？]+\s*"
+)
+"""'How is it?' after an elliptical topic: the question is the last call's again."""
 
 
 def follow_up(
@@ -129,6 +139,9 @@ def follow_up(
         return None
     found = extract_message(tool, text, now)
     if is_elliptical(text):
+        topic = how_is_it(text)
+        if topic is not None and not any(f.text.strip() == topic for f in found.values()):
+            return None  # "내일 날씨는 어때?" after an alarm: 날씨 is no value of the alarm's
         return tool if found else None
     # "셔플 설정해줘" after a playlist started: an option of the last call named by its own
     # words (not a date, which small talk says as often: "내일 날씨는 어때?")

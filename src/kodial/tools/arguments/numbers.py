@@ -281,7 +281,9 @@ def _ends_of_the_range(
         return
 
 
-_BOUND_WORD = re.compile(r"\s*(?:이하|이상|미만|초과|이내|안쪽|언더)(?![가-힣])")
+_BOUND_WORD = re.compile(
+    r"\s*(?:이하|이상|미만|초과|이내|안쪽|언더)(?:으로|로|의|에서|에|는|가|인|짜리)?(?![가-힣])"
+)
 
 
 CURRENCY_WORDS: dict[str, tuple[str, ...]] = {
