@@ -483,3 +483,35 @@ def test_a_bound_with_its_particle_is_no_search_word():
     ]
     d = decide([user("무선 이어폰 5만원 이하로 찾아줘")], tools, "auto", now=NOW)
     assert d.arguments == {"keyword": "무선 이어폰", "max_price": 50000}
+
+
+def test_yes_and_no_said_without_ne_or_anio():
+    ticket = [
+        function_tool(
+            "buy_ticket",
+            "공연 티켓을 예매합니다",
+            {
+                "show": string_param("공연 이름"),
+                "insurance": {"type": "boolean", "description": "취소 보험 가입 여부"},
+            },
+            ["show", "insurance"],
+        )
+    ]
+    asked = "취소 보험도 가입하시겠어요?"
+    for reply, value in (("필요 없어요", False), ("그건 됐어요", False), ("해주세요", True)):
+        d = _answer(ticket, "레미제라블 예매", asked, reply)
+        assert d.arguments == {"show": "레미제라블", "insurance": value}, reply
+
+
+def test_a_loanword_spelled_another_way_answers_a_question_about_it():
+    salon = [
+        function_tool(
+            "book_salon",
+            "미용실을 예약합니다",
+            {"when": string_param("예약 시간"), "service": _enum("시술", ["커트", "펌", "염색"])},
+            ["when", "service"],
+        )
+    ]
+    for reply, value in (("파마요", "펌"), ("컷이요", "커트")):
+        d = _answer(salon, "내일 3시 예약", "어떤 시술을 받으시겠어요?", reply)
+        assert d.arguments.get("service") == value, reply

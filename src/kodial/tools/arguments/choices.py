@@ -235,6 +235,10 @@ def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[in
     if not found and latin:
         # "이코노미석으로" for economy, "퍼스트 클래스" for first_class: English said in Hangul
         found = list(loanword_mentions(text, latin, asked, _bare_nouns))
+    hangul = [o for o in options if isinstance(o, str) and re.fullmatch(r"[가-힣]+", o)]
+    if not found and asked and hangul:
+        # "파마요" for 펌, "컷" for 커트: a loanword spelled another way, in an answer about it
+        found = list(loanword_mentions(text, hangul, asked, _bare_nouns))
     return sorted(found)
 
 
@@ -475,7 +479,20 @@ def extract_booleans(
     open_asked = [p for p in params if p.name in asked and p.name not in out]
     if len(open_asked) == 1:
         stripped = msg.text.strip().lower()
-        if NO.match(stripped) or re.search(r"(?:안|않|말아|하지\s*마)", stripped):
+        if (
+            NO.match(stripped)
+            or re.search(r"(?:안|않|말아|하지\s*마)", stripped)
+            or _DECLINED.search(stripped)
+        ):
             out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
-        elif YES.match(stripped):
+        elif YES.match(stripped) or _ACCEPTED.match(stripped):
             out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
+
+
+_DECLINED = re.compile(r"필요\s*없|됐어|됐습니다|패스|생략")
+"""A yes/no question declined politely ("필요 없어요", "그건 됐어요"); not 괜찮아요, which
+says yes as often as no thanks."""
+_ACCEPTED = re.compile(
+    r"^(?:그렇게\s*)?(?:해\s*주세요|해줘|해\s*주시|부탁|좋습니다|좋아요|당연하죠|물론)"
+)
+"""A yes/no question accepted without 네 ("해주세요", "부탁해요", "좋아요")."""
