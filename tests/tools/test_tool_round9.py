@@ -120,7 +120,7 @@ def test_a_list_of_things_answers_a_question_about_a_list(reply, items):
 
 
 def test_nouns_joined_into_a_list_fill_the_one_list_of_a_tool():
-    d = decide([user("사과랑 우유 장보기 목록에 넣어줘")], SHOPPING, "auto", now=NOW)
+    d = decide([user("사과랑 우유를 장보기 목록에 넣어줘")], SHOPPING, "auto", now=NOW)
     assert d.arguments == {"items": ["사과", "우유"]}
     # one thing is no list: it is asked for
     d = decide([user("장보기 목록 만들어줘")], SHOPPING, "auto", now=NOW)
@@ -515,3 +515,185 @@ def test_a_loanword_spelled_another_way_answers_a_question_about_it():
     for reply, value in (("파마요", "펌"), ("컷이요", "커트")):
         d = _answer(salon, "내일 3시 예약", "어떤 시술을 받으시겠어요?", reply)
         assert d.arguments.get("service") == value, reply
+
+
+# --- the round's review: each of these was read wrongly by a first version of the rules -----
+
+
+def test_korean_grammar_words_are_never_english_values():
+    aircon = [
+        function_tool(
+            "set_aircon",
+            "에어컨 모드를 설정합니다",
+            {"mode": _enum("운전 모드", ["cool", "heat", "dry", "fan"])},
+            ["mode"],
+        )
+    ]
+    d = _answer(aircon, "에어컨 모드 바꿔줘", "어떤 모드로 할까요?", "따뜻한 걸로요")
+    assert d.arguments == {"mode": "heat"}  # 걸 (것 + 을) is not "cool"
+    repeat = _enum("반복 주기", ["daily", "weekly", "monthly"])
+    tools = [
+        function_tool(
+            "set_reminder",
+            "반복 알림 설정",
+            {"title": string_param("알림 제목"), "repeat": repeat},
+            ["title", "repeat"],
+        )
+    ]
+    d = _answer(tools, "약 먹기 반복 알림 설정", "반복 주기는 어떻게 할까요?", "한 달에 한 번")
+    assert d.arguments.get("repeat") != "daily"  # 달 (one syllable) is no loanword
+    pay = [
+        function_tool(
+            "pay",
+            "결제합니다",
+            {"amount": {"type": "integer"}, "method": _enum("결제 수단", ["cash", "card"])},
+            ["amount", "method"],
+        )
+    ]
+    d = _answer(pay, "3만원 결제해줘", "결제 수단은요?", "현금으로 갔다 줄게요")
+    assert d.arguments.get("method") == "cash"  # 갔다 is a verb, not "card"
+    d = _answer(pay, "3만원 결제해줘", "결제 수단은요?", "거기서 할게요")
+    assert d.kind != "call"
+
+
+def test_a_place_keeps_the_noun_that_ends_its_name():
+    taxi = [
+        function_tool(
+            "call_taxi", "택시 호출", {"destination": string_param("도착 장소")}, ["destination"]
+        )
+    ]
+    for said, place in (
+        ("김포 공항으로 택시 불러줘", "김포 공항"),
+        ("서울 시청으로 택시 불러줘", "서울 시청"),
+        ("부산 터미널까지 택시", "부산 터미널"),
+    ):
+        assert decide([user(said)], taxi, "auto", now=NOW).arguments == {"destination": place}
+
+
+def test_an_answer_may_correct_a_name_the_request_gave():
+    car = _enum("차종", ["경차", "소형", "중형", "대형", "SUV"])
+    tools = [
+        function_tool(
+            "rent_car",
+            "렌터카 예약",
+            {"city": string_param("대여 지역"), "car_type": car},
+            ["city", "car_type"],
+        )
+    ]
+    asked = "차종은 어떤 걸로 할까요?"
+    d = _answer(tools, "제주에서 렌터카 예약해줘", asked, "서귀포에서 경차로")
+    assert d.arguments == {"city": "서귀포", "car_type": "경차"}
+    d = _answer(tools, "제주에서 렌터카 예약해줘", asked, "아 부산으로 바꿔서 중형")
+    assert d.arguments == {"city": "부산", "car_type": "중형"}
+
+
+def test_the_language_translated_into_is_the_one_said_with_ro():
+    target = _enum("목표 언어", ["en", "ja", "zh", "ko"])
+    tools = [
+        function_tool(
+            "translate",
+            "번역",
+            {"text": string_param("번역할 문장"), "target": target},
+            ["text", "target"],
+        )
+    ]
+    d = decide([user('한국어 문장 "좋은 아침"을 영어로 번역해줘')], tools, "auto", now=NOW)
+    assert d.arguments.get("target") == "en"
+
+
+def test_a_list_is_not_read_from_a_name_a_title_or_a_verb():
+    songs = {"type": "array", "items": {"type": "string"}, "description": "곡 제목 목록"}
+    playlist = [
+        function_tool(
+            "make_playlist",
+            "플레이리스트 만들기",
+            {"name": string_param("플레이리스트 이름"), "songs": songs},
+            ["name", "songs"],
+        )
+    ]
+    d = decide([user("봄과 여름 플레이리스트 만들어줘")], playlist, "auto", now=NOW)
+    assert "songs" not in _filled(d)  # the words before 플레이리스트 name it
+    people = {"type": "array", "items": {"type": "string"}, "description": "참석자 이름 목록"}
+    invite = [
+        function_tool(
+            "invite",
+            "회의에 참석자 초대",
+            {"title": string_param("회의 제목"), "attendees": people},
+            ["title", "attendees"],
+        )
+    ]
+    d = decide([user("주간회의에 박지와 초대해줘")], invite, "auto", now=NOW)
+    assert "초대" not in (_filled(d).get("attendees") or [])
+    stuff = {"type": "array", "items": {"type": "string"}, "description": "재료 목록"}
+    recipe = [function_tool("find_recipe", "레시피 찾기", {"ingredients": stuff}, ["ingredients"])]
+    d = _answer(recipe, "레시피 찾아줘", "어떤 재료가 있나요?", "냉장고에 두부하고 김치밖에 없어요")
+    assert d.arguments == {"ingredients": ["두부", "김치"]}
+
+
+def test_range_words_in_other_senses_are_no_value():
+    temp = {"type": "integer", "description": "온도(도)", "minimum": 10, "maximum": 40}
+    tools = [function_tool("set_temp", "보일러 온도 설정", {"temp": temp}, ["temp"])]
+    assert decide([user("보일러 온도 설정해줘, 최대한 빨리")], tools, "auto", now=NOW).kind == "ask"
+    assert decide([user("보일러 최대로 틀어줘")], tools, "auto", now=NOW).arguments == {"temp": 40}
+
+
+def test_counts_said_in_passing_are_no_answer():
+    stars = {"type": "integer", "description": "별점", "enum": [1, 2, 3, 4, 5]}
+    rate = [
+        function_tool(
+            "rate",
+            "별점 남기기",
+            {"store": string_param("가게 이름"), "stars": stars},
+            ["store", "stars"],
+        )
+    ]
+    d = _answer(rate, "소문난집 별점 남길게", "별점은 몇 점 드릴까요?", "둘이 갔는데 좋았어요")
+    assert "stars" not in _filled(d)
+    book = [
+        function_tool(
+            "book",
+            "식당 예약",
+            {
+                "name": string_param("식당 이름"),
+                "people": {"type": "integer", "description": "인원 수"},
+            },
+            ["name", "people"],
+        )
+    ]
+    d = decide([user("혼자 사는 친구랑 둘이 스시호 예약")], book, "auto", now=NOW)
+    assert _filled(d).get("people") == 2
+
+
+def test_an_amount_or_an_account_is_no_order_number():
+    refund = [
+        function_tool(
+            "refund",
+            "주문 환불 요청",
+            {"order_id": string_param("주문 번호"), "reason": string_param("사유")},
+            ["order_id"],
+        )
+    ]
+    for said in (
+        "어제 산 운동화 환불해줘, 환불은 국민은행 123401567890 계좌로",
+        "어제 1290000 결제한 노트북 환불해줘",
+    ):
+        assert decide([user(said)], refund, "auto", now=NOW).kind == "ask", said
+    assert decide([user("주문 2024113055 환불해줘")], refund, "auto", now=NOW).arguments == {
+        "order_id": "2024113055"
+    }
+
+
+def test_a_request_reported_keeps_its_verb_and_spelled_digits_their_ending():
+    d = decide([user("민수한테 다음 주에 다시 연락 달라고 문자 보내줘")], MESSAGE, "auto", now=NOW)
+    assert d.arguments == {"to": "민수", "text": "다음 주에 다시 연락 달라"}
+    postcode = {"type": "string", "description": "우편번호", "pattern": r"^\d{5}$"}
+    tools = [
+        function_tool(
+            "ship",
+            "배송지를 등록합니다",
+            {"zip": postcode, "name": string_param("받는 분 이름")},
+            ["zip", "name"],
+        )
+    ]
+    d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육이요")
+    assert d.arguments == {"zip": "06236", "name": "김민지"}

@@ -156,6 +156,10 @@ _AFTER = re.compile(
 )
 
 
+_NEGATED = re.compile(r"\s*(?:말고|빼고|제외|아니|말구|없이|는\s*빼|은\s*빼|는\s*말고|은\s*말고)")
+"""A value said and refused ("버스 말고요", "라지는 빼고")."""
+
+
 def _bare(word: str) -> str:
     """The word without its particle and a kind noun after it (이코노미석으로 -> 이코노미)."""
     word = _AFTER.sub("", word)
@@ -203,6 +207,13 @@ def loanword_mentions(
             key = skeleton(bare)
             if len(key) < (2 if asked else 3):
                 continue
+            if nouns_only is not None and not nouns_only(bare.replace(" ", "")):
+                continue  # 걸로요 (것 + 을), 갔다, 거기서: words of Korean grammar, not values
+            latin = any(re.search(r"[A-Za-z]", o) for o in keys.get(key, []))
+            if latin and len(re.sub(r"[^가-힣]", "", bare)) < 2:
+                continue  # 달, 걸: an English value is two syllables at least in Hangul
+            if _NEGATED.match(text[end:]):
+                continue  # "버스 말고요": the value is refused, not chosen
             owners = [o for o in dict.fromkeys(keys.get(key, [])) if _first_vowels_agree(bare, o)]
             if len(owners) == 1 and not any(s <= start < e for s, e, _ in found):
                 nxt = runs[i + 1] if i + 1 < len(runs) else None

@@ -195,9 +195,9 @@ def _items_of(text: str, start: int = 0) -> list[tuple[int, int]]:
 
 
 def _noun_list(msg: Msg) -> list[tuple[int, int]]:
-    """Two or more nouns joined into a list anywhere in the message ("사과랑 우유 장보기 목록에
-    넣어줘" -> 사과, 우유): each a word of nouns only, joined by 랑/하고/와/과, a comma or
-    그리고/및; the last one ends at its particle."""
+    """Two or more nouns joined into a list anywhere in the message ("사과랑 우유를 장보기
+    목록에 넣어줘" -> 사과, 우유): each a word of nouns only, joined by 랑/하고/와/과, a comma
+    or 그리고/및; the last one ends the phrase (its object or topic particle, or a verb next)."""
     words = list(re.finditer(r"\S+", msg.masked))
     toks = tokens(msg.masked)
     in_word = [[t for t in toks if w.start() <= t.start < w.end()] for w in words]
@@ -220,8 +220,23 @@ def _noun_list(msg: Msg) -> list[tuple[int, int]]:
             if not joined and j + 1 < len(words) and words[j + 1].group(0) in _JOINING_WORDS:
                 joined, j = True, j + 1
             if not joined:
+                # the list ends here: as the object or topic (우유를, 김치밖에) or the whole
+                # phrase before a verb, never a modifier of the next noun (봄과 여름
+                # 플레이리스트) or a verb noun (초대해줘) or a place (커피로)
+                nxt = in_word[j + 1] if j + 1 < len(words) else []
+                acts = bool(nxt) and (
+                    j + 2 == len(words) or any(t.tag in ("XSV", "VV") for t in nxt)
+                )  # "... 대파 추가", "... 대파 추가해줘": the request's act follows
+                ends = (not rest and (not nxt or nxt[0].tag not in _NOUNS or acts)) or (
+                    bool(rest) and rest[0].tag in ("JKO", "JX")
+                )
+                if not ends:
+                    items = []
                 break
             j += 1
+        before = in_word[i - 1] if i else []
+        if before and before[-1].tag in ("JKG", "ETM", "MM"):
+            items = []  # "너와 나의 거리랑": a title's words, not a list
         if len(items) >= 2:
             return items
     return []
@@ -250,8 +265,11 @@ def _strings_listed(
         spoken = msg.masked.strip()
         start = msg.masked.find(spoken) if spoken else 0
         spans = _items_of(spoken, start) if spoken else []
-        if any(len(msg.text[a:b].split()) > 4 for a, b in spans):
-            spans = []
+        if any(
+            not all(t.tag in _NOUNS for t in tokens(msg.text[a:b].replace(" ", "")))
+            for a, b in spans
+        ):
+            spans = []  # "냉장고에 두부하고 김치밖에 없어요": not a bare list; read as a message
     plain = [q for q in tool.params if q.type == "array" and _plain_string_list(q)]
     if not spans and plain == [p]:
         spans = _noun_list(msg)

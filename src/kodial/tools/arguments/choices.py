@@ -301,6 +301,14 @@ def extract_enums(
             continue
         role = roles[p.name]
         pick = mentions[0]
+        into = [m for m in mentions if re.match(r"\s*(?:으로|로)(?![가-힣])", text[m[1] :])]
+        if (
+            len({m[2] for m in mentions}) > 1
+            and len(into) == 1
+            and _INTO.search(_own_words(p, tool))
+        ):
+            # "한국어 문장을 영어로 번역": what it becomes is the one said with (으)로
+            pick = into[0]
         if role is not None and len({q for q in params if roles[q.name] is not None}) > 1:
             tail_ok = [
                 m
@@ -334,6 +342,10 @@ _OUT_OF = re.compile(r"(?:\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중에?|�
 """The scale said before a score ("5점 만점에 4점"): not the answer."""
 
 
+_INTO = re.compile(r"목표|도착|target|결과|바꿀|번역|변환|into|output|출력")
+"""Words of a parameter that is what something becomes (목표 언어, target_language)."""
+
+
 def _numeric(options: Sequence[Any]) -> bool:
     """Whether a list of allowed values is all numbers."""
     return bool(options) and all(
@@ -349,6 +361,13 @@ def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
     if not _numeric(options):
         return
     said = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    # a score said as one ("다섯 개", "4점") or alone ("셋"); not a count of something else
+    # in a sentence ("둘이 갔는데 좋았어요")
+    said = [
+        n
+        for n in said
+        if n.unit in ("점", "개", "별", "stars") or (not n.unit and len(msg.text.split()) <= 2)
+    ]
     if len(said) == 1 and said[0].value in options:
         n = said[0]
         out[p.name] = Found(

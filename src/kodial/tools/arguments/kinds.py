@@ -61,8 +61,12 @@ def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] 
     늦는다, 회의 자료 보냈다: a message's content)."""
     for m in _QUOTATIVE.finditer(text):
         s, e = m.span("q")
-        if text[m.end("q") :].lstrip()[:1] in ("다", "냐", "자"):
-            e = text.index(text[m.end("q") :].lstrip()[:1], e) + 1  # 늦는다고 -> 늦는다
+        said = text[m.end("q") :].lstrip()
+        ask = re.match(r"(?:해\s*)?달라", said)
+        if ask:  # "연락 달라고" -> 연락 달라
+            e = m.end("q") + (len(text[m.end("q") :]) - len(said)) + ask.end()
+        elif said[:1] in ("다", "냐", "자"):
+            e = text.index(said[:1], e) + 1  # 늦는다고 -> 늦는다
         # drop a leading receiver phrase or filler that belongs to the instruction
         head = re.match(
             r"\s*(?:\S+(?:한테|에게|께)\s+)?(?:(?:메시지|메세지|문자)\s*(?:하나|한개)?\s*"
@@ -479,13 +483,15 @@ def spelled_digits(text: str, pattern: str) -> tuple[str, tuple[int, int]] | Non
     if not layout or any(isinstance(x, str) and x.isdigit() for x in layout):
         return None
     need = sum(x for x in layout if isinstance(x, int))
-    runs = [
-        m
-        for m in re.finditer(r"[공영일이삼사오육륙칠팔구](?:\s?[공영일이삼사오육륙칠팔구])*", text)
-        if len(re.sub(r"\s", "", m.group(0))) == need
-    ]
+    runs: list[tuple[str, tuple[int, int]]] = []
+    for m in re.finditer(r"[공영일이삼사오육륙칠팔구](?:\s?[공영일이삼사오육륙칠팔구])*", text):
+        said = re.sub(r"\s", "", m.group(0))
+        if len(said) == need + 1 and said.endswith("이") and re.match(r"요|에요", text[m.end() :]):
+            said = said[:-1]  # "공육이삼육이요": the 이 of 이요 is the ending's
+        if len(said) == need:
+            runs.append((said, m.span()))
     if len(runs) != 1:
         return None
-    digits = "".join(_SINO_DIGITS[ch] for ch in runs[0].group(0) if not ch.isspace())
+    digits = "".join(_SINO_DIGITS[ch] for ch in runs[0][0])
     written = _lay_out(digits, layout)
-    return (written, runs[0].span()) if written else None
+    return (written, runs[0][1]) if written else None

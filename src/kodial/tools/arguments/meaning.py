@@ -168,7 +168,9 @@ def answer_by_meaning(p: ParamSpec, text: str, encode: Encode) -> tuple[Any, str
         len(options) < 2
         or not said
         or len(said.split()) > _ANSWER_WORDS
-        or not all(isinstance(o, str) and re.search(r"[가-힣]", o) for o in options)
+        # Korean values, with an acronym or two among them (경차, 소형, SUV)
+        or not all(isinstance(o, str) and re.search(r"[가-힣]|^[A-Z0-9]{2,5}$", o) for o in options)
+        or sum(bool(re.search(r"[가-힣]", str(o))) for o in options) * 2 < len(options)
     ):
         return None
     vectors = encode([said, *map(str, options)])

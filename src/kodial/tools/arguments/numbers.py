@@ -244,10 +244,13 @@ def _put_number(
     msg.take(n.start, end + (bound.end() if bound else 0))
 
 
+_SET_AFTER = (
+    r"(?=\s*(?:$|[.!?~]|맞춰|설정|올려|높여|줄여|낮춰|내려|해|틀어|켜|바꿔|변경|부탁|조절))"
+)
 _RANGE_WORDS = (
-    (re.compile(r"(?<![가-힣])(?:최대|최고|맥스|끝까지)(?:로|치|한)?(?![가-힣])"), "max"),
-    (re.compile(r"(?<![가-힣])(?:최소|최저)(?:로|치|한)?(?![가-힣])"), "min"),
-    (re.compile(r"(?<![가-힣])(?:절반|반|중간)(?:으로|쯤|정도)(?![가-힣])"), "mid"),
+    (re.compile(r"(?<![가-힣])(?:최대|최고|맥스)(?:치)?(?:로|으로)" + _SET_AFTER), "max"),
+    (re.compile(r"(?<![가-힣])(?:최소|최저)(?:치)?(?:로|으로)" + _SET_AFTER), "min"),
+    (re.compile(r"(?<![가-힣])(?:절반|반|중간)(?:으로|쯤으로|정도로)" + _SET_AFTER), "mid"),
 )
 """Words that say an end or the middle of a range instead of a number: 볼륨 최대로, 절반으로."""
 

@@ -100,6 +100,10 @@ _PERSON = re.compile(r"사람|수신자|이름|대상자|상대방?|친구|분(?
 """Words of a description that name a person."""
 
 
+_CHANGE_SAID = re.compile(r"바꿔|바꾸|변경|말고|대신|아니고|아니라")
+"""Words that change what was said before ("부산으로 바꿔서")."""
+
+
 def _quoted_object(text: str, q: re.Match[str]) -> bool:
     """Whether quoted words are what the request acts on: marked as the object and followed by
     the instruction only ("'감사합니다'를 일본어로 번역해줘"), not a title quoted inside the
@@ -224,6 +228,11 @@ def _one_code(text: str, lettered: bool) -> tuple[int, int] | None:
 
 _LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{6,}(?![\w.,-])")
 """Six digits or more in a row: a number that names something (운송장, 주문 번호), not a count."""
+
+
+_NOT_AN_ID_AFTER = re.compile(r"\s*(?:원|만원|달러|계좌|결제|짜리|번\s*계좌|으로\s*입금|로\s*입금)")
+_NOT_AN_ID_BEFORE = re.compile(r"(?:은행|계좌|카드|뱅크|금액|가격)\s*$")
+"""An amount (1290000 결제한) or an account (국민은행 1234...) is no identifier of the request."""
 
 
 def _takes_code(p: ParamSpec) -> bool:
@@ -452,9 +461,16 @@ def extract_strings(
         ):
             continue  # "아빠한테 케이크 선물": who the gift is for, not the name it is sent to
         if span:
-            # in an answer about another parameter ("큰 차로" for the car), a particle says
-            # less: what the request said for this one stays
-            put(p, span, strong=not (asked and p.name not in asked))
+            # in an answer about another parameter ("큰 차로" for the car), a particle on a
+            # common noun says less: what the request said stays; a name ("서귀포에서 경차로")
+            # or a change said ("부산으로 바꿔서") corrects it
+            weak = (
+                bool(asked)
+                and p.name not in asked
+                and not _CHANGE_SAID.search(text)
+                and not any(t.tag == "NNP" for t in tokens(text[span[0] : span[1]]))
+            )
+            put(p, span, strong=not weak)
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
@@ -476,7 +492,12 @@ def extract_strings(
             pending.remove(p)
     # a number or an identifier of digits only ("운송장 123456789012 조회"): the message's one
     # run of six digits or more, which no count, amount or date is written as
-    long_runs = [m.span() for m in _LONG_DIGITS.finditer(msg.masked)]
+    long_runs = [
+        m.span()
+        for m in _LONG_DIGITS.finditer(msg.masked)
+        if not _NOT_AN_ID_AFTER.match(msg.masked, m.end())
+        and not _NOT_AN_ID_BEFORE.search(msg.masked[max(0, m.start() - 8) : m.start()])
+    ]
     for p in [q for q in pending if _takes_code(q)]:
         if len(long_runs) == 1:
             put(p, long_runs[0], strong=False)

@@ -149,7 +149,13 @@ def without_copula(filling: Filling) -> None:
                 filling.found[p.name] = Found(value, f.source, f.text, f.strong)
 
 
-_AREA_WORDS = re.compile(r"지역|동네|도시|위치|장소|area|city|location|region|neighborhood")
+_AREA_WORDS = re.compile(r"지역|동네|area|region|neighborhood")
+"""An area searched in (성수동), not a place gone to (김포 공항, 서울 시청)."""
+_PLACE_NOUNS = re.compile(
+    r"공항|시청|구청|터미널|역|입구|광장|공원|병원|센터|타워|시장|거리|골목|해변|해수욕장|항|"
+    r"대학교?|학교|캠퍼스|단지|호텔|빌딩|아파트|마을|섬|산|강|호수|궁|사|성당|교회|점"
+)
+"""Nouns that end a place's name (김포 공항, 부산 터미널): part of the place, never cut."""
 
 
 def place_without_what_is_sought(filling: Filling) -> None:
@@ -167,7 +173,12 @@ def place_without_what_is_sought(filling: Filling) -> None:
             continue
         tags = [[t.tag for t in tokens(w)] for w in words]
         cut = next(
-            (i for i, ts in enumerate(tags) if i and ts and all(t == "NNG" for t in ts)), None
+            (
+                i
+                for i, ts in enumerate(tags)
+                if i and ts and all(t == "NNG" for t in ts) and not _PLACE_NOUNS.search(words[i])
+            ),
+            None,
         )
         if cut and all(ts and all(t == "NNP" for t in ts) for ts in tags[:cut]):
             value = " ".join(words[:cut])
