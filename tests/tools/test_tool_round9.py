@@ -262,6 +262,18 @@ def test_people_counted_are_not_what_is_booked():
     assert (d.arguments["nights"], d.arguments["guests"]) == (2, 2)
 
 
+SHIP = [
+    function_tool(
+        "ship",
+        "배송지를 등록합니다",
+        {
+            "zip": {"type": "string", "description": "우편번호", "pattern": r"^\d{5}$"},
+            "name": string_param("받는 분 이름"),
+        },
+        ["zip", "name"],
+    )
+]
+
 MESSAGE = [
     function_tool(
         "send_message",
@@ -420,15 +432,7 @@ def test_digits_spelled_or_spaced_are_laid_out_as_the_pattern_asks():
 
 
 def test_addressed_to_a_person():
-    postcode = {"type": "string", "description": "우편번호", "pattern": r"^\d{5}$"}
-    tools = [
-        function_tool(
-            "ship",
-            "배송지를 등록합니다",
-            {"zip": postcode, "name": string_param("받는 분 이름")},
-            ["zip", "name"],
-        )
-    ]
+    tools = SHIP
     d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육")
     assert d.arguments == {"zip": "06236", "name": "김민지"}
 
@@ -686,14 +690,6 @@ def test_an_amount_or_an_account_is_no_order_number():
 def test_a_request_reported_keeps_its_verb_and_spelled_digits_their_ending():
     d = decide([user("민수한테 다음 주에 다시 연락 달라고 문자 보내줘")], MESSAGE, "auto", now=NOW)
     assert d.arguments == {"to": "민수", "text": "다음 주에 다시 연락 달라"}
-    postcode = {"type": "string", "description": "우편번호", "pattern": r"^\d{5}$"}
-    tools = [
-        function_tool(
-            "ship",
-            "배송지를 등록합니다",
-            {"zip": postcode, "name": string_param("받는 분 이름")},
-            ["zip", "name"],
-        )
-    ]
+    tools = SHIP
     d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육이요")
     assert d.arguments == {"zip": "06236", "name": "김민지"}

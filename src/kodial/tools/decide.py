@@ -339,12 +339,17 @@ def _short_reply(text: str) -> bool:
     """A reply of a few words that asks nothing and requests nothing: a noun phrase or an
     adjective ("작은 차", "창가 쪽이요"), the shape of an answer."""
     said = text.strip()
-    if not said or len(said.split()) > 3 or "?" in said:
+    if not said or len(said.split()) > 3 or "?" in said or _ASKS_BACK.search(said):
         return False
     toks = tokens(said)
-    return any(t.tag in ("NNG", "NNP", "VA", "XR") for t in toks) and not any(
-        t.tag == "VV" for t in toks
+    # a thing named ("작은 차", "창가 쪽"), not a feeling or thanks (배고파, 고마워요)
+    return any(t.tag in ("NNG", "NNP", "XR") for t in toks) and not any(
+        t.tag in ("VV", "IC") for t in toks
     )
+
+
+_ASKS_BACK = re.compile(r"무슨|뭐|왜|어떻게|어디|언제|누구|몰라|모르")
+"""A reply that asks back or does not know ("무슨 말이에요", "잘 모르겠어요"): no answer."""
 
 
 _AGAIN = re.compile(r"다시|한\s*번\s*더|또\s*(?:해|알려|보여|조회|검색)")
