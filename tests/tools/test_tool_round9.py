@@ -693,3 +693,43 @@ def test_a_request_reported_keeps_its_verb_and_spelled_digits_their_ending():
     tools = SHIP
     d = _answer(tools, "김민지 앞으로 배송지 등록", "우편번호를 알려주세요.", "공육이삼육이요")
     assert d.arguments == {"zip": "06236", "name": "김민지"}
+
+
+@pytest.mark.parametrize(
+    ("options", "reply", "value"),
+    [
+        (["cash", "transfer"], "계좌로요", "transfer"),
+        (["cash", "transfer"], "이체로 할게요", "transfer"),
+        (["card", "bank_transfer", "point"], "계좌이체요", "bank_transfer"),
+        (["cash", "card"], "신용카드요", "card"),
+    ],
+)
+def test_payment_methods_by_their_everyday_names(options, reply, value):
+    tools = [
+        function_tool(
+            "pay",
+            "결제합니다",
+            {"amount": {"type": "integer"}, "method": _enum("결제 수단", options)},
+            ["amount", "method"],
+        )
+    ]
+    d = _answer(tools, "3만원 결제해줘", "결제 수단은요?", reply)
+    assert d.arguments == {"amount": 30000, "method": value}
+
+
+def test_a_name_and_a_payment_method_in_one_answer():
+    tools = [
+        function_tool(
+            "enroll",
+            "강좌에 수강 신청합니다",
+            {
+                "student": string_param("수강생 이름"),
+                "method": _enum("결제 방법", ["card", "bank_transfer"]),
+            },
+            ["student", "method"],
+        )
+    ]
+    d = _answer(
+        tools, "주말반 등록할게요", "수강생 이름과 결제 방법을 알려 주세요.", "박하은, 계좌이체요"
+    )
+    assert d.arguments == {"student": "박하은", "method": "bank_transfer"}

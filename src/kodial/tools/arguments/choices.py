@@ -332,7 +332,9 @@ def extract_enums(
             value = str(value)
         out[p.name] = Found(value, source, text[pick[0] : pick[1]])
         claimed.add(pick[0])
-        msg.take(pick[0], pick[1])
+        # the ending said after the value goes with it ("최유나, 계좌이체요": 요 is no name)
+        ending = re.match(r"(?:이요|요|예요|이에요|입니다|으로요|로요)(?![가-힣])", text[pick[1] :])
+        msg.take(pick[0], pick[1] + (ending.end() if ending else 0))
     for p in params:
         if p.name not in out and p.name in asked and source == "message":
             _numeric_answer(p, msg, out)

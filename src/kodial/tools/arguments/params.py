@@ -469,6 +469,13 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "usn": ("울산", "울산공항"),
     "mwx": ("무안", "무안공항"),
     "yny": ("양양", "양양공항"),
+    # payment methods by their everyday Korean names
+    "cash": ("현금",),
+    "card": ("카드", "신용카드", "체크카드"),
+    "credit_card": ("신용카드", "카드"),
+    "transfer": ("이체", "계좌이체", "계좌", "송금"),
+    "bank_transfer": ("이체", "계좌이체", "계좌", "무통장"),
+    "account_transfer": ("이체", "계좌이체", "계좌"),
     # languages by their ISO 639-1 codes (a translation tool's enum), said by their names
     "en": ("영어", "영문", "english"),
     "ko": ("한국어", "한글", "korean"),
