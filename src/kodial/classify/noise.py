@@ -27,6 +27,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from kodial.classify.data import Example, LabelledData
+from kodial.korean.particles import syllable_parts
 
 NoiseKind = Literal["spacing", "typo", "ending"]
 NOISE_KINDS: tuple[NoiseKind, ...] = ("spacing", "typo", "ending")
@@ -72,13 +73,6 @@ def _compose(cho: int, jung: int, jong: int) -> str:
     return chr(0xAC00 + (cho * 21 + jung) * 28 + jong)
 
 
-def _decompose(ch: str) -> tuple[int, int, int] | None:
-    code = ord(ch) - 0xAC00
-    if not 0 <= code < 11172:
-        return None
-    return code // 588, (code % 588) // 28, code % 28
-
-
 def spacing(text: str, rng: random.Random) -> str:
     """Every space dropped."""
     return "".join(text.split())
@@ -87,11 +81,11 @@ def spacing(text: str, rng: random.Random) -> str:
 def typo(text: str, rng: random.Random) -> str:
     """One Hangul syllable mistyped: a neighbouring key for its vowel or first consonant, its
     final consonant dropped, or a doubled consonant typed single."""
-    spots = [i for i, ch in enumerate(text) if _decompose(ch) is not None]
+    spots = [i for i, ch in enumerate(text) if syllable_parts(ch) is not None]
     if not spots:
         return text
     i = rng.choice(spots)
-    parts = _decompose(text[i])
+    parts = syllable_parts(text[i])
     assert parts is not None
     cho, jung, jong = parts
     moves = ["vowel"]

@@ -17,6 +17,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from kodial.korean.particles import syllable_parts
+
 _INITIAL = [
     "K",
     "K",
@@ -50,13 +52,12 @@ _FINAL = [
 def _hangul_skeleton(word: str) -> str:
     out = []
     for ch in word:
-        code = ord(ch) - 0xAC00
-        if not 0 <= code < 11172:
+        parts = syllable_parts(ch)
+        if parts is None:
             if ch.isascii() and ch.isalpha():
                 out.append(_latin_skeleton(ch))
             continue
-        initial, final = code // 588, code % 28
-        out.append(_INITIAL[initial] + _FINAL[final])
+        out.append(_INITIAL[parts[0]] + _FINAL[parts[2]])
     return "".join(out)
 
 
@@ -95,11 +96,16 @@ def _latin_skeleton(word: str, hard_g: bool = False) -> str:
     return "".join(ch.translate(_LATIN_CLASS) for ch in w if ch in "kgqtdpbfvszjlrmn")
 
 
+def _once(raw: str) -> str:
+    """A doubled class written once (STTNT -> STNT)."""
+    return re.sub(r"(.)\1+", r"\1", raw)
+
+
 def skeleton(word: str) -> str:
     """The consonant skeleton of a word in Hangul or Latin letters, a doubled class written once
     (스탠다드 -> STNT, standard -> STNT)."""
-    raw = _latin_skeleton(word) if re.fullmatch(r"[A-Za-z\s_-]+", word) else _hangul_skeleton(word)
-    return re.sub(r"(.)\1+", r"\1", raw)
+    latin = re.fullmatch(r"[A-Za-z\s_-]+", word)
+    return _once(_latin_skeleton(word) if latin else _hangul_skeleton(word))
 
 
 _MEDIALS = "ㅏㅐㅑㅒㅓㅔㅕㅖㅗㅘㅙㅚㅛㅜㅝㅞㅟㅠㅡㅢㅣ"
@@ -121,22 +127,15 @@ def _first_vowels_agree(hangul: str, latin: str) -> bool:
     first = next((ch for ch in latin.lower()[1:] if ch in "aeiouy"), None)
     if latin[:1].lower() in "aeiou":
         first = latin[0].lower()
-    vowel = next(
-        (
-            _MEDIALS[(ord(ch) - 0xAC00) % 588 // 28]
-            for ch in hangul
-            if 0 <= ord(ch) - 0xAC00 < 11172 and _MEDIALS[(ord(ch) - 0xAC00) % 588 // 28] != "ㅡ"
-        ),
-        None,
-    )
+    medials = [_MEDIALS[parts[1]] for ch in hangul if (parts := syllable_parts(ch)) is not None]
+    vowel = next((v for v in medials if v != "ㅡ"), None)
     return first is None or vowel is None or vowel in _FIRST_VOWELS[first]
 
 
 def skeletons(latin: str) -> set[str]:
     """An English word's skeletons: a g before e, i or y is soft (large -> 라지) or hard
     (beginner -> 비기너), and English spelling does not say which."""
-    keys = {skeleton(latin), re.sub(r"(.)\1+", r"\1", _latin_skeleton(latin, hard_g=True))}
-    return keys
+    return {skeleton(latin), _once(_latin_skeleton(latin, hard_g=True))}
 
 
 def sounds_like(hangul: str, latin: str) -> bool:

@@ -30,6 +30,19 @@ _DIGIT_HAS_FINAL = {
 _LATIN_HAS_FINAL = set("lmnrLMNR")
 
 
+def syllable_parts(ch: str) -> tuple[int, int, int] | None:
+    """The (initial, medial, final) jamo indices of one Hangul syllable (19 x 21 x 28; final 0
+    for none), or None for any other character.
+
+    >>> syllable_parts("한"), syllable_parts("a")
+    ((18, 0, 4), None)
+    """
+    code = ord(ch) - _HANGUL_BASE
+    if not 0 <= code < 11172:
+        return None
+    return code // 588, (code % 588) // 28, code % 28
+
+
 def final_consonant(word: str) -> int | None:
     """Index (1-27) of the last syllable's final consonant, 0 for none, None if not Hangul.
 

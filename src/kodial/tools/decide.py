@@ -410,24 +410,15 @@ def _choose(
         if answered and not new_request:
             asked = ", ".join(sorted(pending.asked))
             return pending.tool, f"answers the question about {asked}", "answer"
-        if not new_request and _short_reply(latest_user_text(messages)):
-            # "작은 차" answering a question about the car type: a short reply to the question
-            # that gives no value it takes is asked again, not declined as a request
-            asked = ", ".join(sorted(pending.asked))
-            return (
-                pending.tool,
-                f"answers the question about {asked} with no value it takes",
-                "answer",
-            )
-        if (
-            not new_request
-            and BARE_NUMBER.match(latest_user_text(messages))
-            and any(
-                param_kind(p) == "number" for p in pending.tool.params if p.name in pending.asked
-            )
+        reply = latest_user_text(messages)
+        numbers_asked = any(
+            param_kind(p) == "number" for p in pending.tool.params if p.name in pending.asked
+        )
+        if not new_request and (
+            _short_reply(reply) or (BARE_NUMBER.match(reply) and numbers_asked)
         ):
-            # "40" answering a question about two numbers, in neither's range: an answer that
-            # fits nothing asked is asked again, not declined as a request no tool serves
+            # "작은 차" about the car type, "40" about two numbers in neither's range: an answer
+            # that fits nothing asked is asked again, not declined as a request no tool serves
             asked = ", ".join(sorted(pending.asked))
             return (
                 pending.tool,

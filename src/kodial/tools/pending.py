@@ -11,6 +11,7 @@ from typing import Any
 from kodial.tools.arguments import fill_arguments, param_keywords
 from kodial.tools.arguments.meaning import Encode
 from kodial.tools.arguments.params import param_label
+from kodial.tools.arguments.results import Filling
 from kodial.tools.choose import ToolChooser, evidence_for
 from kodial.tools.conversation import picked_tool
 from kodial.tools.schema import ToolSpec
@@ -99,9 +100,10 @@ def pending_question(
     if not prev:
         return None
     a = prev[-1]
-    if messages[a].get("tool_calls") or not is_question(message_text(messages[a])):
+    question = message_text(messages[a])
+    if messages[a].get("tool_calls") or not is_question(question):
         return None
-    if _OFFER.search(message_text(messages[a])):
+    if _OFFER.search(question):
         return None  # "무엇을 도와드릴까요?": an open offer asks about no tool's parameters
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)
@@ -113,30 +115,33 @@ def pending_question(
     # what the request gave each tool counts as it did then ("토요일 날씨" gives a forecast
     # its date, which the current weather does not take)
     scores = chooser.score(
-        specs, request + " " + message_text(messages[a]), evidence=evidence_for(specs, request, now)
+        specs, request + " " + question, evidence=evidence_for(specs, request, now)
     )
+    by_name = {t.name: t for t in specs}
     best = scores[0]
-    tool = next(s for s in specs if s.name == best.name)
-    question = message_text(messages[a])
+    tool = by_name[best.name]
     encode = chooser_encode(chooser)
+    fillings: dict[str, Filling] = {}
+
+    def filled(t: ToolSpec) -> Filling:
+        """``t``'s arguments from the conversation before the question (read once per tool)."""
+        if t.name not in fillings:
+            fillings[t.name] = fill_arguments(t, messages[:a], now, tools=specs, encode=encode)
+        return fillings[t.name]
 
     def asks_about(t: ToolSpec) -> bool:
         """Whether the question names a required parameter of ``t`` still missing then."""
         named = _named_params(t, question) & set(t.required)
-        return bool(named) and bool(
-            named & set(fill_arguments(t, messages[:a], now, tools=specs, encode=encode).missing)
-        )
+        return bool(named & set(filled(t).missing))
 
     if not asks_about(tool):
         # "시작일을 알려주세요" after a request two tools fit: the question is about the close
         # rival whose missing parameters it names, not the one that scored a little higher
         # (or was just called, and has all it needs)
         rivals = [
-            t
+            by_name[s.name]
             for s in scores[1:3]
-            if best.score - s.score <= _QUESTION_RIVAL
-            for t in specs
-            if t.name == s.name and asks_about(t)
+            if best.score - s.score <= _QUESTION_RIVAL and asks_about(by_name[s.name])
         ]
         if len(rivals) == 1:
             tool = rivals[0]
@@ -153,8 +158,7 @@ def pending_question(
         elif not (
             best.score >= chooser.threshold - _QUESTION_MARGIN
             and best.score - second >= _QUESTION_LEAD
-            and _named_params(tool, message_text(messages[a])) & required
+            and _named_params(tool, question) & required
         ):
             return None
-    before = fill_arguments(tool, messages[:a], now, tools=specs, encode=encode)
-    return Pending(tool, _asked_params(tool, message_text(messages[a]), before.missing), best.score)
+    return Pending(tool, _asked_params(tool, question, filled(tool).missing), best.score)

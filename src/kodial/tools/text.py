@@ -44,6 +44,21 @@ def tokens(text: str) -> tuple[Token, ...]:
     )
 
 
+BARE_NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "NR", "XSN", "XPN"})
+"""Morphemes of a bare noun phrase (no particle, ending or function word)."""
+
+
+def nouns_only(text: str) -> bool:
+    """Whether Kiwi reads ``text`` as nouns only: "계좌이체" yes, "걸로" (것 + 을) no."""
+    toks = tokens(text)
+    return bool(toks) and all(t.tag in BARE_NOUN_TAGS for t in toks)
+
+
+def has_proper_noun(text: str) -> bool:
+    """Whether ``text`` holds a proper noun (서귀포), as a name does and a common noun does not."""
+    return any(t.tag == "NNP" for t in tokens(text))
+
+
 NOMINAL_TAGS = frozenset(
     {"NNG", "NNP", "NNB", "NR", "SL", "SN", "SH", "XSN", "XPN", "W_EMAIL", "W_URL", "W_SERIAL"}
 )

@@ -15,7 +15,7 @@ from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import DateFormat, date_format, param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
-from kodial.tools.text import numbers, strip_ending, tokens
+from kodial.tools.text import BARE_NOUN_TAGS, Token, nouns_only, numbers, strip_ending, tokens
 
 _EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
 _PHONES = re.compile(r"전화\s*번호|휴대폰|핸드폰|연락처|phone", re.IGNORECASE)
@@ -166,19 +166,28 @@ def _things_counted(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[dict[str, An
     return out
 
 
-_NOUNS = ("NNG", "NNP", "SL", "SH", "XPN", "XSN", "NR")
+_NOUNS = BARE_NOUN_TAGS
 _JOINING_WORDS = ("그리고", "및", "또")
+_JOINING_PARTICLES = ("랑", "이랑", "하고", "와", "과")
+"""Particles that also say "with" (엄마랑 가): between two nouns they join a list."""
+
+
+def _joins(t: Token, comitative: bool) -> bool:
+    """Whether a morpheme joins two things of a list: 와/과/랑/하고 (JC), a comma, 그리고/및,
+    and with ``comitative`` also those particles read as "with" (엄마랑 아빠한테)."""
+    return (
+        t.tag == "JC"
+        or (t.tag == "SP" and t.form in (",", "、"))
+        or (t.tag == "MAJ" and t.form in _JOINING_WORDS)
+        or (comitative and t.tag == "JKB" and t.form in _JOINING_PARTICLES)
+    )
 
 
 def _items_of(text: str, start: int = 0) -> list[tuple[int, int]]:
     """The spans (offsets into the whole message) of the things ``text`` lists, cut where a
     joining particle (랑, 하고, 와/과), a comma or 그리고/및 joins them ("휴지하고 세제 그리고
     샴푸" -> 휴지, 세제, 샴푸); the last one without its ending."""
-    cuts: list[tuple[int, int]] = []
-    for t in tokens(text):
-        joins = t.tag == "JC" or (t.tag, t.form) in (("SP", ","), ("SP", "、"))
-        if joins or (t.tag == "MAJ" and t.form in _JOINING_WORDS):
-            cuts.append((t.start, t.start + len(t.form)))
+    cuts = [(t.start, t.start + len(t.form)) for t in tokens(text) if _joins(t, comitative=False)]
     spans: list[tuple[int, int]] = []
     at = 0
     for a, b in [*cuts, (len(text), len(text))]:
@@ -212,11 +221,7 @@ def _noun_list(msg: Msg) -> list[tuple[int, int]]:
             end = wt[k - 1].start + len(wt[k - 1].form)
             items.append((w.start(), end))
             rest = wt[k:]
-            joined = bool(rest) and (
-                rest[0].tag == "JC"
-                or rest[0].form in (",", "、")
-                or (rest[0].tag == "JKB" and rest[0].form in _JOINING_PARTICLES)
-            )
+            joined = bool(rest) and _joins(rest[0], comitative=True)
             if not joined and j + 1 < len(words) and words[j + 1].group(0) in _JOINING_WORDS:
                 joined, j = True, j + 1
             if not joined:
@@ -242,10 +247,6 @@ def _noun_list(msg: Msg) -> list[tuple[int, int]]:
     return []
 
 
-_JOINING_PARTICLES = ("랑", "이랑", "하고", "와", "과")
-"""Particles that also say "with" (엄마랑 가): between two nouns they join a list."""
-
-
 def _strings_listed(
     tool: ToolSpec, p: ParamSpec, msg: Msg, asked: set[str], source: str
 ) -> list[str]:
@@ -265,10 +266,7 @@ def _strings_listed(
         spoken = msg.masked.strip()
         start = msg.masked.find(spoken) if spoken else 0
         spans = _items_of(spoken, start) if spoken else []
-        if any(
-            not all(t.tag in _NOUNS for t in tokens(msg.text[a:b].replace(" ", "")))
-            for a, b in spans
-        ):
+        if not all(nouns_only(msg.text[a:b].replace(" ", "")) for a, b in spans):
             spans = []  # "냉장고에 두부하고 김치밖에 없어요": not a bare list; read as a message
     plain = [q for q in tool.params if q.type == "array" and _plain_string_list(q)]
     if not spans and plain == [p]:

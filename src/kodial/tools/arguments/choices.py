@@ -22,7 +22,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import TOOL_SYNONYMS, numbers, rx, split_identifier, tokens
+from kodial.tools.text import TOOL_SYNONYMS, nouns_only, numbers, rx, split_identifier, tokens
 
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
@@ -234,18 +234,12 @@ def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[in
     latin = [o for o in options if isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z _-]*", o)]
     if not found and latin:
         # "이코노미석으로" for economy, "퍼스트 클래스" for first_class: English said in Hangul
-        found = list(loanword_mentions(text, latin, asked, _bare_nouns))
+        found = list(loanword_mentions(text, latin, asked, nouns_only))
     hangul = [o for o in options if isinstance(o, str) and re.fullmatch(r"[가-힣]+", o)]
     if not found and asked and hangul:
         # "파마요" for 펌, "컷" for 커트: a loanword spelled another way, in an answer about it
-        found = list(loanword_mentions(text, hangul, asked, _bare_nouns))
+        found = list(loanword_mentions(text, hangul, asked, nouns_only))
     return sorted(found)
-
-
-def _bare_nouns(word: str) -> bool:
-    """Whether Kiwi reads ``word`` as nouns only (no particle, ending or adverb)."""
-    toks = tokens(word)
-    return bool(toks) and all(t.tag in ("NNG", "NNP", "SL", "NR", "XSN", "XPN") for t in toks)
 
 
 def _own_words(p: ParamSpec, tool: ToolSpec) -> str:

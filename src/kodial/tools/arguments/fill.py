@@ -33,7 +33,7 @@ from kodial.tools.arguments.tidy import (
     without_excluded_ends,
 )
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
-from kodial.tools.text import called_tools, content_words, message_text, tokens
+from kodial.tools.text import called_tools, content_words, has_proper_noun, message_text, tokens
 
 _BARE_MONTH = re.compile(
     r"(?<![\d.:/-])(?:1[0-2]|0?[1-9])\s*월(?:달)?(?=에|부터|까지|중|쯤|엔|$|[,.?!])"
@@ -415,12 +415,6 @@ def _only_particles(value: Any) -> bool:
     return bool(toks) and all(t.tag.startswith("J") for t in toks)
 
 
-def _a_name(value: Any) -> bool:
-    """Whether a value guessed from an answer is a proper name ("서귀포에서 경차로" moves the
-    pickup to 서귀포), which corrects the request, unlike a common noun (일반석, 아이)."""
-    return isinstance(value, str) and any(t.tag == "NNP" for t in tokens(value))
-
-
 _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
 """One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose number (차량 번호) is not
 the last one's; where it is made (the branch) may be."""
@@ -488,9 +482,11 @@ def fill_arguments(
                 # an option is the current request's: "아침 8시" of an earlier, finished request
                 # is not when a blood pressure just said was measured
                 continue
-            if rank == 0 and asked and k not in asked and not v.strong and not _a_name(v.value):
+            named = isinstance(v.value, str) and has_proper_noun(v.value)
+            if rank == 0 and asked and k not in asked and not v.strong and not named:
                 # "일반석이요" answering a question about the seat: a guess for a parameter
-                # not asked about gives way to what the request it answers said ("부산 가는")
+                # not asked about gives way to what the request it answers said ("부산 가는"),
+                # unless it is a name, which corrects it ("서귀포에서 경차로")
                 guessed.setdefault(k, v)
                 continue
             if (rank == 0 or v.strong or continued) and not _only_particles(v.value):

@@ -217,9 +217,7 @@ def _digit_layout(pattern: str) -> list[int | str] | None:
 
 def _lay_out(digits: str, layout: list[int | str]) -> str | None:
     """``digits`` written in ``layout``; None when their count or a fixed digit differs."""
-    need = sum(
-        x if isinstance(x, int) else 1 for x in layout if not isinstance(x, str) or x.isdigit()
-    )
+    need = sum(x if isinstance(x, int) else 1 for x in layout if isinstance(x, int) or x.isdigit())
     if need != len(digits):
         return None
     out, pos = [], 0
@@ -259,8 +257,13 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
     layout = _digit_layout(pattern)
     digits = re.sub(r"\D", "", value)
     # one dot is a decimal point (1234.56 is no code); dots between groups are separators
-    dots_kept = value.count(".") != 1 or "." in layout if layout else False
-    if layout and dots_kept and re.fullmatch(r"[\d\s./-]+", value) and len(digits) >= 6:
+    decimal = value.count(".") == 1
+    if (
+        layout
+        and (not decimal or "." in layout)
+        and re.fullmatch(r"[\d\s./-]+", value)
+        and len(digits) >= 6
+    ):
         written = _lay_out(digits, layout)
         if written:
             candidates.append(written)

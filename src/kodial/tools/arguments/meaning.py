@@ -60,43 +60,42 @@ def enum_by_meaning(
     words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
     # a quality said by an adjective or a verb, in its dictionary form (쉬운 코스 -> 쉽다 for
     # easy, 넓은 방 -> 넓다 for large); the encoder relates any verb loosely to many values
-    # (하다, 주다 ~ express), so a predicate must mean its value far more clearly than a noun
-    predicates = [
-        t.form + "다"
-        for i, t in enumerate(toks)
-        if t.tag in ("VV", "VA")
-        # not one said negated: 쉽지 않은, 안 넓은
-        and not (i and toks[i - 1].form in ("안", "못"))
-        and not re.match(r"\s*지\s*(?:않|못|말)", text[t.end :])
-    ]
+    # (하다, 주다 ~ express), so a predicate must mean its value far more clearly than a noun;
     # the adjective as said before a noun (큰, 작은) means its value more clearly to the
-    # encoder than its dictionary form (큰 -> large 0.91, 크다 0.66)
-    adnominals = [
-        text[t.start : toks[i + 1].end]
-        for i, t in enumerate(toks[:-1])
-        if t.tag == "VA"
-        and toks[i + 1].tag == "ETM"
-        and not (i and toks[i - 1].form in ("안", "못"))
+    # encoder than its dictionary form (큰 -> large 0.91, 크다 0.66); none said negated
+    # (쉽지 않은, 안 넓은)
+    plain = [i for i, t in enumerate(toks) if not (i and toks[i - 1].form in ("안", "못"))]
+    predicates = [
+        toks[i].form + "다"
+        for i in plain
+        if toks[i].tag in ("VV", "VA")
+        and not re.match(r"\s*지\s*(?:않|못|말)", text[toks[i].end :])
     ]
-    predicates = [w for w in dict.fromkeys(predicates) if w not in words]
-    adnominals = [w for w in dict.fromkeys(adnominals) if w not in words]
-    if not words and not predicates and not adnominals:
+    adnominals = [
+        text[toks[i].start : toks[i + 1].end]
+        for i in plain
+        if i + 1 < len(toks) and toks[i].tag == "VA" and toks[i + 1].tag == "ETM"
+    ]
+    # each word said with the cosine and lead its kind needs, nouns first
+    bars: dict[str, tuple[float, float]] = {}
+    for group, bar in (
+        (words, (ENUM_MEANING_MIN, ENUM_MEANING_LEAD)),
+        (predicates, (ENUM_PREDICATE_MIN, ENUM_PREDICATE_LEAD)),
+        (adnominals, (ENUM_ADNOMINAL_MIN, ENUM_PREDICATE_LEAD)),
+    ):
+        for w in group:
+            bars.setdefault(w, bar)
+    if not bars:
         return None
     labels = [re.sub(r"[_-]+", " ", str(o)) for o in options]
-    said = words + predicates + adnominals
+    said = list(bars)
     vectors = encode(said + labels)
     sims = vectors[: len(said)] @ vectors[len(said) :].T
     clear: list[tuple[float, Any, str]] = []
-    for i, (word, row) in enumerate(zip(said, sims, strict=True)):
+    for word, row in zip(said, sims, strict=True):
         order = sorted(range(len(options)), key=lambda k: -row[k])
         top, second = float(row[order[0]]), float(row[order[1]])
-        least, lead = (
-            (ENUM_MEANING_MIN, ENUM_MEANING_LEAD)
-            if i < len(words)
-            else (ENUM_PREDICATE_MIN, ENUM_PREDICATE_LEAD)
-            if i < len(words) + len(predicates)
-            else (ENUM_ADNOMINAL_MIN, ENUM_PREDICATE_LEAD)
-        )
+        least, lead = bars[word]
         if top >= least and top - second >= lead:
             clear.append((top, options[order[0]], word))
     # a compound that means a value clearly is read whole: 계좌이체 is a bank transfer, whatever

@@ -54,6 +54,7 @@ from kodial.tools.text import (
     COUNTER_UNITS,
     chunks,
     content_words,
+    has_proper_noun,
     rx,
     strip_ending,
     tokens,
@@ -468,7 +469,7 @@ def extract_strings(
                 bool(asked)
                 and p.name not in asked
                 and not _CHANGE_SAID.search(text)
-                and not any(t.tag == "NNP" for t in tokens(text[span[0] : span[1]]))
+                and not has_proper_noun(text[span[0] : span[1]])
             )
             put(p, span, strong=not weak)
             pending.remove(p)
