@@ -234,7 +234,11 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (  # "2주 뒤 목요일": that weekday of the week so many weeks on
         "weeks_day",
         re.compile(
-            r"(?P<n>\d{1,2}|" + NATIVE_RE + r"|" + SINO_RE + r"|일)?\s*(?:주일|주)\s*(?:후|뒤)\s*"
+            r"(?:(?P<n>\d{1,2}|"
+            + NATIVE_RE
+            + r"|"
+            + SINO_RE
+            + r"|일)\s*)?(?:주일|주)\s*(?:후|뒤)\s*"
             r"(?:의\s*)?(?P<wd>[월화수목금토일])(?:요일|욜)"
         ),
     ),
@@ -266,7 +270,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "offset",
         re.compile(
-            r"(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r")?\s*"
+            r"(?:(?P<n>\d{1,3}|" + NATIVE_RE + r"|" + SINO_RE + r")\s*)?"
             r"(?P<unit>일주일|주일|주|일|달|개월|년)\s*(?:후|뒤|있다가|지나서)"
         ),
     ),
@@ -408,9 +412,9 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
         if unit == "년":  # "1년 뒤": the same day in that year (Feb 29 -> Feb 28)
             if g["n"] is None or not 1 <= n <= 10:
                 return None
-            return month_day(today, today.day, 12 * n) or month_day(today, 28, 12 * n)
+            return month_day(today, today.day, 12 * n, clamp=True)
         if unit in ("달", "개월"):
-            return month_day(today, today.day, n) or month_day(today, 28, n)
+            return month_day(today, today.day, n, clamp=True)
         if g["n"] is None:
             return None
         return today + timedelta(days=n * _UNIT_DAYS[unit])

@@ -3,6 +3,7 @@ arithmetic relative to now (이번 달, 다음 달, 지난달), used by :mod:`ko
 
 from __future__ import annotations
 
+import calendar
 import re
 from datetime import date, timedelta
 from typing import Any
@@ -51,11 +52,14 @@ def months_ahead(which: str | None) -> int:
     return _MONTHS_AHEAD.get(which or "", 0)
 
 
-def month_day(today: date, day: int, months: int) -> date | None:
+def month_day(today: date, day: int, months: int, *, clamp: bool = False) -> date | None:
     """That day of the month ``months`` after today's (negative: before); None when the month
-    has no such day (2월 30일)."""
+    has no such day (2월 30일), or with ``clamp`` that month's last day ("한 달 뒤" from 3월
+    31일 is 4월 30일, as calendars count a month on)."""
     y, m = today.year, today.month + months
     y, m = y + (m - 1) // 12, (m - 1) % 12 + 1
+    if clamp:
+        day = min(day, calendar.monthrange(y, m)[1])
     try:
         return date(y, m, day)
     except ValueError:

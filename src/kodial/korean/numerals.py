@@ -7,6 +7,7 @@ and dates); :func:`korean_number` reads any amount, with 백/천/만/억 and dig
 
 from __future__ import annotations
 
+import math
 import re
 
 NATIVE_UNITS: dict[str, int] = {
@@ -134,7 +135,8 @@ _BIG_UNIT = {"만": 10_000, "억": 100_000_000}
 def korean_number(word: str) -> float | None:
     """Digits, Sino-Korean words and their mix -> value: ``"61,500"`` 61500, ``"13만"`` 130000,
     ``"삼만칠천"`` 37000, ``"십오"`` 15, ``"1억 2천만"`` 120000000, ``"163.2"`` 163.2; native
-    counts (``"다섯"``) too. None when it is not a number.
+    counts (``"다섯"``) too. None when it is not a number, or a run of digits too long to be a
+    quantity (it overflows a float: a pasted id, not an amount).
 
     >>> korean_number("삼만칠천"), korean_number("13만"), korean_number("십오"), korean_number("네")
     (37000, 130000, 15, 4)
@@ -146,6 +148,8 @@ def korean_number(word: str) -> float | None:
         return NATIVE_NUMERALS[w]
     if re.fullmatch(r"\d+(\.\d+)?", w):
         value = float(w)
+        if not math.isfinite(value):
+            return None
         return int(value) if value.is_integer() and "." not in w else value
     total = 0.0
     section = 0.0
@@ -178,4 +182,6 @@ def korean_number(word: str) -> float | None:
     if not seen:
         return None
     value = total + section + (digit or 0)
+    if not math.isfinite(value):
+        return None
     return int(value) if float(value).is_integer() else value

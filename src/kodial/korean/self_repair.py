@@ -16,11 +16,25 @@ import re
 from kodial.korean.numerals import NATIVE_RE
 
 _MARKER = re.compile(
-    r"(?<=\S)(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|말고)(?:[\s.,…~!]+)(?=\S)"
+    r"(?<=[^\s.,…~!])(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|말고)(?:[\s.,…~!]+)(?=\S)"
     # "3시.. 아 4시가 낫겠다": the better value said after 아 takes back the one before
-    r"|(?<=\S)[\s.,…~!]+아\s+(?=\S+?\s*(?:낫겠|좋겠|나을|낫다|나아))"
+    r"|(?<=[^\s.,…~!])[\s.,…~!]+아\s+(?=\S+?\s*(?:낫겠|좋겠|나을|낫다|나아))"
 )
+_MARKER_WORD = re.compile(r"[.,…~!]*(?:아|아니(?:다|야|지|고|라|요)?|말고)?[.,…~!]*")
+"""A word a marker may be made of (punctuation, 아, 아니, 말고)."""
 _NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
+
+
+def _context_start(kept: list[str]) -> int:
+    """Where a marker ending at the end of ``kept`` (or reading past it) may start: before the
+    marker words at its end, the word a 낫겠 marker reads, the marker words before it and the
+    word taken back."""
+    i = len(kept)
+    for _ in range(2):
+        while i > 0 and _MARKER_WORD.fullmatch(kept[i - 1]):
+            i -= 1
+        i = max(0, i - 1)
+    return i
 
 
 def repair(text: str) -> str:
@@ -31,13 +45,22 @@ def repair(text: str) -> str:
     >>> repair("콜라 두 개, 아니 세 개 주세요")
     '콜라 세 개 주세요'
     """
+    # The words kept so far and the text not yet read: each marker is searched for in the rest
+    # with the last kept words before it (a marker needs the word it takes back, and may start
+    # in the punctuation after it), so a long message with many markers is read once, not
+    # again from its start for each one.
+    kept: list[str] = []
+    rest = text
     while True:
-        m = _MARKER.search(text)
+        start = _context_start(kept)
+        context = " ".join(kept[start:])
+        probe = f"{context} {rest}" if context else rest
+        m = _MARKER.search(probe)
         if m is None:
-            return text
-        words = text[: m.start()].split()
-        taken_back = words.pop() if words else ""
-        if words and not re.search(r"\d", taken_back) and _NUMBER_WORD.fullmatch(words[-1]):
-            words.pop()  # "두 개" said as two words: both are taken back
-        head = " ".join(words)
-        text = f"{head} {text[m.end() :]}" if head else text[m.end() :]
+            return f"{' '.join(kept)} {rest}" if kept else rest
+        del kept[start:]  # they are read again from the probe
+        kept += probe[: m.start()].split()
+        taken_back = kept.pop() if kept else ""
+        if kept and not re.search(r"\d", taken_back) and _NUMBER_WORD.fullmatch(kept[-1]):
+            kept.pop()  # "두 개" said as two words: both are taken back
+        rest = probe[m.end() :]

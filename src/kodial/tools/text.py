@@ -197,8 +197,9 @@ letters, places, hours and nights."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
-    # an amount said in words, its magnitudes apart or together ("만 이천 원", "삼만칠천 원")
-    r"|(?<![가-힣\d])(?:[일이삼사오육칠팔구십백천만억]*[억만천백]\s)*"
+    # an amount said in words, its magnitudes apart or together ("만 이천 원", "삼만칠천 원");
+    # bounded, as no amount has more words: unbounded, a run of such words took quadratic time
+    r"|(?<![가-힣\d])(?:[일이삼사오육칠팔구십백천만억]{0,8}[억만천백]\s){0,6}"
     r"[일이삼사오육칠팔구십백천만억]{2,}(?=\s*(?:" + UNITS + r"))"
     r"|(?<![가-힣\d])[일이삼사오육칠팔구십백천만](?=\s*(?:퍼센트|프로|만|원))"
     # a Sino-Korean numeral said alone ("백삼십오에 팔십오"): two letters or more with a

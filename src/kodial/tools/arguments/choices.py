@@ -334,7 +334,7 @@ def extract_enums(
             _numeric_answer(p, msg, out)
 
 
-_OUT_OF = re.compile(r"(?:\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중에?|기준)?\s*")
+_OUT_OF = re.compile(r"(?:(?<!\d)\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중에?|기준)?\s*")
 """The scale said before a score ("5점 만점에 4점"): not the answer."""
 
 

@@ -45,7 +45,7 @@ _STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout", "retu
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
 _NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\s*박")
 """A stay said by its nights after the first day (5월 4일부터 1박): it ends that many days on."""
-DURATION = re.compile(r"(?P<n>\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
+DURATION = re.compile(r"(?P<n>(?<!\d)\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
 def normalise_years(text: str, now: datetime | None = None) -> str:

@@ -6,7 +6,7 @@ a part of the day or a weekday as an allowed value, a day of the month as a numb
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from kodial.korean.datetimes import WEEKDAYS
 from kodial.tools.arguments.message import Msg, spans_free
@@ -51,20 +51,47 @@ def search_object(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | 
     return (c.start, toks[i].end)
 
 
-_QUOTATIVE = re.compile(
-    r"(?P<q>[^.!?\n]+?)\s*(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)"
-)
+_QUOTATIVE = re.compile(r"(?:(?:이)?라고|다고|냐고|자고|달라고|해달라고)(?=\s|[.,!?]|$)")
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def quotations(text: str) -> Iterator[tuple[int, int]]:
+    """The spans of the words before each quotative (라고, 다고, 달라고 ...) from the start of
+    their sentence, less the spaces before it. Read once: a lazy ``(.+?)\\s*`` before the
+    quotative read the same spans in time cubic in a run of spaces."""
+    pos = scanned = 0
+    last_end = -1  # the last sentence end read so far
+    for m in _QUOTATIVE.finditer(text):
+        if m.start() < pos:
+            continue
+        gap = m.start()  # the spaces before the quotative start at gap
+        while gap > pos and text[gap - 1].isspace():
+            gap -= 1
+        for t in _SENTENCE_END.finditer(text, scanned, gap):
+            last_end = t.start()
+        scanned = max(scanned, gap)
+        start = max(pos, last_end + 1)
+        if start < gap:
+            yield (start, gap)
+        else:  # nothing but spaces: the words are the first of them that ends no line
+            first = next((i for i in range(max(pos, gap), m.start()) if text[i] != "\n"), None)
+            if first is None and m.group(0)[0] in "이해달":
+                first = m.start()  # the 이 of 이라고, 해 of 해달라고, 달 of 달라고
+            if first is None:
+                continue
+            yield (first, first + 1)
+        pos = m.end()
 
 
 def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
     """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said, in their plain form (오늘
     늦는다, 회의 자료 보냈다: a message's content)."""
-    for m in _QUOTATIVE.finditer(text):
-        s, e = m.span("q")
-        said = text[m.end("q") :].lstrip()
+    for s, e in quotations(text):
+        q_end = e
+        said = text[q_end:].lstrip()
         ask = re.match(r"(?:해\s*)?달라", said)
         if ask:  # "연락 달라고" -> 연락 달라
-            e = m.end("q") + (len(text[m.end("q") :]) - len(said)) + ask.end()
+            e = q_end + (len(text[q_end:]) - len(said)) + ask.end()
         elif said[:1] in ("다", "냐", "자"):
             e = text.index(said[:1], e) + 1  # 늦는다고 -> 늦는다
         # drop a leading receiver phrase or filler that belongs to the instruction
@@ -406,8 +433,8 @@ def coded_value(p: ParamSpec, value: str) -> str:
     return value
 
 
-_TASK = re.compile(
-    r"([가-힣A-Za-z0-9]+(?:\s+[가-힣A-Za-z0-9]+){0,5}?기)(?:도|를|을|로)?\s*"
+_TASK = re.compile(  # from a word's start (from inside a long one it was quadratic)
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]+(?:\s+[가-힣A-Za-z0-9]+){0,5}?기)(?:도|를|을|로)?\s*"
     r"(?:추가|넣어|넣|등록|적어|써|저장)"
 )
 

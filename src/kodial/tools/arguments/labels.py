@@ -112,12 +112,13 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
 def named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
     """``X라는 메모``, ``X이라는 앨범``, ``'X'로 메모`` -> span of X."""
     for k in keys:
-        m = rx(rf"(.+?)\s*(?:이라는|라는|이란|란)\s*{re.escape(k)}").search(text)
-        if m:
-            head = m.group(1)
+        span = _before_marker(text, rx(rf"(?:이라는|라는|이란|란)\s*{re.escape(k)}"))
+        if span:
+            start = span[0]
+            head = text[start : span[1]]
             quoted = re.search(r"['\"‘“]([^'\"’”]+)['\"’”]\s*$", head)
             if quoted:
-                return (m.start(1) + quoted.start(1), m.start(1) + quoted.end(1))
+                return (start + quoted.start(1), start + quoted.end(1))
             cs = [c for c in chunks(head)]
             if cs:
                 last = cs[-1]
@@ -128,5 +129,19 @@ def named_by(text: str, keys: list[str]) -> tuple[int, int] | None:
                         first = c
                     else:
                         break
-                return (m.start(1) + first.start, m.start(1) + last.end)
+                return (start + first.start, start + last.end)
+    return None
+
+
+def _before_marker(text: str, marker: re.Pattern[str]) -> tuple[int, int] | None:
+    """The span of the line before the first ``marker`` that has words before it, less the
+    spaces before the marker. (A lazy ``(.+?)\\s*`` before the marker read the same span in
+    time cubic in a message's run of spaces.)"""
+    for m in marker.finditer(text):
+        end = m.start()
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        start = text.rfind("\n", 0, end) + 1
+        if end > start:
+            return (start, end)
     return None

@@ -11,7 +11,7 @@ from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import param_keywords, param_units, words_of
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import COUNTER_UNITS, NumberMention, numbers
+from kodial.tools.text import COUNTER_UNITS, NumberMention, numbers, rx
 
 
 def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: int = 8) -> float:
@@ -21,7 +21,11 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     for k in keys:
         if not k:
             continue
-        for m in re.finditer(re.escape(k), text):
+        # only the window around the number is searched (the whole message, for each number of
+        # a long one, was quadratic)
+        lo = max(0, mention.start - window - 6 - len(k))
+        hi = min(len(text), mention.end + window + len(k))
+        for m in rx(re.escape(k)).finditer(text, lo, hi):
             if m.end() <= mention.start:
                 gap = float(mention.start - m.end())
             elif m.start() >= mention.end:

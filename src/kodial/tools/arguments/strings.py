@@ -69,9 +69,9 @@ _SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며)")
 def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
     """The part of a message that is data, not instruction: after a colon, on its own line, or
     before ``<-``; or a Latin sentence next to a Korean instruction."""
-    m = re.search(r"(.*?)\s*(?:<-|<--|←)\s*", text, flags=re.S)
-    if m and m.group(1).strip():
-        return (m.start(1), m.end(1))
+    m = re.search(r"<-|←", text)
+    if m and text[: m.start()].strip():
+        return (0, len(text[: m.start()].rstrip()))
     lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text)]
     if len(lines) > 1:
         scored = sorted(lines, key=lambda s: _instruction_score(text[s[0] : s[1]], tool_words))
