@@ -301,6 +301,15 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
 ]
 
+_PERIOD_GAP = re.compile(r"\s+[가-힣]+(?:\s+[가-힣]+)?\s+")
+"""What may stand between a part of the day and the hour it qualifies: one or two words (a noun
+it names, a day), never a sentence's end."""
+
+_NAMES_A_THING = re.compile(
+    r"\s+(?!중|쯤|경|께|내내|동안|시간|때)[가-힣]+(?<![에로지터는은이가도요])(?=\s|$)"
+)
+"""A bare noun after a part of the day: what it names (저녁 약속, 점심 회식)."""
+
 MINUTES_TO_MAX = 20
 """Most minutes "N시 M분 전" is read as M minutes to N (3시 10분 전 = 2:50); beyond it ("3시 30분
 전까지", "3시 40분 전에") the minutes are the time itself and 전 means before it."""
@@ -490,12 +499,29 @@ def parse_datetime(
     clock: time | None = None
     period: str | None = None
     day_shift = 0
+    # a part of the day said a few words before the hour ("아침 회의 9시로", "저녁 약속 내일
+    # 7시"): it says which 9 or 7, and stays with the words it names (아침 회의, 저녁 약속)
+    said_before: re.Match[str] | None = None
     for kind, m in sorted(
         _first(_TIME_PATTERNS, text, spans),
         key=lambda km: (km[1].start(), -(km[1].end() - km[1].start())),
     ):
         g = m.groupdict()
         if negated(text, m.end()):
+            continue
+        if said_before is not None:
+            if kind not in ("hour", "clock") or not _PERIOD_GAP.fullmatch(
+                text[said_before.end() : m.start()]
+            ):
+                kind, m, g = "period", said_before, said_before.groupdict()
+            elif not g.get("period"):
+                period_hint = said_before["period"]
+        elif kind == "period" and not (
+            _PERIOD_GAP.match(text, m.end()) or _NAMES_A_THING.match(text, m.end())
+        ):
+            pass  # the part of the day is what was said
+        elif kind == "period":
+            said_before = m
             continue
         if kind == "rel_time":
             n = number_value(g["n"])
@@ -547,6 +573,14 @@ def parse_datetime(
         spans.append(m.span())
         time_span = m.span()
         break
+    else:
+        # no hour after it: the part of the day alone; before a bare noun it is that noun's
+        # (저녁 약속, 아침 운동: the words stay for a title; the part of the day is kept)
+        if said_before is not None:
+            period = said_before["period"]
+            if not _NAMES_A_THING.match(text, said_before.end()):
+                spans.append(said_before.span())
+                time_span = said_before.span()
 
     if day_shift:
         day = (day or today) + timedelta(days=day_shift)

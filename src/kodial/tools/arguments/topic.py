@@ -40,6 +40,9 @@ def _skip_mask(text: str, skip: set[str]) -> list[bool]:
     return mask
 
 
+_DAY_PARTS = frozenset({"아침", "점심", "저녁", "오전", "오후", "밤", "새벽"})
+
+
 def topic_chunk(
     text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
 ) -> tuple[int, int] | None:
@@ -96,6 +99,7 @@ def topic_chunk(
                 None,
             )
         )
+        whole = toks
         if cut is not None:
             toks = toks[:cut]
         while (
@@ -106,6 +110,13 @@ def topic_chunk(
             )
         ) or (toks and toks[-1].tag in ("XSV", "VV")):
             toks = toks[:-1]
+        if toks and all(t.form in _DAY_PARTS for t in toks):
+            # a part of the day names the thing after it (점심 약속, 저녁 모임), unless that is
+            # the tool's own word ("저녁 일정 추가" for a tool that adds 일정 names nothing);
+            # alone it is a time, not a name
+            if len(whole) == len(toks) or whole[len(toks)].form in tool.description:
+                continue
+            toks = whole[: len(toks) + 1]
         if not toks or all(t.tag in ("SN", "NR") for t in toks) or _is_count(text, toks):
             continue
         start, end = toks[0].start, toks[-1].end
@@ -131,6 +142,7 @@ def topic_chunk(
         if (
             len(word) < 2
             or word.lower() in skip
+            or word in _DAY_PARTS
             or word in _NOT_SPECIFIC
             # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
             or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC

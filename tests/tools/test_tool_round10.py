@@ -1,0 +1,80 @@
+"""Round 10: a part of the day said before the hour it qualifies ("아침 회의 9시로", "저녁 약속
+내일 7시로") and kept with the thing it names (저녁 약속 as a title); 잡아줘 for a meeting
+(일정 잡기). Every tool and sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from datetime import date, time
+
+import pytest
+from _tool_fixtures import NOW, function_tool, string_param, user
+
+from kodial.korean.datetimes import parse_datetime
+from kodial.tools import decide
+
+CALENDAR = [
+    function_tool(
+        "add_event",
+        "일정을 추가합니다",
+        {
+            "title": string_param("일정 제목"),
+            "start": string_param("시작 시각 (YYYY-MM-DDTHH:MM)"),
+        },
+        ["title", "start"],
+    )
+]
+
+
+def _filled(d) -> dict:
+    return {k: v["value"] for k, v in d.explain.get("filled", {}).items()}
+
+
+@pytest.mark.parametrize(
+    ("said", "clock"),
+    [
+        ("내일 아침 회의 9시로", time(9, 0)),
+        ("저녁 약속 내일 7시로", time(19, 0)),
+        ("오늘 저녁 운동 8시 반에", time(20, 30)),
+        ("밤 산책 내일 10시", time(22, 0)),
+    ],
+)
+def test_a_part_of_the_day_a_word_or_two_before_the_hour_says_which_hour(said, clock) -> None:
+    r = parse_datetime(said, NOW)
+    assert r.time == clock
+    # the part of the day is not taken from the words it names
+    assert all(said[s:e] not in ("아침", "저녁", "밤") for s, e in r.spans)
+
+
+def test_a_part_of_the_day_before_a_sentence_end_or_alone_is_read_as_before() -> None:
+    r = parse_datetime("저녁 메뉴 추천. 7시에 보자", NOW)
+    assert r.period == "저녁" and r.time is None
+    r = parse_datetime("저녁에 보자", NOW)
+    assert r.period == "저녁" and r.spans == ((0, 2),)
+    r = parse_datetime("점심 약속", NOW)  # the part of the day, and the words left for a name
+    assert r.period == "점심" and r.spans == ()
+
+
+@pytest.mark.parametrize(
+    ("request_", "title", "start"),
+    [
+        ("저녁 약속 내일 7시로 추가해줘", "저녁 약속", "T19:00"),
+        ("내일 아침 회의 9시로 잡아줘", "아침 회의", "T09:00"),
+        ("다음 주 월요일 오후 3시에 미팅 잡아줘", "미팅", "T15:00"),
+    ],
+)
+def test_a_meeting_said_with_its_part_of_the_day_is_added_whole(request_, title, start) -> None:
+    d = decide([user(request_)], CALENDAR, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "add_event"
+    assert d.arguments["title"] == title and d.arguments["start"].endswith(start)
+
+
+def test_a_part_of_the_day_alone_is_no_title() -> None:
+    d = decide([user("점심 약속 추가해줘")], CALENDAR, "auto", now=NOW)
+    assert _filled(d).get("title") == "점심 약속" and d.missing == ["start"]
+    d = decide([user("내일 저녁 일정 추가해줘")], CALENDAR, "auto", now=NOW)
+    assert "title" not in _filled(d)
+
+
+def test_the_date_said_is_kept_with_the_hour_after_the_words() -> None:
+    d = decide([user("저녁 약속 내일 7시로 추가해줘")], CALENDAR, "auto", now=NOW)
+    assert d.arguments["start"].startswith(date.fromordinal(NOW.date().toordinal() + 1).isoformat())
