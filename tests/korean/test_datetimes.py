@@ -8,10 +8,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from kodial.korean.date_format import format_date_ko, format_time_ko
 from kodial.korean.datetimes import (
     SEOUL,
-    format_date_ko,
-    format_time_ko,
     parse_datetime,
     resolve_hour,
 )

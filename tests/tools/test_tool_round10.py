@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, time
 
 import pytest
-from _tool_fixtures import NOW, function_tool, string_param, user
+from _tool_fixtures import NOW, assistant, function_tool, string_param, user
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools import decide
@@ -78,3 +78,71 @@ def test_a_part_of_the_day_alone_is_no_title() -> None:
 def test_the_date_said_is_kept_with_the_hour_after_the_words() -> None:
     d = decide([user("저녁 약속 내일 7시로 추가해줘")], CALENDAR, "auto", now=NOW)
     assert d.arguments["start"].startswith(date.fromordinal(NOW.date().toordinal() + 1).isoformat())
+
+
+def _enum(desc: str, options: list) -> dict:
+    return {"type": "string", "description": desc, "enum": options}
+
+
+RIDE = [
+    function_tool(
+        "call_ride",
+        "택시나 다른 이동 수단을 불러 줍니다",
+        {
+            "destination": string_param("목적지"),
+            "vehicle": _enum("이동 수단", ["taxi", "bus", "subway"]),
+        },
+        ["destination", "vehicle"],
+    )
+]
+CAR = [
+    function_tool(
+        "rent_car",
+        "차를 빌립니다",
+        {
+            "size": _enum("차 크기", ["소형", "중형", "대형"]),
+            "date": string_param("대여일 YYYY-MM-DD"),
+        },
+        ["size", "date"],
+    )
+]
+
+
+def _answer(tools, request: str, question: str, reply: str):
+    return decide([user(request), assistant(question), user(reply)], tools, "auto", now=NOW)
+
+
+@pytest.mark.parametrize("reply", ["버스 말고요", "버스는 싫어요", "버스는 좀 불편해요"])
+def test_a_value_turned_down_is_not_chosen_and_the_question_stays(reply) -> None:
+    d = _answer(
+        RIDE,
+        "서울역 가야 해",
+        "이동 수단은 무엇으로 할까요? taxi, bus, subway 중에 골라 주세요.",
+        reply,
+    )
+    assert d.kind == "ask" and d.missing == ["vehicle"]
+    # nor is the destination's word (역) read as the vehicle
+    assert "vehicle" not in _filled(d)
+
+
+@pytest.mark.parametrize(
+    ("reply", "size"),
+    [
+        ("대형은 비싸니까 중형으로 할게요", "중형"),
+        ("소형은 좁고 중형으로 주세요", "중형"),
+        ("대형 말고 소형이요", "소형"),
+    ],
+)
+def test_of_two_values_the_one_said_as_the_choice_is_taken(reply, size) -> None:
+    d = _answer(CAR, "내일 차 빌릴래", "차 크기는 어떻게 할까요? 소형, 중형, 대형이 있어요.", reply)
+    assert d.kind == "call" and d.arguments["size"] == size
+
+
+def test_a_value_turned_down_for_its_price_answers_nothing() -> None:
+    d = _answer(
+        CAR,
+        "내일 차 빌릴래",
+        "차 크기는 어떻게 할까요? 소형, 중형, 대형이 있어요.",
+        "대형은 너무 비싸요",
+    )
+    assert d.kind == "ask" and d.missing == ["size"]

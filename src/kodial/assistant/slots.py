@@ -28,10 +28,9 @@ from pydantic import Field, field_validator
 
 from kodial.config import FrozenConfig
 from kodial.korean import attach_particle
+from kodial.korean.date_format import format_date_ko, format_time_ko
 from kodial.korean.datetimes import (
     KoreanDateTime,
-    format_date_ko,
-    format_time_ko,
     parse_datetime,
 )
 from kodial.korean.dialogue_acts import negated

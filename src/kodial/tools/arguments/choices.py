@@ -10,7 +10,15 @@ from typing import Any
 from kodial.korean.latin_letters import spell_letters
 from kodial.korean.loanwords import loanword_mentions
 from kodial.korean.particles import final_consonant
-from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
+from kodial.tools.arguments.message import (
+    NEG_AFTER,
+    NO,
+    ONLY_AFTER,
+    ONLY_BEFORE,
+    YES,
+    Msg,
+    turned_down,
+)
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
 from kodial.tools.arguments.params import (
     ENUM_SYNONYMS,
@@ -291,8 +299,15 @@ def extract_enums(
     for p in sorted(params, key=lambda q: roles[q.name] is None):
         said = enum_mentions(glossed[p.name], text, p.name in asked)
         mentions = [m for m in said if m[0] not in claimed]
+        # a value said and turned down is not chosen ("버스 말고요", "대형은 너무 비싸요"); of
+        # several values, the one said as the choice is ("대형은 비싸니까 중형으로 할게요")
+        mentions = [m for m in mentions if not turned_down(text, m[1])]
         if not mentions:
             continue
+        if len({m[2] for m in mentions}) > 1:
+            chosen = [m for m in mentions if _CHOSEN.match(text, m[1])]
+            if len({m[2] for m in chosen}) == 1:
+                mentions = chosen
         role = roles[p.name]
         pick = mentions[0]
         into = [m for m in mentions if re.match(r"\s*(?:으로|로)(?![가-힣])", text[m[1] :])]
@@ -332,6 +347,13 @@ def extract_enums(
     for p in params:
         if p.name not in out and p.name in asked and source == "message":
             _numeric_answer(p, msg, out)
+
+
+_CHOSEN = re.compile(
+    r"\s*(?:(?:으로|로)\s*(?:할게|할께|해\s*주|해\s*줘|해요|하자|할래|갈게|주세요|부탁|요|$)"
+    r"|(?:이요|요|예요|이에요|입니다)(?![가-힣])|(?:으로|로)?\s*(?:주세요|부탁|할게|할래|골라|선택))"
+)
+"""After a value: chosen (으로 할게요, 이요)."""
 
 
 _OUT_OF = re.compile(r"(?:(?<!\d)\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중에?|기준)?\s*")

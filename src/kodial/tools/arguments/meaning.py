@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from kodial.tools.arguments.choices import glosses
+from kodial.tools.arguments.message import turned_down
 from kodial.tools.arguments.params import enum_options, words_of
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ParamSpec
@@ -54,7 +55,7 @@ def enum_by_meaning(
         return None  # the app says its values in Korean (indoor=실내): those words decide
     toks = tokens(text)
     nouns = [t for t in toks if t.tag in ("NNG", "NNP", "SL", "XR")]
-    nouns = [t for t in nouns if t.form.lower() not in others]
+    nouns = [t for t in nouns if t.form.lower() not in others and not turned_down(text, t.end)]
     words = [t.form for t in nouns if len(t.form) > 1]
     words += [text[a.start : b.end] for a, b in itertools.pairwise(nouns) if b.start - a.end <= 1]
     words = [w for w in dict.fromkeys(words) if w.lower() not in {str(o).lower() for o in options}]
@@ -129,8 +130,17 @@ def enums_by_meaning(
             filling.found[p.name] = Found(meant[0], "answer", meant[1], strong=False)
     open_enums = [p for p in open_enums if p.name not in filling.found]
     words = {q.name: set(content_words(words_of(q))) for q in tool.params}
+    # a word that is another parameter's value (강남역, the destination) says nothing of this
+    # one (a subway): only the words no value took are read
+    values = {
+        w.lower()
+        for f in filling.found.values()
+        if isinstance(f.value, str)
+        for w in (f.value, *f.value.split())
+    }
     for p in open_enums:
         others = frozenset(w for name, ws in words.items() if name != p.name for w in ws)
+        others |= values
         for rank, i in enumerate(reversed(user_idx)):
             if i < last_tool and rank > 0:
                 break
@@ -172,6 +182,8 @@ def answer_by_meaning(p: ParamSpec, text: str, encode: Encode) -> tuple[Any, str
         or sum(bool(re.search(r"[가-힣]", str(o))) for o in options) * 2 < len(options)
     ):
         return None
+    if any(turned_down(said, m.end()) for m in re.finditer(r"\S+", said)):
+        return None  # "대형은 너무 비싸요" turns a value down; it chooses none
     vectors = encode([said, *map(str, options)])
     row = vectors[0] @ vectors[1:].T
     order = np.argsort(-row)

@@ -19,6 +19,19 @@ NEG_AFTER = re.compile(
     r"^[은는을를도이가만]?\s*(?:넣지|하지|포함하지|쓰지|사용하지|켜지|말|빼|제외|없이|안\s*(?:넣|하|해|쓰|켜)|"
     r"꺼|끄|off|않|없)"
 )
+REFUSED = re.compile(
+    r"(?:은|는|이|가)?\s*(?:너무\s*|좀\s*|진짜\s*|별로\s*)?"
+    r"(?:비싸|비쌉|싫|별로|부담|불편|안\s*돼|안\s*될|안\s*되|어려워|힘들|못\s*타|못\s*가)"
+)
+"""After a value: turned down for a reason (은 너무 비싸요, 는 싫어요, 는 안 돼요)."""
+
+
+def turned_down(text: str, end: int) -> bool:
+    """Whether the value said before ``end`` is refused (말고, 빼고, 은 너무 비싸요)."""
+    after = text[end:]
+    return bool(NEG_AFTER.match(after) or REFUSED.match(after))
+
+
 _POS_AFTER = re.compile(
     r"^[은는을를도이가만]?\s*(?:포함|넣|켜|설정|해|하고|추가|사용|쓰|모두|전부|섞|조합|로|on)"
 )
