@@ -146,3 +146,16 @@ def test_a_value_turned_down_for_its_price_answers_nothing() -> None:
         "대형은 너무 비싸요",
     )
     assert d.kind == "ask" and d.missing == ["size"]
+
+
+@pytest.mark.parametrize("reply", ["아무거나요", "잘 모르겠어요", "상관없어요", "알아서 골라줘"])
+def test_a_reply_that_leaves_the_choice_open_keeps_the_question_open(reply) -> None:
+    """Asked again with the choices, not declined as a request no tool serves."""
+    d = _answer(
+        RIDE,
+        "서울역 가야 해",
+        "이동 수단은 무엇으로 할까요? taxi, bus, subway 중에 골라 주세요.",
+        reply,
+    )
+    assert d.kind == "ask" and d.tool == "call_ride" and d.missing == ["vehicle"]
+    assert "taxi" in (d.content or "")

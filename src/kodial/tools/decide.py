@@ -352,6 +352,12 @@ _ASKS_BACK = re.compile(r"무슨|뭐|왜|어떻게|어디|언제|누구|몰라|�
 """A reply that asks back or does not know ("무슨 말이에요", "잘 모르겠어요"): no answer."""
 
 
+_UNDECIDED = re.compile(
+    r"아무\s*(?:거나|거|데나|때나|걸로|렇게나)|상관\s*(?:없|x)|알아서|모르겠|글쎄|잘\s*몰라"
+    r"|괜찮은\s*(?:걸로|거로)|추천해\s*줘|골라\s*줘"
+)
+"""A reply that leaves the choice open ("아무거나요", "잘 모르겠어요", "알아서 해 줘")."""
+
 _AGAIN = re.compile(r"다시|한\s*번\s*더|또\s*(?:해|알려|보여|조회|검색)")
 """Words that ask for the same thing again ("다시 조회해줘", "한 번 더 알려줘")."""
 
@@ -415,7 +421,10 @@ def _choose(
             param_kind(p) == "number" for p in pending.tool.params if p.name in pending.asked
         )
         if not new_request and (
-            _short_reply(reply) or (BARE_NUMBER.match(reply) and numbers_asked)
+            _short_reply(reply)
+            or (BARE_NUMBER.match(reply) and numbers_asked)
+            # "아무거나요", "잘 모르겠어요": the question stays open, the task is not declined
+            or (len(reply.split()) <= 4 and _UNDECIDED.search(reply))
         ):
             # "작은 차" about the car type, "40" about two numbers in neither's range: an answer
             # that fits nothing asked is asked again, not declined as a request no tool serves
