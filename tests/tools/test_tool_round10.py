@@ -159,3 +159,53 @@ def test_a_reply_that_leaves_the_choice_open_keeps_the_question_open(reply) -> N
     )
     assert d.kind == "ask" and d.tool == "call_ride" and d.missing == ["vehicle"]
     assert "taxi" in (d.content or "")
+
+
+STAYS = {
+    "stays": [
+        {"id": "S-11", "name": "솔숲 펜션", "price": 95000, "rating": 4.1},
+        {"id": "S-12", "name": "달빛 민박", "price": 70000, "rating": 4.7},
+        {"id": "S-13", "name": "파도 리조트", "price": 180000, "rating": 4.4},
+    ]
+}
+LODGING = [
+    function_tool("find_stays", "숙소를 찾습니다", {"area": string_param("지역")}, ["area"]),
+    function_tool(
+        "book_stay",
+        "숙소를 예약합니다",
+        {"stay_id": string_param("숙소 ID"), "nights": {"type": "integer", "description": "박 수"}},
+        ["stay_id", "nights"],
+    ),
+]
+
+
+def _after_the_list(reply: str):
+    import json
+
+    call = {
+        "id": "c1",
+        "type": "function",
+        "function": {"name": "find_stays", "arguments": '{"area": "강릉"}'},
+    }
+    messages = [
+        user("강릉 숙소 찾아줘"),
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": "c1", "content": json.dumps(STAYS, ensure_ascii=False)},
+        assistant("솔숲 펜션(9만 5천원), 달빛 민박(7만원), 파도 리조트(18만원)이 있어요."),
+        user(reply),
+    ]
+    return decide(messages, LODGING, "auto", now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("reply", "stay"),
+    [
+        ("평점 제일 높은 곳으로 2박 예약해줘", "S-12"),
+        ("별점이 가장 좋은 데로 1박", "S-12"),
+        ("7만원짜리로 2박 예약해줘", "S-12"),
+        ("18만원짜리로 1박 예약해 줘", "S-13"),
+    ],
+)
+def test_an_item_picked_by_its_rating_or_its_price_is_the_one_booked(reply, stay) -> None:
+    d = _after_the_list(reply)
+    assert d.kind == "call" and d.tool == "book_stay" and d.arguments["stay_id"] == stay

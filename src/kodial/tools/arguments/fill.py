@@ -33,7 +33,14 @@ from kodial.tools.arguments.tidy import (
     without_excluded_ends,
 )
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
-from kodial.tools.text import called_tools, content_words, has_proper_noun, message_text, tokens
+from kodial.tools.text import (
+    called_tools,
+    content_words,
+    has_proper_noun,
+    message_text,
+    numbers,
+    tokens,
+)
 
 _BARE_MONTH = re.compile(
     r"(?<![\d.:/-])(?:1[0-2]|0?[1-9])\s*월(?:달)?(?=에|부터|까지|중|쯤|엔|$|[,.?!])"
@@ -236,6 +243,9 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
     extreme = _item_by_superlative(items, said)
     if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
         return extreme
+    priced = _item_by_price(items, said)
+    if priced is not None:  # "8만 9천원짜리로": the one item at that price
+        return priced
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0 or scores.count(best) > 1:
@@ -318,13 +328,32 @@ _SUPERLATIVES = (
     (re.compile(r"비싼"), _PRICE_FIELDS, max),
     (re.compile(r"가까운|가까이"), re.compile(r"distance|dist|km|거리"), min),
     (
-        re.compile(r"평점\s*(?:높은|좋은)|별점\s*(?:높은|좋은)"),
-        re.compile(r"rating|score|평점|별점"),
+        re.compile(
+            r"(?:평점|별점|점수|평가|평)\s*(?:이|가)?\s*(?:제일|가장|젤|최고로)?\s*(?:높은|좋은)"
+        ),
+        re.compile(r"rating|score|stars|평점|별점"),
         max,
     ),
 )
 """Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
 the dearest, the nearest, the best rated), with the field names of that kind."""
+
+
+def _item_by_price(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
+    """The one item whose price is an amount said in won ("8만9천원짜리로", "12만 원 하는 곳");
+    None when no amount is said or not exactly one item costs it."""
+    amounts = {n.value for n in numbers(said) if n.unit == "원"}
+    if not amounts:
+        return None
+    hits = [
+        x
+        for x in items
+        if any(
+            _PRICE_FIELDS.search(k.lower()) and isinstance(v, int | float) and v in amounts
+            for k, v in x.items()
+        )
+    ]
+    return hits[0] if len(hits) == 1 else None
 
 
 def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:

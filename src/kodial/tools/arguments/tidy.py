@@ -115,6 +115,11 @@ _UNIT_WORDS = frozenset(
 _PARTICLE_END = re.compile(r"(?:으로|로|요|이요|에|은|는|이|가|을|를)$")
 
 
+_PRICED = re.compile(
+    r"[\d,.]+(?:\s*[억만천백]\s*[\d,.]*)*\s*(?:원|달러|유로|엔)\s*짜리(?:로|으로|요)?"
+)
+
+
 def no_unit_leftovers(filling: Filling) -> None:
     """What is left of a number said with its unit ("10키로로" read as 10K) is no string value:
     "키로로" is the unit and its particle, not a race's name."""
@@ -126,6 +131,9 @@ def no_unit_leftovers(filling: Filling) -> None:
             continue
         word = f.value.strip()
         if word in _UNIT_WORDS or _PARTICLE_END.sub("", word) in _UNIT_WORDS:
+            del filling.found[p.name]
+        elif _PRICED.fullmatch(word):
+            # "8만9천원짜리로": the one at that price, picked from a list, not a name
             del filling.found[p.name]
 
 
