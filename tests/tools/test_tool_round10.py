@@ -209,3 +209,71 @@ def _after_the_list(reply: str):
 def test_an_item_picked_by_its_rating_or_its_price_is_the_one_booked(reply, stay) -> None:
     d = _after_the_list(reply)
     assert d.kind == "call" and d.tool == "book_stay" and d.arguments["stay_id"] == stay
+
+
+SEATS = [
+    function_tool(
+        "book_ferry",
+        "여객선 표를 예매합니다",
+        {
+            "port": string_param("도착 항구"),
+            "cabin": _enum("좌석 등급", ["economy", "business", "first"]),
+            "side": _enum("좌석 위치", ["window", "aisle"]),
+        },
+        ["port", "cabin", "side"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("reply", "want"),
+    [
+        ("일반석이요", {"cabin": "economy"}),
+        ("일등석으로 할게요", {"cabin": "first"}),
+        ("비즈니스석이요", {"cabin": "business"}),
+        ("복도 쪽이요", {"side": "aisle"}),
+        ("창가석으로요", {"side": "window"}),
+    ],
+)
+def test_seats_said_by_their_korean_names(reply, want) -> None:
+    """일반석 was read by meaning as first class."""
+    d = _answer(SEATS, "울릉도 배표 예매해줘", "좌석 등급과 위치를 골라 주세요.", reply)
+    filled = _filled(d)
+    assert all(filled.get(k) == v for k, v in want.items()), filled
+
+
+TABLE = [
+    function_tool(
+        "reserve_table",
+        "식당 자리를 예약합니다",
+        {
+            "date": string_param("예약 날짜 YYYY-MM-DD"),
+            "party": {"type": "integer", "description": "인원 수"},
+        },
+        ["date", "party"],
+    )
+]
+TICKETS = [
+    function_tool(
+        "buy_tickets",
+        "입장권을 삽니다",
+        {
+            "adults": {"type": "integer", "description": "성인 매수"},
+            "children": {"type": "integer", "description": "어린이 매수"},
+        },
+        ["adults", "children"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "party"), [("어른 둘 아이 하나", 3), ("성인 2명 어린이 2명이요", 4)]
+)
+def test_counts_of_kinds_of_people_are_one_party_when_the_tool_takes_one_count(said, party) -> None:
+    d = _answer(TABLE, "내일 저녁 예약할게요", "몇 분이 오시나요?", said)
+    assert d.kind == "call" and d.arguments["party"] == party
+
+
+def test_a_tool_that_counts_each_kind_gets_each_count() -> None:
+    d = decide([user("성인 2장 어린이 1장 입장권 사줘")], TICKETS, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"adults": 2, "children": 1}

@@ -37,6 +37,30 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
+_GROUP = re.compile(r"(?:어른|성인|대인|아이|어린이|소아|유아|아기|청소년|학생|노인|경로)\s*$")
+"""A kind of person a count is said of ("어른 둘 아이 하나")."""
+_GROUP_PARAM = re.compile(
+    r"어른|성인|대인|아이|어린이|소아|유아|청소년|adult|child|kid|infant|senior"
+)
+
+
+def _party_summed(
+    mentions: list[NumberMention], text: str, params: list[ParamSpec], tool: ToolSpec
+) -> list[NumberMention]:
+    """Counts of several kinds of people ("어른 둘 아이 하나", "성인 2명 어린이 1명") are one
+    party when the tool takes one head count (인원) and no count per kind: their sum."""
+    grouped = [n for n in mentions if _GROUP.search(text[max(0, n.start - 6) : n.start])]
+    if len(grouped) < 2 or any(n.unit not in ("", "명", "분") for n in grouped):
+        return mentions
+    heads = [p for p in params if "명" in param_units(p) or "인원" in p.description]
+    if len(heads) != 1 or any(
+        _GROUP_PARAM.search(" ".join(words_of(p)).lower()) for p in tool.params
+    ):
+        return mentions
+    party = NumberMention(sum(n.value for n in grouped), "명", grouped[0].start, grouped[-1].end)
+    return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
+
+
 def extract_numbers(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -49,6 +73,7 @@ def extract_numbers(
         return
     mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
+    mentions = _party_summed(mentions, msg.masked, params, tool)
     if not mentions:
         _ends_of_the_range(params, msg, asked, out, source)
         return
