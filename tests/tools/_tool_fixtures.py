@@ -61,6 +61,18 @@ def enum_param(desc: str, options: list[str]) -> dict[str, Any]:
     return {"type": "string", "description": desc, "enum": options}
 
 
+def answer_to(tools: list[dict[str, Any]], request: str, question: str, reply: str) -> Any:
+    """The decision on ``reply`` to the assistant's ``question`` about ``request``."""
+    from kodial.tools import decide
+
+    return decide([user(request), assistant(question), user(reply)], tools, "auto", now=NOW)
+
+
+def filled(decision: Any) -> dict[str, Any]:
+    """The values a decision filled (its ``explain``), called or not."""
+    return {k: v["value"] for k, v in decision.explain.get("filled", {}).items()}
+
+
 def values(tool: Any, text: str, asked: set[str] | None = None) -> dict[str, Any]:
     """The values :func:`kodial.tools.arguments.extract_message` reads from one message."""
     from kodial.tools.arguments import extract_message

@@ -8,6 +8,9 @@ from datetime import date, time
 
 import pytest
 from _tool_fixtures import NOW, assistant, function_tool, string_param, user
+from _tool_fixtures import answer_to as _answer
+from _tool_fixtures import enum_param as _enum
+from _tool_fixtures import filled as _filled
 
 from kodial.korean.datetimes import parse_datetime
 from kodial.tools import decide
@@ -23,10 +26,6 @@ CALENDAR = [
         ["title", "start"],
     )
 ]
-
-
-def _filled(d) -> dict:
-    return {k: v["value"] for k, v in d.explain.get("filled", {}).items()}
 
 
 @pytest.mark.parametrize(
@@ -80,10 +79,6 @@ def test_the_date_said_is_kept_with_the_hour_after_the_words() -> None:
     assert d.arguments["start"].startswith(date.fromordinal(NOW.date().toordinal() + 1).isoformat())
 
 
-def _enum(desc: str, options: list) -> dict:
-    return {"type": "string", "description": desc, "enum": options}
-
-
 RIDE = [
     function_tool(
         "call_ride",
@@ -106,10 +101,6 @@ CAR = [
         ["size", "date"],
     )
 ]
-
-
-def _answer(tools, request: str, question: str, reply: str):
-    return decide([user(request), assistant(question), user(reply)], tools, "auto", now=NOW)
 
 
 @pytest.mark.parametrize("reply", ["버스 말고요", "버스는 싫어요", "버스는 좀 불편해요"])

@@ -8,22 +8,12 @@ from __future__ import annotations
 
 import pytest
 from _tool_fixtures import NOW, assistant, function_tool, string_param, user
+from _tool_fixtures import answer_to as _answer
+from _tool_fixtures import enum_param as _enum
+from _tool_fixtures import filled as _filled
 
 from kodial.korean.loanwords import loanword_mentions, skeleton, sounds_like
 from kodial.tools import decide
-
-
-def _answer(tools, request: str, question: str, reply: str):
-    return decide([user(request), assistant(question), user(reply)], tools, "auto", now=NOW)
-
-
-def _filled(d) -> dict:
-    return {k: v["value"] for k, v in d.explain.get("filled", {}).items()}
-
-
-def _enum(desc: str, options: list) -> dict:
-    return {"type": "string", "description": desc, "enum": options}
-
 
 FLIGHT = [
     function_tool(

@@ -495,10 +495,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "japanese": ("일본어", "일어"),
     "chinese": ("중국어", "중문"),
     # seats by the names Korean airlines, trains and theatres use
-    "economy": ("일반석", "이코노미", "이코노미석", "보통석"),
-    "business": ("비즈니스석", "비즈니스", "비지니스"),
-    "first": ("일등석", "퍼스트", "퍼스트석"),
-    "first_class": ("일등석", "퍼스트", "퍼스트석"),
+    "economy": ("일반석", "이코노미 클래스", "이코노미석", "이코노미", "보통석"),
+    "business": ("비즈니스 클래스", "비즈니스석", "비즈니스", "비지니스"),
+    "first": ("일등석", "퍼스트 클래스", "퍼스트클래스", "퍼스트석", "퍼스트"),
+    "first_class": ("일등석", "퍼스트 클래스", "퍼스트클래스", "퍼스트석", "퍼스트"),
     "aisle": ("복도", "복도석", "복도 쪽", "통로", "통로석", "통로 쪽"),
     "window": ("창가", "창가석", "창가 쪽", "창측"),
     # sizes given as one syllable (소/중/대): people say the size word
