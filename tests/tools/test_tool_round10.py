@@ -268,3 +268,46 @@ def test_counts_of_kinds_of_people_are_one_party_when_the_tool_takes_one_count(s
 def test_a_tool_that_counts_each_kind_gets_each_count() -> None:
     d = decide([user("성인 2장 어린이 1장 입장권 사줘")], TICKETS, "auto", now=NOW)
     assert d.kind == "call" and d.arguments == {"adults": 2, "children": 1}
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind", "vehicle"),
+    [("지하철이요", "call", "subway"), ("버스 말고요", "ask", None), ("아무거나요", "ask", None)],
+)
+def test_a_question_that_lists_the_choices_asks_about_them(reply, kind, vehicle) -> None:
+    """The question names no parameter, only its values; it asks about that parameter."""
+    d = _answer(
+        RIDE, "서울역 가야 해", "무엇으로 갈까요? taxi, bus, subway 중에 골라 주세요.", reply
+    )
+    assert d.kind == kind and d.tool == "call_ride"
+    assert d.arguments.get("vehicle") == vehicle
+
+
+BILL = [
+    function_tool(
+        "pay_fee",
+        "관리비를 냅니다",
+        {"month": string_param("납부할 달"), "method": _enum("결제 수단", ["cash", "transfer"])},
+        ["month", "method"],
+    )
+]
+
+
+@pytest.mark.parametrize("reply", ["카드로요", "신용카드로 할게요"])
+def test_a_known_value_that_is_not_offered_is_asked_again_with_what_is(reply) -> None:
+    """Card is a payment method, but not one this tool takes: no other method is read into it."""
+    d = _answer(
+        BILL, "이번 달 관리비 낼게", "결제 수단은 무엇으로 할까요? cash, transfer가 있어요.", reply
+    )
+    assert d.kind == "ask" and d.missing == ["method"]
+    assert "cash, transfer 중에서 골라" in (d.content or "")
+
+
+def test_an_offered_value_said_by_its_korean_name_is_still_taken() -> None:
+    d = _answer(
+        BILL,
+        "이번 달 관리비 낼게",
+        "결제 수단은 무엇으로 할까요? cash, transfer가 있어요.",
+        "계좌이체요",
+    )
+    assert _filled(d)["method"] == "transfer"

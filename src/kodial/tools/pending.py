@@ -39,6 +39,11 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
     for p in tool.params:
         words = [param_label(p), *param_keywords(p, tool)[:6]]
         hit = {w for w in words if len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q}
+        # a question that lists the choices asks about them ("taxi, bus, subway 중에 골라
+        # 주세요" names no parameter, but two of its values or more)
+        values = {str(o) for o in p.enum if len(str(o)) > 1 and str(o).lower() in q}
+        if len(values) >= 2:
+            hit |= values
         if hit:
             said[p.name] = hit
     # "환자분 성함" names the patient's name, not the hospital's: a word only one parameter

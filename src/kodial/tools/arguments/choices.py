@@ -21,6 +21,7 @@ from kodial.tools.arguments.message import (
 )
 from kodial.tools.arguments.numbers import CURRENCY_WORDS
 from kodial.tools.arguments.params import (
+    ENUM_KINDS,
     ENUM_SYNONYMS,
     PARTICLE_ROLES,
     enum_options,
@@ -195,6 +196,20 @@ def _shortening_mentions(
                     start, end = min(start, toks[j].start), max(end, toks[j].end)
         found.append((start, end, owners[0]))
     return found
+
+
+def not_offered(p: ParamSpec, text: str) -> str | None:
+    """A known value of the parameter's kind that it does not offer, named in ``text`` ("카드로요"
+    for [cash, transfer]): the word said, or None. Only for kinds :data:`ENUM_SYNONYMS` knows
+    (:data:`ENUM_KINDS`: payment methods, languages, seats ...)."""
+    offered = {str(o).lower() for o in p.enum}
+    kinds = frozenset().union(*(k for k in ENUM_KINDS if k & offered))
+    forms = {f for o in offered for f in (o, *ENUM_SYNONYMS.get(o, ()))}
+    for key in sorted(kinds - offered):
+        for w in ENUM_SYNONYMS.get(key, ()):
+            if w not in forms and rx(rf"(?<![가-힣A-Za-z]){re.escape(w)}").search(text):
+                return w
+    return None
 
 
 def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[int, int, Any]]:

@@ -13,7 +13,7 @@ from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.arrays import extract_arrays
-from kodial.tools.arguments.choices import extract_booleans, extract_enums
+from kodial.tools.arguments.choices import extract_booleans, extract_enums, not_offered
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
@@ -533,6 +533,13 @@ def fill_arguments(
     no_booking_in_the_past(filling, now)
     if encode is not None:
         enums_by_meaning(filling, messages, user_idx, last_tool, encode, asked or set())
+    for p in [q for q in tool.params if q.enum and q.name in (asked or ())]:
+        f = filling.found.get(p.name)
+        if (f is None or not f.strong) and not_offered(
+            p, latest
+        ):  # "카드로요" for [cash, transfer]
+            filling.found.pop(p.name, None)
+            filling.refused.append(p.name)
     # earlier calls and tool results, newest first
     for i in reversed(range(len(messages))):
         m = messages[i]

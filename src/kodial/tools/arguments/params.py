@@ -507,6 +507,18 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "대": ("큰", "대형", "라지"),
 }
 
+ENUM_KINDS: tuple[frozenset[str], ...] = (
+    frozenset({"cash", "card", "credit_card", "transfer", "bank_transfer", "account_transfer"}),
+    frozenset({"en", "ko", "ja", "zh", "fr", "de", "es", "it", "ru", "vi", "th", "pt", "ar"}),
+    frozenset({"english", "korean", "japanese", "chinese"}),
+    frozenset({"economy", "business", "first", "first_class"}),
+    frozenset({"gmp", "icn", "pus", "cju", "tae", "kwj", "cjj", "rsu", "usn", "mwx", "yny"}),
+    frozenset({"경유", "휘발유"}),
+)
+"""Values of :data:`ENUM_SYNONYMS` that are one kind of thing (payment methods, languages,
+seats, airports, fuels): a value of the kind that a parameter does not offer is known to be
+not offered."""
+
 
 PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
     (
