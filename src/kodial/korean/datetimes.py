@@ -516,12 +516,10 @@ def parse_datetime(
                 kind, m, g = "period", said_before, said_before.groupdict()
             elif not g.get("period"):
                 period_hint = said_before["period"]
-        elif kind == "period" and not (
+        elif kind == "period" and (
             _PERIOD_GAP.match(text, m.end()) or _NAMES_A_THING.match(text, m.end())
         ):
-            pass  # the part of the day is what was said
-        elif kind == "period":
-            said_before = m
+            said_before = m  # words follow it: an hour after them may be the one it qualifies
             continue
         if kind == "rel_time":
             n = number_value(g["n"])

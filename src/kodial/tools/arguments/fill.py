@@ -533,11 +533,9 @@ def fill_arguments(
     no_booking_in_the_past(filling, now)
     if encode is not None:
         enums_by_meaning(filling, messages, user_idx, last_tool, encode, asked or set())
-    for p in [q for q in tool.params if q.enum and q.name in (asked or ())]:
+    for p in tool.params:  # "카드로요" for [cash, transfer]: asked again with what is offered
         f = filling.found.get(p.name)
-        if (f is None or not f.strong) and not_offered(
-            p, latest
-        ):  # "카드로요" for [cash, transfer]
+        if p.name in (asked or ()) and (f is None or not f.strong) and not_offered(p, latest):
             filling.found.pop(p.name, None)
             filling.refused.append(p.name)
     # earlier calls and tool results, newest first

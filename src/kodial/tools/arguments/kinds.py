@@ -9,7 +9,7 @@ import re
 from collections.abc import Callable, Iterator
 
 from kodial.korean.datetimes import WEEKDAYS
-from kodial.tools.arguments.message import Msg, spans_free
+from kodial.tools.arguments.message import DAY_PARTS, Msg, spans_free
 from kodial.tools.arguments.params import shape_rule
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec
@@ -454,14 +454,12 @@ def task_phrase(masked: str) -> tuple[int, int] | None:
 
 # --- words the date parser would take: parts of the day, days of the month, car plates -------
 
-_DAY_PARTS = frozenset({"오전", "오후", "아침", "점심", "저녁", "밤", "새벽", "낮", "주간", "야간"})
-
 
 def when_enum(p: ParamSpec) -> bool:
     """An enum whose every allowed value is a part of the day or a weekday (오전/오후, 월..금)."""
     opts = [str(o) for o in p.enum]
     return bool(opts) and all(
-        o in _DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
+        o in DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
     )
 
 

@@ -38,6 +38,9 @@ _POS_AFTER = re.compile(
 ONLY_BEFORE = re.compile(r"(?:전부|모두|오직|only|온리)\s*$")
 ONLY_AFTER = re.compile(r"^\s*(?:만|으?로만|로\s*된|으로\s*된)")
 
+DAY_PARTS = frozenset({"오전", "오후", "아침", "점심", "저녁", "밤", "새벽", "낮", "주간", "야간"})
+"""Words for a part of the day (an enum of them, a title that is only one of them)."""
+
 TIME_WORDS_SKIP = {
     "지금",
     "현재",

@@ -7,7 +7,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kodial.tools.arguments.message import TIME_WORDS_SKIP, spans_free, words_of_tool
+from kodial.tools.arguments.message import (
+    DAY_PARTS,
+    TIME_WORDS_SKIP,
+    spans_free,
+    words_of_tool,
+)
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import COUNTER_UNITS, chunks, numbers, rx, strip_ending, tokens
 
@@ -38,9 +43,6 @@ def _skip_mask(text: str, skip: set[str]) -> list[bool]:
             for i in range(m.start(), m.end()):
                 mask[i] = True
     return mask
-
-
-_DAY_PARTS = frozenset({"아침", "점심", "저녁", "오전", "오후", "밤", "새벽"})
 
 
 def topic_chunk(
@@ -110,7 +112,7 @@ def topic_chunk(
             )
         ) or (toks and toks[-1].tag in ("XSV", "VV")):
             toks = toks[:-1]
-        if toks and all(t.form in _DAY_PARTS for t in toks):
+        if toks and all(t.form in DAY_PARTS for t in toks):
             # a part of the day names the thing after it (점심 약속, 저녁 모임), unless that is
             # the tool's own word ("저녁 일정 추가" for a tool that adds 일정 names nothing);
             # alone it is a time, not a name
@@ -142,7 +144,7 @@ def topic_chunk(
         if (
             len(word) < 2
             or word.lower() in skip
-            or word in _DAY_PARTS
+            or word in DAY_PARTS
             or word in _NOT_SPECIFIC
             # the noun of "다른 나라" is a kind of thing here too, as in the phrases above
             or (text[: m.start()].split()[-1:] or [""])[0] in _NOT_SPECIFIC
