@@ -120,7 +120,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev4_balanced = (summary.get("dev4") or {}).get("balanced", "–")
     dev6_balanced = (summary.get("dev6") or {}).get("balanced", "–")
     blind5_balanced = (summary.get("blind5") or {}).get("balanced", "–")
-    blind3_balanced = (summary.get("blind3") or {}).get("balanced", "–")
+    dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
     blind4_balanced = (summary.get("blind4") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
@@ -167,8 +167,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"0.544 and 0.608 (blind, before and after session 11; read in session 12, now "
         f"{dev5_balanced}), the sixth 0.542 before session 11 and 0.580 after sessions 11 and "
         f"12 (blind until session 13, which unsealed and read it; now {dev6_balanced}); the "
-        "blind sets, never read: the seventh (written during session 12) 0.639 before that "
-        f"session's round, 0.659 after it and {blind3_balanced} now (README: each session's); the eighth "
+        "seventh (written during session 12) 0.639 before that session's round, 0.659 after "
+        "it and 0.676 as session 17 left it (blind until session 18, which unsealed and read "
+        f"it; now {dev7_balanced}); the blind sets, never read (README: each session's): the eighth "
         "(written at the end of session 12) 0.591 with the engine as that session left it and "
         f"{blind4_balanced} now; the ninth (written during session 13) 0.542 "
         f"with the engine as that session began and {blind5_balanced} now. "
