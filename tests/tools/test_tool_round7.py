@@ -22,7 +22,7 @@ from _tool_fixtures import (
 )
 
 from kodial.tools import decide
-from kodial.tools.arguments.fill import picked_item
+from kodial.tools.arguments.picking import picked_item
 
 # --- an item picked by a word inside its name -----------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from kodial.tools.acts import text_act
 from kodial.tools.arguments import extract_message, param_kind
-from kodial.tools.arguments.fill import picked_item, result_items
+from kodial.tools.arguments.picking import picked_item, result_items
 from kodial.tools.choose import ToolScore
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import called_tools, message_text, tokens

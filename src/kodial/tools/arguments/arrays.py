@@ -305,7 +305,15 @@ def extract_arrays(
         values: list[Any] = []
         if p.items_enum:
             item = ParamSpec(p.name, p.items_type or "string", p.description, enum=p.items_enum)
-            values = list(dict.fromkeys(opt for _, _, opt in enum_mentions(item, msg.masked)))
+            said = enum_mentions(item, msg.masked, p.name in (asked or set()), every=True)
+            values = list(dict.fromkeys(opt for _, _, opt in said))
+            words = ", ".join(msg.text[start:end] for start, end, _ in said)
+            for start, end, _ in said:  # the words of the items said are read, whole
+                rest = re.match(r"[^\s,.]*", msg.masked[end:])
+                msg.take(start, end + (rest.end() if rest else 0))
+            if values:  # the words said for them (텐트, 매트), which a request adds with 도
+                out[p.name] = Found(values, source, words)
+                continue
         elif p.items_type in ("number", "integer"):
             values = [
                 int(n.value) if p.items_type == "integer" else n.value

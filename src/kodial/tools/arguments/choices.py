@@ -1,4 +1,5 @@
-"""Enums and booleans: an allowed value or its synonym, a yes/no reading of the parameter's words."""
+"""Enums: an allowed value said by its own words, a synonym, a shortening or English said in
+Hangul; a value turned down or not offered (booleans are in :mod:`booleans`)."""
 
 from __future__ import annotations
 
@@ -7,31 +8,27 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from kodial.korean.datetimes import PERIODS
 from kodial.korean.latin_letters import spell_letters
 from kodial.korean.loanwords import loanword_mentions
 from kodial.korean.particles import final_consonant
 from kodial.tools.arguments.message import (
-    NEG_AFTER,
-    NO,
-    ONLY_AFTER,
-    ONLY_BEFORE,
-    YES,
     Msg,
     turned_down,
 )
-from kodial.tools.arguments.numbers import CURRENCY_WORDS
+from kodial.tools.arguments.numbers import CURRENCY_WORDS, in_the_unit_asked
 from kodial.tools.arguments.params import (
     ENUM_KINDS,
     ENUM_SYNONYMS,
     PARTICLE_ROLES,
     enum_options,
     has_whole_word,
-    param_keywords,
+    param_units,
     words_of,
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import TOOL_SYNONYMS, nouns_only, numbers, rx, split_identifier, tokens
+from kodial.tools.text import nouns_only, numbers, rx, split_identifier, tokens
 
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
@@ -212,12 +209,46 @@ def not_offered(p: ParamSpec, text: str) -> str | None:
     return None
 
 
-def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[int, int, Any]]:
+_SHORT_FORMS = re.compile(r"(?<![가-힣])(?:담달|담주|낼)")
+_SAID_IN_FULL = {"담달": "다음 달", "담주": "다음 주", "낼": "내일"}
+"""Words said shortened (담달부터 for next_month, 다음 달 1일부터)."""
+
+
+def enum_mentions(
+    p: ParamSpec, text: str, asked: bool = False, every: bool = False
+) -> list[tuple[int, int, Any]]:
+    """:func:`_enum_mentions` of ``text`` with shortened words said in full (담달 -> 다음 달),
+    at their places in ``text``."""
+    if not _SHORT_FORMS.search(text):
+        return _enum_mentions(p, text, asked, every)
+    full: list[str] = []
+    back: list[int] = []
+    at = 0
+    for m in _SHORT_FORMS.finditer(text):
+        full.append(text[at : m.start()])
+        back += range(at, m.start())
+        said = _SAID_IN_FULL[m.group(0)]
+        full.append(said)
+        back += [min(m.start() + i, m.end() - 1) for i in range(len(said))]
+        at = m.end()
+    full.append(text[at:])
+    back += range(at, len(text))
+    back.append(len(text))
+    return [
+        (back[s], back[e - 1] + 1, opt)
+        for s, e, opt in _enum_mentions(p, "".join(full), asked, every)
+    ]
+
+
+def _enum_mentions(
+    p: ParamSpec, text: str, asked: bool = False, every: bool = False
+) -> list[tuple[int, int, Any]]:
     """(start, end, option) of every allowed value said in ``text``, longest forms first: its
     own words (spaces optional inside a multi-word gloss: 입출금통장 for ``입출금 통장``), a
     glossed action's verb in any conjugation, and, when none of those is said, a noun only one
     compound option has, or one that shortens only one option (``asked``: the parameter was
-    just asked for, see :func:`_shortened`)."""
+    just asked for, see :func:`_shortened`). ``every``: a list's items, where English said in
+    Hangul is read beside values said otherwise ("보드랑 헬멧" for board and helmet)."""
     low = text.lower()
     found: list[tuple[int, int, Any]] = []
     options = enum_options(p)
@@ -255,9 +286,15 @@ def enum_mentions(p: ParamSpec, text: str, asked: bool = False) -> list[tuple[in
     if not found:
         found = _shortening_mentions(options, text, asked)
     latin = [o for o in options if isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z _-]*", o)]
-    if not found and latin:
+    if (every or not found) and latin:
         # "이코노미석으로" for economy, "퍼스트 클래스" for first_class: English said in Hangul
-        found = list(loanword_mentions(text, latin, asked, nouns_only))
+        for short in (asked, True) if every else (asked,):
+            # beside items said surely, the list is about these values: a short key will do
+            if short and not asked and not found:
+                break
+            for s, e, opt in loanword_mentions(text, latin, short, nouns_only):
+                if not any(s < e2 and s2 < e for s2, e2, _ in found):
+                    found.append((s, e, opt))
     hangul = [o for o in options if isinstance(o, str) and re.fullmatch(r"[가-힣]+", o)]
     if not found and asked and hangul:
         # "파마요" for 펌, "컷" for 커트: a loanword spelled another way, in an answer about it
@@ -362,6 +399,8 @@ def extract_enums(
     for p in params:
         if p.name not in out and p.name in asked and source == "message":
             _numeric_answer(p, msg, out)
+        if p.name not in out:
+            _time_by_part_of_day(p, msg, out, source)
 
 
 _CHOSEN = re.compile(
@@ -379,6 +418,25 @@ _INTO = re.compile(r"목표|도착|target|결과|바꿀|번역|변환|into|outpu
 """Words of a parameter that is what something becomes (목표 언어, target_language)."""
 
 
+_PART_OF_DAY = re.compile(r"(?<![가-힣])(새벽|아침|오전|점심|낮|오후|저녁|밤)(?![가-힣]*\s*\d)")
+
+
+def _time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
+    """ "오전이요" for start times [09:00, 13:00]: the one listed time in the part of the day
+    said, when no hour is said with it."""
+    options = enum_options(p)
+    hours = [re.fullmatch(r"(\d{1,2}):\d{2}", str(o)) for o in options]
+    if not options or not all(hours):
+        return
+    m = _PART_OF_DAY.search(msg.text)  # (the date parser has read it as a time of day)
+    if m is None or re.search(r"\d\s*시|\d:\d", msg.text):
+        return
+    low, high = PERIODS[m.group(1)]
+    inside = [o for o, h in zip(options, hours, strict=True) if h and low <= int(h.group(1)) < high]
+    if len(inside) == 1:
+        out[p.name] = Found(inside[0], source, m.group(0))
+
+
 def _numeric(options: Sequence[Any]) -> bool:
     """Whether a list of allowed values is all numbers."""
     return bool(options) and all(
@@ -394,12 +452,15 @@ def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
     if not _numeric(options):
         return
     said = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    # in the list's unit ("하루" for hours: 24)
+    said = in_the_unit_asked(said, msg.masked, [p])
     # a score said as one ("다섯 개", "4점") or alone ("셋"); not a count of something else
     # in a sentence ("둘이 갔는데 좋았어요")
     said = [
         n
         for n in said
-        if n.unit in ("점", "개", "별", "stars") or (not n.unit and len(msg.text.split()) <= 2)
+        if n.unit in ("점", "개", "별", "stars", *param_units(p))
+        or (not n.unit and len(msg.text.split()) <= 2)
     ]
     if len(said) == 1 and said[0].value in options:
         n = said[0]
@@ -412,139 +473,3 @@ def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
     if not said and top:
         out[p.name] = Found(max(options), "answer", top.group(0))
         msg.take(*top.span())
-
-
-def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
-    keys = param_keywords(p, tool)
-    generic = {
-        "포함",
-        "여부",
-        "옵션",
-        "사용",
-        "설정",
-        "할지",
-        "계산",
-        "날짜",
-        "일수",
-        "true",
-        "false",
-        "이면",
-        "남",
-        "지나",
-        "당일",
-        "재생",
-        "목록",
-        "재생목록",
-        "알파벳",
-    }
-    out = [k for k in keys if k not in generic and len(k) > 1]
-    # the description's own written words as well: the analyser splits some two-syllable
-    # compounds into one-syllable morphemes (양면 -> 양 + 면), which are too short to look for
-    others = {w for q in tool.params if q.name != p.name for w in _written_words(q.description)}
-    out += [
-        w
-        for w in _written_words(p.description)
-        if w not in generic and w not in others and w not in out and len(w) > 1
-    ]
-    # and their everyday names: "강아지 데려갈 수 있는 곳" for 반려동물 동반
-    for group in TOOL_SYNONYMS:
-        if set(out) & set(group):
-            out += [w for w in group if w not in out and w not in others and len(w) > 1]
-    return out or keys[:1]
-
-
-def _written_words(description: str) -> list[str]:
-    """Whitespace words of a description, without brackets and what is in them."""
-    return re.sub(r"\([^()]*\)", " ", description.lower()).split()
-
-
-def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bool] | None:
-    """A boolean whose description names its two values in words ("켜기(true) / 끄기(false)",
-    "true면 잠금, false면 열림"), read as those words are read for an enum: (start, end,
-    value) of the word said, None when neither is said or the description names neither."""
-    if not (glosses(p, "true") or glosses(p, "false")):
-        return None
-    said = enum_mentions(replace(p, type="string", enum=("true", "false")), text, asked)
-    # only the description's words: a bare 네 or 아니 (네 시, 아니 그게) is no value here
-    yes_no = {*ENUM_SYNONYMS["true"], *ENUM_SYNONYMS["false"], "true", "false"}
-    said = [m for m in said if text[m[0] : m[1]].lower() not in yes_no]
-    values = {opt for _, _, opt in said}
-    if len(values) != 1:
-        return None
-    start, end, opt = said[0]
-    value = opt == "true"
-    after = text[end : end + 12]
-    if NEG_AFTER.match(after) or _RELEASED.match(after):  # "잠금 해제해줘", "켜기 말고"
-        value = not value
-    return start, end, value
-
-
-_RELEASED = re.compile(r"^[은는을를도이가]?\s*(?:해제|풀|취소)")
-"""A value's word taken back by the word after it (잠금 해제: unlocked)."""
-
-
-def extract_booleans(
-    tool: ToolSpec,
-    params: list[ParamSpec],
-    msg: Msg,
-    asked: set[str],
-    out: dict[str, Found],
-    source: str,
-) -> None:
-    text = msg.masked
-    exclusive: ParamSpec | None = None
-    for p in params:
-        glossed = _glossed_boolean(p, text, p.name in asked)
-        if glossed is not None:
-            start, end, value = glossed
-            out[p.name] = Found(value, source, text[start:end])
-            msg.take(start, end)
-            continue
-        for word in _bool_words(p, tool):
-            m = re.search(re.escape(word), text, flags=re.IGNORECASE)
-            if not m:
-                continue
-            after = text[m.end() : m.end() + 14]
-            before = text[max(0, m.start() - 6) : m.start()]
-            explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
-            if (
-                (
-                    explicit
-                    and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
-                )
-                or NEG_AFTER.match(after)
-                or re.search(r"(?:안|노|no)\s*$", before)
-            ):
-                value = False
-            else:
-                value = True
-            if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
-                exclusive = p
-            out[p.name] = Found(value, source, text[m.start() : m.end()])
-            msg.take(m.start(), m.end())
-            break
-    if exclusive is not None:
-        for p in params:
-            if p.name not in out and p is not exclusive:
-                out[p.name] = Found(False, source, "")
-    # A bare yes/no answers the one boolean that was asked.
-    open_asked = [p for p in params if p.name in asked and p.name not in out]
-    if len(open_asked) == 1:
-        stripped = msg.text.strip().lower()
-        if (
-            NO.match(stripped)
-            or re.search(r"(?:안|않|말아|하지\s*마)", stripped)
-            or _DECLINED.search(stripped)
-        ):
-            out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
-        elif YES.match(stripped) or _ACCEPTED.match(stripped):
-            out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
-
-
-_DECLINED = re.compile(r"필요\s*없|됐어|됐습니다|패스|생략")
-"""A yes/no question declined politely ("필요 없어요", "그건 됐어요"); not 괜찮아요, which
-says yes as often as no thanks."""
-_ACCEPTED = re.compile(
-    r"^(?:그렇게\s*)?(?:해\s*주세요|해줘|해\s*주시|부탁|좋습니다|좋아요|당연하죠|물론)"
-)
-"""A yes/no question accepted without 네 ("해주세요", "부탁해요", "좋아요")."""

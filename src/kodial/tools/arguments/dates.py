@@ -4,6 +4,7 @@ asks for, ranges split into start and end."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from typing import Any
 
@@ -45,6 +46,9 @@ _STAY_ENDS = ("체크아웃", "퇴실", "반납", "check out", "checkout", "retu
 _RANGE_SPLIT = re.compile(r"\s*(?:부터|에서|~|～|-|–|〜)\s*")
 _NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\s*박")
 """A stay said by its nights after the first day (5월 4일부터 1박): it ends that many days on."""
+_BARE_WEEKDAY = re.compile(r"\s*[월화수목금토일](?:요일|욜)\s*")
+"""A weekday said with no week (목욜, 금요일): the coming one, or one in a week said before it."""
+_WEEKEND = re.compile(r"주말(?!\s*(?:까지|에서|부터))")
 DURATION = re.compile(r"(?P<n>(?<!\d)\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
@@ -214,7 +218,16 @@ def extract_dates(
                         raw2_full += r.period + " "
                     raw2 = raw2_full + raw2
                     r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
+                elif r.date and r2.date and r2.date < r.date and _BARE_WEEKDAY.fullmatch(raw2):
+                    # "담주 월욜부터 목욜까지": the end's weekday is in the start's week, or
+                    # the one after it (금요일부터 월요일까지), never before the start
+                    weeks = (r.date - r2.date).days // 7 + 1
+                    r2 = replace(r2, date=r2.date + timedelta(weeks=weeks))
                 end_value = (r2, raw2)
+        if end_value is None and r.date is not None and _WEEKEND.search(start_raw):
+            # "이번 주말 이틀 동안": a weekend is its Saturday and Sunday
+            sunday = r.date + timedelta(days=1)
+            end_value = (KoreanDateTime(sunday, None, None), f"{sunday.month}월 {sunday.day}일")
         nights = _NIGHTS.match(text[span[1] :])
         if end_value is None and nights and r.date is not None:
             count = int(nights.group(1)) if nights.group(1) else number_value(nights.group(2))

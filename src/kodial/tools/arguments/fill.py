@@ -9,18 +9,20 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from kodial.korean.datetimes import SEOUL, WEEKDAYS, parse_datetime
+from kodial.korean.datetimes import SEOUL, parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.arrays import extract_arrays
-from kodial.tools.arguments.choices import extract_booleans, extract_enums, not_offered
+from kodial.tools.arguments.booleans import extract_booleans
+from kodial.tools.arguments.choices import extract_enums, not_offered
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import is_code_param, param_keywords, param_kind
+from kodial.tools.arguments.params import date_format, is_code_param, param_keywords, param_kind
 from kodial.tools.arguments.people import is_person_name, looks_like_person_name
+from kodial.tools.arguments.picking import flatten, item_fields, picked_item, result_items
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
@@ -38,7 +40,6 @@ from kodial.tools.text import (
     content_words,
     has_proper_noun,
     message_text,
-    numbers,
     tokens,
 )
 
@@ -72,7 +73,9 @@ def extract_message(
         by_kind.setdefault(param_kind(p), []).append(p)
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
-    extract_dates(tool, by_kind.get("date", []), msg, now, out, source)
+    # a year among listed years (귀속 연도 [2020..2024]) is read as a year too: "작년이요"
+    years = [p for p in by_kind.get("enum", []) if getattr(date_format(p), "part", None) == "year"]
+    extract_dates(tool, by_kind.get("date", []) + years, msg, now, out, source)
     # words the date parser would take for a day or a time are values of some parameters:
     # an enum of parts of the day or of weekdays ("오후", "화"), a day of the month as a number
     # (매달 25일 for 결제일), a car's plate ("12가 3456")
@@ -127,258 +130,6 @@ def extract_message(
 
 
 # --- the whole conversation -------------------------------------------------------------------
-
-
-def _flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    if isinstance(obj, dict):
-        for k, v in obj.items():
-            if isinstance(v, dict):
-                out.update(_flatten(v, f"{k}."))
-            out[f"{prefix}{k}"] = v
-            out.setdefault(str(k), v)
-    return out
-
-
-_PICK_PARTICLE = re.compile(r"(?:으로|로|에서|이요|요|이|가|을|를|은|는|꺼|거|걸로|것)$")
-"""What follows a name the user picks by ("맑은소리로", "솔바람으로", "한라요")."""
-
-
-def _said_stems(said: str) -> set[str]:
-    """The user's words without the particle after them, two Hangul letters or more: a name
-    said by its first part ("맑은소리로" for 맑은소리이비인후과)."""
-    stems = set()
-    for word in re.findall(r"[가-힣]+", said):
-        stem = _PICK_PARTICLE.sub("", word)
-        if len(stem) >= 2:
-            stems.add(stem)
-    return stems
-
-
-def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) -> float:
-    """How many of a result item's own words (its names, its times) the user said since, whole
-    or by their first part; a word said that only ends one of them ("보건소로" for
-    동작구보건소: a name's last part says what kind of place it is) counts half."""
-    said_flat = re.sub(r"\s+", "", said.lower())
-    stems = _said_stems(said)
-    score = 0.0
-    for v in item.values():
-        if not isinstance(v, str):
-            continue
-        hm = re.fullmatch(r"(\d{1,2}):(\d{2})", v.strip())
-        if hm:  # "7시20분 거": a time said in the 12-hour way names 19:20 as well
-            score += (int(hm.group(1)) % 12, int(hm.group(2))) in times
-            continue
-        # its words as the user wrote them, particles attached ("세인트존스로")
-        for w in set(re.findall(r"[\w-]+", v.lower())):
-            if len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems)):
-                score += 1
-            elif any(len(x) >= 2 and w.endswith(x) for x in stems):
-                score += 0.5  # the kind of place said for its name: 보건소 for 동작구보건소
-    return score
-
-
-def result_items(result: Any) -> list[dict[str, Any]]:
-    """The objects a tool result lists (in any of its top-level lists, or the result itself
-    when it is a list)."""
-    lists = result.values() if isinstance(result, dict) else [result]
-    return [x for v in lists if isinstance(v, list) for x in v if isinstance(x, dict)]
-
-
-def _singular(key: str) -> str:
-    """``services`` -> ``service``, ``branches`` -> ``branch``: what one item of a list is."""
-    key = key.lower()
-    if re.search(r"(?:ch|sh|ss|x)es$", key):
-        return key[:-2]
-    return key[:-1] if key.endswith("s") and not key.endswith("ss") else key
-
-
-def _item_fields(result: Any, item: dict[str, Any]) -> dict[str, Any]:
-    """An item's fields, each also under the name of what the list holds: the ``code`` of an
-    item of ``services`` is its ``service_code``."""
-    out = _flatten(item)
-    lists = result.items() if isinstance(result, dict) else ()
-    key = next((k for k, v in lists if isinstance(v, list) and any(x is item for x in v)), None)
-    if key:
-        one = _singular(str(key))
-        for k, v in list(out.items()):
-            if "." not in k and not k.lower().startswith(one):
-                out.setdefault(f"{one}_{k}", v)
-    return out
-
-
-def picked_item(result: Any, said: str, now: datetime) -> dict[str, Any]:
-    """The fields of the one item of a result's list the user picked by its own words ("세인트
-    존스로 할게" of three hotels, "7시20분 거" of three showtimes), or of the only item; empty
-    when none or several are named equally. A list of choices is answered by naming one. Each
-    field is also given under the name of what the list holds (:func:`_item_fields`)."""
-    items = result_items(result)
-    if not items:
-        return {}
-    picked = _picked(items, said, now)
-    return {} if picked is None else _item_fields(result, picked)
-
-
-def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, Any] | None:
-    if len(items) == 1:
-        return items[0]
-    times = set()
-    masked = said
-    for _ in range(4):
-        r = parse_datetime(masked, now)
-        if r.time_span is None or r.time is None:
-            break
-        times.add((r.time.hour % 12, r.time.minute))
-        s, e = r.time_span
-        masked = masked[:s] + " " * (e - s) + masked[e:]
-    at = _item_by_position(said, len(items))
-    if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
-        return items[at]
-    on_day = _items_on_weekday(items, said)
-    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
-        return on_day[0]
-    in_period = _items_in_period(items, said)
-    if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
-        return in_period[0]
-    extreme = _item_by_superlative(items, said)
-    if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
-        return extreme
-    priced = _item_by_price(items, said)
-    if priced is not None:  # "8만 9천원짜리로": the one item at that price
-        return priced
-    scores = [_item_score(x, said, times) for x in items]
-    best = max(scores)
-    if best == 0 or scores.count(best) > 1:
-        return None
-    return items[scores.index(best)]
-
-
-_ORDINALS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
-_POSITION = re.compile(
-    r"(?:(?P<word>첫|두|둘|세|셋|네|넷|다섯|여섯)\s*(?:번\s*)?째|(?P<n>\d)\s*번\s*째|(?P<last>마지막))"
-)
-"""첫 번째, 두번째, 둘째, 3번째, 마지막: a place in a list just shown."""
-
-
-def _item_by_position(said: str, count: int) -> int | None:
-    """Index of the item a message names by its place in the list (두 번째 -> 1, 마지막 ->
-    the last); None when it names none, or a place the list does not have."""
-    m = _POSITION.search(said)
-    if m is None:
-        return None
-    if m.group("last"):
-        return count - 1 if count > 1 else None
-    n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))
-    return n - 1 if 1 <= n <= count else None
-
-
-_WEEKDAY_SAID = re.compile(rf"([{WEEKDAYS}])(?:요일|욜)")
-
-
-def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
-    """Items with a date (YYYY-MM-DD) that falls on a weekday the message names (토요일 공연,
-    금욜 거); empty when it names none."""
-    days = {WEEKDAYS.index(m.group(1)) for m in _WEEKDAY_SAID.finditer(said)}
-    if not days:
-        return []
-    out = []
-    for item in items:
-        for v in item.values():
-            if isinstance(v, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip()):
-                try:
-                    on = datetime.fromisoformat(v.strip()).weekday()
-                except ValueError:
-                    continue
-                if on in days:
-                    out.append(item)
-                    break
-    return out
-
-
-_PERIODS = (
-    (re.compile(r"새벽"), 0, 6),
-    (re.compile(r"아침|오전"), 0, 12),
-    (re.compile(r"점심|낮(?!에도)"), 11, 15),
-    (re.compile(r"오후"), 12, 24),
-    (re.compile(r"저녁|밤"), 17, 24),
-)
-"""Parts of the day a message names an item by, with the hours (from, to) they cover."""
-
-
-def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
-    """Items with a time (HH:MM) in the part of the day the message names (아침 거, 저녁
-    타임); empty when it names none or a time of its own (then the time decides)."""
-    hours = [(a, b) for pat, a, b in _PERIODS if pat.search(said)]
-    if not hours or re.search(r"\d\s*시|[한두세네]\s*시", said):
-        return []
-    a, b = hours[0]
-    out = []
-    for item in items:
-        for v in item.values():
-            m = re.fullmatch(r"(\d{1,2}):\d{2}", v.strip()) if isinstance(v, str) else None
-            if m and a <= int(m.group(1)) < b:
-                out.append(item)
-                break
-    return out
-
-
-_PRICE_FIELDS = re.compile(r"price|fee|cost|fare|요금|가격|금액")
-_SUPERLATIVES = (
-    (re.compile(r"(?<![비])싼|저렴한|싸게"), _PRICE_FIELDS, min),
-    (re.compile(r"비싼"), _PRICE_FIELDS, max),
-    (re.compile(r"가까운|가까이"), re.compile(r"distance|dist|km|거리"), min),
-    (
-        re.compile(
-            r"(?:평점|별점|점수|평가|평)\s*(?:이|가)?\s*(?:제일|가장|젤|최고로)?\s*(?:높은|좋은)"
-        ),
-        re.compile(r"rating|score|stars|평점|별점"),
-        max,
-    ),
-)
-"""Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
-the dearest, the nearest, the best rated), with the field names of that kind."""
-
-
-def _item_by_price(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
-    """The one item whose price is an amount said in won ("8만9천원짜리로", "12만 원 하는 곳");
-    None when no amount is said or not exactly one item costs it."""
-    amounts = {n.value for n in numbers(said) if n.unit == "원"}
-    if not amounts:
-        return None
-    hits = [
-        x
-        for x in items
-        if any(
-            _PRICE_FIELDS.search(k.lower()) and isinstance(v, int | float) and v in amounts
-            for k, v in x.items()
-        )
-    ]
-    return hits[0] if len(hits) == 1 else None
-
-
-def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
-    """The one item a superlative names ("싼 데로", "제일 가까운 곳"): the lowest (or highest)
-    number in the items' field of the kind it is about; None when it names none, the items
-    have no such field, or two share the extreme."""
-    for words, fields, pick in _SUPERLATIVES:
-        if not words.search(said):
-            continue
-        key = next(
-            (
-                k
-                for k in items[0]
-                if fields.search(k.lower()) and isinstance(items[0][k], int | float)
-            ),
-            None,
-        )
-        raw = [x.get(key) for x in items] if key else []
-        values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
-        if not key or len(values) != len(items):
-            continue
-        best = pick(values)
-        if values.count(best) == 1:
-            return items[values.index(best)]
-    return None
 
 
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
@@ -450,6 +201,50 @@ the last one's; where it is made (the branch) may be."""
 
 
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
+
+
+_SAME_TIME = re.compile(r"(?<![가-힣])(?:같은|그|이)\s*(?:시간|시각|시간대)(?:으로|로|에|요|$|\s)")
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+
+
+def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
+    """ "토요일 같은 시간으로 바꿔주세요": a time asked for and not said is the time of what
+    was booked or called last (its HH:MM in the newest tool result or call)."""
+    open_times = [
+        p
+        for p in filling.tool.params
+        if p.name not in filling.found and getattr(date_format(p), "part", None) == "time"
+    ]
+    if len(open_times) != 1 or not _SAME_TIME.search(latest):
+        return
+    for m in reversed(messages):
+        if m.get("role") == "tool":
+            text = message_text(m)
+        elif m.get("role") == "assistant" and m.get("tool_calls"):
+            text = json.dumps(m["tool_calls"], ensure_ascii=False)
+        else:
+            continue
+        clocks = set(_CLOCK.findall(text))
+        if len(clocks) == 1:
+            value = clocks.pop()
+            filling.found[open_times[0].name] = Found(value, "tool_result", value)
+        return
+
+
+def _listed_code_for_words(filling: Filling, result: Any, picked: dict[str, Any]) -> None:
+    """ "3번출구꺼" for a locker listed as GN-03 at 3번 출구: an identifier said in words that
+    no listed item has as its identifier is the identifier of the item those words picked."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not is_code_param(p):
+            continue
+        if p.name not in picked or not re.search(r"[가-힣]", str(f.value)):
+            continue  # a code said as a code (KE1208) is meant as said
+        listed = {str(item_fields(result, x).get(p.name)) for x in result_items(result)}
+        if str(f.value) not in listed:
+            coerced = _coerce(p, picked[p.name])
+            if coerced is not None:
+                filling.found[p.name] = Found(coerced, "tool_result", str(picked[p.name]))
 
 
 def fill_arguments(
@@ -568,9 +363,11 @@ def fill_arguments(
                 result = json.loads(message_text(m))
             except json.JSONDecodeError:
                 continue
-            flat = _flatten(result)
+            flat = flatten(result)
             said = " ".join(message_text(x) for x in messages[i:] if x.get("role") == "user")
-            flat.update({k: v for k, v in picked_item(result, said, now).items() if k not in flat})
+            picked = picked_item(result, said, now)
+            flat.update({k: v for k, v in picked.items() if k not in flat})
+            _listed_code_for_words(filling, result, picked)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
@@ -584,6 +381,7 @@ def fill_arguments(
                 coerced = _coerce(p, flat[p.name])
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
+    _same_time_as_before(filling, messages, latest)
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
     for p in tool.params:
         f = filling.found.get(p.name)

@@ -7,6 +7,7 @@ import itertools
 import re
 from typing import Any
 
+from kodial.korean.numerals import DAY_COUNT_RE
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import param_keywords, param_units, words_of
 from kodial.tools.arguments.results import Found
@@ -61,6 +62,23 @@ def _party_summed(
     return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
 
 
+_TOPIC_AFTER = re.compile(r"\s*(?:은|는|이|가)\s*(?!같|다|더)")
+
+
+def _without_parts_of_a_count(mentions: list[NumberMention], text: str) -> list[NumberMention]:
+    """ "4명, 한 명은 왼손잡이야": a count said as the topic after a larger count of the same
+    unit is a part of that group, not another value."""
+    return [
+        n
+        for i, n in enumerate(mentions)
+        if not (
+            n.unit
+            and _TOPIC_AFTER.match(text, n.end)
+            and any(m.unit == n.unit and m.value > n.value for m in mentions[:i])
+        )
+    ]
+
+
 def extract_numbers(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -74,6 +92,7 @@ def extract_numbers(
     mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
     mentions = _party_summed(mentions, msg.masked, params, tool)
+    mentions = _without_parts_of_a_count(mentions, msg.masked)
     if not mentions:
         _ends_of_the_range(params, msg, asked, out, source)
         return
@@ -89,6 +108,8 @@ def extract_numbers(
                 score -= 3.0
             elif n.unit and not units and n.unit in ("%", "퍼센트", "프로", "시간", "분", "초"):
                 score -= 1.0
+            if score > 0 and p.name in asked:
+                score += 0.5  # "58키로" asked about weight, beside a distance in km
             if _nights_of_a_stay(mentions, i, p):
                 score -= 1.5  # "4박 5일" for 이용 일수: the days (5), not the nights
             gap = _mentions_near(msg.text, n, keys)
@@ -157,6 +178,8 @@ def extract_numbers(
 
 
 _SECONDS = {"초": 1, "분": 60, "시간": 3600}
+_DAYS_LONG = re.compile(rf"(?:{DAY_COUNT_RE})|\d+\s*일\s*(?:동안|간)")
+"""Days said as a length of time (하루, 이틀, 3일 동안), not a day of the month (3일)."""
 _HALF_AFTER = re.compile(r"\s*반(?![가-힣])")
 _HALF_HOUR = re.compile(r"(?<![가-힣\d])반\s*시간")
 
@@ -172,6 +195,13 @@ def in_the_unit_asked(
     if len(units) != 1:
         return mentions
     unit = units.pop()
+    # days said as a length ("하루", "이틀", "3일 동안") for a parameter counting hours
+    mentions = [
+        NumberMention(n.value * 24, "시간", n.start, n.end)
+        if unit == "시간" and n.unit == "일" and _DAYS_LONG.match(text, n.start)
+        else n
+        for n in mentions
+    ]
     integer = all(p.type == "integer" for p in params if unit in param_units(p))
     said: list[tuple[float, int, int]] = []  # seconds, start, end
     i = 0

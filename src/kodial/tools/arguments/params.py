@@ -306,7 +306,7 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
         ("무게", "체중", "몸무게", "weight", "킬로그램", "kg"),
         ("kg", "킬로그램", "키로", "킬로", "㎏"),
     ),
-    (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "미터", "m")),
+    (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "키로", "미터", "m")),
     (("나이", "age", "연령"), ("살", "세")),
     (("회차", "round", "회"), ("회차", "회")),
     # a number of times (헹굼 횟수): 세 번, 3회
@@ -536,10 +536,17 @@ PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
 _MODIFIER_END = re.compile(r"(?:[을를할될볼갈올줄]|하는|되는|있는|싶은|원하는|고자|의)$")
 
 
+_LAYOUT_WORDS = re.compile(
+    r"(?<![A-Za-z])(?:YYYY(?:[-./]MM(?:[-./]DD)?)?|HH(?::MM(?::SS)?)?|hh:mm|yyyy-mm-dd)(?![A-Za-z])"
+)
+
+
 def param_label(p: ParamSpec) -> str:
     """A short Korean name for a parameter from its description: ``"그램 단위의 중량"`` ->
     ``"중량"``, ``"미세먼지를 조회할 지역 이름"`` -> ``"지역 이름"``, ``"수거할 위치"`` kept."""
-    label = re.split(r"[(\[（:;.]", p.description, maxsplit=1)[0].strip()
+    # the layout a value is written in is no part of its name ("반납일 YYYY-MM-DD", "HH:MM")
+    described = _LAYOUT_WORDS.sub(" ", p.description)
+    label = re.split(r"[(\[（:;.]", described, maxsplit=1)[0].strip(" ,")
     if not label or not re.search(r"[가-힣]", label):
         return " ".join(split_identifier(p.name))
     label = re.sub(r"^.*?단위의\s*", "", label)

@@ -77,6 +77,12 @@ _PERSON_WORDS = (
     "접종자",
     "수강생",
     "자녀",
+    "디자이너",
+    "담당자",
+    "운전자",
+    "상담사",
+    "코치",
+    "의사",
 )
 """Words of a description that say its name is a person's (받는 분 이름, 학생 이름)."""
 
@@ -152,3 +158,22 @@ def sends_to_contacts(tool: ToolSpec) -> bool:
     """Whether ``tool`` sends a message or money to a saved contact, who may be saved as a
     relation (엄마) or a nickname."""
     return tool_act(tool) == "send" or bool(_SENDS.search(f"{tool.name} {tool.description}"))
+
+
+_TITLE = re.compile(
+    r"\s*(?:(?:실장|원장|선생|강사|디자이너|팀장|과장|부장|차장|대리|매니저|코치|교수|기사|상담사"
+    r"|변호사|세무사|간호사|약사|팀원)님?|쌤|님|씨)$"
+)
+"""A title said after a person's name (한지우 실장님, 박민수 선생님, 지우님, 김철수 씨)."""
+_NAME_THEN_CLAUSE = re.compile(r"([가-힣]{2,4}?)(?:이고|이며|이구요|이구|이고요)(?=\s)")
+"""A name joined by the copula to what is said next ("정하늘이고 거기 처음 가보는 거예요")."""
+
+
+def the_name_said(value: str) -> str:
+    """The name in what was said for a person's name: without a title after it (한지우
+    실장님 -> 한지우) or the clause the copula joins it to (정하늘이고 거기 처음 ... -> 정하늘)."""
+    joined = _NAME_THEN_CLAUSE.match(value)
+    if joined:
+        return joined.group(1)
+    bare = _TITLE.sub("", value)
+    return bare if bare != value and re.fullmatch(r"[가-힣]{2,4}", bare) else value

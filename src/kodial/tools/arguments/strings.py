@@ -580,5 +580,9 @@ def _only_ending(run: str) -> bool:
     """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
     toks = tokens(run)
     return bool(toks) and all(
-        t.tag.startswith(("J", "E", "VCP", "S")) or (t.tag == "NP" and t.form == "이") for t in toks
+        t.tag.startswith(("J", "E", "VCP", "S"))
+        or (t.tag in ("NP", "MM") and t.form == "이")
+        # "영수증이랑 세부내역서 있어요": being had is nothing said about a value
+        or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
+        for t in toks
     )

@@ -16,6 +16,7 @@ from kodial.tools.arguments.people import (
     is_relation,
     not_a_name,
     sends_to_contacts,
+    the_name_said,
 )
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ToolSpec, validate_arguments
@@ -35,6 +36,10 @@ def people_as_they_are(filling: Filling) -> None:
         if f is None or not isinstance(f.value, str):
             continue
         if is_person_name(p):
+            said = f.source in ("message", "history", "answer")
+            name = the_name_said(f.value.strip()) if said else f.value
+            if name != f.value:
+                f = filling.found[p.name] = Found(name, f.source, f.text, f.strong)
             said = f.source in ("message", "history")  # a bare answer to "성함은요?" is a name
             if not sends and (is_relation(f.value) or (said and not_a_name(f.value))):
                 del filling.found[p.name]

@@ -1,0 +1,150 @@
+"""Booleans: a yes/no said by the parameter's own words (공포 테마 제외 -> false), by the words
+its description gives its two values (켜기/끄기), or as a bare answer to a yes/no question."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from kodial.tools.arguments.choices import enum_mentions, glosses
+from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
+from kodial.tools.arguments.params import ENUM_SYNONYMS, param_keywords
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import TOOL_SYNONYMS
+
+
+def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
+    keys = param_keywords(p, tool)
+    generic = {
+        "포함",
+        "여부",
+        "옵션",
+        "사용",
+        "설정",
+        "할지",
+        "계산",
+        "날짜",
+        "일수",
+        "true",
+        "false",
+        "이면",
+        "남",
+        "지나",
+        "당일",
+        "재생",
+        "목록",
+        "재생목록",
+        "알파벳",
+    }
+    out = [k for k in keys if k not in generic and len(k) > 1]
+    # the description's own written words as well: the analyser splits some two-syllable
+    # compounds into one-syllable morphemes (양면 -> 양 + 면), which are too short to look for
+    others = {w for q in tool.params if q.name != p.name for w in _written_words(q.description)}
+    out += [
+        w
+        for w in _written_words(p.description)
+        if w not in generic and w not in others and w not in out and len(w) > 1
+    ]
+    # and their everyday names: "강아지 데려갈 수 있는 곳" for 반려동물 동반
+    for group in TOOL_SYNONYMS:
+        if set(out) & set(group):
+            out += [w for w in group if w not in out and w not in others and len(w) > 1]
+    return out or keys[:1]
+
+
+def _written_words(description: str) -> list[str]:
+    """Whitespace words of a description, without brackets and what is in them."""
+    return re.sub(r"\([^()]*\)", " ", description.lower()).split()
+
+
+def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bool] | None:
+    """A boolean whose description names its two values in words ("켜기(true) / 끄기(false)",
+    "true면 잠금, false면 열림"), read as those words are read for an enum: (start, end,
+    value) of the word said, None when neither is said or the description names neither."""
+    if not (glosses(p, "true") or glosses(p, "false")):
+        return None
+    said = enum_mentions(replace(p, type="string", enum=("true", "false")), text, asked)
+    # only the description's words: a bare 네 or 아니 (네 시, 아니 그게) is no value here
+    yes_no = {*ENUM_SYNONYMS["true"], *ENUM_SYNONYMS["false"], "true", "false"}
+    said = [m for m in said if text[m[0] : m[1]].lower() not in yes_no]
+    values = {opt for _, _, opt in said}
+    if len(values) != 1:
+        return None
+    start, end, opt = said[0]
+    value = opt == "true"
+    after = text[end : end + 12]
+    if NEG_AFTER.match(after) or _RELEASED.match(after):  # "잠금 해제해줘", "켜기 말고"
+        value = not value
+    return start, end, value
+
+
+_RELEASED = re.compile(r"^[은는을를도이가]?\s*(?:해제|풀|취소)")
+"""A value's word taken back by the word after it (잠금 해제: unlocked)."""
+
+
+def extract_booleans(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    msg: Msg,
+    asked: set[str],
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    text = msg.masked
+    exclusive: ParamSpec | None = None
+    for p in params:
+        glossed = _glossed_boolean(p, text, p.name in asked)
+        if glossed is not None:
+            start, end, value = glossed
+            out[p.name] = Found(value, source, text[start:end])
+            msg.take(start, end)
+            continue
+        for word in _bool_words(p, tool):
+            m = re.search(re.escape(word), text, flags=re.IGNORECASE)
+            if not m:
+                continue
+            after = text[m.end() : m.end() + 14]
+            before = text[max(0, m.start() - 6) : m.start()]
+            explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
+            if (
+                (
+                    explicit
+                    and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
+                )
+                or NEG_AFTER.match(after)
+                or re.search(r"(?:안|노|no)\s*$", before)
+            ):
+                value = False
+            else:
+                value = True
+            if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
+                exclusive = p
+            out[p.name] = Found(value, source, text[m.start() : m.end()])
+            msg.take(m.start(), m.end())
+            break
+    if exclusive is not None:
+        for p in params:
+            if p.name not in out and p is not exclusive:
+                out[p.name] = Found(False, source, "")
+    # A bare yes/no answers the one boolean that was asked.
+    open_asked = [p for p in params if p.name in asked and p.name not in out]
+    if len(open_asked) == 1:
+        stripped = msg.text.strip().lower()
+        if (
+            NO.match(stripped)
+            or re.search(r"(?:안|않|말아|하지\s*마)", stripped)
+            or _DECLINED.search(stripped)
+        ):
+            out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
+        elif YES.match(stripped) or _ACCEPTED.match(stripped):
+            out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
+
+
+_DECLINED = re.compile(r"필요\s*없|됐어|됐습니다|패스|생략")
+"""A yes/no question declined politely ("필요 없어요", "그건 됐어요"); not 괜찮아요, which
+says yes as often as no thanks."""
+_ACCEPTED = re.compile(
+    r"^(?:그렇게\s*)?(?:해\s*주세요|해줘|해\s*주시|부탁|좋습니다|좋아요|당연하죠|물론)"
+)
+"""A yes/no question accepted without 네 ("해주세요", "부탁해요", "좋아요")."""
