@@ -273,3 +273,30 @@ def test_the_same_time_is_the_time_of_what_was_booked() -> None:
 def test_a_slot_question_names_the_value_without_its_layout() -> None:
     d = decide([user("캠핑카 빌리고 싶어요")], CAMPER, "auto", now=NOW)
     assert d.kind == "ask" and d.content == "대여 시작일과 반납일을 알려주세요."
+
+
+GYM = [
+    function_tool("find_gyms", "동네 헬스장 찾기", {"area": string_param("동네 이름")}, ["area"]),
+    function_tool(
+        "buy_day_pass",
+        "헬스장 일일권 구매",
+        {"gym_id": string_param("헬스장 ID"), "date": DATE, "price": integer_param("가격(원)")},
+        ["gym_id", "date"],
+    ),
+]
+
+
+def test_a_question_about_a_thing_no_tool_mentions_is_declined() -> None:
+    for said in (
+        "망원동 헬스장 일일권 환불 규정은 어떻게 돼?",
+        "헬스장 일일권 유효기간은 보통 얼마나 돼?",
+    ):
+        d = decide([user(said)], GYM, "auto", now=NOW)
+        assert d.kind == "decline", (said, d.explain)
+
+
+def test_a_question_about_a_thing_a_tool_handles_is_not_declined_for_it() -> None:
+    d = decide([user("성수동 헬스장은 어디 있어?")], GYM, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "find_gyms"
+    d = decide([user("일일권 가격은 보통 얼마야?")], GYM, "auto", now=NOW)  # 가격 is its word
+    assert d.kind == "ask" and d.tool == "buy_day_pass"

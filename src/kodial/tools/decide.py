@@ -54,6 +54,7 @@ from kodial.tools.fit import (
     remakes_what_was_made,
     undoes_unasked,
     unserved_new_thing,
+    unserved_topic,
 )
 from kodial.tools.pending import (
     BARE_NUMBER,
@@ -311,7 +312,11 @@ def decide(
         )
         return ToolDecision("decline", decline_message(specs), explain=explain)
     answering = how in ("answer", "pick")
-    unserved = None if named is not None or answering else unserved_new_thing(user_text, filling)
+    unserved = (
+        None
+        if named is not None or answering
+        else unserved_new_thing(user_text, filling) or unserved_topic(user_text, filling)
+    )
     if unserved is not None:
         # "박물관 주차 자리도 잡아줄 수 있어?" after a museum booking: the request adds a thing
         # the tool never mentions; that its other words matched does not make the tool serve it.

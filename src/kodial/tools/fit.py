@@ -152,3 +152,42 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
             continue
         return span
     return None
+
+
+_ASKS_TO_DO = re.compile(
+    r"(?:해|알려|찾아|보여|잡아|예약해|바꿔|취소해|봐|확인해|조회해|검색해)\s*(?:줘|주세요|줄래|주실|줄\s*수|주시겠)"
+    r"|(?:할게|할래|하고\s*싶|하려|할\s*수|되나요|될까요|가능)"
+)
+"""Words that ask the assistant to do something (알려줘, 예약할게, 가능해?): a request, not a
+question about a thing."""
+
+
+def unserved_topic(text: str, filling: Filling) -> str | None:
+    """The thing a question is about, said as its topic ("도로주행 시험 합격률은 보통 어느
+    정도야?"), when ``filling``'s tool never mentions it and the message asks for nothing to
+    be done: a fact none of the tools returns, whatever the question's other words matched.
+    None when the question is about a thing the tool handles, or asks for something."""
+    if not text.rstrip().endswith("?") or _ASKS_TO_DO.search(text):
+        return None
+    words = tool_words(filling.tool)
+    strong = [
+        f.text for f in filling.found.values() if f.source in ("message", "answer") and f.strong
+    ]
+    toks = tokens(text)
+    for i, t in enumerate(toks):
+        if t.tag != "JX" or t.form not in ("은", "는") or i == 0:
+            continue
+        head = toks[i - 1]
+        if head.end != t.start:
+            continue
+        word = head.form.lower()
+        if head.tag == "XSN" and i > 1 and toks[i - 2].tag == "NNG":
+            word = toks[i - 2].form.lower() + word  # 합격 + 률
+        elif head.tag != "NNG":
+            continue
+        if word in words or _built_on(word, words) or len(word) < 2:
+            continue
+        if any(s and word in s for s in strong):
+            continue
+        return word
+    return None
