@@ -300,3 +300,74 @@ def test_a_question_about_a_thing_a_tool_handles_is_not_declined_for_it() -> Non
     assert d.kind == "call" and d.tool == "find_gyms"
     d = decide([user("일일권 가격은 보통 얼마야?")], GYM, "auto", now=NOW)  # 가격 is its word
     assert d.kind == "ask" and d.tool == "buy_day_pass"
+
+
+def test_naming_a_listed_item_hands_it_on_though_its_words_read_as_a_new_value() -> None:
+    trains = [
+        function_tool(
+            "search_trains",
+            "열차 조회",
+            {
+                "from_station": string_param("출발역"),
+                "to_station": string_param("도착역"),
+                "date": DATE,
+            },
+            ["from_station", "to_station", "date"],
+        ),
+        function_tool(
+            "book_train_seat",
+            "열차 좌석 예매",
+            {"train_id": string_param("열차 ID"), "seats": integer_param("좌석 수")},
+            ["train_id", "seats"],
+        ),
+    ]
+    listed = {
+        "trains": [
+            {"train_id": "KTX-101", "depart": "09:10", "grade": "일반실"},
+            {"train_id": "KTX-105", "depart": "10:40", "grade": "특실"},
+        ]
+    }
+
+    def reply(said: str):
+        convo = [
+            user("서울에서 대전 가는 내일 기차 찾아줘"),
+            called("search_trains", from_station="서울", to_station="대전", date="2026-11-19"),
+            tool_result(listed),
+            assistant("09:10 일반실(KTX-101), 10:40 특실(KTX-105)이 있어요."),
+            user(said),
+        ]
+        return decide(convo, trains, "auto", now=NOW)
+
+    d = reply("내일 특실로 두 자리 해줘")
+    assert d.kind == "call" and d.arguments == {"train_id": "KTX-105", "seats": 2}
+    # another day than the one listed is a new search, not a pick of that day's trains
+    d = reply("토요일 특실로 두 자리요")
+    assert d.tool == "search_trains" and d.arguments["date"] == "2026-11-21"
+
+
+def test_a_rental_said_as_렌탈_and_english_said_in_hangul_name_the_tool() -> None:
+    tools = [
+        function_tool(
+            "rent_bike",
+            "Rent a bike for a day",
+            {"date": DATE, "bike_type": string_param("")},
+            ["date"],
+        ),
+        function_tool("buy_helmet", "헬멧 구매", {"size": string_param("사이즈")}, ["size"]),
+    ]
+    d = decide([user("일단 자전거 렌탈하려고")], tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.tool == "rent_bike"
+    golf = [
+        function_tool(
+            "search_screen_golf",
+            "실내 골프 타석 검색",
+            {"area": string_param("지역"), "date": DATE},
+            ["area", "date"],
+        ),
+        function_tool(
+            "cancel_bay", "타석 예약 취소", {"booking_id": string_param("예약 ID")}, ["booking_id"]
+        ),
+    ]
+    d = decide([user("금요일에 강남에서 스크린 한 판 칠 건데")], golf, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "search_screen_golf"
+    assert d.arguments == {"area": "강남", "date": "2026-11-20"}

@@ -37,6 +37,7 @@ from kodial.korean.datetimes import SEOUL
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import (
     Filling,
+    extract_message,
     fill_arguments,
     param_kind,
 )
@@ -440,6 +441,12 @@ def _choose(
                 "answer",
             )
     followed = follow_up(messages, specs, now)
+    picked = picked_tool(messages, specs, scores, now) if followed is not None else None
+    if picked is not None and not _another_day(messages, followed, now):
+        # "토요일 프리미엄으로 1번 2번 자리요" after a list of buses: naming a listed item
+        # hands it on, though its words also read as a new value for the search
+        why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+        return picked[0], why, "pick"
     if followed is not None and (best.score < chooser.threshold or best.name == followed.name):
         why = f"a follow-up of the last call of {followed.name} with a new value"
         return followed, why, "follow-up"
@@ -477,6 +484,27 @@ def _choose(
         return by_name[best.name], why, "score"
     why = f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
     return None, why, "none"
+
+
+def _another_day(messages: list[dict[str, Any]], tool: ToolSpec | None, now: datetime) -> bool:
+    """Whether the latest message gives ``tool``, the tool last called, a day other than the
+    one it was called with ("토요일 특실로" after Thursday's trains): a new search, not a pick
+    of what that day listed."""
+    if tool is None:
+        return False
+    last = next(
+        (c for m in reversed(messages) for c in (m.get("tool_calls") or []) if isinstance(c, dict)),
+        None,
+    )
+    try:
+        args = json.loads((last or {}).get("function", {}).get("arguments") or "{}")
+    except (TypeError, json.JSONDecodeError):
+        return False
+    found = extract_message(tool, latest_user_text(messages), now)
+    return any(
+        param_kind(p) == "date" and p.name in found and found[p.name].value != args.get(p.name)
+        for p in tool.params
+    )
 
 
 def _wants_explanation(messages: list[dict[str, Any]], tool: ToolSpec) -> bool:

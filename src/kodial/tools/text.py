@@ -358,5 +358,6 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("생일", "생신", "birthday"),
     ("디데이", "d-day", "dday"),
     ("반려동물", "반려견", "반려묘", "애완동물", "강아지", "고양이", "애견", "pet"),
+    ("대여", "렌탈", "렌트", "빌려", "rent", "rental"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
