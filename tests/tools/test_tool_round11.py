@@ -371,3 +371,96 @@ def test_a_rental_said_as_렌탈_and_english_said_in_hangul_name_the_tool() -> N
     d = decide([user("금요일에 강남에서 스크린 한 판 칠 건데")], golf, "auto", now=NOW)
     assert d.kind == "call" and d.tool == "search_screen_golf"
     assert d.arguments == {"area": "강남", "date": "2026-11-20"}
+
+
+def test_an_elliptical_follow_up_keeps_the_last_calls_optional_values() -> None:
+    ferries = [
+        function_tool(
+            "search_ferries",
+            "여객선 조회",
+            {
+                "port": string_param("출발 항구"),
+                "date": DATE,
+                "after": {**CLOCK, "description": "HH:MM 이후 출발"},
+            },
+            ["port", "date"],
+        )
+    ]
+    convo = [
+        user("내일 목포항에서 오후 2시 이후 배 있어?"),
+        called("search_ferries", port="목포항", date="2026-11-19", after="14:00"),
+        tool_result({"ferries": [{"ferry_id": "F-1", "depart": "15:00"}]}),
+        assistant("15:00에 출발하는 배가 있어요."),
+        user("그럼 금요일은?"),
+    ]
+    d = decide(convo, ferries, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"port": "목포항", "date": "2026-11-20", "after": "14:00"}
+
+
+def test_a_name_is_said_without_the_thing_the_tool_looks_up() -> None:
+    shows = [
+        function_tool(
+            "get_musical_schedule",
+            "배우 출연 일정 조회",
+            {"actor": string_param("배우명")},
+            ["actor"],
+        )
+    ]
+    d = decide([user("조승우 뮤지컬 일정 알려줘")], shows, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"actor": "조승우"}
+
+
+def test_a_wording_is_kept_as_said_without_its_particle() -> None:
+    cake = [
+        function_tool(
+            "set_cake_message",
+            "케이크 문구 등록",
+            {"message": string_param("케이크 문구")},
+            ["message"],
+        )
+    ]
+    said = "케이크 문구는 아빠 생신 축하해요 로 써주세요"  # a wording is kept whole, 아빠 and all
+    d = decide([user(said)], cake, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"message": "아빠 생신 축하해요"}
+
+
+def test_things_ordered_by_name_take_the_codes_the_menu_lists() -> None:
+    order = [
+        function_tool(
+            "order_bread",
+            "빵 주문",
+            {
+                "items": {
+                    "type": "array",
+                    "description": "주문 목록",
+                    "items": {
+                        "type": "object",
+                        "properties": {
+                            "code": {"type": "string"},
+                            "qty": {"type": "integer", "minimum": 1},
+                        },
+                        "required": ["code", "qty"],
+                    },
+                }
+            },
+            ["items"],
+        )
+    ]
+    menu = {
+        "breads": [
+            {"code": "B-1", "name": "우유 식빵"},
+            {"code": "B-2", "name": "옥수수 식빵"},
+            {"code": "B-3", "name": "소금빵"},
+        ]
+    }
+    convo = [
+        user("빵 메뉴 보여줘"),
+        called("list_breads"),
+        tool_result(menu),
+        assistant("우유 식빵, 옥수수 식빵, 소금빵이 있어요."),
+        user("옥수수식빵 두 개랑 소금빵 하나 주문할게요"),
+    ]
+    d = decide(convo, order, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"items": [{"code": "B-2", "qty": 2}, {"code": "B-3", "qty": 1}]}

@@ -263,7 +263,9 @@ def decide(
         return ToolDecision("decline", decline_message(specs), explain=explain)
     if pending is not None and tool.name == pending.tool.name:
         asked = pending.asked
-    filling = fill_arguments(tool, messages, now, asked, specs, chooser_encode(chooser))
+    filling = fill_arguments(
+        tool, messages, now, asked, specs, chooser_encode(chooser), follows_up=how == "follow-up"
+    )
     if named is None and _repeats_a_call(filling, messages, user_text):
         # A call of a tool already called, with every argument carried over and none from this
         # message, would only repeat a result the user has had: the message asks for something

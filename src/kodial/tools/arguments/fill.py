@@ -26,11 +26,13 @@ from kodial.tools.arguments.picking import flatten, item_fields, picked_item, re
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
+    name_without_what_the_tool_is_about,
     no_booking_in_the_past,
     no_unit_leftovers,
     only_what_the_schema_allows,
     people_as_they_are,
     place_without_what_is_sought,
+    text_without_a_lone_particle,
     without_copula,
     without_excluded_ends,
 )
@@ -247,6 +249,41 @@ def _listed_code_for_words(filling: Filling, result: Any, picked: dict[str, Any]
                 filling.found[p.name] = Found(coerced, "tool_result", str(picked[p.name]))
 
 
+def _listed_codes_of_things(filling: Filling, result: Any) -> None:
+    """ "딸기케이크 하나랑 치즈케이크 하나" for items of ``{item_code, qty}`` after a menu that
+    lists them: each thing's code said in words is the code of the listed item whose name shares
+    the most of those words (by their length: 치즈케이크 over 케이크)."""
+    items = result_items(result)
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, list):
+            continue
+        for thing in f.value:
+            if not isinstance(thing, dict):
+                continue
+            for key, said in list(thing.items()):
+                if not isinstance(said, str) or not re.fullmatch(r"[가-힣\s]+", said):
+                    continue
+                if not re.search(r"(?:^|_)(?:code|id)$|Id$", key):
+                    continue
+                flat = re.sub(r"\s+", "", said)
+                scores = [
+                    sum(
+                        len(w)
+                        for v in item.values()
+                        if isinstance(v, str)
+                        for w in set(v.split())
+                        if len(w) >= 2 and w in flat
+                    )
+                    if key in item
+                    else 0
+                    for item in items
+                ]
+                best = max(scores, default=0)
+                if best and scores.count(best) == 1:
+                    thing[key] = items[scores.index(best)][key]
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -254,6 +291,7 @@ def fill_arguments(
     asked: set[str] | None = None,
     tools: Sequence[ToolSpec] = (),
     encode: Encode | None = None,
+    follows_up: bool = False,
 ) -> Filling:
     """Arguments for ``tool`` from the conversation (OpenAI messages, oldest first).
 
@@ -265,6 +303,8 @@ def fill_arguments(
     (:func:`_same_meaning`), so an event's name never becomes a contact's. With ``encode`` (the
     sentence encoder), an enum of Latin identifiers still open is read by meaning from the
     user's words since the last tool result (:func:`enum_by_meaning`: 디럭스 -> ``deluxe``).
+    ``follows_up``: the message asks the last call again with a new value ("그럼 토요일은?"),
+    so that call's optional arguments (15시 이후) stand as well as its required ones.
     """
     now = now or datetime.now(SEOUL)
     filling = Filling(tool)
@@ -325,6 +365,8 @@ def fill_arguments(
     no_unit_leftovers(filling)
     without_copula(filling)
     place_without_what_is_sought(filling)
+    name_without_what_the_tool_is_about(filling)
+    text_without_a_lone_particle(filling)
     no_booking_in_the_past(filling, now)
     if encode is not None:
         enums_by_meaning(filling, messages, user_idx, last_tool, encode, asked or set())
@@ -348,8 +390,11 @@ def fill_arguments(
                 called = str(fn.get("name") or "")
                 # "방문차 하나 더 등록해줘": a new one, whose number is not the last one's
                 another = called == tool.name and act == "create" and _ANOTHER.search(latest)
+                kept = follows_up and called == tool.name
                 for p in tool.params:
-                    if p.name in filling.found or p.name not in args or not p.required:
+                    if p.name in filling.found or p.name not in args:
+                        continue
+                    if not p.required and not kept:
                         continue
                     if another and is_code_param(p):
                         continue
@@ -368,6 +413,7 @@ def fill_arguments(
             picked = picked_item(result, said, now)
             flat.update({k: v for k, v in picked.items() if k not in flat})
             _listed_code_for_words(filling, result, picked)
+            _listed_codes_of_things(filling, result)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

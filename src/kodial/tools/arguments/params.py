@@ -37,6 +37,9 @@ _TEXT_WORDS = (
     "body",
     "문자열",
     "가사",
+    "문구",
+    "멘트",
+    "인사말",
 )
 START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
 _END_WORDS = ("종료", "끝", "end", "until", "to", "도착", "목적", "결과", "target", "destination")

@@ -8,9 +8,10 @@ import re
 from datetime import datetime
 
 from kodial.korean.datetimes import parse_datetime
+from kodial.korean.loanwords import skeleton, sounds_like
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.kinds import fit_pattern
-from kodial.tools.arguments.params import param_kind, words_of
+from kodial.tools.arguments.params import param_head, param_kind, words_of
 from kodial.tools.arguments.people import (
     is_person_name,
     is_relation,
@@ -20,7 +21,7 @@ from kodial.tools.arguments.people import (
 )
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ToolSpec, validate_arguments
-from kodial.tools.text import tokens
+from kodial.tools.text import content_words, split_identifier, tokens
 
 
 def people_as_they_are(filling: Filling) -> None:
@@ -142,6 +143,21 @@ def no_unit_leftovers(filling: Filling) -> None:
             del filling.found[p.name]
 
 
+_LONE_PARTICLE = re.compile(r"\s+(?:으로|로|이라고|라고|이라는|라는)$")
+
+
+def text_without_a_lone_particle(filling: Filling) -> None:
+    """A text said before its particle, apart ("엄마 생신 축하해요 로 써주세요"): the particle
+    is how it was said, not part of it."""
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or not isinstance(f.value, str) or param_kind(p) != "text":
+            continue
+        value = _LONE_PARTICLE.sub("", f.value.rstrip())
+        if value and value != f.value:
+            filling.found[p.name] = Found(value, f.source, f.text, f.strong)
+
+
 def without_copula(filling: Filling) -> None:
     """A value said with the copula that joins it to the next one ("수원 영통구고 디젤이에요",
     "서울역이고"): the value is what comes before 이고."""
@@ -196,6 +212,38 @@ def place_without_what_is_sought(filling: Filling) -> None:
         if cut and all(ts and all(t == "NNP" for t in ts) for ts in tags[:cut]):
             value = " ".join(words[:cut])
             filling.found[p.name] = Found(value, f.source, f.text, f.strong)
+
+
+_NAME_HEADS = re.compile(r"(?:이름|명|name)$")
+
+
+def name_without_what_the_tool_is_about(filling: Filling) -> None:
+    """A name is the proper names said before the tool's own thing: "성시경 콘서트" for the
+    artist of a concert-schedule tool is 성시경 (콘서트 says what is looked up, in Hangul for
+    the tool's ``concert``); a word of the parameter's own description stays (강남 지점 for 지점명)."""
+    tool = filling.tool
+    about = set(content_words(tool.description)) | set(split_identifier(tool.name))
+    english = [w for w in about if re.fullmatch(r"[a-z]{3,}", w)]
+    for p in tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history") or not isinstance(f.value, str):
+            continue
+        if p.enum or param_kind(p) != "string" or not _NAME_HEADS.search(param_head(p)):
+            continue
+        words = f.value.split()
+        if len(words) < 2 or words[-1] in p.description:
+            continue
+        last = words[-1]
+        said_of_tool = last in about or (
+            len(skeleton(last)) >= 4 and any(sounds_like(last, w) for w in english)
+        )
+        tags = [[t.tag for t in tokens(w)] for w in words]
+        if (
+            said_of_tool
+            and all(t == "NNG" for t in tags[-1])
+            and all(ts and all(t == "NNP" for t in ts) for ts in tags[:-1])
+        ):
+            filling.found[p.name] = Found(" ".join(words[:-1]), f.source, f.text, f.strong)
 
 
 def only_what_the_schema_allows(filling: Filling) -> None:
