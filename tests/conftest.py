@@ -24,10 +24,14 @@ REPO = Path(__file__).resolve().parents[1]
 IGNORED_PARTS = {".venv", "__pycache__", ".pytest_cache", ".mypy_cache", ".ruff_cache"}
 
 
+_GIT_STATUS = ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"]
+
+
 def _untracked() -> set[str] | None:
     try:
         out = subprocess.run(
-            ["git", "status", "--porcelain", "--ignored", "--untracked-files=all"],
+            # .venv's tens of thousands of ignored files are left out by git, not parsed here
+            [*_GIT_STATUS, "--", ".", ":(exclude).venv"],
             cwd=REPO,
             capture_output=True,
             text=True,

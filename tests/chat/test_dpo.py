@@ -15,7 +15,7 @@ from kodial.chat.recipe import PreferenceRecipe
 from kodial.chat.train import train
 from kodial.errors import DataError, DataErrors
 
-from ._qlora_watch import Watch4bit
+from ._qlora_watch import watch_4bit
 
 
 def preference_recipe(model: Path, data: Path, out: Path, **kw: Any) -> PreferenceRecipe:
@@ -54,7 +54,7 @@ def test_dpo_margin_grows(
         learning_rate=1e-2 if method == "qlora" else 5e-2,  # bf16 adapters want a smaller step
         max_steps=4,
     )
-    watch = Watch4bit() if method == "qlora" else None
+    watch = watch_4bit() if method == "qlora" else None
     result = train(r, callbacks=[watch] if watch else None)
     if watch is not None:
         assert watch.quant_types == {"nf4"}, "the base was not loaded in 4-bit"

@@ -17,7 +17,7 @@ from kodial.chat.rundir import last_complete_checkpoint
 from kodial.chat.train import train
 from kodial.errors import DataError, KodialError
 
-from ._qlora_watch import Watch4bit
+from ._qlora_watch import watch_4bit
 from .conftest import OVERFIT_DIALOGUES, write_dialogues
 
 
@@ -263,7 +263,7 @@ def test_qlora_trains_lora_over_a_4bit_base_and_exports_merged(tmp_path: Path) -
     # block size, since bitsandbytes' CPU inference kernel rejects narrower layers
     model = build_tiny_llama(tmp_path / "base", hidden_size=64, initializer_range=0.5)
     data = write_dialogues(tmp_path / "d.jsonl", OVERFIT_DIALOGUES)
-    watch = Watch4bit()
+    watch = watch_4bit()
     r = recipe(
         model,
         data,
