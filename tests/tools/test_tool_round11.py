@@ -464,3 +464,11 @@ def test_things_ordered_by_name_take_the_codes_the_menu_lists() -> None:
     d = decide(convo, order, "auto", now=NOW)
     assert d.kind == "call"
     assert d.arguments == {"items": [{"code": "B-2", "qty": 2}, {"code": "B-3", "qty": 1}]}
+
+
+def test_seats_are_counted_by_자리() -> None:
+    seats = one_tool(
+        {"train_no": string_param("열차 번호"), "seat_count": integer_param("좌석 수")},
+        ["train_no", "seat_count"],
+    )
+    assert values(seats, "105 열차 특실로 두 자리 예매해줘").get("seat_count") == 2

@@ -317,6 +317,8 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # a number of copies (발급 부수): 두 부
     (("부수",), ("부",)),
     (("길이", "length", "자리", "글자", "자수"), ("자리", "글자", "자")),
+    # seats are counted by 자리, 매 or 장 (두 자리, 3매)
+    (("좌석", "seat"), ("자리", "매", "장")),
     (
         ("수량", "개수", "quantity", "count", "개", "매수", "장수"),
         (
