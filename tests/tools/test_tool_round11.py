@@ -472,3 +472,14 @@ def test_seats_are_counted_by_자리() -> None:
         ["train_no", "seat_count"],
     )
     assert values(seats, "105 열차 특실로 두 자리 예매해줘").get("seat_count") == 2
+
+
+def test_a_branch_said_like_the_descriptions_example_of_letters_and_a_place() -> None:
+    cinema = one_tool(
+        {
+            "movie_title": string_param("영화 제목"),
+            "theater": string_param("극장 지점명 (예: CGV강남)"),
+        },
+        ["movie_title", "theater"],
+    )
+    assert values(cinema, "파묘2 모레 cgv 용산에서 하는 거").get("theater") == "CGV용산"
