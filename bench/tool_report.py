@@ -122,6 +122,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     blind5_balanced = (summary.get("blind5") or {}).get("balanced", "–")
     dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
     blind4_balanced = (summary.get("blind4") or {}).get("balanced", "–")
+    blind6_balanced = (summary.get("blind6") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -172,7 +173,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"it; now {dev7_balanced}); the blind sets, never read (README: each session's): the eighth "
         "(written at the end of session 12) 0.591 with the engine as that session left it and "
         f"{blind4_balanced} now; the ninth (written during session 13) 0.542 "
-        f"with the engine as that session began and {blind5_balanced} now. "
+        f"with the engine as that session began and {blind5_balanced} now; the tenth (written "
+        f"during session 18) 0.537 with the engine as that session began and {blind6_balanced} "
+        "now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "
