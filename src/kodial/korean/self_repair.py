@@ -24,6 +24,7 @@ _MARKER_WORD = re.compile(r"[.,…~!]*(?:아|아니(?:다|야|지|고|라|요)?|
 """A word a marker may be made of (punctuation, 아, 아니, 말고)."""
 _MINUTES = re.compile(r"반|(?:\d{1,2}|[일이삼사오십]+)\s*분")
 _HOUR = re.compile(r"(?:\d{1,2}|[가-힣]{1,3})시")
+_HOUR_SAID = re.compile(r"\S*?(?:\d{1,2}|[가-힣]{1,3})\s*시(?![간작])")
 _NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
 
 
@@ -65,6 +66,13 @@ def repair(text: str) -> str:
         taken_back = kept.pop() if kept else ""
         if kept and not re.search(r"\d", taken_back) and _NUMBER_WORD.fullmatch(kept[-1]):
             kept.pop()  # "두 개" said as two words: both are taken back
-        elif kept and _MINUTES.fullmatch(taken_back) and _HOUR.fullmatch(kept[-1]):
-            kept.pop()  # "7시 반.. 아 아니다 8시로": the hour and its half are taken back
+        elif (
+            kept
+            and _MINUTES.fullmatch(taken_back)
+            and _HOUR.fullmatch(kept[-1])
+            and _HOUR_SAID.match(probe[m.end() :])
+        ):
+            # "7시 반.. 아 아니다 8시로": the hour and its half are taken back ("3시 15분 아니
+            # 20분으로" takes back only the minutes)
+            kept.pop()
         rest = probe[m.end() :]

@@ -43,7 +43,6 @@ import numpy as np
 
 from kodial.encoders import Encoder, load_encoder
 from kodial.korean.datetimes import SEOUL
-from kodial.korean.loanwords import skeleton, sounds_like
 from kodial.korean.request_acts import EVERYDAY_VERBS
 from kodial.tools.acts import predicate_match, text_act
 from kodial.tools.schema import ToolSpec, item_fields
@@ -246,11 +245,6 @@ class ToolChooser:
             noun for t in tokens(text) if t.tag == "VV" for noun in EVERYDAY_VERBS.get(t.form, ())
         )
         query_nouns = {t.form for t in tokens(text) if t.tag in ("NNG", "NNP")}
-        # English said in Hangul (스크린 for screen): nouns of four consonants or more, as a
-        # shorter key fits words by chance (티켓 would be any TKT)
-        loans = [
-            q for q in query_nouns if re.fullmatch(r"[가-힣]{2,}", q) and len(skeleton(q)) >= 4
-        ]
         out = []
         for ws in words:
             # a word of two or more syllables may sit inside a compound (할인가, 기초대사율); a
@@ -262,10 +256,6 @@ class ToolChooser:
                 or (len(_norm(w)) >= 2 and _norm(w) in query)
                 # a noun of the request inside a longer word of the tool: 라테 in 카페라테
                 or (len(w) >= 3 and any(len(q) >= 2 and q in w for q in query_nouns))
-                or (
-                    re.fullmatch(r"[a-z]{3,}", w) is not None
-                    and any(sounds_like(q, w) for q in loans)
-                )
             )
             # drop words contained in a longer matched word ("대사" inside "기초대사율"); of
             # spellings that differ only in spacing ("할 일", "할일") keep the first, since each

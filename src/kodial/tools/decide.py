@@ -44,6 +44,7 @@ from kodial.tools.arguments import (
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.conversation import (
     follow_up,
+    is_elliptical,
     latest_user_text,
     picked_tool,
     without_quoted_speech,
@@ -318,7 +319,9 @@ def decide(
     unserved = (
         None
         if named is not None or answering
-        else unserved_new_thing(user_text, filling) or unserved_topic(user_text, filling)
+        else unserved_new_thing(user_text, filling)
+        # "그럼 기생충은?": an elliptical follow-up's topic is the new value, not a thing
+        or (None if is_elliptical(user_text) else unserved_topic(user_text, filling))
     )
     if unserved is not None:
         # "박물관 주차 자리도 잡아줄 수 있어?" after a museum booking: the request adds a thing

@@ -162,13 +162,22 @@ _ASKS_TO_DO = re.compile(
 question about a thing."""
 
 
+_WHEN_OR_WHETHER = re.compile(
+    r"언제|몇\s*시|시간|시각|있어|있나|있을까|있니|있는지|있습니까|있어요"
+)
+"""Questions of when and whether there is (회의는 몇 시야?, 자리는 있어?): a lookup tool's own."""
+
+
 def unserved_topic(text: str, filling: Filling) -> str | None:
     """The thing a question is about, said as its topic ("도로주행 시험 합격률은 보통 어느
     정도야?"), when ``filling``'s tool never mentions it and the message asks for nothing to
     be done: a fact none of the tools returns, whatever the question's other words matched.
-    None when the question is about a thing the tool handles, or asks for something."""
+    None when the question is about a thing the tool handles, asks when or whether there is
+    one (what lookups answer: "회의는 몇 시야?", "자리는 있어?"), or asks for something."""
     if not text.rstrip().endswith("?") or _ASKS_TO_DO.search(text):
         return None
+    if _WHEN_OR_WHETHER.search(text):
+        return None  # "KE123 출발은 몇 시야?", "자리는 있어?": when and whether, a lookup's
     words = tool_words(filling.tool)
     strong = [
         f.text for f in filling.found.values() if f.source in ("message", "answer") and f.strong

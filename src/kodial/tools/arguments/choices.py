@@ -418,7 +418,10 @@ _INTO = re.compile(r"목표|도착|target|결과|바꿀|번역|변환|into|outpu
 """Words of a parameter that is what something becomes (목표 언어, target_language)."""
 
 
-_PART_OF_DAY = re.compile(r"(?<![가-힣])(새벽|아침|오전|점심|낮|오후|저녁|밤)(?![가-힣]*\s*\d)")
+_PART_OF_DAY = re.compile(
+    r"(?<![가-힣])(새벽|아침|오전|점심|낮|오후|저녁|밤)"
+    r"(?=(?:시간|때)?(?:에|엔|은|는|이요|요|으로|로|쯤|중|걸로|거|꺼)?(?![가-힣])(?!\s*\d))"
+)
 
 
 def _time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
@@ -428,9 +431,14 @@ def _time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: 
     hours = [re.fullmatch(r"(\d{1,2}):\d{2}", str(o)) for o in options]
     if not options or not all(hours):
         return
-    m = _PART_OF_DAY.search(msg.text)  # (the date parser has read it as a time of day)
-    if m is None or re.search(r"\d\s*시|\d:\d", msg.text):
-        return
+    said = list(_PART_OF_DAY.finditer(msg.text))  # (the parser has read it as a time of day)
+    if len({m.group(1) for m in said}) != 1 or re.search(r"\d\s*시|\d:\d", msg.text):
+        return  # none, or two ("밤에 잠이 안 와서 아침에"): no one part of the day is chosen
+    m = said[0]
+    if turned_down(msg.text, m.end()) or re.match(
+        r"(?:시간|때)?(?:에|엔|은|는)?\s*(?:안|말고|빼고|피해|못)", msg.text[m.end() :]
+    ):
+        return  # "오전은 안 돼요", "아침은 말고"
     low, high = PERIODS[m.group(1)]
     inside = [o for o, h in zip(options, hours, strict=True) if h and low <= int(h.group(1)) < high]
     if len(inside) == 1:

@@ -49,6 +49,8 @@ _NIGHTS = re.compile(r"^\s*(?:부터\s*)?(?:(\d{1,2})|(한|두|세|네|다섯))\
 _BARE_WEEKDAY = re.compile(r"\s*[월화수목금토일](?:요일|욜)\s*")
 """A weekday said with no week (목욜, 금요일): the coming one, or one in a week said before it."""
 _WEEKEND = re.compile(r"주말(?!\s*(?:까지|에서|부터))")
+_SAID_OF_THE_END = re.compile(r"\d+\s*박|\d+\s*일|[월화수목금토일](?:요일|욜)|반납|까지")
+"""After a weekend, what says its end otherwise (2박 3일, 3일간, 월요일에 반납, 화요일까지)."""
 DURATION = re.compile(r"(?P<n>(?<!\d)\d+|한|두|세|네|반)\s*(?P<unit>시간|분)\s*(?:동안|간)")
 
 
@@ -224,10 +226,6 @@ def extract_dates(
                     weeks = (r.date - r2.date).days // 7 + 1
                     r2 = replace(r2, date=r2.date + timedelta(weeks=weeks))
                 end_value = (r2, raw2)
-        if end_value is None and r.date is not None and _WEEKEND.search(start_raw):
-            # "이번 주말 이틀 동안": a weekend is its Saturday and Sunday
-            sunday = r.date + timedelta(days=1)
-            end_value = (KoreanDateTime(sunday, None, None), f"{sunday.month}월 {sunday.day}일")
         nights = _NIGHTS.match(text[span[1] :])
         if end_value is None and nights and r.date is not None:
             count = int(nights.group(1)) if nights.group(1) else number_value(nights.group(2))
@@ -257,6 +255,17 @@ def extract_dates(
                 KoreanDateTime(end_dt.date(), end_dt.time(), r.period),
                 raw_date + _say_time(end_dt.time(), r.period),
             )
+        if (
+            end_value is None
+            and r.date is not None
+            and _WEEKEND.search(start_raw)
+            and not _BARE_WEEKDAY.search(start_raw)
+            and not _SAID_OF_THE_END.search(text[span[1] :])
+        ):
+            # "이번 주말 이틀 동안": a weekend is its Saturday and Sunday, unless an end, a
+            # length or a single day is said ("월요일에 반납", "2박 3일로", "토요일 하루만")
+            sunday = r.date + timedelta(days=1)
+            end_value = (KoreanDateTime(sunday, None, None), f"{sunday.month}월 {sunday.day}일")
         for p in starts:
             v = format_date_value(date_format(p), r, start_raw, now)  # type: ignore[arg-type]
             if v is not None:

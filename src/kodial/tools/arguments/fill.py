@@ -205,7 +205,9 @@ the last one's; where it is made (the branch) may be."""
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
 
 
-_SAME_TIME = re.compile(r"(?<![가-힣])(?:같은|그|이)\s*(?:시간|시각|시간대)(?:으로|로|에|요|$|\s)")
+_SAME_TIME = re.compile(
+    r"(?<![가-힣])같은\s*(?:시간|시각|시간대)(?:으로|로|에|요|$|\s)(?!\s*(?:말고|빼고|은|는|안))"
+)
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 
 
@@ -249,10 +251,27 @@ def _listed_code_for_words(filling: Filling, result: Any, picked: dict[str, Any]
                 filling.found[p.name] = Found(coerced, "tool_result", str(picked[p.name]))
 
 
-def _listed_codes_of_things(filling: Filling, result: Any) -> None:
+def _said_with_another_noun(name: str, item: dict[str, Any], said: str) -> bool:
+    """Whether ``name`` was said right after a noun the item does not have ("녹차 라떼" for a
+    바닐라 라떼): another thing of that kind, not the listed one."""
+    own = {w for v in item.values() if isinstance(v, str) for w in v.split()}
+    for m in re.finditer(re.escape(name), said):
+        lead = said[: m.start()].rstrip()
+        before = tokens(lead[-12:])
+        if (
+            before
+            and before[-1].tag in ("NNG", "NNP")
+            and before[-1].form not in own
+            and lead.endswith(before[-1].form)
+        ):
+            return True
+    return False
+
+
+def _listed_codes_of_things(filling: Filling, result: Any, said_since: str) -> None:
     """ "딸기케이크 하나랑 치즈케이크 하나" for items of ``{item_code, qty}`` after a menu that
     lists them: each thing's code said in words is the code of the listed item whose name shares
-    the most of those words (by their length: 치즈케이크 over 케이크)."""
+    words cover every letter said (치즈케이크 is the 치즈케이크, not any 케이크)."""
     items = result_items(result)
     for p in filling.tool.params:
         f = filling.found.get(p.name)
@@ -279,9 +298,13 @@ def _listed_codes_of_things(filling: Filling, result: Any) -> None:
                     else 0
                     for item in items
                 ]
-                best = max(scores, default=0)
-                if best and scores.count(best) == 1:
-                    thing[key] = items[scores.index(best)][key]
+                # every letter said is the item's (딸기+케이크 for 딸기케이크; 녹차 라떼 is no
+                # 바닐라 라떼, whatever word they share)
+                whole = [i for i, sc in enumerate(scores) if sc >= len(flat)]
+                if len(whole) == 1 and not _said_with_another_noun(
+                    said, items[whole[0]], said_since
+                ):
+                    thing[key] = items[whole[0]][key]
 
 
 def fill_arguments(
@@ -413,7 +436,7 @@ def fill_arguments(
             picked = picked_item(result, said, now)
             flat.update({k: v for k, v in picked.items() if k not in flat})
             _listed_code_for_words(filling, result, picked)
-            _listed_codes_of_things(filling, result)
+            _listed_codes_of_things(filling, result, said)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

@@ -178,7 +178,10 @@ def value_shape(p: ParamSpec) -> tuple[re.Pattern[str], str] | None:
             # "극장 지점명 (예: CGV강남)": a chain's letters and a place, as the user spaces them
             particle = r"(?:에서|에는|에|의|은|는|이|가|으로|로|이요|요)?"
             latin = re.escape(brand.group(1))
-            body = rf"(?<![A-Za-z])(?i:{latin})\s?[가-힣]{{2,8}}?(?={particle}(?![가-힣]))"
+            body = (
+                rf"(?<![A-Za-z])(?i:{latin})\s?(?!{particle}(?![가-힣]))"
+                rf"[가-힣]{{2,8}}?(?={particle}(?![가-힣]))"
+            )
             return re.compile(body), example
         if not re.search(r"\d", example) or not re.search(r"[A-Za-z가-힣]|-", example):
             continue  # a plain number or a word is no shape of its own

@@ -62,7 +62,7 @@ def _party_summed(
     return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
 
 
-_TOPIC_AFTER = re.compile(r"\s*(?:은|는|이|가)\s*(?!같|다|더)")
+_TOPIC_AFTER = re.compile(r"\s*(?:은|는)(?![가-힣])")
 
 
 def _without_parts_of_a_count(mentions: list[NumberMention], text: str) -> list[NumberMention]:
@@ -74,6 +74,7 @@ def _without_parts_of_a_count(mentions: list[NumberMention], text: str) -> list[
         if not (
             n.unit
             and _TOPIC_AFTER.match(text, n.end)
+            and not _GROUP.search(text[: n.start])  # "어른 4명, 아이 2명은 따로": another group
             and any(m.unit == n.unit and m.value > n.value for m in mentions[:i])
         )
     ]
@@ -196,12 +197,13 @@ def in_the_unit_asked(
         return mentions
     unit = units.pop()
     # days said as a length ("하루", "이틀", "3일 동안") for a parameter counting hours
-    mentions = [
-        NumberMention(n.value * 24, "시간", n.start, n.end)
-        if unit == "시간" and n.unit == "일" and _DAYS_LONG.match(text, n.start)
-        else n
-        for n in mentions
-    ]
+    if not any(n.unit == "시간" for n in mentions):  # "3시간, 하루만 쓸 거예요": the hours said
+        mentions = [
+            NumberMention(n.value * 24, "시간", n.start, n.end)
+            if unit == "시간" and n.unit == "일" and _DAYS_LONG.match(text, n.start)
+            else n
+            for n in mentions
+        ]
     integer = all(p.type == "integer" for p in params if unit in param_units(p))
     said: list[tuple[float, int, int]] = []  # seconds, start, end
     i = 0

@@ -39,10 +39,13 @@ def people_as_they_are(filling: Filling) -> None:
         if is_person_name(p):
             said = f.source in ("message", "history", "answer")
             name = the_name_said(f.value.strip()) if said else f.value
-            if name != f.value:
+            titled = name != f.value  # "지수 원장님": the title says 지수 is a name
+            if titled:
                 f = filling.found[p.name] = Found(name, f.source, f.text, f.strong)
             said = f.source in ("message", "history")  # a bare answer to "성함은요?" is a name
-            if not sends and (is_relation(f.value) or (said and not_a_name(f.value))):
+            if not sends and (
+                is_relation(f.value) or (said and not titled and not_a_name(f.value))
+            ):
                 del filling.found[p.name]
         elif param_kind(p) == "string" and not p.enum:
             first, _, rest = f.value.partition(" ")
