@@ -598,3 +598,12 @@ def test_minutes_taken_back_keep_their_hour_and_hours_said_are_kept() -> None:
 def test_a_chains_letters_with_a_particle_are_no_branch() -> None:
     cinema = one_tool({"theater": string_param("극장 지점명 (예: CGV강남)")}, ["theater"])
     assert values(cinema, "CGV에서 위키드 2장 예매").get("theater") != "CGV에서"
+
+
+def test_a_number_said_as_another_quantity_is_not_this_ones() -> None:
+    run = one_tool(
+        {"distance_km": {"type": "number", "description": "달린 거리(km)"}}, ["distance_km"]
+    )
+    assert values(run, "몸무게 60키로인데 오늘 3키로 달렸어") == {"distance_km": 3}
+    weight = one_tool({"weight": {"type": "number", "description": "체중(kg)"}}, ["weight"])
+    assert values(weight, "체중은 70키로요") == {"weight": 70}  # its own quantity

@@ -9,7 +9,12 @@ from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
 from kodial.tools.arguments.message import Msg
-from kodial.tools.arguments.params import param_keywords, param_units, words_of
+from kodial.tools.arguments.params import (
+    labelled_as_another,
+    param_keywords,
+    param_units,
+    words_of,
+)
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import COUNTER_UNITS, NumberMention, numbers, rx
@@ -62,6 +67,8 @@ def _party_summed(
     return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
 
 
+_LABEL_BEFORE = re.compile(r"([가-힣]{2,})(?:은|는|이|가|도)?\s*$")
+"""The word said right before a number, which may say what it is a number of (몸무게 60키로)."""
 _TOPIC_AFTER = re.compile(r"\s*(?:은|는)(?![가-힣])")
 
 
@@ -111,6 +118,9 @@ def extract_numbers(
                 score -= 1.0
             if score > 0 and p.name in asked:
                 score += 0.5  # "58키로" asked about weight, beside a distance in km
+            label = _LABEL_BEFORE.search(msg.text[max(0, n.start - 12) : n.start])
+            if label and labelled_as_another(label.group(1), p):
+                score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
             if _nights_of_a_stay(mentions, i, p):
                 score -= 1.5  # "4박 5일" for 이용 일수: the days (5), not the nights
             gap = _mentions_near(msg.text, n, keys)
