@@ -9,6 +9,7 @@ Every tool and sentence here is written for these tests."""
 from __future__ import annotations
 
 from datetime import time
+from typing import Any
 
 import pytest
 from _tool_fixtures import (
@@ -412,28 +413,19 @@ def test_a_wording_is_kept_as_said_without_its_particle() -> None:
     assert d.kind == "call" and d.arguments == {"message": "아빠 생신 축하해요"}
 
 
+def _order_tool(name: str, desc: str, code: str) -> dict[str, Any]:
+    """A tool ordering a list of ``{code, qty}`` things (the code as a listed item gives it)."""
+    thing = {
+        "type": "object",
+        "properties": {code: {"type": "string"}, "qty": {"type": "integer", "minimum": 1}},
+        "required": [code, "qty"],
+    }
+    items = {"type": "array", "description": "주문 목록", "items": thing}
+    return function_tool(name, desc, {"items": items}, ["items"])
+
+
 def test_things_ordered_by_name_take_the_codes_the_menu_lists() -> None:
-    order = [
-        function_tool(
-            "order_bread",
-            "빵 주문",
-            {
-                "items": {
-                    "type": "array",
-                    "description": "주문 목록",
-                    "items": {
-                        "type": "object",
-                        "properties": {
-                            "code": {"type": "string"},
-                            "qty": {"type": "integer", "minimum": 1},
-                        },
-                        "required": ["code", "qty"],
-                    },
-                }
-            },
-            ["items"],
-        )
-    ]
+    order = [_order_tool("order_bread", "빵 주문", "code")]
     menu = {
         "breads": [
             {"code": "B-1", "name": "우유 식빵"},
@@ -553,24 +545,7 @@ def test_a_given_name_said_with_a_title_is_a_name() -> None:
 
 
 def test_a_thing_not_on_the_menu_takes_no_code_of_a_thing_that_is() -> None:
-    order = [
-        function_tool(
-            "order_drinks",
-            "음료 주문",
-            {
-                "items": {
-                    "type": "array",
-                    "description": "주문 목록",
-                    "items": {
-                        "type": "object",
-                        "properties": {"menu_id": {"type": "string"}, "qty": {"type": "integer"}},
-                        "required": ["menu_id", "qty"],
-                    },
-                }
-            },
-            ["items"],
-        )
-    ]
+    order = [_order_tool("order_drinks", "음료 주문", "menu_id")]
     menu = {
         "menu": [
             {"menu_id": "M01", "name": "바닐라 라떼"},

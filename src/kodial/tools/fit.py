@@ -162,9 +162,7 @@ _ASKS_TO_DO = re.compile(
 question about a thing."""
 
 
-_WHEN_OR_WHETHER = re.compile(
-    r"언제|몇\s*시|시간|시각|있어|있나|있을까|있니|있는지|있습니까|있어요"
-)
+_WHEN_OR_WHETHER = re.compile(r"언제|몇\s*시|시간|시각|있(?:어|나|을까|니|는지|습니까)")
 """Questions of when and whether there is (회의는 몇 시야?, 자리는 있어?): a lookup tool's own."""
 
 

@@ -288,10 +288,12 @@ def _enum_mentions(
     latin = [o for o in options if isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z _-]*", o)]
     if (every or not found) and latin:
         # "이코노미석으로" for economy, "퍼스트 클래스" for first_class: English said in Hangul
-        for short in (asked, True) if every else (asked,):
-            # beside items said surely, the list is about these values: a short key will do
+        passes = [asked]
+        if every and not asked:
+            passes.append(True)  # beside items said surely, a list is about these values
+        for short in passes:
             if short and not asked and not found:
-                break
+                break  # (a short key fits words by chance, unless asked or beside such items)
             for s, e, opt in loanword_mentions(text, latin, short, nouns_only):
                 if not any(s < e2 and s2 < e for s2, e2, _ in found):
                     found.append((s, e, opt))

@@ -270,8 +270,8 @@ def _said_with_another_noun(name: str, item: dict[str, Any], said: str) -> bool:
 
 def _listed_codes_of_things(filling: Filling, result: Any, said_since: str) -> None:
     """ "딸기케이크 하나랑 치즈케이크 하나" for items of ``{item_code, qty}`` after a menu that
-    lists them: each thing's code said in words is the code of the listed item whose name shares
-    words cover every letter said (치즈케이크 is the 치즈케이크, not any 케이크)."""
+    lists them: each thing's code said in words is the code of the one listed item whose words
+    cover every letter said (치즈케이크 is the 치즈케이크, not any 케이크)."""
     items = result_items(result)
     for p in filling.tool.params:
         f = filling.found.get(p.name)

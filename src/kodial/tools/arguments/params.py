@@ -352,6 +352,11 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
 ]
 
 
+_QUANTITY_LABELS = ("몸무게", "체중", "무게", "신장", "거리", "나이", "연령", "온도", "기온")
+"""Words that say which bodily or physical quantity a number is (not 기간 or 수량, which
+many parameters count in their own units)."""
+
+
 def labelled_as_another(label: str, p: ParamSpec) -> bool:
     """Whether ``label``, the word said before a number ("몸무게 60키로"), names a quantity
     whose units ``p`` does not take: a body weight is no distance, whatever unit it is said in."""
@@ -362,11 +367,6 @@ def labelled_as_another(label: str, p: ParamSpec) -> bool:
         if any(len(k) > 1 and label.startswith(k) for k in keys):
             return not any(k in words for k in keys if len(k) > 1)
     return False
-
-
-_QUANTITY_LABELS = ("몸무게", "체중", "무게", "신장", "거리", "나이", "연령", "온도", "기온")
-"""Words that say which bodily or physical quantity a number is (not 기간 or 수량, which
-many parameters count in their own units)."""
 
 
 def param_units(p: ParamSpec) -> set[str]:
