@@ -75,17 +75,20 @@ dialogues and reported on their own:
   by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind3.jsonl``
   until session 18 (scored, aggregates only, from 0.639 to 0.676 over sessions 12 to 17), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind4.jsonl`` (third blind set, the eighth): written at the end of
-  session 12 by a contributor who read nothing of kodial, never read; never tuned on (no
-  weight, threshold, rule or word list may come from its errors), so its score estimates how
-  the engine does on tools and requests nobody has looked at; first scored with the engine as
-  that session left it;
+- ``bench/data/tool_dialogs_dev8.jsonl`` (eighth development set): written at the end of
+  session 12 by a contributor who read nothing of kodial; the blind set
+  ``tool_dialogs_blind4.jsonl`` until session 19 (scored, aggregates only, from 0.591 to 0.684
+  over sessions 12 to 18), then unsealed and read to improve the engine, a new blind set taking
+  its place;
 - ``bench/data/tool_dialogs_blind5.jsonl`` (fourth blind set, the ninth): written during session
   13 under the same rule, never read (skipped when absent, like every blind set); scored with
   the engine as session 13 began and after its round;
 - ``bench/data/tool_dialogs_blind6.jsonl`` (fifth blind set, the tenth): written during session
   18 under the same rule, to take the seventh's place, never read; scored with the engine as
-  session 18 began and after its round.
+  session 18 began and after its round;
+- ``bench/data/tool_dialogs_blind7.jsonl`` (sixth blind set, the eleventh): written during
+  session 19 under the same rule, to take the eighth's place, never read; scored with the engine
+  as session 19 began and after its round.
 
 The blind sets are reported by their aggregate measures only (:data:`BLIND_SETS`): no error
 classes, turn ids or per-turn records are written for them. Once one has been read to fix the
@@ -93,15 +96,16 @@ engine, it becomes a development set and a new blind one has to be written.
 
 Each own set has its reference "now" (:data:`SET_NOW`; the fifth set's dialogues are dated
 2024-09-05 15:00, the sixth's 2024-11-27 20:30, the seventh's 2025-03-13 09:40, the eighth's
-2025-07-22 18:15, the ninth's 2025-11-06 14:20, the tenth's 2026-03-18 09:40). Their slot turns carry ``slot_params``: the
+2025-07-22 18:15, the ninth's 2025-11-06 14:20, the tenth's 2026-03-18 09:40, the eleventh's
+2025-11-28 14:20). Their slot turns carry ``slot_params``: the
 parameters the gold question asks for, annotated by a reader who saw only the data (not the
 engine or its output; see each set's ``SOURCE*.md``). There the slot judge is exact: the question asked must be for exactly
 those parameters. FunctionChat-Bench's slot turns have no such annotation and keep the two
 readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
-[--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--blind4 FILE] [--blind5 FILE]
-[--blind6 FILE]``
+[--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--blind5 FILE]
+[--blind6 FILE] [--blind7 FILE]``
 """
 
 from __future__ import annotations

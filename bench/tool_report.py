@@ -121,8 +121,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev6_balanced = (summary.get("dev6") or {}).get("balanced", "–")
     blind5_balanced = (summary.get("blind5") or {}).get("balanced", "–")
     dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
-    blind4_balanced = (summary.get("blind4") or {}).get("balanced", "–")
+    dev8_balanced = (summary.get("dev8") or {}).get("balanced", "–")
     blind6_balanced = (summary.get("blind6") or {}).get("balanced", "–")
+    blind7_balanced = (summary.get("blind7") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -170,12 +171,14 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"12 (blind until session 13, which unsealed and read it; now {dev6_balanced}); the "
         "seventh (written during session 12) 0.639 before that session's round, 0.659 after "
         "it and 0.676 as session 17 left it (blind until session 18, which unsealed and read "
-        f"it; now {dev7_balanced}); the blind sets, never read (README: each session's): the eighth "
-        "(written at the end of session 12) 0.591 with the engine as that session left it and "
-        f"{blind4_balanced} now; the ninth (written during session 13) 0.542 "
+        f"it; now {dev7_balanced}); the eighth (written at the end of session 12) 0.591 with "
+        "the engine as that session left it and 0.684 as session 18 left it (blind until "
+        f"session 19, which unsealed and read it; now {dev8_balanced}); the blind sets, never "
+        "read (README: each session's): the ninth (written during session 13) 0.542 "
         f"with the engine as that session began and {blind5_balanced} now; the tenth (written "
         f"during session 18) 0.537 with the engine as that session began and {blind6_balanced} "
-        "now. "
+        "now; the eleventh (written during session 19) 0.497 with the engine as that session "
+        f"began and {blind7_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "

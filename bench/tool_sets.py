@@ -24,12 +24,14 @@ DEV6 = ROOT / "data" / "tool_dialogs_dev6.jsonl"
 """The sixth development set (see the module docstring): blind until session 13, read since."""
 DEV7 = ROOT / "data" / "tool_dialogs_dev7.jsonl"
 """The seventh development set (see the module docstring): blind until session 18, read since."""
-BLIND4 = ROOT / "data" / "tool_dialogs_blind4.jsonl"
-"""The third blind set, the eighth (see the module docstring): never tuned on."""
+DEV8 = ROOT / "data" / "tool_dialogs_dev8.jsonl"
+"""The eighth development set (see the module docstring): blind until session 19, read since."""
 BLIND5 = ROOT / "data" / "tool_dialogs_blind5.jsonl"
 """The fourth blind set, the ninth (see the module docstring): never tuned on."""
 BLIND6 = ROOT / "data" / "tool_dialogs_blind6.jsonl"
 """The fifth blind set, the tenth (see the module docstring): never tuned on."""
+BLIND7 = ROOT / "data" / "tool_dialogs_blind7.jsonl"
+"""The sixth blind set, the eleventh (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -40,12 +42,13 @@ OWN_SET_FILES = {
     "dev5": DEV5,
     "dev6": DEV6,
     "dev7": DEV7,
-    "blind4": BLIND4,
+    "dev8": DEV8,
     "blind5": BLIND5,
     "blind6": BLIND6,
+    "blind7": BLIND7,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind4", "blind5", "blind6"})
+BLIND_SETS = frozenset({"blind5", "blind6", "blind7"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -101,13 +104,14 @@ OWN_SETS = {
         "was written to take its place) and read to improve the engine, so no longer an "
         "unbiased estimate",
     ),
-    "blind4": (
-        "Third blind set, the eighth (never tuned on)",
+    "dev8": (
+        "Eighth development set",
         "written for the project at the end of session 12 by a contributor who had read nothing "
-        "of kodial or the other sets (see `SOURCE-blind4.md`), slot questions annotated by its "
-        "author; scored aggregates only: 0.591 with the engine as session 12 left it and 0.598 "
-        "after session 13's round (tool choice 0.600, exact arguments 0.420, slot questions "
-        "0.517, declines 0.857)",
+        "of kodial or the other sets (see `SOURCE-dev8.md`), slot questions annotated by its "
+        "author; the blind set `tool_dialogs_blind4.jsonl` until session 19, scored aggregates "
+        "only: 0.591 with the engine as session 12 left it, 0.598 after session 13's round and "
+        "0.684 as session 18 left it; unsealed in session 19 (a new blind set was written to "
+        "take its place) and read to improve the engine, so no longer an unbiased estimate",
     ),
     "blind5": (
         "Fourth blind set, the ninth (never tuned on)",
@@ -122,6 +126,12 @@ OWN_SETS = {
         "kodial or the other sets (see `SOURCE-blind6.md`), slot questions annotated by its "
         "author; scored aggregates only: 0.537 with the engine as session 18 began",
     ),
+    "blind7": (
+        "Sixth blind set, the eleventh (never tuned on)",
+        "written for the project during session 19 by a contributor who had read nothing of "
+        "kodial or the other sets (see `SOURCE-blind7.md`), slot questions annotated by its "
+        "author; scored aggregates only: 0.497 with the engine as session 19 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -130,8 +140,9 @@ SET_NOW = {
     "dev5": datetime(2024, 9, 5, 15, 0, tzinfo=SEOUL),
     "dev6": datetime(2024, 11, 27, 20, 30, tzinfo=SEOUL),
     "dev7": datetime(2025, 3, 13, 9, 40, tzinfo=SEOUL),
-    "blind4": datetime(2025, 7, 22, 18, 15, tzinfo=SEOUL),
+    "dev8": datetime(2025, 7, 22, 18, 15, tzinfo=SEOUL),
     "blind5": datetime(2025, 11, 6, 14, 20, tzinfo=SEOUL),
     "blind6": datetime(2026, 3, 18, 9, 40, tzinfo=SEOUL),
+    "blind7": datetime(2025, 11, 28, 14, 20, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
