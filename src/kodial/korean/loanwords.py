@@ -151,7 +151,8 @@ _KIND_NOUNS = (
 )
 """A noun said after a loanword value that names its kind (이코노미석, 라지 사이즈)."""
 _AFTER = re.compile(
-    r"(?:으로|로|이요|요|이에요|예요|입니다|이고|이랑|랑|하고|으로요|로요|은|는|이|가|을|를|도|만|이나|나)$"
+    r"(?:으로|로|이요|요|이에요|예요|입니다|이고요|고요|이고|이랑|랑|하고|으로요|로요|은|는|이|가|을|를|도|만"
+    r"|이나|나)$"
 )
 
 
@@ -193,7 +194,9 @@ def loanword_mentions(
     found: list[tuple[int, int, str]] = []
     runs = list(re.finditer(r"[가-힣]+", text))
     for i, m in enumerate(runs):
-        spans = [(m.start(), m.end(), one)]
+        # one word: a one-word value, or a value of two English words written together
+        # (핫데스크 for hot_desk)
+        spans = [(m.start(), m.end(), {**two, **one})]
         if i + 1 < len(runs) and not text[m.end() : runs[i + 1].start()].strip():
             # 퍼스트 클래스 for first_class; 오션 뷰 for oceanview only when both words are
             # nouns said bare before the last one's particle (건 너무 is not economy)
@@ -217,7 +220,7 @@ def loanword_mentions(
             if len(owners) == 1 and not any(s <= start < e for s, e, _ in found):
                 nxt = runs[i + 1] if i + 1 < len(runs) else None
                 if (
-                    keys is one
+                    end == m.end()
                     and nxt is not None
                     and not text[end : nxt.start()].strip()
                     and _AFTER.sub("", nxt.group(0)) in _KIND_NOUNS

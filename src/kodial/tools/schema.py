@@ -59,6 +59,9 @@ class ParamSpec:
     """JSON-schema format of an array's string items (``date``: a list of days)."""
     items_pattern: str | None = None
     """Regular expression an array's string items must match."""
+    items_minimum: float | None = None
+    items_maximum: float | None = None
+    """Bounds of an array's number items (shoe sizes 200 to 310)."""
     min_items: int | None = None
     max_items: int | None = None
     unique_items: bool = False
@@ -165,6 +168,11 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
             raise ToolSchemaError(f"{key} must be a number", where=where)
         bounds[key] = None if value is None else float(value)
     items_pattern = _checked_pattern(items.get("pattern"), "items pattern", where)
+    for key in ("minimum", "maximum"):
+        value = items.get(key)
+        if value is not None and not _type_ok(value, "number"):
+            raise ToolSchemaError(f"items {key} must be a number", where=where)
+        bounds[f"items_{key}"] = None if value is None else float(value)
     sizes: dict[str, int | None] = {}
     for key in ("minItems", "maxItems", "minLength", "maxLength"):
         value = schema.get(key)
@@ -186,6 +194,8 @@ def _parse_param(index: int, tool: str, pname: str, schema: Any, required: bool)
         items_enum=tuple(items.get("enum", ())) if isinstance(items.get("enum"), list) else (),
         items_format=items_fmt if isinstance(items_fmt, str) else None,
         items_pattern=items_pattern,
+        items_minimum=bounds["items_minimum"],
+        items_maximum=bounds["items_maximum"],
         min_items=sizes["minItems"],
         max_items=sizes["maxItems"],
         unique_items=schema.get("uniqueItems") is True,
@@ -322,7 +332,7 @@ _FORMAT_RES = {
 
 
 def _array_problems(p: ParamSpec, value: list[Any]) -> list[str]:
-    """Problems of an array value: its items' type, allowed values, pattern and format; how
+    """Problems of an array value: its items' type, allowed values, bounds, pattern and format; how
     many items (minItems, maxItems) and whether they repeat (uniqueItems)."""
     problems = []
     for item in value:
@@ -330,6 +340,11 @@ def _array_problems(p: ParamSpec, value: list[Any]) -> list[str]:
             problems.append(f"{p.name}: item {item!r} is not a {p.items_type}")
         elif p.items_enum and item not in p.items_enum:
             problems.append(f"{p.name}: item {item!r} is not one of {list(p.items_enum)}")
+        elif isinstance(item, (int, float)) and not (
+            (p.items_minimum is None or item >= p.items_minimum)
+            and (p.items_maximum is None or item <= p.items_maximum)
+        ):
+            problems.append(f"{p.name}: item {item!r} is out of range")
         elif isinstance(item, str):
             if p.items_pattern is not None and re.search(p.items_pattern, item) is None:
                 problems.append(f"{p.name}: item {item!r} does not match {p.items_pattern!r}")

@@ -146,7 +146,9 @@ UNITS = (
     "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점|채|벌|켤레|대|통|건|"
-    "그릇|가지|상자|박스|봉지|판|"
+    "그릇|가지|상자|박스|봉지|판|짝|게임|"
+    # units written in Latin letters (100kW, 64GB, 250mm)
+    "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
     # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
     # part ("2부"), and written together it is a word of its own ("두부")
     r"(?<=[가-힣]\s)부(?![가-힣])"
@@ -175,6 +177,8 @@ COUNTER_UNITS = frozenset(
         "박스",
         "봉지",
         "판",
+        "짝",
+        "게임",
         "부",
         "회",
     ]
@@ -196,7 +200,10 @@ the counting units (회 is said with Sino-Korean numbers, 부 only after a space
 letters, places, hours and nights."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
-    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?:\s*(?:억|만|천)(?:\s*\d[\d,]*(?:\s*(?:천|백))?)?)?"
+    # digits, whole (never 10 of "100kW"), with magnitudes after them ("2천만", "1억 2천만",
+    # "3만5000")
+    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?![\d.])"
+    r"(?:\s*(?:억|만|천|백)+(?:\s*\d[\d,]*\s*(?:억|만|천|백)+)*(?:(?<=[억만])\s*\d[\d,]*)?)?"
     # an amount said in words, its magnitudes apart or together ("만 이천 원", "삼만칠천 원");
     # bounded, as no amount has more words: unbounded, a run of such words took quadratic time
     r"|(?<![가-힣\d])(?:[일이삼사오육칠팔구십백천만억]{0,8}[억만천백]\s){0,6}"

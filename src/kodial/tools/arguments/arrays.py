@@ -315,10 +315,13 @@ def extract_arrays(
                 out[p.name] = Found(values, source, words)
                 continue
         elif p.items_type in ("number", "integer"):
+            # every number said within the items' bounds ("세 게임" is no shoe size in mm)
             values = [
                 int(n.value) if p.items_type == "integer" else n.value
                 for n in numbers(msg.masked)
-                if p.items_type != "integer" or float(n.value).is_integer()
+                if (p.items_type != "integer" or float(n.value).is_integer())
+                and (p.items_minimum is None or n.value >= p.items_minimum)
+                and (p.items_maximum is None or n.value <= p.items_maximum)
             ]
         elif p.items_type == "object":
             values = _things_counted(tool, p, msg)

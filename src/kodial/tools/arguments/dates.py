@@ -16,6 +16,7 @@ from kodial.korean.datetimes import (
     parse_datetime,
 )
 from kodial.korean.numerals import number_value
+from kodial.tools.acts import tool_act
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     START_WORDS,
@@ -196,6 +197,8 @@ def extract_dates(
             r, text = other, blank
     span = _date_span_text(text, r)
     if span is None:
+        if tool_act(tool) == "lookup":
+            _whole_period(rest, text, now, out, source)
         return
     starts = [p for p in rest if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
     ends = [
@@ -220,11 +223,10 @@ def extract_dates(
                         raw2_full += r.period + " "
                     raw2 = raw2_full + raw2
                     r2 = KoreanDateTime(r.date, _same_half(r, r2), r.period)
-                elif r.date and r2.date and r2.date < r.date and _BARE_WEEKDAY.fullmatch(raw2):
-                    # "담주 월욜부터 목욜까지": the end's weekday is in the start's week, or
-                    # the one after it (금요일부터 월요일까지), never before the start
-                    weeks = (r.date - r2.date).days // 7 + 1
-                    r2 = replace(r2, date=r2.date + timedelta(weeks=weeks))
+                elif _weekday_before(r, r2, raw2):
+                    r2 = _in_the_week_of_the_start(r, r2)  # "담주 월욜부터 목욜까지"
+                elif (crossing := _across_noon(r, r2)) is not None:
+                    r, r2 = crossing  # "9시 반부터 6시까지": 09:30 to 18:00
                 end_value = (r2, raw2)
         nights = _NIGHTS.match(text[span[1] :])
         if end_value is None and nights and r.date is not None:
@@ -238,7 +240,10 @@ def extract_dates(
             r2 = parse_datetime(after, now)
             span2 = _date_span_text(after, r2)
             if span2 is not None and r2.date_span is not None:
-                end_value = (r2, after[span2[0] : span2[1]])
+                raw2 = after[span2[0] : span2[1]]
+                if _weekday_before(r, r2, raw2):
+                    r2 = _in_the_week_of_the_start(r, r2)  # "담주 월욜 체크인 수욜 체크아웃"
+                end_value = (r2, raw2)
         dur = DURATION.search(text[span[1] :])
         if end_value is None and dur and r.time is not None:
             n = {"한": 1, "두": 2, "세": 3, "네": 4, "반": 0.5}.get(dur.group("n"))
@@ -345,6 +350,70 @@ def _same_half(r: KoreanDateTime, r2: KoreanDateTime) -> time | None:
     h = r2.time.hour % 12 + (12 if r.time.hour >= 12 else 0)
     cand = r2.time.replace(hour=h)
     return cand if cand > r.time else r2.time
+
+
+_PERIOD = re.compile(
+    r"(?<![가-힣])(?P<which>지난|저번|이번|금|다음|담|다다음)\s*(?P<unit>주|달)"
+    r"(?!\s*(?:[월화수목금토일](?:요일|욜)|\d|[0-9]+일|말|초|중순))"
+)
+"""A week or a month said whole (지난주, 이번 달): no day of it is named."""
+_PERIOD_SHIFT = {"지난": -1, "저번": -1, "이번": 0, "금": 0, "다음": 1, "담": 1, "다다음": 2}
+
+
+def _whole_period(
+    params: list[ParamSpec], text: str, now: datetime, out: dict[str, Found], source: str
+) -> None:
+    """A start and an end date filled from a week or a month said whole ("지난주에 적립된 포인트"
+    -> its Monday to its Sunday; "이번 달" -> its first to its last day), for a look-up: what
+    is booked or paused for "next month" is asked when it starts and ends."""
+    m = _PERIOD.search(text)
+    if m is None:
+        return
+    days = [p for p in params if date_format(p).part == "date"]  # type: ignore[union-attr]
+    starts = [p for p in days if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
+    ends = [p for p in days if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    if len(starts) != 1 or len(ends) != 1:
+        return
+    shift = _PERIOD_SHIFT[m.group("which")]
+    today = now.date()
+    if m.group("unit") == "주":
+        first = today - timedelta(days=today.weekday()) + timedelta(weeks=shift)
+        last = first + timedelta(days=6)
+    else:
+        month = today.month - 1 + shift
+        first = today.replace(year=today.year + month // 12, month=month % 12 + 1, day=1)
+        month += 1
+        last = first.replace(year=today.year + month // 12, month=month % 12 + 1) - timedelta(1)
+    for p, day in ((starts[0], first), (ends[0], last)):
+        v = format_date_value(date_format(p), KoreanDateTime(day, None, None), m.group(0), now)  # type: ignore[arg-type]
+        if v is not None:
+            out[p.name] = Found(v, source, m.group(0))
+
+
+def _weekday_before(r: KoreanDateTime, r2: KoreanDateTime, raw2: str) -> bool:
+    """Whether the end of a range is a bare weekday (목욜) that fell before its start."""
+    return bool(r.date and r2.date and r2.date < r.date and _BARE_WEEKDAY.fullmatch(raw2))
+
+
+def _in_the_week_of_the_start(r: KoreanDateTime, r2: KoreanDateTime) -> KoreanDateTime:
+    """The end's weekday in the start's week, or the one after it (금요일부터 월요일까지), never
+    before the start."""
+    assert r.date is not None and r2.date is not None
+    return replace(r2, date=r2.date + timedelta(weeks=(r.date - r2.date).days // 7 + 1))
+
+
+def _across_noon(
+    r: KoreanDateTime, r2: KoreanDateTime
+) -> tuple[KoreanDateTime, KoreanDateTime] | None:
+    """A range of two bare hours whose end is the smaller on the clock ("9시 반부터 6시까지",
+    "11시부터 2시까지") runs from the morning into the afternoon, whatever the time now; None
+    when a part of the day is said or the end is the larger."""
+    if r.time is None or r2.time is None or r.period is not None or r2.period is not None:
+        return None
+    h1, h2 = r.time.hour % 12, r2.time.hour % 12
+    if not (h2 < h1 and 6 <= h1 <= 11):
+        return None
+    return replace(r, time=r.time.replace(hour=h1)), replace(r2, time=r2.time.replace(hour=h2 + 12))
 
 
 def _say_time(t: time, period: str | None) -> str:

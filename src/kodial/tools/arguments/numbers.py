@@ -87,6 +87,15 @@ def _without_parts_of_a_count(mentions: list[NumberMention], text: str) -> list[
     ]
 
 
+def _in_a_code(text: str, n: NumberMention) -> bool:
+    """Whether a number is glued to more digits by a slash or hyphen, after or before it: part
+    of a code (235/55R19, a tyre size; 110-482-339017, an account), not a quantity."""
+    return bool(
+        re.match(r"[/-]\d", text[n.end : n.end + 2])
+        or re.fullmatch(r"\d[/-]", text[max(0, n.start - 2) : n.start])
+    )
+
+
 def extract_numbers(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -97,7 +106,9 @@ def extract_numbers(
 ) -> None:
     if not params:
         return
-    mentions = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    mentions = [
+        n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
+    ]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
     mentions = _party_summed(mentions, msg.masked, params, tool)
     mentions = _without_parts_of_a_count(mentions, msg.masked)

@@ -331,6 +331,7 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
             "채",
             "벌",
             "켤레",
+            "짝",
             "대",
             "통",
             "그릇",
@@ -349,6 +350,10 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("분", "minutes"), ("분",)),
     (("층", "floor"), ("층",)),
     (("볼륨", "음량", "volume"), ("%",)),
+    (("출력", "kw", "kW", "전력", "power"), ("kW", "kw", "KW")),
+    (("kwh", "kWh", "충전량", "전력량"), ("kWh",)),
+    (("mm", "밀리"), ("mm",)),
+    (("용량", "gb", "GB", "storage"), ("GB", "MB", "TB")),
 ]
 
 

@@ -83,6 +83,9 @@ _PERSON_WORDS = (
     "상담사",
     "코치",
     "의사",
+    "프로",
+    "원장",
+    "셰프",
 )
 """Words of a description that say its name is a person's (받는 분 이름, 학생 이름)."""
 
@@ -162,9 +165,9 @@ def sends_to_contacts(tool: ToolSpec) -> bool:
 
 _TITLE = re.compile(
     r"\s*(?:(?:실장|원장|선생|강사|디자이너|팀장|과장|부장|차장|대리|매니저|코치|교수|기사|상담사"
-    r"|변호사|세무사|간호사|약사|팀원)님?|쌤|님|씨)$"
+    r"|변호사|세무사|간호사|약사|팀원|프로|셰프)님?|쌤|님|씨)$"
 )
-"""A title said after a person's name (한지우 실장님, 박민수 선생님, 지우님, 김철수 씨)."""
+"""A title said after a person's name (한지우 실장님, 박민수 선생님, 김태호 프로님, 지우님, 김철수 씨)."""
 _NAME_THEN_CLAUSE = re.compile(r"([가-힣]{2,4}?)(?:이고|이며|이구요|이구|이고요)(?=\s)")
 """A name joined by the copula to what is said next ("정하늘이고 거기 처음 가보는 거예요")."""
 

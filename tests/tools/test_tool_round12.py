@@ -1,0 +1,271 @@
+"""Round 12 of everyday forms: amounts with several magnitudes (3천만 원), numbers with Latin
+units (120kW), 짝 and 게임 as counters, numbers inside codes (205/60R16, account numbers), a
+range of bare hours across noon, a check-out weekday in the check-in's week, a week or a month
+said whole for a look-up's start and end, 프로님 after a name, two English words written as one
+Hangul word (오픈시트), a value said with 고요, and an array's number bounds. Every tool and
+sentence here is written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from _tool_fixtures import NOW, assistant, function_tool, integer_param, string_param, user
+
+from kodial.korean.loanwords import loanword_mentions
+from kodial.tools import decide
+from kodial.tools.schema import parse_tools, validate_arguments
+from kodial.tools.text import nouns_only, numbers
+
+DATE = {"type": "string", "description": "YYYY-MM-DD", "format": "date"}
+CLOCK = {"type": "string", "description": "HH:MM", "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$"}
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "unit"),
+    [
+        ("예산은 3천만 원 정도요", 30_000_000, "원"),
+        ("1억 5천만 원까지 봐요", 150_000_000, "원"),
+        ("6백만원", 6_000_000, "원"),
+        ("4만5000원", 45_000, "원"),
+        ("120kW 넘는 거", 120, "kW"),
+        ("256GB 모델", 256, "GB"),
+        ("운동화 두 짝", 2, "짝"),
+        ("다섯 게임 칠게요", 5, "게임"),
+    ],
+)
+def test_amounts_latin_units_and_more_counters(said, value, unit) -> None:
+    assert [(n.value, n.unit) for n in numbers(said)] == [(value, unit)]
+
+
+VENUES = [
+    function_tool(
+        "find_venues",
+        "행사장 검색",
+        {
+            "area": string_param("지역"),
+            "people": integer_param("참석 인원"),
+            "budget": integer_param("최대 예산(원)"),
+        },
+        ["area", "people"],
+    )
+]
+
+
+def test_an_amount_of_tens_of_millions_fills_a_budget() -> None:
+    d = decide(
+        [user("80명쯤 모이고 3천만 원 안쪽으로 판교 행사장 찾아줘")], VENUES, "auto", now=NOW
+    )
+    assert d.kind == "call"
+    assert d.arguments["people"] == 80 and d.arguments["budget"] == 30_000_000
+
+
+CHARGERS = [
+    function_tool(
+        "find_fast_chargers",
+        "충전소 찾기",
+        {
+            "place": string_param("기준 위치"),
+            "min_power": {"type": "integer", "description": "최소 출력(kW)", "minimum": 3},
+        },
+        ["place"],
+    )
+]
+
+
+def test_a_number_with_a_latin_unit_is_read_whole() -> None:
+    d = decide([user("수원역 근처 충전소 150kW 이상으로 찾아줘")], CHARGERS, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["min_power"] == 150
+
+
+WHEELS = [
+    function_tool(
+        "quote_wheels",
+        "휠 교체 견적",
+        {
+            "wheel_size": {
+                "type": "string",
+                "description": "규격 (예: 205/60R16)",
+                "pattern": "^[0-9]{3}/[0-9]{2}R[0-9]{2}$",
+            },
+            "count": {"type": "integer", "description": "개수", "minimum": 1, "maximum": 4},
+        },
+        ["wheel_size", "count"],
+    )
+]
+
+
+def test_a_size_code_is_no_count_and_pairs_are_counted() -> None:
+    asked = decide([user("휠 두 짝 견적 받아볼게요")], WHEELS, "auto", now=NOW)
+    assert asked.kind == "ask" and asked.missing == ["wheel_size"]
+    d = decide(
+        [user("휠 두 짝 견적 받아볼게요"), assistant(asked.content or ""), user("215/45R17")],
+        WHEELS,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"wheel_size": "215/45R17", "count": 2}
+
+
+STUDIO = [
+    function_tool(
+        "book_studio",
+        "녹음실 예약",
+        {
+            "day": DATE,
+            "start": {**CLOCK, "description": "시작"},
+            "end": {**CLOCK, "description": "종료"},
+        },
+        ["day", "start", "end"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("10시부터 3시까지요", "10:00", "15:00"),
+        ("8시 반부터 5시까지 쓸게요", "08:30", "17:00"),
+        ("오후 1시부터 4시까지", "13:00", "16:00"),
+    ],
+)
+def test_a_range_of_bare_hours_runs_across_noon(said, start, end) -> None:
+    # now is 14:00: alone, a bare 10시 would be the coming 22:00
+    talk = [
+        user("모레 녹음실 예약하려고요"),
+        assistant("몇 시부터 몇 시까지 쓰실 건가요?"),
+        user(said),
+    ]
+    d = decide(talk, STUDIO, "auto", now=NOW)
+    assert d.kind == "call", d.explain
+    assert (d.arguments["start"], d.arguments["end"]) == (start, end)
+
+
+LODGE = [
+    function_tool(
+        "search_lodges",
+        "숙소 검색",
+        {
+            "city": string_param("도시"),
+            "check_in": {**DATE, "description": "체크인"},
+            "check_out": {**DATE, "description": "체크아웃"},
+        },
+        ["city", "check_in", "check_out"],
+    )
+]
+
+
+def test_a_check_out_weekday_is_in_the_check_in_week() -> None:
+    d = decide(
+        [user("강릉 다음 주 목욜 체크인 토욜 체크아웃으로 알아봐줘")], LODGE, "auto", now=NOW
+    )
+    assert d.kind == "call"
+    assert (d.arguments["check_in"], d.arguments["check_out"]) == ("2026-11-26", "2026-11-28")
+
+
+STEPS = [
+    function_tool(
+        "get_step_log",
+        "기간별 걸음 수 기록 조회",
+        {
+            "from_date": {**DATE, "description": "시작일"},
+            "to_date": {**DATE, "description": "종료일"},
+        },
+        ["from_date", "to_date"],
+    ),
+    function_tool(
+        "request_leave",
+        "휴가 신청",
+        {
+            "start_date": {**DATE, "description": "시작일"},
+            "end_date": {**DATE, "description": "종료일"},
+        },
+        ["start_date", "end_date"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "start", "end"),
+    [
+        ("지난주 걸음 수 기록 보여줘", "2026-11-09", "2026-11-15"),
+        ("이번 달 걸음 수 기록 좀", "2026-11-01", "2026-11-30"),
+        ("저번 달 걸음 수 기록 보여줘", "2026-10-01", "2026-10-31"),
+    ],
+)
+def test_a_week_or_month_said_whole_is_a_look_ups_start_and_end(said, start, end) -> None:
+    d = decide([user(said)], STEPS[:1], "auto", now=NOW)
+    assert d.kind == "call", d.explain
+    assert (d.arguments["from_date"], d.arguments["to_date"]) == (start, end)
+
+
+def test_what_is_booked_for_a_whole_month_is_asked_when() -> None:
+    d = decide([user("다음 달에 휴가 신청하고 싶어요")], STEPS[1:], "auto", now=NOW)
+    assert d.kind == "ask" and set(d.missing) == {"start_date", "end_date"}
+
+
+def test_a_pro_title_is_no_part_of_the_name() -> None:
+    tools = [
+        function_tool(
+            "get_coach_slots",
+            "프로별 레슨 가능 시간",
+            {"coach": string_param("프로 이름"), "day": DATE},
+            ["coach", "day"],
+        )
+    ]
+    talk = [user("내일 레슨 되는 시간 알려줘"), assistant("어느 프로님 일정을 볼까요?")]
+    d = decide([*talk, user("박준영 프로님이요")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["coach"] == "박준영"
+
+
+def test_two_english_words_written_as_one_hangul_word() -> None:
+    tools = [
+        function_tool(
+            "list_spaces",
+            "지점별 빈 공간 조회",
+            {
+                "branch": {"type": "string", "description": "지점", "enum": ["강남", "홍대"]},
+                "space": {
+                    "type": "string",
+                    "description": "공간 유형",
+                    "enum": ["open_seat", "phone_booth", "meeting_room"],
+                },
+            },
+            ["branch"],
+        )
+    ]
+    d = decide([user("홍대점에 오픈시트 비어 있어요?")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"branch": "홍대", "space": "open_seat"}
+    assert loanword_mentions("폰부스로", ["open_seat", "phone_booth"]) == [(0, 4, "phone_booth")]
+
+
+def test_a_value_said_with_goyo_is_read() -> None:
+    said = loanword_mentions(
+        "모레 점검 받을게요. 키보드고요", ["bass", "keyboard"], False, nouns_only
+    )
+    assert [opt for _, _, opt in said] == ["keyboard"]
+
+
+SKATES = [
+    function_tool(
+        "reserve_rink",
+        "아이스링크 예약",
+        {
+            "sessions": integer_param("이용 횟수"),
+            "skate_sizes": {
+                "type": "array",
+                "description": "대여 스케이트 사이즈(mm)",
+                "items": {"type": "integer", "minimum": 200, "maximum": 300},
+            },
+        },
+        ["sessions"],
+    )
+]
+
+
+def test_an_arrays_numbers_keep_within_the_items_bounds() -> None:
+    d = decide([user("세 번 탈게요. 스케이트는 230이랑 275")], SKATES, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"sessions": 3, "skate_sizes": [230, 275]}
+    (tool,) = parse_tools(SKATES)
+    problems = validate_arguments(tool, {"sessions": 1, "skate_sizes": [2, 250]})
+    assert any("out of range" in p for p in problems)
