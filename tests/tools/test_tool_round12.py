@@ -269,3 +269,53 @@ def test_an_arrays_numbers_keep_within_the_items_bounds() -> None:
     (tool,) = parse_tools(SKATES)
     problems = validate_arguments(tool, {"sessions": 1, "skate_sizes": [2, 250]})
     assert any("out of range" in p for p in problems)
+
+
+PHARMACY = [
+    function_tool(
+        "order_to_door",
+        "약 배송 신청",
+        {
+            "order_no": string_param("주문 번호"),
+            "address": string_param("받을 주소"),
+            "slot": {"type": "string", "description": "배송 시간대", "enum": ["오전", "오후"]},
+        },
+        ["order_no", "address", "slot"],
+    )
+]
+
+
+def test_a_street_number_and_unit_are_no_code_and_an_address_is_never_guessed() -> None:
+    d = decide([user("약 배송 신청할게요. 마포구 월드컵로 12 405호요")], PHARMACY, "auto", now=NOW)
+    assert d.kind == "ask"
+    assert set(d.missing) == {"order_no", "slot"}
+    assert d.explain["filled"]["address"]["value"] == "마포구 월드컵로 12 405호"
+    guessed = decide([user("영양제 배송 신청할게요 오전으로")], PHARMACY, "auto", now=NOW)
+    assert "address" in guessed.missing
+
+
+def test_a_hedge_after_a_number_is_no_place() -> None:
+    d = decide(
+        [user("50명 정도고 예산은 5백만 원 이하로 잠실 쪽 행사장 알아봐줘")],
+        VENUES,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"area": "잠실", "people": 50, "budget": 5_000_000}
+
+
+def test_a_name_said_first_before_a_comma_answers_the_question_about_it() -> None:
+    tools = [
+        function_tool(
+            "join_workshop",
+            "공방 체험 신청",
+            {"applicant": string_param("신청자 이름"), "pieces": integer_param("만들 개수")},
+            ["applicant", "pieces"],
+        )
+    ]
+    talk = [user("체험 신청할게요"), assistant("신청자 이름과 만들 개수를 알려 주세요.")]
+    d = decide([*talk, user("한보람, 두 개요. 재료는 제가 가져갈게요")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"applicant": "한보람", "pieces": 2}
+    d = decide([*talk, user("한보람 두 개요")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"applicant": "한보람", "pieces": 2}

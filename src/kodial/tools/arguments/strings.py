@@ -6,6 +6,14 @@ from __future__ import annotations
 
 import re
 
+from kodial.tools.arguments.codes import (
+    DIGIT_GROUPS,
+    LONG_DIGITS,
+    NOT_AN_ID_AFTER,
+    NOT_AN_ID_BEFORE,
+    one_code,
+    takes_code,
+)
 from kodial.tools.arguments.kinds import (
     address_span,
     as_shaped,
@@ -37,7 +45,6 @@ from kodial.tools.arguments.message import (
 )
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
-    enum_options,
     has_any,
     has_whole_word,
     is_code_param,
@@ -46,7 +53,13 @@ from kodial.tools.arguments.params import (
     param_kind,
     words_of,
 )
-from kodial.tools.arguments.people import is_person_name, is_relation, sends_to_contacts
+from kodial.tools.arguments.people import (
+    is_person_name,
+    is_relation,
+    looks_like_person_name,
+    not_a_name,
+    sends_to_contacts,
+)
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.topic import counted_thing, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
@@ -199,15 +212,8 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
-_DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-])")
-"""Digits written in groups, as codes are (account, tracking and order numbers)."""
-
 _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
-
-
-_CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![A-Za-z0-9-])")
-"""A code-shaped word: Latin letters, digits and dashes, with a digit (110-482-339017, M-20817)."""
 
 
 _LEADING_COUNT = re.compile(
@@ -216,35 +222,6 @@ _LEADING_COUNT = re.compile(
     + r")\s+(?=\S)"
 )
 """A number with a counter at the start of a span (2박, 두 명), then more words."""
-
-
-def _one_code(text: str, lettered: bool) -> tuple[int, int] | None:
-    """The span of the one code-shaped word in ``text`` (with a letter or a dash in it when
-    ``lettered``); None when there is none or more than one."""
-    codes = [
-        m for m in _CODE_WORD.finditer(text) if not lettered or re.search(r"[A-Za-z-]", m.group(0))
-    ]
-    return codes[0].span() if len(codes) == 1 else None
-
-
-_LONG_DIGITS = re.compile(r"(?<![\w.,-])\d{6,}(?![\w.,-])")
-"""Six digits or more in a row: a number that names something (운송장, 주문 번호), not a count."""
-
-
-_NOT_AN_ID_AFTER = re.compile(r"\s*(?:원|만원|달러|계좌|결제|짜리|번\s*계좌|으로\s*입금|로\s*입금)")
-_NOT_AN_ID_BEFORE = re.compile(r"(?:은행|계좌|카드|뱅크|금액|가격)\s*$")
-"""An amount (1290000 결제한) or an account (국민은행 1234...) is no identifier of the request."""
-
-
-def _takes_code(p: ParamSpec) -> bool:
-    """A string parameter whose value is a code or a number written as text: an identifier
-    (:func:`is_code_param`) or what the description calls a 번호 (카드 번호 뒤 4자리)."""
-    return is_code_param(p) or (
-        p.type == "string"
-        and not enum_options(p)
-        and param_kind(p) == "string"
-        and "번호" in p.description
-    )
 
 
 def extract_strings(
@@ -363,7 +340,7 @@ def extract_strings(
     for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
         if not is_code_param(p):
             continue
-        m = next((m for m in _DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
+        m = next((m for m in DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, m.span())
             if p.name in out and re.search(r"숫자만|digits only", p.description):
@@ -386,7 +363,7 @@ def extract_strings(
             pending.remove(p)
     # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
     for p in sorted(pending, key=lambda q: q.name not in asked):
-        if param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address")):
+        if _is_address(p):
             span = address_span(text, msg.used)
             if span and msg.free(*span):
                 put(p, span)
@@ -479,15 +456,15 @@ def extract_strings(
     # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
     # answers the other question
     if source == "message":
-        for p in [q for q in pending if q.name in asked and _takes_code(q)]:
-            span = _one_code(msg.masked, lettered=False)
+        for p in [q for q in pending if q.name in asked and takes_code(q)]:
+            span = one_code(msg.masked, lettered=False)
             if span:
                 put(p, span, "answer")
                 pending.remove(p)
     # an identifier not asked for: the message's one code with letters or a dash ("H-204 호텔
     # 예약해줘"), whole, where the analyser would split it at the dash
     for p in [q for q in pending if is_code_param(q)]:
-        span = _one_code(msg.masked, lettered=True)
+        span = one_code(msg.masked, lettered=True)
         if span:
             put(p, span, strong=False)
             pending.remove(p)
@@ -495,11 +472,11 @@ def extract_strings(
     # run of six digits or more, which no count, amount or date is written as
     long_runs = [
         m.span()
-        for m in _LONG_DIGITS.finditer(msg.masked)
-        if not _NOT_AN_ID_AFTER.match(msg.masked, m.end())
-        and not _NOT_AN_ID_BEFORE.search(msg.masked[max(0, m.start() - 8) : m.start()])
+        for m in LONG_DIGITS.finditer(msg.masked)
+        if not NOT_AN_ID_AFTER.match(msg.masked, m.end())
+        and not NOT_AN_ID_BEFORE.search(msg.masked[max(0, m.start() - 8) : m.start()])
     ]
-    for p in [q for q in pending if _takes_code(q)]:
+    for p in [q for q in pending if takes_code(q)]:
         if len(long_runs) == 1:
             put(p, long_runs[0], strong=False)
             pending.remove(p)
@@ -538,6 +515,8 @@ def extract_strings(
         runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
         # the ending left after a value read ("14일생이에요" -> "이에요") is nothing said
         runs = [m for m in runs if not _only_ending(m.group(0))]
+        if runs and is_person_name(open_asked[0]) and _a_name_first(msg.masked, runs[0]):
+            runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
         if len(runs) == 1:
             left = strip_ending(runs[0].group(0))
             nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
@@ -564,8 +543,8 @@ def extract_strings(
         key=lambda p: not (said & set(content_words(p.description))),
     )
     for p in loose:  # the noun phrase the request is about
-        if param_kind(p) in ("text", "email", "phone"):
-            continue
+        if param_kind(p) in ("text", "email", "phone") or _only_an_address(p):
+            continue  # (an address is said as one, never guessed: 운동화 is no address)
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
             span = search_object(msg.masked, msg.used)
@@ -576,8 +555,34 @@ def extract_strings(
             pending.remove(p)
 
 
+def _a_name_first(text: str, run: re.Match[str]) -> bool:
+    """Whether ``run`` opens what is left of a message with a person's name before a comma."""
+    name = run.group(0)
+    return (
+        not text[: run.start()].strip()
+        and text[run.end() : run.end() + 1] == ","
+        and looks_like_person_name(name)
+        and not not_a_name(name)
+    )
+
+
+def _is_address(p: ParamSpec) -> bool:
+    """Whether ``p`` holds a street address (배송 주소, address)."""
+    return param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address"))
+
+
+def _only_an_address(p: ParamSpec) -> bool:
+    """Whether ``p`` takes a street address and no other way of naming a place (역 이름)."""
+    return param_head(p) in ("주소", "address") and not _OTHER_PLACES.search(p.description)
+
+
+_OTHER_PLACES = re.compile(r"역|장소|위치|지역|이름|place|location|station", re.IGNORECASE)
+
+
 def _only_ending(run: str) -> bool:
     """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
+    if re.fullmatch(r"(?:이요|요|이에요|예요|에요|입니다|이고|고)[.!~]*", run):
+        return True  # (alone, the analyser reads 요 as anything)
     toks = tokens(run)
     return bool(toks) and all(
         t.tag.startswith(("J", "E", "VCP", "S"))

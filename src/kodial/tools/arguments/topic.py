@@ -45,12 +45,18 @@ def _skip_mask(text: str, skip: set[str]) -> list[bool]:
     return mask
 
 
+_HEDGES = frozenset(
+    {"정도", "쯤", "가량", "내외", "안팎", "이상", "이하", "미만", "초과", "안쪽", "포함"}
+)
+"""Words that hedge or bound a number said before them (200명 정도, 2천만 원 이하): no value."""
+
+
 def topic_chunk(
     text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
 ) -> tuple[int, int] | None:
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
-    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
+    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP | _HEDGES
     mask = _skip_mask(text, skip)
 
     def skipped(t: Any) -> bool:
