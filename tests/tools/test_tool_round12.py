@@ -8,7 +8,16 @@ sentence here is written for these tests."""
 from __future__ import annotations
 
 import pytest
-from _tool_fixtures import NOW, assistant, function_tool, integer_param, string_param, user
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+)
 
 from kodial.korean.loanwords import loanword_mentions
 from kodial.tools import decide
@@ -319,3 +328,86 @@ def test_a_name_said_first_before_a_comma_answers_the_question_about_it() -> Non
     assert d.kind == "call" and d.arguments == {"applicant": "한보람", "pieces": 2}
     d = decide([*talk, user("한보람 두 개요")], tools, "auto", now=NOW)
     assert d.kind == "call" and d.arguments == {"applicant": "한보람", "pieces": 2}
+
+
+def test_the_same_time_is_found_past_a_result_that_has_none() -> None:
+    tools = [
+        function_tool(
+            "move_lesson",
+            "레슨 예약 변경",
+            {
+                "lesson_id": string_param("예약 번호"),
+                "new_day": {**DATE, "description": "변경할 날짜"},
+                "new_time": {**CLOCK, "description": "변경할 시각"},
+            },
+            ["lesson_id", "new_day", "new_time"],
+        )
+    ]
+    talk = [
+        user("금요일 오후 3시에 레슨 잡아줘"),
+        called("book_lesson", day="2026-11-20", time="15:00"),
+        tool_result({"lesson_id": "LS-204", "room": "B"}),
+        assistant("LS-204로 예약했어요."),
+        user("그거 다음 주 월요일 같은 시간으로 옮겨줘"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"lesson_id": "LS-204", "new_day": "2026-11-23", "new_time": "15:00"}
+
+
+ROOMS = [
+    function_tool(
+        "book_room",
+        "객실 예약",
+        {
+            "room_type": {
+                "type": "string",
+                "description": "객실 타입",
+                "enum": ["bunk_6", "bunk_10", "private"],
+            }
+        },
+        ["room_type"],
+    )
+]
+
+
+@pytest.mark.parametrize(("said", "value"), [("6인실로요", "bunk_6"), ("10인실", "bunk_10")])
+def test_an_option_is_named_by_the_number_in_it(said, value) -> None:
+    d = decide(
+        [user("객실 예약할게요"), assistant("어떤 객실로 할까요?"), user(said)],
+        ROOMS,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call" and d.arguments == {"room_type": value}
+
+
+def test_english_values_by_their_everyday_korean_names() -> None:
+    tools = [
+        function_tool(
+            "list_swim_classes",
+            "수영 강습 시간표",
+            {
+                "day": DATE,
+                "level": {"type": "string", "description": "반", "enum": ["beginner", "advanced"]},
+            },
+            ["day"],
+        ),
+        function_tool(
+            "find_drop_box",
+            "회수함 위치 검색",
+            {
+                "district": string_param("자치구 (예: 노원구)"),
+                "items": {
+                    "type": "array",
+                    "description": "버릴 것",
+                    "items": {"type": "string", "enum": ["pet", "can", "battery"]},
+                },
+            },
+            ["district"],
+        ),
+    ]
+    d = decide([user("내일 초급반 수영 강습 시간표 보여줘")], tools[:1], "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["level"] == "beginner"
+    d = decide([user("도봉구에 건전지랑 캔 넣는 회수함 어디 있어?")], tools[1:], "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"district": "도봉구", "items": ["battery", "can"]}

@@ -8,8 +8,9 @@ from dataclasses import replace
 
 from kodial.tools.arguments.choices import enum_mentions, glosses
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
-from kodial.tools.arguments.params import ENUM_SYNONYMS, param_keywords
+from kodial.tools.arguments.params import param_keywords
 from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.synonyms import ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import TOOL_SYNONYMS
 

@@ -18,8 +18,6 @@ from kodial.tools.arguments.message import (
 )
 from kodial.tools.arguments.numbers import CURRENCY_WORDS, in_the_unit_asked
 from kodial.tools.arguments.params import (
-    ENUM_KINDS,
-    ENUM_SYNONYMS,
     PARTICLE_ROLES,
     enum_options,
     has_whole_word,
@@ -27,6 +25,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import nouns_only, numbers, rx, split_identifier, tokens
 
@@ -401,6 +400,8 @@ def extract_enums(
     for p in params:
         if p.name not in out and p.name in asked and source == "message":
             _numeric_answer(p, msg, out)
+        if p.name not in out and p.name in asked and source == "message":
+            _option_by_its_number(p, msg, out)
         if p.name not in out:
             _time_by_part_of_day(p, msg, out, source)
 
@@ -452,6 +453,22 @@ def _numeric(options: Sequence[Any]) -> bool:
     return bool(options) and all(
         isinstance(o, int | float) and not isinstance(o, bool) for o in options
     )
+
+
+def _option_by_its_number(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:
+    """An answer to a question about a value from a list of identifiers with numbers in them
+    (dorm_4, dorm_8, private): the one option whose digits are the one number said ("4인실",
+    "8명 방")."""
+    options = [o for o in enum_options(p) if isinstance(o, str)]
+    said = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
+    if len(said) != 1 or not float(said[0].value).is_integer():
+        return
+    n = said[0]
+    owners = [o for o in options if str(int(n.value)) in re.findall(r"\d+", o)]
+    if len(owners) == 1:
+        end = n.end + len(re.match(r"[가-힣]*", msg.masked[n.end :]).group(0))  # type: ignore[union-attr]
+        out[p.name] = Found(owners[0], "answer", msg.text[n.start : end])
+        msg.take(n.start, end)
 
 
 def _numeric_answer(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None:

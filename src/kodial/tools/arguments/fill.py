@@ -229,6 +229,8 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
         else:
             continue
         clocks = set(_CLOCK.findall(text))
+        if not clocks:
+            continue  # a result with no time (a booking number): the call before it has one
         if len(clocks) == 1:
             value = clocks.pop()
             filling.found[open_times[0].name] = Found(value, "tool_result", value)
