@@ -80,9 +80,10 @@ dialogues and reported on their own:
   ``tool_dialogs_blind4.jsonl`` until session 19 (scored, aggregates only, from 0.591 to 0.684
   over sessions 12 to 18), then unsealed and read to improve the engine, a new blind set taking
   its place;
-- ``bench/data/tool_dialogs_blind5.jsonl`` (fourth blind set, the ninth): written during session
-  13 under the same rule, never read (skipped when absent, like every blind set); scored with
-  the engine as session 13 began and after its round;
+- ``bench/data/tool_dialogs_dev9.jsonl`` (ninth development set): written during session 13 by
+  a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind5.jsonl`` until
+  session 19 (scored, aggregates only, from 0.542 to 0.575), then unsealed and read to improve
+  the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind6.jsonl`` (fifth blind set, the tenth): written during session
   18 under the same rule, to take the seventh's place, never read; scored with the engine as
   session 18 began and after its round;
@@ -104,7 +105,7 @@ those parameters. FunctionChat-Bench's slot turns have no such annotation and ke
 readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
-[--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--blind5 FILE]
+[--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
 [--blind6 FILE] [--blind7 FILE]``
 """
 

@@ -119,7 +119,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev3_balanced = (summary.get("dev3") or {}).get("balanced", "–")
     dev4_balanced = (summary.get("dev4") or {}).get("balanced", "–")
     dev6_balanced = (summary.get("dev6") or {}).get("balanced", "–")
-    blind5_balanced = (summary.get("blind5") or {}).get("balanced", "–")
+    dev9_balanced = (summary.get("dev9") or {}).get("balanced", "–")
     dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
     dev8_balanced = (summary.get("dev8") or {}).get("balanced", "–")
     blind6_balanced = (summary.get("blind6") or {}).get("balanced", "–")
@@ -173,9 +173,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "it and 0.676 as session 17 left it (blind until session 18, which unsealed and read "
         f"it; now {dev7_balanced}); the eighth (written at the end of session 12) 0.591 with "
         "the engine as that session left it and 0.684 as session 18 left it (blind until "
-        f"session 19, which unsealed and read it; now {dev8_balanced}); the blind sets, never "
-        "read (README: each session's): the ninth (written during session 13) 0.542 "
-        f"with the engine as that session began and {blind5_balanced} now; the tenth (written "
+        f"session 19, which unsealed and read it; now {dev8_balanced}); the ninth (written "
+        "during session 13) 0.542 with the engine as that session began and 0.575 in session "
+        f"19 (blind until then, when it was unsealed and read; now {dev9_balanced}); the blind "
+        "sets, never read (README: each session's): the tenth (written "
         f"during session 18) 0.537 with the engine as that session began and {blind6_balanced} "
         "now; the eleventh (written during session 19) 0.497 with the engine as that session "
         f"began and {blind7_balanced} now. "
