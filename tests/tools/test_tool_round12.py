@@ -411,3 +411,151 @@ def test_english_values_by_their_everyday_korean_names() -> None:
     assert d.kind == "call" and d.arguments["level"] == "beginner"
     d = decide([user("도봉구에 건전지랑 캔 넣는 회수함 어디 있어?")], tools[1:], "auto", now=NOW)
     assert d.kind == "call" and d.arguments == {"district": "도봉구", "items": ["battery", "can"]}
+
+
+def test_a_second_unit_after_a_comma_stays_in_the_address() -> None:
+    tools = [
+        function_tool(
+            "request_measure",
+            "실측 방문 신청",
+            {"address": string_param("방문 주소"), "day": DATE},
+            ["address", "day"],
+        )
+    ]
+    d = decide(
+        [user("모레 실측 와 주세요. 성남시 분당구 판교로 12, 103동 702호요")],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments["address"] == "성남시 분당구 판교로 12, 103동 702호"
+
+
+MEMBERS = [
+    function_tool(
+        "buy_match_ticket",
+        "배구 경기 예매",
+        {
+            "seats": integer_param("매수(장)"),
+            "member": {"type": "boolean", "description": "팬클럽 회원 여부"},
+        },
+        ["seats", "member"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "value"), [("아니 회원 아님", False), ("회원 아니에요", False), ("회원이에요", True)]
+)
+def test_not_being_one_is_said_after_the_word(said, value) -> None:
+    talk = [user("배구 경기 두 장 예매해줘"), assistant("팬클럽 회원이세요?"), user(said)]
+    d = decide(talk, MEMBERS, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"seats": 2, "member": value}
+
+
+HOURS = [
+    function_tool(
+        "book_disinfection",
+        "소독 방문 예약. 방문 시각은 10, 13, 15시 중 하나.",
+        {
+            "day": {**DATE, "description": "방문일"},
+            "hour": {"type": "integer", "enum": [10, 13, 15], "description": "방문 시각(시)"},
+        },
+        ["day", "hour"],
+    ),
+    function_tool(
+        "move_disinfection",
+        "소독 방문 변경",
+        {
+            "booking_id": string_param("예약 번호"),
+            "new_day": {**DATE, "description": "변경할 날짜"},
+            "new_hour": {"type": "integer", "enum": [10, 13, 15], "description": "변경할 시각(시)"},
+        },
+        ["booking_id", "new_day", "new_hour"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "hour"), [("내일 오후 3시", 15), ("내일 1시요", 13), ("내일 열 시", 10)]
+)
+def test_an_hour_written_as_an_integer_is_read_from_the_clock(said, hour) -> None:
+    d = decide([user(f"소독 방문 예약할게요 {said}")], HOURS[:1], "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"day": "2026-11-19", "hour": hour}
+
+
+def test_the_same_hour_as_the_booking() -> None:
+    talk = [
+        user("소독 방문 예약할게요 내일 오후 1시"),
+        called("book_disinfection", day="2026-11-19", hour=13),
+        tool_result({"booking_id": "DS-771", "hour": 13}),
+        assistant("DS-771로 예약했어요."),
+        user("토요일 같은 시간으로 바꿔 주세요"),
+    ]
+    d = decide(talk, HOURS, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"booking_id": "DS-771", "new_day": "2026-11-21", "new_hour": 13}
+
+
+def test_a_year_of_birth_by_two_digits_and_a_name_before_it() -> None:
+    tools = [
+        function_tool(
+            "join_cleanup",
+            "봉사 참여 신청",
+            {
+                "name": string_param("신청자 이름"),
+                "birth_year": {"type": "integer", "description": "출생 연도", "minimum": 1900},
+            },
+            ["name", "birth_year"],
+        )
+    ]
+    talk = [user("봉사 신청할래"), assistant("이름이랑 태어난 연도 알려 줘.")]
+    d = decide([*talk, user("오세린, 98년생")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"name": "오세린", "birth_year": 1998}
+    d = decide([*talk, user("오세린, 03년생")], tools, "auto", now=NOW)
+    assert d.arguments["birth_year"] == 2003
+
+
+def test_hours_said_after_the_day_and_an_area_is_never_a_common_noun() -> None:
+    tools = [
+        function_tool(
+            "find_pet_sitter",
+            "펫시터 찾기",
+            {
+                "day": DATE,
+                "start_time": {**CLOCK, "description": "시작 시각"},
+                "end_time": {**CLOCK, "description": "종료 시각"},
+                "district": string_param("동네 (구·동)"),
+            },
+            ["day", "start_time", "end_time", "district"],
+        )
+    ]
+    said = "금요일 저녁에 회식이 있어서 강아지 봐 주실 분 찾아요. 7시부터 11시까지요"
+    d = decide([user(said)], tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["district"]
+    assert d.explain["filled"]["start_time"]["value"] == "19:00"
+    assert d.explain["filled"]["end_time"]["value"] == "23:00"
+
+
+def test_a_day_said_after_a_word_of_one_parameter_is_that_ones() -> None:
+    tools = [
+        function_tool(
+            "book_fitting",
+            "예복 가봉 예약",
+            {
+                "fitting_day": {**DATE, "description": "가봉 날짜"},
+                "wedding_day": {**DATE, "description": "결혼 예정일"},
+            },
+            ["fitting_day", "wedding_day"],
+        )
+    ]
+    d = decide([user("가봉 예약하고 싶어요. 예정일은 3월 7일이에요")], tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["fitting_day"]
+    assert d.explain["filled"]["wedding_day"]["value"] == "2027-03-07"
+
+
+def test_what_is_left_of_this_month_for_a_search_within_it() -> None:
+    d = decide([user("이번 달 안에 걸음 수 기록 보여줘")], STEPS[:1], "auto", now=NOW)
+    assert d.kind == "call"
+    assert (d.arguments["from_date"], d.arguments["to_date"]) == ("2026-11-18", "2026-11-30")

@@ -11,6 +11,7 @@ from typing import Any
 from kodial.korean.datetimes import PERIODS
 from kodial.korean.latin_letters import spell_letters
 from kodial.korean.loanwords import loanword_mentions
+from kodial.korean.numerals import number_value
 from kodial.korean.particles import final_consonant
 from kodial.tools.arguments.message import (
     Msg,
@@ -21,6 +22,7 @@ from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
     enum_options,
     has_whole_word,
+    is_hour_param,
     param_units,
     words_of,
 )
@@ -404,6 +406,8 @@ def extract_enums(
             _option_by_its_number(p, msg, out)
         if p.name not in out:
             _time_by_part_of_day(p, msg, out, source)
+        if p.name not in out and is_hour_param(p):
+            _hour_of_a_time(p, msg, out, source)
 
 
 _CHOSEN = re.compile(
@@ -446,6 +450,34 @@ def _time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: 
     inside = [o for o, h in zip(options, hours, strict=True) if h and low <= int(h.group(1)) < high]
     if len(inside) == 1:
         out[p.name] = Found(inside[0], source, m.group(0))
+
+
+def _hour_of_a_time(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
+    """ "오후 2시" for an hour of the day written as an integer ([9, 11, 14, 16]): the allowed
+    hour on the clock said, in the half of the day said, or the one allowed hour of either half
+    when none is said ("2시" -> 14)."""
+    m = _CLOCK_SAID.search(msg.text)  # (a day read with its time may have taken it: 낼 2시)
+    if m is None:
+        return
+    hour = number_value(m.group("h"))
+    if hour is None or not 0 <= hour <= 24:
+        return
+    period = m.group("period")
+    if period in _PM_WORDS and hour < 12:
+        hour += 12
+    allowed = enum_options(p) or range(int(p.minimum or 0), int(p.maximum or 23) + 1)
+    fits = [h for h in allowed if h == hour] or (
+        [h for h in allowed if h % 12 == hour % 12] if period is None else []
+    )
+    if len(fits) == 1:
+        out[p.name] = Found(fits[0], source, m.group(0))
+
+
+_PM_WORDS = frozenset({"오후", "저녁", "밤", "낮"})
+_CLOCK_SAID = re.compile(
+    r"(?:(?P<period>오전|오후|아침|저녁|밤|낮|새벽)\s*|(?<![\d가-힣]))(?P<h>\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간|작|장|청|험|즌|계|내|골|리|민|설|술|트)"
+)
+"""An hour said on the clock ("오후 2시", "열한 시"), with the part of the day said before it."""
 
 
 def _numeric(options: Sequence[Any]) -> bool:

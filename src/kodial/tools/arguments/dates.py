@@ -27,6 +27,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import content_words
 
 
 def _date_span_text(text: str, r: KoreanDateTime) -> tuple[int, int] | None:
@@ -66,6 +67,9 @@ def normalise_years(text: str, now: datetime | None = None) -> str:
 
     return re.sub(r"(?<!\d)(\d{2})년(\s*\d{1,2}\s*월)", century, text)
 
+
+_BORN_IN = re.compile(r"(?<!\d)(\d{2})\s*년생")
+"""A year of birth said by its last two digits ("01년생", "88년생")."""
 
 _WEEKDAY_PAIR = re.compile(
     r"((?:다다음|다음|이번|지난|저번)\s*주|담주|금주|저번주)\s*([월화수목금토일])([월화수목금토일])(?![가-힣])"
@@ -162,6 +166,14 @@ def extract_dates(
                 out[p.name] = Found(found[0], source, found[1])
             continue
         m = re.search(r"(\d{4})\s*년" if part == "year" else r"(\d{1,2})\s*월", msg.text)
+        born_in = _BORN_IN.search(msg.text) if part == "year" and m is None else None
+        if born_in:  # "01년생": a two-digit year of birth, of the last century when ahead of now
+            yy = int(born_in.group(1))
+            year = 1900 + yy if 2000 + yy > now.year else 2000 + yy
+            value_b = year if p.type == "integer" else str(year)
+            out[p.name] = Found(value_b, source, born_in.group(0))
+            msg.take(*born_in.span())
+            continue
         if m is None and part == "year":
             m = re.search(r"[(（]((?:19|20)\d{2})[)）]", msg.text)
         if m is None and part == "year":  # 작년 영수증, 올해 기록: a year said relative to now
@@ -211,6 +223,10 @@ def extract_dates(
         tail = text[span[1] :]
         sep = _RANGE_SPLIT.match(tail)
         end_value: tuple[KoreanDateTime, str] | None = None
+        later = _hours_said_later(starts + ends, r, tail, now)
+        if later is not None:  # "토요일 저녁에 결혼식이라 ... 6시부터 10시까지"
+            r, end_value = later
+            start_raw, sep = text[span[0] : span[1]], None
         if sep:
             after = tail[sep.end() :]
             r2 = parse_datetime(after, now)
@@ -289,7 +305,15 @@ def extract_dates(
     born = r.date is not None and (
         bool(_BORN_AFTER.match(text[span[1] :])) or r.date.year < now.year - 10
     )
-    rest = sorted(rest, key=lambda p: _is_birth(p) != born)
+    # a day said after a word of one parameter's description ("예정일은 1월 20일") is that one's
+    label = text[max(0, span[0] - 8) : span[0]]
+    rest = sorted(
+        rest,
+        key=lambda p: (
+            not any(len(w) > 1 and w in label for w in content_words(p.description)),
+            _is_birth(p) != born,
+        ),
+    )
     for p in rest:
         fmt = date_format(p)
         assert fmt is not None
@@ -357,6 +381,7 @@ _PERIOD = re.compile(
     r"(?!\s*(?:[월화수목금토일](?:요일|욜)|\d|[0-9]+일|말|초|중순))"
 )
 """A week or a month said whole (지난주, 이번 달): no day of it is named."""
+_WITHIN = re.compile(r"\s*(?:안에|안으로|안|내에|내로|중에|중으로|까지)(?![가-힣])")
 _PERIOD_SHIFT = {"지난": -1, "저번": -1, "이번": 0, "금": 0, "다음": 1, "담": 1, "다다음": 2}
 
 
@@ -384,10 +409,41 @@ def _whole_period(
         first = today.replace(year=today.year + month // 12, month=month % 12 + 1, day=1)
         month += 1
         last = first.replace(year=today.year + month // 12, month=month % 12 + 1) - timedelta(1)
+    if shift == 0 and _WITHIN.match(text, m.end()):
+        first = max(first, today)  # "이번 달 안에": what is left of it, from today
     for p, day in ((starts[0], first), (ends[0], last)):
         v = format_date_value(date_format(p), KoreanDateTime(day, None, None), m.group(0), now)  # type: ignore[arg-type]
         if v is not None:
             out[p.name] = Found(v, source, m.group(0))
+
+
+_HOUR_RANGE = re.compile(
+    r"(?<![\d가-힣])(?P<a>\d{1,2}\s*시(?:\s*반|\s*\d{1,2}\s*분)?)\s*(?:부터|에서|~|-)\s*"
+    r"(?P<b>\d{1,2}\s*시(?:\s*반|\s*\d{1,2}\s*분)?)"
+)
+
+
+def _hours_said_later(
+    params: list[ParamSpec], r: KoreanDateTime, tail: str, now: datetime
+) -> tuple[KoreanDateTime, tuple[KoreanDateTime, str]] | None:
+    """A start and an end time said as a range of hours after the day (and its part of the day)
+    that has none ("토요일 저녁에 ... 6시부터 10시까지" -> 18:00 to 22:00): the start and the
+    end, or None when the parameters are not times or no such range follows."""
+    if r.time is not None or any(date_format(p).part != "time" for p in params):  # type: ignore[union-attr]
+        return None
+    m = _HOUR_RANGE.search(tail)
+    if m is None:
+        return None
+    prefix = f"{r.period} " if r.period else ""
+    t1 = parse_datetime(prefix + m.group("a"), now).time
+    t2 = parse_datetime(prefix + m.group("b"), now).time
+    if t1 is None or t2 is None:
+        return None
+    start = KoreanDateTime(r.date, t1, r.period, date_span=r.date_span, time_span=r.time_span)
+    end = KoreanDateTime(r.date, t2, r.period)
+    if r.period is None and (crossing := _across_noon(start, end)) is not None:
+        start, end = crossing
+    return start, (end, m.group("b"))
 
 
 def _weekday_before(r: KoreanDateTime, r2: KoreanDateTime, raw2: str) -> bool:

@@ -20,7 +20,13 @@ from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
-from kodial.tools.arguments.params import date_format, is_code_param, param_keywords, param_kind
+from kodial.tools.arguments.params import (
+    date_format,
+    is_code_param,
+    is_hour_param,
+    param_keywords,
+    param_kind,
+)
 from kodial.tools.arguments.people import is_person_name, looks_like_person_name
 from kodial.tools.arguments.picking import flatten, item_fields, picked_item, result_items
 from kodial.tools.arguments.results import Filling, Found
@@ -209,6 +215,7 @@ _SAME_TIME = re.compile(
     r"(?<![가-힣])같은\s*(?:시간|시각|시간대)(?:으로|로|에|요|$|\s)(?!\s*(?:말고|빼고|은|는|안))"
 )
 _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+_HOUR_FIELD = re.compile(r'hour\\?"\s*:\s*(\d{1,2})\b')
 
 
 def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
@@ -217,10 +224,12 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
     open_times = [
         p
         for p in filling.tool.params
-        if p.name not in filling.found and getattr(date_format(p), "part", None) == "time"
+        if p.name not in filling.found
+        and (getattr(date_format(p), "part", None) == "time" or is_hour_param(p))
     ]
     if len(open_times) != 1 or not _SAME_TIME.search(latest):
         return
+    hour = is_hour_param(open_times[0])
     for m in reversed(messages):
         if m.get("role") == "tool":
             text = message_text(m)
@@ -228,12 +237,14 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
             text = json.dumps(m["tool_calls"], ensure_ascii=False)
         else:
             continue
-        clocks = set(_CLOCK.findall(text))
+        clocks: set[Any] = set(_CLOCK.findall(text))
+        if hour:  # an hour of the day as an integer: "visit_hour": 14, or 14:00
+            clocks = {int(c[:2]) for c in clocks} | {int(h) for h in _HOUR_FIELD.findall(text)}
         if not clocks:
             continue  # a result with no time (a booking number): the call before it has one
         if len(clocks) == 1:
             value = clocks.pop()
-            filling.found[open_times[0].name] = Found(value, "tool_result", value)
+            filling.found[open_times[0].name] = Found(value, "tool_result", str(value))
         return
 
 

@@ -371,18 +371,22 @@ def _unit_after_comma(
     text: str, words: list[tuple[int, int]], j: int, taken: list[tuple[int, int]]
 ) -> int | None:
     """The end (word index) of a building and unit said after a street address and a comma
-    ("302호", "라온하임 1203호", "B동 12층"), None when the next words are not one."""
-    for k in range(j, min(j + 3, len(words))):
+    ("302호", "라온하임 1203호", "B동 12층", "102동 1504호"), None when the next words are not one."""
+    end = None
+    for k in range(j, min(j + 4, len(words))):
         s, e = words[k]
         if not spans_free(s, e, taken):
-            return None
+            break
         word = text[s:e]
         core = _ADDRESS_TAIL.sub("", word) or word
         if _UNIT.fullmatch(core):
-            return k + 1
-        if not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
-            return None
-    return None
+            end = k + 1  # and on, over a unit inside a building ("102동 1504호")
+            if core != word:
+                break
+            continue
+        if end is not None or not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
+            break
+    return end
 
 
 def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:

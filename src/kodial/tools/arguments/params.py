@@ -505,3 +505,17 @@ def param_label(p: ParamSpec) -> str:
                 return " ".join(tail)
             return " ".join(words[i - 1 :])
     return " ".join(words[-2:])
+
+
+_HOUR_WORDS = re.compile(r"시각|시간대|몇\s*시|\(시\)|hour", re.IGNORECASE)
+
+
+def is_hour_param(p: ParamSpec) -> bool:
+    """Whether ``p`` is an hour of the day written as an integer (방문 시각 [9, 11, 14, 16]):
+    its description or name says an hour, and every value it allows is one."""
+    if p.type != "integer" or not _HOUR_WORDS.search(f"{p.name} {p.description}"):
+        return False
+    options = enum_options(p)
+    if options:
+        return all(isinstance(o, int) and 0 <= o <= 23 for o in options)
+    return p.minimum is not None and p.maximum is not None and 0 <= p.minimum <= p.maximum <= 23

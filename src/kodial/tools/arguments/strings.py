@@ -61,7 +61,7 @@ from kodial.tools.arguments.people import (
     sends_to_contacts,
 )
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.topic import counted_thing, topic_chunk
+from kodial.tools.arguments.topic import counted_thing, not_a_place, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     COUNTER_UNITS,
@@ -549,6 +549,8 @@ def extract_strings(
         if has_whole_word(words_of(p), _QUERY_WORDS):
             span = search_object(msg.masked, msg.used)
         span = span or topic_chunk(msg.masked, tool, p, msg.used, all_keys)
+        if span and not_a_place(p, msg.text[span[0] : span[1]]):
+            continue
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess

@@ -207,3 +207,17 @@ def counted_thing(text: str, p: ParamSpec, taken: list[tuple[int, int]]) -> tupl
             start = t.start
         return start, head.end
     return None
+
+
+_AREA_HEADS = frozenset({"지역", "동네", "구", "동", "도시", "region", "area", "district", "city"})
+_PLACE_END = re.compile(r"(?:시|구|군|동|읍|면|리|로|길|역|도|점|공원|시장|마을|단지|센터|터미널)$")
+
+
+def not_a_place(p: ParamSpec, value: str) -> bool:
+    """Whether a noun guessed for an area (동네, 지역) names none: no proper noun and no place
+    ending (결혼식 is no 동네; 정자동, 분당, 강남역 are)."""
+    head = re.split(r"[\s(]", p.description.strip(), maxsplit=1)[0].lower()
+    if head not in _AREA_HEADS and p.name.lower() not in _AREA_HEADS:
+        return False
+    toks = tokens(value)
+    return not any(t.tag in ("NNP", "SL") for t in toks) and not _PLACE_END.search(value.strip())
