@@ -559,3 +559,129 @@ def test_what_is_left_of_this_month_for_a_search_within_it() -> None:
     d = decide([user("이번 달 안에 걸음 수 기록 보여줘")], STEPS[:1], "auto", now=NOW)
     assert d.kind == "call"
     assert (d.arguments["from_date"], d.arguments["to_date"]) == ("2026-11-18", "2026-11-30")
+
+
+def test_a_web_address_is_read_whole() -> None:
+    tools = [
+        function_tool(
+            "order_posters",
+            "포스터 인쇄 주문",
+            {"count": integer_param("수량(장)"), "file_url": string_param("인쇄 파일 URL")},
+            ["count", "file_url"],
+        )
+    ]
+    said = "포스터 30장 주문할게요. 파일은 https://drive.example.com/p/spring_2.pdf 에 있어요"
+    d = decide([user(said)], tools, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"count": 30, "file_url": "https://drive.example.com/p/spring_2.pdf"}
+
+
+def test_a_word_that_only_agrees_is_no_value() -> None:
+    tools = [
+        function_tool(
+            "estimate_ride",
+            "대리운전 예상 요금 (호출 안 함)",
+            {"start": string_param("출발지"), "goal": string_param("도착지")},
+            ["start", "goal"],
+        ),
+        function_tool(
+            "call_ride",
+            "대리기사 호출",
+            {"start": string_param("출발지"), "goal": string_param("도착지")},
+            ["start", "goal"],
+        ),
+    ]
+    talk = [
+        user("합정역에서 판교까지 대리 얼마 나와?"),
+        called("estimate_ride", start="합정역", goal="판교"),
+        tool_result({"fare": 38000}),
+        assistant("예상 요금은 38,000원이에요."),
+        user("오케이 불러 줘"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "call_ride"
+    assert d.arguments == {"start": "합정역", "goal": "판교"}
+
+
+SITTERS = [
+    function_tool(
+        "request_tutor",
+        "과외 선생님에게 수업 요청",
+        {"tutor_id": string_param("선생님 ID")},
+        ["tutor_id"],
+    )
+]
+TUTORS = {
+    "tutors": [
+        {"tutor_id": "TU-11", "name": "가", "experience_years": 2, "wait_days": 1},
+        {"tutor_id": "TU-12", "name": "나", "experience_years": 9, "wait_days": 6},
+    ]
+}
+
+
+@pytest.mark.parametrize(
+    ("said", "picked"),
+    [("경력 많으신 분으로 해주세요", "TU-12"), ("대기 짧은 분으로 요청해줘", "TU-11")],
+)
+def test_an_item_picked_by_the_most_experience_or_the_shortest_wait(said, picked) -> None:
+    talk = [
+        user("과외 선생님 찾아줘"),
+        tool_result(TUTORS),
+        assistant("두 분이 있어요."),
+        user(said),
+    ]
+    d = decide(talk, SITTERS, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"tutor_id": picked}
+
+
+def test_an_item_picked_by_its_day_of_the_month() -> None:
+    tools = [
+        function_tool(
+            "apply_session", "교육 신청", {"session_id": string_param("교육 ID")}, ["session_id"]
+        )
+    ]
+    listed = {
+        "sessions": [
+            {"session_id": "ED-1", "date": "2026-11-24", "place": "본관"},
+            {"session_id": "ED-2", "date": "2026-11-27", "place": "본관"},
+        ]
+    }
+    talk = [
+        user("남은 교육 보여줘"),
+        tool_result(listed),
+        assistant("두 번 있어요."),
+        user("27일 걸로 신청해 줘"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"session_id": "ED-2"}
+
+
+def test_what_the_assistant_said_it_cannot_do_is_no_open_question() -> None:
+    tools = [
+        function_tool(
+            "book_court",
+            "테니스 코트 예약",
+            {"day": DATE, "people": integer_param("인원")},
+            ["day", "people"],
+        ),
+        function_tool(
+            "cancel_court",
+            "테니스 코트 예약 취소",
+            {"booking_no": string_param("예약 번호")},
+            ["booking_no"],
+        ),
+    ]
+    talk = [
+        user("토요일에 코트 네 명 예약해줘"),
+        called("book_court", day="2026-11-21", people=4),
+        tool_result({"booking_no": "TC-8812"}),
+        assistant("TC-8812로 예약했어요."),
+        user("근처 체육관 배드민턴장도 같이 예약해 줄 수 있어요?"),
+        assistant(
+            "죄송하지만 배드민턴장 예약은 제가 도와드릴 수 없어요. 체육관에 직접 예약해 주세요."
+        ),
+        user("아 한 명이 못 온대요. 그냥 그 예약 취소해 주세요"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "cancel_court"
+    assert d.arguments == {"booking_no": "TC-8812"}

@@ -78,6 +78,11 @@ _OFFER = re.compile(
     r"(?:무엇을|무엇이든|뭘|뭐든|어떤\s*걸|어떤\s*것을|어떻게)\s*도와\s*드릴까요\??\s*$"
 )
 """The assistant's open offer ending its message: what to help with, not a parameter."""
+_CANNOT = re.compile(
+    r"(?:할|드릴|해\s*드릴|도와\s*드릴)\s*수\s*(?:없어요|없습니다|없어)|어려워요|어렵습니다"
+)
+"""The assistant said it cannot do what was asked: its closing advice ("앱에서 예매해 주세요")
+asks nothing of any tool."""
 
 
 @dataclass
@@ -108,7 +113,7 @@ def pending_question(
     question = message_text(messages[a])
     if messages[a].get("tool_calls") or not is_question(question):
         return None
-    if _OFFER.search(question):
+    if _OFFER.search(question) or _CANNOT.search(question):
         return None  # "무엇을 도와드릴까요?": an open offer asks about no tool's parameters
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)

@@ -18,7 +18,7 @@ from kodial.tools.arguments.choices import extract_enums, not_offered
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
-from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
+from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, URL_RE, Msg
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import (
     date_format,
@@ -117,20 +117,28 @@ def extract_message(
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
     extract_arrays(tool, by_kind.get("array", []), msg, out, source, now, asked)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
-    if not (by_kind.get("email") or by_kind.get("phone")):
+    if not (by_kind.get("email") or by_kind.get("phone") or by_kind.get("url")):
         # no parameter takes them, but their digits are still not numbers
-        for m in list(EMAIL_RE.finditer(text)) + list(PHONE_RE.finditer(text)):
-            msg.take(*m.span())
+        for rule in (URL_RE, EMAIL_RE, PHONE_RE):
+            for m in rule.finditer(text):
+                if msg.free(*m.span()):
+                    msg.take(*m.span())
     strings = (
         by_kind.get("email", [])
         + by_kind.get("phone", [])
+        + by_kind.get("url", [])
         + by_kind.get("string", [])
         + by_kind.get("text", [])
     )
     # E-mail addresses and phone numbers first (their digits are not numbers), then numbers,
     # then the other strings (which see what the numbers took).
     extract_strings(
-        tool, [p for p in strings if param_kind(p) in ("email", "phone")], msg, asked, out, source
+        tool,
+        [p for p in strings if param_kind(p) in ("email", "phone", "url")],
+        msg,
+        asked,
+        out,
+        source,
     )
     extract_numbers(tool, by_kind.get("number", []), msg, asked, out, source)
     extract_strings(tool, [p for p in strings if p.name not in out], msg, asked, out, source)
@@ -196,12 +204,19 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
 
 def _only_particles(value: Any) -> bool:
     """A string of particles only ("부터", "에도"): what is left of a phrase whose words were
-    read as other values, never a value itself."""
+    read as other values, never a value itself; or a word that only agrees ("오케이", "ㅇㅋ")."""
     if not isinstance(value, str) or not value.strip():
         return False
+    if _AGREEING.fullmatch(value.strip()):
+        return True
     toks = tokens(value)
     return bool(toks) and all(t.tag.startswith("J") for t in toks)
 
+
+_AGREEING = re.compile(
+    r"(?:오케이|오키|오케|ㅇㅋ|ㅇㅇ|okay|ok|콜|좋아요?|그래요?|네|넵|응|알겠어요?|알겠습니다)[.!~]*",
+    re.IGNORECASE,
+)
 
 _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*더(?![가-힣])")
 """One more of a kind ("방문차 하나 더 등록해줘"): a new thing, whose number (차량 번호) is not
@@ -366,9 +381,9 @@ def fill_arguments(
         only = (
             None
             if (rank == 0 or i > last_tool)
-            else {"date", "email", "phone"}
+            else {"date", "email", "phone", "url"}
             if tool.name in called_later or same_day
-            else {"email", "phone"}
+            else {"email", "phone", "url"}
         )
         found = extract_message(tool, text, now, asked if rank == 0 else set(), source, only)
         for k, v in found.items():

@@ -248,7 +248,7 @@ def date_format(p: ParamSpec) -> DateFormat | None:
 
 @per_param
 def param_kind(p: ParamSpec) -> str:
-    """enum, boolean, number, date, email, phone, text, array or string (see the module
+    """enum, boolean, number, date, email, phone, url, text, array or string (see the module
     table)."""
     if p.type == "array":
         return "array"
@@ -268,6 +268,8 @@ def param_kind(p: ParamSpec) -> str:
         return "email"
     if has_any(words, _PHONE_WORDS) and ("번호" in words or "phone" in words):
         return "phone"
+    if has_whole_word(words, ("url", "링크", "link", "웹주소", "홈페이지")):
+        return "url"
     if has_any(head, _TEXT_WORDS) or has_whole_word(
         " ".join(split_identifier(p.name)), ("text", "content", "message", "body")
     ):

@@ -117,8 +117,8 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
     at = _item_by_position(said, len(items))
     if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
         return items[at]
-    on_day = _items_on_weekday(items, said)
-    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show
+    on_day = _items_on_weekday(items, said) or _items_on_day_of_month(items, said)
+    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show; "18일 걸로"
         return on_day[0]
     in_period = _items_in_period(items, said)
     if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
@@ -178,6 +178,25 @@ def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, 
     return out
 
 
+_DAY_OF_MONTH = re.compile(r"(?<![\d월])(\d{1,2})\s*일(?!\s*(?:동안|간|째|요일))")
+
+
+def _items_on_day_of_month(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
+    """Items with a date (YYYY-MM-DD) on a day of the month the message names without its
+    month ("18일 걸로" of the 18th and the 25th); empty when it names none."""
+    days = {int(m.group(1)) for m in _DAY_OF_MONTH.finditer(said)}
+    return [
+        item
+        for item in items
+        if any(
+            isinstance(v, str)
+            and re.fullmatch(r"\d{4}-\d{2}-\d{2}", v.strip())
+            and int(v.strip()[-2:]) in days
+            for v in item.values()
+        )
+    ]
+
+
 _PERIODS = (
     (re.compile(r"새벽"), 0, 6),
     (re.compile(r"아침|오전"), 0, 12),
@@ -217,9 +236,20 @@ _SUPERLATIVES = (
         re.compile(r"rating|score|stars|평점|별점"),
         max,
     ),
+    (
+        re.compile(r"경력\s*(?:이|이가)?\s*(?:제일|가장|젤|더)?\s*(?:많|긴|오래)|베테랑|연차\s*높"),
+        re.compile(r"experience|career|years|경력|연차"),
+        max,
+    ),
+    (
+        re.compile(r"(?:대기|기다림|웨이팅)\s*(?:이|가)?\s*(?:제일|가장|젤|더)?\s*(?:짧|적|없)"),
+        re.compile(r"wait|queue|대기"),
+        min,
+    ),
 )
 """Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
-the dearest, the nearest, the best rated), with the field names of that kind."""
+the dearest, the nearest, the best rated, the most experienced, the shortest wait), with the
+field names of that kind."""
 
 
 def _item_by_price(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:

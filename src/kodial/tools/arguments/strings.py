@@ -39,6 +39,7 @@ from kodial.tools.arguments.message import (
     EMAIL_RE,
     PHONE_RE,
     TIME_WORDS_SKIP,
+    URL_RE,
     Msg,
     spans_free,
     words_of_tool,
@@ -298,7 +299,7 @@ def extract_strings(
     pending = [p for p in params if p.name not in out]
     for p in list(pending):  # emails and phone numbers
         kind = param_kind(p)
-        pat = EMAIL_RE if kind == "email" else PHONE_RE if kind == "phone" else None
+        pat = {"email": EMAIL_RE, "phone": PHONE_RE, "url": URL_RE}.get(kind)
         if pat is None:
             continue
         m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
@@ -487,7 +488,7 @@ def extract_strings(
         len(open_asked) == 1
         and source == "message"
         and not out
-        and param_kind(open_asked[0]) not in ("email", "phone")
+        and param_kind(open_asked[0]) not in ("email", "phone", "url")
     ):
         # "2024 이력서_최종 이거로요": the pointing word after the answer is not part of it
         spoken = _POINTING.sub("", text.strip())
@@ -543,7 +544,7 @@ def extract_strings(
         key=lambda p: not (said & set(content_words(p.description))),
     )
     for p in loose:  # the noun phrase the request is about
-        if param_kind(p) in ("text", "email", "phone") or _only_an_address(p):
+        if param_kind(p) in ("text", "email", "phone", "url") or _only_an_address(p):
             continue  # (an address is said as one, never guessed: 운동화 is no address)
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
