@@ -685,3 +685,83 @@ def test_what_the_assistant_said_it_cannot_do_is_no_open_question() -> None:
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "call" and d.tool == "cancel_court"
     assert d.arguments == {"booking_no": "TC-8812"}
+
+
+def test_places_taken_count_people_and_a_ticket_named_by_a_part_of_the_day() -> None:
+    tools = [
+        function_tool(
+            "book_workshop",
+            "공방 클래스 예약",
+            {"people": {"type": "integer", "description": "인원(명)", "minimum": 1}},
+            ["people"],
+        ),
+        function_tool(
+            "buy_pass",
+            "수영장 이용권 구매",
+            {
+                "kind": {
+                    "type": "string",
+                    "enum": ["종일권", "오전권", "야간권"],
+                    "description": "이용권",
+                },
+                "discount": {
+                    "type": "string",
+                    "enum": ["none", "student", "military"],
+                    "description": "할인",
+                },
+            },
+            ["kind", "discount"],
+        ),
+    ]
+    d = decide([user("공방 클래스 세 자리 예약해 줘")], tools[:1], "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"people": 3}
+    d = decide([user("수영장 야간권으로 끊어 줘. 고등학생이에요")], tools[1:], "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"kind": "야간권", "discount": "student"}
+
+
+def test_an_hour_after_a_part_of_the_day_and_dots() -> None:
+    from kodial.korean.datetimes import parse_datetime
+
+    r = parse_datetime("저녁때쯤.. 7시 반?", NOW)
+    assert (r.time.hour, r.time.minute, r.period) == (19, 30, "저녁")  # type: ignore[union-attr]
+
+
+def test_a_booking_shown_again_is_looked_up() -> None:
+    from kodial.tools.acts import text_act
+
+    assert text_act("제 번호로 된 예약 다시 한번 보여 줄래요?") == "lookup"
+    assert text_act("예약 알려줘") == "lookup"
+    assert text_act("사진 보여주고 예약해줘") == "create"
+
+
+def test_a_value_of_a_call_fills_a_parameter_described_alike_under_another_name() -> None:
+    tools = [
+        function_tool(
+            "search_stays",
+            "한옥 스테이 검색",
+            {"region": string_param("지역"), "start_date": {**DATE, "description": "입실일"}},
+            ["region", "start_date"],
+        ),
+        function_tool(
+            "apply_stay",
+            "한옥 스테이 신청",
+            {
+                "stay_id": string_param("스테이 ID"),
+                "arrival": {**DATE, "description": "입실일"},
+                "nights": {"type": "integer", "description": "숙박(박)", "minimum": 1},
+            },
+            ["stay_id", "arrival", "nights"],
+        ),
+    ]
+    talk = [
+        user("전주 쪽 한옥 스테이 12월 5일부터 찾아줘"),
+        called("search_stays", region="전주", start_date="2026-12-05"),
+        tool_result(
+            {"stays": [{"stay_id": "HS-1", "name": "소담"}, {"stay_id": "HS-2", "name": "여운"}]}
+        ),
+        assistant("소담과 여운이 있어요."),
+        user("여운으로 할게요. 2박이요"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"stay_id": "HS-2", "arrival": "2026-12-05", "nights": 2}

@@ -317,7 +317,8 @@ MINUTES_TO_MAX = 20
 _HOUR_RE = r"(?P<h>\d{1,2}|" + NATIVE_RE + r")"
 # A period word, or a word boundary so that "오시나요" or "네 시작" never read as an hour.
 _PERIOD_RE = (
-    r"(?:(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮)(?:시간|때)?(?:쯤)?\s*|(?<![가-힣\d]))"
+    r"(?:(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮)(?:시간|때)?(?:쯤)?(?:\s*[.,~…]+)?\s*"
+    r"|(?<![가-힣\d]))"
 )
 # "점심시간 12시반", "저녁때 7시": the part of the day said as its time, before the hour
 _NOT_HOUR = r"(?!\s*간|작|켜|키|원|도|청|험|내|장|계|설|스템|즌|리즈|식|민|골)"

@@ -50,6 +50,16 @@ _NOUNS = ("NNG", "NNP")
 _BOUND_AFTER = ("수", "것", "거", "줄")
 
 
+_SHOWING = frozenset({"보이", "보여주", "알리", "알려주", "확인"})
+"""Verbs that show what the noun before them names (예약 보여줘: the booking is looked up)."""
+
+
+def _shown(after: tuple[Token, ...]) -> bool:
+    """Whether the next verb, past adverbs (다시 한번 쫙), is one of showing (보여 줘)."""
+    verb = next((t for t in after if t.tag not in ("MAG", "MM", "NNB", "JX")), None)
+    return verb is not None and verb.tag == "VV" and verb.form in _SHOWING
+
+
 @lru_cache(maxsize=4096)
 def text_act(text: str) -> Act | None:
     """The act ``text`` asks for (see the module docstring), or None when it says none.
@@ -70,17 +80,21 @@ def text_act(text: str) -> Act | None:
         elif t.tag == "NNG":
             nxt = toks[i + 1] if i + 1 < len(toks) else None
             # an action noun is the predicate when 하다 follows or nothing nominal does ("할일에
-            # 추가"); with 되다 it is passive, a state asked about ("등록된 일정", "등록돼 있어?")
+            # 추가"); with 되다 it is passive, a state asked about ("등록된 일정", "등록돼 있어?");
+            # before a verb of showing it is what is shown ("예약 보여 줄래요")
             if (
                 nxt is None
                 or (nxt.tag == "XSV" and nxt.form == "하")
-                or nxt.tag
-                not in (
-                    *_NOUNS,
-                    "XSV",
-                )
-            ):
+                or nxt.tag not in (*_NOUNS, "XSV")
+            ) and not _shown(toks[i + 1 :]):
                 predicates.append(t.form)
+    if any(p in _SHOWING for p in predicates) and not any(
+        p == s or (len(s) > 1 and p.startswith(s))
+        for p in predicates
+        for stems in PREDICATE_STEMS.values()
+        for s in stems
+    ):
+        return "lookup"  # "예약 보여 줄래요": what is shown is looked up
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):

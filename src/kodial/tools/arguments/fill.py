@@ -202,6 +202,22 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
     return other is None or _same_meaning(p, other)
 
 
+def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> str:
+    """The parameter of the tool ``called`` that another name gives the same description and
+    type as ``p`` (a search's start_date "입소일" is an application's check_in "입소일"), or
+    an empty string."""
+    spec = next((t for t in tools if t.name == called), None)
+    said = p.description.strip()
+    if spec is None or len(said) < 2:
+        return ""
+    alike = [
+        q.name
+        for q in spec.params
+        if q.description.strip() == said and q.type == p.type and q.format == p.format
+    ]
+    return alike[0] if len(alike) == 1 else ""
+
+
 def _only_particles(value: Any) -> bool:
     """A string of particles only ("부터", "에도"): what is left of a phrase whose words were
     read as other values, never a value itself; or a word that only agrees ("오케이", "ㅇㅋ")."""
@@ -443,17 +459,18 @@ def fill_arguments(
                 another = called == tool.name and act == "create" and _ANOTHER.search(latest)
                 kept = follows_up and called == tool.name
                 for p in tool.params:
-                    if p.name in filling.found or p.name not in args:
+                    key = p.name if p.name in args else _described_alike(p, called, tools)
+                    if p.name in filling.found or key not in args:
                         continue
                     if not p.required and not kept:
                         continue
                     if another and is_code_param(p):
                         continue
-                    if not _carries(tool, p, called, tools):
+                    if key == p.name and not _carries(tool, p, called, tools):
                         continue
-                    coerced = _coerce(p, args[p.name])
+                    coerced = _coerce(p, args[key])
                     if coerced is not None:
-                        filling.found[p.name] = Found(coerced, "call", str(args[p.name]))
+                        filling.found[p.name] = Found(coerced, "call", str(args[key]))
         elif m.get("role") == "tool":
             try:
                 result = json.loads(message_text(m))

@@ -305,7 +305,11 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
         ("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
         ("원", "달러", "불", "유로", "엔", "위안", "파운드"),
     ),
-    (("사람", "인원", "명", "people", "person", "guest", "party"), ("명", "인", "사람", "인분")),
+    # people, and the places they take (두 자리 잡아 줘)
+    (
+        ("사람", "인원", "명", "people", "person", "guest", "party"),
+        ("명", "인", "사람", "인분", "자리"),
+    ),
     (("키", "신장", "height", "센티미터", "cm"), ("cm", "센티미터", "센티", "㎝")),
     (
         ("무게", "체중", "몸무게", "weight", "킬로그램", "kg"),
@@ -344,6 +348,7 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # a number of hours or days (주차 예정 시간(시간 단위), 정지할 일수): 세 시간, 열흘
     (("시간 단위", "몇 시간", "hours"), ("시간",)),
     (("일수", "며칠", "days", "박수"), ("일", "박")),
+    (("숙박", "nights"), ("박",)),
     (("평", "평수", "pyeong"), ("평",)),
     (("제곱미터", "squaremeter", "square", "㎡", "넓이"), ("제곱미터", "㎡")),
     (("연도", "year", "년도"), ("년",)),

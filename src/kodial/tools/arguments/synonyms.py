@@ -97,6 +97,8 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "child": ("어린이", "소인", "아동"),
     "youth": ("청소년",),
     "senior": ("경로", "어르신"),
+    "student": ("학생", "대학생", "고등학생", "중학생", "초등학생"),
+    "military": ("군인", "장병", "현역"),
     "indoor": ("실내",),
     "outdoor": ("실외", "야외"),
     "online": ("온라인", "비대면"),
