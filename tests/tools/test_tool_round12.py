@@ -765,3 +765,64 @@ def test_a_value_of_a_call_fills_a_parameter_described_alike_under_another_name(
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "call"
     assert d.arguments == {"stay_id": "HS-2", "arrival": "2026-12-05", "nights": 2}
+
+
+ZOO = [
+    function_tool(
+        "show_schedule",
+        "날짜별 체험 프로그램 시간표",
+        {"date": {**DATE, "description": "관람 날짜"}},
+        ["date"],
+    ),
+    function_tool(
+        "buy_entry",
+        "동물원 입장권 구매",
+        {"visit_day": {**DATE, "description": "방문일"}, "adults": integer_param("성인 매수(장)")},
+        ["visit_day", "adults"],
+    ),
+]
+ZOO_TALK = [
+    user("모레 동물원 가려는데 체험 프로그램 몇 시에 있어요?"),
+    called("show_schedule", date="2026-11-20"),
+    tool_result(
+        {"programs": [{"name": "먹이 체험", "time": "10:30"}, {"name": "설명회", "time": "15:00"}]}
+    ),
+    assistant("모레는 10시 30분 먹이 체험, 오후 3시 설명회가 있어요."),
+]
+
+
+def test_then_buying_for_the_outing_keeps_its_day() -> None:
+    d = decide([*ZOO_TALK, user("그럼 입장권도 끊어 주세요. 어른 셋")], ZOO, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"visit_day": "2026-11-20", "adults": 3}
+    # without going on from it, a day said for the schedule is not the tickets' day
+    d = decide([*ZOO_TALK, user("입장권 어른 셋 사고 싶어요")], ZOO, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["visit_day"]
+
+
+def test_a_listed_time_picked_keeps_the_day_it_was_listed_for() -> None:
+    tools = [
+        function_tool(
+            "free_slots",
+            "조율사 방문 가능 시간",
+            {"date": {**DATE, "description": "희망 날짜"}},
+            ["date"],
+        ),
+        function_tool(
+            "book_visit",
+            "조율 방문 예약",
+            {
+                "day": {**DATE, "description": "방문일"},
+                "time": {**CLOCK, "description": "방문 시각"},
+            },
+            ["day", "time"],
+        ),
+    ]
+    talk = [
+        user("다음 주 수요일에 언제 오실 수 있어요?"),
+        called("free_slots", date="2026-11-25"),
+        tool_result({"slots": ["09:30", "14:00"]}),
+        assistant("9시 30분과 오후 2시가 돼요."),
+        user("2시로 예약해 주세요"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"day": "2026-11-25", "time": "14:00"}

@@ -11,7 +11,7 @@ from typing import Any
 
 from kodial.korean.datetimes import SEOUL, parse_datetime
 from kodial.korean.self_repair import repair
-from kodial.tools.acts import tool_act
+from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
 from kodial.tools.arguments.choices import extract_enums, not_offered
@@ -202,6 +202,19 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
     return other is None or _same_meaning(p, other)
 
 
+def _picks_a_listed_time(
+    messages: list[dict[str, Any]], last_tool: int, latest: str, now: datetime
+) -> bool:
+    """Whether what was said since the last result names one of the times (HH:MM) it lists."""
+    if last_tool < 0:
+        return False
+    listed = {
+        (int(c[:2]) % 12, int(c[3:])) for c in _CLOCK.findall(message_text(messages[last_tool]))
+    }
+    said = parse_datetime(latest, now).time
+    return said is not None and (said.hour % 12, said.minute) in listed
+
+
 def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> str:
     """The parameter of the tool ``called`` that another name gives the same description and
     type as ``p`` (a search's start_date "입소일" is an application's check_in "입소일"), or
@@ -239,6 +252,8 @@ _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*�
 the last one's; where it is made (the branch) may be."""
 
 
+_GOES_ON = re.compile(r"(?:그럼|그러면|그렇다면|그럼요)(?![가-힣])")
+"""A request that goes on from what a result just said (그럼 ...)."""
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
 
 
@@ -382,6 +397,12 @@ def fill_arguments(
     latest = message_text(messages[user_idx[-1]]) if user_idx else ""
     since = " ".join(message_text(messages[i]) for i in user_idx if i > last_tool)
     same_day = bool(_SAME_DAY.search(since))  # "이 날짜 디데이 설정해줘": the day said before
+    # "그럼 입장권도 끊어 주세요" after a day's schedule: the same outing goes on, on that day
+    same_day = same_day or (
+        bool(_GOES_ON.match(latest.strip())) and "create" in (act, text_act(latest))
+    )
+    # "1시로 해주세요" of the times a day's look-up listed: that day's
+    same_day = same_day or _picks_a_listed_time(messages, last_tool, since, now)
     called_later: set[str] = set()  # tools called after the message read (newest first)
     guessed: dict[str, Found] = {}
     end = len(messages)
