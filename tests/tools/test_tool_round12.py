@@ -826,3 +826,51 @@ def test_a_listed_time_picked_keeps_the_day_it_was_listed_for() -> None:
     ]
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "call" and d.arguments == {"day": "2026-11-25", "time": "14:00"}
+
+
+QUOTES = [
+    function_tool(
+        "quote_mattress",
+        "매트리스 견적",
+        {
+            "brand": {
+                "type": "string",
+                "enum": ["시몬스", "에이스", "템퍼"],
+                "description": "브랜드",
+            },
+            "size": {"type": "string", "enum": ["SS", "Q", "K"], "description": "크기"},
+        },
+        ["brand", "size"],
+    ),
+    function_tool(
+        "order_mattress", "매트리스 주문", {"quote_id": string_param("견적 ID")}, ["quote_id"]
+    ),
+]
+QUOTE_TALK = [
+    user("템퍼 퀸 사이즈 견적 좀"),
+    called("quote_mattress", brand="템퍼", size="Q"),
+    tool_result({"quote_id": "MQ-5", "price": 2890000}),
+    assistant("템퍼 Q 사이즈는 2,890,000원이에요."),
+]
+
+
+def test_a_remark_about_the_result_is_no_request_for_it_again() -> None:
+    d = decide(
+        [*QUOTE_TALK, user("헐 비싸네.. 템퍼가 진짜 그 정도로 좋아?")], QUOTES, "auto", now=NOW
+    )
+    assert d.kind == "decline"
+    d = decide([*QUOTE_TALK, user("그럼 에이스는?")], QUOTES, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"brand": "에이스", "size": "Q"}
+
+
+@pytest.mark.parametrize(
+    "said",
+    [
+        "매트리스는 보통 몇 년 쓰면 바꿔요?",
+        "라텍스는 허리에 안 좋다던데 진짜예요?",
+        "매트리스 뒤집어 쓰면 오래 간다면서요?",
+    ],
+)
+def test_what_is_known_in_general_is_answered_not_looked_up(said) -> None:
+    d = decide([*QUOTE_TALK, user(said)], QUOTES, "auto", now=NOW)
+    assert d.kind == "decline"

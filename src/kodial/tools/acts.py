@@ -21,6 +21,7 @@ way as a request.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from kodial.korean.request_acts import EXPLAIN_STEMS, LOOKUP_WORDS, MEANING_NOUNS, PREDICATE_STEMS
@@ -54,6 +55,18 @@ _SHOWING = frozenset({"보이", "보여주", "알리", "알려주", "확인"})
 """Verbs that show what the noun before them names (예약 보여줘: the booking is looked up)."""
 
 
+_WHAT_IS_KNOWN = re.compile(
+    # what usually happens, asked: "보통 몇 시쯤 재워요?" (not 원래, which is also "originally":
+    # "원래 7만원인 건 얼마에 살 수 있어?"); a price asked so ("보통 얼마야?") is a tool's to say
+    r"(?<![가-힣])(?:보통|일반적으로|대개|대체로)(?![가-힣])(?![^.!?]*(?:얼마|가격|요금|비용))[^.!?]*\?\s*$"
+    # whether a thing heard is true, ending what is said: "방수가 떨어진다던데 진짜예요?",
+    # "무료라면서요?" ("... 된다면서요? 성판악으로 올라가려고요" goes on to a request)
+    r"|(?:던데|다던데|라던데|다면서|라면서|다며|라며)\S*\s*(?:진짜|정말|사실|맞)[^.!?]*[?.]*\s*$"
+    r"|(?:다면서|라면서)요?\s*\?\s*$"
+)
+"""A question about what is known or true in general, which the assistant answers itself."""
+
+
 def _shown(after: tuple[Token, ...]) -> bool:
     """Whether the next verb, past adverbs (다시 한번 쫙), is one of showing (보여 줘)."""
     verb = next((t for t in after if t.tag not in ("MAG", "MM", "NNB", "JX")), None)
@@ -67,6 +80,8 @@ def text_act(text: str) -> Act | None:
     >>> text_act("예약 취소해줘"), text_act("생일 언제지?"), text_act("고마워")
     ('delete', 'lookup', None)
     """
+    if _WHAT_IS_KNOWN.search(text):
+        return "explain"  # "보통 몇 시쯤 재워요?", "배터리 갈면 방수가 떨어진다던데 진짜예요?"
     toks = tokens(text)
     predicates = []
     for i, t in enumerate(toks):

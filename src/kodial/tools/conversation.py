@@ -13,7 +13,7 @@ from kodial.tools.acts import text_act
 from kodial.tools.arguments import extract_message, param_kind
 from kodial.tools.arguments.picking import picked_item, result_items
 from kodial.tools.choose import ToolScore
-from kodial.tools.schema import ToolSpec
+from kodial.tools.schema import ToolSpec, validate_arguments
 from kodial.tools.text import called_tools, message_text, tokens
 
 
@@ -126,6 +126,36 @@ _HOW_IS_IT = re.compile(
 """'How is it?' after an elliptical topic: the question is the last call's again."""
 
 
+def last_arguments(messages: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The arguments of the last call of the tool ``name`` (empty when unreadable)."""
+    for m in reversed(messages):
+        for call in m.get("tool_calls") or [] if m.get("role") == "assistant" else []:
+            fn = call.get("function", {}) if isinstance(call, dict) else {}
+            if fn.get("name") == name:
+                try:
+                    args = json.loads(fn.get("arguments") or "{}")
+                except (TypeError, json.JSONDecodeError):
+                    return {}
+                return args if isinstance(args, dict) else {}
+    return {}
+
+
+def says_nothing_new(messages: list[dict[str, Any]], tool: ToolSpec, now: datetime) -> bool:
+    """Whether the latest message, after a call of ``tool``, gives it only values that call
+    had ("미쉐린이 진짜 그만큼 좋아?" after a quote for 미쉐린): a remark about the result, not
+    a request for the tool again."""
+    called = called_tools(messages)
+    if not called or called[-1] != tool.name:
+        return False
+    found = {
+        k: f.value
+        for k, f in extract_message(tool, latest_user_text(messages), now).items()
+        if not any(m.startswith(f"{k}:") for m in validate_arguments(tool, {k: f.value}))
+    }
+    last = last_arguments(messages, tool.name)
+    return bool(found) and all(last.get(k) == v for k, v in found.items())
+
+
 def follow_up(
     messages: list[dict[str, Any]], specs: list[ToolSpec], now: datetime
 ) -> ToolSpec | None:
@@ -137,7 +167,10 @@ def follow_up(
     tool = next((s for s in specs if s.name == called[-1]), None) if called else None
     if tool is None:
         return None
-    found = extract_message(tool, text, now)
+    last = last_arguments(messages, tool.name)
+    # a value the last call had already is nothing new ("미쉐린이 진짜 그만큼 좋아?" after a
+    # quote for 미쉐린 asks about it, not for it again)
+    found = {k: f for k, f in extract_message(tool, text, now).items() if last.get(k) != f.value}
     if is_elliptical(text):
         topic = how_is_it(text)
         if topic is not None and not any(f.text.strip() == topic for f in found.values()):

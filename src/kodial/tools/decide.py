@@ -47,6 +47,7 @@ from kodial.tools.conversation import (
     is_elliptical,
     latest_user_text,
     picked_tool,
+    says_nothing_new,
     without_quoted_speech,
 )
 from kodial.tools.fit import (
@@ -473,6 +474,14 @@ def _choose(
                 "none",
             )
         best = explains
+    if (
+        best.score >= chooser.threshold
+        and text_act(latest_user_text(messages)) is None
+        and says_nothing_new(messages, by_name[best.name], now)
+    ):
+        # "템퍼가 진짜 그 정도로 좋아?" after a quote for 템퍼: a remark on the result
+        why = f"no tool fits: the message asks nothing of {best.name} its last call did not"
+        return None, why, "none"
     if best.score >= chooser.threshold:
         why = f"best score {best.score:.3f} >= threshold {chooser.threshold:.2f}"
         return by_name[best.name], why, "score"
@@ -480,7 +489,9 @@ def _choose(
     if picked is not None:
         why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
         return picked[0], why, "pick"
-    if corroborated(scores, chooser.threshold):
+    if corroborated(scores, chooser.threshold) and not says_nothing_new(
+        messages, by_name[best.name], now
+    ):
         why = (
             f"best score {best.score:.3f} is under the threshold, but the request names the tool "
             "by its own words and gives it an argument by the parameter's words, and no other "
