@@ -874,3 +874,51 @@ def test_a_remark_about_the_result_is_no_request_for_it_again() -> None:
 def test_what_is_known_in_general_is_answered_not_looked_up(said) -> None:
     d = decide([*QUOTE_TALK, user(said)], QUOTES, "auto", now=NOW)
     assert d.kind == "decline"
+
+
+def test_two_short_words_of_a_yes_no_description_said_as_one() -> None:
+    tools = [
+        function_tool(
+            "send_groceries",
+            "장보기 배송 요청",
+            {
+                "address": string_param("배송 주소"),
+                "leave_outside": {"type": "boolean", "description": "문 앞 비대면 수령"},
+            },
+            ["address"],
+        )
+    ]
+    said = "장보기 배송 요청할게요. 송파구 오금로 21 805호, 문앞에 두고 가주세요"
+    d = decide([user(said)], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["leave_outside"] is True
+
+
+def test_a_function_the_assistant_said_it_lacks_leaves_no_open_question() -> None:
+    tools = [
+        function_tool(
+            "find_spots",
+            "주변 주차장 검색",
+            {"place": string_param("기준 위치")},
+            ["place"],
+        ),
+        function_tool(
+            "reserve_spot",
+            "주차면 예약",
+            {"spot_id": string_param("주차면 ID"), "hours": integer_param("이용 시간")},
+            ["spot_id", "hours"],
+        ),
+    ]
+    listed = {
+        "spots": [{"spot_id": "PK-1", "distance_m": 400}, {"spot_id": "PK-2", "distance_m": 90}]
+    }
+    talk = [
+        user("시청역 근처 주차장 찾아줘"),
+        called("find_spots", place="시청역"),
+        tool_result(listed),
+        assistant("두 곳이 있어요."),
+        user("주차비 할인 카드도 만들어 줘요?"),
+        assistant("카드 발급은 제가 할 수 있는 기능이 아니에요. 카드사에 문의해 보세요."),
+        user("가까운 데로 예약"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.tool == "reserve_spot" and d.missing == ["hours"]

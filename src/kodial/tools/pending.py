@@ -79,7 +79,8 @@ _OFFER = re.compile(
 )
 """The assistant's open offer ending its message: what to help with, not a parameter."""
 _CANNOT = re.compile(
-    r"(?:할|드릴|해\s*드릴|도와\s*드릴)\s*수\s*(?:없어요|없습니다|없어)|어려워요|어렵습니다"
+    r"(?:할|드릴|해\s*드릴|도와\s*드릴)\s*수가?\s*(?:없어요|없습니다|없어)|어려워요|어렵습니다"
+    r"|기능이\s*(?:아니|없)|지원하지\s*않"
 )
 """The assistant said it cannot do what was asked: its closing advice ("앱에서 예매해 주세요")
 asks nothing of any tool."""

@@ -3,6 +3,7 @@ its description gives its two values (켜기/끄기), or as a bare answer to a y
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 
@@ -47,6 +48,11 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
         for w in _written_words(p.description)
         if w not in generic and w not in others and w not in out and len(w) > 1
     ]
+    # two short words of the description said as one ("문 앞 비대면 수령": 문앞에 두고 가주세요)
+    written = _written_words(p.description)
+    for a, b in itertools.pairwise(written):
+        if len(a) + len(b) <= 4 and re.fullmatch(r"[가-힣]+", a + b) and a + b not in others:
+            out += [a + b, f"{a} {b}"]
     # and their everyday names: "강아지 데려갈 수 있는 곳" for 반려동물 동반
     for group in TOOL_SYNONYMS:
         if set(out) & set(group):
