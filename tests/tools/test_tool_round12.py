@@ -922,3 +922,48 @@ def test_a_function_the_assistant_said_it_lacks_leaves_no_open_question() -> Non
     ]
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "ask" and d.tool == "reserve_spot" and d.missing == ["hours"]
+
+
+def test_a_phone_number_for_a_contact_that_may_be_a_mail_or_a_phone() -> None:
+    tools = [
+        function_tool(
+            "confirm_print",
+            "인쇄 주문 확정",
+            {"contact": string_param("받을 이메일 또는 방문 수령 시 연락처")},
+            ["contact"],
+        )
+    ]
+    d = decide(
+        [user("인쇄 주문 확정해 주세요. 연락처는 010-3345-1290이에요")], tools, "auto", now=NOW
+    )
+    assert d.kind == "call" and d.arguments == {"contact": "010-3345-1290"}
+
+
+def test_names_of_listed_items_said_fill_a_list_of_names() -> None:
+    tools = [
+        function_tool(
+            "reserve_rides",
+            "빠른 탑승 예약",
+            {
+                "pass_id": string_param("이용권 번호"),
+                "rides": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "놀이기구 이름 목록",
+                },
+            },
+            ["pass_id", "rides"],
+        )
+    ]
+    talk = [
+        user("지금 대기 시간 알려줘"),
+        called("wait_times"),
+        tool_result(
+            {"rides": [{"name": "바이킹", "wait_min": 30}, {"name": "범퍼 카", "wait_min": 15}]}
+        ),
+        assistant("바이킹 30분, 범퍼 카 15분이에요."),
+        user("이용권 PS-77로 범퍼카랑 바이킹 빨리 타는 거 예약해 줘"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"pass_id": "PS-77", "rides": ["범퍼 카", "바이킹"]}

@@ -28,7 +28,13 @@ from kodial.tools.arguments.params import (
     param_kind,
 )
 from kodial.tools.arguments.people import is_person_name, looks_like_person_name
-from kodial.tools.arguments.picking import flatten, item_fields, picked_item, result_items
+from kodial.tools.arguments.picking import (
+    flatten,
+    item_fields,
+    listed_names_said,
+    picked_item,
+    result_items,
+)
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
 from kodial.tools.arguments.tidy import (
@@ -503,6 +509,19 @@ def fill_arguments(
             flat.update({k: v for k, v in picked.items() if k not in flat})
             _listed_code_for_words(filling, result, picked)
             _listed_codes_of_things(filling, result, said)
+            for p in tool.params:  # "썬더 코스터랑 자이로 타워" of the rides just listed
+                if p.items_type != "string" or p.items_enum:
+                    continue
+                names = listed_names_said(result, said)
+                if not names or not re.search(r"이름|name|목록|list", f"{p.name} {p.description}"):
+                    continue
+                had = filling.found.get(p.name)
+                squeezed = {re.sub(r"\s+", "", n) for n in names}
+                if had is None or (  # (the list's own writing of names said as 범퍼카)
+                    isinstance(had.value, list)
+                    and {re.sub(r"\s+", "", str(v)) for v in had.value} == squeezed
+                ):
+                    filling.found[p.name] = Found(names, "tool_result", ", ".join(names))
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

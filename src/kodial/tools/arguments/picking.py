@@ -292,3 +292,22 @@ def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, An
         if values.count(best) == 1:
             return items[values.index(best)]
     return None
+
+
+def listed_names_said(result: Any, said: str) -> list[str]:
+    """The names of a result's listed items that ``said`` mentions, in the order said, however
+    spaced ("썬더코스터랑 자이로 타워" of three rides): each item's name-like field (name,
+    title, 이름)."""
+    squeezed = re.sub(r"\s+", "", said)
+    hits: list[tuple[int, str]] = []
+    for item in result_items(result):
+        for k, v in item.items():
+            if not isinstance(v, str) or not _NAME_KEYS.search(k.lower()) or len(v) < 2:
+                continue
+            at = squeezed.find(re.sub(r"\s+", "", v))
+            if at >= 0:
+                hits.append((at, v))
+    return [v for _, v in sorted(hits)]
+
+
+_NAME_KEYS = re.compile(r"name|title|이름|명칭")

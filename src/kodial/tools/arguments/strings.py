@@ -303,6 +303,9 @@ def extract_strings(
         if pat is None:
             continue
         m = next((m for m in pat.finditer(text) if msg.free(*m.span())), None)
+        if m is None and kind == "email" and "연락처" in p.description:
+            # "이메일 또는 연락처": a phone number said for it is its value
+            m = next((m for m in PHONE_RE.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, m.span())
             if kind == "phone" and p.name in out:
