@@ -967,3 +967,28 @@ def test_names_of_listed_items_said_fill_a_list_of_names() -> None:
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "call"
     assert d.arguments == {"pass_id": "PS-77", "rides": ["범퍼 카", "바이킹"]}
+
+
+def test_a_part_of_a_listed_id_said_names_that_item() -> None:
+    tools = [
+        function_tool(
+            "book_match",
+            "배구 경기 예매",
+            {"match_id": string_param("경기 ID"), "seats": integer_param("매수(장)")},
+            ["match_id", "seats"],
+        )
+    ]
+    listed = {
+        "matches": [
+            {"match_id": "VL-1121-KB-HD", "teams": "KB vs 현대"},
+            {"match_id": "VL-1121-GS-IBK", "teams": "GS vs IBK"},
+        ]
+    }
+    talk = [
+        user("토요일 배구 경기 보여줘"),
+        tool_result(listed),
+        assistant("두 경기가 있어요."),
+        user("gs 경기로 두 장"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"match_id": "VL-1121-GS-IBK", "seats": 2}

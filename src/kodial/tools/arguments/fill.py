@@ -301,14 +301,18 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
 
 
 def _listed_code_for_words(filling: Filling, result: Any, picked: dict[str, Any]) -> None:
-    """ "3번출구꺼" for a locker listed as GN-03 at 3번 출구: an identifier said in words that
-    no listed item has as its identifier is the identifier of the item those words picked."""
+    """ "3번출구꺼" for a locker listed as GN-03 at 3번 출구: an identifier said in words (or as
+    one part of the picked item's: "sk 경기" for KBL-1108-SK-LG) that no listed item has as its
+    identifier is the identifier of the item those words picked."""
     for p in filling.tool.params:
         f = filling.found.get(p.name)
         if f is None or f.source not in ("message", "history") or not is_code_param(p):
             continue
-        if p.name not in picked or not re.search(r"[가-힣]", str(f.value)):
-            continue  # a code said as a code (KE1208) is meant as said
+        said = str(f.value)
+        fragment = said.lower() in str(picked.get(p.name, "")).lower().split("-")
+        if p.name not in picked or not (re.search(r"[가-힣]", said) or fragment):
+            continue  # a code said as a code (KE1208) is meant as said; a part of the
+            # picked one's (sk of KBL-1108-SK-LG) names that one
         listed = {str(item_fields(result, x).get(p.name)) for x in result_items(result)}
         if str(f.value) not in listed:
             coerced = _coerce(p, picked[p.name])
