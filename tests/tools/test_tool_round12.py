@@ -992,3 +992,201 @@ def test_a_part_of_a_listed_id_said_names_that_item() -> None:
     ]
     d = decide(talk, tools, "auto", now=NOW)
     assert d.kind == "call" and d.arguments == {"match_id": "VL-1121-GS-IBK", "seats": 2}
+
+
+# --- misreadings a review of the round found, each kept as a test ---------------------------
+
+COFFEE = [
+    function_tool(
+        "order_drink",
+        "음료 주문",
+        {
+            "menu": string_param("메뉴"),
+            "size": {
+                "type": "string",
+                "enum": ["small", "medium", "large"],
+                "description": "사이즈",
+            },
+        },
+        ["menu", "size"],
+    )
+]
+
+
+def test_a_request_beside_what_is_usual_or_heard_is_still_a_request() -> None:
+    d = decide([user("아메리카노 보통 사이즈로 주문해 줄래?")], COFFEE, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"menu": "아메리카노", "size": "medium"}
+
+
+def test_a_question_beside_a_cannot_stays_open() -> None:
+    tools = [function_tool("get_forecast", "날씨 조회", {"city": string_param("도시")}, ["city"])]
+    talk = [
+        user("날씨 알려줘"),
+        assistant("어느 도시 날씨를 알려드릴까요? 참고로 주간 예보는 지원하지 않아요."),
+        user("부산"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"city": "부산"}
+
+
+def test_an_amount_described_alike_is_not_carried_to_another_tool() -> None:
+    tools = [
+        function_tool(
+            "convert_money",
+            "환율 계산",
+            {"amount": integer_param("금액"), "to": string_param("바꿀 통화")},
+            ["amount", "to"],
+        ),
+        function_tool(
+            "transfer",
+            "송금",
+            {"to_name": string_param("받는 사람 이름"), "money": integer_param("금액")},
+            ["to_name", "money"],
+        ),
+    ]
+    talk = [
+        user("백만 원 달러로 얼마야?"),
+        called("convert_money", amount=1000000, to="USD"),
+        tool_result({"result": 730.5}),
+        assistant("약 730달러예요."),
+        user("김하나한테 송금해줘"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "ask" and "money" in d.missing
+
+
+def test_a_count_with_its_counter_names_no_option_by_number() -> None:
+    tools = [
+        function_tool(
+            "book_bunk",
+            "호스텔 예약",
+            {
+                "room": {
+                    "type": "string",
+                    "enum": ["dorm_4", "dorm_8", "private"],
+                    "description": "객실",
+                },
+                "guests": integer_param("인원"),
+            },
+            ["room", "guests"],
+        )
+    ]
+    talk = [
+        user("호스텔 예약할게요"),
+        assistant("객실 타입과 인원은 몇 명인가요?"),
+        user("4명이요"),
+    ]
+    d = decide(talk, tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["room"]
+
+
+@pytest.mark.parametrize(
+    "said", ["문앞에 두지 말고 벨 눌러 주세요", "경비실에 맡겨주세요, 문앞은 안돼요"]
+)
+def test_a_joined_yes_no_word_turned_down(said) -> None:
+    tools = [
+        function_tool(
+            "deliver_box",
+            "택배 배송 요청",
+            {"leave_outside": {"type": "boolean", "description": "문 앞 비대면 수령 여부"}},
+            ["leave_outside"],
+        )
+    ]
+    d = decide([user(f"택배 배송 요청할게요. {said}")], tools, "auto", now=NOW)
+    assert d.arguments.get("leave_outside") is not True
+
+
+def test_the_end_of_hours_after_a_part_of_the_day_is_after_the_start() -> None:
+    tools = [
+        function_tool(
+            "add_event",
+            "일정 추가",
+            {
+                "title": string_param("일정 제목"),
+                "day": DATE,
+                "start_time": {**CLOCK, "description": "시작 시각"},
+                "end_time": {**CLOCK, "description": "종료 시각"},
+            },
+            ["title", "day", "start_time", "end_time"],
+        )
+    ]
+    for said, span in [
+        ("토요일 오전에 봉사활동 9시부터 12시까지 일정 추가해줘", ("09:00", "12:00")),
+        ("금요일 저녁에 송년회 7시부터 12시까지 일정 추가", ("19:00", "00:00")),
+        ("내일 아침에 일찍 나가서 10시부터 3시까지 캠핑 일정 추가", ("10:00", "15:00")),
+    ]:
+        d = decide([user(said)], tools, "auto", now=NOW)
+        assert (d.arguments["start_time"], d.arguments["end_time"]) == span, said
+
+
+def test_the_last_hour_said_and_not_turned_down_is_the_visit() -> None:
+    for said, hour in [
+        ("내일 3시 회의 끝나고 5시에 방문", 15),
+        ("내일 1시는 안 되고 3시 방문", 15),
+    ]:
+        d = decide([user(f"소독 방문 예약할게요 {said}")], HOURS[:1], "auto", now=NOW)
+        assert d.arguments.get("hour") == hour or d.arguments.get("hour") is None, said
+
+
+def test_two_periods_or_a_range_of_them_are_not_one_whole_period() -> None:
+    d = decide([user("지난주랑 이번주 걸음 수 기록 보여줘")], STEPS[:1], "auto", now=NOW)
+    assert (d.arguments or {}).get("to_date") != "2026-11-15"
+
+
+@pytest.mark.parametrize(("said", "value"), [("3.", 3), ("금액은 50000.", 50000)])
+def test_a_number_before_a_full_stop(said, value) -> None:
+    assert [n.value for n in numbers(said)] == [value]
+
+
+def test_digits_of_a_number_are_no_head_count_and_ranges_of_counts_are_no_code() -> None:
+    tools = [
+        function_tool(
+            "check_card",
+            "카드 확인",
+            {"last4": string_param("카드 번호 뒤 4자리"), "people": integer_param("인원")},
+            ["last4"],
+        )
+    ]
+    d = decide([user("카드 확인해줘. 카드 뒤 네 자리는 1234예요")], tools, "auto", now=NOW)
+    assert "people" not in d.arguments
+    assert [(n.value, n.unit) for n in numbers("3-4명 정도")][-1] == (4, "명")
+
+
+def test_hedge_words_inside_a_name_are_kept() -> None:
+    tools = [
+        function_tool(
+            "reserve_table",
+            "식당 예약",
+            {"restaurant": string_param("식당 이름"), "people": integer_param("인원")},
+            ["restaurant", "people"],
+        )
+    ]
+    d = decide([user("정도감자탕 2명 예약해 줘")], tools, "auto", now=NOW)
+    assert d.arguments == {"restaurant": "정도감자탕", "people": 2}
+
+
+def test_an_agreeing_word_asked_for_or_said_as_the_value_is_kept() -> None:
+    tools = [
+        function_tool(
+            "rename_me", "닉네임 변경", {"nickname": string_param("새 닉네임")}, ["nickname"]
+        )
+    ]
+    d = decide([user("닉네임을 오케이로 바꿔줘")], tools, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments == {"nickname": "오케이"}
+
+
+def test_a_pick_turned_down_is_not_picked() -> None:
+    tools = [
+        function_tool(
+            "join_class", "수업 신청", {"class_id": string_param("수업 ID")}, ["class_id"]
+        )
+    ]
+    listed = {
+        "classes": [
+            {"class_id": "C1", "date": "2026-11-25", "wait_days": 3, "experience_years": 9},
+            {"class_id": "C2", "date": "2026-11-27", "wait_days": 0, "experience_years": 2},
+        ]
+    }
+    talk = [user("수업 보여줘"), tool_result(listed), assistant("두 개 있어요.")]
+    d = decide([*talk, user("25일은 안 되니까 다른 걸로 신청해줘")], tools, "auto", now=NOW)
+    assert d.arguments.get("class_id") != "C1"

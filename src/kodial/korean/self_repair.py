@@ -16,7 +16,9 @@ import re
 from kodial.korean.numerals import NATIVE_RE
 
 _MARKER = re.compile(
-    r"(?<=[^\s.,…~!])(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|말고)(?:[\s.,…~!]+)(?=\S)"
+    # ("두지 말고 벨 눌러 주세요": a verb's 지 말고 says not to do it, it takes nothing back)
+    r"(?<=[^\s.,…~!])(?:[\s.,…~!]+)(?:아\s+)?(?:아니(?:다|야|지|고|라|요)?|(?<!지\s)말고)"
+    r"(?:[\s.,…~!]+)(?=\S)"
     # "3시.. 아 4시가 낫겠다": the better value said after 아 takes back the one before
     r"|(?<=[^\s.,…~!])[\s.,…~!]+아\s+(?=\S+?\s*(?:낫겠|좋겠|나을|낫다|나아))"
 )

@@ -65,6 +65,12 @@ _WHAT_IS_KNOWN = re.compile(
     r"|(?:다면서|라면서)요?\s*\?\s*$"
 )
 """A question about what is known or true in general, which the assistant answers itself."""
+_ASKS_SERVICE = re.compile(
+    r"(?:해|해\s*주|알려|보여|잡아|찾아|보내|골라)\s*(?:줘|줄래|주세요|줄\s*수|주실|드려)"
+    r"|주문|예약|신청|예매|접수"
+)
+"""A request for a service said beside it ("... 주문해 줄래?", "날씨 알려줘. 태풍 온다던데
+정말이야?"): the message asks for that, not only for what is known."""
 
 
 def _shown(after: tuple[Token, ...]) -> bool:
@@ -80,7 +86,7 @@ def text_act(text: str) -> Act | None:
     >>> text_act("예약 취소해줘"), text_act("생일 언제지?"), text_act("고마워")
     ('delete', 'lookup', None)
     """
-    if _WHAT_IS_KNOWN.search(text):
+    if _WHAT_IS_KNOWN.search(text) and not _ASKS_SERVICE.search(text):
         return "explain"  # "보통 몇 시쯤 재워요?", "배터리 갈면 방수가 떨어진다던데 진짜예요?"
     toks = tokens(text)
     predicates = []

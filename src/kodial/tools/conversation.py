@@ -51,7 +51,8 @@ def picked_tool(
     or a request to look something up is not a pick; None when there is no pick."""
     t = max((i for i, m in enumerate(messages) if m.get("role") == "tool"), default=-1)
     said = " ".join(message_text(m) for m in messages[t + 1 :] if m.get("role") == "user").strip()
-    if t < 0 or not said or said.endswith("?") or text_act(said) in ("lookup", "explain"):
+    latest = latest_user_text(messages).strip()  # (an aside answered since is no request)
+    if t < 0 or not said or latest.endswith("?") or text_act(latest) in ("lookup", "explain"):
         return None
     try:
         result = json.loads(message_text(messages[t]))
@@ -67,12 +68,16 @@ def picked_tool(
         return None
     listed_by, given = call_of_result(messages, t)
     rank = {s.name: k for k, s in enumerate(scores)}
-    for spec in sorted(specs, key=lambda s: rank.get(s.name, len(rank))):
-        if spec.name == listed_by:
-            continue
-        for p in spec.params:
-            if p.required and p.name in picked and p.name not in given:
-                return spec, p.name
+    ranked = sorted(specs, key=lambda s: rank.get(s.name, len(rank)))
+    # a tool that requires the item's field, else one that takes it ("설치할 도어락 모델 ID
+    # (설치일 때만)")
+    for required in (True, False):
+        for spec in ranked:
+            if spec.name == listed_by:
+                continue
+            for p in spec.params:
+                if p.required >= required and p.name in picked and p.name not in given:
+                    return spec, p.name
     return None
 
 

@@ -114,7 +114,7 @@ def pending_question(
     question = message_text(messages[a])
     if messages[a].get("tool_calls") or not is_question(question):
         return None
-    if _OFFER.search(question) or _CANNOT.search(question):
+    if _OFFER.search(question) or (_CANNOT.search(question) and "?" not in question):
         return None  # "무엇을 도와드릴까요?": an open offer asks about no tool's parameters
     # the user's request(s) before that question, back to the previous tool result
     start = max((i for i in range(a) if messages[i].get("role") in ("tool",)), default=-1)

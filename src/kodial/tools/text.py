@@ -202,7 +202,7 @@ _NUMBER_RE = re.compile(
     r"(?P<num>"
     # digits, whole (never 10 of "100kW"), with magnitudes after them ("2천만", "1억 2천만",
     # "3만5000")
-    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?![\d.])"
+    r"(?<![\d.A-Za-z])\d[\d,]*(?:\.\d+)?(?!\d|\.\d)"
     r"(?:\s*(?:억|만|천|백)+(?:\s*\d[\d,]*\s*(?:억|만|천|백)+)*(?:(?<=[억만])\s*\d[\d,]*)?)?"
     # an amount said in words, its magnitudes apart or together ("만 이천 원", "삼만칠천 원");
     # bounded, as no amount has more words: unbounded, a run of such words took quadratic time

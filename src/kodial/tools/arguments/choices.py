@@ -456,9 +456,12 @@ def _hour_of_a_time(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) 
     """ "오후 2시" for an hour of the day written as an integer ([9, 11, 14, 16]): the allowed
     hour on the clock said, in the half of the day said, or the one allowed hour of either half
     when none is said ("2시" -> 14)."""
-    m = _CLOCK_SAID.search(msg.text)  # (a day read with its time may have taken it: 낼 2시)
-    if m is None:
+    # the last hour said and not turned down ("3시 회의 끝나고 5시에 방문", "1시는 안 되고 3시");
+    # (a day read with its time may have taken its words: 낼 2시)
+    said = [m for m in _CLOCK_SAID.finditer(msg.text) if not turned_down(msg.text, m.end())]
+    if not said:
         return
+    m = said[-1]
     hour = number_value(m.group("h"))
     if hour is None or not 0 <= hour <= 24:
         return
@@ -493,8 +496,8 @@ def _option_by_its_number(p: ParamSpec, msg: Msg, out: dict[str, Found]) -> None
     "8명 방")."""
     options = [o for o in enum_options(p) if isinstance(o, str)]
     said = [n for n in numbers(msg.masked) if msg.free(n.start, n.end)]
-    if len(said) != 1 or not float(said[0].value).is_integer():
-        return
+    if len(said) != 1 or not float(said[0].value).is_integer() or said[0].unit not in ("", "인"):
+        return  # ("4명이요" answers a head count, "8박" the nights, not dorm_4 or dorm_8)
     n = said[0]
     owners = [o for o in options if str(int(n.value)) in re.findall(r"\d+", o)]
     if len(owners) == 1:

@@ -14,6 +14,7 @@ from kodial.korean.datetimes import (
     WEEKDAYS,
     KoreanDateTime,
     parse_datetime,
+    resolve_hour,
 )
 from kodial.korean.numerals import number_value
 from kodial.tools.acts import tool_act
@@ -391,9 +392,10 @@ def _whole_period(
     """A start and an end date filled from a week or a month said whole ("지난주에 적립된 포인트"
     -> its Monday to its Sunday; "이번 달" -> its first to its last day), for a look-up: what
     is booked or paused for "next month" is asked when it starts and ends."""
-    m = _PERIOD.search(text)
-    if m is None:
-        return
+    said = list(_PERIOD.finditer(text))
+    if len(said) != 1 or re.search(r"부터|까지|말고|빼고", text):
+        return  # "지난주랑 이번주", "지난달 말부터 이번 주까지": not one whole period
+    m = said[0]
     days = [p for p in params if date_format(p).part == "date"]  # type: ignore[union-attr]
     starts = [p for p in days if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
     ends = [p for p in days if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
@@ -434,16 +436,41 @@ def _hours_said_later(
     m = _HOUR_RANGE.search(tail)
     if m is None:
         return None
-    prefix = f"{r.period} " if r.period else ""
-    t1 = parse_datetime(prefix + m.group("a"), now).time
-    t2 = parse_datetime(prefix + m.group("b"), now).time
-    if t1 is None or t2 is None:
+    # the part of the day goes with the range said right after it ("토요일 저녁에 결혼식이
+    # 있어서 ... 6시부터"), not with one said after another thing done then ("오전 운동하고
+    # 2시부터 4시까지 미팅": a bare range, read as the day's)
+    period = r.period if r.period and not _ANOTHER_THING.search(tail[: m.start()]) else None
+    h1 = _hour_of(m.group("a"))
+    h2 = _hour_of(m.group("b"))
+    if h1 is None or h2 is None:
         return None
-    start = KoreanDateTime(r.date, t1, r.period, date_span=r.date_span, time_span=r.time_span)
-    end = KoreanDateTime(r.date, t2, r.period)
-    if r.period is None and (crossing := _across_noon(start, end)) is not None:
+    start_h = resolve_hour(h1[0], period)[0]
+    # the end is the first reading of its hour after the start (오전 9시부터 12시 -> noon;
+    # 저녁 7시부터 12시 -> midnight; 10시부터 3시 -> 15:00)
+    end_h = next(
+        (h % 24 for h in (h2[0], h2[0] + 12, h2[0] + 24) if (h, h2[1]) > (start_h, h1[1])),
+        h2[0],
+    )
+    start = KoreanDateTime(
+        r.date, time(start_h, h1[1]), period, date_span=r.date_span, time_span=r.time_span
+    )
+    end = KoreanDateTime(r.date, time(end_h, h2[1]), period)
+    if period is None and (crossing := _across_noon(start, end)) is not None:
         start, end = crossing
     return start, (end, m.group("b"))
+
+
+_ANOTHER_THING = re.compile(r"(?:하고|하구|한\s*다음|한\s*뒤|끝나고|가고|보고)\s")
+"""A verb joining one thing done to the next: a part of the day said before it is the first
+thing's."""
+
+
+def _hour_of(said: str) -> tuple[int, int] | None:
+    """(hour, minute) of "9시", "9시 반" or "9시 20분"."""
+    m = re.match(r"(\d{1,2})\s*시(?:\s*(반)|\s*(\d{1,2})\s*분)?", said)
+    if m is None or int(m.group(1)) > 24:
+        return None
+    return int(m.group(1)), 30 if m.group(2) else int(m.group(3) or 0)
 
 
 def _weekday_before(r: KoreanDateTime, r2: KoreanDateTime, raw2: str) -> bool:

@@ -223,12 +223,12 @@ def _picks_a_listed_time(
 
 def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> str:
     """The parameter of the tool ``called`` that another name gives the same description and
-    type as ``p`` (a search's start_date "입소일" is an application's check_in "입소일"), or
-    an empty string."""
+    type as ``p``, for a day or an identifier (a search's start_date "입소일" is an
+    application's check_in "입소일"), or an empty string."""
     spec = next((t for t in tools if t.name == called), None)
     said = p.description.strip()
-    if spec is None or len(said) < 2:
-        return ""
+    if spec is None or len(said) < 3 or not (param_kind(p) == "date" or is_code_param(p)):
+        return ""  # (an amount described as 금액 in a conversion is no transfer's)
     alike = [
         q.name
         for q in spec.params
@@ -237,13 +237,21 @@ def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> st
     return alike[0] if len(alike) == 1 else ""
 
 
+def _no_value(k: str, found: Found, asked: set[str] | None, said: str) -> bool:
+    """Whether a value read is none: particles only, or a word that only agrees opening what
+    was ``said`` ("오케이 불러 줘"), unless it answers a question about ``k`` (닉네임을
+    오케이로 바꿔줘 says it as the value)."""
+    value = found.value
+    if isinstance(value, str) and _AGREEING.fullmatch(value.strip()):
+        return k not in (asked or set()) and said.strip().startswith(value.strip())
+    return _only_particles(value)
+
+
 def _only_particles(value: Any) -> bool:
     """A string of particles only ("부터", "에도"): what is left of a phrase whose words were
-    read as other values, never a value itself; or a word that only agrees ("오케이", "ㅇㅋ")."""
+    read as other values, never a value itself."""
     if not isinstance(value, str) or not value.strip():
         return False
-    if _AGREEING.fullmatch(value.strip()):
-        return True
     toks = tokens(value)
     return bool(toks) and all(t.tag.startswith("J") for t in toks)
 
@@ -451,12 +459,12 @@ def fill_arguments(
                 # unless it is a name, which corrects it ("서귀포에서 경차로")
                 guessed.setdefault(k, v)
                 continue
-            if (rank == 0 or v.strong or continued) and not _only_particles(v.value):
+            if (rank == 0 or v.strong or continued) and not _no_value(k, v, asked, text):
                 filling.found.setdefault(k, v)
     for k, v in guessed.items():
         if k in filling.found:
             filling.gave_way.append(k)
-        elif not _only_particles(v.value):
+        elif not _no_value(k, v, asked, latest):
             filling.found[k] = v
     people_as_they_are(filling)
     without_excluded_ends(filling)

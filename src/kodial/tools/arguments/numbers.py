@@ -87,9 +87,17 @@ def _without_parts_of_a_count(mentions: list[NumberMention], text: str) -> list[
     ]
 
 
+_DIGITS_OF = re.compile(r"(?:번호|비밀번호|뒤|앞|끝|코드)\s*(?:의|는|은)?\s*$")
+"""What says a count of 자리 is of digits (카드 번호 뒤 네 자리)."""
+
+
 def _in_a_code(text: str, n: NumberMention) -> bool:
     """Whether a number is glued to more digits by a slash or hyphen, after or before it: part
     of a code (235/55R19, a tyre size; 110-482-339017, an account), not a quantity."""
+    if re.match(r"-\d+\s*(?:명|박|일|개|시간|장|인|살|세|분|층|회)", text[n.end :]) or (
+        n.unit and re.fullmatch(r"\d-", text[max(0, n.start - 2) : n.start])
+    ):
+        return False  # "3-4명", "2-3박": a range of counts, not a code
     return bool(
         re.match(r"[/-]\d", text[n.end : n.end + 2])
         or re.fullmatch(r"\d[/-]", text[max(0, n.start - 2) : n.start])
@@ -129,6 +137,8 @@ def extract_numbers(
                 score -= 1.0
             if score > 0 and p.name in asked:
                 score += 0.5  # "58키로" asked about weight, beside a distance in km
+            if n.unit == "자리" and "명" in units and _DIGITS_OF.search(msg.text[: n.start]):
+                score -= 3.0  # "카드 뒤 네 자리": digits of a number, not people
             label = _LABEL_BEFORE.search(msg.text[max(0, n.start - 12) : n.start])
             if label and labelled_as_another(label.group(1), p):
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number

@@ -178,13 +178,22 @@ def _items_on_weekday(items: list[dict[str, Any]], said: str) -> list[dict[str, 
     return out
 
 
+_PASSED_OVER = re.compile(
+    r"[가-힣]*\s*(?:은|는|건|이|가)?\s*(?:안\s*(?:돼|되)|말고|빼고|상관\s*없|괜찮|아니)"
+)
+"""After a mention, what says it is not the one wanted ("18일은 안 되니까", "경력이 많은 건
+상관없고")."""
 _DAY_OF_MONTH = re.compile(r"(?<![\d월])(\d{1,2})\s*일(?!\s*(?:동안|간|째|요일))")
 
 
 def _items_on_day_of_month(items: list[dict[str, Any]], said: str) -> list[dict[str, Any]]:
     """Items with a date (YYYY-MM-DD) on a day of the month the message names without its
     month ("18일 걸로" of the 18th and the 25th); empty when it names none."""
-    days = {int(m.group(1)) for m in _DAY_OF_MONTH.finditer(said)}
+    days = {
+        int(m.group(1))
+        for m in _DAY_OF_MONTH.finditer(said)
+        if not _PASSED_OVER.match(said, m.end())
+    }
     return [
         item
         for item in items
@@ -274,7 +283,8 @@ def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, An
     number in the items' field of the kind it is about; None when it names none, the items
     have no such field, or two share the extreme."""
     for words, fields, pick in _SUPERLATIVES:
-        if not words.search(said):
+        m = words.search(said)
+        if m is None or _PASSED_OVER.match(said, m.end()):
             continue
         key = next(
             (

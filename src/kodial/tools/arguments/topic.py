@@ -56,10 +56,26 @@ def topic_chunk(
 ) -> tuple[int, int] | None:
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
-    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP | _HEDGES
+    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
     mask = _skip_mask(text, skip)
+    toks_all = tokens(text)
+    # a hedge word is skipped said after a number with at most its particle or copula
+    # (200명 정도고, 5만 원 이하로), never inside a name (정도감자탕, 이상한나라)
+    hedges = {
+        t.start
+        for k, t in enumerate(toks_all)
+        if t.form in _HEDGES
+        and (t.start == 0 or text[t.start - 1] == " ")
+        and (
+            k + 1 == len(toks_all)
+            or toks_all[k + 1].start > t.end
+            or not toks_all[k + 1].tag.startswith(("NN", "XS", "VA"))
+        )
+    }
 
     def skipped(t: Any) -> bool:
+        if t.start in hedges:
+            return True
         if t.tag in ("XSN",):
             return False
         if t.tag in ("XSV", "ETN", "VV", "JKG"):
