@@ -224,7 +224,7 @@ def extract_dates(
         tail = text[span[1] :]
         sep = _RANGE_SPLIT.match(tail)
         end_value: tuple[KoreanDateTime, str] | None = None
-        later = _hours_said_later(starts + ends, r, tail, now)
+        later = _hours_said_later(starts + ends, r, tail)
         if later is not None:  # "토요일 저녁에 결혼식이라 ... 6시부터 10시까지"
             r, end_value = later
             start_raw, sep = text[span[0] : span[1]], None
@@ -426,7 +426,7 @@ _HOUR_RANGE = re.compile(
 
 
 def _hours_said_later(
-    params: list[ParamSpec], r: KoreanDateTime, tail: str, now: datetime
+    params: list[ParamSpec], r: KoreanDateTime, tail: str
 ) -> tuple[KoreanDateTime, tuple[KoreanDateTime, str]] | None:
     """A start and an end time said as a range of hours after the day (and its part of the day)
     that has none ("토요일 저녁에 ... 6시부터 10시까지" -> 18:00 to 22:00): the start and the
