@@ -109,17 +109,12 @@ def text_act(text: str) -> Act | None:
                 or nxt.tag not in (*_NOUNS, "XSV")
             ) and not _shown(toks[i + 1 :]):
                 predicates.append(t.form)
-    if any(p in _SHOWING for p in predicates) and not any(
-        p == s or (len(s) > 1 and p.startswith(s))
-        for p in predicates
-        for stems in PREDICATE_STEMS.values()
-        for s in stems
-    ):
-        return "lookup"  # "예약 보여 줄래요": what is shown is looked up
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
             return act
+    if any(p in _SHOWING for p in predicates):
+        return "lookup"  # "예약 보여 줄래요": what is shown is looked up
     asks = (
         any(t.form.startswith(LOOKUP_WORDS) for t in toks)
         or _asks_state(toks)

@@ -45,6 +45,7 @@ from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.conversation import (
     follow_up,
     is_elliptical,
+    last_arguments,
     latest_user_text,
     picked_tool,
     says_nothing_new,
@@ -508,14 +509,7 @@ def _another_day(messages: list[dict[str, Any]], tool: ToolSpec | None, now: dat
     of what that day listed."""
     if tool is None:
         return False
-    last = next(
-        (c for m in reversed(messages) for c in (m.get("tool_calls") or []) if isinstance(c, dict)),
-        None,
-    )
-    try:
-        args = json.loads((last or {}).get("function", {}).get("arguments") or "{}")
-    except (TypeError, json.JSONDecodeError):
-        return False
+    args = last_arguments(messages, tool.name)
     found = extract_message(tool, latest_user_text(messages), now)
     return any(
         param_kind(p) == "date" and p.name in found and found[p.name].value != args.get(p.name)

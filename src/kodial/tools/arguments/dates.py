@@ -16,6 +16,7 @@ from kodial.korean.datetimes import (
     parse_datetime,
     resolve_hour,
 )
+from kodial.korean.named_days import month_day
 from kodial.korean.numerals import number_value
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.message import Msg
@@ -407,10 +408,8 @@ def _whole_period(
         first = today - timedelta(days=today.weekday()) + timedelta(weeks=shift)
         last = first + timedelta(days=6)
     else:
-        month = today.month - 1 + shift
-        first = today.replace(year=today.year + month // 12, month=month % 12 + 1, day=1)
-        month += 1
-        last = first.replace(year=today.year + month // 12, month=month % 12 + 1) - timedelta(1)
+        first = month_day(today, 1, shift)  # type: ignore[assignment]
+        last = month_day(today, 31, shift, clamp=True)  # type: ignore[assignment]
     if shift == 0 and _WITHIN.match(text, m.end()):
         first = max(first, today)  # "이번 달 안에": what is left of it, from today
     for p, day in ((starts[0], first), (ends[0], last)):

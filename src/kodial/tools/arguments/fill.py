@@ -209,7 +209,7 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
 
 
 def _picks_a_listed_time(
-    messages: list[dict[str, Any]], last_tool: int, latest: str, now: datetime
+    messages: list[dict[str, Any]], last_tool: int, said: str, now: datetime
 ) -> bool:
     """Whether what was said since the last result names one of the times (HH:MM) it lists."""
     if last_tool < 0:
@@ -217,8 +217,8 @@ def _picks_a_listed_time(
     listed = {
         (int(c[:2]) % 12, int(c[3:])) for c in _CLOCK.findall(message_text(messages[last_tool]))
     }
-    said = parse_datetime(latest, now).time
-    return said is not None and (said.hour % 12, said.minute) in listed
+    when = parse_datetime(said, now).time
+    return when is not None and (when.hour % 12, when.minute) in listed
 
 
 def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> str:
@@ -384,6 +384,26 @@ def _listed_codes_of_things(filling: Filling, result: Any, said_since: str) -> N
                     thing[key] = items[whole[0]][key]
 
 
+def _listed_names_said(filling: Filling, result: Any, said: str) -> None:
+    """ "썬더 코스터랑 자이로 타워" of the rides a result listed: a list of names takes the
+    listed items' names said, as the list writes them (범퍼카 said for 범퍼 카)."""
+    names = listed_names_said(result, said)
+    if not names:
+        return
+    squeezed = {re.sub(r"\s+", "", n) for n in names}
+    for p in filling.tool.params:
+        if p.items_type != "string" or p.items_enum:
+            continue
+        if not re.search(r"이름|name|목록|list", f"{p.name} {p.description}"):
+            continue
+        had = filling.found.get(p.name)
+        if had is None or (
+            isinstance(had.value, list)
+            and {re.sub(r"\s+", "", str(v)) for v in had.value} == squeezed
+        ):
+            filling.found[p.name] = Found(names, "tool_result", ", ".join(names))
+
+
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -521,19 +541,7 @@ def fill_arguments(
             flat.update({k: v for k, v in picked.items() if k not in flat})
             _listed_code_for_words(filling, result, picked)
             _listed_codes_of_things(filling, result, said)
-            for p in tool.params:  # "썬더 코스터랑 자이로 타워" of the rides just listed
-                if p.items_type != "string" or p.items_enum:
-                    continue
-                names = listed_names_said(result, said)
-                if not names or not re.search(r"이름|name|목록|list", f"{p.name} {p.description}"):
-                    continue
-                had = filling.found.get(p.name)
-                squeezed = {re.sub(r"\s+", "", n) for n in names}
-                if had is None or (  # (the list's own writing of names said as 범퍼카)
-                    isinstance(had.value, list)
-                    and {re.sub(r"\s+", "", str(v)) for v in had.value} == squeezed
-                ):
-                    filling.found[p.name] = Found(names, "tool_result", ", ".join(names))
+            _listed_names_said(filling, result, said)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue

@@ -58,18 +58,18 @@ def topic_chunk(
     or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
     skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
     mask = _skip_mask(text, skip)
-    toks_all = tokens(text)
+    all_toks = tokens(text)
     # a hedge word is skipped said after a number with at most its particle or copula
     # (200명 정도고, 5만 원 이하로), never inside a name (정도감자탕, 이상한나라)
     hedges = {
         t.start
-        for k, t in enumerate(toks_all)
+        for k, t in enumerate(all_toks)
         if t.form in _HEDGES
         and (t.start == 0 or text[t.start - 1] == " ")
         and (
-            k + 1 == len(toks_all)
-            or toks_all[k + 1].start > t.end
-            or not toks_all[k + 1].tag.startswith(("NN", "XS", "VA"))
+            k + 1 == len(all_toks)
+            or all_toks[k + 1].start > t.end
+            or not all_toks[k + 1].tag.startswith(("NN", "XS", "VA"))
         )
     }
 
@@ -86,7 +86,6 @@ def topic_chunk(
             or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
         )
 
-    all_toks = tokens(text)
     for c in chunks(text):
         if not spans_free(c.start, c.end, taken):
             continue
