@@ -122,8 +122,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev9_balanced = (summary.get("dev9") or {}).get("balanced", "–")
     dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
     dev8_balanced = (summary.get("dev8") or {}).get("balanced", "–")
-    blind6_balanced = (summary.get("blind6") or {}).get("balanced", "–")
+    dev10_balanced = (summary.get("dev10") or {}).get("balanced", "–")
     blind7_balanced = (summary.get("blind7") or {}).get("balanced", "–")
+    blind8_balanced = (summary.get("blind8") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -175,11 +176,13 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "the engine as that session left it and 0.684 as session 18 left it (blind until "
         f"session 19, which unsealed and read it; now {dev8_balanced}); the ninth (written "
         "during session 13) 0.542 with the engine as that session began and 0.575 in session "
-        f"19 (blind until then, when it was unsealed and read; now {dev9_balanced}); the blind "
-        "sets, never read (README: each session's): the tenth (written "
-        f"during session 18) 0.537 with the engine as that session began and {blind6_balanced} "
-        "now; the eleventh (written during session 19) 0.497 with the engine as that session "
-        f"began and {blind7_balanced} now. "
+        f"19 (blind until then, when it was unsealed and read; now {dev9_balanced}); the tenth "
+        "(written during session 18) 0.537 with the engine as that session began and 0.582 as "
+        f"session 19 left it (blind until session 20, which unsealed and read it; now "
+        f"{dev10_balanced}); the blind sets, never read (README: each session's): the eleventh "
+        "(written during session 19) 0.497 with the engine as that session began and "
+        f"{blind7_balanced} now; the twelfth (written during session 19) 0.688 with the engine "
+        f"as that session began and {blind8_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "
