@@ -34,6 +34,8 @@ BLIND7 = ROOT / "data" / "tool_dialogs_blind7.jsonl"
 """The sixth blind set, the eleventh (see the module docstring): never tuned on."""
 BLIND8 = ROOT / "data" / "tool_dialogs_blind8.jsonl"
 """The seventh blind set, the twelfth (see the module docstring): never tuned on."""
+BLIND9 = ROOT / "data" / "tool_dialogs_blind9.jsonl"
+"""The eighth blind set, the thirteenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -49,9 +51,10 @@ OWN_SET_FILES = {
     "dev10": DEV10,
     "blind7": BLIND7,
     "blind8": BLIND8,
+    "blind9": BLIND9,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind7", "blind8"})
+BLIND_SETS = frozenset({"blind7", "blind8", "blind9"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -147,6 +150,12 @@ OWN_SETS = {
         "kodial or the other sets (see `SOURCE-blind8.md`), slot questions annotated by its "
         "author; scored aggregates only: 0.688 with the engine as session 19 began",
     ),
+    "blind9": (
+        "Eighth blind set, the thirteenth (never tuned on)",
+        "written for the project during session 20 by a contributor who had read nothing of "
+        "kodial or the other sets (see `SOURCE-blind9.md`), slot questions annotated by its "
+        "author; scored aggregates only: 0.613 with the engine as session 20 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -160,5 +169,6 @@ SET_NOW = {
     "dev10": datetime(2026, 3, 18, 9, 40, tzinfo=SEOUL),
     "blind7": datetime(2025, 11, 28, 14, 20, tzinfo=SEOUL),
     "blind8": datetime(2026, 6, 9, 19, 30, tzinfo=SEOUL),
+    "blind9": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
