@@ -143,10 +143,13 @@ def _split_identifier(name: str) -> tuple[str, ...]:
 # --- numbers --------------------------------------------------------------------------------
 
 UNITS = (
-    "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|살|세|"
+    "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|세트|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
-    "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|박|층|번|병|점|채|벌|켤레|대|통|건|"
-    "그릇|가지|상자|박스|봉지|판|짝|게임|"
+    # (박스 before 박: "3박스" is three boxes, not three nights)
+    "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|상자|박스|박|층|번|병|점|채|벌|켤레|대|"
+    "통|건|그릇|가지|봉지|판|짝|게임|팩|"
+    # 달 for months ("석 달", "3달"; after 달러, which is money)
+    "달(?!러|에|마다)|"
     # units written in Latin letters (100kW, 64GB, 250mm)
     "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
     # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
@@ -179,6 +182,8 @@ COUNTER_UNITS = frozenset(
         "판",
         "짝",
         "게임",
+        "팩",
+        "세트",
         "부",
         "회",
     ]
@@ -193,11 +198,11 @@ _COUNTERS = (
             reverse=True,
         )
     )
-    + r"|\s부(?![가-힣])"
+    + r"|\s부(?![가-힣])|달(?!러|에|마다)"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
-letters, places, hours and nights."""
+letters, places, hours, nights and months (석 달; not 한 달에, which is "per month")."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     # digits, whole (never 10 of "100kW"), with magnitudes after them ("2천만", "1억 2천만",
@@ -236,8 +241,8 @@ class NumberMention:
     end: int
 
 
-_AFTER_UNIT = frozenset("을를이가은는에도만씩째짜요로으와과랑의까부쯤간")
-"""Syllables that may follow a one-syllable unit in the same word (두 장을, 세 대요)."""
+_AFTER_UNIT = frozenset("을를이가은는에도만씩째짜요로으와과랑의까부쯤간권")
+"""Syllables that may follow a one-syllable unit in the same word (두 장을, 세 대요, 5만 원권)."""
 
 _DAY_COUNT_RE = re.compile(
     r"(?<![가-힣])(" + DAY_COUNT_RE + r")(?:\s*(?:동안|간))?"

@@ -8,11 +8,10 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from kodial.korean.datetimes import PERIODS
 from kodial.korean.latin_letters import spell_letters
 from kodial.korean.loanwords import loanword_mentions
-from kodial.korean.numerals import number_value
 from kodial.korean.particles import final_consonant
+from kodial.tools.arguments.clock import hour_of_a_time, time_by_part_of_day
 from kodial.tools.arguments.message import (
     Msg,
     turned_down,
@@ -264,6 +263,19 @@ def _enum_mentions(
             for m in rx(pat).finditer(low):
                 if not any(s <= m.start(1) < e for s, e, _ in found):
                     found.append((m.start(1), m.end(1), opt))
+    if _numeric(options):
+        # "5만 원짜리" for [30000, 50000, 100000]: a number said in any way, in the parameter's
+        # unit, or in digits with none when it has none ("312짜리" for a battery size; "둘이
+        # 갔는데" is who went, not a score)
+        units = param_units(p)
+        for n in numbers(text):
+            if n.value in options and (
+                n.unit in units or (not units and not n.unit and text[n.start].isdigit())
+            ):
+                # (with what makes it a kind of thing: 5만 원권, 312짜리)
+                end = n.end + len(re.match(r"(?:권|짜리)?(?:으로|로)?", text[n.end :]).group(0))  # type: ignore[union-attr]
+                if not any(s < end and n.start < e for s, e, _ in found):
+                    found.append((n.start, end, next(o for o in options if o == n.value)))
     if not found:
         # "pdf로 주세요" for online_pdf(온라인 PDF): a word of one value's gloss or name that no
         # other value has names it
@@ -405,9 +417,9 @@ def extract_enums(
         if p.name not in out and p.name in asked and source == "message":
             _option_by_its_number(p, msg, out)
         if p.name not in out:
-            _time_by_part_of_day(p, msg, out, source)
+            time_by_part_of_day(p, msg, out, source)
         if p.name not in out and is_hour_param(p):
-            _hour_of_a_time(p, msg, out, source)
+            hour_of_a_time(p, msg, out, source)
 
 
 _CHOSEN = re.compile(
@@ -423,64 +435,6 @@ _OUT_OF = re.compile(r"(?:(?<!\d)\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중
 
 _INTO = re.compile(r"목표|도착|target|결과|바꿀|번역|변환|into|output|출력")
 """Words of a parameter that is what something becomes (목표 언어, target_language)."""
-
-
-_PART_OF_DAY = re.compile(
-    r"(?<![가-힣])(새벽|아침|오전|점심|낮|오후|저녁|밤)"
-    r"(?=(?:시간|때)?(?:에|엔|은|는|이요|요|으로|로|쯤|중|걸로|거|꺼)?(?![가-힣])(?!\s*\d))"
-)
-
-
-def _time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
-    """ "오전이요" for start times [09:00, 13:00]: the one listed time in the part of the day
-    said, when no hour is said with it."""
-    options = enum_options(p)
-    hours = [re.fullmatch(r"(\d{1,2}):\d{2}", str(o)) for o in options]
-    if not options or not all(hours):
-        return
-    said = list(_PART_OF_DAY.finditer(msg.text))  # (the parser has read it as a time of day)
-    if len({m.group(1) for m in said}) != 1 or re.search(r"\d\s*시|\d:\d", msg.text):
-        return  # none, or two ("밤에 잠이 안 와서 아침에"): no one part of the day is chosen
-    m = said[0]
-    if turned_down(msg.text, m.end()) or re.match(
-        r"(?:시간|때)?(?:에|엔|은|는)?\s*(?:안|말고|빼고|피해|못)", msg.text[m.end() :]
-    ):
-        return  # "오전은 안 돼요", "아침은 말고"
-    low, high = PERIODS[m.group(1)]
-    inside = [o for o, h in zip(options, hours, strict=True) if h and low <= int(h.group(1)) < high]
-    if len(inside) == 1:
-        out[p.name] = Found(inside[0], source, m.group(0))
-
-
-def _hour_of_a_time(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
-    """ "오후 2시" for an hour of the day written as an integer ([9, 11, 14, 16]): the allowed
-    hour on the clock said, in the half of the day said, or the one allowed hour of either half
-    when none is said ("2시" -> 14)."""
-    # the last hour said and not turned down ("3시 회의 끝나고 5시에 방문", "1시는 안 되고 3시");
-    # (a day read with its time may have taken its words: 낼 2시)
-    said = [m for m in _CLOCK_SAID.finditer(msg.text) if not turned_down(msg.text, m.end())]
-    if not said:
-        return
-    m = said[-1]
-    hour = number_value(m.group("h"))
-    if hour is None or not 0 <= hour <= 24:
-        return
-    period = m.group("period")
-    if period in _PM_WORDS and hour < 12:
-        hour += 12
-    allowed = enum_options(p) or range(int(p.minimum or 0), int(p.maximum or 23) + 1)
-    fits = [h for h in allowed if h == hour] or (
-        [h for h in allowed if h % 12 == hour % 12] if period is None else []
-    )
-    if len(fits) == 1:
-        out[p.name] = Found(fits[0], source, m.group(0))
-
-
-_PM_WORDS = frozenset({"오후", "저녁", "밤", "낮"})
-_CLOCK_SAID = re.compile(
-    r"(?:(?P<period>오전|오후|아침|저녁|밤|낮|새벽)\s*|(?<![\d가-힣]))(?P<h>\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간|작|장|청|험|즌|계|내|골|리|민|설|술|트)"
-)
-"""An hour said on the clock ("오후 2시", "열한 시"), with the part of the day said before it."""
 
 
 def _numeric(options: Sequence[Any]) -> bool:

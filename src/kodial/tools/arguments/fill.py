@@ -15,6 +15,7 @@ from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
 from kodial.tools.arguments.choices import extract_enums, not_offered
+from kodial.tools.arguments.clock import clock_options
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
@@ -96,6 +97,7 @@ def extract_message(
     extract_enums(
         tool, [p for p in by_kind.get("enum", []) if when_enum(p)], msg, asked, out, source
     )
+    clock_options(by_kind.get("enum", []), msg, now, out, source)
     days_of_month(by_kind.get("number", []), msg, out, source)
     plates(by_kind.get("string", []), msg, out, source)
     # date/time words are read once: hide them from numbers and names (the message as said:

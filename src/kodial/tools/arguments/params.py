@@ -343,6 +343,8 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
             "그릇",
             "상자",
             "박스",
+            "팩",
+            "세트",
         ),
     ),
     # a number of hours or days (주차 예정 시간(시간 단위), 정지할 일수): 세 시간, 열흘

@@ -1,0 +1,109 @@
+"""Times of day among allowed values: a listed time (["09:00", "11:00"]) said on the clock or by
+its part of the day, and an hour of the day written as an integer ([9, 11, 14, 16])."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from kodial.korean.datetimes import PERIODS, parse_datetime
+from kodial.korean.numerals import number_value
+from kodial.tools.arguments.message import Msg, turned_down
+from kodial.tools.arguments.params import enum_options
+from kodial.tools.arguments.results import Found
+from kodial.tools.schema import ParamSpec
+
+_LISTED_TIME = re.compile(r"(\d{1,2}):(\d{2})(?:\s*[-~]\s*\d{1,2}:\d{2})?")
+"""An allowed value that is a time of day, or a span of the day by its start ("10:00-12:00")."""
+_PERIOD_WORD = re.compile(r"오전|오후|아침|점심|낮|저녁|밤|새벽|자정|정오")
+
+
+def listed_times(p: ParamSpec) -> list[tuple[object, int, int]] | None:
+    """Each allowed value with the hour and minute it starts at, or None when some allowed
+    value is no time of day."""
+    out = []
+    for o in enum_options(p):
+        m = _LISTED_TIME.fullmatch(str(o).strip()) if isinstance(o, str) else None
+        if m is None:
+            return None
+        out.append((o, int(m.group(1)), int(m.group(2))))
+    return out or None
+
+
+def clock_options(
+    params: list[ParamSpec], msg: Msg, now: datetime, out: dict[str, Found], source: str
+) -> None:
+    """ "11시 타임으로" for start times ["09:00", "11:00", "13:00"]: the listed time said on the
+    clock; with no part of the day said, the listed one of either half ("2시" -> "14:00")."""
+    for p in params:
+        listed = listed_times(p)
+        if p.name in out or listed is None:
+            continue
+        r = parse_datetime(msg.masked, now)
+        if r.time is None or r.time_span is None or turned_down(msg.masked, r.time_span[1]):
+            continue
+        said = msg.masked[r.time_span[0] : r.time_span[1]]
+        hour, minute = r.time.hour, r.time.minute
+        fits = [o for o, h, m in listed if (h, m) == (hour, minute)]
+        if not fits and not _PERIOD_WORD.search(said):
+            fits = [o for o, h, m in listed if h % 12 == hour % 12 and m == minute]
+        if len(fits) == 1:
+            out[p.name] = Found(fits[0], source, said)
+            msg.take(*r.time_span)
+
+
+_PART_OF_DAY = re.compile(
+    r"(?<![가-힣])(새벽|아침|오전|점심|낮|오후|저녁|밤)"
+    r"(?=(?:시간|때)?(?:에|엔|은|는|이요|요|으로|로|쯤|중|걸로|거|꺼)?(?![가-힣])(?!\s*\d))"
+)
+
+
+def time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
+    """ "오전이요" for start times [09:00, 13:00]: the one listed time in the part of the day
+    said, when no hour is said with it."""
+    listed = listed_times(p)
+    if listed is None:
+        return
+    said = list(_PART_OF_DAY.finditer(msg.text))  # (the parser has read it as a time of day)
+    if len({m.group(1) for m in said}) != 1 or re.search(r"\d\s*시|\d:\d", msg.text):
+        return  # none, or two ("밤에 잠이 안 와서 아침에"): no one part of the day is chosen
+    m = said[0]
+    if turned_down(msg.text, m.end()) or re.match(
+        r"(?:시간|때)?(?:에|엔|은|는)?\s*(?:안|말고|빼고|피해|못)", msg.text[m.end() :]
+    ):
+        return  # "오전은 안 돼요", "아침은 말고"
+    low, high = PERIODS[m.group(1)]
+    inside = [o for o, h, _ in listed if low <= h < high]
+    if len(inside) == 1:
+        out[p.name] = Found(inside[0], source, m.group(0))
+
+
+def hour_of_a_time(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
+    """ "오후 2시" for an hour of the day written as an integer ([9, 11, 14, 16]): the allowed
+    hour on the clock said, in the half of the day said, or the one allowed hour of either half
+    when none is said ("2시" -> 14)."""
+    # the last hour said and not turned down ("3시 회의 끝나고 5시에 방문", "1시는 안 되고 3시");
+    # (a day read with its time may have taken its words: 낼 2시)
+    said = [m for m in _CLOCK_SAID.finditer(msg.text) if not turned_down(msg.text, m.end())]
+    if not said:
+        return
+    m = said[-1]
+    hour = number_value(m.group("h"))
+    if hour is None or not 0 <= hour <= 24:
+        return
+    period = m.group("period")
+    if period in _PM_WORDS and hour < 12:
+        hour += 12
+    allowed = enum_options(p) or range(int(p.minimum or 0), int(p.maximum or 23) + 1)
+    fits = [h for h in allowed if h == hour] or (
+        [h for h in allowed if h % 12 == hour % 12] if period is None else []
+    )
+    if len(fits) == 1:
+        out[p.name] = Found(fits[0], source, m.group(0))
+
+
+_PM_WORDS = frozenset({"오후", "저녁", "밤", "낮"})
+_CLOCK_SAID = re.compile(
+    r"(?:(?P<period>오전|오후|아침|저녁|밤|낮|새벽)\s*|(?<![\d가-힣]))(?P<h>\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간|작|장|청|험|즌|계|내|골|리|민|설|술|트)"
+)
+"""An hour said on the clock ("오후 2시", "열한 시"), with the part of the day said before it."""

@@ -1,0 +1,107 @@
+"""Round 13 of everyday forms: months said as 달 (석 달, not 한 달에), packs, sets and boxes
+(3박스 is boxes, not nights), a listed time of day said on the clock (["10:00", "14:00"] from
+"2시 걸로"), and an allowed amount said in any way (5만 원 for 50000). Every tool and sentence
+here is written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from _tool_fixtures import NOW, function_tool, integer_param, string_param, user
+
+from kodial.tools import decide
+from kodial.tools.text import numbers
+
+
+@pytest.mark.parametrize(
+    ("said", "value", "unit"),
+    [
+        ("두 달만 쓸게요", 2, "달"),
+        ("석 달이면 돼요", 3, "달"),
+        ("6달 정도", 6, "달"),
+        ("마스크 세 팩", 3, "팩"),
+        ("2세트 주세요", 2, "세트"),
+        ("사과 4박스요", 4, "박스"),
+        ("20달러요", 20, "달러"),
+    ],
+)
+def test_months_packs_sets_and_boxes(said, value, unit) -> None:
+    assert [(n.value, n.unit) for n in numbers(said)] == [(value, unit)]
+
+
+@pytest.mark.parametrize("said", ["한 달에 얼마예요?", "두 달마다 와요", "이번 달", "3박 해요"])
+def test_per_month_this_month_and_nights_are_no_months(said) -> None:
+    assert all(n.unit != "달" for n in numbers(said))
+
+
+TENTS = [
+    function_tool(
+        "rent_tent",
+        "캠핑 텐트 대여",
+        {
+            "model": {"type": "string", "enum": ["돔", "터널"], "description": "텐트 종류"},
+            "months": integer_param("대여 기간(개월)"),
+            "packs": integer_param("팩 수(팩)"),
+        },
+        ["model", "months"],
+    )
+]
+
+
+def test_months_by_dal_and_packs_fill_their_parameters() -> None:
+    d = decide([user("터널 텐트 석 달 빌리고 팩도 두 팩 주세요")], TENTS, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"model": "터널", "months": 3, "packs": 2}
+
+
+SLOTS = {
+    "type": "string",
+    "enum": ["10:00", "12:30", "14:00", "16:30"],
+    "description": "입장 회차",
+}
+PLANETARIUM = [
+    function_tool(
+        "book_dome_show",
+        "천체 투영관 관람 예약",
+        {"date": {"type": "string", "format": "date", "description": "관람일"}, "slot": SLOTS},
+        ["date", "slot"],
+    )
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "slot"),
+    [
+        ("모레 2시 회차로 잡아줘", "14:00"),
+        ("모레 오후 네 시 반 걸로요", "16:30"),
+        ("모레 12:30 타임이요", "12:30"),
+        ("모레 오전 10시", "10:00"),
+    ],
+)
+def test_a_listed_time_said_on_the_clock(said, slot) -> None:
+    d = decide([user(said)], PLANETARIUM, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["slot"] == slot
+
+
+def test_a_time_not_listed_is_asked_for() -> None:
+    d = decide([user("모레 오후 3시로 잡아줘")], PLANETARIUM, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["slot"]
+
+
+GIFTS = [
+    function_tool(
+        "buy_voucher",
+        "공방 체험 상품권 구매",
+        {
+            "amount": {"type": "integer", "enum": [20000, 50000, 100000], "description": "금액(원)"},
+            "to_name": string_param("받는 분 이름"),
+        },
+        ["amount", "to_name"],
+    )
+]
+
+
+@pytest.mark.parametrize("said", ["5만 원짜리로 윤서진한테", "오만 원권 윤서진한테", "50,000원 윤서진한테"])
+def test_an_allowed_amount_said_any_way(said) -> None:
+    d = decide([user(f"상품권 사려고요. {said}")], GIFTS, "auto", now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"amount": 50000, "to_name": "윤서진"}
