@@ -92,7 +92,11 @@ GIFTS = [
         "buy_voucher",
         "공방 체험 상품권 구매",
         {
-            "amount": {"type": "integer", "enum": [20000, 50000, 100000], "description": "금액(원)"},
+            "amount": {
+                "type": "integer",
+                "enum": [20000, 50000, 100000],
+                "description": "금액(원)",
+            },
             "to_name": string_param("받는 분 이름"),
         },
         ["amount", "to_name"],
@@ -100,8 +104,76 @@ GIFTS = [
 ]
 
 
-@pytest.mark.parametrize("said", ["5만 원짜리로 윤서진한테", "오만 원권 윤서진한테", "50,000원 윤서진한테"])
+@pytest.mark.parametrize(
+    "said", ["5만 원짜리로 윤서진한테", "오만 원권 윤서진한테", "50,000원 윤서진한테"]
+)
 def test_an_allowed_amount_said_any_way(said) -> None:
     d = decide([user(f"상품권 사려고요. {said}")], GIFTS, "auto", now=NOW)
     assert d.kind == "call"
     assert d.arguments == {"amount": 50000, "to_name": "윤서진"}
+
+
+# --- a tool's verb after the name of its service; renting, buying and pausing said plainly ----
+
+PLANTS = [
+    function_tool(
+        "plantcare_get_schedule",
+        "화분 관리 방문 일정 현황 (파라미터 없음)",
+        {},
+        [],
+    ),
+    function_tool(
+        "plantcare_book_visit",
+        "화분 관리사 방문 신청",
+        {"date": {"type": "string", "format": "date", "description": "방문일"}},
+        ["date"],
+    ),
+    function_tool(
+        "plantcare_cancel_visit",
+        "방문 신청 취소",
+        {"visit_id": string_param("방문 번호")},
+        ["visit_id"],
+    ),
+]
+
+
+def test_the_verb_of_a_name_after_its_service() -> None:
+    from kodial.tools.acts import tool_act
+    from kodial.tools.schema import parse_tools
+
+    acts = [tool_act(t) for t in parse_tools(PLANTS)]
+    assert acts == ["lookup", "create", "delete"]
+    d = decide([user("우리 집 화분 관리 언제 오기로 돼 있는지 보여줘")], PLANTS, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "plantcare_get_schedule"
+
+
+@pytest.mark.parametrize(
+    ("said", "nouns"),
+    [
+        ("캠핑 의자 두 개 빌릴게요", {"대여"}),
+        ("원두 한 봉 사 갈게요", {"주문", "구매"}),
+        ("신문 배달 잠깐 멈춰 줘", {"일시정지", "정지"}),
+    ],
+)
+def test_everyday_verbs_of_renting_buying_and_pausing(said, nouns) -> None:
+    from kodial.korean.request_acts import EVERYDAY_VERBS
+    from kodial.tools.text import tokens
+
+    named = {n for t in tokens(said) if t.tag == "VV" for n in EVERYDAY_VERBS.get(t.form, ())}
+    assert nouns <= named
+
+
+def test_the_act_of_a_pending_request_is_the_requests_not_the_questions() -> None:
+    from kodial.tools.choose import ToolChooser
+    from kodial.tools.schema import parse_tools
+
+    chooser = ToolChooser()
+    specs = parse_tools(PLANTS)
+    # the question's 몇 is no look-up: the request books
+    with_question = chooser.score(
+        specs, "모레 와 주세요 몇 시가 좋으세요?", act_text="모레 와 주세요"
+    )
+    act = {s.name: s.act for s in with_question}
+    assert act["plantcare_get_schedule"] <= 0.0
+    read_whole = {s.name: s.act for s in chooser.score(specs, "모레 와 주세요 몇 시가 좋으세요?")}
+    assert read_whole["plantcare_get_schedule"] == 1.0

@@ -14,12 +14,17 @@ PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
         *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
         *("줄이", "늘리", "연장", "당기", "앞당기"),
+        # stopping a running service for a while (잠깐 멈춰 줘, 일시정지)
+        *("멈추", "일시정지"),
     ),
     "send": ("보내", "전송", "발송", "전하", "전달"),
     "create": (
         *("추가", "등록", "만들", "생성", "넣", "저장", "작성", "설정", "맞추"),
         # asking for a service to be booked or ordered creates it (an order, a booking, a call)
         *("주문", "예약", "예매", "신청", "접수", "호출", "시키", "부르", "잡", "끊"),
+        # buying or renting one (두 병 사 갈게요, 유모차 빌릴게요; a tool that sells says 구매,
+        # which a question about a price is served by too: "일일권 얼마예요?")
+        *("사", "빌리", "대여"),
     ),
 }
 """Verb stems and action nouns per act, in the order they win when a request has several.
@@ -70,6 +75,9 @@ EVERYDAY_VERBS: dict[str, tuple[str, ...]] = {
     "빼": ("삭제", "제거"),
     "지우": ("삭제",),
     "무르": ("취소", "환불"),
+    "사": ("주문", "구매", "구입"),  # 두 병 사 갈게요
+    "빌리": ("대여", "렌탈"),  # 유모차 빌릴게요
+    "멈추": ("일시정지", "정지", "중지"),  # 배송 잠깐 멈춰 줘
     "물리": ("환불", "반품"),
 }
 """Everyday verb stems (Kiwi's lemma) -> the action nouns a tool's description uses for the same

@@ -44,8 +44,12 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("reschedule", "postpone", "reduce", "increase"), "modify"),
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
+    **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
+    **dict.fromkeys(("preregister", "issue", "report"), "create"),
+    **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
+    **dict.fromkeys(("terminate", "unsubscribe", "withdraw"), "delete"),
 }
-"""A tool name's first word (``get_weather``, ``AddAlarm``) -> its act."""
+"""A tool name's verb (``get_weather``, ``AddAlarm``, ``zoo_book_program``) -> its act."""
 
 _NOUNS = ("NNG", "NNP")
 _BOUND_AFTER = ("수", "것", "거", "줄")
@@ -214,10 +218,13 @@ def predicate_verbs(text: str) -> frozenset[str]:
 
 
 def tool_act(tool: ToolSpec) -> Act | None:
-    """The act a tool performs: its name's first word, else its description's predicates."""
+    """The act a tool performs: its name's verb (the first word, or the second after the name
+    of a service: ``coffee_get_subscription``), else its description's predicates."""
     words = split_identifier(tool.name)
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]
+    if len(words) >= 3 and words[1] in NAME_ACTS:
+        return NAME_ACTS[words[1]]
     return text_act(tool.description) if tool.description else None
 
 

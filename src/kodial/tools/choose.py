@@ -291,15 +291,18 @@ class ToolChooser:
         context: dict[str, float] | None = None,
         examples: dict[str, float] | None = None,
         evidence: dict[str, ArgumentEvidence] | None = None,
+        act_text: str | None = None,
     ) -> list[ToolScore]:
         """Scores of every tool for ``text``, best first. ``context``: tool name -> weight (0-1)
         of the conversation being about it; ``examples``: tool name -> probability from a
         classifier trained on the app's examples; ``evidence``: tool name -> what the message
-        gives the tool (:func:`evidence_for`)."""
+        gives the tool (:func:`evidence_for`); ``act_text``: the part of ``text`` whose act
+        counts (a request, not the assistant's question about it that follows), all of it by
+        default."""
         cal = self.calibration
         cos = self.cosines(tools, text)
         words = self.word_scores(tools, text)
-        acts = self.act_scores(tools, text)
+        acts = self.act_scores(tools, text if act_text is None else act_text)
         scores = []
         for t, c, (w, matched), act in zip(tools, cos, words, acts, strict=True):
             ctx = cal.context_bonus * (context or {}).get(t.name, 0.0)

@@ -125,8 +125,12 @@ def pending_question(
         return None
     # what the request gave each tool counts as it did then ("토요일 날씨" gives a forecast
     # its date, which the current weather does not take)
+    # (the act is the request's: "몇 명이세요?" asks, it does not look anything up)
     scores = chooser.score(
-        specs, request + " " + question, evidence=evidence_for(specs, request, now)
+        specs,
+        request + " " + question,
+        evidence=evidence_for(specs, request, now),
+        act_text=request,
     )
     by_name = {t.name: t for t in specs}
     best = scores[0]
