@@ -177,3 +177,82 @@ def test_the_act_of_a_pending_request_is_the_requests_not_the_questions() -> Non
     assert act["plantcare_get_schedule"] <= 0.0
     read_whole = {s.name: s.act for s in chooser.score(specs, "모레 와 주세요 몇 시가 좋으세요?")}
     assert read_whole["plantcare_get_schedule"] == 1.0
+
+
+# --- a range said again whole, a name joined by the copula, an address after its topic -------
+
+DATE_PARAM = {"type": "string", "format": "date", "description": "시작일"}
+BABY = [
+    function_tool(
+        "rent_baby_gear",
+        "유아용품 대여 신청",
+        {
+            "start_date": DATE_PARAM,
+            "end_date": {"type": "string", "format": "date", "description": "반납일"},
+            "address": string_param("배달 주소(숙소 등)"),
+        },
+        ["start_date", "end_date", "address"],
+    )
+]
+
+
+def test_a_range_said_again_whole_after_its_start() -> None:
+    d = decide(
+        [user("유모차 빌리려고요. 다음 주 화요일부터 쓸 거라서 24일부터 28일까지요")],
+        BABY,
+        "auto",
+        now=NOW,
+    )
+    filled = d.explain["filled"]  # (the address is still to be asked for)
+    assert d.kind == "ask" and d.missing == ["address"]
+    assert (filled["start_date"]["value"], filled["end_date"]["value"]) == (
+        "2026-11-24",
+        "2026-11-28",
+    )
+
+
+def test_an_address_after_its_topic_word_and_with_the_place_to_stay() -> None:
+    d = decide(
+        [user("유모차 빌려요. 모레부터 글피까지, 숙소는 강릉시 사천면 해안로 45 솔바람펜션이에요")],
+        BABY,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments["address"] == "강릉시 사천면 해안로 45 솔바람펜션"
+
+
+EXPO = [
+    function_tool(
+        "register_fair_visit",
+        "박람회 사전 등록",
+        {
+            "fair": string_param("박람회명"),
+            "visitor": string_param("참가자 이름"),
+            "email": string_param("QR 받을 이메일"),
+            "days": {
+                "type": "array",
+                "items": {"type": "string", "format": "date"},
+                "description": "방문 예정일 목록",
+            },
+        },
+        ["fair", "visitor", "email", "days"],
+    )
+]
+
+
+def test_a_name_joined_by_the_copula_answers_the_name_asked() -> None:
+    from _tool_fixtures import assistant
+
+    d = decide(
+        [
+            user("서울 리빙페어 미리 등록하려고요"),
+            assistant("참가자 성함, QR을 받을 이메일, 방문하실 날짜를 알려 주세요."),
+            user("도예린이고요 메일은 yerin.do@mail.kr, 20일이랑 21일 이틀 갈 거예요"),
+        ],
+        EXPO,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments["visitor"] == "도예린" and d.arguments["fair"] == "서울 리빙페어"

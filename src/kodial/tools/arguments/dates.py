@@ -246,6 +246,8 @@ def extract_dates(
                 elif (crossing := _across_noon(r, r2)) is not None:
                     r, r2 = crossing  # "9시 반부터 6시까지": 09:30 to 18:00
                 end_value = (r2, raw2)
+            elif r.date is not None:
+                end_value = _restated_range(r, after, now)
         nights = _NIGHTS.match(text[span[1] :])
         if end_value is None and nights and r.date is not None:
             count = int(nights.group(1)) if nights.group(1) else number_value(nights.group(2))
@@ -470,6 +472,26 @@ def _hour_of(said: str) -> tuple[int, int] | None:
     if m is None or int(m.group(1)) > 24:
         return None
     return int(m.group(1)), 30 if m.group(2) else int(m.group(3) or 0)
+
+
+def _restated_range(
+    r: KoreanDateTime, after: str, now: datetime
+) -> tuple[KoreanDateTime, str] | None:
+    """The end of a range said again whole after its start was said alone ("담주 월요일부터 쓸
+    거라 23일부터 27일까지"): the range that starts on the same day, said later."""
+    again = parse_datetime(after, now)
+    at = _date_span_text(after, again)
+    if at is None or r.date is None or again.date != r.date:
+        return None
+    sep = _RANGE_SPLIT.match(after[at[1] :])
+    if sep is None:
+        return None
+    rest = after[at[1] + sep.end() :]
+    end = parse_datetime(rest, now)
+    end_at = _date_span_text(rest, end)
+    if end_at is None or end_at[0] > 2 or end.date is None or end.date < r.date:
+        return None
+    return end, rest[end_at[0] : end_at[1]]
 
 
 def _weekday_before(r: KoreanDateTime, r2: KoreanDateTime, raw2: str) -> bool:

@@ -358,7 +358,9 @@ _ADDRESS_WORD = re.compile(
     r"(?:[가-힣][가-힣\d]*(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
     r"|\d+(?:-\d+)?(?:번지|호|동|층|번길)?"
     r"|[A-Za-z0-9]{1,3}(?:동|층|호)"
-    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|빌|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지))"
+    r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|빌|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지"
+    # a place to stay or a building of another kind after the street number ("210 바다펜션")
+    r"|펜션|호텔|리조트|모텔|게스트하우스|콘도|민박|상가|플라자|주택|연립|하이츠|캐슬|팰리스))"
 )
 _ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|입니다|에서|,|\.)+$")
 _ADMIN = re.compile(r"[가-힣][가-힣\d]*(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길|\d가)$")
@@ -404,7 +406,11 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
             word = text[s:e]
             core = _ADDRESS_TAIL.sub("", word) or word
             ok = bool(_ADDRESS_WORD.fullmatch(core)) or (
-                j == i and re.fullmatch(r"[가-힣]{2,4}", core) is not None and j + 1 < len(words)
+                j == i
+                and re.fullmatch(r"[가-힣]{2,4}", core) is not None
+                # "숙소는 제주시 ...": a word said as the topic is what the address is of
+                and not re.search(r"(?:은|는|을|를|도)$", core)
+                and j + 1 < len(words)
             )
             if not ok or not spans_free(s, e, taken):
                 break

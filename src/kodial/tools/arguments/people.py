@@ -180,3 +180,29 @@ def the_name_said(value: str) -> str:
         return joined.group(1)
     bare = _TITLE.sub("", value)
     return bare if bare != value and re.fullmatch(r"[가-힣]{2,4}", bare) else value
+
+
+def a_name_first(text: str, run: re.Match[str]) -> bool:
+    """Whether ``run`` opens what is left of a message with a person's name before a comma."""
+    name = run.group(0)
+    return (
+        not text[: run.start()].strip()
+        and text[run.end() : run.end() + 1] == ","
+        and looks_like_person_name(name)
+        and not not_a_name(name)
+    )
+
+
+_NAME_THEN_MORE = re.compile(r"([가-힣]{2,4}?)(?:이고요|이구요|이고|이구|고요|구요)(?=\s|$)")
+
+
+def name_joined_first(text: str, run: re.Match[str]) -> tuple[int, int] | None:
+    """Where a person's name opens what is left of a message, joined by the copula to what is
+    said next ("정하은이고요 메일은 ..."); None when it does not."""
+    joined = _NAME_THEN_MORE.match(run.group(0))
+    if joined is None or text[: run.start()].strip():
+        return None
+    name = joined.group(1)
+    if not looks_like_person_name(name) or not_a_name(name):
+        return None
+    return run.start(), run.start() + len(name)

@@ -55,10 +55,10 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.people import (
+    a_name_first,
     is_person_name,
     is_relation,
-    looks_like_person_name,
-    not_a_name,
+    name_joined_first,
     sends_to_contacts,
 )
 from kodial.tools.arguments.results import Found
@@ -519,7 +519,13 @@ def extract_strings(
         runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
         # the ending left after a value read ("14일생이에요" -> "이에요") is nothing said
         runs = [m for m in runs if not _only_ending(m.group(0))]
-        if runs and is_person_name(open_asked[0]) and _a_name_first(msg.masked, runs[0]):
+        joined = name_joined_first(msg.masked, runs[0]) if runs else None
+        if joined and is_person_name(open_asked[0]):
+            # "정하은이고요 메일은 ...": the name said first, joined to the rest by the copula
+            put(open_asked[0], joined, "answer")
+            pending.remove(open_asked[0])
+            runs = []
+        elif runs and is_person_name(open_asked[0]) and a_name_first(msg.masked, runs[0]):
             runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
         if len(runs) == 1:
             left = strip_ending(runs[0].group(0))
@@ -559,17 +565,6 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
-
-
-def _a_name_first(text: str, run: re.Match[str]) -> bool:
-    """Whether ``run`` opens what is left of a message with a person's name before a comma."""
-    name = run.group(0)
-    return (
-        not text[: run.start()].strip()
-        and text[run.end() : run.end() + 1] == ","
-        and looks_like_person_name(name)
-        and not not_a_name(name)
-    )
 
 
 def _is_address(p: ParamSpec) -> bool:
