@@ -256,3 +256,58 @@ def test_a_name_joined_by_the_copula_answers_the_name_asked() -> None:
     )
     assert d.kind == "call"
     assert d.arguments["visitor"] == "도예린" and d.arguments["fair"] == "서울 리빙페어"
+
+
+# --- the time of a session chosen from a list; a total and a count of one kind of people ----
+
+FARM = [
+    function_tool(
+        "farm_check_sessions",
+        "농장 체험 회차별 잔여석 조회",
+        {"date": {"type": "string", "format": "date", "description": "체험일"}},
+        ["date"],
+    ),
+    function_tool(
+        "farm_book_session",
+        "농장 체험 회차 예약",
+        {
+            "date": {"type": "string", "format": "date", "description": "체험일"},
+            "start_time": {
+                "type": "string",
+                "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]$",
+                "description": "회차 시작 시각 HH:MM",
+            },
+            "total": integer_param("총 인원(명)"),
+            "kids": integer_param("그 중 어린이 수(명)"),
+        },
+        ["date", "start_time", "total"],
+    ),
+]
+
+
+def _after_the_sessions(said: str):
+    from _tool_fixtures import assistant, called, tool_result
+
+    return decide(
+        [
+            user("모레 감자 캐기 체험 자리 있어요?"),
+            called("farm_check_sessions", date="2026-11-20"),
+            tool_result({"date": "2026-11-20", "sessions": [{"time": "10:00"}, {"time": "15:30"}]}),
+            assistant("오전 10시와 오후 3시 30분 회차가 있어요."),
+            user(said),
+        ],
+        FARM,
+        "auto",
+        now=NOW,
+    )
+
+
+def test_the_time_of_a_session_chosen_by_the_part_of_the_day() -> None:
+    d = _after_the_sessions("오후 걸로 어른 둘 애 하나요")
+    assert d.kind == "call" and d.tool == "farm_book_session"
+    assert d.arguments == {"date": "2026-11-20", "start_time": "15:30", "total": 3, "kids": 1}
+
+
+def test_a_session_time_is_not_taken_unchosen() -> None:
+    d = _after_the_sessions("둘이 예약할게요")
+    assert d.kind == "ask" and "start_time" in d.missing

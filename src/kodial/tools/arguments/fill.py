@@ -156,6 +156,21 @@ def extract_message(
 # --- the whole conversation -------------------------------------------------------------------
 
 
+def _time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, Any]) -> None:
+    """The one time of day (HH:MM) of an item chosen from a list ("오후 걸로" of sessions at
+    10:00 and 15:30) for the tool's one time parameter, whatever either is named (added to
+    both the result's fields and the chosen item's)."""
+    times = {
+        v.strip() for v in chosen.values() if isinstance(v, str) and _HH_MM.fullmatch(v.strip())
+    }
+    wanted = [p for p in tool.params if getattr(date_format(p), "part", None) == "time"]
+    if len(times) == 1 and len(wanted) == 1 and wanted[0].name not in flat:
+        flat[wanted[0].name] = chosen[wanted[0].name] = times.pop()
+
+
+_HH_MM = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d")
+
+
 def _coerce(p: ParamSpec, value: Any) -> Any | None:
     if value is None:
         return None
@@ -541,16 +556,25 @@ def fill_arguments(
             said = " ".join(message_text(x) for x in messages[i:] if x.get("role") == "user")
             picked = picked_item(result, said, now)
             flat.update({k: v for k, v in picked.items() if k not in flat})
+            # an item the user chose among several of the last result ("오후 걸로" of two
+            # sessions), not the only one, nor one an earlier request acted on
+            chosen = picked if i == last_tool and len(result_items(result)) > 1 else {}
+            _time_of_the_chosen(tool, chosen, flat)
             _listed_code_for_words(filling, result, picked)
             _listed_codes_of_things(filling, result, said)
             _listed_names_said(filling, result, said)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
-                if act == "create" and not is_code_param(p) and param_kind(p) in ("date", "number"):
+                if (
+                    act == "create"
+                    and not is_code_param(p)
+                    and param_kind(p) in ("date", "number")
+                    and p.name not in chosen
+                ):
                     # a new booking or event takes the ids and names a result gives (the pet
                     # just looked up), never its times or counts: the time of the event just
-                    # deleted is not the new one's
+                    # deleted is not the new one's; the time of a session chosen from a list is
                     continue
                 if is_person_name(p) and not looks_like_person_name(flat[p.name]):
                     continue  # the name of the clinic just picked is not whose appointment

@@ -43,7 +43,9 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
-_GROUP = re.compile(r"(?:어른|성인|대인|아이|어린이|소아|유아|아기|청소년|학생|노인|경로)\s*$")
+_GROUP = re.compile(
+    r"(?:어른|성인|대인|아이|어린이|소아|유아|아기|애|애들|꼬마|청소년|학생|노인|경로)\s*$"
+)
 """A kind of person a count is said of ("어른 둘 아이 하나")."""
 _GROUP_PARAM = re.compile(
     r"어른|성인|대인|아이|어린이|소아|유아|청소년|adult|child|kid|infant|senior"
@@ -65,6 +67,55 @@ def _party_summed(
         return mentions
     party = NumberMention(sum(n.value for n in grouped), "명", grouped[0].start, grouped[-1].end)
     return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
+
+
+_KINDS = (
+    (re.compile(r"어른|성인|대인"), re.compile(r"어른|성인|대인|adult")),
+    (
+        re.compile(r"아이|어린이|소아|유아|아기|애|애들|꼬마"),
+        re.compile(r"아이|어린이|소아|유아|아동|child|kid"),
+    ),
+    (re.compile(r"청소년|학생"), re.compile(r"청소년|학생|teen|student")),
+    (re.compile(r"노인|경로"), re.compile(r"노인|경로|senior")),
+)
+"""Kinds of people a count is said of, and the words of a parameter that counts that kind."""
+_TOTAL = re.compile(r"총|전체|합계|모두|total")
+
+
+def _total_and_kinds(
+    mentions: list[NumberMention],
+    msg: Msg,
+    params: list[ParamSpec],
+    out: dict[str, Found],
+    source: str,
+) -> list[NumberMention]:
+    """ "어른 둘 애 셋" for a total head count (총 인원) and a count of one kind of them (그 중
+    어린이 수): the sum is the total, each kind's count its own; the mentions left."""
+    text = msg.masked
+    grouped = [n for n in mentions if _GROUP.search(text[max(0, n.start - 6) : n.start])]
+    if len(grouped) < 2 or any(n.unit not in ("", "명", "분") for n in grouped):
+        return mentions
+    totals = [
+        p
+        for p in params
+        if _TOTAL.search(p.description) and ("명" in param_units(p) or "인원" in p.description)
+    ]
+    if len(totals) != 1 or totals[0].name in out:
+        return mentions
+    party = NumberMention(sum(n.value for n in grouped), "명", grouped[0].start, grouped[-1].end)
+    out[totals[0].name] = Found(int(party.value), source, text[party.start : party.end])
+    for n in grouped:
+        said = text[max(0, n.start - 6) : n.start]
+        kind = next((own for who, own in _KINDS if who.search(said)), None)
+        counts = [
+            p
+            for p in params
+            if p is not totals[0] and p.name not in out and kind and kind.search(words_of(p))
+        ]
+        if len(counts) == 1:
+            out[counts[0].name] = Found(int(n.value), source, text[n.start : n.end])
+    msg.take(party.start, party.end)
+    return [n for n in mentions if n not in grouped]
 
 
 _LABEL_BEFORE = re.compile(r"([가-힣]{2,})(?:은|는|이|가|도)?\s*$")
@@ -118,6 +169,7 @@ def extract_numbers(
         n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
     ]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
+    mentions = _total_and_kinds(mentions, msg, params, out, source)
     mentions = _party_summed(mentions, msg.masked, params, tool)
     mentions = _without_parts_of_a_count(mentions, msg.masked)
     if not mentions:
