@@ -311,3 +311,67 @@ def test_the_time_of_a_session_chosen_by_the_part_of_the_day() -> None:
 def test_a_session_time_is_not_taken_unchosen() -> None:
     d = _after_the_sessions("둘이 예약할게요")
     assert d.kind == "ask" and "start_time" in d.missing
+
+
+# --- yes or no said by the way of doing it ------------------------------------------------------
+
+KAYAK = [
+    function_tool(
+        "book_kayak_tour",
+        "카약 투어 예약",
+        {
+            "date": {"type": "string", "format": "date", "description": "투어일"},
+            "people": integer_param("인원(명)"),
+            "has_experience": {"type": "boolean", "description": "카약 경험 여부"},
+            "paddle_rental": {"type": "boolean", "description": "패들 대여"},
+        },
+        ["date", "people", "has_experience"],
+    ),
+    function_tool(
+        "order_photos",
+        "투어 사진 앨범 주문. pickup=true면 현장 수령.",
+        {
+            "copies": integer_param("권수(권)"),
+            "pickup": {"type": "boolean", "description": "현장 수령 여부"},
+            "shipping": {"type": "boolean", "description": "배송 여부"},
+        },
+        ["copies"],
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("said", "experience", "rental"),
+    [
+        ("모레 카약 투어 셋이요. 다들 처음이에요, 패들은 저희가 가져갈게요", False, False),
+        ("모레 카약 투어 셋이요. 작년에 두 번 타 봤어요. 패들 빌려주세요", True, True),
+    ],
+)
+def test_experience_and_rental_said_by_what_was_done(said, experience, rental) -> None:
+    d = decide([user(said)], KAYAK, "auto", now=NOW)
+    assert d.kind == "call" and d.tool == "book_kayak_tour"
+    assert d.arguments["has_experience"] is experience
+    assert d.arguments["paddle_rental"] is rental
+
+
+def test_picked_up_or_sent_said_by_what_is_done() -> None:
+    d = decide([user("사진 앨범 2권 주문할게요. 끝나고 가서 받을게요")], KAYAK, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["pickup"] is True and d.arguments["shipping"] is False
+    d = decide([user("사진 앨범 한 권 주문이요. 집으로 보내주세요")], KAYAK, "auto", now=NOW)
+    assert d.kind == "call" and d.arguments["shipping"] is True and d.arguments["pickup"] is False
+
+
+def test_the_numbers_of_an_address_are_no_count_left_over() -> None:
+    tools = [
+        function_tool(
+            "rent_piano",
+            "디지털 피아노 대여 신청",
+            {
+                "months": integer_param("대여 기간(개월)"),
+                "address": string_param("배송 주소"),
+            },
+            ["months", "address"],
+        )
+    ]
+    d = decide([user("피아노 빌릴게요. 주소는 부산 수영구 광안로 33, 5층이에요")], tools, now=NOW)
+    assert d.kind == "ask" and d.missing == ["months"]

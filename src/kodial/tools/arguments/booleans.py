@@ -101,6 +101,9 @@ def extract_booleans(
     text = msg.masked
     exclusive: ParamSpec | None = None
     for p in params:
+        _said_by_the_way_of_it(p, msg, out, source)
+        if p.name in out:
+            continue  # ("다들 처음이에요" says more than 카약 said in 카약 경험 여부)
         glossed = _glossed_boolean(p, text, p.name in asked)
         if glossed is not None:
             start, end, value = glossed
@@ -146,6 +149,53 @@ def extract_booleans(
             out[open_asked[0].name] = Found(False, "answer", msg.text.strip())
         elif YES.match(stripped) or _ACCEPTED.match(stripped):
             out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
+
+
+_WAYS = (
+    # delivered or picked up ("집으로 보내주세요" / "가서 받을게요")
+    (
+        re.compile(r"배송|택배|delivery|shipping"),
+        re.compile(r"보내\s*주|택배로|배송\s*(?:해|으로|받)|집으로"),
+        re.compile(r"가서\s*받|받으러\s*갈|찾으러\s*갈|직접\s*(?:받|찾|가져)|픽업할"),
+    ),
+    (
+        re.compile(r"수령|픽업|pickup"),
+        re.compile(r"가서\s*받|받으러\s*갈|찾으러\s*갈|직접\s*(?:받|찾|가져)|픽업할"),
+        re.compile(r"택배로|배송\s*(?:해|으로|받)|보내\s*주|집으로"),
+    ),
+    # done before or not ("둘 다 처음이에요", "몇 번 타 봤어요")
+    (
+        re.compile(r"경험|experience|experienced"),
+        re.compile(r"(?:해|타|가)\s*봤|경험\s*(?:있|많)"),
+        re.compile(
+            r"처음(?:이|예|입|$|[.,!])|(?:해|타)\s*본\s*적\s*(?:이\s*)?없|초보|경험\s*(?:이\s*)?없"
+        ),
+    ),
+    # renting a thing one brings oneself ("공은 우리가 가져감")
+    (
+        re.compile(r"대여|렌탈|rental"),
+        re.compile(r"빌려\s*(?:주|줘|야)|대여(?:해|할)"),
+        re.compile(r"(?:가져|챙겨)\s*(?:가|갈|감|와|올)|있어서\s*(?:안|괜찮)"),
+    ),
+)
+"""Booleans said by the way of doing a thing, not by the parameter's words: (the parameter's
+words, what says true, what says false)."""
+
+
+def _said_by_the_way_of_it(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
+    """ "집으로 보내주세요" for 배송 여부, "가서 받을게요" for 현장 수령 여부, "둘 다
+    처음이에요" for 경험 여부: the one reading said."""
+    words = f"{p.name} {p.description}".lower()
+    for kind, yes, no in _WAYS:
+        if not kind.search(words):
+            continue
+        said = [(m, True) for m in yes.finditer(msg.masked)] + [
+            (m, False) for m in no.finditer(msg.masked)
+        ]
+        if len({value for _, value in said}) == 1:
+            m, value = said[0]
+            out[p.name] = Found(value, source, m.group(0))
+        return
 
 
 _DECLINED = re.compile(r"필요\s*없|됐어|됐습니다|패스|생략")

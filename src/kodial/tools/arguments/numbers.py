@@ -219,6 +219,18 @@ def extract_numbers(
     # (a bare "58키로" answering a question about weight, or "3명이야" after being asked).
     left_p = [p for p in params if p.name not in used_p and p.name not in out]
     left_m = [(i, n) for i, n in enumerate(mentions) if i not in used_m]
+    if len(left_m) > 1 and left_p:
+        # "셋이요. 작년에 두 번 타 봤어요": a number in a unit no parameter left takes is
+        # something else said, not a value in the way of the one that is
+        left_m = [
+            (i, n)
+            for i, n in left_m
+            if not (
+                n.unit
+                and n.unit not in _ADDRESS_UNITS  # ("성미산로 12, 3층": an address's numbers)
+                and all(_unit_fits(n.unit, p) is False for p in left_p)
+            )
+        ]
     asked_left = [p for p in left_p if p.name in asked]
     if len(left_m) > 1 and len(left_m) == len(asked_left) and source == "message":
         # "135에 85" answering a question about two numbers: said in the order they were
@@ -261,6 +273,7 @@ def extract_numbers(
             out[candidates[0].name].strong = asked_now or bool(n.unit)
 
 
+_ADDRESS_UNITS = frozenset({"층", "호", "동", "번지"})
 _SECONDS = {"초": 1, "분": 60, "시간": 3600}
 _DAYS_LONG = re.compile(rf"(?:{DAY_COUNT_RE})|\d+\s*일\s*(?:동안|간)")
 """Days said as a length of time (하루, 이틀, 3일 동안), not a day of the month (3일)."""

@@ -391,6 +391,9 @@ def param_units(p: ParamSpec) -> set[str]:
             re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
         ):
             units.update(group)
+    written = re.search(r"\(([가-힣]{1,2})\)", p.description)
+    if written and p.type == "integer" and written.group(1) in COUNTER_UNITS:
+        units.add(written.group(1))  # "권수(권)", "수량(병)": the counter it is said with
     counted = _COUNT_OF.search(p.description)
     if counted and p.type == "integer":
         # "박 수", "좌석 수", "탑승객 수": a count of the noun before 수; a counter that is that
