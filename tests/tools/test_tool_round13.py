@@ -375,3 +375,26 @@ def test_the_numbers_of_an_address_are_no_count_left_over() -> None:
     ]
     d = decide([user("피아노 빌릴게요. 주소는 부산 수영구 광안로 33, 5층이에요")], tools, now=NOW)
     assert d.kind == "ask" and d.missing == ["months"]
+
+
+def test_each_listed_value_as_many_times_as_its_count() -> None:
+    tools = [
+        function_tool(
+            "book_ski_rental",
+            "스키복 대여 예약",
+            {
+                "people": integer_param("인원(명)"),
+                "sizes": {
+                    "type": "array",
+                    "items": {"type": "string", "enum": ["S", "M", "L", "XL"]},
+                    "description": "스키복 사이즈 목록",
+                },
+            },
+            ["people", "sizes"],
+        )
+    ]
+    d = decide([user("스키복 4명이요. L 세 벌이랑 S 한 벌")], tools, now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"people": 4, "sizes": ["L", "L", "L", "S"]}
+    d = decide([user("스키복 2명 대여요. M이랑 XL")], tools, now=NOW)
+    assert d.arguments == {"people": 2, "sizes": ["M", "XL"]}

@@ -15,7 +15,15 @@ from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import DateFormat, date_format, param_head
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
-from kodial.tools.text import BARE_NOUN_TAGS, Token, nouns_only, numbers, strip_ending, tokens
+from kodial.tools.text import (
+    BARE_NOUN_TAGS,
+    COUNTER_UNITS,
+    Token,
+    nouns_only,
+    numbers,
+    strip_ending,
+    tokens,
+)
 
 _EMAILS = re.compile(r"이메일|메일\s*주소|e-?mail", re.IGNORECASE)
 _PHONES = re.compile(r"전화\s*번호|휴대폰|핸드폰|연락처|phone", re.IGNORECASE)
@@ -288,6 +296,25 @@ def _plain_string_list(p: ParamSpec) -> bool:
     )
 
 
+def _as_many_as_said(
+    said: list[tuple[int, int, Any]], text: str
+) -> tuple[list[Any], list[tuple[int, int]]]:
+    """ "M 두 개 L 하나" for sizes: each value as many times as the count said right after it,
+    when two values or more are said and every one has a count (and where the counts are);
+    nothing otherwise ("텐트 두 개" alone is a quantity, said elsewhere)."""
+    out: list[Any] = []
+    spans: list[tuple[int, int]] = []
+    for _, end, opt in said:
+        after = numbers(text[end : end + 12])
+        if not after or text[end : end + after[0].start].strip() or after[0].value > 20:
+            return [], []
+        if after[0].unit not in ("", *COUNTER_UNITS) or not float(after[0].value).is_integer():
+            return [], []
+        out += [opt] * int(after[0].value)
+        spans.append((end + after[0].start, end + after[0].end))
+    return (out, spans) if len(said) > 1 else ([], [])
+
+
 def extract_arrays(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -306,7 +333,10 @@ def extract_arrays(
         if p.items_enum:
             item = ParamSpec(p.name, p.items_type or "string", p.description, enum=p.items_enum)
             said = enum_mentions(item, msg.masked, p.name in (asked or set()), every=True)
-            values = list(dict.fromkeys(opt for _, _, opt in said))
+            counted = _as_many_as_said(said, msg.masked)
+            for start, end in counted[1]:  # (the counts are the list's, no other value)
+                msg.take(start, end)
+            values = counted[0] or list(dict.fromkeys(opt for _, _, opt in said))
             words = ", ".join(msg.text[start:end] for start, end, _ in said)
             for start, end, _ in said:  # the words of the items said are read, whole
                 rest = re.match(r"[^\s,.]*", msg.masked[end:])
