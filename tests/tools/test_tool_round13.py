@@ -398,3 +398,36 @@ def test_each_listed_value_as_many_times_as_its_count() -> None:
     assert d.arguments == {"people": 4, "sizes": ["L", "L", "L", "S"]}
     d = decide([user("스키복 2명 대여요. M이랑 XL")], tools, now=NOW)
     assert d.arguments == {"people": 2, "sizes": ["M", "XL"]}
+
+
+def test_one_thing_counted_is_no_number_of_hours() -> None:
+    tools = [
+        function_tool(
+            "reserve_lane",
+            "볼링 레인 예약",
+            {
+                "date": {"type": "string", "format": "date", "description": "이용일"},
+                "hours": integer_param("이용 시간(시간)"),
+                "players": integer_param("인원(명)"),
+            },
+            ["date", "hours", "players"],
+        )
+    ]
+    d = decide([user("모레 레인 하나 잡아줘 다섯 명이야")], tools, now=NOW)
+    assert d.kind == "ask" and d.missing == ["hours"]
+
+
+@pytest.mark.parametrize("sport", ["족구", "풋살", "배드민턴"])
+def test_the_sport_is_not_where_it_is_played(sport) -> None:
+    tools = [
+        function_tool(
+            "find_courts",
+            f"지역으로 빈 {sport}장 검색",
+            {"district": string_param("동네/지역명")},
+            ["district"],
+        )
+    ]
+    d = decide([user(f"토요일 오전에 {sport} 할 데 있나 찾아줘")], tools, now=NOW)
+    assert d.kind == "ask" and d.missing == ["district"]
+    d = decide([user(f"망원동에 {sport} 할 데 있나 찾아줘")], tools, now=NOW)
+    assert d.kind == "call" and d.arguments == {"district": "망원동"}

@@ -262,6 +262,13 @@ def extract_numbers(
             return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
+        if _a_thing_counted(msg.text, n):
+            # "대대 하나 잡아줘": one table, not one hour (a count of things still counts them)
+            candidates = [
+                p
+                for p in candidates
+                if p.name in asked or not param_units(p) or param_units(p) & COUNTER_UNITS
+            ]
         in_range = [p for p in candidates if _in_range(n, p)]
         if len(candidates) > 1 and len(in_range) == 1:
             candidates = in_range
@@ -274,6 +281,22 @@ def extract_numbers(
 
 
 _ADDRESS_UNITS = frozenset({"층", "호", "동", "번지"})
+_NATIVE_COUNT = re.compile(r"하나|한|둘|두|셋|세|넷|네")
+
+
+def _a_thing_counted(text: str, n: NumberMention) -> bool:
+    """Whether a bare native count follows the noun of the thing it counts ("대대 하나",
+    "방 둘"), not a kind of person ("어른 둘")."""
+    before = re.search(r"([가-힣]+)\s+$", text[: n.start])
+    return bool(
+        not n.unit
+        and _NATIVE_COUNT.match(text, n.start)
+        and before
+        and not _GROUP.search(before.group(0))
+        and not re.search(r"(?:은|는|이|가|을|를|도|로|에)$", before.group(1))
+    )
+
+
 _SECONDS = {"초": 1, "분": 60, "시간": 3600}
 _DAYS_LONG = re.compile(rf"(?:{DAY_COUNT_RE})|\d+\s*일\s*(?:동안|간)")
 """Days said as a length of time (하루, 이틀, 3일 동안), not a day of the month (3일)."""

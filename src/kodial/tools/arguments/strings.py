@@ -559,7 +559,7 @@ def extract_strings(
         if has_whole_word(words_of(p), _QUERY_WORDS):
             span = search_object(msg.masked, msg.used)
         span = span or topic_chunk(msg.masked, tool, p, msg.used, all_keys)
-        if span and not_a_place(p, msg.text[span[0] : span[1]]):
+        if span and not_a_place(p, msg.text[span[0] : span[1]], tool):
             continue
         if span:
             put(p, span, strong=False)

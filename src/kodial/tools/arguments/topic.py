@@ -228,11 +228,23 @@ _AREA_HEADS = frozenset({"지역", "동네", "구", "동", "도시", "region", "
 _PLACE_END = re.compile(r"(?:시|구|군|동|읍|면|리|로|길|역|도|점|공원|시장|마을|단지|센터|터미널)$")
 
 
-def not_a_place(p: ParamSpec, value: str) -> bool:
-    """Whether a noun guessed for an area (동네, 지역) names none: no proper noun and no place
-    ending (결혼식 is no 동네; 정자동, 분당, 강남역 are)."""
+def not_a_place(p: ParamSpec, value: str, tool: ToolSpec | None = None) -> bool:
+    """Whether a noun guessed for an area (동네, 지역, 동네/지역명) names none: no proper noun
+    and no place ending (결혼식 is no 동네; 정자동, 분당, 강남역 are), or a word of what the tool
+    is about ("풋살 할 데" for a futsal court search: 풋살 is the sport, not where)."""
     head = re.split(r"[\s(]", p.description.strip(), maxsplit=1)[0].lower()
-    if head not in _AREA_HEADS and p.name.lower() not in _AREA_HEADS:
+    heads = {h.removesuffix("명") for h in re.split(r"[/·,]", head)}
+    if not heads & _AREA_HEADS and p.name.lower() not in _AREA_HEADS:
         return False
+    said = value.strip()
+    if (
+        tool is not None
+        and said
+        and (
+            re.search(re.escape(said) + r"[가-힣]", tool.description)  # 족구 of 족구장
+            or (said in tool.description and not _PLACE_END.search(said))
+        )
+    ):
+        return True
     toks = tokens(value)
-    return not any(t.tag in ("NNP", "SL") for t in toks) and not _PLACE_END.search(value.strip())
+    return not any(t.tag in ("NNP", "SL") for t in toks) and not _PLACE_END.search(said)
