@@ -431,3 +431,62 @@ def test_the_sport_is_not_where_it_is_played(sport) -> None:
     assert d.kind == "ask" and d.missing == ["district"]
     d = decide([user(f"망원동에 {sport} 할 데 있나 찾아줘")], tools, now=NOW)
     assert d.kind == "call" and d.arguments == {"district": "망원동"}
+
+
+# --- the small one; an item named by another of its fields ------------------------------------
+
+LOCKERS = [
+    function_tool("locker_list_mine", "내가 쓰는 보관함 목록 (파라미터 없음)", {}, []),
+    function_tool(
+        "locker_end_contract",
+        "보관함 계약 해지",
+        {"locker_id": string_param("보관함 번호")},
+        ["locker_id"],
+    ),
+    function_tool(
+        "locker_book_visit",
+        "보관함 방문 예약",
+        {
+            "locker_id": string_param("보관함 번호"),
+            "date": {"type": "string", "format": "date", "description": "방문일"},
+        },
+        ["locker_id", "date"],
+    ),
+]
+
+
+def _after_my_lockers(said: str):
+    from _tool_fixtures import assistant, called, tool_result
+
+    return decide(
+        [
+            user("내 보관함 뭐 있지?"),
+            called("locker_list_mine"),
+            tool_result(
+                {
+                    "lockers": [
+                        {"locker_id": "LK-0912", "size": "L"},
+                        {"locker_id": "LK-0340", "size": "S"},
+                    ]
+                }
+            ),
+            assistant("L 크기 LK-0912와 S 크기 LK-0340 두 개를 쓰고 계세요."),
+            user(said),
+        ],
+        LOCKERS,
+        "auto",
+        now=NOW,
+    )
+
+
+def test_the_small_one_of_the_listed_items() -> None:
+    d = _after_my_lockers("작은 건 해지할래요")
+    assert d.kind == "call" and d.arguments == {"locker_id": "LK-0340"}
+    d = _after_my_lockers("큰 거 해지해 주세요")
+    assert d.kind == "call" and d.arguments == {"locker_id": "LK-0912"}
+
+
+def test_an_item_named_by_another_of_its_fields() -> None:
+    d = _after_my_lockers("L 보관함은 모레 방문할게요")
+    assert d.kind == "call" and d.tool == "locker_book_visit"
+    assert d.arguments == {"locker_id": "LK-0912", "date": "2026-11-20"}

@@ -17,6 +17,14 @@ from kodial.tools.arguments.booleans import extract_booleans
 from kodial.tools.arguments.choices import extract_enums, not_offered
 from kodial.tools.arguments.clock import clock_options
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
+from kodial.tools.arguments.handoff import (
+    code_of_the_item_named,
+    coerce,
+    listed_code_for_words,
+    listed_codes_of_things,
+    names_listed_and_said,
+    time_of_the_chosen,
+)
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, URL_RE, Msg
@@ -31,8 +39,6 @@ from kodial.tools.arguments.params import (
 from kodial.tools.arguments.people import is_person_name, looks_like_person_name
 from kodial.tools.arguments.picking import (
     flatten,
-    item_fields,
-    listed_names_said,
     picked_item,
     result_items,
 )
@@ -49,7 +55,7 @@ from kodial.tools.arguments.tidy import (
     without_copula,
     without_excluded_ends,
 )
-from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
+from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     called_tools,
     content_words,
@@ -154,44 +160,6 @@ def extract_message(
 
 
 # --- the whole conversation -------------------------------------------------------------------
-
-
-def _time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, Any]) -> None:
-    """The one time of day (HH:MM) of an item chosen from a list ("오후 걸로" of sessions at
-    10:00 and 15:30) for the tool's one time parameter, whatever either is named (added to
-    both the result's fields and the chosen item's)."""
-    times = {
-        v.strip() for v in chosen.values() if isinstance(v, str) and _HH_MM.fullmatch(v.strip())
-    }
-    wanted = [p for p in tool.params if getattr(date_format(p), "part", None) == "time"]
-    if len(times) == 1 and len(wanted) == 1 and wanted[0].name not in flat:
-        flat[wanted[0].name] = chosen[wanted[0].name] = times.pop()
-
-
-_HH_MM = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d")
-
-
-def _coerce(p: ParamSpec, value: Any) -> Any | None:
-    if value is None:
-        return None
-    if p.type == "string":
-        return value if isinstance(value, str) else None
-    if p.type in ("number", "integer"):
-        if isinstance(value, bool):
-            return None
-        if isinstance(value, str):
-            try:
-                value = float(value.replace(",", ""))
-            except ValueError:
-                return None
-        if isinstance(value, int | float):
-            if p.type == "integer":
-                return int(value) if float(value).is_integer() else None
-            return int(value) if float(value).is_integer() else value
-        return None
-    if p.type == "boolean":
-        return value if isinstance(value, bool) else None
-    return value if validate_arguments(ToolSpec("x", params=(p,)), {p.name: value}) == [] else None
 
 
 _GENERIC_PARAM_WORDS = frozenset({"이름", "명칭", "name", "id", "아이디", "식별자", "값", "value"})
@@ -325,102 +293,6 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
         return
 
 
-def _listed_code_for_words(filling: Filling, result: Any, picked: dict[str, Any]) -> None:
-    """ "3번출구꺼" for a locker listed as GN-03 at 3번 출구: an identifier said in words (or as
-    one part of the picked item's: "sk 경기" for KBL-1108-SK-LG) that no listed item has as its
-    identifier is the identifier of the item those words picked."""
-    for p in filling.tool.params:
-        f = filling.found.get(p.name)
-        if f is None or f.source not in ("message", "history") or not is_code_param(p):
-            continue
-        said = str(f.value)
-        fragment = said.lower() in str(picked.get(p.name, "")).lower().split("-")
-        if p.name not in picked or not (re.search(r"[가-힣]", said) or fragment):
-            continue  # a code said as a code (KE1208) is meant as said; a part of the
-            # picked one's (sk of KBL-1108-SK-LG) names that one
-        listed = {str(item_fields(result, x).get(p.name)) for x in result_items(result)}
-        if str(f.value) not in listed:
-            coerced = _coerce(p, picked[p.name])
-            if coerced is not None:
-                filling.found[p.name] = Found(coerced, "tool_result", str(picked[p.name]))
-
-
-def _said_with_another_noun(name: str, item: dict[str, Any], said: str) -> bool:
-    """Whether ``name`` was said right after a noun the item does not have ("녹차 라떼" for a
-    바닐라 라떼): another thing of that kind, not the listed one."""
-    own = {w for v in item.values() if isinstance(v, str) for w in v.split()}
-    for m in re.finditer(re.escape(name), said):
-        lead = said[: m.start()].rstrip()
-        before = tokens(lead[-12:])
-        if (
-            before
-            and before[-1].tag in ("NNG", "NNP")
-            and before[-1].form not in own
-            and lead.endswith(before[-1].form)
-        ):
-            return True
-    return False
-
-
-def _listed_codes_of_things(filling: Filling, result: Any, said_since: str) -> None:
-    """ "딸기케이크 하나랑 치즈케이크 하나" for items of ``{item_code, qty}`` after a menu that
-    lists them: each thing's code said in words is the code of the one listed item whose words
-    cover every letter said (치즈케이크 is the 치즈케이크, not any 케이크)."""
-    items = result_items(result)
-    for p in filling.tool.params:
-        f = filling.found.get(p.name)
-        if f is None or f.source not in ("message", "history") or not isinstance(f.value, list):
-            continue
-        for thing in f.value:
-            if not isinstance(thing, dict):
-                continue
-            for key, said in list(thing.items()):
-                if not isinstance(said, str) or not re.fullmatch(r"[가-힣\s]+", said):
-                    continue
-                if not re.search(r"(?:^|_)(?:code|id)$|Id$", key):
-                    continue
-                flat = re.sub(r"\s+", "", said)
-                scores = [
-                    sum(
-                        len(w)
-                        for v in item.values()
-                        if isinstance(v, str)
-                        for w in set(v.split())
-                        if len(w) >= 2 and w in flat
-                    )
-                    if key in item
-                    else 0
-                    for item in items
-                ]
-                # every letter said is the item's (딸기+케이크 for 딸기케이크; 녹차 라떼 is no
-                # 바닐라 라떼, whatever word they share)
-                whole = [i for i, sc in enumerate(scores) if sc >= len(flat)]
-                if len(whole) == 1 and not _said_with_another_noun(
-                    said, items[whole[0]], said_since
-                ):
-                    thing[key] = items[whole[0]][key]
-
-
-def _listed_names_said(filling: Filling, result: Any, said: str) -> None:
-    """ "썬더 코스터랑 자이로 타워" of the rides a result listed: a list of names takes the
-    listed items' names said, as the list writes them (범퍼카 said for 범퍼 카)."""
-    names = listed_names_said(result, said)
-    if not names:
-        return
-    squeezed = {re.sub(r"\s+", "", n) for n in names}
-    for p in filling.tool.params:
-        if p.items_type != "string" or p.items_enum:
-            continue
-        if not re.search(r"이름|name|목록|list", f"{p.name} {p.description}"):
-            continue
-        had = filling.found.get(p.name)
-        if had is None or (
-            isinstance(had.value, list)
-            and {re.sub(r"\s+", "", str(v)) for v in had.value} == squeezed
-        ):
-            filling.found[p.name] = Found(names, "tool_result", ", ".join(names))
-
-
 def fill_arguments(
     tool: ToolSpec,
     messages: list[dict[str, Any]],
@@ -544,7 +416,7 @@ def fill_arguments(
                         continue
                     if key == p.name and not _carries(tool, p, called, tools):
                         continue
-                    coerced = _coerce(p, args[key])
+                    coerced = coerce(p, args[key])
                     if coerced is not None:
                         filling.found[p.name] = Found(coerced, "call", str(args[key]))
         elif m.get("role") == "tool":
@@ -559,10 +431,11 @@ def fill_arguments(
             # an item the user chose among several of the last result ("오후 걸로" of two
             # sessions), not the only one, nor one an earlier request acted on
             chosen = picked if i == last_tool and len(result_items(result)) > 1 else {}
-            _time_of_the_chosen(tool, chosen, flat)
-            _listed_code_for_words(filling, result, picked)
-            _listed_codes_of_things(filling, result, said)
-            _listed_names_said(filling, result, said)
+            time_of_the_chosen(tool, chosen, flat)
+            listed_code_for_words(filling, result, picked)
+            code_of_the_item_named(filling, result)
+            listed_codes_of_things(filling, result, said)
+            names_listed_and_said(filling, result, said)
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
@@ -578,7 +451,7 @@ def fill_arguments(
                     continue
                 if is_person_name(p) and not looks_like_person_name(flat[p.name]):
                     continue  # the name of the clinic just picked is not whose appointment
-                coerced = _coerce(p, flat[p.name])
+                coerced = coerce(p, flat[p.name])
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     _same_time_as_before(filling, messages, latest)

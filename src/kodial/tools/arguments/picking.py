@@ -234,6 +234,22 @@ def _items_in_period(items: list[dict[str, Any]], said: str) -> list[dict[str, A
 
 
 _PRICE_FIELDS = re.compile(r"price|fee|cost|fare|요금|가격|금액")
+_SIZE_FIELDS = re.compile(r"size|크기|사이즈|area|평수|면적")
+_SIZES = {"xs": 0, "s": 1, "소": 1, "m": 2, "중": 2, "l": 3, "대": 3, "xl": 4, "xxl": 5}
+"""Sizes written as letters or 소/중/대, in order (an item's size said as a word, not a number)."""
+
+
+def _measure(value: Any) -> float | None:
+    """A field's value as a number to compare: a number, or a size written as a letter."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    if isinstance(value, str) and value.strip().lower() in _SIZES:
+        return float(_SIZES[value.strip().lower()])
+    return None
+
+
 _SUPERLATIVES = (
     (re.compile(r"(?<![비])싼|저렴한|싸게"), _PRICE_FIELDS, min),
     (re.compile(r"비싼"), _PRICE_FIELDS, max),
@@ -255,6 +271,9 @@ _SUPERLATIVES = (
         re.compile(r"wait|queue|대기"),
         min,
     ),
+    # the small one and the big one ("작은 건 해지할래" of an M and an S unit)
+    (re.compile(r"(?<![가-힣])작은\s*(?:거|걸|건|것|데|쪽|방|칸)"), _SIZE_FIELDS, min),
+    (re.compile(r"(?<![가-힣])큰\s*(?:거|걸|건|것|데|쪽|방|칸)"), _SIZE_FIELDS, max),
 )
 """Words that pick the item with the lowest or highest value of a kind of field (the cheapest,
 the dearest, the nearest, the best rated, the most experienced, the shortest wait), with the
@@ -287,15 +306,11 @@ def _item_by_superlative(items: list[dict[str, Any]], said: str) -> dict[str, An
         if m is None or _PASSED_OVER.match(said, m.end()):
             continue
         key = next(
-            (
-                k
-                for k in items[0]
-                if fields.search(k.lower()) and isinstance(items[0][k], int | float)
-            ),
+            (k for k in items[0] if fields.search(k.lower()) and _measure(items[0][k]) is not None),
             None,
         )
-        raw = [x.get(key) for x in items] if key else []
-        values = [float(v) for v in raw if isinstance(v, int | float) and not isinstance(v, bool)]
+        raw = [_measure(x.get(key)) for x in items] if key else []
+        values = [v for v in raw if v is not None]
         if not key or len(values) != len(items):
             continue
         best = pick(values)
