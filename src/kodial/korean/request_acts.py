@@ -14,8 +14,8 @@ PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
         *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
         *("줄이", "늘리", "연장", "당기", "앞당기"),
-        # stopping a running service for a while (잠깐 멈춰 줘, 일시정지)
-        *("멈추", "일시정지"),
+        # stopping a running service for a while (일시정지)
+        "일시정지",
     ),
     "send": ("보내", "전송", "발송", "전하", "전달"),
     "create": (
@@ -77,7 +77,6 @@ EVERYDAY_VERBS: dict[str, tuple[str, ...]] = {
     "무르": ("취소", "환불"),
     "사": ("주문", "구매", "구입"),  # 두 병 사 갈게요
     "빌리": ("대여", "렌탈"),  # 유모차 빌릴게요
-    "멈추": ("일시정지", "정지", "중지"),  # 배송 잠깐 멈춰 줘
     "물리": ("환불", "반품"),
 }
 """Everyday verb stems (Kiwi's lemma) -> the action nouns a tool's description uses for the same

@@ -51,6 +51,11 @@ NAME_ACTS: dict[str, Act] = {
 }
 """A tool name's verb (``get_weather``, ``AddAlarm``, ``zoo_book_program``) -> its act."""
 
+_RECORD_NOUNS = frozenset(
+    {"history", "status", "list", "info", "detail", "details", "date", "price", "log", "logs"}
+    | {"record", "records", "summary", "count", "time", "fee", "limit"}
+)
+"""Last words of a name that make the verb before it part of a noun (user_join_date)."""
 _NOUNS = ("NNG", "NNP")
 _BOUND_AFTER = ("수", "것", "거", "줄")
 
@@ -223,8 +228,8 @@ def tool_act(tool: ToolSpec) -> Act | None:
     words = split_identifier(tool.name)
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]
-    if len(words) >= 3 and words[1] in NAME_ACTS:
-        return NAME_ACTS[words[1]]
+    if len(words) >= 3 and words[1] in NAME_ACTS and words[-1] not in _RECORD_NOUNS:
+        return NAME_ACTS[words[1]]  # (not coupon_issue_history: a record of issuing)
     return text_act(tool.description) if tool.description else None
 
 

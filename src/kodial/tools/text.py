@@ -149,7 +149,7 @@ UNITS = (
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|상자|박스|박|층|번|병|점|채|벌|켤레|대|"
     "통|건|그릇|가지|봉지|판|짝|게임|팩|"
     # 달 for months ("석 달", "3달"; after 달러, which is money)
-    "달(?!러|에|마다)|"
+    r"달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))|"
     # units written in Latin letters (100kW, 64GB, 250mm)
     "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
     # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
@@ -198,11 +198,12 @@ _COUNTERS = (
             reverse=True,
         )
     )
-    + r"|\s부(?![가-힣])|달(?!러|에|마다)"
+    + r"|\s부(?![가-힣])|달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
-letters, places, hours, nights and months (석 달; not 한 달에, which is "per month")."""
+letters, places, hours, nights and months (석 달; not 한 달에, which is "per month", nor
+여섯 달 됐어요 or 석 달 전, an age and a time ago)."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     # digits, whole (never 10 of "100kW"), with magnitudes after them ("2천만", "1억 2천만",
@@ -250,6 +251,17 @@ _DAY_COUNT_RE = re.compile(
 )
 
 
+_PER_ONE = re.compile(
+    r"\s*(?:에\s*(?:얼마|\d|[일이삼사오육칠팔구십백천만]+\s*원)"
+    r"|(?:에\s*)?\d[\d,]*\s*(?:만|천)?\s*원|(?:당|마다))"
+)
+"""After a count of one: the price or the rate of one (한 팩에 얼마, 한 달 5만 원, 한 세트당)."""
+
+
+_AGED = re.compile(r"(?:아기|애기|아이|강아지|고양이|태어난\s*지)\s*(?:가|는|이|은)?\s*$")
+"""Who a number of months is the age of, said right before it."""
+
+
 _ALONE_RE = re.compile(
     r"(?<![가-힣])혼자(?:서)?(?=\s*(?:$|[.!?,~]|요|예요|이에요|이요|만|갈|가요|갑니다|와요|올|"
     r"방문|이용|예약|먹|묵|잘|탈))"
@@ -266,6 +278,10 @@ def numbers(text: str) -> list[NumberMention]:
         if value is None:
             continue
         unit = m.group("unit") or ""
+        if value == 1 and unit and _PER_ONE.match(text, m.end()):
+            continue  # "한 팩에 얼마예요", "한 달 5만 원": the price of one, not a count
+        if unit == "달" and _AGED.search(text, 0, m.start()):
+            unit = ""  # "아기 6달인데": an age, not a length of time
         after = text[m.end() : m.end() + 1]
         if (
             len(unit) == 1

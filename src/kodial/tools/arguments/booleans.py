@@ -13,7 +13,7 @@ from kodial.tools.arguments.params import param_keywords
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.synonyms import ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import TOOL_SYNONYMS
+from kodial.tools.text import TOOL_SYNONYMS, content_words
 
 
 def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
@@ -151,41 +151,61 @@ def extract_booleans(
             out[open_asked[0].name] = Found(True, "answer", msg.text.strip())
 
 
+_TO_A_PLACE = r"(?:집|댁|회사|사무실|주소|학교|가게)(?:으로|로)\s*(?:좀\s*)?(?:보내|배송|배달|부쳐)"
+_FETCHED = (
+    r"가서\s*(?:받|찾)|받으러\s*갈|찾으러\s*갈|찾아\s*갈|직접\s*(?:받|찾)(?:을|으러|아)|픽업할"
+    r"|현장에서\s*(?:받|수령)"
+)
 _WAYS = (
     # delivered or picked up ("집으로 보내주세요" / "가서 받을게요")
     (
-        re.compile(r"배송|택배|delivery|shipping"),
-        re.compile(r"보내\s*주|택배로|배송\s*(?:해|으로|받)|집으로"),
-        re.compile(r"가서\s*받|받으러\s*갈|찾으러\s*갈|직접\s*(?:받|찾|가져)|픽업할"),
+        re.compile(r"배송|배달|택배|delivery|shipping"),
+        re.compile(rf"{_TO_A_PLACE}|택배로|배송\s*(?:해|으로|받)"),
+        re.compile(_FETCHED),
     ),
     (
         re.compile(r"수령|픽업|pickup"),
-        re.compile(r"가서\s*받|받으러\s*갈|찾으러\s*갈|직접\s*(?:받|찾|가져)|픽업할"),
-        re.compile(r"택배로|배송\s*(?:해|으로|받)|보내\s*주|집으로"),
+        re.compile(_FETCHED),
+        re.compile(rf"{_TO_A_PLACE}|택배로|배송\s*(?:해|으로|받)"),
     ),
     # done before or not ("둘 다 처음이에요", "몇 번 타 봤어요")
     (
         re.compile(r"경험|experience|experienced"),
-        re.compile(r"(?:해|타|가)\s*봤|경험\s*(?:있|많)"),
+        re.compile(r"(?:해|타|가)\s*봤|경험\s*(?:있|많)|처음(?:이|은)?\s*아니"),
         re.compile(
-            r"처음(?:이|예|입|$|[.,!])|(?:해|타)\s*본\s*적\s*(?:이\s*)?없|초보|경험\s*(?:이\s*)?없"
+            r"(?<!예약은 )(?<!예약 )(?<!이용은 )(?<!여기는 )(?<!여기서 )"
+            r"처음(?:이|예|입|$|[.,!])(?!\s*아니)|(?:해|타)\s*본\s*적\s*(?:이\s*)?없|초보"
+            r"|경험\s*(?:이\s*)?없"
         ),
-    ),
-    # renting a thing one brings oneself ("공은 우리가 가져감")
-    (
-        re.compile(r"대여|렌탈|rental"),
-        re.compile(r"빌려\s*(?:주|줘|야)|대여(?:해|할)"),
-        re.compile(r"(?:가져|챙겨)\s*(?:가|갈|감|와|올)|있어서\s*(?:안|괜찮)"),
     ),
 )
 """Booleans said by the way of doing a thing, not by the parameter's words: (the parameter's
 words, what says true, what says false)."""
+_RENTAL = re.compile(r"대여|렌탈|rental")
+_BORROWS = re.compile(r"(?:도|는|은|을|를)?\s*(?:좀\s*)?(?:빌려|대여)")
+_BRINGS = re.compile(
+    r"(?:은|는|도)?\s*(?:저희가|제가|우리가|직접)?\s*(?:가져|챙겨)\s*(?:가|갈|감|와|올)"
+)
 
 
 def _said_by_the_way_of_it(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:
     """ "집으로 보내주세요" for 배송 여부, "가서 받을게요" for 현장 수령 여부, "둘 다
     처음이에요" for 경험 여부: the one reading said."""
     words = f"{p.name} {p.description}".lower()
+    if _RENTAL.search(words):
+        # "패들은 저희가 가져갈게요" for 패들 대여: the thing rented, brought along instead
+        things = [w for w in content_words(p.description) if not _RENTAL.search(w) and len(w) > 1]
+        things += [w for w in content_words(p.description) if len(w) == 1 and w != "여"]
+        for thing in things:
+            m = re.search(re.escape(thing) + _BRINGS.pattern, msg.masked)
+            if m:
+                out[p.name] = Found(False, source, m.group(0))
+                return
+            m = re.search(re.escape(thing) + _BORROWS.pattern, msg.masked)
+            if m:
+                out[p.name] = Found(True, source, m.group(0))
+                return
+        return
     for kind, yes, no in _WAYS:
         if not kind.search(words):
             continue

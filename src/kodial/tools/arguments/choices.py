@@ -268,14 +268,21 @@ def _enum_mentions(
         # unit, or in digits with none when it has none ("312짜리" for a battery size; "둘이
         # 갔는데" is who went, not a score)
         units = param_units(p)
+        amounts = []
         for n in numbers(text):
             if n.value in options and (
                 n.unit in units or (not units and not n.unit and text[n.start].isdigit())
             ):
                 # (with what makes it a kind of thing: 5만 원권, 312짜리)
-                end = n.end + len(re.match(r"(?:권|짜리)?(?:으로|로)?", text[n.end :]).group(0))  # type: ignore[union-attr]
-                if not any(s < end and n.start < e for s, e, _ in found):
-                    found.append((n.start, end, next(o for o in options if o == n.value)))
+                kind = re.match(r"(?:권|짜리)?", text[n.end :]).group(0)  # type: ignore[union-attr]
+                end = n.end + len(kind)
+                end += len(re.match(r"(?:으로|로)?", text[end:]).group(0))  # type: ignore[union-attr]
+                amounts.append((n.start, end, next(o for o in options if o == n.value), kind))
+        # "3만 원 이상이면 무료배송이죠? 5만 원권으로": the one said as a kind of thing
+        kinds = [x for x in amounts if x[3]]
+        for start, end, opt, _ in kinds or amounts:
+            if not any(s < end and start < e for s, e, _ in found):
+                found.append((start, end, opt))
     if not found:
         # "pdf로 주세요" for online_pdf(온라인 PDF): a word of one value's gloss or name that no
         # other value has names it

@@ -34,22 +34,57 @@ def clock_options(
     params: list[ParamSpec], msg: Msg, now: datetime, out: dict[str, Found], source: str
 ) -> None:
     """ "11시 타임으로" for start times ["09:00", "11:00", "13:00"]: the listed time said on the
-    clock; with no part of the day said, the listed one of either half ("2시" -> "14:00")."""
+    clock as the choice (of several times said, the one said with 걸로, 회차로, 타임; never one
+    said as a bound or another event's: "5시 전에는 끝나야 해서", "3시에 퇴근하니까"); with no
+    part of the day said, the one listed time of either half ("2시" -> "14:00"), none when
+    both halves are listed ("10시" of 10:00 and 22:00)."""
     for p in params:
         listed = listed_times(p)
         if p.name in out or listed is None:
             continue
-        r = parse_datetime(msg.masked, now)
-        if r.time is None or r.time_span is None or turned_down(msg.masked, r.time_span[1]):
+        said = [
+            (t, span)
+            for t, span in _clock_times(msg.masked, now)
+            if not turned_down(msg.masked, span[1]) and not _NOT_CHOSEN.match(msg.masked, span[1])
+        ]
+        chosen = [x for x in said if _CHOSEN.match(msg.masked, x[1][1])]
+        if len(chosen) == 1:
+            said = chosen
+        if len(said) != 1:
             continue
-        said = msg.masked[r.time_span[0] : r.time_span[1]]
-        hour, minute = r.time.hour, r.time.minute
-        fits = [o for o, h, m in listed if (h, m) == (hour, minute)]
-        if not fits and not _PERIOD_WORD.search(said):
+        (hour, minute), (start, end) = said[0]
+        words = msg.masked[start:end]
+        if _PERIOD_WORD.search(words):
+            fits = [o for o, h, m in listed if (h, m) == (hour, minute)]
+        else:
             fits = [o for o, h, m in listed if h % 12 == hour % 12 and m == minute]
         if len(fits) == 1:
-            out[p.name] = Found(fits[0], source, said)
-            msg.take(*r.time_span)
+            out[p.name] = Found(fits[0], source, words)
+            msg.take(start, end)
+
+
+def _clock_times(text: str, now: datetime) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Every time of day said, with where it is said, in the order said."""
+    out = []
+    for _ in range(6):
+        r = parse_datetime(text, now)
+        if r.time is None or r.time_span is None:
+            break
+        out.append(((r.time.hour, r.time.minute), r.time_span))
+        s, e = r.time_span
+        text = text[:s] + " " * (e - s) + text[e:]
+    return sorted(out, key=lambda x: x[1][0])
+
+
+_CHOSEN = re.compile(
+    r"\s*(?:걸로|거로|것으로|거|꺼|회차|타임|시간대|(?:으로|로)\s*(?:할|해|잡|예약|부탁|주세요)"
+    r"|(?:이요|요|으로요|로요)(?![가-힣]))"
+)
+"""After a time: said as the choice (2시 걸로, 3시 회차로, 5시로 할게요, 1시요)."""
+_NOT_CHOSEN = re.compile(
+    r"\s*(?:까지|전에|전까지|이전|이후|넘어|쯤\s*(?:도착|끝|출발)|에\s*(?:퇴근|도착|끝나|출발|회의|수업))"
+)
+"""After a time: a bound or the time of something else (5시 전에는, 3시에 퇴근하니까)."""
 
 
 _PART_OF_DAY = re.compile(

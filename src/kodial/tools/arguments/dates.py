@@ -491,7 +491,14 @@ def _restated_range(
     end_at = _date_span_text(rest, end)
     if end_at is None or end_at[0] > 2 or end.date is None or end.date < r.date:
         return None
+    if _PART_OF_IT.match(rest, end_at[1]):
+        return (
+            None  # "24일부터 26일까지는 출장이라", "...까지 가격이 얼마예요": not the range asked
+        )
     return end, rest[end_at[0] : end_at[1]]
+
+
+_PART_OF_IT = re.compile(r"(?:까지)?(?:는|은|만|\s*(?:가격|요금|얼마|비용))")
 
 
 def _weekday_before(r: KoreanDateTime, r2: KoreanDateTime, raw2: str) -> bool:

@@ -20,13 +20,17 @@ def time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, A
     10:00 and 15:30) for the tool's one time parameter, whatever either is named (added to
     both the result's fields and the chosen item's)."""
     times = {
-        v.strip() for v in chosen.values() if isinstance(v, str) and _HH_MM.fullmatch(v.strip())
+        v.strip()
+        for k, v in chosen.items()
+        if isinstance(v, str) and _HH_MM.fullmatch(v.strip()) and _WHEN_FIELD.search(k.lower())
     }
     wanted = [p for p in tool.params if getattr(date_format(p), "part", None) == "time"]
     if len(times) == 1 and len(wanted) == 1 and wanted[0].name not in flat:
         flat[wanted[0].name] = chosen[wanted[0].name] = times.pop()
 
 
+_WHEN_FIELD = re.compile(r"time|start|slot|session|시각|시간|회차|타임|begin|depart")
+"""Fields that say when an item takes place (not when a place opens or closes)."""
 _HH_MM = re.compile(r"(?:[01]?\d|2[0-3]):[0-5]\d")
 
 

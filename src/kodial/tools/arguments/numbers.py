@@ -79,6 +79,9 @@ _KINDS = (
     (re.compile(r"노인|경로"), re.compile(r"노인|경로|senior")),
 )
 """Kinds of people a count is said of, and the words of a parameter that counts that kind."""
+_PEOPLE_COUNTED = re.compile(
+    r"(?:\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|분)(?![가-힣])|(?:\d+|한|두|세|네)\s*(?:명|분)(?=이|도|은|는|요|과|와|이랑)"
+)
 _TOTAL = re.compile(r"총|전체|합계|모두|total")
 
 
@@ -95,6 +98,9 @@ def _total_and_kinds(
     grouped = [n for n in mentions if _GROUP.search(text[max(0, n.start - 6) : n.start])]
     if len(grouped) < 2 or any(n.unit not in ("", "명", "분") for n in grouped):
         return mentions
+    heads = [m.span() for m in _PEOPLE_COUNTED.finditer(text)]
+    if any(not any(n.start <= s < n.end for n in grouped) for s, _ in heads):
+        return mentions  # "할머니 한 분", "인솔 교사 두 명": people of a kind not known here
     totals = [
         p
         for p in params

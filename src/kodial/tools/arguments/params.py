@@ -386,14 +386,18 @@ def labelled_as_another(label: str, p: ParamSpec) -> bool:
 def param_units(p: ParamSpec) -> set[str]:
     words = words_of(p)
     units: set[str] = set()
+    other_time = _OTHER_TIME_UNIT.search(p.description)
     for keys, group in _UNIT_GROUPS:
+        if other_time and "개월" in group:
+            continue  # "정지 기간(주)": a 기간 counted in weeks or days, not months
         if any(k in words for k in keys if len(k) > 1) or any(
             re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
         ):
             units.update(group)
     written = re.search(r"\(([가-힣]{1,2})\)", p.description)
-    if written and p.type == "integer" and written.group(1) in COUNTER_UNITS:
-        units.add(written.group(1))  # "권수(권)", "수량(병)": the counter it is said with
+    if written and p.type == "integer" and written.group(1) in COUNTER_UNITS | _TIME_UNITS:
+        # "권수(권)", "수량(병)", "정지 기간(주)": the counter or the unit of time it is said with
+        units.add(written.group(1))
     counted = _COUNT_OF.search(p.description)
     if counted and p.type == "integer":
         # "박 수", "좌석 수", "탑승객 수": a count of the noun before 수; a counter that is that
@@ -407,6 +411,8 @@ def param_units(p: ParamSpec) -> set[str]:
     return units
 
 
+_TIME_UNITS = frozenset({"주", "일", "시간", "분", "년", "개월"})
+_OTHER_TIME_UNIT = re.compile(r"\((?:주|일|시간|년|분)\)|(?:주|일|시간)\s*단위|일수|주수")
 _COUNT_OF = re.compile(r"(?<![가-힣])([가-힣]+)\s+수(?![가-힣])")
 """A description that names a count as "X 수" (written apart: 박수 and 점수 are words)."""
 

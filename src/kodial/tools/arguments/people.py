@@ -117,6 +117,8 @@ def is_relation(value: object) -> bool:
     "우리 동생"), which is not the person's name."""
     if not isinstance(value, str):
         return False
+    if _WHO_NOT_NAMED.match(value.strip()):
+        return True  # "혼자고요", "본인이에요": who or how many, not a name
     words = value.strip(" .,!?").split()
     if words and words[0] in ("우리", "저희", "제", "내"):
         words = words[1:]
@@ -134,6 +136,9 @@ SURNAMES = frozenset(
 """Korean surnames (one syllable), for telling a full name from a common noun."""
 
 
+_WHO_NOT_NAMED = re.compile(r"(?:혼자|둘이|셋이|넷이|본인|처음)(?:고요|이고|이에요|예요|요|$)")
+
+
 def not_a_name(value: object) -> bool:
     """Whether ``value``, read for a person's name, is common nouns instead ("등급", "메시지",
     "박스", "로봇코딩", "생일 케이크"): the analyser reads every part of every word as a common
@@ -141,6 +146,8 @@ def not_a_name(value: object) -> bool:
     Names the analyser knows as proper nouns (김영희, 서연) and Latin names are names."""
     if not isinstance(value, str):
         return False
+    if _WHO_NOT_NAMED.match(value.strip()):
+        return True  # "혼자고요", "본인이에요": who or how many, not a name
     words = value.strip(" .,!?").split()
     if not words or not all(re.fullmatch(r"[가-힣]{2,6}", w) for w in words):
         return False
@@ -193,6 +200,8 @@ def a_name_first(text: str, run: re.Match[str]) -> bool:
     )
 
 
+_NO_NAME_JOINED = re.compile(r"혼자|둘이|셋이|넷이|본인|처음|저|제|우리|저희|다들|다|지우")
+"""Words joined by the copula that say who or how many, not a name (혼자고요, 둘이고요)."""
 _NAME_THEN_MORE = re.compile(r"([가-힣]{2,4}?)(?:이고요|이구요|이고|이구|고요|구요)(?=\s|$)")
 
 
@@ -203,6 +212,6 @@ def name_joined_first(text: str, run: re.Match[str]) -> tuple[int, int] | None:
     if joined is None or text[: run.start()].strip():
         return None
     name = joined.group(1)
-    if not looks_like_person_name(name) or not_a_name(name):
+    if not looks_like_person_name(name) or not_a_name(name) or _NO_NAME_JOINED.fullmatch(name):
         return None
     return run.start(), run.start() + len(name)
