@@ -29,9 +29,11 @@ tool calls and fields of tool results with the same name. A parameter found nowh
 missing: the caller asks for it if required and omits it if optional.
 
 The package, one module per concern: :mod:`.params` (what a parameter is), :mod:`.message`,
-:mod:`.dates`, :mod:`.numbers`, :mod:`.choices` (enums, booleans), :mod:`.strings` (strings,
-arrays), :mod:`.topic` (the noun phrase a request is about), :mod:`.kinds` (values of particular
-kinds and shapes), :mod:`.fill` (one message, the whole conversation), :mod:`.results`.
+:mod:`.dates`, :mod:`.numbers`, :mod:`.choices` (enums, booleans), :mod:`.clock` (times of day
+among allowed values), :mod:`.strings` (strings, arrays), :mod:`.topic` (the noun phrase a
+request is about), :mod:`.kinds` (values of particular kinds and shapes), :mod:`.handoff` (values
+handed on from a tool result), :mod:`.fill` (one message, the whole conversation),
+:mod:`.results`.
 """
 
 from kodial.tools.arguments.fill import extract_message, fill_arguments
