@@ -105,7 +105,13 @@ GIFTS = [
 
 
 @pytest.mark.parametrize(
-    "said", ["5만 원짜리로 윤서진한테", "오만 원권 윤서진한테", "50,000원 윤서진한테"]
+    "said",
+    [
+        "5만 원짜리로 윤서진한테",
+        "오만 원권 윤서진한테",
+        "50,000원 윤서진한테",
+        "5만짜리로 윤서진한테",
+    ],
 )
 def test_an_allowed_amount_said_any_way(said) -> None:
     d = decide([user(f"상품권 사려고요. {said}")], GIFTS, "auto", now=NOW)
@@ -694,3 +700,22 @@ def test_a_range_said_of_part_of_the_stay_is_not_the_stay() -> None:
         now=NOW,
     )
     assert (d.explain.get("filled") or {}).get("end_date", {}).get("value") != "2026-11-26"
+
+
+def test_the_tools_own_topic_says_no_yes() -> None:
+    tools = [
+        function_tool(
+            "book_climbing",
+            "클라이밍 강습 예약. 장비 포함.",
+            {
+                "date": {"type": "string", "format": "date", "description": "강습일"},
+                "people": integer_param("인원(명)"),
+                "experienced": {"type": "boolean", "description": "클라이밍 경험 여부"},
+            },
+            ["date", "people"],
+        )
+    ]
+    d = decide([user("클라이밍 강습 모레 둘이요")], tools, "auto", now=NOW)
+    assert d.kind == "call" and "experienced" not in d.arguments
+    d = decide([user("클라이밍 강습 모레 둘이요. 경험 있어요")], tools, "auto", now=NOW)
+    assert d.arguments["experienced"] is True

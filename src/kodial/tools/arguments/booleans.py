@@ -57,7 +57,11 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
     for group in TOOL_SYNONYMS:
         if set(out) & set(group):
             out += [w for w in group if w not in out and w not in others and len(w) > 1]
-    return out or keys[:1]
+    # the tool's own topic is said with every request for it ("서핑 강습 예약할게요" for 서핑 경험
+    # 여부): it says nothing of this yes or no
+    topic = set(content_words(re.split(r"[.(]", tool.description, maxsplit=1)[0]))
+    kept = [w for w in out if w not in topic]
+    return kept or [k for k in keys[:1] if k not in topic]
 
 
 def _written_words(description: str) -> list[str]:

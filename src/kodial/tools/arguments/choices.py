@@ -270,8 +270,11 @@ def _enum_mentions(
         units = param_units(p)
         amounts = []
         for n in numbers(text):
+            money = "원" in units and not n.unit and re.search(r"[만천]", text[n.start : n.end])
             if n.value in options and (
-                n.unit in units or (not units and not n.unit and text[n.start].isdigit())
+                n.unit in units
+                or (not units and not n.unit and text[n.start].isdigit())
+                or money  # "5만짜리": an amount by its magnitude, 원 left unsaid
             ):
                 # (with what makes it a kind of thing: 5만 원권, 312짜리)
                 kind = re.match(r"(?:권|짜리)?", text[n.end :]).group(0)  # type: ignore[union-attr]
