@@ -719,3 +719,8 @@ def test_the_tools_own_topic_says_no_yes() -> None:
     assert d.kind == "call" and "experienced" not in d.arguments
     d = decide([user("클라이밍 강습 모레 둘이요. 경험 있어요")], tools, "auto", now=NOW)
     assert d.arguments["experienced"] is True
+
+
+def test_a_bare_hour_of_a_listed_time_is_in_the_lists_half_of_the_day() -> None:
+    d = _after_the_sessions("10시 걸로 예약할게요. 3명이요")
+    assert d.kind == "call" and d.arguments["start_time"] == "10:00"

@@ -263,6 +263,31 @@ _CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 _HOUR_FIELD = re.compile(r'hour\\?"\s*:\s*(\d{1,2})\b')
 
 
+def _the_listed_half_of_the_day(
+    filling: Filling, messages: list[dict[str, Any]], last_tool: int
+) -> None:
+    """ "10시 걸로" of sessions at 10:00 and 15:30: a bare hour said of a listed time is that
+    time, in the half of the day the list has it (not the next 10 o'clock on the clock)."""
+    if last_tool < 0:
+        return
+    listed = set(_CLOCK.findall(message_text(messages[last_tool])))
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source != "message" or getattr(date_format(p), "part", None) != "time":
+            continue
+        if not isinstance(f.value, str) or not _CLOCK.fullmatch(f.value):
+            continue
+        if _PERIOD_SAID.search(f.text) or f.value in listed:
+            continue
+        hour, minute = int(f.value[:2]), f.value[3:]
+        other = f"{(hour + 12) % 24:02d}:{minute}"
+        if other in listed:
+            filling.found[p.name] = Found(other, f.source, f.text, f.strong)
+
+
+_PERIOD_SAID = re.compile(r"오전|오후|아침|점심|낮|저녁|밤|새벽|자정|정오")
+
+
 def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
     """ "토요일 같은 시간으로 바꿔주세요": a time asked for and not said is the time of what
     was booked or called last (its HH:MM in the newest tool result or call)."""
@@ -455,6 +480,7 @@ def fill_arguments(
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     _same_time_as_before(filling, messages, latest)
+    _the_listed_half_of_the_day(filling, messages, last_tool)
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
     for p in tool.params:
         f = filling.found.get(p.name)
