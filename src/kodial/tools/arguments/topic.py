@@ -237,14 +237,7 @@ def not_a_place(p: ParamSpec, value: str, tool: ToolSpec | None = None) -> bool:
     if not heads & _AREA_HEADS and p.name.lower() not in _AREA_HEADS:
         return False
     said = value.strip()
-    if (
-        tool is not None
-        and said
-        and (
-            re.search(re.escape(said) + r"[가-힣]", tool.description)  # 족구 of 족구장
-            or (said in tool.description and not _PLACE_END.search(said))
-        )
-    ):
-        return True
+    if tool is not None and said and re.search(re.escape(said) + r"[가-힣]", tool.description):
+        return True  # 족구 of 족구장 (an area the description names alone, 송파, stays one)
     toks = tokens(value)
     return not any(t.tag in ("NNP", "SL") for t in toks) and not _PLACE_END.search(said)
