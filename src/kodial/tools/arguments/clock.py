@@ -15,7 +15,8 @@ from kodial.tools.schema import ParamSpec
 
 _LISTED_TIME = re.compile(r"(\d{1,2}):(\d{2})(?:\s*[-~]\s*\d{1,2}:\d{2})?")
 """An allowed value that is a time of day, or a span of the day by its start ("10:00-12:00")."""
-_PERIOD_WORD = re.compile(r"오전|오후|아침|점심|낮|저녁|밤|새벽|자정|정오")
+PERIOD_WORD = re.compile(r"오전|오후|아침|점심|낮|저녁|밤|새벽|자정|정오")
+"""A word for a part of the day, said with an hour (오후 3시): the half of the day is said."""
 
 
 def listed_times(p: ParamSpec) -> list[tuple[object, int, int]] | None:
@@ -54,7 +55,7 @@ def clock_options(
             continue
         (hour, minute), (start, end) = said[0]
         words = msg.masked[start:end]
-        if _PERIOD_WORD.search(words):
+        if PERIOD_WORD.search(words):
             fits = [o for o, h, m in listed if (h, m) == (hour, minute)]
         else:
             fits = [o for o, h, m in listed if h % 12 == hour % 12 and m == minute]

@@ -15,7 +15,7 @@ from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
 from kodial.tools.arguments.choices import extract_enums, not_offered
-from kodial.tools.arguments.clock import clock_options
+from kodial.tools.arguments.clock import PERIOD_WORD, clock_options
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.handoff import (
     code_of_the_item_named,
@@ -277,15 +277,12 @@ def _the_listed_half_of_the_day(
             continue
         if not isinstance(f.value, str) or not _CLOCK.fullmatch(f.value):
             continue
-        if _PERIOD_SAID.search(f.text) or f.value in listed:
+        if PERIOD_WORD.search(f.text) or f.value in listed:
             continue
         hour, minute = int(f.value[:2]), f.value[3:]
         other = f"{(hour + 12) % 24:02d}:{minute}"
         if other in listed:
             filling.found[p.name] = Found(other, f.source, f.text, f.strong)
-
-
-_PERIOD_SAID = re.compile(r"오전|오후|아침|점심|낮|저녁|밤|새벽|자정|정오")
 
 
 def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
