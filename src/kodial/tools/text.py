@@ -142,14 +142,16 @@ def _split_identifier(name: str) -> tuple[str, ...]:
 
 # --- numbers --------------------------------------------------------------------------------
 
+_MONTHS = r"달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))"
+"""달 said for months (석 달, 3달): not 달러, a rate (한 달에, 두 달마다), an age or a time ago
+(여섯 달 됐어요, 석 달 전)."""
 UNITS = (
     "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|세트|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
     # (박스 before 박: "3박스" is three boxes, not three nights)
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|상자|박스|박|층|번|병|점|채|벌|켤레|대|"
-    "통|건|그릇|가지|봉지|판|짝|게임|팩|"
-    # 달 for months ("석 달", "3달"; after 달러, which is money)
-    r"달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))|"
+    # (and 달 for months: "석 달", "3달"; 달러 is money)
+    "통|건|그릇|가지|봉지|판|짝|게임|팩|" + _MONTHS + "|"
     # units written in Latin letters (100kW, 64GB, 250mm)
     "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
     # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
@@ -198,7 +200,8 @@ _COUNTERS = (
             reverse=True,
         )
     )
-    + r"|\s부(?![가-힣])|달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))"
+    + r"|\s부(?![가-힣])|"
+    + _MONTHS
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,

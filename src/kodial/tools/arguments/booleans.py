@@ -198,8 +198,8 @@ def _said_by_the_way_of_it(p: ParamSpec, msg: Msg, out: dict[str, Found], source
     words = f"{p.name} {p.description}".lower()
     if _RENTAL.search(words):
         # "패들은 저희가 가져갈게요" for 패들 대여: the thing rented, brought along instead
-        things = [w for w in content_words(p.description) if not _RENTAL.search(w) and len(w) > 1]
-        things += [w for w in content_words(p.description) if len(w) == 1 and w != "여"]
+        named = [w for w in content_words(p.description) if not _RENTAL.search(w) and w != "여부"]
+        things = sorted(dict.fromkeys(named), key=lambda w: len(w) == 1)  # (longer words first)
         for thing in things:
             m = re.search(re.escape(thing) + _BRINGS.pattern, msg.masked)
             if m:

@@ -240,6 +240,10 @@ def enum_mentions(
     ]
 
 
+_KIND_BOUGHT = re.compile(r"(권|짜리)?(?:으로|로)?")
+"""After an amount: what makes it a kind of thing bought (5만 원권으로, 312짜리)."""
+
+
 def _enum_mentions(
     p: ParamSpec, text: str, asked: bool = False, every: bool = False
 ) -> list[tuple[int, int, Any]]:
@@ -277,9 +281,9 @@ def _enum_mentions(
                 or money  # "5만짜리": an amount by its magnitude, 원 left unsaid
             ):
                 # (with what makes it a kind of thing: 5만 원권, 312짜리)
-                kind = re.match(r"(?:권|짜리)?", text[n.end :]).group(0)  # type: ignore[union-attr]
-                end = n.end + len(kind)
-                end += len(re.match(r"(?:으로|로)?", text[end:]).group(0))  # type: ignore[union-attr]
+                after = _KIND_BOUGHT.match(text, n.end)
+                kind = (after.group(1) or "") if after else ""
+                end = after.end() if after else n.end
                 amounts.append((n.start, end, next(o for o in options if o == n.value), kind))
         # "3만 원 이상이면 무료배송이죠? 5만 원권으로": the one said as a kind of thing
         kinds = [x for x in amounts if x[3]]

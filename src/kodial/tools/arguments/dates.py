@@ -492,9 +492,8 @@ def _restated_range(
     if end_at is None or end_at[0] > 2 or end.date is None or end.date < r.date:
         return None
     if _PART_OF_IT.match(rest, end_at[1]):
-        return (
-            None  # "24일부터 26일까지는 출장이라", "...까지 가격이 얼마예요": not the range asked
-        )
+        # "24일부터 26일까지는 출장이라", "...까지 가격이 얼마예요": not the range asked
+        return None
     return end, rest[end_at[0] : end_at[1]]
 
 

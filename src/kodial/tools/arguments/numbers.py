@@ -43,9 +43,17 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
-_GROUP = re.compile(
-    r"(?:어른|성인|대인|아이|어린이|소아|유아|아기|애|애들|꼬마|청소년|학생|노인|경로)\s*$"
+_KINDS = (
+    (re.compile(r"어른|성인|대인"), re.compile(r"어른|성인|대인|adult")),
+    (
+        re.compile(r"아이|어린이|소아|유아|아기|애|애들|꼬마"),
+        re.compile(r"아이|어린이|소아|유아|아동|child|kid"),
+    ),
+    (re.compile(r"청소년|학생"), re.compile(r"청소년|학생|teen|student")),
+    (re.compile(r"노인|경로"), re.compile(r"노인|경로|senior")),
 )
+"""Kinds of people a count is said of, and the words of a parameter that counts that kind."""
+_GROUP = re.compile("(?:" + "|".join(who.pattern for who, _ in _KINDS) + r")\s*$")
 """A kind of person a count is said of ("어른 둘 아이 하나")."""
 _GROUP_PARAM = re.compile(
     r"어른|성인|대인|아이|어린이|소아|유아|청소년|adult|child|kid|infant|senior"
@@ -69,16 +77,6 @@ def _party_summed(
     return sorted([n for n in mentions if n not in grouped] + [party], key=lambda n: n.start)
 
 
-_KINDS = (
-    (re.compile(r"어른|성인|대인"), re.compile(r"어른|성인|대인|adult")),
-    (
-        re.compile(r"아이|어린이|소아|유아|아기|애|애들|꼬마"),
-        re.compile(r"아이|어린이|소아|유아|아동|child|kid"),
-    ),
-    (re.compile(r"청소년|학생"), re.compile(r"청소년|학생|teen|student")),
-    (re.compile(r"노인|경로"), re.compile(r"노인|경로|senior")),
-)
-"""Kinds of people a count is said of, and the words of a parameter that counts that kind."""
 _PEOPLE_COUNTED = re.compile(
     r"(?:\d+|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:명|분)(?![가-힣])|(?:\d+|한|두|세|네)\s*(?:명|분)(?=이|도|은|는|요|과|와|이랑)"
 )

@@ -200,8 +200,9 @@ def a_name_first(text: str, run: re.Match[str]) -> bool:
     )
 
 
-_NO_NAME_JOINED = re.compile(r"혼자|둘이|셋이|넷이|본인|처음|저|제|우리|저희|다들|다|지우")
-"""Words joined by the copula that say who or how many, not a name (혼자고요, 둘이고요)."""
+_NO_NAME_JOINED = re.compile(r"저|제|우리|저희|다들|다|지우")
+"""Words joined by the copula that say who, not a name (저희고요; 혼자고요 and 둘이고요 are
+:func:`not_a_name`'s)."""
 _NAME_THEN_MORE = re.compile(r"([가-힣]{2,4}?)(?:이고요|이구요|이고|이구|고요|구요)(?=\s|$)")
 
 
