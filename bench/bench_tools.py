@@ -88,9 +88,10 @@ dialogues and reported on their own:
   by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind6.jsonl``
   until session 20 (scored, aggregates only, from 0.537 to 0.582 over sessions 18 and 19), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind7.jsonl`` (sixth blind set, the eleventh): written during
-  session 19 under the same rule, to take the eighth's place, never read; scored with the engine
-  as session 19 began and after its round;
+- ``bench/data/tool_dialogs_dev11.jsonl`` (eleventh development set): written during session
+  19 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind7.jsonl``
+  until session 21 (scored, aggregates only, from 0.497 to 0.547 over sessions 19 and 20), then
+  unsealed and read to improve the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind8.jsonl`` (seventh blind set, the twelfth): written during
   session 19 under the same rule, to take the ninth's place, never read; scored with the engine
   as session 19 began and after its round;
@@ -113,7 +114,7 @@ readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
-[--dev10 FILE] [--blind7 FILE] [--blind8 FILE] [--blind9 FILE]``
+[--dev10 FILE] [--dev11 FILE] [--blind8 FILE] [--blind9 FILE]``
 """
 
 from __future__ import annotations

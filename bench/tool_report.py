@@ -123,7 +123,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev7_balanced = (summary.get("dev7") or {}).get("balanced", "–")
     dev8_balanced = (summary.get("dev8") or {}).get("balanced", "–")
     dev10_balanced = (summary.get("dev10") or {}).get("balanced", "–")
-    blind7_balanced = (summary.get("blind7") or {}).get("balanced", "–")
+    dev11_balanced = (summary.get("dev11") or {}).get("balanced", "–")
     blind8_balanced = (summary.get("blind8") or {}).get("balanced", "–")
     blind9_balanced = (summary.get("blind9") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
@@ -180,9 +180,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"19 (blind until then, when it was unsealed and read; now {dev9_balanced}); the tenth "
         "(written during session 18) 0.537 with the engine as that session began and 0.582 as "
         f"session 19 left it (blind until session 20, which unsealed and read it; now "
-        f"{dev10_balanced}); the blind sets, never read (README: each session's): the eleventh "
-        "(written during session 19) 0.497 with the engine as that session began and "
-        f"{blind7_balanced} now; the twelfth (written during session 19) 0.688 with the engine "
+        f"{dev10_balanced}); the eleventh (written during session 19) 0.497 with the engine as "
+        "that session began and 0.547 as session 20 left it (blind until session 21, which "
+        f"unsealed and read it; now {dev11_balanced}); the blind sets, never read (README: each "
+        "session's): the twelfth (written during session 19) 0.688 with the engine "
         f"as that session began and {blind8_balanced} now; the thirteenth (written during "
         f"session 20) 0.613 with the engine as that session began and {blind9_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
