@@ -97,7 +97,10 @@ dialogues and reported on their own:
   as session 19 began and after its round;
 - ``bench/data/tool_dialogs_blind9.jsonl`` (eighth blind set, the thirteenth): written during
   session 20 under the same rule, to take the tenth's place, never read; scored with the engine
-  as session 20 began and after its round.
+  as session 20 began and after its round;
+- ``bench/data/tool_dialogs_blind10.jsonl`` (ninth blind set, the fourteenth): written during
+  session 21 under the same rule, to take the eleventh's place, never read; scored with the
+  engine as session 21 began and after its round.
 
 The blind sets are reported by their aggregate measures only (:data:`BLIND_SETS`): no error
 classes, turn ids or per-turn records are written for them. Once one has been read to fix the
@@ -106,7 +109,8 @@ engine, it becomes a development set and a new blind one has to be written.
 Each own set has its reference "now" (:data:`SET_NOW`; the fifth set's dialogues are dated
 2024-09-05 15:00, the sixth's 2024-11-27 20:30, the seventh's 2025-03-13 09:40, the eighth's
 2025-07-22 18:15, the ninth's 2025-11-06 14:20, the tenth's 2026-03-18 09:40, the eleventh's
-2025-11-28 14:20, the twelfth's 2026-06-09 19:30, the thirteenth's 2026-02-26 08:40). Their slot turns carry ``slot_params``: the
+2025-11-28 14:20, the twelfth's 2026-06-09 19:30, the thirteenth's 2026-02-26 08:40, the fourteenth's
+2026-05-15 19:20). Their slot turns carry ``slot_params``: the
 parameters the gold question asks for, annotated by a reader who saw only the data (not the
 engine or its output; see each set's ``SOURCE*.md``). There the slot judge is exact: the question asked must be for exactly
 those parameters. FunctionChat-Bench's slot turns have no such annotation and keep the two
@@ -114,7 +118,7 @@ readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
-[--dev10 FILE] [--dev11 FILE] [--blind8 FILE] [--blind9 FILE]``
+[--dev10 FILE] [--dev11 FILE] [--blind8 FILE] [--blind9 FILE] [--blind10 FILE]``
 """
 
 from __future__ import annotations

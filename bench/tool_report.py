@@ -126,6 +126,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev11_balanced = (summary.get("dev11") or {}).get("balanced", "–")
     blind8_balanced = (summary.get("blind8") or {}).get("balanced", "–")
     blind9_balanced = (summary.get("blind9") or {}).get("balanced", "–")
+    blind10_balanced = (summary.get("blind10") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -185,7 +186,9 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"unsealed and read it; now {dev11_balanced}); the blind sets, never read (README: each "
         "session's): the twelfth (written during session 19) 0.688 with the engine "
         f"as that session began and {blind8_balanced} now; the thirteenth (written during "
-        f"session 20) 0.613 with the engine as that session began and {blind9_balanced} now. "
+        f"session 20) 0.613 with the engine as that session began and {blind9_balanced} now; "
+        "the fourteenth (written during session 21) 0.595 with the engine as that session "
+        f"began and {blind10_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "

@@ -36,6 +36,8 @@ BLIND8 = ROOT / "data" / "tool_dialogs_blind8.jsonl"
 """The seventh blind set, the twelfth (see the module docstring): never tuned on."""
 BLIND9 = ROOT / "data" / "tool_dialogs_blind9.jsonl"
 """The eighth blind set, the thirteenth (see the module docstring): never tuned on."""
+BLIND10 = ROOT / "data" / "tool_dialogs_blind10.jsonl"
+"""The ninth blind set, the fourteenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -52,9 +54,10 @@ OWN_SET_FILES = {
     "dev11": DEV11,
     "blind8": BLIND8,
     "blind9": BLIND9,
+    "blind10": BLIND10,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind8", "blind9"})
+BLIND_SETS = frozenset({"blind8", "blind9", "blind10"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -159,6 +162,12 @@ OWN_SETS = {
         "kodial or the other sets (see `SOURCE-blind9.md`), slot questions annotated by its "
         "author; scored aggregates only: 0.613 with the engine as session 20 began",
     ),
+    "blind10": (
+        "Ninth blind set, the fourteenth (never tuned on)",
+        "written for the project during session 21 by a contributor who had read nothing of "
+        "kodial or the other sets (see `SOURCE-blind10.md`), slot questions annotated by its "
+        "author; scored aggregates only: 0.595 with the engine as session 21 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -173,5 +182,6 @@ SET_NOW = {
     "dev11": datetime(2025, 11, 28, 14, 20, tzinfo=SEOUL),
     "blind8": datetime(2026, 6, 9, 19, 30, tzinfo=SEOUL),
     "blind9": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
+    "blind10": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
