@@ -195,7 +195,7 @@ goes to a parameter that counts (발급 부수, 헹굼 횟수) even when its des
 _COUNTERS = (
     "|".join(
         sorted(
-            (COUNTER_UNITS - {"부", "회"}) | {"살", "글자", "곳", "시간", "박"},
+            (COUNTER_UNITS - {"부", "회"}) | {"살", "글자", "곳", "시간", "박", "평"},
             key=len,
             reverse=True,
         )
@@ -205,7 +205,7 @@ _COUNTERS = (
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
-letters, places, hours, nights and months (석 달; not 한 달에, which is "per month", nor
+letters, places, hours, nights, floor areas (서른 평) and months (석 달; not 한 달에, which is "per month", nor
 여섯 달 됐어요 or 석 달 전, an age and a time ago)."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
@@ -283,6 +283,8 @@ def numbers(text: str) -> list[NumberMention]:
         unit = m.group("unit") or ""
         if value == 1 and unit and _PER_ONE.match(text, m.end()):
             continue  # "한 팩에 얼마예요", "한 달 5만 원": the price of one, not a count
+        if unit == "번" and re.match(r"\s?째", text[m.end() :]):
+            continue  # "두 번째 거": which one, not how many
         if unit == "달" and _AGED.search(text, 0, m.start()):
             unit = ""  # "아기 6달인데": an age, not a length of time
         after = text[m.end() : m.end() + 1]

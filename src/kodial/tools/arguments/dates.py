@@ -3,6 +3,7 @@ asks for, ranges split into start and end."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import replace
 from datetime import datetime, time, timedelta
@@ -19,7 +20,7 @@ from kodial.korean.datetimes import (
 from kodial.korean.named_days import month_day
 from kodial.korean.numerals import number_value
 from kodial.tools.acts import tool_act
-from kodial.tools.arguments.message import Msg
+from kodial.tools.arguments.message import DAY_PARTS, Msg
 from kodial.tools.arguments.params import (
     START_WORDS,
     DateFormat,
@@ -29,7 +30,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import content_words
+from kodial.tools.text import content_words, tokens
 
 
 def _date_span_text(text: str, r: KoreanDateTime) -> tuple[int, int] | None:
@@ -123,27 +124,90 @@ _RELATIVE_YEARS = {
 _RELATIVE_MONTHS = {"지난달": -1, "저번달": -1, "전달": -1, "이번달": 0, "이달": 0, "다음달": 1}
 
 
-def _year_month(text: str, now: datetime) -> tuple[str, str] | None:
-    """A month as YYYY-MM and the words that said it: "2023년 11월", "내년 3월", "3월분" (this year's),
-    "지난달" / "이번 달" / "다음 달" (from ``now``)."""
-    m = re.search(
-        r"(?:(\d{4})\s*년\s*|(올해|금년|내년|명년|작년|지난해|재작년)\s*)?(\d{1,2})\s*월", text
-    )
-    if m and 1 <= int(m.group(3)) <= 12:
-        year = (
-            int(m.group(1))
-            if m.group(1)
-            else now.year + _RELATIVE_YEARS[m.group(2)]
-            if m.group(2)
-            else now.year
-        )
-        return f"{year:04d}-{int(m.group(3)):02d}", m.group(0)
-    for m in re.finditer(r"(지난|저번|이번|다음)?\s*(달)|(전달|이달)", text):
-        key = re.sub(r"\s+", "", m.group(0))
+_MONTH_SAID = re.compile(
+    r"(?:(\d{4})\s*년\s*|(올해|금년|내년|명년|작년|지난해|재작년)\s*)?(\d{1,2})\s*월"
+    r"|(?<![가-힣])(?:(지난|저번|이번|다음|담)\s*달|(전달|이달))"
+)
+_MONTH_RANGE_SEP = re.compile(r"\s*(?:부터|에서|~|-|–)\s*")
+
+
+def _months_said(text: str, now: datetime) -> list[tuple[str, tuple[int, int]]]:
+    """Every month said, as YYYY-MM with its span: "2023년 11월", "내년 3월", "3월분" (this
+    year's), "지난달" / "이번 달" / "다음 달" / "담달" (from ``now``)."""
+    out = []
+    for m in _MONTH_SAID.finditer(text):
+        if m.group(3):
+            if not 1 <= int(m.group(3)) <= 12:
+                continue
+            year = (
+                int(m.group(1))
+                if m.group(1)
+                else now.year + _RELATIVE_YEARS[m.group(2)]
+                if m.group(2)
+                else now.year
+            )
+            out.append((f"{year:04d}-{int(m.group(3)):02d}", m.span()))
+            continue
+        key = re.sub(r"\s+", "", m.group(0)).replace("담달", "다음달")
         if key in _RELATIVE_MONTHS:
             n = now.year * 12 + now.month - 1 + _RELATIVE_MONTHS[key]
-            return f"{n // 12:04d}-{n % 12 + 1:02d}", m.group(0)
-    return None
+            out.append((f"{n // 12:04d}-{n % 12 + 1:02d}", m.span()))
+    return out
+
+
+def _year_month(text: str, now: datetime) -> tuple[str, str] | None:
+    """A month as YYYY-MM and the words that said it (the first said: see :func:`_months_said`);
+    a month of the year said on the calendar (3월) before one said relative to now."""
+    said = _months_said(text, now)
+    said.sort(key=lambda x: not re.search(r"\d", text[x[1][0] : x[1][1]]))
+    return (said[0][0], text[said[0][1][0] : said[0][1][1]]) if said else None
+
+
+def _month_range(
+    params: list[ParamSpec], text: str, now: datetime, out: dict[str, Found], source: str
+) -> list[ParamSpec]:
+    """A first and a last month said as a range ("1월부터 지난달까지", "3월~8월") for a start
+    and an end month parameter; returns the month parameters it left."""
+    starts = [p for p in params if has_whole_word(words_of(p), START_WORDS)]
+    ends = [
+        p for p in params if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마지막"))
+    ]
+    said = _months_said(text, now)
+    if len(starts) != 1 or len(ends) != 1 or starts[0] is ends[0] or len(said) < 2:
+        return params
+    for (first, span1), (last, span2) in itertools.pairwise(said):
+        if _MONTH_RANGE_SEP.fullmatch(text[span1[1] : span2[0]]) and first <= last:
+            out[starts[0].name] = Found(first, source, text[span1[0] : span1[1]])
+            out[ends[0].name] = Found(last, source, text[span2[0] : span2[1]])
+            return [p for p in params if p not in (starts[0], ends[0])]
+    return params
+
+
+_RECORDS = re.compile(r"기록|일지|(?:^|_)(?:log|record)(?:_|$)", re.IGNORECASE)
+
+
+def _logged_today(
+    tool: ToolSpec,
+    params: list[ParamSpec],
+    text: str,
+    now: datetime,
+    out: dict[str, Found],
+    source: str,
+) -> None:
+    """A record of what was done at a part of the day, said in the past with no day
+    ("점심에 제육볶음 먹었어 적어놔줘"): it was today. Only for a tool that keeps a record, and
+    only its one date."""
+    days = [p for p in params if date_format(p).part == "date" and p.name not in out]  # type: ignore[union-attr]
+    if len(days) != 1 or not _RECORDS.search(f"{tool.name} {tool.description}"):
+        return
+    toks = tokens(text)
+    part = next((t for t in toks if t.form in DAY_PARTS and t.tag.startswith("NN")), None)
+    if part is None or not any(t.tag == "EP" and t.form in ("었", "았", "였") for t in toks):
+        return
+    fmt = date_format(days[0])
+    today = now.date()
+    value = today.strftime(fmt.layout) if fmt and fmt.layout else today.isoformat()
+    out[days[0].name] = Found(value, source, part.form, strong=False)
 
 
 def extract_dates(
@@ -160,7 +224,11 @@ def extract_dates(
     if text != msg.text:
         msg = Msg(text, text)
     year_month = [p for p in params if date_format(p).part in ("year", "month", "year_month")]  # type: ignore[union-attr]
+    whole_months = [p for p in year_month if date_format(p).part == "year_month"]  # type: ignore[union-attr]
+    left = _month_range(whole_months, msg.text, now, out, source)
     for p in year_month:
+        if p in whole_months and p not in left:
+            continue
         part = date_format(p).part  # type: ignore[union-attr]
         if part == "year_month":
             found = _year_month(msg.text, now)
@@ -209,6 +277,8 @@ def extract_dates(
         other = parse_datetime(blank, now)
         if other.date_span is not None:
             r, text = other, blank
+    if r.date_span is None and tool_act(tool) != "lookup":
+        _logged_today(tool, rest, text, now, out, source)
     span = _date_span_text(text, r)
     if span is None:
         if tool_act(tool) == "lookup":

@@ -116,6 +116,11 @@ TIME_WORDS_SKIP = {
     "새",
     "중",
     "상태",
+    # nouns said as adverbs with 로 (실수로 지웠어요, 진짜로, 실제로): how, not what
+    "실수",
+    "진짜",
+    "정말",
+    "실제",
 }
 
 

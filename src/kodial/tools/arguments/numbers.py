@@ -12,6 +12,7 @@ from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,
     param_keywords,
+    param_kind,
     param_units,
     words_of,
 )
@@ -159,6 +160,15 @@ def _in_a_code(text: str, n: NumberMention) -> bool:
     )
 
 
+_QUOTED_WORDS = re.compile(r"['\"‘“][^'\"’”]*\s[^'\"’”]*['\"’”]")
+"""Words quoted as said, a space or more in them ('생일 축하해 언제 밥 한번 먹자')."""
+
+
+def _in_quoted_words(text: str, n: NumberMention) -> bool:
+    """Whether a number is part of words quoted as said (a message's 한번), not a quantity."""
+    return any(q.start() < n.start and n.end < q.end() for q in _QUOTED_WORDS.finditer(text))
+
+
 def extract_numbers(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -172,6 +182,8 @@ def extract_numbers(
     mentions = [
         n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
     ]
+    if any(param_kind(p) == "text" for p in tool.params):
+        mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
     mentions = _total_and_kinds(mentions, msg, params, out, source)
     mentions = _party_summed(mentions, msg.masked, params, tool)

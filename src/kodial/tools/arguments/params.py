@@ -270,8 +270,15 @@ def param_kind(p: ParamSpec) -> str:
         return "phone"
     if has_whole_word(words, ("url", "링크", "link", "웹주소", "홈페이지")):
         return "url"
-    if has_any(head, _TEXT_WORDS) or has_whole_word(
-        " ".join(split_identifier(p.name)), ("text", "content", "message", "body")
+    if (
+        has_any(head, _TEXT_WORDS)
+        or has_whole_word(
+            " ".join(split_identifier(p.name)), ("text", "content", "message", "body")
+        )
+        # "모임장에게 남길 말", "전할 말": words to be said
+        or re.search(
+            r"(?:남길|전할|할|하고\s*싶은|보낼)\s*말$", p.description.split("(")[0].strip()
+        )
     ):
         return "text"
     return "string"
@@ -479,6 +486,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("날짜", "일자", "date"),
     ("길이", "자리", "글자", "length"),
     ("셔플", "무작위", "랜덤", "shuffle"),
+    ("닉네임", "닉넴", "별명", "nickname"),
 ]
 
 PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [

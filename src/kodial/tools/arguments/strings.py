@@ -77,7 +77,8 @@ from kodial.tools.text import (
 # --- strings ----------------------------------------------------------------------------------
 
 _QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
-_SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며)")
+_SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며|(?:을|를|도)?\s*(?:남겨|전해|적어))")
+"""After quoted words: they are said (라고), or left as a note (남겨줘, 전해 주세요)."""
 
 
 def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
@@ -528,7 +529,7 @@ def extract_strings(
         elif runs and is_person_name(open_asked[0]) and a_name_first(msg.masked, runs[0]):
             runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
         if len(runs) == 1:
-            left = strip_ending(runs[0].group(0))
+            left = _without_other_params_word(strip_ending(runs[0].group(0)), tool, open_asked[0])
             nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
             if nominal and len(left.split()) <= 3 and not _instruction_score(left, tool_words):
                 s = runs[0].start() + runs[0].group(0).find(left)
@@ -592,3 +593,18 @@ def _only_ending(run: str) -> bool:
         or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
         for t in toks
     )
+
+
+_WORD_AND_PARTICLE = re.compile(r"([가-힣]+?)(?:에서|에|은|는|이|가|의|으로|로)\s+")
+
+
+def _without_other_params_word(left: str, tool: ToolSpec, asked: ParamSpec) -> str:
+    """What is left of an answer without the word of another parameter said first with its
+    particle: "달빛검객" of "서버에 달빛검객" once the server (벨로나) was read."""
+    m = _WORD_AND_PARTICLE.match(left)
+    if m is None or m.end() >= len(left):
+        return left
+    others = {
+        w for q in tool.params if q is not asked for w in content_words(q.description) if len(w) > 1
+    }
+    return left[m.end() :] if m.group(1) in others else left

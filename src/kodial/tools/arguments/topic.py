@@ -57,6 +57,8 @@ def topic_chunk(
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
     skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
+    # a tool word said short by its last syllable (캐릭 of 캐릭터)
+    clipped = {w[:-1] for w in words_of_tool(tool) if re.fullmatch(r"[가-힣]{3,}", w)}
     mask = _skip_mask(text, skip)
     all_toks = tokens(text)
     # a hedge word is skipped said after a number with at most its particle or copula
@@ -82,6 +84,7 @@ def topic_chunk(
             return True
         return (
             t.form.lower() in skip
+            or t.form in clipped
             or all(mask[t.start : t.end])
             or (t.tag == "NNB" and (t.start == 0 or text[t.start - 1] == " "))
         )
@@ -165,6 +168,7 @@ def topic_chunk(
         if (
             len(word) < 2
             or word.lower() in skip
+            or word in clipped
             or word in DAY_PARTS
             or word in _NOT_SPECIFIC
             # the noun of "다른 나라" is a kind of thing here too, as in the phrases above

@@ -1,0 +1,261 @@
+"""Round 14 of everyday forms, found on the eleventh set: floor areas counted natively (서른 평),
+meals as parts of the day, a range of months, quoted words as said, ordinals, adverbs made of
+nouns, clipped tool words and a meal logged today. Every tool and sentence here is written for
+these tests."""
+
+from __future__ import annotations
+
+import pytest
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    function_tool,
+    integer_param,
+    string_param,
+    user,
+    values,
+)
+
+from kodial.tools import decide
+from kodial.tools.schema import parse_tools
+from kodial.tools.text import numbers
+
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
+DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+
+
+@pytest.mark.parametrize(
+    ("said", "value"), [("거실이 한 스무 평 돼요", 20), ("서른 평짜리 사무실", 30)]
+)
+def test_a_floor_area_counted_natively(said, value) -> None:
+    assert [(n.value, n.unit) for n in numbers(said)] == [(value, "평")]
+
+
+@pytest.mark.parametrize("said", ["두 번째 거로 할게요", "세 번 째 줄"])
+def test_an_ordinal_is_no_count(said) -> None:
+    assert numbers(said) == []
+
+
+def test_three_times_is_still_a_count() -> None:
+    assert [(n.value, n.unit) for n in numbers("세 번 다녀왔어요")] == [(3, "번")]
+
+
+CLEANING = parse_tools(
+    [
+        function_tool(
+            "quote_window_cleaning",
+            "유리창 청소 견적",
+            {"area": integer_param("집 면적(평)"), "floor": integer_param("층수")},
+            ["area"],
+        )
+    ]
+)[0]
+
+
+def test_a_native_area_fills_its_parameter() -> None:
+    assert values(CLEANING, "집이 서른 평인데 얼마나 나와요?") == {"area": 30}
+
+
+SNACKS = parse_tools(
+    [
+        function_tool(
+            "record_snack_diary",
+            "아이 식사 기록",
+            {
+                "day": {**DAY, "description": "먹은 날"},
+                "meal": {
+                    "type": "string",
+                    "enum": ["아침", "점심", "저녁", "간식"],
+                    "description": "끼니",
+                },
+                "dishes": {"type": "array", "items": {"type": "string"}, "description": "음식"},
+            },
+            ["day", "meal", "dishes"],
+        )
+    ]
+)[0]
+
+
+def test_a_meal_said_as_a_part_of_the_day_is_the_meal() -> None:
+    got = values(SNACKS, "어제 저녁에 카레 먹였어요")
+    assert got["meal"] == "저녁"
+    assert got["day"] == "2026-11-17"
+
+
+def test_a_meal_eaten_and_logged_without_a_day_was_today() -> None:
+    got = values(SNACKS, "아침에 죽이랑 바나나 먹었어요 적어줘")
+    assert got["day"] == NOW.date().isoformat()
+    assert got["meal"] == "아침"
+
+
+def test_a_meal_not_said_as_eaten_gives_no_day() -> None:
+    assert "day" not in values(SNACKS, "아침에 먹을 죽 기록해줘")
+
+
+RESERVATIONS = parse_tools(
+    [
+        function_tool(
+            "book_lunch_table",
+            "점심 테이블 예약",
+            {"day": {**DAY, "description": "예약일"}, "people": integer_param("인원")},
+            ["day", "people"],
+        )
+    ]
+)[0]
+
+
+def test_a_day_part_said_in_the_past_fills_no_day_of_a_booking() -> None:
+    assert "day" not in values(RESERVATIONS, "점심에 갔었는데 세 명 예약해줘")
+
+
+FEES = parse_tools(
+    [
+        function_tool(
+            "list_paid_fees",
+            "관리비 납부 내역",
+            {
+                "from_month": {**MONTH, "description": "시작 월"},
+                "to_month": {**MONTH, "description": "끝 월"},
+            },
+            ["from_month", "to_month"],
+        )
+    ]
+)[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "first", "last"),
+    [
+        ("올해 3월부터 지난달까지 보여줘", "2026-03", "2026-10"),
+        ("4월~7월 내역", "2026-04", "2026-07"),
+        ("이번 달부터 담달까지", "2026-11", "2026-12"),
+    ],
+)
+def test_a_range_of_months(said, first, last) -> None:
+    assert values(FEES, said) == {"from_month": first, "to_month": last}
+
+
+def test_one_month_fills_both_ends() -> None:
+    assert values(FEES, "지난달 거 보여줘") == {"from_month": "2026-10", "to_month": "2026-10"}
+
+
+CLASSES = parse_tools(
+    [
+        function_tool(
+            "join_drawing_class",
+            "드로잉 수업 등록",
+            {"start": {**MONTH, "description": "시작 월"}, "student": string_param("수강생 이름")},
+            ["start", "student"],
+        )
+    ]
+)[0]
+
+
+def test_damdal_is_next_month() -> None:
+    assert values(CLASSES, "담달부터 다닐게요")["start"] == "2026-12"
+
+
+GAME = [
+    function_tool(
+        "recover_pet_account",
+        "삭제한 펫 캐릭터 복구",
+        {
+            "pet_name": string_param("펫 이름"),
+            "world": {"type": "string", "enum": ["하늘", "바다"], "description": "월드"},
+        },
+        ["pet_name", "world"],
+    )
+]
+
+
+def test_an_answer_without_the_other_parameters_word() -> None:
+    d = decide(
+        [
+            user("펫을 지워버렸는데 살려줘요"),
+            assistant("펫 이름과 월드를 알려 주세요."),
+            user("하늘 월드에 몽실이요"),
+        ],
+        GAME,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"pet_name": "몽실", "world": "하늘"}
+
+
+def test_a_noun_said_as_an_adverb_and_a_clipped_tool_word_are_no_name() -> None:
+    tool = parse_tools(GAME)[0]
+    assert "pet_name" not in values(tool, "실수로 캐릭 지웠어요")
+
+
+CARDS = parse_tools(
+    [
+        function_tool(
+            "send_flower_card",
+            "꽃 카드 보내기",
+            {
+                "phone": string_param("받는 사람 번호"),
+                "message": string_param("카드 메시지"),
+                "count": integer_param("수량(개)"),
+            },
+            ["phone"],
+        )
+    ]
+)[0]
+
+
+def test_a_quoted_message_after_its_label() -> None:
+    got = values(CARDS, "010-2233-4455. 메시지는 '다음에 한번 놀러 갈게'로")
+    assert got == {"phone": "010-2233-4455", "message": "다음에 한번 놀러 갈게"}
+
+
+def test_a_number_quoted_as_said_is_no_count() -> None:
+    assert "count" not in values(CARDS, "010-2233-4455로 '두 번 다시 늦지 않을게'라고 보내줘")
+
+
+CLUBS = parse_tools(
+    [
+        function_tool(
+            "join_running_crew",
+            "러닝 크루 가입",
+            {
+                "crew_id": string_param("크루 ID"),
+                "nickname": string_param("크루에서 쓸 닉네임"),
+                "greeting": string_param("크루장에게 남길 말"),
+            },
+            ["crew_id", "nickname"],
+        )
+    ]
+)[0]
+
+
+def test_a_nickname_said_short_and_a_note_left_in_quotes() -> None:
+    said = "닉넴은 달리는하마. 크루장님께 '주말만 나갈 수 있어요' 남겨주세요"
+    got = values(CLUBS, said, {"nickname"})
+    assert got == {"nickname": "달리는하마", "greeting": "주말만 나갈 수 있어요"}
+
+
+def test_an_ordinal_in_history_is_no_quantity() -> None:
+    tools = [
+        function_tool(
+            "send_coupon",
+            "쿠폰 선물",
+            {
+                "product_id": string_param("상품 ID"),
+                "phone": string_param("받는 사람 번호"),
+                "quantity": integer_param("수량(개)"),
+            },
+            ["product_id", "phone"],
+        )
+    ]
+    d = decide(
+        [
+            user("두 번째 거 보내줘"),
+            assistant("받는 분 번호를 알려 주세요."),
+            user("010-3344-5566이요"),
+        ],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert "quantity" not in (d.arguments or {})
