@@ -9,9 +9,11 @@ import pytest
 from _tool_fixtures import (
     NOW,
     assistant,
+    called,
     function_tool,
     integer_param,
     string_param,
+    tool_result,
     user,
     values,
 )
@@ -259,3 +261,120 @@ def test_an_ordinal_in_history_is_no_quantity() -> None:
         now=NOW,
     )
     assert "quantity" not in (d.arguments or {})
+
+
+SEATS = parse_tools(
+    [
+        function_tool(
+            "apply_quiz_show_seats",
+            "퀴즈쇼 방청 신청",
+            {"seats": {"type": "integer", "enum": [1, 2], "description": "신청 인원"}},
+            ["seats"],
+        )
+    ]
+)[0]
+
+
+@pytest.mark.parametrize("said", ["동생이랑 둘이 갈게요", "둘이서 와요"])
+def test_two_of_us_going_is_a_head_count(said) -> None:
+    assert values(SEATS, said) == {"seats": 2}
+
+
+def test_two_said_of_something_else_is_no_head_count() -> None:
+    assert values(SEATS, "둘이 싸웠어요") == {}
+
+
+TRIPS = parse_tools(
+    [
+        function_tool(
+            "find_island_trips",
+            "섬 여행 상품 찾기",
+            {
+                "destination": string_param("여행지"),
+                "nights": integer_param("숙박 일수(박)"),
+                "region": string_param("출발 지역 또는 장소"),
+            },
+            ["destination"],
+        )
+    ]
+)[0]
+
+
+def test_who_goes_is_no_destination() -> None:
+    got = values(TRIPS, "할머니 모시고 울릉도 가려고요")
+    assert got["destination"] == "울릉도"
+
+
+def test_the_nights_of_n_nights_m_days() -> None:
+    assert values(TRIPS, "울릉도 2박 3일로요")["nights"] == 2
+
+
+def test_a_place_said_before_a_noun_of_position() -> None:
+    got = values(TRIPS, "울릉도 가는 거 포항 쪽에서 출발하는 걸로요")
+    assert got["region"] == "포항"
+
+
+def test_where_only_the_user_knows_is_no_place() -> None:
+    assert "region" not in values(TRIPS, "울릉도 가는 거 집 근처에서 출발하는 걸로요")
+
+
+def test_names_said_after_who_they_are() -> None:
+    tools = [
+        function_tool(
+            "book_island_trip",
+            "섬 여행 예약",
+            {
+                "trip_id": string_param("상품 ID"),
+                "names": {
+                    "type": "array",
+                    "items": {"type": "string"},
+                    "description": "여행자 이름 목록",
+                },
+            },
+            ["trip_id", "names"],
+        )
+    ]
+    d = decide(
+        [
+            user("IT-207 상품 두 명 예약해줘"),
+            assistant("여행하실 분들 이름을 알려 주세요."),
+            user("저 한도윤, 어머니 강미숙이요"),
+        ],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"trip_id": "IT-207", "names": ["한도윤", "강미숙"]}
+
+
+def test_a_bare_day_of_a_listed_date_is_in_the_lists_month() -> None:
+    tools = [
+        function_tool(
+            "search_ferry_tours",
+            "배 여행 상품 검색",
+            {"month": {**MONTH, "description": "출발 월"}},
+            ["month"],
+        ),
+        function_tool(
+            "book_ferry_tour",
+            "배 여행 예약",
+            {"tour_id": string_param("상품 ID"), "day": {**DAY, "description": "출발일"}},
+            ["tour_id", "day"],
+        ),
+    ]
+    listed = {"tours": [{"tour_id": "FT-31", "depart_dates": ["2027-01-09", "2027-01-16"]}]}
+    d = decide(
+        [
+            user("내년 1월 배 여행 상품 찾아줘"),
+            called("search_ferry_tours", month="2027-01"),
+            tool_result(listed),
+            assistant("FT-31 상품이 1월 9일, 16일에 출발해요."),
+            user("16일 출발로 예약해줘"),
+        ],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"tour_id": "FT-31", "day": "2027-01-16"}

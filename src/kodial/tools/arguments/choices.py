@@ -279,6 +279,8 @@ def _enum_mentions(
                 n.unit in units
                 or (not units and not n.unit and text[n.start].isdigit())
                 or money  # "5만짜리": an amount by its magnitude, 원 left unsaid
+                # "친구랑 둘이 갈 거예요": how many go, for a count of people
+                or ("명" in units and not n.unit and _WE_GO.match(text, n.end))
             ):
                 # (with what makes it a kind of thing: 5만 원권, 312짜리)
                 after = _KIND_BOUGHT.match(text, n.end)
@@ -449,6 +451,10 @@ _OUT_OF = re.compile(r"(?:(?<!\d)\d+|[가-힣]{1,2})\s*점\s*만점\s*(?:에|중
 
 _INTO = re.compile(r"목표|도착|target|결과|바꿀|번역|변환|into|output|출력")
 """Words of a parameter that is what something becomes (목표 언어, target_language)."""
+
+
+_WE_GO = re.compile(r"이서?\s*(?:갈|가|올|와|방문|이용|신청|들어|묵|탈|타)")
+"""After a native count with no counter: the people who go (둘이 갈게요, 셋이서 와요)."""
 
 
 def _numeric(options: Sequence[Any]) -> bool:

@@ -285,6 +285,34 @@ def _the_listed_half_of_the_day(
             filling.found[p.name] = Found(other, f.source, f.text, f.strong)
 
 
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+_BARE_DAY = re.compile(r"(\d{1,2})\s*일")
+
+
+def _the_listed_day_of_the_month(
+    filling: Filling, messages: list[dict[str, Any]], last_tool: int
+) -> None:
+    """ "15일 출발" of departures listed on 2026-01-08 and 2026-01-15: a bare day of the month
+    said of a listed date is that date, in the list's month (not the next 15th on the calendar)."""
+    if last_tool < 0:
+        return
+    listed = set(_ISO_DAY.findall(message_text(messages[last_tool])))
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "history"):
+            continue
+        if getattr(date_format(p), "part", None) != "date" or f.value in listed:
+            continue
+        if not isinstance(f.value, str) or not _ISO_DAY.fullmatch(f.value):
+            continue  # (a date written otherwise is left as it is)
+        said = _BARE_DAY.fullmatch(f.text.strip())
+        if said is None:
+            continue
+        same_day = [d for d in listed if int(d[8:]) == int(said.group(1))]
+        if len(same_day) == 1:
+            filling.found[p.name] = Found(same_day[0], f.source, f.text, f.strong)
+
+
 def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
     """ "토요일 같은 시간으로 바꿔주세요": a time asked for and not said is the time of what
     was booked or called last (its HH:MM in the newest tool result or call)."""
@@ -478,6 +506,7 @@ def fill_arguments(
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     _same_time_as_before(filling, messages, latest)
     _the_listed_half_of_the_day(filling, messages, last_tool)
+    _the_listed_day_of_the_month(filling, messages, last_tool)
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
     for p in tool.params:
         f = filling.found.get(p.name)

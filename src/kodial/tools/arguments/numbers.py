@@ -212,6 +212,8 @@ def extract_numbers(
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
             if _nights_of_a_stay(mentions, i, p):
                 score -= 1.5  # "4박 5일" for 이용 일수: the days (5), not the nights
+            if i > 0 and _nights_of_a_stay(mentions, i - 1, None) and _counts_nights(p):
+                score -= 3.0  # "3박 5일" for 숙박 일수(박): the nights (3), not the days
             gap = _mentions_near(msg.text, n, keys)
             if gap >= 0:
                 score += 2.0 - gap * 0.15
@@ -382,9 +384,13 @@ _ONE_MORE = re.compile(r"\s*더(?![가-힣])")
 _NIGHT_WORDS = ("박", "숙박", "night")
 
 
-def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec) -> bool:
+def _counts_nights(p: ParamSpec) -> bool:
+    return any(w in words_of(p) for w in _NIGHT_WORDS)
+
+
+def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec | None) -> bool:
     """Whether mention ``i`` is the nights of a stay said as "N박 M일" (the days follow it) and
-    ``p`` counts days, not nights: a stay of 4 nights is 5 days of use."""
+    ``p`` counts days, not nights: a stay of 4 nights is 5 days of use (any ``p`` for None)."""
     n = mentions[i]
     after = mentions[i + 1] if i + 1 < len(mentions) else None
     return (
@@ -392,7 +398,7 @@ def _nights_of_a_stay(mentions: list[NumberMention], i: int, p: ParamSpec) -> bo
         and after is not None
         and after.unit == "일"
         and after.start - n.end <= 2
-        and not any(w in words_of(p) for w in _NIGHT_WORDS)
+        and (p is None or not _counts_nights(p))
     )
 
 

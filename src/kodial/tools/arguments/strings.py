@@ -284,8 +284,12 @@ def extract_strings(
             # position is said of; the tool is asked about the place
             cut = _without_position_noun(value)
             if cut != value:
+                if cut.split()[-1:] and cut.split()[-1] in _NOT_PLACES_NEAR:
+                    return  # "집 근처": where only the user knows
                 span = (span[0], span[0] + text[span[0] : span[1]].find(value) + len(cut))
                 value = cut
+            if value in _POSITION_NOUNS:
+                return  # "쪽" alone names no place
         if not value:
             return
         coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
@@ -365,7 +369,8 @@ def extract_strings(
             free = spans_free(*span, put_spans)
         if span and free:
             put(p, span)
-            pending.remove(p)
+            if p.name in out:  # (put refuses what names nothing: "쪽" alone)
+                pending.remove(p)
     # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
     for p in sorted(pending, key=lambda q: q.name not in asked):
         if _is_address(p):
@@ -434,6 +439,37 @@ def extract_strings(
             value = text[span[0] : span[1]]
             out[p.name] = Found(value, source, value)
             pending.remove(p)
+    # a place said before a noun of relative position ("분당 근처에", "북한산 쪽으로") is the
+    # one a place parameter takes, optional ones too: it is said as a place; of several, the
+    # one its particle says (포항 쪽에서 for where from)
+    places = [
+        q
+        for q in pending
+        if has_whole_word(words_of(q), _PLACE_WORDS)
+        and param_kind(q) == "string"
+        and not is_code_param(q)
+        and not _only_an_address(q)
+    ]
+    near = _place_near(msg, tool_words | all_keys) if places else None
+    if near is not None:
+        span, particle = near
+        if len(places) > 1:
+            roles = [
+                i
+                for i, (_, marks) in enumerate(PARTICLE_ROLES[:2])
+                if re.fullmatch(marks, particle)
+            ]
+            places = [
+                q
+                for q in places
+                if roles and has_whole_word(words_of(q), PARTICLE_ROLES[roles[0]][0])
+            ]
+        if len(places) == 1:
+            put(places[0], span)
+            if places[0].name in out:
+                pending.remove(places[0])
+                if places[0] in pending_loose:
+                    pending_loose.remove(places[0])
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
         span = _by_particle(msg.masked, p, msg.used, msg.text)
         if (
@@ -559,13 +595,57 @@ def extract_strings(
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
             span = search_object(msg.masked, msg.used)
-        span = span or topic_chunk(msg.masked, tool, p, msg.used, all_keys)
+        taken = list(msg.used)
+        while span is None:
+            span = topic_chunk(msg.masked, tool, p, taken, all_keys)
+            if span and is_relation(msg.text[span[0] : span[1]]) and not is_person_name(p):
+                taken.append(span)  # "부모님 모시고 다낭 ...": who goes, never where or what
+                span = None
+                continue
+            break
         if span and not_a_place(p, msg.text[span[0] : span[1]], tool):
             continue
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
+
+
+_PLACE_WORDS = (
+    "지역",
+    "장소",
+    "여행지",
+    "목적지",
+    "위치",
+    "동네",
+    "region",
+    "area",
+    "location",
+    "destination",
+    "place",
+)
+_PLACE_NEAR = re.compile(
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,10}?)\s*(?:"
+    + "|".join(sorted(_POSITION_NOUNS, key=len, reverse=True))
+    + r")(?P<particle>에서부터|에서|에|으로|로|까지|이요|요)?(?![가-힣])"
+)
+_NOT_PLACES_NEAR = frozenset(
+    {"어디", "여기", "거기", "저기", "이", "그", "집", "우리", "회사", "학교"}
+)
+
+
+def _place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
+    """A place said before a noun of relative position (분당 근처, 북한산 쪽으로) and the
+    particle after it: the place a search is near; not 어디 근처 or 집 근처, which only the
+    user knows."""
+    for m in _PLACE_NEAR.finditer(msg.masked):
+        word = m.group(1)
+        if word in _NOT_PLACES_NEAR or word.lower() in skip or not msg.free(*m.span(1)):
+            continue
+        if any(t.tag.startswith(("V", "E", "J", "M")) for t in tokens(word)):
+            continue
+        return m.span(1), m.group(2) or ""
+    return None
 
 
 def _is_address(p: ParamSpec) -> bool:

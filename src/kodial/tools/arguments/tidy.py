@@ -15,6 +15,7 @@ from kodial.tools.arguments.params import param_head, param_kind, words_of
 from kodial.tools.arguments.people import (
     is_person_name,
     is_relation,
+    looks_like_person_name,
     not_a_name,
     sends_to_contacts,
     the_name_said,
@@ -51,6 +52,30 @@ def people_as_they_are(filling: Filling) -> None:
             first, _, rest = f.value.partition(" ")
             if rest.strip() and is_relation(first):
                 filling.found[p.name] = Found(rest.strip(), f.source, f.text, f.strong)
+    for p in tool.params:  # "저 최민호, 아버지 최영수" for a list of names: the names
+        f = filling.found.get(p.name)
+        if f is None or p.type != "array" or not isinstance(f.value, list):
+            continue
+        if not re.search(r"이름|성함|name", f"{p.description} {p.name}", re.IGNORECASE):
+            continue
+        names = [_name_without_who(v) for v in f.value]
+        if names != f.value:
+            filling.found[p.name] = Found(names, f.source, f.text, f.strong)
+
+
+def _name_without_who(value: object) -> object:
+    """A name said after who the person is to the speaker (저 최민호, 아버지 최영수): the name."""
+    if not isinstance(value, str):
+        return value
+    first, _, rest = value.strip().partition(" ")
+    rest = rest.strip()
+    if (
+        rest
+        and looks_like_person_name(rest)
+        and (first in ("저", "제", "나") or is_relation(first))
+    ):
+        return rest
+    return value
 
 
 _EXCLUDED_END = re.compile(
