@@ -378,3 +378,75 @@ def test_a_bare_day_of_a_listed_date_is_in_the_lists_month() -> None:
     )
     assert d.kind == "call"
     assert d.arguments == {"tour_id": "FT-31", "day": "2027-01-16"}
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("패러글라이딩 해보고 싶은데 예약 돼?", "create"),
+        ("신청 되나요?", "create"),
+        ("예약돼 있어?", "lookup"),
+        ("독서 모임 거기 들어갈래요", "create"),
+        ("그 모임 탈퇴할게요", "delete"),
+    ],
+)
+def test_can_it_be_done_joining_and_leaving(said, act) -> None:
+    from kodial.tools.acts import text_act
+
+    assert text_act(said) == act
+
+
+def test_leave_in_a_tools_name_is_deleting() -> None:
+    from kodial.tools.acts import tool_act
+
+    tool = parse_tools(
+        [
+            function_tool(
+                "leave_book_club",
+                "참여한 독서 모임에서 나가기",
+                {"club_id": string_param("모임 ID")},
+                ["club_id"],
+            )
+        ]
+    )[0]
+    assert tool_act(tool) == "delete"
+
+
+def test_joining_an_item_picked_from_a_list() -> None:
+    tools = [
+        function_tool(
+            "search_book_clubs", "독서 모임 찾기", {"topic": string_param("주제")}, ["topic"]
+        ),
+        function_tool(
+            "join_book_club",
+            "독서 모임 참여 신청",
+            {"club_id": string_param("모임 ID"), "nickname": string_param("모임에서 쓸 닉네임")},
+            ["club_id", "nickname"],
+        ),
+        function_tool(
+            "leave_book_club",
+            "참여한 모임에서 나가기",
+            {"club_id": string_param("모임 ID")},
+            ["club_id"],
+        ),
+    ]
+    listed = {
+        "clubs": [
+            {"club_id": "BC-11", "name": "고전 읽기"},
+            {"club_id": "BC-12", "name": "SF 읽기"},
+        ]
+    }
+    d = decide(
+        [
+            user("독서 모임 찾아줘. 주제는 소설"),
+            called("search_book_clubs", topic="소설"),
+            tool_result(listed),
+            assistant("고전 읽기(BC-11), SF 읽기(BC-12) 모임이 있어요."),
+            user("SF 읽기 좋다 거기 들어갈래"),
+        ],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.tool == "join_book_club"
+    assert d.kind == "ask" and d.missing == ["nickname"]

@@ -9,7 +9,7 @@ share every content word (a birthday search and a birthday registration).
 from __future__ import annotations
 
 PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
-    "delete": ("삭제", "지우", "취소", "없애", "제거"),
+    "delete": ("삭제", "지우", "취소", "없애", "제거", "탈퇴", "나가"),
     "modify": (
         *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
@@ -25,6 +25,8 @@ PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
         # buying or renting one (두 병 사 갈게요, 유모차 빌릴게요; a tool that sells says 구매,
         # which a question about a price is served by too: "일일권 얼마예요?")
         *("사", "빌리", "대여"),
+        # joining a group or an event (모임에 들어갈래요, 가입, 참여)
+        *("들어가", "가입", "참여", "참가"),
     ),
 }
 """Verb stems and action nouns per act, in the order they win when a request has several.

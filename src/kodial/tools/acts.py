@@ -47,7 +47,7 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
     **dict.fromkeys(("preregister", "issue", "report"), "create"),
     **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
-    **dict.fromkeys(("terminate", "unsubscribe", "withdraw"), "delete"),
+    **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit"), "delete"),
 }
 """A tool name's verb (``get_weather``, ``AddAlarm``, ``zoo_book_program``) -> its act."""
 
@@ -116,6 +116,7 @@ def text_act(text: str) -> Act | None:
                 nxt is None
                 or (nxt.tag == "XSV" and nxt.form == "하")
                 or nxt.tag not in (*_NOUNS, "XSV")
+                or _can_be_done(toks[i + 1 :])
             ) and not _shown(toks[i + 1 :]):
                 predicates.append(t.form)
     for act, stems in PREDICATE_STEMS.items():
@@ -138,6 +139,17 @@ def text_act(text: str) -> Act | None:
     if asks:
         return "lookup"
     return None
+
+
+def _can_be_done(after: tuple[Token, ...]) -> bool:
+    """ "예약 돼?", "신청 되나요?": whether the action can be done is asked (되 with a question
+    ending and nothing after), which asks for it to be done; not "예약돼 있어?" (a state)."""
+    after = tuple(t for t in after if t.tag != "SF")
+    return (
+        len(after) == 2
+        and (after[0].tag, after[0].form) in (("XSV", "되"), ("VV", "되"))
+        and after[1].tag == "EF"
+    )
 
 
 def _asks_state(toks: tuple[Token, ...]) -> bool:
