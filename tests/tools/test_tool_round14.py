@@ -450,3 +450,118 @@ def test_joining_an_item_picked_from_a_list() -> None:
     )
     assert d.tool == "join_book_club"
     assert d.kind == "ask" and d.missing == ["nickname"]
+
+
+CHAUFFEUR = [
+    function_tool(
+        "book_chauffeur",
+        "대리운전 예약",
+        {
+            "pickup_address": string_param("출발지 주소"),
+            "day": {**DAY, "description": "날짜"},
+            "time": {"type": "string", "pattern": r"^\d{2}:\d{2}$", "description": "시각 HH:MM"},
+            "riders": integer_param("탑승 인원(명)"),
+        },
+        ["pickup_address", "day", "time"],
+    )
+]
+
+
+def test_a_street_number_is_the_addresss_not_a_count() -> None:
+    got = values(parse_tools(CHAUFFEUR)[0], "내일 가야 돼요. 출발은 우리 집, 은평구 통일로 88")
+    assert got["pickup_address"] == "은평구 통일로 88"
+    assert "riders" not in got
+
+
+def test_a_bare_hour_in_the_part_of_the_day_said_before() -> None:
+    d = decide(
+        [
+            user("모레 새벽에 대리운전 예약할게요. 은평구 통일로 88로 와주세요"),
+            assistant("몇 시에 갈까요?"),
+            user("네 시 반이요"),
+        ],
+        CHAUFFEUR,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments["time"] == "04:30"
+
+
+def test_a_bare_hour_with_no_part_of_the_day_before_stays_as_read() -> None:
+    d = decide(
+        [
+            user("모레 대리운전 예약할게요. 은평구 통일로 88로 와주세요"),
+            assistant("몇 시에 갈까요?"),
+            user("네 시 반이요"),
+        ],
+        CHAUFFEUR,
+        "auto",
+        now=NOW,
+    )
+    assert d.arguments["time"] == "16:30"
+
+
+def test_a_unit_after_a_comma_with_its_particle() -> None:
+    from kodial.tools.arguments.kinds import address_span
+
+    said = "여섯 시까지 서초구 반포대로 21, 3층으로 보내주세요"
+    span = address_span(said, [(0, 6)])
+    assert span is not None
+    assert said[span[0] : span[1]] == "서초구 반포대로 21, 3층"
+
+
+KINDERGARTEN = parse_tools(
+    [
+        function_tool(
+            "apply_kindergarten",
+            "유치원 입학 신청",
+            {
+                "child_name": string_param("아이 이름"),
+                "birth": {**DAY, "description": "아이 생년월일"},
+                "start": {**MONTH, "description": "입학 희망 월"},
+            },
+            ["child_name", "birth", "start"],
+        )
+    ]
+)[0]
+
+
+def test_the_month_of_a_whole_date_is_that_dates() -> None:
+    got = values(KINDERGARTEN, "한지우, 2022년 3월 9일생이에요", {"child_name", "birth"})
+    assert got == {"child_name": "한지우", "birth": "2022-03-09"}
+
+
+def test_a_childs_name_is_a_persons_and_an_items_is_not() -> None:
+    from kodial.tools.arguments.people import is_person_name
+
+    child, item = parse_tools(
+        [
+            function_tool("a", "a", {"n": string_param("아이 이름")}, ["n"]),
+            function_tool("b", "b", {"n": string_param("아이템 이름")}, ["n"]),
+        ]
+    )
+    assert is_person_name(child.params[0])
+    assert not is_person_name(item.params[0])
+
+
+def test_a_range_said_after_the_weekend() -> None:
+    tool = parse_tools(
+        [
+            function_tool(
+                "apply_weekend_leave",
+                "외박 신청",
+                {
+                    "start_date": {**DAY, "description": "외박 시작일"},
+                    "end_date": {**DAY, "description": "외박 종료일"},
+                },
+                ["start_date", "end_date"],
+            )
+        ]
+    )[0]
+    got = values(tool, "이번 주말에 집에 가요. 금요일부터 일요일까지요")
+    assert got == {"start_date": "2026-11-20", "end_date": "2026-11-22"}
+    assert values(tool, "이번 주말에 집에 가요") == {
+        "start_date": "2026-11-21",
+        "end_date": "2026-11-22",
+    }

@@ -286,7 +286,9 @@ def numbers(text: str) -> list[NumberMention]:
         if unit == "번" and re.match(r"\s?째", text[m.end() :]):
             continue  # "두 번째 거": which one, not how many
         if unit == "달" and _AGED.search(text, 0, m.start()):
-            unit = ""  # "아기 6달인데": an age, not a length of time
+            continue  # "아기 6달인데": an age, not a length of time or a count
+        if not unit and re.match(r"\s*달\s*(?:전|째|됐|된|되|지났|지나)", text[m.end("num") :]):
+            continue  # "다섯 달 됐어요", "석 달 전": how long ago, not a length or a count
         after = text[m.end() : m.end() + 1]
         if (
             len(unit) == 1

@@ -137,8 +137,8 @@ def _months_said(text: str, now: datetime) -> list[tuple[str, tuple[int, int]]]:
     out = []
     for m in _MONTH_SAID.finditer(text):
         if m.group(3):
-            if not 1 <= int(m.group(3)) <= 12:
-                continue
+            if not 1 <= int(m.group(3)) <= 12 or re.match(r"\s*\d{1,2}\s*일", text[m.end() :]):
+                continue  # (the month of a whole date, 2024년 5월 17일, is that date's)
             year = (
                 int(m.group(1))
                 if m.group(1)
@@ -291,6 +291,14 @@ def extract_dates(
         if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침", *_STAY_ENDS))
     ]
     start_raw = text[span[0] : span[1]]
+    if starts and ends and _WEEKEND.search(start_raw) and not _BARE_WEEKDAY.search(start_raw):
+        # "이번 주말에 본가 가려고. 토욜부터 일욜까지": the range said after the weekend
+        blank = text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
+        ranged = parse_datetime(blank, now)
+        span_r = _date_span_text(blank, ranged)
+        if span_r and ranged.date is not None and _RANGE_SPLIT.match(blank[span_r[1] :]):
+            r, text, span = ranged, blank, span_r
+            start_raw = text[span[0] : span[1]]
     if starts and ends:
         tail = text[span[1] :]
         sep = _RANGE_SPLIT.match(tail)

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from kodial.korean.datetimes import SEOUL, parse_datetime
+from kodial.korean.datetimes import PERIODS, SEOUL, parse_datetime, resolve_hour
 from kodial.korean.self_repair import repair
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
@@ -313,6 +313,40 @@ def _the_listed_day_of_the_month(
             filling.found[p.name] = Found(same_day[0], f.source, f.text, f.strong)
 
 
+_PERIOD_ALONE = re.compile(
+    r"(?<![가-힣])("
+    + "|".join(PERIODS)
+    + r")(?:에|에는|쯤|때)?(?!\s*(?:\d|[한두세네다여일아열]\S*\s*시))"
+)
+
+
+def _the_part_of_the_day_said_before(
+    filling: Filling, messages: list[dict[str, Any]], user_idx: list[int], last_tool: int
+) -> None:
+    """ "낼 새벽에 공항 가야 되는데 ..." then "다섯 시 반에 와줘": a bare hour answering for a
+    time is in the one part of the day the request said earlier without an hour (05:30)."""
+    earlier = [message_text(messages[i]) for i in user_idx[:-1] if i > last_tool]
+    said = {m.group(1) for text in earlier for m in _PERIOD_ALONE.finditer(text)}
+    if len(said) != 1:
+        return
+    period = said.pop()
+    for p in filling.tool.params:
+        f = filling.found.get(p.name)
+        if f is None or f.source not in ("message", "answer"):
+            continue
+        if getattr(date_format(p), "part", None) != "time" or PERIOD_WORD.search(f.text):
+            continue
+        if not isinstance(f.value, str) or not _CLOCK.fullmatch(f.value):
+            continue
+        if re.search(r"(?:1[3-9]|2\d)\s*(?:시|:)", f.text):
+            continue  # "17시": the clock said whole
+        hour, minute = int(f.value[:2]), f.value[3:]
+        placed, _ = resolve_hour(hour % 12 or 12, period)
+        value = f"{placed:02d}:{minute}"
+        if value != f.value:
+            filling.found[p.name] = Found(value, f.source, f.text, f.strong)
+
+
 def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], latest: str) -> None:
     """ "토요일 같은 시간으로 바꿔주세요": a time asked for and not said is the time of what
     was booked or called last (its HH:MM in the newest tool result or call)."""
@@ -507,6 +541,7 @@ def fill_arguments(
     _same_time_as_before(filling, messages, latest)
     _the_listed_half_of_the_day(filling, messages, last_tool)
     _the_listed_day_of_the_month(filling, messages, last_tool)
+    _the_part_of_the_day_said_before(filling, messages, user_idx, last_tool)
     # "문자 하나 보내줘", "문장 하나 번역해줘": a new one, not yet said, so not an earlier one
     for p in tool.params:
         f = filling.found.get(p.name)

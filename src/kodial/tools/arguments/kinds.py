@@ -369,6 +369,16 @@ _ADMIN = re.compile(r"[가-힣][가-힣\d]*(?:특별시|광역시|시|도|구|�
 _UNIT = re.compile(r"[A-Za-z0-9]*\d+(?:호|동|층)")
 
 
+_UNIT_PARTICLE = re.compile(r"(?<=\d)([층호동]?)(?:으로|로|에|까지|이요|요)$")
+
+
+def _unit_core(word: str) -> str:
+    """A word of an address without what is said after it: its ending or particle ("45요",
+    "8층으로", "88로": the particle after a number or a unit is not part of it)."""
+    core = _ADDRESS_TAIL.sub("", word) or word
+    return _UNIT_PARTICLE.sub(r"\1", core)
+
+
 def _unit_after_comma(
     text: str, words: list[tuple[int, int]], j: int, taken: list[tuple[int, int]]
 ) -> int | None:
@@ -380,7 +390,7 @@ def _unit_after_comma(
         if not spans_free(s, e, taken):
             break
         word = text[s:e]
-        core = _ADDRESS_TAIL.sub("", word) or word
+        core = _unit_core(word)
         if _UNIT.fullmatch(core):
             end = k + 1  # and on, over a unit inside a building ("102동 1504호")
             if core != word:
@@ -404,12 +414,12 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
         while j < len(words):
             s, e = words[j]
             word = text[s:e]
-            core = _ADDRESS_TAIL.sub("", word) or word
+            core = _unit_core(word)
             ok = bool(_ADDRESS_WORD.fullmatch(core)) or (
                 j == i
                 and re.fullmatch(r"[가-힣]{2,4}", core) is not None
                 # "숙소는 제주시 ...": a word said as the topic is what the address is of
-                and not re.search(r"(?:은|는|을|를|도)$", core)
+                and not re.search(r"(?:은|는|을|를|도|까지|부터)$", core)
                 and j + 1 < len(words)
             )
             if not ok or not spans_free(s, e, taken):
@@ -426,7 +436,7 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
         if j > i and names and digits:
             s = words[i][0]
             last = text[words[j - 1][0] : words[j - 1][1]]
-            e = words[j - 1][0] + len(_ADDRESS_TAIL.sub("", last) or last)
+            e = words[j - 1][0] + len(_unit_core(last))
             if best is None or e - s > best[1] - best[0]:
                 best = (s, e)
             i = j

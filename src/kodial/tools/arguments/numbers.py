@@ -8,9 +8,11 @@ import re
 from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
+from kodial.tools.arguments.kinds import address_span
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,
+    param_head,
     param_keywords,
     param_kind,
     param_units,
@@ -184,6 +186,11 @@ def extract_numbers(
     ]
     if any(param_kind(p) == "text" for p in tool.params):
         mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
+    if any(param_head(p) in ("주소", "address") for p in tool.params):
+        # "마포구 망원로 52": the street number is the address's, not a count
+        where = address_span(msg.masked, msg.used)
+        if where:
+            mentions = [n for n in mentions if not (where[0] <= n.start and n.end <= where[1])]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
     mentions = _total_and_kinds(mentions, msg, params, out, source)
     mentions = _party_summed(mentions, msg.masked, params, tool)

@@ -367,6 +367,9 @@ def extract_strings(
         free = msg.free(*span) if span else False
         if span and param_kind(p) == "text":
             free = spans_free(*span, put_spans)
+        if span and _is_address(p) and not re.search(r"\d", text[span[0] : span[1]]):
+            # "출발은 우리 집, 은평구 통일로 88": the address said after the label's words
+            free = free and address_span(text, msg.used) is None
         if span and free:
             put(p, span)
             if p.name in out:  # (put refuses what names nothing: "쪽" alone)
