@@ -565,3 +565,73 @@ def test_a_range_said_after_the_weekend() -> None:
         "start_date": "2026-11-21",
         "end_date": "2026-11-22",
     }
+
+
+def test_another_record_for_another_meal_takes_nothing_of_the_last() -> None:
+    tools = [
+        function_tool(
+            "record_snack_diary",
+            "아이 식사 기록",
+            {
+                "day": {**DAY, "description": "먹은 날"},
+                "meal": {
+                    "type": "string",
+                    "enum": ["아침", "점심", "저녁", "간식"],
+                    "description": "끼니",
+                },
+                "dishes": {"type": "array", "items": {"type": "string"}, "description": "음식"},
+            },
+            ["day", "meal", "dishes"],
+        )
+    ]
+    history = [
+        user("오늘 아침에 죽 먹였어요 기록해줘"),
+        called("record_snack_diary", day="2026-11-18", meal="아침", dishes=["죽"]),
+        tool_result({"ok": True}),
+        assistant("기록했어요."),
+        user("어제 저녁 것도 넣어줘"),
+    ]
+    d = decide(history, tools, "auto", now=NOW)
+    assert d.kind == "ask" and d.missing == ["dishes"]
+    d = decide(
+        [*history, assistant("무엇을 먹였나요?"), user("미역국. 한 200칼로리?")],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "call"
+    assert d.arguments == {"day": "2026-11-17", "meal": "저녁", "dishes": ["미역국"]}
+
+
+REPAIRS = parse_tools(
+    [
+        function_tool(
+            "request_sink_repair",
+            "배관 수리 요청",
+            {
+                "fault": {
+                    "type": "string",
+                    "enum": ["누수", "막힘", "역류"],
+                    "description": "증상",
+                },
+                "urgent": {"type": "boolean", "description": "긴급 출동 여부"},
+            },
+            ["fault", "urgent"],
+        )
+    ]
+)[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "fault", "urgent"),
+    [
+        ("싱크대 밑에서 물이 새요. 최대한 빨리 와주세요", "누수", True),
+        ("세면대가 막혔어요. 급한 건 아니에요", "막힘", False),
+    ],
+)
+def test_a_fault_by_how_it_shows_and_urgency_by_how_it_is_said(said, fault, urgent) -> None:
+    assert values(REPAIRS, said) == {"fault": fault, "urgent": urgent}
+
+
+def test_urgency_not_said_is_not_read() -> None:
+    assert "urgent" not in values(REPAIRS, "싱크대 밑에서 물이 새요")

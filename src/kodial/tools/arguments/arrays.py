@@ -274,6 +274,11 @@ def _strings_listed(
         spoken = msg.masked.strip()
         start = msg.masked.find(spoken) if spoken else 0
         spans = _items_of(spoken, start) if spoken else []
+        first = re.match(r"[^.!?]+[.!?]\s", spoken)
+        if first and not all(nouns_only(msg.text[a:b].replace(" ", "")) for a, b in spans):
+            # "닭가슴살 샐러드. 한 350칼로리?": the list is the first sentence, and the rest
+            # says something else
+            spans = _items_of(first.group(0).rstrip(" .!?"), start)
         if not all(nouns_only(msg.text[a:b].replace(" ", "")) for a, b in spans):
             spans = []  # "냉장고에 두부하고 김치밖에 없어요": not a bare list; read as a message
     plain = [q for q in tool.params if q.type == "array" and _plain_string_list(q)]

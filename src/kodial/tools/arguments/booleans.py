@@ -182,6 +182,12 @@ _WAYS = (
             r"|경험\s*(?:이\s*)?없"
         ),
     ),
+    # urgent or not ("최대한 빨리 와주세요", "급한 건 아니에요")
+    (
+        re.compile(r"긴급|급행|urgent|express|asap"),
+        re.compile(r"(?:최대한|되도록|가능한\s*한)\s*빨리|당장|급해|급합|급하게|긴급|지금\s*바로"),
+        re.compile(r"급한\s*(?:건|거|게)\s*아니|안\s*급|천천히|급하지\s*않"),
+    ),
 )
 """Booleans said by the way of doing a thing, not by the parameter's words: (the parameter's
 words, what says true, what says false)."""

@@ -251,6 +251,11 @@ _ANOTHER = re.compile(r"(?:하나|한\s*(?:개|대|명|건|장|마리|분))\s*�
 the last one's; where it is made (the branch) may be."""
 
 
+_THAT_ONE_TOO = re.compile(r"(?:것|거|꺼)도\s*(?:넣|기록|추가|등록|적|써)")
+"""Another record of the same kind for another occasion ("어제 저녁 것도 넣어줘"): what it
+holds is not the last one's."""
+
+
 _GOES_ON = re.compile(r"(?:그럼|그러면|그렇다면|그럼요)(?![가-힣])")
 """A request that goes on from what a result just said (그럼 ...)."""
 _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날|일자)|그날|이날|당일)")
@@ -498,6 +503,13 @@ def fill_arguments(
                         continue
                     if another and is_code_param(p):
                         continue
+                    if (
+                        called == tool.name
+                        and _THAT_ONE_TOO.search(since)
+                        and param_kind(p) in ("array", "string", "text")
+                        and not is_code_param(p)
+                    ):
+                        continue  # "어제 저녁 것도 넣어줘": not the foods of the last record
                     if key == p.name and not _carries(tool, p, called, tools):
                         continue
                     coerced = coerce(p, args[key])

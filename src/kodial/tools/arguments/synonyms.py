@@ -114,6 +114,12 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "plastic": ("플라스틱",),
     "paper_pack": ("종이팩", "우유팩"),
     "battery": ("건전지", "폐건전지"),
+    # faults by how people say they show (물이 새요 is a leak, 안 내려가요 a blockage)
+    "누수": ("물이 새", "물 새", "물이 떨어", "물이 뚝뚝", "새는 물"),
+    "막힘": ("막혔", "막혀", "안 내려가"),
+    # tree and garden work by its everyday name (가지치기 is 전지)
+    "전지": ("가지치기", "가지 치기"),
+    "낙엽청소": ("낙엽 치우", "낙엽 청소", "낙엽 쓸"),
 }
 
 ENUM_KINDS: tuple[frozenset[str], ...] = (
