@@ -635,3 +635,34 @@ def test_a_fault_by_how_it_shows_and_urgency_by_how_it_is_said(said, fault, urge
 
 def test_urgency_not_said_is_not_read() -> None:
     assert "urgent" not in values(REPAIRS, "싱크대 밑에서 물이 새요")
+
+
+def test_advice_after_saying_it_cannot_is_no_question() -> None:
+    from kodial.tools.pending import _CANNOT
+
+    assert _CANNOT.search("그건 제가 처리할 수 있는 부분이 아니에요. 관리사무소에 물어보세요.")
+
+
+KITE = parse_tools(
+    [
+        function_tool(
+            "apply_kite_flight",
+            "연날리기 행사 비행 신청",
+            {
+                "kite_serial": string_param("연 시리얼(등록번호)"),
+                "purpose": {
+                    "type": "string",
+                    "enum": ["hobby", "filming", "education"],
+                    "description": "목적",
+                },
+                "max_height_m": integer_param("최대 높이(m)"),
+            },
+            ["kite_serial", "purpose"],
+        )
+    ]
+)[0]
+
+
+def test_a_purpose_an_altitude_and_no_serial_guessed() -> None:
+    got = values(KITE, "그냥 취미로 날릴 거예요. 높이는 30미터 안 넘겨요")
+    assert got == {"purpose": "hobby", "max_height_m": 30}

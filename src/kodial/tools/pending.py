@@ -81,6 +81,7 @@ _OFFER = re.compile(
 _CANNOT = re.compile(
     r"(?:할|드릴|해\s*드릴|도와\s*드릴)\s*수가?\s*(?:없어요|없습니다|없어)|어려워요|어렵습니다"
     r"|기능이\s*(?:아니|없)|지원하지\s*않"
+    r"|수\s*있는\s*(?:부분|일|게|것|기능)이\s*아니"
 )
 """The assistant said it cannot do what was asked: its closing advice ("앱에서 예매해 주세요")
 asks nothing of any tool."""

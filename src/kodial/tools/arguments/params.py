@@ -286,8 +286,8 @@ def param_kind(p: ParamSpec) -> str:
 
 # --- numbers: which unit belongs to which parameter ---------------------------------------
 
-_CODE_NAME_ENDS = ("id", "no", "code", "number", "num")
-_CODE_HEADS = ("id", "아이디", "번호", "코드", "식별자")
+_CODE_NAME_ENDS = ("id", "no", "code", "number", "num", "serial")
+_CODE_HEADS = ("id", "아이디", "번호", "코드", "식별자", "시리얼", "일련번호")
 
 
 def is_code_param(p: ParamSpec) -> bool:
@@ -323,6 +323,7 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
         ("kg", "킬로그램", "키로", "킬로", "㎏"),
     ),
     (("거리", "distance", "킬로미터", "km"), ("km", "킬로미터", "킬로", "키로", "미터", "m")),
+    (("고도", "높이", "수심", "깊이", "altitude", "depth"), ("m", "미터")),
     (("나이", "age", "연령"), ("살", "세")),
     (("회차", "round", "회"), ("회차", "회")),
     # a number of times (헹굼 횟수): 세 번, 3회

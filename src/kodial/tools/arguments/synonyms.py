@@ -114,6 +114,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "plastic": ("플라스틱",),
     "paper_pack": ("종이팩", "우유팩"),
     "battery": ("건전지", "폐건전지"),
+    # what a flight or an outing is for
+    "hobby": ("취미", "취미용", "재미로"),
+    "filming": ("촬영", "영상 촬영", "찍으려"),
+    "education": ("교육", "수업용"),
     # faults by how people say they show (물이 새요 is a leak, 안 내려가요 a blockage)
     "누수": ("물이 새", "물 새", "물이 떨어", "물이 뚝뚝", "새는 물"),
     "막힘": ("막혔", "막혀", "안 내려가"),
