@@ -119,6 +119,8 @@ def text_act(text: str) -> Act | None:
                 or _can_be_done(toks[i + 1 :])
             ) and not _shown(toks[i + 1 :]):
                 predicates.append(t.form)
+    if _asks_when_done(toks):
+        return "lookup"  # "나 언제 가입했어?": when it was done, not to do it
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
@@ -139,6 +141,18 @@ def text_act(text: str) -> Act | None:
     if asks:
         return "lookup"
     return None
+
+
+_WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
+
+
+def _asks_when_done(toks: tuple[Token, ...]) -> bool:
+    """ "언제 가입했어?", "몇 시에 예약했었지?": a question word and a predicate in the past
+    ending the question: what was done is asked about."""
+    if not any(t.form.startswith(_WHEN_WORDS) for t in toks):
+        return False
+    body = [t for t in toks if t.tag not in ("SF", "SP")]
+    return len(body) >= 2 and body[-1].tag == "EF" and body[-2].tag == "EP"
 
 
 def _can_be_done(after: tuple[Token, ...]) -> bool:

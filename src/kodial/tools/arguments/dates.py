@@ -296,7 +296,13 @@ def extract_dates(
         blank = text[: span[0]] + " " * (span[1] - span[0]) + text[span[1] :]
         ranged = parse_datetime(blank, now)
         span_r = _date_span_text(blank, ranged)
-        if span_r and ranged.date is not None and _RANGE_SPLIT.match(blank[span_r[1] :]):
+        if (
+            span_r
+            and ranged.date is not None
+            and r.date is not None
+            and _RANGE_SPLIT.match(blank[span_r[1] :])
+            and (r.date - ranged.date).days < 7  # (not in a week before the weekend's)
+        ):
             r, text, span = ranged, blank, span_r
             start_raw = text[span[0] : span[1]]
     if starts and ends:

@@ -89,10 +89,10 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
                     return (m.end(), m.end() + len(inner))
             elif particle not in ("은", "는", "에는", "엔"):
                 continue
+            quoted = re.match(r"\s*['\"‘“](.+?)['\"’”]", rest)
+            if quoted:  # "메시지는 '생일 축하해'로": the words in the quotes
+                return (m.end() + quoted.start(1), m.end() + quoted.end(1))
             if kind == "text":
-                quoted = re.match(r"\s*['\"‘“](.+?)['\"’”]", rest)
-                if quoted:  # "메시지는 '생일 축하해'로": the words in the quotes
-                    return (m.end() + quoted.start(1), m.end() + quoted.end(1))
                 stop = re.search(
                     r"\s*(?:이렇게|이라고|라고|으로\s*(?:해|설정|저장)|로\s*(?:해|설정|저장)|"
                     r"(?:을|를)?\s*(?:추가|저장|등록|작성|써|보내|남겨)|\n|$)",

@@ -14,7 +14,6 @@ from kodial.tools.arguments.params import (
     labelled_as_another,
     param_head,
     param_keywords,
-    param_kind,
     param_units,
     words_of,
 )
@@ -184,8 +183,7 @@ def extract_numbers(
     mentions = [
         n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
     ]
-    if any(param_kind(p) == "text" for p in tool.params):
-        mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
+    mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
         where = address_span(msg.masked, msg.used)

@@ -88,10 +88,6 @@ _PERSON_WORDS = (
     "셰프",
 )
 """Words of a description that say its name is a person's (받는 분 이름, 학생 이름)."""
-_PERSON_WHOLE_WORDS = re.compile(
-    r"(?<![가-힣])(?:아이|아기|어린이|아동|원아|여행자|투숙객|수험생|응시자|지원자)(?=의|[^가-힣]|$)"
-)
-"""The same, said as words of their own (아이 이름, 여행자 이름; not 아이템 이름)."""
 
 _SAID_TO = re.compile(r"(?:님|께서|께|한테|에게|이가|가|이|은|는)$")
 
@@ -104,10 +100,7 @@ def is_person_name(p: ParamSpec) -> bool:
     head = param_head(p)
     if head == "성함":
         return True
-    return head in ("이름", "name") and (
-        any(w in p.description for w in _PERSON_WORDS)
-        or bool(_PERSON_WHOLE_WORDS.search(p.description))
-    )
+    return head in ("이름", "name") and any(w in p.description for w in _PERSON_WORDS)
 
 
 _PERSON_NAME_SHAPE = re.compile(r"[가-힣]{2,4}|[A-Za-z][A-Za-z.' -]{1,30}")

@@ -456,17 +456,17 @@ def extract_strings(
     near = _place_near(msg, tool_words | all_keys) if places else None
     if near is not None:
         span, particle = near
+        roles = [
+            i for i, (_, marks) in enumerate(PARTICLE_ROLES[:2]) if re.fullmatch(marks, particle)
+        ]
         if len(places) > 1:
-            roles = [
-                i
-                for i, (_, marks) in enumerate(PARTICLE_ROLES[:2])
-                if re.fullmatch(marks, particle)
-            ]
             places = [
                 q
                 for q in places
                 if roles and has_whole_word(words_of(q), PARTICLE_ROLES[roles[0]][0])
             ]
+        elif roles and has_whole_word(words_of(places[0]), PARTICLE_ROLES[1 - roles[0]][0]):
+            places = []  # "강남역 근처에서" is where from, not the 목적지 asked
         if len(places) == 1:
             put(places[0], span)
             if places[0].name in out:
@@ -540,7 +540,7 @@ def extract_strings(
         bare = (
             spoken.strip().strip("'\"‘’“”")
             if param_kind(open_asked[0]) == "text"
-            else strip_ending(spoken)
+            else _without_other_params_word(strip_ending(spoken), tool, open_asked[0])
         )
         # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
         # verb may not
@@ -565,7 +565,11 @@ def extract_strings(
             put(open_asked[0], joined, "answer")
             pending.remove(open_asked[0])
             runs = []
-        elif runs and is_person_name(open_asked[0]) and a_name_first(msg.masked, runs[0]):
+        elif (
+            runs
+            and param_head(open_asked[0]) in ("이름", "성함", "name")
+            and a_name_first(msg.masked, runs[0])
+        ):
             runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
         if len(runs) == 1:
             left = _without_other_params_word(strip_ending(runs[0].group(0)), tool, open_asked[0])
