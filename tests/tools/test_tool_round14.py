@@ -724,3 +724,53 @@ def test_a_bare_answer_without_the_other_parameters_word() -> None:
     )
     assert d.kind == "call"
     assert d.arguments == {"pet_name": "구름", "world": "하늘"}
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("잠깐 멈춰줘", "modify"),
+        ("출장 나가 있어서 못 받아요. 잠깐 멈춰줄 수 있어요?", "modify"),
+    ],
+)
+def test_pausing_and_being_away_is_no_cancelling(said, act) -> None:
+    from kodial.tools.acts import text_act
+
+    assert text_act(said) == act
+
+
+def test_a_word_the_analyser_cuts_is_still_the_tools() -> None:
+    tools = [
+        function_tool(
+            "book_bounce_park",
+            "방방 놀이터 이용 예약. 미끄럼방지 양말 구매는 켤레 수.",
+            {
+                "day": {**DAY, "description": "이용일"},
+                "kids": integer_param("아이 수(명)"),
+                "socks": integer_param("양말(켤레)"),
+            },
+            ["day", "kids"],
+        )
+    ]
+    said = "모레 아이 둘 방방 놀이터 예약해줘. 미끄럼 안 되는 양말도 두 켤레"
+    d = decide([user(said)], tools, "auto", now=NOW)
+    assert d.tool == "book_bounce_park"
+
+
+def test_beforehand_is_pre() -> None:
+    tools = [
+        function_tool(
+            "fair_preregister",
+            "도서전 사전 등록 (무료 입장)",
+            {"name": string_param("참가자 성함"), "email": string_param("이메일")},
+            ["name", "email"],
+        ),
+        function_tool(
+            "fair_book_talk",
+            "도서전 작가와의 대화 좌석 예약",
+            {"talk_id": string_param("행사 ID")},
+            ["talk_id"],
+        ),
+    ]
+    d = decide([user("이번 도서전 미리 등록해두려고요")], tools, "auto", now=NOW)
+    assert d.tool == "fair_preregister" and d.kind == "ask"

@@ -9,13 +9,13 @@ share every content word (a birthday search and a birthday registration).
 from __future__ import annotations
 
 PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
-    "delete": ("삭제", "지우", "취소", "없애", "제거", "탈퇴", "나가"),
+    "delete": ("삭제", "지우", "취소", "없애", "제거", "탈퇴"),
     "modify": (
         *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)
         *("줄이", "늘리", "연장", "당기", "앞당기"),
-        # stopping a running service for a while (일시정지)
-        "일시정지",
+        # stopping a running service for a while (일시정지, 잠깐 멈춰 줘)
+        *("일시정지", "멈추"),
     ),
     "send": ("보내", "전송", "발송", "전하", "전달"),
     "create": (

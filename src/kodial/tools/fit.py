@@ -150,6 +150,10 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
             continue
         if any(s and (s in span or span in s) for s in strong):
             continue
+        # the analyser may cut a word the tool names (양말도 -> 양 + 말): the whole word decides
+        whole = text[text.rfind(" ", 0, start) + 1 : end].lower()
+        if whole != span.lower() and (whole in words or _built_on(whole, words)):
+            continue
         return span
     return None
 

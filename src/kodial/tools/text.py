@@ -394,5 +394,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("디데이", "d-day", "dday"),
     ("반려동물", "반려견", "반려묘", "애완동물", "강아지", "고양이", "애견", "pet"),
     ("대여", "렌탈", "렌트", "빌려", "rent", "rental"),
+    ("사전", "미리", "preregister", "advance"),
+    ("일시정지", "정지", "멈추", "pause"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
