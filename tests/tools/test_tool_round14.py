@@ -774,3 +774,17 @@ def test_beforehand_is_pre() -> None:
     ]
     d = decide([user("이번 도서전 미리 등록해두려고요")], tools, "auto", now=NOW)
     assert d.tool == "fair_preregister" and d.kind == "ask"
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("욕실 곰팡이가 심해요. 사람 좀 보내 주세요", "create"),
+        ("수리기사 빨리 보내줄 수 있어요?", "create"),
+        ("동생한테 사진 보내줘", "send"),
+    ],
+)
+def test_a_person_sent_to_come_is_a_visit(said, act) -> None:
+    from kodial.tools.acts import text_act
+
+    assert text_act(said) == act

@@ -121,6 +121,8 @@ def text_act(text: str) -> Act | None:
                 predicates.append(t.form)
     if _asks_when_done(toks):
         return "lookup"  # "나 언제 가입했어?": when it was done, not to do it
+    if _DISPATCH.search(text):
+        return "create"  # "사람 좀 보내 주세요": someone sent to come, a visit booked
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
@@ -143,6 +145,11 @@ def text_act(text: str) -> Act | None:
     return None
 
 
+_DISPATCH = re.compile(
+    r"(?:사람|기사|기사님|직원|수리기사|전문가|누구|누가)\s*(?:을|를|이|가)?\s*(?:좀\s*|빨리\s*|한\s*명\s*)*보내"
+)
+"""A person sent to come ("사람 좀 보내 주세요", "기사님 보내줄 수 있어요?"): a visit is asked
+for, not a message sent."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
 
 
