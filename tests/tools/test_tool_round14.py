@@ -788,3 +788,17 @@ def test_a_person_sent_to_come_is_a_visit(said, act) -> None:
     from kodial.tools.acts import text_act
 
     assert text_act(said) == act
+
+
+@pytest.mark.parametrize(
+    ("said", "address"),
+    [
+        ("관악구 봉천로 12길 7로 보내주세요", "관악구 봉천로 12길 7"),
+        ("수원시 팔달구 효원로 3번길 12요", "수원시 팔달구 효원로 3번길 12"),
+    ],
+)
+def test_a_numbered_street(said, address) -> None:
+    from kodial.tools.arguments.kinds import address_span
+
+    span = address_span(said, [])
+    assert span is not None and said[span[0] : span[1]] == address
