@@ -802,3 +802,44 @@ def test_a_numbered_street(said, address) -> None:
 
     span = address_span(said, [])
     assert span is not None and said[span[0] : span[1]] == address
+
+
+def test_a_count_after_a_place_is_no_part_of_it() -> None:
+    tool = parse_tools(
+        [
+            function_tool(
+                "search_city_tours",
+                "도시 여행 상품 검색",
+                {"destination": string_param("여행지"), "days": integer_param("여행 일수(일)")},
+                ["destination"],
+            )
+        ]
+    )[0]
+    assert values(tool, "삿포로 3박 4일 상품 찾아줘") == {"destination": "삿포로", "days": 4}
+
+
+def test_what_is_left_of_a_word_another_reader_took_is_no_value() -> None:
+    tools = [
+        function_tool(
+            "log_meal_plain",
+            "식사 기록",
+            {
+                "meal": {"type": "string", "enum": ["아침", "점심", "저녁"], "description": "끼니"},
+                "menu": string_param("메뉴"),
+            },
+            ["meal", "menu"],
+        )
+    ]
+    d = decide(
+        [
+            user("점심에 칼국수 먹었어 기록해줘"),
+            called("log_meal_plain", meal="점심", menu="칼국수"),
+            tool_result({"ok": True}),
+            assistant("기록했어요."),
+            user("저녁에도 똑같이 먹었어, 그것도 넣어줘"),
+        ],
+        tools,
+        "auto",
+        now=NOW,
+    )
+    assert d.kind == "ask" and d.missing == ["menu"]

@@ -224,6 +224,12 @@ _LEADING_COUNT = re.compile(
     + r")\s+(?=\S)"
 )
 """A number with a counter at the start of a span (2박, 두 명), then more words."""
+_TRAILING_COUNT = re.compile(
+    r"(?<=\S)\s+(?:\d+|한|두|세|네|다섯)\s*(?:박|"
+    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
+    + r")$"
+)
+"""A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
 
 
 def extract_strings(
@@ -277,6 +283,11 @@ def extract_strings(
         if lead and param_kind(p) != "text":
             # "2박 해운대", "두 명 강남": a count said before the name is not part of it
             value = value[lead.end() :]
+        trail = _TRAILING_COUNT.search(value)
+        if trail and param_kind(p) != "text":
+            # "오사카 2박 3일": a count said after the name is not part of it either
+            span = (span[0], span[0] + text[span[0] : span[1]].find(value) + trail.start())
+            value = value[: trail.start()]
         if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
         if param_kind(p) != "text":
@@ -612,6 +623,8 @@ def extract_strings(
             break
         if span and not_a_place(p, msg.text[span[0] : span[1]], tool):
             continue
+        if span and span[0] > 0 and msg.masked[span[0] - 1] != msg.text[span[0] - 1]:
+            continue  # (저녁에도 -> 에도: what is left of a word another reader took)
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
