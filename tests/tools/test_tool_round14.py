@@ -843,3 +843,10 @@ def test_what_is_left_of_a_word_another_reader_took_is_no_value() -> None:
         now=NOW,
     )
     assert d.kind == "ask" and d.missing == ["menu"]
+
+
+def test_a_word_that_begins_with_bam_is_no_night() -> None:
+    from kodial.korean.datetimes import parse_datetime
+
+    assert parse_datetime("닉네임은 밤하늘고래로 해주세요", NOW).period is None
+    assert parse_datetime("밤 9시에 와주세요", NOW).period == "밤"

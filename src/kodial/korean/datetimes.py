@@ -348,7 +348,14 @@ _TIME_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("noon", re.compile(r"(?P<w>정오|자정|지금|당장)")),
-    ("period", re.compile(r"(?P<period>새벽|아침|오전|점심|오후|저녁|밤|낮(?!은|아|고|게|추|춰))")),
+    (
+        "period",
+        re.compile(
+            # 밤 as the first syllable of another word (밤하늘, 밤송이, 밤나무) is no night
+            r"(?P<period>새벽|아침|오전|점심|오후|저녁|밤(?!하늘|송이|나무|톨|고구마|양갱)"
+            r"|낮(?!은|아|고|게|추|춰))"
+        ),
+    ),
 ]
 
 
