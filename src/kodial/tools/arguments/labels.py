@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 
 from kodial.tools.arguments.params import SYNONYMS, param_label, per_param
-from kodial.tools.schema import ParamSpec
-from kodial.tools.text import chunks, rx, split_identifier, strip_ending, tokens
+from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import chunks, content_words, rx, split_identifier, strip_ending, tokens
 
 _COPULA_TAIL = (
     r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|이렇게|처럼|"
@@ -148,3 +148,18 @@ def _before_marker(text: str, marker: re.Pattern[str]) -> tuple[int, int] | None
         if end > start:
             return (start, end)
     return None
+
+
+_WORD_AND_PARTICLE = re.compile(r"([가-힣]+?)(?:에서|에|은|는|이|가|의|으로|로)\s+")
+
+
+def without_other_params_word(left: str, tool: ToolSpec, asked: ParamSpec) -> str:
+    """What is left of an answer without the word of another parameter said first with its
+    particle: "달빛검객" of "서버에 달빛검객" once the server (벨로나) was read."""
+    m = _WORD_AND_PARTICLE.match(left)
+    if m is None or m.end() >= len(left):
+        return left
+    others = {
+        w for q in tool.params if q is not asked for w in content_words(q.description) if len(w) > 1
+    }
+    return left[m.end() :] if m.group(1) in others else left

@@ -34,11 +34,11 @@ from kodial.tools.arguments.labels import (
     labelled,
     named_by,
     said_label_length,
+    without_other_params_word,
 )
 from kodial.tools.arguments.message import (
     EMAIL_RE,
     PHONE_RE,
-    TIME_WORDS_SKIP,
     URL_RE,
     Msg,
     spans_free,
@@ -61,12 +61,22 @@ from kodial.tools.arguments.people import (
     name_joined_first,
     sends_to_contacts,
 )
+from kodial.tools.arguments.places import (
+    DEICTIC_PLACES,
+    NOT_PLACES_NEAR,
+    PLACE_WORDS,
+    POSITION_NOUNS,
+    by_particle,
+    is_address,
+    only_an_address,
+    place_near,
+    without_position_noun,
+)
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.topic import counted_thing, not_a_place, topic_chunk
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     COUNTER_UNITS,
-    chunks,
     content_words,
     has_proper_noun,
     rx,
@@ -112,10 +122,6 @@ def _instruction_score(line: str, tool_words: set[str]) -> float:
     return len(words & tool_words) + 2 * verbs
 
 
-_PERSON = re.compile(r"사람|수신자|이름|대상자|상대방?|친구|분(?![가-힣])")
-"""Words of a description that name a person."""
-
-
 _CHANGE_SAID = re.compile(r"바꿔|바꾸|변경|말고|대신|아니고|아니라")
 """Words that change what was said before ("부산으로 바꿔서")."""
 
@@ -128,85 +134,8 @@ def _quoted_object(text: str, q: re.Match[str]) -> bool:
     return m is not None and len(text[q.end() + m.end() :].split()) <= 3
 
 
-def _by_particle(
-    text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
-) -> tuple[int, int] | None:
-    """A noun phrase followed by the particle the parameter's role implies (``text`` has the
-    values other readers took blanked out; ``original`` is the message as written)."""
-    # "to" described as 받는 사람 is whom a message goes to (X에게), not where a trip ends
-    # (X까지): a person the description names is a recipient whatever the name says (받는
-    # 계좌번호 is not a person: an account is sent to with 로)
-    words = words_of(p)
-    if _PERSON.search(p.description) and has_whole_word(p.description, PARTICLE_ROLES[2][0]):
-        words = p.description
-    index = next(
-        (
-            i
-            for i, (role_words, _) in enumerate(PARTICLE_ROLES)
-            if has_whole_word(words, role_words)
-        ),
-        None,
-    )
-    if index is None:
-        return None
-    role = PARTICLE_ROLES[index][1]
-    if index == 2:  # "김민지 앞으로 택배": addressed to a person
-        to = re.search(r"(?<![가-힣])([가-힣]{2,4})(?:님|씨)?\s+앞으로(?![가-힣])", text)
-        if to and spans_free(*to.span(1), taken):
-            return to.span(1)
-    if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
-        between = re.search(
-            r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", original or text
-        )
-        if between:
-            g = between.span(index + 1)
-            if spans_free(g[0], g[1], taken):
-                return g
-    for c in chunks(text):
-        if not spans_free(c.start, c.end, taken):
-            continue
-        tail = text[c.end : c.end + 5]
-        if (
-            index == 1
-            and re.search(r"[^\s](?:에서부터|에서|부터)\s+$", (original or text)[: c.start])
-            and re.match(r"\s*(?:이요|요|이에요|예요|입니다|이고|$)", text[c.end :])
-        ):
-            return (c.start, c.end)  # "A에서 B요": where it ends, right after where it starts
-        if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
-            if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
-                continue
-            if c.text.strip() in TIME_WORDS_SKIP:
-                continue
-            return (c.start, c.end)
-    return None
-
-
 _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
 """Words that make a parameter a search query: its value is what the user asks to search for."""
-
-
-_DEICTIC_PLACES = frozenset(
-    {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
-)
-"""Places said relative to the speaker: not a place a tool can look up."""
-
-
-_POSITION_NOUNS = frozenset(
-    {"근처", "주변", "부근", "인근", "근방", "일대", "쪽", "방면", "방향", "편"}
-)
-"""Nouns of relative position said after a place (강남쪽, 역 근처, 오이도 방면): the closed class
-of Korean nouns that locate something by another place."""
-
-
-def _without_position_noun(value: str) -> str:
-    """``value`` without a trailing noun of relative position (Kiwi morphemes: 강남/NNP 쪽/NNB),
-    when a place is left before it."""
-    toks = tokens(value)
-    if len(toks) < 2 or toks[-1].form not in _POSITION_NOUNS or toks[-1].tag not in ("NNG", "NNB"):
-        return value
-    if toks[-2].tag not in ("NNP", "NNG", "SL", "SN", "XSN"):
-        return value
-    return value[: toks[-1].start].strip()
 
 
 _ATTRIBUTE_NOUNS = frozenset(
@@ -288,18 +217,18 @@ def extract_strings(
             # "오사카 2박 3일": a count said after the name is not part of it either
             span = (span[0], span[0] + text[span[0] : span[1]].find(value) + trail.start())
             value = value[: trail.start()]
-        if re.sub(r"\s+", "", value) in _DEICTIC_PLACES:
+        if re.sub(r"\s+", "", value) in DEICTIC_PLACES:
             return  # "근처 주유소": where the user is, which only the user can say
         if param_kind(p) != "text":
             # "여의나루역 근처", "강남쪽", "오이도 방면": the place is what the noun of relative
             # position is said of; the tool is asked about the place
-            cut = _without_position_noun(value)
+            cut = without_position_noun(value)
             if cut != value:
-                if cut.split()[-1:] and cut.split()[-1] in _NOT_PLACES_NEAR:
+                if cut.split()[-1:] and cut.split()[-1] in NOT_PLACES_NEAR:
                     return  # "집 근처": where only the user knows
                 span = (span[0], span[0] + text[span[0] : span[1]].find(value) + len(cut))
                 value = cut
-            if value in _POSITION_NOUNS:
+            if value in POSITION_NOUNS:
                 return  # "쪽" alone names no place
         if not value:
             return
@@ -378,7 +307,7 @@ def extract_strings(
         free = msg.free(*span) if span else False
         if span and param_kind(p) == "text":
             free = spans_free(*span, put_spans)
-        if span and _is_address(p) and not re.search(r"\d", text[span[0] : span[1]]):
+        if span and is_address(p) and not re.search(r"\d", text[span[0] : span[1]]):
             # "출발은 우리 집, 은평구 통일로 88": the address said after the label's words
             free = free and address_span(text, msg.used) is None
         if span and free:
@@ -387,7 +316,7 @@ def extract_strings(
                 pending.remove(p)
     # a street address, whole (서울 노원구 상계로 45 ... 1203호); to the address asked for first
     for p in sorted(pending, key=lambda q: q.name not in asked):
-        if _is_address(p):
+        if is_address(p):
             span = address_span(text, msg.used)
             if span and msg.free(*span):
                 put(p, span)
@@ -459,12 +388,12 @@ def extract_strings(
     places = [
         q
         for q in pending
-        if has_whole_word(words_of(q), _PLACE_WORDS)
+        if has_whole_word(words_of(q), PLACE_WORDS)
         and param_kind(q) == "string"
         and not is_code_param(q)
-        and not _only_an_address(q)
+        and not only_an_address(q)
     ]
-    near = _place_near(msg, tool_words | all_keys) if places else None
+    near = place_near(msg, tool_words | all_keys) if places else None
     if near is not None:
         span, particle = near
         roles = [
@@ -485,7 +414,7 @@ def extract_strings(
                 if places[0] in pending_loose:
                     pending_loose.remove(places[0])
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
-        span = _by_particle(msg.masked, p, msg.used, msg.text)
+        span = by_particle(msg.masked, p, msg.used, msg.text)
         if (
             span
             and is_person_name(p)
@@ -551,7 +480,7 @@ def extract_strings(
         bare = (
             spoken.strip().strip("'\"‘’“”")
             if param_kind(open_asked[0]) == "text"
-            else _without_other_params_word(strip_ending(spoken), tool, open_asked[0])
+            else without_other_params_word(strip_ending(spoken), tool, open_asked[0])
         )
         # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
         # verb may not
@@ -583,7 +512,7 @@ def extract_strings(
         ):
             runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
         if len(runs) == 1:
-            left = _without_other_params_word(strip_ending(runs[0].group(0)), tool, open_asked[0])
+            left = without_other_params_word(strip_ending(runs[0].group(0)), tool, open_asked[0])
             nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
             if nominal and len(left.split()) <= 3 and not _instruction_score(left, tool_words):
                 s = runs[0].start() + runs[0].group(0).find(left)
@@ -608,7 +537,7 @@ def extract_strings(
         key=lambda p: not (said & set(content_words(p.description))),
     )
     for p in loose:  # the noun phrase the request is about
-        if param_kind(p) in ("text", "email", "phone", "url") or _only_an_address(p):
+        if param_kind(p) in ("text", "email", "phone", "url") or only_an_address(p):
             continue  # (an address is said as one, never guessed: 운동화 is no address)
         span = None
         if has_whole_word(words_of(p), _QUERY_WORDS):
@@ -631,56 +560,6 @@ def extract_strings(
             pending.remove(p)
 
 
-_PLACE_WORDS = (
-    "지역",
-    "장소",
-    "여행지",
-    "목적지",
-    "위치",
-    "동네",
-    "region",
-    "area",
-    "location",
-    "destination",
-    "place",
-)
-_PLACE_NEAR = re.compile(
-    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,10}?)\s*(?:"
-    + "|".join(sorted(_POSITION_NOUNS, key=len, reverse=True))
-    + r")(?P<particle>에서부터|에서|에|으로|로|까지|이요|요)?(?![가-힣])"
-)
-_NOT_PLACES_NEAR = frozenset(
-    {"어디", "여기", "거기", "저기", "이", "그", "집", "우리", "회사", "학교"}
-)
-
-
-def _place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
-    """A place said before a noun of relative position (분당 근처, 북한산 쪽으로) and the
-    particle after it: the place a search is near; not 어디 근처 or 집 근처, which only the
-    user knows."""
-    for m in _PLACE_NEAR.finditer(msg.masked):
-        word = m.group(1)
-        if word in _NOT_PLACES_NEAR or word.lower() in skip or not msg.free(*m.span(1)):
-            continue
-        if any(t.tag.startswith(("V", "E", "J", "M")) for t in tokens(word)):
-            continue
-        return m.span(1), m.group(2) or ""
-    return None
-
-
-def _is_address(p: ParamSpec) -> bool:
-    """Whether ``p`` holds a street address (배송 주소, address)."""
-    return param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address"))
-
-
-def _only_an_address(p: ParamSpec) -> bool:
-    """Whether ``p`` takes a street address and no other way of naming a place (역 이름)."""
-    return param_head(p) in ("주소", "address") and not _OTHER_PLACES.search(p.description)
-
-
-_OTHER_PLACES = re.compile(r"역|장소|위치|지역|이름|place|location|station", re.IGNORECASE)
-
-
 def _only_ending(run: str) -> bool:
     """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
     if re.fullmatch(r"(?:이요|요|이에요|예요|에요|입니다|이고|고)[.!~]*", run):
@@ -693,18 +572,3 @@ def _only_ending(run: str) -> bool:
         or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
         for t in toks
     )
-
-
-_WORD_AND_PARTICLE = re.compile(r"([가-힣]+?)(?:에서|에|은|는|이|가|의|으로|로)\s+")
-
-
-def _without_other_params_word(left: str, tool: ToolSpec, asked: ParamSpec) -> str:
-    """What is left of an answer without the word of another parameter said first with its
-    particle: "달빛검객" of "서버에 달빛검객" once the server (벨로나) was read."""
-    m = _WORD_AND_PARTICLE.match(left)
-    if m is None or m.end() >= len(left):
-        return left
-    others = {
-        w for q in tool.params if q is not asked for w in content_words(q.description) if len(w) > 1
-    }
-    return left[m.end() :] if m.group(1) in others else left

@@ -1,0 +1,148 @@
+"""Where a value is: a place said before a noun of relative position (분당 근처, 북한산 쪽으로),
+a place relative to the speaker (여기 근처), street addresses, and the noun phrase a parameter's
+role marks with its particle (X에서 for where from, X까지 for where to, X한테 for whom)."""
+
+from __future__ import annotations
+
+import re
+
+from kodial.tools.arguments.message import TIME_WORDS_SKIP, Msg, spans_free
+from kodial.tools.arguments.params import (
+    PARTICLE_ROLES,
+    has_any,
+    has_whole_word,
+    param_head,
+    words_of,
+)
+from kodial.tools.schema import ParamSpec
+from kodial.tools.text import chunks, tokens
+
+_PERSON = re.compile(r"사람|수신자|이름|대상자|상대방?|친구|분(?![가-힣])")
+"""Words of a description that name a person."""
+
+
+DEICTIC_PLACES = frozenset(
+    {"근처", "주변", "근방", "여기", "이근처", "이주변", "여기근처", "내주변", "내위치", "현재위치"}
+)
+"""Places said relative to the speaker: not a place a tool can look up."""
+
+
+POSITION_NOUNS = frozenset(
+    {"근처", "주변", "부근", "인근", "근방", "일대", "쪽", "방면", "방향", "편"}
+)
+"""Nouns of relative position said after a place (강남쪽, 역 근처, 오이도 방면): the closed class
+of Korean nouns that locate something by another place."""
+
+
+def without_position_noun(value: str) -> str:
+    """``value`` without a trailing noun of relative position (Kiwi morphemes: 강남/NNP 쪽/NNB),
+    when a place is left before it."""
+    toks = tokens(value)
+    if len(toks) < 2 or toks[-1].form not in POSITION_NOUNS or toks[-1].tag not in ("NNG", "NNB"):
+        return value
+    if toks[-2].tag not in ("NNP", "NNG", "SL", "SN", "XSN"):
+        return value
+    return value[: toks[-1].start].strip()
+
+
+PLACE_WORDS = (
+    "지역",
+    "장소",
+    "여행지",
+    "목적지",
+    "위치",
+    "동네",
+    "region",
+    "area",
+    "location",
+    "destination",
+    "place",
+)
+_PLACE_NEAR = re.compile(
+    r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,10}?)\s*(?:"
+    + "|".join(sorted(POSITION_NOUNS, key=len, reverse=True))
+    + r")(?P<particle>에서부터|에서|에|으로|로|까지|이요|요)?(?![가-힣])"
+)
+NOT_PLACES_NEAR = frozenset(
+    {"어디", "여기", "거기", "저기", "이", "그", "집", "우리", "회사", "학교"}
+)
+
+
+def place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
+    """A place said before a noun of relative position (분당 근처, 북한산 쪽으로) and the
+    particle after it: the place a search is near; not 어디 근처 or 집 근처, which only the
+    user knows."""
+    for m in _PLACE_NEAR.finditer(msg.masked):
+        word = m.group(1)
+        if word in NOT_PLACES_NEAR or word.lower() in skip or not msg.free(*m.span(1)):
+            continue
+        if any(t.tag.startswith(("V", "E", "J", "M")) for t in tokens(word)):
+            continue
+        return m.span(1), m.group(2) or ""
+    return None
+
+
+def is_address(p: ParamSpec) -> bool:
+    """Whether ``p`` holds a street address (배송 주소, address)."""
+    return param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address"))
+
+
+def only_an_address(p: ParamSpec) -> bool:
+    """Whether ``p`` takes a street address and no other way of naming a place (역 이름)."""
+    return param_head(p) in ("주소", "address") and not _OTHER_PLACES.search(p.description)
+
+
+_OTHER_PLACES = re.compile(r"역|장소|위치|지역|이름|place|location|station", re.IGNORECASE)
+
+
+def by_particle(
+    text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
+) -> tuple[int, int] | None:
+    """A noun phrase followed by the particle the parameter's role implies (``text`` has the
+    values other readers took blanked out; ``original`` is the message as written)."""
+    # "to" described as 받는 사람 is whom a message goes to (X에게), not where a trip ends
+    # (X까지): a person the description names is a recipient whatever the name says (받는
+    # 계좌번호 is not a person: an account is sent to with 로)
+    words = words_of(p)
+    if _PERSON.search(p.description) and has_whole_word(p.description, PARTICLE_ROLES[2][0]):
+        words = p.description
+    index = next(
+        (
+            i
+            for i, (role_words, _) in enumerate(PARTICLE_ROLES)
+            if has_whole_word(words, role_words)
+        ),
+        None,
+    )
+    if index is None:
+        return None
+    role = PARTICLE_ROLES[index][1]
+    if index == 2:  # "김민지 앞으로 택배": addressed to a person
+        to = re.search(r"(?<![가-힣])([가-힣]{2,4})(?:님|씨)?\s+앞으로(?![가-힣])", text)
+        if to and spans_free(*to.span(1), taken):
+            return to.span(1)
+    if index in (0, 1):  # "A와 B 사이", "A랑 B 사이": A is where it starts, B where it ends
+        between = re.search(
+            r"(\S+?)(?:와|과|이랑|랑|하고)\s+(\S+?)(?:\s*사이|\s*간)", original or text
+        )
+        if between:
+            g = between.span(index + 1)
+            if spans_free(g[0], g[1], taken):
+                return g
+    for c in chunks(text):
+        if not spans_free(c.start, c.end, taken):
+            continue
+        tail = text[c.end : c.end + 5]
+        if (
+            index == 1
+            and re.search(r"[^\s](?:에서부터|에서|부터)\s+$", (original or text)[: c.start])
+            and re.match(r"\s*(?:이요|요|이에요|예요|입니다|이고|$)", text[c.end :])
+        ):
+            return (c.start, c.end)  # "A에서 B요": where it ends, right after where it starts
+        if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
+            if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
+                continue
+            if c.text.strip() in TIME_WORDS_SKIP:
+                continue
+            return (c.start, c.end)
+    return None
