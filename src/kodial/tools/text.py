@@ -142,7 +142,9 @@ def _split_identifier(name: str) -> tuple[str, ...]:
 
 # --- numbers --------------------------------------------------------------------------------
 
-_MONTHS = r"달(?!러|에|마다|\s*(?:전|째|됐|된|되|지났|지나))"
+_AGO = r"\s*(?:전|째|됐|된|되|지났|지나)"
+"""After 달: a time ago or an age (석 달 전, 여섯 달 됐어요), not a length of time."""
+_MONTHS = r"달(?!러|에|마다|" + _AGO + ")"
 """달 said for months (석 달, 3달): not 달러, a rate (한 달에, 두 달마다), an age or a time ago
 (여섯 달 됐어요, 석 달 전)."""
 UNITS = (
@@ -205,8 +207,8 @@ _COUNTERS = (
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
-letters, places, hours, nights, floor areas (서른 평) and months (석 달; not 한 달에, which is "per month", nor
-여섯 달 됐어요 or 석 달 전, an age and a time ago)."""
+letters, places, hours, nights, floor areas (서른 평) and months (석 달; not 한 달에, which is
+"per month", nor 여섯 달 됐어요 or 석 달 전, an age and a time ago)."""
 _NUMBER_RE = re.compile(
     r"(?P<num>"
     # digits, whole (never 10 of "100kW"), with magnitudes after them ("2천만", "1억 2천만",
@@ -287,7 +289,7 @@ def numbers(text: str) -> list[NumberMention]:
             continue  # "두 번째 거": which one, not how many
         if unit == "달" and _AGED.search(text, 0, m.start()):
             continue  # "아기 6달인데": an age, not a length of time or a count
-        if not unit and re.match(r"\s*달\s*(?:전|째|됐|된|되|지났|지나)", text[m.end("num") :]):
+        if not unit and re.match(r"\s*달" + _AGO, text[m.end("num") :]):
             continue  # "다섯 달 됐어요", "석 달 전": how long ago, not a length or a count
         after = text[m.end() : m.end() + 1]
         if (

@@ -22,6 +22,7 @@ from kodial.tools.acts import tool_act
 from kodial.tools.arguments.message import DAY_PARTS, Msg
 from kodial.tools.arguments.months import month_range, year_month
 from kodial.tools.arguments.params import (
+    RANGE_END_WORDS,
     START_WORDS,
     DateFormat,
     date_format,
@@ -213,11 +214,7 @@ def extract_dates(
             _whole_period(rest, text, now, out, source)
         return
     starts = [p for p in rest if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
-    ends = [
-        p
-        for p in rest
-        if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침", *_STAY_ENDS))
-    ]
+    ends = [p for p in rest if has_whole_word(words_of(p), (*RANGE_END_WORDS, "마침", *_STAY_ENDS))]
     start_raw = text[span[0] : span[1]]
     if starts and ends and _WEEKEND.search(start_raw) and not _BARE_WEEKDAY.search(start_raw):
         # "이번 주말에 본가 가려고. 토욜부터 일욜까지": the range said after the weekend
@@ -413,7 +410,7 @@ def _whole_period(
     m = said[0]
     days = [p for p in params if date_format(p).part == "date"]  # type: ignore[union-attr]
     starts = [p for p in days if has_whole_word(words_of(p), (*START_WORDS, *_STAY_STARTS))]
-    ends = [p for p in days if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마침"))]
+    ends = [p for p in days if has_whole_word(words_of(p), (*RANGE_END_WORDS, "마침"))]
     if len(starts) != 1 or len(ends) != 1:
         return
     shift = _PERIOD_SHIFT[m.group("which")]

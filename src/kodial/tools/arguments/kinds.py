@@ -489,8 +489,8 @@ def task_phrase(masked: str) -> tuple[int, int] | None:
 
 def when_enum(p: ParamSpec) -> bool:
     """An enum whose every allowed value is a part of the day or a weekday (오전/오후, 월..금),
-    or all but one (아침/점심/저녁/간식, the meals), or one of whose values is named by one (오후권, 야간권, 주말반): the date parser would take
-    its words for a time."""
+    or all but one (아침/점심/저녁/간식, the meals), or one of whose values is named by one
+    (오후권, 야간권, 주말반): the date parser would take its words for a time."""
     opts = [str(o) for o in p.enum]
     timed = sum(
         o in DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts

@@ -8,7 +8,7 @@ import itertools
 import re
 from datetime import datetime
 
-from kodial.tools.arguments.params import START_WORDS, has_whole_word, words_of
+from kodial.tools.arguments.params import RANGE_END_WORDS, START_WORDS, has_whole_word, words_of
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec
 
@@ -70,9 +70,7 @@ def month_range(
     """A first and a last month said as a range ("1월부터 지난달까지", "3월~8월") for a start
     and an end month parameter; returns the month parameters it left."""
     starts = [p for p in params if has_whole_word(words_of(p), START_WORDS)]
-    ends = [
-        p for p in params if has_whole_word(words_of(p), ("종료", "끝", "end", "until", "마지막"))
-    ]
+    ends = [p for p in params if has_whole_word(words_of(p), (*RANGE_END_WORDS, "마지막"))]
     said = _months_said(text, now)
     if len(starts) != 1 or len(ends) != 1 or starts[0] is ends[0] or len(said) < 2:
         return params

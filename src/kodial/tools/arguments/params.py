@@ -42,7 +42,9 @@ _TEXT_WORDS = (
     "인사말",
 )
 START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
-_END_WORDS = ("종료", "끝", "end", "until", "to", "도착", "목적", "결과", "target", "destination")
+RANGE_END_WORDS = ("종료", "끝", "end", "until")
+"""Words of a parameter that is where a range ends (종료일, 끝 월, end_date)."""
+_END_WORDS = (*RANGE_END_WORDS, "to", "도착", "목적", "결과", "target", "destination")
 _RECEIVER_WORDS = ("수신", "받는", "receiver", "recipient", "to whom", "받을")
 
 

@@ -11,7 +11,9 @@ from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
     has_any,
     has_whole_word,
+    is_code_param,
     param_head,
+    param_kind,
     words_of,
 )
 from kodial.tools.schema import ParamSpec
@@ -146,3 +148,32 @@ def by_particle(
                 continue
             return (c.start, c.end)
     return None
+
+
+def near_place_param(
+    params: list[ParamSpec], msg: Msg, skip: set[str]
+) -> tuple[ParamSpec, tuple[int, int]] | None:
+    """The place parameter a place said before a noun of relative position fills ("분당
+    근처에", "북한산 쪽으로"), optional ones too, and where it was said: of several, the one its
+    particle says (포항 쪽에서 for where from); none when the particle says the other end
+    (강남역 근처에서 is where from, never the 목적지 asked)."""
+    places = [
+        q
+        for q in params
+        if has_whole_word(words_of(q), PLACE_WORDS)
+        and param_kind(q) == "string"
+        and not is_code_param(q)
+        and not only_an_address(q)
+    ]
+    near = place_near(msg, skip) if places else None
+    if near is None:
+        return None
+    span, particle = near
+    roles = [i for i, (_, marks) in enumerate(PARTICLE_ROLES[:2]) if re.fullmatch(marks, particle)]
+    if len(places) > 1:
+        places = [
+            q for q in places if roles and has_whole_word(words_of(q), PARTICLE_ROLES[roles[0]][0])
+        ]
+    elif roles and has_whole_word(words_of(places[0]), PARTICLE_ROLES[1 - roles[0]][0]):
+        return None
+    return (places[0], span) if len(places) == 1 else None

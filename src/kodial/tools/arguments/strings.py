@@ -64,12 +64,11 @@ from kodial.tools.arguments.people import (
 from kodial.tools.arguments.places import (
     DEICTIC_PLACES,
     NOT_PLACES_NEAR,
-    PLACE_WORDS,
     POSITION_NOUNS,
     by_particle,
     is_address,
+    near_place_param,
     only_an_address,
-    place_near,
     without_position_noun,
 )
 from kodial.tools.arguments.results import Found
@@ -147,17 +146,14 @@ _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has."""
 
 
-_LEADING_COUNT = re.compile(
+_COUNT = (
     r"(?:\d+|한|두|세|네|다섯)\s*(?:박|"
     + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
-    + r")\s+(?=\S)"
+    + r")"
 )
+_LEADING_COUNT = re.compile(_COUNT + r"\s+(?=\S)")
 """A number with a counter at the start of a span (2박, 두 명), then more words."""
-_TRAILING_COUNT = re.compile(
-    r"(?<=\S)\s+(?:\d+|한|두|세|네|다섯)\s*(?:박|"
-    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
-    + r")$"
-)
+_TRAILING_COUNT = re.compile(r"(?<=\S)\s+" + _COUNT + r"$")
 """A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
 
 
@@ -385,34 +381,13 @@ def extract_strings(
     # a place said before a noun of relative position ("분당 근처에", "북한산 쪽으로") is the
     # one a place parameter takes, optional ones too: it is said as a place; of several, the
     # one its particle says (포항 쪽에서 for where from)
-    places = [
-        q
-        for q in pending
-        if has_whole_word(words_of(q), PLACE_WORDS)
-        and param_kind(q) == "string"
-        and not is_code_param(q)
-        and not only_an_address(q)
-    ]
-    near = place_near(msg, tool_words | all_keys) if places else None
+    near = near_place_param(pending, msg, tool_words | all_keys)
     if near is not None:
-        span, particle = near
-        roles = [
-            i for i, (_, marks) in enumerate(PARTICLE_ROLES[:2]) if re.fullmatch(marks, particle)
-        ]
-        if len(places) > 1:
-            places = [
-                q
-                for q in places
-                if roles and has_whole_word(words_of(q), PARTICLE_ROLES[roles[0]][0])
-            ]
-        elif roles and has_whole_word(words_of(places[0]), PARTICLE_ROLES[1 - roles[0]][0]):
-            places = []  # "강남역 근처에서" is where from, not the 목적지 asked
-        if len(places) == 1:
-            put(places[0], span)
-            if places[0].name in out:
-                pending.remove(places[0])
-                if places[0] in pending_loose:
-                    pending_loose.remove(places[0])
+        put(near[0], near[1])
+        if near[0].name in out:
+            pending.remove(near[0])
+            if near[0] in pending_loose:
+                pending_loose.remove(near[0])
     for p in list(pending):  # particle roles: X에서 / X까지 / X한테
         span = by_particle(msg.masked, p, msg.used, msg.text)
         if (
@@ -545,11 +520,10 @@ def extract_strings(
         taken = list(msg.used)
         while span is None:
             span = topic_chunk(msg.masked, tool, p, taken, all_keys)
-            if span and is_relation(msg.text[span[0] : span[1]]) and not is_person_name(p):
-                taken.append(span)  # "부모님 모시고 다낭 ...": who goes, never where or what
-                span = None
-                continue
-            break
+            if span is None or is_person_name(p) or not is_relation(text[span[0] : span[1]]):
+                break
+            taken.append(span)  # "부모님 모시고 다낭 ...": who goes, never where or what
+            span = None
         if span and not_a_place(p, msg.text[span[0] : span[1]], tool):
             continue
         if span and span[0] > 0 and msg.masked[span[0] - 1] != msg.text[span[0] - 1]:

@@ -56,9 +56,10 @@ def topic_chunk(
 ) -> tuple[int, int] | None:
     """The noun phrase the request is about: the first one that is not a tool word, a time word
     or another parameter's word (지금 춘천 날씨 -> 춘천; 민호 돌잔치 날짜 -> 민호 돌잔치)."""
-    skip = words_of_tool(tool) | all_keys | TIME_WORDS_SKIP
+    tool_words = words_of_tool(tool)
+    skip = tool_words | all_keys | TIME_WORDS_SKIP
     # a tool word said short by its last syllable (캐릭 of 캐릭터)
-    clipped = {w[:-1] for w in words_of_tool(tool) if re.fullmatch(r"[가-힣]{3,}", w)}
+    clipped = {w[:-1] for w in tool_words if re.fullmatch(r"[가-힣]{3,}", w)}
     mask = _skip_mask(text, skip)
     all_toks = tokens(text)
     # a hedge word is skipped said after a number with at most its particle or copula
