@@ -92,9 +92,10 @@ dialogues and reported on their own:
   19 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind7.jsonl``
   until session 21 (scored, aggregates only, from 0.497 to 0.547 over sessions 19 and 20), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind8.jsonl`` (seventh blind set, the twelfth): written during
-  session 19 under the same rule, to take the ninth's place, never read; scored with the engine
-  as session 19 began and after its round;
+- ``bench/data/tool_dialogs_dev12.jsonl`` (twelfth development set): written during session
+  19 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind8.jsonl``
+  until session 22 (scored, aggregates only, from 0.688 to 0.770 over sessions 19 to 21), then
+  unsealed and read to improve the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind9.jsonl`` (eighth blind set, the thirteenth): written during
   session 20 under the same rule, to take the tenth's place, never read; scored with the engine
   as session 20 began and after its round;
@@ -118,7 +119,7 @@ readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
-[--dev10 FILE] [--dev11 FILE] [--blind8 FILE] [--blind9 FILE] [--blind10 FILE]``
+[--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--blind9 FILE] [--blind10 FILE]``
 """
 
 from __future__ import annotations
