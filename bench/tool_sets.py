@@ -38,6 +38,8 @@ BLIND9 = ROOT / "data" / "tool_dialogs_blind9.jsonl"
 """The eighth blind set, the thirteenth (see the module docstring): never tuned on."""
 BLIND10 = ROOT / "data" / "tool_dialogs_blind10.jsonl"
 """The ninth blind set, the fourteenth (see the module docstring): never tuned on."""
+BLIND11 = ROOT / "data" / "tool_dialogs_blind11.jsonl"
+"""The tenth blind set, the fifteenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -55,9 +57,10 @@ OWN_SET_FILES = {
     "dev12": DEV12,
     "blind9": BLIND9,
     "blind10": BLIND10,
+    "blind11": BLIND11,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind9", "blind10"})
+BLIND_SETS = frozenset({"blind9", "blind10", "blind11"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -171,6 +174,13 @@ OWN_SETS = {
         "kodial or the other sets (see `SOURCE-blind10.md`), slot questions annotated by its "
         "author; scored aggregates only: 0.595 with the engine as session 21 began",
     ),
+    "blind11": (
+        "Tenth blind set, the fifteenth (never tuned on)",
+        "written for the project during session 22 by a contributor who had read nothing of "
+        "kodial or the other sets but their domain names (see `SOURCE-blind11.md`), slot "
+        "questions annotated by its author; scored aggregates only: 0.646 with the engine as "
+        "session 22 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -186,5 +196,6 @@ SET_NOW = {
     "dev12": datetime(2026, 6, 9, 19, 30, tzinfo=SEOUL),
     "blind9": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
     "blind10": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
+    "blind11": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
