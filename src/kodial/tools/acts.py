@@ -72,6 +72,8 @@ _WHAT_IS_KNOWN = re.compile(
     # "무료라면서요?" ("... 된다면서요? 성판악으로 올라가려고요" goes on to a request)
     r"|(?:던데|다던데|라던데|다면서|라면서|다며|라며)\S*\s*(?:진짜|정말|사실|맞)[^.!?]*[?.]*\s*$"
     r"|(?:다면서|라면서)요?\s*\?\s*$"
+    # why a custom is so: "개업할 때 왜 하필 시루떡을 돌려?"
+    r"|(?<![가-힣])왜\s*(?:하필|꼭|다들|보통)(?![가-힣])[^.!?]*\?\s*$"
 )
 """A question about what is known or true in general, which the assistant answers itself."""
 _ASKS_SERVICE = re.compile(
@@ -80,6 +82,31 @@ _ASKS_SERVICE = re.compile(
 )
 """A request for a service said beside it ("... 주문해 줄래?", "날씨 알려줘. 태풍 온다던데
 정말이야?"): the message asks for that, not only for what is known."""
+
+
+_COMING_AND_GOING = frozenset({"가", "오", "하"})
+
+
+def _may_or_must(text: str) -> bool:
+    """Whether ``text`` ends asking if one may or must do a thing (a verb + 어도/어야 + 되다 or
+    괜찮다 ending the question: "치마 입어도 돼?", "앵커 박아야 돼?"): advice, not a service.
+    Not of an action noun's 하다 ("취소해도 돼요?" asks for the cancelling) nor of coming and
+    going ("내일 가도 돼?" says when)."""
+    if not text.rstrip().endswith("?"):
+        return False
+    toks = [t for t in tokens(text) if t.tag not in ("SF", "SP")]
+    for i in range(len(toks) - 3, -1, -1):
+        verb, ending, then = toks[i], toks[i + 1], toks[i + 2]
+        if (
+            verb.tag == "VV"
+            and verb.form not in _COMING_AND_GOING
+            and ending.tag == "EC"
+            and ending.form in ("어도", "아도", "어야", "아야")
+            and then.form in ("되", "괜찮")
+            and all(t.tag.startswith("E") for t in toks[i + 3 :])
+        ):
+            return True
+    return False
 
 
 def _shown(after: tuple[Token, ...]) -> bool:
@@ -95,7 +122,7 @@ def text_act(text: str) -> Act | None:
     >>> text_act("예약 취소해줘"), text_act("생일 언제지?"), text_act("고마워")
     ('delete', 'lookup', None)
     """
-    if _WHAT_IS_KNOWN.search(text) and not _ASKS_SERVICE.search(text):
+    if (_WHAT_IS_KNOWN.search(text) or _may_or_must(text)) and not _ASKS_SERVICE.search(text):
         return "explain"  # "보통 몇 시쯤 재워요?", "배터리 갈면 방수가 떨어진다던데 진짜예요?"
     toks = tokens(text)
     predicates = []
@@ -123,6 +150,8 @@ def text_act(text: str) -> Act | None:
         return "lookup"  # "나 언제 가입했어?": when it was done, not to do it
     if _DISPATCH.search(text):
         return "create"  # "사람 좀 보내 주세요": someone sent to come, a visit booked
+    if _SEE_WHETHER.search(text):
+        return "lookup"  # "다 됐는지 봐주세요": whether it is so, looked at
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
@@ -150,6 +179,10 @@ _DISPATCH = re.compile(
 )
 """A person sent to come ("사람 좀 보내 주세요", "기사님 보내줄 수 있어요?"): a visit is asked
 for, not a message sent."""
+_SEE_WHETHER = re.compile(
+    r"(?:는지|인지|은지|던지)\s*(?:좀\s*|한번\s*|한\s*번\s*)?(?:봐|확인|알아\s*봐|체크)"
+)
+"""Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
 
 

@@ -130,6 +130,13 @@ def _built_on(head: str, words: set[str]) -> bool:
     )
 
 
+_WHEN_NOUNS = frozenset(
+    {"지금", "오늘", "내일", "낼", "모레", "어제", "현재", "주말", "평일", "오전", "오후"}
+    | {"아침", "점심", "저녁", "밤", "새벽", "낮", "매일", "올해", "내년", "작년", "나중", "이번"}
+)
+"""Times a 도 is said of ("지금도", "주말에도"): when, never a further thing asked for."""
+
+
 def unserved_new_thing(text: str, filling: Filling) -> str | None:
     """The further thing a request adds with 도 ("박물관 주차 자리도 잡아줄 수 있어?",
     "골프채 렌탈도 되나요?") that ``filling``'s tool does not handle: its head noun is a
@@ -148,6 +155,8 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
         # a head made of a tool word ("반납일" of a tool that extends a 반납 기한) is its thing
         if tag in _NAME_TAGS or head in words or _built_on(span.split()[-1].lower(), words):
             continue
+        if head in _WHEN_NOUNS:
+            continue  # "케이블카 지금도 운행해요?": still now, no further thing
         if any(s and (s in span or span in s) for s in strong):
             continue
         # the analyser may cut a word the tool names (양말도 -> 양 + 말): the whole word decides

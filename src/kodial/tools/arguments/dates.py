@@ -312,6 +312,8 @@ def extract_dates(
         # a date with a start and an end time ("일정 날짜" beside "시작/종료 시간") is read
         # from the same words
         rest = [p for p in rest if p not in starts and p not in ends]
+    if any(date_format(p).part == "time" for p in rest):  # type: ignore[union-attr]
+        r = _hour_in_the_part_said(r, text, span[1], now)
     parts_used: set[str] = set()
     # "58년 3월 2일생": a day said as a birth goes to the birth date first, any other day to
     # the other dates first (접종 날짜 beside 생년월일)
@@ -468,6 +470,24 @@ def _hours_said_later(
     if period is None and (crossing := _across_noon(start, end)) is not None:
         start, end = crossing
     return start, (end, m.group("b"))
+
+
+def _hour_in_the_part_said(r: KoreanDateTime, text: str, at: int, now: datetime) -> KoreanDateTime:
+    """``r`` with the hour said later in the part of the day it has ("오늘 밤에 빈 데 있어?
+    9시부터" -> 21:00), when it has a part of the day and no time."""
+    if r.time is not None or r.period is None:
+        return r
+    r2 = parse_datetime(text[at:], now)
+    if r2.time is None or r2.time_span is None or r2.date_span is not None or r2.period:
+        return r
+    said = _hour_of(text[at + r2.time_span[0] : at + r2.time_span[1]])
+    if said is None or said[0] > 12 or _ANOTHER_THING.search(text[at : at + r2.time_span[0]]):
+        return r
+    hour = resolve_hour(said[0], r.period)[0]
+    span = (at + r2.time_span[0], at + r2.time_span[1])
+    return KoreanDateTime(
+        r.date, time(hour, said[1]), r.period, date_span=r.date_span, time_span=span
+    )
 
 
 _ANOTHER_THING = re.compile(r"(?:하고|하구|한\s*다음|한\s*뒤|끝나고|가고|보고)\s")

@@ -28,6 +28,7 @@ from kodial.tools.arguments.handoff import (
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, URL_RE, Msg
+from kodial.tools.arguments.months import months_said
 from kodial.tools.arguments.numbers import extract_numbers
 from kodial.tools.arguments.params import (
     date_format,
@@ -137,6 +138,9 @@ def extract_message(
             for m in rule.finditer(text):
                 if msg.free(*m.span()):
                     msg.take(*m.span())
+    for _, span in months_said(text, now):  # "배송은 다음 달에": a month said from now is
+        if msg.free(*span) and not re.search(r"\d", text[span[0] : span[1]]):  # no address
+            msg.take(*span)
     strings = (
         by_kind.get("email", [])
         + by_kind.get("phone", [])

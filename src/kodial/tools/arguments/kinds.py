@@ -83,6 +83,9 @@ def quotations(text: str) -> Iterator[tuple[int, int]]:
         pos = m.end()
 
 
+_AFTER_THE_VALUE = re.compile(r"[^,.\n]{0,8},\s*(?=\S)|\s+(?=\S)")
+
+
 def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
     """``오늘 늦는다고`` / ``회의 자료 보냈다고`` -> the words said, in their plain form (오늘
     늦는다, 회의 자료 보냈다: a message's content)."""
@@ -102,6 +105,12 @@ def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] 
         )
         if head:
             s += head.end()
+        inside = [b for a, b in taken if s <= a < e]
+        after = _AFTER_THE_VALUE.match(text, max(inside), e) if inside else None
+        if after:
+            # "박서연 이름으로, 삼가 고인의 명복을 빕니다 라고": what is said starts after
+            # another parameter's value said first (and the words said with it)
+            s = after.end()
         if e - s >= 2 and spans_free(s, e, taken):
             return (s, e)
     return None

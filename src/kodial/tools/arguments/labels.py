@@ -16,6 +16,48 @@ _COPULA_TAIL = (
 )
 
 
+_SUBJECT_OF_COPULA = re.compile(
+    r"([^\s,.!?]+?(?:\s+[^\s,.!?]+){0,2}?)(?:\s*(?:님|씨))?"
+    r"(?:이에요|예요|이야|야|입니다|이고|이구|이요|요)(?![가-힣])"
+)
+_NOUN_TAGS = ("NN", "SL", "SN", "SH", "W_")
+_IN_THE_NAME_OF = re.compile(r"([가-힣]{2,4})\s*(?:님\s*)?(?:이름으로|명의로)(?![가-힣])")
+
+
+def in_the_name_of(text: str) -> tuple[int, int] | None:
+    """``박서연 이름으로`` / ``김하늘 명의로`` -> span of the name the thing is done in."""
+    m = _IN_THE_NAME_OF.search(text)
+    if m is None or not all(t.tag == "NNP" or t.tag == "NNG" for t in tokens(m.group(1))):
+        return None
+    return m.span(1)
+
+
+_KIND_NAMED = re.compile(r"([가-힣]{2,})\s*(?:이름|명칭)")
+
+
+def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
+    """``서울성모병원 장례식장인데`` for a 장례식장 이름, ``수원 골목 여름축제에서`` for a 축제
+    이름: a name said with the kind of thing the parameter names, whole (the nouns written
+    before the kind, one of them a proper noun)."""
+    kind = _KIND_NAMED.search(p.description)
+    if kind is None:
+        return None
+    for m in rx(rf"((?:[가-힣A-Za-z0-9]+ ){{0,3}}[가-힣A-Za-z0-9]*){kind.group(1)}").finditer(text):
+        words = m.group(1).split(" ")
+        head = words.pop()  # the word the kind is written in (여름 of 여름축제), if any
+        if head and not all(t.tag.startswith(_NOUN_TAGS) for t in tokens(head)):
+            continue
+        kept: list[str] = []
+        for w in reversed(words):
+            if not w or not all(t.tag.startswith(_NOUN_TAGS) for t in tokens(w)):
+                break
+            kept.insert(0, w)
+        said = [*kept, head]
+        if any(t.tag in ("NNP", "SL") for w in said if w for t in tokens(w)):
+            return (m.end() - len(" ".join(said)) - len(kind.group(1)), m.end())
+    return None
+
+
 def label_keys(p: ParamSpec) -> list[str]:
     """Words that label a value of ``p`` in a message: its short label's words, its name's
     words, and their synonyms (제목, 이름/성함, 내용 ...)."""
@@ -51,7 +93,7 @@ def said_label_length(p: ParamSpec, text: str) -> int:
     said = [
         len(ph)
         for ph in label_phrases(p)
-        if rx(rf"{re.escape(ph)}\s*(?:은|는|에는|엔|[:：=])").search(low)
+        if rx(rf"{re.escape(ph)}\s*(?:은|는|에는|엔|[:：=]|[이가](?=\s))").search(low)
     ]
     return max(said, default=0)
 
@@ -87,6 +129,12 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
                 if word:  # "이름 하람 이메일 ...": one word after a bare label
                     inner = strip_ending(word.group(0))
                     return (m.end(), m.end() + len(inner))
+            elif particle in ("이", "가"):
+                # "고인 성함이 김정수 님이에요": the subject of a copula is its value
+                said = _SUBJECT_OF_COPULA.match(rest)
+                if said and all(t.tag.startswith(_NOUN_TAGS) for t in tokens(said.group(1))):
+                    return (m.end(), m.end() + len(said.group(1)))
+                continue
             elif particle not in ("은", "는", "에는", "엔"):
                 continue
             quoted = re.match(r"\s*['\"‘“](.+?)['\"’”]", rest)

@@ -32,7 +32,7 @@ _MONTH_SAID = re.compile(
 _MONTH_RANGE_SEP = re.compile(r"\s*(?:부터|에서|~|-|–)\s*")
 
 
-def _months_said(text: str, now: datetime) -> list[tuple[str, tuple[int, int]]]:
+def months_said(text: str, now: datetime) -> list[tuple[str, tuple[int, int]]]:
     """Every month said, as YYYY-MM with its span: "2023년 11월", "내년 3월", "3월분" (this
     year's), "지난달" / "이번 달" / "다음 달" / "담달" (from ``now``)."""
     out = []
@@ -57,9 +57,9 @@ def _months_said(text: str, now: datetime) -> list[tuple[str, tuple[int, int]]]:
 
 
 def year_month(text: str, now: datetime) -> tuple[str, str] | None:
-    """A month as YYYY-MM and the words that said it (the first said: see :func:`_months_said`);
+    """A month as YYYY-MM and the words that said it (the first said: see :func:`months_said`);
     a month of the year said on the calendar (3월) before one said relative to now."""
-    said = _months_said(text, now)
+    said = months_said(text, now)
     said.sort(key=lambda x: not re.search(r"\d", text[x[1][0] : x[1][1]]))
     return (said[0][0], text[said[0][1][0] : said[0][1][1]]) if said else None
 
@@ -71,7 +71,7 @@ def month_range(
     and an end month parameter; returns the month parameters it left."""
     starts = [p for p in params if has_whole_word(words_of(p), START_WORDS)]
     ends = [p for p in params if has_whole_word(words_of(p), (*RANGE_END_WORDS, "마지막"))]
-    said = _months_said(text, now)
+    said = months_said(text, now)
     if len(starts) != 1 or len(ends) != 1 or starts[0] is ends[0] or len(said) < 2:
         return params
     for (first, span1), (last, span2) in itertools.pairwise(said):

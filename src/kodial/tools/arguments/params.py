@@ -311,7 +311,12 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     # (words in the parameter's description/name, units said after the number)
     (("퍼센트", "%", "율", "비율", "percent", "rate", "백분율", "프로"), ("%", "퍼센트", "프로")),
     (
-        ("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산", "bill"),
+        (
+            *("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산"),
+            "bill",
+            # "최대 대여료(원)", budget_won: money written in won, asked by its name
+            *("원", "won", "krw", "fee", "budget", "cost", "참가비", "대여료", "이용료", "수수료"),
+        ),
         ("원", "달러", "불", "유로", "엔", "위안", "파운드"),
     ),
     # people, and the places they take (두 자리 잡아 줘)

@@ -29,9 +29,11 @@ from kodial.tools.arguments.kinds import (
     value_shape,
 )
 from kodial.tools.arguments.labels import (
+    in_the_name_of,
     label_keys,
     label_phrases,
     labelled,
+    name_with_its_kind,
     named_by,
     said_label_length,
     without_other_params_word,
@@ -155,6 +157,22 @@ _LEADING_COUNT = re.compile(_COUNT + r"\s+(?=\S)")
 """A number with a counter at the start of a span (2박, 두 명), then more words."""
 _TRAILING_COUNT = re.compile(r"(?<=\S)\s+" + _COUNT + r"$")
 """A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
+
+
+_RECORD_NUMBER = re.compile(r"[A-Za-z]{1,4}-\d{3,}(?:-[A-Za-z0-9]+)*")
+
+
+def _before_another_value(
+    text: str, span: tuple[int, int], used: list[tuple[int, int]]
+) -> tuple[int, int]:
+    """``span`` up to the comma before the first value another reader took inside it."""
+    inside = [s for s, e in used if span[0] < s < span[1]]
+    if not inside:
+        return span
+    comma = text.rfind(",", span[0], min(inside))
+    if comma <= span[0] or not text[span[0] : comma].strip():
+        return span
+    return (span[0], span[0] + len(text[span[0] : comma].rstrip()))
 
 
 def extract_strings(
@@ -298,10 +316,16 @@ def extract_strings(
         span = labelled(text, keys, param_head(p), param_kind(p)) or named_by(
             text, keys + sorted(tool_words, key=len, reverse=True)
         )
-        # a text's payload may contain dates and numbers that other readers saw first, but
-        # never another parameter's value
         free = msg.free(*span) if span else False
+        if not free and param_kind(p) == "string":
+            # "박서연 이름으로", "서울성모병원 장례식장인데": the name said with what it names
+            named = in_the_name_of(text) if is_person_name(p) else name_with_its_kind(msg.masked, p)
+            if named and msg.free(*named):
+                span, free = named, True
+        # a text's payload may contain dates and numbers that other readers saw first, but
+        # never another parameter's value ("이름은 정하윤, 한글로요": up to the comma before it)
         if span and param_kind(p) == "text":
+            span = _before_another_value(text, span, msg.used)
             free = spans_free(*span, put_spans)
         if span and is_address(p) and not re.search(r"\d", text[span[0] : span[1]]):
             # "출발은 우리 집, 은평구 통일로 88": the address said after the label's words
@@ -425,7 +449,10 @@ def extract_strings(
     for p in [q for q in pending if is_code_param(q)]:
         span = one_code(msg.masked, lettered=True)
         if span:
-            put(p, span, strong=False)
+            # "법인 도장 SL-7702는 다 됐는지": letters and a number, written as records are
+            # numbered, say the record as surely as its label would
+            numbered = _RECORD_NUMBER.fullmatch(text[span[0] : span[1]]) is not None
+            put(p, span, strong=numbered)
             pending.remove(p)
     # a number or an identifier of digits only ("운송장 123456789012 조회"): the message's one
     # run of six digits or more, which no count, amount or date is written as

@@ -1,0 +1,224 @@
+"""Round 15 of everyday forms, found on the twelfth set: a month said from now that is no
+address, a word taken back where it was first said, a value labelled as a copula's subject,
+the name a thing is done in, a name said with its kind, a record's number, a question whether
+one may or must, a time said with 도, money written in won and an hour in the part of the day
+said before. Every tool and sentence here is written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+from _tool_fixtures import NOW, called, function_tool, string_param, tool_result, user, values
+
+from kodial.korean.self_repair import repair
+from kodial.tools import decide
+from kodial.tools.acts import text_act
+from kodial.tools.schema import parse_tools
+
+MONTH = {"type": "string", "pattern": r"^\d{4}-(0[1-9]|1[0-2])$"}
+DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+CLOCK = {"type": "string", "pattern": r"^\d{2}:\d{2}$"}
+
+SOFA = parse_tools(
+    [
+        function_tool(
+            "order_sofa",
+            "소파 주문",
+            {
+                "delivery_month": {**MONTH, "description": "배송 희망 월"},
+                "address": string_param("배송 주소"),
+            },
+            ["delivery_month", "address"],
+        )
+    ]
+)[0]
+
+
+def test_a_month_said_from_now_is_no_address() -> None:
+    assert values(SOFA, "배송은 다음 달로 해주세요") == {"delivery_month": "2026-12"}
+
+
+def test_an_address_is_still_read_beside_the_month() -> None:
+    got = values(SOFA, "담달에 보내주세요. 배송 주소는 대구 중구 동덕로 12")
+    assert got["delivery_month"] == "2026-12"
+    assert got["address"].startswith("대구 중구 동덕로 12")
+
+
+def test_a_word_taken_back_is_taken_back_where_it_was_first_said() -> None:
+    said = repair("내일 저녁. 아 맞다, 내일 말고 금요일 저녁으로 해줘")
+    assert "내일" not in said
+    assert "금요일 저녁으로" in said
+
+
+def test_a_word_taken_back_once_leaves_the_rest() -> None:
+    assert repair("녹차 말고 보리차 두 잔") == "보리차 두 잔"
+
+
+PICKUP = parse_tools(
+    [
+        function_tool(
+            "book_school_pickup",
+            "하원 픽업 예약",
+            {
+                "guardian_name": string_param("보호자 성함"),
+                "day": {**DAY, "description": "픽업 날짜"},
+                "pickup_time": {**CLOCK, "description": "픽업 시각"},
+            },
+            ["guardian_name", "day", "pickup_time"],
+        )
+    ]
+)[0]
+
+
+def test_a_value_labelled_as_the_subject_of_a_copula() -> None:
+    assert values(PICKUP, "보호자 성함이 이도현 씨예요")["guardian_name"] == "이도현"
+
+
+def test_a_question_after_the_label_is_no_value() -> None:
+    assert "guardian_name" not in values(PICKUP, "보호자 성함이 어떻게 되세요?")
+
+
+def test_an_hour_said_after_its_part_of_the_day() -> None:
+    got = values(PICKUP, "내일 새벽에 맡기고 갈게요. 5시 반에 와 주세요")
+    assert got["day"] == "2026-11-19"
+    assert got["pickup_time"] == "05:30"
+
+
+def test_an_hour_said_in_the_next_sentence_is_in_the_part_of_the_day() -> None:
+    got = values(PICKUP, "오늘 밤에 맡겨도 되나요? 9시 반쯤이요")
+    assert got["pickup_time"] == "21:30"
+
+
+CARD = parse_tools(
+    [
+        function_tool(
+            "write_flower_card",
+            "꽃다발에 넣을 카드를 씁니다",
+            {
+                "writer_name": string_param("작성자 이름"),
+                "card_text": string_param("카드에 적을 문구"),
+                "font": {"type": "string", "enum": ["손글씨", "명조"], "description": "글씨체"},
+            },
+            ["writer_name", "card_text"],
+        )
+    ]
+)[0]
+
+
+def test_the_name_a_thing_is_done_in_and_the_words_said_after_it() -> None:
+    got = values(
+        CARD, "한지우 이름으로, 오늘도 수고 많았어 라고 적어 줘", {"writer_name", "card_text"}
+    )
+    assert got["writer_name"] == "한지우"
+    assert got["card_text"] == "오늘도 수고 많았어"
+
+
+def test_a_labelled_text_stops_before_another_value() -> None:
+    got = values(CARD, "문구는 생일 축하해, 손글씨로요")
+    assert got["card_text"] == "생일 축하해"
+    assert got["font"] == "손글씨"
+
+
+FESTIVAL = parse_tools(
+    [
+        function_tool(
+            "list_festival_booths",
+            "축제 부스 목록",
+            {
+                "festival_name": string_param("축제 이름"),
+                "day": {**DAY, "description": "날짜"},
+                "max_fee": {"type": "integer", "description": "최대 체험비(원)"},
+            },
+            ["festival_name", "day"],
+        )
+    ]
+)[0]
+
+
+def test_a_name_said_with_its_kind_is_read_whole() -> None:
+    got = values(FESTIVAL, "이번 주 토요일 청주 가을 책축제에서 뭐 해?")
+    assert got["festival_name"] == "청주 가을 책축제"
+    assert got["day"] == "2026-11-21"
+
+
+def test_money_written_in_won_fills_a_parameter_counted_in_won() -> None:
+    assert values(FESTIVAL, "청주 책축제 부스 중에 삼천 원 넘는 건 빼줘")["max_fee"] == 3000
+
+
+KEYS = [
+    function_tool(
+        "key_copy_order",
+        "열쇠 복사 주문",
+        {"key_type": string_param("열쇠 종류"), "copies": {"type": "integer"}},
+        ["key_type"],
+    ),
+    function_tool(
+        "key_copy_status",
+        "맡긴 열쇠 주문 진행 상태 조회",
+        {"order_no": string_param("주문 번호")},
+        ["order_no"],
+    ),
+    function_tool(
+        "key_copy_cancel", "열쇠 주문 취소", {"order_no": string_param("주문 번호")}, ["order_no"]
+    ),
+]
+
+
+def test_a_record_number_and_whether_it_is_done_choose_the_status() -> None:
+    d = decide([user("어제 맡긴 열쇠 KY-3391 다 됐는지 확인해 줄래요?")], KEYS, now=NOW)
+    assert (d.kind, d.tool, d.arguments) == ("call", "key_copy_status", {"order_no": "KY-3391"})
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("다 됐는지 봐주세요", "lookup"),
+        ("택배 왔는지 확인해 줘", "lookup"),
+        ("반려견 데려가도 되나요?", "explain"),
+        ("수영장에서 모자 꼭 써야 돼요?", "explain"),
+        ("우산 여기 둬도 괜찮아요?", "explain"),
+        ("개업 떡은 왜 하필 시루떡이에요?", "explain"),
+        ("예약 변경해도 돼요?", "modify"),
+        ("내일 가도 돼?", None),
+    ],
+)
+def test_whether_one_may_or_must_is_advice(said, act) -> None:
+    assert text_act(said) == act
+
+
+SHUTTLE = [
+    function_tool("shuttle_running_now", "셔틀버스 오늘 운행 여부와 배차 간격", {}, []),
+    function_tool(
+        "shuttle_book_seat",
+        "셔틀버스 좌석 예약",
+        {"day": {**DAY, "description": "탑승일"}, "seats": {"type": "integer"}},
+        ["day", "seats"],
+    ),
+]
+
+
+def test_a_time_said_with_do_adds_no_thing() -> None:
+    d = decide([user("셔틀버스 지금도 운행해요?")], SHUTTLE, now=NOW)
+    assert (d.kind, d.tool) == ("call", "shuttle_running_now")
+
+
+def test_advice_after_a_booking_is_answered_not_booked_again() -> None:
+    messages = [
+        user("내일 셔틀 두 자리 예약해 줘"),
+        called("shuttle_book_seat", day="2026-11-19", seats=2),
+        tool_result({"booking": "SB-20", "seats": 2}),
+        {"role": "assistant", "content": "내일 셔틀 두 자리 예약했어요."},
+        user("셔틀 탈 때 캐리어 가지고 타도 돼요?"),
+    ]
+    assert decide(messages, SHUTTLE, now=NOW).kind in ("answer", "decline")
+
+
+def test_a_copula_subject_beside_another_labelled_value() -> None:
+    got = values(CARD, "작성자 이름이 한지우예요. 문구는 늘 고마워")
+    assert got["writer_name"] == "한지우"
+    assert got["card_text"] == "늘 고마워"
+
+
+def test_a_name_with_its_kind_beside_a_price() -> None:
+    got = values(FESTIVAL, "다음 주 토요일 청주 가을 책축제에 가요. 오천 원 넘는 건 빼고요")
+    assert got["festival_name"] == "청주 가을 책축제"
+    assert got["max_fee"] == 5000
