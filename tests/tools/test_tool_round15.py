@@ -222,3 +222,78 @@ def test_a_name_with_its_kind_beside_a_price() -> None:
     got = values(FESTIVAL, "다음 주 토요일 청주 가을 책축제에 가요. 오천 원 넘는 건 빼고요")
     assert got["festival_name"] == "청주 가을 책축제"
     assert got["max_fee"] == 5000
+
+
+BOATS = parse_tools(
+    [
+        function_tool(
+            "buy_boat_ticket",
+            "유람선 승선권 구매. 스카이=2층 야외 전망석",
+            {
+                "deck": {"type": "string", "enum": ["일반", "스카이"], "description": "좌석"},
+                "level": {"type": "integer", "enum": [1, 2], "description": "코스 1=입문 2=숙련"},
+            },
+            ["deck"],
+        )
+    ]
+)[0]
+
+
+def test_an_option_defined_in_the_tool_description_is_said_by_its_words() -> None:
+    assert values(BOATS, "2층 야외 전망석으로 두 장 주세요")["deck"] == "스카이"
+
+
+def test_a_definition_said_without_its_head_noun() -> None:
+    assert values(BOATS, "2층 야외로 할게요")["deck"] == "스카이"
+
+
+def test_an_option_glossed_in_korean_is_said_by_that_words_synonyms() -> None:
+    assert values(BOATS, "저 완전 초보예요")["level"] == 1
+
+
+COURTS = [
+    function_tool(
+        "court_reserve",
+        "풋살장 예약",
+        {"day": {**DAY, "description": "날짜"}, "start": {**CLOCK, "description": "시작"}},
+        ["day", "start"],
+    ),
+    function_tool(
+        "court_move_start",
+        "기존 예약의 시작 시각 변경",
+        {
+            "booking_id": string_param("예약 번호"),
+            "new_start": {**CLOCK, "description": "새 시작 시각"},
+        },
+        ["booking_id", "new_start"],
+    ),
+    function_tool(
+        "court_cancel",
+        "풋살장 예약 취소",
+        {"booking_id": string_param("예약 번호")},
+        ["booking_id"],
+    ),
+]
+
+
+def test_a_change_to_the_record_just_made_goes_on_with_it() -> None:
+    messages = [
+        user("내일 저녁 7시 풋살장 잡아줘"),
+        called("court_reserve", day="2026-11-19", start="19:00"),
+        tool_result({"booking_id": "FS-1907", "day": "2026-11-19", "start": "19:00"}),
+        {"role": "assistant", "content": "내일 저녁 7시로 잡았어요. 예약번호는 FS-1907이에요."},
+        user("애들이 좀 늦는대요 ㅠ 한 시간만 미뤄줄 수 있어요?"),
+    ]
+    d = decide(messages, COURTS, now=NOW)
+    assert (d.kind, d.tool) in (("ask", "court_move_start"), ("call", "court_move_start"))
+
+
+def test_small_talk_after_the_record_is_no_change() -> None:
+    messages = [
+        user("내일 저녁 7시 풋살장 잡아줘"),
+        called("court_reserve", day="2026-11-19", start="19:00"),
+        tool_result({"booking_id": "FS-1907", "day": "2026-11-19", "start": "19:00"}),
+        {"role": "assistant", "content": "내일 저녁 7시로 잡았어요. 예약번호는 FS-1907이에요."},
+        user("요즘 운동을 너무 안 해서 걱정이에요 ㅠㅠ"),
+    ]
+    assert decide(messages, COURTS, now=NOW).kind in ("answer", "decline")

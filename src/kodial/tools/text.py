@@ -371,7 +371,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("검색", "찾아", "조회", "search", "find"),
     ("생성", "만들", "추가", "등록", "create", "add"),
     ("삭제", "지워", "없애", "delete", "remove"),
-    ("변경", "수정", "바꿔", "update", "modify"),
+    ("변경", "수정", "바꿔", "미뤄", "미루", "늦춰", "update", "modify"),
     ("계산", "얼마", "calculate"),
     ("추천", "골라", "recommend"),
     ("영화", "movie", "film"),

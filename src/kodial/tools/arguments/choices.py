@@ -30,6 +30,8 @@ from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import nouns_only, numbers, rx, split_identifier, tokens
 
+_DEFINED = re.compile(r"[^\s=,.()]+\s*=\s*[^,.;()=]+(?=[,.;()]|$)")
+"""A word defined in a description ("크리스탈=바닥 투명 캐빈", "1=입문")."""
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
 
@@ -42,7 +44,12 @@ def glosses(p: ParamSpec, opt: Any) -> list[str]:
     # "true면 잠금" says the value's word after it as well
     after = rx(rf"(?<![A-Za-z0-9_]){o}\s*(?:[:=(]|이?면\s)\s*([^,)]+)").search(p.description)
     if after:
-        found.append(after.group(1))
+        # "1=입문 2=숙련": a gloss ends where the next value's begins
+        gloss = re.split(r"\s+[^\s=]+\s*=", after.group(1))[0]
+        found.append(gloss)
+        words = gloss.split()
+        if len(words) >= 3:  # "크리스탈=바닥 투명 캐빈": said without its head ("바닥 투명한 거")
+            found.append(" ".join(words[:-1]))
     before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(p.description)
     if before:
         found.append(_GLOSS_JOINERS.sub("", before.group(1).strip()))
@@ -67,9 +74,13 @@ def glosses(p: ParamSpec, opt: Any) -> list[str]:
 
 def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     forms = {str(opt).lower(), *ENUM_SYNONYMS.get(str(opt).lower(), ())}
-    for word in glosses(p, opt):
+    said_for = glosses(p, opt)
+    for word in said_for:
         forms.add(word)
         forms.update(CURRENCY_WORDS.get(word, ()))
+    for words in ENUM_SYNONYMS.values():
+        if set(said_for) & set(words):  # "1=입문" is said as the other words for a beginner
+            forms.update(words)
     for name, words in CURRENCY_WORDS.items():
         if str(opt).lower() in words:  # a currency code (JPY) is said by its name (엔화)
             forms.update({name, *words})
@@ -370,11 +381,13 @@ def extract_enums(
     claimed: set[int] = set()
     # parameters over the same values share their glosses: "바꿀 단위 (from_unit과 같은 표기)"
     # means the words from_unit's description gives (m2=제곱미터)
+    # and the tool's description may give them ("크리스탈=바닥 투명 캐빈")
+    defined = " ".join(_DEFINED.findall(tool.description))
     glossed = {
         p.name: replace(
             p,
             description=" ".join(
-                q.description for q in params if enum_options(q) == enum_options(p)
+                [q.description for q in params if enum_options(q) == enum_options(p)] + [defined]
             ),
         )
         for p in params
