@@ -297,3 +297,38 @@ def test_small_talk_after_the_record_is_no_change() -> None:
         user("요즘 운동을 너무 안 해서 걱정이에요 ㅠㅠ"),
     ]
     assert decide(messages, COURTS, now=NOW).kind in ("answer", "decline")
+
+
+FUNDS = parse_tools(
+    [
+        function_tool(
+            "trade_fund_units",
+            "펀드 좌수 매매 주문",
+            {
+                "side": {
+                    "type": "string",
+                    "enum": ["buy", "sell"],
+                    "description": "buy=매수, sell=매도",
+                },
+                "units": {"type": "integer", "description": "주문 수량(주)"},
+            },
+            ["side", "units"],
+        )
+    ]
+)[0]
+
+
+@pytest.mark.parametrize(
+    ("said", "side", "units"),
+    [("그럼 스무 주만 사 볼게", "buy", 20), ("세 주 팔아 줘", "sell", 3)],
+)
+def test_shares_counted_natively_and_bought_or_sold_by_the_everyday_verb(said, side, units) -> None:
+    assert values(FUNDS, said) == {"side": side, "units": units}
+
+
+def test_a_verb_of_the_circumstances_is_no_choice() -> None:
+    assert "side" not in values(FUNDS, "펀드 팔아서 생긴 돈에도 세금 내요?")
+
+
+def test_a_native_count_before_a_word_made_with_ju_is_none() -> None:
+    assert values(FUNDS, "두 주세요") == {}

@@ -105,12 +105,19 @@ def _acronym_forms(p: ParamSpec, opt: Any) -> set[str]:
     return {acronym, spelled} if spelled else {acronym}
 
 
+_ASIDE_ENDINGS = frozenset({"어서", "아서", "면", "으면", "니까", "으니까", "지만", "는데", "은데"})
+_VERB_OF_NOUN = {"매수": "사", "구매": "사", "구입": "사", "매도": "팔", "판매": "팔"}
+"""Sino-Korean nouns of an act and the native verb people say for it."""
+
+
 def _verb_glosses(p: ParamSpec, opt: Any) -> set[str]:
     """Verb stems of glosses that name an action (``켜기``, ``끄기``, ``열기``, ``잠금``): the
     request says the verb conjugated ("불 꺼줘", "문 잠가줘"), which its morphemes give back as
     the stem."""
     out = set()
-    for g in glosses(p, opt):
+    for g in [*glosses(p, opt), str(opt)]:
+        if g in _VERB_OF_NOUN:  # "매수": 사다 ("열 주만 사볼래"), "매도": 팔다
+            out.add(_VERB_OF_NOUN[g])
         if re.fullmatch(r"[가-힣]{1,4}기", g):
             out.add(g[:-1])
         elif re.fullmatch(r"[가-힣]{1,4}", g) and final_consonant(g) == _FINAL_M:
@@ -317,8 +324,12 @@ def _enum_mentions(
         else {}
     )
     if verbs or nouns:
-        for t in tokens(text):
-            opt = verbs.get(t.form) if t.tag == "VV" else None
+        toks = tokens(text)
+        for i, t in enumerate(toks):
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            # "주식 팔아서 번 돈", "판 물건": a verb of the circumstances or of a description
+            aside = nxt is not None and (nxt.tag == "ETM" or nxt.form in _ASIDE_ENDINGS)
+            opt = verbs.get(t.form) if t.tag == "VV" and not aside else None
             if opt is None and t.tag in ("NNG", "NNP"):
                 opt = nouns.get(t.form)
             if opt is not None and not any(s <= t.start < e for s, e, _ in found):
