@@ -332,3 +332,127 @@ def test_a_verb_of_the_circumstances_is_no_choice() -> None:
 
 def test_a_native_count_before_a_word_made_with_ju_is_none() -> None:
     assert values(FUNDS, "두 주세요") == {}
+
+
+KAYAK = [
+    function_tool(
+        "kayak_prices", "카약 체험 요금 안내", {"course": string_param("코스")}, ["course"]
+    ),
+    function_tool(
+        "kayak_book",
+        "카약 체험 예약",
+        {
+            "day": {**DAY, "description": "날짜"},
+            "start": {**CLOCK, "description": "시작 시각"},
+            "paddlers": {"type": "integer", "description": "인원(명)"},
+            "course": string_param("코스"),
+        },
+        ["day", "start", "paddlers", "course"],
+    ),
+]
+
+
+def test_three_values_said_for_one_tool_choose_it_without_its_words() -> None:
+    d = decide([user("다음 주 일요일 오후 2시로 세 명 할게요")], KAYAK, now=NOW)
+    assert (d.kind, d.tool, d.missing) == ("ask", "kayak_book", ["course"])
+
+
+# --- mended after the probe review (sentences written for the review) ---------------------
+
+
+def test_a_relation_is_no_copula_subject_name() -> None:
+    from kodial.tools.arguments.labels import labelled
+
+    keys = ["보호자 성함", "성함", "이름"]
+    assert labelled("보호자 성함이 아빠예요", keys, "성함", "string") is None
+    assert labelled("보호자 성함이 이도현이에요", keys, "성함", "string") == (8, 11)
+
+
+@pytest.mark.parametrize(
+    ("said", "name"),
+    [
+        ("회사 이름으로 보내 줘", None),
+        ("엄마 이름으로 해 줘", None),
+        ("박서연 이름으로 해 줘", "박서연"),
+    ],
+)
+def test_a_thing_or_a_relation_is_not_the_name_it_is_done_in(said, name) -> None:
+    from kodial.tools.arguments.labels import in_the_name_of
+
+    span = in_the_name_of(said)
+    assert (said[span[0] : span[1]] if span else None) == name
+
+
+def test_a_comma_inside_a_text_does_not_cut_it() -> None:
+    got = values(CARD, "문구는 고마워, 손글씨 쓰는 게 제일 어렵더라")
+    assert got["card_text"] == "고마워, 손글씨 쓰는 게 제일 어렵더라"
+
+
+HOTELS = parse_tools(
+    [
+        function_tool(
+            "find_rooms",
+            "호텔 빈방 검색",
+            {"hotel_name": string_param("호텔 이름"), "day": {**DAY, "description": "날짜"}},
+            ["day"],
+        )
+    ]
+)[0]
+
+
+@pytest.mark.parametrize("said", ["제주도 호텔 아무 데나 내일", "서울 시내 호텔 중에 내일 빈 데"])
+def test_any_of_a_kind_is_no_name(said) -> None:
+    assert "hotel_name" not in values(HOTELS, said)
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("자리 있는지 확인하고 있으면 바로 예약해 줘", "create"),
+        ("좌석 창가 쪽으로 바꿔도 돼요?", "modify"),
+    ],
+)
+def test_whether_said_inside_a_request_keeps_the_requests_act(said, act) -> None:
+    assert text_act(said) == act
+
+
+CAFE = parse_tools(
+    [
+        function_tool(
+            "order_coffee",
+            "커피 주문",
+            {"coffee_count": {"type": "integer", "description": "커피 잔 수"}},
+            ["coffee_count"],
+        )
+    ]
+)[0]
+
+
+def test_an_english_name_with_fee_inside_is_no_money() -> None:
+    assert values(CAFE, "한 잔에 오천 원짜리로 여덟 잔 주세요") == {"coffee_count": 8}
+
+
+def test_a_word_made_with_ju_is_no_count_of_shares() -> None:
+    assert "units" not in values(FUNDS, "세 주요 지표 좀 알려 줘")
+
+
+def test_a_value_named_outright_beats_a_verb_said_by_the_way() -> None:
+    assert values(FUNDS, "사과 한 박스 사 먹을 돈만 남기고 다 매도")["side"] == "sell"
+
+
+def test_a_colon_label_keeps_a_month_said_in_its_text() -> None:
+    desk = parse_tools(
+        [
+            function_tool(
+                "order_desk",
+                "책상 주문",
+                {
+                    "delivery_month": {**MONTH, "description": "배송 희망 월"},
+                    "memo": string_param("배송 메모"),
+                },
+                ["delivery_month"],
+            )
+        ]
+    )[0]
+    got = values(desk, "배송 메모: 다음 달 이사 예정, 조심히 다뤄 주세요")
+    assert got["memo"].startswith("다음 달 이사 예정")

@@ -100,6 +100,10 @@ def _may_or_must(text: str) -> bool:
         if (
             verb.tag == "VV"
             and verb.form not in _COMING_AND_GOING
+            # "바꿔도 돼요?", "미뤄도 될까요?", "잡아도 돼요?": asking for the act itself
+            and not any(
+                verb.form.startswith(s) for stems in PREDICATE_STEMS.values() for s in stems
+            )
             and ending.tag == "EC"
             and ending.form in ("어도", "아도", "어야", "아야")
             and then.form in ("되", "괜찮")
@@ -180,7 +184,9 @@ _DISPATCH = re.compile(
 """A person sent to come ("사람 좀 보내 주세요", "기사님 보내줄 수 있어요?"): a visit is asked
 for, not a message sent."""
 _SEE_WHETHER = re.compile(
-    r"(?:는지|인지|은지|던지)\s*(?:좀\s*|한번\s*|한\s*번\s*)?(?:봐|확인|알아\s*봐|체크)"
+    r"(?:는지|인지|은지|던지|[었았였했됐왔갔]나)\s*(?:좀\s*|한번\s*|한\s*번\s*)?"
+    r"(?:봐|확인해|알아\s*봐|체크해)\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요|줄\s*수\s*있어요?|봐)?"
+    r"[\s?.!~]*$"
 )
 """Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")

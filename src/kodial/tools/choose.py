@@ -311,7 +311,7 @@ class ToolChooser:
             total = (
                 float(c)
                 + cal.word_weight * min(w, 2.0)
-                + cal.evidence_weight * min(ev.strong, 2)
+                + cal.evidence_weight * min(ev.strong, 3)
                 + cal.complete_weight * ev.complete
                 + cal.act_weight * act
                 + ctx
@@ -363,7 +363,9 @@ def evidence_for(
     out = {}
     for t in tools:
         found = extract_message(t, text, when)
-        strong = sum(1 for f in found.values() if f.strong)
+        # values said, not parameters filled: one day read for a check-in and a check-out
+        # ("토요일") is one thing said
+        strong = len({f.text for f in found.values() if f.strong})
         required = list(t.required)
         # A guess from position counts half: the main noun phrase fills some string parameter of
         # nearly any tool (an event id, a query), which says little about which tool is meant.

@@ -132,9 +132,10 @@ def _built_on(head: str, words: set[str]) -> bool:
 
 _WHEN_NOUNS = frozenset(
     {"지금", "오늘", "내일", "낼", "모레", "어제", "현재", "주말", "평일", "오전", "오후"}
-    | {"아침", "점심", "저녁", "밤", "새벽", "낮", "매일", "올해", "내년", "작년", "나중", "이번"}
+    | {"밤", "새벽", "낮", "매일", "올해", "내년", "작년", "나중", "이번"}
 )
-"""Times a 도 is said of ("지금도", "주말에도"): when, never a further thing asked for."""
+"""Times a 도 is said of ("지금도", "주말에도"): when, never a further thing asked for (not
+the meals, 아침도 나와요? asks for breakfast)."""
 
 
 def unserved_new_thing(text: str, filling: Filling) -> str | None:

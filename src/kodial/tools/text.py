@@ -205,7 +205,7 @@ _COUNTERS = (
     + r"|\s부(?![가-힣])|"
     + _MONTHS
     # 주 for weeks or shares ("세 주 동안", "열 주만 사 줘"); not 주인, 주소, 주세요
-    + r"|주(?=$|[^가-힣]|만|씩|요|를|을|는|도|동안|간|째|정도)"
+    + r"|주(?=$|[^가-힣]|만|씩|요\s*(?:$|[.!?,~])|를|을|는|도|동안|간|째|정도)"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,

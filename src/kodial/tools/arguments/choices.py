@@ -317,7 +317,8 @@ def _enum_mentions(
             said = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
             if said is not None and not any(s <= said.start() < e for s, e, _ in found):
                 found.append((said.start(), said.end(), opt))
-    verbs = {stem: opt for opt in options for stem in _verb_glosses(p, opt)}
+    # (a value named outright, 매도, is chosen over a verb said by the way, 사 먹을)
+    verbs = {} if found else {stem: opt for opt in options for stem in _verb_glosses(p, opt)}
     nouns = (
         _option_nouns(p, options)
         if not found and any(re.search(r"[가-힣]", str(o)) for o in options)
@@ -326,7 +327,7 @@ def _enum_mentions(
     if verbs or nouns:
         toks = tokens(text)
         for i, t in enumerate(toks):
-            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            nxt = next((u for u in toks[i + 1 :] if u.tag != "EP"), None)  # (팔았던: 던)
             # "주식 팔아서 번 돈", "판 물건": a verb of the circumstances or of a description
             aside = nxt is not None and (nxt.tag == "ETM" or nxt.form in _ASIDE_ENDINGS)
             opt = verbs.get(t.form) if t.tag == "VV" and not aside else None
@@ -394,11 +395,18 @@ def extract_enums(
     # means the words from_unit's description gives (m2=제곱미터)
     # and the tool's description may give them ("크리스탈=바닥 투명 캐빈")
     defined = " ".join(_DEFINED.findall(tool.description))
+    # (only for the one parameter over those values: "1=순한맛 2=보통" beside a count 1-3 says
+    # which of them it defines no more than the values do)
     glossed = {
         p.name: replace(
             p,
             description=" ".join(
-                [q.description for q in params if enum_options(q) == enum_options(p)] + [defined]
+                [q.description for q in params if enum_options(q) == enum_options(p)]
+                + [
+                    defined
+                    if sum(enum_options(q) == enum_options(p) for q in tool.params) == 1
+                    else ""
+                ]
             ),
         )
         for p in params

@@ -481,8 +481,9 @@ def _hour_in_the_part_said(r: KoreanDateTime, text: str, at: int, now: datetime)
     if r2.time is None or r2.time_span is None or r2.date_span is not None or r2.period:
         return r
     said = _hour_of(text[at + r2.time_span[0] : at + r2.time_span[1]])
-    if said is None or said[0] > 12 or _ANOTHER_THING.search(text[at : at + r2.time_span[0]]):
-        return r
+    between = text[at : at + r2.time_span[0]]
+    if said is None or said[0] > 12 or _ANOTHER_THING.search(between) or _DONE.search(between):
+        return r  # ("새벽에 열이 났어요. 진료는 4시에": the part of the day of what happened)
     hour = resolve_hour(said[0], r.period)[0]
     span = (at + r2.time_span[0], at + r2.time_span[1])
     return KoreanDateTime(
@@ -490,6 +491,7 @@ def _hour_in_the_part_said(r: KoreanDateTime, text: str, at: int, now: datetime)
     )
 
 
+_DONE = re.compile(r"[았었였했됐]\S*[.!]|[았었였했됐](?:어요|어|다|습니다)(?![가-힣])")
 _ANOTHER_THING = re.compile(r"(?:하고|하구|한\s*다음|한\s*뒤|끝나고|가고|보고)\s")
 """A verb joining one thing done to the next: a part of the day said before it is the first
 thing's."""

@@ -138,9 +138,12 @@ def extract_message(
             for m in rule.finditer(text):
                 if msg.free(*m.span()):
                     msg.take(*m.span())
-    for _, span in months_said(text, now):  # "배송은 다음 달에": a month said from now is
-        if msg.free(*span) and not re.search(r"\d", text[span[0] : span[1]]):  # no address
-            msg.take(*span)
+    month_asked = any(
+        getattr(date_format(p), "part", None) == "year_month" for p in by_kind.get("date", [])
+    )
+    for _, span in months_said(text, now) if month_asked else ():  # "배송은 다음 달에": the
+        if msg.free(*span) and not re.search(r"\d", text[span[0] : span[1]]):  # month's, no
+            msg.take(*span)  # address (a memo without a month asked keeps it: "다음 달 이사")
     strings = (
         by_kind.get("email", [])
         + by_kind.get("phone", [])

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kodial.tools.arguments.params import SYNONYMS, param_label, per_param
+from kodial.tools.arguments.people import SURNAMES, is_relation
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import chunks, content_words, rx, split_identifier, strip_ending, tokens
 
@@ -18,17 +19,21 @@ _COPULA_TAIL = (
 
 _SUBJECT_OF_COPULA = re.compile(
     r"([^\s,.!?]+?(?:\s+[^\s,.!?]+){0,2}?)(?:\s*(?:님|씨))?"
-    r"(?:이에요|예요|이야|야|입니다|이고|이구|이요|요)(?![가-힣])"
+    r"(?:이에요|예요|이세요|세요|이야|야|입니다|이고요|고요|이고|이구|고|이요|요)(?![가-힣])"
 )
 _NOUN_TAGS = ("NN", "SL", "SN", "SH", "W_")
+_ANY_OF_THE_KIND = re.compile(r"\s*(?:들|중|아무|마다|같은|쪽|근처|[은는]\s*아무)")
 _IN_THE_NAME_OF = re.compile(r"([가-힣]{2,4})\s*(?:님\s*)?(?:이름으로|명의로)(?![가-힣])")
 
 
 def in_the_name_of(text: str) -> tuple[int, int] | None:
     """``박서연 이름으로`` / ``김하늘 명의로`` -> span of the name the thing is done in."""
     m = _IN_THE_NAME_OF.search(text)
-    if m is None or not all(t.tag == "NNP" or t.tag == "NNG" for t in tokens(m.group(1))):
-        return None
+    if m is None or is_relation(m.group(1)):
+        return None  # (not 엄마 이름으로, 남편 명의로: whose, not a name)
+    name = m.group(1)
+    if not (any(t.tag == "NNP" for t in tokens(name)) or (len(name) >= 3 and name[0] in SURNAMES)):
+        return None  # (not 회사 이름으로, 가게 이름으로: a common noun)
     return m.span(1)
 
 
@@ -53,6 +58,8 @@ def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
                 break
             kept.insert(0, w)
         said = [*kept, head]
+        if _ANY_OF_THE_KIND.match(text, m.end()):
+            continue  # "제주도 호텔 아무 데나", "서울 시내 호텔 중에": any of the kind
         if any(t.tag in ("NNP", "SL") for w in said if w for t in tokens(w)):
             return (m.end() - len(" ".join(said)) - len(kind.group(1)), m.end())
     return None
@@ -132,7 +139,11 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
             elif particle in ("이", "가"):
                 # "고인 성함이 김정수 님이에요": the subject of a copula is its value
                 said = _SUBJECT_OF_COPULA.match(rest)
-                if said and all(t.tag.startswith(_NOUN_TAGS) for t in tokens(said.group(1))):
+                if (
+                    said
+                    and not is_relation(said.group(1))  # "보호자가 아빠예요": who, not a name
+                    and all(t.tag.startswith(_NOUN_TAGS) for t in tokens(said.group(1)))
+                ):
                     return (m.end(), m.end() + len(said.group(1)))
                 continue
             elif particle not in ("은", "는", "에는", "엔"):

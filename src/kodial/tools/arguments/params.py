@@ -315,7 +315,7 @@ _UNIT_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
             *("금액", "가격", "원가", "요금", "price", "amount", "비용", "total", "돈", "예산"),
             "bill",
             # "최대 대여료(원)", budget_won: money written in won, asked by its name
-            *("원", "won", "krw", "fee", "budget", "cost", "참가비", "대여료", "이용료", "수수료"),
+            *("원", "krw", "budget", "참가비", "대여료", "이용료", "수수료"),
         ),
         ("원", "달러", "불", "유로", "엔", "위안", "파운드"),
     ),

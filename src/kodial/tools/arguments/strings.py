@@ -159,6 +159,8 @@ _TRAILING_COUNT = re.compile(r"(?<=\S)\s+" + _COUNT + r"$")
 """A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
 
 
+_IN_WHOSE_NAME = re.compile(r"\s*(?:명의|이름)$")
+_ONLY_AN_ENDING = re.compile(r"[\s,.!?~]*(?:으로|로)?(?:이요|요|예요|이에요|이고|고)?[\s,.!?~]*")
 _RECORD_NUMBER = re.compile(r"[A-Za-z]{1,4}-\d{3,}(?:-[A-Za-z0-9]+)*")
 
 
@@ -166,12 +168,17 @@ def _before_another_value(
     text: str, span: tuple[int, int], used: list[tuple[int, int]]
 ) -> tuple[int, int]:
     """``span`` up to the comma before the first value another reader took inside it."""
-    inside = [s for s, e in used if span[0] < s < span[1]]
+    inside = [(s, e) for s, e in used if span[0] < s < span[1]]
     if not inside:
         return span
-    comma = text.rfind(",", span[0], min(inside))
+    comma = text.rfind(",", span[0], min(s for s, _ in inside))
     if comma <= span[0] or not text[span[0] : comma].strip():
         return span
+    rest = text[comma + 1 : span[1]]
+    for s, e in inside:  # "정하윤, 한글로요": after the comma, the other value and its ending only
+        rest = rest.replace(text[s:e], " ")
+    if not _ONLY_AN_ENDING.fullmatch(rest):
+        return span  # "수고했어, 기본이 제일 어렵더라": a word of the text, not a value
     return (span[0], span[0] + len(text[span[0] : comma].rstrip()))
 
 
@@ -195,6 +202,12 @@ def extract_strings(
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
+        if is_person_name(p) and _IN_WHOSE_NAME.search(value):
+            # "한소희 명의", "남편 명의": the name the thing is in, never a relation
+            value = _IN_WHOSE_NAME.sub("", value)
+            span = (span[0], span[0] + text[span[0] : span[1]].find(value) + len(value))
+            if not value or is_relation(value):
+                return
         toks = tokens(value) if value.endswith(("님", "씨")) else ()
         if len(toks) >= 2 and toks[-1].tag == "XSN" and toks[-2].tag == "NNP":
             # "김순자님한테": the honorific is said to the person, not part of the name
@@ -317,6 +330,9 @@ def extract_strings(
             text, keys + sorted(tool_words, key=len, reverse=True)
         )
         free = msg.free(*span) if span else False
+        if span and not free and re.search(r"[:：=]\s*$", text[: span[0]]):
+            # "배송 메모: 다음 달 이사 예정, ...": what follows a colon is the label's, dates and all
+            free = spans_free(*span, put_spans)
         if not free and param_kind(p) == "string":
             # "박서연 이름으로", "서울성모병원 장례식장인데": the name said with what it names
             named = in_the_name_of(text) if is_person_name(p) else name_with_its_kind(msg.masked, p)
