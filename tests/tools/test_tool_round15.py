@@ -456,3 +456,14 @@ def test_a_colon_label_keeps_a_month_said_in_its_text() -> None:
     )[0]
     got = values(desk, "배송 메모: 다음 달 이사 예정, 조심히 다뤄 주세요")
     assert got["memo"].startswith("다음 달 이사 예정")
+
+
+@pytest.mark.parametrize(
+    ("said", "act"),
+    [
+        ("요즘 캠핑 다니는 사람 많아요?", "explain"),
+        ("그 시간에 수영하는 사람들 적나요?", "explain"),
+    ],
+)
+def test_whether_many_people_do_a_thing_is_known_in_general(said, act) -> None:
+    assert text_act(said) == act
