@@ -9,7 +9,7 @@ from __future__ import annotations
 import pytest
 from _tool_fixtures import NOW, called, function_tool, string_param, tool_result, user, values
 
-from kodial.korean.self_repair import repair
+from kodial.korean.self_repair import repair, taken_back_where_first_said
 from kodial.tools import decide
 from kodial.tools.acts import text_act
 from kodial.tools.schema import parse_tools
@@ -44,7 +44,7 @@ def test_an_address_is_still_read_beside_the_month() -> None:
 
 
 def test_a_word_taken_back_is_taken_back_where_it_was_first_said() -> None:
-    said = repair("내일 저녁. 아 맞다, 내일 말고 금요일 저녁으로 해줘")
+    said = repair(taken_back_where_first_said("내일 저녁. 아 맞다, 내일 말고 금요일 저녁으로 해줘"))
     assert "내일" not in said
     assert "금요일 저녁으로" in said
 
@@ -467,3 +467,21 @@ def test_a_colon_label_keeps_a_month_said_in_its_text() -> None:
 )
 def test_whether_many_people_do_a_thing_is_known_in_general(said, act) -> None:
     assert text_act(said) == act
+
+
+def test_a_reason_said_first_is_not_what_is_searched_for() -> None:
+    gifts = parse_tools(
+        [
+            function_tool(
+                "search_gift_cards",
+                "모바일 상품권 검색",
+                {
+                    "keyword": string_param("검색어"),
+                    "max_price": {"type": "integer", "description": "최대 가격(원)"},
+                },
+                ["keyword"],
+            )
+        ]
+    )[0]
+    got = values(gifts, "동생 졸업이라 치킨 기프티콘 하나 보내려고. 3만 원 이하로 뭐 있어?")
+    assert got["keyword"].startswith("치킨")

@@ -5,9 +5,9 @@ after the repair marker; :func:`repair` keeps only what stands.
 Rules, as a Korean speaker would state them: the marker is 아니(다/야/지/고/라) after a word
 (not opening the message, where 아니 answers a question) or 말고, or 아 before a value said to
 be better (아 4시가 낫겠다); what it takes back is the
-last word before it (with its number, when that word is a counter: "두 개"), and the same
-word where it was said before (모레 오전. 아 잠깐, 모레 말고 토요일); the rest of the message
-stands.
+last word before it (with its number, when that word is a counter: "두 개"); the rest of the
+message stands. A word said again to be taken back is taken back where it was first said too
+(모레 오전. 아 잠깐, 모레 말고 토요일: :func:`taken_back_where_first_said`, read before).
 """
 
 from __future__ import annotations
@@ -78,9 +78,20 @@ def repair(text: str) -> str:
             # "7시 반.. 아 아니다 8시로": the hour and its half are taken back ("3시 15분 아니
             # 20분으로" takes back only the minutes)
             kept.pop()
-        said = taken_back.strip(".,…~!")
-        if said and not re.search(r"\d", said):
-            # "모레 오전. 아 잠깐, 모레 말고 토요일로": the word said again to be taken back is
-            # taken back where it was first said too
-            kept = [w for w in kept if w.rstrip(".,…~!") != said]
         rest = probe[m.end() :]
+
+
+def taken_back_where_first_said(text: str) -> str:
+    """``text`` without the earlier saying of a word said again to be taken back ("모레 오전. 아
+    잠깐, 모레 말고 토요일로" -> "오전. 아 잠깐, 모레 말고 토요일로"), for :func:`repair` to take
+    back the second. Words with digits are left alone."""
+    for m in reversed(list(_MARKER.finditer(text))):
+        before = text[: m.start()].rstrip(".,…~! ")
+        word = before.split()[-1:] or [""]
+        said = word[0].strip(".,…~!")
+        if not said or re.search(r"\d", said):
+            continue
+        start = len(before) - len(word[0])
+        head = re.sub(rf"(?<!\S){re.escape(said)}[.,…~!]*(?!\S)\s*", "", text[:start])
+        text = head + text[start:]
+    return text

@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import PERIODS, SEOUL, parse_datetime, resolve_hour
-from kodial.korean.self_repair import repair
+from kodial.korean.self_repair import repair, taken_back_where_first_said
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
@@ -87,7 +87,7 @@ def extract_message(
     assistant just asked for (a bare answer fills them); ``only``: the kinds to look for."""
     asked = asked or set()
     # "6시.. 아 아니다 7시로": only the words the speaker did not take back are read
-    text = repair(text)
+    text = repair(taken_back_where_first_said(text))
     msg = Msg(text, text)
     out: dict[str, Found] = {}
     by_kind: dict[str, list[ParamSpec]] = {}

@@ -51,6 +51,10 @@ _HEDGES = frozenset(
 """Words that hedge or bound a number said before them (200명 정도, 2천만 원 이하): no value."""
 
 
+_WHY_SO = re.compile(r"(?:\s*[가-힣]{1,4})?\s*(?:이라서|이라|라서|여서|이어서)(?=\s|,|$)")
+"""A noun said as the reason (친구 생일이라, 이사라서): the circumstance, not what is asked."""
+
+
 def topic_chunk(
     text: str, tool: ToolSpec, p: ParamSpec, taken: list[tuple[int, int]], all_keys: set[str]
 ) -> tuple[int, int] | None:
@@ -96,6 +100,8 @@ def topic_chunk(
         prev_word = text[: c.start].split()[-1:] or [""]
         if prev_word[0] in _NOT_SPECIFIC:
             continue  # "다른 나라", "어떤 노래": a kind of thing, not a value
+        if _WHY_SO.match(text, c.end):
+            continue  # "친구 생일이라 커피 쿠폰 ...": why, not what
         toks = [t for t in all_toks if c.start <= t.start and t.end <= c.end]
         nxt = next((t for t in all_toks if t.start >= c.end), None)
         if (
