@@ -6,7 +6,9 @@ The request's act comes from its predicates (Kiwi morphemes): a verb stem that d
 a noun (``보낸 물건`` describes the parcel), or an action noun used as the predicate
 (``추가해줘``, ``할일에 추가``: followed by 하다 or by no other noun, so the noun in ``예약
 취소해줘`` is the object, not the act). Delete beats change beats send beats create, since the
-object of a change is often a creation noun (``예약 변경``). Without any of those, a
+object of a change is often a creation noun (``예약 변경``). A question about what is known in
+general (``보통 ...?``, ``왜 하필 ...?``, ``... 하는 사람 많아요?``) or whether one may or must do a
+plain thing (``치마 입어도 돼?``) is advice, ``explain``. Without any of those, a
 request to explain or a question about what something means (``설명해줘``, ``무슨 뜻이야``) is
 ``explain`` (knowledge, which a tool serves only when its description says it explains), and an
 interrogative (언제, 몇, 얼마, 무슨 ...), a lookup verb (검색, 조회, 확인, 궁금) or a question
@@ -87,6 +89,7 @@ _ASKS_SERVICE = re.compile(
 
 
 _COMING_AND_GOING = frozenset({"가", "오", "하"})
+"""Verbs whose "may I?" says when or asks for the act (가도 돼?, 와도 돼?, 해도 돼?), not advice."""
 
 
 def _may_or_must(text: str) -> bool:

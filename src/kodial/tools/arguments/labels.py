@@ -1,6 +1,8 @@
-"""Values the user labels: ``제목은 X``, ``내용: X``, ``이름 X``, ``X라는 메모``, with the words
-that label each parameter (its short label, its name, their synonyms) and the runs of its
-label's words (``받는 사람``) that tell two parameters sharing a word apart."""
+"""Values the user labels: ``제목은 X``, ``내용: X``, ``이름 X``, ``성함이 X예요``, ``X라는 메모``,
+with the words that label each parameter (its short label, its name, their synonyms) and the
+runs of its label's words (``받는 사람``) that tell two parameters sharing a word apart; and
+names said with what they name: ``X 이름으로`` (the name a thing is done in) and ``X 장례식장``
+for a 장례식장 이름."""
 
 from __future__ import annotations
 
