@@ -485,3 +485,23 @@ def test_a_reason_said_first_is_not_what_is_searched_for() -> None:
     )[0]
     got = values(gifts, "동생 졸업이라 치킨 기프티콘 하나 보내려고. 3만 원 이하로 뭐 있어?")
     assert got["keyword"].startswith("치킨")
+
+
+INTERNET = parse_tools(
+    [
+        function_tool(
+            "check_fiber",
+            "인터넷 설치 가능 여부",
+            {
+                "address": string_param("설치 주소"),
+                "speed": {"type": "string", "enum": ["100M", "500M", "1G"], "description": "속도"},
+            },
+            ["address"],
+        )
+    ]
+)[0]
+
+
+def test_a_unit_after_a_comma_and_a_speed_by_its_korean_name() -> None:
+    got = values(INTERNET, "주소는 대전 서구 둔산로 100, 3층이야. 기가 돼요?")
+    assert got == {"address": "대전 서구 둔산로 100, 3층", "speed": "1G"}

@@ -371,7 +371,7 @@ _ADDRESS_WORD = re.compile(
     # a place to stay or a building of another kind after the street number ("210 바다펜션")
     r"|펜션|호텔|리조트|모텔|게스트하우스|콘도|민박|상가|플라자|주택|연립|하이츠|캐슬|팰리스))"
 )
-_ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|입니다|에서|,|\.)+$")
+_ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|이야|야|입니다|에서|,|\.)+$")
 _ADMIN = re.compile(
     r"[가-힣][가-힣\d]*(?:특별시|광역시|시|도|구|군|읍|면|동|리|로|길|\d가)$|\d+번?길$"
 )

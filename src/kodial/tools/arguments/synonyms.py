@@ -75,6 +75,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "중": ("중간", "중형", "미디엄"),
     "대": ("큰", "대형", "라지"),
     # levels, plans, sizes and times of day, said by their Korean names
+    # internet speeds said by their Korean names (기가 인터넷)
+    "1g": ("기가", "1기가", "기가급"),
+    "500m": ("500메가",),
+    "100m": ("100메가",),
     "beginner": ("초급", "입문", "초보"),
     "intermediate": ("중급",),
     "advanced": ("고급", "상급"),
