@@ -19,7 +19,7 @@ A tool's score for a message mixes two views that fail differently:
   (:mod:`kodial.tools.acts`: +1 same, -1 different, 0 unknown), so "생일 언제지?" goes to the
   search and "생일 등록해줘" to the registration even when both share every word.
 
-``score = cosine + word_weight * min(words, 2) + evidence_weight * min(evidence, 2) +
+``score = cosine + word_weight * min(words, 2) + evidence_weight * min(evidence, 3) +
 complete_weight * complete + act_weight * act``. The best tool is called only when its score reaches
 :attr:`ToolChooser.threshold`; below it nothing fits and the assistant answers or declines.
 Weights and threshold come from :func:`calibrate` (``resources/tools/calibration.json``, made by
@@ -166,6 +166,11 @@ def _norm(text: str) -> str:
     return re.sub(r"\s+", "", text.lower())
 
 
+EVIDENCE_CAP = 3
+"""The most values said for a tool that count as evidence for it (a day, a time and a head count
+for one booking), in scoring and in calibrating alike."""
+
+
 @dataclass
 class Calibration:
     """Scoring weights and the "none fits" threshold."""
@@ -173,7 +178,8 @@ class Calibration:
     word_weight: float = 0.08
     """Weight of the IDF-weighted tool words found in the message (their sum counts up to 2)."""
     evidence_weight: float = 0.05
-    """Weight per argument (at most two) the message gives for the tool in its own words."""
+    """Weight per value (at most :data:`EVIDENCE_CAP`) the message gives for the tool in its own
+    words."""
     complete_weight: float = 0.0
     """Weight of the share of the tool's required parameters the message gives."""
     act_weight: float = 0.0
@@ -311,7 +317,7 @@ class ToolChooser:
             total = (
                 float(c)
                 + cal.word_weight * min(w, 2.0)
-                + cal.evidence_weight * min(ev.strong, 3)
+                + cal.evidence_weight * min(ev.strong, EVIDENCE_CAP)
                 + cal.complete_weight * ev.complete
                 + cal.act_weight * act
                 + ctx
@@ -430,7 +436,7 @@ def calibrate(
         ev = evidence_for(c.tools, c.text, c.now)
         cos[i, :n] = chooser.cosines(c.tools, c.text)
         words[i, :n] = np.minimum([w for w, _ in chooser.word_scores(c.tools, c.text)], 2.0)
-        strong[i, :n] = [min(ev[name].strong, 2) for name in names]
+        strong[i, :n] = [min(ev[name].strong, EVIDENCE_CAP) for name in names]
         complete[i, :n] = [ev[name].complete for name in names]
         acts[i, :n] = chooser.act_scores(c.tools, c.text)
         offered[i, :n] = True

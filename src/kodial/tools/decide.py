@@ -41,6 +41,7 @@ from kodial.tools.arguments import (
     fill_arguments,
     param_kind,
 )
+from kodial.tools.arguments.params import is_code_param
 from kodial.tools.choose import ToolChooser, ToolScore, evidence_for
 from kodial.tools.conversation import (
     follow_up,
@@ -159,9 +160,6 @@ def _offer_after_result(messages: list[dict[str, Any]]) -> str:
     return last if last.endswith("?") else ""
 
 
-_RECORD_ID_ENDS = ("_id", "_no", "_number", "Id", "No")
-
-
 def _result_fields(messages: list[dict[str, Any]]) -> frozenset[str]:
     """Field names of the conversation's last tool result (top level and the first item of
     each of its lists); empty when there is none or it is not a JSON object."""
@@ -236,21 +234,19 @@ def decide(
 
     pending = pending_question(messages, specs, chooser, now)
     context = {name: 0.5 for name in called_tools(messages)[-2:]}
+    # "시간 좀 미뤄줄 수 있어?" after a booking: a tool acting on the record the last result
+    # named (its reservation_id), asked for its own act, goes on with it as the tool just
+    # called does
     made = _result_fields(messages)
-    act = text_act(user_text)
-    for spec in specs:
-        # "시간 좀 미뤄줄 수 있어?" after a booking: a tool acting on the record the last
-        # result named (its reservation_id), asked for its own act, goes on with it as the
-        # tool just called does
-        if (
-            spec.name not in context
-            and any(
-                p.name in made and p.name.endswith(_RECORD_ID_ENDS)
-                for p in spec.params
-                if p.required
-            )
-            and predicate_match(user_text, act, spec) > 0
-        ):
+    acting_on_it = [
+        spec
+        for spec in specs
+        if spec.name not in context
+        and any(p.required and p.name in made and is_code_param(p) for p in spec.params)
+    ]
+    act = text_act(user_text) if acting_on_it else None
+    for spec in acting_on_it:
+        if predicate_match(user_text, act, spec) > 0:
             context[spec.name] = 0.5
     if pending is not None:
         context[pending.tool.name] = 1.0

@@ -50,6 +50,8 @@ def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
     if kind is None:
         return None
     for m in rx(rf"((?:[가-힣A-Za-z0-9]+ ){{0,3}}[가-힣A-Za-z0-9]*){kind.group(1)}").finditer(text):
+        if _ANY_OF_THE_KIND.match(text, m.end()):
+            continue  # "제주도 호텔 아무 데나", "서울 시내 호텔 중에": any of the kind
         words = m.group(1).split(" ")
         head = words.pop()  # the word the kind is written in (여름 of 여름축제), if any
         if head and not all(t.tag.startswith(_NOUN_TAGS) for t in tokens(head)):
@@ -60,8 +62,6 @@ def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
                 break
             kept.insert(0, w)
         said = [*kept, head]
-        if _ANY_OF_THE_KIND.match(text, m.end()):
-            continue  # "제주도 호텔 아무 데나", "서울 시내 호텔 중에": any of the kind
         if any(t.tag in ("NNP", "SL") for w in said if w for t in tokens(w)):
             return (m.end() - len(" ".join(said)) - len(kind.group(1)), m.end())
     return None

@@ -343,11 +343,10 @@ def extract_strings(
         if span and param_kind(p) == "text":
             span = _before_another_value(text, span, msg.used)
             free = spans_free(*span, put_spans)
+        # "주소는 광안로 61, 1층이야": the unit after the comma is the labelled address's too
         whole = address_span(text, msg.used) if span and is_address(p) else None
         if span and whole and whole[0] <= span[0] < span[1] < whole[1] <= span[1] + 12:
-            span = (
-                whole  # "주소는 광안로 61, 1층이야": the unit after the comma is the address's too
-            )
+            span = whole
         if span and is_address(p) and not re.search(r"\d", text[span[0] : span[1]]):
             # "출발은 우리 집, 은평구 통일로 88": the address said after the label's words
             free = free and address_span(text, msg.used) is None
