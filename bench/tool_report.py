@@ -125,7 +125,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev10_balanced = (summary.get("dev10") or {}).get("balanced", "–")
     dev11_balanced = (summary.get("dev11") or {}).get("balanced", "–")
     dev12_balanced = (summary.get("dev12") or {}).get("balanced", "–")
-    blind9_balanced = (summary.get("blind9") or {}).get("balanced", "–")
+    dev13_balanced = (summary.get("dev13") or {}).get("balanced", "–")
     blind10_balanced = (summary.get("blind10") or {}).get("balanced", "–")
     blind11_balanced = (summary.get("blind11") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
@@ -186,9 +186,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "that session began and 0.547 as session 20 left it (blind until session 21, which "
         f"unsealed and read it; now {dev11_balanced}); the twelfth (written during session 19) "
         "0.688 with the engine as that session began and 0.770 as sessions 20 and 21 left it "
-        f"(blind until session 22, which unsealed and read it; now {dev12_balanced}); the blind "
-        "sets, never read (README: each session's): the thirteenth (written during "
-        f"session 20) 0.613 with the engine as that session began and {blind9_balanced} now; "
+        f"(blind until session 22, which unsealed and read it; now {dev12_balanced}); the "
+        "thirteenth (written during session 20) 0.613 with the engine as that session began "
+        "and 0.620 as session 22 left it (blind until session 23, which unsealed and read it; "
+        f"now {dev13_balanced}); the blind sets, never read (README: each session's): "
         "the fourteenth (written during session 21) 0.595 with the engine as that session "
         f"began and {blind10_balanced} now; the fifteenth (written during session 22) 0.646 "
         f"with the engine as that session began and {blind11_balanced} now. "

@@ -34,8 +34,8 @@ DEV11 = ROOT / "data" / "tool_dialogs_dev11.jsonl"
 """The eleventh development set (see the module docstring): blind until session 21, read since."""
 DEV12 = ROOT / "data" / "tool_dialogs_dev12.jsonl"
 """The twelfth development set (see the module docstring): blind until session 22, read since."""
-BLIND9 = ROOT / "data" / "tool_dialogs_blind9.jsonl"
-"""The eighth blind set, the thirteenth (see the module docstring): never tuned on."""
+DEV13 = ROOT / "data" / "tool_dialogs_dev13.jsonl"
+"""The thirteenth development set (see the module docstring): blind until session 23, read since."""
 BLIND10 = ROOT / "data" / "tool_dialogs_blind10.jsonl"
 """The ninth blind set, the fourteenth (see the module docstring): never tuned on."""
 BLIND11 = ROOT / "data" / "tool_dialogs_blind11.jsonl"
@@ -55,12 +55,12 @@ OWN_SET_FILES = {
     "dev10": DEV10,
     "dev11": DEV11,
     "dev12": DEV12,
-    "blind9": BLIND9,
+    "dev13": DEV13,
     "blind10": BLIND10,
     "blind11": BLIND11,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind9", "blind10", "blind11"})
+BLIND_SETS = frozenset({"blind10", "blind11"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -162,11 +162,14 @@ OWN_SETS = {
         "sessions 20 and 21 left it; unsealed in session 22 (a new blind set was written to take "
         "its place) and read to improve the engine, so no longer an unbiased estimate",
     ),
-    "blind9": (
-        "Eighth blind set, the thirteenth (never tuned on)",
+    "dev13": (
+        "Thirteenth development set",
         "written for the project during session 20 by a contributor who had read nothing of "
-        "kodial or the other sets (see `SOURCE-blind9.md`), slot questions annotated by its "
-        "author; scored aggregates only: 0.613 with the engine as session 20 began",
+        "kodial or the other sets (see `SOURCE-dev13.md`), slot questions annotated by its "
+        "author; the blind set `tool_dialogs_blind9.jsonl` until session 23, scored aggregates "
+        "only: 0.613 with the engine as session 20 began, 0.594 as sessions 20 and 21 left it "
+        "and 0.620 as session 22 left it; unsealed in session 23 (a new blind set was written "
+        "to take its place) and read to improve the engine, so no longer an unbiased estimate",
     ),
     "blind10": (
         "Ninth blind set, the fourteenth (never tuned on)",
@@ -194,7 +197,7 @@ SET_NOW = {
     "dev10": datetime(2026, 3, 18, 9, 40, tzinfo=SEOUL),
     "dev11": datetime(2025, 11, 28, 14, 20, tzinfo=SEOUL),
     "dev12": datetime(2026, 6, 9, 19, 30, tzinfo=SEOUL),
-    "blind9": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
+    "dev13": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
     "blind10": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
     "blind11": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
 }
