@@ -40,6 +40,8 @@ BLIND10 = ROOT / "data" / "tool_dialogs_blind10.jsonl"
 """The ninth blind set, the fourteenth (see the module docstring): never tuned on."""
 BLIND11 = ROOT / "data" / "tool_dialogs_blind11.jsonl"
 """The tenth blind set, the fifteenth (see the module docstring): never tuned on."""
+BLIND12 = ROOT / "data" / "tool_dialogs_blind12.jsonl"
+"""The eleventh blind set, the sixteenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -58,9 +60,10 @@ OWN_SET_FILES = {
     "dev13": DEV13,
     "blind10": BLIND10,
     "blind11": BLIND11,
+    "blind12": BLIND12,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind10", "blind11"})
+BLIND_SETS = frozenset({"blind10", "blind11", "blind12"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -184,6 +187,13 @@ OWN_SETS = {
         "questions annotated by its author; scored aggregates only: 0.646 with the engine as "
         "session 22 began",
     ),
+    "blind12": (
+        "Eleventh blind set, the sixteenth (never tuned on)",
+        "written for the project during session 23 by a contributor who had read nothing of "
+        "kodial or the other sets but their domain names (see `SOURCE-blind12.md`), slot "
+        "questions annotated by its author; scored aggregates only: 0.603 with the engine as "
+        "session 23 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -200,5 +210,6 @@ SET_NOW = {
     "dev13": datetime(2026, 2, 26, 8, 40, tzinfo=SEOUL),
     "blind10": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
     "blind11": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
+    "blind12": datetime(2026, 10, 14, 19, 35, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
