@@ -9,7 +9,8 @@ share every content word (a birthday search and a birthday registration).
 from __future__ import annotations
 
 PREDICATE_STEMS: dict[str, tuple[str, ...]] = {
-    "delete": ("삭제", "지우", "취소", "없애", "제거", "탈퇴"),
+    # undoing a thing made or bought (환불해줘, 해지해 주세요)
+    "delete": ("삭제", "지우", "취소", "없애", "제거", "탈퇴", "환불", "해지"),
     "modify": (
         *("바꾸", "변경", "수정", "업데이트", "고치", "편집", "옮기", "미루", "연기"),
         # making a thing made smaller, larger, longer or earlier (두 그릇으로 줄여줘, 기간 늘려줘)

@@ -49,7 +49,7 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
     **dict.fromkeys(("preregister", "issue", "report"), "create"),
     **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
-    **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit"), "delete"),
+    **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit", "refund"), "delete"),
 }
 """A tool name's verb (``get_weather``, ``AddAlarm``, ``zoo_book_program``) -> its act."""
 
@@ -161,6 +161,8 @@ def text_act(text: str) -> Act | None:
         return "create"  # "사람 좀 보내 주세요": someone sent to come, a visit booked
     if _SEE_WHETHER.search(text):
         return "lookup"  # "다 됐는지 봐주세요": whether it is so, looked at
+    if _TAKE_OUT.search(text):
+        return "delete"  # "하나만 빼줘": taken out (not "양파 빼고 주문해줘")
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
@@ -194,6 +196,10 @@ _SEE_WHETHER = re.compile(
     r"[\s?.!~]*$"
 )
 """Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
+_TAKE_OUT = re.compile(
+    r"빼\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요|줄\s*수\s*있어요?)[\s?.!~ㅠㅜ]*$"
+)
+"""A thing asked to be taken out, ending the request ("하나만 빼줘")."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
 
 
@@ -299,10 +305,23 @@ def predicate_verbs(text: str) -> frozenset[str]:
     return frozenset(out)
 
 
+_HEAD_ACTS: dict[str, Act] = {
+    **dict.fromkeys(("revision", "modification", "change", "edit", "update"), "modify"),
+    **dict.fromkeys(("postponement", "extension", "reschedule"), "modify"),
+    **dict.fromkeys(("cancel", "cancellation", "deletion", "removal", "withdrawal"), "delete"),
+    **dict.fromkeys(("refund", "termination"), "delete"),
+}
+"""A name's last word that is itself an act (``caricature_order_revision``: a revision of an
+order, not an order), which its first words' verb does not override."""
+
+
 def tool_act(tool: ToolSpec) -> Act | None:
     """The act a tool performs: its name's verb (the first word, or the second after the name
-    of a service: ``coffee_get_subscription``), else its description's predicates."""
+    of a service: ``coffee_get_subscription``), unless the name ends in an act noun
+    (``order_revision``, ``booking_cancel``); else its description's predicates."""
     words = split_identifier(tool.name)
+    if len(words) >= 2 and words[-1] in _HEAD_ACTS and words[0] not in ("get", "search"):
+        return _HEAD_ACTS[words[-1]]
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]
     if len(words) >= 3 and words[1] in NAME_ACTS and words[-1] not in _RECORD_NOUNS:

@@ -292,18 +292,26 @@ def decide(
         other = next(
             (s for s in scores[1:] if s.score >= chooser.threshold and s.name != tool.name), None
         )
-        if other is None:
+        picked = picked_tool(messages, specs, scores, now) if other is None else None
+        if picked is not None:
+            # "오후 첫 타임으로 셋이 탈게" after the slots listed: not the search again, but the
+            # tool that takes the item picked
+            tool, how = picked[0], "pick"
+            why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+            filling = fill_arguments(tool, messages, now, set(), specs, chooser_encode(chooser))
+        elif other is None:
             explain["why"] = (
                 f"{tool.name} would repeat an earlier call with nothing new from the message, "
                 "and no other tool fits"
             )
             return ToolDecision("decline", decline_message(specs), explain=explain)
-        tool = next(t for t in specs if t.name == other.name)
-        why = (
-            f"{filling.tool.name} would repeat an earlier call with nothing new; "
-            f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
-        )
-        filling = fill_arguments(tool, messages, now, set(), specs, chooser_encode(chooser))
+        else:
+            tool = next(t for t in specs if t.name == other.name)
+            why = (
+                f"{filling.tool.name} would repeat an earlier call with nothing new; "
+                f"next best score {other.score:.3f} >= threshold {chooser.threshold:.2f}"
+            )
+            filling = fill_arguments(tool, messages, now, set(), specs, chooser_encode(chooser))
     unmade = (
         change_it_does_not_make(user_text, tool, bool(called_tools(messages)))
         if how == "score"

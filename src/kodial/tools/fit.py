@@ -8,6 +8,7 @@ import re
 
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments import Filling
+from kodial.tools.arguments.people import is_person_name
 from kodial.tools.choose import ToolScore, tool_words
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import tokens
@@ -158,6 +159,8 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
             continue
         if head in _WHEN_NOUNS:
             continue  # "케이블카 지금도 운행해요?": still now, no further thing
+        if head in _NEWCOMERS and any(is_person_name(p) for p in filling.tool.params):
+            continue  # "신입도 하나 등록해줘": the person the tool registers
         if any(s and (s in span or span in s) for s in strong):
             continue
         # the analyser may cut a word the tool names (양말도 -> 양 + 말): the whole word decides
@@ -166,6 +169,10 @@ def unserved_new_thing(text: str, filling: Filling) -> str | None:
             continue
         return span
     return None
+
+
+_NEWCOMERS = frozenset({"신입", "신규", "새내기", "신입생", "신입사원", "신인", "신입회원"})
+"""Words for a new person (신입도 하나 등록해줘), whom a tool taking a person's name takes."""
 
 
 _ASKS_TO_DO = re.compile(

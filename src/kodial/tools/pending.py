@@ -41,7 +41,16 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
         hit = {w for w in words if len(w) > 1 and re.sub(r"\s+", "", w.lower()) in q}
         # a question that lists the choices asks about them ("taxi, bus, subway 중에 골라
         # 주세요" names no parameter, but two of its values or more)
-        values = {str(o) for o in p.enum if len(str(o)) > 1 and str(o).lower() in q}
+        # (a value by its first word too: 매장 of 매장 수령, "매장에서 찾아갈지 택배로 받을지")
+        values = {
+            str(o)
+            for o in p.enum
+            if len(str(o)) > 1
+            and (
+                str(o).lower() in q
+                or (len(str(o).split()[0]) > 1 and str(o).split()[0].lower() in q)
+            )
+        }
         if len(values) >= 2:
             hit |= values
         if hit:
@@ -70,7 +79,9 @@ BARE_NUMBER = re.compile(
 def is_question(text: str) -> bool:
     """An assistant message that asks the user something (ends in ? or a question/request form)."""
     sentences = [s for s in re.split(r"(?<=[.?!])\s+", text.strip()) if s]
-    asks = re.search(r"알려\s*주시|말씀해\s*주|입력해\s*주|알려\s*줘", text)
+    asks = re.search(
+        r"알려\s*주시|말씀해\s*주|입력해\s*주|알려\s*줘|(?:골라|정해|말해)\s*줘\s*[.!~]*\s*$", text
+    )
     return bool(asks) or any(_QUESTION_END.search(s) for s in sentences)
 
 

@@ -122,7 +122,9 @@ def extract_booleans(
             before = text[max(0, m.start() - 6) : m.start()]
             explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
             if (
-                (
+                # "비선출", "비회원": the word with 비 before it says its opposite
+                re.search(r"(?<![가-힣])비$", before)
+                or (
                     explicit
                     and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
                 )
@@ -134,8 +136,9 @@ def extract_booleans(
                 value = True
             if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
                 exclusive = p
-            out[p.name] = Found(value, source, text[m.start() : m.end()])
-            msg.take(m.start(), m.end())
+            start = m.start() - 1 if re.search(r"(?<![가-힣])비$", before) else m.start()
+            out[p.name] = Found(value, source, text[start : m.end()])
+            msg.take(start, m.end())
             break
     if exclusive is not None:
         for p in params:

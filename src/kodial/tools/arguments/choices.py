@@ -19,6 +19,7 @@ from kodial.tools.arguments.message import (
 from kodial.tools.arguments.numbers import CURRENCY_WORDS, in_the_unit_asked
 from kodial.tools.arguments.params import (
     PARTICLE_ROLES,
+    described_units,
     enum_options,
     has_whole_word,
     is_hour_param,
@@ -28,7 +29,7 @@ from kodial.tools.arguments.params import (
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import nouns_only, numbers, rx, split_identifier, tokens
+from kodial.tools.text import COUNTER_UNITS, nouns_only, numbers, rx, split_identifier, tokens
 
 _DEFINED = re.compile(r"[^\s=,.()]+\s*=\s*[^,.;()=]+(?=[,.;()]|$)")
 """A word defined in a description ("크리스탈=바닥 투명 캐빈", "1=입문")."""
@@ -274,6 +275,9 @@ def _enum_mentions(
     low = text.lower()
     found: list[tuple[int, int, Any]] = []
     options = enum_options(p)
+    # "세 장" for a count of rides [1, 2, 3, 5]: a number said in another unit is not one
+    units = described_units(p) if _numeric(options) else set()
+    counted = {n.start: n.unit for n in numbers(text)} if units else {}
     for opt in options:
         for form in sorted(_enum_forms(p, opt), key=len, reverse=True):
             body = re.escape(form).replace(r"\ ", r"\s*")
@@ -283,13 +287,16 @@ def _enum_mentions(
             else:
                 pat = rf"(?<![a-z가-힣])({body})"
             for m in rx(pat).finditer(low):
+                unit = counted.get(m.start(1))
+                if unit and unit not in units and unit in (*COUNTER_UNITS, "명"):
+                    continue
                 if not any(s <= m.start(1) < e for s, e, _ in found):
                     found.append((m.start(1), m.end(1), opt))
     if _numeric(options):
         # "5만 원짜리" for [30000, 50000, 100000]: a number said in any way, in the parameter's
         # unit, or in digits with none when it has none ("312짜리" for a battery size; "둘이
         # 갔는데" is who went, not a score)
-        units = param_units(p)
+        units = described_units(p)
         amounts = []
         for n in numbers(text):
             money = "원" in units and not n.unit and re.search(r"[만천]", text[n.start : n.end])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -104,6 +105,8 @@ def extract_message(
     extract_enums(
         tool, [p for p in by_kind.get("enum", []) if when_enum(p)], msg, asked, out, source
     )
+    timed_lists = [p for p in by_kind.get("array", []) if when_enum(replace(p, enum=p.items_enum))]
+    extract_arrays(tool, timed_lists, msg, out, source, now, asked)  # "밤이랑 새벽에"
     clock_options(by_kind.get("enum", []), msg, now, out, source)
     days_of_month(by_kind.get("number", []), msg, out, source)
     plates(by_kind.get("string", []), msg, out, source)
@@ -130,7 +133,8 @@ def extract_message(
         if msg.free(*m.span()):
             msg.take(*m.span())
     extract_enums(tool, by_kind.get("enum", []), msg, asked, out, source)
-    extract_arrays(tool, by_kind.get("array", []), msg, out, source, now, asked)
+    arrays = [p for p in by_kind.get("array", []) if p.name not in out]
+    extract_arrays(tool, arrays, msg, out, source, now, asked)
     extract_booleans(tool, by_kind.get("boolean", []), msg, asked, out, source)
     if not (by_kind.get("email") or by_kind.get("phone") or by_kind.get("url")):
         # no parameter takes them, but their digits are still not numbers
@@ -542,11 +546,14 @@ def fill_arguments(
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat or not p.required:
                     continue
+                # the day of a list an item was chosen from is the item's (a day's slots)
+                of_the_list = bool(chosen) and isinstance(result, dict) and p.name in result
                 if (
                     act == "create"
                     and not is_code_param(p)
                     and param_kind(p) in ("date", "number")
                     and p.name not in chosen
+                    and not (of_the_list and param_kind(p) == "date")
                 ):
                     # a new booking or event takes the ids and names a result gives (the pet
                     # just looked up), never its times or counts: the time of the event just

@@ -48,10 +48,10 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
 _KINDS = (
     (re.compile(r"어른|성인|대인"), re.compile(r"어른|성인|대인|adult")),
     (
-        re.compile(r"아이|어린이|소아|유아|아기|애|애들|꼬마"),
+        re.compile(r"아이|어린이|소아|유아|아기|애|애들|꼬마|초등학생|초딩|유치원생|미취학"),
         re.compile(r"아이|어린이|소아|유아|아동|child|kid"),
     ),
-    (re.compile(r"청소년|학생"), re.compile(r"청소년|학생|teen|student")),
+    (re.compile(r"청소년|(?<!초등)학생"), re.compile(r"청소년|학생|teen|student")),
     (re.compile(r"노인|경로"), re.compile(r"노인|경로|senior")),
 )
 """Kinds of people a count is said of, and the words of a parameter that counts that kind."""
@@ -149,15 +149,28 @@ _DIGITS_OF = re.compile(r"(?:번호|비밀번호|뒤|앞|끝|코드)\s*(?:의|�
 
 
 def _in_a_code(text: str, n: NumberMention) -> bool:
-    """Whether a number is glued to more digits by a slash or hyphen, after or before it: part
-    of a code (235/55R19, a tyre size; 110-482-339017, an account), not a quantity."""
+    """Whether a number is glued to more digits by a slash or hyphen, after or before it, or
+    to Latin letters by a hyphen before it: part of a code (235/55R19, a tyre size;
+    110-482-339017, an account; M-77120, a member), not a quantity."""
     if re.match(r"-\d+\s*(?:명|박|일|개|시간|장|인|살|세|분|층|회)", text[n.end :]) or (
         n.unit and re.fullmatch(r"\d-", text[max(0, n.start - 2) : n.start])
     ):
         return False  # "3-4명", "2-3박": a range of counts, not a code
     return bool(
         re.match(r"[/-]\d", text[n.end : n.end + 2])
-        or re.fullmatch(r"\d[/-]", text[max(0, n.start - 2) : n.start])
+        or re.fullmatch(r"\d[/-]|[A-Za-z]-", text[max(0, n.start - 2) : n.start])
+    )
+
+
+def _counts_a_value(n: NumberMention, text: str, tool: ToolSpec, out: dict[str, Found]) -> bool:
+    """Whether a number without a unit of people is said right after a value read for an
+    enum ("4인승 하나로", "디럭스 두 개"): how many of that kind, not a head count."""
+    if n.unit not in (None, "", "개", "대", "채", "장"):
+        return False
+    before = text[: n.start].rstrip()
+    return any(
+        p.enum and p.name in out and out[p.name].text and before.endswith(out[p.name].text)
+        for p in tool.params
     )
 
 
@@ -215,6 +228,12 @@ def extract_numbers(
             label = _LABEL_BEFORE.search(msg.text[max(0, n.start - 12) : n.start])
             if label and labelled_as_another(label.group(1), p):
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
+            if (
+                p.name not in asked
+                and ("명" in units or "인원" in p.description)
+                and _counts_a_value(n, msg.text, tool, out)
+            ):
+                score -= 3.0  # "4인승 하나로": one of the kind chosen, not one person
             if _nights_of_a_stay(mentions, i, p):
                 score -= 1.5  # "4박 5일" for 이용 일수: the days (5), not the nights
             if i > 0 and _nights_of_a_stay(mentions, i - 1, None) and _counts_nights(p):
@@ -285,6 +304,12 @@ def extract_numbers(
             return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
+        if _counts_a_value(n, msg.text, tool, out):  # "4인승 하나로": not one person
+            candidates = [
+                p
+                for p in candidates
+                if p.name in asked or not ("명" in param_units(p) or "인원" in p.description)
+            ]
         if _a_thing_counted(msg.text, n):
             # "대대 하나 잡아줘": one table, not one hour (a count of things still counts them)
             candidates = [

@@ -399,16 +399,7 @@ def labelled_as_another(label: str, p: ParamSpec) -> bool:
 
 
 def param_units(p: ParamSpec) -> set[str]:
-    words = words_of(p)
-    units: set[str] = set()
-    other_time = _OTHER_TIME_UNIT.search(p.description)
-    for keys, group in _UNIT_GROUPS:
-        if other_time and "개월" in group:
-            continue  # "정지 기간(주)": a 기간 counted in weeks or days, not months
-        if any(k in words for k in keys if len(k) > 1) or any(
-            re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
-        ):
-            units.update(group)
+    units = _units_named(words_of(p), p)
     written = re.search(r"\(([가-힣]{1,2})\)", p.description)
     if written and p.type == "integer" and written.group(1) in COUNTER_UNITS | _TIME_UNITS:
         # "권수(권)", "수량(병)", "정지 기간(주)": the counter or the unit of time it is said with
@@ -423,6 +414,26 @@ def param_units(p: ParamSpec) -> set[str]:
             units.add(noun)
         elif not units:
             units.update(COUNTER_UNITS)
+    return units
+
+
+def described_units(p: ParamSpec) -> set[str]:
+    """The units of the quantity ``p``'s description names, else :func:`param_units`: "1인당
+    탑승 횟수" of ride_count is counted in 회, not in every counter a count takes."""
+    return _units_named(p.description.lower(), p) or param_units(p)
+
+
+def _units_named(words: str, p: ParamSpec) -> set[str]:
+    """The units of the quantities ``words`` name."""
+    units: set[str] = set()
+    other_time = _OTHER_TIME_UNIT.search(p.description)
+    for keys, group in _UNIT_GROUPS:
+        if other_time and "개월" in group:
+            continue  # "정지 기간(주)": a 기간 counted in weeks or days, not months
+        if any(k in words for k in keys if len(k) > 1) or any(
+            re.search(rf"(?<![가-힣]){re.escape(k)}(?![가-힣])", words) for k in keys if len(k) == 1
+        ):
+            units.update(group)
     return units
 
 

@@ -4,6 +4,7 @@ to the speaker (엄마, 동생, 남편), which are who the person is, not their 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.params import param_head
@@ -97,6 +98,14 @@ _PERSON_WORDS = (
     "대표자",
     "보증인",
     "신청인",
+    "선수",
+    "투숙객",
+    "임차인",
+    "세입자",
+    "아이",
+    "아기",
+    "반려인",
+    "견주",
 )
 """Words of a description that say its name is a person's (받는 분 이름, 학생 이름)."""
 
@@ -227,3 +236,27 @@ def name_joined_first(text: str, run: re.Match[str]) -> tuple[int, int] | None:
     if not looks_like_person_name(name) or not_a_name(name) or _NO_NAME_JOINED.fullmatch(name):
         return None
     return run.start(), run.start() + len(name)
+
+
+_NAME_OPENING = re.compile(r"(?:^|(?<=[.!?~])\s*)([가-힣]{3})(?=\s*,)")
+"""A word of three syllables opening a sentence before a comma ("한지후, 등번호 27번")."""
+
+
+def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """Where a full name (a surname and two syllables, a proper noun to the analyser) opens a
+    sentence before a comma, as a person is introduced ("신입 등록해줘. 한지후, 등번호 27번");
+    None when no such name, or more than one, is said."""
+    spans = []
+    for m in _NAME_OPENING.finditer(text):
+        name = m.group(1)
+        toks = [t for t in tokens(text) if m.start(1) <= t.start < m.end(1)]
+        if (
+            name[0] in SURNAMES
+            and len(toks) == 1
+            and toks[0].tag == "NNP"
+            and toks[0].end == m.end(1)
+            and not is_relation(name)
+            and free(*m.span(1))
+        ):
+            spans.append(m.span(1))
+    return spans[0] if len(spans) == 1 else None

@@ -9,7 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import WEEKDAYS, parse_datetime
-from kodial.tools.text import numbers
+from kodial.tools.text import numbers, tokens
 
 
 def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
@@ -25,6 +25,10 @@ def flatten(obj: Any, prefix: str = "") -> dict[str, Any]:
 
 _PICK_PARTICLE = re.compile(r"(?:으로|로|에서|이요|요|이|가|을|를|은|는|꺼|거|걸로|것)$")
 """What follows a name the user picks by ("맑은소리로", "솔바람으로", "한라요")."""
+
+
+_LIGHT = frozenset({"하", "되", "있", "없", "주", "보", "알", "가", "오", "싶"})
+"""Verbs too light to name an activity."""
 
 
 def _said_stems(said: str) -> set[str]:
@@ -44,6 +48,8 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
     동작구보건소: a name's last part says what kind of place it is) counts half."""
     said_flat = re.sub(r"\s+", "", said.lower())
     stems = _said_stems(said)
+    # a verb said names the activity its noun form names ("조개 캐는 걸로" for 바지락 캐기)
+    doings = {f"{t.form}기" for t in tokens(said) if t.tag == "VV" and t.form not in _LIGHT}
     score = 0.0
     for v in item.values():
         if not isinstance(v, str):
@@ -54,7 +60,9 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
             continue
         # its words as the user wrote them, particles attached ("세인트존스로")
         for w in set(re.findall(r"[\w-]+", v.lower())):
-            if len(w) > 1 and (w in said_flat or any(w.startswith(x) for x in stems)):
+            if len(w) > 1 and (
+                w in said_flat or any(w.startswith(x) for x in stems) or w in doings
+            ):
                 score += 1
             elif any(len(x) >= 2 and w.endswith(x) for x in stems):
                 score += 0.5  # the kind of place said for its name: 보건소 for 동작구보건소
@@ -123,6 +131,9 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
     in_period = _items_in_period(items, said)
     if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
         return in_period[0]
+    end = _FIRST_OR_LAST.search(said)
+    if in_period and end:  # "오후 첫 타임" of 10:30, 13:00 and 15:30: 13:00
+        return in_period[0] if end.group(1) == "첫" else in_period[-1]
     extreme = _item_by_superlative(items, said)
     if extreme is not None:  # "싼 데로" of two campsites: the one with the lowest price
         return extreme
@@ -141,6 +152,8 @@ _POSITION = re.compile(
     r"(?:(?P<word>첫|두|둘|세|셋|네|넷|다섯|여섯)\s*(?:번\s*)?째|(?P<n>\d)\s*번\s*째|(?P<last>마지막))"
 )
 """첫 번째, 두번째, 둘째, 3번째, 마지막: a place in a list just shown."""
+_FIRST_OR_LAST = re.compile(r"(첫|마지막|막)\s*(?:번\s*째|타임|회차|회|차|편|배|시간|거|꺼|걸)")
+"""The first or last of some (오후 첫 타임, 저녁 마지막 회차, 첫차, 막차)."""
 
 
 def _item_by_position(said: str, count: int) -> int | None:
@@ -148,7 +161,10 @@ def _item_by_position(said: str, count: int) -> int | None:
     the last); None when it names none, or a place the list does not have."""
     m = _POSITION.search(said)
     if m is None:
-        return None
+        end = _FIRST_OR_LAST.search(said)
+        if end is None or re.search(r"새벽|아침|오전|점심|낮|오후|저녁|밤", said):
+            return None  # (the first of a part of the day is the period's: _picked)
+        return 0 if end.group(1) == "첫" else count - 1  # "첫 타임으로", "막차로"
     if m.group("last"):
         return count - 1 if count > 1 else None
     n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))

@@ -58,6 +58,7 @@ from kodial.tools.arguments.params import (
 )
 from kodial.tools.arguments.people import (
     a_name_first,
+    full_name_opening,
     is_person_name,
     is_relation,
     name_joined_first,
@@ -540,9 +541,24 @@ def extract_strings(
                 s = runs[0].start() + runs[0].group(0).find(left)
                 put(open_asked[0], (s, s + len(left)), "answer")
                 pending.remove(open_asked[0])
+    for p in [q for q in pending if _THING_BOUGHT_PARAM.search(q.description) and not q.enum]:
+        # "바른가전몰에서 산 공기청정기가 불량이라": what was bought is the product
+        m = _THING_BOUGHT.search(msg.masked)
+        if m and msg.free(*m.span(1)):
+            put(p, m.span(1), strong=False)
+            pending.remove(p)
+        break
+    for p in [q for q in pending if is_person_name(q)][:1]:
+        # "신입 등록해줘. 한지후, 등번호 27번": a full name opening a sentence is the person's
+        span = full_name_opening(msg.masked, msg.free)
+        if span:
+            put(p, span, strong=False)
+            pending.remove(p)
     # "짬뽕 세 그릇": the noun a count of things is said of is what is ordered or bought
     for p in [q for q in pending_loose if q in pending and param_kind(q) == "string"]:
         span = None if is_code_param(p) else counted_thing(msg.text, p, msg.used)
+        if span and text[span[0] : span[1]].lower() in all_keys:
+            span = None  # "한지후, 등번호 27번": the count is another parameter's, named by it
         if span:
             put(p, span, strong=False)
             pending.remove(p)
@@ -579,6 +595,15 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
+
+
+_THING_BOUGHT_PARAM = re.compile(r"^(?:상품|제품|물건|품목|구매\s*품목|product|item)")
+"""A parameter that names the thing bought (상품명, 제품명, 물건 이름)."""
+_THING_BOUGHT = re.compile(
+    r"(?:산|샀던|구매한|구입한|주문한|시킨)\s+([가-힣A-Za-z0-9]{2,12}?)"
+    r"(?:이|가|은|는|을|를|도|이랑|랑|에|의|이요|요)?(?=[\s,.!?]|$)"
+)
+"""The thing a relative clause of buying names ("어제 산 공기청정기가", "지난주 주문한 신발")."""
 
 
 def _only_ending(run: str) -> bool:
