@@ -331,3 +331,73 @@ NOISE = parse_tools(
 
 def test_parts_of_the_day_a_list_holds_are_its_items_not_times() -> None:
     assert values(NOISE, "주로 아침이랑 저녁에 봐주시면 돼요")["times"] == ["아침", "저녁"]
+
+
+# near misses a probe review found (each read wrongly by a first version of the rules above)
+
+
+def test_a_common_noun_before_a_comma_is_no_members_name() -> None:
+    for said in (
+        "회원 등록해 주세요. 사무실, 등번호 5번, 투수",
+        "등록해요. 안녕하, 등번호 4번 투수",
+    ):
+        d = decide([user(said)], TEAM, now=NOW)
+        assert d.kind == "ask" and d.missing == ["member_name"], said
+
+
+def test_a_name_that_starts_with_a_verb_keeps_that_verbs_act() -> None:
+    def act(name: str) -> object:
+        return tool_act(parse_tools([function_tool(name, "", {}, [])])[0])
+
+    assert act("check_refund") == "lookup"
+    assert act("find_schedule_change") == "lookup"
+    assert act("bowling_refund_policy") != "delete"
+    assert act("order_cancel") == "delete"
+
+
+def test_leaving_a_thing_out_of_an_order_is_no_delete() -> None:
+    assert text_act("연어 샐러드 하나, 양파 빼줘") != "delete"
+    assert text_act("오이는 빼주세요") != "delete"
+
+
+ROOMS = parse_tools(
+    [
+        function_tool(
+            "pension_book",
+            "펜션 객실 예약",
+            {
+                "checkin": {**DAY, "description": "입실일"},
+                "room": enum_param("객실", ["디럭스", "스위트", "패밀리"]),
+                "guests": integer_param("인원 (명)"),
+            },
+            ["checkin", "room", "guests"],
+        )
+    ]
+)[0]
+
+
+def test_a_head_count_said_after_the_kind_is_still_people() -> None:
+    assert values(ROOMS, "토요일 스위트 둘이요")["guests"] == 2
+    assert values(ROOMS, "토요일 디럭스 셋이서 묵을게요")["guests"] == 3
+
+
+def test_a_clause_of_buying_before_no_thing_gives_no_product() -> None:
+    for said in ("3년 전에 산 거라 보증이 끝났나요", "처음 산 날부터 소리가 났어요"):
+        assert "product" not in values(COMPLAINT, said), said
+
+
+def test_the_last_of_the_morning_is_the_mornings_last() -> None:
+    messages = [
+        user("토요일 짚라인 회차 있어?"),
+        called("zipline_slots", day="2026-11-21"),
+        tool_result(
+            {
+                "day": "2026-11-21",
+                "slots": [{"start": "09:00"}, {"start": "11:00"}, {"start": "15:00"}],
+            }
+        ),
+        assistant("09:00, 11:00, 15:00 회차가 있어요."),
+        user("오전 마지막 거로 두 명 2인용 하나 잡아 줘"),
+    ]
+    d = decide(messages, RIDES, now=NOW)
+    assert d.kind == "call" and d.arguments["start"] == "11:00" and d.arguments["riders"] == 2

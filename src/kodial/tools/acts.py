@@ -49,7 +49,8 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
     **dict.fromkeys(("preregister", "issue", "report"), "create"),
     **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
-    **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit", "refund"), "delete"),
+    **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit"), "delete"),
+    **dict.fromkeys(("view",), "lookup"),
 }
 """A tool name's verb (``get_weather``, ``AddAlarm``, ``zoo_book_program``) -> its act."""
 
@@ -197,9 +198,11 @@ _SEE_WHETHER = re.compile(
 )
 """Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
 _TAKE_OUT = re.compile(
+    r"(?:하나|한\s*(?:장|명|개|자리|매|대)|\d+\s*(?:장|명|개|자리|매|대))\s*(?:만|씩|은|는)?\s*"
     r"빼\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요|줄\s*수\s*있어요?)[\s?.!~ㅠㅜ]*$"
 )
-"""A thing asked to be taken out, ending the request ("하나만 빼줘")."""
+"""Some of what was bought or booked asked to be taken out, ending the request ("하나만 빼줘";
+not "양파 빼줘" in an order, which leaves a thing out of it)."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
 
 
@@ -312,7 +315,9 @@ _HEAD_ACTS: dict[str, Act] = {
     **dict.fromkeys(("refund", "termination"), "delete"),
 }
 """A name's last word that is itself an act (``caricature_order_revision``: a revision of an
-order, not an order), which its first words' verb does not override."""
+order, not an order), unless the name starts with a verb (``find_schedule_change`` looks up)."""
+_NOUN_OR_VERB = frozenset({"order", "request", "book", "schedule", "report", "place"})
+"""First words of a name that may be the noun of what is acted on (``order_cancel``)."""
 
 
 def tool_act(tool: ToolSpec) -> Act | None:
@@ -320,7 +325,11 @@ def tool_act(tool: ToolSpec) -> Act | None:
     of a service: ``coffee_get_subscription``), unless the name ends in an act noun
     (``order_revision``, ``booking_cancel``); else its description's predicates."""
     words = split_identifier(tool.name)
-    if len(words) >= 2 and words[-1] in _HEAD_ACTS and words[0] not in ("get", "search"):
+    if (
+        len(words) >= 2
+        and words[-1] in _HEAD_ACTS
+        and (words[0] not in NAME_ACTS or words[0] in _NOUN_OR_VERB)
+    ):
         return _HEAD_ACTS[words[-1]]
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]

@@ -206,6 +206,8 @@ _COUNTERS = (
     + _MONTHS
     # 주 for weeks or shares ("세 주 동안", "열 주만 사 줘"); not 주인, 주소, 주세요
     + r"|주(?=$|[^가-힣]|만|씩|요\s*(?:$|[.!?,~])|를|을|는|도|동안|간|째|정도)"
+    # 분 for people said politely ("두 분이요", "세 분 오세요"; not 분위기, 분류, 분당)
+    + r"|분(?=$|[^가-힣]|이|은|을|께|만|도|요|이서|씩)"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
@@ -276,6 +278,10 @@ _ALONE_RE = re.compile(
 """혼자: a party of one."""
 
 
+_NATIVE_FEW = re.compile(r"(?:열\s*)?(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉)|열|스무")
+"""Native numerals of a few, which count people with 분 (두 분), never minutes."""
+
+
 def numbers(text: str) -> list[NumberMention]:
     """Every number said in ``text`` with its unit (``"모두 48000원이고 3명"`` -> 48000 원, 3 명;
     ``"열흘"`` -> 10 일)."""
@@ -302,6 +308,10 @@ def numbers(text: str) -> list[NumberMention]:
             and after not in _AFTER_UNIT
         ):
             unit = ""  # "하나 세탁", "3 일정": the first syllable of the next word, not a unit
+        if unit == "분" and _NATIVE_FEW.fullmatch(m.group("num").strip()):
+            unit = (
+                "명"  # "두 분이요", "세 분 오세요": people said politely (minutes are 이 분, 2분)
+            )
         out.append(NumberMention(value, unit, m.start(), m.end() if unit else m.end("num")))
     for m in _DAY_COUNT_RE.finditer(text):
         if not any(n.start < m.end() and m.start() < n.end for n in out):
@@ -365,6 +375,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("할일", "할 일", "투두", "to-do", "todo", "task"),
     ("날씨", "기온", "weather"),
     ("예약", "예매", "book", "reserve"),
+    ("주문", "발주", "order"),
     ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
     ("환율", "환전", "통화", "exchange", "currency"),
     ("체중", "몸무게", "무게", "weight"),

@@ -13,6 +13,7 @@ from kodial.tools.arguments.dates import format_date_value
 from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import DateFormat, date_format, param_head
+from kodial.tools.arguments.people import lists_people, names_listed
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
 from kodial.tools.text import (
@@ -281,6 +282,8 @@ def _strings_listed(
             spans = _items_of(first.group(0).rstrip(" .!?"), start)
         if not all(nouns_only(msg.text[a:b].replace(" ", "")) for a, b in spans):
             spans = []  # "냉장고에 두부하고 김치밖에 없어요": not a bare list; read as a message
+    if not spans and lists_people(p):
+        spans = names_listed(msg.masked, msg.free)  # "김도윤, 박서하. 번호는 ..."
     plain = [q for q in tool.params if q.type == "array" and _plain_string_list(q)]
     if not spans and plain == [p]:
         spans = _noun_list(msg)

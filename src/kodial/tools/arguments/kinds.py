@@ -369,7 +369,9 @@ _ADDRESS_WORD = re.compile(
     r"|[A-Za-z0-9]{1,3}(?:동|층|호)"
     r"|[가-힣A-Za-z0-9]+(?:아파트|빌라|빌딩|빌|타워|오피스텔|스퀘어|센터|맨션|하우스|마을|단지"
     # a place to stay or a building of another kind after the street number ("210 바다펜션")
-    r"|펜션|호텔|리조트|모텔|게스트하우스|콘도|민박|상가|플라자|주택|연립|하이츠|캐슬|팰리스))"
+    r"|펜션|호텔|리조트|모텔|게스트하우스|콘도|민박|상가|플라자|주택|연립|하이츠|캐슬|팰리스)"
+    # where in the building ("1층 로비", "B동 정문")
+    r"|로비|입구|정문|후문|현관|라운지)"
 )
 _ADDRESS_TAIL = re.compile(r"(?:이요|요|이고|고|이에요|예요|이야|야|입니다|에서|,|\.)+$")
 _ADMIN = re.compile(

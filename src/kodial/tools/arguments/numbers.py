@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
+from kodial.tools.arguments.codes import LONG_DIGITS, takes_code
 from kodial.tools.arguments.kinds import address_span
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
@@ -162,11 +163,17 @@ def _in_a_code(text: str, n: NumberMention) -> bool:
     )
 
 
+def _said(msg: Msg, n: NumberMention) -> str:
+    return msg.text[n.start : n.end]
+
+
 def _counts_a_value(n: NumberMention, text: str, tool: ToolSpec, out: dict[str, Found]) -> bool:
     """Whether a number without a unit of people is said right after a value read for an
     enum ("4인승 하나로", "디럭스 두 개"): how many of that kind, not a head count."""
     if n.unit not in (None, "", "개", "대", "채", "장"):
         return False
+    if re.match(r"이(?:서|요|에요|야|$|\s)", text[n.end :]):
+        return False  # "스위트 둘이요", "디럭스 셋이서": who comes, said of the kind chosen
     before = text[: n.start].rstrip()
     return any(
         p.enum and p.name in out and out[p.name].text and before.endswith(out[p.name].text)
@@ -197,6 +204,9 @@ def extract_numbers(
         n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
     ]
     mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
+    if any(takes_code(p) for p in tool.params if p.name in asked):
+        # "20481937이요" asked for a member number: its digits, not a count or an age
+        mentions = [n for n in mentions if n.unit or not LONG_DIGITS.fullmatch(_said(msg, n))]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
         where = address_span(msg.masked, msg.used)

@@ -99,6 +99,13 @@ _PERSON_WORDS = (
     "보증인",
     "신청인",
     "선수",
+    "탑승자",
+    "동반자",
+    "이용자",
+    "구매자",
+    "가입자",
+    "응시자",
+    "지원자",
     "투숙객",
     "임차인",
     "세입자",
@@ -242,6 +249,20 @@ _NAME_OPENING = re.compile(r"(?:^|(?<=[.!?~])\s*)([가-힣]{3})(?=\s*,)")
 """A word of three syllables opening a sentence before a comma ("한지후, 등번호 27번")."""
 
 
+def named_like_a_person(name: str) -> bool:
+    """Whether a three-syllable word reads as a person's name: one proper noun where a person
+    is addressed (X 씨가), not two words (안녕 + 하, 고등 + 학, 김치 + 전) before 님, and no
+    place's last syllable (서울역, 박물관, 사무실)."""
+    addressed = tokens(f"{name} 씨가 왔어요")
+    honoured = tokens(f"{name}님")
+    return (
+        addressed[0].form == name
+        and addressed[0].tag == "NNP"
+        and not (len(honoured[0].form) == 2 and honoured[0].tag == "NNG")
+        and name[-1] not in "역관실학점청"
+    )
+
+
 def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | None:
     """Where a full name (a surname and two syllables, a proper noun to the analyser) opens a
     sentence before a comma, as a person is introduced ("신입 등록해줘. 한지후, 등번호 27번");
@@ -255,8 +276,38 @@ def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int,
             and len(toks) == 1
             and toks[0].tag == "NNP"
             and toks[0].end == m.end(1)
+            and named_like_a_person(name)
             and not is_relation(name)
             and free(*m.span(1))
         ):
             spans.append(m.span(1))
     return spans[0] if len(spans) == 1 else None
+
+
+def lists_people(p: ParamSpec) -> bool:
+    """Whether ``p`` is a list of people's names (탑승자 이름 목록, 참가자 명단)."""
+    return (
+        p.type == "array"
+        and p.items_type == "string"
+        and bool(re.search(r"이름|성함|명단|실명", p.description))
+        and any(w in p.description for w in _PERSON_WORDS)
+    )
+
+
+_NAMES_JOINED = re.compile(
+    r"(?<![가-힣])[가-힣]{3}(?:\s*(?:,|、|/|이랑|랑|하고|와|과)\s*[가-힣]{3})+(?![가-힣])"
+)
+
+
+def names_listed(text: str, free: Callable[[int, int], bool]) -> list[tuple[int, int]]:
+    """The spans of full names said one after another ("김도윤, 박서하"), each a surname and
+    two syllables; empty when no such run of two names or more is said."""
+    for m in _NAMES_JOINED.finditer(text):
+        spans = [(n.start(), n.end()) for n in re.finditer(r"[가-힣]{3}", m.group(0))]
+        spans = [(m.start() + a, m.start() + b) for a, b in spans]
+        names = [text[a:b] for a, b in spans]
+        if all(n[0] in SURNAMES and not is_relation(n) for n in names) and all(
+            free(a, b) for a, b in spans
+        ):
+            return spans
+    return []

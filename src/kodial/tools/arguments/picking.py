@@ -49,7 +49,15 @@ def _item_score(item: dict[str, Any], said: str, times: set[tuple[int, int]]) ->
     said_flat = re.sub(r"\s+", "", said.lower())
     stems = _said_stems(said)
     # a verb said names the activity its noun form names ("조개 캐는 걸로" for 바지락 캐기)
-    doings = {f"{t.form}기" for t in tokens(said) if t.tag == "VV" and t.form not in _LIGHT}
+    toks = tokens(said)
+    doings = {
+        f"{t.form}기"
+        for t, e, n in zip(toks, toks[1:], toks[2:], strict=False)
+        if t.tag in ("VV", "VX")
+        and t.form not in _LIGHT
+        and e.tag == "ETM"
+        and n.form in ("거", "걸", "것", "꺼")
+    }
     score = 0.0
     for v in item.values():
         if not isinstance(v, str):
@@ -166,6 +174,8 @@ def _item_by_position(said: str, count: int) -> int | None:
             return None  # (the first of a part of the day is the period's: _picked)
         return 0 if end.group(1) == "첫" else count - 1  # "첫 타임으로", "막차로"
     if m.group("last"):
+        if re.search(r"새벽|아침|오전|점심|낮|오후|저녁|밤", said):
+            return None  # "오전 마지막 거": the last of the morning's (_picked)
         return count - 1 if count > 1 else None
     n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))
     return n - 1 if 1 <= n <= count else None

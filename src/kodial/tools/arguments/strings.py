@@ -62,6 +62,7 @@ from kodial.tools.arguments.people import (
     is_person_name,
     is_relation,
     name_joined_first,
+    named_like_a_person,
     sends_to_contacts,
 )
 from kodial.tools.arguments.places import (
@@ -145,8 +146,9 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
-_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$")
-"""A noun phrase ending in the bound noun 거/것 names an item by what it has."""
+_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$|^(?:첫차|막차)$")
+"""A noun phrase ending in the bound noun 거/것 names an item by what it has; 첫차 and 막차
+name one by its place in the list."""
 
 
 _COUNT = (
@@ -544,7 +546,7 @@ def extract_strings(
     for p in [q for q in pending if _THING_BOUGHT_PARAM.search(q.description) and not q.enum]:
         # "바른가전몰에서 산 공기청정기가 불량이라": what was bought is the product
         m = _THING_BOUGHT.search(msg.masked)
-        if m and msg.free(*m.span(1)):
+        if m and msg.free(*m.span(1)) and _a_thing(m.group(1)):
             put(p, m.span(1), strong=False)
             pending.remove(p)
         break
@@ -589,6 +591,13 @@ def extract_strings(
             span = None
         if span and not_a_place(p, msg.text[span[0] : span[1]], tool):
             continue
+        guess = msg.text[span[0] : span[1]] if span else ""
+        if (
+            is_person_name(p)
+            and re.fullmatch(r"[가-힣]{3}", guess)
+            and not named_like_a_person(guess)
+        ):
+            continue  # "사무실, 등번호 5번": a common noun is no member's name
         if span and span[0] > 0 and msg.masked[span[0] - 1] != msg.text[span[0] - 1]:
             continue  # (저녁에도 -> 에도: what is left of a word another reader took)
         if span:
@@ -604,6 +613,20 @@ _THING_BOUGHT = re.compile(
     r"(?:이|가|은|는|을|를|도|이랑|랑|에|의|이요|요)?(?=[\s,.!?]|$)"
 )
 """The thing a relative clause of buying names ("어제 산 공기청정기가", "지난주 주문한 신발")."""
+
+
+_NOT_THINGS = frozenset(
+    {"거", "것", "게", "지", "날", "다음", "적", "분", "곳", "때", "후", "뒤", "전"}
+)
+
+
+def _a_thing(word: str) -> bool:
+    """Whether a word after a clause of buying names a thing: nouns only, none of them a bound
+    noun or a time ("산 거라", "주문한 다음 날", "산 날부터", "제가")."""
+    toks = tokens(word)
+    return bool(toks) and all(
+        t.tag in ("NNG", "NNP", "SL", "SN") and t.form not in _NOT_THINGS for t in toks
+    )
 
 
 def _only_ending(run: str) -> bool:
