@@ -56,6 +56,14 @@ from kodial.tools.arguments.params import (
     param_kind,
     words_of,
 )
+from kodial.tools.arguments.payload import (
+    POINTING,
+    QUOTED,
+    SAID_AFTER,
+    instruction_score,
+    payload,
+    quoted_object,
+)
 from kodial.tools.arguments.people import (
     a_name_first,
     full_name_opening,
@@ -76,7 +84,13 @@ from kodial.tools.arguments.places import (
     without_position_noun,
 )
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.topic import counted_thing, not_a_place, topic_chunk
+from kodial.tools.arguments.topic import (
+    counted_thing,
+    names_a_thing_bought,
+    not_a_place,
+    thing_bought,
+    topic_chunk,
+)
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     COUNTER_UNITS,
@@ -89,52 +103,8 @@ from kodial.tools.text import (
 
 # --- strings ----------------------------------------------------------------------------------
 
-_QUOTED = re.compile(r"['\"‘“\[「『]([^'\"’”\]」』]{1,200})['\"’”\]」』]")
-_SAID_AFTER = re.compile(r"\s*(?:이?라고|하고|라며|(?:을|를|도)?\s*(?:남겨|전해|적어))")
-"""After quoted words: they are said (라고), or left as a note (남겨줘, 전해 주세요)."""
-
-
-def _payload(text: str, tool_words: set[str]) -> tuple[int, int] | None:
-    """The part of a message that is data, not instruction: after a colon, on its own line, or
-    before ``<-``; or a Latin sentence next to a Korean instruction."""
-    m = re.search(r"<-|←", text)
-    if m and text[: m.start()].strip():
-        return (0, len(text[: m.start()].rstrip()))
-    lines = [(mm.start(), mm.end()) for mm in re.finditer(r"[^\n]+", text)]
-    if len(lines) > 1:
-        scored = sorted(lines, key=lambda s: _instruction_score(text[s[0] : s[1]], tool_words))
-        s, e = scored[0]
-        return (s, e)
-    m = re.search(r"[:：]\s*", text)
-    if m and len(text) - m.end() > 3:
-        return (m.end(), len(text.rstrip()))
-    latin = re.search(r"[A-Za-z][A-Za-z0-9 ,.'’!?;:-]{15,}[A-Za-z0-9.!?]", text)
-    if latin:
-        return latin.span()
-    return None
-
-
-_POINTING = re.compile(
-    r"\s*(?:이거|이걸|그거|그걸|저거)(?:로|으로)?\s*(?:요|할게요|해\s*주세요)?[.!]*$"
-)
-
-
-def _instruction_score(line: str, tool_words: set[str]) -> float:
-    words = set(content_words(line))
-    verbs = len(re.findall(r"(?:해줘|해 줘|주세요|줄래|해주|줘|써줘|하세요|해놔|알려)", line))
-    return len(words & tool_words) + 2 * verbs
-
-
 _CHANGE_SAID = re.compile(r"바꿔|바꾸|변경|말고|대신|아니고|아니라")
 """Words that change what was said before ("부산으로 바꿔서")."""
-
-
-def _quoted_object(text: str, q: re.Match[str]) -> bool:
-    """Whether quoted words are what the request acts on: marked as the object and followed by
-    the instruction only ("'감사합니다'를 일본어로 번역해줘"), not a title quoted inside the
-    text to act on ("... '국제 강아지의 날'을 맞아 스페셜 로고를 선보이고 ...")."""
-    m = re.match(r"\s*[을를](?![가-힣])", text[q.end() :])
-    return m is not None and len(text[q.end() + m.end() :].split()) <= 3
 
 
 _QUERY_WORDS = ("검색어", "키워드", "query", "keyword", "search term")
@@ -371,12 +341,12 @@ def extract_strings(
             # words quoted as said ('...' 라고), or quoted as what is acted on ('...'를 번역)
             quoted = (
                 q
-                for q in _QUOTED.finditer(text)
-                if _SAID_AFTER.match(text, q.end()) or _quoted_object(text, q)
+                for q in QUOTED.finditer(text)
+                if SAID_AFTER.match(text, q.end()) or quoted_object(text, q)
             )
             m = next((q for q in quoted if spans_free(*q.span(), put_spans)), None)
         else:
-            m = next((m for m in _QUOTED.finditer(text) if msg.free(*m.span())), None)
+            m = next((m for m in QUOTED.finditer(text) if msg.free(*m.span())), None)
         if m:
             put(p, (m.start(1), m.end(1)))
             pending.remove(p)
@@ -387,7 +357,7 @@ def extract_strings(
         if param_kind(p) != "text" or p not in pending:
             continue
         span = (
-            _payload(text, tool_words)
+            payload(text, tool_words)
             # what is reported may hold a day or a number ("오늘 회의 취소됐다고"), never
             # another parameter's value
             or reported_speech(text, put_spans)
@@ -499,7 +469,7 @@ def extract_strings(
         and param_kind(open_asked[0]) not in ("email", "phone", "url")
     ):
         # "2024 이력서_최종 이거로요": the pointing word after the answer is not part of it
-        spoken = _POINTING.sub("", text.strip())
+        spoken = POINTING.sub("", text.strip())
         # a message or a sentence to translate is kept as said, ending and all ("내일 보고서
         # 드리겠습니다"); a name or a place without its copula ("한빛초등학교야")
         bare = (
@@ -509,7 +479,7 @@ def extract_strings(
         )
         # one of the tool's words may be in the answer (이력서 in a résumé's name), a request
         # verb may not
-        score = _instruction_score(spoken, tool_words)
+        score = instruction_score(spoken, tool_words)
         if (
             bare
             and len(bare) <= 200
@@ -539,15 +509,15 @@ def extract_strings(
         if len(runs) == 1:
             left = without_other_params_word(strip_ending(runs[0].group(0)), tool, open_asked[0])
             nominal = any(t.tag in ("NNP", "NNG", "SL", "SH") for t in tokens(left))
-            if nominal and len(left.split()) <= 3 and not _instruction_score(left, tool_words):
+            if nominal and len(left.split()) <= 3 and not instruction_score(left, tool_words):
                 s = runs[0].start() + runs[0].group(0).find(left)
                 put(open_asked[0], (s, s + len(left)), "answer")
                 pending.remove(open_asked[0])
-    for p in [q for q in pending if _THING_BOUGHT_PARAM.search(q.description) and not q.enum]:
+    for p in [q for q in pending if names_a_thing_bought(q)]:
         # "바른가전몰에서 산 공기청정기가 불량이라": what was bought is the product
-        m = _THING_BOUGHT.search(msg.masked)
-        if m and msg.free(*m.span(1)) and _a_thing(m.group(1)):
-            put(p, m.span(1), strong=False)
+        span = thing_bought(msg.masked, msg.free)
+        if span:
+            put(p, span, strong=False)
             pending.remove(p)
         break
     for p in [q for q in pending if is_person_name(q)][:1]:
@@ -604,29 +574,6 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
-
-
-_THING_BOUGHT_PARAM = re.compile(r"^(?:상품|제품|물건|품목|구매\s*품목|product|item)")
-"""A parameter that names the thing bought (상품명, 제품명, 물건 이름)."""
-_THING_BOUGHT = re.compile(
-    r"(?:산|샀던|구매한|구입한|주문한|시킨)\s+([가-힣A-Za-z0-9]{2,12}?)"
-    r"(?:이|가|은|는|을|를|도|이랑|랑|에|의|이요|요)?(?=[\s,.!?]|$)"
-)
-"""The thing a relative clause of buying names ("어제 산 공기청정기가", "지난주 주문한 신발")."""
-
-
-_NOT_THINGS = frozenset(
-    {"거", "것", "게", "지", "날", "다음", "적", "분", "곳", "때", "후", "뒤", "전"}
-)
-
-
-def _a_thing(word: str) -> bool:
-    """Whether a word after a clause of buying names a thing: nouns only, none of them a bound
-    noun or a time ("산 거라", "주문한 다음 날", "산 날부터", "제가")."""
-    toks = tokens(word)
-    return bool(toks) and all(
-        t.tag in ("NNG", "NNP", "SL", "SN") and t.form not in _NOT_THINGS for t in toks
-    )
 
 
 def _only_ending(run: str) -> bool:

@@ -5,6 +5,7 @@ words, kinds of things (다른 나라) and counts (1박)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from kodial.tools.arguments.message import (
@@ -252,3 +253,37 @@ def not_a_place(p: ParamSpec, value: str, tool: ToolSpec | None = None) -> bool:
         return True  # 족구 of 족구장 (an area the description names alone, 송파, stays one)
     toks = tokens(value)
     return not any(t.tag in ("NNP", "SL") for t in toks) and not _PLACE_END.search(said)
+
+
+_THING_BOUGHT_PARAM = re.compile(r"^(?:상품|제품|물건|품목|구매\s*품목|product|item)")
+"""A parameter that names the thing bought (상품명, 제품명, 물건 이름)."""
+_THING_BOUGHT = re.compile(
+    r"(?:산|샀던|구매한|구입한|주문한|시킨)\s+([가-힣A-Za-z0-9]{2,12}?)"
+    r"(?:이|가|은|는|을|를|도|이랑|랑|에|의|이요|요)?(?=[\s,.!?]|$)"
+)
+"""The thing a relative clause of buying names ("어제 산 공기청정기가", "지난주 주문한 신발")."""
+
+
+_NOT_THINGS = frozenset(
+    {"거", "것", "게", "지", "날", "다음", "적", "분", "곳", "때", "후", "뒤", "전"}
+)
+
+
+def _a_thing(word: str) -> bool:
+    """Whether a word after a clause of buying names a thing: nouns only, none of them a bound
+    noun or a time ("산 거라", "주문한 다음 날", "산 날부터", "제가")."""
+    toks = tokens(word)
+    return bool(toks) and all(
+        t.tag in ("NNG", "NNP", "SL", "SN") and t.form not in _NOT_THINGS for t in toks
+    )
+
+
+def names_a_thing_bought(p: ParamSpec) -> bool:
+    """Whether ``p`` names the thing bought (상품명, 제품명, 물건 이름; not an enum)."""
+    return not p.enum and _THING_BOUGHT_PARAM.search(p.description) is not None
+
+
+def thing_bought(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """Where the noun a clause of buying names is ("어제 산 공기청정기가"), if it is free."""
+    m = _THING_BOUGHT.search(text)
+    return m.span(1) if m and free(*m.span(1)) and _a_thing(m.group(1)) else None
