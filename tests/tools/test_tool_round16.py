@@ -401,3 +401,45 @@ def test_the_last_of_the_morning_is_the_mornings_last() -> None:
     ]
     d = decide(messages, RIDES, now=NOW)
     assert d.kind == "call" and d.arguments["start"] == "11:00" and d.arguments["riders"] == 2
+
+
+TROPHY = parse_tools(
+    [
+        function_tool(
+            "trophy_order",
+            "견적 번호로 트로피 각인 주문. 문구는 개당 한 줄씩 배열로.",
+            {
+                "quote_id": string_param("견적 번호"),
+                "lines": {
+                    "type": "array",
+                    "description": "각인 문구 목록",
+                    "items": {"type": "string"},
+                },
+            },
+            ["quote_id", "lines"],
+        )
+    ]
+)[0]
+
+
+def test_quoted_lines_are_a_lists_items() -> None:
+    got = values(TROPHY, "'제3회 사내 볼링대회 1등', '제3회 사내 볼링대회 2등' 이렇게 두 개요")
+    assert got["lines"] == ["제3회 사내 볼링대회 1등", "제3회 사내 볼링대회 2등"]
+
+
+def test_a_letter_of_a_word_split_at_an_ampersand_is_no_identifier() -> None:
+    perfume = parse_tools(
+        [
+            function_tool(
+                "perfume_class_book",
+                "향수 클래스 예약. 병 각인은 선택.",
+                {
+                    "class_id": string_param("클래스 ID"),
+                    "people": integer_param("인원 (명)"),
+                    "engraving": string_param("병 각인 문구"),
+                },
+                ["class_id", "people"],
+            )
+        ]
+    )[0]
+    assert "class_id" not in values(perfume, "두 명이요. 병에 J&S 각인 넣어줘")

@@ -13,6 +13,7 @@ from kodial.tools.arguments.dates import format_date_value
 from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
 from kodial.tools.arguments.params import DateFormat, date_format, param_head
+from kodial.tools.arguments.payload import QUOTED
 from kodial.tools.arguments.people import lists_people, names_listed
 from kodial.tools.arguments.results import Found
 from kodial.tools.schema import ParamSpec, ToolSpec, item_fields
@@ -271,7 +272,10 @@ def _strings_listed(
             if v.strip(" .")
         ]
     spans: list[tuple[int, int]] = []
-    if p.name in asked and source == "message":
+    quoted = [q.span(1) for q in QUOTED.finditer(msg.text) if msg.free(*q.span())]
+    if len(quoted) >= 2:  # "'우승', '준우승', '3위' 이렇게 세 개": each quoted line an item
+        spans = quoted
+    elif p.name in asked and source == "message":
         spoken = msg.masked.strip()
         start = msg.masked.find(spoken) if spoken else 0
         spans = _items_of(spoken, start) if spoken else []

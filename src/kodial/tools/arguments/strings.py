@@ -235,6 +235,8 @@ def extract_strings(
         coded = coded_value(p, value)  # 김포 -> GMP when the description pairs them
         if is_code_param(p) and not looks_like_code(coded):
             return  # an identifier is a code, found in a result if not said
+        if is_code_param(p) and re.match(r"[&+]", text[span[1] : span[1] + 1]):
+            return  # J of "J&S 각인": part of a word the analyser split, no identifier
         if not strong and _PICKED_ONE.search(value):
             return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
         out[p.name] = Found(coded, how, value, strong)
