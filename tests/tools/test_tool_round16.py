@@ -443,3 +443,49 @@ def test_a_letter_of_a_word_split_at_an_ampersand_is_no_identifier() -> None:
         ]
     )[0]
     assert "class_id" not in values(perfume, "두 명이요. 병에 J&S 각인 넣어줘")
+
+
+BANNERS = [
+    function_tool(
+        "banner_quote",
+        "현수막 견적",
+        {"width_m": integer_param("가로 (m)"), "count": integer_param("수량 (장)")},
+        ["width_m", "count"],
+    ),
+    function_tool(
+        "banner_order_place",
+        "견적 번호로 현수막을 발주합니다.",
+        {"quote_id": string_param("견적 번호"), "address": string_param("배송 주소")},
+        ["quote_id", "address"],
+    ),
+    function_tool(
+        "banner_order_status",
+        "발주한 현수막의 제작/배송 단계를 확인",
+        {"order_id": string_param("주문 번호")},
+        ["order_id"],
+    ),
+]
+
+
+def test_taking_a_quote_as_it_is_goes_to_the_tool_of_its_record() -> None:
+    messages = [
+        user("가로 5미터 현수막 두 장 견적 좀"),
+        called("banner_quote", width_m=5, count=2),
+        tool_result({"quote_id": "BQ-1180", "total_won": 84000}),
+        assistant("두 장에 84,000원이에요(견적 BQ-1180)."),
+        user("ㅇㅇ 그걸로 주문 넣어줘"),
+    ]
+    d = decide(messages, BANNERS, now=NOW)
+    assert d.kind == "ask" and d.tool == "banner_order_place" and d.missing == ["address"]
+    assert filled(d)["quote_id"] == "BQ-1180"
+
+
+def test_there_said_of_a_place_takes_no_record() -> None:
+    messages = [
+        user("가로 5미터 현수막 두 장 견적 좀"),
+        called("banner_quote", width_m=5, count=2),
+        tool_result({"quote_id": "BQ-1180", "total_won": 84000}),
+        assistant("두 장에 84,000원이에요(견적 BQ-1180)."),
+        user("거기 근처에 맛집도 추천해줘"),
+    ]
+    assert decide(messages, BANNERS, now=NOW).kind == "decline"

@@ -38,6 +38,9 @@ _POINTS_AT = re.compile(
     r"(?<![가-힣])(?:거기|그거|그걸|그것|그곳|이거|이걸|이것|이곳|저기|저거|저걸)"
 )
 """A word that points at a thing just shown (거기로, 그걸로)."""
+_TAKES_IT = re.compile(r"(?<![가-힣])(?:그걸|그거|이걸|이거|저걸|저거)\s*(?:로|으로)(?![가-힣])")
+"""Taking the thing just shown as it is ("그걸로 주문 넣어줘" after a quote): not 거기, which
+also says where ("거기 근처에 밥집도")."""
 
 
 def picked_tool(
@@ -62,6 +65,9 @@ def picked_tool(
     if len(items) == 1 and _POINTS_AT.search(said):
         # "거기로 예약해주세요" after a result of one court: the only item is the one meant
         picked = picked_item(result, said, now)
+    elif not items and isinstance(result, dict) and _TAKES_IT.search(said):
+        # "그걸로 주문 넣어줘" after a quote: the record the result is
+        picked = {str(k): v for k, v in result.items() if isinstance(v, str | int)}
     else:
         picked = picked_item(result, said, now) if len(items) > 1 else {}
     if not picked:
