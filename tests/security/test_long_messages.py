@@ -16,7 +16,7 @@ from kodial.korean.numerals import korean_number
 from kodial.korean.self_repair import _MARKER, _NUMBER_WORD, repair
 from kodial.tools.arguments.kinds import quotations
 from kodial.tools.arguments.labels import named_by
-from kodial.tools.arguments.strings import _payload
+from kodial.tools.arguments.payload import payload
 from kodial.tools.decide import Kind, decide
 from kodial.tools.text import numbers
 
@@ -134,7 +134,7 @@ def test_names_and_payloads_read_the_same_span_without_rescanning() -> None:
     assert s is not None and text[s[0] : s[1]] == "여행 준비물"
     assert named_by(" " * 3_000 + "라는 메모", ["메모"]) is None
     text = "사과 두 개   <- 이걸 메모해"
-    s = _payload(text, set())
+    s = payload(text, set())
     assert s is not None and text[s[0] : s[1]] == "사과 두 개"
 
 
