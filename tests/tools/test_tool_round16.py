@@ -489,3 +489,25 @@ def test_there_said_of_a_place_takes_no_record() -> None:
         user("거기 근처에 맛집도 추천해줘"),
     ]
     assert decide(messages, BANNERS, now=NOW).kind == "decline"
+
+
+def test_two_counts_that_agree_say_one_value() -> None:
+    refund = parse_tools(
+        [
+            function_tool(
+                "bus_ticket_partial_refund",
+                "구매한 표 중 일부 매수만 환불",
+                {
+                    "order_no": string_param("주문 번호"),
+                    "refund_count": {**integer_param("환불 매수 (장)"), "minimum": 1},
+                },
+                ["order_no", "refund_count"],
+            )
+        ]
+    )[0]
+    assert values(refund, "친구 한 명이 못 간대요. 하나만 빼주세요")["refund_count"] == 1
+
+
+def test_one_adult_with_e_before_children_is_a_count() -> None:
+    got = values(parse_tools(FARM)[1], "어른 하나에 아이 둘이요")
+    assert (got["adults"], got["children"]) == (1, 2)

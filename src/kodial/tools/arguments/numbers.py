@@ -283,6 +283,9 @@ def extract_numbers(
                 and all(_unit_fits(n.unit, p) is False for p in left_p)
             )
         ]
+    if len(left_m) > 1 and len(left_p) == 1 and len({n.value for _, n in left_m}) == 1:
+        # "한 명 못 온대ㅠ 하나만 빼줘": two counts that agree say one value, the last said
+        left_m = left_m[-1:]
     asked_left = [p for p in left_p if p.name in asked]
     if len(left_m) > 1 and len(left_m) == len(asked_left) and source == "message":
         # "135에 85" answering a question about two numbers: said in the order they were
