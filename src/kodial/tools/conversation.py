@@ -11,7 +11,7 @@ from typing import Any
 
 from kodial.tools.acts import text_act
 from kodial.tools.arguments import extract_message, param_kind
-from kodial.tools.arguments.picking import picked_item, result_items
+from kodial.tools.arguments.picking import flatten, picked_item, result_items
 from kodial.tools.choose import ToolScore
 from kodial.tools.schema import ToolSpec, validate_arguments
 from kodial.tools.text import called_tools, message_text, tokens
@@ -67,7 +67,7 @@ def picked_tool(
         picked = picked_item(result, said, now)
     elif not items and isinstance(result, dict) and _TAKES_IT.search(said):
         # "그걸로 주문 넣어줘" after a quote: the record the result is
-        picked = {str(k): v for k, v in result.items() if isinstance(v, str | int)}
+        picked = flatten(result)
     else:
         picked = picked_item(result, said, now) if len(items) > 1 else {}
     if not picked:

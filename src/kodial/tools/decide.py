@@ -297,7 +297,7 @@ def decide(
             # "오후 첫 타임으로 셋이 탈게" after the slots listed: not the search again, but the
             # tool that takes the item picked
             tool, how = picked[0], "pick"
-            why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+            why = _picks_why(picked[1])
             filling = fill_arguments(tool, messages, now, set(), specs, chooser_encode(chooser))
         elif other is None:
             explain["why"] = (
@@ -475,7 +475,7 @@ def _choose(
     if picked is not None and not _another_day(messages, followed, now):
         # "토요일 프리미엄으로 1번 2번 자리요" after a list of buses: naming a listed item
         # hands it on, though its words also read as a new value for the search
-        why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+        why = _picks_why(picked[1])
         return picked[0], why, "pick"
     if followed is not None and (best.score < chooser.threshold or best.name == followed.name):
         why = f"a follow-up of the last call of {followed.name} with a new value"
@@ -511,7 +511,7 @@ def _choose(
         return by_name[best.name], why, "score"
     picked = picked_tool(messages, specs, scores, now)
     if picked is not None:
-        why = f"the request picks an item of the last result, whose {picked[1]} the tool takes"
+        why = _picks_why(picked[1])
         return picked[0], why, "pick"
     if corroborated(scores, chooser.threshold) and not says_nothing_new(
         messages, by_name[best.name], now
@@ -524,6 +524,10 @@ def _choose(
         return by_name[best.name], why, "score"
     why = f"no tool fits: best score {best.score:.3f} < threshold {chooser.threshold:.2f}"
     return None, why, "none"
+
+
+def _picks_why(field: str) -> str:
+    return f"the request picks an item of the last result, whose {field} the tool takes"
 
 
 def _another_day(messages: list[dict[str, Any]], tool: ToolSpec | None, now: datetime) -> bool:

@@ -42,15 +42,7 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
         # a question that lists the choices asks about them ("taxi, bus, subway 중에 골라
         # 주세요" names no parameter, but two of its values or more)
         # (a value by its first word too: 매장 of 매장 수령, "매장에서 찾아갈지 택배로 받을지")
-        values = {
-            str(o)
-            for o in p.enum
-            if len(str(o)) > 1
-            and (
-                str(o).lower() in q
-                or (len(str(o).split()[0]) > 1 and str(o).split()[0].lower() in q)
-            )
-        }
+        values = {str(o) for o in p.enum if _value_said(str(o).lower(), q)}
         if len(values) >= 2:
             hit |= values
         if hit:
@@ -63,6 +55,12 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
         if any(all(w not in other for m, other in said.items() if m != n) for w in hit)
     }
     return distinct or set(said)
+
+
+def _value_said(value: str, question: str) -> bool:
+    """Whether an allowed value of two letters or more, or its first word, is in ``question``."""
+    first = value.split()[0] if value.split() else ""
+    return len(value) > 1 and (value in question or (len(first) > 1 and first in question))
 
 
 _QUESTION_END = re.compile(

@@ -121,9 +121,10 @@ def extract_booleans(
             after = text[m.end() : m.end() + 14]
             before = text[max(0, m.start() - 6) : m.start()]
             explicit = re.search(rf"{re.escape(word)}\s*=\s*(true|false)", p.description)
+            # "비선출", "비회원": the word with 비 before it says its opposite
+            opposite = re.search(r"(?<![가-힣])비$", before) is not None
             if (
-                # "비선출", "비회원": the word with 비 before it says its opposite
-                re.search(r"(?<![가-힣])비$", before)
+                opposite
                 or (
                     explicit
                     and re.search(rf"(?<![가-힣])비{re.escape(word)}|{re.escape(word)}\s*안", text)
@@ -136,7 +137,7 @@ def extract_booleans(
                 value = True
             if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
                 exclusive = p
-            start = m.start() - 1 if re.search(r"(?<![가-힣])비$", before) else m.start()
+            start = m.start() - 1 if opposite else m.start()
             out[p.name] = Found(value, source, text[start : m.end()])
             msg.take(start, m.end())
             break

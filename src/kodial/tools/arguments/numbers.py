@@ -46,6 +46,11 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
+def _counts_people(p: ParamSpec) -> bool:
+    """Whether ``p`` is a head count (인원, a count in 명)."""
+    return "명" in param_units(p) or "인원" in p.description
+
+
 _KINDS = (
     (re.compile(r"어른|성인|대인"), re.compile(r"어른|성인|대인|adult")),
     (
@@ -71,7 +76,7 @@ def _party_summed(
     grouped = [n for n in mentions if _GROUP.search(text[max(0, n.start - 6) : n.start])]
     if len(grouped) < 2 or any(n.unit not in ("", "명", "분") for n in grouped):
         return mentions
-    heads = [p for p in params if "명" in param_units(p) or "인원" in p.description]
+    heads = [p for p in params if _counts_people(p)]
     if len(heads) != 1 or any(
         _GROUP_PARAM.search(" ".join(words_of(p)).lower()) for p in tool.params
     ):
@@ -102,11 +107,7 @@ def _total_and_kinds(
     heads = [m.span() for m in _PEOPLE_COUNTED.finditer(text)]
     if any(not any(n.start <= s < n.end for n in grouped) for s, _ in heads):
         return mentions  # "할머니 한 분", "인솔 교사 두 명": people of a kind not known here
-    totals = [
-        p
-        for p in params
-        if _TOTAL.search(p.description) and ("명" in param_units(p) or "인원" in p.description)
-    ]
+    totals = [p for p in params if _TOTAL.search(p.description) and _counts_people(p)]
     if len(totals) != 1 or totals[0].name in out:
         return mentions
     party = NumberMention(sum(n.value for n in grouped), "명", grouped[0].start, grouped[-1].end)
@@ -163,10 +164,6 @@ def _in_a_code(text: str, n: NumberMention) -> bool:
     )
 
 
-def _said(msg: Msg, n: NumberMention) -> str:
-    return msg.text[n.start : n.end]
-
-
 def _counts_a_value(n: NumberMention, text: str, tool: ToolSpec, out: dict[str, Found]) -> bool:
     """Whether a number without a unit of people is said right after a value read for an
     enum ("4인승 하나로", "디럭스 두 개"): how many of that kind, not a head count."""
@@ -206,7 +203,9 @@ def extract_numbers(
     mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
     if any(takes_code(p) for p in tool.params if p.name in asked):
         # "20481937이요" asked for a member number: its digits, not a count or an age
-        mentions = [n for n in mentions if n.unit or not LONG_DIGITS.fullmatch(_said(msg, n))]
+        mentions = [
+            n for n in mentions if n.unit or not LONG_DIGITS.fullmatch(msg.text[n.start : n.end])
+        ]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
         where = address_span(msg.masked, msg.used)
@@ -240,7 +239,7 @@ def extract_numbers(
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
             if (
                 p.name not in asked
-                and ("명" in units or "인원" in p.description)
+                and _counts_people(p)
                 and _counts_a_value(n, msg.text, tool, out)
             ):
                 score -= 3.0  # "4인승 하나로": one of the kind chosen, not one person
@@ -318,11 +317,7 @@ def extract_numbers(
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
         if _counts_a_value(n, msg.text, tool, out):  # "4인승 하나로": not one person
-            candidates = [
-                p
-                for p in candidates
-                if p.name in asked or not ("명" in param_units(p) or "인원" in p.description)
-            ]
+            candidates = [p for p in candidates if p.name in asked or not _counts_people(p)]
         if _a_thing_counted(msg.text, n):
             # "대대 하나 잡아줘": one table, not one hour (a count of things still counts them)
             candidates = [

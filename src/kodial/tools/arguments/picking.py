@@ -162,6 +162,8 @@ _POSITION = re.compile(
 """첫 번째, 두번째, 둘째, 3번째, 마지막: a place in a list just shown."""
 _FIRST_OR_LAST = re.compile(r"(첫|마지막|막)\s*(?:번\s*째|타임|회차|회|차|편|배|시간|거|꺼|걸)")
 """The first or last of some (오후 첫 타임, 저녁 마지막 회차, 첫차, 막차)."""
+_PART_OF_THE_DAY = re.compile(r"새벽|아침|오전|점심|낮|오후|저녁|밤")
+"""A part of the day named: the first or last said with it is of that part (:func:`_picked`)."""
 
 
 def _item_by_position(said: str, count: int) -> int | None:
@@ -170,11 +172,11 @@ def _item_by_position(said: str, count: int) -> int | None:
     m = _POSITION.search(said)
     if m is None:
         end = _FIRST_OR_LAST.search(said)
-        if end is None or re.search(r"새벽|아침|오전|점심|낮|오후|저녁|밤", said):
+        if end is None or _PART_OF_THE_DAY.search(said):
             return None  # (the first of a part of the day is the period's: _picked)
         return 0 if end.group(1) == "첫" else count - 1  # "첫 타임으로", "막차로"
     if m.group("last"):
-        if re.search(r"새벽|아침|오전|점심|낮|오후|저녁|밤", said):
+        if _PART_OF_THE_DAY.search(said):
             return None  # "오전 마지막 거": the last of the morning's (_picked)
         return count - 1 if count > 1 else None
     n = _ORDINALS[m.group("word")] if m.group("word") else int(m.group("n"))

@@ -515,13 +515,11 @@ def extract_strings(
                 s = runs[0].start() + runs[0].group(0).find(left)
                 put(open_asked[0], (s, s + len(left)), "answer")
                 pending.remove(open_asked[0])
-    for p in [q for q in pending if names_a_thing_bought(q)]:
-        # "바른가전몰에서 산 공기청정기가 불량이라": what was bought is the product
-        span = thing_bought(msg.masked, msg.free)
-        if span:
-            put(p, span, strong=False)
-            pending.remove(p)
-        break
+    product = next((q for q in pending if names_a_thing_bought(q)), None)
+    span = thing_bought(msg.masked, msg.free) if product else None
+    if product and span:  # "바른가전몰에서 산 공기청정기가 불량이라": what was bought
+        put(product, span, strong=False)
+        pending.remove(product)
     for p in [q for q in pending if is_person_name(q)][:1]:
         # "신입 등록해줘. 한지후, 등번호 27번": a full name opening a sentence is the person's
         span = full_name_opening(msg.masked, msg.free)
