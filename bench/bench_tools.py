@@ -100,9 +100,10 @@ dialogues and reported on their own:
   20 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind9.jsonl``
   until session 23 (scored, aggregates only, from 0.594 to 0.620 over sessions 20 to 22), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind10.jsonl`` (ninth blind set, the fourteenth): written during
-  session 21 under the same rule, to take the eleventh's place, never read; scored with the
-  engine as session 21 began and after its round;
+- ``bench/data/tool_dialogs_dev14.jsonl`` (fourteenth development set): written during session
+  21 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind10.jsonl``
+  until session 24 (scored, aggregates only, from 0.595 to 0.639 over sessions 21 to 23), then
+  unsealed and read to improve the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind11.jsonl`` (tenth blind set, the fifteenth): written during
   session 22 under the same rule, to take the twelfth's place, never read; scored with the
   engine as session 22 began and after its round;
@@ -126,7 +127,7 @@ readings below.
 
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
-[--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--blind10 FILE]
+[--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--dev14 FILE]
 [--blind11 FILE] [--blind12 FILE]``
 """
 
