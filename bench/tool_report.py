@@ -129,6 +129,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev14_balanced = (summary.get("dev14") or {}).get("balanced", "–")
     blind11_balanced = (summary.get("blind11") or {}).get("balanced", "–")
     blind12_balanced = (summary.get("blind12") or {}).get("balanced", "–")
+    blind13_balanced = (summary.get("blind13") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -196,7 +197,8 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "(README: each session's): the fifteenth (written during session 22) 0.646 "
         f"with the engine as that session began and {blind11_balanced} now; the sixteenth "
         f"(written during session 23) 0.603 with the engine as that session began and "
-        f"{blind12_balanced} now. "
+        f"{blind12_balanced} now; the seventeenth (written during session 24) 0.712 with the "
+        f"engine as that session began and {blind13_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "

@@ -42,6 +42,8 @@ BLIND11 = ROOT / "data" / "tool_dialogs_blind11.jsonl"
 """The tenth blind set, the fifteenth (see the module docstring): never tuned on."""
 BLIND12 = ROOT / "data" / "tool_dialogs_blind12.jsonl"
 """The eleventh blind set, the sixteenth (see the module docstring): never tuned on."""
+BLIND13 = ROOT / "data" / "tool_dialogs_blind13.jsonl"
+"""The twelfth blind set, the seventeenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -61,9 +63,10 @@ OWN_SET_FILES = {
     "dev14": DEV14,
     "blind11": BLIND11,
     "blind12": BLIND12,
+    "blind13": BLIND13,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind11", "blind12"})
+BLIND_SETS = frozenset({"blind11", "blind12", "blind13"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -198,6 +201,13 @@ OWN_SETS = {
         "questions annotated by its author; scored aggregates only: 0.603 with the engine as "
         "session 23 began",
     ),
+    "blind13": (
+        "Twelfth blind set, the seventeenth (never tuned on)",
+        "written for the project during session 24 by a contributor who had read nothing of "
+        "kodial or the other sets but their domain names (see `SOURCE-blind13.md`), slot "
+        "questions annotated by its author; scored aggregates only: 0.712 with the engine as "
+        "session 24 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -215,5 +225,6 @@ SET_NOW = {
     "dev14": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
     "blind11": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
     "blind12": datetime(2026, 10, 14, 19, 35, tzinfo=SEOUL),
+    "blind13": datetime(2026, 3, 27, 12, 40, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
