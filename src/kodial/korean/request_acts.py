@@ -57,8 +57,9 @@ LOOKUP_WORDS = (
 """Interrogatives and lookup verbs: a request with these and no other act asks to look up."""
 
 EXPLAIN_STEMS = ("설명",)
-MEANING_NOUNS = ("뜻", "의미", "정의")
-"""A request to explain, or a question about what something means, asks for knowledge."""
+MEANING_NOUNS = ("뜻", "의미", "정의", "차이")
+"""A request to explain, or a question about what something means (or how two things differ:
+"상표랑 특허 차이가 뭐야?"), asks for knowledge."""
 
 EVERYDAY_VERBS: dict[str, tuple[str, ...]] = {
     "시키": ("주문",),  # 치킨 시켜줘

@@ -28,6 +28,8 @@ _MARKER_WORD = re.compile(r"[.,…~!]*(?:아|아니(?:다|야|지|고|라|요)?|
 _MINUTES = re.compile(r"반|(?:\d{1,2}|[일이삼사오십]+)\s*분")
 _HOUR = re.compile(r"(?:\d{1,2}|[가-힣]{1,3})시")
 _HOUR_SAID = re.compile(r"\S*?(?:\d{1,2}|[가-힣]{1,3})\s*시(?![간작])")
+_WONDERED = re.compile(r"까(?:나|요)?\??$")
+"""A verb ending that wonders aloud (할까, 해볼까, 넣을까나), before 아니다 taking it back."""
 _NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
 
 
@@ -67,7 +69,12 @@ def repair(text: str) -> str:
         del kept[start:]  # they are read again from the probe
         kept += probe[: m.start()].split()
         taken_back = kept.pop() if kept else ""
-        if kept and not re.search(r"\d", taken_back) and _NUMBER_WORD.fullmatch(kept[-1]):
+        if _WONDERED.search(taken_back):
+            # "선베드도 같이 할까.. 아니다 파라솔만": a thought wondered aloud is taken back whole,
+            # back to where its sentence began
+            while kept and not re.search(r"[.?!]$", kept[-1]):
+                kept.pop()
+        elif kept and not re.search(r"\d", taken_back) and _NUMBER_WORD.fullmatch(kept[-1]):
             kept.pop()  # "두 개" said as two words: both are taken back
         elif (
             kept

@@ -79,6 +79,8 @@ _WHAT_IS_KNOWN = re.compile(
     r"|(?:는|은|ㄴ)\s*사람(?:들)?\s*(?:이|도)?\s*(?:많|적)(?:아요|어요|나요|아|어|나|니|죠|을까요?)\s*\?+\s*$"
     # why a custom is so: "개업할 때 왜 하필 시루떡을 돌려?"
     r"|(?<![가-힣])왜\s*(?:하필|꼭|다들|보통)(?![가-힣])[^.!?]*\?\s*$"
+    # what is proper, asked: "성묘 가서 절은 몇 번 하는 게 맞아?"
+    r"|(?:는|은)\s*(?:게|것이|거)\s*맞(?:아|아요|나요|나|죠|는\s*거야)\s*\?"
 )
 """A question about what is known or true in general, which the assistant answers itself."""
 _ASKS_SERVICE = re.compile(
@@ -119,6 +121,24 @@ def _may_or_must(text: str) -> bool:
     return False
 
 
+_IF = frozenset({"면", "으면", "려면", "으려면"})
+
+
+def _is_condition(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether the verb or action noun at ``i`` is said in an if-clause ("빌리면 얼마야?", "예약하면
+    얼마예요?"): the condition of what is asked, not the act; but not a wish ("예약하면 좋겠어요")."""
+    j = i + 1 if toks[i].tag == "VV" else i + 2
+    if toks[i].tag == "NNG" and not (
+        i + 1 < len(toks) and toks[i + 1].tag == "XSV" and toks[i + 1].form == "하"
+    ):
+        return False
+    if toks[i].tag not in ("VV", "NNG") or j >= len(toks):
+        return False
+    if toks[j].tag != "EC" or toks[j].form not in _IF:
+        return False
+    return not (j + 1 < len(toks) and toks[j + 1].form in ("좋", "되"))
+
+
 def _shown(after: tuple[Token, ...]) -> bool:
     """Whether the next verb, past adverbs (다시 한번 쫙), is one of showing (보여 줘)."""
     verb = next((t for t in after if t.tag not in ("MAG", "MM", "NNB", "JX")), None)
@@ -137,6 +157,8 @@ def text_act(text: str) -> Act | None:
     toks = tokens(text)
     predicates = []
     for i, t in enumerate(toks):
+        if _is_condition(toks, i):
+            continue  # "캐리어 빌리면 얼마야?": a price asked, not the renting
         if t.tag == "VV":
             # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
             # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")
@@ -320,22 +342,62 @@ _NOUN_OR_VERB = frozenset({"order", "request", "book", "schedule", "report", "pl
 """First words of a name that may be the noun of what is acted on (``order_cancel``)."""
 
 
+_NOUN_HEADS: dict[str, Act] = {
+    **dict.fromkeys(("request", "application", "filing", "submission", "order"), "create"),
+    **dict.fromkeys(("registration", "reservation", "booking", "signup", "enrollment"), "create"),
+    **dict.fromkeys(("quote", "estimate", "search", "lookup", "inquiry"), "lookup"),
+}
+"""A name's last word that names what is made (trademark_filing_request, coffee_order) or looked
+up (beolcho_quote_estimate, trademark_similarity_search), when no other word of the name is a
+verb (massage_change_reservation changes)."""
+_GENERIC_HEADS = frozenset({"request", "application"})
+"""Head nouns that take the act of the word before when it is one (refund_request deletes)."""
+_NEGATED = re.compile(r"않|아님|아닙니다|아니에요|불가|안\s?됩|안\s?돼")
+"""A sentence of a description that says what the tool does *not* do ("신청은 되지 않습니다")."""
+
+
+def _affirmed(description: str) -> str:
+    """``description`` without its sentences (or parenthesised notes) that say what the tool
+    does not do, so that "견적을 조회합니다. 신청은 되지 않습니다." reads as a lookup."""
+    parts = [p for p in re.split(r"[.!?\n()]+", description) if p.strip()]
+    kept = [p for p in parts if not _NEGATED.search(p)]
+    return ". ".join(kept) if kept else description
+
+
 def tool_act(tool: ToolSpec) -> Act | None:
     """The act a tool performs: its name's verb (the first word, or the second after the name
-    of a service: ``coffee_get_subscription``), unless the name ends in an act noun
-    (``order_revision``, ``booking_cancel``); else its description's predicates."""
+    of a service: ``coffee_get_subscription``, ``scholarship_apply``), unless the name ends in
+    an act noun (``order_revision``, ``booking_cancel``, ``refund_request``,
+    ``beolcho_quote_estimate``); else its description's predicates, leaving out what it says
+    the tool does not do."""
     words = split_identifier(tool.name)
+    head = words[-1] if words else ""
+    if head in _GENERIC_HEADS and len(words) >= 3 and words[-2] in _HEAD_ACTS:
+        head = words[-2]
     if (
         len(words) >= 2
-        and words[-1] in _HEAD_ACTS
+        and head in _HEAD_ACTS
         and (words[0] not in NAME_ACTS or words[0] in _NOUN_OR_VERB)
     ):
-        return _HEAD_ACTS[words[-1]]
+        return _HEAD_ACTS[head]
+    if (
+        len(words) >= 2
+        and head in _NOUN_HEADS
+        and not any(w in NAME_ACTS and w not in _NOUN_OR_VERB for w in words[:-1])
+    ):
+        # unless the description says it changes, undoes or sends (move_booking: "예약 변경")
+        said = text_act(_affirmed(tool.description)) if tool.description else None
+        return said if said in ("modify", "delete", "send") else _NOUN_HEADS[head]
     if words and words[0] in NAME_ACTS:
         return NAME_ACTS[words[0]]
-    if len(words) >= 3 and words[1] in NAME_ACTS and words[-1] not in _RECORD_NOUNS:
+    if (
+        len(words) >= 2
+        and words[1] in NAME_ACTS
+        and (len(words) >= 3 or words[1] not in _NOUN_OR_VERB)
+        and words[-1] not in _RECORD_NOUNS
+    ):
         return NAME_ACTS[words[1]]  # (not coupon_issue_history: a record of issuing)
-    return text_act(tool.description) if tool.description else None
+    return text_act(_affirmed(tool.description)) if tool.description else None
 
 
 def tool_predicates(tool: ToolSpec) -> frozenset[str]:

@@ -208,6 +208,11 @@ _COUNTERS = (
     + r"|주(?=$|[^가-힣]|만|씩|요\s*(?:$|[.!?,~])|를|을|는|도|동안|간|째|정도)"
     # 분 for people said politely ("두 분이요", "세 분 오세요"; not 분위기, 분류, 분당)
     + r"|분(?=$|[^가-힣]|이|은|을|께|만|도|요|이서|씩)"
+    # one-syllable counters of graves and machines, tents and buildings, boats, pills, cans
+    # and cups, after a space ("봉분은 두 기", "텐트 두 동", "한 척", "세 알"; not 기사, 동네,
+    # 한동안, 알림, and not 바람 세기)
+    + r"|\s(?:기|동|척|알|캔|컵)(?=$|[^가-힣]|요|이요|이에요|이고|을|를|은|는|만|씩|도|짜리)"
+    + r"|그루|송이|포기"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
 the counting units (회 is said with Sino-Korean numbers, 부 only after a space) plus ages,
@@ -411,6 +416,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("디데이", "d-day", "dday"),
     ("반려동물", "반려견", "반려묘", "애완동물", "강아지", "고양이", "애견", "pet"),
     ("대여", "렌탈", "렌트", "빌려", "rent", "rental"),
+    ("대행", "맡기", "맡겨", "맡길"),
     ("사전", "미리", "preregister", "advance"),
     ("일시정지", "정지", "멈추", "pause"),
 ]

@@ -204,6 +204,18 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
     return other is None or _same_meaning(p, other)
 
 
+def _option_carried(tool: ToolSpec, p: ParamSpec, called: str, act: str | None) -> bool:
+    """Whether an option of an earlier call of another tool goes with the thing now made: a
+    yes/no option of the same name, from a look-up the request follows (the quote's 잡목 정리
+    포함 is the application's)."""
+    return (
+        act == "create"
+        and called != tool.name
+        and param_kind(p) == "boolean"
+        and called.split("_")[0] == tool.name.split("_")[0]
+    )
+
+
 def _picks_a_listed_time(
     messages: list[dict[str, Any]], last_tool: int, said: str, now: datetime
 ) -> bool:
@@ -510,7 +522,7 @@ def fill_arguments(
                     key = p.name if p.name in args else _described_alike(p, called, tools)
                     if p.name in filling.found or key not in args:
                         continue
-                    if not p.required and not kept:
+                    if not p.required and not kept and not _option_carried(tool, p, called, act):
                         continue
                     if another and is_code_param(p):
                         continue
@@ -544,8 +556,10 @@ def fill_arguments(
             listed_codes_of_things(filling, result, said)
             names_listed_and_said(filling, result, said)
             for p in tool.params:
-                if p.name in filling.found or p.name not in flat or not p.required:
+                if p.name in filling.found or p.name not in flat:
                     continue
+                if not p.required and not (p.name in chosen and isinstance(chosen[p.name], str)):
+                    continue  # (the zone of the stall chosen is the booking's, said or not)
                 # the day of a list an item was chosen from is the item's (a day's slots)
                 of_the_list = bool(chosen) and isinstance(result, dict) and p.name in result
                 if (

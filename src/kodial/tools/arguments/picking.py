@@ -275,7 +275,15 @@ def _measure(value: Any) -> float | None:
         return float(value)
     if isinstance(value, str) and value.strip().lower() in _SIZES:
         return float(_SIZES[value.strip().lower()])
+    if isinstance(value, str) and (m := _WHEN_VALUE.fullmatch(value.strip())):
+        y, mo, d, h, mi = (int(g) if g else 0 for g in m.groups())
+        return float(((y * 13 + mo) * 32 + d) * 1440 + h * 60 + mi)
     return None
+
+
+_WHEN_VALUE = re.compile(r"(?:(\d{4})-(\d{2})-(\d{2}))?[ T]?(?:(\d{1,2}):(\d{2}))?(?::\d{2})?")
+"""A date (2026-05-29), a time (14:30) or both, as a result writes them, to compare."""
+_WHEN_FIELDS = re.compile(r"date|time|start|depart|날짜|일시|시간|출발")
 
 
 _SUPERLATIVES = (
@@ -299,6 +307,19 @@ _SUPERLATIVES = (
         re.compile(r"wait|queue|대기"),
         min,
     ),
+    # the one whose deadline comes first ("마감 빠른 거 신청할래")
+    (
+        re.compile(r"마감\s*(?:이|일)?\s*(?:제일|가장|젤|더)?\s*(?:빠른|임박|가까운|이른|급한)"),
+        re.compile(r"deadline|due|마감|closing"),
+        min,
+    ),
+    # the earliest and the latest ("제일 빠른 걸로", "늦은 시간 거")
+    (
+        re.compile(r"(?:빠른|이른)\s*(?:거|걸|건|것|날|시간|타임|편|차|회차)"),
+        _WHEN_FIELDS,
+        min,
+    ),
+    (re.compile(r"(?<![가-힣])늦은\s*(?:거|걸|건|것|날|시간|타임|편|차|회차)"), _WHEN_FIELDS, max),
     # the small one and the big one ("작은 건 해지할래" of an M and an S unit)
     (re.compile(r"(?<![가-힣])작은\s*(?:거|걸|건|것|데|쪽|방|칸)"), _SIZE_FIELDS, min),
     (re.compile(r"(?<![가-힣])큰\s*(?:거|걸|건|것|데|쪽|방|칸)"), _SIZE_FIELDS, max),

@@ -1,0 +1,284 @@
+"""Round 17 of everyday forms, found on the fourteenth set: what a tool does read from its name's
+head noun, from a verb second in its name, and from its description without the sentences that
+say what it does not do; a verb in an if-clause is the condition of a question, not its act;
+what is proper and how two things differ are knowledge; the item whose deadline or time comes
+first. Every tool and sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    filled,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+)
+
+from kodial.tools import decide
+from kodial.tools.acts import text_act, tool_act
+from kodial.tools.schema import parse_tools
+
+DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+CLOCK = {"type": "string", "pattern": r"^\d{2}:\d{2}$"}
+
+
+def _spec(name: str, desc: str) -> Any:
+    return parse_tools([function_tool(name, desc, {}, [])])[0]
+
+
+def test_a_names_head_noun_says_what_is_made_or_looked_up() -> None:
+    assert tool_act(_spec("pond_cleaning_quote_estimate", "연못 청소 비용")) == "lookup"
+    assert tool_act(_spec("logo_similarity_search", "비슷한 로고")) == "lookup"
+    assert tool_act(_spec("patent_filing_request", "특허 출원 대행")) == "create"
+    # the act of the word before a generic head: a refund asked for undoes
+    assert tool_act(_spec("kayak_trip_refund_request", "카약 투어 환불")) == "delete"
+    # a verb elsewhere in the name wins over a head noun
+    assert tool_act(_spec("sauna_change_reservation", "사우나 예약")) == "modify"
+
+
+def test_a_verb_second_in_a_two_word_name_is_its_act() -> None:
+    assert tool_act(_spec("grant_apply", "지원금")) == "create"
+    assert tool_act(_spec("locker_cancel", "사물함")) == "delete"
+    # but not a word that may be the thing itself (an address book is no booking)
+    assert tool_act(_spec("address_book", "주소록 보기")) != "create"
+
+
+def test_what_a_description_says_the_tool_does_not_do_is_not_its_act() -> None:
+    spec = _spec("tent_fee", "텐트 대여료를 미리 조회합니다. 신청은 되지 않습니다.")
+    assert tool_act(spec) == "lookup"
+    assert tool_act(_spec("tent_fee", "텐트 대여료 계산 (예약 아님)")) != "create"
+    assert tool_act(_spec("tent_fee", "텐트 대여를 신청합니다.")) == "create"
+
+
+def test_a_verb_in_an_if_clause_is_the_condition_of_a_question() -> None:
+    assert text_act("텐트 두 동 빌리면 얼마야?") == "lookup"
+    assert text_act("지금 신청하면 언제 나와요?") == "lookup"
+    assert text_act("비 오면 취소해줘") == "delete"
+    # a wish is no condition
+    assert text_act("토요일로 예약하면 좋겠어요") == "create"
+
+
+def test_what_is_proper_and_how_two_things_differ_are_knowledge() -> None:
+    assert text_act("제사 때 술은 몇 번 따르는 게 맞아?") == "explain"
+    assert text_act("전세랑 월세 차이가 뭐야?") == "explain"
+    assert text_act("전세 매물 뭐 있어?") == "lookup"
+
+
+TENTS = [
+    function_tool(
+        "tent_rental_quote",
+        "텐트 대여료 견적 (예약 아님)",
+        {
+            "size": string_param("텐트 크기 (2인용, 4인용)"),
+            "start_date": {**DAY, "description": "대여 시작일"},
+            "end_date": {**DAY, "description": "반납일"},
+        },
+        ["size", "start_date", "end_date"],
+    ),
+    function_tool(
+        "tent_rental_book",
+        "텐트 대여를 예약합니다.",
+        {
+            "size": string_param("텐트 크기 (2인용, 4인용)"),
+            "start_date": {**DAY, "description": "대여 시작일"},
+            "end_date": {**DAY, "description": "반납일"},
+            "pickup": {"type": "string", "enum": ["택배", "매장"], "description": "수령 방법"},
+        },
+        ["size", "start_date", "end_date", "pickup"],
+    ),
+]
+
+
+def test_a_price_asked_of_renting_goes_to_the_quote() -> None:
+    d = decide([user("5월 2일부터 4일까지 4인용 텐트 빌리면 얼마야?")], TENTS, now=NOW)
+    assert d.kind == "call" and d.tool == "tent_rental_quote"
+
+
+GRANTS = [
+    function_tool(
+        "grant_search",
+        "조건에 맞는 창업 지원금 검색",
+        {"stage": string_param("창업 단계")},
+        ["stage"],
+    ),
+    function_tool(
+        "grant_apply",
+        "지원금 신청서 제출",
+        {
+            "grant_id": string_param("지원금 ID"),
+            "company_name": string_param("회사 이름"),
+            "employees": integer_param("직원 수 (명)"),
+        },
+        ["grant_id", "company_name", "employees"],
+    ),
+]
+GRANT_LIST = tool_result(
+    {
+        "grants": [
+            {"grant_id": "GR-31", "name": "청년 창업 도약", "deadline": "2026-06-12"},
+            {"grant_id": "GR-07", "name": "로컬 브랜드 육성", "deadline": "2026-05-30"},
+        ]
+    }
+)
+
+
+def test_the_one_whose_deadline_comes_first_is_picked() -> None:
+    messages = [
+        user("초기 창업 지원금 찾아줘"),
+        called("grant_search", stage="초기"),
+        GRANT_LIST,
+        assistant("청년 창업 도약(6월 12일 마감), 로컬 브랜드 육성(5월 30일 마감)이 있어요."),
+        user("마감 빠른 거로 신청할래"),
+    ]
+    d = decide(messages, GRANTS, now=NOW)
+    assert d.tool == "grant_apply" and d.kind == "ask"
+    assert filled(d)["grant_id"] == "GR-07"
+    assert sorted(d.missing) == ["company_name", "employees"]
+
+
+def test_the_earliest_of_listed_times_is_picked() -> None:
+    ferry = [
+        function_tool(
+            "ferry_times",
+            "여객선 운항 시간 조회",
+            {"day": {**DAY, "description": "날짜"}},
+            ["day"],
+        ),
+        function_tool(
+            "ferry_ticket_buy",
+            "여객선 승선권 예매",
+            {
+                "sailing_id": string_param("운항 ID"),
+                "passengers": integer_param("승객 수 (명)"),
+            },
+            ["sailing_id", "passengers"],
+        ),
+    ]
+    messages = [
+        user("토요일 배 시간 봐줘"),
+        called("ferry_times", day="2026-11-21"),
+        tool_result(
+            {
+                "sailings": [
+                    {"sailing_id": "S-2", "depart": "13:10"},
+                    {"sailing_id": "S-1", "depart": "08:40"},
+                    {"sailing_id": "S-3", "depart": "17:30"},
+                ]
+            }
+        ),
+        assistant("13:10, 08:40, 17:30 배가 있어요."),
+        user("제일 빠른 걸로 두 명 예매해줘"),
+    ]
+    d = decide(messages, ferry, now=NOW)
+    assert d.kind == "call" and d.arguments == {"sailing_id": "S-1", "passengers": 2}
+
+
+def test_a_head_noun_gives_way_to_a_description_that_changes() -> None:
+    assert tool_act(_spec("move_booking", "예약 변경")) == "modify"
+
+
+def test_counters_of_graves_tents_and_pills_are_counts() -> None:
+    from kodial.tools.text import numbers
+
+    assert [n.value for n in numbers("봉분은 두 기.")] == [2]
+    assert [n.value for n in numbers("텐트 네 동 빌릴게")] == [4]
+    assert [n.value for n in numbers("세 알만 먹을게")] == [3]
+    for word in ("두 기사님", "한동안", "한 동안", "두 동네"):
+        assert numbers(word) == [], word
+
+
+def test_a_thought_wondered_aloud_is_taken_back_whole() -> None:
+    from kodial.korean.self_repair import repair
+
+    assert repair("세 개. 아 방석도 같이 할까.. 아니다 걍 돗자리만") == "세 개. 걍 돗자리만"
+    assert repair("내일 갈까? 아니 모레로 해줘") == "모레로 해줘"
+    assert repair("콜라 두 개, 아니 세 개 주세요") == "콜라 세 개 주세요"
+
+
+STALLS = [
+    function_tool(
+        "market_stall_vacancy",
+        "플리마켓 자리 남은 수 조회 (조회만)",
+        {"day": {**DAY, "description": "날짜"}},
+        ["day"],
+    ),
+    function_tool(
+        "market_stall_reserve",
+        "플리마켓 판매 자리를 예약합니다.",
+        {
+            "day": {**DAY, "description": "날짜"},
+            "stalls": {**integer_param("자리 수(개)"), "minimum": 1},
+            "section": string_param("구역 이름 (예: 가구역)"),
+        },
+        ["day", "stalls"],
+    ),
+]
+
+
+def test_the_section_of_the_item_chosen_goes_with_the_booking() -> None:
+    messages = [
+        user("토요일 플리마켓 자리 남았어?"),
+        called("market_stall_vacancy", day="2026-11-21"),
+        tool_result(
+            {
+                "day": "2026-11-21",
+                "sections": [
+                    {"section": "가구역", "left": 4, "price": 30000},
+                    {"section": "나구역", "left": 9, "price": 20000},
+                ],
+            }
+        ),
+        assistant("가구역 4자리(3만 원), 나구역 9자리(2만 원)가 남았어요."),
+        user("싼 데로 두 자리 잡아줘"),
+    ]
+    d = decide(messages, STALLS, now=NOW)
+    assert d.kind == "call" and d.tool == "market_stall_reserve"
+    assert d.arguments == {"day": "2026-11-21", "stalls": 2, "section": "나구역"}
+
+
+MOWING = [
+    function_tool(
+        "lawn_mowing_quote",
+        "잔디 깎기 비용 견적 조회. 신청은 되지 않습니다.",
+        {
+            "area_pyeong": integer_param("면적 (평)"),
+            "with_weeding": {"type": "boolean", "description": "잡초 제거 포함 여부"},
+        },
+        ["area_pyeong"],
+    ),
+    function_tool(
+        "lawn_mowing_apply",
+        "잔디 깎기 작업 신청",
+        {
+            "area_pyeong": integer_param("면적 (평)"),
+            "day": {**DAY, "description": "작업일"},
+            "with_weeding": {"type": "boolean", "description": "잡초 제거 포함"},
+        },
+        ["area_pyeong", "day"],
+    ),
+]
+
+
+def test_an_option_of_the_quote_goes_with_the_application() -> None:
+    messages = [
+        user("마당 잔디 50평 깎는 데 잡초 제거까지 하면 얼마예요?"),
+        called("lawn_mowing_quote", area_pyeong=50, with_weeding=True),
+        tool_result({"price": 180000}),
+        assistant("18만 원이에요."),
+        user("그럼 토요일로 신청해 주세요"),
+    ]
+    d = decide(messages, MOWING, now=NOW)
+    assert d.kind == "call" and d.tool == "lawn_mowing_apply"
+    assert d.arguments == {"area_pyeong": 50, "day": "2026-11-21", "with_weeding": True}
+
+
+def test_a_counter_written_into_a_word_is_no_count() -> None:
+    from kodial.tools.text import numbers
+
+    assert numbers("바람 세기 약하게") == []
