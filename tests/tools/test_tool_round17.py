@@ -282,3 +282,60 @@ def test_a_counter_written_into_a_word_is_no_count() -> None:
     from kodial.tools.text import numbers
 
     assert numbers("바람 세기 약하게") == []
+
+
+def test_an_ending_fused_into_its_verbs_last_letter_stays() -> None:
+    from kodial.tools.text import strip_ending
+
+    assert strip_ending("바다를 건너는 친구들을 위해") == "바다를 건너는 친구들을 위해"
+    assert strip_ending(["", "5월 회비로 해줘"][1]) == "5월 회비로"
+    assert strip_ending("한빛초등학교야") == "한빛초등학교"
+
+
+BENEFIT = [
+    function_tool(
+        "housing_aid_check",
+        "주거 지원 자격 모의 판정 (신청 아님)",
+        {
+            "age": integer_param("만 나이"),
+            "income_manwon": integer_param("연 소득 (만 원 단위)"),
+            "household": {**integer_param("가구원 수(명)"), "minimum": 1},
+            "region": string_param("거주 지역 (시/구)"),
+        },
+        ["age", "income_manwon", "region"],
+    ),
+    function_tool(
+        "housing_aid_apply",
+        "주거 지원 신청서 제출",
+        {
+            "applicant_name": string_param("신청인 이름"),
+            "payout_account": string_param("지원금 받을 계좌"),
+        },
+        ["applicant_name", "payout_account"],
+    ),
+]
+
+
+def test_income_in_man_won_where_one_lives_and_a_household_of_one() -> None:
+    said = "주거 지원 되나 봐줘요. 만 31살, 작년 연봉 3,100만 원, 혼자 살고 대구 수성구예요"
+    d = decide([user(said)], BENEFIT, now=NOW)
+    assert d.kind == "call" and d.tool == "housing_aid_check"
+    assert d.arguments == {
+        "age": 31,
+        "income_manwon": 3100,
+        "household": 1,
+        "region": "대구 수성구",
+    }
+    d = decide(
+        [user("주거 지원 자격 확인해줘. 스물아홉이고 연 소득 2천만 원, 경남 진주 살아")],
+        BENEFIT,
+        now=NOW,
+    )
+    assert filled(d).get("region") == "경남 진주"
+
+
+def test_an_account_said_with_its_bank_is_the_account_and_no_phone() -> None:
+    said = "주거 지원 신청서 넣어줘. 신청인 이름은 오세린, 토스뱅크 1000-04-7731258로 받을게"
+    d = decide([user(said)], BENEFIT, now=NOW)
+    assert d.kind == "call"
+    assert d.arguments["payout_account"] == "토스뱅크 1000-04-7731258"

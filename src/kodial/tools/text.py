@@ -280,9 +280,9 @@ _AGED = re.compile(r"(?:아기|애기|아이|강아지|고양이|태어난\s*지
 
 _ALONE_RE = re.compile(
     r"(?<![가-힣])혼자(?:서)?(?=\s*(?:$|[.!?,~]|요|예요|이에요|이요|만|갈|가요|갑니다|와요|올|"
-    r"방문|이용|예약|먹|묵|잘|탈))"
+    r"방문|이용|예약|먹|묵|잘|탈|살(?:고|아|아요|거든|면서)|지내))"
 )
-"""혼자: a party of one."""
+"""혼자: a party of one (혼자 갈게요), or a household of one (혼자 살고)."""
 
 
 _NATIVE_FEW = re.compile(r"(?:열\s*)?(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉)|열|스무")
@@ -339,10 +339,19 @@ def strip_ending(text: str) -> str:
         return copula.group(1)
     toks = tokens(text)
     end = len(text)
-    for t in reversed(toks):
+    for i in range(len(toks) - 1, -1, -1):
+        t = toks[i]
         if (
             t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH", "ETN")
         ) or (t.tag == "VX" and t.form == "주"):
+            if (
+                t.tag.startswith("E")
+                and not text.startswith(t.form, t.start)
+                and i > 0
+                and toks[i - 1].tag.startswith("V")
+                and toks[i - 1].start < t.start
+            ):
+                break  # "연인들을 위해": an ending fused into its verb's last letter stays
             end = min(end, t.start)
             continue
         break

@@ -14,7 +14,7 @@ from kodial.tools.text import TOOL_SYNONYMS, content_words, split_identifier
 EMAIL_RE = re.compile(r"(?<![A-Za-z0-9._%+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
 URL_RE = re.compile(r"(?:https?://|www\.)[^\s<>\"'가-힣]*[^\s<>\"'가-힣.,!?)]")
 """A web address (https://files.example.kr/a_v2.pdf), whole: none of its digits is a number."""
-PHONE_RE = re.compile(r"(?<!\d)(?:0\d{1,2}[- .]?\d{3,4}[- .]?\d{4}|0\d{1,2}-\d{3}-\d{4})(?!\d)")
+PHONE_RE = re.compile(r"(?<![\d-])(?:0\d{1,2}[- .]?\d{3,4}[- .]?\d{4}|0\d{1,2}-\d{3}-\d{4})(?!\d)")
 YES = re.compile(r"^(?:네|넹|예|응|어|그래|좋아|맞아|ㅇㅇ|yes|y|ok|오케이|포함|켜)")
 NO = re.compile(r"^(?:아니|아뇨|노|no|n$|싫어|안\s|빼|제외|끄|꺼|ㄴㄴ)")
 NEG_AFTER = re.compile(

@@ -463,10 +463,24 @@ def _unit_fits(unit: str, p: ParamSpec) -> bool | None:
     return False if units else None
 
 
+_IN_MAN_WON = re.compile(r"만\s*원\s*단위|\(\s*만\s*원\s*\)|manwon|man_won|10k_won", re.I)
+_IN_CHEON_WON = re.compile(r"천\s*원\s*단위|\(\s*천\s*원\s*\)|cheonwon|1k_won", re.I)
+
+
+def _in_won_units(p: ParamSpec, n: NumberMention) -> float:
+    """An amount in won said for a parameter counted in 만 원 or 천 원 (연 소득 (만 원 단위),
+    annual_income_manwon): "2,600만 원" is 2600 of them."""
+    said = f"{p.name} {p.description}"
+    for pattern, size in ((_IN_MAN_WON, 10000), (_IN_CHEON_WON, 1000)):
+        if n.unit == "원" and pattern.search(said) and n.value >= size:
+            return n.value / size
+    return n.value
+
+
 def _put_number(
     p: ParamSpec, n: NumberMention, msg: Msg, out: dict[str, Found], source: str
 ) -> None:
-    value: Any = n.value
+    value: Any = _in_won_units(p, n)
     if p.type == "integer" or (isinstance(value, float) and value.is_integer()):
         value = int(value)
     if p.type == "string":

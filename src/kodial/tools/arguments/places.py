@@ -5,6 +5,7 @@ role marks with its particle (X에서 for where from, X까지 for where to, X한
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kodial.tools.arguments.message import TIME_WORDS_SKIP, Msg, spans_free
 from kodial.tools.arguments.params import (
@@ -81,6 +82,42 @@ def place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
         if any(t.tag.startswith(("V", "E", "J", "M")) for t in tokens(word)):
             continue
         return m.span(1), m.group(2) or ""
+    return None
+
+
+_AREA_WORDS = frozenset({"지역", "동네", "시군구", "region", "area", "district", "city"})
+_ADMIN_END = re.compile(r"(?:시|군|구|읍|면|동|도)$")
+
+
+def is_area(p: ParamSpec) -> bool:
+    """Whether ``p`` names an area one lives in or a thing is in (거주 지역, 지역 (시/구))."""
+    return has_any(words_of(p), tuple(_AREA_WORDS)) and not is_address(p)
+
+
+def area_said(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | None:
+    """A run of proper nouns that names an area: ending in an administrative unit (인천
+    부평구, 충남 공주시 계룡면) or said as where one lives (전북 전주 살아, 대전에 살고)."""
+    toks = tokens(text)
+    i = 0
+    while i < len(toks):
+        if toks[i].tag != "NNP":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(toks) and toks[j + 1].tag == "NNP" and toks[j + 1].start > toks[j].start:
+            j += 1
+        start, end = toks[i].start, toks[j].start + len(toks[j].form)
+        after = toks[j + 1 : j + 3]
+        lives = any(t.tag == "VV" and t.form == "살" for t in after) or any(
+            t.form == "거주" for t in after
+        )
+        if (
+            text[start:end] == " ".join(t.form for t in toks[i : j + 1])
+            and (lives or (j > i and _ADMIN_END.search(toks[j].form)))
+            and free(start, end)
+        ):
+            return start, end
+        i = j + 1
     return None
 
 

@@ -77,8 +77,10 @@ from kodial.tools.arguments.places import (
     DEICTIC_PLACES,
     NOT_PLACES_NEAR,
     POSITION_NOUNS,
+    area_said,
     by_particle,
     is_address,
+    is_area,
     near_place_param,
     only_an_address,
     without_position_noun,
@@ -288,12 +290,19 @@ def extract_strings(
             out[p.name] = Found(spelled[0], "answer", text[spelled[1][0] : spelled[1][1]])
             msg.take(*spelled[1])
             pending.remove(p)
+    banked = any(_BANK_PARAM.search(f"{q.name} {q.description}") for q in tool.params)
     for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
-        if not is_code_param(p):
+        account = _ACCOUNT_PARAM.search(f"{p.name} {p.description}") is not None
+        if not (is_code_param(p) or (account and param_kind(p) == "string")):
             continue
         m = next((m for m in DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
         if m:
-            put(p, m.span())
+            bank = _BANK_BEFORE.search(text, 0, m.start()) if account and not banked else None
+            # "카카오뱅크 3333-08-5521947": the bank goes with the account when no other
+            # parameter takes it
+            put(
+                p, (bank.start(), m.end()) if bank and msg.free(bank.start(), m.end()) else m.span()
+            )
             if p.name in out and re.search(r"숫자만|digits only", p.description):
                 out[p.name].value = re.sub(r"\D", "", out[p.name].value)
             pending.remove(p)
@@ -526,6 +535,12 @@ def extract_strings(
         if span:
             put(p, span, strong=False)
             pending.remove(p)
+    for p in [q for q in pending if param_kind(q) == "string" and is_area(q)][:1]:
+        # "혼자 살고 인천 부평구예요", "난 전북 전주 살아": where one lives
+        span = area_said(msg.masked, msg.free)
+        if span:
+            put(p, span, strong=False)
+            pending.remove(p)
     # "짬뽕 세 그릇": the noun a count of things is said of is what is ordered or bought
     for p in [q for q in pending_loose if q in pending and param_kind(q) == "string"]:
         span = None if is_code_param(p) else counted_thing(msg.text, p, msg.used)
@@ -574,6 +589,14 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
+
+
+_ACCOUNT_PARAM = re.compile(r"계좌|account", re.I)
+_BANK_PARAM = re.compile(r"(?<![가-힣])은행|bank(?!_?account)", re.I)
+_BANK_BEFORE = re.compile(
+    r"(?<![가-힣\w])(?:[가-힣A-Za-z]{1,8}(?:은행|뱅크)|농협|신협|우체국|새마을금고|수협|[A-Z]{2,5})"
+    r"\s*(?:계좌)?\s*$"
+)
 
 
 def _only_ending(run: str) -> bool:
