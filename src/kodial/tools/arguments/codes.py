@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from kodial.tools.arguments.params import enum_options, is_code_param, param_kind
-from kodial.tools.schema import ParamSpec
+from kodial.tools.schema import ParamSpec, ToolSpec
 
 DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-]|\s*(?:호|동|층|번지))")
 """Digits written in groups, as codes are (account, tracking and order numbers), not a street
@@ -43,3 +44,29 @@ def takes_code(p: ParamSpec) -> bool:
         and param_kind(p) == "string"
         and "번호" in p.description
     )
+
+
+_ACCOUNT_PARAM = re.compile(r"계좌|account", re.I)
+_BANK_PARAM = re.compile(r"(?<![가-힣])은행|bank(?!_?account)", re.I)
+_BANK_BEFORE = re.compile(
+    r"(?<![가-힣\w])(?:[가-힣A-Za-z]{1,8}(?:은행|뱅크)|농협|신협|우체국|새마을금고|수협|[A-Z]{2,5})"
+    r"\s*(?:계좌)?\s*$"
+)
+
+
+def is_account(p: ParamSpec) -> bool:
+    """Whether ``p`` takes a bank account (지원금 받을 계좌, refund_account)."""
+    said = f"{p.name} {p.description}"
+    return param_kind(p) == "string" and _ACCOUNT_PARAM.search(said) is not None
+
+
+def with_its_bank(
+    tool: ToolSpec, p: ParamSpec, text: str, span: tuple[int, int], free: Callable[[int, int], bool]
+) -> tuple[int, int]:
+    """The span of an account number with the bank said before it ("카카오뱅크 3333-08-5521947")
+    when ``p`` is an account and no parameter of ``tool`` takes the bank; else ``span``."""
+    banked = any(_BANK_PARAM.search(f"{q.name} {q.description}") for q in tool.params)
+    if banked or not is_account(p):
+        return span
+    bank = _BANK_BEFORE.search(text, 0, span[0])
+    return (bank.start(), span[1]) if bank and free(bank.start(), span[1]) else span

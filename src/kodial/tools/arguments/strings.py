@@ -11,8 +11,10 @@ from kodial.tools.arguments.codes import (
     LONG_DIGITS,
     NOT_AN_ID_AFTER,
     NOT_AN_ID_BEFORE,
+    is_account,
     one_code,
     takes_code,
+    with_its_bank,
 )
 from kodial.tools.arguments.kinds import (
     address_span,
@@ -290,19 +292,12 @@ def extract_strings(
             out[p.name] = Found(spelled[0], "answer", text[spelled[1][0] : spelled[1][1]])
             msg.take(*spelled[1])
             pending.remove(p)
-    banked = any(_BANK_PARAM.search(f"{q.name} {q.description}") for q in tool.params)
     for p in list(pending):  # a code of digit groups: 운송장 6892 1047 3381, 352-1234-5678-93
-        account = _ACCOUNT_PARAM.search(f"{p.name} {p.description}") is not None
-        if not (is_code_param(p) or (account and param_kind(p) == "string")):
+        if not (is_code_param(p) or is_account(p)):
             continue
         m = next((m for m in DIGIT_GROUPS.finditer(text) if msg.free(*m.span())), None)
         if m:
-            bank = _BANK_BEFORE.search(text, 0, m.start()) if account and not banked else None
-            # "카카오뱅크 3333-08-5521947": the bank goes with the account when no other
-            # parameter takes it
-            put(
-                p, (bank.start(), m.end()) if bank and msg.free(bank.start(), m.end()) else m.span()
-            )
+            put(p, with_its_bank(tool, p, text, m.span(), msg.free))
             if p.name in out and re.search(r"숫자만|digits only", p.description):
                 out[p.name].value = re.sub(r"\D", "", out[p.name].value)
             pending.remove(p)
@@ -589,14 +584,6 @@ def extract_strings(
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
             pending.remove(p)
-
-
-_ACCOUNT_PARAM = re.compile(r"계좌|account", re.I)
-_BANK_PARAM = re.compile(r"(?<![가-힣])은행|bank(?!_?account)", re.I)
-_BANK_BEFORE = re.compile(
-    r"(?<![가-힣\w])(?:[가-힣A-Za-z]{1,8}(?:은행|뱅크)|농협|신협|우체국|새마을금고|수협|[A-Z]{2,5})"
-    r"\s*(?:계좌)?\s*$"
-)
 
 
 def _only_ending(run: str) -> bool:
