@@ -339,3 +339,76 @@ def test_an_account_said_with_its_bank_is_the_account_and_no_phone() -> None:
     d = decide([user(said)], BENEFIT, now=NOW)
     assert d.kind == "call"
     assert d.arguments["payout_account"] == "토스뱅크 1000-04-7731258"
+
+
+LOGO = parse_tools(
+    [
+        function_tool(
+            "logo_filing_request",
+            "로고 상표 출원 대행 의뢰. owner_type: person(개인/개인사업자) 또는 company(법인).",
+            {
+                "mark_name": string_param("출원할 상표명"),
+                "owner_name": string_param("출원인 이름 또는 법인명"),
+                "owner_type": {
+                    "type": "string",
+                    "enum": ["person", "company"],
+                    "description": "출원인 유형",
+                },
+            },
+            ["mark_name", "owner_name", "owner_type"],
+        )
+    ]
+)[0]
+
+
+def test_a_label_of_the_parameters_own_description_wins_over_a_synonym() -> None:
+    from _tool_fixtures import values
+
+    got = values(LOGO, "개인사업자고 이름은 민서준이요", {"owner_name", "owner_type"})
+    assert got.get("owner_name") == "민서준" and "mark_name" not in got
+
+
+def test_words_the_tool_description_gives_for_a_value_are_read() -> None:
+    from _tool_fixtures import values
+
+    assert LOGO.params[2].notes.startswith("person(개인/개인사업자)")
+    assert values(LOGO, "법인으로 할게요", {"owner_type"}).get("owner_type") == "company"
+    assert values(LOGO, "개인사업자예요", {"owner_type"}).get("owner_type") == "person"
+
+
+CLASS = parse_tools(
+    [
+        function_tool(
+            "pottery_class_reserve",
+            "도자기 클래스 예약",
+            {
+                "people": {**integer_param("참여 인원(명)"), "minimum": 1},
+                "booker": string_param("예약자 이름"),
+            },
+            ["people", "booker"],
+        ),
+        function_tool(
+            "essay_contest_enter",
+            "백일장 참가 신청",
+            {
+                "student": string_param("학생 이름"),
+                "school": string_param("학교명"),
+            },
+            ["student", "school"],
+        ),
+    ]
+)
+
+
+def test_a_name_said_as_a_clause_of_its_own_is_the_persons() -> None:
+    from _tool_fixtures import values
+
+    got = values(CLASS[0], "도자기 클래스 예약해줘. 세 명이고 문채원이요")
+    assert got == {"people": 3, "booker": "문채원"}
+
+
+def test_the_school_one_goes_to_is_the_school() -> None:
+    from _tool_fixtures import values
+
+    got = values(CLASS[1], "한밭고 다니는 오지율이고요")
+    assert got == {"school": "한밭고", "student": "오지율"}

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -72,6 +72,9 @@ class ParamSpec:
     maximum: float | None = None
     pattern: str | None = None
     """Regular expression a string value must match (checked by :func:`validate_arguments`)."""
+    notes: str = ""
+    """What the tool's description says of this parameter ("applicant_type: individual(개인/
+    개인사업자) 또는 corporation(법인)"): read for the words its values are said with."""
 
     @property
     def label(self) -> str:
@@ -251,10 +254,22 @@ def parse_tool(index: int, tool: Any) -> ToolSpec:
                 hint=f"defined: {', '.join(props) or 'none'}",
             )
     params = tuple(
-        _parse_param(index, name, pname, schema, pname in required)
-        for pname, schema in props.items()
+        replace(p, notes=_notes_on(description, p.name))
+        for p in (
+            _parse_param(index, name, pname, schema, pname in required)
+            for pname, schema in props.items()
+        )
     )
     return ToolSpec(name=name, description=description, params=params, raw=tool)
+
+
+def _notes_on(description: str, pname: str) -> str:
+    """The part of a tool's description about parameter ``pname`` ("pname: ..." up to the end
+    of its sentence), or an empty string."""
+    m = re.search(
+        rf"(?<![A-Za-z0-9_]){re.escape(pname)}\s*[:=]\s*(.+?)(?:(?<=[^0-9])\.\s|\n|$)", description
+    )
+    return m.group(1).strip() if m else ""
 
 
 def parse_tools(tools: Any) -> list[ToolSpec]:

@@ -430,3 +430,17 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("일시정지", "정지", "멈추", "pause"),
 ]
 """General Korean/English synonym groups added to a tool's words (not benchmark phrasings)."""
+
+
+def only_ending(run: str) -> bool:
+    """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
+    if re.fullmatch(r"(?:이요|요|이에요|예요|에요|입니다|이고|고)[.!~]*", run):
+        return True  # (alone, the analyser reads 요 as anything)
+    toks = tokens(run)
+    return bool(toks) and all(
+        t.tag.startswith(("J", "E", "VCP", "S"))
+        or (t.tag in ("NP", "MM") and t.form == "이")
+        # "영수증이랑 세부내역서 있어요": being had is nothing said about a value
+        or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
+        for t in toks
+    )

@@ -36,14 +36,16 @@ _DEFINED = re.compile(r"[^\s=,.()]+\s*=\s*[^,.;()=]+(?=[,.;()]|$)")
 _GLOSS_JOINERS = re.compile(r"^(?:또는|혹은|및|그리고|or)\s+")
 
 
-def glosses(p: ParamSpec, opt: Any) -> list[str]:
+def glosses(p: ParamSpec, opt: Any, notes: bool = True) -> list[str]:
     """Korean words the description gives for an allowed value, after it (``checking(입출금
     통장)``, ``ko=한국어``, ``card: 신용카드``) or before it (``켜기(on) 또는 끄기(off)``,
     ``다음 곡(next)``); one gloss may list several (``적금·저축 통장``)."""
     o = re.escape(str(opt))
     found = []
+    # (with what the tool's description says of the parameter, unless ``notes`` is false)
+    said = f"{p.description} {p.notes}" if p.notes and notes else p.description
     # "true면 잠금" says the value's word after it as well
-    after = rx(rf"(?<![A-Za-z0-9_]){o}\s*(?:[:=(]|이?면\s)\s*([^,)]+)").search(p.description)
+    after = rx(rf"(?<![A-Za-z0-9_]){o}\s*(?:[:=(]|이?면\s)\s*([^,)]+)").search(said)
     if after:
         # "1=입문 2=숙련": a gloss ends where the next value's begins
         gloss = re.split(r"\s+[^\s=]+\s*=", after.group(1))[0]
@@ -51,7 +53,7 @@ def glosses(p: ParamSpec, opt: Any) -> list[str]:
         words = gloss.split()
         if len(words) >= 3:  # "크리스탈=바닥 투명 캐빈": said without its head ("바닥 투명한 거")
             found.append(" ".join(words[:-1]))
-    before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(p.description)
+    before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(said)
     if before:
         found.append(_GLOSS_JOINERS.sub("", before.group(1).strip()))
     out = []

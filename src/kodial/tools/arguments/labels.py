@@ -107,6 +107,13 @@ def said_label_length(p: ParamSpec, text: str) -> int:
     return max(said, default=0)
 
 
+def described_label_said(p: ParamSpec, text: str) -> bool:
+    """Whether a word of ``p``'s own description is said as a label ("이름은 X" for 출원인 이름,
+    not for 상표명, which takes 이름 only as a synonym of its name's "name")."""
+    words = {w for w in re.findall(r"[가-힣]{2,}", p.description)}
+    return any(rx(rf"(?<![가-힣]){re.escape(w)}\s*(?:은|는|[:：])").search(text) for w in words)
+
+
 def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:
     """``제목은 X``, ``제목: X``, ``내용에는 X``, ``이름 X`` (a bare space only after the
     parameter's head noun and before a noun) -> span of X."""

@@ -51,8 +51,10 @@ def enum_by_meaning(
         isinstance(o, str) and re.fullmatch(r"[A-Za-z][A-Za-z0-9_ -]*", o) for o in options
     ):
         return None
-    if any(glosses(p, o) for o in options):
-        return None  # the app says its values in Korean (indoor=실내): those words decide
+    if any(glosses(p, o, notes=False) for o in options):
+        # the app says its values in Korean (indoor=실내): those words decide (words the
+        # tool's description gives for them are read too, and meaning still decides the rest)
+        return None
     toks = tokens(text)
     nouns = [t for t in toks if t.tag in ("NNG", "NNP", "SL", "XR")]
     nouns = [t for t in nouns if t.form.lower() not in others and not turned_down(text, t.end)]

@@ -245,8 +245,16 @@ def name_joined_first(text: str, run: re.Match[str]) -> tuple[int, int] | None:
     return run.start(), run.start() + len(name)
 
 
-_NAME_OPENING = re.compile(r"(?:^|(?<=[.!?~])\s*)([가-힣]{3})(?=\s*,)")
-"""A word of three syllables opening a sentence before a comma ("한지후, 등번호 27번")."""
+_NAME_OPENING = re.compile(
+    r"(?:^|(?<=[.!?~])\s*)([가-힣]{3})(?=\s*,)"
+    # said as a clause of its own with the copula, after another clause or a relative one
+    # ("두 명이고 정유진이요", "전북대 다니는 서하은이고")
+    # (or after a value another reader took, masked: "두 명이고" read as a count)
+    r"|(?:^\s*|(?<=[.!?~,])\s*|(?<=[가-힣]고\s)|(?<=[가-힣]는\s)|(?<=\s\s))([가-힣]{3})"
+    r"(?=(?:이요|이에요|이고|입니다|이야|이며)(?:[\s.,!?~]|$))"
+)
+"""A word of three syllables opening a sentence before a comma ("한지후, 등번호 27번"), or said
+as a clause with the copula ("두 명이고 정유진이요")."""
 
 
 def named_like_a_person(name: str) -> bool:
@@ -269,18 +277,19 @@ def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int,
     None when no such name, or more than one, is said."""
     spans = []
     for m in _NAME_OPENING.finditer(text):
-        name = m.group(1)
-        toks = [t for t in tokens(text) if m.start(1) <= t.start < m.end(1)]
+        g = 1 if m.group(1) else 2
+        name = m.group(g)
+        toks = [t for t in tokens(text) if m.start(g) <= t.start < m.end(g)]
         if (
             name[0] in SURNAMES
             and len(toks) == 1
-            and toks[0].tag == "NNP"
-            and toks[0].end == m.end(1)
+            and (toks[0].tag == "NNP" or g == 2)  # (서하은이고: a common noun to the analyser)
+            and toks[0].end == m.end(g)
             and named_like_a_person(name)
             and not is_relation(name)
-            and free(*m.span(1))
+            and free(*m.span(g))
         ):
-            spans.append(m.span(1))
+            spans.append(m.span(g))
     return spans[0] if len(spans) == 1 else None
 
 

@@ -121,6 +121,32 @@ def area_said(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | 
     return None
 
 
+_ATTENDED_PARAM = re.compile(r"학교|회사|직장|학원|school|company|employer", re.I)
+_ATTENDS = re.compile(
+    r"([가-힣A-Za-z0-9]{2,12}?)(?:에|을|를)?\s*다니(?:는|고|며|면서|어요|는데|거든)"
+)
+
+
+def where_one_attends(
+    p: ParamSpec, text: str, free: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
+    """The school or workplace ``p`` names said as where one goes ("전북대 다니는 서하은이고")."""
+    if not _ATTENDED_PARAM.search(f"{p.name} {p.description}"):
+        return None
+    m = next((m for m in _ATTENDS.finditer(text) if free(*m.span(1))), None)
+    return m.span(1) if m else None
+
+
+def area_or_attended(
+    p: ParamSpec, text: str, free: Callable[[int, int], bool]
+) -> tuple[int, int] | None:
+    """Where one lives, for an area (:func:`area_said`), or the school or workplace one goes
+    to (:func:`where_one_attends`)."""
+    if param_kind(p) != "string":
+        return None
+    return area_said(text, free) if is_area(p) else where_one_attends(p, text, free)
+
+
 def is_address(p: ParamSpec) -> bool:
     """Whether ``p`` holds a street address (배송 주소, address)."""
     return param_head(p) in ("주소", "address") or has_any(words_of(p), ("주소", "address"))

@@ -31,6 +31,7 @@ from kodial.tools.arguments.kinds import (
     value_shape,
 )
 from kodial.tools.arguments.labels import (
+    described_label_said,
     in_the_name_of,
     label_keys,
     label_phrases,
@@ -79,10 +80,9 @@ from kodial.tools.arguments.places import (
     DEICTIC_PLACES,
     NOT_PLACES_NEAR,
     POSITION_NOUNS,
-    area_said,
+    area_or_attended,
     by_particle,
     is_address,
-    is_area,
     near_place_param,
     only_an_address,
     without_position_noun,
@@ -100,6 +100,7 @@ from kodial.tools.text import (
     COUNTER_UNITS,
     content_words,
     has_proper_noun,
+    only_ending,
     rx,
     strip_ending,
     tokens,
@@ -303,7 +304,9 @@ def extract_strings(
             pending.remove(p)
     # labelled values: 제목은 X, 내용: X, X라는 메모; a parameter whose label is said whole
     # ("받는 사람은 X") first, so a word two labels share (사람) does not give X to the other
-    for p in sorted(pending, key=lambda q: -said_label_length(q, text)):
+    for p in sorted(
+        pending, key=lambda q: (-said_label_length(q, text), not described_label_said(q, text))
+    ):
         keys = [*label_phrases(p), *label_keys(p)]
         span = labelled(text, keys, param_head(p), param_kind(p)) or named_by(
             text, keys + sorted(tool_words, key=len, reverse=True)
@@ -499,7 +502,7 @@ def extract_strings(
         # is the one asked for
         runs = [m for m in re.finditer(r"[^\s,.]+(?: [^\s,.]+)*", msg.masked)]
         # the ending left after a value read ("14일생이에요" -> "이에요") is nothing said
-        runs = [m for m in runs if not _only_ending(m.group(0))]
+        runs = [m for m in runs if not only_ending(m.group(0))]
         joined = name_joined_first(msg.masked, runs[0]) if runs else None
         if joined and is_person_name(open_asked[0]):
             # "정하은이고요 메일은 ...": the name said first, joined to the rest by the copula
@@ -530,9 +533,8 @@ def extract_strings(
         if span:
             put(p, span, strong=False)
             pending.remove(p)
-    for p in [q for q in pending if param_kind(q) == "string" and is_area(q)][:1]:
-        # "혼자 살고 인천 부평구예요", "난 전북 전주 살아": where one lives
-        span = area_said(msg.masked, msg.free)
+    for p in list(pending):  # "혼자 살고 인천 부평구예요", "전북대 다니는": where one lives or goes
+        span = area_or_attended(p, msg.masked, msg.free)
         if span:
             put(p, span, strong=False)
             pending.remove(p)
@@ -583,18 +585,3 @@ def extract_strings(
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess
-            pending.remove(p)
-
-
-def _only_ending(run: str) -> bool:
-    """Whether ``run`` is only a copula, particles and endings ("이에요", "이고", "요")."""
-    if re.fullmatch(r"(?:이요|요|이에요|예요|에요|입니다|이고|고)[.!~]*", run):
-        return True  # (alone, the analyser reads 요 as anything)
-    toks = tokens(run)
-    return bool(toks) and all(
-        t.tag.startswith(("J", "E", "VCP", "S"))
-        or (t.tag in ("NP", "MM") and t.form == "이")
-        # "영수증이랑 세부내역서 있어요": being had is nothing said about a value
-        or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
-        for t in toks
-    )
