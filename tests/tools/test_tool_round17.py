@@ -412,3 +412,69 @@ def test_the_school_one_goes_to_is_the_school() -> None:
 
     got = values(CLASS[1], "한밭고 다니는 오지율이고요")
     assert got == {"school": "한밭고", "student": "오지율"}
+
+
+def test_grams_and_a_larger_unit_are_read_in_the_unit_asked() -> None:
+    from _tool_fixtures import values
+
+    meat = parse_tools(
+        [
+            function_tool(
+                "deli_preorder",
+                "반찬가게 예약 주문",
+                {
+                    "weight_g": {**integer_param("중량(그램)"), "minimum": 100},
+                    "pieces": integer_param("개수"),
+                },
+                ["weight_g"],
+            )
+        ]
+    )[0]
+    assert values(meat, "수육 칠백 그램 예약할게요") == {"weight_g": 700}
+    assert values(meat, "수육 1.5키로로 해주세요") == {"weight_g": 1500}
+    sign = parse_tools(
+        [
+            function_tool(
+                "banner_quote",
+                "현수막 견적. 크기는 cm 단위",
+                {"width_cm": integer_param("가로(cm)"), "height_cm": integer_param("세로(cm)")},
+                ["width_cm", "height_cm"],
+            )
+        ]
+    )[0]
+    assert values(sign, "가로 3미터 세로 90센티로 얼마예요?") == {"width_cm": 300, "height_cm": 90}
+
+
+_ROAST = {"type": "string", "enum": ["라이트", "미디엄", "다크"], "description": "로스팅 정도"}
+ROAST = [
+    function_tool(
+        "roastery_price_check",
+        "원두 100g 가격 확인",
+        {"bean": string_param("원두 이름"), "roast": _ROAST},
+        ["bean"],
+    ),
+    function_tool(
+        "roastery_preorder",
+        "원두 미리 주문",
+        {
+            "bean": string_param("원두 이름"),
+            "roast": _ROAST,
+            "weight_g": integer_param("중량(그램)"),
+        },
+        ["bean", "weight_g"],
+    ),
+]
+
+
+def test_a_choice_made_in_a_look_up_goes_with_the_order_that_follows() -> None:
+    assert tool_act(parse_tools(ROAST)[1]) == "create"
+    messages = [
+        user("예가체프 다크로 볶은 거 100그램에 얼마예요?"),
+        called("roastery_price_check", bean="예가체프", roast="다크"),
+        tool_result({"bean": "예가체프", "roast": "다크", "price_per_100g": 6500}),
+        assistant("100g에 6,500원이에요."),
+        user("그럼 그걸로 오백 그램 주문할게요"),
+    ]
+    d = decide(messages, ROAST, now=NOW)
+    assert d.kind == "call" and d.tool == "roastery_preorder"
+    assert d.arguments == {"bean": "예가체프", "roast": "다크", "weight_g": 500}

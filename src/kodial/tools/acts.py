@@ -47,7 +47,7 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
     **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
-    **dict.fromkeys(("preregister", "issue", "report"), "create"),
+    **dict.fromkeys(("preregister", "preorder", "prebook", "issue", "report"), "create"),
     **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
     **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit"), "delete"),
     **dict.fromkeys(("view",), "lookup"),

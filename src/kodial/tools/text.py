@@ -156,6 +156,8 @@ UNITS = (
     "통|건|그릇|가지|봉지|판|짝|게임|팩|" + _MONTHS + "|"
     # units written in Latin letters (100kW, 64GB, 250mm)
     "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
+    # grams and litres (육백 그램, 600g, 2리터)
+    "그램|그람|g|밀리리터|리터|"
     # 부 (copies) only after a native numeral and a space ("한 부", "두 부"): after digits it is a
     # part ("2부"), and written together it is a word of its own ("두부")
     r"(?<=[가-힣]\s)부(?![가-힣])"

@@ -206,12 +206,12 @@ def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec
 
 def _option_carried(tool: ToolSpec, p: ParamSpec, called: str, act: str | None) -> bool:
     """Whether an option of an earlier call of another tool goes with the thing now made: a
-    yes/no option of the same name, from a look-up the request follows (the quote's 잡목 정리
-    포함 is the application's)."""
+    yes/no option or a choice of the same name, from a look-up the request follows (the
+    quote's 잡목 정리 포함 is the application's; the grade whose price was asked, the order's)."""
     return (
         act == "create"
         and called != tool.name
-        and param_kind(p) == "boolean"
+        and param_kind(p) in ("boolean", "enum")
         and called.split("_")[0] == tool.name.split("_")[0]
     )
 

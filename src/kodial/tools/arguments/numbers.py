@@ -212,6 +212,7 @@ def extract_numbers(
         if where:
             mentions = [n for n in mentions if not (where[0] <= n.start and n.end <= where[1])]
     mentions = in_the_unit_asked(mentions, msg.masked, params)
+    mentions = _in_the_measure_asked(mentions, params)
     mentions = _total_and_kinds(mentions, msg, params, out, source)
     mentions = _party_summed(mentions, msg.masked, params, tool)
     mentions = _without_parts_of_a_count(mentions, msg.masked)
@@ -358,6 +359,38 @@ _DAYS_LONG = re.compile(rf"(?:{DAY_COUNT_RE})|\d+\s*일\s*(?:동안|간)")
 """Days said as a length of time (하루, 이틀, 3일 동안), not a day of the month (3일)."""
 _HALF_AFTER = re.compile(r"\s*반(?![가-힣])")
 _HALF_HOUR = re.compile(r"(?<![가-힣\d])반\s*시간")
+
+
+_MEASURES = (
+    (("미터", "m"), "cm", 100),
+    (("kg", "킬로그램", "키로", "킬로", "㎏"), "g", 1000),
+    (("리터",), "ml", 1000),
+)
+"""Larger units of a measure said for a parameter in a smaller one: (said, unit asked, times)."""
+
+
+def _in_the_measure_asked(
+    mentions: list[NumberMention], params: list[ParamSpec]
+) -> list[NumberMention]:
+    """A length, weight or volume said in a larger unit than every parameter of that measure
+    takes, in the parameter's unit: "가로 4미터" for 가로(cm) is 400, "1.2키로" for 중량(그램)
+    is 1200."""
+    units = [param_units(p) for p in params]
+    described = " ".join(p.description for p in params).lower()
+    out = []
+    for n in mentions:
+        for said, unit, times in _MEASURES:
+            # (a weight_g described in 그램 counts grams, though its name says weight, as kg do)
+            if (
+                n.unit in said
+                and any(unit in u for u in units)
+                and not any(
+                    re.search(rf"(?<![가-힣a-z]){re.escape(s)}(?![a-z])", described) for s in said
+                )
+            ):
+                n = NumberMention(n.value * times, unit, n.start, n.end)
+        out.append(n)
+    return out
 
 
 def in_the_unit_asked(

@@ -222,8 +222,10 @@ def extract_strings(
             # "오사카 2박 3일": a count said after the name is not part of it either
             span = (span[0], span[0] + text[span[0] : span[1]].find(value) + trail.start())
             value = value[: trail.start()]
-        if re.sub(r"\s+", "", value) in DEICTIC_PLACES:
-            return  # "근처 주유소": where the user is, which only the user can say
+        if re.sub(r"\s+", "", value) in DEICTIC_PLACES or re.fullmatch(
+            r"[이그저][거걸것건]", value
+        ):
+            return  # "근처 주유소", "그걸로": where the user is, or what was just said
         if param_kind(p) != "text":
             # "여의나루역 근처", "강남쪽", "오이도 방면": the place is what the noun of relative
             # position is said of; the tool is asked about the place
