@@ -478,3 +478,36 @@ def test_a_choice_made_in_a_look_up_goes_with_the_order_that_follows() -> None:
     d = decide(messages, ROAST, now=NOW)
     assert d.kind == "call" and d.tool == "roastery_preorder"
     assert d.arguments == {"bean": "예가체프", "roast": "다크", "weight_g": 500}
+
+
+STUDIO = [
+    function_tool(
+        "music_room_reserve",
+        "합주실 사용 시간 예약",
+        {
+            "room": {"type": "string", "enum": ["A룸", "B룸"], "description": "방"},
+            "date": {**DAY, "description": "사용일"},
+            "start_time": {**CLOCK, "description": "시작"},
+            "end_time": {**CLOCK, "description": "종료"},
+        },
+        ["room", "date", "start_time", "end_time"],
+    )
+]
+
+
+def test_an_end_time_follows_from_the_start_and_how_long() -> None:
+    messages = [user("B룸 토요일에 세 시간 쓰고 싶어요")]
+    d = decide(messages, STUDIO, now=NOW)
+    assert d.kind == "ask" and d.missing == ["start_time"]
+    messages += [assistant("몇 시부터 쓰실 건가요?"), user("저녁 7시부터요")]
+    d = decide(messages, STUDIO, now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {
+        "room": "B룸",
+        "date": "2026-11-21",
+        "start_time": "19:00",
+        "end_time": "22:00",
+    }
+    # with no length said, both ends are asked for
+    d = decide([user("B룸 토요일에 쓰고 싶어요")], STUDIO, now=NOW)
+    assert sorted(d.missing) == ["end_time", "start_time"]

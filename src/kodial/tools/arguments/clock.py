@@ -9,9 +9,10 @@ from datetime import datetime
 from kodial.korean.datetimes import PERIODS, parse_datetime
 from kodial.korean.numerals import number_value
 from kodial.tools.arguments.message import Msg, turned_down
-from kodial.tools.arguments.params import enum_options
-from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.params import date_format, enum_options
+from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ParamSpec
+from kodial.tools.text import numbers, split_identifier
 
 _LISTED_TIME = re.compile(r"(\d{1,2}):(\d{2})(?:\s*[-~]\s*\d{1,2}:\d{2})?")
 """An allowed value that is a time of day, or a span of the day by its start ("10:00-12:00")."""
@@ -143,3 +144,39 @@ _CLOCK_SAID = re.compile(
     r"(?:(?P<period>오전|오후|아침|저녁|밤|낮|새벽)\s*|(?<![\d가-힣]))(?P<h>\d{1,2}|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간|작|장|청|험|즌|계|내|골|리|민|설|술|트)"
 )
 """An hour said on the clock ("오후 2시", "열한 시"), with the part of the day said before it."""
+
+
+_START_WORDS = frozenset({"start", "begin", "from"})
+_END_WORDS = frozenset({"end", "finish", "until", "to"})
+_HOW_LONG = {"시간": 60, "분": 1}
+
+
+def _clock_pair(filling: Filling) -> tuple[ParamSpec, ParamSpec] | None:
+    """The tool's start and end times of day (start_time / end_time as HH:MM), if it has both."""
+    clocks = [p for p in filling.tool.params if getattr(date_format(p), "part", None) == "time"]
+    starts = [p for p in clocks if _START_WORDS & set(split_identifier(p.name))]
+    ends = [p for p in clocks if _END_WORDS & set(split_identifier(p.name))]
+    return (starts[0], ends[0]) if len(starts) == 1 and len(ends) == 1 else None
+
+
+def end_from_a_duration(filling: Filling, said: str) -> None:
+    """An end time that follows from the start and how long was said ("두 시간 쓰고 싶어" then
+    "오후 2시부터": 14:00 to 16:00). While the start is not known, the end is not asked for:
+    it will follow (:attr:`Filling.follows`)."""
+    pair = _clock_pair(filling)
+    if pair is None or pair[1].name in filling.found:
+        return
+    lengths = [n for n in numbers(said) if n.unit in _HOW_LONG]
+    if len(lengths) != 1 or lengths[0].value <= 0:
+        return
+    minutes = int(lengths[0].value * _HOW_LONG[lengths[0].unit])
+    start, end = pair
+    found = filling.found.get(start.name)
+    m = re.fullmatch(r"(\d{2}):(\d{2})", str(found.value)) if found else None
+    if found is None:
+        filling.follows.add(end.name)
+    elif m:
+        total = int(m.group(1)) * 60 + int(m.group(2)) + minutes
+        if total < 24 * 60:
+            text = said[lengths[0].start : lengths[0].end]
+            filling.found[end.name] = Found(f"{total // 60:02d}:{total % 60:02d}", "message", text)

@@ -16,7 +16,7 @@ from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
 from kodial.tools.arguments.choices import extract_enums, not_offered
-from kodial.tools.arguments.clock import PERIOD_WORD, clock_options
+from kodial.tools.arguments.clock import PERIOD_WORD, clock_options, end_from_a_duration
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.handoff import (
     code_of_the_item_named,
@@ -590,5 +590,6 @@ def fill_arguments(
         keys = [k for k in param_keywords(p, tool) if len(k) > 1]
         if any(re.search(rf"{re.escape(k)}\s*(?:하나|한\s*(?:개|통|줄|건))", latest) for k in keys):
             del filling.found[p.name]
+    end_from_a_duration(filling, since)  # "두 시간 쓰고 싶어" + "오후 2시부터": 14:00-16:00
     only_what_the_schema_allows(filling)
     return filling

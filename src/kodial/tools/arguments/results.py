@@ -43,9 +43,17 @@ class Filling:
     def arguments(self) -> dict[str, Any]:
         return {p.name: self.found[p.name].value for p in self.tool.params if p.name in self.found}
 
+    follows: set[str] = field(default_factory=set)
+    """Parameters that follow from another once it is given (an end time from the start and the
+    length said): not asked for."""
+
     @property
     def missing(self) -> list[str]:
-        return [p.name for p in self.tool.params if p.required and p.name not in self.found]
+        return [
+            p.name
+            for p in self.tool.params
+            if p.required and p.name not in self.found and p.name not in self.follows
+        ]
 
     @property
     def evidence(self) -> int:
