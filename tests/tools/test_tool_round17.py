@@ -511,3 +511,33 @@ def test_an_end_time_follows_from_the_start_and_how_long() -> None:
     # with no length said, both ends are asked for
     d = decide([user("B룸 토요일에 쓰고 싶어요")], STUDIO, now=NOW)
     assert sorted(d.missing) == ["end_time", "start_time"]
+
+
+def test_probe_review_near_misses_of_this_round() -> None:
+    """Found by a probe review of this round with sentences of its own."""
+    from _tool_fixtures import values
+
+    from kodial.korean.self_repair import repair
+    from kodial.tools.text import numbers
+
+    # a difference in price is a price question, not knowledge
+    assert text_act("글램핑이랑 오토캠핑 가격 차이 얼마나 나?") != "explain"
+    # a compound label names another parameter ("상표 이름은 X" is the mark's)
+    assert values(LOGO, "상표 이름은 숲속책방이에요") == {"mark_name": "숲속책방"}
+    # a hospital, a church or a gym one goes to is no school or workplace
+    assert "school" not in values(CLASS[1], "병원 다니는 중이라 대신 신청해요")
+    # a length that is a delay or a time from now is no booking's length
+    d = decide([user("B룸 토요일 오후 2시부터 쓸게요. 30분 늦을 수도 있어요")], STUDIO, now=NOW)
+    assert d.kind == "ask" and d.missing == ["end_time"]
+    d = decide([user("B룸 토요일 오전 10시부터 한 시간 반 쓸게요")], STUDIO, now=NOW)
+    assert d.arguments.get("end_time") == "11:30"
+    # a status check of preorders looks up
+    assert tool_act(_spec("preorder_status_check", "케이크 예약 주문 상태 확인")) == "lookup"
+    # a wish to live alone is no household of one; a corrected count keeps its thing
+    assert [n.value for n in numbers("혼자 살고 싶은데 지금은 셋이 살아요")] == [3]
+    assert repair("튤립 열 송이 할까.. 아니다 스무 송이") == "튤립 스무 송이"
+    # boats are counted in 척, not people
+    assert [(n.value, n.unit) for n in numbers("배 두 척 빌려서 열 명 갈 거예요")] == [
+        (2, "척"),
+        (10, "명"),
+    ]

@@ -69,7 +69,9 @@ def repair(text: str) -> str:
         del kept[start:]  # they are read again from the probe
         kept += probe[: m.start()].split()
         taken_back = kept.pop() if kept else ""
-        if _WONDERED.search(taken_back):
+        if _WONDERED.search(taken_back) and len(kept) >= 2 and _NUMBER_WORD.fullmatch(kept[-2]):
+            del kept[-2:]  # "튤립 열 송이 할까.. 아니다 스무 송이": the count said is taken back
+        elif _WONDERED.search(taken_back):
             # "선베드도 같이 할까.. 아니다 파라솔만": a thought wondered aloud is taken back whole,
             # back to where its sentence began
             while kept and not re.search(r"[.?!]$", kept[-1]):

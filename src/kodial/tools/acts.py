@@ -47,7 +47,7 @@ NAME_ACTS: dict[str, Act] = {
     **dict.fromkeys(("delete", "remove", "cancel", "clear"), "delete"),
     **dict.fromkeys(("send", "notify"), "send"),
     **dict.fromkeys(("rent", "subscribe", "enroll", "join", "submit"), "create"),
-    **dict.fromkeys(("preregister", "preorder", "prebook", "issue", "report"), "create"),
+    **dict.fromkeys(("preregister", "issue", "report"), "create"),
     **dict.fromkeys(("pause", "suspend", "resume", "renew"), "modify"),
     **dict.fromkeys(("terminate", "unsubscribe", "withdraw", "leave", "quit"), "delete"),
     **dict.fromkeys(("view",), "lookup"),
@@ -200,7 +200,10 @@ def text_act(text: str) -> Act | None:
     # "X가 뭐야? 설명해줘", "X란 무슨 뜻이야": knowledge asked for, not a tool's service (a
     # tool that explains says so in its description and matches)
     if any(p.startswith(EXPLAIN_STEMS) for p in predicates) or (
-        asks and any(t.tag == "NNG" and t.form in MEANING_NOUNS for t in toks)
+        asks
+        and any(t.tag == "NNG" and t.form in MEANING_NOUNS for t in toks)
+        # (a difference in price is a tool's to say: "가격 차이 얼마나 나?")
+        and not re.search(r"얼마|가격|요금|비용|금액", text)
     ):
         return "explain"
     if asks:
@@ -344,6 +347,7 @@ _NOUN_OR_VERB = frozenset({"order", "request", "book", "schedule", "report", "pl
 
 _NOUN_HEADS: dict[str, Act] = {
     **dict.fromkeys(("request", "application", "filing", "submission", "order"), "create"),
+    **dict.fromkeys(("preorder", "prebook"), "create"),
     **dict.fromkeys(("registration", "reservation", "booking", "signup", "enrollment"), "create"),
     **dict.fromkeys(("quote", "estimate", "search", "lookup", "inquiry"), "lookup"),
 }

@@ -153,7 +153,7 @@ UNITS = (
     # (박스 before 박: "3박스" is three boxes, not three nights)
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|상자|박스|박|층|번|병|점|채|벌|켤레|대|"
     # (and 달 for months: "석 달", "3달"; 달러 is money)
-    "통|건|그릇|가지|봉지|판|짝|게임|팩|" + _MONTHS + "|"
+    "통|건|그릇|가지|봉지|판|짝|게임|팩|척|그루|송이|포기|캔|컵|" + _MONTHS + "|"
     # units written in Latin letters (100kW, 64GB, 250mm)
     "kWh|kW|kw|KW|GB|MB|TB|mm|ml|W|"
     # grams and litres (육백 그램, 600g, 2리터)
@@ -192,6 +192,7 @@ COUNTER_UNITS = frozenset(
         "세트",
         "부",
         "회",
+        *("척", "그루", "송이", "포기", "캔", "컵"),
     ]
 )
 """Units that count things or times (not amounts, lengths or durations): a count said with one
@@ -199,7 +200,8 @@ goes to a parameter that counts (발급 부수, 헹굼 횟수) even when its des
 _COUNTERS = (
     "|".join(
         sorted(
-            (COUNTER_UNITS - {"부", "회"}) | {"살", "글자", "곳", "시간", "박", "평"},
+            (COUNTER_UNITS - {"부", "회", "척", "캔", "컵"})
+            | {"살", "글자", "곳", "시간", "박", "평"},
             key=len,
             reverse=True,
         )
@@ -213,7 +215,7 @@ _COUNTERS = (
     # one-syllable counters of graves and machines, tents and buildings, boats, pills, cans
     # and cups, after a space ("봉분은 두 기", "텐트 두 동", "한 척", "세 알"; not 기사, 동네,
     # 한동안, 알림, and not 바람 세기)
-    + r"|\s(?:기|동|척|알|캔|컵)(?=$|[^가-힣]|요|이요|이에요|이고|을|를|은|는|만|씩|도|짜리)"
+    + r"|\s(?:기|동|척|알|캔|컵)(?=$|[^가-힣]|요|이요|이에요|예요|이고|이면|면|을|를|은|는|만|씩|도|짜리|으로|로)"
     + r"|그루|송이|포기"
 )
 """Counters a native numeral is said with (두 명, 세 시간, 이불 두 채, 운동화 한 켤레, 한 부):
@@ -282,7 +284,7 @@ _AGED = re.compile(r"(?:아기|애기|아이|강아지|고양이|태어난\s*지
 
 _ALONE_RE = re.compile(
     r"(?<![가-힣])혼자(?:서)?(?=\s*(?:$|[.!?,~]|요|예요|이에요|이요|만|갈|가요|갑니다|와요|올|"
-    r"방문|이용|예약|먹|묵|잘|탈|살(?:고|아|아요|거든|면서)|지내))"
+    r"방문|이용|예약|먹|묵|잘|탈|살(?:고|아|아요|거든|면서)(?!\s*싶)|지내))"
 )
 """혼자: a party of one (혼자 갈게요), or a household of one (혼자 살고)."""
 

@@ -149,6 +149,11 @@ _CLOCK_SAID = re.compile(
 _START_WORDS = frozenset({"start", "begin", "from"})
 _END_WORDS = frozenset({"end", "finish", "until", "to"})
 _HOW_LONG = {"시간": 60, "분": 1}
+_NOT_HOW_LONG = re.compile(
+    r"\s*(?:반\s*)?(?:뒤|후|전|늦|일찍|걸리|걸려|지나|있다가|만에|정도\s*늦)"
+)
+"""After a length of time, words that make it no length of the booking ("30분 늦을 수도",
+"세 시간 뒤에 연락할게", "한 시간 걸리는데")."""
 
 
 def _clock_pair(filling: Filling) -> tuple[ParamSpec, ParamSpec] | None:
@@ -166,10 +171,14 @@ def end_from_a_duration(filling: Filling, said: str) -> None:
     pair = _clock_pair(filling)
     if pair is None or pair[1].name in filling.found:
         return
-    lengths = [n for n in numbers(said) if n.unit in _HOW_LONG]
+    lengths = [
+        n for n in numbers(said) if n.unit in _HOW_LONG and not _NOT_HOW_LONG.match(said, n.end)
+    ]
     if len(lengths) != 1 or lengths[0].value <= 0:
         return
     minutes = int(lengths[0].value * _HOW_LONG[lengths[0].unit])
+    if lengths[0].unit == "시간" and re.match(r"\s*반", said[lengths[0].end :]):
+        minutes += 30  # "한 시간 반"
     start, end = pair
     found = filling.found.get(start.name)
     m = re.fullmatch(r"(\d{2}):(\d{2})", str(found.value)) if found else None

@@ -107,11 +107,16 @@ def said_label_length(p: ParamSpec, text: str) -> int:
     return max(said, default=0)
 
 
-def described_label_said(p: ParamSpec, text: str) -> bool:
+def described_label_said(p: ParamSpec, text: str, others: str = "") -> bool:
     """Whether a word of ``p``'s own description is said as a label ("이름은 X" for 출원인 이름,
-    not for 상표명, which takes 이름 only as a synonym of its name's "name")."""
-    words = {w for w in re.findall(r"[가-힣]{2,}", p.description)}
-    return any(rx(rf"(?<![가-힣]){re.escape(w)}\s*(?:은|는|[:：])").search(text) for w in words)
+    not for 상표명, which takes 이름 only as a synonym of its name's "name"); not when the word
+    before it is of another parameter's description (``others``: "상표 이름은 X" is 상표명's)."""
+    for w in {w for w in re.findall(r"[가-힣]{2,}", p.description)}:
+        for m in rx(rf"(?<![가-힣]){re.escape(w)}\s*(?:은|는|[:：])").finditer(text):
+            before = re.findall(r"[가-힣]{2,}", text[: m.start()])[-1:]
+            if not (before and before[0] in others and before[0] not in p.description):
+                return True
+    return False
 
 
 def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int] | None:

@@ -127,14 +127,27 @@ _ATTENDS = re.compile(
 )
 
 
+_NOT_ATTENDED = re.compile(
+    r"(?:병원|의원|치과|한의원|교회|성당|절|헬스장|헬스|수영장|필라테스|요가|도서관)$"
+)
+_SCHOOL_END = re.compile(r"(?:학교|대학|대|고|중|초|고등학교|중학교|초등학교|원)$")
+
+
 def where_one_attends(
     p: ParamSpec, text: str, free: Callable[[int, int], bool]
 ) -> tuple[int, int] | None:
     """The school or workplace ``p`` names said as where one goes ("전북대 다니는 서하은이고")."""
     if not _ATTENDED_PARAM.search(f"{p.name} {p.description}"):
         return None
-    m = next((m for m in _ATTENDS.finditer(text) if free(*m.span(1))), None)
-    return m.span(1) if m else None
+    school = re.search(r"학교|school", f"{p.name} {p.description}", re.I) is not None
+    for m in _ATTENDS.finditer(text):
+        said = m.group(1)
+        if not free(*m.span(1)) or _NOT_ATTENDED.search(said):
+            continue  # "병원 다니는 중이라", "교회 다니는": no school or workplace
+        if school and not _SCHOOL_END.search(said):
+            continue
+        return m.span(1)
+    return None
 
 
 def area_or_attended(

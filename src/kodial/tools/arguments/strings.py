@@ -307,7 +307,11 @@ def extract_strings(
     # labelled values: 제목은 X, 내용: X, X라는 메모; a parameter whose label is said whole
     # ("받는 사람은 X") first, so a word two labels share (사람) does not give X to the other
     for p in sorted(
-        pending, key=lambda q: (-said_label_length(q, text), not described_label_said(q, text))
+        pending,
+        key=lambda q: (
+            -said_label_length(q, text),
+            not described_label_said(q, text, " ".join(o.description for o in params if o != q)),
+        ),
     ):
         keys = [*label_phrases(p), *label_keys(p)]
         span = labelled(text, keys, param_head(p), param_kind(p)) or named_by(
