@@ -531,6 +531,8 @@ def test_probe_review_near_misses_of_this_round() -> None:
     assert d.kind == "ask" and d.missing == ["end_time"]
     d = decide([user("B룸 토요일 오전 10시부터 한 시간 반 쓸게요")], STUDIO, now=NOW)
     assert d.arguments.get("end_time") == "11:30"
+    d = decide([user("B룸 토요일 오후 4시부터, 끝나는 건 두 시간 후쯤")], STUDIO, now=NOW)
+    assert d.arguments.get("end_time") == "18:00"
     # a status check of preorders looks up
     assert tool_act(_spec("preorder_status_check", "케이크 예약 주문 상태 확인")) == "lookup"
     # a wish to live alone is no household of one; a corrected count keeps its thing

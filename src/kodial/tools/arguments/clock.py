@@ -154,6 +154,8 @@ _NOT_HOW_LONG = re.compile(
 )
 """After a length of time, words that make it no length of the booking ("30분 늦을 수도",
 "세 시간 뒤에 연락할게", "한 시간 걸리는데")."""
+_ENDS_AFTER = re.compile(r"끝나는\s*(?:건|거|시간은?)\s*$")
+"""The end said as a time after the start ("끝나는 건 두 시간 후쯤"): a length after all."""
 
 
 def _clock_pair(filling: Filling) -> tuple[ParamSpec, ParamSpec] | None:
@@ -172,7 +174,10 @@ def end_from_a_duration(filling: Filling, said: str) -> None:
     if pair is None or pair[1].name in filling.found:
         return
     lengths = [
-        n for n in numbers(said) if n.unit in _HOW_LONG and not _NOT_HOW_LONG.match(said, n.end)
+        n
+        for n in numbers(said)
+        if n.unit in _HOW_LONG
+        and (not _NOT_HOW_LONG.match(said, n.end) or _ENDS_AFTER.search(said, 0, n.start))
     ]
     if len(lengths) != 1 or lengths[0].value <= 0:
         return
