@@ -44,6 +44,8 @@ BLIND12 = ROOT / "data" / "tool_dialogs_blind12.jsonl"
 """The eleventh blind set, the sixteenth (see the module docstring): never tuned on."""
 BLIND13 = ROOT / "data" / "tool_dialogs_blind13.jsonl"
 """The twelfth blind set, the seventeenth (see the module docstring): never tuned on."""
+BLIND14 = ROOT / "data" / "tool_dialogs_blind14.jsonl"
+"""The thirteenth blind set, the eighteenth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -64,9 +66,10 @@ OWN_SET_FILES = {
     "dev15": DEV15,
     "blind12": BLIND12,
     "blind13": BLIND13,
+    "blind14": BLIND14,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind12", "blind13"})
+BLIND_SETS = frozenset({"blind12", "blind13", "blind14"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -211,6 +214,13 @@ OWN_SETS = {
         "questions annotated by its author; scored aggregates only: 0.712 with the engine as "
         "session 24 began",
     ),
+    "blind14": (
+        "Thirteenth blind set, the eighteenth (never tuned on)",
+        "written for the project during session 25 by a contributor who had read nothing of "
+        "kodial or the other sets but their domain names (see `SOURCE-blind14.md`), slot "
+        "questions annotated by its author; scored aggregates only: 0.595 with the engine as "
+        "session 25 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -229,5 +239,6 @@ SET_NOW = {
     "dev15": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
     "blind12": datetime(2026, 10, 14, 19, 35, tzinfo=SEOUL),
     "blind13": datetime(2026, 3, 27, 12, 40, tzinfo=SEOUL),
+    "blind14": datetime(2026, 12, 28, 16, 10, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
