@@ -95,6 +95,10 @@ _COMING_AND_GOING = frozenset({"가", "오", "하"})
 """Verbs whose "may I?" says when or asks for the act (가도 돼?, 와도 돼?, 해도 돼?), not advice."""
 
 
+_AFTER_DOING = re.compile(r"[가-힣]고\s*나서|[가-힣]\s(?:후|뒤)에?\s")
+"""One thing done before another ("헌혈하고 나서", "먹은 후에")."""
+
+
 def _may_or_must(text: str) -> bool:
     """Whether ``text`` ends asking if one may or must do a thing (a verb + 어도/어야 + 되다 or
     괜찮다 ending the question: "치마 입어도 돼?", "앵커 박아야 돼?"): advice, not a service.
@@ -107,7 +111,8 @@ def _may_or_must(text: str) -> bool:
         verb, ending, then = toks[i], toks[i + 1], toks[i + 2]
         if (
             verb.tag == "VV"
-            and verb.form not in _COMING_AND_GOING
+            # (after another thing done it is advice again: "헌혈하고 나서 바로 헬스 가도 되나?")
+            and (verb.form not in _COMING_AND_GOING or _AFTER_DOING.search(text))
             # "바꿔도 돼요?", "미뤄도 될까요?", "잡아도 돼요?": asking for the act itself
             and not any(
                 verb.form.startswith(s) for stems in PREDICATE_STEMS.values() for s in stems
@@ -186,6 +191,9 @@ def text_act(text: str) -> Act | None:
         return "lookup"  # "다 됐는지 봐주세요": whether it is so, looked at
     if _TAKE_OUT.search(text):
         return "delete"  # "하나만 빼줘": taken out (not "양파 빼고 주문해줘")
+    purpose = next((i for i, t in enumerate(toks) if _intends(toks, i)), None)
+    if purpose is not None and _asks_existence(toks[purpose:], text, bound=True):
+        return "lookup"  # "한복 빌려 입으려고 하는데 갈 만한 데 있어?": what there is, asked
     for act, stems in PREDICATE_STEMS.items():
         # a one-syllable stem is a whole predicate (잡아줘), not the start of a noun (잡채)
         if any(p == s or (len(s) > 1 and p.startswith(s)) for p in predicates for s in stems):
@@ -208,7 +216,25 @@ def text_act(text: str) -> Act | None:
         return "explain"
     if asks:
         return "lookup"
+    if _takes_the_choice(toks):
+        return "create"  # "검은 우물로 일곱 시 사십 분에 넷이서 갈게": the one chosen, booked
     return None
+
+
+_PROMISE = frozenset({"ᆯ게", "ᆯ게요", "을게", "을게요"})
+
+
+def _takes_the_choice(toks: tuple[Token, ...]) -> bool:
+    """ "20분짜리로 두 시에 할게요", "검은 우물로 넷이서 갈게": a thing chosen with (으)로 and a
+    promise to do or go (하다, 가다 + ㄹ게), which takes it: a booking or an order, asked."""
+    body = [t for t in toks if t.tag not in ("SF", "SP")]
+    return (
+        len(body) >= 3
+        and body[-1].tag == "EF"
+        and body[-1].form in _PROMISE
+        and (body[-2].tag, body[-2].form) in (("VV", "하"), ("VV", "가"))
+        and any(t.tag == "JKB" and t.form in ("로", "으로") for t in body[:-2])
+    )
 
 
 _DISPATCH = re.compile(
@@ -229,6 +255,17 @@ _TAKE_OUT = re.compile(
 """Some of what was bought or booked asked to be taken out, ending the request ("하나만 빼줘";
 not "양파 빼줘" in an order, which leaves a thing out of it)."""
 _WHEN_WORDS = ("언제", "몇", "며칠", "얼마")
+
+
+def _intends(toks: tuple[Token, ...], i: int) -> bool:
+    """Whether ``toks[i]`` is an ending that says what one means to do ("빌리려고요",
+    "예약하려는데"; not "타려던 거", which describes a thing): with a question of what there
+    is after it, the request asks what there is for that, not for the act itself."""
+    t = toks[i]
+    if t.form in ("려고", "으려고"):
+        return True
+    nxt = toks[i + 1] if i + 1 < len(toks) else None
+    return t.form in ("려는", "으려는") and nxt is not None and nxt.form == "데"
 
 
 def _asks_when_done(toks: tuple[Token, ...]) -> bool:
@@ -268,20 +305,38 @@ def _asks_state(toks: tuple[Token, ...]) -> bool:
     return False
 
 
-def _asks_existence(toks: tuple[Token, ...], text: str) -> bool:
+def _asks_existence(toks: tuple[Token, ...], text: str, bound: bool = False) -> bool:
     """ "불편한 편의점 책 있어요?", "투룸 있나요?": whether something is there is asked, which is
-    a lookup; not "낼 수 있나요?" (whether one can) nor "있는 거" (describing a thing)."""
-    if not text.rstrip().endswith("?") and not text.rstrip().endswith(("있나요", "있니", "있나")):
-        return False
+    a lookup; not "낼 수 있나요?" (whether one can) nor "있는 거" (describing a thing).
+    ``bound``: a thing named by a bound noun counts too ("잘 수 있는 거 있어요?", "갈 만한 데
+    있어?"), as after a purpose said (those ask about the world as often as about a tool)."""
+    if not bound and not text.rstrip().endswith(("?", "있나요", "있니", "있나")):
+        return False  # (a question said before a request is not what the request asks)
     for i, t in enumerate(toks):
         if t.form != "있" or t.tag not in ("VA", "VV", "VX"):
             continue
         prev = toks[i - 1] if i > 0 else None
         nxt = toks[i + 1] if i + 1 < len(toks) else None
-        if prev is not None and (prev.tag == "NNB" or prev.tag.startswith("E")):
+        if prev is not None and (
+            # (a thing there is, 거 or 것: "요금제 같은 거 있어요?"; a place, 데 or 곳, only
+            # after a purpose said: "갈 만한 데 있어?" asks the tool, "시간 때울 데" the world)
+            (
+                prev.tag == "NNB"
+                and prev.form not in (("거", "것", "데", "곳") if bound else ("거", "것"))
+            )
+            or prev.tag.startswith("E")
+        ):
             continue  # 할 수 있어?, 해 볼 수 있나, 되어 있어?
         if nxt is not None and nxt.tag == "EF":
-            return True
+            # a question: a question mark after it, a question ending, or the text's own "?"
+            # ("네 식구 잘 수 있는 거 있어요? 하루 25만 원 넘으면 부담스럽고요")
+            then = toks[i + 2] if i + 2 < len(toks) else None
+            if (
+                (then is not None and then.form == "?")
+                or nxt.form in ("나요", "니", "나", "냐")
+                or (then is None and text.rstrip().endswith("?"))
+            ):
+                return True
     return False
 
 

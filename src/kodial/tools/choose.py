@@ -261,7 +261,8 @@ class ToolChooser:
                 if w in query_words
                 or (len(_norm(w)) >= 2 and _norm(w) in query)
                 # a noun of the request inside a longer word of the tool: 라테 in 카페라테
-                or (len(w) >= 3 and any(len(q) >= 2 and q in w for q in query_nouns))
+                # (of words written apart, the last: 세트 names a 캠핑 의자 세트, 캠핑 does not)
+                or (len(w) >= 3 and any(len(q) >= 2 and q in w.split()[-1] for q in query_nouns))
             )
             # drop words contained in a longer matched word ("대사" inside "기초대사율"); of
             # spellings that differ only in spacing ("할 일", "할일") keep the first, since each

@@ -148,7 +148,7 @@ _MONTHS = r"달(?!러|에|마다|" + _AGO + ")"
 """달 said for months (석 달, 3달): not 달러, a rate (한 달에, 두 달마다), an age or a time ago
 (여섯 달 됐어요, 석 달 전)."""
 UNITS = (
-    "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|인분|인|사람|개월|개|회차|회|세트|살|세|"
+    "퍼센트|프로|%|원|달러|불|유로|엔|위안|파운드|명|식구|인분|인|사람|개월|개|회차|회|세트|살|세|"
     "cm|센티미터|센티|㎝|kg|킬로그램|키로|킬로|㎏|km|킬로미터|미터|m|평|제곱미터|㎡|"
     # (박스 before 박: "3박스" is three boxes, not three nights)
     "자리|글자|자|년|월|주|일|시간|분|초|도|잔|장|권|마리|상자|박스|박|층|번|병|점|채|벌|켤레|대|"
@@ -201,7 +201,7 @@ _COUNTERS = (
     "|".join(
         sorted(
             (COUNTER_UNITS - {"부", "회", "척", "캔", "컵"})
-            | {"살", "글자", "곳", "시간", "박", "평"},
+            | {"살", "글자", "곳", "시간", "박", "평", "식구"},
             key=len,
             reverse=True,
         )
@@ -323,6 +323,8 @@ def numbers(text: str) -> list[NumberMention]:
             unit = (
                 "명"  # "두 분이요", "세 분 오세요": people said politely (minutes are 이 분, 2분)
             )
+        if unit == "식구":
+            unit = "명"  # "네 식구": a family of four is four people
         out.append(NumberMention(value, unit, m.start(), m.end() if unit else m.end("num")))
     for m in _DAY_COUNT_RE.finditer(text):
         if not any(n.start < m.end() and m.start() < n.end for n in out):
@@ -345,6 +347,8 @@ def strip_ending(text: str) -> str:
     end = len(text)
     for i in range(len(toks) - 1, -1, -1):
         t = toks[i]
+        if (t.tag, t.form) == ("JKV", "아"):
+            break  # "최윤아": the last syllable of a name (윤아), not one calling someone
         if (
             t.tag.startswith(("J", "E", "VCP", "S")) and t.tag not in ("SL", "SN", "SH", "ETN")
         ) or (t.tag == "VX" and t.form == "주"):

@@ -265,6 +265,25 @@ _KIND_BOUGHT = re.compile(r"(권|짜리)?(?:으로|로)?")
 """After an amount: what makes it a kind of thing bought (5만 원권으로, 312짜리)."""
 
 
+_NOT_SO = re.compile(r"(?<![가-힣])(?:안|덜)\s$")
+"""Said just before a value's word, 안 and 덜 say it is not what is wanted."""
+
+
+def _in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
+    """Whether the word at ``start:end`` is the first part of a longer noun that ``option``
+    does not have (캠핑 in 캠핑카 or 캠핑장 for 캠핑 의자 세트; not 세부 in 세부내역서 for
+    진료비세부내역서), rather than a word of its own before a particle (캠핑으로)."""
+    if end >= len(text) or not re.match(r"[가-힣]", text[end]):
+        return False
+    stop = end
+    for t in tokens(text):
+        if t.start == start and t.end > stop:
+            stop = t.end  # the analyser reads one longer word
+        elif t.start == stop and t.tag in ("NNG", "NNP"):
+            stop = t.end  # nouns written together (캠핑 + 카)
+    return stop > end and text[start:stop] not in str(option).replace(" ", "")
+
+
 def _enum_mentions(
     p: ParamSpec, text: str, asked: bool = False, every: bool = False
 ) -> list[tuple[int, int, Any]]:
@@ -289,6 +308,8 @@ def _enum_mentions(
             else:
                 pat = rf"(?<![a-z가-힣])({body})"
             for m in rx(pat).finditer(low):
+                if _NOT_SO.search(low, 0, m.start(1)):
+                    continue  # "안 무서운 거", "덜 매운 걸로": the value said not to be
                 unit = counted.get(m.start(1))
                 if unit and unit not in units and unit in (*COUNTER_UNITS, "명"):
                     continue
@@ -324,6 +345,8 @@ def _enum_mentions(
         # other value has names it
         for word, opt in _distinctive_words(p, options).items():
             said = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
+            if said is not None and _in_a_compound(text, said.start(), said.end(), opt):
+                continue  # 캠핑 of "캠핑카", "캠핑장" names no 캠핑 의자 세트
             if said is not None and not any(s <= said.start() < e for s, e, _ in found):
                 found.append((said.start(), said.end(), opt))
     # (a value named outright, 매도, is chosen over a verb said by the way, 사 먹을)
@@ -342,6 +365,8 @@ def _enum_mentions(
             opt = verbs.get(t.form) if t.tag == "VV" and not aside else None
             if opt is None and t.tag in ("NNG", "NNP"):
                 opt = nouns.get(t.form)
+                if opt is not None and _in_a_compound(text, t.start, t.end, opt):
+                    opt = None
             if opt is not None and not any(s <= t.start < e for s, e, _ in found):
                 found.append((t.start, t.end, opt))
     if not found:

@@ -313,6 +313,11 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
         written = _lay_out(digits, layout)
         if written:
             candidates.append(written)
+    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
+    if phone and re.fullmatch(r"[\d\s.-]+", value):
+        # a phone number spaced its own way, for a pattern whose groups vary (^01[016789]-
+        # \d{3,4}-\d{4}$): written in the hyphenated groups Korean numbers are read in
+        candidates.append("-".join(phone.groups()))
     test = rule.fullmatch if whole else rule.search
     return next((c for c in candidates if c and test(c)), None)
 
@@ -435,6 +440,11 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
                 and not re.search(r"(?:은|는|을|를|도|까지|부터)$", core)
                 and j + 1 < len(words)
             )
+            if not ok and j > i and re.fullmatch(r"\d+(?:-\d+)?", text[slice(*words[j - 1])]):
+                # "송도동 28-5 더샵 1502호예요": a building of any name and its unit after the
+                # street number
+                j = _unit_after_comma(text, words, j, taken) or j
+                break
             if not ok or not spans_free(s, e, taken):
                 break
             names += bool(_ADMIN.fullmatch(core))

@@ -280,12 +280,20 @@ def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int,
         g = 1 if m.group(1) else 2
         name = m.group(g)
         toks = [t for t in tokens(text) if m.start(g) <= t.start < m.end(g)]
+        # (said with the copula, a name the analyser does not know is three syllables it
+        # reads one by one: 박서준이고 -> 박 + 서 + 준; a word it knows is not: 김치전 -> 김치 + 전)
+        unknown = g == 2 and len(toks) == 3 and all(len(t.form) == 1 for t in toks)
         if (
             name[0] in SURNAMES
-            and len(toks) == 1
-            and (toks[0].tag == "NNP" or g == 2)  # (서하은이고: a common noun to the analyser)
-            and toks[0].end == m.end(g)
-            and named_like_a_person(name)
+            and (
+                unknown
+                or (
+                    len(toks) == 1
+                    and (toks[0].tag == "NNP" or g == 2)  # (서하은이고: a common noun)
+                    and toks[0].end == m.end(g)
+                    and named_like_a_person(name)
+                )
+            )
             and not is_relation(name)
             and free(*m.span(g))
         ):

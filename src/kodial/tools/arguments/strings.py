@@ -121,9 +121,10 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
-_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$|^(?:첫차|막차)$")
-"""A noun phrase ending in the bound noun 거/것 names an item by what it has; 첫차 and 막차
-name one by its place in the list."""
+_PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$|^(?:첫차|막차)$|짜리$")
+"""A noun phrase ending in the bound noun 거/것 names an item by what it has, as one ending in
+짜리 does by its size or price ("20분짜리", "만 원짜리"); 첫차 and 막차 name one by its place in
+the list."""
 
 
 _COUNT = (
@@ -246,6 +247,8 @@ def extract_strings(
             return  # J of "J&S 각인": part of a word the analyser split, no identifier
         if not strong and _PICKED_ONE.search(value):
             return  # "제주항공 걸로", "7시20분 거": one of the listed results, not a value
+        if is_person_name(p) and re.fullmatch(r"[가-힣]", value):
+            return  # 노 of "노란 보트로": one syllable is nobody's full name
         out[p.name] = Found(coded, how, value, strong)
         put_spans.append(span)
         msg.take(*span)

@@ -74,6 +74,11 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "소": ("작은", "소형", "스몰"),
     "중": ("중간", "중형", "미디엄"),
     "대": ("큰", "대형", "라지"),
+    # sizes by their Korean names, said as a size ("중간 크기면 될 것 같고"; 큰 alone is any
+    # adjective)
+    "소형": ("작은 크기", "작은 사이즈", "스몰 사이즈"),
+    "중형": ("중간 크기", "중간 사이즈", "미디엄 사이즈", "중간 정도 크기"),
+    "대형": ("큰 크기", "큰 사이즈", "라지 사이즈"),
     # levels, plans, sizes and times of day, said by their Korean names
     # internet speeds said by their Korean names (기가 인터넷)
     "1g": ("기가", "1기가", "기가급"),
@@ -122,6 +127,8 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "hobby": ("취미", "취미용", "재미로"),
     "filming": ("촬영", "영상 촬영", "찍으려"),
     "education": ("교육", "수업용"),
+    # a genre by how people say it (무서운 테마; "안 무서운" is turned down where it is read)
+    "공포": ("무서운", "호러"),
     # faults by how people say they show (물이 새요 is a leak, 안 내려가요 a blockage)
     "누수": ("물이 새", "물 새", "물이 떨어", "물이 뚝뚝", "새는 물"),
     "막힘": ("막혔", "막혀", "안 내려가"),

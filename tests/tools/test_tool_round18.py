@@ -1,0 +1,245 @@
+"""Round 18 of everyday forms, found on the fifteenth set: what there is, asked after a purpose
+said, is a look-up; a choice taken with (으)로 and a promise (할게요, 갈게) books it; a word of a
+longer noun does not name a value of several words; names the analyser does not know, phone
+numbers spaced their own way, families counted in 식구, sizes and genres by their everyday
+words, a building of any name after the street number, and advice asked after another thing
+done. Every tool and sentence here is written for these tests."""
+
+from __future__ import annotations
+
+from _tool_fixtures import (
+    NOW,
+    assistant,
+    called,
+    enum_param,
+    function_tool,
+    integer_param,
+    string_param,
+    tool_result,
+    user,
+    values,
+)
+
+from kodial.tools import decide
+from kodial.tools.acts import text_act
+from kodial.tools.arguments.kinds import fit_pattern
+from kodial.tools.schema import parse_tools
+from kodial.tools.text import numbers, strip_ending
+
+DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
+CLOCK = {"type": "string", "pattern": r"^\d{2}:\d{2}$"}
+MOBILE = {
+    "type": "string",
+    "description": "휴대폰 번호",
+    "pattern": r"^01[016789]-\d{3,4}-\d{4}$",
+}
+
+BOATS = [
+    function_tool(
+        "search_rowboats",
+        "날짜에 빌릴 수 있는 보트를 찾아 줍니다. 예약은 되지 않아요.",
+        {"date": DAY, "riders": integer_param("탈 인원")},
+        ["date"],
+    ),
+    function_tool(
+        "rowboat_price",
+        "보트 대여 요금을 계산합니다.",
+        {
+            "boat_code": string_param("보트 코드"),
+            "date": DAY,
+            "extras": {
+                "type": "array",
+                "description": "추가 옵션",
+                "items": {"type": "string", "enum": ["낚시 의자 세트", "구명조끼", "아이스박스"]},
+            },
+        },
+        ["boat_code", "date"],
+    ),
+    function_tool(
+        "book_rowboat",
+        "보트 예약을 확정합니다.",
+        {
+            "boat_code": string_param("보트 코드"),
+            "date": DAY,
+            "start": CLOCK,
+            "renter_name": string_param("빌리는 사람 이름"),
+            "renter_phone": MOBILE,
+        },
+        ["boat_code", "date", "start", "renter_name", "renter_phone"],
+    ),
+    function_tool(
+        "change_rowboat_booking",
+        "예약된 보트의 날짜나 시간을 바꿉니다.",
+        {"booking_no": string_param("예약 번호"), "new_date": DAY, "new_start": CLOCK},
+        ["booking_no", "new_date"],
+    ),
+]
+
+
+def test_what_there_is_asked_after_a_purpose_is_a_look_up() -> None:
+    assert text_act("주말에 보트 빌리려고 하는데 세 명 탈 만한 거 있어요?") == "lookup"
+    assert text_act("다음 주에 예약하려는데 빈 방 있나요?") == "lookup"
+    # the question may come before the rest of what is said
+    assert text_act("배 빌리려고요. 넷이 탈 수 있는 거 있어요? 너무 비싸면 곤란하고요") == "lookup"
+    # a thing one was about to use, described, is no purpose
+    assert text_act("헬멧 있어? 아 그리고 타려던 거 고장 났어요. 신고 좀") != "lookup"
+    d = decide([user("토요일에 보트 빌리려고 하는데 세 명 탈 만한 거 있어요?")], BOATS, now=NOW)
+    assert d.kind == "call" and d.tool == "search_rowboats"
+    assert d.arguments["riders"] == 3
+
+
+def test_a_thing_there_is_asked_by_its_bound_noun_is_a_look_up() -> None:
+    assert text_act("매달 와서 소독해 주는 요금제 같은 거 있어요?") == "lookup"
+    # a place to pass the time is asked of the world, not of a tool
+    assert text_act("기다리는 동안 근처에 시간 보낼 데 있어요?") != "lookup"
+
+
+def test_a_word_of_a_longer_noun_names_no_value_of_several_words() -> None:
+    price = parse_tools(BOATS)[1]
+    assert "extras" not in values(price, "보트 타고 나서 갈 만한 낚시터도 추천해 줄 수 있어?")
+    assert values(price, "낚시 의자 세트도 넣어서 계산해 주세요")["extras"] == ["낚시 의자 세트"]
+    # a compound of the value's own words still names it
+    docs = parse_tools(
+        [
+            function_tool(
+                "submit_receipts",
+                "서류 제출",
+                {
+                    "documents": {
+                        "type": "array",
+                        "items": {"type": "string", "enum": ["진료비세부내역서", "처방전"]},
+                    }
+                },
+                ["documents"],
+            )
+        ]
+    )[0]
+    assert values(docs, "세부내역서 낼게요")["documents"] == ["진료비세부내역서"]
+    # and a value said with 짜리 is said whole
+    passes = parse_tools(
+        [
+            function_tool(
+                "buy_gym_pass",
+                "이용권 구매",
+                {"pass_type": enum_param("이용권", ["1개월_자유", "3개월_자유"])},
+                ["pass_type"],
+            )
+        ]
+    )[0]
+    assert values(passes, "3개월짜리로요")["pass_type"] == "3개월_자유"
+
+
+def test_a_name_the_analyser_does_not_know_said_with_the_copula_is_a_name() -> None:
+    book = parse_tools(BOATS)[2]
+    got = values(book, "빌리는 건 제가 해요. 최서준이고 010 5521 7730이에요")
+    assert got["renter_name"] == "최서준"
+    # and a word the analyser knows is no name
+    assert "renter_name" not in values(book, "김치전이고 010 5521 7730이에요")
+
+
+def test_a_phone_number_spaced_its_own_way_fits_a_pattern_of_varying_groups() -> None:
+    pattern = r"^01[016789]-\d{3,4}-\d{4}$"
+    assert fit_pattern("010 5521 7730", pattern) == "010-5521-7730"
+    assert fit_pattern("01055217730", pattern) == "010-5521-7730"
+    assert fit_pattern("02 555 1234", pattern) is None  # no mobile number
+
+
+def test_a_family_counted_in_sikgu_is_a_number_of_people() -> None:
+    said = numbers("세 식구가 잘 수 있으면 돼요")
+    assert [(n.value, n.unit) for n in said] == [(3, "명")]
+    assert [(n.value, n.unit) for n in numbers("우리 4식구예요")] == [(4, "명")]
+
+
+def test_sizes_and_genres_by_their_everyday_words() -> None:
+    storage = parse_tools(
+        [
+            function_tool(
+                "find_lockers",
+                "빈 보관함 찾기",
+                {"size": enum_param("보관함 크기", ["소형", "중형", "대형"])},
+                ["size"],
+            )
+        ]
+    )[0]
+    assert values(storage, "캐리어 두 개라 중간 크기면 될 것 같아요")["size"] == "중형"
+    shows = parse_tools(
+        [
+            function_tool(
+                "find_plays",
+                "연극 찾기",
+                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
+                ["genre"],
+            )
+        ]
+    )[0]
+    assert values(shows, "대학로에 무서운 연극 뭐 있어?")["genre"] == "공포"
+
+
+def test_a_building_of_any_name_and_its_unit_after_the_street_number() -> None:
+    visit = parse_tools(
+        [
+            function_tool(
+                "book_filter_change",
+                "정수기 필터 교체 방문 예약",
+                {"address": string_param("방문 주소"), "units": integer_param("정수기 대수")},
+                ["address"],
+            )
+        ]
+    )[0]
+    got = values(visit, "예약할게요. 주소는 대전 서구 둔산동 1203-4 리버뷰 807호예요")
+    assert got["address"] == "대전 서구 둔산동 1203-4 리버뷰 807호"
+    assert "units" not in got  # the unit of a flat is no count
+
+
+def test_advice_asked_after_another_thing_done_is_knowledge() -> None:
+    assert text_act("예방접종 맞고 나서 바로 사우나 가도 돼?") == "explain"
+    assert text_act("내일 가도 돼?") != "explain"  # says when
+
+
+def test_a_choice_taken_with_a_promise_books_it() -> None:
+    assert text_act("30분짜리로 다음 주 화요일 세 시에 할게요") == "create"
+    assert text_act("노란 보트로 넷이서 갈게") == "create"
+    assert text_act("내일 다시 올게요") is None
+    listed = tool_result(
+        {
+            "boats": [
+                {"boat_code": "RB-2", "name": "노란 보트", "seats": 4},
+                {"boat_code": "RB-5", "name": "파란 보트", "seats": 2},
+            ]
+        }
+    )
+    d = decide(
+        [
+            user("토요일에 보트 빌릴 수 있는 거 보여줘"),
+            called("search_rowboats", date="2026-05-16"),
+            listed,
+            assistant("노란 보트(4인)와 파란 보트(2인)가 있어요."),
+            user("노란 보트로 오후 두 시에 할게요"),
+        ],
+        BOATS,
+        now=NOW,
+    )
+    assert d.kind == "ask" and d.tool == "book_rowboat"
+    assert set(d.missing) == {"renter_name", "renter_phone"}
+    # "20분짜리" names an item, not a booking's number
+    change = parse_tools(BOATS)[3]
+    assert "booking_no" not in values(change, "20분짜리로 바꿀게요")
+
+
+def test_a_given_name_ending_in_a_keeps_it() -> None:
+    assert strip_ending("정윤아,") == "정윤아"
+    assert strip_ending("한빛초등학교야") == "한빛초등학교"
+
+
+def test_a_genre_said_not_to_be_is_no_value() -> None:
+    shows = parse_tools(
+        [
+            function_tool(
+                "find_plays",
+                "연극 찾기",
+                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
+                ["genre"],
+            )
+        ]
+    )[0]
+    assert "genre" not in values(shows, "안 무서운 연극 뭐 있어?")
