@@ -243,3 +243,135 @@ def test_a_genre_said_not_to_be_is_no_value() -> None:
         ]
     )[0]
     assert "genre" not in values(shows, "안 무서운 연극 뭐 있어?")
+
+
+PLOTS = [
+    function_tool(
+        "list_garden_plots",
+        "시에서 분양하는 텃밭 구획 목록",
+        {"city": string_param("시 이름")},
+        ["city"],
+    ),
+    function_tool(
+        "apply_garden_plot",
+        "텃밭 구획 분양을 신청합니다.",
+        {
+            "plot_id": string_param("구획 ID"),
+            "applicant_name": string_param("신청자 이름"),
+            "phone": MOBILE,
+            "is_resident": {"type": "boolean", "description": "해당 시 거주 여부"},
+        },
+        ["plot_id", "applicant_name", "phone", "is_resident"],
+    ),
+]
+
+
+def test_a_surname_and_a_given_name_the_analyser_reads_apart_and_a_citizen() -> None:
+    apply = parse_tools(PLOTS)[1]
+    got = values(apply, "개울 옆 걸로 신청할래요. 윤재석이고 수원 시민이에요")
+    assert got["applicant_name"] == "윤재석"
+    assert got["is_resident"] is True
+
+
+def test_a_phone_number_said_digit_by_digit_answers_the_question() -> None:
+    apply = parse_tools(PLOTS)[1]
+    got = values(apply, "공일공 삼칠공일 팔팔이사요", {"phone"})
+    assert got["phone"] == "010-3701-8824"
+    # not asked, digits said so are no number: 이사 and 오이 are words
+    assert "phone" not in values(apply, "공일공 삼칠공일 팔팔이사요")
+
+
+TRANSLATION = [
+    function_tool(
+        "translation_quote",
+        "번역 견적을 냅니다.",
+        {"pages": integer_param("쪽수")},
+        ["pages"],
+    ),
+    function_tool(
+        "order_translation_job",
+        "견적 번호로 번역을 주문합니다.",
+        {
+            "quote_id": string_param("견적 번호"),
+            "delivery": enum_param("수령 방법", ["pickup", "courier", "email"]),
+            "due_date": {**DAY, "description": "완료 희망일"},
+        },
+        ["quote_id", "delivery", "due_date"],
+    ),
+]
+
+
+def test_a_way_of_receiving_said_in_everyday_words_and_the_soonest_day_offered() -> None:
+    order = parse_tools(TRANSLATION)[1]
+    assert values(order, "받는 건 택배로 할게요")["delivery"] == "courier"
+    assert values(order, "직접 찾으러 갈게요")["delivery"] == "pickup"
+    quote = tool_result({"quote_id": "TQ-310", "total": 90000, "earliest_due": "2026-11-25"})
+    d = decide(
+        [
+            user("졸업증명서 세 장 번역 견적 내 주세요"),
+            called("translation_quote", pages=3),
+            quote,
+            assistant("총 9만 원이고 빠르면 11월 25일에 받으실 수 있어요."),
+            user("진행해 주세요. 메일로 받을게요"),
+            assistant("완료 희망일은 언제로 할까요?"),
+            user("제일 빠른 날로요"),
+        ],
+        TRANSLATION,
+        now=NOW,
+    )
+    assert d.kind == "call" and d.tool == "order_translation_job"
+    assert d.arguments == {"quote_id": "TQ-310", "delivery": "email", "due_date": "2026-11-25"}
+
+
+WASH = [
+    function_tool("wash_menu", "출장 세차 메뉴와 가격", {}, []),
+    function_tool(
+        "book_car_wash",
+        "출장 세차 예약. 차가 세워진 위치를 받아야 기사님이 찾아갈 수 있습니다.",
+        {
+            "menu_code": string_param("메뉴 코드"),
+            "car_model": string_param("차종"),
+            "parking_spot": string_param("주차 위치"),
+            "date": DAY,
+            "time": CLOCK,
+        },
+        ["menu_code", "car_model", "parking_spot", "date", "time"],
+    ),
+    function_tool(
+        "move_car_wash",
+        "세차 예약 일시 변경",
+        {"booking_id": string_param("예약 번호"), "new_date": DAY, "new_time": CLOCK},
+        ["booking_id", "new_date", "new_time"],
+    ),
+]
+WASH_MENU = tool_result(
+    {
+        "menu": [
+            {"menu_code": "M-OUT", "name": "외부 세차", "price": 30000},
+            {"menu_code": "M-ALL", "name": "실내외 스팀세차", "price": 80000},
+            {"menu_code": "M-WAX", "name": "스팀세차+왁스 광택", "price": 140000},
+        ]
+    }
+)
+
+
+def test_the_item_said_more_wholly_is_chosen_and_someone_asked_to_come_books() -> None:
+    history = [
+        user("출장 세차 메뉴 좀 보여줘"),
+        called("wash_menu"),
+        WASH_MENU,
+        assistant("외부 세차 3만 원, 실내외 스팀세차 8만 원, 스팀세차+왁스 광택 14만 원이에요."),
+        user("스팀세차로 모레 오전 열 시에 와 주세요"),
+    ]
+    d = decide(history, WASH, now=NOW)
+    assert d.kind == "ask" and d.tool == "book_car_wash"
+    assert set(d.missing) == {"car_model", "parking_spot"}
+    history += [
+        assistant("차종과 차가 세워진 위치를 알려주세요."),
+        user("쏘렌토고요, 아파트 지하 2층 기둥 D-07에 있어요"),
+    ]
+    d = decide(history, WASH, now=NOW)
+    assert d.kind == "call" and d.tool == "book_car_wash"
+    assert d.arguments["menu_code"] == "M-ALL"
+    assert d.arguments["car_model"] == "쏘렌토"
+    assert d.arguments["parking_spot"] == "아파트 지하 2층 기둥 D-07"

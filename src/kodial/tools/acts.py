@@ -239,6 +239,8 @@ def _takes_the_choice(toks: tuple[Token, ...]) -> bool:
 
 _DISPATCH = re.compile(
     r"(?:사람|기사|기사님|직원|수리기사|전문가|누구|누가)\s*(?:을|를|이|가)?\s*(?:좀\s*|빨리\s*|한\s*명\s*)*보내"
+    # someone asked to come at a time ("낼 아침 여덟 시 반에 와 주세요")
+    r"|(?:시|분|반)에\s*(?:좀\s*)?와\s*(?:주세요|줘요?|주실\s*수|주시겠어요|줄\s*수)"
 )
 """A person sent to come ("사람 좀 보내 주세요", "기사님 보내줄 수 있어요?"): a visit is asked
 for, not a message sent."""

@@ -586,3 +586,22 @@ def spelled_digits(text: str, pattern: str) -> tuple[str, tuple[int, int]] | Non
     digits = "".join(_SINO_DIGITS[ch] for ch in runs[0][0])
     written = _lay_out(digits, layout)
     return (written, runs[0][1]) if written else None
+
+
+def spelled_phone(text: str) -> tuple[str, tuple[int, int]] | None:
+    """A phone number said digit by digit in Sino-Korean ("공일공 팔팔공일 이삼사오요" ->
+    010-8801-2345), in the hyphenated groups Korean numbers are read in; None unless exactly
+    one run of ten or eleven such digits, starting with 공 or 영, is said."""
+    runs = []
+    for m in re.finditer(r"[공영일이삼사오육륙칠팔구](?:\s?[공영일이삼사오육륙칠팔구])*", text):
+        said = re.sub(r"\s", "", m.group(0))
+        end = m.end()
+        if len(said) in (11, 12) and said.endswith("이") and re.match(r"요|에요", text[end:]):
+            said, end = said[:-1], end - 1  # "... 이삼사오이요": the 이 of 이요 is the ending's
+        if len(said) in (10, 11) and said[0] in "공영":
+            runs.append((said, (m.start(), end)))
+    if len(runs) != 1:
+        return None
+    digits = "".join(_SINO_DIGITS[ch] for ch in runs[0][0])
+    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
+    return ("-".join(phone.groups()), runs[0][1]) if phone else None

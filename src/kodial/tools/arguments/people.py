@@ -9,7 +9,7 @@ from collections.abc import Callable
 from kodial.tools.acts import tool_act
 from kodial.tools.arguments.params import param_head
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import tokens
+from kodial.tools.text import Token, tokens
 
 RELATION_WORDS = frozenset(
     {
@@ -271,6 +271,17 @@ def named_like_a_person(name: str) -> bool:
     )
 
 
+def _surname_split_off(toks: list[Token]) -> bool:
+    """Whether the analyser read a name as its surname alone and the rest (윤재석 -> 윤 +
+    재석, 박서준 -> 박 + 서 + 준): a name it does not know, not a word it does (김치전 -> 김치
+    + 전; 고양이 is one word)."""
+    return (
+        len(toks) in (2, 3)
+        and len(toks[0].form) == 1
+        and all(t.tag in ("NNG", "NNP") for t in toks)
+    )
+
+
 def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int, int] | None:
     """Where a full name (a surname and two syllables, a proper noun to the analyser) opens a
     sentence before a comma, as a person is introduced ("신입 등록해줘. 한지후, 등번호 27번");
@@ -280,9 +291,11 @@ def full_name_opening(text: str, free: Callable[[int, int], bool]) -> tuple[int,
         g = 1 if m.group(1) else 2
         name = m.group(g)
         toks = [t for t in tokens(text) if m.start(g) <= t.start < m.end(g)]
-        # (said with the copula, a name the analyser does not know is three syllables it
-        # reads one by one: 박서준이고 -> 박 + 서 + 준; a word it knows is not: 김치전 -> 김치 + 전)
-        unknown = g == 2 and len(toks) == 3 and all(len(t.form) == 1 for t in toks)
+        # (said with the copula, a name the analyser does not know is read as its surname
+        # alone and the rest: 박서준이고 -> 박 + 서 + 준; a word it knows is not: 김치전 -> 김치 + 전)
+        # (in the message or on its own: the analyser reads a name by its context)
+        alone = [t for t in tokens(f"{name}이고") if t.start < len(name)]
+        unknown = g == 2 and (_surname_split_off(toks) or _surname_split_off(alone))
         if (
             name[0] in SURNAMES
             and (

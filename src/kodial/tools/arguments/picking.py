@@ -150,9 +150,38 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
         return priced
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
-    if best == 0 or scores.count(best) > 1:
+    if best == 0:
         return None
+    if scores.count(best) > 1:
+        # "풀세차로" of 내외부 풀세차 and 풀세차+유리막 코팅: the one said more wholly, with
+        # fewer words of its own left unsaid (an extra is said when it is wanted)
+        # (and first the one whose word said is the longest: 스팀세차 over the 세차 inside it)
+        tied = [i for i, sc in enumerate(scores) if sc == best]
+        keys = {i: _wholly_said(items[i], said, best) for i in tied}
+        top = max(keys.values())
+        if list(keys.values()).count(top) > 1:
+            return None
+        return items[next(i for i in tied if keys[i] == top)]
     return items[scores.index(best)]
+
+
+def _wholly_said(item: dict[str, Any], said: str, score: float) -> tuple[int, float]:
+    """How wholly an item is said: the length of its longest word said, and the share of its
+    names' words said (an item with extras unsaid is the less likely one meant)."""
+    said_flat = re.sub(r"\s+", "", said.lower())
+    stems = _said_stems(said)
+    words = [
+        w
+        for v in item.values()
+        if isinstance(v, str) and re.search(r"[가-힣]", v)
+        for w in re.findall(r"[\w-]+", v.lower())
+        if len(w) > 1
+    ]
+    longest = max(
+        (len(w) for w in words if w in said_flat or any(w.startswith(x) for x in stems)),
+        default=0,
+    )
+    return longest, score / max(1, len(words))
 
 
 _ORDINALS = {"첫": 1, "두": 2, "둘": 2, "세": 3, "셋": 3, "네": 4, "넷": 4, "다섯": 5, "여섯": 6}
@@ -385,3 +414,17 @@ def listed_names_said(result: Any, said: str) -> list[str]:
 
 
 _NAME_KEYS = re.compile(r"name|title|이름|명칭")
+
+
+_SOONEST_SAID = re.compile(r"(?<![가-힣])(?:빠른|이른)\s*(?:날|날짜|걸로|거|걸|때|일정)")
+_SOONEST_FIELD = re.compile(r"earliest|soonest|first_available|fastest", re.IGNORECASE)
+
+
+def soonest_offered(result: Any, said: str) -> Any | None:
+    """The earliest day or time a result offers (its ``earliest_due``, ``first_available``),
+    when the user takes it ("젤 빠른 날로요"); None when not said or not offered."""
+    if not isinstance(result, dict) or not _SOONEST_SAID.search(said):
+        return None
+    return next(
+        (v for k, v in result.items() if _SOONEST_FIELD.search(k) and isinstance(v, str)), None
+    )

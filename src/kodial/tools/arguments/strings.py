@@ -27,6 +27,7 @@ from kodial.tools.arguments.kinds import (
     reported_speech,
     search_object,
     spelled_digits,
+    spelled_phone,
     task_phrase,
     value_shape,
 )
@@ -121,6 +122,11 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
+_WHERE_HEADS = frozenset({"위치", "장소", "자리"})
+_WHERE_IT_IS = re.compile(
+    r"(?:^|(?<=[,.!?]))\s*([^,.!?]*[가-힣A-Za-z0-9])에\s*(?:있|세워|주차|대\s*놨|대\s*뒀)"
+)
+"""Where a thing is, said as a clause (X에 있어요, X에 세워 뒀어요)."""
 _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$|^(?:첫차|막차)$|짜리$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has, as one ending in
 짜리 does by its size or price ("20분짜리", "만 원짜리"); 첫차 and 막차 name one by its place in
@@ -267,6 +273,11 @@ def extract_strings(
             put(p, m.span())
             if kind == "phone" and p.name in out:
                 out[p.name].value = phone_as_described(p, out[p.name].value)
+        spelled = spelled_phone(msg.masked) if not m and kind == "phone" else None
+        if spelled and p.name in asked and msg.free(*spelled[1]):
+            # "공일공 팔팔공일 이삼사오요", answering a question about the number
+            out[p.name] = Found(spelled[0], "answer", text[spelled[1][0] : spelled[1][1]])
+            msg.take(*spelled[1])
         pending.remove(p)  # an address or a number is never read from other words
     for p in list(pending):  # the shape the description shows (예: 12가3456; 0000-0000 형식)
         shape = value_shape(p)
@@ -446,6 +457,16 @@ def extract_strings(
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
+    # "회사 지하주차장 B2 기둥 C-14에 있어요": where a thing is, said with 에 있다 (or parked),
+    # answers a question about its location, codes of pillars and floors and all
+    if source == "message":
+        for p in [q for q in pending if q.name in asked and param_head(q) in _WHERE_HEADS]:
+            m = _WHERE_IT_IS.search(msg.masked)
+            if m and msg.free(*m.span(1)):
+                put(p, m.span(1), "answer")
+                pending.remove(p)
+                tail = re.search(r"[,.!?]|$", msg.masked[m.end(1) :])
+                msg.take(m.end(1), m.end(1) + (tail.start() if tail else 0))  # (에 있어요)
     # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
     # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
     # answers the other question
