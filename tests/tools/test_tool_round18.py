@@ -375,3 +375,39 @@ def test_the_item_said_more_wholly_is_chosen_and_someone_asked_to_come_books() -
     assert d.arguments["menu_code"] == "M-ALL"
     assert d.arguments["car_model"] == "쏘렌토"
     assert d.arguments["parking_spot"] == "아파트 지하 2층 기둥 D-07"
+
+
+def test_what_must_be_brought_and_whether_a_thing_can_be_seen_are_knowledge() -> None:
+    assert text_act("건강검진 받으러 갈 때 뭐 챙겨 가야 돼요?") == "explain"
+    assert text_act("목성 위성이 쌍안경으로도 보여요? 와 대박") != "lookup"
+    assert text_act("예약 내역 보여 줄래요?") == "lookup"
+
+
+def test_an_elevator_said_short_and_the_maker_a_thing_is_of() -> None:
+    moving = parse_tools(
+        [
+            function_tool(
+                "moving_quote",
+                "이사 견적",
+                {
+                    "floor": integer_param("층수"),
+                    "elevator": {"type": "boolean", "description": "엘리베이터 유무"},
+                },
+                ["floor"],
+            )
+        ]
+    )[0]
+    assert values(moving, "5층인데 엘베는 있어요") == {"floor": 5, "elevator": True}
+    buyback = parse_tools(
+        [
+            function_tool(
+                "used_tv_price",
+                "중고 TV 매입가 조회",
+                {"brand": string_param("제조사"), "year": integer_param("구입 연도")},
+                ["brand"],
+            )
+        ]
+    )[0]
+    got = values(buyback, "이사 가면서 TV 팔려구요. 삼성 거고 2022년에 샀어요")
+    assert got["brand"] == "삼성"
+    assert values(buyback, "TV 팔려구요. 오래 쓰던 거예요").get("brand") != "쓰던"

@@ -111,8 +111,13 @@ def _may_or_must(text: str) -> bool:
         verb, ending, then = toks[i], toks[i + 1], toks[i + 2]
         if (
             verb.tag == "VV"
-            # (after another thing done it is advice again: "헌혈하고 나서 바로 헬스 가도 되나?")
-            and (verb.form not in _COMING_AND_GOING or _AFTER_DOING.search(text))
+            # (after another thing done it is advice again: "헌혈하고 나서 바로 헬스 가도 되나?";
+            # and 가 after another verb is how that is done: "뭐 챙겨 가야 돼요?")
+            and (
+                verb.form not in _COMING_AND_GOING
+                or _AFTER_DOING.search(text)
+                or (i >= 2 and toks[i - 1].form in ("어", "아") and toks[i - 2].tag == "VV")
+            )
             # "바꿔도 돼요?", "미뤄도 될까요?", "잡아도 돼요?": asking for the act itself
             and not any(
                 verb.form.startswith(s) for stems in PREDICATE_STEMS.values() for s in stems
@@ -164,6 +169,12 @@ def text_act(text: str) -> Act | None:
     for i, t in enumerate(toks):
         if _is_condition(toks, i):
             continue  # "캐리어 빌리면 얼마야?": a price asked, not the renting
+        if (
+            t.tag == "VV"
+            and t.form == "보이"
+            and not any(u.form == "주" for u in toks[i + 1 : i + 3])
+        ):
+            continue  # "망원경으로 보여요?": whether it can be seen, not a thing shown
         if t.tag == "VV":
             # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
             # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")

@@ -434,6 +434,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("반려동물", "반려견", "반려묘", "애완동물", "강아지", "고양이", "애견", "pet"),
     ("대여", "렌탈", "렌트", "빌려", "rent", "rental"),
     ("대행", "맡기", "맡겨", "맡길"),
+    ("엘리베이터", "엘베", "승강기"),
     # living in a city or a district, said as being one of its people (고양 시민이에요)
     ("거주", "시민", "주민", "구민", "군민", "도민"),
     ("사전", "미리", "preregister", "advance"),

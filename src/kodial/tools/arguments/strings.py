@@ -122,6 +122,12 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
+_MAKER_HEADS = frozenset({"제조사", "브랜드", "메이커", "brand", "maker", "manufacturer"})
+_MADE_BY = re.compile(
+    r"(?<![\w])([A-Za-z][A-Za-z&.-]*|[가-힣]{2,6})\s?(?:거|꺼|제품|제)"
+    r"(?=고|예요|에요|이에요|야|요|인데|라서|$|[\s,.])"
+)
+"""A thing said to be one maker's ("LG 거고", "삼성 제품이에요", "다이슨 거예요")."""
 _WHERE_HEADS = frozenset({"위치", "장소", "자리"})
 _WHERE_IT_IS = re.compile(
     r"(?:^|(?<=[,.!?]))\s*([^,.!?]*[가-힣A-Za-z0-9])에\s*(?:있|세워|주차|대\s*놨|대\s*뒀)"
@@ -467,6 +473,20 @@ def extract_strings(
                 pending.remove(p)
                 tail = re.search(r"[,.!?]|$", msg.masked[m.end(1) :])
                 msg.take(m.end(1), m.end(1) + (tail.start() if tail else 0))  # (에 있어요)
+    # "LG 거고", "삼성 제품이에요": the maker a thing is said to be of
+    for p in [q for q in pending if param_head(q) in _MAKER_HEADS or q.name in _MAKER_HEADS]:
+        m = next(
+            (
+                m
+                for m in _MADE_BY.finditer(msg.masked)
+                # a maker's name, not a verb that describes the thing ("쓰던 거예요")
+                if all(t.tag in ("NNP", "NNG", "SL") for t in tokens(m.group(1)))
+            ),
+            None,
+        )
+        if m and msg.free(*m.span(1)):
+            put(p, m.span(1))
+            pending.remove(p)
     # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
     # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
     # answers the other question
