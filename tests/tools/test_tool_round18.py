@@ -411,3 +411,114 @@ def test_an_elevator_said_short_and_the_maker_a_thing_is_of() -> None:
     got = values(buyback, "이사 가면서 TV 팔려구요. 삼성 거고 2022년에 샀어요")
     assert got["brand"] == "삼성"
     assert values(buyback, "TV 팔려구요. 오래 쓰던 거예요").get("brand") != "쓰던"
+
+
+def test_probe_review_near_misses_of_this_round() -> None:
+    # a (으)로 with no time or party books nothing; a time said after 하고 나서 says when
+    for said in (
+        "생각해 보고 나중에 전화로 할게요",
+        "그럼 없던 걸로 할게요",
+        "오늘은 그냥 집으로 갈게요",
+    ):
+        assert text_act(said) != "create", said
+    assert text_act("일 끝나고 나서 일곱 시쯤 가도 돼요?") != "explain"
+    assert text_act("지금 제 주문 내역 보여요?") == "lookup"
+    # someone asked to come, quoted from elsewhere, asks for nothing
+    assert text_act("문자에 열 시에 와 주세요라고 돼 있던데 주차는 돼요?") != "create"
+    order = parse_tools(TRANSLATION)[1]
+    for said in ("우편번호가 바뀌었어요", "메일 주소 확인하려고요", "택배 찾으러 가느라 늦었네요"):
+        assert "delivery" not in values(order, said), said
+    apply = parse_tools(PLOTS)[1]
+    assert "is_resident" not in values(apply, "시민공원 옆 텃밭으로 신청할래요")
+    assert values(apply, "저 여기 주민인데요")["is_resident"] is True
+    maker = parse_tools(
+        [function_tool("used_tv_price", "중고 TV 매입가", {"brand": string_param("제조사")}, [])]
+    )[0]
+    for said in ("작년 거고 상태는 좋아요", "이거 동생 거예요"):
+        assert "brand" not in values(maker, said), said
+    shows = parse_tools(
+        [
+            function_tool(
+                "find_plays",
+                "연극 찾기",
+                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
+                ["genre"],
+            )
+        ]
+    )[0]
+    assert values(shows, "애가 무서운 건 싫어해서 코미디로 찾아 줘")["genre"] == "코미디"
+    wash = parse_tools(WASH)[1]
+    asked = {"car_model", "parking_spot"}
+    got = values(wash, "그랜저고 아파트 지하 1층 B-12 기둥 옆에 있어요", asked)
+    assert got == {"car_model": "그랜저", "parking_spot": "아파트 지하 1층 B-12 기둥 옆"}
+    assert "parking_spot" not in values(wash, "아반떼인데 그 시간엔 제가 집에 있어요", asked)
+    # a final 이 before 요 is a digit when the number needs it; a coupon's digits are no phone
+    plot = parse_tools(PLOTS)[1]
+    assert values(plot, "공일공 구팔칠육 오사삼이요", {"phone"})["phone"] == "010-9876-5432"
+    assert "phone" not in values(plot, "쿠폰은 공공일 이삼사 오육칠팔이요", {"phone"})
+
+
+def test_a_time_word_the_yes_or_no_is_about_and_a_word_of_letters_is_no_id() -> None:
+    centers = parse_tools(
+        [
+            function_tool(
+                "find_test_centers",
+                "지역의 자동차 검사소 찾기",
+                {
+                    "region": string_param("지역"),
+                    "weekend_open": {"type": "boolean", "description": "주말 운영 검사소만 보기"},
+                },
+                ["region"],
+            )
+        ]
+    )[0]
+    assert values(centers, "가까운 검사소 찾아줘. 주말에도 하는 데로")["weekend_open"] is True
+    tour = parse_tools(
+        [
+            function_tool(
+                "visit_daycare",
+                "어린이집 방문 상담 신청",
+                {"center_id": string_param("어린이집 ID"), "date": DAY},
+                ["center_id", "date"],
+            )
+        ]
+    )[0]
+    assert "center_id" not in values(tour, "CCTV 있는 데 가 보고 싶어요")
+
+
+def test_an_item_named_by_its_english_word_and_its_one_free_slot() -> None:
+    courts = [
+        function_tool(
+            "find_courts",
+            "빈 테니스 코트 찾기",
+            {"date": DAY},
+            ["date"],
+        ),
+        function_tool(
+            "book_court",
+            "테니스 코트 예약",
+            {"court_id": string_param("코트 ID"), "date": DAY, "start_time": CLOCK},
+            ["court_id", "date", "start_time"],
+        ),
+    ]
+    listed = tool_result(
+        {
+            "courts": [
+                {"court_id": "T-1", "surface": "hard", "free_slots": ["08:00", "10:00"]},
+                {"court_id": "T-7", "surface": "grass", "free_slots": ["16:00"]},
+            ]
+        }
+    )
+    d = decide(
+        [
+            user("모레 빈 코트 있어?"),
+            called("find_courts", date="2026-11-20"),
+            listed,
+            assistant("하드 코트 T-1은 8시와 10시, 잔디 코트 T-7은 4시에 비어 있어요."),
+            user("그래스 코트로 예약해 줘"),
+        ],
+        courts,
+        now=NOW,
+    )
+    assert d.kind == "call" and d.tool == "book_court"
+    assert d.arguments == {"court_id": "T-7", "date": "2026-11-20", "start_time": "16:00"}

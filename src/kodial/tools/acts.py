@@ -95,8 +95,11 @@ _COMING_AND_GOING = frozenset({"가", "오", "하"})
 """Verbs whose "may I?" says when or asks for the act (가도 돼?, 와도 돼?, 해도 돼?), not advice."""
 
 
-_AFTER_DOING = re.compile(r"[가-힣]고\s*나서|[가-힣]\s(?:후|뒤)에?\s")
-"""One thing done before another ("헌혈하고 나서", "먹은 후에")."""
+_AFTER_DOING = re.compile(
+    r"[가-힣]고\s*나서(?![^?]*(?:\d|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*시)"
+)
+"""One thing done before another ("헌혈하고 나서"), with no time of the going said ("일 끝나고
+나서 일곱 시쯤 가도 돼요?" says when)."""
 
 
 def _may_or_must(text: str) -> bool:
@@ -173,8 +176,9 @@ def text_act(text: str) -> Act | None:
             t.tag == "VV"
             and t.form == "보이"
             and not any(u.form == "주" for u in toks[i + 1 : i + 3])
+            and any(u.tag == "JKB" and u.form in ("로", "으로") for u in toks[max(0, i - 3) : i])
         ):
-            continue  # "망원경으로 보여요?": whether it can be seen, not a thing shown
+            continue  # "망원경으로 보여요?": whether it can be seen with it, not a thing shown
         if t.tag == "VV":
             # a verb that modifies a noun describes it ("로젠으로 보낸 물건", "어제 만든
             # 메모"), except before 수/것/거, where it is still what is asked ("만들 수 있어?")
@@ -245,13 +249,20 @@ def _takes_the_choice(toks: tuple[Token, ...]) -> bool:
         and body[-1].form in _PROMISE
         and (body[-2].tag, body[-2].form) in (("VV", "하"), ("VV", "가"))
         and any(t.tag == "JKB" and t.form in ("로", "으로") for t in body[:-2])
+        # with the time or the party the booking is for ("전화로 할게요", "집으로 갈게요" and
+        # "없던 걸로 할게요" book nothing)
+        and any(
+            (t.tag == "NNB" and t.form in ("시", "명", "분"))
+            or (t.tag == "JKS" and t.form == "이서")
+            for t in body
+        )
     )
 
 
 _DISPATCH = re.compile(
     r"(?:사람|기사|기사님|직원|수리기사|전문가|누구|누가)\s*(?:을|를|이|가)?\s*(?:좀\s*|빨리\s*|한\s*명\s*)*보내"
     # someone asked to come at a time ("낼 아침 여덟 시 반에 와 주세요")
-    r"|(?:시|분|반)에\s*(?:좀\s*)?와\s*(?:주세요|줘요?|주실\s*수|주시겠어요|줄\s*수)"
+    r"|(?:시|분|반)에\s*(?:좀\s*)?와\s*(?:주세요|줘요?|주실\s*수|주시겠어요|줄\s*수)[^가-힣]*$"
 )
 """A person sent to come ("사람 좀 보내 주세요", "기사님 보내줄 수 있어요?"): a visit is asked
 for, not a message sent."""

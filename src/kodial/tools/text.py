@@ -436,7 +436,13 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("대행", "맡기", "맡겨", "맡길"),
     ("엘리베이터", "엘베", "승강기"),
     # living in a city or a district, said as being one of its people (고양 시민이에요)
-    ("거주", "시민", "주민", "구민", "군민", "도민"),
+    # (as what one is: 시민이에요, 주민인데; not 시민공원 or 주민센터)
+    *[
+        (
+            "거주",
+            *(f"{who}{be}" for who in ("시민", "주민", "구민", "군민", "도민") for be in "이입인"),
+        )
+    ],
     ("사전", "미리", "preregister", "advance"),
     ("일시정지", "정지", "멈추", "pause"),
 ]

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from kodial.tools.arguments.choices import enum_mentions, glosses
 from kodial.tools.arguments.message import NEG_AFTER, NO, ONLY_AFTER, ONLY_BEFORE, YES, Msg
-from kodial.tools.arguments.params import param_keywords
+from kodial.tools.arguments.params import date_format, param_keywords
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.synonyms import ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec, ToolSpec
@@ -90,6 +90,8 @@ def _glossed_boolean(p: ParamSpec, text: str, asked: bool) -> tuple[int, int, bo
     return start, end, value
 
 
+_TIME_WORDS = frozenset({"주말", "평일", "야간", "주간", "새벽", "심야", "공휴일", "휴일"})
+"""Words of a time the date reader takes, which may be what a yes or no is about."""
 _RELEASED = re.compile(r"^[은는을를도이가]?\s*(?:해제|풀|취소)")
 """A value's word taken back by the word after it (잠금 해제: unlocked)."""
 
@@ -116,6 +118,10 @@ def extract_booleans(
             continue
         for word in _bool_words(p, tool):
             m = re.search(re.escape(word), text, flags=re.IGNORECASE)
+            if not m and word in _TIME_WORDS and not any(date_format(q) for q in tool.params):
+                # "주말에도 하는 데로" for 주말 운영: a time word the date reader hid is this
+                # yes or no's when the tool takes no day or time
+                m = re.search(re.escape(word), msg.text)
             if not m:
                 continue
             after = text[m.end() : m.end() + 14]
@@ -138,7 +144,7 @@ def extract_booleans(
             if value and (ONLY_BEFORE.search(before) or ONLY_AFTER.match(after)):
                 exclusive = p
             start = m.start() - 1 if opposite else m.start()
-            out[p.name] = Found(value, source, text[start : m.end()])
+            out[p.name] = Found(value, source, msg.text[start : m.end()])
             msg.take(start, m.end())
             break
     if exclusive is not None:

@@ -267,6 +267,9 @@ _KIND_BOUGHT = re.compile(r"(권|짜리)?(?:으로|로)?")
 
 _NOT_SO = re.compile(r"(?<![가-힣])(?:안|덜)\s$")
 """Said just before a value's word, 안 and 덜 say it is not what is wanted."""
+_NOT_WANTED = re.compile(r"\s*(?:[가-힣]{1,4}\s*)?(?:은|는)?\s*(?:말고|싫|빼고|별로|제외)")
+"""Said just after a describing word, what turns it down ("무서운 건 싫어해서", "무서운 영화
+말고")."""
 
 
 def _in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
@@ -308,8 +311,10 @@ def _enum_mentions(
             else:
                 pat = rf"(?<![a-z가-힣])({body})"
             for m in rx(pat).finditer(low):
-                if _NOT_SO.search(low, 0, m.start(1)):
-                    continue  # "안 무서운 거", "덜 매운 걸로": the value said not to be
+                if _NOT_SO.search(low, 0, m.start(1)) or (
+                    form != str(opt).lower() and _NOT_WANTED.match(low, m.end(1))
+                ):
+                    continue  # "안 무서운 거", "무서운 건 싫어서": the value said not to be
                 unit = counted.get(m.start(1))
                 if unit and unit not in units and unit in (*COUNTER_UNITS, "명"):
                     continue

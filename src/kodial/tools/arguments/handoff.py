@@ -21,8 +21,11 @@ def time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, A
     both the result's fields and the chosen item's)."""
     times = {
         v.strip()
-        for k, v in chosen.items()
-        if isinstance(v, str) and _HH_MM.fullmatch(v.strip()) and _WHEN_FIELD.search(k.lower())
+        for k, value in chosen.items()
+        if _WHEN_FIELD.search(k.lower())
+        # (or the one free slot it lists: "free_slots": ["11:00"])
+        for v in (value if isinstance(value, list) and len(value) == 1 else [value])
+        if isinstance(v, str) and _HH_MM.fullmatch(v.strip())
     }
     wanted = [p for p in tool.params if getattr(date_format(p), "part", None) == "time"]
     if len(times) == 1 and len(wanted) == 1 and wanted[0].name not in flat:

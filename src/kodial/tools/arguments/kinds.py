@@ -595,13 +595,20 @@ def spelled_phone(text: str) -> tuple[str, tuple[int, int]] | None:
     runs = []
     for m in re.finditer(r"[공영일이삼사오육륙칠팔구](?:\s?[공영일이삼사오육륙칠팔구])*", text):
         said = re.sub(r"\s", "", m.group(0))
-        end = m.end()
-        if len(said) in (11, 12) and said.endswith("이") and re.match(r"요|에요", text[end:]):
-            said, end = said[:-1], end - 1  # "... 이삼사오이요": the 이 of 이요 is the ending's
-        if len(said) in (10, 11) and said[0] in "공영":
-            runs.append((said, (m.start(), end)))
+        readings = [(said, m.end())]
+        if said.endswith("이") and re.match(r"요|에요", text[m.end() :]):
+            readings.append((said[:-1], m.end() - 1))  # (the 이 of 이요 may be the ending's)
+        for digits_said, end in readings:
+            digits = "".join(_SINO_DIGITS[ch] for ch in digits_said)
+            if _KOREAN_PHONE.fullmatch(digits):
+                runs.append((digits, (m.start(), end)))
+                break
     if len(runs) != 1:
         return None
-    digits = "".join(_SINO_DIGITS[ch] for ch in runs[0][0])
-    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
+    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", runs[0][0])
     return ("-".join(phone.groups()), runs[0][1]) if phone else None
+
+
+_KOREAN_PHONE = re.compile(r"010\d{8}|01[16789]\d{7,8}|02\d{7,8}|0[3-6][1-5]\d{7,8}|070\d{8}")
+"""The digits of a Korean phone number: a mobile (010 with eight more), Seoul's 02, another
+area's code, or an internet phone's 070 (a coupon's 001 is none)."""

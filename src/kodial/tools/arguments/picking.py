@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any
 
 from kodial.korean.datetimes import WEEKDAYS, parse_datetime
+from kodial.korean.loanwords import loanword_mentions
 from kodial.tools.text import numbers, tokens
 
 
@@ -151,7 +152,7 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
     scores = [_item_score(x, said, times) for x in items]
     best = max(scores)
     if best == 0:
-        return None
+        return _item_by_its_english_word(items, said)  # "클레이 코트" of hard and clay
     if scores.count(best) > 1:
         # "풀세차로" of 내외부 풀세차 and 풀세차+유리막 코팅: the one said more wholly, with
         # fewer words of its own left unsaid (an extra is said when it is wanted)
@@ -428,3 +429,23 @@ def soonest_offered(result: Any, said: str) -> Any | None:
     return next(
         (v for k, v in result.items() if _SOONEST_FIELD.search(k) and isinstance(v, str)), None
     )
+
+
+def _item_by_its_english_word(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
+    """The one item with an English word of its own (its ``surface``: ``clay``) that the user
+    said in Hangul ("클레이 코트 잡아줘"); None when none or several are said."""
+    words = {
+        v.lower(): i
+        for i, x in enumerate(items)
+        for v in x.values()
+        if isinstance(v, str) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,}", v)
+    }
+    owners: dict[str, set[int]] = {}
+    for i, x in enumerate(items):
+        for v in x.values():
+            if isinstance(v, str) and v.lower() in words:
+                owners.setdefault(v.lower(), set()).add(i)
+    # (a short word is read too: the items just listed are what the user is choosing among)
+    said_ones = {opt for _, _, opt in loanword_mentions(said, sorted(words), asked=True)}
+    hits = {i for w in said_ones for i in owners.get(w, set())}
+    return items[hits.pop()] if len(hits) == 1 else None

@@ -129,6 +129,13 @@ _MADE_BY = re.compile(
 )
 """A thing said to be one maker's ("LG 거고", "삼성 제품이에요", "다이슨 거예요")."""
 _WHERE_HEADS = frozenset({"위치", "장소", "자리"})
+_SOMEONE_IS = re.compile(
+    r"(?<![가-힣])(?:제가|저는|전|내가|나는|난|저희는|우리는|[가-힣]+(?:은|는))\s"
+)
+"""Who or what the clause is about, said with a topic or a subject (제가, 차 키는): where
+someone or some other thing is, not the place asked for."""
+_CLAUSE_JOINED = re.compile(r"[가-힣A-Za-z0-9](?:이고|고요|이구요|구요|고|인데|이며)\s+")
+"""The end of a clause joined to the next (그랜저고, 아반떼인데)."""
 _WHERE_IT_IS = re.compile(
     r"(?:^|(?<=[,.!?]))\s*([^,.!?]*[가-힣A-Za-z0-9])에\s*(?:있|세워|주차|대\s*놨|대\s*뒀)"
 )
@@ -468,8 +475,13 @@ def extract_strings(
     if source == "message":
         for p in [q for q in pending if q.name in asked and param_head(q) in _WHERE_HEADS]:
             m = _WHERE_IT_IS.search(msg.masked)
+            if m and _SOMEONE_IS.search(m.group(1)):
+                m = None  # "제가 회사에 있어서", "차 키는 경비실에": someone, or another thing
             if m and msg.free(*m.span(1)):
-                put(p, m.span(1), "answer")
+                # (after a clause joined by 고 or 인데: "그랜저고 아파트 지하 1층에 있어요")
+                clauses = list(_CLAUSE_JOINED.finditer(m.group(1)))
+                start = m.start(1) + (clauses[-1].end() if clauses else 0)
+                put(p, (start, m.end(1)), "answer")
                 pending.remove(p)
                 tail = re.search(r"[,.!?]|$", msg.masked[m.end(1) :])
                 msg.take(m.end(1), m.end(1) + (tail.start() if tail else 0))  # (에 있어요)
@@ -479,8 +491,11 @@ def extract_strings(
             (
                 m
                 for m in _MADE_BY.finditer(msg.masked)
-                # a maker's name, not a verb that describes the thing ("쓰던 거예요")
-                if all(t.tag in ("NNP", "NNG", "SL") for t in tokens(m.group(1)))
+                # a maker's name (a proper noun or Latin letters), not a verb or a common noun
+                # that describes the thing ("쓰던 거예요", "작년 거고", "중고 제품이에요") nor
+                # whose it is ("동생 거예요")
+                if all(t.tag in ("NNP", "SL") for t in tokens(m.group(1)))
+                and not is_relation(m.group(1))
             ),
             None,
         )
@@ -632,6 +647,8 @@ def extract_strings(
             continue  # "사무실, 등번호 5번": a common noun is no member's name
         if span and span[0] > 0 and msg.masked[span[0] - 1] != msg.text[span[0] - 1]:
             continue  # (저녁에도 -> 에도: what is left of a word another reader took)
+        if span and is_code_param(p) and re.fullmatch(r"[A-Za-z]{3,}", guess):
+            break  # "CCTV 있는 데": a word of letters only, guessed by its place, is no id
         if span:
             put(p, span, strong=False)
             break  # one guess per message at most: a second would be a guess about a guess

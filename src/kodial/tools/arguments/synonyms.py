@@ -128,11 +128,12 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "filming": ("촬영", "영상 촬영", "찍으려"),
     "education": ("교육", "수업용"),
     # how a thing made is received, by the everyday words (택배로 받을게요, 찾으러 갈게요)
-    "courier": ("택배", "등기"),
-    "parcel": ("택배",),
-    "pickup": ("방문 수령", "직접 수령", "직접 받", "찾으러", "픽업"),
-    "email": ("이메일", "메일"),
-    "post": ("우편", "등기"),
+    # (said as the way: "택배로", "메일로"; 택배 찾으러 가느라, 우편번호 and 메일 주소 are not)
+    "courier": ("택배로", "등기로"),
+    "parcel": ("택배로",),
+    "pickup": ("방문 수령", "직접 수령", "직접 받", "찾으러 갈게", "찾으러 갈게요", "픽업"),
+    "email": ("이메일로", "메일로"),
+    "post": ("우편으로", "등기로"),
     # a genre by how people say it (무서운 테마; "안 무서운" is turned down where it is read)
     "공포": ("무서운", "호러"),
     # faults by how people say they show (물이 새요 is a leak, 안 내려가요 a blockage)
