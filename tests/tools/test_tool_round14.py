@@ -503,7 +503,7 @@ def test_a_bare_hour_with_no_part_of_the_day_before_stays_as_read() -> None:
 
 
 def test_a_unit_after_a_comma_with_its_particle() -> None:
-    from kodial.tools.arguments.kinds import address_span
+    from kodial.tools.arguments.addresses import address_span
 
     said = "여섯 시까지 서초구 반포대로 21, 3층으로 보내주세요"
     span = address_span(said, [(0, 6)])
@@ -798,7 +798,7 @@ def test_a_person_sent_to_come_is_a_visit(said, act) -> None:
     ],
 )
 def test_a_numbered_street(said, address) -> None:
-    from kodial.tools.arguments.kinds import address_span
+    from kodial.tools.arguments.addresses import address_span
 
     span = address_span(said, [])
     assert span is not None and said[span[0] : span[1]] == address

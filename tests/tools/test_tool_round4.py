@@ -22,7 +22,8 @@ from _tool_fixtures import (
 
 from kodial.tools import decide
 from kodial.tools.arguments import fill_arguments
-from kodial.tools.arguments.kinds import address_span, as_shaped, value_shape
+from kodial.tools.arguments.addresses import address_span
+from kodial.tools.arguments.kinds import as_shaped, value_shape
 from kodial.tools.arguments.message import words_of_tool
 from kodial.tools.arguments.params import date_format
 from kodial.tools.choose import Calibration, ToolChooser

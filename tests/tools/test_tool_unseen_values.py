@@ -233,7 +233,7 @@ def test_a_street_address_is_read_whole_and_a_copula_is_not_part_of_a_name() -> 
     """An address runs over place names with their suffixes, numbers and buildings ("대전
     유성구 대학로 99 한빛아파트 3동 501호"), up to the ending that closes it; "X이요" after a
     final consonant is X said politely, so 이 is no part of the name."""
-    from kodial.tools.arguments.kinds import address_span
+    from kodial.tools.arguments.addresses import address_span
     from kodial.tools.text import strip_ending
 
     text = "대전 유성구 대학로 99 한빛아파트 3동 501호요. 모레 와주세요"

@@ -24,6 +24,7 @@ from kodial.tools.arguments.handoff import (
     listed_code_for_words,
     listed_codes_of_things,
     names_listed_and_said,
+    the_soonest_offered,
     time_of_the_chosen,
 )
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
@@ -43,7 +44,6 @@ from kodial.tools.arguments.picking import (
     flatten,
     picked_item,
     result_items,
-    soonest_offered,
 )
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.arguments.strings import extract_strings
@@ -556,13 +556,7 @@ def fill_arguments(
             code_of_the_item_named(filling, result)
             listed_codes_of_things(filling, result, said)
             names_listed_and_said(filling, result, said)
-            soonest = soonest_offered(result, said)
-            for p in tool.params:
-                if soonest is not None and p.name not in filling.found:
-                    coerced = coerce(p, soonest) if param_kind(p) in ("date", "time") else None
-                    if coerced is not None:  # "젤 빠른 날로요": the earliest the result offers
-                        filling.found[p.name] = Found(coerced, "tool_result", str(soonest))
-                        soonest = None
+            the_soonest_offered(filling, tool, result, said)  # "젤 빠른 날로요"
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat:
                     continue

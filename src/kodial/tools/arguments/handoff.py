@@ -8,8 +8,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kodial.tools.arguments.params import date_format, is_code_param
-from kodial.tools.arguments.picking import item_fields, listed_names_said, result_items
+from kodial.tools.arguments.params import date_format, is_code_param, param_kind
+from kodial.tools.arguments.picking import (
+    item_fields,
+    listed_names_said,
+    result_items,
+    soonest_offered,
+)
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
 from kodial.tools.text import tokens
@@ -179,3 +184,15 @@ def names_listed_and_said(filling: Filling, result: Any, said: str) -> None:
             and {re.sub(r"\s+", "", str(v)) for v in had.value} == squeezed
         ):
             filling.found[p.name] = Found(names, "tool_result", ", ".join(names))
+
+
+def the_soonest_offered(filling: Filling, tool: ToolSpec, result: Any, said: str) -> None:
+    """The earliest day or time a result offers (its ``earliest_due``) for the tool's first
+    day or time not yet known, when the user takes it ("젤 빠른 날로요")."""
+    soonest = soonest_offered(result, said)
+    for p in tool.params if soonest is not None else ():
+        if p.name not in filling.found and param_kind(p) in ("date", "time"):
+            coerced = coerce(p, soonest)
+            if coerced is not None:
+                filling.found[p.name] = Found(coerced, "tool_result", str(soonest))
+                return

@@ -8,8 +8,8 @@ import re
 from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
+from kodial.tools.arguments.addresses import address_span
 from kodial.tools.arguments.codes import LONG_DIGITS, takes_code
-from kodial.tools.arguments.kinds import address_span
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,

@@ -6,6 +6,14 @@ from __future__ import annotations
 
 import re
 
+from kodial.tools.arguments.addresses import address_span
+from kodial.tools.arguments.answers import (
+    MAKER_HEADS,
+    WHERE_HEADS,
+    before_another_value,
+    maker_said,
+    where_it_is,
+)
 from kodial.tools.arguments.codes import (
     DIGIT_GROUPS,
     LONG_DIGITS,
@@ -17,7 +25,6 @@ from kodial.tools.arguments.codes import (
     with_its_bank,
 )
 from kodial.tools.arguments.kinds import (
-    address_span,
     as_shaped,
     coded_value,
     currency_name,
@@ -89,6 +96,7 @@ from kodial.tools.arguments.places import (
     without_position_noun,
 )
 from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.tidy import without_counts
 from kodial.tools.arguments.topic import (
     counted_thing,
     names_a_thing_bought,
@@ -98,7 +106,6 @@ from kodial.tools.arguments.topic import (
 )
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
-    COUNTER_UNITS,
     content_words,
     has_proper_noun,
     only_ending,
@@ -122,62 +129,14 @@ _ATTRIBUTE_NOUNS = frozenset(
 )
 """Nouns that ask for something about what precedes them (박서준 번호, 회사 주소)."""
 
-_MAKER_HEADS = frozenset({"제조사", "브랜드", "메이커", "brand", "maker", "manufacturer"})
-_MADE_BY = re.compile(
-    r"(?<![\w])([A-Za-z][A-Za-z&.-]*|[가-힣]{2,6})\s?(?:거|꺼|제품|제)"
-    r"(?=고|예요|에요|이에요|야|요|인데|라서|$|[\s,.])"
-)
-"""A thing said to be one maker's ("LG 거고", "삼성 제품이에요", "다이슨 거예요")."""
-_WHERE_HEADS = frozenset({"위치", "장소", "자리"})
-_SOMEONE_IS = re.compile(
-    r"(?<![가-힣])(?:제가|저는|전|내가|나는|난|저희는|우리는|[가-힣]+(?:은|는))\s"
-)
-"""Who or what the clause is about, said with a topic or a subject (제가, 차 키는): where
-someone or some other thing is, not the place asked for."""
-_CLAUSE_JOINED = re.compile(r"[가-힣A-Za-z0-9](?:이고|고요|이구요|구요|고|인데|이며)\s+")
-"""The end of a clause joined to the next (그랜저고, 아반떼인데)."""
-_WHERE_IT_IS = re.compile(
-    r"(?:^|(?<=[,.!?]))\s*([^,.!?]*[가-힣A-Za-z0-9])에\s*(?:있|세워|주차|대\s*놨|대\s*뒀)"
-)
-"""Where a thing is, said as a clause (X에 있어요, X에 세워 뒀어요)."""
 _PICKED_ONE = re.compile(r"(?:^|\s)(?:거|걸|것)$|^(?:첫차|막차)$|짜리$")
 """A noun phrase ending in the bound noun 거/것 names an item by what it has, as one ending in
 짜리 does by its size or price ("20분짜리", "만 원짜리"); 첫차 and 막차 name one by its place in
 the list."""
 
 
-_COUNT = (
-    r"(?:\d+|한|두|세|네|다섯)\s*(?:박|"
-    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
-    + r")"
-)
-_LEADING_COUNT = re.compile(_COUNT + r"\s+(?=\S)")
-"""A number with a counter at the start of a span (2박, 두 명), then more words."""
-_TRAILING_COUNT = re.compile(r"(?<=\S)\s+" + _COUNT + r"$")
-"""A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
-
-
 _IN_WHOSE_NAME = re.compile(r"\s*(?:명의|이름)$")
-_ONLY_AN_ENDING = re.compile(r"[\s,.!?~]*(?:으로|로)?(?:이요|요|예요|이에요|이고|고)?[\s,.!?~]*")
 _RECORD_NUMBER = re.compile(r"[A-Za-z]{1,4}-\d{3,}(?:-[A-Za-z0-9]+)*")
-
-
-def _before_another_value(
-    text: str, span: tuple[int, int], used: list[tuple[int, int]]
-) -> tuple[int, int]:
-    """``span`` up to the comma before the first value another reader took inside it."""
-    inside = [(s, e) for s, e in used if span[0] < s < span[1]]
-    if not inside:
-        return span
-    comma = text.rfind(",", span[0], min(s for s, _ in inside))
-    if comma <= span[0] or not text[span[0] : comma].strip():
-        return span
-    rest = text[comma + 1 : span[1]]
-    for s, e in inside:  # "정하윤, 한글로요": after the comma, the other value and its ending only
-        rest = rest.replace(text[s:e], " ")
-    if not _ONLY_AN_ENDING.fullmatch(rest):
-        return span  # "수고했어, 기본이 제일 어렵더라": a word of the text, not a value
-    return (span[0], span[0] + len(text[span[0] : comma].rstrip()))
 
 
 def extract_strings(
@@ -233,15 +192,11 @@ def extract_strings(
             # "콩이 목욕", "강아지 콩이": a one-letter name is the two-letter one with its
             # 이 (the analyser reads the 이 as a particle)
             value += "이"
-        lead = _LEADING_COUNT.match(value)
-        if lead and param_kind(p) != "text":
-            # "2박 해운대", "두 명 강남": a count said before the name is not part of it
-            value = value[lead.end() :]
-        trail = _TRAILING_COUNT.search(value)
-        if trail and param_kind(p) != "text":
-            # "오사카 2박 3일": a count said after the name is not part of it either
-            span = (span[0], span[0] + text[span[0] : span[1]].find(value) + trail.start())
-            value = value[: trail.start()]
+        if param_kind(p) != "text":
+            # "2박 해운대", "오사카 2박 3일": a count said before or after a name is not part of it
+            value, trimmed = without_counts(value)
+            if trimmed:
+                span = (span[0], span[0] + text[span[0] : span[1]].find(value) + len(value))
         if re.sub(r"\s+", "", value) in DEICTIC_PLACES or re.fullmatch(
             r"[이그저][거걸것건]", value
         ):
@@ -356,7 +311,7 @@ def extract_strings(
         # a text's payload may contain dates and numbers that other readers saw first, but
         # never another parameter's value ("이름은 정하윤, 한글로요": up to the comma before it)
         if span and param_kind(p) == "text":
-            span = _before_another_value(text, span, msg.used)
+            span = before_another_value(text, span, msg.used)
             free = spans_free(*span, put_spans)
         # "주소는 광안로 61, 1층이야": the unit after the comma is the labelled address's too
         whole = address_span(text, msg.used) if span and is_address(p) else None
@@ -470,37 +425,18 @@ def extract_strings(
             pending.remove(p)
             if p in pending_loose:
                 pending_loose.remove(p)
-    # "회사 지하주차장 B2 기둥 C-14에 있어요": where a thing is, said with 에 있다 (or parked),
-    # answers a question about its location, codes of pillars and floors and all
+    # "회사 지하주차장 B2 기둥 C-14에 있어요": where a thing is answers a location asked
     if source == "message":
-        for p in [q for q in pending if q.name in asked and param_head(q) in _WHERE_HEADS]:
-            m = _WHERE_IT_IS.search(msg.masked)
-            if m and _SOMEONE_IS.search(m.group(1)):
-                m = None  # "제가 회사에 있어서", "차 키는 경비실에": someone, or another thing
-            if m and msg.free(*m.span(1)):
-                # (after a clause joined by 고 or 인데: "그랜저고 아파트 지하 1층에 있어요")
-                clauses = list(_CLAUSE_JOINED.finditer(m.group(1)))
-                start = m.start(1) + (clauses[-1].end() if clauses else 0)
-                put(p, (start, m.end(1)), "answer")
+        for p in [q for q in pending if q.name in asked and param_head(q) in WHERE_HEADS]:
+            where = where_it_is(msg)
+            if where:
+                put(p, where, "answer")
                 pending.remove(p)
-                tail = re.search(r"[,.!?]|$", msg.masked[m.end(1) :])
-                msg.take(m.end(1), m.end(1) + (tail.start() if tail else 0))  # (에 있어요)
     # "LG 거고", "삼성 제품이에요": the maker a thing is said to be of
-    for p in [q for q in pending if param_head(q) in _MAKER_HEADS or q.name in _MAKER_HEADS]:
-        m = next(
-            (
-                m
-                for m in _MADE_BY.finditer(msg.masked)
-                # a maker's name (a proper noun or Latin letters), not a verb or a common noun
-                # that describes the thing ("쓰던 거예요", "작년 거고", "중고 제품이에요") nor
-                # whose it is ("동생 거예요")
-                if all(t.tag in ("NNP", "SL") for t in tokens(m.group(1)))
-                and not is_relation(m.group(1))
-            ),
-            None,
-        )
-        if m and msg.free(*m.span(1)):
-            put(p, m.span(1))
+    for p in [q for q in pending if param_head(q) in MAKER_HEADS or q.name in MAKER_HEADS]:
+        maker = maker_said(msg)
+        if maker:
+            put(p, maker)
             pending.remove(p)
     # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
     # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left

@@ -22,7 +22,7 @@ from kodial.tools.arguments.people import (
 )
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ToolSpec, validate_arguments
-from kodial.tools.text import content_words, split_identifier, tokens
+from kodial.tools.text import COUNTER_UNITS, content_words, split_identifier, tokens
 
 
 def people_as_they_are(filling: Filling) -> None:
@@ -295,3 +295,24 @@ def only_what_the_schema_allows(filling: Filling) -> None:
             if f.source in ("message", "answer"):
                 filling.refused.append(p.name)
             del filling.found[p.name]
+
+
+_COUNT = (
+    r"(?:\d+|한|두|세|네|다섯)\s*(?:박|"
+    + "|".join(sorted(COUNTER_UNITS, key=len, reverse=True))
+    + r")"
+)
+_LEADING_COUNT = re.compile(_COUNT + r"\s+(?=\S)")
+"""A number with a counter at the start of a span (2박, 두 명), then more words."""
+_TRAILING_COUNT = re.compile(r"(?<=\S)\s+" + _COUNT + r"$")
+"""A number with a counter at the end of a span, after the words it follows (오사카 2박)."""
+
+
+def without_counts(value: str) -> tuple[str, bool]:
+    """``value`` without a count said before it ("2박 해운대", "두 명 강남") and the part from a
+    count said after it ("오사카 2박 3일"), and whether the end was cut."""
+    lead = _LEADING_COUNT.match(value)
+    if lead:
+        value = value[lead.end() :]
+    trail = _TRAILING_COUNT.search(value)
+    return (value[: trail.start()], True) if trail else (value, False)
