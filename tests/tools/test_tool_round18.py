@@ -23,7 +23,7 @@ from _tool_fixtures import (
 from kodial.tools import decide
 from kodial.tools.acts import text_act
 from kodial.tools.arguments.kinds import fit_pattern
-from kodial.tools.schema import parse_tools
+from kodial.tools.schema import ToolSpec, parse_tools
 from kodial.tools.text import numbers, strip_ending
 
 DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
@@ -74,6 +74,20 @@ BOATS = [
         ["booking_no", "new_date"],
     ),
 ]
+
+
+def _plays() -> ToolSpec:
+    """A play finder whose genre is one of three Korean values."""
+    return parse_tools(
+        [
+            function_tool(
+                "find_plays",
+                "연극 찾기",
+                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
+                ["genre"],
+            )
+        ]
+    )[0]
 
 
 def test_what_there_is_asked_after_a_purpose_is_a_look_up() -> None:
@@ -162,16 +176,7 @@ def test_sizes_and_genres_by_their_everyday_words() -> None:
         ]
     )[0]
     assert values(storage, "캐리어 두 개라 중간 크기면 될 것 같아요")["size"] == "중형"
-    shows = parse_tools(
-        [
-            function_tool(
-                "find_plays",
-                "연극 찾기",
-                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
-                ["genre"],
-            )
-        ]
-    )[0]
+    shows = _plays()
     assert values(shows, "대학로에 무서운 연극 뭐 있어?")["genre"] == "공포"
 
 
@@ -232,16 +237,7 @@ def test_a_given_name_ending_in_a_keeps_it() -> None:
 
 
 def test_a_genre_said_not_to_be_is_no_value() -> None:
-    shows = parse_tools(
-        [
-            function_tool(
-                "find_plays",
-                "연극 찾기",
-                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
-                ["genre"],
-            )
-        ]
-    )[0]
+    shows = _plays()
     assert "genre" not in values(shows, "안 무서운 연극 뭐 있어?")
 
 
@@ -436,16 +432,7 @@ def test_probe_review_near_misses_of_this_round() -> None:
     )[0]
     for said in ("작년 거고 상태는 좋아요", "이거 동생 거예요"):
         assert "brand" not in values(maker, said), said
-    shows = parse_tools(
-        [
-            function_tool(
-                "find_plays",
-                "연극 찾기",
-                {"genre": enum_param("장르", ["코미디", "공포", "로맨스"])},
-                ["genre"],
-            )
-        ]
-    )[0]
+    shows = _plays()
     assert values(shows, "애가 무서운 건 싫어해서 코미디로 찾아 줘")["genre"] == "코미디"
     wash = parse_tools(WASH)[1]
     asked = {"car_model", "parking_spot"}
