@@ -509,3 +509,35 @@ def test_an_item_named_by_its_english_word_and_its_one_free_slot() -> None:
     )
     assert d.kind == "call" and d.tool == "book_court"
     assert d.arguments == {"court_id": "T-7", "date": "2026-11-20", "start_time": "16:00"}
+
+
+def test_one_doing_it_for_the_first_time_and_the_value_just_named() -> None:
+    lessons = parse_tools(
+        [
+            function_tool(
+                "surf_lessons",
+                "서핑 강습 목록",
+                {"level": enum_param("수준", ["입문", "초급", "중급"])},
+                ["level"],
+            )
+        ]
+    )[0]
+    assert values(lessons, "처음 하는 사람이 들을 만한 강습 있어요?")["level"] == "입문"
+    courses = [
+        function_tool(
+            "license_course_list",
+            "면허 종류별 과정 목록",
+            {"license_class": enum_param("면허 종류", ["1종 보통", "2종 보통", "2종 소형"])},
+            ["license_class"],
+        )
+    ]
+    d = decide(
+        [
+            user("오토만 몰 거면 면허 뭐 따야 돼?"),
+            assistant("자동변속기 차만 모실 거면 보통 2종 보통을 많이 따요."),
+            user("그럼 그걸로 과정 목록 보여줘"),
+        ],
+        courses,
+        now=NOW,
+    )
+    assert d.kind == "call" and d.arguments == {"license_class": "2종 보통"}

@@ -25,6 +25,7 @@ from kodial.tools.arguments.handoff import (
     listed_codes_of_things,
     names_listed_and_said,
     the_soonest_offered,
+    the_value_just_named,
     time_of_the_chosen,
 )
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
@@ -581,6 +582,7 @@ def fill_arguments(
                 if coerced is not None:
                     filling.found[p.name] = Found(coerced, "tool_result", str(flat[p.name]))
     _same_time_as_before(filling, messages, latest)
+    the_value_just_named(filling, tool, messages, latest)  # "그럼 그걸로 보여줘"
     _the_listed_half_of_the_day(filling, messages, last_tool)
     _the_listed_day_of_the_month(filling, messages, last_tool)
     _the_part_of_the_day_said_before(filling, messages, user_idx, last_tool)

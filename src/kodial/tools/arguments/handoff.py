@@ -8,7 +8,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kodial.tools.arguments.params import date_format, is_code_param, param_kind
+from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.params import date_format, enum_options, is_code_param, param_kind
 from kodial.tools.arguments.picking import (
     item_fields,
     listed_names_said,
@@ -17,7 +18,7 @@ from kodial.tools.arguments.picking import (
 )
 from kodial.tools.arguments.results import Filling, Found
 from kodial.tools.schema import ParamSpec, ToolSpec, validate_arguments
-from kodial.tools.text import tokens
+from kodial.tools.text import message_text, tokens
 
 
 def time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, Any]) -> None:
@@ -196,3 +197,27 @@ def the_soonest_offered(filling: Filling, tool: ToolSpec, result: Any, said: str
             if coerced is not None:
                 filling.found[p.name] = Found(coerced, "tool_result", str(soonest))
                 return
+
+
+_THAT_ONE = re.compile(r"(?<![가-힣])(?:그걸로|그거로|그것으로)(?![가-힣])")
+"""A pointing word for what was just named ("그럼 그걸로 어떤 과정 있는지 보여줘")."""
+
+
+def the_value_just_named(
+    filling: Filling, tool: ToolSpec, messages: list[dict[str, Any]], latest: str
+) -> None:
+    """The one allowed value the assistant named just before the user pointed at it ("2종 보통을
+    많이 따요" then "그럼 그걸로 ... 보여줘"), for an enum the user did not say."""
+    if not _THAT_ONE.search(latest) or len(messages) < 2:
+        return
+    before = messages[-2]
+    if before.get("role") != "assistant" or before.get("tool_calls"):
+        return
+    said = message_text(before)
+    for p in tool.params:
+        if p.name in filling.found or not enum_options(p):
+            continue
+        named = {opt for _, _, opt in enum_mentions(p, said)}
+        if len(named) == 1:
+            value = named.pop()
+            filling.found[p.name] = Found(value, "history", str(value))

@@ -84,7 +84,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "1g": ("기가", "1기가", "기가급"),
     "500m": ("500메가",),
     "100m": ("100메가",),
-    "beginner": ("초급", "입문", "초보"),
+    # (one doing it for the first time: "처음 타는 사람이 할 만한"; 처음이에요 alone may answer
+    # whether one has done it before)
+    "beginner": ("초급", "입문", "초보", "처음 타는", "처음 하는", "처음 배우는"),
+    "입문": ("처음 타는", "처음 하는", "처음 배우는", "왕초보"),
     "intermediate": ("중급",),
     "advanced": ("고급", "상급"),
     "basic": ("기본", "베이직"),
