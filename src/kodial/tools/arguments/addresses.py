@@ -37,11 +37,12 @@ def _unit_core(word: str) -> str:
     return _UNIT_PARTICLE.sub(r"\1", core)
 
 
-def _unit_after_comma(
+def _building_and_unit(
     text: str, words: list[tuple[int, int]], j: int, taken: list[tuple[int, int]]
 ) -> int | None:
-    """The end (word index) of a building and unit said after a street address and a comma
-    ("302호", "라온하임 1203호", "B동 12층", "102동 1504호"), None when the next words are not one."""
+    """The end (word index) of a building and unit said after a street address, after a comma
+    or the street number ("302호", "라온하임 1203호", "B동 12층", "102동 1504호", "더샵 1502호"),
+    None when the next words are not one."""
     end = None
     for k in range(j, min(j + 4, len(words))):
         s, e = words[k]
@@ -83,7 +84,7 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
             if not ok and j > i and re.fullmatch(r"\d+(?:-\d+)?", text[slice(*words[j - 1])]):
                 # "송도동 28-5 더샵 1502호예요": a building of any name and its unit after the
                 # street number
-                j = _unit_after_comma(text, words, j, taken) or j
+                j = _building_and_unit(text, words, j, taken) or j
                 break
             if not ok or not spans_free(s, e, taken):
                 break
@@ -92,7 +93,7 @@ def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | N
             j += 1
             if word.endswith(",") and core + "," == word:
                 # "백제고분로 301, 라온하임 1203호": the building and the unit after a comma
-                j = _unit_after_comma(text, words, j, taken) or j
+                j = _building_and_unit(text, words, j, taken) or j
                 break
             if core != word:
                 break  # a particle or an ending closes the address

@@ -148,9 +148,14 @@ def phone_as_described(p: ParamSpec, value: str) -> str:
     however the user spaced it ("010 9931 4420")."""
     if not re.search(r"\d{2,3}-\d{3,4}-\d{4}", p.description):
         return value
-    digits = re.sub(r"\D", "", value)
+    return hyphenated_phone(re.sub(r"\D", "", value)) or value
+
+
+def hyphenated_phone(digits: str) -> str | None:
+    """A phone number's digits in the hyphenated groups Korean numbers are read in
+    (01012345678 -> 010-1234-5678, 0212345678 -> 02-1234-5678); None when they are no number."""
     m = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
-    return "-".join(m.groups()) if m else value
+    return "-".join(m.groups()) if m else None
 
 
 # --- values in the shape the description shows -------------------------------------------------
@@ -313,11 +318,11 @@ def fit_pattern(value: str, pattern: str, whole: bool = False) -> str | None:
         written = _lay_out(digits, layout)
         if written:
             candidates.append(written)
-    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", digits)
-    if phone and re.fullmatch(r"[\d\s.-]+", value):
+    phone = hyphenated_phone(digits) if re.fullmatch(r"[\d\s.-]+", value) else None
+    if phone:
         # a phone number spaced its own way, for a pattern whose groups vary (^01[016789]-
         # \d{3,4}-\d{4}$): written in the hyphenated groups Korean numbers are read in
-        candidates.append("-".join(phone.groups()))
+        candidates.append(phone)
     test = rule.fullmatch if whole else rule.search
     return next((c for c in candidates if c and test(c)), None)
 
@@ -503,8 +508,8 @@ def spelled_phone(text: str) -> tuple[str, tuple[int, int]] | None:
                 break
     if len(runs) != 1:
         return None
-    phone = re.fullmatch(r"(02|0\d{2})(\d{3,4})(\d{4})", runs[0][0])
-    return ("-".join(phone.groups()), runs[0][1]) if phone else None
+    phone = hyphenated_phone(runs[0][0])
+    return (phone, runs[0][1]) if phone else None
 
 
 _KOREAN_PHONE = re.compile(r"010\d{8}|01[16789]\d{7,8}|02\d{7,8}|0[3-6][1-5]\d{7,8}|070\d{8}")

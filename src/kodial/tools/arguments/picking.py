@@ -434,18 +434,12 @@ def soonest_offered(result: Any, said: str) -> Any | None:
 def _item_by_its_english_word(items: list[dict[str, Any]], said: str) -> dict[str, Any] | None:
     """The one item with an English word of its own (its ``surface``: ``clay``) that the user
     said in Hangul ("클레이 코트 잡아줘"); None when none or several are said."""
-    words = {
-        v.lower(): i
-        for i, x in enumerate(items)
-        for v in x.values()
-        if isinstance(v, str) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,}", v)
-    }
-    owners: dict[str, set[int]] = {}
+    owners: dict[str, set[int]] = {}  # each English word -> the items that have it
     for i, x in enumerate(items):
         for v in x.values():
-            if isinstance(v, str) and v.lower() in words:
+            if isinstance(v, str) and re.fullmatch(r"[A-Za-z][A-Za-z ]{2,}", v):
                 owners.setdefault(v.lower(), set()).add(i)
     # (a short word is read too: the items just listed are what the user is choosing among)
-    said_ones = {opt for _, _, opt in loanword_mentions(said, sorted(words), asked=True)}
+    said_ones = {opt for _, _, opt in loanword_mentions(said, sorted(owners), asked=True)}
     hits = {i for w in said_ones for i in owners.get(w, set())}
     return items[hits.pop()] if len(hits) == 1 else None
