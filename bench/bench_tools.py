@@ -108,9 +108,10 @@ dialogues and reported on their own:
   22 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind11.jsonl``
   until session 25 (scored, aggregates only, from 0.646 to 0.660 over sessions 22 to 24), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind12.jsonl`` (eleventh blind set, the sixteenth): written during
-  session 23 under the same rule, to take the thirteenth's place, never read; scored with the
-  engine as session 23 began and after its round;
+- ``bench/data/tool_dialogs_dev16.jsonl`` (sixteenth development set): written during session
+  23 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind12.jsonl``
+  until session 26 (scored, aggregates only, from 0.603 to 0.637 over sessions 23 to 25), then
+  unsealed and read to improve the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind13.jsonl`` (twelfth blind set, the seventeenth): written during
   session 24 under the same rule, to take the fourteenth's place, never read; scored with the
   engine as session 24 began and after its round;
@@ -136,7 +137,7 @@ readings below.
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
 [--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--dev14 FILE]
-[--dev15 FILE] [--blind12 FILE] [--blind13 FILE] [--blind14 FILE]``
+[--dev15 FILE] [--dev16 FILE] [--blind13 FILE] [--blind14 FILE]``
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev13_balanced = (summary.get("dev13") or {}).get("balanced", "–")
     dev14_balanced = (summary.get("dev14") or {}).get("balanced", "–")
     dev15_balanced = (summary.get("dev15") or {}).get("balanced", "–")
-    blind12_balanced = (summary.get("blind12") or {}).get("balanced", "–")
+    dev16_balanced = (summary.get("dev16") or {}).get("balanced", "–")
     blind13_balanced = (summary.get("blind13") or {}).get("balanced", "–")
     blind14_balanced = (summary.get("blind14") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
@@ -197,9 +197,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"24, which unsealed and read it; now {dev14_balanced}); the fifteenth (written during "
         "session 22) 0.646 with the engine as that session began and 0.660 as session 24 left "
         f"it (blind until session 25, which unsealed and read it; now {dev15_balanced}); the "
-        "blind sets, never read (README: each session's): the sixteenth "
-        f"(written during session 23) 0.603 with the engine as that session began and "
-        f"{blind12_balanced} now; the seventeenth (written during session 24) 0.712 with the "
+        "sixteenth (written during session 23) 0.603 with the engine as that session began "
+        "and 0.637 as session 25 left it (blind until session 26, which unsealed and read it; "
+        f"now {dev16_balanced}); the blind sets, never read (README: each session's): the "
+        "seventeenth (written during session 24) 0.712 with the "
         f"engine as that session began and {blind13_balanced} now; the eighteenth (written "
         f"during session 25) 0.595 with the engine as that session began and {blind14_balanced} "
         "now. "
