@@ -174,6 +174,7 @@ _REL_DAY = {
     "명일": 1,
     "모레": 2,
     "내일모레": 2,
+    "낼모레": 2,
     "글피": 3,
     "어제": -1,
     "그제": -2,
@@ -281,7 +282,7 @@ _DATE_PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     (
         "rel_day",
         re.compile(
-            r"(?P<w>내일모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼"
+            r"(?P<w>내일 ?모레|낼 ?모레|그저께|오늘|금일|당일|내일|명일|모레|글피|어제|그제|낼"
             # 모래 (typed for 모레) and 이따 (later today) only before a time of day
             r"|(?:모래|이따가?)(?=\s*(?:오전|오후|아침|점심|저녁|밤|새벽|낮|\d{1,2}\s*시(?!간)"
             r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|열한|열두)\s*시(?!간))))"
@@ -441,7 +442,7 @@ def _resolve_date(kind: str, m: re.Match[str], today: date) -> date | None:
     if kind == "days_word":
         return today + timedelta(days=DAY_COUNTS[g["w"]])
     if kind == "rel_day":
-        return today + timedelta(days=_REL_DAY[g["w"]])
+        return today + timedelta(days=_REL_DAY[g["w"].replace(" ", "")])
     raise ValueError(kind)
 
 

@@ -1,5 +1,6 @@
 """Values said as a clause of their own: where a thing is ("지하 2층 기둥 D-07에 있어요"),
-whose make it is ("LG 거고"), and a text's payload cut before another value said in it."""
+whose make it is ("LG 거고"), what it is for ("회사 제출용이에요"), and a text's payload cut
+before another value said in it."""
 
 from __future__ import annotations
 
@@ -56,6 +57,30 @@ def maker_said(msg: Msg) -> tuple[int, int] | None:
             and msg.free(*m.span(1))
         ):
             return m.span(1)
+    return None
+
+
+PURPOSE_HEADS = frozenset({"용도", "목적", "purpose", "usage"})
+_NOUNS = frozenset({"NNG", "NNP", "SL"})
+
+
+def purpose_said(msg: Msg) -> tuple[int, int] | None:
+    """What a thing is for, said as a noun with 용 ("회사 제출용이에요", "선물용으로"), with the
+    nouns said before it in the same phrase (회사 제출용), at most two."""
+    toks = tokens(msg.masked)
+    for i, t in enumerate(toks):
+        if t.form != "용" or t.tag != "XSN" or i == 0 or toks[i - 1].tag not in _NOUNS:
+            continue
+        first = i - 1
+        while (
+            first > 0
+            and i - first < 3
+            and toks[first - 1].tag in _NOUNS
+            and not msg.masked[toks[first - 1].end : toks[first].start].strip()
+        ):
+            first -= 1
+        if msg.free(toks[first].start, t.end):
+            return toks[first].start, t.end
     return None
 
 

@@ -24,6 +24,7 @@ _SUBJECT_OF_COPULA = re.compile(
     r"(?:이에요|예요|이세요|세요|이야|야|입니다|이고요|고요|이고|이구|고|이요|요)(?![가-힣])"
 )
 _NOUN_TAGS = ("NN", "SL", "SN", "SH", "W_")
+_NEXT_TOPIC = re.compile(r"(?<=[가-힣])(?:이고|고|이구|구|이며|며|인데)\s+(?=[가-힣]+(?:은|는)\s)")
 _ANY_OF_THE_KIND = re.compile(r"\s*(?:들|중|아무|마다|같은|쪽|근처|[은는]\s*아무)")
 _IN_THE_NAME_OF = re.compile(r"([가-힣]{2,4})\s*(?:님\s*)?(?:이름으로|명의로)(?![가-힣])")
 
@@ -39,7 +40,35 @@ def in_the_name_of(text: str) -> tuple[int, int] | None:
     return m.span(1)
 
 
-_KIND_NAMED = re.compile(r"([가-힣]{2,})\s*(?:이름|명칭)")
+_KIND_NAMED = re.compile(r"([가-힣]{2,})(?:\s*(?:이름|명칭)|명(?![가-힣]))")
+_KINDS_OF = {
+    "병원": (
+        "정형외과|성형외과|신경외과|흉부외과|외과|내과|치과|안과|피부과|소아청소년과|소아과"
+        "|이비인후과|산부인과|비뇨기과|비뇨의학과|정신건강의학과|재활의학과|가정의학과|한의원"
+        "|의원|병원|클리닉"
+    ),
+    "지점": "지점|점",
+    "매장": "매장|지점|점",
+}
+"""The kinds a kind of place comes in, which its names end with (연세정형외과 is a 병원,
+용산점 a 지점)."""
+_NOT_A_NAME = frozenset(
+    {
+        "동네",
+        "근처",
+        "대학",
+        "종합",
+        "개인",
+        "전문",
+        "동물",
+        "요양",
+        "한방",
+        "편의",
+        "백화",
+        "가까운",
+    }
+)
+"""Words before a kind that say which sort, not which one (대학병원, 동네의원)."""
 
 
 def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
@@ -49,6 +78,12 @@ def name_with_its_kind(text: str, p: ParamSpec) -> tuple[int, int] | None:
     kind = _KIND_NAMED.search(p.description)
     if kind is None:
         return None
+    sorts = _KINDS_OF.get(kind.group(1))
+    if sorts:  # "연세본정형외과고": one word, a name before one of the kind's sorts
+        tail = rf"(?={_COPULA_TAIL[3:-1]}|에서|에|\s)"
+        for m in re.finditer(rf"(?<![가-힣])([가-힣]{{2,8}}?)({sorts}){tail}", text):
+            if m.group(1) not in _NOT_A_NAME and not re.fullmatch(sorts, m.group(0)):
+                return m.span()
     for m in rx(rf"((?:[가-힣A-Za-z0-9]+ ){{0,3}}[가-힣A-Za-z0-9]*){kind.group(1)}").finditer(text):
         if _ANY_OF_THE_KIND.match(text, m.end()):
             continue  # "제주도 호텔 아무 데나", "서울 시내 호텔 중에": any of the kind
@@ -92,6 +127,8 @@ def label_phrases(p: ParamSpec) -> tuple[str, ...]:
     for n in range(len(words), 1, -1):
         for i in range(len(words) - n + 1):
             out += [" ".join(words[i : i + n]), "".join(words[i : i + n])]
+    if "분" in words:  # (받는 분 is 받는 사람 said politely)
+        out += [ph.replace("분", "사람") for ph in out if "분" in ph.split(" ")]
     return tuple(dict.fromkeys(out))
 
 
@@ -179,7 +216,9 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
             val = re.match(r"[^\s,.!?]+(?:\s+[^\s,.!?]+){0,5}?" + _COPULA_TAIL, rest)
             if val and val.group(0).strip():
                 s = m.end()
-                e = s + len(val.group(0).rstrip())
+                # "정다은이고 주소는 ...": the clause ends where the next topic is said
+                joint = _NEXT_TOPIC.search(val.group(0))
+                e = s + (joint.start() if joint else len(val.group(0).rstrip()))
                 inner = strip_ending(text[s:e])
                 return (s, s + len(inner))
     return None

@@ -9,9 +9,11 @@ import re
 from kodial.tools.arguments.addresses import address_span
 from kodial.tools.arguments.answers import (
     MAKER_HEADS,
+    PURPOSE_HEADS,
     WHERE_HEADS,
     before_another_value,
     maker_said,
+    purpose_said,
     where_it_is,
 )
 from kodial.tools.arguments.codes import (
@@ -156,6 +158,7 @@ def extract_strings(
     tool_words = words_of_tool(tool)
 
     put_spans: list[tuple[int, int]] = []
+    self_named: set[str] = set()  # (values whose own words say what they are: 용산점, 서울내과)
 
     def put(p: ParamSpec, span: tuple[int, int], how: str = source, strong: bool = True) -> None:
         value = text[span[0] : span[1]].strip().strip("'\"‘’“”")
@@ -308,6 +311,7 @@ def extract_strings(
             named = in_the_name_of(text) if is_person_name(p) else name_with_its_kind(msg.masked, p)
             if named and msg.free(*named):
                 span, free = named, True
+                self_named.add(p.name)
         # a text's payload may contain dates and numbers that other readers saw first, but
         # never another parameter's value ("이름은 정하윤, 한글로요": up to the comma before it)
         if span and param_kind(p) == "text":
@@ -432,12 +436,14 @@ def extract_strings(
             if where:
                 put(p, where, "answer")
                 pending.remove(p)
-    # "LG 거고", "삼성 제품이에요": the maker a thing is said to be of
-    for p in [q for q in pending if param_head(q) in MAKER_HEADS or q.name in MAKER_HEADS]:
-        maker = maker_said(msg)
-        if maker:
-            put(p, maker)
-            pending.remove(p)
+    # "LG 거고", "삼성 제품이에요": the maker a thing is said to be of; "회사 제출용이에요": what
+    # it is for
+    for heads, said in ((MAKER_HEADS, maker_said), (PURPOSE_HEADS, purpose_said)):
+        for p in [q for q in pending if param_head(q) in heads or q.name in heads]:
+            span = said(msg)
+            if span:
+                put(p, span)
+                pending.remove(p)
     # A number or code asked for (계좌번호, 카드 번호 뒤 4자리, 회원 ID) is the one code-shaped
     # word of the answer ("신한 110-482-339017", "4417이고 재발급도 해주세요"); what is left
     # answers the other question
@@ -550,7 +556,8 @@ def extract_strings(
             break
     # Guess from position only when no string was read by its own words in this message ("X에서
     # Y까지 걸었어" answers with a particle; the other end comes from earlier words).
-    if any(out[k].strong and k in {q.name for q in params} for k in out):
+    # A name that says its own kind ("용산점에서 은하 정거장 몇 시에 해?") answers no particle.
+    if any(out[k].strong and k in {q.name for q in params} - self_named for k in out):
         return
     # the guess goes first to the parameter whose description shares a word with the message
     # that the tool's own description does not have ("쇼파 버리려는데" -> 버릴 물건, not 주소)
