@@ -343,6 +343,9 @@ def strip_ending(text: str) -> str:
     if copula and has_final_consonant(copula.group(1)):
         # "박지민이요": after a final consonant 이 is the copula, not part of the name
         return copula.group(1)
+    coded = re.fullmatch(r"(.*#[0-9A-Za-z*#]+)(?:이요|이에요|이고|이야|이며)", text)
+    if coded:  # "#4471이야": the analyser reads a hash and what follows as one word
+        return coded.group(1)
     toks = tokens(text)
     end = len(text)
     for i in range(len(toks) - 1, -1, -1):
@@ -389,7 +392,7 @@ def called_tools(messages: list[dict[str, Any]]) -> list[str]:
 
 TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("메시지", "메세지", "문자", "카톡", "message"),
-    ("비밀번호", "암호", "패스워드", "password"),
+    ("비밀번호", "비번", "암호", "패스워드", "password"),
     ("연락처", "전화번호", "주소록", "contact"),
     ("일정", "스케줄", "약속", "캘린더", "달력", "calendar", "event"),
     ("알람", "알림", "깨워", "리마인드", "리마인더", "alarm", "reminder", "remind"),

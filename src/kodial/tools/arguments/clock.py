@@ -52,6 +52,11 @@ def clock_options(
         chosen = [x for x in said if _CHOSEN.match(msg.masked, x[1][1])]
         if len(chosen) == 1:
             said = chosen
+        # "9시에서 11시" of spans: the span from the one to the other
+        joined = len(said) == 2 and bool(
+            _SPAN_JOINED.fullmatch(msg.masked, said[0][1][1], said[1][1][0])
+        )
+        until = said.pop() if joined else None
         if len(said) != 1:
             continue
         (hour, minute), (start, end) = said[0]
@@ -60,9 +65,22 @@ def clock_options(
             fits = [o for o, h, m in listed if (h, m) == (hour, minute)]
         else:
             fits = [o for o, h, m in listed if h % 12 == hour % 12 and m == minute]
+        if until is not None:
+            fits = [o for o in fits if _ends_at(o, until[0])]
+            end = until[1][1]
         if len(fits) == 1:
             out[p.name] = Found(fits[0], source, words)
             msg.take(start, end)
+
+
+_SPAN_JOINED = re.compile(r"\s*(?:에서|부터|~|-|에서부터)\s*")
+"""Between two times: the span from the one to the other (9시에서 11시, 7시부터 9시)."""
+
+
+def _ends_at(option: object, until: tuple[int, int]) -> bool:
+    """Whether a listed span ("21:00-23:00") ends at the time said (11시: 23:00 or 11:00)."""
+    m = re.search(r"[-~]\s*(\d{1,2}):(\d{2})$", str(option))
+    return m is not None and int(m.group(1)) % 12 == until[0] % 12 and int(m.group(2)) == until[1]
 
 
 def _clock_times(text: str, now: datetime) -> list[tuple[tuple[int, int], tuple[int, int]]]:
@@ -99,20 +117,25 @@ def time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: s
     """ "오전이요" for start times [09:00, 13:00]: the one listed time in the part of the day
     said, when no hour is said with it."""
     listed = listed_times(p)
-    if listed is None:
-        return
-    said = list(_PART_OF_DAY.finditer(msg.text))  # (the parser has read it as a time of day)
-    if len({m.group(1) for m in said}) != 1 or re.search(r"\d\s*시|\d:\d", msg.text):
-        return  # none, or two ("밤에 잠이 안 와서 아침에"): no one part of the day is chosen
+    said = in_the_part_said(listed, msg.text) if listed else None
+    if said is not None:
+        out[p.name] = Found(said[0], source, said[1])
+
+
+def in_the_part_said(listed: list[tuple[object, int, int]], text: str) -> tuple[object, str] | None:
+    """The one of ``listed`` (value, hour, minute) in the one part of the day ``text`` says
+    with no hour ("오후 걸로"), with the word said; None when none, two or no part is said."""
+    said = list(_PART_OF_DAY.finditer(text))  # (the parser has read it as a time of day)
+    if len({m.group(1) for m in said}) != 1 or re.search(r"\d\s*시|\d:\d", text):
+        return None  # none, or two ("밤에 잠이 안 와서 아침에"): no one part of the day is chosen
     m = said[0]
-    if turned_down(msg.text, m.end()) or re.match(
-        r"(?:시간|때)?(?:에|엔|은|는)?\s*(?:안|말고|빼고|피해|못)", msg.text[m.end() :]
+    if turned_down(text, m.end()) or re.match(
+        r"(?:시간|때)?(?:에|엔|은|는)?\s*(?:안|말고|빼고|피해|못)", text[m.end() :]
     ):
-        return  # "오전은 안 돼요", "아침은 말고"
+        return None  # "오전은 안 돼요", "아침은 말고"
     low, high = PERIODS[m.group(1)]
     inside = [o for o, h, _ in listed if low <= h < high]
-    if len(inside) == 1:
-        out[p.name] = Found(inside[0], source, m.group(0))
+    return (inside[0], m.group(0)) if len(inside) == 1 else None
 
 
 def hour_of_a_time(p: ParamSpec, msg: Msg, out: dict[str, Found], source: str) -> None:

@@ -24,6 +24,7 @@ from kodial.tools.arguments.handoff import (
     listed_code_for_words,
     listed_codes_of_things,
     names_listed_and_said,
+    the_listed_time_of_the_part,
     the_soonest_offered,
     the_value_just_named,
     time_of_the_chosen,
@@ -558,6 +559,7 @@ def fill_arguments(
             listed_codes_of_things(filling, result, said)
             names_listed_and_said(filling, result, said)
             the_soonest_offered(filling, tool, result, said)  # "젤 빠른 날로요"
+            the_listed_time_of_the_part(filling, tool, result, said)  # "오후 걸로"
             for p in tool.params:
                 if p.name in filling.found or p.name not in flat:
                     continue

@@ -1,6 +1,7 @@
 """Values handed on from a tool result to the next call: the time of an item chosen from a
 list, an identifier said in words or by another field of the item it names, the codes of things
-said with their counts, names listed and said; and a value from a call or a result coerced to
+said with their counts, names listed and said, the one listed time in a part of the day said;
+and a value from a call or a result coerced to
 the type its parameter asks for."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ import re
 from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
+from kodial.tools.arguments.clock import in_the_part_said
 from kodial.tools.arguments.params import date_format, enum_options, is_code_param, param_kind
 from kodial.tools.arguments.picking import (
     item_fields,
@@ -197,6 +199,28 @@ def the_soonest_offered(filling: Filling, tool: ToolSpec, result: Any, said: str
             if coerced is not None:
                 filling.found[p.name] = Found(coerced, "tool_result", str(soonest))
                 return
+
+
+def _listed_times(result: Any) -> set[str]:
+    """Every time of day (HH:MM, whole) a result lists, however deep."""
+    if isinstance(result, dict):
+        return {t for v in result.values() for t in _listed_times(v)}
+    if isinstance(result, list):
+        return {t for v in result for t in _listed_times(v)}
+    if isinstance(result, str) and re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", result):
+        return {result}
+    return set()
+
+
+def the_listed_time_of_the_part(filling: Filling, tool: ToolSpec, result: Any, said: str) -> None:
+    """ "오후 걸로" of start options 08:00 and 13:00: the one listed time in the part of the day
+    said, for the tool's time not yet known."""
+    listed = [(t, int(t[:2]), int(t[3:])) for t in sorted(_listed_times(result))]
+    picked = in_the_part_said(listed, said) if listed else None
+    for p in tool.params if picked is not None else ():
+        if p.name not in filling.found and getattr(date_format(p), "part", None) == "time":
+            filling.found[p.name] = Found(picked[0], "tool_result", str(picked[0]))
+            return
 
 
 _THAT_ONE = re.compile(r"(?<![가-힣])(?:그걸로|그거로|그것으로)(?![가-힣])")
