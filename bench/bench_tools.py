@@ -117,7 +117,11 @@ dialogues and reported on their own:
   engine as session 24 began and after its round;
 - ``bench/data/tool_dialogs_blind14.jsonl`` (thirteenth blind set, the eighteenth): written during
   session 25 under the same rule, to take the fifteenth's place, never read; scored with the
-  engine as session 25 began and after its round.
+  engine as session 25 began and after its round;
+- ``bench/data/tool_dialogs_blind15.jsonl`` (fourteenth blind set, the nineteenth): written during
+  session 26 under the same rule (its author also saw the earlier sets' tool names, to keep its
+  domains new), to take the sixteenth's place, never read; scored with the engine as session 26
+  began and after its round.
 
 The blind sets are reported by their aggregate measures only (:data:`BLIND_SETS`): no error
 classes, turn ids or per-turn records are written for them. Once one has been read to fix the
@@ -128,7 +132,7 @@ Each own set has its reference "now" (:data:`SET_NOW`; the fifth set's dialogues
 2025-07-22 18:15, the ninth's 2025-11-06 14:20, the tenth's 2026-03-18 09:40, the eleventh's
 2025-11-28 14:20, the twelfth's 2026-06-09 19:30, the thirteenth's 2026-02-26 08:40, the fourteenth's
 2026-05-15 19:20, the fifteenth's 2026-08-20 10:50, the sixteenth's 2026-10-14 19:35, the seventeenth's 2026-03-27 12:40, the
-eighteenth's 2026-12-28 16:10). Their slot turns carry ``slot_params``: the
+eighteenth's 2026-12-28 16:10, the nineteenth's 2026-07-14 09:25). Their slot turns carry ``slot_params``: the
 parameters the gold question asks for, annotated by a reader who saw only the data (not the
 engine or its output; see each set's ``SOURCE*.md``). There the slot judge is exact: the question asked must be for exactly
 those parameters. FunctionChat-Bench's slot turns have no such annotation and keep the two
@@ -137,7 +141,7 @@ readings below.
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
 [--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--dev14 FILE]
-[--dev15 FILE] [--dev16 FILE] [--blind13 FILE] [--blind14 FILE]``
+[--dev15 FILE] [--dev16 FILE] [--blind13 FILE] [--blind14 FILE] [--blind15 FILE]``
 """
 
 from __future__ import annotations

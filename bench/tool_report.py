@@ -131,6 +131,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev16_balanced = (summary.get("dev16") or {}).get("balanced", "–")
     blind13_balanced = (summary.get("blind13") or {}).get("balanced", "–")
     blind14_balanced = (summary.get("blind14") or {}).get("balanced", "–")
+    blind15_balanced = (summary.get("blind15") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -203,7 +204,8 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "seventeenth (written during session 24) 0.712 with the "
         f"engine as that session began and {blind13_balanced} now; the eighteenth (written "
         f"during session 25) 0.595 with the engine as that session began and {blind14_balanced} "
-        "now. "
+        "now; the nineteenth (written during session 26) 0.528 with the engine as that session "
+        f"began and {blind15_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "
