@@ -296,6 +296,25 @@ def _strings_listed(
     return list(dict.fromkeys(msg.text[a:b] for a, b in spans))
 
 
+def _codes_fitting(p: ParamSpec, msg: Msg) -> list[str]:
+    """Every word of letters and digits said that the items' pattern takes whole (the words
+    read, taken)."""
+    try:
+        fits = re.compile(p.items_pattern or "")
+    except re.error:
+        return []
+    said = [
+        m
+        for m in re.finditer(
+            r"(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?![A-Za-z0-9-])", msg.masked
+        )
+        if re.search(r"\d", m.group(0)) and fits.fullmatch(m.group(0))
+    ]
+    for m in said:
+        msg.take(*m.span())
+    return list(dict.fromkeys(m.group(0) for m in said))
+
+
 def _plain_string_list(p: ParamSpec) -> bool:
     """A list of strings of no special kind (not e-mails, phone numbers, days or times)."""
     return (
@@ -380,6 +399,8 @@ def extract_arrays(
             values = _times_said(
                 _carried_over(msg.text), now
             )  # (dates and times are masked by now)
+        elif p.items_type == "string" and p.items_pattern and (coded := _codes_fitting(p, msg)):
+            values = coded  # "G13, G14로" for seats written ^[A-Z]\d{1,2}$: every code that fits
         elif p.items_type == "string":
             values = _strings_listed(tool, p, msg, asked or set(), source)
         if values:
