@@ -26,7 +26,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from kodial.korean.request_acts import EXPLAIN_STEMS, LOOKUP_WORDS, MEANING_NOUNS, PREDICATE_STEMS
+from kodial.korean.request_acts import (
+    EVERYDAY_VERBS,
+    EXPLAIN_STEMS,
+    LOOKUP_WORDS,
+    MEANING_NOUNS,
+    PREDICATE_STEMS,
+)
 from kodial.tools.schema import ToolSpec
 from kodial.tools.text import Token, split_identifier, tokens
 
@@ -498,7 +504,12 @@ def predicate_match(text: str, act: Act | None, tool: ToolSpec) -> float:
         return 1.0
     if tool.description and predicate_verbs(text) & predicate_verbs(tool.description):
         return 1.0  # "견적 받아 보고 싶어요" / "견적을 받습니다": the verb the tool does
-    return act_match(act, tool_act(tool))
+    matched = act_match(act, tool_act(tool))
+    everyday = {n for t in tokens(text) if t.tag == "VV" for n in EVERYDAY_VERBS.get(t.form, ())}
+    if matched == 0.0 and everyday & tool_predicates(tool):
+        # "표 끊을게요" / "입장권을 구매합니다" (a tool of no one act): the everyday verb for it
+        return 1.0
+    return matched
 
 
 def act_match(request: Act | None, tool: Act | None) -> float:
