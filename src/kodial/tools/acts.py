@@ -76,7 +76,9 @@ _SHOWING = frozenset({"보이", "보여주", "알리", "알려주", "확인"})
 _WHAT_IS_KNOWN = re.compile(
     # what usually happens, asked: "보통 몇 시쯤 재워요?" (not 원래, which is also "originally":
     # "원래 7만원인 건 얼마에 살 수 있어?"); a price asked so ("보통 얼마야?") is a tool's to say
-    r"(?<![가-힣])(?:보통|일반적으로|대개|대체로)(?![가-힣])(?![^.!?]*(?:얼마|가격|요금|비용))[^.!?]*\?\s*$"
+    # (but "보통 유효기간이 얼마나 돼요?", how long, is knowledge)
+    r"(?<![가-힣])(?:보통|일반적으로|대개|대체로)(?![가-힣])"
+    r"(?![^.!?]*(?:얼마(?!나)|얼마나\s*(?:나와|나오|해|하|들|드)|가격|요금|비용))[^.!?]*\?\s*$"
     # whether a thing heard is true, ending what is said: "방수가 떨어진다던데 진짜예요?",
     # "무료라면서요?" ("... 된다면서요? 성판악으로 올라가려고요" goes on to a request)
     r"|(?:던데|다던데|라던데|다면서|라면서|다며|라며)\S*\s*(?:진짜|정말|사실|맞)[^.!?]*[?.]*\s*$"

@@ -477,6 +477,8 @@ def _choose(
         # hands it on, though its words also read as a new value for the search
         why = _picks_why(picked[1])
         return picked[0], why, "pick"
+    if followed is not None and _wants_explanation(messages, followed):
+        followed = None  # "패딩은 물세탁하면 숨 죽는다던데 진짜야?": knowledge, not a new value
     if followed is not None and (best.score < chooser.threshold or best.name == followed.name):
         why = f"a follow-up of the last call of {followed.name} with a new value"
         return followed, why, "follow-up"
