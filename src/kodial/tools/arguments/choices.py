@@ -308,6 +308,8 @@ def _enum_mentions(
             if len(form) == 1 and re.match(r"[가-힣]", form):
                 # one syllable (원, 엔, 남): alone, or right after a number (50만원)
                 pat = rf"(?:(?<![가-힣])|(?<=[\d만천백억]))({body})(?=$|[^가-힣]|[이가은는을를으로요])"
+            elif form.isdigit():  # (8 is no part of 88 or 1.8)
+                pat = rf"(?<![a-z가-힣\d.])({body})(?![\d])"
             else:
                 pat = rf"(?<![a-z가-힣])({body})"
             for m in rx(pat).finditer(low):
