@@ -242,7 +242,7 @@ _NUMBER_RE = re.compile(
     # a count said without a counter ("어른 둘", "성인 둘이요", "된장 하나 추가", "소파 하나랑"): the forms
     # only a count takes
     r"|(?<![가-힣\d])(?:하나|둘|셋|넷|다섯|여섯|일곱|여덟|아홉)"
-    r"(?=$|[^가-힣]|이|은|을|도|만|씩|요|랑|하고|와|(?:으로|로)(?![가-힣])|(?<!하나)에(?![가-힣])"
+    r"(?=$|[^가-힣]|이|인데|은|을|도|만|씩|요|랑|하고|와|(?:으로|로)(?![가-힣])|(?<!하나)에(?![가-힣])"
     # ("하나에 얼마" is a price of one, "어른 하나에 아이 둘" a count before another kind)
     r"|(?<=하나)에(?=\s*(?:아이|애|어린이|초등|청소년|학생|성인|어른|유아|아기)))"
     # a native number of two words said alone ("김도윤 스물아홉", "서른둘이요"): an age or a

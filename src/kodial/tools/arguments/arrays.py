@@ -12,7 +12,7 @@ from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.dates import format_date_value
 from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
-from kodial.tools.arguments.params import DateFormat, date_format, param_head
+from kodial.tools.arguments.params import DateFormat, date_format, param_head, param_units
 from kodial.tools.arguments.payload import QUOTED
 from kodial.tools.arguments.people import lists_people, names_listed
 from kodial.tools.arguments.results import Found
@@ -376,10 +376,15 @@ def extract_arrays(
                 out[p.name] = Found(values, source, words)
                 continue
         elif p.items_type in ("number", "integer"):
-            # every number said within the items' bounds ("세 게임" is no shoe size in mm)
+            # every number said within the items' bounds ("세 게임" is no shoe size in mm); of
+            # ages, those said as ages unless asked for ("애 둘인데 다섯 살, 세 살": not the 둘)
+            said = numbers(msg.masked)
+            ages = param_units(p) & {"살", "세"}
+            if ages and p.name not in (asked or set()):
+                said = [n for n in said if n.unit in ages]
             values = [
                 int(n.value) if p.items_type == "integer" else n.value
-                for n in numbers(msg.masked)
+                for n in said
                 if (p.items_type != "integer" or float(n.value).is_integer())
                 and (p.items_minimum is None or n.value >= p.items_minimum)
                 and (p.items_maximum is None or n.value <= p.items_maximum)

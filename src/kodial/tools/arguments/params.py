@@ -416,6 +416,8 @@ def param_units(p: ParamSpec) -> set[str]:
             units.add(noun)
         elif not units:
             units.update(COUNTER_UNITS)
+        if _PEOPLE_NOUN.search(noun):
+            units.update({"명", "분"})  # "보호자 수": people, counted in 명 ("보호자 1명이요")
     return units
 
 
@@ -441,6 +443,11 @@ def _units_named(words: str, p: ParamSpec) -> set[str]:
 
 _TIME_UNITS = frozenset({"주", "일", "시간", "분", "년", "개월"})
 _OTHER_TIME_UNIT = re.compile(r"\((?:주|일|시간|년|분)\)|(?:주|일|시간)\s*단위|일수|주수")
+_PEOPLE_NOUN = re.compile(
+    r"(?:아이|어린이|어른|성인|아동|유아|소아|청소년|학생|보호자|손님|사람|인원|동반자|참가자"
+    r"|참석자|탑승객|승객|관객|고객|회원|직원|환자|노인)$"
+)
+"""A noun for people, whose count is said in 명 or 분."""
 _COUNT_OF = re.compile(r"(?<![가-힣])([가-힣]+)\s+수(?![가-힣])")
 """A description that names a count as "X 수" (written apart: 박수 and 점수 are words)."""
 
@@ -498,6 +505,7 @@ SYNONYMS: list[tuple[str, ...]] = [
     ("금액", "가격", "원가", "총액", "총", "값"),
     ("할인율", "할인", "세일"),
     ("인원", "사람", "명", "어른", "성인", "인분"),
+    ("아이", "애", "애들", "어린이", "아동", "자녀", "child", "kid"),
     ("제목", "타이틀", "title"),
     ("내용", "본문", "content"),
     ("메시지", "메세지", "문자"),
