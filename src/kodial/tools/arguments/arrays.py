@@ -378,13 +378,13 @@ def extract_arrays(
         elif p.items_type in ("number", "integer"):
             # every number said within the items' bounds ("세 게임" is no shoe size in mm); of
             # ages, those said as ages unless asked for ("애 둘인데 다섯 살, 세 살": not the 둘)
-            said = numbers(msg.masked)
+            heard = numbers(msg.masked)
             ages = param_units(p) & {"살", "세"}
             if ages and p.name not in (asked or set()):
-                said = [n for n in said if n.unit in ages]
+                heard = [n for n in heard if n.unit in ages]
             values = [
                 int(n.value) if p.items_type == "integer" else n.value
-                for n in said
+                for n in heard
                 if (p.items_type != "integer" or float(n.value).is_integer())
                 and (p.items_minimum is None or n.value >= p.items_minimum)
                 and (p.items_maximum is None or n.value <= p.items_maximum)

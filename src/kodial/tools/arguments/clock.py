@@ -4,6 +4,7 @@ its part of the day, and an hour of the day written as an integer ([9, 11, 14, 1
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from kodial.korean.datetimes import PERIODS, parse_datetime
@@ -122,7 +123,9 @@ def time_by_part_of_day(p: ParamSpec, msg: Msg, out: dict[str, Found], source: s
         out[p.name] = Found(said[0], source, said[1])
 
 
-def in_the_part_said(listed: list[tuple[object, int, int]], text: str) -> tuple[object, str] | None:
+def in_the_part_said(
+    listed: Sequence[tuple[object, int, int]], text: str
+) -> tuple[object, str] | None:
     """The one of ``listed`` (value, hour, minute) in the one part of the day ``text`` says
     with no hour ("오후 걸로"), with the word said; None when none, two or no part is said."""
     said = list(_PART_OF_DAY.finditer(text))  # (the parser has read it as a time of day)

@@ -15,6 +15,7 @@ from kodial.korean.self_repair import repair, taken_back_where_first_said
 from kodial.tools.acts import text_act, tool_act
 from kodial.tools.arguments.arrays import extract_arrays
 from kodial.tools.arguments.booleans import extract_booleans
+from kodial.tools.arguments.carried import carries, described_alike, made_by, option_carried
 from kodial.tools.arguments.choices import extract_enums, not_offered
 from kodial.tools.arguments.clock import PERIOD_WORD, clock_options, end_from_a_duration
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
@@ -63,7 +64,6 @@ from kodial.tools.arguments.tidy import (
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import (
     called_tools,
-    content_words,
     has_proper_noun,
     message_text,
     tokens,
@@ -176,49 +176,6 @@ def extract_message(
 # --- the whole conversation -------------------------------------------------------------------
 
 
-_GENERIC_PARAM_WORDS = frozenset({"이름", "명칭", "name", "id", "아이디", "식별자", "값", "value"})
-"""Head nouns nearly every parameter of their kind has: two parameters sharing only these (an
-event's 이름 and a person's 이름) hold different things."""
-
-
-def _same_meaning(p: ParamSpec, other: ParamSpec) -> bool:
-    """Whether two same-named parameters of different tools hold the same thing: their
-    descriptions share a word other than a generic head noun (킬로그램 단위의 무게 / 체중
-    (킬로그램 단위) do; 추가할 일정의 이름 / 사람의 이름 do not). Without a description on
-    either side there is nothing to tell them apart, and the name decides."""
-    if not p.description.strip() or not other.description.strip():
-        return True
-    return bool(_meaning_words(p.description) & _meaning_words(other.description))
-
-
-def _meaning_words(description: str) -> set[str]:
-    """Content words of a parameter description, with its units (킬로그램 is a bound noun to
-    the analyser), less the generic head nouns."""
-    units = {t.form.lower() for t in tokens(description) if t.tag == "NNB" and len(t.form) > 1}
-    return (set(content_words(description)) | units) - _GENERIC_PARAM_WORDS
-
-
-def _carries(tool: ToolSpec, p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> bool:
-    """Whether an argument ``p.name`` of an earlier call of ``called`` may fill ``p``."""
-    if called == tool.name:
-        return True
-    spec = next((t for t in tools if t.name == called), None)
-    other = next((q for q in spec.params if q.name == p.name), None) if spec else None
-    return other is None or _same_meaning(p, other)
-
-
-def _option_carried(tool: ToolSpec, p: ParamSpec, called: str, act: str | None) -> bool:
-    """Whether an option of an earlier call of another tool goes with the thing now made: a
-    yes/no option or a choice of the same name, from a look-up the request follows (the
-    quote's 잡목 정리 포함 is the application's; the grade whose price was asked, the order's)."""
-    return (
-        act == "create"
-        and called != tool.name
-        and param_kind(p) in ("boolean", "enum")
-        and called.split("_")[0] == tool.name.split("_")[0]
-    )
-
-
 def _picks_a_listed_time(
     messages: list[dict[str, Any]], last_tool: int, said: str, now: datetime
 ) -> bool:
@@ -230,22 +187,6 @@ def _picks_a_listed_time(
     }
     when = parse_datetime(said, now).time
     return when is not None and (when.hour % 12, when.minute) in listed
-
-
-def _described_alike(p: ParamSpec, called: str, tools: Sequence[ToolSpec]) -> str:
-    """The parameter of the tool ``called`` that another name gives the same description and
-    type as ``p``, for a day or an identifier (a search's start_date "입소일" is an
-    application's check_in "입소일"), or an empty string."""
-    spec = next((t for t in tools if t.name == called), None)
-    said = p.description.strip()
-    if spec is None or len(said) < 3 or not (param_kind(p) == "date" or is_code_param(p)):
-        return ""  # (an amount described as 금액 in a conversion is no transfer's)
-    alike = [
-        q.name
-        for q in spec.params
-        if q.description.strip() == said and q.type == p.type and q.format == p.format
-    ]
-    return alike[0] if len(alike) == 1 else ""
 
 
 def _no_value(k: str, found: Found, asked: set[str] | None, said: str) -> bool:
@@ -424,7 +365,7 @@ def fill_arguments(
     open; older ones only typed values (dates, e-mails, phone numbers). Then arguments of earlier
     calls and fields of tool results with the parameter's exact name fill the rest; an earlier
     call of another of the offered ``tools`` only when its parameter of that name means the same
-    (:func:`_same_meaning`), so an event's name never becomes a contact's. With ``encode`` (the
+    (:func:`~kodial.tools.arguments.carried.same_meaning`), so an event's name never becomes a contact's. With ``encode`` (the
     sentence encoder), an enum of Latin identifiers still open is read by meaning from the
     user's words since the last tool result (:func:`enum_by_meaning`: 디럭스 -> ``deluxe``).
     ``follows_up``: the message asks the last call again with a new value ("그럼 토요일은?"),
@@ -522,10 +463,10 @@ def fill_arguments(
                 another = called == tool.name and act == "create" and _ANOTHER.search(latest)
                 kept = follows_up and called == tool.name
                 for p in tool.params:
-                    key = p.name if p.name in args else _described_alike(p, called, tools)
+                    key = p.name if p.name in args else described_alike(p, called, tools)
                     if p.name in filling.found or key not in args:
                         continue
-                    if not p.required and not kept and not _option_carried(tool, p, called, act):
+                    if not p.required and not kept and not option_carried(tool, p, called, act):
                         continue
                     if another and is_code_param(p):
                         continue
@@ -536,8 +477,10 @@ def fill_arguments(
                         and not is_code_param(p)
                     ):
                         continue  # "어제 저녁 것도 넣어줘": not the foods of the last record
-                    if key == p.name and not _carries(tool, p, called, tools):
+                    if key == p.name and not carries(tool, p, called, tools):
                         continue
+                    if act == "create" and param_kind(p) == "date" and made_by(tool, called, tools):
+                        continue  # (the one visit booked is not when the regular ones come)
                     coerced = coerce(p, args[key])
                     if coerced is not None:
                         filling.found[p.name] = Found(coerced, "call", str(args[key]))

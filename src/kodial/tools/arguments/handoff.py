@@ -217,7 +217,9 @@ def the_listed_time_of_the_part(filling: Filling, tool: ToolSpec, result: Any, s
     said, for the tool's time not yet known."""
     listed = [(t, int(t[:2]), int(t[3:])) for t in sorted(_listed_times(result))]
     picked = in_the_part_said(listed, said) if listed else None
-    for p in tool.params if picked is not None else ():
+    if picked is None:
+        return
+    for p in tool.params:
         if p.name not in filling.found and getattr(date_format(p), "part", None) == "time":
             filling.found[p.name] = Found(picked[0], "tool_result", str(picked[0]))
             return

@@ -438,9 +438,9 @@ def extract_strings(
                 pending.remove(p)
     # "LG 거고", "삼성 제품이에요": the maker a thing is said to be of; "회사 제출용이에요": what
     # it is for
-    for heads, said in ((MAKER_HEADS, maker_said), (PURPOSE_HEADS, purpose_said)):
+    for heads, reader in ((MAKER_HEADS, maker_said), (PURPOSE_HEADS, purpose_said)):
         for p in [q for q in pending if param_head(q) in heads or q.name in heads]:
-            span = said(msg)
+            span = reader(msg)
             if span:
                 put(p, span)
                 pending.remove(p)
