@@ -409,7 +409,8 @@ def _whole_period(
     -> its Monday to its Sunday; "이번 달" -> its first to its last day), for a look-up: what
     is booked or paused for "next month" is asked when it starts and ends."""
     said = list(_PERIOD.finditer(text))
-    if len(said) != 1 or re.search(r"부터|까지|말고|빼고", text):
+    periods = {(m.group("which"), m.group("unit")) for m in said}  # (one said twice is one)
+    if len(periods) != 1 or re.search(r"부터|까지|말고|빼고", text):
         return  # "지난주랑 이번주", "지난달 말부터 이번 주까지": not one whole period
     m = said[0]
     days = [p for p in params if date_format(p).part == "date"]  # type: ignore[union-attr]
