@@ -404,7 +404,12 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
     ("예약", "예매", "book", "reserve"),
     ("입장권", "티켓", "표", "ticket", "tickets"),
     ("정기", "고정", "regular", "recurring"),
-    ("이력", "기록", "내역", "history"),  # (발급 이력: 지난주 기록 좀 볼 수 있나)  # (매주 고정으로 오시게: a regular visit)
+    (
+        "이력",
+        "기록",
+        "내역",
+        "history",
+    ),  # (발급 이력: 지난주 기록 좀 볼 수 있나)  # (매주 고정으로 오시게: a regular visit)
     ("주문", "발주", "order"),
     ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
     ("환율", "환전", "통화", "exchange", "currency"),

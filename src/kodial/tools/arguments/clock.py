@@ -50,14 +50,14 @@ def clock_options(
             for t, span in _clock_times(msg.masked, now)
             if not turned_down(msg.masked, span[1]) and not _NOT_CHOSEN.match(msg.masked, span[1])
         ]
-        chosen = [x for x in said if _CHOSEN.match(msg.masked, x[1][1])]
-        if len(chosen) == 1:
-            said = chosen
-        # "9시에서 11시" of spans: the span from the one to the other
+        # "9시에서 11시요" of spans: the span from the one to the other
         joined = len(said) == 2 and bool(
             _SPAN_JOINED.fullmatch(msg.masked, said[0][1][1], said[1][1][0])
         )
         until = said.pop() if joined else None
+        chosen = [x for x in said if _CHOSEN.match(msg.masked, x[1][1])]
+        if len(chosen) == 1 and not joined:
+            said = chosen
         if len(said) != 1:
             continue
         (hour, minute), (start, end) = said[0]
