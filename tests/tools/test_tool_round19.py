@@ -282,6 +282,9 @@ def test_counts_of_children_and_guardians_and_their_ages() -> None:
     assert got == {"child_count": 2, "guardian_count": 1, "child_ages": [6, 4]}
     assert values(cafe, "보호자는 2명이요")["guardian_count"] == 2
     assert values(cafe, "애는 셋으로 해 주세요")["child_count"] == 3
+    # of a count said twice, the one it is made (둘로 해주세요) stands
+    got = values(cafe, "애 셋이요. 아 잠깐, 큰애는 못 간대요. 애는 둘로 해주세요")
+    assert got["child_count"] == 2
     # a count said alone is no age, unless ages were asked for
     assert "child_ages" not in values(cafe, "애 둘이요")
     assert values(cafe, "여섯, 네 살이요", {"child_ages"})["child_ages"] == [6, 4]

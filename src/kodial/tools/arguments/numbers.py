@@ -126,6 +126,8 @@ def _total_and_kinds(
     return [n for n in mentions if n not in grouped]
 
 
+_MADE_SO = re.compile(r"\s*(?:명|개|분)?\s*(?:으로|로)\s*(?:해|할|바꿔|바꿀|변경|수정)")
+"""After a number: the value a thing is made ("둘로 해주세요", "세 명으로 바꿔 주세요")."""
 _LABEL_BEFORE = re.compile(r"([가-힣]{2,})(?:은|는|이|가|도)?\s*$")
 """The word said right before a number, which may say what it is a number of (몸무게 60키로)."""
 _TOPIC_AFTER = re.compile(r"\s*(?:은|는)(?![가-힣])")
@@ -251,6 +253,8 @@ def extract_numbers(
             gap = _mentions_near(msg.text, n, keys)
             if gap >= 0:
                 score += 2.0 - gap * 0.15
+            if gap >= 0 and _MADE_SO.match(msg.text, n.end):
+                score += 0.5  # "애 셋이요. 아 잠깐, ... 애는 둘로 해주세요": the one it is made
             if p.type == "integer" and not float(n.value).is_integer():
                 score -= 3.0
             if not _in_range(n, p):
