@@ -358,3 +358,22 @@ def test_a_record_of_one_week_said_twice() -> None:
     )
     got = values(history, "지난주에도 뭐 뗀 거 같은데 지난주 기록 좀 볼 수 있나")
     assert got == {"start_date": "2026-11-09", "end_date": "2026-11-15"}
+
+
+def test_digits_a_strings_pattern_takes_are_no_number() -> None:
+    meter = _tool(
+        "send_water_reading",
+        "수도 계량기 자가검침 값을 입력합니다.",
+        {
+            "customer_no": {
+                "type": "string",
+                "description": "고객 번호 10자리",
+                "pattern": r"^\d{10}$",
+            },
+            "reading": integer_param("계량기 숫자(㎥)"),
+        },
+        ["customer_no", "reading"],
+    )
+    got = values(meter, "검침 올리려고요. 고객번호 2203114587이에요")
+    assert got == {"customer_no": "2203114587"}
+    assert values(meter, "계량기 숫자 천이백삼십사요")["reading"] == 1234

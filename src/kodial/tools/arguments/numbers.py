@@ -46,6 +46,14 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
     return best
 
 
+def _fits(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` (a schema's) takes ``text`` whole; False when it is no regex."""
+    try:
+        return re.fullmatch(pattern, text) is not None
+    except re.error:
+        return False
+
+
 def _counts_people(p: ParamSpec) -> bool:
     """Whether ``p`` is a head count (인원, a count in 명)."""
     return "명" in param_units(p) or "인원" in p.description
@@ -208,6 +216,16 @@ def extract_numbers(
         mentions = [
             n for n in mentions if n.unit or not LONG_DIGITS.fullmatch(msg.text[n.start : n.end])
         ]
+    # "고객번호 4410228703이에요" for a customer number written ^\d{10}$: digits a string's
+    # pattern takes whole are that string's, not a meter reading or a count
+    patterns = [p.pattern for p in tool.params if p.type == "string" and p.pattern]
+    mentions = [
+        n
+        for n in mentions
+        if n.unit
+        or not LONG_DIGITS.fullmatch(msg.text[n.start : n.end])
+        or not any(_fits(pat, msg.text[n.start : n.end]) for pat in patterns)
+    ]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
         where = address_span(msg.masked, msg.used)
