@@ -53,6 +53,10 @@ def glosses(p: ParamSpec, opt: Any, notes: bool = True) -> list[str]:
         words = gloss.split()
         if len(words) >= 3:  # "크리스탈=바닥 투명 캐빈": said without its head ("바닥 투명한 거")
             found.append(" ".join(words[:-1]))
+    if not after:  # "(NRT 도쿄, CTS 삿포로)": a list of each value and its name after it
+        listed = rx(rf"[(,]\s*{o}\s+([가-힣][가-힣 ]{{0,12}}?)\s*(?=[,)])").search(said)
+        if listed:
+            found.append(listed.group(1))
     before = rx(rf"([가-힣][가-힣 ]{{0,15}}?)\s*\(\s*{o}\s*\)").search(said)
     if before:
         found.append(_GLOSS_JOINERS.sub("", before.group(1).strip()))
@@ -482,8 +486,9 @@ def extract_enums(
                     # "제주 가려구요", "부산에 갈 건데": where one goes is the end too
                     r"\s*(?:으로|로|까지|행|(?:에\s*)?(?:가[는려고요서]|갈\s|갑니))"
                     if role == 1
-                    # a particle is written on its word ("제주 가려구요" is no subject)
-                    else r"(?:에서|을|를|은|는|이|가|이면|면)",
+                    # a particle is written on its word ("제주 가려구요" is no subject), or
+                    # 출발 said after it ("인천 출발")
+                    else r"(?:에서|을|를|은|는|이|가|이면|면|\s*출발)",
                     text[m[1] :],
                 )
                 or (role == 1 and re.search(r"몇\s*$", text[: m[0]]))
