@@ -74,6 +74,9 @@ def test_what_a_thing_is_for() -> None:
     assert values(papers, "비자 신청용으로 한 장")["purpose"] == "비자 신청용"
     # 이용, 비용 and 사용 are words of their own, not things something is for
     assert "purpose" not in values(papers, "재직증명서 발급 비용이 있나요?")
+    # a size is no purpose, and only an act's noun takes the noun before it
+    assert "purpose" not in values(papers, "재직증명서 크기가 2인용이에요?")
+    assert values(papers, "경력증명서 두 장 선물용으로요")["purpose"] == "선물용"
 
 
 def test_a_name_glued_to_a_sort_of_its_kind() -> None:
@@ -128,6 +131,8 @@ def test_sessions_counted_in_번() -> None:
     )
     assert values(pt, "스무 번짜리 끊을게요")["session_count"] == 20
     assert values(pt, "열 번짜리로요")["session_count"] == 10
+    # of two counts, the one said as the choice
+    assert values(pt, "열 번은 더 고민했는데 20회로 할게요")["session_count"] == 20
 
 
 def test_who_receives_it_and_a_clause_that_ends_at_the_next_topic() -> None:
@@ -206,6 +211,17 @@ def test_a_list_said_again_after_아니다_takes_back_the_list() -> None:
     )
     got = values(seats, "C7, C8 두 자리.. 아 아니다 C8, C9로 잡아줘")
     assert got["seats"] == ["C8", "C9"]
+    # a code labelled as another parameter's is not one of the list
+    shows = _tool(
+        "hold_show_seats",
+        "공연 좌석을 잡습니다.",
+        {
+            "show_id": string_param("공연 ID"),
+            "seats": {"type": "array", "items": {"type": "string", "pattern": r"^[A-Z]\d{1,2}$"}},
+        },
+        ["seats"],
+    )
+    assert values(shows, "공연 ID는 P7이고 좌석은 A1, A2")["seats"] == ["A1", "A2"]
 
 
 AQUARIUM = [
@@ -301,6 +317,9 @@ def test_a_weekend_said_for_one_day_is_asked() -> None:
     ]
     d = decide([user("HM-204 매물 이번 주말에 보러 갈래요")], viewing, now=NOW)
     assert d.kind == "ask" and "day" in d.missing
+    # the weekend's day said is that day
+    d = decide([user("HM-204 매물 이번 주말 토요일 오후 2시에 보러 갈래요")], viewing, now=NOW)
+    assert d.kind == "call" and d.arguments["day"] == "2026-11-21"
     # a weekend for a range is its Saturday to its Sunday
     stay = _tool(
         "book_cabin",
@@ -347,6 +366,10 @@ def test_the_time_of_one_visit_booked_is_not_the_regular_ones() -> None:
     d = decide(messages, tools, now=NOW)
     assert d.kind == "ask" and d.tool == "set_weekly_cleaning"
     assert set(d.missing) == {"weekdays", "start_time"}
+    # unless the user keeps it
+    messages[-1] = user("매주 금요일 그 시간으로 고정해 주세요")
+    d = decide(messages, tools, now=NOW)
+    assert d.tool == "set_weekly_cleaning" and d.arguments.get("start_time") == "09:00"
 
 
 def test_a_record_of_one_week_said_twice() -> None:

@@ -62,23 +62,29 @@ def maker_said(msg: Msg) -> tuple[int, int] | None:
 
 PURPOSE_HEADS = frozenset({"용도", "목적", "purpose", "usage"})
 _NOUNS = frozenset({"NNG", "NNP", "SL"})
+_SUBMITTED = frozenset({"제출", "신청", "증빙", "확인", "발급", "등록", "보관"})
+"""Acts a paper is for, said with where it goes (회사 제출용, 비자 신청용)."""
 
 
 def purpose_said(msg: Msg) -> tuple[int, int] | None:
     """What a thing is for, said as a noun with 용 ("회사 제출용이에요", "선물용으로"), with the
-    nouns said before it in the same phrase (회사 제출용), at most two."""
+    noun said before an act's noun (회사 제출용)."""
     toks = tokens(msg.masked)
     for i, t in enumerate(toks):
         if t.form != "용" or t.tag != "XSN" or i == 0 or toks[i - 1].tag not in _NOUNS:
             continue
+        if len(toks[i - 1].form) < 2:
+            continue  # "2인용이에요?": a size, not a purpose
         first = i - 1
-        while (
-            first > 0
-            and i - first < 3
+        if (
+            toks[first].form in _SUBMITTED
+            and first > 0
             and toks[first - 1].tag in _NOUNS
-            and not msg.masked[toks[first - 1].end : toks[first].start].strip()
+            and msg.masked[toks[first - 1].end : toks[first].start] == " "
         ):
-            first -= 1
+            first -= (
+                1  # "회사 제출용": to whom it goes is said with it (not 케이크 of 케이크 선물용)
+            )
         if msg.free(toks[first].start, t.end):
             return toks[first].start, t.end
     return None

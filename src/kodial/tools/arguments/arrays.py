@@ -12,7 +12,13 @@ from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.dates import format_date_value
 from kodial.tools.arguments.labels import label_keys, labelled
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, Msg
-from kodial.tools.arguments.params import DateFormat, date_format, param_head, param_units
+from kodial.tools.arguments.params import (
+    DateFormat,
+    date_format,
+    param_head,
+    param_units,
+    words_of,
+)
 from kodial.tools.arguments.payload import QUOTED
 from kodial.tools.arguments.people import lists_people, names_listed
 from kodial.tools.arguments.results import Found
@@ -296,23 +302,30 @@ def _strings_listed(
     return list(dict.fromkeys(msg.text[a:b] for a, b in spans))
 
 
-def _codes_fitting(p: ParamSpec, msg: Msg) -> list[str]:
-    """Every word of letters and digits said that the items' pattern takes whole (the words
-    read, taken)."""
+def _codes_fitting(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[str]:
+    """Every word of letters and digits said that the items' pattern takes whole, but one
+    labelled as another parameter's ("공연 ID는 P7이고 좌석은 A1, A2"); the words read, taken."""
     try:
         fits = re.compile(p.items_pattern or "")
     except re.error:
         return []
-    said = [
-        m
-        for m in re.finditer(
-            r"(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?![A-Za-z0-9-])", msg.masked
-        )
-        if re.search(r"\d", m.group(0)) and fits.fullmatch(m.group(0))
-    ]
+    others = {w for q in tool.params if q is not p for w in words_of(q).split()}
+    others -= set(words_of(p).split())
+    said = []
+    for m in re.finditer(r"(?<![A-Za-z0-9-])[A-Za-z0-9][A-Za-z0-9-]*(?![A-Za-z0-9-])", msg.masked):
+        if not (re.search(r"\d", m.group(0)) and fits.fullmatch(m.group(0))):
+            continue
+        label = _LABEL_BEFORE.search(msg.text[max(0, m.start() - 12) : m.start()])
+        if label and label.group(1).lower() in others:
+            continue
+        said.append(m)
     for m in said:
         msg.take(*m.span())
     return list(dict.fromkeys(m.group(0) for m in said))
+
+
+_LABEL_BEFORE = re.compile(r"([가-힣A-Za-z]{2,}?)\s*(?:은|는|이|가|:)?\s*$")
+"""The word said right before a value, which may be another parameter's label."""
 
 
 def _plain_string_list(p: ParamSpec) -> bool:
@@ -404,7 +417,9 @@ def extract_arrays(
             values = _times_said(
                 _carried_over(msg.text), now
             )  # (dates and times are masked by now)
-        elif p.items_type == "string" and p.items_pattern and (coded := _codes_fitting(p, msg)):
+        elif (
+            p.items_type == "string" and p.items_pattern and (coded := _codes_fitting(tool, p, msg))
+        ):
             values = coded  # "G13, G14로" for seats written ^[A-Z]\d{1,2}$: every code that fits
         elif p.items_type == "string":
             values = _strings_listed(tool, p, msg, asked or set(), source)

@@ -348,6 +348,8 @@ def _enum_mentions(
                 amounts.append((n.start, end, next(o for o in options if o == n.value), kind))
         # "3만 원 이상이면 무료배송이죠? 5만 원권으로": the one said as a kind of thing
         kinds = [x for x in amounts if x[3]]
+        # "열 번은 더 고민했는데 20회로 할게요": else the one said as the choice, with (으)로
+        kinds = kinds or [x for x in amounts if text[x[0] : x[1]].endswith("로")]
         for start, end, opt, _ in kinds or amounts:
             if not any(s < end and start < e for s, e, _ in found):
                 found.append((start, end, opt))

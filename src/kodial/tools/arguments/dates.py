@@ -338,7 +338,7 @@ def extract_dates(
         elif fmt.part == "time" and r.time_span is not None:
             raw = text[r.time_span[0] : r.time_span[1]]
         v = format_date_value(fmt, r, raw, now)
-        if fmt.part == "date" and _WEEKEND.search(raw) and not _BARE_WEEKDAY.search(raw):
+        if fmt.part == "date" and _WEEKEND.search(raw) and not _BARE_WEEKDAY.search(text):
             v = None  # "이번 주말에 집 보러 갈래요": which of its two days is not said yet
         # one expression fills one parameter per part: a date and a time parameter share it
         # ("내일 오후 3시"), two date parameters do not
