@@ -1,5 +1,6 @@
 """Identifiers written as codes: digit groups (account and tracking numbers), code-shaped words
-(M-20817), long runs of digits, and which string parameters take them."""
+(M-20817), long runs of digits, which string parameters take them, and numbers that are part
+of a code or that a schema's pattern takes whole."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from collections.abc import Callable
 
 from kodial.tools.arguments.params import enum_options, is_code_param, param_kind
 from kodial.tools.schema import ParamSpec, ToolSpec
+from kodial.tools.text import NumberMention
 
 DIGIT_GROUPS = re.compile(r"(?<![\w-])\d{2,}(?:[ -]\d{2,}){1,4}(?![\d-]|\s*(?:호|동|층|번지))")
 """Digits written in groups, as codes are (account, tracking and order numbers), not a street
@@ -70,3 +72,25 @@ def with_its_bank(
         return span
     bank = _BANK_BEFORE.search(text, 0, span[0])
     return (bank.start(), span[1]) if bank and free(bank.start(), span[1]) else span
+
+
+def pattern_takes(pattern: str, text: str) -> bool:
+    """Whether ``pattern`` (a schema's) takes ``text`` whole; False when it is no regex."""
+    try:
+        return re.fullmatch(pattern, text) is not None
+    except re.error:
+        return False
+
+
+def in_a_code(text: str, n: NumberMention) -> bool:
+    """Whether a number is glued to more digits by a slash or hyphen, after or before it, or
+    to Latin letters by a hyphen before it: part of a code (235/55R19, a tyre size;
+    110-482-339017, an account; M-77120, a member), not a quantity."""
+    if re.match(r"-\d+\s*(?:명|박|일|개|시간|장|인|살|세|분|층|회)", text[n.end :]) or (
+        n.unit and re.fullmatch(r"\d-", text[max(0, n.start - 2) : n.start])
+    ):
+        return False  # "3-4명", "2-3박": a range of counts, not a code
+    return bool(
+        re.match(r"[/-]\d", text[n.end : n.end + 2])
+        or re.fullmatch(r"\d[/-]|[A-Za-z]-", text[max(0, n.start - 2) : n.start])
+    )

@@ -9,7 +9,7 @@ from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
 from kodial.tools.arguments.addresses import address_span
-from kodial.tools.arguments.codes import LONG_DIGITS, takes_code
+from kodial.tools.arguments.codes import LONG_DIGITS, in_a_code, pattern_takes, takes_code
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,
@@ -44,14 +44,6 @@ def _mentions_near(text: str, mention: NumberMention, keys: list[str], window: i
             if gap <= window + 6 and (best < 0 or gap < best):
                 best = gap
     return best
-
-
-def _fits(pattern: str, text: str) -> bool:
-    """Whether ``pattern`` (a schema's) takes ``text`` whole; False when it is no regex."""
-    try:
-        return re.fullmatch(pattern, text) is not None
-    except re.error:
-        return False
 
 
 def _counts_people(p: ParamSpec) -> bool:
@@ -160,20 +152,6 @@ _DIGITS_OF = re.compile(r"(?:번호|비밀번호|뒤|앞|끝|코드)\s*(?:의|�
 """What says a count of 자리 is of digits (카드 번호 뒤 네 자리)."""
 
 
-def _in_a_code(text: str, n: NumberMention) -> bool:
-    """Whether a number is glued to more digits by a slash or hyphen, after or before it, or
-    to Latin letters by a hyphen before it: part of a code (235/55R19, a tyre size;
-    110-482-339017, an account; M-77120, a member), not a quantity."""
-    if re.match(r"-\d+\s*(?:명|박|일|개|시간|장|인|살|세|분|층|회)", text[n.end :]) or (
-        n.unit and re.fullmatch(r"\d-", text[max(0, n.start - 2) : n.start])
-    ):
-        return False  # "3-4명", "2-3박": a range of counts, not a code
-    return bool(
-        re.match(r"[/-]\d", text[n.end : n.end + 2])
-        or re.fullmatch(r"\d[/-]|[A-Za-z]-", text[max(0, n.start - 2) : n.start])
-    )
-
-
 def _counts_a_value(n: NumberMention, text: str, tool: ToolSpec, out: dict[str, Found]) -> bool:
     """Whether a number without a unit of people is said right after a value read for an
     enum ("4인승 하나로", "디럭스 두 개"): how many of that kind, not a head count."""
@@ -208,7 +186,7 @@ def extract_numbers(
     if not params:
         return
     mentions = [
-        n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not _in_a_code(msg.masked, n)
+        n for n in numbers(msg.masked) if msg.free(n.start, n.end) and not in_a_code(msg.masked, n)
     ]
     mentions = [n for n in mentions if not _in_quoted_words(msg.masked, n)]
     if any(takes_code(p) for p in tool.params if p.name in asked):
@@ -224,7 +202,7 @@ def extract_numbers(
         for n in mentions
         if n.unit
         or not LONG_DIGITS.fullmatch(msg.text[n.start : n.end])
-        or not any(_fits(pat, msg.text[n.start : n.end]) for pat in patterns)
+        or not any(pattern_takes(pat, msg.text[n.start : n.end]) for pat in patterns)
     ]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
