@@ -33,8 +33,9 @@ The package, one module per concern: :mod:`.params` (what a parameter is), :mod:
 among allowed values), :mod:`.strings` (strings, arrays), :mod:`.topic` (the noun phrase a
 request is about), :mod:`.kinds` (values of particular kinds and shapes), :mod:`.handoff` (values
 handed on from a tool result), :mod:`.addresses` (street addresses), :mod:`.answers` (values
-said as a clause: where a thing is, whose make it is), :mod:`.fill` (one message, the whole
-conversation), :mod:`.results`.
+said as a clause: where a thing is, whose make it is, what it is for), :mod:`.carried` (values
+of earlier calls carried into the next), :mod:`.fill` (one message, the whole conversation),
+:mod:`.results`.
 """
 
 from kodial.tools.arguments.fill import extract_message, fill_arguments

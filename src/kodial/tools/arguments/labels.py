@@ -128,7 +128,11 @@ def label_phrases(p: ParamSpec) -> tuple[str, ...]:
         for i in range(len(words) - n + 1):
             out += [" ".join(words[i : i + n]), "".join(words[i : i + n])]
     if "분" in words:  # (받는 분 is 받는 사람 said politely)
-        out += [ph.replace("분", "사람") for ph in out if "분" in ph.split(" ")]
+        out += [
+            " ".join("사람" if w == "분" else w for w in ph.split(" "))
+            for ph in out
+            if "분" in ph.split(" ")
+        ]
     return tuple(dict.fromkeys(out))
 
 
