@@ -197,6 +197,9 @@ def test_a_span_said_from_one_hour_to_another() -> None:
 
 def test_a_list_said_again_after_아니다_takes_back_the_list() -> None:
     assert repair("B3, B4 두 자리.. 아 아니다 B4, B5로 해줘") == "B4, B5로 해줘"
+    assert repair("D1 D2 하려다가 아 아니다 D2 D3로") == "D2 D3로"
+    assert repair("E4, E5.. 아니다 E5만") == "E5만"
+    assert repair("101호 아니 102호") == "102호"  # (no code: the word before is taken back)
     seats = _tool(
         "hold_seats",
         "좌석을 잡습니다.",

@@ -33,14 +33,15 @@ _WONDERED = re.compile(r"까(?:나|요)?\??$")
 _NUMBER_WORD = re.compile(rf"\d+(?:[.,]\d+)?|{NATIVE_RE}|[일이삼사오육칠팔구십백천만]+")
 
 
-_LIST_SAID = re.compile(r"([A-Za-z0-9-]+),\s*[A-Za-z0-9-]+")
-"""Codes said as a list (G13, G14)."""
+_CODE = re.compile(r"(?=[A-Za-z0-9-]*[A-Za-z])(?=[A-Za-z0-9-]*\d)[A-Za-z0-9-]+")
+"""A code of letters and digits (G13, B-2), as seats and rooms are named."""
 
 
 def _shape(word: str) -> str:
-    """A code's shape, letters as A and digits as 9 (G13 -> A99), without what follows it."""
-    code = re.match(r"[A-Za-z0-9-]*", word)
-    return re.sub(r"\d", "9", re.sub(r"[A-Za-z]", "A", code.group(0) if code else ""))
+    """A code's shape, letters as A and digits as 9 (G13 -> A9), without what follows it; empty
+    for a word that is no code."""
+    code = _CODE.match(word)
+    return re.sub(r"\d+", "9", re.sub(r"[A-Za-z]+", "A", code.group(0))) if code else ""
 
 
 def _context_start(kept: list[str]) -> int:
@@ -97,11 +98,11 @@ def repair(text: str) -> str:
             # "7시 반.. 아 아니다 8시로": the hour and its half are taken back ("3시 15분 아니
             # 20분으로" takes back only the minutes)
             kept.pop()
-        said_again = _LIST_SAID.match(probe[m.end() :])
-        if said_again and kept and _shape(kept[-1]) == _shape(said_again.group(1)):
-            # "G12, G13 두 자리.. 아 아니다 G13, G14로": a list said again takes back the list
-            kept.pop()
-            while kept and kept[-1].endswith(","):
+        said_again = _CODE.match(probe[m.end() :])
+        if said_again and (_shape(taken_back) == _shape(said_again.group(0)) or kept):
+            # "G12, G13 두 자리.. 아 아니다 G13, G14로", "C4, C5.. 아니다 C5만": codes said again
+            # take back the codes of their shape said before
+            while kept and _shape(kept[-1]) == _shape(said_again.group(0)):
                 kept.pop()
         rest = probe[m.end() :]
 
