@@ -24,7 +24,7 @@ from _tool_fixtures import (
 from kodial.korean.datetimes import parse_datetime
 from kodial.korean.self_repair import repair
 from kodial.tools import decide
-from kodial.tools.acts import predicate_match, text_act
+from kodial.tools.acts import predicate_match, text_act, tool_act
 from kodial.tools.arguments.labels import name_with_its_kind
 from kodial.tools.schema import ToolSpec, parse_tools
 
@@ -403,3 +403,17 @@ def test_digits_a_strings_pattern_takes_are_no_number() -> None:
     got = values(meter, "검침 올리려고요. 고객번호 2203114587이에요")
     assert got == {"customer_no": "2203114587"}
     assert values(meter, "계량기 숫자 천이백삼십사요")["reading"] == 1234
+
+
+def test_a_record_of_orders_is_looked_up() -> None:
+    orders = _tool(
+        "order_history",
+        "기간을 정해 주문 이력을 조회합니다.",
+        {"start_date": DAY, "end_date": DAY},
+        ["start_date", "end_date"],
+    )
+    assert tool_act(orders) == "lookup"  # (order_history is a record, not an order placed)
+    assert values(orders, "지난주 주문 기록 보여줘") == {
+        "start_date": "2026-11-09",
+        "end_date": "2026-11-15",
+    }

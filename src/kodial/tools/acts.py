@@ -480,6 +480,9 @@ def tool_act(tool: ToolSpec) -> Act | None:
         said = text_act(_affirmed(tool.description)) if tool.description else None
         return said if said in ("modify", "delete", "send") else _NOUN_HEADS[head]
     if words and words[0] in NAME_ACTS:
+        if len(words) >= 2 and words[0] in _NOUN_OR_VERB and words[-1] in _RECORD_NOUNS:
+            # ``order_history``, ``booking_status``: a record of the thing, looked up
+            return text_act(_affirmed(tool.description)) if tool.description else "lookup"
         return NAME_ACTS[words[0]]
     if (
         len(words) >= 2
