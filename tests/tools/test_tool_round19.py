@@ -417,3 +417,65 @@ def test_a_record_of_orders_is_looked_up() -> None:
         "start_date": "2026-11-09",
         "end_date": "2026-11-15",
     }
+
+
+def test_codes_glossed_in_a_list_and_where_from() -> None:
+    flights = _tool(
+        "search_award_flights",
+        "보너스 항공권을 찾습니다.",
+        {
+            "origin": enum_param("출발 공항 코드", ["ICN", "GMP"]),
+            "destination": enum_param(
+                "도착 공항 코드 (NRT 도쿄, CTS 삿포로, BKK 방콕)", ["NRT", "CTS", "BKK"]
+            ),
+        },
+        ["origin", "destination"],
+    )
+    got = values(flights, "방콕 가고 싶은데 김포 출발 좌석 있어?")
+    assert got == {"origin": "GMP", "destination": "BKK"}
+    # values listed themselves, with words after the last, gloss nothing
+    todo = _tool(
+        "add_chore",
+        "할 일을 추가한다.",
+        {
+            "task": string_param("할 일"),
+            "priority": string_param("중요도 (긴급, 보통, 여유 중 하나)"),
+        },
+        ["task"],
+    )
+    assert "priority" not in values(todo, "빨래 하나 추가해줘")
+
+
+def test_the_day_of_the_thing_moved_is_not_the_new_day() -> None:
+    tools = [
+        function_tool(
+            "lesson_schedule",
+            "월별 수업 일정을 조회합니다.",
+            {"month": string_param("월")},
+            ["month"],
+        ),
+        function_tool(
+            "move_lesson",
+            "수업 하나의 날짜와 시간을 바꿉니다.",
+            {"lesson_id": string_param("수업 ID"), "new_date": DAY, "new_time": CLOCK},
+            ["lesson_id", "new_date", "new_time"],
+        ),
+    ]
+    lessons = [
+        {"lesson_id": "L-19", "date": "2026-11-19", "time": "07:00"},
+        {"lesson_id": "L-24", "date": "2026-11-24", "time": "07:00"},
+    ]
+    messages = [
+        user("이번 달 수업 일정 보여줘"),
+        called("lesson_schedule", month="2026-11"),
+        tool_result({"lessons": lessons}),
+        assistant("19일과 24일, 모두 아침 7시 수업이 있어요."),
+        user("낼 수업 좀 미루고 싶은데"),
+    ]
+    d = decide(messages, tools, now=NOW)
+    assert d.kind == "ask" and d.tool == "move_lesson"
+    assert set(d.missing) == {"new_date", "new_time"}  # (tomorrow's lesson is L-19)
+    messages += [assistant("언제로 옮길까요?"), user("토요일 아침 아홉 시 반으로")]
+    d = decide(messages, tools, now=NOW)
+    assert d.kind == "call"
+    assert d.arguments == {"lesson_id": "L-19", "new_date": "2026-11-21", "new_time": "09:30"}

@@ -53,7 +53,9 @@ def glosses(p: ParamSpec, opt: Any, notes: bool = True) -> list[str]:
         words = gloss.split()
         if len(words) >= 3:  # "크리스탈=바닥 투명 캐빈": said without its head ("바닥 투명한 거")
             found.append(" ".join(words[:-1]))
-    if not after:  # "(NRT 도쿄, CTS 삿포로)": a list of each value and its name after it
+    if not after and re.fullmatch(r"[A-Za-z0-9_-]+", str(opt)):
+        # "(NRT 도쿄, CTS 삿포로)": a list of each code and its name after it (not "긴급, 보통,
+        # 여유 중 하나", a list of the values themselves)
         listed = rx(rf"[(,]\s*{o}\s+([가-힣][가-힣 ]{{0,12}}?)\s*(?=[,)])").search(said)
         if listed:
             found.append(listed.group(1))

@@ -22,6 +22,7 @@ from kodial.tools.acts import tool_act
 from kodial.tools.arguments.message import DAY_PARTS, Msg
 from kodial.tools.arguments.months import month_range, year_month
 from kodial.tools.arguments.params import (
+    NEW_VALUE,
     RANGE_END_WORDS,
     START_WORDS,
     DateFormat,
@@ -340,6 +341,13 @@ def extract_dates(
         v = format_date_value(fmt, r, raw, now)
         if fmt.part == "date" and _WEEKEND.search(raw) and not _BARE_WEEKDAY.search(text):
             v = None  # "이번 주말에 집 보러 갈래요": which of its two days is not said yet
+        if (
+            fmt.part == "date"
+            and r.date_span is not None
+            and NEW_VALUE.search(words_of(p))
+            and _THE_THING_OF_THAT_DAY.match(text, r.date_span[1])
+        ):
+            v = None  # "낼 수업 좀 미루고 싶은데": the day of the thing moved, not the new one
         # one expression fills one parameter per part: a date and a time parameter share it
         # ("내일 오후 3시"), two date parameters do not
         if v is not None and fmt.part not in parts_used:
@@ -360,6 +368,10 @@ def _is_birth(p: ParamSpec) -> bool:
     return has_whole_word(words_of(p), ("생년월일", "생일", "birth", "birthday", "dob"))
 
 
+_THE_THING_OF_THAT_DAY = re.compile(
+    r"\s+[가-힣]{1,6}(?:을|를|은|는)?\s*(?:좀\s*)?(?:미루|미뤄|옮기|옮겨|바꾸|바꿔|변경|연기|당기|당겨)"
+)
+"""After a day: the thing of that day, then the change ("낼 수업 좀 미루고", "금요일 예약 옮겨")."""
 _CHANGE_TO = re.compile(
     r"(?:으로|로)\s*(?:바꿔|바꾸|바꿀|변경|옮겨|옮기|미뤄|미루|당겨|당기|수정|해\s*주)"
 )

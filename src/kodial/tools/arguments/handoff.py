@@ -11,7 +11,14 @@ from typing import Any
 
 from kodial.tools.arguments.choices import enum_mentions
 from kodial.tools.arguments.clock import in_the_part_said
-from kodial.tools.arguments.params import date_format, enum_options, is_code_param, param_kind
+from kodial.tools.arguments.params import (
+    NEW_VALUE,
+    date_format,
+    enum_options,
+    is_code_param,
+    param_kind,
+    words_of,
+)
 from kodial.tools.arguments.picking import (
     item_fields,
     listed_names_said,
@@ -36,6 +43,8 @@ def time_of_the_chosen(tool: ToolSpec, chosen: dict[str, Any], flat: dict[str, A
         if isinstance(v, str) and _HH_MM.fullmatch(v.strip())
     }
     wanted = [p for p in tool.params if getattr(date_format(p), "part", None) == "time"]
+    # (a time a thing is changed to is never the time it has: new_time of the lesson moved)
+    wanted = [p for p in wanted if not NEW_VALUE.search(words_of(p))]
     if len(times) == 1 and len(wanted) == 1 and wanted[0].name not in flat:
         flat[wanted[0].name] = chosen[wanted[0].name] = times.pop()
 

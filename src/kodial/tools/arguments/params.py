@@ -42,6 +42,8 @@ _TEXT_WORDS = (
     "인사말",
 )
 START_WORDS = ("시작", "start", "begin", "from", "출발", "기준", "대상", "원래", "base", "source")
+NEW_VALUE = re.compile(r"(?<![a-z])new(?![a-z])|바꿀|변경할|변경 후|새로운|새 ")
+"""Words of a parameter that takes what a thing is changed to (new_date, 바꿀 날짜)."""
 RANGE_END_WORDS = ("종료", "끝", "end", "until")
 """Words of a parameter that is where a range ends (종료일, 끝 월, end_date)."""
 _END_WORDS = (*RANGE_END_WORDS, "to", "도착", "목적", "결과", "target", "destination")

@@ -134,8 +134,12 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
     at = _item_by_position(said, len(items))
     if at is not None:  # "두 번째 호텔", "첫 번째 책": the item in that place of the list
         return items[at]
-    on_day = _items_on_weekday(items, said) or _items_on_day_of_month(items, said)
-    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show; "18일 걸로"
+    on_day = (
+        _items_on_weekday(items, said)
+        or _items_on_day_of_month(items, said)
+        or _items_on_the_day_said(items, said, now)
+    )
+    if len(on_day) == 1:  # "토요일 공연" of a Saturday and a Sunday show; "18일 걸로"; "낼 수업"
         return on_day[0]
     in_period = _items_in_period(items, said)
     if len(in_period) == 1:  # "아침 거" of a 7:00 and a 19:00 class
@@ -164,6 +168,17 @@ def _picked(items: list[dict[str, Any]], said: str, now: datetime) -> dict[str, 
             return None
         return items[next(i for i in tied if keys[i] == top)]
     return items[scores.index(best)]
+
+
+def _items_on_the_day_said(
+    items: list[dict[str, Any]], said: str, now: datetime
+) -> list[dict[str, Any]]:
+    """The items dated the day said relative to now ("낼 수업 좀 미루고 싶은데" of lessons on
+    the 15th, 20th and 22nd: the 15th's)."""
+    day = parse_datetime(said, now).date
+    if day is None:
+        return []
+    return [x for x in items if day.isoformat() in (v for v in x.values() if isinstance(v, str))]
 
 
 def _wholly_said(item: dict[str, Any], said: str, score: float) -> tuple[int, float]:
