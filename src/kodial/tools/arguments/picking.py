@@ -10,6 +10,7 @@ from typing import Any
 
 from kodial.korean.datetimes import WEEKDAYS, parse_datetime
 from kodial.korean.loanwords import loanword_mentions
+from kodial.tools.arguments.message import turned_down
 from kodial.tools.text import numbers, tokens
 
 
@@ -175,10 +176,11 @@ def _items_on_the_day_said(
 ) -> list[dict[str, Any]]:
     """The items dated the day said relative to now ("낼 수업 좀 미루고 싶은데" of lessons on
     the 15th, 20th and 22nd: the 15th's)."""
-    day = parse_datetime(said, now).date
-    if day is None:
-        return []
-    return [x for x in items if day.isoformat() in (v for v in x.values() if isinstance(v, str))]
+    r = parse_datetime(said, now)
+    if r.date is None or r.date_span is None or turned_down(said, r.date_span[1]):
+        return []  # ("25일은 안 되니까 다른 걸로": the day said is the one not wanted)
+    day = r.date.isoformat()
+    return [x for x in items if day in (v for v in x.values() if isinstance(v, str))]
 
 
 def _wholly_said(item: dict[str, Any], said: str, score: float) -> tuple[int, float]:
