@@ -510,11 +510,11 @@ def predicate_match(text: str, act: Act | None, tool: ToolSpec) -> float:
     if tool.description and predicate_verbs(text) & predicate_verbs(tool.description):
         return 1.0  # "견적 받아 보고 싶어요" / "견적을 받습니다": the verb the tool does
     matched = act_match(act, tool_act(tool))
+    if matched != 0.0:
+        return matched
+    # "표 끊을게요" / "입장권을 구매합니다" (a tool of no one act): the everyday verb for it
     everyday = {n for t in tokens(text) if t.tag == "VV" for n in EVERYDAY_VERBS.get(t.form, ())}
-    if matched == 0.0 and everyday & tool_predicates(tool):
-        # "표 끊을게요" / "입장권을 구매합니다" (a tool of no one act): the everyday verb for it
-        return 1.0
-    return matched
+    return 1.0 if everyday & tool_predicates(tool) else 0.0
 
 
 def act_match(request: Act | None, tool: Act | None) -> float:

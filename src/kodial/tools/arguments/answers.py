@@ -76,15 +76,14 @@ def purpose_said(msg: Msg) -> tuple[int, int] | None:
         if len(toks[i - 1].form) < 2:
             continue  # "2인용이에요?": a size, not a purpose
         first = i - 1
+        # "회사 제출용": where a paper goes is said with it (not 케이크 of 케이크 선물용)
         if (
             toks[first].form in _SUBMITTED
             and first > 0
             and toks[first - 1].tag in _NOUNS
             and msg.masked[toks[first - 1].end : toks[first].start] == " "
         ):
-            first -= (
-                1  # "회사 제출용": to whom it goes is said with it (not 케이크 of 케이크 선물용)
-            )
+            first -= 1
         if msg.free(toks[first].start, t.end):
             return toks[first].start, t.end
     return None

@@ -17,6 +17,7 @@ from kodial.tools.arguments.params import (
     date_format,
     param_head,
     param_units,
+    shape_rule,
     words_of,
 )
 from kodial.tools.arguments.payload import QUOTED
@@ -305,9 +306,8 @@ def _strings_listed(
 def _codes_fitting(tool: ToolSpec, p: ParamSpec, msg: Msg) -> list[str]:
     """Every word of letters and digits said that the items' pattern takes whole, but one
     labelled as another parameter's ("공연 ID는 P7이고 좌석은 A1, A2"); the words read, taken."""
-    try:
-        fits = re.compile(p.items_pattern or "")
-    except re.error:
+    fits = shape_rule(p.items_pattern)
+    if fits is None:
         return []
     others = {w for q in tool.params if q is not p for w in words_of(q).split()}
     others -= set(words_of(p).split())

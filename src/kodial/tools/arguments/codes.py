@@ -1,6 +1,6 @@
 """Identifiers written as codes: digit groups (account and tracking numbers), code-shaped words
 (M-20817), long runs of digits, which string parameters take them, and numbers that are part
-of a code or that a schema's pattern takes whole."""
+of a code."""
 
 from __future__ import annotations
 
@@ -72,14 +72,6 @@ def with_its_bank(
         return span
     bank = _BANK_BEFORE.search(text, 0, span[0])
     return (bank.start(), span[1]) if bank and free(bank.start(), span[1]) else span
-
-
-def pattern_takes(pattern: str, text: str) -> bool:
-    """Whether ``pattern`` (a schema's) takes ``text`` whole; False when it is no regex."""
-    try:
-        return re.fullmatch(pattern, text) is not None
-    except re.error:
-        return False
 
 
 def in_a_code(text: str, n: NumberMention) -> bool:

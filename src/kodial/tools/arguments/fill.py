@@ -20,6 +20,7 @@ from kodial.tools.arguments.choices import extract_enums, not_offered
 from kodial.tools.arguments.clock import PERIOD_WORD, clock_options, end_from_a_duration
 from kodial.tools.arguments.dates import BORN, DURATION, extract_dates, normalise_years
 from kodial.tools.arguments.handoff import (
+    CLOCK,
     code_of_the_item_named,
     coerce,
     listed_code_for_words,
@@ -183,7 +184,7 @@ def _picks_a_listed_time(
     if last_tool < 0:
         return False
     listed = {
-        (int(c[:2]) % 12, int(c[3:])) for c in _CLOCK.findall(message_text(messages[last_tool]))
+        (int(c[:2]) % 12, int(c[3:])) for c in CLOCK.findall(message_text(messages[last_tool]))
     }
     when = parse_datetime(said, now).time
     return when is not None and (when.hour % 12, when.minute) in listed
@@ -231,7 +232,6 @@ _SAME_DAY = re.compile(r"(?<![가-힣])(?:(?:이|그|저|같은)\s*(?:날짜|날
 _SAME_TIME = re.compile(
     r"(?<![가-힣])(?:같은|그)\s*(?:시간|시각|시간대)(?:으로|로|에|요|$|\s)(?!\s*(?:말고|빼고|은|는|안))"
 )
-_CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
 _HOUR_FIELD = re.compile(r'hour\\?"\s*:\s*(\d{1,2})\b')
 
 
@@ -242,12 +242,12 @@ def _the_listed_half_of_the_day(
     time, in the half of the day the list has it (not the next 10 o'clock on the clock)."""
     if last_tool < 0:
         return
-    listed = set(_CLOCK.findall(message_text(messages[last_tool])))
+    listed = set(CLOCK.findall(message_text(messages[last_tool])))
     for p in filling.tool.params:
         f = filling.found.get(p.name)
         if f is None or f.source != "message" or getattr(date_format(p), "part", None) != "time":
             continue
-        if not isinstance(f.value, str) or not _CLOCK.fullmatch(f.value):
+        if not isinstance(f.value, str) or not CLOCK.fullmatch(f.value):
             continue
         if PERIOD_WORD.search(f.text) or f.value in listed:
             continue
@@ -308,7 +308,7 @@ def _the_part_of_the_day_said_before(
             continue
         if getattr(date_format(p), "part", None) != "time" or PERIOD_WORD.search(f.text):
             continue
-        if not isinstance(f.value, str) or not _CLOCK.fullmatch(f.value):
+        if not isinstance(f.value, str) or not CLOCK.fullmatch(f.value):
             continue
         if re.search(r"(?:1[3-9]|2\d)\s*(?:시|:)", f.text):
             continue  # "17시": the clock said whole
@@ -338,7 +338,7 @@ def _same_time_as_before(filling: Filling, messages: list[dict[str, Any]], lates
             text = json.dumps(m["tool_calls"], ensure_ascii=False)
         else:
             continue
-        clocks: set[Any] = set(_CLOCK.findall(text))
+        clocks: set[Any] = set(CLOCK.findall(text))
         if hour:  # an hour of the day as an integer: "visit_hour": 14, or 14:00
             clocks = {int(c[:2]) for c in clocks} | {int(h) for h in _HOUR_FIELD.findall(text)}
         if not clocks:

@@ -210,13 +210,17 @@ def the_soonest_offered(filling: Filling, tool: ToolSpec, result: Any, said: str
                 return
 
 
+CLOCK = re.compile(r"(?:[01]\d|2[0-3]):[0-5]\d")
+"""A time of day written HH:MM."""
+
+
 def _listed_times(result: Any) -> set[str]:
     """Every time of day (HH:MM, whole) a result lists, however deep."""
     if isinstance(result, dict):
         return {t for v in result.values() for t in _listed_times(v)}
     if isinstance(result, list):
         return {t for v in result for t in _listed_times(v)}
-    if isinstance(result, str) and re.fullmatch(r"(?:[01]\d|2[0-3]):[0-5]\d", result):
+    if isinstance(result, str) and CLOCK.fullmatch(result):
         return {result}
     return set()
 

@@ -9,13 +9,14 @@ from typing import Any
 
 from kodial.korean.numerals import DAY_COUNT_RE
 from kodial.tools.arguments.addresses import address_span
-from kodial.tools.arguments.codes import LONG_DIGITS, in_a_code, pattern_takes, takes_code
+from kodial.tools.arguments.codes import LONG_DIGITS, in_a_code, takes_code
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,
     param_head,
     param_keywords,
     param_units,
+    shape_rule,
     words_of,
 )
 from kodial.tools.arguments.results import Found
@@ -196,13 +197,13 @@ def extract_numbers(
         ]
     # "고객번호 4410228703이에요" for a customer number written ^\d{10}$: digits a string's
     # pattern takes whole are that string's, not a meter reading or a count
-    patterns = [p.pattern for p in tool.params if p.type == "string" and p.pattern]
+    shapes = [r for p in tool.params if p.type == "string" and (r := shape_rule(p.pattern))]
     mentions = [
         n
         for n in mentions
         if n.unit
         or not LONG_DIGITS.fullmatch(msg.text[n.start : n.end])
-        or not any(pattern_takes(pat, msg.text[n.start : n.end]) for pat in patterns)
+        or not any(r.fullmatch(msg.text[n.start : n.end]) for r in shapes)
     ]
     if any(param_head(p) in ("주소", "address") for p in tool.params):
         # "마포구 망원로 52": the street number is the address's, not a count
