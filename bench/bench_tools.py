@@ -112,9 +112,10 @@ dialogues and reported on their own:
   23 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind12.jsonl``
   until session 26 (scored, aggregates only, from 0.603 to 0.637 over sessions 23 to 25), then
   unsealed and read to improve the engine, a new blind set taking its place;
-- ``bench/data/tool_dialogs_blind13.jsonl`` (twelfth blind set, the seventeenth): written during
-  session 24 under the same rule, to take the fourteenth's place, never read; scored with the
-  engine as session 24 began and after its round;
+- ``bench/data/tool_dialogs_dev17.jsonl`` (seventeenth development set): written during session
+  24 by a contributor who read nothing of kodial; the blind set ``tool_dialogs_blind13.jsonl``
+  until session 27 (scored, aggregates only, from 0.712 to 0.741 over sessions 24 to 26), then
+  unsealed and read to improve the engine, a new blind set taking its place;
 - ``bench/data/tool_dialogs_blind14.jsonl`` (thirteenth blind set, the eighteenth): written during
   session 25 under the same rule, to take the fifteenth's place, never read; scored with the
   engine as session 25 began and after its round;
@@ -141,7 +142,7 @@ readings below.
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
 [--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--dev14 FILE]
-[--dev15 FILE] [--dev16 FILE] [--blind13 FILE] [--blind14 FILE] [--blind15 FILE]``
+[--dev15 FILE] [--dev16 FILE] [--dev17 FILE] [--blind14 FILE] [--blind15 FILE]``
 """
 
 from __future__ import annotations

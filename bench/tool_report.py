@@ -129,7 +129,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev14_balanced = (summary.get("dev14") or {}).get("balanced", "–")
     dev15_balanced = (summary.get("dev15") or {}).get("balanced", "–")
     dev16_balanced = (summary.get("dev16") or {}).get("balanced", "–")
-    blind13_balanced = (summary.get("blind13") or {}).get("balanced", "–")
+    dev17_balanced = (summary.get("dev17") or {}).get("balanced", "–")
     blind14_balanced = (summary.get("blind14") or {}).get("balanced", "–")
     blind15_balanced = (summary.get("blind15") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
@@ -200,9 +200,10 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         f"it (blind until session 25, which unsealed and read it; now {dev15_balanced}); the "
         "sixteenth (written during session 23) 0.603 with the engine as that session began "
         "and 0.637 as session 25 left it (blind until session 26, which unsealed and read it; "
-        f"now {dev16_balanced}); the blind sets, never read (README: each session's): the "
-        "seventeenth (written during session 24) 0.712 with the "
-        f"engine as that session began and {blind13_balanced} now; the eighteenth (written "
+        f"now {dev16_balanced}); the seventeenth (written during session 24) 0.712 with the "
+        "engine as that session began and 0.741 as session 26 left it (blind until session "
+        f"27, which unsealed and read it; now {dev17_balanced}); the blind sets, never read "
+        "(README: each session's): the eighteenth (written "
         f"during session 25) 0.595 with the engine as that session began and {blind14_balanced} "
         "now; the nineteenth (written during session 26) 0.528 with the engine as that session "
         f"began and {blind15_balanced} now. "

@@ -42,8 +42,8 @@ DEV15 = ROOT / "data" / "tool_dialogs_dev15.jsonl"
 """The fifteenth development set (see the module docstring): blind until session 25, read since."""
 DEV16 = ROOT / "data" / "tool_dialogs_dev16.jsonl"
 """The sixteenth development set (see the module docstring): blind until session 26, read since."""
-BLIND13 = ROOT / "data" / "tool_dialogs_blind13.jsonl"
-"""The twelfth blind set, the seventeenth (see the module docstring): never tuned on."""
+DEV17 = ROOT / "data" / "tool_dialogs_dev17.jsonl"
+"""The seventeenth development set (see the module docstring): blind until session 27, read since."""
 BLIND14 = ROOT / "data" / "tool_dialogs_blind14.jsonl"
 """The thirteenth blind set, the eighteenth (see the module docstring): never tuned on."""
 BLIND15 = ROOT / "data" / "tool_dialogs_blind15.jsonl"
@@ -67,12 +67,12 @@ OWN_SET_FILES = {
     "dev14": DEV14,
     "dev15": DEV15,
     "dev16": DEV16,
-    "blind13": BLIND13,
+    "dev17": DEV17,
     "blind14": BLIND14,
     "blind15": BLIND15,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind13", "blind14", "blind15"})
+BLIND_SETS = frozenset({"blind14", "blind15"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -213,12 +213,15 @@ OWN_SETS = {
         "in session 26 (a new blind set was written to take its place) and read to improve the "
         "engine, so no longer an unbiased estimate",
     ),
-    "blind13": (
-        "Twelfth blind set, the seventeenth (never tuned on)",
+    "dev17": (
+        "Seventeenth development set",
         "written for the project during session 24 by a contributor who had read nothing of "
-        "kodial or the other sets but their domain names (see `SOURCE-blind13.md`), slot "
-        "questions annotated by its author; scored aggregates only: 0.712 with the engine as "
-        "session 24 began",
+        "kodial or the other sets but their domain names (see `SOURCE-dev17.md`), slot "
+        "questions annotated by its author; the blind set `tool_dialogs_blind13.jsonl` until "
+        "session 27, scored aggregates only: 0.712 with the engine as session 24 began, 0.712 "
+        "as sessions 24 and 25 left it and 0.741 as session 26 left it; unsealed in session 27 "
+        "(a new blind set was written to take its place) and read to improve the engine, so no "
+        "longer an unbiased estimate",
     ),
     "blind14": (
         "Thirteenth blind set, the eighteenth (never tuned on)",
@@ -251,7 +254,7 @@ SET_NOW = {
     "dev14": datetime(2026, 5, 15, 19, 20, tzinfo=SEOUL),
     "dev15": datetime(2026, 8, 20, 10, 50, tzinfo=SEOUL),
     "dev16": datetime(2026, 10, 14, 19, 35, tzinfo=SEOUL),
-    "blind13": datetime(2026, 3, 27, 12, 40, tzinfo=SEOUL),
+    "dev17": datetime(2026, 3, 27, 12, 40, tzinfo=SEOUL),
     "blind14": datetime(2026, 12, 28, 16, 10, tzinfo=SEOUL),
     "blind15": datetime(2026, 7, 14, 9, 25, tzinfo=SEOUL),
 }
