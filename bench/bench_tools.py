@@ -122,7 +122,11 @@ dialogues and reported on their own:
 - ``bench/data/tool_dialogs_blind15.jsonl`` (fourteenth blind set, the nineteenth): written during
   session 26 under the same rule (its author also saw the earlier sets' tool names, to keep its
   domains new), to take the sixteenth's place, never read; scored with the engine as session 26
-  began and after its round.
+  began and after its round;
+- ``bench/data/tool_dialogs_blind16.jsonl`` (fifteenth blind set, the twentieth): written during
+  session 27 under the same rule (its author also saw the earlier sets' tool names), to take the
+  seventeenth's place, never read; scored with the engine as session 27 began and after its
+  round.
 
 The blind sets are reported by their aggregate measures only (:data:`BLIND_SETS`): no error
 classes, turn ids or per-turn records are written for them. Once one has been read to fix the
@@ -142,7 +146,7 @@ readings below.
 Usage: ``python bench/bench_tools.py [--data DIR] [--limit N] [--calibrate] [--dev FILE] [--dev2 FILE] [--dev3 FILE]
 [--dev4 FILE] [--dev5 FILE] [--dev6 FILE] [--dev7 FILE] [--dev8 FILE] [--dev9 FILE]
 [--dev10 FILE] [--dev11 FILE] [--dev12 FILE] [--dev13 FILE] [--dev14 FILE]
-[--dev15 FILE] [--dev16 FILE] [--dev17 FILE] [--blind14 FILE] [--blind15 FILE]``
+[--dev15 FILE] [--dev16 FILE] [--dev17 FILE] [--blind14 FILE] [--blind15 FILE] [--blind16 FILE]``
 """
 
 from __future__ import annotations

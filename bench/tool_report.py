@@ -132,6 +132,7 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
     dev17_balanced = (summary.get("dev17") or {}).get("balanced", "–")
     blind14_balanced = (summary.get("blind14") or {}).get("balanced", "–")
     blind15_balanced = (summary.get("blind15") or {}).get("balanced", "–")
+    blind16_balanced = (summary.get("blind16") or {}).get("balanced", "–")
     dev_balanced = (summary.get("dev") or {}).get("balanced", "–")
     lines = [
         "# Tool calling on FunctionChat-Bench (offline, no LLM)",
@@ -206,7 +207,8 @@ def markdown(summary: dict[str, Any], meta: dict[str, Any], examples: dict[str, 
         "(README: each session's): the eighteenth (written "
         f"during session 25) 0.595 with the engine as that session began and {blind14_balanced} "
         "now; the nineteenth (written during session 26) 0.528 with the engine as that session "
-        f"began and {blind15_balanced} now. "
+        f"began and {blind15_balanced} now; the twentieth (written during session 27) 0.644 "
+        f"with the engine as that session began and {blind16_balanced} now. "
         "Session 13 read the sixth set (and again the first five) and fixed general classes: "
         "a year said before a month (내년 3월); a relation (엄마, 동생) or a common noun (등급, "
         "박스) is no person's name outside messages and transfers, and a relation before a "

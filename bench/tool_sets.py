@@ -48,6 +48,8 @@ BLIND14 = ROOT / "data" / "tool_dialogs_blind14.jsonl"
 """The thirteenth blind set, the eighteenth (see the module docstring): never tuned on."""
 BLIND15 = ROOT / "data" / "tool_dialogs_blind15.jsonl"
 """The fourteenth blind set, the nineteenth (see the module docstring): never tuned on."""
+BLIND16 = ROOT / "data" / "tool_dialogs_blind16.jsonl"
+"""The fifteenth blind set, the twentieth (see the module docstring): never tuned on."""
 DEV_FIRST_SCORE = 0.386
 """The development set's balanced score when it was still blind (before any tuning on it)."""
 OWN_SET_FILES = {
@@ -70,9 +72,10 @@ OWN_SET_FILES = {
     "dev17": DEV17,
     "blind14": BLIND14,
     "blind15": BLIND15,
+    "blind16": BLIND16,
 }
 """The project's own dialogue sets by key (each a ``--KEY`` option and a report section)."""
-BLIND_SETS = frozenset({"blind14", "blind15"})
+BLIND_SETS = frozenset({"blind14", "blind15", "blind16"})
 """Sets nobody may read: skipped when their file is absent, and reported by their aggregate
 measures only (no error classes, no turn ids, no per-turn records in the results)."""
 OWN_SETS = {
@@ -237,6 +240,13 @@ OWN_SETS = {
         "`SOURCE-blind15.md`), slot questions annotated by its author; scored aggregates only: "
         "0.528 with the engine as session 26 began",
     ),
+    "blind16": (
+        "Fifteenth blind set, the twentieth (never tuned on)",
+        "written for the project during session 27 by a contributor who had read nothing of "
+        "kodial or the other sets but their domain names and tool names (see "
+        "`SOURCE-blind16.md`), slot questions annotated by its author; scored aggregates only: "
+        "0.644 with the engine as session 27 began",
+    ),
 }
 """Title and provenance of each of the project's own dialogue sets, for the report."""
 NOW = datetime(2024, 4, 18, 10, 0, tzinfo=SEOUL)
@@ -257,5 +267,6 @@ SET_NOW = {
     "dev17": datetime(2026, 3, 27, 12, 40, tzinfo=SEOUL),
     "blind14": datetime(2026, 12, 28, 16, 10, tzinfo=SEOUL),
     "blind15": datetime(2026, 7, 14, 9, 25, tzinfo=SEOUL),
+    "blind16": datetime(2026, 9, 30, 16, 45, tzinfo=SEOUL),
 }
 """The reference "now" of an own set whose dialogues are dated otherwise than :data:`NOW`."""
