@@ -89,12 +89,22 @@ _WHAT_IS_KNOWN = re.compile(
     r"|(?<![가-힣])왜\s*(?:하필|꼭|다들|보통)(?![가-힣])[^.!?]*\?\s*$"
     # what is proper, asked: "성묘 가서 절은 몇 번 하는 게 맞아?"
     r"|(?:는|은)\s*(?:게|것이|거)\s*맞(?:아|아요|나요|나|죠|는\s*거야)\s*\?"
+    # the price one puts on one's own things: "빈티지 옷은 보통 얼마 정도로 가격 붙여요?"
+    r"|(?:가격|값)(?:을|은|는)?\s*(?:붙|매기|매겨|정하|정해)[^.!?]*\?\s*$"
+    # what one can do oneself: "상담 전까지 혼자 해볼 만한 거 있을까요?"
+    r"|혼자(?:서)?\s*(?:해\s*볼|할\s*수\s*있는)\s*(?:만한\s*)?(?:거|것|게|방법)"
 )
 """A question about what is known or true in general, which the assistant answers itself."""
 _ASKS_SERVICE = re.compile(
     r"(?:해|해\s*주|알려|보여|잡아|찾아|보내|골라)\s*(?:줘|줄래|주세요|줄\s*수|주실|드려)"
     r"|주문|예약|신청|예매|접수"
 )
+_HOW_TO = re.compile(
+    r"(?:^|[.!?]\s*)[^.!?]*(?:해\s*봐도|해도)\s*(?:돼|되)[^.!?]*\?\s*"
+    r"(?:방법|순서|요령|하는\s*법)(?:을|를)?\s*(?:좀\s*)?(?:알려|가르쳐)"
+)
+"""Whether one may do a thing oneself, and how ("제가 해봐도 돼요? 순서 좀 알려 주세요"):
+advice, though said as a request to be told."""
 """A request for a service said beside it ("... 주문해 줄래?", "날씨 알려줘. 태풍 온다던데
 정말이야?"): the message asks for that, not only for what is known."""
 
@@ -108,6 +118,33 @@ _AFTER_DOING = re.compile(
 )
 """One thing done before another ("헌혈하고 나서"), with no time of the going said ("일 끝나고
 나서 일곱 시쯤 가도 돼요?" says when)."""
+
+
+_THERE_CAN_ONE = re.compile(
+    r"(?<![가-힣])(?:가|가시|들어가|도착하|오|와)면\s.*?(?<![가-힣])([가-힣]+)[을ㄹ]?\s*수\s*"
+    r"(?:있|없)(?:어요|나요|을까요|을까|어|나|죠|습니까)\s*\?\s*$"
+)
+"""Once there, whether one can do a thing ("울릉도 가면 독도도 배 타고 들어갈 수 있어요?"):
+what a place allows, asked (the verb is checked not to be a tool's act)."""
+
+
+def _once_there(text: str) -> bool:
+    """Whether ``text`` asks what one can do once at a place (see :data:`_THERE_CAN_ONE`), not
+    for a tool's act to be done ("가면 예약할 수 있어요?" asks for the booking)."""
+    m = _THERE_CAN_ONE.search(text)
+    if m is None:
+        return False
+    if m.group(1).endswith("살"):
+        return False  # "가면 표 살 수 있어?": buying (the analyser may read 살다)
+    stems = [t.form for t in tokens(m.group(0)[m.start(1) - m.start() :]) if t.tag == "VV"]
+    return bool(stems) and (
+        stems[0] in _GOING_IN
+        or not any(st.startswith(s) for st in stems for ss in PREDICATE_STEMS.values() for s in ss)
+    )
+
+
+_GOING_IN = frozenset({"들어가", "타", "건너가", "올라가", "내려가", "구경하", "보"})
+"""Verbs of getting somewhere or seeing it, which ask what a place allows."""
 
 
 def _may_or_must(text: str) -> bool:
@@ -173,7 +210,10 @@ def text_act(text: str) -> Act | None:
     >>> text_act("예약 취소해줘"), text_act("생일 언제지?"), text_act("고마워")
     ('delete', 'lookup', None)
     """
-    if (_WHAT_IS_KNOWN.search(text) or _may_or_must(text)) and not _ASKS_SERVICE.search(text):
+    if _HOW_TO.search(text) or (
+        (_WHAT_IS_KNOWN.search(text) or _may_or_must(text) or _once_there(text))
+        and not _ASKS_SERVICE.search(text)
+    ):
         return "explain"  # "보통 몇 시쯤 재워요?", "배터리 갈면 방수가 떨어진다던데 진짜예요?"
     toks = tokens(text)
     predicates = []
@@ -210,7 +250,7 @@ def text_act(text: str) -> Act | None:
         return "lookup"  # "나 언제 가입했어?": when it was done, not to do it
     if _DISPATCH.search(text):
         return "create"  # "사람 좀 보내 주세요": someone sent to come, a visit booked
-    if _SEE_WHETHER.search(text):
+    if _SEE_WHETHER.search(text) or _LOOK_AT.search(text):
         return "lookup"  # "다 됐는지 봐주세요": whether it is so, looked at
     if _TAKE_OUT.search(text):
         return "delete"  # "하나만 빼줘": taken out (not "양파 빼고 주문해줘")
@@ -268,7 +308,9 @@ def _takes_the_choice(toks: tuple[Token, ...]) -> bool:
 
 
 _DISPATCH = re.compile(
-    r"(?:사람|기사|기사님|직원|수리기사|전문가|누구|누가)\s*(?:을|를|이|가)?\s*(?:좀\s*|빨리\s*|한\s*명\s*)*보내"
+    # going to collect a thing ("찾으러 갈게요", "받으러 갈게요"): a visit to be booked
+    r"(?<![가-힣])(?:찾으|받으|가지|픽업하)러\s*(?:갈게|갈래|가려|갈\s*거|가도|갈\s*수|방문)"
+    r"|(?:사람|기사|기사님|직원|수리기사|전문가|누구|누가)\s*(?:을|를|이|가)?\s*(?:좀\s*|빨리\s*|한\s*명\s*)*보내"
     # someone asked to come at a time ("낼 아침 여덟 시 반에 와 주세요")
     r"|(?:시|분|반)에\s*(?:좀\s*)?와\s*(?:주세요|줘요?|주실\s*수|주시겠어요|줄\s*수)[^가-힣]*$"
 )
@@ -280,6 +322,11 @@ _SEE_WHETHER = re.compile(
     r"[\s?.!~]*$"
 )
 """Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
+_LOOK_AT = re.compile(
+    r"(?<![가-힣])(?:[가-힣]*(?:편|표|시간표|일정|요금|가격|목록|자리|좌석|매물|결과|현황|내역))\s*(?:좀\s*|한번\s*)?"
+    r"봐\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요)[\s?.!~]*$"
+)
+"""A thing listed or shown, asked to be looked at ("배편 좀 봐주세요", "시간표 봐줘")."""
 _TAKE_OUT = re.compile(
     r"(?:하나|한\s*(?:장|명|개|자리|매|대)|\d+\s*(?:장|명|개|자리|매|대))\s*(?:만|씩|은|는)?\s*"
     r"빼\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요|줄\s*수\s*있어요?)[\s?.!~ㅠㅜ]*$"

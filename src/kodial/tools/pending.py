@@ -10,7 +10,7 @@ from typing import Any
 
 from kodial.tools.arguments import fill_arguments, param_keywords
 from kodial.tools.arguments.meaning import Encode
-from kodial.tools.arguments.params import param_label
+from kodial.tools.arguments.params import date_format, param_label
 from kodial.tools.arguments.results import Filling
 from kodial.tools.choose import ToolChooser, evidence_for
 from kodial.tools.conversation import picked_tool
@@ -45,6 +45,9 @@ def _named_params(tool: ToolSpec, question: str) -> set[str]:
         values = {str(o) for o in p.enum if _value_said(str(o).lower(), q)}
         if len(values) >= 2:
             hit |= values
+        fmt = date_format(p)
+        if fmt is not None and fmt.part in ("time", "datetime") and "몇시" in q:
+            hit.add("몇시")  # "몇 시로 예약할까요?" asks for the time
         if hit:
             said[p.name] = hit
     # "환자분 성함" names the patient's name, not the hospital's: a word only one parameter

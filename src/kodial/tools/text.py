@@ -335,6 +335,10 @@ def numbers(text: str) -> list[NumberMention]:
     return out
 
 
+_PLACE_THEN_VERB = re.compile(r"([가-힣A-Za-z0-9]+?)(?:에서|으로|로)\s+[가-힣]{1,4}")
+"""A place with its particle and one short verb after it (정자역에서 탈게)."""
+
+
 def strip_ending(text: str) -> str:
     """A bare answer without its copula, ending and punctuation: ``"한빛초등학교야"`` ->
     ``"한빛초등학교"``, ``"John이고,"`` -> ``"John"``, ``"역삼동이요."`` -> ``"역삼동"``."""
@@ -348,6 +352,9 @@ def strip_ending(text: str) -> str:
         return coded.group(1)
     toks = tokens(text)
     end = len(text)
+    place = _PLACE_THEN_VERB.fullmatch(text)
+    if place and [t.tag for t in toks if t.start >= place.end(1)][:2] == ["JKB", "VV"]:
+        return place.group(1)  # "정자역에서 탈게", "강남역으로 갈게요": the place, not the act
     for i in range(len(toks) - 1, -1, -1):
         t = toks[i]
         if (t.tag, t.form) == ("JKV", "아"):
@@ -367,6 +374,15 @@ def strip_ending(text: str) -> str:
             continue
         break
     out = text[:end].strip().strip(" .!?~,;")
+    kept = [t for t in toks if t.start < end]
+    if (
+        end < len(text)
+        and len(kept) >= 2
+        and (kept[-1].tag, kept[-1].form) == ("XSV", "하")
+        and kept[-2].tag == "NNG"
+        and out.endswith("하")
+    ):
+        out = out[:-1]  # "자연 공부하려고요": the act's noun, without the 하 that makes it a verb
     return out or text
 
 
@@ -411,6 +427,7 @@ TOOL_SYNONYMS: list[tuple[str, ...]] = [
         "history",
     ),  # (발급 이력: 지난주 기록 좀 볼 수 있나)  # (매주 고정으로 오시게: a regular visit)
     ("주문", "발주", "order"),
+    ("여객선", "배편", "뱃편", "ferry"),
     ("식당", "레스토랑", "음식점", "맛집", "restaurant"),
     ("환율", "환전", "통화", "exchange", "currency"),
     ("체중", "몸무게", "무게", "weight"),

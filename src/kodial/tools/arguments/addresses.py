@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from kodial.tools.arguments.message import spans_free
+from kodial.tools.text import tokens
 
 _ADDRESS_WORD = re.compile(
     r"(?:[가-힣][가-힣\d]*(?:특별시|광역시|특별자치도|시|도|구|군|읍|면|동|리|로|길|가)"
@@ -55,9 +56,21 @@ def _building_and_unit(
             if core != word:
                 break
             continue
-        if end is not None or not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
+        if end is not None:
+            if k == len(words) - 1 and _TENANT.fullmatch(core) and _all_nouns(core):
+                end = k + 1  # "양화로 45, 7층 세모디자인": whose floor it is, said last
+            break
+        if not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
             break
     return end
+
+
+_TENANT = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z0-9]{1,11}")
+
+
+def _all_nouns(word: str) -> bool:
+    """Whether the analyser reads ``word`` as nouns only (a company's name, not 부탁해요)."""
+    return all(t.tag in ("NNP", "NNG", "SL", "SN") for t in tokens(word))
 
 
 def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:

@@ -28,6 +28,11 @@ _WHERE_IT_IS = re.compile(
     r"(?:^|(?<=[,.!?]))\s*([^,.!?]*[가-힣A-Za-z0-9])에\s*(?:있|세워|주차|대\s*놨|대\s*뒀)"
 )
 """Where a thing is, said as a clause (X에 있어요, X에 세워 뒀어요)."""
+_HERE_IS = re.compile(
+    r"(?:^|(?<=[,.!?]))\s*(?:지금\s*)?여기(?:는)?\s+([^,.!?]*?[가-힣A-Za-z0-9])"
+    r"(?:이고|이구요|이에요|예요|이요|요|입니다|인데)(?=[\s,.!?]|$)"
+)
+"""Where "here" is, said as a clause ("여기 평촌역 2번 출구 앞이에요")."""
 _ONLY_AN_ENDING = re.compile(r"[\s,.!?~]*(?:으로|로)?(?:이요|요|예요|이에요|이고|고)?[\s,.!?~]*")
 
 
@@ -36,6 +41,9 @@ def where_it_is(msg: Msg) -> tuple[int, int] | None:
     집 앞 골목에 세워 뒀어요": after the clause joined before it); None when it is where someone
     or some other thing is ("제가 집에 있어요", "차 키는 경비실에"). The clause's 에 있어요 is
     read with it."""
+    here = _HERE_IS.search(msg.masked)
+    if here and msg.free(*here.span(1)):
+        return here.span(1)  # "여기 안양 평촌역 2번 출구 앞 공영주차장이고": where "here" is
     m = _WHERE_IT_IS.search(msg.masked)
     if m is None or _SOMEONE_IS.search(m.group(1)) or not msg.free(*m.span(1)):
         return None

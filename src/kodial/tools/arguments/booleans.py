@@ -57,11 +57,19 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
     for group in TOOL_SYNONYMS:
         if set(out) & set(group):
             out += [w for w in group if w not in out and w not in others and len(w) > 1]
+    if re.search(r"(?<![가-힣])첫\s*[가-힣]", p.description) and "처음" not in others:
+        out.append("처음")  # "처음이에요" for 첫 상담 여부, 첫 방문 여부
+    # a noun said short, always with its particle ("차는 안 실어요" for 차량 선적)
+    out += [f"{short}{j}" for w, short in _SAID_SHORT.items() if w in out for j in "는은도를가"]
     # the tool's own topic is said with every request for it ("서핑 강습 예약할게요" for 서핑 경험
     # 여부): it says nothing of this yes or no
     topic = set(content_words(re.split(r"[.(]", tool.description, maxsplit=1)[0]))
     kept = [w for w in out if w not in topic]
     return kept or [k for k in keys[:1] if k not in topic]
+
+
+_SAID_SHORT = {"차량": "차", "자동차": "차"}
+"""Nouns people say in one syllable (차 for 차량), which alone would be found everywhere."""
 
 
 def _written_words(description: str) -> list[str]:

@@ -27,7 +27,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.arguments.results import Found
-from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS
+from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS, UNIT_SAID
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import COUNTER_UNITS, nouns_only, numbers, rx, split_identifier, tokens
 
@@ -94,6 +94,10 @@ def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
         if str(opt).lower() in words:  # a currency code (JPY) is said by its name (엔화)
             forms.update({name, *words})
     forms.update(_acronym_forms(p, opt))
+    measured = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z]+)", str(opt).lower())
+    if measured and measured.group(2) in UNIT_SAID:
+        # "10키로로 신청할래" for 10km: the number with its unit said in Korean
+        forms.update(measured.group(1) + w for w in UNIT_SAID[measured.group(2)])
     head = re.fullmatch(r"\s*([^()]+?)\s*\([^()]*\)\s*", str(opt))
     if head and len(head.group(1)) > 1:
         # "2부(오후)", "L(라지)": an option written with a gloss in brackets is said by its head
@@ -278,6 +282,9 @@ _NOT_WANTED = re.compile(r"\s*(?:[가-힣]{1,4}\s*)?(?:은|는)?\s*(?:말고|싫
 말고")."""
 
 
+_PLACE_SUFFIXES = frozenset("도시군항역섬")
+
+
 def _in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
     """Whether the word at ``start:end`` is the first part of a longer noun that ``option``
     does not have (캠핑 in 캠핑카 or 캠핑장 for 캠핑 의자 세트; not 세부 in 세부내역서 for
@@ -290,6 +297,8 @@ def _in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
             stop = t.end  # the analyser reads one longer word
         elif t.start == stop and t.tag in ("NNG", "NNP"):
             stop = t.end  # nouns written together (캠핑 + 카)
+    if stop == end + 1 and text[end] in _PLACE_SUFFIXES:
+        return False  # 울릉도 for 포항-울릉, 제주시 for 제주: the same place, by its kind
     return stop > end and text[start:stop] not in str(option).replace(" ", "")
 
 
@@ -359,7 +368,7 @@ def _enum_mentions(
         # "pdf로 주세요" for online_pdf(온라인 PDF): a word of one value's gloss or name that no
         # other value has names it
         for word, opt in _distinctive_words(p, options).items():
-            said = rx(rf"(?<![a-z가-힣]){re.escape(word)}(?![a-z])").search(low)
+            said = rx(rf"(?<![a-z가-힣\d.]){re.escape(word)}(?![a-z\d])").search(low)
             if said is not None and _in_a_compound(text, said.start(), said.end(), opt):
                 continue  # 캠핑 of "캠핑카", "캠핑장" names no 캠핑 의자 세트
             if said is not None and not any(s <= said.start() < e for s, e, _ in found):

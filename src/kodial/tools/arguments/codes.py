@@ -17,13 +17,18 @@ number and a unit (성수이로 77 302호)."""
 
 _CODE_WORD = re.compile(r"(?<![\w-])[A-Za-z0-9][A-Za-z0-9-]*\d[A-Za-z0-9-]*(?![A-Za-z0-9-])")
 """A code-shaped word: Latin letters, digits and dashes, with a digit (110-482-339017, M-20817)."""
+QUANTITY = re.compile(r"\d+(?:\.\d+)?(?:mg|g|kg|ml|l|cm|mm|m|km|kb|mb|gb|tb|oz|lb)", re.I)
+"""A number and its unit of measure (500g, 90ml, 10km, 256GB): how much, not an identifier."""
 
 
 def one_code(text: str, lettered: bool) -> tuple[int, int] | None:
     """The span of the one code-shaped word in ``text`` (with a letter or a dash in it when
     ``lettered``); None when there is none or more than one."""
     codes = [
-        m for m in _CODE_WORD.finditer(text) if not lettered or re.search(r"[A-Za-z-]", m.group(0))
+        m
+        for m in _CODE_WORD.finditer(text)
+        if (not lettered or re.search(r"[A-Za-z-]", m.group(0)))
+        and not QUANTITY.fullmatch(m.group(0))
     ]
     return codes[0].span() if len(codes) == 1 else None
 

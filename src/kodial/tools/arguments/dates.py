@@ -140,6 +140,13 @@ def _logged_today(
     out[days[0].name] = Found(value, source, part.form, strong=False)
 
 
+_SAID_OF_A_DAY = re.compile(
+    r"(?:이|가|은|는)\s[^.!?\n]*?(?:네|다|야|요)?[.!?\n]\s*(?:그럼|그러면|그래서|그냥)"
+)
+"""A day as the subject of a sentence that ends, the next one starting with what follows from
+it ("모레가 마지막이네. 그럼 ...")."""
+
+
 def extract_dates(
     tool: ToolSpec,
     params: list[ParamSpec],
@@ -195,8 +202,10 @@ def extract_dates(
         return
     text = _change_target(text, now)
     r = parse_datetime(text, now)
-    if r.date_span is not None and re.match(
-        r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :]
+    if r.date_span is not None and (
+        re.match(r"(?:오늘|지금|현재)(?:은|는|이|가)?\s", text[r.date_span[0] :])
+        # "모레가 마지막이네. 그럼 낼 오후권": a day said of something, then the day chosen
+        or _SAID_OF_A_DAY.match(text, r.date_span[1])
     ):
         # "오늘은 2001년 3월 1일부터 며칠째": today is the reference point, the other date is asked
         blank = (

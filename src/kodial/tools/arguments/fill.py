@@ -32,6 +32,7 @@ from kodial.tools.arguments.handoff import (
     time_of_the_chosen,
 )
 from kodial.tools.arguments.kinds import days_of_month, plates, when_enum
+from kodial.tools.arguments.labels import labelled_answer
 from kodial.tools.arguments.meaning import Encode, enums_by_meaning
 from kodial.tools.arguments.message import EMAIL_RE, PHONE_RE, URL_RE, Msg
 from kodial.tools.arguments.months import months_said
@@ -100,6 +101,12 @@ def extract_message(
         by_kind.setdefault(param_kind(p), []).append(p)
     if only is not None:
         by_kind = {k: v for k, v in by_kind.items() if k in only}
+    answered = labelled_answer(tool, text, asked) if source == "message" else None
+    if answered:  # "팀명 새벽세시": the labelled answer whole, before any time is read in it
+        said, (a, b) = answered
+        out[said.name] = Found(text[a:b], "answer", text[a:b])
+        text = text[:a] + " " * (b - a) + text[b:]  # (no reader sees its words again)
+        msg = Msg(text, text)
     # a year among listed years (귀속 연도 [2020..2024]) is read as a year too: "작년이요"
     years = [p for p in by_kind.get("enum", []) if getattr(date_format(p), "part", None) == "year"]
     extract_dates(tool, by_kind.get("date", []) + years, msg, now, out, source)

@@ -12,6 +12,7 @@ from kodial.korean.datetimes import WEEKDAYS
 from kodial.tools.arguments.message import DAY_PARTS, Msg, spans_free
 from kodial.tools.arguments.params import shape_rule
 from kodial.tools.arguments.results import Found
+from kodial.tools.arguments.synonyms import ENUM_SYNONYMS
 from kodial.tools.schema import ParamSpec
 from kodial.tools.text import chunks, numbers, tokens
 
@@ -114,6 +115,16 @@ def reported_speech(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] 
         if e - s >= 2 and spans_free(s, e, taken):
             return (s, e)
     return None
+
+
+_PASS_IT_ON = re.compile(r"고\s*(?:(?:꼭|좀|잘|꼭\s*좀)\s*)?(?:전해|전달해|말해|얘기해|말씀해)")
+
+
+def passed_on(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """Words the user asks to be passed on ("어머니가 낯을 많이 가리신다고 꼭 전해 주세요" ->
+    어머니가 낯을 많이 가리신다): said outright for a note nobody asked for."""
+    span = reported_speech(text, taken)
+    return span if span and _PASS_IT_ON.match(text, span[1]) else None
 
 
 def currency_unit(text: str) -> tuple[int, int] | None:
@@ -417,7 +428,10 @@ def when_enum(p: ParamSpec) -> bool:
     (오후권, 야간권, 주말반): the date parser would take its words for a time."""
     opts = [str(o) for o in p.enum]
     timed = sum(
-        o in DAY_PARTS or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일")) for o in opts
+        o in DAY_PARTS
+        or (o[:1] in WEEKDAYS and o in (o[:1], f"{o[:1]}요일"))
+        or bool(DAY_PARTS.intersection(ENUM_SYNONYMS.get(o, ())))  # 석식 (저녁)
+        for o in opts
     )
     return bool(opts) and (
         timed == len(opts)

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import re
 
-from kodial.tools.arguments.params import SYNONYMS, param_label, per_param
-from kodial.tools.arguments.people import SURNAMES, is_relation
+from kodial.tools.arguments.params import SYNONYMS, param_kind, param_label, per_param
+from kodial.tools.arguments.people import SURNAMES, is_person_name, is_relation
 from kodial.tools.schema import ParamSpec, ToolSpec
 from kodial.tools.text import chunks, content_words, rx, split_identifier, strip_ending, tokens
 
@@ -25,6 +25,8 @@ _SUBJECT_OF_COPULA = re.compile(
 )
 _NOUN_TAGS = ("NN", "SL", "SN", "SH", "W_")
 _NEXT_TOPIC = re.compile(r"(?<=[가-힣])(?:이고|고|이구|구|이며|며|인데)\s+(?=[가-힣]+(?:은|는)\s)")
+_SELF = re.compile(r"(?:제가|저는|저요|전|저|내가|나는|나|본인이|본인)(?![가-힣])")
+_CLAUSE_JOINT = re.compile(r"(?<=[가-힣])(?:이고|이구|이며)\s+(?=\S)")
 _ANY_OF_THE_KIND = re.compile(r"\s*(?:들|중|아무|마다|같은|쪽|근처|[은는]\s*아무)")
 _IN_THE_NAME_OF = re.compile(r"([가-힣]{2,4})\s*(?:님\s*)?(?:이름으로|명의로)(?![가-힣])")
 
@@ -112,6 +114,12 @@ def label_keys(p: ParamSpec) -> list[str]:
 def _label_words(p: ParamSpec) -> tuple[str, ...]:
     keys = [w.lower() for w in re.findall(r"[가-힣A-Za-z]+", param_label(p)) if len(w) > 1]
     keys += [w for w in split_identifier(p.name) if len(w) > 2 and w not in ("new", "the")]
+    label = re.findall(r"[가-힣]+", param_label(p))
+    if len(label) >= 2 and label[-1] == "이름":
+        keys.append(label[-2] + "명")  # 팀 이름 said 팀명 (상품명, 업체명)
+    if is_person_name(p):
+        # "명의는 오세린이고" for 명의자 이름: the person's word without its 자 labels them too
+        keys += [w[:-1] for w in keys if len(w) > 2 and w.endswith("자")]
     for group in SYNONYMS:
         if any(k in group for k in keys):
             keys.extend(group)
@@ -221,7 +229,13 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
             if val and val.group(0).strip():
                 s = m.end()
                 # "정다은이고 주소는 ...": the clause ends where the next topic is said
+                if _SELF.match(val.group(0)):
+                    continue  # "운전은 제가 해요": who, not a name
                 joint = _NEXT_TOPIC.search(val.group(0))
+                # "명의는 오세린이고 010-...": the copula joining a next clause ends the value
+                clause = _CLAUSE_JOINT.search(val.group(0))
+                if clause and len(val.group(0)[: clause.start()].strip()) >= 2:
+                    joint = joint if joint and joint.start() < clause.start() else clause
                 e = s + (joint.start() if joint else len(val.group(0).rstrip()))
                 inner = strip_ending(text[s:e])
                 return (s, s + len(inner))
@@ -279,3 +293,28 @@ def without_other_params_word(left: str, tool: ToolSpec, asked: ParamSpec) -> st
         w for q in tool.params if q is not asked for w in content_words(q.description) if len(w) > 1
     }
     return left[m.end() :] if m.group(1) in others else left
+
+
+def labelled_answer(
+    tool: ToolSpec, text: str, asked: set[str]
+) -> tuple[ParamSpec, tuple[int, int]] | None:
+    """The one string asked for, answered as its label and one or two words ("팀명 새벽세시",
+    "팀 이름은 새벽세시요"): the words are the value whole, even where a date or time could be
+    read in them (세시)."""
+    strings = [p for p in tool.params if p.name in asked and param_kind(p) == "string"]
+    if len(strings) != 1:
+        return None
+    p = strings[0]
+    for k in sorted({*label_phrases(p), *label_keys(p)}, key=len, reverse=True):
+        m = rx(rf"\s*{re.escape(k)}\s*(?:은|는|[:：])?\s+(\S+(?:\s\S+)?)\s*$", re.IGNORECASE).match(
+            text
+        )
+        if (
+            m
+            and re.match(r"[가-힣A-Za-z]", m.group(1))
+            and not re.search(r"\d", m.group(1))  # ("이름은 X이고 010-...": the phone is read)
+        ):
+            value = strip_ending(m.group(1))
+            if value:
+                return p, (m.start(1), m.start(1) + len(value))
+    return None

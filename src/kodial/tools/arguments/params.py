@@ -527,7 +527,8 @@ PARTICLE_ROLES: list[tuple[tuple[str, ...], str]] = [
     ),
     (
         ("도착", "목적", "destination", "to", "결과", "target", "뒤 통화"),
-        r"(?:까지|(?:으로|로)(?![가-힣])|\s*가는(?![가-힣]))",
+        # "제주도 가려고", "부산 가요": where one goes, said before 가다 without a particle
+        r"(?:까지|(?:으로|로)(?![가-힣])|\s*가는(?![가-힣])|\s+가(?:려|요|서|고\s|게|ㄹ|볼|봐|기로))",
     ),
     (("수신", "받는", "receiver", "recipient"), r"(?:한테|에게|께|더러)"),
 ]

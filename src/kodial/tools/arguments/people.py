@@ -50,6 +50,12 @@ RELATION_WORDS = frozenset(
         "이모",
         "고모",
         "친구",
+        "친구들",
+        "가족",
+        "가족들",
+        "식구",
+        "식구들",
+        "동료",
     }
 )
 """How someone is related to the speaker: who the person is, never the person's name."""
@@ -80,6 +86,7 @@ _PERSON_WORDS = (
     "자녀",
     "디자이너",
     "담당자",
+    "명의자",
     "운전자",
     "상담사",
     "코치",

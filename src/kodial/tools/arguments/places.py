@@ -18,7 +18,7 @@ from kodial.tools.arguments.params import (
     words_of,
 )
 from kodial.tools.schema import ParamSpec
-from kodial.tools.text import chunks, tokens
+from kodial.tools.text import chunks, has_proper_noun, tokens
 
 _PERSON = re.compile(r"사람|수신자|이름|대상자|상대방?|친구|분(?![가-힣])")
 """Words of a description that name a person."""
@@ -81,7 +81,13 @@ def place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
             continue
         if any(t.tag.startswith(("V", "E", "J", "M")) for t in tokens(word)):
             continue
-        return m.span(1), m.group(2) or ""
+        start = m.start(1)
+        wider = re.search(r"(?<![가-힣A-Za-z0-9])([가-힣]{2,4})\s+$", msg.masked[:start])
+        if wider and msg.free(*wider.span(1)):
+            said = tokens(wider.group(1))
+            if len(said) == 1 and said[0].tag == "NNP" and wider.group(1) not in NOT_PLACES_NEAR:
+                start = wider.start(1)  # "수원 영통구 쪽", "부산 해운대 쪽": the city with it
+        return (start, m.end(1)), m.group(2) or ""
     return None
 
 
@@ -217,7 +223,14 @@ def by_particle(
             and re.match(r"\s*(?:이요|요|이에요|예요|입니다|이고|$)", text[c.end :])
         ):
             return (c.start, c.end)  # "A에서 B요": where it ends, right after where it starts
-        if re.match(role, tail) and not re.match(r"(?:로\s*된|으로\s*된)", tail):
+        if (
+            re.match(role, tail)
+            and not re.match(r"(?:로\s*된|으로\s*된)", tail)
+            # "제주도 가려고" (not "다낭 패키지 가려고"): one place said before 가다
+            and not (
+                re.match(r"\s+가", tail) and (" " in c.text.strip() or not has_proper_noun(c.text))
+            )
+        ):
             if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
                 continue
             if c.text.strip() in TIME_WORDS_SKIP:

@@ -31,6 +31,7 @@ from kodial.tools.arguments.kinds import (
     coded_value,
     currency_name,
     currency_unit,
+    passed_on,
     pattern_span,
     phone_as_described,
     reported_speech,
@@ -107,14 +108,7 @@ from kodial.tools.arguments.topic import (
     topic_chunk,
 )
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import (
-    content_words,
-    has_proper_noun,
-    only_ending,
-    rx,
-    strip_ending,
-    tokens,
-)
+from kodial.tools.text import content_words, has_proper_noun, only_ending, rx, strip_ending, tokens
 
 # --- strings ----------------------------------------------------------------------------------
 
@@ -368,6 +362,11 @@ def extract_strings(
             put(p, span)
             pending.remove(p)
             pending_loose.remove(p)
+    for p in [q for q in pending if param_kind(q) == "text" and q not in pending_loose][:1]:
+        span = passed_on(text, put_spans)  # "... 가리신다고 꼭 전해 주세요": said outright
+        if span:
+            put(p, span)
+            pending.remove(p)
     for p in list(pending):  # currencies: the unit of the amount is what is converted
         words = words_of(p)
         if not has_any(words, ("통화", "currency", "화폐")):

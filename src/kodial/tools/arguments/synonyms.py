@@ -19,6 +19,10 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "휘발유": ("가솔린", "gasoline"),
     "iced": ("아이스", "차가운", "차갑게"),
     "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # meals by the parts of the day they are eaten in (오늘 저녁 메뉴 for 석식)
+    "조식": ("아침", "아침밥"),
+    "중식": ("점심", "점심밥"),
+    "석식": ("저녁", "저녁밥"),
     # units by their Korean names
     "km": ("킬로미터", "키로미터"),
     "m": ("미터",),
@@ -115,6 +119,11 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "outdoor": ("실외", "야외"),
     "online": ("온라인", "비대면"),
     "offline": ("오프라인", "대면"),
+    # how one meets (상담, 수업): face to face, on a screen, or in writing
+    "in_person": ("대면", "방문", "직접 만나"),
+    "video": ("화상", "영상통화", "비디오"),
+    "chat": ("채팅", "메신저"),
+    "phone": ("전화", "통화"),
     "private": ("개인실", "프라이빗", "1인실"),
     "single": ("싱글", "1인용"),
     "double": ("더블",),
@@ -158,3 +167,16 @@ ENUM_KINDS: tuple[frozenset[str], ...] = (
 """Values of :data:`ENUM_SYNONYMS` that are one kind of thing (payment methods, languages,
 seats, airports, fuels): a value of the kind that a parameter does not offer is known to be
 not offered."""
+
+UNIT_SAID = {
+    "km": ("키로", "킬로", "킬로미터", "키로미터"),
+    "kg": ("키로", "킬로", "킬로그램"),
+    "g": ("그램",),
+    "mg": ("밀리그램",),
+    "ml": ("미리", "밀리", "밀리리터"),
+    "l": ("리터",),
+    "cm": ("센티", "센치", "센티미터"),
+    "mm": ("미리", "밀리미터"),
+    "m": ("미터",),
+}
+"""Units written in Latin letters in an option (10km, 500ml), as Korean says them."""
