@@ -323,3 +323,22 @@ def test_knowledge_asked_as_a_request_to_be_told() -> None:
     assert text_act("중고 자전거는 보통 얼마 정도로 가격 붙여요?") == "explain"
     assert text_act("그 가격 얼마로 정해졌어요?") != "explain"
     assert text_act("순서 좀 알려 주세요") != "explain"
+
+
+def test_advice_asked_with_a_helping_verb_and_benefits_had_together() -> None:
+    assert text_act("가죽 소파 오래 쓰려면 뭐 발라 줘야 돼요?") == "explain"
+    assert text_act("이거 먹어 봐도 돼요?") == "explain"
+    assert text_act("내일 가 봐도 돼요?") != "explain"  # (when one goes)
+    assert text_act("이거 취소해 줘도 돼요?") == "delete"
+    assert text_act("이 수당 받으면서 교통비 지원도 같이 받을 수 있어?") == "explain"
+
+
+def test_an_area_wished_for_and_a_meeting_on_zoom() -> None:
+    find = _tool(
+        "find_barber",
+        "바버숍을 찾습니다.",
+        {"area": string_param("지역"), "mode": enum_param("상담 방식", ["online", "offline"])},
+        ["area"],
+    )
+    assert values(find, "페이드컷 잘하는 데 있어? 연남동 쪽이면 좋겠어")["area"] == "연남동"
+    assert values(find, "상담은 줌으로 해 주세요")["mode"] == "online"

@@ -91,6 +91,8 @@ _WHAT_IS_KNOWN = re.compile(
     r"|(?:는|은)\s*(?:게|것이|거)\s*맞(?:아|아요|나요|나|죠|는\s*거야)\s*\?"
     # the price one puts on one's own things: "빈티지 옷은 보통 얼마 정도로 가격 붙여요?"
     r"|(?:가격|값)(?:을|은|는)?\s*(?:붙|매기|매겨|정하|정해)[^.!?]*\?\s*$"
+    # whether one thing can be had with another: "이거 받으면서 세액공제도 같이 받을 수 있어?"
+    r"|(?:면서|는데)\s[^.!?]*도\s*같이\s*[가-힣]+\s*수\s*(?:있|없)[^.!?]*\?\s*$"
     # what one can do oneself: "상담 전까지 혼자 해볼 만한 거 있을까요?"
     r"|혼자(?:서)?\s*(?:해\s*볼|할\s*수\s*있는)\s*(?:만한\s*)?(?:거|것|게|방법)"
 )
@@ -157,6 +159,16 @@ def _may_or_must(text: str) -> bool:
     toks = [t for t in tokens(text) if t.tag not in ("SF", "SP")]
     for i in range(len(toks) - 3, -1, -1):
         verb, ending, then = toks[i], toks[i + 1], toks[i + 2]
+        k = i
+        if (
+            verb.tag == "VX"
+            and verb.form in ("주", "보", "두", "놓")
+            and i >= 2
+            and toks[i - 1].form in ("아", "어")
+            and toks[i - 2].tag == "VV"
+        ):
+            k = i - 2  # "뭐 발라 줘야 돼요?", "해 봐도 돼요?": the verb helped
+            verb = toks[k]
         if (
             verb.tag == "VV"
             # (after another thing done it is advice again: "헌혈하고 나서 바로 헬스 가도 되나?";
@@ -164,7 +176,7 @@ def _may_or_must(text: str) -> bool:
             and (
                 verb.form not in _COMING_AND_GOING
                 or _AFTER_DOING.search(text)
-                or (i >= 2 and toks[i - 1].form in ("어", "아") and toks[i - 2].tag == "VV")
+                or (k >= 2 and toks[k - 1].form in ("어", "아") and toks[k - 2].tag == "VV")
             )
             # "바꿔도 돼요?", "미뤄도 될까요?", "잡아도 돼요?": asking for the act itself
             and not any(

@@ -64,7 +64,7 @@ PLACE_WORDS = (
 _PLACE_NEAR = re.compile(
     r"(?<![가-힣A-Za-z0-9])([가-힣A-Za-z0-9]{2,10}?)\s*(?:"
     + "|".join(sorted(POSITION_NOUNS, key=len, reverse=True))
-    + r")(?P<particle>에서부터|에서|에|으로|로|까지|이요|요)?(?![가-힣])"
+    + r")(?P<particle>에서부터|에서|에|으로|로|까지|이면|이요|요)?(?![가-힣])"
 )
 NOT_PLACES_NEAR = frozenset(
     {"어디", "여기", "거기", "저기", "이", "그", "집", "우리", "회사", "학교"}

@@ -117,7 +117,7 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "military": ("군인", "장병", "현역"),
     "indoor": ("실내",),
     "outdoor": ("실외", "야외"),
-    "online": ("온라인", "비대면"),
+    "online": ("온라인", "비대면", "줌으로", "zoom"),
     "offline": ("오프라인", "대면"),
     # how one meets (상담, 수업): face to face, on a screen, or in writing
     "in_person": ("대면", "방문", "직접 만나"),
