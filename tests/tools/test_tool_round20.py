@@ -342,3 +342,78 @@ def test_an_area_wished_for_and_a_meeting_on_zoom() -> None:
     )
     assert values(find, "페이드컷 잘하는 데 있어? 연남동 쪽이면 좋겠어")["area"] == "연남동"
     assert values(find, "상담은 줌으로 해 주세요")["mode"] == "online"
+
+
+def test_near_misses_found_by_the_probe_review() -> None:
+    """Sentences a reviewer wrote against this round's rules, where they must not apply."""
+    trip = _tool(
+        "plan_outing",
+        "체험 일정을 짭니다.",
+        {"plan": string_param("체험 계획"), "destination": string_param("체험 장소")},
+        ["plan"],
+    )
+    assert values(trip, "바다에서 놀래요", {"plan"})["plan"] != "바다"  # (an activity)
+    assert values(trip, "부산이랑 경주 가려고 해요").get("destination") != "경주"
+    homes = _tool(
+        "find_room", "전월세 매물을 찾습니다.", {"region": string_param("지역")}, ["region"]
+    )
+    assert values(homes, "민지 송파구 쪽에 산대. 거기 투룸 있어?")["region"] == "송파구"
+    parcel = _tool(
+        "send_box",
+        "택배를 보냅니다.",
+        {"address": string_param("받는 주소"), "receiver": string_param("받는 사람 이름")},
+        ["address"],
+    )
+    got = values(parcel, "서울 마포구 양화로 45, 7층 김민수")
+    assert got["address"] == "서울 마포구 양화로 45, 7층"
+    assert (
+        values(parcel, "부산 중구 중앙대로 12, 3층 택배")["address"] == "부산 중구 중앙대로 12, 3층"
+    )
+    loan = _tool(
+        "check_limit",
+        "대출 한도를 계산합니다.",
+        {
+            "job_years": integer_param("재직 기간(년)"),
+            "salary": integer_param("현 직장 연봉(만원)"),
+        },
+        ["job_years", "salary"],
+    )
+    assert values(loan, "직장은 5년 다녔어요", {"job_years"}) == {"job_years": 5}
+    talk = _tool(
+        "book_talk",
+        "상담을 예약합니다.",
+        {
+            "mode": enum_param("상담 방식", ["in_person", "video", "chat", "phone"]),
+            "phone": MOBILE,
+            "first_visit": {"type": "boolean", "description": "첫 상담 여부"},
+        },
+        ["mode"],
+    )
+    assert "mode" not in values(talk, "전화번호는 010-3344-5566이에요")
+    assert "first_visit" not in values(talk, "처음 예약한 날짜로 다시 해 주세요")
+    assert values(talk, "거기 처음 가보는 거예요")["first_visit"] is True
+    race = _tool(
+        "join_race",
+        "대회 참가를 신청합니다.",
+        {
+            "course": enum_param("코스", ["하프", "10km", "5km"]),
+            "runner": string_param("참가자 이름"),
+        },
+        ["course"],
+    )
+    assert values(race, "요즘 10키로 빠져서 하프 나가볼래요")["course"] == "하프"
+    assert text_act("내일 김포 도착하면 픽업 받을 수 있어요?") != "explain"
+    ferry = _tool(
+        "book_boat",
+        "여객선 승선권을 예매합니다.",
+        {
+            "adults": integer_param("성인 인원"),
+            "car": {"type": "boolean", "description": "차량 선적 여부"},
+        },
+        ["adults"],
+    )
+    assert "car" not in values(ferry, "어른 둘이요. 차가 막혀서 좀 늦을 수도 있어요")
+    band = _tool(
+        "register_band", "공연을 등록합니다.", {"team_name": string_param("팀 이름")}, ["team_name"]
+    )
+    assert values(band, "팀 이름은 한밤중 밴드요", {"team_name"}) == {"team_name": "한밤중 밴드"}

@@ -139,10 +139,7 @@ def _once_there(text: str) -> bool:
     if m.group(1).endswith("살"):
         return False  # "가면 표 살 수 있어?": buying (the analyser may read 살다)
     stems = [t.form for t in tokens(m.group(0)[m.start(1) - m.start() :]) if t.tag == "VV"]
-    return bool(stems) and (
-        stems[0] in _GOING_IN
-        or not any(st.startswith(s) for st in stems for ss in PREDICATE_STEMS.values() for s in ss)
-    )
+    return bool(stems) and stems[0] in _GOING_IN
 
 
 _GOING_IN = frozenset({"들어가", "타", "건너가", "올라가", "내려가", "구경하", "보"})

@@ -337,6 +337,8 @@ def numbers(text: str) -> list[NumberMention]:
 
 _PLACE_THEN_VERB = re.compile(r"([가-힣A-Za-z0-9]+?)(?:에서|으로|로)\s+[가-힣]{1,4}")
 """A place with its particle and one short verb after it (정자역에서 탈게)."""
+_GETTING_THERE = frozenset({"타", "내리", "가", "오", "받", "잡", "만나", "기다리", "찾"})
+"""Verbs said of the place asked for (탈게, 내릴게, 갈게요), not of an activity (놀래요)."""
 
 
 def strip_ending(text: str) -> str:
@@ -353,7 +355,8 @@ def strip_ending(text: str) -> str:
     toks = tokens(text)
     end = len(text)
     place = _PLACE_THEN_VERB.fullmatch(text)
-    if place and [t.tag for t in toks if t.start >= place.end(1)][:2] == ["JKB", "VV"]:
+    after = [t for t in toks if t.start >= place.end(1)][:2] if place else []
+    if place and [t.tag for t in after] == ["JKB", "VV"] and after[1].form in _GETTING_THERE:
         return place.group(1)  # "정자역에서 탈게", "강남역으로 갈게요": the place, not the act
     for i in range(len(toks) - 1, -1, -1):
         t = toks[i]

@@ -69,8 +69,14 @@ _TENANT = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z0-9]{1,11}")
 
 
 def _all_nouns(word: str) -> bool:
-    """Whether the analyser reads ``word`` as nouns only (a company's name, not 부탁해요)."""
-    return all(t.tag in ("NNP", "NNG", "SL", "SN") for t in tokens(word))
+    """Whether the analyser reads ``word`` as a business's name: a proper noun and the noun of
+    its trade (세모디자인, 한빛물산), not one person's name (김민수) nor a common noun (택배)."""
+    toks = tokens(word)
+    return (
+        len(toks) >= 2
+        and toks[0].tag in ("NNP", "SL")
+        and all(t.tag in ("NNP", "NNG", "SL", "SN") for t in toks)
+    )
 
 
 def address_span(text: str, taken: list[tuple[int, int]]) -> tuple[int, int] | None:

@@ -42,7 +42,13 @@ def where_it_is(msg: Msg) -> tuple[int, int] | None:
     or some other thing is ("제가 집에 있어요", "차 키는 경비실에"). The clause's 에 있어요 is
     read with it."""
     here = _HERE_IS.search(msg.masked)
-    if here and msg.free(*here.span(1)):
+    said = tokens(here.group(1)) if here else []
+    if (
+        here
+        and msg.free(*here.span(1))
+        and len(here.group(1).split()) >= 2
+        and said[-1].tag in ("NNG", "NNP")
+    ):
         return here.span(1)  # "여기 안양 평촌역 2번 출구 앞 공영주차장이고": where "here" is
     m = _WHERE_IT_IS.search(msg.masked)
     if m is None or _SOMEONE_IS.search(m.group(1)) or not msg.free(*m.span(1)):

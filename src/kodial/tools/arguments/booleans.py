@@ -58,9 +58,8 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
         if set(out) & set(group):
             out += [w for w in group if w not in out and w not in others and len(w) > 1]
     if re.search(r"(?<![가-힣])첫\s*[가-힣]", p.description) and "처음" not in others:
-        out.append("처음")  # "처음이에요" for 첫 상담 여부, 첫 방문 여부
-    # a noun said short, always with its particle ("차는 안 실어요" for 차량 선적)
-    out += [f"{short}{j}" for w, short in _SAID_SHORT.items() if w in out for j in "는은도를가"]
+        # "처음이에요", "처음 가보는 거예요" for 첫 상담 여부 (not 처음 예약한 날짜, 처음부터)
+        out += ["처음이", "처음인", "처음 가", "처음 와", "처음 방문", "처음 받", "처음 해"]
     # the tool's own topic is said with every request for it ("서핑 강습 예약할게요" for 서핑 경험
     # 여부): it says nothing of this yes or no
     topic = set(content_words(re.split(r"[.(]", tool.description, maxsplit=1)[0]))
@@ -68,8 +67,15 @@ def _bool_words(p: ParamSpec, tool: ToolSpec) -> list[str]:
     return kept or [k for k in keys[:1] if k not in topic]
 
 
-_SAID_SHORT = {"차량": "차", "자동차": "차"}
-"""Nouns people say in one syllable (차 for 차량), which alone would be found everywhere."""
+_LOADED = re.compile(r"(?<![가-힣])(?:차량?|자동차)(?:는|은|도|를|을)?\s*(안\s*)?(?:실|싣)")
+
+
+def _loaded(p: ParamSpec, text: str) -> tuple[int, int, bool] | None:
+    """A car said loaded or not ("차는 안 실어요") for a yes/no of 차량 선적 (loading)."""
+    if "선적" not in p.description and "싣" not in p.description:
+        return None
+    m = _LOADED.search(text)
+    return (m.start(), m.end(), m.group(1) is None) if m else None
 
 
 def _written_words(description: str) -> list[str]:
@@ -118,7 +124,7 @@ def extract_booleans(
         _said_by_the_way_of_it(p, msg, out, source)
         if p.name in out:
             continue  # ("다들 처음이에요" says more than 카약 said in 카약 경험 여부)
-        glossed = _glossed_boolean(p, text, p.name in asked)
+        glossed = _glossed_boolean(p, text, p.name in asked) or _loaded(p, text)
         if glossed is not None:
             start, end, value = glossed
             out[p.name] = Found(value, source, text[start:end])

@@ -97,7 +97,11 @@ def _enum_forms(p: ParamSpec, opt: Any) -> set[str]:
     measured = re.fullmatch(r"(\d+(?:\.\d+)?)\s*([a-z]+)", str(opt).lower())
     if measured and measured.group(2) in UNIT_SAID:
         # "10키로로 신청할래" for 10km: the number with its unit said in Korean
-        forms.update(measured.group(1) + w for w in UNIT_SAID[measured.group(2)])
+        forms.update(
+            measured.group(1) + w + end
+            for w in UNIT_SAID[measured.group(2)]
+            for end in ("로", "으로", "요", "이요", " 코스", "짜리")
+        )
     head = re.fullmatch(r"\s*([^()]+?)\s*\([^()]*\)\s*", str(opt))
     if head and len(head.group(1)) > 1:
         # "2부(오후)", "L(라지)": an option written with a gloss in brackets is said by its head

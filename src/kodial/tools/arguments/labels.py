@@ -25,7 +25,12 @@ _SUBJECT_OF_COPULA = re.compile(
 )
 _NOUN_TAGS = ("NN", "SL", "SN", "SH", "W_")
 _NEXT_TOPIC = re.compile(r"(?<=[가-힣])(?:이고|고|이구|구|이며|며|인데)\s+(?=[가-힣]+(?:은|는)\s)")
-_SELF = re.compile(r"(?:제가|저는|저요|전|저|내가|나는|나|본인이|본인)(?![가-힣])")
+_SELF = re.compile(
+    r"(?:제가|저는|저요|저예요|저에요|접니다|저입니다|전|저|내가|나는|나야|나|본인이|본인)(?![가-힣])"
+    r"|제\s|아마\s"
+)
+_NAMING = frozenset({"NNP", "NNG", "NNB", "NR", "MM", "XPN", "XSN", "SL", "SN", "SH", "W_SERIAL"})
+"""Tags of the words a name is written in (a team's name, not 아직 없어요)."""
 _CLAUSE_JOINT = re.compile(r"(?<=[가-힣])(?:이고|이구|이며)\s+(?=\S)")
 _ANY_OF_THE_KIND = re.compile(r"\s*(?:들|중|아무|마다|같은|쪽|근처|[은는]\s*아무)")
 _IN_THE_NAME_OF = re.compile(r"([가-힣]{2,4})\s*(?:님\s*)?(?:이름으로|명의로)(?![가-힣])")
@@ -117,9 +122,8 @@ def _label_words(p: ParamSpec) -> tuple[str, ...]:
     label = re.findall(r"[가-힣]+", param_label(p))
     if len(label) >= 2 and label[-1] == "이름":
         keys.append(label[-2] + "명")  # 팀 이름 said 팀명 (상품명, 업체명)
-    if is_person_name(p):
-        # "명의는 오세린이고" for 명의자 이름: the person's word without its 자 labels them too
-        keys += [w[:-1] for w in keys if len(w) > 2 and w.endswith("자")]
+    if is_person_name(p) and "명의자" in keys:
+        keys.append("명의")  # "명의는 오세린이고" for 명의자 이름
     for group in SYNONYMS:
         if any(k in group for k in keys):
             keys.extend(group)
@@ -233,8 +237,14 @@ def labelled(text: str, keys: list[str], head: str, kind: str) -> tuple[int, int
                     continue  # "운전은 제가 해요": who, not a name
                 joint = _NEXT_TOPIC.search(val.group(0))
                 # "명의는 오세린이고 010-...": the copula joining a next clause ends the value
-                clause = _CLAUSE_JOINT.search(val.group(0))
-                if clause and len(val.group(0)[: clause.start()].strip()) >= 2:
+                clause = _CLAUSE_JOINT.search(val.group(0)) if kind != "text" else None
+                before = val.group(0)[: clause.start()] if clause else ""
+                # (only after a name or a noun: "방이 셋이고 ..." says a clause of its own)
+                if (
+                    clause
+                    and len(before.strip()) >= 2
+                    and all(t.tag in _NAMING for t in tokens(before))
+                ):
                     joint = joint if joint and joint.start() < clause.start() else clause
                 e = s + (joint.start() if joint else len(val.group(0).rstrip()))
                 inner = strip_ending(text[s:e])
@@ -315,6 +325,6 @@ def labelled_answer(
             and not re.search(r"\d", m.group(1))  # ("이름은 X이고 010-...": the phone is read)
         ):
             value = strip_ending(m.group(1))
-            if value:
+            if value and all(t.tag in _NAMING for t in tokens(value)):
                 return p, (m.start(1), m.start(1) + len(value))
     return None

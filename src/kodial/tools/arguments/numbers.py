@@ -172,9 +172,14 @@ _QUOTED_WORDS = re.compile(r"['\"‘“][^'\"’”]*\s[^'\"’”]*['\"’”]"
 """Words quoted as said, a space or more in them ('생일 축하해 언제 밥 한번 먹자')."""
 
 
-def _named_by_another(text: str, n: NumberMention, p: ParamSpec, tool: ToolSpec) -> bool:
-    """Whether the word said before ``n`` as its topic ("통장은 7년") is a word of another
-    parameter's description (청약통장 가입 기간) and of none of ``p``'s."""
+def _named_by_another(
+    text: str, n: NumberMention, p: ParamSpec, tool: ToolSpec, asked: set[str]
+) -> bool:
+    """Whether the word said before ``n`` as its topic ("통장은 7년", answering how long the
+    account is) is a word of the description of another parameter, the one asked, and of none
+    of ``p``'s."""
+    if p.name in asked:
+        return False
     label = _TOPIC_BEFORE.search(text[max(0, n.start - 12) : n.start])
     if label is None:
         return False
@@ -184,7 +189,7 @@ def _named_by_another(text: str, n: NumberMention, p: ParamSpec, tool: ToolSpec)
     return any(
         word in w
         for q in tool.params
-        if q is not p
+        if q is not p and q.name in asked
         for w in re.findall(r"[가-힣]{2,}", q.description)
     )
 
@@ -255,7 +260,7 @@ def extract_numbers(
             label = _LABEL_BEFORE.search(msg.text[max(0, n.start - 12) : n.start])
             if label and labelled_as_another(label.group(1), p):
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
-            elif _named_by_another(msg.text, n, p, tool):
+            elif _named_by_another(msg.text, n, p, tool, asked):
                 score -= 3.0  # "통장은 7년" for 무주택 기간: what 청약통장 says, not this
             if (
                 p.name not in asked
@@ -338,7 +343,7 @@ def extract_numbers(
             return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
-        candidates = [p for p in candidates if not _named_by_another(msg.text, n, p, tool)]
+        candidates = [p for p in candidates if not _named_by_another(msg.text, n, p, tool, asked)]
         if _counts_a_value(n, msg.text, tool, out):  # "4인승 하나로": not one person
             candidates = [p for p in candidates if p.name in asked or not _counts_people(p)]
         if _a_thing_counted(msg.text, n):

@@ -17,6 +17,7 @@ from kodial.tools.arguments.params import (
     param_kind,
     words_of,
 )
+from kodial.tools.arguments.people import is_relation
 from kodial.tools.schema import ParamSpec
 from kodial.tools.text import chunks, has_proper_noun, tokens
 
@@ -66,6 +67,70 @@ _PLACE_NEAR = re.compile(
     + "|".join(sorted(POSITION_NOUNS, key=len, reverse=True))
     + r")(?P<particle>에서부터|에서|에|으로|로|까지|이면|이요|요)?(?![가-힣])"
 )
+CITIES = frozenset(
+    [
+        "서울",
+        "부산",
+        "대구",
+        "인천",
+        "광주",
+        "대전",
+        "울산",
+        "세종",
+        "경기",
+        "강원",
+        "충북",
+        "충남",
+        "전북",
+        "전남",
+        "경북",
+        "경남",
+        "제주",
+        "수원",
+        "성남",
+        "고양",
+        "용인",
+        "부천",
+        "안산",
+        "안양",
+        "남양주",
+        "화성",
+        "평택",
+        "의정부",
+        "시흥",
+        "파주",
+        "김포",
+        "광명",
+        "하남",
+        "구리",
+        "군포",
+        "오산",
+        "이천",
+        "청주",
+        "천안",
+        "아산",
+        "전주",
+        "익산",
+        "군산",
+        "포항",
+        "경주",
+        "구미",
+        "창원",
+        "김해",
+        "진주",
+        "양산",
+        "거제",
+        "원주",
+        "춘천",
+        "강릉",
+        "속초",
+        "여수",
+        "순천",
+        "목포",
+        "서귀포",
+    ]
+)
+"""Cities and provinces said before a district (수원 영통구, 부산 해운대)."""
 NOT_PLACES_NEAR = frozenset(
     {"어디", "여기", "거기", "저기", "이", "그", "집", "우리", "회사", "학교"}
 )
@@ -83,10 +148,12 @@ def place_near(msg: Msg, skip: set[str]) -> tuple[tuple[int, int], str] | None:
             continue
         start = m.start(1)
         wider = re.search(r"(?<![가-힣A-Za-z0-9])([가-힣]{2,4})\s+$", msg.masked[:start])
-        if wider and msg.free(*wider.span(1)):
-            said = tokens(wider.group(1))
-            if len(said) == 1 and said[0].tag == "NNP" and wider.group(1) not in NOT_PLACES_NEAR:
-                start = wider.start(1)  # "수원 영통구 쪽", "부산 해운대 쪽": the city with it
+        if (
+            wider
+            and msg.free(*wider.span(1))
+            and (wider.group(1) in CITIES or re.fullmatch(r"[가-힣]{1,3}(?:시|도)", wider.group(1)))
+        ):
+            start = wider.start(1)  # "수원 영통구 쪽", "부산 해운대 쪽": the city with it
         return (start, m.end(1)), m.group(2) or ""
     return None
 
@@ -179,6 +246,13 @@ def only_an_address(p: ParamSpec) -> bool:
 _OTHER_PLACES = re.compile(r"역|장소|위치|지역|이름|place|location|station", re.IGNORECASE)
 
 
+def _listed_with_a_place(before: str) -> bool:
+    """Whether what is said right before ends naming another place with 이랑/와/하고 ("부산이랑
+    경주 가려고": two places, not one), not a companion ("가족이랑 제주도 가려고")."""
+    m = re.search(r"([가-힣]+?)(?:이랑|랑|와|과|하고|,)\s*$", before)
+    return m is not None and has_proper_noun(m.group(1)) and not is_relation(m.group(1))
+
+
 def by_particle(
     text: str, p: ParamSpec, taken: list[tuple[int, int]], original: str | None = None
 ) -> tuple[int, int] | None:
@@ -228,7 +302,12 @@ def by_particle(
             and not re.match(r"(?:로\s*된|으로\s*된)", tail)
             # "제주도 가려고" (not "다낭 패키지 가려고"): one place said before 가다
             and not (
-                re.match(r"\s+가", tail) and (" " in c.text.strip() or not has_proper_noun(c.text))
+                re.match(r"\s+가", tail)
+                and (
+                    " " in c.text.strip()
+                    or not has_proper_noun(c.text)
+                    or _listed_with_a_place(text[: c.start])
+                )
             )
         ):
             if not [f for f in c.forms if f not in TIME_WORDS_SKIP]:
