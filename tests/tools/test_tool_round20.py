@@ -417,3 +417,14 @@ def test_near_misses_found_by_the_probe_review() -> None:
         "register_band", "공연을 등록합니다.", {"team_name": string_param("팀 이름")}, ["team_name"]
     )
     assert values(band, "팀 이름은 한밤중 밴드요", {"team_name"}) == {"team_name": "한밤중 밴드"}
+
+
+def test_a_strength_said_as_how() -> None:
+    fan = _tool(
+        "start_fan",
+        "선풍기를 켭니다.",
+        {"speed": {"type": "string", "description": "바람 세기", "enum": ["약", "중", "강"]}},
+        [],
+    )
+    assert values(fan, "바람은 세게 해줘")["speed"] == "강"
+    assert values(fan, "살살 틀어 줘")["speed"] == "약"

@@ -19,6 +19,9 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "휘발유": ("가솔린", "gasoline"),
     "iced": ("아이스", "차가운", "차갑게"),
     "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # strengths by how they are said (흡입력은 세게)
+    "강": ("세게", "쎄게", "강하게", "최대로"),
+    "약": ("약하게", "살살", "조용하게"),
     # meals by the parts of the day they are eaten in (오늘 저녁 메뉴 for 석식)
     "조식": ("아침", "아침밥"),
     "중식": ("점심", "점심밥"),
