@@ -492,3 +492,23 @@ def only_ending(run: str) -> bool:
         or (t.tag in ("VA", "VV") and t.form in ("있", "없"))
         for t in toks
     )
+
+
+_PLACE_SUFFIXES = frozenset("도시군항역섬")
+
+
+def in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
+    """Whether the word at ``start:end`` is the first part of a longer noun that ``option``
+    does not have (캠핑 in 캠핑카 or 캠핑장 for 캠핑 의자 세트; not 세부 in 세부내역서 for
+    진료비세부내역서), rather than a word of its own before a particle (캠핑으로)."""
+    if end >= len(text) or not re.match(r"[가-힣]", text[end]):
+        return False
+    stop = end
+    for t in tokens(text):
+        if t.start == start and t.end > stop:
+            stop = t.end  # the analyser reads one longer word
+        elif t.start == stop and t.tag in ("NNG", "NNP"):
+            stop = t.end  # nouns written together (캠핑 + 카)
+    if stop == end + 1 and text[end] in _PLACE_SUFFIXES:
+        return False  # 울릉도 for 포항-울릉, 제주시 for 제주: the same place, by its kind
+    return stop > end and text[start:stop] not in str(option).replace(" ", "")

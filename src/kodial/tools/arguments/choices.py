@@ -29,7 +29,15 @@ from kodial.tools.arguments.params import (
 from kodial.tools.arguments.results import Found
 from kodial.tools.arguments.synonyms import ENUM_KINDS, ENUM_SYNONYMS, UNIT_SAID
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import COUNTER_UNITS, nouns_only, numbers, rx, split_identifier, tokens
+from kodial.tools.text import (
+    COUNTER_UNITS,
+    in_a_compound,
+    nouns_only,
+    numbers,
+    rx,
+    split_identifier,
+    tokens,
+)
 
 _DEFINED = re.compile(r"[^\s=,.()]+\s*=\s*[^,.;()=]+(?=[,.;()]|$)")
 """A word defined in a description ("크리스탈=바닥 투명 캐빈", "1=입문")."""
@@ -286,26 +294,6 @@ _NOT_WANTED = re.compile(r"\s*(?:[가-힣]{1,4}\s*)?(?:은|는)?\s*(?:말고|싫
 말고")."""
 
 
-_PLACE_SUFFIXES = frozenset("도시군항역섬")
-
-
-def _in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
-    """Whether the word at ``start:end`` is the first part of a longer noun that ``option``
-    does not have (캠핑 in 캠핑카 or 캠핑장 for 캠핑 의자 세트; not 세부 in 세부내역서 for
-    진료비세부내역서), rather than a word of its own before a particle (캠핑으로)."""
-    if end >= len(text) or not re.match(r"[가-힣]", text[end]):
-        return False
-    stop = end
-    for t in tokens(text):
-        if t.start == start and t.end > stop:
-            stop = t.end  # the analyser reads one longer word
-        elif t.start == stop and t.tag in ("NNG", "NNP"):
-            stop = t.end  # nouns written together (캠핑 + 카)
-    if stop == end + 1 and text[end] in _PLACE_SUFFIXES:
-        return False  # 울릉도 for 포항-울릉, 제주시 for 제주: the same place, by its kind
-    return stop > end and text[start:stop] not in str(option).replace(" ", "")
-
-
 def _enum_mentions(
     p: ParamSpec, text: str, asked: bool = False, every: bool = False
 ) -> list[tuple[int, int, Any]]:
@@ -373,7 +361,7 @@ def _enum_mentions(
         # other value has names it
         for word, opt in _distinctive_words(p, options).items():
             said = rx(rf"(?<![a-z가-힣\d.]){re.escape(word)}(?![a-z\d])").search(low)
-            if said is not None and _in_a_compound(text, said.start(), said.end(), opt):
+            if said is not None and in_a_compound(text, said.start(), said.end(), opt):
                 continue  # 캠핑 of "캠핑카", "캠핑장" names no 캠핑 의자 세트
             if said is not None and not any(s <= said.start() < e for s, e, _ in found):
                 found.append((said.start(), said.end(), opt))
@@ -393,7 +381,7 @@ def _enum_mentions(
             opt = verbs.get(t.form) if t.tag == "VV" and not aside else None
             if opt is None and t.tag in ("NNG", "NNP"):
                 opt = nouns.get(t.form)
-                if opt is not None and _in_a_compound(text, t.start, t.end, opt):
+                if opt is not None and in_a_compound(text, t.start, t.end, opt):
                     opt = None
             if opt is not None and not any(s <= t.start < e for s, e, _ in found):
                 found.append((t.start, t.end, opt))

@@ -11,7 +11,15 @@ import re
 from kodial.tools.arguments.params import SYNONYMS, param_kind, param_label, per_param
 from kodial.tools.arguments.people import SURNAMES, is_person_name, is_relation
 from kodial.tools.schema import ParamSpec, ToolSpec
-from kodial.tools.text import chunks, content_words, rx, split_identifier, strip_ending, tokens
+from kodial.tools.text import (
+    NumberMention,
+    chunks,
+    content_words,
+    rx,
+    split_identifier,
+    strip_ending,
+    tokens,
+)
 
 _COPULA_TAIL = (
     r"(?=\s*(?:이고|이구|고|이야|야|이에요|예요|이요|요|입니다|이며|라고|이라고|으로|로|이렇게|처럼|"
@@ -328,3 +336,28 @@ def labelled_answer(
             if value and all(t.tag in _NAMING for t in tokens(value)):
                 return p, (m.start(1), m.start(1) + len(value))
     return None
+
+
+_TOPIC_BEFORE = re.compile(r"(?<![가-힣])([가-힣]{2,}?)(?:은|는)\s*$")
+
+
+def named_by_another(
+    text: str, n: NumberMention, p: ParamSpec, tool: ToolSpec, asked: set[str]
+) -> bool:
+    """Whether the word said before ``n`` as its topic ("통장은 7년", answering how long the
+    account is) is a word of the description of another parameter, the one asked, and of none
+    of ``p``'s."""
+    if p.name in asked:
+        return False
+    label = _TOPIC_BEFORE.search(text[max(0, n.start - 12) : n.start])
+    if label is None:
+        return False
+    word = label.group(1)
+    if any(word in w for w in re.findall(r"[가-힣]{2,}", p.description)):
+        return False
+    return any(
+        word in w
+        for q in tool.params
+        if q is not p and q.name in asked
+        for w in re.findall(r"[가-힣]{2,}", q.description)
+    )

@@ -10,6 +10,7 @@ from typing import Any
 from kodial.korean.numerals import DAY_COUNT_RE
 from kodial.tools.arguments.addresses import address_span
 from kodial.tools.arguments.codes import LONG_DIGITS, in_a_code, takes_code
+from kodial.tools.arguments.labels import named_by_another
 from kodial.tools.arguments.message import Msg
 from kodial.tools.arguments.params import (
     labelled_as_another,
@@ -131,7 +132,6 @@ _MADE_SO = re.compile(r"\s*(?:명|개|분)?\s*(?:으로|로)\s*(?:해|할|바꿔
 """After a number: the value a thing is made ("둘로 해주세요", "세 명으로 바꿔 주세요")."""
 _LABEL_BEFORE = re.compile(r"([가-힣]{2,})(?:은|는|이|가|도)?\s*$")
 """The word said right before a number, which may say what it is a number of (몸무게 60키로)."""
-_TOPIC_BEFORE = re.compile(r"(?<![가-힣])([가-힣]{2,}?)(?:은|는)\s*$")
 _TOPIC_AFTER = re.compile(r"\s*(?:은|는)(?![가-힣])")
 
 
@@ -170,28 +170,6 @@ def _counts_a_value(n: NumberMention, text: str, tool: ToolSpec, out: dict[str, 
 
 _QUOTED_WORDS = re.compile(r"['\"‘“][^'\"’”]*\s[^'\"’”]*['\"’”]")
 """Words quoted as said, a space or more in them ('생일 축하해 언제 밥 한번 먹자')."""
-
-
-def _named_by_another(
-    text: str, n: NumberMention, p: ParamSpec, tool: ToolSpec, asked: set[str]
-) -> bool:
-    """Whether the word said before ``n`` as its topic ("통장은 7년", answering how long the
-    account is) is a word of the description of another parameter, the one asked, and of none
-    of ``p``'s."""
-    if p.name in asked:
-        return False
-    label = _TOPIC_BEFORE.search(text[max(0, n.start - 12) : n.start])
-    if label is None:
-        return False
-    word = label.group(1)
-    if any(word in w for w in re.findall(r"[가-힣]{2,}", p.description)):
-        return False
-    return any(
-        word in w
-        for q in tool.params
-        if q is not p and q.name in asked
-        for w in re.findall(r"[가-힣]{2,}", q.description)
-    )
 
 
 def _in_quoted_words(text: str, n: NumberMention) -> bool:
@@ -260,7 +238,7 @@ def extract_numbers(
             label = _LABEL_BEFORE.search(msg.text[max(0, n.start - 12) : n.start])
             if label and labelled_as_another(label.group(1), p):
                 score -= 3.0  # "몸무게 60키로" for a distance: another quantity's number
-            elif _named_by_another(msg.text, n, p, tool, asked):
+            elif named_by_another(msg.text, n, p, tool, asked):
                 score -= 3.0  # "통장은 7년" for 무주택 기간: what 청약통장 says, not this
             if (
                 p.name not in asked
@@ -343,7 +321,7 @@ def extract_numbers(
             return  # "방문차 하나 더 등록해줘": another thing of the kind, not a value
         candidates = [p for p in left_p if p.name in asked] or (left_p if len(left_p) == 1 else [])
         candidates = [p for p in candidates if _unit_fits(n.unit, p) is not False]
-        candidates = [p for p in candidates if not _named_by_another(msg.text, n, p, tool, asked)]
+        candidates = [p for p in candidates if not named_by_another(msg.text, n, p, tool, asked)]
         if _counts_a_value(n, msg.text, tool, out):  # "4인승 하나로": not one person
             candidates = [p for p in candidates if p.name in asked or not _counts_people(p)]
         if _a_thing_counted(msg.text, n):
