@@ -101,14 +101,14 @@ _ASKS_SERVICE = re.compile(
     r"(?:해|해\s*주|알려|보여|잡아|찾아|보내|골라)\s*(?:줘|줄래|주세요|줄\s*수|주실|드려)"
     r"|주문|예약|신청|예매|접수"
 )
+"""A request for a service said beside it ("... 주문해 줄래?", "날씨 알려줘. 태풍 온다던데
+정말이야?"): the message asks for that, not only for what is known."""
 _HOW_TO = re.compile(
     r"(?:^|[.!?]\s*)[^.!?]*(?:해\s*봐도|해도)\s*(?:돼|되)[^.!?]*\?\s*"
     r"(?:방법|순서|요령|하는\s*법)(?:을|를)?\s*(?:좀\s*)?(?:알려|가르쳐)"
 )
 """Whether one may do a thing oneself, and how ("제가 해봐도 돼요? 순서 좀 알려 주세요"):
 advice, though said as a request to be told."""
-"""A request for a service said beside it ("... 주문해 줄래?", "날씨 알려줘. 태풍 온다던데
-정말이야?"): the message asks for that, not only for what is known."""
 
 
 _COMING_AND_GOING = frozenset({"가", "오", "하"})
@@ -127,12 +127,13 @@ _THERE_CAN_ONE = re.compile(
     r"(?:있|없)(?:어요|나요|을까요|을까|어|나|죠|습니까)\s*\?\s*$"
 )
 """Once there, whether one can do a thing ("울릉도 가면 독도도 배 타고 들어갈 수 있어요?"):
-what a place allows, asked (the verb is checked not to be a tool's act)."""
+what a place allows, asked (of getting in or seeing it only, see :data:`_GOING_IN`)."""
 
 
 def _once_there(text: str) -> bool:
     """Whether ``text`` asks what one can do once at a place (see :data:`_THERE_CAN_ONE`), not
-    for a tool's act to be done ("가면 예약할 수 있어요?" asks for the booking)."""
+    for a tool's act to be done ("가면 예약할 수 있어요?" asks for the booking, "도착하면 픽업 받을
+    수 있어요?" for the pickup)."""
     m = _THERE_CAN_ONE.search(text)
     if m is None:
         return False
@@ -332,7 +333,8 @@ _SEE_WHETHER = re.compile(
 )
 """Whether something is so, asked to be looked at ("다 됐는지 봐주세요", "왔는지 확인해 줘")."""
 _LOOK_AT = re.compile(
-    r"(?<![가-힣])(?:[가-힣]*(?:편|표|시간표|일정|요금|가격|목록|자리|좌석|매물|결과|현황|내역))\s*(?:좀\s*|한번\s*)?"
+    r"(?<![가-힣])(?:배편|뱃편|항공편|운항편|비행편|시간표|운항표|일정|요금|가격|목록|좌석|매물|결과"
+    r"|현황|내역)\s*(?:좀\s*|한번\s*)?"
     r"봐\s*(?:줘|주세요|줄래요?|주실래요?|주시겠어요)[\s?.!~]*$"
 )
 """A thing listed or shown, asked to be looked at ("배편 좀 봐주세요", "시간표 봐줘")."""

@@ -339,6 +339,7 @@ def labelled_answer(
 
 
 _TOPIC_BEFORE = re.compile(r"(?<![가-힣])([가-힣]{2,}?)(?:은|는)\s*$")
+"""The word said right before a number as its topic ("통장은 7년")."""
 
 
 def named_by_another(
