@@ -428,3 +428,22 @@ def test_a_strength_said_as_how() -> None:
     )
     assert values(fan, "바람은 세게 해줘")["speed"] == "강"
     assert values(fan, "살살 틀어 줘")["speed"] == "약"
+
+
+def test_quoted_words_asked_in_another_language_and_curtains_drawn() -> None:
+    translate = _tool(
+        "translate",
+        "문장을 번역합니다.",
+        {"text": string_param("번역할 문장"), "target": enum_param("목표 언어", ["en", "ja"])},
+        ["text", "target"],
+    )
+    got = values(translate, "'역이 어디예요?' 일본어로 뭐라고 해?")
+    assert got["text"] == "역이 어디예요?"
+    curtain = _tool(
+        "move_curtain",
+        "커튼을 여닫습니다.",
+        {"action": enum_param("열기(open) 또는 닫기(close)", ["open", "close"])},
+        ["action"],
+    )
+    assert values(curtain, "거실 커튼 좀 쳐줘")["action"] == "close"
+    assert values(curtain, "커튼 걷어 줘")["action"] == "open"

@@ -44,9 +44,17 @@ def instruction_score(line: str, tool_words: set[str]) -> float:
     return len(words & tool_words) + 2 * verbs
 
 
+_SAID_IN = re.compile(r"\s*(?:는|은)?\s*[가-힣A-Za-z]{1,8}(?:어|말)로\s*(?:뭐|어떻게|뭐라)")
+"""After quoted words: how they are said in a language ("일본어로 뭐라고 해?")."""
+
+
 def quoted_object(text: str, q: re.Match[str]) -> bool:
     """Whether quoted words are what the request acts on: marked as the object and followed by
     the instruction only ("'감사합니다'를 일본어로 번역해줘"), not a title quoted inside the
     text to act on ("... '국제 강아지의 날'을 맞아 스페셜 로고를 선보이고 ...")."""
     m = re.match(r"\s*[을를](?![가-힣])", text[q.end() :])
+    if m is None and _SAID_IN.match(text, q.end()):
+        return (
+            True  # "'화장실이 어디에 있나요?' 일본어로 뭐라고 해?": what is said in another tongue
+        )
     return m is not None and len(text[q.end() + m.end() :].split()) <= 3

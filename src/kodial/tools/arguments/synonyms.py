@@ -19,6 +19,9 @@ ENUM_SYNONYMS: dict[str, tuple[str, ...]] = {
     "휘발유": ("가솔린", "gasoline"),
     "iced": ("아이스", "차가운", "차갑게"),
     "hot": ("따뜻한", "따뜻하게", "뜨거운", "뜨겁게"),
+    # curtains drawn (커튼 쳐줘) and drawn back (걷어 줘)
+    "close": ("쳐줘", "쳐 줘", "쳐주세요", "쳐 주세요", "쳐놔", "쳐 놔"),
+    "open": ("걷어",),
     # strengths by how they are said (흡입력은 세게)
     "강": ("세게", "쎄게", "강하게", "최대로"),
     "약": ("약하게", "살살", "조용하게"),
