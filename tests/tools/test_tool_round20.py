@@ -447,3 +447,15 @@ def test_quoted_words_asked_in_another_language_and_curtains_drawn() -> None:
     )
     assert values(curtain, "거실 커튼 좀 쳐줘")["action"] == "close"
     assert values(curtain, "커튼 걷어 줘")["action"] == "open"
+
+
+def test_a_nephew_is_nobody_s_name_and_a_name_said_first_before_a_full_stop() -> None:
+    gift = _tool(
+        "buy_voucher",
+        "상품권을 삽니다.",
+        {"to": string_param("받는 사람"), "note": string_param("카드 문구")},
+        ["to"],
+    )
+    assert "to" not in values(gift, "조카 생일이라 상품권 하나 주려고")
+    got = values(gift, "박서진. 카드에는 졸업 축하해 라고 써줘", {"to"})
+    assert got == {"to": "박서진", "note": "졸업 축하해"}

@@ -56,6 +56,22 @@ RELATION_WORDS = frozenset(
         "식구",
         "식구들",
         "동료",
+        "조카",
+        "사촌",
+        "손자",
+        "손녀",
+        "며느리",
+        "사위",
+        "외삼촌",
+        "숙모",
+        "형부",
+        "처제",
+        "남친",
+        "여친",
+        "남자친구",
+        "여자친구",
+        "선배",
+        "후배",
     }
 )
 """How someone is related to the speaker: who the person is, never the person's name."""
@@ -224,11 +240,12 @@ def the_name_said(value: str) -> str:
 
 
 def a_name_first(text: str, run: re.Match[str]) -> bool:
-    """Whether ``run`` opens what is left of a message with a person's name before a comma."""
+    """Whether ``run`` opens what is left of a message with a person's name before a comma or
+    a full stop ("김도윤. 카드에는 ...")."""
     name = run.group(0)
     return (
         not text[: run.start()].strip()
-        and text[run.end() : run.end() + 1] == ","
+        and text[run.end() : run.end() + 1] in (",", ".")
         and looks_like_person_name(name)
         and not not_a_name(name)
     )

@@ -517,7 +517,7 @@ def extract_strings(
             runs = []
         elif (
             runs
-            and param_head(open_asked[0]) in ("이름", "성함", "name")
+            and param_head(open_asked[0]) in ("이름", "성함", "name", "사람")
             and a_name_first(msg.masked, runs[0])
         ):
             runs = runs[:1]  # "김순자, 3키로요. 통은 제가 들고 갈게요": the name said first
