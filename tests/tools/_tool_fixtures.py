@@ -97,3 +97,16 @@ def one_tool(props: dict[str, Any], required: list[str], name: str = "do_it") ->
     from kodial.tools.schema import parse_tools
 
     return parse_tools([function_tool(name, "무언가를 처리합니다.", props, required)])[0]
+
+
+def parsed_tool(name: str, desc: str, props: dict[str, Any], required: list[str]) -> Any:
+    """The :class:`kodial.tools.schema.ToolSpec` of a function tool with these parameters."""
+    from kodial.tools.schema import parse_tools
+
+    return parse_tools([function_tool(name, desc, props, required)])[0]
+
+
+CLOCK = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}
+"""A time parameter written HH:MM (add a description)."""
+MOBILE = {"type": "string", "description": "연락처", "pattern": r"^01[016789]-\d{3,4}-\d{4}$"}
+"""A mobile number parameter."""

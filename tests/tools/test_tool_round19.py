@@ -9,12 +9,15 @@ from __future__ import annotations
 from datetime import date
 
 from _tool_fixtures import (
+    CLOCK,
+    MOBILE,
     NOW,
     assistant,
     called,
     enum_param,
     function_tool,
     integer_param,
+    parsed_tool,
     string_param,
     tool_result,
     user,
@@ -26,15 +29,9 @@ from kodial.korean.self_repair import repair
 from kodial.tools import decide
 from kodial.tools.acts import predicate_match, text_act, tool_act
 from kodial.tools.arguments.labels import name_with_its_kind
-from kodial.tools.schema import ToolSpec, parse_tools
+from kodial.tools.schema import parse_tools
 
 DAY = {"type": "string", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-CLOCK = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}
-MOBILE = {"type": "string", "description": "연락처", "pattern": r"^01[016789]-\d{3,4}-\d{4}$"}
-
-
-def _tool(name: str, desc: str, params: dict, required: list[str]) -> ToolSpec:
-    return parse_tools([function_tool(name, desc, params, required)])[0]
 
 
 def test_the_day_after_tomorrow_said_short() -> None:
@@ -45,7 +42,7 @@ def test_the_day_after_tomorrow_said_short() -> None:
 
 
 def test_left_as_it_is_turns_a_yes_or_no_down() -> None:
-    quote = _tool(
+    quote = parsed_tool(
         "get_painting_quote",
         "페인트 시공 견적을 냅니다.",
         {
@@ -60,7 +57,7 @@ def test_left_as_it_is_turns_a_yes_or_no_down() -> None:
 
 
 def test_what_a_thing_is_for() -> None:
-    papers = _tool(
+    papers = parsed_tool(
         "issue_paper",
         "증명서를 발급합니다.",
         {
@@ -80,7 +77,7 @@ def test_what_a_thing_is_for() -> None:
 
 
 def test_a_name_glued_to_a_sort_of_its_kind() -> None:
-    claim = _tool(
+    claim = parsed_tool(
         "claim_clinic_bill",
         "진료비를 청구합니다.",
         {"hospital_name": string_param("병원 이름"), "amount": integer_param("진료비(원)")},
@@ -123,7 +120,7 @@ def test_a_branch_said_with_its_sort_leaves_the_title_to_be_guessed() -> None:
 
 
 def test_sessions_counted_in_번() -> None:
-    pt = _tool(
+    pt = parsed_tool(
         "buy_lessons",
         "레슨 회차권을 결제합니다.",
         {"session_count": {"type": "integer", "description": "구매할 회차 수", "enum": [10, 20]}},
@@ -136,7 +133,7 @@ def test_sessions_counted_in_번() -> None:
 
 
 def test_who_receives_it_and_a_clause_that_ends_at_the_next_topic() -> None:
-    gift = _tool(
+    gift = parsed_tool(
         "send_gift",
         "선물을 보냅니다.",
         {"recipient_name": string_param("받는 분 이름"), "address": string_param("배송 주소")},
@@ -179,7 +176,7 @@ def test_a_part_of_the_day_picks_the_one_listed_time_in_it() -> None:
 
 
 def test_a_span_said_from_one_hour_to_another() -> None:
-    pickup = _tool(
+    pickup = parsed_tool(
         "request_pickup",
         "수거를 신청합니다.",
         {
@@ -200,7 +197,7 @@ def test_a_list_said_again_after_아니다_takes_back_the_list() -> None:
     assert repair("D1 D2 하려다가 아 아니다 D2 D3로") == "D2 D3로"
     assert repair("E4, E5.. 아니다 E5만") == "E5만"
     assert repair("101호 아니 102호") == "102호"  # (no code: the word before is taken back)
-    seats = _tool(
+    seats = parsed_tool(
         "hold_seats",
         "좌석을 잡습니다.",
         {
@@ -215,7 +212,7 @@ def test_a_list_said_again_after_아니다_takes_back_the_list() -> None:
     got = values(seats, "C7, C8 두 자리.. 아 아니다 C8, C9로 잡아줘")
     assert got["seats"] == ["C8", "C9"]
     # a code labelled as another parameter's is not one of the list
-    shows = _tool(
+    shows = parsed_tool(
         "hold_show_seats",
         "공연 좌석을 잡습니다.",
         {
@@ -252,7 +249,7 @@ def test_tickets_bought_by_the_everyday_verb() -> None:
     text = "그날 표 끊을게요"
     assert predicate_match(text, text_act(text), spec) == 1.0
     # a tool of an act of its own keeps it (바꾸다 is no conversion of a fixed pair)
-    convert = _tool(
+    convert = parsed_tool(
         "convert_usd_to_krw", "달러를 원화로 변환", {"usd": integer_param("달러")}, ["usd"]
     )
     assert predicate_match("달러 바꿀 거야", text_act("달러 바꿀 거야"), convert) != 1.0
@@ -272,7 +269,7 @@ def test_knowledge_asked_after_a_call_is_no_follow_up() -> None:
 
 
 def test_an_allowed_number_is_no_part_of_a_longer_one() -> None:
-    helper = _tool(
+    helper = parsed_tool(
         "book_cleaner",
         "청소 도우미를 예약합니다.",
         {"hours": {"type": "integer", "description": "이용 시간", "enum": [3, 4, 8]}},
@@ -283,7 +280,7 @@ def test_an_allowed_number_is_no_part_of_a_longer_one() -> None:
 
 
 def test_counts_of_children_and_guardians_and_their_ages() -> None:
-    cafe = _tool(
+    cafe = parsed_tool(
         "book_playroom",
         "키즈룸을 예약합니다.",
         {
@@ -324,7 +321,7 @@ def test_a_weekend_said_for_one_day_is_asked() -> None:
     d = decide([user("HM-204 매물 이번 주말 토요일 오후 2시에 보러 갈래요")], viewing, now=NOW)
     assert d.kind == "call" and d.arguments["day"] == "2026-11-21"
     # a weekend for a range is its Saturday to its Sunday
-    stay = _tool(
+    stay = parsed_tool(
         "book_cabin",
         "숙소를 예약합니다.",
         {"check_in": DAY, "check_out": DAY},
@@ -376,7 +373,7 @@ def test_the_time_of_one_visit_booked_is_not_the_regular_ones() -> None:
 
 
 def test_a_record_of_one_week_said_twice() -> None:
-    history = _tool(
+    history = parsed_tool(
         "paper_history",
         "기간을 정해 서류 발급 이력을 조회합니다.",
         {"start_date": DAY, "end_date": DAY},
@@ -387,7 +384,7 @@ def test_a_record_of_one_week_said_twice() -> None:
 
 
 def test_digits_a_strings_pattern_takes_are_no_number() -> None:
-    meter = _tool(
+    meter = parsed_tool(
         "send_water_reading",
         "수도 계량기 자가검침 값을 입력합니다.",
         {
@@ -406,7 +403,7 @@ def test_digits_a_strings_pattern_takes_are_no_number() -> None:
 
 
 def test_a_record_of_orders_is_looked_up() -> None:
-    orders = _tool(
+    orders = parsed_tool(
         "order_history",
         "기간을 정해 주문 이력을 조회합니다.",
         {"start_date": DAY, "end_date": DAY},
@@ -420,7 +417,7 @@ def test_a_record_of_orders_is_looked_up() -> None:
 
 
 def test_codes_glossed_in_a_list_and_where_from() -> None:
-    flights = _tool(
+    flights = parsed_tool(
         "search_award_flights",
         "보너스 항공권을 찾습니다.",
         {
@@ -434,7 +431,7 @@ def test_codes_glossed_in_a_list_and_where_from() -> None:
     got = values(flights, "방콕 가고 싶은데 김포 출발 좌석 있어?")
     assert got == {"origin": "GMP", "destination": "BKK"}
     # values listed themselves, with words after the last, gloss nothing
-    todo = _tool(
+    todo = parsed_tool(
         "add_chore",
         "할 일을 추가한다.",
         {

@@ -8,12 +8,15 @@ knowledge said as requests to be told. Every tool and sentence here is written f
 from __future__ import annotations
 
 from _tool_fixtures import (
+    CLOCK,
+    MOBILE,
     NOW,
     assistant,
     called,
     enum_param,
     function_tool,
     integer_param,
+    parsed_tool,
     string_param,
     tool_result,
     user,
@@ -22,23 +25,17 @@ from _tool_fixtures import (
 
 from kodial.tools import decide
 from kodial.tools.acts import text_act
-from kodial.tools.schema import ToolSpec, parse_tools
+from kodial.tools.schema import parse_tools
 from kodial.tools.text import strip_ending
 
 DAY = {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"}
-CLOCK = {"type": "string", "pattern": r"^([01]\d|2[0-3]):[0-5]\d$"}
-MOBILE = {"type": "string", "description": "연락처", "pattern": r"^01[016789]-\d{3,4}-\d{4}$"}
-
-
-def _tool(name: str, desc: str, params: dict, required: list[str]) -> ToolSpec:
-    return parse_tools([function_tool(name, desc, params, required)])[0]
 
 
 def test_a_place_said_with_its_particle_and_a_verb() -> None:
     assert strip_ending("합정역에서 내릴게") == "합정역"
     assert strip_ending("정문으로 갈게요") == "정문"
     assert strip_ending("연인들을 위해") == "연인들을 위해"  # (no place, no particle of one)
-    bus = _tool(
+    bus = parsed_tool(
         "reserve_bus_seat",
         "통학버스 좌석을 예약합니다.",
         {"route_id": string_param("노선 ID"), "stop": string_param("타는 정류장")},
@@ -48,7 +45,7 @@ def test_a_place_said_with_its_particle_and_a_verb() -> None:
 
 
 def test_a_name_labelled_by_the_doers_word_and_a_pronoun_that_is_none() -> None:
-    proxy = _tool(
+    proxy = parsed_tool(
         "request_contract_proxy",
         "계약 대리인을 신청합니다.",
         {
@@ -59,7 +56,7 @@ def test_a_name_labelled_by_the_doers_word_and_a_pronoun_that_is_none() -> None:
     )
     got = values(proxy, "명의는 한지수이고 010-4412-7789예요", {"holder_name", "phone"})
     assert got == {"holder_name": "한지수", "phone": "010-4412-7789"}
-    rent = _tool(
+    rent = parsed_tool(
         "book_car_rental",
         "렌터카를 예약합니다.",
         {"driver_name": string_param("운전자 이름"), "driver_phone": MOBILE},
@@ -72,7 +69,7 @@ def test_a_name_labelled_by_the_doers_word_and_a_pronoun_that_is_none() -> None:
 
 
 def test_a_labelled_answer_is_read_whole() -> None:
-    permit = _tool(
+    permit = parsed_tool(
         "apply_street_show",
         "거리 공연을 신청합니다.",
         {"start_time": {**CLOCK, "description": "시작 시각"}, "team_name": string_param("팀 이름")},
@@ -84,7 +81,7 @@ def test_a_labelled_answer_is_read_whole() -> None:
 
 
 def test_a_city_said_before_the_district_near_which() -> None:
-    homes = _tool(
+    homes = parsed_tool(
         "search_rentals",
         "전월세 매물을 찾습니다.",
         {"region": string_param("지역"), "kind": enum_param("종류", ["원룸", "투룸", "아파트"])},
@@ -95,7 +92,7 @@ def test_a_city_said_before_the_district_near_which() -> None:
 
 
 def test_an_allowed_number_is_no_part_of_a_unit_number() -> None:
-    rent = _tool(
+    rent = parsed_tool(
         "rent_piano",
         "피아노를 렌탈합니다.",
         {
@@ -109,7 +106,7 @@ def test_an_allowed_number_is_no_part_of_a_unit_number() -> None:
 
 
 def test_whose_floor_it_is_said_after_the_address() -> None:
-    ship = _tool(
+    ship = parsed_tool(
         "ship_samples",
         "샘플을 발송합니다.",
         {"address": string_param("배송지 주소")},
@@ -151,7 +148,7 @@ def test_a_quantity_is_no_identifier() -> None:
 
 
 def test_a_number_said_of_another_parameters_thing() -> None:
-    check = _tool(
+    check = parsed_tool(
         "check_loan_rate",
         "대출 우대 금리를 계산합니다.",
         {
@@ -165,7 +162,7 @@ def test_a_number_said_of_another_parameters_thing() -> None:
 
 
 def test_meals_ways_of_meeting_and_lengths_by_their_everyday_words() -> None:
-    menu = _tool(
+    menu = parsed_tool(
         "get_canteen_menu",
         "구내식당 메뉴를 봅니다.",
         {
@@ -176,14 +173,14 @@ def test_meals_ways_of_meeting_and_lengths_by_their_everyday_words() -> None:
     )
     assert values(menu, "내일 저녁 뭐 나와?")["meal"] == "석식"
     assert values(menu, "오늘 점심 메뉴 알려줘")["meal"] == "중식"
-    tutor = _tool(
+    tutor = parsed_tool(
         "find_tutor",
         "과외 선생님을 찾습니다.",
         {"mode": enum_param("수업 방식", ["in_person", "video", "chat"])},
         ["mode"],
     )
     assert values(tutor, "화상으로 해 주시는 분 있어요?")["mode"] == "video"
-    race = _tool(
+    race = parsed_tool(
         "enter_race",
         "달리기 대회에 참가 신청합니다.",
         {"course": enum_param("코스", ["하프", "10km", "5km"])},
@@ -193,7 +190,7 @@ def test_meals_ways_of_meeting_and_lengths_by_their_everyday_words() -> None:
 
 
 def test_where_one_goes_said_before_가다_and_family_is_no_name() -> None:
-    trip = _tool(
+    trip = parsed_tool(
         "submit_trip_form",
         "체험학습 신청서를 냅니다.",
         {
@@ -247,7 +244,7 @@ def test_going_to_collect_a_thing_books_the_visit() -> None:
 
 
 def test_words_to_pass_on() -> None:
-    ask = _tool(
+    ask = parsed_tool(
         "request_home_visit",
         "방문 상담을 신청합니다.",
         {"phone": MOBILE, "note": string_param("상담사에게 전할 말")},
@@ -258,7 +255,7 @@ def test_words_to_pass_on() -> None:
 
 
 def test_the_day_chosen_after_a_day_said_of_something() -> None:
-    passes = _tool(
+    passes = parsed_tool(
         "buy_day_pass",
         "이용권을 구매합니다.",
         {"day": {**DAY, "description": "이용 날짜"}, "count": integer_param("매수")},
@@ -270,7 +267,7 @@ def test_the_day_chosen_after_a_day_said_of_something() -> None:
 
 
 def test_where_here_is_answers_the_location() -> None:
-    tow = _tool(
+    tow = parsed_tool(
         "request_tow",
         "견인차를 부릅니다.",
         {"location": string_param("차량 위치"), "plate": string_param("차량 번호")},
@@ -334,7 +331,7 @@ def test_advice_asked_with_a_helping_verb_and_benefits_had_together() -> None:
 
 
 def test_an_area_wished_for_and_a_meeting_on_zoom() -> None:
-    find = _tool(
+    find = parsed_tool(
         "find_barber",
         "바버숍을 찾습니다.",
         {"area": string_param("지역"), "mode": enum_param("상담 방식", ["online", "offline"])},
@@ -346,7 +343,7 @@ def test_an_area_wished_for_and_a_meeting_on_zoom() -> None:
 
 def test_near_misses_found_by_the_probe_review() -> None:
     """Sentences a reviewer wrote against this round's rules, where they must not apply."""
-    trip = _tool(
+    trip = parsed_tool(
         "plan_outing",
         "체험 일정을 짭니다.",
         {"plan": string_param("체험 계획"), "destination": string_param("체험 장소")},
@@ -354,11 +351,11 @@ def test_near_misses_found_by_the_probe_review() -> None:
     )
     assert values(trip, "바다에서 놀래요", {"plan"})["plan"] != "바다"  # (an activity)
     assert values(trip, "부산이랑 경주 가려고 해요").get("destination") != "경주"
-    homes = _tool(
+    homes = parsed_tool(
         "find_room", "전월세 매물을 찾습니다.", {"region": string_param("지역")}, ["region"]
     )
     assert values(homes, "민지 송파구 쪽에 산대. 거기 투룸 있어?")["region"] == "송파구"
-    parcel = _tool(
+    parcel = parsed_tool(
         "send_box",
         "택배를 보냅니다.",
         {"address": string_param("받는 주소"), "receiver": string_param("받는 사람 이름")},
@@ -369,7 +366,7 @@ def test_near_misses_found_by_the_probe_review() -> None:
     assert (
         values(parcel, "부산 중구 중앙대로 12, 3층 택배")["address"] == "부산 중구 중앙대로 12, 3층"
     )
-    loan = _tool(
+    loan = parsed_tool(
         "check_limit",
         "대출 한도를 계산합니다.",
         {
@@ -379,7 +376,7 @@ def test_near_misses_found_by_the_probe_review() -> None:
         ["job_years", "salary"],
     )
     assert values(loan, "직장은 5년 다녔어요", {"job_years"}) == {"job_years": 5}
-    talk = _tool(
+    talk = parsed_tool(
         "book_talk",
         "상담을 예약합니다.",
         {
@@ -392,7 +389,7 @@ def test_near_misses_found_by_the_probe_review() -> None:
     assert "mode" not in values(talk, "전화번호는 010-3344-5566이에요")
     assert "first_visit" not in values(talk, "처음 예약한 날짜로 다시 해 주세요")
     assert values(talk, "거기 처음 가보는 거예요")["first_visit"] is True
-    race = _tool(
+    race = parsed_tool(
         "join_race",
         "대회 참가를 신청합니다.",
         {
@@ -403,7 +400,7 @@ def test_near_misses_found_by_the_probe_review() -> None:
     )
     assert values(race, "요즘 10키로 빠져서 하프 나가볼래요")["course"] == "하프"
     assert text_act("내일 김포 도착하면 픽업 받을 수 있어요?") != "explain"
-    ferry = _tool(
+    ferry = parsed_tool(
         "book_boat",
         "여객선 승선권을 예매합니다.",
         {
@@ -413,14 +410,14 @@ def test_near_misses_found_by_the_probe_review() -> None:
         ["adults"],
     )
     assert "car" not in values(ferry, "어른 둘이요. 차가 막혀서 좀 늦을 수도 있어요")
-    band = _tool(
+    band = parsed_tool(
         "register_band", "공연을 등록합니다.", {"team_name": string_param("팀 이름")}, ["team_name"]
     )
     assert values(band, "팀 이름은 한밤중 밴드요", {"team_name"}) == {"team_name": "한밤중 밴드"}
 
 
 def test_a_strength_said_as_how() -> None:
-    fan = _tool(
+    fan = parsed_tool(
         "start_fan",
         "선풍기를 켭니다.",
         {"speed": {"type": "string", "description": "바람 세기", "enum": ["약", "중", "강"]}},
@@ -431,7 +428,7 @@ def test_a_strength_said_as_how() -> None:
 
 
 def test_quoted_words_asked_in_another_language_and_curtains_drawn() -> None:
-    translate = _tool(
+    translate = parsed_tool(
         "translate",
         "문장을 번역합니다.",
         {"text": string_param("번역할 문장"), "target": enum_param("목표 언어", ["en", "ja"])},
@@ -439,7 +436,7 @@ def test_quoted_words_asked_in_another_language_and_curtains_drawn() -> None:
     )
     got = values(translate, "'역이 어디예요?' 일본어로 뭐라고 해?")
     assert got["text"] == "역이 어디예요?"
-    curtain = _tool(
+    curtain = parsed_tool(
         "move_curtain",
         "커튼을 여닫습니다.",
         {"action": enum_param("열기(open) 또는 닫기(close)", ["open", "close"])},
@@ -450,7 +447,7 @@ def test_quoted_words_asked_in_another_language_and_curtains_drawn() -> None:
 
 
 def test_a_nephew_is_nobody_s_name_and_a_name_said_first_before_a_full_stop() -> None:
-    gift = _tool(
+    gift = parsed_tool(
         "buy_voucher",
         "상품권을 삽니다.",
         {"to": string_param("받는 사람"), "note": string_param("카드 문구")},

@@ -495,12 +495,14 @@ def only_ending(run: str) -> bool:
 
 
 _PLACE_SUFFIXES = frozenset("도시군항역섬")
+"""Syllables that say what kind of place a name is (울릉도, 제주시): no longer noun of their own."""
 
 
 def in_a_compound(text: str, start: int, end: int, option: Any) -> bool:
     """Whether the word at ``start:end`` is the first part of a longer noun that ``option``
     does not have (캠핑 in 캠핑카 or 캠핑장 for 캠핑 의자 세트; not 세부 in 세부내역서 for
-    진료비세부내역서), rather than a word of its own before a particle (캠핑으로)."""
+    진료비세부내역서), rather than a word of its own before a particle (캠핑으로) or a place's
+    name with the syllable of its kind (울릉도 for 포항-울릉)."""
     if end >= len(text) or not re.match(r"[가-힣]", text[end]):
         return False
     stop = end

@@ -57,7 +57,7 @@ def _building_and_unit(
                 break
             continue
         if end is not None:
-            if k == len(words) - 1 and _TENANT.fullmatch(core) and _all_nouns(core):
+            if k == len(words) - 1 and _TENANT.fullmatch(core) and _a_business_name(core):
                 end = k + 1  # "양화로 45, 7층 세모디자인": whose floor it is, said last
             break
         if not re.fullmatch(r"[가-힣A-Za-z0-9]{1,12}", core) or core != word:
@@ -66,9 +66,10 @@ def _building_and_unit(
 
 
 _TENANT = re.compile(r"[가-힣A-Za-z][가-힣A-Za-z0-9]{1,11}")
+"""One word that may name whose floor it is, said after the unit."""
 
 
-def _all_nouns(word: str) -> bool:
+def _a_business_name(word: str) -> bool:
     """Whether the analyser reads ``word`` as a business's name: a proper noun and the noun of
     its trade (세모디자인, 한빛물산), not one person's name (김민수) nor a common noun (택배)."""
     toks = tokens(word)

@@ -54,7 +54,6 @@ def quoted_object(text: str, q: re.Match[str]) -> bool:
     text to act on ("... '국제 강아지의 날'을 맞아 스페셜 로고를 선보이고 ...")."""
     m = re.match(r"\s*[을를](?![가-힣])", text[q.end() :])
     if m is None and _SAID_IN.match(text, q.end()):
-        return (
-            True  # "'화장실이 어디에 있나요?' 일본어로 뭐라고 해?": what is said in another tongue
-        )
+        # "'화장실이 어디에 있나요?' 일본어로 뭐라고 해?": what is said in another tongue
+        return True
     return m is not None and len(text[q.end() + m.end() :].split()) <= 3
